@@ -1,0 +1,165 @@
+"""Plain Dutch reasons why a request-day of a solved roster is short of people."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .domain import AssignmentRef, Problem, Request, Shortfall, SupervisionRef
+from .model import covering_window
+
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def weekday_nl(date: dt.date) -> str:
+    return WEEKDAYS_NL[date.weekday()]
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _people(n: int) -> str:
+    return "1 medewerker" if n == 1 else f"{n} medewerkers"
+
+
+class _Context:
+    """What the reasons need, computed once per roster."""
+
+    def __init__(self, problem: Problem, assignments: list[AssignmentRef],
+                 supervision: list[SupervisionRef]):
+        self.problem = problem
+        self.team_region = {t.id: t.region for t in problem.teams}
+        self.teams = {t.id: t for t in problem.teams}
+        self.location_region = {loc.id: loc.region for loc in problem.locations}
+        self.location_name = {loc.id: loc.name for loc in problem.locations}
+        self.work_type_name = {w.id: w.name for w in problem.work_types}
+        self.requests = {r.id: r for r in problem.requests}
+        self.employees_by_region = defaultdict(list)
+        for e in problem.employees:
+            self.employees_by_region[self.team_region.get(e.team)].append(e)
+        self.assigned: dict[tuple[str, dt.date], str] = {}
+        self.worked: dict[str, int] = defaultdict(int)
+        self.roster_members: dict[str, set[str]] = defaultdict(set)
+        employees = {e.id: e for e in problem.employees}
+        for a in assignments:
+            self.assigned[(a.employee, a.date)] = a.request
+            request = self.requests.get(a.request)
+            if request is not None:
+                self.worked[a.employee] += request.worked_minutes
+            if a.employee in employees:
+                self.roster_members[employees[a.employee].team].add(a.employee)
+        self.busy_supervisors = {(s.supervisor, s.date) for s in supervision}
+
+
+def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[str]:
+    """Reasons, most telling first, for `missing` people short on `request` at `date`."""
+    problem = ctx.problem
+    region = ctx.location_region.get(request.location)
+    day = weekday_nl(date)
+    work_name = ctx.work_type_name.get(request.work_type, request.work_type)
+    minutes = request.worked_minutes
+    reasons: list[str] = []
+
+    skilled = [e for e in ctx.employees_by_region.get(region, [])
+               if request.work_type in e.work_types]
+    if not skilled:
+        return [f"{missing} te weinig: niemand in de regio heeft werksoort {work_name}"]
+
+    wrong_place = [e for e in skilled
+                   if e.locations is not None and request.location not in e.locations]
+    allowed = [e for e in skilled if e.locations is None or request.location in e.locations]
+    absent = [e for e in allowed if not e.availability.get(date)]
+    present = [e for e in allowed if e.availability.get(date)]
+    outside_window = [e for e in present if covering_window(
+        e.availability[date], request.start, request.end) is None]
+    available = [e for e in present if covering_window(
+        e.availability[date], request.start, request.end) is not None]
+    too_long = [e for e in available if minutes > e.max_minutes_per_day]
+    fits = [e for e in available if minutes <= e.max_minutes_per_day]
+    elsewhere = [e for e in fits if (e.id, date) in ctx.assigned
+                 and ctx.assigned[(e.id, date)] != request.id]
+    higher = [e for e in elsewhere
+              if ctx.requests[ctx.assigned[(e.id, date)]].priority > request.priority]
+    free = [e for e in fits if (e.id, date) not in ctx.assigned]
+    hours_used = [e for e in free if e.contract_minutes - ctx.worked[e.id] < minutes]
+    free_with_hours = [e for e in free if e.contract_minutes - ctx.worked[e.id] >= minutes]
+    team_full = [e for e in free_with_hours
+                 if e.team in ctx.teams
+                 and len(ctx.roster_members[e.team]) >= ctx.teams[e.team].max_size
+                 and e.id not in ctx.roster_members[e.team]]
+
+    if len(fits) < request.headcount:
+        reasons.append(f"maar {len(fits)} van de {request.headcount} gevraagde medewerkers "
+                       f"hebben deze werksoort en zijn op {day} op tijd beschikbaar")
+    if wrong_place:
+        verb = "mag" if len(wrong_place) == 1 else "mogen"
+        reasons.append(f"{_people(len(wrong_place))} met deze werksoort {verb} niet op "
+                       f"{ctx.location_name.get(request.location, request.location)} werken")
+    if absent:
+        reasons.append(f"{_people(len(absent))} met deze werksoort "
+                       f"{'is' if len(absent) == 1 else 'zijn'} afwezig op {day}")
+    if outside_window:
+        reasons.append(f"{_people(len(outside_window))} "
+                       f"{'is' if len(outside_window) == 1 else 'zijn'} op {day} niet "
+                       f"beschikbaar van {hhmm(request.start)} tot {hhmm(request.end)}")
+    if too_long:
+        reasons.append(f"de dienst is langer dan de maximale uren per dag van "
+                       f"{_people(len(too_long))}")
+    if higher:
+        reasons.append(f"{_people(len(higher))} "
+                       f"{'is' if len(higher) == 1 else 'zijn'} ingezet op een verzoek met "
+                       f"hogere prioriteit")
+    if len(elsewhere) > len(higher):
+        n = len(elsewhere) - len(higher)
+        reasons.append(f"{_people(n)} {'is' if n == 1 else 'zijn'} op {day} al elders ingezet")
+    if hours_used:
+        reasons.append(f"contracturen van {_people(len(hours_used))} met deze werksoort "
+                       f"zijn op")
+    if team_full:
+        reasons.append("team is al vol ingezet")
+    reasons.extend(_supervisor_reasons(ctx, request, date, region, free_with_hours))
+    if not reasons:
+        reasons.append("meer inzet zou elders meer kosten (wijzigingen in het rooster, "
+                       "teams opsplitsen)")
+    reasons[0] = f"{missing} te weinig: {reasons[0]}"
+    return reasons
+
+
+def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: str | None,
+                        candidates: list) -> list[str]:
+    """Is there anyone to lead the free people's teams at this shift?"""
+    day = weekday_nl(date)
+    teams = {e.team for e in candidates}
+    if not teams:
+        return []
+    able = []
+    for s in ctx.problem.supervisors:
+        own = s.team in teams
+        pool = s.team is None and s.region == region
+        if not (own or pool) or request.work_type not in s.work_types:
+            continue
+        if covering_window(s.availability.get(date, ()), request.start, request.end) is None:
+            continue
+        able.append(s)
+    if not able:
+        return [f"geen teamleider vrij op {day}"]
+    if all((s.id, date) in ctx.busy_supervisors for s in able):
+        return [f"alle teamleiders die dit kunnen leiden zijn op {day} al elders ingezet"]
+    return []
+
+
+def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
+                       supervision: list[SupervisionRef],
+                       shortfall: Iterable[Shortfall]) -> list[Shortfall]:
+    """The shortfall rows with their reasons filled in."""
+    ctx = _Context(problem, assignments, supervision)
+    result = []
+    for row in shortfall:
+        request = ctx.requests.get(row.request)
+        if request is None:
+            result.append(row)
+            continue
+        reasons = tuple(explain_request_day(ctx, request, row.date, row.missing))
+        result.append(Shortfall(row.request, row.date, row.missing, reasons))
+    return result

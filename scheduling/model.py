@@ -1,0 +1,527 @@
+"""The CP-SAT model of one region's week: one function per hard rule and per soft goal."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .domain import (
+    DEFAULT_WEIGHTS,
+    AssignmentRef,
+    Employee,
+    Problem,
+    Request,
+    Shortfall,
+    SupervisionRef,
+    Supervisor,
+    Window,
+)
+
+# (employee id, request id, date): the key of one possible assignment.
+Triple = tuple[str, str, dt.date]
+# (supervisor id, window index, team id, location id, date): one possible supervision entry.
+SupervisionKey = tuple[str, int, str, str, dt.date]
+
+
+def weight(problem: Problem, name: str) -> int:
+    """The problem's weight for a soft goal, its default where the problem leaves it out."""
+    value = (problem.weights or {}).get(name)
+    return DEFAULT_WEIGHTS[name] if value is None else int(value)
+
+
+# --------------------------------------------------------------------------------------------
+# The problem split into regions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProblemIndex:
+    """Look-up tables over a Problem; regions are independent, so everything is keyed by one."""
+
+    problem: Problem
+    team_region: dict[str, str]
+    location_region: dict[str, str]
+    employees: dict[str, list[Employee]]  # region -> employees of its teams
+    requests: dict[str, list[Request]]  # region -> requests at its locations
+    supervisors: dict[str, list[Supervisor]]  # region -> team and pool supervisors
+    regions: list[str]
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemIndex:
+        team_region = {t.id: t.region for t in problem.teams}
+        location_region = {loc.id: loc.region for loc in problem.locations}
+        employees: dict[str, list[Employee]] = defaultdict(list)
+        for e in problem.employees:
+            if e.team in team_region:
+                employees[team_region[e.team]].append(e)
+        requests: dict[str, list[Request]] = defaultdict(list)
+        for r in problem.requests:
+            if r.location in location_region:
+                requests[location_region[r.location]].append(r)
+        supervisors: dict[str, list[Supervisor]] = defaultdict(list)
+        for s in problem.supervisors:
+            # A team leader stands in the region of their team, whatever the row says.
+            region = team_region.get(s.team, s.region) if s.team is not None else s.region
+            supervisors[region].append(s)
+        regions = sorted(
+            set(team_region.values()) | set(location_region.values()) | set(supervisors)
+        )
+        return cls(problem, team_region, location_region, dict(employees), dict(requests),
+                   dict(supervisors), regions)
+
+
+# --------------------------------------------------------------------------------------------
+# Eligibility: rules 1 to 4 and part of rule 6 decided before any variable exists
+# --------------------------------------------------------------------------------------------
+
+
+def covering_window(windows: tuple[Window, ...], start: int, end: int) -> int | None:
+    """Index of the first window that holds [start, end], or None."""
+    for i, (a, b) in enumerate(windows):
+        if a <= start and end <= b:
+            return i
+    return None
+
+
+def is_qualified(employee: Employee, request: Request, team_region: str,
+                 location_region: str) -> bool:
+    """Rule 3: work type, the team's region, and the employee's own location list."""
+    return (
+        request.work_type in employee.work_types
+        and location_region == team_region
+        and (employee.locations is None or request.location in employee.locations)
+    )
+
+
+def fits_hours(employee: Employee, request: Request) -> bool:
+    """Rule 4 for a single shift: within the daily maximum and the weekly contract."""
+    minutes = request.worked_minutes
+    return 0 <= minutes <= employee.max_minutes_per_day and minutes <= employee.contract_minutes
+
+
+def is_available(employee: Employee, request: Request, date: dt.date) -> bool:
+    """Rule 2: one availability window that date holds the whole shift."""
+    windows = employee.availability.get(date, ())
+    return covering_window(windows, request.start, request.end) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterModel:
+    """A CP-SAT model of one region with its variables indexed the way the rules need them."""
+
+    problem: Problem
+    region: str
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    employees: dict[str, Employee] = field(default_factory=dict)
+    requests: dict[str, Request] = field(default_factory=dict)
+    days: tuple[dt.date, ...] = ()
+    # Decision variables, eligible triples only.
+    x: dict[Triple, cp_model.IntVar] = field(default_factory=dict)
+    by_request_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_employee_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_employee: dict[str, list[tuple[int, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list))
+    longest: dict[tuple[str, dt.date], int] = field(default_factory=lambda: defaultdict(int))
+    # (team, location, date) -> {request id: [x of the team's employees]}
+    by_team_place: dict[tuple[str, str, dt.date], dict[str, list[cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    # (team, request, date) -> supervision keys whose supervisor could lead that shift.
+    covers: dict[tuple[str, str, dt.date], list[SupervisionKey]] = field(default_factory=dict)
+    y: dict[SupervisionKey, cp_model.IntVar] = field(default_factory=dict)
+    # Soft goals: named penalty variables with their cost, plus a constant part.
+    penalties: dict[str, list[tuple[cp_model.IntVar, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+    constant: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    short: dict[tuple[str, dt.date], cp_model.IntVar] = field(default_factory=dict)
+    pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
+    impossible_pins: list[AssignmentRef] = field(default_factory=list)
+    pins: list[AssignmentRef] = field(default_factory=list)
+
+    @property
+    def num_variables(self) -> int:
+        return len(self.model.Proto().variables)
+
+    @property
+    def num_constraints(self) -> int:
+        return len(self.model.Proto().constraints)
+
+
+def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
+                objective: bool = True) -> RosterModel:
+    """Build the model of one region.
+
+    pins="hard" fixes every pin; pins="assume" turns each pin into an assumption literal so
+    that an infeasible model can name the pins that clash.
+    """
+    problem = index.problem
+    m = RosterModel(problem=problem, region=region)
+    m.days = tuple(problem.days)
+    m.employees = {e.id: e for e in index.employees.get(region, [])}
+    m.requests = {r.id: r for r in index.requests.get(region, [])}
+    m.pins = [p for p in problem.pinned if p.employee in m.employees]
+
+    create_assignment_variables(m, index)
+    # Hard rules.
+    add_one_shift_per_day(m)
+    add_contract_limits(m)
+    add_headcount_limits(m)
+    add_supervision(m)
+    add_one_entry_per_supervisor(m)
+    add_team_size_limits(m)
+    add_pins(m, as_assumptions=(pins == "assume"))
+    if objective:
+        # Soft goals.
+        add_shortfall_penalties(m)
+        add_republish_penalties(m)
+        add_change_penalties(m)
+        add_contract_gap_penalties(m)
+        add_team_split_penalties(m)
+        terms = [(v, c) for items in m.penalties.values() for v, c in items if c]
+        m.model.Minimize(cp_model.LinearExpr.WeightedSum(
+            [v for v, _ in terms], [c for _, c in terms]) + sum(m.constant.values()))
+        add_hints(m)
+    return m
+
+
+def create_assignment_variables(m: RosterModel, index: ProblemIndex) -> None:
+    """One boolean per eligible (employee, request, date): rules 1-4 and 6 prune the rest."""
+    problem = m.problem
+    region = m.region
+    plan_days = set(problem.days)
+    by_work_type: dict[str, list[Request]] = defaultdict(list)
+    for r in m.requests.values():
+        if r.headcount > 0:
+            by_work_type[r.work_type].append(r)
+    supervisors = index.supervisors.get(region, [])
+    own: dict[str | None, list[Supervisor]] = defaultdict(list)
+    for s in supervisors:
+        own[s.team].append(s)
+    pool = own.get(None, [])
+    model = m.model
+
+    for e in m.employees.values():
+        team_region = index.team_region[e.team]
+        candidates = own.get(e.team, []) + pool
+        seen: set[str] = set()
+        for wt in e.work_types:
+            for r in by_work_type.get(wt, ()):
+                if r.id in seen:
+                    continue
+                seen.add(r.id)
+                if not (is_qualified(e, r, team_region, index.location_region[r.location])
+                        and fits_hours(e, r)):
+                    continue
+                for d in r.days:
+                    if d not in plan_days or not is_available(e, r, d):
+                        continue
+                    cover = _supervision_cover(m, candidates, e.team, r, d)
+                    if not cover:
+                        continue  # rule 6: nobody could lead this shift, so nobody works it
+                    var = model.NewBoolVar(f"x[{e.id},{r.id}@{d.isoformat()}]")
+                    m.x[(e.id, r.id, d)] = var
+                    m.by_request_day[(r.id, d)].append(var)
+                    m.by_employee_day[(e.id, d)].append(var)
+                    m.by_employee[e.id].append((r.worked_minutes, var))
+                    if r.worked_minutes > m.longest[(e.id, d)]:
+                        m.longest[(e.id, d)] = r.worked_minutes
+                    m.by_team_place[(e.team, r.location, d)][r.id].append(var)
+
+
+def _supervision_cover(m: RosterModel, candidates: list[Supervisor], team: str, r: Request,
+                       d: dt.date) -> list[SupervisionKey]:
+    key = (team, r.id, d)
+    cover = m.covers.get(key)
+    if cover is None:
+        cover = []
+        for s in candidates:
+            if r.work_type not in s.work_types:
+                continue
+            for i, (a, b) in enumerate(s.availability.get(d, ())):
+                if a <= r.start and r.end <= b:
+                    cover.append((s.id, i, team, r.location, d))
+        m.covers[key] = cover
+    return cover
+
+
+# --------------------------------------------------------------------------------------------
+# Hard rules
+# --------------------------------------------------------------------------------------------
+
+
+def add_one_shift_per_day(m: RosterModel) -> None:
+    """Rule 1: at most one shift an employee a date (request days are enforced by eligibility)."""
+    for variables in m.by_employee_day.values():
+        if len(variables) > 1:
+            m.model.AddAtMostOne(variables)
+
+
+def add_contract_limits(m: RosterModel) -> None:
+    """Rule 4: weekly minutes within the contract (the daily maximum is one shift's minutes)."""
+    for e_id, items in m.by_employee.items():
+        contract = m.employees[e_id].contract_minutes
+        # Skip the constraint when even the longest shift every day stays within contract.
+        if sum(m.longest[(e_id, d)] for d in m.days) <= contract:
+            continue
+        m.model.Add(cp_model.LinearExpr.WeightedSum(
+            [v for _, v in items], [mins for mins, _ in items]) <= contract)
+
+
+def add_headcount_limits(m: RosterModel) -> None:
+    """Rule 5: no request gets more than its headcount on a date."""
+    for (r_id, _d), variables in m.by_request_day.items():
+        if len(variables) > m.requests[r_id].headcount:
+            m.model.Add(sum(variables) <= m.requests[r_id].headcount)
+
+
+def add_supervision(m: RosterModel) -> None:
+    """Rule 6: every team at work in a place has one supervisor who covers all its shifts there.
+
+    A supervision variable is a (supervisor, availability window) pair, so "one window from the
+    earliest start to the latest end" is the same as "that window holds every shift".
+    """
+    model = m.model
+    for (team, location, d), shifts in m.by_team_place.items():
+        keys: dict[SupervisionKey, None] = {}
+        for r_id, variables in shifts.items():
+            cover = m.covers[(team, r_id, d)]
+            for key in cover:
+                if key not in m.y:
+                    s_id, wi, *_ = key
+                    m.y[key] = model.NewBoolVar(
+                        f"supervise[{s_id}#{wi},{team},{location}@{d.isoformat()}]")
+                keys[key] = None
+            cover_vars = [m.y[k] for k in cover]
+            for var in variables:
+                model.AddBoolOr(cover_vars + [var.Not()])
+        place_vars = [m.y[k] for k in keys]
+        if len(place_vars) > 1:
+            model.AddAtMostOne(place_vars)
+        # An entry only where the team works: keeps the roster and the team split honest.
+        work = [v for variables in shifts.values() for v in variables]
+        model.Add(sum(place_vars) <= sum(work))
+
+
+def add_one_entry_per_supervisor(m: RosterModel) -> None:
+    """Rule 7: a supervisor leads at most one team in one place a date."""
+    per_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (s_id, _wi, _team, _loc, d), var in m.y.items():
+        per_day[(s_id, d)].append(var)
+    for variables in per_day.values():
+        if len(variables) > 1:
+            m.model.AddAtMostOne(variables)
+
+
+def add_team_size_limits(m: RosterModel) -> None:
+    """Rule 8: no more than max_size distinct employees of a team in the week's roster."""
+    problem = m.problem
+    members: dict[str, list[str]] = defaultdict(list)
+    for e_id in m.by_employee:
+        members[m.employees[e_id].team].append(e_id)
+    for team in problem.teams:
+        ids = members.get(team.id, [])
+        if len(ids) <= team.max_size:
+            continue
+        used = []
+        for e_id in ids:
+            u = m.model.NewBoolVar(f"in_roster[{e_id}]")
+            m.model.AddMaxEquality(u, [v for _, v in m.by_employee[e_id]])
+            used.append(u)
+        m.model.Add(sum(used) <= team.max_size)
+
+
+def add_pins(m: RosterModel, *, as_assumptions: bool) -> None:
+    """Rule 9: every pinned assignment is in the roster."""
+    for pin in m.pins:
+        var = m.x.get((pin.employee, pin.request, pin.date))
+        if var is None:
+            m.impossible_pins.append(pin)
+            continue
+        if as_assumptions:
+            lit = m.model.NewBoolVar(f"pin[{pin.employee},{pin.request}@{pin.date.isoformat()}]")
+            m.model.AddImplication(lit, var)
+            m.model.AddAssumption(lit)
+            m.pin_literals[lit] = pin
+        else:
+            m.model.Add(var == 1)
+    if m.impossible_pins and not as_assumptions:
+        # A pin that no eligible variable can carry makes the region infeasible outright.
+        m.model.AddBoolOr([])
+
+
+# --------------------------------------------------------------------------------------------
+# Soft goals
+# --------------------------------------------------------------------------------------------
+
+
+def add_shortfall_penalties(m: RosterModel) -> None:
+    """Goal 1: each missing employee on a request-day costs shortfall x priority."""
+    w = weight(m.problem, "shortfall")
+    plan_days = set(m.problem.days)
+    for r in m.requests.values():
+        if r.headcount <= 0:
+            continue
+        for d in r.days:
+            if d not in plan_days:
+                continue
+            variables = m.by_request_day.get((r.id, d), [])
+            lowest = max(0, r.headcount - len(variables))
+            if not variables:
+                m.constant["shortfall"] += w * r.priority * r.headcount
+                continue
+            short = m.model.NewIntVar(lowest, r.headcount, f"short[{r.id}@{d.isoformat()}]")
+            m.model.Add(short + sum(variables) == r.headcount)
+            m.short[(r.id, d)] = short
+            m.penalties["shortfall"].append((short, w * r.priority))
+
+
+def add_republish_penalties(m: RosterModel) -> None:
+    """Goal 2: each published assignment the new roster lacks costs republish_change once."""
+    w = weight(m.problem, "republish_change")
+    for ref in m.problem.published:
+        if ref.employee not in m.employees:
+            continue
+        var = m.x.get((ref.employee, ref.request, ref.date))
+        if var is None:
+            m.constant["republish_change"] += w
+            continue
+        # dropped = 1 - x, as the constant w plus -w per kept entry.
+        m.constant["republish_change"] += w
+        m.penalties["republish_change"].append((var, -w))
+
+
+def previous_by_weekday(problem: Problem) -> dict[tuple[str, int], set[tuple[str, str]]]:
+    """(employee, ISO weekday) -> the (location, work type) pairs done last week."""
+    table: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
+    for p in problem.previous:
+        table[(p.employee, p.weekday)].add((p.location, p.work_type))
+    return table
+
+
+def add_change_penalties(m: RosterModel) -> None:
+    """Goal 3: an assignment whose place or work differs from last week's weekday costs change."""
+    w = weight(m.problem, "change")
+    previous = previous_by_weekday(m.problem)
+    if not previous or not w:
+        return
+    for (e_id, r_id, d), var in m.x.items():
+        done = previous.get((e_id, d.isoweekday()))
+        if done is None:
+            continue
+        r = m.requests[r_id]
+        if (r.location, r.work_type) not in done:
+            m.penalties["change"].append((var, w))
+
+
+def add_contract_gap_penalties(m: RosterModel) -> None:
+    """Goal 4: contract_gap per contract minute not rostered.
+
+    Rule 4 keeps worked <= contract, so the gap is linear: contract - worked.
+    """
+    w = weight(m.problem, "contract_gap")
+    for e in m.employees.values():
+        m.constant["contract_gap"] += w * e.contract_minutes
+        for minutes, var in m.by_employee.get(e.id, ()):
+            m.penalties["contract_gap"].append((var, -w * minutes))
+
+
+def add_team_split_penalties(m: RosterModel) -> None:
+    """Goal 5: team_split for each location beyond the first where a team works a date."""
+    w = weight(m.problem, "team_split")
+    per_team_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (_s, _wi, team, _loc, d), var in m.y.items():
+        per_team_day[(team, d)].append(var)
+    places: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    for (team, loc, d) in m.by_team_place:
+        places[(team, d)].add(loc)
+    for (team, d), variables in per_team_day.items():
+        n = len(places[(team, d)])
+        if n < 2:
+            continue
+        # Exactly one supervision entry per place with work, so entries count the places.
+        split = m.model.NewIntVar(0, n - 1, f"split[{team}@{d.isoformat()}]")
+        m.model.Add(split >= sum(variables) - 1)
+        m.penalties["team_split"].append((split, w))
+
+
+# --------------------------------------------------------------------------------------------
+# Warm start
+# --------------------------------------------------------------------------------------------
+
+
+def add_hints(m: RosterModel) -> None:
+    """Hint the published roster, then last week's place and work for the rest."""
+    hinted: set[tuple[str, dt.date]] = set()
+    for ref in m.problem.published:
+        var = m.x.get((ref.employee, ref.request, ref.date))
+        if var is not None and (ref.employee, ref.date) not in hinted:
+            m.model.AddHint(var, 1)
+            hinted.add((ref.employee, ref.date))
+    previous = previous_by_weekday(m.problem)
+    if not previous:
+        return
+    filled: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for (e_id, r_id, d), var in m.x.items():
+        if (e_id, d) in hinted:
+            continue
+        done = previous.get((e_id, d.isoweekday()))
+        r = m.requests[r_id]
+        if done and (r.location, r.work_type) in done and filled[(r_id, d)] < r.headcount:
+            m.model.AddHint(var, 1)
+            hinted.add((e_id, d))
+            filled[(r_id, d)] += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a solved model
+# --------------------------------------------------------------------------------------------
+
+
+def read_roster(m: RosterModel, value) -> tuple[list[AssignmentRef], list[SupervisionRef]]:
+    """Assignments and supervision entries from a solver or callback's `value` function."""
+    assignments = [AssignmentRef(e, d, r) for (e, r, d), var in m.x.items() if value(var)]
+    working = {(m.employees[a.employee].team, m.requests[a.request].location, a.date)
+               for a in assignments}
+    supervision = [
+        SupervisionRef(s_id, d, loc, team)
+        for (s_id, _wi, team, loc, d), var in m.y.items()
+        if (team, loc, d) in working and value(var)
+    ]
+    return assignments, supervision
+
+
+def read_shortfall(m: RosterModel, assignments: list[AssignmentRef]) -> list[Shortfall]:
+    """Every request-day of the region with fewer employees than its headcount."""
+    filled: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for a in assignments:
+        filled[(a.request, a.date)] += 1
+    plan_days = set(m.problem.days)
+    result = []
+    for r in m.requests.values():
+        for d in r.days:
+            if d in plan_days and filled[(r.id, d)] < r.headcount:
+                result.append(Shortfall(r.id, d, r.headcount - filled[(r.id, d)]))
+    return result
+
+
+def empty_roster_objective(index: ProblemIndex, region: str) -> int:
+    """The objective of the region's roster with nobody assigned, straight from the data."""
+    problem = index.problem
+    plan_days = set(problem.days)
+    employees = {e.id: e for e in index.employees.get(region, [])}
+    total = weight(problem, "shortfall") * sum(
+        r.priority * r.headcount
+        for r in index.requests.get(region, []) if r.headcount > 0
+        for d in r.days if d in plan_days)
+    total += weight(problem, "republish_change") * sum(
+        1 for ref in problem.published if ref.employee in employees)
+    total += weight(problem, "contract_gap") * sum(e.contract_minutes for e in employees.values())
+    return total
