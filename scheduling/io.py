@@ -1,0 +1,756 @@
+"""Reader and writer of the `binnenwerk-roster/1` interchange format (problem and solution).
+
+The reader validates everything and collects all errors before refusing, so a planner sees
+every problem of an import at once. Messages are in Dutch because the app shows them as they
+are; each names the field (as a path) and the offending value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .domain import (
+    DEFAULT_WEIGHTS,
+    FORMAT,
+    MAX_TEAM_SIZE,
+    SOLUTION_FORMAT,
+    STATUSES,
+    AssignmentRef,
+    Employee,
+    Location,
+    Previous,
+    Problem,
+    Request,
+    Shortfall,
+    Solution,
+    Supervisor,
+    SupervisionRef,
+    Team,
+    Window,
+    WorkType,
+)
+
+__all__ = [
+    "FieldError",
+    "FormatError",
+    "read_problem",
+    "load_problem",
+    "problem_to_dict",
+    "dump_problem",
+    "read_solution",
+    "load_solution",
+    "solution_to_dict",
+    "dump_solution",
+    "format_time",
+    "parse_time",
+]
+
+_TIME_RE = re.compile(r"^(\d{2}):(\d{2})$")
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of the input; `message` is complete and in Dutch."""
+
+    path: str
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FormatError(ValueError):
+    """The input does not follow the interchange format; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(e.message for e in self.errors))
+
+
+def _show(value: Any) -> str:
+    """A short, readable rendering of a value for a message (junk can be huge)."""
+    try:
+        if isinstance(value, str):
+            text = "'" + value + "'"
+        elif value is None:
+            text = "null"
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "een boolean"
+    if isinstance(value, int):
+        return "een geheel getal"
+    if isinstance(value, float):
+        return "een kommagetal"
+    if isinstance(value, str):
+        return "tekst"
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, dict):
+        return "een object"
+    return type(value).__name__
+
+
+def parse_time(text: str) -> int | None:
+    """'HH:MM' (00:00 .. 24:00) to minutes since midnight, or None when it does not parse."""
+    if not isinstance(text, str):
+        return None
+    m = _TIME_RE.match(text)
+    if not m:
+        return None
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes != 0):
+        return None
+    return hours * 60 + minutes
+
+
+def format_time(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_date(text: Any) -> dt.date | None:
+    if not isinstance(text, str) or not _DATE_RE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class _Reader:
+    """Collects errors while pulling typed values out of untrusted JSON-like data."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def error(self, path: str, value: Any, message: str) -> None:
+        self.errors.append(FieldError(path, value, f"{path or 'invoer'}: {message}"))
+
+    @staticmethod
+    def at(path: str, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{path}[{key}]"
+        return f"{path}.{key}" if path else key
+
+    # Each getter returns None when the field is missing or wrong, after recording why.
+
+    def field(self, obj: dict, key: str, path: str, required: bool = True) -> tuple[bool, Any]:
+        if key not in obj:
+            if required:
+                self.error(self.at(path, key), None, "verplicht veld ontbreekt")
+            return False, None
+        return True, obj[key]
+
+    def string(self, obj: dict, key: str, path: str, required: bool = True) -> str | None:
+        present, value = self.field(obj, key, path, required)
+        if not present:
+            return None
+        if not isinstance(value, str):
+            self.error(self.at(path, key), value, f"moet tekst zijn, niet {_type_name(value)} {_show(value)}")
+            return None
+        if value == "":
+            self.error(self.at(path, key), value, "mag niet leeg zijn")
+            return None
+        return value
+
+    def integer(self, obj: dict, key: str, path: str, *, minimum: int | None = 0,
+                maximum: int | None = None, required: bool = True) -> int | None:
+        present, value = self.field(obj, key, path, required)
+        if not present:
+            return None
+        return self.integer_value(value, self.at(path, key), minimum=minimum, maximum=maximum)
+
+    def integer_value(self, value: Any, path: str, *, minimum: int | None = 0,
+                      maximum: int | None = None) -> int | None:
+        # bool is a subclass of int in Python; true/false is never a count of minutes.
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, value, f"moet een geheel getal zijn, niet {_type_name(value)} {_show(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            if minimum == 0:
+                self.error(path, value, f"mag niet negatief zijn: {value}")
+            elif maximum is not None:
+                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen, niet {value}")
+            else:
+                self.error(path, value, f"moet minstens {minimum} zijn, niet {value}")
+            return None
+        if maximum is not None and value > maximum:
+            if minimum is not None:
+                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen, niet {value}")
+            else:
+                self.error(path, value, f"mag hoogstens {maximum} zijn, niet {value}")
+            return None
+        return value
+
+    def time(self, obj: dict, key: str, path: str) -> int | None:
+        present, value = self.field(obj, key, path)
+        if not present:
+            return None
+        return self.time_value(value, self.at(path, key))
+
+    def time_value(self, value: Any, path: str) -> int | None:
+        minutes = parse_time(value)
+        if minutes is None:
+            self.error(path, value, f"ongeldige tijd {_show(value)}, verwacht UU:MM tussen 00:00 en 24:00")
+        return minutes
+
+    def date(self, value: Any, path: str) -> dt.date | None:
+        parsed = _parse_date(value)
+        if parsed is None:
+            self.error(path, value, f"ongeldige datum {_show(value)}, verwacht JJJJ-MM-DD")
+        return parsed
+
+    def list_of(self, obj: dict, key: str, path: str, required: bool = True,
+                nullable: bool = False) -> list | None:
+        present, value = self.field(obj, key, path, required)
+        if not present:
+            return None
+        if value is None and nullable:
+            return None
+        if not isinstance(value, list):
+            self.error(self.at(path, key), value, f"moet een lijst zijn, niet {_type_name(value)} {_show(value)}")
+            return None
+        return value
+
+    def objects(self, obj: dict, key: str, required: bool = True) -> list[tuple[str, dict]]:
+        """The (path, object) pairs of a top-level list of objects; non-objects are errors."""
+        items = self.list_of(obj, key, "", required)
+        out: list[tuple[str, dict]] = []
+        for i, item in enumerate(items or []):
+            path = self.at(key, i)
+            if not isinstance(item, dict):
+                self.error(path, item, f"moet een object zijn, niet {_type_name(item)} {_show(item)}")
+                continue
+            out.append((path, item))
+        return out
+
+    def id_list(self, obj: dict, key: str, path: str, known: dict, what: str,
+                required: bool = True, nullable: bool = False) -> tuple[str, ...] | None:
+        """A list of ids that must each name a known thing, without repeats."""
+        items = self.list_of(obj, key, path, required, nullable)
+        if items is None:
+            return None
+        out: list[str] = []
+        for i, item in enumerate(items):
+            p = self.at(self.at(path, key), i)
+            if not isinstance(item, str):
+                self.error(p, item, f"moet tekst zijn, niet {_type_name(item)} {_show(item)}")
+            elif item not in known:
+                self.error(p, item, f"onbekende {what} {_show(item)}")
+            elif item in out:
+                self.error(p, item, f"{what} {_show(item)} staat er dubbel in")
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def availability(self, obj: dict, path: str) -> dict[dt.date, tuple[Window, ...]] | None:
+        present, value = self.field(obj, "availability", path)
+        if not present:
+            return None
+        apath = self.at(path, "availability")
+        if not isinstance(value, dict):
+            self.error(apath, value, f"moet een object met datums zijn, niet {_type_name(value)} {_show(value)}")
+            return None
+        out: dict[dt.date, tuple[Window, ...]] = {}
+        ok = True
+        for key, windows in value.items():
+            kpath = f'{apath}["{key}"]'
+            day = self.date(key, kpath)
+            if not isinstance(windows, list):
+                self.error(kpath, windows, f"moet een lijst van tijdvakken zijn, niet {_type_name(windows)} {_show(windows)}")
+                ok = False
+                continue
+            parsed: list[Window] = []
+            for i, window in enumerate(windows):
+                wpath = f"{kpath}[{i}]"
+                if not (isinstance(window, list) and len(window) == 2):
+                    self.error(wpath, window, f"tijdvak {_show(window)} moet een paar [begin, einde] zijn")
+                    ok = False
+                    continue
+                start = self.time_value(window[0], f"{wpath}[0]")
+                end = self.time_value(window[1], f"{wpath}[1]")
+                if start is None or end is None:
+                    ok = False
+                    continue
+                if end <= start:
+                    self.error(wpath, window, f"tijdvak {_show(window)} eindigt niet na het begin")
+                    ok = False
+                    continue
+                if parsed and start < parsed[-1][1]:
+                    self.error(wpath, window, f"tijdvak {_show(window)} overlapt het vorige of staat niet op volgorde")
+                    ok = False
+                    continue
+                parsed.append((start, end))
+            if day is None:
+                ok = False
+            elif day in out:
+                self.error(kpath, key, f"datum {_show(key)} staat er dubbel in")
+                ok = False
+            else:
+                out[day] = tuple(parsed)
+        return out if ok else None
+
+
+def _index(reader: _Reader, items: list[tuple[str, dict]], what: str
+           ) -> tuple[dict[str, tuple[str, dict]], list[tuple[str | None, str, dict]]]:
+    """Map id -> (path, object), reporting duplicate and missing ids.
+
+    Also returns every object with its id (None when unusable) so the caller still validates
+    the rest of an object whose id is wrong: the planner should see all errors at once.
+    """
+    seen: dict[str, tuple[str, dict]] = {}
+    entries: list[tuple[str | None, str, dict]] = []
+    for path, obj in items:
+        ident = reader.string(obj, "id", path)
+        if ident is not None and ident in seen:
+            reader.error(reader.at(path, "id"), ident,
+                         f"{what} {_show(ident)} komt twee keer voor (ook in {seen[ident][0]})")
+            ident = None
+        elif ident is not None:
+            seen[ident] = (path, obj)
+        entries.append((ident, path, obj))
+    return seen, entries
+
+
+def read_problem(data: Any) -> Problem:
+    """Validate parsed JSON and build a Problem; raise FormatError listing every problem."""
+    r = _Reader()
+    if not isinstance(data, dict):
+        r.error("", data, f"een probleem moet een JSON-object zijn, niet {_type_name(data)} {_show(data)}")
+        raise FormatError(r.errors)
+
+    present, tag = r.field(data, "format", "")
+    if present and tag != FORMAT:
+        r.error("format", tag, f"onbekend formaat {_show(tag)}, verwacht '{FORMAT}'")
+
+    week_text = r.string(data, "week", "")
+    week: tuple[int, int] | None = None
+    if week_text is not None:
+        m = _WEEK_RE.match(week_text)
+        if m:
+            try:
+                dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+                week = (int(m.group(1)), int(m.group(2)))
+            except ValueError:
+                pass
+        if week is None:
+            r.error("week", week_text, f"ongeldige ISO-week {_show(week_text)}, verwacht bijvoorbeeld '2026-W50'")
+
+    timezone = "Europe/Amsterdam"
+    if "timezone" in data:
+        timezone = r.string(data, "timezone", "") or timezone
+
+    days: list[dt.date] = []
+    for i, text in enumerate(r.list_of(data, "days", "") or []):
+        path = f"days[{i}]"
+        day = r.date(text, path)
+        if day is None:
+            continue
+        if day in days:
+            r.error(path, text, f"datum {_show(text)} staat er dubbel in")
+            continue
+        if week is not None and tuple(day.isocalendar())[:2] != week:
+            r.error(path, text, f"datum {_show(text)} valt niet in week {_show(week_text)}")
+        days.append(day)
+    day_set = set(days)
+
+    # Kinds are read in dependency order so later ones can check references to earlier ones.
+    wt_index, wt_entries = _index(r, r.objects(data, "work_types"), "werksoort")
+    work_types = []
+    for ident, path, obj in wt_entries:
+        name = r.string(obj, "name", path)
+        if name is not None:
+            work_types.append(WorkType(ident, name))
+
+    loc_index, loc_entries = _index(r, r.objects(data, "locations"), "locatie")
+    locations: dict[str, Location] = {}
+    for ident, path, obj in loc_entries:
+        name = r.string(obj, "name", path)
+        region = r.string(obj, "region", path)
+        if name is not None and region is not None:
+            locations[ident] = Location(ident, name, region)
+
+    team_index, team_entries = _index(r, r.objects(data, "teams"), "team")
+    teams: dict[str, Team] = {}
+    for ident, path, obj in team_entries:
+        name = r.string(obj, "name", path)
+        region = r.string(obj, "region", path)
+        max_size = MAX_TEAM_SIZE
+        if "max_size" in obj:
+            max_size = r.integer(obj, "max_size", path, minimum=1, maximum=MAX_TEAM_SIZE)
+        if name is not None and region is not None and max_size is not None:
+            teams[ident] = Team(ident, name, region, max_size)
+
+    def ref(obj: dict, key: str, path: str, known: dict, what: str) -> str | None:
+        value = r.string(obj, key, path)
+        if value is not None and value not in known:
+            r.error(r.at(path, key), value, f"onbekende {what} {_show(value)}")
+            return None
+        return value
+
+    sup_index, sup_entries = _index(r, r.objects(data, "supervisors"), "teamleider")
+    supervisors = []
+    for ident, path, obj in sup_entries:
+        name = r.string(obj, "name", path)
+        region = r.string(obj, "region", path)
+        team: str | None = None
+        team_ok = True
+        present, team_value = r.field(obj, "team", path)
+        if present and team_value is not None:
+            team = ref(obj, "team", path, team_index, "team")
+            team_ok = team is not None
+            if team in teams and region is not None and teams[team].region != region:
+                r.error(r.at(path, "region"), region,
+                        f"regio {_show(region)} wijkt af van de regio {_show(teams[team].region)} van team {_show(team)}")
+                team_ok = False
+        wts = r.id_list(obj, "work_types", path, wt_index, "werksoort")
+        availability = r.availability(obj, path)
+        if None not in (name, region, wts, availability) and present and team_ok:
+            supervisors.append(Supervisor(ident, name, team, region, wts, availability))
+
+    emp_index, emp_entries = _index(r, r.objects(data, "employees"), "medewerker")
+    employees: list[Employee] = []
+    team_counts: dict[str, int] = {}
+    for ident, path, obj in emp_entries:
+        name = r.string(obj, "name", path)
+        team = ref(obj, "team", path, team_index, "team")
+        if team is not None:
+            team_counts[team] = team_counts.get(team, 0) + 1
+        contract = r.integer(obj, "contract_minutes", path)
+        per_day = r.integer(obj, "max_minutes_per_day", path)
+        wts = r.id_list(obj, "work_types", path, wt_index, "werksoort")
+        locs_ok = True
+        locs = r.id_list(obj, "locations", path, loc_index, "locatie", nullable=True)
+        if "locations" in obj and obj["locations"] is not None and locs is None:
+            locs_ok = False
+        if locs is not None and team in teams:
+            for i, loc in enumerate(locs):
+                if loc in locations and locations[loc].region != teams[team].region:
+                    r.error(f"{path}.locations[{i}]", loc,
+                            f"locatie {_show(loc)} ligt in regio {_show(locations[loc].region)}, "
+                            f"niet in de regio {_show(teams[team].region)} van team {_show(team)}")
+                    locs_ok = False
+        availability = r.availability(obj, path)
+        if None not in (name, team, contract, per_day, wts, availability) and locs_ok:
+            employees.append(Employee(ident, name, team, contract, per_day, wts, locs, availability))
+
+    for ident, count in team_counts.items():
+        team = teams.get(ident)
+        if team is not None and count > team.max_size:
+            path = team_index[ident][0]
+            r.error(f"{path}.max_size", team.max_size,
+                    f"team {_show(ident)} heeft {count} medewerkers, meer dan max_size {team.max_size}")
+
+    req_index, req_entries = _index(r, r.objects(data, "requests"), "aanvraag")
+    requests: list[Request] = []
+    for ident, path, obj in req_entries:
+        location = ref(obj, "location", path, loc_index, "locatie")
+        work_type = ref(obj, "work_type", path, wt_index, "werksoort")
+        req_days: list[dt.date] = []
+        days_ok = True
+        raw_days = r.list_of(obj, "days", path)
+        if raw_days is None:
+            days_ok = False
+        for i, text in enumerate(raw_days or []):
+            p = f"{path}.days[{i}]"
+            day = r.date(text, p)
+            if day is None:
+                days_ok = False
+            elif day not in day_set:
+                r.error(p, text, f"datum {_show(text)} hoort niet bij de geplande dagen (days)")
+                days_ok = False
+            elif day in req_days:
+                r.error(p, text, f"datum {_show(text)} staat er dubbel in")
+                days_ok = False
+            else:
+                req_days.append(day)
+        start = r.time(obj, "start", path)
+        end = r.time(obj, "end", path)
+        if start is not None and end is not None and end <= start:
+            r.error(f"{path}.end", obj["end"], f"einde {_show(obj['end'])} ligt niet na het begin {_show(obj['start'])}")
+            end = None
+        break_minutes = r.integer(obj, "break_minutes", path)
+        if break_minutes is not None and start is not None and end is not None and break_minutes >= end - start:
+            r.error(f"{path}.break_minutes", break_minutes,
+                    f"pauze van {break_minutes} minuten is niet korter dan de dienst van {end - start} minuten")
+            break_minutes = None
+        headcount = r.integer(obj, "headcount", path)
+        priority = r.integer(obj, "priority", path, minimum=1, maximum=3)
+        if None not in (location, work_type, start, end, break_minutes, headcount, priority) and days_ok:
+            requests.append(Request(ident, location, work_type, tuple(req_days), start, end,
+                                    break_minutes, headcount, priority))
+
+    previous: list[Previous] = []
+    seen_prev: dict[tuple[str, int], str] = {}
+    for path, obj in r.objects(data, "previous", required=False):
+        employee = ref(obj, "employee", path, emp_index, "medewerker")
+        weekday = r.integer(obj, "weekday", path, minimum=1, maximum=7)
+        location = ref(obj, "location", path, loc_index, "locatie")
+        work_type = ref(obj, "work_type", path, wt_index, "werksoort")
+        if employee is not None and weekday is not None:
+            if (employee, weekday) in seen_prev:
+                r.error(path, obj, f"medewerker {_show(employee)} heeft al een vorige inzet op weekdag "
+                                   f"{weekday} (in {seen_prev[(employee, weekday)]})")
+                continue
+            seen_prev[(employee, weekday)] = path
+        if None not in (employee, weekday, location, work_type):
+            previous.append(Previous(employee, weekday, location, work_type))
+
+    def assignment_refs(key: str, planned_days_only: bool) -> list[AssignmentRef]:
+        out = []
+        for path, obj in r.objects(data, key, required=False):
+            employee = ref(obj, "employee", path, emp_index, "medewerker")
+            request = ref(obj, "request", path, req_index, "aanvraag")
+            day = None
+            present, text = r.field(obj, "date", path)
+            if present:
+                day = r.date(text, f"{path}.date")
+                if day is not None and planned_days_only and day not in day_set:
+                    r.error(f"{path}.date", text, f"datum {_show(text)} hoort niet bij de geplande dagen (days)")
+                    day = None
+            if None not in (employee, request, day):
+                out.append(AssignmentRef(employee, day, request))
+        return out
+
+    pinned = assignment_refs("pinned", planned_days_only=True)
+    # A repair may plan only the rest of a published week, so published dates may lie outside days.
+    published = assignment_refs("published", planned_days_only=False)
+
+    weights = dict(DEFAULT_WEIGHTS)
+    if "weights" in data and data["weights"] is not None:
+        raw = data["weights"]
+        if not isinstance(raw, dict):
+            r.error("weights", raw, f"moet een object zijn, niet {_type_name(raw)} {_show(raw)}")
+        else:
+            for key, value in raw.items():
+                path = f"weights.{key}"
+                if key not in DEFAULT_WEIGHTS:
+                    r.error(path, key, f"onbekend gewicht {_show(key)}, bekend zijn: {', '.join(DEFAULT_WEIGHTS)}")
+                    continue
+                checked = r.integer_value(value, path)
+                if checked is not None:
+                    weights[key] = checked
+
+    if r.errors:
+        raise FormatError(r.errors)
+    return Problem(
+        week=week_text, timezone=timezone, days=tuple(days), work_types=tuple(work_types),
+        locations=tuple(locations.values()), teams=tuple(teams.values()),
+        supervisors=tuple(supervisors), employees=tuple(employees), requests=tuple(requests),
+        previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
+        weights=weights,
+    )
+
+
+def _load_json(path_or_text: str | Path) -> Any:
+    """JSON from a file path or from the text itself; unreadable input is a FormatError."""
+    text: str
+    if isinstance(path_or_text, Path) or not str(path_or_text).lstrip().startswith(("{", "[")):
+        try:
+            text = Path(path_or_text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FormatError([FieldError("", str(path_or_text),
+                                          f"invoer: bestand {_show(str(path_or_text))} kan niet gelezen worden ({exc.__class__.__name__})")])
+    else:
+        text = str(path_or_text)
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        message = getattr(exc, "msg", "te diep genest")
+        line = getattr(exc, "lineno", "?")
+        raise FormatError([FieldError("", None, f"invoer: geen geldige JSON (regel {line}: {message})")])
+
+
+def load_problem(path_or_text: str | Path) -> Problem:
+    """Read a problem from a JSON file path or from JSON text."""
+    return read_problem(_load_json(path_or_text))
+
+
+def _availability_to_dict(availability: dict[dt.date, tuple[Window, ...]]) -> dict[str, list]:
+    return {day.isoformat(): [[format_time(s), format_time(e)] for s, e in windows]
+            for day, windows in sorted(availability.items())}
+
+
+def _ref_to_dict(ref: AssignmentRef) -> dict:
+    return {"employee": ref.employee, "date": ref.date.isoformat(), "request": ref.request}
+
+
+def problem_to_dict(problem: Problem) -> dict:
+    """The problem in the interchange format, ready for json.dumps; read_problem inverts it."""
+    return {
+        "format": FORMAT,
+        "week": problem.week,
+        "timezone": problem.timezone,
+        "days": [d.isoformat() for d in problem.days],
+        "work_types": [{"id": w.id, "name": w.name} for w in problem.work_types],
+        "locations": [{"id": l.id, "name": l.name, "region": l.region} for l in problem.locations],
+        "teams": [{"id": t.id, "name": t.name, "region": t.region, "max_size": t.max_size}
+                  for t in problem.teams],
+        "supervisors": [{"id": s.id, "name": s.name, "team": s.team, "region": s.region,
+                         "work_types": list(s.work_types),
+                         "availability": _availability_to_dict(s.availability)}
+                        for s in problem.supervisors],
+        "employees": [{"id": e.id, "name": e.name, "team": e.team,
+                       "contract_minutes": e.contract_minutes,
+                       "max_minutes_per_day": e.max_minutes_per_day,
+                       "work_types": list(e.work_types),
+                       "locations": None if e.locations is None else list(e.locations),
+                       "availability": _availability_to_dict(e.availability)}
+                      for e in problem.employees],
+        "requests": [{"id": q.id, "location": q.location, "work_type": q.work_type,
+                      "days": [d.isoformat() for d in q.days], "start": format_time(q.start),
+                      "end": format_time(q.end), "break_minutes": q.break_minutes,
+                      "headcount": q.headcount, "priority": q.priority}
+                     for q in problem.requests],
+        "previous": [{"employee": p.employee, "weekday": p.weekday, "location": p.location,
+                      "work_type": p.work_type} for p in problem.previous],
+        "pinned": [_ref_to_dict(p) for p in problem.pinned],
+        "published": [_ref_to_dict(p) for p in problem.published],
+        "weights": dict(problem.weights),
+    }
+
+
+def dump_problem(problem: Problem) -> str:
+    return json.dumps(problem_to_dict(problem), ensure_ascii=False, indent=2)
+
+
+def read_solution(data: Any, problem: Problem | None = None) -> Solution:
+    """Validate parsed JSON and build a Solution; with a problem, ids must name its things."""
+    r = _Reader()
+    if not isinstance(data, dict):
+        r.error("", data, f"een oplossing moet een JSON-object zijn, niet {_type_name(data)} {_show(data)}")
+        raise FormatError(r.errors)
+
+    present, tag = r.field(data, "format", "")
+    if present and tag != SOLUTION_FORMAT:
+        r.error("format", tag, f"onbekend formaat {_show(tag)}, verwacht '{SOLUTION_FORMAT}'")
+    status = r.string(data, "status", "")
+    if status is not None and status not in STATUSES:
+        r.error("status", status, f"onbekende status {_show(status)}, verwacht een van {', '.join(STATUSES)}")
+
+    def optional_int(key: str) -> int | None:
+        if data.get(key) is None:
+            return None
+        return r.integer(data, key, "", minimum=None)
+
+    objective = optional_int("objective")
+    best_bound = optional_int("best_bound")
+    wall_seconds = 0.0
+    if data.get("wall_seconds") is not None:
+        value = data["wall_seconds"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+            r.error("wall_seconds", value, f"moet een niet-negatief getal zijn, niet {_show(value)}")
+        else:
+            wall_seconds = float(value)
+
+    known: dict[str, set[str]] | None = None
+    if problem is not None:
+        known = {
+            "employee": {e.id for e in problem.employees},
+            "request": {q.id for q in problem.requests},
+            "supervisor": {s.id for s in problem.supervisors},
+            "location": {l.id for l in problem.locations},
+            "team": {t.id for t in problem.teams},
+        }
+    names = {"employee": "medewerker", "request": "aanvraag", "supervisor": "teamleider",
+             "location": "locatie", "team": "team"}
+
+    def ident(obj: dict, key: str, path: str) -> str | None:
+        value = r.string(obj, key, path)
+        if value is not None and known is not None and value not in known[key]:
+            r.error(r.at(path, key), value, f"onbekende {names[key]} {_show(value)}")
+            return None
+        return value
+
+    def day_of(obj: dict, path: str) -> dt.date | None:
+        present, text = r.field(obj, "date", path)
+        return r.date(text, f"{path}.date") if present else None
+
+    def rows(key: str, build: Callable[[str, dict], Any], required: bool) -> list:
+        out = []
+        for path, obj in r.objects(data, key, required=required):
+            item = build(path, obj)
+            if item is not None:
+                out.append(item)
+        return out
+
+    def assignment(path: str, obj: dict) -> AssignmentRef | None:
+        values = (ident(obj, "employee", path), day_of(obj, path), ident(obj, "request", path))
+        return None if None in values else AssignmentRef(*values)
+
+    def supervision(path: str, obj: dict) -> SupervisionRef | None:
+        values = (ident(obj, "supervisor", path), day_of(obj, path),
+                  ident(obj, "location", path), ident(obj, "team", path))
+        return None if None in values else SupervisionRef(*values)
+
+    def shortfall(path: str, obj: dict) -> Shortfall | None:
+        request = ident(obj, "request", path)
+        day = day_of(obj, path)
+        missing = r.integer(obj, "missing", path)
+        reasons: list[str] = []
+        ok = True
+        for i, reason in enumerate(r.list_of(obj, "reasons", path, required=False) or []):
+            if not isinstance(reason, str):
+                r.error(f"{path}.reasons[{i}]", reason, f"moet tekst zijn, niet {_type_name(reason)} {_show(reason)}")
+                ok = False
+            else:
+                reasons.append(reason)
+        if None in (request, day, missing) or not ok:
+            return None
+        return Shortfall(request, day, missing, tuple(reasons))
+
+    assignments = rows("assignments", assignment, required=True)
+    supervisions = rows("supervision", supervision, required=False)
+    shortfalls = rows("shortfall", shortfall, required=False)
+    conflicting = rows("conflicting_pins", assignment, required=False)
+
+    if r.errors:
+        raise FormatError(r.errors)
+    return Solution(status=status, assignments=assignments, supervision=supervisions,
+                    shortfall=shortfalls, objective=objective, best_bound=best_bound,
+                    wall_seconds=wall_seconds, conflicting_pins=conflicting)
+
+
+def load_solution(path_or_text: str | Path, problem: Problem | None = None) -> Solution:
+    """Read a solution from a JSON file path or from JSON text."""
+    return read_solution(_load_json(path_or_text), problem)
+
+
+def solution_to_dict(solution: Solution) -> dict:
+    """The solution in the interchange format; `conflicting_pins` only when there are any."""
+    out: dict[str, Any] = {
+        "format": SOLUTION_FORMAT,
+        "status": solution.status,
+        "objective": solution.objective,
+        "best_bound": solution.best_bound,
+        "wall_seconds": solution.wall_seconds,
+        "assignments": [_ref_to_dict(a) for a in solution.assignments],
+        "supervision": [{"supervisor": s.supervisor, "date": s.date.isoformat(),
+                         "location": s.location, "team": s.team} for s in solution.supervision],
+        "shortfall": [{"request": s.request, "date": s.date.isoformat(), "missing": s.missing,
+                       "reasons": list(s.reasons)} for s in solution.shortfall],
+    }
+    if solution.conflicting_pins:
+        out["conflicting_pins"] = [_ref_to_dict(p) for p in solution.conflicting_pins]
+    return out
+
+
+def dump_solution(solution: Solution) -> str:
+    return json.dumps(solution_to_dict(solution), ensure_ascii=False, indent=2)
