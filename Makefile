@@ -1,0 +1,39 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app binnenwerk
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install translations db worker bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@if ls binnenwerk/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -q -d binnenwerk/translations; fi
+
+db: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/rq worker --url "$${REDIS_URL:-redis://127.0.0.1:6379/0}" binnenwerk-solve
+
+bench: install
+	$(BIN)/python -m scheduling bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,92 @@
+"""Binnenwerk team planner: the Flask application factory."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import Config, from_environment, normalise_database_url
+from .extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(from_environment())
+    else:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    if test_config is None and app.config["SECRET_KEY"] == Config.SECRET_KEY:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{Path(app.instance_path) / 'binnenwerk.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+
+    from . import access, cli, formatting
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .calendar import bp as calendar_bp
+    from .main import bp as main_bp
+    from .reports import bp as reports_bp
+    from .requests import bp as requests_bp
+    from .rosters import bp as rosters_bp
+    from .teams import bp as teams_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, teams_bp, requests_bp, rosters_bp, calendar_bp, reports_bp):
+        app.register_blueprint(blueprint)
+    access.init_app(app)
+    formatting.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def select_locale() -> str:
+    languages = ("nl", "en")
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return "nl"
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in instance/, so a fresh install never runs with a known key."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    # SQLite ignores foreign keys unless asked, per connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

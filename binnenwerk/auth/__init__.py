@@ -1,0 +1,6 @@
+"""Logging in and out."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from . import routes  # noqa: E402,F401

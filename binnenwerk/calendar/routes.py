@@ -1,0 +1,2 @@
+"""Views of the calendar blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,37 @@
+"""Configuration defaults; instance/config.py and the environment override them."""
+import os
+
+
+class Config:
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    REDIS_URL = ""
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    TIMEZONE = "Europe/Amsterdam"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    SOLVE_TIME_LIMIT = 20.0
+    SOLVE_WORKERS = 2
+
+
+def from_environment() -> dict:
+    """Settings a deployment passes in through the environment."""
+    found = {}
+    for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        if os.environ.get(key):
+            found[key] = os.environ[key]
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgres:// URLs (Heroku style) mean it too.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,76 @@
+"""Jinja filters and helpers: times, Dutch dates, ISO weeks, pictograms."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from flask_babel import format_date, get_locale
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def minutes_to_hhmm(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hhmm_to_minutes(text: str) -> int:
+    """'09:30' -> 570; raises ValueError on anything else (24:00 allowed as end of day)."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", (text or "").strip())
+    if not match:
+        raise ValueError(text)
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(text)
+    return hours * 60 + minutes
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    """'2026-W50' -> (2026, 50); ValueError when it is not a real ISO week."""
+    match = WEEK_RE.match(text or "")
+    if not match:
+        raise ValueError(text)
+    year, week = int(match.group(1)), int(match.group(2))
+    dt.date.fromisocalendar(year, week, 1)  # raises ValueError for week 53 in a 52-week year
+    return year, week
+
+
+def week_days(week: str, count: int = 5) -> list[dt.date]:
+    year, number = parse_week(week)
+    return [dt.date.fromisocalendar(year, number, d) for d in range(1, count + 1)]
+
+
+def week_of(day: dt.date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def shift_week(week: str, delta: int) -> str:
+    return week_of(week_days(week, 1)[0] + dt.timedelta(weeks=delta))
+
+
+def long_date(day: dt.date) -> str:
+    """'maandag 7 december' in Dutch, 'Monday 7 December' in English."""
+    return format_date(day, "EEEE d MMMM")
+
+
+def short_date(day: dt.date) -> str:
+    return format_date(day, "EEE d MMM")
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as hours the Dutch way: 1530 -> '25,5'."""
+    if minutes is None:
+        return ""
+    value = minutes / 60
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if str(get_locale()) == "nl" else text
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours
+    )
+    app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days)

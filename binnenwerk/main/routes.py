@@ -1,0 +1,168 @@
+"""The landing page of each role, the language switch and static information pages."""
+import datetime as dt
+
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import ALL_STAFF, public, roles_required
+from ..auth.routes import is_safe_next
+from ..extensions import db
+from ..formatting import week_of
+from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
+from . import bp
+
+
+@bp.route("/")
+@public
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/home")
+@roles_required(*ALL_STAFF)
+def home():
+    this_week = week_of(dt.date.today())
+    role = current_user.role
+    context: dict = {"this_week": this_week}
+    if role == Role.MINISTRY_CONTACT.value:
+        context["requests"] = db.session.scalars(
+            select(DeploymentRequest)
+            .where(DeploymentRequest.ministry_id == current_user.ministry_id)
+            .order_by(DeploymentRequest.start_date.desc())
+            .limit(10)
+        ).all()
+    elif role == Role.TEAM_LEADER.value:
+        context["teams"] = current_user.teams
+    else:
+        context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
+        context["employee_count"] = db.session.scalar(
+            select(func.count(Employee.id)).where(Employee.archived.is_(False))
+        )
+        context["new_requests"] = db.session.scalar(
+            select(func.count(DeploymentRequest.id)).where(
+                DeploymentRequest.status == RequestStatus.SUBMITTED.value
+            )
+        )
+    return render_template(f"main/home_{role}.html", **context)
+
+
+@bp.route("/taal/<code>", methods=["POST"])
+@public
+def set_language(code: str):
+    if code in ("nl", "en"):
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.index"))
+
+
+@bp.route("/toegankelijkheid")
+@public
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+# Menu per role: (endpoint, label). An entry appears once its blueprint provides the endpoint.
+NAV = {
+    Role.ADMIN.value: [
+        ("main.home", "Start"), ("admin.users", "Gebruikers"), ("admin.ministries", "Ministeries"),
+        ("admin.locations", "Locaties"), ("admin.work_types", "Werksoorten"), ("teams.index", "Teams"),
+        ("admin.audit", "Auditlog"),
+    ],
+    Role.PLANNER.value: [
+        ("main.home", "Start"), ("rosters.week", "Rooster"), ("requests.intake", "Aanvragen"),
+        ("teams.index", "Teams"), ("teams.employees", "Medewerkers"), ("teams.absences", "Afwezigheid"),
+        ("reports.capacity", "Capaciteit"), ("reports.jobs", "Banenafspraak"),
+    ],
+    Role.TEAM_LEADER.value: [
+        ("main.home", "Start"), ("rosters.week", "Rooster"), ("teams.index", "Mijn team"),
+        ("teams.absences", "Afwezigheid"),
+    ],
+    Role.MINISTRY_CONTACT.value: [
+        ("main.home", "Start"), ("requests.index", "Aanvragen"), ("requests.plan", "Planning"),
+    ],
+}
+
+
+@bp.app_context_processor
+def layout_helpers():
+    from flask import current_app
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    def nav_items():
+        if not current_user.is_authenticated:
+            return []
+        items = []
+        for endpoint, label in NAV.get(current_user.role, []):
+            if endpoint in current_app.view_functions:
+                url = url_for(endpoint)
+                items.append({"url": url, "label": _(label), "current": request.endpoint == endpoint})
+        return items
+
+    return {"nav_items": nav_items, "current_locale": lambda: str(get_locale() or "nl")}
+
+
+def _error_page(status: int, title: str, message: str):
+    from flask_babel import gettext as _
+
+    return render_template("error.html", title=_(title), message=_(message)), status
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    return _error_page(400, "Ongeldig verzoek", "Dit verzoek klopt niet. Ga terug en probeer het opnieuw.")
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return _error_page(403, "Geen toegang", "Je hebt geen toegang tot deze pagina.")
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    return _error_page(404, "Niet gevonden", "Deze pagina bestaat niet (meer).")
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(error):
+    return _error_page(405, "Niet toegestaan", "Deze actie kan hier niet.")
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    return _error_page(413, "Bestand te groot", "Het bestand is te groot. Het mag maximaal 10 MB zijn.")
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    return _error_page(500, "Er ging iets mis", "Er ging iets mis aan onze kant. Er is niets opgeslagen. Probeer het later opnieuw.")
+
+
+def _database_down(error):
+    db.session.rollback()
+    return _error_page(
+        503, "Database niet bereikbaar",
+        "De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw.",
+    )
+
+
+from flask_wtf.csrf import CSRFError  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return _error_page(
+        400, "Formulier verlopen",
+        "Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens.",
+    )
+
+
+bp.app_errorhandler(OperationalError)(_database_down)

@@ -1,0 +1,2 @@
+"""Views of the requests blueprint."""
+from . import bp  # noqa: F401

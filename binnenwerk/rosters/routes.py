@@ -1,0 +1,2 @@
+"""Views of the rosters blueprint."""
+from . import bp  # noqa: F401

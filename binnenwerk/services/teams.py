@@ -1,0 +1,37 @@
+"""Team membership rules that hold however an employee is added: form, import or seed."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Employee, Team
+from . import ServiceError
+
+
+def ensure_room_in_team(team_id: int, *, moving_employee_id: int | None = None) -> Team:
+    """Refuse when the team already has its maximum (at most 15) of active employees.
+
+    The team row is locked (on PostgreSQL) so two people adding the 15th member at once cannot
+    both succeed.
+    """
+    team = db.session.execute(
+        select(Team).where(Team.id == team_id).with_for_update()
+    ).scalar_one_or_none()
+    if team is None:
+        raise ServiceError(_("Dit team bestaat niet."), field="team_id")
+    if team.archived:
+        raise ServiceError(_("Team %(name)s is gearchiveerd.", name=team.name), field="team_id")
+    query = select(func.count(Employee.id)).where(Employee.team_id == team_id, Employee.archived.is_(False))
+    if moving_employee_id is not None:
+        query = query.where(Employee.id != moving_employee_id)
+    members = db.session.scalar(query) or 0
+    if members >= team.max_size:
+        raise ServiceError(
+            _(
+                "Team %(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
+                name=team.name, count=members, max=team.max_size,
+            ),
+            field="team_id",
+        )
+    return team

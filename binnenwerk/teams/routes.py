@@ -1,0 +1,2 @@
+"""Views of the teams blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,225 @@
+"""Shared fixtures: a migrated database per test session, emptied after each test, and builders.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set.
+Tests that need a service this machine lacks skip locally but fail in CI (CI=true).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from binnenwerk import create_app
+from binnenwerk.extensions import db
+from binnenwerk import models as m
+
+TEST_PASSWORD = "Test-wachtwoord-2026"
+FAST_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need_service(name: str, available: bool, why: str = "") -> None:
+    """Skip on a developer machine without the service; fail in CI, where it must be there."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if IN_CI:
+        pytest.fail(message + " (CI must provide it)")
+    pytest.skip(message)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(tmp_path_factory):
+    """Migrate an empty database once per session (this also proves the migrations run)."""
+    from flask_migrate import upgrade
+
+    url = _database_url(tmp_path_factory)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(_schema):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": _schema,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Builders:
+    """Builder functions for test data: each takes only what the test cares about."""
+
+    _seq = itertools.count(1)
+
+    def _n(self) -> int:
+        return next(self._seq)
+
+    def ministry(self, code: str | None = None, **kw) -> m.Ministry:
+        n = self._n()
+        obj = m.Ministry(code=code or f"M{n}", name=kw.pop("name", f"Ministerie {n}"), **kw)
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def work_type(self, code: str | None = None, **kw) -> m.WorkType:
+        n = self._n()
+        obj = m.WorkType(
+            code=code or f"wt{n}", name_nl=kw.pop("name_nl", f"Werksoort {n}"),
+            name_en=kw.pop("name_en", f"Work type {n}"), pictogram=kw.pop("pictogram", "broom"),
+            colour=kw.pop("colour", "#2f6b2f"), **kw,
+        )
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def location(self, region: str = "Den Haag", ministry: m.Ministry | None = None, **kw) -> m.Location:
+        n = self._n()
+        obj = m.Location(
+            code=kw.pop("code", f"loc-{n}"), name=kw.pop("name", f"Locatie {n}"),
+            address=kw.pop("address", f"Straat {n}"), city=kw.pop("city", region), region=region,
+            ministry=ministry or self.ministry(), **kw,
+        )
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def team(self, region: str = "Den Haag", **kw) -> m.Team:
+        n = self._n()
+        obj = m.Team(name=kw.pop("name", f"Team {n}"), region=region, **kw)
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def employee(self, team: m.Team | None = None, work_types=(), weekdays=(1, 2, 3, 4, 5),
+                 window=("08:00", "17:00"), **kw) -> m.Employee:
+        n = self._n()
+        team = team or self.team()
+        start, end = (int(x[:2]) * 60 + int(x[3:]) for x in window)
+        obj = m.Employee(
+            first_name=kw.pop("first_name", f"Mede{n}"), last_name=kw.pop("last_name", f"Werker{n}"),
+            team=team, contract_minutes=kw.pop("contract_minutes", 1530),
+            max_minutes_per_day=kw.pop("max_minutes_per_day", 480),
+            contract_start=kw.pop("contract_start", dt.date(2025, 1, 1)), **kw,
+        )
+        obj.work_types = list(work_types)
+        obj.availability = [m.AvailabilitySlot(weekday=d, start_minute=start, end_minute=end) for d in weekdays]
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def supervisor(self, team: m.Team | None = None, region: str | None = None, work_types=(),
+                   weekdays=(1, 2, 3, 4, 5), window=("07:30", "17:30"), **kw) -> m.Supervisor:
+        n = self._n()
+        start, end = (int(x[:2]) * 60 + int(x[3:]) for x in window)
+        obj = m.Supervisor(
+            name=kw.pop("name", f"Leider {n}"), team=team,
+            region=region or (team.region if team else "Den Haag"), phone=kw.pop("phone", "06-12345678"), **kw,
+        )
+        obj.work_types = list(work_types)
+        obj.availability = [m.AvailabilitySlot(weekday=d, start_minute=start, end_minute=end) for d in weekdays]
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def user(self, role: str = "planner", email: str | None = None, teams=(), ministry=None, **kw) -> m.User:
+        n = self._n()
+        if role == "ministry_contact" and ministry is None:
+            ministry = self.ministry()
+        obj = m.User(
+            email=email or f"user{n}@example.org", name=kw.pop("name", f"Gebruiker {n}"), role=role,
+            password_hash=kw.pop("password_hash", FAST_HASH), ministry=ministry, **kw,
+        )
+        obj.teams = list(teams)
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+    def request(self, location: m.Location | None = None, work_type: m.WorkType | None = None, **kw):
+        location = location or self.location()
+        obj = m.DeploymentRequest(
+            ministry=kw.pop("ministry", location.ministry), location=location,
+            work_type=work_type or self.work_type(),
+            start_date=kw.pop("start_date", dt.date(2026, 12, 7)), end_date=kw.pop("end_date", dt.date(2026, 12, 31)),
+            weekdays=kw.pop("weekdays", "12345"), start_minute=kw.pop("start_minute", 9 * 60),
+            end_minute=kw.pop("end_minute", 15 * 60), break_minutes=kw.pop("break_minutes", 30),
+            headcount=kw.pop("headcount", 3), priority=kw.pop("priority", 2),
+            status=kw.pop("status", m.RequestStatus.ACCEPTED.value), **kw,
+        )
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
+
+@pytest.fixture
+def make(app) -> Builders:
+    return Builders()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as that user (password TEST_PASSWORD)."""
+
+    def do_login(user: m.User, password: str = TEST_PASSWORD):
+        db.session.commit()
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def demo(app):
+    """The small demo organisation (6 teams), seeded for a fixed date."""
+    from binnenwerk import demo as demo_module
+
+    demo_module.seed("small", today=dt.date(2026, 12, 7))
+    return SimpleNamespace(password=demo_module.DEMO_PASSWORD)
