@@ -1,0 +1,108 @@
+"""Benchmark the CP-SAT solver against the greedy baseline on generated instances."""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+from .domain import AssignmentRef, Problem
+from .model import ProblemIndex, build_model
+from .solver import solve
+
+DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 10.0, "L": 60.0, "XL": 120.0}
+
+
+def coverage(problem: Problem, assignments: list[AssignmentRef]) -> float:
+    """Filled share of all wanted request-day places, in percent."""
+    plan_days = set(problem.days)
+    wanted = sum(max(0, r.headcount) for r in problem.requests for d in r.days if d in plan_days)
+    if not wanted:
+        return 100.0
+    return 100.0 * len(assignments) / wanted
+
+
+def model_size(problem: Problem) -> tuple[int, int, float]:
+    """Variables, constraints and seconds to build every region's model."""
+    started = time.perf_counter()
+    index = ProblemIndex.of(problem)
+    variables = constraints = 0
+    for region in index.regions:
+        m = build_model(index, region)
+        variables += m.num_variables
+        constraints += m.num_constraints
+    return variables, constraints, time.perf_counter() - started
+
+
+def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
+    """Measure one size in this process; run it in a child so peak memory is its own."""
+    from .checker import check, objective
+    from .generate import generate
+    from .greedy import greedy
+
+    problem = generate(size, seed)
+    variables, constraints, build_seconds = model_size(problem)
+    started = time.perf_counter()
+    solution = solve(problem, time_limit=time_limit, workers=workers)
+    solve_seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = check(problem, solution)
+
+    started = time.perf_counter()
+    baseline = greedy(problem)
+    greedy_seconds = time.perf_counter() - started
+    greedy_report = check(problem, baseline)
+    greedy_objective = objective(problem, baseline.assignments)
+    objective_value = solution.objective or 0
+    bound = solution.best_bound or 0
+    return {
+        "size": size, "employees": len(problem.employees), "teams": len(problem.teams),
+        "vars": variables, "constraints": constraints, "build_s": build_seconds,
+        "solve_s": solve_seconds, "peak_mb": peak_mb, "status": solution.status,
+        "objective": solution.objective, "bound": solution.best_bound,
+        "gap_pct": 100.0 * (objective_value - bound) / objective_value if objective_value else 0.0,
+        "coverage_pct": coverage(problem, solution.assignments),
+        "check": "ok" if report.ok else f"{len(report.violations)} fout",
+        "checker_objective": objective(problem, solution.assignments),
+        "greedy_s": greedy_seconds, "greedy_objective": greedy_objective,
+        "greedy_coverage_pct": coverage(problem, baseline.assignments),
+        "greedy_check": "ok" if greedy_report.ok else f"{len(greedy_report.violations)} fout",
+    }
+
+
+COLUMNS = [
+    ("size", "{}"), ("employees", "{}"), ("vars", "{}"), ("constraints", "{}"),
+    ("build_s", "{:.2f}"), ("solve_s", "{:.2f}"), ("peak_mb", "{:.0f}"), ("status", "{}"),
+    ("objective", "{}"), ("bound", "{}"), ("gap_pct", "{:.2f}"), ("coverage_pct", "{:.1f}"),
+    ("check", "{}"), ("greedy_s", "{:.2f}"), ("greedy_objective", "{}"),
+    ("greedy_coverage_pct", "{:.1f}"), ("greedy_check", "{}"),
+]
+
+
+def format_table(rows: list[dict]) -> str:
+    header = [name for name, _ in COLUMNS]
+    body = [[fmt.format(row[name]) if row.get(name) is not None else "-" for name, fmt in COLUMNS]
+            for row in rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h)
+              for i, h in enumerate(header)]
+    lines = [" | ".join(h.rjust(w) for h, w in zip(header, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.rjust(w) for c, w in zip(b, widths)) for b in body]
+    return "\n".join(lines)
+
+
+def run(sizes: list[str], seed: int, workers: int, time_limit: float | None = None) -> list[dict]:
+    """Bench each size in its own process; a size that fails is reported on stderr."""
+    rows = []
+    for size in sizes:
+        limit = time_limit if time_limit is not None else DEFAULT_TIME_LIMITS.get(size, 30.0)
+        child = subprocess.run(
+            [sys.executable, "-m", "scheduling", "bench-one", "--size", size, "--seed", str(seed),
+             "--time-limit", str(limit), "--workers", str(workers)],
+            capture_output=True, text=True)
+        if child.returncode != 0:
+            print(f"{size}: mislukt\n{child.stderr}", file=sys.stderr)
+            continue
+        rows.append(json.loads(child.stdout))
+    return rows
