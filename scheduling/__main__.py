@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -77,7 +78,7 @@ def cmd_check(args) -> int:
     report = check(problem, solution)
     for violation in report.violations:
         print(f"- {violation}")
-    for name, value in report.metrics.items():
+    for name, value in dataclasses.asdict(report.metrics).items():
         print(f"{name}: {value}")
     print("geen overtredingen" if report.ok else f"{len(report.violations)} overtredingen")
     return 0 if report.ok else 1

@@ -7,20 +7,11 @@ import subprocess
 import sys
 import time
 
-from .domain import AssignmentRef, Problem
+from .domain import Problem
 from .model import ProblemIndex, build_model
 from .solver import solve
 
 DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 10.0, "L": 60.0, "XL": 120.0}
-
-
-def coverage(problem: Problem, assignments: list[AssignmentRef]) -> float:
-    """Filled share of all wanted request-day places, in percent."""
-    plan_days = set(problem.days)
-    wanted = sum(max(0, r.headcount) for r in problem.requests for d in r.days if d in plan_days)
-    if not wanted:
-        return 100.0
-    return 100.0 * len(assignments) / wanted
 
 
 def model_size(problem: Problem) -> tuple[int, int, float]:
@@ -62,11 +53,11 @@ def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
         "solve_s": solve_seconds, "peak_mb": peak_mb, "status": solution.status,
         "objective": solution.objective, "bound": solution.best_bound,
         "gap_pct": 100.0 * (objective_value - bound) / objective_value if objective_value else 0.0,
-        "coverage_pct": coverage(problem, solution.assignments),
+        "coverage_pct": 100.0 * report.metrics.coverage,
         "check": "ok" if report.ok else f"{len(report.violations)} fout",
         "checker_objective": objective(problem, solution.assignments),
         "greedy_s": greedy_seconds, "greedy_objective": greedy_objective,
-        "greedy_coverage_pct": coverage(problem, baseline.assignments),
+        "greedy_coverage_pct": 100.0 * greedy_report.metrics.coverage,
         "greedy_check": "ok" if greedy_report.ok else f"{len(greedy_report.violations)} fout",
     }
 

@@ -365,13 +365,10 @@ def add_pins(m: RosterModel, *, as_assumptions: bool) -> None:
 def add_shortfall_penalties(m: RosterModel) -> None:
     """Goal 1: each missing employee on a request-day costs shortfall x priority."""
     w = weight(m.problem, "shortfall")
-    plan_days = set(m.problem.days)
     for r in m.requests.values():
         if r.headcount <= 0:
             continue
         for d in r.days:
-            if d not in plan_days:
-                continue
             variables = m.by_request_day.get((r.id, d), [])
             lowest = max(0, r.headcount - len(variables))
             if not variables:
@@ -391,18 +388,19 @@ def add_republish_penalties(m: RosterModel) -> None:
             continue
         var = m.x.get((ref.employee, ref.request, ref.date))
         if var is None:
-            m.constant["republish_change"] += w
+            m.constant["republish_change"] += w  # can no longer be kept
             continue
-        # dropped = 1 - x, as the constant w plus -w per kept entry.
-        m.constant["republish_change"] += w
-        m.penalties["republish_change"].append((var, -w))
+        dropped = m.model.NewBoolVar(
+            f"dropped[{ref.employee},{ref.request}@{ref.date.isoformat()}]")
+        m.model.Add(dropped + var == 1)
+        m.penalties["republish_change"].append((dropped, w))
 
 
-def previous_by_weekday(problem: Problem) -> dict[tuple[str, int], set[tuple[str, str]]]:
-    """(employee, ISO weekday) -> the (location, work type) pairs done last week."""
-    table: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
+def previous_by_weekday(problem: Problem) -> dict[tuple[str, int], tuple[str, str]]:
+    """(employee, ISO weekday) -> (location, work type) done last week; the first entry counts."""
+    table: dict[tuple[str, int], tuple[str, str]] = {}
     for p in problem.previous:
-        table[(p.employee, p.weekday)].add((p.location, p.work_type))
+        table.setdefault((p.employee, p.weekday), (p.location, p.work_type))
     return table
 
 
@@ -412,25 +410,37 @@ def add_change_penalties(m: RosterModel) -> None:
     previous = previous_by_weekday(m.problem)
     if not previous or not w:
         return
+    differing: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
     for (e_id, r_id, d), var in m.x.items():
         done = previous.get((e_id, d.isoweekday()))
         if done is None:
             continue
         r = m.requests[r_id]
-        if (r.location, r.work_type) not in done:
-            m.penalties["change"].append((var, w))
+        if (r.location, r.work_type) != done:
+            differing[(e_id, d)].append(var)
+    for (e_id, d), variables in differing.items():
+        # One shift a date, so at most one of these is true.
+        change = m.model.NewBoolVar(f"change[{e_id}@{d.isoformat()}]")
+        m.model.Add(change == sum(variables))
+        m.penalties["change"].append((change, w))
 
 
 def add_contract_gap_penalties(m: RosterModel) -> None:
     """Goal 4: contract_gap per contract minute not rostered.
 
-    Rule 4 keeps worked <= contract, so the gap is linear: contract - worked.
+    Rule 4 keeps worked <= contract, so the gap is exactly contract - worked.
     """
     w = weight(m.problem, "contract_gap")
     for e in m.employees.values():
-        m.constant["contract_gap"] += w * e.contract_minutes
-        for minutes, var in m.by_employee.get(e.id, ()):
-            m.penalties["contract_gap"].append((var, -w * minutes))
+        items = m.by_employee.get(e.id)
+        if not items:
+            m.constant["contract_gap"] += w * e.contract_minutes
+            continue
+        lowest = max(0, e.contract_minutes - sum(m.longest[(e.id, d)] for d in m.days))
+        gap = m.model.NewIntVar(lowest, e.contract_minutes, f"gap[{e.id}]")
+        m.model.Add(gap + cp_model.LinearExpr.WeightedSum(
+            [v for _, v in items], [mins for mins, _ in items]) == e.contract_minutes)
+        m.penalties["contract_gap"].append((gap, w))
 
 
 def add_team_split_penalties(m: RosterModel) -> None:
@@ -474,7 +484,7 @@ def add_hints(m: RosterModel) -> None:
             continue
         done = previous.get((e_id, d.isoweekday()))
         r = m.requests[r_id]
-        if done and (r.location, r.work_type) in done and filled[(r_id, d)] < r.headcount:
+        if done == (r.location, r.work_type) and filled[(r_id, d)] < r.headcount:
             m.model.AddHint(var, 1)
             hinted.add((e_id, d))
             filled[(r_id, d)] += 1
@@ -503,11 +513,10 @@ def read_shortfall(m: RosterModel, assignments: list[AssignmentRef]) -> list[Sho
     filled: dict[tuple[str, dt.date], int] = defaultdict(int)
     for a in assignments:
         filled[(a.request, a.date)] += 1
-    plan_days = set(m.problem.days)
     result = []
     for r in m.requests.values():
         for d in r.days:
-            if d in plan_days and filled[(r.id, d)] < r.headcount:
+            if filled[(r.id, d)] < r.headcount:
                 result.append(Shortfall(r.id, d, r.headcount - filled[(r.id, d)]))
     return result
 
@@ -515,12 +524,11 @@ def read_shortfall(m: RosterModel, assignments: list[AssignmentRef]) -> list[Sho
 def empty_roster_objective(index: ProblemIndex, region: str) -> int:
     """The objective of the region's roster with nobody assigned, straight from the data."""
     problem = index.problem
-    plan_days = set(problem.days)
     employees = {e.id: e for e in index.employees.get(region, [])}
     total = weight(problem, "shortfall") * sum(
         r.priority * r.headcount
         for r in index.requests.get(region, []) if r.headcount > 0
-        for d in r.days if d in plan_days)
+        for d in r.days)
     total += weight(problem, "republish_change") * sum(
         1 for ref in problem.published if ref.employee in employees)
     total += weight(problem, "contract_gap") * sum(e.contract_minutes for e in employees.values())
