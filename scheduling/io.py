@@ -90,6 +90,11 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _unknown(what: str) -> str:
+    # Dutch adjectives lose their -e before a neuter ("het") noun: "onbekend team".
+    return f"onbekend {what}" if what == "team" else f"onbekende {what}"
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -253,7 +258,7 @@ class _Reader:
             if not isinstance(item, str):
                 self.error(p, item, f"moet tekst zijn, niet {_type_name(item)} {_show(item)}")
             elif item not in known:
-                self.error(p, item, f"onbekende {what} {_show(item)}")
+                self.error(p, item, f"{_unknown(what)} {_show(item)}")
             elif item in out:
                 self.error(p, item, f"{what} {_show(item)} staat er dubbel in")
             else:
@@ -401,7 +406,7 @@ def read_problem(data: Any) -> Problem:
     def ref(obj: dict, key: str, path: str, known: dict, what: str) -> str | None:
         value = r.string(obj, key, path)
         if value is not None and value not in known:
-            r.error(r.at(path, key), value, f"onbekende {what} {_show(value)}")
+            r.error(r.at(path, key), value, f"{_unknown(what)} {_show(value)}")
             return None
         return value
 
@@ -675,7 +680,7 @@ def read_solution(data: Any, problem: Problem | None = None) -> Solution:
     def ident(obj: dict, key: str, path: str) -> str | None:
         value = r.string(obj, key, path)
         if value is not None and known is not None and value not in known[key]:
-            r.error(r.at(path, key), value, f"onbekende {names[key]} {_show(value)}")
+            r.error(r.at(path, key), value, f"{_unknown(names[key])} {_show(value)}")
             return None
         return value
 
