@@ -154,6 +154,7 @@ def _base(size: str, rng: random.Random) -> Problem:
     employees: list[Employee] = []
     requests: list[Request] = []
     counter = iter(range(1, 10**9))
+    aimed_at: dict[str, str] = {}  # request id -> the team it was made for
 
     def next_request_id() -> str:
         return f"r-{next(counter)}"
@@ -185,34 +186,33 @@ def _base(size: str, rng: random.Random) -> Problem:
                                           tuple(team_types), availability))
             # Shifts a person can really take: days available, but contract hours run out first.
             capacity = sum(min(len(e.availability), e.contract_minutes // 330) for e in members)
-            requests += _requests(rng, team_types, home, region_locs, capacity, demand, days,
-                                  next_request_id)
+            team_requests = _requests(rng, team_types, home, region_locs, capacity, demand, days,
+                                      next_request_id)
+            requests += team_requests
+            aimed_at.update((q.id, team.id) for q in team_requests)
         supervisors.append(Supervisor(f"s-{slug}-pool", f"{rng.choice(FIRST_NAMES)} "
                                       f"{rng.choice(INITIALS)}.", None, region,
                                       tuple(w.id for w in WORK_TYPES),
                                       {d: ((420, 1080),) for d in days}))
 
-    previous = _previous(rng, employees, teams, requests, locations)
+    previous = _previous(rng, employees, requests, aimed_at)
     return Problem(week=WEEK, timezone="Europe/Amsterdam", days=days, work_types=WORK_TYPES,
                    locations=tuple(locations), teams=tuple(teams),
                    supervisors=tuple(supervisors), employees=tuple(employees),
                    requests=tuple(requests), previous=previous, weights=dict(DEFAULT_WEIGHTS))
 
 
-def _previous(rng: random.Random, employees: list[Employee], teams: list[Team],
-              requests: list[Request], locations: list[Location]) -> tuple[Previous, ...]:
-    """Last week's pattern: mostly what this week's requests ask for, with some drift."""
-    region_of_team = {t.id: t.region for t in teams}
-    region_of_loc = {l.id: l.region for l in locations}
-    by_region: dict[str, list[Request]] = {}
+def _previous(rng: random.Random, employees: list[Employee], requests: list[Request],
+              aimed_at: dict[str, str]) -> tuple[Previous, ...]:
+    """Last week's pattern: mostly what this week's requests for the team ask, with some drift."""
+    by_team: dict[str, list[Request]] = {}
     for q in requests:
-        by_region.setdefault(region_of_loc[q.location], []).append(q)
+        by_team.setdefault(aimed_at[q.id], []).append(q)
     out = []
     for e in employees:
         if rng.random() < 0.15:  # new this week, or not planned last week
             continue
-        region = region_of_team[e.team]
-        fitting = [q for q in by_region.get(region, ())
+        fitting = [q for q in by_team.get(e.team, ())
                    if q.work_type in e.work_types and (e.locations is None or q.location in e.locations)]
         for day in sorted(e.availability):
             options = [q for q in fitting if day in q.days]
