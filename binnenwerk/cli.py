@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("init-db")
@@ -74,3 +76,39 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
     db.session.add(user)
     db.session.commit()
     click.echo(f"User {email} ({role}) created.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target: str) -> None:
+    """Write a consistent copy of the SQLite database to TARGET (safe while the app runs)."""
+    from pathlib import Path
+
+    from .backup import BackupError, backup
+
+    try:
+        tables = backup(Path(target))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {target} ({tables} tables).")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the SQLite database with the backup SOURCE, then migrate it to the newest schema."""
+    from pathlib import Path
+
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces all data in the database. Continue?", abort=True)
+    try:
+        revision = restore(Path(source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    upgrade()
+    click.echo(f"Restored {source} (schema {revision}), database is up to date.")
