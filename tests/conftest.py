@@ -64,6 +64,7 @@ def app(_schema):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "MFA_REQUIRED_ROLES": (),
         "SERVER_NAME": "localhost",
     })
     with app.app_context():
