@@ -363,6 +363,7 @@ def read_problem(data: Any) -> Problem:
         timezone = r.string(data, "timezone", "") or timezone
 
     days: list[dt.date] = []
+    errors_before_days = len(r.errors)
     for i, text in enumerate(r.list_of(data, "days", "") or []):
         path = f"days[{i}]"
         day = r.date(text, path)
@@ -375,6 +376,11 @@ def read_problem(data: Any) -> Problem:
             r.error(path, text, f"datum {_show(text)} valt niet in week {_show(week_text)}")
         days.append(day)
     day_set = set(days)
+    # With `days` itself broken, every date would look unplanned: do not bury the real error.
+    days_broken = len(r.errors) > errors_before_days
+
+    def unplanned(day: dt.date) -> bool:
+        return not days_broken and day not in day_set
 
     # Kinds are read in dependency order so later ones can check references to earlier ones.
     wt_index, wt_entries = _index(r, r.objects(data, "work_types"), "werksoort")
@@ -478,7 +484,7 @@ def read_problem(data: Any) -> Problem:
             day = r.date(text, p)
             if day is None:
                 days_ok = False
-            elif day not in day_set:
+            elif unplanned(day):
                 r.error(p, text, f"datum {_show(text)} hoort niet bij de geplande dagen (days)")
                 days_ok = False
             elif day in req_days:
@@ -527,7 +533,7 @@ def read_problem(data: Any) -> Problem:
             present, text = r.field(obj, "date", path)
             if present:
                 day = r.date(text, f"{path}.date")
-                if day is not None and planned_days_only and day not in day_set:
+                if day is not None and planned_days_only and unplanned(day):
                     r.error(f"{path}.date", text, f"datum {_show(text)} hoort niet bij de geplande dagen (days)")
                     day = None
             if None not in (employee, request, day):
