@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
 
-    from . import access, cli, formatting
+    from . import access, cli, formatting, security
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .rosters import bp as rosters_bp
     from .teams import bp as teams_bp
 
+    security.init_app(app)  # before the blueprints: it installs the bounded int URL converter
     for blueprint in (main_bp, auth_bp, admin_bp, teams_bp, requests_bp, rosters_bp, calendar_bp, reports_bp):
         app.register_blueprint(blueprint)
     access.init_app(app)

@@ -1,21 +1,37 @@
-"""Login and logout views."""
-from flask import flash, redirect, render_template, request, url_for
+"""Login (with the TOTP second step), logout, MFA settings, password change and admin reset."""
+from __future__ import annotations
+
+import time
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from markupsafe import Markup
 
 from .. import audit
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
-from ..models import User, utcnow
+from ..models import Role, User
+from ..security import limiter, mfa_required_for
+from ..services import ServiceError
+from ..services import accounts
 from . import bp
-from .forms import LoginForm
+from .forms import ChangePasswordForm, CodeForm, DisableMfaForm, LoginForm, ResetPasswordForm
+
+PENDING_USER, PENDING_SINCE, PENDING_NEXT = "mfa_user_id", "mfa_since", "mfa_next"
+
+ROLE_LABELS = {
+    Role.ADMIN.value: "Beheerder",
+    Role.PLANNER.value: "Planner",
+    Role.TEAM_LEADER.value: "Teamleider",
+    Role.MINISTRY_CONTACT.value: "Contactpersoon ministerie",
+}
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    if not user_id.isdigit():
+    if not user_id.isdigit() or len(user_id) > 10:
         return None
     return db.session.get(User, int(user_id))
 
@@ -24,27 +40,94 @@ def is_safe_next(target: str | None) -> bool:
     return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
+def _login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per minute")
+
+
+def _start_session(user: User, method: str, target: str | None):
+    # A fresh session on login: nothing from before the login (fixation) carries over.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(user)
+    accounts.complete_login(user, method=method)
+    return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+def _refused(form, status: str, template: str = "auth/login.html"):
+    if status == accounts.LOCKED:
+        message = _(
+            "Er is te vaak een verkeerd wachtwoord of een verkeerde code gebruikt. "
+            "Je account is daarom %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw.",
+            minutes=int(current_app.config.get("LOCKOUT_MINUTES", 15)),
+        )
+    else:
+        message = _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+    flash(message, "error")
+    return render_template(template, form=form), 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.active or not check_password_hash(user.password_hash, form.password.data):
-            audit.record("login_failed", user, result="refused", detail=f"email={email}")
-            db.session.commit()
-            flash(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."), "error")
-            return render_template("auth/login.html", form=form), 401
-        login_user(user)
-        user.last_login_at = utcnow()
-        audit.record("login", user, actor=user)
-        db.session.commit()
+        status, user = accounts.check_credentials(form.email.data, form.password.data)
+        if status in (accounts.INVALID, accounts.LOCKED):
+            return _refused(form, status)
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("main.home"))
+        if status == accounts.MFA_NEEDED:
+            session[PENDING_USER] = user.id
+            session[PENDING_SINCE] = int(time.time())
+            session[PENDING_NEXT] = target if is_safe_next(target) else None
+            return redirect(url_for("auth.mfa_login"))
+        return _start_session(user, "password", target)
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    user_id = session.get(PENDING_USER)
+    since = session.get(PENDING_SINCE)
+    if not isinstance(user_id, int) or not isinstance(since, int):
+        return None
+    if time.time() - since > int(current_app.config.get("MFA_PENDING_SECONDS", 300)):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not user.mfa_enabled:
+        return None
+    return user
+
+
+@bp.route("/tweestaps", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def mfa_login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user = _pending_user()
+    if user is None:
+        for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+            session.pop(key, None)
+        flash(_("Log opnieuw in. Het inloggen duurde te lang of is niet begonnen."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.is_locked(user):
+            session.pop(PENDING_USER, None)
+            return _refused(form, accounts.LOCKED, "auth/mfa_login.html")
+        if not accounts.verify_code(user, form.code.data):
+            status = accounts.register_failure(user, "wrong MFA code")
+            if status == accounts.LOCKED:
+                session.pop(PENDING_USER, None)
+                return _refused(form, status, "auth/mfa_login.html")
+            form.code.errors.append(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."))
+            return render_template("auth/mfa_login.html", form=form), 401
+        return _start_session(user, "password+totp", session.get(PENDING_NEXT))
+    return render_template("auth/mfa_login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -53,5 +136,117 @@ def logout():
     audit.record("logout", current_user._get_current_object())
     db.session.commit()
     logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
+
+
+# --- the user's own account --------------------------------------------------------------------
+
+
+@bp.route("/account")
+@roles_required(*ALL_STAFF)
+def account():
+    return render_template(
+        "auth/account.html",
+        role_label=_(ROLE_LABELS.get(current_user.role, current_user.role)),
+        mfa_required=mfa_required_for(current_user),
+        disable_form=DisableMfaForm(),
+    )
+
+
+@bp.route("/wachtwoord", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data, form.repeat.data)
+        except ServiceError as error:
+            getattr(form, error.field or "new").errors.append(error.message)
+        else:
+            flash(_("Je wachtwoord is gewijzigd."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/tweestaps/instellen", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def mfa_setup():
+    if current_user.mfa_enabled:
+        flash(_("Tweestapsverificatie staat al aan."), "info")
+        return redirect(url_for("auth.account"))
+    secret = accounts.start_enrolment(current_user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_enrolment(current_user, form.code.data)
+        except ServiceError as error:
+            form.code.errors.append(error.message)
+        else:
+            flash(_("Tweestapsverificatie staat aan. Je hebt voortaan bij het inloggen een code uit je app nodig."),
+                  "success")
+            return redirect(url_for("main.home"))
+    qr = segno.make(accounts.provisioning_uri(current_user), error="m")
+    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=_("QR-code voor je app"))
+    return render_template(
+        "auth/mfa_setup.html",
+        form=form,
+        qr_svg=Markup(svg),
+        secret_groups=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        required=mfa_required_for(current_user),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/tweestaps/uitzetten", methods=["POST"])
+@roles_required(*ALL_STAFF)
+def mfa_disable():
+    form = DisableMfaForm()
+    if form.validate_on_submit():
+        try:
+            accounts.disable_mfa(current_user, form.code.data, required=mfa_required_for(current_user))
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Tweestapsverificatie staat uit."), "success")
+            return redirect(url_for("auth.account"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return render_template(
+        "auth/account.html",
+        role_label=_(ROLE_LABELS.get(current_user.role, current_user.role)),
+        mfa_required=mfa_required_for(current_user),
+        disable_form=form,
+    ), 422
+
+
+# --- admin: reset another user's password ------------------------------------------------------
+
+
+@bp.route("/gebruikers/<int:user_id>/wachtwoord", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def reset_password(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(
+                user, form.password.data, form.repeat.data,
+                actor=current_user._get_current_object(), reset_mfa=form.reset_mfa.data,
+            )
+        except ServiceError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            flash(_("Het tijdelijke wachtwoord voor %(name)s is ingesteld. Geef het persoonlijk door. "
+                    "Bij de volgende keer inloggen moet %(name)s een eigen wachtwoord kiezen.", name=user.name),
+                  "success")
+            target = "admin.users" if "admin.users" in current_app.view_functions else "main.home"
+            return redirect(url_for(target))
+    return render_template("auth/reset_password.html", form=form, user=user), 422 if form.errors else 200

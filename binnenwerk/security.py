@@ -1,0 +1,137 @@
+"""Security plumbing: headers and CSP, secure cookies, rate limiting, safe URL ids and the MFA gate."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+limiter = Limiter(key_func=get_remote_address)
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'self'",
+))
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+DEFAULTS = {
+    # Roles that must use a second factor (BIO: admin and internet-facing accounts).
+    "MFA_REQUIRED_ROLES": ("admin", "planner"),
+    "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
+    "LOCKOUT_THRESHOLD": 5,
+    "LOCKOUT_MINUTES": 15,
+    "MFA_PENDING_SECONDS": 300,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+}
+
+# Pages a signed-in user may still open while a password change or MFA enrolment is due.
+ALWAYS_REACHABLE = {
+    "static", "auth.logout", "auth.change_password", "auth.mfa_setup", "auth.login",
+    "main.set_language", "main.accessibility",
+}
+
+# PostgreSQL integers are 32 bits; a bigger id in a URL must be a 404, not a database error.
+MAX_URL_INT = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """The `int` URL converter with an upper bound, so /x/99999999999999999999 is a plain 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_URL_INT if max is None else max,
+                         signed=signed)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came in over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        try:
+            return request.is_secure
+        except RuntimeError:  # outside a request
+            return False
+
+
+def mfa_required_for(user) -> bool:
+    return user.role in set(current_app.config.get("MFA_REQUIRED_ROLES") or ())
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if _env_flag("SESSION_COOKIE_SECURE") or app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if _env_flag("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    # Must happen before blueprints add their rules: converters are bound when a rule is added.
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.session_interface = SessionInterface()
+    limiter.init_app(app)
+
+    app.after_request(_security_headers)
+    app.before_request(_account_gate)
+    app.register_error_handler(429, _too_many_requests)
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Feed and week-page URLs carry secret tokens: never send them to another site.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static" and current_user and getattr(current_user, "is_authenticated", False):
+        # Pages with personal data must not linger in shared browser caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _account_gate():
+    """Send a signed-in user to the password change or MFA enrolment page until it is done."""
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    if request.endpoint is None or request.endpoint in ALWAYS_REACHABLE:
+        return None
+    if current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    if mfa_required_for(current_user) and not current_user.mfa_enabled:
+        return redirect(url_for("auth.mfa_setup"))
+    return None
+
+
+def _too_many_requests(error):
+    return render_template(
+        "error.html",
+        title=_("Te veel pogingen"),
+        message=_("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
+    ), 429

@@ -1,0 +1,222 @@
+"""Account security operations: password checks with lockout, MFA (TOTP), password change and reset."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pyotp
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..extensions import db
+from ..models import User, utcnow
+from . import ServiceError
+from .users import validate_password
+
+ISSUER = "Binnenwerk Teamplanner"
+
+OK, INVALID, LOCKED, MFA_NEEDED = "ok", "invalid", "locked", "mfa"
+
+# Failures for e-mail addresses without an account, so they lock like real ones and a locked
+# message does not reveal which addresses exist. Per process; bounded so it cannot grow forever.
+_unknown_failures: dict[str, tuple[int, dt.datetime]] = {}
+_unknown_lock = threading.Lock()
+_UNKNOWN_MAX = 10_000
+_dummy_hash: list[str] = []
+
+
+def _threshold() -> int:
+    return int(current_app.config.get("LOCKOUT_THRESHOLD", 5))
+
+
+def _lock_period() -> dt.timedelta:
+    return dt.timedelta(minutes=int(current_app.config.get("LOCKOUT_MINUTES", 15)))
+
+
+def find_user(email: str) -> User | None:
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+def is_locked(user: User, now: dt.datetime | None = None) -> bool:
+    now = now or utcnow()
+    return user.locked_until is not None and user.locked_until > now
+
+
+def check_credentials(email: str, password: str) -> tuple[str, User | None]:
+    """(OK | MFA_NEEDED | INVALID | LOCKED, user). Records failures and lockouts; commits."""
+    email = (email or "").strip().lower()
+    user = find_user(email)
+    now = utcnow()
+    if user is None:
+        # Same work as for a real account, so timing does not reveal unknown addresses.
+        check_password_hash(_fake_hash(), password or "")
+        status = _unknown_failure(email, now)
+        audit.record("login_failed", None, result="refused", detail=f"unknown account; email={email[:200]}")
+        db.session.commit()
+        return status, None
+    if is_locked(user, now):
+        audit.record("login_failed", user, result="locked", detail="account locked", actor=user)
+        db.session.commit()
+        return LOCKED, user
+    if user.locked_until is not None:  # the lock has run out: start counting afresh
+        user.locked_until = None
+        user.failed_logins = 0
+    if not user.active or not check_password_hash(user.password_hash, password or ""):
+        reason = "inactive account" if not user.active else "wrong password"
+        return register_failure(user, reason), user
+    if user.mfa_enabled and user.totp_secret:
+        db.session.commit()
+        return MFA_NEEDED, user
+    return OK, user
+
+
+def register_failure(user: User, reason: str) -> str:
+    """Count a failed password or MFA code; lock the account at the threshold. Commits."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    audit.record("login_failed", user, result="refused", detail=reason, actor=user)
+    status = INVALID
+    if user.failed_logins >= _threshold():
+        user.locked_until = utcnow() + _lock_period()
+        audit.record(
+            "account_locked", user, result="locked",
+            detail=f"{user.failed_logins} failed attempts; locked for {_lock_period()}", actor=user,
+        )
+        status = LOCKED
+    db.session.commit()
+    return status
+
+
+def complete_login(user: User, *, method: str = "password") -> None:
+    """Bookkeeping after a successful login (password, and code when MFA is on). Commits."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    audit.record("login", user, actor=user, detail=f"method={method}")
+    db.session.commit()
+
+
+def _unknown_failure(email: str, now: dt.datetime) -> str:
+    with _unknown_lock:
+        count, since = _unknown_failures.get(email, (0, now))
+        if now - since > _lock_period():
+            count, since = 0, now
+        count += 1
+        if len(_unknown_failures) >= _UNKNOWN_MAX and email not in _unknown_failures:
+            _unknown_failures.clear()
+        _unknown_failures[email] = (count, since)
+    return LOCKED if count >= _threshold() else INVALID
+
+
+def _fake_hash() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(generate_password_hash("not-a-real-password-Binnenwerk-0"))
+    return _dummy_hash[0]
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+
+def change_password(user: User, current: str, new: str, repeat: str) -> None:
+    """The user's own change: needs the current password. Commits."""
+    if not check_password_hash(user.password_hash, current or ""):
+        audit.record("password_change", user, result="refused", detail="wrong current password")
+        db.session.commit()
+        raise ServiceError(_("Je huidige wachtwoord klopt niet."), field="current")
+    _check_new_password(new, repeat)
+    if check_password_hash(user.password_hash, new):
+        raise ServiceError(_("Kies een ander wachtwoord dan je huidige."), field="new")
+    user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
+    audit.record("password_change", user)
+    db.session.commit()
+
+
+def reset_password(user: User, temporary: str, repeat: str, *, actor: User, reset_mfa: bool = False) -> None:
+    """An admin sets a temporary password; the user must choose a new one at next login. Commits."""
+    if user.id == actor.id:
+        raise ServiceError(_("Je eigen wachtwoord wijzig je via Mijn account."), field="password")
+    _check_new_password(temporary, repeat, field="password", repeat_field="repeat")
+    user.password_hash = generate_password_hash(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    detail = "temporary password set; change required"
+    if reset_mfa:
+        user.mfa_enabled = False
+        user.totp_secret = None
+        detail += "; MFA reset"
+    audit.record("password_reset", user, actor=actor, detail=detail)
+    db.session.commit()
+
+
+def _check_new_password(new: str, repeat: str, *, field: str = "new", repeat_field: str = "repeat") -> None:
+    problem = validate_password(new or "")
+    if problem:
+        raise ServiceError(problem, field=field)
+    if new != repeat:
+        raise ServiceError(_("De twee wachtwoorden zijn niet hetzelfde."), field=repeat_field)
+
+
+# --- MFA ---------------------------------------------------------------------------------------
+
+
+def normalise_code(code: str | None) -> str:
+    return "".join((code or "").split())
+
+
+def verify_code(user: User, code: str | None) -> bool:
+    code = normalise_code(code)
+    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+        return False
+    # One step of clock drift either way is allowed, as authenticator apps expect.
+    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+
+
+def start_enrolment(user: User) -> str:
+    """A secret for the user to scan; kept until confirmed. Commits when a new one is made."""
+    if user.mfa_enabled:
+        raise ServiceError(_("Tweestapsverificatie staat al aan."))
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        audit.record("mfa_enrolment_started", user)
+        db.session.commit()
+    return user.totp_secret
+
+
+def provisioning_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def confirm_enrolment(user: User, code: str) -> None:
+    if user.mfa_enabled:
+        raise ServiceError(_("Tweestapsverificatie staat al aan."))
+    if not verify_code(user, code):
+        audit.record("mfa_enable", user, result="refused", detail="wrong code")
+        db.session.commit()
+        raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
+    user.mfa_enabled = True
+    audit.record("mfa_enable", user)
+    db.session.commit()
+
+
+def disable_mfa(user: User, code: str, *, required: bool) -> None:
+    if not user.mfa_enabled:
+        raise ServiceError(_("Tweestapsverificatie staat al uit."))
+    if required:
+        audit.record("mfa_disable", user, result="refused", detail="required for role")
+        db.session.commit()
+        raise ServiceError(_("Voor jouw rol is tweestapsverificatie verplicht. Je kunt het niet uitzetten."))
+    if not verify_code(user, code):
+        audit.record("mfa_disable", user, result="refused", detail="wrong code")
+        db.session.commit()
+        raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
+    user.mfa_enabled = False
+    user.totp_secret = None
+    audit.record("mfa_disable", user)
+    db.session.commit()
