@@ -107,7 +107,7 @@ SHIFTS = ["09:00-15:00", "08:30-12:30", "12:00-17:00", "09:00-13:00", "07:30-16:
 
 @st.composite
 def availability(draw):
-    return {d: draw(st.sampled_from(DAY_PATTERNS)) for d in DAYS if draw(st.integers(0, 4))}
+    return {d: draw(st.sampled_from(DAY_PATTERNS)) for d in DAYS if draw(st.integers(0, 4)) != 4}
 
 
 WORK = ("keyboards", "cleaning")
@@ -121,11 +121,11 @@ def small_problems(draw):
         team = draw(st.sampled_from(TEAMS + ("t-dh",)))
         region_locs = ["ut-1"] if team == "t-ut" else ["dh-1", "dh-2"]
         locs = draw(st.none() | st.lists(st.sampled_from(region_locs), min_size=1, max_size=2, unique=True))
-        b.employee(f"e-{i}", team, contract=draw(st.sampled_from([0, 300, 660, 1200, 1920])),
-                   per_day=draw(st.sampled_from([240, 360, 480])),
+        b.employee(f"e-{i}", team, contract=draw(st.sampled_from([1920, 1200, 660, 300, 0])),
+                   per_day=draw(st.sampled_from([480, 360, 240])),
                    work_types=draw(st.lists(st.sampled_from(WORK), min_size=1, max_size=2, unique=True)),
                    locations=locs, availability=draw(availability()))
-    if draw(st.booleans()):  # a team leader who is there all week makes rosters likelier
+    if draw(st.integers(0, 3)) != 3:  # a team leader who is there all week makes rosters likelier
         b.supervisor("s-dh", "t-dh")
     for i in range(draw(st.integers(0, 4))):
         team = draw(st.sampled_from(TEAMS + ("t-dh", None)))
@@ -136,7 +136,7 @@ def small_problems(draw):
         b.request(f"r-{i}", draw(st.sampled_from(["dh-1", "dh-2", "ut-1"])), draw(st.sampled_from(WORK)),
                   days=sorted(draw(st.sets(st.sampled_from(DAYS), min_size=1, max_size=5))),
                   hours=draw(st.sampled_from(SHIFTS)), break_minutes=draw(st.sampled_from([0, 30])),
-                  headcount=draw(st.integers(0, 3)), priority=draw(st.integers(1, 3)))
+                  headcount=draw(st.sampled_from([2, 1, 3, 0])), priority=draw(st.integers(1, 3)))
     employees = [e.id for e in b.employees]
     for _ in range(draw(st.integers(0, 4))):
         b.last_week(draw(st.sampled_from(employees)), draw(st.integers(1, 5)),
