@@ -198,6 +198,26 @@ class Builders:
         db.session.flush()
         return obj
 
+    def published_shift(self, employee: m.Employee | None = None, date: dt.date | None = None,
+                        location: m.Location | None = None, work_type: m.WorkType | None = None,
+                        supervisor: m.Supervisor | None = None, start: str = "09:00", end: str = "15:00",
+                        **kw) -> m.PublishedShift:
+        """A shift as employees were told it (what a publication writes)."""
+        n = self._n()
+        employee = employee or self.employee()
+        start_minute, end_minute = (int(x[:2]) * 60 + int(x[3:]) for x in (start, end))
+        obj = m.PublishedShift(
+            uid=kw.pop("uid", f"shift-{n}@binnenwerk.test"), employee=employee,
+            team_id=kw.pop("team_id", employee.team_id), date=date or dt.date.today(),
+            location=location or self.location(), work_type=work_type or self.work_type(),
+            supervisor=supervisor, start_minute=start_minute, end_minute=end_minute,
+            break_minutes=kw.pop("break_minutes", 30), sequence=kw.pop("sequence", 0),
+            cancelled=kw.pop("cancelled", False), **kw,
+        )
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
 
 @pytest.fixture
 def make(app) -> Builders:

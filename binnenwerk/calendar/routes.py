@@ -1,2 +1,298 @@
-"""Views of the calendar blueprint."""
-from . import bp  # noqa: F401
+"""Views of the calendar blueprint: token feeds, the employee's week page and link management."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..access import public, require_ministry, require_team, roles_required, team_ids_of
+from ..extensions import db
+from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
+from ..services import ServiceError, feeds, tokens
+from . import bp
+
+MAX_ID = 2**31 - 1
+# URL word -> feed kind; the staff pages speak Dutch in their URLs.
+KIND_WORDS = {"medewerker": FeedKind.EMPLOYEE.value, "team": FeedKind.TEAM.value, "locatie": FeedKind.LOCATION.value}
+WORD_OF_KIND = {v: k for k, v in KIND_WORDS.items()}
+MODEL_OF_KIND = {FeedKind.EMPLOYEE.value: Employee, FeedKind.TEAM.value: Team, FeedKind.LOCATION.value: Location}
+# A secret in the URL: keep it out of Referer headers, search engines and shared caches.
+SECRET_PAGE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _active_token(token: str) -> CalendarToken:
+    row = tokens.resolve(token)
+    if row is None or _subject_gone(row):
+        abort(404)
+    return row
+
+
+def _subject_gone(row: CalendarToken) -> bool:
+    subject = tokens.subject_of(row)
+    if subject is None or getattr(subject, "archived", False):
+        return True
+    return bool(getattr(subject, "anonymised_at", None))
+
+
+def feed_url(token: str) -> str:
+    return url_for("calendar.feed", token=token, _external=True)
+
+
+def webcal_url(token: str) -> str:
+    url = feed_url(token)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def week_url(token: str) -> str:
+    return url_for("calendar.week", token=token, _external=True)
+
+
+def _get_or_404(model, object_id: int):
+    if not 0 < object_id <= MAX_ID:
+        abort(404)
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _subject_for_staff(kind_word: str, subject_id: int):
+    """The subject of a staff link page, or 404 when the user may not manage it."""
+    kind = KIND_WORDS.get(kind_word)
+    if kind is None:
+        abort(404)
+    subject = _get_or_404(MODEL_OF_KIND[kind], subject_id)
+    role = current_user.role
+    if kind == FeedKind.LOCATION.value:
+        if role not in (Role.PLANNER.value, Role.MINISTRY_CONTACT.value):
+            abort(404)
+        require_ministry(current_user, subject.ministry_id)
+    else:
+        if role not in (Role.PLANNER.value, Role.TEAM_LEADER.value):
+            abort(404)
+        require_team(current_user, subject.team_id if kind == FeedKind.EMPLOYEE.value else subject.id)
+    return kind, subject
+
+
+def _back_url(kind: str, subject) -> str:
+    if kind == FeedKind.EMPLOYEE.value:
+        return url_for("calendar.links", team_id=subject.team_id)
+    if kind == FeedKind.TEAM.value:
+        return url_for("calendar.links", team_id=subject.id)
+    return url_for("calendar.locations")
+
+
+def _with_headers(response: Response, extra: dict) -> Response:
+    for name, value in extra.items():
+        response.headers[name] = value
+    return response
+
+
+# --- public, token-based ----------------------------------------------------------------------
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str):
+    row = _active_token(token)
+    print_ = feeds.fingerprint(row)
+    headers = {
+        **SECRET_PAGE_HEADERS,
+        "Cache-Control": "private, no-cache",
+        "ETag": f'"{print_.etag}"',
+    }
+    if _not_modified(print_):
+        response = Response(status=304)
+        response.last_modified = print_.last_modified
+        return _with_headers(response, headers)
+    response = Response(feeds.build_feed(row), content_type="text/calendar; charset=utf-8")
+    response.last_modified = print_.last_modified
+    response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
+    return _with_headers(response, headers)
+
+
+def _not_modified(print_: feeds.Fingerprint) -> bool:
+    # If-None-Match wins over If-Modified-Since when both are sent (RFC 9110, 13.2.2).
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(print_.etag)
+    since = request.if_modified_since
+    return since is not None and print_.last_modified <= since
+
+
+@bp.route("/week/<token>")
+@public
+def week(token: str):
+    row = _active_token(token)
+    if row.kind != FeedKind.EMPLOYEE.value:
+        abort(404)
+    employee = row.employee
+    today = feeds.local_today()
+    response = Response(render_template(
+        "calendar/week.html",
+        employee=employee,
+        weeks=feeds.employee_weeks(employee, today),
+        leader=feeds.own_team_leader(employee),
+        today=today,
+        token=token,
+        webcal=webcal_url(token),
+        feed=feed_url(token),
+    ))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return _with_headers(response, SECRET_PAGE_HEADERS)
+
+
+@bp.route("/calendar/<token>/qr.svg")
+@public
+def qr(token: str):
+    """A QR code of the subscribe link (or, with ?voor=week, of the week page)."""
+    row = _active_token(token)
+    target = webcal_url(token)
+    if request.args.get("voor") == "week":
+        if row.kind != FeedKind.EMPLOYEE.value:
+            abort(404)
+        target = week_url(token)
+    out = io.BytesIO()
+    segno.make(target, error="m").save(
+        out, kind="svg", scale=6, border=4, dark="#000000", light="#ffffff", xmldecl=False,
+        title=_("QR-code"),
+    )
+    response = Response(out.getvalue(), content_type="image/svg+xml; charset=utf-8")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return _with_headers(response, SECRET_PAGE_HEADERS)
+
+
+# --- staff pages ------------------------------------------------------------------------------
+
+
+@bp.route("/kalender")
+@roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
+def index():
+    if current_user.role == Role.MINISTRY_CONTACT.value:
+        return redirect(url_for("calendar.locations"))
+    allowed = team_ids_of(current_user)
+    query = select(Team).where(Team.archived.is_(False)).order_by(Team.name)
+    if allowed is not None:
+        query = query.where(Team.id.in_(allowed or [0]))
+    teams = db.session.scalars(query).all()
+    if current_user.role == Role.TEAM_LEADER.value and len(teams) == 1:
+        return redirect(url_for("calendar.links", team_id=teams[0].id))
+    return render_template("calendar/index.html", teams=teams)
+
+
+@bp.route("/kalender/team/<int:team_id>")
+@roles_required(Role.PLANNER, Role.TEAM_LEADER)
+def links(team_id: int):
+    team = _get_or_404(Team, team_id)
+    require_team(current_user, team.id)
+    employees = db.session.scalars(
+        select(Employee)
+        .where(Employee.team_id == team.id, Employee.archived.is_(False))
+        .order_by(Employee.first_name, Employee.last_name, Employee.id)
+    ).all()
+    active = {
+        row.employee_id: row
+        for row in db.session.scalars(
+            select(CalendarToken).where(
+                CalendarToken.kind == FeedKind.EMPLOYEE.value,
+                CalendarToken.employee_id.in_([e.id for e in employees] or [0]),
+                CalendarToken.revoked_at.is_(None),
+            )
+        )
+    }
+    team_token = tokens.active_for(FeedKind.TEAM, team)
+    return render_template(
+        "calendar/links.html", team=team, employees=employees, active=active, team_token=team_token,
+    )
+
+
+@bp.route("/kalender/locaties")
+@roles_required(Role.PLANNER, Role.MINISTRY_CONTACT)
+def locations():
+    query = (
+        select(Location)
+        .where(Location.archived.is_(False))
+        .options(joinedload(Location.ministry))
+        .order_by(Location.name, Location.id)
+    )
+    if current_user.role == Role.MINISTRY_CONTACT.value:
+        query = query.where(Location.ministry_id == current_user.ministry_id)
+    found = db.session.scalars(query).all()
+    active = {
+        row.location_id: row
+        for row in db.session.scalars(
+            select(CalendarToken).where(
+                CalendarToken.kind == FeedKind.LOCATION.value,
+                CalendarToken.location_id.in_([loc.id for loc in found] or [0]),
+                CalendarToken.revoked_at.is_(None),
+            )
+        )
+    }
+    return render_template("calendar/locations.html", locations=found, active=active)
+
+
+@bp.route("/kalender/<kind_word>/<int:subject_id>")
+@roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
+def show(kind_word: str, subject_id: int):
+    kind, subject = _subject_for_staff(kind_word, subject_id)
+    row = tokens.active_for(kind, subject)
+    token = tokens.link_for(row) if row else None
+    return render_template(
+        "calendar/show.html",
+        kind=kind, kind_word=kind_word, subject=subject, row=row, token=token,
+        feed=feed_url(token) if token else None,
+        webcal=webcal_url(token) if token else None,
+        week=week_url(token) if token and kind == FeedKind.EMPLOYEE.value else None,
+        back=_back_url(kind, subject),
+    )
+
+
+@bp.route("/kalender/<kind_word>/<int:subject_id>/vernieuwen", methods=["POST"])
+@roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
+def renew(kind_word: str, subject_id: int):
+    kind, subject = _subject_for_staff(kind_word, subject_id)
+    if getattr(subject, "archived", False):
+        flash(_("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
+        return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
+    had_link = tokens.active_for(kind, subject) is not None
+    try:
+        tokens.renew(kind, subject)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if had_link:
+            flash(_("Er is een nieuwe link gemaakt. De oude link werkt niet meer."), "success")
+        else:
+            flash(_("De link is gemaakt."), "success")
+    return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
+
+
+@bp.route("/kalender/<kind_word>/<int:subject_id>/intrekken", methods=["POST"])
+@roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
+def revoke(kind_word: str, subject_id: int):
+    kind, subject = _subject_for_staff(kind_word, subject_id)
+    row = tokens.active_for(kind, subject)
+    if row is None:
+        flash(_("Er is geen link om in te trekken."), "error")
+    else:
+        tokens.revoke(row)
+        db.session.commit()
+        flash(_("De link is ingetrokken. Hij werkt niet meer."), "success")
+    return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
+
+
+@bp.app_context_processor
+def calendar_helpers():
+    return {"calendar_word_of_kind": WORD_OF_KIND}

@@ -1,0 +1,154 @@
+"""Secret calendar links: issue, show again, resolve, revoke and renew feed tokens.
+
+A token is derived from a random nonce and the app's SECRET_KEY (HMAC-SHA256, 192 bits kept).
+The database holds only the nonce and the token's SHA-256 hash: the hash finds the row, and a
+leaked row without the SECRET_KEY gives no working link. The team leader can still show the
+link again, because the app can derive it from the nonce.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..extensions import db
+from ..models import CalendarToken, Employee, FeedKind, Location, Team, utcnow
+from . import ServiceError
+
+TOKEN_LENGTH = 32  # base64url characters: 192 bits
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{%d}$" % TOKEN_LENGTH)
+
+# Which model is the subject of which kind of feed, and the column that points at it.
+SUBJECTS = {
+    FeedKind.EMPLOYEE.value: (Employee, "employee_id"),
+    FeedKind.TEAM.value: (Team, "team_id"),
+    FeedKind.LOCATION.value: (Location, "location_id"),
+}
+
+
+def _derive(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, b"calendar-token:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:TOKEN_LENGTH]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _kind_value(kind: FeedKind | str) -> str:
+    value = kind.value if isinstance(kind, FeedKind) else str(kind)
+    if value not in SUBJECTS:
+        raise ServiceError(_("Dit soort agenda bestaat niet."))
+    return value
+
+
+def _check_subject(kind: str, subject) -> None:
+    model, _column = SUBJECTS[kind]
+    if not isinstance(subject, model) or subject.id is None:
+        raise ServiceError(_("Deze agenda hoort niet bij dit onderwerp."))
+
+
+def active_for(kind: FeedKind | str, subject) -> CalendarToken | None:
+    """The subject's current (not revoked) token row, if any."""
+    kind = _kind_value(kind)
+    _model, column = SUBJECTS[kind]
+    return db.session.scalars(
+        select(CalendarToken)
+        .where(
+            CalendarToken.kind == kind,
+            getattr(CalendarToken, column) == subject.id,
+            CalendarToken.revoked_at.is_(None),
+        )
+        .order_by(CalendarToken.id.desc())
+        .limit(1)
+    ).first()
+
+
+def issue(kind: FeedKind | str, subject) -> str:
+    """Make a new link for the subject and return its token; an older active link stops working.
+
+    The caller commits (the audit row goes in the same transaction).
+    """
+    kind = _kind_value(kind)
+    _check_subject(kind, subject)
+    model, column = SUBJECTS[kind]
+    # Lock the subject row (PostgreSQL) so two clicks at once cannot leave two active links.
+    db.session.execute(select(model.id).where(model.id == subject.id).with_for_update())
+    for old in db.session.scalars(
+        select(CalendarToken).where(
+            CalendarToken.kind == kind,
+            getattr(CalendarToken, column) == subject.id,
+            CalendarToken.revoked_at.is_(None),
+        )
+    ):
+        _revoke_row(old)
+    nonce = secrets.token_hex(32)
+    token = _derive(nonce)
+    row = CalendarToken(kind=kind, nonce=nonce, token_hash=hash_token(token))
+    setattr(row, column, subject.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("calendar_token.issue", row, detail=f"kind={kind} {column}={subject.id}")
+    return token
+
+
+def link_for(row: CalendarToken) -> str:
+    """The token of a stored row, derived again from its nonce (to show the link once more)."""
+    return _derive(row.nonce)
+
+
+def resolve(token: str) -> CalendarToken | None:
+    """The active token row for a token from a URL, or None (unknown, malformed or revoked)."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    row = db.session.scalars(
+        select(CalendarToken)
+        .where(CalendarToken.token_hash == hash_token(token))
+        # The subject comes along in the same query: feeds check it is not archived.
+        .options(
+            joinedload(CalendarToken.employee), joinedload(CalendarToken.team),
+            joinedload(CalendarToken.location),
+        )
+    ).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    # The hash matched; checking the derivation too means a new SECRET_KEY retires every link.
+    if not hmac.compare_digest(_derive(row.nonce), token):
+        return None
+    return row
+
+
+def _revoke_row(row: CalendarToken) -> None:
+    row.revoked_at = utcnow()
+    audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}")
+
+
+def revoke(row: CalendarToken) -> None:
+    """Stop a link from working. The caller commits."""
+    if row.revoked_at is not None:
+        raise ServiceError(_("Deze link werkt al niet meer."))
+    _revoke_row(row)
+
+
+def renew(kind: FeedKind | str, subject) -> str:
+    """Revoke the subject's link (if any) and issue a new one; returns the new token."""
+    return issue(kind, subject)
+
+
+def subject_of(row: CalendarToken):
+    kind = row.kind
+    if kind == FeedKind.EMPLOYEE.value:
+        return row.employee
+    if kind == FeedKind.TEAM.value:
+        return row.team
+    return row.location
