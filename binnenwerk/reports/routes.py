@@ -1,2 +1,153 @@
-"""Views of the reports blueprint."""
-from . import bp  # noqa: F401
+"""Views of the reports blueprint: capacity per region and the job-agreement report with downloads."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from ..access import OFFICE, roles_required
+from ..formatting import parse_week, week_of
+from ..services.reports import JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report
+from . import bp
+
+CAPACITY_WEEKS = 8
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/capaciteit", endpoint="capacity")
+@roles_required(*OFFICE)
+def capacity_view():
+    chosen = request.args.get("week") or week_of(dt.date.today())
+    try:
+        year, number = parse_week(chosen)
+    except ValueError:
+        abort(404)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    first = dt.date.fromisocalendar(year, number, 1)
+    rows = capacity(first, CAPACITY_WEEKS)
+    return render_template(
+        "reports/capacity.html", rows=rows, first=first, week=chosen, weeks=[c.week for c in rows[0].cells] if rows else [],
+        previous_week=week_of(first - dt.timedelta(weeks=CAPACITY_WEEKS)),
+        next_week=week_of(first + dt.timedelta(weeks=CAPACITY_WEEKS)), tight=int(TIGHT * 100),
+    )
+
+
+def _quarter() -> Quarter:
+    raw = request.args.get("kwartaal")
+    if not raw:
+        return Quarter.of(dt.date.today())
+    try:
+        return Quarter.parse(raw)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/banenafspraak")
+@roles_required(*OFFICE)
+def jobs():
+    quarter = _quarter()
+    report = job_report(quarter)
+    return render_template(
+        "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
+        job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report),
+    )
+
+
+def _chart(report: JobReport) -> dict:
+    """Bar geometry for the server-side SVG chart of jobs per ministry."""
+    rows = report.ministries
+    top = max((r.jobs for r in rows), default=0) or 1
+    bar_area = 420
+    return {
+        "height": 30 * len(rows) + 10,
+        "bars": [
+            {"label": r.code, "name": r.name, "value": r.jobs, "y": 30 * i + 5, "width": round(bar_area * r.jobs / top, 1)}
+            for i, r in enumerate(rows)
+        ],
+    }
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    """A Dutch decimal number for CSV (Dutch spreadsheets read ';' and ',')."""
+    if value is None:
+        return ""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _ministry_rows(report: JobReport) -> list[list]:
+    header = [_("Ministerie"), _("Code"), _("Kwartaal"), _("Gewerkte uren"), _("Banen"), _("Mensen geplaatst"),
+              _("Gevraagde mensdagen"), _("Ingeplande mensdagen"), _("Dekking")]
+    rows = [header]
+    for r in report.ministries:
+        rows.append([r.name, r.code, str(report.quarter), r.worked_hours, r.jobs, r.people, r.wanted_days,
+                     r.planned_days, r.coverage])
+    t = report.total
+    rows.append([_("Totaal"), "", str(report.quarter), t.worked_hours, t.jobs, t.people, t.wanted_days,
+                 t.planned_days, t.coverage])
+    return rows
+
+
+def _team_rows(report: JobReport) -> list[list]:
+    rows = [[_("Team"), _("Regio"), _("Kwartaal"), _("Gewerkte uren"), _("Contracturen"), _("Benutting")]]
+    for t in report.teams:
+        rows.append([t.name, t.region, str(report.quarter), t.worked_hours, t.contract_hours, t.utilisation])
+    return rows
+
+
+def _csv(rows: list[list], filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in rows:
+        writer.writerow([_number(v) if isinstance(v, float) else v for v in row])
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/banenafspraak.csv")
+@roles_required(*OFFICE)
+def jobs_csv():
+    report = job_report(_quarter())
+    return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter}.csv")
+
+
+@bp.route("/banenafspraak-teams.csv")
+@roles_required(*OFFICE)
+def jobs_teams_csv():
+    report = job_report(_quarter())
+    return _csv(_team_rows(report), f"benutting-teams-{report.quarter}.csv")
+
+
+@bp.route("/banenafspraak.xlsx")
+@roles_required(*OFFICE)
+def jobs_xlsx():
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    report = job_report(_quarter())
+    book = Workbook()
+    sheets = [(book.active, _("Ministeries"), _ministry_rows(report)), (None, _("Teams"), _team_rows(report))]
+    for sheet, title, rows in sheets:
+        sheet = sheet or book.create_sheet()
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = max(12, max(len(str(c.value or "")) for c in column) + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(), mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="banenafspraak-{report.quarter}.xlsx"'},
+    )

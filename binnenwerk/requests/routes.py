@@ -1,2 +1,360 @@
-"""Views of the requests blueprint."""
-from . import bp  # noqa: F401
+"""Views of the requests blueprint: the ministry's requests and plan, the planner's intake."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from ..access import OFFICE, require_ministry, roles_required
+from ..extensions import db
+from ..formatting import parse_week, week_of
+from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role
+from ..services import ServiceError
+from ..services import reports as report_service
+from ..services import requests as service
+from . import bp
+from .forms import ConfirmForm, DeclineForm, RequestForm
+
+S = RequestStatus
+MAX_ID = 2**31 - 1
+PLAN_WEEKS = 4
+
+
+def _is_contact() -> bool:
+    return current_user.role == Role.MINISTRY_CONTACT.value
+
+
+def _load(request_id: int) -> DeploymentRequest:
+    """The request, or 404 when it does not exist or belongs to another ministry."""
+    if request_id > MAX_ID:
+        abort(404)
+    found = db.session.get(DeploymentRequest, request_id)
+    if found is None:
+        abort(404)
+    require_ministry(current_user, found.ministry_id)
+    return found
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _template_helpers() -> dict:
+    return {"status_label": service.status_label, "priority_label": service.priority_label, "S": S}
+
+
+# --- the ministry contact ------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(Role.MINISTRY_CONTACT)
+def index():
+    found = db.session.scalars(
+        select(DeploymentRequest)
+        .where(DeploymentRequest.ministry_id == current_user.ministry_id)
+        .order_by(DeploymentRequest.start_date.desc(), DeploymentRequest.id.desc())
+    ).all()
+    return render_template("requests/index.html", requests=found, **_template_helpers())
+
+
+def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) -> None:
+    locations = service.allowed_locations(current_user.ministry_id, existing.location_id if existing else None)
+    form.location_id.choices = [("", _("Kies een locatie"))] + [
+        (loc.id, f"{loc.name}, {loc.city}") for loc in locations
+    ]
+    work_types = service.allowed_work_types(existing.work_type_id if existing else None)
+    form.work_type_id.choices = [("", _("Kies een werksoort"))] + [(w.id, str(w)) for w in work_types]
+
+
+def _input_from(form: RequestForm) -> service.RequestInput:
+    return service.RequestInput(
+        location_id=form.location_id.data, work_type_id=form.work_type_id.data,
+        start_date=form.start_date.data, end_date=form.end_date.data,
+        weekdays="".join(form.weekdays.data or []),
+        start_minute=form.start_time.minutes, end_minute=form.end_time.minutes,
+        break_minutes=form.break_minutes.data, headcount=form.headcount.data, priority=form.priority.data,
+        contact_name=form.contact_name.data or "", contact_phone=form.contact_phone.data or "",
+        access_instructions=form.access_instructions.data or "", notes=form.notes.data or "",
+    )
+
+
+def _validated_input(form: RequestForm, existing: DeploymentRequest | None) -> service.RequestInput | None:
+    """Parse the form and apply the service's rules; errors land on their fields."""
+    if not form.validate_on_submit():
+        return None
+    data = _input_from(form)
+    errors = service.validate(data, existing.ministry_id if existing else current_user.ministry_id, existing)
+    for name, message in errors.items():
+        form[name].errors = list(form[name].errors) + [message]
+    return None if errors else data
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@roles_required(Role.MINISTRY_CONTACT)
+def new():
+    form = RequestForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.weekdays.data = ["1", "2", "3", "4", "5"]
+    data = _validated_input(form, None)
+    if data is not None:
+        try:
+            created = service.create_request(data, ministry_id=current_user.ministry_id, actor=_actor())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Uw aanvraag is verstuurd. De planner bekijkt hem zo snel mogelijk."), "success")
+            return redirect(url_for("requests.detail", request_id=created.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("requests/form.html", form=form, existing=None), status
+
+
+@bp.route("/<int:request_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(Role.MINISTRY_CONTACT)
+def edit(request_id: int):
+    existing = _load(request_id)
+    if existing.status not in service.CHANGEABLE:
+        flash(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
+                status=service.status_label(existing.status).lower()), "error")
+        return redirect(url_for("requests.detail", request_id=existing.id))
+    form = RequestForm(obj=existing)
+    _fill_choices(form, existing)
+    if request.method == "GET":
+        form.weekdays.data = list(existing.weekdays)
+        form.start_time.set_minutes(existing.start_minute)
+        form.end_time.set_minutes(existing.end_minute)
+    data = _validated_input(form, existing)
+    if data is not None:
+        try:
+            changed = service.update_request(existing, data, actor=_actor())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            if not changed:
+                flash(_("Er was niets veranderd."), "info")
+            elif existing.changed_since_review:
+                flash(_("Uw wijziging is opgeslagen. De planner kijkt er opnieuw naar."), "success")
+            else:
+                flash(_("Uw wijziging is opgeslagen."), "success")
+            return redirect(url_for("requests.detail", request_id=existing.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("requests/form.html", form=form, existing=existing, **_template_helpers()), status
+
+
+@bp.route("/<int:request_id>/annuleren", methods=["GET", "POST"])
+@roles_required(Role.MINISTRY_CONTACT, Role.PLANNER)
+def cancel(request_id: int):
+    found = _load(request_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.transition(found, S.CANCELLED.value, actor=_actor())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("De aanvraag is geannuleerd."), "success")
+        return redirect(url_for("requests.detail", request_id=found.id))
+    return render_template("requests/cancel.html", req=found, form=form, **_template_helpers())
+
+
+@bp.route("/planning")
+@roles_required(Role.MINISTRY_CONTACT)
+def plan():
+    first, chosen = _plan_period()
+    last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
+    request_id = _request_filter()
+    blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
+    return render_template(
+        "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen,
+        previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
+        next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id,
+        **_template_helpers(),
+    )
+
+
+@bp.route("/planning.csv")
+@roles_required(Role.MINISTRY_CONTACT)
+def plan_csv():
+    first, chosen = _plan_period()
+    last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
+    blocks = report_service.ministry_plan(current_user.ministry_id, first, last, _request_filter())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
+                     _("Gevraagd"), _("Ingepland"), _("Team"), _("Teamleider"), _("Telefoon teamleider")])
+    for block in blocks:
+        r = block.request
+        for day in block.days:
+            teams = day.teams or [None]
+            for team in teams:
+                writer.writerow([
+                    r.id, r.location.name, r.work_type.name_nl, day.date.isoformat(),
+                    f"{r.start_minute // 60:02d}:{r.start_minute % 60:02d}",
+                    f"{r.end_minute // 60:02d}:{r.end_minute % 60:02d}",
+                    day.wanted, day.planned, team.team if team else "", team.leader_name if team else "",
+                    team.leader_phone if team else "",
+                ])
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="planning-{chosen}.csv"'},
+    )
+
+
+def _plan_period() -> tuple[dt.date, str]:
+    chosen = request.args.get("week") or week_of(dt.date.today())
+    try:
+        year, number = parse_week(chosen)
+    except ValueError:
+        abort(404)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return dt.date.fromisocalendar(year, number, 1), chosen
+
+
+def _request_filter() -> int | None:
+    raw = request.args.get("aanvraag")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(404)
+    return _load(int(raw)).id
+
+
+# --- shared: one request -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:request_id>")
+@roles_required(Role.MINISTRY_CONTACT, *OFFICE)
+def detail(request_id: int):
+    found = _load(request_id)
+    return render_template(
+        "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
+        can_change=_is_contact() and found.status in service.CHANGEABLE,
+        can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
+        and service.can_transition(found.status, S.CANCELLED.value),
+        is_planner=current_user.role == Role.PLANNER.value, can_transition=service.can_transition,
+        **_template_helpers(),
+    )
+
+
+# --- the planner -------------------------------------------------------------------------------------
+
+
+@bp.route("/intake")
+@roles_required(*OFFICE)
+def intake():
+    found = db.session.scalars(
+        select(DeploymentRequest)
+        .where(or_(DeploymentRequest.status == S.SUBMITTED.value, DeploymentRequest.changed_since_review.is_(True)))
+        .order_by(DeploymentRequest.priority.desc(), DeploymentRequest.start_date, DeploymentRequest.id)
+    ).all()
+    return render_template(
+        "requests/intake.html", requests=found, form=ConfirmForm(),
+        is_planner=current_user.role == Role.PLANNER.value, **_template_helpers(),
+    )
+
+
+@bp.route("/alle")
+@roles_required(*OFFICE)
+def all_requests():
+    status = request.args.get("status", "")
+    ministry = request.args.get("ministerie", "")
+    region = request.args.get("regio", "")
+    query = (
+        select(DeploymentRequest)
+        .join(Location, Location.id == DeploymentRequest.location_id)
+        .order_by(DeploymentRequest.start_date.desc(), DeploymentRequest.id.desc())
+    )
+    if status in {s.value for s in S}:
+        query = query.where(DeploymentRequest.status == status)
+    if ministry.isdigit() and int(ministry) <= MAX_ID:
+        query = query.where(DeploymentRequest.ministry_id == int(ministry))
+    if region:
+        query = query.where(Location.region == region[:100])
+    found = db.session.scalars(query.limit(500)).all()
+    ministries = db.session.scalars(select(Ministry).order_by(Ministry.name)).all()
+    regions = db.session.scalars(select(Location.region).distinct().order_by(Location.region)).all()
+    return render_template(
+        "requests/all.html", requests=found, ministries=ministries, regions=regions,
+        chosen={"status": status, "ministry": ministry, "region": region},
+        statuses=[s.value for s in S], **_template_helpers(),
+    )
+
+
+def _planner_action(request_id: int, do, success: str):
+    found = _load(request_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        do(found)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(success, "success")
+    target = request.form.get("next")
+    if target == "intake":
+        return redirect(url_for("requests.intake"))
+    return redirect(url_for("requests.detail", request_id=found.id))
+
+
+@bp.route("/<int:request_id>/accepteren", methods=["POST"])
+@roles_required(Role.PLANNER)
+def accept(request_id: int):
+    return _planner_action(
+        request_id, lambda r: service.transition(r, S.ACCEPTED.value, actor=_actor()),
+        _("De aanvraag is geaccepteerd."),
+    )
+
+
+@bp.route("/<int:request_id>/bekeken", methods=["POST"])
+@roles_required(Role.PLANNER)
+def mark_reviewed(request_id: int):
+    return _planner_action(
+        request_id, lambda r: service.mark_reviewed(r, actor=_actor()), _("De wijziging is als bekeken gemarkeerd."),
+    )
+
+
+@bp.route("/<int:request_id>/status", methods=["POST"])
+@roles_required(Role.PLANNER)
+def set_status(request_id: int):
+    new = request.form.get("status", "")
+    if new not in (S.SCHEDULED.value, S.COMPLETED.value):
+        found = _load(request_id)
+        flash(_("Deze status kunt u hier niet kiezen."), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
+    return _planner_action(
+        request_id, lambda r: service.transition(r, new, actor=_actor()),
+        _("De status is nu: %(status)s.", status=service.status_label(new).lower()),
+    )
+
+
+@bp.route("/<int:request_id>/afwijzen", methods=["GET", "POST"])
+@roles_required(Role.PLANNER)
+def decline(request_id: int):
+    found = _load(request_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            service.transition(found, S.DECLINED.value, actor=_actor(), reason=form.reason.data)
+        except ServiceError as error:
+            db.session.rollback()
+            if error.field == "reason":
+                form.reason.errors = list(form.reason.errors) + [error.message]
+            else:
+                flash(error.message, "error")
+                return redirect(url_for("requests.detail", request_id=found.id))
+        else:
+            flash(_("De aanvraag is afgewezen."), "success")
+            return redirect(url_for("requests.intake"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("requests/decline.html", req=found, form=form, **_template_helpers()), status

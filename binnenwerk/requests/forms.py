@@ -1,0 +1,116 @@
+"""Forms of the requests blueprint: a deployment request, a decline reason, the list filters."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+
+WEEKDAYS = [
+    ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
+    ("5", _l("vrijdag")), ("6", _l("zaterdag")), ("7", _l("zondag")),
+]
+PRIORITIES = [(1, _l("Laag")), (2, _l("Normaal")), (3, _l("Hoog"))]
+
+
+def int_or_none(value):
+    """Coerce a choice to int; a tampered value becomes None so the service can refuse it in Dutch."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class Needed(InputRequired):
+    """InputRequired without the `required` flag.
+
+    templates/_forms.html rebinds `_` while building aria-describedby, so a required field with
+    a hint or an error fails to render; until that macro is fixed the page says which fields
+    are optional instead, and the browser still gets aria-required.
+    """
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+class NeededText(DataRequired):
+    """DataRequired without the `required` flag, for the same reason as Needed."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes; _forms.html renders it as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TimeTextField(StringField):
+    """A time of day as HH:MM, stored as minutes after midnight in `.minutes`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "time", "inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+        self.minutes = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.minutes = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.minutes = hhmm_to_minutes(text)
+        except ValueError:
+            raise ValueError(_l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")) from None
+
+    def set_minutes(self, minutes: int) -> None:
+        self.minutes = minutes
+        self.data = minutes_to_hhmm(minutes)
+
+
+class RequestForm(FlaskForm):
+    location_id = SelectField(
+        _l("Locatie"), coerce=int_or_none, validate_choice=False,
+        validators=[Needed(_l("Kies een locatie."))],
+    )
+    work_type_id = SelectField(
+        _l("Werksoort"), coerce=int_or_none, validate_choice=False,
+        validators=[Needed(_l("Kies een werksoort."))],
+    )
+    start_date = DateField(_l("Van"), validators=[Needed(_l("Vul een begindatum in."))])
+    end_date = DateField(_l("Tot en met"), validators=[Needed(_l("Vul een einddatum in."))])
+    weekdays = MultiCheckboxField(_l("Dagen"), choices=WEEKDAYS, validate_choice=False)
+    start_time = TimeTextField(_l("Begintijd"), validators=[Needed(_l("Vul een begintijd in."))])
+    end_time = TimeTextField(_l("Eindtijd"), validators=[Needed(_l("Vul een eindtijd in."))])
+    break_minutes = IntegerField(
+        _l("Pauze in minuten"), default=0, validators=[Needed(_l("Vul de pauze in minuten in (0 mag)."))]
+    )
+    headcount = IntegerField(_l("Aantal mensen per dag"), validators=[Needed(_l("Vul een aantal in."))])
+    priority = SelectField(_l("Prioriteit"), choices=PRIORITIES, coerce=int_or_none, default=2, validate_choice=False)
+    contact_name = StringField(_l("Contactpersoon op locatie"), validators=[Optional(), Length(max=200)])
+    contact_phone = StringField(
+        _l("Telefoon contactpersoon"), validators=[Optional(), Length(max=40)], render_kw={"type": "tel"}
+    )
+    access_instructions = TextAreaField(_l("Toegang tot het gebouw"), validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField(_l("Opmerkingen"), validators=[Optional(), Length(max=2000)])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reden van afwijzen"),
+        validators=[NeededText(_l("Geef een reden waarom u de aanvraag afwijst.")), Length(max=2000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: only the CSRF token, for buttons that change something."""

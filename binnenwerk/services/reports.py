@@ -1,0 +1,447 @@
+"""Read-only figures: a ministry's view of the plan, regional capacity and the job-agreement report.
+
+Sums are aggregated in SQL (one grouped query per figure); only calendar arithmetic that SQL
+dialects disagree on (which dates a request or a contract covers) is done in Python.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+
+from ..extensions import db
+from ..models import (
+    Absence,
+    AvailabilitySlot,
+    DeploymentRequest,
+    Employee,
+    Location,
+    Ministry,
+    PublishedShift,
+    RequestStatus,
+    Supervisor,
+    Team,
+)
+
+S = RequestStatus
+JOB_HOURS_PER_WEEK = 25.5  # one job under the job agreement (banenafspraak)
+DEMAND_STATUSES = (S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value)
+# Requests a ministry may count on: their days are the "wanted" part of coverage.
+COMMITTED_STATUSES = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
+TIGHT = 0.85  # above this share of the available hours a region is tight ("krap")
+
+_WORKED = PublishedShift.end_minute - PublishedShift.start_minute - PublishedShift.break_minutes
+
+
+def days_between(start: dt.date, end: dt.date):
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def request_days(request: DeploymentRequest, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The dates in [start, end] on which the request wants people."""
+    first, last = max(start, request.start_date), min(end, request.end_date)
+    return [d for d in days_between(first, last) if str(d.isoweekday()) in request.weekdays]
+
+
+# --- what a ministry sees of the plan ------------------------------------------------------------
+
+
+@dataclass
+class PlanTeam:
+    team: str
+    leader_name: str
+    leader_phone: str
+    people: int
+
+
+@dataclass
+class PlanDay:
+    date: dt.date
+    wanted: int
+    planned: int = 0
+    teams: list[PlanTeam] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return self.planned >= self.wanted
+
+
+@dataclass
+class PlanRequest:
+    request: DeploymentRequest
+    days: list[PlanDay]
+
+
+def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[PlanRequest]:
+    """Per request and day: which teams come, who leads them, how many people. No employee data."""
+    requests_query = (
+        select(DeploymentRequest)
+        .where(
+            DeploymentRequest.ministry_id == ministry_id,
+            DeploymentRequest.status.in_(COMMITTED_STATUSES),
+            DeploymentRequest.start_date <= end,
+            DeploymentRequest.end_date >= start,
+        )
+        .order_by(DeploymentRequest.start_date, DeploymentRequest.id)
+    )
+    if request_id is not None:
+        requests_query = requests_query.where(DeploymentRequest.id == request_id)
+    requests = list(db.session.scalars(requests_query))
+    if not requests:
+        return []
+    ids = [r.id for r in requests]
+    rows = db.session.execute(
+        select(
+            PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id,
+            PublishedShift.supervisor_id, func.count(PublishedShift.id),
+        )
+        .where(
+            PublishedShift.request_id.in_(ids),
+            PublishedShift.cancelled.is_(False),
+            PublishedShift.date.between(start, end),
+        )
+        .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.supervisor_id)
+    ).all()
+    team_ids = {r[2] for r in rows}
+    teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
+    supervisor_ids = {r[3] for r in rows if r[3] is not None}
+    supervisors = (
+        {s.id: s for s in db.session.scalars(select(Supervisor).where(Supervisor.id.in_(supervisor_ids)))}
+        if supervisor_ids else {}
+    )
+    # When a shift names no supervisor, the team's own leader is the one to call.
+    team_leaders: dict[int, Supervisor] = {}
+    if team_ids:
+        for leader in db.session.scalars(
+            select(Supervisor)
+            .where(Supervisor.team_id.in_(team_ids), Supervisor.archived.is_(False))
+            .order_by(Supervisor.id)
+        ):
+            team_leaders.setdefault(leader.team_id, leader)
+
+    found: dict[tuple[int, dt.date], list[PlanTeam]] = defaultdict(list)
+    for request_id_, day, team_id, supervisor_id, people in rows:
+        leader = supervisors.get(supervisor_id) or team_leaders.get(team_id)
+        found[(request_id_, day)].append(PlanTeam(
+            team=teams[team_id].name if team_id in teams else "",
+            leader_name=leader.name if leader else "", leader_phone=leader.phone if leader else "",
+            people=people,
+        ))
+    result = []
+    for request in requests:
+        days = []
+        for day in request_days(request, start, end):
+            teams_there = sorted(found.get((request.id, day), []), key=lambda t: t.team)
+            days.append(PlanDay(date=day, wanted=request.headcount, planned=sum(t.people for t in teams_there),
+                                teams=teams_there))
+        result.append(PlanRequest(request=request, days=days))
+    return result
+
+
+# --- capacity per region ----------------------------------------------------------------------------
+
+
+@dataclass
+class CapacityCell:
+    week: str
+    submitted: int = 0  # minutes of person-time
+    accepted: int = 0
+    scheduled: int = 0
+    available: float = 0.0
+
+    @property
+    def committed(self) -> int:
+        return self.accepted + self.scheduled
+
+    @property
+    def demand(self) -> int:
+        return self.submitted + self.accepted + self.scheduled
+
+    @property
+    def ratio(self) -> float | None:
+        if self.available <= 0:
+            return None if self.demand == 0 else float("inf")
+        return self.demand / self.available
+
+    @property
+    def percent(self) -> int | None:
+        ratio = self.ratio
+        return None if ratio is None or ratio == float("inf") else round(ratio * 100)
+
+    @property
+    def level(self) -> str:
+        """'ok', 'tight' or 'short', judged on all demand including requests not yet accepted."""
+        ratio = self.ratio
+        if ratio is None or ratio <= TIGHT:
+            return "ok"
+        return "tight" if ratio <= 1.0 else "short"
+
+
+@dataclass
+class CapacityRow:
+    region: str
+    cells: list[CapacityCell]
+
+
+def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
+    """Requested person-minutes (by status) against available contract minutes, per region and week."""
+    last = first_monday + dt.timedelta(days=7 * weeks - 1)
+    week_names = [_week_name(first_monday + dt.timedelta(weeks=w)) for w in range(weeks)]
+    grid: dict[str, list[CapacityCell]] = {}
+
+    def cells(region: str) -> list[CapacityCell]:
+        if region not in grid:
+            grid[region] = [CapacityCell(week=w) for w in week_names]
+        return grid[region]
+
+    requests = db.session.execute(
+        select(DeploymentRequest, Location.region)
+        .join(Location, Location.id == DeploymentRequest.location_id)
+        .where(
+            DeploymentRequest.status.in_(DEMAND_STATUSES),
+            DeploymentRequest.start_date <= last,
+            DeploymentRequest.end_date >= first_monday,
+        )
+    ).all()
+    for request, region in requests:
+        per_day = request.headcount * request.worked_minutes
+        row = cells(region)
+        for day in request_days(request, first_monday, last):
+            cell = row[(day - first_monday).days // 7]
+            if request.status == S.SUBMITTED.value:
+                cell.submitted += per_day
+            elif request.status == S.ACCEPTED.value:
+                cell.accepted += per_day
+            else:
+                cell.scheduled += per_day
+
+    employees = db.session.execute(
+        select(Employee.id, Employee.contract_minutes, Employee.contract_start, Employee.contract_end, Team.region)
+        .join(Team, Team.id == Employee.team_id)
+        .where(
+            Employee.archived.is_(False), Team.archived.is_(False),
+            Employee.contract_start <= last,
+            (Employee.contract_end.is_(None)) | (Employee.contract_end >= first_monday),
+        )
+    ).all()
+    workdays: dict[int, set[int]] = defaultdict(set)
+    for employee_id, weekday in db.session.execute(
+        select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday).where(AvailabilitySlot.employee_id.is_not(None))
+    ):
+        workdays[employee_id].add(weekday)
+    absent: dict[int, list[Absence]] = defaultdict(list)
+    for absence in db.session.scalars(
+        select(Absence).where(
+            Absence.employee_id.is_not(None), Absence.start_date <= last, Absence.end_date >= first_monday
+        )
+    ):
+        absent[absence.employee_id].append(absence)
+
+    for employee_id, contract, start, end, region in employees:
+        days = workdays.get(employee_id) or {1, 2, 3, 4, 5}
+        share = contract / len(days)  # the contract spread evenly over the days they work
+        row = cells(region)
+        for day in days_between(max(first_monday, start), min(last, end or last)):
+            if day.isoweekday() not in days:
+                continue
+            available = share
+            for absence in absent.get(employee_id, ()):
+                if absence.start_date <= day <= absence.end_date:
+                    if absence.start_minute is None:
+                        available = 0
+                    else:
+                        available = max(0.0, available - (absence.end_minute - absence.start_minute))
+            row[(day - first_monday).days // 7].available += available
+    return [CapacityRow(region=r, cells=grid[r]) for r in sorted(grid)]
+
+
+def _week_name(day: dt.date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+# --- the job-agreement report ----------------------------------------------------------------------
+
+
+@dataclass
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        """'2026-K2' (or '2026-Q2') -> Quarter(2026, 2); ValueError otherwise."""
+        text = (text or "").strip().upper()
+        if len(text) != 7 or text[4] != "-" or text[5] not in "KQ" or not text[:4].isdigit() or text[6] not in "1234":
+            raise ValueError(text)
+        year = int(text[:4])
+        if not 2000 <= year <= 2100:
+            raise ValueError(text)
+        return cls(year, int(text[6]))
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.number == 4:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, 3 * self.number + 1, 1) - dt.timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+    def shifted(self, delta: int) -> "Quarter":
+        index = self.year * 4 + self.number - 1 + delta
+        return Quarter(index // 4, index % 4 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-K{self.number}"
+
+
+@dataclass
+class MinistryFigures:
+    ministry_id: int
+    name: str
+    code: str
+    worked_minutes: int = 0
+    people: int = 0
+    wanted_days: int = 0
+    planned_days: int = 0
+    jobs: float = 0.0
+
+    @property
+    def worked_hours(self) -> float:
+        return self.worked_minutes / 60
+
+    @property
+    def coverage(self) -> float | None:
+        return self.planned_days / self.wanted_days if self.wanted_days else None
+
+
+@dataclass
+class TeamFigures:
+    team_id: int
+    name: str
+    region: str
+    worked_minutes: int = 0
+    contract_minutes: float = 0.0
+
+    @property
+    def worked_hours(self) -> float:
+        return self.worked_minutes / 60
+
+    @property
+    def contract_hours(self) -> float:
+        return self.contract_minutes / 60
+
+    @property
+    def utilisation(self) -> float | None:
+        return self.worked_minutes / self.contract_minutes if self.contract_minutes else None
+
+
+@dataclass
+class JobReport:
+    quarter: Quarter
+    ministries: list[MinistryFigures]
+    teams: list[TeamFigures]
+    total: MinistryFigures
+
+
+def job_report(quarter: Quarter) -> JobReport:
+    """Jobs, people and coverage per ministry; utilisation per team; for one quarter.
+
+    jobs = worked hours in the quarter / (25.5 x weeks in the quarter), weeks = days / 7.
+    coverage = planned person-days / wanted person-days of the ministry's accepted, scheduled
+    and completed requests; a day counts at most the headcount asked for that day.
+    utilisation = worked hours / contract hours of the team's current employees in the quarter,
+    contract hours being weekly contract hours x employed days / 7.
+    """
+    start, end = quarter.start, quarter.end
+    shifts = and_(PublishedShift.cancelled.is_(False), PublishedShift.date.between(start, end))
+    per_job = JOB_HOURS_PER_WEEK * 60 * quarter.weeks
+
+    figures: dict[int, MinistryFigures] = {}
+
+    def ministry(ministry_id: int) -> MinistryFigures:
+        return figures[ministry_id]
+
+    for m in db.session.scalars(select(Ministry).order_by(Ministry.name)):
+        figures[m.id] = MinistryFigures(ministry_id=m.id, name=m.name, code=m.code)
+
+    for ministry_id, minutes, people in db.session.execute(
+        select(Location.ministry_id, func.sum(_WORKED), func.count(func.distinct(PublishedShift.employee_id)))
+        .join(Location, Location.id == PublishedShift.location_id)
+        .where(shifts)
+        .group_by(Location.ministry_id)
+    ):
+        ministry(ministry_id).worked_minutes = int(minutes or 0)
+        ministry(ministry_id).people = int(people or 0)
+
+    requests = list(db.session.scalars(
+        select(DeploymentRequest).where(
+            DeploymentRequest.status.in_(COMMITTED_STATUSES),
+            DeploymentRequest.start_date <= end, DeploymentRequest.end_date >= start,
+        )
+    ))
+    planned = {
+        (request_id, day): count
+        for request_id, day, count in db.session.execute(
+            select(PublishedShift.request_id, PublishedShift.date, func.count(PublishedShift.id))
+            .where(shifts, PublishedShift.request_id.in_([r.id for r in requests]))
+            .group_by(PublishedShift.request_id, PublishedShift.date)
+        )
+    } if requests else {}
+    for request in requests:
+        target = ministry(request.ministry_id)
+        for day in request_days(request, start, end):
+            target.wanted_days += request.headcount
+            target.planned_days += min(request.headcount, planned.get((request.id, day), 0))
+
+    total = MinistryFigures(ministry_id=0, name="", code="")
+    rows = []
+    for fig in figures.values():
+        fig.jobs = fig.worked_minutes / per_job
+        if fig.worked_minutes or fig.wanted_days:
+            rows.append(fig)
+            total.worked_minutes += fig.worked_minutes
+            total.wanted_days += fig.wanted_days
+            total.planned_days += fig.planned_days
+    total.jobs = total.worked_minutes / per_job
+    total.people = db.session.scalar(
+        select(func.count(func.distinct(PublishedShift.employee_id))).where(shifts)
+    ) or 0
+
+    teams: dict[int, TeamFigures] = {
+        t.id: TeamFigures(team_id=t.id, name=t.name, region=t.region)
+        for t in db.session.scalars(select(Team).order_by(Team.name))
+    }
+    for team_id, minutes in db.session.execute(
+        select(PublishedShift.team_id, func.sum(_WORKED)).where(shifts).group_by(PublishedShift.team_id)
+    ):
+        teams[team_id].worked_minutes = int(minutes or 0)
+    for team_id, contract, c_start, c_end in db.session.execute(
+        select(Employee.team_id, Employee.contract_minutes, Employee.contract_start, Employee.contract_end).where(
+            Employee.archived.is_(False), Employee.contract_start <= end,
+            (Employee.contract_end.is_(None)) | (Employee.contract_end >= start),
+        )
+    ):
+        employed = (min(end, c_end or end) - max(start, c_start)).days + 1
+        teams[team_id].contract_minutes += contract * employed / 7
+    team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes]
+    return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total)

@@ -1,0 +1,243 @@
+"""Deployment requests: the rules for filing and changing them, and their status machine."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import DeploymentRequest, Location, RequestStatus, WorkType, utcnow
+from . import ServiceError
+
+S = RequestStatus
+
+# Which status may follow which. Anything not listed here is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED.value: frozenset({S.ACCEPTED.value, S.DECLINED.value, S.CANCELLED.value}),
+    S.ACCEPTED.value: frozenset({S.SCHEDULED.value, S.CANCELLED.value}),
+    S.SCHEDULED.value: frozenset({S.COMPLETED.value, S.CANCELLED.value}),
+    S.DECLINED.value: frozenset(),
+    S.COMPLETED.value: frozenset(),
+    S.CANCELLED.value: frozenset(),
+}
+
+# A ministry may still change a request in these statuses.
+CHANGEABLE = frozenset({S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value})
+# A change to a request in these statuses must be looked at again by the planner.
+REVIEWED = frozenset({S.ACCEPTED.value, S.SCHEDULED.value})
+
+MAX_HEADCOUNT = 15
+MAX_SHIFT_MINUTES = 12 * 60  # Arbeidstijdenwet: at most 12 hours a shift
+LONG_SHIFT_MINUTES = 330  # more than 5.5 hours ...
+LONG_SHIFT_BREAK = 30  # ... needs at least a 30-minute break
+MAX_PERIOD_DAYS = 365
+MAX_TEXT = 2000
+PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}$")
+
+
+def status_label(status: str) -> str:
+    return {
+        S.SUBMITTED.value: _("Ingediend"),
+        S.ACCEPTED.value: _("Geaccepteerd"),
+        S.DECLINED.value: _("Afgewezen"),
+        S.SCHEDULED.value: _("Ingepland"),
+        S.COMPLETED.value: _("Afgerond"),
+        S.CANCELLED.value: _("Geannuleerd"),
+    }.get(status, status)
+
+
+def priority_label(priority: int) -> str:
+    return {1: _("Laag"), 2: _("Normaal"), 3: _("Hoog")}.get(priority, str(priority))
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+@dataclass
+class RequestInput:
+    """What a ministry contact fills in, already parsed into Python types."""
+
+    location_id: int
+    work_type_id: int
+    start_date: dt.date
+    end_date: dt.date
+    weekdays: str
+    start_minute: int
+    end_minute: int
+    break_minutes: int
+    headcount: int
+    priority: int
+    contact_name: str = ""
+    contact_phone: str = ""
+    access_instructions: str = ""
+    notes: str = ""
+
+
+def allowed_locations(ministry_id: int, keep_id: int | None = None) -> list[Location]:
+    """The ministry's own locations that are in use (plus the current one when changing)."""
+    query = select(Location).where(Location.ministry_id == ministry_id)
+    if keep_id is None:
+        query = query.where(Location.archived.is_(False))
+    else:
+        query = query.where((Location.archived.is_(False)) | (Location.id == keep_id))
+    return list(db.session.scalars(query.order_by(Location.name)))
+
+
+def allowed_work_types(keep_id: int | None = None) -> list[WorkType]:
+    query = select(WorkType)
+    if keep_id is None:
+        query = query.where(WorkType.archived.is_(False))
+    else:
+        query = query.where((WorkType.archived.is_(False)) | (WorkType.id == keep_id))
+    return list(db.session.scalars(query.order_by(WorkType.name_nl)))
+
+
+def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None) -> dict[str, str]:
+    """Every problem with the input, by field name; empty when it may be stored."""
+    errors: dict[str, str] = {}
+    keep_location = existing.location_id if existing else None
+    if data.location_id not in {loc.id for loc in allowed_locations(ministry_id, keep_location)}:
+        errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
+    keep_work = existing.work_type_id if existing else None
+    if data.work_type_id not in {w.id for w in allowed_work_types(keep_work)}:
+        errors["work_type_id"] = _("Kies een werksoort uit de lijst.")
+
+    now = today()
+    start_unchanged = existing is not None and existing.start_date == data.start_date
+    if data.start_date < now and not start_unchanged:
+        errors["start_date"] = _("De begindatum ligt in het verleden. Kies vandaag of later.")
+    if data.end_date < data.start_date:
+        errors["end_date"] = _("De einddatum ligt voor de begindatum.")
+    elif data.end_date < now:
+        errors["end_date"] = _("De einddatum ligt in het verleden.")
+    elif (data.end_date - data.start_date).days > MAX_PERIOD_DAYS:
+        errors["end_date"] = _("Een aanvraag duurt hoogstens 1 jaar. Kies een eerdere einddatum.")
+
+    days = sorted(set(data.weekdays))
+    if not days or any(d not in "1234567" for d in days):
+        errors["weekdays"] = _("Kies minstens één dag.")
+    elif "end_date" not in errors and "start_date" not in errors and not _occurs(data.start_date, data.end_date, days):
+        errors["weekdays"] = _("Geen van de gekozen dagen valt in deze periode.")
+
+    length = data.end_minute - data.start_minute
+    if length <= 0:
+        errors["end_time"] = _("De eindtijd moet na de begintijd liggen.")
+    elif length > MAX_SHIFT_MINUTES:
+        errors["end_time"] = _("Een dienst duurt hoogstens 12 uur.")
+    if data.break_minutes < 0:
+        errors["break_minutes"] = _("De pauze kan niet negatief zijn.")
+    elif length > 0 and data.break_minutes >= length:
+        errors["break_minutes"] = _("De pauze moet korter zijn dan de dienst.")
+    elif length > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
+        errors["break_minutes"] = _("Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze (Arbeidstijdenwet).")
+
+    if not 1 <= data.headcount <= MAX_HEADCOUNT:
+        errors["headcount"] = _("Vraag 1 tot en met %(max)d mensen per dag.", max=MAX_HEADCOUNT)
+    if data.priority not in (1, 2, 3):
+        errors["priority"] = _("Kies laag, normaal of hoog.")
+    if len(data.contact_name) > 200:
+        errors["contact_name"] = _("De naam is te lang (hoogstens 200 tekens).")
+    if data.contact_phone and not PHONE_RE.match(data.contact_phone):
+        errors["contact_phone"] = _("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
+    for name in ("access_instructions", "notes"):
+        if len(getattr(data, name)) > MAX_TEXT:
+            errors[name] = _("Deze tekst is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT)
+    return errors
+
+
+def _occurs(start: dt.date, end: dt.date, days: list[str]) -> bool:
+    span = min((end - start).days, 6)
+    return any(str((start + dt.timedelta(days=i)).isoweekday()) in days for i in range(span + 1))
+
+
+def _refuse_if_invalid(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None) -> None:
+    errors = validate(data, ministry_id, existing)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ServiceError(message, field=field)
+
+
+def _normalised(data: RequestInput) -> RequestInput:
+    data.weekdays = "".join(sorted(set(data.weekdays)))
+    for name in ("contact_name", "contact_phone", "access_instructions", "notes"):
+        setattr(data, name, (getattr(data, name) or "").strip())
+    return data
+
+
+def create_request(data: RequestInput, *, ministry_id: int, actor) -> DeploymentRequest:
+    data = _normalised(data)
+    _refuse_if_invalid(data, ministry_id)
+    request = DeploymentRequest(
+        ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
+        **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
+    )
+    db.session.add(request)
+    db.session.flush()
+    audit.record("request_created", request, actor=actor)
+    db.session.commit()
+    return request
+
+
+def update_request(request: DeploymentRequest, data: RequestInput, *, actor) -> list[str]:
+    """Store the ministry's change; returns the names of the fields that changed."""
+    if request.status not in CHANGEABLE:
+        raise ServiceError(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
+                             status=status_label(request.status).lower()))
+    data = _normalised(data)
+    _refuse_if_invalid(data, request.ministry_id, request)
+    changed = [f.name for f in fields(RequestInput) if getattr(request, f.name) != getattr(data, f.name)]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(request, name, getattr(data, name))
+    if request.status in REVIEWED:
+        request.changed_since_review = True
+    request.updated_at = utcnow()
+    audit.record("request_changed", request, actor=actor, detail="fields=" + ",".join(changed))
+    db.session.commit()
+    return changed
+
+
+def can_transition(current: str, new: str) -> bool:
+    return new in TRANSITIONS.get(current, frozenset())
+
+
+def transition(request: DeploymentRequest, new_status: str, *, actor, reason: str = "") -> DeploymentRequest:
+    """Move a request to a new status, or refuse with a Dutch message."""
+    if not can_transition(request.status, new_status):
+        raise ServiceError(_(
+            "Een aanvraag die %(current)s is, kan niet %(new)s worden.",
+            current=status_label(request.status).lower(), new=status_label(new_status).lower(),
+        ))
+    reason = (reason or "").strip()
+    if new_status == S.DECLINED.value:
+        if not reason:
+            raise ServiceError(_("Geef een reden waarom u de aanvraag afwijst."), field="reason")
+        if len(reason) > MAX_TEXT:
+            raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
+        request.decline_reason = reason
+    old = request.status
+    request.status = new_status
+    by_ministry = getattr(actor, "role", None) == "ministry_contact"
+    if new_status == S.CANCELLED.value and by_ministry and old in REVIEWED:
+        # The planner has people planned for it: they must see the cancellation.
+        request.changed_since_review = True
+    elif new_status in (S.ACCEPTED.value, S.DECLINED.value) or not by_ministry:
+        request.changed_since_review = False
+    audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={old}")
+    db.session.commit()
+    return request
+
+
+def mark_reviewed(request: DeploymentRequest, *, actor) -> DeploymentRequest:
+    if not request.changed_since_review:
+        raise ServiceError(_("Deze aanvraag heeft geen wijzigingen om te bekijken."))
+    request.changed_since_review = False
+    audit.record("request_reviewed", request, actor=actor)
+    db.session.commit()
+    return request
