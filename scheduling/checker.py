@@ -53,6 +53,10 @@ class Violation:
     location: str | None = None
     supervisor: str | None = None
 
+    def __str__(self) -> str:
+        label = "verwijzing" if self.rule == RULE_REFERENCE else f"regel {self.rule}"
+        return f"{label}: {self.message}"
+
 
 @dataclass(frozen=True)
 class Metrics:

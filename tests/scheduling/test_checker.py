@@ -296,3 +296,8 @@ def test_metrics_of_a_partial_roster():
     assert m.mean_locations_per_employee == 1.0
     assert m.team_splits == 0
     assert m.objective == objective(problem, sol.assignments)
+
+
+def test_a_violation_prints_as_its_rule_and_dutch_message():
+    report = check(basic().build(), solution([a("e-1", MON, "r-1")]))
+    assert str(report.violations[0]) == "regel 6: Geen teamleider voor team t-dh op 2026-12-07 op locatie dh-1"
