@@ -55,10 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .requests import bp as requests_bp
     from .rosters import bp as rosters_bp
     from .teams import bp as teams_bp
+    from .privacy_routes import bp as privacy_bp
 
     security.init_app(app)  # before the blueprints: it installs the bounded int URL converter
     for blueprint in (main_bp, auth_bp, admin_bp, teams_bp, requests_bp, rosters_bp, calendar_bp, reports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(privacy_bp)
     access.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)

@@ -16,6 +16,9 @@ def record(action: str, obj=None, *, result: str = "ok", detail: str = "", actor
     """Add an audit row to the current session; it commits with the change it describes."""
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
+    # current_user is a proxy: log the real object, or the type would read "LocalProxy".
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
+    actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
     event = AuditEvent(
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",

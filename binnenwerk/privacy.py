@@ -1,0 +1,163 @@
+"""AVG operations on an employee: the inzage export and anonymisation after the contract ended."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from . import audit
+from .extensions import db
+from .formatting import minutes_to_hhmm
+from .models import (
+    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster, utcnow,
+)
+from .services import ServiceError
+
+ANONYMOUS = "Geanonimiseerd"
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def export_employee(employee: Employee) -> dict:
+    """Everything stored about one employee, for an inzage request (AVG art. 15)."""
+    sensitive = employee.sensitive
+    absences = db.session.scalars(
+        select(Absence).where(Absence.employee_id == employee.id).order_by(Absence.start_date)
+    ).all()
+    assignments = db.session.execute(
+        select(Assignment, Roster.week)
+        .join(Roster, Assignment.roster_id == Roster.id)
+        .where(Assignment.employee_id == employee.id)
+        .order_by(Assignment.date)
+    ).all()
+    published = db.session.scalars(
+        select(PublishedShift).where(PublishedShift.employee_id == employee.id).order_by(PublishedShift.date)
+    ).all()
+    links = db.session.scalars(
+        select(CalendarToken).where(CalendarToken.employee_id == employee.id).order_by(CalendarToken.created_at)
+    ).all()
+    return {
+        "export": {"made_at": _moment(utcnow()), "about": "inzage (AVG art. 15)"},
+        "personal": {
+            "id": employee.id,
+            "first_name": employee.first_name,
+            "last_name": employee.last_name,
+            "email": employee.email,
+            "phone": employee.phone,
+            "team": employee.team.name if employee.team else None,
+            "contract_hours_per_week": round(employee.contract_minutes / 60, 2),
+            "max_hours_per_day": round(employee.max_minutes_per_day / 60, 2),
+            "contract_start": _day(employee.contract_start),
+            "contract_end": _day(employee.contract_end),
+            "job_coach": {
+                "name": employee.job_coach_name,
+                "phone": employee.job_coach_phone,
+                "email": employee.job_coach_email,
+            },
+            "work_types": [w.name_nl for w in employee.work_types],
+            "locations": [loc.name for loc in employee.allowed_locations],
+            "availability": [
+                {"weekday": s.weekday, "from": minutes_to_hhmm(s.start_minute), "until": minutes_to_hhmm(s.end_minute)}
+                for s in employee.availability
+            ],
+            "archived": employee.archived,
+            "anonymised_at": _moment(employee.anonymised_at),
+        },
+        "sensitive": None if sensitive is None else {
+            "indication": sensitive.indication,
+            "indication_until": _day(sensitive.indication_until),
+            "health_notes": sensitive.health_notes,
+            "accommodations": sensitive.accommodations,
+        },
+        "absences": [
+            {
+                "kind": a.kind,
+                "from": _day(a.start_date),
+                "until": _day(a.end_date),
+                "times": None if a.whole_day else
+                f"{minutes_to_hhmm(a.start_minute)}-{minutes_to_hhmm(a.end_minute)}",
+                "note": a.note,
+            }
+            for a in absences
+        ],
+        "planned_shifts": [
+            {
+                "date": _day(a.date),
+                "week": week,
+                "location": a.request.location.name,
+                "work_type": a.request.work_type.name_nl,
+                "from": minutes_to_hhmm(a.request.start_minute),
+                "until": minutes_to_hhmm(a.request.end_minute),
+            }
+            for a, week in assignments
+        ],
+        "published_shifts": [
+            {
+                "date": _day(s.date),
+                "location": s.location.name,
+                "work_type": s.work_type.name_nl,
+                "from": minutes_to_hhmm(s.start_minute),
+                "until": minutes_to_hhmm(s.end_minute),
+                "break_minutes": s.break_minutes,
+                "cancelled": s.cancelled,
+            }
+            for s in published
+        ],
+        # The links themselves are secrets and are not part of the export.
+        "calendar_links": [
+            {"made_at": _moment(t.created_at), "stopped_at": _moment(t.revoked_at)} for t in links
+        ],
+    }
+
+
+def contract_has_ended(employee: Employee, today: dt.date | None = None) -> bool:
+    today = today or dt.date.today()
+    return employee.contract_end is not None and employee.contract_end < today
+
+
+def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> None:
+    """Remove what identifies the employee, keep the hours worked for the reports. Commits.
+
+    Shifts (Assignment, PublishedShift) stay, linked to the anonymised row, so job-agreement
+    counts over past years do not change.
+    """
+    if employee.anonymised_at is not None:
+        raise ServiceError(_("Deze medewerker is al geanonimiseerd."))
+    if not contract_has_ended(employee, today):
+        raise ServiceError(_(
+            "Het contract van deze medewerker loopt nog. Je kunt pas anonimiseren als het contract is afgelopen."
+        ))
+    employee.first_name = ANONYMOUS
+    employee.last_name = f"#{employee.id}"
+    employee.email = ""
+    employee.phone = ""
+    employee.job_coach_name = ANONYMOUS if employee.job_coach_name else ""
+    employee.job_coach_phone = ""
+    employee.job_coach_email = ""
+    employee.archived = True
+    employee.anonymised_at = utcnow()
+    sensitive = db.session.get(EmployeeSensitive, employee.id)
+    if sensitive is not None:
+        db.session.delete(sensitive)
+    for absence in db.session.scalars(select(Absence).where(Absence.employee_id == employee.id)):
+        absence.note = ""
+    revoked = 0
+    for token in db.session.scalars(
+        select(CalendarToken).where(CalendarToken.employee_id == employee.id, CalendarToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = utcnow()
+        revoked += 1
+    # Earlier audit rows about this employee may quote a name in their detail.
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee.id))
+    ):
+        event.detail = ""
+    audit.record("anonymise", employee, detail=f"calendar links revoked: {revoked}")
+    db.session.commit()

@@ -1,0 +1,107 @@
+"""Pages for the AVG: an employee's inzage export and anonymisation (planners only)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from wtforms import BooleanField, SubmitField
+from wtforms.validators import DataRequired
+
+from . import audit, privacy
+from .access import roles_required
+from .extensions import db
+from .models import Employee, Role
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+MAX_LISTED = 100
+
+
+class AnonymiseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Ik weet dat naam, contactgegevens en gezondheidsgegevens definitief worden verwijderd."),
+        validators=[DataRequired(message=_l("Vink aan dat je dit zeker weet."))],
+    )
+    submit = SubmitField(_l("Anonimiseren"))
+
+
+def _employee_or_404(employee_id: int) -> Employee:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    return employee
+
+
+@bp.route("/")
+@roles_required(Role.PLANNER)
+def index():
+    query_text = (request.args.get("q") or "").strip()[:100]
+    ended = db.session.scalars(
+        select(Employee)
+        .where(Employee.anonymised_at.is_(None), Employee.contract_end.is_not(None),
+               Employee.contract_end < dt.date.today())
+        .order_by(Employee.contract_end, Employee.last_name)
+        .limit(MAX_LISTED)
+    ).all()
+    found = []
+    if query_text:
+        pattern = "%" + query_text.lower().replace("%", "").replace("_", "") + "%"
+        found = db.session.scalars(
+            select(Employee)
+            .where(or_(func.lower(Employee.first_name).like(pattern), func.lower(Employee.last_name).like(pattern)))
+            .order_by(Employee.last_name, Employee.first_name)
+            .limit(MAX_LISTED)
+        ).all()
+    return render_template("privacy/index.html", ended=ended, found=found, query_text=query_text)
+
+
+@bp.route("/medewerkers/<int:employee_id>")
+@roles_required(Role.PLANNER)
+def employee(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    return render_template(
+        "privacy/employee.html", employee=employee, data=privacy.export_employee(employee),
+        form=AnonymiseForm(), can_anonymise=privacy.contract_has_ended(employee) and not employee.anonymised_at,
+    )
+
+
+@bp.route("/medewerkers/<int:employee_id>/inzage.json")
+@roles_required(Role.PLANNER)
+def export(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    data = privacy.export_employee(employee)
+    # Reading special-category data out of the system is worth a trace, like a change.
+    audit.record("privacy_export", employee)
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body, mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="inzage-medewerker-{employee.id}.json"'},
+    )
+
+
+@bp.route("/medewerkers/<int:employee_id>/anonimiseren", methods=["POST"])
+@roles_required(Role.PLANNER)
+def anonymise(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    form = AnonymiseForm()
+    if form.validate_on_submit():
+        try:
+            privacy.anonymise_employee(employee)
+        except privacy.ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("De gegevens zijn geanonimiseerd. De gewerkte uren blijven meetellen in de rapportages."),
+                  "success")
+            return redirect(url_for("privacy.employee", employee_id=employee.id))
+    can_anonymise = privacy.contract_has_ended(employee) and not employee.anonymised_at
+    return render_template(
+        "privacy/employee.html", employee=employee, data=privacy.export_employee(employee),
+        form=form, can_anonymise=can_anonymise,
+    ), 422
