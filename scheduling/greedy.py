@@ -21,7 +21,6 @@ from .domain import (
     Solution,
     Supervisor,
     SupervisionRef,
-    Team,
 )
 
 __all__ = ["greedy"]

@@ -1,7 +1,6 @@
 """The greedy baseline: continuity first, then priority; always a roster the checker accepts."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
