@@ -1,2 +1,340 @@
-"""Views of the admin blueprint."""
-from . import bp  # noqa: F401
+"""Views of the admin blueprint: thin handlers around services.admin."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import roles_required
+from ..extensions import db
+from ..models import Location, Ministry, Role, Team, User, WorkType
+from ..services import ServiceError
+from ..services import admin as ops
+from . import bp
+from .forms import LocationForm, MinistryForm, StatusFilter, UserForm, WorkTypeForm
+
+ADMIN = Role.ADMIN
+
+
+def _get_or_404(model, obj_id: int):
+    # Flask's int converter accepts huge numbers; those cannot exist (and overflow PostgreSQL's int4).
+    if obj_id >= 2**31:
+        abort(404)
+    obj = db.session.get(model, obj_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _apply_service_error(form, error: ServiceError) -> None:
+    """Show a refusal from the service next to its field, or above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _status_filter(archived_words: tuple[str, str]):
+    """The 'show' filter of a list: (form, chosen value)."""
+    form = StatusFilter(formdata=request.args)
+    active_word, archived_word = archived_words
+    form.status.choices = [("actief", active_word), ("gearchiveerd", archived_word), ("alle", _("Alle"))]
+    chosen = form.status.data if form.status.data in ("actief", "gearchiveerd", "alle") else "actief"
+    form.status.data = chosen
+    return form, chosen
+
+
+def _filtered(query, model, chosen: str, flag):
+    if chosen == "actief":
+        return query.where(flag.is_(False))
+    if chosen == "gearchiveerd":
+        return query.where(flag.is_(True))
+    return query
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _user_form_choices(form: UserForm, user: User | None) -> None:
+    ministries = db.session.scalars(select(Ministry).order_by(Ministry.name)).all()
+    keep_ministry = user.ministry_id if user else None
+    form.ministry_id.choices = [("", _("Geen"))] + [
+        (m.id, m.name) for m in ministries if not m.archived or m.id == keep_ministry
+    ]
+    keep_teams = {t.id for t in user.teams} if user else set()
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    form.team_ids.choices = [(t.id, f"{t.name} ({t.region})") for t in teams if not t.archived or t.id in keep_teams]
+
+
+def _user_input(form: UserForm) -> ops.UserInput:
+    return ops.UserInput(
+        email=form.email.data, name=form.name.data, role=form.role.data, ministry_id=form.ministry_id.data,
+        team_ids=list(form.team_ids.data or []),
+        password=form.password.data if "password" in form else None,
+    )
+
+
+@bp.route("/gebruikers")
+@roles_required(ADMIN)
+def users():
+    filter_form = StatusFilter(formdata=request.args)
+    filter_form.status.choices = [("actief", _("Actief")), ("inactief", _("Gedeactiveerd")), ("alle", _("Alle"))]
+    chosen = filter_form.status.data if filter_form.status.data in ("actief", "inactief", "alle") else "actief"
+    filter_form.status.data = chosen
+    query = select(User).options(selectinload(User.teams), selectinload(User.ministry)).order_by(User.name, User.email)
+    if chosen != "alle":
+        query = query.where(User.active.is_(chosen == "actief"))
+    return render_template(
+        "admin/users.html", users=db.session.scalars(query).all(), filter_form=filter_form,
+        role_label=ops.role_label,
+    )
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def user_new():
+    form = UserForm(creating=True)
+    _user_form_choices(form, None)
+    if form.validate_on_submit():
+        try:
+            user = ops.create_user(_user_input(form))
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            flash(_("Account van %(name)s is aangemaakt.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def user_edit(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = UserForm(
+        obj=user, obj_id=user.id, original_email=user.email, keep_ministry_id=user.ministry_id,
+        keep_team_ids=[t.id for t in user.teams],
+    )
+    _user_form_choices(form, user)
+    if request.method == "GET":
+        form.team_ids.data = [t.id for t in user.teams]
+    if form.validate_on_submit():
+        try:
+            changed = ops.update_user(user, _user_input(form), actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            if changed:
+                flash(_("Account van %(name)s is opgeslagen.", name=user.name), "success")
+            else:
+                flash(_("Er was niets veranderd."), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/gebruikers/<int:user_id>/deactiveren", methods=["POST"])
+@roles_required(ADMIN)
+def user_deactivate(user_id: int):
+    return _set_user_active(user_id, False)
+
+
+@bp.route("/gebruikers/<int:user_id>/activeren", methods=["POST"])
+@roles_required(ADMIN)
+def user_reactivate(user_id: int):
+    return _set_user_active(user_id, True)
+
+
+def _set_user_active(user_id: int, active: bool):
+    user = _get_or_404(User, user_id)
+    try:
+        ops.set_user_active(user, active, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        if active:
+            flash(_("Account van %(name)s is weer actief.", name=user.name), "success")
+        else:
+            flash(_("Account van %(name)s is gedeactiveerd. Deze persoon kan niet meer inloggen.", name=user.name),
+                  "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+# --- ministries, locations, work types ----------------------------------------------------
+
+
+@bp.route("/ministeries")
+@roles_required(ADMIN)
+def ministries():
+    filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
+    query = _filtered(select(Ministry).order_by(Ministry.name), Ministry, chosen, Ministry.archived)
+    return render_template("admin/ministries.html", ministries=db.session.scalars(query).all(),
+                           filter_form=filter_form)
+
+
+@bp.route("/ministeries/nieuw", methods=["GET", "POST"], defaults={"ministry_id": None}, endpoint="ministry_new")
+@bp.route("/ministeries/<int:ministry_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def ministry_edit(ministry_id: int | None):
+    ministry = _get_or_404(Ministry, ministry_id) if ministry_id is not None else None
+    form = MinistryForm(obj=ministry, obj_id=ministry_id)
+    if form.validate_on_submit():
+        try:
+            ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Ministerie %(name)s is opgeslagen.", name=ministry.name), "success")
+            return redirect(url_for("admin.ministries"))
+    return _catalog_form(form, ministry, "ministry")
+
+
+@bp.route("/locaties")
+@roles_required(ADMIN)
+def locations():
+    filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
+    query = _filtered(
+        select(Location).options(selectinload(Location.ministry)).order_by(Location.name, Location.code),
+        Location, chosen, Location.archived,
+    )
+    return render_template("admin/locations.html", locations=db.session.scalars(query).all(),
+                           filter_form=filter_form)
+
+
+@bp.route("/locaties/nieuw", methods=["GET", "POST"], defaults={"location_id": None}, endpoint="location_new")
+@bp.route("/locaties/<int:location_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def location_edit(location_id: int | None):
+    location = _get_or_404(Location, location_id) if location_id is not None else None
+    keep = location.ministry_id if location else None
+    form = LocationForm(obj=location, obj_id=location_id, keep_ministry_id=keep)
+    form.ministry_id.choices = [("", _("Kies een ministerie"))] + [
+        (m.id, m.name) for m in db.session.scalars(select(Ministry).order_by(Ministry.name))
+        if not m.archived or m.id == keep
+    ]
+    if form.validate_on_submit():
+        data = ops.LocationInput(**{name: form[name].data for name in (
+            "code", "name", "address", "postcode", "city", "region", "ministry_id")})
+        try:
+            location = ops.save_location(location, data)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+            return redirect(url_for("admin.locations"))
+    return _catalog_form(form, location, "location", regions=ops.regions())
+
+
+@bp.route("/werksoorten")
+@roles_required(ADMIN)
+def work_types():
+    filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
+    query = _filtered(select(WorkType).order_by(WorkType.name_nl), WorkType, chosen, WorkType.archived)
+    return render_template("admin/work_types.html", work_types=db.session.scalars(query).all(),
+                           filter_form=filter_form, pictogram_label=ops.pictogram_label)
+
+
+@bp.route("/werksoorten/nieuw", methods=["GET", "POST"], defaults={"work_type_id": None}, endpoint="work_type_new")
+@bp.route("/werksoorten/<int:work_type_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def work_type_edit(work_type_id: int | None):
+    work_type = _get_or_404(WorkType, work_type_id) if work_type_id is not None else None
+    form = WorkTypeForm(obj=work_type, obj_id=work_type_id)
+    if form.validate_on_submit():
+        data = ops.WorkTypeInput(**{name: form[name].data for name in (
+            "code", "name_nl", "name_en", "pictogram", "colour")})
+        try:
+            work_type = ops.save_work_type(work_type, data)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Werksoort %(name)s is opgeslagen.", name=work_type.name_nl), "success")
+            return redirect(url_for("admin.work_types"))
+    return _catalog_form(form, work_type, "work_type")
+
+
+CATALOG = {
+    # kind: (model, list endpoint, URL part)
+    "ministry": (Ministry, "admin.ministries", "ministeries"),
+    "location": (Location, "admin.locations", "locaties"),
+    "work_type": (WorkType, "admin.work_types", "werksoorten"),
+}
+
+
+def _catalog_form(form, obj, kind: str, **extra):
+    titles = {
+        "ministry": (_("Nieuw ministerie"), _("Ministerie wijzigen")),
+        "location": (_("Nieuwe locatie"), _("Locatie wijzigen")),
+        "work_type": (_("Nieuwe werksoort"), _("Werksoort wijzigen")),
+    }
+    title = titles[kind][0 if obj is None else 1]
+    return render_template(
+        "admin/catalog_form.html", form=form, obj=obj, kind=kind, title=title,
+        list_endpoint=CATALOG[kind][1], label=ops.label_of(obj) if obj is not None else "", **extra,
+    ), 422 if form.errors else 200
+
+
+def _catalog_object(kind: str, obj_id: int):
+    if kind not in CATALOG:
+        abort(404)
+    return _get_or_404(CATALOG[kind][0], obj_id)
+
+
+@bp.route("/<any(ministeries, locaties, werksoorten):part>/<int:obj_id>/archiveren", methods=["POST"])
+@roles_required(ADMIN)
+def archive(part: str, obj_id: int):
+    return _set_archived(part, obj_id, True)
+
+
+@bp.route("/<any(ministeries, locaties, werksoorten):part>/<int:obj_id>/terugzetten", methods=["POST"])
+@roles_required(ADMIN)
+def unarchive(part: str, obj_id: int):
+    return _set_archived(part, obj_id, False)
+
+
+def _kind_of(part: str) -> str:
+    return next(kind for kind, (_m, _e, url_part) in CATALOG.items() if url_part == part)
+
+
+def _set_archived(part: str, obj_id: int, archived: bool):
+    kind = _kind_of(part)
+    obj = _catalog_object(kind, obj_id)
+    label = ops.label_of(obj)
+    try:
+        ops.set_catalog_archived(obj, archived)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        if archived:
+            flash(_("%(what)s is gearchiveerd. Het blijft bewaard, maar je kunt het niet meer kiezen.", what=label),
+                  "success")
+        else:
+            flash(_("%(what)s is uit het archief gehaald.", what=label), "success")
+    return redirect(url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}))
+
+
+@bp.route("/<any(ministeries, locaties, werksoorten):part>/<int:obj_id>/verwijderen", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def delete(part: str, obj_id: int):
+    kind = _kind_of(part)
+    obj = _catalog_object(kind, obj_id)
+    label = ops.label_of(obj)
+    if request.method == "POST":
+        try:
+            ops.delete_catalog_item(obj)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admin.delete", part=part, obj_id=obj_id))
+        flash(_("%(what)s is verwijderd.", what=label), "success")
+        return redirect(url_for(CATALOG[kind][1]))
+    uses = ops.USAGE[type(obj)](obj)
+    return render_template("admin/delete.html", obj=obj, kind=kind, part=part, label=label, uses=uses,
+                           edit_url=url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}),
+                           list_endpoint=CATALOG[kind][1])

@@ -1,0 +1,523 @@
+"""Management of users, ministries, locations and work types: the rules that hold however they change."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    CalendarToken,
+    DeploymentRequest,
+    Location,
+    Ministry,
+    PublishedShift,
+    Role,
+    SupervisionAssignment,
+    Team,
+    User,
+    WorkType,
+    employee_location,
+    employee_work_type,
+    supervisor_work_type,
+)
+from . import ServiceError
+from .users import validate_password
+
+PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
+# One account per person: shared mailboxes hide who did what in the audit log.
+GENERIC_LOCAL_PARTS = frozenset({"info", "admin", "team", "planning", "noreply", "no-reply"})
+MIN_CONTRAST = 4.5
+
+HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
+MINISTRY_CODE_RE = re.compile(r"^[A-Za-z0-9&-]{1,20}$")
+SLUG_CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def role_label(role: str) -> str:
+    return {
+        Role.ADMIN.value: _("Beheerder"),
+        Role.PLANNER.value: _("Planner"),
+        Role.TEAM_LEADER.value: _("Teamleider"),
+        Role.MINISTRY_CONTACT.value: _("Contactpersoon ministerie"),
+    }.get(role, role)
+
+
+def pictogram_label(name: str) -> str:
+    return {
+        "keyboard": _("Toetsenbord"),
+        "car": _("Auto"),
+        "folder": _("Map"),
+        "building": _("Gebouw"),
+        "broom": _("Bezem"),
+        "laptop": _("Laptop"),
+    }.get(name, name)
+
+
+# --- checks shared by the forms and the operations ------------------------------------------
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG 2.1 contrast ratio of white text on this #rrggbb background."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
+def check_colour(colour: str) -> str | None:
+    if not HEX_COLOUR_RE.match(colour or ""):
+        return _("Vul een kleur in als # met 6 tekens (0-9 en a-f), bijvoorbeeld #1d5c96.")
+    ratio = contrast_with_white(colour)
+    if ratio < MIN_CONTRAST:
+        return _(
+            "Deze kleur is te licht voor witte tekst: het contrast is %(ratio)s op 1 en moet minstens 4,5 op 1 zijn. "
+            "Kies een donkerdere kleur.",
+            ratio=f"{int(ratio * 10) / 10:.1f}".replace(".", ","),
+        )
+    return None
+
+
+def normalise_postcode(postcode: str) -> str:
+    """'1234ab' -> '1234 AB'; ValueError when it is not a Dutch postcode."""
+    text = (postcode or "").strip()
+    if not text:
+        return ""
+    match = POSTCODE_RE.match(text)
+    if not match:
+        raise ValueError(text)
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_personal_email(email: str) -> str | None:
+    local = normalise_email(email).split("@", 1)[0]
+    if local in GENERIC_LOCAL_PARTS:
+        return _(
+            "Gebruik een persoonlijk e-mailadres. Eén account is voor één persoon. "
+            "Een adres als %(local)s@ kan niet.",
+            local=local,
+        )
+    return None
+
+
+def email_taken(email: str, exclude_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.email) == normalise_email(email))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def _taken(column, value: str, exclude_id: int | None) -> bool:
+    query = select(column.class_.id).where(func.lower(column) == (value or "").strip().lower())
+    if exclude_id is not None:
+        query = query.where(column.class_.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def ministry_code_taken(code: str, exclude_id: int | None = None) -> bool:
+    return _taken(Ministry.code, code, exclude_id)
+
+
+def ministry_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    return _taken(Ministry.name, name, exclude_id)
+
+
+def location_code_taken(code: str, exclude_id: int | None = None) -> bool:
+    return _taken(Location.code, code, exclude_id)
+
+
+def work_type_code_taken(code: str, exclude_id: int | None = None) -> bool:
+    return _taken(WorkType.code, code, exclude_id)
+
+
+def work_type_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    return _taken(WorkType.name_nl, name, exclude_id)
+
+
+def usable_ministry(ministry_id: int | None, keep_id: int | None = None) -> tuple[Ministry | None, str | None]:
+    """The ministry for a location or contact, or a message; `keep_id` may stay even if archived."""
+    ministry = db.session.get(Ministry, ministry_id) if isinstance(ministry_id, int) else None
+    if ministry is None:
+        return None, _("Kies een ministerie uit de lijst.")
+    if ministry.archived and ministry.id != keep_id:
+        return None, _("Ministerie %(name)s is gearchiveerd. Kies een ander ministerie.", name=ministry.name)
+    return ministry, None
+
+
+def teams_choosable(team_ids, keep_ids=frozenset()) -> list[Team] | None:
+    """The teams, or None when one does not exist or is archived (and was not already linked)."""
+    wanted = {i for i in team_ids if isinstance(i, int)}
+    if len(wanted) != len(set(team_ids)):
+        return None
+    teams = list(db.session.scalars(select(Team).where(Team.id.in_(wanted)))) if wanted else []
+    if len(teams) != len(wanted) or any(t.archived and t.id not in keep_ids for t in teams):
+        return None
+    return teams
+
+
+def _commit_unique(message: str, field_name: str) -> None:
+    """Commit; a unique index that a concurrent change beat us to becomes a Dutch refusal."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(message, field=field_name) from None
+
+
+def _changed(obj, values: dict) -> list[str]:
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+@dataclass
+class UserInput:
+    email: str
+    name: str
+    role: str
+    ministry_id: int | None = None
+    team_ids: list[int] = field(default_factory=list)
+    password: str | None = None  # only when creating
+
+
+def _active_admin_count(exclude_id: int | None = None) -> int:
+    query = select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) or 0
+
+
+def _resolve_user_links(data: UserInput, user: User | None) -> tuple[Ministry | None, list[Team]]:
+    if data.role not in {r.value for r in Role}:
+        raise ServiceError(_("Kies een rol uit de lijst."), field="role")
+    ministry = None
+    if data.role == Role.MINISTRY_CONTACT.value:
+        if data.ministry_id is None:
+            raise ServiceError(_("Een contactpersoon van een ministerie hoort bij een ministerie. Kies er een."),
+                               field="ministry_id")
+        ministry, problem = usable_ministry(data.ministry_id, keep_id=user.ministry_id if user else None)
+        if problem:
+            raise ServiceError(problem, field="ministry_id")
+    elif data.ministry_id is not None:
+        raise ServiceError(_("Alleen een contactpersoon van een ministerie hoort bij een ministerie. "
+                             "Kies bij ministerie: geen."), field="ministry_id")
+    teams: list[Team] = []
+    if data.team_ids:
+        if data.role != Role.TEAM_LEADER.value:
+            raise ServiceError(_("Alleen een teamleider heeft teams. Zet de teams uit of kies de rol teamleider."),
+                               field="team_ids")
+        teams = teams_choosable(data.team_ids, keep_ids={t.id for t in user.teams} if user else set())
+        if teams is None:
+            raise ServiceError(_("Kies teams uit de lijst."), field="team_ids")
+    return ministry, sorted(teams, key=lambda t: t.name)
+
+
+def _check_email(email: str, user: User | None) -> str:
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise ServiceError(_("Vul een geldig e-mailadres in."), field="email")
+    if user is None or email != normalise_email(user.email):
+        problem = check_personal_email(email)
+        if problem:
+            raise ServiceError(problem, field="email")
+    if email_taken(email, exclude_id=user.id if user else None):
+        raise ServiceError(_("Er is al een account met e-mailadres %(email)s.", email=email), field="email")
+    return email
+
+
+def create_user(data: UserInput) -> User:
+    email = _check_email(data.email, None)
+    name = (data.name or "").strip()
+    if not name:
+        raise ServiceError(_("Vul een naam in."), field="name")
+    problem = validate_password(data.password or "")
+    if problem:
+        raise ServiceError(problem, field="password")
+    ministry, teams = _resolve_user_links(data, None)
+    user = User(email=email, name=name, role=data.role, ministry=ministry,
+                password_hash=generate_password_hash(data.password), active=True)
+    user.teams = teams
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user_created", user, detail=f"email={email} role={data.role}")
+    _commit_unique(_("Er is al een account met e-mailadres %(email)s.", email=email), "email")
+    return user
+
+
+def update_user(user: User, data: UserInput, *, actor: User | None = None) -> list[str]:
+    email = _check_email(data.email, user)
+    name = (data.name or "").strip()
+    if not name:
+        raise ServiceError(_("Vul een naam in."), field="name")
+    ministry, teams = _resolve_user_links(data, user)
+    if data.role != user.role and user.role == Role.ADMIN.value:
+        if actor is not None and actor.id == user.id:
+            raise ServiceError(_("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
+                               field="role")
+        if user.active and _active_admin_count(exclude_id=user.id) == 0:
+            raise ServiceError(_("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
+                               field="role")
+    changed = _changed(user, {"email": email, "name": name, "role": data.role,
+                              "ministry_id": ministry.id if ministry else None})
+    if {t.id for t in user.teams} != {t.id for t in teams}:
+        user.teams = teams
+        changed.append("teams")
+    if changed:
+        audit.record("user_changed", user, detail="changed: " + ", ".join(changed))
+        _commit_unique(_("Er is al een account met e-mailadres %(email)s.", email=email), "email")
+    return changed
+
+
+def set_user_active(user: User, active: bool, *, actor: User | None = None) -> None:
+    if user.active == active:
+        return
+    if not active:
+        if actor is not None and actor.id == user.id:
+            raise ServiceError(_("Je kunt je eigen account niet deactiveren."))
+        if user.role == Role.ADMIN.value and _active_admin_count(exclude_id=user.id) == 0:
+            raise ServiceError(_("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."))
+    user.active = active
+    audit.record("user_reactivated" if active else "user_deactivated", user)
+    db.session.commit()
+
+
+# --- what refers to a ministry, location or work type ---------------------------------------
+
+
+def _uses(checks) -> list[str]:
+    uses = []
+    for query, describe in checks:
+        n = db.session.scalar(query) or 0
+        if n:
+            uses.append(describe(n))
+    return uses
+
+
+def ministry_usage(ministry: Ministry) -> list[str]:
+    return _uses([
+        (select(func.count(Location.id)).where(Location.ministry_id == ministry.id),
+         lambda n: ngettext("%(num)d locatie", "%(num)d locaties", n)),
+        (select(func.count(DeploymentRequest.id)).where(DeploymentRequest.ministry_id == ministry.id),
+         lambda n: ngettext("%(num)d inzetaanvraag", "%(num)d inzetaanvragen", n)),
+        (select(func.count(User.id)).where(User.ministry_id == ministry.id),
+         lambda n: ngettext("%(num)d gebruiker", "%(num)d gebruikers", n)),
+    ])
+
+
+def location_usage(location: Location) -> list[str]:
+    return _uses([
+        (select(func.count(DeploymentRequest.id)).where(DeploymentRequest.location_id == location.id),
+         lambda n: ngettext("%(num)d inzetaanvraag", "%(num)d inzetaanvragen", n)),
+        (select(func.count(Team.id)).where(Team.home_location_id == location.id),
+         lambda n: ngettext("%(num)d team met deze vaste locatie", "%(num)d teams met deze vaste locatie", n)),
+        (select(func.count()).select_from(employee_location).where(employee_location.c.location_id == location.id),
+         lambda n: ngettext("%(num)d medewerker die hier mag werken", "%(num)d medewerkers die hier mogen werken", n)),
+        (select(func.count(SupervisionAssignment.id)).where(SupervisionAssignment.location_id == location.id),
+         lambda n: ngettext("%(num)d begeleidingsdienst in roosters", "%(num)d begeleidingsdiensten in roosters", n)),
+        (select(func.count(PublishedShift.id)).where(PublishedShift.location_id == location.id),
+         lambda n: ngettext("%(num)d gepubliceerde dienst", "%(num)d gepubliceerde diensten", n)),
+        (select(func.count(CalendarToken.id)).where(CalendarToken.location_id == location.id),
+         lambda n: ngettext("%(num)d agendalink", "%(num)d agendalinks", n)),
+    ])
+
+
+def work_type_usage(work_type: WorkType) -> list[str]:
+    return _uses([
+        (select(func.count(DeploymentRequest.id)).where(DeploymentRequest.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d inzetaanvraag", "%(num)d inzetaanvragen", n)),
+        (select(func.count()).select_from(employee_work_type)
+         .where(employee_work_type.c.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d medewerker die dit werk doet", "%(num)d medewerkers die dit werk doen", n)),
+        (select(func.count()).select_from(supervisor_work_type)
+         .where(supervisor_work_type.c.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d begeleider van dit werk", "%(num)d begeleiders van dit werk", n)),
+        (select(func.count(PublishedShift.id)).where(PublishedShift.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d gepubliceerde dienst", "%(num)d gepubliceerde diensten", n)),
+    ])
+
+
+USAGE = {Ministry: ministry_usage, Location: location_usage, WorkType: work_type_usage}
+
+
+def label_of(obj) -> str:
+    return {
+        Ministry: lambda: _("Ministerie %(name)s", name=obj.name),
+        Location: lambda: _("Locatie %(name)s", name=obj.name),
+        WorkType: lambda: _("Werksoort %(name)s", name=obj.name_nl),
+    }[type(obj)]()
+
+
+def delete_catalog_item(obj) -> None:
+    """Delete a ministry, location or work type that nothing refers to; otherwise refuse and say why."""
+    uses = USAGE[type(obj)](obj)
+    if uses:
+        raise ServiceError(_(
+            "%(what)s is nog in gebruik: %(uses)s. Verwijderen kan daarom niet. "
+            "Archiveer het, dan blijft alles bewaard en kun je het niet meer kiezen.",
+            what=label_of(obj), uses=", ".join(uses),
+        ))
+    label = label_of(obj)
+    audit.record(f"{_action_prefix(obj)}_deleted", obj, detail=label)
+    db.session.delete(obj)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Something started using it between the check and the delete.
+        db.session.rollback()
+        raise ServiceError(_("%(what)s is net in gebruik genomen. Verwijderen kan niet; archiveer het.",
+                             what=label)) from None
+
+
+def set_catalog_archived(obj, archived: bool) -> None:
+    if obj.archived == archived:
+        return
+    if not archived and isinstance(obj, Location) and obj.ministry.archived:
+        raise ServiceError(_(
+            "Ministerie %(name)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
+            "of kies voor deze locatie een ander ministerie.", name=obj.ministry.name,
+        ))
+    obj.archived = archived
+    audit.record(f"{_action_prefix(obj)}_{'archived' if archived else 'unarchived'}", obj)
+    db.session.commit()
+
+
+def _action_prefix(obj) -> str:
+    return {Ministry: "ministry", Location: "location", WorkType: "work_type"}[type(obj)]
+
+
+# --- ministries -----------------------------------------------------------------------------
+
+
+def save_ministry(ministry: Ministry | None, *, code: str, name: str) -> Ministry:
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    exclude = ministry.id if ministry else None
+    if not MINISTRY_CODE_RE.match(code):
+        raise ServiceError(_("Vul een code in van hoogstens 20 letters of cijfers, bijvoorbeeld BZK."), field="code")
+    if not name:
+        raise ServiceError(_("Vul een naam in."), field="name")
+    if ministry_code_taken(code, exclude):
+        raise ServiceError(_("Er is al een ministerie met code %(code)s.", code=code), field="code")
+    if ministry_name_taken(name, exclude):
+        raise ServiceError(_("Er is al een ministerie met de naam %(name)s.", name=name), field="name")
+    return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
+                 _("Er is al een ministerie met deze code of naam."))
+
+
+def _save(obj, model, prefix: str, values: dict, duplicate_message: str):
+    if obj is None:
+        obj = model(**values, archived=False)
+        db.session.add(obj)
+        db.session.flush()
+        audit.record(f"{prefix}_created", obj, detail=f"code={values['code']}")
+    else:
+        changed = _changed(obj, values)
+        if not changed:
+            return obj
+        audit.record(f"{prefix}_changed", obj, detail="changed: " + ", ".join(changed))
+    _commit_unique(duplicate_message, "code")
+    return obj
+
+
+# --- locations ------------------------------------------------------------------------------
+
+
+@dataclass
+class LocationInput:
+    code: str
+    name: str
+    address: str
+    postcode: str
+    city: str
+    region: str
+    ministry_id: int | None
+
+
+def save_location(location: Location | None, data: LocationInput) -> Location:
+    code = (data.code or "").strip().lower()
+    exclude = location.id if location else None
+    if not SLUG_CODE_RE.match(code) or len(code) > 60:
+        raise ServiceError(_("Vul een code in met alleen letters, cijfers en streepjes, bijvoorbeeld dh-rijnstraat."),
+                           field="code")
+    if location_code_taken(code, exclude):
+        raise ServiceError(_("Er is al een locatie met code %(code)s.", code=code), field="code")
+    values = {"code": code}
+    for name, message in (("name", _("Vul een naam in.")), ("address", _("Vul een adres in.")),
+                          ("city", _("Vul een plaats in.")), ("region", _("Vul een regio in."))):
+        value = (getattr(data, name) or "").strip()
+        if not value:
+            raise ServiceError(message, field=name)
+        values[name] = value
+    try:
+        values["postcode"] = normalise_postcode(data.postcode)
+    except ValueError:
+        raise ServiceError(_("Vul een postcode in als 1234 AB."), field="postcode") from None
+    ministry, problem = usable_ministry(data.ministry_id, keep_id=location.ministry_id if location else None)
+    if problem:
+        raise ServiceError(problem, field="ministry_id")
+    values["ministry_id"] = ministry.id
+    return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code))
+
+
+def regions() -> list[str]:
+    """Regions in use, for suggestions: teams and locations must spell a region the same way."""
+    names = set(db.session.scalars(select(Location.region).distinct()))
+    names |= set(db.session.scalars(select(Team.region).distinct()))
+    return sorted(n for n in names if n)
+
+
+# --- work types -----------------------------------------------------------------------------
+
+
+@dataclass
+class WorkTypeInput:
+    code: str
+    name_nl: str
+    name_en: str
+    pictogram: str
+    colour: str
+
+
+def save_work_type(work_type: WorkType | None, data: WorkTypeInput) -> WorkType:
+    code = (data.code or "").strip().lower()
+    exclude = work_type.id if work_type else None
+    if not SLUG_CODE_RE.match(code) or len(code) > 40:
+        raise ServiceError(_("Vul een code in met alleen letters, cijfers en streepjes, bijvoorbeeld schoonmaak."),
+                           field="code")
+    if work_type_code_taken(code, exclude):
+        raise ServiceError(_("Er is al een werksoort met code %(code)s.", code=code), field="code")
+    name_nl, name_en = (data.name_nl or "").strip(), (data.name_en or "").strip()
+    if not name_nl:
+        raise ServiceError(_("Vul een Nederlandse naam in."), field="name_nl")
+    if not name_en:
+        raise ServiceError(_("Vul een Engelse naam in."), field="name_en")
+    if work_type_name_taken(name_nl, exclude):
+        raise ServiceError(_("Er is al een werksoort met de naam %(name)s.", name=name_nl), field="name_nl")
+    if data.pictogram not in PICTOGRAMS:
+        raise ServiceError(_("Kies een pictogram uit de lijst."), field="pictogram")
+    colour = (data.colour or "").strip().lower()
+    problem = check_colour(colour)
+    if problem:
+        raise ServiceError(problem, field="colour")
+    values = {"code": code, "name_nl": name_nl, "name_en": name_en, "pictogram": data.pictogram, "colour": colour}
+    return _save(work_type, WorkType, "work_type", values, _("Er is al een werksoort met deze code of naam."))

@@ -1,0 +1,292 @@
+"""Admin user management: create, edit, deactivate and reactivate accounts, with every refusal."""
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, User
+from binnenwerk.services import ServiceError
+from binnenwerk.services import admin as ops
+
+GOOD_PASSWORD = "Nieuw-wachtwoord-2026"
+
+
+@pytest.fixture
+def admin(make, login):
+    user = make.user(role="admin", name="Anna Beheer", email="anna.beheer@binnenwerk.example")
+    login(user)
+    return user
+
+
+def _form(**overrides):
+    data = {"email": "piet.jansen@minbzk.nl", "name": "Piet Jansen", "role": "planner",
+            "ministry_id": "", "password": GOOD_PASSWORD}
+    data.update(overrides)
+    return data
+
+
+def _user(email):
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def _audit(action):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def test_user_list_shows_users_sorted_by_name(client, admin, make):
+    make.user(name="Zeger Zwart")
+    make.user(name="Bert Bos")
+    db.session.commit()
+    page = _text(client.get("/beheer/gebruikers"))
+    assert "<caption>" in page
+    assert page.index("Anna Beheer") < page.index("Bert Bos") < page.index("Zeger Zwart")
+
+
+def test_user_list_filters_deactivated_accounts(client, admin, make):
+    make.user(name="Oud Account", active=False)
+    make.user(name="Nieuw Account")
+    db.session.commit()
+    assert "Oud Account" not in _text(client.get("/beheer/gebruikers"))
+    inactive = _text(client.get("/beheer/gebruikers?status=inactief"))
+    assert "Oud Account" in inactive and "Nieuw Account" not in inactive
+    everyone = _text(client.get("/beheer/gebruikers?status=alle"))
+    assert "Oud Account" in everyone and "Nieuw Account" in everyone
+
+
+def test_admin_creates_a_planner_with_a_hashed_password_and_an_audit_row(client, admin):
+    assert client.get("/beheer/gebruikers/nieuw").status_code == 200
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(email="Piet.Jansen@MinBZK.nl"),
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "Account van Piet Jansen is aangemaakt." in _text(response)
+    user = _user("piet.jansen@minbzk.nl")
+    assert user.email == "piet.jansen@minbzk.nl" and user.role == "planner" and user.active
+    assert check_password_hash(user.password_hash, GOOD_PASSWORD)
+    [event] = _audit("user_created")
+    assert event.object_id == str(user.id) and event.actor_id == admin.id
+    assert GOOD_PASSWORD not in event.detail
+
+
+def test_admin_creates_a_ministry_contact_for_a_ministry(client, admin, make):
+    ministry = make.ministry(code="BZK")
+    db.session.commit()
+    client.post("/beheer/gebruikers/nieuw", data=_form(role="ministry_contact", ministry_id=str(ministry.id)))
+    assert _user("piet.jansen@minbzk.nl").ministry_id == ministry.id
+
+
+def test_admin_creates_a_team_leader_for_several_teams(client, admin, make):
+    north, south = make.team(name="Team Noord"), make.team(name="Team Zuid")
+    db.session.commit()
+    client.post("/beheer/gebruikers/nieuw",
+                data=_form(role="team_leader", team_ids=[str(north.id), str(south.id)]))
+    assert {t.name for t in _user("piet.jansen@minbzk.nl").teams} == {"Team Noord", "Team Zuid"}
+
+
+def test_duplicate_email_is_refused_whatever_the_case(client, admin, make):
+    make.user(email="piet.jansen@minbzk.nl")
+    db.session.commit()
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(email="PIET.Jansen@minbzk.nl", name="Ander"))
+    assert response.status_code == 422
+    assert "Er is al een account met dit e-mailadres." in _text(response)
+    assert db.session.scalar(select(func.count(User.id))) == 2
+    assert _audit("user_created") == []
+
+
+@pytest.mark.parametrize("email", ["info@minbzk.nl", "Team@binnenwerk.example", "noreply@x.nl", "planning@x.nl"])
+def test_group_mailbox_is_refused(client, admin, email):
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(email=email))
+    assert response.status_code == 422
+    assert "Gebruik een persoonlijk e-mailadres." in _text(response)
+    assert _user(email) is None
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("email", "", "Vul een e-mailadres in."),
+    ("email", "geen-adres", "Vul een geldig e-mailadres in"),
+    ("name", "   ", "Vul een naam in."),
+    ("name", "x" * 5000, "Hoogstens 200 tekens."),
+    ("role", "superuser", "Kies een rol uit de lijst."),
+    ("password", "", "Vul een eerste wachtwoord in."),
+    ("password", "kort", "minstens 12 tekens"),
+    ("password", "alleenkleineletters123", "hoofdletters, kleine letters en cijfers"),
+])
+def test_bad_user_input_is_refused_in_dutch(client, admin, field, value, message):
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(**{field: value}))
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_ministry_contact_needs_a_ministry(client, admin):
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(role="ministry_contact"))
+    assert "hoort bij een ministerie. Kies er een." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+@pytest.mark.parametrize("value", ["999999", "99999999999999999999", "abc", "-1"])
+def test_unknown_ministry_in_the_select_is_a_field_error(client, admin, value):
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(role="ministry_contact", ministry_id=value))
+    assert response.status_code == 422
+    assert 'id="ministry_id-error"' in _text(response)
+    assert "Kies een ministerie uit de lijst." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+def test_archived_ministry_cannot_be_chosen_for_a_new_contact(client, admin, make):
+    ministry = make.ministry(name="Ministerie van Vroeger", archived=True)
+    db.session.commit()
+    response = client.post("/beheer/gebruikers/nieuw",
+                           data=_form(role="ministry_contact", ministry_id=str(ministry.id)))
+    assert "is gearchiveerd" in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+def test_only_a_ministry_contact_has_a_ministry(client, admin, make):
+    ministry = make.ministry()
+    db.session.commit()
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(role="planner", ministry_id=str(ministry.id)))
+    assert "Alleen een contactpersoon van een ministerie hoort bij een ministerie." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+def test_only_a_team_leader_has_teams(client, admin, make):
+    team = make.team()
+    db.session.commit()
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(role="planner", team_ids=[str(team.id)]))
+    assert "Alleen een teamleider heeft teams." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+@pytest.mark.parametrize("value", ["424242", "x"])
+def test_unknown_team_is_a_field_error(client, admin, value):
+    response = client.post("/beheer/gebruikers/nieuw", data=_form(role="team_leader", team_ids=[value]))
+    assert response.status_code == 422
+    assert "Kies teams uit de lijst." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
+def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
+    team = make.team(name="Team Oost")
+    user = make.user(role="planner", name="Els Eerst", email="els.eerst@binnenwerk.example")
+    db.session.commit()
+    page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
+    assert "Els Eerst" in page and 'name="password"' not in page
+    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+        "email": "els.eerst@binnenwerk.example", "name": "Els Later", "role": "team_leader",
+        "ministry_id": "", "team_ids": [str(team.id)],
+    }, follow_redirects=True)
+    assert "Account van Els Later is opgeslagen." in _text(response)
+    db.session.refresh(user)
+    assert user.name == "Els Later" and user.role == "team_leader" and [t.name for t in user.teams] == ["Team Oost"]
+    [event] = _audit("user_changed")
+    assert "name" in event.detail and "role" in event.detail and "teams" in event.detail
+
+
+def test_edit_refuses_an_email_of_another_account(client, admin, make):
+    user = make.user(email="een@binnenwerk.example", name="Een")
+    make.user(email="twee@binnenwerk.example")
+    db.session.commit()
+    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+        "email": "TWEE@binnenwerk.example", "name": "Een", "role": "planner", "ministry_id": ""})
+    assert response.status_code == 422 and "Er is al een account met dit e-mailadres." in _text(response)
+    db.session.refresh(user)
+    assert user.email == "een@binnenwerk.example"
+
+
+def test_an_existing_generic_address_may_keep_its_email(client, admin, make):
+    # The demo admin is admin@...; renaming it must not force a new address.
+    user = make.user(email="admin@binnenwerk.example", role="admin")
+    db.session.commit()
+    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+        "email": "admin@binnenwerk.example", "name": "Nieuwe naam", "role": "admin", "ministry_id": ""})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.name == "Nieuwe naam"
+
+
+@pytest.mark.parametrize("url", ["/beheer/gebruikers/424242", "/beheer/gebruikers/99999999999999999999"])
+def test_unknown_user_id_is_404(client, admin, url):
+    assert client.get(url).status_code == 404
+    assert client.post(url + "/deactiveren").status_code == 404
+
+
+def test_admin_deactivates_and_reactivates_an_account(client, admin, make):
+    user = make.user(name="Tijdelijk Weg")
+    db.session.commit()
+    response = client.post(f"/beheer/gebruikers/{user.id}/deactiveren", follow_redirects=True)
+    assert "is gedeactiveerd" in _text(response)
+    db.session.refresh(user)
+    assert user.active is False and db.session.get(User, user.id) is not None
+    response = client.post(f"/beheer/gebruikers/{user.id}/activeren", follow_redirects=True)
+    assert "is weer actief" in _text(response)
+    db.session.refresh(user)
+    assert user.active is True
+    assert len(_audit("user_deactivated")) == 1 and len(_audit("user_reactivated")) == 1
+
+
+def test_deactivated_account_cannot_log_in(client, admin, make):
+    user = make.user(email="weg@binnenwerk.example")
+    db.session.commit()
+    client.post(f"/beheer/gebruikers/{user.id}/deactiveren")
+    client.post("/auth/logout")
+    response = client.post("/auth/login", data={"email": "weg@binnenwerk.example", "password": "Test-wachtwoord-2026"})
+    assert response.status_code == 401
+
+
+def test_admin_cannot_deactivate_themselves(client, admin, make):
+    make.user(role="admin")
+    db.session.commit()
+    response = client.post(f"/beheer/gebruikers/{admin.id}/deactiveren", follow_redirects=True)
+    assert "Je kunt je eigen account niet deactiveren." in _text(response)
+    db.session.refresh(admin)
+    assert admin.active is True
+    assert _audit("user_deactivated") == []
+
+
+def test_other_admin_can_be_deactivated_while_one_active_admin_remains(client, admin, make):
+    other = make.user(role="admin", name="Tweede Beheerder")
+    db.session.commit()
+    client.post(f"/beheer/gebruikers/{other.id}/deactiveren")
+    db.session.refresh(other)
+    assert other.active is False
+
+
+def test_last_active_admin_cannot_be_deactivated(app, make):
+    # Through the pages the acting admin is the last one (refused as "yourself"); the CLI and
+    # stale sessions act without that check, so the service itself guards the last admin.
+    last = make.user(role="admin")
+    make.user(role="admin", active=False)
+    db.session.commit()
+    with app.test_request_context(), pytest.raises(ServiceError, match="laatste actieve beheerder"):
+        ops.set_user_active(last, False, actor=None)
+    db.session.rollback()
+    assert db.session.get(User, last.id).active is True
+
+
+def test_last_active_admin_cannot_lose_the_admin_role(app, make):
+    last = make.user(role="admin")
+    db.session.commit()
+    with app.test_request_context(), pytest.raises(ServiceError, match="laatste actieve beheerder"):
+        ops.update_user(last, ops.UserInput(email=last.email, name=last.name, role="planner"), actor=None)
+    db.session.rollback()
+    assert db.session.get(User, last.id).role == "admin"
+
+
+def test_admin_cannot_change_their_own_role(client, admin, make):
+    second = make.user(role="admin", name="Tweede")
+    db.session.commit()
+    response = client.post(f"/beheer/gebruikers/{admin.id}", data={
+        "email": admin.email, "name": admin.name, "role": "planner", "ministry_id": ""})
+    assert "Je kunt je eigen rol niet veranderen." in _text(response)
+    db.session.refresh(admin)
+    assert admin.role == "admin"
+    # Demoting another admin is fine while one active admin remains.
+    response = client.post(f"/beheer/gebruikers/{second.id}", data={
+        "email": second.email, "name": second.name, "role": "planner", "ministry_id": ""})
+    assert response.status_code == 302
+    db.session.refresh(second)
+    assert second.role == "planner"
