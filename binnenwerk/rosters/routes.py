@@ -1,2 +1,365 @@
-"""Views of the rosters blueprint."""
-from . import bp  # noqa: F401
+"""Views of the rosters blueprint: week view, cell edits, solve jobs, publish, repair, history, print."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import jobs, planning
+from ..access import require_team, roles_required, team_ids_of
+from ..extensions import db
+from ..formatting import long_date, parse_week, week_days, week_of
+from ..models import Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
+from ..services import ServiceError
+from ..services import rosters as service
+from . import bp
+from .forms import ActionForm, CellForm, RepairForm, SolveForm
+from .view import latest_job, load_week, shortfall_from_job
+
+PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+
+def _week_arg(source=None, strict: bool = False) -> str:
+    text = (source or request.args).get("week", "")
+    if not text:
+        return week_of(dt.date.today())
+    try:
+        parse_week(text)
+    except ValueError:
+        if strict:
+            abort(404)
+        flash(_("Week %(week)s bestaat niet. Je ziet nu deze week.", week=text[:20]), "error")
+        return week_of(dt.date.today())
+    return text
+
+
+def _int_arg(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _team_or_404(value) -> Team:
+    team_id = _int_arg(value)
+    if team_id is None:
+        abort(404)
+    team = db.session.get(Team, team_id)
+    if team is None or team.archived:
+        abort(404)
+    require_team(current_user, team.id)
+    return team
+
+
+def _visible_teams() -> list[Team]:
+    allowed = team_ids_of(current_user)
+    query = select(Team).where(Team.archived.is_(False)).order_by(Team.region, Team.name)
+    if allowed is not None:
+        query = query.where(Team.id.in_(allowed or [-1]))
+    return list(db.session.scalars(query))
+
+
+def _back(week: str, team_id: int | None):
+    return redirect(url_for("rosters.week", week=week, team=team_id) if team_id else url_for("rosters.week", week=week))
+
+
+# --- week view ------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(*PLANNERS)
+def week():
+    week = _week_arg()
+    all_teams = _visible_teams()
+    team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
+    teams = [team] if team else all_teams
+    data = load_week(week, teams)
+    team_id = team.id if team else None
+    active = jobs.overlapping_active_job(week, team_id)
+    shortfall = shortfall_from_job(week, latest_job(week, team_id, [JobStatus.FINISHED.value]), data["request_days"])
+    if team is not None and data["teams"][0].roster is not None:
+        shortfall = _fresh_shortfall(week, team, shortfall)
+    repair = RepairForm()
+    repair.day.choices = [(d.isoformat(), long_date(d)) for d in data["days"]]
+    today = dt.date.today().isoformat()
+    if today in dict(repair.day.choices):
+        repair.day.data = today
+    return render_template(
+        "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
+        this_week=week_of(dt.date.today()),
+        shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(), **data,
+    )
+
+
+def _fresh_shortfall(week: str, team: Team, fallback: list[dict]) -> list[dict]:
+    """For one team, the reasons of every short request-day, worked out on the roster as it is now."""
+    problem, idmap = planning.build_problem(week, [team.id])
+    solution = planning.current_solution(week, [team.id])
+    requests = {planning.rid(row["request"].id): row["request"] for row in fallback}
+    out = []
+    for row in planning.shortfalls(problem, solution):
+        q = requests.get(row.request) or idmap.requests.get(planning.pk_of(row.request))
+        if q is not None:
+            out.append({"request": q, "date": row.date, "missing": row.missing, "reasons": list(row.reasons)})
+    return out
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+@bp.route("/cel", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def cell():
+    source = request.form if request.method == "POST" else request.args
+    week = _week_arg(source, strict=True)
+    team = _team_or_404(source.get("team"))
+    employee_id = _int_arg(source.get("employee"))
+    employee = db.session.get(Employee, employee_id) if employee_id else None
+    if employee is None or employee.team_id != team.id or employee.archived:
+        abort(404)
+    try:
+        day = dt.date.fromisoformat(source.get("date", ""))
+    except ValueError:
+        abort(404)
+    if day not in week_days(week, 7):
+        abort(404)
+    roster = service.find_roster(week, team.id)
+    current = db.session.scalar(select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date == day))
+    problem, idmap = planning.build_problem(week, [team.id])
+    options = service.cell_options(problem, employee.id, day)
+    form = CellForm()
+    form.request.choices = [("", _("Vrij (geen dienst)"))] + [
+        (str(planning.pk_of(q.id)), _option_label(idmap.requests[planning.pk_of(q.id)])) for q in options
+    ]
+    if current is not None and str(current.request_id) not in dict(form.request.choices):
+        form.request.choices.append((str(current.request_id), _option_label(current.request) + " " + _("(past niet meer)")))
+    if request.method == "GET":
+        form.lock_version.data = roster.lock_version if roster else 0
+        form.request.data = str(current.request_id) if current else ""
+        form.pinned.data = current.pinned if current else True
+    elif form.validate_on_submit():
+        chosen = form.request.data or ""
+        request_id = _int_arg(chosen) if chosen else None
+        if chosen and request_id is None:
+            form.request.errors = [_("Kies een dienst uit de lijst.")]
+        else:
+            try:
+                service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,
+                                 user=current_user, pin=bool(form.pinned.data), reason=form.reason.data or "")
+            except ServiceError as exc:
+                form.request.errors = [exc.message]
+                roster = service.find_roster(week, team.id)
+            else:
+                flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=long_date(day)),
+                      "success")
+                return _back(week, team.id)
+    return render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
+                           current=current, roster=roster), (422 if form.errors else 200)
+
+
+def _option_label(q) -> str:
+    from ..formatting import minutes_to_hhmm
+
+    return f"{q.location.name}: {q.work_type.name_nl}, {minutes_to_hhmm(q.start_minute)}–{minutes_to_hhmm(q.end_minute)}"
+
+
+@bp.route("/dienst/<int:assignment_id>/vastzetten", methods=["POST"])
+@roles_required(*PLANNERS)
+def pin(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    require_team(current_user, assignment.roster.team_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = request.form.get("pinned") == "1"
+    try:
+        service.set_pin(assignment, wanted, lock_version=form.lock_version.data, user=current_user)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Dienst vastgezet.") if wanted else _("Dienst losgemaakt."), "success")
+    return _back(assignment.roster.week, assignment.roster.team_id)
+
+
+# --- whole-week actions ---------------------------------------------------------------------
+
+
+@bp.route("/plannen", methods=["POST"])
+@roles_required(*PLANNERS)
+def solve():
+    week = _week_arg(request.form, strict=True)
+    team = _team_or_404(request.form.get("team")) if request.form.get("team") else None
+    if team is None and not current_user.has_role(Role.PLANNER):
+        abort(404)
+    form = SolveForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een rekentijd uit de lijst."), "error")
+        return _back(week, team.id if team else None)
+    return _start(week, team, time_limit=float(form.time_limit.data))
+
+
+def _start(week: str, team: Team | None, *, time_limit: float, repair_from: dt.date | None = None):
+    try:
+        job = jobs.start_solve(week, team.id if team else None, user=current_user, time_limit=time_limit,
+                               repair_from=repair_from)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _back(week, team.id if team else None)
+    return redirect(url_for("rosters.job", job_id=job.id))
+
+
+@bp.route("/repareren", methods=["POST"])
+@roles_required(*PLANNERS)
+def repair():
+    week = _week_arg(request.form, strict=True)
+    team = _team_or_404(request.form.get("team"))
+    form = RepairForm()
+    form.day.choices = [(d.isoformat(), d.isoformat()) for d in week_days(week, 7)]
+    try:
+        day = dt.date.fromisoformat(form.day.data or "")
+    except ValueError:
+        day = None
+    if not form.validate_on_submit() or day not in week_days(week, 7):
+        flash(_("Kies een dag van deze week om vanaf te repareren."), "error")
+        return _back(week, team.id)
+    return _start(week, team, time_limit=float(form.time_limit.data or 30), repair_from=day)
+
+
+@bp.route("/vorige-week", methods=["POST"])
+@roles_required(*PLANNERS)
+def copy_previous():
+    week = _week_arg(request.form, strict=True)
+    team = _team_or_404(request.form.get("team"))
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        _roster, filled, skipped = service.copy_previous_week(week, team.id, lock_version=form.lock_version.data,
+                                                             user=current_user)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("%(n)d diensten van vorige week overgenomen. %(s)d pasten niet meer.", n=filled, s=skipped), "success")
+    return _back(week, team.id)
+
+
+@bp.route("/publiceren", methods=["POST"])
+@roles_required(*PLANNERS)
+def publish():
+    week = _week_arg(request.form, strict=True)
+    team = _team_or_404(request.form.get("team"))
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    roster = service.find_roster(week, team.id)
+    if roster is None:
+        flash(_("Er is nog geen rooster om te publiceren. Maak eerst een rooster."), "error")
+        return _back(week, team.id)
+    try:
+        counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
+                "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
+              "success")
+    return _back(week, team.id)
+
+
+# --- jobs -----------------------------------------------------------------------------------
+
+
+def _job_or_404(job_id: int) -> SolveJob:
+    job = db.session.get(SolveJob, job_id)
+    if job is None:
+        abort(404)
+    if job.team_id is None:
+        if not current_user.has_role(Role.PLANNER):
+            abort(404)
+    else:
+        require_team(current_user, job.team_id)
+    return job
+
+
+def _job_state(job: SolveJob) -> dict:
+    done = job.status not in jobs.ACTIVE
+    labels = {
+        JobStatus.QUEUED.value: _("In de wachtrij"), JobStatus.RUNNING.value: _("Bezig met plannen"),
+        JobStatus.FINISHED.value: _("Klaar"), JobStatus.FAILED.value: _("Mislukt"),
+        JobStatus.CANCELLED.value: _("Gestopt"),
+    }
+    return {
+        "id": job.id, "status": job.status, "label": labels.get(job.status, job.status), "done": done,
+        "progress": round(job.progress or 0.0, 3), "best_objective": job.best_objective,
+        "best_bound": job.best_bound, "elapsed_seconds": round(job.elapsed_seconds or 0.0, 1),
+        "time_limit": job.time_limit, "error": job.error or "", "cancel_requested": job.cancel_requested,
+        "roster_url": url_for("rosters.week", week=job.week, team=job.team_id) if job.team_id
+        else url_for("rosters.week", week=job.week),
+    }
+
+
+@bp.route("/planning/<int:job_id>")
+@roles_required(*PLANNERS)
+def job(job_id: int):
+    job = _job_or_404(job_id)
+    return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
+                           scope=jobs.team_name(job))
+
+
+@bp.route("/planning/<int:job_id>.json")
+@roles_required(*PLANNERS)
+def job_status(job_id: int):
+    job = _job_or_404(job_id)
+    return jsonify(_job_state(job))
+
+
+@bp.route("/planning/<int:job_id>/stoppen", methods=["POST"])
+@roles_required(*PLANNERS)
+def job_cancel(job_id: int):
+    job = _job_or_404(job_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if job.status in jobs.ACTIVE:
+        jobs.request_cancel(job, user=current_user)
+        flash(_("Het plannen wordt gestopt. Het rooster blijft zoals het was."), "success")
+    else:
+        flash(_("Het plannen was al afgelopen."), "error")
+    return redirect(url_for("rosters.job", job_id=job.id))
+
+
+# --- history and print ----------------------------------------------------------------------
+
+
+@bp.route("/<int:roster_id>/geschiedenis")
+@roles_required(*PLANNERS)
+def history(roster_id: int):
+    roster = db.session.get(Roster, roster_id)
+    if roster is None:
+        abort(404)
+    require_team(current_user, roster.team_id)
+    changes = db.session.scalars(
+        select(RosterChange).where(RosterChange.roster_id == roster.id)
+        .options(selectinload(RosterChange.user)).order_by(RosterChange.at.desc(), RosterChange.id.desc())
+    ).all()
+    return render_template("rosters/history.html", roster=roster, changes=changes)
+
+
+@bp.route("/afdrukken")
+@roles_required(*PLANNERS)
+def print_view():
+    week = _week_arg()
+    team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
+    teams = [team] if team else _visible_teams()
+    data = load_week(week, teams)
+    return render_template("rosters/print.html", week=week, team=team, **data)

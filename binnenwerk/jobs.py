@@ -1,0 +1,281 @@
+"""Solve jobs: a SolveJob row plus a background run, on RQ when REDIS_URL is set, else a thread.
+
+The web process only creates the row and starts the run; the run builds the Problem, solves,
+writes progress to the row (at most twice a second), polls the row for a cancel request and
+stores the result through the planning service. A failed or cancelled run leaves the rosters
+exactly as they were.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from . import audit, planning
+from .extensions import db
+from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
+from .services import ServiceError
+
+log = logging.getLogger("binnenwerk.jobs")
+
+QUEUE_NAME = "binnenwerk-solve"
+ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+PROGRESS_INTERVAL = 0.5
+
+_start_lock = threading.Lock()
+_threads: dict[int, threading.Thread] = {}
+
+
+def solve(problem, **kwargs):
+    """The optimiser, looked up at call time so a test can stand in for it."""
+    import scheduling
+
+    return scheduling.solve(problem, **kwargs)
+
+
+def overlapping_active_job(week: str, team_id: int | None) -> SolveJob | None:
+    """A queued or running solve of the same week whose teams overlap (all teams overlap all)."""
+    query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE))
+    if team_id is not None:
+        query = query.where(or_(SolveJob.team_id.is_(None), SolveJob.team_id == team_id))
+    return db.session.scalars(query.order_by(SolveJob.id)).first()
+
+
+def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
+                time_limit: float | None = None) -> SolveJob:
+    """Create the job row and start it in the background; refuse a second overlapping solve."""
+    config = current_app.config
+    limit = float(time_limit or config.get("SOLVE_TIME_LIMIT", 20.0))
+    limit = max(0.5, min(limit, float(config.get("SOLVE_MAX_TIME_LIMIT", 600.0))))
+    with _start_lock:
+        running = overlapping_active_job(week, team_id)
+        if running is not None:
+            raise ServiceError(_(
+                "Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
+                week=week,
+            ))
+        job = SolveJob(week=week, team_id=team_id, repair_from=repair_from, status=JobStatus.QUEUED.value,
+                       time_limit=limit, created_by_id=getattr(user, "id", None))
+        db.session.add(job)
+        db.session.flush()
+        audit.record("solve.start", job, detail=f"week={week} team={team_id or 'alle'} limit={limit:g}",
+                     actor=user)
+        db.session.commit()
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        try:
+            _enqueue(job, redis_url)
+        except Exception:
+            log.exception("could not enqueue solve job %s", job.id)
+            _finish(job, JobStatus.FAILED, _("De planner is nu niet bereikbaar. Er is niets veranderd. Probeer het later opnieuw."))
+            db.session.commit()
+        return job
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"solve-{job.id}", daemon=True)
+    _threads[job.id] = thread
+    thread.start()
+    return job
+
+
+def _enqueue(job: SolveJob, redis_url: str) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    rq_job = queue.enqueue("binnenwerk.jobs.rq_solve", job.id, job_timeout=int(job.time_limit * 3 + 120))
+    job.rq_job_id = rq_job.id
+    db.session.commit()
+
+
+def rq_solve(job_id: int) -> None:
+    """The RQ entry point. The worker builds its own app, unless it runs inside one already."""
+    if has_app_context():
+        run(job_id)
+        return
+    from . import create_app
+
+    app = create_app()
+    with app.app_context():
+        run(job_id)
+
+
+def _run_in_thread(app: Flask, job_id: int) -> None:
+    try:
+        with app.app_context():
+            run(job_id)
+            db.session.remove()
+    finally:
+        _threads.pop(job_id, None)
+
+
+def wait(job_id: int, timeout: float | None = None) -> None:
+    """Block until an in-process job's thread has ended (used by the CLI and tests)."""
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def request_cancel(job: SolveJob, user=None) -> None:
+    if job.status in ACTIVE:
+        job.cancel_requested = True
+        audit.record("solve.cancel", job, actor=user)
+        db.session.commit()
+
+
+def _finish(job: SolveJob, status: JobStatus, error: str = "") -> None:
+    job.status = status.value
+    job.error = error
+    job.finished_at = utcnow()
+
+
+def run(job_id: int) -> None:
+    """Run one solve job to the end; never raises, the row tells how it went."""
+    with force_locale("nl"):
+        job = db.session.get(SolveJob, job_id)
+        if job is None or job.status not in ACTIVE:
+            return
+        if job.cancel_requested:
+            _finish(job, JobStatus.CANCELLED, _("Gestopt voordat het begon. Het rooster is niet veranderd."))
+            db.session.commit()
+            return
+        job.status = JobStatus.RUNNING.value
+        db.session.commit()
+        try:
+            _solve_and_store(job)
+        except ServiceError as exc:
+            db.session.rollback()
+            job = db.session.get(SolveJob, job_id)
+            _finish(job, JobStatus.FAILED, exc.message)
+            db.session.commit()
+        except Exception:
+            log.exception("solve job %s failed", job_id)
+            db.session.rollback()
+            job = db.session.get(SolveJob, job_id)
+            _finish(job, JobStatus.FAILED, _(
+                "Het maken van het rooster is mislukt. Het rooster is niet veranderd. "
+                "Probeer het opnieuw; lukt het weer niet, meld het dan bij de planner."
+            ))
+            db.session.commit()
+
+
+def _solve_and_store(job: SolveJob) -> None:
+    team_ids = [job.team_id] if job.team_id is not None else None
+    problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from)
+    locks = dict(db.session.execute(
+        select(Roster.id, Roster.lock_version).where(Roster.week == job.week, Roster.team_id.in_(idmap.team_ids))
+    ).all())
+    db.session.commit()  # end the read transaction: the solve can take a while
+
+    cancel = threading.Event()
+    latest: dict = {}
+    outcome: dict = {}
+
+    def progress(p) -> None:
+        latest["p"] = p  # called on the solver's threads: only hand it over
+
+    options = dict(time_limit=float(job.time_limit), workers=int(current_config("SOLVE_WORKERS", 2)),
+                   deterministic=bool(current_config("SOLVE_DETERMINISTIC", False)))
+
+    def work() -> None:  # no app context here: only plain values go in
+        try:
+            outcome["solution"] = solve(problem, progress=progress, cancel=cancel, **options)
+        except BaseException as exc:  # noqa: BLE001 - handed to the job thread
+            outcome["error"] = exc
+
+    started = time.monotonic()
+    solver_thread = threading.Thread(target=work, name=f"solver-{job.id}", daemon=True)
+    solver_thread.start()
+    while solver_thread.is_alive():
+        solver_thread.join(PROGRESS_INTERVAL)
+        _write_progress(job, latest.get("p"), time.monotonic() - started)
+        if _cancel_requested(job.id):
+            cancel.set()
+    if "error" in outcome:
+        raise outcome["error"]
+    solution = outcome["solution"]
+    job = db.session.get(SolveJob, job.id)
+    job.elapsed_seconds = round(time.monotonic() - started, 2)
+    if solution.objective is not None:
+        job.best_objective = float(solution.objective)
+    if solution.best_bound is not None:
+        job.best_bound = float(solution.best_bound)
+
+    if cancel.is_set() or _cancel_requested(job.id):
+        _finish(job, JobStatus.CANCELLED, _("Gestopt. Het rooster is niet veranderd."))
+        db.session.commit()
+        return
+    if solution.status == "INFEASIBLE":
+        pins = ", ".join(
+            f"{idmap.names.get(p.employee, p.employee)} ({p.date:%d-%m})" for p in solution.conflicting_pins[:5]
+        )
+        raise planning_error(_(
+            "De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
+            "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
+            pins=pins or _("onbekend"),
+        ))
+    if solution.status not in ("OPTIMAL", "FEASIBLE"):
+        raise planning_error(_(
+            "Er is binnen de tijd geen rooster gevonden. Het rooster is niet veranderd. "
+            "Probeer het opnieuw met meer tijd."
+        ))
+    from scheduling.checker import check
+
+    report = check(problem, solution)
+    if not report.ok:
+        log.error("solver returned a roster breaking %d rules for job %s", len(report.violations), job.id)
+        raise planning_error(_("Het gevonden rooster klopt niet met de regels en is niet opgeslagen."))
+
+    from scheduling.io import solution_to_dict
+
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    action = "repair" if job.repair_from else "solve"
+    reason = _("Gerepareerd vanaf %(day)s", day=job.repair_from.isoformat()) if job.repair_from else ""
+    planning.apply_solution(job.week, idmap, solution, user=user, action=action, reason=reason,
+                            expected_locks=locks)
+    job = db.session.get(SolveJob, job.id)
+    result = solution_to_dict(solution)
+    result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
+    job.result = result
+    job.progress = 1.0
+    _finish(job, JobStatus.FINISHED)
+    db.session.commit()
+
+
+def planning_error(message: str) -> ServiceError:
+    return ServiceError(message)
+
+
+def current_config(key: str, default):
+    return current_app.config.get(key, default)
+
+
+def _write_progress(job: SolveJob, p, elapsed: float) -> None:
+    values = {"elapsed_seconds": round(elapsed, 2),
+              "progress": min(0.99, elapsed / job.time_limit) if job.time_limit else 0.0}
+    if p is not None:
+        values["progress"] = min(0.99, max(values["progress"], p.fraction))
+        if p.best_objective is not None:
+            values["best_objective"] = float(p.best_objective)
+        if p.best_bound is not None:
+            values["best_bound"] = float(p.best_bound)
+    db.session.execute(SolveJob.__table__.update().where(SolveJob.id == job.id).values(**values))
+    db.session.commit()
+
+
+def _cancel_requested(job_id: int) -> bool:
+    value = db.session.scalar(select(SolveJob.cancel_requested).where(SolveJob.id == job_id))
+    db.session.commit()
+    return bool(value)
+
+
+def team_name(job: SolveJob) -> str:
+    if job.team_id is None:
+        return _("alle teams")
+    team = db.session.get(Team, job.team_id)
+    return team.name if team else ""

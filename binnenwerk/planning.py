@@ -1,0 +1,519 @@
+"""The planning service: the only code that knows both the database and `scheduling`.
+
+Rows -> Problem (build_problem), Solution -> rows (apply_solution), and the current roster as
+a Solution (current_solution), so the checker can judge an edit the same way it judges a solve.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, or_, select, true
+from sqlalchemy.orm import selectinload
+
+import scheduling
+from scheduling import AssignmentRef, Previous, Problem, Solution, SupervisionRef
+from scheduling import domain as sd
+
+from . import audit
+from .extensions import db
+from .formatting import parse_week, shift_week, week_days
+from .models import (
+    Absence,
+    Assignment,
+    DeploymentRequest,
+    Employee,
+    Location,
+    PublishedShift,
+    RequestStatus,
+    Roster,
+    RosterChange,
+    RosterStatus,
+    Supervisor,
+    SupervisionAssignment,
+    Team,
+    WorkType,
+    utcnow,
+)
+
+TIMEZONE = "Europe/Amsterdam"
+PLANNED_STATUSES = (RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value)
+_ID_RE = re.compile(r"\b([ertsl])-(\d+)\b")
+
+
+# --- ids ------------------------------------------------------------------------------------
+
+
+def eid(pk: int) -> str:
+    return f"e-{pk}"
+
+
+def rid(pk: int) -> str:
+    return f"r-{pk}"
+
+
+def sid(pk: int) -> str:
+    return f"s-{pk}"
+
+
+def tid(pk: int) -> str:
+    return f"t-{pk}"
+
+
+def lid(pk: int) -> str:
+    return f"l-{pk}"
+
+
+def pk_of(text: str) -> int:
+    """'e-12' -> 12; ValueError for anything else."""
+    prefix, _, number = (text or "").partition("-")
+    if len(prefix) != 1 or not number.isdigit():
+        raise ValueError(text)
+    return int(number)
+
+
+@dataclass
+class IdMap:
+    """What the Problem's string ids stand for, and the names to show instead of them."""
+
+    week: str
+    team_ids: list[int]  # the teams being planned (the scope)
+    work_type_ids: dict[str, int] = field(default_factory=dict)  # code -> WorkType.id
+    names: dict[str, str] = field(default_factory=dict)  # problem id -> display name
+    requests: dict[int, DeploymentRequest] = field(default_factory=dict)
+
+    def humanise(self, text: str) -> str:
+        """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
+        text = re.sub(r"\s\(([ertsl]-\d+)\)", "", text)
+        return _ID_RE.sub(lambda m: self.names.get(m.group(0), m.group(0)), text)
+
+
+# --- availability ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def public_holidays(year: int) -> frozenset[dt.date]:
+    """Dutch public holidays, plus 5 May (Liberation Day) which central government has off every year."""
+    import holidays
+
+    days = set(holidays.country_holidays("NL", years=year).keys())
+    days.add(dt.date(year, 5, 5))
+    return frozenset(days)
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    return day in public_holidays(day.year)
+
+
+def _cut(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    for a, b in windows:
+        if end <= a or b <= start:
+            out.append((a, b))
+            continue
+        if a < start:
+            out.append((a, start))
+        if end < b:
+            out.append((end, b))
+    return out
+
+
+def availability_for(slots, absences, days, *, employed=lambda day: True) -> dict[dt.date, tuple]:
+    """Weekly pattern minus absences (whole or part day), public holidays and non-contract days."""
+    by_weekday: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for slot in slots:
+        by_weekday[slot.weekday].append((slot.start_minute, slot.end_minute))
+    out = {}
+    for day in days:
+        if is_public_holiday(day) or not employed(day):
+            continue
+        windows = sorted(by_weekday.get(day.isoweekday(), []))
+        for absence in absences:
+            if not windows:
+                break
+            if absence.start_date <= day <= absence.end_date:
+                if absence.whole_day:
+                    windows = []
+                else:
+                    windows = _cut(windows, absence.start_minute, absence.end_minute)
+        if windows:
+            out[day] = tuple(windows)
+    return out
+
+
+# --- rows -> Problem ------------------------------------------------------------------------
+
+
+def scope_team_ids(team_ids: list[int] | None) -> list[int]:
+    query = select(Team.id).where(Team.archived.is_(False)).order_by(Team.id)
+    if team_ids is not None:
+        query = query.where(Team.id.in_(team_ids))
+    return list(db.session.scalars(query))
+
+
+def build_problem(week: str, team_ids: list[int] | None = None,
+                  repair_from: dt.date | None = None) -> tuple[Problem, IdMap]:
+    """The week's planning problem for the given teams (None: all active teams).
+
+    With `repair_from`, every shift before that day is pinned as it is and nobody can be added
+    on those days; the published roster is passed so the solver changes as little as it can.
+    A fixed number of queries, whatever the number of teams.
+    """
+    parse_week(week)
+    days = week_days(week, 7)
+    first, last = days[0], days[-1]
+    teams = db.session.scalars(
+        select(Team).where(Team.archived.is_(False)).order_by(Team.id)
+        if team_ids is None else
+        select(Team).where(Team.id.in_(team_ids), Team.archived.is_(False)).order_by(Team.id)
+    ).all()
+    scope = [t.id for t in teams]
+    regions = sorted({t.region for t in teams})
+    idmap = IdMap(week=week, team_ids=scope)
+
+    locations = db.session.scalars(
+        select(Location).where(Location.region.in_(regions), Location.archived.is_(False)).order_by(Location.id)
+    ).all()
+    requests = db.session.scalars(
+        select(DeploymentRequest)
+        .join(DeploymentRequest.location)
+        .where(
+            Location.region.in_(regions),
+            DeploymentRequest.status.in_(PLANNED_STATUSES),
+            DeploymentRequest.start_date <= last,
+            DeploymentRequest.end_date >= first,
+        )
+        .options(selectinload(DeploymentRequest.location), selectinload(DeploymentRequest.work_type))
+        .order_by(DeploymentRequest.id)
+    ).all()
+    employees = db.session.scalars(
+        select(Employee)
+        .where(Employee.team_id.in_(scope), Employee.archived.is_(False))
+        .options(selectinload(Employee.work_types), selectinload(Employee.allowed_locations),
+                 selectinload(Employee.availability))
+        .order_by(Employee.team_id, Employee.last_name, Employee.first_name, Employee.id)
+    ).all()
+    supervisors = db.session.scalars(
+        select(Supervisor)
+        .where(Supervisor.archived.is_(False),
+               or_(Supervisor.team_id.in_(scope), (Supervisor.team_id.is_(None) & Supervisor.region.in_(regions))))
+        .options(selectinload(Supervisor.work_types), selectinload(Supervisor.availability))
+        .order_by(Supervisor.id)
+    ).all()
+    work_types = db.session.scalars(select(WorkType).order_by(WorkType.id)).all()
+    employee_ids = [e.id for e in employees]
+    supervisor_ids = [s.id for s in supervisors]
+    absences = db.session.scalars(
+        select(Absence).where(
+            Absence.start_date <= last, Absence.end_date >= first,
+            or_(Absence.employee_id.in_(employee_ids), Absence.supervisor_id.in_(supervisor_ids)),
+        )
+    ).all()
+    absences_of: dict[tuple[str, int], list[Absence]] = defaultdict(list)
+    for a in absences:
+        key = ("e", a.employee_id) if a.employee_id is not None else ("s", a.supervisor_id)
+        absences_of[key].append(a)
+
+    # What other teams of these regions already do this week: it uses up headcount and
+    # pool supervisors, and the solver must not plan over it.
+    other_rows = db.session.execute(
+        select(Assignment.request_id, Assignment.date)
+        .join(Roster, Assignment.roster_id == Roster.id)
+        .where(Roster.week == week, Roster.team_id.not_in(scope) if scope else true(),
+               Assignment.request_id.in_([q.id for q in requests]))
+    ).all()
+    taken: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for request_id, day in other_rows:
+        taken[request_id][day] += 1
+    pool_busy = set(db.session.execute(
+        select(SupervisionAssignment.supervisor_id, SupervisionAssignment.date)
+        .where(SupervisionAssignment.date.between(first, last),
+               SupervisionAssignment.supervisor_id.in_(supervisor_ids),
+               SupervisionAssignment.team_id.not_in(scope) if scope else true())
+    ).all())
+
+    for w in work_types:
+        idmap.work_type_ids[w.code] = w.id
+        idmap.names[w.code] = w.name_nl
+    p_work_types = tuple(sd.WorkType(w.code, w.name_nl) for w in work_types)
+    location_ids = set()
+    p_locations = []
+    for loc in locations:
+        location_ids.add(loc.id)
+        idmap.names[lid(loc.id)] = loc.name
+        p_locations.append(sd.Location(lid(loc.id), f"{loc.name}, {loc.city}" if loc.city not in loc.name else loc.name, loc.region))
+    p_teams = []
+    for t in teams:
+        idmap.names[tid(t.id)] = t.name
+        p_teams.append(sd.Team(tid(t.id), t.name, t.region, min(t.max_size, sd.MAX_TEAM_SIZE)))
+
+    p_requests = []
+    for q in requests:
+        if q.location_id not in location_ids:
+            continue
+        q_days = tuple(d for d in days if q.occurs_on(d))
+        if not q_days:
+            continue
+        headcount = q.headcount - max((taken[q.id][d] for d in q_days), default=0)
+        if headcount < 1:
+            continue
+        idmap.requests[q.id] = q
+        idmap.names[rid(q.id)] = f"{q.work_type.name_nl} {q.location.name}"
+        p_requests.append(sd.Request(rid(q.id), lid(q.location_id), q.work_type.code, q_days,
+                                     q.start_minute, q.end_minute, q.break_minutes, headcount,
+                                     q.priority))
+    request_ids = {q.id for q in requests if rid(q.id) in idmap.names}
+
+    rosters = db.session.scalars(
+        select(Roster).where(Roster.week.in_([week, shift_week(week, -1)]), Roster.team_id.in_(scope))
+        .options(selectinload(Roster.assignments).selectinload(Assignment.request))
+    ).all()
+    current = [a for r in rosters if r.week == week for a in r.assignments]
+    previous_rows = [a for r in rosters if r.week != week for a in r.assignments]
+    fixed_days: dict[int, dict[dt.date, Assignment]] = defaultdict(dict)
+    if repair_from is not None:
+        for a in current:
+            if a.date < repair_from:
+                fixed_days[a.employee_id][a.date] = a
+
+    p_employees = []
+    for e in employees:
+        idmap.names[eid(e.id)] = e.name
+        availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
+        if repair_from is not None:
+            for day in days:
+                if day < repair_from and day not in fixed_days[e.id]:
+                    availability.pop(day, None)
+            for day, a in fixed_days[e.id].items():
+                # A shift already worked or told stays as it is, even if the person is absent now.
+                q = a.request
+                windows = availability.get(day, ())
+                if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
+                    availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
+        allowed = tuple(lid(loc.id) for loc in e.allowed_locations if loc.id in location_ids) if e.allowed_locations else None
+        p_employees.append(sd.Employee(
+            eid(e.id), e.name, tid(e.team_id), e.contract_minutes, e.max_minutes_per_day,
+            tuple(w.code for w in e.work_types), allowed, availability,
+        ))
+    p_supervisors = []
+    for s in supervisors:
+        idmap.names[sid(s.id)] = s.name
+        availability = availability_for(s.availability, absences_of[("s", s.id)], days)
+        for day in list(availability):
+            if (s.id, day) in pool_busy:
+                del availability[day]
+        p_supervisors.append(sd.Supervisor(
+            sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,
+            s.region, tuple(w.code for w in s.work_types), availability,
+        ))
+
+    employee_set = set(employee_ids)
+    pinned = []
+    for a in current:
+        if a.employee_id in employee_set and a.request_id in request_ids and (
+            a.pinned or (repair_from is not None and a.date < repair_from)
+        ):
+            pinned.append(AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)))
+    previous = []
+    code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
+    seen = set()
+    for a in sorted(previous_rows, key=lambda a: (a.employee_id, a.date)):
+        key = (a.employee_id, a.date.isoweekday())
+        if a.employee_id in employee_set and key not in seen:
+            seen.add(key)
+            previous.append(Previous(eid(a.employee_id), key[1], lid(a.request.location_id),
+                                     code_of.get(a.request.work_type_id, "")))
+    published = []
+    published_teams = {r.team_id for r in rosters if r.week == week and r.version > 0}
+    if published_teams:
+        for shift in db.session.scalars(
+            select(PublishedShift).where(
+                PublishedShift.date.between(first, last), PublishedShift.team_id.in_(published_teams),
+                PublishedShift.cancelled.is_(False),
+            )
+        ):
+            if shift.employee_id in employee_set and shift.request_id in request_ids:
+                published.append(AssignmentRef(eid(shift.employee_id), shift.date, rid(shift.request_id)))
+
+    problem = Problem(
+        week=week, timezone=TIMEZONE, days=tuple(days), work_types=p_work_types,
+        locations=tuple(p_locations), teams=tuple(p_teams), supervisors=tuple(p_supervisors),
+        employees=tuple(p_employees), requests=tuple(p_requests), previous=tuple(previous),
+        pinned=tuple(sorted(set(pinned), key=lambda p: (p.employee, p.date))),
+        published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
+        weights=dict(sd.DEFAULT_WEIGHTS),
+    )
+    return problem, idmap
+
+
+# --- rows -> Solution -----------------------------------------------------------------------
+
+
+def current_solution(week: str, team_ids: list[int]) -> Solution:
+    """The stored roster of these teams as a Solution (status FEASIBLE, objective unset)."""
+    rosters = db.session.scalars(
+        select(Roster).where(Roster.week == week, Roster.team_id.in_(team_ids))
+        .options(selectinload(Roster.assignments), selectinload(Roster.supervision))
+    ).all()
+    return solution_from_rows(
+        [a for r in rosters for a in r.assignments], [s for r in rosters for s in r.supervision]
+    )
+
+
+def solution_from_rows(assignments, supervision) -> Solution:
+    return Solution(
+        status="FEASIBLE",
+        assignments=sorted((AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)) for a in assignments),
+                           key=lambda a: (a.employee, a.date)),
+        supervision=sorted((SupervisionRef(sid(s.supervisor_id), s.date, lid(s.location_id), tid(s.team_id))
+                            for s in supervision), key=lambda s: (s.supervisor, s.date)),
+    )
+
+
+def shortfalls(problem: Problem, solution: Solution) -> list[sd.Shortfall]:
+    """Every short request-day of a roster, with its Dutch reasons."""
+    from scheduling.explain import explain_shortfalls
+
+    filled: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for a in solution.assignments:
+        filled[(a.request, a.date)] += 1
+    rows = [sd.Shortfall(q.id, day, q.headcount - filled[(q.id, day)])
+            for q in problem.requests for day in q.days if filled[(q.id, day)] < q.headcount]
+    return explain_shortfalls(problem, list(solution.assignments), list(solution.supervision), rows)
+
+
+def supervise(problem: Problem, assignments: list[AssignmentRef],
+              supervision: list[SupervisionRef]) -> list[SupervisionRef]:
+    """Supervision for these assignments: keep entries that still fit, find a leader for the rest.
+
+    Used after a hand edit, where no solver runs: a team's own leader goes first, then the pool.
+    A group nobody can lead stays without an entry, and the checker reports it (rule 6).
+    """
+    from scheduling.checker import supervisor_can_lead
+
+    employees = {e.id: e for e in problem.employees}
+    requests = {q.id: q for q in problem.requests}
+    teams = {t.id: t for t in problem.teams}
+    supervisors = {s.id: s for s in problem.supervisors}
+    groups: dict[tuple[str, dt.date, str], list[sd.Request]] = defaultdict(list)
+    for a in assignments:
+        if a.employee in employees and a.request in requests:
+            q = requests[a.request]
+            groups[(employees[a.employee].team, a.date, q.location)].append(q)
+    existing = {(s.team, s.date, s.location): s for s in supervision}
+    out: list[SupervisionRef] = []
+    busy: set[tuple[str, dt.date]] = set()
+    needs = []
+    for key in sorted(groups, key=lambda k: (k[1], k[0], k[2])):
+        team_id, day, location = key
+        shifts = groups[key]
+        start, end = min(q.start for q in shifts), max(q.end for q in shifts)
+        kinds = {q.work_type for q in shifts}
+        entry = existing.get(key)
+        if (entry is not None and entry.supervisor in supervisors and (entry.supervisor, day) not in busy
+                and supervisor_can_lead(supervisors[entry.supervisor], teams[team_id], day, start, end, kinds)):
+            out.append(entry)
+            busy.add((entry.supervisor, day))
+        else:
+            needs.append((key, start, end, kinds))
+    for (team_id, day, location), start, end, kinds in needs:
+        team = teams.get(team_id)
+        if team is None:
+            continue
+        ordered = sorted(supervisors.values(), key=lambda s: (s.team != team_id, s.id))
+        for s in ordered:
+            if (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds):
+                out.append(SupervisionRef(s.id, day, location, team_id))
+                busy.add((s.id, day))
+                break
+    return out
+
+
+def new_violations(problem: Problem, before: Solution, after: Solution, idmap: IdMap) -> list[str]:
+    """Hard-rule breaks of `after` that `before` did not have, in words people know."""
+    from scheduling.checker import check
+
+    old = {v.message for v in check(problem, before).violations}
+    return [idmap.humanise(v.message) for v in check(problem, after).violations if v.message not in old]
+
+
+# --- Solution -> rows -----------------------------------------------------------------------
+
+
+def get_or_create_roster(week: str, team_id: int) -> Roster:
+    roster = db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team_id))
+    if roster is None:
+        roster = Roster(week=week, team_id=team_id, status=RosterStatus.DRAFT.value, version=0)
+        db.session.add(roster)
+        db.session.flush()
+    return roster
+
+
+def touch(roster: Roster) -> None:
+    """Mark a roster changed: this raises its lock_version, so a concurrent edit is caught."""
+    roster.updated_at = utcnow()
+    if roster.version > 0:
+        roster.has_unpublished_changes = True
+
+
+def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
+                   reason: str = "", expected_locks: dict[int, int] | None = None) -> list[Roster]:
+    """Write a Solution as the rosters of the idmap's teams, in one transaction.
+
+    Unpinned rows are replaced; pinned rows stay. With `expected_locks` (roster id -> lock
+    version when the solve started) a roster someone changed meanwhile is not overwritten.
+    Commits; on any error everything is rolled back and the error raised.
+    """
+    from .services import ServiceError
+    from flask_babel import gettext as _
+
+    try:
+        scope = set(idmap.team_ids)
+        by_team: dict[int, list[AssignmentRef]] = defaultdict(list)
+        team_of = dict(db.session.execute(select(Employee.id, Employee.team_id).where(Employee.team_id.in_(scope))).all())
+        for a in solution.assignments:
+            employee_id = pk_of(a.employee)
+            if team_of.get(employee_id) in scope:
+                by_team[team_of[employee_id]].append(a)
+        sup_by_team: dict[int, list[SupervisionRef]] = defaultdict(list)
+        for s in solution.supervision:
+            if pk_of(s.team) in scope:
+                sup_by_team[pk_of(s.team)].append(s)
+        rosters = []
+        for team_id in sorted(scope):
+            roster = get_or_create_roster(week, team_id)
+            if expected_locks is not None and roster.id in expected_locks and roster.lock_version != expected_locks[roster.id]:
+                raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen met de hand gewijzigd. "
+                                     "Er is niets opgeslagen. Plan opnieuw.", team=roster.team.name))
+            before = {(a.employee_id, a.date): a.request_id for a in roster.assignments}
+            kept = {(a.employee_id, a.date) for a in roster.assignments if a.pinned}
+            db.session.execute(delete(Assignment).where(Assignment.roster_id == roster.id, Assignment.pinned.is_(False)))
+            db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
+            db.session.expire(roster, ["assignments", "supervision"])
+            after = {}
+            for a in by_team.get(team_id, []):
+                key = (pk_of(a.employee), a.date)
+                after[key] = pk_of(a.request)
+                if key not in kept:
+                    db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=a.date,
+                                              request_id=after[key], pinned=False))
+            for s in sup_by_team.get(team_id, []):
+                db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=pk_of(s.supervisor),
+                                                     date=s.date, location_id=pk_of(s.location), team_id=team_id))
+            changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
+            touch(roster)
+            if roster.version == 0 or changed:
+                detail = _("%(n)d diensten gepland, %(c)d gewijzigd.", n=len(after), c=changed)
+                db.session.add(RosterChange(roster_id=roster.id, user_id=getattr(user, "id", None),
+                                            action=action, detail=detail, reason=reason))
+            audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
+                         actor=user)
+            rosters.append(roster)
+        db.session.commit()
+        return rosters
+    except Exception:
+        db.session.rollback()
+        raise

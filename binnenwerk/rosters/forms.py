@@ -1,0 +1,29 @@
+"""Forms of the rosters area: a cell edit, a solve, a repair, and plain action buttons."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+TIME_LIMITS = [("10", _l("10 seconden (snel)")), ("30", _l("30 seconden")), ("60", _l("1 minuut")),
+               ("180", _l("3 minuten (grondig)"))]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes a roster: CSRF plus the version the page was showing."""
+
+    lock_version = HiddenField()
+
+
+class CellForm(ActionForm):
+    request = SelectField(_l("Dienst"), choices=[], validate_choice=False)
+    pinned = BooleanField(_l("Vastzetten, zodat opnieuw plannen deze dienst niet verandert"), default=True)
+    reason = StringField(_l("Reden (voor de geschiedenis)"), validators=[Optional(), Length(max=500)])
+
+
+class SolveForm(FlaskForm):
+    time_limit = SelectField(_l("Rekentijd"), choices=TIME_LIMITS, default="30")
+
+
+class RepairForm(ActionForm):
+    day = SelectField(_l("Repareer vanaf"), choices=[], validators=[DataRequired()], validate_choice=False)
+    time_limit = SelectField(_l("Rekentijd"), choices=TIME_LIMITS, default="30")

@@ -1,0 +1,359 @@
+"""Roster operations: hand edits, pins, last week's pattern, publication and absence marks.
+
+Every edit is checked against the hard rules with the same checker that judges the solver, on
+the team's week; a stale form (lock_version) is refused, never silently overwritten.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections import defaultdict
+
+from flask import has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from scheduling import AssignmentRef, Solution
+
+from .. import audit, planning
+from ..extensions import db
+from ..formatting import long_date, week_days
+from ..models import (
+    Absence,
+    Assignment,
+    Employee,
+    PublishedShift,
+    Roster,
+    RosterChange,
+    RosterStatus,
+    SupervisionAssignment,
+    utcnow,
+)
+from . import ServiceError
+
+
+def dutch_outside_requests(fn):
+    """Jobs and the CLI have no request to pick a language from: they speak Dutch."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if has_request_context():
+            return fn(*args, **kwargs)
+        with force_locale("nl"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def conflict_error() -> ServiceError:
+    return ServiceError(_(
+        "Iemand anders heeft dit rooster net veranderd. Er is niets opgeslagen. "
+        "Bekijk het rooster opnieuw en doe je wijziging nog een keer."
+    ))
+
+
+def check_version(roster: Roster | None, lock_version) -> None:
+    """The form's lock_version must match the roster; a new roster has none (empty or 0)."""
+    try:
+        sent = int(lock_version) if lock_version not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise conflict_error() from None
+    current = roster.lock_version if roster is not None else 0
+    if sent != current:
+        raise conflict_error()
+
+
+def find_roster(week: str, team_id: int) -> Roster | None:
+    return db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team_id))
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise conflict_error() from None
+
+
+def _history(roster: Roster, user, action: str, detail: str, reason: str = "") -> None:
+    db.session.add(RosterChange(roster_id=roster.id, user_id=getattr(user, "id", None), action=action,
+                                detail=detail, reason=(reason or "")[:2000]))
+
+
+# --- what may go in a cell ------------------------------------------------------------------
+
+
+def cell_options(problem, employee_id: int, day: dt.date) -> list:
+    """The requests this employee could do that day: work type, region, place, time, hours."""
+    from scheduling.model import fits_hours, is_available, is_qualified
+
+    e = next((x for x in problem.employees if x.id == planning.eid(employee_id)), None)
+    if e is None:
+        return []
+    team_region = {t.id: t.region for t in problem.teams}.get(e.team)
+    location_region = {loc.id: loc.region for loc in problem.locations}
+    return [q for q in problem.requests
+            if day in q.days and is_qualified(e, q, team_region, location_region.get(q.location))
+            and is_available(e, q, day) and fits_hours(e, q)]
+
+
+def _team_employee(team_id: int, employee_id: int) -> Employee:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or employee.team_id != team_id or employee.archived:
+        raise ServiceError(_("Deze medewerker hoort niet bij dit team."))
+    return employee
+
+
+def _check_day(week: str, day: dt.date) -> None:
+    if day not in week_days(week, 7):
+        raise ServiceError(_("Deze dag hoort niet bij week %(week)s.", week=week))
+
+
+def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[int, dt.date], int | None],
+                       pins: dict[tuple[int, dt.date], bool]) -> None:
+    """Write changed cells and the team's supervision; other cells are left alone."""
+    for (employee_id, day), request_id in changed.items():
+        db.session.execute(delete(Assignment).where(Assignment.employee_id == employee_id, Assignment.date == day))
+        if request_id is not None:
+            db.session.add(Assignment(roster_id=roster.id, employee_id=employee_id, date=day,
+                                      request_id=request_id, pinned=pins.get((employee_id, day), False)))
+    db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
+    for s in solution.supervision:
+        if planning.pk_of(s.team) == roster.team_id:
+            db.session.add(SupervisionAssignment(
+                roster_id=roster.id, supervisor_id=planning.pk_of(s.supervisor), date=s.date,
+                location_id=planning.pk_of(s.location), team_id=roster.team_id,
+            ))
+    db.session.expire(roster, ["assignments", "supervision"])
+    planning.touch(roster)
+
+
+def _label(idmap, request_id: int | None) -> str:
+    if request_id is None:
+        return _("vrij")
+    return idmap.names.get(planning.rid(request_id), str(request_id))
+
+
+@dutch_outside_requests
+def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None, *,
+             lock_version, user=None, pin: bool = False, reason: str = "") -> Roster:
+    """Change or clear one cell; refuse it with the broken rule in words when it breaks one."""
+    _check_day(week, day)
+    employee = _team_employee(team_id, employee_id)
+    roster = find_roster(week, team_id)
+    check_version(roster, lock_version)
+    problem, idmap = planning.build_problem(week, [team_id])
+    me = planning.eid(employee_id)
+    # The person editing may overrule a pin on this very cell.
+    problem = dataclasses.replace(problem, pinned=tuple(p for p in problem.pinned if not (p.employee == me and p.date == day)))
+    before = planning.current_solution(week, [team_id])
+    current = next((a for a in before.assignments if a.employee == me and a.date == day), None)
+    if request_id is not None and planning.rid(request_id) not in {q.id for q in cell_options(problem, employee_id, day)}:
+        raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
+                             name=employee.name, day=long_date(day)))
+    assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
+    if request_id is not None:
+        assignments.append(AssignmentRef(me, day, planning.rid(request_id)))
+    after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
+    broken = planning.new_violations(problem, before, after, idmap)
+    if broken:
+        audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
+                     actor=user)
+        db.session.commit()
+        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=broken[0].rstrip(".")))
+    if roster is None:
+        roster = planning.get_or_create_roster(week, team_id)
+    old = planning.pk_of(current.request) if current else None
+    _write_team_roster(roster, after, {(employee_id, day): request_id}, {(employee_id, day): pin})
+    detail = _("%(name)s, %(day)s: %(old)s wordt %(new)s", name=employee.name, day=long_date(day),
+               old=_label(idmap, old), new=_label(idmap, request_id))
+    if pin and request_id is not None:
+        detail += " " + _("(vastgezet)")
+    _history(roster, user, "edit", detail, reason)
+    audit.record("roster.edit", roster, detail=f"week={week} employee={employee_id} day={day} request={request_id}",
+                 actor=user)
+    _commit()
+    return roster
+
+
+@dutch_outside_requests
+def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) -> Roster:
+    roster = assignment.roster
+    check_version(roster, lock_version)
+    assignment.pinned = pinned
+    roster.updated_at = utcnow()  # raises lock_version; a pin is not visible to employees
+    detail = (_("%(name)s, %(day)s vastgezet") if pinned else _("%(name)s, %(day)s losgemaakt")) % {
+        "name": assignment.employee.name, "day": long_date(assignment.date)}
+    _history(roster, user, "pin" if pinned else "unpin", detail)
+    audit.record("roster.pin" if pinned else "roster.unpin", roster, detail=f"assignment={assignment.id}", actor=user)
+    _commit()
+    return roster
+
+
+@dutch_outside_requests
+def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> tuple[Roster, int, int]:
+    """Fill empty cells with last week's shift on the same weekday, where that is still allowed.
+
+    Returns the roster, how many cells were filled and how many of last week's shifts did not fit.
+    """
+    from ..formatting import shift_week
+
+    roster = find_roster(week, team_id)
+    check_version(roster, lock_version)
+    last_week = shift_week(week, -1)
+    last = find_roster(last_week, team_id)
+    if last is None or not last.assignments:
+        raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
+    problem, idmap = planning.build_problem(week, [team_id])
+    before = planning.current_solution(week, [team_id])
+    taken = {(a.employee, a.date) for a in before.assignments}
+    days = {d.isoweekday(): d for d in week_days(week, 7)}
+    assignments = list(before.assignments)
+    supervision = list(before.supervision)
+    changed: dict[tuple[int, dt.date], int | None] = {}
+    skipped = 0
+    for a in sorted(last.assignments, key=lambda a: (a.date, a.employee_id)):
+        day = days[a.date.isoweekday()]
+        me = planning.eid(a.employee_id)
+        if (me, day) in taken:
+            continue
+        if planning.rid(a.request_id) not in {q.id for q in cell_options(problem, a.employee_id, day)}:
+            skipped += 1
+            continue
+        trial = assignments + [AssignmentRef(me, day, planning.rid(a.request_id))]
+        trial_supervision = planning.supervise(problem, trial, supervision)
+        current = Solution("FEASIBLE", assignments, supervision)
+        if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision), idmap):
+            skipped += 1
+            continue
+        assignments, supervision = trial, trial_supervision
+        taken.add((me, day))
+        changed[(a.employee_id, day)] = a.request_id
+    if roster is None:
+        roster = planning.get_or_create_roster(week, team_id)
+    if changed:
+        _write_team_roster(roster, Solution("FEASIBLE", assignments, supervision), changed, {})
+    _history(roster, user, "copy", _("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet.",
+                                     n=len(changed), s=skipped))
+    audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
+                 actor=user)
+    _commit()
+    return roster, len(changed), skipped
+
+
+# --- publication ----------------------------------------------------------------------------
+
+
+def shift_uid(employee_id: int, day: dt.date) -> str:
+    return f"{employee_id}-{day.isoformat()}@binnenwerk.example"
+
+
+@dutch_outside_requests
+def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
+    """Make the roster what employees see: new version, PublishedShift rows in step.
+
+    A changed shift keeps its uid and raises `sequence`; a shift taken away stays, cancelled,
+    with a raised sequence, so subscribed calendars drop it.
+    """
+    if lock_version is not None:
+        check_version(roster, lock_version)
+    days = week_days(roster.week, 7)
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.roster_id == roster.id).options(selectinload(Assignment.request))
+    ).all()
+    supervisor_at = {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
+        select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
+    employee_ids = [a.employee_id for a in assignments]
+    existing = {(p.employee_id, p.date): p for p in db.session.scalars(
+        select(PublishedShift).where(
+            PublishedShift.date.between(days[0], days[-1]),
+            or_(PublishedShift.team_id == roster.team_id, PublishedShift.employee_id.in_(employee_ids)),
+        ))}
+    counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0}
+    now = utcnow()
+    for a in assignments:
+        q = a.request
+        values = dict(team_id=roster.team_id, request_id=q.id, location_id=q.location_id,
+                      work_type_id=q.work_type_id, supervisor_id=supervisor_at.get((a.date, q.location_id)),
+                      start_minute=q.start_minute, end_minute=q.end_minute, break_minutes=q.break_minutes)
+        shift = existing.pop((a.employee_id, a.date), None)
+        if shift is None:
+            db.session.add(PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
+                                          date=a.date, sequence=0, cancelled=False, updated_at=now, **values))
+            counts["new"] += 1
+        elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(shift, k, v)
+            shift.cancelled = False
+            shift.sequence += 1
+            shift.updated_at = now
+            counts["changed"] += 1
+        else:
+            counts["same"] += 1
+    for shift in existing.values():
+        if shift.team_id == roster.team_id and not shift.cancelled:
+            shift.cancelled = True
+            shift.sequence += 1
+            shift.updated_at = now
+            counts["cancelled"] += 1
+    roster.version += 1
+    roster.status = RosterStatus.PUBLISHED.value
+    roster.published_at = now
+    roster.updated_at = now
+    roster.has_unpublished_changes = False
+    _history(roster, user, "publish", _(
+        "Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
+        v=roster.version, new=counts["new"], changed=counts["changed"], cancelled=counts["cancelled"]))
+    audit.record("roster.publish", roster, detail=f"week={roster.week} version={roster.version} "
+                 + " ".join(f"{k}={v}" for k, v in counts.items()), actor=user)
+    _commit()
+    return counts
+
+
+# --- absences -------------------------------------------------------------------------------
+
+
+def _overlaps(absence: Absence, day: dt.date, start: int, end: int) -> bool:
+    if not absence.start_date <= day <= absence.end_date:
+        return False
+    return absence.whole_day or (absence.start_minute < end and start < absence.end_minute)
+
+
+def affected_cells(assignments, absences) -> set[tuple[int, dt.date]]:
+    """(employee id, date) of shifts that clash with an absence registered for that person."""
+    by_employee: dict[int, list[Absence]] = defaultdict(list)
+    for absence in absences:
+        if absence.employee_id is not None:
+            by_employee[absence.employee_id].append(absence)
+    out = set()
+    for a in assignments:
+        q = a.request
+        if any(_overlaps(x, a.date, q.start_minute, q.end_minute) for x in by_employee.get(a.employee_id, ())):
+            out.add((a.employee_id, a.date))
+    return out
+
+
+@dutch_outside_requests
+def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
+    """Hook for absences: note every planned shift the absence hits in its roster's history.
+
+    The roster page shows those shifts with a warning (it compares shifts with absences), and
+    "Repareer vanaf" re-plans them. Does not commit: it runs in the absence's transaction.
+    The history names no kind of absence: whether someone is ill is health data.
+    """
+    if absence.employee_id is None:
+        return []
+    hits = [a for a in db.session.scalars(
+        select(Assignment).where(Assignment.employee_id == absence.employee_id,
+                                 Assignment.date.between(absence.start_date, absence.end_date))
+        .options(selectinload(Assignment.request), selectinload(Assignment.roster))
+    ) if _overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)]
+    for a in hits:
+        _history(a.roster, user, "absence", _(
+            "%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan.",
+            name=a.employee.name, day=long_date(a.date)))
+    return hits

@@ -1,0 +1,27 @@
+// Rosters: live progress of a solve job. Without JavaScript the page has a "Vernieuwen" link.
+(function () {
+  "use strict";
+  var box = document.getElementById("job");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-status-url");
+  var bar = document.getElementById("job-progress");
+  var label = document.getElementById("job-label");
+  var elapsed = document.getElementById("job-elapsed");
+  var refresh = document.getElementById("job-refresh");
+  if (refresh) { refresh.hidden = true; }
+
+  function poll() {
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        bar.value = s.progress;
+        bar.textContent = Math.round(s.progress * 100) + "%";
+        label.textContent = s.label;
+        elapsed.textContent = s.elapsed_seconds + " / " + Math.round(s.time_limit) + " s";
+        if (s.done) { window.location.reload(); return; }
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { if (refresh) { refresh.hidden = false; } });
+  }
+  window.setTimeout(poll, 1000);
+})();

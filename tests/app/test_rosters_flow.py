@@ -1,0 +1,355 @@
+"""Weekly roster planning end to end: solve, edit, pin, conflict, publish, repair, access."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk import jobs, planning
+from binnenwerk.extensions import db
+from binnenwerk.models import (
+    Absence, Assignment, AuditEvent, JobStatus, PublishedShift, Roster, RosterChange, SolveJob,
+    SupervisionAssignment,
+)
+from binnenwerk.services import rosters as service
+
+WEEK = "2026-W50"
+MON = dt.date(2026, 12, 7)
+TUE = dt.date(2026, 12, 8)
+WED = dt.date(2026, 12, 9)
+
+
+@pytest.fixture(autouse=True)
+def fast_solver(app):
+    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
+
+
+@pytest.fixture
+def world(make):
+    """One team of three in Den Haag with its leader, one request for two people Mon-Wed."""
+    wt = make.work_type("keyboards")
+    loc = make.location("Den Haag", name="Rijnstraat 8")
+    team = make.team("Den Haag", name="Team A")
+    leader = make.supervisor(team, work_types=[wt])
+    people = [make.employee(team, work_types=[wt], first_name=n, last_name="Test") for n in ("Anna", "Bram", "Cees")]
+    req = make.request(loc, wt, weekdays="123", headcount=2, start_date=MON, end_date=dt.date(2026, 12, 31))
+    planner = make.user("planner")
+    tl = make.user("team_leader", teams=[team])
+    db.session.commit()
+    return type("World", (), dict(wt=wt, loc=loc, team=team, leader=leader, people=people, req=req,
+                                  planner=planner, tl=tl))
+
+
+def solve_via_page(client, team, week=WEEK) -> SolveJob:
+    response = client.post("/rooster/plannen", data={"week": week, "team": team.id, "time_limit": "10"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.wait(job_id, 60)
+    db.session.expire_all()
+    return db.session.get(SolveJob, job_id)
+
+
+def cells(team, week=WEEK) -> dict:
+    db.session.expire_all()
+    roster = db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team.id))
+    if roster is None:
+        return {}
+    return {(a.employee_id, a.date): a.request_id for a in roster.assignments}
+
+
+def roster_of(team, week=WEEK) -> Roster:
+    db.session.expire_all()
+    return db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team.id))
+
+
+def test_a_solve_fills_the_roster_and_the_week_page_shows_it(client, login, world):
+    login(world.planner)
+    job = solve_via_page(client, world.team)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    filled = cells(world.team)
+    assert len(filled) == 6  # two people on each of three days
+    roster = roster_of(world.team)
+    assert roster.status == "draft" and db.session.scalars(select(SupervisionAssignment)).all()
+    assert db.session.scalar(select(RosterChange).where(RosterChange.roster_id == roster.id, RosterChange.action == "solve"))
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "Rijnstraat 8" in page and "concept" in page and "2 van 2" in page
+    status = client.get(f"/rooster/planning/{job.id}.json").get_json()
+    assert status["done"] and status["status"] == "finished"
+
+
+def test_the_job_page_works_without_javascript(client, login, world):
+    login(world.planner)
+    job = solve_via_page(client, world.team)
+    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "<progress" in page and "Klaar" in page and "http-equiv" not in page
+
+
+def test_a_second_solve_of_the_same_week_is_refused(client, login, world):
+    login(world.planner)
+    running = SolveJob(week=WEEK, team_id=None, status=JobStatus.RUNNING.value)
+    db.session.add(running)
+    db.session.commit()
+    response = client.post("/rooster/plannen", data={"week": WEEK, "team": world.team.id, "time_limit": "10"},
+                           follow_redirects=True)
+    assert "Er wordt al een rooster voor week 2026-W50 gemaakt" in response.get_data(as_text=True)
+    assert db.session.scalar(select(SolveJob).where(SolveJob.id != running.id)) is None
+
+
+def test_a_failed_solve_leaves_the_roster_as_it_was(client, login, world, monkeypatch):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    before = cells(world.team)
+
+    def broken(problem, **kwargs):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(jobs, "solve", broken)
+    job = solve_via_page(client, world.team)
+    assert job.status == JobStatus.FAILED.value
+    assert "Het rooster is niet veranderd" in job.error
+    assert cells(world.team) == before
+    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "Mislukt" in page and "niet veranderd" in page
+
+
+def test_cancelling_a_queued_job_stops_it_and_changes_nothing(client, login, world):
+    login(world.planner)
+    job = SolveJob(week=WEEK, team_id=world.team.id, status=JobStatus.QUEUED.value, time_limit=5)
+    db.session.add(job)
+    db.session.commit()
+    response = client.post(f"/rooster/planning/{job.id}/stoppen", follow_redirects=True)
+    assert "wordt gestopt" in response.get_data(as_text=True)
+    jobs.run(job.id)
+    db.session.expire_all()
+    assert db.session.get(SolveJob, job.id).status == JobStatus.CANCELLED.value
+    assert cells(world.team) == {}
+
+
+def test_an_edit_breaking_a_hard_rule_is_refused_with_the_rule_in_dutch(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    free = next(e for e in world.people if (e.id, MON) not in filled)
+    roster = roster_of(world.team)
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": free.id, "date": MON.isoformat(),
+        "request": str(world.req.id), "lock_version": roster.lock_version,
+    })
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dit kan niet" in text and "meer dan de gevraagde 2" in text
+    assert cells(world.team) == filled
+
+
+def test_an_allowed_edit_is_saved_with_history_and_audit(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    busy = next(e for e in world.people if (e.id, MON) in filled)
+    roster = roster_of(world.team)
+    page = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={busy.id}&date={MON}")
+    assert page.status_code == 200 and "Vrij (geen dienst)" in page.get_data(as_text=True)
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": busy.id, "date": MON.isoformat(),
+        "request": "", "lock_version": roster.lock_version, "reason": "Wil vrij",
+    }, follow_redirects=True)
+    assert "is aangepast" in response.get_data(as_text=True)
+    assert (busy.id, MON) not in cells(world.team)
+    change = db.session.scalar(select(RosterChange).where(RosterChange.action == "edit"))
+    assert change.reason == "Wil vrij" and busy.name in change.detail
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.edit"))
+
+
+def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    busy = next(e for e in world.people if (e.id, MON) in filled)
+    stale = roster_of(world.team).lock_version
+    # Someone else saves first.
+    other = next(e for e in world.people if (e.id, TUE) in filled)
+    service.set_cell(WEEK, world.team.id, other.id, TUE, None, lock_version=stale, user=world.tl)
+    after_first = cells(world.team)
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": busy.id, "date": MON.isoformat(),
+        "request": "", "lock_version": stale,
+    })
+    assert response.status_code == 422
+    assert "Iemand anders heeft dit rooster net veranderd" in response.get_data(as_text=True)
+    assert cells(world.team) == after_first
+
+
+def test_a_pinned_cell_survives_a_re_plan(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    # Pin someone who is free on Monday onto the request, making room first.
+    free = next(e for e in world.people if (e.id, MON) not in filled)
+    busy = next(e for e in world.people if (e.id, MON) in filled)
+    service.set_cell(WEEK, world.team.id, busy.id, MON, None, lock_version=roster_of(world.team).lock_version)
+    service.set_cell(WEEK, world.team.id, free.id, MON, world.req.id, pin=True,
+                     lock_version=roster_of(world.team).lock_version)
+    job = solve_via_page(client, world.team)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    db.session.expire_all()
+    kept = db.session.scalar(select(Assignment).where(Assignment.employee_id == free.id, Assignment.date == MON))
+    assert kept is not None and kept.pinned and kept.request_id == world.req.id
+
+
+def test_pin_and_unpin_through_the_cell_page(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    a = db.session.scalars(select(Assignment)).first()
+    response = client.post(f"/rooster/dienst/{a.id}/vastzetten",
+                           data={"pinned": "1", "lock_version": roster_of(world.team).lock_version},
+                           follow_redirects=True)
+    assert "Dienst vastgezet" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Assignment, a.id).pinned
+
+
+def test_publish_creates_published_shifts_and_republish_raises_sequence_and_cancels(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    roster = roster_of(world.team)
+    response = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                        "lock_version": roster.lock_version}, follow_redirects=True)
+    assert "Gepubliceerd: versie 1" in response.get_data(as_text=True)
+    shifts = db.session.scalars(select(PublishedShift)).all()
+    assert len(shifts) == 6
+    assert all(s.sequence == 0 and not s.cancelled and s.supervisor_id == world.leader.id for s in shifts)
+    one = shifts[0]
+    assert one.uid == f"{one.employee_id}-{one.date.isoformat()}@binnenwerk.example"
+
+    # An edit after publishing: clear one shift.
+    service.set_cell(WEEK, world.team.id, one.employee_id, one.date, None,
+                     lock_version=roster_of(world.team).lock_version, user=world.tl)
+    roster = roster_of(world.team)
+    assert roster.has_unpublished_changes
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "gewijzigd na publicatie" in page and "vervalt" in page
+
+    client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id, "lock_version": roster.lock_version})
+    db.session.expire_all()
+    gone = db.session.get(PublishedShift, one.id)
+    assert gone.cancelled and gone.sequence == 1 and gone.uid == one.uid
+    roster = roster_of(world.team)
+    assert roster.version == 2 and not roster.has_unpublished_changes
+
+
+def test_republish_raises_sequence_of_a_changed_shift(client, login, world, make):
+    login(world.planner)
+    other = make.request(world.loc, world.wt, weekdays="1", headcount=1, start_minute=10 * 60, end_minute=14 * 60,
+                         break_minutes=0, start_date=MON)
+    db.session.commit()
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    filled = cells(world.team)
+    person = next(e for e in world.people if filled.get((e.id, MON)) == world.req.id)
+    # Free a place on `other` if the solver used it, then move the person there.
+    for (emp, day), req in filled.items():
+        if day == MON and req == other.id:
+            service.set_cell(WEEK, world.team.id, emp, MON, None, lock_version=roster_of(world.team).lock_version)
+    service.set_cell(WEEK, world.team.id, person.id, MON, other.id, lock_version=roster_of(world.team).lock_version)
+    service.publish(roster_of(world.team))
+    shift = db.session.scalar(select(PublishedShift).where(PublishedShift.employee_id == person.id,
+                                                           PublishedShift.date == MON))
+    assert shift.request_id == other.id and shift.sequence == 1 and not shift.cancelled
+    assert shift.start_minute == 10 * 60
+
+
+def test_a_sickness_repair_changes_only_what_it_must(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    before = cells(world.team)
+    sick = next(e for e in world.people if (e.id, TUE) in before)
+    absence = Absence(employee_id=sick.id, kind="ziek", start_date=TUE, end_date=TUE)
+    db.session.add(absence)
+    db.session.flush()
+    hits = service.mark_affected_shifts(absence)
+    db.session.commit()
+    assert [(a.employee_id, a.date) for a in hits] == [(sick.id, TUE)]
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "let op: afwezig" in page
+    roster = roster_of(world.team)
+    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
+                                                       "time_limit": "10", "lock_version": roster.lock_version})
+    job_id = int(response.headers["Location"].split("/")[-1])
+    jobs.wait(job_id, 60)
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job_id)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = cells(world.team)
+    assert (sick.id, TUE) not in after
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    # The sick person's Tuesday goes, the one free colleague takes it; nothing else moves.
+    assert (sick.id, TUE) in changed and len(changed) == 2
+    assert all(day == TUE for _e, day in changed)
+
+
+def test_same_as_last_week_copies_the_pattern(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team, week="2026-W50")
+    last = cells(world.team, "2026-W50")
+    response = client.post("/rooster/vorige-week", data={"week": "2026-W51", "team": world.team.id,
+                                                         "lock_version": "0"}, follow_redirects=True)
+    assert "diensten van vorige week overgenomen" in response.get_data(as_text=True)
+    now = cells(world.team, "2026-W51")
+    assert now == {(e, d + dt.timedelta(days=7)): r for (e, d), r in last.items()}
+
+
+def test_a_team_leader_cannot_see_another_teams_roster(client, login, world, make):
+    other = make.team("Den Haag", name="Team B")
+    db.session.commit()
+    login(world.tl)
+    assert client.get(f"/rooster/?week={WEEK}&team={other.id}").status_code == 404
+    assert client.get(f"/rooster/?week={WEEK}&team=999999").status_code == 404
+    assert client.get(f"/rooster/?week={WEEK}&team=abc").status_code == 404
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "Team A" in page and "Team B" not in page
+    job = SolveJob(week=WEEK, team_id=other.id, status=JobStatus.FINISHED.value)
+    db.session.add(job)
+    db.session.commit()
+    assert client.get(f"/rooster/planning/{job.id}").status_code == 404
+    assert client.post("/rooster/plannen", data={"week": WEEK, "team": other.id}).status_code == 404
+
+
+def test_bad_input_gets_a_message_or_404_never_500(client, login, world):
+    login(world.planner)
+    page = client.get("/rooster/?week=2026-W99")
+    assert page.status_code == 200 and "bestaat niet" in page.get_data(as_text=True)
+    e = world.people[0]
+    for query in (f"week={WEEK}&team={world.team.id}&employee={e.id}&date=2027-01-01",
+                  f"week={WEEK}&team={world.team.id}&employee=99999999999&date={MON}",
+                  f"week=x&team={world.team.id}&employee={e.id}&date={MON}",
+                  f"week={WEEK}&team={world.team.id}&employee={e.id}&date=gisteren"):
+        assert client.get("/rooster/cel?" + query).status_code == 404, query
+    response = client.post("/rooster/cel", data={"week": WEEK, "team": world.team.id, "employee": e.id,
+                                                  "date": MON.isoformat(), "request": "999999", "lock_version": "0"})
+    assert response.status_code == 422 and "Kies een van de opties" in response.get_data(as_text=True)
+    response = client.post("/rooster/cel", data={"week": WEEK, "team": world.team.id, "employee": e.id,
+                                                  "date": MON.isoformat(), "request": "x" * 5000, "lock_version": "0"})
+    assert response.status_code == 422
+    assert client.get("/rooster/planning/424242").status_code == 404
+    assert client.get("/rooster/424242/geschiedenis").status_code == 404
+    assert db.session.scalar(select(Assignment)) is None
+
+
+def test_history_and_print_pages(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    roster = roster_of(world.team)
+    history = client.get(f"/rooster/{roster.id}/geschiedenis").get_data(as_text=True)
+    assert "Gepland" in history and world.planner.name in history
+    printed = client.get(f"/rooster/afdrukken?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "Team A" in printed and "Rijnstraat 8" in printed and "Wijzig" not in printed
+
+
+def test_the_all_teams_view_lists_every_team_for_a_planner(client, login, world, make):
+    make.team("Utrecht", name="Team U")
+    db.session.commit()
+    login(world.planner)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "Team A" in page and "Team U" in page and "Plan alle teams" in page
