@@ -71,11 +71,12 @@ def _chart(report: JobReport) -> dict:
     }
 
 
-def _number(value: float | None, digits: int = 2) -> str:
-    """A Dutch decimal number for CSV (Dutch spreadsheets read ';' and ',')."""
+def _number(value: float | None) -> str:
+    """A Dutch decimal number for CSV (Dutch spreadsheets read ';' and ','), to 4 decimals."""
     if value is None:
         return ""
-    return f"{value:.{digits}f}".replace(".", ",")
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def _ministry_rows(report: JobReport) -> list[list]:

@@ -35,6 +35,7 @@ MAX_SHIFT_MINUTES = 12 * 60  # Arbeidstijdenwet: at most 12 hours a shift
 LONG_SHIFT_MINUTES = 330  # more than 5.5 hours ...
 LONG_SHIFT_BREAK = 30  # ... needs at least a 30-minute break
 MAX_PERIOD_DAYS = 365
+MAX_LEAD_DAYS = 365  # requests are planned at most a year ahead
 MAX_TEXT = 2000
 PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}$")
 
@@ -111,6 +112,8 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     start_unchanged = existing is not None and existing.start_date == data.start_date
     if data.start_date < now and not start_unchanged:
         errors["start_date"] = _("De begindatum ligt in het verleden. Kies vandaag of later.")
+    elif (data.start_date - now).days > MAX_LEAD_DAYS:
+        errors["start_date"] = _("De begindatum ligt te ver vooruit. Kies een datum binnen een jaar.")
     if data.end_date < data.start_date:
         errors["end_date"] = _("De einddatum ligt voor de begindatum.")
     elif data.end_date < now:

@@ -1,0 +1,92 @@
+"""Every refusal of the request form: a Dutch message at the field, status 422, nothing stored."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import DeploymentRequest
+
+from .test_requests_workflow import next_monday, request_form, world  # noqa: F401  (fixture)
+
+MONDAY = next_monday()
+
+
+def iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+CASES = [
+    ("start in the past", {"start_date": iso(dt.date.today() - dt.timedelta(days=1))},
+     "start_date", "De begindatum ligt in het verleden."),
+    ("end before start", {"end_date": iso(MONDAY - dt.timedelta(days=1))}, "end_date", "De einddatum ligt voor de begindatum."),
+    ("longer than a year", {"end_date": iso(MONDAY + dt.timedelta(days=366))}, "end_date", "hoogstens 1 jaar"),
+    ("start too far ahead", {"start_date": iso(dt.date.today() + dt.timedelta(days=800)),
+                             "end_date": iso(dt.date.today() + dt.timedelta(days=810))}, "start_date", "te ver vooruit"),
+    ("no start date", {"start_date": ""}, "start_date", "Vul een begindatum in."),
+    ("not a date", {"end_date": "31-02-2027"}, "end_date", "datum"),
+    ("no weekdays", {"weekdays": None}, "weekdays", "Kies minstens één dag."),
+    ("tampered weekday", {"weekdays": ["8"]}, "weekdays", "Kies minstens één dag."),
+    ("weekday outside the period", {"end_date": iso(MONDAY), "weekdays": ["3"]}, "weekdays",
+     "Geen van de gekozen dagen valt in deze periode."),
+    ("end before start time", {"start_time": "14:00", "end_time": "09:00"}, "end_time",
+     "De eindtijd moet na de begintijd liggen."),
+    ("not a time", {"start_time": "9 uur"}, "start_time", "Vul een tijd in als UU:MM"),
+    ("impossible time", {"end_time": "25:00"}, "end_time", "Vul een tijd in als UU:MM"),
+    ("no start time", {"start_time": ""}, "start_time", "Vul een begintijd in."),
+    ("shift over 12 hours", {"start_time": "06:00", "end_time": "19:00", "break_minutes": "60"}, "end_time",
+     "Een dienst duurt hoogstens 12 uur."),
+    ("break as long as the shift", {"start_time": "09:00", "end_time": "10:00", "break_minutes": "60"},
+     "break_minutes", "De pauze moet korter zijn dan de dienst."),
+    ("negative break", {"break_minutes": "-5"}, "break_minutes", "De pauze kan niet negatief zijn."),
+    ("long shift short break", {"start_time": "09:00", "end_time": "15:00", "break_minutes": "15"},
+     "break_minutes", "minstens 30 minuten pauze (Arbeidstijdenwet)"),
+    ("huge break", {"break_minutes": "99999999999999999999"}, "break_minutes", "De pauze moet korter zijn dan de dienst."),
+    ("nobody", {"headcount": "0"}, "headcount", "Vraag 1 tot en met 15 mensen per dag."),
+    ("too many", {"headcount": "16"}, "headcount", "Vraag 1 tot en met 15 mensen per dag."),
+    ("huge headcount", {"headcount": "99999999999999999999"}, "headcount", "Vraag 1 tot en met 15 mensen per dag."),
+    ("headcount not a number", {"headcount": "drie"}, "headcount", "Ongeldig"),
+    ("tampered priority", {"priority": "9"}, "priority", "Kies laag, normaal of hoog."),
+    ("location not a number", {"location_id": "abc"}, "location_id", "Kies een locatie van uw eigen ministerie."),
+    ("no location", {"location_id": ""}, "location_id", "Kies een locatie."),
+    ("unknown location", {"location_id": "99999999999999999999"}, "location_id", "Kies een locatie van uw eigen ministerie."),
+    ("unknown work type", {"work_type_id": "424242"}, "work_type_id", "Kies een werksoort uit de lijst."),
+    ("bad phone", {"contact_phone": "bel de balie"}, "contact_phone", "Vul een telefoonnummer in"),
+    ("notes too long", {"notes": "x" * 2001}, "notes", "2000"),
+]
+
+
+@pytest.mark.parametrize("overrides,field,message", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_bad_request_form_is_refused_in_dutch_at_its_field(client, login, world, overrides, field, message):
+    login(world.contact)
+    response = client.post("/aanvragen/nieuw", data=request_form(world.location, world.work_type, **overrides))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Controleer het formulier" in page
+    error = page.split(f'id="{field}-error"', 1)
+    assert len(error) == 2, f"no error tied to {field}"
+    assert message in error[1].split("</p>", 1)[0]
+    assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
+
+
+def test_an_archived_location_or_work_type_is_refused(client, login, world, make):
+    archived_type = make.work_type(archived=True)
+    login(world.contact)
+    page = client.post("/aanvragen/nieuw", data=request_form(world.archived_location, archived_type)).get_data(as_text=True)
+    assert "Kies een locatie van uw eigen ministerie." in page
+    assert "Kies een werksoort uit de lijst." in page
+    assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
+
+
+def test_a_refused_change_keeps_the_stored_request(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, headcount=3)
+    login(world.contact)
+    response = client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+        world.location, world.work_type, headcount="40",
+        start_date=req.start_date.isoformat(), end_date=req.end_date.isoformat()))
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(DeploymentRequest, req.id).headcount == 3
+    assert not db.session.get(DeploymentRequest, req.id).changed_since_review

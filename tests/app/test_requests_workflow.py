@@ -1,0 +1,261 @@
+"""A deployment request from submission to cancellation, through the browser-facing pages."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, DeploymentRequest, RequestStatus
+from binnenwerk.services import ServiceError
+from binnenwerk.services import requests as service
+
+S = RequestStatus
+
+
+def next_monday(weeks: int = 1) -> dt.date:
+    today = dt.date.today()
+    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+
+
+def request_form(location, work_type, **overrides) -> dict:
+    start = next_monday()
+    data = {
+        "location_id": str(location.id), "work_type_id": str(work_type.id),
+        "start_date": start.isoformat(), "end_date": (start + dt.timedelta(days=25)).isoformat(),
+        "weekdays": ["1", "3", "5"], "start_time": "09:00", "end_time": "15:00", "break_minutes": "30",
+        "headcount": "3", "priority": "2", "contact_name": "Jan Balie", "contact_phone": "070-1234567",
+        "access_instructions": "Melden bij de receptie", "notes": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def world(make):
+    ministry = make.ministry(name="Ministerie van Eigen Zaken")
+    other = make.ministry(name="Ministerie van Andere Zaken")
+    return SimpleNamespace(
+        ministry=ministry, other=other,
+        location=make.location(region="Noord", ministry=ministry, name="Eigen Gebouw"),
+        archived_location=make.location(region="Noord", ministry=ministry, name="Oud Gebouw", archived=True),
+        other_location=make.location(region="Noord", ministry=other, name="Ander Gebouw"),
+        work_type=make.work_type(name_nl="Toetsenborden reinigen"),
+        contact=make.user(role="ministry_contact", ministry=ministry),
+        other_contact=make.user(role="ministry_contact", ministry=other),
+        planner=make.user(role="planner"),
+    )
+
+
+def audit_actions(request_id: int) -> list[str]:
+    return list(db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_type == "DeploymentRequest",
+                                        AuditEvent.object_id == str(request_id)).order_by(AuditEvent.id)
+    ))
+
+
+def stored(request_id: int) -> DeploymentRequest:
+    db.session.expire_all()
+    return db.session.get(DeploymentRequest, request_id)
+
+
+def test_contact_creates_a_request_for_an_own_location(client, login, world):
+    login(world.contact)
+    page = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    assert "Eigen Gebouw" in page
+    assert "Ander Gebouw" not in page and "Oud Gebouw" not in page
+
+    response = client.post("/aanvragen/nieuw", data=request_form(world.location, world.work_type))
+
+    assert response.status_code == 302
+    created = db.session.scalars(select(DeploymentRequest)).one()
+    assert (created.status, created.ministry_id, created.location_id) == (S.SUBMITTED.value, world.ministry.id, world.location.id)
+    assert (created.weekdays, created.start_minute, created.end_minute, created.break_minutes) == ("135", 540, 900, 30)
+    assert (created.headcount, created.priority, created.contact_name) == (3, 2, "Jan Balie")
+    assert created.created_by_id == world.contact.id
+    assert audit_actions(created.id) == ["request_created"]
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Uw aanvraag is verstuurd" in detail and "Ingediend" in detail
+
+
+def test_the_whole_workflow_from_intake_to_cancellation(client, login, world):
+    login(world.contact)
+    client.post("/aanvragen/nieuw", data=request_form(world.location, world.work_type))
+    request_id = db.session.scalars(select(DeploymentRequest.id)).one()
+    client.post("/auth/logout")
+
+    login(world.planner)
+    intake = client.get("/aanvragen/intake").get_data(as_text=True)
+    assert "Eigen Gebouw" in intake and "Accepteren" in intake
+    page = client.post(f"/aanvragen/{request_id}/accepteren", data={"next": "intake"}, follow_redirects=True)
+    assert "De aanvraag is geaccepteerd." in page.get_data(as_text=True)
+    assert "Er zijn geen nieuwe of gewijzigde aanvragen." in page.get_data(as_text=True)
+    assert stored(request_id).status == S.ACCEPTED.value
+    client.post("/auth/logout")
+
+    # The ministry changes the accepted request: it goes back to the planner.
+    login(world.contact)
+    response = client.post(f"/aanvragen/{request_id}/wijzigen",
+                           data=request_form(world.location, world.work_type, headcount="5"), follow_redirects=True)
+    assert "De planner kijkt er opnieuw naar." in response.get_data(as_text=True)
+    changed = stored(request_id)
+    assert changed.headcount == 5 and changed.changed_since_review and changed.status == S.ACCEPTED.value
+    client.post("/auth/logout")
+
+    login(world.planner)
+    intake = client.get("/aanvragen/intake").get_data(as_text=True)
+    assert "Eigen Gebouw" in intake and "Gewijzigd" in intake
+    client.post(f"/aanvragen/{request_id}/bekeken", data={"next": "intake"})
+    assert not stored(request_id).changed_since_review
+    assert "Eigen Gebouw" not in client.get("/aanvragen/intake").get_data(as_text=True)
+
+    client.post(f"/aanvragen/{request_id}/status", data={"status": "ingepland"})
+    assert stored(request_id).status == S.SCHEDULED.value
+    # Accepting a scheduled request is not a legal step: refused in Dutch, nothing changes.
+    page = client.post(f"/aanvragen/{request_id}/accepteren", follow_redirects=True).get_data(as_text=True)
+    assert "Een aanvraag die ingepland is, kan niet geaccepteerd worden." in page
+    assert stored(request_id).status == S.SCHEDULED.value
+    client.post("/auth/logout")
+
+    login(world.contact)
+    assert "Ja, annuleer de aanvraag" in client.get(f"/aanvragen/{request_id}/annuleren").get_data(as_text=True)
+    page = client.post(f"/aanvragen/{request_id}/annuleren", follow_redirects=True).get_data(as_text=True)
+    assert "De aanvraag is geannuleerd." in page
+    cancelled = stored(request_id)
+    assert cancelled.status == S.CANCELLED.value
+    assert cancelled.changed_since_review, "a cancelled planned request must reach the planner"
+    # A cancelled request cannot be changed or cancelled again.
+    page = client.get(f"/aanvragen/{request_id}/wijzigen", follow_redirects=True).get_data(as_text=True)
+    assert "kan niet meer veranderen" in page
+    page = client.post(f"/aanvragen/{request_id}/annuleren", follow_redirects=True).get_data(as_text=True)
+    assert "kan niet geannuleerd worden" in page
+
+    assert audit_actions(request_id) == [
+        "request_created", "request_geaccepteerd", "request_changed", "request_reviewed",
+        "request_ingepland", "request_geannuleerd",
+    ]
+
+
+def test_planner_declines_only_with_a_reason_and_the_ministry_sees_it(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    login(world.planner)
+    response = client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "  "})
+    assert response.status_code == 422
+    assert "Geef een reden waarom u de aanvraag afwijst." in response.get_data(as_text=True)
+    assert stored(req.id).status == S.SUBMITTED.value
+
+    response = client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Geen team vrij in die weken."})
+    assert response.status_code == 302
+    declined = stored(req.id)
+    assert (declined.status, declined.decline_reason) == (S.DECLINED.value, "Geen team vrij in die weken.")
+    client.post("/auth/logout")
+
+    login(world.contact)
+    page = client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
+    assert "Afgewezen" in page and "Geen team vrij in die weken." in page
+    assert "Wijzigen" not in page
+
+
+def test_a_change_to_a_submitted_request_does_not_flag_it_as_changed(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value,
+                       start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=4))
+    login(world.contact)
+    client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+        world.location, world.work_type, start_date=next_monday().isoformat(),
+        end_date=(next_monday() + dt.timedelta(days=4)).isoformat(), notes="Graag vroeg beginnen"))
+    changed = stored(req.id)
+    assert changed.notes == "Graag vroeg beginnen" and not changed.changed_since_review
+
+
+def test_a_running_request_keeps_its_start_date_in_the_past(client, login, world, make):
+    started = dt.date.today() - dt.timedelta(days=14)
+    req = make.request(location=world.location, work_type=world.work_type, start_date=started,
+                       end_date=dt.date.today() + dt.timedelta(days=30), weekdays="12345")
+    login(world.contact)
+    response = client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+        world.location, world.work_type, start_date=started.isoformat(),
+        end_date=(dt.date.today() + dt.timedelta(days=30)).isoformat(), weekdays=list("12345"), headcount="4"))
+    assert response.status_code == 302
+    assert stored(req.id).headcount == 4
+
+
+def test_the_edit_form_shows_the_stored_values(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, start_minute=8 * 60 + 30,
+                       end_minute=12 * 60, break_minutes=0, weekdays="24")
+    login(world.contact)
+    page = client.get(f"/aanvragen/{req.id}/wijzigen").get_data(as_text=True)
+    assert 'value="08:30"' in page and 'value="12:00"' in page
+    checked = set(re.findall(r'<input checked[^>]*name="weekdays"[^>]*value="(\d)"', page))
+    assert checked == {"2", "4"}
+
+
+@pytest.fixture
+def in_request(app):
+    """Service calls translate their messages, which needs a request (the locale lives in it)."""
+    with app.test_request_context():
+        yield
+
+
+ALL = [s.value for s in S]
+LEGAL = {
+    (S.SUBMITTED.value, S.ACCEPTED.value), (S.SUBMITTED.value, S.DECLINED.value),
+    (S.SUBMITTED.value, S.CANCELLED.value), (S.ACCEPTED.value, S.SCHEDULED.value),
+    (S.ACCEPTED.value, S.CANCELLED.value), (S.SCHEDULED.value, S.COMPLETED.value),
+    (S.SCHEDULED.value, S.CANCELLED.value),
+}
+
+
+@pytest.mark.parametrize("current,new", list(itertools.product(ALL, ALL)))
+def test_every_status_transition_is_allowed_or_refused_as_the_table_says(make, in_request, current, new):
+    req = make.request(status=current)
+    db.session.commit()
+    if (current, new) in LEGAL:
+        service.transition(req, new, actor=None, reason="Reden")
+        assert stored(req.id).status == new
+    else:
+        with pytest.raises(ServiceError) as refused:
+            service.transition(req, new, actor=None, reason="Reden")
+        assert "kan niet" in refused.value.message
+        db.session.rollback()
+        assert stored(req.id).status == current
+
+
+def test_declining_without_a_reason_is_refused_by_the_service(make, in_request):
+    req = make.request(status=S.SUBMITTED.value)
+    with pytest.raises(ServiceError, match="Geef een reden"):
+        service.transition(req, S.DECLINED.value, actor=None, reason=" ")
+
+
+def test_mark_reviewed_refuses_an_unchanged_request(make, in_request):
+    req = make.request(status=S.ACCEPTED.value)
+    with pytest.raises(ServiceError, match="geen wijzigingen"):
+        service.mark_reviewed(req, actor=None)
+
+
+def test_admin_reads_the_intake_but_cannot_act(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    login(make.user(role="admin"))
+    page = client.get("/aanvragen/intake").get_data(as_text=True)
+    assert "Eigen Gebouw" in page and "Accepteren" not in page
+    assert client.post(f"/aanvragen/{req.id}/accepteren").status_code == 403
+    assert stored(req.id).status == S.SUBMITTED.value
+
+
+def test_all_requests_list_filters_by_status_ministry_and_region(client, login, world, make):
+    south = make.location(region="Zuid", ministry=world.other, name="Zuider Gebouw")
+    make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    make.request(location=south, work_type=world.work_type, status=S.ACCEPTED.value)
+    login(world.planner)
+    assert "Zuider Gebouw" in client.get("/aanvragen/alle").get_data(as_text=True)
+    by_status = client.get("/aanvragen/alle?status=ingediend").get_data(as_text=True)
+    assert "Eigen Gebouw" in by_status and "Zuider Gebouw" not in by_status
+    by_ministry = client.get(f"/aanvragen/alle?ministerie={world.other.id}").get_data(as_text=True)
+    assert "Zuider Gebouw" in by_ministry and "Eigen Gebouw</a>" not in by_ministry
+    by_region = client.get("/aanvragen/alle?regio=Noord").get_data(as_text=True)
+    assert "Eigen Gebouw" in by_region and "Zuider Gebouw" not in by_region
+    # Nonsense filters are ignored, never an error.
+    assert client.get("/aanvragen/alle?status=x&ministerie=99999999999999999999&regio=" + "x" * 500).status_code == 200
