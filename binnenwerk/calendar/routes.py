@@ -241,7 +241,7 @@ def locations():
     return render_template("calendar/locations.html", locations=found, active=active)
 
 
-@bp.route("/kalender/<kind_word>/<int:subject_id>")
+@bp.route("/kalender/link/<kind_word>/<int:subject_id>")
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def show(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
@@ -257,7 +257,7 @@ def show(kind_word: str, subject_id: int):
     )
 
 
-@bp.route("/kalender/<kind_word>/<int:subject_id>/vernieuwen", methods=["POST"])
+@bp.route("/kalender/link/<kind_word>/<int:subject_id>/vernieuwen", methods=["POST"])
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def renew(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
@@ -279,7 +279,7 @@ def renew(kind_word: str, subject_id: int):
     return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
 
 
-@bp.route("/kalender/<kind_word>/<int:subject_id>/intrekken", methods=["POST"])
+@bp.route("/kalender/link/<kind_word>/<int:subject_id>/intrekken", methods=["POST"])
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def revoke(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)

@@ -1,0 +1,313 @@
+"""The iCal feeds: RFC 5545 basics checked by two parsers, content, privacy, HTTP caching."""
+import datetime as dt
+from types import SimpleNamespace
+
+import icalendar
+import pytest
+import vobject
+from sqlalchemy import event
+
+from binnenwerk.extensions import db
+from binnenwerk.models import EmployeeSensitive, FeedKind, utcnow
+from binnenwerk.services import feeds, tokens
+
+SECRETS = ("Wajong-GEHEIM", "Rugklachten-GEHEIM", "Stille-werkplek-GEHEIM")
+
+
+@pytest.fixture
+def world(app, make):
+    """A team with its leader, two employees (one with health data) and shifts around today."""
+    today = feeds.local_today()
+    team = make.team(name="Team Rijnstraat")
+    leader = make.supervisor(team=team, name="Tineke", phone="06-12345678")
+    anna = make.employee(team=team, first_name="Anna", last_name="Jansen")
+    bram = make.employee(team=team, first_name="Bram", last_name="de Vries")
+    anna.sensitive = EmployeeSensitive(indication=SECRETS[0], health_notes=SECRETS[1], accommodations=SECRETS[2])
+    location = make.location(name="Ministerie BZK", address="Rijnstraat 8", postcode="2515 XP", city="Den Haag")
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", pictogram="keyboard")
+    shifts = [
+        make.published_shift(employee=anna, date=today + dt.timedelta(days=d), location=location,
+                             work_type=keyboards, supervisor=leader)
+        for d in (-3, 0, 1, 2, 9)
+    ]
+    bram_shift = make.published_shift(employee=bram, date=today, location=location, work_type=keyboards)
+    db.session.commit()
+    return SimpleNamespace(today=today, team=team, leader=leader, anna=anna, bram=bram, location=location,
+                           keyboards=keyboards, shifts=shifts, bram_shift=bram_shift)
+
+
+def issue(kind, subject) -> str:
+    token = tokens.issue(kind, subject)
+    db.session.commit()
+    return token
+
+
+def get_feed(client, token, **headers):
+    return client.get(f"/calendar/{token}.ics", headers=headers)
+
+
+def check_rfc5545(body: bytes) -> list:
+    """The basics every feed must meet; returns the VEVENTs as icalendar parsed them."""
+    assert body.endswith(b"\r\n")
+    lines = body.split(b"\r\n")[:-1]
+    assert b"\n" not in body.replace(b"\r\n", b"") and b"\r" not in body.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in lines), "lines must be folded at 75 octets"
+    # Parser 1: icalendar.
+    cal = icalendar.Calendar.from_ical(body)
+    for name in ("PRODID", "VERSION", "CALSCALE", "X-WR-CALNAME", "X-WR-TIMEZONE", "X-PUBLISHED-TTL"):
+        assert cal.get(name), name
+    assert str(cal["VERSION"]) == "2.0"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    assert "Europe/Amsterdam" in zones
+    events = list(cal.walk("VEVENT"))
+    for ev in events:
+        assert ev.get("UID") and ev.get("DTSTAMP")
+        assert ev["DTSTART"].params["TZID"] in zones
+        assert ev["DTEND"].params["TZID"] in zones
+        assert ev.decoded("DTEND") > ev.decoded("DTSTART")
+        assert ev.decoded("DTSTART").utcoffset() is not None
+    # Parser 2: vobject, written independently.
+    parsed = vobject.readOne(body.decode("utf-8"))
+    vevents = list(getattr(parsed, "vevent_list", []))
+    assert len(vevents) == len(events)
+    for ev in vevents:
+        assert ev.uid.value and ev.dtstamp.value
+        assert ev.dtstart.value.tzinfo is not None
+        assert ev.dtend.value > ev.dtstart.value
+    assert sorted(ev.uid.value for ev in vevents) == sorted(str(ev["UID"]) for ev in events)
+    return events
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def test_employee_feed_passes_both_parsers_and_describes_each_shift(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    response = get_feed(client, token)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "private" in response.headers["Cache-Control"]
+    events = check_rfc5545(response.data)
+    assert sorted(str(e["UID"]) for e in events) == sorted(s.uid for s in world.shifts)
+    first = next(e for e in events if str(e["UID"]) == world.shifts[1].uid)
+    assert str(first["SUMMARY"]) == "Werk: Toetsenborden reinigen"
+    assert str(first["STATUS"]) == "CONFIRMED" and int(first["SEQUENCE"]) == 0
+    assert str(first["LOCATION"]) == "Ministerie BZK, Rijnstraat 8, 2515 XP Den Haag"
+    start = first.decoded("DTSTART")
+    assert start.date() == world.today and (start.hour, start.minute) == (9, 0)
+    assert str(start.tzinfo) == "Europe/Amsterdam"
+    description = str(first["DESCRIPTION"])
+    for text in ("Toetsenborden reinigen", "Tineke", "06-12345678", "Pauze: 30 minuten", "Rijnstraat 8"):
+        assert text in description
+    assert first.get("LAST-MODIFIED")
+
+
+def test_feed_names_the_team_leader_when_the_shift_names_nobody(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.bram)
+    events = check_rfc5545(get_feed(client, token).data)
+    assert "Tineke, telefoon 06-12345678" in str(events[0]["DESCRIPTION"])
+
+
+def test_feed_holds_four_weeks_back_to_eight_weeks_ahead(client, world, make):
+    inside = [make.published_shift(employee=world.anna, date=world.today + dt.timedelta(days=d)) for d in (-27, 55)]
+    outside = [make.published_shift(employee=world.anna, date=world.today + dt.timedelta(days=d)) for d in (-40, 70)]
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    uids = {str(e["UID"]) for e in check_rfc5545(get_feed(client, token).data)}
+    assert {s.uid for s in inside} <= uids
+    assert not {s.uid for s in outside} & uids
+
+
+def test_a_changed_shift_keeps_its_uid_and_shows_the_raised_sequence(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    shift = world.shifts[1]
+    shift.start_minute, shift.sequence, shift.updated_at = 10 * 60, 1, utcnow()
+    db.session.commit()
+    events = check_rfc5545(get_feed(client, token).data)
+    changed = [e for e in events if str(e["UID"]) == shift.uid]
+    assert len(changed) == 1
+    assert int(changed[0]["SEQUENCE"]) == 1
+    assert changed[0].decoded("DTSTART").hour == 10
+
+
+def test_a_cancelled_shift_stays_in_the_feed_as_cancelled(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    shift = world.shifts[2]
+    shift.cancelled, shift.sequence, shift.updated_at = True, 2, utcnow()
+    db.session.commit()
+    events = check_rfc5545(get_feed(client, token).data)
+    cancelled = next(e for e in events if str(e["UID"]) == shift.uid)
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) == 2
+    assert str(cancelled["SUMMARY"]).startswith("Gaat niet door")
+    others = [e for e in events if str(e["UID"]) != shift.uid]
+    assert {str(e["STATUS"]) for e in others} == {"CONFIRMED"}
+
+
+def test_an_employee_feed_shows_only_that_employees_shifts(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.bram)
+    events = check_rfc5545(get_feed(client, token).data)
+    assert [str(e["UID"]) for e in events] == [world.bram_shift.uid]
+
+
+def test_team_feed_lists_every_shift_of_the_team_with_names(client, world, make):
+    other_team_shift = make.published_shift(employee=make.employee(first_name="Vreemd"), date=world.today)
+    token = issue(FeedKind.TEAM, world.team)
+    body = get_feed(client, token).data
+    events = check_rfc5545(body)
+    assert len(events) == len(world.shifts) + 1
+    text = body.decode()
+    assert "Anna Jansen" in text and "Bram de Vries" in text and "Vreemd" not in text
+    # Other UIDs than the employee feed: one event must not be two different things.
+    assert other_team_shift.uid not in text
+    assert all(str(e["UID"]).startswith("team-") for e in events)
+
+
+def test_location_feed_shows_team_visits_without_employee_names(client, world):
+    token = issue(FeedKind.LOCATION, world.location)
+    body = get_feed(client, token).data
+    events = check_rfc5545(body)
+    text = icalendar.Calendar.from_ical(body).to_ical().decode()
+    unfolded = body.decode().replace("\r\n ", "")
+    for name in ("Anna", "Jansen", "Bram", "de Vries"):
+        assert name not in unfolded and name not in text
+    today = [e for e in events if e.decoded("DTSTART").date() == world.today]
+    assert len(today) == 1  # Anna and Bram together are one team visit
+    assert str(today[0]["SUMMARY"]) == "Team Rijnstraat: Toetsenborden reinigen (2 personen)"
+    description = str(today[0]["DESCRIPTION"])
+    assert "Aantal personen: 2" in description and "Tineke" in description and "06-12345678" in description
+
+
+def test_location_visit_is_cancelled_only_when_every_shift_is(client, world):
+    token = issue(FeedKind.LOCATION, world.location)
+    world.bram_shift.cancelled, world.bram_shift.sequence = True, 1
+    db.session.commit()
+    events = check_rfc5545(get_feed(client, token).data)
+    visit = next(e for e in events if e.decoded("DTSTART").date() == world.today)
+    assert str(visit["STATUS"]) == "CONFIRMED" and "(1 persoon)" in str(visit["SUMMARY"])
+    before = int(visit["SEQUENCE"])
+    world.shifts[1].cancelled, world.shifts[1].sequence = True, 1
+    db.session.commit()
+    events = check_rfc5545(get_feed(client, token).data)
+    visit = next(e for e in events if e.decoded("DTSTART").date() == world.today)
+    assert str(visit["STATUS"]) == "CANCELLED" and int(visit["SEQUENCE"]) > before
+
+
+@pytest.mark.parametrize("kind", ["employee", "team", "location"])
+def test_no_health_or_indication_data_in_any_feed(client, world, kind):
+    subject = {"employee": world.anna, "team": world.team, "location": world.location}[kind]
+    body = get_feed(client, issue(kind, subject)).data.decode().replace("\r\n ", "")
+    for secret in SECRETS:
+        assert secret not in body
+
+
+def test_a_feed_without_shifts_is_a_valid_empty_calendar(client, make):
+    token = issue(FeedKind.EMPLOYEE, make.employee())
+    response = get_feed(client, token)
+    assert response.status_code == 200
+    assert check_rfc5545(response.data) == []
+
+
+def test_a_shift_ending_at_midnight_ends_on_the_next_day(client, world, make):
+    shift = make.published_shift(employee=world.bram, date=world.today + dt.timedelta(days=3), start="18:00",
+                                 end="24:00", break_minutes=0)
+    token = issue(FeedKind.EMPLOYEE, world.bram)
+    events = check_rfc5545(get_feed(client, token).data)
+    late = next(e for e in events if str(e["UID"]) == shift.uid)
+    assert late.decoded("DTEND") == late.decoded("DTSTART") + dt.timedelta(hours=6)
+    assert "Pauze: geen" in str(late["DESCRIPTION"])
+
+
+# --- access and HTTP --------------------------------------------------------------------------
+
+
+def test_unknown_token_gets_404(client, world):
+    assert get_feed(client, "A" * 32).status_code == 404
+    assert get_feed(client, "kort").status_code == 404
+    assert get_feed(client, "x" * 5000).status_code == 404
+
+
+def test_revoked_token_gets_404(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    tokens.revoke(tokens.resolve(token))
+    db.session.commit()
+    assert get_feed(client, token).status_code == 404
+
+
+def test_archived_employee_feed_gets_404(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    world.anna.archived = True
+    db.session.commit()
+    assert get_feed(client, token).status_code == 404
+
+
+def test_feed_sends_etag_and_last_modified_and_answers_304(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    first = get_feed(client, token)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag and modified
+    by_etag = get_feed(client, token, **{"If-None-Match": etag})
+    assert by_etag.status_code == 304 and by_etag.data == b"" and by_etag.headers["ETag"] == etag
+    by_date = get_feed(client, token, **{"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    stale = get_feed(client, token, **{"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200 and stale.data == first.data
+
+
+def test_a_change_gives_a_new_etag_and_a_full_answer(client, world):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    etag = get_feed(client, token).headers["ETag"]
+    shift = world.shifts[1]
+    shift.sequence, shift.updated_at = 1, utcnow() + dt.timedelta(seconds=5)
+    db.session.commit()
+    response = get_feed(client, token, **{"If-None-Match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert b"SEQUENCE:1" in response.data
+
+
+def test_a_new_shift_gives_a_new_etag(client, world, make):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    etag = get_feed(client, token).headers["ETag"]
+    make.published_shift(employee=world.anna, date=world.today + dt.timedelta(days=4),
+                         updated_at=dt.datetime(2000, 1, 1))
+    db.session.commit()
+    assert get_feed(client, token, **{"If-None-Match": etag}).status_code == 200
+
+
+@pytest.fixture
+def count_queries(app):
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    yield statements
+    event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_a_conditional_request_costs_two_queries_and_no_rendering(client, world, count_queries, monkeypatch):
+    token = issue(FeedKind.TEAM, world.team)
+    etag = get_feed(client, token).headers["ETag"]
+    monkeypatch.setattr(feeds, "build_feed", lambda *a, **k: pytest.fail("rendered on a 304"))
+    count_queries.clear()
+    assert get_feed(client, token, **{"If-None-Match": etag}).status_code == 304
+    assert len(count_queries) <= 2, count_queries
+
+
+def test_feed_rendering_uses_a_bounded_number_of_queries(client, world, make, count_queries):
+    for day in range(3, 40):
+        make.published_shift(employee=make.employee(team=world.team), date=world.today + dt.timedelta(days=day),
+                             location=world.location)
+    db.session.commit()
+    for kind, subject in (("team", world.team), ("location", world.location)):
+        token = issue(kind, subject)
+        count_queries.clear()
+        assert get_feed(client, token).status_code == 200
+        assert len(count_queries) <= 5, (kind, len(count_queries))
+
+
+def test_feed_is_kept_out_of_referrers_and_search_engines(client, world):
+    response = get_feed(client, issue(FeedKind.EMPLOYEE, world.anna))
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response.headers["X-Robots-Tag"]

@@ -1,0 +1,168 @@
+"""The employee's week page: plain Dutch, this week and next, reachable only by a live token."""
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from binnenwerk.extensions import db
+from binnenwerk.models import EmployeeSensitive, FeedKind
+from binnenwerk.services import feeds, tokens
+
+
+class Outline(HTMLParser):
+    """Collects what a basic accessibility check needs from a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.html_lang = None
+        self.headings: list[int] = []
+        self.images: list[dict] = []
+        self.scripts_inline = 0
+        self.handlers: list[str] = []
+        self.ids: list[str] = []
+        self.labelled_by: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "img":
+            self.images.append(attrs)
+        if tag == "script" and "src" not in attrs:
+            self.scripts_inline += 1
+        self.handlers += [name for name in attrs if name.startswith("on")]
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if "aria-labelledby" in attrs:
+            self.labelled_by += attrs["aria-labelledby"].split()
+
+
+def outline(html: str) -> Outline:
+    parser = Outline()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture
+def week(app, make):
+    today = feeds.local_today()
+    monday = today - dt.timedelta(days=today.weekday())
+    team = make.team()
+    make.supervisor(team=team, name="Tineke", phone="06-12345678")
+    employee = make.employee(team=team, first_name="Anna", last_name="Jansen")
+    employee.sensitive = EmployeeSensitive(indication="Wajong-GEHEIM", health_notes="Rugklachten-GEHEIM")
+    location = make.location(name="Ministerie BZK", address="Rijnstraat 8", postcode="2515 XP", city="Den Haag")
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", pictogram="keyboard")
+    worked = make.published_shift(employee=employee, date=monday, location=location, work_type=keyboards)
+    cancelled = make.published_shift(employee=employee, date=monday + dt.timedelta(days=2), location=location,
+                                     work_type=keyboards, cancelled=True, sequence=1)
+    next_week = make.published_shift(employee=employee, date=monday + dt.timedelta(days=8), location=location,
+                                     work_type=keyboards, start="10:00", end="14:00", break_minutes=0)
+    token = tokens.issue(FeedKind.EMPLOYEE, employee)
+    db.session.commit()
+    return dict(monday=monday, employee=employee, token=token, worked=worked, cancelled=cancelled,
+                next_week=next_week, team=team, location=location)
+
+
+def page(client, token):
+    return client.get(f"/week/{token}")
+
+
+def test_week_page_tells_each_working_day_in_plain_dutch(client, week):
+    response = page(client, week["token"])
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    monday = week["monday"]
+    assert f"Maandag {monday.day} " in html
+    assert "Je werkt van 09:00 tot 15:00." in html
+    assert "Je pauze is 30 minuten." in html
+    assert "Waar: Ministerie BZK, Rijnstraat 8, 2515 XP Den Haag." in html
+    assert "Je teamleider is Tineke." in html and "Bel 06-12345678." in html
+    assert 'href="tel:0612345678"' in html
+    assert "Je werk: Toetsenborden reinigen." in html
+    assert "pictograms/keyboard.svg" in html
+
+
+def test_week_page_shows_this_week_and_next(client, week):
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Deze week" in html and "Volgende week" in html
+    assert "Je werkt van 10:00 tot 14:00." in html and "Je hebt geen pauze." in html
+    after = week["monday"] + dt.timedelta(days=14)
+    assert f'id="day-{after.isoformat()}"' not in html
+
+
+def test_days_off_and_cancelled_days_are_said_plainly(client, week):
+    html = page(client, week["token"]).get_data(as_text=True)
+    tuesday = (week["monday"] + dt.timedelta(days=1)).isoformat()
+    wednesday = (week["monday"] + dt.timedelta(days=2)).isoformat()
+    tuesday_block = html.split(f'id="day-{tuesday}"')[1].split("</article>")[0]
+    assert "Vrij." in tuesday_block and "Je werkt" not in tuesday_block
+    wednesday_block = html.split(f'id="day-{wednesday}"')[1].split("</article>")[0]
+    assert "Vrij." in wednesday_block and "gaat niet door" in wednesday_block
+    assert "Je werkt" not in wednesday_block
+
+
+def test_week_page_marks_today_in_words(client, week, make):
+    today = feeds.local_today()
+    if today.weekday() not in (0, 2):  # those days have a shift already
+        make.published_shift(employee=week["employee"], date=today, location=week["location"])
+        db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    block = html.split(f'id="day-{today.isoformat()}"')[1].split("</h3>")[0]
+    assert "(vandaag)" in block
+    assert html.count("(vandaag)") == 1
+
+
+def test_week_page_offers_the_calendar_link_and_a_qr_code(client, week):
+    token = week["token"]
+    html = page(client, token).get_data(as_text=True)
+    assert f'href="webcal://localhost/calendar/{token}.ics"' in html
+    assert "Zet in mijn agenda" in html
+    qr = client.get(f"/calendar/{token}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in qr.data
+    images = [img for img in outline(html).images if "qr.svg" in img.get("src", "")]
+    assert len(images) == 1 and len(images[0]["alt"]) > 20
+
+
+def test_week_page_passes_a_basic_accessibility_check(client, week):
+    html = page(client, week["token"]).get_data(as_text=True)
+    found = outline(html)
+    assert found.html_lang == "nl"
+    assert found.headings.count(1) == 1 and found.headings[0] == 1
+    # No skipped levels: every heading at most one deeper than the one before it.
+    assert all(b - a <= 1 for a, b in zip(found.headings, found.headings[1:]))
+    assert found.headings.count(3) >= 5  # a heading per day
+    assert all("alt" in img for img in found.images)
+    assert found.scripts_inline == 0 and found.handlers == []
+    assert set(found.labelled_by) <= set(found.ids)
+    assert len(found.ids) == len(set(found.ids))
+
+
+def test_week_page_holds_no_health_or_indication_data(client, week):
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "GEHEIM" not in html
+
+
+def test_week_page_is_not_cached_publicly_nor_leaks_the_token(client, week):
+    response = page(client, week["token"])
+    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_week_page_with_unknown_revoked_or_non_employee_token_is_404(client, week):
+    assert page(client, "B" * 32).status_code == 404
+    assert page(client, "../etc").status_code == 404
+    team_token = tokens.issue(FeedKind.TEAM, week["team"])
+    db.session.commit()
+    assert page(client, team_token).status_code == 404
+    assert client.get(f"/calendar/{team_token}/qr.svg?voor=week").status_code == 404
+    tokens.revoke(tokens.resolve(week["token"]))
+    db.session.commit()
+    assert page(client, week["token"]).status_code == 404
+    assert client.get(f"/calendar/{week['token']}/qr.svg").status_code == 404
