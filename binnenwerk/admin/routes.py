@@ -187,7 +187,7 @@ def ministry_edit(ministry_id: int | None):
             db.session.rollback()
             _apply_service_error(form, error)
         else:
-            flash(_("Ministerie %(name)s is opgeslagen.", name=ministry.name), "success")
+            flash(_("%(what)s is opgeslagen.", what=ops.label_of(ministry)), "success")
             return redirect(url_for("admin.ministries"))
     return _catalog_form(form, ministry, "ministry")
 

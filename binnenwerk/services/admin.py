@@ -362,7 +362,9 @@ USAGE = {Ministry: ministry_usage, Location: location_usage, WorkType: work_type
 
 def label_of(obj) -> str:
     return {
-        Ministry: lambda: _("Ministerie %(name)s", name=obj.name),
+        # Most names already start with "Ministerie van ...": do not say it twice.
+        Ministry: lambda: obj.name if obj.name.lower().startswith("ministerie") else _(
+            "Ministerie %(name)s", name=obj.name),
         Location: lambda: _("Locatie %(name)s", name=obj.name),
         WorkType: lambda: _("Werksoort %(name)s", name=obj.name_nl),
     }[type(obj)]()

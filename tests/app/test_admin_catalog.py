@@ -1,0 +1,359 @@
+"""Admin management of ministries, locations and work types: create, edit, archive, delete, refusals."""
+import pytest
+from sqlalchemy import func, select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, Location, Ministry, WorkType
+from binnenwerk.services.admin import contrast_with_white
+
+
+@pytest.fixture
+def admin(make, login):
+    user = make.user(role="admin", name="Anna Beheer", email="anna.beheer@binnenwerk.example")
+    login(user)
+    return user
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def _count(model):
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def _actions():
+    return [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action != "login"))]
+
+
+def _location_form(ministry, **overrides):
+    data = {"code": "dh-rijnstraat", "name": "Rijnstraat 8", "ministry_id": str(ministry.id),
+            "address": "Rijnstraat 8", "postcode": "2515xp", "city": "Den Haag", "region": "Den Haag"}
+    data.update(overrides)
+    return data
+
+
+def _work_type_form(**overrides):
+    data = {"code": "schoonmaak", "name_nl": "Schoonmaak", "name_en": "Cleaning", "pictogram": "broom",
+            "colour": "#2F6B2F"}
+    data.update(overrides)
+    return data
+
+
+# --- ministries -----------------------------------------------------------------------------
+
+
+def test_admin_creates_and_edits_a_ministry_with_audit_rows(client, admin):
+    assert client.get("/beheer/ministeries/nieuw").status_code == 200
+    response = client.post("/beheer/ministeries/nieuw", data={"code": " bzk ", "name": "Ministerie van BZK"},
+                           follow_redirects=True)
+    assert "Ministerie van BZK is opgeslagen." in _text(response)
+    ministry = db.session.scalar(select(Ministry))
+    assert (ministry.code, ministry.name, ministry.archived) == ("BZK", "Ministerie van BZK", False)
+    client.post(f"/beheer/ministeries/{ministry.id}", data={"code": "BZK", "name": "Binnenlandse Zaken"})
+    db.session.refresh(ministry)
+    assert ministry.name == "Binnenlandse Zaken"
+    assert _actions() == ["ministry_created", "ministry_changed"]
+
+
+def test_ministry_list_is_sorted_by_name_and_filters_archived(client, admin, make):
+    make.ministry(name="Ministerie Z")
+    make.ministry(name="Ministerie A")
+    make.ministry(name="Ministerie Oud", archived=True)
+    db.session.commit()
+    page = _text(client.get("/beheer/ministeries"))
+    assert page.index("Ministerie A") < page.index("Ministerie Z") and "Ministerie Oud" not in page
+    archived = _text(client.get("/beheer/ministeries?status=gearchiveerd"))
+    assert "Ministerie Oud" in archived and "Ministerie A" not in archived
+    assert "Ministerie Oud" in _text(client.get("/beheer/ministeries?status=alle"))
+    assert client.get("/beheer/ministeries?status=%00onzin").status_code == 200
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"code": "bzk", "name": "Iets anders"}, "Er is al een ministerie met deze code."),
+    ({"code": "NEW", "name": "ministerie van bzk"}, "Er is al een ministerie met deze naam."),
+    ({"code": "", "name": "Iets"}, "Vul een code in."),
+    ({"code": "NEW", "name": "  "}, "Vul een naam in."),
+    ({"code": "B Z K", "name": "Iets"}, "Gebruik alleen letters, cijfers"),
+    ({"code": "X" * 100000, "name": "Iets"}, "Hoogstens 20 tekens."),
+    ({"code": "NEW", "name": "N" * 300}, "Hoogstens 200 tekens."),
+])
+def test_bad_ministry_input_is_refused(client, admin, make, data, message):
+    make.ministry(code="BZK", name="Ministerie van BZK")
+    db.session.commit()
+    response = client.post("/beheer/ministeries/nieuw", data=data)
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _count(Ministry) == 1 and _actions() == []
+
+
+def test_editing_a_ministry_keeping_its_own_code_is_not_a_duplicate(client, admin, make):
+    ministry = make.ministry(code="BZK", name="Oud")
+    db.session.commit()
+    response = client.post(f"/beheer/ministeries/{ministry.id}", data={"code": "BZK", "name": "Nieuw"})
+    assert response.status_code == 302
+
+
+def test_unused_ministry_is_deleted_after_confirmation(client, admin, make):
+    ministry = make.ministry(name="Ministerie Weg")
+    db.session.commit()
+    page = _text(client.get(f"/beheer/ministeries/{ministry.id}/verwijderen"))
+    assert "Ja, verwijderen" in page
+    response = client.post(f"/beheer/ministeries/{ministry.id}/verwijderen", follow_redirects=True)
+    assert "Ministerie Weg is verwijderd." in _text(response)
+    assert _count(Ministry) == 0
+    assert _actions() == ["ministry_deleted"]
+
+
+def test_ministry_in_use_is_not_deleted_and_archiving_is_offered(client, admin, make):
+    ministry = make.ministry(name="Ministerie Vol")
+    make.location(ministry=ministry)
+    make.location(ministry=ministry)
+    make.user(role="ministry_contact", ministry=ministry)
+    db.session.commit()
+    page = _text(client.get(f"/beheer/ministeries/{ministry.id}/verwijderen"))
+    assert "2 locaties" in page and "1 gebruiker" in page and "Archiveren" in page
+    response = client.post(f"/beheer/ministeries/{ministry.id}/verwijderen", follow_redirects=True)
+    assert "is nog in gebruik: 2 locaties, 1 gebruiker" in _text(response)
+    assert "Archiveer het" in _text(response)
+    assert db.session.get(Ministry, ministry.id) is not None and _count(Location) == 2
+    assert _actions() == []
+
+
+def test_ministry_is_archived_and_unarchived(client, admin, make):
+    ministry = make.ministry(name="Ministerie Rust")
+    db.session.commit()
+    response = client.post(f"/beheer/ministeries/{ministry.id}/archiveren", follow_redirects=True)
+    assert "is gearchiveerd" in _text(response)
+    db.session.refresh(ministry)
+    assert ministry.archived is True
+    client.post(f"/beheer/ministeries/{ministry.id}/terugzetten")
+    db.session.refresh(ministry)
+    assert ministry.archived is False
+    assert _actions() == ["ministry_archived", "ministry_unarchived"]
+
+
+@pytest.mark.parametrize("url", [
+    "/beheer/ministeries/424242", "/beheer/ministeries/424242/verwijderen",
+    "/beheer/locaties/424242", "/beheer/werksoorten/424242", "/beheer/werksoorten/99999999999999999999",
+    "/beheer/teams/1/verwijderen", "/beheer/ministeries/abc",
+])
+def test_unknown_id_in_the_url_is_404(client, admin, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/beheer/ministeries/424242/archiveren", "/beheer/locaties/424242/terugzetten",
+                                 "/beheer/werksoorten/424242/verwijderen"])
+def test_unknown_id_in_a_post_is_404(client, admin, url):
+    assert client.post(url).status_code == 404
+
+
+# --- locations ------------------------------------------------------------------------------
+
+
+def test_admin_creates_a_location_with_a_normalised_postcode(client, admin, make):
+    ministry = make.ministry(code="BZK")
+    db.session.commit()
+    page = _text(client.get("/beheer/locaties/nieuw"))
+    assert '<datalist id="regions">' in page
+    response = client.post("/beheer/locaties/nieuw", data=_location_form(ministry), follow_redirects=True)
+    assert "Locatie Rijnstraat 8 is opgeslagen." in _text(response)
+    location = db.session.scalar(select(Location))
+    assert (location.code, location.postcode, location.region, location.ministry_id) == (
+        "dh-rijnstraat", "2515 XP", "Den Haag", ministry.id)
+    assert _actions() == ["location_created"]
+
+
+def test_location_postcode_may_stay_empty(client, admin, make):
+    ministry = make.ministry()
+    db.session.commit()
+    client.post("/beheer/locaties/nieuw", data=_location_form(ministry, postcode=""))
+    assert db.session.scalar(select(Location)).postcode == ""
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"postcode": "12345"}, "Vul een postcode in als 1234 AB."),
+    ({"postcode": "0123 AB"}, "Vul een postcode in als 1234 AB."),
+    ({"postcode": "AB 1234"}, "Vul een postcode in als 1234 AB."),
+    ({"postcode": "1" * 5000}, "Vul een postcode in als 1234 AB."),
+    ({"region": "  "}, "Vul een regio in."),
+    ({"name": ""}, "Vul een naam in."),
+    ({"address": ""}, "Vul een adres in."),
+    ({"city": ""}, "Vul een plaats in."),
+    ({"code": "dh rijn/straat"}, "Gebruik alleen letters, cijfers"),
+    ({"ministry_id": ""}, "Kies een ministerie"),
+    ({"ministry_id": "424242"}, "Kies een ministerie uit de lijst."),
+    ({"ministry_id": "99999999999999999999"}, "Kies een ministerie uit de lijst."),
+    ({"ministry_id": "bzk"}, "Kies een ministerie uit de lijst."),
+    ({"name": "N" * 100000}, "Hoogstens 200 tekens."),
+])
+def test_bad_location_input_is_refused(client, admin, make, overrides, message):
+    ministry = make.ministry()
+    db.session.commit()
+    response = client.post("/beheer/locaties/nieuw", data=_location_form(ministry, **overrides))
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _count(Location) == 0 and _actions() == []
+
+
+def test_duplicate_location_code_is_refused(client, admin, make):
+    ministry = make.ministry()
+    make.location(code="dh-rijnstraat", ministry=ministry)
+    db.session.commit()
+    response = client.post("/beheer/locaties/nieuw", data=_location_form(ministry, code="DH-Rijnstraat"))
+    assert response.status_code == 422 and "Er is al een locatie met deze code." in _text(response)
+    assert _count(Location) == 1
+
+
+def test_archived_ministry_cannot_be_chosen_for_a_location(client, admin, make):
+    ministry = make.ministry(name="Ministerie Oud", archived=True)
+    db.session.commit()
+    assert "Ministerie Oud" not in _text(client.get("/beheer/locaties/nieuw"))
+    response = client.post("/beheer/locaties/nieuw", data=_location_form(ministry))
+    assert response.status_code == 422 and "Ministerie Oud is gearchiveerd." in _text(response)
+    assert _count(Location) == 0
+
+
+def test_location_of_an_archived_ministry_can_still_be_edited(client, admin, make):
+    ministry = make.ministry(archived=True)
+    location = make.location(ministry=ministry, code="oud-pand")
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}",
+                           data=_location_form(ministry, code="oud-pand", name="Oud pand"))
+    assert response.status_code == 302
+    db.session.refresh(location)
+    assert location.name == "Oud pand"
+
+
+def test_location_used_by_a_request_is_not_deleted(client, admin, make):
+    location = make.location(name="Drukke plek")
+    make.request(location=location)
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}/verwijderen", follow_redirects=True)
+    assert "Locatie Drukke plek is nog in gebruik: 1 inzetaanvraag." in _text(response)
+    assert db.session.get(Location, location.id) is not None
+
+
+def test_unused_location_is_deleted(client, admin, make):
+    location = make.location()
+    db.session.commit()
+    client.post(f"/beheer/locaties/{location.id}/verwijderen")
+    assert _count(Location) == 0 and _actions() == ["location_deleted"]
+
+
+def test_location_cannot_leave_the_archive_while_its_ministry_is_archived(client, admin, make):
+    ministry = make.ministry(name="Ministerie Oud", archived=True)
+    location = make.location(ministry=ministry, archived=True)
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}/terugzetten", follow_redirects=True)
+    assert "Haal eerst het ministerie uit het archief" in _text(response)
+    db.session.refresh(location)
+    assert location.archived is True and _actions() == []
+
+
+def test_location_list_is_sorted_by_name(client, admin, make):
+    make.location(name="Zuidas")
+    make.location(name="Amstel")
+    make.location(name="Vroeger", archived=True)
+    db.session.commit()
+    page = _text(client.get("/beheer/locaties"))
+    assert page.index("Amstel") < page.index("Zuidas") and "Vroeger" not in page
+    assert "Vroeger" in _text(client.get("/beheer/locaties?status=gearchiveerd"))
+
+
+# --- work types -----------------------------------------------------------------------------
+
+
+def test_admin_creates_a_work_type(client, admin):
+    assert client.get("/beheer/werksoorten/nieuw").status_code == 200
+    response = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(), follow_redirects=True)
+    assert "Werksoort Schoonmaak is opgeslagen." in _text(response)
+    work_type = db.session.scalar(select(WorkType))
+    assert (work_type.code, work_type.pictogram, work_type.colour) == ("schoonmaak", "broom", "#2f6b2f")
+    assert _actions() == ["work_type_created"]
+
+
+def test_contrast_with_white_follows_wcag():
+    assert contrast_with_white("#000000") == pytest.approx(21.0)
+    assert contrast_with_white("#ffffff") == pytest.approx(1.0)
+    assert contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
+    assert contrast_with_white("#777777") < 4.5
+
+
+@pytest.mark.parametrize("colour,message", [
+    ("#ffff00", "te licht voor witte tekst"),
+    ("#777777", "te licht voor witte tekst"),
+    ("2f6b2f", "Vul een kleur in als #"),
+    ("#2f6b2", "Vul een kleur in als #"),
+    ("#gggggg", "Vul een kleur in als #"),
+    ("red", "Vul een kleur in als #"),
+    ("#" + "0" * 5000, "Vul een kleur in als #"),
+    ("", "Vul een kleur in."),
+])
+def test_bad_work_type_colour_is_refused(client, admin, colour, message):
+    response = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(colour=colour))
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _count(WorkType) == 0
+
+
+def test_dark_enough_colour_is_accepted(client, admin):
+    client.post("/beheer/werksoorten/nieuw", data=_work_type_form(colour="#767676"))
+    assert _count(WorkType) == 1
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"pictogram": "rocket"}, "Kies een pictogram uit de lijst."),
+    ({"pictogram": ""}, "Kies een pictogram."),
+    ({"code": "cleaning"}, "Er is al een werksoort met deze code."),
+    ({"name_nl": "SCHOONMAAK oud"}, "Er is al een werksoort met deze naam."),
+    ({"name_en": ""}, "Vul een Engelse naam in."),
+    ({"name_nl": "W" * 1000}, "Hoogstens 100 tekens."),
+])
+def test_bad_work_type_input_is_refused(client, admin, make, overrides, message):
+    make.work_type(code="cleaning", name_nl="Schoonmaak oud")
+    db.session.commit()
+    response = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(**overrides))
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _count(WorkType) == 1 and _actions() == []
+
+
+def test_work_type_used_by_employees_is_not_deleted_and_nothing_changes(client, admin, make):
+    work_type = make.work_type(name_nl="Toetsenborden")
+    make.employee(work_types=[work_type])
+    make.request(work_type=work_type)
+    db.session.commit()
+    response = client.post(f"/beheer/werksoorten/{work_type.id}/verwijderen", follow_redirects=True)
+    text = _text(response)
+    assert "Werksoort Toetsenborden is nog in gebruik: 1 inzetaanvraag, 1 medewerker die dit werk doet." in text
+    db.session.expire_all()
+    assert db.session.get(WorkType, work_type.id).archived is False
+    assert _actions() == []
+
+
+def test_work_type_is_archived_from_the_delete_page(client, admin, make):
+    work_type = make.work_type()
+    make.request(work_type=work_type)
+    db.session.commit()
+    page = _text(client.get(f"/beheer/werksoorten/{work_type.id}/verwijderen"))
+    assert f'action="/beheer/werksoorten/{work_type.id}/archiveren"' in page
+    client.post(f"/beheer/werksoorten/{work_type.id}/archiveren")
+    db.session.refresh(work_type)
+    assert work_type.archived is True
+    row = f'<th scope="row">{work_type.name_nl}</th>'
+    assert row not in _text(client.get("/beheer/werksoorten"))
+    assert row in _text(client.get("/beheer/werksoorten?status=gearchiveerd"))
+
+
+def test_work_type_edit_shows_the_current_colour_and_saves_changes(client, admin, make):
+    work_type = make.work_type(code="ict", name_nl="ICT", colour="#a4343a", pictogram="laptop")
+    db.session.commit()
+    page = _text(client.get(f"/beheer/werksoorten/{work_type.id}"))
+    assert 'value="#a4343a"' in page
+    client.post(f"/beheer/werksoorten/{work_type.id}", data=_work_type_form(code="ict", name_nl="ICT",
+                                                                            pictogram="laptop", colour="#1d5c96"))
+    db.session.refresh(work_type)
+    assert work_type.colour == "#1d5c96"
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "work_type_changed")).all()
+    assert "colour" in event.detail
