@@ -1,0 +1,98 @@
+"""Capacity per region: requested person-hours by status against available contract hours."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from binnenwerk.extensions import db
+from binnenwerk.models import Absence, RequestStatus
+from binnenwerk.services.reports import CapacityCell, capacity
+
+S = RequestStatus
+WEEK = "2027-W10"
+MONDAY = dt.date.fromisocalendar(2027, 10, 1)
+
+
+@pytest.fixture
+def noord(make):
+    team = make.team(region="Noord", name="Team Noord")
+    # 20 h over Mon-Thu = 300 min a day; 25.5 h over Mon-Fri = 306 min a day.
+    e1 = make.employee(team=team, contract_minutes=1200, weekdays=(1, 2, 3, 4))
+    e2 = make.employee(team=team, contract_minutes=1530)
+    make.employee(team=team, contract_minutes=1530, archived=True)
+    make.employee(team=make.team(region="Noord", archived=True), contract_minutes=1530)
+    db.session.add_all([
+        Absence(employee=e1, kind="ziek", start_date=MONDAY + dt.timedelta(days=1), end_date=MONDAY + dt.timedelta(days=1)),
+        Absence(employee=e2, kind="afspraak", start_date=MONDAY + dt.timedelta(days=2),
+                end_date=MONDAY + dt.timedelta(days=2), start_minute=13 * 60, end_minute=15 * 60),
+    ])
+    location = make.location(region="Noord", name="Noorderhuis")
+    wt = make.work_type()
+    # accepted: 2 people, Mon + Wed, 5.5 h worked -> 1320 min
+    make.request(location=location, work_type=wt, status=S.ACCEPTED.value, start_date=MONDAY,
+                 end_date=MONDAY + dt.timedelta(days=6), weekdays="13", headcount=2,
+                 start_minute=540, end_minute=900, break_minutes=30)
+    # submitted: 1 person, Fri, 4 h -> 240 min
+    make.request(location=location, work_type=wt, status=S.SUBMITTED.value, start_date=MONDAY,
+                 end_date=MONDAY + dt.timedelta(days=6), weekdays="5", headcount=1,
+                 start_minute=540, end_minute=780, break_minutes=0)
+    # scheduled: 1 person, Tue, 4 h -> 240 min
+    make.request(location=location, work_type=wt, status=S.SCHEDULED.value, start_date=MONDAY,
+                 end_date=MONDAY + dt.timedelta(days=6), weekdays="2", headcount=1,
+                 start_minute=540, end_minute=780, break_minutes=0)
+    # next week a big new request: 15 people, Mon-Fri, 7.5 h -> 33750 min
+    make.request(location=location, work_type=wt, status=S.SUBMITTED.value, start_date=MONDAY + dt.timedelta(weeks=1),
+                 end_date=MONDAY + dt.timedelta(weeks=1, days=6), weekdays="12345", headcount=15,
+                 start_minute=480, end_minute=960, break_minutes=30)
+    # declined and cancelled requests ask for nothing
+    for status in (S.DECLINED.value, S.CANCELLED.value):
+        make.request(location=location, work_type=wt, status=status, start_date=MONDAY,
+                     end_date=MONDAY + dt.timedelta(days=6), headcount=15)
+    return team
+
+
+def test_capacity_sums_demand_by_status_and_available_hours(app, noord):
+    rows = capacity(MONDAY, 8)
+    assert [r.region for r in rows] == ["Noord"]
+    first, second, third = rows[0].cells[:3]
+    assert first.week == WEEK and len(rows[0].cells) == 8
+    assert (first.accepted, first.scheduled, first.submitted) == (1320, 240, 240)
+    # 1200 - 300 (sick Tuesday) + 1530 - 120 (two-hour appointment)
+    assert first.available == pytest.approx(2310)
+    assert first.ratio == pytest.approx(1800 / 2310) and first.level == "ok"
+    assert second.submitted == 33750 and second.available == pytest.approx(2730) and second.level == "short"
+    assert third.demand == 0 and third.level == "ok"
+
+
+@pytest.mark.parametrize("demand,available,level", [
+    (0, 0, "ok"), (85, 100, "ok"), (86, 100, "tight"), (100, 100, "tight"), (101, 100, "short"), (1, 0, "short"),
+])
+def test_levels(demand, available, level):
+    assert CapacityCell(week=WEEK, accepted=demand, available=available).level == level
+
+
+def test_capacity_page_uses_text_and_icons_not_only_colour(client, login, make, noord):
+    login(make.user(role="planner"))
+    page = client.get(f"/rapportages/capaciteit?week={WEEK}").get_data(as_text=True)
+    assert "Noord" in page and "<caption>" in page and 'scope="row"' in page
+    assert "✓ Ruim" in page and "✗ Tekort" in page and "Uitleg" in page
+    assert "38,5" in page  # 2310 minutes available in the first week
+    assert "562,5" in page  # the big submitted request in the second week
+
+
+def test_admin_may_read_the_capacity_page(client, login, make):
+    login(make.user(role="admin"))
+    assert client.get("/rapportages/capaciteit").status_code == 200
+
+
+@pytest.mark.parametrize("week", ["2027-W60", "morgen", "99999-W01"])
+def test_a_bad_week_is_404(client, login, make, week):
+    login(make.user(role="planner"))
+    assert client.get(f"/rapportages/capaciteit?week={week}").status_code == 404
+
+
+def test_team_leaders_cannot_see_reports(client, login, make):
+    login(make.user(role="team_leader"))
+    assert client.get("/rapportages/capaciteit").status_code == 403
+    assert client.get("/rapportages/banenafspraak").status_code == 403

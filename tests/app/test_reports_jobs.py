@@ -1,0 +1,183 @@
+"""The job-agreement report on a hand-computed fixture, its page, chart and downloads.
+
+Quarter 2 of 2026 runs from 1 April to 30 June: 91 days = 13 weeks, so one job is
+25.5 x 13 = 331.5 worked hours.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from binnenwerk.models import RequestStatus
+from binnenwerk.services.reports import Quarter, job_report
+
+S = RequestStatus
+Q2 = Quarter(2026, 2)
+JOB = 331.5
+D = dt.date
+
+
+@pytest.fixture
+def fixture(make):
+    a = make.ministry(code="AAA", name="Ministerie A")
+    b = make.ministry(code="BBB", name="Ministerie B")
+    make.ministry(code="CCC", name="Ministerie C zonder werk")
+    la, lb = make.location(ministry=a, name="Locatie A"), make.location(ministry=b, name="Locatie B")
+    wt = make.work_type()
+    t1, t2 = make.team(name="Team Een", region="Noord"), make.team(name="Team Twee", region="Zuid")
+    e1 = make.employee(team=t1, contract_minutes=1560, first_name="Anna", last_name="Geheim")  # 26 h
+    e2 = make.employee(team=t1, contract_minutes=780, first_name="Bert", last_name="Geheim")  # 13 h
+    e3 = make.employee(team=t2, contract_minutes=1530, contract_end=D(2026, 5, 31),
+                       first_name="Cees", last_name="Geheim")  # 25.5 h, leaves 31 May
+    e4 = make.employee(team=t2, contract_minutes=1200, first_name="Dirk", last_name="Geheim")  # 20 h
+    make.employee(team=t2, contract_minutes=1530, archived=True)  # left: no contract hours
+    ra = make.request(location=la, work_type=wt, status=S.ACCEPTED.value, start_date=D(2026, 4, 6),
+                      end_date=D(2026, 4, 8), weekdays="123", headcount=2)
+    rb = make.request(location=lb, work_type=wt, status=S.SCHEDULED.value, start_date=D(2026, 5, 4),
+                      end_date=D(2026, 5, 8), weekdays="12345", headcount=1)
+    make.request(location=la, work_type=wt, status=S.SUBMITTED.value, start_date=D(2026, 4, 6),
+                 end_date=D(2026, 6, 30), headcount=10)  # not committed: not wanted
+    make.request(location=la, work_type=wt, status=S.CANCELLED.value, start_date=D(2026, 4, 6),
+                 end_date=D(2026, 6, 30), headcount=10)
+
+    def shift(employee, day, start, end, location=la, request=None, break_minutes=30, **kw):
+        make.published_shift(employee=employee, date=day, location=location, work_type=wt, start=start, end=end,
+                             break_minutes=break_minutes, request_id=request.id if request else None, **kw)
+
+    shift(e1, D(2026, 4, 6), "09:00", "15:00", request=ra)  # 5.5 h
+    shift(e1, D(2026, 4, 7), "09:00", "17:00", request=ra)  # 7.5 h
+    shift(e2, D(2026, 4, 6), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h
+    shift(e4, D(2026, 4, 6), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h, a third on a day asking 2
+    shift(e3, D(2026, 5, 4), "08:00", "16:30", location=lb, request=rb)  # 8 h
+    shift(e3, D(2026, 5, 5), "08:00", "16:30", request=rb, cancelled=True)  # cancelled: not counted
+    shift(e1, D(2026, 3, 31), "09:00", "15:00")  # quarter 1
+    shift(e1, D(2026, 7, 1), "09:00", "15:00")  # quarter 3
+    return SimpleNamespace(a=a, b=b, t1=t1, t2=t2)
+
+
+def by_name(rows, name):
+    return next(r for r in rows if r.name == name)
+
+
+def test_quarter_arithmetic():
+    assert (Q2.start, Q2.end, Q2.days, Q2.weeks) == (D(2026, 4, 1), D(2026, 6, 30), 91, 13)
+    assert Quarter(2026, 4).end == D(2026, 12, 31) and Quarter(2026, 1).days == 90
+    assert Quarter.parse("2026-K2") == Q2 and Quarter.parse("2026-q2") == Q2
+    assert Quarter(2026, 1).shifted(-1) == Quarter(2025, 4) and Quarter(2026, 4).shifted(1) == Quarter(2027, 1)
+    for bad in ("2026-K5", "2026K2", "abcd-K1", "1900-K1", ""):
+        with pytest.raises(ValueError):
+            Quarter.parse(bad)
+
+
+def test_jobs_people_and_coverage_per_ministry(app, fixture):
+    report = job_report(Q2)
+    assert [r.name for r in report.ministries] == ["Ministerie A", "Ministerie B"]
+    a, b = by_name(report.ministries, "Ministerie A"), by_name(report.ministries, "Ministerie B")
+    assert a.worked_minutes == 21 * 60 and a.people == 3
+    assert a.jobs == pytest.approx(21 / JOB)
+    # wanted: 3 days x 2; planned: 6 April 2 (3 came, 2 asked), 7 April 1, 8 April 0.
+    assert (a.wanted_days, a.planned_days, a.coverage) == (6, 3, 0.5)
+    assert b.worked_minutes == 8 * 60 and b.people == 1 and b.jobs == pytest.approx(8 / JOB)
+    assert (b.wanted_days, b.planned_days, b.coverage) == (5, 1, 0.2)
+    assert report.total.worked_minutes == 29 * 60 and report.total.people == 4
+    assert report.total.jobs == pytest.approx(29 / JOB)
+    assert (report.total.wanted_days, report.total.planned_days) == (11, 4)
+
+
+def test_utilisation_per_team(app, fixture):
+    report = job_report(Q2)
+    one, two = by_name(report.teams, "Team Een"), by_name(report.teams, "Team Twee")
+    assert one.worked_hours == 17
+    assert one.contract_hours == pytest.approx((26 + 13) * 13)  # 507 h
+    assert one.utilisation == pytest.approx(17 / 507)
+    # Cees: 25.5 h a week for 61 days (1 April - 31 May); Dirk: 20 h for 13 weeks.
+    contract_two = 25.5 * 61 / 7 + 20 * 13
+    assert two.worked_hours == 12
+    assert two.contract_hours == pytest.approx(contract_two)
+    assert two.utilisation == pytest.approx(12 / contract_two)
+
+
+def test_thirteen_hours_a_week_for_a_quarter_is_point_51_job(app, make):
+    loc = make.location()
+    person = make.employee(contract_minutes=780)
+    for week in range(13):  # Mondays and Tuesdays 6 April - 30 June, 6.5 h each
+        for offset in (0, 1):
+            make.published_shift(employee=person, date=D(2026, 4, 6) + dt.timedelta(weeks=week, days=offset),
+                                 location=loc, start="09:00", end="16:00", break_minutes=30)
+    report = job_report(Q2)
+    assert report.total.worked_minutes == 169 * 60
+    assert round(report.total.jobs, 2) == 0.51
+    assert report.teams[0].utilisation == pytest.approx(1.0)
+
+
+def test_the_page_explains_the_definition_and_shows_a_chart_and_tables(client, login, make, fixture):
+    login(make.user(role="planner"))
+    page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert "91 dagen = 13,00 weken" in page and "1 baan = 331,5 uur" in page
+    assert "13 uur per week werkt, telt als 0,51 baan" in page
+    assert '<svg role="img"' in page and "<title id=\"chart-title\">" in page
+    assert "Ministerie A" in page and "0,06" in page and "50%" in page and "20%" in page
+    assert "Team Een" in page and "3%" in page
+    assert "Geheim" not in page, "no employee names in the report"
+    assert "Ministerie C zonder werk" not in page
+
+
+def parse_number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def test_csv_download_parses_back_to_the_same_numbers(client, login, make, fixture):
+    login(make.user(role="planner"))
+    response = client.get("/rapportages/banenafspraak.csv?kwartaal=2026-K2")
+    assert response.mimetype == "text/csv"
+    assert "banenafspraak-2026-K2.csv" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    assert "Geheim" not in text
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    a = next(r for r in rows if r["Ministerie"] == "Ministerie A")
+    assert parse_number(a["Gewerkte uren"]) == 21
+    assert parse_number(a["Banen"]) == pytest.approx(21 / JOB, abs=1e-4)
+    assert (a["Mensen geplaatst"], a["Gevraagde mensdagen"], a["Ingeplande mensdagen"]) == ("3", "6", "3")
+    assert parse_number(a["Dekking"]) == 0.5
+    total = next(r for r in rows if r["Ministerie"] == "Totaal")
+    assert parse_number(total["Banen"]) == pytest.approx(29 / JOB, abs=1e-4)
+
+    teams = client.get("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K2").get_data(as_text=True).lstrip("\ufeff")
+    team_rows = {r["Team"]: r for r in csv.DictReader(io.StringIO(teams), delimiter=";")}
+    assert parse_number(team_rows["Team Een"]["Contracturen"]) == 507
+    assert parse_number(team_rows["Team Een"]["Benutting"]) == pytest.approx(17 / 507, abs=1e-4)
+
+
+def test_excel_download_opens_with_the_same_numbers(client, login, make, fixture):
+    login(make.user(role="planner"))
+    response = client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2")
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Ministeries", "Teams"]
+    ministries = list(book["Ministeries"].iter_rows(values_only=True))
+    header = ministries[0]
+    a = dict(zip(header, next(r for r in ministries if r[0] == "Ministerie A")))
+    assert a["Gewerkte uren"] == 21 and a["Banen"] == pytest.approx(21 / JOB)
+    assert (a["Mensen geplaatst"], a["Gevraagde mensdagen"], a["Ingeplande mensdagen"], a["Dekking"]) == (3, 6, 3, 0.5)
+    teams = list(book["Teams"].iter_rows(values_only=True))
+    two = dict(zip(teams[0], next(r for r in teams if r[0] == "Team Twee")))
+    assert two["Benutting"] == pytest.approx(12 / (25.5 * 61 / 7 + 20 * 13))
+    assert not any("Geheim" in str(v) for row in ministries + teams for v in row)
+
+
+@pytest.mark.parametrize("quarter", ["2026-K9", "onzin", "99999-K1", "2026-K2'--"])
+def test_a_bad_quarter_is_404(client, login, make, quarter):
+    login(make.user(role="planner"))
+    for url in ("/rapportages/banenafspraak", "/rapportages/banenafspraak.csv", "/rapportages/banenafspraak.xlsx"):
+        assert client.get(f"{url}?kwartaal={quarter}").status_code == 404
+
+
+def test_an_empty_quarter_still_renders(client, login, make):
+    login(make.user(role="planner"))
+    page = client.get("/rapportages/banenafspraak?kwartaal=2030-K1").get_data(as_text=True)
+    assert "Geen gewerkte uren of aanvragen in dit kwartaal." in page
