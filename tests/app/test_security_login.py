@@ -1,0 +1,368 @@
+"""Login hardening: lockout, rate limit, MFA enrolment and login, passwords, CSRF, cookies and headers."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pyotp
+import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from binnenwerk import create_app
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, User, utcnow
+from tests.conftest import TEST_PASSWORD
+
+NEW_PASSWORD = "Nieuw-wachtwoord-2027"
+WRONG = "Verkeerd-wachtwoord-1"
+
+
+@pytest.fixture
+def app_with(app):
+    """app_with(**config) builds a second app on the same test database with other settings.
+
+    Its context is not pushed, so each request gets a fresh `g` as in production; the test
+    reads and writes rows through the `app` fixture's session (call db.session.expire_all()
+    before reading what a request changed).
+    """
+    made = []
+
+    def build(**overrides):
+        config = {
+            "TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+            "MFA_REQUIRED_ROLES": (), "SERVER_NAME": "localhost",
+        }
+        config.update(overrides)
+        new = create_app(config)
+        made.append(new)
+        return new
+
+    yield build
+    for new in made:
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def fresh(model, ident):
+    """The row as stored now (requests of app_with apps use their own session)."""
+    db.session.expire_all()
+    return db.session.get(model, ident)
+
+
+def post_login(client, email, password=TEST_PASSWORD):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+def actions_for(user) -> list[tuple[str, str]]:
+    db.session.expire_all()
+    return [
+        (e.action, e.result)
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(user.id))
+                                    .order_by(AuditEvent.id))
+    ]
+
+
+def enrol(client, user) -> str:
+    """Walk the enrolment page as a logged-in user; returns the secret."""
+    page = client.get("/auth/tweestaps/instellen")
+    assert page.status_code == 200
+    secret = re.search(r'class="mfa-secret">([A-Z2-7 ]+)<', page.get_data(as_text=True)).group(1).replace(" ", "")
+    response = client.post("/auth/tweestaps/instellen", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    return secret
+
+
+# --- lockout and enumeration ------------------------------------------------------------------
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, make):
+    user = make.user(email="lock@example.org")
+    db.session.commit()
+    for _ in range(4):
+        response = post_login(client, user.email, WRONG)
+        assert response.status_code == 401
+        assert "horen niet bij elkaar" in response.get_data(as_text=True)
+    response = post_login(client, user.email, WRONG)
+    assert "15 minuten geblokkeerd" in response.get_data(as_text=True)
+
+    # Even the right password is refused while the lock lasts.
+    response = post_login(client, user.email)
+    assert response.status_code == 401
+    assert "geblokkeerd" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.locked_until is not None
+    assert user.locked_until - utcnow() > dt.timedelta(minutes=14)
+    assert ("account_locked", "locked") in actions_for(user)
+    assert ("login_failed", "locked") in actions_for(user)
+
+
+def test_an_expired_lock_lets_the_right_password_in_and_resets_the_count(client, make):
+    user = make.user(failed_logins=5, locked_until=utcnow() - dt.timedelta(minutes=1))
+    db.session.commit()
+    assert post_login(client, user.email).status_code == 302
+    db.session.refresh(user)
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_unknown_email_gets_the_same_messages_as_a_real_account(client, make):
+    real = make.user(email="echt@example.org")
+    db.session.commit()
+    for attempt in range(5):
+        known = post_login(client, real.email, WRONG)
+        unknown = post_login(client, "bestaat-niet@example.org", WRONG)
+        assert known.status_code == unknown.status_code == 401
+        flash = re.compile(r'<p class="flash flash-error"[^>]*>(.*?)</p>', re.S)
+        assert flash.findall(known.get_data(as_text=True)) == flash.findall(unknown.get_data(as_text=True))
+    assert "geblokkeerd" in unknown.get_data(as_text=True)
+
+
+def test_login_form_with_bad_input_is_refused_in_dutch(client):
+    response = client.post("/auth/login", data={"email": "geen-adres", "password": ""})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Vul een geldig e-mailadres in." in text and "Vul je wachtwoord in." in text
+    huge = client.post("/auth/login", data={"email": "a" * 5000 + "@x.nl", "password": "b" * 100_000})
+    assert huge.status_code in (200, 401)
+
+
+def test_login_post_is_rate_limited_per_ip_when_the_limiter_is_on(app_with, make):
+    limited = app_with(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = limited.test_client()
+    make.user(email="rate@example.org")
+    db.session.commit()
+    statuses = [post_login(client, "rate@example.org", WRONG).status_code for _ in range(3)]
+    assert statuses == [401, 401, 401]
+    response = post_login(client, "rate@example.org")
+    assert response.status_code == 429
+    assert "te vaak geprobeerd" in response.get_data(as_text=True)
+    # The form itself can still be opened.
+    assert client.get("/auth/login").status_code == 200
+
+
+# --- MFA -------------------------------------------------------------------------------------
+
+
+def test_admin_must_enrol_in_mfa_before_any_other_page(app_with, make):
+    strict = app_with(MFA_REQUIRED_ROLES=("admin", "planner"))
+    client = strict.test_client()
+    admin = make.user(role="admin")
+    db.session.commit()
+    response = post_login(client, admin.email)
+    assert client.get("/home").headers["Location"].endswith("/auth/tweestaps/instellen")
+    assert client.get("/auth/account").status_code == 302
+    page = client.get("/auth/tweestaps/instellen").get_data(as_text=True)
+    assert "<svg" in page and "verplicht" in page
+
+    wrong = client.post("/auth/tweestaps/instellen", data={"code": "000000"})
+    assert wrong.status_code == 422
+    assert "Deze code klopt niet" in wrong.get_data(as_text=True)
+    assert not fresh(User, admin.id).mfa_enabled
+
+    secret = fresh(User, admin.id).totp_secret
+    response = client.post("/auth/tweestaps/instellen", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200
+    assert ("mfa_enable", "ok") in actions_for(admin)
+    assert ("mfa_enable", "refused") in actions_for(admin)
+
+
+def test_team_leader_is_not_forced_to_enrol(app_with, make):
+    strict = app_with(MFA_REQUIRED_ROLES=("admin", "planner"))
+    client = strict.test_client()
+    leader = make.user(role="team_leader")
+    db.session.commit()
+    post_login(client, leader.email)
+    assert client.get("/home").status_code == 200
+
+
+def test_login_with_mfa_needs_a_valid_code_as_second_step(client, make):
+    user = make.user(role="planner")
+    db.session.commit()
+    post_login(client, user.email)
+    secret = enrol(client, user)
+    client.post("/auth/logout")
+
+    response = post_login(client, user.email)
+    assert response.headers["Location"].endswith("/auth/tweestaps")
+    # Not logged in yet: the password alone opens nothing.
+    assert "/auth/login" in client.get("/home").headers["Location"]
+    wrong = client.post("/auth/tweestaps", data={"code": "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"})
+    assert wrong.status_code == 401
+    assert "Deze code klopt niet" in wrong.get_data(as_text=True)
+    junk = client.post("/auth/tweestaps", data={"code": "abc"})
+    assert "Een code heeft 6 cijfers." in junk.get_data(as_text=True)
+    response = client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200
+    assert ("login", "ok") in actions_for(user)
+
+
+def test_wrong_mfa_codes_count_towards_the_lockout(client, make):
+    user = make.user(role="planner", totp_secret=pyotp.random_base32(), mfa_enabled=True)
+    db.session.commit()
+    wrong = "000000" if pyotp.TOTP(user.totp_secret).now() != "000000" else "111111"
+    post_login(client, user.email)
+    for _ in range(4):
+        client.post("/auth/tweestaps", data={"code": wrong})
+    response = client.post("/auth/tweestaps", data={"code": wrong})
+    assert "geblokkeerd" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.locked_until is not None
+
+
+def test_second_step_without_a_password_first_goes_back_to_login(client):
+    response = client.get("/auth/tweestaps")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_mfa_can_be_disabled_with_a_valid_code_when_not_required(client, make):
+    user = make.user(role="team_leader")
+    db.session.commit()
+    post_login(client, user.email)
+    secret = enrol(client, user)
+    refused = client.post("/auth/tweestaps/uitzetten", data={"code": "12"})
+    assert refused.status_code == 422 and "6 cijfers" in refused.get_data(as_text=True)
+    assert fresh(User, user.id).mfa_enabled
+    response = client.post("/auth/tweestaps/uitzetten", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert not user.mfa_enabled and user.totp_secret is None
+    assert ("mfa_disable", "ok") in actions_for(user)
+
+
+def test_mfa_cannot_be_disabled_when_the_role_requires_it(app_with, make):
+    strict = app_with(MFA_REQUIRED_ROLES=("planner",))
+    client = strict.test_client()
+    secret = pyotp.random_base32()
+    user = make.user(role="planner", totp_secret=secret, mfa_enabled=True)
+    db.session.commit()
+    post_login(client, user.email)
+    client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    response = client.post("/auth/tweestaps/uitzetten", data={"code": pyotp.TOTP(secret).now()})
+    assert "verplicht" in response.get_data(as_text=True)
+    assert fresh(User, user.id).mfa_enabled
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+
+def test_user_changes_own_password(client, make, login):
+    user = make.user(role="ministry_contact")
+    login(user)
+    weak = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": "kort", "repeat": "kort"})
+    assert weak.status_code == 422 and "minstens 12 tekens" in weak.get_data(as_text=True)
+    wrong = client.post("/auth/wachtwoord", data={"current": WRONG, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert "huidige wachtwoord klopt niet" in wrong.get_data(as_text=True)
+    differs = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "repeat": "x"})
+    assert "niet hetzelfde" in differs.get_data(as_text=True)
+    assert check_password_hash(fresh(User, user.id).password_hash, TEST_PASSWORD)
+
+    response = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert check_password_hash(user.password_hash, NEW_PASSWORD)
+    assert user.password_hash.startswith("scrypt:")
+    assert ("password_change", "ok") in actions_for(user)
+
+
+def test_admin_reset_forces_a_new_password_at_next_login(client, make, login):
+    admin = make.user(role="admin")
+    leader = make.user(role="team_leader", failed_logins=5, locked_until=utcnow() + dt.timedelta(minutes=10))
+    login(admin)
+    weak = client.post(f"/auth/gebruikers/{leader.id}/wachtwoord", data={"password": "abc", "repeat": "abc"})
+    assert weak.status_code == 422 and "minstens 12 tekens" in weak.get_data(as_text=True)
+    response = client.post(
+        f"/auth/gebruikers/{leader.id}/wachtwoord", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    db.session.refresh(leader)
+    assert leader.must_change_password and leader.locked_until is None
+    assert ("password_reset", "ok") in actions_for(leader)
+    client.post("/auth/logout")
+
+    post_login(client, leader.email, NEW_PASSWORD)
+    assert client.get("/home").headers["Location"].endswith("/auth/wachtwoord")
+    page = client.get("/auth/wachtwoord").get_data(as_text=True)
+    assert "tijdelijk wachtwoord" in page
+    client.post("/auth/wachtwoord", data={"current": NEW_PASSWORD, "new": "Eigen-wachtwoord-99", "repeat": "Eigen-wachtwoord-99"})
+    assert client.get("/home").status_code == 200
+    assert not fresh(User, leader.id).must_change_password
+
+
+def test_admin_reset_of_unknown_user_is_404_and_other_roles_are_refused(client, make, login):
+    admin = make.user(role="admin")
+    planner = make.user(role="planner")
+    login(admin)
+    assert client.get("/auth/gebruikers/999999/wachtwoord").status_code == 404
+    assert client.get("/auth/gebruikers/99999999999999999999/wachtwoord").status_code == 404
+    own = client.post(f"/auth/gebruikers/{admin.id}/wachtwoord", data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert "Mijn account" in own.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(planner)
+    assert client.get(f"/auth/gebruikers/{admin.id}/wachtwoord").status_code == 403
+
+
+# --- CSRF, cookies, headers ------------------------------------------------------------------
+
+
+def csrf_token(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_posts_without_csrf_token_are_refused_when_csrf_is_on(app_with, make):
+    protected = app_with(WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    user = make.user(role="planner")
+    db.session.commit()
+
+    refused = post_login(client, user.email)
+    assert refused.status_code == 400
+    assert "Formulier verlopen" in refused.get_data(as_text=True)
+
+    token = csrf_token(client, "/auth/login")
+    response = client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+    assert client.post("/auth/logout").status_code == 400
+    assert client.get("/home").status_code == 200  # still logged in
+
+    change = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert change.status_code == 400 and "Formulier verlopen" in change.get_data(as_text=True)
+    assert check_password_hash(fresh(User, user.id).password_hash, TEST_PASSWORD)
+
+    token = csrf_token(client, "/auth/wachtwoord")
+    ok = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD,
+                                                "csrf_token": token})
+    assert ok.status_code == 302
+
+
+def test_every_response_carries_the_security_headers(client, make, login):
+    for path in ("/auth/login", "/bestaat-niet", "/static/css/app.css"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        for part in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "form-action 'self'",
+                     "base-uri 'self'", "img-src 'self' data:"):
+            assert part in csp
+        assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "camera=()" in headers["Permissions-Policy"]
+    login(make.user())
+    assert client.get("/home").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_lax_and_secure_over_https(app_with, make):
+    fresh = app_with()
+    user = make.user()
+    db.session.commit()
+    plain = post_login(fresh.test_client(), user.email).headers["Set-Cookie"]
+    assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
+    secure_client = fresh.test_client()
+    secure = secure_client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD},
+                                base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in secure and "HttpOnly" in secure
