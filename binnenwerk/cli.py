@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(__import__("binnenwerk.plan_cli", fromlist=["plan"]).plan)
 
 
 @click.command("init-db")
@@ -42,6 +43,7 @@ def seed_demo(size: str, if_empty: bool) -> None:
     added = demo.seed(size)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(added.items())) or "nothing new"
     click.echo(f"Demo data ({size}): {summary}.")
+    click.echo(__import__("binnenwerk.planning", fromlist=["seed_demo_rosters"]).seed_demo_rosters(size))
 
 
 @click.command("create-user")

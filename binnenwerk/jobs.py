@@ -27,6 +27,7 @@ log = logging.getLogger("binnenwerk.jobs")
 QUEUE_NAME = "binnenwerk-solve"
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 PROGRESS_INTERVAL = 0.5
+STALE_AFTER = 3600  # seconds; longer than any allowed time limit
 
 _start_lock = threading.Lock()
 _threads: dict[int, threading.Thread] = {}
@@ -41,15 +42,17 @@ def solve(problem, **kwargs):
 
 def overlapping_active_job(week: str, team_id: int | None) -> SolveJob | None:
     """A queued or running solve of the same week whose teams overlap (all teams overlap all)."""
-    query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE))
+    # A job left "running" by a crashed process must not block the week for ever.
+    recent = utcnow() - dt.timedelta(seconds=STALE_AFTER)
+    query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE), SolveJob.created_at >= recent)
     if team_id is not None:
         query = query.where(or_(SolveJob.team_id.is_(None), SolveJob.team_id == team_id))
     return db.session.scalars(query.order_by(SolveJob.id)).first()
 
 
-def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
-                time_limit: float | None = None) -> SolveJob:
-    """Create the job row and start it in the background; refuse a second overlapping solve."""
+def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
+               time_limit: float | None = None) -> SolveJob:
+    """The job row, committed; refused while an overlapping solve of the week is queued or running."""
     config = current_app.config
     limit = float(time_limit or config.get("SOLVE_TIME_LIMIT", 20.0))
     limit = max(0.5, min(limit, float(config.get("SOLVE_MAX_TIME_LIMIT", 600.0))))
@@ -67,6 +70,14 @@ def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.da
         audit.record("solve.start", job, detail=f"week={week} team={team_id or 'alle'} limit={limit:g}",
                      actor=user)
         db.session.commit()
+    return job
+
+
+def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
+                time_limit: float | None = None) -> SolveJob:
+    """Create the job row and start it in the background; refuse a second overlapping solve."""
+    config = current_app.config
+    job = create_job(week, team_id, user=user, repair_from=repair_from, time_limit=time_limit)
     redis_url = config.get("REDIS_URL")
     if redis_url:
         try:

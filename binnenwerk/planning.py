@@ -517,3 +517,35 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
     except Exception:
         db.session.rollback()
         raise
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def seed_demo_rosters(size: str = "small", today: dt.date | None = None) -> str:
+    """A published roster for this week and a draft for next week, where those weeks have none.
+
+    Idempotent: a week that already has any roster is left alone.
+    """
+    from flask_babel import force_locale
+
+    from .formatting import week_of
+    from .services.rosters import publish
+
+    today = today or dt.date.today()
+    time_limit = 5.0 if size == "small" else 30.0
+    done = []
+    with force_locale("nl"):
+        for week, publish_it in ((week_of(today), True), (shift_week(week_of(today), 1), False)):
+            if db.session.scalar(select(Roster.id).where(Roster.week == week).limit(1)) is not None:
+                continue
+            problem, idmap = build_problem(week)
+            solution = scheduling.solve(problem, time_limit=time_limit, workers=2, deterministic=True)
+            if solution.status not in ("OPTIMAL", "FEASIBLE"):
+                continue
+            rosters = apply_solution(week, idmap, solution, action="solve", reason="demo")
+            if publish_it:
+                for roster in rosters:
+                    publish(roster)
+            done.append(f"{week} ({'published' if publish_it else 'draft'}, {len(solution.assignments)} shifts)")
+    return "Demo rosters: " + (", ".join(done) if done else "already there") + "."

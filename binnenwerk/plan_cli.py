@@ -1,0 +1,166 @@
+"""The `flask plan ...` commands: export, solve, import and publish one week's rosters."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .extensions import db
+from .formatting import parse_week
+from .models import JobStatus, Roster, Team
+
+plan = AppGroup("plan", help="Plan a week: export the problem, solve, import a solution, publish.")
+
+
+def dutch(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with force_locale("nl"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _week(value: str) -> str:
+    try:
+        parse_week(value)
+    except ValueError:
+        raise click.ClickException(_("Week %(week)s bestaat niet; schrijf het als 2026-W50.", week=value)) from None
+    return value
+
+
+def _teams(name: str | None) -> list[int] | None:
+    if not name:
+        return None
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise click.ClickException(_("Team %(name)s bestaat niet.", name=name))
+    return [team.id]
+
+
+@plan.command("export")
+@click.option("--week", required=True, help="ISO week, e.g. 2026-W50")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.option("--solution", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              help="Also write the week's current roster as a Solution.")
+@click.option("--team", help="Only this team (its name).")
+@dutch
+def export(week: str, out: str, solution: str | None, team: str | None) -> None:
+    """Write the week's Problem (and its roster) in the interchange format."""
+    from scheduling.io import problem_to_dict, solution_to_dict
+
+    from . import planning
+
+    week = _week(week)
+    problem, idmap = planning.build_problem(week, _teams(team))
+    _write(out, problem_to_dict(problem))
+    if solution:
+        current = planning.current_solution(week, idmap.team_ids)
+        _write(solution, solution_to_dict(current))
+    click.echo(_("Week %(week)s: %(e)d medewerkers, %(r)d aanvragen geschreven.", week=week,
+                 e=len(problem.employees), r=len(problem.requests)), err=out == "-")
+
+
+def _write(path: str, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if path == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+
+
+@plan.command("solve")
+@click.option("--week", required=True)
+@click.option("--time-limit", type=click.FloatRange(0.5, 3600), default=None, help="Seconds.")
+@click.option("--team", help="Only this team (its name).")
+@dutch
+def solve_command(week: str, time_limit: float | None, team: str | None) -> None:
+    """Solve the week now and store it as a draft (pinned shifts stay)."""
+    from . import jobs
+    from .services import ServiceError
+
+    week = _week(week)
+    team_ids = _teams(team)
+    try:
+        job = jobs.create_job(week, team_ids[0] if team_ids else None, time_limit=time_limit)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    jobs.run(job.id)
+    db.session.expire_all()
+    job = db.session.get(type(job), job.id)
+    if job.status != JobStatus.FINISHED.value:
+        raise click.ClickException(job.error or job.status)
+    short = len((job.result or {}).get("shortfall", []))
+    click.echo(_("Week %(week)s gepland in %(s).1f s: status %(status)s, score %(obj)s, %(short)d aanvraagdagen met te weinig mensen.",
+                 week=week, s=job.elapsed_seconds, status=(job.result or {}).get("status", "?"),
+                 obj=(job.result or {}).get("objective"), short=short))
+
+
+@plan.command("import")
+@click.option("--week", required=True)
+@click.option("--team", help="Only this team (its name).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@dutch
+def import_command(week: str, team: str | None, file: str) -> None:
+    """Read a Solution file, check it against the week's rules and store it as a draft.
+
+    Only the teams that appear in the file (or --team) are replaced; other rosters stay.
+    """
+    from scheduling.checker import check
+    from scheduling.io import FormatError, load_solution
+
+    from . import planning
+
+    week = _week(week)
+    try:
+        full, _ids = planning.build_problem(week, _teams(team))
+        solution = load_solution(file, full)
+        employee_team = {e.id: planning.pk_of(e.team) for e in full.employees}
+        in_file = sorted({employee_team[a.employee] for a in solution.assignments}
+                         | {planning.pk_of(s.team) for s in solution.supervision})
+        if not in_file:
+            raise click.ClickException(_("Het bestand bevat geen diensten; er is niets veranderd."))
+        # Check against the problem of just these teams: other teams' shifts use up headcount.
+        problem, idmap = planning.build_problem(week, in_file)
+        solution = load_solution(file, problem)
+    except FormatError as exc:
+        raise click.ClickException(_("Het bestand is niet geldig; er is niets veranderd:") + "\n"
+                                   + "\n".join(f"- {e.message}" for e in exc.errors[:50])) from None
+    except OSError as exc:
+        raise click.ClickException(_("Het bestand kan niet gelezen worden: %(e)s", e=str(exc))) from None
+    report = check(problem, solution)
+    if not report.ok:
+        raise click.ClickException(_("Dit rooster breekt de regels; er is niets veranderd:") + "\n"
+                                   + "\n".join(f"- {idmap.humanise(v.message)}" for v in report.violations[:50]))
+    rosters = planning.apply_solution(week, idmap, solution, action="import", reason=_("Geïmporteerd uit %(f)s", f=file))
+    click.echo(_("%(n)d roosters van week %(week)s opgeslagen als concept.", n=len(rosters), week=week))
+
+
+@plan.command("publish")
+@click.option("--week", required=True)
+@click.option("--team", help="Only this team (its name).")
+@dutch
+def publish_command(week: str, team: str | None) -> None:
+    """Publish the week's rosters: employees see them in their feeds and week pages."""
+    from .services import rosters as service
+
+    week = _week(week)
+    team_ids = _teams(team)
+    query = select(Roster).where(Roster.week == week)
+    if team_ids:
+        query = query.where(Roster.team_id.in_(team_ids))
+    found = db.session.scalars(query.order_by(Roster.team_id)).all()
+    if not found:
+        raise click.ClickException(_("Week %(week)s heeft nog geen rooster om te publiceren.", week=week))
+    for roster in found:
+        counts = service.publish(roster)
+        click.echo(_("%(team)s: versie %(v)d, %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
+                     team=roster.team.name, v=roster.version, new=counts["new"], changed=counts["changed"],
+                     cancelled=counts["cancelled"]))
