@@ -91,6 +91,34 @@ def client(app):
 
 
 @pytest.fixture
+def app_with(app):
+    """app_with(**config) builds another app on the same test database with other settings.
+
+    Its context is not pushed, so every request gets a fresh `g` (as in production) and one test
+    can use several clients logged in as different users. Rows are made and read through the
+    `app` fixture's session; call db.session.expire_all() before reading what a request changed.
+    """
+    made = []
+
+    def build(**overrides):
+        config = {
+            "TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+            "MFA_REQUIRED_ROLES": (), "SERVER_NAME": "localhost",
+        }
+        config.update(overrides)
+        new = create_app(config)
+        made.append(new)
+        return new
+
+    yield build
+    for new in made:
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

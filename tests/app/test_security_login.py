@@ -9,41 +9,12 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from binnenwerk import create_app
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, User, utcnow
 from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "Nieuw-wachtwoord-2027"
 WRONG = "Verkeerd-wachtwoord-1"
-
-
-@pytest.fixture
-def app_with(app):
-    """app_with(**config) builds a second app on the same test database with other settings.
-
-    Its context is not pushed, so each request gets a fresh `g` as in production; the test
-    reads and writes rows through the `app` fixture's session (call db.session.expire_all()
-    before reading what a request changed).
-    """
-    made = []
-
-    def build(**overrides):
-        config = {
-            "TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-            "MFA_REQUIRED_ROLES": (), "SERVER_NAME": "localhost",
-        }
-        config.update(overrides)
-        new = create_app(config)
-        made.append(new)
-        return new
-
-    yield build
-    for new in made:
-        with new.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def fresh(model, ident):
