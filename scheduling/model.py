@@ -142,6 +142,14 @@ class RosterModel:
         default_factory=lambda: defaultdict(list))
     constant: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     short: dict[tuple[str, dt.date], cp_model.IntVar] = field(default_factory=dict)
+    # Derived variables with what defines them, so a complete hint can be computed.
+    in_roster: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    dropped: dict[Triple, cp_model.IntVar] = field(default_factory=dict)
+    change: dict[tuple[str, dt.date], tuple[cp_model.IntVar, list[Triple]]] = field(
+        default_factory=dict)
+    gap: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    split: dict[tuple[str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
+        default_factory=dict)
     pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
     impossible_pins: list[AssignmentRef] = field(default_factory=list)
     pins: list[AssignmentRef] = field(default_factory=list)
@@ -300,8 +308,14 @@ def add_supervision(m: RosterModel) -> None:
                         f"supervise[{s_id}#{wi},{team},{location}@{d.isoformat()}]")
                 keys[key] = None
             cover_vars = [m.y[k] for k in cover]
+            cover_sum = sum(cover_vars)
+            # Linear, not a clause, so the LP relaxation sees that work needs a supervisor.
             for var in variables:
-                model.AddBoolOr(cover_vars + [var.Not()])
+                model.Add(cover_sum >= var)
+            # The same per request: a tighter relaxation when the supervisor is split.
+            most = min(len(variables), m.requests[r_id].headcount)
+            if most > 1:
+                model.Add(sum(variables) <= most * cover_sum)
         place_vars = [m.y[k] for k in keys]
         if len(place_vars) > 1:
             model.AddAtMostOne(place_vars)
@@ -333,6 +347,7 @@ def add_team_size_limits(m: RosterModel) -> None:
         used = []
         for e_id in ids:
             u = m.model.NewBoolVar(f"in_roster[{e_id}]")
+            m.in_roster[e_id] = u
             m.model.AddMaxEquality(u, [v for _, v in m.by_employee[e_id]])
             used.append(u)
         m.model.Add(sum(used) <= team.max_size)
@@ -393,6 +408,7 @@ def add_republish_penalties(m: RosterModel) -> None:
         dropped = m.model.NewBoolVar(
             f"dropped[{ref.employee},{ref.request}@{ref.date.isoformat()}]")
         m.model.Add(dropped + var == 1)
+        m.dropped[(ref.employee, ref.request, ref.date)] = dropped
         m.penalties["republish_change"].append((dropped, w))
 
 
@@ -410,18 +426,19 @@ def add_change_penalties(m: RosterModel) -> None:
     previous = previous_by_weekday(m.problem)
     if not previous or not w:
         return
-    differing: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    differing: dict[tuple[str, dt.date], list[Triple]] = defaultdict(list)
     for (e_id, r_id, d), var in m.x.items():
         done = previous.get((e_id, d.isoweekday()))
         if done is None:
             continue
         r = m.requests[r_id]
         if (r.location, r.work_type) != done:
-            differing[(e_id, d)].append(var)
-    for (e_id, d), variables in differing.items():
+            differing[(e_id, d)].append((e_id, r_id, d))
+    for (e_id, d), keys in differing.items():
         # One shift a date, so at most one of these is true.
         change = m.model.NewBoolVar(f"change[{e_id}@{d.isoformat()}]")
-        m.model.Add(change == sum(variables))
+        m.model.Add(change == sum(m.x[k] for k in keys))
+        m.change[(e_id, d)] = (change, keys)
         m.penalties["change"].append((change, w))
 
 
@@ -438,6 +455,7 @@ def add_contract_gap_penalties(m: RosterModel) -> None:
             continue
         lowest = max(0, e.contract_minutes - sum(m.longest[(e.id, d)] for d in m.days))
         gap = m.model.NewIntVar(lowest, e.contract_minutes, f"gap[{e.id}]")
+        m.gap[e.id] = gap
         m.model.Add(gap + cp_model.LinearExpr.WeightedSum(
             [v for _, v in items], [mins for mins, _ in items]) == e.contract_minutes)
         m.penalties["contract_gap"].append((gap, w))
@@ -446,19 +464,20 @@ def add_contract_gap_penalties(m: RosterModel) -> None:
 def add_team_split_penalties(m: RosterModel) -> None:
     """Goal 5: team_split for each location beyond the first where a team works a date."""
     w = weight(m.problem, "team_split")
-    per_team_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
-    for (_s, _wi, team, _loc, d), var in m.y.items():
-        per_team_day[(team, d)].append(var)
+    per_team_day: dict[tuple[str, dt.date], list[SupervisionKey]] = defaultdict(list)
+    for key in m.y:
+        per_team_day[(key[2], key[4])].append(key)
     places: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
     for (team, loc, d) in m.by_team_place:
         places[(team, d)].add(loc)
-    for (team, d), variables in per_team_day.items():
+    for (team, d), keys in per_team_day.items():
         n = len(places[(team, d)])
         if n < 2:
             continue
         # Exactly one supervision entry per place with work, so entries count the places.
         split = m.model.NewIntVar(0, n - 1, f"split[{team}@{d.isoformat()}]")
-        m.model.Add(split >= sum(variables) - 1)
+        m.model.Add(split >= sum(m.y[k] for k in keys) - 1)
+        m.split[(team, d)] = (split, keys)
         m.penalties["team_split"].append((split, w))
 
 
@@ -533,3 +552,56 @@ def empty_roster_objective(index: ProblemIndex, region: str) -> int:
         1 for ref in problem.published if ref.employee in employees)
     total += weight(problem, "contract_gap") * sum(e.contract_minutes for e in employees.values())
     return total
+
+
+def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
+                supervision: list[SupervisionRef]) -> None:
+    """Replace the hints by a complete roster (a greedy one, say), every derived variable
+    included, so that the search starts from it instead of trying to repair it."""
+    model = m.model
+    model.ClearHints()
+    chosen = {(a.employee, a.request, a.date) for a in assignments} & m.x.keys()
+    x_value = {key: key in chosen for key in m.x}
+    for key, var in m.x.items():
+        model.AddHint(var, x_value[key])
+    # The span of each team's hinted shifts per place picks the supervisor's window.
+    span: dict[tuple[str, str, dt.date], tuple[int, int]] = {}
+    for e_id, r_id, d in chosen:
+        r = m.requests[r_id]
+        key = (m.employees[e_id].team, r.location, d)
+        a, b = span.get(key, (r.start, r.end))
+        span[key] = (min(a, r.start), max(b, r.end))
+    leads = {(s.supervisor, s.team, s.location, s.date) for s in supervision}
+    supervisors = {s.id: s for s in m.problem.supervisors}
+    y_value: dict[SupervisionKey, bool] = {}
+    taken: set[tuple[str, str, str, dt.date]] = set()
+    for key in m.y:
+        s_id, wi, team, loc, d = key
+        place = (team, loc, d)
+        on = False
+        if (s_id, team, loc, d) in leads and place in span and (s_id, team, loc, d) not in taken:
+            a, b = supervisors[s_id].availability[d][wi]
+            start, end = span[place]
+            on = a <= start and end <= b
+            if on:
+                taken.add((s_id, team, loc, d))
+        y_value[key] = on
+    for key, var in m.y.items():
+        model.AddHint(var, y_value[key])
+    filled: dict[tuple[str, dt.date], int] = defaultdict(int)
+    worked: dict[str, int] = defaultdict(int)
+    for e_id, r_id, d in chosen:
+        filled[(r_id, d)] += 1
+        worked[e_id] += m.requests[r_id].worked_minutes
+    for (r_id, d), var in m.short.items():
+        model.AddHint(var, m.requests[r_id].headcount - filled[(r_id, d)])
+    for e_id, var in m.in_roster.items():
+        model.AddHint(var, worked[e_id] > 0)
+    for key, var in m.dropped.items():
+        model.AddHint(var, not x_value[key])
+    for var, keys in m.change.values():
+        model.AddHint(var, any(x_value[k] for k in keys))
+    for e_id, var in m.gap.items():
+        model.AddHint(var, m.employees[e_id].contract_minutes - worked[e_id])
+    for var, keys in m.split.values():
+        model.AddHint(var, max(0, sum(y_value[k] for k in keys) - 1))

@@ -15,6 +15,7 @@ from .model import (
     RosterModel,
     build_model,
     empty_roster_objective,
+    hint_roster,
     read_roster,
     read_shortfall,
 )
@@ -133,6 +134,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
         progress(Progress(objective, bound, elapsed, fraction))
 
     empty = {region: empty_roster_objective(index, region) for region in order}
+    baseline = _baseline(problem)
     try:
         for position, region in enumerate(order):
             cancelled = cancel is not None and cancel.is_set()
@@ -141,6 +143,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
             share = left * sizes[region] / remaining_size
             remaining_size = max(1, remaining_size - sizes[region])
             m = build_model(index, region)
+            if baseline is not None:
+                hint_roster(m, baseline.assignments, baseline.supervision)
             # Regions not solved yet count with their empty roster, a valid upper bound.
             rest = sum(empty[reg] for reg in order[position + 1:])
 
@@ -162,6 +166,19 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
             watcher.join()
 
     return _combine(problem, results, time.monotonic() - started)
+
+
+def _baseline(problem: Problem) -> Solution | None:
+    """The greedy roster as a warm start, when it is valid; it already keeps the published
+    week and continues last week where it can."""
+    try:
+        from .checker import check
+        from .greedy import greedy
+
+        roster = greedy(problem)
+        return roster if check(problem, roster).ok else None
+    except Exception:  # a warm start is a nicety: the search works without one
+        return None
 
 
 def _region_size(index: ProblemIndex, region: str) -> int:
