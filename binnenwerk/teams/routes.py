@@ -1,2 +1,657 @@
-"""Views of the teams blueprint."""
-from . import bp  # noqa: F401
+"""Views of the teams blueprint: thin handlers around services.people and services.absences."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
+from ..extensions import db
+from ..models import Absence, Employee, Location, Role, Supervisor, Team, WorkType
+from ..services import ServiceError
+from ..services import absences as absence_ops
+from ..services import people as ops
+from . import bp
+from .forms import (
+    ABSENCE_KINDS,
+    AbsenceForm,
+    ArchiveEmployeeForm,
+    ConfirmForm,
+    EmployeeForm,
+    SensitiveForm,
+    SupervisorForm,
+    TeamFilterForm,
+    TeamForm,
+    availability_summary,
+)
+
+ADMIN, PLANNER, TEAM_LEADER = Role.ADMIN, Role.PLANNER, Role.TEAM_LEADER
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _apply_service_error(form, error: ServiceError) -> None:
+    """Show a refusal from the service next to its field, or above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _visible_teams(include_archived: bool = False) -> list[Team]:
+    allowed = team_ids_of(current_user)
+    query = select(Team).order_by(Team.name)
+    if allowed is not None:
+        query = query.where(Team.id.in_(allowed or {-1}))
+    if not include_archived:
+        query = query.where(Team.archived.is_(False))
+    return list(db.session.scalars(query))
+
+
+def _team_or_404(team_id: int) -> Team:
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    require_team(current_user, team.id)
+    return team
+
+
+def _employee_or_404(employee_id: int) -> Employee:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or employee.anonymised_at is not None:
+        abort(404)
+    require_team(current_user, employee.team_id)
+    return employee
+
+
+def _supervisor_or_404(supervisor_id: int, *, manage: bool = False) -> Supervisor:
+    supervisor = db.session.get(Supervisor, supervisor_id)
+    if supervisor is None:
+        abort(404)
+    if team_ids_of(current_user) is not None:
+        # Team leaders see the supervisors of their own teams; pool and other teams do not exist for them.
+        require_team(current_user, supervisor.team_id)
+    return supervisor
+
+
+def _kind_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in ABSENCE_KINDS}
+
+
+def _work_type_choices(keep=()) -> list[tuple[int, str]]:
+    keep_ids = {w.id for w in keep}
+    rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
+    return [(w.id, w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
+
+
+def _status_code(form) -> int:
+    return 422 if form.errors or getattr(form, "form_errors", None) else 200
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def index():
+    show_archived = request.args.get("archief") == "1" and team_ids_of(current_user) is None
+    teams = _visible_teams(include_archived=show_archived)
+    if show_archived:
+        teams = [t for t in teams if t.archived]
+    counts = dict(
+        db.session.execute(
+            select(Employee.team_id, func.count(Employee.id))
+            .where(Employee.archived.is_(False)).group_by(Employee.team_id)
+        ).all()
+    )
+    return render_template("teams/index.html", teams=teams, counts=counts, show_archived=show_archived)
+
+
+def _team_form_choices(form: TeamForm, team: Team | None) -> None:
+    keep = team.home_location_id if team else None
+    locations = db.session.scalars(select(Location).order_by(Location.region, Location.name)).all()
+    form.home_location_id.choices = [("", _("Geen"))] + [
+        (loc.id, f"{loc.name} ({loc.region})") for loc in locations if not loc.archived or loc.id == keep
+    ]
+
+
+def _team_input(form: TeamForm) -> ops.TeamInput:
+    return ops.TeamInput(name=form.name.data, region=form.region.data,
+                         home_location_id=form.home_location_id.data, max_size=form.max_size_value)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@roles_required(ADMIN, PLANNER)
+def team_new():
+    form = TeamForm()
+    _team_form_choices(form, None)
+    if form.validate_on_submit():
+        try:
+            team = ops.create_team(_team_input(form))
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            flash(_("Team %(name)s is aangemaakt.", name=team.name), "success")
+            return redirect(url_for("teams.team", team_id=team.id))
+    return render_template("teams/team_form.html", form=form, team=None, regions=ops.regions()), _status_code(form)
+
+
+@bp.route("/<int:team_id>")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def team(team_id: int):
+    team = _team_or_404(team_id)
+    members = db.session.scalars(
+        select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
+        .options(selectinload(Employee.work_types), selectinload(Employee.availability))
+        .order_by(Employee.last_name, Employee.first_name)
+    ).all()
+    supervisors = db.session.scalars(
+        select(Supervisor).where(Supervisor.team_id == team.id, Supervisor.archived.is_(False))
+        .options(selectinload(Supervisor.work_types)).order_by(Supervisor.name)
+    ).all()
+    return render_template(
+        "teams/team.html", team=team, members=members, supervisors=supervisors,
+        summary=availability_summary, confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:team_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(ADMIN, PLANNER)
+def team_edit(team_id: int):
+    team = _team_or_404(team_id)
+    form = TeamForm(obj=team)
+    if request.method == "GET":
+        form.max_size.data = str(team.max_size)
+    _team_form_choices(form, team)
+    if form.validate_on_submit():
+        try:
+            changed = ops.update_team(team, _team_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Team %(name)s is opgeslagen.", name=team.name) if changed else _("Er was niets veranderd."),
+                  "success" if changed else "info")
+            return redirect(url_for("teams.team", team_id=team.id))
+    return render_template("teams/team_form.html", form=form, team=team, regions=ops.regions()), _status_code(form)
+
+
+@bp.route("/<int:team_id>/archiveren", methods=["POST"])
+@roles_required(ADMIN, PLANNER)
+def team_archive(team_id: int):
+    return _set_team_archived(team_id, True)
+
+
+@bp.route("/<int:team_id>/terugzetten", methods=["POST"])
+@roles_required(ADMIN, PLANNER)
+def team_restore(team_id: int):
+    return _set_team_archived(team_id, False)
+
+
+def _set_team_archived(team_id: int, archived: bool):
+    team = _team_or_404(team_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.set_team_archived(team, archived)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Team %(name)s is gearchiveerd.", name=team.name) if archived
+              else _("Team %(name)s is weer actief.", name=team.name), "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+@bp.route("/medewerkers")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def employees():
+    teams = _visible_teams(include_archived=True)
+    filter_form = TeamFilterForm(formdata=request.args)
+    filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
+    team_ids = [t.id for t in teams]
+    chosen = filter_form.team.data if filter_form.team.data in team_ids else None
+    show_archived = request.args.get("archief") == "1"
+    query = (
+        select(Employee).options(selectinload(Employee.team), selectinload(Employee.work_types))
+        .where(Employee.anonymised_at.is_(None), Employee.archived.is_(show_archived))
+        .order_by(Employee.last_name, Employee.first_name)
+    )
+    if chosen is not None:
+        query = query.where(Employee.team_id == chosen)
+    elif team_ids_of(current_user) is not None:
+        query = query.where(Employee.team_id.in_(team_ids or [-1]))
+    return render_template(
+        "teams/employees.html", employees=db.session.scalars(query).all(), filter_form=filter_form,
+        chosen_team=chosen, show_archived=show_archived,
+        can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value),
+    )
+
+
+def _employee_form_choices(form: EmployeeForm, employee: Employee | None) -> None:
+    teams = _visible_teams()
+    if employee is not None and employee.team not in teams:
+        teams.append(employee.team)
+    form.team_id.choices = [("", _("Kies een team"))] + [(t.id, f"{t.name} ({t.region})") for t in teams]
+    form.work_type_ids.choices = _work_type_choices(employee.work_types if employee else ())
+    # Only locations of the regions the user's teams are in; the service checks the chosen team's region.
+    regions = {t.region for t in teams}
+    keep = {loc.id for loc in employee.allowed_locations} if employee else set()
+    locations = db.session.scalars(
+        select(Location).where(Location.region.in_(regions or {""})).order_by(Location.region, Location.name)
+    ).all()
+    form.location_ids.choices = [
+        (loc.id, f"{loc.name} ({loc.region})") for loc in locations if not loc.archived or loc.id in keep
+    ]
+
+
+def _employee_input(form: EmployeeForm) -> ops.EmployeeInput:
+    return ops.EmployeeInput(
+        first_name=form.first_name.data, last_name=form.last_name.data, team_id=form.team_id.data,
+        contract_minutes=form.contract_hours.minutes, max_minutes_per_day=form.max_hours_per_day.minutes,
+        contract_start=form.contract_start.data, contract_end=form.contract_end.data,
+        availability=form.availability.slots, work_type_ids=list(form.work_type_ids.data or []),
+        location_ids=list(form.location_ids.data or []), phone=form.phone.data or "", email=form.email.data or "",
+        job_coach_name=form.job_coach_name.data or "", job_coach_phone=form.job_coach_phone.data or "",
+        job_coach_email=form.job_coach_email.data or "",
+    )
+
+
+@bp.route("/medewerkers/nieuw", methods=["GET", "POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def employee_new():
+    form = EmployeeForm()
+    _employee_form_choices(form, None)
+    if request.method == "GET":
+        team_arg = request.args.get("team", type=int)
+        if team_arg in {value for value, _label in form.team_id.choices}:
+            form.team_id.data = team_arg
+    if form.validate_on_submit():
+        try:
+            employee = ops.create_employee(_employee_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("%(name)s is toegevoegd aan team %(team)s.", name=employee.name, team=employee.team.name),
+                  "success")
+            return redirect(url_for("teams.employee", employee_id=employee.id))
+    return render_template("teams/employee_form.html", form=form, employee=None), _status_code(form)
+
+
+@bp.route("/medewerkers/<int:employee_id>")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def employee(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    sensitive_allowed = can_see_sensitive(current_user, employee)
+    today = dt.date.today()
+    absences = db.session.scalars(
+        select(Absence).where(Absence.employee_id == employee.id, Absence.end_date >= today)
+        .order_by(Absence.start_date)
+    ).all() if current_user.role != ADMIN.value else []
+    return render_template(
+        "teams/employee.html", employee=employee, sensitive_allowed=sensitive_allowed,
+        sensitive=employee.sensitive if sensitive_allowed else None, summary=availability_summary,
+        can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value), absences=absences,
+        kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=ArchiveEmployeeForm(
+            formdata=None, contract_end=max(today, employee.contract_start)),
+        in_rosters=ops.employee_in_rosters(employee),
+    )
+
+
+@bp.route("/medewerkers/<int:employee_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def employee_edit(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    form = EmployeeForm(obj=employee)
+    _employee_form_choices(form, employee)
+    if request.method == "GET":
+        form.contract_hours.process_data(employee.contract_minutes)
+        form.max_hours_per_day.process_data(employee.max_minutes_per_day)
+        form.work_type_ids.data = [w.id for w in employee.work_types]
+        form.location_ids.data = [loc.id for loc in employee.allowed_locations]
+    if form.validate_on_submit():
+        try:
+            changed = ops.update_employee(employee, _employee_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
+                  else _("Er was niets veranderd."), "success" if changed else "info")
+            return redirect(url_for("teams.employee", employee_id=employee.id))
+    return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
+
+
+@bp.route("/medewerkers/<int:employee_id>/persoonlijk", methods=["GET", "POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def employee_sensitive(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    if not can_see_sensitive(current_user, employee):
+        abort(404)
+    form = SensitiveForm(obj=employee.sensitive)
+    if form.validate_on_submit():
+        changed = ops.update_sensitive(
+            employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
+            health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
+        )
+        flash(_("De persoonlijke gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
+              else _("Er was niets veranderd."), "success" if changed else "info")
+        return redirect(url_for("teams.employee", employee_id=employee.id))
+    return render_template("teams/sensitive_form.html", form=form, employee=employee), _status_code(form)
+
+
+@bp.route("/medewerkers/<int:employee_id>/contract-beeindigen", methods=["POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def employee_archive(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    form = ArchiveEmployeeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return redirect(url_for("teams.employee", employee_id=employee.id))
+    try:
+        ops.archive_employee(employee, form.contract_end.data)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
+              "success")
+    return redirect(url_for("teams.employee", employee_id=employee.id))
+
+
+@bp.route("/medewerkers/<int:employee_id>/terugzetten", methods=["POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def employee_restore(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.restore_employee(employee)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("%(name)s is weer actief. Kijk of het einde van het contract nog klopt.", name=employee.name),
+              "success")
+    return redirect(url_for("teams.employee", employee_id=employee.id))
+
+
+@bp.route("/medewerkers/<int:employee_id>/verwijderen", methods=["POST"])
+@roles_required(PLANNER)
+def employee_delete(employee_id: int):
+    employee = _employee_or_404(employee_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    team_id, name = employee.team_id, employee.name
+    try:
+        ops.delete_employee(employee)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("teams.employee", employee_id=employee_id))
+    flash(_("%(name)s is verwijderd.", name=name), "success")
+    return redirect(url_for("teams.employees", team=team_id))
+
+
+# --- supervisors --------------------------------------------------------------------------------
+
+
+@bp.route("/teamleiders")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def supervisors():
+    allowed = team_ids_of(current_user)
+    show_archived = request.args.get("archief") == "1"
+    query = (
+        select(Supervisor).options(selectinload(Supervisor.team), selectinload(Supervisor.work_types),
+                                   selectinload(Supervisor.user))
+        .where(Supervisor.archived.is_(show_archived)).order_by(Supervisor.region, Supervisor.name)
+    )
+    if allowed is not None:
+        query = query.where(Supervisor.team_id.in_(allowed or {-1}))
+    return render_template(
+        "teams/supervisors.html", supervisors=db.session.scalars(query).all(), show_archived=show_archived,
+        can_edit=allowed is None,
+    )
+
+
+def _supervisor_form_choices(form: SupervisorForm, supervisor: Supervisor | None) -> None:
+    teams = _visible_teams()
+    if supervisor is not None and supervisor.team is not None and supervisor.team not in teams:
+        teams.append(supervisor.team)
+    form.team_id.choices = [("", _("Geen team: regionale pool"))] + [(t.id, f"{t.name} ({t.region})") for t in teams]
+    form.work_type_ids.choices = _work_type_choices(supervisor.work_types if supervisor else ())
+    form.user_id.choices = [("", _("Geen account"))] + [
+        (u.id, f"{u.name} ({u.email})") for u in ops.linkable_users(supervisor)
+    ]
+
+
+def _supervisor_input(form: SupervisorForm) -> ops.SupervisorInput:
+    return ops.SupervisorInput(
+        name=form.name.data, phone=form.phone.data, email=form.email.data or "", team_id=form.team_id.data,
+        region=form.region.data or "", work_type_ids=list(form.work_type_ids.data or []),
+        availability=form.availability.slots, user_id=form.user_id.data,
+    )
+
+
+@bp.route("/teamleiders/nieuw", methods=["GET", "POST"])
+@roles_required(ADMIN, PLANNER)
+def supervisor_new():
+    form = SupervisorForm()
+    _supervisor_form_choices(form, None)
+    if form.validate_on_submit():
+        try:
+            supervisor = ops.create_supervisor(_supervisor_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Teamleider %(name)s is toegevoegd.", name=supervisor.name), "success")
+            return redirect(url_for("teams.supervisors"))
+    return render_template("teams/supervisor_form.html", form=form, supervisor=None,
+                           regions=ops.regions()), _status_code(form)
+
+
+@bp.route("/teamleiders/<int:supervisor_id>")
+@roles_required(ADMIN, PLANNER, TEAM_LEADER)
+def supervisor(supervisor_id: int):
+    supervisor = _supervisor_or_404(supervisor_id)
+    return render_template("teams/supervisor.html", supervisor=supervisor, summary=availability_summary,
+                           can_edit=team_ids_of(current_user) is None, confirm=ConfirmForm())
+
+
+@bp.route("/teamleiders/<int:supervisor_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(ADMIN, PLANNER)
+def supervisor_edit(supervisor_id: int):
+    supervisor = _supervisor_or_404(supervisor_id)
+    form = SupervisorForm(obj=supervisor)
+    _supervisor_form_choices(form, supervisor)
+    if request.method == "GET":
+        form.work_type_ids.data = [w.id for w in supervisor.work_types]
+    if form.validate_on_submit():
+        try:
+            changed = ops.update_supervisor(supervisor, _supervisor_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("Teamleider %(name)s is opgeslagen.", name=supervisor.name) if changed
+                  else _("Er was niets veranderd."), "success" if changed else "info")
+            return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
+    return render_template("teams/supervisor_form.html", form=form, supervisor=supervisor,
+                           regions=ops.regions()), _status_code(form)
+
+
+@bp.route("/teamleiders/<int:supervisor_id>/archiveren", methods=["POST"])
+@roles_required(ADMIN, PLANNER)
+def supervisor_archive(supervisor_id: int):
+    return _set_supervisor_archived(supervisor_id, True)
+
+
+@bp.route("/teamleiders/<int:supervisor_id>/terugzetten", methods=["POST"])
+@roles_required(ADMIN, PLANNER)
+def supervisor_restore(supervisor_id: int):
+    return _set_supervisor_archived(supervisor_id, False)
+
+
+def _set_supervisor_archived(supervisor_id: int, archived: bool):
+    supervisor = _supervisor_or_404(supervisor_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ops.set_supervisor_archived(supervisor, archived)
+    flash(_("Teamleider %(name)s is gearchiveerd.", name=supervisor.name) if archived
+          else _("Teamleider %(name)s is weer actief.", name=supervisor.name), "success")
+    return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
+
+
+# --- absences -----------------------------------------------------------------------------------
+
+
+def _absence_scope(query):
+    """Limit an Absence query to the people of the user's teams."""
+    allowed = team_ids_of(current_user)
+    if allowed is None:
+        return query
+    ids = allowed or {-1}
+    return query.where(or_(
+        Absence.employee_id.in_(select(Employee.id).where(Employee.team_id.in_(ids))),
+        Absence.supervisor_id.in_(select(Supervisor.id).where(Supervisor.team_id.in_(ids))),
+    ))
+
+
+@bp.route("/afwezigheid")
+@roles_required(PLANNER, TEAM_LEADER)
+def absences():
+    teams = _visible_teams(include_archived=True)
+    filter_form = TeamFilterForm(formdata=request.args)
+    filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
+    chosen = filter_form.team.data if filter_form.team.data in {t.id for t in teams} else None
+    today = dt.date.today()
+    query = _absence_scope(
+        select(Absence).options(selectinload(Absence.employee).selectinload(Employee.team),
+                                selectinload(Absence.supervisor).selectinload(Supervisor.team))
+        .where(Absence.end_date >= today).order_by(Absence.start_date, Absence.id)
+    )
+    if chosen is not None:
+        query = query.where(or_(
+            Absence.employee_id.in_(select(Employee.id).where(Employee.team_id == chosen)),
+            Absence.supervisor_id.in_(select(Supervisor.id).where(Supervisor.team_id == chosen)),
+        ))
+    return render_template("teams/absences.html", absences=db.session.scalars(query).all(),
+                           filter_form=filter_form, kind_labels=_kind_labels(), today=today)
+
+
+def _person_choices() -> list[tuple[str, str]]:
+    allowed = team_ids_of(current_user)
+    employees = select(Employee).options(selectinload(Employee.team)).where(
+        Employee.archived.is_(False), Employee.anonymised_at.is_(None)
+    ).order_by(Employee.last_name, Employee.first_name)
+    supervisors = select(Supervisor).where(Supervisor.archived.is_(False)).order_by(Supervisor.name)
+    if allowed is not None:
+        employees = employees.where(Employee.team_id.in_(allowed or {-1}))
+        supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
+    choices = [("", _("Kies wie er afwezig is"))]
+    choices += [(f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name})")
+                for e in db.session.scalars(employees)]
+    choices += [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
+    return choices
+
+
+def _person(value: str):
+    kind, _sep, number = (value or "").partition("-")
+    obj_id = int(number) if number.isdigit() and len(number) < 10 else None
+    if obj_id is None:
+        return None, None
+    if kind == "medewerker":
+        return db.session.get(Employee, obj_id), None
+    if kind == "teamleider":
+        return None, db.session.get(Supervisor, obj_id)
+    return None, None
+
+
+def _absence_input(form: AbsenceForm) -> absence_ops.AbsenceInput:
+    whole = bool(form.whole_day.data)
+    return absence_ops.AbsenceInput(
+        kind=form.kind.data, start_date=form.start_date.data, end_date=form.end_date.data,
+        start_minute=None if whole else form.start_time.minutes, end_minute=None if whole else form.end_time.minutes,
+        note=form.note.data or "",
+    )
+
+
+@bp.route("/afwezigheid/nieuw", methods=["GET", "POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def absence_new():
+    form = AbsenceForm()
+    form.person.choices = _person_choices()
+    if request.method == "GET":
+        wanted = request.args.get("wie", "")
+        if wanted in {value for value, _label in form.person.choices}:
+            form.person.data = wanted
+        form.start_date.data = form.end_date.data = dt.date.today()
+    if form.validate_on_submit():
+        employee, supervisor = _person(form.person.data)
+        try:
+            absence = absence_ops.create_absence(_absence_input(form), employee=employee, supervisor=supervisor)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("De afwezigheid van %(name)s is geregistreerd.", name=(employee or supervisor).name), "success")
+            return redirect(url_for("teams.absences"))
+    return render_template("teams/absence_form.html", form=form, absence=None), _status_code(form)
+
+
+def _absence_or_404(absence_id: int) -> Absence:
+    absence = db.session.scalar(_absence_scope(select(Absence).where(Absence.id == absence_id)))
+    if absence is None:
+        abort(404)
+    return absence
+
+
+@bp.route("/afwezigheid/<int:absence_id>", methods=["GET", "POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def absence_edit(absence_id: int):
+    absence = _absence_or_404(absence_id)
+    person = absence.employee or absence.supervisor
+    value = f"medewerker-{absence.employee_id}" if absence.employee_id else f"teamleider-{absence.supervisor_id}"
+    form = AbsenceForm(obj=absence)
+    # The person is fixed on an existing absence; the field is shown read-only.
+    form.person.choices = [(value, person.name)]
+    form.person.data = value
+    if request.method == "GET":
+        form.whole_day.data = absence.whole_day
+        if not absence.whole_day:
+            form.start_time.process_data(absence.start_minute)
+            form.end_time.process_data(absence.end_minute)
+    if form.validate_on_submit():
+        try:
+            absence_ops.update_absence(absence, _absence_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            flash(_("De afwezigheid van %(name)s is opgeslagen.", name=person.name), "success")
+            return redirect(url_for("teams.absences"))
+    return render_template("teams/absence_form.html", form=form, absence=absence, person=person,
+                           confirm=ConfirmForm()), _status_code(form)
+
+
+@bp.route("/afwezigheid/<int:absence_id>/verwijderen", methods=["POST"])
+@roles_required(PLANNER, TEAM_LEADER)
+def absence_delete(absence_id: int):
+    absence = _absence_or_404(absence_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = (absence.employee or absence.supervisor).name
+    absence_ops.delete_absence(absence)
+    flash(_("De afwezigheid van %(name)s is verwijderd.", name=name), "success")
+    return redirect(url_for("teams.absences"))

@@ -1,0 +1,123 @@
+"""Absences of employees and supervisors: the single entry point for registering, changing and removing them.
+
+Rosters react to absences (a sick employee's published shifts must be repaired); that reaction
+belongs in these three functions, so every way of registering an absence triggers it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import MINUTES_PER_DAY, Absence, AbsenceKind, Employee, Supervisor
+from . import ServiceError
+
+MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
+
+
+@dataclass
+class AbsenceInput:
+    kind: str
+    start_date: dt.date
+    end_date: dt.date
+    start_minute: int | None = None  # both None: whole day(s)
+    end_minute: int | None = None
+    note: str = ""
+
+
+def _describe(absence: Absence) -> str:
+    # Dates and the person only: the kind (ziek) is health data and stays out of the log.
+    who = f"employee={absence.employee_id}" if absence.employee_id else f"supervisor={absence.supervisor_id}"
+    return f"{who} {absence.start_date.isoformat()}..{absence.end_date.isoformat()}"
+
+
+def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor | None,
+           absence: Absence | None = None) -> None:
+    if (employee is None) == (supervisor is None):
+        raise ServiceError(_("Kies wie er afwezig is."), field="person")
+    if data.kind not in {k.value for k in AbsenceKind}:
+        raise ServiceError(_("Kies een soort afwezigheid uit de lijst."), field="kind")
+    if data.start_date is None:
+        raise ServiceError(_("Vul een begindatum in."), field="start_date")
+    if data.end_date is None:
+        raise ServiceError(_("Vul een einddatum in."), field="end_date")
+    if data.end_date < data.start_date:
+        raise ServiceError(_("De einddatum mag niet voor de begindatum liggen."), field="end_date")
+    if (data.end_date - data.start_date).days + 1 > MAX_ABSENCE_DAYS:
+        raise ServiceError(_("Een afwezigheid duurt hoogstens een jaar. Registreer een langere periode in delen."),
+                           field="end_date")
+    if (data.start_minute is None) != (data.end_minute is None):
+        raise ServiceError(_("Vul een begintijd en een eindtijd in, of kies hele dag."), field="end_time")
+    if data.start_minute is not None and not 0 <= data.start_minute < data.end_minute <= MINUTES_PER_DAY:
+        raise ServiceError(_("De eindtijd moet na de begintijd liggen."), field="end_time")
+    if employee is not None:
+        if data.start_date < employee.contract_start:
+            raise ServiceError(
+                _("Het contract van %(name)s begint op %(date)s. Een afwezigheid kan niet eerder beginnen.",
+                  name=employee.name, date=employee.contract_start.strftime("%d-%m-%Y")),
+                field="start_date",
+            )
+        if employee.contract_end is not None and data.end_date > employee.contract_end:
+            raise ServiceError(
+                _("Het contract van %(name)s eindigt op %(date)s. Een afwezigheid kan niet later eindigen.",
+                  name=employee.name, date=employee.contract_end.strftime("%d-%m-%Y")),
+                field="end_date",
+            )
+    overlap = select(Absence.id).where(Absence.start_date <= data.end_date, Absence.end_date >= data.start_date)
+    if employee is not None:
+        overlap = overlap.where(Absence.employee_id == employee.id)
+    else:
+        overlap = overlap.where(Absence.supervisor_id == supervisor.id)
+    if absence is not None:
+        overlap = overlap.where(Absence.id != absence.id)
+    if db.session.scalar(overlap.limit(1)) is not None:
+        raise ServiceError(
+            _("%(name)s is in deze periode al afwezig. Verander die afwezigheid of kies andere data.",
+              name=(employee or supervisor).name),
+            field="start_date",
+        )
+
+
+def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
+                   supervisor: Supervisor | None = None) -> Absence:
+    """Register an absence for exactly one employee or supervisor."""
+    _check(data, employee, supervisor)
+    absence = Absence(
+        employee=employee, supervisor=supervisor, kind=data.kind, start_date=data.start_date,
+        end_date=data.end_date, start_minute=data.start_minute, end_minute=data.end_minute,
+        note=(data.note or "").strip()[:200],
+    )
+    db.session.add(absence)
+    db.session.flush()
+    audit.record("absence.create", absence, detail=_describe(absence))
+    db.session.commit()
+    return absence
+
+
+def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
+    """Change kind, period, times or note; the person stays the same."""
+    _check(data, absence.employee, absence.supervisor, absence)
+    values = {
+        "kind": data.kind, "start_date": data.start_date, "end_date": data.end_date,
+        "start_minute": data.start_minute, "end_minute": data.end_minute, "note": (data.note or "").strip()[:200],
+    }
+    changed = [k for k, v in values.items() if getattr(absence, k) != v]
+    if not changed:
+        return absence
+    for key in changed:
+        setattr(absence, key, values[key])
+    audit.record("absence.update", absence, detail=_describe(absence) + " changed=" + ",".join(changed))
+    db.session.commit()
+    return absence
+
+
+def delete_absence(absence: Absence) -> Absence:
+    """Remove an absence (registered by mistake, or the person is back)."""
+    audit.record("absence.delete", absence, detail=_describe(absence))
+    db.session.delete(absence)
+    db.session.commit()
+    return absence

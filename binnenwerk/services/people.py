@@ -1,0 +1,471 @@
+"""Teams, employees and supervisors: the rules that hold however they are created or changed."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    MAX_TEAM_SIZE,
+    MINUTES_PER_DAY,
+    Assignment,
+    AvailabilitySlot,
+    Employee,
+    EmployeeSensitive,
+    Location,
+    PublishedShift,
+    Role,
+    SupervisionAssignment,
+    Supervisor,
+    Team,
+    User,
+    WorkType,
+)
+from . import ServiceError
+from .teams import ensure_room_in_team
+
+MAX_CONTRACT_MINUTES = 40 * 60
+MAX_DAY_MINUTES = 12 * 60
+
+
+# --- shared checks ------------------------------------------------------------------------------
+
+
+def _check_slots(slots) -> list[tuple[int, int, int]]:
+    """A weekly pattern: at least one window, each on a real weekday, ending after it starts."""
+    slots = list(slots or [])
+    if not slots:
+        raise ServiceError(_("Kies minstens één dag waarop iemand kan werken."), field="availability")
+    for weekday, start, end in slots:
+        if not 1 <= weekday <= 7 or not 0 <= start < end <= MINUTES_PER_DAY:
+            raise ServiceError(_("De eindtijd moet na de begintijd liggen."), field="availability")
+    return slots
+
+
+def _work_types(ids, keep=()) -> list[WorkType]:
+    ids = set(ids or [])
+    if not ids:
+        raise ServiceError(_("Kies minstens één werksoort."), field="work_type_ids")
+    found = db.session.scalars(select(WorkType).where(WorkType.id.in_(ids))).all()
+    keep_ids = {w.id for w in keep}
+    if len(found) != len(ids) or any(w.archived and w.id not in keep_ids for w in found):
+        raise ServiceError(_("Kies werksoorten uit de lijst."), field="work_type_ids")
+    return sorted(found, key=lambda w: w.name_nl)
+
+
+def _team(team_id: int | None) -> Team:
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    if team is None:
+        raise ServiceError(_("Kies een team uit de lijst."), field="team_id")
+    return team
+
+
+def _slot_rows(slots) -> list[AvailabilitySlot]:
+    return [AvailabilitySlot(weekday=d, start_minute=s, end_minute=e) for d, s, e in sorted(slots)]
+
+
+def _same_slots(rows, slots) -> bool:
+    return sorted((r.weekday, r.start_minute, r.end_minute) for r in rows) == sorted(slots)
+
+
+def _flush_unique(message: str, field_name: str) -> None:
+    # The name check above can race with a second request; the unique index decides.
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(message, field=field_name) from None
+
+
+def regions() -> list[str]:
+    """Every region in use by a location or a team, for the region suggestions."""
+    names = set(db.session.scalars(select(Location.region).distinct()))
+    names |= set(db.session.scalars(select(Team.region).distinct()))
+    return sorted(n for n in names if n)
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+@dataclass
+class TeamInput:
+    name: str
+    region: str
+    home_location_id: int | None = None
+    max_size: int = MAX_TEAM_SIZE
+
+
+def active_member_count(team: Team) -> int:
+    return db.session.scalar(
+        select(func.count(Employee.id)).where(Employee.team_id == team.id, Employee.archived.is_(False))
+    ) or 0
+
+
+def _check_team(data: TeamInput, team: Team | None) -> Location | None:
+    name = (data.name or "").strip()
+    if not name:
+        raise ServiceError(_("Vul een naam in."), field="name")
+    if not (data.region or "").strip():
+        raise ServiceError(_("Vul een regio in."), field="region")
+    if not 1 <= data.max_size <= MAX_TEAM_SIZE:
+        raise ServiceError(_("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE), field="max_size")
+    duplicate = select(Team.id).where(func.lower(Team.name) == name.lower())
+    if team is not None:
+        duplicate = duplicate.where(Team.id != team.id)
+    if db.session.scalar(duplicate) is not None:
+        raise ServiceError(_("Er is al een team met deze naam."), field="name")
+    location = None
+    if data.home_location_id is not None:
+        location = db.session.get(Location, data.home_location_id)
+        if location is None or (location.archived and (team is None or team.home_location_id != location.id)):
+            raise ServiceError(_("Kies een locatie uit de lijst."), field="home_location_id")
+        if location.region != data.region.strip():
+            raise ServiceError(
+                _("Locatie %(location)s ligt in regio %(location_region)s, niet in regio %(region)s van het team.",
+                  location=location.name, location_region=location.region, region=data.region.strip()),
+                field="home_location_id",
+            )
+    if team is not None:
+        members = active_member_count(team)
+        if data.max_size < members:
+            raise ServiceError(
+                _("Het team heeft al %(count)d medewerkers. Het maximum kan niet lager zijn.", count=members),
+                field="max_size",
+            )
+        if data.region.strip() != team.region and members:
+            raise ServiceError(
+                _("Het team heeft medewerkers. Verander de regio pas als het team leeg is."), field="region"
+            )
+    return location
+
+
+def create_team(data: TeamInput) -> Team:
+    _check_team(data, None)
+    team = Team(name=data.name.strip(), region=data.region.strip(), home_location_id=data.home_location_id,
+                max_size=data.max_size)
+    db.session.add(team)
+    _flush_unique(_("Er is al een team met deze naam."), "name")
+    audit.record("team.create", team, detail=f"name={team.name} region={team.region} max={team.max_size}")
+    db.session.commit()
+    return team
+
+
+def update_team(team: Team, data: TeamInput) -> list[str]:
+    _check_team(data, team)
+    values = {"name": data.name.strip(), "region": data.region.strip(),
+              "home_location_id": data.home_location_id, "max_size": data.max_size}
+    changed = [k for k, v in values.items() if getattr(team, k) != v]
+    if not changed:
+        return []
+    for key in changed:
+        setattr(team, key, values[key])
+    _flush_unique(_("Er is al een team met deze naam."), "name")
+    audit.record("team.update", team, detail="changed=" + ",".join(changed))
+    db.session.commit()
+    return changed
+
+
+def set_team_archived(team: Team, archived: bool) -> None:
+    if archived == team.archived:
+        return
+    if archived:
+        members = active_member_count(team)
+        if members:
+            raise ServiceError(_(
+                "Team %(name)s heeft nog %(count)d actieve medewerkers. Zet hen eerst in een ander team "
+                "of beëindig hun contract.", name=team.name, count=members,
+            ))
+    team.archived = archived
+    audit.record("team.archive" if archived else "team.restore", team)
+    db.session.commit()
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+@dataclass
+class EmployeeInput:
+    first_name: str
+    last_name: str
+    team_id: int | None
+    contract_minutes: int
+    max_minutes_per_day: int
+    contract_start: dt.date
+    availability: list[tuple[int, int, int]]
+    work_type_ids: list[int]
+    location_ids: list[int] = field(default_factory=list)
+    contract_end: dt.date | None = None
+    phone: str = ""
+    email: str = ""
+    job_coach_name: str = ""
+    job_coach_phone: str = ""
+    job_coach_email: str = ""
+
+
+def _check_employee(data: EmployeeInput, employee: Employee | None):
+    if not (data.first_name or "").strip():
+        raise ServiceError(_("Vul een voornaam in."), field="first_name")
+    if not (data.last_name or "").strip():
+        raise ServiceError(_("Vul een achternaam in."), field="last_name")
+    if not 0 < data.contract_minutes <= MAX_CONTRACT_MINUTES:
+        raise ServiceError(_("Contracturen moeten meer dan 0 en hoogstens 40 per week zijn."), field="contract_hours")
+    if not 0 < data.max_minutes_per_day <= MAX_DAY_MINUTES:
+        raise ServiceError(_("Het maximum per dag moet meer dan 0 en hoogstens 12 uur zijn."),
+                           field="max_hours_per_day")
+    if data.contract_start is None:
+        raise ServiceError(_("Vul de begindatum van het contract in."), field="contract_start")
+    if data.contract_end is not None and data.contract_end < data.contract_start:
+        raise ServiceError(_("Het einde van het contract mag niet voor het begin liggen."), field="contract_end")
+    slots = _check_slots(data.availability)
+    team = _team(data.team_id)
+    work_types = _work_types(data.work_type_ids, keep=employee.work_types if employee else ())
+    location_ids = set(data.location_ids or [])
+    locations = db.session.scalars(select(Location).where(Location.id.in_(location_ids))).all() if location_ids else []
+    kept = {loc.id for loc in employee.allowed_locations} if employee else set()
+    if len(locations) != len(location_ids) or any(loc.archived and loc.id not in kept for loc in locations):
+        raise ServiceError(_("Kies locaties uit de lijst."), field="location_ids")
+    outside = [loc for loc in locations if loc.region != team.region]
+    if outside:
+        raise ServiceError(
+            _("Locatie %(location)s ligt niet in regio %(region)s van het team. Kies alleen locaties in die regio.",
+              location=outside[0].name, region=team.region),
+            field="location_ids",
+        )
+    return team, slots, work_types, sorted(locations, key=lambda loc: loc.name)
+
+
+def create_employee(data: EmployeeInput) -> Employee:
+    team, slots, work_types, locations = _check_employee(data, None)
+    ensure_room_in_team(team.id)
+    employee = Employee(
+        first_name=data.first_name.strip(), last_name=data.last_name.strip(), team=team,
+        contract_minutes=data.contract_minutes, max_minutes_per_day=data.max_minutes_per_day,
+        contract_start=data.contract_start, contract_end=data.contract_end,
+        phone=(data.phone or "").strip(), email=(data.email or "").strip(),
+        job_coach_name=(data.job_coach_name or "").strip(), job_coach_phone=(data.job_coach_phone or "").strip(),
+        job_coach_email=(data.job_coach_email or "").strip(),
+    )
+    employee.work_types = work_types
+    employee.allowed_locations = locations
+    employee.availability = _slot_rows(slots)
+    db.session.add(employee)
+    db.session.flush()
+    audit.record("employee.create", employee, detail=f"team={team.id}")
+    db.session.commit()
+    return employee
+
+
+def update_employee(employee: Employee, data: EmployeeInput) -> list[str]:
+    """Change an employee; returns the names of the changed fields (no values: they are personal)."""
+    team, slots, work_types, locations = _check_employee(data, employee)
+    if team.id != employee.team_id and not employee.archived:
+        ensure_room_in_team(team.id, moving_employee_id=employee.id)
+    values = {
+        "first_name": data.first_name.strip(), "last_name": data.last_name.strip(), "team_id": team.id,
+        "contract_minutes": data.contract_minutes, "max_minutes_per_day": data.max_minutes_per_day,
+        "contract_start": data.contract_start, "contract_end": data.contract_end,
+        "phone": (data.phone or "").strip(), "email": (data.email or "").strip(),
+        "job_coach_name": (data.job_coach_name or "").strip(),
+        "job_coach_phone": (data.job_coach_phone or "").strip(),
+        "job_coach_email": (data.job_coach_email or "").strip(),
+    }
+    changed = [k for k, v in values.items() if getattr(employee, k) != v]
+    old_team = employee.team_id
+    for key in changed:
+        setattr(employee, key, values[key])
+    if {w.id for w in employee.work_types} != {w.id for w in work_types}:
+        employee.work_types = work_types
+        changed.append("work_types")
+    if {loc.id for loc in employee.allowed_locations} != {loc.id for loc in locations}:
+        employee.allowed_locations = locations
+        changed.append("allowed_locations")
+    if not _same_slots(employee.availability, slots):
+        employee.availability = _slot_rows(slots)
+        changed.append("availability")
+    if not changed:
+        return []
+    if "team_id" in changed:
+        # Keep the relationship in step with the new id for the rest of this request.
+        employee.team = team
+    detail = "changed=" + ",".join(changed)
+    if "team_id" in changed:
+        detail += f" team={old_team}->{team.id}"
+    audit.record("employee.update", employee, detail=detail)
+    db.session.commit()
+    return changed
+
+
+def update_sensitive(employee: Employee, *, indication: str, indication_until: dt.date | None,
+                     health_notes: str, accommodations: str) -> bool:
+    """Change the special-category data. The audit row names the event only, never the content."""
+    record = employee.sensitive
+    values = {
+        "indication": (indication or "").strip()[:100], "indication_until": indication_until,
+        "health_notes": (health_notes or "").strip(), "accommodations": (accommodations or "").strip(),
+    }
+    if record is None:
+        if not any(values.values()):
+            return False
+        record = EmployeeSensitive(employee=employee, **values)
+        db.session.add(record)
+    else:
+        if all(getattr(record, k) == v for k, v in values.items()):
+            return False
+        for key, value in values.items():
+            setattr(record, key, value)
+    audit.record("employee.sensitive_update", employee)
+    db.session.commit()
+    return True
+
+
+def archive_employee(employee: Employee, last_day: dt.date) -> None:
+    """End the contract: the employee stays for history, rosters and reports, but is no longer planned."""
+    if employee.archived:
+        raise ServiceError(_("Het contract van %(name)s is al beëindigd.", name=employee.name))
+    if last_day is None:
+        raise ServiceError(_("Vul de laatste werkdag in."), field="contract_end")
+    if last_day < employee.contract_start:
+        raise ServiceError(_("De laatste werkdag mag niet voor het begin van het contract liggen."),
+                           field="contract_end")
+    if employee.contract_end is None or last_day < employee.contract_end:
+        employee.contract_end = last_day
+    employee.archived = True
+    audit.record("employee.archive", employee, detail=f"contract_end={employee.contract_end.isoformat()}")
+    db.session.commit()
+
+
+def restore_employee(employee: Employee) -> None:
+    if not employee.archived:
+        return
+    ensure_room_in_team(employee.team_id)
+    employee.archived = False
+    audit.record("employee.restore", employee)
+    db.session.commit()
+
+
+def employee_in_rosters(employee: Employee) -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(Assignment.employee_id == employee.id)))
+        or db.session.scalar(select(exists().where(PublishedShift.employee_id == employee.id)))
+    )
+
+
+def delete_employee(employee: Employee) -> None:
+    """Remove an employee entered by mistake; someone who was ever rostered can only be archived."""
+    if employee_in_rosters(employee):
+        raise ServiceError(_(
+            "%(name)s staat in een rooster en kan daarom niet worden verwijderd. Beëindig het contract.",
+            name=employee.name,
+        ))
+    audit.record("employee.delete", employee, detail=f"team={employee.team_id}")
+    db.session.delete(employee)
+    db.session.commit()
+
+
+# --- supervisors --------------------------------------------------------------------------------
+
+
+@dataclass
+class SupervisorInput:
+    name: str
+    phone: str
+    team_id: int | None
+    region: str
+    work_type_ids: list[int]
+    availability: list[tuple[int, int, int]]
+    email: str = ""
+    user_id: int | None = None
+
+
+def linkable_users(supervisor: Supervisor | None) -> list[User]:
+    """Active team-leader accounts that are not yet linked to another supervisor."""
+    taken = select(Supervisor.user_id).where(Supervisor.user_id.is_not(None))
+    if supervisor is not None:
+        taken = taken.where(Supervisor.id != supervisor.id)
+    return db.session.scalars(
+        select(User).where(User.role == Role.TEAM_LEADER.value, User.active.is_(True), User.id.not_in(taken))
+        .order_by(User.name)
+    ).all()
+
+
+def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None):
+    if not (data.name or "").strip():
+        raise ServiceError(_("Vul een naam in."), field="name")
+    if data.team_id is not None:
+        team = _team(data.team_id)
+        region = team.region
+    else:
+        team = None
+        region = (data.region or "").strip()
+        if not region:
+            raise ServiceError(_("Een teamleider in de pool hoort bij een regio. Vul de regio in."), field="region")
+    slots = _check_slots(data.availability)
+    work_types = _work_types(data.work_type_ids, keep=supervisor.work_types if supervisor else ())
+    user = None
+    if data.user_id is not None:
+        user = db.session.get(User, data.user_id)
+        if user is None or user.role != Role.TEAM_LEADER.value or user not in linkable_users(supervisor):
+            raise ServiceError(_("Kies een account uit de lijst."), field="user_id")
+    return team, region, slots, work_types, user
+
+
+def create_supervisor(data: SupervisorInput) -> Supervisor:
+    team, region, slots, work_types, user = _check_supervisor(data, None)
+    supervisor = Supervisor(
+        name=data.name.strip(), phone=data.phone.strip(), email=(data.email or "").strip(), team=team,
+        region=region, user=user,
+    )
+    supervisor.work_types = work_types
+    supervisor.availability = _slot_rows(slots)
+    db.session.add(supervisor)
+    db.session.flush()
+    audit.record("supervisor.create", supervisor,
+                 detail=f"team={team.id if team else 'pool'} region={region}")
+    db.session.commit()
+    return supervisor
+
+
+def update_supervisor(supervisor: Supervisor, data: SupervisorInput) -> list[str]:
+    team, region, slots, work_types, user = _check_supervisor(data, supervisor)
+    values = {
+        "name": data.name.strip(), "phone": data.phone.strip(), "email": (data.email or "").strip(),
+        "team_id": team.id if team else None, "region": region, "user_id": user.id if user else None,
+    }
+    changed = [k for k, v in values.items() if getattr(supervisor, k) != v]
+    for key in changed:
+        setattr(supervisor, key, values[key])
+    if "team_id" in changed:
+        supervisor.team = team
+    if "user_id" in changed:
+        supervisor.user = user
+    if {w.id for w in supervisor.work_types} != {w.id for w in work_types}:
+        supervisor.work_types = work_types
+        changed.append("work_types")
+    if not _same_slots(supervisor.availability, slots):
+        supervisor.availability = _slot_rows(slots)
+        changed.append("availability")
+    if not changed:
+        return []
+    audit.record("supervisor.update", supervisor, detail="changed=" + ",".join(changed))
+    db.session.commit()
+    return changed
+
+
+def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> None:
+    if archived == supervisor.archived:
+        return
+    supervisor.archived = archived
+    audit.record("supervisor.archive" if archived else "supervisor.restore", supervisor)
+    db.session.commit()
+
+
+def supervisor_in_rosters(supervisor: Supervisor) -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(SupervisionAssignment.supervisor_id == supervisor.id)))
+        or db.session.scalar(select(exists().where(PublishedShift.supervisor_id == supervisor.id)))
+    )

@@ -1,0 +1,504 @@
+"""Forms of the teams blueprint, with the reusable weekly-availability component."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.utils import unset_value
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+from ..models import MAX_TEAM_SIZE, AbsenceKind
+
+WEEKDAY_NAMES = (
+    _l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"), _l("zaterdag"), _l("zondag"),
+)
+WEEKDAY_SHORT = (_l("ma"), _l("di"), _l("wo"), _l("do"), _l("vr"), _l("za"), _l("zo"))
+ABSENCE_KINDS = [
+    (AbsenceKind.SICK.value, _l("Ziek")),
+    (AbsenceKind.LEAVE.value, _l("Verlof")),
+    (AbsenceKind.APPOINTMENT.value, _l("Afspraak")),
+]
+HOURS_RE = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?$")
+# Digits, spaces, dashes, brackets and a leading +; 10 to 15 digits (Dutch and international numbers).
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{8,25}$")
+MAX_TEXT = 200
+
+
+def int_or_none(value):
+    """Coerce a choice to int; a tampered value becomes None so validation refuses it in Dutch."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    # Larger than any database integer: cannot exist, and would overflow PostgreSQL's int4.
+    return number if 0 < number < 2**31 else None
+
+
+def parse_hours(text: str) -> int:
+    """'25,5' or '25.5' hours -> 1530 minutes; ValueError on anything else."""
+    match = HOURS_RE.match((text or "").strip())
+    if not match:
+        raise ValueError(text)
+    whole, fraction = match.group(1), match.group(2) or "0"
+    return round((int(whole) + int(fraction) / 10 ** len(fraction)) * 60)
+
+
+def hours_text(minutes: int | None) -> str:
+    """Minutes as hours with a Dutch decimal comma, for a form field."""
+    if minutes is None:
+        return ""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def valid_phone(text: str) -> bool:
+    text = (text or "").strip()
+    digits = sum(c.isdigit() for c in text)
+    return bool(PHONE_RE.match(text)) and 10 <= digits <= 15
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class Needed(InputRequired):
+    """InputRequired without the `required` flag.
+
+    templates/_forms.html rebinds `_` while it builds aria-describedby, so a field flagged
+    required with a hint or an error fails to render there. The label says what is optional.
+    """
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+class NeededText(DataRequired):
+    """DataRequired without the `required` flag, for the same reason as Needed."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes; _forms.html renders it as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TextField(StringField):
+    """A text field that drops surrounding spaces (' Team A' must not be a second Team A)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["filters"] = [_strip, *kwargs.get("filters", [])]
+        super().__init__(*args, **kwargs)
+
+
+class TimeField(StringField):
+    """A time of day as HH:MM; `.minutes` holds minutes after midnight when it is valid."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off", "placeholder": "09:00"})
+        super().__init__(*args, **kwargs)
+        self.minutes = None
+
+    def process_data(self, value):
+        self.minutes = value if isinstance(value, int) else None
+        self.data = minutes_to_hhmm(value) if isinstance(value, int) else (value or "")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.minutes = None
+        text = (self.data or "").strip()[:20]
+        self.data = text
+        if not text:
+            return
+        try:
+            self.minutes = hhmm_to_minutes(text)
+        except ValueError:
+            raise ValueError(_l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")) from None
+
+
+class DutchDateField(StringField):
+    """A date (input type=date sends YYYY-MM-DD; 31-12-2026 is accepted too); `.data` is a date or None."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if isinstance(self.data, dt.date):
+            return self.data.isoformat()
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()[:20]
+        if not text:
+            return
+        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                self.data = dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if not 1900 <= self.data.year <= 2200:
+                self.data = None
+                raise ValueError(_l("Vul een datum in tussen 1900 en 2200."))
+            return
+        raise ValueError(_l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026."))
+
+
+class HoursField(StringField):
+    """Hours with a Dutch decimal comma or a dot ('25,5' and '25.5'); `.minutes` when valid."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+        self.minutes = None
+
+    def process_data(self, value):
+        self.minutes = value if isinstance(value, int) else None
+        self.data = hours_text(value) if isinstance(value, int) else (value or "")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.minutes = None
+        text = (self.data or "").strip()[:20]
+        self.data = text
+        if not text:
+            return
+        try:
+            self.minutes = parse_hours(text)
+        except ValueError:
+            raise ValueError(_l("Vul een aantal uren in, bijvoorbeeld 25,5.")) from None
+
+
+# --- weekly availability -----------------------------------------------------------------------
+
+
+class DayAvailabilityForm(Form):
+    """One weekday of the pattern: available or not, and from when to when."""
+
+    available = BooleanField(_l("Beschikbaar"))
+    start = TimeField(_l("Van"))
+    end = TimeField(_l("Tot"))
+
+    def validate_start(self, field):
+        if self.available.data and field.minutes is None and not field.process_errors:
+            raise ValidationError(_l("Vul een begintijd in."))
+
+    def validate_end(self, field):
+        if not self.available.data:
+            return
+        if field.minutes is None:
+            if field.process_errors:
+                return
+            raise ValidationError(_l("Vul een eindtijd in."))
+        if self.start.minutes is not None and field.minutes <= self.start.minutes:
+            raise ValidationError(_l("De eindtijd moet na de begintijd liggen."))
+
+
+def _day_values(data) -> list[dict]:
+    """Seven day dicts from AvailabilitySlot rows (or from dicts already in that shape)."""
+    days = [{"available": False, "start": "", "end": ""} for _ in range(7)]
+    for index, item in enumerate(data or []):
+        if isinstance(item, dict):
+            if index < 7:
+                days[index] = item
+        elif 1 <= item.weekday <= 7:
+            days[item.weekday - 1] = {"available": True, "start": item.start_minute, "end": item.end_minute}
+    return days
+
+
+def _at_least_one_day(form, field):
+    if not any(entry.form.available.data for entry in field.entries):
+        raise ValidationError(_l("Kies minstens één dag waarop iemand kan werken."))
+
+
+class WeeklyAvailabilityField(FieldList):
+    """Seven days, Monday to Sunday. `.slots` is [(weekday, start_minute, end_minute)]."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        validators = [_at_least_one_day, *(validators or [])]
+        super().__init__(FormField(DayAvailabilityForm), label, validators, min_entries=7, max_entries=7, **kwargs)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        # Always exactly seven entries at fixed indices: a posted form that leaves out a day (or
+        # sends index 9) must not shift Thursday into Monday's place.
+        self.process_errors = []
+        self.object_data = data
+        days = _day_values(None if data is unset_value else data)
+        self.entries = []
+        self.last_index = -1
+        for index in range(7):
+            self._add_entry(formdata, days[index], index=index)
+        for index, entry in enumerate(self.entries):
+            entry.day_name = WEEKDAY_NAMES[index]
+
+    @property
+    def messages(self) -> list[tuple[str, str]]:
+        """(field id, 'maandag: message') for each problem, for the error summary."""
+        found = [(self.id, str(e)) for e in self.errors if isinstance(e, str)]
+        for entry in self.entries:
+            for sub in (entry.form.start, entry.form.end):
+                for error in sub.errors:
+                    found.append((sub.id, f"{entry.day_name}, {sub.label.text.lower()}: {error}"))
+        return found
+
+    @property
+    def slots(self) -> list[tuple[int, int, int]]:
+        return [
+            (index + 1, entry.form.start.minutes, entry.form.end.minutes)
+            for index, entry in enumerate(self.entries)
+            if entry.form.available.data and entry.form.start.minutes is not None and entry.form.end.minutes is not None
+        ]
+
+
+def availability_summary(slots) -> str:
+    """'ma 08:00–17:00, di 08:00–17:00' from AvailabilitySlot rows."""
+    parts = []
+    for slot in sorted(slots, key=lambda s: (s.weekday, s.start_minute)):
+        parts.append(
+            f"{WEEKDAY_SHORT[slot.weekday - 1]} {minutes_to_hhmm(slot.start_minute)}–{minutes_to_hhmm(slot.end_minute)}"
+        )
+    return ", ".join(parts)
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+class TeamForm(FlaskForm):
+    name = TextField(_l("Naam"), validators=[
+        NeededText(_l("Vul een naam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
+    ])
+    region = TextField(_l("Regio"), render_kw={"list": "regions", "autocomplete": "off"}, validators=[
+        NeededText(_l("Vul een regio in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
+    ])
+    home_location_id = SelectField(_l("Thuislocatie (niet verplicht)"), coerce=int_or_none, validate_choice=False)
+    max_size = StringField(_l("Maximaal aantal medewerkers"), default=str(MAX_TEAM_SIZE),
+                           render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                           validators=[NeededText(_l("Vul een aantal in van 1 tot en met 15."))])
+
+    def validate_home_location_id(self, field):
+        if field.data is None and field.raw_data and field.raw_data[0] not in ("", None):
+            raise ValidationError(_l("Kies een locatie uit de lijst."))
+
+    def validate_max_size(self, field):
+        text = (field.data or "").strip()
+        if not text.isdigit() or len(text) > 3 or not 1 <= int(text) <= MAX_TEAM_SIZE:
+            raise ValidationError(_l("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE))
+
+    @property
+    def max_size_value(self) -> int:
+        return int(self.max_size.data.strip())
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+class _ChoiceChecks:
+    """Refuse values that were not offered (tampered or stale forms) with a Dutch message."""
+
+    def _check_choice(self, field, message):
+        offered = {value for value, _label in field.choices}
+        if field.data is None or field.data not in offered:
+            raise ValidationError(message)
+
+    def _check_choices(self, field, message):
+        offered = {value for value, _label in field.choices}
+        if any(value is None or value not in offered for value in field.data or []):
+            raise ValidationError(message)
+
+
+class EmployeeForm(FlaskForm, _ChoiceChecks):
+    first_name = TextField(_l("Voornaam"), validators=[
+        NeededText(_l("Vul een voornaam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
+    ])
+    last_name = TextField(_l("Achternaam"), validators=[
+        NeededText(_l("Vul een achternaam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
+    ])
+    team_id = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False,
+                          validators=[Needed(_l("Kies een team."))])
+    contract_hours = HoursField(_l("Contracturen per week"), validators=[Needed(_l("Vul de contracturen in."))])
+    max_hours_per_day = HoursField(_l("Maximaal aantal uren per dag"),
+                                   validators=[Needed(_l("Vul het maximaal aantal uren per dag in."))])
+    availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
+    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False)
+    location_ids = MultiCheckboxField(_l("Locaties waar iemand mag werken (niet verplicht)"),
+                                      coerce=int_or_none, validate_choice=False)
+    contract_start = DutchDateField(_l("Begin contract"), validators=[Needed(_l("Vul de begindatum van het contract in."))])
+    contract_end = DutchDateField(_l("Einde contract (niet verplicht)"))
+    phone = TextField(_l("Telefoon (niet verplicht)"), render_kw={"type": "tel", "autocomplete": "off"},
+                      validators=[Optional(), Length(max=40, message=_l("Hoogstens 40 tekens."))])
+    email = TextField(_l("E-mailadres (niet verplicht)"), render_kw={"type": "email", "autocomplete": "off"},
+                      validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
+                                  Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
+    job_coach_name = TextField(_l("Naam jobcoach (niet verplicht)"),
+                               validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens."))])
+    job_coach_phone = TextField(_l("Telefoon jobcoach (niet verplicht)"), render_kw={"type": "tel"},
+                                validators=[Optional(), Length(max=40, message=_l("Hoogstens 40 tekens."))])
+    job_coach_email = TextField(_l("E-mailadres jobcoach (niet verplicht)"), render_kw={"type": "email"},
+                                validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
+                                            Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
+
+    def validate_team_id(self, field):
+        self._check_choice(field, _l("Kies een team uit de lijst."))
+
+    def validate_contract_hours(self, field):
+        if field.minutes is not None and not 0 < field.minutes <= 40 * 60:
+            raise ValidationError(_l("Contracturen moeten meer dan 0 en hoogstens 40 per week zijn."))
+
+    def validate_max_hours_per_day(self, field):
+        if field.minutes is not None and not 0 < field.minutes <= 12 * 60:
+            raise ValidationError(_l("Het maximum per dag moet meer dan 0 en hoogstens 12 uur zijn."))
+
+    def validate_work_type_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies minstens één werksoort."))
+        self._check_choices(field, _l("Kies werksoorten uit de lijst."))
+
+    def validate_contract_end(self, field):
+        start = self.contract_start.data
+        if field.data is not None and isinstance(start, dt.date) and field.data < start:
+            raise ValidationError(_l("Het einde van het contract mag niet voor het begin liggen."))
+
+    def validate_phone(self, field):
+        if field.data and not valid_phone(field.data):
+            raise ValidationError(_l("Vul een geldig telefoonnummer in, bijvoorbeeld 06-12345678."))
+
+    def validate_job_coach_phone(self, field):
+        self.validate_phone(field)
+
+
+class SensitiveForm(FlaskForm):
+    indication = TextField(_l("Indicatie (niet verplicht)"), render_kw={"autocomplete": "off"},
+                           validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
+    indication_until = DutchDateField(_l("Indicatie geldig tot en met (niet verplicht)"))
+    health_notes = TextAreaField(_l("Gezondheid: waar moeten we rekening mee houden? (niet verplicht)"),
+                                 filters=[_strip],
+                                 validators=[Optional(), Length(max=4000, message=_l("Hoogstens 4000 tekens."))])
+    accommodations = TextAreaField(_l("Aanpassingen op het werk (niet verplicht)"), filters=[_strip],
+                                   validators=[Optional(), Length(max=4000, message=_l("Hoogstens 4000 tekens."))])
+
+
+class ArchiveEmployeeForm(FlaskForm):
+    contract_end = DutchDateField(_l("Laatste werkdag"), validators=[Needed(_l("Vul de laatste werkdag in."))])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for buttons that change something."""
+
+
+# --- supervisors --------------------------------------------------------------------------------
+
+
+class SupervisorForm(FlaskForm, _ChoiceChecks):
+    name = TextField(_l("Naam"), validators=[
+        NeededText(_l("Vul een naam in.")), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
+    ])
+    phone = TextField(_l("Telefoon"), render_kw={"type": "tel", "autocomplete": "off"},
+                      validators=[NeededText(_l("Vul een telefoonnummer in.")),
+                                  Length(max=40, message=_l("Hoogstens 40 tekens."))])
+    email = TextField(_l("E-mailadres (niet verplicht)"), render_kw={"type": "email", "autocomplete": "off"},
+                      validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
+                                  Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
+    team_id = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    region = TextField(_l("Regio (alleen voor de pool)"), render_kw={"list": "regions", "autocomplete": "off"},
+                       validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
+    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False)
+    availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
+    user_id = SelectField(_l("Account om in te loggen (niet verplicht)"), coerce=int_or_none, validate_choice=False)
+
+    def validate_phone(self, field):
+        if not valid_phone(field.data):
+            raise ValidationError(_l("Vul een geldig telefoonnummer in, bijvoorbeeld 06-12345678."))
+
+    def validate_team_id(self, field):
+        if field.data is None and field.raw_data and field.raw_data[0] not in ("", None):
+            raise ValidationError(_l("Kies een team uit de lijst."))
+        if field.data is not None:
+            self._check_choice(field, _l("Kies een team uit de lijst."))
+
+    def validate_region(self, field):
+        if self.team_id.data is None and not field.data:
+            raise ValidationError(_l("Een teamleider in de pool hoort bij een regio. Vul de regio in."))
+
+    def validate_work_type_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies minstens één werksoort."))
+        self._check_choices(field, _l("Kies werksoorten uit de lijst."))
+
+    def validate_user_id(self, field):
+        if field.data is None and field.raw_data and field.raw_data[0] not in ("", None):
+            raise ValidationError(_l("Kies een account uit de lijst."))
+        if field.data is not None:
+            self._check_choice(field, _l("Kies een account uit de lijst."))
+
+
+# --- absences -----------------------------------------------------------------------------------
+
+
+class AbsenceForm(FlaskForm):
+    person = SelectField(_l("Wie"), validate_choice=False, validators=[Needed(_l("Kies wie er afwezig is."))])
+    kind = SelectField(_l("Soort"), choices=ABSENCE_KINDS, validate_choice=False,
+                       validators=[Needed(_l("Kies een soort afwezigheid."))])
+    start_date = DutchDateField(_l("Van"), validators=[Needed(_l("Vul een begindatum in."))])
+    end_date = DutchDateField(_l("Tot en met"), validators=[Needed(_l("Vul een einddatum in."))])
+    whole_day = BooleanField(_l("Hele dag"), default=True)
+    start_time = TimeField(_l("Begintijd (alleen bij een deel van de dag)"))
+    end_time = TimeField(_l("Eindtijd (alleen bij een deel van de dag)"))
+    note = TextField(_l("Opmerking (niet verplicht)"),
+                     validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens."))])
+
+    def validate_person(self, field):
+        offered = {value for value, _label in field.choices}
+        if field.data not in offered:
+            raise ValidationError(_l("Kies iemand uit de lijst."))
+
+    def validate_kind(self, field):
+        if field.data not in {value for value, _label in ABSENCE_KINDS}:
+            raise ValidationError(_l("Kies een soort afwezigheid uit de lijst."))
+
+    def validate_end_date(self, field):
+        start = self.start_date.data
+        if field.data is not None and start is not None and field.data < start:
+            raise ValidationError(_l("De einddatum mag niet voor de begindatum liggen."))
+
+    def validate_start_time(self, field):
+        if not self.whole_day.data and field.minutes is None and not field.process_errors:
+            raise ValidationError(_l("Vul een begintijd in, of kies hele dag."))
+
+    def validate_end_time(self, field):
+        if self.whole_day.data:
+            return
+        if field.minutes is None:
+            if field.process_errors:
+                return
+            raise ValidationError(_l("Vul een eindtijd in, of kies hele dag."))
+        if self.start_time.minutes is not None and field.minutes <= self.start_time.minutes:
+            raise ValidationError(_l("De eindtijd moet na de begintijd liggen."))
+
+
+class TeamFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
