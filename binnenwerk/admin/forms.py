@@ -43,12 +43,12 @@ class _EditsOne(FlaskForm):
 
 
 class UserForm(_EditsOne):
+    name = StringField(_l("Naam"), validators=[
+        DataRequired(_l("Vul een naam in.")), Length(max=200, message=_l("Hoogstens 200 tekens.")),
+    ])
     email = EmailField(_l("E-mailadres"), validators=[
         DataRequired(_l("Vul een e-mailadres in.")), Length(max=200, message=_l("Hoogstens 200 tekens.")),
         Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld j.jansen@minbzk.nl.")),
-    ])
-    name = StringField(_l("Naam"), validators=[
-        DataRequired(_l("Vul een naam in.")), Length(max=200, message=_l("Hoogstens 200 tekens.")),
     ])
     role = SelectField(_l("Rol"), validators=[InputRequired(_l("Kies een rol."))], validate_choice=False)
     ministry_id = SelectField(_l("Ministerie"), coerce=int_or_none, validate_choice=False)

@@ -255,8 +255,9 @@ def create_user(data: UserInput) -> User:
     if problem:
         raise ServiceError(problem, field="password")
     ministry, teams = _resolve_user_links(data, None)
+    # The admin chose this password, so the person picks their own at first login.
     user = User(email=email, name=name, role=data.role, ministry=ministry,
-                password_hash=generate_password_hash(data.password), active=True)
+                password_hash=generate_password_hash(data.password), active=True, must_change_password=True)
     user.teams = teams
     db.session.add(user)
     db.session.flush()
@@ -273,11 +274,11 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     ministry, teams = _resolve_user_links(data, user)
     if data.role != user.role and user.role == Role.ADMIN.value:
         if actor is not None and actor.id == user.id:
-            raise ServiceError(_("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
-                               field="role")
+            _refuse("user_changed", user, _("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
+                    field="role", reason="own admin role")
         if user.active and _active_admin_count(exclude_id=user.id) == 0:
-            raise ServiceError(_("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
-                               field="role")
+            _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
+                    field="role", reason="last active admin")
     changed = _changed(user, {"email": email, "name": name, "role": data.role,
                               "ministry_id": ministry.id if ministry else None})
     if {t.id for t in user.teams} != {t.id for t in teams}:
@@ -289,14 +290,23 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     return changed
 
 
+def _refuse(action: str, user: User, message: str, *, reason: str, field: str | None = None):
+    """Refuse a change that could lock everyone out, and keep a trace of the attempt."""
+    db.session.rollback()
+    audit.record(action, user, result="refused", detail=reason)
+    db.session.commit()
+    raise ServiceError(message, field=field)
+
+
 def set_user_active(user: User, active: bool, *, actor: User | None = None) -> None:
     if user.active == active:
         return
     if not active:
         if actor is not None and actor.id == user.id:
-            raise ServiceError(_("Je kunt je eigen account niet deactiveren."))
+            _refuse("user_deactivated", user, _("Je kunt je eigen account niet deactiveren."), reason="own account")
         if user.role == Role.ADMIN.value and _active_admin_count(exclude_id=user.id) == 0:
-            raise ServiceError(_("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."))
+            _refuse("user_deactivated", user, _("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."),
+                    reason="last active admin")
     user.active = active
     audit.record("user_reactivated" if active else "user_deactivated", user)
     db.session.commit()

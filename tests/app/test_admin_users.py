@@ -66,6 +66,7 @@ def test_admin_creates_a_planner_with_a_hashed_password_and_an_audit_row(client,
     user = _user("piet.jansen@minbzk.nl")
     assert user.email == "piet.jansen@minbzk.nl" and user.role == "planner" and user.active
     assert check_password_hash(user.password_hash, GOOD_PASSWORD)
+    assert user.must_change_password is True  # the admin knows it, so the person chooses their own
     [event] = _audit("user_created")
     assert event.object_id == str(user.id) and event.actor_id == admin.id
     assert GOOD_PASSWORD not in event.detail
@@ -244,7 +245,8 @@ def test_admin_cannot_deactivate_themselves(client, admin, make):
     assert "Je kunt je eigen account niet deactiveren." in _text(response)
     db.session.refresh(admin)
     assert admin.active is True
-    assert _audit("user_deactivated") == []
+    [event] = _audit("user_deactivated")
+    assert (event.result, event.detail) == ("refused", "own account")
 
 
 def test_other_admin_can_be_deactivated_while_one_active_admin_remains(client, admin, make):
@@ -263,8 +265,8 @@ def test_last_active_admin_cannot_be_deactivated(app, make):
     db.session.commit()
     with app.test_request_context(), pytest.raises(ServiceError, match="laatste actieve beheerder"):
         ops.set_user_active(last, False, actor=None)
-    db.session.rollback()
     assert db.session.get(User, last.id).active is True
+    assert [(e.result, e.detail) for e in _audit("user_deactivated")] == [("refused", "last active admin")]
 
 
 def test_last_active_admin_cannot_lose_the_admin_role(app, make):
@@ -272,7 +274,6 @@ def test_last_active_admin_cannot_lose_the_admin_role(app, make):
     db.session.commit()
     with app.test_request_context(), pytest.raises(ServiceError, match="laatste actieve beheerder"):
         ops.update_user(last, ops.UserInput(email=last.email, name=last.name, role="planner"), actor=None)
-    db.session.rollback()
     assert db.session.get(User, last.id).role == "admin"
 
 
