@@ -555,15 +555,27 @@ def empty_roster_objective(index: ProblemIndex, region: str) -> int:
 
 
 def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
-                supervision: list[SupervisionRef]) -> None:
+                supervision: list[SupervisionRef]
+                ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]]:
     """Replace the hints by a complete roster (a greedy one, say), every derived variable
-    included, so that the search starts from it instead of trying to repair it."""
+    included, so that the search starts from it instead of trying to repair it.
+
+    Returns the roster's objective and its rows in this region: a fallback when the search
+    is stopped before it finds anything.
+    """
     model = m.model
     model.ClearHints()
+    values: dict[int, int] = {}
+    add_hint = model.AddHint
+
+    def hint(var, value) -> None:
+        values[var.Index()] = int(value)
+        add_hint(var, value)
+
     chosen = {(a.employee, a.request, a.date) for a in assignments} & m.x.keys()
     x_value = {key: key in chosen for key in m.x}
     for key, var in m.x.items():
-        model.AddHint(var, x_value[key])
+        hint(var, x_value[key])
     # The span of each team's hinted shifts per place picks the supervisor's window.
     span: dict[tuple[str, str, dt.date], tuple[int, int]] = {}
     for e_id, r_id, d in chosen:
@@ -587,21 +599,26 @@ def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
                 taken.add((s_id, team, loc, d))
         y_value[key] = on
     for key, var in m.y.items():
-        model.AddHint(var, y_value[key])
+        hint(var, y_value[key])
     filled: dict[tuple[str, dt.date], int] = defaultdict(int)
     worked: dict[str, int] = defaultdict(int)
     for e_id, r_id, d in chosen:
         filled[(r_id, d)] += 1
         worked[e_id] += m.requests[r_id].worked_minutes
     for (r_id, d), var in m.short.items():
-        model.AddHint(var, m.requests[r_id].headcount - filled[(r_id, d)])
+        hint(var, m.requests[r_id].headcount - filled[(r_id, d)])
     for e_id, var in m.in_roster.items():
-        model.AddHint(var, worked[e_id] > 0)
+        hint(var, worked[e_id] > 0)
     for key, var in m.dropped.items():
-        model.AddHint(var, not x_value[key])
+        hint(var, not x_value[key])
     for var, keys in m.change.values():
-        model.AddHint(var, any(x_value[k] for k in keys))
+        hint(var, any(x_value[k] for k in keys))
     for e_id, var in m.gap.items():
-        model.AddHint(var, m.employees[e_id].contract_minutes - worked[e_id])
+        hint(var, m.employees[e_id].contract_minutes - worked[e_id])
     for var, keys in m.split.values():
-        model.AddHint(var, max(0, sum(y_value[k] for k in keys) - 1))
+        hint(var, max(0, sum(y_value[k] for k in keys) - 1))
+    objective = sum(m.constant.values()) + sum(
+        cost * values.get(var.Index(), 0) for items in m.penalties.values() for var, cost in items)
+    rows = [AssignmentRef(e, d, r) for (e, r, d) in sorted(chosen)]
+    leads = [SupervisionRef(key[0], key[4], key[3], key[2]) for key, on in y_value.items() if on]
+    return objective, rows, leads

@@ -143,8 +143,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
             share = left * sizes[region] / remaining_size
             remaining_size = max(1, remaining_size - sizes[region])
             m = build_model(index, region)
+            fallback = None
             if baseline is not None:
-                hint_roster(m, baseline.assignments, baseline.supervision)
+                fallback = hint_roster(m, baseline.assignments, baseline.supervision)
             # Regions not solved yet count with their empty roster, a valid upper bound.
             rest = sum(empty[reg] for reg in order[position + 1:])
 
@@ -153,7 +154,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                 report(_base[0] + objective + _rest, _base[1] + bound)
 
             solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), workers,
-                                   deterministic, on_solution, cancel, current, skip=cancelled)
+                                   deterministic, on_solution, cancel, current, skip=cancelled,
+                                   fallback=fallback)
             if deterministic:
                 spent += solved.model_time
             results.append(solved.result)
@@ -196,17 +198,26 @@ class _Solved:
 
 def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: int,
                   deterministic: bool, on_solution: Callable[[int, int], None],
-                  cancel: threading.Event | None, current: dict, *, skip: bool) -> _Solved:
+                  cancel: threading.Event | None, current: dict, *, skip: bool,
+                  fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None
+                  ) -> _Solved:
+    """Solve one region; without a solution of its own it falls back on the warm-start roster
+    (which keeps the pins), else on the empty roster (valid when there are no pins)."""
     empty = empty_roster_objective(index, m.region)
+    if fallback is not None and (m.pins or fallback[0] <= empty):
+        fallback_objective, fallback_rows, fallback_leads = fallback
+    else:
+        fallback_objective, fallback_rows, fallback_leads = empty, [], []
+    valid_fallback = fallback is not None or not m.pins
     if m.impossible_pins:
         return _Solved(RegionResult(m.region, "INFEASIBLE", empty, 0, [], [],
                                     list(m.impossible_pins), m), 0.0)
-    if skip or not m.x:
-        status = "OPTIMAL" if not m.x and not m.pins else "FEASIBLE"
-        if m.pins and m.x:
-            status = "UNKNOWN"
-        bound = empty if not m.x else 0
-        return _Solved(RegionResult(m.region, status, empty, bound, [], [], [], m), 0.0)
+    if not m.x:
+        return _Solved(RegionResult(m.region, "OPTIMAL", empty, empty, [], [], [], m), 0.0)
+    if skip:
+        return _Solved(RegionResult(m.region, "FEASIBLE" if valid_fallback else "UNKNOWN",
+                                    fallback_objective, 0, fallback_rows, fallback_leads, [], m),
+                       0.0)
 
     solver = cp_model.CpSolver()
     _configure(solver, seconds, workers, deterministic)
@@ -226,11 +237,12 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
         conflict = find_conflicting_pins(index, m.region, max(seconds, 1.0))
         return _Solved(RegionResult(m.region, "INFEASIBLE", empty, 0, [], [], conflict, m),
                        solver.deterministic_time)
-    # No solution in time: without pins the empty roster is valid, with pins we cannot tell.
-    fallback = "FEASIBLE" if not m.pins else "UNKNOWN"
+    # No solution in time: fall back on the warm start or the empty roster.
+    status_name = ("FEASIBLE" if valid_fallback else "UNKNOWN") if name == "UNKNOWN" else name
     bound = round(solver.BestObjectiveBound()) if name != "MODEL_INVALID" else 0
-    return _Solved(RegionResult(m.region, fallback if name == "UNKNOWN" else name, empty,
-                                min(bound, empty), [], [], [], m), solver.deterministic_time)
+    return _Solved(RegionResult(m.region, status_name, fallback_objective,
+                                min(bound, fallback_objective), fallback_rows, fallback_leads,
+                                [], m), solver.deterministic_time)
 
 
 def _combine(problem: Problem, results: list[RegionResult], wall: float) -> Solution:

@@ -99,8 +99,11 @@ def random_problem(seed: int, *, n_employees: int = 6, n_requests: int = 3,
                                       availability=all_days(days=DAYS[:3])))
         locations += [Location(f"loc-{ri}-{li}", f"Loc {ri}-{li}", region) for li in range(2)]
     employees = []
+    members = {t.id: 0 for t in teams}
     for i in range(n_employees):
-        team = rng.choice(teams)
+        # A team never has more employees than max_size: that is part of valid data.
+        team = rng.choice([t for t in teams if members[t.id] < t.max_size])
+        members[team.id] += 1
         region_locs = [loc.id for loc in locations if loc.region == team.region]
         employees.append(employee(
             f"e-{i}", team.id, contract=rng.choice((600, 960, 1530)),

@@ -1,0 +1,183 @@
+"""The solver as a whole: odd input, determinism, cancelling, progress, regions, reasons, CLI."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from builders_model import (
+    DAYS,
+    MON,
+    WED,
+    all_days,
+    employee,
+    problem,
+    random_problem,
+    request,
+    supervisor,
+)
+from scheduling import Problem, solve
+from scheduling.checker import check, objective
+from scheduling.domain import Location, Team
+from scheduling.generate import generate
+from scheduling.io import problem_to_dict, solution_to_dict
+from scheduling.solver import Progress
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_empty_problem_gives_an_empty_optimal_roster():
+    p = Problem(week="2026-W50", timezone="Europe/Amsterdam", days=DAYS, work_types=(),
+                locations=(), teams=(), supervisors=(), employees=(), requests=())
+    solution = solve(p, time_limit=1)
+    assert solution.status == "OPTIMAL"
+    assert solution.objective == 0 and solution.assignments == []
+
+
+def test_no_requests_costs_only_contract_gap():
+    p = problem(employees=[employee("e-1", contract=900)])
+    solution = solve(p, time_limit=1)
+    assert solution.status == "OPTIMAL"
+    assert solution.objective == objective(p, []) == 900
+
+
+def test_nobody_eligible_reports_every_request_day_short_with_reasons():
+    p = problem(employees=[employee("e-1", work_types=["cleaning"])],
+                requests=[request("r-1", days=[MON, WED], headcount=2)])
+    solution = solve(p, time_limit=1)
+    assert solution.status == "OPTIMAL"
+    assert [(s.request, s.date, s.missing) for s in solution.shortfall] == [
+        ("r-1", MON, 2), ("r-1", WED, 2)]
+    assert solution.shortfall[0].reasons == (
+        "2 te weinig: niemand in de regio heeft werksoort Toetsenborden reinigen",)
+
+
+def test_reasons_name_absence_and_missing_supervisor_in_dutch():
+    p = problem(employees=[employee("e-1", availability=all_days(days=[MON])),
+                           employee("e-2"), employee("e-3")],
+                requests=[request("r-1", days=[WED], headcount=3)],
+                supervisors=[supervisor("s-1", availability=all_days(days=[MON]))])
+    reasons = solve(p, time_limit=1).shortfall[0].reasons
+    assert reasons[0].startswith("3 te weinig: ")
+    assert any("1 medewerker met deze werksoort is afwezig op woensdag" in r for r in reasons)
+    assert "geen teamleider vrij op woensdag" in reasons
+
+
+def test_reasons_name_contract_hours_used_up():
+    p = problem(employees=[employee("e-1", contract=330)],
+                requests=[request("r-1", days=[MON]), request("r-2", days=[WED])])
+    short = solve(p, time_limit=1).shortfall
+    assert len(short) == 1
+    assert any("contracturen van 1 medewerker" in r for r in short[0].reasons)
+
+
+def test_two_regions_are_solved_and_summed():
+    teams = (Team("t-1", "Den Haag 1", "Den Haag"), Team("t-u", "Utrecht 1", "Utrecht"))
+    locations = (Location("loc-1", "Rijnstraat", "Den Haag"),
+                 Location("loc-u", "Croeselaan", "Utrecht"))
+    p = problem(teams=teams, locations=locations,
+                employees=[employee("e-1"), employee("e-u", "t-u")],
+                requests=[request("r-1", "loc-1", headcount=2), request("r-u", "loc-u")],
+                supervisors=[supervisor("s-1"), supervisor("s-u", "t-u", region="Utrecht")])
+    solution = solve(p, time_limit=5)
+    assert solution.status == "OPTIMAL"
+    assert len(solution.assignments) == 2
+    assert solution.objective == solution.best_bound == objective(p, solution.assignments)
+    assert check(p, solution).ok
+
+
+def test_deterministic_mode_reproduces_the_roster():
+    p = random_problem(7, n_employees=10, n_requests=5)
+    first = solve(p, time_limit=5, workers=2, deterministic=True)
+    second = solve(p, time_limit=5, workers=2, deterministic=True)
+    assert first.status == second.status
+    assert solution_to_dict(first)["assignments"] == solution_to_dict(second)["assignments"]
+    assert first.objective == second.objective
+
+
+def test_cancel_stops_promptly_with_a_valid_roster():
+    p = generate("M", 3)
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    solution = solve(p, time_limit=60, cancel=cancel)
+    assert time.monotonic() - started < 10
+    assert solution.status in ("OPTIMAL", "FEASIBLE", "UNKNOWN")
+    assert check(p, solution).ok
+    assert solution.objective == objective(p, solution.assignments)
+
+
+def test_progress_reports_fractions_of_the_time_limit():
+    seen: list[Progress] = []
+    p = random_problem(3, n_employees=8, n_requests=4)
+    solution = solve(p, time_limit=5, progress=seen.append)
+    assert seen
+    assert all(0.0 <= s.fraction <= 1.0 for s in seen)
+    assert seen[-1].best_objective == solution.objective
+
+
+def test_solver_beats_or_matches_greedy_on_a_small_generated_week():
+    from scheduling.greedy import greedy
+
+    p = generate("S", 2)
+    solution = solve(p, time_limit=10)
+    baseline = greedy(p)
+    assert check(p, solution).ok
+    assert solution.objective <= objective(p, baseline.assignments)
+    assert check(p, solution).metrics.coverage >= check(p, baseline).metrics.coverage - 1e-9
+
+
+def test_importing_scheduling_pulls_in_no_flask_or_sqlalchemy():
+    code = ("import sys, scheduling; scheduling.solve; scheduling.read_problem; "
+            "scheduling.check; scheduling.greedy; scheduling.generate; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', "
+            "'flask_sqlalchemy', 'binnenwerk')]; print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "scheduling", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def test_cli_solve_prints_a_solution_that_check_accepts(tmp_path):
+    p = random_problem(11, n_employees=6, n_requests=3)
+    problem_file = tmp_path / "problem.json"
+    problem_file.write_text(json.dumps(problem_to_dict(p)))
+    solved = cli("solve", str(problem_file), "--time-limit", "5", "--deterministic")
+    assert solved.returncode == 0, solved.stderr
+    data = json.loads(solved.stdout)
+    assert data["format"] == "binnenwerk-roster-solution/1"
+    solution_file = tmp_path / "solution.json"
+    solution_file.write_text(solved.stdout)
+    checked = cli("check", str(problem_file), str(solution_file))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # A roster that breaks a rule: check says so and exits 1.
+    data["assignments"] = data["assignments"] + data["assignments"][:1] * 2
+    data["assignments"].append({"employee": p.employees[0].id, "date": "2026-12-07",
+                                "request": p.requests[0].id})
+    data["assignments"].append({"employee": p.employees[0].id, "date": "2026-12-07",
+                                "request": p.requests[-1].id})
+    solution_file.write_text(json.dumps(data))
+    assert cli("check", str(problem_file), str(solution_file)).returncode == 1
+
+
+def test_cli_bad_input_gives_a_dutch_message_and_exit_2(tmp_path):
+    missing = cli("solve", str(tmp_path / "bestaat-niet.json"))
+    assert missing.returncode == 2
+    assert "kan niet gelezen worden" in missing.stderr and "Traceback" not in missing.stderr
+    broken = tmp_path / "kapot.json"
+    broken.write_text("{ dit is geen json")
+    result = cli("solve", str(broken))
+    assert result.returncode == 2
+    assert "geen geldige JSON" in result.stderr and "Traceback" not in result.stderr
+    wrong = tmp_path / "fout.json"
+    wrong.write_text(json.dumps({"format": "binnenwerk-roster/1"}))
+    result = cli("solve", str(wrong))
+    assert result.returncode == 2
+    assert "geen geldig planningsprobleem" in result.stderr and "Traceback" not in result.stderr
