@@ -164,3 +164,15 @@ def publish_command(week: str, team: str | None) -> None:
         click.echo(_("%(team)s: versie %(v)d, %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
                      team=roster.team.name, v=roster.version, new=counts["new"], changed=counts["changed"],
                      cancelled=counts["cancelled"]))
+
+
+@plan.command("bench")
+@click.option("--week", help="ISO week, default this week.")
+@click.option("--repeat", type=click.IntRange(1, 50), default=5)
+def bench_command(week: str | None, repeat: int) -> None:
+    """Time the all-teams week view, one team's view and the Problem build; count SQL queries."""
+    from flask import current_app
+
+    from .bench import run
+
+    run(current_app._get_current_object(), week and _week(week), repeat)

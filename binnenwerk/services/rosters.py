@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections import defaultdict
 
-from flask import has_request_context
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from scheduling import AssignmentRef, Solution
 
 from .. import audit, planning
+from ..planning import dutch_outside_requests
 from ..extensions import db
 from ..formatting import long_date, week_days
 from ..models import (
@@ -34,19 +32,6 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError
-
-
-def dutch_outside_requests(fn):
-    """Jobs and the CLI have no request to pick a language from: they speak Dutch."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if has_request_context():
-            return fn(*args, **kwargs)
-        with force_locale("nl"):
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def conflict_error() -> ServiceError:
