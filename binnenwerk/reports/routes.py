@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import parse_week, week_of
-from ..services.reports import JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report
+from ..services.reports import JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter
 from . import bp
 
 CAPACITY_WEEKS = 8
@@ -53,7 +53,7 @@ def jobs():
     report = job_report(quarter)
     return render_template(
         "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
-        job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report),
+        job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report), year_rows=jobs_by_quarter(quarter.year),
     )
 
 
@@ -99,6 +99,13 @@ def _team_rows(report: JobReport) -> list[list]:
     return rows
 
 
+def _year_rows(year: int) -> list[list]:
+    rows = [[_("Ministerie"), _("Code")] + [_("Banen K%(n)s %(year)s", n=n, year=year) for n in (1, 2, 3, 4)]]
+    for r in jobs_by_quarter(year):
+        rows.append([r.name, r.code, *r.jobs])
+    return rows
+
+
 def _csv(rows: list[list], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
@@ -132,7 +139,10 @@ def jobs_xlsx():
 
     report = job_report(_quarter())
     book = Workbook()
-    sheets = [(book.active, _("Ministeries"), _ministry_rows(report)), (None, _("Teams"), _team_rows(report))]
+    sheets = [
+        (book.active, _("Ministeries"), _ministry_rows(report)), (None, _("Teams"), _team_rows(report)),
+        (None, _("Jaaroverzicht"), _year_rows(report.quarter.year)),
+    ]
     for sheet, title, rows in sheets:
         sheet = sheet or book.create_sheet()
         sheet.title = title

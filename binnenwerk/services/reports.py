@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from ..models import (
@@ -445,3 +445,37 @@ def job_report(quarter: Quarter) -> JobReport:
         teams[team_id].contract_minutes += contract * employed / 7
     team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes]
     return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total)
+
+
+@dataclass
+class YearRow:
+    name: str
+    code: str
+    jobs: list[float]  # one per quarter
+
+
+def jobs_by_quarter(year: int) -> list[YearRow]:
+    """Jobs per ministry for each quarter of a year, in one grouped query."""
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    bucket = case(
+        (PublishedShift.date < quarters[1].start, 1),
+        (PublishedShift.date < quarters[2].start, 2),
+        (PublishedShift.date < quarters[3].start, 3),
+        else_=4,
+    )
+    minutes: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for ministry_id, number, worked in db.session.execute(
+        select(Location.ministry_id, bucket, func.sum(_WORKED))
+        .join(Location, Location.id == PublishedShift.location_id)
+        .where(PublishedShift.cancelled.is_(False), PublishedShift.date.between(quarters[0].start, quarters[3].end))
+        .group_by(Location.ministry_id, bucket)
+    ):
+        minutes[ministry_id][int(number) - 1] = int(worked or 0)
+    if not minutes:
+        return []
+    rows = []
+    for m in db.session.scalars(select(Ministry).where(Ministry.id.in_(minutes)).order_by(Ministry.name)):
+        rows.append(YearRow(name=m.name, code=m.code, jobs=[
+            minutes[m.id][i] / (JOB_HOURS_PER_WEEK * 60 * q.weeks) for i, q in enumerate(quarters)
+        ]))
+    return rows

@@ -158,7 +158,7 @@ def test_excel_download_opens_with_the_same_numbers(client, login, make, fixture
     response = client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2")
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Ministeries", "Teams"]
+    assert book.sheetnames == ["Ministeries", "Teams", "Jaaroverzicht"]
     ministries = list(book["Ministeries"].iter_rows(values_only=True))
     header = ministries[0]
     a = dict(zip(header, next(r for r in ministries if r[0] == "Ministerie A")))
@@ -181,3 +181,21 @@ def test_an_empty_quarter_still_renders(client, login, make):
     login(make.user(role="planner"))
     page = client.get("/rapportages/banenafspraak?kwartaal=2030-K1").get_data(as_text=True)
     assert "Geen gewerkte uren of aanvragen in dit kwartaal." in page
+
+
+def test_jobs_per_ministry_for_each_quarter_of_the_year(app, client, login, make, fixture):
+    from binnenwerk.services.reports import jobs_by_quarter
+
+    rows = {r.name: r.jobs for r in jobs_by_quarter(2026)}
+    q1_job, q3_job = 25.5 * 90 / 7, 25.5 * 92 / 7
+    # Ministry A: 5.5 h on 31 March, 21 h in Q2, 5.5 h on 1 July.
+    assert rows["Ministerie A"] == pytest.approx([5.5 / q1_job, 21 / JOB, 5.5 / q3_job, 0])
+    assert rows["Ministerie B"] == pytest.approx([0, 8 / JOB, 0, 0])
+    login(make.user(role="planner"))
+    book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
+    sheet = list(book["Jaaroverzicht"].iter_rows(values_only=True))
+    assert sheet[0][2:] == ("Banen K1 2026", "Banen K2 2026", "Banen K3 2026", "Banen K4 2026")
+    a = next(r for r in sheet if r[0] == "Ministerie A")
+    assert list(a[2:]) == pytest.approx([5.5 / q1_job, 21 / JOB, 5.5 / q3_job, 0])
+    page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert "Banen per ministerie per kwartaal in 2026" in page
