@@ -256,8 +256,10 @@ def intake():
         .where(or_(DeploymentRequest.status == S.SUBMITTED.value, DeploymentRequest.changed_since_review.is_(True)))
         .order_by(DeploymentRequest.priority.desc(), DeploymentRequest.start_date, DeploymentRequest.id)
     ).all()
+    today = dt.date.today()
+    outlook = report_service.capacity_outlook(found, today - dt.timedelta(days=today.weekday()))
     return render_template(
-        "requests/intake.html", requests=found, form=ConfirmForm(),
+        "requests/intake.html", requests=found, form=ConfirmForm(), outlook=outlook,
         is_planner=current_user.role == Role.PLANNER.value, **_template_helpers(),
     )
 

@@ -399,11 +399,13 @@ def job_report(quarter: Quarter) -> JobReport:
             DeploymentRequest.start_date <= end, DeploymentRequest.end_date >= start,
         )
     ))
+    # Joined rather than an IN list of ids: a national quarter has thousands of requests.
     planned = {
         (request_id, day): count
         for request_id, day, count in db.session.execute(
             select(PublishedShift.request_id, PublishedShift.date, func.count(PublishedShift.id))
-            .where(shifts, PublishedShift.request_id.in_([r.id for r in requests]))
+            .join(DeploymentRequest, DeploymentRequest.id == PublishedShift.request_id)
+            .where(shifts, DeploymentRequest.status.in_(COMMITTED_STATUSES))
             .group_by(PublishedShift.request_id, PublishedShift.date)
         )
     } if requests else {}
@@ -479,3 +481,29 @@ def jobs_by_quarter(year: int) -> list[YearRow]:
             minutes[m.id][i] / (JOB_HOURS_PER_WEEK * 60 * q.weeks) for i, q in enumerate(quarters)
         ]))
     return rows
+
+
+_SEVERITY = {"ok": 0, "tight": 1, "short": 2}
+
+
+def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date, weeks: int = 8) -> dict[int, tuple[str, list[str]]]:
+    """Per request: the worst capacity level of its region in the weeks it covers, and those weeks.
+
+    Requests wholly outside the window are left out. Uses one capacity() computation for all.
+    """
+    if not requests:
+        return {}
+    grid = {row.region: row.cells for row in capacity(first_monday, weeks)}
+    result = {}
+    for request in requests:
+        cells = grid.get(request.location.region, [])
+        touched = [
+            cell for i, cell in enumerate(cells)
+            if first_monday + dt.timedelta(weeks=i) <= request.end_date
+            and first_monday + dt.timedelta(weeks=i, days=6) >= request.start_date
+        ]
+        if not touched:
+            continue
+        worst = max((c.level for c in touched), key=_SEVERITY.__getitem__)
+        result[request.id] = (worst, [c.week for c in touched if c.level == worst])
+    return result

@@ -96,3 +96,29 @@ def test_team_leaders_cannot_see_reports(client, login, make):
     login(make.user(role="team_leader"))
     assert client.get("/rapportages/capaciteit").status_code == 403
     assert client.get("/rapportages/banenafspraak").status_code == 403
+
+
+def test_intake_warns_where_a_new_request_outruns_the_region(client, login, make):
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=2)
+    wt = make.work_type()
+    team = make.team(region="Oost")
+    for _ in range(3):
+        make.employee(team=team, contract_minutes=1800)
+    small = make.request(location=make.location(region="Oost", name="Klein Verzoek"), work_type=wt,
+                         status=S.SUBMITTED.value, start_date=monday, end_date=monday, weekdays="1", headcount=1)
+    big = make.request(location=make.location(region="West", name="Groot Verzoek"), work_type=wt,
+                       status=S.SUBMITTED.value, start_date=monday, end_date=monday + dt.timedelta(days=4), headcount=10)
+    far = make.request(location=make.location(region="Oost", name="Ver Verzoek"), work_type=wt,
+                       status=S.SUBMITTED.value, start_date=monday + dt.timedelta(weeks=20),
+                       end_date=monday + dt.timedelta(weeks=21))
+    login(make.user(role="planner"))
+    page = client.get("/aanvragen/intake").get_data(as_text=True)
+
+    def row(name):
+        return page.split(name, 1)[1].split("</tr>", 1)[0]
+
+    assert "✓ Ruim" in row("Klein Verzoek")
+    assert "✗ Tekort" in row("Groot Verzoek") and f"week {monday.isocalendar()[1]}" in row("Groot Verzoek")
+    assert "Na de komende 8 weken" in row("Ver Verzoek")
+    assert small.id and big.id and far.id
