@@ -254,9 +254,14 @@ class WeeklyAvailabilityField(FieldList):
             entry.day_name = WEEKDAY_NAMES[index]
 
     @property
+    def own_errors(self) -> list[str]:
+        """Errors of the week as a whole (the entries' errors are dicts)."""
+        return [str(e) for e in self.errors if not isinstance(e, dict)]
+
+    @property
     def messages(self) -> list[tuple[str, str]]:
         """(field id, 'maandag: message') for each problem, for the error summary."""
-        found = [(self.id, str(e)) for e in self.errors if isinstance(e, str)]
+        found = [(self.id, message) for message in self.own_errors]
         for entry in self.entries:
             for sub in (entry.form.start, entry.form.end):
                 for error in sub.errors:
