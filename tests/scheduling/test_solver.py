@@ -126,6 +126,8 @@ def test_solver_beats_or_matches_greedy_on_a_small_generated_week():
     solution = solve(p, time_limit=10)
     baseline = greedy(p)
     assert check(p, solution).ok
+    assert solution.objective == objective(p, solution.assignments)
+    assert set(p.pinned) <= set(solution.assignments)
     assert solution.objective <= objective(p, baseline.assignments)
     assert check(p, solution).metrics.coverage >= check(p, baseline).metrics.coverage - 1e-9
 
