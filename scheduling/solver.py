@@ -162,12 +162,51 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
             done_objective += solved.result.objective
             done_bound += solved.result.bound
             report(done_objective + rest, done_bound)
+        if not deterministic:
+            _second_pass(index, results, started, time_limit, workers, cancel, current, report)
     finally:
         watcher_stop.set()
         if watcher is not None:
             watcher.join()
 
     return _combine(problem, results, time.monotonic() - started)
+
+
+def _second_pass(index: ProblemIndex, results: list[RegionResult], started: float,
+                 time_limit: float, workers: int, cancel: threading.Event | None,
+                 current: dict, report: Callable[[int | None, int | None], None]) -> None:
+    """Spend time that regions solved early left over on the ones not proven optimal,
+    each restarting from its best roster."""
+    open_results = [r for r in results if r.status == "FEASIBLE" and r.model is not None
+                    and r.model.x and r.assignments]
+    weights = {r.region: max(1, len(r.model.x)) for r in open_results}
+    remaining = sum(weights.values())
+    for result in sorted(open_results, key=lambda r: weights[r.region]):
+        left = time_limit - (time.monotonic() - started)
+        if left < 0.5 or (cancel is not None and cancel.is_set()):
+            return
+        share = left * weights[result.region] / remaining
+        remaining -= weights[result.region]
+        m = result.model
+        hint_roster(m, result.assignments, result.supervision)
+        solver = cp_model.CpSolver()
+        _configure(solver, share, workers, deterministic=False)
+        solver.parameters.random_seed = SEED + 1  # a different path than the first pass
+        current["solver"] = solver
+        try:
+            status = solver.Solve(m.model, _Reporter(lambda o, b: None, cancel))
+        finally:
+            current["solver"] = None
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        objective = round(solver.ObjectiveValue())
+        result.bound = max(result.bound, round(solver.BestObjectiveBound()))
+        if objective <= result.objective:
+            result.assignments, result.supervision = read_roster(m, solver.BooleanValue)
+            result.objective = objective
+            if status == cp_model.OPTIMAL:
+                result.status = "OPTIMAL"
+        report(sum(r.objective for r in results), sum(r.bound for r in results))
 
 
 def _baseline(problem: Problem) -> Solution | None:
