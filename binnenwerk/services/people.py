@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -176,9 +177,11 @@ def set_team_archived(team: Team, archived: bool) -> None:
     if archived:
         members = active_member_count(team)
         if members:
-            raise ServiceError(_(
-                "Team %(name)s heeft nog %(count)d actieve medewerkers. Zet hen eerst in een ander team "
-                "of beëindig hun contract.", name=team.name, count=members,
+            raise ServiceError(ngettext(
+                "%(name)s heeft nog %(num)d actieve medewerker. Zet deze eerst in een ander team "
+                "of beëindig het contract.",
+                "%(name)s heeft nog %(num)d actieve medewerkers. Zet hen eerst in een ander team "
+                "of beëindig hun contract.", members, name=team.name,
             ))
     team.archived = archived
     audit.record("team.archive" if archived else "team.restore", team)

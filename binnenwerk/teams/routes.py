@@ -136,7 +136,7 @@ def team_new():
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
-            flash(_("Team %(name)s is aangemaakt.", name=team.name), "success")
+            flash(_("%(name)s is aangemaakt.", name=team.name), "success")
             return redirect(url_for("teams.team", team_id=team.id))
     return render_template("teams/team_form.html", form=form, team=None, regions=ops.regions()), _status_code(form)
 
@@ -175,7 +175,7 @@ def team_edit(team_id: int):
             db.session.rollback()
             _apply_service_error(form, error)
         else:
-            flash(_("Team %(name)s is opgeslagen.", name=team.name) if changed else _("Er was niets veranderd."),
+            flash(_("%(name)s is opgeslagen.", name=team.name) if changed else _("Er was niets veranderd."),
                   "success" if changed else "info")
             return redirect(url_for("teams.team", team_id=team.id))
     return render_template("teams/team_form.html", form=form, team=team, regions=ops.regions()), _status_code(form)
@@ -203,8 +203,8 @@ def _set_team_archived(team_id: int, archived: bool):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(_("Team %(name)s is gearchiveerd.", name=team.name) if archived
-              else _("Team %(name)s is weer actief.", name=team.name), "success")
+        flash(_("%(name)s is gearchiveerd.", name=team.name) if archived
+              else _("%(name)s is weer actief.", name=team.name), "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 
