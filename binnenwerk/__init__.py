@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, admin_bp, teams_bp, requests_bp, rosters_bp, calendar_bp, reports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(__import__("binnenwerk.dataio", fromlist=["bp"]).bp)  # spreadsheet import/export
     access.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)

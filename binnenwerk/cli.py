@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    __import__("binnenwerk.dataio.cli", fromlist=["init_app"]).init_app(app)  # import/export commands
     app.cli.add_command(__import__("binnenwerk.plan_cli", fromlist=["plan"]).plan)
 
 

@@ -1,0 +1,69 @@
+"""`flask --app binnenwerk import KIND FILE [--dry-run]` and `export KIND FILE`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .. import audit
+from ..extensions import db
+from . import KINDS, writing
+from .api import get_kind, import_file
+from .reading import suffix_of
+
+
+def _dutch_context():
+    """A request context for the commands: the app's locale selector reads the session, and
+    the audit log reads the origin ("cli") from the request."""
+    return current_app.test_request_context(environ_base={"REMOTE_ADDR": "cli"})
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+
+
+@click.command("import")
+@click.argument("kind_name", metavar="KIND", type=click.Choice(KINDS))
+@click.argument("source", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Only check the file; store nothing.")
+@with_appcontext
+def import_command(kind_name: str, source: str, dry_run: bool) -> None:
+    """Import teams, supervisors, employees or requests from an .xlsx or .csv FILE (all or nothing)."""
+    kind = get_kind(kind_name)
+    path = Path(source)
+    if path.stat().st_size > 10 * 1024 * 1024:
+        raise click.ClickException("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden.")
+    with _dutch_context():
+        outcome = import_file(kind, path.name, path.read_bytes(), commit=not dry_run)
+        summary = outcome.summary
+    for problem in outcome.problems:
+        where = f"rij {problem.row}" if problem.row else "bestand"
+        click.echo(f"{where}\tkolom {problem.column or '-'}\twaarde '{problem.value}'\t{problem.message}", err=True)
+    if not outcome.ok:
+        click.echo(f"Niets geïmporteerd: {len(outcome.problems)} probleem/problemen in {path.name}.", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"Controle geslaagd, niets opgeslagen (--dry-run): {summary}.")
+    else:
+        click.echo(f"Geïmporteerd: {summary}.")
+
+
+@click.command("export")
+@click.argument("kind_name", metavar="KIND", type=click.Choice(KINDS))
+@click.argument("target", metavar="FILE", type=click.Path(dir_okay=False))
+@with_appcontext
+def export_command(kind_name: str, target: str) -> None:
+    """Write all teams, supervisors, employees or requests to FILE (.xlsx or .csv, by its extension)."""
+    kind = get_kind(kind_name)
+    fmt = suffix_of(target)
+    if fmt not in ("xlsx", "csv"):
+        raise click.ClickException("Geef een bestandsnaam die eindigt op .xlsx of .csv.")
+    with _dutch_context():
+        body = writing.export(kind, fmt)
+        Path(target).write_bytes(body)
+        audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
+        db.session.commit()
+    click.echo(f"Geschreven: {target}.")

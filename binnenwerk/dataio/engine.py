@@ -1,0 +1,349 @@
+"""The all-or-nothing import: check every row, apply them in one transaction, or change nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import audit
+from ..extensions import db
+from ..models import Location, Ministry, Team, WorkType
+from . import values as v
+from .reading import Table, normalise_header
+
+INVALID = object()  # a cell that could not be read; its problem is already recorded
+
+
+@dataclass
+class Column:
+    """One column of a kind's spreadsheet: its Dutch header, whether it must be there, and help."""
+
+    name: str
+    description: Any  # lazy Dutch text
+    required: bool = False
+    example: Any = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Problem:
+    """One reason the file cannot be imported; row 1 is the header row, 0 the whole file."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Rij %(row)d, kolom %(column)s: %(message)s", row=self.row, column=self.column,
+                     message=self.message)
+        if self.row:
+            return _("Rij %(row)d: %(message)s", row=self.row, message=self.message)
+        return self.message
+
+
+@dataclass
+class RowResult:
+    number: int
+    cells: list[str]
+    raw: dict[str, Any]
+    action: str = ""  # create, update, unchanged; empty when the row has a problem
+    problems: list[Problem] = field(default_factory=list)
+
+    def refuse(self, column: str, message: str) -> None:
+        value = v.display(self.raw.get(column)) if column else ""
+        self.problems.append(Problem(self.number, column, value, message))
+
+
+@dataclass
+class Outcome:
+    kind: str
+    rows: list[RowResult] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.file_problems + [p for row in self.rows for p in row.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def summary(self) -> str:
+        return _(
+            "%(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd",
+            created=self.count("create"), updated=self.count("update"), unchanged=self.count("unchanged"),
+        )
+
+
+class RowRefused(Exception):
+    """A row that may not be applied: the column it is about and a Dutch message."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+class RowReader:
+    """Reads a row's cells with the value parsers, collecting every problem instead of stopping."""
+
+    def __init__(self, cells: dict[str, Any]):
+        self.cells = cells
+        self.errors: list[tuple[str, str]] = []
+
+    def has(self, column: str) -> bool:
+        return column in self.cells
+
+    def get(self, column: str, parser: Callable, *args, **kwargs):
+        try:
+            return parser(self.cells.get(column), *args, **kwargs)
+        except v.CellError as error:
+            self.errors.append((column, error.message))
+            return INVALID
+
+    def refuse(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+    def failed(self, column: str) -> bool:
+        return any(c == column for c, _m in self.errors)
+
+
+class Context:
+    """Lookups shared by the rows of one import, loaded once, and which row touched which object."""
+
+    def __init__(self):
+        self._teams: dict[str, Team] | None = None
+        self._work_types: dict[str, WorkType] | None = None
+        self._locations: dict[str, Location] | None = None
+        self._ministries: dict[str, Ministry] | None = None
+        self.touched: dict[tuple[str, int], int] = {}
+        self.actor = None
+
+    @staticmethod
+    def _load(model, attribute) -> dict:
+        return {getattr(o, attribute).casefold(): o for o in db.session.scalars(select(model))}
+
+    def team(self, name: str) -> Team | None:
+        if self._teams is None:
+            self._teams = self._load(Team, "name")
+        return self._teams.get(name.casefold())
+
+    def add_team(self, team: Team) -> None:
+        self.team("")
+        self._teams[team.name.casefold()] = team
+
+    def work_type(self, code: str) -> WorkType | None:
+        if self._work_types is None:
+            self._work_types = self._load(WorkType, "code")
+        return self._work_types.get(code.casefold())
+
+    def location(self, code: str) -> Location | None:
+        if self._locations is None:
+            self._locations = self._load(Location, "code")
+        return self._locations.get(code.casefold())
+
+    def ministry(self, code: str) -> Ministry | None:
+        if self._ministries is None:
+            self._ministries = self._load(Ministry, "code")
+        return self._ministries.get(code.casefold())
+
+    def claim(self, obj, row: int, column: str) -> None:
+        """Refuse a second row that changes an object an earlier row of the file already changes."""
+        if obj is None or obj.id is None:
+            return
+        key = (type(obj).__name__, obj.id)
+        earlier = self.touched.get(key)
+        if earlier is not None and earlier != row:
+            raise RowRefused(column, _("dit gaat over hetzelfde als rij %(row)d; elke rij mag maar één keer voorkomen",
+                                   row=earlier))
+        self.touched[key] = row
+
+
+class Kind:
+    """A kind of data that can be imported and exported; subclasses describe one each."""
+
+    name = ""
+    title: Any = ""
+    sheet_title = ""
+    roles: tuple = ()
+    columns: list[Column] = []
+
+    def parse(self, row: RowReader, ctx: Context) -> dict:
+        raise NotImplementedError
+
+    def file_keys(self, record: dict) -> list[tuple[str, Any]]:
+        """(column, key) pairs that must be unique within the file."""
+        return []
+
+    def apply(self, record: dict, ctx: Context, row: int) -> str:
+        """Create or update one object (flushed, not committed); returns create, update or unchanged."""
+        raise NotImplementedError
+
+    def export_rows(self) -> list[list]:
+        raise NotImplementedError
+
+    def example_row(self) -> list:
+        return [c.example for c in self.columns]
+
+    # -- helpers shared by the kinds --
+
+    def resolve_codes(self, row: RowReader, column: str, lookup: Callable, unknown: Callable[[str], str]) -> list:
+        found = []
+        codes = row.get(column, v.codes)
+        if codes is INVALID:
+            return INVALID
+        for code in codes:
+            obj = lookup(code)
+            if obj is None:
+                row.refuse(column, unknown(code))
+                return INVALID
+            found.append(obj)
+        return found
+
+    def read_pattern(self, row: RowReader) -> dict[int, list[tuple[int, int]]]:
+        """The weekly pattern from the day columns that are present: {weekday: [(start, end)]}."""
+        pattern = {}
+        for weekday, column in enumerate(v.WEEKDAY_COLUMNS, start=1):
+            if row.has(column):
+                slots = row.get(column, v.windows)
+                if slots is not INVALID:
+                    pattern[weekday] = slots
+        return pattern
+
+
+def _pattern_of(owner) -> dict[int, list[tuple[int, int]]]:
+    pattern: dict[int, list[tuple[int, int]]] = {d: [] for d in range(1, 8)}
+    for slot in owner.availability:
+        pattern.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
+    return {d: sorted(s) for d, s in pattern.items()}
+
+
+def pattern_changes(owner, pattern: dict[int, list[tuple[int, int]]]) -> list[int]:
+    current = _pattern_of(owner) if owner is not None else {d: [] for d in range(1, 8)}
+    return [d for d, slots in pattern.items() if current.get(d, []) != slots]
+
+
+def set_pattern(owner, pattern: dict[int, list[tuple[int, int]]], slot_factory: Callable) -> None:
+    """Replace the windows of the weekdays in `pattern`; other days keep theirs."""
+    for slot in [s for s in owner.availability if s.weekday in pattern]:
+        owner.availability.remove(slot)
+    for weekday, slots in sorted(pattern.items()):
+        for start, end in slots:
+            owner.availability.append(slot_factory(weekday=weekday, start_minute=start, end_minute=end))
+
+
+def pattern_cells(owner) -> list[str]:
+    pattern = _pattern_of(owner)
+    return [v.windows_text(pattern.get(d, [])) for d in range(1, 8)]
+
+
+def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
+    """Map each known column to its position; unknown, missing or doubled columns are problems."""
+    headers = table.headers
+    names = {c.name: c.name for c in kind.columns}
+    for column in kind.columns:
+        for alias in column.aliases:
+            names[alias] = column.name
+    index: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        key = normalise_header(header)
+        if not key:
+            # A column without a name is only a problem when something is written in it.
+            if any(position < len(cells) and v.display(cells[position]) for _n, cells in table.rows):
+                outcome.file_problems.append(Problem(1, "", "", _(
+                    "kolom %(n)d heeft geen naam; geef hem een naam uit het sjabloon of maak hem leeg",
+                    n=position + 1)))
+            continue
+        name = names.get(key)
+        if name is None:
+            outcome.file_problems.append(Problem(1, str(header), str(header), _(
+                "deze kolom kennen we niet. Gebruik de kolomnamen uit het sjabloon.")))
+        elif name in index:
+            outcome.file_problems.append(Problem(1, str(header), str(header), _("deze kolom staat er twee keer in")))
+        else:
+            index[name] = position
+    for column in kind.columns:
+        if column.required and column.name not in index:
+            outcome.file_problems.append(Problem(1, column.name, "", _("deze kolom ontbreekt; hij is verplicht")))
+    return index
+
+
+def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
+    """Check the whole file and apply it in one transaction; commit only when every row is right.
+
+    With commit=False (a preview or a dry run) the rows are applied to find the problems that
+    depend on the database and on earlier rows (a full team), and then rolled back.
+    """
+    outcome = Outcome(kind=kind.name)
+    index = check_headers(kind, table, outcome)
+    if outcome.file_problems:
+        return outcome
+    if not table.rows:
+        outcome.file_problems.append(Problem(0, "", "", _("Het bestand heeft geen rijen met gegevens.")))
+        return outcome
+
+    ctx = Context()
+    ctx.actor = actor
+    parsed: list[tuple[RowResult, dict]] = []
+    first_seen: dict[tuple[str, Any], int] = {}
+    try:
+        for number, cells in table.rows:
+            raw = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
+            result = RowResult(number, [v.display(raw.get(c.name)) for c in kind.columns], raw)
+            reader = RowReader(raw)
+            record = kind.parse(reader, ctx)
+            for column, message in reader.errors:
+                result.refuse(column, message)
+            if not reader.errors:
+                for column, key in kind.file_keys(record):
+                    if key is None:
+                        continue
+                    earlier = first_seen.setdefault((column, key), number)
+                    if earlier != number:
+                        result.refuse(column, _("'%(value)s' staat ook al in rij %(row)d",
+                                                value=v.display(raw.get(column)), row=earlier))
+            outcome.rows.append(result)
+            parsed.append((result, record))
+
+        for result, record in parsed:
+            if result.problems:
+                continue
+            try:
+                result.action = kind.apply(record, ctx, result.number)
+            except RowRefused as refusal:
+                result.refuse(refusal.column, refusal.message)
+            except SQLAlchemyError:
+                # The checks above should make this impossible; if the database still refuses,
+                # the transaction is gone, so stop here and keep nothing.
+                db.session.rollback()
+                result.refuse("", _("de database weigerde deze rij; er is niets opgeslagen"))
+                return outcome
+
+        if outcome.ok and commit:
+            audit.record(
+                f"import_{kind.name}", None, actor=actor,
+                detail=f"created={outcome.count('create')} updated={outcome.count('update')} "
+                       f"unchanged={outcome.count('unchanged')}",
+            )
+            db.session.commit()
+            outcome.committed = True
+        else:
+            db.session.rollback()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+REQUIRED_LABEL = _l("verplicht")

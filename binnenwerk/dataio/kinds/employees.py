@@ -1,0 +1,228 @@
+"""Employees: contract, limits, work types, locations and weekly pattern. Never special-category data."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import AvailabilitySlot, Employee, Role, Team
+from ...services import ServiceError
+from ...services.teams import ensure_room_in_team
+from .. import values as v
+from ..engine import (
+    INVALID, Column, Context, Kind, RowReader, RowRefused, pattern_cells, pattern_changes, set_pattern,
+)
+
+MAX_CONTRACT_HOURS = 40  # the model allows 2400 minutes a week
+MAX_DAY_HOURS = 12  # Arbeidstijdenwet: at most 12 hours a shift
+
+DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar.")
+
+
+class EmployeesKind(Kind):
+    name = "employees"
+    title = _l("Medewerkers")
+    sheet_title = "Medewerkers"
+    roles = (Role.PLANNER,)
+    columns = [
+        Column("id", _l("Het nummer van de medewerker in de planner. Leeg bij een nieuwe medewerker."), False, None),
+        Column("voornaam", _l("Voornaam."), True, "Sanne"),
+        Column("achternaam", _l("Achternaam, met tussenvoegsel."), True, "de Vries"),
+        Column("team", _l("De naam van het team. Het team mag niet vol zijn (hoogstens 15)."), True, "Team Den Haag 1"),
+        Column("email", _l("E-mailadres (mag leeg)."), False, "", aliases=("e_mail",)),
+        Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-12345678"),
+        Column("contracturen_per_week", _l("Uren per week volgens het contract, bijvoorbeeld 25,5."), True, 25.5),
+        Column("max_uren_per_dag", _l("Hoeveel uur iemand hoogstens op een dag werkt, bijvoorbeeld 6."), True, 6),
+        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma."), False, "keyboards,pdossiers"),
+        Column("locaties", _l("Codes van de locaties waar iemand mag werken, gescheiden door een komma. Leeg: alle locaties van de regio."), False, ""),
+        Column("ma", DAY_HELP, False, "08:30-14:30"),
+        Column("di", DAY_HELP, False, "08:30-14:30"),
+        Column("wo", DAY_HELP, False, ""),
+        Column("do", DAY_HELP, False, "08:30-14:30"),
+        Column("vr", DAY_HELP, False, "08:30-14:30"),
+        Column("za", DAY_HELP, False, ""),
+        Column("zo", DAY_HELP, False, ""),
+        Column("contract_start", _l("Eerste dag van het contract: 2026-12-07 of 7-12-2026."), True, "2026-01-05"),
+        Column("contract_eind", _l("Laatste dag van het contract (leeg: geen einddatum)."), False, "",
+               aliases=("contract_einde",)),
+        Column("jobcoach_naam", _l("Naam van de jobcoach (mag leeg)."), False, ""),
+        Column("jobcoach_telefoon", _l("Telefoon van de jobcoach (mag leeg)."), False, ""),
+        Column("jobcoach_email", _l("E-mailadres van de jobcoach (mag leeg)."), False, "", aliases=("jobcoach_e_mail",)),
+    ]
+
+    def parse(self, row: RowReader, ctx: Context) -> dict:
+        record: dict = {}
+        if row.has("id"):
+            record["id"] = row.get("id", v.whole_number, low=1, high=2**31 - 1, required=False)
+        record["first_name"] = row.get("voornaam", v.text, max_length=100, required=True)
+        record["last_name"] = row.get("achternaam", v.text, max_length=100, required=True)
+        team_name = row.get("team", v.text, max_length=100, required=True)
+        record["team"] = INVALID
+        if team_name is not INVALID:
+            team = ctx.team(team_name)
+            if team is None:
+                row.refuse("team", _("onbekend team '%(value)s'", value=team_name))
+            elif team.archived:
+                row.refuse("team", _("team '%(value)s' is gearchiveerd", value=team_name))
+            else:
+                record["team"] = team
+        if row.has("email"):
+            record["email"] = row.get("email", v.email)
+        if row.has("telefoon"):
+            record["phone"] = row.get("telefoon", v.phone)
+        record["contract_minutes"] = row.get("contracturen_per_week", v.hours_as_minutes, high_hours=MAX_CONTRACT_HOURS)
+        record["max_minutes_per_day"] = row.get("max_uren_per_dag", v.hours_as_minutes, high_hours=MAX_DAY_HOURS)
+        if row.has("werksoorten"):
+            record["work_types"] = self.resolve_codes(
+                row, "werksoorten", ctx.work_type, lambda c: _("onbekende werksoort '%(value)s'", value=c))
+        if row.has("locaties"):
+            record["locations"] = self.resolve_codes(
+                row, "locaties", ctx.location, lambda c: _("onbekende locatie '%(value)s'", value=c))
+        record["pattern"] = self.read_pattern(row)
+        record["contract_start"] = row.get("contract_start", v.date)
+        if row.has("contract_eind"):
+            end = row.get("contract_eind", v.date, required=False)
+            start = record["contract_start"]
+            if end not in (INVALID, None) and start is not INVALID and end < start:
+                row.refuse("contract_eind", _(
+                    "de einddatum %(end)s ligt voor de begindatum %(start)s",
+                    end=end.isoformat(), start=start.isoformat()))
+            record["contract_end"] = end
+        if row.has("jobcoach_naam"):
+            record["job_coach_name"] = row.get("jobcoach_naam", v.text, max_length=200)
+        if row.has("jobcoach_telefoon"):
+            record["job_coach_phone"] = row.get("jobcoach_telefoon", v.phone)
+        if row.has("jobcoach_email"):
+            record["job_coach_email"] = row.get("jobcoach_email", v.email)
+        return record
+
+    def file_keys(self, record: dict) -> list:
+        keys = [("voornaam", (record["first_name"].casefold(), record["last_name"].casefold(), record["team"].id))]
+        if record.get("id"):
+            keys.append(("id", record["id"]))
+        return keys
+
+    @staticmethod
+    def _same_name(record: dict, team_id: int, exclude_id: int | None = None) -> list[Employee]:
+        query = select(Employee).where(
+            func.lower(Employee.first_name) == record["first_name"].lower(),
+            func.lower(Employee.last_name) == record["last_name"].lower(),
+            Employee.team_id == team_id, Employee.archived.is_(False), Employee.anonymised_at.is_(None),
+        )
+        if exclude_id is not None:
+            query = query.where(Employee.id != exclude_id)
+        return list(db.session.scalars(query))
+
+    def apply(self, record: dict, ctx: Context, row: int) -> str:
+        team = record["team"]
+        employee = None
+        if record.get("id"):
+            employee = db.session.get(Employee, record["id"])
+            if employee is None or employee.archived or employee.anonymised_at is not None:
+                raise RowRefused("id", _("onbekende medewerker met id %(value)s", value=record["id"]))
+            if self._same_name(record, team.id, exclude_id=employee.id):
+                raise RowRefused("voornaam", _(
+                    "in team %(team)s staat al een andere medewerker %(name)s",
+                    team=team.name, name=f"{record['first_name']} {record['last_name']}"))
+        else:
+            matches = self._same_name(record, team.id)
+            if len(matches) > 1:
+                raise RowRefused("voornaam", _(
+                    "in team %(team)s staan %(count)d medewerkers met deze naam; vul de kolom id in",
+                    team=team.name, count=len(matches)))
+            employee = matches[0] if matches else None
+        ctx.claim(employee, row, "id" if record.get("id") else "voornaam")
+
+        changes = self._changes(employee, record)
+        if employee is not None and not changes:
+            return "unchanged"
+        if employee is None or employee.team_id != team.id:
+            # The one rule for a full team: rows earlier in this file are flushed, so they count.
+            try:
+                ensure_room_in_team(team.id, moving_employee_id=employee.id if employee else None)
+            except ServiceError as error:
+                raise RowRefused("team", error.message) from None
+        self._check_new_links(employee, record, team)
+        end = record["contract_end"] if "contract_end" in record else getattr(employee, "contract_end", None)
+        if end is not None and end < record["contract_start"]:
+            raise RowRefused("contract_start", _(
+                "de begindatum %(start)s ligt na de einddatum %(end)s van het contract",
+                start=record["contract_start"].isoformat(), end=end.isoformat()))
+
+        created = employee is None
+        if created:
+            employee = Employee(team=team, contract_start=record["contract_start"])
+            db.session.add(employee)
+        for attribute in ("first_name", "last_name", "contract_minutes", "max_minutes_per_day",
+                          "contract_start", "contract_end", "email", "phone",
+                          "job_coach_name", "job_coach_phone", "job_coach_email"):
+            if attribute in record:
+                setattr(employee, attribute, record[attribute])
+        employee.team = team
+        if "work_types" in record:
+            employee.work_types = list(record["work_types"])
+        if "locations" in record:
+            employee.allowed_locations = list(record["locations"])
+        set_pattern(employee, record["pattern"], AvailabilitySlot)
+        db.session.flush()
+        ctx.claim(employee, row, "voornaam")
+        return "create" if created else "update"
+
+    @staticmethod
+    def _changes(employee: Employee | None, record: dict) -> list[str]:
+        if employee is None:
+            return ["new"]
+        changed = [a for a in ("first_name", "last_name", "contract_minutes", "max_minutes_per_day",
+                               "contract_start", "contract_end", "email", "phone",
+                               "job_coach_name", "job_coach_phone", "job_coach_email")
+                   if a in record and getattr(employee, a) != record[a]]
+        if employee.team_id != record["team"].id:
+            changed.append("team")
+        if "work_types" in record and {w.id for w in employee.work_types} != {w.id for w in record["work_types"]}:
+            changed.append("work_types")
+        if "locations" in record and (
+                {loc.id for loc in employee.allowed_locations} != {loc.id for loc in record["locations"]}):
+            changed.append("locations")
+        if pattern_changes(employee, record["pattern"]):
+            changed.append("pattern")
+        return changed
+
+    @staticmethod
+    def _check_new_links(employee: Employee | None, record: dict, team: Team) -> None:
+        """Archived work types and far-away locations may stay, but not be newly given."""
+        had_work = {w.id for w in employee.work_types} if employee else set()
+        for work_type in record.get("work_types", []):
+            if work_type.archived and work_type.id not in had_work:
+                raise RowRefused("werksoorten", _("werksoort '%(value)s' is gearchiveerd", value=work_type.code))
+        had_locations = {loc.id for loc in employee.allowed_locations} if employee else set()
+        for location in record.get("locations", []):
+            if location.id in had_locations and (employee.team_id == team.id):
+                continue
+            if location.archived:
+                raise RowRefused("locaties", _("locatie '%(value)s' is gearchiveerd", value=location.code))
+            if location.region != team.region:
+                raise RowRefused("locaties", _(
+                    "locatie '%(value)s' ligt in regio %(region)s, niet in regio %(team_region)s van het team",
+                    value=location.code, region=location.region, team_region=team.region))
+
+    def export_rows(self) -> list[list]:
+        employees = db.session.scalars(
+            select(Employee).join(Team)
+            .where(Employee.archived.is_(False), Employee.anonymised_at.is_(None))
+            .options(selectinload(Employee.team), selectinload(Employee.work_types),
+                     selectinload(Employee.allowed_locations), selectinload(Employee.availability))
+            .order_by(Team.name, Employee.last_name, Employee.first_name, Employee.id)
+        )
+        rows = []
+        for e in employees:
+            rows.append([
+                e.id, e.first_name, e.last_name, e.team.name, e.email, e.phone,
+                v.minutes_as_hours(e.contract_minutes), v.minutes_as_hours(e.max_minutes_per_day),
+                ",".join(sorted(w.code for w in e.work_types)),
+                ",".join(sorted(loc.code for loc in e.allowed_locations)),
+                *pattern_cells(e),
+                e.contract_start, e.contract_end, e.job_coach_name, e.job_coach_phone, e.job_coach_email,
+            ])
+        return rows

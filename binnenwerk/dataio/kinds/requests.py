@@ -1,0 +1,228 @@
+"""Deployment requests: the id is the key; the rules are those of services.requests."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...formatting import minutes_to_hhmm
+from ...models import DeploymentRequest, RequestStatus, Role
+from ...services import requests as request_service
+from .. import values as v
+from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
+
+PRIORITY_WORDS = {"laag": 1, "normaal": 2, "hoog": 3}
+PRIORITY_NAMES = {n: w for w, n in PRIORITY_WORDS.items()}
+STATUSES = {s.value for s in RequestStatus}
+# The service's field names and the columns that hold them.
+FIELD_COLUMNS = {
+    "location_id": "locatie", "work_type_id": "werksoort", "start_date": "startdatum", "end_date": "einddatum",
+    "weekdays": "dagen", "start_time": "begintijd", "end_time": "eindtijd", "break_minutes": "pauze_minuten",
+    "headcount": "aantal_medewerkers", "priority": "prioriteit", "contact_name": "contactpersoon",
+    "contact_phone": "contact_telefoon", "access_instructions": "toegangsinstructies", "notes": "opmerkingen",
+}
+# (column, attribute, max length) of the free texts.
+TEXTS = (
+    ("contactpersoon", "contact_name", 200), ("contact_telefoon", "contact_phone", 40),
+    ("toegangsinstructies", "access_instructions", 2000), ("opmerkingen", "notes", 2000),
+    ("reden_afwijzing", "decline_reason", 2000),
+)
+COMPARED = ("ministry_id", "location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute",
+            "end_minute", "break_minutes", "headcount", "priority", "status", "contact_name", "contact_phone",
+            "access_instructions", "notes", "decline_reason")
+
+
+def priority(value) -> int:
+    raw = v.display(value).casefold()
+    if raw in PRIORITY_WORDS:
+        return PRIORITY_WORDS[raw]
+    if raw in ("1", "2", "3"):
+        return int(raw)
+    raise v.CellError(_("'%(value)s' is geen prioriteit (schrijf laag, normaal of hoog)", value=v.display(value)))
+
+
+def status(value) -> str | None:
+    raw = v.display(value).casefold()
+    if not raw:
+        return None
+    if raw not in STATUSES:
+        raise v.CellError(_(
+            "'%(value)s' is geen status (schrijf ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd)",
+            value=v.display(value)))
+    return raw
+
+
+class RequestsKind(Kind):
+    name = "requests"
+    title = _l("Inzetaanvragen")
+    sheet_title = "Inzetaanvragen"
+    roles = (Role.PLANNER,)
+    columns = [
+        Column("id", _l("Het nummer van de aanvraag. Leeg bij een nieuwe aanvraag."), False, None),
+        Column("ministerie", _l("De code van het ministerie, bijvoorbeeld BZK."), True, "BZK"),
+        Column("locatie", _l("De code van de locatie. Die hoort bij het ministerie."), True, "dh-rijnstraat"),
+        Column("werksoort", _l("De code van de werksoort."), True, "keyboards"),
+        Column("startdatum", _l("Eerste dag: 2026-12-07 of 7-12-2026."), True, "2027-01-04"),
+        Column("einddatum", _l("Laatste dag (hoogstens een jaar na de eerste)."), True, "2027-03-26"),
+        Column("dagen", _l("De dagen, bijvoorbeeld ma,di,wo,do,vr."), True, "ma,wo,vr"),
+        Column("begintijd", _l("Begintijd, bijvoorbeeld 09:00."), True, "09:00"),
+        Column("eindtijd", _l("Eindtijd, bijvoorbeeld 15:00."), True, "15:00"),
+        Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30."), False, 30),
+        Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3),
+        Column("prioriteit", _l("laag, normaal of hoog (leeg: normaal)."), False, "normaal"),
+        Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd (leeg: ingediend)."),
+               False, "ingediend"),
+        Column("contactpersoon", _l("Contactpersoon op de locatie (mag leeg)."), False, ""),
+        Column("contact_telefoon", _l("Telefoon van de contactpersoon (mag leeg)."), False, ""),
+        Column("toegangsinstructies", _l("Hoe het team binnenkomt (mag leeg)."), False, ""),
+        Column("opmerkingen", _l("Opmerkingen (mag leeg)."), False, ""),
+        Column("reden_afwijzing", _l("Waarom de aanvraag is afgewezen (alleen bij status afgewezen)."), False, ""),
+    ]
+
+    def parse(self, row: RowReader, ctx: Context) -> dict:
+        record: dict = {}
+        if row.has("id"):
+            record["id"] = row.get("id", v.whole_number, low=1, high=2**31 - 1, required=False)
+        code = row.get("ministerie", v.text, max_length=20, required=True)
+        ministry = None
+        if code is not INVALID:
+            ministry = ctx.ministry(code)
+            if ministry is None:
+                row.refuse("ministerie", _("onbekend ministerie '%(value)s'", value=code))
+        record["ministry"] = ministry
+        code = row.get("locatie", v.text, max_length=60, required=True)
+        record["location"] = None
+        if code is not INVALID:
+            location = ctx.location(code)
+            if location is None:
+                row.refuse("locatie", _("onbekende locatie '%(value)s'", value=code))
+            elif ministry is not None and location.ministry_id != ministry.id:
+                row.refuse("locatie", _("locatie '%(value)s' hoort niet bij ministerie %(ministry)s",
+                                        value=code, ministry=ministry.code))
+            record["location"] = location
+        code = row.get("werksoort", v.text, max_length=40, required=True)
+        record["work_type"] = None
+        if code is not INVALID:
+            record["work_type"] = ctx.work_type(code)
+            if record["work_type"] is None:
+                row.refuse("werksoort", _("onbekende werksoort '%(value)s'", value=code))
+        record["start_date"] = row.get("startdatum", v.date)
+        record["end_date"] = row.get("einddatum", v.date)
+        record["weekdays"] = row.get("dagen", v.weekdays)
+        record["start_minute"] = row.get("begintijd", v.time_of_day)
+        record["end_minute"] = row.get("eindtijd", v.time_of_day)
+        if row.has("pauze_minuten"):
+            pause = row.get("pauze_minuten", v.whole_number, low=0, high=720, required=False)
+            record["break_minutes"] = 0 if pause is None else pause
+        record["headcount"] = row.get("aantal_medewerkers", v.whole_number, low=1, high=100)
+        if row.has("prioriteit"):
+            record["priority"] = 2 if not v.display(row.cells.get("prioriteit")) else row.get("prioriteit", priority)
+        if row.has("status"):
+            record["status"] = row.get("status", status)
+        for column, attribute, length in TEXTS:
+            if row.has(column):
+                record[attribute] = row.get(column, v.text, max_length=length)
+        return record
+
+    def file_keys(self, record: dict) -> list:
+        if record.get("id"):
+            return [("id", record["id"])]
+        return [("locatie", (record["ministry"].id, record["location"].id, record["work_type"].id,
+                             record["start_date"], record["end_date"], record["weekdays"],
+                             record["start_minute"], record["end_minute"]))]
+
+    def apply(self, record: dict, ctx: Context, row: int) -> str:
+        existing = None
+        if record.get("id"):
+            existing = db.session.get(DeploymentRequest, record["id"])
+            if existing is None:
+                raise RowRefused("id", _("onbekende aanvraag met id %(value)s", value=record["id"]))
+        ctx.claim(existing, row, "id")
+        values = self._values(record, existing)
+        if existing is not None and all(getattr(existing, name) == values[name] for name in COMPARED):
+            return "unchanged"
+
+        self._check_status(existing, values)
+        if existing is None:
+            self._refuse_duplicate(values)
+        data = request_service.RequestInput(**{
+            name: values[name] for name in (
+                "location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute", "end_minute",
+                "break_minutes", "headcount", "priority", "contact_name", "contact_phone",
+                "access_instructions", "notes")
+        })
+        errors = request_service.validate(data, values["ministry_id"], existing)
+        for name, message in errors.items():
+            column = FIELD_COLUMNS.get(name, "")
+            if name == "location_id":
+                message = _("locatie '%(value)s' is gearchiveerd", value=record["location"].code)
+            elif name == "work_type_id":
+                message = _("werksoort '%(value)s' is gearchiveerd", value=record["work_type"].code)
+            raise RowRefused(column, message)
+
+        created = existing is None
+        if created:
+            existing = DeploymentRequest(created_by_id=getattr(ctx.actor, "id", None))
+            db.session.add(existing)
+        for name in COMPARED:
+            setattr(existing, name, values[name])
+        db.session.flush()
+        ctx.claim(existing, row, "id")
+        return "create" if created else "update"
+
+    @staticmethod
+    def _values(record: dict, existing: DeploymentRequest | None) -> dict:
+        """Every stored field: from the row, else kept from the request, else the default."""
+        defaults = {"break_minutes": 0, "priority": 2, "status": RequestStatus.SUBMITTED.value, "contact_name": "",
+                    "contact_phone": "", "access_instructions": "", "notes": "", "decline_reason": ""}
+        values = {
+            "ministry_id": record["ministry"].id, "location_id": record["location"].id,
+            "work_type_id": record["work_type"].id,
+            **{k: record[k] for k in ("start_date", "end_date", "weekdays", "start_minute", "end_minute", "headcount")},
+        }
+        for name, default in defaults.items():
+            value = record.get(name)
+            if value is None:
+                value = getattr(existing, name) if existing is not None else default
+            values[name] = value
+        return values
+
+    @staticmethod
+    def _check_status(existing: DeploymentRequest | None, values: dict) -> None:
+        new = values["status"]
+        if existing is not None and existing.status != new and not request_service.can_transition(existing.status, new):
+            raise RowRefused("status", _(
+                "een aanvraag die %(current)s is, kan niet %(new)s worden",
+                current=request_service.status_label(existing.status).lower(),
+                new=request_service.status_label(new).lower()))
+        if new == RequestStatus.DECLINED.value and not values["decline_reason"]:
+            raise RowRefused("reden_afwijzing", _("een afgewezen aanvraag heeft een reden nodig"))
+
+    @staticmethod
+    def _refuse_duplicate(values: dict) -> None:
+        same = db.session.scalar(select(DeploymentRequest.id).where(
+            *(getattr(DeploymentRequest, name) == values[name] for name in (
+                "ministry_id", "location_id", "work_type_id", "start_date", "end_date", "weekdays",
+                "start_minute", "end_minute")),
+            DeploymentRequest.status.notin_((RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value)),
+        ).limit(1))
+        if same is not None:
+            raise RowRefused("locatie", _(
+                "deze aanvraag bestaat al (id %(id)d); vul dat id in om hem te wijzigen", id=same))
+
+    def export_rows(self) -> list[list]:
+        found = db.session.scalars(
+            select(DeploymentRequest)
+            .options(selectinload(DeploymentRequest.ministry), selectinload(DeploymentRequest.location),
+                     selectinload(DeploymentRequest.work_type))
+            .order_by(DeploymentRequest.id)
+        )
+        return [
+            [r.id, r.ministry.code, r.location.code, r.work_type.code, r.start_date, r.end_date,
+             v.weekdays_text(r.weekdays), minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
+             r.break_minutes, r.headcount, PRIORITY_NAMES.get(r.priority, str(r.priority)), r.status,
+             r.contact_name, r.contact_phone, r.access_instructions, r.notes, r.decline_reason]
+            for r in found
+        ]

@@ -1,0 +1,158 @@
+"""Supervisors: team leaders (team set) and regional pool stand-ins (team empty)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ... import access
+from ...extensions import db
+from ...models import AvailabilitySlot, Supervisor, Team
+from .. import values as v
+from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused, pattern_cells, pattern_changes, set_pattern
+
+DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet beschikbaar.")
+
+
+class SupervisorsKind(Kind):
+    name = "supervisors"
+    title = _l("Teamleiders")
+    sheet_title = "Teamleiders"
+    roles = access.OFFICE
+    columns = [
+        Column("id", _l("Het nummer van de teamleider in de planner. Leeg bij een nieuwe teamleider."), False, None),
+        Column("naam", _l("Voor- en achternaam. Een bestaande teamleider met deze naam wordt bijgewerkt."), True,
+               "Peter Jansen"),
+        Column("team", _l("De naam van het team dat hij of zij leidt. Leeg: invalpool van de regio."), False,
+               "Team Den Haag 1"),
+        Column("regio", _l("De regio. Mag leeg als er een team is: dan de regio van het team."), False, "Den Haag"),
+        Column("email", _l("E-mailadres (mag leeg)."), False, "", aliases=("e_mail",)),
+        Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-87654321"),
+        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma."), False, "keyboards"),
+        Column("ma", DAY_HELP, False, "07:30-17:00"),
+        Column("di", DAY_HELP, False, "07:30-17:00"),
+        Column("wo", DAY_HELP, False, "07:30-17:00"),
+        Column("do", DAY_HELP, False, "07:30-17:00"),
+        Column("vr", DAY_HELP, False, "07:30-17:00"),
+        Column("za", DAY_HELP, False, ""),
+        Column("zo", DAY_HELP, False, ""),
+    ]
+
+    def parse(self, row: RowReader, ctx: Context) -> dict:
+        record: dict = {}
+        if row.has("id"):
+            record["id"] = row.get("id", v.whole_number, low=1, high=2**31 - 1, required=False)
+        record["name"] = row.get("naam", v.text, max_length=200, required=True)
+        team = None
+        if row.has("team"):
+            team_name = row.get("team", v.text, max_length=100)
+            if team_name not in (INVALID, ""):
+                team = ctx.team(team_name)
+                if team is None:
+                    row.refuse("team", _("onbekend team '%(value)s'", value=team_name))
+                elif team.archived:
+                    row.refuse("team", _("team '%(value)s' is gearchiveerd", value=team_name))
+            record["team"] = team
+        region = row.get("regio", v.text, max_length=100) if row.has("regio") else ""
+        if region is not INVALID:
+            if team is not None and not row.failed("team"):
+                if region and region.casefold() != team.region.casefold():
+                    row.refuse("regio", _(
+                        "regio '%(value)s' past niet bij team %(team)s (regio %(region)s)",
+                        value=region, team=team.name, region=team.region))
+                region = team.region
+            elif not region and row.has("team") and not row.failed("team"):
+                row.refuse("regio", _("vul de regio in voor een teamleider zonder team (invalpool)"))
+        record["region"] = region
+        if row.has("email"):
+            record["email"] = row.get("email", v.email)
+        if row.has("telefoon"):
+            record["phone"] = row.get("telefoon", v.phone)
+        if row.has("werksoorten"):
+            record["work_types"] = self.resolve_codes(
+                row, "werksoorten", ctx.work_type, lambda c: _("onbekende werksoort '%(value)s'", value=c))
+        record["pattern"] = self.read_pattern(row)
+        return record
+
+    def file_keys(self, record: dict) -> list:
+        keys = [("naam", record["name"].casefold())]
+        if record.get("id"):
+            keys.append(("id", record["id"]))
+        return keys
+
+    @staticmethod
+    def _same_name(name: str, exclude_id: int | None = None) -> list[Supervisor]:
+        query = select(Supervisor).where(func.lower(Supervisor.name) == name.lower(), Supervisor.archived.is_(False))
+        if exclude_id is not None:
+            query = query.where(Supervisor.id != exclude_id)
+        return list(db.session.scalars(query))
+
+    def apply(self, record: dict, ctx: Context, row: int) -> str:
+        supervisor = None
+        if record.get("id"):
+            supervisor = db.session.get(Supervisor, record["id"])
+            if supervisor is None or supervisor.archived:
+                raise RowRefused("id", _("onbekende teamleider met id %(value)s", value=record["id"]))
+            if self._same_name(record["name"], exclude_id=supervisor.id):
+                raise RowRefused("naam", _("er is al een andere teamleider met de naam %(value)s",
+                                           value=record["name"]))
+        else:
+            matches = self._same_name(record["name"])
+            if len(matches) > 1:
+                raise RowRefused("naam", _("er zijn %(count)d teamleiders met deze naam; vul de kolom id in",
+                                           count=len(matches)))
+            supervisor = matches[0] if matches else None
+        ctx.claim(supervisor, row, "id" if record.get("id") else "naam")
+
+        team = record["team"] if "team" in record else (supervisor.team if supervisor else None)
+        region = record["region"] or (team.region if team else (supervisor.region if supervisor else ""))
+        if not region:
+            raise RowRefused("regio", _("vul de regio in voor een teamleider zonder team (invalpool)"))
+        if supervisor is not None and not self._changed(supervisor, record, team, region):
+            return "unchanged"
+        had_work = {w.id for w in supervisor.work_types} if supervisor else set()
+        for work_type in record.get("work_types", []):
+            if work_type.archived and work_type.id not in had_work:
+                raise RowRefused("werksoorten", _("werksoort '%(value)s' is gearchiveerd", value=work_type.code))
+
+        created = supervisor is None
+        if created:
+            supervisor = Supervisor(name=record["name"], region=region)
+            db.session.add(supervisor)
+        supervisor.name = record["name"]
+        supervisor.team = team
+        supervisor.region = region
+        for attribute in ("email", "phone"):
+            if attribute in record:
+                setattr(supervisor, attribute, record[attribute])
+        if "work_types" in record:
+            supervisor.work_types = list(record["work_types"])
+        set_pattern(supervisor, record["pattern"], AvailabilitySlot)
+        db.session.flush()
+        ctx.claim(supervisor, row, "naam")
+        return "create" if created else "update"
+
+    @staticmethod
+    def _changed(supervisor: Supervisor, record: dict, team: Team | None, region: str) -> bool:
+        return any((
+            supervisor.name != record["name"],
+            supervisor.team_id != getattr(team, "id", None),
+            supervisor.region != region,
+            any(a in record and getattr(supervisor, a) != record[a] for a in ("email", "phone")),
+            "work_types" in record and {w.id for w in supervisor.work_types} != {w.id for w in record["work_types"]},
+            bool(pattern_changes(supervisor, record["pattern"])),
+        ))
+
+    def export_rows(self) -> list[list]:
+        supervisors = db.session.scalars(
+            select(Supervisor).where(Supervisor.archived.is_(False))
+            .options(selectinload(Supervisor.team), selectinload(Supervisor.work_types),
+                     selectinload(Supervisor.availability))
+            .order_by(Supervisor.region, Supervisor.name, Supervisor.id)
+        )
+        return [
+            [s.id, s.name, s.team.name if s.team else "", s.region, s.email, s.phone,
+             ",".join(sorted(w.code for w in s.work_types)), *pattern_cells(s)]
+            for s in supervisors
+        ]

@@ -1,0 +1,95 @@
+"""Teams: name (the key), region, home location and maximum size."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ... import access
+from ...extensions import db
+from ...models import MAX_TEAM_SIZE, Employee, Team
+from .. import values as v
+from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
+
+
+class TeamsKind(Kind):
+    name = "teams"
+    title = _l("Teams")
+    sheet_title = "Teams"
+    roles = access.OFFICE
+    columns = [
+        Column("naam", _l("De naam van het team. Een bestaand team met deze naam wordt bijgewerkt."), True,
+               "Team Den Haag 1"),
+        Column("regio", _l("De regio waarin het team werkt."), True, "Den Haag"),
+        Column("thuislocatie", _l("De code van de vaste locatie van het team (mag leeg)."), False, "dh-rijnstraat"),
+        Column("max_medewerkers", _l("Hoeveel medewerkers het team hoogstens heeft: 1 tot en met 15 (leeg: 15)."),
+               False, 15),
+    ]
+
+    def parse(self, row: RowReader, ctx: Context) -> dict:
+        record = {
+            "name": row.get("naam", v.text, max_length=100, required=True),
+            "region": row.get("regio", v.text, max_length=100, required=True),
+        }
+        if row.has("thuislocatie"):
+            code = row.get("thuislocatie", v.text, max_length=60)
+            record["home_location"] = None
+            if code not in (INVALID, ""):
+                location = ctx.location(code)
+                if location is None:
+                    row.refuse("thuislocatie", _("onbekende locatie '%(value)s'", value=code))
+                record["home_location"] = location
+        if row.has("max_medewerkers"):
+            size = row.get("max_medewerkers", v.whole_number, low=1, high=MAX_TEAM_SIZE, required=False)
+            record["max_size"] = MAX_TEAM_SIZE if size is None else size
+        return record
+
+    def file_keys(self, record: dict) -> list:
+        return [("naam", record["name"].casefold())]
+
+    def apply(self, record: dict, ctx: Context, row: int) -> str:
+        team = ctx.team(record["name"])
+        ctx.claim(team, row, "naam")
+        if team is not None and team.archived:
+            raise RowRefused("naam", _("team '%(value)s' is gearchiveerd; haal het eerst uit het archief",
+                                       value=team.name))
+        location = record.get("home_location", team.home_location if team else None)
+        changed = team is None or any((
+            team.name != record["name"], team.region != record["region"],
+            "home_location" in record and team.home_location_id != getattr(location, "id", None),
+            "max_size" in record and team.max_size != record["max_size"],
+        ))
+        if not changed:
+            return "unchanged"
+        if location is not None and (team is None or location.id != team.home_location_id
+                                     or team.region != record["region"]):
+            if location.archived:
+                raise RowRefused("thuislocatie", _("locatie '%(value)s' is gearchiveerd", value=location.code))
+            if location.region != record["region"]:
+                raise RowRefused("thuislocatie", _(
+                    "locatie '%(value)s' ligt in regio %(region)s, niet in regio %(team_region)s",
+                    value=location.code, region=location.region, team_region=record["region"]))
+        if team is not None and "max_size" in record:
+            members = db.session.scalar(select(func.count(Employee.id)).where(
+                Employee.team_id == team.id, Employee.archived.is_(False))) or 0
+            if record["max_size"] < members:
+                raise RowRefused("max_medewerkers", _(
+                    "het team heeft al %(count)d medewerkers; het maximum kan niet lager zijn", count=members))
+        created = team is None
+        if created:
+            team = Team(name=record["name"], region=record["region"], max_size=MAX_TEAM_SIZE)
+            db.session.add(team)
+        team.name = record["name"]
+        team.region = record["region"]
+        if "home_location" in record:
+            team.home_location = location
+        if "max_size" in record:
+            team.max_size = record["max_size"]
+        db.session.flush()
+        ctx.add_team(team)
+        ctx.claim(team, row, "naam")
+        return "create" if created else "update"
+
+    def export_rows(self) -> list[list]:
+        teams = db.session.scalars(select(Team).where(Team.archived.is_(False)).order_by(Team.name))
+        return [[t.name, t.region, t.home_location.code if t.home_location else "", t.max_size] for t in teams]

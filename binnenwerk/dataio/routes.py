@@ -1,0 +1,168 @@
+"""Pages to upload, preview and confirm an import, and to download templates and exports."""
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import audit
+from ..access import OFFICE, roles_required
+from ..extensions import db
+from . import KINDS, bp, writing
+from .api import get_kind, import_file, may_use
+from .engine import Kind
+from .forms import ConfirmForm, UploadForm
+from .reading import suffix_of
+
+SESSION_KEY = "dataio_upload"
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+UPLOAD_MAX_AGE = 24 * 3600
+FORMATS = ("xlsx", "csv")
+
+
+def _kind(name: str) -> Kind:
+    kind = get_kind(name)
+    if kind is None:
+        abort(404)
+    if not may_use(kind, current_user):
+        abort(403)
+    return kind
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _clear_old_uploads(folder: Path) -> None:
+    limit = time.time() - UPLOAD_MAX_AGE
+    for path in folder.glob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass  # another worker removed it first
+
+
+def _pending(kind: Kind, token: str | None) -> tuple[Path, dict] | None:
+    """The file this user uploaded for this kind, or None: a token is only good in its own session."""
+    stored = session.get(SESSION_KEY) or {}
+    if not token or not TOKEN_RE.match(token) or stored.get("token") != token or stored.get("kind") != kind.name:
+        return None
+    if stored.get("suffix") not in FORMATS:
+        return None
+    path = _upload_dir() / f"{token}.{stored['suffix']}"
+    return (path, stored) if path.is_file() else None
+
+
+def _forget(path: Path | None) -> None:
+    session.pop(SESSION_KEY, None)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+@bp.route("/")
+@roles_required(*OFFICE)
+def index():
+    kinds = [get_kind(name) for name in KINDS]
+    return render_template("dataio/index.html", kinds=[k for k in kinds if may_use(k, current_user)])
+
+
+@bp.route("/<kind_name>/")
+@roles_required(*OFFICE)
+def kind_page(kind_name: str):
+    kind = _kind(kind_name)
+    return render_template("dataio/kind.html", kind=kind, form=UploadForm())
+
+
+@bp.route("/<kind_name>/voorbeeld", methods=["POST"])
+@roles_required(*OFFICE)
+def preview(kind_name: str):
+    kind = _kind(kind_name)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("dataio/kind.html", kind=kind, form=form), 400
+    upload = form.file.data
+    if upload is None or not getattr(upload, "filename", ""):
+        form.file.errors = [_("Kies een bestand om te uploaden.")]
+        return render_template("dataio/kind.html", kind=kind, form=form), 422
+    suffix = suffix_of(upload.filename)
+    if suffix not in FORMATS:
+        form.file.errors = [_("Kies een Excel-bestand (.xlsx) of een CSV-bestand (.csv).")]
+        return render_template("dataio/kind.html", kind=kind, form=form), 422
+    data = upload.read()
+    outcome = import_file(kind, upload.filename, data, commit=False)
+    if outcome.file_problems and not outcome.rows:
+        form.file.errors = [str(p) for p in outcome.file_problems]
+        return render_template("dataio/kind.html", kind=kind, form=form), 422
+
+    folder = _upload_dir()
+    _clear_old_uploads(folder)
+    previous = _pending(kind, (session.get(SESSION_KEY) or {}).get("token"))
+    _forget(previous[0] if previous else None)
+    confirm = None
+    if outcome.ok:
+        token = secrets.token_hex(16)
+        (folder / f"{token}.{suffix}").write_bytes(data)
+        session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200]}
+        confirm = ConfirmForm(upload=token)
+    return render_template("dataio/preview.html", kind=kind, outcome=outcome, filename=upload.filename,
+                           confirm=confirm)
+
+
+@bp.route("/<kind_name>/bevestigen", methods=["POST"])
+@roles_required(*OFFICE)
+def confirm(kind_name: str):
+    kind = _kind(kind_name)
+    form = ConfirmForm()
+    pending = _pending(kind, form.upload.data) if form.validate_on_submit() else None
+    if pending is None:
+        flash(_("Deze upload is verlopen of niet gevonden. Er is niets geïmporteerd. Upload het bestand opnieuw."),
+              "error")
+        return redirect(url_for("dataio.kind_page", kind_name=kind.name))
+    path, stored = pending
+    # Check everything again: the database may have changed since the preview.
+    outcome = import_file(kind, stored["name"], path.read_bytes(), commit=True,
+                          actor=current_user._get_current_object())
+    _forget(path)
+    if not outcome.committed:
+        return render_template("dataio/preview.html", kind=kind, outcome=outcome, filename=stored["name"],
+                               confirm=None), 422
+    flash(_("Het bestand is geïmporteerd: %(summary)s.", summary=outcome.summary), "success")
+    return redirect(url_for("dataio.kind_page", kind_name=kind.name))
+
+
+def _download(body: bytes, name: str, fmt: str) -> Response:
+    mimetype = writing.XLSX_MIMETYPE if fmt == "xlsx" else writing.CSV_MIMETYPE
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<kind_name>/sjabloon.<fmt>")
+@roles_required(*OFFICE)
+def template(kind_name: str, fmt: str):
+    kind = _kind(kind_name)
+    if fmt not in FORMATS:
+        abort(404)
+    return _download(writing.template(kind, fmt), writing.filename(kind, fmt, template_file=True), fmt)
+
+
+@bp.route("/<kind_name>/export.<fmt>")
+@roles_required(*OFFICE)
+def export(kind_name: str, fmt: str):
+    kind = _kind(kind_name)
+    if fmt not in FORMATS:
+        abort(404)
+    body = writing.export(kind, fmt)
+    # Exports hold personal data: who took them out is worth knowing.
+    audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
+    db.session.commit()
+    return _download(body, writing.filename(kind, fmt), fmt)

@@ -1,0 +1,242 @@
+"""Cell parsers: turn what a spreadsheet holds into Python values, or refuse in Dutch."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from flask_babel import gettext as _
+
+from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+
+MAX_CELL = 2000
+WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
+WEEKDAY_WORDS = {
+    "ma": 1, "maandag": 1, "di": 2, "dinsdag": 2, "wo": 3, "woensdag": 3, "do": 4, "donderdag": 4,
+    "vr": 5, "vrijdag": 5, "za": 6, "zaterdag": 6, "zo": 7, "zondag": 7,
+}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}$")
+_WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})$")
+_DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMBER_RE = re.compile(r"^-?\d{1,6}([.,]\d{1,6})?$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is Dutch and names the value."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def display(value) -> str:
+    """How a raw cell is shown back to the user: as they typed it, Dutch decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value):
+            return str(int(value))
+        return str(value).replace(".", ",")
+    return str(value).strip()
+
+
+# An export writes a quote before these so a spreadsheet does not run the cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(value: str) -> str:
+    """Prefix a text that a spreadsheet would take for a formula; phone numbers stay as they are."""
+    if value and value.startswith(FORMULA_STARTS) and not PHONE_RE.match(value):
+        return "'" + value
+    return value
+
+
+def text(value, *, max_length: int = 200, required: bool = False) -> str:
+    result = display(value)
+    if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
+        result = result[1:]  # written by guard_formula on export
+    if required and not result:
+        raise CellError(_("dit veld is verplicht"))
+    if len(result) > max_length:
+        raise CellError(_("te lang: hoogstens %(max)d tekens", max=max_length))
+    return result
+
+
+def email(value) -> str:
+    result = text(value, max_length=200)
+    if result and not EMAIL_RE.match(result):
+        raise CellError(_("'%(value)s' is geen geldig e-mailadres", value=result))
+    return result
+
+
+def phone(value) -> str:
+    result = text(value, max_length=40)
+    if result and not PHONE_RE.match(result):
+        raise CellError(_("'%(value)s' is geen telefoonnummer (alleen cijfers, spaties, + of -)", value=result))
+    return result
+
+
+def number(value, *, low: float, high: float, required: bool = True) -> float | None:
+    """A number, Dutch ('25,5') or English ('25.5') decimals."""
+    if value is None or display(value) == "":
+        if required:
+            raise CellError(_("dit veld is verplicht"))
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("'%(value)s' is geen getal", value=display(value)))
+    if isinstance(value, (int, float)):
+        result = float(value)
+    else:
+        raw = display(value).replace(" ", "")
+        if not _NUMBER_RE.match(raw):
+            raise CellError(_("'%(value)s' is geen getal", value=display(value)))
+        result = float(raw.replace(",", "."))
+    if not math.isfinite(result) or not low <= result <= high:
+        raise CellError(_(
+            "'%(value)s' ligt niet tussen %(low)s en %(high)s",
+            value=display(value), low=_dutch(low), high=_dutch(high),
+        ))
+    return result
+
+
+def whole_number(value, *, low: int, high: int, required: bool = True) -> int | None:
+    result = number(value, low=low, high=high, required=required)
+    if result is None:
+        return None
+    if result != int(result):
+        raise CellError(_("'%(value)s' is geen heel getal", value=display(value)))
+    return int(result)
+
+
+def hours_as_minutes(value, *, high_hours: float) -> int:
+    """Hours like '25,5' as minutes (1530), rounded to the minute."""
+    return round(number(value, low=0, high=high_hours) * 60)
+
+
+def minutes_as_hours(minutes: int) -> float | int:
+    """The exported form of hours: exact enough that reading it back gives the same minutes."""
+    value = round(minutes / 60, 2)
+    return int(value) if value == int(value) else value
+
+
+def _dutch(value: float) -> str:
+    return display(float(value))
+
+
+def date(value, *, required: bool = True) -> dt.date | None:
+    """A date as 2026-12-07, 7-12-2026 (also with / or .) or an Excel date cell."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = display(value)
+    if not raw:
+        if required:
+            raise CellError(_("dit veld is verplicht"))
+        return None
+    match = _ISO_DATE_RE.match(raw)
+    parts = (match.group(1), match.group(2), match.group(3)) if match else None
+    if parts is None:
+        match = _DUTCH_DATE_RE.match(raw)
+        parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    try:
+        if parts is None:
+            raise ValueError(raw)
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise CellError(_("'%(value)s' is geen datum (schrijf 2026-12-07 of 7-12-2026)", value=raw)) from None
+
+
+def time_of_day(value, *, required: bool = True) -> int | None:
+    """A time '09:30' (or an Excel time cell) as minutes after midnight."""
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, dt.datetime):
+        return value.hour * 60 + value.minute
+    raw = display(value)
+    if not raw:
+        if required:
+            raise CellError(_("dit veld is verplicht"))
+        return None
+    try:
+        return hhmm_to_minutes(raw.replace(".", ":"))
+    except ValueError:
+        raise CellError(_("'%(value)s' is geen tijd (schrijf UU:MM, bijvoorbeeld 09:30)", value=raw)) from None
+
+
+def windows(value) -> list[tuple[int, int]]:
+    """A day of a weekly pattern: '08:30-16:00', several split by ',' or ';', or empty (free)."""
+    raw = display(value)
+    if not raw:
+        return []
+    found: list[tuple[int, int]] = []
+    for part in re.split(r"[,;]", raw):
+        match = _WINDOW_RE.match(part.strip())
+        try:
+            if not match:
+                raise ValueError(part)
+            start = hhmm_to_minutes(match.group(1).replace(".", ":"))
+            end = hhmm_to_minutes(match.group(2).replace(".", ":"))
+        except ValueError:
+            raise CellError(_(
+                "'%(value)s' is geen tijdvak (schrijf bijvoorbeeld 08:30-16:00, of laat leeg)", value=raw,
+            )) from None
+        if end <= start:
+            raise CellError(_("in '%(value)s' ligt de eindtijd niet na de begintijd", value=raw))
+        found.append((start, end))
+    found.sort()
+    for (_s1, end1), (start2, _e2) in zip(found, found[1:]):
+        if start2 < end1:
+            raise CellError(_("de tijdvakken in '%(value)s' overlappen", value=raw))
+    return found
+
+
+def windows_text(slots: list[tuple[int, int]]) -> str:
+    return ", ".join(f"{minutes_to_hhmm(s)}-{minutes_to_hhmm(e)}" for s, e in sorted(slots))
+
+
+def codes(value) -> list[str]:
+    """A list of codes separated by ',' or ';', without duplicates, in the order given."""
+    raw = display(value)
+    result: list[str] = []
+    for part in re.split(r"[,;]", raw):
+        code = part.strip()
+        if code and code.casefold() not in {c.casefold() for c in result}:
+            result.append(code)
+    return result
+
+
+def weekdays(value) -> str:
+    """Days as 'ma,di,wo' (or full names, or ISO digits '135') -> '123'."""
+    raw = display(value)
+    if not raw:
+        raise CellError(_("dit veld is verplicht"))
+    found: set[int] = set()
+    compact = raw.replace(" ", "")
+    if compact.isdigit():
+        for ch in compact:
+            if ch not in "1234567":
+                raise CellError(_("'%(value)s' zijn geen dagen (schrijf bijvoorbeeld ma,di,wo)", value=raw))
+            found.add(int(ch))
+    else:
+        for part in re.split(r"[,;\s]+", raw.casefold()):
+            if not part:
+                continue
+            if part not in WEEKDAY_WORDS:
+                raise CellError(_("'%(value)s' zijn geen dagen (schrijf bijvoorbeeld ma,di,wo)", value=raw))
+            found.add(WEEKDAY_WORDS[part])
+    return "".join(str(d) for d in sorted(found))
+
+
+def weekdays_text(digits: str) -> str:
+    return ",".join(WEEKDAY_COLUMNS[int(d) - 1] for d in sorted(digits))

@@ -1,0 +1,110 @@
+"""Write a kind's rows as .xlsx or .csv in exactly the shape the import reads."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+from flask_babel import gettext as _
+
+from . import values as v
+from .engine import Kind
+
+# Fixed timestamps inside the file, so the same data always gives the same bytes.
+FIXED_TIME = dt.datetime(2000, 1, 1)
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return v.display(value)  # Dutch decimal comma: '25,5'
+    if isinstance(value, (dt.date, int)):
+        return v.display(value)
+    return v.guard_formula(str(value))
+
+
+def to_csv(kind: Kind, rows: list[list]) -> bytes:
+    """UTF-8 with a BOM and ';' between cells: what Dutch Excel opens and writes."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.name for c in kind.columns])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.properties.creator = "Binnenwerk Teamplanner"
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    sheet = workbook.active
+    sheet.title = kind.sheet_title
+    sheet.append([c.name for c in kind.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column)
+            if isinstance(value, str):
+                cell.value = value
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            else:
+                cell.value = value
+                if isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+    for index, column in enumerate(kind.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(column.name) + 4))
+
+    if with_help:
+        notes = workbook.create_sheet(_("Uitleg"))
+        notes.append([_("Kolom"), _("Verplicht"), _("Uitleg")])
+        for cell in notes[1]:
+            cell.font = Font(bold=True)
+        for column in kind.columns:
+            notes.append([column.name, _("ja") if column.required else _("nee"), str(column.description)])
+        notes.column_dimensions["A"].width = 24
+        notes.column_dimensions["C"].width = 90
+
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _fixed_zip_times(raw.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite the zip with fixed entry times: an export of unchanged data is byte for byte equal."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target_buffer = io.BytesIO()
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return target_buffer.getvalue()
+
+
+def export(kind: Kind, fmt: str) -> bytes:
+    rows = kind.export_rows()
+    return to_xlsx(kind, rows) if fmt == "xlsx" else to_csv(kind, rows)
+
+
+def template(kind: Kind, fmt: str) -> bytes:
+    """An empty sheet with the headers and one example row."""
+    rows = [kind.example_row()]
+    return to_xlsx(kind, rows) if fmt == "xlsx" else to_csv(kind, rows)
+
+
+def filename(kind: Kind, fmt: str, *, template_file: bool = False) -> str:
+    base = {"teams": "teams", "supervisors": "teamleiders", "employees": "medewerkers", "requests": "inzetaanvragen"}
+    name = base.get(kind.name, kind.name)
+    return f"{'sjabloon-' if template_file else ''}{name}.{fmt}"
