@@ -15,6 +15,7 @@ from .. import audit
 from ..extensions import db
 from ..models import MINUTES_PER_DAY, Absence, AbsenceKind, Employee, Supervisor
 from . import ServiceError
+from .rosters import mark_affected_shifts
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
 
@@ -94,6 +95,7 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
     db.session.add(absence)
     db.session.flush()
     audit.record("absence.create", absence, detail=_describe(absence))
+    mark_affected_shifts(absence)
     db.session.commit()
     return absence
 
@@ -111,6 +113,7 @@ def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
     for key in changed:
         setattr(absence, key, values[key])
     audit.record("absence.update", absence, detail=_describe(absence) + " changed=" + ",".join(changed))
+    mark_affected_shifts(absence)
     db.session.commit()
     return absence
 

@@ -332,6 +332,12 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
     """
     if absence.employee_id is None:
         return []
+    if user is None:
+        from flask import has_request_context
+        from flask_login import current_user
+
+        if has_request_context() and current_user.is_authenticated:
+            user = current_user
     hits = [a for a in db.session.scalars(
         select(Assignment).where(Assignment.employee_id == absence.employee_id,
                                  Assignment.date.between(absence.start_date, absence.end_date))

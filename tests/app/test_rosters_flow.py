@@ -353,3 +353,21 @@ def test_the_all_teams_view_lists_every_team_for_a_planner(client, login, world,
     login(world.planner)
     page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
     assert "Team A" in page and "Team U" in page and "Plan alle teams" in page
+
+
+def test_registering_sickness_marks_the_affected_shift_without_health_data(client, login, world):
+    from binnenwerk.services.absences import AbsenceInput, create_absence
+
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    filled = cells(world.team)
+    sick = next(e for e in world.people if (e.id, WED) in filled)
+    with client.application.test_request_context():
+        create_absence(AbsenceInput(kind="ziek", start_date=WED, end_date=WED), employee=sick)
+    note = db.session.scalar(select(RosterChange).where(RosterChange.action == "absence"))
+    assert note is not None and sick.name in note.detail and "ziek" not in note.detail.lower()
+    history = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert "Afwezigheid gemeld" in history
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "1 dienst valt samen met een afwezigheid" in page
