@@ -45,7 +45,7 @@ def planned(world, make):
 def test_ministry_sees_teams_leaders_and_coverage_per_day(client, login, world, planned):
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "Eigen Gebouw" in page and "Team Noorderlicht" in page
+    assert "Eigen Gebouw" in page and "Team Noorderlicht (2 mensen)" in page and "Team Noorderlicht (3 mensen)" in page
     assert "Sanne Leider" in page and "06-11112222" in page
     assert "Piet Invaller" in page and "06-33334444" in page
     assert "Deels: 2 van 3" in page
