@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import parse_week, week_of
-from ..services.reports import JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter
+from ..services.reports import (
+    JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
+)
 from . import bp
 
 CAPACITY_WEEKS = 8
@@ -110,7 +112,7 @@ def _csv(rows: list[list], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     for row in rows:
-        writer.writerow([_number(v) if isinstance(v, float) else v for v in row])
+        writer.writerow([_number(v) if isinstance(v, float) else spreadsheet_safe(v) for v in row])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
@@ -147,7 +149,7 @@ def jobs_xlsx():
         sheet = sheet or book.create_sheet()
         sheet.title = title
         for row in rows:
-            sheet.append(row)
+            sheet.append([spreadsheet_safe(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.iter_cols(min_row=2):

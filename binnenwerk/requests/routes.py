@@ -195,13 +195,13 @@ def plan_csv():
         for day in block.days:
             teams = day.teams or [None]
             for team in teams:
-                writer.writerow([
+                writer.writerow([report_service.spreadsheet_safe(v) for v in [
                     r.id, r.location.name, r.work_type.name_nl, day.date.isoformat(),
                     f"{r.start_minute // 60:02d}:{r.start_minute % 60:02d}",
                     f"{r.end_minute // 60:02d}:{r.end_minute % 60:02d}",
                     day.wanted, day.planned, team.team if team else "", team.leader_name if team else "",
                     team.leader_phone if team else "",
-                ])
+                ]])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="planning-{chosen}.csv"'},

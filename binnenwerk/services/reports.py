@@ -35,6 +35,13 @@ TIGHT = 0.85  # above this share of the available hours a region is tight ("krap
 _WORKED = PublishedShift.end_minute - PublishedShift.start_minute - PublishedShift.break_minutes
 
 
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def days_between(start: dt.date, end: dt.date):
     day = start
     while day <= end:

@@ -199,3 +199,14 @@ def test_jobs_per_ministry_for_each_quarter_of_the_year(app, client, login, make
     assert list(a[2:]) == pytest.approx([5.5 / q1_job, 21 / JOB, 5.5 / q3_job, 0])
     page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
     assert "Banen per ministerie per kwartaal in 2026" in page
+
+
+def test_downloads_keep_formula_like_names_as_text(client, login, make):
+    evil = make.ministry(code="EVIL", name="=HYPERLINK(\"http://x\")")
+    make.published_shift(employee=make.employee(), date=D(2026, 4, 6), location=make.location(ministry=evil))
+    login(make.user(role="planner"))
+    text = client.get("/rapportages/banenafspraak.csv?kwartaal=2026-K2").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
+    names = [row[0] for row in book["Ministeries"].iter_rows(values_only=True)]
+    assert "'=HYPERLINK(\"http://x\")" in names
