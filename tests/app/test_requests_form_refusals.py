@@ -90,3 +90,9 @@ def test_a_refused_change_keeps_the_stored_request(client, login, world, make):
     db.session.expire_all()
     assert db.session.get(DeploymentRequest, req.id).headcount == 3
     assert not db.session.get(DeploymentRequest, req.id).changed_since_review
+
+
+def test_a_ministry_without_locations_is_told_whom_to_ask(client, login, make):
+    login(make.user(role="ministry_contact"))
+    page = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    assert "Uw ministerie heeft nog geen locaties in het systeem." in page
