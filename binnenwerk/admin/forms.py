@@ -218,3 +218,12 @@ class StatusFilter(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Toon"), validate_choice=False)
+
+
+class UserFilter(StatusFilter):
+    """The user list filter: status, role and a search on name or e-mail address."""
+
+    role = SelectField(_l("Rol"), validate_choice=False)
+    q = StringField(_l("Zoek op naam of e-mailadres"), validators=[Optional(), Length(max=200)],
+                    render_kw={"type": "search"})
+

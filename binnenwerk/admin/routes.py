@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
@@ -13,7 +13,7 @@ from ..models import Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
 from . import bp
-from .forms import LocationForm, MinistryForm, StatusFilter, UserForm, WorkTypeForm
+from .forms import LocationForm, MinistryForm, StatusFilter, UserFilter, UserForm, WorkTypeForm
 
 ADMIN = Role.ADMIN
 
@@ -79,13 +79,22 @@ def _user_input(form: UserForm) -> ops.UserInput:
 @bp.route("/gebruikers")
 @roles_required(ADMIN)
 def users():
-    filter_form = StatusFilter(formdata=request.args)
+    filter_form = UserFilter(formdata=request.args)
     filter_form.status.choices = [("actief", _("Actief")), ("inactief", _("Gedeactiveerd")), ("alle", _("Alle"))]
-    chosen = filter_form.status.data if filter_form.status.data in ("actief", "inactief", "alle") else "actief"
-    filter_form.status.data = chosen
+    filter_form.role.choices = [("", _("Alle rollen"))] + [(r.value, ops.role_label(r.value)) for r in Role]
+    status = filter_form.status.data if filter_form.status.data in ("actief", "inactief", "alle") else "actief"
+    role = filter_form.role.data if filter_form.role.data in {r.value for r in Role} else ""
+    search = (filter_form.q.data or "").strip()[:200]
+    filter_form.status.data, filter_form.role.data, filter_form.q.data = status, role, search
     query = select(User).options(selectinload(User.teams), selectinload(User.ministry)).order_by(User.name, User.email)
-    if chosen != "alle":
-        query = query.where(User.active.is_(chosen == "actief"))
+    if status != "alle":
+        query = query.where(User.active.is_(status == "actief"))
+    if role:
+        query = query.where(User.role == role)
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
+                                func.lower(User.email).like(pattern, escape="\\")))
     return render_template(
         "admin/users.html", users=db.session.scalars(query).all(), filter_form=filter_form,
         role_label=ops.role_label,

@@ -57,6 +57,20 @@ def test_user_list_filters_deactivated_accounts(client, admin, make):
     assert "Oud Account" in everyone and "Nieuw Account" in everyone
 
 
+def test_user_list_filters_on_role_and_searches_name_or_email(client, admin, make):
+    make.user(role="team_leader", name="Tanja Teamleider", email="tanja@binnenwerk.example")
+    make.user(role="planner", name="Paul Planner", email="paul.p@binnenwerk.example")
+    make.user(role="planner", name="Procent 100%", email="p100@binnenwerk.example")
+    db.session.commit()
+    leaders = _text(client.get("/beheer/gebruikers?rol=&role=team_leader"))
+    assert "Tanja Teamleider" in leaders and "Paul Planner" not in leaders
+    found = _text(client.get("/beheer/gebruikers?q=PAUL.P"))
+    assert "Paul Planner" in found and "Tanja Teamleider" not in found
+    percent = _text(client.get("/beheer/gebruikers?q=%25"))
+    assert "Procent 100%" in percent and "Paul Planner" not in percent
+    assert client.get("/beheer/gebruikers?role=god&status=x&q=" + "x" * 5000).status_code == 200
+
+
 def test_admin_creates_a_planner_with_a_hashed_password_and_an_audit_row(client, admin):
     assert client.get("/beheer/gebruikers/nieuw").status_code == 200
     response = client.post("/beheer/gebruikers/nieuw", data=_form(email="Piet.Jansen@MinBZK.nl"),
