@@ -463,7 +463,7 @@ class SupervisorForm(FlaskForm, _ChoiceChecks):
 
 class AbsenceForm(FlaskForm):
     person = SelectField(_l("Wie"), validate_choice=False, validators=[Needed(_l("Kies wie er afwezig is."))])
-    kind = SelectField(_l("Soort"), choices=ABSENCE_KINDS, validate_choice=False,
+    kind = SelectField(_l("Soort"), validate_choice=False,
                        validators=[Needed(_l("Kies een soort afwezigheid."))])
     start_date = DutchDateField(_l("Van"), validators=[Needed(_l("Vul een begindatum in."))])
     end_date = DutchDateField(_l("Tot en met"), validators=[Needed(_l("Vul een einddatum in."))])
@@ -472,6 +472,10 @@ class AbsenceForm(FlaskForm):
     end_time = TimeField(_l("Eindtijd (alleen bij een deel van de dag)"))
     note = TextField(_l("Opmerking (niet verplicht)"),
                      validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(ABSENCE_KINDS)
 
     def validate_person(self, field):
         offered = {value for value, _label in field.choices}

@@ -1,0 +1,176 @@
+"""Absences: register, change and remove for employees and supervisors, and every refusal."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import Absence, AuditEvent
+from binnenwerk.services import ServiceError
+from binnenwerk.services import absences as ops
+
+TODAY = dt.date.today()
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def absence_form(who, **changes):
+    kind = "medewerker" if hasattr(who, "contract_start") else "teamleider"
+    data = {"person": f"{kind}-{who.id}", "kind": "ziek", "start_date": TODAY.isoformat(),
+            "end_date": (TODAY + dt.timedelta(days=2)).isoformat(), "whole_day": "y",
+            "start_time": "", "end_time": "", "note": ""}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def team(make):
+    return make.team(name="Team A")
+
+
+@pytest.fixture
+def employee(make, team):
+    return make.employee(team=team, first_name="Mo", last_name="Peters", contract_start=dt.date(2020, 1, 1))
+
+
+def _absences():
+    return db.session.scalars(select(Absence)).all()
+
+
+def test_team_leader_registers_a_whole_day_sick_report(client, make, login, team, employee):
+    login(make.user(role="team_leader", teams=[team]))
+    assert client.get("/teams/afwezigheid/nieuw").status_code == 200
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee), follow_redirects=True)
+    assert "De afwezigheid van Mo Peters is geregistreerd." in _text(response)
+    absence = db.session.scalars(select(Absence)).one()
+    assert (absence.employee_id, absence.kind, absence.start_date, absence.whole_day) == (
+        employee.id, "ziek", TODAY, True)
+    assert "Mo Peters" in _text(client.get("/teams/afwezigheid"))
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "absence.create")).one()
+    assert "ziek" not in event.detail  # sick leave is health data: dates and person id only
+
+
+def test_part_of_a_day_for_a_supervisor(client, make, login, team):
+    supervisor = make.supervisor(team=team, name="Tessa Leider")
+    login(make.user(role="planner"))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(
+        supervisor, kind="afspraak", whole_day=None, start_time="09:00", end_time="11:30",
+        end_date=TODAY.isoformat()), follow_redirects=True)
+    assert "De afwezigheid van Tessa Leider is geregistreerd." in _text(response)
+    absence = db.session.scalars(select(Absence)).one()
+    assert (absence.supervisor_id, absence.start_minute, absence.end_minute) == (supervisor.id, 540, 690)
+    assert "09:00–11:30" in _text(client.get("/teams/afwezigheid"))
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"end_date": (TODAY - dt.timedelta(days=1)).isoformat()}, "De einddatum mag niet voor de begindatum liggen."),
+    ({"end_date": (TODAY + dt.timedelta(days=366)).isoformat()}, "Een afwezigheid duurt hoogstens een jaar."),
+    ({"start_date": "2019-12-31", "end_date": "2020-01-02"}, "Het contract van Mo Peters begint op 01-01-2020."),
+    ({"whole_day": None, "start_time": "25:00", "end_time": "26:00"}, "Vul een tijd in als UU:MM, bijvoorbeeld 09:30."),
+    ({"whole_day": None, "start_time": "14:00", "end_time": "10:00"}, "De eindtijd moet na de begintijd liggen."),
+    ({"whole_day": None, "start_time": "", "end_time": ""}, "Vul een begintijd in, of kies hele dag."),
+    ({"kind": "vakantie"}, "Kies een soort afwezigheid uit de lijst."),
+    ({"person": "medewerker-999999"}, "Kies iemand uit de lijst."),
+    ({"person": "iets"}, "Kies iemand uit de lijst."),
+    ({"start_date": "gisteren"}, "Vul een datum in als dd-mm-jjjj"),
+])
+def test_bad_absence_input_is_refused(client, make, login, employee, changes, message):
+    login(make.user(role="planner"))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee, **changes))
+    assert response.status_code == 422
+    assert message in _text(response)
+    assert _absences() == []
+
+
+def test_an_absence_after_the_contract_end_is_refused(client, make, login, team):
+    leaving = make.employee(team=team, first_name="Eva", last_name="Kort", contract_start=dt.date(2020, 1, 1),
+                            contract_end=TODAY + dt.timedelta(days=1))
+    login(make.user(role="planner"))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(leaving))
+    assert response.status_code == 422
+    assert "Het contract van Eva Kort eindigt op" in _text(response)
+
+
+def test_overlapping_absences_of_one_person_are_refused(client, make, login, employee):
+    db.session.add(Absence(employee=employee, kind="verlof", start_date=TODAY + dt.timedelta(days=1),
+                           end_date=TODAY + dt.timedelta(days=5)))
+    login(make.user(role="planner"))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee))
+    assert response.status_code == 422
+    assert "Mo Peters is in deze periode al afwezig." in _text(response)
+    assert len(_absences()) == 1
+
+
+def test_team_leader_cannot_reach_another_teams_people_or_absences(client, make, login, employee):
+    own = make.team(name="Eigen")
+    foreign = Absence(employee=employee, kind="verlof", start_date=TODAY, end_date=TODAY)
+    db.session.add(foreign)
+    db.session.flush()
+    login(make.user(role="team_leader", teams=[own]))
+    assert "Mo Peters" not in _text(client.get("/teams/afwezigheid"))
+    assert client.get(f"/teams/afwezigheid/{foreign.id}").status_code == 404
+    assert client.post(f"/teams/afwezigheid/{foreign.id}/verwijderen").status_code == 404
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee,
+                           start_date=(TODAY + dt.timedelta(days=10)).isoformat(),
+                           end_date=(TODAY + dt.timedelta(days=10)).isoformat()))
+    assert response.status_code == 422 and "Kies iemand uit de lijst." in _text(response)
+    assert len(_absences()) == 1
+
+
+def test_admin_and_ministry_have_no_absence_pages(client, make, login):
+    login(make.user(role="admin"))
+    assert client.get("/teams/afwezigheid").status_code == 403
+
+
+def test_changing_and_deleting_an_absence(client, make, login, team, employee):
+    absence = Absence(employee=employee, kind="ziek", start_date=TODAY, end_date=TODAY + dt.timedelta(days=3))
+    db.session.add(absence)
+    db.session.flush()
+    absence_id = absence.id
+    login(make.user(role="team_leader", teams=[team]))
+    html = _text(client.get(f"/teams/afwezigheid/{absence_id}"))
+    assert "Afwezigheid van Mo Peters wijzigen" in html
+    response = client.post(f"/teams/afwezigheid/{absence_id}", data=absence_form(
+        employee, kind="verlof", end_date=(TODAY + dt.timedelta(days=1)).isoformat()), follow_redirects=True)
+    assert "De afwezigheid van Mo Peters is opgeslagen." in _text(response)
+    db.session.expire_all()
+    stored = db.session.get(Absence, absence_id)
+    assert stored.kind == "verlof" and stored.end_date == TODAY + dt.timedelta(days=1)
+    response = client.post(f"/teams/afwezigheid/{absence_id}/verwijderen", follow_redirects=True)
+    assert "De afwezigheid van Mo Peters is verwijderd." in _text(response)
+    assert _absences() == []
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Absence")).all()
+    assert actions == ["absence.update", "absence.delete"]
+
+
+def test_the_person_of_an_absence_cannot_be_switched_by_post(client, make, login, team, employee):
+    other = make.employee(team=team)
+    absence = Absence(employee=employee, kind="ziek", start_date=TODAY, end_date=TODAY)
+    db.session.add(absence)
+    db.session.flush()
+    login(make.user(role="planner"))
+    client.post(f"/teams/afwezigheid/{absence.id}", data=absence_form(other))
+    db.session.expire_all()
+    assert db.session.get(Absence, absence.id).employee_id == employee.id
+
+
+def test_service_functions_are_the_single_entry_point_and_return_the_absence(app, make, employee):
+    with app.test_request_context():
+        _service_round_trip(employee)
+
+
+def _service_round_trip(employee):
+    data = ops.AbsenceInput(kind="verlof", start_date=TODAY, end_date=TODAY)
+    created = ops.create_absence(data, employee=employee)
+    assert isinstance(created, Absence) and created.id
+    changed = ops.update_absence(created, ops.AbsenceInput(kind="ziek", start_date=TODAY, end_date=TODAY,
+                                                           start_minute=600, end_minute=660))
+    assert changed is created and changed.start_minute == 600
+    assert ops.delete_absence(created) is created
+    with pytest.raises(ServiceError):
+        ops.create_absence(data)  # nobody
+    with pytest.raises(ServiceError):
+        ops.create_absence(ops.AbsenceInput(kind="ziek", start_date=TODAY, end_date=TODAY, start_minute=600),
+                           employee=employee)
