@@ -539,7 +539,7 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
 # --- demo -----------------------------------------------------------------------------------
 
 
-def seed_demo_rosters(size: str = "small", today: dt.date | None = None) -> str:
+def seed_demo_rosters(size: str = "small", today: dt.date | None = None, time_limit: float | None = None) -> str:
     """A published roster for this week and a draft for next week, where those weeks have none.
 
     Idempotent: a week that already has any roster is left alone.
@@ -550,7 +550,7 @@ def seed_demo_rosters(size: str = "small", today: dt.date | None = None) -> str:
     from .services.rosters import publish
 
     today = today or dt.date.today()
-    time_limit = 5.0 if size == "small" else 30.0
+    time_limit = time_limit or (5.0 if size == "small" else 30.0)
     done = []
     with force_locale("nl"):
         for week, publish_it in ((week_of(today), True), (shift_week(week_of(today), 1), False)):
