@@ -1,0 +1,99 @@
+"""Building the week's Problem: availability, holidays, contract dates, scope, pins, previous, published."""
+from __future__ import annotations
+
+import datetime as dt
+
+from scheduling import AssignmentRef, Previous
+from scheduling.io import problem_to_dict, read_problem
+
+from binnenwerk import planning
+from binnenwerk.extensions import db
+from binnenwerk.models import Absence, Assignment, PublishedShift, Roster
+
+MON = dt.date(2026, 12, 7)
+
+
+def test_availability_is_the_pattern_minus_absences_holidays_and_contract(make):
+    wt = make.work_type("cleaning")
+    team = make.team()
+    whole = make.employee(team, work_types=[wt], window=("08:00", "17:00"))
+    part = make.employee(team, work_types=[wt], window=("08:00", "17:00"))
+    leaving = make.employee(team, work_types=[wt], contract_end=dt.date(2026, 12, 9))
+    db.session.add_all([
+        Absence(employee_id=whole.id, kind="verlof", start_date=MON, end_date=dt.date(2026, 12, 8)),
+        Absence(employee_id=part.id, kind="afspraak", start_date=MON, end_date=MON, start_minute=12 * 60,
+                end_minute=13 * 60),
+    ])
+    db.session.commit()
+    problem, _ = planning.build_problem("2026-W50")
+    by_id = {e.id: e for e in problem.employees}
+    assert MON not in by_id[f"e-{whole.id}"].availability
+    assert dt.date(2026, 12, 9) in by_id[f"e-{whole.id}"].availability
+    assert by_id[f"e-{part.id}"].availability[MON] == ((8 * 60, 12 * 60), (13 * 60, 17 * 60))
+    assert dt.date(2026, 12, 10) not in by_id[f"e-{leaving.id}"].availability
+    assert dt.date(2026, 12, 9) in by_id[f"e-{leaving.id}"].availability
+    # The format's reader accepts what we build.
+    read_problem(problem_to_dict(problem))
+
+
+def test_public_holidays_and_liberation_day_are_days_off(make):
+    team = make.team()
+    e = make.employee(team, weekdays=(1, 2, 3, 4, 5, 6, 7))
+    db.session.commit()
+    christmas, _ = planning.build_problem("2026-W52")
+    days = christmas.employees[0].availability
+    assert dt.date(2026, 12, 25) not in days and dt.date(2026, 12, 26) not in days
+    assert dt.date(2026, 12, 24) in days
+    may, _ = planning.build_problem("2026-W19")  # 5 May 2026 is a Tuesday, not a national holiday this year
+    assert dt.date(2026, 5, 5) not in may.employees[0].availability
+    assert dt.date(2026, 5, 6) in may.employees[0].availability
+    assert e.id
+
+
+def test_scope_requests_pins_previous_and_published(make):
+    wt = make.work_type("keyboards")
+    loc = make.location("Den Haag")
+    far = make.location("Groningen")
+    team = make.team("Den Haag")
+    other = make.team("Den Haag")
+    make.supervisor(team, work_types=[wt])
+    pool = make.supervisor(None, region="Den Haag", work_types=[wt])
+    make.supervisor(None, region="Groningen", work_types=[wt])
+    e = make.employee(team, work_types=[wt])
+    e_other = make.employee(other, work_types=[wt])
+    req = make.request(loc, wt, weekdays="12", headcount=2, start_date=dt.date(2026, 11, 30))
+    make.request(far, wt)  # another region: not this team's problem
+    make.request(loc, wt, status="ingediend")  # not accepted yet
+    last = Roster(week="2026-W49", team_id=team.id)
+    now = Roster(week="2026-W50", team_id=team.id, version=1)
+    theirs = Roster(week="2026-W50", team_id=other.id)
+    db.session.add_all([last, now, theirs])
+    db.session.flush()
+    db.session.add_all([
+        Assignment(roster_id=last.id, employee_id=e.id, date=dt.date(2026, 11, 30), request_id=req.id),
+        Assignment(roster_id=now.id, employee_id=e.id, date=MON, request_id=req.id, pinned=True),
+        Assignment(roster_id=theirs.id, employee_id=e_other.id, date=MON, request_id=req.id),
+        PublishedShift(uid="x", employee_id=e.id, team_id=team.id, date=MON, request_id=req.id,
+                       location_id=loc.id, work_type_id=wt.id, start_minute=540, end_minute=900),
+    ])
+    db.session.commit()
+    problem, idmap = planning.build_problem("2026-W50", [team.id])
+    assert [q.id for q in problem.requests] == [f"r-{req.id}"]
+    # The other team already uses one of the two places.
+    assert problem.requests[0].headcount == 1
+    assert problem.requests[0].days == (MON, dt.date(2026, 12, 8))
+    assert {x.id for x in problem.employees} == {f"e-{e.id}"}
+    assert f"s-{pool.id}" in {s.id for s in problem.supervisors}
+    assert all(s.region == "Den Haag" for s in problem.supervisors)
+    assert problem.pinned == (AssignmentRef(f"e-{e.id}", MON, f"r-{req.id}"),)
+    assert problem.published == (AssignmentRef(f"e-{e.id}", MON, f"r-{req.id}"),)
+    assert problem.previous == (Previous(f"e-{e.id}", 1, f"l-{loc.id}", "keyboards"),)
+    assert idmap.humanise(f"{e.name} (e-{e.id}) werkt") == f"{e.name} werkt"
+
+
+def test_a_week_that_does_not_exist_is_refused(make):
+    import pytest
+
+    for week in ("2025-W53", "2026-W99", "week 50"):
+        with pytest.raises(ValueError):
+            planning.build_problem(week)
