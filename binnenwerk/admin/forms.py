@@ -217,7 +217,7 @@ class StatusFilter(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Toon"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
 
 
 class UserFilter(StatusFilter):
