@@ -75,8 +75,12 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
         notes.column_dimensions["A"].width = 24
         notes.column_dimensions["C"].width = 90
 
+    # openpyxl's save() stamps "modified" with the clock; its writer, used directly, keeps ours.
+    from openpyxl.writer.excel import ExcelWriter
+
     raw = io.BytesIO()
-    workbook.save(raw)
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(workbook, archive).save()
     return _fixed_zip_times(raw.getvalue())
 
 

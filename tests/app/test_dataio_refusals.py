@@ -1,0 +1,325 @@
+"""Import refusals: every kind of bad row names row, column and value, and nothing is stored."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from binnenwerk import models as m
+from binnenwerk.extensions import db
+
+FUTURE = dt.date.today() + dt.timedelta(days=30)
+LATER = FUTURE + dt.timedelta(days=60)
+
+COUNTED = (m.Team, m.Employee, m.Supervisor, m.DeploymentRequest, m.AvailabilitySlot, m.AuditEvent)
+
+
+def counts() -> dict:
+    db.session.expire_all()
+    counted = {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in COUNTED}
+    counted["employee_work_type"] = db.session.scalar(select(func.count()).select_from(m.employee_work_type))
+    return counted
+
+
+def write_csv(tmp_path, rows, name="bestand.csv") -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return str(path)
+
+
+@pytest.fixture
+def world(make):
+    bzk = make.ministry("BZK", name="Binnenlandse Zaken")
+    fin = make.ministry("FIN", name="Financiën")
+    here = make.location("Den Haag", bzk, code="dh-rijnstraat")
+    make.location("Den Haag", fin, code="dh-korte-voorhout")
+    make.location("Utrecht", bzk, code="ut-croeselaan")
+    keyboards = make.work_type("keyboards")
+    make.work_type("pdossiers")
+    make.work_type("oud", archived=True)
+    team = make.team("Den Haag", name="Team Den Haag 1")
+    db.session.commit()
+    return {"team": team, "location": here, "keyboards": keyboards, "bzk": bzk}
+
+
+def run_import(runner, kind, path, *extra):
+    return runner.invoke(args=["import", kind, path, *extra])
+
+
+EMPLOYEE_HEADER = ["voornaam", "achternaam", "team", "contracturen_per_week", "max_uren_per_dag", "werksoorten",
+                   "locaties", "ma", "contract_start", "contract_eind"]
+GOOD_EMPLOYEE = ["Sanne", "de Vries", "Team Den Haag 1", "25,5", "6", "keyboards", "", "08:30-14:30", "2026-01-05", ""]
+
+
+def employee_row(**changes) -> list[str]:
+    row = dict(zip(EMPLOYEE_HEADER, GOOD_EMPLOYEE))
+    row.update(changes)
+    return [row[c] for c in EMPLOYEE_HEADER]
+
+
+@pytest.mark.parametrize("changes,column,value,message", [
+    ({"team": "Team Delft"}, "team", "Team Delft", "onbekend team 'Team Delft'"),
+    ({"contract_start": "2026-03-01", "contract_eind": "1-2-2026"}, "contract_eind", "1-2-2026",
+     "de einddatum 2026-02-01 ligt voor de begindatum 2026-03-01"),
+    ({"contracturen_per_week": "veel"}, "contracturen_per_week", "veel", "'veel' is geen getal"),
+    ({"contracturen_per_week": "45"}, "contracturen_per_week", "45", "ligt niet tussen 0 en 40"),
+    ({"max_uren_per_dag": "99999999999999999999"}, "max_uren_per_dag", "99999999999999999999", "geen getal"),
+    ({"werksoorten": "keyboards,zwemmen"}, "werksoorten", "keyboards,zwemmen", "onbekende werksoort 'zwemmen'"),
+    ({"werksoorten": "oud"}, "werksoorten", "oud", "werksoort 'oud' is gearchiveerd"),
+    ({"locaties": "ut-croeselaan"}, "locaties", "ut-croeselaan", "ligt in regio Utrecht"),
+    ({"ma": "8:30-25:00"}, "ma", "8:30-25:00", "is geen tijdvak"),
+    ({"ma": "16:00-08:30"}, "ma", "16:00-08:30", "ligt de eindtijd niet na de begintijd"),
+    ({"contract_start": "31-02-2026"}, "contract_start", "31-02-2026", "is geen datum"),
+    ({"voornaam": ""}, "voornaam", "", "dit veld is verplicht"),
+    ({"achternaam": "x" * 101}, "achternaam", "x" * 101, "te lang"),
+])
+def test_a_bad_employee_row_is_named_and_nothing_is_stored(world, runner, tmp_path, changes, column, value, message):
+    path = write_csv(tmp_path, [EMPLOYEE_HEADER, employee_row(voornaam="Goed"), employee_row(**changes)])
+    before = counts()
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
+    assert message in result.output
+    assert "Niets geïmporteerd" in result.output
+    assert counts() == before
+
+
+def test_the_problem_reads_as_row_column_and_value_in_dutch(world, app):
+    from binnenwerk.dataio.api import get_kind, import_file
+
+    data = "\ufeffvoornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;contract_start\n" \
+           + "Sanne;de Vries;Team Den Haag 1;25,5;6;2026-01-05\n" * 1 \
+           + "".join(f"P{i};Q;Team Den Haag 1;20;6;2026-01-05\n" for i in range(4)) \
+           + "Piet;Jansen;Team Delft;20;6;2026-01-05\n"
+    with app.test_request_context():
+        outcome = import_file(get_kind("employees"), "x.csv", data.encode(), commit=True)
+        assert [str(p) for p in outcome.problems] == ["Rij 7, kolom team: onbekend team 'Team Delft'"]
+    assert db.session.scalar(select(func.count(m.Employee.id))) == 0
+
+
+def test_a_sixteenth_member_through_the_import_is_refused_and_nothing_is_stored(world, make, runner, tmp_path):
+    team = world["team"]
+    for _ in range(13):
+        make.employee(team=team)
+    db.session.commit()
+    rows = [EMPLOYEE_HEADER] + [employee_row(voornaam=f"Nieuw{i}") for i in range(3)]
+    path = write_csv(tmp_path, rows)
+    before = counts()
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    # Rows 2 and 3 make 15; row 4 would be the 16th, counting the rows of the file itself.
+    assert "rij 4\tkolom team\twaarde 'Team Den Haag 1'" in result.output
+    assert "Team Den Haag 1 is vol" in result.output
+    assert "rij 2" not in result.output and "rij 3" not in result.output
+    assert counts() == before
+    assert before["Employee"] == 13
+
+
+def test_moving_an_employee_into_a_full_team_is_refused(world, make, runner, tmp_path):
+    full = make.team("Den Haag", name="Team Vol", max_size=2)
+    make.employee(team=full)
+    make.employee(team=full)
+    mover = make.employee(team=world["team"], first_name="Ali", last_name="Kaya")
+    db.session.commit()
+    path = write_csv(tmp_path, [["id"] + EMPLOYEE_HEADER, [str(mover.id)] + employee_row(
+        voornaam="Ali", achternaam="Kaya", team="Team Vol")])
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert "kolom team" in result.output and "Team Vol is vol" in result.output
+    db.session.expire_all()
+    assert db.session.get(m.Employee, mover.id).team_id == world["team"].id
+
+
+def test_a_duplicate_within_the_file_names_the_first_row(world, runner, tmp_path):
+    path = write_csv(tmp_path, [EMPLOYEE_HEADER, employee_row(), employee_row(voornaam="Ander"), employee_row()])
+    before = counts()
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert "rij 4\tkolom voornaam\twaarde 'Sanne'" in result.output
+    assert "staat ook al in rij 2" in result.output
+    assert counts() == before
+
+
+def test_an_id_that_belongs_to_nobody_or_clashes_with_another_employee_is_refused(world, make, runner, tmp_path):
+    first = make.employee(team=world["team"], first_name="Sanne", last_name="de Vries")
+    make.employee(team=world["team"], first_name="Piet", last_name="Jansen")
+    db.session.commit()
+    path = write_csv(tmp_path, [
+        ["id"] + EMPLOYEE_HEADER,
+        ["999999"] + employee_row(voornaam="Nieuw"),
+        [str(first.id)] + employee_row(voornaam="Piet", achternaam="Jansen"),
+    ])
+    before = counts()
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert "rij 2\tkolom id\twaarde '999999'\tonbekende medewerker met id 999999" in result.output
+    assert "rij 3\tkolom voornaam\twaarde 'Piet'" in result.output
+    assert "staat al een andere medewerker Piet Jansen" in result.output
+    assert counts() == before
+
+
+def test_two_employees_with_the_same_name_in_the_database_need_the_id_column(world, make, runner, tmp_path):
+    for _ in range(2):
+        make.employee(team=world["team"], first_name="Sanne", last_name="de Vries")
+    db.session.commit()
+    path = write_csv(tmp_path, [EMPLOYEE_HEADER, employee_row()])
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert "vul de kolom id in" in result.output
+
+
+def test_unknown_missing_and_doubled_columns_are_refused_before_any_row(world, runner, tmp_path):
+    path = write_csv(tmp_path, [["voornaam", "achternaam", "kleur", "voornaam"], ["Sanne", "de Vries", "rood", "X"]])
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1
+    assert "rij 1\tkolom kleur" in result.output and "deze kolom kennen we niet" in result.output
+    assert "deze kolom staat er twee keer in" in result.output
+    assert "kolom team\twaarde ''\tdeze kolom ontbreekt" in result.output
+
+
+# --- teams --------------------------------------------------------------------------------
+
+TEAM_HEADER = ["naam", "regio", "thuislocatie", "max_medewerkers"]
+
+
+@pytest.mark.parametrize("row,column,value,message", [
+    (["Team Delft", "Den Haag", "nergens", ""], "thuislocatie", "nergens", "onbekende locatie 'nergens'"),
+    (["Team Delft", "Den Haag", "ut-croeselaan", ""], "thuislocatie", "ut-croeselaan", "ligt in regio Utrecht"),
+    (["Team Delft", "Den Haag", "", "16"], "max_medewerkers", "16", "ligt niet tussen 1 en 15"),
+    (["Team Delft", "Den Haag", "", "3,5"], "max_medewerkers", "3,5", "is geen heel getal"),
+    (["Team Delft", "", "", ""], "regio", "", "dit veld is verplicht"),
+    (["Team Den Haag 1", "Den Haag", "", "15"], "naam", "Team Den Haag 1", "staat ook al in rij 2"),
+])
+def test_a_bad_team_row_is_named_and_nothing_is_stored(world, runner, tmp_path, row, column, value, message):
+    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1", "Den Haag", "dh-rijnstraat", "15"], row])
+    before = counts()
+
+    result = run_import(runner, "teams", path)
+
+    assert result.exit_code == 1
+    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
+    assert message in result.output
+    assert counts() == before
+    db.session.expire_all()
+    assert db.session.get(m.Team, world["team"].id).home_location_id is None
+
+
+def test_a_team_maximum_below_its_members_is_refused(world, make, runner, tmp_path):
+    for _ in range(3):
+        make.employee(team=world["team"])
+    db.session.commit()
+    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1", "Den Haag", "", "2"]])
+
+    result = run_import(runner, "teams", path)
+
+    assert result.exit_code == 1
+    assert "het team heeft al 3 medewerkers" in result.output
+    db.session.expire_all()
+    assert db.session.get(m.Team, world["team"].id).max_size == 15
+
+
+# --- supervisors --------------------------------------------------------------------------
+
+SUPERVISOR_HEADER = ["naam", "team", "regio", "werksoorten", "ma", "di"]
+
+
+@pytest.mark.parametrize("row,column,value,message", [
+    (["Piet", "Team Delft", "", "", "", ""], "team", "Team Delft", "onbekend team 'Team Delft'"),
+    (["Piet", "", "", "", "", ""], "regio", "", "vul de regio in"),
+    (["Piet", "Team Den Haag 1", "Utrecht", "", "", ""], "regio", "Utrecht", "past niet bij team Team Den Haag 1"),
+    (["Piet", "", "Den Haag", "breien", "", ""], "werksoorten", "breien", "onbekende werksoort 'breien'"),
+    (["Piet", "", "Den Haag", "", "7:30-17:00", "ochtend"], "di", "ochtend", "is geen tijdvak"),
+    (["Piet", "", "Den Haag", "", "07:00-12:00,11:00-15:00", ""], "ma", "07:00-12:00,11:00-15:00", "overlappen"),
+    (["Anna", "", "Den Haag", "", "", ""], "naam", "Anna", "staat ook al in rij 2"),
+])
+def test_a_bad_supervisor_row_is_named_and_nothing_is_stored(world, runner, tmp_path, row, column, value, message):
+    path = write_csv(tmp_path, [SUPERVISOR_HEADER, ["Anna", "Team Den Haag 1", "", "keyboards", "", ""], row])
+    before = counts()
+
+    result = run_import(runner, "supervisors", path)
+
+    assert result.exit_code == 1
+    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
+    assert message in result.output
+    assert counts() == before
+
+
+# --- requests -----------------------------------------------------------------------------
+
+REQUEST_HEADER = ["id", "ministerie", "locatie", "werksoort", "startdatum", "einddatum", "dagen", "begintijd",
+                  "eindtijd", "pauze_minuten", "aantal_medewerkers", "prioriteit", "status", "reden_afwijzing"]
+
+
+def request_row(**changes) -> list[str]:
+    row = dict(zip(REQUEST_HEADER, ["", "BZK", "dh-rijnstraat", "keyboards", FUTURE.isoformat(), LATER.isoformat(),
+                                    "ma,wo,vr", "09:00", "15:00", "30", "3", "normaal", "", ""]))
+    row.update(changes)
+    return [row[c] for c in REQUEST_HEADER]
+
+
+@pytest.mark.parametrize("changes,column,value,message", [
+    ({"ministerie": "XYZ"}, "ministerie", "XYZ", "onbekend ministerie 'XYZ'"),
+    ({"locatie": "dh-korte-voorhout"}, "locatie", "dh-korte-voorhout", "hoort niet bij ministerie BZK"),
+    ({"werksoort": "zwemmen"}, "werksoort", "zwemmen", "onbekende werksoort 'zwemmen'"),
+    ({"einddatum": (FUTURE - dt.timedelta(days=1)).strftime("%d-%m-%Y")}, "einddatum",
+     (FUTURE - dt.timedelta(days=1)).strftime("%d-%m-%Y"), "De einddatum ligt voor de begindatum"),
+    ({"aantal_medewerkers": "0"}, "aantal_medewerkers", "0", "ligt niet tussen 1 en 100"),
+    ({"aantal_medewerkers": "40"}, "aantal_medewerkers", "40", "Vraag 1 tot en met 15 mensen"),
+    ({"dagen": "ma,feestdag"}, "dagen", "ma,feestdag", "zijn geen dagen"),
+    ({"begintijd": "9 uur"}, "begintijd", "9 uur", "is geen tijd"),
+    ({"pauze_minuten": "0", "eindtijd": "17:00"}, "pauze_minuten", "0", "minstens 30 minuten pauze"),
+    ({"prioriteit": "dringend"}, "prioriteit", "dringend", "is geen prioriteit"),
+    ({"status": "misschien"}, "status", "misschien", "is geen status"),
+    ({"status": "afgewezen"}, "reden_afwijzing", "", "een afgewezen aanvraag heeft een reden nodig"),
+    ({"id": "424242"}, "id", "424242", "onbekende aanvraag met id 424242"),
+    ({"werksoort": "pdossiers", "begintijd": "10:00"}, "locatie", "dh-rijnstraat", "deze aanvraag bestaat al"),
+])
+def test_a_bad_request_row_is_named_and_nothing_is_stored(world, make, runner, tmp_path, changes, column, value,
+                                                           message):
+    make.request(location=world["location"], work_type=db.session.scalar(
+        select(m.WorkType).where(m.WorkType.code == "pdossiers")), start_date=FUTURE, end_date=LATER,
+        weekdays="135", start_minute=600, end_minute=900, status="ingediend")
+    db.session.commit()
+    # The first row differs from the bad ones in its end time, so it is no duplicate of them.
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(eindtijd="14:00"), request_row(**changes)])
+    before = counts()
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1, result.output
+    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
+    assert message in result.output
+    assert counts() == before
+
+
+def test_a_status_change_that_the_workflow_forbids_is_refused(world, make, runner, tmp_path):
+    done = make.request(location=world["location"], work_type=world["keyboards"], start_date=FUTURE,
+                        end_date=LATER, status="afgerond")
+    db.session.commit()
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(id=str(done.id), status="ingediend")])
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1
+    assert "een aanvraag die afgerond is, kan niet ingediend worden" in result.output
+    db.session.expire_all()
+    assert db.session.get(m.DeploymentRequest, done.id).status == "afgerond"
