@@ -202,10 +202,13 @@ class UserInput:
 
 
 def _active_admin_count(exclude_id: int | None = None) -> int:
-    query = select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True))
-    if exclude_id is not None:
-        query = query.where(User.id != exclude_id)
-    return db.session.scalar(query) or 0
+    """Active admins other than `exclude_id`.
+
+    The admin rows are locked (on PostgreSQL), so two admins switching each other off at the same
+    moment cannot both succeed and leave nobody to manage the application.
+    """
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True)).with_for_update()
+    return sum(1 for user_id in db.session.scalars(query) if user_id != exclude_id)
 
 
 def _resolve_user_links(data: UserInput, user: User | None) -> tuple[Ministry | None, list[Team]]:
