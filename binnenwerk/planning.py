@@ -328,11 +328,16 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     employee_set = set(employee_ids)
     pinned = []
+    availability_of = {x.id: x.availability for x in p_employees}
     for a in current:
         if a.employee_id in employee_set and a.request_id in request_ids and (
             a.pinned or (repair_from is not None and a.date < repair_from)
         ):
-            pinned.append(AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)))
+            q = idmap.requests[a.request_id]
+            windows = availability_of[eid(a.employee_id)].get(a.date, ())
+            # A pin the person can no longer work (absent since, day off) cannot hold: leave it out.
+            if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
+                pinned.append(AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)))
     previous = []
     code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
     seen = set()
@@ -480,7 +485,7 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                    reason: str = "", expected_locks: dict[int, int] | None = None) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.
 
-    Unpinned rows are replaced; pinned rows stay. With `expected_locks` (roster id -> lock
+    Rows the solution keeps stay (pins included); every other row of these rosters goes. With `expected_locks` (roster id -> lock
     version when the solve started) a roster someone changed meanwhile is not overwritten.
     Commits; on any error everything is rolled back and the error raised.
     """
@@ -505,22 +510,26 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             if expected_locks is not None and roster.id in expected_locks and roster.lock_version != expected_locks[roster.id]:
                 raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen met de hand gewijzigd. "
                                      "Er is niets opgeslagen. Plan opnieuw.", team=roster.team.name))
-            before = {(a.employee_id, a.date): a.request_id for a in roster.assignments}
-            kept = {(a.employee_id, a.date) for a in roster.assignments if a.pinned}
-            db.session.execute(delete(Assignment).where(Assignment.roster_id == roster.id, Assignment.pinned.is_(False)))
+            existing = {(a.employee_id, a.date): a for a in roster.assignments}
+            before = {key: a.request_id for key, a in existing.items()}
+            after = {(pk_of(a.employee), a.date): pk_of(a.request) for a in by_team.get(team_id, [])}
+            # Rows the solution keeps stay as they are (pin and id included); the rest is replaced.
+            # A pin the problem had to leave out (the person is absent now) goes too.
+            for key, row in existing.items():
+                if after.get(key) != row.request_id:
+                    db.session.delete(row)
             db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
-            db.session.expire(roster, ["assignments", "supervision"])
-            after = {}
-            for a in by_team.get(team_id, []):
-                key = (pk_of(a.employee), a.date)
-                after[key] = pk_of(a.request)
-                if key not in kept:
-                    db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=a.date,
-                                              request_id=after[key], pinned=False))
+            db.session.flush()
+            for key, request_id in after.items():
+                if before.get(key) != request_id:
+                    db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=key[1],
+                                              request_id=request_id, pinned=False))
             for s in sup_by_team.get(team_id, []):
                 db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=pk_of(s.supervisor),
                                                      date=s.date, location_id=pk_of(s.location), team_id=team_id))
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
+            db.session.flush()
+            db.session.expire(roster, ["assignments", "supervision"])
             touch(roster)
             if roster.version == 0 or changed:
                 detail = _("%(n)d diensten gepland, %(c)d gewijzigd.", n=len(after), c=changed)

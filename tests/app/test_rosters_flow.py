@@ -371,3 +371,19 @@ def test_registering_sickness_marks_the_affected_shift_without_health_data(clien
     assert "Afwezigheid gemeld" in history
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "1 dienst valt samen met een afwezigheid" in page
+
+
+def test_a_pinned_shift_of_someone_now_absent_is_replanned_not_a_failure(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    person = next(e for e in world.people if (e.id, MON) in filled)
+    a = db.session.scalar(select(Assignment).where(Assignment.employee_id == person.id, Assignment.date == MON))
+    service.set_pin(a, True, lock_version=roster_of(world.team).lock_version)
+    db.session.add(Absence(employee_id=person.id, kind="ziek", start_date=MON, end_date=MON))
+    db.session.commit()
+    job = solve_via_page(client, world.team)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = cells(world.team)
+    assert (person.id, MON) not in after
+    assert sum(1 for (_e, d) in after if d == MON) == 2
