@@ -34,6 +34,7 @@ PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
 # One account per person: shared mailboxes hide who did what in the audit log.
 GENERIC_LOCAL_PARTS = frozenset({"info", "admin", "team", "planning", "noreply", "no-reply"})
 MIN_CONTRAST = 4.5
+MAX_TEAMS_PER_LEADER = 200
 
 HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
@@ -162,7 +163,8 @@ def usable_ministry(ministry_id: int | None, keep_id: int | None = None) -> tupl
 def teams_choosable(team_ids, keep_ids=frozenset()) -> list[Team] | None:
     """The teams, or None when one does not exist or is archived (and was not already linked)."""
     wanted = {i for i in team_ids if isinstance(i, int)}
-    if len(wanted) != len(set(team_ids)):
+    # A tampered form with thousands of ids would exceed the database's parameter limit.
+    if len(wanted) != len(set(team_ids)) or len(wanted) > MAX_TEAMS_PER_LEADER:
         return None
     teams = list(db.session.scalars(select(Team).where(Team.id.in_(wanted)))) if wanted else []
     if len(teams) != len(wanted) or any(t.archived and t.id not in keep_ids for t in teams):

@@ -184,6 +184,15 @@ def test_unknown_team_is_a_field_error(client, admin, value):
     assert _user("piet.jansen@minbzk.nl") is None
 
 
+def test_thousands_of_team_ids_are_refused_without_an_error_page(client, admin, make):
+    team = make.team()
+    db.session.commit()
+    response = client.post("/beheer/gebruikers/nieuw",
+                           data=_form(role="team_leader", team_ids=[str(team.id)] + [str(i) for i in range(1, 40000)]))
+    assert response.status_code == 422 and "Kies teams uit de lijst." in _text(response)
+    assert _user("piet.jansen@minbzk.nl") is None
+
+
 def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     team = make.team(name="Team Oost")
     user = make.user(role="planner", name="Els Eerst", email="els.eerst@binnenwerk.example")
