@@ -8,12 +8,14 @@ link again, because the app can derive it from the nonce.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -34,7 +36,20 @@ SUBJECTS = {
 }
 
 
-def _derive(nonce: str) -> str:
+def dutch_outside_requests(fn):
+    """The CLI, jobs and the benchmark have no request to pick a language from: they speak Dutch."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if has_request_context():
+            return fn(*args, **kwargs)
+        with force_locale("nl"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def derive(nonce: str) -> str:
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
     digest = hmac.new(key, b"calendar-token:" + nonce.encode(), hashlib.sha256).digest()
@@ -74,6 +89,7 @@ def active_for(kind: FeedKind | str, subject) -> CalendarToken | None:
     ).first()
 
 
+@dutch_outside_requests
 def issue(kind: FeedKind | str, subject) -> str:
     """Make a new link for the subject and return its token; an older active link stops working.
 
@@ -93,7 +109,7 @@ def issue(kind: FeedKind | str, subject) -> str:
     ):
         _revoke_row(old)
     nonce = secrets.token_hex(32)
-    token = _derive(nonce)
+    token = derive(nonce)
     row = CalendarToken(kind=kind, nonce=nonce, token_hash=hash_token(token))
     setattr(row, column, subject.id)
     db.session.add(row)
@@ -104,7 +120,7 @@ def issue(kind: FeedKind | str, subject) -> str:
 
 def link_for(row: CalendarToken) -> str:
     """The token of a stored row, derived again from its nonce (to show the link once more)."""
-    return _derive(row.nonce)
+    return derive(row.nonce)
 
 
 def resolve(token: str) -> CalendarToken | None:
@@ -123,7 +139,7 @@ def resolve(token: str) -> CalendarToken | None:
     if row is None or row.revoked_at is not None:
         return None
     # The hash matched; checking the derivation too means a new SECRET_KEY retires every link.
-    if not hmac.compare_digest(_derive(row.nonce), token):
+    if not hmac.compare_digest(derive(row.nonce), token):
         return None
     return row
 
@@ -133,6 +149,7 @@ def _revoke_row(row: CalendarToken) -> None:
     audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}")
 
 
+@dutch_outside_requests
 def revoke(row: CalendarToken) -> None:
     """Stop a link from working. The caller commits."""
     if row.revoked_at is not None:

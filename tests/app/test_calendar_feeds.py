@@ -311,3 +311,39 @@ def test_feed_is_kept_out_of_referrers_and_search_engines(client, world):
     response = get_feed(client, issue(FeedKind.EMPLOYEE, world.anna))
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_special_characters_and_long_lines_survive_both_parsers(client, make):
+    place = "Café ‘De Ster’; zaal 3, kamer\\2 — " + "één lange gang met ümlauts " * 4
+    location = make.location(name=place, address="Plein 1", postcode="2511 CR", city="’s-Gravenhage")
+    work_type = make.work_type(name_nl="Schoonmaak; ramen, deuren & meer")
+    leader = make.supervisor(name="Jüri O'Brien", phone="+31 6 1234 5678")
+    employee = make.employee()
+    make.published_shift(employee=employee, date=feeds.local_today(), location=location, work_type=work_type,
+                         supervisor=leader)
+    token = issue(FeedKind.EMPLOYEE, employee)
+    body = get_feed(client, token).data
+    expected = f"{place}, Plein 1, 2511 CR ’s-Gravenhage"
+    event = check_rfc5545(body)[0]
+    assert str(event["LOCATION"]) == expected
+    assert str(event["SUMMARY"]) == "Werk: Schoonmaak; ramen, deuren & meer"
+    assert "Jüri O'Brien, telefoon +31 6 1234 5678" in str(event["DESCRIPTION"])
+    other = vobject.readOne(body.decode("utf-8")).vevent
+    assert other.location.value == expected
+    assert other.summary.value == "Werk: Schoonmaak; ramen, deuren & meer"
+    assert other.description.value.split("\n")[0] == "Werk: Schoonmaak; ramen, deuren & meer"
+
+
+@pytest.mark.parametrize("text", ["", "kort", "a" * 74, "a" * 75, "a" * 76, "é" * 100, "€" * 60 + "x", "😀" * 40])
+def test_fold_keeps_lines_within_75_octets_and_characters_whole(text):
+    folded = feeds.fold("SUMMARY:" + text)
+    lines = folded.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines[:-1]:
+        line.decode("utf-8")  # no character split across lines
+    assert b"".join(line[1:] if i else line for i, line in enumerate(lines[:-1])).decode() == "SUMMARY:" + text
+
+
+def test_escape_text_escapes_and_drops_control_characters():
+    assert feeds.escape_text("a,b;c\\d\ne\r\nf\x00g\x1bh\ti") == "a\\,b\\;c\\\\d\\ne\\nfgh\ti"
