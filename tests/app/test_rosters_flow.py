@@ -387,3 +387,32 @@ def test_a_pinned_shift_of_someone_now_absent_is_replanned_not_a_failure(client,
     after = cells(world.team)
     assert (person.id, MON) not in after
     assert sum(1 for (_e, d) in after if d == MON) == 2
+
+
+def test_another_teams_roster_objects_are_404_for_a_team_leader(client, login, world, make):
+    other = make.team("Den Haag", name="Team B")
+    wt = world.wt
+    make.supervisor(other, work_types=[wt])
+    stranger = make.employee(other, work_types=[wt])
+    db.session.commit()
+    problem, idmap = planning.build_problem(WEEK, [other.id])
+    from scheduling import solve
+
+    planning.apply_solution(WEEK, idmap, solve(problem, time_limit=1, workers=1, deterministic=True))
+    theirs = roster_of(other)
+    a = db.session.scalar(select(Assignment).where(Assignment.roster_id == theirs.id))
+    login(world.tl)
+    assert client.get(f"/rooster/{theirs.id}/geschiedenis").status_code == 404
+    assert client.post(f"/rooster/dienst/{a.id}/vastzetten", data={"pinned": "1", "lock_version": theirs.lock_version}).status_code == 404
+    assert client.get(f"/rooster/cel?week={WEEK}&team={other.id}&employee={stranger.id}&date={MON}").status_code == 404
+    assert client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={stranger.id}&date={MON}").status_code == 404
+    assert client.post("/rooster/publiceren", data={"week": WEEK, "team": other.id, "lock_version": theirs.lock_version}).status_code == 404
+    assert client.get(f"/rooster/afdrukken?week={WEEK}&team={other.id}").status_code == 404
+    assert client.post("/rooster/plannen", data={"week": WEEK, "time_limit": "10"}).status_code == 404  # all teams
+    db.session.expire_all()
+    assert not db.session.get(Assignment, a.id).pinned and roster_of(other).version == 0
+
+
+def test_ministry_contacts_and_admins_have_no_roster_pages(client, login, make):
+    login(make.user("ministry_contact"))
+    assert client.get(f"/rooster/?week={WEEK}").status_code == 403
