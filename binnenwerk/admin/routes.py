@@ -46,7 +46,7 @@ def _status_filter(archived_words: tuple[str, str]):
     return form, chosen
 
 
-def _filtered(query, model, chosen: str, flag):
+def _filtered(query, chosen: str, flag):
     if chosen == "actief":
         return query.where(flag.is_(False))
     if chosen == "gearchiveerd":
@@ -178,7 +178,7 @@ def _set_user_active(user_id: int, active: bool):
 @roles_required(ADMIN)
 def ministries():
     filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
-    query = _filtered(select(Ministry).order_by(Ministry.name), Ministry, chosen, Ministry.archived)
+    query = _filtered(select(Ministry).order_by(Ministry.name), chosen, Ministry.archived)
     return render_template("admin/ministries.html", ministries=db.session.scalars(query).all(),
                            filter_form=filter_form)
 
@@ -207,7 +207,7 @@ def locations():
     filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
     query = _filtered(
         select(Location).options(selectinload(Location.ministry)).order_by(Location.name, Location.code),
-        Location, chosen, Location.archived,
+        chosen, Location.archived,
     )
     return render_template("admin/locations.html", locations=db.session.scalars(query).all(),
                            filter_form=filter_form)
@@ -242,7 +242,7 @@ def location_edit(location_id: int | None):
 @roles_required(ADMIN)
 def work_types():
     filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
-    query = _filtered(select(WorkType).order_by(WorkType.name_nl), WorkType, chosen, WorkType.archived)
+    query = _filtered(select(WorkType).order_by(WorkType.name_nl), chosen, WorkType.archived)
     return render_template("admin/work_types.html", work_types=db.session.scalars(query).all(),
                            filter_form=filter_form, pictogram_label=ops.pictogram_label)
 
