@@ -261,6 +261,22 @@ def test_deactivated_account_cannot_log_in(client, admin, make):
     assert response.status_code == 401
 
 
+def test_deactivation_ends_the_sessions_the_person_already_has(app_with, make):
+    from tests.conftest import TEST_PASSWORD
+
+    boss = make.user(role="admin", email="baas@binnenwerk.example")
+    user = make.user(email="nog.ingelogd@binnenwerk.example")
+    db.session.commit()
+    live = app_with()  # fresh g per request, so two people can be logged in at once
+    admin_browser, their_browser = live.test_client(), live.test_client()
+    admin_browser.post("/auth/login", data={"email": boss.email, "password": TEST_PASSWORD})
+    their_browser.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert their_browser.get("/home").status_code == 200
+    admin_browser.post(f"/beheer/gebruikers/{user.id}/deactiveren")
+    response = their_browser.get("/home")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
 def test_admin_cannot_deactivate_themselves(client, admin, make):
     make.user(role="admin")
     db.session.commit()
