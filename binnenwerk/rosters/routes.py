@@ -80,6 +80,8 @@ def week():
     week = _week_arg()
     all_teams = _visible_teams()
     team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
+    if team is None and len(all_teams) == 1:
+        team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
     data = load_week(week, teams)
     team_id = team.id if team else None
