@@ -416,3 +416,32 @@ def test_another_teams_roster_objects_are_404_for_a_team_leader(client, login, w
 def test_ministry_contacts_and_admins_have_no_roster_pages(client, login, make):
     login(make.user("ministry_contact"))
     assert client.get(f"/rooster/?week={WEEK}").status_code == 403
+
+
+def test_cancelling_a_running_solve_stops_the_solver_and_keeps_the_roster(client, login, world, monkeypatch):
+    import threading
+
+    from scheduling import Progress, Solution
+
+    started = threading.Event()
+
+    def slow(problem, *, progress, cancel, **kwargs):
+        progress(Progress(best_objective=4321, best_bound=4000, elapsed_seconds=0.1, fraction=0.1))
+        started.set()
+        assert cancel.wait(30), "the job never passed the cancel on"
+        return Solution("FEASIBLE", objective=4321, best_bound=4000)
+
+    monkeypatch.setattr(jobs, "solve", slow)
+    login(world.planner)
+    response = client.post("/rooster/plannen", data={"week": WEEK, "team": world.team.id, "time_limit": "10"})
+    job_id = int(response.headers["Location"].split("/")[-1])
+    assert started.wait(30)
+    state = client.get(f"/rooster/planning/{job_id}.json").get_json()
+    assert state["status"] == "running" and not state["done"]
+    client.post(f"/rooster/planning/{job_id}/stoppen")
+    jobs.wait(job_id, 30)
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job_id)
+    assert job.status == JobStatus.CANCELLED.value and "niet veranderd" in job.error
+    assert job.best_objective == 4321
+    assert cells(world.team) == {}
