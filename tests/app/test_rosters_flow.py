@@ -187,9 +187,12 @@ def test_a_pinned_cell_survives_a_re_plan(client, login, world):
     # Pin someone who is free on Monday onto the request, making room first.
     free = next(e for e in world.people if (e.id, MON) not in filled)
     busy = next(e for e in world.people if (e.id, MON) in filled)
-    service.set_cell(WEEK, world.team.id, busy.id, MON, None, lock_version=roster_of(world.team).lock_version)
-    service.set_cell(WEEK, world.team.id, free.id, MON, world.req.id, pin=True,
-                     lock_version=roster_of(world.team).lock_version)
+    for person, request_id in ((busy, ""), (free, str(world.req.id))):
+        response = client.post("/rooster/cel", data={
+            "week": WEEK, "team": world.team.id, "employee": person.id, "date": MON.isoformat(),
+            "request": request_id, "pinned": "y", "lock_version": roster_of(world.team).lock_version,
+        })
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     job = solve_via_page(client, world.team)
     assert job.status == JobStatus.FINISHED.value, job.error
     db.session.expire_all()
