@@ -180,24 +180,27 @@ def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(client, login,
     assert cells(world.team) == after_first
 
 
-def test_a_pinned_cell_survives_a_re_plan(client, login, world):
+def test_a_pinned_cell_survives_a_re_plan(client, login, world, make):
+    # Monday: two people free, a request for two (priority 2) and one for one (priority 1).
+    # Left alone the solver fills the request for two; a pin on the small one must win.
+    low = make.request(world.loc, world.wt, weekdays="1", headcount=1, priority=1, start_date=MON)
+    absent, pinned_person, _other = world.people
+    db.session.add(Absence(employee_id=absent.id, kind="verlof", start_date=MON, end_date=MON))
+    db.session.commit()
     login(world.planner)
     solve_via_page(client, world.team)
-    filled = cells(world.team)
-    # Pin someone who is free on Monday onto the request, making room first.
-    free = next(e for e in world.people if (e.id, MON) not in filled)
-    busy = next(e for e in world.people if (e.id, MON) in filled)
-    for person, request_id in ((busy, ""), (free, str(world.req.id))):
-        response = client.post("/rooster/cel", data={
-            "week": WEEK, "team": world.team.id, "employee": person.id, "date": MON.isoformat(),
-            "request": request_id, "pinned": "y", "lock_version": roster_of(world.team).lock_version,
-        })
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert sorted(r for (e, d), r in cells(world.team).items() if d == MON) == [world.req.id, world.req.id]
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": pinned_person.id, "date": MON.isoformat(),
+        "request": str(low.id), "pinned": "y", "lock_version": roster_of(world.team).lock_version,
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     job = solve_via_page(client, world.team)
     assert job.status == JobStatus.FINISHED.value, job.error
     db.session.expire_all()
-    kept = db.session.scalar(select(Assignment).where(Assignment.employee_id == free.id, Assignment.date == MON))
-    assert kept is not None and kept.pinned and kept.request_id == world.req.id
+    kept = db.session.scalar(select(Assignment).where(Assignment.employee_id == pinned_person.id,
+                                                      Assignment.date == MON))
+    assert kept is not None and kept.pinned and kept.request_id == low.id
 
 
 def test_pin_and_unpin_through_the_cell_page(client, login, world):
