@@ -29,19 +29,28 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+def page_shape(href: str) -> str:
+    """Pages that differ only in ids or dates are one page for this scan."""
+    return re.sub(r"\d+", "N", href)
+
+
 def pages_of(page, live_server) -> list[str]:
-    """The pages a person reaches from the menu and from one level of links below it."""
+    """One page of each kind a person reaches from the menu and one level of links below it."""
     seen: list[str] = []
+    shapes: set[str] = set()
     queue = [a.get_attribute("href") for a in page.locator("nav.main-nav a").all()]
+    menu_count = len(queue)
     while queue and len(seen) < MAX_PAGES_PER_ROLE:
         href = queue.pop(0)
-        if not href or href in seen or not href.startswith("/") or re.search(r"\.(ics|csv|xlsx|json|pdf)(\?|$)", href):
+        if not href or not href.startswith("/") or re.search(r"\.(ics|csv|xlsx|json|pdf|png|svg)(\?|$)", href):
             continue
+        if page_shape(href) in shapes:
+            continue
+        shapes.add(page_shape(href))
         seen.append(href)
-        if len(seen) <= 8:  # follow links one level down from the menu pages only
+        if len(seen) <= menu_count:  # follow links one level down from the menu pages only
             page.goto(live_server.url + href)
-            for link in page.locator("main a[href^='/']").all()[:15]:
-                queue.append(link.get_attribute("href"))
+            queue.extend(link.get_attribute("href") for link in page.locator("main a[href^='/']").all()[:40])
     return seen
 
 
