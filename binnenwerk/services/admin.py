@@ -284,13 +284,17 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
         if user.active and _active_admin_count(exclude_id=user.id) == 0:
             _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
                     field="role", reason="last active admin")
+    # What someone may see hangs on role, ministry and teams: log those with before and after.
+    before = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in user.teams)}
     changed = _changed(user, {"email": email, "name": name, "role": data.role,
                               "ministry_id": ministry.id if ministry else None})
-    if {t.id for t in user.teams} != {t.id for t in teams}:
+    if before["teams"] != sorted(t.id for t in teams):
         user.teams = teams
         changed.append("teams")
     if changed:
-        audit.record("user_changed", user, detail="changed: " + ", ".join(changed))
+        after = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in teams)}
+        detail = ", ".join(f"{key} ({before[key]} -> {after[key]})" if key in before else key for key in changed)
+        audit.record("user_changed", user, detail="changed: " + detail)
         _commit_unique(_("Er is al een account met e-mailadres %(email)s.", email=email), "email")
     return changed
 
