@@ -86,10 +86,10 @@ def test_admin_may_read_the_capacity_page(client, login, make):
     assert client.get("/rapportages/capaciteit").status_code == 200
 
 
-@pytest.mark.parametrize("week", ["2027-W60", "morgen", "99999-W01"])
-def test_a_bad_week_is_404(client, login, make, week):
+def test_a_bad_week_is_404(client, login, make):
     login(make.user(role="planner"))
-    assert client.get(f"/rapportages/capaciteit?week={week}").status_code == 404
+    for week in ["2027-W60", "morgen", "99999-W01"]:
+        assert client.get(f"/rapportages/capaciteit?week={week}").status_code == 404, week
 
 
 def test_team_leaders_cannot_see_reports(client, login, make):

@@ -170,11 +170,11 @@ def test_excel_download_opens_with_the_same_numbers(client, login, make, fixture
     assert not any("Geheim" in str(v) for row in ministries + teams for v in row)
 
 
-@pytest.mark.parametrize("quarter", ["2026-K9", "onzin", "99999-K1", "2026-K2'--"])
-def test_a_bad_quarter_is_404(client, login, make, quarter):
+def test_a_bad_quarter_is_404(client, login, make):
     login(make.user(role="planner"))
-    for url in ("/rapportages/banenafspraak", "/rapportages/banenafspraak.csv", "/rapportages/banenafspraak.xlsx"):
-        assert client.get(f"{url}?kwartaal={quarter}").status_code == 404
+    for quarter in ["2026-K9", "onzin", "99999-K1", "2026-K2'--"]:
+        for url in ("/rapportages/banenafspraak", "/rapportages/banenafspraak.csv", "/rapportages/banenafspraak.xlsx"):
+            assert client.get(f"{url}?kwartaal={quarter}").status_code == 404, (url, quarter)
 
 
 def test_an_empty_quarter_still_renders(client, login, make):
