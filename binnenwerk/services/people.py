@@ -165,6 +165,10 @@ def update_team(team: Team, data: TeamInput) -> list[str]:
         return []
     for key in changed:
         setattr(team, key, values[key])
+    if "region" in changed:
+        # A team's supervisors work in the team's region (pool supervisors keep their own).
+        for supervisor in team.supervisors:
+            supervisor.region = team.region
     _flush_unique(_("Er is al een team met deze naam."), "name")
     audit.record("team.update", team, detail="changed=" + ",".join(changed))
     db.session.commit()

@@ -156,3 +156,22 @@ def test_unknown_team_is_404(client, make, login):
     login(make.user(role="planner"))
     assert client.get("/teams/999999").status_code == 404
     assert client.post("/teams/999999/wijzigen", data=team_form()).status_code == 404
+
+
+def test_region_change_of_an_empty_team_moves_its_supervisors_along(client, make, login):
+    team = make.team(name="Team A", region="Utrecht")
+    supervisor = make.supervisor(team=team)
+    login(make.user(role="planner"))
+    client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", region="Zwolle"))
+    db.session.expire_all()
+    assert db.session.get(Team, team.id).region == "Zwolle"
+    assert supervisor.region == "Zwolle"
+
+
+def test_region_change_is_refused_while_the_team_has_members(client, make, login):
+    team = make.team(name="Team A", region="Utrecht")
+    make.employee(team=team)
+    login(make.user(role="planner"))
+    response = client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", region="Zwolle"))
+    assert response.status_code == 422
+    assert "Verander de regio pas als het team leeg is." in _text(response)
