@@ -82,10 +82,12 @@ def check_colour(colour: str) -> str | None:
         return _("Vul een kleur in als # met 6 tekens (0-9 en a-f), bijvoorbeeld #1d5c96.")
     ratio = contrast_with_white(colour)
     if ratio < MIN_CONTRAST:
+        # Rounded down, so 4.49 never reads as an acceptable "4,5".
+        shown = "{:.1f}".format(int(ratio * 10) / 10).replace(".", ",")
         return _(
             "Deze kleur is te licht voor witte tekst: het contrast is %(ratio)s op 1 en moet minstens 4,5 op 1 zijn. "
             "Kies een donkerdere kleur.",
-            ratio=f"{int(ratio * 10) / 10:.1f}".replace(".", ","),
+            ratio=shown,
         )
     return None
 

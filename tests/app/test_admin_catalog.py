@@ -282,7 +282,7 @@ def test_contrast_with_white_follows_wcag():
 
 @pytest.mark.parametrize("colour,message", [
     ("#ffff00", "te licht voor witte tekst"),
-    ("#777777", "te licht voor witte tekst"),
+    ("#777777", "het contrast is 4,4 op 1 en moet minstens 4,5 op 1 zijn"),
     ("2f6b2f", "Vul een kleur in als #"),
     ("#2f6b2", "Vul een kleur in als #"),
     ("#gggggg", "Vul een kleur in als #"),
