@@ -74,7 +74,13 @@ def mfa_required_for(user) -> bool:
 
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
+        if key == "RATELIMIT_STORAGE_URI" and key not in app.config:
+            # Shared counters when there is a Redis (several workers); memory otherwise.
+            value = os.environ.get(key) or app.config.get("REDIS_URL") or value
         app.config.setdefault(key, value)
+    # A broken limiter store must not take the login page down with it.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     if _env_flag("SESSION_COOKIE_SECURE") or app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -29,15 +30,33 @@ ROLE_LABELS = {
 }
 
 
+STAMP = "auth_stamp"
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     if not user_id.isdigit() or len(user_id) > 10:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    # A deactivated account, or a session from before a password or MFA change, ends here.
+    if user is None or not user.active or session.get(STAMP) != accounts.session_stamp(user):
+        return None
+    return user
+
+
+def refresh_stamp(user: User) -> None:
+    """Keep the current session valid after the user changed their own password or MFA."""
+    session[STAMP] = accounts.session_stamp(user)
 
 
 def is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only a path on this site: no scheme, host, backslash, or characters browsers strip."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(c.isspace() or not c.isprintable() for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def _login_limit() -> str:
@@ -51,6 +70,7 @@ def _start_session(user: User, method: str, target: str | None):
     if language:
         session["lang"] = language
     login_user(user)
+    refresh_stamp(user)
     accounts.complete_login(user, method=method)
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
@@ -168,6 +188,7 @@ def change_password():
         except ServiceError as error:
             getattr(form, error.field or "new").errors.append(error.message)
         else:
+            refresh_stamp(current_user)
             flash(_("Je wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -187,6 +208,7 @@ def mfa_setup():
         except ServiceError as error:
             form.code.errors.append(error.message)
         else:
+            refresh_stamp(current_user)
             flash(_("Tweestapsverificatie staat aan. Je hebt voortaan bij het inloggen een code uit je app nodig."),
                   "success")
             return redirect(url_for("main.home"))
@@ -211,6 +233,7 @@ def mfa_disable():
         except ServiceError as error:
             flash(error.message, "error")
         else:
+            refresh_stamp(current_user)
             flash(_("Tweestapsverificatie staat uit."), "success")
             return redirect(url_for("auth.account"))
     else:

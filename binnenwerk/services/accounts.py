@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import threading
 
 import pyotp
@@ -41,6 +43,16 @@ def find_user(email: str) -> User | None:
     if not email:
         return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+def session_stamp(user: User) -> str:
+    """Changes when the password or MFA setting changes, so older sessions stop working."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    # A secret still being enrolled does not count: showing the QR code must not log anyone out.
+    secret = user.totp_secret if user.mfa_enabled else ""
+    material = f"{user.password_hash}|{int(bool(user.mfa_enabled))}|{secret or ''}".encode()
+    return hmac.new(key, b"session-stamp:" + material, hashlib.sha256).hexdigest()[:32]
 
 
 def is_locked(user: User, now: dt.datetime | None = None) -> bool:

@@ -337,3 +337,49 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app_with, make):
     secure = secure_client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD},
                                 base_url="https://localhost").headers["Set-Cookie"]
     assert "Secure" in secure and "HttpOnly" in secure
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def test_other_sessions_end_when_the_password_is_reset_or_the_account_deactivated(app_with, make):
+    fresh_app = app_with()
+    leader = make.user(role="team_leader")
+    admin = make.user(role="admin")
+    db.session.commit()
+    laptop, phone, office = (fresh_app.test_client() for _ in range(3))
+    post_login(laptop, leader.email)
+    post_login(phone, leader.email)
+    post_login(office, admin.email)
+
+    # The leader changes the password on the laptop: the laptop stays in, the phone is out.
+    laptop.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert laptop.get("/home").status_code == 200
+    assert "/auth/login" in phone.get("/home").headers["Location"]
+
+    # An admin reset ends the laptop session too.
+    office.post(f"/auth/gebruikers/{leader.id}/wachtwoord", data={"password": WRONG, "repeat": WRONG})
+    assert "/auth/login" in laptop.get("/home").headers["Location"]
+
+    post_login(laptop, leader.email, WRONG)
+    assert laptop.get("/auth/wachtwoord").status_code == 200
+    fresh(User, leader.id).active = False
+    db.session.commit()
+    assert "/auth/login" in laptop.get("/auth/wachtwoord").headers["Location"]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\t/evil.example", "/\\evil.example", "https://evil.example",
+                                    "/%0d%0aSet-Cookie:x", "javascript:alert(1)"])
+def test_login_never_redirects_off_site(client, make, target):
+    user = make.user()
+    db.session.commit()
+    response = client.post("/auth/login?next=" + target, data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/home", "http://localhost/home")
+
+
+def test_login_follows_a_local_next_path(client, make):
+    user = make.user()
+    db.session.commit()
+    response = client.post("/auth/login?next=/auth/account", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.headers["Location"].endswith("/auth/account")
