@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
+from ..planning import is_public_holiday
 from ..models import (
     Absence,
     AvailabilitySlot,
@@ -50,9 +51,12 @@ def days_between(start: dt.date, end: dt.date):
 
 
 def request_days(request: DeploymentRequest, start: dt.date, end: dt.date) -> list[dt.date]:
-    """The dates in [start, end] on which the request wants people."""
+    """The dates in [start, end] on which the request wants people; nobody works on public holidays."""
     first, last = max(start, request.start_date), min(end, request.end_date)
-    return [d for d in days_between(first, last) if str(d.isoweekday()) in request.weekdays]
+    return [
+        d for d in days_between(first, last)
+        if str(d.isoweekday()) in request.weekdays and not is_public_holiday(d)
+    ]
 
 
 # --- what a ministry sees of the plan ------------------------------------------------------------
@@ -254,7 +258,7 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         share = contract / len(days)  # the contract spread evenly over the days they work
         row = cells(region)
         for day in days_between(max(first_monday, start), min(last, end or last)):
-            if day.isoweekday() not in days:
+            if day.isoweekday() not in days or is_public_holiday(day):
                 continue
             available = share
             for absence in absent.get(employee_id, ()):

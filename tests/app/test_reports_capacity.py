@@ -122,3 +122,15 @@ def test_intake_warns_where_a_new_request_outruns_the_region(client, login, make
     assert "✗ Tekort" in row("Groot Verzoek") and f"week {monday.isocalendar()[1]}" in row("Groot Verzoek")
     assert "Na de komende 8 weken" in row("Ver Verzoek")
     assert small.id and big.id and far.id
+
+
+def test_public_holidays_count_neither_as_demand_nor_as_available(app, make):
+    # Week 18 of 2027: Liberation Day (Wednesday 5 May) and Ascension Day (Thursday 6 May).
+    monday = dt.date.fromisocalendar(2027, 18, 1)
+    make.employee(team=make.team(region="West"), contract_minutes=1530)
+    make.request(location=make.location(region="West"), status=S.ACCEPTED.value, start_date=monday,
+                 end_date=monday + dt.timedelta(days=4), weekdays="12345", headcount=1,
+                 start_minute=540, end_minute=780, break_minutes=0)
+    cell = capacity(monday, 1)[0].cells[0]
+    assert cell.accepted == 3 * 240
+    assert cell.available == pytest.approx(3 * 306)

@@ -1,7 +1,8 @@
 """The job-agreement report on a hand-computed fixture, its page, chart and downloads.
 
 Quarter 2 of 2026 runs from 1 April to 30 June: 91 days = 13 weeks, so one job is
-25.5 x 13 = 331.5 worked hours.
+25.5 x 13 = 331.5 worked hours. Public holidays in it include Easter Monday (6 April) and
+Liberation Day (5 May), on which nobody is asked for.
 """
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def fixture(make):
                        first_name="Cees", last_name="Geheim")  # 25.5 h, leaves 31 May
     e4 = make.employee(team=t2, contract_minutes=1200, first_name="Dirk", last_name="Geheim")  # 20 h
     make.employee(team=t2, contract_minutes=1530, archived=True)  # left: no contract hours
-    ra = make.request(location=la, work_type=wt, status=S.ACCEPTED.value, start_date=D(2026, 4, 6),
-                      end_date=D(2026, 4, 8), weekdays="123", headcount=2)
+    ra = make.request(location=la, work_type=wt, status=S.ACCEPTED.value, start_date=D(2026, 4, 13),
+                      end_date=D(2026, 4, 15), weekdays="123", headcount=2)
     rb = make.request(location=lb, work_type=wt, status=S.SCHEDULED.value, start_date=D(2026, 5, 4),
                       end_date=D(2026, 5, 8), weekdays="12345", headcount=1)
     make.request(location=la, work_type=wt, status=S.SUBMITTED.value, start_date=D(2026, 4, 6),
@@ -49,10 +50,10 @@ def fixture(make):
         make.published_shift(employee=employee, date=day, location=location, work_type=wt, start=start, end=end,
                              break_minutes=break_minutes, request_id=request.id if request else None, **kw)
 
-    shift(e1, D(2026, 4, 6), "09:00", "15:00", request=ra)  # 5.5 h
-    shift(e1, D(2026, 4, 7), "09:00", "17:00", request=ra)  # 7.5 h
-    shift(e2, D(2026, 4, 6), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h
-    shift(e4, D(2026, 4, 6), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h, a third on a day asking 2
+    shift(e1, D(2026, 4, 13), "09:00", "15:00", request=ra)  # 5.5 h
+    shift(e1, D(2026, 4, 14), "09:00", "17:00", request=ra)  # 7.5 h
+    shift(e2, D(2026, 4, 13), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h
+    shift(e4, D(2026, 4, 13), "09:00", "13:00", request=ra, break_minutes=0)  # 4 h, a third on a day asking 2
     shift(e3, D(2026, 5, 4), "08:00", "16:30", location=lb, request=rb)  # 8 h
     shift(e3, D(2026, 5, 5), "08:00", "16:30", request=rb, cancelled=True)  # cancelled: not counted
     shift(e1, D(2026, 3, 31), "09:00", "15:00")  # quarter 1
@@ -80,13 +81,14 @@ def test_jobs_people_and_coverage_per_ministry(app, fixture):
     a, b = by_name(report.ministries, "Ministerie A"), by_name(report.ministries, "Ministerie B")
     assert a.worked_minutes == 21 * 60 and a.people == 3
     assert a.jobs == pytest.approx(21 / JOB)
-    # wanted: 3 days x 2; planned: 6 April 2 (3 came, 2 asked), 7 April 1, 8 April 0.
+    # wanted: 3 days x 2; planned: 13 April 2 (3 came, 2 asked), 14 April 1, 15 April 0.
     assert (a.wanted_days, a.planned_days, a.coverage) == (6, 3, 0.5)
     assert b.worked_minutes == 8 * 60 and b.people == 1 and b.jobs == pytest.approx(8 / JOB)
-    assert (b.wanted_days, b.planned_days, b.coverage) == (5, 1, 0.2)
+    # wanted: 4 May - 8 May without Liberation Day (5 May) = 4 days x 1; planned: 4 May.
+    assert (b.wanted_days, b.planned_days, b.coverage) == (4, 1, 0.25)
     assert report.total.worked_minutes == 29 * 60 and report.total.people == 4
     assert report.total.jobs == pytest.approx(29 / JOB)
-    assert (report.total.wanted_days, report.total.planned_days) == (11, 4)
+    assert (report.total.wanted_days, report.total.planned_days) == (10, 4)
 
 
 def test_utilisation_per_team(app, fixture):
@@ -121,7 +123,7 @@ def test_the_page_explains_the_definition_and_shows_a_chart_and_tables(client, l
     assert "91 dagen = 13,00 weken" in page and "1 baan = 331,5 uur" in page
     assert "13 uur per week werkt, telt als 0,51 baan" in page
     assert '<svg role="img"' in page and "<title id=\"chart-title\">" in page
-    assert "Ministerie A" in page and "0,06" in page and "50%" in page and "20%" in page
+    assert "Ministerie A" in page and "0,06" in page and "50%" in page and "25%" in page
     assert "Team Een" in page and "3%" in page
     assert "Geheim" not in page, "no employee names in the report"
     assert "Ministerie C zonder werk" not in page
