@@ -87,6 +87,13 @@ def test_bad_ministry_input_is_refused(client, admin, make, data, message):
     assert _count(Ministry) == 1 and _actions() == []
 
 
+def test_a_far_too_long_value_gets_one_clear_message(client, admin):
+    response = client.post("/beheer/ministeries/nieuw", data={"code": "X" * 100000, "name": "Iets"})
+    text = _text(response)
+    assert '<p class="error" id="code-error">Hoogstens 20 tekens.</p>' in text
+    assert "Gebruik alleen letters" not in text
+
+
 def test_editing_a_ministry_keeping_its_own_code_is_not_a_duplicate(client, admin, make):
     ministry = make.ministry(code="BZK", name="Oud")
     db.session.commit()
