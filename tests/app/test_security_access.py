@@ -38,7 +38,7 @@ TEAM_SCOPED = {"team_id", "employee_id", "roster_id", "assignment_id", "job_id",
 MINISTRY_SCOPED = {"request_id", "location_id", "ministry_id", "subject_id"}
 JUNK = ["abc", "-1", "99999999999999999999", "../", "x" * 3000, "2026-W99", "0", "'; drop--", "\u00e9\u0000",
         "2026-02-30"]
-PATH_JUNK = JUNK[:6]
+PATH_JUNK = JUNK[:5]
 QUERY_KEYS = ["week", "team", "team_id", "employee", "employee_id", "location", "location_id", "ministry",
               "ministry_id", "request_id", "status", "page", "date", "start", "end", "from", "to", "q", "kind",
               "region", "year", "month", "day", "sort", "format", "next", "job"]
@@ -287,36 +287,28 @@ def _pages_for(app, client, role, world, foreign_query: bool):
 
 
 @pytest.mark.parametrize("foreign_query", [False, True])
-def test_special_category_data_never_reaches_admins_ministries_or_public_pages(app_with, world, foreign_query):
+def test_pages_never_show_what_the_role_may_not_see(app_with, world, foreign_query):
+    """Special-category data: never for admins, ministries or public pages (feeds, week pages).
+    Another team's employees: never for a team leader. Another ministry's requests and locations:
+    never for a ministry contact. Also with another team's or ministry's ids in the query string."""
     app, by_role = clients(app_with, world)
     problems = []
-    for role in ("anonymous", "admin", "ministry_contact"):
+    for role in ("anonymous", "admin", "ministry_contact", "team_leader"):
         for url, endpoint, status, body in _pages_for(app, by_role[role], role, world, foreign_query):
             if status >= 500:
                 problems.append(f"{role} {url}: {status}")
-            for secret in SENSITIVE:
-                if secret in body:
-                    problems.append(f"{role} sees special-category data on {url} ({endpoint})")
+            if role != "team_leader" and any(secret in body for secret in SENSITIVE):
+                problems.append(f"{role} sees special-category data on {url} ({endpoint})")
+            if role == "team_leader" and OTHER_EMPLOYEE in body:
+                problems.append(f"team leader sees another team's employee on {url} ({endpoint})")
+            if role == "ministry_contact":
+                for foreign in (OTHER_CONTACT, OTHER_LOCATION):
+                    if foreign in body:
+                        problems.append(f"ministry contact sees another ministry's {foreign!r} on {url} ({endpoint})")
     assert problems == [], "\n".join(problems)
-    # The check can fail: the planner does see these strings (on the inzage page).
-    inzage = by_role["planner"].get(f"/privacy/medewerkers/{world.own['employee_id']}").get_data(as_text=True)
-    assert HEALTH in inzage and INDICATION in inzage
-
-
-@pytest.mark.parametrize("foreign_query", [False, True])
-def test_team_leader_and_ministry_contact_never_see_other_teams_or_ministries(app_with, world, foreign_query):
-    app, by_role = clients(app_with, world)
-    problems = []
-    for url, endpoint, status, body in _pages_for(app, by_role["team_leader"], "team_leader", world, foreign_query):
-        if OTHER_EMPLOYEE in body:
-            problems.append(f"team leader sees another team's employee on {url} ({endpoint})")
-    for url, endpoint, status, body in _pages_for(
-        app, by_role["ministry_contact"], "ministry_contact", world, foreign_query
-    ):
-        for foreign in (OTHER_CONTACT, OTHER_LOCATION):
-            if foreign in body:
-                problems.append(f"ministry contact sees another ministry's {foreign!r} on {url} ({endpoint})")
-    assert problems == [], "\n".join(problems)
+    # The checks can fail: the planner does see these strings (on the inzage page).
+    inzage = by_role["planner"].get(f"/privacy/medewerkers/{world.other['employee_id']}").get_data(as_text=True)
+    assert HEALTH in inzage and INDICATION in inzage and OTHER_EMPLOYEE in inzage
 
 
 def _junk_urls(rule):
@@ -325,7 +317,7 @@ def _junk_urls(rule):
     return [re.sub(r"<[^>]+>", quote(junk, safe=""), rule.rule) for junk in PATH_JUNK]
 
 
-def _junk_queries(rotations: int = 3):
+def _junk_queries(rotations: int = 2):
     """Query strings with a different junk value per key, rotated so each key meets several kinds."""
     return [
         "?" + "&".join(f"{key}={quote(JUNK[(i + shift) % len(JUNK)], safe='')}" for i, key in enumerate(QUERY_KEYS))
