@@ -1,7 +1,7 @@
 """Views of the admin blueprint: thin handlers around services.admin."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -140,7 +140,11 @@ def user_edit(user_id: int):
             else:
                 flash(_("Er was niets veranderd."), "info")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+    # Password resets live in the auth blueprint; link to them once that page exists.
+    reset_url = (url_for("auth.reset_password", user_id=user.id)
+                 if "auth.reset_password" in current_app.view_functions else None)
+    return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url), \
+        422 if form.errors else 200
 
 
 @bp.route("/gebruikers/<int:user_id>/deactiveren", methods=["POST"])

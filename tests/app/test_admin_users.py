@@ -198,7 +198,7 @@ def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     user = make.user(role="planner", name="Els Eerst", email="els.eerst@binnenwerk.example")
     db.session.commit()
     page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
-    assert "Els Eerst" in page and 'name="password"' not in page
+    assert "Els Eerst" in page and 'name="password"' not in page and "Nog nooit" in page
     response = client.post(f"/beheer/gebruikers/{user.id}", data={
         "email": "els.eerst@binnenwerk.example", "name": "Els Later", "role": "team_leader",
         "ministry_id": "", "team_ids": [str(team.id)],
