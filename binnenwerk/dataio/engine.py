@@ -222,15 +222,21 @@ class Kind:
         return pattern
 
 
-def _pattern_of(owner) -> dict[int, list[tuple[int, int]]]:
+def pattern_of(owner) -> dict[int, list[tuple[int, int]]]:
     pattern: dict[int, list[tuple[int, int]]] = {d: [] for d in range(1, 8)}
     for slot in owner.availability:
         pattern.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
     return {d: sorted(s) for d, s in pattern.items()}
 
 
+def merged_slots(owner, pattern: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int, int]]:
+    """The weekly pattern after the import, as the services take it: (weekday, start, end)."""
+    current = pattern_of(owner) if owner is not None else {}
+    return [(d, s, e) for d in range(1, 8) for s, e in pattern.get(d, current.get(d, []))]
+
+
 def pattern_changes(owner, pattern: dict[int, list[tuple[int, int]]]) -> list[int]:
-    current = _pattern_of(owner) if owner is not None else {d: [] for d in range(1, 8)}
+    current = pattern_of(owner) if owner is not None else {d: [] for d in range(1, 8)}
     return [d for d, slots in pattern.items() if current.get(d, []) != slots]
 
 
@@ -244,7 +250,7 @@ def set_pattern(owner, pattern: dict[int, list[tuple[int, int]]], slot_factory: 
 
 
 def pattern_cells(owner) -> list[str]:
-    pattern = _pattern_of(owner)
+    pattern = pattern_of(owner)
     return [v.windows_text(pattern.get(d, [])) for d in range(1, 8)]
 
 

@@ -44,7 +44,7 @@ def test_upload_preview_confirm_imports_the_file(planner, client):
     page = client.get("/gegevens/employees/")
     assert page.status_code == 200 and "Medewerkers importeren en exporteren" in page.get_data(as_text=True)
     body = ("\ufeff" + HEADER + "\r\nSanne;de Vries;Team Den Haag 1;25,5;6;keyboards;08:30-14:30;7-12-2026\r\n"
-            "Piet;Jansen;Team Den Haag 1;20;8;;;2026-12-07\r\n").encode("utf-8")
+            "Piet;Jansen;Team Den Haag 1;20;8;keyboards;09:00-13:00;2026-12-07\r\n").encode("utf-8")
 
     preview = upload(client, "employees", body, "medewerkers.csv")
 
@@ -71,7 +71,7 @@ def test_upload_preview_confirm_imports_the_file(planner, client):
 
 
 def test_a_preview_shows_each_rows_problem_and_offers_no_import(planner, client):
-    body = (HEADER + "\nSanne;de Vries;Team Den Haag 1;25,5;6;;;2026-12-07\n"
+    body = (HEADER + "\nSanne;de Vries;Team Den Haag 1;25,5;6;keyboards;09:00-13:00;2026-12-07\n"
             "Piet;Jansen;Team Delft;veertig;6;;;2026-12-07\n").encode()
 
     preview = upload(client, "employees", body, "medewerkers.csv")
@@ -91,7 +91,7 @@ def test_the_database_is_checked_again_on_confirm(planner, make, client):
     for _ in range(14):
         make.employee(team=planner["team"])
     db.session.commit()
-    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;;;2026-12-07\n").encode(),
+    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;2026-12-07\n").encode(),
                      "m.csv")
     assert "Alle 1 rijen zijn in orde" in preview.get_data(as_text=True)
     make.employee(team=planner["team"])
@@ -105,7 +105,7 @@ def test_the_database_is_checked_again_on_confirm(planner, make, client):
 
 
 def test_a_token_from_another_session_or_a_forged_one_imports_nothing(planner, client, app):
-    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;;;2026-12-07\n").encode(),
+    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;2026-12-07\n").encode(),
                      "m.csv")
     token = token_of(preview.get_data(as_text=True))
     other = app.test_client()

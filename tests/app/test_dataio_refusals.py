@@ -76,6 +76,9 @@ def employee_row(**changes) -> list[str]:
     ({"ma": "16:00-08:30"}, "ma", "16:00-08:30", "ligt de eindtijd niet na de begintijd"),
     ({"contract_start": "31-02-2026"}, "contract_start", "31-02-2026", "is geen datum"),
     ({"voornaam": ""}, "voornaam", "", "dit veld is verplicht"),
+    ({"werksoorten": ""}, "werksoorten", "", "Kies minstens één werksoort."),
+    ({"ma": ""}, "ma t/m zo", "", "Kies minstens één dag waarop iemand kan werken."),
+    ({"contracturen_per_week": "0"}, "contracturen_per_week", "0", "meer dan 0 en hoogstens 40"),
     ({"achternaam": "x" * 101}, "achternaam", "x" * 101, "te lang"),
 ])
 def test_a_bad_employee_row_is_named_and_nothing_is_stored(world, runner, tmp_path, changes, column, value, message):
@@ -94,10 +97,10 @@ def test_a_bad_employee_row_is_named_and_nothing_is_stored(world, runner, tmp_pa
 def test_the_problem_reads_as_row_column_and_value_in_dutch(world, app):
     from binnenwerk.dataio.api import get_kind, import_file
 
-    data = "\ufeffvoornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;contract_start\n" \
-           + "Sanne;de Vries;Team Den Haag 1;25,5;6;2026-01-05\n" * 1 \
-           + "".join(f"P{i};Q;Team Den Haag 1;20;6;2026-01-05\n" for i in range(4)) \
-           + "Piet;Jansen;Team Delft;20;6;2026-01-05\n"
+    data = "\ufeffvoornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;werksoorten;di;contract_start\n" \
+           + "Sanne;de Vries;Team Den Haag 1;25,5;6;keyboards;09:00-15:00;2026-01-05\n" \
+           + "".join(f"P{i};Q;Team Den Haag 1;20;6;keyboards;09:00-15:00;2026-01-05\n" for i in range(4)) \
+           + "Piet;Jansen;Team Delft;20;6;keyboards;09:00-15:00;2026-01-05\n"
     with app.test_request_context():
         outcome = import_file(get_kind("employees"), "x.csv", data.encode(), commit=True)
         assert [str(p) for p in outcome.problems] == ["Rij 7, kolom team: onbekend team 'Team Delft'"]
@@ -235,6 +238,19 @@ def test_a_team_maximum_below_its_members_is_refused(world, make, runner, tmp_pa
     assert "het team heeft al 3 medewerkers" in result.output
     db.session.expire_all()
     assert db.session.get(m.Team, world["team"].id).max_size == 15
+
+
+def test_a_new_region_for_a_team_with_members_is_refused(world, make, runner, tmp_path):
+    make.employee(team=world["team"])
+    db.session.commit()
+    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1", "Utrecht", "", "15"]])
+
+    result = run_import(runner, "teams", path)
+
+    assert result.exit_code == 1
+    assert "rij 2\tkolom regio\twaarde 'Utrecht'" in result.output and "Verander de regio pas" in result.output
+    db.session.expire_all()
+    assert db.session.get(m.Team, world["team"].id).region == "Den Haag"
 
 
 # --- supervisors --------------------------------------------------------------------------

@@ -9,14 +9,23 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import AvailabilitySlot, Employee, Role, Team
 from ...services import ServiceError
+from ...services import people
 from ...services.teams import ensure_room_in_team
 from .. import values as v
 from ..engine import (
-    INVALID, Column, Context, Kind, RowReader, RowRefused, pattern_cells, pattern_changes, set_pattern,
+    INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, set_pattern,
 )
 
-MAX_CONTRACT_HOURS = 40  # the model allows 2400 minutes a week
-MAX_DAY_HOURS = 12  # Arbeidstijdenwet: at most 12 hours a shift
+MAX_CONTRACT_HOURS = people.MAX_CONTRACT_MINUTES / 60
+MAX_DAY_HOURS = people.MAX_DAY_MINUTES / 60
+# The field names of services.people and the columns that hold them.
+FIELD_COLUMNS = {
+    "first_name": "voornaam", "last_name": "achternaam", "team_id": "team", "contract_hours": "contracturen_per_week",
+    "max_hours_per_day": "max_uren_per_dag", "contract_start": "contract_start", "contract_end": "contract_eind",
+    "availability": "ma t/m zo", "work_type_ids": "werksoorten", "location_ids": "locaties",
+}
+PLAIN = ("first_name", "last_name", "contract_minutes", "max_minutes_per_day", "contract_start", "contract_end",
+         "email", "phone", "job_coach_name", "job_coach_phone", "job_coach_email")
 
 DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar.")
 
@@ -145,19 +154,17 @@ class EmployeesKind(Kind):
             except ServiceError as error:
                 raise RowRefused("team", error.message) from None
         self._check_new_links(employee, record, team)
-        end = record["contract_end"] if "contract_end" in record else getattr(employee, "contract_end", None)
-        if end is not None and end < record["contract_start"]:
-            raise RowRefused("contract_start", _(
-                "de begindatum %(start)s ligt na de einddatum %(end)s van het contract",
-                start=record["contract_start"].isoformat(), end=end.isoformat()))
+        # The rules of services.people decide, as for the employee form.
+        try:
+            people._check_employee(self._service_input(employee, record), employee)
+        except ServiceError as error:
+            raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
 
         created = employee is None
         if created:
             employee = Employee(team=team, contract_start=record["contract_start"])
             db.session.add(employee)
-        for attribute in ("first_name", "last_name", "contract_minutes", "max_minutes_per_day",
-                          "contract_start", "contract_end", "email", "phone",
-                          "job_coach_name", "job_coach_phone", "job_coach_email"):
+        for attribute in PLAIN:
             if attribute in record:
                 setattr(employee, attribute, record[attribute])
         employee.team = team
@@ -171,13 +178,28 @@ class EmployeesKind(Kind):
         return "create" if created else "update"
 
     @staticmethod
+    def _service_input(employee: Employee | None, record: dict) -> people.EmployeeInput:
+        """The employee as the import leaves it: the row's columns, else what is stored."""
+        def value(name, default=""):
+            return record[name] if name in record else getattr(employee, name, default)
+
+        work_types = record.get("work_types", employee.work_types if employee else [])
+        locations = record.get("locations", employee.allowed_locations if employee else [])
+        return people.EmployeeInput(
+            first_name=record["first_name"], last_name=record["last_name"], team_id=record["team"].id,
+            contract_minutes=record["contract_minutes"], max_minutes_per_day=record["max_minutes_per_day"],
+            contract_start=record["contract_start"], availability=merged_slots(employee, record["pattern"]),
+            work_type_ids=[w.id for w in work_types], location_ids=[loc.id for loc in locations],
+            contract_end=value("contract_end", None), phone=value("phone"), email=value("email"),
+            job_coach_name=value("job_coach_name"), job_coach_phone=value("job_coach_phone"),
+            job_coach_email=value("job_coach_email"),
+        )
+
+    @staticmethod
     def _changes(employee: Employee | None, record: dict) -> list[str]:
         if employee is None:
             return ["new"]
-        changed = [a for a in ("first_name", "last_name", "contract_minutes", "max_minutes_per_day",
-                               "contract_start", "contract_end", "email", "phone",
-                               "job_coach_name", "job_coach_phone", "job_coach_email")
-                   if a in record and getattr(employee, a) != record[a]]
+        changed = [a for a in PLAIN if a in record and getattr(employee, a) != record[a]]
         if employee.team_id != record["team"].id:
             changed.append("team")
         if "work_types" in record and {w.id for w in employee.work_types} != {w.id for w in record["work_types"]}:

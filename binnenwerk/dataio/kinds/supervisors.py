@@ -9,9 +9,15 @@ from sqlalchemy.orm import selectinload
 from ... import access
 from ...extensions import db
 from ...models import AvailabilitySlot, Supervisor, Team
+from ...services import ServiceError, people
 from .. import values as v
-from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused, pattern_cells, pattern_changes, set_pattern
+from ..engine import (
+    INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, set_pattern,
+)
 
+# The field names of services.people and the columns that hold them.
+FIELD_COLUMNS = {"name": "naam", "region": "regio", "team_id": "team", "availability": "ma t/m zo",
+                 "work_type_ids": "werksoorten"}
 DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet beschikbaar.")
 
 
@@ -115,6 +121,19 @@ class SupervisorsKind(Kind):
         for work_type in record.get("work_types", []):
             if work_type.archived and work_type.id not in had_work:
                 raise RowRefused("werksoorten", _("werksoort '%(value)s' is gearchiveerd", value=work_type.code))
+        # The rules of services.people decide, as for the supervisor form. The account link is
+        # not part of an import, so it is not checked here.
+        work_types = record.get("work_types", supervisor.work_types if supervisor else [])
+        data = people.SupervisorInput(
+            name=record["name"], phone=record.get("phone", getattr(supervisor, "phone", "")),
+            email=record.get("email", getattr(supervisor, "email", "")), team_id=getattr(team, "id", None),
+            region=region, work_type_ids=[w.id for w in work_types],
+            availability=merged_slots(supervisor, record["pattern"]),
+        )
+        try:
+            people._check_supervisor(data, supervisor)
+        except ServiceError as error:
+            raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
 
         created = supervisor is None
         if created:

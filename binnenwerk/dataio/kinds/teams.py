@@ -8,8 +8,13 @@ from sqlalchemy import func, select
 from ... import access
 from ...extensions import db
 from ...models import MAX_TEAM_SIZE, Employee, Team
+from ...services import ServiceError, people
 from .. import values as v
 from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
+
+
+# The field names of services.people and the columns that hold them.
+FIELD_COLUMNS = {"name": "naam", "region": "regio", "max_size": "max_medewerkers", "home_location_id": "thuislocatie"}
 
 
 class TeamsKind(Kind):
@@ -75,11 +80,23 @@ class TeamsKind(Kind):
             if record["max_size"] < members:
                 raise RowRefused("max_medewerkers", _(
                     "het team heeft al %(count)d medewerkers; het maximum kan niet lager zijn", count=members))
+        # The rules of services.people decide, as for the team form (e.g. no new region with members).
+        data = people.TeamInput(name=record["name"], region=record["region"],
+                                home_location_id=getattr(location, "id", None),
+                                max_size=record.get("max_size", team.max_size if team else MAX_TEAM_SIZE))
+        try:
+            people._check_team(data, team)
+        except ServiceError as error:
+            raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
         created = team is None
         if created:
             team = Team(name=record["name"], region=record["region"], max_size=MAX_TEAM_SIZE)
             db.session.add(team)
         team.name = record["name"]
+        if team.region != record["region"]:
+            # As services.people.update_team: a team's supervisors work in the team's region.
+            for supervisor in team.supervisors:
+                supervisor.region = record["region"]
         team.region = record["region"]
         if "home_location" in record:
             team.home_location = location
