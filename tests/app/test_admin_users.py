@@ -330,3 +330,10 @@ def test_admin_cannot_change_their_own_role(client, admin, make):
     assert response.status_code == 302
     db.session.refresh(second)
     assert second.role == "planner"
+
+
+def test_user_page_links_to_the_password_reset_for_others_only(client, admin, make):
+    other = make.user(name="Ander Iemand")
+    db.session.commit()
+    assert f'href="/auth/gebruikers/{other.id}/wachtwoord"' in _text(client.get(f"/beheer/gebruikers/{other.id}"))
+    assert "/wachtwoord" not in _text(client.get(f"/beheer/gebruikers/{admin.id}")).split("<main", 1)[1]
