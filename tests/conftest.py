@@ -226,6 +226,20 @@ class Builders:
         db.session.flush()
         return obj
 
+    def absence(self, employee: m.Employee | None = None, supervisor: m.Supervisor | None = None,
+                start: dt.date | None = None, end: dt.date | None = None, kind: str = "ziek",
+                times: tuple[str, str] | None = None, **kw) -> m.Absence:
+        """An absence stored directly (no service hook runs); whole days unless `times` is given."""
+        if employee is None and supervisor is None:
+            employee = self.employee()
+        start = start or dt.date.today()
+        minutes = [int(x[:2]) * 60 + int(x[3:]) for x in times] if times else [None, None]
+        obj = m.Absence(employee=employee, supervisor=supervisor, kind=kind, start_date=start,
+                        end_date=end or start, start_minute=minutes[0], end_minute=minutes[1], **kw)
+        db.session.add(obj)
+        db.session.flush()
+        return obj
+
     def published_shift(self, employee: m.Employee | None = None, date: dt.date | None = None,
                         location: m.Location | None = None, work_type: m.WorkType | None = None,
                         supervisor: m.Supervisor | None = None, start: str = "09:00", end: str = "15:00",

@@ -69,7 +69,7 @@ def _employee_or_404(employee_id: int) -> Employee:
     return employee
 
 
-def _supervisor_or_404(supervisor_id: int, *, manage: bool = False) -> Supervisor:
+def _supervisor_or_404(supervisor_id: int) -> Supervisor:
     supervisor = db.session.get(Supervisor, supervisor_id)
     if supervisor is None:
         abort(404)

@@ -52,6 +52,16 @@ def test_team_leader_registers_a_whole_day_sick_report(client, make, login, team
     assert "ziek" not in event.detail  # sick leave is health data: dates and person id only
 
 
+def test_absence_list_shows_part_of_day_and_hides_past_absences(client, make, login, team, employee):
+    make.absence(employee=employee, start=TODAY + dt.timedelta(days=1), kind="afspraak", times=("13:00", "15:00"))
+    make.absence(employee=make.employee(team=team, last_name="Vroeger"), start=TODAY - dt.timedelta(days=9),
+                 end=TODAY - dt.timedelta(days=8))
+    login(make.user(role="planner"))
+    html = _text(client.get("/teams/afwezigheid"))
+    assert "Mo Peters" in html and "Afspraak" in html and "13:00–15:00" in html
+    assert "Vroeger" not in html
+
+
 def test_part_of_a_day_for_a_supervisor(client, make, login, team):
     supervisor = make.supervisor(team=team, name="Tessa Leider")
     login(make.user(role="planner"))
@@ -125,9 +135,7 @@ def test_admin_and_ministry_have_no_absence_pages(client, make, login):
 
 
 def test_changing_and_deleting_an_absence(client, make, login, team, employee):
-    absence = Absence(employee=employee, kind="ziek", start_date=TODAY, end_date=TODAY + dt.timedelta(days=3))
-    db.session.add(absence)
-    db.session.flush()
+    absence = make.absence(employee=employee, start=TODAY, end=TODAY + dt.timedelta(days=3))
     absence_id = absence.id
     login(make.user(role="team_leader", teams=[team]))
     html = _text(client.get(f"/teams/afwezigheid/{absence_id}"))
