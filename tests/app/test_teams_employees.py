@@ -265,3 +265,26 @@ def test_employee_list_filters_by_team(client, make, setup):
     assert "Hier," in html and "Elders," not in html
     html = _text(client.get("/teams/medewerkers?team=zomaar"))
     assert "Hier," in html and "Elders," in html
+
+
+def test_taking_someone_back_into_a_full_team_is_refused(client, make, setup):
+    _team, _keyboard = setup
+    small = make.team(name="Klein team", max_size=1)
+    gone = make.employee(team=small, archived=True, contract_end=dt.date(2026, 1, 31))
+    make.employee(team=small)
+    db.session.commit()
+    response = client.post(f"/teams/medewerkers/{gone.id}/terugzetten", follow_redirects=True)
+    assert "Team Klein team is vol" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Employee, gone.id).archived
+
+
+def test_taking_someone_back_works_when_there_is_room(client, make, setup):
+    team, _keyboard = setup
+    gone = make.employee(team=team, archived=True, contract_end=dt.date(2026, 1, 31))
+    db.session.commit()
+    response = client.post(f"/teams/medewerkers/{gone.id}/terugzetten", follow_redirects=True)
+    assert "is weer actief." in _text(response)
+    db.session.expire_all()
+    assert not db.session.get(Employee, gone.id).archived
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "employee.restore")).one()
