@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     app.after_request(_security_headers)
+    app.before_request(_refuse_nul_bytes)
     app.before_request(_account_gate)
     app.register_error_handler(429, _too_many_requests)
 
@@ -120,6 +121,18 @@ def _security_headers(response):
         # Pages with personal data must not linger in shared browser caches.
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _refuse_nul_bytes():
+    """A NUL byte is never valid text; PostgreSQL would refuse it with an error, so refuse it first."""
+    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+        abort(400)
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        if any("\x00" in v for v in request.form.values()):
+            abort(400)
+    return None
 
 
 def _account_gate():

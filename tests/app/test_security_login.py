@@ -383,3 +383,11 @@ def test_login_follows_a_local_next_path(client, make):
     db.session.commit()
     response = client.post("/auth/login?next=/auth/account", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.headers["Location"].endswith("/auth/account")
+
+
+def test_nul_bytes_in_urls_and_forms_are_a_bad_request(client, make, login):
+    response = client.post("/auth/login", data={"email": "a\x00@example.org", "password": "x\x00"})
+    assert response.status_code == 400 and "Ongeldig verzoek" in response.get_data(as_text=True)
+    login(make.user(role="planner"))
+    assert client.get("/privacy/?q=%00").status_code == 400
+    assert client.get("/privacy/medewerkers/%00").status_code in (400, 404)
