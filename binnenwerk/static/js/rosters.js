@@ -7,6 +7,9 @@
   var bar = document.getElementById("job-progress");
   var label = document.getElementById("job-label");
   var elapsed = document.getElementById("job-elapsed");
+  var objective = document.getElementById("job-objective");
+  var elapsedText = box.getAttribute("data-elapsed-text") || "{s} / {t}";
+  var objectiveText = box.getAttribute("data-objective-text") || "{v}";
   var refresh = document.getElementById("job-refresh");
   if (refresh) { refresh.hidden = true; }
 
@@ -17,7 +20,10 @@
         bar.value = s.progress;
         bar.textContent = Math.round(s.progress * 100) + "%";
         label.textContent = s.label;
-        elapsed.textContent = s.elapsed_seconds + " / " + Math.round(s.time_limit) + " s";
+        elapsed.textContent = elapsedText.replace("{s}", s.elapsed_seconds).replace("{t}", Math.round(s.time_limit));
+        if (s.best_objective !== null && objective) {
+          objective.textContent = objectiveText.replace("{v}", Math.round(s.best_objective));
+        }
         if (s.done) { window.location.reload(); return; }
         window.setTimeout(poll, 1000);
       })
