@@ -184,7 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.runs <= 10_000 or not 0.1 <= args.seconds <= 60:
         parser.error("--runs must be 1..10000 and --seconds 0.1..60")
 
-    logging.disable(logging.INFO)
+    logging.disable(logging.INFO)  # migration chatter would drown the table
+    try:
+        return _run(args)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _run(args) -> int:
     from flask_migrate import upgrade
 
     from . import create_app

@@ -19,7 +19,6 @@ from . import bp
 MAX_ID = 2**31 - 1
 # URL word -> feed kind; the staff pages speak Dutch in their URLs.
 KIND_WORDS = {"medewerker": FeedKind.EMPLOYEE.value, "team": FeedKind.TEAM.value, "locatie": FeedKind.LOCATION.value}
-WORD_OF_KIND = {v: k for k, v in KIND_WORDS.items()}
 MODEL_OF_KIND = {FeedKind.EMPLOYEE.value: Employee, FeedKind.TEAM.value: Team, FeedKind.LOCATION.value: Location}
 # A secret in the URL: keep it out of Referer headers, search engines and shared caches.
 SECRET_PAGE_HEADERS = {
@@ -295,8 +294,3 @@ def revoke(kind_word: str, subject_id: int):
         db.session.commit()
         flash(_("De link is ingetrokken. Hij werkt niet meer."), "success")
     return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
-
-
-@bp.app_context_processor
-def calendar_helpers():
-    return {"calendar_word_of_kind": WORD_OF_KIND}
