@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import os
 
+import click
 from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+
+from . import audit
+from .extensions import db
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -73,6 +78,11 @@ def mfa_required_for(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    if "MFA_REQUIRED_ROLES" not in app.config and "MFA_REQUIRED_ROLES" in os.environ:
+        # e.g. MFA_REQUIRED_ROLES="" for a local demo; production keeps the default.
+        app.config["MFA_REQUIRED_ROLES"] = tuple(
+            r.strip() for r in os.environ["MFA_REQUIRED_ROLES"].split(",") if r.strip()
+        )
     for key, value in DEFAULTS.items():
         if key == "RATELIMIT_STORAGE_URI" and key not in app.config:
             # Shared counters when there is a Redis (several workers); memory otherwise.
@@ -95,6 +105,8 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.session_interface = SessionInterface()
     limiter.init_app(app)
+
+    app.cli.add_command(account_command)
 
     app.after_request(_security_headers)
     app.before_request(_refuse_nul_bytes)
@@ -154,3 +166,43 @@ def _too_many_requests(error):
         title=_("Te veel pogingen"),
         message=_("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
     ), 429
+
+
+@click.group("account")
+def account_command() -> None:
+    """Account rescue for operators: unlock an account or reset its MFA."""
+
+
+@account_command.command("unlock")
+@click.argument("email")
+@with_appcontext
+def unlock_account(email: str) -> None:
+    """Clear the failed-login lock of EMAIL."""
+    user = _user_or_fail(email)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("account_unlock", user, detail="from the command line")
+    db.session.commit()
+    click.echo(f"{user.email} is unlocked.")
+
+
+@account_command.command("reset-mfa")
+@click.argument("email")
+@with_appcontext
+def reset_mfa(email: str) -> None:
+    """Turn MFA off for EMAIL (lost phone); a required role must enrol again at next login."""
+    user = _user_or_fail(email)
+    user.mfa_enabled = False
+    user.totp_secret = None
+    audit.record("mfa_reset", user, detail="from the command line")
+    db.session.commit()
+    click.echo(f"MFA for {user.email} is reset.")
+
+
+def _user_or_fail(email: str):
+    from .services.accounts import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    return user

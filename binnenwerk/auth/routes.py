@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -23,10 +24,10 @@ from .forms import ChangePasswordForm, CodeForm, DisableMfaForm, LoginForm, Rese
 PENDING_USER, PENDING_SINCE, PENDING_NEXT = "mfa_user_id", "mfa_since", "mfa_next"
 
 ROLE_LABELS = {
-    Role.ADMIN.value: "Beheerder",
-    Role.PLANNER.value: "Planner",
-    Role.TEAM_LEADER.value: "Teamleider",
-    Role.MINISTRY_CONTACT.value: "Contactpersoon ministerie",
+    Role.ADMIN.value: _l("Beheerder"),
+    Role.PLANNER.value: _l("Planner"),
+    Role.TEAM_LEADER.value: _l("Teamleider"),
+    Role.MINISTRY_CONTACT.value: _l("Contactpersoon ministerie"),
 }
 
 
@@ -172,7 +173,7 @@ def logout():
 def account():
     return render_template(
         "auth/account.html",
-        role_label=_(ROLE_LABELS.get(current_user.role, current_user.role)),
+        role_label=ROLE_LABELS.get(current_user.role, current_user.role),
         mfa_required=mfa_required_for(current_user),
         disable_form=DisableMfaForm(),
     )
@@ -242,7 +243,7 @@ def mfa_disable():
                 flash(message, "error")
     return render_template(
         "auth/account.html",
-        role_label=_(ROLE_LABELS.get(current_user.role, current_user.role)),
+        role_label=ROLE_LABELS.get(current_user.role, current_user.role),
         mfa_required=mfa_required_for(current_user),
         disable_form=form,
     ), 422

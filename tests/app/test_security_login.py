@@ -391,3 +391,16 @@ def test_nul_bytes_in_urls_and_forms_are_a_bad_request(client, make, login):
     login(make.user(role="planner"))
     assert client.get("/privacy/?q=%00").status_code == 400
     assert client.get("/privacy/medewerkers/%00").status_code in (400, 404)
+
+
+def test_operators_can_unlock_an_account_and_reset_mfa_from_the_command_line(runner, make):
+    user = make.user(email="vast@example.org", failed_logins=5, locked_until=utcnow() + dt.timedelta(minutes=10),
+                     mfa_enabled=True, totp_secret=pyotp.random_base32())
+    db.session.commit()
+    assert "is unlocked" in runner.invoke(args=["account", "unlock", "VAST@example.org"]).output
+    assert "is reset" in runner.invoke(args=["account", "reset-mfa", "vast@example.org"]).output
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert user.locked_until is None and not user.mfa_enabled and user.totp_secret is None
+    assert [a for a, _ in actions_for(user)][-2:] == ["account_unlock", "mfa_reset"]
+    assert runner.invoke(args=["account", "unlock", "niemand@example.org"]).exit_code != 0
