@@ -48,6 +48,14 @@ def _int_arg(value) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
+def _get_or_404(model, pk: int):
+    # Ids beyond the database's integer range are simply unknown (not an overflow error).
+    found = db.session.get(model, pk) if 0 < pk < 2**31 else None
+    if found is None:
+        abort(404)
+    return found
+
+
 def _team_or_404(value) -> Team:
     team_id = _int_arg(value)
     if team_id is None:
@@ -176,9 +184,7 @@ def _option_label(q) -> str:
 @bp.route("/dienst/<int:assignment_id>/vastzetten", methods=["POST"])
 @roles_required(*PLANNERS)
 def pin(assignment_id: int):
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        abort(404)
+    assignment = _get_or_404(Assignment, assignment_id)
     require_team(current_user, assignment.roster.team_id)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -282,9 +288,7 @@ def publish():
 
 
 def _job_or_404(job_id: int) -> SolveJob:
-    job = db.session.get(SolveJob, job_id)
-    if job is None:
-        abort(404)
+    job = _get_or_404(SolveJob, job_id)
     if job.team_id is None:
         if not current_user.has_role(Role.PLANNER):
             abort(404)
@@ -346,9 +350,7 @@ def job_cancel(job_id: int):
 @bp.route("/<int:roster_id>/geschiedenis")
 @roles_required(*PLANNERS)
 def history(roster_id: int):
-    roster = db.session.get(Roster, roster_id)
-    if roster is None:
-        abort(404)
+    roster = _get_or_404(Roster, roster_id)
     require_team(current_user, roster.team_id)
     changes = db.session.scalars(
         select(RosterChange).where(RosterChange.roster_id == roster.id)

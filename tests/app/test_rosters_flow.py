@@ -340,6 +340,11 @@ def test_bad_input_gets_a_message_or_404_never_500(client, login, world):
     assert response.status_code == 422
     assert client.get("/rooster/planning/424242").status_code == 404
     assert client.get("/rooster/424242/geschiedenis").status_code == 404
+    huge = "9" * 30
+    assert client.get(f"/rooster/{huge}/geschiedenis").status_code == 404
+    assert client.get(f"/rooster/planning/{huge}.json").status_code == 404
+    assert client.post(f"/rooster/dienst/{huge}/vastzetten", data={"pinned": "1"}).status_code == 404
+    assert client.get(f"/rooster/?week={WEEK}&team={huge}").status_code == 404
     assert db.session.scalar(select(Assignment)) is None
 
 
