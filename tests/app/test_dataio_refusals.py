@@ -156,14 +156,14 @@ def test_a_duplicate_within_the_file_names_the_first_row(world, runner, tmp_path
     assert counts() == before
 
 
-def test_an_id_that_belongs_to_nobody_or_clashes_with_another_employee_is_refused(world, make, runner, tmp_path):
+def test_an_id_that_belongs_to_nobody_is_refused_and_a_row_may_not_repeat_another(world, make, runner, tmp_path):
     first = make.employee(team=world["team"], first_name="Sanne", last_name="de Vries")
-    make.employee(team=world["team"], first_name="Piet", last_name="Jansen")
     db.session.commit()
     path = write_csv(tmp_path, [
         ["id"] + EMPLOYEE_HEADER,
         ["999999"] + employee_row(voornaam="Nieuw"),
-        [str(first.id)] + employee_row(voornaam="Piet", achternaam="Jansen"),
+        [str(first.id)] + employee_row(voornaam="Sanne", contracturen_per_week="30"),
+        [""] + employee_row(voornaam="Sanne", contracturen_per_week="20"),
     ])
     before = counts()
 
@@ -171,9 +171,10 @@ def test_an_id_that_belongs_to_nobody_or_clashes_with_another_employee_is_refuse
 
     assert result.exit_code == 1
     assert "rij 2\tkolom id\twaarde '999999'\tonbekende medewerker met id 999999" in result.output
-    assert "rij 3\tkolom voornaam\twaarde 'Piet'" in result.output
-    assert "staat al een andere medewerker Piet Jansen" in result.output
+    assert "rij 4\tkolom voornaam\twaarde 'Sanne'\tdit gaat over hetzelfde als rij 3" in result.output
     assert counts() == before
+    db.session.expire_all()
+    assert db.session.get(m.Employee, first.id).contract_minutes == 1530  # row 3's change is not kept either
 
 
 def test_two_employees_with_the_same_name_in_the_database_need_the_id_column(world, make, runner, tmp_path):

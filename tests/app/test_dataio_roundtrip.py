@@ -33,6 +33,11 @@ def test_every_kind_exports_imports_and_exports_the_same_file_without_changing_t
     team = db.session.scalar(select(m.Team).order_by(m.Team.id))
     make.employee(team=team, first_name="=Jan", last_name="@Smit", email="jan@example.org", phone="+31 6 1234 5678",
                   job_coach_name="-coach", contract_minutes=1525, contract_end=dt.date(2027, 6, 30))
+    # Two people with the same name in one team: the id column keeps them apart.
+    for _ in range(2):
+        make.employee(team=team, first_name="Vera", last_name="Bosman")
+    make.supervisor(name="Vera Bosman", region="Oost")
+    make.supervisor(name="Vera Bosman", region="Oost")
     db.session.commit()
     before = snapshot()
     for kind in KINDS:

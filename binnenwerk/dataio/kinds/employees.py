@@ -108,20 +108,18 @@ class EmployeesKind(Kind):
         return record
 
     def file_keys(self, record: dict) -> list:
-        keys = [("voornaam", (record["first_name"].casefold(), record["last_name"].casefold(), record["team"].id))]
+        # Two people may share a name in one team: then the id column tells them apart.
         if record.get("id"):
-            keys.append(("id", record["id"]))
-        return keys
+            return [("id", record["id"])]
+        return [("voornaam", (record["first_name"].casefold(), record["last_name"].casefold(), record["team"].id))]
 
     @staticmethod
-    def _same_name(record: dict, team_id: int, exclude_id: int | None = None) -> list[Employee]:
+    def _same_name(record: dict, team_id: int) -> list[Employee]:
         query = select(Employee).where(
             func.lower(Employee.first_name) == record["first_name"].lower(),
             func.lower(Employee.last_name) == record["last_name"].lower(),
             Employee.team_id == team_id, Employee.archived.is_(False), Employee.anonymised_at.is_(None),
         )
-        if exclude_id is not None:
-            query = query.where(Employee.id != exclude_id)
         return list(db.session.scalars(query))
 
     def apply(self, record: dict, ctx: Context, row: int) -> str:
@@ -131,10 +129,6 @@ class EmployeesKind(Kind):
             employee = db.session.get(Employee, record["id"])
             if employee is None or employee.archived or employee.anonymised_at is not None:
                 raise RowRefused("id", _("onbekende medewerker met id %(value)s", value=record["id"]))
-            if self._same_name(record, team.id, exclude_id=employee.id):
-                raise RowRefused("voornaam", _(
-                    "in team %(team)s staat al een andere medewerker %(name)s",
-                    team=team.name, name=f"{record['first_name']} {record['last_name']}"))
         else:
             matches = self._same_name(record, team.id)
             if len(matches) > 1:

@@ -82,16 +82,14 @@ class SupervisorsKind(Kind):
         return record
 
     def file_keys(self, record: dict) -> list:
-        keys = [("naam", record["name"].casefold())]
+        # Two supervisors may share a name: then the id column tells them apart.
         if record.get("id"):
-            keys.append(("id", record["id"]))
-        return keys
+            return [("id", record["id"])]
+        return [("naam", record["name"].casefold())]
 
     @staticmethod
-    def _same_name(name: str, exclude_id: int | None = None) -> list[Supervisor]:
+    def _same_name(name: str) -> list[Supervisor]:
         query = select(Supervisor).where(func.lower(Supervisor.name) == name.lower(), Supervisor.archived.is_(False))
-        if exclude_id is not None:
-            query = query.where(Supervisor.id != exclude_id)
         return list(db.session.scalars(query))
 
     def apply(self, record: dict, ctx: Context, row: int) -> str:
@@ -100,9 +98,6 @@ class SupervisorsKind(Kind):
             supervisor = db.session.get(Supervisor, record["id"])
             if supervisor is None or supervisor.archived:
                 raise RowRefused("id", _("onbekende teamleider met id %(value)s", value=record["id"]))
-            if self._same_name(record["name"], exclude_id=supervisor.id):
-                raise RowRefused("naam", _("er is al een andere teamleider met de naam %(value)s",
-                                           value=record["name"]))
         else:
             matches = self._same_name(record["name"])
             if len(matches) > 1:
