@@ -70,6 +70,15 @@ def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.dat
         audit.record("solve.start", job, detail=f"week={week} team={team_id or 'alle'} limit={limit:g}",
                      actor=user)
         db.session.commit()
+        # Another web process may have started one at the same moment: the older job wins.
+        earlier = overlapping_active_job(week, team_id)
+        if earlier is not None and earlier.id < job.id:
+            _finish(job, JobStatus.FAILED, _("Er liep al een planning voor deze week."))
+            db.session.commit()
+            raise ServiceError(_(
+                "Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
+                week=week,
+            ))
     return job
 
 
