@@ -4,6 +4,11 @@ The web process only creates the row and starts the run; the run builds the Prob
 writes progress to the row (at most twice a second), polls the row for a cancel request and
 stores the result through the planning service. A failed or cancelled run leaves the rosters
 exactly as they were.
+
+Workers: with REDIS_URL set in the web app's environment, start one or more workers (on any
+machine that reaches the database and Redis) with the same DATABASE_URL and REDIS_URL:
+`make worker`, or `.venv/bin/rq worker --url "$REDIS_URL" binnenwerk-solve`. Without
+REDIS_URL nothing else is needed: solves run in a thread of the web process.
 """
 from __future__ import annotations
 
