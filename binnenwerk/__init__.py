@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -70,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def select_locale() -> str:
     languages = ("nl", "en")
+    if not has_request_context():  # CLI and background jobs speak the default language
+        return "nl"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -28,6 +28,9 @@ def home():
     role = current_user.role
     context: dict = {"this_week": this_week}
     if role == Role.MINISTRY_CONTACT.value:
+        from ..services.requests import status_label
+
+        context["status_label"] = status_label
         context["requests"] = db.session.scalars(
             select(DeploymentRequest)
             .where(DeploymentRequest.ministry_id == current_user.ministry_id)
@@ -77,14 +80,15 @@ NAV = {
     Role.PLANNER.value: [
         ("main.home", "Start"), ("rosters.week", "Rooster"), ("requests.intake", "Aanvragen"),
         ("teams.index", "Teams"), ("teams.employees", "Medewerkers"), ("teams.absences", "Afwezigheid"),
-        ("reports.capacity", "Capaciteit"), ("reports.jobs", "Banenafspraak"),
+        ("reports.capacity", "Capaciteit"), ("reports.jobs", "Banenafspraak"), ("calendar.index", "Agenda-links"),
     ],
     Role.TEAM_LEADER.value: [
         ("main.home", "Start"), ("rosters.week", "Rooster"), ("teams.index", "Mijn team"),
-        ("teams.absences", "Afwezigheid"),
+        ("teams.absences", "Afwezigheid"), ("calendar.index", "Agenda-links"),
     ],
     Role.MINISTRY_CONTACT.value: [
         ("main.home", "Start"), ("requests.index", "Aanvragen"), ("requests.plan", "Planning"),
+        ("calendar.locations", "Agenda-links"),
     ],
 }
 
