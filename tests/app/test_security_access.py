@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -344,3 +345,66 @@ def test_junk_in_any_url_or_query_string_never_gives_a_500(app_with, world):
                     problems.append(f"{role} GET {url[:120]} ({endpoint}): {response.status_code} "
                                     f"{getattr(response, 'error', '')[:200]}")
     assert problems == [], "\n".join(problems)
+
+
+class _FormFields(HTMLParser):
+    """The field names of the POST forms inside <main> that submit to the page itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_main = False
+        self.current = None
+        self.forms: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        elif tag == "form" and self.in_main:
+            same_page = attrs.get("action") in (None, "")
+            self.current = [] if (attrs.get("method") or "").lower() == "post" and same_page else None
+        elif tag in ("input", "select", "textarea") and self.current is not None:
+            name = attrs.get("name")
+            if name and name != "csrf_token" and attrs.get("type") not in ("submit", "button"):
+                self.current.append(name)
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        elif tag == "form" and self.current is not None:
+            self.forms.append(self.current)
+            self.current = None
+
+
+FORM_JUNK = ["x" * 5000, "-1", "99999999999999999999", "abc\u00e9<b>", "", "2026-02-30"]
+# One role per endpoint is enough here; the office roles see the most fields.
+ROLE_PREFERENCE = ("planner", "team_leader", "ministry_contact", "admin")
+
+
+def test_junk_in_every_form_never_gives_a_500(app_with, world):
+    app, by_role = clients(app_with, world)
+    problems, forms_seen = [], 0
+    for rule, endpoint, methods, declared in endpoints(app):
+        if not {"GET", "POST"} <= set(methods) or declared in (None, "public"):
+            continue
+        role = next(r for r in ROLE_PREFERENCE if r in declared)
+        client = by_role[role]
+        url = fill(rule, world.own, role, world)
+        page = call(client, "GET", url)
+        if page.status_code != 200:
+            continue
+        parser = _FormFields()
+        parser.feed(body_of(page))
+        for fields in parser.forms:
+            forms_seen += 1
+            for junk in FORM_JUNK:
+                try:
+                    response = client.post(url, data={name: junk for name in fields})
+                    status, error = response.status_code, ""
+                except Exception as exc:  # TESTING propagates exceptions: report them as a 500
+                    status, error = 500, repr(exc)
+                if status >= 500:
+                    problems.append(f"{role} POST {url} ({endpoint}) fields={fields} junk={junk[:20]!r}: "
+                                    f"{status} {error[:200]}")
+    assert problems == [], "\n".join(problems)
+    assert forms_seen > 5
