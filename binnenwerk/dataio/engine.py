@@ -63,6 +63,7 @@ class RowResult:
 @dataclass
 class Outcome:
     kind: str
+    columns: list[str] = field(default_factory=list)  # the kind's columns that the file has, in order
     rows: list[RowResult] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
     committed: bool = False
@@ -299,6 +300,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
         outcome.file_problems.append(Problem(0, "", "", _("Het bestand heeft geen rijen met gegevens.")))
         return outcome
 
+    outcome.columns = [c.name for c in kind.columns if c.name in index]
     ctx = Context()
     ctx.actor = actor
     parsed: list[tuple[RowResult, dict]] = []
@@ -306,7 +308,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
     try:
         for number, cells in table.rows:
             raw = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
-            result = RowResult(number, [v.display(raw.get(c.name)) for c in kind.columns], raw)
+            result = RowResult(number, [v.display(raw.get(name)) for name in outcome.columns], raw)
             reader = RowReader(raw)
             record = kind.parse(reader, ctx)
             for column, message in reader.errors:

@@ -27,7 +27,7 @@ FIELD_COLUMNS = {
 PLAIN = ("first_name", "last_name", "contract_minutes", "max_minutes_per_day", "contract_start", "contract_end",
          "email", "phone", "job_coach_name", "job_coach_phone", "job_coach_email")
 
-DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar.")
+DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar. Minstens één dag invullen.")
 
 
 class EmployeesKind(Kind):
@@ -44,7 +44,7 @@ class EmployeesKind(Kind):
         Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-12345678"),
         Column("contracturen_per_week", _l("Uren per week volgens het contract, bijvoorbeeld 25,5."), True, 25.5),
         Column("max_uren_per_dag", _l("Hoeveel uur iemand hoogstens op een dag werkt, bijvoorbeeld 6."), True, 6),
-        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma."), False, "keyboards,pdossiers"),
+        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma. Minstens één."), False, "keyboards,pdossiers"),
         Column("locaties", _l("Codes van de locaties waar iemand mag werken, gescheiden door een komma. Leeg: alle locaties van de regio."), False, ""),
         Column("ma", DAY_HELP, False, "08:30-14:30"),
         Column("di", DAY_HELP, False, "08:30-14:30"),

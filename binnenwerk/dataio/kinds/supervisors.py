@@ -18,7 +18,7 @@ from ..engine import (
 # The field names of services.people and the columns that hold them.
 FIELD_COLUMNS = {"name": "naam", "region": "regio", "team_id": "team", "availability": "ma t/m zo",
                  "work_type_ids": "werksoorten"}
-DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet beschikbaar.")
+DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet beschikbaar. Minstens één dag invullen.")
 
 
 class SupervisorsKind(Kind):
@@ -35,7 +35,7 @@ class SupervisorsKind(Kind):
         Column("regio", _l("De regio. Mag leeg als er een team is: dan de regio van het team."), False, "Den Haag"),
         Column("email", _l("E-mailadres (mag leeg)."), False, "", aliases=("e_mail",)),
         Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-87654321"),
-        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma."), False, "keyboards"),
+        Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma. Minstens één."), False, "keyboards"),
         Column("ma", DAY_HELP, False, "07:30-17:00"),
         Column("di", DAY_HELP, False, "07:30-17:00"),
         Column("wo", DAY_HELP, False, "07:30-17:00"),
