@@ -408,3 +408,27 @@ def test_junk_in_every_form_never_gives_a_500(app_with, world):
                                     f"{status} {error[:200]}")
     assert problems == [], "\n".join(problems)
     assert forms_seen > 5
+
+
+def test_junk_posts_to_action_endpoints_never_give_a_500(app_with, world):
+    """Buttons that only POST (accept, publish, archive, ...) with junk or missing fields."""
+    app, by_role = clients(app_with, world)
+    problems = []
+    for rule, endpoint, methods, declared in endpoints(app):
+        if methods != ["POST"] or declared in (None, "public") or endpoint == "auth.logout":
+            continue
+        role = next(r for r in ROLE_PREFERENCE if r in declared)
+        url = fill(rule, world.own, role, world)
+        for data in ({}, *({key: junk for key in QUERY_KEYS + ["reason", "confirm", "date", "employee_id"]}
+                           for junk in FORM_JUNK[:3])):
+            response = call_post(by_role[role], url, data)
+            if response[0] >= 500:
+                problems.append(f"{role} POST {url} ({endpoint}) {str(data)[:60]}: {response[0]} {response[1][:200]}")
+    assert problems == [], "\n".join(problems)
+
+
+def call_post(client, url, data):
+    try:
+        return client.post(url, data=data).status_code, ""
+    except Exception as exc:  # TESTING propagates exceptions: report them as a 500
+        return 500, repr(exc)
