@@ -35,9 +35,8 @@ def employees() -> int:
 
 
 def token_of(page: str) -> str:
-    return re.search(r'name="upload" type="hidden" value="([0-9a-f]+)"|'
-                     r'type="hidden" name="upload" value="([0-9a-f]+)"|id="upload" name="upload" type="hidden" value="([0-9a-f]+)"',
-                     page).group(0).rsplit('"', 2)[-2]
+    """The upload's server-side name, from the confirm form's hidden field."""
+    return re.search(r'name="upload" type="hidden" value="([0-9a-f]{32})"', page).group(1)
 
 
 def test_upload_preview_confirm_imports_the_file(planner, client):
@@ -230,3 +229,26 @@ def test_an_unknown_export_format_is_a_404(planner, client):
 def test_the_pages_need_a_login(client):
     response = client.get("/gegevens/teams/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_file_over_10_mb_gets_the_dutch_size_message(planner, client):
+    response = upload(client, "employees", b"x" * (10 * 1024 * 1024 + 1), "groot.csv")
+    assert response.status_code == 413
+    assert "Het bestand is te groot" in response.get_data(as_text=True)
+    assert employees() == 0
+
+
+def test_an_admin_imports_pool_supervisors_through_the_pages(make, login, client):
+    make.work_type("keyboards")
+    login(make.user(role="admin"))
+    body = "naam;team;regio;werksoorten;ma;di\nInvalpool Oost;;Oost;keyboards;07:30-17:00;07:30-17:00\n".encode()
+
+    preview = upload(client, "supervisors", body, "teamleiders.csv")
+    text = preview.get_data(as_text=True)
+    assert "Alle 1 rijen zijn in orde: 1 nieuw" in text
+    response = client.post("/gegevens/supervisors/bevestigen", data={"upload": token_of(text)}, follow_redirects=True)
+
+    assert "Het bestand is geïmporteerd: 1 nieuw" in response.get_data(as_text=True)
+    supervisor = db.session.scalar(select(m.Supervisor))
+    assert (supervisor.name, supervisor.team_id, supervisor.region) == ("Invalpool Oost", None, "Oost")
+    assert [(s.weekday, s.start_minute, s.end_minute) for s in supervisor.availability] == [(1, 450, 1020), (2, 450, 1020)]
