@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import os
+import time
 
 import click
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.routing import IntegerConverter
 
 from . import audit
@@ -41,7 +42,10 @@ DEFAULTS = {
     "MFA_PENDING_SECONDS": 300,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
+    # BIO: a session left alone ends; a new login is needed.
+    "SESSION_IDLE_MINUTES": 120,
 }
+LAST_SEEN = "last_seen"
 
 # Pages a signed-in user may still open while a password change or MFA enrolment is due.
 ALWAYS_REACHABLE = {
@@ -148,9 +152,27 @@ def _refuse_nul_bytes():
 
 
 def _account_gate():
-    """Send a signed-in user to the password change or MFA enrolment page until it is done."""
+    """End idle sessions; send a signed-in user to the password change or MFA enrolment page
+    until it is done."""
     if not getattr(current_user, "is_authenticated", False):
         return None
+    if request.endpoint == "static":
+        return None
+    now = int(time.time())
+    last_seen = session.get(LAST_SEEN)
+    idle_limit = int(current_app.config.get("SESSION_IDLE_MINUTES", 120)) * 60
+    if isinstance(last_seen, int) and now - last_seen > idle_limit:
+        audit.record("logout", current_user._get_current_object(), detail="idle timeout")
+        db.session.commit()
+        logout_user()
+        language = session.get("lang")
+        session.clear()
+        if language:
+            session["lang"] = language
+        flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if not isinstance(last_seen, int) or now - last_seen > 60:  # not every request: fewer cookie writes
+        session[LAST_SEEN] = now
     if request.endpoint is None or request.endpoint in ALWAYS_REACHABLE:
         return None
     if current_user.must_change_password:

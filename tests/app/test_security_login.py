@@ -404,3 +404,30 @@ def test_operators_can_unlock_an_account_and_reset_mfa_from_the_command_line(run
     assert user.locked_until is None and not user.mfa_enabled and user.totp_secret is None
     assert [a for a, _ in actions_for(user)][-2:] == ["account_unlock", "mfa_reset"]
     assert runner.invoke(args=["account", "unlock", "niemand@example.org"]).exit_code != 0
+
+
+def test_an_idle_session_ends_and_asks_for_a_new_login(app_with, make):
+    quick = app_with(SESSION_IDLE_MINUTES=10)
+    client = quick.test_client()
+    user = make.user()
+    db.session.commit()
+    post_login(client, user.email)
+    assert client.get("/home").status_code == 200
+    with client.session_transaction() as session:
+        session["last_seen"] = session["last_seen"] - 11 * 60
+    response = client.get("/auth/account")
+    assert "/auth/login" in response.headers["Location"] and "next=" in response.headers["Location"]
+    assert "niet actief" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("logout", "ok") in actions_for(user)
+
+
+def test_the_second_step_expires_after_a_few_minutes(app_with, make):
+    quick = app_with(MFA_PENDING_SECONDS=-1)
+    client = quick.test_client()
+    secret = pyotp.random_base32()
+    user = make.user(totp_secret=secret, mfa_enabled=True)
+    db.session.commit()
+    post_login(client, user.email)
+    response = client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    assert "/auth/login" in response.headers["Location"]
+    assert "/auth/login" in client.get("/home").headers["Location"]
