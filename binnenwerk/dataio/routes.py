@@ -35,7 +35,8 @@ def _kind(name: str) -> Kind:
 
 
 def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
+    # Kept between preview and confirm; DATAIO_UPLOAD_FOLDER lets tests and deployments move it.
+    path = Path(current_app.config.get("DATAIO_UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -14,6 +14,14 @@ from binnenwerk.extensions import db
 HEADER = "voornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;werksoorten;ma;contract_start"
 
 
+@pytest.fixture(autouse=True)
+def upload_folder(app, tmp_path):
+    """Uploads waiting for confirmation go to a temporary folder, not the instance folder."""
+    folder = tmp_path / "uploads"
+    app.config["DATAIO_UPLOAD_FOLDER"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def planner(make, login):
     make.location("Den Haag", code="dh-rijnstraat")
@@ -39,7 +47,7 @@ def token_of(page: str) -> str:
     return re.search(r'name="upload" type="hidden" value="([0-9a-f]{32})"', page).group(1)
 
 
-def test_upload_preview_confirm_imports_the_file(planner, client):
+def test_upload_preview_confirm_imports_the_file(planner, client, upload_folder):
     page = client.get("/gegevens/employees/")
     assert page.status_code == 200 and "Medewerkers importeren en exporteren" in page.get_data(as_text=True)
     body = ("\ufeff" + HEADER + "\r\nSanne;de Vries;Team Den Haag 1;25,5;6;keyboards;08:30-14:30;7-12-2026\r\n"
@@ -52,11 +60,13 @@ def test_upload_preview_confirm_imports_the_file(planner, client):
     assert "Alle 2 rijen zijn in orde: 2 nieuw, 0 gewijzigd, 0 ongewijzigd" in text
     assert "<caption>" in text and '<th scope="row">2</th>' in text and "Sanne" in text
     assert employees() == 0  # a preview stores nothing
+    assert [p.name for p in upload_folder.iterdir()] == [f"{token_of(text)}.csv"]
 
     response = client.post("/gegevens/employees/bevestigen", data={"upload": token_of(text)}, follow_redirects=True)
 
     assert "Het bestand is geïmporteerd: 2 nieuw, 0 gewijzigd, 0 ongewijzigd." in response.get_data(as_text=True)
     assert employees() == 2
+    assert list(upload_folder.iterdir()) == []  # the kept upload is gone once imported
     sanne = db.session.scalar(select(m.Employee).where(m.Employee.first_name == "Sanne"))
     assert sanne.contract_minutes == 1530 and [w.code for w in sanne.work_types] == ["keyboards"]
     assert [(s.weekday, s.start_minute, s.end_minute) for s in sanne.availability] == [(1, 510, 870)]
