@@ -19,8 +19,9 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}$")
 _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})$")
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_NUMBER_RE = re.compile(r"^-?\d{1,6}([.,]\d{1,6})?$")
+# Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_NUMBER_RE = re.compile(r"^-?\d{1,12}([.,]\d{1,6})?$")
 
 
 class CellError(ValueError):
