@@ -70,25 +70,32 @@ def accessibility():
     return render_template("main/accessibility.html")
 
 
+def N_(text: str) -> str:
+    """Marks a text for extraction; it is translated where it is shown."""
+    return text
+
+
 # Menu per role: (endpoint, label). An entry appears once its blueprint provides the endpoint.
 NAV = {
     Role.ADMIN.value: [
-        ("main.home", "Start"), ("admin.users", "Gebruikers"), ("admin.ministries", "Ministeries"),
-        ("admin.locations", "Locaties"), ("admin.work_types", "Werksoorten"), ("teams.index", "Teams"),
-        ("admin.audit", "Auditlog"),
+        ("main.home", N_("Start")), ("admin.users", N_("Gebruikers")), ("admin.ministries", N_("Ministeries")),
+        ("admin.locations", N_("Locaties")), ("admin.work_types", N_("Werksoorten")),
+        ("teams.index", N_("Teams")),
+        ("admin.audit", N_("Auditlog")),
     ],
     Role.PLANNER.value: [
-        ("main.home", "Start"), ("rosters.week", "Rooster"), ("requests.intake", "Aanvragen"),
-        ("teams.index", "Teams"), ("teams.employees", "Medewerkers"), ("teams.absences", "Afwezigheid"),
-        ("reports.capacity", "Capaciteit"), ("reports.jobs", "Banenafspraak"), ("calendar.index", "Agenda-links"),
+        ("main.home", N_("Start")), ("rosters.week", N_("Rooster")), ("requests.intake", N_("Aanvragen")),
+        ("teams.index", N_("Teams")), ("teams.employees", N_("Medewerkers")),
+        ("teams.absences", N_("Afwezigheid")), ("reports.capacity", N_("Capaciteit")),
+        ("reports.jobs", N_("Banenafspraak")), ("calendar.index", N_("Agenda-links")),
     ],
     Role.TEAM_LEADER.value: [
-        ("main.home", "Start"), ("rosters.week", "Rooster"), ("teams.index", "Mijn team"),
-        ("teams.absences", "Afwezigheid"), ("calendar.index", "Agenda-links"),
+        ("main.home", N_("Start")), ("rosters.week", N_("Rooster")), ("teams.index", N_("Mijn team")),
+        ("teams.absences", N_("Afwezigheid")), ("calendar.index", N_("Agenda-links")),
     ],
     Role.MINISTRY_CONTACT.value: [
-        ("main.home", "Start"), ("requests.index", "Aanvragen"), ("requests.plan", "Planning"),
-        ("calendar.locations", "Agenda-links"),
+        ("main.home", N_("Start")), ("requests.index", N_("Aanvragen")), ("requests.plan", N_("Planning")),
+        ("calendar.locations", N_("Agenda-links")),
     ],
 }
 
@@ -120,40 +127,41 @@ def _error_page(status: int, title: str, message: str):
 
 @bp.app_errorhandler(400)
 def bad_request(error):
-    return _error_page(400, "Ongeldig verzoek", "Dit verzoek klopt niet. Ga terug en probeer het opnieuw.")
+    return _error_page(400, N_("Ongeldig verzoek"), N_("Dit verzoek klopt niet. Ga terug en probeer het opnieuw."))
 
 
 @bp.app_errorhandler(403)
 def forbidden(error):
-    return _error_page(403, "Geen toegang", "Je hebt geen toegang tot deze pagina.")
+    return _error_page(403, N_("Geen toegang"), N_("Je hebt geen toegang tot deze pagina."))
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
-    return _error_page(404, "Niet gevonden", "Deze pagina bestaat niet (meer).")
+    return _error_page(404, N_("Niet gevonden"), N_("Deze pagina bestaat niet (meer)."))
 
 
 @bp.app_errorhandler(405)
 def method_not_allowed(error):
-    return _error_page(405, "Niet toegestaan", "Deze actie kan hier niet.")
+    return _error_page(405, N_("Niet toegestaan"), N_("Deze actie kan hier niet."))
 
 
 @bp.app_errorhandler(413)
 def too_large(error):
-    return _error_page(413, "Bestand te groot", "Het bestand is te groot. Het mag maximaal 10 MB zijn.")
+    return _error_page(413, N_("Bestand te groot"), N_("Het bestand is te groot. Het mag maximaal 10 MB zijn."))
 
 
 @bp.app_errorhandler(500)
 def server_error(error):
     db.session.rollback()
-    return _error_page(500, "Er ging iets mis", "Er ging iets mis aan onze kant. Er is niets opgeslagen. Probeer het later opnieuw.")
+    return _error_page(500, N_("Er ging iets mis"), N_(
+        "Er ging iets mis aan onze kant. Er is niets opgeslagen. Probeer het later opnieuw."))
 
 
 def _database_down(error):
     db.session.rollback()
     return _error_page(
-        503, "Database niet bereikbaar",
-        "De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw.",
+        503, N_("Database niet bereikbaar"),
+        N_("De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."),
     )
 
 
@@ -164,8 +172,8 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
     return _error_page(
-        400, "Formulier verlopen",
-        "Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens.",
+        400, N_("Formulier verlopen"),
+        N_("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."),
     )
 
 
