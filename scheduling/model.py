@@ -118,6 +118,7 @@ class RosterModel:
 
     problem: Problem
     region: str
+    cuts: bool = True
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     employees: dict[str, Employee] = field(default_factory=dict)
     requests: dict[str, Request] = field(default_factory=dict)
@@ -137,6 +138,8 @@ class RosterModel:
     # (team, request, date) -> supervision keys whose supervisor could lead that shift.
     covers: dict[tuple[str, str, dt.date], list[SupervisionKey]] = field(default_factory=dict)
     y: dict[SupervisionKey, cp_model.IntVar] = field(default_factory=dict)
+    # Variable index of an assignment -> its employee id.
+    owner: dict[int, str] = field(default_factory=dict)
     # Soft goals: named penalty variables with their cost, plus a constant part.
     penalties: dict[str, list[tuple[cp_model.IntVar, int]]] = field(
         default_factory=lambda: defaultdict(list))
@@ -164,14 +167,15 @@ class RosterModel:
 
 
 def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
-                objective: bool = True) -> RosterModel:
+                objective: bool = True, cuts: bool = True) -> RosterModel:
     """Build the model of one region.
 
     pins="hard" fixes every pin; pins="assume" turns each pin into an assumption literal so
-    that an infeasible model can name the pins that clash.
+    that an infeasible model can name the pins that clash. cuts=False leaves out the valid
+    inequalities that only tighten the LP relaxation (tests compare both).
     """
     problem = index.problem
-    m = RosterModel(problem=problem, region=region)
+    m = RosterModel(problem=problem, region=region, cuts=cuts)
     m.days = tuple(problem.days)
     m.employees = {e.id: e for e in index.employees.get(region, [])}
     m.requests = {r.id: r for r in index.requests.get(region, [])}
@@ -242,6 +246,7 @@ def create_assignment_variables(m: RosterModel, index: ProblemIndex) -> None:
                     if r.worked_minutes > m.longest[(e.id, d)]:
                         m.longest[(e.id, d)] = r.worked_minutes
                     m.by_team_place[(e.team, r.location, d)][r.id].append(var)
+                    m.owner[var.Index()] = e.id
 
 
 def _supervision_cover(m: RosterModel, candidates: list[Supervisor], team: str, r: Request,
@@ -319,9 +324,32 @@ def add_supervision(m: RosterModel) -> None:
         place_vars = [m.y[k] for k in keys]
         if len(place_vars) > 1:
             model.AddAtMostOne(place_vars)
+        if m.cuts:
+            add_place_cuts(m, place_vars, shifts)
         # An entry only where the team works: keeps the roster and the team split honest.
         work = [v for variables in shifts.values() for v in variables]
         model.Add(sum(place_vars) <= sum(work))
+
+
+def add_place_cuts(m: RosterModel, place_vars: list[cp_model.IntVar],
+                   shifts: dict[str, list[cp_model.IntVar]]) -> None:
+    """A valid cut for rule 6 that the LP relaxation needs: an employee works at most one
+    shift a date, and any shift at a place needs the team's one supervision entry there, so
+    the employee's shifts at that place sum to at most that entry.
+
+    Without it the relaxation lets a supervisor be half at two places while each of the
+    team's people works a full shift, split over both: the bound then ignores rule 6.
+    """
+    per_employee: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for variables in shifts.values():
+        for var in variables:
+            per_employee[m.owner[var.Index()]].append(var)
+    place_sum = None
+    for variables in per_employee.values():
+        if len(variables) > 1:
+            if place_sum is None:
+                place_sum = cp_model.LinearExpr.Sum(place_vars)
+            m.model.Add(cp_model.LinearExpr.Sum(variables) <= place_sum)
 
 
 def add_one_entry_per_supervisor(m: RosterModel) -> None:
