@@ -62,7 +62,7 @@ def employee_row(**changes) -> list[str]:
     return [row[c] for c in EMPLOYEE_HEADER]
 
 
-@pytest.mark.parametrize("changes,column,value,message", [
+BAD_EMPLOYEE_CELLS = [  # (changed cells, column, value, message)
     ({"team": "Team Delft"}, "team", "Team Delft", "onbekend team 'Team Delft'"),
     ({"contract_start": "2026-03-01", "contract_eind": "1-2-2026"}, "contract_eind", "1-2-2026",
      "de einddatum 2026-02-01 ligt voor de begindatum 2026-03-01"),
@@ -80,18 +80,21 @@ def employee_row(**changes) -> list[str]:
     ({"ma": ""}, "ma t/m zo", "", "Kies minstens één dag waarop iemand kan werken."),
     ({"contracturen_per_week": "0"}, "contracturen_per_week", "0", "meer dan 0 en hoogstens 40"),
     ({"achternaam": "x" * 101}, "achternaam", "x" * 101, "te lang"),
-])
-def test_a_bad_employee_row_is_named_and_nothing_is_stored(world, runner, tmp_path, changes, column, value, message):
-    path = write_csv(tmp_path, [EMPLOYEE_HEADER, employee_row(voornaam="Goed"), employee_row(**changes)])
-    before = counts()
+]
 
-    result = run_import(runner, "employees", path)
 
-    assert result.exit_code == 1
-    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
-    assert message in result.output
-    assert "Niets geïmporteerd" in result.output
-    assert counts() == before
+def test_each_kind_of_bad_employee_row_is_named_and_nothing_is_stored(world, runner, tmp_path):
+    for changes, column, value, message in BAD_EMPLOYEE_CELLS:
+        path = write_csv(tmp_path, [EMPLOYEE_HEADER, employee_row(voornaam="Goed"), employee_row(**changes)])
+        before = counts()
+
+        result = run_import(runner, "employees", path)
+
+        assert result.exit_code == 1, changes
+        assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output, (changes, result.output)
+        assert message in result.output, (changes, result.output)
+        assert "Niets geïmporteerd" in result.output
+        assert counts() == before, changes
 
 
 def test_the_problem_reads_as_row_column_and_value_in_dutch(world, app):
@@ -205,26 +208,30 @@ def test_unknown_missing_and_doubled_columns_are_refused_before_any_row(world, r
 TEAM_HEADER = ["naam", "regio", "thuislocatie", "max_medewerkers"]
 
 
-@pytest.mark.parametrize("row,column,value,message", [
+BAD_TEAM_ROWS = [  # (row, column, value, message)
+
     (["Team Delft", "Den Haag", "nergens", ""], "thuislocatie", "nergens", "onbekende locatie 'nergens'"),
     (["Team Delft", "Den Haag", "ut-croeselaan", ""], "thuislocatie", "ut-croeselaan", "ligt in regio Utrecht"),
     (["Team Delft", "Den Haag", "", "16"], "max_medewerkers", "16", "ligt niet tussen 1 en 15"),
     (["Team Delft", "Den Haag", "", "3,5"], "max_medewerkers", "3,5", "is geen heel getal"),
     (["Team Delft", "", "", ""], "regio", "", "dit veld is verplicht"),
     (["Team Den Haag 1", "Den Haag", "", "15"], "naam", "Team Den Haag 1", "staat ook al in rij 2"),
-])
-def test_a_bad_team_row_is_named_and_nothing_is_stored(world, runner, tmp_path, row, column, value, message):
-    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1", "Den Haag", "dh-rijnstraat", "15"], row])
-    before = counts()
+]
 
-    result = run_import(runner, "teams", path)
 
-    assert result.exit_code == 1
-    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
-    assert message in result.output
-    assert counts() == before
-    db.session.expire_all()
-    assert db.session.get(m.Team, world["team"].id).home_location_id is None
+def test_each_kind_of_bad_team_row_is_named_and_nothing_is_stored(world, runner, tmp_path):
+    for row, column, value, message in BAD_TEAM_ROWS:
+        path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1", "Den Haag", "dh-rijnstraat", "15"], row])
+        before = counts()
+
+        result = run_import(runner, "teams", path)
+
+        assert result.exit_code == 1, row
+        assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output, (row, result.output)
+        assert message in result.output, (row, result.output)
+        assert counts() == before, row
+        db.session.expire_all()
+        assert db.session.get(m.Team, world["team"].id).home_location_id is None, row
 
 
 def test_a_team_maximum_below_its_members_is_refused(world, make, runner, tmp_path):
@@ -259,7 +266,8 @@ def test_a_new_region_for_a_team_with_members_is_refused(world, make, runner, tm
 SUPERVISOR_HEADER = ["naam", "team", "regio", "werksoorten", "ma", "di"]
 
 
-@pytest.mark.parametrize("row,column,value,message", [
+BAD_SUPERVISOR_ROWS = [  # (row, column, value, message)
+
     (["Piet", "Team Delft", "", "", "", ""], "team", "Team Delft", "onbekend team 'Team Delft'"),
     (["Piet", "", "", "", "", ""], "regio", "", "vul de regio in"),
     (["Piet", "Team Den Haag 1", "Utrecht", "", "", ""], "regio", "Utrecht", "past niet bij team Team Den Haag 1"),
@@ -267,17 +275,20 @@ SUPERVISOR_HEADER = ["naam", "team", "regio", "werksoorten", "ma", "di"]
     (["Piet", "", "Den Haag", "", "7:30-17:00", "ochtend"], "di", "ochtend", "is geen tijdvak"),
     (["Piet", "", "Den Haag", "", "07:00-12:00,11:00-15:00", ""], "ma", "07:00-12:00,11:00-15:00", "overlappen"),
     (["Anna", "", "Den Haag", "", "", ""], "naam", "Anna", "staat ook al in rij 2"),
-])
-def test_a_bad_supervisor_row_is_named_and_nothing_is_stored(world, runner, tmp_path, row, column, value, message):
-    path = write_csv(tmp_path, [SUPERVISOR_HEADER, ["Anna", "Team Den Haag 1", "", "keyboards", "", ""], row])
-    before = counts()
+]
 
-    result = run_import(runner, "supervisors", path)
 
-    assert result.exit_code == 1
-    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
-    assert message in result.output
-    assert counts() == before
+def test_each_kind_of_bad_supervisor_row_is_named_and_nothing_is_stored(world, runner, tmp_path):
+    for row, column, value, message in BAD_SUPERVISOR_ROWS:
+        path = write_csv(tmp_path, [SUPERVISOR_HEADER, ["Anna", "Team Den Haag 1", "", "keyboards", "", ""], row])
+        before = counts()
+
+        result = run_import(runner, "supervisors", path)
+
+        assert result.exit_code == 1, row
+        assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output, (row, result.output)
+        assert message in result.output, (row, result.output)
+        assert counts() == before, row
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -293,7 +304,8 @@ def request_row(**changes) -> list[str]:
     return [row[c] for c in REQUEST_HEADER]
 
 
-@pytest.mark.parametrize("changes,column,value,message", [
+BAD_REQUEST_CELLS = [  # (changed cells, column, value, message)
+
     ({"ministerie": "XYZ"}, "ministerie", "XYZ", "onbekend ministerie 'XYZ'"),
     ({"locatie": "dh-korte-voorhout"}, "locatie", "dh-korte-voorhout", "hoort niet bij ministerie BZK"),
     ({"werksoort": "zwemmen"}, "werksoort", "zwemmen", "onbekende werksoort 'zwemmen'"),
@@ -309,23 +321,25 @@ def request_row(**changes) -> list[str]:
     ({"status": "afgewezen"}, "reden_afwijzing", "", "een afgewezen aanvraag heeft een reden nodig"),
     ({"id": "424242"}, "id", "424242", "onbekende aanvraag met id 424242"),
     ({"werksoort": "pdossiers", "begintijd": "10:00"}, "locatie", "dh-rijnstraat", "deze aanvraag bestaat al"),
-])
-def test_a_bad_request_row_is_named_and_nothing_is_stored(world, make, runner, tmp_path, changes, column, value,
-                                                           message):
+]
+
+
+def test_each_kind_of_bad_request_row_is_named_and_nothing_is_stored(world, make, runner, tmp_path):
     make.request(location=world["location"], work_type=db.session.scalar(
         select(m.WorkType).where(m.WorkType.code == "pdossiers")), start_date=FUTURE, end_date=LATER,
         weekdays="135", start_minute=600, end_minute=900, status="ingediend")
     db.session.commit()
-    # The first row differs from the bad ones in its end time, so it is no duplicate of them.
-    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(eindtijd="14:00"), request_row(**changes)])
-    before = counts()
+    for changes, column, value, message in BAD_REQUEST_CELLS:
+        # The first row differs from the bad ones in its end time, so it is no duplicate of them.
+        path = write_csv(tmp_path, [REQUEST_HEADER, request_row(eindtijd="14:00"), request_row(**changes)])
+        before = counts()
 
-    result = run_import(runner, "requests", path)
+        result = run_import(runner, "requests", path)
 
-    assert result.exit_code == 1, result.output
-    assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output
-    assert message in result.output
-    assert counts() == before
+        assert result.exit_code == 1, (changes, result.output)
+        assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output, (changes, result.output)
+        assert message in result.output, (changes, result.output)
+        assert counts() == before, changes
 
 
 def test_a_status_change_that_the_workflow_forbids_is_refused(world, make, runner, tmp_path):
