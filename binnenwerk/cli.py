@@ -6,7 +6,6 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .models import Ministry, Role, Team, User
@@ -18,8 +17,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    __import__("binnenwerk.dataio.cli", fromlist=["init_app"]).init_app(app)  # import/export commands
-    app.cli.add_command(__import__("binnenwerk.plan_cli", fromlist=["plan"]).plan)
+    from .dataio.cli import init_app as init_dataio_commands
+    from .plan_cli import plan
+
+    init_dataio_commands(app)  # import and export
+    app.cli.add_command(plan)
 
 
 @click.command("init-db")
@@ -37,6 +39,7 @@ def init_db() -> None:
 def seed_demo(size: str, if_empty: bool) -> None:
     """Load demo data (idempotent): small is 6 teams, large is 100 teams for benchmarks."""
     from . import demo
+    from .planning import seed_demo_rosters
 
     if if_empty and db.session.scalar(select(func.count(User.id))):
         click.echo("Database already has data; demo not loaded.")
@@ -44,7 +47,7 @@ def seed_demo(size: str, if_empty: bool) -> None:
     added = demo.seed(size)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(added.items())) or "nothing new"
     click.echo(f"Demo data ({size}): {summary}.")
-    click.echo(__import__("binnenwerk.planning", fromlist=["seed_demo_rosters"]).seed_demo_rosters(size))
+    click.echo(seed_demo_rosters(size))
 
 
 @click.command("create-user")
@@ -56,29 +59,29 @@ def seed_demo(size: str, if_empty: bool) -> None:
 @click.password_option()
 @with_appcontext
 def create_user(email: str, name: str, role: str, ministry: str | None, teams: tuple[str, ...], password: str) -> None:
-    """Create a user account."""
-    from .services.users import validate_password
+    """Create a user account; the same rules as the admin page (the person sets a new password at first login)."""
+    from .services import ServiceError
+    from .services.admin import UserInput
+    from .services.admin import create_user as create
 
-    email = email.strip().lower()
-    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-        raise click.ClickException(f"A user with e-mail {email} already exists.")
-    problem = validate_password(password)
-    if problem:
-        raise click.ClickException(problem)
-    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password))
-    if role == Role.MINISTRY_CONTACT.value:
-        found = db.session.scalar(select(Ministry).where(Ministry.code == (ministry or "").upper()))
+    ministry_id = None
+    if ministry:
+        found = db.session.scalar(select(Ministry).where(Ministry.code == ministry.upper()))
         if found is None:
-            raise click.ClickException("A ministry contact needs --ministry with a known ministry code.")
-        user.ministry = found
+            raise click.ClickException(f"Unknown ministry code: {ministry}")
+        ministry_id = found.id
+    team_ids = []
     for team_name in teams:
         team = db.session.scalar(select(Team).where(Team.name == team_name))
         if team is None:
             raise click.ClickException(f"Unknown team: {team_name}")
-        user.teams.append(team)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"User {email} ({role}) created.")
+        team_ids.append(team.id)
+    try:
+        user = create(UserInput(email=email, name=name, role=role, ministry_id=ministry_id,
+                                team_ids=team_ids, password=password))
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"User {user.email} ({role}) created.")
 
 
 @click.command("backup")

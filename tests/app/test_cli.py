@@ -1,0 +1,66 @@
+"""The command-line contract of DESIGN.md: init-db, seed-demo and create-user."""
+from sqlalchemy import func, select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import DeploymentRequest, Employee, Ministry, Team, User
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_init_db_on_an_up_to_date_database_changes_nothing(runner):
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch):
+    # The roster part solves weeks; keep it short for the test.
+    import binnenwerk.planning as planning
+
+    monkeypatch.setattr(planning, "seed_demo_rosters", lambda size: "rosters skipped in this test")
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    counts = {m.__name__: _count(m) for m in (Ministry, Team, Employee, User, DeploymentRequest)}
+    assert counts["Ministry"] == 12 and counts["Team"] == 6
+    assert 60 <= counts["Employee"] <= 90
+    assert counts["User"] == 4 and 10 <= counts["DeploymentRequest"] <= 20
+    assert all(10 <= len(t.employees) <= 15 for t in db.session.scalars(select(Team)))
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "nothing new" in second.output
+    assert {m.__name__: _count(m) for m in (Ministry, Team, Employee, User, DeploymentRequest)} == counts
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_users_alone(runner, make):
+    make.user(role="admin")
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert _count(Team) == 0
+
+
+def test_create_user_makes_an_account_that_must_pick_its_own_password(runner, make):
+    ministry = make.ministry(code="BZK")
+    db.session.commit()
+    result = runner.invoke(args=["create-user", "--email", "Karin@Example.org", "--name", "Karin",
+                                 "--role", "ministry_contact", "--ministry", "bzk", "--password", "Sterk-wachtwoord-1"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "karin@example.org"))
+    assert user.ministry_id == ministry.id and user.must_change_password
+
+
+def test_create_user_refuses_weak_password_duplicate_and_unknown_ministry(runner, make):
+    make.user(email="bestaat@example.org")
+    db.session.commit()
+    weak = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--role", "planner",
+                               "--password", "kort"])
+    assert weak.exit_code != 0 and "minstens 12 tekens" in weak.output
+    duplicate = runner.invoke(args=["create-user", "--email", "BESTAAT@example.org", "--name", "B",
+                                    "--role", "planner", "--password", "Sterk-wachtwoord-1"])
+    assert duplicate.exit_code != 0 and "bestaat@example.org" in duplicate.output
+    unknown = runner.invoke(args=["create-user", "--email", "c@example.org", "--name", "C",
+                                  "--role", "ministry_contact", "--ministry", "XYZ", "--password", "Sterk-wachtwoord-1"])
+    assert unknown.exit_code != 0 and "Unknown ministry" in unknown.output
+    assert _count(User) == 1
