@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import audit
 from ..extensions import db
@@ -34,21 +36,24 @@ def import_command(kind_name: str, source: str, dry_run: bool) -> None:
     """Import teams, supervisors, employees or requests from an .xlsx or .csv FILE (all or nothing)."""
     kind = get_kind(kind_name)
     path = Path(source)
-    if path.stat().st_size > 10 * 1024 * 1024:
-        raise click.ClickException("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden.")
     with _dutch_context():
+        if path.stat().st_size > current_app.config["MAX_CONTENT_LENGTH"]:
+            raise click.ClickException(_("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden."))
         outcome = import_file(kind, path.name, path.read_bytes(), commit=not dry_run)
-        summary = outcome.summary
-    for problem in outcome.problems:
-        where = f"rij {problem.row}" if problem.row else "bestand"
-        click.echo(f"{where}\tkolom {problem.column or '-'}\twaarde '{problem.value}'\t{problem.message}", err=True)
-    if not outcome.ok:
-        click.echo(f"Niets geïmporteerd: {len(outcome.problems)} probleem/problemen in {path.name}.", err=True)
-        raise SystemExit(1)
-    if dry_run:
-        click.echo(f"Controle geslaagd, niets opgeslagen (--dry-run): {summary}.")
-    else:
-        click.echo(f"Geïmporteerd: {summary}.")
+        # One line per problem, tab-separated, so a script can read it too.
+        for problem in outcome.problems:
+            where = _("rij %(row)d", row=problem.row) if problem.row else _("bestand")
+            click.echo("\t".join((where, _("kolom %(column)s", column=problem.column or "-"),
+                                   _("waarde '%(value)s'", value=problem.value), problem.message)), err=True)
+        if not outcome.ok:
+            click.echo(ngettext("Niets geïmporteerd: %(num)d probleem in %(file)s.",
+                                "Niets geïmporteerd: %(num)d problemen in %(file)s.",
+                                len(outcome.problems), file=path.name), err=True)
+            raise SystemExit(1)
+        if dry_run:
+            click.echo(_("Controle geslaagd, niets opgeslagen (--dry-run): %(summary)s.", summary=outcome.summary))
+        else:
+            click.echo(_("Geïmporteerd: %(summary)s.", summary=outcome.summary))
 
 
 @click.command("export")
@@ -59,11 +64,11 @@ def export_command(kind_name: str, target: str) -> None:
     """Write all teams, supervisors, employees or requests to FILE (.xlsx or .csv, by its extension)."""
     kind = get_kind(kind_name)
     fmt = suffix_of(target)
-    if fmt not in ("xlsx", "csv"):
-        raise click.ClickException("Geef een bestandsnaam die eindigt op .xlsx of .csv.")
     with _dutch_context():
+        if fmt not in ("xlsx", "csv"):
+            raise click.ClickException(_("Geef een bestandsnaam die eindigt op .xlsx of .csv."))
         body = writing.export(kind, fmt)
         Path(target).write_bytes(body)
         audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
         db.session.commit()
-    click.echo(f"Geschreven: {target}.")
+        click.echo(_("Geschreven: %(file)s.", file=target))
