@@ -456,3 +456,29 @@ def test_cancelling_a_running_solve_stops_the_solver_and_keeps_the_roster(client
     assert job.status == JobStatus.CANCELLED.value and "niet veranderd" in job.error
     assert job.best_objective == 4321
     assert cells(world.team) == {}
+
+
+def test_apply_solution_is_all_or_nothing(world, make, monkeypatch):
+    second = make.team("Den Haag", name="Team C")
+    make.supervisor(second, work_types=[world.wt])
+    make.employee(second, work_types=[world.wt])
+    db.session.commit()
+    problem, idmap = planning.build_problem(WEEK)
+    from scheduling import solve
+
+    solution = solve(problem, time_limit=2, workers=1, deterministic=True)
+    assert solution.assignments
+    calls = []
+
+    def fail_on_second_team(action, obj=None, **kwargs):
+        calls.append(action)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(planning.audit, "record", fail_on_second_team)
+    with pytest.raises(RuntimeError):
+        planning.apply_solution(WEEK, idmap, solution)
+    db.session.expire_all()
+    assert db.session.scalar(select(Roster)) is None
+    assert db.session.scalar(select(Assignment)) is None
+    assert db.session.scalar(select(RosterChange)) is None
