@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from . import audit
@@ -113,7 +114,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(account_command)
 
     app.after_request(_security_headers)
-    app.before_request(_refuse_nul_bytes)
+    app.before_request(_strip_nul_bytes)
     app.before_request(_account_gate)
     app.register_error_handler(429, _too_many_requests)
 
@@ -139,16 +140,23 @@ def _security_headers(response):
     return response
 
 
-def _refuse_nul_bytes():
-    """A NUL byte is never valid text; PostgreSQL would refuse it with an error, so refuse it first."""
-    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+def _strip_nul_bytes():
+    """A NUL byte is never meaningful text and PostgreSQL refuses it with an error: drop it from
+    the query string and form fields before any view sees them; in the path it is a bad request."""
+    if "\x00" in request.path:
         abort(400)
+    if any("\x00" in v for v in request.args.values()):
+        request.args = _without_nul(request.args)
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
         "application/x-www-form-urlencoded", "multipart/form-data"
     ):
         if any("\x00" in v for v in request.form.values()):
-            abort(400)
+            request.form = _without_nul(request.form)
     return None
+
+
+def _without_nul(values: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in values.items(multi=True)])
 
 
 def _account_gate():

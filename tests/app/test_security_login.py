@@ -385,12 +385,16 @@ def test_login_follows_a_local_next_path(client, make):
     assert response.headers["Location"].endswith("/auth/account")
 
 
-def test_nul_bytes_in_urls_and_forms_are_a_bad_request(client, make, login):
-    response = client.post("/auth/login", data={"email": "a\x00@example.org", "password": "x\x00"})
-    assert response.status_code == 400 and "Ongeldig verzoek" in response.get_data(as_text=True)
+def test_nul_bytes_are_dropped_from_query_strings_and_forms(client, make, login):
+    user = make.user(email="nul@example.org")
+    db.session.commit()
+    response = client.post("/auth/login", data={"email": "nul\x00@example.org", "password": TEST_PASSWORD + "\x00"})
+    assert response.status_code == 302  # the same as without the NUL bytes
+    client.post("/auth/logout")
     login(make.user(role="planner"))
-    assert client.get("/privacy/?q=%00").status_code == 400
+    assert client.get("/privacy/?q=%00Mede").status_code == 200
     assert client.get("/privacy/medewerkers/%00").status_code in (400, 404)
+    assert user.id
 
 
 def test_operators_can_unlock_an_account_and_reset_mfa_from_the_command_line(runner, make):
