@@ -8,6 +8,7 @@ in any URL or query string never gives a 500.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -288,17 +289,18 @@ def _pages_for(app, client, role, world, foreign_query: bool):
 
 
 @pytest.mark.parametrize("foreign_query", [False, True])
-def test_pages_never_show_what_the_role_may_not_see(app_with, world, foreign_query):
-    """Special-category data: never for admins, ministries or public pages (feeds, week pages).
-    Another team's employees: never for a team leader. Another ministry's requests and locations:
-    never for a ministry contact. Also with another team's or ministry's ids in the query string."""
+def test_pages_never_show_what_the_role_may_not_see(app_with, world, foreign_query, caplog):
+    """Special-category data: never for admins, ministries or public pages (feeds, week pages),
+    never in a log line. Another team's employees: never for a team leader. Another ministry's
+    requests and locations: never for a ministry contact. Also with foreign ids in the query."""
+    caplog.set_level(logging.DEBUG)
     app, by_role = clients(app_with, world)
     problems = []
-    for role in ("anonymous", "admin", "ministry_contact", "team_leader"):
+    for role in ("anonymous", "admin", "ministry_contact", "team_leader", "planner"):
         for url, endpoint, status, body in _pages_for(app, by_role[role], role, world, foreign_query):
             if status >= 500:
                 problems.append(f"{role} {url}: {status}")
-            if role != "team_leader" and any(secret in body for secret in SENSITIVE):
+            if role not in ("team_leader", "planner") and any(secret in body for secret in SENSITIVE):
                 problems.append(f"{role} sees special-category data on {url} ({endpoint})")
             if role == "team_leader" and OTHER_EMPLOYEE in body:
                 problems.append(f"team leader sees another team's employee on {url} ({endpoint})")
@@ -307,6 +309,8 @@ def test_pages_never_show_what_the_role_may_not_see(app_with, world, foreign_que
                     if foreign in body:
                         problems.append(f"ministry contact sees another ministry's {foreign!r} on {url} ({endpoint})")
     assert problems == [], "\n".join(problems)
+    for secret in SENSITIVE + (world.token,):
+        assert secret not in caplog.text, f"{secret!r} in the log output"
     # The checks can fail: the planner does see these strings (on the inzage page).
     inzage = by_role["planner"].get(f"/privacy/medewerkers/{world.other['employee_id']}").get_data(as_text=True)
     assert HEALTH in inzage and INDICATION in inzage and OTHER_EMPLOYEE in inzage
