@@ -8,21 +8,10 @@ from wtforms.validators import (
     DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError,
 )
 
+from ..forms_common import int_or_none, strip_text
 from ..models import Role
 from ..services import admin as ops
 from ..services.users import validate_password
-
-
-def int_or_none(value):
-    """Coerce a select's value to int; a tampered value becomes None so validation can refuse it in Dutch."""
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    # Larger than any database integer: cannot exist, and would overflow PostgreSQL's int4.
-    return number if 0 < number < 2**31 else None
 
 
 class MaxLength(Length):
@@ -38,10 +27,6 @@ class MaxLength(Length):
             raise StopValidation(str(error)) from None
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class _EditsOne(FlaskForm):
     """A form that edits one row: `obj_id` excludes that row from the duplicate checks."""
 
@@ -49,7 +34,7 @@ class _EditsOne(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             # Leading or trailing spaces would make " BZK" a second ministry BZK.
             if issubclass(unbound_field.field_class, StringField) and unbound_field.field_class is not PasswordField:
-                options = dict(options, filters=[_strip, *unbound_field.kwargs.get("filters", [])])
+                options = dict(options, filters=[strip_text, *unbound_field.kwargs.get("filters", [])])
             return unbound_field.bind(form=form, **options)
 
     def __init__(self, *args, obj_id: int | None = None, **kwargs):

@@ -3,55 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+from ..forms_common import MultiCheckboxField, Needed, NeededText, int_or_none
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
     ("5", _l("vrijdag")), ("6", _l("zaterdag")), ("7", _l("zondag")),
 ]
 PRIORITIES = [(1, _l("Laag")), (2, _l("Normaal")), (3, _l("Hoog"))]
-
-
-def int_or_none(value):
-    """Coerce a choice to int; a tampered value becomes None so the service can refuse it in Dutch."""
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class Needed(InputRequired):
-    """InputRequired without the `required` flag.
-
-    templates/_forms.html rebinds `_` while building aria-describedby, so a required field with
-    a hint or an error fails to render; until that macro is fixed the page says which fields
-    are optional instead, and the browser still gets aria-required.
-    """
-
-    def __init__(self, message=None):
-        super().__init__(message)
-        self.field_flags = {}
-
-
-class NeededText(DataRequired):
-    """DataRequired without the `required` flag, for the same reason as Needed."""
-
-    def __init__(self, message=None):
-        super().__init__(message)
-        self.field_flags = {}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes; _forms.html renders it as a fieldset with a legend."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TimeTextField(StringField):

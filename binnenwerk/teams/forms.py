@@ -12,15 +12,14 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.utils import unset_value
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+from ..forms_common import MultiCheckboxField, Needed, NeededText, int_or_none, strip_text
 from ..models import MAX_TEAM_SIZE, AbsenceKind
 
 WEEKDAY_NAMES = (
@@ -36,18 +35,6 @@ HOURS_RE = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?$")
 # Digits, spaces, dashes, brackets and a leading +; 10 to 15 digits (Dutch and international numbers).
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{8,25}$")
 MAX_TEXT = 200
-
-
-def int_or_none(value):
-    """Coerce a choice to int; a tampered value becomes None so validation refuses it in Dutch."""
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    # Larger than any database integer: cannot exist, and would overflow PostgreSQL's int4.
-    return number if 0 < number < 2**31 else None
 
 
 def parse_hours(text: str) -> int:
@@ -72,42 +59,11 @@ def valid_phone(text: str) -> bool:
     return bool(PHONE_RE.match(text)) and 10 <= digits <= 15
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class Needed(InputRequired):
-    """InputRequired without the `required` flag.
-
-    templates/_forms.html rebinds `_` while it builds aria-describedby, so a field flagged
-    required with a hint or an error fails to render there. The label says what is optional.
-    """
-
-    def __init__(self, message=None):
-        super().__init__(message)
-        self.field_flags = {}
-
-
-class NeededText(DataRequired):
-    """DataRequired without the `required` flag, for the same reason as Needed."""
-
-    def __init__(self, message=None):
-        super().__init__(message)
-        self.field_flags = {}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes; _forms.html renders it as a fieldset with a legend."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class TextField(StringField):
     """A text field that drops surrounding spaces (' Team A' must not be a second Team A)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs["filters"] = [_strip, *kwargs.get("filters", [])]
+        kwargs["filters"] = [strip_text, *kwargs.get("filters", [])]
         super().__init__(*args, **kwargs)
 
 
@@ -398,9 +354,9 @@ class SensitiveForm(FlaskForm):
                            validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
     indication_until = DutchDateField(_l("Indicatie geldig tot en met (niet verplicht)"))
     health_notes = TextAreaField(_l("Gezondheid: waar moeten we rekening mee houden? (niet verplicht)"),
-                                 filters=[_strip],
+                                 filters=[strip_text],
                                  validators=[Optional(), Length(max=4000, message=_l("Hoogstens 4000 tekens."))])
-    accommodations = TextAreaField(_l("Aanpassingen op het werk (niet verplicht)"), filters=[_strip],
+    accommodations = TextAreaField(_l("Aanpassingen op het werk (niet verplicht)"), filters=[strip_text],
                                    validators=[Optional(), Length(max=4000, message=_l("Hoogstens 4000 tekens."))])
 
 
