@@ -1,0 +1,189 @@
+"""Real-browser flows: a team leader plans and publishes, an employee reads their week, a ministry asks."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from binnenwerk.formatting import shift_week, week_of
+from tests.browser.conftest import log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+TEAM_LEADER = "teamleider@binnenwerk.example"
+CONTACT = "contact@bzk.example"
+SOLVE_TIMEOUT_MS = 90_000
+
+
+def next_week() -> str:
+    return shift_week(week_of(dt.date.today()), 1)
+
+
+def open_team_roster(page, live_server, week: str) -> None:
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rooster").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rooster week")
+    page.get_by_label("Week", exact=True).fill(week)
+    page.get_by_role("button", name="Toon").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(week)
+
+
+def test_team_leader_makes_a_plan_changes_a_cell_and_publishes(page, live_server):
+    week = next_week()
+    log_in(page, live_server, TEAM_LEADER)
+    open_team_roster(page, live_server, week)
+    screenshot(page, "flow-team-leader-1-roster")
+
+    page.get_by_label("Rekentijd").first.select_option("10")
+    page.get_by_role("button", name=re.compile(r"^(Herplan|Maak rooster)")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rooster maken")
+    screenshot(page, "flow-team-leader-2-progress")
+    # The page polls the progress and reloads itself when the solve is done.
+    expect(page.get_by_text("Het rooster is klaar en opgeslagen.")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    expect(page.locator("#job-label")).to_have_text("Klaar")
+    screenshot(page, "flow-team-leader-3-done")
+    page.get_by_role("link", name="Naar het rooster").click()
+
+    grid = page.locator("table.roster-grid").first
+    expect(grid).to_be_visible()
+    filled = grid.locator("td.cell.filled")
+    assert filled.count() > 0, "the plan has no shifts to change"
+    cell_link = filled.first.locator("a.edit")
+    cell_name = cell_link.locator(".visually-hidden").inner_text().strip()
+    cell_link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dienst van")
+    page.get_by_label("Dienst", exact=True).select_option(label="Vrij (geen dienst)")
+    page.get_by_label("Reden (voor de geschiedenis)").fill("Browsertest: afspraak bij de dokter")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".flash-success")).to_contain_text("is aangepast")
+    changed = grid.get_by_role("link", name=f"Wijzig {cell_name}")
+    expect(changed.locator("xpath=..")).to_contain_text("vrij")
+    screenshot(page, "flow-team-leader-4-changed")
+
+    page.get_by_role("button", name=re.compile(r"^Publiceer")).click()
+    expect(page.locator(".flash-success")).to_contain_text("Gepubliceerd: versie")
+    expect(grid.locator("caption")).to_contain_text("gepubliceerd versie")
+    screenshot(page, "flow-team-leader-5-published")
+
+
+def test_keyboard_user_changes_a_roster_cell(page, live_server):
+    week = next_week()
+    log_in(page, live_server, TEAM_LEADER)
+    open_team_roster(page, live_server, week)
+    target = page.locator("table.roster-grid td.cell.filled a.edit").first
+    target_name = target.locator(".visually-hidden").inner_text().strip()
+    # Tab from the top of the page until the first cell's edit link has the focus.
+    page.locator("body").focus()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('table.roster-grid td.cell.filled a.edit')"):
+            break
+    else:
+        pytest.fail("Tab never reached an edit link of the roster grid")
+    assert page.evaluate("document.activeElement.textContent").strip().endswith(target_name)
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "the focused edit link shows no focus outline"
+    screenshot(page, "flow-keyboard-1-focus")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dienst van")
+
+    select = page.get_by_label("Dienst", exact=True)
+    current = select.input_value()
+    assert current != "", "the cell should hold a shift"
+    # Keyboard only: Tab to the select, Home picks the first option (free), Tab on, Enter submits.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SELECT":
+            break
+    else:
+        pytest.fail("Tab never reached the shift list")
+    page.keyboard.press("Home")
+    assert select.input_value() != current
+    assert select.locator("option:checked").inner_text().strip() == "Vrij (geen dienst)"
+    screenshot(page, "flow-keyboard-2-cell")
+    page.keyboard.press("Tab")  # to the pin checkbox
+    page.keyboard.press("Tab")  # to the reason
+    page.keyboard.type("Toetsenbordtest")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash-success, .flash-error, .error-summary").first).to_be_visible()
+    messages = page.locator(".flash, .error-summary").all_inner_texts()
+    assert any("is aangepast" in m for m in messages), messages
+    # The shift is gone from the cell: "vrij", or "vervalt" when employees had already been told.
+    expect(page.get_by_role("link", name=f"Wijzig {target_name}").locator("xpath=..")).to_have_class("cell")
+    screenshot(page, "flow-keyboard-3-saved")
+
+
+def test_employee_sees_their_week_in_plain_dutch(page, live_server):
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Employee, FeedKind, PublishedShift
+    from binnenwerk.services import tokens
+
+    with live_server.app.app_context():
+        today = dt.date.today()
+        monday = today - dt.timedelta(days=today.weekday())
+        shift = db.session.scalars(
+            db.select(PublishedShift).where(PublishedShift.date >= monday, PublishedShift.cancelled.is_(False))
+            .order_by(PublishedShift.date)
+        ).first()
+        assert shift is not None, "the demo has no published shifts this week or later"
+        employee = db.session.get(Employee, shift.employee_id)
+        first_name = employee.first_name
+        start = f"{shift.start_minute // 60:02d}:{shift.start_minute % 60:02d}"
+        work_type = shift.work_type.name_nl
+        token = tokens.issue(FeedKind.EMPLOYEE, employee)
+        db.session.commit()
+        db.session.remove()
+
+    page.goto(f"{live_server.url}/week/{token}")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Jouw werk, {first_name}")
+    expect(page.get_by_role("heading", name=re.compile(r"^Deze week"))).to_be_visible()
+    expect(page.get_by_text(f"Je werk: {work_type}.").first).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"Je werkt van {start} tot \d\d:\d\d\.")).first).to_be_visible()
+    expect(page.get_by_role("link", name="Zet in mijn agenda")).to_be_visible()
+    day_heading = page.locator("article.day h3").first.inner_text()
+    assert re.match(r"^(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag) \d{1,2} [a-z]+", day_heading)
+    screenshot(page, "flow-employee-week")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "flow-employee-week-phone")
+
+
+def test_ministry_contact_files_a_request_and_sees_it_listed(page, live_server):
+    log_in(page, live_server, CONTACT)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Aanvragen").click()
+    page.get_by_role("link", name="Nieuwe aanvraag").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe aanvraag")
+
+    # Sent empty first: the errors are announced and tied to their fields.
+    page.get_by_role("button", name="Aanvraag versturen").click()
+    summary = page.locator(".error-summary[role=alert]")
+    expect(summary).to_be_visible()
+    screenshot(page, "flow-ministry-1-errors")
+
+    start = dt.date.today() + dt.timedelta(days=21)
+    end = start + dt.timedelta(days=27)
+    page.get_by_label("Locatie", exact=True).select_option(index=1)
+    page.get_by_label("Werksoort", exact=True).select_option(index=1)
+    page.get_by_label("Van", exact=True).fill(start.isoformat())
+    page.get_by_label("Tot en met", exact=True).fill(end.isoformat())
+    for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"):
+        box = page.get_by_label(day, exact=True)
+        box.set_checked(day in ("dinsdag", "donderdag"))
+    page.get_by_label("Begintijd", exact=True).fill("09:00")
+    page.get_by_label("Eindtijd", exact=True).fill("14:00")
+    page.get_by_label("Pauze in minuten").fill("30")
+    page.get_by_label("Aantal mensen per dag").fill("2")
+    page.get_by_label("Opmerkingen").fill("Browsertest: graag via de achteringang")
+    page.get_by_role("button", name="Aanvraag versturen").click()
+
+    expect(page.locator(".flash-success")).to_contain_text("Uw aanvraag is verstuurd.")
+    expect(page.get_by_text("di, do", exact=True)).to_be_visible()
+    request_id = re.search(r"/aanvragen/(\d+)", page.url).group(1)
+    screenshot(page, "flow-ministry-2-sent")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Aanvragen").click()
+    row = page.locator("main table tbody tr").filter(has=page.locator(f"a[href$='/aanvragen/{request_id}']"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Ingediend")
+    expect(row).to_contain_text("09:00–14:00")
+    screenshot(page, "flow-ministry-3-listed")
