@@ -33,6 +33,24 @@ def need_service(name: str, available: bool, why: str = "") -> None:
     pytest.skip(message)
 
 
+def compile_english_catalog() -> None:
+    """What `make translations` does; the .mo is not in git, so a bare pytest run needs it too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[1] / "binnenwerk" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as source:
+            catalog = read_po(source, locale="en")
+        partial = mo.with_name(f"messages.{os.getpid()}.tmp")  # parallel workers may compile at once
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        os.replace(partial, mo)
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -8,32 +8,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, refresh
 
 from binnenwerk import formatting
 from binnenwerk.extensions import db
 from binnenwerk.models import FeedKind
+from tests.conftest import compile_english_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "binnenwerk" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-.0-9]*[sdf]|%%")
 
 
-def compile_catalog() -> None:
-    """What `make translations` does; the .mo is not in git, so a bare pytest run needs it too."""
-    mo = PO.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < PO.stat().st_mtime:
-        with PO.open("rb") as source:
-            catalog = read_po(source, locale="en")
-        with mo.open("wb") as target:
-            write_mo(target, catalog)
-
-
 @pytest.fixture(autouse=True)
 def english_catalog(app):
-    compile_catalog()
+    compile_english_catalog()
     refresh()  # drop catalogs Flask-Babel cached before the .mo was written
     yield
 

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from binnenwerk import create_app
 from binnenwerk.extensions import db
-from tests.conftest import need_service
+from tests.conftest import compile_english_catalog, need_service
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -29,6 +29,7 @@ def live_server(tmp_path_factory):
 
     from binnenwerk import demo
 
+    compile_english_catalog()  # the scan also visits pages in English
     path = tmp_path_factory.mktemp("live") / "live.sqlite"
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
