@@ -20,7 +20,7 @@ import time
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from . import audit, planning
 from .extensions import db
@@ -33,6 +33,8 @@ QUEUE_NAME = "binnenwerk-solve"
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 PROGRESS_INTERVAL = 0.5
 STALE_AFTER = 3600  # seconds; longer than any allowed time limit
+HEARTBEAT_TIMEOUT = 60.0  # seconds without progress before a running job counts as lost
+QUEUE_TIMEOUT = 900.0  # seconds a job may wait for a worker before we say none is there
 
 _start_lock = threading.Lock()
 _threads: dict[int, threading.Thread] = {}
@@ -45,8 +47,46 @@ def solve(problem, **kwargs):
     return scheduling.solve(problem, **kwargs)
 
 
+def reap_lost_jobs() -> int:
+    """Mark jobs failed whose worker died (no heartbeat) or that no worker ever picked up.
+
+    A worker killed mid-solve, or a web process restarted under an in-process solve, cannot say so
+    itself; its job row would stay "running". The roster is untouched in that case, because a
+    solution is only written at the very end, in one transaction.
+    """
+    now = utcnow()
+    beat_limit = now - dt.timedelta(seconds=float(current_config("SOLVE_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT)))
+    queue_limit = now - dt.timedelta(seconds=float(current_config("SOLVE_QUEUE_TIMEOUT", QUEUE_TIMEOUT)))
+    lost = db.session.scalars(select(SolveJob).where(
+        or_(
+            (SolveJob.status == JobStatus.RUNNING.value)
+            & (func.coalesce(SolveJob.heartbeat_at, SolveJob.created_at) < beat_limit),
+            (SolveJob.status == JobStatus.QUEUED.value) & (SolveJob.created_at < queue_limit),
+        )
+    )).all()
+    for job in lost:
+        with force_locale(_job_locale()):
+            if job.status == JobStatus.RUNNING.value:
+                message = _("Het plannen is onderbroken, de rekenserver is gestopt. Het rooster is niet veranderd. "
+                            "Probeer het opnieuw.")
+            else:
+                message = _("Er was geen rekenserver vrij om het rooster te maken. Het rooster is niet veranderd. "
+                            "Probeer het later opnieuw.")
+        log.warning("solve job %s lost (was %s)", job.id, job.status)
+        _finish(job, JobStatus.FAILED, message)
+    if lost:
+        db.session.commit()
+    return len(lost)
+
+
+def _job_locale() -> str:
+    # Job messages are stored once and shown to everyone: in the default language.
+    return "nl"
+
+
 def overlapping_active_job(week: str, team_id: int | None) -> SolveJob | None:
     """A queued or running solve of the same week whose teams overlap (all teams overlap all)."""
+    reap_lost_jobs()
     # A job left "running" by a crashed process must not block the week for ever.
     recent = utcnow() - dt.timedelta(seconds=STALE_AFTER)
     query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE), SolveJob.created_at >= recent)
@@ -112,7 +152,7 @@ def _enqueue(job: SolveJob, redis_url: str) -> None:
     from redis import Redis
     from rq import Queue
 
-    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    queue = Queue(current_config("SOLVE_QUEUE", QUEUE_NAME), connection=Redis.from_url(redis_url))
     rq_job = queue.enqueue("binnenwerk.jobs.rq_solve", job.id, job_timeout=int(job.time_limit * 3 + 120))
     job.rq_job_id = rq_job.id
     db.session.commit()
@@ -170,6 +210,7 @@ def run(job_id: int) -> None:
             db.session.commit()
             return
         job.status = JobStatus.RUNNING.value
+        job.heartbeat_at = utcnow()
         db.session.commit()
         try:
             _solve_and_store(job)
@@ -281,7 +322,7 @@ def current_config(key: str, default):
 
 
 def _write_progress(job: SolveJob, p, elapsed: float) -> None:
-    values = {"elapsed_seconds": round(elapsed, 2),
+    values = {"elapsed_seconds": round(elapsed, 2), "heartbeat_at": utcnow(),
               "progress": min(0.99, elapsed / job.time_limit) if job.time_limit else 0.0}
     if p is not None:
         values["progress"] = min(0.99, max(values["progress"], p.fraction))

@@ -526,6 +526,8 @@ class SolveJob(db.Model):
     elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     time_limit: Mapped[float] = mapped_column(Float, default=30.0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Written with every progress update: a running job whose heartbeat stops has lost its worker.
+    heartbeat_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     result: Mapped[Optional[dict]] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
     rq_job_id: Mapped[str] = mapped_column(String(64), default="")

@@ -95,7 +95,10 @@ def week():
     team_id = team.id if team else None
     active = jobs.overlapping_active_job(week, team_id)
     shortfall = shortfall_from_job(week, latest_job(week, team_id, [JobStatus.FINISHED.value]), data["request_days"])
-    if team is not None and data["teams"][0].roster is not None:
+    # Reasons only matter for short request-days. The fresh Problem never sees more demand than
+    # these counts (other teams' shifts only lower it), so no short day here means none there:
+    # skip its twenty-odd queries then.
+    if team is not None and data["teams"][0].roster is not None and shortfall:
         shortfall = _fresh_shortfall(week, team, shortfall)
     repair = RepairForm()
     repair.day.choices = [(d.isoformat(), long_date(d)) for d in data["days"]]
@@ -143,19 +146,8 @@ def cell():
         abort(404)
     roster = service.find_roster(week, team.id)
     current = db.session.scalar(select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date == day))
-    problem, idmap = planning.build_problem(week, [team.id])
-    options = service.cell_options(problem, employee.id, day)
     form = CellForm()
-    form.request.choices = [("", _("Vrij (geen dienst)"))] + [
-        (str(planning.pk_of(q.id)), _option_label(idmap.requests[planning.pk_of(q.id)])) for q in options
-    ]
-    if current is not None and str(current.request_id) not in dict(form.request.choices):
-        form.request.choices.append((str(current.request_id), _option_label(current.request) + " " + _("(past niet meer)")))
-    if request.method == "GET":
-        form.lock_version.data = roster.lock_version if roster else 0
-        form.request.data = str(current.request_id) if current else ""
-        form.pinned.data = current.pinned if current else True
-    elif form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         chosen = form.request.data or ""
         request_id = _int_arg(chosen) if chosen else None
         if chosen and request_id is None:
@@ -171,6 +163,19 @@ def cell():
                 flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=long_date(day)),
                       "success")
                 return _back(week, team.id)
+    # The options are built only for a page that is shown: a save that succeeds needs no Problem of
+    # its own here (set_cell builds and checks one), which halves its queries.
+    problem, idmap = planning.build_problem(week, [team.id])
+    options = service.cell_options(problem, employee.id, day)
+    form.request.choices = [("", _("Vrij (geen dienst)"))] + [
+        (str(planning.pk_of(q.id)), _option_label(idmap.requests[planning.pk_of(q.id)])) for q in options
+    ]
+    if current is not None and str(current.request_id) not in dict(form.request.choices):
+        form.request.choices.append((str(current.request_id), _option_label(current.request) + " " + _("(past niet meer)")))
+    if request.method == "GET":
+        form.lock_version.data = roster.lock_version if roster else 0
+        form.request.data = str(current.request_id) if current else ""
+        form.pinned.data = current.pinned if current else True
     return render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
                            current=current, roster=roster), (422 if form.errors else 200)
 
@@ -317,6 +322,7 @@ def _job_state(job: SolveJob) -> dict:
 @bp.route("/planning/<int:job_id>")
 @roles_required(*PLANNERS)
 def job(job_id: int):
+    jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
                            scope=jobs.team_name(job))
@@ -325,6 +331,7 @@ def job(job_id: int):
 @bp.route("/planning/<int:job_id>.json")
 @roles_required(*PLANNERS)
 def job_status(job_id: int):
+    jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
     return jsonify(_job_state(job))
 

@@ -27,9 +27,11 @@ def redis_queue(app):
         connection.ping()
     except RedisError as exc:
         need_service("Redis", False, str(exc))
-    queue = Queue(jobs.QUEUE_NAME, connection=connection)
+    # One queue per xdist worker and database, so parallel test runs never take each other's jobs.
+    name = f"{jobs.QUEUE_NAME}-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{db.engine.dialect.name}"
+    queue = Queue(name, connection=connection)
     queue.empty()
-    app.config.update(REDIS_URL=REDIS_URL, SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1)
+    app.config.update(REDIS_URL=REDIS_URL, SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_QUEUE=name)
     yield queue
     queue.empty()
 
