@@ -322,6 +322,7 @@ def _job_state(job: SolveJob) -> dict:
 @bp.route("/planning/<int:job_id>")
 @roles_required(*PLANNERS)
 def job(job_id: int):
+    jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
                            scope=jobs.team_name(job))
@@ -330,6 +331,7 @@ def job(job_id: int):
 @bp.route("/planning/<int:job_id>.json")
 @roles_required(*PLANNERS)
 def job_status(job_id: int):
+    jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
     return jsonify(_job_state(job))
 
