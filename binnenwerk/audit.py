@@ -5,6 +5,8 @@ import logging
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditEvent
@@ -32,3 +34,54 @@ def record(action: str, obj=None, *, result: str = "ok", detail: str = "", actor
     db.session.add(event)
     log.info("%s %s %s:%s %s", event.actor_email or "-", action, event.object_type, event.object_id, result)
     return event
+
+
+# --- safety net: a request that commits a change without an audit row is logged -------------
+
+# Bookkeeping that is not a change by a person, or is audited under another name (login).
+UNAUDITED_FIELDS = {
+    "User": {"last_login_at", "failed_logins", "locked_until", "locale"},
+    "SolveJob": None,  # None: every field (progress of a background solve)
+}
+
+
+def _changes(session: Session) -> list[str]:
+    found = []
+    for obj in list(session.new) + list(session.deleted):
+        name = type(obj).__name__
+        if name != "AuditEvent" and not (name in UNAUDITED_FIELDS and UNAUDITED_FIELDS[name] is None):
+            found.append(name)
+    for obj in session.dirty:
+        name = type(obj).__name__
+        if name == "AuditEvent" or (name in UNAUDITED_FIELDS and UNAUDITED_FIELDS[name] is None):
+            continue
+        ignored = UNAUDITED_FIELDS.get(name, set())
+        state = inspect(obj)
+        if any(attr.history.has_changes() and attr.key not in ignored for attr in state.attrs):
+            found.append(name)
+    return found
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changes(session, flush_context, instances):
+    if not has_request_context():
+        return
+    if any(isinstance(obj, AuditEvent) for obj in session.new):
+        session.info["audited"] = True
+    changed = _changes(session)
+    if changed:
+        session.info.setdefault("unaudited", set()).update(changed)
+
+
+@event.listens_for(Session, "after_commit")
+def _warn_unaudited(session):
+    changed, audited = session.info.pop("unaudited", None), session.info.pop("audited", False)
+    if changed and not audited and has_request_context():
+        log.warning("change without an audit row: %s on %s %s", ", ".join(sorted(changed)),
+                    request.method, request.endpoint)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop("unaudited", None)
+    session.info.pop("audited", None)

@@ -159,3 +159,34 @@ def test_audit_page_is_paginated(client, make, login):
     last = client.get("/beheer/audit?actor=bulk&page=3").get_data(as_text=True)
     assert last.count("bulk@example.org") == 20
     assert client.get("/beheer/audit?page=999999999999").status_code == 200
+
+
+def test_a_request_that_commits_a_change_without_an_audit_row_is_logged(app_with, make, caplog):
+    from flask import Blueprint
+
+    from binnenwerk import audit
+    from binnenwerk.access import public
+    from binnenwerk.models import Ministry
+
+    ministry = make.ministry(name="Oud")
+    db.session.commit()
+    extra = Blueprint("audit_probe", __name__)
+
+    @extra.route("/probe/<int:audited>", methods=["POST"])
+    @public
+    def probe(audited):
+        row = db.session.get(Ministry, ministry.id)
+        row.name = f"Nieuw {audited}"
+        if audited:
+            audit.record("ministry_update", row)
+        db.session.commit()
+        return "ok"
+
+    app = app_with()
+    app.register_blueprint(extra)
+    client = app.test_client()
+    caplog.set_level(logging.WARNING, logger="binnenwerk.audit")
+    client.post("/probe/1")
+    assert "without an audit row" not in caplog.text
+    client.post("/probe/0")
+    assert "change without an audit row: Ministry on POST audit_probe.probe" in caplog.text
