@@ -72,7 +72,7 @@ class RequestsKind(Kind):
         Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30."), False, 30),
         Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3),
         Column("prioriteit", _l("laag, normaal of hoog (leeg: normaal)."), False, "normaal"),
-        Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd (leeg: ingediend)."),
+        Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd (leeg: ingediend bij een nieuwe aanvraag, anders ongewijzigd)."),
                False, "ingediend"),
         Column("contactpersoon", _l("Contactpersoon op de locatie (mag leeg)."), False, ""),
         Column("contact_telefoon", _l("Telefoon van de contactpersoon (mag leeg)."), False, ""),
