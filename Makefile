@@ -17,7 +17,7 @@ install: $(STAMP) translations
 
 translations: $(STAMP)
 	@if ls binnenwerk/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -d binnenwerk/translations >/dev/null; fi
+		$(BIN)/pybabel compile -d binnenwerk/translations >/dev/null; fi
 
 db: install
 	$(FLASK) init-db
