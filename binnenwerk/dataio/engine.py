@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -353,5 +352,3 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
         raise
     return outcome
 
-
-REQUIRED_LABEL = _l("verplicht")
