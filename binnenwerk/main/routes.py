@@ -80,7 +80,7 @@ NAV = {
     Role.ADMIN.value: [
         ("main.home", N_("Start")), ("admin.users", N_("Gebruikers")), ("admin.ministries", N_("Ministeries")),
         ("admin.locations", N_("Locaties")), ("admin.work_types", N_("Werksoorten")),
-        ("teams.index", N_("Teams")),
+        ("teams.index", N_("Teams")), ("dataio.index", N_("Gegevens importeren")),
         ("admin.audit", N_("Auditlog")),
     ],
     Role.PLANNER.value: [
@@ -88,6 +88,7 @@ NAV = {
         ("teams.index", N_("Teams")), ("teams.employees", N_("Medewerkers")),
         ("teams.absences", N_("Afwezigheid")), ("reports.capacity", N_("Capaciteit")),
         ("reports.jobs", N_("Banenafspraak")), ("calendar.index", N_("Agenda-links")),
+        ("dataio.index", N_("Gegevens importeren")),
     ],
     Role.TEAM_LEADER.value: [
         ("main.home", N_("Start")), ("rosters.week", N_("Rooster")), ("teams.index", N_("Mijn team")),
