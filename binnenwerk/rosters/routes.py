@@ -181,9 +181,12 @@ def cell():
 
 
 def _option_label(q) -> str:
+    from flask_babel import get_locale
+
     from ..formatting import minutes_to_hhmm
 
-    return f"{q.location.name}: {q.work_type.name_nl}, {minutes_to_hhmm(q.start_minute)}–{minutes_to_hhmm(q.end_minute)}"
+    name = q.work_type.name_en if str(get_locale()) == "en" else q.work_type.name_nl
+    return f"{q.location.name}: {name}, {minutes_to_hhmm(q.start_minute)}–{minutes_to_hhmm(q.end_minute)}"
 
 
 @bp.route("/dienst/<int:assignment_id>/vastzetten", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -86,7 +87,8 @@ def _kind_labels() -> dict[str, str]:
 def _work_type_choices(keep=()) -> list[tuple[int, str]]:
     keep_ids = {w.id for w in keep}
     rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
-    return [(w.id, w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
+    english = str(get_locale()) == "en"
+    return [(w.id, w.name_en if english else w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
 
 
 def _status_code(form) -> int:

@@ -1,6 +1,7 @@
 """axe-core on every page each role can reach from its menu: zero WCAG 2.1 A/AA violations."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -34,8 +35,8 @@ def page_shape(href: str) -> str:
     return re.sub(r"\d+", "N", href)
 
 
-def pages_of(page, live_server) -> list[str]:
-    """One page of each kind a person reaches from the menu and one level of links below it."""
+def pages_of(page, live_server, depth: int = 1) -> list[str]:
+    """One page of each kind a person reaches from the menu and `depth` levels (0 or 1) below it."""
     seen: list[str] = []
     shapes: set[str] = set()
     queue = [a.get_attribute("href") for a in page.locator("nav.main-nav a").all()]
@@ -48,7 +49,7 @@ def pages_of(page, live_server) -> list[str]:
             continue
         shapes.add(page_shape(href))
         seen.append(href)
-        if len(seen) <= menu_count:  # follow links one level down from the menu pages only
+        if depth and len(seen) <= menu_count:  # follow links one level down from the menu pages only
             page.goto(live_server.url + href)
             queue.extend(link.get_attribute("href") for link in page.locator("main a[href^='/']").all()[:40])
     return seen
@@ -82,3 +83,115 @@ def test_keyboard_user_can_skip_to_content(page, live_server):
     assert focused == "Naar de inhoud"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def choose_language(page, code: str) -> None:
+    """Press the language switch in the header; a logged-in user keeps the choice on the account."""
+    if page.evaluate("document.documentElement.lang") != code:
+        page.get_by_role("button", name={"en": "English", "nl": "Nederlands"}[code]).click()
+        page.wait_for_function(f"document.documentElement.lang === '{code}'")
+
+
+@contextlib.contextmanager
+def in_english(page):
+    """English for the block; Dutch again after it, so the demo accounts stay Dutch for other tests."""
+    choose_language(page, "en")
+    try:
+        yield
+    finally:
+        choose_language(page, "nl")
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_menu_page_of_a_role_in_english_has_no_wcag_violations(page, live_server, role):
+    log_in(page, live_server, ROLES[role])
+    problems = {}
+    with in_english(page):
+        for href in pages_of(page, live_server, depth=0):
+            response = page.goto(live_server.url + href)
+            assert response.status < 500, f"{href} answered {response.status}"
+            assert page.evaluate("document.documentElement.lang") == "en", href
+            found = axe_violations(page)
+            if found:
+                problems[href] = found
+            screenshot(page, f"en-{role}{re.sub(r'[^a-z0-9]+', '-', href.lower())}")
+    assert problems == {}
+
+
+def employee_week_link(live_server) -> str:
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Employee, FeedKind, PublishedShift
+    from binnenwerk.services import tokens
+
+    with live_server.app.app_context():
+        shift = db.session.scalars(
+            db.select(PublishedShift).where(PublishedShift.cancelled.is_(False)).order_by(PublishedShift.date.desc())
+        ).first()
+        employee = db.session.get(Employee, shift.employee_id) if shift else db.session.scalars(db.select(Employee)).first()
+        token = tokens.issue(FeedKind.EMPLOYEE, employee)
+        db.session.commit()
+        db.session.remove()
+    return f"{live_server.url}/week/{token}"
+
+
+def test_employee_week_page_has_no_wcag_violations_in_dutch_and_english(page, live_server):
+    page.goto(employee_week_link(live_server))
+    problems = [f"nl: {v}" for v in axe_violations(page)]
+    screenshot(page, "public-week")
+    choose_language(page, "en")
+    problems += [f"en: {v}" for v in axe_violations(page)]
+    screenshot(page, "en-public-week")
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems += [f"phone: {v}" for v in axe_violations(page)]
+    assert problems == []
+
+
+# A form of each role sent empty (or with nonsense): the errors must be announced and tied to fields.
+FORMS_WITH_ERRORS = {
+    "admin": ["/beheer/gebruikers/nieuw", "/beheer/locaties/nieuw", "/beheer/werksoorten/nieuw"],
+    "planner": ["/teams/medewerkers/nieuw", "/teams/nieuw", "/teams/afwezigheid/nieuw"],
+    "team_leader": ["/teams/afwezigheid/nieuw"],
+    "ministry_contact": ["/aanvragen/nieuw"],
+}
+
+
+def send_with_errors(page) -> None:
+    """Clear the text fields of the main form and send it, so the server answers with errors."""
+    form = page.locator("main form.form, main form.request-form").first
+    for box in form.locator("input[type=text], input[type=email], input[type=number], input[type=date], "
+                            "input[type=time], input[type=tel], input:not([type]), textarea").all():
+        if box.is_visible() and box.is_editable():
+            box.fill("")
+    form.locator("button[type=submit], input[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def error_problems(page, live_server, role: str, lang: str) -> dict[str, list[str]]:
+    problems = {}
+    for path in FORMS_WITH_ERRORS[role]:
+        page.goto(live_server.url + path)
+        send_with_errors(page)
+        summary = page.locator(".error-summary[role=alert]")
+        assert summary.count() == 1, f"{path} ({lang}) shows no error summary"
+        # Every error in the summary links to something on the page; an invalid field says so.
+        for link in summary.locator("a[href^='#']").all():
+            anchor = link.get_attribute("href")
+            target = page.locator(anchor)
+            assert target.count() == 1, f"{path}: {anchor} points at nothing"
+            if target.evaluate("e => ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName) && e.type !== 'checkbox'"):
+                assert target.get_attribute("aria-invalid") == "true", f"{path}: {anchor}"
+                assert "-error" in (target.get_attribute("aria-describedby") or ""), f"{path}: {anchor}"
+        found = axe_violations(page)
+        if found:
+            problems[f"{lang} {path}"] = found
+        screenshot(page, f"errors-{lang}-{role}{re.sub(r'[^a-z0-9]+', '-', path)}")
+    return problems
+
+
+@pytest.mark.parametrize("role", sorted(FORMS_WITH_ERRORS))
+def test_forms_showing_errors_have_no_wcag_violations(page, live_server, role):
+    log_in(page, live_server, ROLES[role])
+    problems = error_problems(page, live_server, role, "nl")
+    with in_english(page):
+        problems.update(error_problems(page, live_server, role, "en"))
+    assert problems == {}
