@@ -554,6 +554,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
     mfa_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The TOTP time step of the last accepted code: a code is accepted once (RFC 6238, 5.2).
+    totp_last_step: Mapped[Optional[int]] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     # Set when an admin gave a temporary password: the user must choose their own first.

@@ -224,6 +224,7 @@ def reset_mfa(email: str) -> None:
     user = _user_or_fail(email)
     user.mfa_enabled = False
     user.totp_secret = None
+    user.totp_last_step = None
     audit.record("mfa_reset", user, detail="from the command line")
     db.session.commit()
     click.echo(f"MFA for {user.email} is reset.")

@@ -162,6 +162,7 @@ def reset_password(user: User, temporary: str, repeat: str, *, actor: User, rese
     if reset_mfa:
         user.mfa_enabled = False
         user.totp_secret = None
+        user.totp_last_step = None
         detail += "; MFA reset"
     audit.record("password_reset", user, actor=actor, detail=detail)
     db.session.commit()
@@ -183,11 +184,21 @@ def normalise_code(code: str | None) -> str:
 
 
 def verify_code(user: User, code: str | None) -> bool:
+    """True for a current code not used before; remembers its time step (the caller commits)."""
     code = normalise_code(code)
     if not user.totp_secret or len(code) != 6 or not code.isdigit():
         return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = dt.datetime.now(dt.timezone.utc)
+    current = totp.timecode(now)
     # One step of clock drift either way is allowed, as authenticator apps expect.
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False  # replayed: someone saw this code being typed
+            user.totp_last_step = step
+            return True
+    return False
 
 
 def start_enrolment(user: User) -> str:
@@ -230,5 +241,6 @@ def disable_mfa(user: User, code: str, *, required: bool) -> None:
         raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
     user.mfa_enabled = False
     user.totp_secret = None
+    user.totp_last_step = None
     audit.record("mfa_disable", user)
     db.session.commit()

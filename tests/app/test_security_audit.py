@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 
 import pyotp
 from sqlalchemy import select
@@ -69,7 +70,8 @@ def test_security_events_and_data_changes_are_audited_and_never_hold_secrets(app
     browser.post("/auth/logout")
     # Second login goes through the code step.
     login(browser, planner.email, NEW_PASSWORD)
-    browser.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    # The next step's code: the enrolment code is used already and counts only once.
+    browser.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).at(time.time() + 30)})
     browser.post("/auth/logout")
 
     # The admin resets the locked leader's password.

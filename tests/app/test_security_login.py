@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pyotp
 import pytest
@@ -34,6 +35,11 @@ def actions_for(user) -> list[tuple[str, str]]:
         for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(user.id))
                                     .order_by(AuditEvent.id))
     ]
+
+
+def later_code(secret: str) -> str:
+    """The next time step's code: the current one was used already and is accepted only once."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
 
 
 def enrol(client, user) -> str:
@@ -165,7 +171,7 @@ def test_login_with_mfa_needs_a_valid_code_as_second_step(client, make):
     assert "Deze code klopt niet" in wrong.get_data(as_text=True)
     junk = client.post("/auth/tweestaps", data={"code": "abc"})
     assert "Een code heeft 6 cijfers." in junk.get_data(as_text=True)
-    response = client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    response = client.post("/auth/tweestaps", data={"code": later_code(secret)})
     assert response.status_code == 302
     assert client.get("/home").status_code == 200
     assert ("login", "ok") in actions_for(user)
@@ -197,7 +203,7 @@ def test_mfa_can_be_disabled_with_a_valid_code_when_not_required(client, make):
     refused = client.post("/auth/tweestaps/uitzetten", data={"code": "12"})
     assert refused.status_code == 422 and "6 cijfers" in refused.get_data(as_text=True)
     assert fresh(User, user.id).mfa_enabled
-    response = client.post("/auth/tweestaps/uitzetten", data={"code": pyotp.TOTP(secret).now()})
+    response = client.post("/auth/tweestaps/uitzetten", data={"code": later_code(secret)})
     assert response.status_code == 302
     db.session.refresh(user)
     assert not user.mfa_enabled and user.totp_secret is None
@@ -435,3 +441,17 @@ def test_the_second_step_expires_after_a_few_minutes(app_with, make):
     response = client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()})
     assert "/auth/login" in response.headers["Location"]
     assert "/auth/login" in client.get("/home").headers["Location"]
+
+
+def test_a_code_is_accepted_only_once(client, make):
+    secret = pyotp.random_base32()
+    user = make.user(role="planner", totp_secret=secret, mfa_enabled=True)
+    db.session.commit()
+    code = pyotp.TOTP(secret).now()
+    post_login(client, user.email)
+    assert client.post("/auth/tweestaps", data={"code": code}).status_code == 302
+    client.post("/auth/logout")
+    post_login(client, user.email)
+    replay = client.post("/auth/tweestaps", data={"code": code})
+    assert replay.status_code == 401 and "Deze code klopt niet" in replay.get_data(as_text=True)
+    assert client.post("/auth/tweestaps", data={"code": later_code(secret)}).status_code == 302
