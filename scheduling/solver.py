@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
+from .lns import hint_values, start_values, team_lns
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -23,6 +24,11 @@ from .model import (
 SEED = 20261207
 # Below this a region still gets a try; the empty roster is the fallback either way.
 MIN_REGION_SECONDS = 0.05
+# The part of the time limit kept for combining the regions and explaining shortfalls.
+RESERVE_FRACTION = 0.04
+# A region with this much time or more first gets team LNS for this part of it.
+LNS_MIN_SECONDS = 1.0
+LNS_FRACTION = 0.6
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,10 @@ def _configure(solver: cp_model.CpSolver, seconds: float, workers: int,
     # Presolve turns the supervision rows into clauses that the LP relaxation leaves out, which
     # costs a third of the bound on large regions; the model is already small and tight.
     params.cp_model_presolve = False
+    # Solve the root LP to the end at once: on a large region the default (2,000 iterations a
+    # round, rows added lazily) has not reached the LP bound when the time is up.
+    params.add_lp_constraints_lazily = False
+    params.root_lp_iterations = 200_000
     if deterministic:
         # Deterministic time, not wall time, bounds the search so reruns match exactly.
         params.interleave_search = params.num_workers > 1
@@ -109,17 +119,18 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     results: list[RegionResult] = []
     remaining_size = sum(sizes.values()) or 1
     spent = 0.0  # wall seconds, or deterministic seconds in deterministic mode
-    current: dict[str, cp_model.CpSolver | None] = {"solver": None}
+    current: dict[str, set] = {"solvers": set()}
     done_objective = 0
     done_bound = 0
     watcher_stop = threading.Event()
+    # Wall time kept back for putting the rosters together and explaining the shortfalls.
+    budget = time_limit if deterministic else max(0.0, time_limit * (1 - RESERVE_FRACTION))
 
     def watch_cancel() -> None:
         # Solution callbacks only fire on new solutions; this stops a search that finds none.
         while not watcher_stop.is_set():
             if cancel.wait(0.05):
-                solver = current["solver"]
-                if solver is not None:
+                for solver in list(current["solvers"]):
                     solver.StopSearch()
                 if watcher_stop.wait(0.05):
                     return
@@ -139,40 +150,124 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     empty = {region: empty_roster_objective(index, region) for region in order}
     baseline = _baseline(problem)
     try:
-        for position, region in enumerate(order):
-            cancelled = cancel is not None and cancel.is_set()
-            used = spent if deterministic else time.monotonic() - started
-            left = max(0.0, time_limit - used)
-            share = left * sizes[region] / remaining_size
-            remaining_size = max(1, remaining_size - sizes[region])
-            m = build_model(index, region)
-            fallback = None
-            if baseline is not None:
-                fallback = hint_roster(m, baseline.assignments, baseline.supervision)
-            # Regions not solved yet count with their empty roster, a valid upper bound.
-            rest = sum(empty[reg] for reg in order[position + 1:])
+        if workers > 1 and not deterministic and len(order) > 1:
+            results = _solve_parallel(index, order, sizes, empty, baseline, started, budget,
+                                      workers, cancel, current, report)
+        else:
+            for position, region in enumerate(order):
+                cancelled = cancel is not None and cancel.is_set()
+                used = spent if deterministic else time.monotonic() - started
+                left = max(0.0, budget - used)
+                share = left * sizes[region] / remaining_size
+                remaining_size = max(1, remaining_size - sizes[region])
+                m = build_model(index, region)
+                fallback = None
+                if baseline is not None:
+                    fallback = hint_roster(m, baseline.assignments, baseline.supervision)
+                # Regions not solved yet count with their empty roster, a valid upper bound.
+                rest = sum(empty[reg] for reg in order[position + 1:])
 
-            def on_solution(objective: int, bound: int, _base=(done_objective, done_bound),
-                            _rest=rest) -> None:
-                report(_base[0] + objective + _rest, _base[1] + bound)
+                def on_solution(objective: int, bound: int, _base=(done_objective, done_bound),
+                                _rest=rest) -> None:
+                    report(_base[0] + objective + _rest, _base[1] + bound)
 
-            solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), workers,
-                                   deterministic, on_solution, cancel, current, skip=cancelled,
-                                   fallback=fallback)
-            if deterministic:
-                spent += solved.model_time
-            results.append(solved.result)
-            done_objective += solved.result.objective
-            done_bound += solved.result.bound
-            report(done_objective + rest, done_bound)
+                solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), workers,
+                                       deterministic, on_solution, cancel, current,
+                                       skip=cancelled, fallback=fallback)
+                if deterministic:
+                    spent += solved.model_time
+                results.append(solved.result)
+                done_objective += solved.result.objective
+                done_bound += solved.result.bound
+                report(done_objective + rest, done_bound)
         if not deterministic:
-            _second_pass(index, results, started, time_limit, workers, cancel, current, report)
+            _second_pass(index, results, started, budget, workers, cancel, current, report)
     finally:
         watcher_stop.set()
         if watcher is not None:
             watcher.join()
 
     return _combine(problem, results, time.monotonic() - started)
+
+
+def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int],
+                    empty: dict[str, int], baseline: Solution | None, started: float,
+                    budget: float, threads: int, cancel: threading.Event | None,
+                    current: dict, report: Callable[[int | None, int | None], None]
+                    ) -> list[RegionResult]:
+    """Solve regions side by side, one single-worker search per thread, largest first.
+
+    On two cores, one CP-SAT search with the LP on each region does better than one region
+    with a portfolio of two: the second worker of a portfolio only runs LNS, while here each
+    core gets a full LP-guided search (and each region still starts from the greedy roster).
+    """
+    lock = threading.Lock()
+    queue = sorted(order, key=lambda reg: (-sizes[reg], reg))
+    state = {"remaining": sum(sizes.values()) or 1}
+    best = {region: (empty[region], 0) for region in order}
+    found: dict[str, RegionResult] = {}
+
+    def publish() -> None:
+        report(sum(o for o, _ in best.values()), sum(b for _, b in best.values()))
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                region = queue.pop(0)
+                size = sizes[region]
+                remaining = state["remaining"]
+                state["remaining"] = max(1, remaining - size)
+            m = build_model(index, region)
+            fallback = None
+            if baseline is not None:
+                fallback = hint_roster(m, baseline.assignments, baseline.supervision)
+            left = max(0.0, budget - (time.monotonic() - started))
+            share = min(left, left * size * threads / remaining)
+
+            def on_solution(objective: int, bound: int, _region=region) -> None:
+                with lock:
+                    best[_region] = (objective, bound)
+                    publish()
+
+            def on_lns(objective: int, _region=region) -> None:
+                with lock:
+                    best[_region] = (objective, best[_region][1])
+                    publish()
+
+            cancelled = cancel is not None and cancel.is_set()
+            values = start_values(m) if fallback is not None and not cancelled else None
+            if values is not None and share >= LNS_MIN_SECONDS :
+                # Most of the time improves the greedy roster a few teams at a time; the
+                # search on the whole region then starts from it and proves the bound.
+                lns_started = time.monotonic()
+                values, objective = team_lns(m, values, fallback[0], share * LNS_FRACTION,
+                                             seed=SEED + len(region), cancel=cancel,
+                                             current=current, on_solution=on_lns)
+                if objective < fallback[0]:
+                    rows, leads = read_roster(m, lambda var: values[var.Index()])
+                    fallback = (objective, rows, leads)
+                    hint_values(m, values)
+                share = max(0.0, share - (time.monotonic() - lns_started))
+            solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), 1, False,
+                                   on_solution, cancel, current, skip=cancelled,
+                                   fallback=fallback)
+            result = solved.result
+            if (fallback is not None and result.status == "FEASIBLE"
+                    and result.objective > fallback[0]):
+                result.objective, result.assignments, result.supervision = fallback
+            with lock:
+                found[region] = solved.result
+                best[region] = (solved.result.objective, solved.result.bound)
+                publish()
+
+    pool = [threading.Thread(target=work, daemon=True) for _ in range(min(threads, len(order)))]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return [found[region] for region in order]
 
 
 def _second_pass(index: ProblemIndex, results: list[RegionResult], started: float,
@@ -195,11 +290,11 @@ def _second_pass(index: ProblemIndex, results: list[RegionResult], started: floa
         solver = cp_model.CpSolver()
         _configure(solver, share, workers, deterministic=False)
         solver.parameters.random_seed = SEED + 1  # a different path than the first pass
-        current["solver"] = solver
+        current["solvers"].add(solver)
         try:
             status = solver.Solve(m.model, _Reporter(lambda o, b: None, cancel))
         finally:
-            current["solver"] = None
+            current["solvers"].discard(solver)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         objective = round(solver.ObjectiveValue())
@@ -263,11 +358,11 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
 
     solver = cp_model.CpSolver()
     _configure(solver, seconds, workers, deterministic)
-    current["solver"] = solver
+    current["solvers"].add(solver)
     try:
         status = solver.Solve(m.model, _Reporter(on_solution, cancel))
     finally:
-        current["solver"] = None
+        current["solvers"].discard(solver)
     name = solver.StatusName(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignments, supervision = read_roster(m, solver.BooleanValue)
