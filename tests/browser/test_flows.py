@@ -187,3 +187,26 @@ def test_ministry_contact_files_a_request_and_sees_it_listed(page, live_server):
     expect(row).to_contain_text("Ingediend")
     expect(row).to_contain_text("09:00–14:00")
     screenshot(page, "flow-ministry-3-listed")
+
+
+def test_the_roster_prints_one_team_per_page_without_links_or_menus(page, live_server):
+    log_in(page, live_server, TEAM_LEADER)
+    open_team_roster(page, live_server, next_week())
+    page.get_by_role("link", name="Afdrukken").click()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("table.roster-grid")).to_be_visible()
+    assert page.locator("table.roster-grid a").count() == 0
+    expect(page.locator(".no-print").first).to_be_hidden()
+    screenshot(page, "flow-print-roster")
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_accessibility_statement_is_complete(page, live_server):
+    page.goto(f"{live_server.url}/toegankelijkheid")
+    text = page.locator("main").inner_text()
+    for part in ("Status", "C: eerste maatregelen genomen", "Hoe hebben we dit gecontroleerd?", "29 november 2026",
+                 "Wat werkt nog niet goed?", "Iets werkt niet?", "Nationale ombudsman"):
+        assert part in text, part
+    screenshot(page, "flow-accessibility-statement")
