@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import math
 import os
 import random
 import re
@@ -436,7 +437,7 @@ def run_load(port: int, setup: Setup, seconds: float, warmup: float, feed_rate: 
 def percentile(sorted_times: list[float], share: float) -> float:
     if not sorted_times:
         return float("nan")
-    index = min(len(sorted_times) - 1, max(0, int(round(share * len(sorted_times) + 0.5)) - 1))
+    index = min(len(sorted_times) - 1, max(0, math.ceil(share * len(sorted_times)) - 1))  # nearest rank
     return sorted_times[index]
 
 

@@ -93,3 +93,20 @@ def test_a_fully_staffed_week_view_skips_the_shortfall_reasons_and_their_queries
     assert page.status_code == 200 and "1 persoon te weinig" in text
     # The short week still gets its reasons from a fresh Problem; the full week needs none.
     assert full + 10 <= short, (full, short)
+
+
+def test_the_load_benchmark_refuses_a_database_that_is_not_on_this_machine():
+    from binnenwerk import bench_load
+
+    with pytest.raises(SystemExit, match="only runs against a database on 127.0.0.1"):
+        bench_load.check_local("postgresql+psycopg://postgres@db.example.org:5432/bench_load")
+    bench_load.check_local(bench_load.DEFAULT_DATABASE)  # no refusal
+    with pytest.raises(SystemExit):
+        bench_load.main(["--seconds", "100000"])  # bounded: at most 600 s of load
+
+
+def test_the_load_benchmark_reports_nearest_rank_percentiles():
+    from binnenwerk.bench_load import percentile
+
+    times = [n / 1000 for n in range(1, 101)]
+    assert (percentile(times, .50), percentile(times, .95), percentile(times, .99)) == (0.050, 0.095, 0.099)
