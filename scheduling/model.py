@@ -304,51 +304,58 @@ def add_supervision(m: RosterModel) -> None:
     model = m.model
     for (team, location, d), shifts in m.by_team_place.items():
         keys: dict[SupervisionKey, None] = {}
-        for r_id, variables in shifts.items():
-            cover = m.covers[(team, r_id, d)]
-            for key in cover:
+        for r_id in shifts:
+            for key in m.covers[(team, r_id, d)]:
                 if key not in m.y:
                     s_id, wi, *_ = key
                     m.y[key] = model.NewBoolVar(
                         f"supervise[{s_id}#{wi},{team},{location}@{d.isoformat()}]")
                 keys[key] = None
-            cover_vars = [m.y[k] for k in cover]
-            cover_sum = sum(cover_vars)
-            # Linear, not a clause, so the LP relaxation sees that work needs a supervisor.
-            for var in variables:
-                model.Add(cover_sum >= var)
+        place_vars = [m.y[k] for k in keys]
+        place_sum = cp_model.LinearExpr.Sum(place_vars)
+        # Shifts any of the place's supervisors could lead: the place cut below covers them.
+        led_by_all: list[cp_model.IntVar] = []
+        for r_id, variables in shifts.items():
+            cover = m.covers[(team, r_id, d)]
+            cover_sum = cp_model.LinearExpr.Sum([m.y[k] for k in cover])
+            if m.cuts and len(cover) == len(keys):
+                led_by_all.extend(variables)
+            else:
+                # Linear, not a clause, so the LP relaxation sees that work needs a supervisor.
+                for var in variables:
+                    model.Add(cover_sum >= var)
             # The same per request: a tighter relaxation when the supervisor is split.
             most = min(len(variables), m.requests[r_id].headcount)
             if most > 1:
-                model.Add(sum(variables) <= most * cover_sum)
-        place_vars = [m.y[k] for k in keys]
+                model.Add(cp_model.LinearExpr.Sum(variables) <= most * cover_sum)
         if len(place_vars) > 1:
             model.AddAtMostOne(place_vars)
         if m.cuts:
-            add_place_cuts(m, place_vars, shifts)
+            add_place_cuts(m, place_sum, shifts, led_by_all)
         # An entry only where the team works: keeps the roster and the team split honest.
         work = [v for variables in shifts.values() for v in variables]
-        model.Add(sum(place_vars) <= sum(work))
+        model.Add(place_sum <= cp_model.LinearExpr.Sum(work))
 
 
-def add_place_cuts(m: RosterModel, place_vars: list[cp_model.IntVar],
-                   shifts: dict[str, list[cp_model.IntVar]]) -> None:
+def add_place_cuts(m: RosterModel, place_sum: cp_model.LinearExpr,
+                   shifts: dict[str, list[cp_model.IntVar]],
+                   led_by_all: list[cp_model.IntVar]) -> None:
     """A valid cut for rule 6 that the LP relaxation needs: an employee works at most one
     shift a date, and any shift at a place needs the team's one supervision entry there, so
     the employee's shifts at that place sum to at most that entry.
 
     Without it the relaxation lets a supervisor be half at two places while each of the
     team's people works a full shift, split over both: the bound then ignores rule 6.
+    It also stands in for "this shift needs a supervisor" for every shift that each of the
+    place's supervisors could lead (`led_by_all`), one row per employee instead of per shift.
     """
     per_employee: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for variables in shifts.values():
         for var in variables:
             per_employee[m.owner[var.Index()]].append(var)
-    place_sum = None
+    covered = {var.Index() for var in led_by_all}
     for variables in per_employee.values():
-        if len(variables) > 1:
-            if place_sum is None:
-                place_sum = cp_model.LinearExpr.Sum(place_vars)
+        if len(variables) > 1 or variables[0].Index() in covered:
             m.model.Add(cp_model.LinearExpr.Sum(variables) <= place_sum)
 
 

@@ -32,17 +32,36 @@ def test_cuts_keep_the_optimum(p):
 
 
 def _lp_bound(p, *, cuts: bool) -> float:
-    """The root bound of CP-SAT with search stopped at the root: the LP relaxation."""
-    m = build_model(ProblemIndex.of(p), "Den Haag", cuts=cuts)
-    m.model.ClearHints()
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.cp_model_presolve = False
-    solver.parameters.add_lp_constraints_lazily = False
-    solver.parameters.stop_after_root_propagation = True
-    solver.parameters.cp_model_probing_level = 0
-    solver.Solve(m.model)
-    return solver.BestObjectiveBound()
+    """The LP relaxation of the region's model, solved by GLOP."""
+    from ortools.linear_solver import pywraplp
+
+    proto = build_model(ProblemIndex.of(p), "Den Haag", cuts=cuts).model.Proto()
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    xs = []
+    for v in proto.variables:
+        domain = list(v.domain)
+        xs.append(lp.NumVar(domain[0], domain[-1], ""))
+
+    def literal(i: int):
+        return xs[i] if i >= 0 else 1 - xs[-i - 1]
+
+    for c in proto.constraints:
+        if c.has_linear():
+            expr = sum(k * xs[i] for i, k in zip(c.linear.vars, c.linear.coeffs))
+            low, high = list(c.linear.domain)[0], list(c.linear.domain)[-1]
+            if low > -2**60:
+                lp.Add(expr >= low)
+            if high < 2**60:
+                lp.Add(expr <= high)
+        elif c.has_at_most_one():
+            lp.Add(sum(literal(i) for i in c.at_most_one.literals) <= 1)
+        else:
+            raise AssertionError(f"no LP row for {c}")
+    objective = proto.objective
+    lp.Minimize(sum(k * xs[i] for i, k in zip(objective.vars, objective.coeffs))
+                + objective.offset)
+    assert lp.Solve() == pywraplp.Solver.OPTIMAL
+    return lp.Objective().Value()
 
 
 def test_place_cut_tightens_the_relaxation_and_keeps_the_optimum():
