@@ -88,7 +88,7 @@ NAV = {
         ("teams.index", N_("Teams")), ("teams.employees", N_("Medewerkers")),
         ("teams.absences", N_("Afwezigheid")), ("reports.capacity", N_("Capaciteit")),
         ("reports.jobs", N_("Banenafspraak")), ("calendar.index", N_("Agenda-links")),
-        ("dataio.index", N_("Gegevens importeren")),
+        ("dataio.index", N_("Gegevens importeren")), ("privacy.index", N_("Privacy")),
     ],
     Role.TEAM_LEADER.value: [
         ("main.home", N_("Start")), ("rosters.week", N_("Rooster")), ("teams.index", N_("Mijn team")),
