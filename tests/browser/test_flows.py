@@ -159,6 +159,13 @@ def test_ministry_contact_files_a_request_and_sees_it_listed(page, live_server):
     page.get_by_role("button", name="Aanvraag versturen").click()
     summary = page.locator(".error-summary[role=alert]")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # read out first; Tab goes on to the links to the fields
+    page.keyboard.press("Tab")
+    first_link = summary.locator("a").first
+    expect(first_link).to_be_focused()
+    target = first_link.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page.locator(target)).to_be_focused()
     screenshot(page, "flow-ministry-1-errors")
 
     start = dt.date.today() + dt.timedelta(days=21)
