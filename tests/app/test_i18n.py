@@ -233,3 +233,38 @@ def test_times_are_written_with_two_digit_hours():
     for bad in ("9.30", "25:00", "12:60", "", "nine"):
         with pytest.raises(ValueError):
             formatting.hhmm_to_minutes(bad)
+
+
+# --- no text outside the catalog ------------------------------------------------------------
+
+LANGUAGE_NAMES = {"English", "Nederlands"}  # each shown in its own language, with a lang attribute
+
+
+def visible_template_text(source: str) -> list[str]:
+    """Words of a template that reach the page without passing through gettext."""
+    text = re.sub(r"\{%\s*block body_class\s*%\}.*?\{%\s*endblock\s*%\}", " ", source, flags=re.S)
+    text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    found = [m.group(2) for m in re.finditer(r'\b(aria-label|alt|title|placeholder)="([^"]*[A-Za-z]{2,}[^"]*)"', text)]
+    text = re.sub(r"<[^>]*>", " ", text)
+    found += [w for w in re.findall(r"[^\s<>]*[A-Za-zÀ-ÿ]{2,}[^\s<>]*", text) if not w.startswith("&")]
+    return [w for w in found if w not in LANGUAGE_NAMES]
+
+
+def test_templates_show_no_text_that_bypasses_translation():
+    problems = {}
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        words = visible_template_text(path.read_text(encoding="utf-8"))
+        if words:
+            problems[str(path.relative_to(ROOT))] = words[:5]
+    assert problems == {}, f"wrap these texts in _(): {problems}"
+
+
+def test_messages_to_users_in_python_go_through_gettext():
+    literal = re.compile(r"""\b(flash|ServiceError|ValidationError|CellError)\(\s*f?["'][A-Za-zÀ-ÿ]""")
+    problems = []
+    for path in sorted((ROOT / "binnenwerk").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if literal.search(line):
+                problems.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert problems == [], "wrap these messages in _():\n" + "\n".join(problems)
