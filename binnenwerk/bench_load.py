@@ -13,8 +13,9 @@ when the database is empty, publishes this week's and next week's rosters, makes
   most polls are conditional (If-None-Match with the ETag the phone holds), a share (--full-share)
   fetch the whole feed.
 
-It prints requests per second and p50/p95/p99 latency per page, the errors, and the SQL queries
-one request of each page makes (counted in-process), and exits non-zero on any error.
+It prints requests per second and p50/p95/p99 latency per page under load, the errors, and per
+page the SQL queries and time of one request on its own (in-process, no load), and exits non-zero
+on any error.
 Every client is its own "browser" with its own X-Forwarded-For address (gunicorn runs with
 BEHIND_PROXY=1): the login rate limit is per address, as it is for real team leaders.
 """
@@ -67,6 +68,7 @@ class Setup:
     feed_tokens: list[str]
     etags: dict[str, str] = field(default_factory=dict)
     queries: dict[str, int] = field(default_factory=dict)
+    alone: dict[str, float] = field(default_factory=dict)
 
 
 def check_local(url: str) -> None:
@@ -166,13 +168,15 @@ def prepare(app, leaders: int, feed_count: int, log) -> Setup:
         return Setup(weeks, days, picked, found, etags)
 
 
-def count_page_queries(app, setup: Setup) -> dict[str, int]:
-    """SQL queries of one request of each page, counted in-process with a SQLAlchemy listener."""
+def measure_pages(app, setup: Setup) -> tuple[dict[str, int], dict[str, float]]:
+    """Per page, one request at a time in-process: its SQL queries (a SQLAlchemy listener) and its
+    median time in seconds, without any load or server: what the page costs on its own."""
     from .bench import count_queries
     from .extensions import db
 
     app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    out: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    alone: dict[str, float] = {}
     leader = setup.leaders[0]
     week, day = setup.weeks[1], setup.days[setup.weeks[1]][0]
     cell = f"/rooster/cel?week={week}&team={leader.team_id}&employee={leader.employee_ids[0]}&date={day}"
@@ -181,12 +185,18 @@ def count_page_queries(app, setup: Setup) -> dict[str, int]:
     client = app.test_client()
     client.post("/auth/login", data={"email": leader.email, "password": PASSWORD})
 
-    def measure(name, call, expected):
+    def measure(name, call, expected, repeat=5):
         with count_queries(engine) as counter:
             response = call()
         if response.status_code != expected:
             raise RuntimeError(f"{name}: status {response.status_code}, expected {expected}")
-        out[name] = counter["n"]
+        queries[name] = counter["n"]
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+        alone[name] = sorted(times)[len(times) // 2] if times else float("nan")
         return response
 
     measure("home", lambda: client.get("/home"), 200)
@@ -195,13 +205,15 @@ def count_page_queries(app, setup: Setup) -> dict[str, int]:
     choice = _options(page)
     form = {"week": week, "team": leader.team_id, "employee": leader.employee_ids[0], "date": day,
             "lock_version": _lock(page), "request": choice[0] if choice else "", "pinned": "y", "reason": "bench"}
-    measure("cell save", lambda: client.post("/rooster/cel", data=form), 302)
+    started = time.perf_counter()
+    measure("cell save", lambda: client.post("/rooster/cel", data=form), 302, repeat=0)  # changes data: once
+    alone["cell save"] = time.perf_counter() - started
     measure("absences", lambda: client.get("/teams/afwezigheid"), 200)
     anonymous = app.test_client()
     url = f"/calendar/{setup.feed_tokens[0]}.ics"
     etag = measure("feed 200", lambda: anonymous.get(url), 200).headers["ETag"]
     measure("feed 304", lambda: anonymous.get(url, headers={"If-None-Match": etag}), 304)
-    return out
+    return queries, alone
 
 
 def _options(page: str) -> list[str]:
@@ -225,9 +237,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int, env: dict) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "60", "binnenwerk:create_app()"],
         env={**env, "BEHIND_PROXY": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
@@ -406,6 +419,34 @@ def feed_loop(browser: Browser, feeds: FeedQueue, interval: float, stop_at: floa
                 feeds.etags[token] = headers.get("ETag")
 
 
+def warm_server(port: int, setup: Setup, workers: int) -> None:
+    """Every page a few times on every worker before anything is measured: the first request of a
+    worker compiles templates and imports the solver's modules, which no later request pays."""
+    stats = Stats(float("inf"))  # nothing counted; errors are still seen
+    leader = setup.leaders[0]
+    week, day = setup.weeks[0], setup.days[setup.weeks[0]][0]
+    cell = f"/rooster/cel?week={week}&team={leader.team_id}&employee={leader.employee_ids[0]}&date={day}"
+
+    def visit(n: int) -> None:
+        browser = Browser(port, f"10.3.0.{n + 1}", stats)
+        ok, page = browser.request("login form", "GET", "/auth/login", 200)
+        token = CSRF_RE.search(page) if ok else None
+        browser.request("login", "POST", "/auth/login", 302, form={
+            "csrf_token": unescape(token.group(1)) if token else "", "email": leader.email, "password": PASSWORD})
+        for _ in range(3):
+            for path in ("/home", f"/rooster/?week={week}&team={leader.team_id}", cell, "/teams/afwezigheid",
+                         f"/calendar/{setup.feed_tokens[n % len(setup.feed_tokens)]}.ics"):
+                browser.send("GET", path)
+
+    threads = [threading.Thread(target=visit, args=(n,), daemon=True) for n in range(2 * workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if any(stats.errors.values()):
+        raise RuntimeError("warming the server failed: " + "; ".join(stats.examples))
+
+
 def run_load(port: int, setup: Setup, seconds: float, warmup: float, feed_rate: float, feed_clients: int,
              think: float, full_share: float, seed: int) -> tuple[Stats, float]:
     rng = random.Random(seed)
@@ -415,7 +456,9 @@ def run_load(port: int, setup: Setup, seconds: float, warmup: float, feed_rate: 
     threads = []
     for n, leader in enumerate(setup.leaders):
         browser = Browser(port, f"10.1.{n // 250}.{n % 250 + 1}", stats)
-        start_at = began + rng.random() * warmup / 2  # logins spread over the warm-up, as in a morning
+        # Logins spread over most of the warm-up, as over a morning: each costs a deliberately slow
+        # password hash (scrypt, about 0.1 s of CPU), and fifty at once would queue everything else.
+        start_at = began + rng.random() * warmup * 0.8
         threads.append(threading.Thread(target=leader_loop, daemon=True, args=(
             browser, leader, setup, start_at, stop_at, think, random.Random(rng.random()))))
     queue = FeedQueue(setup.feed_tokens, dict(setup.etags))
@@ -441,10 +484,10 @@ def percentile(sorted_times: list[float], share: float) -> float:
     return sorted_times[index]
 
 
-def table(stats: Stats, seconds: float, queries: dict[str, int]) -> str:
+def table(stats: Stats, seconds: float, setup: Setup) -> str:
     """A Markdown table: readable in a terminal, ready for the README."""
-    lines = ["| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries | alone ms |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     total = errors = 0
     for page in PAGES:
         times = sorted(stats.times[page])
@@ -452,12 +495,13 @@ def table(stats: Stats, seconds: float, queries: dict[str, int]) -> str:
         errors += stats.errors[page]
         if not times and not stats.errors[page]:
             continue
+        alone = setup.alone.get(page)
         lines.append(
             f"| {page} | {len(times)} | {len(times) / seconds:.1f} | {percentile(times, .50) * 1000:.0f} "
             f"| {percentile(times, .95) * 1000:.0f} | {percentile(times, .99) * 1000:.0f} "
-            f"| {stats.errors[page]} | {queries.get(page, '-')} |"
+            f"| {stats.errors[page]} | {setup.queries.get(page, '-')} | {f'{alone * 1000:.0f}' if alone else '-'} |"
         )
-    lines.append(f"| all | {total} | {total / seconds:.1f} | | | | {errors} | |")
+    lines.append(f"| all | {total} | {total / seconds:.1f} | | | | {errors} | | |")
     return "\n".join(lines)
 
 
@@ -466,8 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE),
                         help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_DATABASE})")
     parser.add_argument("--seconds", type=float, default=60, help="measured load in seconds (default 60, at most 600)")
-    parser.add_argument("--warmup", type=float, default=10,
-                        help="seconds of load before measuring; the logins happen in it (default 10)")
+    parser.add_argument("--warmup", type=float, default=15,
+                        help="seconds of load before measuring; the logins happen in it (default 15)")
     parser.add_argument("--leaders", type=int, default=50, help="simultaneous team leaders (default 50)")
     parser.add_argument("--feeds", type=int, default=1500, help="calendar links polled (default 1500)")
     parser.add_argument("--feed-rate", type=float, default=25.0,
@@ -480,13 +524,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=3.0,
                         help="a team leader reads each page for 0.5 to 1.5 times this many seconds (default 3)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4, as in the README)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1: sync workers, as in the README)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     if not (1 <= args.seconds <= 600 and 0 <= args.warmup <= 120 and 1 <= args.leaders <= 200
             and 1 <= args.feeds <= 5000 and 0 <= args.feed_rate <= 1000 and 1 <= args.feed_clients <= 100
-            and 0 <= args.full_share <= 1 and 0 <= args.think <= 30 and 1 <= args.workers <= 16):
+            and 0 <= args.full_share <= 1 and 0 <= args.think <= 30 and 1 <= args.workers <= 16
+            and 1 <= args.threads <= 16):
         parser.error("out of range: seconds 1..600, warmup 0..120, leaders 1..200, feeds 1..5000, feed-rate 0..1000, "
-                     "feed-clients 1..100, full-share 0..1, think 0..30, workers 1..16")
+                     "feed-clients 1..100, full-share 0..1, think 0..30, workers 1..16, threads 1..16")
     check_local(args.database)
 
     import logging
@@ -504,13 +551,14 @@ def main(argv: list[str] | None = None) -> int:
     setup = prepare(app, args.leaders, args.feeds, lambda text: print(text, flush=True))
     if len(setup.leaders) < args.leaders or len(setup.feed_tokens) < args.feeds:
         print(f"Only {len(setup.leaders)} team leaders and {len(setup.feed_tokens)} feeds available.")
-    setup.queries = count_page_queries(app, setup)
+    setup.queries, setup.alone = measure_pages(app, setup)
     print(f"Prepared in {time.monotonic() - began:.0f} s.", flush=True)
 
     port = free_port()
-    server = start_gunicorn(port, args.workers, env)
+    server = start_gunicorn(port, args.workers, args.threads, env)
     try:
-        print(f"Load on gunicorn ({args.workers} workers, 127.0.0.1:{port}): {len(setup.leaders)} team leaders, "
+        warm_server(port, setup, args.workers)
+        print(f"Load on gunicorn ({args.workers} workers x {args.threads} threads, 127.0.0.1:{port}): {len(setup.leaders)} team leaders, "
               f"{len(setup.feed_tokens)} feeds at {args.feed_rate:g} requests/s; {args.warmup:g} s warm-up, then "
               f"{args.seconds:g} s measured ...", flush=True)
         stats, seconds = run_load(port, setup, args.seconds, args.warmup, args.feed_rate, args.feed_clients,
@@ -519,9 +567,9 @@ def main(argv: list[str] | None = None) -> int:
         stop(server)
     print()
     print(f"Load benchmark: {seconds:.0f} s measured, PostgreSQL, seed-demo --size large, {os.cpu_count()} CPUs, "
-          f"gunicorn {args.workers} workers")
-    print("(queries = SQL statements of one such request, counted in-process; logins are all in the warm-up)")
-    print(table(stats, seconds, setup.queries))
+          f"gunicorn {args.workers} workers x {args.threads} threads")
+    print("(SQL queries and alone ms: one such request in-process, with no other load; logins are in the warm-up)")
+    print(table(stats, seconds, setup))
     for example in stats.examples:
         print("error:", example)
     return 1 if any(stats.errors.values()) else 0
