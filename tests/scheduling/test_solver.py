@@ -183,3 +183,21 @@ def test_cli_bad_input_gives_a_dutch_message_and_exit_2(tmp_path):
     result = cli("solve", str(wrong))
     assert result.returncode == 2
     assert "geen geldig planningsprobleem" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time():
+    from scheduling.greedy import greedy
+
+    p = generate("M", 3)  # three regions: two threads, team LNS in the larger ones
+    seen: list[Progress] = []
+    started = time.monotonic()
+    solution = solve(p, time_limit=4, workers=2, progress=seen.append)
+    assert time.monotonic() - started < 5  # the time limit includes greedy and builds
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
+    assert solution.best_bound <= solution.objective
+    assert solution.objective < objective(p, greedy(p).assignments)
+    assert seen and all(s.best_bound is None or s.best_objective is None
+                        or s.best_bound <= s.best_objective for s in seen)
+
