@@ -18,9 +18,10 @@ from ortools.sat.python import cp_model
 
 from .model import RosterModel
 
-# Teams re-solved together, and the CP-SAT time per neighbourhood.
+# Teams re-solved together, and the CP-SAT work per neighbourhood in deterministic seconds
+# (not wall seconds: on a loaded machine a move still gets the work it needs, or none).
 TEAMS_PER_MOVE = 3
-SECONDS_PER_MOVE = 1.0
+WORK_PER_MOVE = 0.5
 
 
 def start_values(m: RosterModel) -> list[int] | None:
@@ -91,7 +92,8 @@ def team_lns(m: RosterModel, values: list[int], objective: int, seconds: float, 
         params.num_workers = 1
         params.random_seed = rng.randrange(1 << 30)
         params.cp_model_presolve = False
-        params.max_time_in_seconds = min(SECONDS_PER_MOVE, left)
+        params.max_deterministic_time = WORK_PER_MOVE
+        params.max_time_in_seconds = left
         if current is not None:
             current["solvers"].add(solver)
         try:
