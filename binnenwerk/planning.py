@@ -44,22 +44,6 @@ PLANNED_STATUSES = (RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value)
 _ID_RE = re.compile(r"\b([ertsl])-(\d+)\b")
 
 
-def dutch_outside_requests(fn):
-    """Jobs and the CLI have no request to pick a language from: they speak Dutch."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from flask import has_request_context
-        from flask_babel import force_locale
-
-        if has_request_context():
-            return fn(*args, **kwargs)
-        with force_locale("nl"):
-            return fn(*args, **kwargs)
-
-    return wrapper
-
-
 # --- ids ------------------------------------------------------------------------------------
 
 
@@ -480,7 +464,6 @@ def touch(roster: Roster) -> None:
         roster.has_unpublished_changes = True
 
 
-@dutch_outside_requests
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
                    reason: str = "", expected_locks: dict[int, int] | None = None) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.

@@ -27,7 +27,6 @@ from ..extensions import db
 from ..formatting import minutes_to_hhmm
 from ..models import CalendarToken, Employee, FeedKind, Location, PublishedShift, Supervisor, Team, WorkType
 from . import tokens
-from .tokens import dutch_outside_requests
 
 TZID = "Europe/Amsterdam"
 WEEKS_BACK = 4
@@ -453,7 +452,6 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
     )
 
 
-@dutch_outside_requests
 def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
     """The whole iCalendar text of a token's feed (CRLF lines, folded at 75 octets)."""
     today = today or local_today()

@@ -17,7 +17,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from scheduling import AssignmentRef, Solution
 
 from .. import audit, planning
-from ..planning import dutch_outside_requests
 from ..extensions import db
 from ..formatting import long_date, week_days
 from ..models import (
@@ -123,7 +122,6 @@ def _label(idmap, request_id: int | None) -> str:
     return idmap.names.get(planning.rid(request_id), str(request_id))
 
 
-@dutch_outside_requests
 def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None, *,
              lock_version, user=None, pin: bool = False, reason: str = "") -> Roster:
     """Change or clear one cell; refuse it with the broken rule in words when it breaks one."""
@@ -165,7 +163,6 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     return roster
 
 
-@dutch_outside_requests
 def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) -> Roster:
     roster = assignment.roster
     check_version(roster, lock_version)
@@ -179,7 +176,6 @@ def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) ->
     return roster
 
 
-@dutch_outside_requests
 def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> tuple[Roster, int, int]:
     """Fill empty cells with last week's shift on the same weekday, where that is still allowed.
 
@@ -237,7 +233,6 @@ def shift_uid(employee_id: int, day: dt.date) -> str:
     return f"{employee_id}-{day.isoformat()}@binnenwerk.example"
 
 
-@dutch_outside_requests
 def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
     """Make the roster what employees see: new version, PublishedShift rows in step.
 
@@ -322,7 +317,6 @@ def affected_cells(assignments, absences) -> set[tuple[int, dt.date]]:
     return out
 
 
-@dutch_outside_requests
 def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
     """Hook for absences: note every planned shift the absence hits in its roster's history.
 

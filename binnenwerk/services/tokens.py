@@ -8,14 +8,12 @@ link again, because the app can derive it from the nonce.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import re
 import secrets
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -34,19 +32,6 @@ SUBJECTS = {
     FeedKind.TEAM.value: (Team, "team_id"),
     FeedKind.LOCATION.value: (Location, "location_id"),
 }
-
-
-def dutch_outside_requests(fn):
-    """The CLI, jobs and the benchmark have no request to pick a language from: they speak Dutch."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if has_request_context():
-            return fn(*args, **kwargs)
-        with force_locale("nl"):
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def derive(nonce: str) -> str:
@@ -89,7 +74,6 @@ def active_for(kind: FeedKind | str, subject) -> CalendarToken | None:
     ).first()
 
 
-@dutch_outside_requests
 def issue(kind: FeedKind | str, subject) -> str:
     """Make a new link for the subject and return its token; an older active link stops working.
 
@@ -149,7 +133,6 @@ def _revoke_row(row: CalendarToken) -> None:
     audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}")
 
 
-@dutch_outside_requests
 def revoke(row: CalendarToken) -> None:
     """Stop a link from working. The caller commits."""
     if row.revoked_at is not None:
