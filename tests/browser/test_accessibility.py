@@ -30,6 +30,25 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+TABLE_CHECK = """() => {
+  const found = [];
+  document.querySelectorAll('main table').forEach((table, i) => {
+    const name = table.querySelector('caption') || table.getAttribute('aria-label') || table.getAttribute('aria-labelledby');
+    if (!name) found.push(`table ${i + 1} has no caption`);
+    if (!table.querySelector('th')) found.push(`table ${i + 1} has no header cells`);
+    table.querySelectorAll('tbody th, tfoot th').forEach(th => {
+      if (!th.getAttribute('scope')) found.push(`table ${i + 1}: row header "${th.textContent.trim().slice(0, 30)}" has no scope`);
+    });
+  });
+  return found;
+}"""
+
+
+def table_problems(page) -> list[str]:
+    """Data tables name themselves and say which cells are headers (WCAG 1.3.1)."""
+    return [f"tables: {p}" for p in page.evaluate(TABLE_CHECK)]
+
+
 def page_shape(href: str) -> str:
     """Pages that differ only in ids or dates are one page for this scan."""
     return re.sub(r"\d+", "N", href)
@@ -62,7 +81,7 @@ def test_every_page_of_a_role_has_no_wcag_violations(page, live_server, role):
     for href in pages_of(page, live_server):
         response = page.goto(live_server.url + href)
         assert response.status < 500, f"{href} answered {response.status}"
-        found = axe_violations(page)
+        found = axe_violations(page) + table_problems(page)
         if found:
             problems[href] = found
         screenshot(page, f"{role}{re.sub(r'[^a-z0-9]+', '-', href.lower())}")
