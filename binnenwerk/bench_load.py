@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -276,6 +277,7 @@ class Stats:
         self.times: dict[str, list[float]] = {name: [] for name in PAGES}
         self.errors: dict[str, int] = {name: 0 for name in PAGES}
         self.examples: list[str] = []
+        self.server_cpu: float | None = None  # CPU seconds of the gunicorn workers while measuring
 
     def add(self, page: str, seconds: float, ok: bool, why: str = "") -> None:
         # Logins happen once, during the warm-up: always counted. Errors always count too.
@@ -419,6 +421,20 @@ def feed_loop(browser: Browser, feeds: FeedQueue, interval: float, stop_at: floa
                 feeds.etags[token] = headers.get("ETag")
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float | None:
+    """CPU seconds used so far by gunicorn's workers (Linux /proc); None where that cannot be read."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        total = 0
+        for pid in [server.pid, *map(int, children)]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def warm_server(port: int, setup: Setup, workers: int) -> None:
     """Every page a few times on every worker before anything is measured: the first request of a
     worker compiles templates and imports the solver's modules, which no later request pays."""
@@ -448,7 +464,7 @@ def warm_server(port: int, setup: Setup, workers: int) -> None:
 
 
 def run_load(port: int, setup: Setup, seconds: float, warmup: float, feed_rate: float, feed_clients: int,
-             think: float, full_share: float, seed: int) -> tuple[Stats, float]:
+             think: float, full_share: float, seed: int, cpu=lambda: None) -> tuple[Stats, float]:
     rng = random.Random(seed)
     began = time.monotonic()
     stats = Stats(began + warmup)
@@ -469,8 +485,12 @@ def run_load(port: int, setup: Setup, seconds: float, warmup: float, feed_rate: 
             browser, queue, clients / feed_rate, stop_at, full_share, random.Random(rng.random()))))
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, stats.measure_from - time.monotonic()))
+    cpu_from = cpu()
     for thread in threads:
         thread.join(timeout=max(1.0, stop_at - time.monotonic() + 90))
+    cpu_to = cpu()
+    stats.server_cpu = cpu_to - cpu_from if cpu_from is not None and cpu_to is not None else None
     return stats, stop_at - stats.measure_from
 
 
@@ -554,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     setup.queries, setup.alone = measure_pages(app, setup)
     print(f"Prepared in {time.monotonic() - began:.0f} s.", flush=True)
 
+    load_before = os.getloadavg()[0]
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads, env)
     try:
@@ -562,14 +583,20 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(setup.feed_tokens)} feeds at {args.feed_rate:g} requests/s; {args.warmup:g} s warm-up, then "
               f"{args.seconds:g} s measured ...", flush=True)
         stats, seconds = run_load(port, setup, args.seconds, args.warmup, args.feed_rate, args.feed_clients,
-                                  args.think, args.full_share, args.seed)
+                                  args.think, args.full_share, args.seed, cpu=lambda: server_cpu_seconds(server))
     finally:
         stop(server)
     print()
-    print(f"Load benchmark: {seconds:.0f} s measured, PostgreSQL, seed-demo --size large, {os.cpu_count()} CPUs, "
+    # Other work on the machine shares its CPUs with the server: say how busy it was.
+    print(f"Load benchmark: {seconds:.0f} s measured, PostgreSQL, seed-demo --size large, {os.cpu_count()} CPUs "
+          f"(load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after), "
           f"gunicorn {args.workers} workers x {args.threads} threads")
     print("(SQL queries and alone ms: one such request in-process, with no other load; logins are in the warm-up)")
     print(table(stats, seconds, setup))
+    measured = sum(len(times) for times in stats.times.values())
+    if stats.server_cpu is not None and measured:
+        print(f"gunicorn workers used {stats.server_cpu:.1f} CPU seconds while measuring: "
+              f"{stats.server_cpu * 1000 / measured:.1f} ms per request on average (PostgreSQL not included)")
     for example in stats.examples:
         print("error:", example)
     return 1 if any(stats.errors.values()) else 0
