@@ -214,3 +214,27 @@ def test_forms_showing_errors_have_no_wcag_violations(page, live_server, role):
     with in_english(page):
         problems.update(error_problems(page, live_server, role, "en"))
     assert problems == {}
+
+
+REFLOW_PAGES = {
+    "ministry_contact": ["/home", "/aanvragen/", "/aanvragen/nieuw"],
+    "team_leader": ["/home", "/rooster/", "/teams/afwezigheid/nieuw"],
+}
+
+
+@pytest.mark.parametrize("role", sorted(REFLOW_PAGES))
+def test_pages_reflow_on_a_narrow_screen(page, live_server, role):
+    """WCAG 1.4.10: at 320 CSS pixels wide only data tables may scroll sideways, inside their own box."""
+    log_in(page, live_server, ROLES[role])
+    page.set_viewport_size({"width": 320, "height": 800})
+    too_wide = {}
+    for path in REFLOW_PAGES[role]:
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 321:
+            culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 321 && !e.closest('.table-scroll'))
+                .slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+            too_wide[path] = (width, culprits)
+        screenshot(page, f"narrow-{role}{re.sub(r'[^a-z0-9]+', '-', path)}")
+    assert too_wide == {}
