@@ -25,7 +25,7 @@ SEED = 20261207
 # Below this a region still gets a try; the empty roster is the fallback either way.
 MIN_REGION_SECONDS = 0.05
 # The part of the time limit kept for combining the regions and explaining shortfalls.
-RESERVE_FRACTION = 0.04
+RESERVE_FRACTION = 0.07
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 LNS_FRACTION = 0.6
@@ -109,8 +109,11 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     """Solve every region on its own and put the rosters together.
 
     Regions share no team, location or supervisor, so the sum of the regions' optima is the
-    optimum and the sum of their bounds is a bound. Small regions go first; time one leaves
-    unused goes to the next.
+    optimum and the sum of their bounds is a bound. With several workers (and not
+    deterministic) regions are solved side by side, one thread each, see _solve_parallel;
+    otherwise one after the other, small regions first, time one leaves unused going to the
+    next. The time limit holds for everything: greedy warm start, model builds, searches and
+    the explanations, for which a small part of it is kept back.
     """
     started = time.monotonic()
     index = ProblemIndex.of(problem)
