@@ -34,14 +34,15 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 from dataclasses import dataclass, field
 from html import unescape
+from pathlib import Path
 
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_load"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 PASSWORD = "demo-binnenwerk"  # the demo accounts' password (demo data only)
-PAGES = ("login form", "login", "home", "roster week", "cell form", "cell save", "cell refused", "absences", "feed 200", "feed 304")
+PAGES = ("login form", "login", "home", "roster week", "cell form", "cell save", "cell refused", "absences",
+         "feed 200", "feed 304")
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
@@ -377,8 +378,8 @@ def leader_loop(browser: Browser, leader: Leader, setup: Setup, start_at: float,
             text = body.decode(errors="replace")
             refused = status == 422 and "Dit kan niet" in text
             said = FIELD_ERROR_RE.search(text)
-            browser.stats.add("cell refused" if refused else "cell save", elapsed, status == 302 or refused,
-                              f"status {status} on POST /rooster/cel" + (f": {unescape(said.group(1)).strip()}" if said else ""))
+            why = f"status {status} on POST /rooster/cel" + (f": {unescape(said.group(1)).strip()}" if said else "")
+            browser.stats.add("cell refused" if refused else "cell save", elapsed, status == 302 or refused, why)
             if not pause():
                 return
         browser.request("absences", "GET", "/teams/afwezigheid", 200)
@@ -411,7 +412,8 @@ def feed_loop(browser: Browser, feeds: FeedQueue, interval: float, stop_at: floa
         token, etag = feeds.take()
         path = f"/calendar/{token}.ics"
         conditional = etag is not None and rng.random() >= full_share
-        status, headers, _body, elapsed = browser.send("GET", path, headers={"If-None-Match": etag} if conditional else None)
+        asked = {"If-None-Match": etag} if conditional else None
+        status, headers, _body, elapsed = browser.send("GET", path, headers=asked)
         # A conditional request may rightly get the whole feed when it changed; both are fine.
         page = "feed 304" if status == 304 else "feed 200"
         browser.stats.add(page, elapsed, status == 200 or (conditional and status == 304),
@@ -579,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     server = start_gunicorn(port, args.workers, args.threads, env)
     try:
         warm_server(port, setup, args.workers)
-        print(f"Load on gunicorn ({args.workers} workers x {args.threads} threads, 127.0.0.1:{port}): {len(setup.leaders)} team leaders, "
+        print(f"Load on gunicorn ({args.workers} workers x {args.threads} threads, 127.0.0.1:{port}): "
+              f"{len(setup.leaders)} team leaders, "
               f"{len(setup.feed_tokens)} feeds at {args.feed_rate:g} requests/s; {args.warmup:g} s warm-up, then "
               f"{args.seconds:g} s measured ...", flush=True)
         stats, seconds = run_load(port, setup, args.seconds, args.warmup, args.feed_rate, args.feed_clients,
