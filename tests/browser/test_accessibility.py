@@ -217,8 +217,11 @@ def test_forms_showing_errors_have_no_wcag_violations(page, live_server, role):
 
 
 REFLOW_PAGES = {
-    "ministry_contact": ["/home", "/aanvragen/", "/aanvragen/nieuw"],
-    "team_leader": ["/home", "/rooster/", "/teams/afwezigheid/nieuw"],
+    "admin": ["/home", "/beheer/gebruikers", "/beheer/gebruikers/nieuw", "/beheer/audit"],
+    "ministry_contact": ["/home", "/aanvragen/", "/aanvragen/nieuw", "/aanvragen/planning"],
+    "planner": ["/home", "/aanvragen/intake", "/teams/medewerkers", "/teams/medewerkers/nieuw",
+                "/rapportages/capaciteit", "/rapportages/banenafspraak"],
+    "team_leader": ["/home", "/rooster/", "/teams/afwezigheid/nieuw", "/kalender"],
 }
 
 
