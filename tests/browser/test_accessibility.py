@@ -241,3 +241,32 @@ def test_pages_reflow_on_a_narrow_screen(page, live_server, role):
             too_wide[path] = (width, culprits)
         screenshot(page, f"narrow-{role}{re.sub(r'[^a-z0-9]+', '-', path)}")
     assert too_wide == {}
+
+
+FOCUS_CHECK = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  // The calendar button inside a date field is the browser's own, with the browser's own ring.
+  if (!e.matches(':focus')) return {visible: true, what: 'inside ' + e.tagName};
+  const s = getComputedStyle(e);
+  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  return {visible, what: e.tagName + ' ' + (e.textContent || e.name || '').trim().slice(0, 30)};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/home", "/rooster/", "/teams/afwezigheid/nieuw", "/kalender"])
+def test_every_control_shows_where_the_keyboard_focus_is(page, live_server, path):
+    """WCAG 2.4.7: Tab through the page; each element that gets the focus has a visible outline."""
+    log_in(page, live_server, ROLES["team_leader"])
+    page.goto(live_server.url + path)
+    hidden_focus, seen = [], 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_CHECK)
+        if state is None:
+            break
+        seen += 1
+        if not state["visible"]:
+            hidden_focus.append(state["what"])
+    assert seen > 3
+    assert hidden_focus == []
