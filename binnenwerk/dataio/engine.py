@@ -1,6 +1,7 @@
 """The all-or-nothing import: check every row, apply them in one transaction, or change nothing."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -170,7 +171,7 @@ class Context:
         self.touched[key] = row
 
 
-class Kind:
+class Kind(ABC):
     """A kind of data that can be imported and exported; subclasses describe one each."""
 
     name = ""
@@ -179,19 +180,21 @@ class Kind:
     roles: tuple = ()
     columns: list[Column] = []
 
+    @abstractmethod
     def parse(self, row: RowReader, ctx: Context) -> dict:
-        raise NotImplementedError
+        """One row's values, checked; problems are added to the row reader."""
 
     def file_keys(self, record: dict) -> list[tuple[str, Any]]:
         """(column, key) pairs that must be unique within the file."""
         return []
 
+    @abstractmethod
     def apply(self, record: dict, ctx: Context, row: int) -> str:
         """Create or update one object (flushed, not committed); returns create, update or unchanged."""
-        raise NotImplementedError
 
+    @abstractmethod
     def export_rows(self) -> list[list]:
-        raise NotImplementedError
+        """Every stored object as a row in the columns' order."""
 
     def example_row(self) -> list:
         return [c.example for c in self.columns]
