@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from binnenwerk.formatting import shift_week, week_of
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +39,12 @@ def test_team_leader_makes_a_plan_changes_a_cell_and_publishes(page, live_server
     page.get_by_label("Rekentijd").first.select_option("10")
     page.get_by_role("button", name=re.compile(r"^(Herplan|Maak rooster)")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rooster maken")
+    problems = [f"progress: {v}" for v in axe_violations(page)]
     screenshot(page, "flow-team-leader-2-progress")
     # The page polls the progress and reloads itself when the solve is done.
     expect(page.get_by_text("Het rooster is klaar en opgeslagen.")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
     expect(page.locator("#job-label")).to_have_text("Klaar")
+    problems += [f"done: {v}" for v in axe_violations(page)]
     screenshot(page, "flow-team-leader-3-done")
     page.get_by_role("link", name="Naar het rooster").click()
 
@@ -53,6 +56,7 @@ def test_team_leader_makes_a_plan_changes_a_cell_and_publishes(page, live_server
     cell_name = cell_link.locator(".visually-hidden").inner_text().strip()
     cell_link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dienst van")
+    problems += [f"cell: {v}" for v in axe_violations(page)]
     page.get_by_label("Dienst", exact=True).select_option(label="Vrij (geen dienst)")
     page.get_by_label("Reden (voor de geschiedenis)").fill("Browsertest: afspraak bij de dokter")
     page.get_by_role("button", name="Opslaan").click()
@@ -64,7 +68,9 @@ def test_team_leader_makes_a_plan_changes_a_cell_and_publishes(page, live_server
     page.get_by_role("button", name=re.compile(r"^Publiceer")).click()
     expect(page.locator(".flash-success")).to_contain_text("Gepubliceerd: versie")
     expect(grid.locator("caption")).to_contain_text("gepubliceerd versie")
+    problems += [f"published: {v}" for v in axe_violations(page)]
     screenshot(page, "flow-team-leader-5-published")
+    assert problems == []
 
 
 def test_keyboard_user_changes_a_roster_cell(page, live_server):
@@ -205,6 +211,7 @@ def test_the_roster_prints_one_team_per_page_without_links_or_menus(page, live_s
     expect(page.locator("table.roster-grid")).to_be_visible()
     assert page.locator("table.roster-grid a").count() == 0
     expect(page.locator(".no-print").first).to_be_hidden()
+    assert axe_violations(page) == []
     screenshot(page, "flow-print-roster")
     pdf = page.pdf(format="A4", landscape=True, print_background=True)
     assert pdf.startswith(b"%PDF")
