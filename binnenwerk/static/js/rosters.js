@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var box = document.getElementById("job");
-  if (!box || !window.fetch) { return; }
+  // A finished job's page is final: polling it would reload it every second.
+  if (!box || !window.fetch || box.getAttribute("data-done") === "true") { return; }
   var url = box.getAttribute("data-status-url");
   var bar = document.getElementById("job-progress");
   var label = document.getElementById("job-label");
