@@ -1,9 +1,12 @@
 """Form building blocks every blueprint shares: safe id coercion, required-without-bubble, checkboxes."""
 from __future__ import annotations
 
-from wtforms import SelectMultipleField
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from .formatting import hhmm_to_minutes, minutes_to_hhmm
 
 
 def int_or_none(value):
@@ -47,3 +50,58 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class MinutesField(StringField):
+    """A text field whose value means a number of minutes (a time of day, hours a week).
+
+    Subclasses give `parse` (text -> minutes, ValueError when it is not one), `format` (minutes ->
+    text) and `invalid_message`. `.minutes` holds the value when the text is valid, else None.
+    """
+
+    invalid_message = ""
+    input_kw: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", dict(self.input_kw))
+        super().__init__(*args, **kwargs)
+        self.minutes = None
+
+    def parse(self, text: str) -> int:
+        raise ValueError(text)
+
+    def format(self, minutes: int) -> str:
+        return str(minutes)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.minutes = minutes
+        self.data = self.format(minutes)
+
+    def process_data(self, value):
+        self.minutes = value if isinstance(value, int) else None
+        self.data = self.format(value) if isinstance(value, int) else (value or "")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.minutes = None
+        text = (self.data or "").strip()[:20]
+        self.data = text
+        if not text:
+            return
+        try:
+            self.minutes = self.parse(text)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+class TimeOfDayField(MinutesField):
+    """A time of day as HH:MM ('09:30' -> 570)."""
+
+    invalid_message = _l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")
+    input_kw = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "09:00"}
+
+    def parse(self, text: str) -> int:
+        return hhmm_to_minutes(text)
+
+    def format(self, minutes: int) -> str:
+        return minutes_to_hhmm(minutes)

@@ -6,8 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..formatting import hhmm_to_minutes, minutes_to_hhmm
-from ..forms_common import MultiCheckboxField, Needed, NeededText, int_or_none
+from ..forms_common import MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
@@ -16,28 +15,10 @@ WEEKDAYS = [
 PRIORITIES = [(1, _l("Laag")), (2, _l("Normaal")), (3, _l("Hoog"))]
 
 
-class TimeTextField(StringField):
-    """A time of day as HH:MM, stored as minutes after midnight in `.minutes`."""
+class TimeTextField(TimeOfDayField):
+    """A time of day as HH:MM, shown as the browser's time input."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"type": "time", "inputmode": "numeric", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-        self.minutes = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.minutes = None
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            self.minutes = hhmm_to_minutes(text)
-        except ValueError:
-            raise ValueError(_l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")) from None
-
-    def set_minutes(self, minutes: int) -> None:
-        self.minutes = minutes
-        self.data = minutes_to_hhmm(minutes)
+    input_kw = {"type": "time", "inputmode": "numeric", "autocomplete": "off"}
 
 
 class RequestForm(FlaskForm):

@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.utils import unset_value
 
-from ..formatting import hhmm_to_minutes, minutes_to_hhmm
-from ..forms_common import MultiCheckboxField, Needed, NeededText, int_or_none, strip_text
+from ..formatting import minutes_to_hhmm
+from ..forms_common import MinutesField, MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none, strip_text
 from ..models import MAX_TEAM_SIZE, AbsenceKind
 
 WEEKDAY_NAMES = (
@@ -67,29 +67,8 @@ class TextField(StringField):
         super().__init__(*args, **kwargs)
 
 
-class TimeField(StringField):
-    """A time of day as HH:MM; `.minutes` holds minutes after midnight when it is valid."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off", "placeholder": "09:00"})
-        super().__init__(*args, **kwargs)
-        self.minutes = None
-
-    def process_data(self, value):
-        self.minutes = value if isinstance(value, int) else None
-        self.data = minutes_to_hhmm(value) if isinstance(value, int) else (value or "")
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.minutes = None
-        text = (self.data or "").strip()[:20]
-        self.data = text
-        if not text:
-            return
-        try:
-            self.minutes = hhmm_to_minutes(text)
-        except ValueError:
-            raise ValueError(_l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")) from None
+class TimeField(TimeOfDayField):
+    """A time of day as HH:MM in the team forms."""
 
 
 class DutchDateField(StringField):
@@ -122,29 +101,17 @@ class DutchDateField(StringField):
         raise ValueError(_l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026."))
 
 
-class HoursField(StringField):
-    """Hours with a Dutch decimal comma or a dot ('25,5' and '25.5'); `.minutes` when valid."""
+class HoursField(MinutesField):
+    """Hours with a Dutch decimal comma or a dot ('25,5' and '25.5')."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-        self.minutes = None
+    invalid_message = _l("Vul een aantal uren in, bijvoorbeeld 25,5.")
+    input_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
-    def process_data(self, value):
-        self.minutes = value if isinstance(value, int) else None
-        self.data = hours_text(value) if isinstance(value, int) else (value or "")
+    def parse(self, text: str) -> int:
+        return parse_hours(text)
 
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.minutes = None
-        text = (self.data or "").strip()[:20]
-        self.data = text
-        if not text:
-            return
-        try:
-            self.minutes = parse_hours(text)
-        except ValueError:
-            raise ValueError(_l("Vul een aantal uren in, bijvoorbeeld 25,5.")) from None
+    def format(self, minutes: int) -> str:
+        return hours_text(minutes)
 
 
 # --- weekly availability -----------------------------------------------------------------------
