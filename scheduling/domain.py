@@ -131,11 +131,23 @@ class SupervisionRef:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a request-day is short, as a code and its values, so an interface can word it in any language."""
+
+    code: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, **dict(self.params)}
+
+
+@dataclass(frozen=True)
 class Shortfall:
     request: str
     date: dt.date
     missing: int
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # plain Dutch sentences, as the format has them
+    codes: tuple[Reason, ...] = field(default=(), compare=False)  # the same reasons, structured
 
 
 @dataclass

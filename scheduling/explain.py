@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .domain import AssignmentRef, Problem, Request, Shortfall, SupervisionRef
+from .domain import AssignmentRef, Problem, Reason, Request, Shortfall, SupervisionRef
 from .model import covering_window
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -19,8 +19,42 @@ def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _people(n: int) -> str:
-    return "1 medewerker" if n == 1 else f"{n} medewerkers"
+# Each reason's Dutch wording (singular, plural by `n`); the app has the same msgids to translate.
+DUTCH = {
+    "nobody_skilled": ("niemand in de regio heeft werksoort {work}",) * 2,
+    "too_few_fit": ("maar {n} van de {of} gevraagde medewerkers hebben deze werksoort en zijn op {day} op tijd "
+                    "beschikbaar",) * 2,
+    "wrong_place": ("1 medewerker met deze werksoort mag niet op {place} werken",
+                    "{n} medewerkers met deze werksoort mogen niet op {place} werken"),
+    "absent": ("1 medewerker met deze werksoort is afwezig op {day}",
+               "{n} medewerkers met deze werksoort zijn afwezig op {day}"),
+    "outside_window": ("1 medewerker is op {day} niet beschikbaar van {start} tot {end}",
+                       "{n} medewerkers zijn op {day} niet beschikbaar van {start} tot {end}"),
+    "shift_too_long": ("de dienst is langer dan de maximale uren per dag van 1 medewerker",
+                       "de dienst is langer dan de maximale uren per dag van {n} medewerkers"),
+    "higher_priority": ("1 medewerker is ingezet op een verzoek met hogere prioriteit",
+                        "{n} medewerkers zijn ingezet op een verzoek met hogere prioriteit"),
+    "elsewhere": ("1 medewerker is op {day} al elders ingezet", "{n} medewerkers zijn op {day} al elders ingezet"),
+    "hours_used": ("contracturen van 1 medewerker met deze werksoort zijn op",
+                   "contracturen van {n} medewerkers met deze werksoort zijn op"),
+    "team_full": ("team is al vol ingezet",) * 2,
+    "no_supervisor": ("geen teamleider vrij op {day}",) * 2,
+    "supervisors_busy": ("alle teamleiders die dit kunnen leiden zijn op {day} al elders ingezet",) * 2,
+    "costs_elsewhere": ("meer inzet zou elders meer kosten (wijzigingen in het rooster, teams opsplitsen)",) * 2,
+}
+
+
+def reason(code: str, **params) -> Reason:
+    return Reason(code, tuple(sorted(params.items())))
+
+
+def dutch(r: Reason) -> str:
+    """The Dutch sentence of a reason; days are ISO dates in the params, named here."""
+    params = dict(r.params)
+    if "day" in params:
+        params["day"] = weekday_nl(dt.date.fromisoformat(str(params["day"])))
+    singular, plural = DUTCH[r.code]
+    return (singular if params.get("n", 0) == 1 else plural).format(**params)
 
 
 class _Context:
@@ -52,11 +86,10 @@ class _Context:
         self.busy_supervisors = {(s.supervisor, s.date) for s in supervision}
 
 
-def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[str]:
+def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[Reason]:
     """Reasons, most telling first, for `missing` people short on `request` at `date`."""
-    problem = ctx.problem
     region = ctx.location_region.get(request.location)
-    day = weekday_nl(date)
+    day = date.isoformat()
     work_name = ctx.work_type_name.get(request.work_type, request.work_type)
     minutes = request.worked_minutes
     reasons: list[str] = []
@@ -64,7 +97,7 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     skilled = [e for e in ctx.employees_by_region.get(region, [])
                if request.work_type in e.work_types]
     if not skilled:
-        return [f"{missing} te weinig: niemand in de regio heeft werksoort {work_name}"]
+        return [reason("nobody_skilled", work=work_name)]
 
     wrong_place = [e for e in skilled
                    if e.locations is not None and request.location not in e.locations]
@@ -90,46 +123,36 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
                  and e.id not in ctx.roster_members[e.team]]
 
     if len(fits) < request.headcount:
-        reasons.append(f"maar {len(fits)} van de {request.headcount} gevraagde medewerkers "
-                       f"hebben deze werksoort en zijn op {day} op tijd beschikbaar")
+        reasons.append(reason("too_few_fit", n=len(fits), of=request.headcount, day=day))
     if wrong_place:
-        verb = "mag" if len(wrong_place) == 1 else "mogen"
-        reasons.append(f"{_people(len(wrong_place))} met deze werksoort {verb} niet op "
-                       f"{ctx.location_name.get(request.location, request.location)} werken")
+        reasons.append(reason("wrong_place", n=len(wrong_place),
+                              place=ctx.location_name.get(request.location, request.location)))
     if absent:
-        reasons.append(f"{_people(len(absent))} met deze werksoort "
-                       f"{'is' if len(absent) == 1 else 'zijn'} afwezig op {day}")
+        reasons.append(reason("absent", n=len(absent), day=day))
     if outside_window:
-        reasons.append(f"{_people(len(outside_window))} "
-                       f"{'is' if len(outside_window) == 1 else 'zijn'} op {day} niet "
-                       f"beschikbaar van {hhmm(request.start)} tot {hhmm(request.end)}")
+        reasons.append(reason("outside_window", n=len(outside_window), day=day,
+                              start=hhmm(request.start), end=hhmm(request.end)))
     if too_long:
-        reasons.append(f"de dienst is langer dan de maximale uren per dag van "
-                       f"{_people(len(too_long))}")
+        reasons.append(reason("shift_too_long", n=len(too_long)))
     if higher:
-        reasons.append(f"{_people(len(higher))} "
-                       f"{'is' if len(higher) == 1 else 'zijn'} ingezet op een verzoek met "
-                       f"hogere prioriteit")
+        reasons.append(reason("higher_priority", n=len(higher)))
     if len(elsewhere) > len(higher):
         n = len(elsewhere) - len(higher)
-        reasons.append(f"{_people(n)} {'is' if n == 1 else 'zijn'} op {day} al elders ingezet")
+        reasons.append(reason("elsewhere", n=n, day=day))
     if hours_used:
-        reasons.append(f"contracturen van {_people(len(hours_used))} met deze werksoort "
-                       f"zijn op")
+        reasons.append(reason("hours_used", n=len(hours_used)))
     if team_full:
-        reasons.append("team is al vol ingezet")
+        reasons.append(reason("team_full"))
     reasons.extend(_supervisor_reasons(ctx, request, date, region, free_with_hours))
     if not reasons:
-        reasons.append("meer inzet zou elders meer kosten (wijzigingen in het rooster, "
-                       "teams opsplitsen)")
-    reasons[0] = f"{missing} te weinig: {reasons[0]}"
+        reasons.append(reason("costs_elsewhere"))
     return reasons
 
 
 def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: str | None,
-                        candidates: list) -> list[str]:
+                        candidates: list) -> list[Reason]:
     """Is there anyone to lead the free people's teams at this shift?"""
-    day = weekday_nl(date)
+    day = date.isoformat()
     teams = {e.team for e in candidates}
     if not teams:
         return []
@@ -143,9 +166,9 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
             continue
         able.append(s)
     if not able:
-        return [f"geen teamleider vrij op {day}"]
+        return [reason("no_supervisor", day=day)]
     if all((s.id, date) in ctx.busy_supervisors for s in able):
-        return [f"alle teamleiders die dit kunnen leiden zijn op {day} al elders ingezet"]
+        return [reason("supervisors_busy", day=day)]
     return []
 
 
@@ -160,6 +183,8 @@ def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
         if request is None:
             result.append(row)
             continue
-        reasons = tuple(explain_request_day(ctx, request, row.date, row.missing))
-        result.append(Shortfall(row.request, row.date, row.missing, reasons))
+        codes = tuple(explain_request_day(ctx, request, row.date, row.missing))
+        sentences = [dutch(r) for r in codes]
+        sentences[0] = f"{row.missing} te weinig: {sentences[0]}"
+        result.append(Shortfall(row.request, row.date, row.missing, tuple(sentences), codes))
     return result

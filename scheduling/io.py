@@ -24,6 +24,7 @@ from .domain import (
     Location,
     Previous,
     Problem,
+    Reason,
     Request,
     Shortfall,
     Solution,
@@ -723,9 +724,17 @@ def read_solution(data: Any, problem: Problem | None = None) -> Solution:
                 ok = False
             else:
                 reasons.append(reason)
+        codes: list[Reason] = []
+        for i, code in enumerate(r.list_of(obj, "reason_codes", path, required=False) or []):
+            # Optional and informative only: an entry of the wrong shape is left out.
+            if isinstance(code, dict) and isinstance(code.get("code"), str):
+                params = tuple(sorted((k, v) for k, v in code.items()
+                                      if k != "code" and isinstance(k, str) and isinstance(v, (str, int))
+                                      and not isinstance(v, bool)))
+                codes.append(Reason(code["code"], params))
         if None in (request, day, missing) or not ok:
             return None
-        return Shortfall(request, day, missing, tuple(reasons))
+        return Shortfall(request, day, missing, tuple(reasons), tuple(codes))
 
     assignments = rows("assignments", assignment, required=True)
     supervisions = rows("supervision", supervision, required=False)
@@ -744,6 +753,14 @@ def load_solution(path_or_text: str | Path, problem: Problem | None = None) -> S
     return read_solution(_load_json(path_or_text), problem)
 
 
+def _shortfall_to_dict(s: Shortfall) -> dict:
+    out: dict[str, Any] = {"request": s.request, "date": s.date.isoformat(), "missing": s.missing,
+                           "reasons": list(s.reasons)}
+    if s.codes:  # an optional addition to the format: the reasons as codes and values
+        out["reason_codes"] = [c.as_dict() for c in s.codes]
+    return out
+
+
 def solution_to_dict(solution: Solution) -> dict:
     """The solution in the interchange format; `conflicting_pins` only when there are any."""
     out: dict[str, Any] = {
@@ -755,8 +772,7 @@ def solution_to_dict(solution: Solution) -> dict:
         "assignments": [_ref_to_dict(a) for a in solution.assignments],
         "supervision": [{"supervisor": s.supervisor, "date": s.date.isoformat(),
                          "location": s.location, "team": s.team} for s in solution.supervision],
-        "shortfall": [{"request": s.request, "date": s.date.isoformat(), "missing": s.missing,
-                       "reasons": list(s.reasons)} for s in solution.shortfall],
+        "shortfall": [_shortfall_to_dict(s) for s in solution.shortfall],
     }
     if solution.conflicting_pins:
         out["conflicting_pins"] = [_ref_to_dict(p) for p in solution.conflicting_pins]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from .. import jobs, planning
 from ..access import require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..reasons import render as render_reasons
 from ..formatting import long_date, parse_week, week_days, week_of
 from ..models import Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
 from ..services import ServiceError
@@ -121,7 +122,8 @@ def _fresh_shortfall(week: str, team: Team, fallback: list[dict]) -> list[dict]:
     for row in planning.shortfalls(problem, solution):
         q = requests.get(row.request) or idmap.requests.get(planning.pk_of(row.request))
         if q is not None:
-            out.append({"request": q, "date": row.date, "missing": row.missing, "reasons": list(row.reasons)})
+            reasons = render_reasons(row.missing, [c.as_dict() for c in row.codes]) or list(row.reasons)
+            out.append({"request": q, "date": row.date, "missing": row.missing, "reasons": reasons})
     return out
 
 

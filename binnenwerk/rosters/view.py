@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..reasons import render as render_reasons
 from ..formatting import week_days
 from ..models import (
     Absence,
@@ -160,7 +161,9 @@ def shortfall_from_job(week: str, job: SolveJob | None, request_days: list[Reque
     if job is not None and job.status == JobStatus.FINISHED.value and job.result:
         for row in job.result.get("shortfall", []):
             try:
-                reasons[(int(row["request"].split("-")[1]), row["date"])] = list(row.get("reasons") or [])
+                reasons[(int(row["request"].split("-")[1]), row["date"])] = (
+                    render_reasons(int(row.get("missing") or 0), row.get("reason_codes"))
+                    or list(row.get("reasons") or []))
             except (KeyError, ValueError, IndexError, AttributeError):
                 continue
     out = []

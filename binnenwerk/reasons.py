@@ -1,0 +1,75 @@
+"""The optimiser's reasons for a short request-day, worded in the reader's language.
+
+The optimiser returns each reason as a code with values (scheduling.explain); the msgids here are
+its Dutch wording, so the English catalog translates them like every other text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import format_date, gettext, ngettext
+
+
+
+def _day(value) -> str:
+    try:
+        return format_date(dt.date.fromisoformat(str(value)), "EEEE")
+    except ValueError:
+        return str(value)
+
+
+def _sentence(code: str, p: dict) -> str | None:
+    n = int(p.get("n", 0) or 0)
+    day = _day(p["day"]) if "day" in p else ""
+    if code == "nobody_skilled":
+        return gettext("niemand in de regio heeft werksoort %(work)s", work=p.get("work", ""))
+    if code == "too_few_fit":
+        return gettext("maar %(n)s van de %(of)s gevraagde medewerkers hebben deze werksoort en zijn op %(day)s "
+                       "op tijd beschikbaar", n=n, of=p.get("of", ""), day=day)
+    if code == "wrong_place":
+        return ngettext("%(num)d medewerker met deze werksoort mag niet op %(place)s werken",
+                        "%(num)d medewerkers met deze werksoort mogen niet op %(place)s werken", n,
+                        place=p.get("place", ""))
+    if code == "absent":
+        return ngettext("%(num)d medewerker met deze werksoort is afwezig op %(day)s",
+                        "%(num)d medewerkers met deze werksoort zijn afwezig op %(day)s", n, day=day)
+    if code == "outside_window":
+        return ngettext("%(num)d medewerker is op %(day)s niet beschikbaar van %(start)s tot %(end)s",
+                        "%(num)d medewerkers zijn op %(day)s niet beschikbaar van %(start)s tot %(end)s", n,
+                        day=day, start=p.get("start", ""), end=p.get("end", ""))
+    if code == "shift_too_long":
+        return ngettext("de dienst is langer dan de maximale uren per dag van %(num)d medewerker",
+                        "de dienst is langer dan de maximale uren per dag van %(num)d medewerkers", n)
+    if code == "higher_priority":
+        return ngettext("%(num)d medewerker is ingezet op een verzoek met hogere prioriteit",
+                        "%(num)d medewerkers zijn ingezet op een verzoek met hogere prioriteit", n)
+    if code == "elsewhere":
+        return ngettext("%(num)d medewerker is op %(day)s al elders ingezet",
+                        "%(num)d medewerkers zijn op %(day)s al elders ingezet", n, day=day)
+    if code == "hours_used":
+        return ngettext("contracturen van %(num)d medewerker met deze werksoort zijn op",
+                        "contracturen van %(num)d medewerkers met deze werksoort zijn op", n)
+    if code == "team_full":
+        return gettext("team is al vol ingezet")
+    if code == "no_supervisor":
+        return gettext("geen teamleider vrij op %(day)s", day=day)
+    if code == "supervisors_busy":
+        return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet", day=day)
+    if code == "costs_elsewhere":
+        return gettext("meer inzet zou elders meer kosten (wijzigingen in het rooster, teams opsplitsen)")
+    return None
+
+
+def render(missing: int, codes: list[dict] | None) -> list[str]:
+    """The reasons as sentences, the first prefixed with how many are missing; [] when a code is unknown."""
+    sentences = []
+    for code in codes or []:
+        if not isinstance(code, dict):
+            return []
+        sentence = _sentence(str(code.get("code")), code)
+        if sentence is None:
+            return []  # a newer optimiser: fall back on its Dutch sentences
+        sentences.append(sentence)
+    if sentences:
+        sentences[0] = gettext("%(missing)d te weinig: %(reason)s", missing=missing, reason=sentences[0])
+    return sentences
