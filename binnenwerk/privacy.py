@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from . import audit
 from .extensions import db
 from .formatting import minutes_to_hhmm
 from .models import (
-    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster, utcnow,
+    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster, RosterChange,
+    utcnow,
 )
 from .services import ServiceError
 
@@ -134,6 +135,7 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
         raise ServiceError(_(
             "Het contract van deze medewerker loopt nog. Je kunt pas anonimiseren als het contract is afgelopen."
         ))
+    old_name = employee.name
     employee.first_name = ANONYMOUS
     employee.last_name = f"#{employee.id}"
     employee.email = ""
@@ -159,5 +161,12 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
         select(AuditEvent).where(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee.id))
     ):
         event.detail = ""
+    # Roster history is written in words ("Anna de Vries is afwezig op ..."): take the name out.
+    for change in db.session.scalars(select(RosterChange).where(
+        or_(RosterChange.detail.contains(old_name, autoescape=True),
+            RosterChange.reason.contains(old_name, autoescape=True))
+    )):
+        change.detail = change.detail.replace(old_name, employee.name)
+        change.reason = change.reason.replace(old_name, employee.name)
     audit.record("anonymise", employee, detail=f"calendar links revoked: {revoked}")
     db.session.commit()

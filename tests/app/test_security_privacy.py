@@ -30,6 +30,9 @@ def former(make):
     roster = m.Roster(week="2025-W10", team=team)
     roster.assignments = [m.Assignment(employee=employee, date=MONDAY, request=request)]
     db.session.add(roster)
+    db.session.flush()
+    db.session.add(m.RosterChange(roster_id=roster.id, action="absence",
+                                  detail="Fleur Oudgediende is afwezig op maandag 3 maart en staat ingeroosterd."))
     db.session.add(m.PublishedShift(
         uid="privacy-1", employee=employee, team=team, date=MONDAY, request=request, location=location,
         work_type=work_type, start_minute=540, end_minute=900, break_minutes=30,
@@ -90,6 +93,9 @@ def test_anonymising_removes_identity_and_health_data_but_keeps_the_hours(client
     assert shift.end_minute - shift.start_minute - shift.break_minutes == 330
     details = db.session.scalars(select(m.AuditEvent.detail).where(m.AuditEvent.object_id == str(former.id))).all()
     assert not any("Oudgediende" in d for d in details)
+    history = db.session.scalars(select(m.RosterChange.detail)).all()
+    assert history and not any("Oudgediende" in d for d in history)
+    assert any("Geanonimiseerd" in d for d in history)
     assert db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "anonymise")).one()
 
     again = client.post(f"/privacy/medewerkers/{former.id}/anonimiseren", data={"confirm": "y"})
