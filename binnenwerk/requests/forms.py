@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..forms_common import MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none
@@ -22,6 +22,8 @@ class TimeTextField(TimeOfDayField):
 
 
 class RequestForm(FlaskForm):
+    # When the request was last changed as this form saw it: a save over a newer change is refused.
+    seen_version = HiddenField()
     location_id = SelectField(
         _l("Locatie"), coerce=int_or_none, validate_choice=False,
         validators=[Needed(_l("Kies een locatie."))],

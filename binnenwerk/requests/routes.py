@@ -129,13 +129,17 @@ def edit(request_id: int):
         form.weekdays.data = list(existing.weekdays)
         form.start_time.set_minutes(existing.start_minute)
         form.end_time.set_minutes(existing.end_minute)
+        form.seen_version.data = service.version_of(existing)
     data = _validated_input(form, existing)
     if data is not None:
         try:
-            changed = service.update_request(existing, data, actor=_actor())
+            changed = service.update_request(existing, data, actor=_actor(),
+                                             seen_version=form.seen_version.data or None)
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
+            if error.field == "conflict":
+                return redirect(url_for("requests.edit", request_id=existing.id))
         else:
             if not changed:
                 flash(_("Er was niets veranderd."), "info")

@@ -261,3 +261,24 @@ def test_all_requests_list_filters_by_status_ministry_and_region(client, login, 
     assert "Eigen Gebouw" in by_region and "Zuider Gebouw" not in by_region
     # Nonsense filters are ignored, never an error.
     assert client.get("/aanvragen/alle?status=x&ministerie=99999999999999999999&regio=" + "x" * 500).status_code == 200
+
+
+def test_two_contacts_changing_the_same_request_never_overwrite_each_other(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value,
+                       start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=4))
+    login(world.contact)
+    page = client.get(f"/aanvragen/{req.id}/wijzigen").get_data(as_text=True)
+    seen = re.search(r'name="seen_version"[^>]*value="([^"]*)"', page) or re.search(
+        r'value="([^"]*)"[^>]*name="seen_version"', page)
+    assert seen and seen.group(1)
+    form = dict(request_form(world.location, world.work_type, start_date=next_monday().isoformat(),
+                             end_date=(next_monday() + dt.timedelta(days=4)).isoformat()),
+                seen_version=seen.group(1))
+
+    first = client.post(f"/aanvragen/{req.id}/wijzigen", data={**form, "notes": "Eerste wijziging"})
+    assert first.status_code == 302 and stored(req.id).notes == "Eerste wijziging"
+
+    second = client.post(f"/aanvragen/{req.id}/wijzigen", data={**form, "notes": "Tweede, op oude gegevens"},
+                         follow_redirects=True)
+    assert "Iemand anders heeft deze aanvraag net veranderd" in second.get_data(as_text=True)
+    assert stored(req.id).notes == "Eerste wijziging"
