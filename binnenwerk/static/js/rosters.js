@@ -21,7 +21,7 @@
         bar.value = s.progress;
         bar.textContent = Math.round(s.progress * 100) + "%";
         label.textContent = s.label;
-        elapsed.textContent = elapsedText.replace("{s}", s.elapsed_seconds).replace("{t}", Math.round(s.time_limit));
+        elapsed.textContent = elapsedText.replace("{s}", Math.round(s.elapsed_seconds)).replace("{t}", Math.round(s.time_limit));
         if (s.best_objective !== null && objective) {
           objective.textContent = objectiveText.replace("{v}", Math.round(s.best_objective));
         }
