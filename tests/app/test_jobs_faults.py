@@ -130,3 +130,19 @@ def test_a_database_that_is_down_gets_a_clear_page_not_a_stack_trace(app, client
 def test_pool_pre_ping_is_on_so_a_restarted_database_is_reconnected(app):
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
     assert db.engine.pool._pre_ping
+
+
+def test_a_failed_jobs_message_is_shown_in_the_readers_language(app_with, make, world):  # noqa: F811
+    from tests.conftest import compile_english_catalog
+
+    compile_english_catalog()
+    lost = SolveJob(week=WEEK, team_id=world.team.id, status=JobStatus.QUEUED.value,
+                    created_at=utcnow() - dt.timedelta(hours=1))
+    db.session.add(lost)
+    db.session.commit()
+    english = app_with().test_client()
+    english.post("/auth/login", data={"email": world.planner.email, "password": "Test-wachtwoord-2026"})
+    english.post("/taal/en", data={"next": "/"})
+    state = english.get(f"/rooster/planning/{lost.id}.json").get_json()
+    assert state["status"] == "failed"
+    assert state["error"].startswith("No computing server was free")
