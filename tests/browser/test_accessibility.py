@@ -107,8 +107,10 @@ def test_keyboard_user_can_skip_to_content(page, live_server):
 def choose_language(page, code: str) -> None:
     """Press the language switch in the header; a logged-in user keeps the choice on the account."""
     if page.evaluate("document.documentElement.lang") != code:
-        page.get_by_role("button", name={"en": "English", "nl": "Nederlands"}[code]).click()
-        page.wait_for_function(f"document.documentElement.lang === '{code}'")
+        with page.expect_navigation():
+            page.get_by_role("button", name={"en": "English", "nl": "Nederlands"}[code]).click()
+        # Null-safe: between the POST's redirect and the next page there is no document element.
+        page.wait_for_function(f"document.documentElement?.lang === '{code}'")
 
 
 @contextlib.contextmanager
