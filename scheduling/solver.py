@@ -26,6 +26,11 @@ SEED = 20261207
 MIN_REGION_SECONDS = 0.05
 # The part of the time limit kept for combining the regions and explaining shortfalls.
 RESERVE_FRACTION = 0.07
+# Below this total size (the _region_size proxy summed over regions) the regions are solved
+# one after the other with every worker each: a portfolio proves a small region optimal sooner
+# than one single-worker search per region (M: about 9 s instead of a 2% gap at 10 s).
+SMALL_PROBLEM_SIZE = 20_000
+PROBE_FRACTION = 0.1
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 LNS_FRACTION = 0.6
@@ -153,7 +158,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     empty = {region: empty_roster_objective(index, region) for region in order}
     baseline = _baseline(problem)
     try:
-        if workers > 1 and not deterministic and len(order) > 1:
+        small = sum(sizes.values()) <= SMALL_PROBLEM_SIZE
+        if workers > 1 and not deterministic and len(order) > 1 and not small:
             results = _solve_parallel(index, order, sizes, empty, baseline, started, budget,
                                       workers, cancel, current, report)
         else:
@@ -162,6 +168,10 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                 used = spent if deterministic else time.monotonic() - started
                 left = max(0.0, budget - used)
                 share = left * sizes[region] / remaining_size
+                if small:
+                    # A short first look proves the easy regions; the second pass then gives
+                    # the hard ones the rest in one piece instead of a slice each.
+                    share = min(share, PROBE_FRACTION * budget)
                 remaining_size = max(1, remaining_size - sizes[region])
                 m = build_model(index, region)
                 fallback = None

@@ -185,9 +185,12 @@ def test_cli_bad_input_gives_a_dutch_message_and_exit_2(tmp_path):
     assert "geen geldig planningsprobleem" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time():
+def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time(monkeypatch):
+    from scheduling import solver as solver_module
     from scheduling.greedy import greedy
 
+    # Large problems go side by side; make M count as large to test that path.
+    monkeypatch.setattr(solver_module, "SMALL_PROBLEM_SIZE", 0)
     p = generate("M", 3)  # three regions: two threads, team LNS in the larger ones
     seen: list[Progress] = []
     started = time.monotonic()
@@ -201,3 +204,18 @@ def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time():
     assert seen and all(s.best_bound is None or s.best_objective is None
                         or s.best_bound <= s.best_objective for s in seen)
 
+
+
+def test_a_small_problem_gets_every_worker_region_after_region(monkeypatch):
+    from scheduling import solver as solver_module
+
+    def side_by_side(*args, **kwargs):
+        raise AssertionError("a small problem is not solved side by side")
+
+    monkeypatch.setattr(solver_module, "_solve_parallel", side_by_side)
+    p = generate("M", 3)
+    solution = solve(p, time_limit=3, workers=2)
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
+    assert solution.best_bound <= solution.objective
