@@ -510,8 +510,10 @@ def add_team_split_penalties(m: RosterModel) -> None:
         if n < 2:
             continue
         # Exactly one supervision entry per place with work, so entries count the places.
+        # Exact, not only a lower bound: a roster found before the optimum then costs what it
+        # really costs, and the objective the solver reports is the checker's.
         split = m.model.NewIntVar(0, n - 1, f"split[{team}@{d.isoformat()}]")
-        m.model.Add(split >= sum(m.y[k] for k in keys) - 1)
+        m.model.AddMaxEquality(split, [sum(m.y[k] for k in keys) - 1, 0])
         m.split[(team, d)] = (split, keys)
         m.penalties["team_split"].append((split, w))
 

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
 from .lns import hint_values, start_values, team_lns
+from .lpbound import lp_bound
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -31,6 +32,11 @@ RESERVE_FRACTION = 0.07
 # than one single-worker search per region (M: about 9 s instead of a 2% gap at 10 s).
 SMALL_PROBLEM_SIZE = 20_000
 PROBE_FRACTION = 0.1
+# On a region this large CP-SAT does not finish its root LP in time; GLOP solves the LP with
+# contract patterns apart (lpbound.py) for at most this part of the region's time.
+LP_BOUND_MIN_VARIABLES = 4_000
+LP_BOUND_MIN_SECONDS = 4.0
+LP_BOUND_FRACTION = 0.3
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 LNS_FRACTION = 0.6
@@ -184,9 +190,11 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                                 _rest=rest) -> None:
                     report(_base[0] + objective + _rest, _base[1] + bound)
 
-                solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), workers,
-                                       deterministic, on_solution, cancel, current,
-                                       skip=cancelled, fallback=fallback)
+                known, spent_on_lp = (0, 0.0) if cancelled else _separate_lp_bound(
+                    m, share, deterministic)
+                solved = _solve_region(index, m, max(share - spent_on_lp, MIN_REGION_SECONDS),
+                                       workers, deterministic, on_solution, cancel, current,
+                                       skip=cancelled, fallback=fallback, known_bound=known)
                 if deterministic:
                     spent += solved.model_time
                 results.append(solved.result)
@@ -250,6 +258,15 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     publish()
 
             cancelled = cancel is not None and cancel.is_set()
+            known = 0
+            if not cancelled:
+                # First, while the whole share is ahead: the LP bound CP-SAT would not reach.
+                known, spent_on_lp = _separate_lp_bound(m, share, False)
+                share = max(0.0, share - spent_on_lp)
+                if known:
+                    with lock:
+                        best[region] = (best[region][0], known)
+                        publish()
             values = start_values(m) if fallback is not None and not cancelled else None
             if values is not None and share >= LNS_MIN_SECONDS :
                 # Most of the time improves the greedy roster a few teams at a time; the
@@ -265,7 +282,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                 share = max(0.0, share - (time.monotonic() - lns_started))
             solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), 1, False,
                                    on_solution, cancel, current, skip=cancelled,
-                                   fallback=fallback)
+                                   fallback=fallback, known_bound=known)
             result = solved.result
             if (fallback is not None and result.status == "FEASIBLE"
                     and result.objective > fallback[0]):
@@ -320,6 +337,18 @@ def _second_pass(index: ProblemIndex, results: list[RegionResult], started: floa
         report(sum(r.objective for r in results), sum(r.bound for r in results))
 
 
+def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
+                       ) -> tuple[int, float]:
+    """The region's LP bound from GLOP when the region is large enough to need it, and the
+    wall seconds that took; (0, 0.0) otherwise. Never in deterministic mode: GLOP's time
+    limit is wall time."""
+    if deterministic or len(m.x) < LP_BOUND_MIN_VARIABLES or seconds < LP_BOUND_MIN_SECONDS:
+        return 0, 0.0
+    started = time.monotonic()
+    bound = lp_bound(m, seconds * LP_BOUND_FRACTION) or 0
+    return bound, time.monotonic() - started
+
+
 def _baseline(problem: Problem) -> Solution | None:
     """The greedy roster as a warm start, when it is valid; it already keeps the published
     week and continues last week where it can."""
@@ -349,8 +378,8 @@ class _Solved:
 def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: int,
                   deterministic: bool, on_solution: Callable[[int, int], None],
                   cancel: threading.Event | None, current: dict, *, skip: bool,
-                  fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None
-                  ) -> _Solved:
+                  fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None,
+                  known_bound: int = 0) -> _Solved:
     """Solve one region; without a solution of its own it falls back on the warm-start roster
     (which keeps the pins), else on the empty roster (valid when there are no pins)."""
     empty = empty_roster_objective(index, m.region)
@@ -380,7 +409,9 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignments, supervision = read_roster(m, solver.BooleanValue)
         objective = round(solver.ObjectiveValue())
-        bound = round(solver.BestObjectiveBound())
+        bound = min(objective, max(known_bound, round(solver.BestObjectiveBound())))
+        if bound == objective:
+            name = "OPTIMAL"  # the separate LP bound can prove what the search did not
         return _Solved(RegionResult(m.region, name, objective, bound, assignments, supervision,
                                     [], m), solver.deterministic_time)
     if status == cp_model.INFEASIBLE:
@@ -389,7 +420,8 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
                        solver.deterministic_time)
     # No solution in time: fall back on the warm start or the empty roster.
     status_name = ("FEASIBLE" if valid_fallback else "UNKNOWN") if name == "UNKNOWN" else name
-    bound = round(solver.BestObjectiveBound()) if name != "MODEL_INVALID" else 0
+    bound = (max(known_bound, round(solver.BestObjectiveBound()))
+             if name != "MODEL_INVALID" else 0)
     return _Solved(RegionResult(m.region, status_name, fallback_objective,
                                 min(bound, fallback_objective), fallback_rows, fallback_leads,
                                 [], m), solver.deterministic_time)

@@ -55,6 +55,12 @@ def _lp_bound(p, *, cuts: bool) -> float:
                 lp.Add(expr <= high)
         elif c.has_at_most_one():
             lp.Add(sum(literal(i) for i in c.at_most_one.literals) <= 1)
+        elif c.has_lin_max():
+            # target = max(exprs), relaxed to target >= each expression.
+            target = c.lin_max.target
+            top = sum(k * xs[i] for i, k in zip(target.vars, target.coeffs)) + target.offset
+            for e in c.lin_max.exprs:
+                lp.Add(top >= sum(k * xs[i] for i, k in zip(e.vars, e.coeffs)) + e.offset)
         else:
             raise AssertionError(f"no LP row for {c}")
     objective = proto.objective

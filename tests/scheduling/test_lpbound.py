@@ -1,0 +1,81 @@
+"""The separate LP bound for large regions: valid, and tighter than the plain relaxation."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from builders_model import DAYS, employee, problem, random_problem, request, supervisor
+from scheduling import lpbound
+from scheduling.lpbound import contract_patterns, lp_bound
+from scheduling.model import ProblemIndex, build_model
+
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def _optimum(m) -> int:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.Solve(m.model) == cp_model.OPTIMAL
+    return round(solver.ObjectiveValue())
+
+
+def test_contract_patterns_are_the_maximal_mixes_that_fit():
+    # 12 hours a week; shifts of 4 h or 5.5 h on each of five days.
+    lengths, patterns = contract_patterns([{240, 330}] * 5, 720)
+    assert lengths == [240, 330]
+    assert patterns == [(0, 2), (1, 1), (3, 0)]
+    # A day that only offers the long shift limits the short ones.
+    assert contract_patterns([{240}, {330}], 720) == ([240, 330], [(1, 1)])
+
+
+def test_patterns_make_the_bound_see_whole_shifts(monkeypatch):
+    # 12 hours a week, five requested days of 5.5 hours: two shifts fit, not 2.18.
+    p = problem(employees=[employee("e-1", contract=720)],
+                requests=[request(f"r-{i}", days=(d,), start="09:00", end="15:00")
+                          for i, d in enumerate(DAYS)],
+                supervisors=[supervisor("s-1")])
+    m = build_model(ProblemIndex.of(p), "Den Haag")
+    optimum = _optimum(m)
+    assert lp_bound(m, 10) == optimum  # 3 missing x 2 x 1000 + 60 minutes short
+    monkeypatch.setattr(lpbound, "_add_contract_patterns", lambda *args: None)
+    assert lp_bound(m, 10) < optimum - 300
+
+
+@SETTINGS
+@given(st.builds(random_problem, st.integers(0, 10_000),
+                 n_employees=st.integers(1, 10), n_requests=st.integers(1, 5)))
+def test_the_lp_bound_never_exceeds_the_optimum(p):
+    index = ProblemIndex.of(p)
+    for region in index.regions:
+        m = build_model(index, region)
+        bound = lp_bound(m, 10)
+        assert bound is not None
+        assert bound <= _optimum(m)
+
+
+def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch):
+    from scheduling import solver as solver_module
+    from scheduling.checker import check, objective
+    from scheduling.generate import generate
+    from scheduling.solver import solve
+
+    # Make every region count as large, and keep what the LP proved.
+    monkeypatch.setattr(solver_module, "LP_BOUND_MIN_VARIABLES", 0)
+    monkeypatch.setattr(solver_module, "LP_BOUND_MIN_SECONDS", 0.0)
+    proved: list[int] = []
+
+    def spy(m, seconds):
+        value = lp_bound(m, seconds)
+        proved.append(value)
+        return value
+
+    monkeypatch.setattr(solver_module, "lp_bound", spy)
+    p = generate("M", 2)
+    solution = solve(p, time_limit=3, workers=1)
+    assert proved and all(value is not None for value in proved)
+    assert check(p, solution).ok
+    assert solution.objective == objective(p, solution.assignments)
+    assert sum(proved) <= solution.best_bound <= solution.objective
