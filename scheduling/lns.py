@@ -3,11 +3,19 @@
 A region's model is too large for CP-SAT's tree search to improve much in a minute, and its
 built-in LNS shares one core with nine other heuristics. Teams interact only through the
 requests they share (headcount) and the pool supervisor, so re-optimising a handful of teams
-that work at the same locations, with everyone else fixed, is a small model that the LP
+that work at the same locations, with everyone else fixed, is a small problem that CP-SAT
 solves to optimality in a fraction of a second, and each accepted move improves the roster.
+
+A move builds a Problem of its own for the chosen teams: each request-day with the headcount
+the fixed teams leave, and the pool supervisor only on the days the fixed teams do not use
+them. Every cost of the chosen teams' part (their shortfall share, contract gaps, changes,
+republished rows, splits) is then a cost of that small Problem, so a move that lowers the
+small Problem's objective lowers the region's by the same amount.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import random
 import threading
 import time
@@ -16,54 +24,35 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .model import RosterModel
+from .domain import AssignmentRef, Problem, Request, SupervisionRef
+from .model import ProblemIndex, RosterModel, build_model, hint_roster, read_roster
 
 # Teams re-solved together, and the CP-SAT work per neighbourhood in deterministic seconds
 # (not wall seconds: on a loaded machine a move still gets the work it needs, or none).
 TEAMS_PER_MOVE = 3
 WORK_PER_MOVE = 0.5
+# How a request-day is named in a move's own Problem.
+_SEPARATOR = "|"
 
 
-def start_values(m: RosterModel) -> list[int] | None:
-    """The model's complete hint as a value per variable, or None when it is incomplete."""
-    proto = m.model.Proto()
-    n = len(proto.variables)
-    hint = proto.solution_hint
-    if len(hint.vars) != n:
-        return None
-    values = [0] * n
-    for var, value in zip(hint.vars, hint.values):
-        values[var] = value
-    return values
-
-
-def hint_values(m: RosterModel, values: list[int]) -> None:
-    """Make `values` the model's (complete) hint."""
-    m.model.ClearHints()
-    hint = m.model.Proto().solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-
-
-def team_lns(m: RosterModel, values: list[int], objective: int, seconds: float, *,
+def team_lns(m: RosterModel, assignments: list[AssignmentRef],
+             supervision: list[SupervisionRef], objective: int, seconds: float, *,
              seed: int, cancel: threading.Event | None = None, current: dict | None = None,
-             on_solution: Callable[[int], None] | None = None) -> tuple[list[int], int]:
-    """Improve a feasible assignment of the model's variables for `seconds`.
+             on_solution: Callable[[int], None] | None = None
+             ) -> tuple[list[AssignmentRef], list[SupervisionRef], int]:
+    """Improve a valid roster of the region for `seconds`.
 
-    Returns the best values and their objective. The model itself is not changed.
+    Returns the best rows found and their objective (the region model's objective, which
+    moves change by exactly what they save). The model itself is not changed.
     """
     started = time.monotonic()
-    team_of: dict[int, str] = {}
-    for (e_id, _r, _d), var in m.x.items():
-        team_of[var.Index()] = m.employees[e_id].team
-    for key, var in m.y.items():
-        team_of[var.Index()] = key[2]
+    team_of = {e_id: e.team for e_id, e in m.employees.items()}
     places: dict[str, set[str]] = defaultdict(set)
     for team, location, _d in m.by_team_place:
         places[team].add(location)
     teams = sorted(places)
     if len(teams) <= 1:
-        return values, objective
+        return assignments, supervision, objective
     rng = random.Random(seed)
     while True:
         left = seconds - (time.monotonic() - started)
@@ -75,36 +64,98 @@ def team_lns(m: RosterModel, values: list[int], objective: int, seconds: float, 
         others = [t for t in teams if t != first and t not in near]
         rng.shuffle(others)
         chosen = {first, *(near + others)[:TEAMS_PER_MOVE - 1]}
-        sub = m.model.clone()
-        proto = sub.Proto()
-        variables = proto.variables
-        for i, team in team_of.items():
-            if team not in chosen:
-                domain = variables[i].domain
-                domain[0] = values[i]
-                domain[1] = values[i]
-        sub.ClearHints()
-        hint = sub.Proto().solution_hint
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = 1
-        params.random_seed = rng.randrange(1 << 30)
-        params.cp_model_presolve = False
-        params.max_deterministic_time = WORK_PER_MOVE
-        params.max_time_in_seconds = left
+        moved = _move(m, chosen, team_of, assignments, supervision, left, rng, current)
+        if moved is None:
+            continue
+        saved, new_rows, new_leads = moved
+        assignments = [a for a in assignments if team_of[a.employee] not in chosen] + new_rows
+        supervision = [s for s in supervision if s.team not in chosen] + new_leads
+        objective -= saved
+        if on_solution is not None:
+            on_solution(objective)
+    return assignments, supervision, objective
+
+
+def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
+          assignments: list[AssignmentRef], supervision: list[SupervisionRef], left: float,
+          rng: random.Random, current: dict | None
+          ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]] | None:
+    """Re-solve the chosen teams with the rest fixed: what it saves and the new rows, or None
+    when it finds nothing better."""
+    sub = neighbourhood(m.problem, m.region, m.requests.values(), chosen, team_of,
+                        assignments, supervision)
+    sub_m = build_model(ProblemIndex.of(sub), m.region)
+    mine = [_rename(a) for a in assignments if team_of[a.employee] in chosen]
+    my_leads = [s for s in supervision if s.team in chosen]
+    before, _rows, _leads = hint_roster(sub_m, mine, my_leads)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = rng.randrange(1 << 30)
+    # As for whole regions (solver._configure): presolve weakens the LP these moves live on.
+    params.cp_model_presolve = False
+    params.max_deterministic_time = WORK_PER_MOVE
+    params.max_time_in_seconds = left
+    if current is not None:
+        current["solvers"].add(solver)
+    try:
+        status = solver.Solve(sub_m.model)
+    finally:
         if current is not None:
-            current["solvers"].add(solver)
-        try:
-            status = solver.Solve(sub)
-        finally:
-            if current is not None:
-                current["solvers"].discard(solver)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
-                and round(solver.ObjectiveValue()) < objective:
-            objective = round(solver.ObjectiveValue())
-            values = list(solver.ResponseProto().solution)
-            if on_solution is not None:
-                on_solution(objective)
-    return values, objective
+            current["solvers"].discard(solver)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    after = round(solver.ObjectiveValue())
+    if after >= before:
+        return None
+    rows, leads = read_roster(sub_m, solver.BooleanValue)
+    return before - after, [_original(a) for a in rows], leads
+
+
+def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
+                  team_of: dict[str, str], assignments: list[AssignmentRef],
+                  supervision: list[SupervisionRef]) -> Problem:
+    """The Problem of the chosen teams with everyone else's rows fixed.
+
+    Each request-day becomes a request of its own with the headcount the fixed teams leave;
+    a pool supervisor a fixed team uses on a date is not available to the chosen teams then.
+    """
+    fixed_fill: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for a in assignments:
+        if team_of.get(a.employee) not in chosen:
+            fixed_fill[(a.request, a.date)] += 1
+    pool_taken = {(s.supervisor, s.date) for s in supervision if s.team not in chosen}
+    day_requests: list[Request] = []
+    for r in requests:
+        for d in r.days:
+            left = r.headcount - fixed_fill[(r.id, d)]
+            if left > 0:
+                day_requests.append(dataclasses.replace(
+                    r, id=f"{r.id}{_SEPARATOR}{d.isoformat()}", days=(d,), headcount=left))
+    supervisors = []
+    for s in problem.supervisors:
+        if s.team is None and s.region == region:
+            free = {d: w for d, w in s.availability.items() if (s.id, d) not in pool_taken}
+            supervisors.append(dataclasses.replace(s, availability=free))
+        elif s.team in chosen:
+            supervisors.append(s)
+    employees = tuple(e for e in problem.employees if e.team in chosen)
+    ids = {e.id for e in employees}
+    return dataclasses.replace(
+        problem,
+        teams=tuple(t for t in problem.teams if t.id in chosen),
+        supervisors=tuple(supervisors),
+        employees=employees,
+        requests=tuple(day_requests),
+        previous=tuple(p for p in problem.previous if p.employee in ids),
+        pinned=tuple(_rename(a) for a in problem.pinned if a.employee in ids),
+        published=tuple(_rename(a) for a in problem.published if a.employee in ids),
+    )
+
+
+def _rename(a: AssignmentRef) -> AssignmentRef:
+    return AssignmentRef(a.employee, a.date, f"{a.request}{_SEPARATOR}{a.date.isoformat()}")
+
+
+def _original(a: AssignmentRef) -> AssignmentRef:
+    return AssignmentRef(a.employee, a.date, a.request.rsplit(_SEPARATOR, 1)[0])

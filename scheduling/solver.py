@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
-from .lns import hint_values, start_values, team_lns
+from .lns import team_lns
 from .lpbound import lp_bound
 from .model import (
     ProblemIndex,
@@ -39,6 +39,8 @@ LP_BOUND_MIN_SECONDS = 4.0
 LP_BOUND_FRACTION = 0.3
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
+# Below this many assignment variables CP-SAT's own neighbourhoods improve a region faster.
+LNS_MIN_VARIABLES = 4_000
 LNS_FRACTION = 0.6
 
 
@@ -267,18 +269,18 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     with lock:
                         best[region] = (best[region][0], known)
                         publish()
-            values = start_values(m) if fallback is not None and not cancelled else None
-            if values is not None and share >= LNS_MIN_SECONDS :
+            if (fallback is not None and not cancelled and share >= LNS_MIN_SECONDS
+                    and len(m.x) >= LNS_MIN_VARIABLES):
                 # Most of the time improves the greedy roster a few teams at a time; the
                 # search on the whole region then starts from it and proves the bound.
                 lns_started = time.monotonic()
-                values, objective = team_lns(m, values, fallback[0], share * LNS_FRACTION,
-                                             seed=SEED + len(region), cancel=cancel,
-                                             current=current, on_solution=on_lns)
+                rows, leads, objective = team_lns(
+                    m, fallback[1], fallback[2], fallback[0], share * LNS_FRACTION,
+                    seed=SEED + len(region), cancel=cancel, current=current,
+                    on_solution=on_lns)
                 if objective < fallback[0]:
-                    rows, leads = read_roster(m, lambda var: values[var.Index()])
-                    fallback = (objective, rows, leads)
-                    hint_values(m, values)
+                    # The complete roster becomes the search's hint; its objective is exact.
+                    fallback = hint_roster(m, rows, leads)
                 share = max(0.0, share - (time.monotonic() - lns_started))
             solved = _solve_region(index, m, max(share, MIN_REGION_SECONDS), 1, False,
                                    on_solution, cancel, current, skip=cancelled,

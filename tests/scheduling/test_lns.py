@@ -1,0 +1,58 @@
+"""Team LNS: each move re-solves a few teams with the rest fixed, and keeps the roster valid."""
+from __future__ import annotations
+
+from scheduling.checker import check, objective
+from scheduling.domain import Solution
+from scheduling.generate import generate
+from scheduling.greedy import greedy
+from scheduling.lns import neighbourhood, team_lns
+from scheduling.model import ProblemIndex, build_model, hint_roster
+
+
+def _region(p, name):
+    index = ProblemIndex.of(p)
+    return build_model(index, name)
+
+
+def test_moves_lower_the_objective_by_exactly_what_they_save():
+    p = generate("M", 1)
+    m = _region(p, "Den Haag")
+    start = greedy(p)
+    greedy_cost, rows, leads = hint_roster(m, start.assignments, start.supervision)
+    rows, leads, cost = team_lns(m, rows, leads, greedy_cost, 1.5, seed=7)
+    assert cost < greedy_cost
+    exact, _rows, _leads = hint_roster(m, rows, leads)
+    assert cost == exact
+    # The region's rows with every other region empty form a valid week.
+    solution = Solution(status="FEASIBLE", assignments=rows, supervision=leads)
+    report = check(p, solution)
+    assert report.ok, report.violations
+    others = sum(hint_roster(_region(p, r), [], [])[0]
+                 for r in ProblemIndex.of(p).regions if r != "Den Haag")
+    assert objective(p, rows) == cost + others
+
+
+def test_a_neighbourhood_leaves_the_fixed_teams_their_people_and_their_pool_days():
+    p = generate("M", 1)
+    m = _region(p, "Den Haag")
+    start = greedy(p)
+    team_of = {e.id: e.team for e in p.employees}
+    teams = sorted({team_of[a.employee] for a in start.assignments
+                    if a.employee in m.employees})
+    chosen = {teams[0]}
+    sub = neighbourhood(p, "Den Haag", m.requests.values(), chosen, team_of,
+                        start.assignments, start.supervision)
+    assert {e.team for e in sub.employees} == chosen
+    fixed = [a for a in start.assignments
+             if a.employee in m.employees and team_of[a.employee] not in chosen]
+    for r in sub.requests:
+        original_id, day = r.id.rsplit("|", 1)
+        original = m.requests[original_id]
+        taken = sum(1 for a in fixed if a.request == original_id and a.date.isoformat() == day)
+        assert r.headcount == original.headcount - taken > 0
+    pool_days = {(s.supervisor, s.date) for s in start.supervision
+                 if s.team not in chosen and s.supervisor in {x.id for x in sub.supervisors}}
+    for s in sub.supervisors:
+        assert s.team is None or s.team in chosen
+        for d in s.availability:
+            assert (s.id, d) not in pool_days
