@@ -33,14 +33,19 @@ RESERVE_FRACTION = 0.07
 SMALL_PROBLEM_SIZE = 20_000
 PROBE_FRACTION = 0.1
 # On a region this large CP-SAT does not finish its root LP in time; GLOP solves the LP with
-# contract patterns apart (lpbound.py) for at most this part of the region's time.
+# contract patterns apart (lpbound.py) for at most LP_BOUND_FRACTION of the region's time.
 LP_BOUND_MIN_VARIABLES = 4_000
+# Above this GLOP needs more than half a minute (XL's largest regions): not worth the time.
+LP_BOUND_MAX_VARIABLES = 20_000
 LP_BOUND_MIN_SECONDS = 4.0
 LP_BOUND_FRACTION = 0.3
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
-# Below this many assignment variables CP-SAT's own neighbourhoods improve a region faster.
+# Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
+# thousand of them, CP-SAT's own neighbourhoods improve a region faster than team LNS (L:
+# Rotterdam 82,800 instead of 104,000); with less time team LNS does better (XL).
 LNS_MIN_VARIABLES = 4_000
+LNS_SECONDS_PER_1000 = 2.0
 LNS_FRACTION = 0.6
 
 
@@ -269,8 +274,9 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     with lock:
                         best[region] = (best[region][0], known)
                         publish()
+            short_of_time = share * 1000 < LNS_SECONDS_PER_1000 * len(m.x)
             if (fallback is not None and not cancelled and share >= LNS_MIN_SECONDS
-                    and len(m.x) >= LNS_MIN_VARIABLES):
+                    and (len(m.x) >= LNS_MIN_VARIABLES or short_of_time)):
                 # Most of the time improves the greedy roster a few teams at a time; the
                 # search on the whole region then starts from it and proves the bound.
                 lns_started = time.monotonic()
@@ -344,7 +350,8 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
     """The region's LP bound from GLOP when the region is large enough to need it, and the
     wall seconds that took; (0, 0.0) otherwise. Never in deterministic mode: GLOP's time
     limit is wall time."""
-    if deterministic or len(m.x) < LP_BOUND_MIN_VARIABLES or seconds < LP_BOUND_MIN_SECONDS:
+    if (deterministic or not LP_BOUND_MIN_VARIABLES <= len(m.x) <= LP_BOUND_MAX_VARIABLES
+            or seconds < LP_BOUND_MIN_SECONDS):
         return 0, 0.0
     started = time.monotonic()
     bound = lp_bound(m, seconds * LP_BOUND_FRACTION) or 0
