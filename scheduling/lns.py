@@ -25,7 +25,14 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .domain import AssignmentRef, Problem, Request, SupervisionRef
-from .model import ProblemIndex, RosterModel, build_model, hint_roster, read_roster
+from .model import (
+    ProblemIndex,
+    RosterModel,
+    build_model,
+    hint_roster,
+    read_roster,
+    split_slack,
+)
 
 # Teams re-solved together, and the CP-SAT work per neighbourhood in deterministic seconds
 # (not wall seconds: on a loaded machine a move still gets the work it needs, or none).
@@ -105,7 +112,7 @@ def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
             current["solvers"].discard(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    after = round(solver.ObjectiveValue())
+    after = round(solver.ObjectiveValue()) - split_slack(sub_m, solver.Value)
     if after >= before:
         return None
     rows, leads = read_roster(sub_m, solver.BooleanValue)

@@ -16,36 +16,10 @@ from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
 
-from .model import RosterModel
+from .model import RosterModel, contract_patterns
 
 # GLOP's answer is exact up to its tolerances; keep this much below it to stay a true bound.
 RELATIVE_SAFETY = 1e-6
-
-
-def contract_patterns(lengths_by_day: list[set[int]], contract: int
-                      ) -> tuple[list[int], list[tuple[int, ...]]]:
-    """The shift lengths and the maximal count vectors that fit the contract.
-
-    A count vector says how many shifts of each length, at most one shift a day and only
-    lengths that day offers; it is maximal when no other fitting vector is at least as large
-    everywhere.
-    """
-    lengths = sorted(set().union(*lengths_by_day)) if lengths_by_day else []
-    position = {length: i for i, length in enumerate(lengths)}
-    states: set[tuple[int, ...]] = {tuple(0 for _ in lengths)}
-    for options in lengths_by_day:
-        grown = set(states)
-        for state in states:
-            used = sum(count * length for count, length in zip(state, lengths))
-            for length in options:
-                if used + length <= contract:
-                    bigger = list(state)
-                    bigger[position[length]] += 1
-                    grown.add(tuple(bigger))
-        states = grown
-    maximal = [s for s in states
-               if not any(o != s and all(a >= b for a, b in zip(o, s)) for o in states)]
-    return lengths, sorted(maximal)
 
 
 def lp_bound(m: RosterModel, seconds: float) -> int | None:

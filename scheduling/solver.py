@@ -20,6 +20,7 @@ from .model import (
     hint_roster,
     read_roster,
     read_shortfall,
+    split_slack,
 )
 
 SEED = 20261207
@@ -335,7 +336,7 @@ def _second_pass(index: ProblemIndex, results: list[RegionResult], started: floa
             current["solvers"].discard(solver)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        objective = round(solver.ObjectiveValue())
+        objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
         result.bound = max(result.bound, round(solver.BestObjectiveBound()))
         if objective <= result.objective:
             result.assignments, result.supervision = read_roster(m, solver.BooleanValue)
@@ -417,7 +418,7 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
     name = solver.StatusName(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignments, supervision = read_roster(m, solver.BooleanValue)
-        objective = round(solver.ObjectiveValue())
+        objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
         bound = min(objective, max(known_bound, round(solver.BestObjectiveBound())))
         if bound == objective:
             name = "OPTIMAL"  # the separate LP bound can prove what the search did not

@@ -31,17 +31,19 @@ def test_contract_patterns_are_the_maximal_mixes_that_fit():
     assert contract_patterns([{240}, {330}], 720) == ([240, 330], [(1, 1)])
 
 
-def test_patterns_make_the_bound_see_whole_shifts(monkeypatch):
+def test_patterns_and_contract_cuts_make_the_bound_see_whole_shifts(monkeypatch):
     # 12 hours a week, five requested days of 5.5 hours: two shifts fit, not 2.18.
     p = problem(employees=[employee("e-1", contract=720)],
                 requests=[request(f"r-{i}", days=(d,), start="09:00", end="15:00")
                           for i, d in enumerate(DAYS)],
                 supervisors=[supervisor("s-1")])
-    m = build_model(ProblemIndex.of(p), "Den Haag")
-    optimum = _optimum(m)
-    assert lp_bound(m, 10) == optimum  # 3 missing x 2 x 1000 + 60 minutes short
+    plain = build_model(ProblemIndex.of(p), "Den Haag", cuts=False)
+    optimum = _optimum(plain)  # 3 missing x 2 x 1000 + 60 minutes short
+    assert lp_bound(plain, 10) == optimum
     monkeypatch.setattr(lpbound, "_add_contract_patterns", lambda *args: None)
-    assert lp_bound(m, 10) < optimum - 300
+    assert lp_bound(plain, 10) < optimum - 300
+    # The model's own contract cuts see it too, without the patterns.
+    assert lp_bound(build_model(ProblemIndex.of(p), "Den Haag"), 10) == optimum
 
 
 @SETTINGS

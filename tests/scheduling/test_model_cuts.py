@@ -76,3 +76,14 @@ def test_place_cut_tightens_the_relaxation_and_keeps_the_optimum():
     p = random_problem(13, n_employees=8, n_requests=5, regions=("Den Haag",))
     assert _lp_bound(p, cuts=True) > _lp_bound(p, cuts=False) + 500
     assert _optimum(p, "Den Haag", cuts=True) == _optimum(p, "Den Haag", cuts=False)
+
+
+def test_contract_cuts_cap_each_length_and_cut_the_mixed_fractions():
+    from scheduling.model import contract_cuts
+
+    # 12 hours a week; shifts of 4 h or 5.5 h on each of five days. Whole-shift weeks:
+    # (240 x 3), (240 + 330), (330 x 2). The LP alone would allow 2.18 long shifts.
+    assert contract_cuts([{240, 330}] * 5, 720) == [
+        ({240: 1}, 3), ({330: 1}, 2), ({240: 2, 330: 3}, 6)]
+    # A contract that every day's longest shift fits yields nothing to cut.
+    assert contract_cuts([{240, 330}] * 2, 720) == []
