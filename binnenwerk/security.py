@@ -159,6 +159,17 @@ def _without_nul(values: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in values.items(multi=True)])
 
 
+def end_session(detail: str = "") -> None:
+    """Log the current user out, audited, keeping only the chosen language in the session."""
+    audit.record("logout", current_user._get_current_object(), detail=detail)
+    db.session.commit()
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def _account_gate():
     """End idle sessions; send a signed-in user to the password change or MFA enrolment page
     until it is done."""
@@ -170,13 +181,7 @@ def _account_gate():
     last_seen = session.get(LAST_SEEN)
     idle_limit = int(current_app.config.get("SESSION_IDLE_MINUTES", 120)) * 60
     if isinstance(last_seen, int) and now - last_seen > idle_limit:
-        audit.record("logout", current_user._get_current_object(), detail="idle timeout")
-        db.session.commit()
-        logout_user()
-        language = session.get("lang")
-        session.clear()
-        if language:
-            session["lang"] = language
+        end_session(detail="idle timeout")
         flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     if not isinstance(last_seen, int) or now - last_seen > 60:  # not every request: fewer cookie writes

@@ -12,11 +12,10 @@ cuts off fractional rosters.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
 
-from .model import RosterModel, contract_patterns
+from .model import RosterModel, contract_patterns, shift_lengths
 
 # GLOP's answer is exact up to its tolerances; keep this much below it to stay a true bound.
 RELATIVE_SAFETY = 1e-6
@@ -101,12 +100,7 @@ def _add_rows(solver: pywraplp.Solver, proto, columns: list) -> bool:
 def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: list) -> None:
     """For each employee whose contract the longest shift every day would break: shifts of
     each length <= the chosen mix of maximal patterns."""
-    options: dict[str, dict] = defaultdict(lambda: defaultdict(set))
-    by_length: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for (e_id, r_id, d), var in m.x.items():
-        minutes = m.requests[r_id].worked_minutes
-        options[e_id][d].add(minutes)
-        by_length[e_id][minutes].append(columns[var.Index()])
+    options, by_length = shift_lengths(m)
     for e_id, days in options.items():
         contract = m.employees[e_id].contract_minutes
         if sum(max(lengths) for lengths in days.values()) <= contract:
@@ -118,7 +112,7 @@ def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: lis
             choose.SetCoefficient(w, 1.0)
         for i, length in enumerate(lengths):
             row = solver.Constraint(-solver.infinity(), 0.0)
-            for column in by_length[e_id][length]:
-                row.SetCoefficient(column, 1.0)
+            for var in by_length[e_id][length]:
+                row.SetCoefficient(columns[var.Index()], 1.0)
             for w, pattern in zip(weights, patterns):
                 row.SetCoefficient(w, -float(pattern[i]))

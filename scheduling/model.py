@@ -299,13 +299,7 @@ def add_contract_cuts(m: RosterModel) -> None:
     adds the facets of the hull of the whole-shift mixes that fit (see contract_cuts). On M
     this lifts the root bound of its hardest region by 3% and proves it a third sooner.
     """
-    options: dict[str, dict[dt.date, set[int]]] = defaultdict(lambda: defaultdict(set))
-    by_length: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(
-        lambda: defaultdict(list))
-    for (e_id, r_id, d), var in m.x.items():
-        minutes = m.requests[r_id].worked_minutes
-        options[e_id][d].add(minutes)
-        by_length[e_id][minutes].append(var)
+    options, by_length = shift_lengths(m)
     for e_id, days in options.items():
         contract = m.employees[e_id].contract_minutes
         for coefficients, limit in contract_cuts(list(days.values()), contract):
@@ -314,6 +308,20 @@ def add_contract_cuts(m: RosterModel) -> None:
                 variables += by_length[e_id][length]
                 weights += [coefficient] * len(by_length[e_id][length])
             m.model.Add(cp_model.LinearExpr.WeightedSum(variables, weights) <= limit)
+
+
+def shift_lengths(m: RosterModel) -> tuple[dict[str, dict[dt.date, set[int]]],
+                                            dict[str, dict[int, list[cp_model.IntVar]]]]:
+    """Per employee: the shift lengths each date offers, and the assignment variables by
+    shift length."""
+    options: dict[str, dict[dt.date, set[int]]] = defaultdict(lambda: defaultdict(set))
+    by_length: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(
+        lambda: defaultdict(list))
+    for (e_id, r_id, d), var in m.x.items():
+        minutes = m.requests[r_id].worked_minutes
+        options[e_id][d].add(minutes)
+        by_length[e_id][minutes].append(var)
+    return options, by_length
 
 
 def contract_cuts(lengths_by_day: list[set[int]], contract: int

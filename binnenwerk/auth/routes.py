@@ -8,14 +8,13 @@ import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from .. import audit
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..models import Role, User
-from ..security import limiter, mfa_required_for
+from ..security import end_session, limiter, mfa_required_for
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -154,13 +153,7 @@ def mfa_login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_STAFF)
 def logout():
-    audit.record("logout", current_user._get_current_object())
-    db.session.commit()
-    logout_user()
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    end_session()
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
 
