@@ -209,6 +209,29 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
 
 def create_assignment_variables(m: RosterModel, index: ProblemIndex) -> None:
     """One boolean per eligible (employee, request, date): rules 1-4 and 6 prune the rest."""
+    model = m.model
+    for e, r, d in eligible_triples(m, index):
+        var = model.NewBoolVar(f"x[{e.id},{r.id}@{d.isoformat()}]")
+        m.x[(e.id, r.id, d)] = var
+        m.by_request_day[(r.id, d)].append(var)
+        m.by_employee_day[(e.id, d)].append(var)
+        m.by_employee[e.id].append((r.worked_minutes, var))
+        if r.worked_minutes > m.longest[(e.id, d)]:
+            m.longest[(e.id, d)] = r.worked_minutes
+        m.by_team_place[(e.team, r.location, d)][r.id].append(var)
+        m.owner[var.Index()] = e.id
+
+
+def count_assignment_variables(index: ProblemIndex, region: str) -> int:
+    """How many assignment variables the region's model has, without building it."""
+    m = RosterModel(problem=index.problem, region=region)
+    m.employees = {e.id: e for e in index.employees.get(region, [])}
+    m.requests = {r.id: r for r in index.requests.get(region, [])}
+    return sum(1 for _ in eligible_triples(m, index))
+
+
+def eligible_triples(m: RosterModel, index: ProblemIndex):
+    """Every (employee, request, date) that rules 1-4 and 6 allow, on their own."""
     problem = m.problem
     region = m.region
     plan_days = set(problem.days)
@@ -221,7 +244,6 @@ def create_assignment_variables(m: RosterModel, index: ProblemIndex) -> None:
     for s in supervisors:
         own[s.team].append(s)
     pool = own.get(None, [])
-    model = m.model
 
     for e in m.employees.values():
         team_region = index.team_region[e.team]
@@ -238,18 +260,9 @@ def create_assignment_variables(m: RosterModel, index: ProblemIndex) -> None:
                 for d in r.days:
                     if d not in plan_days or not is_available(e, r, d):
                         continue
-                    cover = _supervision_cover(m, candidates, e.team, r, d)
-                    if not cover:
+                    if not _supervision_cover(m, candidates, e.team, r, d):
                         continue  # rule 6: nobody could lead this shift, so nobody works it
-                    var = model.NewBoolVar(f"x[{e.id},{r.id}@{d.isoformat()}]")
-                    m.x[(e.id, r.id, d)] = var
-                    m.by_request_day[(r.id, d)].append(var)
-                    m.by_employee_day[(e.id, d)].append(var)
-                    m.by_employee[e.id].append((r.worked_minutes, var))
-                    if r.worked_minutes > m.longest[(e.id, d)]:
-                        m.longest[(e.id, d)] = r.worked_minutes
-                    m.by_team_place[(e.team, r.location, d)][r.id].append(var)
-                    m.owner[var.Index()] = e.id
+                    yield e, r, d
 
 
 def _supervision_cover(m: RosterModel, candidates: list[Supervisor], team: str, r: Request,

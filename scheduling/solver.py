@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .daybound import DayBound
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
 from .lns import team_lns
@@ -16,6 +17,7 @@ from .model import (
     ProblemIndex,
     RosterModel,
     build_model,
+    count_assignment_variables,
     empty_roster_objective,
     hint_roster,
     read_roster,
@@ -38,8 +40,11 @@ PROBE_FRACTION = 0.1
 LP_BOUND_MIN_VARIABLES = 4_000
 # Above this GLOP needs more than half a minute (XL's largest regions): not worth the time.
 LP_BOUND_MAX_VARIABLES = 20_000
-LP_BOUND_MIN_SECONDS = 4.0
+LP_BOUND_MIN_SECONDS = 2.0
 LP_BOUND_FRACTION = 0.3
+# GLOP needs about this long per 1,000 variables (L's Den Haag, 14,623: 9 s): a region gets
+# at least that for its LP, up to half its time, however small its fraction.
+LP_BOUND_SECONDS_PER_1000 = 0.8
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 # Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
@@ -48,6 +53,19 @@ LNS_MIN_SECONDS = 1.0
 LNS_MIN_VARIABLES = 4_000
 LNS_SECONDS_PER_1000 = 2.0
 LNS_FRACTION = 0.6
+# Regions of this many assignment variables get column generation over day rosters
+# (daybound.py): a bound within about 1% of the optimum where the LP stays 10-20% below, and
+# week rosters combined from its day rosters. Above the maximum one day's search takes more
+# than a second to prove, too slow for the rounds it needs.
+DAY_BOUND_MIN_VARIABLES = 200
+DAY_BOUND_MAX_VARIABLES = 2_500
+# The part of a region's time the day rosters get when regions are solved side by side.
+DAY_BOUND_FRACTION = 0.7
+# Side by side, such a region gets this many times its share by size: its column generation
+# needs about 15 s per 1,000 variables to come within 1%, and nothing else closes its gap.
+DAY_BOUND_TIME_WEIGHT = 2
+# At most this long to combine day rosters into a week.
+DAY_ROSTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,7 @@ class RegionResult:
     supervision: list[SupervisionRef]
     conflicting_pins: list[AssignmentRef]
     model: RosterModel | None = None
+    day: DayBound | None = None
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -174,7 +193,11 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     try:
         small = sum(sizes.values()) <= SMALL_PROBLEM_SIZE
         if workers > 1 and not deterministic and len(order) > 1 and not small:
-            results = _solve_parallel(index, order, sizes, empty, baseline, started, budget,
+            weights = {region: sizes[region] * (DAY_BOUND_TIME_WEIGHT if DAY_BOUND_MIN_VARIABLES
+                                                <= count_assignment_variables(index, region)
+                                                <= DAY_BOUND_MAX_VARIABLES else 1)
+                       for region in order}
+            results = _solve_parallel(index, order, weights, empty, baseline, started, budget,
                                       workers, cancel, current, report)
         else:
             for position, region in enumerate(order):
@@ -200,9 +223,13 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
 
                 known, spent_on_lp = (0, 0.0) if cancelled else _separate_lp_bound(
                     m, share, deterministic)
+                day = None
+                if workers > 1 and not deterministic and not cancelled:
+                    day = _day_bound_for(m, fallback)
                 solved = _solve_region(index, m, max(share - spent_on_lp, MIN_REGION_SECONDS),
-                                       workers, deterministic, on_solution, cancel, current,
-                                       skip=cancelled, fallback=fallback, known_bound=known)
+                                       workers, deterministic,
+                                       on_solution, cancel, current, skip=cancelled,
+                                       fallback=fallback, known_bound=known, day=day)
                 if deterministic:
                     spent += solved.model_time
                 results.append(solved.result)
@@ -275,9 +302,30 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     with lock:
                         best[region] = (best[region][0], known)
                         publish()
+            day = None if cancelled or share < LNS_MIN_SECONDS else _day_bound_for(m, fallback)
+            if day is not None:
+                # Most of the time goes to column generation over day rosters: a bound near
+                # the optimum, and week rosters combined from the day rosters it prices.
+                day_started = time.monotonic()
+
+                def on_day_bound(bound: int, _region=region) -> None:
+                    with lock:
+                        best[_region] = (best[_region][0], bound)
+                        publish()
+
+                known = max(known, day.run(share * DAY_BOUND_FRACTION, cancel=cancel,
+                                           current=current, on_bound=on_day_bound))
+                combined = day.roster(DAY_ROSTER_SECONDS, current)
+                if combined is not None:
+                    roster = hint_roster(m, *combined)
+                    if roster[0] < fallback[0]:
+                        fallback = roster
+                        on_lns(roster[0])
+                hint_roster(m, fallback[1], fallback[2])
+                share = max(0.0, share - (time.monotonic() - day_started))
             short_of_time = share * 1000 < LNS_SECONDS_PER_1000 * len(m.x)
             if (fallback is not None and not cancelled and share >= LNS_MIN_SECONDS
-                    and (len(m.x) >= LNS_MIN_VARIABLES or short_of_time)):
+                    and day is None and (len(m.x) >= LNS_MIN_VARIABLES or short_of_time)):
                 # Most of the time improves the greedy roster a few teams at a time; the
                 # search on the whole region then starts from it and proves the bound.
                 lns_started = time.monotonic()
@@ -293,6 +341,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                                    on_solution, cancel, current, skip=cancelled,
                                    fallback=fallback, known_bound=known)
             result = solved.result
+            result.day = day
             if (fallback is not None and result.status == "FEASIBLE"
                     and result.objective > fallback[0]):
                 result.objective, result.assignments, result.supervision = fallback
@@ -327,23 +376,43 @@ def _second_pass(index: ProblemIndex, results: list[RegionResult], started: floa
         m = result.model
         hint_roster(m, result.assignments, result.supervision)
         solver = cp_model.CpSolver()
-        _configure(solver, share, workers, deterministic=False)
+        day = result.day if not (result.day and result.day.converged) else None
+        _configure(solver, share, workers - 1 if day else workers, deterministic=False)
         solver.parameters.random_seed = SEED + 1  # a different path than the first pass
+        alongside = _Alongside(day, solver, share) if day is not None else None
+        reporter = _Reporter(lambda o, b: None, cancel)
+        if alongside is not None:
+            reporter = _Reporter(alongside.wrap(lambda o, b: None), cancel)
         current["solvers"].add(solver)
         try:
-            status = solver.Solve(m.model, _Reporter(lambda o, b: None, cancel))
+            status = solver.Solve(m.model, reporter)
         finally:
             current["solvers"].discard(solver)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
-        result.bound = max(result.bound, round(solver.BestObjectiveBound()))
-        if objective <= result.objective:
-            result.assignments, result.supervision = read_roster(m, solver.BooleanValue)
-            result.objective = objective
-            if status == cp_model.OPTIMAL:
-                result.status = "OPTIMAL"
+            if alongside is not None:
+                alongside.finish()
+        if result.day is not None:
+            result.bound = max(result.bound, min(result.day.best, result.objective))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
+            result.bound = max(result.bound, round(solver.BestObjectiveBound()))
+            if objective <= result.objective:
+                result.assignments, result.supervision = read_roster(m, solver.BooleanValue)
+                result.objective = objective
+        _take_day_roster(result, share)
+        result.bound = min(result.bound, result.objective)
+        if result.bound == result.objective:
+            result.status = "OPTIMAL"
         report(sum(r.objective for r in results), sum(r.bound for r in results))
+
+
+def _day_bound_for(m: RosterModel,
+                   fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None
+                   ) -> DayBound | None:
+    """Column generation over day rosters for a region of the right size, starting from the
+    warm-start roster; None for other regions or without a valid roster to start from."""
+    if fallback is None or not DAY_BOUND_MIN_VARIABLES <= len(m.x) <= DAY_BOUND_MAX_VARIABLES:
+        return None
+    return DayBound(m, fallback[1], fallback[2])
 
 
 def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
@@ -355,7 +424,8 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
             or seconds < LP_BOUND_MIN_SECONDS):
         return 0, 0.0
     started = time.monotonic()
-    bound = lp_bound(m, seconds * LP_BOUND_FRACTION) or 0
+    needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
+    bound = lp_bound(m, max(seconds * LP_BOUND_FRACTION, min(needed, seconds / 2))) or 0
     return bound, time.monotonic() - started
 
 
@@ -389,9 +459,14 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
                   deterministic: bool, on_solution: Callable[[int, int], None],
                   cancel: threading.Event | None, current: dict, *, skip: bool,
                   fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None,
-                  known_bound: int = 0) -> _Solved:
+                  known_bound: int = 0, day: DayBound | None = None) -> _Solved:
     """Solve one region; without a solution of its own it falls back on the warm-start roster
-    (which keeps the pins), else on the empty roster (valid when there are no pins)."""
+    (which keeps the pins), else on the empty roster (valid when there are no pins).
+
+    With `day`, its column generation runs beside the search in a thread of its own (give
+    the search one worker less): it raises the bound, stops the search once the bound meets
+    its roster, and its combined day rosters replace the search's roster when cheaper.
+    """
     empty = empty_roster_objective(index, m.region)
     if fallback is not None and (m.pins or fallback[0] <= empty):
         fallback_objective, fallback_rows, fallback_leads = fallback
@@ -410,20 +485,28 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
 
     solver = cp_model.CpSolver()
     _configure(solver, seconds, workers, deterministic)
+    alongside = _Alongside(day, solver, seconds) if day is not None else None
+    reporter = _Reporter(on_solution if alongside is None else alongside.wrap(on_solution),
+                         cancel)
     current["solvers"].add(solver)
     try:
-        status = solver.Solve(m.model, _Reporter(on_solution, cancel))
+        status = solver.Solve(m.model, reporter)
     finally:
         current["solvers"].discard(solver)
+        if alongside is not None:
+            alongside.finish()
     name = solver.StatusName(status)
+    if day is not None:
+        known_bound = max(known_bound, day.best)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignments, supervision = read_roster(m, solver.BooleanValue)
         objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
-        bound = min(objective, max(known_bound, round(solver.BestObjectiveBound())))
-        if bound == objective:
-            name = "OPTIMAL"  # the separate LP bound can prove what the search did not
-        return _Solved(RegionResult(m.region, name, objective, bound, assignments, supervision,
-                                    [], m), solver.deterministic_time)
+        result = RegionResult(m.region, name, objective, 0, assignments, supervision, [], m, day)
+        _take_day_roster(result, seconds)
+        result.bound = min(result.objective, max(known_bound, round(solver.BestObjectiveBound())))
+        if result.bound == result.objective:
+            result.status = "OPTIMAL"  # a separate bound can prove what the search did not
+        return _Solved(result, solver.deterministic_time)
     if status == cp_model.INFEASIBLE:
         conflict = find_conflicting_pins(index, m.region, max(seconds, 1.0))
         return _Solved(RegionResult(m.region, "INFEASIBLE", empty, 0, [], [], conflict, m),
@@ -434,7 +517,56 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
              if name != "MODEL_INVALID" else 0)
     return _Solved(RegionResult(m.region, status_name, fallback_objective,
                                 min(bound, fallback_objective), fallback_rows, fallback_leads,
-                                [], m), solver.deterministic_time)
+                                [], m, day), solver.deterministic_time)
+
+
+class _Alongside:
+    """A region's column generation (daybound.py) in a thread beside its CP-SAT search."""
+
+    def __init__(self, day: DayBound, solver: cp_model.CpSolver, seconds: float) -> None:
+        self.day = day
+        self.solver = solver
+        self.incumbent: int | None = None
+        self.stop = threading.Event()
+        self.own: dict = {"solvers": set()}
+        self.thread = threading.Thread(target=self._work, args=(seconds,), daemon=True)
+        self.thread.start()
+
+    def _work(self, seconds: float) -> None:
+        self.day.run(seconds, cancel=self.stop, current=self.own, on_bound=self._bound)
+
+    def _bound(self, value: int) -> None:
+        if self.incumbent is not None and value >= self.incumbent:
+            self.solver.StopSearch()  # proven optimal
+
+    def wrap(self, on_solution: Callable[[int, int], None]) -> Callable[[int, int], None]:
+        def seen(objective: int, bound: int) -> None:
+            # The search's objective may carry team-split slack: comparing it is on the safe side.
+            self.incumbent = objective if self.incumbent is None else min(self.incumbent,
+                                                                          objective)
+            on_solution(objective, max(bound, self.day.best))
+            if objective <= self.day.best:
+                self.solver.StopSearch()
+        return seen
+
+    def finish(self) -> None:
+        self.stop.set()
+        for solver in list(self.own["solvers"]):
+            solver.StopSearch()
+        self.thread.join()
+
+
+def _take_day_roster(result: RegionResult, seconds: float) -> None:
+    """Replace the result's roster by the best week of known day rosters when it is cheaper."""
+    day, m = result.day, result.model
+    if day is None or m is None:
+        return
+    combined = day.roster(min(DAY_ROSTER_SECONDS, max(0.1, seconds * 0.1)))
+    if combined is None:
+        return
+    objective, rows, leads = hint_roster(m, *combined)
+    if objective < result.objective:
+        result.objective, result.assignments, result.supervision = objective, rows, leads
 
 
 def _combine(problem: Problem, results: list[RegionResult], wall: float) -> Solution:

@@ -126,3 +126,14 @@ def random_problem(seed: int, *, n_employees: int = 6, n_requests: int = 3,
                 for e in employees if rng.random() < 0.5]
     return problem(employees=employees, requests=requests, supervisors=supervisors,
                    teams=teams, locations=locations, previous=previous)
+
+
+def optimum(m) -> int:
+    """The proven optimal objective of a built region model (small models only)."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.Solve(m.model) == cp_model.OPTIMAL
+    return round(solver.ObjectiveValue())

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
 
-from builders_model import DAYS, employee, problem, random_problem, request, supervisor
+from builders_model import (
+    DAYS,
+    employee,
+    optimum,
+    problem,
+    random_problem,
+    request,
+    supervisor,
+)
 from scheduling import lpbound
 from scheduling.lpbound import contract_patterns, lp_bound
 from scheduling.model import ProblemIndex, build_model
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-def _optimum(m) -> int:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    assert solver.Solve(m.model) == cp_model.OPTIMAL
-    return round(solver.ObjectiveValue())
 
 
 def test_contract_patterns_are_the_maximal_mixes_that_fit():
@@ -38,24 +37,24 @@ def test_patterns_and_contract_cuts_make_the_bound_see_whole_shifts(monkeypatch)
                           for i, d in enumerate(DAYS)],
                 supervisors=[supervisor("s-1")])
     plain = build_model(ProblemIndex.of(p), "Den Haag", cuts=False)
-    optimum = _optimum(plain)  # 3 missing x 2 x 1000 + 60 minutes short
-    assert lp_bound(plain, 10) == optimum
+    best = optimum(plain)  # 3 missing x 2 x 1000 + 60 minutes short
+    assert lp_bound(plain, 10) == best
     monkeypatch.setattr(lpbound, "_add_contract_patterns", lambda *args: None)
-    assert lp_bound(plain, 10) < optimum - 300
+    assert lp_bound(plain, 10) < best - 300
     # The model's own contract cuts see it too, without the patterns.
-    assert lp_bound(build_model(ProblemIndex.of(p), "Den Haag"), 10) == optimum
+    assert lp_bound(build_model(ProblemIndex.of(p), "Den Haag"), 10) == best
 
 
 @SETTINGS
 @given(st.builds(random_problem, st.integers(0, 10_000),
                  n_employees=st.integers(1, 10), n_requests=st.integers(1, 5)))
-def test_the_lp_bound_never_exceeds_the_optimum(p):
+def test_the_lp_bound_never_exceeds_theoptimum(p):
     index = ProblemIndex.of(p)
     for region in index.regions:
         m = build_model(index, region)
         bound = lp_bound(m, 10)
         assert bound is not None
-        assert bound <= _optimum(m)
+        assert bound <= optimum(m)
 
 
 def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch):
