@@ -64,6 +64,9 @@ DAY_BOUND_FRACTION = 0.7
 # Side by side, such a region gets this many times its share by size: its column generation
 # needs about 15 s per 1,000 variables to come within 1%, and nothing else closes its gap.
 DAY_BOUND_TIME_WEIGHT = 2
+# Side by side, a region gets column generation only with this much time per 1,000 variables
+# (L's Groningen, 2,009: within 1% after 20 s); with less, team LNS improves it more.
+DAY_BOUND_SECONDS_PER_1000 = 8.0
 # At most this long to combine day rosters into a week.
 DAY_ROSTER_SECONDS = 1.0
 
@@ -302,7 +305,9 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     with lock:
                         best[region] = (best[region][0], known)
                         publish()
-            day = None if cancelled or share < LNS_MIN_SECONDS else _day_bound_for(m, fallback)
+            day = None
+            if not cancelled and share >= DAY_BOUND_SECONDS_PER_1000 * len(m.x) / 1000:
+                day = _day_bound_for(m, fallback)
             if day is not None:
                 # Most of the time goes to column generation over day rosters: a bound near
                 # the optimum, and week rosters combined from the day rosters it prices.
