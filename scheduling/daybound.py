@@ -93,8 +93,12 @@ class DayBound:
     where it stopped, and `roster` combines the day rosters found into a week roster."""
 
     def __init__(self, m: RosterModel, assignments: list[AssignmentRef],
-                 supervision: list[SupervisionRef]) -> None:
-        """Start from a valid roster of the region: its days are the first columns."""
+                 supervision: list[SupervisionRef],
+                 prices: tuple[dict[str, float], dict[tuple[str, int], float]] | None = None
+                 ) -> None:
+        """Start from a valid roster of the region: its days are the first columns. With
+        `prices` (lpbound.lp_prices: per minute, per shift length), the first round prices
+        at them and proves every day, which gives at least the LP bound at once."""
         self.m = m
         self.best = 0
         self.converged = False
@@ -108,6 +112,14 @@ class DayBound:
                                           if e_id not in options)
         self.days = [_day_model(m, d) for d in m.days]
         self.master = _Master(m, options, self.gap_weight)
+        self._start: _Prices | None = None
+        if prices is not None:
+            top = self.gap_weight * SCALE
+            self._start = _Prices(
+                {e_id: min(top, math.floor(prices[0].get(e_id, 0.0) * SCALE + 1e-9))
+                 for e_id in self.master.contract},
+                {key: max(0, math.ceil(prices[1].get(key, 0.0) * SCALE - 1e-9))
+                 for key in self.master.count})
         for day in self.days:
             self.master.add(day.date, _column_of(day, assignments, supervision))
 
@@ -125,9 +137,11 @@ class DayBound:
             exact = master.prices()
             smoothed = self._center is not None and not self._exact_next
             prices = _mix(self._center, exact, SMOOTHING) if smoothed else exact
+            quick = self._quick
+            if self._start is not None:
+                prices, self._start, smoothed, quick = self._start, None, True, False
             total = _fixed_part(master, prices) + self.idle * SCALE
             entered = 0
-            quick = self._quick
             per_day = max(0.05, left / max(1, len(self.days)))
             if quick:
                 per_day = min(per_day, QUICK_PRICING_SECONDS)

@@ -24,6 +24,36 @@ RELATIVE_SAFETY = 1e-6
 def lp_bound(m: RosterModel, seconds: float) -> int | None:
     """A proven lower bound on the region's objective, or None when GLOP does not finish in
     time or the model holds a constraint this relaxation does not know."""
+    solved = _solve(m, seconds)
+    return None if solved is None else solved[0]
+
+
+def lp_prices(m: RosterModel, seconds: float
+              ) -> tuple[int, dict[str, float], dict[tuple[str, int], float]] | None:
+    """The LP bound with the prices its duals put on the rows that tie each employee's week
+    together: per worked minute, and per shift of each length (>= 0, to subtract), or None.
+    Column generation over day rosters (daybound.py) starts from them."""
+    solved = _solve(m, seconds)
+    if solved is None:
+        return None
+    bound, rows, count_rows, _solver = solved  # the rows live as long as their solver
+    minute: dict[str, float] = {}
+    for index, e_id in m.minute_rows.items():
+        minute[e_id] = minute.get(e_id, 0.0) + rows[index].dual_value()
+    length: dict[tuple[str, int], float] = {}
+    for index, (e_id, coefficients) in m.count_rows.items():
+        dual = rows[index].dual_value()
+        for minutes, coefficient in coefficients.items():
+            length[(e_id, minutes)] = length.get((e_id, minutes), 0.0) - dual * coefficient
+    for key, row in count_rows.items():
+        length[key] = length.get(key, 0.0) - row.dual_value()
+    return bound, minute, length
+
+
+def _solve(m: RosterModel, seconds: float):
+    """The LP relaxation with contract patterns: its safe bound, the LP row of each
+    constraint index, the pattern rows by (employee, shift minutes) and the solver that owns
+    them; None if unsolved."""
     proto = m.model.Proto()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
@@ -33,9 +63,10 @@ def lp_bound(m: RosterModel, seconds: float) -> int | None:
         domain = var.domain
         columns.append(solver.NumVar(_finite(solver, domain[0]),
                                      _finite(solver, domain[len(domain) - 1]), ""))
-    if not _add_rows(solver, proto, columns):
+    rows: dict[int, pywraplp.Constraint] = {}
+    if not _add_rows(solver, proto, columns, rows):
         return None
-    _add_contract_patterns(solver, m, columns)
+    count_rows = _add_contract_patterns(solver, m, columns)
     objective = solver.Objective()
     for index, coefficient in zip(proto.objective.vars, proto.objective.coeffs):
         objective.SetCoefficient(columns[index], float(coefficient))
@@ -46,7 +77,8 @@ def lp_bound(m: RosterModel, seconds: float) -> int | None:
         return None
     value = objective.Value()
     # Objective coefficients are integers, so any roster's cost is an integer at least `value`.
-    return math.ceil(value - max(1e-6, abs(value) * RELATIVE_SAFETY))
+    bound = math.ceil(value - max(1e-6, abs(value) * RELATIVE_SAFETY))
+    return bound, rows, count_rows, solver
 
 
 def _finite(solver: pywraplp.Solver, value: int) -> float:
@@ -56,9 +88,11 @@ def _finite(solver: pywraplp.Solver, value: int) -> float:
     return float(value)
 
 
-def _add_rows(solver: pywraplp.Solver, proto, columns: list) -> bool:
-    """The linear relaxation of every constraint; False on one it cannot relax."""
-    for constraint in proto.constraints:
+def _add_rows(solver: pywraplp.Solver, proto, columns: list,
+              rows: dict[int, pywraplp.Constraint]) -> bool:
+    """The linear relaxation of every constraint (linear ones kept in `rows` by index);
+    False on one it cannot relax."""
+    for number, constraint in enumerate(proto.constraints):
         if len(constraint.enforcement_literal):
             return False
         if constraint.has_linear():
@@ -67,6 +101,7 @@ def _add_rows(solver: pywraplp.Solver, proto, columns: list) -> bool:
                                     _finite(solver, domain[len(domain) - 1]))
             for index, coefficient in zip(constraint.linear.vars, constraint.linear.coeffs):
                 row.SetCoefficient(columns[index], float(coefficient))
+            rows[number] = row
         elif constraint.has_at_most_one() or constraint.has_exactly_one():
             literals = (constraint.at_most_one.literals if constraint.has_at_most_one()
                         else constraint.exactly_one.literals)
@@ -97,9 +132,11 @@ def _add_rows(solver: pywraplp.Solver, proto, columns: list) -> bool:
     return True
 
 
-def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: list) -> None:
+def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: list
+                           ) -> dict[tuple[str, int], pywraplp.Constraint]:
     """For each employee whose contract the longest shift every day would break: shifts of
-    each length <= the chosen mix of maximal patterns."""
+    each length <= the chosen mix of maximal patterns. Returns those rows."""
+    count_rows: dict[tuple[str, int], pywraplp.Constraint] = {}
     options, by_length = shift_lengths(m)
     for e_id, days in options.items():
         contract = m.employees[e_id].contract_minutes
@@ -116,3 +153,5 @@ def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: lis
                 row.SetCoefficient(columns[var.Index()], 1.0)
             for w, pattern in zip(weights, patterns):
                 row.SetCoefficient(w, -float(pattern[i]))
+            count_rows[(e_id, length)] = row
+    return count_rows

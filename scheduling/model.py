@@ -155,6 +155,11 @@ class RosterModel:
     split: dict[tuple[str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
         default_factory=dict)
     pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
+    # The rows that tie an employee's week together, by constraint index: rows over worked
+    # minutes (contract limit, contract gap), and contract cuts over shift counts by length.
+    # Their LP duals price minutes and shifts for the day-roster bound (daybound.py).
+    minute_rows: dict[int, str] = field(default_factory=dict)
+    count_rows: dict[int, tuple[str, dict[int, int]]] = field(default_factory=dict)
     impossible_pins: list[AssignmentRef] = field(default_factory=list)
     pins: list[AssignmentRef] = field(default_factory=list)
 
@@ -300,8 +305,9 @@ def add_contract_limits(m: RosterModel) -> None:
         # Skip the constraint when even the longest shift every day stays within contract.
         if sum(m.longest[(e_id, d)] for d in m.days) <= contract:
             continue
-        m.model.Add(cp_model.LinearExpr.WeightedSum(
+        row = m.model.Add(cp_model.LinearExpr.WeightedSum(
             [v for _, v in items], [mins for mins, _ in items]) <= contract)
+        m.minute_rows[row.Index()] = e_id
 
 
 def add_contract_cuts(m: RosterModel) -> None:
@@ -320,7 +326,8 @@ def add_contract_cuts(m: RosterModel) -> None:
             for length, coefficient in coefficients.items():
                 variables += by_length[e_id][length]
                 weights += [coefficient] * len(by_length[e_id][length])
-            m.model.Add(cp_model.LinearExpr.WeightedSum(variables, weights) <= limit)
+            row = m.model.Add(cp_model.LinearExpr.WeightedSum(variables, weights) <= limit)
+            m.count_rows[row.Index()] = (e_id, coefficients)
 
 
 def shift_lengths(m: RosterModel) -> tuple[dict[str, dict[dt.date, set[int]]],
@@ -619,8 +626,9 @@ def add_contract_gap_penalties(m: RosterModel) -> None:
         lowest = max(0, e.contract_minutes - sum(m.longest[(e.id, d)] for d in m.days))
         gap = m.model.NewIntVar(lowest, e.contract_minutes, f"gap[{e.id}]")
         m.gap[e.id] = gap
-        m.model.Add(gap + cp_model.LinearExpr.WeightedSum(
+        row = m.model.Add(gap + cp_model.LinearExpr.WeightedSum(
             [v for _, v in items], [mins for mins, _ in items]) == e.contract_minutes)
+        m.minute_rows[row.Index()] = e.id
         m.penalties["contract_gap"].append((gap, w))
 
 

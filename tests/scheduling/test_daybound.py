@@ -118,3 +118,19 @@ def test_both_paths_of_the_solver_use_the_day_bound(monkeypatch):
         assert solution.objective == objective(p, solution.assignments)
         assert solution.best_bound <= solution.objective
         assert solution.objective < objective(p, greedy(p).assignments)
+
+
+def test_starting_from_the_lp_prices_the_first_bound_is_at_least_the_lp():
+    from scheduling.lpbound import lp_prices
+
+    p = generate("M", 4)
+    m = build_model(ProblemIndex.of(p), "Den Haag")
+    rows, leads = _start(p, m)
+    lp, minute, length = lp_prices(m, 10)
+    assert lp == lp_bound(m, 10)
+    bounds = []
+    day = DayBound(m, rows, leads, prices=(minute, length))
+    day.run(30, on_bound=bounds.append)
+    # Prices rounded to 1/1000 a minute lose at most a little against the LP's own.
+    assert bounds[0] >= lp - 1 - len(m.employees)
+    assert bounds[-1] == day.best > lp

@@ -39,7 +39,7 @@ def test_patterns_and_contract_cuts_make_the_bound_see_whole_shifts(monkeypatch)
     plain = build_model(ProblemIndex.of(p), "Den Haag", cuts=False)
     best = optimum(plain)  # 3 missing x 2 x 1000 + 60 minutes short
     assert lp_bound(plain, 10) == best
-    monkeypatch.setattr(lpbound, "_add_contract_patterns", lambda *args: None)
+    monkeypatch.setattr(lpbound, "_add_contract_patterns", lambda *args: {})
     assert lp_bound(plain, 10) < best - 300
     # The model's own contract cuts see it too, without the patterns.
     assert lp_bound(build_model(ProblemIndex.of(p), "Den Haag"), 10) == best

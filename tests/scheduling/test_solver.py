@@ -219,3 +219,34 @@ def test_a_small_problem_gets_every_worker_region_after_region(monkeypatch):
     assert report.ok, report.violations
     assert solution.objective == objective(p, solution.assignments)
     assert solution.best_bound <= solution.objective
+
+
+def test_a_region_that_fails_side_by_side_keeps_its_warm_start_and_the_others_solve(monkeypatch):
+    from scheduling import solver as solver_module
+    from scheduling.greedy import greedy
+
+    monkeypatch.setattr(solver_module, "SMALL_PROBLEM_SIZE", 0)
+    original = solver_module._solve_region
+    failed = []
+
+    def failing(index, m, *args, **kwargs):
+        if m.region == "Utrecht":
+            failed.append(m.region)
+            raise RuntimeError("a bug in one region")
+        return original(index, m, *args, **kwargs)
+
+    monkeypatch.setattr(solver_module, "_solve_region", failing)
+    # No second pass: the failed region keeps exactly its warm start.
+    monkeypatch.setattr(solver_module, "_second_pass", lambda *args: None)
+    p = generate("M", 3)
+    solution = solve(p, time_limit=4, workers=2)
+    assert failed == ["Utrecht"]
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.status == "FEASIBLE"
+    baseline = greedy(p)
+    utrecht = {e.id for e in p.employees if e.team.startswith("t-ut")}
+    assert ({(a.employee, a.date, a.request) for a in solution.assignments if a.employee in utrecht}
+            == {(a.employee, a.date, a.request) for a in baseline.assignments
+                if a.employee in utrecht})
+    assert solution.best_bound <= solution.objective < objective(p, baseline.assignments)
