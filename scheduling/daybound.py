@@ -36,6 +36,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .domain import AssignmentRef, SupervisionRef
+from .lpbound import add_pattern_rows
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -44,6 +45,7 @@ from .model import (
     add_shortfall_penalties,
     add_team_split_penalties,
     build_model,
+    contract_binds,
     contract_patterns,
     hint_roster,
     read_roster,
@@ -157,7 +159,7 @@ class DayBound:
                     if master.reduced_cost(day.date, column) < -ENTER:
                         master.add(day.date, column)
                         entered += 1
-            value_before, self._master_value = self._master_value, master.value()
+            value_before, self._master_value = self._master_value, master.last_value
             if self._quick and (entered == 0 or value_before - self._master_value
                                 < QUICK_UNTIL * abs(value_before)):
                 self._quick = False  # the master has settled: prove from here on
@@ -189,12 +191,12 @@ class DayBound:
                 costs.append((var, column.cost))
                 for (e_id, minutes), n in column.shifts.items():
                     worked[e_id].append((var, n * minutes))
-        gap = []
+        minutes = []
         for e_id, items in worked.items():
             total = cp_model.LinearExpr.WeightedSum([v for v, _ in items], [c for _, c in items])
             model.Add(total <= m.employees[e_id].contract_minutes)
-            gap.append(total)
-        members: dict[str, dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+            minutes.append(total)
+        members: dict[str, dict[str, list[cp_model.IntVar]]] = defaultdict(dict)
         for e_id, items in worked.items():
             members[m.employees[e_id].team][e_id] = [v for v, _ in items]
         for team in m.problem.teams:
@@ -205,8 +207,9 @@ class DayBound:
                     model.AddMaxEquality(u, variables)
                     used.append(u)
                 model.Add(sum(used) <= team.max_size)
+        # The contract gap is the contract minus the minutes worked; the contract is constant.
         model.Minimize(cp_model.LinearExpr.WeightedSum([v for v, _ in costs], [c for _, c in costs])
-                       - self.gap_weight * sum(gap))
+                       - self.gap_weight * sum(minutes))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
@@ -227,13 +230,6 @@ class DayBound:
                     rows += column.rows
                     leads += column.leads
         return rows, leads
-
-
-def day_bound(m: RosterModel, assignments: list[AssignmentRef],
-              supervision: list[SupervisionRef], seconds: float, **kwargs) -> int:
-    """A proven lower bound on the region's objective after `seconds` of column generation
-    from a valid roster of the region."""
-    return DayBound(m, assignments, supervision).run(seconds, **kwargs)
 
 
 def _day_model(m: RosterModel, d: dt.date) -> _Day:
@@ -352,6 +348,7 @@ class _Master:
         self.count: dict[tuple[str, int], pywraplp.Constraint] = {}
         self.patterns: dict[str, tuple[list[int], list[tuple[int, ...]]]] = {}
         self.gap_weight = gap_weight
+        self.last_value = math.inf  # the master's value at its last solve
         self.contract_minutes = {e_id: m.employees[e_id].contract_minutes for e_id in options}
         for e_id, by_day in options.items():
             contract = self.contract_minutes[e_id]
@@ -360,18 +357,11 @@ class _Master:
             row.SetCoefficient(gap, 1.0)
             self.objective.SetCoefficient(gap, float(gap_weight))
             self.contract[e_id] = row
-            if sum(max(lengths) for lengths in by_day.values()) <= contract:
-                continue  # the contract never binds
+            if not contract_binds(by_day.values(), contract):
+                continue  # one shift a day says it all
             lengths, patterns = contract_patterns(list(by_day.values()), contract)
             self.patterns[e_id] = (lengths, patterns)
-            mix = [solver.NumVar(0.0, 1.0, "") for _ in patterns]
-            choose = solver.Constraint(1.0, 1.0)
-            for w in mix:
-                choose.SetCoefficient(w, 1.0)
-            for i, length in enumerate(lengths):
-                count = solver.Constraint(-inf, 0.0)
-                for w, pattern in zip(mix, patterns):
-                    count.SetCoefficient(w, -float(pattern[i]))
+            for length, count in add_pattern_rows(solver, lengths, patterns).items():
                 self.count[(e_id, length)] = count
 
     def add(self, d: dt.date, column: _Column) -> None:
@@ -398,10 +388,6 @@ class _Master:
         self.dual_count = {key: row.dual_value() for key, row in self.count.items()}
         self.dual_convexity = {d: row.dual_value() for d, row in self.convexity.items()}
         return True
-
-    def value(self) -> float:
-        """The master's value at its last solve."""
-        return self.last_value
 
     def prices(self) -> _Prices:
         """The master's duals as valid integer multipliers: a worked minute's price rounded

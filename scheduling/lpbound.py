@@ -15,7 +15,7 @@ import math
 
 from ortools.linear_solver import pywraplp
 
-from .model import RosterModel, contract_patterns, shift_lengths
+from .model import RosterModel, contract_binds, contract_patterns, shift_lengths
 
 # GLOP's answer is exact up to its tolerances; keep this much below it to stay a true bound.
 RELATIVE_SAFETY = 1e-6
@@ -140,18 +140,28 @@ def _add_contract_patterns(solver: pywraplp.Solver, m: RosterModel, columns: lis
     options, by_length = shift_lengths(m)
     for e_id, days in options.items():
         contract = m.employees[e_id].contract_minutes
-        if sum(max(lengths) for lengths in days.values()) <= contract:
-            continue  # the contract never binds: one shift a day says it all
+        if not contract_binds(days.values(), contract):
+            continue  # one shift a day says it all
         lengths, patterns = contract_patterns(list(days.values()), contract)
-        weights = [solver.NumVar(0.0, 1.0, "") for _ in patterns]
-        choose = solver.Constraint(1.0, 1.0)
-        for w in weights:
-            choose.SetCoefficient(w, 1.0)
-        for i, length in enumerate(lengths):
-            row = solver.Constraint(-solver.infinity(), 0.0)
+        for length, row in add_pattern_rows(solver, lengths, patterns).items():
             for var in by_length[e_id][length]:
                 row.SetCoefficient(columns[var.Index()], 1.0)
-            for w, pattern in zip(weights, patterns):
-                row.SetCoefficient(w, -float(pattern[i]))
             count_rows[(e_id, length)] = row
     return count_rows
+
+
+def add_pattern_rows(solver: pywraplp.Solver, lengths: list[int],
+                     patterns: list[tuple[int, ...]]) -> dict[int, pywraplp.Constraint]:
+    """A convex mix of the patterns and, per shift length, a row `- its count in the mix
+    <= 0`: the caller adds the employee's shifts of that length to it."""
+    mix = [solver.NumVar(0.0, 1.0, "") for _ in patterns]
+    choose = solver.Constraint(1.0, 1.0)
+    for w in mix:
+        choose.SetCoefficient(w, 1.0)
+    rows = {}
+    for i, length in enumerate(lengths):
+        row = solver.Constraint(-solver.infinity(), 0.0)
+        for w, pattern in zip(mix, patterns):
+            row.SetCoefficient(w, -float(pattern[i]))
+        rows[length] = row
+    return rows

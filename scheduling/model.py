@@ -353,8 +353,8 @@ def contract_cuts(lengths_by_day: list[set[int]], contract: int
     other lengths are 0 is also its projection: each pair's facets hold for the whole week.
     """
     cuts: list[tuple[dict[int, int], int]] = []
-    if sum(max(options) for options in lengths_by_day if options) <= contract:
-        return cuts  # the contract never binds: one shift a day says it all
+    if not contract_binds(lengths_by_day, contract):
+        return cuts  # one shift a day says it all
     lengths = sorted(set().union(*lengths_by_day))
     for length in lengths:
         offered = sum(1 for options in lengths_by_day if length in options)
@@ -364,7 +364,7 @@ def contract_cuts(lengths_by_day: list[set[int]], contract: int
     for i, first in enumerate(lengths):
         for second in lengths[i + 1:]:
             pair = [options & {first, second} for options in lengths_by_day]
-            if sum(max(options) for options in pair if options) <= contract:
+            if not contract_binds(pair, contract):
                 continue  # this pair alone never reaches the contract
             names, points = contract_patterns([o for o in pair if o], contract)
             if names != [first, second]:
@@ -372,6 +372,11 @@ def contract_cuts(lengths_by_day: list[set[int]], contract: int
             for a, b, c in _upper_facets(points):
                 cuts.append(({first: a, second: b}, c))
     return cuts
+
+
+def contract_binds(lengths_by_day, contract: int) -> bool:
+    """Whether the longest shift every day offers would go over the contract."""
+    return sum(max(options) for options in lengths_by_day if options) > contract
 
 
 def _upper_facets(points: list[tuple[int, ...]]) -> list[tuple[int, int, int]]:

@@ -340,13 +340,12 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
 
             known = max(known, day.run(share * DAY_BOUND_FRACTION, cancel=cancel,
                                        current=current, on_bound=on_day_bound))
-            combined = day.roster(DAY_ROSTER_SECONDS, current)
-            if combined is not None:
-                roster = hint_roster(m, *combined)
-                if roster[0] < fallback[0]:
-                    fallback = roster
-                    on_lns(roster[0])
-            hint_roster(m, fallback[1], fallback[2])
+            roster = _day_roster(m, day, DAY_ROSTER_SECONDS, current)
+            if roster is not None and roster[0] < fallback[0]:
+                fallback = roster
+                on_lns(roster[0])
+            else:
+                hint_roster(m, fallback[1], fallback[2])  # the search starts from the best
             share = max(0.0, share - (time.monotonic() - day_started))
         short_of_time = share * 1000 < LNS_SECONDS_PER_1000 * len(m.x)
         if (fallback is not None and not cancelled and share >= LNS_MIN_SECONDS
@@ -417,7 +416,7 @@ def _second_pass(index: ProblemIndex, results: list[RegionResult], started: floa
             if alongside is not None:
                 alongside.finish()
         if result.day is not None:
-            result.bound = max(result.bound, min(result.day.best, result.objective))
+            result.bound = max(result.bound, result.day.best)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             objective = round(solver.ObjectiveValue()) - split_slack(m, solver.Value)
             result.bound = max(result.bound, round(solver.BestObjectiveBound()))
@@ -492,9 +491,9 @@ def _solve_region(index: ProblemIndex, m: RosterModel, seconds: float, workers: 
     """Solve one region; without a solution of its own it falls back on the warm-start roster
     (which keeps the pins), else on the empty roster (valid when there are no pins).
 
-    With `day`, its column generation runs beside the search in a thread of its own (give
-    the search one worker less): it raises the bound, stops the search once the bound meets
-    its roster, and its combined day rosters replace the search's roster when cheaper.
+    With `day`, its column generation runs beside the search in a thread of its own: it
+    raises the bound, stops the search once the bound meets its roster, and its combined day
+    rosters replace the search's roster when cheaper.
     """
     empty = empty_roster_objective(index, m.region)
     if fallback is not None and (m.pins or fallback[0] <= empty):
@@ -599,15 +598,19 @@ def _region_fallback(index: ProblemIndex, region: str, baseline: Solution | None
 
 def _take_day_roster(result: RegionResult, seconds: float) -> None:
     """Replace the result's roster by the best week of known day rosters when it is cheaper."""
-    day, m = result.day, result.model
-    if day is None or m is None:
+    if result.day is None or result.model is None:
         return
-    combined = day.roster(min(DAY_ROSTER_SECONDS, max(0.1, seconds * 0.1)))
-    if combined is None:
-        return
-    objective, rows, leads = hint_roster(m, *combined)
-    if objective < result.objective:
-        result.objective, result.assignments, result.supervision = objective, rows, leads
+    seconds = min(DAY_ROSTER_SECONDS, max(0.1, seconds * 0.1))
+    roster = _day_roster(result.model, result.day, seconds)
+    if roster is not None and roster[0] < result.objective:
+        result.objective, result.assignments, result.supervision = roster
+
+
+def _day_roster(m: RosterModel, day: DayBound, seconds: float, current: dict | None = None
+                ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]] | None:
+    """The best week of the day rosters found so far, with its objective (also hinted)."""
+    combined = day.roster(seconds, current)
+    return None if combined is None else hint_roster(m, *combined)
 
 
 def _combine(problem: Problem, results: list[RegionResult], wall: float) -> Solution:
