@@ -155,9 +155,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
 
     Regions share no team, location or supervisor, so the sum of the regions' optima is the
     optimum and the sum of their bounds is a bound. With several workers (and not
-    deterministic) regions are solved side by side, one thread each, see _solve_parallel;
-    otherwise one after the other, small regions first, time one leaves unused going to the
-    next. The time limit holds for everything: greedy warm start, model builds, searches and
+    deterministic) a large problem's regions are solved side by side, one thread each, see
+    _solve_parallel (a single large region too: it gets the team LNS there); otherwise one
+    after the other, small regions first, time one leaves unused going to the next. The time limit holds for everything: greedy warm start, model builds, searches and
     the explanations, for which a small part of it is kept back.
     """
     started = time.monotonic()
@@ -199,7 +199,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     baseline = _baseline(problem)
     try:
         small = sum(sizes.values()) <= SMALL_PROBLEM_SIZE
-        if workers > 1 and not deterministic and len(order) > 1 and not small:
+        if workers > 1 and not deterministic and not small:
             weights = {region: sizes[region] * (DAY_BOUND_TIME_WEIGHT if DAY_BOUND_MIN_VARIABLES
                                                 <= count_assignment_variables(index, region)
                                                 <= DAY_BOUND_MAX_VARIABLES else 1)
