@@ -37,7 +37,9 @@ SMALL_PROBLEM_SIZE = 20_000
 PROBE_FRACTION = 0.1
 # On a region this large CP-SAT does not finish its root LP in time; GLOP solves the LP with
 # contract patterns apart (lpbound.py) for at most LP_BOUND_FRACTION of the region's time.
-LP_BOUND_MIN_VARIABLES = 4_000
+# Every region above the day-bound range gets it (and team LNS, below): at 4,000, L seed 2's
+# regions of 3,400-3,600 variables fell between the tiers and got CP-SAT alone.
+LP_BOUND_MIN_VARIABLES = 2_500
 # Above this GLOP needs more than half a minute (XL's largest regions): not worth the time.
 LP_BOUND_MAX_VARIABLES = 20_000
 LP_BOUND_MIN_SECONDS = 2.0
@@ -51,8 +53,9 @@ LP_BOUND_SECONDS_PER_1000 = 1.5
 LNS_MIN_SECONDS = 1.0
 # Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
 # thousand of them, CP-SAT's own neighbourhoods improve a region faster than team LNS (L:
-# Rotterdam 82,800 instead of 104,000); with less time team LNS does better (XL).
-LNS_MIN_VARIABLES = 4_000
+# Rotterdam 82,800 instead of 104,000); with less time team LNS does better (XL). Above it
+# team LNS does better (L seed 2, 60 s: 1.89M instead of 2.39M; seed 3: 1.56M, 1.77M).
+LNS_MIN_VARIABLES = 2_500
 LNS_SECONDS_PER_1000 = 2.0
 LNS_FRACTION = 0.6
 # Where GLOP has proved the region's LP bound, the search after LNS adds no bound worth its
@@ -284,28 +287,33 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                 size = sizes[region]
                 remaining = state["remaining"]
                 state["remaining"] = max(1, remaining - size)
+                # The share is taken as the region is taken, before its model is built (the
+                # build counts in it): a share worked out after the build would miss the
+                # time another thread took meanwhile for a region it took later.
+                now = time.monotonic()
+                left = max(0.0, budget - (now - started))
+                # The other threads' regions still hold the time they were given: share
+                # what the threads have left after that, by size, over the regions not
+                # started.
+                others = sum(max(0.0, end - now) for ident, end in state["ends"].items()
+                             if ident != threading.get_ident())
+                share = min(left, max(0.0, left * threads - others) * size / remaining)
+                end = now + share
+                state["ends"][threading.get_ident()] = end
             try:
-                one(region, size, remaining)
+                one(region, end)
             except Exception:  # a failing region must not cost the others their rosters
                 with lock:
                     found[region] = _region_fallback(index, region, baseline)
                     best[region] = (found[region].objective, found[region].bound)
                     publish()
 
-    def one(region: str, size: int, remaining: int) -> None:
+    def one(region: str, end: float) -> None:
         m = build_model(index, region)
         fallback = None
         if baseline is not None:
             fallback = hint_roster(m, baseline.assignments, baseline.supervision)
-        now = time.monotonic()
-        left = max(0.0, budget - (now - started))
-        with lock:
-            # The other threads' regions still hold the time they were given: share what
-            # the threads have left after that, by size, over the regions not started.
-            others = sum(max(0.0, end - now) for ident, end in state["ends"].items()
-                         if ident != threading.get_ident())
-            share = min(left, max(0.0, left * threads - others) * size / remaining)
-            state["ends"][threading.get_ident()] = now + share
+        share = max(0.0, end - time.monotonic())
 
         def on_solution(objective: int, bound: int, _region=region) -> None:
             with lock:
