@@ -45,10 +45,13 @@ LP_BOUND_MAX_VARIABLES = 20_000
 LP_BOUND_MIN_SECONDS = 2.0
 LP_BOUND_FRACTION = 0.3
 # GLOP needs about this long per 1,000 variables (L's Den Haag, 14,623: 9 s on one machine,
-# 13-17 s on another): a region gets at least that for its LP, up to half its time, however
-# small its fraction. A limit, not a cost: GLOP returns as soon as it is done, while a limit
-# a little short of what it needs costs all of it and proves nothing. So it is generous.
+# 13-17 s on another): a region gets at least that for its LP, however small its fraction.
+# A limit, not a cost: GLOP returns as soon as it is done, while a limit a little short of
+# what it needs costs all of it and proves nothing. So it is generous.
 LP_BOUND_SECONDS_PER_1000 = 1.5
+# ... up to this part of the region's time: beside another region's search GLOP runs slower
+# (L's Den Haag: 13-15 s alone, more than 17 s, half its share, beside another search).
+LP_BOUND_MAX_FRACTION = 0.6
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 # Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
@@ -162,8 +165,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
     optimum and the sum of their bounds is a bound. With several workers (and not
     deterministic) a large problem's regions are solved side by side, one thread each, see
     _solve_parallel (a single large region too: it gets the team LNS there); otherwise one
-    after the other, small regions first, time one leaves unused going to the next. The time limit holds for everything: greedy warm start, model builds, searches and
-    the explanations, for which a small part of it is kept back.
+    after the other, small regions first, time one leaves unused going to the next. The time
+    limit holds for everything: greedy warm start, model builds, searches and the
+    explanations, for which a small part of it is kept back.
     """
     started = time.monotonic()
     index = ProblemIndex.of(problem)
@@ -463,7 +467,8 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
         return 0, 0.0
     started = time.monotonic()
     needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
-    bound = lp_bound(m, max(seconds * LP_BOUND_FRACTION, min(needed, seconds / 2))) or 0
+    limit = max(seconds * LP_BOUND_FRACTION, min(needed, seconds * LP_BOUND_MAX_FRACTION))
+    bound = lp_bound(m, limit) or 0
     return bound, time.monotonic() - started
 
 
