@@ -250,3 +250,38 @@ def test_a_region_that_fails_side_by_side_keeps_its_warm_start_and_the_others_so
             == {(a.employee, a.date, a.request) for a in baseline.assignments
                 if a.employee in utrecht})
     assert solution.best_bound <= solution.objective < objective(p, baseline.assignments)
+
+
+def test_a_single_large_region_gets_team_lns_side_by_side(monkeypatch):
+    from scheduling import solver as solver_module
+
+    # S is one region; make it count as large, and large enough for team LNS.
+    monkeypatch.setattr(solver_module, "SMALL_PROBLEM_SIZE", 0)
+    monkeypatch.setattr(solver_module, "LNS_MIN_VARIABLES", 0)
+    monkeypatch.setattr(solver_module, "LP_BOUND_MIN_VARIABLES", 10**9)
+    monkeypatch.setattr(solver_module, "DAY_BOUND_MAX_VARIABLES", 0)
+    original = solver_module.team_lns
+    regions = []
+
+    def recording(m, *args, **kwargs):
+        regions.append(m.region)
+        return original(m, *args, **kwargs)
+
+    monkeypatch.setattr(solver_module, "team_lns", recording)
+    p = generate("S", 1)
+    assert len({t.region for t in p.teams}) == 1
+    solution = solve(p, time_limit=3, workers=2)
+    assert regions == [p.teams[0].region]
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
+
+
+def test_every_region_above_the_day_rosters_gets_the_lp_bound_and_team_lns():
+    # A region too large for the day rosters and too small for these tiers would get CP-SAT
+    # alone (L seed 2's regions of 3,400-3,600 variables: 2.39M instead of 1.89M).
+    from scheduling import solver as solver_module
+
+    first_beyond_days = solver_module.DAY_BOUND_MAX_VARIABLES + 1
+    assert solver_module.LP_BOUND_MIN_VARIABLES <= first_beyond_days
+    assert solver_module.LNS_MIN_VARIABLES <= first_beyond_days
