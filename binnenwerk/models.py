@@ -497,7 +497,11 @@ class PublishedShift(db.Model):
 
 
 class RosterChange(db.Model):
-    """The history of a roster: who changed what, when and why."""
+    """The history of a roster: who changed what, when and why.
+
+    What changed is a message key with its values (binnenwerk.roster_history words it in the
+    reader's language); `detail` holds the Dutch wording, the only text rows from before keys had.
+    """
 
     __tablename__ = "roster_change"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -505,6 +509,8 @@ class RosterChange(db.Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(40))
+    message: Mapped[Optional[str]] = mapped_column(String(40))
+    params: Mapped[Optional[dict]] = mapped_column(JSON)
     detail: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
 

@@ -18,7 +18,7 @@ import scheduling
 from scheduling import AssignmentRef, Previous, Problem, Solution, SupervisionRef
 from scheduling import domain as sd
 
-from . import audit
+from . import audit, roster_history
 from .extensions import db
 from .formatting import parse_week, shift_week, week_days
 from .models import (
@@ -30,7 +30,6 @@ from .models import (
     PublishedShift,
     RequestStatus,
     Roster,
-    RosterChange,
     RosterStatus,
     Supervisor,
     SupervisionAssignment,
@@ -515,9 +514,7 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             db.session.expire(roster, ["assignments", "supervision"])
             touch(roster)
             if roster.version == 0 or changed:
-                detail = _("%(n)d diensten gepland, %(c)d gewijzigd.", n=len(after), c=changed)
-                db.session.add(RosterChange(roster_id=roster.id, user_id=getattr(user, "id", None),
-                                            action=action, detail=detail, reason=reason))
+                roster_history.record(roster, user, action, "planned", reason=reason, n=len(after), c=changed)
             audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
                          actor=user)
             rosters.append(roster)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from . import audit
+from . import audit, roster_history
 from .extensions import db
 from .formatting import minutes_to_hhmm
 from .models import (
-    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster, RosterChange,
+    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster,
     utcnow,
 )
 from .services import ServiceError
@@ -161,12 +161,7 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
         select(AuditEvent).where(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee.id))
     ):
         event.detail = ""
-    # Roster history is written in words ("Anna de Vries is afwezig op ..."): take the name out.
-    for change in db.session.scalars(select(RosterChange).where(
-        or_(RosterChange.detail.contains(old_name, autoescape=True),
-            RosterChange.reason.contains(old_name, autoescape=True))
-    )):
-        change.detail = change.detail.replace(old_name, employee.name)
-        change.reason = change.reason.replace(old_name, employee.name)
+    # Roster history names the employee in its lines' values, and older lines in words.
+    roster_history.erase_name(employee.id, old_name, employee.name)
     audit.record("anonymise", employee, detail=f"calendar links revoked: {revoked}")
     db.session.commit()

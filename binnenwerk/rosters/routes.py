@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import jobs, planning
+from .. import jobs, planning, roster_history
 from ..access import require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..reasons import render as render_reasons
@@ -370,7 +370,7 @@ def history(roster_id: int):
         select(RosterChange).where(RosterChange.roster_id == roster.id)
         .options(selectinload(RosterChange.user)).order_by(RosterChange.at.desc(), RosterChange.id.desc())
     ).all()
-    return render_template("rosters/history.html", roster=roster, changes=changes)
+    return render_template("rosters/history.html", roster=roster, changes=changes, wording=roster_history.wording)
 
 
 @bp.route("/afdrukken")

@@ -16,16 +16,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution
 
-from .. import audit, planning
+from .. import audit, planning, roster_history
 from ..extensions import db
 from ..formatting import long_date, week_days
 from ..models import (
     Absence,
     Assignment,
+    DeploymentRequest,
     Employee,
     PublishedShift,
     Roster,
-    RosterChange,
     RosterStatus,
     SupervisionAssignment,
     utcnow,
@@ -61,11 +61,6 @@ def _commit() -> None:
     except StaleDataError:
         db.session.rollback()
         raise conflict_error() from None
-
-
-def _history(roster: Roster, user, action: str, detail: str, reason: str = "") -> None:
-    db.session.add(RosterChange(roster_id=roster.id, user_id=getattr(user, "id", None), action=action,
-                                detail=detail, reason=(reason or "")[:2000]))
 
 
 # --- what may go in a cell ------------------------------------------------------------------
@@ -116,10 +111,8 @@ def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[i
     planning.touch(roster)
 
 
-def _label(idmap, request_id: int | None) -> str:
-    if request_id is None:
-        return _("vrij")
-    return idmap.names.get(planning.rid(request_id), str(request_id))
+def _shift(request_id: int | None) -> dict | None:
+    return roster_history.shift(db.session.get(DeploymentRequest, request_id) if request_id is not None else None)
 
 
 def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None, *,
@@ -152,11 +145,9 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
         roster = planning.get_or_create_roster(week, team_id)
     old = planning.pk_of(current.request) if current else None
     _write_team_roster(roster, after, {(employee_id, day): request_id}, {(employee_id, day): pin})
-    detail = _("%(name)s, %(day)s: %(old)s wordt %(new)s", name=employee.name, day=long_date(day),
-               old=_label(idmap, old), new=_label(idmap, request_id))
-    if pin and request_id is not None:
-        detail += " " + _("(vastgezet)")
-    _history(roster, user, "edit", detail, reason)
+    roster_history.record(roster, user, "edit", "edit_pinned" if pin and request_id is not None else "edit",
+                          reason=reason, employee=employee.id, name=employee.name, day=day,
+                          old=_shift(old), new=_shift(request_id))
     audit.record("roster.edit", roster, detail=f"week={week} employee={employee_id} day={day} request={request_id}",
                  actor=user)
     _commit()
@@ -168,9 +159,9 @@ def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) ->
     check_version(roster, lock_version)
     assignment.pinned = pinned
     roster.updated_at = utcnow()  # raises lock_version; a pin is not visible to employees
-    detail = (_("%(name)s, %(day)s vastgezet") if pinned else _("%(name)s, %(day)s losgemaakt")) % {
-        "name": assignment.employee.name, "day": long_date(assignment.date)}
-    _history(roster, user, "pin" if pinned else "unpin", detail)
+    action = "pin" if pinned else "unpin"
+    roster_history.record(roster, user, action, action, employee=assignment.employee_id,
+                          name=assignment.employee.name, day=assignment.date)
     audit.record("roster.pin" if pinned else "roster.unpin", roster, detail=f"assignment={assignment.id}", actor=user)
     _commit()
     return roster
@@ -218,8 +209,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
         roster = planning.get_or_create_roster(week, team_id)
     if changed:
         _write_team_roster(roster, Solution("FEASIBLE", assignments, supervision), changed, {})
-    _history(roster, user, "copy", _("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet.",
-                                     n=len(changed), s=skipped))
+    roster_history.record(roster, user, "copy", "copy", n=len(changed), s=skipped)
     audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
                  actor=user)
     _commit()
@@ -285,9 +275,8 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
     roster.published_at = now
     roster.updated_at = now
     roster.has_unpublished_changes = False
-    _history(roster, user, "publish", _(
-        "Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
-        v=roster.version, new=counts["new"], changed=counts["changed"], cancelled=counts["cancelled"]))
+    roster_history.record(roster, user, "publish", "publish", v=roster.version, new=counts["new"],
+                          changed=counts["changed"], cancelled=counts["cancelled"])
     audit.record("roster.publish", roster, detail=f"week={roster.week} version={roster.version} "
                  + " ".join(f"{k}={v}" for k, v in counts.items()), actor=user)
     _commit()
@@ -338,7 +327,6 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
         .options(selectinload(Assignment.request), selectinload(Assignment.roster))
     ) if _overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)]
     for a in hits:
-        _history(a.roster, user, "absence", _(
-            "%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan.",
-            name=a.employee.name, day=long_date(a.date)))
+        roster_history.record(a.roster, user, "absence", "absence", employee=a.employee_id, name=a.employee.name,
+                              day=a.date)
     return hits

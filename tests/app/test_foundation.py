@@ -81,3 +81,83 @@ def test_unknown_url_gets_a_dutch_404_page(client):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert "Niet gevonden" in response.get_data(as_text=True)
+
+
+# --- one migration down and up again --------------------------------------------------------
+
+
+def _scratch_database(tmp_path, backend: str) -> str:
+    """An empty database of its own: a migration test must not move the shared test schema."""
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import need_service
+
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    need_service("PostgreSQL", url.startswith("postgresql"), "set TEST_DATABASE_URL")
+    base = make_url(url)
+    name = f"{base.database}_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    scratch = base.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(scratch)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+    engine.dispose()
+    return scratch
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_roster_history_keys_migrate_down_and_up_keeping_every_line(tmp_path, backend):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select, text
+
+    from binnenwerk import models as m
+    from binnenwerk import roster_history
+
+    before = "64fbd370b276"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
+                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
+    with app.app_context():
+        try:
+            upgrade(revision=before)
+            team = m.Team(name="Team M", region="Den Haag")
+            roster = m.Roster(week="2026-W50", team=team)
+            db.session.add(roster)
+            db.session.commit()
+            db.session.execute(text(
+                "INSERT INTO roster_change (roster_id, at, action, detail, reason) "
+                "VALUES (:r, CURRENT_TIMESTAMP, 'edit', 'Anna Test, maandag 7 december: vrij wordt X', '')"),
+                {"r": roster.id})
+            db.session.commit()
+
+            upgrade()
+            legacy = db.session.scalar(select(m.RosterChange))
+            assert (legacy.message, legacy.params) == (None, None)
+            with app.test_request_context():
+                assert roster_history.wording(legacy) == "Anna Test, maandag 7 december: vrij wordt X"
+                roster_history.record(roster, None, "copy", "copy", n=2, s=1)
+            db.session.commit()
+            db.session.remove()
+
+            downgrade(revision=before)
+            columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
+            assert not {"message", "params"} & columns
+            details = db.session.execute(text("SELECT detail FROM roster_change ORDER BY id")).scalars().all()
+            assert details == ["Anna Test, maandag 7 december: vrij wordt X",
+                               "2 diensten van vorige week overgenomen, 1 pasten niet."]
+            db.session.remove()
+
+            upgrade()
+            columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
+            assert {"message", "params"} <= columns
+        finally:
+            db.session.remove()
+            db.engine.dispose()

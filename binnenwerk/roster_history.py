@@ -1,0 +1,107 @@
+"""Roster history lines, stored as a message key with values and worded in the reader's language.
+
+A sentence stored in the language of whoever made the change would show a Dutch planner English
+history, so RosterChange keeps a key from MESSAGES and its values, and the page words them for
+whoever reads it. The msgids are the Dutch wording, so the English catalog translates them like
+every other text. `detail` gets the Dutch wording too: rows from before the keys have only that,
+and it keeps a downgrade of the migration from losing lines.
+
+Values are the names people know (an employee's name, a place, a work type) plus the employee's
+id, so anonymisation can find the lines about that person. Never the kind of an absence or any
+other health data: `record` refuses a value its message does not show.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_babel import force_locale, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from .extensions import db
+from .formatting import long_date
+from .models import DeploymentRequest, Roster, RosterChange
+
+MESSAGES = {
+    "planned": _l("%(n)d diensten gepland, %(c)d gewijzigd."),
+    "edit": _l("%(name)s, %(day)s: %(old)s wordt %(new)s"),
+    "edit_pinned": _l("%(name)s, %(day)s: %(old)s wordt %(new)s (vastgezet)"),
+    "pin": _l("%(name)s, %(day)s vastgezet"),
+    "unpin": _l("%(name)s, %(day)s losgemaakt"),
+    "copy": _l("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet."),
+    "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),
+    "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
+}
+
+# Not shown, but stored with a line that names someone: how anonymisation finds it.
+EMPLOYEE = "employee"
+# Messages whose old/new are what a cell held (see shift()); publish's "new" is a count.
+_WITH_SHIFTS = {"edit", "edit_pinned"}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def placeholders(message: str) -> set[str]:
+    """The values a message shows (the same in every language: the catalog test checks that)."""
+    return set(_PLACEHOLDER.findall(str(MESSAGES[message])))
+
+
+def shift(request: DeploymentRequest | None) -> dict | None:
+    """What a cell held, as a value for 'old'/'new': None is a day off."""
+    if request is None:
+        return None
+    return {"work_nl": request.work_type.name_nl, "work_en": request.work_type.name_en,
+            "place": request.location.name}
+
+
+def record(roster: Roster, user, action: str, message: str, *, reason: str = "", **params) -> RosterChange:
+    """Add a history line to the session (the caller commits)."""
+    shown = placeholders(message)
+    if not shown <= set(params) <= shown | {EMPLOYEE}:
+        raise ValueError(f"history line {message!r} takes {sorted(shown)} (and {EMPLOYEE!r}), got {sorted(params)}")
+    params = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+    with force_locale("nl"):
+        detail = _word(message, params)
+    change = RosterChange(roster_id=roster.id, user_id=getattr(user, "id", None), action=action,
+                          message=message, params=params, detail=detail, reason=(reason or "")[:2000])
+    db.session.add(change)
+    return change
+
+
+def wording(change: RosterChange) -> str:
+    """The line in the reader's language; a row without a known key shows its stored text."""
+    if change.message not in MESSAGES or not isinstance(change.params, dict):
+        return change.detail
+    try:
+        return _word(change.message, change.params)
+    except (KeyError, TypeError, ValueError):  # values a later version wrote differently
+        return change.detail
+
+
+def erase_name(employee_id: int, old_name: str, new_name: str) -> None:
+    """Put `new_name` where the lines name this employee: in their values and in their text."""
+    for change in db.session.scalars(select(RosterChange).where(
+            RosterChange.params[EMPLOYEE].as_integer() == employee_id)):
+        change.params = {**change.params, "name": new_name}  # a new dict: the JSON column sees the change
+    # Older lines are text only ("Anna de Vries is afwezig op ..."); newer ones have it in detail too.
+    for change in db.session.scalars(select(RosterChange).where(
+            or_(RosterChange.detail.contains(old_name, autoescape=True),
+                RosterChange.reason.contains(old_name, autoescape=True)))):
+        change.detail = change.detail.replace(old_name, new_name)
+        change.reason = change.reason.replace(old_name, new_name)
+
+
+def _word(message: str, params: dict) -> str:
+    values = dict(params)
+    if "day" in values:
+        values["day"] = long_date(dt.date.fromisoformat(values["day"]))
+    if message in _WITH_SHIFTS:
+        values["old"], values["new"] = _shift_label(values["old"]), _shift_label(values["new"])
+    return str(MESSAGES[message]) % values
+
+
+def _shift_label(value: dict | None) -> str:
+    if value is None:
+        return gettext("vrij")
+    work = value["work_en"] if str(get_locale()) == "en" else value["work_nl"]
+    return f"{work} {value['place']}"
