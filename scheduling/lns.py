@@ -38,6 +38,13 @@ from .model import (
 # (not wall seconds: on a loaded machine a move still gets the work it needs, or none).
 TEAMS_PER_MOVE = 3
 WORK_PER_MOVE = 0.5
+# First, each team alone re-solved this many times over (in a random order), with this much
+# work a move: a team's own best week, given the others, is a small model CP-SAT settles
+# quickly, and from the greedy roster such sweeps take the cheap gains several times faster
+# than moves of three (L's Amsterdam: 527k -> 387k in 1.2 s; after 10 s, six runs each,
+# 340k instead of 354k on average, and a third of the spread).
+SWEEPS = 2
+WORK_PER_SWEEP_MOVE = 0.1
 # How a request-day is named in a move's own Problem.
 _SEPARATOR = "|"
 
@@ -45,9 +52,10 @@ _SEPARATOR = "|"
 def team_lns(m: RosterModel, assignments: list[AssignmentRef],
              supervision: list[SupervisionRef], objective: int, seconds: float, *,
              seed: int, cancel: threading.Event | None = None, current: dict | None = None,
-             on_solution: Callable[[int], None] | None = None
+             on_solution: Callable[[int], None] | None = None, floor: int = 0
              ) -> tuple[list[AssignmentRef], list[SupervisionRef], int]:
-    """Improve a valid roster of the region for `seconds`.
+    """Improve a valid roster of the region for `seconds`, or until its objective reaches
+    `floor` (a proven bound: nothing better exists).
 
     Returns the best rows found and their objective (the region model's objective, which
     moves change by exactly what they save). The model itself is not changed.
@@ -61,17 +69,21 @@ def team_lns(m: RosterModel, assignments: list[AssignmentRef],
     if len(teams) <= 1:
         return assignments, supervision, objective
     rng = random.Random(seed)
+    sweeps = [team for _ in range(SWEEPS) for team in rng.sample(teams, len(teams))]
     while True:
         left = seconds - (time.monotonic() - started)
-        if left < 0.05 or (cancel is not None and cancel.is_set()):
+        if left < 0.05 or objective <= floor or (cancel is not None and cancel.is_set()):
             break
-        first = rng.choice(teams)
-        near = [t for t in teams if t != first and places[t] & places[first]]
-        rng.shuffle(near)
-        others = [t for t in teams if t != first and t not in near]
-        rng.shuffle(others)
-        chosen = {first, *(near + others)[:TEAMS_PER_MOVE - 1]}
-        moved = _move(m, chosen, team_of, assignments, supervision, left, rng, current)
+        if sweeps:
+            chosen, work = {sweeps.pop()}, WORK_PER_SWEEP_MOVE
+        else:
+            first = rng.choice(teams)
+            near = [t for t in teams if t != first and places[t] & places[first]]
+            rng.shuffle(near)
+            others = [t for t in teams if t != first and t not in near]
+            rng.shuffle(others)
+            chosen, work = {first, *(near + others)[:TEAMS_PER_MOVE - 1]}, WORK_PER_MOVE
+        moved = _move(m, chosen, team_of, assignments, supervision, left, work, rng, current)
         if moved is None:
             continue
         saved, new_rows, new_leads = moved
@@ -85,7 +97,7 @@ def team_lns(m: RosterModel, assignments: list[AssignmentRef],
 
 def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
           assignments: list[AssignmentRef], supervision: list[SupervisionRef], left: float,
-          rng: random.Random, current: dict | None
+          work: float, rng: random.Random, current: dict | None
           ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]] | None:
     """Re-solve the chosen teams with the rest fixed: what it saves and the new rows, or None
     when it finds nothing better."""
@@ -101,7 +113,7 @@ def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
     params.random_seed = rng.randrange(1 << 30)
     # As for whole regions (solver._configure): presolve weakens the LP these moves live on.
     params.cp_model_presolve = False
-    params.max_deterministic_time = WORK_PER_MOVE
+    params.max_deterministic_time = work
     params.max_time_in_seconds = left
     if current is not None:
         current["solvers"].add(solver)

@@ -56,3 +56,31 @@ def test_a_neighbourhood_leaves_the_fixed_teams_their_people_and_their_pool_days
         assert s.team is None or s.team in chosen
         for d in s.availability:
             assert (s.id, d) not in pool_days
+
+
+def test_each_team_is_first_re_solved_alone_then_with_others(monkeypatch):
+    from collections import Counter
+
+    from scheduling import lns
+
+    p = generate("M", 1)
+    m = _region(p, "Den Haag")
+    start = greedy(p)
+    greedy_cost, rows, leads = hint_roster(m, start.assignments, start.supervision)
+    moves = []
+    original = lns._move
+
+    def recording(m, chosen, team_of, assignments, supervision, left, work, rng, current):
+        moves.append((frozenset(chosen), work))
+        return original(m, chosen, team_of, assignments, supervision, left, work, rng, current)
+
+    monkeypatch.setattr(lns, "_move", recording)
+    team_lns(m, rows, leads, greedy_cost, 3.0, seed=7)
+    teams = {team for team, _loc, _d in m.by_team_place}
+    sweep = len(teams) * lns.SWEEPS
+    assert len(moves) > sweep
+    assert all(len(chosen) == 1 and work == lns.WORK_PER_SWEEP_MOVE for chosen, work in moves[:sweep])
+    assert Counter(team for chosen, _ in moves[:sweep] for team in chosen) == {t: lns.SWEEPS for t in teams}
+    later = moves[sweep:]
+    assert all(len(chosen) == min(lns.TEAMS_PER_MOVE, len(teams)) and work == lns.WORK_PER_MOVE
+               for chosen, work in later)

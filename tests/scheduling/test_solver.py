@@ -285,3 +285,35 @@ def test_every_region_above_the_day_rosters_gets_the_lp_bound_and_team_lns():
     first_beyond_days = solver_module.DAY_BOUND_MAX_VARIABLES + 1
     assert solver_module.LP_BOUND_MIN_VARIABLES <= first_beyond_days
     assert solver_module.LNS_MIN_VARIABLES <= first_beyond_days
+
+
+def test_a_region_on_the_day_rosters_then_gets_team_lns(monkeypatch):
+    # The week combined from day rosters can be poor (L seed 3's Apeldoorn: 261,150, greedy
+    # 275,090); team LNS after it took that region to 154,120.
+    from scheduling import daybound
+    from scheduling import solver as solver_module
+
+    monkeypatch.setattr(solver_module, "SMALL_PROBLEM_SIZE", 0)  # M's regions side by side
+    monkeypatch.setattr(solver_module, "DAY_BOUND_FRACTION", 0.05)  # no time to prove optimality
+    events = []
+    original_run, original_lns = daybound.DayBound.run, solver_module.team_lns
+
+    def run(self, *args, **kwargs):
+        events.append(("day", self.m.region))
+        return original_run(self, *args, **kwargs)
+
+    def lns(m, *args, **kwargs):
+        events.append(("lns", m.region))
+        return original_lns(m, *args, **kwargs)
+
+    monkeypatch.setattr(daybound.DayBound, "run", run)
+    monkeypatch.setattr(solver_module, "team_lns", lns)
+    p = generate("M", 1)
+    solution = solve(p, time_limit=8, workers=2)
+    day_regions = {region for kind, region in events if kind == "day"}
+    # A region the day rosters prove optimal needs no LNS (M's Den Haag); Utrecht is not.
+    assert "Utrecht" in day_regions, events
+    assert events.index(("day", "Utrecht")) < events.index(("lns", "Utrecht")), events
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
