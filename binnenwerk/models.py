@@ -128,6 +128,22 @@ class Ministry(db.Model):
         return self.name
 
 
+def full_address(address: str, postcode: str | None, city: str | None) -> str:
+    """Street, then postcode and city: "Binnenhof 19, 2513 AA Den Haag"."""
+    return ", ".join(p for p in (address, f"{postcode or ''} {city or ''}".strip()) if p)
+
+
+def name_and_address(name: str, address: str, postcode: str | None, city: str | None) -> str:
+    """A place as people look for it: its name, then the address, without saying the street
+    twice when the place is named after it ("Binnenhof 19, 2513 AA Den Haag")."""
+    where = full_address(address, postcode, city)
+    said = (name or "").strip().casefold()
+    rest = where.casefold().removeprefix(said)
+    if not said or (rest != where.casefold() and not rest[:1].isalnum()):
+        return where
+    return f"{name}, {where}" if where else name
+
+
 class Location(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
@@ -143,7 +159,11 @@ class Location(db.Model):
 
     @property
     def full_address(self) -> str:
-        return ", ".join(p for p in (self.address, f"{self.postcode} {self.city}".strip()) if p)
+        return full_address(self.address, self.postcode, self.city)
+
+    @property
+    def name_and_address(self) -> str:
+        return name_and_address(self.name, self.address, self.postcode, self.city)
 
     def __str__(self) -> str:
         return self.name

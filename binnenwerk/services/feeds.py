@@ -25,7 +25,9 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..formatting import minutes_to_hhmm
-from ..models import CalendarToken, Employee, FeedKind, Location, PublishedShift, Supervisor, Team, WorkType
+from ..models import (
+    CalendarToken, Employee, FeedKind, Location, PublishedShift, Supervisor, Team, WorkType, name_and_address,
+)
 from . import tokens
 
 TZID = "Europe/Amsterdam"
@@ -207,11 +209,6 @@ def _leader_of_row(shift, leaders: dict[int, Supervisor]) -> Leader | None:
     return Leader(fallback.id, fallback.name, fallback.phone or "") if fallback else None
 
 
-def full_address(address: str, postcode: str, city: str) -> str:
-    """Location.full_address, for plain rows."""
-    return ", ".join(p for p in (address, f"{postcode or ''} {city or ''}".strip()) if p)
-
-
 # --- writing ------------------------------------------------------------------------------------
 #
 # Events are written as content lines here rather than through icalendar's Event objects: those
@@ -276,9 +273,8 @@ class _Texts:
 
     def place(self, shift) -> str:
         if shift.location_id not in self._places:
-            self._places[shift.location_id] = (
-                f"{shift.location_name}, {full_address(shift.address, shift.postcode, shift.city)}"
-            )
+            self._places[shift.location_id] = name_and_address(
+                shift.location_name, shift.address, shift.postcode, shift.city)
         return self._places[shift.location_id]
 
     def leader_line(self, leader: Leader | None) -> str | None:

@@ -347,3 +347,11 @@ def test_fold_keeps_lines_within_75_octets_and_characters_whole(text):
 
 def test_escape_text_escapes_and_drops_control_characters():
     assert feeds.escape_text("a,b;c\\d\ne\r\nf\x00g\x1bh\ti") == "a\\,b\\;c\\\\d\\ne\\nfgh\ti"
+
+
+def test_feed_says_a_street_once_when_the_place_is_named_after_it(client, make):
+    location = make.location(name="Binnenhof 19", address="Binnenhof 19", postcode="2513 AA", city="Den Haag")
+    employee = make.employee()
+    make.published_shift(employee=employee, date=feeds.local_today(), location=location)
+    event = check_rfc5545(get_feed(client, issue(FeedKind.EMPLOYEE, employee)).data)[0]
+    assert str(event["LOCATION"]) == "Binnenhof 19, 2513 AA Den Haag"

@@ -166,3 +166,13 @@ def test_week_page_with_unknown_revoked_or_non_employee_token_is_404(client, wee
     db.session.commit()
     assert page(client, week["token"]).status_code == 404
     assert client.get(f"/calendar/{week['token']}/qr.svg").status_code == 404
+
+
+def test_a_place_named_after_its_street_is_said_once(client, week, make):
+    binnenhof = make.location(name="Binnenhof 19", address="Binnenhof 19", postcode="2513 AA", city="Den Haag")
+    make.published_shift(employee=week["employee"], date=week["monday"] + dt.timedelta(days=1), location=binnenhof)
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Waar: Binnenhof 19, 2513 AA Den Haag." in html
+    assert "Binnenhof 19, Binnenhof 19" not in html
+    assert "Waar: Ministerie BZK, Rijnstraat 8, 2515 XP Den Haag." in html  # a named place keeps its name

@@ -94,3 +94,15 @@ def test_a_calendar_token_names_exactly_one_subject(make, refused):
 
 def test_a_work_type_colour_is_a_hex_code(make, refused):
     refused(m.WorkType(code="x", name_nl="X", name_en="X", pictogram="broom", colour="red"))
+
+
+@pytest.mark.parametrize("name, address, postcode, city, expected", [
+    ("Ministerie BZK", "Rijnstraat 8", "2515 XP", "Den Haag", "Ministerie BZK, Rijnstraat 8, 2515 XP Den Haag"),
+    ("Binnenhof 19", "Binnenhof 19", "2513 AA", "Den Haag", "Binnenhof 19, 2513 AA Den Haag"),
+    ("binnenhof 19 ", "Binnenhof 19", "", "Den Haag", "Binnenhof 19, Den Haag"),
+    ("Rijnstraat", "Rijnstraat 8", "", "", "Rijnstraat 8"),
+    ("Kantoor", "", "", "", "Kantoor"),
+    ("Binnen", "Binnenhof 19", "", "Den Haag", "Binnen, Binnenhof 19, Den Haag"),
+])
+def test_a_place_is_named_once_with_its_address(name, address, postcode, city, expected):
+    assert m.name_and_address(name, address, postcode, city) == expected
