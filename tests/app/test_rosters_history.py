@@ -94,8 +94,8 @@ def test_each_planner_reads_every_line_in_their_own_language(app_with, world):
     ]
     assert english == [
         "Version 1 published: 1 new, 0 changed, 0 cancelled.",
-        "Anna Test, Monday 7 December: Keyboard cleaning Rijnstraat 8 becomes free",
-        "Bram Test, Tuesday 8 December: free becomes Keyboard cleaning Rijnstraat 8 (pinned)",
+        "Anna Test, Monday 7 December: Keyboard cleaning Rijnstraat 8 changed to day off",
+        "Bram Test, Tuesday 8 December: day off changed to Keyboard cleaning Rijnstraat 8 (pinned)",
         "1 shifts copied from last week, 0 did not fit.",
     ]
 
