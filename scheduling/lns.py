@@ -52,10 +52,15 @@ _SEPARATOR = "|"
 def team_lns(m: RosterModel, assignments: list[AssignmentRef],
              supervision: list[SupervisionRef], objective: int, seconds: float, *,
              seed: int, cancel: threading.Event | None = None, current: dict | None = None,
-             on_solution: Callable[[int], None] | None = None, floor: int = 0
+             on_solution: Callable[[int], None] | None = None, floor: int = 0,
+             plan: dict[tuple[str, dt.date], str] | None = None
              ) -> tuple[list[AssignmentRef], list[SupervisionRef], int]:
     """Improve a valid roster of the region for `seconds`, or until its objective reaches
     `floor` (a proven bound: nothing better exists).
+
+    With a `plan` (a location per team and date, lpbound.lp_bound_and_plan), the search first
+    rebuilds each team's week at the plan's locations and goes on from there, even where that
+    roster costs more than the one given: it leads to better rosters.
 
     Returns the best rows found and their objective (the region model's objective, which
     moves change by exactly what they save). The model itself is not changed.
@@ -69,6 +74,11 @@ def team_lns(m: RosterModel, assignments: list[AssignmentRef],
     if len(teams) <= 1:
         return assignments, supervision, objective
     rng = random.Random(seed)
+    given = (assignments, supervision, objective)
+    if plan:
+        assignments, supervision, objective = _follow_plan(
+            m, plan, rng.sample(teams, len(teams)), team_of, assignments, supervision,
+            started + seconds, rng, current, cancel)
     sweeps = [team for _ in range(SWEEPS) for team in rng.sample(teams, len(teams))]
     while True:
         left = seconds - (time.monotonic() - started)
@@ -90,19 +100,48 @@ def team_lns(m: RosterModel, assignments: list[AssignmentRef],
         assignments = [a for a in assignments if team_of[a.employee] not in chosen] + new_rows
         supervision = [s for s in supervision if s.team not in chosen] + new_leads
         objective -= saved
-        if on_solution is not None:
+        if on_solution is not None and objective < given[2]:
             on_solution(objective)
+    return (assignments, supervision, objective) if objective < given[2] else given
+
+
+def _follow_plan(m: RosterModel, plan: dict[tuple[str, dt.date], str], order: list[str],
+                 team_of: dict[str, str], assignments: list[AssignmentRef],
+                 supervision: list[SupervisionRef], deadline: float, rng: random.Random,
+                 current: dict | None, cancel: threading.Event | None
+                 ) -> tuple[list[AssignmentRef], list[SupervisionRef], int]:
+    """Each team's best week at the plan's locations, the others fixed, one team after the
+    other; the roster and its exact objective (a move's own count leaves out the requests the
+    plan takes away, so the region model counts it)."""
+    for team in order:
+        left = deadline - time.monotonic()
+        if left < 0.05 or (cancel is not None and cancel.is_set()):
+            break
+        moved = _move(m, {team}, team_of, assignments, supervision, left,
+                      WORK_PER_SWEEP_MOVE, rng, current, plan=plan)
+        if moved is not None:
+            _saved, new_rows, new_leads = moved
+            assignments = [a for a in assignments if team_of[a.employee] != team] + new_rows
+            supervision = [s for s in supervision if s.team != team] + new_leads
+    hint = m.model.Proto().solution_hint
+    kept = (list(hint.vars), list(hint.values))
+    objective, assignments, supervision = hint_roster(m, assignments, supervision)
+    m.model.ClearHints()  # the caller's hint stays: this roster may cost more than it
+    hint.vars.extend(kept[0])
+    hint.values.extend(kept[1])
     return assignments, supervision, objective
 
 
 def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
           assignments: list[AssignmentRef], supervision: list[SupervisionRef], left: float,
-          work: float, rng: random.Random, current: dict | None
+          work: float, rng: random.Random, current: dict | None,
+          plan: dict[tuple[str, dt.date], str] | None = None
           ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]] | None:
     """Re-solve the chosen teams with the rest fixed: what it saves and the new rows, or None
-    when it finds nothing better."""
+    when it finds nothing better. With a `plan`, only at the plan's locations: the new rows
+    whatever they cost, and what they save is not known (0)."""
     sub = neighbourhood(m.problem, m.region, m.requests.values(), chosen, team_of,
-                        assignments, supervision)
+                        assignments, supervision, plan)
     sub_m = build_model(ProblemIndex.of(sub), m.region)
     mine = [_rename(a) for a in assignments if team_of[a.employee] in chosen]
     my_leads = [s for s in supervision if s.team in chosen]
@@ -125,29 +164,36 @@ def _move(m: RosterModel, chosen: set[str], team_of: dict[str, str],
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     after = round(solver.ObjectiveValue()) - split_slack(sub_m, solver.Value)
-    if after >= before:
+    if after >= before and not plan:
         return None
     rows, leads = read_roster(sub_m, solver.BooleanValue)
-    return before - after, [_original(a) for a in rows], leads
+    return (0 if plan else before - after), [_original(a) for a in rows], leads
 
 
 def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
                   team_of: dict[str, str], assignments: list[AssignmentRef],
-                  supervision: list[SupervisionRef]) -> Problem:
+                  supervision: list[SupervisionRef],
+                  plan: dict[tuple[str, dt.date], str] | None = None) -> Problem:
     """The Problem of the chosen teams with everyone else's rows fixed.
 
     Each request-day becomes a request of its own with the headcount the fixed teams leave;
     a pool supervisor a fixed team uses on a date is not available to the chosen teams then.
+    With a `plan`, a request-day stays only where a chosen team's plan for that date has no
+    location or has the request's, or where it holds a pin of theirs.
     """
     fixed_fill: dict[tuple[str, dt.date], int] = defaultdict(int)
     for a in assignments:
         if team_of.get(a.employee) not in chosen:
             fixed_fill[(a.request, a.date)] += 1
     pool_taken = {(s.supervisor, s.date) for s in supervision if s.team not in chosen}
+    pinned = {(a.request, a.date) for a in problem.pinned if team_of.get(a.employee) in chosen}
     day_requests: list[Request] = []
     for r in requests:
         for d in r.days:
             left = r.headcount - fixed_fill[(r.id, d)]
+            if (plan and (r.id, d) not in pinned
+                    and all(plan.get((t, d), r.location) != r.location for t in chosen)):
+                continue
             if left > 0:
                 day_requests.append(dataclasses.replace(
                     r, id=f"{r.id}{_SEPARATOR}{d.isoformat()}", days=(d,), headcount=left))

@@ -1,6 +1,7 @@
 """Solve a Problem with CP-SAT, region by region, within a time budget and on request to stop."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from .daybound import DayBound
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
 from .lns import team_lns
-from .lpbound import lp_bound, lp_prices
+from .lpbound import lp_bound_and_plan, lp_prices
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -242,7 +243,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                                 _rest=rest) -> None:
                     report(_base[0] + objective + _rest, _base[1] + bound)
 
-                known, spent_on_lp = (0, 0.0) if cancelled else _separate_lp_bound(
+                known, spent_on_lp, _plan = (0, 0.0, {}) if cancelled else _separate_lp_bound(
                     m, share, deterministic)
                 day = None
                 if workers > 1 and not deterministic and not cancelled:
@@ -336,9 +337,10 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
 
         cancelled = cancel is not None and cancel.is_set()
         known = 0
+        plan: dict = {}
         if not cancelled:
             # First, while the whole share is ahead: the LP bound CP-SAT would not reach.
-            known, spent_on_lp = _separate_lp_bound(m, share, False)
+            known, spent_on_lp, plan = _separate_lp_bound(m, share, False)
             share = max(0.0, share - spent_on_lp)
             if known:
                 with lock:
@@ -380,7 +382,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
             rows, leads, objective = team_lns(
                 m, fallback[1], fallback[2], fallback[0], share * fraction,
                 seed=SEED + len(region), cancel=cancel, current=current,
-                on_solution=on_lns, floor=known)
+                on_solution=on_lns, floor=known, plan=plan if day is None else None)
             if objective < fallback[0]:
                 # The complete roster becomes the search's hint; its objective is exact.
                 fallback = hint_roster(m, rows, leads)
@@ -467,18 +469,18 @@ def _day_bound_for(m: RosterModel,
 
 
 def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
-                       ) -> tuple[int, float]:
-    """The region's LP bound from GLOP when the region is large enough to need it, and the
-    wall seconds that took; (0, 0.0) otherwise. Never in deterministic mode: GLOP's time
-    limit is wall time."""
+                       ) -> tuple[int, float, dict[tuple[str, dt.date], str]]:
+    """The region's LP bound from GLOP when the region is large enough to need it, the wall
+    seconds that took, and the LP's location per team-day for team LNS to start from;
+    (0, 0.0, {}) otherwise. Never in deterministic mode: GLOP's time limit is wall time."""
     if (deterministic or not LP_BOUND_MIN_VARIABLES <= len(m.x) <= LP_BOUND_MAX_VARIABLES
             or seconds < LP_BOUND_MIN_SECONDS):
-        return 0, 0.0
+        return 0, 0.0, {}
     started = time.monotonic()
     needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
     limit = max(seconds * LP_BOUND_FRACTION, min(needed, seconds * LP_BOUND_MAX_FRACTION))
-    bound = lp_bound(m, limit) or 0
-    return bound, time.monotonic() - started
+    bound, plan = lp_bound_and_plan(m, limit)
+    return bound or 0, time.monotonic() - started, plan
 
 
 def _baseline(problem: Problem) -> Solution | None:

@@ -84,3 +84,84 @@ def test_each_team_is_first_re_solved_alone_then_with_others(monkeypatch):
     later = moves[sweep:]
     assert all(len(chosen) == min(lns.TEAMS_PER_MOVE, len(teams)) and work == lns.WORK_PER_MOVE
                for chosen, work in later)
+
+
+def _plan_case():
+    import dataclasses
+
+    p = dataclasses.replace(generate("M", 1), pinned=())  # M's pins are in Den Haag
+    m = _region(p, "Utrecht")
+    start = greedy(p)
+    cost, rows, leads = hint_roster(m, start.assignments, start.supervision)
+    return p, m, cost, rows, leads
+
+
+def test_a_plan_keeps_only_the_planned_place_of_each_chosen_team_and_date():
+    from scheduling.lpbound import lp_bound_and_plan
+
+    p, m, _cost, rows, leads = _plan_case()
+    _bound, plan = lp_bound_and_plan(m, 30)
+    team_of = {e.id: e.team for e in p.employees}
+    team = sorted({t for t, _d in plan})[0]
+    sub = neighbourhood(p, "Utrecht", m.requests.values(), {team}, team_of, rows, leads, plan)
+    free = neighbourhood(p, "Utrecht", m.requests.values(), {team}, team_of, rows, leads)
+    assert len(sub.requests) < len(free.requests)
+    for r in sub.requests:
+        (d,) = r.days
+        assert plan.get((team, d), r.location) == r.location
+
+
+def test_team_lns_from_a_plan_returns_an_exact_valid_roster_never_worse_than_given():
+    from scheduling.lpbound import lp_bound_and_plan
+
+    p, m, cost, rows, leads = _plan_case()
+    _bound, plan = lp_bound_and_plan(m, 30)
+    hint_before = list(m.model.Proto().solution_hint.values)
+    new_rows, new_leads, new_cost = team_lns(m, rows, leads, cost, 2.0, seed=3, plan=plan)
+    assert new_cost <= cost
+    assert hint_roster(m, new_rows, new_leads)[0] == new_cost
+    assert check(p, Solution(status="FEASIBLE", assignments=new_rows, supervision=new_leads)).ok
+    # A plan that costs more than what was given never comes back instead of it.
+    worse = {key: "nowhere" for key in plan}  # no request anywhere: every team's week emptied
+    hint_roster(m, rows, leads)
+    same_rows, _leads, same_cost = team_lns(m, rows, leads, cost, 0.3, seed=3, plan=worse)
+    assert (same_rows, same_cost) == (rows, cost) or same_cost < cost
+    assert hint_before  # the model kept a hint throughout
+
+
+def test_following_a_plan_leaves_the_model_hint_as_it_was():
+    from scheduling import lns
+    from scheduling.lpbound import lp_bound_and_plan
+
+    p, m, cost, rows, leads = _plan_case()
+    _bound, plan = lp_bound_and_plan(m, 30)
+    hint = m.model.Proto().solution_hint
+    before = (list(hint.vars), list(hint.values))
+    team_of = {e.id: e.team for e in p.employees}
+    teams = sorted({t for t, _d in plan})
+    import random
+    import time
+    lns._follow_plan(m, plan, teams, team_of, rows, leads, time.monotonic() + 5, random.Random(1), None, None)
+    assert (list(hint.vars), list(hint.values)) == before
+
+
+def test_following_a_plan_keeps_the_pins():
+    from scheduling.lpbound import lp_bound_and_plan
+
+    p = generate("M", 1)
+    m = _region(p, "Den Haag")
+    pins = {(a.employee, a.date, a.request) for a in p.pinned if a.employee in m.employees}
+    assert pins
+    start = greedy(p)
+    cost, rows, leads = hint_roster(m, start.assignments, start.supervision)
+    _bound, plan = lp_bound_and_plan(m, 30)
+    team_of = {e.id: e.team for e in p.employees}
+    # Send every team elsewhere than its pinned places, so the plan and the pins disagree.
+    pinned_places = {(team_of[a.employee], a.date): m.requests[a.request].location
+                     for a in p.pinned if a.employee in m.employees}
+    others = {loc.id for loc in p.locations if loc.region == "Den Haag"}
+    for key, place in pinned_places.items():
+        plan[key] = sorted(others - {place})[0]
+    new_rows, new_leads, new_cost = team_lns(m, rows, leads, cost, 2.0, seed=5, plan=plan)
+    assert pins <= {(a.employee, a.date, a.request) for a in new_rows}
+    assert hint_roster(m, new_rows, new_leads)[0] == new_cost <= cost

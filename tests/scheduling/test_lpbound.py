@@ -69,11 +69,11 @@ def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch)
     proved: list[int] = []
 
     def spy(m, seconds):
-        value = lp_bound(m, seconds)
+        value, plan = lpbound.lp_bound_and_plan(m, seconds)
         proved.append(value)
-        return value
+        return value, plan
 
-    monkeypatch.setattr(solver_module, "lp_bound", spy)
+    monkeypatch.setattr(solver_module, "lp_bound_and_plan", spy)
     p = generate("M", 2)
     solution = solve(p, time_limit=6, workers=1)
     # The first region's LP has its whole share; on a loaded machine a later region's share
@@ -82,3 +82,22 @@ def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch)
     assert check(p, solution).ok
     assert solution.objective == objective(p, solution.assignments)
     assert sum(v for v in proved if v is not None) <= solution.best_bound <= solution.objective
+
+
+def test_the_lp_plan_names_one_place_of_the_teams_region_per_team_and_date():
+    from scheduling.generate import generate
+    from scheduling.lpbound import lp_bound_and_plan
+
+    p = generate("M", 1)
+    index = ProblemIndex.of(p)
+    m = build_model(index, "Utrecht")
+    bound, plan = lp_bound_and_plan(m, 30)
+    assert bound == lp_bound(m, 30)
+    assert plan
+    team_region = {t.id: t.region for t in p.teams}
+    location_region = {loc.id: loc.region for loc in p.locations}
+    for (team, d), location in plan.items():
+        assert team_region[team] == location_region[location] == "Utrecht"
+        assert d in p.days
+        # The LP put some supervision of that team there that day.
+        assert any(key[2] == team and key[3] == location and key[4] == d for key in m.y)
