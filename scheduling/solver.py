@@ -13,7 +13,7 @@ from .daybound import DayBound
 from .domain import AssignmentRef, Problem, Shortfall, Solution, SupervisionRef
 from .explain import explain_shortfalls
 from .lns import team_lns
-from .lpbound import lp_bound_and_plan, lp_prices
+from .lpbound import lp_bound_and_plan, lp_prices, plan_roster
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -29,6 +29,8 @@ from .model import (
 SEED = 20261207
 # Below this a region still gets a try; the empty roster is the fallback either way.
 MIN_REGION_SECONDS = 0.05
+# Checking a roster against its model takes a fraction of a second even on L's largest region.
+MIN_CHECK_SECONDS = 2.0
 # The part of the time limit kept for combining the regions and explaining shortfalls.
 RESERVE_FRACTION = 0.07
 # Below this total size (the _region_size proxy summed over regions) the regions are solved
@@ -53,6 +55,11 @@ LP_BOUND_SECONDS_PER_1000 = 1.5
 # ... up to this part of the region's time: beside another region's search GLOP runs slower
 # (L's Den Haag: 13-15 s alone, more than 17 s, half its share, beside another search).
 LP_BOUND_MAX_FRACTION = 0.6
+# After the bound, at most this share of a region's time goes to the LP's dive for a plan
+# (lpbound.lp_bound_and_plan).
+LP_DIVE_FRACTION = 0.3
+# Then at most this share of what is left goes to HiGHS for the best roster on that plan.
+PLAN_ROSTER_FRACTION = 0.3
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 # Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
@@ -243,8 +250,12 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                                 _rest=rest) -> None:
                     report(_base[0] + objective + _rest, _base[1] + bound)
 
-                known, spent_on_lp, _plan = (0, 0.0, {}) if cancelled else _separate_lp_bound(
+                known, spent_on_lp, plan = (0, 0.0, {}) if cancelled else _separate_lp_bound(
                     m, share, deterministic)
+                if plan and fallback is not None:
+                    plan_started = time.monotonic()
+                    fallback = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
+                    spent_on_lp += time.monotonic() - plan_started
                 day = None
                 if workers > 1 and not deterministic and not cancelled:
                     day = _day_bound_for(m, fallback)
@@ -346,6 +357,13 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                 with lock:
                     best[region] = (best[region][0], known)
                     publish()
+        if plan and fallback is not None and not cancelled:
+            plan_started = time.monotonic()
+            on_plan = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
+            if on_plan is not fallback:
+                fallback, plan = on_plan, {}  # the best on the plan: nothing left to follow
+                on_lns(fallback[0])
+            share = max(0.0, share - (time.monotonic() - plan_started))
         day = None
         if not cancelled and share >= DAY_BOUND_SECONDS_PER_1000 * len(m.x) / 1000:
             day = _day_bound_for(m, fallback)
@@ -479,8 +497,35 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
     started = time.monotonic()
     needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
     limit = max(seconds * LP_BOUND_FRACTION, min(needed, seconds * LP_BOUND_MAX_FRACTION))
-    bound, plan = lp_bound_and_plan(m, limit)
+    bound, plan = lp_bound_and_plan(m, limit, dive_seconds=seconds * LP_DIVE_FRACTION)
     return bound or 0, time.monotonic() - started, plan
+
+
+def _roster_on_plan(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: float,
+                    fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]]
+                    ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]]:
+    """The best roster on the LP's plan (lpbound.plan_roster) when the model accepts it and
+    it costs less than `fallback`, with its exact objective and as the model's hint; else
+    `fallback` itself, hinted again."""
+    started = time.monotonic()
+    rows = plan_roster(m, plan, seconds)
+    if rows is not None:
+        found = hint_roster(m, *rows)
+        left = seconds - (time.monotonic() - started)
+        if found[0] < fallback[0] and hint_is_valid(m, max(left, MIN_CHECK_SECONDS)):
+            return found
+    hint_roster(m, fallback[1], fallback[2])
+    return fallback
+
+
+def hint_is_valid(m: RosterModel, seconds: float) -> bool:
+    """Whether the model's (complete) hint satisfies every constraint: CP-SAT with every
+    variable fixed to its hinted value. For rosters that come from outside CP-SAT."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    return solver.Solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _baseline(problem: Problem) -> Solution | None:
