@@ -17,6 +17,8 @@ import time
 from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
+from ortools.math_opt.io.python import mps_converter
+from ortools.math_opt.python import mathopt
 
 from .domain import AssignmentRef, SupervisionRef
 from .model import (
@@ -44,6 +46,9 @@ PLAN_MIN_MASS = 0.05
 # one place are fixed there, and at least this share of the team-days not fixed yet.
 DIVE_SURE = 0.999
 DIVE_SHARE = 0.3
+# HiGHS stops on a plan's roster once it is proven this close to the best on the plan: team
+# LNS goes on from it anyway.
+PLAN_ROSTER_GAP = 0.01
 
 
 def lp_bound_and_plan(m: RosterModel, seconds: float, dive_seconds: float = 0.0
@@ -123,15 +128,16 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     presolve and cuts settle the rest quickly: on L's Den Haag the dived plan's model shrinks to
     6,065 columns and is solved to optimality in 2.2 s, at 415,930, where team LNS from the
     same plan reaches about 480,000 in the half minute it has. A team-day holding a pin keeps
-    every place (the pin decides it). The roster is the model's relaxation's integer solution,
-    so the caller still checks it against the model (HiGHS works within tolerances).
+    every place (the pin decides it). HiGHS runs through MathOpt, which returns the best
+    roster found when time runs out (pywraplp's HiGHS returns none then). The roster is the
+    relaxation's integer solution, so the caller still checks it against the model (HiGHS
+    works within tolerances).
     """
-    built = _build(m, "HIGHS")
+    started = time.monotonic()
+    built = _build(m, "GLOP")  # holds the rows; HiGHS solves them as a MIP
     if built is None:
         return None
     solver = built[0]
-    # Quiet: HiGHS writes its banner and log to stdout, where `solve` writes its JSON.
-    solver.SetSolverSpecificParametersAsString("output_flag=false")
     columns = solver.variables()
     pinned = {(m.employees[a.employee].team, a.date) for a in m.pins}
     for (_s_id, _wi, team, location, d), var in m.y.items():
@@ -139,10 +145,26 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
             columns[var.Index()].SetUb(0.0)
     for column in columns[:len(m.model.Proto().variables)]:
         column.SetInteger(True)
-    solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    model = mathopt.Model.from_model_proto(
+        mps_converter.mps_to_model_proto(solver.ExportModelAsMpsFormat(False, False)))
+    left = seconds - (time.monotonic() - started)
+    if left <= 0:
         return None
-    return read_roster(m, lambda var: columns[var.Index()].solution_value() > 0.5)
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=left),
+                                     relative_gap_tolerance=PLAN_ROSTER_GAP)
+    try:
+        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+    except Exception:  # noqa: BLE001 - a failed MIP only means no roster from it
+        return None
+    if not result.has_primal_feasible_solution():
+        return None
+    value = {var.name: x for var, x in result.variable_values().items()}
+    return read_roster(m, lambda var: value[_name(var.Index())] > 0.5)
+
+
+def _name(index: int) -> str:
+    """A model variable's column name: the key back from HiGHS's solution."""
+    return f"x{index}"
 
 
 def lp_prices(m: RosterModel, seconds: float
@@ -197,7 +219,8 @@ def _build(m: RosterModel, name: str):
     for var in proto.variables:
         domain = var.domain
         columns.append(solver.NumVar(_finite(solver, domain[0]),
-                                     _finite(solver, domain[len(domain) - 1]), ""))
+                                     _finite(solver, domain[len(domain) - 1]),
+                                     _name(len(columns))))
     rows: dict[int, pywraplp.Constraint] = {}
     if not _add_rows(solver, proto, columns, rows):
         return None

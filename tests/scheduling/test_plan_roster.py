@@ -128,3 +128,12 @@ def test_the_solver_starts_large_regions_from_the_roster_on_the_plan(monkeypatch
     assert found
     assert check(p, solution).ok
     assert solution.objective == objective(p, solution.assignments)
+
+
+def test_highs_writes_nothing_to_stdout_where_solve_writes_its_json(capfd):
+    _p, m = _utrecht()
+    _bound, plan = lp_bound_and_plan(m, 30, dive_seconds=5)
+    capfd.readouterr()
+    assert plan_roster(m, plan, 30) is not None
+    out, _err = capfd.readouterr()
+    assert out == ""
