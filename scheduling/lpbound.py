@@ -49,9 +49,14 @@ DIVE_SHARE = 0.3
 # HiGHS stops on a plan's roster once it is proven this close to the best on the plan: team
 # LNS goes on from it anyway.
 PLAN_ROSTER_GAP = 0.01
+# With less time than this (and this per 1,000 variables) there is no time to hand the model
+# to HiGHS (about 0.1 s per 1,000 variables) and solve it: XL's Zwolle (17,379 variables)
+# spent 1.4 s of its 1.7 s on it and found nothing, time team LNS uses well.
+PLAN_ROSTER_MIN_SECONDS = 1.0
+PLAN_ROSTER_SECONDS_PER_1000 = 0.2
 
 
-def lp_bound_and_plan(m: RosterModel, seconds: float, dive_seconds: float = 0.0
+def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None = None
                       ) -> tuple[int | None, dict[tuple[str, dt.date], str]]:
     """The LP bound, and per team and date a location: a plan for team LNS to start from
     (lns.team_lns). ({} and None when GLOP does not finish.)
@@ -61,12 +66,12 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_seconds: float = 0.0
     (470,600 against 522,600 after 23 s, three runs each); a random location per team-day
     instead gains nothing (524,340).
 
-    With `dive_seconds`, a better guess: the LP dives. Each round fixes the surest team-days
-    at their likeliest place (and at least DIVE_SHARE of the rest), forbids the team's other
-    places that day and solves the LP again, so the later choices see the earlier ones. On
-    L's Den Haag, the LP with every team-day at its plan's place costs 397,174 after the dive
-    and 423,934 with the first LP's likeliest places (LP 340,863). When time runs out the
-    team-days left take their likeliest place in the last LP.
+    With `dive_until` (a time.monotonic() deadline), a better guess: the LP dives. Each round
+    fixes the surest team-days at their likeliest place (and at least DIVE_SHARE of the rest),
+    forbids the team's other places that day and solves the LP again, so the later choices see
+    the earlier ones. On L's Den Haag, the LP with every team-day at its plan's place costs
+    397,174 after the dive and 423,934 with the first LP's likeliest places (LP 340,863). When
+    time runs out the team-days left take their likeliest place in the last LP.
     """
     solved = _solve(m, seconds)
     if solved is None:
@@ -77,9 +82,8 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_seconds: float = 0.0
     for (_s_id, _wi, team, location, d), var in m.y.items():
         places[(team, d)][location].append(columns[var.Index()])
     plan: dict[tuple[str, dt.date], str] = {}
-    deadline = time.monotonic() + dive_seconds
     likeliest = _likeliest(places, plan)
-    while dive_seconds > 0 and likeliest:
+    while dive_until is not None and time.monotonic() < dive_until and likeliest:
         ranked = sorted(((mass, key, location) for key, (location, mass) in likeliest.items()),
                         reverse=True)
         take = max(1, int(DIVE_SHARE * len(ranked)),
@@ -90,7 +94,7 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_seconds: float = 0.0
                 if other != location:
                     for column in variables:
                         column.SetUb(0.0)
-        left = deadline - time.monotonic()
+        left = dive_until - time.monotonic()
         if left <= 0:
             break
         solver.SetTimeLimit(max(1, int(left * 1000)))
@@ -134,6 +138,8 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     works within tolerances).
     """
     started = time.monotonic()
+    if seconds < max(PLAN_ROSTER_MIN_SECONDS, PLAN_ROSTER_SECONDS_PER_1000 * len(m.x) / 1000):
+        return None
     built = _build(m, "GLOP")  # holds the rows; HiGHS solves them as a MIP
     if built is None:
         return None
@@ -148,7 +154,7 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     model = mathopt.Model.from_model_proto(
         mps_converter.mps_to_model_proto(solver.ExportModelAsMpsFormat(False, False)))
     left = seconds - (time.monotonic() - started)
-    if left <= 0:
+    if left < PLAN_ROSTER_MIN_SECONDS / 2:
         return None
     params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=left),
                                      relative_gap_tolerance=PLAN_ROSTER_GAP)

@@ -55,9 +55,10 @@ LP_BOUND_SECONDS_PER_1000 = 1.5
 # ... up to this part of the region's time: beside another region's search GLOP runs slower
 # (L's Den Haag: 13-15 s alone, more than 17 s, half its share, beside another search).
 LP_BOUND_MAX_FRACTION = 0.6
-# After the bound, at most this share of a region's time goes to the LP's dive for a plan
-# (lpbound.lp_bound_and_plan).
-LP_DIVE_FRACTION = 0.3
+# After the bound, the LP dives for a plan (lpbound.lp_bound_and_plan) until this share of the
+# region's time has gone: where the LP itself took longer (XL's regions, short of time), the
+# plan is the LP's first guess and the time left goes to the roster on it and team LNS.
+LP_DIVE_UNTIL = 0.55
 # Then at most this share of what is left goes to HiGHS for the best roster on that plan.
 PLAN_ROSTER_FRACTION = 0.3
 # A region with this much time or more first gets team LNS for this part of it.
@@ -497,7 +498,7 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
     started = time.monotonic()
     needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
     limit = max(seconds * LP_BOUND_FRACTION, min(needed, seconds * LP_BOUND_MAX_FRACTION))
-    bound, plan = lp_bound_and_plan(m, limit, dive_seconds=seconds * LP_DIVE_FRACTION)
+    bound, plan = lp_bound_and_plan(m, limit, dive_until=started + seconds * LP_DIVE_UNTIL)
     return bound or 0, time.monotonic() - started, plan
 
 

@@ -3,6 +3,7 @@ outside roster checked against the model before the solver takes it."""
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from scheduling import solver as solver_module
 from scheduling.checker import check, objective
@@ -21,7 +22,7 @@ def _utrecht():
 
 def test_the_dive_gives_each_team_day_one_place_of_its_region_and_keeps_the_bound():
     p, m = _utrecht()
-    bound, plan = lp_bound_and_plan(m, 30, dive_seconds=30)
+    bound, plan = lp_bound_and_plan(m, 30, dive_until=time.monotonic() + 30)
     assert bound == lp_bound(m, 30)
     team_region = {t.id: t.region for t in p.teams}
     location_region = {loc.id: loc.region for loc in p.locations}
@@ -36,7 +37,7 @@ def test_the_dive_gives_each_team_day_one_place_of_its_region_and_keeps_the_boun
 
 def test_the_roster_on_a_plan_keeps_each_team_at_its_planned_place_and_passes_check():
     p, m = _utrecht()
-    _bound, plan = lp_bound_and_plan(m, 30, dive_seconds=30)
+    _bound, plan = lp_bound_and_plan(m, 30, dive_until=time.monotonic() + 30)
     found = plan_roster(m, plan, 30)
     assert found is not None
     rows, leads = found
@@ -60,7 +61,7 @@ def test_the_roster_on_a_plan_keeps_the_pins_where_the_plan_disagrees():
     m = build_model(ProblemIndex.of(p), "Den Haag")
     pins = {(a.employee, a.date, a.request) for a in p.pinned if a.employee in m.employees}
     assert pins
-    _bound, plan = lp_bound_and_plan(m, 30, dive_seconds=10)
+    _bound, plan = lp_bound_and_plan(m, 30, dive_until=time.monotonic() + 10)
     team_of = {e.id: e.team for e in p.employees}
     places = {loc.id for loc in p.locations if loc.region == "Den Haag"}
     for a in p.pinned:
@@ -132,7 +133,7 @@ def test_the_solver_starts_large_regions_from_the_roster_on_the_plan(monkeypatch
 
 def test_highs_writes_nothing_to_stdout_where_solve_writes_its_json(capfd):
     _p, m = _utrecht()
-    _bound, plan = lp_bound_and_plan(m, 30, dive_seconds=5)
+    _bound, plan = lp_bound_and_plan(m, 30, dive_until=time.monotonic() + 5)
     capfd.readouterr()
     assert plan_roster(m, plan, 30) is not None
     out, _err = capfd.readouterr()
