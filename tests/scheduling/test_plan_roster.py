@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from scheduling import lpbound
 from scheduling import solver as solver_module
 from scheduling.checker import check, objective
 from scheduling.domain import AssignmentRef, Solution
@@ -115,6 +116,8 @@ def test_the_solver_starts_large_regions_from_the_roster_on_the_plan(monkeypatch
     # Every region of M counts as large, so each gets the LP, its dive and the plan's roster.
     monkeypatch.setattr(solver_module, "LP_BOUND_MIN_VARIABLES", 0)
     monkeypatch.setattr(solver_module, "LP_BOUND_MIN_SECONDS", 0.0)
+    # M's regions are small: HiGHS needs far less than the second kept for L's.
+    monkeypatch.setattr(lpbound, "PLAN_ROSTER_MIN_SECONDS", 0.2)
     found: list[int] = []
 
     def spy(m, plan, seconds):
