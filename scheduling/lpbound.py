@@ -15,6 +15,8 @@ import datetime as dt
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from ortools.linear_solver import pywraplp
 from ortools.math_opt.io.python import mps_converter
@@ -56,7 +58,8 @@ PLAN_ROSTER_MIN_SECONDS = 1.0
 PLAN_ROSTER_SECONDS_PER_1000 = 0.2
 
 
-def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None = None
+def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None = None,
+                      current: dict | None = None
                       ) -> tuple[int | None, dict[tuple[str, dt.date], str]]:
     """The LP bound, and per team and date a location: a plan for team LNS to start from
     (lns.team_lns). ({} and None when GLOP does not finish.)
@@ -72,8 +75,11 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None =
     the earlier ones. On L's Den Haag, the LP with every team-day at its plan's place costs
     397,174 after the dive and 423,934 with the first LP's likeliest places (LP 340,863). When
     time runs out the team-days left take their likeliest place in the last LP.
+
+    `current` is the solve's register of running searches (solver.solve): while GLOP runs it
+    holds a handle whose StopSearch interrupts it, so a cancelled solve stops here too.
     """
-    solved = _solve(m, seconds)
+    solved = _solve(m, seconds, current)
     if solved is None:
         return None, {}
     bound, _rows, _count_rows, solver = solved
@@ -98,8 +104,10 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None =
         if left <= 0:
             break
         solver.SetTimeLimit(max(1, int(left * 1000)))
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
-            break  # out of time: the last LP read stays the guess for the rest
+        with _stoppable(current, solver.InterruptSolve):
+            status = solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            break  # out of time or cancelled: the last LP read stays the guess for the rest
         likeliest = _likeliest(places, plan)
     for key, (location, _mass) in likeliest.items():
         plan.setdefault(key, location)
@@ -135,7 +143,9 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     every place (the pin decides it). HiGHS runs through MathOpt, which returns the best
     roster found when time runs out (pywraplp's HiGHS returns none then). The roster is the
     relaxation's integer solution, so the caller still checks it against the model (HiGHS
-    works within tolerances).
+    works within tolerances). HiGHS through MathOpt ignores an interrupt (measured: an
+    interrupt before it starts changes nothing), so a cancelled solve waits for `seconds` here;
+    the solver gives it a part of the region's time (a few seconds at L).
     """
     started = time.monotonic()
     if seconds < max(PLAN_ROSTER_MIN_SECONDS, PLAN_ROSTER_SECONDS_PER_1000 * len(m.x) / 1000):
@@ -168,6 +178,31 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     return read_roster(m, lambda var: value[_name(var.Index())] > 0.5)
 
 
+class _Stopper:
+    """A GLOP run in the solve's register of running searches, where a cancel calls
+    StopSearch on each (as on a CP-SAT solver)."""
+
+    def __init__(self, stop: Callable[[], object]) -> None:
+        self._stop = stop
+
+    def StopSearch(self) -> None:  # noqa: N802 - the name CP-SAT's solvers have
+        self._stop()
+
+
+@contextmanager
+def _stoppable(current: dict | None, stop: Callable[[], object]) -> Iterator[None]:
+    """Register `stop` in `current` for as long as the block runs."""
+    if current is None:
+        yield
+        return
+    handle = _Stopper(stop)
+    current["solvers"].add(handle)
+    try:
+        yield
+    finally:
+        current["solvers"].discard(handle)
+
+
 def _name(index: int) -> str:
     """A model variable's column name: the key back from HiGHS's solution."""
     return f"x{index}"
@@ -195,17 +230,19 @@ def lp_prices(m: RosterModel, seconds: float
     return bound, minute, length
 
 
-def _solve(m: RosterModel, seconds: float):
+def _solve(m: RosterModel, seconds: float, current: dict | None = None):
     """The LP relaxation with contract patterns: its safe bound, the LP row of each
     constraint index, the pattern rows by (employee, shift minutes) and the solver that owns
-    them; None if unsolved."""
+    them; None if unsolved (or interrupted through `current`)."""
     built = _build(m, "GLOP")
     if built is None:
         return None
     solver, rows, count_rows = built
     objective = solver.Objective()
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    with _stoppable(current, solver.InterruptSolve):
+        status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
         return None
     value = objective.Value()
     # Objective coefficients are integers, so any roster's cost is an integer at least `value`.

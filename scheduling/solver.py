@@ -252,8 +252,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                     report(_base[0] + objective + _rest, _base[1] + bound)
 
                 known, spent_on_lp, plan = (0, 0.0, {}) if cancelled else _separate_lp_bound(
-                    m, share, deterministic)
-                if plan and fallback is not None:
+                    m, share, deterministic, current)
+                if plan and fallback is not None and not (cancel and cancel.is_set()):
                     plan_started = time.monotonic()
                     fallback = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
                     spent_on_lp += time.monotonic() - plan_started
@@ -352,13 +352,13 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
         plan: dict = {}
         if not cancelled:
             # First, while the whole share is ahead: the LP bound CP-SAT would not reach.
-            known, spent_on_lp, plan = _separate_lp_bound(m, share, False)
+            known, spent_on_lp, plan = _separate_lp_bound(m, share, False, current)
             share = max(0.0, share - spent_on_lp)
             if known:
                 with lock:
                     best[region] = (best[region][0], known)
                     publish()
-        if plan and fallback is not None and not cancelled:
+        if plan and fallback is not None and not (cancel and cancel.is_set()):
             plan_started = time.monotonic()
             on_plan = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
             if on_plan is not fallback:
@@ -487,18 +487,21 @@ def _day_bound_for(m: RosterModel,
     return DayBound(m, fallback[1], fallback[2], prices=prices[1:] if prices else None)
 
 
-def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool
+def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool,
+                       current: dict | None = None
                        ) -> tuple[int, float, dict[tuple[str, dt.date], str]]:
     """The region's LP bound from GLOP when the region is large enough to need it, the wall
     seconds that took, and the LP's location per team-day for team LNS to start from;
-    (0, 0.0, {}) otherwise. Never in deterministic mode: GLOP's time limit is wall time."""
+    (0, 0.0, {}) otherwise. Never in deterministic mode: GLOP's time limit is wall time.
+    A cancel stops GLOP through `current`, the solve's register of running searches."""
     if (deterministic or not LP_BOUND_MIN_VARIABLES <= len(m.x) <= LP_BOUND_MAX_VARIABLES
             or seconds < LP_BOUND_MIN_SECONDS):
         return 0, 0.0, {}
     started = time.monotonic()
     needed = LP_BOUND_SECONDS_PER_1000 * len(m.x) / 1000
     limit = max(seconds * LP_BOUND_FRACTION, min(needed, seconds * LP_BOUND_MAX_FRACTION))
-    bound, plan = lp_bound_and_plan(m, limit, dive_until=started + seconds * LP_DIVE_UNTIL)
+    bound, plan = lp_bound_and_plan(m, limit, dive_until=started + seconds * LP_DIVE_UNTIL,
+                                    current=current)
     return bound or 0, time.monotonic() - started, plan
 
 

@@ -68,8 +68,8 @@ def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch)
     monkeypatch.setattr(solver_module, "LP_BOUND_MIN_SECONDS", 0.0)
     proved: list[int] = []
 
-    def spy(m, seconds, dive_until=None):
-        value, plan = lpbound.lp_bound_and_plan(m, seconds, dive_until)
+    def spy(m, seconds, dive_until=None, current=None):
+        value, plan = lpbound.lp_bound_and_plan(m, seconds, dive_until, current)
         proved.append(value)
         return value, plan
 

@@ -3,6 +3,7 @@ outside roster checked against the model before the solver takes it."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 
 from scheduling import lpbound
@@ -141,3 +142,29 @@ def test_highs_writes_nothing_to_stdout_where_solve_writes_its_json(capfd):
     assert plan_roster(m, plan, 30) is not None
     out, _err = capfd.readouterr()
     assert out == ""
+
+
+def _stop_everything_registered(current: dict, done: threading.Event) -> None:
+    """What solve's cancel watcher does: StopSearch on every running search, until done."""
+    while not done.wait(0.05):
+        for running in list(current["solvers"]):
+            running.StopSearch()
+
+
+def test_a_cancel_stops_the_lp_of_a_large_region():
+    # GLOP needs 10 s or more for L's Den Haag: stopped, it gives no bound and no plan at once.
+    p = generate("L", 1)
+    m = build_model(ProblemIndex.of(p), "Den Haag")
+    current: dict = {"solvers": set()}
+    done = threading.Event()
+    threading.Thread(target=_stop_everything_registered, args=(current, done),
+                     daemon=True).start()
+    started = time.monotonic()
+    try:
+        bound, plan = lp_bound_and_plan(m, 60, dive_until=time.monotonic() + 60,
+                                        current=current)
+    finally:
+        done.set()
+    assert time.monotonic() - started < 8
+    assert (bound, plan) == (None, {})
+    assert not current["solvers"]  # nothing left registered
