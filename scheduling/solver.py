@@ -510,14 +510,15 @@ def _roster_on_plan(m: RosterModel, plan: dict[tuple[str, dt.date], str], second
                     ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]]:
     """The best roster on the LP's plan (lpbound.plan_roster) when the model accepts it and
     it costs less than `fallback`, with its exact objective and as the model's hint; else
-    `fallback` itself, hinted again."""
+    `fallback` itself, hinted again if the found roster was tried as the hint."""
     started = time.monotonic()
     rows = plan_roster(m, plan, seconds)
-    if rows is not None:
-        found = hint_roster(m, *rows)
-        left = seconds - (time.monotonic() - started)
-        if found[0] < fallback[0] and hint_is_valid(m, max(left, MIN_CHECK_SECONDS)):
-            return found
+    if rows is None:
+        return fallback  # the hint is untouched
+    found = hint_roster(m, *rows)
+    left = seconds - (time.monotonic() - started)
+    if found[0] < fallback[0] and hint_is_valid(m, max(left, MIN_CHECK_SECONDS)):
+        return found
     hint_roster(m, fallback[1], fallback[2])
     return fallback
 
