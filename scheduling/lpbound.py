@@ -58,11 +58,23 @@ PLAN_ROSTER_MIN_SECONDS = 1.0
 PLAN_ROSTER_SECONDS_PER_1000 = 0.2
 
 
+Prices = tuple[dict[str, float], dict[tuple[str, int], float]]
+
+
 def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None = None,
                       current: dict | None = None
                       ) -> tuple[int | None, dict[tuple[str, dt.date], str]]:
-    """The LP bound, and per team and date a location: a plan for team LNS to start from
-    (lns.team_lns). ({} and None when GLOP does not finish.)
+    """The LP bound and the plan of lp_bound_plan_and_prices."""
+    bound, plan, _prices = lp_bound_plan_and_prices(m, seconds, dive_until, current)
+    return bound, plan
+
+
+def lp_bound_plan_and_prices(m: RosterModel, seconds: float, dive_until: float | None = None,
+                             current: dict | None = None
+                             ) -> tuple[int | None, dict[tuple[str, dt.date], str], Prices | None]:
+    """The LP bound, per team and date a location: a plan for team LNS to start from
+    (lns.team_lns), and the prices of lp_prices from the same LP (taken before the dive).
+    (None, {} and None when GLOP does not finish.)
 
     The LP spreads a team over several places a day, but where most of it goes is a good
     guess: on L's Den Haag, team LNS from rosters built on it ends 10% lower in the same time
@@ -81,8 +93,9 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None =
     """
     solved = _solve(m, seconds, current)
     if solved is None:
-        return None, {}
-    bound, _rows, _count_rows, solver = solved
+        return None, {}, None
+    bound, rows, count_rows, solver = solved
+    prices = _prices(m, rows, count_rows)
     columns = solver.variables()  # the model's variables come first, in index order
     places: dict[tuple[str, dt.date], dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for (_s_id, _wi, team, location, d), var in m.y.items():
@@ -111,7 +124,7 @@ def lp_bound_and_plan(m: RosterModel, seconds: float, dive_until: float | None =
         likeliest = _likeliest(places, plan)
     for key, (location, _mass) in likeliest.items():
         plan.setdefault(key, location)
-    return bound, plan
+    return bound, plan, prices
 
 
 def _likeliest(places: dict[tuple[str, dt.date], dict[str, list]],
@@ -161,21 +174,42 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
             columns[var.Index()].SetUb(0.0)
     for column in columns[:len(m.model.Proto().variables)]:
         column.SetInteger(True)
-    model = mathopt.Model.from_model_proto(
-        mps_converter.mps_to_model_proto(solver.ExportModelAsMpsFormat(False, False)))
+    model = as_mathopt(solver)
     left = seconds - (time.monotonic() - started)
     if left < PLAN_ROSTER_MIN_SECONDS / 2:
         return None
-    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=left),
-                                     relative_gap_tolerance=PLAN_ROSTER_GAP)
-    try:
-        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
-    except Exception:  # noqa: BLE001 - a failed MIP only means no roster from it
-        return None
-    if not result.has_primal_feasible_solution():
+    result = solve_with_highs(model, left, PLAN_ROSTER_GAP)
+    if result is None or not result.has_primal_feasible_solution():
         return None
     value = {var.name: x for var, x in result.variable_values().items()}
     return read_roster(m, lambda var: value[_name(var.Index())] > 0.5)
+
+
+def build_relaxation(m: RosterModel) -> pywraplp.Solver | None:
+    """The model's linear relaxation with the contract patterns in a pywraplp solver (GLOP)
+    whose first columns are the model's variables in index order, or None (see _build)."""
+    built = _build(m, "GLOP")
+    return None if built is None else built[0]
+
+
+def as_mathopt(solver: pywraplp.Solver) -> mathopt.Model:
+    """A pywraplp model (rows, bounds, integrality, objective) as a MathOpt model; the
+    columns keep their names."""
+    return mathopt.Model.from_model_proto(
+        mps_converter.mps_to_model_proto(solver.ExportModelAsMpsFormat(False, False)))
+
+
+def solve_with_highs(model: mathopt.Model, seconds: float, gap: float | None = None
+                     ) -> mathopt.SolveResult | None:
+    """HiGHS's branch-and-cut on `model` for at most `seconds`, or None when it fails. Through
+    MathOpt, which returns the best solution and bound found when time runs out (pywraplp's
+    HiGHS returns none then, and prints to stdout)."""
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)),
+                                     relative_gap_tolerance=gap)
+    try:
+        return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+    except Exception:  # noqa: BLE001 - a failed MIP only means nothing from it
+        return None
 
 
 class _Stopper:
@@ -217,6 +251,12 @@ def lp_prices(m: RosterModel, seconds: float
     if solved is None:
         return None
     bound, rows, count_rows, _solver = solved  # the rows live as long as their solver
+    return (bound, *_prices(m, rows, count_rows))
+
+
+def _prices(m: RosterModel, rows: dict[int, pywraplp.Constraint],
+            count_rows: dict[tuple[str, int], pywraplp.Constraint]) -> Prices:
+    """The duals of a solved LP as prices per worked minute and per shift length."""
     minute: dict[str, float] = {}
     for index, e_id in m.minute_rows.items():
         minute[e_id] = minute.get(e_id, 0.0) + rows[index].dual_value()
@@ -227,7 +267,7 @@ def lp_prices(m: RosterModel, seconds: float
             length[(e_id, minutes)] = length.get((e_id, minutes), 0.0) - dual * coefficient
     for key, row in count_rows.items():
         length[key] = length.get(key, 0.0) - row.dual_value()
-    return bound, minute, length
+    return minute, length
 
 
 def _solve(m: RosterModel, seconds: float, current: dict | None = None):

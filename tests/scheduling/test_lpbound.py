@@ -69,11 +69,11 @@ def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch)
     proved: list[int] = []
 
     def spy(m, seconds, dive_until=None, current=None):
-        value, plan = lpbound.lp_bound_and_plan(m, seconds, dive_until, current)
+        value, plan, prices = lpbound.lp_bound_plan_and_prices(m, seconds, dive_until, current)
         proved.append(value)
-        return value, plan
+        return value, plan, prices
 
-    monkeypatch.setattr(solver_module, "lp_bound_and_plan", spy)
+    monkeypatch.setattr(solver_module, "lp_bound_plan_and_prices", spy)
     p = generate("M", 2)
     solution = solve(p, time_limit=6, workers=1)
     # The first region's LP has its whole share; on a loaded machine a later region's share
