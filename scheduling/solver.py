@@ -63,16 +63,15 @@ LP_DIVE_UNTIL = 0.55
 # Then at most this share of what is left goes to HiGHS for the best roster on that plan.
 PLAN_ROSTER_FRACTION = 0.3
 # Then this share of what is left goes to one Lagrangian round over the dates at the LP's
-# prices (daybound.day_round_bound), given at least DAY_ROUND_MIN_SECONDS and this much per
-# 1,000 variables. L seed 1, 60 s: bound 2,061k without it; 2,081k with 0.3, 2,090k with 0.5
-# (Amsterdam 264,818, LP 257,303), the same rosters; with 0.8 2,099k but rosters 1.6% worse.
+# prices (daybound.day_round_bound). L seed 1, 60 s: bound 2,061k without it; 2,081k with
+# 0.3, 2,090k with 0.5 (Amsterdam 264,818, LP 257,303), the same rosters; with 0.8 2,099k
+# but rosters 1.6% worse.
 DAY_ROUND_FRACTION = 0.5
+# ... given at least this long, and this much per 1,000 variables: with less HiGHS has not
+# finished its first LP on every date (L's Den Haag, 14,623 variables, 0.9 s a date of 3,000
+# beside another region's search: -204k, LP 340,863; 1.3 s a date: 344,743).
 DAY_ROUND_MIN_SECONDS = 1.0
-DAY_ROUND_SECONDS_PER_1000 = 0.3
-# Not above this: a date's first LP takes HiGHS too long. L's Den Haag (14,623 variables, a
-# date 3,000) proved only -204k with 0.9 s a date beside another region's search (first LPs
-# unfinished), and 343,698 with 1 s a date alone (LP 340,863): its time goes to team LNS.
-DAY_ROUND_MAX_VARIABLES = 10_000
+DAY_ROUND_SECONDS_PER_1000 = 0.4
 # A region with this much time or more first gets team LNS for this part of it.
 LNS_MIN_SECONDS = 1.0
 # Below this many assignment variables, and given at least LNS_SECONDS_PER_1000 seconds per
@@ -541,8 +540,7 @@ def _day_round(m: RosterModel, prices: Prices | None, seconds: float,
     (0.1 s for L's Leeuwarden, 1,211 variables, which then proves 152,622 in 0.5 s where it
     had 3 s in all and its search proved 148,910), and the bound is at least the LP's."""
     limit = seconds * DAY_ROUND_FRACTION
-    if (len(m.x) > DAY_ROUND_MAX_VARIABLES
-            or limit < max(DAY_ROUND_MIN_SECONDS, DAY_ROUND_SECONDS_PER_1000 * len(m.x) / 1000)):
+    if limit < max(DAY_ROUND_MIN_SECONDS, DAY_ROUND_SECONDS_PER_1000 * len(m.x) / 1000):
         return 0
     started = time.monotonic()
     lp = 0
