@@ -168,3 +168,16 @@ def test_a_cancel_stops_the_lp_of_a_large_region():
     assert time.monotonic() - started < 8
     assert (bound, plan) == (None, {})
     assert not current["solvers"]  # nothing left registered
+
+
+def test_a_dive_short_of_time_fixes_more_a_round_so_that_it_finishes():
+    masses = [1.0] * 10 + [0.6] * 90  # ten sure team-days, ninety open
+    # Time enough: the sure ones and 30% of all.
+    assert lpbound.dive_take(masses, None, 10.0) == 30
+    assert lpbound.dive_take(masses, 0.5, 60.0) == 30
+    # Two rounds left at the last round's pace: half of them now.
+    assert lpbound.dive_take(masses, 2.0, 4.5) == 50
+    # Not one round left: all of them, so the dive ends on an LP of its own.
+    assert lpbound.dive_take(masses, 4.6, 1.3) == 100
+    assert lpbound.dive_take([0.99] * 3, 4.6, 1.3) == 3
+    assert lpbound.dive_take([0.4], None, 0.0) == 1
