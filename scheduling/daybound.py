@@ -36,7 +36,13 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .domain import AssignmentRef, SupervisionRef
-from .lpbound import add_pattern_rows, as_mathopt, build_relaxation, solve_with_highs
+from .lpbound import (
+    add_pattern_rows,
+    as_mathopt,
+    build_relaxation,
+    column_name,
+    solve_with_highs,
+)
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -232,7 +238,8 @@ class DayBound:
 
 def day_round_bound(m: RosterModel,
                     prices: tuple[dict[str, float], dict[tuple[str, int], float]],
-                    seconds: float, *, cancel: threading.Event | None = None) -> int | None:
+                    seconds: float, *, cancel: threading.Event | None = None,
+                    plan: dict[tuple[str, dt.date], str] | None = None) -> int | None:
     """One Lagrangian round over day rosters at the LP's prices (lpbound.lp_prices), each
     date's problem solved by HiGHS with the supervision entries whole and the shifts
     fractional: a proven bound, or None when a date gets no bound in time (or on cancel).
@@ -265,14 +272,15 @@ def day_round_bound(m: RosterModel,
             return None
         day = _day_model(m, d)
         low = _relaxed_price(day, integer, (seconds - (time.monotonic() - started))
-                             / (len(m.days) - position))
+                             / (len(m.days) - position), plan)
         if low is None:
             return None
         total += low
     return -(-total // SCALE)  # ceil: every roster's cost is an integer
 
 
-def _relaxed_price(day: _Day, prices: _Prices, seconds: float) -> int | None:
+def _relaxed_price(day: _Day, prices: _Prices, seconds: float,
+                   plan: dict[tuple[str, dt.date], str] | None = None) -> int | None:
     """SCALE x a proven lower bound on the date's priced cost, from HiGHS with whole
     supervision entries and fractional shifts; None when it proves none in `seconds`."""
     if seconds <= 0:
@@ -289,6 +297,11 @@ def _relaxed_price(day: _Day, prices: _Prices, seconds: float) -> int | None:
     result = solve_with_highs(as_mathopt(solver), seconds)
     if result is None:
         return None
+    if plan is not None and result.has_primal_feasible_solution():
+        value = {var.name: x for var, x in result.variable_values().items()}
+        for (_s_id, _wi, team, location, d), var in day.m.y.items():
+            if value.get(column_name(var.Index()), 0.0) > 0.5:
+                plan[(team, d)] = location
     low = result.termination.objective_bounds.dual_bound
     if not math.isfinite(low):
         return None  # no bound yet (or no day roster at all: nothing to claim)

@@ -198,7 +198,7 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     if result is None or not result.has_primal_feasible_solution():
         return None
     value = {var.name: x for var, x in result.variable_values().items()}
-    return read_roster(m, lambda var: value[_name(var.Index())] > 0.5)
+    return read_roster(m, lambda var: value[column_name(var.Index())] > 0.5)
 
 
 def build_relaxation(m: RosterModel) -> pywraplp.Solver | None:
@@ -253,7 +253,7 @@ def _stoppable(current: dict | None, stop: Callable[[], object]) -> Iterator[Non
         current["solvers"].discard(handle)
 
 
-def _name(index: int) -> str:
+def column_name(index: int) -> str:
     """A model variable's column name: the key back from HiGHS's solution."""
     return f"x{index}"
 
@@ -319,7 +319,7 @@ def _build(m: RosterModel, name: str):
         domain = var.domain
         columns.append(solver.NumVar(_finite(solver, domain[0]),
                                      _finite(solver, domain[len(domain) - 1]),
-                                     _name(len(columns))))
+                                     column_name(len(columns))))
     rows: dict[int, pywraplp.Constraint] = {}
     if not _add_rows(solver, proto, columns, rows):
         return None

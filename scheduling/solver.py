@@ -273,7 +273,11 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                     day = _day_bound_for(m, fallback)
                 if day is None and not deterministic and not cancelled:
                     round_started = time.monotonic()
-                    known = max(known, _day_round(m, prices, share - spent_on_lp, cancel))
+                    lifted, round_plan = _day_round(m, prices, share - spent_on_lp, cancel)
+                    known = max(known, lifted)
+                    if round_plan and fallback is not None and not _cancelled(cancel):
+                        fallback = _roster_on_plan(m, round_plan, (share - spent_on_lp)
+                                                   * PLAN_ROSTER_FRACTION, fallback)
                     spent_on_lp += time.monotonic() - round_started
                 solved = _solve_region(index, m, max(share - spent_on_lp, MIN_REGION_SECONDS),
                                        workers, deterministic,
@@ -386,13 +390,20 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
             day = _day_bound_for(m, fallback)
         if not cancelled and day is None:
             round_started = time.monotonic()
-            lifted = _day_round(m, prices, share, cancel)
+            lifted, round_plan = _day_round(m, prices, share, cancel)
             if lifted > known:
                 known = lifted
                 with lock:
                     best[region] = (best[region][0], known)
                     publish()
             share = max(0.0, share - (time.monotonic() - round_started))
+            if round_plan and fallback is not None and not _cancelled(cancel):
+                plan_started = time.monotonic()
+                on_plan = _roster_on_plan(m, round_plan, share * PLAN_ROSTER_FRACTION, fallback)
+                if on_plan is not fallback:
+                    fallback, plan = on_plan, {}
+                    on_lns(fallback[0])
+                share = max(0.0, share - (time.monotonic() - plan_started))
         if day is not None:
             # Most of the time goes to column generation over day rosters: a bound near
             # the optimum, and week rosters combined from the day rosters it prices.
@@ -532,27 +543,44 @@ def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool,
 
 
 def _day_round(m: RosterModel, prices: Prices | None, seconds: float,
-               cancel: threading.Event | None) -> int:
+               cancel: threading.Event | None) -> tuple[int, dict[tuple[str, dt.date], str]]:
     """A bound from one Lagrangian round over the dates at the LP's prices
-    (daybound.day_round_bound) in DAY_ROUND_FRACTION of `seconds`; 0 when there is too little
-    time for it or it proves nothing in time. A region of the day-bound range has no LP
-    prices yet (it was short of time for column generation): it solves the LP for them first
-    (0.1 s for L's Leeuwarden, 1,211 variables, which then proves 152,622 in 0.5 s where it
-    had 3 s in all and its search proved 148,910), and the bound is at least the LP's."""
+    (daybound.day_round_bound) in DAY_ROUND_FRACTION of `seconds`, and where the region came
+    with the LP's prices, the round's place per team-day as a plan for HiGHS's roster; (0, {})
+    when there is too little time for it or it proves nothing in time.
+
+    The round's places are a second plan beside the dive's: each date's best packing of whole
+    teams into places at the LP's prices. HiGHS's roster on it, L seed 1: Amsterdam 312,500
+    (on the dived plan 313,800), Zwolle 320,290 (328,380), Utrecht 298,520 (302,760); but
+    Apeldoorn 176,170 (173,990) and Den Haag 430,700 (415,930, its dates unfinished), so the
+    cheaper roster is kept.
+
+    A region of the day-bound range has no LP prices yet (it was short of time for column
+    generation): it solves the LP for them first (0.1 s for L's Leeuwarden, 1,211 variables,
+    which then proves 152,622 in 0.5 s where it had 3 s in all and its search proved
+    148,910), and the bound is at least the LP's. Its plan is not used: its rosters come from
+    team LNS (the dive and HiGHS did worse there, see the README)."""
     limit = seconds * DAY_ROUND_FRACTION
     if limit < max(DAY_ROUND_MIN_SECONDS, DAY_ROUND_SECONDS_PER_1000 * len(m.x) / 1000):
-        return 0
+        return 0, {}
     started = time.monotonic()
     lp = 0
+    plan: dict[tuple[str, dt.date], str] | None = {}
     if prices is None:
         if len(m.x) < DAY_BOUND_MIN_VARIABLES:
-            return 0  # CP-SAT proves these regions itself
+            return 0, {}  # CP-SAT proves these regions itself
         solved = lp_prices(m, limit / 2)
         if solved is None:
-            return 0
-        lp, prices = solved[0], solved[1:]
+            return 0, {}
+        lp, prices, plan = solved[0], solved[1:], None
     left = limit - (time.monotonic() - started)
-    return max(lp, day_round_bound(m, prices, left, cancel=cancel) or 0)
+    bound = day_round_bound(m, prices, left, cancel=cancel, plan=plan) or 0
+    return max(lp, bound), plan or {}
+
+
+def _cancelled(cancel: threading.Event | None) -> bool:
+    """Whether the solve was cancelled (cancel is None when it cannot be)."""
+    return cancel is not None and cancel.is_set()
 
 
 def _roster_on_plan(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: float,

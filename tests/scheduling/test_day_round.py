@@ -2,6 +2,7 @@
 bound, at least the LP's, above it where teams are spread over places, and used by the solver."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -13,9 +14,11 @@ from scheduling import solver as solver_module
 from scheduling.checker import check, objective
 from scheduling.daybound import day_round_bound
 from scheduling.generate import generate
-from scheduling.lpbound import lp_bound, lp_bound_plan_and_prices
-from scheduling.model import ProblemIndex, build_model
-from scheduling.solver import solve
+from scheduling.domain import Solution
+from scheduling.greedy import greedy
+from scheduling.lpbound import lp_bound, lp_bound_plan_and_prices, plan_roster
+from scheduling.model import ProblemIndex, build_model, hint_roster
+from scheduling.solver import hint_is_valid, solve
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -38,7 +41,7 @@ def test_the_round_never_exceeds_the_optimum_and_proves_at_least_the_lp(p):
 
 
 def _zwolle():
-    p = generate("M", 2)
+    p = dataclasses.replace(generate("M", 2), pinned=())  # M's pins are in other regions
     return p, build_model(ProblemIndex.of(p), "Zwolle")
 
 
@@ -74,8 +77,8 @@ def test_the_solver_reports_the_rounds_bound(monkeypatch):
     monkeypatch.setattr(solver_module, "SMALL_PROBLEM_SIZE", 0)
     proved: dict[str, int] = {}
 
-    def spy(m, prices, seconds, *, cancel=None):
-        value = day_round_bound(m, prices, seconds, cancel=cancel)
+    def spy(m, prices, seconds, *, cancel=None, plan=None):
+        value = day_round_bound(m, prices, seconds, cancel=cancel, plan=plan)
         proved[m.region] = value
         return value
 
@@ -101,10 +104,32 @@ def test_a_region_short_of_time_for_column_generation_gets_the_round_from_its_ow
     _p, m = _zwolle()
     assert solver_module.DAY_BOUND_MIN_VARIABLES <= len(m.x) < solver_module.LP_BOUND_MIN_VARIABLES
     lp = lp_bound(m, 30)
-    assert solver_module._day_round(m, None, 30, None) > lp
+    bound, plan = solver_module._day_round(m, None, 30, None)
+    assert bound > lp
+    assert plan == {}  # its rosters come from team LNS
     # Too little time, or a region CP-SAT proves itself: nothing claimed.
-    assert solver_module._day_round(m, None, 0.5, None) == 0
+    assert solver_module._day_round(m, None, 0.5, None) == (0, {})
     p = generate("M", 2)
     small = build_model(ProblemIndex.of(p), "Den Haag")
     assert len(small.x) < solver_module.DAY_BOUND_MIN_VARIABLES
-    assert solver_module._day_round(small, None, 30, None) == 0
+    assert solver_module._day_round(small, None, 30, None) == (0, {})
+
+
+def test_the_rounds_places_are_a_plan_for_a_valid_roster():
+    p, m = _zwolle()
+    _lp, _plan, prices = lp_bound_plan_and_prices(m, 30)
+    bound, plan = solver_module._day_round(m, prices, 30, None)
+    assert bound > 0 and plan
+    team_region = {t.id: t.region for t in p.teams}
+    location_region = {loc.id: loc.region for loc in p.locations}
+    for (team, d), location in plan.items():
+        assert team_region[team] == location_region[location] == "Zwolle"
+        assert any(key[2:] == (team, location, d) for key in m.y)
+    found = plan_roster(m, plan, 30)
+    assert found is not None
+    cost, rows, leads = hint_roster(m, *found)
+    assert hint_is_valid(m, 10)
+    whole = Solution(status="FEASIBLE", assignments=rows, supervision=leads)
+    report = check(p, whole)
+    assert report.ok, report.violations
+    assert cost < hint_roster(m, greedy(p).assignments, greedy(p).supervision)[0]
