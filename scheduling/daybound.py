@@ -118,14 +118,11 @@ class DayBound:
         self._master_value = math.inf
         options, _by_length = shift_lengths(m)
         self.gap_weight = weight(m.problem, "contract_gap")
-        self.idle = self.gap_weight * sum(e.contract_minutes for e_id, e in m.employees.items()
-                                          if e_id not in options)
         self.days = [_day_model(m, d) for d in m.days]
         self.master = _Master(m, options, self.gap_weight)
         self._start: _Prices | None = None
         if prices is not None:
-            self._start = _integer_prices(prices, self.master.contract, self.master.count,
-                                          self.gap_weight)
+            self._start = self.master.contracts.integer_prices(prices)
         for day in self.days:
             self.master.add(day.date, _column_of(day, assignments, supervision))
 
@@ -146,7 +143,7 @@ class DayBound:
             quick = self._quick
             if self._start is not None:
                 prices, self._start, smoothed, quick = self._start, None, True, False
-            total = master.contracts.fixed_part(prices) + self.idle * SCALE
+            total = master.contracts.fixed_part(prices)
             entered = 0
             per_day = max(0.05, left / max(1, len(self.days)))
             if quick:
@@ -260,19 +257,15 @@ def day_round_bound(m: RosterModel,
     started = time.monotonic()
     options, _by_length = shift_lengths(m)
     contracts = _Contracts.of(m, options)
-    lengths = [(e_id, length) for e_id, (their, _) in contracts.patterns.items()
-               for length in their]
-    integer = _integer_prices(prices, contracts.minutes, lengths, contracts.gap_weight)
-    idle = contracts.gap_weight * sum(e.contract_minutes for e_id, e in m.employees.items()
-                                      if e_id not in options)
-    total = contracts.fixed_part(integer) + idle * SCALE
+    integer = contracts.integer_prices(prices)
+    total = contracts.fixed_part(integer)
     for position, d in enumerate(m.days):
-        left = seconds - (time.monotonic() - started)
-        if left <= 0 or (cancel is not None and cancel.is_set()):
+        if seconds - (time.monotonic() - started) <= 0 or (cancel is not None
+                                                            and cancel.is_set()):
             return None
-        day = _day_model(m, d)
-        low = _relaxed_price(day, integer, (seconds - (time.monotonic() - started))
-                             / (len(m.days) - position), plan)
+        day = _day_model(m, d)  # its build counts in the date's share of the time
+        left = seconds - (time.monotonic() - started)
+        low = _relaxed_price(day, integer, left / (len(m.days) - position), plan)
         if low is None:
             return None
         total += low
@@ -475,11 +468,13 @@ class _Contracts:
     """The week's terms of the Lagrangian, per employee who can work (model.shift_lengths):
     the contract minutes, the least contract gap any roster leaves (the longest shift every
     date still short of the contract: the model's lower bound on the gap) and, where the
-    longest shift every date would break the contract, the contract patterns."""
+    longest shift every date would break the contract, the contract patterns; and the gap of
+    those who cannot work at all (`idle`, their whole contracts at the gap's weight)."""
     gap_weight: int
     minutes: dict[str, int]
     lowest: dict[str, int]
     patterns: dict[str, tuple[list[int], list[tuple[int, ...]]]]
+    idle: int
 
     @classmethod
     def of(cls, m: RosterModel, options: dict[str, dict[dt.date, set[int]]]) -> _Contracts:
@@ -489,17 +484,34 @@ class _Contracts:
         patterns = {e_id: contract_patterns(list(by_day.values()), minutes[e_id])
                     for e_id, by_day in options.items()
                     if contract_binds(by_day.values(), minutes[e_id])}
-        return cls(weight(m.problem, "contract_gap"), minutes, lowest, patterns)
+        gap_weight = weight(m.problem, "contract_gap")
+        idle = gap_weight * sum(e.contract_minutes for e_id, e in m.employees.items()
+                                if e_id not in options)
+        return cls(gap_weight, minutes, lowest, patterns, idle)
+
+    def integer_prices(self, prices: tuple[dict[str, float], dict[tuple[str, int], float]]
+                       ) -> _Prices:
+        """The LP's prices (lpbound.lp_prices) as valid integer multipliers, as
+        _Master.prices makes them: a minute's rounded down and at most the gap's weight, a
+        shift length's rounded up and at least 0."""
+        top = self.gap_weight * SCALE
+        return _Prices({e_id: min(top, math.floor(prices[0].get(e_id, 0.0) * SCALE + 1e-9))
+                        for e_id in self.minutes},
+                       {(e_id, length): max(0, math.ceil(
+                           prices[1].get((e_id, length), 0.0) * SCALE - 1e-9))
+                        for e_id, (lengths, _) in self.patterns.items() for length in lengths})
 
     def fixed_part(self, prices: _Prices) -> int:
         """SCALE x the Lagrangian's terms outside the days: the priced contract minutes, the
         least gap at what a minute of gap saves over its weight (a price is at most the
-        weight), and per employee the contract pattern that earns the most at the shift
-        prices. Without the least gap, the round at the LP's prices fell below the LP where
-        an employee can work one short shift only (a random problem: 13,353 against 17,350)."""
+        weight), per employee the contract pattern that earns the most at the shift prices,
+        and the idle contracts. Without the least gap, the round at the LP's prices fell
+        below the LP where an employee can work one short shift only (a random problem:
+        13,353 against 17,350)."""
         top = self.gap_weight * SCALE
-        total = sum(price * self.minutes[e_id] + (top - price) * self.lowest[e_id]
-                    for e_id, price in prices.minute.items())
+        total = self.idle * SCALE + sum(price * self.minutes[e_id]
+                                        + (top - price) * self.lowest[e_id]
+                                        for e_id, price in prices.minute.items())
         for e_id, (lengths, patterns) in self.patterns.items():
             total -= max(sum(prices.length.get((e_id, length), 0) * pattern[i]
                              for i, length in enumerate(lengths))
@@ -517,17 +529,6 @@ def _set_priced_objective(day: _Day, prices: _Prices) -> None:
             variables.append(var)
             coefficients.append(-reward)
     day.m.model.Minimize(cp_model.LinearExpr.WeightedSum(variables, coefficients))
-
-
-def _integer_prices(prices: tuple[dict[str, float], dict[tuple[str, int], float]],
-                    employees, lengths, gap_weight: int) -> _Prices:
-    """The LP's prices (lpbound.lp_prices) as valid integer multipliers for these employees'
-    minutes and these (employee, shift length) pattern rows, as _Master.prices makes them."""
-    top = gap_weight * SCALE
-    return _Prices({e_id: min(top, math.floor(prices[0].get(e_id, 0.0) * SCALE + 1e-9))
-                    for e_id in employees},
-                   {key: max(0, math.ceil(prices[1].get(key, 0.0) * SCALE - 1e-9))
-                    for key in lengths})
 
 
 def _mix(best: _Prices, exact: _Prices, keep: float) -> _Prices:

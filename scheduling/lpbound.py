@@ -179,10 +179,9 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     started = time.monotonic()
     if seconds < max(PLAN_ROSTER_MIN_SECONDS, PLAN_ROSTER_SECONDS_PER_1000 * len(m.x) / 1000):
         return None
-    built = _build(m, "GLOP")  # holds the rows; HiGHS solves them as a MIP
-    if built is None:
+    solver = build_relaxation(m)  # holds the rows; HiGHS solves them as a MIP
+    if solver is None:
         return None
-    solver = built[0]
     columns = solver.variables()
     pinned = {(m.employees[a.employee].team, a.date) for a in m.pins}
     for (_s_id, _wi, team, location, d), var in m.y.items():
@@ -204,7 +203,7 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
 def build_relaxation(m: RosterModel) -> pywraplp.Solver | None:
     """The model's linear relaxation with the contract patterns in a pywraplp solver (GLOP)
     whose first columns are the model's variables in index order, or None (see _build)."""
-    built = _build(m, "GLOP")
+    built = _build(m)
     return None if built is None else built[0]
 
 
@@ -290,7 +289,7 @@ def _solve(m: RosterModel, seconds: float, current: dict | None = None):
     """The LP relaxation with contract patterns: its safe bound, the LP row of each
     constraint index, the pattern rows by (employee, shift minutes) and the solver that owns
     them; None if unsolved (or interrupted through `current`)."""
-    built = _build(m, "GLOP")
+    built = _build(m)
     if built is None:
         return None
     solver, rows, count_rows = built
@@ -306,12 +305,12 @@ def _solve(m: RosterModel, seconds: float, current: dict | None = None):
     return bound, rows, count_rows, solver
 
 
-def _build(m: RosterModel, name: str):
-    """The model's rows, the contract patterns and the objective in a pywraplp solver whose
+def _build(m: RosterModel):
+    """The model's rows, the contract patterns and the objective in a GLOP solver whose
     first columns are the model's variables, in index order; the solver, the rows by
     constraint index and the pattern rows, or None when a constraint has no linear form."""
     proto = m.model.Proto()
-    solver = pywraplp.Solver.CreateSolver(name)
+    solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
     columns = []

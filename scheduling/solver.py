@@ -264,7 +264,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
 
                 known, spent_on_lp, plan, prices = (0, 0.0, {}, None) if cancelled else \
                     _separate_lp_bound(m, share, deterministic, current)
-                if plan and fallback is not None and not (cancel and cancel.is_set()):
+                if plan and fallback is not None and not _cancelled(cancel):
                     plan_started = time.monotonic()
                     fallback = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
                     spent_on_lp += time.monotonic() - plan_started
@@ -273,11 +273,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                     day = _day_bound_for(m, fallback)
                 if day is None and not deterministic and not cancelled:
                     round_started = time.monotonic()
-                    lifted, round_plan = _day_round(m, prices, share - spent_on_lp, cancel)
+                    lifted, fallback = _round_and_its_roster(m, prices, share - spent_on_lp,
+                                                             fallback, cancel)
                     known = max(known, lifted)
-                    if round_plan and fallback is not None and not _cancelled(cancel):
-                        fallback = _roster_on_plan(m, round_plan, (share - spent_on_lp)
-                                                   * PLAN_ROSTER_FRACTION, fallback)
                     spent_on_lp += time.monotonic() - round_started
                 solved = _solve_region(index, m, max(share - spent_on_lp, MIN_REGION_SECONDS),
                                        workers, deterministic,
@@ -378,7 +376,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                 with lock:
                     best[region] = (best[region][0], known)
                     publish()
-        if plan and fallback is not None and not (cancel and cancel.is_set()):
+        if plan and fallback is not None and not _cancelled(cancel):
             plan_started = time.monotonic()
             on_plan = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
             if on_plan is not fallback:
@@ -390,20 +388,16 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
             day = _day_bound_for(m, fallback)
         if not cancelled and day is None:
             round_started = time.monotonic()
-            lifted, round_plan = _day_round(m, prices, share, cancel)
+            lifted, on_round = _round_and_its_roster(m, prices, share, fallback, cancel)
             if lifted > known:
                 known = lifted
                 with lock:
                     best[region] = (best[region][0], known)
                     publish()
+            if on_round is not fallback:
+                fallback, plan = on_round, {}
+                on_lns(fallback[0])
             share = max(0.0, share - (time.monotonic() - round_started))
-            if round_plan and fallback is not None and not _cancelled(cancel):
-                plan_started = time.monotonic()
-                on_plan = _roster_on_plan(m, round_plan, share * PLAN_ROSTER_FRACTION, fallback)
-                if on_plan is not fallback:
-                    fallback, plan = on_plan, {}
-                    on_lns(fallback[0])
-                share = max(0.0, share - (time.monotonic() - plan_started))
         if day is not None:
             # Most of the time goes to column generation over day rosters: a bound near
             # the optimum, and week rosters combined from the day rosters it prices.
@@ -576,6 +570,22 @@ def _day_round(m: RosterModel, prices: Prices | None, seconds: float,
     left = limit - (time.monotonic() - started)
     bound = day_round_bound(m, prices, left, cancel=cancel, plan=plan) or 0
     return max(lp, bound), plan or {}
+
+
+def _round_and_its_roster(m: RosterModel, prices: Prices | None, seconds: float,
+                          fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]] | None,
+                          cancel: threading.Event | None
+                          ) -> tuple[int, tuple[int, list[AssignmentRef], list[SupervisionRef]]
+                                     | None]:
+    """The day round's bound (_day_round) in `seconds`, and HiGHS's roster on its plan in
+    PLAN_ROSTER_FRACTION of what is left when cheaper than `fallback` (_roster_on_plan), else
+    `fallback` itself."""
+    started = time.monotonic()
+    bound, plan = _day_round(m, prices, seconds, cancel)
+    if plan and fallback is not None and not _cancelled(cancel):
+        left = seconds - (time.monotonic() - started)
+        fallback = _roster_on_plan(m, plan, left * PLAN_ROSTER_FRACTION, fallback)
+    return bound, fallback
 
 
 def _cancelled(cancel: threading.Event | None) -> bool:
