@@ -38,22 +38,25 @@ RESERVE_FRACTION = 0.07
 # than one single-worker search per region (M: about 9 s instead of a 2% gap at 10 s).
 SMALL_PROBLEM_SIZE = 20_000
 PROBE_FRACTION = 0.1
-# On a region this large CP-SAT does not finish its root LP in time; GLOP solves the LP with
+# On a region this large CP-SAT does not finish its root LP in time; HiGHS solves the LP with
 # contract patterns apart (lpbound.py) for at most LP_BOUND_FRACTION of the region's time.
 # Every region above the day-bound range gets it (and team LNS, below): at 4,000, L seed 2's
 # regions of 3,400-3,600 variables fell between the tiers and got CP-SAT alone.
 LP_BOUND_MIN_VARIABLES = 2_500
-# Above this GLOP needs more than half a minute (XL's largest regions): not worth the time.
+# Above this the LP takes more than half a minute (XL's largest regions, measured with
+# GLOP): not worth the time.
 LP_BOUND_MAX_VARIABLES = 20_000
 LP_BOUND_MIN_SECONDS = 2.0
 LP_BOUND_FRACTION = 0.3
-# GLOP needs about this long per 1,000 variables (L's Den Haag, 14,623: 9 s on one machine,
-# 13-17 s on another): a region gets at least that for its LP, however small its fraction.
-# A limit, not a cost: GLOP returns as soon as it is done, while a limit a little short of
-# what it needs costs all of it and proves nothing. So it is generous.
+# A region gets at least this long per 1,000 variables for its LP, however small its
+# fraction. A limit, not a cost: the LP returns as soon as it is done, while a limit a little
+# short of what it needs costs all of it and proves nothing. So it is generous: set when GLOP
+# solved it (L's Den Haag, 14,623: 9 s on one machine, 13-17 s on another); HiGHS's interior
+# point method takes 3.8-4.2 s.
 LP_BOUND_SECONDS_PER_1000 = 1.5
-# ... up to this part of the region's time: beside another region's search GLOP runs slower
-# (L's Den Haag: 13-15 s alone, more than 17 s, half its share, beside another search).
+# ... up to this part of the region's time: beside another region's search the LP runs
+# slower (GLOP on L's Den Haag: 13-15 s alone, more than 17 s, half its share, beside another
+# search).
 LP_BOUND_MAX_FRACTION = 0.6
 # After the bound, the LP dives for a plan (lpbound.lp_bound_plan_and_prices) until this share
 # of the region's time has gone: where the LP itself took longer (XL's regions, short of
@@ -81,7 +84,7 @@ LNS_MIN_SECONDS = 1.0
 LNS_MIN_VARIABLES = 2_500
 LNS_SECONDS_PER_1000 = 2.0
 LNS_FRACTION = 0.6
-# Where GLOP has proved the region's LP bound, the search after LNS adds no bound worth its
+# Where the LP has proved the region's bound, the search after LNS adds no bound worth its
 # time: LNS gets nearly all of it (L: 18.0% instead of 21%, objective 2.51M instead of 2.60M).
 LNS_FRACTION_WITH_LP_BOUND = 0.97
 # Regions of this many assignment variables get column generation over day rosters
@@ -520,10 +523,10 @@ def _day_bound_for(m: RosterModel,
 def _separate_lp_bound(m: RosterModel, seconds: float, deterministic: bool,
                        current: dict | None = None
                        ) -> tuple[int, float, dict[tuple[str, dt.date], str], Prices | None]:
-    """The region's LP bound from GLOP when the region is large enough to need it, the wall
-    seconds that took, the LP's location per team-day for team LNS to start from and the
+    """The region's LP bound (lpbound.py) when the region is large enough to need it, the
+    wall seconds that took, the LP's location per team-day for team LNS to start from and the
     LP's prices for _day_round; (0, 0.0, {}, None) otherwise. Never in deterministic mode:
-    GLOP's time limit is wall time. A cancel stops GLOP through `current`, the solve's
+    the LP's time limit is wall time. A cancel stops the dive through `current`, the solve's
     register of running searches."""
     if (deterministic or not LP_BOUND_MIN_VARIABLES <= len(m.x) <= LP_BOUND_MAX_VARIABLES
             or seconds < LP_BOUND_MIN_SECONDS):
@@ -563,6 +566,10 @@ def _day_round(m: RosterModel, prices: Prices | None, seconds: float,
     if prices is None:
         if len(m.x) < DAY_BOUND_MIN_VARIABLES:
             return 0, {}  # CP-SAT proves these regions itself
+        if len(m.x) > DAY_BOUND_MAX_VARIABLES:
+            # Too large for the LP in a part of the round (XL's regions above
+            # LP_BOUND_MAX_VARIABLES: 8-12 s spent on an LP that did not finish).
+            return 0, {}
         solved = lp_prices(m, limit / 2)
         if solved is None:
             return 0, {}

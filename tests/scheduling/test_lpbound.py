@@ -1,6 +1,10 @@
 """The separate LP bound for large regions: valid, and tighter than the plain relaxation."""
 from __future__ import annotations
 
+import dataclasses
+from unittest import mock
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +18,7 @@ from builders_model import (
     supervisor,
 )
 from scheduling import lpbound
+from scheduling.generate import generate
 from scheduling.lpbound import contract_patterns, lp_bound
 from scheduling.model import ProblemIndex, build_model
 
@@ -55,6 +60,31 @@ def test_the_lp_bound_never_exceeds_theoptimum(p):
         bound = lp_bound(m, 10)
         assert bound is not None
         assert bound <= optimum(m)
+        # HiGHS's interior point method (large regions) proves the same as GLOP (small ones).
+        with mock.patch.object(lpbound, "HIGHS_MIN_COLUMNS", 0):
+            assert lp_bound(m, 10) == bound
+
+
+def test_the_dive_rounds_warm_started_by_glop_solve_the_lp_a_cold_start_solves(monkeypatch):
+    # The first LP is HiGHS's (interior point; on this small region only when told so), the
+    # dive's rounds GLOP's from its basis.
+    monkeypatch.setattr(lpbound, "HIGHS_MIN_COLUMNS", 0)
+    p = dataclasses.replace(generate("M", 1), pinned=())
+    m = build_model(ProblemIndex.of(p), "Utrecht")
+    _bound, warm, _rows = lpbound._solve(m, 30)
+    first = warm.objective
+    closed = [var.Index() for _key, var in sorted(m.y.items())[::2]]
+    for index in closed:
+        warm.columns[index].upper_bound = 0.0
+    assert warm.solve(30)
+    assert warm._glop is not None  # the round was GLOP's
+    _bound, cold, _rows = lpbound._solve(m, 30)
+    for index in closed:
+        cold.columns[index].upper_bound = 0.0
+    cold._basis = None  # so HiGHS solves it from scratch
+    assert cold.solve(30)
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert warm.objective > first + 1  # half the places closed: the LP costs more
 
 
 def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch):

@@ -152,7 +152,8 @@ def _stop_everything_registered(current: dict, done: threading.Event) -> None:
 
 
 def test_a_cancel_stops_the_lp_of_a_large_region():
-    # GLOP needs 10 s or more for L's Den Haag: stopped, it gives no bound and no plan at once.
+    # L's Den Haag: HiGHS's first LP takes about 4 s and cannot be interrupted, the dive would
+    # go on for a minute. Stopped, the region gets no bound and no plan once that LP is done.
     p = generate("L", 1)
     m = build_model(ProblemIndex.of(p), "Den Haag")
     current: dict = {"solvers": set()}
@@ -165,7 +166,7 @@ def test_a_cancel_stops_the_lp_of_a_large_region():
                                         current=current)
     finally:
         done.set()
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 10
     assert (bound, plan) == (None, {})
     assert not current["solvers"]  # nothing left registered
 
