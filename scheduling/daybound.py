@@ -251,8 +251,7 @@ def day_round_bound(m: RosterModel,
     as much that way (Amsterdam 263,498 all whole against 263,681, 0.5 s a date), and far
     more where it has time (Den Haag's Monday 56,402 in 23 s; whole shifts 52,820 in 30 s).
     Like DayBound, the round leaves out the weekly team size, so the bound stays valid.
-    HiGHS ignores interrupts (lpbound.plan_roster), so a cancel is seen between dates: each
-    date has a part of `seconds` (1.3 s a date for L's Den Haag).
+    A cancel returns None at once, also while HiGHS works on a date (lpbound.solve_with_highs).
     """
     started = time.monotonic()
     options, _by_length = shift_lengths(m)
@@ -265,7 +264,7 @@ def day_round_bound(m: RosterModel,
             return None
         day = _day_model(m, d)  # its build counts in the date's share of the time
         left = seconds - (time.monotonic() - started)
-        low = _relaxed_price(day, integer, left / (len(m.days) - position), plan)
+        low = _relaxed_price(day, integer, left / (len(m.days) - position), plan, cancel)
         if low is None:
             return None
         total += low
@@ -273,7 +272,8 @@ def day_round_bound(m: RosterModel,
 
 
 def _relaxed_price(day: _Day, prices: _Prices, seconds: float,
-                   plan: dict[tuple[str, dt.date], str] | None = None) -> int | None:
+                   plan: dict[tuple[str, dt.date], str] | None = None,
+                   cancel: threading.Event | None = None) -> int | None:
     """SCALE x a proven lower bound on the date's priced cost, from HiGHS with whole
     supervision entries and fractional shifts; None when it proves none in `seconds`."""
     if seconds <= 0:
@@ -287,7 +287,7 @@ def _relaxed_price(day: _Day, prices: _Prices, seconds: float,
     columns = solver.variables()
     for var in day.m.y.values():
         columns[var.Index()].SetInteger(True)
-    result = solve_with_highs(as_mathopt(solver), seconds)
+    result = solve_with_highs(as_mathopt(solver), seconds, cancel=cancel)
     if result is None:
         return None
     if plan is not None and result.has_primal_feasible_solution():

@@ -21,10 +21,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from ortools.linear_solver import pywraplp
 from ortools.math_opt.io.python import mps_converter
@@ -39,6 +41,8 @@ from .model import (
     read_roster,
     shift_lengths,
 )
+
+T = TypeVar("T")
 
 # The LP's answer is exact up to its tolerances; keep this much below it to stay a true bound.
 RELATIVE_SAFETY = 1e-6
@@ -102,8 +106,7 @@ def lp_bound_plan_and_prices(m: RosterModel, seconds: float, dive_until: float |
     time runs out the team-days left take their likeliest place in the last LP.
 
     `current` is the solve's register of running searches (solver.solve): while an LP runs it
-    holds a handle whose StopSearch stops the dive after that LP (see _Lp), so a cancelled solve
-    stops here too.
+    holds a handle whose StopSearch stops it (see _Lp), so a cancelled solve stops here too.
     """
     solved = _solve(m, seconds, current)
     if solved is None:
@@ -171,7 +174,8 @@ def _likeliest(places: dict[tuple[str, dt.date], dict[str, list]],
     return found
 
 
-def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: float
+def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: float,
+                cancel: threading.Event | None = None
                 ) -> tuple[list[AssignmentRef], list[SupervisionRef]] | None:
     """The best roster that keeps every team at its plan's place each date, as HiGHS's
     branch-and-cut finds it in `seconds`: the rows, or None when it finds none in time.
@@ -183,9 +187,7 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     every place (the pin decides it). HiGHS runs through MathOpt, which returns the best
     roster found when time runs out (pywraplp's HiGHS returns none then). The roster is the
     relaxation's integer solution, so the caller still checks it against the model (HiGHS
-    works within tolerances). HiGHS through MathOpt ignores an interrupt (measured: an
-    interrupt before it starts changes nothing), so a cancelled solve waits for `seconds` here;
-    the solver gives it a part of the region's time (a few seconds at L).
+    works within tolerances). A `cancel` returns None at once (see solve_with_highs).
     """
     started = time.monotonic()
     if seconds < max(PLAN_ROSTER_MIN_SECONDS, PLAN_ROSTER_SECONDS_PER_1000 * len(m.x) / 1000):
@@ -204,7 +206,7 @@ def plan_roster(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: f
     left = seconds - (time.monotonic() - started)
     if left < PLAN_ROSTER_MIN_SECONDS / 2:
         return None
-    result = solve_with_highs(model, left, PLAN_ROSTER_GAP)
+    result = solve_with_highs(model, left, PLAN_ROSTER_GAP, cancel=cancel)
     if result is None or not result.has_primal_feasible_solution():
         return None
     value = {var.name: x for var, x in result.variable_values().items()}
@@ -225,17 +227,56 @@ def as_mathopt(solver: pywraplp.Solver) -> mathopt.Model:
         mps_converter.mps_to_model_proto(solver.ExportModelAsMpsFormat(False, False)))
 
 
-def solve_with_highs(model: mathopt.Model, seconds: float, gap: float | None = None
+def solve_with_highs(model: mathopt.Model, seconds: float, gap: float | None = None, *,
+                     cancel: threading.Event | None = None,
+                     algorithm: mathopt.LPAlgorithm | None = None,
+                     model_params: mathopt.ModelSolveParameters | None = None
                      ) -> mathopt.SolveResult | None:
-    """HiGHS's branch-and-cut on `model` for at most `seconds`, or None when it fails. Through
-    MathOpt, which returns the best solution and bound found when time runs out (pywraplp's
-    HiGHS returns none then, and prints to stdout)."""
+    """HiGHS's branch-and-cut (or, on a model without integers, its LP `algorithm`) on `model`
+    for at most `seconds`, or None when it fails or `cancel` is set first. Through MathOpt,
+    which returns the best solution and bound found when time runs out (pywraplp's HiGHS
+    returns none then, and prints to stdout).
+
+    HiGHS ignores MathOpt's interrupter (measured: L's Den Haag's LP runs its 3.8 s to the
+    end), so with a `cancel` it runs in a thread of its own and a cancel returns None at once,
+    leaving HiGHS to finish unobserved within its time limit (a cancelled L solve came back
+    4.7 s after the cancel while it waited for it)."""
     params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)),
-                                     relative_gap_tolerance=gap)
-    try:
-        return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
-    except Exception:  # noqa: BLE001 - a failed MIP only means nothing from it
+                                     relative_gap_tolerance=gap, lp_algorithm=algorithm)
+
+    def run() -> mathopt.SolveResult:
+        return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params,
+                             model_params=model_params)
+
+    return _unless_cancelled(run, cancel)
+
+
+def _unless_cancelled(run: Callable[[], T], cancel: threading.Event | None) -> T | None:
+    """run()'s result, or None when it raises or `cancel` is set before it returns (it then
+    goes on in its thread, its result unused)."""
+    if cancel is None:
+        try:
+            return run()
+        except Exception:  # noqa: BLE001 - a failed solve only means nothing from it
+            return None
+    if cancel.is_set():
         return None
+    box: dict[str, T] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = run()
+        except Exception:  # noqa: BLE001 - as above
+            pass
+        finally:
+            done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    while not done.wait(0.05):
+        if cancel.is_set():
+            return None
+    return box.get("result")
 
 
 class _Stopper:
@@ -308,9 +349,9 @@ class _Lp:
     from scratch) and needs 0.1-0.5 s to take over HiGHS's basis.
 
     `rows` are the pywraplp rows by constraint index (for their duals); `columns` the MathOpt
-    variables of the model's variables, in index order, whose bounds the dive changes. HiGHS
-    ignores MathOpt's interrupter (measured: L's Den Haag runs its 3.8 s to the end), so a
-    cancel during the first LP waits for it; GLOP stops at once.
+    variables of the model's variables, in index order, whose bounds the dive changes. A
+    cancel stops either at once (HiGHS's LP left to finish in its thread, see
+    solve_with_highs).
     """
 
     def __init__(self, m: RosterModel, solver: pywraplp.Solver,
@@ -347,12 +388,20 @@ class _Lp:
         """Solve for at most `seconds`; whether it is optimal and not cancelled meanwhile."""
         params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)))
         interrupter = SolveInterrupter()
-        with _stoppable(current, interrupter.interrupt) as handle:
+        stopped = threading.Event()
+
+        def stop() -> None:
+            stopped.set()
+            interrupter.interrupt()
+
+        with _stoppable(current, stop) as handle:
             try:
                 if self._basis is None and len(self.columns) >= HIGHS_MIN_COLUMNS:
-                    params.lp_algorithm = mathopt.LPAlgorithm.BARRIER
-                    result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params,
-                                           model_params=self._first)
+                    result = solve_with_highs(self.model, seconds, cancel=stopped,
+                                              algorithm=mathopt.LPAlgorithm.BARRIER,
+                                              model_params=self._first)
+                    if result is None:
+                        return False
                 else:
                     model_params = self._later
                     if self._glop is None:

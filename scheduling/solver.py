@@ -269,7 +269,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                     _separate_lp_bound(m, share, deterministic, current)
                 if plan and fallback is not None and not _cancelled(cancel):
                     plan_started = time.monotonic()
-                    fallback = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
+                    fallback = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback,
+                                               cancel)
                     spent_on_lp += time.monotonic() - plan_started
                 day = None
                 if workers > 1 and not deterministic and not cancelled:
@@ -381,7 +382,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                     publish()
         if plan and fallback is not None and not _cancelled(cancel):
             plan_started = time.monotonic()
-            on_plan = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback)
+            on_plan = _roster_on_plan(m, plan, share * PLAN_ROSTER_FRACTION, fallback, cancel)
             if on_plan is not fallback:
                 fallback, plan = on_plan, {}  # the best on the plan: nothing left to follow
                 on_lns(fallback[0])
@@ -591,7 +592,7 @@ def _round_and_its_roster(m: RosterModel, prices: Prices | None, seconds: float,
     bound, plan = _day_round(m, prices, seconds, cancel)
     if plan and fallback is not None and not _cancelled(cancel):
         left = seconds - (time.monotonic() - started)
-        fallback = _roster_on_plan(m, plan, left * PLAN_ROSTER_FRACTION, fallback)
+        fallback = _roster_on_plan(m, plan, left * PLAN_ROSTER_FRACTION, fallback, cancel)
     return bound, fallback
 
 
@@ -601,13 +602,14 @@ def _cancelled(cancel: threading.Event | None) -> bool:
 
 
 def _roster_on_plan(m: RosterModel, plan: dict[tuple[str, dt.date], str], seconds: float,
-                    fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]]
+                    fallback: tuple[int, list[AssignmentRef], list[SupervisionRef]],
+                    cancel: threading.Event | None = None
                     ) -> tuple[int, list[AssignmentRef], list[SupervisionRef]]:
     """The best roster on the LP's plan (lpbound.plan_roster) when the model accepts it and
     it costs less than `fallback`, with its exact objective and as the model's hint; else
     `fallback` itself, hinted again if the found roster was tried as the hint."""
     started = time.monotonic()
-    rows = plan_roster(m, plan, seconds)
+    rows = plan_roster(m, plan, seconds, cancel)
     if rows is None:
         return fallback  # the hint is untouched
     found = hint_roster(m, *rows)
