@@ -281,14 +281,14 @@ def _unless_cancelled(run: Callable[[], T], cancel: threading.Event | None) -> T
 
 class _Stopper:
     """A run in the solve's register of running searches, where a cancel calls StopSearch on
-    each (as on a CP-SAT solver): it sets `stopped` and calls `stop`, if any."""
+    each (as on a CP-SAT solver): it sets `event` and calls `stop`, if any."""
 
     def __init__(self, stop: Callable[[], object] | None = None) -> None:
         self._stop = stop
-        self.stopped = False
+        self.event = threading.Event()
 
     def StopSearch(self) -> None:  # noqa: N802 - the name CP-SAT's solvers have
-        self.stopped = True
+        self.event.set()
         if self._stop is not None:
             self._stop()
 
@@ -388,16 +388,10 @@ class _Lp:
         """Solve for at most `seconds`; whether it is optimal and not cancelled meanwhile."""
         params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)))
         interrupter = SolveInterrupter()
-        stopped = threading.Event()
-
-        def stop() -> None:
-            stopped.set()
-            interrupter.interrupt()
-
-        with _stoppable(current, stop) as handle:
+        with _stoppable(current, interrupter.interrupt) as handle:
             try:
                 if self._basis is None and len(self.columns) >= HIGHS_MIN_COLUMNS:
-                    result = solve_with_highs(self.model, seconds, cancel=stopped,
+                    result = solve_with_highs(self.model, seconds, cancel=handle.event,
                                               algorithm=mathopt.LPAlgorithm.BARRIER,
                                               model_params=self._first)
                     if result is None:
@@ -413,7 +407,7 @@ class _Lp:
                                               interrupter=interrupter)
             except Exception:  # noqa: BLE001 - an LP that fails only means no bound
                 return False
-        if handle.stopped or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+        if handle.event.is_set() or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
             return False
         self.objective = result.objective_value()
         self._values = result.variable_values()
