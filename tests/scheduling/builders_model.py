@@ -4,6 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
 from scheduling.domain import (
     AssignmentRef,
     Employee,
@@ -137,3 +140,10 @@ def optimum(m) -> int:
     solver.parameters.max_time_in_seconds = 20
     assert solver.Solve(m.model) == cp_model.OPTIMAL
     return round(solver.ObjectiveValue())
+
+
+# The property tests' random small problems (one or two regions), and how many each tries.
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow])
+random_problems = st.builds(random_problem, st.integers(0, 10_000),
+                            n_employees=st.integers(1, 10), n_requests=st.integers(1, 5))

@@ -6,10 +6,9 @@ import dataclasses
 import threading
 import time
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
-from builders_model import optimum, random_problem
+from builders_model import PROPERTY_SETTINGS, optimum, random_problems
 from scheduling import solver as solver_module
 from scheduling.checker import check, objective
 from scheduling.daybound import day_round_bound
@@ -20,13 +19,10 @@ from scheduling.lpbound import lp_bound, lp_bound_plan_and_prices, plan_roster
 from scheduling.model import ProblemIndex, build_model, hint_roster
 from scheduling.solver import hint_is_valid, solve
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
 
 
-@SETTINGS
-@given(st.builds(random_problem, st.integers(0, 10_000),
-                 n_employees=st.integers(1, 10), n_requests=st.integers(1, 5)))
+@PROPERTY_SETTINGS
+@given(random_problems)
 def test_the_round_never_exceeds_the_optimum_and_proves_at_least_the_lp(p):
     index = ProblemIndex.of(p)
     for region in index.regions:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given
 
-from builders_model import optimum, random_problem
+from builders_model import PROPERTY_SETTINGS, optimum, random_problems
 from scheduling import solver as solver_module
 from scheduling.checker import check, objective
 from scheduling.daybound import DayBound
@@ -16,8 +15,6 @@ from scheduling.lpbound import lp_bound
 from scheduling.model import ProblemIndex, build_model, count_assignment_variables, hint_roster
 from scheduling.solver import solve
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _start(p, m, *, given: bool = False):
@@ -31,9 +28,8 @@ def _start(p, m, *, given: bool = False):
     return rows, leads
 
 
-@SETTINGS
-@given(st.builds(random_problem, st.integers(0, 10_000),
-                 n_employees=st.integers(1, 10), n_requests=st.integers(1, 5)))
+@PROPERTY_SETTINGS
+@given(random_problems)
 def test_the_day_bound_never_exceeds_the_optimum_and_its_rosters_are_valid(p):
     index = ProblemIndex.of(p)
     region = "Den Haag"

@@ -5,15 +5,15 @@ import dataclasses
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from builders_model import (
     DAYS,
+    PROPERTY_SETTINGS,
     employee,
     optimum,
     problem,
-    random_problem,
+    random_problems,
     request,
     supervisor,
 )
@@ -22,8 +22,6 @@ from scheduling.generate import generate
 from scheduling.lpbound import contract_patterns, lp_bound
 from scheduling.model import ProblemIndex, build_model
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_contract_patterns_are_the_maximal_mixes_that_fit():
@@ -50,9 +48,8 @@ def test_patterns_and_contract_cuts_make_the_bound_see_whole_shifts(monkeypatch)
     assert lp_bound(build_model(ProblemIndex.of(p), "Den Haag"), 10) == best
 
 
-@SETTINGS
-@given(st.builds(random_problem, st.integers(0, 10_000),
-                 n_employees=st.integers(1, 10), n_requests=st.integers(1, 5)))
+@PROPERTY_SETTINGS
+@given(random_problems)
 def test_the_lp_bound_never_exceeds_theoptimum(p):
     index = ProblemIndex.of(p)
     for region in index.regions:

@@ -1,17 +1,12 @@
 """The valid inequalities that tighten the LP relaxation never cut off the optimum."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 from ortools.sat.python import cp_model
 
-from builders_model import random_problem
+from builders_model import PROPERTY_SETTINGS, random_problem, random_problems
 from scheduling.model import ProblemIndex, build_model
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
-problems = st.builds(random_problem, st.integers(0, 10_000),
-                     n_employees=st.integers(1, 10), n_requests=st.integers(1, 5))
 
 
 def _optimum(p, region: str, *, cuts: bool) -> int:
@@ -24,8 +19,8 @@ def _optimum(p, region: str, *, cuts: bool) -> int:
     return round(solver.ObjectiveValue())
 
 
-@SETTINGS
-@given(problems)
+@PROPERTY_SETTINGS
+@given(random_problems)
 def test_cuts_keep_the_optimum(p):
     for region in ProblemIndex.of(p).regions:
         assert _optimum(p, region, cuts=True) == _optimum(p, region, cuts=False)
