@@ -7,7 +7,10 @@ import re
 from flask import Flask
 from flask_babel import format_date, get_locale
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
+# The years a week, quarter or date filter may name: enough for any plan or report, and it keeps
+# date arithmetic near the ends of the calendar (9999-W52 ends in year 10000) out of the pages.
+PLANNING_YEARS = range(2000, 2101)
 
 
 def minutes_to_hhmm(minutes: int | None) -> str:
@@ -28,11 +31,13 @@ def hhmm_to_minutes(text: str) -> int:
 
 
 def parse_week(text: str) -> tuple[int, int]:
-    """'2026-W50' -> (2026, 50); ValueError when it is not a real ISO week."""
+    """'2026-W50' -> (2026, 50); ValueError when it is not a real ISO week of PLANNING_YEARS."""
     match = WEEK_RE.match(text or "")
     if not match:
         raise ValueError(text)
     year, week = int(match.group(1)), int(match.group(2))
+    if year not in PLANNING_YEARS:
+        raise ValueError(text)
     dt.date.fromisocalendar(year, week, 1)  # raises ValueError for week 53 in a 52-week year
     return year, week
 

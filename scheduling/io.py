@@ -50,9 +50,10 @@ __all__ = [
     "parse_time",
 ]
 
-_TIME_RE = re.compile(r"^(\d{2}):(\d{2})$")
-_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^(\d{2}):(\d{2})\Z")
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def _show(value: Any) -> str:
     """A short, readable rendering of a value for a message (junk can be huge)."""
     try:
         if isinstance(value, str):
-            text = "'" + value + "'"
+            # Control characters as JSON writes them: a message stays one readable line.
+            text = "'" + _CONTROL.sub(lambda c: json.dumps(c.group())[1:-1], value) + "'"
         elif value is None:
             text = "null"
         elif isinstance(value, bool):

@@ -20,7 +20,7 @@ from .forms import ConfirmForm, UploadForm
 from .reading import suffix_of
 
 SESSION_KEY = "dataio_upload"
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
 UPLOAD_MAX_AGE = 24 * 3600
 FORMATS = ("xlsx", "csv")
 

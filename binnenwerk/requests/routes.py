@@ -218,8 +218,6 @@ def _plan_period() -> tuple[dt.date, str]:
         year, number = parse_week(chosen)
     except ValueError:
         abort(404)
-    if not 2000 <= year <= 2100:
-        abort(404)
     return dt.date.fromisocalendar(year, number, 1), chosen
 
 

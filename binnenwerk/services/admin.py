@@ -36,10 +36,10 @@ GENERIC_LOCAL_PARTS = frozenset({"info", "admin", "team", "planning", "noreply",
 MIN_CONTRAST = 4.5
 MAX_TEAMS_PER_LEADER = 200
 
-HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
-MINISTRY_CODE_RE = re.compile(r"^[A-Za-z0-9&-]{1,20}$")
-SLUG_CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})\Z")
+MINISTRY_CODE_RE = re.compile(r"^[A-Za-z0-9&-]{1,20}\Z")
+SLUG_CODE_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 
 def role_label(role: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
+from ..formatting import PLANNING_YEARS
 from ..planning import is_public_holiday
 from ..models import (
     Absence,
@@ -295,7 +296,7 @@ class Quarter:
         if len(text) != 7 or text[4] != "-" or text[5] not in "KQ" or not text[:4].isdigit() or text[6] not in "1234":
             raise ValueError(text)
         year = int(text[:4])
-        if not 2000 <= year <= 2100:
+        if year not in PLANNING_YEARS:
             raise ValueError(text)
         return cls(year, int(text[6]))
 

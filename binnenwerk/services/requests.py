@@ -37,7 +37,7 @@ LONG_SHIFT_BREAK = 30  # ... needs at least a 30-minute break
 MAX_PERIOD_DAYS = 365
 MAX_LEAD_DAYS = 365  # requests are planned at most a year ahead
 MAX_TEXT = 2000
-PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}$")
+PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}\Z")
 
 
 def status_label(status: str) -> str:

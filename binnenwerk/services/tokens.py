@@ -24,7 +24,7 @@ from ..models import CalendarToken, Employee, FeedKind, Location, Team, utcnow
 from . import ServiceError
 
 TOKEN_LENGTH = 32  # base64url characters: 192 bits
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{%d}$" % TOKEN_LENGTH)
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{%d}\Z" % TOKEN_LENGTH)
 
 # Which model is the subject of which kind of feed, and the column that points at it.
 SUBJECTS = {

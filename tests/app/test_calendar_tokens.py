@@ -15,6 +15,7 @@ def test_issue_returns_a_long_url_safe_token_and_stores_only_its_hash(app, make)
     db.session.commit()
     row = db.session.scalars(select(CalendarToken)).one()
     assert len(token) == 32 and tokens.TOKEN_RE.match(token)  # 32 base64url chars = 192 bits
+    assert not tokens.TOKEN_RE.match(token + "\n")  # `$` would let a trailing newline through
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (row.nonce, row.token_hash)
     assert row.kind == "employee" and row.employee_id == employee.id and row.revoked_at is None

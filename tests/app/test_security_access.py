@@ -351,6 +351,33 @@ def test_junk_in_any_url_or_query_string_never_gives_a_500(app_with, world):
     assert problems == [], "\n".join(problems)
 
 
+# Weeks that parse as far as a lenient check goes: calendar edges, where the week's last day falls
+# outside the calendar, and a trailing newline, which `$` in a regular expression lets through.
+EDGE_WEEKS = ["9999-W52", "0001-W01", "2026-W50\n", "2026-W50 "]
+
+
+def test_weeks_at_the_calendar_edges_or_with_a_newline_never_give_a_500(app_with, world):
+    app, by_role = clients(app_with, world)
+    problems, tried = [], 0
+    for rule, endpoint, methods, declared in endpoints(app):
+        if "GET" not in methods or declared is None:
+            continue
+        roles = ["anonymous"] if declared == "public" else [r for r in ROLES if r in declared]
+        for role in roles:
+            for week in EDGE_WEEKS:
+                base = fill(rule, world.own, role, world).replace(WEEK, quote(week, safe=""))
+                query = (f"week={quote(week, safe='')}&team={world.own['team_id']}"
+                         f"&employee={world.own['employee_id']}&date={MONDAY.isoformat()}")
+                url = base + ("&" if "?" in base else "?") + query
+                tried += 1
+                response = call(by_role[role], "GET", url)
+                if response.status_code >= 500:
+                    problems.append(f"{role} GET {url[:120]} ({endpoint}): {response.status_code} "
+                                    f"{getattr(response, 'error', '')[:200]}")
+    assert problems == [], "\n".join(problems)
+    assert tried > 100
+
+
 class _FormFields(HTMLParser):
     """The field names of the POST forms inside <main> that submit to the page itself."""
 
