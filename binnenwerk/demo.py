@@ -181,9 +181,9 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
             continue
         db.session.flush()
         leader, _ = _get_or_create(
-            Supervisor, {"name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} (teamleider)"},
+            Supervisor, {"email": f"teamleider.{index + 1}@binnenwerk.example"},
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             team=team, region=region, phone=f"06-{rng.randint(10000000, 99999999)}",
-            email=f"teamleider.{index + 1}@binnenwerk.example",
         )
         leader.work_types = [work_types[c] for c in team_work]
         leader.availability = [AvailabilitySlot(weekday=d, start_minute=7 * 60 + 30, end_minute=17 * 60) for d in range(1, 6)]
@@ -195,7 +195,7 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
         elif size == "large":
             user, user_created = _get_or_create(
                 User, {"email": f"teamleider{index + 1}@binnenwerk.example"},
-                name=leader.name.replace(" (teamleider)", ""), role=Role.TEAM_LEADER.value,
+                name=leader.name, role=Role.TEAM_LEADER.value,
                 password_hash=_demo_hash(),
             )
             count("users", user_created)

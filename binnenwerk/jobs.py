@@ -301,9 +301,9 @@ def _solve_and_store(job: SolveJob) -> None:
 
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     action = "repair" if job.repair_from else "solve"
-    reason = _("Gerepareerd vanaf %(day)s", day=job.repair_from.isoformat()) if job.repair_from else ""
-    planning.apply_solution(job.week, idmap, solution, user=user, action=action, reason=reason,
-                            expected_locks=locks)
+    about = {"day": job.repair_from} if job.repair_from else {}
+    planning.apply_solution(job.week, idmap, solution, user=user, action=action, expected_locks=locks,
+                            **about)
     job = db.session.get(SolveJob, job.id)
     result = solution_to_dict(solution)
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}

@@ -139,7 +139,7 @@ def import_command(week: str, team: str | None, file: str) -> None:
     if not report.ok:
         raise click.ClickException(_("Dit rooster breekt de regels; er is niets veranderd:") + "\n"
                                    + "\n".join(f"- {idmap.humanise(v.message)}" for v in report.violations[:50]))
-    rosters = planning.apply_solution(week, idmap, solution, action="import", reason=_("Geïmporteerd uit %(f)s", f=file))
+    rosters = planning.apply_solution(week, idmap, solution, action="import", file=str(file))
     click.echo(_("%(n)d roosters van week %(week)s opgeslagen als concept.", n=len(rosters), week=week))
 
 

@@ -436,12 +436,12 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
     return out
 
 
-def new_violations(problem: Problem, before: Solution, after: Solution, idmap: IdMap) -> list[str]:
-    """Hard-rule breaks of `after` that `before` did not have, in words people know."""
+def new_violations(problem: Problem, before: Solution, after: Solution) -> list:
+    """Hard-rule breaks (scheduling.checker.Violation) of `after` that `before` did not have."""
     from scheduling.checker import check
 
     old = {v.message for v in check(problem, before).violations}
-    return [idmap.humanise(v.message) for v in check(problem, after).violations if v.message not in old]
+    return [v for v in check(problem, after).violations if v.message not in old]
 
 
 # --- Solution -> rows -----------------------------------------------------------------------
@@ -464,8 +464,11 @@ def touch(roster: Roster) -> None:
 
 
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
-                   reason: str = "", expected_locks: dict[int, int] | None = None) -> list[Roster]:
+                   reason: str = "", expected_locks: dict[int, int] | None = None, **about) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.
+
+    Each changed roster gets a history line for `action` (roster_history.PLANNED_BY_ACTION), with
+    the values its message shows in `about`: a repair's first `day`, an import's `file`.
 
     Rows the solution keeps stay (pins included); every other row of these rosters goes. With `expected_locks` (roster id -> lock
     version when the solve started) a roster someone changed meanwhile is not overwritten.
@@ -500,6 +503,8 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             for key, row in existing.items():
                 if after.get(key) != row.request_id:
                     db.session.delete(row)
+            led_before = {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
+            led_after = {(pk_of(s.supervisor), s.date, pk_of(s.location)) for s in sup_by_team.get(team_id, [])}
             db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
             db.session.flush()
             for key, request_id in after.items():
@@ -512,9 +517,12 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
             db.session.flush()
             db.session.expire(roster, ["assignments", "supervision"])
-            touch(roster)
+            if changed or led_after != led_before:
+                touch(roster)  # a solve that changes nothing leaves a published roster as told
             if roster.version == 0 or changed:
-                roster_history.record(roster, user, action, "planned", reason=reason, n=len(after), c=changed)
+                roster_history.record(roster, user, action,
+                                      roster_history.PLANNED_BY_ACTION.get(action, "planned"),
+                                      reason=reason, n=len(after), c=changed, **about)
             audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
                          actor=user)
             rosters.append(roster)

@@ -31,8 +31,8 @@ def _sentence(code: str, p: dict) -> str | None:
                         "%(num)d medewerkers met deze werksoort mogen niet op %(place)s werken", n,
                         place=p.get("place", ""))
     if code == "absent":
-        return ngettext("%(num)d medewerker met deze werksoort is afwezig op %(day)s",
-                        "%(num)d medewerkers met deze werksoort zijn afwezig op %(day)s", n, day=day)
+        return ngettext("%(num)d medewerker met deze werksoort is vrij of afwezig op %(day)s",
+                        "%(num)d medewerkers met deze werksoort zijn vrij of afwezig op %(day)s", n, day=day)
     if code == "outside_window":
         return ngettext("%(num)d medewerker is op %(day)s niet beschikbaar van %(start)s tot %(end)s",
                         "%(num)d medewerkers zijn op %(day)s niet beschikbaar van %(start)s tot %(end)s", n,

@@ -25,6 +25,8 @@ from .models import DeploymentRequest, Roster, RosterChange
 
 MESSAGES = {
     "planned": _l("%(n)d diensten gepland, %(c)d gewijzigd."),
+    "repaired": _l("Gerepareerd vanaf %(day)s: %(n)d diensten gepland, %(c)d gewijzigd."),
+    "imported": _l("Geïmporteerd uit %(file)s: %(n)d diensten gepland, %(c)d gewijzigd."),
     "edit": _l("%(name)s, %(day)s: %(old)s wordt %(new)s"),
     "edit_pinned": _l("%(name)s, %(day)s: %(old)s wordt %(new)s (vastgezet)"),
     "pin": _l("%(name)s, %(day)s vastgezet"),
@@ -36,6 +38,8 @@ MESSAGES = {
 
 # Not shown, but stored with a line that names someone: how anonymisation finds it.
 EMPLOYEE = "employee"
+# The line a solution written by apply_solution gets, by its action (else "planned").
+PLANNED_BY_ACTION = {"repair": "repaired", "import": "imported"}
 # Messages whose old/new are what a cell held (see shift()); publish's "new" is a count.
 _WITH_SHIFTS = {"edit", "edit_pinned"}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")

@@ -13,6 +13,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..access import roles_required
 from ..extensions import db
+from ..formatting import PLANNING_YEARS
 from ..models import AuditEvent, Role
 from . import bp
 
@@ -43,13 +44,17 @@ class AuditFilterForm(FlaskForm):
 
 def _plausible(day: dt.date | None) -> None:
     # Far-off years overflow the timezone arithmetic; nothing was logged then anyway.
-    if day is not None and not (2000 <= day.year <= 2100):
+    if day is not None and day.year not in PLANNING_YEARS:
         raise ValidationError(_l("Kies een datum tussen 2000 en 2100."))
 
 
-def _choices(column) -> list[tuple[str, str]]:
+# How each result of audit.record reads; another (from a later version) shows as stored.
+RESULT_WORDS = {"ok": _l("gelukt"), "refused": _l("geweigerd"), "locked": _l("geblokkeerd")}
+
+
+def _choices(column, words: dict | None = None) -> list[tuple[str, str]]:
     values = db.session.scalars(select(column).distinct().where(column != "").order_by(column)).all()
-    return [("", _("Alle"))] + [(v, v) for v in values]
+    return [("", _("Alle"))] + [(v, str((words or {}).get(v, v))) for v in values]
 
 
 @bp.route("/audit")
@@ -58,7 +63,7 @@ def audit():
     form = AuditFilterForm(formdata=request.args)
     form.action.choices = _choices(AuditEvent.action)
     form.object_type.choices = _choices(AuditEvent.object_type)
-    form.result.choices = _choices(AuditEvent.result)
+    form.result.choices = _choices(AuditEvent.result, RESULT_WORDS)
     # A junk date in the URL is a field error on the page, never a crash.
     valid = form.validate() if request.args else True
 
@@ -75,6 +80,7 @@ def audit():
     args = {name: request.args[name][:200] for name in FILTERS if request.args.get(name)}
     return render_template(
         "admin/audit.html", form=form, events=events, page=page, pages=pages, total=total, args=args,
+        result_words=RESULT_WORDS,
     ), 200 if valid else 422
 
 

@@ -136,9 +136,12 @@ def _not_modified(print_: feeds.Fingerprint) -> bool:
 @bp.route("/week/<token>")
 @public
 def week(token: str):
-    row = _active_token(token)
-    if row.kind != FeedKind.EMPLOYEE.value:
-        abort(404)
+    row = tokens.resolve(token)
+    if row is None or _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
+        # An old or renewed link, in words the employee can act on (the general 404 page sends
+        # them to the staff login).
+        gone = Response(render_template("calendar/week_gone.html"), status=404)
+        return _with_headers(gone, SECRET_PAGE_HEADERS)
     employee = row.employee
     today = feeds.local_today()
     response = Response(render_template(

@@ -24,9 +24,10 @@ from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..formatting import minutes_to_hhmm
+from ..formatting import minutes_to_hhmm, week_of
 from ..models import (
-    CalendarToken, Employee, FeedKind, Location, PublishedShift, Supervisor, Team, WorkType, name_and_address,
+    CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
+    name_and_address,
 )
 from . import tokens
 
@@ -485,6 +486,9 @@ class Week:
     monday: dt.date
     is_current: bool
     days: list[Day]
+    # False while the team's roster for the week is not published and the person has no shift
+    # in it: a day without a shift then is not known to be free yet.
+    is_planned: bool = True
 
 
 def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Week]:
@@ -509,9 +513,18 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
         ).unique()
     }
     leaders = team_leaders([employee.team_id] + [s.team_id for s in shifts.values()])
+    published = set(db.session.scalars(
+        select(Roster.week).where(
+            Roster.team_id == employee.team_id,
+            Roster.week.in_([week_of(monday), week_of(monday + dt.timedelta(weeks=1))]),
+            Roster.published_at.is_not(None),
+        )
+    ))
     weeks = []
     for offset in (0, 1):
         first = monday + dt.timedelta(weeks=offset)
+        told = week_of(first) in published or any(
+            first <= day < first + dt.timedelta(weeks=1) for day in shifts)
         days = []
         for n in range(7):
             day = first + dt.timedelta(days=n)
@@ -520,7 +533,7 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
                 continue
             leader = leader_of(shift, leaders) if shift else None
             days.append(Day(day, shift, leader, day == today))
-        weeks.append(Week(first, offset == 0, days))
+        weeks.append(Week(first, offset == 0, days, is_planned=told))
     return weeks
 
 

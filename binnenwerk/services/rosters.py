@@ -111,6 +111,32 @@ def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[i
     planning.touch(roster)
 
 
+def broken_rule(violation, idmap: planning.IdMap) -> str:
+    """A broken hard rule (scheduling.checker.Violation) in the reader's language, with the
+    names people know; the checker's own message is Dutch and names ids."""
+    from flask_babel import get_locale
+
+    name = idmap.names.get(violation.employee or "", "")
+    day = long_date(violation.date) if violation.date else ""
+    if violation.rule == 5 and violation.request:
+        q = idmap.requests.get(planning.pk_of(violation.request))
+        if q is not None:
+            work = q.work_type.name_en if str(get_locale()) == "en" else q.work_type.name_nl
+            return _("%(request)s heeft op %(day)s al de gevraagde %(n)d medewerkers",
+                     request=f"{work} {q.location.name}", day=day, n=q.headcount)
+    words = {
+        1: lambda: _("%(name)s kan op %(day)s niet op deze aanvraag werken", name=name, day=day),
+        2: lambda: _("%(name)s is op %(day)s niet beschikbaar op de tijden van deze dienst", name=name, day=day),
+        3: lambda: _("%(name)s mag dit werk niet doen of niet op deze plek werken", name=name),
+        4: lambda: _("%(name)s werkt dan meer uren dan het contract of de dag toestaat", name=name),
+        6: lambda: _("er is op %(day)s geen teamleider vrij die het team daar kan leiden", day=day),
+        7: lambda: _("een teamleider zou op %(day)s op twee plekken tegelijk staan", day=day),
+        8: lambda: _("het team zou deze week meer mensen inzetten dan het mag hebben"),
+        9: lambda: _("een vastgezette dienst zou dan verdwijnen"),
+    }
+    return words.get(violation.rule, lambda: _("dit breekt een regel van het rooster"))()
+
+
 def _shift(request_id: int | None) -> dict | None:
     return roster_history.shift(db.session.get(DeploymentRequest, request_id) if request_id is not None else None)
 
@@ -135,12 +161,12 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     if request_id is not None:
         assignments.append(AssignmentRef(me, day, planning.rid(request_id)))
     after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
-    broken = planning.new_violations(problem, before, after, idmap)
+    broken = planning.new_violations(problem, before, after)
     if broken:
         audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
                      actor=user)
         db.session.commit()
-        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=broken[0].rstrip(".")))
+        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=broken_rule(broken[0], idmap)))
     if roster is None:
         roster = planning.get_or_create_roster(week, team_id)
     old = planning.pk_of(current.request) if current else None
@@ -199,7 +225,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
         trial = assignments + [AssignmentRef(me, day, planning.rid(a.request_id))]
         trial_supervision = planning.supervise(problem, trial, supervision)
         current = Solution("FEASIBLE", assignments, supervision)
-        if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision), idmap):
+        if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
             skipped += 1
             continue
         assignments, supervision = trial, trial_supervision

@@ -164,7 +164,12 @@ def test_week_page_with_unknown_revoked_or_non_employee_token_is_404(client, wee
     assert client.get(f"/calendar/{team_token}/qr.svg?voor=week").status_code == 404
     tokens.revoke(tokens.resolve(week["token"]))
     db.session.commit()
-    assert page(client, week["token"]).status_code == 404
+    gone = page(client, week["token"])
+    assert gone.status_code == 404
+    # Said plainly, with what to do, and no way to the staff login.
+    text = gone.get_data(as_text=True)
+    assert "Deze link werkt niet meer" in text and "Vraag je teamleider" in text
+    assert "startpagina" not in text and "noindex" in gone.headers["X-Robots-Tag"]
     assert client.get(f"/calendar/{week['token']}/qr.svg").status_code == 404
 
 
@@ -176,3 +181,29 @@ def test_a_place_named_after_its_street_is_said_once(client, week, make):
     assert "Waar: Binnenhof 19, 2513 AA Den Haag." in html
     assert "Binnenhof 19, Binnenhof 19" not in html
     assert "Waar: Ministerie BZK, Rijnstraat 8, 2515 XP Den Haag." in html  # a named place keeps its name
+
+
+def test_a_week_not_published_yet_is_not_called_free(client, week, make):
+    """Without a published roster for the team, a day without a shift is not known to be free."""
+    from binnenwerk.formatting import week_of
+    from binnenwerk.models import Roster
+
+    colleague = make.employee(team=week["team"], first_name="Bas")
+    token = tokens.issue(FeedKind.EMPLOYEE, colleague)
+    next_week = week_of(week["monday"] + dt.timedelta(weeks=1))
+    db.session.add(Roster(week=next_week, team=week["team"]))  # a draft: nobody has been told
+    db.session.commit()
+    html = page(client, token).get_data(as_text=True)
+    this, following = html.split('id="week-2"')
+    assert "nog niet klaar" in this and "Vrij." not in this
+    assert "nog niet klaar" in following and "Vrij." not in following
+
+    roster = db.session.query(Roster).filter_by(week=next_week).one()
+    roster.published_at = dt.datetime(2026, 12, 1, 12, 0)
+    db.session.commit()
+    this, following = page(client, token).get_data(as_text=True).split('id="week-2"')
+    assert "nog niet klaar" in this
+    assert "nog niet klaar" not in following and "Vrij." in following
+    # Anna has shifts in both weeks (published without a roster row): her days are as told.
+    anna = page(client, week["token"]).get_data(as_text=True)
+    assert "nog niet klaar" not in anna and "Vrij." in anna

@@ -145,6 +145,26 @@ def test_the_home_page_of_each_role_is_english_after_choosing_english(app_with, 
     assert "Welkom" not in html and "Uitloggen" not in html
 
 
+def test_the_planners_counts_take_singular_and_plural(app_with, make):
+    from binnenwerk.models import RequestStatus
+
+    team = make.team()
+    make.employee(team)
+    make.request(status=RequestStatus.SUBMITTED.value)
+    user = make.user("planner")
+    db.session.commit()
+    client = app_with().test_client()
+    client.post("/auth/login", data={"email": user.email, "password": "Test-wachtwoord-2026"})
+    dutch = re.sub(r"\s+", " ", client.get("/home").get_data(as_text=True))
+    assert "<strong>1</strong> team<" in dutch and "<strong>1</strong> medewerker<" in dutch
+    assert "<strong>1</strong> nieuwe aanvraag<" in dutch
+    make.request(status=RequestStatus.SUBMITTED.value)
+    db.session.commit()
+    client.post("/taal/en", data={"next": "/home"})
+    english = re.sub(r"\s+", " ", client.get("/home").get_data(as_text=True))
+    assert "<strong>2</strong> new requests<" in english and "<strong>1</strong> employee<" in english
+
+
 def test_the_choice_of_language_is_kept_on_the_account(app_with, make):
     user = make.user("planner")
     db.session.commit()

@@ -40,7 +40,7 @@ def test_the_app_words_each_reason_in_english(app):
     compile_english_catalog()
     with app.test_request_context(), force_locale("en"):
         absent = reasons.render(1, [reason("absent", n=3, day=WEDNESDAY).as_dict()])
-        assert absent == ["1 short: 3 employees with this work type are absent on Wednesday"]
+        assert absent == ["1 short: 3 employees with this work type are off or absent on Wednesday"]
         for code, params in EXAMPLES.items():
             sentence = reasons.render(1, [reason(code, **params).as_dict()])[0]
             assert " te weinig" not in sentence and "medewerker" not in sentence, sentence

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -138,8 +139,32 @@ def test_an_edit_breaking_a_hard_rule_is_refused_with_the_rule_in_dutch(client, 
     })
     text = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Dit kan niet" in text and "meer dan de gevraagde 2" in text
+    assert re.search(r"Dit kan niet: Werksoort \d+ Rijnstraat 8 heeft op maandag 7 december al de gevraagde 2 medewerkers\.", text)
     assert cells(world.team) == filled
+
+
+def test_a_refused_edit_says_the_rule_in_the_readers_language(client, login, world, make):
+    from flask_babel import refresh
+
+    from tests.conftest import compile_english_catalog
+
+    compile_english_catalog()
+    refresh()
+    english = make.user("planner", locale="en")
+    db.session.commit()
+    login(english)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    free = next(e for e in world.people if (e.id, MON) not in filled)
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": free.id, "date": MON.isoformat(),
+        "request": str(world.req.id), "lock_version": roster_of(world.team).lock_version,
+    })
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r"This is not possible: Work type \d+ Rijnstraat 8 already has the 2 employees asked for on "
+                     r"Monday 7 December\.", text), text
+    assert "gevraagde" not in text
 
 
 def test_an_allowed_edit_is_saved_with_history_and_audit(client, login, world):
@@ -265,6 +290,22 @@ def test_republish_raises_sequence_of_a_changed_shift(client, login, world, make
     assert shift.start_minute == 10 * 60
 
 
+def test_a_repair_that_changes_nothing_leaves_the_published_roster_as_told(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    before, roster = cells(world.team), roster_of(world.team)
+    lock = roster.lock_version
+    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
+                                                       "time_limit": "10", "lock_version": lock})
+    jobs.wait(int(response.headers["Location"].split("/")[-1]), 60)
+    roster = roster_of(world.team)
+    assert cells(world.team) == before
+    assert not roster.has_unpublished_changes and roster.lock_version == lock
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "wijzigingen die medewerkers nog niet zien" not in page
+
+
 def test_a_sickness_repair_changes_only_what_it_must(client, login, world):
     login(world.tl)
     solve_via_page(client, world.team)
@@ -304,6 +345,21 @@ def test_same_as_last_week_copies_the_pattern(client, login, world):
     assert "diensten van vorige week overgenomen" in response.get_data(as_text=True)
     now = cells(world.team, "2026-W51")
     assert now == {(e, d + dt.timedelta(days=7)): r for (e, d), r in last.items()}
+
+
+def test_a_week_with_a_trailing_newline_stores_no_second_roster(client, login, world):
+    """'2026-W51\n' once passed the week check and became a roster of its own, published to
+    the feeds but not on the week's page, that made copying into the real week fail."""
+    login(world.planner)
+    solve_via_page(client, world.team, week="2026-W50")
+    for url, week in (("/rooster/vorige-week", "2026-W51\n"), ("/rooster/vorige-week", "2026-W50\n"),
+                      ("/rooster/publiceren", "2026-W50\n"), ("/rooster/plannen", "2026-W51\n")):
+        response = client.post(url, data={"week": week, "team": world.team.id, "lock_version": "0"})
+        assert response.status_code == 404, (url, week)
+    assert db.session.scalars(select(Roster.week)).all() == ["2026-W50"]
+    response = client.post("/rooster/vorige-week", data={"week": "2026-W51", "team": world.team.id,
+                                                         "lock_version": "0"}, follow_redirects=True)
+    assert "diensten van vorige week overgenomen" in response.get_data(as_text=True)
 
 
 def test_a_team_leader_cannot_see_another_teams_roster(client, login, world, make):

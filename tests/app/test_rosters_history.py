@@ -131,6 +131,36 @@ def test_pin_unpin_absence_and_planned_lines_follow_the_reader_too(world):
     assert changes[-1].params == {"employee": world.anna.id, "name": "Anna Test", "day": WED.isoformat()}
 
 
+def test_a_repair_or_import_line_and_its_time_follow_the_reader(app_with, world):
+    """The day a repair started from and the file a roster came from are values, not stored
+    Dutch text; the time is Amsterdam's, as everywhere else in the app."""
+    from binnenwerk import planning
+    from scheduling import AssignmentRef, Solution
+
+    problem, idmap = planning.build_problem(WEEK, [world.team.id])
+    shift = AssignmentRef(planning.eid(world.anna.id), WED, planning.rid(world.req.id))
+    with speaking(world.dutch):
+        planning.apply_solution(WEEK, idmap, Solution("FEASIBLE", [shift]), user=world.dutch, action="repair",
+                                day=TUE)
+        planning.apply_solution(WEEK, idmap, Solution("FEASIBLE", []), user=world.dutch, action="import",
+                                file="rooster.json")
+    changes = db.session.scalars(select(RosterChange).order_by(RosterChange.id)).all()
+    changes[0].at = dt.datetime(2026, 12, 5, 0, 4)  # UTC; 01:04 in Amsterdam
+    db.session.commit()
+    roster = roster_of(world.team)
+    assert history_lines(app_with, world.english, roster) == [
+        "Imported from rooster.json: 0 shifts planned, 1 changed.",
+        "Repaired from Tuesday 8 December: 1 shifts planned, 1 changed."]
+    assert history_lines(app_with, world.dutch, roster) == [
+        "Geïmporteerd uit rooster.json: 0 diensten gepland, 1 gewijzigd.",
+        "Gerepareerd vanaf dinsdag 8 december: 1 diensten gepland, 1 gewijzigd."]
+    assert all(c.reason == "" for c in changes)
+    client = app_with().test_client()
+    client.post("/auth/login", data={"email": world.dutch.email, "password": TEST_PASSWORD})
+    page = client.get(f"/rooster/{roster.id}/geschiedenis").get_data(as_text=True)
+    assert "05-12-2026 01:04" in page and "05-12-2026 00:04" not in page
+
+
 def test_every_line_also_keeps_its_dutch_wording_whoever_wrote_it(world):
     roster = make_history(world)
     details = db.session.scalars(select(RosterChange.detail).where(RosterChange.roster_id == roster.id)

@@ -137,6 +137,9 @@ def test_audit_page_filters_by_actor_action_result_and_period(client, make, logi
     assert "team_update" in page and "login_failed" in page and "<caption>" in page
     assert "oud@example.org" in listed("?actor=OUD") and "x@example.org" not in listed("?actor=OUD")
     assert "x@example.org" in listed("?result=refused") and "oud@example.org" not in listed("?result=refused")
+    # Results read as words, in the rows and in the filter's options, the same words both.
+    assert "<strong>geweigerd</strong>" in page and '<option value="refused">geweigerd</option>' in page
+    assert '<option value="ok">gelukt</option>' in page and ">refused<" not in page
     assert "oud@example.org" in listed("?action=team_update&object_type=Team")
     january = listed("?date_from=2026-01-01&date_to=2026-01-31")
     assert "oud@example.org" in january and "x@example.org" not in january
