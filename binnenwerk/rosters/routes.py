@@ -12,14 +12,13 @@ from sqlalchemy.orm import selectinload
 from .. import jobs, planning, roster_history
 from ..access import require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..reasons import render as render_reasons
 from ..formatting import long_date, parse_week, week_days, week_of
 from ..models import Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
 from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
 from .forms import ActionForm, CellForm, RepairForm, SolveForm
-from .view import latest_job, load_week, shortfall_from_job
+from .view import explain_short_days, load_request_days, load_week, short_days
 
 PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
 
@@ -93,14 +92,10 @@ def week():
         team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
     data = load_week(week, teams)
-    team_id = team.id if team else None
-    active = jobs.overlapping_active_job(week, team_id)
-    shortfall = shortfall_from_job(week, latest_job(week, team_id, [JobStatus.FINISHED.value]), data["request_days"])
-    # Reasons only matter for short request-days. The fresh Problem never sees more demand than
-    # these counts (other teams' shifts only lower it), so no short day here means none there:
-    # skip its twenty-odd queries then.
-    if team is not None and data["teams"][0].roster is not None and shortfall:
-        shortfall = _fresh_shortfall(week, team, shortfall)
+    active = jobs.overlapping_active_job(week, team.id if team else None)
+    # The panel lists exactly the table's short cells, with the table's counts; reasons only
+    # when there is a short day (they cost a Problem of the region's teams).
+    shortfall = explain_short_days(week, short_days(week, data["request_days"]))
     repair = RepairForm()
     repair.day.choices = [(d.isoformat(), long_date(d)) for d in data["days"]]
     today = dt.date.today().isoformat()
@@ -111,20 +106,6 @@ def week():
         this_week=week_of(dt.date.today()),
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(), **data,
     )
-
-
-def _fresh_shortfall(week: str, team: Team, fallback: list[dict]) -> list[dict]:
-    """For one team, the reasons of every short request-day, worked out on the roster as it is now."""
-    problem, idmap = planning.build_problem(week, [team.id])
-    solution = planning.current_solution(week, [team.id])
-    requests = {planning.rid(row["request"].id): row["request"] for row in fallback}
-    out = []
-    for row in planning.shortfalls(problem, solution):
-        q = requests.get(row.request) or idmap.requests.get(planning.pk_of(row.request))
-        if q is not None:
-            reasons = render_reasons(row.missing, [c.as_dict() for c in row.codes]) or list(row.reasons)
-            out.append({"request": q, "date": row.date, "missing": row.missing, "reasons": reasons})
-    return out
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -331,8 +312,19 @@ def _job_state(job: SolveJob) -> dict:
 def job(job_id: int):
     jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
+    short = None
+    if job.status == JobStatus.FINISHED.value:
+        # Counted like the roster's table and panel, which the summary sends the reader to.
+        short = len(short_days(job.week, load_request_days(job.week, _job_regions(job))))
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
-                           scope=jobs.team_name(job))
+                           scope=jobs.team_name(job), short=short)
+
+
+def _job_regions(job: SolveJob) -> set[str]:
+    if job.team_id is not None:
+        team = db.session.get(Team, job.team_id)
+        return {team.region} if team else set()
+    return set(db.session.scalars(select(Team.region).where(Team.archived.is_(False))))
 
 
 @bp.route("/planning/<int:job_id>.json")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .. import planning
 from ..extensions import db
 from ..reasons import render as render_reasons
 from ..formatting import week_days
@@ -16,11 +17,9 @@ from ..models import (
     Assignment,
     DeploymentRequest,
     Employee,
-    JobStatus,
     Location,
     PublishedShift,
     Roster,
-    SolveJob,
     SupervisionAssignment,
     Team,
 )
@@ -61,9 +60,22 @@ class TeamWeek:
 
 @dataclass
 class RequestDay:
+    """A request's week as the table shows it: people wanted, and planned per day by every team."""
+
     request: DeploymentRequest
     wanted: int
     planned: dict[dt.date, int]
+
+
+@dataclass
+class ShortDay:
+    """A request-day with fewer people planned than wanted (a 'tekort' cell of the table)."""
+
+    request: DeploymentRequest
+    date: dt.date
+    missing: int
+    reasons: list[str] = field(default_factory=list)
+    region_planned: bool = True  # False: a team of the region has no roster, so no reasons yet
 
 
 def shown_days(week: str, requests, assignments) -> list[dt.date]:
@@ -103,22 +115,9 @@ def load_week(week: str, teams: list[Team]) -> dict:
         select(Absence).where(Absence.employee_id.in_([e.id for e in employees]),
                               Absence.start_date <= last, Absence.end_date >= first)
     ).all()
-    requests = db.session.scalars(
-        select(DeploymentRequest).join(DeploymentRequest.location)
-        .where(Location.region.in_(regions), DeploymentRequest.status.in_(PLANNED_STATUSES),
-               DeploymentRequest.start_date <= last, DeploymentRequest.end_date >= first)
-        .options(joinedload(DeploymentRequest.location), joinedload(DeploymentRequest.work_type))
-        .order_by(Location.region, Location.name, DeploymentRequest.id)
-    ).all()
-    requests = [q for q in requests if any(q.occurs_on(d) for d in days7)]
-    planned_rows = db.session.execute(
-        select(Assignment.request_id, Assignment.date, func.count())
-        .join(Roster, Assignment.roster_id == Roster.id)
-        .where(Roster.week == week, Assignment.request_id.in_([q.id for q in requests]))
-        .group_by(Assignment.request_id, Assignment.date)
-    ).all() if requests else []
+    request_days = load_request_days(week, regions)
 
-    days = shown_days(week, requests, assignments)
+    days = shown_days(week, [rd.request for rd in request_days], assignments)
     by_team: dict[int, TeamWeek] = {t.id: TeamWeek(t, rosters.get(t.id), []) for t in teams}
     for e in employees:
         by_team[e.team_id].employees.append(e)
@@ -139,41 +138,80 @@ def load_week(week: str, teams: list[Team]) -> dict:
     for s in supervision:
         by_team[roster_team[s.roster_id]].supervision.setdefault(s.date, []).append(s)
 
-    planned: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    for request_id, day, n in planned_rows:
-        planned[request_id][day] = n
-    request_days = [RequestDay(q, q.headcount, planned[q.id]) for q in requests]
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
 
 
-def latest_job(week: str, team_id: int | None, statuses=None) -> SolveJob | None:
-    query = select(SolveJob).where(SolveJob.week == week)
-    if team_id is not None:
-        query = query.where((SolveJob.team_id == team_id) | SolveJob.team_id.is_(None))
-    if statuses:
-        query = query.where(SolveJob.status.in_(statuses))
-    return db.session.scalars(query.order_by(SolveJob.id.desc()).limit(1)).first()
+def load_request_days(week: str, regions) -> list[RequestDay]:
+    """The accepted requests of these regions this week, with every team's planned people per day.
+
+    Every team counts, not only the ones shown: a request is short when the ministry gets too few
+    people, whichever teams send them.
+    """
+    days7 = week_days(week, 7)
+    requests = db.session.scalars(
+        select(DeploymentRequest).join(DeploymentRequest.location)
+        .where(Location.region.in_(sorted(regions)), DeploymentRequest.status.in_(PLANNED_STATUSES),
+               DeploymentRequest.start_date <= days7[-1], DeploymentRequest.end_date >= days7[0])
+        .options(joinedload(DeploymentRequest.location), joinedload(DeploymentRequest.work_type))
+        .order_by(Location.region, Location.name, DeploymentRequest.id)
+    ).all()
+    requests = [q for q in requests if any(q.occurs_on(d) for d in days7)]
+    planned_rows = db.session.execute(
+        select(Assignment.request_id, Assignment.date, func.count())
+        .join(Roster, Assignment.roster_id == Roster.id)
+        .where(Roster.week == week, Assignment.request_id.in_([q.id for q in requests]))
+        .group_by(Assignment.request_id, Assignment.date)
+    ).all() if requests else []
+    planned: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for request_id, day, n in planned_rows:
+        planned[request_id][day] = n
+    return [RequestDay(q, q.headcount, planned[q.id]) for q in requests]
 
 
-def shortfall_from_job(week: str, job: SolveJob | None, request_days: list[RequestDay]) -> list[dict]:
-    """The short request-days, with reasons from the last solve where it still applies."""
-    reasons: dict[tuple[int, str], list[str]] = {}
-    if job is not None and job.status == JobStatus.FINISHED.value and job.result:
-        for row in job.result.get("shortfall", []):
-            try:
-                reasons[(int(row["request"].split("-")[1]), row["date"])] = (
-                    render_reasons(int(row.get("missing") or 0), row.get("reason_codes"))
-                    or list(row.get("reasons") or []))
-            except (KeyError, ValueError, IndexError, AttributeError):
-                continue
+def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
+    """The table's short cells, in its order: the one list the panel and the job summary count."""
     out = []
     for rd in request_days:
         for day in request_dates(week, rd.request):
             got = rd.planned.get(day, 0)
             if got < rd.wanted:
-                out.append({"request": rd.request, "date": day, "missing": rd.wanted - got,
-                            "reasons": reasons.get((rd.request.id, day.isoformat()), [])})
+                out.append(ShortDay(rd.request, day, rd.wanted - got))
     return out
+
+
+def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
+    """Fill in the optimiser's reasons for each short day, on the rosters as they are now.
+
+    The reasons look at what the table counts: every active team of the request's region, its
+    people and its roster. A Problem of the shown team alone would see less demand (other teams'
+    shifts taken off) and fewer people, and explain a different number than the table shows.
+    A region where a team has no roster yet gets no reasons: an empty roster is no reason.
+    """
+    if not short:
+        return short
+    regions = sorted({row.request.location.region for row in short})
+    teams = db.session.execute(
+        select(Team.id, Team.region).where(Team.archived.is_(False), Team.region.in_(regions))
+    ).all()
+    rostered = set(db.session.scalars(
+        select(Roster.team_id).where(Roster.week == week, Roster.team_id.in_([t for t, _region in teams]))))
+    unplanned = {region for team_id, region in teams if team_id not in rostered}
+    for row in short:
+        row.region_planned = row.request.location.region not in unplanned
+    team_ids = [team_id for team_id, region in teams if region not in unplanned]
+    if not team_ids:
+        return short
+    problem, _idmap = planning.build_problem(week, team_ids)
+    solution = planning.current_solution(week, team_ids)
+    explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
+    for row in short:
+        found = explained.get((row.request.id, row.date)) if row.region_planned else None
+        if found is None:
+            continue
+        # The codes do not depend on the count; the count is the table's, so the two agree.
+        row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
+            list(found.reasons) if found.missing == row.missing else [])
+    return short
 
 
 def request_dates(week: str, request: DeploymentRequest) -> list[dt.date]:

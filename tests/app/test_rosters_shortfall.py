@@ -1,0 +1,166 @@
+"""The week page's shortfall panel, its table and a solve's summary tell one story.
+
+A request of a region is filled by every team there: the table counts all their shifts, so the
+panel lists exactly the table's short cells with the same counts, and the reasons explain that
+count with the people of the whole region, in a team's view and in the all-teams view alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk import jobs, planning
+from binnenwerk.extensions import db
+from binnenwerk.models import JobStatus, Roster, SolveJob
+from binnenwerk.services import rosters as service
+
+WEEK = "2026-W50"
+MON = dt.date(2026, 12, 7)
+TUE = dt.date(2026, 12, 8)
+WED = dt.date(2026, 12, 9)
+
+
+@pytest.fixture(autouse=True)
+def fast_solver(app):
+    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
+
+
+@pytest.fixture
+def region(make):
+    """Two teams in Den Haag and one request for three people Mon-Wed.
+
+    Only team B has the request's work type; team A's one employee does other work.
+    """
+    keyboards = make.work_type("keyboards", name_nl="Toetsenborden")
+    cars = make.work_type("cars", name_nl="Autowassen")
+    loc = make.location("Den Haag", name="Rijnstraat 8")
+    team_a = make.team("Den Haag", name="Team A")
+    make.supervisor(team_a, work_types=[keyboards, cars])
+    make.employee(team_a, work_types=[cars], first_name="Anna", last_name="Test")
+    team_b = make.team("Den Haag", name="Team B")
+    make.supervisor(team_b, work_types=[keyboards])
+    people_b = [make.employee(team_b, work_types=[keyboards], first_name=n, last_name="Test")
+                for n in ("Bram", "Cees", "Dirk")]
+    req = make.request(loc, keyboards, weekdays="123", headcount=3, start_date=MON, end_date=dt.date(2026, 12, 31))
+    planner = make.user("planner")
+    leader_a = make.user("team_leader", teams=[team_a])
+    db.session.commit()
+    return type("Region", (), dict(team_a=team_a, team_b=team_b, people_b=people_b, req=req,
+                                   planner=planner, leader_a=leader_a))
+
+
+def plan_team_b(region, per_day: dict[dt.date, int]) -> None:
+    """Put the first n people of team B on the request on each day, by hand."""
+    for day, n in per_day.items():
+        for person in region.people_b[:n]:
+            roster = service.find_roster(WEEK, region.team_b.id)
+            service.set_cell(WEEK, region.team_b.id, person.id, day, region.req.id,
+                             lock_version=roster.lock_version if roster else 0)
+
+
+def give_team_a_an_empty_roster(region) -> None:
+    planning.get_or_create_roster(WEEK, region.team_a.id)
+    db.session.commit()
+
+
+def solve_team(client, team) -> SolveJob:
+    response = client.post("/rooster/plannen", data={"week": WEEK, "team": team.id, "time_limit": "10"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.wait(job_id, 60)
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job_id)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    return job
+
+
+def table_short_cells(page: str) -> int:
+    section = page.split('id="aanvragen-kop"', 1)[1].split("</section>", 1)[0]
+    return section.count('class="short"')
+
+
+def panel(page: str) -> list[tuple[str, int, list[str]]]:
+    """The panel's rows: (heading, people missing, reasons)."""
+    section = page.split('id="tekort-kop"', 1)[1].split("</section>", 1)[0]
+    rows = []
+    for chunk in section.split("<li><strong>")[1:]:
+        heading = chunk.split("</strong>", 1)[0]
+        missing = int(re.search(r"(\d+) (?:persoon|personen) te weinig\.", chunk).group(1))
+        rows.append((heading, missing, [r.strip() for r in re.findall(r"<li>(.*?)</li>", chunk, re.S)]))
+    return rows
+
+
+def days(rows) -> list[str]:
+    return [re.search(r"\d+ december", heading).group(0) for heading, _missing, _reasons in rows]
+
+
+def assert_reasons_explain_the_count(rows) -> None:
+    for heading, missing, reasons in rows:
+        assert reasons, heading
+        assert reasons[0].startswith(f"{missing} te weinig: "), (heading, missing, reasons)
+        # Team B has the work type: about the region, this reason would be untrue.
+        assert not any("niemand in de regio" in r for r in reasons), (heading, reasons)
+
+
+def test_a_teams_panel_counts_every_teams_shifts_like_the_table(client, login, region):
+    plan_team_b(region, {MON: 2, TUE: 1})
+    give_team_a_an_empty_roster(region)
+    login(region.leader_a)
+    page = client.get(f"/rooster/?week={WEEK}&team={region.team_a.id}").get_data(as_text=True)
+    rows = panel(page)
+    # The table: 2 van 3, 1 van 3, 0 van 3. Not 1 short on each day (3 less the most team B
+    # sends on any day), as a Problem of team A alone would have it.
+    assert [missing for _heading, missing, _reasons in rows] == [1, 2, 3]
+    assert days(rows) == ["7 december", "8 december", "9 december"]
+    assert len(rows) == table_short_cells(page) == 3
+    assert_reasons_explain_the_count(rows)
+
+
+def test_a_request_another_team_fills_on_one_day_still_shows_its_short_days(client, login, region):
+    plan_team_b(region, {MON: 3, TUE: 1})
+    give_team_a_an_empty_roster(region)
+    login(region.leader_a)
+    page = client.get(f"/rooster/?week={WEEK}&team={region.team_a.id}").get_data(as_text=True)
+    rows = panel(page)
+    assert "Alle aanvragen van deze week zijn gevuld." not in page
+    assert days(rows) == ["8 december", "9 december"] and [m for _h, m, _r in rows] == [2, 3]
+    assert len(rows) == table_short_cells(page)
+    assert_reasons_explain_the_count(rows)
+
+
+def test_a_solves_summary_counts_the_short_days_the_roster_shows(client, login, region):
+    plan_team_b(region, {MON: 3, TUE: 1})
+    login(region.leader_a)
+    job = solve_team(client, region.team_a)
+    summary = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    page = client.get(f"/rooster/?week={WEEK}&team={region.team_a.id}").get_data(as_text=True)
+    assert table_short_cells(page) == len(panel(page)) == 2
+    assert "Op 2 aanvraagdagen staan te weinig mensen" in summary
+    assert "Alle aanvragen zijn gevuld." not in summary
+
+
+def test_the_all_teams_view_does_not_borrow_a_teams_solve_reasons(client, login, region):
+    plan_team_b(region, {MON: 2, TUE: 1})
+    login(region.planner)
+    solve_team(client, region.team_a)  # its Problem saw 1 wanted a day, and nobody able
+    everyone = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    rows = panel(everyone)
+    assert [m for _h, m, _r in rows] == [1, 2, 3] and len(rows) == table_short_cells(everyone)
+    assert_reasons_explain_the_count(rows)
+    # One region, one story: the team's view shows the same rows with the same reasons.
+    team_view = client.get(f"/rooster/?week={WEEK}&team={region.team_a.id}").get_data(as_text=True)
+    assert panel(team_view) == rows
+
+
+def test_no_reasons_while_a_team_of_the_region_has_no_roster(client, login, region):
+    plan_team_b(region, {MON: 2})
+    assert db.session.scalar(select(Roster).where(Roster.team_id == region.team_a.id)) is None
+    login(region.planner)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    rows = panel(page)
+    assert [m for _h, m, _r in rows] == [1, 3, 3] and len(rows) == table_short_cells(page)
+    assert all(reasons == [] for _h, _m, reasons in rows)
+    assert page.count("Nog niet elk team in deze regio heeft een rooster") == 3
