@@ -61,7 +61,7 @@ def export(week: str, out: str, solution: str | None, team: str | None) -> None:
     problem, idmap = planning.build_problem(week, _teams(team))
     _write(out, problem_to_dict(problem))
     if solution:
-        current = planning.current_solution(week, idmap.team_ids)
+        current = planning.current_solution(week, idmap.team_ids, problem)
         _write(solution, solution_to_dict(current))
     click.echo(_("Week %(week)s: %(e)d medewerkers, %(r)d aanvragen geschreven.", week=week,
                  e=len(problem.employees), r=len(problem.requests)), err=out == "-")

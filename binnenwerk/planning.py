@@ -40,7 +40,7 @@ from .models import (
 
 TIMEZONE = "Europe/Amsterdam"
 PLANNED_STATUSES = (RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value)
-_ID_RE = re.compile(r"\b([ertsl])-(\d+)\b")
+_ID_RE = re.compile(r"\b([ertsl])-(\d+)(?:\.\d+)?\b")
 
 
 # --- ids ------------------------------------------------------------------------------------
@@ -50,8 +50,10 @@ def eid(pk: int) -> str:
     return f"e-{pk}"
 
 
-def rid(pk: int) -> str:
-    return f"r-{pk}"
+def rid(pk: int, part: int = 0) -> str:
+    """A request's id in a Problem; part > 0 for the days of it that want another headcount
+    (see build_problem: other teams' people fill some days more than others)."""
+    return f"r-{pk}" if not part else f"r-{pk}.{part}"
 
 
 def sid(pk: int) -> str:
@@ -67,11 +69,20 @@ def lid(pk: int) -> str:
 
 
 def pk_of(text: str) -> int:
-    """'e-12' -> 12; ValueError for anything else."""
+    """'e-12' -> 12, and a request's part 'r-12.1' -> 12; ValueError for anything else."""
     prefix, _, number = (text or "").partition("-")
+    if prefix == "r" and "." in number:
+        number, _, part = number.partition(".")
+        if not part.isdigit():
+            raise ValueError(text)
     if len(prefix) != 1 or not number.isdigit():
         raise ValueError(text)
     return int(number)
+
+
+def request_ids_by_day(problem: Problem) -> dict[tuple[int, dt.date], str]:
+    """(request pk, date) -> the Problem's id of that request on that date."""
+    return {(pk_of(q.id), d): q.id for q in problem.requests for d in q.days}
 
 
 @dataclass
@@ -250,21 +261,28 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         p_teams.append(sd.Team(tid(t.id), t.name, t.region, min(t.max_size, sd.MAX_TEAM_SIZE)))
 
     p_requests = []
+    day_ids: dict[tuple[int, dt.date], str] = {}  # (request pk, date) -> id in the Problem
     for q in requests:
         if q.location_id not in location_ids:
             continue
-        q_days = tuple(d for d in days if q.occurs_on(d))
-        if not q_days:
-            continue
-        headcount = q.headcount - max((taken[q.id][d] for d in q_days), default=0)
-        if headcount < 1:
+        # Other teams' people fill some days more than others: the days that want the same
+        # number of people more go together, a request of the Problem each (the format has one
+        # headcount per request), the most days under the request's own id.
+        by_headcount: dict[int, list[dt.date]] = defaultdict(list)
+        for d in days:
+            if q.occurs_on(d) and q.headcount - taken[q.id][d] >= 1:
+                by_headcount[q.headcount - taken[q.id][d]].append(d)
+        if not by_headcount:
             continue
         idmap.requests[q.id] = q
-        idmap.names[rid(q.id)] = f"{q.work_type.name_nl} {q.location.name}"
-        p_requests.append(sd.Request(rid(q.id), lid(q.location_id), q.work_type.code, q_days,
-                                     q.start_minute, q.end_minute, q.break_minutes, headcount,
-                                     q.priority))
-    request_ids = {q.id for q in requests if rid(q.id) in idmap.names}
+        parts = sorted(by_headcount.items(), key=lambda item: (-len(item[1]), item[1][0]))
+        for part, (headcount, q_days) in enumerate(parts):
+            idmap.names[rid(q.id, part)] = f"{q.work_type.name_nl} {q.location.name}"
+            p_requests.append(sd.Request(rid(q.id, part), lid(q.location_id), q.work_type.code,
+                                         tuple(q_days), q.start_minute, q.end_minute,
+                                         q.break_minutes, headcount, q.priority))
+            for d in q_days:
+                day_ids[(q.id, d)] = rid(q.id, part)
 
     rosters = db.session.scalars(
         select(Roster).where(Roster.week.in_([week, shift_week(week, -1)]), Roster.team_id.in_(scope))
@@ -313,14 +331,14 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     pinned = []
     availability_of = {x.id: x.availability for x in p_employees}
     for a in current:
-        if a.employee_id in employee_set and a.request_id in request_ids and (
+        if a.employee_id in employee_set and (a.request_id, a.date) in day_ids and (
             a.pinned or (repair_from is not None and a.date < repair_from)
         ):
             q = idmap.requests[a.request_id]
             windows = availability_of[eid(a.employee_id)].get(a.date, ())
             # A pin the person can no longer work (absent since, day off) cannot hold: leave it out.
             if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
-                pinned.append(AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)))
+                pinned.append(AssignmentRef(eid(a.employee_id), a.date, day_ids[(a.request_id, a.date)]))
     previous = []
     code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
     seen = set()
@@ -339,8 +357,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 PublishedShift.cancelled.is_(False),
             )
         ):
-            if shift.employee_id in employee_set and shift.request_id in request_ids:
-                published.append(AssignmentRef(eid(shift.employee_id), shift.date, rid(shift.request_id)))
+            if shift.employee_id in employee_set and (shift.request_id, shift.date) in day_ids:
+                published.append(AssignmentRef(eid(shift.employee_id), shift.date,
+                                               day_ids[(shift.request_id, shift.date)]))
 
     problem = Problem(
         week=week, timezone=TIMEZONE, days=tuple(days), work_types=p_work_types,
@@ -356,21 +375,27 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 # --- rows -> Solution -----------------------------------------------------------------------
 
 
-def current_solution(week: str, team_ids: list[int]) -> Solution:
-    """The stored roster of these teams as a Solution (status FEASIBLE, objective unset)."""
+def current_solution(week: str, team_ids: list[int], problem: Problem | None = None) -> Solution:
+    """The stored roster of these teams as a Solution (status FEASIBLE, objective unset), with
+    `problem`'s request ids where given (see build_problem)."""
     rosters = db.session.scalars(
         select(Roster).where(Roster.week == week, Roster.team_id.in_(team_ids))
         .options(selectinload(Roster.assignments), selectinload(Roster.supervision))
     ).all()
     return solution_from_rows(
-        [a for r in rosters for a in r.assignments], [s for r in rosters for s in r.supervision]
+        [a for r in rosters for a in r.assignments], [s for r in rosters for s in r.supervision],
+        request_ids_by_day(problem) if problem is not None else None,
     )
 
 
-def solution_from_rows(assignments, supervision) -> Solution:
+def solution_from_rows(assignments, supervision,
+                       day_ids: dict[tuple[int, dt.date], str] | None = None) -> Solution:
+    def request_id(a) -> str:
+        return (day_ids or {}).get((a.request_id, a.date)) or rid(a.request_id)
+
     return Solution(
         status="FEASIBLE",
-        assignments=sorted((AssignmentRef(eid(a.employee_id), a.date, rid(a.request_id)) for a in assignments),
+        assignments=sorted((AssignmentRef(eid(a.employee_id), a.date, request_id(a)) for a in assignments),
                            key=lambda a: (a.employee, a.date)),
         supervision=sorted((SupervisionRef(sid(s.supervisor_id), s.date, lid(s.location_id), tid(s.team_id))
                             for s in supervision), key=lambda s: (s.supervisor, s.date)),

@@ -202,7 +202,7 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     if not team_ids:
         return short
     problem, _idmap = planning.build_problem(week, team_ids)
-    solution = planning.current_solution(week, team_ids)
+    solution = planning.current_solution(week, team_ids, problem)
     explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
     for row in short:
         found = explained.get((row.request.id, row.date)) if row.region_planned else None

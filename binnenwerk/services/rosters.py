@@ -152,14 +152,15 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     me = planning.eid(employee_id)
     # The person editing may overrule a pin on this very cell.
     problem = dataclasses.replace(problem, pinned=tuple(p for p in problem.pinned if not (p.employee == me and p.date == day)))
-    before = planning.current_solution(week, [team_id])
+    before = planning.current_solution(week, [team_id], problem)
     current = next((a for a in before.assignments if a.employee == me and a.date == day), None)
-    if request_id is not None and planning.rid(request_id) not in {q.id for q in cell_options(problem, employee_id, day)}:
+    options = {planning.pk_of(q.id): q.id for q in cell_options(problem, employee_id, day)}
+    if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
     assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
     if request_id is not None:
-        assignments.append(AssignmentRef(me, day, planning.rid(request_id)))
+        assignments.append(AssignmentRef(me, day, options[request_id]))
     after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
     broken = planning.new_violations(problem, before, after)
     if broken:
@@ -207,7 +208,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
     if last is None or not last.assignments:
         raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
     problem, idmap = planning.build_problem(week, [team_id])
-    before = planning.current_solution(week, [team_id])
+    before = planning.current_solution(week, [team_id], problem)
     taken = {(a.employee, a.date) for a in before.assignments}
     days = {d.isoweekday(): d for d in week_days(week, 7)}
     assignments = list(before.assignments)
@@ -219,10 +220,11 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
         me = planning.eid(a.employee_id)
         if (me, day) in taken:
             continue
-        if planning.rid(a.request_id) not in {q.id for q in cell_options(problem, a.employee_id, day)}:
+        options = {planning.pk_of(q.id): q.id for q in cell_options(problem, a.employee_id, day)}
+        if a.request_id not in options:
             skipped += 1
             continue
-        trial = assignments + [AssignmentRef(me, day, planning.rid(a.request_id))]
+        trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
         trial_supervision = planning.supervise(problem, trial, supervision)
         current = Solution("FEASIBLE", assignments, supervision)
         if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):

@@ -78,10 +78,10 @@ def test_scope_requests_pins_previous_and_published(make):
     ])
     db.session.commit()
     problem, idmap = planning.build_problem("2026-W50", [team.id])
-    assert [q.id for q in problem.requests] == [f"r-{req.id}"]
-    # The other team already uses one of the two places.
-    assert problem.requests[0].headcount == 1
-    assert problem.requests[0].days == (MON, dt.date(2026, 12, 8))
+    # The other team already uses one of the two places on Monday; Tuesday keeps both, as a
+    # part of the request of its own (one headcount per request in the format).
+    assert [(q.id, q.days, q.headcount) for q in problem.requests] == [
+        (f"r-{req.id}", (MON,), 1), (f"r-{req.id}.1", (dt.date(2026, 12, 8),), 2)]
     assert {x.id for x in problem.employees} == {f"e-{e.id}"}
     assert f"s-{pool.id}" in {s.id for s in problem.supervisors}
     assert all(s.region == "Den Haag" for s in problem.supervisors)
@@ -97,3 +97,13 @@ def test_a_week_that_does_not_exist_is_refused(make):
     for week in ("2025-W53", "2026-W99", "week 50"):
         with pytest.raises(ValueError):
             planning.build_problem(week)
+
+
+def test_a_request_part_id_reads_back_as_its_request():
+    import pytest
+
+    assert planning.pk_of("r-12.1") == planning.pk_of("r-12") == 12
+    assert planning.rid(12, 1) == "r-12.1" and planning.rid(12) == "r-12"
+    for junk in ("r-12.", "r-12.x", "e-12.1", "r-.1", "r-12.1.2"):
+        with pytest.raises(ValueError):
+            planning.pk_of(junk)

@@ -164,3 +164,31 @@ def test_no_reasons_while_a_team_of_the_region_has_no_roster(client, login, regi
     assert [m for _h, m, _r in rows] == [1, 3, 3] and len(rows) == table_short_cells(page)
     assert all(reasons == [] for _h, _m, reasons in rows)
     assert page.count("Nog niet elk team in deze regio heeft een rooster") == 3
+
+
+def test_a_team_plans_the_places_other_teams_leave_free_day_by_day(client, login, region, make):
+    """Team B fills Monday and one place on Tuesday: team A may still take the two places left
+    on Tuesday and all three on Wednesday (the headcount was once lowered by the fullest day for
+    the whole week, which left team A nothing to plan)."""
+    keyboards = region.req.work_type
+    anna2, anna3 = (make.employee(region.team_a, work_types=[keyboards], first_name=n, last_name="Test")
+                    for n in ("Eva", "Fleur"))
+    db.session.commit()
+    plan_team_b(region, {MON: 3, TUE: 1})
+    problem, _idmap = planning.build_problem(WEEK, [region.team_a.id])
+    parts = sorted((q.id, q.days, q.headcount) for q in problem.requests)
+    key = f"r-{region.req.id}"
+    assert parts == [(key, (TUE,), 2), (key + ".1", (WED,), 3)]
+
+    login(region.planner)
+    solve_team(client, region.team_a)
+    roster = db.session.scalar(select(Roster).where(Roster.week == WEEK, Roster.team_id == region.team_a.id))
+    cells = sorted((a.employee_id, a.date) for a in roster.assignments if a.request_id == region.req.id)
+    assert cells == sorted([(anna2.id, TUE), (anna3.id, TUE), (anna2.id, WED), (anna3.id, WED)])
+    # A hand edit on a day of the second part goes through the same checks.
+    service.set_cell(WEEK, region.team_a.id, anna2.id, WED, None, lock_version=roster.lock_version)
+    roster = db.session.scalar(select(Roster).where(Roster.id == roster.id))
+    service.set_cell(WEEK, region.team_a.id, anna2.id, WED, region.req.id, lock_version=roster.lock_version)
+    stored = planning.current_solution(WEEK, [region.team_a.id], problem).assignments
+    assert {a.request for a in stored if a.date == WED} == {key + ".1"}
+    assert {a.request for a in stored if a.date == TUE} == {key}
