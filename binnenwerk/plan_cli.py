@@ -97,7 +97,9 @@ def solve_command(week: str, time_limit: float | None, team: str | None) -> None
     job = db.session.get(type(job), job.id)
     if job.status != JobStatus.FINISHED.value:
         raise click.ClickException(job.error or job.status)
-    short = len((job.result or {}).get("shortfall", []))
+    from .rosters.view import count_short_days
+
+    short = count_short_days(week, job.team_id)  # as the roster page counts them
     click.echo(_("Week %(week)s gepland in %(s).1f s: status %(status)s, score %(obj)s, %(short)d aanvraagdagen met te weinig mensen.",
                  week=week, s=job.elapsed_seconds, status=(job.result or {}).get("status", "?"),
                  obj=(job.result or {}).get("objective"), short=short))

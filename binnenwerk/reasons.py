@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
+from sqlalchemy import select
+
+from .extensions import db
+from .models import WorkType
 
 
 
@@ -18,11 +22,21 @@ def _day(value) -> str:
         return str(value)
 
 
+def _work_name(p: dict) -> str:
+    """The reason's work type in the reader's language (the optimiser knows its Dutch name)."""
+    code = p.get("work_type")
+    if code and str(get_locale()) == "en":
+        name = db.session.scalar(select(WorkType.name_en).where(WorkType.code == str(code)))
+        if name:
+            return name
+    return str(p.get("work", ""))
+
+
 def _sentence(code: str, p: dict) -> str | None:
     n = int(p.get("n", 0) or 0)
     day = _day(p["day"]) if "day" in p else ""
     if code == "nobody_skilled":
-        return gettext("niemand in de regio heeft werksoort %(work)s", work=p.get("work", ""))
+        return gettext("niemand in de regio heeft werksoort %(work)s", work=_work_name(p))
     if code == "too_few_fit":
         return gettext("maar %(n)s van de %(of)s gevraagde medewerkers hebben deze werksoort en zijn op %(day)s "
                        "op tijd beschikbaar", n=n, of=p.get("of", ""), day=day)

@@ -97,7 +97,8 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     skilled = [e for e in ctx.employees_by_region.get(region, [])
                if request.work_type in e.work_types]
     if not skilled:
-        return [reason("nobody_skilled", work=work_name)]
+        # The work type's id too: the app names it in the reader's language.
+        return [reason("nobody_skilled", work=work_name, work_type=request.work_type)]
 
     wrong_place = [e for e in skilled
                    if e.locations is not None and request.location not in e.locations]

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import jobs, planning, roster_history
@@ -18,7 +18,7 @@ from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
 from .forms import ActionForm, CellForm, RepairForm, SolveForm
-from .view import explain_short_days, load_request_days, load_week, short_days
+from .view import count_short_days, explain_short_days, load_week, short_days
 
 PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
 
@@ -149,9 +149,18 @@ def cell():
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])
-    options = service.cell_options(problem, employee.id, day)
+    options = [idmap.requests[planning.pk_of(q.id)] for q in service.cell_options(problem, employee.id, day)]
+    # Places others already take that day (every team): a full request is marked, not hidden,
+    # so the person editing sees why choosing it will be refused.
+    taken = dict(db.session.execute(
+        select(Assignment.request_id, func.count()).where(
+            Assignment.date == day, Assignment.employee_id != employee.id,
+            Assignment.request_id.in_([q.id for q in options]))
+        .group_by(Assignment.request_id)
+    ).all()) if options else {}
     form.request.choices = [("", _("Vrij (geen dienst)"))] + [
-        (str(planning.pk_of(q.id)), _option_label(idmap.requests[planning.pk_of(q.id)])) for q in options
+        (str(q.id), _option_label(q) + (" " + _("(vol)") if taken.get(q.id, 0) >= q.headcount else ""))
+        for q in options
     ]
     if current is not None and str(current.request_id) not in dict(form.request.choices):
         form.request.choices.append((str(current.request_id), _option_label(current.request) + " " + _("(past niet meer)")))
@@ -312,19 +321,10 @@ def _job_state(job: SolveJob) -> dict:
 def job(job_id: int):
     jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
-    short = None
-    if job.status == JobStatus.FINISHED.value:
-        # Counted like the roster's table and panel, which the summary sends the reader to.
-        short = len(short_days(job.week, load_request_days(job.week, _job_regions(job))))
+    # Counted like the roster's table and panel, which the summary sends the reader to.
+    short = count_short_days(job.week, job.team_id) if job.status == JobStatus.FINISHED.value else None
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
                            scope=jobs.team_name(job), short=short)
-
-
-def _job_regions(job: SolveJob) -> set[str]:
-    if job.team_id is not None:
-        team = db.session.get(Team, job.team_id)
-        return {team.region} if team else set()
-    return set(db.session.scalars(select(Team.region).where(Team.archived.is_(False))))
 
 
 @bp.route("/planning/<int:job_id>.json")

@@ -179,6 +179,16 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
     return out
 
 
+def count_short_days(week: str, team_id: int | None) -> int:
+    """How many short cells the roster's table shows for a team's region (None: every region)."""
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        regions = {team.region} if team else set()
+    else:
+        regions = set(db.session.scalars(select(Team.region).where(Team.archived.is_(False))))
+    return len(short_days(week, load_request_days(week, regions)))
+
+
 def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     """Fill in the optimiser's reasons for each short day, on the rosters as they are now.
 

@@ -46,6 +46,19 @@ def test_the_app_words_each_reason_in_english(app):
             assert " te weinig" not in sentence and "medewerker" not in sentence, sentence
 
 
+def test_a_work_type_is_named_in_the_readers_language(app, make):
+    compile_english_catalog()
+    make.work_type("cleaning", name_nl="Schoonmaak", name_en="Cleaning")
+    nobody = reason("nobody_skilled", work="Schoonmaak", work_type="cleaning").as_dict()
+    with app.test_request_context(), force_locale("en"):
+        assert reasons.render(1, [nobody]) == ["1 short: nobody in the region does Cleaning"]
+        # A reason stored before the id came along keeps the name it has.
+        old = reason("nobody_skilled", work="Schoonmaak").as_dict()
+        assert reasons.render(1, [old]) == ["1 short: nobody in the region does Schoonmaak"]
+    with app.test_request_context(), force_locale("nl"):
+        assert reasons.render(1, [nobody]) == ["1 te weinig: niemand in de regio heeft werksoort Schoonmaak"]
+
+
 def test_an_unknown_code_falls_back_on_the_solvers_sentences(app):
     with app.test_request_context():
         assert reasons.render(1, [{"code": "from_a_newer_solver"}]) == []

@@ -25,7 +25,7 @@ def test_export_writes_the_problem_and_the_current_roster(runner, world, tmp_pat
 def test_solve_stores_a_draft_and_publish_publishes_it(runner, world):  # noqa: F811
     result = runner.invoke(args=["plan", "solve", "--week", WEEK, "--time-limit", "2"])
     assert result.exit_code == 0, result.output
-    assert "gepland" in result.output
+    assert "gepland" in result.output and "0 aanvraagdagen met te weinig mensen" in result.output
     roster = db.session.scalar(select(Roster).where(Roster.team_id == world.team.id))
     assert roster.status == "draft" and len(roster.assignments) == 6
     result = runner.invoke(args=["plan", "publish", "--week", WEEK])

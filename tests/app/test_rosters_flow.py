@@ -133,6 +133,12 @@ def test_an_edit_breaking_a_hard_rule_is_refused_with_the_rule_in_dutch(client, 
     filled = cells(world.team)
     free = next(e for e in world.people if (e.id, MON) not in filled)
     roster = roster_of(world.team)
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={MON.isoformat()}")
+    option = re.search(rf'<option value="{world.req.id}">([^<]*)</option>', form.get_data(as_text=True))
+    assert option and option.group(1).endswith("(vol)"), option  # full that day, and it says so
+    busy = next(e for e in world.people if filled.get((e.id, MON)) == world.req.id)
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={busy.id}&date={MON.isoformat()}")
+    assert "(vol)" not in form.get_data(as_text=True)  # their own place does not count against them
     response = client.post("/rooster/cel", data={
         "week": WEEK, "team": world.team.id, "employee": free.id, "date": MON.isoformat(),
         "request": str(world.req.id), "lock_version": roster.lock_version,
