@@ -74,8 +74,35 @@ def hours(minutes: int | None) -> str:
     return text.replace(".", ",") if str(get_locale()) == "nl" else text
 
 
+def name_suffixes(people) -> dict[int, str]:
+    """By id, what tells a person apart from another in `people` with the same name: their
+    e-mail address, else their number ('' for a name nobody else has), so nobody picks the
+    wrong one."""
+    from collections import Counter
+
+    from flask_babel import gettext
+
+    names = Counter(p.name for p in people)
+    emails = Counter(p.email for p in people if getattr(p, "email", ""))
+    suffixes = {}
+    for p in people:
+        if names[p.name] == 1:
+            suffixes[p.id] = ""
+        elif getattr(p, "email", "") and emails[p.email] == 1:
+            suffixes[p.id] = f" ({p.email})"
+        else:
+            suffixes[p.id] = " (" + gettext("nr. %(n)d", n=p.id) + ")"
+    return suffixes
+
+
+def name_labels(people) -> dict[int, str]:
+    """Each person's name by id, told apart where two share it (name_suffixes)."""
+    return {p.id: p.name + suffix for p, suffix in zip(people, name_suffixes(people).values())}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours
     )
-    app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days)
+    app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
+                                 name_labels=name_labels)

@@ -225,7 +225,7 @@ def run(job_id: int) -> None:
             job = db.session.get(SolveJob, job_id)
             _finish(job, JobStatus.FAILED, _(
                 "Het maken van het rooster is mislukt. Het rooster is niet veranderd. "
-                "Probeer het opnieuw; lukt het weer niet, meld het dan bij de planner."
+                "Probeer het opnieuw; lukt het weer niet, meld het dan bij de beheerder."
             ))
             db.session.commit()
 

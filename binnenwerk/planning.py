@@ -514,12 +514,20 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
         for s in solution.supervision:
             if pk_of(s.team) in scope:
                 sup_by_team[pk_of(s.team)].append(s)
-        rosters = []
-        for team_id in sorted(scope):
-            roster = get_or_create_roster(week, team_id)
+        rosters = [get_or_create_roster(week, team_id) for team_id in sorted(scope)]
+        for roster in rosters:
             if expected_locks is not None and roster.id in expected_locks and roster.lock_version != expected_locks[roster.id]:
                 raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen met de hand gewijzigd. "
                                      "Er is niets opgeslagen. Plan opnieuw.", team=roster.team.name))
+        led_before = {roster.id: {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
+                      for roster in rosters}
+        # Every team's supervision goes before any comes back: a pool stand-in the solution moves
+        # from one team to another on a date would otherwise meet its old row (one entry a date).
+        db.session.execute(delete(SupervisionAssignment).where(
+            SupervisionAssignment.roster_id.in_([roster.id for roster in rosters])))
+        db.session.flush()
+        for roster in rosters:
+            team_id = roster.team_id
             existing = {(a.employee_id, a.date): a for a in roster.assignments}
             before = {key: a.request_id for key, a in existing.items()}
             after = {(pk_of(a.employee), a.date): pk_of(a.request) for a in by_team.get(team_id, [])}
@@ -528,9 +536,7 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             for key, row in existing.items():
                 if after.get(key) != row.request_id:
                     db.session.delete(row)
-            led_before = {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
             led_after = {(pk_of(s.supervisor), s.date, pk_of(s.location)) for s in sup_by_team.get(team_id, [])}
-            db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
             db.session.flush()
             for key, request_id in after.items():
                 if before.get(key) != request_id:
@@ -542,7 +548,7 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
             db.session.flush()
             db.session.expire(roster, ["assignments", "supervision"])
-            if changed or led_after != led_before:
+            if changed or led_after != led_before[roster.id]:
                 touch(roster)  # a solve that changes nothing leaves a published roster as told
             if roster.version == 0 or changed:
                 roster_history.record(roster, user, action,
@@ -550,7 +556,6 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                                       reason=reason, n=len(after), c=changed, **about)
             audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
                          actor=user)
-            rosters.append(roster)
         db.session.commit()
         return rosters
     except Exception:

@@ -98,9 +98,11 @@ def week():
     shortfall = explain_short_days(week, short_days(week, data["request_days"]))
     repair = RepairForm()
     repair.day.choices = [(d.isoformat(), long_date(d)) for d in data["days"]]
-    today = dt.date.today().isoformat()
-    if today in dict(repair.day.choices):
-        repair.day.data = today
+    # Repair from the first shift that clashes with an absence: that is what needs it. Else today.
+    clashes = sorted(day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected)
+    start = clashes[0].isoformat() if clashes else dt.date.today().isoformat()
+    if start in dict(repair.day.choices):
+        repair.day.data = start
     return render_template(
         "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
         this_week=week_of(dt.date.today()),

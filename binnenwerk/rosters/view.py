@@ -162,10 +162,32 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
         .where(Roster.week == week, Assignment.request_id.in_([q.id for q in requests]))
         .group_by(Assignment.request_id, Assignment.date)
     ).all() if requests else []
-    planned: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    planned: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for request_id, day, n in planned_rows:
         planned[request_id][day] = n
-    return [RequestDay(q, q.headcount, planned[q.id]) for q in requests]
+    # A shift whose person has since reported absent brings nobody: the request is short there
+    # until the roster is repaired (the roster marks such shifts too).
+    for request_id, day in _absent_shifts(week, [q.id for q in requests]):
+        planned[request_id][day] -= 1
+    return [RequestDay(q, q.headcount, dict(planned[q.id])) for q in requests]
+
+
+def _absent_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
+    """(request, date) of each shift this week on these requests that clashes with an absence."""
+    if not request_ids:
+        return []
+    days = week_days(week, 7)
+    absences = db.session.scalars(select(Absence).join(Assignment, Assignment.employee_id == Absence.employee_id).where(
+        Assignment.request_id.in_(request_ids), Assignment.date.between(days[0], days[-1]),
+        Absence.start_date <= days[-1], Absence.end_date >= days[0]).distinct()).all()
+    if not absences:
+        return []
+    shifts = db.session.scalars(select(Assignment).where(
+        Assignment.request_id.in_(request_ids), Assignment.date.between(days[0], days[-1]),
+        Assignment.employee_id.in_({a.employee_id for a in absences}))
+        .options(joinedload(Assignment.request))).all()
+    hit = affected_cells(shifts, absences)
+    return [(a.request_id, a.date) for a in shifts if (a.employee_id, a.date) in hit]
 
 
 def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..formatting import name_suffixes
 from ..models import Absence, Employee, Location, Role, Supervisor, Team, WorkType
 from ..services import ServiceError
 from ..services import absences as absence_ops
@@ -562,8 +563,14 @@ def _person_choices() -> list[tuple[str, str]]:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
         supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
     choices = [("", _("Kies wie er afwezig is"))]
-    choices += [(f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name})")
-                for e in db.session.scalars(employees)]
+    people = db.session.scalars(employees).all()
+    by_team: dict[int, list[Employee]] = {}
+    for e in people:
+        by_team.setdefault(e.team_id, []).append(e)
+    # The team is in the label already: only namesakes within a team need more.
+    suffix = {k: v for group in by_team.values() for k, v in name_suffixes(group).items()}
+    choices += [(f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name}){suffix[e.id]}")
+                for e in people]
     choices += [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
     return choices
 

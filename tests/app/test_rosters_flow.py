@@ -312,6 +312,17 @@ def test_a_repair_that_changes_nothing_leaves_the_published_roster_as_told(clien
     assert "wijzigingen die medewerkers nog niet zien" not in page
 
 
+def test_a_clash_in_a_draft_week_asks_to_plan_again_not_to_repair(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    sick = next(e for e in world.people if (e.id, TUE) in cells(world.team))
+    db.session.add(Absence(employee_id=sick.id, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "1 dienst valt samen met een afwezigheid. Plan het rooster opnieuw" in page
+    assert "Repareer" not in page  # a draft has no repair button to go with it
+
+
 def test_a_sickness_repair_changes_only_what_it_must(client, login, world):
     login(world.tl)
     solve_via_page(client, world.team)
@@ -325,7 +336,9 @@ def test_a_sickness_repair_changes_only_what_it_must(client, login, world):
     db.session.commit()
     assert [(a.employee_id, a.date) for a in hits] == [(sick.id, TUE)]
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
-    assert "let op: afwezig" in page
+    assert "let op: afwezig" in page and "Repareer het rooster" in page
+    # The repair starts, unless chosen otherwise, on the day that needs it.
+    assert re.search(rf'<option selected value="{TUE.isoformat()}">', page), page
     roster = roster_of(world.team)
     response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
                                                        "time_limit": "10", "lock_version": roster.lock_version})
@@ -544,3 +557,19 @@ def test_apply_solution_is_all_or_nothing(world, make, monkeypatch):
     assert db.session.scalar(select(Roster)) is None
     assert db.session.scalar(select(Assignment)) is None
     assert db.session.scalar(select(RosterChange)) is None
+
+
+def test_namesakes_in_a_team_are_told_apart_wherever_a_person_is_picked(client, login, world, make):
+    """Two Esra Vos in one team: the roster, the absence form and the calendar links name each
+    with what tells them apart, so a team leader does not report or send a link to the wrong one."""
+    one = make.employee(world.team, first_name="Esra", last_name="Vos", email="esra.vos@example.org")
+    two = make.employee(world.team, first_name="Esra", last_name="Vos")
+    db.session.commit()
+    login(world.tl)
+    roster = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "Esra Vos (esra.vos@example.org)" in roster and f"Esra Vos (nr. {two.id})" in roster
+    form = client.get("/teams/afwezigheid/nieuw").get_data(as_text=True)
+    assert f"Vos, Esra (Team A) (esra.vos@example.org)" in form and f"Vos, Esra (Team A) (nr. {two.id})" in form
+    assert "Anna Test (" not in roster  # a name nobody else has stays as it is
+    links = client.get(f"/kalender/team/{world.team.id}").get_data(as_text=True)
+    assert f"Esra Vos (nr. {two.id})" in links and one.id != two.id

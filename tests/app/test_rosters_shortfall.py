@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from binnenwerk import jobs, planning
 from binnenwerk.extensions import db
-from binnenwerk.models import JobStatus, Roster, SolveJob
+from binnenwerk.models import Employee, JobStatus, Roster, SolveJob, SupervisionAssignment
 from binnenwerk.services import rosters as service
 
 WEEK = "2026-W50"
@@ -192,3 +192,53 @@ def test_a_team_plans_the_places_other_teams_leave_free_day_by_day(client, login
     stored = planning.current_solution(WEEK, [region.team_a.id], problem).assignments
     assert {a.request for a in stored if a.date == WED} == {key + ".1"}
     assert {a.request for a in stored if a.date == TUE} == {key}
+
+
+def test_planning_all_teams_again_may_move_a_pool_stand_in_to_another_team(region, make):
+    """apply_solution replaced supervision team by team, in id order: the stand-in's new row for
+    team A met its old row for team B (one entry a date) and every re-plan of the week failed."""
+    from scheduling import AssignmentRef, Solution, SupervisionRef
+
+    pool = make.supervisor(None, region="Den Haag", work_types=[region.req.work_type])
+    db.session.commit()
+    problem, idmap = planning.build_problem(WEEK)
+    loc = planning.lid(region.req.location_id)
+
+    def with_pool_at(team) -> Solution:
+        lead = SupervisionRef(planning.sid(pool.id), MON, loc, planning.tid(team.id))
+        work = [AssignmentRef(planning.eid(region.people_b[0].id), MON, planning.rid(region.req.id))]
+        if team is region.team_b:
+            return Solution("FEASIBLE", work, [lead])
+        anna = db.session.scalar(select(Employee).where(Employee.team_id == region.team_a.id))
+        other = SupervisionRef(planning.sid(region.team_b.supervisors[0].id), MON, loc, planning.tid(region.team_b.id))
+        return Solution("FEASIBLE", work + [AssignmentRef(planning.eid(anna.id), MON, planning.rid(region.req.id))],
+                        [lead, other])
+
+    planning.apply_solution(WEEK, idmap, with_pool_at(region.team_b))
+    planning.apply_solution(WEEK, idmap, with_pool_at(region.team_a))
+    led = db.session.execute(select(SupervisionAssignment.supervisor_id, SupervisionAssignment.team_id)).all()
+    assert sorted(led) == sorted([(pool.id, region.team_a.id), (region.team_b.supervisors[0].id, region.team_b.id)])
+
+
+def test_a_shift_of_someone_now_absent_counts_as_short_until_repaired(client, login, region):
+    from binnenwerk.models import Absence
+
+    plan_team_b(region, {MON: 3, TUE: 3})
+    give_team_a_an_empty_roster(region)
+    ill = region.people_b[0]
+    db.session.add(Absence(employee_id=ill.id, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+    login(region.planner)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    rows = panel(page)
+    # Monday is full; Tuesday has three shifts but one person is ill: two of three come.
+    assert days(rows) == ["8 december", "9 december"] and [m for _h, m, _r in rows] == [1, 3]
+    assert len(rows) == table_short_cells(page)
+    # Someone ill only part of Tuesday's shift also misses it; an absence on another day does not.
+    db.session.query(Absence).delete()
+    db.session.add(Absence(employee_id=ill.id, kind="afspraak", start_date=MON, end_date=MON,
+                           start_minute=13 * 60, end_minute=14 * 60))
+    db.session.add(Absence(employee_id=ill.id, kind="ziek", start_date=WED, end_date=WED))
+    db.session.commit()
+    rows = panel(client.get(f"/rooster/?week={WEEK}").get_data(as_text=True))
+    assert days(rows) == ["7 december", "9 december"] and [m for _h, m, _r in rows] == [1, 3]
