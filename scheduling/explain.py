@@ -113,8 +113,10 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     fits = [e for e in available if minutes <= e.max_minutes_per_day]
     elsewhere = [e for e in fits if (e.id, date) in ctx.assigned
                  and ctx.assigned[(e.id, date)] != request.id]
-    higher = [e for e in elsewhere
-              if ctx.requests[ctx.assigned[(e.id, date)]].priority > request.priority]
+    # A shift on a request the problem does not hold (its place was taken out of use since)
+    # still keeps its person busy; it just has no priority to compare.
+    higher = [e for e in elsewhere if (other := ctx.requests.get(ctx.assigned[(e.id, date)]))
+              is not None and other.priority > request.priority]
     free = [e for e in fits if (e.id, date) not in ctx.assigned]
     hours_used = [e for e in free if e.contract_minutes - ctx.worked[e.id] < minutes]
     free_with_hours = [e for e in free if e.contract_minutes - ctx.worked[e.id] >= minutes]

@@ -242,3 +242,22 @@ def test_a_shift_of_someone_now_absent_counts_as_short_until_repaired(client, lo
     db.session.commit()
     rows = panel(client.get(f"/rooster/?week={WEEK}").get_data(as_text=True))
     assert days(rows) == ["7 december", "9 december"] and [m for _h, m, _r in rows] == [1, 3]
+
+
+def test_shifts_at_a_place_taken_out_of_use_do_not_break_the_roster_page(client, login, region, make):
+    """Shifts planned on a request whose location was archived afterwards: the Problem leaves that
+    request out, and explaining another short request's day looked the shifts' request up in it."""
+    from binnenwerk.models import Location
+
+    elsewhere = make.location("Den Haag", name="Turfmarkt 147")
+    make.request(elsewhere, region.req.work_type, weekdays="1", headcount=2, start_date=MON,
+                 end_date=dt.date(2026, 12, 31))
+    db.session.commit()
+    plan_team_b(region, {MON: 2})
+    give_team_a_an_empty_roster(region)
+    db.session.get(Location, region.req.location_id).archived = True
+    db.session.commit()
+    login(region.planner)
+    for url in (f"/rooster/?week={WEEK}", f"/rooster/?week={WEEK}&team={region.team_a.id}",
+                f"/rooster/?week={WEEK}&team={region.team_b.id}"):
+        assert client.get(url).status_code == 200, url
