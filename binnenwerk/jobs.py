@@ -233,8 +233,12 @@ def run(job_id: int) -> None:
 def _solve_and_store(job: SolveJob) -> None:
     team_ids = [job.team_id] if job.team_id is not None else None
     problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from)
-    locks = dict(db.session.execute(
-        select(Roster.id, Roster.lock_version).where(Roster.week == job.week, Roster.team_id.in_(idmap.team_ids))
+    # Each team's roster as the solve found it (None: none yet): a roster changed, published or
+    # made meanwhile is not overwritten (planning.apply_solution).
+    locks: dict[int, int | None] = dict.fromkeys(idmap.team_ids)
+    locks.update(db.session.execute(
+        select(Roster.team_id, Roster.lock_version).where(Roster.week == job.week,
+                                                          Roster.team_id.in_(idmap.team_ids))
     ).all())
     db.session.commit()  # end the read transaction: the solve can take a while
 

@@ -489,14 +489,16 @@ def touch(roster: Roster) -> None:
 
 
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
-                   reason: str = "", expected_locks: dict[int, int] | None = None, **about) -> list[Roster]:
+                   reason: str = "", expected_locks: dict[int, int | None] | None = None,
+                   **about) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.
 
     Each changed roster gets a history line for `action` (roster_history.PLANNED_BY_ACTION), with
     the values its message shows in `about`: a repair's first `day`, an import's `file`.
 
-    Rows the solution keeps stay (pins included); every other row of these rosters goes. With `expected_locks` (roster id -> lock
-    version when the solve started) a roster someone changed meanwhile is not overwritten.
+    Rows the solution keeps stay (pins included); every other row of these rosters goes. With
+    `expected_locks` (team id -> its roster's lock version when the solve started, None when it
+    had none) a roster someone changed, published or made meanwhile is not overwritten.
     Commits; on any error everything is rolled back and the error raised.
     """
     from .services import ServiceError
@@ -514,11 +516,16 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
         for s in solution.supervision:
             if pk_of(s.team) in scope:
                 sup_by_team[pk_of(s.team)].append(s)
+        if expected_locks is not None:
+            now = dict(db.session.execute(select(Roster.team_id, Roster.lock_version).where(
+                Roster.week == week, Roster.team_id.in_(scope))).all())
+            for team_id in sorted(scope):
+                if team_id in expected_locks and now.get(team_id) != expected_locks[team_id]:
+                    team = db.session.get(Team, team_id)
+                    raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen veranderd (met de "
+                                         "hand of door publiceren). Er is niets opgeslagen. Plan opnieuw.",
+                                         team=team.name))
         rosters = [get_or_create_roster(week, team_id) for team_id in sorted(scope)]
-        for roster in rosters:
-            if expected_locks is not None and roster.id in expected_locks and roster.lock_version != expected_locks[roster.id]:
-                raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen met de hand gewijzigd. "
-                                     "Er is niets opgeslagen. Plan opnieuw.", team=roster.team.name))
         led_before = {roster.id: {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
                       for roster in rosters}
         # Every team's supervision goes before any comes back: a pool stand-in the solution moves

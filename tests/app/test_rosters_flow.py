@@ -573,3 +573,29 @@ def test_namesakes_in_a_team_are_told_apart_wherever_a_person_is_picked(client, 
     assert "Anna Test (" not in roster  # a name nobody else has stays as it is
     links = client.get(f"/kalender/team/{world.team.id}").get_data(as_text=True)
     assert f"Esra Vos (nr. {two.id})" in links and one.id != two.id
+
+
+@pytest.mark.parametrize("roster_before", [False, True], ids=["new week", "week with a roster"])
+def test_a_hand_edit_during_a_solve_is_kept_and_the_solve_stores_nothing(world, monkeypatch, roster_before):
+    """A team leader pins a shift while the planner's solve runs: the solve must not write over it,
+    also when the week had no roster yet when the solve started."""
+    if roster_before:
+        planning.get_or_create_roster(WEEK, world.team.id)
+        db.session.commit()
+    anna = world.people[0]
+    original = planning.apply_solution
+
+    def edit_first(*args, **kwargs):
+        roster = roster_of(world.team)
+        service.set_cell(WEEK, world.team.id, anna.id, MON, world.req.id, pin=True,
+                         lock_version=roster.lock_version if roster else 0, user=world.tl)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "apply_solution", edit_first)
+    job = jobs.create_job(WEEK, world.team.id, time_limit=5)
+    jobs.run(job.id)
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job.id)
+    assert job.status == JobStatus.FAILED.value and "tijdens het plannen veranderd" in job.error
+    assert cells(world.team) == {(anna.id, MON): world.req.id}
+    assert roster_of(world.team).assignments[0].pinned
