@@ -9,7 +9,8 @@ import threading
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
@@ -194,9 +195,16 @@ def verify_code(user: User, code: str | None) -> bool:
     # One step of clock drift either way is allowed, as authenticator apps expect.
     for step in (current - 1, current, current + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
+            # Claimed in the database, not in this request's copy of the user: two logins that
+            # send the same code at once would both see it unused there.
+            claimed = db.session.execute(
+                update(User).where(User.id == user.id,
+                                   or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step).execution_options(synchronize_session=False)
+            ).rowcount
+            if not claimed:
                 return False  # replayed: someone saw this code being typed
-            user.totp_last_step = step
+            set_committed_value(user, "totp_last_step", step)
             return True
     return False
 

@@ -455,3 +455,27 @@ def test_a_code_is_accepted_only_once(client, make):
     replay = client.post("/auth/tweestaps", data={"code": code})
     assert replay.status_code == 401 and "Deze code klopt niet" in replay.get_data(as_text=True)
     assert client.post("/auth/tweestaps", data={"code": later_code(secret)}).status_code == 302
+
+
+def test_a_code_two_logins_send_at_once_lets_only_one_in(app, make):
+    """Both requests load the user before either stores the code's time step: the check must be
+    made in the database, where the second sees it taken."""
+    from sqlalchemy import update
+
+    from binnenwerk.services import accounts
+
+    secret = pyotp.random_base32()
+    user = make.user(role="planner")
+    user.totp_secret = secret
+    db.session.commit()
+    code = pyotp.TOTP(secret).now()
+    step = pyotp.TOTP(secret).timecode(dt.datetime.now(dt.timezone.utc))
+    assert user.totp_last_step is None  # this request's copy: the code looks unused
+    with db.engine.begin() as other:  # the other login takes the code first
+        other.execute(update(User).where(User.id == user.id).values(totp_last_step=step))
+    assert accounts.verify_code(user, code) is False
+    db.session.rollback()
+    fresh = pyotp.TOTP(secret).at(time.time() + 30)
+    assert accounts.verify_code(db.session.get(User, user.id), fresh) is True
+    db.session.commit()
+    assert db.session.get(User, user.id).totp_last_step == step + 1
