@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -284,6 +285,32 @@ def publish():
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
     return _back(week, team.id)
+
+
+@bp.route("/publiceren-alle", methods=["POST"])
+@roles_required(Role.PLANNER)
+def publish_all():
+    """The planner publishes every team's week at once, as the all-teams page showed it."""
+    week = _week_arg(request.form, strict=True)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    seen: dict[int, int] = {}
+    for pair in (request.form.get("locks") or "").split(","):
+        roster_id, _sep, lock = pair.partition(":")
+        if roster_id.isdigit() and lock.isdigit():
+            seen[int(roster_id)] = int(lock)
+    try:
+        done = service.publish_week(week, seen, user=current_user)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        if done:
+            flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
+                           "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)), "success")
+        else:
+            flash(_("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."), "success")
+    return _back(week, None)
 
 
 # --- jobs -----------------------------------------------------------------------------------

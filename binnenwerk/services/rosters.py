@@ -259,6 +259,27 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
     """
     if lock_version is not None:
         check_version(roster, lock_version)
+    counts = _publish(roster, user)
+    _commit()
+    return counts
+
+
+def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Roster, dict[str, int]]]:
+    """Publish every roster of the week that employees do not see as it is (a draft, or changed
+    since its last publication), all or none. `seen`: roster id -> the lock version on the page
+    the planner published from; a roster made or changed since is a conflict (nothing published).
+    """
+    rosters = db.session.scalars(select(Roster).where(Roster.week == week).order_by(Roster.team_id)).all()
+    waiting = [r for r in rosters if r.version == 0 or r.has_unpublished_changes]
+    for roster in waiting:
+        check_version(roster, seen.get(roster.id, -1))
+    done = [(roster, _publish(roster, user)) for roster in waiting]
+    _commit()
+    return done
+
+
+def _publish(roster: Roster, user) -> dict[str, int]:
+    """publish() without its check and commit."""
     days = week_days(roster.week, 7)
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.roster_id == roster.id).options(selectinload(Assignment.request))
@@ -307,7 +328,6 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
                           changed=counts["changed"], cancelled=counts["cancelled"])
     audit.record("roster.publish", roster, detail=f"week={roster.week} version={roster.version} "
                  + " ".join(f"{k}={v}" for k, v in counts.items()), actor=user)
-    _commit()
     return counts
 
 

@@ -599,3 +599,35 @@ def test_a_hand_edit_during_a_solve_is_kept_and_the_solve_stores_nothing(world, 
     assert job.status == JobStatus.FAILED.value and "tijdens het plannen veranderd" in job.error
     assert cells(world.team) == {(anna.id, MON): world.req.id}
     assert roster_of(world.team).assignments[0].pinned
+
+
+def test_the_planner_publishes_every_waiting_roster_at_once(client, login, world, make):
+    other = make.team("Den Haag", name="Team B")
+    make.supervisor(other, work_types=[world.req.work_type])
+    make.employee(other, work_types=[world.req.work_type], first_name="Bo", last_name="B")
+    db.session.commit()
+    login(world.planner)
+    client.post("/rooster/plannen", data={"week": WEEK, "time_limit": "10"})
+    jobs.wait(db.session.scalar(select(SolveJob.id).order_by(SolveJob.id.desc())), 60)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "Publiceer alle roosters die nog niet gepubliceerd zijn (2 teams)" in page
+    locks = re.search(r'name="locks" value="([^"]+)"', page).group(1)
+    # A team leader changes team A's roster after the page was shown: nothing is published.
+    roster = roster_of(world.team)
+    anna = world.people[0]
+    service.set_cell(WEEK, world.team.id, anna.id, WED, None, lock_version=roster.lock_version)
+    stale = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}, follow_redirects=True)
+    assert "Iemand anders heeft dit rooster net veranderd" in stale.get_data(as_text=True)
+    assert not db.session.scalars(select(PublishedShift)).all()
+    assert all(r.version == 0 for r in db.session.scalars(select(Roster)))
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    locks = re.search(r'name="locks" value="([^"]+)"', page).group(1)
+    done = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}, follow_redirects=True)
+    assert "2 roosters gepubliceerd" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert all(r.version == 1 for r in db.session.scalars(select(Roster)))
+    assert "name=\"locks\"" not in client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    # Team leaders cannot publish other teams' weeks this way.
+    client.post("/auth/logout")
+    login(world.tl)
+    assert client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}).status_code == 403
