@@ -19,7 +19,7 @@ def import_file(kind: Kind, filename: str, data: bytes, *, commit: bool, actor=N
     try:
         table = read(filename, data)
     except ReadError as error:
-        outcome = Outcome(kind=kind.name)
+        outcome = Outcome(kind=kind.name, sheet=error.sheet)
         outcome.file_problems.append(Problem(0, "", "", error.message))
         return outcome
     return run(kind, table, commit=commit, actor=actor)

@@ -49,7 +49,11 @@ def import_command(kind_name: str, source: str, dry_run: bool) -> None:
             click.echo(ngettext("Niets geïmporteerd: %(num)d probleem in %(file)s.",
                                 "Niets geïmporteerd: %(num)d problemen in %(file)s.",
                                 len(outcome.problems), file=path.name), err=True)
+            if outcome.sheet_note:
+                click.echo(outcome.sheet_note, err=True)
             raise SystemExit(1)
+        if outcome.sheet_read:
+            click.echo(outcome.sheet_read)
         if dry_run:
             click.echo(_("Controle geslaagd, niets opgeslagen (--dry-run): %(summary)s.", summary=outcome.summary))
         else:

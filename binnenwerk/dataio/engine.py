@@ -67,6 +67,7 @@ class Outcome:
     rows: list[RowResult] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
     committed: bool = False
+    sheet: str = ""  # the worksheet read, named when the workbook has more than one visible sheet
 
     @property
     def problems(self) -> list[Problem]:
@@ -78,6 +79,19 @@ class Outcome:
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def sheet_read(self) -> str:
+        """'Gelezen: werkblad ...', or empty when there was no sheet to choose."""
+        return _("Gelezen: werkblad '%(sheet)s'.", sheet=self.sheet) if self.sheet else ""
+
+    @property
+    def sheet_note(self) -> str:
+        """For a refusal: which sheet was read, and what to do when the data is on another one."""
+        if not self.sheet:
+            return ""
+        return self.sheet_read + " " + _(
+            "Staan de gegevens op een ander werkblad? Open dat werkblad, sla het bestand op en probeer het opnieuw.")
 
     @property
     def summary(self) -> str:
@@ -294,7 +308,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
     With commit=False (a preview or a dry run) the rows are applied to find the problems that
     depend on the database and on earlier rows (a full team), and then rolled back.
     """
-    outcome = Outcome(kind=kind.name)
+    outcome = Outcome(kind=kind.name, sheet=table.sheet)
     index = check_headers(kind, table, outcome)
     if outcome.file_problems:
         return outcome

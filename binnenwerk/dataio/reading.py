@@ -14,11 +14,15 @@ MAX_COLUMNS = 100
 
 
 class ReadError(Exception):
-    """The file as a whole cannot be read; the message is Dutch."""
+    """The file as a whole cannot be read; the message is Dutch.
 
-    def __init__(self, message: str):
+    `sheet` names the worksheet that was read when the workbook has more than one visible sheet.
+    """
+
+    def __init__(self, message: str, sheet: str = ""):
         super().__init__(message)
         self.message = message
+        self.sheet = sheet
 
 
 @dataclass
@@ -27,6 +31,9 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
+    header_row: int = 1
+    # The worksheet read, named only when the workbook has more than one visible sheet.
+    sheet: str = ""
 
 
 def normalise_header(name) -> str:
@@ -55,6 +62,7 @@ def read(filename: str, data: bytes) -> Table:
 def _finish(raw_rows) -> Table:
     """Take the first non-empty row as the header row; skip empty rows but keep their numbers."""
     headers: list[str] | None = None
+    header_row = 1
     rows: list[tuple[int, list]] = []
     for number, cells in raw_rows:
         cells = list(cells)
@@ -67,6 +75,7 @@ def _finish(raw_rows) -> Table:
             cells = cells[:MAX_COLUMNS]
         if headers is None:
             headers = ["" if c is None else str(c).strip() for c in cells]
+            header_row = number
             continue
         rows.append((number, cells))
         if len(rows) > MAX_ROWS:
@@ -75,7 +84,7 @@ def _finish(raw_rows) -> Table:
         raise ReadError(_("Het bestand is leeg. Gebruik het sjabloon: eerst een rij met kolomnamen, dan de gegevens."))
     while headers and headers[-1] == "":
         headers.pop()
-    return Table(headers=headers, rows=rows)
+    return Table(headers=headers, rows=rows, header_row=header_row)
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -90,17 +99,92 @@ def _read_xlsx(data: bytes) -> Table:
         raise ReadError(unreadable) from error
     except Exception as error:  # openpyxl raises many kinds on a damaged file: all mean "unreadable"
         raise ReadError(unreadable) from error
+    sheet_name = ""
     try:
         if not workbook.worksheets:
             raise ReadError(unreadable)
-        sheet = workbook.worksheets[0]
-        return _finish(enumerate(sheet.iter_rows(values_only=True), start=1))
-    except ReadError:
+        sheet, visible = _sheet_shown(workbook)
+        # With one visible sheet there is nothing to choose; with more, the user must see which.
+        sheet_name = sheet.title if visible > 1 else ""
+        table = _finish(enumerate(sheet.iter_rows(values_only=True), start=1))
+        table.sheet = sheet_name
+        merged = _merged_in(table, _merged_ranges(data, sheet))
+        if merged:
+            shown = ", ".join(merged[:MAX_MERGES_NAMED]) + (", …" if len(merged) > MAX_MERGES_NAMED else "")
+            raise ReadError(_("Samengevoegde cellen %(cells)s: maak ze los en probeer het opnieuw.", cells=shown))
+        return table
+    except ReadError as error:
+        error.sheet = sheet_name
         raise
     except Exception as error:
-        raise ReadError(unreadable) from error
+        raise ReadError(unreadable, sheet_name) from error
     finally:
         workbook.close()
+
+
+def _sheet_shown(workbook):
+    """The worksheet a user sees on opening the file, and how many sheets are visible.
+
+    That is the active sheet when it is a visible worksheet, else the first visible worksheet;
+    never a hidden or very hidden one, whatever its place: a user cannot see what it holds.
+    """
+    visible = [s for s in workbook.worksheets if s.sheet_state == "visible"]
+    shown_charts = [s for s in workbook.chartsheets if getattr(s, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise ReadError(_("Het bestand is leeg. Gebruik het sjabloon: eerst een rij met kolomnamen, dan de gegevens."))
+    active = workbook.active
+    sheet = active if any(active is s for s in visible) else visible[0]
+    return sheet, len(visible) + len(shown_charts)
+
+
+# <mergeCell ref="A2:A4"/>, with or without a namespace prefix, either quote.
+MERGE_CELL_RE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+MAX_MERGES_NAMED = 10
+CHUNK = 1 << 20
+LONGEST_TAG = 4096
+
+
+def _merged_ranges(data: bytes, sheet) -> list[str]:
+    """The merged ranges of a sheet, from its XML part: read-only openpyxl does not read them.
+
+    One streaming pass over the decompressed part with a byte search and no XML parse: a few
+    milliseconds for a sheet of thousands of rows.
+    """
+    path = sheet._worksheet_path  # where openpyxl's read-only sheet keeps its part's name
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as source:
+        carry = b""
+        while True:
+            chunk = source.read(CHUNK)
+            block = carry + chunk
+            # A tag never holds a '<': everything before the last one is whole tags and text.
+            end = block.rfind(b"<") if chunk else len(block)
+            if end < 0 or len(block) - end > LONGEST_TAG:
+                end = len(block)  # no tag starts in the rest, or one far too long to be a mergeCell
+            if block.find(b"mergeCell", 0, end) >= 0:
+                found.extend(m.group(1).decode("ascii", "replace") for m in MERGE_CELL_RE.finditer(block, 0, end))
+            carry = block[end:]
+            if not chunk:
+                return found
+
+
+def _merged_in(table: Table, ranges: list[str]) -> list[str]:
+    """The merged ranges that touch the header row or the data under the named columns."""
+    from openpyxl.utils.cell import range_boundaries
+
+    last_row = table.rows[-1][0] if table.rows else table.header_row
+    width = len(table.headers)
+    touching = []
+    for ref in ranges:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.upper())
+        except (TypeError, ValueError):
+            continue
+        if None in (min_col, min_row, max_col, max_row):
+            continue  # whole rows or columns: Excel does not write merges like that
+        if min_row <= last_row and max_row >= table.header_row and min_col <= width:
+            touching.append(ref.upper())
+    return touching
 
 
 def _decode(data: bytes) -> str:

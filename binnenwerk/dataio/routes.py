@@ -62,6 +62,13 @@ def _pending(kind: Kind, token: str | None) -> tuple[Path, dict] | None:
     return (path, stored) if path.is_file() else None
 
 
+def _shown_name(filename: str, outcome) -> str:
+    """The file's name, and the worksheet read when the workbook had more than one to choose from."""
+    if not outcome.sheet:
+        return filename
+    return _("%(file)s (werkblad '%(sheet)s')", file=filename, sheet=outcome.sheet)
+
+
 def _forget(path: Path | None) -> None:
     session.pop(SESSION_KEY, None)
     if path is not None:
@@ -100,7 +107,7 @@ def preview(kind_name: str):
     data = upload.read()
     outcome = import_file(kind, upload.filename, data, commit=False)
     if outcome.file_problems and not outcome.rows:
-        form.file.errors = [str(p) for p in outcome.file_problems]
+        form.file.errors = [str(p) for p in outcome.file_problems] + ([outcome.sheet_note] if outcome.sheet else [])
         return render_template("dataio/kind.html", kind=kind, form=form), 422
 
     folder = _upload_dir()
@@ -113,8 +120,8 @@ def preview(kind_name: str):
         (folder / f"{token}.{suffix}").write_bytes(data)
         session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200]}
         confirm = ConfirmForm(upload=token)
-    return render_template("dataio/preview.html", kind=kind, outcome=outcome, filename=upload.filename,
-                           confirm=confirm)
+    return render_template("dataio/preview.html", kind=kind, outcome=outcome,
+                           filename=_shown_name(upload.filename, outcome), confirm=confirm)
 
 
 @bp.route("/<kind_name>/bevestigen", methods=["POST"])
@@ -133,8 +140,8 @@ def confirm(kind_name: str):
                           actor=current_user._get_current_object())
     _forget(path)
     if not outcome.committed:
-        return render_template("dataio/preview.html", kind=kind, outcome=outcome, filename=stored["name"],
-                               confirm=None), 422
+        return render_template("dataio/preview.html", kind=kind, outcome=outcome,
+                               filename=_shown_name(stored["name"], outcome), confirm=None), 422
     flash(_("Het bestand is geïmporteerd: %(summary)s.", summary=outcome.summary), "success")
     return redirect(url_for("dataio.kind_page", kind_name=kind.name))
 

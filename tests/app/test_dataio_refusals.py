@@ -354,3 +354,190 @@ def test_a_status_change_that_the_workflow_forbids_is_refused(world, make, runne
     assert "een aanvraag die afgerond is, kan niet ingediend worden" in result.output
     db.session.expire_all()
     assert db.session.get(m.DeploymentRequest, done.id).status == "afgerond"
+
+
+# --- workbooks: the sheet the user sees, and no merged cells ------------------------------
+
+def exported_employees(world, make, runner, tmp_path, count=3):
+    """Employees in the database and their export (.xlsx: the data sheet and the 'Uitleg' sheet)."""
+    people = [make.employee(team=world["team"], work_types=[world["keyboards"]], contract_minutes=1200)
+              for _ in range(count)]
+    db.session.commit()
+    path = tmp_path / "medewerkers.xlsx"
+    assert runner.invoke(args=["export", "employees", str(path)]).exit_code == 0
+    return people, path
+
+
+def edit_workbook(path, change) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    change(workbook)
+    workbook.save(path)
+    return str(path)
+
+
+def contract_minutes() -> list:
+    db.session.expire_all()
+    return list(db.session.scalars(select(m.Employee.contract_minutes).order_by(m.Employee.id)))
+
+
+def with_hidden_first_sheet(state):
+    """The reviewer's file: a hidden sheet 'Oud' first, 3 rows at 10 hours; the data sheet active."""
+    def change(workbook):
+        data = workbook["Medewerkers"]
+        rows = [list(r) for r in data.iter_rows(values_only=True)]
+        hours = rows[0].index("contracturen_per_week")
+        old = workbook.create_sheet("Oud", 0)
+        old.append(rows[0])
+        for row in rows[1:4]:
+            row[hours] = 10
+            old.append(row)
+        old.sheet_state = state
+        workbook.active = data
+    return change
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_not_read_but_the_sheet_the_user_sees(world, make, runner, tmp_path, state):
+    _people, path = exported_employees(world, make, runner, tmp_path)
+    edit_workbook(path, with_hidden_first_sheet(state))
+    before = counts()
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "0 nieuw, 0 gewijzigd, 3 ongewijzigd" in result.output
+    assert "Gelezen: werkblad 'Medewerkers'." in result.output
+    assert contract_minutes() == [1200, 1200, 1200]
+    assert {k: v for k, v in counts().items() if k != "AuditEvent"} == \
+        {k: v for k, v in before.items() if k != "AuditEvent"}
+
+
+def test_a_hidden_active_sheet_gives_way_to_the_first_visible_sheet(world, make, runner, tmp_path):
+    _people, path = exported_employees(world, make, runner, tmp_path)
+
+    def change(workbook):
+        with_hidden_first_sheet("hidden")(workbook)
+        workbook.active = 0  # Excel never saves this, other programs might: the hidden sheet "active"
+    edit_workbook(path, change)
+
+    result = run_import(runner, "employees", str(path), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert "0 nieuw, 0 gewijzigd, 3 ongewijzigd" in result.output
+    assert contract_minutes() == [1200, 1200, 1200]
+
+
+def test_the_active_sheet_is_read_and_a_refusal_names_it(world, make, runner, tmp_path):
+    _people, path = exported_employees(world, make, runner, tmp_path)
+
+    def change(workbook):
+        notes = workbook.create_sheet("Toelichting", 0)
+        notes.append(["Dit bestand is voor de planning van januari."])
+        workbook.active = notes
+    edit_workbook(path, change)
+    before = counts()
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 1
+    assert "deze kolom ontbreekt" in result.output
+    assert "Gelezen: werkblad 'Toelichting'. Staan de gegevens op een ander werkblad? Open dat werkblad" \
+        in result.output
+    assert counts() == before
+
+
+def test_a_workbook_with_one_visible_sheet_does_not_mention_sheets(world, make, runner, tmp_path):
+    _people, path = exported_employees(world, make, runner, tmp_path)
+    edit_workbook(path, lambda workbook: workbook.remove(workbook["Uitleg"]))
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "werkblad" not in result.output
+
+
+def merge_monday(workbook, rows=(2, 4), value="09:00-15:00"):
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook["Medewerkers"]
+    header = [c.value for c in sheet[1]]
+    letter = get_column_letter(header.index("ma") + 1)
+    sheet[f"{letter}{rows[0]}"] = value
+    sheet.merge_cells(f"{letter}{rows[0]}:{letter}{rows[1]}")
+    return f"{letter}{rows[0]}:{letter}{rows[1]}"
+
+
+def test_merged_cells_in_the_data_are_refused_by_name_and_nothing_changes(world, make, runner, tmp_path):
+    people, path = exported_employees(world, make, runner, tmp_path)
+    merged = []
+    edit_workbook(path, lambda workbook: merged.append(merge_monday(workbook)))
+    before = counts()
+    mondays = [[(s.weekday, s.start_minute, s.end_minute) for s in p.availability] for p in people]
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 1
+    assert f"Samengevoegde cellen {merged[0]}: maak ze los en probeer het opnieuw." in result.output
+    assert "Niets geïmporteerd" in result.output
+    assert counts() == before
+    db.session.expire_all()
+    assert [[(s.weekday, s.start_minute, s.end_minute) for s in db.session.get(m.Employee, p.id).availability]
+            for p in people] == mondays
+
+
+def test_merged_cells_outside_the_data_are_no_reason_to_refuse(world, make, runner, tmp_path):
+    _people, path = exported_employees(world, make, runner, tmp_path)
+
+    def change(workbook):
+        workbook["Uitleg"].merge_cells("A1:C1")  # another sheet
+        sheet = workbook["Medewerkers"]
+        sheet["A10"] = None
+        sheet.merge_cells("A10:B11")  # empty rows below the data
+        sheet.merge_cells(start_row=2, start_column=sheet.max_column + 3, end_row=3,
+                          end_column=sheet.max_column + 4)  # right of the named columns
+    edit_workbook(path, change)
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "0 nieuw, 0 gewijzigd, 3 ongewijzigd" in result.output
+
+
+def test_the_pages_name_the_sheet_and_refuse_merged_cells(world, make, runner, login, client, app, tmp_path):
+    app.config["DATAIO_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    _people, path = exported_employees(world, make, runner, tmp_path)
+    login(make.user(role="planner"))
+
+    def upload():
+        return client.post("/gegevens/employees/voorbeeld", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(path.read_bytes()), "medewerkers.xlsx")})
+
+    preview = upload()
+    assert preview.status_code == 200
+    assert "medewerkers.xlsx (werkblad &#39;Medewerkers&#39;)" in preview.get_data(as_text=True)
+
+    edit_workbook(path, merge_monday)
+    before = counts()
+    refused = upload()
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Samengevoegde cellen" in text and "maak ze los en probeer het opnieuw." in text
+    assert "Gelezen: werkblad &#39;Medewerkers&#39;." in text
+    assert counts() == before
+
+
+def test_merged_cells_are_found_wherever_the_sheet_is_cut_while_reading(world, make, runner, tmp_path, monkeypatch):
+    from binnenwerk.dataio import reading
+
+    _people, path = exported_employees(world, make, runner, tmp_path)
+    merged = []
+    edit_workbook(path, lambda workbook: merged.append(merge_monday(workbook, rows=(3, 4))))
+    for size in (5, 7, 64, 1000):
+        monkeypatch.setattr(reading, "CHUNK", size)
+
+        result = run_import(runner, "employees", str(path), "--dry-run")
+
+        assert result.exit_code == 1, size
+        assert f"Samengevoegde cellen {merged[0]}:" in result.output, size
