@@ -1,13 +1,20 @@
 """Backup and restore of the embedded SQLite database (PostgreSQL uses pg_dump, see README)."""
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
+from alembic import command
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.engine import make_url
 
+from . import models  # noqa: F401  (the models fill db.metadata, the schema a backup must have)
 from .extensions import db
 
 
@@ -18,11 +25,30 @@ class BackupError(Exception):
 def sqlite_path() -> Path:
     url = make_url(str(db.engine.url))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise BackupError(
-            "backup and restore work on the embedded SQLite database; for PostgreSQL use "
-            "pg_dump and pg_restore (see README)"
-        )
+        raise BackupError(_(
+            "Back-up en terugzetten werken op de ingebouwde SQLite-database; gebruik voor "
+            "PostgreSQL pg_dump en pg_restore (zie README)."
+        ))
     return Path(url.database)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    # A URI, so a file that is missing is an error instead of a new empty database.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _write_problem(target: Path, error: OSError) -> str:
+    """Why a file could not be written, in words for the person at the command line."""
+    if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("Kan %(file)s niet schrijven: geen schrijfrechten in die map.", file=target)
+    if isinstance(error, IsADirectoryError):
+        return _("Kan %(file)s niet schrijven: dat is een map.", file=target)
+    if isinstance(error, (FileNotFoundError, NotADirectoryError, FileExistsError)):
+        return _("Kan %(file)s niet schrijven: de map %(folder)s bestaat niet en kan niet worden gemaakt.",
+                 file=target, folder=target.parent)
+    if error.errno == errno.ENOSPC:
+        return _("Kan %(file)s niet schrijven: de schijf is vol.", file=target)
+    return _("Kan %(file)s niet schrijven: %(reason)s.", file=target, reason=error.strerror or error)
 
 
 def backup(target: Path) -> int:
@@ -33,50 +59,145 @@ def backup(target: Path) -> int:
     """
     source_path = sqlite_path()
     target = Path(target)
+    if not source_path.is_file():
+        raise BackupError(_("De database %(file)s bestaat nog niet; maak hem eerst met init-db.", file=source_path))
     if target.resolve() == source_path.resolve():
-        raise BackupError("the backup file cannot be the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
-    os.close(fd)
+        raise BackupError(_("Het back-upbestand kan niet de database zelf zijn."))
+    partial = None
     try:
-        with sqlite3.connect(source_path) as source, sqlite3.connect(partial) as copy:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
+        os.close(fd)
+        # Read-write on the live database: SQLite may need to roll back a crashed writer's journal.
+        with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)
             tables = copy.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         os.replace(partial, target)
+    except OSError as error:
+        raise BackupError(_write_problem(target, error)) from error
+    except sqlite3.Error as error:
+        raise BackupError(_("De back-up is niet geschreven: %(error)s.", error=error)) from error
     finally:
-        if os.path.exists(partial):
+        if partial and os.path.exists(partial):
             os.unlink(partial)
     return tables
 
 
+def _migrations() -> ScriptDirectory:
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
+def _app_tables() -> set[str]:
+    return set(db.metadata.tables)
+
+
 def _check_backup(path: Path) -> str:
-    """The backup's schema revision; refuses files that are not a Binnenwerk database."""
+    """The backup's schema revision, one of this app's migrations; refuses anything else.
+
+    Reads the file only, so a refusal leaves the live database as it was.
+    """
     if not path.is_file():
-        raise BackupError(f"no such file: {path}")
+        raise BackupError(_("Het bestand %(file)s bestaat niet.", file=path))
+    unchanged = _("De database is niet veranderd.")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(_read_only(path)) as conn:
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":
-                raise BackupError(f"the backup is damaged: {integrity}")
+                raise BackupError(_("De back-up %(file)s is beschadigd (%(detail)s).", file=path, detail=integrity)
+                                  + " " + unchanged)
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"alembic_version", "user", "employee", "roster"} <= names:
-                raise BackupError("this file is not a Binnenwerk backup")
-            return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall() \
+                if "alembic_version" in names else None
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"this file is not a SQLite database: {error}") from error
+        raise BackupError(_("%(file)s is geen SQLite-database.", file=path) + " " + unchanged) from error
+    foreign = _("%(file)s is geen back-up van Binnenwerk Teamplanner maar van een andere toepassing.", file=path)
+    if rows is None:
+        raise BackupError(foreign + " " + unchanged)
+    if len(rows) != 1 or not isinstance(rows[0][0], str) or not rows[0][0]:
+        raise BackupError(_("De versietabel (alembic_version) van %(file)s is leeg of beschadigd.", file=path)
+                          + " " + unchanged)
+    revision = rows[0][0]
+    known = {script.revision for script in _migrations().walk_revisions()}
+    if revision not in known:
+        if _app_tables() <= names:  # this app's schema, from a migration this version does not have
+            raise BackupError(_(
+                "%(file)s is een back-up van een nieuwere versie van Binnenwerk Teamplanner (schemaversie "
+                "%(revision)s); update de app eerst en zet de back-up daarna terug.", file=path, revision=revision,
+            ) + " " + unchanged)
+        raise BackupError(foreign + " " + unchanged)
+    return revision
+
+
+def _migrate(copy: Path) -> None:
+    """Bring a copy to the newest schema with this app's migrations, in an app bound to the copy."""
+    from . import create_app
+
+    config = dict(current_app.config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{copy}")
+    staging = create_app(config)
+    with staging.app_context():
+        try:
+            # alembic's command, not Flask-Migrate's upgrade(): that one exits the process on errors.
+            command.upgrade(staging.extensions["migrate"].migrate.get_config(), "head")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _missing_schema(copy: Path) -> list[str]:
+    """The app's tables and columns the migrated copy lacks."""
+    missing = []
+    with closing(sqlite3.connect(copy)) as conn:
+        for table in db.metadata.sorted_tables:
+            columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
+            if not columns:
+                missing.append(table.name)
+            else:
+                missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in columns)
+    return missing
 
 
 def restore(source: Path) -> str:
-    """Replace the database with a backup, all or nothing. Returns the restored schema revision.
+    """Replace the database with a backup, all or nothing. Returns the backup's schema revision.
 
-    The backup is checked first; it is copied in through the backup API into the live database
-    file, which SQLite applies in one transaction, so a failed restore leaves the old data.
+    The backup is checked, copied beside the live database and migrated there; only a copy that
+    migrated cleanly and has this app's schema goes in, through the backup API into the live
+    database file, which SQLite applies in one transaction. Any refusal or failure before that
+    leaves the live database untouched.
     """
     source = Path(source)
     revision = _check_backup(source)
     target_path = sqlite_path()
-    db.session.remove()
-    db.engine.dispose()
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_conn, sqlite3.connect(target_path) as live:
-        backup_conn.backup(live)
+    unchanged = _("De database is niet veranderd.")
+    staging = None
+    try:
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, staging = tempfile.mkstemp(dir=target_path.parent, suffix=".restore")
+        os.close(fd)
+        staging = Path(staging)
+        with closing(_read_only(source)) as backup_conn, closing(sqlite3.connect(staging)) as copy:
+            backup_conn.backup(copy)
+        try:
+            _migrate(staging)
+        except Exception as error:  # any failure of a migration: report it, keep the live database
+            raise BackupError(_(
+                "De back-up kon niet naar de nieuwste schemaversie worden bijgewerkt: %(error)s.",
+                error=getattr(error, "orig", None) or error,  # the database's words, without SQLAlchemy's links
+            ) + " " + unchanged) from error
+        missing = _missing_schema(staging)
+        if missing:
+            raise BackupError(_(
+                "%(file)s is geen back-up van Binnenwerk Teamplanner maar van een andere toepassing.", file=source,
+            ) + " " + _("Na het bijwerken ontbreken: %(missing)s.", missing=", ".join(missing[:10]))
+                + " " + unchanged)
+        db.session.remove()
+        db.engine.dispose()
+        with closing(sqlite3.connect(staging)) as copy, closing(sqlite3.connect(target_path)) as live:
+            copy.backup(live)
+    except OSError as error:
+        raise BackupError(_write_problem(target_path, error) + " " + unchanged) from error
+    except sqlite3.Error as error:
+        raise BackupError(_("De back-up is niet teruggezet: %(error)s.", error=error) + " " + unchanged) from error
+    finally:
+        if staging and os.path.exists(staging):
+            os.unlink(staging)
     return revision

@@ -91,13 +91,15 @@ def backup_command(target: str) -> None:
     """Write a consistent copy of the SQLite database to TARGET (safe while the app runs)."""
     from pathlib import Path
 
+    from flask_babel import gettext as _
+
     from .backup import BackupError, backup
 
     try:
         tables = backup(Path(target))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Backup written to {target} ({tables} tables).")
+    click.echo(_("Back-up geschreven naar %(file)s (%(tables)d tabellen).", file=target, tables=tables))
 
 
 @click.command("restore")
@@ -105,16 +107,18 @@ def backup_command(target: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(source: str, yes: bool) -> None:
-    """Replace the SQLite database with the backup SOURCE, then migrate it to the newest schema."""
+    """Replace the SQLite database with the backup SOURCE, migrated to the newest schema (all or nothing)."""
     from pathlib import Path
+
+    from flask_babel import gettext as _
 
     from .backup import BackupError, restore
 
     if not yes:
-        click.confirm("This replaces all data in the database. Continue?", abort=True)
+        click.confirm(_("Dit vervangt alle gegevens in de database. Doorgaan?"), abort=True)
     try:
         revision = restore(Path(source))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    upgrade()
-    click.echo(f"Restored {source} (schema {revision}), database is up to date.")
+    click.echo(_("%(file)s teruggezet (schemaversie %(revision)s) en bijgewerkt naar de nieuwste versie.",
+                 file=source, revision=revision))
