@@ -97,6 +97,12 @@ def _validated_input(form: RequestForm, existing: DeploymentRequest | None) -> s
 @bp.route("/nieuw", methods=["GET", "POST"])
 @roles_required(Role.MINISTRY_CONTACT)
 def new():
+    if request.method == "GET":
+        try:
+            service.refuse_if_ministry_archived(current_user.ministry_id)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("requests.index"))
     form = RequestForm()
     _fill_choices(form)
     if request.method == "GET":

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     CalendarToken,
     DeploymentRequest,
+    Employee,
     Location,
     Ministry,
     PublishedShift,
@@ -28,6 +29,7 @@ from ..models import (
     supervisor_work_type,
 )
 from . import ServiceError
+from .requests import running_at
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -413,8 +415,13 @@ def delete_catalog_item(obj) -> None:
 
 
 def set_catalog_archived(obj, archived: bool) -> None:
+    if archived and isinstance(obj, Location):
+        # Locked, so a request filed for it right now waits and then finds it archived.
+        db.session.refresh(obj, with_for_update=True)
     if obj.archived == archived:
         return
+    if archived and isinstance(obj, Location):
+        _refuse_archiving_a_location_in_use(obj)
     if not archived and isinstance(obj, Location) and obj.ministry.archived:
         raise ServiceError(_(
             "Ministerie %(name)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
@@ -423,6 +430,19 @@ def set_catalog_archived(obj, archived: bool) -> None:
     obj.archived = archived
     audit.record(f"{_action_prefix(obj)}_{'archived' if archived else 'unarchived'}", obj)
     db.session.commit()
+
+
+def _refuse_archiving_a_location_in_use(location: Location) -> None:
+    """Rosters and the ministry's page still need a location while requests run there."""
+    count, last = running_at(location.id)
+    if count:
+        raise ServiceError(ngettext(
+            "Locatie %(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
+            "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
+            "Locatie %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
+            "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
+            count, name=location.name, until=format_date(last, "d MMMM yyyy"),
+        ))
 
 
 def _action_prefix(obj) -> str:
@@ -499,7 +519,59 @@ def save_location(location: Location | None, data: LocationInput) -> Location:
     if problem:
         raise ServiceError(problem, field="ministry_id")
     values["ministry_id"] = ministry.id
+    if location is not None and (values["region"] != location.region or ministry.id != location.ministry_id):
+        # Locked, so a request filed for it right now cannot slip past these checks.
+        db.session.refresh(location, with_for_update=True)
+        if ministry.id != location.ministry_id:
+            _refuse_moving_a_location_with_requests(location)
+        if values["region"] != location.region:
+            _refuse_a_region_its_teams_do_not_share(location, values["region"])
     return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code))
+
+
+def _refuse_moving_a_location_with_requests(location: Location) -> None:
+    """A request belongs to the ministry that filed it: the location cannot take it elsewhere."""
+    count = db.session.scalar(
+        select(func.count(DeploymentRequest.id)).where(DeploymentRequest.location_id == location.id)) or 0
+    if count:
+        raise ServiceError(ngettext(
+            "Locatie %(name)s heeft %(num)d inzetaanvraag. Die hoort bij het ministerie dat hem indiende, "
+            "dus de locatie kan niet naar een ander ministerie. Maak voor het andere ministerie een nieuwe locatie aan.",
+            "Locatie %(name)s heeft %(num)d inzetaanvragen. Die horen bij het ministerie dat ze indiende, "
+            "dus de locatie kan niet naar een ander ministerie. Maak voor het andere ministerie een nieuwe locatie aan.",
+            count, name=location.name,
+        ), field="ministry_id")
+
+
+def _refuse_a_region_its_teams_do_not_share(location: Location, region: str) -> None:
+    """Teams (and so their employees) work only at locations of their own region."""
+    teams = db.session.scalars(
+        select(Team.name).where(Team.home_location_id == location.id, Team.archived.is_(False),
+                                Team.region != region).order_by(Team.name)
+    ).all()
+    employees = db.session.execute(
+        select(Team.name, func.count(Employee.id))
+        .join(Employee, Employee.team_id == Team.id)
+        .join(employee_location, employee_location.c.employee_id == Employee.id)
+        .where(employee_location.c.location_id == location.id, Employee.archived.is_(False),
+               Team.region != region)
+        .group_by(Team.name).order_by(Team.name)
+    ).all()
+    uses = []
+    if teams:
+        uses.append(_("het is de vaste locatie van %(teams)s", teams=", ".join(teams)))
+    if employees:
+        count = sum(n for _name, n in employees)
+        uses.append(ngettext("%(num)d medewerker van %(teams)s mag hier werken",
+                             "%(num)d medewerkers van %(teams)s mogen hier werken",
+                             count, teams=", ".join(name for name, _n in employees)))
+    if uses:
+        raise ServiceError(_(
+            "De regio van locatie %(name)s kan niet %(region)s worden: %(uses)s. "
+            "Teams en medewerkers werken alleen op locaties in hun eigen regio. "
+            "Kies eerst voor hen een andere locatie, of laat de regio zoals hij was.",
+            name=location.name, region=region, uses="; ".join(uses),
+        ), field="region")
 
 
 def regions() -> list[str]:

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, fields
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from .. import audit
 from ..extensions import db
-from ..models import DeploymentRequest, Location, RequestStatus, WorkType, utcnow
+from ..models import DeploymentRequest, Location, Ministry, RequestStatus, WorkType, utcnow
 from . import ServiceError
 
 S = RequestStatus
@@ -29,6 +29,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CHANGEABLE = frozenset({S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value})
 # A change to a request in these statuses must be looked at again by the planner.
 REVIEWED = frozenset({S.ACCEPTED.value, S.SCHEDULED.value})
+# Until its end date a request in these statuses still needs its location (and may get shifts there).
+RUNNING = frozenset({S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value})
 
 MAX_HEADCOUNT = 15
 MAX_SHIFT_MINUTES = 12 * 60  # Arbeidstijdenwet: at most 12 hours a shift
@@ -172,8 +174,38 @@ def _normalised(data: RequestInput) -> RequestInput:
     return data
 
 
+def running_at(location_id: int) -> tuple[int, dt.date | None]:
+    """How many requests still run at a location, and the last day the last of them runs."""
+    count, last = db.session.execute(
+        select(func.count(DeploymentRequest.id), func.max(DeploymentRequest.end_date)).where(
+            DeploymentRequest.location_id == location_id, DeploymentRequest.status.in_(RUNNING),
+            DeploymentRequest.end_date >= today(),
+        )
+    ).one()
+    return count or 0, last
+
+
+def _hold(model, obj_id) -> None:
+    """Share-lock a row until commit (PostgreSQL): archiving or moving it waits for us, or we for it,
+    while other requests filed at the same moment do not wait for each other."""
+    if isinstance(obj_id, int):
+        db.session.execute(select(model.id).where(model.id == obj_id).with_for_update(read=True))
+
+
+def refuse_if_ministry_archived(ministry_id: int) -> None:
+    """An archived ministry files no new requests (its running ones stay as they are)."""
+    if db.session.scalar(select(Ministry.archived).where(Ministry.id == ministry_id)) is not False:
+        raise ServiceError(_("Uw ministerie is gearchiveerd. U kunt geen nieuwe aanvragen meer indienen. "
+                             "Neem contact op met Binnenwerk als dat niet klopt."))
+
+
 def create_request(data: RequestInput, *, ministry_id: int, actor) -> DeploymentRequest:
     data = _normalised(data)
+    # Held before the checks read them: an admin archiving or moving either at this moment cannot
+    # slip between the check and the insert. Location first, in the order the admin's changes take.
+    _hold(Location, data.location_id)
+    _hold(Ministry, ministry_id)
+    refuse_if_ministry_archived(ministry_id)
     _refuse_if_invalid(data, ministry_id)
     request = DeploymentRequest(
         ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
@@ -223,36 +255,83 @@ def can_transition(current: str, new: str) -> bool:
 
 
 def transition(request: DeploymentRequest, new_status: str, *, actor, reason: str = "") -> DeploymentRequest:
-    """Move a request to a new status, or refuse with a Dutch message."""
-    if not can_transition(request.status, new_status):
+    """Move a request to a new status, or refuse with a Dutch message.
+
+    The status is written only if it is still the one this decision was based on (a conditional
+    UPDATE): of two planners accepting and declining the same request at once exactly one wins,
+    and the other is told the request changed meanwhile, with nothing of their action stored.
+    """
+    seen = request.status
+    if not can_transition(seen, new_status):
         raise ServiceError(_(
             "Een aanvraag die %(current)s is, kan niet %(new)s worden.",
-            current=status_label(request.status).lower(), new=status_label(new_status).lower(),
+            current=status_label(seen).lower(), new=status_label(new_status).lower(),
         ))
+    values: dict = {"status": new_status, "updated_at": utcnow()}
     reason = (reason or "").strip()
     if new_status == S.DECLINED.value:
         if not reason:
             raise ServiceError(_("Geef een reden waarom u de aanvraag afwijst."), field="reason")
         if len(reason) > MAX_TEXT:
             raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
-        request.decline_reason = reason
-    old = request.status
-    request.status = new_status
+        values["decline_reason"] = reason
+    if new_status == S.ACCEPTED.value:
+        _refuse_if_archived(request)
     by_ministry = getattr(actor, "role", None) == "ministry_contact"
-    if new_status == S.CANCELLED.value and by_ministry and old in REVIEWED:
+    if new_status == S.CANCELLED.value and by_ministry and seen in REVIEWED:
         # The planner has people planned for it: they must see the cancellation.
-        request.changed_since_review = True
+        values["changed_since_review"] = True
     elif new_status in (S.ACCEPTED.value, S.DECLINED.value) or not by_ministry:
-        request.changed_since_review = False
-    audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={old}")
-    db.session.commit()
+        values["changed_since_review"] = False
+    request_id = request.id
+    written = db.session.execute(
+        update(DeploymentRequest)
+        .where(DeploymentRequest.id == request_id, DeploymentRequest.status == seen)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if written != 1:
+        db.session.rollback()
+        now = db.session.scalar(select(DeploymentRequest.status).where(DeploymentRequest.id == request_id))
+        raise ServiceError(_(
+            "Iemand anders heeft deze aanvraag net veranderd: hij is nu %(status)s. "
+            "Bekijk de aanvraag opnieuw en kies dan wat u wilt doen.",
+            status=status_label(now or "").lower(),
+        ), field="conflict")
+    audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={seen}")
+    db.session.commit()  # expires `request`: its next read shows what was written
     return request
+
+
+def _refuse_if_archived(request: DeploymentRequest) -> None:
+    """A request at an archived location, or of an archived ministry, can no longer be taken on."""
+    if request.location.archived:
+        raise ServiceError(_(
+            "Locatie %(name)s is gearchiveerd. Een aanvraag voor die locatie kunt u niet accepteren. "
+            "Wijs de aanvraag af met een reden.", name=request.location.name,
+        ))
+    if request.ministry.archived:
+        from .admin import label_of  # admin imports this module
+
+        raise ServiceError(_(
+            "%(name)s is gearchiveerd. Een aanvraag van dit ministerie kunt u niet accepteren. "
+            "Wijs de aanvraag af met een reden.", name=label_of(request.ministry),
+        ))
 
 
 def mark_reviewed(request: DeploymentRequest, *, actor) -> DeploymentRequest:
     if not request.changed_since_review:
         raise ServiceError(_("Deze aanvraag heeft geen wijzigingen om te bekijken."))
-    request.changed_since_review = False
+    # Conditional like transition(): two planners marking it at once leave one audit row.
+    written = db.session.execute(
+        update(DeploymentRequest)
+        .where(DeploymentRequest.id == request.id, DeploymentRequest.changed_since_review.is_(True))
+        .values(changed_since_review=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if written != 1:
+        db.session.rollback()
+        raise ServiceError(_("Deze aanvraag heeft geen wijzigingen om te bekijken."))
     audit.record("request_reviewed", request, actor=actor)
     db.session.commit()
     return request

@@ -1,4 +1,6 @@
 """Admin management of ministries, locations and work types: create, edit, archive, delete, refusals."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -365,3 +367,118 @@ def test_work_type_edit_shows_the_current_colour_and_saves_changes(client, admin
     assert work_type.colour == "#1d5c96"
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "work_type_changed")).all()
     assert "colour" in event.detail
+
+
+# --- a location in use by running requests, teams and employees -----------------------------
+
+
+def _days(n: int) -> dt.date:
+    return dt.date.today() + dt.timedelta(days=n)
+
+
+def test_location_with_running_requests_is_not_archived_and_says_until_when(client, admin, make):
+    location = make.location(name="Turfmarkt")
+    make.request(location=location, status="geaccepteerd", start_date=_days(-10), end_date=_days(20))
+    make.request(location=location, status="ingediend", start_date=_days(5), end_date=_days(40))
+    # Finished, declined or cancelled requests, or ones whose end date has passed, do not hold it.
+    make.request(location=location, status="ingepland", start_date=_days(-60), end_date=_days(-1))
+    make.request(location=location, status="afgewezen", start_date=_days(5), end_date=_days(90))
+    make.request(location=location, status="geannuleerd", start_date=_days(5), end_date=_days(90))
+    db.session.commit()
+    last = _days(40)
+
+    response = client.post(f"/beheer/locaties/{location.id}/archiveren", follow_redirects=True)
+
+    page = _text(response)
+    assert "Locatie Turfmarkt heeft nog 2 lopende inzetaanvragen" in page
+    assert f"{last.day} " in page and str(last.year) in page
+    assert "is gearchiveerd" not in page
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).archived is False and _actions() == []
+
+
+def test_location_whose_requests_have_all_ended_is_archived(client, admin, make):
+    location = make.location(name="Oude Toren")
+    make.request(location=location, status="geaccepteerd", start_date=_days(-30), end_date=_days(-1))
+    make.request(location=location, status="geannuleerd", start_date=_days(5), end_date=_days(30))
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}/archiveren", follow_redirects=True)
+    assert "Locatie Oude Toren is gearchiveerd" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).archived is True
+
+
+def test_region_of_a_teams_home_location_cannot_change(client, admin, make):
+    ministry = make.ministry()
+    location = make.location(region="Den Haag", ministry=ministry, code="dh-turfmarkt", name="Turfmarkt")
+    make.team(region="Den Haag", name="Team Den Haag 1", home_location=location)
+    make.team(region="Den Haag", name="Team Den Haag 2", home_location=location)
+    make.team(region="Den Haag", name="Team Oud", home_location=location, archived=True)
+    db.session.commit()
+
+    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+        ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
+
+    page = _text(response)
+    assert response.status_code == 422
+    assert "De regio van locatie Turfmarkt kan niet Noord worden" in page
+    assert "Team Den Haag 1, Team Den Haag 2" in page and "Team Oud" not in page
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).region == "Den Haag" and _actions() == []
+
+
+def test_region_of_a_location_employees_are_limited_to_cannot_change(client, admin, make):
+    ministry = make.ministry()
+    location = make.location(region="Den Haag", ministry=ministry, code="dh-turfmarkt", name="Turfmarkt")
+    team = make.team(region="Den Haag", name="Team Den Haag 1")
+    for _ in range(2):
+        make.employee(team=team).allowed_locations = [location]
+    make.employee(team=team, archived=True).allowed_locations = [location]
+    db.session.commit()
+
+    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+        ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
+
+    assert response.status_code == 422
+    assert "2 medewerkers van Team Den Haag 1 mogen hier werken" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).region == "Den Haag"
+
+
+def test_region_of_a_location_changes_when_no_team_or_employee_holds_it(client, admin, make):
+    ministry = make.ministry()
+    location = make.location(region="Den Haag", ministry=ministry, code="dh-turfmarkt", name="Turfmarkt")
+    # A team already in the new region may keep it as home location.
+    make.team(region="Noord", name="Team Noord", home_location=location)
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+        ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).region == "Noord"
+
+
+def test_location_with_requests_cannot_move_to_another_ministry(client, admin, make):
+    bzk, ez = make.ministry(name="Ministerie van BZK"), make.ministry(name="Ministerie van EZ")
+    location = make.location(ministry=bzk, code="dh-plein", name="Plein 1")
+    make.request(location=location, status="afgerond", start_date=_days(-60), end_date=_days(-30))
+    db.session.commit()
+
+    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+        ez, code="dh-plein", name="Plein 1"))
+
+    page = _text(response)
+    assert response.status_code == 422
+    assert "Locatie Plein 1 heeft 1 inzetaanvraag" in page and "nieuwe locatie" in page
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).ministry_id == bzk.id and _actions() == []
+
+
+def test_location_without_requests_moves_to_another_ministry(client, admin, make):
+    bzk, ez = make.ministry(name="Ministerie van BZK"), make.ministry(name="Ministerie van EZ")
+    location = make.location(ministry=bzk, code="dh-plein", name="Plein 1")
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(ez, code="dh-plein", name="Plein 1"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).ministry_id == ez.id

@@ -282,3 +282,114 @@ def test_two_contacts_changing_the_same_request_never_overwrite_each_other(clien
                          follow_redirects=True)
     assert "Iemand anders heeft deze aanvraag net veranderd" in second.get_data(as_text=True)
     assert stored(req.id).notes == "Eerste wijziging"
+
+
+# --- archived locations and ministries ----------------------------------------------------------
+
+
+def test_a_request_at_an_archived_location_cannot_be_accepted(client, login, world, make):
+    req = make.request(location=world.archived_location, work_type=world.work_type, status=S.SUBMITTED.value,
+                       start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=4))
+    login(world.planner)
+    response = client.post(f"/aanvragen/{req.id}/accepteren", data={}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Locatie Oud Gebouw is gearchiveerd" in page and "De aanvraag is geaccepteerd." not in page
+    assert stored(req.id).status == S.SUBMITTED.value and audit_actions(req.id) == []
+    # Declining it stays possible: the ministry hears why.
+    client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Deze locatie is gesloten."})
+    assert stored(req.id).status == S.DECLINED.value
+
+
+def test_a_request_of_an_archived_ministry_cannot_be_accepted(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value,
+                       start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=4))
+    world.ministry.archived = True
+    login(world.planner)
+    page = client.post(f"/aanvragen/{req.id}/accepteren", data={}, follow_redirects=True).get_data(as_text=True)
+    assert "Ministerie van Eigen Zaken is gearchiveerd" in page
+    assert stored(req.id).status == S.SUBMITTED.value
+
+
+def test_the_contact_of_an_archived_ministry_cannot_file_a_request(client, login, world):
+    world.ministry.archived = True
+    login(world.contact)
+    form_page = client.get("/aanvragen/nieuw", follow_redirects=True).get_data(as_text=True)
+    assert "Uw ministerie is gearchiveerd" in form_page and 'name="start_date"' not in form_page
+    response = client.post("/aanvragen/nieuw", data=request_form(world.location, world.work_type))
+    assert response.status_code == 422
+    assert "Uw ministerie is gearchiveerd" in response.get_data(as_text=True)
+    assert db.session.scalars(select(DeploymentRequest)).all() == []
+
+
+# --- two planners acting on the same request at once -------------------------------------------
+
+
+@pytest.fixture
+def other_tab(app):
+    """Run a call as if from a second browser tab: its own app context, so its own database session."""
+
+    def run(call):
+        with app.app_context(), app.test_request_context():
+            assert db.session is not None
+            result = call()
+            db.session.remove()
+            return result
+
+    return run
+
+
+def _stale_copy(request_id: int) -> DeploymentRequest:
+    """The request as the first tab loaded it, before the other tab acts."""
+    db.session.expire_all()
+    loaded = db.session.get(DeploymentRequest, request_id)
+    assert loaded.status == S.SUBMITTED.value  # loaded now, not lazily after the other tab's commit
+    return loaded
+
+
+def _act(request_id: int, new_status: str, reason: str = ""):
+    return lambda: service.transition(db.session.get(DeploymentRequest, request_id), new_status,
+                                      actor=None, reason=reason)
+
+
+def test_accept_and_decline_at_once_exactly_one_wins(make, in_request, other_tab):
+    req = make.request(status=S.SUBMITTED.value)
+    db.session.commit()
+    first_tab = _stale_copy(req.id)
+
+    other_tab(_act(req.id, S.ACCEPTED.value))
+    with pytest.raises(ServiceError) as refused:
+        service.transition(first_tab, S.DECLINED.value, actor=None, reason="Geen team vrij.")
+
+    assert refused.value.field == "conflict"
+    assert "Iemand anders heeft deze aanvraag net veranderd" in refused.value.message
+    assert "geaccepteerd" in refused.value.message
+    final = stored(req.id)
+    assert (final.status, final.decline_reason) == (S.ACCEPTED.value, "")
+    assert audit_actions(req.id) == ["request_geaccepteerd"]
+
+
+def test_decline_and_accept_at_once_leave_the_decline_whole(make, in_request, other_tab):
+    req = make.request(status=S.SUBMITTED.value)
+    db.session.commit()
+    first_tab = _stale_copy(req.id)
+
+    other_tab(_act(req.id, S.DECLINED.value, reason="Geen team vrij."))
+    with pytest.raises(ServiceError, match="net veranderd"):
+        service.transition(first_tab, S.ACCEPTED.value, actor=None)
+
+    final = stored(req.id)
+    assert (final.status, final.decline_reason) == (S.DECLINED.value, "Geen team vrij.")
+    assert audit_actions(req.id) == ["request_afgewezen"]
+
+
+def test_a_double_accept_succeeds_once(make, in_request, other_tab):
+    req = make.request(status=S.SUBMITTED.value)
+    db.session.commit()
+    first_tab = _stale_copy(req.id)
+
+    other_tab(_act(req.id, S.ACCEPTED.value))
+    with pytest.raises(ServiceError, match="net veranderd"):
+        service.transition(first_tab, S.ACCEPTED.value, actor=None)
+
+    assert stored(req.id).status == S.ACCEPTED.value
+    assert audit_actions(req.id) == ["request_geaccepteerd"]
