@@ -97,7 +97,7 @@ class IdMap:
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
-        text = re.sub(r"\s\(([ertsl]-\d+)\)", "", text)
+        text = re.sub(r"\s\(([ertsl]-\d+(?:\.\d+)?)\)", "", text)
         return _ID_RE.sub(lambda m: self.names.get(m.group(0), m.group(0)), text)
 
 

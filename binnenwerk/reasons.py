@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import g
 from flask_babel import format_date, get_locale, gettext, ngettext
 from sqlalchemy import select
 
@@ -26,7 +27,9 @@ def _work_name(p: dict) -> str:
     """The reason's work type in the reader's language (the optimiser knows its Dutch name)."""
     code = p.get("work_type")
     if code and str(get_locale()) == "en":
-        name = db.session.scalar(select(WorkType.name_en).where(WorkType.code == str(code)))
+        if "work_type_names_en" not in g:  # one query per page, however many reasons it shows
+            g.work_type_names_en = dict(db.session.execute(select(WorkType.code, WorkType.name_en)).all())
+        name = g.work_type_names_en.get(str(code))
         if name:
             return name
     return str(p.get("work", ""))

@@ -24,7 +24,7 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
-from ..services.rosters import affected_cells
+from ..services.rosters import WITHDRAWN, affected_cells
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Cell:
     request: DeploymentRequest
     changed: bool = False  # differs from what employees were told
     affected: bool = False  # clashes with an absence
+    withdrawn: bool = False  # its request was cancelled or declined since: publishing leaves it out
 
 
 @dataclass
@@ -44,6 +45,7 @@ class TeamWeek:
     removed: dict[tuple[int, dt.date], PublishedShift] = field(default_factory=dict)  # published, now gone
     supervision: dict[dt.date, list[SupervisionAssignment]] = field(default_factory=dict)
     affected_count: int = 0
+    withdrawn_count: int = 0
 
     @property
     def status(self) -> str:
@@ -129,8 +131,10 @@ def load_week(week: str, teams: list[Team]) -> dict:
         key = (a.employee_id, a.date)
         shift = told.pop(key, None)
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
-        tw.cells[key] = Cell(a, a.request, changed, key in hit)
+        withdrawn = a.request.status in WITHDRAWN
+        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn)
         tw.affected_count += key in hit
+        tw.withdrawn_count += withdrawn
     for key, shift in told.items():
         tw = by_team.get(shift.team_id)
         if tw is not None and not shift.cancelled and tw.roster is not None and tw.roster.version > 0:

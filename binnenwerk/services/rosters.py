@@ -25,9 +25,11 @@ from ..models import (
     DeploymentRequest,
     Employee,
     PublishedShift,
+    RequestStatus,
     Roster,
     RosterStatus,
     SupervisionAssignment,
+    Team,
     utcnow,
 )
 from . import ServiceError
@@ -269,7 +271,10 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     since its last publication), all or none. `seen`: roster id -> the lock version on the page
     the planner published from; a roster made or changed since is a conflict (nothing published).
     """
-    rosters = db.session.scalars(select(Roster).where(Roster.week == week).order_by(Roster.team_id)).all()
+    # The teams the all-teams page shows: an archived team's roster is not on it.
+    rosters = db.session.scalars(
+        select(Roster).join(Team, Roster.team_id == Team.id)
+        .where(Roster.week == week, Team.archived.is_(False)).order_by(Roster.team_id)).all()
     waiting = [r for r in rosters if r.version == 0 or r.has_unpublished_changes]
     for roster in waiting:
         check_version(roster, seen.get(roster.id, -1))
@@ -278,12 +283,17 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     return done
 
 
+# A shift on a request the ministry cancelled or the planner declined since is not told to anyone
+# (the roster marks it); a published one is called off.
+WITHDRAWN = frozenset({RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value})
+
+
 def _publish(roster: Roster, user) -> dict[str, int]:
     """publish() without its check and commit."""
     days = week_days(roster.week, 7)
-    assignments = db.session.scalars(
+    assignments = [a for a in db.session.scalars(
         select(Assignment).where(Assignment.roster_id == roster.id).options(selectinload(Assignment.request))
-    ).all()
+    ) if a.request.status not in WITHDRAWN]
     supervisor_at = {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
     employee_ids = [a.employee_id for a in assignments]

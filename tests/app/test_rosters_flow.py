@@ -627,7 +627,38 @@ def test_the_planner_publishes_every_waiting_roster_at_once(client, login, world
     db.session.expire_all()
     assert all(r.version == 1 for r in db.session.scalars(select(Roster)))
     assert "name=\"locks\"" not in client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    # A roster of a team archived since is not on the page and does not block the button.
+    gone = make.team("Den Haag", name="Team Oud")
+    db.session.add(Roster(week="2026-W51", team=gone))
+    gone.archived = True
+    db.session.commit()
+    client.post("/rooster/plannen", data={"week": "2026-W51", "time_limit": "10"})
+    jobs.wait(db.session.scalar(select(SolveJob.id).order_by(SolveJob.id.desc())), 60)
+    page = client.get("/rooster/?week=2026-W51").get_data(as_text=True)
+    locks = re.search(r'name="locks" value="([^"]+)"', page).group(1)
+    done = client.post("/rooster/publiceren-alle", data={"week": "2026-W51", "locks": locks}, follow_redirects=True)
+    assert "2 roosters gepubliceerd" in done.get_data(as_text=True)
     # Team leaders cannot publish other teams' weeks this way.
     client.post("/auth/logout")
     login(world.tl)
     assert client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}).status_code == 403
+
+
+def test_shifts_on_a_cancelled_request_are_flagged_and_not_published(client, login, world):
+    """The ministry cancels after the roster was made: the roster says so, and publishing calls
+    the shifts off instead of sending people to work that no longer exists."""
+    from binnenwerk.models import RequestStatus
+
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    told = len(db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all())
+    assert told == 6
+    world.req.status = RequestStatus.CANCELLED.value
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert page.count("let op: aanvraag vervallen") == 6
+    assert "6 diensten horen bij een aanvraag die is geannuleerd of afgewezen" in page
+    counts = service.publish(roster_of(world.team))
+    assert counts["cancelled"] == 6 and counts["new"] == counts["changed"] == 0
+    assert not db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()

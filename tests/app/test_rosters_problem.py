@@ -104,6 +104,8 @@ def test_a_request_part_id_reads_back_as_its_request():
 
     assert planning.pk_of("r-12.1") == planning.pk_of("r-12") == 12
     assert planning.rid(12, 1) == "r-12.1" and planning.rid(12) == "r-12"
+    idmap = planning.IdMap(week="2026-W50", team_ids=[], names={"r-12.1": "Schoonmaak Rijnstraat 8"})
+    assert idmap.humanise("aanvraag r-12.1 (r-12.1) is vol") == "aanvraag Schoonmaak Rijnstraat 8 is vol"
     for junk in ("r-12.", "r-12.x", "e-12.1", "r-.1", "r-12.1.2"):
         with pytest.raises(ValueError):
             planning.pk_of(junk)
