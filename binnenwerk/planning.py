@@ -573,21 +573,32 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
 # --- demo -----------------------------------------------------------------------------------
 
 
+def demo_weeks(today: dt.date | None = None) -> tuple[str, str]:
+    """The demo's published week and its draft week: this week and next, or at the weekend, when
+    this week's workdays are past (the employees' week page starts with next week then), next
+    week and the one after."""
+    from .formatting import week_of
+
+    today = today or dt.date.today()
+    if today.weekday() >= 5:
+        today += dt.timedelta(days=7 - today.weekday())
+    return week_of(today), shift_week(week_of(today), 1)
+
+
 def seed_demo_rosters(size: str = "small", today: dt.date | None = None, time_limit: float | None = None) -> str:
-    """A published roster for this week and a draft for next week, where those weeks have none.
+    """A published roster and a draft for the weeks of demo_weeks, where those weeks have none.
 
     Idempotent: a week that already has any roster is left alone.
     """
     from flask_babel import force_locale
 
-    from .formatting import week_of
     from .services.rosters import publish
 
-    today = today or dt.date.today()
+    published_week, draft_week = demo_weeks(today)
     time_limit = time_limit or (5.0 if size == "small" else 30.0)
     done = []
     with force_locale("nl"):
-        for week, publish_it in ((week_of(today), True), (shift_week(week_of(today), 1), False)):
+        for week, publish_it in ((published_week, True), (draft_week, False)):
             if db.session.scalar(select(Roster.id).where(Roster.week == week).limit(1)) is not None:
                 continue
             problem, idmap = build_problem(week)

@@ -484,7 +484,7 @@ class Day:
 @dataclass
 class Week:
     monday: dt.date
-    is_current: bool
+    offset: int  # 0 this week, 1 next week, 2 the week after
     days: list[Day]
     # False while the team's roster for the week is not published and the person has no shift
     # in it: a day without a shift then is not known to be free yet.
@@ -492,10 +492,12 @@ class Week:
 
 
 def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Week]:
-    """This week and next, Monday to Friday always, a weekend day only when there is a shift."""
+    """Two weeks from this one, Monday to Friday always, a weekend day only when there is a shift
+    (or was: a cancelled one says so). On a Saturday or Sunday with no shift left this week, this
+    week's workdays are past: the page starts with next week."""
     today = today or local_today()
     monday = today - dt.timedelta(days=today.weekday())
-    last = monday + dt.timedelta(days=13)
+    last = monday + dt.timedelta(days=20)
     shifts = {
         s.date: s
         for s in db.session.scalars(
@@ -516,12 +518,15 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
     published = set(db.session.scalars(
         select(Roster.week).where(
             Roster.team_id == employee.team_id,
-            Roster.week.in_([week_of(monday), week_of(monday + dt.timedelta(weeks=1))]),
+            Roster.week.in_([week_of(monday + dt.timedelta(weeks=n)) for n in range(3)]),
             Roster.published_at.is_not(None),
         )
     ))
     weeks = []
-    for offset in (0, 1):
+    start = 0
+    if today.weekday() >= 5 and not any(today <= day < monday + dt.timedelta(weeks=1) for day in shifts):
+        start = 1
+    for offset in (start, start + 1):
         first = monday + dt.timedelta(weeks=offset)
         told = week_of(first) in published or any(
             first <= day < first + dt.timedelta(weeks=1) for day in shifts)
@@ -529,11 +534,11 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
         for n in range(7):
             day = first + dt.timedelta(days=n)
             shift = shifts.get(day)
-            if n >= 5 and (shift is None or shift.cancelled):
+            if n >= 5 and shift is None:
                 continue
             leader = leader_of(shift, leaders) if shift else None
             days.append(Day(day, shift, leader, day == today))
-        weeks.append(Week(first, offset == 0, days, is_planned=told))
+        weeks.append(Week(first, offset, days, is_planned=told))
     return weeks
 
 

@@ -48,9 +48,11 @@ def outline(html: str) -> Outline:
 
 
 @pytest.fixture
-def week(app, make):
+def week(app, make, monkeypatch):
     today = feeds.local_today()
     monday = today - dt.timedelta(days=today.weekday())
+    # A Wednesday, whatever day the tests run: at the weekend the page starts with next week.
+    monkeypatch.setattr(feeds, "local_today", lambda: monday + dt.timedelta(days=2))
     team = make.team()
     make.supervisor(team=team, name="Tineke", phone="06-12345678")
     employee = make.employee(team=team, first_name="Anna", last_name="Jansen")
@@ -207,3 +209,24 @@ def test_a_week_not_published_yet_is_not_called_free(client, week, make):
     # Anna has shifts in both weeks (published without a roster row): her days are as told.
     anna = page(client, week["token"]).get_data(as_text=True)
     assert "nog niet klaar" not in anna and "Vrij." in anna
+
+
+def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeypatch):
+    saturday = week["monday"] + dt.timedelta(days=5)
+    monkeypatch.setattr(feeds, "local_today", lambda: saturday)
+    # Next week's Saturday shift was called off: it is said, not silently dropped.
+    called_off = week["monday"] + dt.timedelta(days=12)
+    make.published_shift(employee=week["employee"], date=called_off, location=week["location"], cancelled=True,
+                         sequence=1)
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Deze week" not in html and "Volgende week" in html and "De week daarna" in html
+    assert f'id="day-{week["monday"].isoformat()}"' not in html  # this week's workdays are past
+    assert "Je werkt van 10:00 tot 14:00." in html  # next week's Tuesday
+    block = html.split(f'id="day-{called_off.isoformat()}"')[1].split("</article>")[0]
+    assert "gaat niet door" in block
+    # With a shift still to come this weekend, this week stays first.
+    make.published_shift(employee=week["employee"], date=saturday + dt.timedelta(days=1), location=week["location"])
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Deze week" in html and "De week daarna" not in html

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from binnenwerk.formatting import shift_week, week_of
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_accessibility import axe_violations
 
@@ -19,7 +18,10 @@ SOLVE_TIMEOUT_MS = 90_000
 
 
 def next_week() -> str:
-    return shift_week(week_of(dt.date.today()), 1)
+    """The demo's draft week."""
+    from binnenwerk.planning import demo_weeks
+
+    return demo_weeks()[1]
 
 
 def open_team_roster(page, live_server, week: str) -> None:
@@ -125,8 +127,10 @@ def test_employee_sees_their_week_in_plain_dutch(page, live_server):
     from binnenwerk.services import tokens
 
     with live_server.app.app_context():
-        today = dt.date.today()
-        monday = today - dt.timedelta(days=today.weekday())
+        from binnenwerk.formatting import week_days
+        from binnenwerk.planning import demo_weeks
+
+        monday = week_days(demo_weeks()[0], 1)[0]  # the published week, the page's first
         shift = db.session.scalars(
             db.select(PublishedShift).where(PublishedShift.date >= monday, PublishedShift.cancelled.is_(False))
             .order_by(PublishedShift.date)
@@ -143,7 +147,7 @@ def test_employee_sees_their_week_in_plain_dutch(page, live_server):
     page.goto(f"{live_server.url}/week/{token}")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Jouw werk, {first_name}")
-    expect(page.get_by_role("heading", name=re.compile(r"^Deze week"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^(Deze|Volgende) week"))).to_be_visible()
     expect(page.get_by_text(f"Je werk: {work_type}.").first).to_be_visible()
     expect(page.get_by_text(re.compile(rf"Je werkt van {start} tot \d\d:\d\d\.")).first).to_be_visible()
     expect(page.get_by_role("link", name="Zet in mijn agenda")).to_be_visible()
