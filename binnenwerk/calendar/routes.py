@@ -126,11 +126,10 @@ def feed(token: str):
 
 
 def _not_modified(print_: feeds.Fingerprint) -> bool:
-    # If-None-Match wins over If-Modified-Since when both are sent (RFC 9110, 13.2.2).
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(print_.etag)
-    since = request.if_modified_since
-    return since is not None and print_.last_modified <= since
+    # Only the ETag decides: Last-Modified is the newest shift still in the feed, so a shift that
+    # leaves it (moved to another place, another person) changes the feed but not that date, and
+    # an If-Modified-Since client would keep the old calendar.
+    return bool(request.if_none_match) and request.if_none_match.contains_weak(print_.etag)
 
 
 @bp.route("/week/<token>")

@@ -390,7 +390,6 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date) -> list:
             func.max(case((going, ps.c.end_minute))).label("going_end"),
             func.min(ps.c.start_minute).label("any_start"),
             func.max(ps.c.end_minute).label("any_end"),
-            func.sum(ps.c.sequence).label("sequence_sum"),
             func.max(ps.c.updated_at).label("updated_at"),
             func.min(case((going, ps.c.supervisor_id))).label("going_supervisor_id"),
             func.min(ps.c.supervisor_id).label("any_supervisor_id"),
@@ -399,16 +398,29 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date) -> list:
         .group_by(ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id)
         .subquery()
     )
+    # A visit's SEQUENCE must never go down, also when a shift leaves it for another place (its
+    # own sequence then rises, but it no longer counts here): it is taken from all the team's
+    # shifts that day, wherever they are. Each publication raises that sum (a new shift adds
+    # one, a changed or cancelled one raises its sequence); a change elsewhere that day raises
+    # it needlessly, which only makes a calendar look again.
+    every = PublishedShift.__table__.alias("every")
+    team_day = (
+        select(every.c.date, every.c.team_id, func.sum(every.c.sequence + 1).label("revision"))
+        .where(every.c.date >= start, every.c.date <= end)
+        .group_by(every.c.date, every.c.team_id)
+        .subquery()
+    )
     supervisor_id = func.coalesce(agg.c.going_supervisor_id, agg.c.any_supervisor_id)
     return list(db.session.execute(
         select(
-            agg, supervisor_id.label("supervisor_id"),
+            agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
             team.c.name.label("team_name"), wt.c.name_nl.label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)
+            .join(team_day, (team_day.c.date == agg.c.date) & (team_day.c.team_id == agg.c.team_id))
             .join(wt, wt.c.id == agg.c.work_type_id)
             .join(loc, loc.c.id == agg.c.location_id)
             .outerjoin(sup, sup.c.id == supervisor_id)
@@ -429,8 +441,7 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
     _event(
         out, texts,
         uid=f"visit-{day:%Y%m%d}-t{visit.team_id}-l{visit.location_id}-w{visit.work_type_id}@binnenwerk",
-        # Never lower: every change raises a shift's sequence, every new shift adds one.
-        sequence=int(visit.sequence_sum or 0) + int(visit.shifts) - 1,
+        sequence=int(visit.revision or 1) - 1,  # never lower: see load_visits
         cancelled=not people, day=day, start_minute=start_minute, end_minute=end_minute,
         updated_at=updated_at,
         summary=ngettext(

@@ -193,6 +193,22 @@ def test_location_visit_is_cancelled_only_when_every_shift_is(client, world):
     assert str(visit["STATUS"]) == "CANCELLED" and int(visit["SEQUENCE"]) > before
 
 
+def test_a_shift_moving_to_another_place_raises_the_visits_sequence_and_refreshes(client, world, make):
+    """Bram moves from Rijnstraat 8 to Binnenhof today: the Rijnstraat visit changes (2 -> 1 person)
+    and must not lower its SEQUENCE, nor answer a date-only poll with 304."""
+    token = issue(FeedKind.LOCATION, world.location)
+    first = get_feed(client, token)
+    visit = next(e for e in check_rfc5545(first.data) if e.decoded("DTSTART").date() == world.today)
+    before = int(visit["SEQUENCE"])
+    world.bram_shift.location = make.location(name="Binnenhof 19", address="Binnenhof 19")
+    world.bram_shift.sequence, world.bram_shift.updated_at = 1, utcnow() + dt.timedelta(seconds=5)
+    db.session.commit()
+    again = get_feed(client, token, **{"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200
+    visit = next(e for e in check_rfc5545(again.data) if e.decoded("DTSTART").date() == world.today)
+    assert "(1 persoon)" in str(visit["SUMMARY"]) and int(visit["SEQUENCE"]) > before
+
+
 @pytest.mark.parametrize("kind", ["employee", "team", "location"])
 def test_no_health_or_indication_data_in_any_feed(client, world, kind):
     subject = {"employee": world.anna, "team": world.team, "location": world.location}[kind]
@@ -248,8 +264,9 @@ def test_feed_sends_etag_and_last_modified_and_answers_304(client, world):
     assert etag and modified
     by_etag = get_feed(client, token, **{"If-None-Match": etag})
     assert by_etag.status_code == 304 and by_etag.data == b"" and by_etag.headers["ETag"] == etag
+    # The date alone does not decide (a shift leaving the feed does not move it): a full answer.
     by_date = get_feed(client, token, **{"If-Modified-Since": modified})
-    assert by_date.status_code == 304
+    assert by_date.status_code == 200 and by_date.data == first.data
     stale = get_feed(client, token, **{"If-None-Match": '"something-else"'})
     assert stale.status_code == 200 and stale.data == first.data
 
