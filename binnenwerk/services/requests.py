@@ -276,7 +276,7 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
             raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
         values["decline_reason"] = reason
     if new_status == S.ACCEPTED.value:
-        _refuse_if_archived(request)
+        refuse_accepting_if_archived(request.location, request.ministry)
     by_ministry = getattr(actor, "role", None) == "ministry_contact"
     if new_status == S.CANCELLED.value and by_ministry and seen in REVIEWED:
         # The planner has people planned for it: they must see the cancellation.
@@ -303,19 +303,23 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     return request
 
 
-def _refuse_if_archived(request: DeploymentRequest) -> None:
-    """A request at an archived location, or of an archived ministry, can no longer be taken on."""
-    if request.location.archived:
+def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None:
+    """A request at an archived location, or of an archived ministry, can no longer be taken on.
+
+    Takes the location and ministry rather than the request, so the import can check the ones a
+    row is about to store before it stores them.
+    """
+    if location.archived:
         raise ServiceError(_(
             "Locatie %(name)s is gearchiveerd. Een aanvraag voor die locatie kunt u niet accepteren. "
-            "Wijs de aanvraag af met een reden.", name=request.location.name,
+            "Wijs de aanvraag af met een reden.", name=location.name,
         ))
-    if request.ministry.archived:
+    if ministry.archived:
         from .admin import label_of  # admin imports this module
 
         raise ServiceError(_(
             "%(name)s is gearchiveerd. Een aanvraag van dit ministerie kunt u niet accepteren. "
-            "Wijs de aanvraag af met een reden.", name=label_of(request.ministry),
+            "Wijs de aanvraag af met een reden.", name=label_of(ministry),
         ))
 
 

@@ -356,6 +356,113 @@ def test_a_status_change_that_the_workflow_forbids_is_refused(world, make, runne
     assert db.session.get(m.DeploymentRequest, done.id).status == "afgerond"
 
 
+def request_statuses() -> dict:
+    db.session.expire_all()
+    return dict(db.session.execute(select(m.DeploymentRequest.id, m.DeploymentRequest.status)).all())
+
+
+def test_an_archived_ministry_files_no_new_request_through_the_import(world, make, runner, tmp_path):
+    from binnenwerk.services import admin
+
+    admin.set_catalog_archived(world["bzk"], True)
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row()])
+    before = counts()
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1, result.output
+    assert "rij 2\tkolom ministerie\twaarde 'BZK'" in result.output, result.output
+    assert "is gearchiveerd en dient geen nieuwe aanvragen in" in result.output
+    assert counts() == before
+
+
+def test_a_request_of_an_archived_ministry_cannot_be_accepted_through_the_import(world, make, runner, tmp_path):
+    from binnenwerk.services import admin
+
+    waiting = make.request(location=world["location"], work_type=world["keyboards"], start_date=FUTURE,
+                           end_date=LATER, weekdays="135", status="ingediend")
+    other = make.request(location=make.location("Den Haag", make.ministry("JenV"), code="dh-turfmarkt"),
+                         work_type=world["keyboards"], start_date=FUTURE, end_date=LATER, status="ingediend")
+    db.session.commit()
+    admin.set_catalog_archived(world["bzk"], True)
+    # A good row first: the refusal of the second keeps it out too.
+    path = write_csv(tmp_path, [REQUEST_HEADER,
+                                request_row(id=str(other.id), ministerie="JenV", locatie="dh-turfmarkt",
+                                            dagen="ma,di,wo,do,vr", status="geaccepteerd"),
+                                request_row(id=str(waiting.id), status="geaccepteerd")])
+    before, statuses = counts(), request_statuses()
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1, result.output
+    assert "rij 3\tkolom status\twaarde 'geaccepteerd'" in result.output, result.output
+    assert ("Ministerie Binnenlandse Zaken is gearchiveerd. Een aanvraag van dit ministerie kunt u niet "
+            "accepteren. Wijs de aanvraag af met een reden.") in result.output
+    assert "rij 2" not in result.output
+    assert counts() == before
+    assert request_statuses() == statuses
+
+
+def test_a_request_at_an_archived_location_cannot_be_accepted_through_the_import(world, make, runner, tmp_path):
+    waiting = make.request(location=world["location"], work_type=world["keyboards"], start_date=FUTURE,
+                           end_date=LATER, weekdays="135", status="ingediend")
+    # Archived while it still ran there (the admin page refuses that now; older data has it).
+    world["location"].archived = True
+    db.session.commit()
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(id=str(waiting.id), status="geaccepteerd")])
+    before, statuses = counts(), request_statuses()
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1, result.output
+    assert "rij 2\tkolom status\twaarde 'geaccepteerd'" in result.output, result.output
+    assert (f"Locatie {world['location'].name} is gearchiveerd. Een aanvraag voor die locatie kunt u niet "
+            "accepteren. Wijs de aanvraag af met een reden.") in result.output
+    assert counts() == before
+    assert request_statuses() == statuses
+
+
+def test_a_request_cannot_be_moved_to_an_archived_ministry_through_the_import(world, make, runner, tmp_path):
+    from binnenwerk.services import admin
+
+    elsewhere = make.request(location=make.location("Den Haag", make.ministry("JenV"), code="dh-turfmarkt"),
+                             work_type=world["keyboards"], start_date=FUTURE, end_date=LATER, weekdays="135",
+                             status="ingediend")
+    db.session.commit()
+    admin.set_catalog_archived(world["bzk"], True)
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(id=str(elsewhere.id))])
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1, result.output
+    assert "rij 2\tkolom ministerie\twaarde 'BZK'" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(m.DeploymentRequest, elsewhere.id).location.code == "dh-turfmarkt"
+
+
+def test_an_archived_ministrys_requests_can_still_be_declined_and_changed_through_the_import(
+        world, make, runner, tmp_path):
+    from binnenwerk.services import admin
+
+    waiting = make.request(location=world["location"], work_type=world["keyboards"], start_date=FUTURE,
+                           end_date=LATER, weekdays="135", status="ingediend")
+    taken = make.request(location=world["location"], work_type=world["keyboards"], start_date=FUTURE,
+                         end_date=LATER, weekdays="135", start_minute=600, end_minute=900, status="geaccepteerd")
+    db.session.commit()
+    admin.set_catalog_archived(world["bzk"], True)
+    path = write_csv(tmp_path, [
+        REQUEST_HEADER,
+        request_row(id=str(waiting.id), status="afgewezen", reden_afwijzing="Ministerie gestopt"),
+        request_row(id=str(taken.id), begintijd="10:00", aantal_medewerkers="2"),
+    ])
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 0, result.output
+    assert "0 nieuw, 2 gewijzigd" in result.output
+    assert request_statuses() == {waiting.id: "afgewezen", taken.id: "geaccepteerd"}
+
+
 # --- workbooks: the sheet the user sees, and no merged cells ------------------------------
 
 def exported_employees(world, make, runner, tmp_path, count=3):

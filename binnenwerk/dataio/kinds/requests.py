@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...formatting import minutes_to_hhmm
 from ...models import DeploymentRequest, RequestStatus, Role
+from ...services import ServiceError
 from ...services import requests as request_service
 from .. import values as v
 from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
@@ -145,6 +146,19 @@ class RequestsKind(Kind):
             return "unchanged"
 
         self._check_status(existing, values)
+        files_new = existing is None or existing.ministry_id != values["ministry_id"]
+        accepts = values["status"] == RequestStatus.ACCEPTED.value and (
+            existing is None or existing.status != RequestStatus.ACCEPTED.value)
+        if files_new or accepts:
+            # Read again under a share lock (PostgreSQL), in create_request's order: an admin archiving
+            # either one right now waits for this import, or this import sees it archived.
+            db.session.refresh(record["location"], with_for_update={"read": True})
+            db.session.refresh(record["ministry"], with_for_update={"read": True})
+        if files_new and record["ministry"].archived:
+            # The rule of request_service.refuse_if_ministry_archived, in words for the planner
+            # importing (the service's are for the ministry's own contact).
+            raise RowRefused("ministerie", _("ministerie '%(value)s' is gearchiveerd en dient geen nieuwe "
+                                             "aanvragen in", value=record["ministry"].code))
         if existing is None:
             self._refuse_duplicate(values)
         data = request_service.RequestInput(**{
@@ -161,6 +175,9 @@ class RequestsKind(Kind):
             elif name == "work_type_id":
                 message = _("werksoort '%(value)s' is gearchiveerd", value=record["work_type"].code)
             raise RowRefused(column, message)
+        if accepts:
+            self._refuse(request_service.refuse_accepting_if_archived, record["location"], record["ministry"],
+                         column="status")
 
         created = existing is None
         if created:
@@ -199,6 +216,14 @@ class RequestsKind(Kind):
                 new=request_service.status_label(new).lower()))
         if new == RequestStatus.DECLINED.value and not values["decline_reason"]:
             raise RowRefused("reden_afwijzing", _("een afgewezen aanvraag heeft een reden nodig"))
+
+    @staticmethod
+    def _refuse(check, *args, column: str) -> None:
+        """Run one of the service's checks; its refusal becomes this row's, in the same words."""
+        try:
+            check(*args)
+        except ServiceError as error:
+            raise RowRefused(column, error.message) from None
 
     @staticmethod
     def _refuse_duplicate(values: dict) -> None:
