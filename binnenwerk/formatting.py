@@ -65,6 +65,21 @@ def short_date(day: dt.date) -> str:
     return format_date(day, "EEE d MMM")
 
 
+def date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> str:
+    """A period of days for a reader: 'do 10 dec' for one day, 'ma 7 dec – do 31 dec' within this
+    year; outside this year with the year, once when both ends share it ('ma 26 apr – vr 7 mei
+    2027'), else at both ends ('ma 28 dec 2026 – vr 8 jan 2027')."""
+    this_year = (today or dt.date.today()).year
+    with_year = "EEE d MMM y"
+    if start == end:
+        return format_date(start, with_year if start.year != this_year else "EEE d MMM")
+    if start.year == end.year == this_year:
+        return f"{short_date(start)} – {short_date(end)}"
+    if start.year == end.year:
+        return f"{short_date(start)} – {format_date(end, with_year)}"
+    return f"{format_date(start, with_year)} – {format_date(end, with_year)}"
+
+
 def hours(minutes: int | None) -> str:
     """Minutes as hours the Dutch way: 1530 -> '25,5'."""
     if minutes is None:
@@ -105,4 +120,4 @@ def init_app(app: Flask) -> None:
         hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours
     )
     app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
-                                 name_labels=name_labels)
+                                 name_labels=name_labels, date_period=date_period)

@@ -6,13 +6,13 @@ import datetime as dt
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import parse_week, week_of
+from ..formatting import minutes_to_hhmm, parse_week, week_of
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role
 from ..services import ServiceError
 from ..services import reports as report_service
@@ -162,6 +162,12 @@ def edit(request_id: int):
 @roles_required(Role.MINISTRY_CONTACT, Role.PLANNER)
 def cancel(request_id: int):
     found = _load(request_id)
+    if not service.can_transition(found.status, S.CANCELLED.value):
+        # Nothing to confirm: the same refusal the service gives, before anyone is asked.
+        flash(_("Een aanvraag die %(current)s is, kan niet %(new)s worden.",
+                current=service.status_label(found.status).lower(),
+                new=service.status_label(S.CANCELLED.value).lower()), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -199,18 +205,25 @@ def plan_csv():
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
-                     _("Gevraagd"), _("Ingepland"), _("Team"), _("Teamleider"), _("Telefoon teamleider")])
+                     _("Gevraagd"), _("Ingepland"), _("Team"), _("Teamleider"), _("Telefoon teamleider"),
+                     _("Opmerking")])
+    english = str(get_locale() or "nl") != "nl"
     for block in blocks:
         r = block.request
+        work_type = (r.work_type.name_en or r.work_type.name_nl) if english else r.work_type.name_nl
         for day in block.days:
             teams = day.teams or [None]
             for team in teams:
+                note = ""
+                if team is not None and not team.current:
+                    note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
+                             times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
+                             location=team.location)
                 writer.writerow([report_service.spreadsheet_safe(v) for v in [
-                    r.id, r.location.name, r.work_type.name_nl, day.date.isoformat(),
-                    f"{r.start_minute // 60:02d}:{r.start_minute % 60:02d}",
-                    f"{r.end_minute // 60:02d}:{r.end_minute % 60:02d}",
+                    r.id, r.location.name, work_type, day.date.isoformat(),
+                    minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
                     day.wanted, day.planned, team.team if team else "", team.leader_name if team else "",
-                    team.leader_phone if team else "",
+                    team.leader_phone if team else "", note,
                 ]])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",

@@ -69,6 +69,12 @@ class PlanTeam:
     leader_name: str
     leader_phone: str
     people: int
+    # What these people were told (their published shifts): when it is no longer what the
+    # request asks, the contact's change has not been planned yet and they do not count.
+    current: bool = True
+    start_minute: int = 0
+    end_minute: int = 0
+    location: str = ""
 
 
 @dataclass
@@ -79,8 +85,13 @@ class PlanDay:
     teams: list[PlanTeam] = field(default_factory=list)
 
     @property
+    def outdated(self) -> bool:
+        """Someone is still planned for what the request was before the contact changed it."""
+        return any(not t.current for t in self.teams)
+
+    @property
     def covered(self) -> bool:
-        return self.planned >= self.wanted
+        return self.planned >= self.wanted and not self.outdated
 
 
 @dataclass
@@ -88,9 +99,17 @@ class PlanRequest:
     request: DeploymentRequest
     days: list[PlanDay]
 
+    @property
+    def outdated_days(self) -> int:
+        return sum(1 for d in self.days if d.outdated)
+
 
 def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[PlanRequest]:
-    """Per request and day: which teams come, who leads them, how many people. No employee data."""
+    """Per request and day: which teams come, who leads them, how many people. No employee data.
+
+    People count only where their published shifts still match the request's place, work type
+    and times; after a change of the request the rest are shown as still planned the old way.
+    """
     requests_query = (
         select(DeploymentRequest)
         .where(
@@ -107,17 +126,22 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
     if not requests:
         return []
     ids = [r.id for r in requests]
+    # A shift carries the place, work type and times it was published with; the request may
+    # have changed since, so they are part of what a group of shifts is.
+    told = (PublishedShift.location_id, PublishedShift.work_type_id, PublishedShift.start_minute,
+            PublishedShift.end_minute)
     rows = db.session.execute(
         select(
             PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id,
-            PublishedShift.supervisor_id, func.count(PublishedShift.id),
+            PublishedShift.supervisor_id, func.count(PublishedShift.id), *told,
         )
         .where(
             PublishedShift.request_id.in_(ids),
             PublishedShift.cancelled.is_(False),
             PublishedShift.date.between(start, end),
         )
-        .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.supervisor_id)
+        .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.supervisor_id,
+                  *told)
     ).all()
     team_ids = {r[2] for r in rows}
     teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
@@ -136,21 +160,34 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         ):
             team_leaders.setdefault(leader.team_id, leader)
 
+    by_id = {r.id: r for r in requests}
+    location_ids = {r[5] for r in rows} - {r.location_id for r in requests}
+    # Shifts of a request were published at a place the request named: one of the ministry's own.
+    location_names = {r.location_id: r.location.name for r in requests}
+    if location_ids:
+        location_names.update({
+            pk: name for pk, name in db.session.execute(
+                select(Location.id, Location.name).where(Location.id.in_(location_ids)))
+        })
     found: dict[tuple[int, dt.date], list[PlanTeam]] = defaultdict(list)
-    for request_id_, day, team_id, supervisor_id, people in rows:
+    for request_id_, day, team_id, supervisor_id, people, location_id, work_type_id, start_minute, end_minute in rows:
+        request = by_id[request_id_]
         leader = supervisors.get(supervisor_id) or team_leaders.get(team_id)
         found[(request_id_, day)].append(PlanTeam(
             team=teams[team_id].name if team_id in teams else "",
             leader_name=leader.name if leader else "", leader_phone=leader.phone if leader else "",
             people=people,
+            current=(location_id, work_type_id, start_minute, end_minute)
+            == (request.location_id, request.work_type_id, request.start_minute, request.end_minute),
+            start_minute=start_minute, end_minute=end_minute, location=location_names.get(location_id, ""),
         ))
     result = []
     for request in requests:
         days = []
         for day in request_days(request, start, end):
-            teams_there = sorted(found.get((request.id, day), []), key=lambda t: t.team)
-            days.append(PlanDay(date=day, wanted=request.headcount, planned=sum(t.people for t in teams_there),
-                                teams=teams_there))
+            teams_there = sorted(found.get((request.id, day), []), key=lambda t: (t.team, not t.current))
+            days.append(PlanDay(date=day, wanted=request.headcount,
+                                planned=sum(t.people for t in teams_there if t.current), teams=teams_there))
         result.append(PlanRequest(request=request, days=days))
     return result
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import pytest
 
+from binnenwerk.extensions import db
 from binnenwerk.models import RequestStatus
 
 from .test_requests_workflow import world  # noqa: F401  (fixture)
@@ -96,3 +98,101 @@ def test_plan_filtered_to_one_request(client, login, world, planned, make):
     assert "Tweede Gebouw" in everything
     one = client.get(f"/aanvragen/planning?week={WEEK}&aanvraag={planned.id}").get_data(as_text=True)
     assert "Eigen Gebouw" in one and "Tweede Gebouw" not in one
+
+
+# --- a request changed after its shifts were published ------------------------------------------
+
+
+def plan_rows(client, request_id: int) -> dict[str, list[dict]]:
+    response = client.get(f"/aanvragen/planning.csv?week={WEEK}&aanvraag={request_id}")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    by_day: dict[str, list[dict]] = {}
+    for row in rows:
+        by_day.setdefault(row["Datum"], []).append(row)
+    return by_day
+
+
+@pytest.fixture
+def published_monday(world, make):
+    """An accepted one-day request, 09:00-15:00 for 3 people, whose team was told exactly that."""
+    team = make.team(region="Noord", name="Team Den Haag 1")
+    make.supervisor(team=team, name="Sanne Leider")
+    req = make.request(location=world.location, work_type=world.work_type, start_date=MONDAY, end_date=MONDAY,
+                       weekdays="1", headcount=3, start_minute=9 * 60, end_minute=15 * 60)
+    shifts = [make.published_shift(employee=make.employee(team=team), date=MONDAY, location=world.location,
+                                   work_type=world.work_type, request_id=req.id, start="09:00", end="15:00")
+              for _ in range(3)]
+    return SimpleNamespace(request=req, shifts=shifts)
+
+
+def test_a_published_request_matching_its_shifts_is_covered(client, login, world, published_monday):
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "Team Den Haag 1 (3 mensen)" in page and "✓ Ja" in page
+    assert "Wijziging nog niet ingepland" not in page
+    [row] = plan_rows(client, published_monday.request.id)["2027-03-08"]
+    assert (row["Ingepland"], row["Opmerking"]) == ("3", "")
+
+
+def test_new_times_are_not_shown_as_planned_while_the_team_has_the_old_ones(client, login, world, published_monday):
+    req = published_monday.request
+    req.start_minute, req.end_minute = 10 * 60, 16 * 60  # the contact changed the times
+    login(world.contact)
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "✓ Ja" not in page
+    assert "! Wijziging nog niet ingepland" in page
+    assert "nog volgens de oude aanvraag: 09:00–15:00, Eigen Gebouw" in page
+    assert "0 van de 1 dagen zijn helemaal gedekt." in page
+    assert "Op 1 dag is uw wijziging nog niet ingepland" in page
+    [row] = plan_rows(client, req.id)["2027-03-08"]
+    assert (row["Begintijd"], row["Eindtijd"], row["Ingepland"], row["Team"]) == ("10:00", "16:00", "0", "Team Den Haag 1")
+    assert row["Opmerking"] == "Wijziging nog niet ingepland: dit team komt nog 09:00–15:00, Eigen Gebouw"
+
+
+def test_a_new_location_is_not_shown_as_planned_while_the_team_goes_to_the_old_one(
+        client, login, world, make, published_monday):
+    req = published_monday.request
+    req.location = make.location(region="Noord", ministry=world.ministry, name="Nieuw Gebouw")
+    login(world.contact)
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "Nieuw Gebouw" in page and "✓ Ja" not in page
+    assert "nog volgens de oude aanvraag: 09:00–15:00, Eigen Gebouw" in page
+    [row] = plan_rows(client, req.id)["2027-03-08"]
+    assert (row["Locatie"], row["Ingepland"]) == ("Nieuw Gebouw", "0")
+    assert row["Opmerking"] == "Wijziging nog niet ingepland: dit team komt nog 09:00–15:00, Eigen Gebouw"
+
+
+def test_a_change_counts_as_planned_once_the_shifts_are_published_again(client, login, world, published_monday):
+    req = published_monday.request
+    req.start_minute, req.end_minute = 10 * 60, 16 * 60
+    for shift in published_monday.shifts[:2]:  # the team leader republished two of the three
+        shift.start_minute, shift.end_minute = 10 * 60, 16 * 60
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "Team Den Haag 1 (2 mensen)" in page and "Wijziging nog niet ingepland" in page
+
+    published_monday.shifts[2].start_minute, published_monday.shifts[2].end_minute = 10 * 60, 16 * 60
+    db.session.commit()
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "Team Den Haag 1 (3 mensen)" in page and "✓ Ja" in page
+    assert "Wijziging nog niet ingepland" not in page and "oude aanvraag" not in page
+
+
+def test_the_export_names_work_types_in_the_readers_language(app_with, make, world, published_monday):
+    from tests.conftest import TEST_PASSWORD, compile_english_catalog
+    from flask_babel import refresh
+
+    compile_english_catalog()
+    refresh()
+    db.session.commit()
+    client = app_with().test_client()
+    client.post("/auth/login", data={"email": world.contact.email, "password": TEST_PASSWORD})
+    client.post("/taal/en", data={"next": "/home"})
+    response = client.get(f"/aanvragen/planning.csv?week={WEEK}&aanvraag={published_monday.request.id}")
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert row["Date"] == "2027-03-08"
+    assert row["Work type"] == world.work_type.name_en
+    assert world.work_type.name_nl not in text

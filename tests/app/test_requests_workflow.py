@@ -393,3 +393,64 @@ def test_a_double_accept_succeeds_once(make, in_request, other_tab):
 
     assert stored(req.id).status == S.ACCEPTED.value
     assert audit_actions(req.id) == ["request_geaccepteerd"]
+
+
+# --- cancelling only what can still be cancelled ---------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [S.CANCELLED.value, S.DECLINED.value, S.COMPLETED.value])
+def test_the_cancel_page_of_a_request_that_cannot_be_cancelled_sends_back(client, login, world, make, status):
+    req = make.request(location=world.location, work_type=world.work_type, status=status)
+    login(world.contact)
+
+    response = client.get(f"/aanvragen/{req.id}/annuleren")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/aanvragen/{req.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    label = service.status_label(status).lower()
+    assert f"Een aanvraag die {label} is, kan niet geannuleerd worden." in page
+    assert "Ja, annuleer de aanvraag" not in page
+
+    response = client.post(f"/aanvragen/{req.id}/annuleren")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/aanvragen/{req.id}")
+    assert "kan niet geannuleerd worden" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert stored(req.id).status == status
+    assert audit_actions(req.id) == []
+
+
+def test_the_cancel_page_still_asks_for_a_running_request(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
+    login(world.contact)
+    assert "Ja, annuleer de aanvraag" in client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
+
+
+# --- how a request's period reads -------------------------------------------------------------------
+
+
+def test_a_one_day_request_shows_one_date_and_another_year_shows_the_year(client, login, world, make):
+    this_year = dt.date.today().year
+    make.request(location=world.location, work_type=world.work_type, start_date=dt.date(this_year, 12, 10),
+                 end_date=dt.date(this_year, 12, 10), weekdays="1234567")
+    later = make.request(location=world.location, work_type=world.work_type,
+                         start_date=dt.date(this_year + 1, 4, 26), end_date=dt.date(this_year + 1, 5, 7))
+    login(world.contact)
+
+    index = client.get("/aanvragen/").get_data(as_text=True)
+    assert re.search(r"<td>\w+ 10 dec</td>", index), "one day: one date, no year in this year"
+    assert f"26 apr – " in index and f"7 mei {this_year + 1}" in index
+    detail = client.get(f"/aanvragen/{later.id}").get_data(as_text=True)
+    assert f"7 mei {this_year + 1}" in detail
+    assert f"7 mei {this_year + 1}" in client.get(f"/aanvragen/{later.id}/annuleren").get_data(as_text=True)
+
+
+def test_a_period_names_the_year_once_or_at_both_ends(app):
+    from flask_babel import force_locale
+
+    from binnenwerk.formatting import date_period
+
+    today = dt.date(2026, 12, 5)
+    with app.test_request_context(), force_locale("nl"):
+        assert date_period(dt.date(2026, 12, 10), dt.date(2026, 12, 10), today) == "do 10 dec"
+        assert date_period(dt.date(2026, 12, 7), dt.date(2026, 12, 31), today) == "ma 7 dec – do 31 dec"
+        assert date_period(dt.date(2027, 4, 26), dt.date(2027, 5, 7), today) == "ma 26 apr – vr 7 mei 2027"
+        assert date_period(dt.date(2027, 3, 4), dt.date(2027, 3, 4), today) == "do 4 mrt 2027"
+        assert date_period(dt.date(2026, 12, 28), dt.date(2027, 1, 8), today) == "ma 28 dec 2026 – vr 8 jan 2027"
