@@ -203,9 +203,13 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
             leader.user = user
         if region not in pool_regions:
             pool_regions.add(region)
+            # A stand-in is a person: the week page says "Je teamleider is ..." (own generator, so
+            # the rest of the demo stays as it was).
+            names = random.Random(f"pool:{region}")
             pool, pool_created = _get_or_create(
-                Supervisor, {"name": f"Invalpool {region}"}, team=None, region=region,
-                phone=f"06-{rng.randint(10000000, 99999999)}", email=f"pool.{index + 1}@binnenwerk.example",
+                Supervisor, {"email": f"pool.{index + 1}@binnenwerk.example"}, team=None, region=region,
+                name=f"{names.choice(FIRST_NAMES)} {names.choice(LAST_NAMES)}",
+                phone=f"06-{rng.randint(10000000, 99999999)}",
             )
             if pool_created:
                 pool.work_types = list(work_types.values())
