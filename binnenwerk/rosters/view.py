@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import planning
@@ -24,7 +24,7 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
-from ..services.rosters import WITHDRAWN, affected_cells
+from ..services.rosters import WITHDRAWN, affected_cells, works_then
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Cell:
     changed: bool = False  # differs from what employees were told
     affected: bool = False  # clashes with an absence
     withdrawn: bool = False  # its request was cancelled or declined since: publishing leaves it out
+    ended: bool = False  # after the person's contract ended (or before it starts): likewise
 
 
 @dataclass
@@ -46,6 +47,7 @@ class TeamWeek:
     supervision: dict[dt.date, list[SupervisionAssignment]] = field(default_factory=dict)
     affected_count: int = 0
     withdrawn_count: int = 0
+    ended_count: int = 0
 
     @property
     def status(self) -> str:
@@ -100,8 +102,10 @@ def load_week(week: str, teams: list[Team]) -> dict:
         .options(joinedload(Assignment.request).joinedload(DeploymentRequest.location),
                  joinedload(Assignment.request).joinedload(DeploymentRequest.work_type))
     ).all() if roster_ids else []
+    # Someone who left still has a row while shifts of theirs stand in the week: they are marked.
     employees = db.session.scalars(
-        select(Employee).where(Employee.team_id.in_(team_ids), Employee.archived.is_(False))
+        select(Employee).where(Employee.team_id.in_(team_ids), or_(
+            Employee.archived.is_(False), Employee.id.in_({a.employee_id for a in assignments})))
         .order_by(Employee.last_name, Employee.first_name, Employee.id)
     ).all()
     supervision = db.session.scalars(
@@ -121,6 +125,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
 
     days = shown_days(week, [rd.request for rd in request_days], assignments)
     by_team: dict[int, TeamWeek] = {t.id: TeamWeek(t, rosters.get(t.id), []) for t in teams}
+    by_id = {e.id: e for e in employees}
     for e in employees:
         by_team[e.team_id].employees.append(e)
     roster_team = {r.id: r.team_id for r in rosters.values()}
@@ -132,9 +137,11 @@ def load_week(week: str, teams: list[Team]) -> dict:
         shift = told.pop(key, None)
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
         withdrawn = a.request.status in WITHDRAWN
-        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn)
+        ended = not works_then(by_id[a.employee_id], a.date)
+        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended)
         tw.affected_count += key in hit
         tw.withdrawn_count += withdrawn
+        tw.ended_count += ended
     for key, shift in told.items():
         tw = by_team.get(shift.team_id)
         if tw is not None and not shift.cancelled and tw.roster is not None and tw.roster.version > 0:
@@ -169,6 +176,15 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
     planned: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for request_id, day, n in planned_rows:
         planned[request_id][day] = n
+    # Nor does a shift of someone whose contract has ended by then.
+    days7 = week_days(week, 7)
+    for request_id, day in db.session.execute(
+        select(Assignment.request_id, Assignment.date).join(Employee, Employee.id == Assignment.employee_id)
+        .where(Assignment.request_id.in_([q.id for q in requests]),
+               Assignment.date.between(days7[0], days7[-1]),
+               or_(Assignment.date < Employee.contract_start, Assignment.date > Employee.contract_end))
+    ).all() if requests else []:
+        planned[request_id][day] -= 1
     # A shift whose person has since reported absent brings nobody: the request is short there
     # until the roster is repaired (the roster marks such shifts too).
     for request_id, day in _absent_shifts(week, [q.id for q in requests]):

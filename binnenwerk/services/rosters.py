@@ -288,12 +288,19 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
 WITHDRAWN = frozenset({RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value})
 
 
+def works_then(employee: Employee, day: dt.date) -> bool:
+    """Whether the day lies within the person's contract (ending one sets its last day). A shift
+    outside it (the contract was ended after the roster was made) is not told to anyone."""
+    return employee.employed_on(day)
+
+
 def _publish(roster: Roster, user) -> dict[str, int]:
     """publish() without its check and commit."""
     days = week_days(roster.week, 7)
     assignments = [a for a in db.session.scalars(
-        select(Assignment).where(Assignment.roster_id == roster.id).options(selectinload(Assignment.request))
-    ) if a.request.status not in WITHDRAWN]
+        select(Assignment).where(Assignment.roster_id == roster.id)
+        .options(selectinload(Assignment.request), selectinload(Assignment.employee))
+    ) if a.request.status not in WITHDRAWN and works_then(a.employee, a.date)]
     supervisor_at = {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
     employee_ids = [a.employee_id for a in assignments]

@@ -662,3 +662,25 @@ def test_shifts_on_a_cancelled_request_are_flagged_and_not_published(client, log
     counts = service.publish(roster_of(world.team))
     assert counts["cancelled"] == 6 and counts["new"] == counts["changed"] == 0
     assert not db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()
+
+
+def test_shifts_after_a_contract_ends_are_flagged_and_not_published(client, login, world):
+    """The contract ends on Monday after the week was published: Tuesday's and Wednesday's shifts
+    stay visible, marked, are not counted as planned, and publishing calls them off."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    leaver = next(e for e in world.people if {(e.id, TUE), (e.id, WED)} & set(cells(world.team)))
+    later = sorted(d for (e, d) in cells(world.team) if e == leaver.id and d > MON)
+    response = client.post(f"/teams/medewerkers/{leaver.id}/contract-beeindigen",
+                           data={"contract_end": MON.isoformat()})
+    assert response.status_code == 302
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert page.count("let op: na einde contract") == len(later) > 0
+    assert f"{len(later)} dienst" in page and "na het einde van een contract" in page
+    assert "Alle aanvragen van deze week zijn gevuld." not in page  # they no longer count as planned
+    counts = service.publish(roster_of(world.team))
+    assert counts["cancelled"] == len(later)
+    told = db.session.scalars(select(PublishedShift).where(PublishedShift.employee_id == leaver.id,
+                                                           PublishedShift.cancelled.is_(False))).all()
+    assert all(s.date <= MON for s in told)
