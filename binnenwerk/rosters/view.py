@@ -48,6 +48,8 @@ class TeamWeek:
     affected_count: int = 0
     withdrawn_count: int = 0
     ended_count: int = 0
+    # (date, name) where the one leading the team is absent since the roster was made.
+    leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -146,8 +148,15 @@ def load_week(week: str, teams: list[Team]) -> dict:
         tw = by_team.get(shift.team_id)
         if tw is not None and not shift.cancelled and tw.roster is not None and tw.roster.version > 0:
             tw.removed[key] = shift
+    leads_absent = db.session.scalars(
+        select(Absence).where(Absence.supervisor_id.in_({s.supervisor_id for s in supervision}),
+                              Absence.start_date <= last, Absence.end_date >= first)
+    ).all() if supervision else []
     for s in supervision:
-        by_team[roster_team[s.roster_id]].supervision.setdefault(s.date, []).append(s)
+        tw = by_team[roster_team[s.roster_id]]
+        tw.supervision.setdefault(s.date, []).append(s)
+        if any(x.supervisor_id == s.supervisor_id and x.start_date <= s.date <= x.end_date for x in leads_absent):
+            tw.leader_absent.append((s.date, s.supervisor.name))
 
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
 

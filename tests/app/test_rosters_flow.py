@@ -684,3 +684,16 @@ def test_shifts_after_a_contract_ends_are_flagged_and_not_published(client, logi
     told = db.session.scalars(select(PublishedShift).where(PublishedShift.employee_id == leaver.id,
                                                            PublishedShift.cancelled.is_(False))).all()
     assert all(s.date <= MON for s in told)
+
+
+def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
+    """The leader reports ill after the week was planned: the roster says who leads on which day
+    while absent (not why), so the team leader repairs and a stand-in comes."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    leader = world.team.supervisors[0]
+    db.session.add(Absence(supervisor_id=leader.id, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert f"{leader.name} leidt het team op dinsdag 8 december, maar is dan afwezig." in page
+    assert "maandag 7 december, maar is dan afwezig" not in page and "ziek" not in page
