@@ -24,7 +24,7 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
-from ..services.rosters import WITHDRAWN, affected_cells, works_then
+from ..services.rosters import affected_cells, request_stands, works_then
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Cell:
     request: DeploymentRequest
     changed: bool = False  # differs from what employees were told
     affected: bool = False  # clashes with an absence
-    withdrawn: bool = False  # its request was cancelled or declined since: publishing leaves it out
+    withdrawn: bool = False  # its request no longer asks for that day: publishing leaves it out
     ended: bool = False  # after the person's contract ended (or before it starts): likewise
 
 
@@ -138,7 +138,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
         key = (a.employee_id, a.date)
         shift = told.pop(key, None)
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
-        withdrawn = a.request.status in WITHDRAWN
+        withdrawn = not request_stands(a.request, a.date)
         ended = not works_then(by_id[a.employee_id], a.date)
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended)
         tw.affected_count += key in hit

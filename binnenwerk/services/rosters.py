@@ -283,9 +283,15 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     return done
 
 
-# A shift on a request the ministry cancelled or the planner declined since is not told to anyone
-# (the roster marks it); a published one is called off.
+# A shift on a request the ministry cancelled or the planner declined since, or on a day the
+# request no longer asks for (its days or dates were changed), is not told to anyone (the roster
+# marks it); a published one is called off.
 WITHDRAWN = frozenset({RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value})
+
+
+def request_stands(request: DeploymentRequest, day: dt.date) -> bool:
+    """Whether the request still asks for people on that day (see WITHDRAWN)."""
+    return request.status not in WITHDRAWN and request.occurs_on(day)
 
 
 def works_then(employee: Employee, day: dt.date) -> bool:
@@ -300,7 +306,7 @@ def _publish(roster: Roster, user) -> dict[str, int]:
     assignments = [a for a in db.session.scalars(
         select(Assignment).where(Assignment.roster_id == roster.id)
         .options(selectinload(Assignment.request), selectinload(Assignment.employee))
-    ) if a.request.status not in WITHDRAWN and works_then(a.employee, a.date)]
+    ) if request_stands(a.request, a.date) and works_then(a.employee, a.date)]
     supervisor_at = {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
     employee_ids = [a.employee_id for a in assignments]

@@ -658,7 +658,7 @@ def test_shifts_on_a_cancelled_request_are_flagged_and_not_published(client, log
     db.session.commit()
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert page.count("let op: aanvraag vervallen") == 6
-    assert "6 diensten horen bij een aanvraag die is geannuleerd of afgewezen" in page
+    assert "6 diensten horen bij een aanvraag die op die dag niet meer geldt" in page
     counts = service.publish(roster_of(world.team))
     assert counts["cancelled"] == 6 and counts["new"] == counts["changed"] == 0
     assert not db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()
@@ -697,3 +697,19 @@ def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert f"{leader.name} leidt het team op dinsdag 8 december, maar is dan afwezig." in page
     assert "maandag 7 december, maar is dan afwezig" not in page and "ziek" not in page
+
+
+def test_shifts_on_a_day_the_request_no_longer_asks_for_are_called_off(client, login, world):
+    """The ministry drops Wednesday from its request after the week was published."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    on_wednesday = sum(1 for (_e, d) in cells(world.team) if d == WED)
+    world.req.weekdays = "12"
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert page.count("let op: aanvraag vervallen") == on_wednesday > 0
+    counts = service.publish(roster_of(world.team))
+    assert counts["cancelled"] == on_wednesday
+    told = db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()
+    assert told and all(s.date != WED for s in told)
