@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import planning
 from ..extensions import db
@@ -35,6 +35,7 @@ class Cell:
     affected: bool = False  # clashes with an absence
     withdrawn: bool = False  # its request no longer asks for that day: publishing leaves it out
     ended: bool = False  # after the person's contract ended (or before it starts): likewise
+    unavailable: bool = False  # outside the person's weekly availability (changed since)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class TeamWeek:
     affected_count: int = 0
     withdrawn_count: int = 0
     ended_count: int = 0
+    unavailable_count: int = 0
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
 
@@ -109,6 +111,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
         select(Employee).where(Employee.team_id.in_(team_ids), or_(
             Employee.archived.is_(False), Employee.id.in_({a.employee_id for a in assignments})))
         .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .options(selectinload(Employee.availability))
     ).all()
     supervision = db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(roster_ids))
@@ -140,7 +143,11 @@ def load_week(week: str, teams: list[Team]) -> dict:
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
         withdrawn = not request_stands(a.request, a.date)
         ended = not works_then(by_id[a.employee_id], a.date)
-        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended)
+        person = by_id[a.employee_id]
+        unavailable = not any(w.weekday == a.date.isoweekday() and w.start_minute <= a.request.start_minute
+                              and a.request.end_minute <= w.end_minute for w in person.availability)
+        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
+        tw.unavailable_count += unavailable
         tw.affected_count += key in hit
         tw.withdrawn_count += withdrawn
         tw.ended_count += ended

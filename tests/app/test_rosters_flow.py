@@ -713,3 +713,16 @@ def test_shifts_on_a_day_the_request_no_longer_asks_for_are_called_off(client, l
     assert counts["cancelled"] == on_wednesday
     told = db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()
     assert told and all(s.date != WED for s in told)
+
+
+def test_a_shift_outside_changed_working_hours_is_flagged(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "let op: niet beschikbaar" not in page
+    person = next(e for e in world.people if (e.id, TUE) in cells(world.team))
+    person.availability = [slot for slot in person.availability if slot.weekday != 2]  # no longer on Tuesdays
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert page.count("let op: niet beschikbaar") == 1
+    assert "1 dienst valt buiten de vaste werktijden" in page
