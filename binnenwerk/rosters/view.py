@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import planning
 from ..extensions import db
@@ -14,6 +14,7 @@ from ..reasons import render as render_reasons
 from ..formatting import week_days
 from ..models import (
     Absence,
+    AvailabilitySlot,
     Assignment,
     DeploymentRequest,
     Employee,
@@ -111,8 +112,13 @@ def load_week(week: str, teams: list[Team]) -> dict:
         select(Employee).where(Employee.team_id.in_(team_ids), or_(
             Employee.archived.is_(False), Employee.id.in_({a.employee_id for a in assignments})))
         .order_by(Employee.last_name, Employee.first_name, Employee.id)
-        .options(selectinload(Employee.availability))
     ).all()
+    windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
+    for employee_id, weekday, start, end in db.session.execute(
+        select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute,
+               AvailabilitySlot.end_minute).where(AvailabilitySlot.employee_id.in_([e.id for e in employees]))
+    ).all() if employees else []:
+        windows[(employee_id, weekday)].append((start, end))
     supervision = db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(roster_ids))
         .options(joinedload(SupervisionAssignment.supervisor), joinedload(SupervisionAssignment.location))
@@ -143,9 +149,8 @@ def load_week(week: str, teams: list[Team]) -> dict:
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
         withdrawn = not request_stands(a.request, a.date)
         ended = not works_then(by_id[a.employee_id], a.date)
-        person = by_id[a.employee_id]
-        unavailable = not any(w.weekday == a.date.isoweekday() and w.start_minute <= a.request.start_minute
-                              and a.request.end_minute <= w.end_minute for w in person.availability)
+        unavailable = not any(start <= a.request.start_minute and a.request.end_minute <= end
+                              for start, end in windows[(a.employee_id, a.date.isoweekday())])
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
         tw.unavailable_count += unavailable
         tw.affected_count += key in hit
