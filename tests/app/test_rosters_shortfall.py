@@ -17,15 +17,7 @@ from binnenwerk.extensions import db
 from binnenwerk.models import Employee, JobStatus, Roster, SolveJob, SupervisionAssignment
 from binnenwerk.services import rosters as service
 
-WEEK = "2026-W50"
-MON = dt.date(2026, 12, 7)
-TUE = dt.date(2026, 12, 8)
-WED = dt.date(2026, 12, 9)
-
-
-@pytest.fixture(autouse=True)
-def fast_solver(app):
-    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
+from .test_rosters_flow import MON, TUE, WED, WEEK, fast_solver  # noqa: F401  (fast_solver: autouse fixture)
 
 
 @pytest.fixture
