@@ -1,6 +1,7 @@
 """Binnenwerk team planner: the Flask application factory."""
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not url:
         url = f"sqlite:///{Path(app.instance_path) / 'binnenwerk.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+    if app.config.get("GC_THRESHOLDS"):
+        gc.set_threshold(*app.config["GC_THRESHOLDS"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

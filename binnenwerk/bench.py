@@ -41,20 +41,9 @@ def _timed(fn, repeat: int):
 def run(app, week: str | None = None, repeat: int = 5) -> list[dict]:
     """Measure on `app`'s database; returns the rows of the table.
 
-    The cyclic garbage collector is off while it measures, as timeit has it: its pauses are noise
-    here. It also keeps this command clear of a crash seen on the large demo (2026-12-05): a
-    segmentation fault inside a collection during these calls, in some extension module's
-    objects, also at code from before that day; not seen through the web pages. Unresolved.
+    The garbage collector stays on, as it is in the web server: the figures include its pauses.
     """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(app, week, repeat)
-    finally:
-        if enabled:
-            gc.enable()
+    return _run(app, week, repeat)
 
 
 def _run(app, week: str | None, repeat: int) -> list[dict]:

@@ -18,6 +18,10 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     SOLVE_TIME_LIMIT = 20.0
     SOLVE_WORKERS = 2
+    # The garbage collector's thresholds (gc.set_threshold), set by create_app for the process.
+    # Python's default (700, 10, 10) collects every few hundred ORM objects: on the all-teams
+    # roster of 100 teams that was a third of the page's time (`flask plan bench`, README).
+    GC_THRESHOLDS = (10_000, 10, 10)
 
 
 def from_environment() -> dict:

@@ -1,10 +1,12 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
+import sys
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -21,7 +23,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# CPython 3.11 can free memory still in use when an object's attributes move from their compact
+# inline form into a real dict while the garbage collector runs a weak-reference callback that
+# changes the same object. SQLAlchemy's InstanceState is such an object (its weakref callback
+# clears it when the mapped object is collected), and closing a session after a large page (the
+# all-teams roster on 100 teams) crashed the process with a segmentation fault inside a
+# collection. Giving every state its real dict when it is made removes the moment at which that
+# can happen; Python 3.12 changed this code and does not crash. See tests/app/test_gc_crash.py.
+MATERIALIZE_STATE_DICTS = sys.version_info < (3, 12)
+
+
+def _materialize_state_dict(target, *_args) -> None:
+    inspect(target).__dict__  # noqa: B018 - reading it is what turns the inline values into a dict
+
+
 db = SQLAlchemy(model_class=Base)
+if MATERIALIZE_STATE_DICTS:  # on db.Model: a listener on the declarative base itself never fires
+    for _event in ("init", "load"):
+        event.listen(db.Model, _event, _materialize_state_dict, propagate=True)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
