@@ -51,18 +51,123 @@ def _plausible(day: dt.date | None) -> None:
 # How each result of audit.record reads; another (from a later version) shows as stored.
 RESULT_WORDS = {"ok": _l("gelukt"), "refused": _l("geweigerd"), "locked": _l("geblokkeerd")}
 
+# How each action reads, likewise; tests/app/test_audit_labels.py checks that every action the code
+# records has its words here.
+ACTION_WORDS = {
+    # signing in and accounts
+    "login": _l("Ingelogd"),
+    "login_failed": _l("Inloggen mislukt"),
+    "logout": _l("Uitgelogd"),
+    "account_locked": _l("Account geblokkeerd"),
+    "account_unlock": _l("Account gedeblokkeerd"),
+    "password_change": _l("Wachtwoord gewijzigd"),
+    "password_reset": _l("Wachtwoord opnieuw ingesteld"),
+    "mfa_enrolment_started": _l("Instellen tweestapsverificatie begonnen"),
+    "mfa_enable": _l("Tweestapsverificatie aangezet"),
+    "mfa_disable": _l("Tweestapsverificatie uitgezet"),
+    "mfa_reset": _l("Tweestapsverificatie gewist"),
+    "user_created": _l("Gebruiker aangemaakt"),
+    "user_changed": _l("Gebruiker gewijzigd"),
+    "user_deactivated": _l("Gebruiker gedeactiveerd"),
+    "user_reactivated": _l("Gebruiker weer geactiveerd"),
+    # ministries, locations and work types
+    "ministry_created": _l("Ministerie toegevoegd"),
+    "ministry_changed": _l("Ministerie gewijzigd"),
+    "ministry_archived": _l("Ministerie gearchiveerd"),
+    "ministry_unarchived": _l("Ministerie uit archief gehaald"),
+    "ministry_deleted": _l("Ministerie verwijderd"),
+    "location_created": _l("Locatie toegevoegd"),
+    "location_changed": _l("Locatie gewijzigd"),
+    "location_archived": _l("Locatie gearchiveerd"),
+    "location_unarchived": _l("Locatie uit archief gehaald"),
+    "location_deleted": _l("Locatie verwijderd"),
+    "work_type_created": _l("Werksoort toegevoegd"),
+    "work_type_changed": _l("Werksoort gewijzigd"),
+    "work_type_archived": _l("Werksoort gearchiveerd"),
+    "work_type_unarchived": _l("Werksoort uit archief gehaald"),
+    "work_type_deleted": _l("Werksoort verwijderd"),
+    # teams, team leaders and employees
+    "team.create": _l("Team toegevoegd"),
+    "team.update": _l("Team gewijzigd"),
+    "team.archive": _l("Team gearchiveerd"),
+    "team.restore": _l("Team uit archief gehaald"),
+    "supervisor.create": _l("Teamleider toegevoegd"),
+    "supervisor.update": _l("Teamleider gewijzigd"),
+    "supervisor.archive": _l("Teamleider gearchiveerd"),
+    "supervisor.restore": _l("Teamleider uit archief gehaald"),
+    "employee.create": _l("Medewerker toegevoegd"),
+    "employee.update": _l("Medewerker gewijzigd"),
+    "employee.sensitive_update": _l("Bijzondere gegevens van medewerker gewijzigd"),
+    "employee.archive": _l("Medewerker gearchiveerd"),
+    "employee.restore": _l("Medewerker uit archief gehaald"),
+    "employee.delete": _l("Medewerker verwijderd"),
+    "absence.create": _l("Afwezigheid toegevoegd"),
+    "absence.update": _l("Afwezigheid gewijzigd"),
+    "absence.delete": _l("Afwezigheid verwijderd"),
+    # deployment requests (the status part of the code is the Dutch status value)
+    "request_created": _l("Inzetaanvraag ingediend"),
+    "request_changed": _l("Inzetaanvraag gewijzigd"),
+    "request_reviewed": _l("Wijziging van inzetaanvraag bekeken"),
+    "request_geaccepteerd": _l("Inzetaanvraag geaccepteerd"),
+    "request_afgewezen": _l("Inzetaanvraag afgewezen"),
+    "request_ingepland": _l("Inzetaanvraag ingepland"),
+    "request_afgerond": _l("Inzetaanvraag afgerond"),
+    "request_geannuleerd": _l("Inzetaanvraag geannuleerd"),
+    # rosters
+    "solve.start": _l("Plannen gestart"),
+    "solve.cancel": _l("Plannen gestopt"),
+    "roster.solve": _l("Rooster gepland"),
+    "roster.repair": _l("Rooster gerepareerd"),
+    "roster.import": _l("Rooster geïmporteerd"),
+    "roster.edit": _l("Dienst in rooster gewijzigd"),
+    "roster.pin": _l("Dienst vastgezet"),
+    "roster.unpin": _l("Dienst losgemaakt"),
+    "roster.copy_previous": _l("Rooster van vorige week overgenomen"),
+    "roster.publish": _l("Rooster gepubliceerd"),
+    "calendar_token.issue": _l("Agenda-link gemaakt"),
+    "calendar_token.revoke": _l("Agenda-link ingetrokken"),
+    # import, export and privacy
+    "import_teams": _l("Teams geïmporteerd"),
+    "import_supervisors": _l("Teamleiders geïmporteerd"),
+    "import_employees": _l("Medewerkers geïmporteerd"),
+    "import_requests": _l("Inzetaanvragen geïmporteerd"),
+    "export_teams": _l("Teams geëxporteerd"),
+    "export_supervisors": _l("Teamleiders geëxporteerd"),
+    "export_employees": _l("Medewerkers geëxporteerd"),
+    "export_requests": _l("Inzetaanvragen geëxporteerd"),
+    "privacy_export": _l("Inzagegegevens gedownload"),
+    "anonymise": _l("Medewerker geanonimiseerd"),
+}
 
-def _choices(column, words: dict | None = None) -> list[tuple[str, str]]:
-    values = db.session.scalars(select(column).distinct().where(column != "").order_by(column)).all()
-    return [("", _("Alle"))] + [(v, str((words or {}).get(v, v))) for v in values]
+# The object an event is about is stored as its model's class name.
+OBJECT_WORDS = {
+    "User": _l("Gebruiker"),
+    "Ministry": _l("Ministerie"),
+    "Location": _l("Locatie"),
+    "WorkType": _l("Werksoort"),
+    "Team": _l("Team"),
+    "Supervisor": _l("Teamleider"),
+    "Employee": _l("Medewerker"),
+    "Absence": _l("Afwezigheid"),
+    "DeploymentRequest": _l("Inzetaanvraag"),
+    "Roster": _l("Rooster"),
+    "SolveJob": _l("Planopdracht"),
+    "CalendarToken": _l("Agenda-link"),
+}
+
+
+def _choices(column, words: dict) -> list[tuple[str, str]]:
+    values = db.session.scalars(select(column).distinct().where(column != "")).all()
+    options = sorted(((v, str(words.get(v, v))) for v in values), key=lambda option: option[1].casefold())
+    return [("", _("Alle"))] + options
 
 
 @bp.route("/audit")
 @roles_required(Role.ADMIN)
 def audit():
     form = AuditFilterForm(formdata=request.args)
-    form.action.choices = _choices(AuditEvent.action)
-    form.object_type.choices = _choices(AuditEvent.object_type)
+    form.action.choices = _choices(AuditEvent.action, ACTION_WORDS)
+    form.object_type.choices = _choices(AuditEvent.object_type, OBJECT_WORDS)
     form.result.choices = _choices(AuditEvent.result, RESULT_WORDS)
     # A junk date in the URL is a field error on the page, never a crash.
     valid = form.validate() if request.args else True
@@ -80,7 +185,7 @@ def audit():
     args = {name: request.args[name][:200] for name in FILTERS if request.args.get(name)}
     return render_template(
         "admin/audit.html", form=form, events=events, page=page, pages=pages, total=total, args=args,
-        result_words=RESULT_WORDS,
+        result_words=RESULT_WORDS, action_words=ACTION_WORDS, object_words=OBJECT_WORDS,
     ), 200 if valid else 422
 
 
