@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from flask import Flask
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
 # The years a week, quarter or date filter may name: enough for any plan or report, and it keeps
@@ -87,6 +87,15 @@ def hours(minutes: int | None) -> str:
     value = minutes / 60
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if str(get_locale()) == "nl" else text
+
+
+def decimal_text(value: float | None, digits: int = 4) -> str:
+    """A number for a reader, in the user's language: '12,5' in Dutch, '12.5' in English; at most
+    `digits` decimals, no trailing zeros and no thousands separator, so a spreadsheet reads it as
+    one number ('' for None)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="0." + "#" * digits if digits else "0")
 
 
 def name_suffixes(people) -> dict[int, str]:

@@ -9,7 +9,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
-from ..formatting import parse_week, week_of
+from ..formatting import decimal_text, parse_week, week_of
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
 )
@@ -72,11 +72,9 @@ def _chart(report: JobReport) -> dict:
 
 
 def _number(value: float | None) -> str:
-    """A Dutch decimal number for CSV (Dutch spreadsheets read ';' and ','), to 4 decimals."""
-    if value is None:
-        return ""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """A decimal number for CSV in the user's language, to 4 decimals: '12,5' in Dutch, '12.5' in
+    English. Cells are split by ';' (what Dutch Excel reads), so a decimal comma stays in its cell."""
+    return decimal_text(value, 4)
 
 
 def _ministry_rows(report: JobReport) -> list[list]:
@@ -84,10 +82,10 @@ def _ministry_rows(report: JobReport) -> list[list]:
               _("Gevraagde mensdagen"), _("Ingeplande mensdagen"), _("Dekking")]
     rows = [header]
     for r in report.ministries:
-        rows.append([r.name, r.code, str(report.quarter), r.worked_hours, r.jobs, r.people, r.wanted_days,
+        rows.append([r.name, r.code, report.quarter.label, r.worked_hours, r.jobs, r.people, r.wanted_days,
                      r.planned_days, r.coverage])
     t = report.total
-    rows.append([_("Totaal"), "", str(report.quarter), t.worked_hours, t.jobs, t.people, t.wanted_days,
+    rows.append([_("Totaal"), "", report.quarter.label, t.worked_hours, t.jobs, t.people, t.wanted_days,
                  t.planned_days, t.coverage])
     return rows
 
@@ -95,7 +93,7 @@ def _ministry_rows(report: JobReport) -> list[list]:
 def _team_rows(report: JobReport) -> list[list]:
     rows = [[_("Team"), _("Regio"), _("Kwartaal"), _("Gewerkte uren"), _("Contracturen"), _("Benutting")]]
     for t in report.teams:
-        rows.append([t.name, t.region, str(report.quarter), t.worked_hours, t.contract_hours, t.utilisation])
+        rows.append([t.name, t.region, report.quarter.label, t.worked_hours, t.contract_hours, t.utilisation])
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -85,7 +85,7 @@ def check_colour(colour: str) -> str | None:
     ratio = contrast_with_white(colour)
     if ratio < MIN_CONTRAST:
         # Rounded down, so 4.49 never reads as an acceptable "4,5".
-        shown = "{:.1f}".format(int(ratio * 10) / 10).replace(".", ",")
+        shown = format_decimal(int(ratio * 10) / 10, format="0.0")  # '4,4' in Dutch, '4.4' in English
         return _(
             "Deze kleur is te licht voor witte tekst: het contrast is %(ratio)s op 1 en moet minstens 4,5 op 1 zijn. "
             "Kies een donkerdere kleur.",

@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
@@ -360,7 +361,13 @@ class Quarter:
         return Quarter(index // 4, index % 4 + 1)
 
     def __str__(self) -> str:
+        """The fixed form of links and file names: '2026-K4' in every language (parse reads K or Q)."""
         return f"{self.year}-K{self.number}"
+
+    @property
+    def label(self) -> str:
+        """The quarter for a reader, in the user's language: '2026-K4' (kwartaal), '2026-Q4'."""
+        return gettext("%(year)s-K%(number)s", year=self.year, number=self.number)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.utils import unset_value
 
-from ..formatting import minutes_to_hhmm
+from ..formatting import decimal_text, minutes_to_hhmm
 from ..forms_common import MinutesField, MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none, strip_text
 from ..models import MAX_TEAM_SIZE, AbsenceKind
 
@@ -47,10 +47,11 @@ def parse_hours(text: str) -> int:
 
 
 def hours_text(minutes: int | None) -> str:
-    """Minutes as hours with a Dutch decimal comma, for a form field."""
+    """Minutes as hours for a form field, in the user's language: '25,5' in Dutch, '25.5' in English
+    (parse_hours reads both)."""
     if minutes is None:
         return ""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return decimal_text(minutes / 60, 2)
 
 
 def valid_phone(text: str) -> bool:

@@ -482,3 +482,16 @@ def test_location_without_requests_moves_to_another_ministry(client, admin, make
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Location, location.id).ministry_id == ez.id
+
+
+def test_the_contrast_in_the_colour_message_follows_the_language(app):
+    from flask_babel import force_locale
+
+    from binnenwerk.services.admin import check_colour
+
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert "het contrast is 4,4 op 1" in check_colour("#777777")
+        with force_locale("en"):
+            message = check_colour("#777777")
+            assert "4.4" in message and "4,4" not in message

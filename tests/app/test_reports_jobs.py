@@ -212,3 +212,113 @@ def test_downloads_keep_formula_like_names_as_text(client, login, make):
     book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
     names = [row[0] for row in book["Ministeries"].iter_rows(values_only=True)]
     assert "'=HYPERLINK(\"http://x\")" in names
+
+
+# --- downloads in the reader's language ------------------------------------------------------------
+
+
+@pytest.fixture
+def reader(app_with, make):
+    """reader(lang) -> a test client of a planner who reads in that language ('nl' or 'en').
+
+    Each client has its own app, so the language is chosen per request as in production."""
+    from flask_babel import refresh
+
+    from binnenwerk.extensions import db
+    from tests.conftest import TEST_PASSWORD, compile_english_catalog
+
+    compile_english_catalog()
+    refresh()
+
+    def build(lang: str):
+        user = make.user(role="planner")
+        db.session.commit()
+        client = app_with().test_client()
+        assert client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+        if lang != "nl":
+            assert client.post(f"/taal/{lang}", data={"next": "/home"}).status_code == 302
+        return client
+
+    return build
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+
+
+MINISTRY_CSV = {
+    "nl": [
+        ["Ministerie", "Code", "Kwartaal", "Gewerkte uren", "Banen", "Mensen geplaatst", "Gevraagde mensdagen",
+         "Ingeplande mensdagen", "Dekking"],
+        ["Ministerie A", "AAA", "2026-K2", "21", "0,0633", "3", "6", "3", "0,5"],
+        ["Ministerie B", "BBB", "2026-K2", "8", "0,0241", "1", "4", "1", "0,25"],
+        ["Totaal", "", "2026-K2", "29", "0,0875", "4", "10", "4", "0,4"],
+    ],
+    "en": [
+        ["Ministry", "Code", "Quarter", "Hours worked", "Jobs", "People placed", "Person-days requested",
+         "Person-days scheduled", "Coverage"],
+        ["Ministerie A", "AAA", "2026-Q2", "21", "0.0633", "3", "6", "3", "0.5"],
+        ["Ministerie B", "BBB", "2026-Q2", "8", "0.0241", "1", "4", "1", "0.25"],
+        ["Total", "", "2026-Q2", "29", "0.0875", "4", "10", "4", "0.4"],
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_csv_download_writes_numbers_and_the_quarter_in_the_readers_language(reader, fixture, lang):
+    response = reader(lang).get("/rapportages/banenafspraak.csv?kwartaal=2026-K2")
+    assert response.status_code == 200
+    assert csv_rows(response) == MINISTRY_CSV[lang]
+
+
+TEAM_CSV = {
+    "nl": ("Team;Regio;Kwartaal;Gewerkte uren;Contracturen;Benutting",
+           "Team Een;Noord;2026-K2;17;507;0,0335", "Team Twee;Zuid;2026-K2;12;482,2143;0,0249"),
+    "en": ("Team;Region;Quarter;Hours worked;Contract hours;Utilisation",
+           "Team Een;Noord;2026-Q2;17;507;0.0335", "Team Twee;Zuid;2026-Q2;12;482.2143;0.0249"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_teams_csv_writes_numbers_and_the_quarter_in_the_readers_language(reader, fixture, lang):
+    response = reader(lang).get("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K2")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    # Cells split by ';': a decimal comma ('482,2143') stays inside its cell.
+    assert lines == list(TEAM_CSV[lang])
+
+
+EXCEL = {
+    "nl": (["Ministeries", "Teams", "Jaaroverzicht"], "2026-K2", ("Banen K1 2026", "Banen K2 2026",
+                                                                   "Banen K3 2026", "Banen K4 2026")),
+    "en": (["Ministries", "Teams", "Year overview"], "2026-Q2", ("Jobs Q1 2026", "Jobs Q2 2026",
+                                                                   "Jobs Q3 2026", "Jobs Q4 2026")),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_excel_download_names_the_quarter_in_the_readers_language(reader, fixture, lang):
+    sheets, quarter, year_header = EXCEL[lang]
+    book = load_workbook(io.BytesIO(reader(lang).get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
+    assert book.sheetnames == sheets
+    ministries = list(book[sheets[0]].iter_rows(values_only=True))
+    assert ministries[1][:3] == ("Ministerie A", "AAA", quarter)
+    assert ministries[-1][2] == quarter
+    assert [row[2] for row in book["Teams"].iter_rows(min_row=2, values_only=True)] == [quarter, quarter]
+    assert next(book[sheets[2]].iter_rows(values_only=True))[2:] == year_header
+    # Numbers stay numbers: Excel shows them with the reader's own decimal sign.
+    assert ministries[1][8] == 0.5 and isinstance(ministries[1][4], float)
+
+
+@pytest.mark.parametrize("lang, heading, column, figures", [
+    ("nl", "Banenafspraak: kwartaal 2 2026", "Kwartaal 1", ("91 dagen = 13,00 weken", "1 baan = 331,5 uur", "0,06")),
+    ("en", "Job agreement: quarter 2 2026", "Quarter 1", ("91 days = 13.00 weeks", "1 job = 331.5 hours", "0.06")),
+])
+def test_the_report_page_names_the_quarter_in_the_readers_language(reader, fixture, lang, heading, column, figures):
+    page = reader(lang).get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in page and f'<th scope="col">{column}</th>' in page
+    for figure in figures:
+        assert figure in page, figure
+    # '2026-K2' only in links and form values (the fixed form of the address), never as text to read.
+    import re
+
+    assert "2026-K" not in re.sub(r'(href|value)="[^"]*"', "", page)

@@ -288,3 +288,16 @@ def test_taking_someone_back_works_when_there_is_room(client, make, setup):
     db.session.expire_all()
     assert not db.session.get(Employee, gone.id).archived
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "employee.restore")).one()
+
+
+def test_hours_in_the_form_follow_the_language(app):
+    from flask_babel import force_locale
+
+    from binnenwerk.teams.forms import hours_text, parse_hours
+
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert (hours_text(1530), hours_text(390), hours_text(1500)) == ("25,5", "6,5", "25")
+        with force_locale("en"):
+            assert (hours_text(1530), hours_text(1525)) == ("25.5", "25.42")
+            assert parse_hours(hours_text(1525)) == 1525
