@@ -34,6 +34,10 @@ MESSAGES = {
     "copy": _l("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet."),
     "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
+    "unavailable": _l("De vaste werktijden van %(name)s zijn veranderd: de dienst op %(day)s valt erbuiten. "
+                      "Pas het rooster aan."),
+    "contract_ended": _l("Het contract van %(name)s loopt af voor %(day)s, maar er staat een dienst. "
+                         "Pas het rooster aan."),
 }
 
 # Not shown, but stored with a line that names someone: how anonymisation finds it.

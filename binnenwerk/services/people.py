@@ -303,6 +303,9 @@ def update_employee(employee: Employee, data: EmployeeInput) -> list[str]:
     if "team_id" in changed:
         detail += f" team={old_team}->{team.id}"
     audit.record("employee.update", employee, detail=detail)
+    from .rosters import mark_unworkable_shifts  # rosters builds on people's neighbours; import late
+
+    mark_unworkable_shifts(employee, changed)
     db.session.commit()
     return changed
 

@@ -401,3 +401,45 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
         roster_history.record(a.roster, user, "absence", "absence", employee=a.employee_id, name=a.employee.name,
                               day=a.date)
     return hits
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) -> list[Assignment]:
+    """Hook for a changed employee: note each shift from today on that the change leaves standing
+    on a time they no longer work (weekly working hours) or after their contract ends.
+
+    The roster page flags those shifts (and publishing leaves out the ones after a contract);
+    this puts the reason in the roster's history, as mark_affected_shifts does for absences.
+    Does not commit: it runs in the employee's transaction.
+    """
+    if not {"availability", "contract_end", "contract_start"} & set(changed):
+        return []
+    if user is None:
+        from flask import has_request_context
+        from flask_login import current_user
+
+        if has_request_context() and current_user.is_authenticated:
+            user = current_user
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for slot in employee.availability:
+        windows.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
+    marked = []
+    for a in db.session.scalars(
+        select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date >= today())
+        .options(selectinload(Assignment.request), selectinload(Assignment.roster))
+        .order_by(Assignment.date)
+    ):
+        if not works_then(employee, a.date):
+            message = "contract_ended"
+        elif not any(start <= a.request.start_minute and a.request.end_minute <= end
+                     for start, end in windows.get(a.date.isoweekday(), [])):
+            message = "unavailable"
+        else:
+            continue
+        roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date)
+        marked.append(a)
+    return marked
+

@@ -726,3 +726,42 @@ def test_a_shift_outside_changed_working_hours_is_flagged(client, login, world):
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert page.count("let op: niet beschikbaar") == 1
     assert "1 dienst valt buiten de vaste werktijden" in page
+
+
+def _edit_employee(client, person, team, wt, **changes):
+    from tests.app.test_teams_employees import employee_form
+
+    form = employee_form(team, [wt], first_name=person.first_name, last_name=person.last_name,
+                         start="07:00", end="18:00", **changes)
+    response = client.post(f"/teams/medewerkers/{person.id}/wijzigen", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_changed_working_hours_or_contract_end_leave_a_history_line_per_shift(client, login, world, monkeypatch):
+    """The roster flags such shifts; its history says why, as it does for an absence."""
+    monkeypatch.setattr(service, "today", lambda: MON)
+    login(world.tl)
+    solve_via_page(client, world.team)
+    planned = cells(world.team)
+    person = next(e for e in world.people if (e.id, TUE) in planned)
+    _edit_employee(client, person, world.team, world.wt, days=(1, 3, 4, 5))  # no longer on Tuesdays
+    history = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert history.count("De vaste werktijden van") == 1
+    assert f"De vaste werktijden van {person.name} zijn veranderd: de dienst op dinsdag 8 december valt erbuiten." \
+        in history
+
+    # The contract ends on Monday: every later shift gets its line, the Monday one none.
+    _edit_employee(client, person, world.team, world.wt, days=(1, 3, 4, 5), contract_end=MON.isoformat())
+    history = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    later = sorted(d for (e, d) in planned if e == person.id and d > MON)
+    assert history.count(f"Het contract van {person.name} loopt af voor") == len(later) > 0
+    assert "loopt af voor maandag 7 december" not in history
+
+    # An edit that leaves hours and contract alone adds nothing; nor do shifts before today.
+    lines = history.count("Pas het rooster aan.")
+    _edit_employee(client, person, world.team, world.wt, days=(1, 3, 4, 5), contract_end=MON.isoformat(),
+                   phone="06-87654321")
+    monkeypatch.setattr(service, "today", lambda: dt.date(2027, 1, 1))
+    _edit_employee(client, person, world.team, world.wt, days=(1, 4, 5), contract_end=MON.isoformat())
+    history = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert history.count("Pas het rooster aan.") == lines
