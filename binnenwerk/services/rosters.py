@@ -377,6 +377,14 @@ def affected_cells(assignments, absences) -> set[tuple[int, dt.date]]:
     return out
 
 
+def _acting_user():
+    """Who is logged in, for a history line written by a hook (None outside a request)."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    return current_user if has_request_context() and current_user.is_authenticated else None
+
+
 def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
     """Hook for absences: note every planned shift the absence hits in its roster's history.
 
@@ -386,12 +394,7 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
     """
     if absence.employee_id is None:
         return []
-    if user is None:
-        from flask import has_request_context
-        from flask_login import current_user
-
-        if has_request_context() and current_user.is_authenticated:
-            user = current_user
+    user = user or _acting_user()
     hits = [a for a in db.session.scalars(
         select(Assignment).where(Assignment.employee_id == absence.employee_id,
                                  Assignment.date.between(absence.start_date, absence.end_date))
@@ -417,12 +420,7 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
     """
     if not {"availability", "contract_end", "contract_start"} & set(changed):
         return []
-    if user is None:
-        from flask import has_request_context
-        from flask_login import current_user
-
-        if has_request_context() and current_user.is_authenticated:
-            user = current_user
+    user = user or _acting_user()
     windows: dict[int, list[tuple[int, int]]] = {}
     for slot in employee.availability:
         windows.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
