@@ -11,8 +11,11 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the app's loggers (audit, tests' caplog) working after a migration in-process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Keep the app's loggers (audit, tests' caplog) working after a migration in-process. Where
+# logging is set up already (a test run, a server) leave it be: the ini's console handler would
+# keep the sys.stderr of this moment, which under pytest is a capture that is closed later.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

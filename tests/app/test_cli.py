@@ -64,3 +64,16 @@ def test_create_user_refuses_weak_password_duplicate_and_unknown_ministry(runner
                                   "--role", "ministry_contact", "--ministry", "XYZ", "--password", "Sterk-wachtwoord-1"])
     assert unknown.exit_code != 0 and "Unknown ministry" in unknown.output
     assert _count(User) == 1
+
+
+def test_a_migration_in_process_leaves_the_logging_of_a_running_program_alone(runner):
+    """Alembic's ini would hang a console handler on the root logger with the sys.stderr of that
+    moment: in a test, a capture that is closed later, after which every log line failed ("I/O
+    operation on closed file") and took pytest's own output with it."""
+    import logging
+
+    before = list(logging.getLogger().handlers)
+    assert before, "pytest's logging plugin has handlers on the root logger"
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert logging.getLogger().handlers == before
