@@ -80,6 +80,26 @@ def date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> s
     return f"{format_date(start, with_year)} – {format_date(end, with_year)}"
 
 
+def full_date(day: dt.date, today: dt.date | None = None) -> str:
+    """long_date with the year when the day is not in this year (the rule of date_period):
+    'maandag 7 december', 'vrijdag 1 januari 2027'."""
+    if day.year == (today or dt.date.today()).year:
+        return long_date(day)
+    return format_date(day, "EEEE d MMMM y")
+
+
+def long_date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> tuple[str, str]:
+    """The two ends of a period as long dates, with the year by date_period's rule: none within
+    this year, once (at the end) when both ends share another year, else at both ends."""
+    this_year = (today or dt.date.today()).year
+    with_year = "EEEE d MMMM y"
+    if start.year == end.year == this_year:
+        return long_date(start), long_date(end)
+    if start.year == end.year:
+        return long_date(start), format_date(end, with_year)
+    return format_date(start, with_year), format_date(end, with_year)
+
+
 def hours(minutes: int | None) -> str:
     """Minutes as hours the Dutch way: 1530 -> '25,5'."""
     if minutes is None:
@@ -130,3 +150,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
+    app.jinja_env.filters["full_date"] = full_date
+    app.jinja_env.globals["long_date_period"] = long_date_period

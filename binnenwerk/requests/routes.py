@@ -6,13 +6,13 @@ import datetime as dt
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import minutes_to_hhmm, parse_week, week_of
+from ..formatting import date_period, minutes_to_hhmm, parse_week, week_of
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role
 from ..services import ServiceError
 from ..services import reports as report_service
@@ -188,11 +188,26 @@ def plan():
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
     request_id = _request_filter()
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
+    dropped = {d.request.id: d for d in service.dropped_days(current_user.ministry_id, first, last, request_id)}
+    shown = {b.request.id for b in blocks}
     return render_template(
         "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen,
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id,
-        **_template_helpers(),
+        dropped=dropped, dropped_only=[d for pk, d in dropped.items() if pk not in shown],
+        dropped_note=_dropped_note, **_template_helpers(),
+    )
+
+
+def _dropped_note(day: service.DroppedDay) -> str:
+    """One line on people still planned on a day their request no longer asks for (team level)."""
+    return ngettext(
+        "Op %(date)s staat nog %(num)d persoon van %(team)s ingepland (%(times)s, %(location)s), "
+        "maar die dag hoort niet meer bij de aanvraag.",
+        "Op %(date)s staan nog %(num)d mensen van %(team)s ingepland (%(times)s, %(location)s), "
+        "maar die dag hoort niet meer bij de aanvraag.",
+        day.people, date=date_period(day.date, day.date), team=day.team,
+        times=f"{minutes_to_hhmm(day.start_minute)}–{minutes_to_hhmm(day.end_minute)}", location=day.location,
     )
 
 
@@ -201,30 +216,43 @@ def plan():
 def plan_csv():
     first, chosen = _plan_period()
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
-    blocks = report_service.ministry_plan(current_user.ministry_id, first, last, _request_filter())
+    request_id = _request_filter()
+    blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
+    dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
                      _("Gevraagd"), _("Ingepland"), _("Team"), _("Teamleider"), _("Telefoon teamleider"),
                      _("Opmerking")])
     english = str(get_locale() or "nl") != "nl"
+    # Per request, by date: the days it asks for, and the days people still stand planned that
+    # it no longer asks for (nobody asked, nobody counted, the note says who still comes).
+    rows: dict[int, list[tuple[dt.date, list]]] = {}
+    requests = {b.request.id: b.request for b in blocks} | {d.request.id: d.request for d in dropped}
     for block in blocks:
-        r = block.request
-        work_type = (r.work_type.name_en or r.work_type.name_nl) if english else r.work_type.name_nl
         for day in block.days:
-            teams = day.teams or [None]
-            for team in teams:
+            for team in day.teams or [None]:
                 note = ""
                 if team is not None and not team.current:
                     note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
                              location=team.location)
-                writer.writerow([report_service.spreadsheet_safe(v) for v in [
-                    r.id, r.location.name, work_type, day.date.isoformat(),
-                    minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
+                rows.setdefault(block.request.id, []).append((day.date, [
                     day.wanted, day.planned, team.team if team else "", team.leader_name if team else "",
-                    team.leader_phone if team else "", note,
-                ]])
+                    team.leader_phone if team else "", note]))
+    for gone in dropped:
+        for day in gone.days:
+            rows.setdefault(gone.request.id, []).append((day.date, [
+                0, 0, day.team, day.leader_name, day.leader_phone,
+                _dropped_note(day) + " " + _("De planner past dit aan.")]))
+    for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
+        r = requests[pk]
+        work_type = (r.work_type.name_en or r.work_type.name_nl) if english else r.work_type.name_nl
+        for day, rest in sorted(rows[pk], key=lambda row: row[0]):
+            writer.writerow([report_service.spreadsheet_safe(v) for v in [
+                r.id, r.location.name, work_type, day.isoformat(),
+                minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute), *rest,
+            ]])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="planning-{chosen}.csv"'},

@@ -1,4 +1,5 @@
-"""Deployment requests: the rules for filing and changing them, and their status machine."""
+"""Deployment requests: the rules for filing and changing them, their status machine, and the
+shifts still standing on days a request no longer asks for."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,19 @@ from sqlalchemy import func, select, update
 
 from .. import audit
 from ..extensions import db
-from ..models import DeploymentRequest, Location, Ministry, RequestStatus, WorkType, utcnow
+from ..models import (
+    DeploymentRequest,
+    Location,
+    Ministry,
+    PublishedShift,
+    RequestStatus,
+    Supervisor,
+    Team,
+    WorkType,
+    utcnow,
+)
 from . import ServiceError
+from .reports import COMMITTED_STATUSES, request_days
 
 S = RequestStatus
 
@@ -339,3 +351,93 @@ def mark_reviewed(request: DeploymentRequest, *, actor) -> DeploymentRequest:
     audit.record("request_reviewed", request, actor=actor)
     db.session.commit()
     return request
+
+
+# --- shifts standing on days a request no longer asks for --------------------------------------
+
+
+@dataclass
+class DroppedDay:
+    """A team still told to come on a day its request no longer asks for. Team level only: the
+    ministry sees how many people, never who."""
+
+    date: dt.date
+    team: str
+    people: int
+    location: str
+    start_minute: int
+    end_minute: int
+    leader_name: str = ""
+    leader_phone: str = ""
+
+
+@dataclass
+class DroppedDays:
+    request: DeploymentRequest
+    days: list[DroppedDay]
+
+
+def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[DroppedDays]:
+    """Per request of the ministry: published shifts in [start, end] on days the request does not
+    (or no longer) ask for, grouped by day, team, place and times.
+
+    They stand until the planner publishes the week again (publishing calls them off); until then
+    the ministry must know people may still come. reports.ministry_plan shows the days a request
+    asks for; this is everything else: a weekday or dates changed, or the request cancelled.
+    """
+    query = (
+        # One line per day, team, place and times; any one of the supervisors there is the one to call.
+        select(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id,
+               func.min(PublishedShift.supervisor_id), PublishedShift.location_id, PublishedShift.start_minute,
+               PublishedShift.end_minute, func.count(PublishedShift.id))
+        .join(DeploymentRequest, DeploymentRequest.id == PublishedShift.request_id)
+        .where(
+            DeploymentRequest.ministry_id == ministry_id,
+            PublishedShift.cancelled.is_(False),
+            PublishedShift.date.between(start, end),
+        )
+        .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id,
+                  PublishedShift.location_id, PublishedShift.start_minute, PublishedShift.end_minute)
+    )
+    if request_id is not None:
+        query = query.where(PublishedShift.request_id == request_id)
+    rows = db.session.execute(query).all()
+    if not rows:
+        return []
+    requests = {r.id: r for r in db.session.scalars(
+        select(DeploymentRequest).where(DeploymentRequest.id.in_({row[0] for row in rows})))}
+    asked = {
+        r.id: set(request_days(r, start, end)) if r.status in COMMITTED_STATUSES else set()
+        for r in requests.values()
+    }
+    rows = [row for row in rows if row[1] not in asked[row[0]]]
+    if not rows:
+        return []
+    team_ids = {row[2] for row in rows}
+    teams = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+    location_names = dict(db.session.execute(
+        select(Location.id, Location.name).where(Location.id.in_({row[4] for row in rows}))).all())
+    # As on the rest of the plan: the shift's supervisor, else the team's own leader.
+    supervisor_ids = {row[3] for row in rows if row[3] is not None}
+    leaders = {s.id: s for s in db.session.scalars(select(Supervisor).where(Supervisor.id.in_(supervisor_ids)))} \
+        if supervisor_ids else {}
+    team_leaders: dict[int, Supervisor] = {}
+    for leader in db.session.scalars(
+        select(Supervisor).where(Supervisor.team_id.in_(team_ids), Supervisor.archived.is_(False))
+        .order_by(Supervisor.id)
+    ):
+        team_leaders.setdefault(leader.team_id, leader)
+
+    found: dict[int, list[DroppedDay]] = {}
+    for request_id_, day, team_id, supervisor_id, location_id, start_minute, end_minute, people in rows:
+        leader = leaders.get(supervisor_id) or team_leaders.get(team_id)
+        found.setdefault(request_id_, []).append(DroppedDay(
+            date=day, team=teams.get(team_id, ""), people=people, location=location_names.get(location_id, ""),
+            start_minute=start_minute, end_minute=end_minute,
+            leader_name=leader.name if leader else "", leader_phone=leader.phone if leader else "",
+        ))
+    ordered = sorted(found, key=lambda pk: (requests[pk].start_date, pk))
+    return [
+        DroppedDays(request=requests[pk], days=sorted(found[pk], key=lambda d: (d.date, d.team, d.start_minute)))
+        for pk in ordered
+    ]

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from binnenwerk.extensions import db
-from binnenwerk.models import RequestStatus
+from binnenwerk.models import Assignment, RequestStatus, Roster
+from binnenwerk.services import rosters
 
 from .test_requests_workflow import world  # noqa: F401  (fixture)
 
@@ -196,3 +197,184 @@ def test_the_export_names_work_types_in_the_readers_language(app_with, make, wor
     assert row["Date"] == "2027-03-08"
     assert row["Work type"] == world.work_type.name_en
     assert world.work_type.name_nl not in text
+
+
+# --- days a request dropped while its shifts still stand ---------------------------------------
+
+
+def this_year_or(year: int) -> str:
+    """' 2027' when the page must name that year (it is not this year), else ''."""
+    return "" if dt.date.today().year == year else f" {year}"
+
+
+@pytest.fixture
+def published_week(world, make):
+    """An accepted Monday-to-Wednesday request, 2 people a day, published to the team through a
+    real roster publication."""
+    team = make.team(region="Noord", name="Team Den Haag 1")
+    make.supervisor(team=team, name="Sanne Leider", phone="06-11112222")
+    people = [make.employee(team=team, first_name=f"Zacharias{n}", last_name="Uniekenaam", email=f"zach{n}@example.org")
+              for n in range(2)]
+    req = make.request(location=world.location, work_type=world.work_type, start_date=MONDAY,
+                       end_date=MONDAY + dt.timedelta(days=2), weekdays="123", headcount=2)
+    roster = Roster(week=WEEK, team=team)
+    db.session.add(roster)
+    db.session.flush()
+    for offset in range(3):
+        for person in people:
+            db.session.add(Assignment(roster_id=roster.id, employee_id=person.id,
+                                      date=MONDAY + dt.timedelta(days=offset), request_id=req.id))
+    db.session.commit()
+    rosters.publish(roster)
+
+    def republish():
+        rosters.publish(db.session.get(Roster, roster.id))
+
+    return SimpleNamespace(request=req, republish=republish)
+
+
+def test_a_dropped_weekday_shows_who_still_comes_until_the_week_is_published_again(
+        client, login, world, published_week):
+    req = published_week.request
+    req.weekdays = "12"  # the contact took Wednesday out; the team was told to come
+    db.session.commit()
+    login(world.contact)
+    notice = (f"Op wo 10 mrt{this_year_or(2027)} staan nog 2 mensen van Team Den Haag 1 ingepland "
+              "(09:00–15:00, Eigen Gebouw), maar die dag hoort niet meer bij de aanvraag.")
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert notice in page and "De planner past dit aan." in page
+    assert "2 van de 2 dagen zijn helemaal gedekt." in page  # Monday and Tuesday: as before
+    by_day = plan_rows(client, req.id)
+    [wednesday] = by_day["2027-03-10"]
+    assert (wednesday["Gevraagd"], wednesday["Ingepland"], wednesday["Team"]) == ("0", "0", "Team Den Haag 1")
+    assert wednesday["Teamleider"] == "Sanne Leider"
+    assert wednesday["Opmerking"] == notice + " De planner past dit aan."
+    assert [r["Ingepland"] for r in by_day["2027-03-08"] + by_day["2027-03-09"]] == ["2", "2"]
+    export = client.get(f"/aanvragen/planning.csv?week={WEEK}").get_data(as_text=True)
+    for text in (page, export):
+        assert "Zacharias" not in text and "Uniekenaam" not in text and "zach0@example.org" not in text
+
+    published_week.republish()  # Wednesday's shifts are called off
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "hoort niet meer bij de aanvraag" not in page and "De planner past dit aan." not in page
+    assert "2027-03-10" not in plan_rows(client, req.id)
+
+
+def test_one_person_left_on_a_dropped_day_is_one_person(client, login, world, published_monday):
+    req = published_monday.request
+    req.weekdays, req.end_date = "12", MONDAY + dt.timedelta(days=1)
+    published_monday.shifts[0].date = MONDAY + dt.timedelta(days=2)  # one of them also has Wednesday
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert f"Op wo 10 mrt{this_year_or(2027)} staat nog 1 persoon van Team Den Haag 1 ingepland" in page
+
+
+def plan_rows_for(client, week: str, request_id: int) -> list[dict]:
+    response = client.get(f"/aanvragen/planning.csv?week={week}&aanvraag={request_id}")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+
+
+def test_an_end_date_moved_out_of_the_weeks_still_shows_the_shifts_there(client, login, world, make):
+    team = make.team(region="Noord", name="Team Laat")
+    later = MONDAY + dt.timedelta(weeks=1)
+    req = make.request(location=world.location, work_type=world.work_type, start_date=MONDAY,
+                       end_date=later + dt.timedelta(days=4), weekdays="1", headcount=1)
+    make.published_shift(employee=make.employee(team=team, first_name="Zacharias", last_name="Uniekenaam"),
+                         date=later, location=world.location, work_type=world.work_type, request_id=req.id)
+    req.end_date = MONDAY  # the contact ended it a week earlier: nothing asked in week 11 any more
+    login(world.contact)
+
+    page = client.get("/aanvragen/planning?week=2027-W11").get_data(as_text=True)
+    assert f"Op ma 15 mrt{this_year_or(2027)} staat nog 1 persoon van Team Laat ingepland" in page
+    assert "Eigen Gebouw</a>" in page and "Zacharias" not in page
+    [row] = plan_rows_for(client, "2027-W11", req.id)
+    assert (row["Datum"], row["Gevraagd"], row["Team"]) == ("2027-03-15", "0", "Team Laat")
+    assert "staat nog 1 persoon van Team Laat ingepland" in row["Opmerking"]
+
+
+def test_shifts_of_a_cancelled_request_are_shown_until_they_are_called_off(
+        client, login, world, make, published_monday):
+    published_monday.request.status = S.CANCELLED.value
+    published_monday.shifts[0].supervisor = make.supervisor(region="Noord", name="Piet Invaller")
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert page.count("ingepland (09:00–15:00, Eigen Gebouw)") == 1  # one line for the team, whoever leads
+    assert "staan nog 3 mensen van Team Den Haag 1 ingepland" in page and "Geannuleerd" in page
+
+    for shift in published_monday.shifts:
+        shift.cancelled = True
+    db.session.commit()
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "ingepland (" not in page and "Team Den Haag 1" not in page
+
+
+def test_another_ministrys_dropped_days_are_not_shown(client, login, world, published_monday):
+    published_monday.request.weekdays = "2"
+    login(world.other_contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "Team Den Haag 1" not in page and "hoort niet meer bij de aanvraag" not in page
+
+
+# --- dates name their year when it is not this year --------------------------------------------
+
+
+def test_weeks_across_new_year_name_the_years(client, login, world, make):
+    start = dt.date(2026, 12, 28)  # 2026-W53: four weeks to Sunday 24 January 2027
+    make.request(location=world.location, work_type=world.work_type, start_date=start,
+                 end_date=dt.date(2027, 1, 8), weekdays="12345")
+    login(world.contact)
+    page = client.get("/aanvragen/planning?week=2026-W53").get_data(as_text=True)
+    assert "Van maandag 28 december 2026 tot en met zondag 24 januari 2027." in page
+    for day, text in ((dt.date(2026, 12, 29), "dinsdag 29 december"), (dt.date(2027, 1, 4), "maandag 4 januari")):
+        assert f"<th scope=\"row\">{text}{this_year_or(day.year)}</th>" in page
+
+
+def test_long_dates_name_the_year_by_the_rule_of_date_period(app):
+    from flask_babel import force_locale
+
+    from binnenwerk.formatting import full_date, long_date_period
+
+    today = dt.date(2026, 12, 5)
+    with app.test_request_context(), force_locale("nl"):
+        assert full_date(dt.date(2026, 12, 9), today) == "woensdag 9 december"
+        assert full_date(dt.date(2027, 1, 1), today) == "vrijdag 1 januari 2027"
+        assert long_date_period(dt.date(2026, 12, 7), dt.date(2027, 1, 3), today) == (
+            "maandag 7 december 2026", "zondag 3 januari 2027")
+        assert long_date_period(dt.date(2026, 11, 2), dt.date(2026, 11, 29), today) == (
+            "maandag 2 november", "zondag 29 november")
+        assert long_date_period(dt.date(2027, 3, 8), dt.date(2027, 4, 4), today) == (
+            "maandag 8 maart", "zondag 4 april 2027")
+
+
+def test_the_english_plan_names_dropped_days_and_years_in_english(app_with, make, world, published_week):
+    from flask_babel import force_locale, ngettext, refresh
+
+    from tests.conftest import TEST_PASSWORD, compile_english_catalog
+
+    compile_english_catalog()
+    refresh()
+    published_week.request.weekdays = "12"
+    english = make.user(role="ministry_contact", ministry=world.ministry, locale="en")
+    db.session.commit()
+    app = app_with()
+    client = app.test_client()
+    client.post("/auth/login", data={"email": english.email, "password": TEST_PASSWORD})
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    year = this_year_or(2027)
+    assert f"Monday 8 March{year}" in page and "Sunday 4 April 2027" in page
+    assert "maandag" not in page and "wo 10 mrt" not in page
+    # The sentence in the reader's language, with an English date in it.
+    with app.test_request_context(), force_locale("en"):
+        wanted = ngettext(
+            "Op %(date)s staat nog %(num)d persoon van %(team)s ingepland (%(times)s, %(location)s), "
+            "maar die dag hoort niet meer bij de aanvraag.",
+            "Op %(date)s staan nog %(num)d mensen van %(team)s ingepland (%(times)s, %(location)s), "
+            "maar die dag hoort niet meer bij de aanvraag.",
+            2, date=f"Wed 10 Mar{year}", team="Team Den Haag 1", times="09:00–15:00", location="Eigen Gebouw")
+    assert wanted in page
+    export = client.get(f"/aanvragen/planning.csv?week={WEEK}&aanvraag={published_week.request.id}")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    [wednesday] = [r for r in rows if r["Date"] == "2027-03-10"]
+    assert wednesday["Note"].startswith(wanted)
