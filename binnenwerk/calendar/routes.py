@@ -1,6 +1,7 @@
 """Views of the calendar blueprint: token feeds, the employee's week page and link management."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -143,11 +144,14 @@ def week(token: str):
         return _with_headers(gone, SECRET_PAGE_HEADERS)
     employee = row.employee
     today = feeds.local_today()
+    leader = feeds.own_team_leader(employee)
+    now = dt.datetime.combine(today, feeds.local_now().time())  # a part-day absence counts while it lasts
     response = Response(render_template(
         "calendar/week.html",
         employee=employee,
         weeks=feeds.employee_weeks(employee, today),
-        leader=feeds.own_team_leader(employee),
+        leader=leader,
+        leader_away=feeds.leader_away_now(leader, now),
         today=today,
         token=token,
         webcal=webcal_url(token),

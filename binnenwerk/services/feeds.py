@@ -5,6 +5,10 @@ for its team leader) and a location's team visits (team level only, for the mini
 them carries anything of EmployeeSensitive. Rendering is bounded: one joined query for the shifts
 (or, for a location, the visits aggregated in the database) and one for fallback team leaders.
 A conditional request costs one query and no rendering (poll()).
+
+A leader who is absent on a shift's day is not named to employees or the ministry, nor is their
+phone given in any feed: they would be called while ill, or expected while they will not come.
+The kind of absence (ill, leave) is never read here: it is special-category data.
 """
 from __future__ import annotations
 
@@ -20,13 +24,15 @@ import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Date, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, String, and_, bindparam, case, cast, exists, func, literal_column, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
 from ..models import (
-    CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
+    Absence, CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
     name_and_address,
 )
 from . import tokens
@@ -36,11 +42,15 @@ WEEKS_BACK = 4
 WEEKS_AHEAD = 8
 PRODID = "-//Binnenwerk//Teamplanner//NL"
 # Bump when the feed's layout changes, so every ETag changes with it.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now(ZoneInfo(current_app.config.get("TIMEZONE", TZID)))
 
 
 def local_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(current_app.config.get("TIMEZONE", TZID))).date()
+    return local_now().date()
 
 
 def window(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -56,6 +66,106 @@ def _subject_filter(row):
     return PublishedShift.location_id == row.location_id
 
 
+# --- absent leaders ---------------------------------------------------------------------------
+
+
+def _own_leader_id(team_id):
+    """SQL: the team's own leader, the one team_leaders() picks (the first active one)."""
+    own = Supervisor.__table__.alias("own_leader")
+    return (
+        select(func.min(own.c.id)).where(own.c.team_id == team_id, own.c.archived.is_(False))
+        .correlate_except(own).scalar_subquery()
+    )
+
+
+def _leader_id(shifts):
+    """SQL: who leads a shift: the leader it names, or else its team's own leader."""
+    return func.coalesce(shifts.c.supervisor_id, _own_leader_id(shifts.c.team_id))
+
+
+def _leader_is_away(leader_id, day, start_minute, end_minute):
+    """SQL: the leader is absent that day for the whole day, or for part of these times.
+
+    Part of the shift is enough: the leader cannot lead it, and a repair puts someone else on
+    the whole day.
+    """
+    away = Absence.__table__.alias("leader_away")
+    return exists().where(
+        away.c.supervisor_id == leader_id,
+        away.c.start_date <= day, away.c.end_date >= day,
+        or_(away.c.start_minute.is_(None),
+            and_(away.c.start_minute < end_minute, away.c.end_minute > start_minute)),
+    ).correlate_except(away)
+
+
+class _CommaJoined(FunctionElement):
+    """SQL: an aggregate joining texts with commas, in no particular order.
+
+    func.aggregate_strings() does the same, but renders its separator into the SQL on every
+    execution: about a tenth of a poll's time. SQLite and PostgreSQL, the app's two databases.
+    """
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_CommaJoined)
+def _comma_joined_postgresql(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_CommaJoined, "sqlite")
+def _comma_joined_sqlite(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@lru_cache(maxsize=1)
+def _shift_leader_is_away():
+    """SQL: a published shift's leader is away during it. Built once: building takes longer than
+    running it for a feed's sixty shifts."""
+    ps = PublishedShift.__table__
+    return _leader_is_away(_leader_id(ps), ps.c.date, ps.c.start_minute, ps.c.end_minute)
+
+
+def _leader_absences(shifts, where, start, end):
+    """SQL: one text listing the absences, in the feed's window, of every leader its shifts have.
+
+    A leader's absence changes the feed's text but no shift, so the ETag takes this in: an
+    absence added, moved or removed changes the list (id, dates and times; an absence keeps its
+    person). The list is a superset of what the text uses (a day without a shift, part of a day
+    outside the shift), which costs at most a needless full answer. It holds no kind of absence.
+    """
+    away = Absence.__table__.alias("feed_absence")
+    team_leader = Supervisor.__table__.alias("feed_team_leader")
+    # Any leader of the team where a shift names nobody: team_leaders() picks one of them.
+    leaders = select(func.coalesce(shifts.c.supervisor_id, team_leader.c.id)).select_from(
+        shifts.outerjoin(team_leader, and_(shifts.c.supervisor_id.is_(None),
+                                           team_leader.c.team_id == shifts.c.team_id))
+    ).where(where).correlate_except(shifts, team_leader)
+
+    # Constants written into the SQL, not bound: this runs on every poll.
+    empty, colon = literal_column("''", String), literal_column("':'", String)
+    entry = cast(away.c.id, String)
+    for column in (away.c.start_date, away.c.end_date, away.c.start_minute, away.c.end_minute):
+        entry = entry + colon + func.coalesce(cast(column, String), empty)
+    return select(_CommaJoined(entry)).where(
+        away.c.supervisor_id.in_(leaders),
+        away.c.end_date >= start, away.c.start_date <= end,
+    )
+
+
+def leader_away_now(supervisor: Supervisor | None, now: dt.datetime) -> bool:
+    """The employee's own team leader is absent at this moment (the whole day, or just now)."""
+    if supervisor is None:
+        return False
+    minute = now.hour * 60 + now.minute
+    return bool(db.session.scalar(select(exists().where(
+        Absence.supervisor_id == supervisor.id,
+        Absence.start_date <= now.date(), Absence.end_date >= now.date(),
+        or_(Absence.start_minute.is_(None), and_(Absence.start_minute <= minute, Absence.end_minute > minute)),
+    ))))
+
+
 # --- conditional requests ---------------------------------------------------------------------
 
 
@@ -65,13 +175,15 @@ class Fingerprint:
     last_modified: dt.datetime  # aware, UTC
 
 
-def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest) -> Fingerprint:
+def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences) -> Fingerprint:
     # The day is part of it: the window moves daily, and names or addresses edited elsewhere
-    # (which leave the shifts untouched) reach subscribers within a day.
+    # (which leave the shifts untouched) reach subscribers within a day. Leaders' absences are
+    # part of it too (see _leader_absences): they change the text, not the shifts.
     if isinstance(latest, str):  # an aggregate may come back from SQLite as text
         latest = dt.datetime.fromisoformat(latest)
     latest = max(latest or created_at, created_at)
-    raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}"
+    absences = ",".join(sorted((absences or "").split(",")))  # aggregated in no particular order
+    raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}|{absences}"
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
@@ -80,17 +192,19 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None) -> Fingerprint
     """The feed's version from one aggregate query over its shifts, without rendering anything."""
     today = today or local_today()
     start, end = window(today)
-    count, latest = db.session.execute(
-        select(func.count(PublishedShift.id), func.max(PublishedShift.updated_at)).where(
-            _subject_filter(row), PublishedShift.date >= start, PublishedShift.date <= end
-        )
+    ps = PublishedShift.__table__
+    own = and_(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
+    count, latest, absences = db.session.execute(
+        select(func.count(ps.c.id), func.max(ps.c.updated_at),
+               _leader_absences(ps, own, start, end).correlate(None).scalar_subquery()).where(own)
     ).one()
-    return _fingerprint(row.id, row.created_at, today, count, latest)
+    return _fingerprint(row.id, row.created_at, today, count, latest, absences)
 
 
 @lru_cache(maxsize=1)
 def _poll_statement():
-    """Token, subject state and the feed's shift count and latest change, in one query.
+    """Token, subject state, the feed's shift count and latest change, and its leaders' absences,
+    in one query.
 
     Built once: a phone polls every hour, so this is the hot path. Exactly one subject column of
     the token is set; comparing with the other two (NULL) is never true, so the OR picks the
@@ -110,6 +224,8 @@ def _poll_statement():
             team.c.archived.label("team_archived"), loc.c.archived.label("location_archived"),
             select(func.count(ps.c.id)).where(own).correlate(ct).scalar_subquery().label("shift_count"),
             select(func.max(ps.c.updated_at)).where(own).correlate(ct).scalar_subquery().label("latest"),
+            _leader_absences(ps, own, bindparam("start", type_=Date), bindparam("end", type_=Date))
+            .correlate(ct).scalar_subquery().label("absences"),
         )
         .select_from(
             ct.outerjoin(emp, emp.c.id == ct.c.employee_id)
@@ -138,7 +254,8 @@ def poll(token: str, today: dt.date | None = None) -> tuple[int, Fingerprint] | 
         return None
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
-    return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest)
+    return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest,
+                                  found.absences)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -158,6 +275,7 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date) -> list:
         loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
         wt.c.name_nl.label("work_type_name"), team.c.name.label("team_name"),
         sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
+        _shift_leader_is_away().label("leader_away"),
     ]
     joins = (
         ps.join(loc, loc.c.id == ps.c.location_id)
@@ -257,7 +375,7 @@ def _utc_stamp(moment: dt.datetime) -> str:
 class _Texts:
     """The feed's Dutch phrases, translated once per feed instead of once per event."""
 
-    def __init__(self):
+    def __init__(self, kind: str):
         self.work = _("Werk: %(work_type)s")
         self.employee = _("Medewerker: %(name)s")
         self.times = _("Tijd: %(start)s tot %(end)s")
@@ -266,6 +384,12 @@ class _Texts:
         self.where = _("Waar: %(place)s")
         self.leader_phone = _("Teamleider: %(name)s, telefoon %(phone)s")
         self.leader = _("Teamleider: %(name)s")
+        # A leader absent that day: no phone to call. The employee reads what the week page
+        # says; the team's own leader (staff) still sees who it is; the ministry gets no name.
+        self.kind = kind
+        self.employee_leader_away = _("Je teamleider is er die dag niet. Er komt iemand anders.")
+        self.team_leader_away = _("Teamleider: %(name)s (afwezig)")
+        self.location_leader_away = _("Teamleider: afwezig, er komt een vervanger")
         self.cancelled = _("Gaat niet door: %(what)s")
         self.team = _("Team: %(team)s")
         self.people = _("Aantal personen: %(n)d")
@@ -278,9 +402,15 @@ class _Texts:
                 shift.location_name, shift.address, shift.postcode, shift.city)
         return self._places[shift.location_id]
 
-    def leader_line(self, leader: Leader | None) -> str | None:
+    def leader_line(self, leader: Leader | None, away: bool = False) -> str | None:
         if leader is None:
             return None
+        if away:
+            if self.kind == FeedKind.EMPLOYEE.value:
+                return self.employee_leader_away
+            if self.kind == FeedKind.TEAM.value:
+                return self.team_leader_away % {"name": leader.name}
+            return self.location_leader_away
         if leader.id not in self._leaders:
             if leader.phone:
                 self._leaders[leader.id] = self.leader_phone % {"name": leader.name, "phone": leader.phone}
@@ -350,6 +480,13 @@ def _event(out: list[bytes], texts: _Texts, *, uid: str, sequence: int, cancelle
     ]
 
 
+def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
+    # A called-off shift or visit needs no stand-in: "someone else comes" would only confuse.
+    if row.leader_away and cancelled:
+        return None
+    return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
+
+
 def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None:
     work = texts.work % {"work_type": shift.work_type_name}
     place = texts.place(shift)
@@ -367,7 +504,7 @@ def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None
             texts.times_line(shift.start_minute, shift.end_minute),
             texts.break_line(shift.break_minutes),
             texts.where % {"place": place},
-            texts.leader_line(_leader_of_row(shift, leaders)),
+            _leader_line(texts, shift, leaders, cancelled=shift.cancelled),
         ],
     )
 
@@ -411,12 +548,20 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date) -> list:
         .subquery()
     )
     supervisor_id = func.coalesce(agg.c.going_supervisor_id, agg.c.any_supervisor_id)
+    # The leader named (or else the team's own) is absent during the visit's times.
+    going = agg.c.people > 0
+    leader_away = _leader_is_away(
+        func.coalesce(supervisor_id, _own_leader_id(agg.c.team_id)), agg.c.date,
+        case((going, agg.c.going_start), else_=agg.c.any_start),
+        case((going, agg.c.going_end), else_=agg.c.any_end),
+    )
     return list(db.session.execute(
         select(
             agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
             team.c.name.label("team_name"), wt.c.name_nl.label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
+            leader_away.label("leader_away"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)
@@ -455,7 +600,7 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
             texts.people % {"n": people},
             texts.times_line(start_minute, end_minute),
             texts.where % {"place": place},
-            texts.leader_line(_leader_of_row(visit, leaders)),
+            _leader_line(texts, visit, leaders, cancelled=not people),
         ],
     )
 
@@ -464,7 +609,7 @@ def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
     """The whole iCalendar text of a token's feed (CRLF lines, folded at 75 octets)."""
     today = today or local_today()
     start, end = window(today)
-    texts = _Texts()
+    texts = _Texts(row.kind)
     out = _header(row, start, end)
     if row.kind == FeedKind.LOCATION.value:
         visits = load_visits(row, start, end)
@@ -490,6 +635,8 @@ class Day:
     shift: PublishedShift | None
     leader: Supervisor | None
     is_today: bool
+    # The leader is absent that day: the page names nobody and gives no phone.
+    leader_away: bool = False
 
 
 @dataclass
@@ -526,6 +673,12 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
         ).unique()
     }
     leaders = team_leaders([employee.team_id] + [s.team_id for s in shifts.values()])
+    ps = PublishedShift.__table__
+    away = set(db.session.scalars(
+        select(ps.c.id).where(
+            ps.c.id.in_([s.id for s in shifts.values()]), _shift_leader_is_away(),
+        )
+    )) if shifts else set()
     published = set(db.session.scalars(
         select(Roster.week).where(
             Roster.team_id == employee.team_id,
@@ -548,7 +701,7 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
             if n >= 5 and shift is None:
                 continue
             leader = leader_of(shift, leaders) if shift else None
-            days.append(Day(day, shift, leader, day == today))
+            days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away))
         weeks.append(Week(first, offset, days, is_planned=told))
     return weeks
 

@@ -372,3 +372,177 @@ def test_feed_says_a_street_once_when_the_place_is_named_after_it(client, make):
     make.published_shift(employee=employee, date=feeds.local_today(), location=location)
     event = check_rfc5545(get_feed(client, issue(FeedKind.EMPLOYEE, employee)).data)[0]
     assert str(event["LOCATION"]) == "Binnenhof 19, 2513 AA Den Haag"
+
+
+# --- an absent team leader ---------------------------------------------------------------------
+# A leader away on a shift's day is not named with a phone: not to the employee, not to the
+# ministry. The feed never says why (ill, leave), and a feed whose text changed by an absence
+# is never answered 304 with the old text.
+
+AWAY_EMPLOYEE = "Je teamleider is er die dag niet. Er komt iemand anders."
+
+
+def events_by_day(body: bytes) -> dict:
+    return {e.decoded("DTSTART").date(): e for e in check_rfc5545(body)}
+
+
+def unfolded(body: bytes) -> str:
+    """The feed as text to search: lines unfolded, TEXT escapes undone."""
+    text = body.decode().replace("\r\n ", "")
+    return text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n")
+
+
+def absence_input(day, end=None, kind="ziek", times=None):
+    from binnenwerk.services.absences import AbsenceInput
+
+    start_minute, end_minute = times or (None, None)
+    return AbsenceInput(kind=kind, start_date=day, end_date=end or day, start_minute=start_minute,
+                        end_minute=end_minute)
+
+
+def test_employee_feed_names_no_absent_leader_on_that_day(client, world, make):
+    tomorrow = world.today + dt.timedelta(days=1)
+    make.absence(supervisor=world.leader, start=tomorrow, kind="ziek")
+    db.session.commit()
+    body = get_feed(client, issue(FeedKind.EMPLOYEE, world.anna)).data
+    by_day = events_by_day(body)
+    away = str(by_day[tomorrow]["DESCRIPTION"])
+    assert AWAY_EMPLOYEE in away
+    assert "Tineke" not in away and "06-12345678" not in away and "Teamleider:" not in away
+    assert "Pauze: 30 minuten" in away  # the rest is as told
+    for day, event in by_day.items():
+        if day != tomorrow:
+            assert "Teamleider: Tineke, telefoon 06-12345678" in str(event["DESCRIPTION"])
+            assert AWAY_EMPLOYEE not in str(event["DESCRIPTION"])
+
+
+def test_employee_feed_names_no_absent_team_leader_when_the_shift_names_nobody(client, world, make):
+    make.absence(supervisor=world.leader, start=world.today, kind="verlof")
+    db.session.commit()
+    event = check_rfc5545(get_feed(client, issue(FeedKind.EMPLOYEE, world.bram)).data)[0]
+    assert AWAY_EMPLOYEE in str(event["DESCRIPTION"]) and "Tineke" not in str(event["DESCRIPTION"])
+
+
+def test_a_part_day_absence_outside_the_shift_leaves_the_leader_named(client, world, make):
+    tomorrow = world.today + dt.timedelta(days=1)
+    make.absence(supervisor=world.leader, start=tomorrow, times=("15:00", "17:00"), kind="afspraak")
+    make.absence(supervisor=world.leader, start=world.today, times=("08:00", "09:30"), kind="afspraak")
+    db.session.commit()
+    by_day = events_by_day(get_feed(client, issue(FeedKind.EMPLOYEE, world.anna)).data)
+    assert "Tineke, telefoon" in str(by_day[tomorrow]["DESCRIPTION"])  # shift 09:00-15:00
+    assert AWAY_EMPLOYEE in str(by_day[world.today]["DESCRIPTION"])
+
+
+def test_a_cancelled_shift_with_an_absent_leader_names_nobody_and_promises_nobody(client, world, make):
+    shift = world.shifts[2]
+    shift.cancelled, shift.sequence = True, 1
+    make.absence(supervisor=world.leader, start=shift.date, kind="ziek")
+    db.session.commit()
+    event = events_by_day(get_feed(client, issue(FeedKind.EMPLOYEE, world.anna)).data)[shift.date]
+    description = str(event["DESCRIPTION"])
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert "Tineke" not in description and "Er komt iemand anders" not in description
+
+
+def test_team_feed_shows_its_leader_as_absent_without_a_phone(client, world, make):
+    make.absence(supervisor=world.leader, start=world.today, kind="ziek")
+    db.session.commit()
+    events = check_rfc5545(get_feed(client, issue(FeedKind.TEAM, world.team)).data)
+    today = [str(e["DESCRIPTION"]) for e in events if e.decoded("DTSTART").date() == world.today]
+    assert len(today) == 2  # Anna's and Bram's
+    for description in today:
+        assert "Teamleider: Tineke (afwezig)" in description and "06-12345678" not in description
+    others = [str(e["DESCRIPTION"]) for e in events if e.decoded("DTSTART").date() != world.today]
+    assert others and all("Teamleider: Tineke, telefoon 06-12345678" in d for d in others)
+
+
+def test_location_feed_names_no_absent_leader_to_the_ministry(client, world, make):
+    make.absence(supervisor=world.leader, start=world.today, kind="ziek")
+    db.session.commit()
+    by_day = events_by_day(get_feed(client, issue(FeedKind.LOCATION, world.location)).data)
+    visit = str(by_day[world.today]["DESCRIPTION"])
+    assert "Teamleider: afwezig, er komt een vervanger" in visit
+    assert "Tineke" not in visit and "06-12345678" not in visit
+    tomorrow = str(by_day[world.today + dt.timedelta(days=1)]["DESCRIPTION"])
+    assert "Teamleider: Tineke, telefoon 06-12345678" in tomorrow
+
+
+@pytest.mark.parametrize("kind", ["employee", "team", "location"])
+def test_no_feed_says_why_a_leader_is_away(client, world, make, kind):
+    make.absence(supervisor=world.leader, start=world.today - dt.timedelta(days=3),
+                 end=world.today + dt.timedelta(days=9), kind="ziek", note="Griep-NOTITIE")
+    db.session.commit()
+    subject = {"employee": world.anna, "team": world.team, "location": world.location}[kind]
+    body = unfolded(get_feed(client, issue(kind, subject)).data).lower()
+    assert "afwezig" in body or AWAY_EMPLOYEE.lower() in body
+    for word in ("ziek", "verlof", "afspraak", "griep", "notitie"):
+        assert word not in body, word
+
+
+@pytest.mark.parametrize("kind", ["employee", "team", "location"])
+def test_an_absence_added_changed_or_removed_gives_a_new_etag_and_the_new_text(client, world, make, kind):
+    """Through the absence service, as the team pages do: each step changes the feed's text but
+    no shift, and a conditional request with the ETag from before gets the new text. Bram's
+    shifts name nobody: his leader is the team's own."""
+    from binnenwerk.services import absences
+
+    make.published_shift(employee=world.bram, date=world.today + dt.timedelta(days=1), location=world.location,
+                         work_type=world.keyboards)
+    subject = {"employee": world.bram, "team": world.team, "location": world.location}[kind]
+    token = issue(kind, subject)
+    first = get_feed(client, token)
+    assert "Tineke, telefoon" in unfolded(first.data)
+
+    absence = absences.create_absence(absence_input(world.today), supervisor=world.leader)
+    added = get_feed(client, token, **{"If-None-Match": first.headers["ETag"]})
+    assert added.status_code == 200 and added.headers["ETag"] != first.headers["ETag"]
+    assert "afwezig" in unfolded(added.data) or AWAY_EMPLOYEE in unfolded(added.data)
+    # Nothing changed since: a 304 again.
+    assert get_feed(client, token, **{"If-None-Match": added.headers["ETag"]}).status_code == 304
+
+    # Moved to another day of the feed: the same number of absent days, other text.
+    absences.update_absence(absence, absence_input(world.today + dt.timedelta(days=1)))
+    moved = get_feed(client, token, **{"If-None-Match": added.headers["ETag"]})
+    assert moved.status_code == 200 and moved.data not in (added.data, first.data)
+
+    # Made part-day, outside the shift (09:00-15:00): the leader is named again.
+    absences.update_absence(absence, absence_input(world.today + dt.timedelta(days=1), times=(16 * 60, 17 * 60)))
+    later = get_feed(client, token, **{"If-None-Match": moved.headers["ETag"]})
+    assert later.status_code == 200 and later.data == first.data
+
+    absences.update_absence(absence, absence_input(world.today + dt.timedelta(days=1), times=(14 * 60, 17 * 60)))
+    overlapping = get_feed(client, token, **{"If-None-Match": later.headers["ETag"]})
+    assert overlapping.status_code == 200 and overlapping.data == moved.data
+
+    absences.delete_absence(absence)
+    removed = get_feed(client, token, **{"If-None-Match": overlapping.headers["ETag"]})
+    assert removed.status_code == 200 and removed.data == first.data
+    assert "Tineke, telefoon" in unfolded(removed.data)
+
+
+def test_an_absence_of_a_leader_the_feed_does_not_name_keeps_the_etag(client, world, make):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    etag = get_feed(client, token).headers["ETag"]
+    make.absence(supervisor=make.supervisor(name="Elders"), start=world.today, kind="ziek")
+    make.absence(employee=world.bram, start=world.today, kind="ziek")
+    db.session.commit()
+    assert get_feed(client, token, **{"If-None-Match": etag}).status_code == 304
+
+
+def test_a_conditional_request_with_absences_still_costs_one_query(client, world, make, count_queries,
+                                                                   monkeypatch):
+    make.absence(supervisor=world.leader, start=world.today, kind="ziek")
+    token = issue(FeedKind.LOCATION, world.location)
+    etag = get_feed(client, token).headers["ETag"]
+    monkeypatch.setattr(feeds, "build_feed", lambda *a, **k: pytest.fail("rendered on a 304"))
+    count_queries.clear()
+    assert get_feed(client, token, **{"If-None-Match": etag}).status_code == 304
+    assert len(count_queries) == 1, count_queries
+
+
+def test_fingerprint_and_poll_agree_with_absences(world, make):
+    make.absence(supervisor=world.leader, start=world.today, end=world.today + dt.timedelta(days=1), kind="ziek")
+    for kind, subject in (("employee", world.bram), ("team", world.team), ("location", world.location)):
+        token = issue(kind, subject)
+        row = tokens.resolve(token)
+        assert feeds.poll(token)[1] == feeds.fingerprint(row), kind

@@ -230,3 +230,107 @@ def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeyp
     db.session.commit()
     html = page(client, week["token"]).get_data(as_text=True)
     assert "Deze week" in html and "De week daarna" not in html
+
+
+# --- an absent team leader ---------------------------------------------------------------------
+# Someone ill must not be called by a whole team, nor expected at work: on a day the leader is
+# away the page names nobody and gives no phone, and never says why (ill, leave).
+
+AWAY_DAY = "Je teamleider is er die dag niet. Er komt iemand anders."
+AWAY_NOW = "Je teamleider is er nu niet."
+
+
+def day_block(html: str, day: dt.date) -> str:
+    return html.split(f'id="day-{day.isoformat()}"')[1].split("</article>")[0]
+
+
+def leader_block(html: str) -> str:
+    return html.split('id="leader-title"')[1].split("</section>")[0]
+
+
+def leader_of_team(week):
+    return week["team"].supervisors[0]
+
+
+def test_a_day_the_team_leader_is_away_names_nobody_and_gives_no_phone(client, week, make):
+    make.absence(supervisor=leader_of_team(week), start=week["monday"], kind="ziek")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    monday = day_block(html, week["monday"])
+    assert AWAY_DAY in monday
+    assert "Tineke" not in monday and "06-12345678" not in monday and "tel:" not in monday
+    assert "Je werkt van 09:00 tot 15:00." in monday  # the work itself is as told
+    # Other days, and the top of the page (she is back today), are as before.
+    next_tuesday = day_block(html, week["monday"] + dt.timedelta(days=8))
+    assert "Je teamleider is Tineke." in next_tuesday and "Bel 06-12345678." in next_tuesday
+    assert AWAY_DAY not in next_tuesday and html.count(AWAY_DAY) == 1
+    top = leader_block(html)
+    assert "Je teamleider is Tineke." in top and 'href="tel:0612345678"' in top and AWAY_NOW not in top
+
+
+def test_an_absent_stand_in_is_not_named_either_and_the_team_leader_is_not_put_in_their_place(
+        client, week, make):
+    """The shift names a stand-in who is away: the page does not promise the team's own leader
+    instead (she may be at another place that day), it says someone else comes."""
+    stand_in = make.supervisor(name="Pieter", phone="06-99998888", region="Den Haag")
+    tuesday = week["monday"] + dt.timedelta(days=1)
+    make.published_shift(employee=week["employee"], date=tuesday, location=week["location"], supervisor=stand_in)
+    make.absence(supervisor=stand_in, start=tuesday - dt.timedelta(days=1), end=tuesday, kind="verlof")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    block = day_block(html, tuesday)
+    assert AWAY_DAY in block
+    for text in ("Pieter", "06-99998888", "0699998888", "Tineke", "06-12345678"):
+        assert text not in block
+    assert "Pieter" not in html and "0699998888" not in html
+    # Monday names nobody on the shift: its leader is the team's own, who is not away.
+    assert "Je teamleider is Tineke." in day_block(html, week["monday"])
+
+
+def test_a_part_day_absence_counts_only_when_it_meets_the_shift(client, week, make):
+    leader = leader_of_team(week)
+    tuesday, thursday = (week["monday"] + dt.timedelta(days=n) for n in (1, 3))
+    for day in (tuesday, thursday):
+        make.published_shift(employee=week["employee"], date=day, location=week["location"])  # 09:00-15:00
+    make.absence(supervisor=leader, start=tuesday, times=("15:00", "17:00"), kind="afspraak")
+    make.absence(supervisor=leader, start=thursday, times=("14:00", "16:00"), kind="afspraak")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Je teamleider is Tineke." in day_block(html, tuesday) and AWAY_DAY not in day_block(html, tuesday)
+    assert AWAY_DAY in day_block(html, thursday) and "Tineke" not in day_block(html, thursday)
+
+
+def test_the_team_leader_away_today_is_named_but_not_offered_to_call(client, week, make):
+    wednesday = week["monday"] + dt.timedelta(days=2)  # today, see the fixture
+    make.absence(supervisor=leader_of_team(week), start=wednesday - dt.timedelta(days=1),
+                 end=wednesday + dt.timedelta(days=1), kind="ziek")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    top = leader_block(html)
+    assert "Je teamleider is Tineke." in top and AWAY_NOW in top
+    assert "tel:" not in top and "06-12345678" not in top
+    # Next week she is back: that day names her again.
+    assert "Bel 06-12345678." in day_block(html, week["monday"] + dt.timedelta(days=8))
+
+
+def test_a_part_day_absence_today_hides_the_phone_only_while_it_lasts(client, week, make, monkeypatch):
+    wednesday = week["monday"] + dt.timedelta(days=2)
+    make.absence(supervisor=leader_of_team(week), start=wednesday, times=("13:00", "15:00"), kind="afspraak")
+    db.session.commit()
+    for hour, away in ((10, False), (13, True), (14, True), (15, False)):
+        monkeypatch.setattr(feeds, "local_now", lambda hour=hour: dt.datetime.combine(wednesday, dt.time(hour, 0)))
+        top = leader_block(page(client, week["token"]).get_data(as_text=True))
+        assert (AWAY_NOW in top) is away, hour
+        assert ('href="tel:0612345678"' in top) is not away, hour
+
+
+@pytest.mark.parametrize("kind", ["ziek", "verlof", "afspraak"])
+def test_the_page_never_says_why_the_leader_is_away(client, week, make, kind):
+    wednesday = week["monday"] + dt.timedelta(days=2)
+    make.absence(supervisor=leader_of_team(week), start=week["monday"], end=wednesday + dt.timedelta(days=7),
+                 kind=kind, note="Griep-NOTITIE")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert AWAY_DAY in html and AWAY_NOW in html
+    for word in ("ziek", "verlof", "afspraak", "griep", "notitie"):
+        assert word not in html.lower(), word
