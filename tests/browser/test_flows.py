@@ -227,3 +227,36 @@ def test_accessibility_statement_is_complete(page, live_server):
                  "Wat werkt nog niet goed?", "Iets werkt niet?", "Nationale ombudsman"):
         assert part in text, part
     screenshot(page, "flow-accessibility-statement")
+
+
+def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_result(page, live_server):
+    """WCAG 4.1.3: the live region holds the step only; when the job ends while the page is open,
+    the page reloads and the keyboard focus (and so a screen reader) goes to the result."""
+    from sqlalchemy import select
+
+    from binnenwerk.extensions import db
+    from binnenwerk.models import JobStatus, SolveJob, Team
+
+    log_in(page, live_server, TEAM_LEADER)
+    with live_server.app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "Team Den Haag 1"))
+        job = SolveJob(week=next_week(), team_id=team.id, status=JobStatus.RUNNING.value, progress=0.3,
+                       time_limit=30, heartbeat_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    page.goto(f"{live_server.url}/rooster/planning/{job_id}")
+    live = page.locator("[aria-live]")
+    expect(live).to_have_count(1)
+    expect(live).to_have_attribute("id", "job-label")
+    assert page.locator("#job-elapsed[aria-live], [aria-live] #job-elapsed").count() == 0
+
+    with live_server.app.app_context():
+        done = db.session.get(SolveJob, job_id)
+        done.status, done.progress = JobStatus.FINISHED.value, 1.0
+        db.session.commit()
+    expect(page.locator("#job")).to_have_attribute("data-done", "true", timeout=10_000)
+    expect(page.locator("#job-result")).to_be_focused()
+    # Opened again later, the page leaves the focus where a page load puts it.
+    page.reload()
+    expect(page.locator("#job-result")).not_to_be_focused()

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
   var box = document.getElementById("job");
+  var FOCUS_KEY = "binnenwerk-job-done";
+  if (box && box.getAttribute("data-done") === "true") {
+    // Reloaded because the job finished while the page was open: read out the result.
+    var result = document.getElementById("job-result");
+    try {
+      if (result && window.sessionStorage.getItem(FOCUS_KEY) === box.getAttribute("data-status-url")) {
+        result.focus();
+      }
+      window.sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { /* storage off: the result is still on the page */ }
+  }
   // A finished job's page is final: polling it would reload it every second.
   if (!box || !window.fetch || box.getAttribute("data-done") === "true") { return; }
   var url = box.getAttribute("data-status-url");
@@ -20,12 +31,16 @@
       .then(function (s) {
         bar.value = s.progress;
         bar.textContent = Math.round(s.progress * 100) + "%";
-        label.textContent = s.label;
+        if (label.textContent !== s.label) { label.textContent = s.label; }  // announced only when it changes
         elapsed.textContent = elapsedText.replace("{s}", Math.round(s.elapsed_seconds)).replace("{t}", Math.round(s.time_limit));
         if (s.best_objective !== null && objective) {
           objective.textContent = objectiveText.replace("{v}", Math.round(s.best_objective));
         }
-        if (s.done) { window.location.reload(); return; }
+        if (s.done) {
+          try { window.sessionStorage.setItem(FOCUS_KEY, url); } catch (e) { /* no storage: no focus move */ }
+          window.location.reload();
+          return;
+        }
         window.setTimeout(poll, 1000);
       })
       .catch(function () { if (refresh) { refresh.hidden = false; } });
