@@ -106,7 +106,12 @@ class IdMap:
 
 @functools.lru_cache(maxsize=16)
 def public_holidays(year: int) -> frozenset[dt.date]:
-    """Dutch public holidays, plus 5 May (Liberation Day) which central government has off every year."""
+    """Dutch public holidays, plus 5 May (Liberation Day) which central government has off every year.
+
+    Good Friday is in (python-holidays counts it): civil servants have it off (rijksoverheid.nl,
+    "Is Goede Vrijdag een vrije dag?": "Bent u ambtenaar? Dan bent u vrij op Goede Vrijdag"), so
+    the ministries' buildings where the teams work are closed too.
+    """
     import holidays
 
     days = set(holidays.country_holidays("NL", years=year).keys())
