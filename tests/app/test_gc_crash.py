@@ -50,8 +50,6 @@ def test_a_new_object_has_its_state_in_a_real_dict(app):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
-                    reason="the crash is in the interpreter: the SQLite pass covers it")
 def test_the_all_teams_roster_of_the_large_demo_survives_the_garbage_collector(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'large.sqlite'}", "PYTHONFAULTHANDLER": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "binnenwerk"]
