@@ -38,6 +38,8 @@ MESSAGES = {
                       "Pas het rooster aan."),
     "contract_ended": _l("Het contract van %(name)s loopt af voor %(day)s, maar er staat een dienst. "
                          "Pas het rooster aan."),
+    "contract_not_started": _l("Het contract van %(name)s begint pas na %(day)s, maar er staat een dienst. "
+                               "Pas het rooster aan."),
 }
 
 # Not shown, but stored with a line that names someone: how anonymisation finds it.

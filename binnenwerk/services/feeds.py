@@ -131,8 +131,7 @@ def _leader_absences(shifts, where, start, end):
     """SQL: one text listing the absences, in the feed's window, of every leader its shifts have.
 
     A leader's absence changes the feed's text but no shift, so the ETag takes this in: an
-    absence added, moved or removed changes the list (id, dates and times; an absence keeps its
-    person). The list is a superset of what the text uses (a day without a shift, part of a day
+    absence added, moved or removed changes the list (id, leader, dates and times). The list is a superset of what the text uses (a day without a shift, part of a day
     outside the shift), which costs at most a needless full answer. It holds no kind of absence.
     """
     away = Absence.__table__.alias("feed_absence")
@@ -145,8 +144,10 @@ def _leader_absences(shifts, where, start, end):
 
     # Constants written into the SQL, not bound: this runs on every poll.
     empty, colon = literal_column("''", String), literal_column("':'", String)
+    # The leader's id too: SQLite hands a deleted last row's id to the next absence (of anyone).
     entry = cast(away.c.id, String)
-    for column in (away.c.start_date, away.c.end_date, away.c.start_minute, away.c.end_minute):
+    for column in (away.c.supervisor_id, away.c.start_date, away.c.end_date, away.c.start_minute,
+                   away.c.end_minute):
         entry = entry + colon + func.coalesce(cast(column, String), empty)
     return select(_CommaJoined(entry)).where(
         away.c.supervisor_id.in_(leaders),

@@ -346,6 +346,9 @@ def archive_employee(employee: Employee, last_day: dt.date) -> None:
         employee.contract_end = last_day
     employee.archived = True
     audit.record("employee.archive", employee, detail=f"contract_end={employee.contract_end.isoformat()}")
+    from .rosters import mark_unworkable_shifts
+
+    mark_unworkable_shifts(employee, ["contract_end"])
     db.session.commit()
 
 

@@ -105,6 +105,33 @@ class PlanRequest:
         return sum(1 for d in self.days if d.outdated)
 
 
+def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
+    """The absences in [start, end] of these team leaders: (first day, last day, start, end minute),
+    never their kind. One query."""
+    ids = {pk for pk in leader_ids if pk is not None}
+    away: dict[int, list[tuple]] = defaultdict(list)
+    if ids:
+        for supervisor_id, first, last, from_minute, to_minute in db.session.execute(
+            select(Absence.supervisor_id, Absence.start_date, Absence.end_date, Absence.start_minute,
+                   Absence.end_minute)
+            .where(Absence.supervisor_id.in_(ids), Absence.end_date >= start, Absence.start_date <= end)
+        ):
+            away[supervisor_id].append((first, last, from_minute, to_minute))
+    return away
+
+
+def leader_contact(leader, day: dt.date, start_minute: int, end_minute: int, away: dict) -> tuple[str, str]:
+    """(name, phone) of the leader of a team's shifts, for the ministry. A leader absent during
+    them is not named nor given to call (the location feed's rule): 'afwezig, er komt een
+    vervanger'."""
+    if leader is None:
+        return "", ""
+    for first, last, from_minute, to_minute in away.get(leader.id, ()):
+        if first <= day <= last and (from_minute is None or (from_minute < end_minute and to_minute > start_minute)):
+            return gettext("afwezig, er komt een vervanger"), ""
+    return leader.name, leader.phone
+
+
 def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[PlanRequest]:
     """Per request and day: which teams come, who leads them, how many people. No employee data.
 
@@ -170,13 +197,15 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
             pk: name for pk, name in db.session.execute(
                 select(Location.id, Location.name).where(Location.id.in_(location_ids)))
         })
+    away = leaders_away(set(supervisors) | {s.id for s in team_leaders.values()}, start, end)
     found: dict[tuple[int, dt.date], list[PlanTeam]] = defaultdict(list)
     for request_id_, day, team_id, supervisor_id, people, location_id, work_type_id, start_minute, end_minute in rows:
         request = by_id[request_id_]
         leader = supervisors.get(supervisor_id) or team_leaders.get(team_id)
+        leader_name, leader_phone = leader_contact(leader, day, start_minute, end_minute, away)
         found[(request_id_, day)].append(PlanTeam(
             team=teams[team_id].name if team_id in teams else "",
-            leader_name=leader.name if leader else "", leader_phone=leader.phone if leader else "",
+            leader_name=leader_name, leader_phone=leader_phone,
             people=people,
             current=(location_id, work_type_id, start_minute, end_minute)
             == (request.location_id, request.work_type_id, request.start_minute, request.end_minute),

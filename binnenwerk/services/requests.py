@@ -23,7 +23,7 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError
-from .reports import COMMITTED_STATUSES, request_days
+from .reports import COMMITTED_STATUSES, leader_contact, leaders_away, request_days
 
 S = RequestStatus
 
@@ -384,7 +384,13 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
     They stand until the planner publishes the week again (publishing calls them off); until then
     the ministry must know people may still come. reports.ministry_plan shows the days a request
     asks for; this is everything else: a weekday or dates changed, or the request cancelled.
+    Only from today on: a day gone by was worked or not, and nobody adjusts it any more.
     """
+    from .feeds import local_today
+
+    start = max(start, local_today())
+    if start > end:
+        return []
     query = (
         # One line per day, team, place and times; any one of the supervisors there is the one to call.
         select(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id,
@@ -428,13 +434,14 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
     ):
         team_leaders.setdefault(leader.team_id, leader)
 
+    away = leaders_away(set(leaders) | {s.id for s in team_leaders.values()}, start, end)
     found: dict[int, list[DroppedDay]] = {}
     for request_id_, day, team_id, supervisor_id, location_id, start_minute, end_minute, people in rows:
         leader = leaders.get(supervisor_id) or team_leaders.get(team_id)
+        leader_name, leader_phone = leader_contact(leader, day, start_minute, end_minute, away)
         found.setdefault(request_id_, []).append(DroppedDay(
             date=day, team=teams.get(team_id, ""), people=people, location=location_names.get(location_id, ""),
-            start_minute=start_minute, end_minute=end_minute,
-            leader_name=leader.name if leader else "", leader_phone=leader.phone if leader else "",
+            start_minute=start_minute, end_minute=end_minute, leader_name=leader_name, leader_phone=leader_phone,
         ))
     ordered = sorted(found, key=lambda pk: (requests[pk].start_date, pk))
     return [

@@ -27,6 +27,7 @@ from ..models import (
     PublishedShift,
     RequestStatus,
     Roster,
+    RosterChange,
     RosterStatus,
     SupervisionAssignment,
     Team,
@@ -407,7 +408,13 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today where the teams work (the app's time zone), not the server's."""
+    from .feeds import local_today
+
+    return local_today()
+
+
+UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started")
 
 
 def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) -> list[Assignment]:
@@ -424,18 +431,28 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
     windows: dict[int, list[tuple[int, int]]] = {}
     for slot in employee.availability:
         windows.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
-    marked = []
-    for a in db.session.scalars(
+    shifts = db.session.scalars(
         select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date >= today())
         .options(selectinload(Assignment.request), selectinload(Assignment.roster))
         .order_by(Assignment.date)
-    ):
-        if not works_then(employee, a.date):
+    ).all()
+    # A line once per shift and reason: a second edit of the hours does not repeat it.
+    told = {(c.roster_id, c.message, c.params.get("day")) for c in db.session.scalars(
+        select(RosterChange).where(RosterChange.roster_id.in_({a.roster_id for a in shifts}),
+                                   RosterChange.message.in_(UNWORKABLE))
+    ) if isinstance(c.params, dict) and c.params.get(roster_history.EMPLOYEE) == employee.id} if shifts else set()
+    marked = []
+    for a in shifts:
+        if employee.contract_start and a.date < employee.contract_start:
+            message = "contract_not_started"
+        elif not works_then(employee, a.date):
             message = "contract_ended"
         elif not any(start <= a.request.start_minute and a.request.end_minute <= end
                      for start, end in windows.get(a.date.isoweekday(), [])):
             message = "unavailable"
         else:
+            continue
+        if (a.roster_id, message, a.date.isoformat()) in told:
             continue
         roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date)
         marked.append(a)

@@ -546,3 +546,33 @@ def test_fingerprint_and_poll_agree_with_absences(world, make):
         token = issue(kind, subject)
         row = tokens.resolve(token)
         assert feeds.poll(token)[1] == feeds.fingerprint(row), kind
+
+
+def test_an_absence_of_another_leader_under_a_reused_id_changes_the_etag(client, make):
+    """SQLite gives a deleted last row's id to the next row: Annet's absence deleted and Bert's
+    recorded the same day carry the same id, dates and times. The ETag must still change."""
+    from binnenwerk.services import absences
+    from binnenwerk.services.absences import AbsenceInput
+
+    today = feeds.local_today()
+    location, work_type = make.location(name="Gebouw"), make.work_type()
+    leaders = []
+    for n, name in ((1, "Annet"), (2, "Bert")):
+        team = make.team(name=f"Team {n}")
+        leaders.append(make.supervisor(team=team, name=name, phone=f"06-0000000{n}"))
+        make.published_shift(employee=make.employee(team=team), date=today, location=location, work_type=work_type)
+    token = tokens.issue(FeedKind.LOCATION, location)
+    db.session.commit()
+
+    def ill(leader):
+        return absences.create_absence(AbsenceInput(kind="ziek", start_date=today, end_date=today,
+                                                    start_minute=None, end_minute=None), supervisor=leader)
+
+    first = ill(leaders[0])
+    before = get_feed(client, token)
+    absences.delete_absence(first)
+    ill(leaders[1])
+    after = get_feed(client, token, **{"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    text = after.get_data(as_text=True).replace("\r\n ", "")
+    assert "Bert" not in text and "Annet" in text

@@ -378,3 +378,67 @@ def test_the_english_plan_names_dropped_days_and_years_in_english(app_with, make
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     [wednesday] = [r for r in rows if r["Date"] == "2027-03-10"]
     assert wednesday["Note"].startswith(wanted)
+
+
+def _shift_world(make):
+    from binnenwerk.models import Ministry  # noqa: F401  (make.ministry builds one)
+
+    ministry = make.ministry(name="Ministerie van Eigen Zaken")
+    location = make.location(region="Noord", ministry=ministry, name="Eigen Gebouw")
+    work_type = make.work_type(name_nl="Toetsenborden reinigen")
+    contact = make.user(role="ministry_contact", ministry=ministry)
+    team = make.team(region="Noord", name="Team Noord 1")
+    leader = make.supervisor(team=team, name="Sanne Leider", phone="06-11112222")
+    return SimpleNamespace(location=location, work_type=work_type, contact=contact, team=team, leader=leader,
+                           employee=make.employee(team=team))
+
+
+def _week_of(day: dt.date) -> str:
+    return f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+
+
+def test_days_gone_by_of_a_cancelled_request_are_not_flagged_for_the_planner(client, login, make):
+    """Worked two weeks ago, cancelled since: nothing to adjust any more (and republishing that
+    week would take the hours out of the job-agreement figures)."""
+    w = _shift_world(make)
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday() + 14)
+    request = make.request(location=w.location, work_type=w.work_type, start_date=monday,
+                           end_date=today + dt.timedelta(days=30), weekdays="12345", headcount=1,
+                           status=RequestStatus.SCHEDULED.value)
+    for n in range(3):
+        make.published_shift(employee=w.employee, date=monday + dt.timedelta(days=n), location=w.location,
+                             work_type=w.work_type, request_id=request.id)
+    coming = monday + dt.timedelta(weeks=5)  # still to come, beyond the past page's four weeks
+    make.published_shift(employee=w.employee, date=coming, location=w.location, work_type=w.work_type,
+                         request_id=request.id)
+    request.status = RequestStatus.CANCELLED.value
+    db.session.commit()
+    login(w.contact)
+    past = client.get(f"/aanvragen/planning?week={_week_of(monday)}").get_data(as_text=True)
+    assert "De planner past dit aan." not in past
+    assert "In deze weken is er geen geaccepteerde aanvraag op uw locaties." in past
+    ahead = client.get(f"/aanvragen/planning?week={_week_of(coming)}").get_data(as_text=True)
+    assert "De planner past dit aan." in ahead
+    assert "In deze weken is er geen geaccepteerde aanvraag" not in ahead
+
+
+def test_the_ministry_is_not_given_an_absent_leader_to_call(client, login, make):
+    """As in the location feed: a leader absent during the team's shifts is not named, no phone."""
+    w = _shift_world(make)
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    request = make.request(location=w.location, work_type=w.work_type, start_date=monday,
+                           end_date=monday + dt.timedelta(days=1), weekdays="12", headcount=1)
+    for day in (monday, monday + dt.timedelta(days=1)):
+        make.published_shift(employee=w.employee, date=day, location=w.location, work_type=w.work_type,
+                             request_id=request.id)
+    make.absence(supervisor=w.leader, start=monday, kind="ziek")
+    db.session.commit()
+    login(w.contact)
+    html = client.get(f"/aanvragen/planning?week={_week_of(monday)}").get_data(as_text=True)
+    export = client.get(f"/aanvragen/planning.csv?week={_week_of(monday)}").get_data(as_text=True)
+    assert html.count("Sanne Leider") == 1 and html.count("tel:06-11112222") == 1  # Tuesday only
+    assert "afwezig, er komt een vervanger" in html and "ziek" not in html.lower()
+    rows = [line for line in export.splitlines() if "Team Noord 1" in line]
+    assert [("Sanne Leider;06-11112222" in line, "afwezig" in line) for line in rows] == [(False, True), (True, False)]

@@ -749,6 +749,11 @@ def test_changed_working_hours_or_contract_end_leave_a_history_line_per_shift(cl
     assert history.count("De vaste werktijden van") == 1
     assert f"De vaste werktijden van {person.name} zijn veranderd: de dienst op dinsdag 8 december valt erbuiten." \
         in history
+    assert "<td>Werktijden veranderd</td>" in history and "<td>unavailable</td>" not in history
+    # Another edit of the hours repeats no line about the same shift.
+    _edit_employee(client, person, world.team, world.wt, days=(1, 3, 5))
+    assert client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True) \
+        .count("De vaste werktijden van") == 1
 
     # The contract ends on Monday: every later shift gets its line, the Monday one none.
     _edit_employee(client, person, world.team, world.wt, days=(1, 3, 4, 5), contract_end=MON.isoformat())
@@ -765,3 +770,48 @@ def test_changed_working_hours_or_contract_end_leave_a_history_line_per_shift(cl
     _edit_employee(client, person, world.team, world.wt, days=(1, 4, 5), contract_end=MON.isoformat())
     history = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
     assert history.count("Pas het rooster aan.") == lines
+
+
+def test_a_contract_starting_later_or_ended_from_the_team_page_or_an_import_leaves_its_lines(
+        client, login, world, monkeypatch, runner, tmp_path):
+    import csv
+
+    monkeypatch.setattr(service, "today", lambda: MON)
+    login(world.tl)
+    solve_via_page(client, world.team)
+    planned = cells(world.team)
+    first, second, third = (sorted(d for (e, d) in planned if e == p.id) for p in world.people)
+    history_url = f"/rooster/{roster_of(world.team).id}/geschiedenis"
+
+    # The contract starts on Wednesday after all: the shifts before it.
+    anna = world.people[0]
+    _edit_employee(client, anna, world.team, world.wt, contract_start=WED.isoformat())
+    history = client.get(history_url).get_data(as_text=True)
+    assert history.count(f"Het contract van {anna.name} begint pas na") == sum(1 for d in first if d < WED) > 0
+    assert "<td>Contract nog niet begonnen</td>" in history
+
+    # 'Contract beëindigen' on the team page, last day Monday: the later shifts.
+    bram = world.people[1]
+    response = client.post(f"/teams/medewerkers/{bram.id}/contract-beeindigen", data={"contract_end": MON.isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    history = client.get(history_url).get_data(as_text=True)
+    assert history.count(f"Het contract van {bram.name} loopt af voor") == sum(1 for d in second if d > MON) > 0
+
+    # An import that moves a contract end before the shifts: the same lines as the form.
+    cees = world.people[2]
+    path = tmp_path / "employees.csv"
+    assert runner.invoke(args=["export", "employees", str(path)]).exit_code == 0
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    header = list(rows[0])
+    for row in rows:
+        if row["id"] == str(cees.id):
+            row["contract_eind"] = MON.isoformat()
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=header, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(args=["import", "employees", str(path)])
+    assert result.exit_code == 0, result.output
+    history = client.get(history_url).get_data(as_text=True)
+    assert history.count(f"Het contract van {cees.name} loopt af voor") == sum(1 for d in third if d > MON) > 0
+

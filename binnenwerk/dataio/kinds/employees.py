@@ -168,6 +168,10 @@ class EmployeesKind(Kind):
             employee.allowed_locations = list(record["locations"])
         set_pattern(employee, record["pattern"], AvailabilitySlot)
         db.session.flush()
+        if not created:  # as the form does: the roster's history says which shifts this leaves out
+            from ...services.rosters import mark_unworkable_shifts
+
+            mark_unworkable_shifts(employee, ["availability" if c == "pattern" else c for c in changes])
         ctx.claim(employee, row, "voornaam")
         return "create" if created else "update"
 
