@@ -260,3 +260,27 @@ def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_resul
     # Opened again later, the page leaves the focus where a page load puts it.
     page.reload()
     expect(page.locator("#job-result")).not_to_be_focused()
+
+
+def test_a_planning_job_that_fails_while_the_page_is_open_puts_the_focus_on_the_error(page, live_server):
+    from sqlalchemy import select
+
+    from binnenwerk.extensions import db
+    from binnenwerk.models import JobStatus, SolveJob, Team
+
+    log_in(page, live_server, TEAM_LEADER)
+    with live_server.app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "Team Den Haag 1"))
+        job = SolveJob(week=next_week(), team_id=team.id, status=JobStatus.RUNNING.value, progress=0.3,
+                       time_limit=30, heartbeat_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    page.goto(f"{live_server.url}/rooster/planning/{job_id}")
+    with live_server.app.app_context():
+        failed = db.session.get(SolveJob, job_id)
+        failed.status, failed.error = JobStatus.FAILED.value, "Het plannen is mislukt."
+        db.session.commit()
+    expect(page.locator("#job")).to_have_attribute("data-done", "true", timeout=10_000)
+    expect(page.locator("#job-error")).to_be_focused()
+

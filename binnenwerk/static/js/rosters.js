@@ -4,8 +4,8 @@
   var box = document.getElementById("job");
   var FOCUS_KEY = "binnenwerk-job-done";
   if (box && box.getAttribute("data-done") === "true") {
-    // Reloaded because the job finished while the page was open: read out the result.
-    var result = document.getElementById("job-result");
+    // Reloaded because the job ended while the page was open: read out the result (or the error).
+    var result = document.getElementById("job-result") || document.getElementById("job-error");
     try {
       if (result && window.sessionStorage.getItem(FOCUS_KEY) === box.getAttribute("data-status-url")) {
         result.focus();
