@@ -43,10 +43,6 @@ def run(app, week: str | None = None, repeat: int = 5) -> list[dict]:
 
     The garbage collector stays on, as it is in the web server: the figures include its pauses.
     """
-    return _run(app, week, repeat)
-
-
-def _run(app, week: str | None, repeat: int) -> list[dict]:
     import datetime as dt
 
     from flask_login import login_user

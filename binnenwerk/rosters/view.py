@@ -25,7 +25,7 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
-from ..services.rosters import affected_cells, request_stands, works_then
+from ..services.rosters import affected_cells, request_stands, within_hours, works_then
 
 
 @dataclass
@@ -149,8 +149,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
         changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
         withdrawn = not request_stands(a.request, a.date)
         ended = not works_then(by_id[a.employee_id], a.date)
-        unavailable = not any(start <= a.request.start_minute and a.request.end_minute <= end
-                              for start, end in windows[(a.employee_id, a.date.isoweekday())])
+        unavailable = not within_hours(a.request, windows[(a.employee_id, a.date.isoweekday())])
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
         tw.unavailable_count += unavailable
         tw.affected_count += key in hit

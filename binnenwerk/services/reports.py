@@ -27,6 +27,7 @@ from ..models import (
     Supervisor,
     Team,
 )
+from . import feeds
 
 S = RequestStatus
 JOB_HOURS_PER_WEEK = 25.5  # one job under the job agreement (banenafspraak)
@@ -179,14 +180,7 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         if supervisor_ids else {}
     )
     # When a shift names no supervisor, the team's own leader is the one to call.
-    team_leaders: dict[int, Supervisor] = {}
-    if team_ids:
-        for leader in db.session.scalars(
-            select(Supervisor)
-            .where(Supervisor.team_id.in_(team_ids), Supervisor.archived.is_(False))
-            .order_by(Supervisor.id)
-        ):
-            team_leaders.setdefault(leader.team_id, leader)
+    team_leaders = feeds.team_leaders(team_ids)
 
     by_id = {r.id: r for r in requests}
     location_ids = {r[5] for r in rows} - {r.location_id for r in requests}

@@ -22,7 +22,7 @@ from ..models import (
     WorkType,
     utcnow,
 )
-from . import ServiceError
+from . import ServiceError, feeds
 from .reports import COMMITTED_STATUSES, leader_contact, leaders_away, request_days
 
 S = RequestStatus
@@ -386,9 +386,7 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
     asks for; this is everything else: a weekday or dates changed, or the request cancelled.
     Only from today on: a day gone by was worked or not, and nobody adjusts it any more.
     """
-    from .feeds import local_today
-
-    start = max(start, local_today())
+    start = max(start, feeds.local_today())
     if start > end:
         return []
     query = (
@@ -427,12 +425,7 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
     supervisor_ids = {row[3] for row in rows if row[3] is not None}
     leaders = {s.id: s for s in db.session.scalars(select(Supervisor).where(Supervisor.id.in_(supervisor_ids)))} \
         if supervisor_ids else {}
-    team_leaders: dict[int, Supervisor] = {}
-    for leader in db.session.scalars(
-        select(Supervisor).where(Supervisor.team_id.in_(team_ids), Supervisor.archived.is_(False))
-        .order_by(Supervisor.id)
-    ):
-        team_leaders.setdefault(leader.team_id, leader)
+    team_leaders = feeds.team_leaders(team_ids)
 
     away = leaders_away(set(leaders) | {s.id for s in team_leaders.values()}, start, end)
     found: dict[int, list[DroppedDay]] = {}

@@ -301,6 +301,11 @@ def works_then(employee: Employee, day: dt.date) -> bool:
     return employee.employed_on(day)
 
 
+def within_hours(request: DeploymentRequest, windows) -> bool:
+    """Whether a shift of the request lies inside one of these (start, end) working-hour windows."""
+    return any(start <= request.start_minute and request.end_minute <= end for start, end in windows)
+
+
 def _publish(roster: Roster, user) -> dict[str, int]:
     """publish() without its check and commit."""
     days = week_days(roster.week, 7)
@@ -447,8 +452,7 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
             message = "contract_not_started"
         elif not works_then(employee, a.date):
             message = "contract_ended"
-        elif not any(start <= a.request.start_minute and a.request.end_minute <= end
-                     for start, end in windows.get(a.date.isoweekday(), [])):
+        elif not within_hours(a.request, windows.get(a.date.isoweekday(), ())):
             message = "unavailable"
         else:
             continue

@@ -229,9 +229,8 @@ def test_accessibility_statement_is_complete(page, live_server):
     screenshot(page, "flow-accessibility-statement")
 
 
-def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_result(page, live_server):
-    """WCAG 4.1.3: the live region holds the step only; when the job ends while the page is open,
-    the page reloads and the keyboard focus (and so a screen reader) goes to the result."""
+def _open_a_running_job(page, live_server) -> int:
+    """A team leader on the page of a solve that is still running (a row only, no worker)."""
     from sqlalchemy import select
 
     from binnenwerk.extensions import db
@@ -246,15 +245,32 @@ def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_resul
         db.session.commit()
         job_id = job.id
     page.goto(f"{live_server.url}/rooster/planning/{job_id}")
+    return job_id
+
+
+def _end_job(live_server, job_id: int, **values) -> None:
+    from binnenwerk.extensions import db
+    from binnenwerk.models import SolveJob
+
+    with live_server.app.app_context():
+        job = db.session.get(SolveJob, job_id)
+        for name, value in values.items():
+            setattr(job, name, value)
+        db.session.commit()
+
+
+def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_result(page, live_server):
+    """WCAG 4.1.3: the live region holds the step only; when the job ends while the page is open,
+    the page reloads and the keyboard focus (and so a screen reader) goes to the result."""
+    from binnenwerk.models import JobStatus
+
+    job_id = _open_a_running_job(page, live_server)
     live = page.locator("[aria-live]")
     expect(live).to_have_count(1)
     expect(live).to_have_attribute("id", "job-label")
     assert page.locator("#job-elapsed[aria-live], [aria-live] #job-elapsed").count() == 0
 
-    with live_server.app.app_context():
-        done = db.session.get(SolveJob, job_id)
-        done.status, done.progress = JobStatus.FINISHED.value, 1.0
-        db.session.commit()
+    _end_job(live_server, job_id, status=JobStatus.FINISHED.value, progress=1.0)
     expect(page.locator("#job")).to_have_attribute("data-done", "true", timeout=10_000)
     expect(page.locator("#job-result")).to_be_focused()
     # Opened again later, the page leaves the focus where a page load puts it.
@@ -263,24 +279,9 @@ def test_the_planning_page_announces_the_step_not_the_seconds_and_then_the_resul
 
 
 def test_a_planning_job_that_fails_while_the_page_is_open_puts_the_focus_on_the_error(page, live_server):
-    from sqlalchemy import select
+    from binnenwerk.models import JobStatus
 
-    from binnenwerk.extensions import db
-    from binnenwerk.models import JobStatus, SolveJob, Team
-
-    log_in(page, live_server, TEAM_LEADER)
-    with live_server.app.app_context():
-        team = db.session.scalar(select(Team).where(Team.name == "Team Den Haag 1"))
-        job = SolveJob(week=next_week(), team_id=team.id, status=JobStatus.RUNNING.value, progress=0.3,
-                       time_limit=30, heartbeat_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
-        db.session.add(job)
-        db.session.commit()
-        job_id = job.id
-    page.goto(f"{live_server.url}/rooster/planning/{job_id}")
-    with live_server.app.app_context():
-        failed = db.session.get(SolveJob, job_id)
-        failed.status, failed.error = JobStatus.FAILED.value, "Het plannen is mislukt."
-        db.session.commit()
+    job_id = _open_a_running_job(page, live_server)
+    _end_job(live_server, job_id, status=JobStatus.FAILED.value, error="Het plannen is mislukt.")
     expect(page.locator("#job")).to_have_attribute("data-done", "true", timeout=10_000)
     expect(page.locator("#job-error")).to_be_focused()
-
