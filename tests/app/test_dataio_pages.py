@@ -59,7 +59,7 @@ def test_upload_preview_confirm_imports_the_file(planner, client, upload_folder)
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Alle 2 rijen zijn in orde: 2 nieuw, 0 gewijzigd, 0 ongewijzigd" in text
-    assert "<caption>" in text and '<th scope="row">2</th>' in text and "Sanne" in text
+    assert "<caption" in text and '<th scope="row">2</th>' in text and "Sanne" in text
     assert employees() == 0  # a preview stores nothing
     assert [p.name for p in upload_folder.iterdir()] == [f"{token_of(text)}.csv"]
 

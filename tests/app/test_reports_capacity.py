@@ -75,7 +75,7 @@ def test_levels(demand, available, level):
 def test_capacity_page_uses_text_and_icons_not_only_colour(client, login, make, noord):
     login(make.user(role="planner"))
     page = client.get(f"/rapportages/capaciteit?week={WEEK}").get_data(as_text=True)
-    assert "Noord" in page and "<caption>" in page and 'scope="row"' in page
+    assert "Noord" in page and "<caption" in page and 'scope="row"' in page
     assert "✓ Ruim" in page and "✗ Tekort" in page and "Uitleg" in page
     assert "38,5" in page  # 2310 minutes available in the first week
     assert "562,5" in page  # the big submitted request in the second week
