@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import re
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -28,14 +30,39 @@ SECRET_PAGE_HEADERS = {
 }
 
 
+# The token in a logged path (Flask's "Exception on /week/<token>", the development server's
+# request lines): everything between the prefix and the next '/', '.', '?' or space.
+TOKEN_IN_PATH = re.compile(r"(/(?:calendar|week)/)[^/.?\s]+")
+
+
+class MaskTokens(logging.Filter):
+    """Log lines name the page a token opened, never the token: it is the whole secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/calendar/" in message or "/week/" in message:
+            record.msg, record.args = TOKEN_IN_PATH.sub(r"\1[token]", message), ()
+        return True
+
+
+MASK_TOKENS = MaskTokens()
+
+
+@bp.record_once
+def _mask_tokens_in_logs(state) -> None:
+    for logger in (state.app.logger, logging.getLogger("werkzeug")):
+        if MASK_TOKENS not in logger.filters:  # loggers are global; apps (in tests) are many
+            logger.addFilter(MASK_TOKENS)
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _active_token(token: str) -> CalendarToken:
-    row = tokens.resolve(token)
-    if row is None or _subject_gone(row):
-        abort(404)
-    return row
+def _gone() -> Response:
+    """A dead token link (unknown, revoked, renewed, of another kind, its subject gone), in words the
+    employee can act on: the general 404 page sends them to the staff login."""
+    gone = Response(render_template("calendar/week_gone.html"), status=404)
+    return _with_headers(gone, SECRET_PAGE_HEADERS)
 
 
 def _subject_gone(row: CalendarToken) -> bool:
@@ -108,7 +135,7 @@ def feed(token: str):
     # The hot path: a subscribed phone polls every hour. Two light queries decide on a 304.
     found = feeds.poll(token)
     if found is None:
-        abort(404)
+        return _gone()
     token_id, print_ = found
     headers = {
         **SECRET_PAGE_HEADERS,
@@ -138,10 +165,7 @@ def _not_modified(print_: feeds.Fingerprint) -> bool:
 def week(token: str):
     row = tokens.resolve(token)
     if row is None or _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
-        # An old or renewed link, in words the employee can act on (the general 404 page sends
-        # them to the staff login).
-        gone = Response(render_template("calendar/week_gone.html"), status=404)
-        return _with_headers(gone, SECRET_PAGE_HEADERS)
+        return _gone()
     employee = row.employee
     today = feeds.local_today()
     leader = feeds.own_team_leader(employee)
@@ -165,11 +189,13 @@ def week(token: str):
 @public
 def qr(token: str):
     """A QR code of the subscribe link (or, with ?voor=week, of the week page)."""
-    row = _active_token(token)
+    row = tokens.resolve(token)
+    if row is None or _subject_gone(row):
+        return _gone()
     target = webcal_url(token)
     if request.args.get("voor") == "week":
         if row.kind != FeedKind.EMPLOYEE.value:
-            abort(404)
+            return _gone()
         target = week_url(token)
     out = io.BytesIO()
     segno.make(target, error="m").save(

@@ -463,3 +463,35 @@ def call_post(client, url, data):
         return client.post(url, data=data).status_code, ""
     except Exception as exc:  # TESTING propagates exceptions: report them as a 500
         return 500, repr(exc)
+
+
+def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app_with, world):
+    """With CSRF on (as in production) no POST endpoint acts without the form's token, whatever
+    the role; the refusal is the Dutch 'form expired' page."""
+    from sqlalchemy import func, select
+
+    app = app_with(WTF_CSRF_ENABLED=True)
+    audit_rows = lambda: db.session.scalar(select(func.count()).select_from(m.AuditEvent))  # noqa: E731
+    problems, checked = [], 0
+    for rule, endpoint, methods, declared in endpoints(app):
+        if "POST" not in methods or declared is None:
+            continue
+        role = "anonymous" if declared == "public" else next(r for r in ROLE_PREFERENCE if r in declared)
+        client = app.test_client()
+        if role != "anonymous":
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                              client.get("/auth/login").get_data(as_text=True)).group(1)
+            user = world.users[role]
+            client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+        db.session.expire_all()
+        before = audit_rows()
+        url = fill(rule, world.own, role, world)
+        response = call_post(client, url, {"confirm": "y", "status": "gepland", "next": "intake"})
+        checked += 1
+        db.session.expire_all()
+        if response[0] != 400:
+            problems.append(f"{role} POST {url} ({endpoint}) without a CSRF token: {response[0]}")
+        elif audit_rows() != before:
+            problems.append(f"{role} POST {url} ({endpoint}) without a CSRF token still wrote an audit row")
+    assert problems == [], "\n".join(problems)
+    assert checked > 30

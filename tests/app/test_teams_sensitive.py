@@ -50,6 +50,18 @@ def test_admin_never_sees_the_sensitive_data(client, make, login, employee):
                        data={"health_notes": "x"}).status_code == 403
 
 
+@pytest.mark.parametrize("role,shown", [("admin", False), ("planner", True), ("own_team_leader", True)])
+def test_only_planners_and_the_own_team_leader_see_the_job_coach(client, make, login, employee, role, shown):
+    # A job coach comes with the indication: who has one says as much as the indication itself.
+    employee.job_coach_name, employee.job_coach_phone = "Coach Kees", "06-33334444"
+    user = (make.user(role="team_leader", teams=[employee.team]) if role == "own_team_leader"
+            else make.user(role=role))
+    login(user)
+    html = _text(client.get(f"/teams/medewerkers/{employee.id}"))
+    assert ("Coach Kees" in html) is shown and ("06-33334444" in html) is shown
+    assert ("Jobcoach" in html) is shown
+
+
 def test_another_teams_leader_gets_404_and_no_data(client, make, login, employee):
     login(make.user(role="team_leader", teams=[make.team(name="Ander team")]))
     for url in (f"/teams/medewerkers/{employee.id}", f"/teams/medewerkers/{employee.id}/persoonlijk"):
