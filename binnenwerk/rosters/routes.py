@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import jobs, planning, roster_history
-from ..access import require_team, roles_required, team_ids_of
+from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..formatting import long_date, parse_week, week_days, week_of
 from ..models import Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
@@ -93,7 +93,7 @@ def week():
         team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
     data = load_week(week, teams)
-    active = jobs.overlapping_active_job(week, team.id if team else None)
+    active = _active_job_shown(week, team, all_teams)
     # The panel lists exactly the table's short cells, with the table's counts; reasons only
     # when there is a short day (they cost a Problem of the region's teams).
     shortfall = explain_short_days(week, short_days(week, data["request_days"]))
@@ -106,6 +106,7 @@ def week():
         repair.day.data = start
     return render_template(
         "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
+        active_job_link=active is not None and _may_view_job(active),
         this_week=week_of(dt.date.today()),
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(), **data,
     )
@@ -316,14 +317,27 @@ def publish_all():
 # --- jobs -----------------------------------------------------------------------------------
 
 
+def _may_view_job(job: SolveJob) -> bool:
+    """A job of all teams is the planners'; a team's job is for whoever manages the team."""
+    if job.team_id is None:
+        return current_user.has_role(Role.PLANNER)
+    return can_manage_team(current_user, job.team_id)
+
+
 def _job_or_404(job_id: int) -> SolveJob:
     job = _get_or_404(SolveJob, job_id)
-    if job.team_id is None:
-        if not current_user.has_role(Role.PLANNER):
-            abort(404)
-    else:
-        require_team(current_user, job.team_id)
+    if not _may_view_job(job):
+        abort(404)  # 404, not 403: do not confirm that another team's job exists
     return job
+
+
+def _active_job_shown(week: str, team: Team | None, all_teams: list[Team]) -> SolveJob | None:
+    """The running solve the week page tells of: one that covers the team shown, or, on the
+    all-teams view, one of the teams this user sees (not another region's team's solve)."""
+    if team is not None or current_user.has_role(Role.PLANNER):
+        return jobs.overlapping_active_job(week, team.id if team else None)
+    found = (jobs.overlapping_active_job(week, t.id) for t in all_teams)
+    return min((job for job in found if job is not None), key=lambda job: job.id, default=None)
 
 
 def _job_state(job: SolveJob) -> dict:

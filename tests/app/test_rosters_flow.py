@@ -815,3 +815,39 @@ def test_a_contract_starting_later_or_ended_from_the_team_page_or_an_import_leav
     history = client.get(history_url).get_data(as_text=True)
     assert history.count(f"Het contract van {cees.name} loopt af voor") == sum(1 for d in third if d > MON) > 0
 
+
+
+def test_the_running_solve_banner_links_only_to_a_job_the_reader_may_open(client, login, world, make):
+    other = make.team("Den Haag", name="Team B")
+    db.session.commit()
+    everyone = SolveJob(week=WEEK, team_id=None, status=JobStatus.RUNNING.value)
+    db.session.add(everyone)
+    db.session.commit()
+    # A planner's solve of all teams covers team A: its leader hears of it, without a link
+    # to a page that is the planners' alone.
+    login(world.tl)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "Er wordt nu een rooster gemaakt." in page
+    assert f"/rooster/planning/{everyone.id}" not in page
+    assert client.get(f"/rooster/planning/{everyone.id}").status_code == 404
+    client.post("/auth/logout")
+    login(world.planner)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert f"/rooster/planning/{everyone.id}" in page
+    everyone.status = JobStatus.FINISHED.value
+    mine = SolveJob(week=WEEK, team_id=world.team.id, status=JobStatus.RUNNING.value)
+    db.session.add(mine)
+    db.session.commit()
+    # A leader of two teams on the all-teams view: another team's solve is not theirs to hear of.
+    both = make.user("team_leader", teams=[world.team, other])
+    theirs = SolveJob(week=WEEK, team_id=make.team("Den Haag", name="Team C").id, status=JobStatus.RUNNING.value)
+    db.session.add(theirs)
+    db.session.commit()
+    client.post("/auth/logout")
+    login(both)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert f"/rooster/planning/{mine.id}" in page and f"/rooster/planning/{theirs.id}" not in page
+    mine.status = JobStatus.FINISHED.value
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "Er wordt nu een rooster gemaakt." not in page
