@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .formatting import hhmm_to_minutes, minutes_to_hhmm
@@ -25,6 +25,10 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# WTForms' own message, which WTForms translates (a name, so it is not extracted as ours).
+WTFORMS_REQUIRED = "This field is required."
+
+
 class Needed(InputRequired):
     """InputRequired without the HTML `required` flag.
 
@@ -35,6 +39,15 @@ class Needed(InputRequired):
     def __init__(self, message=None):
         super().__init__(message)
         self.field_flags = {}
+
+    def __call__(self, form, field):
+        # Only spaces is no input either: fields that strip their text (times, hours, dates)
+        # would otherwise pass here with no value at all.
+        raw = field.raw_data[0] if field.raw_data else None
+        if isinstance(raw, str) and not raw.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext(WTFORMS_REQUIRED))
+        super().__call__(form, field)
 
 
 class NeededText(DataRequired):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import click
@@ -140,23 +141,36 @@ def _security_headers(response):
     return response
 
 
+# Control characters other than tab and line breaks, and the zero-width characters U+200B, U+2060
+# and U+FEFF: never meaningful text, and invisible in a form, where they make a name look empty
+# or a second "Team A" look like the first.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")
+
+
 def _strip_nul_bytes():
-    """A NUL byte is never meaningful text and PostgreSQL refuses it with an error: drop it from
-    the query string and form fields before any view sees them; in the path it is a bad request."""
+    """A NUL byte is never meaningful text and PostgreSQL refuses it with an error; other control
+    characters (pasted along unseen) make every Excel export of the text fail. Drop them from the
+    query string and form fields before any view sees them; a NUL in the path is a bad request."""
     if "\x00" in request.path:
         abort(400)
-    if any("\x00" in v for v in request.args.values()):
-        request.args = _without_nul(request.args)
+    if _has_control(request.args):
+        request.args = _without_control(request.args)
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
         "application/x-www-form-urlencoded", "multipart/form-data"
     ):
-        if any("\x00" in v for v in request.form.values()):
-            request.form = _without_nul(request.form)
+        if _has_control(request.form):
+            request.form = _without_control(request.form)
     return None
 
 
-def _without_nul(values: MultiDict) -> ImmutableMultiDict:
-    return ImmutableMultiDict([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in values.items(multi=True)])
+def _has_control(values: MultiDict) -> bool:
+    # Every value of a repeated field (checkboxes), not only the first one .values() gives.
+    return any(CONTROL_CHARACTERS.search(k + v) for k, v in values.items(multi=True))
+
+
+def _without_control(values: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict([(CONTROL_CHARACTERS.sub("", k), CONTROL_CHARACTERS.sub("", v))
+                               for k, v in values.items(multi=True)])
 
 
 def end_session(detail: str = "") -> None:

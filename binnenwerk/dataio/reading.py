@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
+# Not text: a binary file, or a character that no name may hold and no worksheet can store.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ReadError(Exception):
@@ -112,6 +114,11 @@ def _read_xlsx(data: bytes) -> Table:
         if merged:
             shown = ", ".join(merged[:MAX_MERGES_NAMED]) + (", …" if len(merged) > MAX_MERGES_NAMED else "")
             raise ReadError(_("Samengevoegde cellen %(cells)s: maak ze los en probeer het opnieuw.", cells=shown))
+        uncached = _formulas_without_result(data, sheet, table)
+        if uncached:
+            shown = ", ".join(uncached[:MAX_MERGES_NAMED]) + (", …" if len(uncached) > MAX_MERGES_NAMED else "")
+            raise ReadError(_("Formules zonder uitkomst in %(cells)s: open het bestand in Excel, sla het op en "
+                              "probeer het opnieuw.", cells=shown))
         return table
     except ReadError as error:
         error.sheet = sheet_name
@@ -140,6 +147,8 @@ def _sheet_shown(workbook):
 # <mergeCell ref="A2:A4"/>, with or without a namespace prefix, either quote.
 MERGE_CELL_RE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
 MAX_MERGES_NAMED = 10
+# <f>SUM(A1:A3)</f> or <x:f ...>: a cell's formula.
+FORMULA_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 CHUNK = 1 << 20
 LONGEST_TAG = 4096
 
@@ -166,6 +175,42 @@ def _merged_ranges(data: bytes, sheet) -> list[str]:
             carry = block[end:]
             if not chunk:
                 return found
+
+
+def _formulas_without_result(data: bytes, sheet, table: Table) -> list[str]:
+    """The cells of the data that hold a formula without its last result.
+
+    Excel saves a formula's result beside it and that is what is read; a program that writes a
+    workbook may leave it out, and such a cell must not be read as empty (a lost value). Only a
+    sheet that holds formulas at all is read a second time, for the formulas themselves.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet._worksheet_path) as source:
+        carry = b""
+        while True:
+            chunk = source.read(CHUNK)
+            if not chunk:
+                return []
+            if FORMULA_RE.search(carry + chunk):
+                break
+            carry = chunk[-16:]
+    read = {number: cells for number, cells in table.rows}
+    read[table.header_row] = [header or None for header in table.headers]
+    found = []
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for number, cells in enumerate(workbook[sheet.title].iter_rows(values_only=True), start=1):
+            if number not in read:
+                continue
+            shown = read[number]
+            for index, value in enumerate(cells[:len(shown)]):
+                if isinstance(value, str) and value.startswith("=") and shown[index] is None:
+                    found.append(f"{get_column_letter(index + 1)}{number}")
+    finally:
+        workbook.close()
+    return found
 
 
 def _merged_in(table: Table, ranges: list[str]) -> list[str]:
@@ -212,7 +257,7 @@ def _delimiter(first_line: str) -> str:
 
 def _read_csv(data: bytes) -> Table:
     content = _decode(data)
-    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in content[:10_000]):
+    if CONTROL_CHARACTERS.search(content):
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     first_line = next((line for line in content.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(first_line))

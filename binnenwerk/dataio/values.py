@@ -21,6 +21,8 @@ _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z")
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z")
+# Invisible: "Team A" with one of these would be a second team that looks like the first.
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u2060\ufeff]")
 _NUMBER_RE = re.compile(r"^-?\d{1,12}([.,]\d{1,6})?\Z")
 
 
@@ -48,7 +50,7 @@ def display(value) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return str(value).replace(".", ",")
-    return str(value).strip()
+    return _ZERO_WIDTH_RE.sub("", str(value)).strip()
 
 
 # An export writes a quote before these so a spreadsheet does not run the cell as a formula.

@@ -39,6 +39,7 @@ def to_csv(kind: Kind, rows: list[list]) -> bytes:
 
 def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -56,7 +57,8 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=number, column=column)
             if isinstance(value, str):
-                cell.value = value
+                # A control character would make openpyxl refuse the whole file.
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             else:
                 cell.value = value

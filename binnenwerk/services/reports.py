@@ -6,6 +6,7 @@ dialects disagree on (which dates a request or a contract covers) is done in Pyt
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -36,11 +37,17 @@ DEMAND_STATUSES = (S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value)
 COMMITTED_STATUSES = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
 TIGHT = 0.85  # above this share of the available hours a region is tight ("krap")
 
+# What no worksheet may hold (openpyxl refuses it): control characters but tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 _WORKED = PublishedShift.end_minute - PublishedShift.start_minute - PublishedShift.break_minutes
 
 
 def spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text; control characters,
+    which no worksheet may hold, are dropped."""
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

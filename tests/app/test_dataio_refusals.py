@@ -648,3 +648,88 @@ def test_merged_cells_are_found_wherever_the_sheet_is_cut_while_reading(world, m
 
         assert result.exit_code == 1, size
         assert f"Samengevoegde cellen {merged[0]}:" in result.output, size
+
+
+def test_exports_of_names_with_control_characters_still_open(world, make, login, client):
+    """Text stored before control characters were dropped from input still exports to Excel."""
+    from openpyxl import load_workbook
+
+    make.team("Den Haag", name="Team\x07 Bel")
+    world["bzk"].name = "Binnenlandse\x1b Zaken"
+    login(make.user(role="planner"))
+    response = client.get("/gegevens/teams/export.xlsx")
+    assert response.status_code == 200
+    names = [row[0] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(min_row=2, values_only=True)]
+    assert "Team Bel" in names
+    assert client.get("/rapportages/banenafspraak.xlsx").status_code == 200
+
+
+def test_a_control_character_far_into_a_csv_file_is_refused_like_one_at_its_start(world, runner, tmp_path):
+    rows = [EMPLOYEE_HEADER] + [[""] * len(EMPLOYEE_HEADER)] * 2000 + [employee_row(voornaam="San\x07ne")]
+    path = write_csv(tmp_path, rows)
+    before = counts()
+
+    result = run_import(runner, "employees", path)
+
+    assert result.exit_code == 1, result.output
+    assert "geen CSV-bestand" in result.output
+    assert counts() == before
+
+
+def test_an_invisible_character_in_a_name_does_not_make_a_lookalike_team(world, runner, tmp_path):
+    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1\u200b", "Den Haag", "", "12"]])
+
+    result = run_import(runner, "teams", path)
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert [(t.name, t.max_size) for t in db.session.scalars(select(m.Team))] == [("Team Den Haag 1", 12)]
+
+
+def test_a_formula_without_a_computed_value_is_refused_by_cell_not_read_as_empty(world, runner, tmp_path):
+    # A workbook written by a program rather than by Excel holds formulas without their results:
+    # read as empty, the contract end of =DATE(2027,1,1) was silently lost.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(EMPLOYEE_HEADER)
+    sheet.append(employee_row())
+    sheet["J2"] = "=DATE(2027,1,1)"
+    path = tmp_path / "formules.xlsx"
+    workbook.save(path)
+    before = counts()
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 1, result.output
+    assert "Formules zonder uitkomst in J2" in result.output
+    assert counts() == before
+
+
+def test_a_formula_with_its_computed_value_is_read_as_that_value(world, runner, tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(EMPLOYEE_HEADER)
+    sheet.append(employee_row())
+    sheet["D2"] = "=20+5.5"
+    path = tmp_path / "plain.xlsx"
+    workbook.save(path)
+    # What Excel saves: the formula and, beside it, its last result.
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    parts[part] = parts[part].replace(b"<f>20+5.5</f><v />", b"<f>20+5.5</f><v>25.5</v>")
+    assert b"<v>25.5</v>" in parts[part]
+    with zipfile.ZipFile(path, "w") as target:
+        for name, body in parts.items():
+            target.writestr(name, body)
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(select(m.Employee)).one().contract_minutes == 1530

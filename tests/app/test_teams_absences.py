@@ -85,6 +85,8 @@ def test_part_of_a_day_for_a_supervisor(client, make, login, team):
     ({"person": "medewerker-999999"}, "Kies iemand uit de lijst."),
     ({"person": "iets"}, "Kies iemand uit de lijst."),
     ({"start_date": "gisteren"}, "Vul een datum in als dd-mm-jjjj"),
+    ({"start_date": "   "}, "Vul een begindatum in."),
+    ({"end_date": " "}, "Vul een einddatum in."),
 ])
 def test_bad_absence_input_is_refused(client, make, login, employee, changes, message):
     login(make.user(role="planner"))

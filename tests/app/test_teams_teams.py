@@ -175,3 +175,26 @@ def test_region_change_is_refused_while_the_team_has_members(client, make, login
     response = client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", region="Zwolle"))
     assert response.status_code == 422
     assert "Verander de regio pas als het team leeg is." in _text(response)
+
+
+def test_control_characters_typed_into_a_name_are_dropped_so_exports_keep_working(client, make, login):
+    # Pasted from another program, a bell or escape character is invisible in the form; stored,
+    # it made every Excel export of the data fail (openpyxl refuses such characters).
+    login(make.user(role="planner"))
+    response = client.post("/teams/nieuw", data=team_form(name="Team\x07 Utrecht\x1b 1", region="Utr\x01echt"))
+    assert response.status_code == 302
+    team = db.session.scalars(select(Team)).one()
+    assert (team.name, team.region) == ("Team Utrecht 1", "Utrecht")
+    assert client.get("/gegevens/teams/export.xlsx").status_code == 200
+
+
+def test_invisible_characters_neither_make_a_name_nor_a_second_team_of_the_same_name(client, make, login):
+    make.team(name="Team Utrecht 1", region="Utrecht")
+    login(make.user(role="planner"))
+    response = client.post("/teams/nieuw", data=team_form(name="Team Utrecht 1\u200b"))
+    assert response.status_code == 422
+    assert "Er is al een team met deze naam." in _text(response)
+    response = client.post("/teams/nieuw", data=team_form(name="\ufeff\u200b\u2060"))
+    assert response.status_code == 422
+    assert "Vul een naam in." in _text(response)
+    assert len(db.session.scalars(select(Team)).all()) == 1
