@@ -686,18 +686,23 @@ def test_an_invisible_character_in_a_name_does_not_make_a_lookalike_team(world, 
     assert [(t.name, t.max_size) for t in db.session.scalars(select(m.Team))] == [("Team Den Haag 1", 12)]
 
 
-def test_a_formula_without_a_computed_value_is_refused_by_cell_not_read_as_empty(world, runner, tmp_path):
-    # A workbook written by a program rather than by Excel holds formulas without their results:
-    # read as empty, the contract end of =DATE(2027,1,1) was silently lost.
+def employee_workbook_with(path, cell: str, formula: str):
+    """One employee's row in a workbook as openpyxl writes it: `cell` holds `formula`, no result."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(EMPLOYEE_HEADER)
     sheet.append(employee_row())
-    sheet["J2"] = "=DATE(2027,1,1)"
-    path = tmp_path / "formules.xlsx"
+    sheet[cell] = formula
     workbook.save(path)
+    return path
+
+
+def test_a_formula_without_a_computed_value_is_refused_by_cell_not_read_as_empty(world, runner, tmp_path):
+    # A workbook written by a program rather than by Excel holds formulas without their results:
+    # read as empty, the contract end of =DATE(2027,1,1) was silently lost.
+    path = employee_workbook_with(tmp_path / "formules.xlsx", "J2", "=DATE(2027,1,1)")
     before = counts()
 
     result = run_import(runner, "employees", str(path))
@@ -710,15 +715,7 @@ def test_a_formula_without_a_computed_value_is_refused_by_cell_not_read_as_empty
 def test_a_formula_with_its_computed_value_is_read_as_that_value(world, runner, tmp_path):
     import zipfile
 
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(EMPLOYEE_HEADER)
-    sheet.append(employee_row())
-    sheet["D2"] = "=20+5.5"
-    path = tmp_path / "plain.xlsx"
-    workbook.save(path)
+    path = employee_workbook_with(tmp_path / "plain.xlsx", "D2", "=20+5.5")
     # What Excel saves: the formula and, beside it, its last result.
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
