@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -56,6 +56,13 @@ class NeededText(DataRequired):
     def __init__(self, message=None):
         super().__init__(message)
         self.field_flags = {}
+
+
+class SeenState:
+    """Mixin for an edit form: `seen_state` is the fingerprint of the stored values as the form showed
+    them (services/seen_state.py); a save over a change made since is refused."""
+
+    seen_state = HiddenField()
 
 
 class MultiCheckboxField(SelectMultipleField):

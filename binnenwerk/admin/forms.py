@@ -8,7 +8,7 @@ from wtforms.validators import (
     DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError,
 )
 
-from ..forms_common import int_or_none, strip_text
+from ..forms_common import SeenState, int_or_none, strip_text
 from ..models import Role
 from ..services import admin as ops
 from ..services.users import validate_password
@@ -27,8 +27,9 @@ class MaxLength(Length):
             raise StopValidation(str(error)) from None
 
 
-class _EditsOne(FlaskForm):
-    """A form that edits one row: `obj_id` excludes that row from the duplicate checks."""
+class _EditsOne(SeenState, FlaskForm):
+    """A form that edits one row: `obj_id` excludes that row from the duplicate checks, `seen_state`
+    refuses a save over a change made since the form was shown."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
+from ..services import seen_state
 from . import bp
 from .forms import LocationForm, MinistryForm, StatusFilter, UserFilter, UserForm, WorkTypeForm
 
@@ -34,6 +35,25 @@ def _apply_service_error(form, error: ServiceError) -> None:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
         flash(error.message, "error")
+
+
+def _show_state(form, obj, state) -> None:
+    """On opening an edit form: remember what is stored, so a save over a later change is refused."""
+    if obj is not None and request.method == "GET":
+        form.seen_state.data = state(obj)
+
+
+def _refuse_if_changed(form, obj, state) -> None:
+    if obj is not None:
+        seen_state.refuse_if_changed(obj, form.seen_state.data, state)
+
+
+def _refused_as_stale(error: ServiceError):
+    """Someone else saved first: say so and show the form again with what is stored now."""
+    if error.field != seen_state.CONFLICT:
+        return None
+    flash(error.message, "error")
+    return redirect(request.path)
 
 
 def _status_filter(archived_words: tuple[str, str]):
@@ -128,11 +148,16 @@ def user_edit(user_id: int):
     _user_form_choices(form, user)
     if request.method == "GET":
         form.team_ids.data = [t.id for t in user.teams]
+    _show_state(form, user, seen_state.user_state)
     if form.validate_on_submit():
         try:
+            _refuse_if_changed(form, user, seen_state.user_state)
             changed = ops.update_user(user, _user_input(form), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error)
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             if changed:
@@ -193,11 +218,16 @@ def ministries():
 def ministry_edit(ministry_id: int | None):
     ministry = _get_or_404(Ministry, ministry_id) if ministry_id is not None else None
     form = MinistryForm(obj=ministry, obj_id=ministry_id)
+    _show_state(form, ministry, seen_state.ministry_state)
     if form.validate_on_submit():
         try:
+            _refuse_if_changed(form, ministry, seen_state.ministry_state)
             ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data)
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error)
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("%(what)s is opgeslagen.", what=ops.label_of(ministry)), "success")
@@ -228,13 +258,18 @@ def location_edit(location_id: int | None):
         (m.id, m.name) for m in db.session.scalars(select(Ministry).order_by(Ministry.name))
         if not m.archived or m.id == keep
     ]
+    _show_state(form, location, seen_state.location_state)
     if form.validate_on_submit():
         data = ops.LocationInput(**{name: form[name].data for name in (
             "code", "name", "address", "postcode", "city", "region", "ministry_id")})
         try:
+            _refuse_if_changed(form, location, seen_state.location_state)
             location = ops.save_location(location, data)
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error)
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
@@ -257,13 +292,18 @@ def work_types():
 def work_type_edit(work_type_id: int | None):
     work_type = _get_or_404(WorkType, work_type_id) if work_type_id is not None else None
     form = WorkTypeForm(obj=work_type, obj_id=work_type_id)
+    _show_state(form, work_type, seen_state.work_type_state)
     if form.validate_on_submit():
         data = ops.WorkTypeInput(**{name: form[name].data for name in (
             "code", "name_nl", "name_en", "pictogram", "colour")})
         try:
+            _refuse_if_changed(form, work_type, seen_state.work_type_state)
             work_type = ops.save_work_type(work_type, data)
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error)
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("Werksoort %(name)s is opgeslagen.", name=work_type.name_nl), "success")

@@ -140,7 +140,7 @@ def edit(request_id: int):
     if data is not None:
         try:
             changed = service.update_request(existing, data, actor=_actor(),
-                                             seen_version=form.seen_version.data or None)
+                                             seen_version=form.seen_version.data or "")
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -234,14 +234,15 @@ def version_of(request: DeploymentRequest) -> str:
     return request.updated_at.isoformat() if request.updated_at else ""
 
 
-def update_request(request: DeploymentRequest, data: RequestInput, *, actor, seen_version: str | None = None) -> list[str]:
+def update_request(request: DeploymentRequest, data: RequestInput, *, actor, seen_version: str) -> list[str]:
     """Store the ministry's change; returns the names of the fields that changed.
 
     `seen_version` is version_of() as the form showed it: when someone changed the request since,
-    the save is refused instead of silently overwriting their change.
+    the save is refused instead of silently overwriting their change. An empty one is refused too:
+    a save that cannot show which version it saw must not overwrite the current one.
     """
     db.session.refresh(request, with_for_update=True)
-    if seen_version is not None and seen_version != version_of(request):
+    if not seen_version or seen_version != version_of(request):
         raise ServiceError(_("Iemand anders heeft deze aanvraag net veranderd. Hieronder staan de nieuwe gegevens. "
                              "Doe uw wijziging opnieuw."), field="conflict")
     if request.status not in CHANGEABLE:

@@ -19,7 +19,16 @@ from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.utils import unset_value
 
 from ..formatting import decimal_text, minutes_to_hhmm
-from ..forms_common import MinutesField, MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none, strip_text
+from ..forms_common import (
+    MinutesField,
+    MultiCheckboxField,
+    Needed,
+    NeededText,
+    SeenState,
+    TimeOfDayField,
+    int_or_none,
+    strip_text,
+)
 from ..models import MAX_TEAM_SIZE, AbsenceKind
 
 WEEKDAY_NAMES = (
@@ -214,7 +223,7 @@ def availability_summary(slots) -> str:
 # --- teams --------------------------------------------------------------------------------------
 
 
-class TeamForm(FlaskForm):
+class TeamForm(SeenState, FlaskForm):
     name = TextField(_l("Naam"), validators=[
         NeededText(_l("Vul een naam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
     ])
@@ -257,7 +266,7 @@ class _ChoiceChecks:
             raise ValidationError(message)
 
 
-class EmployeeForm(FlaskForm, _ChoiceChecks):
+class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     first_name = TextField(_l("Voornaam"), validators=[
         NeededText(_l("Vul een voornaam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
     ])
@@ -317,7 +326,7 @@ class EmployeeForm(FlaskForm, _ChoiceChecks):
         self.validate_phone(field)
 
 
-class SensitiveForm(FlaskForm):
+class SensitiveForm(SeenState, FlaskForm):
     indication = TextField(_l("Indicatie (niet verplicht)"), render_kw={"autocomplete": "off"},
                            validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
     indication_until = DutchDateField(_l("Indicatie geldig tot en met (niet verplicht)"))
@@ -339,7 +348,7 @@ class ConfirmForm(FlaskForm):
 # --- supervisors --------------------------------------------------------------------------------
 
 
-class SupervisorForm(FlaskForm, _ChoiceChecks):
+class SupervisorForm(SeenState, FlaskForm, _ChoiceChecks):
     name = TextField(_l("Naam"), validators=[
         NeededText(_l("Vul een naam in.")), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
     ])
@@ -385,7 +394,7 @@ class SupervisorForm(FlaskForm, _ChoiceChecks):
 # --- absences -----------------------------------------------------------------------------------
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(SeenState, FlaskForm):
     person = SelectField(_l("Wie"), validate_choice=False, validators=[Needed(_l("Kies wie er afwezig is."))])
     kind = SelectField(_l("Soort"), validate_choice=False,
                        validators=[Needed(_l("Kies een soort afwezigheid."))])

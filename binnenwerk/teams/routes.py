@@ -17,6 +17,7 @@ from ..models import Absence, Employee, Location, Role, Supervisor, Team, WorkTy
 from ..services import ServiceError
 from ..services import absences as absence_ops
 from ..services import people as ops
+from ..services import seen_state
 from . import bp
 from .forms import (
     ABSENCE_KINDS,
@@ -90,6 +91,15 @@ def _work_type_choices(keep=()) -> list[tuple[int, str]]:
     rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
     english = str(get_locale()) == "en"
     return [(w.id, w.name_en if english else w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
+
+
+def _refused_as_stale(error: ServiceError, form_url: str):
+    """Someone else saved first: say so and show the form again with what is stored now (None: another
+    refusal, shown on the form)."""
+    if error.field != seen_state.CONFLICT:
+        return None
+    flash(error.message, "error")
+    return redirect(form_url)
 
 
 def _status_code(form) -> int:
@@ -170,12 +180,17 @@ def team_edit(team_id: int):
     form = TeamForm(obj=team)
     if request.method == "GET":
         form.max_size.data = str(team.max_size)
+        form.seen_state.data = seen_state.team_state(team)
     _team_form_choices(form, team)
     if form.validate_on_submit():
         try:
+            seen_state.refuse_if_changed(team, form.seen_state.data, seen_state.team_state)
             changed = ops.update_team(team, _team_input(form))
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error, url_for("teams.team_edit", team_id=team_id))
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("%(name)s is opgeslagen.", name=team.name) if changed else _("Er was niets veranderd."),
@@ -321,11 +336,16 @@ def employee_edit(employee_id: int):
         form.max_hours_per_day.process_data(employee.max_minutes_per_day)
         form.work_type_ids.data = [w.id for w in employee.work_types]
         form.location_ids.data = [loc.id for loc in employee.allowed_locations]
+        form.seen_state.data = seen_state.employee_state(employee)
     if form.validate_on_submit():
         try:
+            seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.employee_state)
             changed = ops.update_employee(employee, _employee_input(form))
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error, url_for("teams.employee_edit", employee_id=employee_id))
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
@@ -341,7 +361,14 @@ def employee_sensitive(employee_id: int):
     if not can_see_sensitive(current_user, employee):
         abort(404)
     form = SensitiveForm(obj=employee.sensitive)
+    if request.method == "GET":
+        form.seen_state.data = seen_state.sensitive_state(employee)
     if form.validate_on_submit():
+        try:
+            seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.sensitive_state)
+        except ServiceError as error:
+            db.session.rollback()
+            return _refused_as_stale(error, url_for("teams.employee_sensitive", employee_id=employee_id))
         changed = ops.update_sensitive(
             employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
             health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
@@ -480,11 +507,16 @@ def supervisor_edit(supervisor_id: int):
     _supervisor_form_choices(form, supervisor)
     if request.method == "GET":
         form.work_type_ids.data = [w.id for w in supervisor.work_types]
+        form.seen_state.data = seen_state.supervisor_state(supervisor)
     if form.validate_on_submit():
         try:
+            seen_state.refuse_if_changed(supervisor, form.seen_state.data, seen_state.supervisor_state)
             changed = ops.update_supervisor(supervisor, _supervisor_input(form))
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error, url_for("teams.supervisor_edit", supervisor_id=supervisor_id))
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("Teamleider %(name)s is opgeslagen.", name=supervisor.name) if changed
@@ -641,11 +673,16 @@ def absence_edit(absence_id: int):
         if not absence.whole_day:
             form.start_time.process_data(absence.start_minute)
             form.end_time.process_data(absence.end_minute)
+        form.seen_state.data = seen_state.absence_state(absence)
     if form.validate_on_submit():
         try:
+            seen_state.refuse_if_changed(absence, form.seen_state.data, seen_state.absence_state)
             absence_ops.update_absence(absence, _absence_input(form))
         except ServiceError as error:
             db.session.rollback()
+            stale = _refused_as_stale(error, url_for("teams.absence_edit", absence_id=absence_id))
+            if stale:
+                return stale
             _apply_service_error(form, error)
         else:
             flash(_("De afwezigheid van %(name)s is opgeslagen.", name=person.name), "success")

@@ -8,6 +8,8 @@ from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, Location, Ministry, WorkType
 from binnenwerk.services.admin import contrast_with_white
 
+from .edit_forms import post_edit
+
 
 @pytest.fixture
 def admin(make, login):
@@ -52,7 +54,7 @@ def test_admin_creates_and_edits_a_ministry_with_audit_rows(client, admin):
     assert "Ministerie van BZK is opgeslagen." in _text(response)
     ministry = db.session.scalar(select(Ministry))
     assert (ministry.code, ministry.name, ministry.archived) == ("BZK", "Ministerie van BZK", False)
-    client.post(f"/beheer/ministeries/{ministry.id}", data={"code": "BZK", "name": "Binnenlandse Zaken"})
+    post_edit(client, f"/beheer/ministeries/{ministry.id}", {"code": "BZK", "name": "Binnenlandse Zaken"})
     db.session.refresh(ministry)
     assert ministry.name == "Binnenlandse Zaken"
     assert _actions() == ["ministry_created", "ministry_changed"]
@@ -100,7 +102,7 @@ def test_a_far_too_long_value_gets_one_clear_message(client, admin):
 def test_editing_a_ministry_keeping_its_own_code_is_not_a_duplicate(client, admin, make):
     ministry = make.ministry(code="BZK", name="Oud")
     db.session.commit()
-    response = client.post(f"/beheer/ministeries/{ministry.id}", data={"code": "BZK", "name": "Nieuw"})
+    response = post_edit(client, f"/beheer/ministeries/{ministry.id}", {"code": "BZK", "name": "Nieuw"})
     assert response.status_code == 302
 
 
@@ -228,8 +230,8 @@ def test_location_of_an_archived_ministry_can_still_be_edited(client, admin, mak
     ministry = make.ministry(archived=True)
     location = make.location(ministry=ministry, code="oud-pand")
     db.session.commit()
-    response = client.post(f"/beheer/locaties/{location.id}",
-                           data=_location_form(ministry, code="oud-pand", name="Oud pand"))
+    response = post_edit(client, f"/beheer/locaties/{location.id}",
+                         _location_form(ministry, code="oud-pand", name="Oud pand"))
     assert response.status_code == 302
     db.session.refresh(location)
     assert location.name == "Oud pand"
@@ -361,7 +363,7 @@ def test_work_type_edit_shows_the_current_colour_and_saves_changes(client, admin
     db.session.commit()
     page = _text(client.get(f"/beheer/werksoorten/{work_type.id}"))
     assert 'value="#a4343a"' in page
-    client.post(f"/beheer/werksoorten/{work_type.id}", data=_work_type_form(code="ict", name_nl="ICT",
+    post_edit(client, f"/beheer/werksoorten/{work_type.id}", _work_type_form(code="ict", name_nl="ICT",
                                                                             pictogram="laptop", colour="#1d5c96"))
     db.session.refresh(work_type)
     assert work_type.colour == "#1d5c96"
@@ -416,7 +418,7 @@ def test_region_of_a_teams_home_location_cannot_change(client, admin, make):
     make.team(region="Den Haag", name="Team Oud", home_location=location, archived=True)
     db.session.commit()
 
-    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
         ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
 
     page = _text(response)
@@ -436,7 +438,7 @@ def test_region_of_a_location_employees_are_limited_to_cannot_change(client, adm
     make.employee(team=team, archived=True).allowed_locations = [location]
     db.session.commit()
 
-    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
         ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
 
     assert response.status_code == 422
@@ -451,7 +453,7 @@ def test_region_of_a_location_changes_when_no_team_or_employee_holds_it(client, 
     # A team already in the new region may keep it as home location.
     make.team(region="Noord", name="Team Noord", home_location=location)
     db.session.commit()
-    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
         ministry, code="dh-turfmarkt", name="Turfmarkt", region="Noord"))
     assert response.status_code == 302
     db.session.expire_all()
@@ -464,7 +466,7 @@ def test_location_with_requests_cannot_move_to_another_ministry(client, admin, m
     make.request(location=location, status="afgerond", start_date=_days(-60), end_date=_days(-30))
     db.session.commit()
 
-    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
         ez, code="dh-plein", name="Plein 1"))
 
     page = _text(response)
@@ -478,7 +480,7 @@ def test_location_without_requests_moves_to_another_ministry(client, admin, make
     bzk, ez = make.ministry(name="Ministerie van BZK"), make.ministry(name="Ministerie van EZ")
     location = make.location(ministry=bzk, code="dh-plein", name="Plein 1")
     db.session.commit()
-    response = client.post(f"/beheer/locaties/{location.id}", data=_location_form(ez, code="dh-plein", name="Plein 1"))
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(ez, code="dh-plein", name="Plein 1"))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Location, location.id).ministry_id == ez.id

@@ -8,6 +8,8 @@ from binnenwerk.models import AuditEvent, User
 from binnenwerk.services import ServiceError
 from binnenwerk.services import admin as ops
 
+from .edit_forms import post_edit
+
 GOOD_PASSWORD = "Nieuw-wachtwoord-2026"
 
 
@@ -199,7 +201,7 @@ def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     db.session.commit()
     page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
     assert "Els Eerst" in page and 'name="password"' not in page and "Nog nooit" in page
-    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+    response = post_edit(client, f"/beheer/gebruikers/{user.id}", {
         "email": "els.eerst@binnenwerk.example", "name": "Els Later", "role": "team_leader",
         "ministry_id": "", "team_ids": [str(team.id)],
     }, follow_redirects=True)
@@ -214,7 +216,7 @@ def test_edit_refuses_an_email_of_another_account(client, admin, make):
     user = make.user(email="een@binnenwerk.example", name="Een")
     make.user(email="twee@binnenwerk.example")
     db.session.commit()
-    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+    response = post_edit(client, f"/beheer/gebruikers/{user.id}", {
         "email": "TWEE@binnenwerk.example", "name": "Een", "role": "planner", "ministry_id": ""})
     assert response.status_code == 422 and "Er is al een account met dit e-mailadres." in _text(response)
     db.session.refresh(user)
@@ -225,7 +227,7 @@ def test_an_existing_generic_address_may_keep_its_email(client, admin, make):
     # The demo admin is admin@...; renaming it must not force a new address.
     user = make.user(email="admin@binnenwerk.example", role="admin")
     db.session.commit()
-    response = client.post(f"/beheer/gebruikers/{user.id}", data={
+    response = post_edit(client, f"/beheer/gebruikers/{user.id}", {
         "email": "admin@binnenwerk.example", "name": "Nieuwe naam", "role": "admin", "ministry_id": ""})
     assert response.status_code == 302
     db.session.refresh(user)
@@ -319,13 +321,13 @@ def test_last_active_admin_cannot_lose_the_admin_role(app, make):
 def test_admin_cannot_change_their_own_role(client, admin, make):
     second = make.user(role="admin", name="Tweede")
     db.session.commit()
-    response = client.post(f"/beheer/gebruikers/{admin.id}", data={
+    response = post_edit(client, f"/beheer/gebruikers/{admin.id}", {
         "email": admin.email, "name": admin.name, "role": "planner", "ministry_id": ""})
     assert "Je kunt je eigen rol niet veranderen." in _text(response)
     db.session.refresh(admin)
     assert admin.role == "admin"
     # Demoting another admin is fine while one active admin remains.
-    response = client.post(f"/beheer/gebruikers/{second.id}", data={
+    response = post_edit(client, f"/beheer/gebruikers/{second.id}", {
         "email": second.email, "name": second.name, "role": "planner", "ministry_id": ""})
     assert response.status_code == 302
     db.session.refresh(second)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from binnenwerk.extensions import db
 from binnenwerk.models import DeploymentRequest
 
+from .edit_forms import post_request_edit
 from .test_requests_workflow import next_monday, request_form, world  # noqa: F401  (fixture)
 
 MONDAY = next_monday()
@@ -87,7 +88,7 @@ def test_an_archived_location_or_work_type_is_refused(client, login, world, make
 def test_a_refused_change_keeps_the_stored_request(client, login, world, make):
     req = make.request(location=world.location, work_type=world.work_type, headcount=3)
     login(world.contact)
-    response = client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+    response = post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", request_form(
         world.location, world.work_type, headcount="40",
         start_date=req.start_date.isoformat(), end_date=req.end_date.isoformat()))
     assert response.status_code == 422

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from binnenwerk.extensions import db
 from binnenwerk.models import DeploymentRequest, RequestStatus
 
+from .edit_forms import post_request_edit
 from .test_requests_workflow import request_form, stored, world  # noqa: F401  (fixture)
 
 S = RequestStatus
@@ -87,7 +88,7 @@ def test_a_posted_location_of_another_ministry_is_a_field_error(client, login, w
 def test_moving_an_own_request_to_a_foreign_location_is_refused(client, login, world, make):
     own = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
     login(world.contact)
-    response = client.post(f"/aanvragen/{own.id}/wijzigen", data=request_form(
+    response = post_request_edit(client, f"/aanvragen/{own.id}/wijzigen", request_form(
         world.other_location, world.work_type,
         start_date=own.start_date.isoformat(), end_date=own.end_date.isoformat()))
     assert response.status_code == 422

@@ -14,6 +14,8 @@ from binnenwerk.models import AuditEvent, DeploymentRequest, RequestStatus
 from binnenwerk.services import ServiceError
 from binnenwerk.services import requests as service
 
+from .edit_forms import post_request_edit
+
 S = RequestStatus
 
 
@@ -99,8 +101,8 @@ def test_the_whole_workflow_from_intake_to_cancellation(client, login, world):
 
     # The ministry changes the accepted request: it goes back to the planner.
     login(world.contact)
-    response = client.post(f"/aanvragen/{request_id}/wijzigen",
-                           data=request_form(world.location, world.work_type, headcount="5"), follow_redirects=True)
+    response = post_request_edit(client, f"/aanvragen/{request_id}/wijzigen",
+                           request_form(world.location, world.work_type, headcount="5"), follow_redirects=True)
     assert "De planner kijkt er opnieuw naar." in response.get_data(as_text=True)
     changed = stored(request_id)
     assert changed.headcount == 5 and changed.changed_since_review and changed.status == S.ACCEPTED.value
@@ -164,7 +166,7 @@ def test_a_change_to_a_submitted_request_does_not_flag_it_as_changed(client, log
     req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value,
                        start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=4))
     login(world.contact)
-    client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+    post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", request_form(
         world.location, world.work_type, start_date=next_monday().isoformat(),
         end_date=(next_monday() + dt.timedelta(days=4)).isoformat(), notes="Graag vroeg beginnen"))
     changed = stored(req.id)
@@ -176,7 +178,7 @@ def test_a_running_request_keeps_its_start_date_in_the_past(client, login, world
     req = make.request(location=world.location, work_type=world.work_type, start_date=started,
                        end_date=dt.date.today() + dt.timedelta(days=30), weekdays="12345")
     login(world.contact)
-    response = client.post(f"/aanvragen/{req.id}/wijzigen", data=request_form(
+    response = post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", request_form(
         world.location, world.work_type, start_date=started.isoformat(),
         end_date=(dt.date.today() + dt.timedelta(days=30)).isoformat(), weekdays=list("12345"), headcount="4"))
     assert response.status_code == 302

@@ -729,11 +729,12 @@ def test_a_shift_outside_changed_working_hours_is_flagged(client, login, world):
 
 
 def _edit_employee(client, person, team, wt, **changes):
+    from tests.app.edit_forms import post_edit
     from tests.app.test_teams_employees import employee_form
 
     form = employee_form(team, [wt], first_name=person.first_name, last_name=person.last_name,
                          start="07:00", end="18:00", **changes)
-    response = client.post(f"/teams/medewerkers/{person.id}/wijzigen", data=form)
+    response = post_edit(client, f"/teams/medewerkers/{person.id}/wijzigen", form)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 

@@ -9,6 +9,8 @@ from binnenwerk.models import Absence, AuditEvent
 from binnenwerk.services import ServiceError
 from binnenwerk.services import absences as ops
 
+from .edit_forms import post_edit
+
 TODAY = dt.date.today()
 
 
@@ -142,7 +144,7 @@ def test_changing_and_deleting_an_absence(client, make, login, team, employee):
     login(make.user(role="team_leader", teams=[team]))
     html = _text(client.get(f"/teams/afwezigheid/{absence_id}"))
     assert "Afwezigheid van Mo Peters wijzigen" in html
-    response = client.post(f"/teams/afwezigheid/{absence_id}", data=absence_form(
+    response = post_edit(client, f"/teams/afwezigheid/{absence_id}", absence_form(
         employee, kind="verlof", end_date=(TODAY + dt.timedelta(days=1)).isoformat()), follow_redirects=True)
     assert "De afwezigheid van Mo Peters is opgeslagen." in _text(response)
     db.session.expire_all()
@@ -161,7 +163,7 @@ def test_the_person_of_an_absence_cannot_be_switched_by_post(client, make, login
     db.session.add(absence)
     db.session.flush()
     login(make.user(role="planner"))
-    client.post(f"/teams/afwezigheid/{absence.id}", data=absence_form(other))
+    post_edit(client, f"/teams/afwezigheid/{absence.id}", absence_form(other))
     db.session.expire_all()
     assert db.session.get(Absence, absence.id).employee_id == employee.id
 

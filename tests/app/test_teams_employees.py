@@ -7,6 +7,8 @@ from sqlalchemy import select
 from binnenwerk.extensions import db
 from binnenwerk.models import Assignment, AuditEvent, Employee, Roster
 
+from .edit_forms import post_edit
+
 
 def week(days=(1, 2, 3, 4, 5), start="08:00", end="16:30", prefix="availability"):
     data = {}
@@ -145,8 +147,8 @@ def test_moving_someone_to_a_full_team_is_refused(client, make, setup):
         make.employee(team=full)
     mover = make.employee(team=team, work_types=[keyboard], first_name="Ali", last_name="Bakker")
     db.session.commit()
-    response = client.post(f"/teams/medewerkers/{mover.id}/wijzigen",
-                           data=employee_form(full, [keyboard], first_name="Ali", last_name="Bakker"))
+    response = post_edit(client, f"/teams/medewerkers/{mover.id}/wijzigen",
+                         employee_form(full, [keyboard], first_name="Ali", last_name="Bakker"))
     assert response.status_code == 422
     assert "Team Vol team is vol: er zijn al 3 medewerkers en het maximum is 3." in _text(response)
     db.session.expire_all()
@@ -157,7 +159,7 @@ def test_moving_to_a_team_with_room_works_and_is_audited(client, make, setup):
     team, keyboard = setup
     other = make.team(region="Den Haag", name="Team Zuid")
     mover = make.employee(team=team, work_types=[keyboard])
-    response = client.post(f"/teams/medewerkers/{mover.id}/wijzigen", data=employee_form(other, [keyboard]),
+    response = post_edit(client, f"/teams/medewerkers/{mover.id}/wijzigen", employee_form(other, [keyboard]),
                            follow_redirects=True)
     assert "De gegevens van Sanne de Vries zijn opgeslagen." in _text(response)
     db.session.expire_all()

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, EmployeeSensitive
 
+from .edit_forms import post_edit
+
 SECRET_HEALTH = "Epilepsie, geen werk op hoogte"
 SECRET_INDICATION = "Wajong-indicatie-X"
 
@@ -80,7 +82,7 @@ def test_own_team_leader_changes_sensitive_data_and_the_audit_row_holds_no_conte
     team = make.team(name="Team A")
     employee = make.employee(team=team)
     login(make.user(role="team_leader", teams=[team]))
-    response = client.post(f"/teams/medewerkers/{employee.id}/persoonlijk", data={
+    response = post_edit(client, f"/teams/medewerkers/{employee.id}/persoonlijk", {
         "indication": "Banenafspraak", "indication_until": "2027-12-31",
         "health_notes": "Migraine: soms later beginnen", "accommodations": "Koptelefoon mag",
     }, follow_redirects=True)
@@ -95,7 +97,7 @@ def test_own_team_leader_changes_sensitive_data_and_the_audit_row_holds_no_conte
 
 def test_bad_sensitive_input_is_refused_and_nothing_changes(client, make, login, employee):
     login(make.user(role="planner"))
-    response = client.post(f"/teams/medewerkers/{employee.id}/persoonlijk", data={
+    response = post_edit(client, f"/teams/medewerkers/{employee.id}/persoonlijk", {
         "indication": "x" * 101, "indication_until": "morgen", "health_notes": "nieuw", "accommodations": "",
     })
     assert response.status_code == 422

@@ -5,6 +5,8 @@ from sqlalchemy import select
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, Supervisor
 
+from .edit_forms import post_edit
+
 
 def _text(response):
     return response.get_data(as_text=True)
@@ -103,8 +105,8 @@ def test_editing_and_archiving_a_supervisor(client, make, planner):
     db.session.commit()
     html = _text(client.get(f"/teams/teamleiders/{supervisor.id}/wijzigen"))
     assert 'value="Oude Naam"' in html and 'value="07:30"' in html
-    response = client.post(f"/teams/teamleiders/{supervisor.id}/wijzigen",
-                           data=supervisor_form([cars], team=team, name="Nieuwe Naam"), follow_redirects=True)
+    response = post_edit(client, f"/teams/teamleiders/{supervisor.id}/wijzigen",
+                         supervisor_form([cars], team=team, name="Nieuwe Naam"), follow_redirects=True)
     assert "Teamleider Nieuwe Naam is opgeslagen." in _text(response)
     client.post(f"/teams/teamleiders/{supervisor.id}/archiveren")
     db.session.expire_all()

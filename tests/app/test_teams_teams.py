@@ -5,6 +5,8 @@ from sqlalchemy import select
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, Team
 
+from .edit_forms import post_edit
+
 
 def _text(response):
     return response.get_data(as_text=True)
@@ -70,7 +72,7 @@ def test_max_size_cannot_drop_below_the_members(client, make, login):
     for _ in range(4):
         make.employee(team=team)
     login(make.user(role="planner"))
-    response = client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", max_size="3"))
+    response = post_edit(client, f"/teams/{team.id}/wijzigen", team_form(name="Team A", max_size="3"))
     assert response.status_code == 422
     assert "Het team heeft al 4 medewerkers. Het maximum kan niet lager zijn." in _text(response)
     db.session.expire_all()
@@ -81,7 +83,7 @@ def test_editing_a_team_is_saved_and_audited(client, make, login):
     team = make.team(name="Team A", region="Utrecht")
     login(make.user(role="admin"))
     assert 'value="Team A"' in _text(client.get(f"/teams/{team.id}/wijzigen"))
-    response = client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team B", max_size="10"),
+    response = post_edit(client, f"/teams/{team.id}/wijzigen", team_form(name="Team B", max_size="10"),
                            follow_redirects=True)
     assert "Team B is opgeslagen." in _text(response)
     db.session.expire_all()
@@ -162,7 +164,7 @@ def test_region_change_of_an_empty_team_moves_its_supervisors_along(client, make
     team = make.team(name="Team A", region="Utrecht")
     supervisor = make.supervisor(team=team)
     login(make.user(role="planner"))
-    client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", region="Zwolle"))
+    post_edit(client, f"/teams/{team.id}/wijzigen", team_form(name="Team A", region="Zwolle"))
     db.session.expire_all()
     assert db.session.get(Team, team.id).region == "Zwolle"
     assert supervisor.region == "Zwolle"
@@ -172,7 +174,7 @@ def test_region_change_is_refused_while_the_team_has_members(client, make, login
     team = make.team(name="Team A", region="Utrecht")
     make.employee(team=team)
     login(make.user(role="planner"))
-    response = client.post(f"/teams/{team.id}/wijzigen", data=team_form(name="Team A", region="Zwolle"))
+    response = post_edit(client, f"/teams/{team.id}/wijzigen", team_form(name="Team A", region="Zwolle"))
     assert response.status_code == 422
     assert "Verander de regio pas als het team leeg is." in _text(response)
 
