@@ -11,6 +11,11 @@ WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
 # The years a week, quarter or date filter may name: enough for any plan or report, and it keeps
 # date arithmetic near the ends of the calendar (9999-W52 ends in year 10000) out of the pages.
 PLANNING_YEARS = range(2000, 2101)
+# Control characters but tab and line breaks: never text a person typed, and no worksheet may hold
+# them (openpyxl refuses the whole file).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Zero-width characters: "Team A" with one of them would be a second team that looks like the first.
+INVISIBLE_CHARACTERS = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 def minutes_to_hhmm(minutes: int | None) -> str:

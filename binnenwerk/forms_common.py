@@ -1,6 +1,7 @@
 """Form building blocks every blueprint shares: safe id coercion, required-without-bubble, checkboxes."""
 from __future__ import annotations
 
+from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
@@ -63,6 +64,17 @@ class SeenState:
     them (services/seen_state.py); a save over a change made since is refused."""
 
     seen_state = HiddenField()
+
+
+def refused_as_stale(error, form_url: str):
+    """Someone else saved first (seen_state's refusal): say so and show the form again with what is
+    stored now. None for any other refusal, which the form shows itself."""
+    from .services.seen_state import CONFLICT
+
+    if error.field != CONFLICT:
+        return None
+    flash(error.message, "error")
+    return redirect(form_url)
 
 
 class MultiCheckboxField(SelectMultipleField):

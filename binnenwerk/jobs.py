@@ -84,14 +84,18 @@ def _job_locale() -> str:
     return "nl"
 
 
-def overlapping_active_job(week: str, team_id: int | None) -> SolveJob | None:
-    """A queued or running solve of the same week whose teams overlap (all teams overlap all)."""
+def overlapping_active_job(week: str, team_id: int | None, *, teams: list[int] | None = None
+                           ) -> SolveJob | None:
+    """A queued or running solve of the same week whose teams overlap (all teams overlap all);
+    with `teams` instead of a team, one that overlaps any of those teams."""
     reap_lost_jobs()
     # A job left "running" by a crashed process must not block the week for ever.
     recent = utcnow() - dt.timedelta(seconds=STALE_AFTER)
     query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE), SolveJob.created_at >= recent)
     if team_id is not None:
-        query = query.where(or_(SolveJob.team_id.is_(None), SolveJob.team_id == team_id))
+        teams = [team_id]
+    if teams is not None:
+        query = query.where(or_(SolveJob.team_id.is_(None), SolveJob.team_id.in_(teams)))
     return db.session.scalars(query.order_by(SolveJob.id)).first()
 
 

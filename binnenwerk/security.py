@@ -16,7 +16,7 @@ from flask_login import current_user, logout_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
-from . import audit
+from . import audit, formatting
 from .extensions import db
 
 limiter = Limiter(key_func=get_remote_address)
@@ -141,10 +141,10 @@ def _security_headers(response):
     return response
 
 
-# Control characters other than tab and line breaks, and the zero-width characters U+200B, U+2060
-# and U+FEFF: never meaningful text, and invisible in a form, where they make a name look empty
-# or a second "Team A" look like the first.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")
+# Control characters (DEL too) and zero-width characters: never meaningful text, and invisible in a
+# form, where they make a name look empty or a second "Team A" look like the first.
+CONTROL_CHARACTERS = re.compile(
+    f"{formatting.CONTROL_CHARACTERS.pattern}|\x7f|{formatting.INVISIBLE_CHARACTERS.pattern}")
 
 
 def _strip_nul_bytes():

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
 from ..extensions import db
+from ..forms_common import refused_as_stale
 from ..models import Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
@@ -46,14 +47,6 @@ def _show_state(form, obj, state) -> None:
 def _refuse_if_changed(form, obj, state) -> None:
     if obj is not None:
         seen_state.refuse_if_changed(obj, form.seen_state.data, state)
-
-
-def _refused_as_stale(error: ServiceError):
-    """Someone else saved first: say so and show the form again with what is stored now."""
-    if error.field != seen_state.CONFLICT:
-        return None
-    flash(error.message, "error")
-    return redirect(request.path)
 
 
 def _status_filter(archived_words: tuple[str, str]):
@@ -155,7 +148,7 @@ def user_edit(user_id: int):
             changed = ops.update_user(user, _user_input(form), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error)
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -225,7 +218,7 @@ def ministry_edit(ministry_id: int | None):
             ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data)
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error)
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -267,7 +260,7 @@ def location_edit(location_id: int | None):
             location = ops.save_location(location, data)
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error)
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -301,7 +294,7 @@ def work_type_edit(work_type_id: int | None):
             work_type = ops.save_work_type(work_type, data)
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error)
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from ..formatting import CONTROL_CHARACTERS
+
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
-# Not text: a binary file, or a character that no name may hold and no worksheet can store.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ReadError(Exception):
@@ -257,7 +257,7 @@ def _delimiter(first_line: str) -> str:
 
 def _read_csv(data: bytes) -> Table:
     content = _decode(data)
-    if CONTROL_CHARACTERS.search(content):
+    if CONTROL_CHARACTERS.search(content):  # a binary file, or text no worksheet could store
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     first_line = next((line for line in content.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(first_line))

@@ -7,7 +7,7 @@ import re
 
 from flask_babel import gettext as _
 
-from ..formatting import hhmm_to_minutes, minutes_to_hhmm
+from ..formatting import INVISIBLE_CHARACTERS, hhmm_to_minutes, minutes_to_hhmm
 
 MAX_CELL = 2000
 WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
@@ -21,8 +21,6 @@ _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z")
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z")
-# Invisible: "Team A" with one of these would be a second team that looks like the first.
-_ZERO_WIDTH_RE = re.compile(r"[\u200b\u2060\ufeff]")
 _NUMBER_RE = re.compile(r"^-?\d{1,12}([.,]\d{1,6})?\Z")
 
 
@@ -50,7 +48,7 @@ def display(value) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return str(value).replace(".", ",")
-    return _ZERO_WIDTH_RE.sub("", str(value)).strip()
+    return INVISIBLE_CHARACTERS.sub("", str(value)).strip()
 
 
 # An export writes a quote before these so a spreadsheet does not run the cell as a formula.

@@ -8,6 +8,7 @@ import zipfile
 
 from flask_babel import gettext as _
 
+from ..formatting import CONTROL_CHARACTERS
 from . import values as v
 from .engine import Kind
 
@@ -39,7 +40,6 @@ def to_csv(kind: Kind, rows: list[list]) -> bytes:
 
 def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -58,7 +58,7 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
             cell = sheet.cell(row=number, column=column)
             if isinstance(value, str):
                 # A control character would make openpyxl refuse the whole file.
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.value = CONTROL_CHARACTERS.sub("", value)
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             else:
                 cell.value = value

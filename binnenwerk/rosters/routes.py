@@ -336,8 +336,7 @@ def _active_job_shown(week: str, team: Team | None, all_teams: list[Team]) -> So
     all-teams view, one of the teams this user sees (not another region's team's solve)."""
     if team is not None or current_user.has_role(Role.PLANNER):
         return jobs.overlapping_active_job(week, team.id if team else None)
-    found = (jobs.overlapping_active_job(week, t.id) for t in all_teams)
-    return min((job for job in found if job is not None), key=lambda job: job.id, default=None)
+    return jobs.overlapping_active_job(week, None, teams=[t.id for t in all_teams])
 
 
 def _job_state(job: SolveJob) -> dict:

@@ -6,7 +6,6 @@ dialects disagree on (which dates a request or a contract covers) is done in Pyt
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
-from ..formatting import PLANNING_YEARS
+from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS
 from ..planning import is_public_holiday
 from ..models import (
     Absence,
@@ -36,9 +35,6 @@ DEMAND_STATUSES = (S.SUBMITTED.value, S.ACCEPTED.value, S.SCHEDULED.value)
 # Requests a ministry may count on: their days are the "wanted" part of coverage.
 COMMITTED_STATUSES = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
 TIGHT = 0.85  # above this share of the available hours a region is tight ("krap")
-
-# What no worksheet may hold (openpyxl refuses it): control characters but tab and line breaks.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _WORKED = PublishedShift.end_minute - PublishedShift.start_minute - PublishedShift.break_minutes
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..forms_common import refused_as_stale
 from ..formatting import name_suffixes
 from ..models import Absence, Employee, Location, Role, Supervisor, Team, WorkType
 from ..services import ServiceError
@@ -91,15 +92,6 @@ def _work_type_choices(keep=()) -> list[tuple[int, str]]:
     rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
     english = str(get_locale()) == "en"
     return [(w.id, w.name_en if english else w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
-
-
-def _refused_as_stale(error: ServiceError, form_url: str):
-    """Someone else saved first: say so and show the form again with what is stored now (None: another
-    refusal, shown on the form)."""
-    if error.field != seen_state.CONFLICT:
-        return None
-    flash(error.message, "error")
-    return redirect(form_url)
 
 
 def _status_code(form) -> int:
@@ -188,7 +180,7 @@ def team_edit(team_id: int):
             changed = ops.update_team(team, _team_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error, url_for("teams.team_edit", team_id=team_id))
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -343,7 +335,7 @@ def employee_edit(employee_id: int):
             changed = ops.update_employee(employee, _employee_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error, url_for("teams.employee_edit", employee_id=employee_id))
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -368,7 +360,7 @@ def employee_sensitive(employee_id: int):
             seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.sensitive_state)
         except ServiceError as error:
             db.session.rollback()
-            return _refused_as_stale(error, url_for("teams.employee_sensitive", employee_id=employee_id))
+            return refused_as_stale(error, request.path)
         changed = ops.update_sensitive(
             employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
             health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
@@ -514,7 +506,7 @@ def supervisor_edit(supervisor_id: int):
             changed = ops.update_supervisor(supervisor, _supervisor_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error, url_for("teams.supervisor_edit", supervisor_id=supervisor_id))
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -680,7 +672,7 @@ def absence_edit(absence_id: int):
             absence_ops.update_absence(absence, _absence_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = _refused_as_stale(error, url_for("teams.absence_edit", absence_id=absence_id))
+            stale = refused_as_stale(error, request.path)
             if stale:
                 return stale
             _apply_service_error(form, error)
