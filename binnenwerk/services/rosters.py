@@ -363,7 +363,8 @@ def _publish(roster: Roster, user) -> dict[str, int]:
 # --- absences -------------------------------------------------------------------------------
 
 
-def _overlaps(absence: Absence, day: dt.date, start: int, end: int) -> bool:
+def absence_overlaps(absence: Absence, day: dt.date, start: int, end: int) -> bool:
+    """Whether the absence takes the day, or part of the times start-end (minutes) that day."""
     if not absence.start_date <= day <= absence.end_date:
         return False
     return absence.whole_day or (absence.start_minute < end and start < absence.end_minute)
@@ -378,7 +379,7 @@ def affected_cells(assignments, absences) -> set[tuple[int, dt.date]]:
     out = set()
     for a in assignments:
         q = a.request
-        if any(_overlaps(x, a.date, q.start_minute, q.end_minute) for x in by_employee.get(a.employee_id, ())):
+        if any(absence_overlaps(x, a.date, q.start_minute, q.end_minute) for x in by_employee.get(a.employee_id, ())):
             out.add((a.employee_id, a.date))
     return out
 
@@ -405,7 +406,7 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
         select(Assignment).where(Assignment.employee_id == absence.employee_id,
                                  Assignment.date.between(absence.start_date, absence.end_date))
         .options(selectinload(Assignment.request), selectinload(Assignment.roster))
-    ) if _overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)]
+    ) if absence_overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)]
     for a in hits:
         roster_history.record(a.roster, user, "absence", "absence", employee=a.employee_id, name=a.employee.name,
                               day=a.date)

@@ -699,6 +699,24 @@ def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
     assert "maandag 7 december, maar is dan afwezig" not in page and "ziek" not in page
 
 
+def test_a_leaders_absence_outside_the_teams_shifts_is_not_flagged(client, login, world):
+    """An appointment before the shifts start (the request runs 09:00-15:00) does not stop the
+    leader leading: the roster does not ask for a repair. One that overlaps the shifts does."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    leader = world.team.supervisors[0]
+    early = Absence(supervisor_id=leader.id, kind="afspraak", start_date=TUE, end_date=TUE,
+                    start_minute=7 * 60, end_minute=8 * 60 + 30)
+    db.session.add(early)
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "maar is dan afwezig" not in page
+    early.start_minute, early.end_minute = 14 * 60, 16 * 60
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert f"{leader.name} leidt het team op dinsdag 8 december, maar is dan afwezig." in page
+
+
 def test_shifts_on_a_day_the_request_no_longer_asks_for_are_called_off(client, login, world):
     """The ministry drops Wednesday from its request after the week was published."""
     login(world.tl)
