@@ -16,6 +16,10 @@ PLANNING_YEARS = range(2000, 2101)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Zero-width characters: "Team A" with one of them would be a second team that looks like the first.
 INVISIBLE_CHARACTERS = re.compile(r"[\u200b\u2060\ufeff]")
+# Spaces other than the plain one (a non-breaking space pasted from a document or a spreadsheet):
+# "Jan de Vries" with one of them is not found by a search for the name, and a second "Team A"
+# would look like the first. Read as a plain space.
+ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def minutes_to_hhmm(minutes: int | None) -> str:

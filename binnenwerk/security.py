@@ -150,7 +150,8 @@ CONTROL_CHARACTERS = re.compile(
 def _strip_nul_bytes():
     """A NUL byte is never meaningful text and PostgreSQL refuses it with an error; other control
     characters (pasted along unseen) make every Excel export of the text fail. Drop them from the
-    query string and form fields before any view sees them; a NUL in the path is a bad request."""
+    query string and form fields before any view sees them, and read other spaces as plain ones
+    (but in passwords); a NUL in the path is a bad request."""
     if "\x00" in request.path:
         abort(400)
     if _has_control(request.args):
@@ -165,12 +166,26 @@ def _strip_nul_bytes():
 
 def _has_control(values: MultiDict) -> bool:
     # Every value of a repeated field (checkboxes), not only the first one .values() gives.
-    return any(CONTROL_CHARACTERS.search(k + v) for k, v in values.items(multi=True))
+    return any(CONTROL_CHARACTERS.search(k + v) or (formatting.ODD_SPACES.search(v) and not _secret(k))
+               for k, v in values.items(multi=True))
 
 
 def _without_control(values: MultiDict) -> ImmutableMultiDict:
-    return ImmutableMultiDict([(CONTROL_CHARACTERS.sub("", k), CONTROL_CHARACTERS.sub("", v))
+    return ImmutableMultiDict([(CONTROL_CHARACTERS.sub("", k), _plain(k, CONTROL_CHARACTERS.sub("", v)))
                                for k, v in values.items(multi=True)])
+
+
+# The names of the forms' password fields (a test checks every PasswordField is here): the
+# spaces in a password are the user's own, whichever they typed.
+PASSWORD_FIELDS = frozenset({"password", "current", "new", "repeat"})
+
+
+def _secret(key: str) -> bool:
+    return key in PASSWORD_FIELDS
+
+
+def _plain(key: str, value: str) -> str:
+    return value if _secret(key) else formatting.ODD_SPACES.sub(" ", value)
 
 
 def end_session(detail: str = "") -> None:

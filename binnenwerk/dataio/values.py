@@ -7,7 +7,7 @@ import re
 
 from flask_babel import gettext as _
 
-from ..formatting import INVISIBLE_CHARACTERS, hhmm_to_minutes, minutes_to_hhmm
+from ..formatting import INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm
 
 MAX_CELL = 2000
 WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
@@ -48,7 +48,7 @@ def display(value) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return str(value).replace(".", ",")
-    return INVISIBLE_CHARACTERS.sub("", str(value)).strip()
+    return ODD_SPACES.sub(" ", INVISIBLE_CHARACTERS.sub("", str(value))).strip()
 
 
 # An export writes a quote before these so a spreadsheet does not run the cell as a formula.

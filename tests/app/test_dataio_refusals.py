@@ -676,8 +676,9 @@ def test_a_control_character_far_into_a_csv_file_is_refused_like_one_at_its_star
     assert counts() == before
 
 
-def test_an_invisible_character_in_a_name_does_not_make_a_lookalike_team(world, runner, tmp_path):
-    path = write_csv(tmp_path, [TEAM_HEADER, ["Team Den Haag 1\u200b", "Den Haag", "", "12"]])
+@pytest.mark.parametrize("name", ["Team Den Haag 1\u200b", "Team\u00a0Den Haag 1"])
+def test_an_invisible_character_in_a_name_does_not_make_a_lookalike_team(world, runner, tmp_path, name):
+    path = write_csv(tmp_path, [TEAM_HEADER, [name, "Den Haag", "", "12"]])
 
     result = run_import(runner, "teams", path)
 

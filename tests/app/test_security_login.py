@@ -245,6 +245,43 @@ def test_user_changes_own_password(client, make, login):
     assert ("password_change", "ok") in actions_for(user)
 
 
+def test_a_password_keeps_its_own_spaces(client, make, login):
+    """Forms read a non-breaking space as a plain one, but not in a password: the one a person
+    set (a Mac types one with Option-space) must stay the one that logs them in."""
+    user = make.user(role="ministry_contact")
+    login(user)
+    odd = "Lang\u00a0genoeg\u00a0wachtwoord 7"
+    response = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": odd, "repeat": odd})
+    assert response.status_code == 302
+    hashed = fresh(User, user.id).password_hash
+    assert check_password_hash(hashed, odd) and not check_password_hash(hashed, odd.replace("\u00a0", " "))
+
+
+def test_every_password_field_is_spared_from_space_reading():
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+    from wtforms import PasswordField
+
+    import binnenwerk
+    from binnenwerk.security import PASSWORD_FIELDS
+
+    for info in pkgutil.walk_packages(binnenwerk.__path__, "binnenwerk."):
+        if info.name.rsplit(".", 1)[-1].startswith("forms"):
+            importlib.import_module(info.name)
+    names = {name for form in _all_subclasses(FlaskForm) for name in dir(form)
+             if getattr(getattr(form, name), "field_class", None) is PasswordField}
+    assert {"password", "new"} <= names <= PASSWORD_FIELDS
+
+
+def _all_subclasses(cls) -> set:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub} | _all_subclasses(sub)
+    return found
+
+
 def test_admin_reset_forces_a_new_password_at_next_login(client, make, login):
     admin = make.user(role="admin")
     leader = make.user(role="team_leader", failed_logins=5, locked_until=utcnow() + dt.timedelta(minutes=10))

@@ -190,6 +190,18 @@ def test_control_characters_typed_into_a_name_are_dropped_so_exports_keep_workin
     assert client.get("/gegevens/teams/export.xlsx").status_code == 200
 
 
+def test_a_non_breaking_space_is_read_as_a_plain_one(client, make, login):
+    """Pasted from a document: "Team\u00a0Utrecht 1" is the team that exists, not a second one."""
+    make.team(name="Team Utrecht 1", region="Utrecht")
+    login(make.user(role="planner"))
+    response = client.post("/teams/nieuw", data=team_form(name="Team\u00a0Utrecht 1"))
+    assert response.status_code == 422
+    assert "Er is al een team met deze naam." in _text(response)
+    response = client.post("/teams/nieuw", data=team_form(name="Team\u202fUtrecht\u30002\u00a0"))
+    assert response.status_code == 302
+    assert sorted(t.name for t in db.session.scalars(select(Team))) == ["Team Utrecht 1", "Team Utrecht 2"]
+
+
 def test_invisible_characters_neither_make_a_name_nor_a_second_team_of_the_same_name(client, make, login):
     make.team(name="Team Utrecht 1", region="Utrecht")
     login(make.user(role="planner"))
