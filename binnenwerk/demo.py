@@ -224,7 +224,7 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
 
     if not db.session.scalar(select(func.count(DeploymentRequest.id))):
         added["requests"] = _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_types,
-                                           week_start, users)
+                                           week_start, users, standing=size != "large")
     if not db.session.scalar(select(func.count(Absence.id))):
         added["absences"] = _seed_absences(rng, week_start)
     db.session.commit()
@@ -283,29 +283,38 @@ def _add_employee(rng: random.Random, team: Team, team_work, work_types: dict, c
     return employee
 
 
-def _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_types, week_start, users) -> int:
+def _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_types, week_start, users,
+                   standing: bool) -> int:
     team_work_by_region: dict[str, set[str]] = {}
     for _name, region, _home, team_work, _size in teams_spec:
         team_work_by_region.setdefault(region, set()).update(team_work)
-    made = 0
+    # A team's home location asks for the team's own work, most days, for about half of it: the
+    # standing deployment a team is there for. Other locations ask now and then, for what teams
+    # of their region can do. (Not in the large demo: the benchmarks' data stays as measured.)
+    home_team = {home: (team_work, size) for _name, _region, home, team_work, size in teams_spec} if standing else {}
+    made = others = 0
     for code, _name, _a, _p, _c, region, ministry in locations_spec:
+        home = home_team.get(code)
         # Roughly 15 requests in the small demo: every location but a few, one work type each.
-        if rng.random() < 0.4:
+        if home is None and rng.random() < 0.4:
             continue
-        options = sorted(team_work_by_region.get(region) or [w[0] for w in WORK_TYPES])
+        options = sorted(home[0] if home else team_work_by_region.get(region) or [w[0] for w in WORK_TYPES])
         work = rng.choice(options)
-        start_week = rng.choice([0, 0, 1, 2])
-        weeks = rng.choice([4, 8, 12])
+        start_week = 0 if home else rng.choice([0, 0, 1, 2])
+        weeks = 12 if home else rng.choice([4, 8, 12])
         start_minute = rng.choice([8 * 60 + 30, 9 * 60, 9 * 60 + 30])
         length = rng.choice([4 * 60, 5 * 60, 6 * 60])
+        days = rng.randint(4, 5) if home else rng.randint(2, 5)
+        headcount = rng.randint(home[1] // 3, home[1] // 2) if home else rng.randint(2, 6)
         request = DeploymentRequest(
             ministry=ministries[ministry], location=locations[code], work_type=work_types[work],
             start_date=week_start + dt.timedelta(weeks=start_week),
             end_date=week_start + dt.timedelta(weeks=start_week + weeks, days=-3),
-            weekdays="".join(str(d) for d in sorted(rng.sample(range(1, 6), rng.randint(2, 5)))),
+            weekdays="".join(str(d) for d in sorted(rng.sample(range(1, 6), days))),
             start_minute=start_minute, end_minute=start_minute + length,
-            break_minutes=30 if length > 330 else 0, headcount=rng.randint(2, 6), priority=rng.randint(1, 3),
-            status=RequestStatus.ACCEPTED.value if rng.random() < 0.8 else RequestStatus.SUBMITTED.value,
+            break_minutes=30 if length > 330 else 0, headcount=headcount, priority=2 if home else rng.randint(1, 3),
+            # Every third other request waits for the planner's intake.
+            status=RequestStatus.SUBMITTED.value if not home and others % 3 == 2 else RequestStatus.ACCEPTED.value,
             contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             contact_phone=f"070-{rng.randint(1000000, 9999999)}",
             access_instructions="Melden bij de receptie, pasje ophalen op naam van de teamleider.",
@@ -313,6 +322,7 @@ def _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_
         )
         db.session.add(request)
         made += 1
+        others += not home
     return made
 
 

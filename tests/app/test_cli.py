@@ -27,6 +27,13 @@ def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch)
     assert 60 <= counts["Employee"] <= 90
     assert counts["User"] == 4 and 10 <= counts["DeploymentRequest"] <= 20
     assert all(10 <= len(t.employees) <= 15 for t in db.session.scalars(select(Team)))
+    # Requests wait in the planner's intake; each team has its standing work at home, so the
+    # demo team leader's week is not empty.
+    assert db.session.scalar(select(func.count(DeploymentRequest.id)).where(DeploymentRequest.status == "ingediend")) >= 2
+    for team in db.session.scalars(select(Team)):
+        own_work = {w.id for s in team.supervisors for w in s.work_types}
+        assert any(q.work_type_id in own_work and q.status == "geaccepteerd" for q in db.session.scalars(
+            select(DeploymentRequest).where(DeploymentRequest.location_id == team.home_location_id))), team.name
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "nothing new" in second.output

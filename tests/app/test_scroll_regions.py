@@ -118,13 +118,15 @@ def test_the_checker_finds_nameless_shared_and_dangling_names():
 @pytest.fixture
 def world(demo, make):
     """The demo, plus what makes every scroll box appear: worked hours, a roster with history, an
-    ended contract, an absence, and two requests on one location, so the plan page repeats its caption."""
+    ended contract, an absence, a request waiting for intake, and two requests on one location, so the plan
+    page repeats its caption."""
     user = {email: db.session.scalar(select(m.User).where(m.User.email == email)) for email in (
         "admin@binnenwerk.example", "planner@binnenwerk.example", "contact@bzk.example")}
     bzk = user["contact@bzk.example"].ministry
     location = make.location("Den Haag", ministry=bzk, name="Gebouw Twee Aanvragen")
     for work_type in db.session.scalars(select(m.WorkType).order_by(m.WorkType.id).limit(2)):
         make.request(location=location, work_type=work_type, start_date=MONDAY, end_date=MONDAY + dt.timedelta(days=4))
+    make.request(location=location, status=m.RequestStatus.SUBMITTED.value)  # the intake list
     team = db.session.scalar(select(m.Team).order_by(m.Team.id))
     employee = make.employee(team=team, contract_start=dt.date(2019, 1, 1), contract_end=dt.date(2020, 12, 31))
     make.absence(employee=employee, start=dt.date(2020, 6, 1))
