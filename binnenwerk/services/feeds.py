@@ -638,6 +638,9 @@ class Day:
     is_today: bool
     # The leader is absent that day: the page names nobody and gives no phone.
     leader_away: bool = False
+    # Not what the person was first told (times, place, work or leader), and still to come: the
+    # page says so, since a change is what these readers most need to notice.
+    changed: bool = False
 
 
 @dataclass
@@ -702,7 +705,9 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
             if n >= 5 and shift is None:
                 continue
             leader = leader_of(shift, leaders) if shift else None
-            days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away))
+            changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
+            days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
+                            changed=changed))
         weeks.append(Week(first, offset, days, is_planned=told))
     return weeks
 

@@ -334,3 +334,23 @@ def test_the_page_never_says_why_the_leader_is_away(client, week, make, kind):
     assert AWAY_DAY in html and AWAY_NOW in html
     for word in ("ziek", "verlof", "afspraak", "griep", "notitie"):
         assert word not in html.lower(), word
+
+
+def test_a_changed_day_to_come_says_so_in_words(client, week, make):
+    """A shift changed after it was first told (its sequence went up) is marked on the page, and
+    the week says something changed; a day already past, a cancelled one (it says so itself)
+    and a shift never changed are not marked."""
+    monday = week["monday"]
+    friday = monday + dt.timedelta(days=4)
+    make.published_shift(employee=week["employee"], date=friday, location=week["location"],
+                         work_type=week["worked"].work_type, start="08:00", end="12:00", sequence=2)
+    week["worked"].sequence = 1  # Monday: changed, but past (the page is read on Wednesday)
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Dit is veranderd." in day_block(html, friday)
+    this_week = html.split('id="week-1"')[1].split("</section>")[0]
+    assert this_week.count("Let op: in deze week is iets veranderd.") == 1
+    for day in (monday, monday + dt.timedelta(days=2)):
+        assert "veranderd" not in day_block(html, day)
+    next_week = html.split('id="week-2"')[1].split("</section>")[0]
+    assert "veranderd" not in next_week
