@@ -38,7 +38,11 @@ def home():
             .limit(10)
         ).all()
     elif role == Role.TEAM_LEADER.value:
+        from ..services.rosters import short_notice_changes, today
+
         context["teams"] = current_user.teams
+        context["today"] = today()
+        context["short_notice"] = short_notice_changes([t.id for t in current_user.teams])
     else:
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(

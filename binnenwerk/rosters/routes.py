@@ -285,6 +285,10 @@ def publish():
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
+        soon = sorted({s.employee.name for s in service.short_notice_changes([team.id])})
+        if soon:
+            flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
+                    "De telefoonnummers staan op de startpagina.", names=", ".join(soon)), "warning")
     return _back(week, team.id)
 
 

@@ -420,6 +420,37 @@ def today() -> dt.date:
     return local_today()
 
 
+# --- changes told at short notice -------------------------------------------------------------
+
+SHORT_NOTICE_WORKDAYS = 2  # today and the next two working days
+RECENT_CHANGE = dt.timedelta(days=3)
+
+
+def short_notice_window(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Today through the SHORT_NOTICE_WORKDAYS-th working day after it (Friday: up to Tuesday)."""
+    last, left = day, SHORT_NOTICE_WORKDAYS
+    while left:
+        last += dt.timedelta(days=1)
+        left -= last.isoweekday() <= 5
+    return day, last
+
+
+def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> list[PublishedShift]:
+    """Published shifts of these teams, from today to the next two working days, that changed or
+    were called off in the last three days: not everyone looks at their calendar, so the team
+    leader tells these people in person. Sorted by date and name; new shifts of a first
+    publication are not changes."""
+    if not team_ids:
+        return []
+    first, last = short_notice_window(day or today())
+    return sorted(db.session.scalars(
+        select(PublishedShift).where(
+            PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
+            PublishedShift.sequence > 0, PublishedShift.updated_at >= utcnow() - RECENT_CHANGE,
+        ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location))
+    ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))
+
+
 UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started")
 
 

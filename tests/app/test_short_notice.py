@@ -1,0 +1,112 @@
+"""The team leader's start page lists shifts changed at short notice, to tell those people in person."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete
+
+from binnenwerk.extensions import db
+from binnenwerk.formatting import week_of
+from binnenwerk.models import Assignment, Roster, utcnow
+from binnenwerk.services import rosters
+
+WEDNESDAY = dt.date(2026, 12, 9)
+
+
+@pytest.mark.parametrize("today, last", [
+    (dt.date(2026, 12, 9), dt.date(2026, 12, 11)),   # Wednesday: to Friday
+    (dt.date(2026, 12, 11), dt.date(2026, 12, 15)),  # Friday: over the weekend to Tuesday
+    (dt.date(2026, 12, 12), dt.date(2026, 12, 15)),  # Saturday: to Tuesday
+])
+def test_the_window_is_today_and_the_next_two_working_days(today, last):
+    assert rosters.short_notice_window(today) == (today, last)
+
+
+@pytest.fixture
+def leader_page(client, make, login, monkeypatch):
+    monkeypatch.setattr(rosters, "today", lambda: WEDNESDAY)
+    team = make.team(name="Team A")
+    user = make.user("team_leader", teams=[team])
+
+    def page() -> str:
+        db.session.commit()
+        login(user)
+        html = client.get("/home").get_data(as_text=True)
+        client.post("/auth/logout")
+        return html
+
+    page.user = user
+    return team, page
+
+
+def section(html: str) -> str:
+    if 'id="short-notice-title"' not in html:
+        return ""
+    return html.split('id="short-notice-title"')[1].split("</section>")[0]
+
+
+def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, make):
+    team, page = leader_page
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    anna = make.employee(team=team, first_name="Anna", last_name="Jansen", phone="06-11112222")
+    bram = make.employee(team=team, first_name="Bram", last_name="Bos", phone="")
+    cees = make.employee(team=team, first_name="Cees", last_name="Cohen")
+    other = make.employee(team=make.team(name="Team B"), first_name="Olga", last_name="Anders")
+    place = make.location(name="Turfmarkt 147")
+    make.published_shift(employee=anna, date=thursday, location=place, start="10:00", end="14:00", sequence=1)
+    make.published_shift(employee=bram, date=WEDNESDAY, cancelled=True, sequence=1)
+    make.published_shift(employee=cees, date=thursday)  # as first told
+    make.published_shift(employee=cees, date=WEDNESDAY + dt.timedelta(days=5), sequence=1)  # not soon
+    make.published_shift(employee=cees, date=WEDNESDAY + dt.timedelta(days=2), sequence=1,
+                         updated_at=utcnow() - dt.timedelta(days=5))  # told long ago
+    make.published_shift(employee=other, date=thursday, sequence=1)  # not this leader's team
+
+    listed = section(page())
+
+    assert "Anna Jansen</strong>, donderdag 10 december:" in listed
+    assert "werkt nu van 10:00 tot 14:00, Turfmarkt 147." in listed
+    assert 'href="tel:0611112222"' in listed
+    assert "Bram Bos</strong>, woensdag 9 december (vandaag):" in listed
+    assert "gaat niet door." in listed and "Er is geen telefoonnummer bekend." in listed
+    assert listed.index("Bram Bos") < listed.index("Anna Jansen")  # by date
+    assert "Cees" not in listed and "Olga" not in listed
+
+
+def test_nothing_changed_at_short_notice_shows_no_list(leader_page, make):
+    team, page = leader_page
+    make.published_shift(employee=make.employee(team=team), date=WEDNESDAY + dt.timedelta(days=1))
+    assert section(page()) == ""
+
+
+def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_page, make, client, login):
+    """Through the roster page's publish button: the week published, then a shift for tomorrow
+    called off and published again. The publish message names who to call."""
+    team, page = leader_page
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    employee = make.employee(team=team, first_name="Dirk", last_name="Dekker", phone="06-33334444")
+    request = make.request(start_date=WEDNESDAY - dt.timedelta(days=2), weekdays="12345")
+    roster = Roster(week=week_of(thursday), team=team)
+    db.session.add(roster)
+    db.session.flush()
+    db.session.add(Assignment(roster_id=roster.id, employee_id=employee.id, date=thursday, request_id=request.id))
+    db.session.commit()
+
+    def publish() -> str:
+        login(page.user)
+        lock = db.session.get(Roster, roster.id).lock_version
+        response = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
+                                                             "lock_version": lock}, follow_redirects=True)
+        client.post("/auth/logout")
+        db.session.expire_all()
+        return response.get_data(as_text=True)
+
+    first = publish()
+    assert "Gepubliceerd: versie 1" in first and "Op korte termijn" not in first
+    assert section(page()) == ""
+
+    db.session.execute(delete(Assignment).where(Assignment.roster_id == roster.id))
+    db.session.commit()
+    again = publish()
+    assert "Gepubliceerd: versie 2" in again
+    assert "Op korte termijn veranderd voor: Dirk Dekker. Bel ze even" in again
+    listed = section(page())
+    assert "Dirk Dekker</strong>, donderdag 10 december:" in listed and "gaat niet door." in listed
