@@ -39,6 +39,8 @@ from .models import (
 )
 
 TIMEZONE = "Europe/Amsterdam"
+# Arbeidstijdenwet: at least 11 hours of rest between the end of one shift and the next.
+MIN_REST_MINUTES = 11 * 60
 PLANNED_STATUSES = (RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value)
 _ID_RE = re.compile(r"\b([ertsl])-(\d+)(?:\.\d+)?\b")
 
@@ -301,10 +303,16 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             if a.date < repair_from:
                 fixed_days[a.employee_id][a.date] = a
 
+    around = _rest_around_week(employee_ids, first, last)
     p_employees = []
     for e in employees:
         idmap.names[eid(e.id)] = e.name
         availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
+        for day, (start, end) in around.get(e.id, {}).items():
+            if day in availability:
+                availability[day] = tuple(_cut(list(availability[day]), start, end))
+                if not availability[day]:
+                    del availability[day]
         if repair_from is not None:
             for day in days:
                 if day < repair_from and day not in fixed_days[e.id]:
@@ -372,9 +380,31 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         employees=tuple(p_employees), requests=tuple(p_requests), previous=tuple(previous),
         pinned=tuple(sorted(set(pinned), key=lambda p: (p.employee, p.date))),
         published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
-        weights=dict(sd.DEFAULT_WEIGHTS),
+        weights=dict(sd.DEFAULT_WEIGHTS), min_rest_minutes=MIN_REST_MINUTES,
     )
     return problem, idmap
+
+
+def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
+                      ) -> dict[int, dict[dt.date, tuple[int, int]]]:
+    """The rest owed to shifts just outside the week (the Sunday before, the Monday after, in
+    any roster), as the part of the week's first or last day the person cannot start or end in:
+    employee id -> {day: (start, end) to cut from the availability}. The rest inside the week
+    is the optimiser's rule 10."""
+    rows = db.session.execute(
+        select(Assignment.employee_id, Assignment.date, DeploymentRequest.start_minute, DeploymentRequest.end_minute)
+        .join(DeploymentRequest, Assignment.request_id == DeploymentRequest.id)
+        .where(Assignment.employee_id.in_(employee_ids),
+               Assignment.date.in_([first - dt.timedelta(days=1), last + dt.timedelta(days=1)]))
+    ).all() if employee_ids else []
+    out: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    day_minutes = 24 * 60
+    for employee_id, day, start, end in rows:
+        if day < first and end + MIN_REST_MINUTES > day_minutes:
+            out[employee_id][first] = (0, end + MIN_REST_MINUTES - day_minutes)
+        elif day > last and start + day_minutes - MIN_REST_MINUTES < day_minutes:
+            out[employee_id][last] = (start + day_minutes - MIN_REST_MINUTES, day_minutes)
+    return out
 
 
 # --- rows -> Solution -----------------------------------------------------------------------

@@ -63,6 +63,9 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "elsewhere":
         return ngettext("%(num)d medewerker is op %(day)s al elders ingezet",
                         "%(num)d medewerkers zijn op %(day)s al elders ingezet", n, day=day)
+    if code == "too_little_rest":
+        return ngettext("%(num)d medewerker heeft dan te weinig rust tussen twee diensten",
+                        "%(num)d medewerkers hebben dan te weinig rust tussen twee diensten", n)
     if code == "hours_used":
         return ngettext("contracturen van %(num)d medewerker met deze werksoort zijn op",
                         "contracturen van %(num)d medewerkers met deze werksoort zijn op", n)

@@ -1,4 +1,5 @@
-"""Independent checker of a Solution against a Problem: the nine hard rules, metrics, objective.
+"""Independent checker of a Solution against a Problem: the nine hard rules (and rule 10, the
+rest between dates, when the problem asks for it), metrics, objective.
 
 It deliberately shares no code with the CP-SAT model, so it can catch the model's mistakes.
 `objective()` is the one definition of the soft-goal score; the model's objective must equal it.
@@ -35,7 +36,7 @@ __all__ = [
     "supervisor_can_lead",
 ]
 
-# Not one of the nine rules: a solution row that names something the problem does not have.
+# Not one of the rules: a solution row that names something the problem does not have.
 RULE_REFERENCE = 0
 
 
@@ -243,6 +244,7 @@ def _check_employee_rules(problem: Problem, valid: list[AssignmentRef],
     weekly: dict[str, int] = defaultdict(int)
     for (emp, day), rows in sorted(per_day.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         e = employees[emp]
+        _check_rest(problem, e, rows, per_day.get((emp, day + dt.timedelta(days=1)), ()), requests, out)
         if len(rows) > 1:
             out.append(Violation(1, f"{e.name} ({e.id}) heeft op {_d(day)} {len(rows)} diensten, "
                                     f"meer dan één", tuple(rows), e.id, day))
@@ -256,6 +258,20 @@ def _check_employee_rules(problem: Problem, valid: list[AssignmentRef],
         if minutes > e.contract_minutes:
             out.append(Violation(4, f"{e.name} ({e.id}) werkt deze week {minutes} minuten, meer dan "
                                     f"de {e.contract_minutes} van het contract", (), e.id))
+
+
+def _check_rest(problem: Problem, e: Employee, today: list[AssignmentRef], tomorrow,
+                requests: dict[str, Request], out: list[Violation]) -> None:
+    """Rule 10, when the problem sets min_rest_minutes: the rest from a shift's end to the next
+    date's shift start (Arbeidstijdenwet: 11 hours)."""
+    least = problem.min_rest_minutes
+    for a in today if least > 0 else ():
+        for b in tomorrow:
+            rest = 24 * 60 - requests[a.request].end + requests[b.request].start
+            if rest < least:
+                out.append(Violation(10, f"{e.name} ({e.id}) heeft tussen {_d(a.date)} en {_d(b.date)} "
+                                         f"{rest} minuten rust, minder dan de {least} die nodig zijn",
+                                     (a, b), e.id, b.date, b.request))
 
 
 def _check_supervision(problem: Problem, valid: list[AssignmentRef],

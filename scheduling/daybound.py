@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .domain import AssignmentRef, SupervisionRef
+from .domain import DAY_MINUTES, AssignmentRef, SupervisionRef, rest_too_short
 from .lpbound import (
     add_pattern_rows,
     as_mathopt,
@@ -197,6 +197,7 @@ class DayBound:
             total = cp_model.LinearExpr.WeightedSum([v for v, _ in items], [c for _, c in items])
             model.Add(total <= m.employees[e_id].contract_minutes)
             minutes.append(total)
+        self._add_rest(model, chosen)
         members: dict[str, dict[str, list[cp_model.IntVar]]] = defaultdict(dict)
         for e_id, items in worked.items():
             members[m.employees[e_id].team][e_id] = [v for v, _ in items]
@@ -231,6 +232,28 @@ class DayBound:
                     rows += column.rows
                     leads += column.leads
         return rows, leads
+
+
+    def _add_rest(self, model: cp_model.CpModel,
+                  chosen: dict[dt.date, list[tuple[cp_model.IntVar, _Column]]]) -> None:
+        """Rule 10 between the day rosters of consecutive dates: two that together leave
+        someone too little rest are not both chosen. Only shifts that end late or start early
+        can clash, so most pairs need no look."""
+        problem, requests = self.m.problem, self.m.requests
+        if problem.min_rest_minutes <= 0:
+            return
+        for d, today in chosen.items():
+            tomorrow = chosen.get(d + dt.timedelta(days=1), [])
+            ends = [(var, {a.employee: requests[a.request].end for a in column.rows
+                           if rest_too_short(problem, requests[a.request].end, 0)})
+                    for var, column in today]
+            starts = [(var, {a.employee: requests[a.request].start for a in column.rows
+                             if rest_too_short(problem, DAY_MINUTES, requests[a.request].start)})
+                      for var, column in tomorrow]
+            for var, late in ends:
+                for other, early in starts if late else ():
+                    if any(rest_too_short(problem, late[e], start) for e, start in early.items() if e in late):
+                        model.AddBoolOr([var.Not(), other.Not()])
 
 
 def day_round_bound(m: RosterModel,

@@ -120,6 +120,19 @@ class Problem:
     pinned: tuple[AssignmentRef, ...] = ()
     published: tuple[AssignmentRef, ...] = ()
     weights: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # Optional (a field this package adds to the format): the least rest, in minutes, between
+    # the end of a date's shift and the start of the next date's (the Arbeidstijdenwet: 11
+    # hours); 0 leaves it out. Rule 10 of the model and the checker.
+    min_rest_minutes: int = 0
+
+
+DAY_MINUTES = 24 * 60
+
+
+def rest_too_short(problem: Problem, end: int, next_start: int) -> bool:
+    """Rule 10: a shift ending at `end` and one starting at `next_start` the next date leave
+    less rest between them than the problem's min_rest_minutes (none asked: never)."""
+    return 0 < problem.min_rest_minutes and next_start + DAY_MINUTES - end < problem.min_rest_minutes
 
 
 @dataclass(frozen=True)

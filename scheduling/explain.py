@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .domain import AssignmentRef, Problem, Reason, Request, Shortfall, SupervisionRef
+from .domain import AssignmentRef, Problem, Reason, Request, Shortfall, SupervisionRef, rest_too_short
 from .model import covering_window
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -35,6 +35,8 @@ DUTCH = {
     "higher_priority": ("1 medewerker is ingezet op een verzoek met hogere prioriteit",
                         "{n} medewerkers zijn ingezet op een verzoek met hogere prioriteit"),
     "elsewhere": ("1 medewerker is op {day} al elders ingezet", "{n} medewerkers zijn op {day} al elders ingezet"),
+    "too_little_rest": ("1 medewerker heeft dan te weinig rust tussen twee diensten",
+                        "{n} medewerkers hebben dan te weinig rust tussen twee diensten"),
     "hours_used": ("contracturen van 1 medewerker met deze werksoort zijn op",
                    "contracturen van {n} medewerkers met deze werksoort zijn op"),
     "team_full": ("team is al vol ingezet",) * 2,
@@ -117,7 +119,8 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     # still keeps its person busy; it just has no priority to compare.
     higher = [e for e in elsewhere if (other := ctx.requests.get(ctx.assigned[(e.id, date)]))
               is not None and other.priority > request.priority]
-    free = [e for e in fits if (e.id, date) not in ctx.assigned]
+    unrested = [e for e in fits if (e.id, date) not in ctx.assigned and _rest_clash(ctx, e.id, request, date)]
+    free = [e for e in fits if (e.id, date) not in ctx.assigned and e not in unrested]
     hours_used = [e for e in free if e.contract_minutes - ctx.worked[e.id] < minutes]
     free_with_hours = [e for e in free if e.contract_minutes - ctx.worked[e.id] >= minutes]
     team_full = [e for e in free_with_hours
@@ -142,6 +145,8 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     if len(elsewhere) > len(higher):
         n = len(elsewhere) - len(higher)
         reasons.append(reason("elsewhere", n=n, day=day))
+    if unrested:
+        reasons.append(reason("too_little_rest", n=len(unrested)))
     if hours_used:
         reasons.append(reason("hours_used", n=len(hours_used)))
     if team_full:
@@ -150,6 +155,14 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     if not reasons:
         reasons.append(reason("costs_elsewhere"))
     return reasons
+
+
+def _rest_clash(ctx: _Context, employee: str, request: Request, date: dt.date) -> bool:
+    """Rule 10: the person's shifts the date before or after leave too little rest around this one."""
+    before = ctx.requests.get(ctx.assigned.get((employee, date - dt.timedelta(days=1)), ""))
+    after = ctx.requests.get(ctx.assigned.get((employee, date + dt.timedelta(days=1)), ""))
+    return ((before is not None and rest_too_short(ctx.problem, before.end, request.start))
+            or (after is not None and rest_too_short(ctx.problem, request.end, after.start)))
 
 
 def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: str | None,

@@ -21,6 +21,7 @@ from .domain import (
     Solution,
     Supervisor,
     SupervisionRef,
+    rest_too_short,
 )
 
 __all__ = ["greedy"]
@@ -28,6 +29,7 @@ __all__ = ["greedy"]
 # Why a qualified employee could not take a shift, as the planner reads it in a shortfall.
 REASONS = {
     "busy": "gekwalificeerde medewerkers werken die dag al elders",
+    "rest": "gekwalificeerde medewerkers hebben dan te weinig rust tussen twee diensten",
     "unavailable": "gekwalificeerde medewerkers zijn niet beschikbaar op die tijd",
     "day_limit": "de dienst is langer dan wat gekwalificeerde medewerkers per dag mogen werken",
     "contract": "de contracturen van gekwalificeerde medewerkers zijn op",
@@ -85,6 +87,8 @@ class _Planner:
             return "full"
         if (e.id, day) in self.shift:
             return "busy"
+        if self.too_little_rest(e, q, day):
+            return "rest"
         if not any(s <= q.start and q.end <= t for s, t in e.availability.get(day, ())):
             return "unavailable"
         if q.worked_minutes > e.max_minutes_per_day:
@@ -94,6 +98,13 @@ class _Planner:
         if self.supervisor_for(e, q, day) is None:
             return "supervision"
         return None
+
+    def too_little_rest(self, e: Employee, q: Request, day: dt.date) -> bool:
+        """Rule 10: e's shifts the date before and after leave too little rest around q."""
+        before = self.shift.get((e.id, day - dt.timedelta(days=1)))
+        after = self.shift.get((e.id, day + dt.timedelta(days=1)))
+        return ((before is not None and rest_too_short(self.problem, self.requests[before].end, q.start))
+                or (after is not None and rest_too_short(self.problem, q.end, self.requests[after].start)))
 
     def supervisor_for(self, e: Employee, q: Request, day: dt.date) -> Supervisor | None:
         """A supervisor who can lead e's team at q's location that day once e joins."""

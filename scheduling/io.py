@@ -562,6 +562,12 @@ def read_problem(data: Any) -> Problem:
                 if checked is not None:
                     weights[key] = checked
 
+    min_rest = 0
+    if data.get("min_rest_minutes") is not None:
+        checked = r.integer_value(data["min_rest_minutes"], "min_rest_minutes", maximum=24 * 60)
+        if checked is not None:
+            min_rest = checked
+
     if r.errors:
         raise FormatError(r.errors)
     return Problem(
@@ -569,7 +575,7 @@ def read_problem(data: Any) -> Problem:
         locations=tuple(locations.values()), teams=tuple(teams.values()),
         supervisors=tuple(supervisors), employees=tuple(employees), requests=tuple(requests),
         previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
-        weights=weights,
+        weights=weights, min_rest_minutes=min_rest,
     )
 
 
@@ -608,7 +614,7 @@ def _ref_to_dict(ref: AssignmentRef) -> dict:
 
 def problem_to_dict(problem: Problem) -> dict:
     """The problem in the interchange format, ready for json.dumps; read_problem inverts it."""
-    return {
+    out = {
         "format": FORMAT,
         "week": problem.week,
         "timezone": problem.timezone,
@@ -639,6 +645,9 @@ def problem_to_dict(problem: Problem) -> dict:
         "published": [_ref_to_dict(p) for p in problem.published],
         "weights": dict(problem.weights),
     }
+    if problem.min_rest_minutes:
+        out["min_rest_minutes"] = problem.min_rest_minutes
+    return out
 
 
 def dump_problem(problem: Problem) -> str:

@@ -18,6 +18,7 @@ from .domain import (
     SupervisionRef,
     Supervisor,
     Window,
+    rest_too_short,
 )
 
 # (employee id, request id, date): the key of one possible assignment.
@@ -190,6 +191,7 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
     create_assignment_variables(m, index)
     # Hard rules.
     add_one_shift_per_day(m)
+    add_rest_between_days(m)
     add_contract_limits(m)
     if cuts:
         add_contract_cuts(m)
@@ -296,6 +298,22 @@ def add_one_shift_per_day(m: RosterModel) -> None:
     for variables in m.by_employee_day.values():
         if len(variables) > 1:
             m.model.AddAtMostOne(variables)
+
+
+def add_rest_between_days(m: RosterModel) -> None:
+    """Rule 10 (when the problem asks for it): enough rest between a date's shift and the
+    next date's. Per employee, date and next-date shift: it and the date's shifts that end too
+    late for it, at most one of them (one shift a date makes this the pairwise rule)."""
+    if m.problem.min_rest_minutes <= 0:
+        return
+    shifts: dict[tuple[str, dt.date], list[tuple[Request, cp_model.IntVar]]] = defaultdict(list)
+    for (e_id, r_id, d), var in m.x.items():
+        shifts[(e_id, d)].append((m.requests[r_id], var))
+    for (e_id, d), today in shifts.items():
+        for later, var in shifts.get((e_id, d + dt.timedelta(days=1)), ()):
+            clash = [v for q, v in today if rest_too_short(m.problem, q.end, later.start)]
+            if clash:
+                m.model.AddAtMostOne(clash + [var])
 
 
 def add_contract_limits(m: RosterModel) -> None:

@@ -136,6 +136,7 @@ def broken_rule(violation, idmap: planning.IdMap) -> str:
         7: lambda: _("een teamleider zou op %(day)s op twee plekken tegelijk staan", day=day),
         8: lambda: _("het team zou deze week meer mensen inzetten dan het mag hebben"),
         9: lambda: _("een vastgezette dienst zou dan verdwijnen"),
+        10: lambda: _("%(name)s heeft dan geen 11 uur rust tussen twee diensten (Arbeidstijdenwet)", name=name),
     }
     return words.get(violation.rule, lambda: _("dit breekt een regel van het rooster"))()
 

@@ -17,6 +17,7 @@ EXAMPLES = {
     "shift_too_long": dict(n=1),
     "higher_priority": dict(n=2),
     "elsewhere": dict(n=1, day=WEDNESDAY),
+    "too_little_rest": dict(n=1),
     "hours_used": dict(n=4),
     "team_full": {},
     "no_supervisor": dict(day=WEDNESDAY),

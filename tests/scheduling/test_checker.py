@@ -301,3 +301,25 @@ def test_metrics_of_a_partial_roster():
 def test_a_violation_prints_as_its_rule_and_dutch_message():
     report = check(basic().build(), solution([a("e-1", MON, "r-1")]))
     assert str(report.violations[0]) == "regel 6: Geen teamleider voor team t-dh op 2026-12-07 op locatie dh-1"
+
+
+# Rule 10 (only when the problem sets min_rest_minutes) -----------------------------------------
+
+def _late_and_early(min_rest: int):
+    problem = (ProblemBuilder().employee(per_day=600, hours="06:00-23:00").supervisor(hours="06:00-23:00")
+               .request("r-late", hours="14:00-22:00").request("r-early", hours="07:00-13:00").build())
+    sol = solution([a("e-1", MON, "r-late"), a("e-1", TUE, "r-early")], [sv("s-1", MON), sv("s-1", TUE)])
+    return replace(problem, min_rest_minutes=min_rest), sol
+
+
+def test_rule10_bites_on_a_short_night_and_names_the_rest():
+    problem, sol = _late_and_early(660)
+    violations = check(problem, sol).violations
+    assert [v.rule for v in violations] == [10]
+    assert "540 minuten rust" in violations[0].message and "660" in violations[0].message
+    assert violations[0].employee == "e-1" and violations[0].date == TUE
+
+
+def test_rule10_allows_the_same_roster_when_the_night_is_long_enough_or_no_rest_is_asked():
+    assert check(*_late_and_early(540)).ok
+    assert check(*_late_and_early(0)).ok

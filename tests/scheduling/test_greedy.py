@@ -159,3 +159,17 @@ def test_greedy_output_always_passes_the_checker(problem):
         assert_valid(problem, sol)
     else:
         assert sol.conflicting_pins and set(sol.conflicting_pins) <= set(problem.pinned)
+
+
+def test_greedy_leaves_eleven_hours_of_rest_and_says_so():
+    from dataclasses import replace
+
+    problem = (ProblemBuilder().employee(per_day=600, hours="06:00-23:00").supervisor(hours="06:00-23:00")
+               .request("r-late", days=[MON], hours="14:00-22:00", headcount=1, priority=3)
+               .request("r-early", days=[TUE], hours="07:00-13:00", headcount=1).build())
+    short_night = replace(problem, min_rest_minutes=660)
+    roster = greedy(short_night)
+    assert check(short_night, roster).ok
+    assert [(x.employee, x.date, x.request) for x in roster.assignments] == [("e-1", MON, "r-late")]
+    assert REASONS["rest"] in roster.shortfall[0].reasons
+    assert len(greedy(problem).assignments) == 2  # no rest asked: both shifts

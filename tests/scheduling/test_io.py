@@ -163,6 +163,9 @@ REFUSALS = [
     ("weekday eight", lambda d: set_in(d, ("previous", 0, "weekday"), 8), "previous[0].weekday", "8"),
     ("duplicate previous weekday", lambda d: d["previous"].append(dict(d["previous"][0])), "previous[1]", "weekdag 1"),
     ("unknown weight name", lambda d: set_in(d, ("weights", "speed"), 3), "weights.speed", "'speed'"),
+    ("rest as text", lambda d: set_in(d, ("min_rest_minutes",), "11 uur"), "min_rest_minutes", "'11 uur'"),
+    ("rest over a day", lambda d: set_in(d, ("min_rest_minutes",), 1500), "min_rest_minutes", "1500"),
+    ("negative rest", lambda d: set_in(d, ("min_rest_minutes",), -1), "min_rest_minutes", "-1"),
     ("negative weight", lambda d: set_in(d, ("weights", "change"), -50), "weights.change", "-50"),
     ("supervisor region differs from the team's", lambda d: set_in(d, ("supervisors", 0, "region"), "Utrecht"),
      "supervisors[0].region", "'Utrecht'"),
@@ -290,3 +293,13 @@ def test_the_solution_reader_only_ever_raises_format_error_on_junk(junk):
 def test_a_broken_days_list_is_reported_once_not_at_every_date_that_uses_it(data):
     data["days"][0] = "maandag"
     assert [e.path for e in refusal(data).errors] == ["days[0]"]
+
+
+def test_the_optional_rest_survives_the_round_trip_and_is_left_out_when_not_asked(data):
+    from scheduling.io import problem_to_dict, read_problem
+
+    assert "min_rest_minutes" not in problem_to_dict(read_problem(data))
+    data["min_rest_minutes"] = 660
+    problem = read_problem(data)
+    assert problem.min_rest_minutes == 660
+    assert problem_to_dict(problem)["min_rest_minutes"] == 660

@@ -293,3 +293,42 @@ def test_pins_that_fit_together_are_all_kept(contract):
                 requests=[request("r-1", headcount=2, days=[MON, TUE])], pinned=pins)
     solution = run(p)
     assert set(pins) <= set(solution.assignments)
+
+
+# Rule 10 (optional: min_rest_minutes, the Arbeidstijdenwet's 11 hours) ----------------------
+
+def _rest_problem(min_rest: int, *, evening_end: str = "22:00", morning_start: str = "07:00"):
+    """One person, available long hours: an evening shift on Monday, a morning one on Tuesday."""
+    import dataclasses
+
+    person = employee("e-1", per_day=600, availability=all_days("06:00", "23:00"))
+    leader = supervisor("s-1", availability=all_days("06:00", "23:00"))
+    p = problem(employees=[person], supervisors=[leader], requests=[
+        request("r-evening", days=[MON], start="14:00", end=evening_end, headcount=1),
+        request("r-morning", days=[TUE], start=morning_start, end="13:00", headcount=1)])
+    return dataclasses.replace(p, min_rest_minutes=min_rest)
+
+
+def test_rest_between_dates_bites_when_the_night_is_short():
+    # 22:00 to 07:00 is 9 hours: one of the two shifts stays open.
+    solution = run(_rest_problem(11 * 60))
+    assert len(solution.assignments) == 1
+    assert [s.missing for s in solution.shortfall] == [1]
+    assert "1 te weinig: 1 medewerker heeft dan te weinig rust tussen twee diensten" in solution.shortfall[0].reasons
+    assert [c.code for c in solution.shortfall[0].codes] == ["too_little_rest"]
+
+
+def test_rest_between_dates_allows_a_long_enough_night():
+    # 20:00 to 07:00 is exactly 11 hours; without the rule the short night is fine too.
+    assert len(run(_rest_problem(11 * 60, evening_end="20:00")).assignments) == 2
+    assert len(run(_rest_problem(0)).assignments) == 2
+
+
+def test_pins_that_leave_too_little_rest_are_named():
+    import dataclasses
+
+    p = _rest_problem(11 * 60)
+    pins = (ref("e-1", MON, "r-evening"), ref("e-1", TUE, "r-morning"))
+    solution = solve(dataclasses.replace(p, pinned=pins), time_limit=10, workers=1, deterministic=True)
+    assert solution.status == "INFEASIBLE"
+    assert set(solution.conflicting_pins) == set(pins)

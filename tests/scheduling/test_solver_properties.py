@@ -15,6 +15,10 @@ SETTINGS = settings(max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 problems = st.builds(random_problem, st.integers(0, 10_000),
                      n_employees=st.integers(1, 9), n_requests=st.integers(1, 4))
+# The same with rule 10 asked, set so that it bites: the random shifts end at 12:00 or 15:00
+# and start at 09:00 or 10:00, so 19 to 22 hours of rest keep some pairs of dates apart.
+rested = st.builds(lambda p, rest: dataclasses.replace(p, min_rest_minutes=rest),
+                   problems, st.sampled_from((19 * 60, 21 * 60, 22 * 60)))
 
 
 def optimal(p):
@@ -77,3 +81,12 @@ def test_adding_an_employee_never_lowers_coverage_at_the_optimum(p, seed):
     after = optimal(dataclasses.replace(p, employees=p.employees + (newcomer,)))
     assert _weighted_shortfall(p, after) <= _weighted_shortfall(p, before)
     assert after.objective <= before.objective
+
+
+@SETTINGS
+@given(rested)
+def test_every_roster_keeps_the_rest_between_dates(p):
+    solution = optimal(p)
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
