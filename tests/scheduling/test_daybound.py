@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from builders_model import PROPERTY_SETTINGS, optimum, random_problems
 from scheduling import solver as solver_module
@@ -28,9 +29,9 @@ def _start(p, m, *, given: bool = False):
     return rows, leads
 
 
-@PROPERTY_SETTINGS
-@given(random_problems)
-def test_the_day_bound_never_exceeds_the_optimum_and_its_rosters_are_valid(p):
+def _bound_and_week(p):
+    """Den Haag's day bound and the week combined from its day rosters, both checked: the
+    bound not above the optimum, the week valid and not below it."""
     index = ProblemIndex.of(p)
     region = "Den Haag"
     m = build_model(index, region)
@@ -49,10 +50,25 @@ def test_the_day_bound_never_exceeds_the_optimum_and_its_rosters_are_valid(p):
     whole = dataclasses.replace(greedy(p), assignments=rows, supervision=leads)
     report = check(p, whole)
     assert report.ok, report.violations
+    return m, day, bound
+
+
+@PROPERTY_SETTINGS
+@given(random_problems)
+def test_the_day_bound_never_exceeds_the_optimum_and_its_rosters_are_valid(p):
+    m, day, bound = _bound_and_week(p)
     if day.converged:
         # Converged, the day blocks hold everything the LP knows and more.
         lp = lp_bound(m, 10)
         assert lp is not None and bound >= lp - 1 - len(m.employees)
+
+
+@PROPERTY_SETTINGS
+@given(random_problems, st.sampled_from((19 * 60, 21 * 60, 22 * 60)))
+def test_a_week_of_day_rosters_keeps_the_rest_between_dates(p, rest):
+    """Each date's roster is made alone; the week put together from them keeps rule 10 (the
+    random shifts end at 12:00 or 15:00 and start at 09:00 or 10:00: these rests bite)."""
+    _bound_and_week(dataclasses.replace(p, min_rest_minutes=rest))
 
 
 def test_the_day_bound_proves_what_the_lp_cannot():
