@@ -233,7 +233,6 @@ class DayBound:
                     leads += column.leads
         return rows, leads
 
-
     def _add_rest(self, model: cp_model.CpModel,
                   chosen: dict[dt.date, list[tuple[cp_model.IntVar, _Column]]]) -> None:
         """Rule 10 between the day rosters of consecutive dates: two that together leave

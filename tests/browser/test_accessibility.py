@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
 
@@ -314,3 +315,54 @@ def test_every_control_shows_where_the_keyboard_focus_is(page, live_server, path
             hidden_focus.append(state["what"])
     assert seen > 3
     assert hidden_focus == []
+
+
+@contextlib.contextmanager
+def shift_changed_today(live_server):
+    """A shift of the demo team leader's team today, changed since it was first told (taken
+    out again afterwards): the employee's week page marks it, the team leader's start page
+    lists it. Yields the week page's address."""
+    import datetime as dt
+
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Employee, FeedKind, PublishedShift, Team, utcnow
+    from binnenwerk.services import feeds, tokens
+
+    with live_server.app.app_context():
+        today = feeds.local_today()
+        team = db.session.scalars(db.select(Team).where(Team.name == "Team Den Haag 1")).one()
+        busy = set(db.session.scalars(db.select(PublishedShift.employee_id).where(PublishedShift.date == today)))
+        employee = next(e for e in db.session.scalars(db.select(Employee).where(Employee.team_id == team.id))
+                        if e.id not in busy)
+        model = db.session.scalars(db.select(PublishedShift).where(PublishedShift.team_id == team.id)).first()
+        shift = PublishedShift(uid=f"browser-{employee.id}-{today}@binnenwerk.test", employee_id=employee.id,
+                               team_id=team.id, date=today, request_id=model.request_id,
+                               location_id=model.location_id, work_type_id=model.work_type_id,
+                               start_minute=model.start_minute, end_minute=model.end_minute,
+                               break_minutes=model.break_minutes, sequence=1, cancelled=False,
+                               updated_at=utcnow() - dt.timedelta(hours=1))
+        db.session.add(shift)
+        token = tokens.issue(FeedKind.EMPLOYEE, employee)
+        db.session.commit()
+        shift_id = shift.id
+        db.session.remove()
+    try:
+        yield f"{live_server.url}/week/{token}"
+    finally:
+        with live_server.app.app_context():
+            db.session.delete(db.session.get(PublishedShift, shift_id))
+            db.session.commit()
+            db.session.remove()
+
+
+def test_changes_told_at_short_notice_have_no_wcag_violations(page, live_server):
+    with shift_changed_today(live_server) as week_page:
+        page.goto(week_page)
+        expect(page.get_by_text("Dit is veranderd.")).to_be_visible()
+        expect(page.get_by_text("Let op: in deze week is iets veranderd.")).to_be_visible()
+        problems = [f"week: {v}" for v in axe_violations(page)]
+        log_in(page, live_server, "teamleider@binnenwerk.example")
+        page.goto(f"{live_server.url}/home")
+        expect(page.get_by_role("heading", name="Vertel het zelf: op korte termijn veranderd")).to_be_visible()
+        problems += [f"home: {v}" for v in axe_violations(page)]
+    assert problems == []
