@@ -10,6 +10,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from scheduling.domain import rest_too_short
+
 from .. import jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
@@ -162,8 +164,18 @@ def cell():
             Assignment.request_id.in_([q.id for q in options]))
         .group_by(Assignment.request_id)
     ).all()) if options else {}
+    # Likewise a shift too close to the person's shift the day before or after (11 hours of rest).
+    around = db.session.scalars(select(Assignment).where(
+        Assignment.employee_id == employee.id,
+        Assignment.date.in_([day - dt.timedelta(days=1), day + dt.timedelta(days=1)]))).all()
+
+    def too_little_rest(q) -> bool:
+        return any(rest_too_short(problem, a.request.end_minute, q.start_minute) if a.date < day
+                   else rest_too_short(problem, q.end_minute, a.request.start_minute) for a in around)
+
     form.request.choices = [("", _("Vrij (geen dienst)"))] + [
-        (str(q.id), _option_label(q) + (" " + _("(vol)") if taken.get(q.id, 0) >= q.headcount else ""))
+        (str(q.id), _option_label(q) + (" " + _("(vol)") if taken.get(q.id, 0) >= q.headcount else "")
+         + (" " + _("(te weinig rust)") if too_little_rest(q) else ""))
         for q in options
     ]
     if current is not None and str(current.request_id) not in dict(form.request.choices):

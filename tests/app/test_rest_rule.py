@@ -70,6 +70,10 @@ def test_a_manual_edit_that_leaves_too_little_rest_is_refused(client, login, wor
     login(world.planner)
     _assign(WEEK, world.team, world.person, MON, world.late)
     roster = db.session.scalar(db.select(Roster).where(Roster.week == WEEK, Roster.team_id == world.team.id))
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={world.person.id}&date={TUE.isoformat()}")
+    options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', form.get_data(as_text=True)))
+    assert options[str(world.early.id)].endswith("07:00–13:00 (te weinig rust)")  # marked before choosing
+    assert options[str(world.late.id)].endswith("14:00–22:00")
     response = client.post("/rooster/cel", data={
         "week": WEEK, "team": world.team.id, "employee": world.person.id, "date": TUE.isoformat(),
         "request": str(world.early.id), "lock_version": roster.lock_version,
