@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .domain import (
+    DAY_MINUTES,
     DEFAULT_WEIGHTS,
     AssignmentRef,
     Employee,
@@ -305,6 +306,16 @@ def add_rest_between_days(m: RosterModel) -> None:
     next date's. Per employee, date and next-date shift: it and the date's shifts that end too
     late for it, at most one of them (one shift a date makes this the pairwise rule)."""
     if m.problem.min_rest_minutes <= 0:
+        return
+    # Daytime requests never clash: one look per date at the latest end and the next earliest start.
+    latest: dict[dt.date, int] = {}
+    earliest: dict[dt.date, int] = {}
+    for q in m.requests.values():
+        for d in q.days:
+            latest[d] = max(latest.get(d, 0), q.end)
+            earliest[d] = min(earliest.get(d, DAY_MINUTES), q.start)
+    if not any(rest_too_short(m.problem, end, earliest[d + dt.timedelta(days=1)])
+               for d, end in latest.items() if d + dt.timedelta(days=1) in earliest):
         return
     shifts: dict[tuple[str, dt.date], list[tuple[Request, cp_model.IntVar]]] = defaultdict(list)
     for (e_id, r_id, d), var in m.x.items():
