@@ -9,6 +9,7 @@ import re
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -225,9 +226,8 @@ def index():
     return render_template("calendar/index.html", teams=teams)
 
 
-@bp.route("/kalender/team/<int:team_id>")
-@roles_required(Role.PLANNER, Role.TEAM_LEADER)
-def links(team_id: int):
+def _team_links(team_id: int) -> tuple[Team, list[Employee], dict[int, CalendarToken]]:
+    """A team this user manages, its current employees and their active links (by employee id)."""
     team = _get_or_404(Team, team_id)
     require_team(current_user, team.id)
     employees = db.session.scalars(
@@ -245,10 +245,48 @@ def links(team_id: int):
             )
         )
     }
+    return team, employees, active
+
+
+@bp.route("/kalender/team/<int:team_id>")
+@roles_required(Role.PLANNER, Role.TEAM_LEADER)
+def links(team_id: int):
+    team, employees, active = _team_links(team_id)
     team_token = tokens.active_for(FeedKind.TEAM, team)
     return render_template(
         "calendar/links.html", team=team, employees=employees, active=active, team_token=team_token,
     )
+
+
+@bp.route("/kalender/team/<int:team_id>/links-maken", methods=["POST"])
+@roles_required(Role.PLANNER, Role.TEAM_LEADER)
+def issue_missing(team_id: int):
+    """A link for every employee of the team who has none yet; existing links stay as they are."""
+    team, employees, active = _team_links(team_id)
+    if team.archived:
+        flash(_("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
+        return redirect(url_for("calendar.links", team_id=team.id))
+    missing = [e for e in employees if e.id not in active]
+    for employee in missing:
+        tokens.issue(FeedKind.EMPLOYEE, employee)
+    db.session.commit()
+    if missing:
+        flash(ngettext("%(num)d link gemaakt.", "%(num)d links gemaakt.", len(missing)), "success")
+    else:
+        flash(_("Iedereen in het team heeft al een link."), "info")
+    return redirect(url_for("calendar.links", team_id=team.id))
+
+
+@bp.route("/kalender/team/<int:team_id>/briefjes")
+@roles_required(Role.PLANNER, Role.TEAM_LEADER)
+def handouts(team_id: int):
+    """One sheet per employee to print and hand out: their week page and calendar as QR codes."""
+    team, employees, active = _team_links(team_id)
+    sheets = [(e, tokens.link_for(active[e.id])) for e in employees if e.id in active]
+    without = [e for e in employees if e.id not in active]
+    response = Response(render_template("calendar/handouts.html", team=team, sheets=sheets, without=without))
+    response.headers["Cache-Control"] = "no-store"
+    return _with_headers(response, SECRET_PAGE_HEADERS)
 
 
 @bp.route("/kalender/locaties")

@@ -366,3 +366,19 @@ def test_changes_told_at_short_notice_have_no_wcag_violations(page, live_server)
         expect(page.get_by_role("heading", name="Vertel het zelf: op korte termijn veranderd")).to_be_visible()
         problems += [f"home: {v}" for v in axe_violations(page)]
     assert problems == []
+
+
+def test_the_handouts_page_has_no_wcag_violations_and_prints_a_sheet_per_person(page, live_server):
+    log_in(page, live_server, "teamleider@binnenwerk.example")
+    page.goto(f"{live_server.url}/kalender")
+    make_links = page.get_by_role("button", name=re.compile(r"^Links? maken voor wie er nog geen heeft"))
+    if make_links.count():
+        make_links.click()
+    page.get_by_role("link", name="Briefjes afdrukken").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Briefjes voor")
+    sheets = page.locator("section.handout")
+    assert sheets.count() >= 10  # the demo team leader's team
+    problems = axe_violations(page)
+    page.emulate_media(media="print")
+    assert page.locator(".no-print").first.is_hidden() and sheets.first.is_visible()
+    assert problems == []

@@ -1,0 +1,69 @@
+"""A team's links made in one go, and one printable sheet per employee to hand out."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, CalendarToken, EmployeeSensitive, FeedKind
+from binnenwerk.services import tokens
+
+
+def active_rows(employees) -> dict[int, int]:
+    """employee id -> id of the active link row."""
+    db.session.expire_all()
+    return {row.employee_id: row.id for row in db.session.scalars(select(CalendarToken).where(
+        CalendarToken.employee_id.in_([e.id for e in employees]), CalendarToken.revoked_at.is_(None)))}
+
+
+def test_links_are_made_for_those_without_one_and_others_keep_theirs(client, login, make):
+    team = make.team(name="Team Links")
+    anna, bram, cees = (make.employee(team, first_name=n) for n in ("Anna", "Bram", "Cees"))
+    tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    before = active_rows([anna, bram, cees])
+    login(make.user("team_leader", teams=[team]))
+
+    page = client.get(f"/kalender/team/{team.id}").get_data(as_text=True)
+    assert "Links maken voor wie er nog geen heeft (2 medewerkers)" in page
+    response = client.post(f"/kalender/team/{team.id}/links-maken", follow_redirects=True)
+
+    assert "2 links gemaakt." in response.get_data(as_text=True)
+    after = active_rows([anna, bram, cees])
+    assert set(after) == {anna.id, bram.id, cees.id} and after[anna.id] == before[anna.id]
+    assert db.session.scalar(select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "calendar_token.issue")) == 3
+    again = client.post(f"/kalender/team/{team.id}/links-maken", follow_redirects=True)
+    assert "Iedereen in het team heeft al een link." in again.get_data(as_text=True)
+    assert active_rows([anna, bram, cees]) == after
+
+
+def test_each_sheet_holds_the_persons_own_codes_and_nothing_private(client, login, make):
+    team = make.team(name="Team Briefjes")
+    anna = make.employee(team, first_name="Anna", last_name="Jansen")
+    anna.sensitive = EmployeeSensitive(indication="Wajong-GEHEIM", health_notes="Rug-GEHEIM")
+    bram = make.employee(team, first_name="Bram", last_name="Bos")
+    token = tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+
+    response = client.get(f"/kalender/team/{team.id}/briefjes")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    sheet = html.split(f'id="briefje-{anna.id}"')[1].split("</section>")[0]
+    assert "Jouw werk op je telefoon, Anna" in sheet
+    assert f"/calendar/{token}/qr.svg?voor=week" in sheet and f"/calendar/{token}/qr.svg\"" in sheet
+    assert f'id="briefje-{bram.id}"' not in html
+    assert "1 medewerker heeft nog geen link en dus geen briefje:" in html and "Bram Bos" in html
+    assert "GEHEIM" not in html
+    assert client.get(f"/calendar/{token}/qr.svg?voor=week").status_code == 200
+
+
+def test_another_teams_leader_gets_neither_links_nor_sheets(client, login, make):
+    team, other = make.team(name="Team Eigen"), make.team(name="Team Ander")
+    person = make.employee(team)
+    login(make.user("team_leader", teams=[other]))
+    assert client.get(f"/kalender/team/{team.id}/briefjes").status_code == 404
+    assert client.post(f"/kalender/team/{team.id}/links-maken").status_code == 404
+    assert active_rows([person]) == {}
