@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ..access import ALL_STAFF, public, roles_required
 from ..auth.routes import is_safe_next
 from ..extensions import db
-from ..formatting import week_of
+from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
 from . import bp
 
@@ -24,9 +24,12 @@ def index():
 @bp.route("/home")
 @roles_required(*ALL_STAFF)
 def home():
-    this_week = week_of(dt.date.today())
+    from ..services.rosters import not_yet_published, short_notice_changes, today
+
+    this_week = week_of(today())
     role = current_user.role
-    context: dict = {"this_week": this_week}
+    # Next week's rosters, which employees should see in time.
+    context: dict = {"this_week": this_week, "next_week": shift_week(this_week, 1)}
     if role == Role.MINISTRY_CONTACT.value:
         from ..services.requests import status_label
 
@@ -38,12 +41,13 @@ def home():
             .limit(10)
         ).all()
     elif role == Role.TEAM_LEADER.value:
-        from ..services.rosters import short_notice_changes, today
-
         context["teams"] = current_user.teams
         context["today"] = today()
         context["short_notice"] = short_notice_changes([t.id for t in current_user.teams])
+        context["waiting"] = not_yet_published(context["next_week"], [t.id for t in current_user.teams])
     else:
+        if role == Role.PLANNER.value:
+            context["waiting"] = not_yet_published(context["next_week"])
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(
             select(func.count(Employee.id)).where(Employee.archived.is_(False))

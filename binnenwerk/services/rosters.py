@@ -421,6 +421,24 @@ def today() -> dt.date:
     return local_today()
 
 
+def not_yet_published(week: str, team_ids: list[int] | None = None) -> list[tuple[Team, str]]:
+    """The active teams (all, or these) whose roster for the week employees do not see as it is:
+    (team, 'none' | 'draft' | 'changed'), by team name."""
+    query = (select(Team, Roster).outerjoin(Roster, (Roster.team_id == Team.id) & (Roster.week == week))
+             .where(Team.archived.is_(False)).order_by(Team.name, Team.id))
+    if team_ids is not None:
+        query = query.where(Team.id.in_(team_ids or [0]))
+    out = []
+    for team, roster in db.session.execute(query):
+        if roster is None:
+            out.append((team, "none"))
+        elif roster.version == 0:
+            out.append((team, "draft"))
+        elif roster.has_unpublished_changes:
+            out.append((team, "changed"))
+    return out
+
+
 # --- changes told at short notice -------------------------------------------------------------
 
 SHORT_NOTICE_WORKDAYS = 2  # today and the next two working days

@@ -110,3 +110,29 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     assert "Op korte termijn veranderd voor: Dirk Dekker. Bel ze even" in again
     listed = section(page())
     assert "Dirk Dekker</strong>, donderdag 10 december:" in listed and "gaat niet door." in listed
+
+
+def test_start_pages_say_which_teams_have_not_published_next_week(client, make, login, monkeypatch):
+    monkeypatch.setattr(rosters, "today", lambda: WEDNESDAY)  # next week: 2026-W51
+    done, draft, changed, empty = (make.team(name=n) for n in ("Team Klaar", "Team Concept", "Team Anders", "Team Leeg"))
+    make.team(name="Team Weg", archived=True)
+    db.session.add_all([Roster(week="2026-W51", team=done, version=1),
+                        Roster(week="2026-W51", team=draft, version=0),
+                        Roster(week="2026-W51", team=changed, version=2, has_unpublished_changes=True),
+                        Roster(week="2026-W50", team=empty, version=1)])  # this week's does not count
+    leader = make.user("team_leader", teams=[done, draft, changed, empty])
+    planner = make.user("planner")
+    db.session.commit()
+
+    login(leader)
+    html = client.get("/home").get_data(as_text=True)
+    client.post("/auth/logout")
+    assert "Team Klaar" not in html.split('class="tiles"')[1].split("</ul>")[1]  # only as a tile
+    assert "Het rooster van Team Concept voor volgende week (2026-W51) is nog niet gepubliceerd" in html
+    assert "Het rooster van Team Anders voor volgende week (2026-W51) heeft wijzigingen" in html
+    assert "Team Leeg heeft nog geen rooster voor volgende week (2026-W51)." in html
+    assert f'href="/rooster/?week=2026-W51&amp;team={draft.id}"' in html
+
+    login(planner)
+    html = client.get("/home").get_data(as_text=True)
+    assert "Volgende week (2026-W51): 3 teams hebben nog geen gepubliceerd rooster." in html
