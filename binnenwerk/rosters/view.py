@@ -25,7 +25,9 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
-from ..services.rosters import absence_overlaps, affected_cells, request_stands, within_hours, works_then
+from ..services.rosters import (
+    absence_overlaps, affected_cells, request_stands, roster_status, within_hours, works_then,
+)
 
 
 @dataclass
@@ -56,11 +58,7 @@ class TeamWeek:
 
     @property
     def status(self) -> str:
-        if self.roster is None:
-            return "none"
-        if self.roster.version == 0:
-            return "draft"
-        return "changed" if self.roster.has_unpublished_changes else "published"
+        return roster_status(self.roster)
 
     @property
     def lock_version(self) -> int:

@@ -421,22 +421,25 @@ def today() -> dt.date:
     return local_today()
 
 
+def roster_status(roster: Roster | None) -> str:
+    """'none' (no roster), 'draft' (never published), 'changed' (changed since it was
+    published) or 'published' (employees see it as it is)."""
+    if roster is None:
+        return "none"
+    if roster.version == 0:
+        return "draft"
+    return "changed" if roster.has_unpublished_changes else "published"
+
+
 def not_yet_published(week: str, team_ids: list[int] | None = None) -> list[tuple[Team, str]]:
-    """The active teams (all, or these) whose roster for the week employees do not see as it is:
-    (team, 'none' | 'draft' | 'changed'), by team name."""
+    """The active teams (all, or these) whose roster for the week employees do not see as it is,
+    with its roster_status, by team name."""
     query = (select(Team, Roster).outerjoin(Roster, (Roster.team_id == Team.id) & (Roster.week == week))
              .where(Team.archived.is_(False)).order_by(Team.name, Team.id))
     if team_ids is not None:
         query = query.where(Team.id.in_(team_ids or [0]))
-    out = []
-    for team, roster in db.session.execute(query):
-        if roster is None:
-            out.append((team, "none"))
-        elif roster.version == 0:
-            out.append((team, "draft"))
-        elif roster.has_unpublished_changes:
-            out.append((team, "changed"))
-    return out
+    rows = [(team, roster_status(roster)) for team, roster in db.session.execute(query)]
+    return [(team, status) for team, status in rows if status != "published"]
 
 
 # --- changes told at short notice -------------------------------------------------------------
