@@ -153,9 +153,18 @@ def name_labels(people) -> dict[int, str]:
     return {p.id: p.name + suffix for p, suffix in zip(people, name_suffixes(people).values())}
 
 
+def holiday(day: dt.date) -> str | None:
+    """The day's public holiday by name in the reader's language, or None."""
+    from flask_babel import get_locale
+
+    from .planning import public_holiday_name  # planning imports this module
+
+    return public_holiday_name(day, str(get_locale() or "nl"))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours
+        hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours, holiday=holiday
     )
     app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)

@@ -125,6 +125,20 @@ def is_public_holiday(day: dt.date) -> bool:
     return day in public_holidays(day.year)
 
 
+@functools.lru_cache(maxsize=32)
+def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
+    import holidays
+
+    names = dict(holidays.country_holidays("NL", years=year, language="nl" if language == "nl" else "en_US"))
+    names.setdefault(dt.date(year, 5, 5), "Bevrijdingsdag" if language == "nl" else "Liberation Day")
+    return names
+
+
+def public_holiday_name(day: dt.date, language: str = "nl") -> str | None:
+    """The day's public holiday by name in Dutch ('nl') or English, or None (see public_holidays)."""
+    return _holiday_names(day.year, language).get(day) if is_public_holiday(day) else None
+
+
 def _cut(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in windows:

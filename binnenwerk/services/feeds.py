@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Date, String, and_, bindparam, case, cast, exists, func, literal_column, or_, select
@@ -31,6 +32,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
+from ..planning import public_holiday_name
 from ..models import (
     Absence, CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
     name_and_address,
@@ -641,6 +643,7 @@ class Day:
     # Not what the person was first told (times, place, work or leader), and still to come: the
     # page says so, since a change is what these readers most need to notice.
     changed: bool = False
+    holiday: str | None = None  # a public holiday's name: a free day says why
 
 
 @dataclass
@@ -690,6 +693,7 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
             Roster.published_at.is_not(None),
         )
     ))
+    language = str(get_locale() or "nl")
     weeks = []
     start = 0
     if today.weekday() >= 5 and not any(today <= day < monday + dt.timedelta(weeks=1) for day in shifts):
@@ -707,7 +711,7 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
             leader = leader_of(shift, leaders) if shift else None
             changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
             days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
-                            changed=changed))
+                            changed=changed, holiday=public_holiday_name(day, language)))
         weeks.append(Week(first, offset, days, is_planned=told))
     return weeks
 

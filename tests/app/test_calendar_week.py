@@ -354,3 +354,24 @@ def test_a_changed_day_to_come_says_so_in_words(client, week, make):
         assert "veranderd" not in day_block(html, day)
     next_week = html.split('id="week-2"')[1].split("</section>")[0]
     assert "veranderd" not in next_week
+
+
+def test_a_free_public_holiday_says_which_one(client, week, make, monkeypatch):
+    """Christmas: the page says why the day is free, in the reader's language."""
+    christmas = dt.date(2026, 12, 25)  # a Friday
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 23))
+    make.published_shift(employee=week["employee"], date=dt.date(2026, 12, 22), location=week["location"],
+                         work_type=week["worked"].work_type)
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert "Het is Eerste kerstdag." in day_block(html, christmas)
+    assert "Het is" not in day_block(html, christmas - dt.timedelta(days=1))
+    from flask_babel import refresh
+
+    from tests.conftest import compile_english_catalog
+
+    compile_english_catalog()
+    client.post("/taal/en", data={"next": f"/week/{week['token']}"})
+    refresh()  # the test's app context keeps the locale of the request before
+    english = client.get(f"/week/{week['token']}")
+    assert "It is Christmas Day." in day_block(english.get_data(as_text=True), christmas)

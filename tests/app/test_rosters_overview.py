@@ -54,3 +54,13 @@ def test_one_team_shows_no_overview(client, login, make):
     login(make.user("team_leader", teams=[team]))
     html = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
     assert "Team Alleen" in html and 'id="overzicht-tabel"' not in html
+
+
+def test_the_grid_names_public_holidays_in_its_day_headers(client, login, make):
+    team = make.team("Den Haag", name="Team Kerst")
+    make.employee(team)
+    login(make.user("team_leader", teams=[team]))
+    html = client.get(f"/rooster/?week=2026-W52&team={team.id}").get_data(as_text=True)
+    head = html.split('class="table roster-grid"')[1].split("</thead>")[0]
+    assert re.search(r"vr 25 dec<br><span class=\"holiday\">Eerste kerstdag</span>", head), head
+    assert head.count('class="holiday"') == 1  # Boxing Day is a Saturday: not shown without work
