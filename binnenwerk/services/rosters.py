@@ -331,8 +331,12 @@ def _publish(roster: Roster, user) -> dict[str, int]:
                       start_minute=q.start_minute, end_minute=q.end_minute, break_minutes=q.break_minutes)
         shift = existing.pop((a.employee_id, a.date), None)
         if shift is None:
+            # A shift added to a week already told is a change for that person (a free day now
+            # has work): sequence 1, like a changed one, so the week page and the team leader's
+            # short-notice list say so. In a first publication it is simply the roster: 0.
             db.session.add(PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
-                                          date=a.date, sequence=0, cancelled=False, updated_at=now, **values))
+                                          date=a.date, sequence=0 if roster.version == 0 else 1,
+                                          cancelled=False, updated_at=now, **values))
             counts["new"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
             for k, v in values.items():

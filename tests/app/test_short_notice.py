@@ -1,5 +1,6 @@
 """The team leader's start page lists shifts changed at short notice, to tell those people in person."""
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import delete
@@ -104,12 +105,16 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     assert section(page()) == ""
 
     db.session.execute(delete(Assignment).where(Assignment.roster_id == roster.id))
+    eva = make.employee(team=team, first_name="Eva", last_name="Evers", phone="06-55556666")
+    db.session.add(Assignment(roster_id=roster.id, employee_id=eva.id, date=thursday, request_id=request.id))
     db.session.commit()
     again = publish()
     assert "Gepubliceerd: versie 2" in again
-    assert "Op korte termijn veranderd voor: Dirk Dekker. Bel ze even" in again
+    assert "Op korte termijn veranderd voor: Dirk Dekker, Eva Evers. Bel ze even" in again
     listed = section(page())
     assert "Dirk Dekker</strong>, donderdag 10 december:" in listed and "gaat niet door." in listed
+    # Eva was free that day and now works: a change too, not a first publication.
+    assert re.search(r"Eva Evers</strong>, donderdag 10 december:\s+werkt nu van 09:00 tot 15:00", listed)
 
 
 def test_start_pages_say_which_teams_have_not_published_next_week(client, make, login, monkeypatch):
