@@ -423,6 +423,24 @@ def history(roster_id: int):
     return render_template("rosters/history.html", roster=roster, changes=changes, wording=roster_history.wording)
 
 
+@bp.route("/weekbriefjes")
+@roles_required(*PLANNERS)
+def week_sheets():
+    """One sheet per employee of the team with their week as published: for people who read
+    their week on paper (no phone, or rather not), handed out by the team leader."""
+    from ..services import feeds
+
+    week = _week_arg()
+    team = _team_or_404(request.args.get("team"))
+    monday = week_days(week, 1)[0]
+    employees = db.session.scalars(
+        select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
+        .order_by(Employee.first_name, Employee.last_name, Employee.id)).all()
+    sheets = [(e, feeds.weeks_of(e, [monday])[0]) for e in employees]
+    return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets,
+                           published=service.roster_status(service.find_roster(week, team.id)) == "published")
+
+
 @bp.route("/afdrukken")
 @roles_required(*PLANNERS)
 def print_view():

@@ -662,15 +662,25 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
     week's workdays are past: the page starts with next week."""
     today = today or local_today()
     monday = today - dt.timedelta(days=today.weekday())
-    last = monday + dt.timedelta(days=20)
+    weeks = weeks_of(employee, [monday + dt.timedelta(weeks=n) for n in range(3)], today)
+    start = 0
+    if today.weekday() >= 5 and not any(d.shift is not None and d.date >= today for d in weeks[0].days):
+        start = 1
+    return weeks[start:start + 2]
+
+
+def weeks_of(employee: Employee, mondays: list[dt.date], today: dt.date | None = None) -> list[Week]:
+    """The person's weeks starting on these (consecutive) Mondays, as the week page shows them."""
+    today = today or local_today()
+    this_monday = today - dt.timedelta(days=today.weekday())
     shifts = {
         s.date: s
         for s in db.session.scalars(
             select(PublishedShift)
             .where(
                 PublishedShift.employee_id == employee.id,
-                PublishedShift.date >= monday,
-                PublishedShift.date <= last,
+                PublishedShift.date >= mondays[0],
+                PublishedShift.date <= mondays[-1] + dt.timedelta(days=6),
             )
             .options(
                 joinedload(PublishedShift.location),
@@ -689,17 +699,13 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
     published = set(db.session.scalars(
         select(Roster.week).where(
             Roster.team_id == employee.team_id,
-            Roster.week.in_([week_of(monday + dt.timedelta(weeks=n)) for n in range(3)]),
+            Roster.week.in_([week_of(m) for m in mondays]),
             Roster.published_at.is_not(None),
         )
     ))
     language = str(get_locale() or "nl")
     weeks = []
-    start = 0
-    if today.weekday() >= 5 and not any(today <= day < monday + dt.timedelta(weeks=1) for day in shifts):
-        start = 1
-    for offset in (start, start + 1):
-        first = monday + dt.timedelta(weeks=offset)
+    for first in mondays:
         told = week_of(first) in published or any(
             first <= day < first + dt.timedelta(weeks=1) for day in shifts)
         days = []
@@ -712,7 +718,7 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
             changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
             days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
                             changed=changed, holiday=public_holiday_name(day, language)))
-        weeks.append(Week(first, offset, days, is_planned=told))
+        weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
     return weeks
 
 

@@ -1,6 +1,8 @@
 """A team's links made in one go, and one printable sheet per employee to hand out."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
@@ -67,3 +69,41 @@ def test_another_teams_leader_gets_neither_links_nor_sheets(client, login, make)
     assert client.get(f"/kalender/team/{team.id}/briefjes").status_code == 404
     assert client.post(f"/kalender/team/{team.id}/links-maken").status_code == 404
     assert active_rows([person]) == {}
+
+
+def test_week_sheets_print_each_persons_published_week(client, login, make):
+    import datetime as dt
+
+    from binnenwerk.models import Roster
+
+    team = make.team(name="Team Papier")
+    make.supervisor(team, name="Tineke", phone="06-12345678")
+    anna = make.employee(team, first_name="Anna", last_name="Jansen")
+    anna.sensitive = EmployeeSensitive(indication="Wajong-GEHEIM")
+    bram = make.employee(team, first_name="Bram", last_name="Bos")
+    monday = dt.date(2026, 12, 7)
+    place = make.location(name="Rijnstraat 8")
+    make.published_shift(employee=anna, date=monday, location=place, start="09:00", end="15:00", team_id=team.id)
+    db.session.add(Roster(week="2026-W50", team=team, version=1, published_at=dt.datetime(2026, 12, 1)))
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+
+    roster_page = client.get(f"/rooster/?week=2026-W50&team={team.id}").get_data(as_text=True)
+    assert "Weekbriefjes afdrukken" in roster_page
+    html = client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").get_data(as_text=True)
+
+    anna_sheet = html.split(f'id="weekbriefje-{anna.id}"')[1].split("</section>")[0]
+    assert "Jouw werk, Anna" in anna_sheet and "(week 50)" in anna_sheet
+    assert "Maandag 7 december" in anna_sheet and "Je werkt van 09:00 tot 15:00." in anna_sheet
+    assert "Waar: Rijnstraat 8" in anna_sheet and "Je teamleider is Tineke." in anna_sheet
+    bram_sheet = html.split(f'id="weekbriefje-{bram.id}"')[1].split("</section>")[0]
+    assert "Je werkt" not in bram_sheet and bram_sheet.count("Vrij.") == 5
+    assert "niet gepubliceerd zoals het nu is" not in html
+    assert "GEHEIM" not in html
+    assert len(set(re.findall(r'id="(dag-[^"]+)"', html))) == len(re.findall(r'id="(dag-[^"]+)"', html)) == 10
+
+
+def test_week_sheets_are_only_for_the_teams_own_leader(client, login, make):
+    team, other = make.team(name="Team Eigen"), make.team(name="Team Ander")
+    login(make.user("team_leader", teams=[other]))
+    assert client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").status_code == 404

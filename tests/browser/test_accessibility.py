@@ -375,10 +375,34 @@ def test_the_handouts_page_has_no_wcag_violations_and_prints_a_sheet_per_person(
     if make_links.count():
         make_links.click()
     page.get_by_role("link", name="Briefjes afdrukken").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Briefjes voor")
-    sheets = page.locator("section.handout")
-    assert sheets.count() >= 10  # the demo team leader's team
+    assert_sheets_print(page, "Briefjes voor", "section.handout")
+
+
+def assert_sheets_print(page, heading: str, sheet: str):
+    """A page of sheets to print, one per person of the demo team leader's team: no WCAG
+    violations on screen, and in print only the sheets. Returns the sheets."""
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    sheets = page.locator(sheet)
+    assert sheets.count() >= 10
     problems = axe_violations(page)
     page.emulate_media(media="print")
     assert page.locator(".no-print").first.is_hidden() and sheets.first.is_visible()
     assert problems == []
+    return sheets
+
+
+def test_the_week_sheets_have_no_wcag_violations_and_print_a_sheet_per_person(page, live_server):
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Roster, Team
+
+    with live_server.app.app_context():
+        team = db.session.scalars(db.select(Team).where(Team.name == "Team Den Haag 1")).one()
+        week = db.session.scalars(db.select(Roster.week).where(Roster.team_id == team.id, Roster.version > 0)
+                                  .order_by(Roster.week)).first()
+        team_id = team.id
+        db.session.remove()
+    log_in(page, live_server, "teamleider@binnenwerk.example")
+    page.goto(f"{live_server.url}/rooster/?week={week}&team={team_id}")
+    page.get_by_role("link", name="Weekbriefjes afdrukken").click()
+    sheets = assert_sheets_print(page, "Weekbriefjes", "section.week-sheet")
+    assert sheets.first.locator("article.day").count() >= 5
