@@ -208,7 +208,7 @@ def test_ministry_contact_files_a_request_and_sees_it_listed(page, live_server):
 def test_the_roster_prints_one_team_per_page_without_links_or_menus(page, live_server):
     log_in(page, live_server, TEAM_LEADER)
     open_team_roster(page, live_server, next_week())
-    page.get_by_role("link", name="Afdrukken").click()
+    page.get_by_role("link", name="Afdrukken", exact=True).click()
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator("table.roster-grid")).to_be_visible()
