@@ -436,7 +436,8 @@ def week_sheets():
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
         .order_by(Employee.first_name, Employee.last_name, Employee.id)).all()
-    sheets = [(e, feeds.weeks_of(e, [monday])[0]) for e in employees]
+    weeks = feeds.weeks_of(employees, [monday]) if employees else {}
+    sheets = [(e, weeks[e.id][0]) for e in employees]
     return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets,
                            published=service.roster_status(service.find_roster(week, team.id)) == "published")
 

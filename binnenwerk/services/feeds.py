@@ -662,64 +662,69 @@ def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Wee
     week's workdays are past: the page starts with next week."""
     today = today or local_today()
     monday = today - dt.timedelta(days=today.weekday())
-    weeks = weeks_of(employee, [monday + dt.timedelta(weeks=n) for n in range(3)], today)
+    weeks = weeks_of([employee], [monday + dt.timedelta(weeks=n) for n in range(3)], today)[employee.id]
     start = 0
     if today.weekday() >= 5 and not any(d.shift is not None and d.date >= today for d in weeks[0].days):
         start = 1
     return weeks[start:start + 2]
 
 
-def weeks_of(employee: Employee, mondays: list[dt.date], today: dt.date | None = None) -> list[Week]:
-    """The person's weeks starting on these (consecutive) Mondays, as the week page shows them."""
+def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date | None = None
+             ) -> dict[int, list[Week]]:
+    """Each person's weeks starting on these (consecutive) Mondays, as the week page shows them,
+    by employee id: a fixed number of queries however many people (a team's week sheets)."""
     today = today or local_today()
     this_monday = today - dt.timedelta(days=today.weekday())
-    shifts = {
-        s.date: s
-        for s in db.session.scalars(
-            select(PublishedShift)
-            .where(
-                PublishedShift.employee_id == employee.id,
-                PublishedShift.date >= mondays[0],
-                PublishedShift.date <= mondays[-1] + dt.timedelta(days=6),
-            )
-            .options(
-                joinedload(PublishedShift.location),
-                joinedload(PublishedShift.work_type),
-                joinedload(PublishedShift.supervisor),
-            )
-        ).unique()
-    }
-    leaders = team_leaders([employee.team_id] + [s.team_id for s in shifts.values()])
+    ids = [e.id for e in employees]
+    shifts: dict[int, dict[dt.date, PublishedShift]] = {e.id: {} for e in employees}
+    for s in db.session.scalars(
+        select(PublishedShift)
+        .where(
+            PublishedShift.employee_id.in_(ids),
+            PublishedShift.date >= mondays[0],
+            PublishedShift.date <= mondays[-1] + dt.timedelta(days=6),
+        )
+        .options(
+            joinedload(PublishedShift.location),
+            joinedload(PublishedShift.work_type),
+            joinedload(PublishedShift.supervisor),
+        )
+    ).unique():
+        shifts[s.employee_id][s.date] = s
+    every = [s for by_day in shifts.values() for s in by_day.values()]
+    leaders = team_leaders([e.team_id for e in employees] + [s.team_id for s in every])
     ps = PublishedShift.__table__
     away = set(db.session.scalars(
-        select(ps.c.id).where(
-            ps.c.id.in_([s.id for s in shifts.values()]), _shift_leader_is_away(),
-        )
-    )) if shifts else set()
-    published = set(db.session.scalars(
-        select(Roster.week).where(
-            Roster.team_id == employee.team_id,
+        select(ps.c.id).where(ps.c.id.in_([s.id for s in every]), _shift_leader_is_away())
+    )) if every else set()
+    published = set(db.session.execute(
+        select(Roster.team_id, Roster.week).where(
+            Roster.team_id.in_({e.team_id for e in employees}),
             Roster.week.in_([week_of(m) for m in mondays]),
             Roster.published_at.is_not(None),
         )
-    ))
+    ).tuples())
     language = str(get_locale() or "nl")
-    weeks = []
-    for first in mondays:
-        told = week_of(first) in published or any(
-            first <= day < first + dt.timedelta(weeks=1) for day in shifts)
-        days = []
-        for n in range(7):
-            day = first + dt.timedelta(days=n)
-            shift = shifts.get(day)
-            if n >= 5 and shift is None:
-                continue
-            leader = leader_of(shift, leaders) if shift else None
-            changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
-            days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
-                            changed=changed, holiday=public_holiday_name(day, language)))
-        weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
-    return weeks
+    out: dict[int, list[Week]] = {}
+    for employee in employees:
+        mine = shifts[employee.id]
+        weeks = []
+        for first in mondays:
+            told = (employee.team_id, week_of(first)) in published or any(
+                first <= day < first + dt.timedelta(weeks=1) for day in mine)
+            days = []
+            for n in range(7):
+                day = first + dt.timedelta(days=n)
+                shift = mine.get(day)
+                if n >= 5 and shift is None:
+                    continue
+                leader = leader_of(shift, leaders) if shift else None
+                changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
+                days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
+                                changed=changed, holiday=public_holiday_name(day, language)))
+            weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
+        out[employee.id] = weeks
+    return out
 
 
 def own_team_leader(employee: Employee) -> Supervisor | None:

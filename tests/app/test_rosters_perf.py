@@ -66,3 +66,18 @@ def test_the_bench_command_prints_a_table(runner, make):
     result = runner.invoke(args=["plan", "bench", "--week", WEEK, "--repeat", "1"])
     assert result.exit_code == 0, result.output
     assert "all_teams_view" in result.output and "problem_build" in result.output and "queries" in result.output
+
+
+def test_the_week_sheets_need_no_query_per_employee(client, login, make, app):
+    from binnenwerk.models import Team
+
+    planner = make.user("planner")
+    _organisation(make, 1)
+    team = db.session.scalars(db.select(Team).order_by(Team.id)).first()
+    login(planner)
+    url = f"/rooster/weekbriefjes?week={WEEK}&team={team.id}"
+    few = _queries(client, url, app)
+    for n in range(5):
+        make.employee(team, first_name=f"Extra{n}")
+    db.session.commit()
+    assert _queries(client, url, app) == few
