@@ -7,12 +7,23 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from ..formatting import CONTROL_CHARACTERS
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
+# A workbook's parts, unpacked. An export of 10,000 rows (the most a file may hold) unpacks to
+# about 10 MB, nearly all of it the sheet; only one with every free-text column filled to its
+# maximum length would reach 70 MB. 50 MB a part and 100 MB in all leave room for real files,
+# while a zip bomb (a few hundred KB that unpacks to gigabytes) is refused before it is unpacked.
+MAX_PART_SIZE = 50 * 1024 * 1024
+MAX_UNPACKED_SIZE = 100 * 1024 * 1024
+# Excel holds at most 32,767 characters in a cell; one escaped character takes at most a few
+# bytes of XML, so a run of text this long between two tags is no cell Excel wrote.
+LONGEST_XML_TEXT = 256 * 1024
+EXCEL_CELL_LIMIT = 32_767
 
 
 class ReadError(Exception):
@@ -93,6 +104,7 @@ def _read_xlsx(data: bytes) -> Table:
     unreadable = _("Dit bestand kunnen we niet lezen als Excel-bestand (.xlsx). Sla het opnieuw op als Excel-werkmap, of gebruik CSV.")
     if not data.startswith(b"PK"):
         raise ReadError(unreadable)
+    _check_unpacked_size(data, unreadable)
     try:
         from openpyxl import load_workbook
 
@@ -127,6 +139,51 @@ def _read_xlsx(data: bytes) -> Table:
         raise ReadError(unreadable, sheet_name) from error
     finally:
         workbook.close()
+
+
+def _check_unpacked_size(data: bytes, unreadable: str) -> None:
+    """Refuse a workbook that unpacks to far more than any file of ours, before a parser reads it.
+
+    The sizes come from the zip's directory, and Python's zipfile never unpacks more of a part
+    than its stated size (a part that holds more fails its CRC check), so the check holds for
+    openpyxl's reading too. The XML parts are then streamed once for a text longer than a cell
+    can be: openpyxl would build that text in memory whole, whatever the cell's column allows.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            limit_mb = MAX_PART_SIZE // (1024 * 1024)
+            if any(part.file_size > MAX_PART_SIZE for part in parts):
+                raise ReadError(_("Een deel van dit Excel-bestand is uitgepakt groter dan %(max)d MB. Zoveel "
+                                  "gegevens kunnen we niet in één keer lezen: splits het bestand.", max=limit_mb))
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_SIZE:
+                raise ReadError(_("Dit Excel-bestand is uitgepakt groter dan %(max)d MB. Zoveel gegevens kunnen "
+                                  "we niet in één keer lezen: splits het bestand.",
+                                  max=MAX_UNPACKED_SIZE // (1024 * 1024)))
+            for part in parts:
+                if part.filename.lower().endswith(".xml") and _longest_text(archive, part) > LONGEST_XML_TEXT:
+                    raise ReadError(_("Een cel in dit Excel-bestand heeft meer tekst dan Excel in een cel toelaat "
+                                      "(%(max)s tekens). Verbeter de cel en sla het bestand opnieuw op.",
+                                      max=format_number(EXCEL_CELL_LIMIT)))
+    except ReadError:
+        raise
+    except Exception as error:  # a damaged zip fails in many ways (BadZipFile, zlib.error, EOFError, ...)
+        raise ReadError(unreadable) from error
+
+
+def _longest_text(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The longest run of bytes between two '<' in an XML part, streamed: a text or a tag."""
+    longest = run = 0
+    with archive.open(part) as source:
+        while chunk := source.read(CHUNK):
+            pieces = chunk.split(b"<")
+            run += len(pieces[0])
+            if len(pieces) > 1:
+                longest = max(longest, run, *(len(piece) for piece in pieces[1:-1]))
+                run = len(pieces[-1])
+            if max(longest, run) > LONGEST_XML_TEXT:
+                break  # too long already: no need to unpack the rest
+    return max(longest, run)
 
 
 def _sheet_shown(workbook):

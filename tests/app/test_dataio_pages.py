@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from flask import g
@@ -12,15 +11,9 @@ from sqlalchemy import func, select
 from binnenwerk import models as m
 from binnenwerk.extensions import db
 
+from .dataio_uploads import token_of, upload, upload_folder  # noqa: F401 (upload_folder: an autouse fixture)
+
 HEADER = "voornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;werksoorten;ma;contract_start"
-
-
-@pytest.fixture(autouse=True)
-def upload_folder(app, tmp_path):
-    """Uploads waiting for confirmation go to a temporary folder, not the instance folder."""
-    folder = tmp_path / "uploads"
-    app.config["DATAIO_UPLOAD_FOLDER"] = str(folder)
-    return folder
 
 
 @pytest.fixture
@@ -33,19 +26,9 @@ def planner(make, login):
     return {"user": user, "team": team}
 
 
-def upload(client, kind, body: bytes, filename: str):
-    return client.post(f"/gegevens/{kind}/voorbeeld", data={"file": (io.BytesIO(body), filename)},
-                       content_type="multipart/form-data")
-
-
 def employees() -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count(m.Employee.id)))
-
-
-def token_of(page: str) -> str:
-    """The upload's server-side name, from the confirm form's hidden field."""
-    return re.search(r'name="upload" type="hidden" value="([0-9a-f]{32})"', page).group(1)
 
 
 def test_upload_preview_confirm_imports_the_file(planner, client, upload_folder):
