@@ -609,6 +609,17 @@ class User(UserMixin, db.Model):
         return self.name
 
 
+class UserSession(db.Model):
+    """A signed-in session: its random id lives in the session cookie, only a hash of it here.
+    Logout deletes the row, so a copy of the cookie is no use afterwards."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class CalendarToken(db.Model):
     """A secret feed link. Only a hash is stored for lookup; the link itself is derived from
     `nonce` and the app's SECRET_KEY, so a database leak alone reveals no working link."""
@@ -661,5 +672,5 @@ __all__ = [
     "DeploymentRequest", "Employee", "EmployeeSensitive", "FeedKind", "JobStatus", "Location",
     "MAX_TEAM_SIZE", "Ministry", "PublishedShift", "RequestStatus", "Role", "Roster",
     "RosterChange", "RosterStatus", "SolveJob", "SupervisionAssignment", "Supervisor", "Team",
-    "User", "WorkType",
+    "User", "UserSession", "WorkType",
 ]

@@ -46,8 +46,12 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": False,
     # BIO: a session left alone ends; a new login is needed.
     "SESSION_IDLE_MINUTES": 120,
+    # ... and so does a busy one, after a working day (services/accounts.py session_lifetime).
+    "SESSION_MAX_HOURS": 12,
 }
 LAST_SEEN = "last_seen"
+# The session's random id (a user_session row): without a live row the cookie signs no one in.
+SESSION_ID = "sid"
 
 # Pages a signed-in user may still open while a password change or MFA enrolment is due.
 ALWAYS_REACHABLE = {
@@ -189,7 +193,11 @@ def _plain(key: str, value: str) -> str:
 
 
 def end_session(detail: str = "") -> None:
-    """Log the current user out, audited, keeping only the chosen language in the session."""
+    """Log the current user out, audited, keeping only the chosen language in the session. The
+    server forgets the session too, so a copy of the cookie taken before is of no use."""
+    from .services import accounts
+
+    accounts.end_session(session.get(SESSION_ID))
     audit.record("logout", current_user._get_current_object(), detail=detail)
     db.session.commit()
     logout_user()
@@ -255,10 +263,13 @@ def unlock_account(email: str) -> None:
 @with_appcontext
 def reset_mfa(email: str) -> None:
     """Turn MFA off for EMAIL (lost phone); a required role must enrol again at next login."""
+    from .services.accounts import end_sessions
+
     user = _user_or_fail(email)
     user.mfa_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
+    end_sessions(user)  # whoever has the phone is signed out as well
     audit.record("mfa_reset", user, detail="from the command line")
     db.session.commit()
     click.echo(f"MFA for {user.email} is reset.")

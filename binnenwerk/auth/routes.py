@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..models import Role, User
-from ..security import end_session, limiter, mfa_required_for
+from ..security import SESSION_ID, end_session, limiter, mfa_required_for
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -30,23 +30,19 @@ ROLE_LABELS = {
 }
 
 
-STAMP = "auth_stamp"
-
-
 @login_manager.user_loader
 def load_user(user_id: str):
     if not user_id.isdigit() or len(user_id) > 10:
         return None
-    user = db.session.get(User, int(user_id))
-    # A deactivated account, or a session from before a password or MFA change, ends here.
-    if user is None or not user.active or session.get(STAMP) != accounts.session_stamp(user):
-        return None
+    # A deactivated account, a logged-out session, or one from before a password or MFA change
+    # (they end the user's other sessions) has no live record: it ends here.
+    user, expired = accounts.session_user(int(user_id), session.get(SESSION_ID))
+    if expired:
+        for key in (SESSION_ID, "_user_id"):
+            session.pop(key, None)
+        flash(_("Je bent al %(hours)d uur ingelogd. Log opnieuw in.",
+                hours=int(current_app.config.get("SESSION_MAX_HOURS", 12))), "info")
     return user
-
-
-def refresh_stamp(user: User) -> None:
-    """Keep the current session valid after the user changed their own password or MFA."""
-    session[STAMP] = accounts.session_stamp(user)
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -70,8 +66,7 @@ def _start_session(user: User, method: str, target: str | None):
     if language:
         session["lang"] = language
     login_user(user)
-    refresh_stamp(user)
-    accounts.complete_login(user, method=method)
+    session[SESSION_ID] = accounts.complete_login(user, method=method)
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 
@@ -178,11 +173,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data, form.new.data, form.repeat.data)
+            accounts.change_password(current_user, form.current.data, form.new.data, form.repeat.data,
+                                     session_id=session.get(SESSION_ID))
         except ServiceError as error:
             getattr(form, error.field or "new").errors.append(error.message)
         else:
-            refresh_stamp(current_user)
             flash(_("Je wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -198,11 +193,10 @@ def mfa_setup():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            accounts.confirm_enrolment(current_user, form.code.data)
+            accounts.confirm_enrolment(current_user, form.code.data, session_id=session.get(SESSION_ID))
         except ServiceError as error:
             form.code.errors.append(error.message)
         else:
-            refresh_stamp(current_user)
             flash(_("Tweestapsverificatie staat aan. Je hebt voortaan bij het inloggen een code uit je app nodig."),
                   "success")
             return redirect(url_for("main.home"))
@@ -223,11 +217,11 @@ def mfa_disable():
     form = DisableMfaForm()
     if form.validate_on_submit():
         try:
-            accounts.disable_mfa(current_user, form.code.data, required=mfa_required_for(current_user))
+            accounts.disable_mfa(current_user, form.code.data, required=mfa_required_for(current_user),
+                                 session_id=session.get(SESSION_ID))
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            refresh_stamp(current_user)
             flash(_("Tweestapsverificatie staat uit."), "success")
             return redirect(url_for("auth.account"))
     else:

@@ -4,18 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
 import threading
 
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from ..models import User, utcnow
+from ..models import User, UserSession, utcnow
 from . import ServiceError
 from .users import validate_password
 
@@ -46,14 +47,58 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
-def session_stamp(user: User) -> str:
-    """Changes when the password or MFA setting changes, so older sessions stop working."""
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    # A secret still being enrolled does not count: showing the QR code must not log anyone out.
-    secret = user.totp_secret if user.mfa_enabled else ""
-    material = f"{user.password_hash}|{int(bool(user.mfa_enabled))}|{secret or ''}".encode()
-    return hmac.new(key, b"session-stamp:" + material, hashlib.sha256).hexdigest()[:32]
+def session_lifetime() -> dt.timedelta:
+    """How long a login lasts at most, however busy the session is (BIO: sessions end)."""
+    return dt.timedelta(hours=float(current_app.config.get("SESSION_MAX_HOURS", 12)))
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in session and return its random id for the cookie; sessions past
+    their lifetime (of anyone) are removed on the way. The caller commits."""
+    db.session.execute(delete(UserSession).where(UserSession.created_at < utcnow() - session_lifetime()))
+    session_id = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_session_hash(session_id)))
+    return session_id
+
+
+def session_user(user_id: int, session_id) -> tuple[User | None, bool]:
+    """(the user, False) of a live signed-in session, in one query for the user and the session's
+    record. (None, False) for a session that was ended (logout, deactivation, a password or MFA
+    change) or never started, and for an inactive account; (None, True) for a session that
+    outlived its lifetime, which is ended here (audited, commits)."""
+    if not isinstance(session_id, str) or not session_id:
+        return None, False
+    found = db.session.execute(
+        select(User, UserSession.created_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.token_hash == _session_hash(session_id))
+    ).first()
+    if found is None or not found[0].active:
+        return None, False
+    if found[1] < utcnow() - session_lifetime():
+        end_session(session_id)
+        audit.record("logout", found[0], actor=found[0], detail="session lifetime reached")
+        db.session.commit()
+        return None, True
+    return found[0], False
+
+
+def end_session(session_id) -> None:
+    """Forget one session (logout): a copy of its cookie no longer signs anyone in. The caller commits."""
+    if isinstance(session_id, str) and session_id:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _session_hash(session_id)))
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """End every session of the user, except `keep` (the one that made the change). The caller commits."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if isinstance(keep, str) and keep:
+        query = query.where(UserSession.token_hash != _session_hash(keep))
+    db.session.execute(query)
 
 
 def is_locked(user: User, now: dt.datetime | None = None) -> bool:
@@ -105,13 +150,16 @@ def register_failure(user: User, reason: str) -> str:
     return status
 
 
-def complete_login(user: User, *, method: str = "password") -> None:
-    """Bookkeeping after a successful login (password, and code when MFA is on). Commits."""
+def complete_login(user: User, *, method: str = "password") -> str:
+    """Bookkeeping after a successful login (password, and code when MFA is on); returns the new
+    session's id for the cookie. Commits."""
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
+    session_id = start_session(user)
     audit.record("login", user, actor=user, detail=f"method={method}")
     db.session.commit()
+    return session_id
 
 
 def _unknown_failure(email: str, now: dt.datetime) -> str:
@@ -135,8 +183,9 @@ def _fake_hash() -> str:
 # --- passwords -------------------------------------------------------------------------------
 
 
-def change_password(user: User, current: str, new: str, repeat: str) -> None:
-    """The user's own change: needs the current password. Commits."""
+def change_password(user: User, current: str, new: str, repeat: str, *, session_id: str | None = None) -> None:
+    """The user's own change: needs the current password. Ends the user's other sessions
+    (`session_id` is the one making the change). Commits."""
     if not check_password_hash(user.password_hash, current or ""):
         audit.record("password_change", user, result="refused", detail="wrong current password")
         db.session.commit()
@@ -146,6 +195,7 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
         raise ServiceError(_("Kies een ander wachtwoord dan je huidige."), field="new")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
+    end_sessions(user, keep=session_id)
     audit.record("password_change", user)
     db.session.commit()
 
@@ -165,6 +215,7 @@ def reset_password(user: User, temporary: str, repeat: str, *, actor: User, rese
         user.totp_secret = None
         user.totp_last_step = None
         detail += "; MFA reset"
+    end_sessions(user)
     audit.record("password_reset", user, actor=actor, detail=detail)
     db.session.commit()
 
@@ -224,7 +275,8 @@ def provisioning_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
-def confirm_enrolment(user: User, code: str) -> None:
+def confirm_enrolment(user: User, code: str, *, session_id: str | None = None) -> None:
+    """Turn MFA on with a first code; ends the user's sessions but `session_id`. Commits."""
     if user.mfa_enabled:
         raise ServiceError(_("Tweestapsverificatie staat al aan."))
     if not verify_code(user, code):
@@ -232,11 +284,13 @@ def confirm_enrolment(user: User, code: str) -> None:
         db.session.commit()
         raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
     user.mfa_enabled = True
+    end_sessions(user, keep=session_id)
     audit.record("mfa_enable", user)
     db.session.commit()
 
 
-def disable_mfa(user: User, code: str, *, required: bool) -> None:
+def disable_mfa(user: User, code: str, *, required: bool, session_id: str | None = None) -> None:
+    """Turn MFA off with a current code; ends the user's sessions but `session_id`. Commits."""
     if not user.mfa_enabled:
         raise ServiceError(_("Tweestapsverificatie staat al uit."))
     if required:
@@ -250,5 +304,6 @@ def disable_mfa(user: User, code: str, *, required: bool) -> None:
     user.mfa_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
+    end_sessions(user, keep=session_id)
     audit.record("mfa_disable", user)
     db.session.commit()

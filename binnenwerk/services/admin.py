@@ -28,7 +28,7 @@ from ..models import (
     employee_work_type,
     supervisor_work_type,
 )
-from . import ServiceError
+from . import ServiceError, accounts
 from .requests import running_at
 from .users import validate_password
 
@@ -321,6 +321,8 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
             _refuse("user_deactivated", user, _("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."),
                     reason="last active admin")
     user.active = active
+    # Both ways: a deactivated account's sessions end, and reactivation never brings one back.
+    accounts.end_sessions(user)
     audit.record("user_reactivated" if active else "user_deactivated", user)
     db.session.commit()
 

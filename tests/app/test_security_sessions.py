@@ -1,0 +1,186 @@
+"""Server-side sessions: logout, deactivation and password or MFA changes end them for good, and
+a login lasts a working day at most, however busy."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pyotp
+from sqlalchemy import func, select, update
+
+from binnenwerk.bench import count_queries
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, User, UserSession, utcnow
+from tests.conftest import TEST_PASSWORD
+
+
+def sign_in(client, user):
+    response = client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def copy_of_cookie(app, client):
+    """A second client holding the same session cookie (taken from a proxy log or a shared PC)."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value, domain="localhost")
+    return thief
+
+
+def leader_on_two_devices(app_with, make):
+    """A team leader signed in on a laptop and a phone: (the app, the leader, laptop, phone)."""
+    app = app_with()
+    leader = make.user(role="team_leader")
+    db.session.commit()
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, leader)
+    sign_in(phone, leader)
+    return app, leader, laptop, phone
+
+
+def signed_in(client) -> bool:
+    response = client.get("/auth/account")
+    if response.status_code == 200:
+        return True
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    return False
+
+
+def sessions_of(user) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == user.id))
+
+
+def test_a_cookie_copied_before_logout_does_not_work_after_it(app_with, make):
+    app = app_with()
+    leader = make.user(role="team_leader")
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, leader)
+    thief = copy_of_cookie(app, browser)
+    assert signed_in(thief)
+
+    browser.post("/auth/logout")
+    assert not signed_in(browser)
+    assert not signed_in(thief)
+    assert sessions_of(leader) == 0
+
+
+def test_logout_ends_only_that_session(app_with, make):
+    _app, leader, laptop, phone = leader_on_two_devices(app_with, make)
+    assert sessions_of(leader) == 2
+    laptop.post("/auth/logout")
+    assert signed_in(phone) and not signed_in(laptop)
+
+
+def test_a_session_ends_after_twelve_hours_however_busy(app_with, make):
+    app = app_with()
+    leader = make.user(role="team_leader")
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, leader)
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=11, minutes=59)))
+    db.session.commit()
+    assert signed_in(browser)  # busy all day: the idle timeout never struck
+
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=12, minutes=1)))
+    db.session.commit()
+    response = browser.get("/auth/account")
+    assert "/auth/login" in response.headers["Location"]
+    assert "Je bent al 12 uur ingelogd. Log opnieuw in." in browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert sessions_of(leader) == 0
+    db.session.expire_all()
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "logout")) == "session lifetime reached"
+    sign_in(browser, leader)
+    assert signed_in(browser)
+
+
+def test_a_login_clears_away_sessions_past_their_lifetime(app_with, make):
+    app = app_with()
+    gone, leader = make.user(role="team_leader"), make.user(role="team_leader")
+    db.session.commit()
+    sign_in(app.test_client(), gone)
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=13)))
+    db.session.commit()
+    sign_in(app.test_client(), leader)
+    assert sessions_of(gone) == 0 and sessions_of(leader) == 1
+
+
+def test_reactivating_an_account_does_not_bring_its_old_sessions_back(app_with, make):
+    app = app_with()
+    leader = make.user(role="team_leader")
+    admin = make.user(role="admin")
+    db.session.commit()
+    office, suspect = app.test_client(), app.test_client()
+    sign_in(office, admin)
+    sign_in(suspect, leader)
+
+    assert office.post(f"/beheer/gebruikers/{leader.id}/deactiveren").status_code == 302
+    assert not signed_in(suspect)
+    assert office.post(f"/beheer/gebruikers/{leader.id}/activeren").status_code == 302
+    assert not signed_in(suspect)
+    sign_in(suspect, leader)  # a new login works as before
+    assert signed_in(suspect)
+
+
+def _enrol(client) -> str:
+    page = client.get("/auth/tweestaps/instellen").get_data(as_text=True)
+    secret = re.search(r'class="mfa-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    assert client.post("/auth/tweestaps/instellen", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    return secret
+
+
+def test_turning_mfa_on_or_off_ends_the_other_sessions(app_with, make):
+    _app, leader, laptop, phone = leader_on_two_devices(app_with, make)
+
+    secret = _enrol(laptop)
+    assert signed_in(laptop) and not signed_in(phone)
+
+    phone.post("/auth/login", data={"email": leader.email, "password": TEST_PASSWORD})
+    assert phone.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).at(time.time() + 30)}).status_code == 302
+    assert signed_in(phone)
+    db.session.execute(update(User).values(totp_last_step=None))  # as if a minute went by
+    db.session.commit()
+    off = laptop.post("/auth/tweestaps/uitzetten", data={"code": pyotp.TOTP(secret).now()})
+    assert off.status_code == 302
+    assert signed_in(laptop) and not signed_in(phone)
+
+
+def test_the_operators_mfa_reset_ends_the_users_sessions(app_with, make):
+    app = app_with()
+    leader = make.user(role="team_leader", totp_secret=pyotp.random_base32(), mfa_enabled=True)
+    db.session.commit()
+    browser = app.test_client()
+    browser.post("/auth/login", data={"email": leader.email, "password": TEST_PASSWORD})
+    browser.post("/auth/tweestaps", data={"code": pyotp.TOTP(leader.totp_secret).now()})
+    assert signed_in(browser)
+    result = app.test_cli_runner().invoke(args=["account", "reset-mfa", leader.email])
+    assert result.exit_code == 0, result.output
+    assert not signed_in(browser)
+
+
+def test_the_database_keeps_only_a_hash_of_the_session_id(app_with, make):
+    app = app_with()
+    leader = make.user(role="team_leader")
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, leader)
+    with browser.session_transaction() as session:
+        session_id = session["sid"]
+    stored = db.session.scalar(select(UserSession.token_hash))
+    assert len(session_id) >= 40 and session_id not in stored
+
+
+def test_loading_the_signed_in_user_is_one_query(app, make):
+    from binnenwerk.services import accounts
+
+    leader = make.user(role="team_leader")
+    session_id, leader_id = accounts.start_session(leader), leader.id
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries(db.engine) as counter:
+        user, expired = accounts.session_user(leader_id, session_id)
+    assert user is not None and user.id == leader_id and not expired
+    assert counter["n"] == 1
+    assert accounts.session_user(leader_id, "made-up") == (None, False)
+    assert accounts.session_user(leader_id, None) == (None, False)
