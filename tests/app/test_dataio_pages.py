@@ -79,6 +79,16 @@ def test_a_preview_shows_each_rows_problem_and_offers_no_import(planner, client)
     assert employees() == 0
 
 
+def test_the_preview_counts_rows_and_problems_in_the_right_grammatical_number(planner, client):
+    # One bad cell in each of 101 rows: the list shows 100, the one left over is "1 probleem".
+    body = (HEADER + "\n" + "Piet;Jansen;Team Den Haag 1;veertig;6;keyboards;09:00-13:00;2026-12-07\n" * 101).encode()
+
+    text = upload(client, "employees", body, "medewerkers.csv").get_data(as_text=True)
+
+    assert "Er zijn 101 problemen." in text
+    assert "En nog 1 probleem; dat staat in de tabel." in text and "nog 1 problemen" not in text
+
+
 def test_the_database_is_checked_again_on_confirm(planner, make, client):
     """A team that filled up between preview and confirm: nothing is imported."""
     for _ in range(14):
@@ -86,7 +96,7 @@ def test_the_database_is_checked_again_on_confirm(planner, make, client):
     db.session.commit()
     preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;2026-12-07\n").encode(),
                      "m.csv")
-    assert "Alle 1 rijen zijn in orde" in preview.get_data(as_text=True)
+    assert "De rij is in orde" in preview.get_data(as_text=True)
     make.employee(team=planner["team"])
     db.session.commit()
 
@@ -166,7 +176,7 @@ def test_an_xlsx_upload_with_excel_dates_and_numbers_is_read(planner, client):
     preview = upload(client, "employees", raw.getvalue(), "medewerkers.xlsx")
 
     text = preview.get_data(as_text=True)
-    assert "Alle 1 rijen zijn in orde: 1 nieuw" in text
+    assert "De rij is in orde: 1 nieuw" in text
     assert "25,5" in text and "2026-12-07" in text
 
 
@@ -254,7 +264,7 @@ def test_an_admin_imports_pool_supervisors_through_the_pages(make, login, client
 
     preview = upload(client, "supervisors", body, "teamleiders.csv")
     text = preview.get_data(as_text=True)
-    assert "Alle 1 rijen zijn in orde: 1 nieuw" in text
+    assert "De rij is in orde: 1 nieuw" in text
     response = client.post("/gegevens/supervisors/bevestigen", data={"upload": token_of(text)}, follow_redirects=True)
 
     assert "Het bestand is geïmporteerd: 1 nieuw" in response.get_data(as_text=True)
