@@ -21,7 +21,8 @@ _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z")
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z")
-_NUMBER_RE = re.compile(r"^-?\d{1,12}([.,]\d{1,6})?\Z")
+# Any number of digits before the decimal sign: a huge number is out of range, not "no number".
+_NUMBER_RE = re.compile(r"^-?\d+([.,]\d{1,6})?\Z")
 
 
 class CellError(ValueError):
@@ -96,12 +97,15 @@ def number(value, *, low: float, high: float, required: bool = True) -> float | 
     if isinstance(value, bool):
         raise CellError(_("'%(value)s' is geen getal", value=display(value)))
     if isinstance(value, (int, float)):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an integer past the largest float: out of range like any other
+            result = math.inf if value > 0 else -math.inf
     else:
         raw = display(value).replace(" ", "")
         if not _NUMBER_RE.match(raw):
             raise CellError(_("'%(value)s' is geen getal", value=display(value)))
-        result = float(raw.replace(",", "."))
+        result = float(raw.replace(",", "."))  # past the largest float this is inf: out of range
     if not math.isfinite(result) or not low <= result <= high:
         raise CellError(_(
             "'%(value)s' ligt niet tussen %(low)s en %(high)s",

@@ -68,7 +68,8 @@ BAD_EMPLOYEE_CELLS = [  # (changed cells, column, value, message)
      "de einddatum 2026-02-01 ligt voor de begindatum 2026-03-01"),
     ({"contracturen_per_week": "veel"}, "contracturen_per_week", "veel", "'veel' is geen getal"),
     ({"contracturen_per_week": "45"}, "contracturen_per_week", "45", "ligt niet tussen 0 en 40"),
-    ({"max_uren_per_dag": "99999999999999999999"}, "max_uren_per_dag", "99999999999999999999", "geen getal"),
+    ({"max_uren_per_dag": "99999999999999999999"}, "max_uren_per_dag", "99999999999999999999",
+     "'99999999999999999999' ligt niet tussen 0 en 12"),
     ({"werksoorten": "keyboards,zwemmen"}, "werksoorten", "keyboards,zwemmen", "onbekende werksoort 'zwemmen'"),
     ({"werksoorten": "oud"}, "werksoorten", "oud", "werksoort 'oud' is gearchiveerd"),
     ({"locaties": "ut-croeselaan"}, "locaties", "ut-croeselaan", "ligt in regio Utrecht"),
@@ -320,6 +321,10 @@ BAD_REQUEST_CELLS = [  # (changed cells, column, value, message)
     ({"status": "misschien"}, "status", "misschien", "is geen status"),
     ({"status": "afgewezen"}, "reden_afwijzing", "", "een afgewezen aanvraag heeft een reden nodig"),
     ({"id": "424242"}, "id", "424242", "onbekende aanvraag met id 424242"),
+    # A huge id is out of range, as a negative one is: not "no number".
+    ({"id": "999999999999999999999"}, "id", "999999999999999999999",
+     "'999999999999999999999' ligt niet tussen 1 en 2147483647"),
+    ({"id": "-5"}, "id", "-5", "'-5' ligt niet tussen 1 en 2147483647"),
     ({"werksoort": "pdossiers", "begintijd": "10:00"}, "locatie", "dh-rijnstraat", "deze aanvraag bestaat al"),
 ]
 
@@ -731,3 +736,13 @@ def test_a_formula_with_its_computed_value_is_read_as_that_value(world, runner, 
 
     assert result.exit_code == 0, result.output
     assert db.session.scalars(select(m.Employee)).one().contract_minutes == 1530
+
+
+@pytest.mark.parametrize("value", ["999999999999999999999", "9" * 400, 10**400, -(10**400), 1e21],
+                         ids=["text", "text past float", "xlsx integer past float", "negative", "float"])
+def test_a_huge_number_is_out_of_range_not_no_number(app, value):
+    from binnenwerk.dataio import values as v
+
+    with app.test_request_context(), pytest.raises(v.CellError) as refusal:
+        v.whole_number(value, low=1, high=2**31 - 1)
+    assert "ligt niet tussen 1 en 2147483647" in refusal.value.message
