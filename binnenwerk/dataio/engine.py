@@ -202,6 +202,13 @@ class Kind(ABC):
         """(column, key) pairs that must be unique within the file."""
         return []
 
+    def repeated_in_file(self, column: str, value, row: int) -> str:
+        """Why a row whose key in `column` an earlier row of the file has too is refused.
+
+        A kind whose key is more than the one column's value says what the key is made of.
+        """
+        return _("'%(value)s' staat ook al in rij %(row)d", value=v.display(value), row=row)
+
     @abstractmethod
     def apply(self, record: dict, ctx: Context, row: int) -> str:
         """Create or update one object (flushed, not committed); returns create, update or unchanged."""
@@ -335,8 +342,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
                         continue
                     earlier = first_seen.setdefault((column, key), number)
                     if earlier != number:
-                        result.refuse(column, _("'%(value)s' staat ook al in rij %(row)d",
-                                                value=v.display(raw.get(column)), row=earlier))
+                        result.refuse(column, kind.repeated_in_file(column, raw.get(column), earlier))
             outcome.rows.append(result)
             parsed.append((result, record))
 

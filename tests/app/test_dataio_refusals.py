@@ -156,7 +156,22 @@ def test_a_duplicate_within_the_file_names_the_first_row(world, runner, tmp_path
 
     assert result.exit_code == 1
     assert "rij 4\tkolom voornaam\twaarde 'Sanne'" in result.output
-    assert "staat ook al in rij 2" in result.output
+    assert "dit is dezelfde medewerker als rij 2 (zelfde voornaam, achternaam en team)" in result.output
+    assert counts() == before
+
+
+def test_a_request_repeated_within_the_file_is_named_as_the_same_request_not_the_same_location(
+        world, runner, tmp_path):
+    # Row 3 differs from row 2 in its end time only: another request at the same location.
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(), request_row(eindtijd="14:00"), request_row()])
+    before = counts()
+
+    result = run_import(runner, "requests", path)
+
+    assert result.exit_code == 1
+    assert ("rij 4\tkolom locatie\twaarde 'dh-rijnstraat'\tdit is dezelfde aanvraag als rij 2 (zelfde ministerie, "
+            "locatie, werksoort, periode, dagen en tijden)") in result.output
+    assert "rij 3" not in result.output
     assert counts() == before
 
 

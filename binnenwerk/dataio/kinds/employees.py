@@ -113,6 +113,11 @@ class EmployeesKind(Kind):
             return [("id", record["id"])]
         return [("voornaam", (record["first_name"].casefold(), record["last_name"].casefold(), record["team"].id))]
 
+    def repeated_in_file(self, column: str, value, row: int) -> str:
+        if column == "id":
+            return super().repeated_in_file(column, value, row)
+        return _("dit is dezelfde medewerker als rij %(row)d (zelfde voornaam, achternaam en team)", row=row)
+
     @staticmethod
     def _same_name(record: dict, team_id: int) -> list[Employee]:
         query = select(Employee).where(

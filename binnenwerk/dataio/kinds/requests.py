@@ -134,6 +134,12 @@ class RequestsKind(Kind):
                              record["start_date"], record["end_date"], record["weekdays"],
                              record["start_minute"], record["end_minute"]))]
 
+    def repeated_in_file(self, column: str, value, row: int) -> str:
+        if column == "id":
+            return super().repeated_in_file(column, value, row)
+        return _("dit is dezelfde aanvraag als rij %(row)d (zelfde ministerie, locatie, werksoort, periode, dagen "
+                 "en tijden)", row=row)
+
     def apply(self, record: dict, ctx: Context, row: int) -> str:
         existing = None
         if record.get("id"):
