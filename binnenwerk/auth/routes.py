@@ -72,11 +72,7 @@ def _start_session(user: User, method: str, target: str | None):
 
 def _refused(form, status: str, template: str = "auth/login.html"):
     if status == accounts.LOCKED:
-        message = _(
-            "Er is te vaak een verkeerd wachtwoord of een verkeerde code gebruikt. "
-            "Je account is daarom %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw.",
-            minutes=int(current_app.config.get("LOCKOUT_MINUTES", 15)),
-        )
+        message = accounts.locked_message()
     else:
         message = _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
     flash(message, "error")
@@ -167,14 +163,24 @@ def account():
     )
 
 
+def _locked_out(what: str):
+    """Too many wrong passwords or codes from this session: it ends, as a login would be refused."""
+    end_session(detail=f"account locked after {what}")
+    flash(accounts.locked_message(), "error")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/wachtwoord", methods=["GET", "POST"])
 @roles_required(*ALL_STAFF)
+@limiter.limit(_login_limit, methods=["POST"])
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current.data, form.new.data, form.repeat.data,
                                      session_id=session.get(SESSION_ID))
+        except accounts.AccountLocked:
+            return _locked_out("wrong current passwords")
         except ServiceError as error:
             getattr(form, error.field or "new").errors.append(error.message)
         else:
@@ -213,12 +219,15 @@ def mfa_setup():
 
 @bp.route("/tweestaps/uitzetten", methods=["POST"])
 @roles_required(*ALL_STAFF)
+@limiter.limit(_login_limit)
 def mfa_disable():
     form = DisableMfaForm()
     if form.validate_on_submit():
         try:
             accounts.disable_mfa(current_user, form.code.data, required=mfa_required_for(current_user),
                                  session_id=session.get(SESSION_ID))
+        except accounts.AccountLocked:
+            return _locked_out("wrong MFA codes")
         except ServiceError as error:
             flash(error.message, "error")
         else:

@@ -32,6 +32,22 @@ _UNKNOWN_MAX = 10_000
 _dummy_hash: list[str] = []
 
 
+class AccountLocked(ServiceError):
+    """Too many wrong passwords or codes: the account is locked for a while (the message says how
+    long). Raised by the checks a signed-in user passes too, so a session cannot guess on."""
+
+    def __init__(self):
+        super().__init__(locked_message())
+
+
+def locked_message() -> str:
+    return _(
+        "Er is te vaak een verkeerd wachtwoord of een verkeerde code gebruikt. "
+        "Je account is daarom %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw.",
+        minutes=int(current_app.config.get("LOCKOUT_MINUTES", 15)),
+    )
+
+
 def _threshold() -> int:
     return int(current_app.config.get("LOCKOUT_THRESHOLD", 5))
 
@@ -118,13 +134,8 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
         audit.record("login_failed", None, result="refused", detail=f"unknown account; email={email[:200]}")
         db.session.commit()
         return status, None
-    if is_locked(user, now):
-        audit.record("login_failed", user, result="locked", detail="account locked", actor=user)
-        db.session.commit()
+    if _still_locked(user, now):
         return LOCKED, user
-    if user.locked_until is not None:  # the lock has run out: start counting afresh
-        user.locked_until = None
-        user.failed_logins = 0
     if not user.active or not check_password_hash(user.password_hash, password or ""):
         reason = "inactive account" if not user.active else "wrong password"
         return register_failure(user, reason), user
@@ -134,10 +145,25 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
     return OK, user
 
 
-def register_failure(user: User, reason: str) -> str:
-    """Count a failed password or MFA code; lock the account at the threshold. Commits."""
+def _still_locked(user: User, now: dt.datetime | None = None) -> bool:
+    """True while the account is locked (the attempt is audited; commits); a lock that has run
+    out is lifted and the count starts afresh."""
+    now = now or utcnow()
+    if is_locked(user, now):
+        audit.record("login_failed", user, result="locked", detail="account locked", actor=user)
+        db.session.commit()
+        return True
+    if user.locked_until is not None:
+        user.locked_until = None
+        user.failed_logins = 0
+    return False
+
+
+def register_failure(user: User, reason: str, *, action: str = "login_failed") -> str:
+    """Count a failed password or MFA code, at login or on a page that asks for one again (the
+    same count, so a session cannot guess on); lock the account at the threshold. Commits."""
     user.failed_logins = (user.failed_logins or 0) + 1
-    audit.record("login_failed", user, result="refused", detail=reason, actor=user)
+    audit.record(action, user, result="refused", detail=reason, actor=user)
     status = INVALID
     if user.failed_logins >= _threshold():
         user.locked_until = utcnow() + _lock_period()
@@ -185,14 +211,18 @@ def _fake_hash() -> str:
 
 def change_password(user: User, current: str, new: str, repeat: str, *, session_id: str | None = None) -> None:
     """The user's own change: needs the current password. Ends the user's other sessions
-    (`session_id` is the one making the change). Commits."""
+    (`session_id` is the one making the change). A wrong current password counts towards the
+    lockout as at login; AccountLocked when the account is or gets locked. Commits."""
+    if _still_locked(user):
+        raise AccountLocked()
     if not check_password_hash(user.password_hash, current or ""):
-        audit.record("password_change", user, result="refused", detail="wrong current password")
-        db.session.commit()
+        if register_failure(user, "wrong current password", action="password_change") == LOCKED:
+            raise AccountLocked()
         raise ServiceError(_("Je huidige wachtwoord klopt niet."), field="current")
     _check_new_password(new, repeat)
     if check_password_hash(user.password_hash, new):
         raise ServiceError(_("Kies een ander wachtwoord dan je huidige."), field="new")
+    user.failed_logins = 0
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     end_sessions(user, keep=session_id)
@@ -290,17 +320,21 @@ def confirm_enrolment(user: User, code: str, *, session_id: str | None = None) -
 
 
 def disable_mfa(user: User, code: str, *, required: bool, session_id: str | None = None) -> None:
-    """Turn MFA off with a current code; ends the user's sessions but `session_id`. Commits."""
+    """Turn MFA off with a current code; ends the user's sessions but `session_id`. A wrong code
+    counts towards the lockout as at login; AccountLocked when the account is or gets locked. Commits."""
     if not user.mfa_enabled:
         raise ServiceError(_("Tweestapsverificatie staat al uit."))
+    if _still_locked(user):
+        raise AccountLocked()
     if required:
         audit.record("mfa_disable", user, result="refused", detail="required for role")
         db.session.commit()
         raise ServiceError(_("Voor jouw rol is tweestapsverificatie verplicht. Je kunt het niet uitzetten."))
     if not verify_code(user, code):
-        audit.record("mfa_disable", user, result="refused", detail="wrong code")
-        db.session.commit()
+        if register_failure(user, "wrong code", action="mfa_disable") == LOCKED:
+            raise AccountLocked()
         raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
+    user.failed_logins = 0
     user.mfa_enabled = False
     user.totp_secret = None
     user.totp_last_step = None

@@ -516,3 +516,97 @@ def test_a_code_two_logins_send_at_once_lets_only_one_in(app, make):
     assert accounts.verify_code(db.session.get(User, user.id), fresh) is True
     db.session.commit()
     assert db.session.get(User, user.id).totp_last_step == step + 1
+
+
+# --- guessing from inside a session ----------------------------------------------------------
+
+
+def change_with(client, current):
+    return client.post("/auth/wachtwoord", data={"current": current, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+
+
+def test_wrong_current_passwords_lock_the_account_and_end_the_session(client, make, login):
+    """Someone at an unattended PC must not guess the password on the change form at full speed."""
+    user = make.user(role="team_leader")
+    login(user)
+    for _ in range(4):
+        response = change_with(client, WRONG)
+        assert response.status_code == 422 and "huidige wachtwoord klopt niet" in response.get_data(as_text=True)
+    assert fresh(User, user.id).failed_logins == 4
+    response = change_with(client, WRONG)
+    assert "/auth/login" in response.headers["Location"]
+    assert "15 minuten geblokkeerd" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/auth/login" in client.get("/home").headers["Location"]
+    assert fresh(User, user.id).locked_until is not None
+    assert ("account_locked", "locked") in actions_for(user)
+    # Locked: the right password opens nothing, here or at login.
+    assert post_login(client, user.email).status_code == 401
+    assert check_password_hash(fresh(User, user.id).password_hash, TEST_PASSWORD)
+
+
+def test_wrong_logins_and_wrong_current_passwords_share_one_count(app_with, make):
+    app = app_with()
+    user = make.user(role="team_leader")
+    db.session.commit()
+    desk, elsewhere = app.test_client(), app.test_client()
+    post_login(desk, user.email)
+    for _ in range(3):
+        assert post_login(elsewhere, user.email, WRONG).status_code == 401
+    assert change_with(desk, WRONG).status_code == 422
+    assert "/auth/login" in change_with(desk, WRONG).headers["Location"]
+    assert fresh(User, user.id).locked_until is not None
+
+
+def test_a_locked_account_cannot_change_its_password_even_with_the_right_one(client, make, login):
+    user = make.user(role="team_leader")
+    login(user)
+    locked = fresh(User, user.id)
+    locked.failed_logins, locked.locked_until = 5, utcnow() + dt.timedelta(minutes=10)
+    db.session.commit()
+    response = change_with(client, TEST_PASSWORD)
+    assert "/auth/login" in response.headers["Location"]
+    assert check_password_hash(fresh(User, user.id).password_hash, TEST_PASSWORD)
+
+
+def test_the_right_current_password_after_an_expired_lock_changes_it_and_resets_the_count(client, make, login):
+    user = make.user(role="team_leader")
+    login(user)
+    stale = fresh(User, user.id)
+    stale.failed_logins, stale.locked_until = 5, utcnow() - dt.timedelta(minutes=1)
+    db.session.commit()
+    assert change_with(client, WRONG).status_code == 422  # counts from 0 again: 1 of 5
+    assert change_with(client, TEST_PASSWORD).status_code == 302
+    changed = fresh(User, user.id)
+    assert changed.failed_logins == 0 and changed.locked_until is None
+    assert check_password_hash(changed.password_hash, NEW_PASSWORD)
+
+
+def test_wrong_codes_to_turn_mfa_off_lock_the_account_and_end_the_session(client, make, login):
+    secret = pyotp.random_base32()
+    user = make.user(role="team_leader", totp_secret=secret, mfa_enabled=True)
+    db.session.commit()
+    post_login(client, user.email)
+    assert client.post("/auth/tweestaps", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    wrong = "000000" if "000000" not in {pyotp.TOTP(secret).at(time.time() + d) for d in (-30, 0, 30)} else "111111"
+    for _ in range(4):
+        response = client.post("/auth/tweestaps/uitzetten", data={"code": wrong})
+        assert response.status_code == 422 and "Deze code klopt niet" in response.get_data(as_text=True)
+    response = client.post("/auth/tweestaps/uitzetten", data={"code": wrong})
+    assert "/auth/login" in response.headers["Location"]
+    assert "geblokkeerd" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/auth/login" in client.get("/home").headers["Location"]
+    after = fresh(User, user.id)
+    assert after.mfa_enabled and after.locked_until is not None
+
+
+def test_the_password_change_and_mfa_off_are_rate_limited_like_login(app_with, make):
+    limited = app_with(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = limited.test_client()
+    user = make.user(role="team_leader")
+    db.session.commit()
+    post_login(client, user.email)
+    assert [change_with(client, WRONG).status_code for _ in range(3)] == [422, 422, 422]
+    response = change_with(client, WRONG)
+    assert response.status_code == 429 and "te vaak geprobeerd" in response.get_data(as_text=True)
+    assert [client.post("/auth/tweestaps/uitzetten", data={"code": "000000"}).status_code
+            for _ in range(4)][-1] == 429
