@@ -94,11 +94,20 @@ class Outcome:
             "Staan de gegevens op een ander werkblad? Open dat werkblad, sla het bestand op en probeer het opnieuw.")
 
     @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ("create", "update", "unchanged")}
+
+    @property
     def summary(self) -> str:
-        return _(
-            "%(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd",
-            created=self.count("create"), updated=self.count("update"), unchanged=self.count("unchanged"),
-        )
+        return summary_text(self.counts)
+
+
+def summary_text(counts: dict[str, int]) -> str:
+    """'2 nieuw, 0 gewijzigd, 1 ongewijzigd' from the number of rows per action."""
+    return _(
+        "%(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd",
+        created=counts.get("create", 0), updated=counts.get("update", 0), unchanged=counts.get("unchanged", 0),
+    )
 
 
 class RowRefused(Exception):

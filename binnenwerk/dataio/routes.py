@@ -1,6 +1,7 @@
 """Pages to upload, preview and confirm an import, and to download templates and exports."""
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -15,7 +16,7 @@ from ..access import OFFICE, roles_required
 from ..extensions import db
 from . import KINDS, bp, writing
 from .api import get_kind, import_file, may_use
-from .engine import Kind
+from .engine import Kind, summary_text
 from .forms import ConfirmForm, UploadForm
 from .reading import suffix_of
 
@@ -23,6 +24,9 @@ SESSION_KEY = "dataio_upload"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
 UPLOAD_MAX_AGE = 24 * 3600
 FORMATS = ("xlsx", "csv")
+# How long a second click on "Importeren" waits for the first one's import to finish, so that it
+# can say how that went; below a worker's request timeout.
+WAIT_FOR_IMPORT = 20
 
 
 def _kind(name: str) -> Kind:
@@ -73,6 +77,47 @@ def _forget(path: Path | None) -> None:
     session.pop(SESSION_KEY, None)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def _claim(path: Path) -> Path | None:
+    """Take the upload for this request alone (a rename is atomic): a second click finds it gone."""
+    busy = path.with_name(path.name + ".busy")
+    try:
+        path.rename(busy)
+    except FileNotFoundError:
+        return None
+    return busy
+
+
+def _record_import(folder: Path, token: str, user_id: int, kind: Kind, counts: dict[str, int]) -> None:
+    """Note that this upload was imported, by whom and with what result, for a second click."""
+    note = {"user": user_id, "kind": kind.name, "counts": counts}
+    (folder / f"{token}.done").write_text(json.dumps(note), encoding="utf-8")
+
+
+STILL_IMPORTING = "busy"
+
+
+def _imported(kind: Kind, token: str | None) -> dict[str, int] | str | None:
+    """This user's import of this upload: its counts when done, STILL_IMPORTING, or None (unknown).
+
+    A double click sends the second request while the first is still importing: wait for it.
+    """
+    if not token or not TOKEN_RE.match(token):
+        return None
+    folder = _upload_dir()
+    deadline = time.monotonic() + WAIT_FOR_IMPORT
+    while any(folder.glob(f"{token}.*.busy")):
+        if time.monotonic() > deadline:
+            return STILL_IMPORTING
+        time.sleep(0.2)
+    try:
+        note = json.loads((folder / f"{token}.done").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if note.get("user") != current_user.id or note.get("kind") != kind.name:
+        return None
+    return note.get("counts") or {}
 
 
 @bp.route("/")
@@ -129,16 +174,29 @@ def preview(kind_name: str):
 def confirm(kind_name: str):
     kind = _kind(kind_name)
     form = ConfirmForm()
-    pending = _pending(kind, form.upload.data) if form.validate_on_submit() else None
-    if pending is None:
-        flash(_("Deze upload is verlopen of niet gevonden. Er is niets geïmporteerd. Upload het bestand opnieuw."),
-              "error")
+    token = form.upload.data if form.validate_on_submit() else None
+    pending = _pending(kind, token)
+    claimed = _claim(pending[0]) if pending else None
+    if claimed is None:
+        counts = _imported(kind, token)
+        if counts == STILL_IMPORTING:
+            flash(_("Dit bestand wordt nog geïmporteerd. Ga over een minuut terug en klik nog eens op Importeren: "
+                    "dan ziet u hoe het is gegaan. Het wordt niet twee keer geïmporteerd."), "info")
+        elif counts is not None:
+            flash(_("Dit bestand is al geïmporteerd: %(summary)s.", summary=summary_text(counts)), "info")
+        else:
+            flash(_("Deze upload is verlopen of niet gevonden. Er is niets geïmporteerd. Upload het bestand opnieuw."),
+                  "error")
         return redirect(url_for("dataio.kind_page", kind_name=kind.name))
-    path, stored = pending
-    # Check everything again: the database may have changed since the preview.
-    outcome = import_file(kind, stored["name"], path.read_bytes(), commit=True,
-                          actor=current_user._get_current_object())
-    _forget(path)
+    stored = pending[1]
+    try:
+        # Check everything again: the database may have changed since the preview.
+        outcome = import_file(kind, stored["name"], claimed.read_bytes(), commit=True,
+                              actor=current_user._get_current_object())
+        if outcome.committed:
+            _record_import(claimed.parent, token, current_user.id, kind, outcome.counts)
+    finally:
+        _forget(claimed)
     if not outcome.committed:
         return render_template("dataio/preview.html", kind=kind, outcome=outcome,
                                filename=_shown_name(stored["name"], outcome), confirm=None), 422

@@ -50,7 +50,9 @@ def test_upload_preview_confirm_imports_the_file(planner, client, upload_folder)
 
     assert "Het bestand is geïmporteerd: 2 nieuw, 0 gewijzigd, 0 ongewijzigd." in response.get_data(as_text=True)
     assert employees() == 2
-    assert list(upload_folder.iterdir()) == []  # the kept upload is gone once imported
+    # The kept upload is gone once imported; a note of the result stays, without the file's data.
+    assert [p.name for p in upload_folder.iterdir()] == [f"{token_of(text)}.done"]
+    assert "Sanne" not in (upload_folder / f"{token_of(text)}.done").read_text()
     sanne = db.session.scalar(select(m.Employee).where(m.Employee.first_name == "Sanne"))
     assert sanne.contract_minutes == 1530 and [w.code for w in sanne.work_types] == ["keyboards"]
     assert [(s.weekday, s.start_minute, s.end_minute) for s in sanne.availability] == [(1, 510, 870)]
@@ -59,8 +61,51 @@ def test_upload_preview_confirm_imports_the_file(planner, client, upload_folder)
     assert "Sanne" not in event.detail
 
     again = client.post("/gegevens/employees/bevestigen", data={"upload": token_of(text)}, follow_redirects=True)
-    assert "Deze upload is verlopen" in again.get_data(as_text=True)
+    assert "Dit bestand is al geïmporteerd: 2 nieuw, 0 gewijzigd, 0 ongewijzigd." in again.get_data(as_text=True)
+    assert "verlopen" not in again.get_data(as_text=True)
     assert employees() == 2
+
+
+def test_a_second_click_on_importeren_during_the_import_waits_and_says_it_was_imported(planner, client, app,
+                                                                                        upload_folder):
+    import threading
+
+    from binnenwerk.dataio import routes
+    from binnenwerk.dataio.api import get_kind
+
+    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;"
+                                                    "2026-12-07\n").encode(), "m.csv")
+    token = token_of(preview.get_data(as_text=True))
+    # The first click is importing: it has taken the upload, and finishes a moment later.
+    busy = routes._claim(upload_folder / f"{token}.csv")
+
+    def first_click_finishes():
+        routes._record_import(upload_folder, token, planner["user"].id, get_kind("employees"),
+                              {"create": 1, "update": 0, "unchanged": 0})
+        busy.unlink()
+
+    threading.Timer(0.5, first_click_finishes).start()
+
+    second = client.post("/gegevens/employees/bevestigen", data={"upload": token}, follow_redirects=True)
+
+    assert "Dit bestand is al geïmporteerd: 1 nieuw, 0 gewijzigd, 0 ongewijzigd." in second.get_data(as_text=True)
+    assert employees() == 0  # the second click imported nothing itself
+
+
+def test_a_second_click_while_a_long_import_runs_says_so_and_imports_nothing(planner, client, upload_folder,
+                                                                             monkeypatch):
+    from binnenwerk.dataio import routes
+
+    monkeypatch.setattr(routes, "WAIT_FOR_IMPORT", 0.3)
+    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;"
+                                                    "2026-12-07\n").encode(), "m.csv")
+    token = token_of(preview.get_data(as_text=True))
+    routes._claim(upload_folder / f"{token}.csv")
+
+    second = client.post("/gegevens/employees/bevestigen", data={"upload": token}, follow_redirects=True)
+
+    assert "Dit bestand wordt nog geïmporteerd." in second.get_data(as_text=True)
+    assert employees() == 0
 
 
 def test_a_preview_shows_each_rows_problem_and_offers_no_import(planner, client):
@@ -105,6 +150,10 @@ def test_the_database_is_checked_again_on_confirm(planner, make, client):
     assert response.status_code == 422
     assert "Team Den Haag 1 is vol" in response.get_data(as_text=True)
     assert employees() == 15
+    # Nothing was imported, so a second click does not say it was.
+    again = client.post("/gegevens/employees/bevestigen", data={"upload": token_of(preview.get_data(as_text=True))},
+                        follow_redirects=True)
+    assert "Deze upload is verlopen of niet gevonden. Er is niets geïmporteerd." in again.get_data(as_text=True)
 
 
 def test_a_token_from_another_session_or_a_forged_one_imports_nothing(planner, client, app):
@@ -118,6 +167,24 @@ def test_a_token_from_another_session_or_a_forged_one_imports_nothing(planner, c
         response = who.post("/gegevens/employees/bevestigen", data={"upload": value}, follow_redirects=True)
         assert "Deze upload is verlopen" in response.get_data(as_text=True)
     assert employees() == 0
+
+
+def test_only_the_user_who_imported_an_upload_hears_that_it_was_imported(planner, make, client, app):
+    preview = upload(client, "employees", (HEADER + "\nSanne;de Vries;Team Den Haag 1;25;6;keyboards;09:00-13:00;"
+                                                    "2026-12-07\n").encode(), "m.csv")
+    token = token_of(preview.get_data(as_text=True))
+    client.post("/gegevens/employees/bevestigen", data={"upload": token})
+    g.pop("_login_user", None)
+    colleague = make.user(role="planner")
+    db.session.commit()
+    other = app.test_client()
+    other.post("/auth/login", data={"email": colleague.email, "password": "Test-wachtwoord-2026"})
+
+    response = other.post("/gegevens/employees/bevestigen", data={"upload": token}, follow_redirects=True)
+
+    assert "Deze upload is verlopen" in response.get_data(as_text=True)
+    assert "al geïmporteerd" not in response.get_data(as_text=True)
+    assert employees() == 1
 
 
 NOT_A_SPREADSHEET = [  # (content, file name, message)
