@@ -58,8 +58,8 @@ def _sentence(code: str, p: dict) -> str | None:
         return ngettext("de dienst is langer dan de maximale uren per dag van %(num)d medewerker",
                         "de dienst is langer dan de maximale uren per dag van %(num)d medewerkers", n)
     if code == "higher_priority":
-        return ngettext("%(num)d medewerker is ingezet op een verzoek met hogere prioriteit",
-                        "%(num)d medewerkers zijn ingezet op een verzoek met hogere prioriteit", n)
+        return ngettext("%(num)d medewerker is ingezet op een aanvraag met hogere prioriteit",
+                        "%(num)d medewerkers zijn ingezet op een aanvraag met hogere prioriteit", n)
     if code == "elsewhere":
         return ngettext("%(num)d medewerker is op %(day)s al elders ingezet",
                         "%(num)d medewerkers zijn op %(day)s al elders ingezet", n, day=day)

@@ -15,11 +15,11 @@ from ..access import roles_required
 from ..extensions import db
 from ..formatting import PLANNING_YEARS
 from ..models import AuditEvent, Role
+from ..paging import one_page
 from . import bp
 
 PER_PAGE = 50
 FILTERS = ("actor", "action", "object_type", "result", "date_from", "date_to")
-MAX_PAGE = 100_000
 
 
 class AuditFilterForm(FlaskForm):
@@ -175,16 +175,11 @@ def audit():
     query = select(AuditEvent)
     if valid:
         query = _filtered(query, form)
-    page = _page_number(request.args.get("page"))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
-    events = db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    found = one_page(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), request.args.get("page"), PER_PAGE)
     args = {name: request.args[name][:200] for name in FILTERS if request.args.get(name)}
     return render_template(
-        "admin/audit.html", form=form, events=events, page=page, pages=pages, total=total, args=args,
+        "admin/audit.html", form=form, events=found.items, page=found.number, pages=found.pages, total=found.total,
+        args=args,
         result_words=RESULT_WORDS, action_words=ACTION_WORDS, object_words=OBJECT_WORDS,
     ), 200 if valid else 422
 
@@ -214,9 +209,3 @@ def _utc_start(day: dt.date) -> dt.datetime:
 
     local = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _page_number(text: str | None) -> int:
-    if not text or not text.isdigit() or len(text) > 6:
-        return 1
-    return max(1, min(int(text), MAX_PAGE))

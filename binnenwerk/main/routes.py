@@ -52,11 +52,15 @@ def home():
         context["employee_count"] = db.session.scalar(
             select(func.count(Employee.id)).where(Employee.archived.is_(False))
         )
-        context["new_requests"] = db.session.scalar(
-            select(func.count(DeploymentRequest.id)).where(
-                DeploymentRequest.status == RequestStatus.SUBMITTED.value
+        # What the intake lists: new requests, and changes and cancellations not yet looked at.
+        context["new_requests"], context["changed_requests"] = db.session.execute(
+            select(
+                func.count(DeploymentRequest.id).filter(DeploymentRequest.status == RequestStatus.SUBMITTED.value),
+                func.count(DeploymentRequest.id).filter(
+                    DeploymentRequest.status != RequestStatus.SUBMITTED.value,
+                    DeploymentRequest.changed_since_review.is_(True)),
             )
-        )
+        ).one()
     return render_template(f"main/home_{role}.html", **context)
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import decimal_text, parse_week, week_of
+from ..services.feeds import local_today
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
 )
@@ -54,6 +55,7 @@ def jobs():
     return render_template(
         "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
         job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report), year_rows=jobs_by_quarter(quarter.year),
+        today=local_today(),
     )
 
 

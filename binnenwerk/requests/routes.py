@@ -13,11 +13,13 @@ from sqlalchemy import or_, select
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
 from ..formatting import date_period, minutes_to_hhmm, parse_week, week_of
-from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role
+from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
+from ..paging import one_page
 from ..services import ServiceError
 from ..services import reports as report_service
 from ..services import requests as service
 from . import bp
+from ..teams.forms import WEEKDAY_SHORT
 from .forms import ConfirmForm, DeclineForm, RequestForm
 
 S = RequestStatus
@@ -45,7 +47,43 @@ def _actor():
 
 
 def _template_helpers() -> dict:
-    return {"status_label": service.status_label, "priority_label": service.priority_label, "S": S}
+    return {"status_label": service.status_label, "priority_label": service.priority_label, "S": S,
+            "change_line": _change_line}
+
+
+def _change_line(change: service.FieldChange) -> str:
+    """One changed field of a request, then and now, in the planner's words."""
+    labels = {
+        "location_id": _("Locatie"), "work_type_id": _("Werksoort"), "start_date": _("Eerste dag"),
+        "end_date": _("Laatste dag"), "weekdays": _("Dagen"), "start_minute": _("Begintijd"),
+        "end_minute": _("Eindtijd"), "break_minutes": _("Pauze in minuten"), "headcount": _("Mensen per dag"),
+        "priority": _("Prioriteit"), "contact_name": _("Contactpersoon op locatie"),
+        "contact_phone": _("Telefoon contactpersoon"), "access_instructions": _("Toegang tot het gebouw"),
+        "notes": _("Opmerkingen"),
+    }
+
+    def shown(value) -> str:
+        if value in (None, ""):
+            return "–"
+        if change.name in ("start_date", "end_date"):
+            day = dt.date.fromisoformat(value)
+            return date_period(day, day)
+        if change.name in ("start_minute", "end_minute"):
+            return minutes_to_hhmm(value)
+        if change.name == "weekdays":
+            return ", ".join(str(WEEKDAY_SHORT[int(d) - 1]) for d in value)
+        if change.name == "priority":
+            return service.priority_label(value)
+        if change.name == "location_id":
+            found = db.session.get(Location, value)
+            return found.name if found else "–"
+        if change.name == "work_type_id":
+            found = db.session.get(WorkType, value)
+            return (found.name_nl if str(get_locale()) == "nl" else found.name_en) if found else "–"
+        return str(value)
+
+    return _("%(field)s: was %(before)s, nu %(after)s", field=labels.get(change.name, change.name),
+             before=shown(change.before), after=shown(change.after))
 
 
 # --- the ministry contact ------------------------------------------------------------------------
@@ -199,8 +237,16 @@ def plan():
     )
 
 
-def _dropped_note(day: service.DroppedDay) -> str:
-    """One line on people still planned on a day their request no longer asks for (team level)."""
+def _dropped_note(day: service.DroppedDay, withdrawn: bool = False) -> str:
+    """One line on people still planned on a day their request no longer asks for (team level).
+    Under a cancelled or declined request, whose box says so once, the line is short."""
+    if withdrawn:
+        return ngettext(
+            "%(date)s: nog %(num)d persoon van %(team)s (%(times)s, %(location)s).",
+            "%(date)s: nog %(num)d mensen van %(team)s (%(times)s, %(location)s).",
+            day.people, date=date_period(day.date, day.date), team=day.team,
+            times=f"{minutes_to_hhmm(day.start_minute)}–{minutes_to_hhmm(day.end_minute)}", location=day.location,
+        )
     return ngettext(
         "Op %(date)s staat nog %(num)d persoon van %(team)s ingepland (%(times)s, %(location)s), "
         "maar die dag hoort niet meer bij de aanvraag.",
@@ -286,6 +332,8 @@ def detail(request_id: int):
     found = _load(request_id)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
+        changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else [],
+        can_complete=service.can_complete(found),
         can_change=_is_contact() and found.status in service.CHANGEABLE,
         can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
         and service.can_transition(found.status, S.CANCELLED.value),
@@ -313,6 +361,9 @@ def intake():
     )
 
 
+ALL_PER_PAGE = 100
+
+
 @bp.route("/alle")
 @roles_required(*OFFICE)
 def all_requests():
@@ -330,12 +381,14 @@ def all_requests():
         query = query.where(DeploymentRequest.ministry_id == int(ministry))
     if region:
         query = query.where(Location.region == region[:100])
-    found = db.session.scalars(query.limit(500)).all()
+    found = one_page(query, request.args.get("page"), ALL_PER_PAGE)
     ministries = db.session.scalars(select(Ministry).order_by(Ministry.name)).all()
     regions = db.session.scalars(select(Location.region).distinct().order_by(Location.region)).all()
     return render_template(
-        "requests/all.html", requests=found, ministries=ministries, regions=regions,
+        "requests/all.html", requests=found.items, found=found, ministries=ministries, regions=regions,
         chosen={"status": status, "ministry": ministry, "region": region},
+        args={name: value for name, value in (("status", status), ("ministerie", ministry), ("regio", region[:100]))
+              if value},
         statuses=[s.value for s in S], **_template_helpers(),
     )
 
@@ -393,6 +446,11 @@ def set_status(request_id: int):
 @roles_required(Role.PLANNER)
 def decline(request_id: int):
     found = _load(request_id)
+    if not service.can_transition(found.status, S.DECLINED.value):
+        # Say so before a reason is typed, not after it is thrown away.
+        flash(_("Deze aanvraag is %(status)s en kan niet meer afgewezen worden.",
+                status=service.status_label(found.status).lower()), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
     form = DeclineForm()
     if form.validate_on_submit():
         try:

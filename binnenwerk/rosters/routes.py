@@ -323,8 +323,20 @@ def publish_all():
         flash(exc.message, "error")
     else:
         if done:
+            totals = {k: sum(counts[k] for _r, counts in done) for k in ("new", "changed", "cancelled")}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
-                           "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)), "success")
+                           "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
+                  + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.", **totals), "success")
+            soon = service.short_notice_changes([roster.team_id for roster, _counts in done])
+            if soon:
+                teams = sorted({shift.team.name for shift in soon})
+                flash(ngettext(
+                    "Op korte termijn veranderd voor %(people)d medewerker van %(teams)s. De teamleider ziet op "
+                    "de startpagina wie en belt ze even.",
+                    "Op korte termijn veranderd voor %(people)d medewerkers van %(teams)s. De teamleiders zien op "
+                    "hun startpagina wie en bellen ze even.",
+                    len({shift.employee_id for shift in soon}), people=len({shift.employee_id for shift in soon}),
+                    teams=", ".join(teams)), "warning")
         else:
             flash(_("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."), "success")
     return _back(week, None)
@@ -368,10 +380,28 @@ def _job_state(job: SolveJob) -> dict:
         "best_bound": job.best_bound, "elapsed_seconds": round(job.elapsed_seconds or 0.0, 1),
         # Job messages are stored in Dutch, which is their msgid: fixed ones translate here.
         "time_limit": job.time_limit, "error": _(job.error) if job.error else "",
-        "cancel_requested": job.cancel_requested,
+        "cancel_requested": job.cancel_requested, "detail": _job_detail(job, done),
         "roster_url": url_for("rosters.week", week=job.week, team=job.team_id) if job.team_id
         else url_for("rosters.week", week=job.week),
     }
+
+
+def _job_detail(job: SolveJob, done: bool) -> str:
+    """The seconds, and how good the best roster so far is in words (never the raw score)."""
+    elapsed = round(job.elapsed_seconds or 0.0)
+    if done:
+        return _("Klaar na %(s)d seconden.", s=elapsed) if job.status == JobStatus.FINISHED.value else ""
+    text = _("%(s)d van %(t)d seconden.", s=elapsed, t=round(job.time_limit or 0))
+    objective, bound = job.best_objective, job.best_bound
+    if objective is None:
+        return text
+    if bound is not None and objective > 0:
+        room = max(0.0, (objective - bound) / objective * 100)
+        if room < 0.5:
+            return text + " " + _("Er is een rooster gevonden dat niet beter kan.")
+        return text + " " + _("Er is een rooster gevonden. Het kan hoogstens %(p)d%% beter; de planner zoekt verder.",
+                              p=max(1, round(room)))
+    return text + " " + _("Er is een rooster gevonden; de planner zoekt een beter.")
 
 
 @bp.route("/planning/<int:job_id>")

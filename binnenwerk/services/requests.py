@@ -3,10 +3,11 @@ shifts still standing on days a request no longer asks for."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, fields
 
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from sqlalchemy import func, select, update
 
 from .. import audit
@@ -30,7 +31,8 @@ S = RequestStatus
 # Which status may follow which. Anything not listed here is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.SUBMITTED.value: frozenset({S.ACCEPTED.value, S.DECLINED.value, S.CANCELLED.value}),
-    S.ACCEPTED.value: frozenset({S.SCHEDULED.value, S.CANCELLED.value}),
+    # Declining an accepted request undoes a mistaken accept; its reason reaches the ministry.
+    S.ACCEPTED.value: frozenset({S.SCHEDULED.value, S.DECLINED.value, S.CANCELLED.value}),
     S.SCHEDULED.value: frozenset({S.COMPLETED.value, S.CANCELLED.value}),
     S.DECLINED.value: frozenset(),
     S.COMPLETED.value: frozenset(),
@@ -242,6 +244,8 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     a save that cannot show which version it saw must not overwrite the current one.
     """
     db.session.refresh(request, with_for_update=True)
+    if seen_version and seen_version != version_of(request) and not _differs(request, _normalised(data)):
+        return []  # the same save sent twice (a double click): the first one stored it
     if not seen_version or seen_version != version_of(request):
         raise ServiceError(_("Iemand anders heeft deze aanvraag net veranderd. Hieronder staan de nieuwe gegevens. "
                              "Doe uw wijziging opnieuw."), field="conflict")
@@ -250,17 +254,70 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
                              status=status_label(request.status).lower()))
     data = _normalised(data)
     _refuse_if_invalid(data, request.ministry_id, request)
-    changed = [f.name for f in fields(RequestInput) if getattr(request, f.name) != getattr(data, f.name)]
+    changed = _differs(request, data)
     if not changed:
         return []
+    before = {name: _plain(getattr(request, name)) for name in changed}
     for name in changed:
         setattr(request, name, getattr(data, name))
     if request.status in REVIEWED:
         request.changed_since_review = True
     request.updated_at = utcnow()
-    audit.record("request_changed", request, actor=actor, detail="fields=" + ",".join(changed))
+    audit.record("request_changed", request, actor=actor,
+                 detail="fields=" + ",".join(changed) + BEFORE_MARK + json.dumps(before, ensure_ascii=False))
     db.session.commit()
     return changed
+
+
+BEFORE_MARK = "; before="
+
+
+def _differs(request: DeploymentRequest, data: RequestInput) -> list[str]:
+    return [f.name for f in fields(RequestInput) if getattr(request, f.name) != getattr(data, f.name)]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@dataclass
+class FieldChange:
+    name: str
+    before: object
+    after: object
+
+
+def changes_since_review(request: DeploymentRequest) -> list[FieldChange]:
+    """What the ministry changed since the planner last accepted or looked at the request: each
+    field's value then and now (a field changed and changed back is left out)."""
+    if not request.changed_since_review:
+        return []
+    from ..models import AuditEvent
+
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "DeploymentRequest", AuditEvent.object_id == str(request.id),
+               AuditEvent.action.in_(("request_changed", "request_accepted", "request_reviewed")))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+    first_before: dict = {}
+    for event in events:  # newest first, back to the last review
+        if event.action != "request_changed":
+            break
+        _, mark, stored = event.detail.partition(BEFORE_MARK)
+        if mark:
+            try:
+                first_before.update(json.loads(stored))
+            except ValueError:
+                continue
+    changes = []
+    for f in fields(RequestInput):
+        if f.name not in first_before:
+            continue
+        now = _plain(getattr(request, f.name))
+        if first_before[f.name] != now:
+            changes.append(FieldChange(f.name, first_before[f.name], now))
+    return changes
 
 
 def can_transition(current: str, new: str) -> bool:
@@ -275,6 +332,8 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     and the other is told the request changed meanwhile, with nothing of their action stored.
     """
     seen = request.status
+    if seen == new_status:
+        raise ServiceError(_("Deze aanvraag is al %(status)s.", status=status_label(seen).lower()))
     if not can_transition(seen, new_status):
         raise ServiceError(_(
             "Een aanvraag die %(current)s is, kan niet %(new)s worden.",
@@ -290,6 +349,9 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         values["decline_reason"] = reason
     if new_status == S.ACCEPTED.value:
         refuse_accepting_if_archived(request.location, request.ministry)
+    if new_status == S.COMPLETED.value and not can_complete(request):
+        raise ServiceError(_("Een aanvraag is pas afgerond na de laatste dag (%(date)s).",
+                             date=format_date(request.end_date, "d MMMM yyyy")))
     by_ministry = getattr(actor, "role", None) == "ministry_contact"
     if new_status == S.CANCELLED.value and by_ministry and seen in REVIEWED:
         # The planner has people planned for it: they must see the cancellation.
@@ -314,6 +376,11 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={seen}")
     db.session.commit()  # expires `request`: its next read shows what was written
     return request
+
+
+def can_complete(request: DeploymentRequest) -> bool:
+    """Completed means its last day has gone by: before that people still go there."""
+    return request.end_date < today()
 
 
 def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None:

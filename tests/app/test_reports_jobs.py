@@ -185,6 +185,16 @@ def test_an_empty_quarter_still_renders(client, login, make):
     assert "Geen gewerkte uren of aanvragen in dit kwartaal." in page
 
 
+def test_a_quarter_not_yet_over_says_its_hours_are_partly_planned(client, login, make, monkeypatch):
+    from binnenwerk.reports import routes
+
+    monkeypatch.setattr(routes, "local_today", lambda: D(2026, 5, 20))
+    login(make.user(role="planner"))
+    notice = "Dit kwartaal is nog niet voorbij. Diensten na woensdag 20 mei zijn gepland, nog niet gewerkt."
+    assert notice in client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert "nog niet voorbij" not in client.get("/rapportages/banenafspraak?kwartaal=2026-K1").get_data(as_text=True)
+
+
 def test_jobs_per_ministry_for_each_quarter_of_the_year(app, client, login, make, fixture):
     from binnenwerk.services.reports import jobs_by_quarter
 

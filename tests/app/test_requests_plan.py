@@ -299,14 +299,19 @@ def test_shifts_of_a_cancelled_request_are_shown_until_they_are_called_off(
     published_monday.shifts[0].supervisor = make.supervisor(region="Noord", name="Piet Invaller")
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert page.count("ingepland (09:00–15:00, Eigen Gebouw)") == 1  # one line for the team, whoever leads
-    assert "staan nog 3 mensen van Team Den Haag 1 ingepland" in page and "Geannuleerd" in page
+    # Said once for the whole request, then one short line per day for the team, whoever leads.
+    assert page.count("Deze aanvraag is geannuleerd. Toch staan er nog mensen ingepland:") == 1
+    assert page.count("nog 3 mensen van Team Den Haag 1 (09:00–15:00, Eigen Gebouw).") == 1
+    assert "hoort niet meer bij de aanvraag" not in page
+    # The CSV's note stands alone: it keeps the whole sentence.
+    [row] = plan_rows_for(client, WEEK, published_monday.request.id)
+    assert "staan nog 3 mensen van Team Den Haag 1 ingepland" in row["Opmerking"]
 
     for shift in published_monday.shifts:
         shift.cancelled = True
     db.session.commit()
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "ingepland (" not in page and "Team Den Haag 1" not in page
+    assert "Toch staan er nog mensen" not in page and "Team Den Haag 1" not in page
 
 
 def test_another_ministrys_dropped_days_are_not_shown(client, login, world, published_monday):

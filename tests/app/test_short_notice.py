@@ -78,18 +78,24 @@ def test_nothing_changed_at_short_notice_shows_no_list(leader_page, make):
     assert section(page()) == ""
 
 
+def draft_with_one_shift(make, team, employee, day: dt.date) -> tuple[Roster, object]:
+    """A draft roster of the week of `day` with one shift for the employee, on a weekday request."""
+    request = make.request(start_date=WEDNESDAY - dt.timedelta(days=2), weekdays="12345")
+    roster = Roster(week=week_of(day), team=team)
+    db.session.add(roster)
+    db.session.flush()
+    db.session.add(Assignment(roster_id=roster.id, employee_id=employee.id, date=day, request_id=request.id))
+    db.session.commit()
+    return roster, request
+
+
 def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_page, make, client, login):
     """Through the roster page's publish button: the week published, then a shift for tomorrow
     called off and published again. The publish message names who to call."""
     team, page = leader_page
     thursday = WEDNESDAY + dt.timedelta(days=1)
     employee = make.employee(team=team, first_name="Dirk", last_name="Dekker", phone="06-33334444")
-    request = make.request(start_date=WEDNESDAY - dt.timedelta(days=2), weekdays="12345")
-    roster = Roster(week=week_of(thursday), team=team)
-    db.session.add(roster)
-    db.session.flush()
-    db.session.add(Assignment(roster_id=roster.id, employee_id=employee.id, date=thursday, request_id=request.id))
-    db.session.commit()
+    roster, request = draft_with_one_shift(make, team, employee, thursday)
 
     def publish() -> str:
         login(page.user)
@@ -115,6 +121,39 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     assert "Dirk Dekker</strong>, donderdag 10 december:" in listed and "gaat niet door." in listed
     # Eva was free that day and now works: a change too, not a first publication.
     assert re.search(r"Eva Evers</strong>, donderdag 10 december:\s+werkt nu van 09:00 tot 15:00", listed)
+
+
+def test_publishing_all_teams_tells_the_planner_of_short_notice_changes(leader_page, make, client, login):
+    """The planner's publish-all button: the counts of all teams, and which teams have people to
+    call (their team leaders see who on their start page)."""
+    team, page = leader_page
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    planner = make.user("planner")
+    make.team(name="Team Z")  # with one team the planner's roster page shows that team alone
+    dirk = make.employee(team=team, first_name="Dirk", last_name="Dekker")
+    roster, _request = draft_with_one_shift(make, team, dirk, thursday)
+
+    def publish_all() -> str:
+        login(planner)
+        week_page = client.get(f"/rooster/?week={roster.week}").get_data(as_text=True)
+        locks = re.search(r'name="locks" value="([^"]+)"', week_page).group(1)
+        response = client.post("/rooster/publiceren-alle", data={"week": roster.week, "locks": locks},
+                               follow_redirects=True)
+        client.post("/auth/logout")
+        db.session.expire_all()
+        return response.get_data(as_text=True)
+
+    first = publish_all()
+    assert "1 rooster gepubliceerd. Medewerkers zien het nu. 1 nieuw, 0 gewijzigd, 0 vervallen." in first
+    assert "Op korte termijn" not in first
+
+    rosters.set_cell(roster.week, team.id, dirk.id, thursday, None,
+                     lock_version=db.session.get(Roster, roster.id).lock_version)
+    again = publish_all()
+    assert "0 nieuw, 0 gewijzigd, 1 vervallen." in again
+    assert ("Op korte termijn veranderd voor 1 medewerker van Team A. De teamleider ziet op de startpagina wie "
+            "en belt ze even.") in again
+    assert "Dirk" not in again.split("Op korte termijn")[1].split("</")[0]  # the planner is not the one to call
 
 
 def test_start_pages_say_which_teams_have_not_published_next_week(client, make, login, monkeypatch):

@@ -19,9 +19,6 @@
   var bar = document.getElementById("job-progress");
   var label = document.getElementById("job-label");
   var elapsed = document.getElementById("job-elapsed");
-  var objective = document.getElementById("job-objective");
-  var elapsedText = box.getAttribute("data-elapsed-text") || "{s} / {t}";
-  var objectiveText = box.getAttribute("data-objective-text") || "{v}";
   var refresh = document.getElementById("job-refresh");
   if (refresh) { refresh.hidden = true; }
 
@@ -32,10 +29,7 @@
         bar.value = s.progress;
         bar.textContent = Math.round(s.progress * 100) + "%";
         if (label.textContent !== s.label) { label.textContent = s.label; }  // announced only when it changes
-        elapsed.textContent = elapsedText.replace("{s}", Math.round(s.elapsed_seconds)).replace("{t}", Math.round(s.time_limit));
-        if (s.best_objective !== null && objective) {
-          objective.textContent = objectiveText.replace("{v}", Math.round(s.best_objective));
-        }
+        elapsed.textContent = s.detail;
         if (s.done) {
           try { window.sessionStorage.setItem(FOCUS_KEY, url); } catch (e) { /* no storage: no focus move */ }
           window.location.reload();

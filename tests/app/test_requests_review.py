@@ -1,0 +1,165 @@
+"""The planner's review of requests: what changed, mistaken accepts and completes, long lists."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import DeploymentRequest, RequestStatus
+
+from .edit_forms import post_request_edit
+from .test_requests_workflow import next_monday, request_form, stored, world  # noqa: F401 (fixture)
+
+S = RequestStatus
+
+
+def filed_and_accepted(client, login, world) -> int:
+    login(world.contact)
+    client.post("/aanvragen/nieuw", data=request_form(world.location, world.work_type))
+    request_id = db.session.scalars(select(DeploymentRequest.id)).one()
+    client.post("/auth/logout")
+    login(world.planner)
+    client.post(f"/aanvragen/{request_id}/accepteren")
+    client.post("/auth/logout")
+    return request_id
+
+
+def test_the_planner_sees_what_the_ministry_changed_since_the_accept(client, login, world, make):
+    request_id = filed_and_accepted(client, login, world)
+    later = make.location(region="Noord", ministry=world.ministry, name="Nieuw Gebouw")
+    db.session.commit()
+    login(world.contact)
+    url = f"/aanvragen/{request_id}/wijzigen"
+    post_request_edit(client, url, request_form(world.location, world.work_type, headcount="5", end_time="14:00"))
+    # Changed again: the planner sees the value they accepted and the one now, not each step.
+    post_request_edit(client, url, request_form(later, world.work_type, headcount="6", end_time="15:00"))
+    contact_view = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    assert "Wijziging nog niet bekeken" in contact_view
+    assert "Wat het ministerie veranderde" not in contact_view
+    client.post("/auth/logout")
+
+    login(world.planner)
+    page = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    assert "Wat het ministerie veranderde" in page
+    assert "Mensen per dag: was 3, nu 6" in page
+    assert "Locatie: was Eigen Gebouw, nu Nieuw Gebouw" in page
+    assert "Eindtijd" not in page  # 15:00 again: nothing to look at
+    assert ">Gewijzigd<" in page
+
+    client.post(f"/aanvragen/{request_id}/bekeken")
+    page = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    assert "Wat het ministerie veranderde" not in page
+    client.post("/auth/logout")
+
+    # After the review only what changed since counts.
+    login(world.contact)
+    post_request_edit(client, url, request_form(later, world.work_type, headcount="6", priority="3"))
+    client.post("/auth/logout")
+    login(world.planner)
+    page = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    assert "Prioriteit: was Normaal, nu Hoog" in page and "Mensen per dag" not in page.split("<dl")[0]
+
+
+def test_the_same_save_sent_twice_is_not_called_someone_elses_change(client, login, world, make):
+    request_id = filed_and_accepted(client, login, world)
+    login(world.contact)
+    url = f"/aanvragen/{request_id}/wijzigen"
+    form = client.get(url).get_data(as_text=True)
+    seen = re.search(r'name="seen_version"[^>]*value="([^"]+)"', form).group(1)
+    data = {**request_form(world.location, world.work_type, headcount="4"), "seen_version": seen}
+    first = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
+    second = client.post(url, data=data, follow_redirects=True)
+    assert "De planner kijkt er opnieuw naar." in first
+    assert second.status_code == 200
+    assert "Iemand anders" not in second.get_data(as_text=True)
+    assert stored(request_id).headcount == 4
+    # A really different save on the old version is still refused.
+    other = {**request_form(world.location, world.work_type, headcount="2"), "seen_version": seen}
+    refused = client.post(url, data=other, follow_redirects=True).get_data(as_text=True)
+    assert "Iemand anders heeft deze aanvraag net veranderd" in refused
+    assert stored(request_id).headcount == 4
+
+
+def test_a_request_is_completed_only_after_its_last_day(client, login, world, make):
+    running = make.request(location=world.location, work_type=world.work_type, status=S.SCHEDULED.value,
+                           start_date=dt.date.today() - dt.timedelta(days=7),
+                           end_date=dt.date.today() + dt.timedelta(days=7))
+    over = make.request(location=world.location, work_type=world.work_type, status=S.SCHEDULED.value,
+                        start_date=dt.date.today() - dt.timedelta(days=14),
+                        end_date=dt.date.today() - dt.timedelta(days=1))
+    db.session.commit()
+    login(world.planner)
+    page = client.get(f"/aanvragen/{running.id}").get_data(as_text=True)
+    assert "Zet op: afgerond" not in page
+    refused = client.post(f"/aanvragen/{running.id}/status", data={"status": "afgerond"}, follow_redirects=True)
+    assert "Een aanvraag is pas afgerond na de laatste dag" in refused.get_data(as_text=True)
+    assert stored(running.id).status == S.SCHEDULED.value
+
+    assert "Zet op: afgerond" in client.get(f"/aanvragen/{over.id}").get_data(as_text=True)
+    client.post(f"/aanvragen/{over.id}/status", data={"status": "afgerond"})
+    assert stored(over.id).status == S.COMPLETED.value
+
+
+def test_a_mistaken_accept_can_be_declined_with_a_reason(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
+    db.session.commit()
+    login(world.planner)
+    assert "Afwijzen" in client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
+    client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Per ongeluk geaccepteerd: geen team vrij."})
+    declined = stored(req.id)
+    assert (declined.status, declined.decline_reason) == (S.DECLINED.value, "Per ongeluk geaccepteerd: geen team vrij.")
+
+
+def test_the_decline_page_of_a_request_that_cannot_be_declined_says_so_before_a_reason_is_typed(
+        client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.CANCELLED.value)
+    db.session.commit()
+    login(world.planner)
+    response = client.get(f"/aanvragen/{req.id}/afwijzen")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/aanvragen/{req.id}")
+    page = client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
+    assert "Deze aanvraag is geannuleerd en kan niet meer afgewezen worden." in page
+
+
+def test_a_second_accept_says_the_request_is_already_accepted(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    db.session.commit()
+    login(world.planner)
+    client.post(f"/aanvragen/{req.id}/accepteren")
+    again = client.post(f"/aanvragen/{req.id}/accepteren", follow_redirects=True).get_data(as_text=True)
+    assert "Deze aanvraag is al geaccepteerd." in again
+
+
+def test_all_requests_come_a_page_at_a_time_and_none_is_left_out(client, login, world, make):
+    start = next_monday()
+    for n in range(105):
+        make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                     start_date=start + dt.timedelta(days=n), end_date=start + dt.timedelta(days=n + 30))
+    db.session.commit()
+    login(world.planner)
+    first = client.get("/aanvragen/alle?status=geaccepteerd").get_data(as_text=True)
+    assert "105 aanvragen, pagina 1 van 2" in first
+    next_link = re.search(r'<a class="button" rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "status=geaccepteerd" in next_link and "page=2" in next_link
+    second = client.get(next_link).get_data(as_text=True)
+    ids = {int(i) for page in (first, second) for i in re.findall(r'href="/aanvragen/(\d+)"', page)}
+    assert len(ids) == 105
+    # A page past the end shows the last one, never an error.
+    assert "pagina 2 van 2" in client.get("/aanvragen/alle?status=geaccepteerd&page=99").get_data(as_text=True)
+
+
+def test_the_planners_start_page_counts_changed_and_cancelled_requests_too(client, login, world, make):
+    make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    make.request(location=world.location, work_type=world.work_type, status=S.CANCELLED.value,
+                 changed_since_review=True)
+    make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                 changed_since_review=True)
+    make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
+    db.session.commit()
+    login(world.planner)
+    page = client.get("/home").get_data(as_text=True)
+    assert re.search(r"<strong>1</strong> nieuwe aanvraag</a>", page)
+    assert re.search(r"<strong>2</strong> gewijzigde of geannuleerde aanvragen</a>", page)
+    assert page.count('href="/aanvragen/intake"') >= 2
