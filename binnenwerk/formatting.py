@@ -20,6 +20,16 @@ INVISIBLE_CHARACTERS = re.compile(r"[\u200b\u2060\ufeff]")
 # "Jan de Vries" with one of them is not found by a search for the name, and a second "Team A"
 # would look like the first. Read as a plain space.
 ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Bidirectional controls (marks, embeddings, overrides, isolates): invisible, and a right-to-left
+# override in a contact name showed the phone number after it backwards. Never typed on purpose here.
+BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace (line breaks too) as one space: a page shows "Team  A" as "Team A", so
+    a name stored with two spaces would be a second "Team A" that looks like the first."""
+    return _WHITESPACE_RUN.sub(" ", text)
 
 
 def minutes_to_hhmm(minutes: int | None) -> str:

@@ -170,7 +170,7 @@ def _strip_nul_bytes():
 
 def _has_control(values: MultiDict) -> bool:
     # Every value of a repeated field (checkboxes), not only the first one .values() gives.
-    return any(CONTROL_CHARACTERS.search(k + v) or (formatting.ODD_SPACES.search(v) and not _secret(k))
+    return any(CONTROL_CHARACTERS.search(k) or _plain(k, CONTROL_CHARACTERS.sub("", v)) != v
                for k, v in values.items(multi=True))
 
 
@@ -182,6 +182,9 @@ def _without_control(values: MultiDict) -> ImmutableMultiDict:
 # The names of the forms' password fields (a test checks every PasswordField is here): the
 # spaces in a password are the user's own, whichever they typed.
 PASSWORD_FIELDS = frozenset({"password", "current", "new", "repeat"})
+# The names of the forms' text areas (a test checks every TextAreaField is here): they keep their
+# line breaks; every other field is one line, its runs of spaces read as one.
+MULTILINE_FIELDS = frozenset({"health_notes", "accommodations", "access_instructions", "notes", "reason"})
 
 
 def _secret(key: str) -> bool:
@@ -189,7 +192,12 @@ def _secret(key: str) -> bool:
 
 
 def _plain(key: str, value: str) -> str:
-    return value if _secret(key) else formatting.ODD_SPACES.sub(" ", value)
+    """The text as meant: plain spaces, no bidirectional controls, and one line with single
+    spaces unless it is a text area. A password stays as typed."""
+    if _secret(key):
+        return value
+    value = formatting.BIDI_CONTROLS.sub("", formatting.ODD_SPACES.sub(" ", value))
+    return value if key in MULTILINE_FIELDS else formatting.one_line(value)
 
 
 def end_session(detail: str = "") -> None:

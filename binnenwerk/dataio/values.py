@@ -7,7 +7,7 @@ import re
 
 from flask_babel import gettext as _
 
-from ..formatting import INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm
+from ..formatting import BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm, one_line
 
 MAX_CELL = 2000
 WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
@@ -49,7 +49,7 @@ def display(value) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return str(value).replace(".", ",")
-    return ODD_SPACES.sub(" ", INVISIBLE_CHARACTERS.sub("", str(value))).strip()
+    return ODD_SPACES.sub(" ", BIDI_CONTROLS.sub("", INVISIBLE_CHARACTERS.sub("", str(value)))).strip()
 
 
 # An export writes a quote before these so a spreadsheet does not run the cell as a formula.
@@ -63,8 +63,9 @@ def guard_formula(value: str) -> str:
     return value
 
 
-def text(value, *, max_length: int = 200, required: bool = False) -> str:
-    result = display(value)
+def text(value, *, max_length: int = 200, required: bool = False, multiline: bool = False) -> str:
+    """A text cell; one line with single spaces (as forms store names) unless `multiline`."""
+    result = display(value) if multiline else one_line(display(value))
     if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
         result = result[1:]  # written by guard_formula on export
     if required and not result:

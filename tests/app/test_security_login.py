@@ -258,21 +258,35 @@ def test_a_password_keeps_its_own_spaces(client, make, login):
 
 
 def test_every_password_field_is_spared_from_space_reading():
+    from wtforms import PasswordField
+
+    from binnenwerk.security import PASSWORD_FIELDS
+
+    assert {"password", "new"} <= _field_names(PasswordField) <= PASSWORD_FIELDS
+
+
+def test_every_text_area_keeps_its_line_breaks():
+    from wtforms import TextAreaField
+
+    from binnenwerk.security import MULTILINE_FIELDS
+
+    assert {"health_notes", "notes"} <= _field_names(TextAreaField) <= MULTILINE_FIELDS
+
+
+def _field_names(field_class) -> set[str]:
+    """The names of every form field of this class (or a subclass), in all of the app's forms modules."""
     import importlib
     import pkgutil
 
     from flask_wtf import FlaskForm
-    from wtforms import PasswordField
 
     import binnenwerk
-    from binnenwerk.security import PASSWORD_FIELDS
 
     for info in pkgutil.walk_packages(binnenwerk.__path__, "binnenwerk."):
         if info.name.rsplit(".", 1)[-1].startswith("forms"):
             importlib.import_module(info.name)
-    names = {name for form in _all_subclasses(FlaskForm) for name in dir(form)
-             if getattr(getattr(form, name), "field_class", None) is PasswordField}
-    assert {"password", "new"} <= names <= PASSWORD_FIELDS
+    return {name for form in _all_subclasses(FlaskForm) for name in dir(form)
+            if issubclass(getattr(getattr(form, name), "field_class", object), field_class)}
 
 
 def _all_subclasses(cls) -> set:

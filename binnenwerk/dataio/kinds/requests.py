@@ -30,6 +30,7 @@ TEXTS = (
     ("toegangsinstructies", "access_instructions", 2000), ("opmerkingen", "notes", 2000),
     ("reden_afwijzing", "decline_reason", 2000),
 )
+MULTILINE_TEXTS = {"toegangsinstructies", "opmerkingen", "reden_afwijzing"}
 COMPARED = ("ministry_id", "location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute",
             "end_minute", "break_minutes", "headcount", "priority", "status", "contact_name", "contact_phone",
             "access_instructions", "notes", "decline_reason")
@@ -124,7 +125,7 @@ class RequestsKind(Kind):
             record["status"] = row.get("status", status)
         for column, attribute, length in TEXTS:
             if row.has(column):
-                record[attribute] = row.get(column, v.text, max_length=length)
+                record[attribute] = row.get(column, v.text, max_length=length, multiline=column in MULTILINE_TEXTS)
         return record
 
     def file_keys(self, record: dict) -> list:
