@@ -413,7 +413,12 @@ class DeploymentRequest(db.Model):
         return self.end_minute - self.start_minute - self.break_minutes
 
     def occurs_on(self, day: dt.date) -> bool:
-        return self.start_date <= day <= self.end_date and str(day.isoweekday()) in self.weekdays
+        """Whether the request asks for people that day: one of its weekdays within its period, and
+        not a public holiday (the ministries' buildings are closed; nobody works then)."""
+        from .planning import is_public_holiday  # planning imports the models
+
+        return (self.start_date <= day <= self.end_date and str(day.isoweekday()) in self.weekdays
+                and not is_public_holiday(day))
 
 
 # --- rosters --------------------------------------------------------------------------------

@@ -58,11 +58,7 @@ def days_between(start: dt.date, end: dt.date):
 
 def request_days(request: DeploymentRequest, start: dt.date, end: dt.date) -> list[dt.date]:
     """The dates in [start, end] on which the request wants people; nobody works on public holidays."""
-    first, last = max(start, request.start_date), min(end, request.end_date)
-    return [
-        d for d in days_between(first, last)
-        if str(d.isoweekday()) in request.weekdays and not is_public_holiday(d)
-    ]
+    return [d for d in days_between(max(start, request.start_date), min(end, request.end_date)) if request.occurs_on(d)]
 
 
 # --- what a ministry sees of the plan ------------------------------------------------------------

@@ -64,3 +64,28 @@ def test_the_grid_names_public_holidays_in_its_day_headers(client, login, make):
     head = html.split('class="table roster-grid"')[1].split("</thead>")[0]
     assert re.search(r"vr 25 dec<br><span class=\"holiday\">Eerste kerstdag</span>", head), head
     assert head.count('class="holiday"') == 1  # Boxing Day is a Saturday: not shown without work
+
+
+def test_a_public_holiday_is_no_request_day_and_never_short(client, login, make):
+    """A weekday request over Christmas asks nobody on the 25th: the table shows no cell to fill,
+    the shortfall list leaves the day out, and the week's Problem has no demand on it."""
+    from binnenwerk import planning
+
+    wt = make.work_type("keyboards")
+    team = make.team("Den Haag", name="Team Kerst")
+    make.employee(team, work_types=[wt])
+    make.request(make.location("Den Haag", name="Rijnstraat 8"), wt, start_date=dt.date(2026, 12, 21),
+                 end_date=dt.date(2026, 12, 31), weekdays="12345", headcount=4)
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+    html = client.get(f"/rooster/?week=2026-W52&team={team.id}").get_data(as_text=True)
+    table = html.split('id="aanvragen-tabel"')[1].split("</table>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table.split("<tbody>")[1], flags=re.S)
+    assert len(cells) == 5
+    assert [("0 van 4" in c) for c in cells] == [True, True, True, True, False]  # Mon-Thu asked, Fri 25 Dec not
+    panel = html.split('class="shortfall-panel"')[1]
+    assert "25 dec" not in panel and "24 dec" in panel
+
+    problem, _ids = planning.build_problem("2026-W52")
+    asked = {day for request in problem.requests for day in request.days}
+    assert dt.date(2026, 12, 25) not in asked and dt.date(2026, 12, 24) in asked
