@@ -7,7 +7,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -167,6 +167,25 @@ def preview(kind_name: str):
         confirm = ConfirmForm(upload=token)
     return render_template("dataio/preview.html", kind=kind, outcome=outcome,
                            filename=_shown_name(upload.filename, outcome), confirm=confirm)
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """An upload over the limit: the upload form again, saying the limit; elsewhere the app's page.
+
+    Raised wherever the body is first read (CSRF protection reads it before the view, and before
+    its role check), so the user is checked here.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    kind = get_kind((request.view_args or {}).get("kind_name", ""))
+    if request.endpoint != "dataio.preview" or kind is None or not limit or not may_use(kind, current_user):
+        from ..main.routes import too_large
+
+        return too_large(error)
+    form = UploadForm(formdata=None)  # the body is too large to read
+    form.file.errors = [_("Het bestand is groter dan %(max)d MB, en meer kunnen we niet ontvangen. Kies een kleiner "
+                          "bestand, of splits het in delen.", max=limit // (1024 * 1024))]
+    return render_template("dataio/kind.html", kind=kind, form=form), 413
 
 
 @bp.route("/<kind_name>/bevestigen", methods=["POST"])

@@ -317,11 +317,29 @@ def test_the_pages_need_a_login(client):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_a_file_over_10_mb_gets_the_dutch_size_message(planner, client):
+@pytest.mark.parametrize("csrf", [False, True], ids=["read in the view", "read by the CSRF check"])
+def test_a_file_over_10_mb_gets_the_upload_form_again_with_the_limit(planner, client, app, csrf):
+    app.config["WTF_CSRF_ENABLED"] = csrf
+
     response = upload(client, "employees", b"x" * (10 * 1024 * 1024 + 1), "groot.csv")
+
     assert response.status_code == 413
-    assert "Het bestand is te groot" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Het bestand is groter dan 10 MB, en meer kunnen we niet ontvangen." in text
+    assert 'action="/gegevens/employees/voorbeeld"' in text and 'aria-invalid="true"' in text
     assert employees() == 0
+
+
+def test_a_too_large_body_elsewhere_or_from_someone_without_access_gets_the_general_page(make, login, client):
+    login(make.user(role="admin"))  # may import teams, not employees
+    big = b"x" * (10 * 1024 * 1024 + 1)
+
+    for response in (upload(client, "employees", big, "groot.csv"),
+                     client.post("/gegevens/teams/bevestigen", data={"upload": big.decode()})):
+        assert response.status_code == 413
+        text = response.get_data(as_text=True)
+        assert "Het bestand is te groot. Het mag maximaal 10 MB zijn." in text
+        assert 'enctype="multipart/form-data"' not in text  # no upload form
 
 
 def test_an_admin_imports_pool_supervisors_through_the_pages(make, login, client):
