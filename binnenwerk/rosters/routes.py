@@ -292,7 +292,7 @@ def publish():
     try:
         counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data)
     except ServiceError as exc:
-        flash(exc.message, "error")
+        flash(exc.message, "success" if exc.field == "done" else "error")
     else:
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),

@@ -151,7 +151,12 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     _check_day(week, day)
     employee = _team_employee(team_id, employee_id)
     roster = find_roster(week, team_id)
-    check_version(roster, lock_version)
+    try:
+        check_version(roster, lock_version)
+    except ServiceError:
+        if roster is not None and _cell_holds(roster, employee_id, day, request_id, pin):
+            return roster  # the same save sent twice (a double click): the first one stored it
+        raise
     problem, idmap = planning.build_problem(week, [team_id])
     me = planning.eid(employee_id)
     # The person editing may overrule a pin on this very cell.
@@ -183,6 +188,14 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
                  actor=user)
     _commit()
     return roster
+
+
+def _cell_holds(roster: Roster, employee_id: int, day: dt.date, request_id: int | None, pin: bool) -> bool:
+    held = db.session.scalar(select(Assignment).where(
+        Assignment.roster_id == roster.id, Assignment.employee_id == employee_id, Assignment.date == day))
+    if request_id is None:
+        return held is None
+    return held is not None and held.request_id == request_id and held.pinned == pin
 
 
 def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) -> Roster:
@@ -262,7 +275,13 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
     with a raised sequence, so subscribed calendars drop it.
     """
     if lock_version is not None:
-        check_version(roster, lock_version)
+        try:
+            check_version(roster, lock_version)
+        except ServiceError:
+            if roster.version > 0 and not roster.has_unpublished_changes:
+                # The same publish sent twice (a double click, or back and again): it went through.
+                raise ServiceError(_("Dit rooster is al gepubliceerd. Medewerkers zien het."), field="done") from None
+            raise
     counts = _publish(roster, user)
     _commit()
     return counts
@@ -337,7 +356,8 @@ def _publish(roster: Roster, user) -> dict[str, int]:
             db.session.add(PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
                                           date=a.date, sequence=0 if roster.version == 0 else 1,
                                           cancelled=False, updated_at=now, **values))
-            counts["new"] += 1
+            # Counted as the roster page marks it: once the week was told, a change ("gewijzigd").
+            counts["new" if roster.version == 0 else "changed"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(shift, k, v)

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from binnenwerk import jobs, planning
 from binnenwerk.extensions import db
@@ -209,6 +209,25 @@ def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(client, login,
     assert response.status_code == 422
     assert "Iemand anders heeft dit rooster net veranderd" in response.get_data(as_text=True)
     assert cells(world.team) == after_first
+
+
+def test_the_same_cell_edit_sent_twice_is_saved_once_without_a_conflict(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    busy = next(e for e in world.people if (e.id, MON) in cells(world.team))
+    form = {"week": WEEK, "team": world.team.id, "employee": busy.id, "date": MON.isoformat(),
+            "request": "", "lock_version": roster_of(world.team).lock_version}
+    client.post("/rooster/cel", data=form)
+    changes = db.session.scalar(select(func.count(RosterChange.id)).where(RosterChange.action == "edit"))
+    twice = client.post("/rooster/cel", data=form, follow_redirects=True)
+    assert twice.status_code == 200 and "is aangepast" in twice.get_data(as_text=True)
+    assert "Iemand anders" not in twice.get_data(as_text=True)
+    assert (busy.id, MON) not in cells(world.team)
+    assert db.session.scalar(select(func.count(RosterChange.id)).where(RosterChange.action == "edit")) == changes == 1
+    # A different edit on the old version is still refused.
+    other = {**form, "request": str(world.req.id)}
+    assert client.post("/rooster/cel", data=other).status_code == 422
+    assert (busy.id, MON) not in cells(world.team)
 
 
 def test_a_pinned_cell_survives_a_re_plan(client, login, world, make):

@@ -97,9 +97,9 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     employee = make.employee(team=team, first_name="Dirk", last_name="Dekker", phone="06-33334444")
     roster, request = draft_with_one_shift(make, team, employee, thursday)
 
-    def publish() -> str:
+    def publish(lock=None) -> str:
         login(page.user)
-        lock = db.session.get(Roster, roster.id).lock_version
+        lock = db.session.get(Roster, roster.id).lock_version if lock is None else lock
         response = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
                                                              "lock_version": lock}, follow_redirects=True)
         client.post("/auth/logout")
@@ -114,8 +114,14 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     eva = make.employee(team=team, first_name="Eva", last_name="Evers", phone="06-55556666")
     db.session.add(Assignment(roster_id=roster.id, employee_id=eva.id, date=thursday, request_id=request.id))
     db.session.commit()
-    again = publish()
-    assert "Gepubliceerd: versie 2" in again
+    seen = db.session.get(Roster, roster.id).lock_version
+    again = publish(seen)
+    # Eva's shift on a day she had free is a change, as the roster page marked it.
+    assert "Gepubliceerd: versie 2. 0 nieuw, 1 gewijzigd, 1 vervallen." in again
+    # The same form sent again (a double click, the back button): it went through, and says so.
+    twice = publish(seen)
+    assert "Dit rooster is al gepubliceerd. Medewerkers zien het." in twice
+    assert "Iemand anders" not in twice and db.session.get(Roster, roster.id).version == 2
     assert "Op korte termijn veranderd voor: Dirk Dekker, Eva Evers. Bel ze even" in again
     listed = section(page())
     assert "Dirk Dekker</strong>, donderdag 10 december:" in listed and "gaat niet door." in listed
