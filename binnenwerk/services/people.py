@@ -18,6 +18,7 @@ from ..models import (
     AvailabilitySlot,
     Employee,
     EmployeeSensitive,
+    FeedKind,
     Location,
     PublishedShift,
     Role,
@@ -27,7 +28,7 @@ from ..models import (
     User,
     WorkType,
 )
-from . import ServiceError
+from . import ServiceError, tokens
 from .teams import ensure_room_in_team
 
 MAX_CONTRACT_MINUTES = 40 * 60
@@ -333,8 +334,10 @@ def update_sensitive(employee: Employee, *, indication: str, indication_until: d
     return True
 
 
-def archive_employee(employee: Employee, last_day: dt.date) -> None:
-    """End the contract: the employee stays for history, rosters and reports, but is no longer planned."""
+def archive_employee(employee: Employee, last_day: dt.date) -> int:
+    """End the contract: the employee stays for history, rosters and reports, but is no longer
+    planned, and their calendar and week-page links stop for good (a restore does not bring an old
+    link back to life: it may have been passed on). Returns how many links were revoked."""
     if employee.archived:
         raise ServiceError(_("Het contract van %(name)s is al beëindigd.", name=employee.name))
     if last_day is None:
@@ -349,7 +352,9 @@ def archive_employee(employee: Employee, last_day: dt.date) -> None:
     from .rosters import mark_unworkable_shifts
 
     mark_unworkable_shifts(employee, ["contract_end"])
+    revoked = tokens.revoke_all(FeedKind.EMPLOYEE, employee)
     db.session.commit()
+    return revoked
 
 
 def restore_employee(employee: Employee) -> None:

@@ -84,14 +84,7 @@ def issue(kind: FeedKind | str, subject) -> str:
     model, column = SUBJECTS[kind]
     # Lock the subject row (PostgreSQL) so two clicks at once cannot leave two active links.
     db.session.execute(select(model.id).where(model.id == subject.id).with_for_update())
-    for old in db.session.scalars(
-        select(CalendarToken).where(
-            CalendarToken.kind == kind,
-            getattr(CalendarToken, column) == subject.id,
-            CalendarToken.revoked_at.is_(None),
-        )
-    ):
-        _revoke_row(old)
+    revoke_all(kind, subject)
     nonce = secrets.token_hex(32)
     token = derive(nonce)
     row = CalendarToken(kind=kind, nonce=nonce, token_hash=hash_token(token))
@@ -138,6 +131,19 @@ def revoke(row: CalendarToken) -> None:
     if row.revoked_at is not None:
         raise ServiceError(_("Deze link werkt al niet meer."))
     _revoke_row(row)
+
+
+def revoke_all(kind: FeedKind | str, subject) -> int:
+    """Stop every link of the subject (an ended contract); returns how many. The caller commits."""
+    kind = _kind_value(kind)
+    _model, column = SUBJECTS[kind]
+    rows = db.session.scalars(select(CalendarToken).where(
+        CalendarToken.kind == kind, getattr(CalendarToken, column) == subject.id,
+        CalendarToken.revoked_at.is_(None),
+    )).all()
+    for row in rows:
+        _revoke_row(row)
+    return len(rows)
 
 
 def renew(kind: FeedKind | str, subject) -> str:

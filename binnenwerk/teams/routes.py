@@ -14,11 +14,11 @@ from ..access import can_see_sensitive, require_team, roles_required, team_ids_o
 from ..extensions import db
 from ..forms_common import refused_as_stale
 from ..formatting import name_suffixes
-from ..models import Absence, Employee, Location, Role, Supervisor, Team, WorkType
+from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
 from ..services import ServiceError
 from ..services import absences as absence_ops
 from ..services import people as ops
-from ..services import seen_state
+from ..services import seen_state, tokens
 from . import bp
 from .forms import (
     ABSENCE_KINDS,
@@ -314,6 +314,8 @@ def employee(employee_id: int):
         kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=ArchiveEmployeeForm(
             formdata=None, contract_end=max(today, employee.contract_start)),
         in_rosters=ops.employee_in_rosters(employee),
+        needs_link=(current_user.role in (PLANNER.value, TEAM_LEADER.value) and not employee.archived
+                    and tokens.active_for(FeedKind.EMPLOYEE, employee) is None),
     )
 
 
@@ -381,13 +383,15 @@ def employee_archive(employee_id: int):
             flash(" ".join(str(e) for e in errors), "error")
         return redirect(url_for("teams.employee", employee_id=employee.id))
     try:
-        ops.archive_employee(employee, form.contract_end.data)
+        revoked = ops.archive_employee(employee, form.contract_end.data)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
               "success")
+        if revoked:
+            flash(_("De agenda-link en de weekpagina van %(name)s werken niet meer.", name=employee.name), "info")
     return redirect(url_for("teams.employee", employee_id=employee.id))
 
 
@@ -405,6 +409,9 @@ def employee_restore(employee_id: int):
     else:
         flash(_("%(name)s is weer actief. Kijk of het einde van het contract nog klopt.", name=employee.name),
               "success")
+        if tokens.active_for(FeedKind.EMPLOYEE, employee) is None:
+            flash(_("Een oude agenda-link van %(name)s werkt niet meer. Maak een nieuwe link op de pagina "
+                    "Agenda-links en geef die aan %(name)s.", name=employee.name), "info")
     return redirect(url_for("teams.employee", employee_id=employee.id))
 
 

@@ -165,3 +165,33 @@ def test_staff_pages_need_a_login(client, teams):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert client.post(f"/kalender/link/medewerker/{teams['anna'].id}/vernieuwen").status_code == 302
     assert token_count() == 0
+
+
+def test_ending_a_contract_revokes_the_links_and_a_restore_does_not_bring_them_back(client, login, teams):
+    """A link handed out before the contract ended may be on an old phone or passed on."""
+    anna = teams["anna"]
+    token = tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    login(teams["leader"])
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+
+    ended = client.post(f"/teams/medewerkers/{anna.id}/contract-beeindigen", data={"contract_end": "2026-12-31"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "De agenda-link en de weekpagina van Anna Jansen werken niet meer." in ended
+    assert "Neem je Anna Jansen weer in dienst, maak dan een nieuwe link." in ended
+    assert tokens.active_for(FeedKind.EMPLOYEE, anna) is None
+    assert "calendar_token.revoke" in [e.action for e in db.session.scalars(select(AuditEvent))]
+
+    restored = client.post(f"/teams/medewerkers/{anna.id}/terugzetten", follow_redirects=True).get_data(as_text=True)
+    assert "Een oude agenda-link van Anna Jansen werkt niet meer." in restored
+    assert "Anna Jansen heeft geen agenda-link." in restored
+    assert f'href="/kalender/team/{teams["ours"].id}"' in restored
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert client.get(f"/week/{token}").status_code == 404
+
+    # The links page offers a new one, which works.
+    overview = client.get(f"/kalender/team/{teams['ours'].id}").get_data(as_text=True)
+    assert "Nog geen link" in overview
+    client.post(f"/kalender/team/{teams['ours'].id}/links-maken")
+    new = tokens.link_for(tokens.active_for(FeedKind.EMPLOYEE, anna))
+    assert new != token and client.get(f"/calendar/{new}.ics").status_code == 200
