@@ -59,6 +59,22 @@ def _mask_tokens_in_logs(state) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+# What a chat app or a sentence glues to the end of a link ("Je rooster: https://.../week/abc."):
+# never a character of a token, so the link without it is the link that was sent.
+TRAILING_JUNK = ".,;:!?)]}>'\"*~\u2019\u201d\u00bb\u203a\u2026\u00a0 \t"
+
+
+def _tidy_link(endpoint: str, token: str, mistyped: bool = False) -> Response:
+    """A redirect to the link without what was glued to its end (`mistyped`: the route already saw
+    a slip, such as a slash after it); the gone page when there was nothing to take off or what is
+    left is no token: that link is dead, not mistyped."""
+    clean = token.rstrip(TRAILING_JUNK)
+    if (clean == token and not mistyped) or not tokens.TOKEN_RE.match(clean):
+        return _gone()
+    response = redirect(url_for(endpoint, token=clean), code=301)
+    return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
+
+
 def _gone() -> Response:
     """A dead token link (unknown, revoked, renewed, of another kind, its subject gone), in words the
     employee can act on: the general 404 page sends them to the staff login."""
@@ -136,7 +152,7 @@ def feed(token: str):
     # The hot path: a subscribed phone polls every hour. Two light queries decide on a 304.
     found = feeds.poll(token)
     if found is None:
-        return _gone()
+        return _tidy_link("calendar.feed", token)
     token_id, print_ = found
     headers = {
         **SECRET_PAGE_HEADERS,
@@ -154,6 +170,17 @@ def feed(token: str):
     return _with_headers(response, headers)
 
 
+@bp.route("/calendar/<name>")
+@bp.route("/calendar/<name>/")
+@public
+def feed_mistyped(name: str):
+    """A feed link with a slash or punctuation after '.ics' (copied from a message): the feed."""
+    clean = name.rstrip(TRAILING_JUNK)
+    if not clean.endswith(".ics"):
+        return _gone()
+    return _tidy_link("calendar.feed", clean.removesuffix(".ics"), mistyped=True)
+
+
 def _not_modified(print_: feeds.Fingerprint) -> bool:
     # Only the ETag decides: Last-Modified is the newest shift still in the feed, so a shift that
     # leaves it (moved to another place, another person) changes the feed but not that date, and
@@ -165,7 +192,9 @@ def _not_modified(print_: feeds.Fingerprint) -> bool:
 @public
 def week(token: str):
     row = tokens.resolve(token)
-    if row is None or _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
+    if row is None:
+        return _tidy_link("calendar.week", token)
+    if _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
         return _gone()
     employee = row.employee
     today = feeds.local_today()
@@ -184,6 +213,13 @@ def week(token: str):
     ))
     response.headers["Cache-Control"] = "private, no-cache"
     return _with_headers(response, SECRET_PAGE_HEADERS)
+
+
+@bp.route("/week/<token>/")
+@public
+def week_mistyped(token: str):
+    """The week page link with a slash after it (copied from a message): the week page."""
+    return _tidy_link("calendar.week", token, mistyped=True)
 
 
 @bp.route("/calendar/<token>/qr.svg")

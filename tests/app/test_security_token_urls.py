@@ -83,3 +83,60 @@ def test_an_error_on_a_token_url_never_writes_the_token_to_the_log(app_with, lin
     assert "feed broke" in caplog.text  # the error itself is logged, with where it happened
     assert "/calendar/" in caplog.text and "/week/" in caplog.text
     assert links["live"] not in caplog.text
+
+
+# --- a live link with a slip a chat app or a sentence added ---------------------------------
+
+SLIPS = ["/", ".", ",", ")", ").", "!", "'", '"', ";", ":", "]", "%E2%80%9D", "%E2%80%A6", "./", ")/"]
+
+
+@pytest.mark.parametrize("slip", SLIPS)
+@pytest.mark.parametrize("url,clean", [("/week/{token}{slip}", "/week/{token}"),
+                                       ("/calendar/{token}.ics{slip}", "/calendar/{token}.ics")])
+def test_a_live_link_with_a_trailing_slash_or_punctuation_leads_to_the_clean_link(client, links, url, clean, slip):
+    token = links["live"]
+    response = client.get(url.format(token=token, slip=slip))
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(clean.format(token=token))
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.get(url.format(token=token, slip=slip), follow_redirects=True).status_code == 200
+
+
+def test_punctuation_before_ics_is_forgiven_too(client, links):
+    response = client.get(f"/calendar/{links['live']}).ics")
+    assert response.status_code == 301 and response.headers["Location"].endswith(f"/calendar/{links['live']}.ics")
+
+
+@pytest.mark.parametrize("url", ["/week/{token}.", "/week/{token}/", "/calendar/{token}.ics.",
+                                 "/calendar/{token}.ics/", "/calendar/{token}"])
+@pytest.mark.parametrize("dead", sorted(DEAD))
+def test_a_dead_link_with_a_slip_still_gets_the_plain_gone_page(client, links, url, dead):
+    response = client.get(url.format(token=DEAD[dead](links)), follow_redirects=True)
+    assert_plain_gone_page(response)
+
+
+def test_a_slip_never_makes_a_token_of_what_is_not_one(client, links):
+    # '-' and '_' are token characters: taking them off would be guessing another token.
+    for url in (f"/week/{links['live']}-", f"/week/{links['live']}_", f"/week/{links['live'][:-1]}.",
+                f"/week/{links['live']}x."):
+        assert_plain_gone_page(client.get(url))
+
+
+def test_a_slipped_link_is_logged_without_its_token(links):
+    from binnenwerk.calendar.routes import MASK_TOKENS
+
+    token = links["live"]
+    for path in (f"/week/{token}).", f"/week/{token}/", f"/calendar/{token}.ics%E2%80%9D", f"/week/{token}%22"):
+        record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 301 -', (path,), None)
+        MASK_TOKENS.filter(record)
+        assert token not in record.getMessage() and "[token]" in record.getMessage()
+
+
+def test_the_employee_page_name_leads_to_the_own_week_and_never_to_the_staff_login(client, links):
+    week = client.get(f"/week/{links['live']}").get_data(as_text=True)
+    assert f'<a class="brand" href="/week/{links["live"]}">' in week
+    assert 'href="/"' not in week
+    gone = client.get(f"/week/{links['revoked']}").get_data(as_text=True)
+    assert '<span class="brand">' in gone and 'href="/"' not in gone
