@@ -1,6 +1,8 @@
 """Form building blocks every blueprint shares: safe id coercion, required-without-bubble, checkboxes."""
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectMultipleField, StringField
@@ -126,14 +128,32 @@ class MinutesField(StringField):
             raise ValueError(self.invalid_message) from None
 
 
-class TimeOfDayField(MinutesField):
-    """A time of day as HH:MM ('09:30' -> 570)."""
+# 9, 9.30, 9:30, 09.30, 0930 and 930: hours, then minutes after a colon, a dot or nothing.
+TIME_OF_DAY_RE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})(\d{2})")
 
-    invalid_message = _l("Vul een tijd in als UU:MM, bijvoorbeeld 09:30.")
-    input_kw = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "09:00"}
+
+def time_of_day_minutes(text: str) -> int:
+    """A time as people write it ('9', '10.30', '0930') -> minutes since midnight; ValueError when it
+    is none (24:00 allowed as end of day). The form that uses it checks whether it fits its range."""
+    match = TIME_OF_DAY_RE.fullmatch((text or "").strip())
+    if not match:
+        raise ValueError(text)
+    if match.group(1) is not None:
+        hours, minutes = match.group(1), match.group(2) or "00"
+    else:
+        hours, minutes = match.group(3), match.group(4)
+    return hhmm_to_minutes(f"{hours}:{minutes}")
+
+
+class TimeOfDayField(MinutesField):
+    """A time of day: '9:30' -> 570, written the way people write it (time_of_day_minutes), shown as
+    HH:MM."""
+
+    invalid_message = _l("Schrijf de tijd zo: 9:30 of 14:00.")
+    input_kw = {"inputmode": "numeric", "autocomplete": "off"}
 
     def parse(self, text: str) -> int:
-        return hhmm_to_minutes(text)
+        return time_of_day_minutes(text)
 
     def format(self, minutes: int) -> str:
         return minutes_to_hhmm(minutes)

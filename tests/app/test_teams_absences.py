@@ -80,7 +80,7 @@ def test_part_of_a_day_for_a_supervisor(client, make, login, team):
     ({"end_date": (TODAY - dt.timedelta(days=1)).isoformat()}, "De einddatum mag niet voor de begindatum liggen."),
     ({"end_date": (TODAY + dt.timedelta(days=366)).isoformat()}, "Een afwezigheid duurt hoogstens een jaar."),
     ({"start_date": "2019-12-31", "end_date": "2020-01-02"}, "Het contract van Mo Peters begint op 01-01-2020."),
-    ({"whole_day": None, "start_time": "25:00", "end_time": "26:00"}, "Vul een tijd in als UU:MM, bijvoorbeeld 09:30."),
+    ({"whole_day": None, "start_time": "25:00", "end_time": "26:00"}, "Schrijf de tijd zo: 9:30 of 14:00."),
     ({"whole_day": None, "start_time": "14:00", "end_time": "10:00"}, "De eindtijd moet na de begintijd liggen."),
     ({"whole_day": None, "start_time": "", "end_time": ""}, "Vul een begintijd in, of kies hele dag."),
     ({"kind": "vakantie"}, "Kies een soort afwezigheid uit de lijst."),
@@ -186,3 +186,26 @@ def _service_round_trip(employee):
     with pytest.raises(ServiceError):
         ops.create_absence(ops.AbsenceInput(kind="ziek", start_date=TODAY, end_date=TODAY, start_minute=600),
                            employee=employee)
+
+
+@pytest.mark.parametrize("start,end,minutes", [
+    ("9", "10.30", (540, 630)), ("9.30", "12:30", (570, 750)), ("09.30", "1400", (570, 840)),
+    ("0930", "930", None),  # the same time twice: the end must come after the start
+])
+def test_times_are_accepted_as_people_write_them(client, make, login, employee, start, end, minutes):
+    login(make.user(role="planner"))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(
+        employee, kind="afspraak", whole_day=None, start_time=start, end_time=end, end_date=TODAY.isoformat()))
+    if minutes is None:
+        assert response.status_code == 422 and "De eindtijd moet na de begintijd liggen." in _text(response)
+        assert _absences() == []
+        return
+    assert response.status_code == 302, _text(response)[:2000]
+    absence = _absences()[0]
+    assert (absence.start_minute, absence.end_minute) == minutes
+
+
+def test_the_time_boxes_have_no_example_that_disagrees_with_their_hint(client, make, login, employee):
+    login(make.user(role="planner"))
+    html = _text(client.get("/teams/afwezigheid/nieuw"))
+    assert "Bijvoorbeeld 12:30." in html and 'placeholder="09:00"' not in html

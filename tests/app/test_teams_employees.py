@@ -78,6 +78,20 @@ def test_hours_with_a_decimal_point_are_accepted_too(client, setup):
     assert db.session.scalars(select(Employee)).one().contract_minutes == 1530
 
 
+def test_working_hours_may_be_written_the_dutch_way(client, setup):
+    team, keyboard = setup
+    client.post("/teams/medewerkers/nieuw", data=employee_form(team, [keyboard], days=(2,), start="8.30", end="16"))
+    slots = db.session.scalars(select(Employee)).one().availability
+    assert [(s.weekday, s.start_minute, s.end_minute) for s in slots] == [(2, 510, 960)]
+
+
+def test_working_hours_written_the_dutch_way_must_still_end_after_they_start(client, setup):
+    team, keyboard = setup
+    response = client.post("/teams/medewerkers/nieuw", data=employee_form(team, [keyboard], start="16.30", end="9"))
+    assert response.status_code == 422 and "De eindtijd moet na de begintijd liggen." in _text(response)
+    assert _count() == 0
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("contract_hours", "-4", "Vul een aantal uren in, bijvoorbeeld 25,5."),
     ("contract_hours", "0", "Contracturen moeten meer dan 0 en hoogstens 40 per week zijn."),
@@ -90,7 +104,7 @@ def test_hours_with_a_decimal_point_are_accepted_too(client, setup):
     ("max_hours_per_day", "12,5", "Het maximum per dag moet meer dan 0 en hoogstens 12 uur zijn."),
     ("contract_start", "31-02-2026", "Vul een datum in als dd-mm-jjjj"),
     ("contract_end", "2025-12-31", "Het einde van het contract mag niet voor het begin liggen."),
-    ("availability-0-start", "25:00", "Vul een tijd in als UU:MM, bijvoorbeeld 09:30."),
+    ("availability-0-start", "25:00", "Schrijf de tijd zo: 9:30 of 14:00."),
     ("availability-1-end", "07:00", "De eindtijd moet na de begintijd liggen."),
     ("availability-2-start", "", "Vul een begintijd in."),
     ("work_type_ids", [], "Kies minstens één werksoort."),

@@ -76,7 +76,7 @@ def test_a_pool_supervisor_needs_a_region(client, make, planner):
     ({"work_type_ids": []}, "Kies minstens één werksoort."),
     ({"team_id": "999999"}, "Kies een team uit de lijst."),
     ({"user_id": "999999"}, "Kies een account uit de lijst."),
-    ({"availability-0-end": "25:00"}, "Vul een tijd in als UU:MM, bijvoorbeeld 09:30."),
+    ({"availability-0-end": "25:00"}, "Schrijf de tijd zo: 9:30 of 14:00."),
     ({"availability-0-end": "06:00"}, "De eindtijd moet na de begintijd liggen."),
 ])
 def test_bad_supervisor_input_is_refused(client, make, planner, changes, message):
