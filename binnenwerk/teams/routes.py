@@ -282,8 +282,11 @@ def employee_new():
     _employee_form_choices(form, None)
     if request.method == "GET":
         team_arg = request.args.get("team", type=int)
-        if team_arg in {value for value, _label in form.team_id.choices}:
+        offered = [value for value, _label in form.team_id.choices if value != ""]
+        if team_arg in offered:
             form.team_id.data = team_arg
+        elif len(offered) == 1:
+            form.team_id.data = offered[0]  # a team leader of one team: no choice to make
     if form.validate_on_submit():
         try:
             employee = ops.create_employee(_employee_input(form))

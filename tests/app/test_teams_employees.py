@@ -1,5 +1,6 @@
 """Employees: create, change, move, archive and delete through the pages, and every refusal."""
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -320,3 +321,20 @@ def test_hours_in_the_form_follow_the_language(app):
         with force_locale("en"):
             assert (hours_text(1530), hours_text(1525)) == ("25.5", "25.42")
             assert parse_hours(hours_text(1525)) == 1525
+
+
+def test_the_new_employee_form_picks_the_only_team_of_a_team_leader(client, make, login):
+    own = make.team(name="Eigen team")
+    make.team(name="Ander team")
+    login(make.user(role="team_leader", teams=[own]))
+    html = _text(client.get("/teams/medewerkers/nieuw"))
+    assert re.search(rf'<option selected value="{own.id}">', html), html
+
+
+def test_the_new_employee_form_leaves_the_choice_open_with_more_teams(client, make, login):
+    first, second = make.team(name="Eerste"), make.team(name="Tweede")
+    login(make.user(role="team_leader", teams=[first, second]))
+    html = _text(client.get("/teams/medewerkers/nieuw"))
+    assert '<option selected value="">Kies een team</option>' in html
+    html = _text(client.get(f"/teams/medewerkers/nieuw?team={second.id}"))
+    assert re.search(rf'<option selected value="{second.id}">', html)
