@@ -49,7 +49,7 @@ LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
 SELECT_RE = re.compile(r'<select[^>]*name="request"[^>]*>(.*?)</select>', re.S)
 OPTION_RE = re.compile(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)<')
 FIELD_ERROR_RE = re.compile(r'id="request-error"[^>]*>\s*([^<]+)')
-NO_LONGER_FITS = "(past niet meer)"  # the cell's current shift, shown but not offered
+NO_LONGER_FITS = "(past niet meer"  # the cell's current shift, shown but not offered (with or without why)
 
 
 # --- preparation (in-process, on the benchmark database) ---------------------------------------

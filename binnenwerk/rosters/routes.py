@@ -16,7 +16,7 @@ from .. import jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..formatting import long_date, parse_week, week_days, week_of
-from ..models import Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
+from ..models import Absence, Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
 from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
@@ -179,13 +179,33 @@ def cell():
         for q in options
     ]
     if current is not None and str(current.request_id) not in dict(form.request.choices):
-        form.request.choices.append((str(current.request_id), _option_label(current.request) + " " + _("(past niet meer)")))
+        form.request.choices.append((str(current.request_id), _option_label(current.request) + " "
+                                     + _no_longer_fits(current, employee)))
     if request.method == "GET":
         form.lock_version.data = roster.lock_version if roster else 0
         form.request.data = str(current.request_id) if current else ""
         form.pinned.data = current.pinned if current else True
     return render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
                            current=current, roster=roster), (422 if form.errors else 200)
+
+
+def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
+    """Why the cell's shift is no longer offered, as the roster page flags it (never the kind of
+    absence: the form is read over a shoulder as easily as the grid)."""
+    day, q = shift.date, shift.request
+    absences = db.session.scalars(select(Absence).where(
+        Absence.employee_id == employee.id, Absence.start_date <= day, Absence.end_date >= day)).all()
+    if service.affected_cells([shift], absences):
+        return _("(past niet meer: afwezig)")
+    if not service.request_stands(q, day):
+        return _("(past niet meer: de aanvraag vraagt dit niet meer)")
+    if not service.works_then(employee, day):
+        return _("(past niet meer: buiten het contract)")
+    windows = [(slot.start_minute, slot.end_minute) for slot in employee.availability
+               if slot.weekday == day.isoweekday()]
+    if not service.within_hours(q, windows):
+        return _("(past niet meer: buiten de werktijden)")
+    return _("(past niet meer)")
 
 
 def _option_label(q) -> str:
@@ -195,24 +215,6 @@ def _option_label(q) -> str:
 
     name = q.work_type.name_en if str(get_locale()) == "en" else q.work_type.name_nl
     return f"{q.location.name}: {name}, {minutes_to_hhmm(q.start_minute)}–{minutes_to_hhmm(q.end_minute)}"
-
-
-@bp.route("/dienst/<int:assignment_id>/vastzetten", methods=["POST"])
-@roles_required(*PLANNERS)
-def pin(assignment_id: int):
-    assignment = _get_or_404(Assignment, assignment_id)
-    require_team(current_user, assignment.roster.team_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    wanted = request.form.get("pinned") == "1"
-    try:
-        service.set_pin(assignment, wanted, lock_version=form.lock_version.data, user=current_user)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Dienst vastgezet.") if wanted else _("Dienst losgemaakt."), "success")
-    return _back(assignment.roster.week, assignment.roster.team_id)
 
 
 # --- whole-week actions ---------------------------------------------------------------------

@@ -5,12 +5,12 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from binnenwerk import jobs, planning
 from binnenwerk.extensions import db
 from binnenwerk.models import (
-    Absence, Assignment, AuditEvent, JobStatus, PublishedShift, Roster, RosterChange, SolveJob,
+    Absence, Assignment, AuditEvent, Employee, JobStatus, PublishedShift, Roster, RosterChange, SolveJob,
     SupervisionAssignment,
 )
 from binnenwerk.services import rosters as service
@@ -254,15 +254,38 @@ def test_a_pinned_cell_survives_a_re_plan(client, login, world, make):
 
 
 def test_pin_and_unpin_through_the_cell_page(client, login, world):
+    """One control: the cell form's "Vastzetten" box, saved with the shift as it is."""
     login(world.planner)
     solve_via_page(client, world.team)
     a = db.session.scalars(select(Assignment)).first()
-    response = client.post(f"/rooster/dienst/{a.id}/vastzetten",
-                           data={"pinned": "1", "lock_version": roster_of(world.team).lock_version},
-                           follow_redirects=True)
-    assert "Dienst vastgezet" in response.get_data(as_text=True)
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={a.employee_id}&date={a.date}"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('name="pinned"') == 1 and "Zet deze dienst vast" not in page
+    form = {"week": WEEK, "team": world.team.id, "employee": a.employee_id, "date": a.date.isoformat(),
+            "request": str(a.request_id)}
+    cell = select(Assignment).where(Assignment.employee_id == a.employee_id, Assignment.date == a.date)
+    client.post("/rooster/cel", data={**form, "pinned": "y", "lock_version": roster_of(world.team).lock_version})
     db.session.expire_all()
-    assert db.session.get(Assignment, a.id).pinned
+    assert db.session.scalar(cell).pinned
+    client.post("/rooster/cel", data={**form, "lock_version": roster_of(world.team).lock_version})
+    db.session.expire_all()
+    assert not db.session.scalar(cell).pinned
+
+
+def test_the_cell_page_says_why_the_shift_no_longer_fits(client, login, world, make):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    a = db.session.scalars(select(Assignment).where(Assignment.date == MON)).first()
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={a.employee_id}&date={MON}"
+    make.absence(employee=db.session.get(Employee, a.employee_id), start=MON, end=TUE, kind="ziek")
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "(past niet meer: afwezig)</option>" in page
+    assert "ziek" not in page.lower().split("<main")[1]  # never the kind of absence
+    db.session.execute(delete(Absence))
+    world.req.weekdays = "2345"  # the ministry took Monday out
+    db.session.commit()
+    assert "(past niet meer: de aanvraag vraagt dit niet meer)</option>" in client.get(url).get_data(as_text=True)
 
 
 def test_publish_creates_published_shifts_and_republish_raises_sequence_and_cancels(client, login, world):
@@ -437,7 +460,6 @@ def test_bad_input_gets_a_message_or_404_never_500(client, login, world):
     huge = "9" * 30
     assert client.get(f"/rooster/{huge}/geschiedenis").status_code == 404
     assert client.get(f"/rooster/planning/{huge}.json").status_code == 404
-    assert client.post(f"/rooster/dienst/{huge}/vastzetten", data={"pinned": "1"}).status_code == 404
     assert client.get(f"/rooster/?week={WEEK}&team={huge}").status_code == 404
     assert db.session.scalar(select(Assignment)) is None
 
@@ -508,7 +530,9 @@ def test_another_teams_roster_objects_are_404_for_a_team_leader(client, login, w
     a = db.session.scalar(select(Assignment).where(Assignment.roster_id == theirs.id))
     login(world.tl)
     assert client.get(f"/rooster/{theirs.id}/geschiedenis").status_code == 404
-    assert client.post(f"/rooster/dienst/{a.id}/vastzetten", data={"pinned": "1", "lock_version": theirs.lock_version}).status_code == 404
+    assert client.post("/rooster/cel", data={"week": WEEK, "team": other.id, "employee": a.employee_id,
+                                             "date": a.date.isoformat(), "request": "",
+                                             "lock_version": theirs.lock_version}).status_code == 404
     assert client.get(f"/rooster/cel?week={WEEK}&team={other.id}&employee={stranger.id}&date={MON}").status_code == 404
     assert client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={stranger.id}&date={MON}").status_code == 404
     assert client.post("/rooster/publiceren", data={"week": WEEK, "team": other.id, "lock_version": theirs.lock_version}).status_code == 404
