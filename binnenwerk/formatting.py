@@ -61,6 +61,36 @@ def parse_week(text: str) -> tuple[int, int]:
     return year, week
 
 
+TYPED_WEEK_RE = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*)?(?:w|wk|week)?\s*(\d{1,2})\Z", re.IGNORECASE)
+
+
+def read_week(text: str, today: dt.date | None = None) -> str:
+    """A week as people type it -> '2026-W50'. Takes '2026-W50', '2026-w50', '2026 50', 'week 50',
+    'wk 50', 'w50' and '50'; a week without a year is the one of that number nearest to today (in
+    December, '2' is early next year). ValueError when it is no real week of PLANNING_YEARS."""
+    match = TYPED_WEEK_RE.match((text or "").strip())
+    if not match:
+        raise ValueError(text)
+    number = int(match.group(2))
+    if match.group(1):
+        candidates = [int(match.group(1))]
+    else:
+        year = (today or dt.date.today()).isocalendar()[0]
+        candidates = [year, year + 1, year - 1]
+    weeks = []
+    for year in candidates:
+        try:
+            weeks.append(dt.date.fromisocalendar(year, number, 1))
+        except ValueError:
+            continue
+    if not weeks:
+        raise ValueError(text)
+    around = today or dt.date.today()
+    week = week_of(min(weeks, key=lambda monday: abs((monday - around).days)))
+    parse_week(week)  # within the planning years
+    return week
+
+
 def week_days(week: str, count: int = 5) -> list[dt.date]:
     year, number = parse_week(week)
     return [dt.date.fromisocalendar(year, number, d) for d in range(1, count + 1)]

@@ -15,7 +15,7 @@ from scheduling.domain import rest_too_short
 from .. import jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..formatting import long_date, parse_week, week_days, week_of
+from ..formatting import long_date, parse_week, read_week, week_days, week_of
 from ..models import Absence, Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
 from ..services import ServiceError
 from ..services import rosters as service
@@ -34,13 +34,15 @@ def _week_arg(source=None, strict: bool = False) -> str:
     if not text:
         return week_of(dt.date.today())
     try:
-        parse_week(text)
+        if strict:
+            parse_week(text)  # forms send the page's own week
+            return text
+        return read_week(text[:20])  # the week box: as people type it
     except ValueError:
         if strict:
             abort(404)
         flash(_("Week %(week)s bestaat niet. Je ziet nu deze week.", week=text[:20]), "error")
         return week_of(dt.date.today())
-    return text
 
 
 def _int_arg(value) -> int | None:

@@ -1,0 +1,38 @@
+"""The roster page's week box takes a week as people type it, not only '2026-W50'."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from binnenwerk.formatting import read_week
+
+DECEMBER = dt.date(2026, 12, 5)
+
+
+@pytest.mark.parametrize("typed, week", [
+    ("2026-W50", "2026-W50"), ("2026-w50", "2026-W50"), ("2026 50", "2026-W50"), ("2026-50", "2026-W50"),
+    ("50", "2026-W50"), ("week 50", "2026-W50"), ("Week 7", "2027-W07"), ("wk 2", "2027-W02"),
+    ("w49", "2026-W49"), (" 51 ", "2026-W51"), ("2026-W53", "2026-W53"),
+])
+def test_typed_weeks_are_read(typed, week):
+    assert read_week(typed, DECEMBER) == week
+
+
+@pytest.mark.parametrize("typed", ["", "week", "0", "54", "2027-W53", "abc", "2026-W5x", "1999-W10", "500"])
+def test_what_is_no_week_is_refused(typed):
+    with pytest.raises(ValueError):
+        read_week(typed, DECEMBER)
+
+
+def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, login, make):
+    team = make.team("Den Haag", name="Team Week")
+    login(make.user("team_leader", teams=[team]))
+    year = dt.date.today().isocalendar()[0]
+    page = client.get(f"/rooster/?week=week+{5}&team={team.id}").get_data(as_text=True)
+    assert "pattern=" not in page.split('id="week-field"')[1].split(">")[0]
+    monday = min((dt.date.fromisocalendar(y, 5, 1) for y in (year - 1, year, year + 1)),
+                 key=lambda d: abs((d - dt.date.today()).days))
+    assert f'value="{monday.isocalendar()[0]}-W05"' in page
+    wrong = client.get(f"/rooster/?week=week+60&team={team.id}").get_data(as_text=True)
+    assert "Week week 60 bestaat niet. Je ziet nu deze week." in wrong
