@@ -99,5 +99,9 @@ def refuse_if_changed(obj, seen: str | None, state) -> None:
     db.session.expire_all()
     db.session.refresh(obj, with_for_update=True)
     if not seen or seen != state(obj):
-        raise ServiceError(_("Iemand anders heeft deze gegevens net veranderd. Hieronder staan de nieuwe gegevens. "
-                             "Doe uw wijziging opnieuw."), field=CONFLICT)
+        # Staff screens only (teams, admin), which say "je"; ministry contacts ("u") edit requests,
+        # which carry their own version. It may be the same person's earlier save (a double click,
+        # another tab), so the text blames nobody.
+        raise ServiceError(_("Deze gegevens zijn net veranderd, misschien in een ander venster. Er is niets "
+                             "opgeslagen. Hieronder staan de gegevens zoals ze nu zijn. Doe je wijziging opnieuw "
+                             "als dat nog nodig is."), field=CONFLICT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 VALUE = re.compile(r'value="([^"]*)"')
-CONFLICT = "Iemand anders heeft deze gegevens net veranderd."
+CONFLICT = "Deze gegevens zijn net veranderd, misschien in een ander venster. Er is niets opgeslagen."
 
 
 def seen_state(client, url: str, field: str = "seen_state") -> str:

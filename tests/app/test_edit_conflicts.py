@@ -262,7 +262,9 @@ def test_a_save_over_someone_elses_change_is_refused_and_keeps_their_change(clie
 
     assert response.status_code == 302 and response.location.endswith(case.url)
     page = client.get(case.url).get_data(as_text=True)
-    assert CONFLICT in page and "Doe uw wijziging opnieuw." in page
+    # Staff screens say "je"; the text does not assume it was someone else.
+    assert CONFLICT in page and "Doe je wijziging opnieuw als dat nog nodig is." in page
+    assert " uw " not in page and "Iemand anders" not in page
     assert case.shown_after_conflict in page, "the form shows the data stored now"
     assert case.other_kept() and case.post_not_written()
 
