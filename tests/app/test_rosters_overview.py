@@ -41,12 +41,17 @@ def test_the_overview_names_each_teams_state_and_what_needs_attention(client, lo
     db.session.commit()
     login(make.user("planner"))
 
-    rows = overview_rows(client.get(f"/rooster/?week={WEEK}").get_data(as_text=True))
+    html = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    rows = overview_rows(html)
 
     assert rows["Team Druk"] == ("Team Druk Den Haag concept 3 2 diensten samen met een afwezigheid; "
                                  "teamleider afwezig op di 8 dec")
     assert rows["Team Stil"] == "Team Stil Den Haag nog geen rooster 0 –"
     assert "ziek" not in str(rows) and "verlof" not in str(rows)  # never why
+    # The grid's team leader row marks the day the leader is away, as employee cells are marked.
+    leader_row = html.split(f'id="team-{busy.id}"')[1].split('<th scope="row">Teamleider</th>')[1].split("</tr>")[0]
+    marked = ["let op: afwezig" in cell for cell in re.findall(r"<td>(.*?)</td>", leader_row, flags=re.S)]
+    assert marked == [False, True, False, False, False]
 
 
 def test_one_team_shows_no_overview(client, login, make):
