@@ -272,12 +272,23 @@ def copy_previous():
     if not form.validate_on_submit():
         abort(400)
     try:
-        _roster, filled, skipped = service.copy_previous_week(week, team.id, lock_version=form.lock_version.data,
-                                                             user=current_user)
+        _roster, filled, skipped, kept = service.copy_previous_week(
+            week, team.id, lock_version=form.lock_version.data, user=current_user)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash(_("%(n)d diensten van vorige week overgenomen. %(s)d pasten niet meer.", n=filled, s=skipped), "success")
+        said = [ngettext("%(num)d dienst van vorige week overgenomen in een leeg vakje.",
+                         "%(num)d diensten van vorige week overgenomen in lege vakjes.", filled)]
+        if skipped:
+            said.append(ngettext(
+                "%(num)d dienst van vorige week past deze week niet (bijvoorbeeld door afwezigheid of een "
+                "andere aanvraag); dat vakje blijft leeg.",
+                "%(num)d diensten van vorige week passen deze week niet (bijvoorbeeld door afwezigheid of een "
+                "andere aanvraag); die vakjes blijven leeg.", skipped))
+        if kept:
+            said.append(ngettext("%(num)d dienst stond er al en is niet veranderd.",
+                                 "%(num)d diensten stonden er al en zijn niet veranderd.", kept))
+        flash(" ".join(said), "success" if filled or not skipped else "warning")
     return _back(week, team.id)
 
 

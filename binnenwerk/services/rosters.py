@@ -211,10 +211,11 @@ def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) ->
     return roster
 
 
-def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> tuple[Roster, int, int]:
+def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> tuple[Roster, int, int, int]:
     """Fill empty cells with last week's shift on the same weekday, where that is still allowed.
 
-    Returns the roster, how many cells were filled and how many of last week's shifts did not fit.
+    Returns the roster, how many cells were filled, how many of last week's shifts did not fit,
+    and how many met a cell that already had a shift (left as it was).
     """
     from ..formatting import shift_week
 
@@ -231,11 +232,12 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
     assignments = list(before.assignments)
     supervision = list(before.supervision)
     changed: dict[tuple[int, dt.date], int | None] = {}
-    skipped = 0
+    skipped = kept = 0
     for a in sorted(last.assignments, key=lambda a: (a.date, a.employee_id)):
         day = days[a.date.isoweekday()]
         me = planning.eid(a.employee_id)
         if (me, day) in taken:
+            kept += 1
             continue
         options = {planning.pk_of(q.id): q.id for q in cell_options(problem, a.employee_id, day)}
         if a.request_id not in options:
@@ -258,7 +260,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
     audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
                  actor=user)
     _commit()
-    return roster, len(changed), skipped
+    return roster, len(changed), skipped, kept
 
 
 # --- publication ----------------------------------------------------------------------------

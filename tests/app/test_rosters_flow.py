@@ -403,9 +403,15 @@ def test_same_as_last_week_copies_the_pattern(client, login, world):
     last = cells(world.team, "2026-W50")
     response = client.post("/rooster/vorige-week", data={"week": "2026-W51", "team": world.team.id,
                                                          "lock_version": "0"}, follow_redirects=True)
-    assert "diensten van vorige week overgenomen" in response.get_data(as_text=True)
+    assert f"{len(last)} diensten van vorige week overgenomen in lege vakjes." in response.get_data(as_text=True)
     now = cells(world.team, "2026-W51")
     assert now == {(e, d + dt.timedelta(days=7)): r for (e, d), r in last.items()}
+    # Again: every cell already has its shift, and the message says so instead of "0 overgenomen".
+    again = client.post("/rooster/vorige-week", data={"week": "2026-W51", "team": world.team.id,
+                                                      "lock_version": roster_of(world.team, "2026-W51").lock_version},
+                        follow_redirects=True).get_data(as_text=True)
+    assert (f"0 diensten van vorige week overgenomen in lege vakjes. {len(last)} diensten stonden er al en "
+            "zijn niet veranderd.") in again
 
 
 def test_a_week_with_a_trailing_newline_stores_no_second_roster(client, login, world):
@@ -420,7 +426,7 @@ def test_a_week_with_a_trailing_newline_stores_no_second_roster(client, login, w
     assert db.session.scalars(select(Roster.week)).all() == ["2026-W50"]
     response = client.post("/rooster/vorige-week", data={"week": "2026-W51", "team": world.team.id,
                                                          "lock_version": "0"}, follow_redirects=True)
-    assert "diensten van vorige week overgenomen" in response.get_data(as_text=True)
+    assert "diensten van vorige week overgenomen in lege vakjes" in response.get_data(as_text=True)
 
 
 def test_a_team_leader_cannot_see_another_teams_roster(client, login, world, make):
