@@ -288,6 +288,20 @@ def test_the_cell_page_says_why_the_shift_no_longer_fits(client, login, world, m
     assert "(past niet meer: de aanvraag vraagt dit niet meer)</option>" in client.get(url).get_data(as_text=True)
 
 
+def test_the_team_week_shows_what_the_ministry_wrote_for_on_site(client, login, world):
+    world.req.contact_name = "Jan Balie"
+    world.req.contact_phone = "070-123 4567"
+    world.req.access_instructions = "Melden bij de receptie.\nPasje ophalen bij de beveiliging."
+    db.session.commit()
+    login(world.tl)
+    solve_via_page(client, world.team)
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    on_site = page.split('id="op-locatie-')[1].split("</dl>")[0]
+    assert "Rijnstraat 8, 09:00–15:00" in on_site
+    assert 'Contactpersoon: Jan Balie, <a href="tel:0701234567">070-123 4567</a>' in on_site
+    assert '<div class="pre">Binnenkomen: Melden bij de receptie.\nPasje ophalen bij de beveiliging.</div>' in on_site
+
+
 def test_publish_creates_published_shifts_and_republish_raises_sequence_and_cancels(client, login, world):
     login(world.tl)
     solve_via_page(client, world.team)
