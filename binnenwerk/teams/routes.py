@@ -689,17 +689,21 @@ def absence_edit(absence_id: int):
         else:
             flash(_("De afwezigheid van %(name)s is opgeslagen.", name=person.name), "success")
             return redirect(url_for("teams.absences"))
-    return render_template("teams/absence_form.html", form=form, absence=absence, person=person,
-                           confirm=ConfirmForm()), _status_code(form)
+    return render_template("teams/absence_form.html", form=form, absence=absence, person=person), _status_code(form)
 
 
-@bp.route("/afwezigheid/<int:absence_id>/verwijderen", methods=["POST"])
+@bp.route("/afwezigheid/<int:absence_id>/verwijderen", methods=["GET", "POST"])
 @roles_required(PLANNER, TEAM_LEADER)
 def absence_delete(absence_id: int):
+    """GET asks to confirm (a page, so it works without JavaScript); the POST from it deletes."""
     absence = _absence_or_404(absence_id)
+    person = absence.employee or absence.supervisor
+    if request.method == "GET":
+        return render_template("teams/absence_delete.html", absence=absence, person=person,
+                               kind_labels=_kind_labels(), confirm=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = (absence.employee or absence.supervisor).name
+    name = person.name
     absence_ops.delete_absence(absence)
     flash(_("De afwezigheid van %(name)s is verwijderd.", name=name), "success")
     return redirect(url_for("teams.absences"))

@@ -150,6 +150,8 @@ def test_changing_and_deleting_an_absence(client, make, login, team, employee):
     db.session.expire_all()
     stored = db.session.get(Absence, absence_id)
     assert stored.kind == "verlof" and stored.end_date == TODAY + dt.timedelta(days=1)
+    confirm = _text(client.get(f"/teams/afwezigheid/{absence_id}/verwijderen"))
+    assert "Weet je zeker dat je deze afwezigheid wilt verwijderen?" in confirm
     response = client.post(f"/teams/afwezigheid/{absence_id}/verwijderen", follow_redirects=True)
     assert "De afwezigheid van Mo Peters is verwijderd." in _text(response)
     assert _absences() == []
@@ -209,3 +211,29 @@ def test_the_time_boxes_have_no_example_that_disagrees_with_their_hint(client, m
     login(make.user(role="planner"))
     html = _text(client.get("/teams/afwezigheid/nieuw"))
     assert "Bijvoorbeeld 12:30." in html and 'placeholder="09:00"' not in html
+
+
+def test_removing_an_absence_asks_first_on_a_page_of_its_own(client, make, login, team, employee):
+    """No JavaScript needed: the edit page links to a confirmation page; only its form deletes."""
+    absence = make.absence(employee=employee, start=TODAY, end=TODAY + dt.timedelta(days=1), kind="verlof")
+    absence_id = absence.id
+    login(make.user(role="team_leader", teams=[team]))
+    edit = _text(client.get(f"/teams/afwezigheid/{absence_id}"))
+    confirm_url = f"/teams/afwezigheid/{absence_id}/verwijderen"
+    assert f'<a class="button danger" href="{confirm_url}">Afwezigheid verwijderen</a>' in edit
+    assert f'action="{confirm_url}"' not in edit  # no form on the edit page deletes on one click
+    page = client.get(confirm_url)
+    html = _text(page)
+    assert page.status_code == 200 and len(_absences()) == 1
+    assert "<h1>Afwezigheid van Mo Peters verwijderen</h1>" in html and "Verlof" in html
+    assert '<form method="post" class="actions">' in html  # posts to itself
+    assert '<button type="submit" class="button danger">Ja, verwijderen</button>' in html
+    assert f'href="/teams/afwezigheid/{absence_id}">Annuleren</a>' in html
+    client.post(confirm_url)
+    assert _absences() == []
+
+
+def test_the_confirmation_page_is_only_for_ones_own_team(client, make, login, employee):
+    absence = make.absence(employee=employee)
+    login(make.user(role="team_leader", teams=[make.team(name="Eigen")]))
+    assert client.get(f"/teams/afwezigheid/{absence.id}/verwijderen").status_code == 404
