@@ -366,7 +366,16 @@ def show(kind_word: str, subject_id: int):
     )
 
 
-@bp.route("/kalender/link/<kind_word>/<int:subject_id>/vernieuwen", methods=["POST"])
+def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
+    """The page that asks before a working link stops working: one click must not silently break
+    an employee's phone calendar and week page. The page's button posts to the same URL."""
+    return render_template(
+        "calendar/confirm.html", action=action, kind=kind, subject=subject,
+        back=url_for("calendar.show", kind_word=kind_word, subject_id=subject.id),
+    )
+
+
+@bp.route("/kalender/link/<kind_word>/<int:subject_id>/vernieuwen", methods=["GET", "POST"])
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def renew(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
@@ -374,6 +383,10 @@ def renew(kind_word: str, subject_id: int):
         flash(_("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
     had_link = tokens.active_for(kind, subject) is not None
+    if request.method == "GET":
+        if not had_link:  # nothing breaks: the page's own button makes the first link
+            return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
+        return _ask_first("renew", kind, kind_word, subject)
     try:
         tokens.renew(kind, subject)
     except ServiceError as error:
@@ -388,11 +401,13 @@ def renew(kind_word: str, subject_id: int):
     return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
 
 
-@bp.route("/kalender/link/<kind_word>/<int:subject_id>/intrekken", methods=["POST"])
+@bp.route("/kalender/link/<kind_word>/<int:subject_id>/intrekken", methods=["GET", "POST"])
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def revoke(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
     row = tokens.active_for(kind, subject)
+    if request.method == "GET" and row is not None:
+        return _ask_first("revoke", kind, kind_word, subject)
     if row is None:
         flash(_("Er is geen link om in te trekken."), "error")
     else:

@@ -66,6 +66,46 @@ def test_revoke_on_the_page_makes_the_link_404(client, login, teams):
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "calendar_token.revoke")) == 1
 
 
+def test_renewing_or_revoking_a_working_link_asks_first_and_says_what_breaks(client, login, teams):
+    anna = teams["anna"]
+    token = tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    login(teams["leader"])
+    base = f"/kalender/link/medewerker/{anna.id}"
+    page = client.get(base).get_data(as_text=True)
+    # The buttons lead to a question, not straight to the change.
+    assert f'href="{base}/vernieuwen"' in page and f'href="{base}/intrekken"' in page
+    assert f'action="{base}/' not in page
+
+    ask_revoke = client.get(f"{base}/intrekken").get_data(as_text=True)
+    assert "Link van Anna Jansen intrekken?" in ask_revoke
+    assert "De oude link werkt dan niet meer." in ask_revoke
+    assert "De agenda op de telefoon van Anna Jansen wordt niet meer bijgewerkt" in ask_revoke
+    assert "Ja, trek de link in" in ask_revoke and f'href="{base}">Annuleren</a>' in ask_revoke
+    ask_renew = client.get(f"{base}/vernieuwen").get_data(as_text=True)
+    assert "Nieuwe link maken voor Anna Jansen?" in ask_renew
+    assert "Anna Jansen moet de nieuwe link opnieuw in de agenda zetten." in ask_renew
+    assert "Ja, maak een nieuwe link" in ask_renew
+    # Asking changed nothing: the link still works.
+    assert tokens.link_for(tokens.active_for(FeedKind.EMPLOYEE, anna)) == token
+    assert client.get(f"/week/{token}").status_code == 200
+
+
+def test_asking_first_is_only_for_a_link_that_works(client, login, teams):
+    anna, team = teams["anna"], teams["ours"]
+    login(teams["leader"])
+    # No link yet: nothing to break, so no question and no link made by just looking.
+    assert client.get(f"/kalender/link/medewerker/{anna.id}/vernieuwen").status_code == 302
+    gone = client.get(f"/kalender/link/medewerker/{anna.id}/intrekken", follow_redirects=True)
+    assert "Er is geen link om in te trekken." in gone.get_data(as_text=True)
+    assert token_count() == 0
+    tokens.issue(FeedKind.TEAM, team)
+    db.session.commit()
+    ask = client.get(f"/kalender/link/team/{team.id}/vernieuwen").get_data(as_text=True)
+    assert "Nieuwe teamagenda-link maken voor Team Oost?" in ask
+    assert "Wie de agenda wil blijven zien, moet de nieuwe link opnieuw in de agenda zetten." in ask
+
+
 def test_team_leader_manages_the_own_team_feed(client, login, teams):
     login(teams["leader"])
     team = teams["ours"]

@@ -368,14 +368,45 @@ def test_changes_told_at_short_notice_have_no_wcag_violations(page, live_server)
     assert problems == []
 
 
-def test_the_handouts_page_has_no_wcag_violations_and_prints_a_sheet_per_person(page, live_server):
+def team_links_for_all(page, live_server) -> None:
+    """The demo team leader on the team's calendar links, with a link for everyone."""
     log_in(page, live_server, "teamleider@binnenwerk.example")
     page.goto(f"{live_server.url}/kalender")
     make_links = page.get_by_role("button", name=re.compile(r"^Links? maken voor wie er nog geen heeft"))
     if make_links.count():
         make_links.click()
+
+
+def test_the_handouts_page_has_no_wcag_violations_and_prints_a_sheet_per_person(page, live_server):
+    team_links_for_all(page, live_server)
     page.get_by_role("link", name="Briefjes afdrukken").click()
     assert_sheets_print(page, "Briefjes voor", "section.handout")
+
+
+def test_renewing_or_revoking_a_link_asks_first_and_works_by_keyboard(page, live_server):
+    team_links_for_all(page, live_server)
+    page.get_by_role("link", name=re.compile(r"^Toon link")).first.click()
+    link_page = page.url
+    heading = page.get_by_role("heading", level=1)
+
+    page.get_by_role("link", name="Link intrekken").focus()
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text(re.compile(r"^Link van .+ intrekken\?$"))
+    expect(page.get_by_text("De oude link werkt dan niet meer.")).to_be_visible()
+    problems = [f"revoke: {v}" for v in axe_violations(page)]
+    page.get_by_role("link", name="Annuleren").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(link_page)
+    expect(page.get_by_role("link", name="Link intrekken")).to_be_visible()  # nothing changed
+
+    page.get_by_role("link", name="Nieuwe link maken").focus()
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text(re.compile(r"^Nieuwe link maken voor .+\?$"))
+    problems += [f"renew: {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Ja, maak een nieuwe link").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Er is een nieuwe link gemaakt. De oude link werkt niet meer.")).to_be_visible()
+    assert problems == []
 
 
 def assert_sheets_print(page, heading: str, sheet: str):
