@@ -6,7 +6,7 @@ import re
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .formatting import hhmm_to_minutes, minutes_to_hhmm
@@ -77,6 +77,20 @@ def refused_as_stale(error, form_url: str):
         return None
     flash(error.message, "error")
     return redirect(form_url)
+
+
+class MaxLength(Length):
+    """At most `max` characters, in the app's words (WTForms' own says "karakters"); stops the
+    field's other checks: one clear message for a far too long value."""
+
+    def __init__(self, max: int, message=None):
+        super().__init__(max=max, message=message or _l("Hoogstens %(max)d tekens."))
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from None
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from ..access import roles_required
 from ..extensions import db
 from ..formatting import PLANNING_YEARS
+from ..forms_common import MaxLength
 from ..models import AuditEvent, Role
 from ..paging import one_page
 from . import bp
@@ -26,7 +27,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    actor = StringField(_l("Wie (e-mailadres of deel ervan)"), validators=[Optional(), Length(max=200)])
+    actor = StringField(_l("Wie (e-mailadres of deel ervan)"), validators=[Optional(), MaxLength(200)])
     action = SelectField(_l("Actie"), choices=[], validate_choice=False)
     object_type = SelectField(_l("Soort object"), choices=[], validate_choice=False)
     result = SelectField(_l("Resultaat"), choices=[], validate_choice=False)

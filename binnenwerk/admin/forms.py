@@ -5,26 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
-    DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError,
+    DataRequired, Email, InputRequired, Optional, Regexp, ValidationError,
 )
 
-from ..forms_common import SeenState, int_or_none, strip_text
+from ..forms_common import MaxLength, SeenState, int_or_none, strip_text
 from ..models import Role
 from ..services import admin as ops
 from ..services.users import validate_password
-
-
-class MaxLength(Length):
-    """Length that stops the field's other checks: one clear message for a far too long value."""
-
-    def __init__(self, max: int, message=None):
-        super().__init__(max=max, message=message or _l("Hoogstens %(max)d tekens."))
-
-    def __call__(self, form, field):
-        try:
-            super().__call__(form, field)
-        except ValidationError as error:
-            raise StopValidation(str(error)) from None
 
 
 class _EditsOne(SeenState, FlaskForm):
@@ -224,6 +211,6 @@ class UserFilter(StatusFilter):
     """The user list filter: status, role and a search on name or e-mail address."""
 
     role = SelectField(_l("Rol"), validate_choice=False)
-    q = StringField(_l("Zoek op naam of e-mailadres"), validators=[Optional(), Length(max=200)],
+    q = StringField(_l("Zoek op naam of e-mailadres"), validators=[Optional(), MaxLength(200)],
                     render_kw={"type": "search"})
 

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
+from ..forms_common import MaxLength
+
 # Spaces are allowed: apps often show the code as "123 456".
 CODE_PATTERN = r"^\s*\d{3}\s?\d{3}\s*$"
 
@@ -24,12 +26,12 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[DataRequired(message=_l("Vul je e-mailadres in.")),
-                    Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=200)],
+                    Email(message=_l("Vul een geldig e-mailadres in.")), MaxLength(200)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(message=_l("Vul je wachtwoord in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul je wachtwoord in.")), MaxLength(200)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Inloggen"))
@@ -48,17 +50,17 @@ class DisableMfaForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         _l("Huidig wachtwoord"),
-        validators=[DataRequired(message=_l("Vul je huidige wachtwoord in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul je huidige wachtwoord in.")), MaxLength(200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
         _l("Nieuw wachtwoord"),
-        validators=[DataRequired(message=_l("Vul een nieuw wachtwoord in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul een nieuw wachtwoord in.")), MaxLength(200)],
         render_kw={"autocomplete": "new-password"},
     )
     repeat = PasswordField(
         _l("Nieuw wachtwoord nog een keer"),
-        validators=[DataRequired(message=_l("Vul het nieuwe wachtwoord nog een keer in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul het nieuwe wachtwoord nog een keer in.")), MaxLength(200)],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Wachtwoord wijzigen"))
@@ -67,12 +69,12 @@ class ChangePasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Tijdelijk wachtwoord"),
-        validators=[DataRequired(message=_l("Vul een tijdelijk wachtwoord in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul een tijdelijk wachtwoord in.")), MaxLength(200)],
         render_kw={"autocomplete": "new-password"},
     )
     repeat = PasswordField(
         _l("Tijdelijk wachtwoord nog een keer"),
-        validators=[DataRequired(message=_l("Vul het wachtwoord nog een keer in.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Vul het wachtwoord nog een keer in.")), MaxLength(200)],
         render_kw={"autocomplete": "new-password"},
     )
     reset_mfa = BooleanField(_l("Ook tweestapsverificatie opnieuw laten instellen (bijvoorbeeld bij een nieuwe telefoon)"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from ..forms_common import MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none
+from ..forms_common import MaxLength, MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
@@ -42,18 +42,18 @@ class RequestForm(FlaskForm):
     )
     headcount = IntegerField(_l("Aantal mensen per dag"), validators=[Needed(_l("Vul een aantal in."))])
     priority = SelectField(_l("Prioriteit"), choices=PRIORITIES, coerce=int_or_none, default=2, validate_choice=False)
-    contact_name = StringField(_l("Contactpersoon op locatie"), validators=[Optional(), Length(max=200)])
+    contact_name = StringField(_l("Contactpersoon op locatie"), validators=[Optional(), MaxLength(200)])
     contact_phone = StringField(
-        _l("Telefoon contactpersoon"), validators=[Optional(), Length(max=40)], render_kw={"type": "tel"}
+        _l("Telefoon contactpersoon"), validators=[Optional(), MaxLength(40)], render_kw={"type": "tel"}
     )
-    access_instructions = TextAreaField(_l("Toegang tot het gebouw"), validators=[Optional(), Length(max=2000)])
-    notes = TextAreaField(_l("Opmerkingen"), validators=[Optional(), Length(max=2000)])
+    access_instructions = TextAreaField(_l("Toegang tot het gebouw"), validators=[Optional(), MaxLength(2000)])
+    notes = TextAreaField(_l("Opmerkingen"), validators=[Optional(), MaxLength(2000)])
 
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
         _l("Reden van afwijzen"),
-        validators=[NeededText(_l("Geef een reden waarom u de aanvraag afwijst.")), Length(max=2000)],
+        validators=[NeededText(_l("Geef een reden waarom u de aanvraag afwijst.")), MaxLength(2000)],
     )
 
 

@@ -2,7 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
+
+from ..forms_common import MaxLength
 
 TIME_LIMITS = [("10", _l("10 seconden (snel)")), ("30", _l("30 seconden")), ("60", _l("1 minuut")),
                ("180", _l("3 minuten (grondig)"))]
@@ -17,7 +19,7 @@ class ActionForm(FlaskForm):
 class CellForm(ActionForm):
     request = SelectField(_l("Dienst"), choices=[], validate_choice=False)
     pinned = BooleanField(_l("Vastzetten, zodat opnieuw plannen deze dienst niet verandert"), default=True)
-    reason = StringField(_l("Reden (voor de geschiedenis)"), validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reden (voor de geschiedenis)"), validators=[Optional(), MaxLength(500)])
 
 
 class SolveForm(FlaskForm):

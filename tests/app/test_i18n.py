@@ -99,16 +99,16 @@ def test_a_form_error_is_english_after_choosing_english(client):
     assert lang_of(html) == "en"
     assert "Check the form" in html
     assert "Enter your email address." in html and "Enter your password." in html
-    # WTForms' own messages follow the language too.
+    # Length limits in the app's own words follow the language too.
     html = client.post("/auth/login", data={"email": "a@b.nl", "password": "x" * 300}).get_data(as_text=True)
-    assert "Field cannot be longer than 200 characters." in html
+    assert "At most 200 characters." in html
 
 
 def test_a_form_error_is_dutch_by_default(client):
     html = client.post("/auth/login", data={"email": "", "password": ""}).get_data(as_text=True)
     assert "Controleer het formulier" in html and "Vul je e-mailadres in." in html
     html = client.post("/auth/login", data={"email": "a@b.nl", "password": "x" * 300}).get_data(as_text=True)
-    assert "Veld mag niet langer zijn dan 200 karakters." in html
+    assert "Hoogstens 200 tekens." in html and "karakters" not in html
 
 
 def test_a_wrong_password_message_is_english_after_choosing_english(client, make):
@@ -288,3 +288,16 @@ def test_messages_to_users_in_python_go_through_gettext():
             if literal.search(line):
                 problems.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert problems == [], "wrap these messages in _():\n" + "\n".join(problems)
+
+
+def test_no_form_falls_back_on_wtforms_own_length_message():
+    """WTForms' default ("Veld mag niet langer zijn dan 200 karakters") is not how the app speaks:
+    every length limit goes through MaxLength or brings its own message."""
+    import pathlib
+    import re
+
+    package = pathlib.Path(__file__).resolve().parents[2] / "binnenwerk"
+    bare = [f"{path.relative_to(package)}: {call}" for path in package.rglob("*.py")
+            for call in re.findall(r"\bLength\([^)]*\)", path.read_text()) if "message" not in call
+            and not call.startswith("Length(max=max")]
+    assert bare == []
