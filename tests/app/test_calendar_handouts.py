@@ -103,6 +103,15 @@ def test_week_sheets_print_each_persons_published_week(client, login, make):
     assert len(set(re.findall(r'id="(dag-[^"]+)"', html))) == len(re.findall(r'id="(dag-[^"]+)"', html)) == 10
 
 
+def test_a_week_sheet_not_ready_yet_names_its_week(client, login, make):
+    team = make.team(name="Team Later")
+    make.employee(team, first_name="Anna", last_name="Jansen")
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+    html = client.get(f"/rooster/weekbriefjes?week=2026-W51&team={team.id}").get_data(as_text=True)
+    assert "Je rooster voor week 51 is nog niet klaar." in html and "deze week is nog niet klaar" not in html
+
+
 def test_week_sheets_are_only_for_the_teams_own_leader(client, login, make):
     team, other = make.team(name="Team Eigen"), make.team(name="Team Ander")
     login(make.user("team_leader", teams=[other]))

@@ -211,6 +211,30 @@ def test_a_week_not_published_yet_is_not_called_free(client, week, make):
     assert "nog niet klaar" not in anna and "Vrij." in anna
 
 
+def test_a_week_not_ready_yet_is_named_by_its_number_not_as_this_week(client, week, make, monkeypatch):
+    """Under "De week daarna (week 51)", "deze week" would read as the current week."""
+    from flask_babel import refresh
+
+    from tests.conftest import compile_english_catalog
+
+    colleague = make.employee(team=week["team"], first_name="Bas")
+    token = tokens.issue(FeedKind.EMPLOYEE, colleague)
+    db.session.commit()
+    saturday = week["monday"] + dt.timedelta(days=5)  # the page shows next week and the one after
+    monkeypatch.setattr(feeds, "local_today", lambda: saturday)
+    after = (week["monday"] + dt.timedelta(weeks=2)).isocalendar()[1]
+    html = page(client, token).get_data(as_text=True)
+    following = html.split('id="week-2"')[1].split("</section>")[0]
+    assert "De week daarna" in following and f"Je rooster voor week {after} is nog niet klaar." in following
+    assert "voor deze week" not in html
+
+    compile_english_catalog()
+    client.post("/taal/en", data={"next": f"/week/{token}"})
+    refresh()  # the test's app context keeps the locale of the request before
+    english = page(client, token).get_data(as_text=True)
+    assert f"Your roster for week {after} is not ready yet." in english and "for this week" not in english
+
+
 def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeypatch):
     saturday = week["monday"] + dt.timedelta(days=5)
     monkeypatch.setattr(feeds, "local_today", lambda: saturday)
@@ -349,7 +373,8 @@ def test_a_changed_day_to_come_says_so_in_words(client, week, make):
     html = page(client, week["token"]).get_data(as_text=True)
     assert "Dit is veranderd." in day_block(html, friday)
     this_week = html.split('id="week-1"')[1].split("</section>")[0]
-    assert this_week.count("Let op: in deze week is iets veranderd.") == 1
+    number = monday.isocalendar()[1]
+    assert this_week.count(f"Let op: in week {number} is iets veranderd.") == 1
     for day in (monday, monday + dt.timedelta(days=2)):
         assert "veranderd" not in day_block(html, day)
     next_week = html.split('id="week-2"')[1].split("</section>")[0]
