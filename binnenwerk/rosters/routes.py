@@ -480,7 +480,7 @@ def week_sheets():
     monday = week_days(week, 1)[0]
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
-        .order_by(Employee.first_name, Employee.last_name, Employee.id)).all()
+        .order_by(Employee.last_name, Employee.first_name, Employee.id)).all()
     weeks = feeds.weeks_of(employees, [monday]) if employees else {}
     sheets = [(e, weeks[e.id][0]) for e in employees]
     return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets,

@@ -112,6 +112,28 @@ def test_a_week_sheet_not_ready_yet_names_its_week(client, login, make):
     assert "Je rooster voor week 51 is nog niet klaar." in html and "deze week is nog niet klaar" not in html
 
 
+def test_links_sheets_and_week_sheets_list_people_by_last_name_like_the_roster(client, login, make):
+    team = make.team(name="Team Volgorde")
+    people = [make.employee(team, first_name=first, last_name=last)
+              for first, last in (("Anna", "Zwart"), ("Cees", "Alders"), ("Bram", "Mulder"), ("Anna", "Mulder"))]
+    for person in people:
+        tokens.issue(FeedKind.EMPLOYEE, person)
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+    by_last_name = ["Cees Alders", "Anna Mulder", "Bram Mulder", "Anna Zwart"]
+    ids = {p.name: p.id for p in people}
+
+    def order(html: str, marker: str) -> list[str]:
+        return sorted(by_last_name, key=lambda name: html.index(marker.format(id=ids[name])))
+
+    links = client.get(f"/kalender/team/{team.id}").get_data(as_text=True)
+    assert order(links, "/kalender/link/medewerker/{id}\"") == by_last_name
+    handouts = client.get(f"/kalender/team/{team.id}/briefjes").get_data(as_text=True)
+    assert order(handouts, 'id="briefje-{id}"') == by_last_name
+    sheets = client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").get_data(as_text=True)
+    assert order(sheets, 'id="weekbriefje-{id}"') == by_last_name
+
+
 def test_week_sheets_are_only_for_the_teams_own_leader(client, login, make):
     team, other = make.team(name="Team Eigen"), make.team(name="Team Ander")
     login(make.user("team_leader", teams=[other]))
