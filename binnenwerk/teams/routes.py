@@ -15,6 +15,7 @@ from ..extensions import db
 from ..forms_common import refused_as_stale
 from ..formatting import name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
+from ..paging import one_page
 from ..services import ServiceError
 from ..services import absences as absence_ops
 from ..services import people as ops
@@ -34,6 +35,12 @@ from .forms import (
 )
 
 ADMIN, PLANNER, TEAM_LEADER = Role.ADMIN, Role.PLANNER, Role.TEAM_LEADER
+
+# Earlier absences: those that ended in the last year (the longest one absence may last), newest
+# first, a page at a time. Enough to check and correct recent ones; older health data stays out of view.
+EARLIER_WINDOW = dt.timedelta(days=365)
+EARLIER_PER_PAGE = 50
+EARLIER_ON_EMPLOYEE = 5  # the employee page shows the last few and points to the list
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -310,10 +317,17 @@ def employee(employee_id: int):
         select(Absence).where(Absence.employee_id == employee.id, Absence.end_date >= today)
         .order_by(Absence.start_date)
     ).all() if current_user.role != ADMIN.value else []
+    # The last few that are over (one more, to know whether to point to the full list).
+    earlier = db.session.scalars(
+        select(Absence).where(Absence.employee_id == employee.id, Absence.end_date < today,
+                              Absence.end_date >= today - EARLIER_WINDOW)
+        .order_by(Absence.end_date.desc(), Absence.id.desc()).limit(EARLIER_ON_EMPLOYEE + 1)
+    ).all() if current_user.role != ADMIN.value else []
     return render_template(
         "teams/employee.html", employee=employee, sensitive_allowed=sensitive_allowed,
         sensitive=employee.sensitive if sensitive_allowed else None, summary=availability_summary,
         can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value), absences=absences,
+        earlier_absences=earlier, earlier_shown=EARLIER_ON_EMPLOYEE,
         kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=ArchiveEmployeeForm(
             formdata=None, contract_end=max(today, employee.contract_start)),
         in_rosters=ops.employee_in_rosters(employee),
@@ -565,6 +579,20 @@ def _absence_scope(query):
     ))
 
 
+def _to_absence_list(absence: Absence):
+    """Back to the absence list that shows the absence just saved; one that is over is no longer
+    'vanaf vandaag', so say where it went."""
+    today = dt.date.today()
+    if absence.end_date >= today:
+        return redirect(url_for("teams.absences"))
+    if absence.end_date < today - EARLIER_WINDOW:
+        flash(_("Deze afwezigheid eindigde meer dan een jaar geleden. Die staat daarom in geen enkele lijst."),
+              "info")
+    else:
+        flash(_("Deze afwezigheid is al voorbij. Daarom staat die in de lijst Eerdere afwezigheid."), "info")
+    return redirect(url_for("teams.absences", eerder=1))
+
+
 @bp.route("/afwezigheid")
 @roles_required(PLANNER, TEAM_LEADER)
 def absences():
@@ -573,18 +601,27 @@ def absences():
     filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
     chosen = filter_form.team.data if filter_form.team.data in {t.id for t in teams} else None
     today = dt.date.today()
+    earlier = request.args.get("eerder") == "1"
     query = _absence_scope(
         select(Absence).options(selectinload(Absence.employee).selectinload(Employee.team),
                                 selectinload(Absence.supervisor).selectinload(Supervisor.team))
-        .where(Absence.end_date >= today).order_by(Absence.start_date, Absence.id)
     )
+    if earlier:
+        query = query.where(Absence.end_date < today, Absence.end_date >= today - EARLIER_WINDOW).order_by(
+            Absence.end_date.desc(), Absence.start_date.desc(), Absence.id.desc())
+    else:
+        query = query.where(Absence.end_date >= today).order_by(Absence.start_date, Absence.id)
     if chosen is not None:
         query = query.where(or_(
             Absence.employee_id.in_(select(Employee.id).where(Employee.team_id == chosen)),
             Absence.supervisor_id.in_(select(Supervisor.id).where(Supervisor.team_id == chosen)),
         ))
-    return render_template("teams/absences.html", absences=db.session.scalars(query).all(),
-                           filter_form=filter_form, kind_labels=_kind_labels(), today=today)
+    found = one_page(query, request.args.get("page"), EARLIER_PER_PAGE) if earlier else None
+    return render_template(
+        "teams/absences.html", absences=found.items if found else db.session.scalars(query).all(), found=found,
+        earlier=earlier, since=today - EARLIER_WINDOW, chosen_team=chosen,
+        filter_form=filter_form, kind_labels=_kind_labels(), today=today,
+    )
 
 
 def _person_choices() -> list[tuple[str, str]]:
@@ -649,7 +686,7 @@ def absence_new():
             _apply_service_error(form, error)
         else:
             flash(_("De afwezigheid van %(name)s is geregistreerd.", name=(employee or supervisor).name), "success")
-            return redirect(url_for("teams.absences"))
+            return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=None), _status_code(form)
 
 
@@ -688,7 +725,7 @@ def absence_edit(absence_id: int):
             _apply_service_error(form, error)
         else:
             flash(_("De afwezigheid van %(name)s is opgeslagen.", name=person.name), "success")
-            return redirect(url_for("teams.absences"))
+            return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=absence, person=person), _status_code(form)
 
 

@@ -237,3 +237,59 @@ def test_the_confirmation_page_is_only_for_ones_own_team(client, make, login, em
     absence = make.absence(employee=employee)
     login(make.user(role="team_leader", teams=[make.team(name="Eigen")]))
     assert client.get(f"/teams/afwezigheid/{absence.id}/verwijderen").status_code == 404
+
+
+def test_a_past_absence_leads_to_the_list_of_earlier_absences(client, make, login, team, employee):
+    """Last week's sickness, registered now, can be found to check and correct (QA finding 6)."""
+    login(make.user(role="team_leader", teams=[team]))
+    last_week = TODAY - dt.timedelta(days=7)
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(
+        employee, start_date=last_week.isoformat(), end_date=(last_week + dt.timedelta(days=1)).isoformat()))
+    assert response.status_code == 302 and response.location.endswith("/teams/afwezigheid?eerder=1")
+    page = _text(client.get(response.location))
+    assert "De afwezigheid van Mo Peters is geregistreerd." in page
+    assert "Deze afwezigheid is al voorbij. Daarom staat die in de lijst Eerdere afwezigheid." in page
+    assert "<h1>Eerdere afwezigheid</h1>" in page and "Mo Peters" in page
+    assert f'href="/teams/afwezigheid/{_absences()[0].id}"' in page  # to correct it
+    assert "Mo Peters" not in _text(client.get("/teams/afwezigheid"))
+    employee_page = _text(client.get(f"/teams/medewerkers/{employee.id}"))
+    assert "Eerder afwezig" in employee_page and f'href="/teams/afwezigheid/{_absences()[0].id}"' in employee_page
+
+
+def test_a_current_absence_still_leads_to_the_list_from_today(client, make, login, team, employee):
+    login(make.user(role="team_leader", teams=[team]))
+    response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee))
+    assert response.location.endswith("/teams/afwezigheid")
+    assert "al voorbij" not in _text(client.get(response.location))
+
+
+def test_earlier_absences_are_the_last_years_newest_first_a_page_at_a_time(client, make, login, team, employee,
+                                                                            monkeypatch):
+    from binnenwerk.teams import routes
+
+    monkeypatch.setattr(routes, "EARLIER_PER_PAGE", 2)
+    for days_ago, name in ((3, "Drie"), (10, "Tien"), (40, "Veertig"), (400, "Oud")):
+        make.absence(employee=make.employee(team=team, last_name=name), start=TODAY - dt.timedelta(days=days_ago))
+    make.absence(employee=make.employee(team=make.team(name="Ander"), last_name="Vreemd"),
+                 start=TODAY - dt.timedelta(days=5))
+    make.absence(employee=employee, start=TODAY)  # current: not earlier
+    login(make.user(role="team_leader", teams=[team]))
+    first = _text(client.get("/teams/afwezigheid?eerder=1"))
+    assert first.index("Drie") < first.index("Tien") and "Veertig" not in first
+    assert "Vreemd" not in first and "Oud" not in first and "Mo Peters" not in first
+    assert "Wat eerder eindigde, staat hier niet." in first and "(3)" in first
+    assert "Pagina 1 van 2" in first and 'href="/teams/afwezigheid?page=2&amp;eerder=1"' in first
+    second = _text(client.get("/teams/afwezigheid?eerder=1&page=2"))
+    assert "Veertig" in second and "Drie" not in second
+    assert "Oud" not in second
+
+
+def test_the_employee_page_shows_the_last_few_earlier_absences_and_points_to_the_list(client, make, login, team,
+                                                                                       employee):
+    for week in range(1, 8):
+        make.absence(employee=employee, start=TODAY - dt.timedelta(days=7 * week), kind="verlof")
+    login(make.user(role="team_leader", teams=[team]))
+    html = _text(client.get(f"/teams/medewerkers/{employee.id}"))
+    earlier = html.split("Eerder afwezig")[1]
+    assert earlier.count("Verlof:") == 5 and "Hier staan de laatste 5." in earlier
+    assert f'href="/teams/afwezigheid?eerder=1&amp;team={team.id}"' in earlier
