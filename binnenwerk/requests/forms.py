@@ -59,3 +59,9 @@ class DeclineForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: only the CSRF token, for buttons that change something."""
+
+
+class PriorityForm(FlaskForm):
+    """The planner weighs requests against each other: the ministry's priority is its wish."""
+
+    priority = SelectField(_l("Prioriteit"), choices=PRIORITIES, coerce=int_or_none)

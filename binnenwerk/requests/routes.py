@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import date_period, minutes_to_hhmm, parse_week, week_of
+from ..formatting import date_period, minutes_to_hhmm, parse_week, read_week, week_of
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -20,7 +20,7 @@ from ..services import reports as report_service
 from ..services import requests as service
 from . import bp
 from ..teams.forms import WEEKDAY_SHORT
-from .forms import ConfirmForm, DeclineForm, RequestForm
+from .forms import ConfirmForm, DeclineForm, PriorityForm, RequestForm
 
 S = RequestStatus
 MAX_ID = 2**31 - 1
@@ -149,6 +149,10 @@ def new():
     if data is not None:
         try:
             created = service.create_request(data, ministry_id=current_user.ministry_id, actor=_actor())
+        except service.DuplicateRequest as error:
+            db.session.rollback()
+            flash(error.message, "success")
+            return redirect(url_for("requests.detail", request_id=error.existing_id))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -260,7 +264,7 @@ def _dropped_note(day: service.DroppedDay, withdrawn: bool = False) -> str:
 @bp.route("/planning.csv")
 @roles_required(Role.MINISTRY_CONTACT)
 def plan_csv():
-    first, chosen = _plan_period()
+    first, chosen = _plan_period(strict=True)
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
     request_id = _request_filter()
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
@@ -305,12 +309,23 @@ def plan_csv():
     )
 
 
-def _plan_period() -> tuple[dt.date, str]:
-    chosen = request.args.get("week") or week_of(dt.date.today())
-    try:
-        year, number = parse_week(chosen)
-    except ValueError:
-        abort(404)
+def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
+    """The first Monday shown: the week asked for, else this week (at the weekend the next one:
+    the week just gone is no longer what a contact looks ahead to)."""
+    text = request.args.get("week")
+    if text:
+        try:
+            chosen = read_week(text[:20])
+        except ValueError:
+            if strict:
+                abort(404)
+            flash(_("Week %(week)s bestaat niet. U ziet nu deze week.", week=text[:20]), "error")
+        else:
+            year, number = parse_week(chosen)
+            return dt.date.fromisocalendar(year, number, 1), chosen
+    today = dt.date.today()
+    chosen = week_of(today + dt.timedelta(days=2) if today.isoweekday() >= 6 else today)
+    year, number = parse_week(chosen)
     return dt.date.fromisocalendar(year, number, 1), chosen
 
 
@@ -332,6 +347,7 @@ def detail(request_id: int):
     found = _load(request_id)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
+        priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else [],
         can_complete=service.can_complete(found),
         can_change=_is_contact() and found.status in service.CHANGEABLE,
@@ -426,6 +442,26 @@ def mark_reviewed(request_id: int):
     return _planner_action(
         request_id, lambda r: service.mark_reviewed(r, actor=_actor()), _("De wijziging is als bekeken gemarkeerd."),
     )
+
+
+@bp.route("/<int:request_id>/prioriteit", methods=["POST"])
+@roles_required(Role.PLANNER)
+def set_priority(request_id: int):
+    found = _load(request_id)
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een prioriteit uit de lijst."), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
+    try:
+        changed = service.set_priority(found, form.priority.data, actor=_actor())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        if changed:
+            flash(_("De prioriteit is nu: %(priority)s.", priority=service.priority_label(form.priority.data).lower()),
+                  "success")
+    return redirect(url_for("requests.detail", request_id=found.id))
 
 
 @bp.route("/<int:request_id>/status", methods=["POST"])

@@ -221,6 +221,11 @@ def create_request(data: RequestInput, *, ministry_id: int, actor) -> Deployment
     _hold(Ministry, ministry_id)
     refuse_if_ministry_archived(ministry_id)
     _refuse_if_invalid(data, ministry_id)
+    twin = _same_running_request(data, ministry_id)
+    if twin is not None:
+        # Sent twice (a double click, a resubmitted page) or filed again: one is enough.
+        raise DuplicateRequest(_("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.",
+                                 id=twin), twin)
     request = DeploymentRequest(
         ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
         **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
@@ -230,6 +235,25 @@ def create_request(data: RequestInput, *, ministry_id: int, actor) -> Deployment
     audit.record("request_created", request, actor=actor)
     db.session.commit()
     return request
+
+
+class DuplicateRequest(ServiceError):
+    def __init__(self, message: str, existing_id: int):
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:
+    """The id of a running request of the ministry that asks exactly the same (contact details and
+    notes aside), if any."""
+    asked = ("location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute", "end_minute",
+             "break_minutes", "headcount")
+    return db.session.scalar(
+        select(DeploymentRequest.id).where(
+            DeploymentRequest.ministry_id == ministry_id, DeploymentRequest.status.in_(RUNNING),
+            *(getattr(DeploymentRequest, name) == getattr(data, name) for name in asked),
+        ).order_by(DeploymentRequest.id).limit(1)
+    )
 
 
 def version_of(request: DeploymentRequest) -> str:
@@ -401,6 +425,22 @@ def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None
             "%(name)s is gearchiveerd. Een aanvraag van dit ministerie kunt u niet accepteren. "
             "Wijs de aanvraag af met een reden.", name=label_of(ministry),
         ))
+
+
+def set_priority(request: DeploymentRequest, priority: int, *, actor) -> bool:
+    """The planner's choice of priority (the ministry's is a wish); False when it was already so."""
+    if priority not in (1, 2, 3):
+        raise ServiceError(_("Kies een prioriteit uit de lijst."), field="priority")
+    if request.status not in RUNNING:
+        raise ServiceError(_("Deze aanvraag is %(status)s: de prioriteit doet er niet meer toe.",
+                             status=status_label(request.status).lower()))
+    if request.priority == priority:
+        return False
+    audit.record("request_priority", request, actor=actor, detail=f"from={request.priority} to={priority}")
+    request.priority = priority
+    request.updated_at = utcnow()
+    db.session.commit()
+    return True
 
 
 def mark_reviewed(request: DeploymentRequest, *, actor) -> DeploymentRequest:

@@ -102,9 +102,14 @@ def test_unknown_or_malformed_ids_are_404(client, login, world):
         "/aanvragen/0", "/aanvragen/987654", "/aanvragen/99999999999999999999999",
         "/aanvragen/99999999999999999999999/wijzigen", "/aanvragen/abc", "/aanvragen/-1",
         "/aanvragen/planning?aanvraag=abc", "/aanvragen/planning?aanvraag=99999999999999999999",
-        "/aanvragen/planning?week=2026-W99", "/aanvragen/planning?week=onzin",
+        "/aanvragen/planning.csv?week=2026-W99", "/aanvragen/planning.csv?week=onzin",
     ]:
         assert client.get(url).status_code == 404, url
+    # A week typed wrong in the page's address: said so, and this week shown, like the roster page.
+    for week in ("2026-W99", "onzin"):
+        page = client.get(f"/aanvragen/planning?week={week}")
+        assert page.status_code == 200
+        assert f"Week {week} bestaat niet. U ziet nu deze week." in page.get_data(as_text=True)
 
 
 def test_planner_sees_any_ministrys_request(client, login, world, foreign):

@@ -163,3 +163,38 @@ def test_the_planners_start_page_counts_changed_and_cancelled_requests_too(clien
     assert re.search(r"<strong>1</strong> nieuwe aanvraag</a>", page)
     assert re.search(r"<strong>2</strong> gewijzigde of geannuleerde aanvragen</a>", page)
     assert page.count('href="/aanvragen/intake"') >= 2
+
+
+def test_the_same_request_sent_twice_makes_one(client, login, world):
+    login(world.contact)
+    form = request_form(world.location, world.work_type)
+    first = client.post("/aanvragen/nieuw", data=form)
+    second = client.post("/aanvragen/nieuw", data={**form, "contact_name": "Iemand Anders"}, follow_redirects=True)
+    [only] = db.session.scalars(select(DeploymentRequest)).all()
+    assert first.headers["Location"].endswith(f"/aanvragen/{only.id}")
+    assert f"Deze aanvraag had u al ingediend: aanvraag {only.id}. Er is geen tweede gemaakt." in second.get_data(as_text=True)
+    # One more person is another request, and so is the same after the first was cancelled.
+    client.post("/aanvragen/nieuw", data={**form, "headcount": "4"})
+    only.status = S.CANCELLED.value
+    db.session.commit()
+    client.post("/aanvragen/nieuw", data=form)
+    assert len(db.session.scalars(select(DeploymentRequest)).all()) == 3
+
+
+def test_the_planner_sets_the_priority_and_the_ministry_sees_it(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value, priority=3)
+    done = make.request(location=world.location, work_type=world.work_type, status=S.DECLINED.value)
+    db.session.commit()
+    login(world.planner)
+    page = client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
+    assert "Prioriteit opslaan" in page
+    assert "Prioriteit opslaan" not in client.get(f"/aanvragen/{done.id}").get_data(as_text=True)
+    saved = client.post(f"/aanvragen/{req.id}/prioriteit", data={"priority": "1"}, follow_redirects=True)
+    assert "De prioriteit is nu: laag." in saved.get_data(as_text=True)
+    assert stored(req.id).priority == 1
+    refused = client.post(f"/aanvragen/{req.id}/prioriteit", data={"priority": "7"}, follow_redirects=True)
+    assert "Kies een prioriteit uit de lijst." in refused.get_data(as_text=True) and stored(req.id).priority == 1
+    client.post("/auth/logout")
+    login(world.contact)
+    assert client.post(f"/aanvragen/{req.id}/prioriteit", data={"priority": "3"}).status_code == 403
+    assert "Laag" in client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
