@@ -109,6 +109,7 @@ ACTION_WORDS = {
     "request_created": _l("Inzetaanvraag ingediend"),
     "request_changed": _l("Inzetaanvraag gewijzigd"),
     "request_reviewed": _l("Wijziging van inzetaanvraag bekeken"),
+    "request_priority": _l("Prioriteit van inzetaanvraag gezet"),
     "request_geaccepteerd": _l("Inzetaanvraag geaccepteerd"),
     "request_afgewezen": _l("Inzetaanvraag afgewezen"),
     "request_ingepland": _l("Inzetaanvraag ingepland"),
