@@ -112,14 +112,20 @@ def test_a_week_sheet_not_ready_yet_names_its_week(client, login, make):
     assert "Je rooster voor week 51 is nog niet klaar." in html and "deze week is nog niet klaar" not in html
 
 
-def test_links_sheets_and_week_sheets_list_people_by_last_name_like_the_roster(client, login, make):
-    team = make.team(name="Team Volgorde")
-    people = [make.employee(team, first_name=first, last_name=last)
-              for first, last in (("Anna", "Zwart"), ("Cees", "Alders"), ("Bram", "Mulder"), ("Anna", "Mulder"))]
+def team_with_links(make, login, names):
+    """A team of people named (first, last), each with a link, and its team leader logged in."""
+    team = make.team(name="Team Namen")
+    people = [make.employee(team, first_name=first, last_name=last) for first, last in names]
     for person in people:
         tokens.issue(FeedKind.EMPLOYEE, person)
     db.session.commit()
     login(make.user("team_leader", teams=[team]))
+    return team, people
+
+
+def test_links_sheets_and_week_sheets_list_people_by_last_name_like_the_roster(client, login, make):
+    team, people = team_with_links(make, login, [("Anna", "Zwart"), ("Cees", "Alders"), ("Bram", "Mulder"),
+                                                 ("Anna", "Mulder")])
     by_last_name = ["Cees Alders", "Anna Mulder", "Bram Mulder", "Anna Zwart"]
     ids = {p.name: p.id for p in people}
 
@@ -132,6 +138,17 @@ def test_links_sheets_and_week_sheets_list_people_by_last_name_like_the_roster(c
     assert order(handouts, 'id="briefje-{id}"') == by_last_name
     sheets = client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").get_data(as_text=True)
     assert order(sheets, 'id="weekbriefje-{id}"') == by_last_name
+
+
+def test_each_sheet_has_its_own_heading_when_people_share_a_first_or_whole_name(client, login, make):
+    """The heading names the sheet's region: two the same is one landmark twice (axe landmark-unique)."""
+    team, _people = team_with_links(make, login, [("Umut", "Kuiper"), ("Umut", "Prins"), ("Rosa", "de Vries"),
+                                                  ("Rosa", "de Vries")])
+    for url in (f"/kalender/team/{team.id}/briefjes", f"/rooster/weekbriefjes?week=2026-W50&team={team.id}"):
+        html = client.get(url).get_data(as_text=True)
+        headings = re.findall(r'<h2 id="(?:week)?briefje-\d+">(.*?)</h2>', html, re.S)
+        assert len(headings) == 4 and len(set(headings)) == 4, (url, headings)
+        assert any("Umut Kuiper" in h for h in headings) and any("Umut Prins" in h for h in headings)
 
 
 def test_week_sheets_are_only_for_the_teams_own_leader(client, login, make):

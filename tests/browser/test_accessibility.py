@@ -415,6 +415,8 @@ def assert_sheets_print(page, heading: str, sheet: str):
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
     sheets = page.locator(sheet)
     assert sheets.count() >= 10
+    headings = sheets.locator("h2").all_inner_texts()
+    assert len(set(headings)) == len(headings), headings  # each sheet's region has its own name
     problems = axe_violations(page)
     page.emulate_media(media="print")
     assert page.locator(".no-print").first.is_hidden() and sheets.first.is_visible()
