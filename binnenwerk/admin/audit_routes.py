@@ -100,6 +100,7 @@ ACTION_WORDS = {
     "employee.update": _l("Medewerker gewijzigd"),
     "employee.sensitive_update": _l("Bijzondere gegevens van medewerker gewijzigd"),
     "employee.archive": _l("Medewerker gearchiveerd"),
+    "employee.contract_end": _l("Laatste werkdag van medewerker gezet"),
     "employee.restore": _l("Medewerker uit archief gehaald"),
     "employee.delete": _l("Medewerker verwijderd"),
     "absence.create": _l("Afwezigheid toegevoegd"),

@@ -28,7 +28,7 @@ from ..models import (
     User,
     WorkType,
 )
-from . import ServiceError, tokens
+from . import ServiceError, feeds, tokens
 from .teams import ensure_room_in_team
 
 MAX_CONTRACT_MINUTES = 40 * 60
@@ -334,10 +334,16 @@ def update_sensitive(employee: Employee, *, indication: str, indication_until: d
     return True
 
 
-def archive_employee(employee: Employee, last_day: dt.date) -> int:
-    """End the contract: the employee stays for history, rosters and reports, but is no longer
-    planned, and their calendar and week-page links stop for good (a restore does not bring an old
-    link back to life: it may have been passed on). Returns how many links were revoked."""
+def archive_employee(employee: Employee, last_day: dt.date, today: dt.date | None = None) -> int | None:
+    """End the contract on its last working day.
+
+    A last day gone by archives the employee now: they stay for history, rosters and reports, but
+    are no longer planned, and their calendar and week-page links stop for good (a restore does not
+    bring an old link back to life: it may have been passed on); returns how many links were revoked.
+    A last day still to come only sets the contract's end: until then the person works, is told
+    their shifts and can be reported absent; archive_ended_contracts() archives them the day after.
+    Returns None then.
+    """
     if employee.archived:
         raise ServiceError(_("Het contract van %(name)s is al beëindigd.", name=employee.name))
     if last_day is None:
@@ -347,14 +353,35 @@ def archive_employee(employee: Employee, last_day: dt.date) -> int:
                            field="contract_end")
     if employee.contract_end is None or last_day < employee.contract_end:
         employee.contract_end = last_day
-    employee.archived = True
-    audit.record("employee.archive", employee, detail=f"contract_end={employee.contract_end.isoformat()}")
     from .rosters import mark_unworkable_shifts
 
     mark_unworkable_shifts(employee, ["contract_end"])
-    revoked = tokens.revoke_all(FeedKind.EMPLOYEE, employee)
+    if employee.contract_end >= (today or feeds.local_today()):
+        audit.record("employee.contract_end", employee, detail=f"contract_end={employee.contract_end.isoformat()}")
+        db.session.commit()
+        return None
+    revoked = _archive(employee)
     db.session.commit()
     return revoked
+
+
+def _archive(employee: Employee, detail: str = "") -> int:
+    employee.archived = True
+    audit.record("employee.archive", employee,
+                 detail=f"contract_end={employee.contract_end.isoformat()}" + (f" {detail}" if detail else ""))
+    return tokens.revoke_all(FeedKind.EMPLOYEE, employee)
+
+
+def archive_ended_contracts(today: dt.date | None = None) -> int:
+    """Archive everyone whose contract's last day has gone by (set ahead by archive_employee, or
+    by an edit or an import); called as team pages open. Returns how many."""
+    ended = db.session.scalars(select(Employee).where(
+        Employee.archived.is_(False), Employee.contract_end < (today or feeds.local_today()))).all()
+    for employee in ended:
+        _archive(employee, "after the last working day")
+    if ended:
+        db.session.commit()
+    return len(ended)
 
 
 def restore_employee(employee: Employee) -> None:
@@ -362,7 +389,9 @@ def restore_employee(employee: Employee) -> None:
         return
     ensure_room_in_team(employee.team_id)
     employee.archived = False
-    audit.record("employee.restore", employee)
+    # Taken back: the contract runs on (a last day gone by would close it again at once).
+    ended, employee.contract_end = employee.contract_end, None
+    audit.record("employee.restore", employee, detail=f"contract_end_was={ended.isoformat()}" if ended else "")
     db.session.commit()
 
 

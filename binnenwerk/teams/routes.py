@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..forms_common import refused_as_stale
-from ..formatting import name_suffixes
+from ..formatting import long_date, name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -405,6 +405,11 @@ def employee_archive(employee_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
+        if revoked is None:  # the last day is still to come
+            flash(_("Het contract van %(name)s eindigt na %(date)s. Tot en met die dag blijft %(name)s in het team, "
+                    "in de roosters en in de agenda-link. Daarna wordt het contract afgesloten.",
+                    name=employee.name, date=long_date(employee.contract_end)), "success")
+            return redirect(url_for("teams.employee", employee_id=employee.id))
         flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
               "success")
         if revoked:

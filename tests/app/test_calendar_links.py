@@ -1,4 +1,6 @@
 """Staff pages to show, make, renew and revoke calendar links, each for its own people only."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -215,7 +217,8 @@ def test_ending_a_contract_revokes_the_links_and_a_restore_does_not_bring_them_b
     login(teams["leader"])
     assert client.get(f"/calendar/{token}.ics").status_code == 200
 
-    ended = client.post(f"/teams/medewerkers/{anna.id}/contract-beeindigen", data={"contract_end": "2026-12-31"},
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    ended = client.post(f"/teams/medewerkers/{anna.id}/contract-beeindigen", data={"contract_end": yesterday},
                         follow_redirects=True).get_data(as_text=True)
     assert "De agenda-link en de weekpagina van Anna Jansen werken niet meer." in ended
     assert "Neem je Anna Jansen weer in dienst, maak dan een nieuwe link." in ended

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
-from binnenwerk.models import Assignment, AuditEvent, Employee, Roster
+from binnenwerk.models import Assignment, AuditEvent, Employee, FeedKind, Roster
 
 from .edit_forms import post_edit
 
@@ -233,6 +233,36 @@ def test_ending_the_contract_archives_instead_of_deleting(client, make, setup):
     assert stored.name.split()[-1] in _text(client.get("/teams/medewerkers?archief=1"))
 
 
+def test_a_last_working_day_still_to_come_keeps_the_employee_until_then(client, make, setup, monkeypatch):
+    """Ending a contract on a day ahead: until then the person works, keeps their link and can be
+    reported absent; the team's pages close the contract the day after."""
+    from binnenwerk.services import feeds, tokens
+
+    team, _keyboard = setup
+    employee = make.employee(team=team, contract_start=dt.date(2025, 1, 1), first_name="Jan", last_name="Peters")
+    token = tokens.issue(FeedKind.EMPLOYEE, employee)
+    db.session.commit()
+    last_day = dt.date.today() + dt.timedelta(days=6)
+    response = client.post(f"/teams/medewerkers/{employee.id}/contract-beeindigen",
+                           data={"contract_end": last_day.isoformat()}, follow_redirects=True)
+    assert "Het contract van Jan Peters eindigt na" in _text(response)
+    assert "Tot en met die dag blijft Jan Peters in het team" in _text(response)
+    db.session.expire_all()
+    stored = db.session.get(Employee, employee.id)
+    assert not stored.archived and stored.contract_end == last_day
+    assert "Peters" in _text(client.get("/teams/medewerkers"))
+    assert client.get(f"/week/{token}").status_code == 200
+    assert "employee.contract_end" in [e.action for e in db.session.scalars(select(AuditEvent))]
+
+    monkeypatch.setattr(feeds, "local_today", lambda: last_day)  # the last day itself: still there
+    assert "Peters" in _text(client.get("/teams/medewerkers"))
+    monkeypatch.setattr(feeds, "local_today", lambda: last_day + dt.timedelta(days=1))
+    assert "Peters" not in _text(client.get("/teams/medewerkers"))
+    db.session.expire_all()
+    assert db.session.get(Employee, employee.id).archived
+    assert client.get(f"/week/{token}").status_code == 404
+
+
 def test_ending_a_contract_before_it_started_is_refused(client, make, setup):
     team, _keyboard = setup
     employee = make.employee(team=team, contract_start=dt.date(2026, 3, 1))
@@ -306,8 +336,13 @@ def test_taking_someone_back_works_when_there_is_room(client, make, setup):
     response = client.post(f"/teams/medewerkers/{gone.id}/terugzetten", follow_redirects=True)
     assert "is weer actief." in _text(response)
     db.session.expire_all()
-    assert not db.session.get(Employee, gone.id).archived
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "employee.restore")).one()
+    back = db.session.get(Employee, gone.id)
+    assert not back.archived and back.contract_end is None  # the contract runs on
+    client.get("/teams/medewerkers")  # the team's pages close contracts whose last day has gone by ...
+    db.session.expire_all()
+    assert not db.session.get(Employee, gone.id).archived  # ... but not this one again
+    restore = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "employee.restore")).one()
+    assert restore.detail == "contract_end_was=2026-01-31"
 
 
 def test_hours_in_the_form_follow_the_language(app):
