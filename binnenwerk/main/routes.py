@@ -24,6 +24,7 @@ def index():
 @bp.route("/home")
 @roles_required(*ALL_STAFF)
 def home():
+    from ..services.absences import rosters_to_repair
     from ..services.rosters import not_yet_published, short_notice_changes, today
 
     this_week = week_of(today())
@@ -45,6 +46,7 @@ def home():
         context["today"] = today()
         context["short_notice"] = short_notice_changes([t.id for t in current_user.teams])
         context["waiting"] = not_yet_published(context["next_week"], [t.id for t in current_user.teams])
+        context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])
     else:
         if role == Role.PLANNER.value:
             context["waiting"] = not_yet_published(context["next_week"])

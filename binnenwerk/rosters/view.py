@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..planning import PLANNED_STATUSES
 from ..services.rosters import (
-    absence_overlaps, affected_cells, request_stands, roster_status, within_hours, works_then,
+    affected_cells, leader_clashes, request_stands, roster_status, within_hours, works_then,
 )
 
 
@@ -161,19 +161,11 @@ def load_week(week: str, teams: list[Team]) -> dict:
         select(Absence).where(Absence.supervisor_id.in_({s.supervisor_id for s in supervision}),
                               Absence.start_date <= last, Absence.end_date >= first)
     ).all() if supervision else []
-    # What the one leading a team somewhere must be there for: its shifts there, first to last
-    # (hard rule 6). An absence outside those times (an appointment before the shifts) is no clash.
-    span: dict[tuple[int, dt.date, int], tuple[int, int]] = {}
-    for a in assignments:
-        key = (a.roster_id, a.date, a.request.location_id)
-        start, end = span.get(key, (a.request.start_minute, a.request.end_minute))
-        span[key] = (min(start, a.request.start_minute), max(end, a.request.end_minute))
+    absent_leading = {s.id for s in leader_clashes(supervision, assignments, leads_absent)}
     for s in supervision:
         tw = by_team[roster_team[s.roster_id]]
         tw.supervision.setdefault(s.date, []).append(s)
-        start, end = span.get((s.roster_id, s.date, s.location_id), (0, 24 * 60))
-        if any(x.supervisor_id == s.supervisor_id and absence_overlaps(x, s.date, start, end)
-               for x in leads_absent):
+        if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
 
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}

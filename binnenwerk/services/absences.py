@@ -6,16 +6,19 @@ belongs in these three functions, so every way of registering an absence trigger
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
-from ..models import MINUTES_PER_DAY, Absence, AbsenceKind, Employee, Supervisor
+from ..models import (
+    MINUTES_PER_DAY, Absence, AbsenceKind, Assignment, Employee, Roster, Supervisor, SupervisionAssignment, Team,
+)
 from . import ServiceError
-from .rosters import mark_affected_shifts
+from .rosters import affected_cells, leader_clashes, mark_affected_shifts, today
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
 
@@ -124,3 +127,73 @@ def delete_absence(absence: Absence) -> Absence:
     db.session.delete(absence)
     db.session.commit()
     return absence
+
+
+# --- rosters that no longer fit -------------------------------------------------------------
+
+
+@dataclass
+class RepairNeeded:
+    """A roster with shifts from today on that clash with an absence (what the roster page marks)."""
+
+    roster: Roster
+    shifts: int = 0  # shifts of employees who are absent then
+    leader_days: set[dt.date] = field(default_factory=set)  # days someone leads the team while absent
+
+    @property
+    def published(self) -> bool:
+        """Employees and the location were told: they see the old shifts until a repair is published."""
+        return self.roster.version > 0
+
+
+def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
+                      since: dt.date | None = None) -> list[RepairNeeded]:
+    """The rosters (of these teams, or all) with a shift from `since` (today) on that clashes with an
+    absence (only this one, when given), by week and team. Three queries however many teams.
+
+    The clash is the roster page's: affected_cells for employees, leader_clashes for who leads.
+    """
+    since = since or today()
+
+    def narrowed(query):
+        if team_ids is not None:
+            query = query.where(Roster.team_id.in_(list(team_ids) or [-1]))
+        if absence is not None:
+            query = query.where(Absence.id == absence.id)
+        return query.where(Team.archived.is_(False))
+
+    def overlaps(row):
+        return and_(Absence.start_date <= row.date, Absence.end_date >= row.date)
+
+    shift_rows = db.session.execute(narrowed(
+        select(Assignment, Absence).join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+        .join(Absence, and_(Absence.employee_id == Assignment.employee_id, overlaps(Assignment)))
+        .where(Assignment.date >= since)
+        .options(joinedload(Assignment.request), joinedload(Assignment.roster).joinedload(Roster.team))
+    )).all()
+    lead_rows = db.session.execute(narrowed(
+        select(SupervisionAssignment, Absence).join(Roster, Roster.id == SupervisionAssignment.roster_id)
+        .join(Team, Team.id == Roster.team_id)
+        .join(Absence, and_(Absence.supervisor_id == SupervisionAssignment.supervisor_id,
+                            overlaps(SupervisionAssignment)))
+        .where(SupervisionAssignment.date >= since)
+        .options(joinedload(SupervisionAssignment.roster).joinedload(Roster.team))
+    )).all()
+
+    found: dict[int, RepairNeeded] = {}
+    shifts = {a.id: a for a, _x in shift_rows}
+    hit = affected_cells(shifts.values(), [x for _a, x in shift_rows])
+    for a in shifts.values():
+        if (a.employee_id, a.date) in hit:
+            found.setdefault(a.roster_id, RepairNeeded(a.roster)).shifts += 1
+    if lead_rows:
+        leads = {s.id: s for s, _x in lead_rows}
+        # Who leads must be there for the team's shifts at that place: those shifts set the times.
+        team_shifts = db.session.scalars(
+            select(Assignment).where(Assignment.roster_id.in_({s.roster_id for s in leads.values()}),
+                                     Assignment.date.in_({s.date for s in leads.values()}))
+            .options(joinedload(Assignment.request))
+        ).all()
+        for s in leader_clashes(leads.values(), team_shifts, [x for _s, x in lead_rows]):
+            found.setdefault(s.roster_id, RepairNeeded(s.roster)).leader_days.add(s.date)
+    return sorted(found.values(), key=lambda need: (need.roster.week, need.roster.team.name, need.roster.id))

@@ -411,6 +411,30 @@ def affected_cells(assignments, absences) -> set[tuple[int, dt.date]]:
     return out
 
 
+def leader_clashes(supervision, assignments, absences) -> list[SupervisionAssignment]:
+    """The supervision rows whose supervisor is absent while leading there.
+
+    Leading means being there for the team's shifts at that location that day, first to last
+    (hard rule 6), or the whole day when the roster has none there: an absence outside those
+    times (an appointment before the shifts) is no clash. `assignments` must hold those shifts.
+    """
+    span: dict[tuple[int, dt.date, int], tuple[int, int]] = {}
+    for a in assignments:
+        key = (a.roster_id, a.date, a.request.location_id)
+        start, end = span.get(key, (a.request.start_minute, a.request.end_minute))
+        span[key] = (min(start, a.request.start_minute), max(end, a.request.end_minute))
+    by_supervisor: dict[int, list[Absence]] = defaultdict(list)
+    for absence in absences:
+        if absence.supervisor_id is not None:
+            by_supervisor[absence.supervisor_id].append(absence)
+    out = []
+    for s in supervision:
+        start, end = span.get((s.roster_id, s.date, s.location_id), (0, 24 * 60))
+        if any(absence_overlaps(x, s.date, start, end) for x in by_supervisor.get(s.supervisor_id, ())):
+            out.append(s)
+    return out
+
+
 def _acting_user():
     """Who is logged in, for a history line written by a hook (None outside a request)."""
     from flask import has_request_context

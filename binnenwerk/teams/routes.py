@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -41,6 +42,7 @@ ADMIN, PLANNER, TEAM_LEADER = Role.ADMIN, Role.PLANNER, Role.TEAM_LEADER
 EARLIER_WINDOW = dt.timedelta(days=365)
 EARLIER_PER_PAGE = 50
 EARLIER_ON_EMPLOYEE = 5  # the employee page shows the last few and points to the list
+REPAIRS_NAMED = 3  # rosters named after saving an absence; the rest are counted (the message lives in the cookie)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -584,6 +586,19 @@ def _absence_scope(query):
     ))
 
 
+def _flash_repairs(absence: Absence) -> None:
+    """Say which rosters (the user may open) now clash with the absence just saved, with a link to each:
+    until they are repaired and published, the employee and the location still see the old shifts."""
+    needs = absence_ops.rosters_to_repair(absence=absence, team_ids=team_ids_of(current_user))
+    line = get_template_attribute("teams/_repairs.html", "repair_line")
+    for need in needs[:REPAIRS_NAMED]:
+        flash(line(need), "warning")
+    if len(needs) > REPAIRS_NAMED:
+        rest = len(needs) - REPAIRS_NAMED
+        flash(ngettext("En nog %(num)d rooster met diensten die samenvallen met deze afwezigheid.",
+                       "En nog %(num)d roosters met diensten die samenvallen met deze afwezigheid.", rest), "warning")
+
+
 def _to_absence_list(absence: Absence):
     """Back to the absence list that shows the absence just saved; one that is over is no longer
     'vanaf vandaag', so say where it went."""
@@ -691,6 +706,7 @@ def absence_new():
             _apply_service_error(form, error)
         else:
             flash(_("De afwezigheid van %(name)s is geregistreerd.", name=(employee or supervisor).name), "success")
+            _flash_repairs(absence)
             return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=None), _status_code(form)
 
@@ -730,6 +746,7 @@ def absence_edit(absence_id: int):
             _apply_service_error(form, error)
         else:
             flash(_("De afwezigheid van %(name)s is opgeslagen.", name=person.name), "success")
+            _flash_repairs(absence)
             return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=absence, person=person), _status_code(form)
 
