@@ -51,7 +51,10 @@ def test_the_overview_names_each_teams_state_and_what_needs_attention(client, lo
     # The grid's team leader row marks the day the leader is away, as employee cells are marked.
     leader_row = html.split(f'id="team-{busy.id}"')[1].split('<th scope="row">Teamleider</th>')[1].split("</tr>")[0]
     marked = ["let op: afwezig" in cell for cell in re.findall(r"<td>(.*?)</td>", leader_row, flags=re.S)]
-    assert marked == [False, True, False, False, False]
+    assert marked == [False, True, False, False, False, False]  # Mon-Fri, then the hours column
+    # Each row ends with the hours planned this week and the contract's hours a week.
+    anna_row = re.search(r"<tr>\s*<th scope=\"row\">[^<]*Anna[^<]*</th>(.*?)</tr>", html.split(f'id="team-{busy.id}"')[1], re.S).group(1)
+    assert '<td class="hours">11 (25,5)</td>' in anna_row  # two shifts of 5.5 hours; 1,530 minutes a week
 
 
 def test_one_team_shows_no_overview(client, login, make):
