@@ -688,6 +688,7 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
             joinedload(PublishedShift.location),
             joinedload(PublishedShift.work_type),
             joinedload(PublishedShift.supervisor),
+            joinedload(PublishedShift.request),  # how to get in, as the ministry wrote it (now)
         )
     ).unique():
         shifts[s.employee_id][s.date] = s

@@ -89,6 +89,15 @@ def test_week_page_tells_each_working_day_in_plain_dutch(client, week):
     assert "pictograms/keyboard.svg" in html
 
 
+def test_a_working_day_says_how_to_get_in_as_the_ministry_wrote_it(client, week, make):
+    request = make.request(location=week["location"], access_instructions="Melden bij de receptie.\nPasje halen.")
+    week["worked"].request = request
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert '<p class="pre">Zo kom je binnen: Melden bij de receptie.\nPasje halen.</p>' in html
+    assert html.count("Zo kom je binnen") == 1  # only the day with a request that says it
+
+
 def test_week_page_shows_this_week_and_next(client, week):
     html = page(client, week["token"]).get_data(as_text=True)
     assert "Deze week" in html and "Volgende week" in html
