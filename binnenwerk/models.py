@@ -510,6 +510,8 @@ class PublishedShift(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The sequence the team leader has told the person in person ("gebeld"): a later change is news again.
+    called_sequence: Mapped[Optional[int]] = mapped_column(Integer)
 
     __table_args__ = (UniqueConstraint("employee_id", "date", name="uq_published_employee_date"),)
 

@@ -127,6 +127,7 @@ ACTION_WORDS = {
     "roster.unpin": _l("Dienst losgemaakt"),
     "roster.copy_previous": _l("Rooster van vorige week overgenomen"),
     "roster.publish": _l("Rooster gepubliceerd"),
+    "shift.called": _l("Wijziging van dienst zelf verteld"),
     "calendar_token.issue": _l("Agenda-link gemaakt"),
     "calendar_token.revoke": _l("Agenda-link ingetrokken"),
     # import, export and privacy
@@ -156,6 +157,7 @@ OBJECT_WORDS = {
     "Roster": _l("Rooster"),
     "SolveJob": _l("Planopdracht"),
     "CalendarToken": _l("Agenda-link"),
+    "PublishedShift": _l("Dienst"),
 }
 
 

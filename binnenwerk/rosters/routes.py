@@ -16,7 +16,9 @@ from .. import jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..formatting import long_date, parse_week, read_week, week_days, week_of
-from ..models import Absence, Assignment, Employee, JobStatus, Role, Roster, RosterChange, SolveJob, Team
+from ..models import (
+    Absence, Assignment, Employee, JobStatus, PublishedShift, Role, Roster, RosterChange, SolveJob, Team,
+)
 from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
@@ -217,6 +219,19 @@ def _option_label(q) -> str:
 
     name = q.work_type.name_en if str(get_locale()) == "en" else q.work_type.name_nl
     return f"{q.location.name}: {name}, {minutes_to_hhmm(q.start_minute)}–{minutes_to_hhmm(q.end_minute)}"
+
+
+@bp.route("/gebeld/<int:shift_id>", methods=["POST"])
+@roles_required(*PLANNERS)
+def mark_called(shift_id: int):
+    """'Gebeld' on the start page's short-notice list: this change has been told in person."""
+    shift = _get_or_404(PublishedShift, shift_id)
+    require_team(current_user, shift.team_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.mark_called(shift, user=current_user)
+    flash(_("Genoteerd: %(name)s weet het.", name=shift.employee.name), "success")
+    return redirect(url_for("main.home"))
 
 
 # --- whole-week actions ---------------------------------------------------------------------

@@ -511,7 +511,7 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> lis
     """Published shifts of these teams, from today to the next two working days, that changed or
     were called off in the last three days: not everyone looks at their calendar, so the team
     leader tells these people in person. Sorted by date and name; new shifts of a first
-    publication are not changes."""
+    publication are not changes, nor is a change the team leader has marked as told (mark_called)."""
     if not team_ids:
         return []
     first, last = short_notice_window(day or today())
@@ -519,8 +519,17 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> lis
         select(PublishedShift).where(
             PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
             PublishedShift.sequence > 0, PublishedShift.updated_at >= utcnow() - RECENT_CHANGE,
+            or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location))
     ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))
+
+
+def mark_called(shift: PublishedShift, *, user=None) -> None:
+    """The team leader has told the person of this change in person: it leaves the short-notice
+    list until the shift changes again."""
+    shift.called_sequence = shift.sequence
+    audit.record("shift.called", shift, detail=f"sequence={shift.sequence}", actor=user)
+    db.session.commit()
 
 
 UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started")

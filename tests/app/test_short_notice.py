@@ -72,6 +72,35 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     assert "Cees" not in listed and "Olga" not in listed
 
 
+def test_gebeld_takes_a_change_off_the_list_until_it_changes_again(leader_page, make, client, login):
+    team, page = leader_page
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    anna = make.employee(team=team, first_name="Anna", last_name="Jansen", phone="06-11112222")
+    bram = make.employee(team=team, first_name="Bram", last_name="Bos")
+    shift = make.published_shift(employee=anna, date=thursday, sequence=1)
+    make.published_shift(employee=bram, date=thursday, sequence=1)
+    listed = section(page())
+    assert "Anna Jansen" in listed and "Bram Bos" in listed
+    assert f'action="/rooster/gebeld/{shift.id}"' in listed
+
+    login(page.user)
+    done = client.post(f"/rooster/gebeld/{shift.id}", follow_redirects=True).get_data(as_text=True)
+    client.post("/auth/logout")
+    assert "Genoteerd: Anna Jansen weet het." in done
+    listed = section(page())
+    assert "Anna Jansen" not in listed and "Bram Bos" in listed
+
+    shift.sequence += 1  # changed again and published: news again
+    shift.updated_at = utcnow()
+    assert "Anna Jansen" in section(page())
+
+    # Another team's leader cannot mark it.
+    other = make.user("team_leader", teams=[make.team(name="Team C")])
+    db.session.commit()
+    login(other)
+    assert client.post(f"/rooster/gebeld/{shift.id}").status_code == 404
+
+
 def test_nothing_changed_at_short_notice_shows_no_list(leader_page, make):
     team, page = leader_page
     make.published_shift(employee=make.employee(team=team), date=WEDNESDAY + dt.timedelta(days=1))
