@@ -91,6 +91,23 @@ def read_week(text: str, today: dt.date | None = None) -> str:
     return week
 
 
+# 9, 9.30, 9:30, 09.30, 0930 and 930: hours, then minutes after a colon, a dot or nothing.
+TIME_OF_DAY_RE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})(\d{2})")
+
+
+def time_of_day_minutes(text: str) -> int:
+    """A time as people write it ('9', '10.30', '0930') -> minutes since midnight; ValueError when it
+    is none (24:00 allowed as end of day). The form that uses it checks whether it fits its range."""
+    match = TIME_OF_DAY_RE.fullmatch((text or "").strip())
+    if not match:
+        raise ValueError(text)
+    if match.group(1) is not None:
+        hours, minutes = match.group(1), match.group(2) or "00"
+    else:
+        hours, minutes = match.group(3), match.group(4)
+    return hhmm_to_minutes(f"{hours}:{minutes}")
+
+
 def week_days(week: str, count: int = 5) -> list[dt.date]:
     year, number = parse_week(week)
     return [dt.date.fromisocalendar(year, number, d) for d in range(1, count + 1)]

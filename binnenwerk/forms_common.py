@@ -1,15 +1,13 @@
 """Form building blocks every blueprint shares: safe id coercion, required-without-bubble, checkboxes."""
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .formatting import hhmm_to_minutes, minutes_to_hhmm
+from .formatting import minutes_to_hhmm, time_of_day_minutes
 
 
 def int_or_none(value):
@@ -140,23 +138,6 @@ class MinutesField(StringField):
             self.minutes = self.parse(text)
         except ValueError:
             raise ValueError(self.invalid_message) from None
-
-
-# 9, 9.30, 9:30, 09.30, 0930 and 930: hours, then minutes after a colon, a dot or nothing.
-TIME_OF_DAY_RE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})(\d{2})")
-
-
-def time_of_day_minutes(text: str) -> int:
-    """A time as people write it ('9', '10.30', '0930') -> minutes since midnight; ValueError when it
-    is none (24:00 allowed as end of day). The form that uses it checks whether it fits its range."""
-    match = TIME_OF_DAY_RE.fullmatch((text or "").strip())
-    if not match:
-        raise ValueError(text)
-    if match.group(1) is not None:
-        hours, minutes = match.group(1), match.group(2) or "00"
-    else:
-        hours, minutes = match.group(3), match.group(4)
-    return hhmm_to_minutes(f"{hours}:{minutes}")
 
 
 class TimeOfDayField(MinutesField):

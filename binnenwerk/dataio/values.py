@@ -7,7 +7,9 @@ import re
 
 from flask_babel import gettext as _
 
-from ..formatting import BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm, one_line
+from ..formatting import (
+    BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm, one_line, time_of_day_minutes,
+)
 
 MAX_CELL = 2000
 WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
@@ -164,7 +166,7 @@ def date(value, *, required: bool = True) -> dt.date | None:
 
 
 def time_of_day(value, *, required: bool = True) -> int | None:
-    """A time '09:30' (or an Excel time cell) as minutes after midnight."""
+    """A time '09:30', '9.30' or '9' (or an Excel time cell) as minutes after midnight."""
     if isinstance(value, dt.time):
         return value.hour * 60 + value.minute
     if isinstance(value, dt.datetime):
@@ -175,9 +177,9 @@ def time_of_day(value, *, required: bool = True) -> int | None:
             raise CellError(_("dit veld is verplicht"))
         return None
     try:
-        return hhmm_to_minutes(raw.replace(".", ":"))
+        return time_of_day_minutes(raw)  # as the forms read it: 9, 9.30, 9:30, 0930
     except ValueError:
-        raise CellError(_("'%(value)s' is geen tijd (schrijf UU:MM, bijvoorbeeld 09:30)", value=raw)) from None
+        raise CellError(_("'%(value)s' is geen tijd. Schrijf de tijd zo: 9:30 of 14:00.", value=raw)) from None
 
 
 def windows(value) -> list[tuple[int, int]]:

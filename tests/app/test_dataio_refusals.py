@@ -330,7 +330,7 @@ BAD_REQUEST_CELLS = [  # (changed cells, column, value, message)
     ({"aantal_medewerkers": "0"}, "aantal_medewerkers", "0", "ligt niet tussen 1 en 100"),
     ({"aantal_medewerkers": "40"}, "aantal_medewerkers", "40", "Vraag 1 tot en met 15 mensen"),
     ({"dagen": "ma,feestdag"}, "dagen", "ma,feestdag", "zijn geen dagen"),
-    ({"begintijd": "9 uur"}, "begintijd", "9 uur", "is geen tijd"),
+    ({"begintijd": "9 uur"}, "begintijd", "9 uur", "is geen tijd. Schrijf de tijd zo: 9:30 of 14:00."),
     ({"pauze_minuten": "0", "eindtijd": "17:00"}, "pauze_minuten", "0", "minstens 30 minuten pauze"),
     ({"prioriteit": "dringend"}, "prioriteit", "dringend", "is geen prioriteit"),
     ({"status": "misschien"}, "status", "misschien", "is geen status"),
@@ -360,6 +360,14 @@ def test_each_kind_of_bad_request_row_is_named_and_nothing_is_stored(world, make
         assert f"rij 3\tkolom {column}\twaarde '{value}'" in result.output, (changes, result.output)
         assert message in result.output, (changes, result.output)
         assert counts() == before, changes
+
+
+def test_times_are_read_as_people_write_them_as_in_the_forms(world, runner, tmp_path):
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(begintijd="9.30", eindtijd="15")])
+    result = run_import(runner, "requests", path)
+    assert result.exit_code == 0, result.output
+    stored = db.session.scalars(select(m.DeploymentRequest)).one()
+    assert (stored.start_minute, stored.end_minute) == (570, 900)
 
 
 def test_a_status_change_that_the_workflow_forbids_is_refused(world, make, runner, tmp_path):

@@ -1,7 +1,7 @@
 """The shared form fields: how a time of day may be written."""
 import pytest
 
-from binnenwerk.forms_common import time_of_day_minutes
+from binnenwerk.formatting import time_of_day_minutes
 
 
 @pytest.mark.parametrize("text,minutes", [
