@@ -7,6 +7,8 @@ import re
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
 
+from .public_holidays import public_holiday_name
+
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
 # The years a week, quarter or date filter may name: enough for any plan or report, and it keeps
 # date arithmetic near the ends of the calendar (9999-W52 ends in year 10000) out of the pages.
@@ -166,13 +168,16 @@ def long_date_period(start: dt.date, end: dt.date, today: dt.date | None = None)
     return format_date(start, with_year), format_date(end, with_year)
 
 
-def hours(minutes: int | None) -> str:
-    """Minutes as hours the Dutch way: 1530 -> '25,5'."""
+def hours(minutes: int | None, english: bool | None = None) -> str:
+    """Minutes as hours the Dutch way: 1530 -> '25,5' ('25.5' in English). A page that prints many
+    passes `english` once looked up (the locale lookup is most of this function's time)."""
     if minutes is None:
         return ""
     value = minutes / 60
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if str(get_locale()) == "nl" else text
+    if english is None:
+        english = str(get_locale()) != "nl"
+    return text if english else text.replace(".", ",")
 
 
 def decimal_text(value: float | None, digits: int = 4) -> str:
@@ -212,10 +217,6 @@ def name_labels(people) -> dict[int, str]:
 
 def holiday(day: dt.date) -> str | None:
     """The day's public holiday by name in the reader's language, or None."""
-    from flask_babel import get_locale
-
-    from .planning import public_holiday_name  # planning imports this module
-
     return public_holiday_name(day, str(get_locale() or "nl"))
 
 

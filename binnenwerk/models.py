@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .public_holidays import is_public_holiday
 
 MAX_TEAM_SIZE = 15
 MINUTES_PER_DAY = 24 * 60
@@ -415,8 +416,6 @@ class DeploymentRequest(db.Model):
     def occurs_on(self, day: dt.date) -> bool:
         """Whether the request asks for people that day: one of its weekdays within its period, and
         not a public holiday (the ministries' buildings are closed; nobody works then)."""
-        from .planning import is_public_holiday  # planning imports the models
-
         return (self.start_date <= day <= self.end_date and str(day.isoweekday()) in self.weekdays
                 and not is_public_holiday(day))
 

@@ -6,7 +6,6 @@ a Solution (current_solution), so the checker can judge an edit the same way it 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from scheduling import domain as sd
 from . import audit, roster_history
 from .extensions import db
 from .formatting import parse_week, shift_week, week_days
+from .public_holidays import is_public_holiday
 from .models import (
     Absence,
     Assignment,
@@ -106,37 +106,6 @@ class IdMap:
 # --- availability ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=16)
-def public_holidays(year: int) -> frozenset[dt.date]:
-    """Dutch public holidays, plus 5 May (Liberation Day) which central government has off every year.
-
-    Good Friday is in (python-holidays counts it): civil servants have it off (rijksoverheid.nl,
-    "Is Goede Vrijdag een vrije dag?": "Bent u ambtenaar? Dan bent u vrij op Goede Vrijdag"), so
-    the ministries' buildings where the teams work are closed too.
-    """
-    import holidays
-
-    days = set(holidays.country_holidays("NL", years=year).keys())
-    days.add(dt.date(year, 5, 5))
-    return frozenset(days)
-
-
-def is_public_holiday(day: dt.date) -> bool:
-    return day in public_holidays(day.year)
-
-
-@functools.lru_cache(maxsize=32)
-def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
-    import holidays
-
-    names = dict(holidays.country_holidays("NL", years=year, language="nl" if language == "nl" else "en_US"))
-    names.setdefault(dt.date(year, 5, 5), "Bevrijdingsdag" if language == "nl" else "Liberation Day")
-    return names
-
-
-def public_holiday_name(day: dt.date, language: str = "nl") -> str | None:
-    """The day's public holiday by name in Dutch ('nl') or English, or None (see public_holidays)."""
-    return _holiday_names(day.year, language).get(day) if is_public_holiday(day) else None
 
 
 def _cut(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:

@@ -55,6 +55,8 @@ class TeamWeek:
     unavailable_count: int = 0
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
+    # Minutes of work planned this week per employee (shifts that still stand), against the contract.
+    minutes: dict[int, int] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -149,6 +151,8 @@ def load_week(week: str, teams: list[Team]) -> dict:
         ended = not works_then(by_id[a.employee_id], a.date)
         unavailable = not within_hours(a.request, windows[(a.employee_id, a.date.isoweekday())])
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
+        if not (withdrawn or ended):
+            tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + a.request.worked_minutes
         tw.unavailable_count += unavailable
         tw.affected_count += key in hit
         tw.withdrawn_count += withdrawn

@@ -32,7 +32,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
-from ..planning import public_holiday_name
+from ..public_holidays import public_holiday_name
 from ..models import (
     Absence, CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
     name_and_address,

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS
-from ..planning import is_public_holiday
+from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
     AvailabilitySlot,
