@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from . import audit, roster_history
 from .extensions import db
@@ -63,7 +63,9 @@ def export_employee(employee: Employee) -> dict:
                 "email": employee.job_coach_email,
             },
             "work_types": [w.name_nl for w in employee.work_types],
-            "locations": [loc.name for loc in employee.allowed_locations],
+            # No list of places means every location of the team's region.
+            "locations": [loc.name for loc in employee.allowed_locations]
+            or [f"all locations in region {employee.team.region}" if employee.team else "all locations"],
             "availability": [
                 {"weekday": s.weekday, "from": minutes_to_hhmm(s.start_minute), "until": minutes_to_hhmm(s.end_minute)}
                 for s in employee.availability
@@ -111,6 +113,11 @@ def export_employee(employee: Employee) -> dict:
             }
             for s in published
         ],
+        # What the roster history says about them, reasons typed by their team leader included.
+        "roster_history": [
+            {"at": _moment(c.at), "what": roster_history.wording(c), "reason": c.reason}
+            for c in roster_history.lines_about(employee.id)
+        ],
         # The links themselves are secrets and are not part of the export.
         "calendar_links": [
             {"made_at": _moment(t.created_at), "stopped_at": _moment(t.revoked_at)} for t in links
@@ -148,8 +155,8 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
     sensitive = db.session.get(EmployeeSensitive, employee.id)
     if sensitive is not None:
         db.session.delete(sensitive)
-    for absence in db.session.scalars(select(Absence).where(Absence.employee_id == employee.id)):
-        absence.note = ""
+    # Absences go whole: their kind ("ziek") and dates are health data too; the hours worked stay.
+    db.session.execute(delete(Absence).where(Absence.employee_id == employee.id))
     revoked = 0
     for token in db.session.scalars(
         select(CalendarToken).where(CalendarToken.employee_id == employee.id, CalendarToken.revoked_at.is_(None))

@@ -89,16 +89,26 @@ def wording(change: RosterChange) -> str:
 
 
 def erase_name(employee_id: int, old_name: str, new_name: str) -> None:
-    """Put `new_name` where the lines name this employee: in their values and in their text."""
+    """Put `new_name` where the lines name this employee: in their values and in their text; and
+    drop the reasons typed on lines about them ("Gijs heeft fysiotherapie"): free text that may
+    call them by first name and say why, which no name replacement can find."""
     for change in db.session.scalars(select(RosterChange).where(
             RosterChange.params[EMPLOYEE].as_integer() == employee_id)):
         change.params = {**change.params, "name": new_name}  # a new dict: the JSON column sees the change
+        change.reason = ""
     # Older lines are text only ("Anna de Vries is afwezig op ..."); newer ones have it in detail too.
     for change in db.session.scalars(select(RosterChange).where(
             or_(RosterChange.detail.contains(old_name, autoescape=True),
                 RosterChange.reason.contains(old_name, autoescape=True)))):
         change.detail = change.detail.replace(old_name, new_name)
-        change.reason = change.reason.replace(old_name, new_name)
+        if old_name in change.reason:
+            change.reason = ""
+
+
+def lines_about(employee_id: int) -> list[RosterChange]:
+    """The roster history's lines about one employee (their values name them), oldest first."""
+    return list(db.session.scalars(select(RosterChange).where(
+        RosterChange.params[EMPLOYEE].as_integer() == employee_id).order_by(RosterChange.at, RosterChange.id)))
 
 
 def _word(message: str, params: dict) -> str:

@@ -516,7 +516,9 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> lis
         return []
     first, last = short_notice_window(day or today())
     return sorted(db.session.scalars(
-        select(PublishedShift).where(
+        # Nobody to call whose contract has been closed (or whose data was anonymised).
+        select(PublishedShift).join(Employee, Employee.id == PublishedShift.employee_id).where(
+            Employee.archived.is_(False),
             PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
             PublishedShift.sequence > 0, PublishedShift.updated_at >= utcnow() - RECENT_CHANGE,
             or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),

@@ -33,6 +33,12 @@ def former(make):
     db.session.flush()
     db.session.add(m.RosterChange(roster_id=roster.id, action="absence",
                                   detail="Fleur Oudgediende is afwezig op maandag 3 maart en staat ingeroosterd."))
+    # A line about her with a reason her team leader typed: her first name and why.
+    db.session.add(m.RosterChange(roster_id=roster.id, action="edit", message="edit",
+                                  params={"employee": employee.id, "name": "Fleur Oudgediende", "day": "2025-03-03",
+                                          "old": None, "new": None},
+                                  detail="Fleur Oudgediende, maandag 3 maart: vrij wordt vrij",
+                                  reason="Fleur heeft fysiotherapie (rug)"))
     db.session.add(m.PublishedShift(
         uid="privacy-1", employee=employee, team=team, date=MONDAY, request=request, location=location,
         work_type=work_type, start_minute=540, end_minute=900, break_minutes=30,
@@ -65,6 +71,11 @@ def test_planner_downloads_the_inzage_export(client, make, login, former):
     assert data["planned_shifts"][0]["date"] == MONDAY.isoformat()
     assert data["published_shifts"][0]["from"] == "09:00"
     assert data["calendar_links"] and "n" * 64 not in response.get_data(as_text=True)
+    # What the roster history says about her, and where she may work when no place is listed.
+    assert [line["reason"] for line in data["roster_history"]] == ["Fleur heeft fysiotherapie (rug)"]
+    assert data["roster_history"][0]["what"].startswith("Fleur Oudgediende, ")
+    assert data["personal"]["locations"] == [f"all locations in region {former.team.region}"]
+    assert "Fleur heeft fysiotherapie (rug)" in text
     audit = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "privacy_export")).one()
     assert audit.object_id == str(former.id) and "Snel moe" not in audit.detail
 
@@ -85,7 +96,9 @@ def test_anonymising_removes_identity_and_health_data_but_keeps_the_hours(client
     assert employee.job_coach_name == "Geanonimiseerd"
     assert employee.anonymised_at is not None and employee.archived
     assert db.session.get(m.EmployeeSensitive, former.id) is None
-    assert db.session.scalars(select(m.Absence.note).where(m.Absence.employee_id == former.id)).all() == [""]
+    assert db.session.scalars(select(m.Absence).where(m.Absence.employee_id == former.id)).all() == []
+    reasons = db.session.scalars(select(m.RosterChange.reason)).all()
+    assert not any("Fleur" in r or "fysiotherapie" in r for r in reasons)
     assert db.session.scalar(select(m.CalendarToken).where(m.CalendarToken.employee_id == former.id)).revoked_at
     # The hours stay: shifts remain, linked to the anonymised employee.
     assert db.session.scalar(select(func.count()).select_from(m.Assignment).where(m.Assignment.employee_id == former.id)) == 1

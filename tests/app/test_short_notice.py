@@ -60,6 +60,8 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     make.published_shift(employee=cees, date=WEDNESDAY + dt.timedelta(days=2), sequence=1,
                          updated_at=utcnow() - dt.timedelta(days=5))  # told long ago
     make.published_shift(employee=other, date=thursday, sequence=1)  # not this leader's team
+    gone = make.employee(team=team, first_name="Gijs", last_name="Weg", archived=True)
+    make.published_shift(employee=gone, date=thursday, sequence=1)  # contract closed: nobody to call
 
     listed = section(page())
 
@@ -69,7 +71,7 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     assert "Bram Bos</strong>, woensdag 9 december (vandaag):" in listed
     assert "gaat niet door." in listed and "Er is geen telefoonnummer bekend." in listed
     assert listed.index("Bram Bos") < listed.index("Anna Jansen")  # by date
-    assert "Cees" not in listed and "Olga" not in listed
+    assert "Cees" not in listed and "Olga" not in listed and "Gijs" not in listed
 
 
 def test_gebeld_takes_a_change_off_the_list_until_it_changes_again(leader_page, make, client, login):
