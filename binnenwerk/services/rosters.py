@@ -575,5 +575,21 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
             continue
         roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date)
         marked.append(a)
+    if {"contract_end", "contract_start"} & set(changed):
+        _call_off_outside_contract(employee)
     return marked
+
+
+def _call_off_outside_contract(employee: Employee) -> None:
+    """Told shifts from today on outside the contract are called off at once: the person will not
+    come, and their feed, the team's and the ministry's location feed must not say otherwise until
+    someone publishes (the roster keeps them, flagged, as before)."""
+    now = utcnow()
+    for shift in db.session.scalars(select(PublishedShift).where(
+            PublishedShift.employee_id == employee.id, PublishedShift.date >= today(),
+            PublishedShift.cancelled.is_(False))):
+        if not works_then(employee, shift.date):
+            shift.cancelled = True
+            shift.sequence += 1
+            shift.updated_at = now
 
