@@ -225,7 +225,7 @@ def confirm(kind_name: str):
 
 def _download(body: bytes, name: str, fmt: str) -> Response:
     mimetype = writing.XLSX_MIMETYPE if fmt == "xlsx" else writing.CSV_MIMETYPE
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)  # mimetype= would add a second charset
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

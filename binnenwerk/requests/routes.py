@@ -51,6 +51,18 @@ def _template_helpers() -> dict:
             "change_line": _change_line}
 
 
+def _say_weeks_still_told(found: DeploymentRequest) -> None:
+    """After a cancel or decline: which weeks still tell people to come, for the planner to publish
+    again (publishing calls those shifts off); the ministry sees them on its planning page."""
+    weeks = service.weeks_still_told(found)
+    if weeks and current_user.role == Role.PLANNER.value:
+        flash(ngettext(
+            "Er staan nog mensen ingepland op deze aanvraag in week %(weeks)s. Publiceer dat rooster opnieuw: "
+            "dan gaan die diensten niet door.",
+            "Er staan nog mensen ingepland op deze aanvraag in de weken %(weeks)s. Publiceer die roosters opnieuw: "
+            "dan gaan die diensten niet door.", len(weeks), weeks=", ".join(weeks)), "warning")
+
+
 def _change_line(change: service.FieldChange) -> str:
     """One changed field of a request, then and now, in the planner's words."""
     labels = {
@@ -219,6 +231,7 @@ def cancel(request_id: int):
             flash(error.message, "error")
         else:
             flash(_("De aanvraag is geannuleerd."), "success")
+            _say_weeks_still_told(found)
         return redirect(url_for("requests.detail", request_id=found.id))
     return render_template("requests/cancel.html", req=found, form=form, **_template_helpers())
 
@@ -348,7 +361,7 @@ def detail(request_id: int):
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
         priority_form=PriorityForm(priority=found.priority),
-        changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else [],
+        changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
         can_change=_is_contact() and found.status in service.CHANGEABLE,
         can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
@@ -500,6 +513,7 @@ def decline(request_id: int):
                 return redirect(url_for("requests.detail", request_id=found.id))
         else:
             flash(_("De aanvraag is afgewezen."), "success")
+            _say_weeks_still_told(found)
             return redirect(url_for("requests.intake"))
     status = 422 if request.method == "POST" else 200
     return render_template("requests/decline.html", req=found, form=form, **_template_helpers()), status

@@ -43,7 +43,7 @@ def _week_arg(source=None, strict: bool = False) -> str:
     except ValueError:
         if strict:
             abort(404)
-        flash(_("Week %(week)s bestaat niet. Je ziet nu deze week.", week=text[:20]), "error")
+        flash(_("'%(week)s' is geen week die we kennen. Je ziet nu deze week.", week=text[:20]), "error")
         return week_of(dt.date.today())
 
 
@@ -327,7 +327,7 @@ def publish():
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
-        soon = sorted({s.employee.name for s in service.short_notice_changes([team.id])})
+        soon = sorted({s.employee.name for s in service.short_notice_changes([team.id], week=week)})
         if soon:
             flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
                     "De telefoonnummers staan op de startpagina.", names=", ".join(soon)), "warning")
@@ -357,7 +357,7 @@ def publish_all():
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.", **totals), "success")
-            soon = service.short_notice_changes([roster.team_id for roster, _counts in done])
+            soon = service.short_notice_changes([roster.team_id for roster, _counts in done], week=week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})
                 flash(ngettext(
@@ -420,7 +420,7 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     """The seconds, and how good the best roster so far is in words (never the raw score)."""
     elapsed = round(job.elapsed_seconds or 0.0)
     if done:
-        return _("Klaar na %(s)d seconden.", s=elapsed) if job.status == JobStatus.FINISHED.value else ""
+        return _("Dat duurde %(s)d seconden.", s=elapsed) if job.status == JobStatus.FINISHED.value else ""
     text = _("%(s)d van %(t)d seconden.", s=elapsed, t=round(job.time_limit or 0))
     objective, bound = job.best_objective, job.best_bound
     if objective is None:

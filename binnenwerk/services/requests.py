@@ -11,6 +11,7 @@ from flask_babel import format_date, gettext as _
 from sqlalchemy import func, select, update
 
 from .. import audit
+from ..formatting import week_of
 from ..extensions import db
 from ..models import (
     DeploymentRequest,
@@ -277,6 +278,8 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
         raise ServiceError(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
                              status=status_label(request.status).lower()))
     data = _normalised(data)
+    if request.status != S.SUBMITTED.value:
+        data.priority = request.priority  # once taken in, the planner decides it (set_priority)
     _refuse_if_invalid(data, request.ministry_id, request)
     changed = _differs(request, data)
     if not changed:
@@ -311,11 +314,12 @@ class FieldChange:
     after: object
 
 
-def changes_since_review(request: DeploymentRequest) -> list[FieldChange]:
+def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None:
     """What the ministry changed since the planner last accepted or looked at the request: each
-    field's value then and now (a field changed and changed back is left out)."""
+    field's value then and now (a field changed and changed back is left out, so all changed back
+    is an empty list). None when nothing is known (not flagged, or changed where no values were kept)."""
     if not request.changed_since_review:
-        return []
+        return None
     from ..models import AuditEvent
 
     events = db.session.scalars(
@@ -341,7 +345,7 @@ def changes_since_review(request: DeploymentRequest) -> list[FieldChange]:
         now = _plain(getattr(request, f.name))
         if first_before[f.name] != now:
             changes.append(FieldChange(f.name, first_before[f.name], now))
-    return changes
+    return changes if first_before else None
 
 
 def can_transition(current: str, new: str) -> bool:
@@ -400,6 +404,15 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={seen}")
     db.session.commit()  # expires `request`: its next read shows what was written
     return request
+
+
+def weeks_still_told(request: DeploymentRequest) -> list[str]:
+    """The weeks (from today on) in which people were told to work on this request and still are:
+    after a cancel or decline those rosters must be published again to call the shifts off."""
+    days = db.session.scalars(select(PublishedShift.date).where(
+        PublishedShift.request_id == request.id, PublishedShift.cancelled.is_(False),
+        PublishedShift.date >= feeds.local_today()).distinct()).all()
+    return sorted({week_of(day) for day in days})
 
 
 def can_complete(request: DeploymentRequest) -> bool:

@@ -507,7 +507,7 @@ def short_notice_window(day: dt.date) -> tuple[dt.date, dt.date]:
     return day, last
 
 
-def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> list[PublishedShift]:
+def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: str | None = None) -> list[PublishedShift]:
     """Published shifts of these teams, from today to the next two working days, that changed or
     were called off in the last three days: not everyone looks at their calendar, so the team
     leader tells these people in person. Sorted by date and name; new shifts of a first
@@ -515,6 +515,9 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None) -> lis
     if not team_ids:
         return []
     first, last = short_notice_window(day or today())
+    if week is not None:  # what one publication changed: its own week's days only
+        days = week_days(week, 7)
+        first, last = max(first, days[0]), min(last, days[-1])
     return sorted(db.session.scalars(
         # Nobody to call whose contract has been closed (or whose data was anonymised).
         select(PublishedShift).join(Employee, Employee.id == PublishedShift.employee_id).where(

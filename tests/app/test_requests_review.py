@@ -53,13 +53,29 @@ def test_the_planner_sees_what_the_ministry_changed_since_the_accept(client, log
     assert "Wat het ministerie veranderde" not in page
     client.post("/auth/logout")
 
-    # After the review only what changed since counts.
+    # After the review only what changed since counts; the priority is the planner's now.
     login(world.contact)
-    post_request_edit(client, url, request_form(later, world.work_type, headcount="6", priority="3"))
+    form_page = client.get(url).get_data(as_text=True)
+    assert "De planner bepaalt de prioriteit nu de aanvraag is aangenomen." in form_page
+    post_request_edit(client, url, request_form(later, world.work_type, headcount="7", priority="3"))
+    client.post("/auth/logout")
+    assert stored(request_id).priority == 2
+    login(world.planner)
+    page = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    changed = page.split("<dl")[0]
+    assert "Mensen per dag: was 6, nu 7" in changed and "Locatie" not in changed and "Prioriteit" not in changed
+
+    # Changed and changed back: flagged, and said so instead of an empty list.
+    client.post(f"/aanvragen/{request_id}/bekeken")
+    client.post("/auth/logout")
+    login(world.contact)
+    post_request_edit(client, url, request_form(later, world.work_type, headcount="8"))
+    post_request_edit(client, url, request_form(later, world.work_type, headcount="7"))
     client.post("/auth/logout")
     login(world.planner)
     page = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
-    assert "Prioriteit: was Normaal, nu Hoog" in page and "Mensen per dag" not in page.split("<dl")[0]
+    assert "Het ministerie heeft de aanvraag veranderd en weer teruggezet" in page
+    assert "Wat het ministerie veranderde" not in page
 
 
 def test_the_same_save_sent_twice_is_not_called_someone_elses_change(client, login, world, make):
@@ -110,6 +126,31 @@ def test_a_mistaken_accept_can_be_declined_with_a_reason(client, login, world, m
     client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Per ongeluk geaccepteerd: geen team vrij."})
     declined = stored(req.id)
     assert (declined.status, declined.decline_reason) == (S.DECLINED.value, "Per ongeluk geaccepteerd: geen team vrij.")
+
+
+def test_declining_or_cancelling_says_which_weeks_still_tell_people_to_come(client, login, world, make):
+    from binnenwerk.formatting import week_of
+
+    monday = next_monday()
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                       start_date=monday - dt.timedelta(days=14), end_date=monday + dt.timedelta(days=14))
+    other = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                         start_date=monday, end_date=monday + dt.timedelta(days=14))
+    make.published_shift(request=req, location=world.location, work_type=world.work_type, date=monday)
+    make.published_shift(request=req, location=world.location, work_type=world.work_type,
+                         date=monday + dt.timedelta(days=7))
+    make.published_shift(request=req, location=world.location, work_type=world.work_type,
+                         date=monday - dt.timedelta(days=7))  # gone by: nothing to call off
+    make.published_shift(request=req, location=world.location, work_type=world.work_type,
+                         date=monday + dt.timedelta(days=1), cancelled=True)
+    db.session.commit()
+    login(world.planner)
+    page = client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Geen team vrij."},
+                       follow_redirects=True).get_data(as_text=True)
+    weeks = f"{week_of(monday)}, {week_of(monday + dt.timedelta(days=7))}"
+    assert f"Er staan nog mensen ingepland op deze aanvraag in de weken {weeks}. Publiceer die roosters" in page
+    quiet = client.post(f"/aanvragen/{other.id}/annuleren", follow_redirects=True).get_data(as_text=True)
+    assert "De aanvraag is geannuleerd." in quiet and "Er staan nog mensen ingepland" not in quiet
 
 
 def test_the_decline_page_of_a_request_that_cannot_be_declined_says_so_before_a_reason_is_typed(

@@ -160,6 +160,21 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     assert re.search(r"Eva Evers</strong>, donderdag 10 december:\s+werkt nu van 09:00 tot 15:00", listed)
 
 
+def test_publishing_another_week_does_not_name_this_weeks_changes(leader_page, make, client, login):
+    team, page = leader_page
+    anna = make.employee(team=team, first_name="Anna", last_name="Jansen")
+    make.published_shift(employee=anna, date=WEDNESDAY + dt.timedelta(days=1), sequence=1)  # changed, for tomorrow
+    next_monday = WEDNESDAY + dt.timedelta(days=5)
+    roster, _request = draft_with_one_shift(make, team, make.employee(team=team, first_name="Bo"), next_monday)
+    login(page.user)
+    response = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
+                                                         "lock_version": roster.lock_version}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Gepubliceerd: versie 1" in text and "Op korte termijn" not in text
+    client.post("/auth/logout")
+    assert "Anna Jansen" in section(page())  # still on the start page's list
+
+
 def test_publishing_all_teams_tells_the_planner_of_short_notice_changes(leader_page, make, client, login):
     """The planner's publish-all button: the counts of all teams, and which teams have people to
     call (their team leaders see who on their start page)."""

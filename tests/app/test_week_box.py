@@ -35,4 +35,4 @@ def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, log
                  key=lambda d: abs((d - dt.date.today()).days))
     assert f'value="{monday.isocalendar()[0]}-W05"' in page
     wrong = client.get(f"/rooster/?week=week+60&team={team.id}").get_data(as_text=True)
-    assert "Week week 60 bestaat niet. Je ziet nu deze week." in wrong
+    assert "&#39;week 60&#39; is geen week die we kennen. Je ziet nu deze week." in wrong
