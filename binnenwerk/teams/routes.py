@@ -312,7 +312,11 @@ def employee_new():
 @bp.route("/medewerkers/<int:employee_id>")
 @roles_required(ADMIN, PLANNER, TEAM_LEADER)
 def employee(employee_id: int):
-    employee = _employee_or_404(employee_id)
+    return _employee_page(_employee_or_404(employee_id))
+
+
+def _employee_page(employee: Employee, archive_form: ArchiveEmployeeForm | None = None):
+    """The employee's page; with a refused 'Contract beëindigen' form, that form and its errors."""
     sensitive_allowed = can_see_sensitive(current_user, employee)
     today = dt.date.today()
     absences = db.session.scalars(
@@ -330,12 +334,12 @@ def employee(employee_id: int):
         sensitive=employee.sensitive if sensitive_allowed else None, summary=availability_summary,
         can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value), absences=absences,
         earlier_absences=earlier, earlier_shown=EARLIER_ON_EMPLOYEE,
-        kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=ArchiveEmployeeForm(
+        kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=archive_form or ArchiveEmployeeForm(
             formdata=None, contract_end=max(today, employee.contract_start)),
         in_rosters=ops.employee_in_rosters(employee),
         needs_link=(current_user.role in (PLANNER.value, TEAM_LEADER.value) and not employee.archived
                     and tokens.active_for(FeedKind.EMPLOYEE, employee) is None),
-    )
+    ), 422 if archive_form is not None and archive_form.errors else 200
 
 
 @bp.route("/medewerkers/<int:employee_id>/wijzigen", methods=["GET", "POST"])
@@ -398,9 +402,7 @@ def employee_archive(employee_id: int):
     employee = _employee_or_404(employee_id)
     form = ArchiveEmployeeForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-        return redirect(url_for("teams.employee", employee_id=employee.id))
+        return _employee_page(employee, form)  # the error on the field, as every form shows it
     try:
         revoked = ops.archive_employee(employee, form.contract_end.data)
     except ServiceError as error:
@@ -439,10 +441,13 @@ def employee_restore(employee_id: int):
     return redirect(url_for("teams.employee", employee_id=employee.id))
 
 
-@bp.route("/medewerkers/<int:employee_id>/verwijderen", methods=["POST"])
+@bp.route("/medewerkers/<int:employee_id>/verwijderen", methods=["GET", "POST"])
 @roles_required(PLANNER)
 def employee_delete(employee_id: int):
+    """GET asks to confirm (a page, so it works without JavaScript); the POST from it deletes."""
     employee = _employee_or_404(employee_id)
+    if request.method == "GET":
+        return render_template("teams/employee_delete.html", employee=employee, confirm=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
     team_id, name = employee.team_id, employee.name

@@ -206,7 +206,9 @@ def test_the_employee_week_page_is_plain_dutch_and_english_on_request(app_with, 
     work_type = make.work_type(name_nl="Toetsenborden schoonmaken", name_en="Keyboard cleaning")
     employee = make.employee(team=team, first_name="Sanne", work_types=[work_type])
     today = dt.date.today()
-    make.published_shift(employee=employee, date=today, work_type=work_type, start="09:00", end="15:00")
+    request = make.request(work_type=work_type, access_instructions="Melden bij de balie.")
+    make.published_shift(employee=employee, date=today, work_type=work_type, start="09:00", end="15:00",
+                         request=request)
     token = tokens.issue(FeedKind.EMPLOYEE, employee)
     db.session.commit()
     client = app_with().test_client()
@@ -215,6 +217,7 @@ def test_the_employee_week_page_is_plain_dutch_and_english_on_request(app_with, 
     assert "Jouw werk, Sanne" in html
     assert "Je werk: Toetsenborden schoonmaken." in html
     assert "Je werkt van 09:00 tot 15:00." in html
+    assert "Zo kom je binnen: Melden bij de balie." in html and 'lang="nl">Melden' not in html
     with force_locale("nl"):
         day_title = formatting.long_date(today)
     assert day_title[:1].upper() + day_title[1:] in html
@@ -223,6 +226,8 @@ def test_the_employee_week_page_is_plain_dutch_and_english_on_request(app_with, 
     assert lang_of(html) == "en"
     assert "Your work, Sanne" in html and "Your work: Keyboard cleaning." in html
     assert "You work from 09:00 to 15:00." in html
+    # What the ministry typed stays Dutch, and says so to a screen reader (WCAG 3.1.2).
+    assert 'How to get in: <span lang="nl">Melden bij de balie.</span>' in html
 
 
 # --- dates and times ------------------------------------------------------------------------

@@ -97,3 +97,15 @@ def test_a_public_holiday_is_no_request_day_and_never_short(client, login, make)
     problem, _ids = planning.build_problem("2026-W52")
     asked = {day for request in problem.requests for day in request.days}
     assert dt.date(2026, 12, 25) not in asked and dt.date(2026, 12, 24) in asked
+
+
+def test_the_printed_grid_scrolls_by_keyboard(client, login, make):
+    """Without edit links nothing in the printed grid takes focus: its scroll box does (WCAG 2.1.1)."""
+    team = make.team("Den Haag", name="Team Print")
+    make.employee(team)
+    login(make.user("team_leader", teams=[team]))
+    printed = client.get(f"/rooster/afdrukken?week={WEEK}&team={team.id}").get_data(as_text=True)
+    assert f'<div class="table-scroll" tabindex="0" role="region" aria-labelledby="grid-{team.id}">' in printed
+    assert f'<caption id="grid-{team.id}">' in printed
+    editable = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
+    assert 'aria-labelledby="grid-' not in editable  # its cells' links take focus: no extra tab stop

@@ -263,6 +263,19 @@ def test_a_last_working_day_still_to_come_keeps_the_employee_until_then(client, 
     assert client.get(f"/week/{token}").status_code == 404
 
 
+def test_ending_a_contract_without_a_date_marks_the_field(client, make, setup):
+    team, _keyboard = setup
+    employee = make.employee(team=team)
+    db.session.commit()
+    response = client.post(f"/teams/medewerkers/{employee.id}/contract-beeindigen", data={"contract_end": ""})
+    assert response.status_code == 422
+    page = _text(response)
+    assert 'class="error-summary"' in page and 'href="#contract_end"' in page
+    assert 'id="contract_end-error"' in page and "Vul de laatste werkdag in." in page
+    db.session.expire_all()
+    assert not db.session.get(Employee, employee.id).archived
+
+
 def test_ending_a_contract_before_it_started_is_refused(client, make, setup):
     team, _keyboard = setup
     employee = make.employee(team=team, contract_start=dt.date(2026, 3, 1))
@@ -292,6 +305,12 @@ def test_an_employee_entered_by_mistake_can_be_deleted(client, make, setup):
     team, _keyboard = setup
     employee = make.employee(team=team)
     employee_id = employee.id
+    # The employee page leads to a page that asks first; opening it deletes nothing.
+    assert f'href="/teams/medewerkers/{employee_id}/verwijderen"' in _text(client.get(f"/teams/medewerkers/{employee_id}"))
+    asked = _text(client.get(f"/teams/medewerkers/{employee_id}/verwijderen"))
+    assert "Dit kun je niet ongedaan maken." in asked and "Ja, verwijderen" in asked
+    db.session.expire_all()
+    assert db.session.get(Employee, employee_id) is not None
     response = client.post(f"/teams/medewerkers/{employee_id}/verwijderen", follow_redirects=True)
     assert "is verwijderd." in _text(response)
     db.session.expire_all()

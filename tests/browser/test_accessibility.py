@@ -248,10 +248,12 @@ def detail_pages(app, role: str) -> list[str]:
         team = user.teams[0] if role == "team_leader" else db.session.scalar(select(Team).limit(1))
         employee = db.session.scalar(select(Employee.id).where(Employee.team_id == team.id).limit(1))
         supervisor = db.session.scalar(select(Supervisor.id).where(Supervisor.team_id == team.id).limit(1))
-        roster = db.session.scalar(select(Roster.id).where(Roster.team_id == team.id).limit(1))
-        pages = [f"/teams/medewerkers/{employee}", f"/teams/teamleiders/{supervisor}", f"/rooster/{roster}/geschiedenis"]
+        roster = db.session.scalar(select(Roster).where(Roster.team_id == team.id).limit(1))
+        # The printed grid has no links: at this width its scroll box must take focus itself.
+        pages = [f"/teams/medewerkers/{employee}", f"/teams/teamleiders/{supervisor}", f"/rooster/{roster.id}/geschiedenis",
+                 f"/rooster/afdrukken?week={roster.week}&team={team.id}"]
         if role == "planner":
-            pages.append(f"/privacy/medewerkers/{employee}")
+            pages += [f"/privacy/medewerkers/{employee}", f"/teams/medewerkers/{employee}/verwijderen"]
         return pages
 
 
