@@ -413,6 +413,9 @@ def employee_archive(employee_id: int):
             flash(_("Het contract van %(name)s eindigt na %(date)s. Tot en met die dag blijft %(name)s in het team, "
                     "in de roosters en in de agenda-link. Daarna wordt het contract afgesloten.",
                     name=employee.name, date=long_date(employee.contract_end)), "success")
+            if form.contract_end.data > employee.contract_end:  # ending a contract never lengthens it
+                flash(_("Het contract liep al tot en met %(date)s; dat blijft zo. Een later einde zet je bij "
+                        "'Gegevens wijzigen'.", date=long_date(employee.contract_end)), "info")
             return redirect(url_for("teams.employee", employee_id=employee.id))
         flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
               "success")

@@ -254,6 +254,14 @@ def test_a_last_working_day_still_to_come_keeps_the_employee_until_then(client, 
     assert client.get(f"/week/{token}").status_code == 200
     assert "employee.contract_end" in [e.action for e in db.session.scalars(select(AuditEvent))]
 
+    # A later day typed next does not lengthen the contract, and says so.
+    later = _text(client.post(f"/teams/medewerkers/{employee.id}/contract-beeindigen",
+                              data={"contract_end": (last_day + dt.timedelta(days=7)).isoformat()},
+                              follow_redirects=True))
+    assert "Het contract liep al tot en met" in later and "Een later einde zet je bij" in later
+    db.session.expire_all()
+    assert db.session.get(Employee, employee.id).contract_end == last_day
+
     monkeypatch.setattr(feeds, "local_today", lambda: last_day)  # the last day itself: still there
     assert "Peters" in _text(client.get("/teams/medewerkers"))
     monkeypatch.setattr(feeds, "local_today", lambda: last_day + dt.timedelta(days=1))
