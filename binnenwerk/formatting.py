@@ -227,4 +227,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
     app.jinja_env.filters["full_date"] = full_date
+    app.jinja_env.filters["from_iso"] = lambda text: dt.date.fromisoformat(text) if text else None
     app.jinja_env.globals["long_date_period"] = long_date_period

@@ -58,6 +58,9 @@ def test_planner_downloads_the_inzage_export(client, make, login, former):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Fleur Oudgediende" in text and "Snel moe" in text and "Griep met koorts" in text
+    # Read by people: dates, hours and kinds in words, not as stored.
+    assert "2024-01-01" not in text and "maandag 1 januari 2024" in text and ">25,5<" in text
+    assert "<td>Ziek</td>" in text and "<td>ziek</td>" not in text
 
     response = client.get(f"/privacy/medewerkers/{former.id}/inzage.json")
     assert response.status_code == 200
