@@ -135,7 +135,7 @@ def mfa_login():
             if status == accounts.LOCKED:
                 session.pop(PENDING_USER, None)
                 return _refused(form, status, "auth/mfa_login.html")
-            form.code.errors.append(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."))
+            form.code.errors.append(accounts.wrong_code_message(user, form.code.data))
             return render_template("auth/mfa_login.html", form=form), 401
         return _start_session(user, "password+totp", session.get(PENDING_NEXT))
     return render_template("auth/mfa_login.html", form=form)

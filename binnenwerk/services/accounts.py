@@ -305,6 +305,18 @@ def provisioning_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
+def wrong_code_message(user: User, code: str | None) -> str:
+    """Why a code was refused, in words: a right code used a moment ago (replay protection, or
+    typing the same code twice within its 30 seconds) is told apart from a wrong one."""
+    code = normalise_code(code)
+    if user.totp_secret and user.totp_last_step is not None and len(code) == 6 and code.isdigit():
+        totp = pyotp.TOTP(user.totp_secret)
+        current = totp.timecode(dt.datetime.now(dt.timezone.utc))
+        if any(hmac.compare_digest(totp.generate_otp(step), code) for step in (current - 1, current, current + 1)):
+            return _("Deze code is al gebruikt. Wacht tot de app een nieuwe code laat zien en typ die.")
+    return _("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien.")
+
+
 def confirm_enrolment(user: User, code: str, *, session_id: str | None = None) -> None:
     """Turn MFA on with a first code; ends the user's sessions but `session_id`. Commits."""
     if user.mfa_enabled:
@@ -312,7 +324,7 @@ def confirm_enrolment(user: User, code: str, *, session_id: str | None = None) -
     if not verify_code(user, code):
         audit.record("mfa_enable", user, result="refused", detail="wrong code")
         db.session.commit()
-        raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
+        raise ServiceError(wrong_code_message(user, code), field="code")
     user.mfa_enabled = True
     end_sessions(user, keep=session_id)
     audit.record("mfa_enable", user)
@@ -333,7 +345,7 @@ def disable_mfa(user: User, code: str, *, required: bool, session_id: str | None
     if not verify_code(user, code):
         if register_failure(user, "wrong code", action="mfa_disable") == LOCKED:
             raise AccountLocked()
-        raise ServiceError(_("Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien."), field="code")
+        raise ServiceError(wrong_code_message(user, code), field="code")
     user.failed_logins = 0
     user.mfa_enabled = False
     user.totp_secret = None

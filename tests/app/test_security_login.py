@@ -504,7 +504,11 @@ def test_a_code_is_accepted_only_once(client, make):
     client.post("/auth/logout")
     post_login(client, user.email)
     replay = client.post("/auth/tweestaps", data={"code": code})
-    assert replay.status_code == 401 and "Deze code klopt niet" in replay.get_data(as_text=True)
+    # Refused, and said why: it was right a moment ago (the same code typed again, or seen by someone).
+    assert replay.status_code == 401
+    assert "Deze code is al gebruikt. Wacht tot de app een nieuwe code laat zien" in replay.get_data(as_text=True)
+    wrong = client.post("/auth/tweestaps", data={"code": "000000" if code != "000000" else "111111"})
+    assert "Deze code klopt niet." in wrong.get_data(as_text=True)
     assert client.post("/auth/tweestaps", data={"code": later_code(secret)}).status_code == 302
 
 
