@@ -150,10 +150,12 @@ def jobs_xlsx():
             sheet.append([spreadsheet_safe(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        shares = {str(_("Dekking")), str(_("Benutting"))}  # fractions, shown as the page shows them: 29%
         for column in sheet.iter_cols(min_row=2):
+            share = str(sheet.cell(row=1, column=column[0].column).value) in shares
             for cell in column:
                 if isinstance(cell.value, float):
-                    cell.number_format = "0.00"
+                    cell.number_format = "0%" if share else "0.00"
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = max(12, max(len(str(c.value or "")) for c in column) + 2)
     out = io.BytesIO()

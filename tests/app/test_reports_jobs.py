@@ -170,6 +170,12 @@ def test_excel_download_opens_with_the_same_numbers(client, login, make, fixture
     two = dict(zip(teams[0], next(r for r in teams if r[0] == "Team Twee")))
     assert two["Benutting"] == pytest.approx(12 / (25.5 * 61 / 7 + 20 * 13))
     assert not any("Geheim" in str(v) for row in ministries + teams for v in row)
+    # Shares read as the page shows them (50%), the other figures with two decimals.
+    sheet = book["Ministeries"]
+    formats = {sheet.cell(row=1, column=c).value: sheet.cell(row=2, column=c).number_format
+               for c in range(1, sheet.max_column + 1)}
+    assert formats["Dekking"] == "0%" and formats["Banen"] == "0.00"
+    assert book["Teams"].cell(row=2, column=6).number_format == "0%"  # Benutting
 
 
 def test_a_bad_quarter_is_404(client, login, make):
