@@ -79,6 +79,8 @@ def test_capacity_page_uses_text_and_icons_not_only_colour(client, login, make, 
     assert "✓ Ruim" in page and "✗ Tekort" in page and "Uitleg" in page
     assert "38,5" in page  # 2310 minutes available in the first week
     assert "562,5" in page  # the big submitted request in the second week
+    # Demand by request status, named as such: not to be read as hours on the roster.
+    assert "<dt>Vraag, status ingepland</dt>" in page and "<dt>Ingepland</dt>" not in page
 
 
 def test_admin_may_read_the_capacity_page(client, login, make):
