@@ -367,6 +367,11 @@ def employee_edit(employee_id: int):
         else:
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
                   else _("Er was niets veranderd."), "success" if changed else "info")
+            if ops.archive_ended_contracts():  # an end date typed in the past closes the contract now
+                db.session.refresh(employee)
+                if employee.archived:
+                    flash(_("Het contract van %(name)s is afgelopen. %(name)s staat nu in het archief; de "
+                            "agenda-link en de weekpagina werken niet meer.", name=employee.name), "warning")
             return redirect(url_for("teams.employee", employee_id=employee.id))
     return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
 

@@ -271,6 +271,20 @@ def test_a_last_working_day_still_to_come_keeps_the_employee_until_then(client, 
     assert client.get(f"/week/{token}").status_code == 404
 
 
+def test_a_past_end_date_typed_in_the_edit_form_closes_the_contract_and_says_so(client, make, setup):
+    team, keyboard = setup
+    employee = make.employee(team=team, work_types=[keyboard], first_name="Sanne", last_name="de Vries",
+                             contract_start=dt.date(2025, 1, 6))
+    db.session.commit()
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    response = post_edit(client, f"/teams/medewerkers/{employee.id}/wijzigen",
+                         employee_form(team, [keyboard], contract_start="2025-01-06", contract_end=yesterday),
+                         follow_redirects=True)
+    assert "Het contract van Sanne de Vries is afgelopen. Sanne de Vries staat nu in het archief" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Employee, employee.id).archived
+
+
 def test_ending_a_contract_without_a_date_marks_the_field(client, make, setup):
     team, _keyboard = setup
     employee = make.employee(team=team)
