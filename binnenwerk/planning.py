@@ -250,6 +250,20 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         idmap.names[tid(t.id)] = t.name
         p_teams.append(sd.Team(tid(t.id), t.name, t.region, min(t.max_size, sd.MAX_TEAM_SIZE)))
 
+    rosters = db.session.scalars(
+        select(Roster).where(Roster.week.in_([week, shift_week(week, -1)]), Roster.team_id.in_(scope))
+        .options(selectinload(Roster.assignments).selectinload(Assignment.request))
+    ).all()
+    current = [a for r in rosters if r.week == week for a in r.assignments]
+    previous_rows = [a for r in rosters if r.week != week for a in r.assignments]
+    # A repair keeps the days before it as they are: where the ministry has since asked fewer
+    # people, those days still hold the people told to come (else the kept days clash).
+    kept: dict[tuple[int, dt.date], int] = defaultdict(int)
+    if repair_from is not None:
+        for a in current:
+            if a.date < repair_from:
+                kept[(a.request_id, a.date)] += 1
+
     p_requests = []
     day_ids: dict[tuple[int, dt.date], str] = {}  # (request pk, date) -> id in the Problem
     for q in requests:
@@ -260,8 +274,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         # headcount per request), the most days under the request's own id.
         by_headcount: dict[int, list[dt.date]] = defaultdict(list)
         for d in days:
-            if q.occurs_on(d) and q.headcount - taken[q.id][d] >= 1:
-                by_headcount[q.headcount - taken[q.id][d]].append(d)
+            wanted = max(q.headcount - taken[q.id][d], kept[(q.id, d)])
+            if q.occurs_on(d) and wanted >= 1:
+                by_headcount[wanted].append(d)
         if not by_headcount:
             continue
         idmap.requests[q.id] = q
@@ -274,12 +289,6 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             for d in q_days:
                 day_ids[(q.id, d)] = rid(q.id, part)
 
-    rosters = db.session.scalars(
-        select(Roster).where(Roster.week.in_([week, shift_week(week, -1)]), Roster.team_id.in_(scope))
-        .options(selectinload(Roster.assignments).selectinload(Assignment.request))
-    ).all()
-    current = [a for r in rosters if r.week == week for a in r.assignments]
-    previous_rows = [a for r in rosters if r.week != week for a in r.assignments]
     fixed_days: dict[int, dict[dt.date, Assignment]] = defaultdict(dict)
     if repair_from is not None:
         for a in current:

@@ -368,6 +368,28 @@ def test_a_repair_that_changes_nothing_leaves_the_published_roster_as_told(clien
     assert "wijzigingen die medewerkers nog niet zien" not in page
 
 
+def test_a_repair_after_the_ministry_asked_fewer_people_keeps_the_days_before_it(client, login, world):
+    """Monday was told to two people; the ministry then asks one a day. A repair from Tuesday keeps
+    Monday as told (it was refused as clashing pins before) and plans one from Tuesday on."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    before = cells(world.team)
+    assert sum(1 for (_e, d) in before if d == MON) == 2
+    world.req.headcount = 1
+    db.session.commit()
+    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
+                                                       "time_limit": "10", "lock_version": roster_of(world.team).lock_version})
+    job_id = int(response.headers["Location"].split("/")[-1])
+    jobs.wait(job_id, 60)
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job_id)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = cells(world.team)
+    assert {k: v for k, v in after.items() if k[1] == MON} == {k: v for k, v in before.items() if k[1] == MON}
+    assert all(sum(1 for (_e, d) in after if d == day) <= 1 for day in (TUE, WED))
+
+
 def test_a_clash_in_a_draft_week_asks_to_plan_again_not_to_repair(client, login, world):
     login(world.tl)
     solve_via_page(client, world.team)
