@@ -151,8 +151,8 @@ def jobs_xlsx():
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         shares = {str(_("Dekking")), str(_("Benutting"))}  # fractions, shown as the page shows them: 29%
-        for column in sheet.iter_cols(min_row=2):
-            share = str(sheet.cell(row=1, column=column[0].column).value) in shares
+        for head, column in zip(sheet[1], sheet.iter_cols(min_row=2)):  # no rows below: no columns
+            share = str(head.value) in shares
             for cell in column:
                 if isinstance(cell.value, float):
                     cell.number_format = "0%" if share else "0.00"
