@@ -244,6 +244,20 @@ def test_a_week_not_ready_yet_is_named_by_its_number_not_as_this_week(client, we
     assert f"Your roster for week {after} is not ready yet." in english and "for this week" not in english
 
 
+def test_a_week_after_the_last_working_day_says_so_not_that_it_is_not_ready(client, week, make):
+    """The contract ends this Friday: next week will never have a roster for them."""
+    employee = week["employee"]
+    friday = week["monday"] + dt.timedelta(days=4)
+    employee.contract_end = friday
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    this_week = html.split('id="week-1"')[1].split("</section>")[0]
+    next_week = html.split('id="week-2"')[1].split("</section>")[0]
+    number = (week["monday"] + dt.timedelta(weeks=1)).isocalendar()[1]
+    assert "werk je niet meer bij ons" not in this_week
+    assert f"In week {number} werk je niet meer bij ons." in next_week and "nog niet klaar" not in next_week
+
+
 def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeypatch):
     saturday = week["monday"] + dt.timedelta(days=5)
     monkeypatch.setattr(feeds, "local_today", lambda: saturday)
