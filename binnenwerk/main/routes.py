@@ -1,5 +1,4 @@
 """The landing page of each role, the language switch and static information pages."""
-import datetime as dt
 
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user

@@ -51,6 +51,17 @@ def solve_via_page(client, team, week=WEEK) -> SolveJob:
     return db.session.get(SolveJob, job_id)
 
 
+def repair_via_page(client, team, day, week=WEEK) -> SolveJob:
+    """The roster page's repair button, from `day`, with the lock version the page shows now."""
+    response = client.post("/rooster/repareren", data={"week": week, "team": team.id, "day": day.isoformat(),
+                                                       "time_limit": "10", "lock_version": roster_of(team, week).lock_version})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.wait(job_id, 60)
+    db.session.expire_all()
+    return db.session.get(SolveJob, job_id)
+
+
 def cells(team, week=WEEK) -> dict:
     db.session.expire_all()
     roster = db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team.id))
@@ -358,9 +369,7 @@ def test_a_repair_that_changes_nothing_leaves_the_published_roster_as_told(clien
     service.publish(roster_of(world.team))
     before, roster = cells(world.team), roster_of(world.team)
     lock = roster.lock_version
-    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
-                                                       "time_limit": "10", "lock_version": lock})
-    jobs.wait(int(response.headers["Location"].split("/")[-1]), 60)
+    repair_via_page(client, world.team, TUE)
     roster = roster_of(world.team)
     assert cells(world.team) == before
     assert not roster.has_unpublished_changes and roster.lock_version == lock
@@ -378,12 +387,7 @@ def test_a_repair_after_the_ministry_asked_fewer_people_keeps_the_days_before_it
     assert sum(1 for (_e, d) in before if d == MON) == 2
     world.req.headcount = 1
     db.session.commit()
-    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
-                                                       "time_limit": "10", "lock_version": roster_of(world.team).lock_version})
-    job_id = int(response.headers["Location"].split("/")[-1])
-    jobs.wait(job_id, 60)
-    db.session.expire_all()
-    job = db.session.get(SolveJob, job_id)
+    job = repair_via_page(client, world.team, TUE)
     assert job.status == JobStatus.FINISHED.value, job.error
     after = cells(world.team)
     assert {k: v for k, v in after.items() if k[1] == MON} == {k: v for k, v in before.items() if k[1] == MON}
@@ -417,13 +421,7 @@ def test_a_sickness_repair_changes_only_what_it_must(client, login, world):
     assert "let op: afwezig" in page and "Repareer het rooster" in page
     # The repair starts, unless chosen otherwise, on the day that needs it.
     assert re.search(rf'<option selected value="{TUE.isoformat()}">', page), page
-    roster = roster_of(world.team)
-    response = client.post("/rooster/repareren", data={"week": WEEK, "team": world.team.id, "day": TUE.isoformat(),
-                                                       "time_limit": "10", "lock_version": roster.lock_version})
-    job_id = int(response.headers["Location"].split("/")[-1])
-    jobs.wait(job_id, 60)
-    db.session.expire_all()
-    job = db.session.get(SolveJob, job_id)
+    job = repair_via_page(client, world.team, TUE)
     assert job.status == JobStatus.FINISHED.value, job.error
     after = cells(world.team)
     assert (sick.id, TUE) not in after
