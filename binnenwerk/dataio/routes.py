@@ -200,7 +200,7 @@ def confirm(kind_name: str):
         counts = _imported(kind, token)
         if counts == STILL_IMPORTING:
             flash(_("Dit bestand wordt nog geïmporteerd. Ga over een minuut terug en klik nog eens op Importeren: "
-                    "dan ziet u hoe het is gegaan. Het wordt niet twee keer geïmporteerd."), "info")
+                    "dan zie je hoe het is gegaan. Het wordt niet twee keer geïmporteerd."), "info")
         elif counts is not None:
             flash(_("Dit bestand is al geïmporteerd: %(summary)s.", summary=summary_text(counts)), "info")
         else:

@@ -53,7 +53,7 @@ class RequestForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
         _l("Reden van afwijzen"),
-        validators=[NeededText(_l("Geef een reden waarom u de aanvraag afwijst.")), MaxLength(2000)],
+        validators=[NeededText(_l("Geef een reden waarom je de aanvraag afwijst.")), MaxLength(2000)],
     )
 
 

@@ -483,7 +483,7 @@ def set_status(request_id: int):
     new = request.form.get("status", "")
     if new not in (S.SCHEDULED.value, S.COMPLETED.value):
         found = _load(request_id)
-        flash(_("Deze status kunt u hier niet kiezen."), "error")
+        flash(_("Deze status kun je hier niet kiezen."), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
     return _planner_action(
         request_id, lambda r: service.transition(r, new, actor=_actor()),

@@ -371,7 +371,7 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     reason = (reason or "").strip()
     if new_status == S.DECLINED.value:
         if not reason:
-            raise ServiceError(_("Geef een reden waarom u de aanvraag afwijst."), field="reason")
+            raise ServiceError(_("Geef een reden waarom je de aanvraag afwijst."), field="reason")
         if len(reason) > MAX_TEXT:
             raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
         values["decline_reason"] = reason
@@ -398,7 +398,7 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         now = db.session.scalar(select(DeploymentRequest.status).where(DeploymentRequest.id == request_id))
         raise ServiceError(_(
             "Iemand anders heeft deze aanvraag net veranderd: hij is nu %(status)s. "
-            "Bekijk de aanvraag opnieuw en kies dan wat u wilt doen.",
+            "Bekijk de aanvraag opnieuw en kies dan wat je wilt doen.",
             status=status_label(now or "").lower(),
         ), field="conflict")
     audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={seen}")
@@ -428,14 +428,14 @@ def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None
     """
     if location.archived:
         raise ServiceError(_(
-            "Locatie %(name)s is gearchiveerd. Een aanvraag voor die locatie kunt u niet accepteren. "
+            "Locatie %(name)s is gearchiveerd. Een aanvraag voor die locatie kun je niet accepteren. "
             "Wijs de aanvraag af met een reden.", name=location.name,
         ))
     if ministry.archived:
         from .admin import label_of  # admin imports this module
 
         raise ServiceError(_(
-            "%(name)s is gearchiveerd. Een aanvraag van dit ministerie kunt u niet accepteren. "
+            "%(name)s is gearchiveerd. Een aanvraag van dit ministerie kun je niet accepteren. "
             "Wijs de aanvraag af met een reden.", name=label_of(ministry),
         ))
 

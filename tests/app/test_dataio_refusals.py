@@ -424,7 +424,7 @@ def test_a_request_of_an_archived_ministry_cannot_be_accepted_through_the_import
 
     assert result.exit_code == 1, result.output
     assert "rij 3\tkolom status\twaarde 'geaccepteerd'" in result.output, result.output
-    assert ("Ministerie Binnenlandse Zaken is gearchiveerd. Een aanvraag van dit ministerie kunt u niet "
+    assert ("Ministerie Binnenlandse Zaken is gearchiveerd. Een aanvraag van dit ministerie kun je niet "
             "accepteren. Wijs de aanvraag af met een reden.") in result.output
     assert "rij 2" not in result.output
     assert counts() == before
@@ -444,7 +444,7 @@ def test_a_request_at_an_archived_location_cannot_be_accepted_through_the_import
 
     assert result.exit_code == 1, result.output
     assert "rij 2\tkolom status\twaarde 'geaccepteerd'" in result.output, result.output
-    assert (f"Locatie {world['location'].name} is gearchiveerd. Een aanvraag voor die locatie kunt u niet "
+    assert (f"Locatie {world['location'].name} is gearchiveerd. Een aanvraag voor die locatie kun je niet "
             "accepteren. Wijs de aanvraag af met een reden.") in result.output
     assert counts() == before
     assert request_statuses() == statuses

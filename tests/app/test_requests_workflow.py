@@ -147,7 +147,7 @@ def test_planner_declines_only_with_a_reason_and_the_ministry_sees_it(client, lo
     login(world.planner)
     response = client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "  "})
     assert response.status_code == 422
-    assert "Geef een reden waarom u de aanvraag afwijst." in response.get_data(as_text=True)
+    assert "Geef een reden waarom je de aanvraag afwijst." in response.get_data(as_text=True)
     assert stored(req.id).status == S.SUBMITTED.value
 
     response = client.post(f"/aanvragen/{req.id}/afwijzen", data={"reason": "Geen team vrij in die weken."})
