@@ -18,6 +18,7 @@ from ..forms_common import MaxLength
 from ..models import AuditEvent, Role
 from ..paging import one_page
 from . import bp
+from .audit_details import describe
 
 PER_PAGE = 50
 FILTERS = ("actor", "action", "object_type", "result", "date_from", "date_to")
@@ -185,7 +186,7 @@ def audit():
     return render_template(
         "admin/audit.html", form=form, events=found.items, page=found.number, pages=found.pages, total=found.total,
         args=args,
-        result_words=RESULT_WORDS, action_words=ACTION_WORDS, object_words=OBJECT_WORDS,
+        result_words=RESULT_WORDS, action_words=ACTION_WORDS, object_words=OBJECT_WORDS, describe=describe,
     ), 200 if valid else 422
 
 

@@ -1,0 +1,166 @@
+"""The audit log's detail column in the reader's language: the log stores short English facts."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from ..auth.routes import ROLE_LABELS
+from ..services.requests import BEFORE_MARK, priority_label, status_label
+
+# Whole details of a fixed form (reasons of refusals, sessions ended, account changes).
+PHRASES = {
+    "session lifetime reached": _l("sessie verlopen na de maximale duur"),
+    "idle timeout": _l("sessie verlopen door geen activiteit"),
+    "account locked": _l("account geblokkeerd"),
+    "unknown account": _l("onbekend account"),
+    "inactive account": _l("account gedeactiveerd"),
+    "wrong password": _l("verkeerd wachtwoord"),
+    "wrong current password": _l("verkeerd huidig wachtwoord"),
+    "wrong MFA code": _l("verkeerde code van de authenticator-app"),
+    "wrong code": _l("verkeerde code"),
+    "required for role": _l("verplicht voor deze rol"),
+    "own admin role": _l("eigen beheerdersrol"),
+    "own account": _l("eigen account"),
+    "last active admin": _l("laatste actieve beheerder"),
+    "temporary password set": _l("tijdelijk wachtwoord gegeven"),
+    "change required": _l("moet het wachtwoord veranderen"),
+    "MFA reset": _l("tweestapsverificatie uitgezet"),
+    "from the command line": _l("via de opdrachtregel"),
+    "demo": _l("demo"),
+}
+
+# The same with a value in it: (pattern, words with the pattern's groups).
+PATTERNS = [
+    (re.compile(r"email=(?P<email>.*)"), _l("e-mailadres %(email)s")),
+    (re.compile(r"(?P<n>\d+) failed attempts"), _l("%(n)s mislukte pogingen")),
+    (re.compile(r"locked for (?P<h>\d+):(?P<m>\d\d):\d\d"), _l("geblokkeerd voor %(h)s:%(m)s uur")),
+    (re.compile(r"account locked after wrong current passwords"),
+     _l("account geblokkeerd na verkeerde wachtwoorden")),
+    (re.compile(r"account locked after wrong MFA codes"), _l("account geblokkeerd na verkeerde codes")),
+    (re.compile(r"calendar links revoked: (?P<n>\d+)"), _l("agenda-links ingetrokken: %(n)s")),
+]
+
+# The names in key=value facts.
+KEY_WORDS = {
+    "week": _l("week"), "day": _l("dag"), "employee": _l("medewerker"), "supervisor": _l("teamleider"),
+    "request": _l("aanvraag"), "assignment": _l("dienst"), "assignments": _l("diensten"),
+    "changed": _l("gewijzigd"), "fields": _l("gewijzigd"), "version": _l("versie"), "new": _l("nieuw"),
+    "cancelled": _l("vervallen"), "filled": _l("ingevuld"), "skipped": _l("overgeslagen"),
+    "sequence": _l("versie van de dienst"), "team": _l("team"), "region": _l("regio"),
+    "max": _l("hoogstens"), "name": _l("naam"), "code": _l("code"), "role": _l("rol"), "email": _l("e-mailadres"),
+    "format": _l("bestandsvorm"), "created": _l("nieuw"), "updated": _l("bijgewerkt"),
+    "unchanged": _l("ongewijzigd"), "kind": _l("soort"), "from": _l("was"), "to": _l("nu"),
+    "limit": _l("tijdslimiet"), "method": _l("manier"), "contract_end": _l("einde contract"),
+    "contract_end_was": _l("einde contract was"),
+}
+
+# Field names in lists of changed fields, over every kind of object.
+FIELD_WORDS = {
+    # people and teams
+    "first_name": _l("voornaam"), "last_name": _l("achternaam"), "team_id": _l("team"),
+    "contract_minutes": _l("contracturen"), "max_minutes_per_day": _l("hoogstens uren per dag"),
+    "contract_start": _l("begin contract"), "contract_end": _l("einde contract"), "phone": _l("telefoon"),
+    "email": _l("e-mailadres"), "job_coach_name": _l("naam jobcoach"), "job_coach_phone": _l("telefoon jobcoach"),
+    "job_coach_email": _l("e-mailadres jobcoach"), "work_types": _l("werksoorten"),
+    "allowed_locations": _l("locaties"), "availability": _l("beschikbaarheid"), "name": _l("naam"),
+    "region": _l("regio"), "home_location_id": _l("vaste locatie"), "max_size": _l("grootte"),
+    "user_id": _l("account"), "indication": _l("doelgroepindicatie"), "indication_until": _l("indicatie geldig tot"),
+    "health_notes": _l("gezondheid"), "accommodations": _l("aanpassingen op het werk"),
+    # absences
+    "kind": _l("soort"), "start_date": _l("begindatum"), "end_date": _l("einddatum"),
+    "start_minute": _l("begintijd"), "end_minute": _l("eindtijd"), "note": _l("notitie"),
+    # accounts
+    "role": _l("rol"), "ministry_id": _l("ministerie"), "teams": _l("teams"),
+    # catalog
+    "code": _l("code"), "address": _l("adres"), "postcode": _l("postcode"), "city": _l("plaats"),
+    "name_nl": _l("naam (Nederlands)"), "name_en": _l("naam (Engels)"), "pictogram": _l("pictogram"),
+    "colour": _l("kleur"),
+    # requests
+    "location_id": _l("locatie"), "work_type_id": _l("werksoort"), "weekdays": _l("dagen"),
+    "break_minutes": _l("pauze"), "headcount": _l("mensen per dag"), "priority": _l("prioriteit"),
+    "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon contactpersoon"),
+    "access_instructions": _l("zo kom je binnen"), "notes": _l("opmerkingen"),
+}
+
+VALUE_WORDS = {
+    "password": _l("wachtwoord"), "password+totp": _l("wachtwoord en authenticator-app"),
+    "employee": _l("medewerker"), "team": _l("team"), "location": _l("locatie"), "pool": _l("regiopool"),
+    "alle": _l("alle"),
+}
+
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_PERIOD = re.compile(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
+_PAIR = re.compile(r"([a-z_]+)=(\S*)")
+_CHANGE = re.compile(r"([a-z_]+)(?: \((.*?) -> (.*?)\))?$")
+
+
+def describe(action: str, detail: str) -> str:
+    """The detail as words of the page's language; what it does not know it shows as stored."""
+    detail = (detail or "").split(BEFORE_MARK)[0].strip()  # the before-values are for the request page
+    if not detail:
+        return ""
+    if detail.startswith("changed: "):
+        return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in detail[9:].split(", "))
+    parts = [_sentence(part) for part in detail.split("; ")]
+    if all(part is not None for part in parts):
+        return "; ".join(parts)
+    if action.endswith("_deleted"):
+        return detail  # the name of what was deleted
+    return " ".join(_fact(action, token) for token in detail.split(" "))
+
+
+def _sentence(part: str) -> str | None:
+    if part in PHRASES:
+        return str(PHRASES[part])
+    for pattern, words in PATTERNS:
+        found = pattern.fullmatch(part)
+        if found:
+            return str(words) % found.groupdict()
+    return None
+
+
+def _fact(action: str, token: str) -> str:
+    period = _PERIOD.fullmatch(token)
+    if period:
+        return f"{_day(period.group(1))} – {_day(period.group(2))}"
+    pair = _PAIR.fullmatch(token)
+    if not pair or pair.group(1) not in KEY_WORDS:
+        return token
+    key, value = pair.groups()
+    return f"{KEY_WORDS[key]}: {_value(action, key, value)}"
+
+
+def _value(action: str, key: str, value: str) -> str:
+    if key in ("changed", "fields"):
+        return ", ".join(str(FIELD_WORDS.get(name, name)) for name in value.split(","))
+    if key in ("from", "to") and action == "request_priority" and value.isdigit():
+        return priority_label(int(value)).lower()
+    if key == "from" and action.startswith("request_"):
+        return status_label(value).lower()
+    if key == "role":
+        return str(ROLE_LABELS.get(value, value))
+    if key == "limit":
+        return f"{value} s"
+    if _DATE.fullmatch(value):
+        return _day(value)
+    return str(VALUE_WORDS.get(value, value))
+
+
+def _change(part: str) -> str:
+    found = _CHANGE.fullmatch(part)
+    if not found:
+        return part
+    name, before, after = found.groups()
+    words = str(FIELD_WORDS.get(name, name))
+    if before is None:
+        return words
+    if name == "role":
+        before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
+    return f"{words} ({before} → {after})"
+
+
+def _day(iso: str) -> str:
+    return format_date(dt.date.fromisoformat(iso), "d-M-yyyy")

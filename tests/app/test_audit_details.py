@@ -1,0 +1,150 @@
+"""The audit page's detail column reads in the admin's language, not as the log's English facts."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale, refresh
+
+from binnenwerk import audit
+from binnenwerk.admin.audit_details import FIELD_WORDS, KEY_WORDS, describe
+from binnenwerk.extensions import db
+from binnenwerk.services import requests as request_service
+from tests.conftest import TEST_PASSWORD, compile_english_catalog
+
+PACKAGE = Path(__file__).resolve().parents[2] / "binnenwerk"
+
+
+def table_of(page: str) -> str:
+    return re.search(r"<tbody>(.*)</tbody>", page, re.S).group(1)
+
+
+@pytest.mark.parametrize("action, detail, words", [
+    ("login_failed", "unknown account; email=x@y.example", "onbekend account; e-mailadres x@y.example"),
+    ("account_locked", "5 failed attempts; locked for 0:15:00", "5 mislukte pogingen; geblokkeerd voor 0:15 uur"),
+    ("logout", "account locked after wrong MFA codes", "account geblokkeerd na verkeerde codes"),
+    ("logout", "idle timeout", "sessie verlopen door geen activiteit"),
+    ("password_reset", "temporary password set; change required; MFA reset",
+     "tijdelijk wachtwoord gegeven; moet het wachtwoord veranderen; tweestapsverificatie uitgezet"),
+    ("login", "method=password+totp", "manier: wachtwoord en authenticator-app"),
+    ("request_geaccepteerd", "from=ingediend", "was: ingediend"),
+    ("request_priority", "from=2 to=3", "was: normaal nu: hoog"),
+    ("employee.update", "changed=phone,work_types team=3->5", "gewijzigd: telefoon, werksoorten team: 3->5"),
+    ("absence.update", "employee=7 2026-12-01..2026-12-04 changed=end_date",
+     "medewerker: 7 1-12-2026 – 4-12-2026 gewijzigd: einddatum"),
+    ("user_changed", "changed: role (planner -> admin), teams", "gewijzigd: rol (Planner → Beheerder), teams"),
+    ("roster.publish", "week=2026-W50 version=2 new=3 changed=1 cancelled=0",
+     "week: 2026-W50 versie: 2 nieuw: 3 gewijzigd: 1 vervallen: 0"),
+    ("solve.start", "week=2026-W50 team=alle limit=20", "week: 2026-W50 team: alle tijdslimiet: 20 s"),
+    ("location_deleted", "Rijnstraat 8", "Rijnstraat 8"),
+    ("something_new", "a fact we=never heard of", "a fact we=never heard of"),
+])
+def test_each_kind_of_detail_reads_as_dutch_words(app, action, detail, words):
+    with app.test_request_context(), force_locale("nl"):
+        assert describe(action, detail) == words
+
+
+def test_the_request_changes_before_values_stay_off_the_audit_page(app):
+    detail = "fields=headcount,weekdays" + request_service.BEFORE_MARK + '{"headcount": 6}'
+    with app.test_request_context(), force_locale("nl"):
+        assert describe("request_changed", detail) == "gewijzigd: mensen per dag, dagen"
+
+
+def test_the_audit_page_shows_details_in_dutch_and_in_english(client, app_with, make, login):
+    compile_english_catalog()
+    refresh()
+    employee = make.employee()
+    db.session.flush()
+    audit.record("employee.update", employee, detail="changed=phone,availability")
+    audit.record("login_failed", None, result="refused", detail="unknown account; email=wie@x.example")
+    login(make.user(role="admin"))
+    rows = table_of(client.get("/beheer/audit").get_data(as_text=True))
+    assert "gewijzigd: telefoon, beschikbaarheid" in rows
+    assert "onbekend account; e-mailadres wie@x.example" in rows
+    assert "changed=" not in rows and "unknown account" not in rows
+
+    english = make.user(role="admin", locale="en")
+    db.session.commit()
+    browser = app_with().test_client()
+    assert browser.post("/auth/login", data={"email": english.email, "password": TEST_PASSWORD}).status_code == 302
+    rows = table_of(browser.get("/beheer/audit").get_data(as_text=True))
+    assert "changed: phone, availability" in rows and "unknown account; email address wie@x.example" in rows
+
+
+# --- every fact the code writes has words -------------------------------------------------------
+
+
+def _pieces(node) -> list[str]:
+    """The literal text of a detail expression: constants, an f-string's fixed parts, both sides
+    of a concatenation and both branches of a conditional; never the values put in."""
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else []
+    if isinstance(node, ast.JoinedStr):
+        return [part.value for part in node.values if isinstance(part, ast.Constant)]
+    if isinstance(node, ast.BinOp):
+        return _pieces(node.left) + _pieces(node.right)
+    if isinstance(node, ast.IfExp):
+        return _pieces(node.body) + _pieces(node.orelse)
+    return []
+
+
+def _literal_details() -> list[tuple[str, str]]:
+    """(where, text) of the literal parts of each detail passed to audit.record, and of the
+    reasons that become a detail (register_failure, _refuse, end_session, _locked_out)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in ("record", "register_failure", "_refuse", "end_session", "_locked_out"):
+                continue
+            values = [kw.value for kw in node.keywords if kw.arg in ("detail", "reason")]
+            if name == "register_failure" and len(node.args) > 1:
+                values.append(node.args[1])
+            for value in values:
+                found += [(f"{path.name}:{node.lineno}", text) for text in _pieces(value) if text.strip()]
+            if name == "_locked_out":  # end_session(detail=f"account locked after {what}")
+                found += [(f"{path.name}:{node.lineno}", "account locked after " + text)
+                          for arg in node.args for text in _pieces(arg)]
+    return found
+
+
+def test_every_key_the_code_writes_has_words():
+    literals = _literal_details()
+    assert len(literals) > 30  # the scan found the calls
+    keys = {key for _, text in literals for key in re.findall(r"([a-z_]+)=", text)}
+    assert {"week", "changed", "fields", "from", "contract_end"} <= keys
+    assert keys - set(KEY_WORDS) == set()
+
+
+def test_every_fixed_phrase_the_code_writes_has_words(app):
+    phrases = [(where, text) for where, text in literals_without_values()]
+    assert len(phrases) > 10
+    with app.test_request_context(), force_locale("nl"):
+        untranslated = [(where, text) for where, text in phrases if describe("x", text) == text]
+    assert untranslated == []
+
+
+def literals_without_values():
+    for where, text in _literal_details():
+        text = text.strip().rstrip(":;").strip()
+        if "=" in text or not re.search(r"[a-z]{3}", text) or text in ("changed", "account locked after"):
+            continue
+        for part in text.split("; "):
+            if part and not re.fullmatch(r"(failed attempts|locked for|calendar links revoked:?)", part):
+                yield where, part
+
+
+def test_every_field_a_service_reports_as_changed_has_words():
+    names = set()
+    for path in (PACKAGE / "services").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r'changed\.append\("([a-z_]+)"\)', source))
+        for block in re.findall(r"values = \{(.*?)\}\n", source, re.S):
+            names |= set(re.findall(r'"([a-z_]+)":', block))
+    names |= {field.name for field in request_service.fields(request_service.RequestInput)}
+    assert {"first_name", "availability", "headcount", "max_size"} <= names
+    assert names - set(FIELD_WORDS) == set()
