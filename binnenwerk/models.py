@@ -381,6 +381,9 @@ class DeploymentRequest(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     # True when the ministry changed it after acceptance: the planner must look again.
     changed_since_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ministry's form it came from ("<ministry id>:<random>"): the same form sent twice, even at
+    # the same instant, stores one request. Empty for imports.
+    submission_key: Mapped[Optional[str]] = mapped_column(String(80))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -397,6 +400,7 @@ class DeploymentRequest(db.Model):
         CheckConstraint("priority >= 1 AND priority <= 3", name="priority_range"),
         CheckConstraint("length(weekdays) >= 1", name="weekdays_set"),
         Index("ix_request_period", "start_date", "end_date"),
+        Index("ix_request_submission_key", "submission_key", unique=True),
     )
 
     ministry: Mapped[Ministry] = relationship()

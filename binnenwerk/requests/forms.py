@@ -24,6 +24,8 @@ class TimeTextField(TimeOfDayField):
 class RequestForm(FlaskForm):
     # When the request was last changed as this form saw it: a save over a newer change is refused.
     seen_version = HiddenField()
+    # Which filled-in form this is (a new request only): sent twice, it still makes one request.
+    submission = HiddenField()
     location_id = SelectField(
         _l("Locatie"), coerce=int_or_none, validate_choice=False,
         validators=[Needed(_l("Kies een locatie."))],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import secrets
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, ngettext
@@ -157,10 +158,12 @@ def new():
     _fill_choices(form)
     if request.method == "GET":
         form.weekdays.data = ["1", "2", "3", "4", "5"]
+        form.submission.data = secrets.token_urlsafe(16)
     data = _validated_input(form, None)
     if data is not None:
         try:
-            created = service.create_request(data, ministry_id=current_user.ministry_id, actor=_actor())
+            created = service.create_request(data, ministry_id=current_user.ministry_id, actor=_actor(),
+                                             submission=form.submission.data or "")
         except service.DuplicateRequest as error:
             db.session.rollback()
             flash(error.message, "success")

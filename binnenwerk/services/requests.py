@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from flask_babel import format_date, gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..formatting import week_of
@@ -214,8 +215,12 @@ def refuse_if_ministry_archived(ministry_id: int) -> None:
                              "Neem contact op met Binnenwerk als dat niet klopt."))
 
 
-def create_request(data: RequestInput, *, ministry_id: int, actor) -> DeploymentRequest:
+def create_request(data: RequestInput, *, ministry_id: int, actor, submission: str = "") -> DeploymentRequest:
+    """File a request. `submission` names the form it came from: the same form sent again, even
+    at the same instant as the first, lands on the request the first one made."""
     data = _normalised(data)
+    key = f"{ministry_id}:{submission}" if SUBMISSION_RE.fullmatch(submission or "") else None
+    _refuse_if_sent_before(key)
     # Held before the checks read them: an admin archiving or moving either at this moment cannot
     # slip between the check and the insert. Location first, in the order the admin's changes take.
     _hold(Location, data.location_id)
@@ -225,23 +230,43 @@ def create_request(data: RequestInput, *, ministry_id: int, actor) -> Deployment
     twin = _same_running_request(data, ministry_id)
     if twin is not None:
         # Sent twice (a double click, a resubmitted page) or filed again: one is enough.
-        raise DuplicateRequest(_("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.",
-                                 id=twin), twin)
+        raise DuplicateRequest.of(twin)
     request = DeploymentRequest(
         ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
-        **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
+        submission_key=key, **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
     )
     db.session.add(request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form's other copy inserted first (checked above, committed since).
+        db.session.rollback()
+        _refuse_if_sent_before(key)
+        raise
     audit.record("request_created", request, actor=actor)
     db.session.commit()
     return request
+
+
+SUBMISSION_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _refuse_if_sent_before(key: str | None) -> None:
+    found = db.session.scalar(select(DeploymentRequest.id).where(DeploymentRequest.submission_key == key)) \
+        if key else None
+    if found is not None:
+        raise DuplicateRequest.of(found)
 
 
 class DuplicateRequest(ServiceError):
     def __init__(self, message: str, existing_id: int):
         super().__init__(message)
         self.existing_id = existing_id
+
+    @classmethod
+    def of(cls, existing_id: int) -> DuplicateRequest:
+        return cls(_("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.",
+                     id=existing_id), existing_id)
 
 
 def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:

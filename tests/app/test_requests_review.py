@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import fields
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from binnenwerk.extensions import db
 from binnenwerk.models import DeploymentRequest, RequestStatus
+from binnenwerk.services import requests as service
 
 from .edit_forms import post_request_edit
 from .test_requests_workflow import next_monday, request_form, stored, world  # noqa: F401 (fixture)
@@ -220,6 +223,35 @@ def test_the_same_request_sent_twice_makes_one(client, login, world):
     db.session.commit()
     client.post("/aanvragen/nieuw", data=form)
     assert len(db.session.scalars(select(DeploymentRequest)).all()) == 3
+
+
+def test_the_same_form_sent_twice_at_the_same_instant_makes_one(client, login, world, monkeypatch):
+    login(world.contact)
+    page = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    key = re.search(r'name="submission" type="hidden" value="([^"]{16,})"', page).group(1)
+    again = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    assert key not in again  # each form its own
+    form = {**request_form(world.location, world.work_type), "submission": key}
+
+    def the_other_copy_commits_meanwhile(data, ministry_id):
+        # The other copy of the form was checked a moment before this one, and commits now: this
+        # copy's checks have seen nothing, its insert must still not make a second request.
+        with Session(db.engine) as other:
+            other.add(DeploymentRequest(
+                ministry_id=ministry_id, status=S.SUBMITTED.value, submission_key=f"{ministry_id}:{key}",
+                **{f.name: getattr(data, f.name) for f in fields(service.RequestInput)}))
+            other.commit()
+        return None
+
+    monkeypatch.setattr(service, "_same_running_request", the_other_copy_commits_meanwhile)
+    response = client.post("/aanvragen/nieuw", data=form, follow_redirects=True)
+    [only] = db.session.scalars(select(DeploymentRequest)).all()
+    assert f"Deze aanvraag had u al ingediend: aanvraag {only.id}. Er is geen tweede gemaakt." in response.get_data(
+        as_text=True)
+    # A form without its key (or a forged one) files as before.
+    monkeypatch.undo()
+    client.post("/aanvragen/nieuw", data={**form, "submission": "<script>", "headcount": "5"})
+    assert len(db.session.scalars(select(DeploymentRequest)).all()) == 2
 
 
 def test_the_planner_sets_the_priority_and_the_ministry_sees_it(client, login, world, make):
