@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
@@ -26,6 +27,8 @@ from .forms import ConfirmForm, DeclineForm, PriorityForm, RequestForm
 S = RequestStatus
 MAX_ID = 2**31 - 1
 PLAN_WEEKS = 4
+# What the request lists show of each request besides its location: loaded with the list, not per row.
+_LISTED = (selectinload(DeploymentRequest.ministry), selectinload(DeploymentRequest.work_type))
 
 
 def _is_contact() -> bool:
@@ -107,6 +110,7 @@ def _change_line(change: service.FieldChange) -> str:
 def index():
     found = db.session.scalars(
         select(DeploymentRequest)
+        .options(selectinload(DeploymentRequest.location), *_LISTED)
         .where(DeploymentRequest.ministry_id == current_user.ministry_id)
         .order_by(DeploymentRequest.start_date.desc(), DeploymentRequest.id.desc())
     ).all()
@@ -382,6 +386,7 @@ def detail(request_id: int):
 def intake():
     found = db.session.scalars(
         select(DeploymentRequest)
+        .options(selectinload(DeploymentRequest.location), *_LISTED)
         .where(or_(DeploymentRequest.status == S.SUBMITTED.value, DeploymentRequest.changed_since_review.is_(True)))
         .order_by(DeploymentRequest.priority.desc(), DeploymentRequest.start_date, DeploymentRequest.id)
     ).all()
@@ -405,6 +410,7 @@ def all_requests():
     query = (
         select(DeploymentRequest)
         .join(Location, Location.id == DeploymentRequest.location_id)
+        .options(contains_eager(DeploymentRequest.location), *_LISTED)
         .order_by(DeploymentRequest.start_date.desc(), DeploymentRequest.id.desc())
     )
     if status in {s.value for s in S}:

@@ -56,9 +56,11 @@ def _apply_service_error(form, error: ServiceError) -> None:
         form.form_errors.append(error.message)
 
 
-def _visible_teams(include_archived: bool = False) -> list[Team]:
+def _visible_teams(include_archived: bool = False, with_home: bool = False) -> list[Team]:
     allowed = team_ids_of(current_user)
     query = select(Team).order_by(Team.name)
+    if with_home:  # the team list shows each home location: one query, not one per team
+        query = query.options(selectinload(Team.home_location))
     if allowed is not None:
         query = query.where(Team.id.in_(allowed or {-1}))
     if not include_archived:
@@ -114,7 +116,7 @@ def _status_code(form) -> int:
 @roles_required(ADMIN, PLANNER, TEAM_LEADER)
 def index():
     show_archived = request.args.get("archief") == "1" and team_ids_of(current_user) is None
-    teams = _visible_teams(include_archived=show_archived)
+    teams = _visible_teams(include_archived=show_archived, with_home=True)
     if show_archived:
         teams = [t for t in teams if t.archived]
     counts = dict(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ... import access
 from ...extensions import db
@@ -108,5 +109,6 @@ class TeamsKind(Kind):
         return "create" if created else "update"
 
     def export_rows(self) -> list[list]:
-        teams = db.session.scalars(select(Team).where(Team.archived.is_(False)).order_by(Team.name))
+        teams = db.session.scalars(select(Team).where(Team.archived.is_(False)).order_by(Team.name)
+                                   .options(selectinload(Team.home_location)))
         return [[t.name, t.region, t.home_location.code if t.home_location else "", t.max_size] for t in teams]
