@@ -162,8 +162,25 @@ OBJECT_WORDS = {
 }
 
 
-def _choices(column, words: dict) -> list[tuple[str, str]]:
-    values = db.session.scalars(select(column).distinct().where(column != "")).all()
+# The filters offer every code the app has words for, plus the codes without words (from an older
+# or newer version) found among this many newest events. A DISTINCT over the whole log cost 300-400 ms
+# on PostgreSQL at 330,000 events on every page load; this one reads the newest rows by primary key.
+RECENT_FOR_CHOICES = 10_000
+
+
+def _recent_codes() -> tuple[set[str], set[str], set[str]]:
+    """The actions, object types and results of the newest RECENT_FOR_CHOICES events, in one query."""
+    recent = (
+        select(AuditEvent.action, AuditEvent.object_type, AuditEvent.result)
+        .order_by(AuditEvent.id.desc()).limit(RECENT_FOR_CHOICES).subquery()
+    )
+    rows = db.session.execute(select(recent.c.action, recent.c.object_type, recent.c.result).distinct()).all()
+    return tuple({row[n] for row in rows} for n in range(3))
+
+
+def _choices(words: dict, found: set[str], chosen: str | None) -> list[tuple[str, str]]:
+    # The chosen code stays an option, so the form shows the filter in force even for an old code.
+    values = (set(words) | found | {chosen or ""}) - {""}
     options = sorted(((v, str(words.get(v, v))) for v in values), key=lambda option: option[1].casefold())
     return [("", _("Alle"))] + options
 
@@ -172,9 +189,10 @@ def _choices(column, words: dict) -> list[tuple[str, str]]:
 @roles_required(Role.ADMIN)
 def audit():
     form = AuditFilterForm(formdata=request.args)
-    form.action.choices = _choices(AuditEvent.action, ACTION_WORDS)
-    form.object_type.choices = _choices(AuditEvent.object_type, OBJECT_WORDS)
-    form.result.choices = _choices(AuditEvent.result, RESULT_WORDS)
+    actions, object_types, results = _recent_codes()
+    form.action.choices = _choices(ACTION_WORDS, actions, (form.action.data or "")[:40])
+    form.object_type.choices = _choices(OBJECT_WORDS, object_types, (form.object_type.data or "")[:40])
+    form.result.choices = _choices(RESULT_WORDS, results, (form.result.data or "")[:20])
     # A junk date in the URL is a field error on the page, never a crash.
     valid = form.validate() if request.args else True
 
