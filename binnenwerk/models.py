@@ -514,6 +514,8 @@ class PublishedShift(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # The sequence the team leader has told the person in person ("gebeld"): a later change is news again.
     called_sequence: Mapped[Optional[int]] = mapped_column(Integer)
+    # The last change was told with less than two working days' notice: the team leader calls.
+    short_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("employee_id", "date", name="uq_published_employee_date"),)
 

@@ -285,12 +285,15 @@ class Builders:
         n = self._n()
         employee = employee or self.employee()
         start_minute, end_minute = (int(x[:2]) * 60 + int(x[3:]) for x in (start, end))
+        sequence = kw.pop("sequence", 0)
         obj = m.PublishedShift(
             uid=kw.pop("uid", f"shift-{n}@binnenwerk.test"), employee=employee,
             team_id=kw.pop("team_id", employee.team_id), date=date or dt.date.today(),
             location=location or self.location(), work_type=work_type or self.work_type(),
             supervisor=supervisor, start_minute=start_minute, end_minute=end_minute,
-            break_minutes=kw.pop("break_minutes", 30), sequence=kw.pop("sequence", 0),
+            break_minutes=kw.pop("break_minutes", 30), sequence=sequence,
+            # A changed shift is, unless said otherwise, a change told at short notice.
+            short_notice=kw.pop("short_notice", sequence > 0),
             cancelled=kw.pop("cancelled", False), **kw,
         )
         db.session.add(obj)

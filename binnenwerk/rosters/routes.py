@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from scheduling.domain import rest_too_short
 
-from .. import jobs, planning, roster_history
+from .. import formatting, jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..formatting import long_date, parse_week, read_week, week_days, week_of
+from ..formatting import full_date, long_date, parse_week, read_week, week_days, week_of
 from ..models import (
     Absence, Assignment, Employee, JobStatus, PublishedShift, Role, Roster, RosterChange, SolveJob, Team,
 )
@@ -287,11 +287,11 @@ def copy_previous():
     if not form.validate_on_submit():
         abort(400)
     try:
-        _roster, filled, skipped, kept = service.copy_previous_week(
-            week, team.id, lock_version=form.lock_version.data, user=current_user)
+        copied = service.copy_previous_week(week, team.id, lock_version=form.lock_version.data, user=current_user)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
+        filled, skipped, kept = copied.filled, copied.skipped, copied.kept
         said = [ngettext("%(num)d dienst van vorige week overgenomen in een leeg vakje.",
                          "%(num)d diensten van vorige week overgenomen in lege vakjes.", filled)]
         if skipped:
@@ -303,6 +303,13 @@ def copy_previous():
         if kept:
             said.append(ngettext("%(num)d dienst stond er al en is niet veranderd.",
                                  "%(num)d diensten stonden er al en zijn niet veranderd.", kept))
+        for day in copied.holidays:
+            said.append(_("%(day)s is een feestdag (%(name)s): daar is niets overgenomen.",
+                          day=full_date(day).capitalize(), name=formatting.holiday(day)))
+        for day in copied.from_earlier:
+            said.append(_("Vorige week was %(day)s een feestdag (%(name)s). Voor %(weekday)s is "
+                          "een eerdere week overgenomen.", day=full_date(day - dt.timedelta(weeks=1)),
+                          name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=full_date(day)))
         flash(" ".join(said), "success" if filled or not skipped else "warning")
     return _back(week, team.id)
 

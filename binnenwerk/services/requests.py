@@ -12,7 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..formatting import week_of
+from ..formatting import full_date, holiday, week_of
+from ..public_holidays import is_public_holiday
 from ..extensions import db
 from ..models import (
     DeploymentRequest,
@@ -74,7 +75,10 @@ def priority_label(priority: int) -> str:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today where the teams work (the app's time zone), not the server's."""
+    from .feeds import local_today
+
+    return local_today()
 
 
 @dataclass
@@ -142,8 +146,14 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     days = sorted(set(data.weekdays))
     if not days or any(d not in "1234567" for d in days):
         errors["weekdays"] = _("Kies minstens één dag.")
-    elif "end_date" not in errors and "start_date" not in errors and not _occurs(data.start_date, data.end_date, days):
-        errors["weekdays"] = _("Geen van de gekozen dagen valt in deze periode.")
+    elif "end_date" not in errors and "start_date" not in errors:
+        chosen = _chosen_days(data.start_date, data.end_date, days)
+        if not chosen:
+            errors["weekdays"] = _("Geen van de gekozen dagen valt in deze periode.")
+        elif all(is_public_holiday(day) for day in chosen):
+            errors["weekdays"] = _(
+                "Op %(days)s is het een feestdag. Dan komt er geen team. Kies een andere periode of andere dagen.",
+                days=", ".join(f"{full_date(day)} ({holiday(day)})" for day in chosen))
 
     length = data.end_minute - data.start_minute
     if length <= 0:
@@ -171,9 +181,11 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     return errors
 
 
-def _occurs(start: dt.date, end: dt.date, days: list[str]) -> bool:
-    span = min((end - start).days, 6)
-    return any(str((start + dt.timedelta(days=i)).isoweekday()) in days for i in range(span + 1))
+def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]:
+    """The period's days on the chosen weekdays, the first three weeks of them: enough to tell
+    whether any is not a public holiday (Christmas and New Year fall on the same weekday)."""
+    span = min((end - start).days, 20)
+    return [day for day in (start + dt.timedelta(days=i) for i in range(span + 1)) if str(day.isoweekday()) in days]
 
 
 def _refuse_if_invalid(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None) -> None:

@@ -19,6 +19,7 @@ from scheduling import AssignmentRef, Solution
 from .. import audit, planning, roster_history
 from ..extensions import db
 from ..formatting import long_date, week_days
+from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
     Assignment,
@@ -211,30 +212,56 @@ def set_pin(assignment: Assignment, pinned: bool, *, lock_version, user=None) ->
     return roster
 
 
-def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> tuple[Roster, int, int, int]:
+@dataclasses.dataclass
+class Copied:
+    roster: Roster
+    filled: int  # empty cells that got last week's shift
+    skipped: int  # last week's shifts that no longer fit
+    kept: int  # cells that had a shift already
+    holidays: list[dt.date]  # days of this week that are public holidays: nothing copied there
+    from_earlier: list[dt.date]  # days copied from an earlier week: that weekday was a holiday last week
+
+
+HOLIDAY_LOOKBACK = 3  # weeks back to find a weekday that was no holiday (Christmas, then New Year)
+
+
+def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> Copied:
     """Fill empty cells with last week's shift on the same weekday, where that is still allowed.
 
-    Returns the roster, how many cells were filled, how many of last week's shifts did not fit,
-    and how many met a cell that already had a shift (left as it was).
+    A weekday that was a public holiday last week (Friday 1 January) is copied from the latest
+    earlier week in which it was not, so a holiday does not leave that day empty week after week.
+    Nothing is copied onto a public holiday of this week.
     """
     from ..formatting import shift_week
 
     roster = find_roster(week, team_id)
     check_version(roster, lock_version)
-    last_week = shift_week(week, -1)
-    last = find_roster(last_week, team_id)
+    last = find_roster(shift_week(week, -1), team_id)
     if last is None or not last.assignments:
         raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
+    days = {d.isoweekday(): d for d in week_days(week, 7)}
+    holidays = [d for d in days.values() if is_public_holiday(d) and d.isoweekday() <= 5]
+    sources, from_earlier = [], []
+    for weekday, day in days.items():
+        # The latest week before this one in which this weekday was no holiday.
+        back = next((b for b in range(1, HOLIDAY_LOOKBACK + 1)
+                     if not is_public_holiday(day - dt.timedelta(weeks=b))), None)
+        source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
+        found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
+        sources += found
+        if found and back > 1 and day not in holidays:
+            from_earlier.append(day)
     problem, idmap = planning.build_problem(week, [team_id])
     before = planning.current_solution(week, [team_id], problem)
     taken = {(a.employee, a.date) for a in before.assignments}
-    days = {d.isoweekday(): d for d in week_days(week, 7)}
     assignments = list(before.assignments)
     supervision = list(before.supervision)
     changed: dict[tuple[int, dt.date], int | None] = {}
     skipped = kept = 0
-    for a in sorted(last.assignments, key=lambda a: (a.date, a.employee_id)):
+    for a in sorted(sources, key=lambda a: (a.date, a.employee_id)):
         day = days[a.date.isoweekday()]
+        if day in holidays:
+            continue  # said apart: nobody works on a public holiday
         me = planning.eid(a.employee_id)
         if (me, day) in taken:
             kept += 1
@@ -260,7 +287,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> t
     audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
                  actor=user)
     _commit()
-    return roster, len(changed), skipped, kept
+    return Copied(roster, len(changed), skipped, kept, holidays, from_earlier)
 
 
 # --- publication ----------------------------------------------------------------------------
@@ -355,25 +382,24 @@ def _publish(roster: Roster, user) -> dict[str, int]:
             # A shift added to a week already told is a change for that person (a free day now
             # has work): sequence 1, like a changed one, so the week page and the team leader's
             # short-notice list say so. In a first publication it is simply the roster: 0.
+            told = roster.version > 0
             db.session.add(PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
-                                          date=a.date, sequence=0 if roster.version == 0 else 1,
-                                          cancelled=False, updated_at=now, **values))
+                                          date=a.date, sequence=int(told), cancelled=False, updated_at=now,
+                                          short_notice=told and at_short_notice(a.date), **values))
             # Counted as the roster page marks it: once the week was told, a change ("gewijzigd").
             counts["new" if roster.version == 0 else "changed"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(shift, k, v)
             shift.cancelled = False
-            shift.sequence += 1
-            shift.updated_at = now
+            _tell_change(shift, now)
             counts["changed"] += 1
         else:
             counts["same"] += 1
     for shift in existing.values():
         if shift.team_id == roster.team_id and not shift.cancelled:
             shift.cancelled = True
-            shift.sequence += 1
-            shift.updated_at = now
+            _tell_change(shift, now)
             counts["cancelled"] += 1
     roster.version += 1
     roster.status = RosterStatus.PUBLISHED.value
@@ -495,23 +521,35 @@ def not_yet_published(week: str, team_ids: list[int] | None = None) -> list[tupl
 # --- changes told at short notice -------------------------------------------------------------
 
 SHORT_NOTICE_WORKDAYS = 2  # today and the next two working days
-RECENT_CHANGE = dt.timedelta(days=3)
 
 
 def short_notice_window(day: dt.date) -> tuple[dt.date, dt.date]:
-    """Today through the SHORT_NOTICE_WORKDAYS-th working day after it (Friday: up to Tuesday)."""
+    """Today through the SHORT_NOTICE_WORKDAYS-th working day after it (Friday: up to Tuesday;
+    a public holiday is no working day: Thursday 31 December reaches Tuesday 5 January)."""
     last, left = day, SHORT_NOTICE_WORKDAYS
     while left:
         last += dt.timedelta(days=1)
-        left -= last.isoweekday() <= 5
+        left -= last.isoweekday() <= 5 and not is_public_holiday(last)
     return day, last
 
 
+def at_short_notice(day: dt.date) -> bool:
+    """A change told today for this day comes at short notice."""
+    return day <= short_notice_window(today())[1]
+
+
+def _tell_change(shift: PublishedShift, now: dt.datetime) -> None:
+    shift.sequence += 1
+    shift.updated_at = now
+    shift.short_notice = at_short_notice(shift.date)
+
+
 def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: str | None = None) -> list[PublishedShift]:
-    """Published shifts of these teams, from today to the next two working days, that changed or
-    were called off in the last three days: not everyone looks at their calendar, so the team
-    leader tells these people in person. Sorted by date and name; new shifts of a first
-    publication are not changes, nor is a change the team leader has marked as told (mark_called)."""
+    """Published shifts of these teams, from today to the next two working days, whose last change
+    was told at short notice (less than two working days ahead): not everyone looks at their
+    calendar, so the team leader tells these people in person. A change stays listed until its
+    day has passed, over weekends and holidays, or until the team leader marks it as told
+    (mark_called). Sorted by date and name; a first publication holds no changes."""
     if not team_ids:
         return []
     first, last = short_notice_window(day or today())
@@ -523,7 +561,7 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
         select(PublishedShift).join(Employee, Employee.id == PublishedShift.employee_id).where(
             Employee.archived.is_(False),
             PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
-            PublishedShift.sequence > 0, PublishedShift.updated_at >= utcnow() - RECENT_CHANGE,
+            PublishedShift.sequence > 0, PublishedShift.short_notice.is_(True),
             or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location))
     ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))
@@ -593,6 +631,5 @@ def _call_off_outside_contract(employee: Employee) -> None:
             PublishedShift.cancelled.is_(False))):
         if not works_then(employee, shift.date):
             shift.cancelled = True
-            shift.sequence += 1
-            shift.updated_at = now
+            _tell_change(shift, now)
 

@@ -17,6 +17,8 @@ WEDNESDAY = dt.date(2026, 12, 9)
     (dt.date(2026, 12, 9), dt.date(2026, 12, 11)),   # Wednesday: to Friday
     (dt.date(2026, 12, 11), dt.date(2026, 12, 15)),  # Friday: over the weekend to Tuesday
     (dt.date(2026, 12, 12), dt.date(2026, 12, 15)),  # Saturday: to Tuesday
+    (dt.date(2026, 12, 24), dt.date(2026, 12, 29)),  # Christmas Eve: Christmas and the weekend are no working days
+    (dt.date(2026, 12, 31), dt.date(2027, 1, 5)),    # New Year's Eve: nor is New Year's Day
 ])
 def test_the_window_is_today_and_the_next_two_working_days(today, last):
     assert rosters.short_notice_window(today) == (today, last)
@@ -58,7 +60,7 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     make.published_shift(employee=cees, date=thursday)  # as first told
     make.published_shift(employee=cees, date=WEDNESDAY + dt.timedelta(days=5), sequence=1)  # not soon
     make.published_shift(employee=cees, date=WEDNESDAY + dt.timedelta(days=2), sequence=1,
-                         updated_at=utcnow() - dt.timedelta(days=5))  # told long ago
+                         short_notice=False)  # told in time
     make.published_shift(employee=other, date=thursday, sequence=1)  # not this leader's team
     gone = make.employee(team=team, first_name="Gijs", last_name="Weg", archived=True)
     make.published_shift(employee=gone, date=thursday, sequence=1)  # contract closed: nobody to call
@@ -232,3 +234,51 @@ def test_start_pages_say_which_teams_have_not_published_next_week(client, make, 
     login(planner)
     html = client.get("/home").get_data(as_text=True)
     assert "Volgende week (2026-W51): 3 teams hebben nog geen gepubliceerd rooster." in html
+
+
+def test_a_change_before_new_year_stays_listed_until_its_day(leader_page, make, client, login, monkeypatch):
+    """Thursday 31 December the team leader frees Tuesday 5 January and publishes: that is short
+    notice (1 January is a holiday), the publish says so, and the start page still lists it on
+    Monday 4 January, the first working day after, and no longer once the day has passed."""
+    team, page = leader_page
+    new_years_eve, tuesday = dt.date(2026, 12, 31), dt.date(2027, 1, 5)
+    monkeypatch.setattr(rosters, "today", lambda: new_years_eve)
+    gijs = make.employee(team=team, first_name="Gijs", last_name="Dijkstra", phone="06-12121212")
+    roster, _request = draft_with_one_shift(make, team, gijs, tuesday)
+    roster.version, roster.status = 1, "published"
+    make.published_shift(employee=gijs, date=tuesday, request_id=_request.id)
+    db.session.commit()
+
+    login(page.user)
+    rosters.set_cell(roster.week, team.id, gijs.id, tuesday, None, lock_version=roster.lock_version)
+    published = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
+                                                          "lock_version": db.session.get(Roster, roster.id).lock_version},
+                            follow_redirects=True).get_data(as_text=True)
+    client.post("/auth/logout")
+    assert "Op korte termijn veranderd voor: Gijs Dijkstra. Bel ze even" in published
+
+    monkeypatch.setattr(rosters, "today", lambda: dt.date(2027, 1, 4))
+    assert "Gijs Dijkstra</strong>, dinsdag 5 januari:" in section(page())
+    monkeypatch.setattr(rosters, "today", lambda: dt.date(2027, 1, 6))
+    assert section(page()) == ""
+
+
+def test_a_change_told_in_time_is_not_listed_when_its_day_comes_near(leader_page, make, client, login,
+                                                                     monkeypatch):
+    team, page = leader_page
+    tuesday = WEDNESDAY + dt.timedelta(days=6)
+    anna = make.employee(team=team, first_name="Anna", last_name="Jansen")
+    roster, request = draft_with_one_shift(make, team, anna, tuesday)
+    roster.version, roster.status = 1, "published"
+    make.published_shift(employee=anna, date=tuesday, request_id=request.id)
+    db.session.commit()
+    login(page.user)
+    rosters.set_cell(roster.week, team.id, anna.id, tuesday, None, lock_version=roster.lock_version)
+    published = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
+                                                          "lock_version": db.session.get(Roster, roster.id).lock_version},
+                            follow_redirects=True).get_data(as_text=True)
+    client.post("/auth/logout")
+    assert "1 vervallen" in published and "Op korte termijn" not in published
+
+    monkeypatch.setattr(rosters, "today", lambda: tuesday - dt.timedelta(days=1))  # Monday: Tuesday is near
+    assert section(page()) == ""

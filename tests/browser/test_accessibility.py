@@ -341,7 +341,7 @@ def shift_changed_today(live_server):
                                team_id=team.id, date=today, request_id=model.request_id,
                                location_id=model.location_id, work_type_id=model.work_type_id,
                                start_minute=model.start_minute, end_minute=model.end_minute,
-                               break_minutes=model.break_minutes, sequence=1, cancelled=False,
+                               break_minutes=model.break_minutes, sequence=1, short_notice=True, cancelled=False,
                                updated_at=utcnow() - dt.timedelta(hours=1))
         db.session.add(shift)
         token = tokens.issue(FeedKind.EMPLOYEE, employee)

@@ -1,0 +1,75 @@
+"""'Zelfde als vorige week' over Christmas and New Year: a holiday does not empty a weekday for good."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import Assignment, Roster
+from binnenwerk.services import rosters as service
+
+FRIDAY_18_DEC = dt.date(2026, 12, 18)
+Y = r"(?: 202[67])?"
+
+
+@pytest.fixture
+def world(make):
+    """A team with a Monday-to-Friday request over the turn of the year and a roster of 2026-W51
+    (Monday and Friday for Anna)."""
+    wt = make.work_type("cleaning", name_nl="Schoonmaak")
+    loc = make.location("Den Haag", name="Rijnstraat 8")
+    team = make.team("Den Haag", name="Team A")
+    make.supervisor(team, work_types=[wt])
+    anna = make.employee(team, work_types=[wt], first_name="Anna", last_name="Test")
+    req = make.request(loc, wt, weekdays="12345", headcount=1, start_date=dt.date(2026, 12, 14),
+                       end_date=dt.date(2027, 1, 31))
+    planner = make.user("planner")
+    db.session.commit()
+    for day in (FRIDAY_18_DEC - dt.timedelta(days=4), FRIDAY_18_DEC):
+        service.set_cell("2026-W51", team.id, anna.id, day, req.id,
+                         lock_version=getattr(service.find_roster("2026-W51", team.id), "lock_version", 0))
+    return type("World", (), dict(team=team, anna=anna, planner=planner))
+
+
+def copy(client, world, week: str) -> str:
+    roster = service.find_roster(week, world.team.id)
+    response = client.post("/rooster/vorige-week", data={
+        "week": week, "team": world.team.id, "lock_version": roster.lock_version if roster else 0,
+    }, follow_redirects=True)
+    return html.unescape(response.get_data(as_text=True))
+
+
+def days_of(world, week: str) -> list[dt.date]:
+    db.session.expire_all()
+    return sorted(db.session.scalars(select(Assignment.date).join(Roster).where(
+        Roster.week == week, Roster.team_id == world.team.id, Assignment.employee_id == world.anna.id)))
+
+
+def test_copying_over_the_holidays_keeps_the_friday(client, login, world):
+    login(world.planner)
+
+    christmas_week = copy(client, world, "2026-W52")
+    assert days_of(world, "2026-W52") == [dt.date(2026, 12, 21)]
+    # The year shows when it is not this year's (Y).
+    assert re.search(rf"Vrijdag 25 december{Y} is een feestdag \(Eerste kerstdag\): daar is niets overgenomen\.",
+                     christmas_week)
+    assert "bijvoorbeeld door afwezigheid" not in christmas_week
+
+    new_year_week = copy(client, world, "2026-W53")
+    assert days_of(world, "2026-W53") == [dt.date(2026, 12, 28)]
+    assert re.search(rf"Vrijdag 1 januari{Y} is een feestdag \(Nieuwjaarsdag\)", new_year_week)
+
+    # Friday was a holiday in both weeks before: it comes from 2026-W51, and the message says so.
+    first_week = copy(client, world, "2027-W01")
+    assert days_of(world, "2027-W01") == [dt.date(2027, 1, 4), dt.date(2027, 1, 8)]
+    assert re.search(rf"Vorige week was vrijdag 1 januari{Y} een feestdag \(Nieuwjaarsdag\)\. Voor vrijdag "
+                     rf"8 januari{Y} is een eerdere week overgenomen\.", first_week)
+
+    # And the week after copies the Friday of 2027-W01 as usual, without a word on holidays.
+    second_week = copy(client, world, "2027-W02")
+    assert days_of(world, "2027-W02") == [dt.date(2027, 1, 11), dt.date(2027, 1, 15)]
+    assert "feestdag" not in second_week.split('class="flash')[1].split("</")[0]

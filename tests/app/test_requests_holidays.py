@@ -1,0 +1,42 @@
+"""A request whose only days are public holidays is refused: on those days no team comes."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import DeploymentRequest
+from binnenwerk.services import requests as request_service
+
+from .test_requests_workflow import request_form, world  # noqa: F401 (fixture)
+
+Y = r"(?: 202[67])?"  # the year shows when it is not this year's
+
+
+def file(client, world, start: dt.date, end: dt.date, weekdays: list[str]) -> str:
+    form = request_form(world.location, world.work_type, start_date=start.isoformat(), end_date=end.isoformat(),
+                        weekdays=weekdays)
+    return html.unescape(client.post("/aanvragen/nieuw", data=form, follow_redirects=True).get_data(as_text=True))
+
+
+def test_a_request_on_christmas_day_only_is_refused_with_the_holiday_named(client, login, world, monkeypatch):
+    monkeypatch.setattr(request_service, "today", lambda: dt.date(2026, 12, 5))  # the periods lie ahead
+    login(world.contact)
+    page = file(client, world, dt.date(2026, 12, 25), dt.date(2026, 12, 25), ["5"])
+    assert re.search(rf"Op vrijdag 25 december{Y} \(Eerste kerstdag\) is het een feestdag\. Dan komt er geen team\.",
+                     page)
+    # Fridays from Christmas to New Year: both holidays, both named.
+    page = file(client, world, dt.date(2026, 12, 25), dt.date(2027, 1, 1), ["5"])
+    assert re.search(rf"Op vrijdag 25 december{Y} \(Eerste kerstdag\), vrijdag 1 januari{Y} \(Nieuwjaarsdag\) is",
+                     page)
+    assert db.session.scalars(select(DeploymentRequest)).all() == []
+
+    # One working Friday in the period is enough: the holidays are simply no request days.
+    page = file(client, world, dt.date(2026, 12, 25), dt.date(2027, 1, 8), ["5"])
+    assert "Uw aanvraag is verstuurd." in page
+    [stored] = db.session.scalars(select(DeploymentRequest)).all()
+    assert [stored.occurs_on(d) for d in (dt.date(2026, 12, 25), dt.date(2027, 1, 1), dt.date(2027, 1, 8))] == [
+        False, False, True]
