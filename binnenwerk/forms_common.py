@@ -39,7 +39,8 @@ class Needed(InputRequired):
 
     def __init__(self, message=None):
         super().__init__(message)
-        self.field_flags = {}
+        # Marked as required in words and for screen readers (aria-required), not for the browser.
+        self.field_flags = {"needed": True}
 
     def __call__(self, form, field):
         # Only spaces is no input either: fields that strip their text (times, hours, dates)
@@ -56,7 +57,7 @@ class NeededText(DataRequired):
 
     def __init__(self, message=None):
         super().__init__(message)
-        self.field_flags = {}
+        self.field_flags = {"needed": True}
 
 
 class SeenState:
