@@ -63,21 +63,45 @@ def parse_week(text: str) -> tuple[int, int]:
     return year, week
 
 
-TYPED_WEEK_RE = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*)?(?:w|wk|week)?\s*(\d{1,2})\Z", re.IGNORECASE)
+# A week as people type it: the year first ('2026-W53', '2026 53') or after the number, the Dutch way
+# around New Year ('week 53 2026', '53-2026', 'week 1 van 2027'), or no year at all ('53', 'wk 53').
+# After the number the year needs something between them ('532026' stays unread).
+TYPED_WEEK_RE = re.compile(
+    r"^(?:(?P<year>\d{4})\s*[-/ ]?\s*)?(?:w|wk|week)?\s*(?P<number>\d{1,2})\Z"
+    r"|^(?:w|wk|week)?\s*(?P<number_first>\d{1,2})(?:\s*[-/,]\s*|\s+(?:van\s+|of\s+)?)(?P<year_after>\d{4})\Z",
+    re.IGNORECASE,
+)
+
+
+class NoSuchWeek(ValueError):
+    """A week written the right way that is no week of PLANNING_YEARS ('2027-W53': 2027 has 52)."""
+
+    def __init__(self, text: str, year: int) -> None:
+        super().__init__(text)
+        self.year = year
+
+    @property
+    def weeks(self) -> int | None:
+        """How many weeks the year has (None outside PLANNING_YEARS)."""
+        return dt.date(self.year, 12, 28).isocalendar()[1] if self.year in PLANNING_YEARS else None
 
 
 def read_week(text: str, today: dt.date | None = None) -> str:
     """A week as people type it -> '2026-W50'. Takes '2026-W50', '2026-w50', '2026 50', 'week 50',
-    'wk 50', 'w50' and '50'; a week without a year is the one of that number nearest to today (in
-    December, '2' is early next year). ValueError when it is no real week of PLANNING_YEARS."""
+    'wk 50', 'w50' and '50', and the year after the number: 'week 50 2026', '50-2026', 'week 1 van
+    2027'. A week without a year is the one of that number nearest to today (in December, '2' is
+    early next year). ValueError when the text is no week; NoSuchWeek, a ValueError, when it is
+    written as one but is no real week of PLANNING_YEARS ('2027-W53')."""
     match = TYPED_WEEK_RE.match((text or "").strip())
     if not match:
         raise ValueError(text)
-    number = int(match.group(2))
-    if match.group(1):
-        candidates = [int(match.group(1))]
+    around = today or local_today()
+    number = int(match.group("number") or match.group("number_first"))
+    typed_year = match.group("year") or match.group("year_after")
+    if typed_year:
+        candidates = [int(typed_year)]
     else:
-        year = (today or dt.date.today()).isocalendar()[0]
+        year = around.isocalendar()[0]
         candidates = [year, year + 1, year - 1]
     weeks = []
     for year in candidates:
@@ -86,10 +110,12 @@ def read_week(text: str, today: dt.date | None = None) -> str:
         except ValueError:
             continue
     if not weeks:
-        raise ValueError(text)
-    around = today or dt.date.today()
+        raise NoSuchWeek(text, candidates[0])
     week = week_of(min(weeks, key=lambda monday: abs((monday - around).days)))
-    parse_week(week)  # within the planning years
+    try:
+        parse_week(week)  # within the planning years
+    except ValueError:
+        raise NoSuchWeek(text, int(week[:4])) from None
     return week
 
 
@@ -108,6 +134,28 @@ def time_of_day_minutes(text: str) -> int:
     else:
         hours, minutes = match.group(3), match.group(4)
     return hhmm_to_minutes(f"{hours}:{minutes}")
+
+
+def local_today() -> dt.date:
+    """Today where the teams work (Europe/Amsterdam, the app's TIMEZONE), not on the server's clock:
+    the one date every staff page, report and default week goes by, as the feeds and the employee
+    page do. Outside an app (a script, a unit test of a filter) the machine's date."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return dt.date.today()
+    from .services import feeds
+
+    return feeds.local_today()
+
+
+def current_week(today: dt.date | None = None) -> str:
+    """The week a page opens on: this one, or at the weekend, when its workdays are past, the next
+    (as the employee's week page and the ministry's planning page do)."""
+    today = today or local_today()
+    if today.isoweekday() >= 6:
+        today += dt.timedelta(days=8 - today.isoweekday())
+    return week_of(today)
 
 
 def week_days(week: str, count: int = 5) -> list[dt.date]:
@@ -137,7 +185,7 @@ def date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> s
     """A period of days for a reader: 'do 10 dec' for one day, 'ma 7 dec – do 31 dec' within this
     year; outside this year with the year, once when both ends share it ('ma 26 apr – vr 7 mei
     2027'), else at both ends ('ma 28 dec 2026 – vr 8 jan 2027')."""
-    this_year = (today or dt.date.today()).year
+    this_year = (today or local_today()).year
     with_year = "EEE d MMM y"
     if start == end:
         return format_date(start, with_year if start.year != this_year else "EEE d MMM")
@@ -151,7 +199,7 @@ def date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> s
 def full_date(day: dt.date, today: dt.date | None = None) -> str:
     """long_date with the year when the day is not in this year (the rule of date_period):
     'maandag 7 december', 'vrijdag 1 januari 2027'."""
-    if day.year == (today or dt.date.today()).year:
+    if day.year == (today or local_today()).year:
         return long_date(day)
     return format_date(day, "EEEE d MMMM y")
 
@@ -159,7 +207,7 @@ def full_date(day: dt.date, today: dt.date | None = None) -> str:
 def long_date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> tuple[str, str]:
     """The two ends of a period as long dates, with the year by date_period's rule: none within
     this year, once (at the end) when both ends share another year, else at both ends."""
-    this_year = (today or dt.date.today()).year
+    this_year = (today or local_today()).year
     with_year = "EEEE d MMMM y"
     if start.year == end.year == this_year:
         return long_date(start), long_date(end)

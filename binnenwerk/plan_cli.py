@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
-from .formatting import parse_week
+from .formatting import PLANNING_YEARS, NoSuchWeek, read_week
 from .models import JobStatus, Roster, Team
 
 plan = AppGroup("plan", help="Plan a week: export the problem, solve, import a solution, publish.")
+WEEK_HELP = "The week as the web's week box takes it: 2026-W50, 50 (the nearest week 50) or 'week 50 2026'."
 
 
 def dutch(fn):
@@ -28,11 +29,21 @@ def dutch(fn):
 
 
 def _week(value: str) -> str:
+    """The week as the web's week box reads it ('53', '2026-w53', 'week 53 2026') -> '2026-W53'."""
     try:
-        parse_week(value)
+        return read_week(value[:40])
+    except NoSuchWeek as exc:
+        if exc.weeks is None:
+            message = _("Week %(week)s valt buiten de jaren die we plannen (%(first)d tot en met %(last)d).",
+                        week=value, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
+        else:
+            message = _("Week %(week)s bestaat niet: %(year)d heeft %(n)d weken.", week=value, year=exc.year,
+                        n=exc.weeks)
+        raise click.ClickException(message) from None
     except ValueError:
-        raise click.ClickException(_("Week %(week)s bestaat niet; schrijf het als 2026-W50.", week=value)) from None
-    return value
+        raise click.ClickException(_(
+            "'%(week)s' lezen we niet als week. Schrijf bijvoorbeeld 2026-W53, 53 of \"week 53 2026\".", week=value,
+        )) from None
 
 
 def _teams(name: str | None) -> list[int] | None:
@@ -45,7 +56,7 @@ def _teams(name: str | None) -> list[int] | None:
 
 
 @plan.command("export")
-@click.option("--week", required=True, help="ISO week, e.g. 2026-W50")
+@click.option("--week", required=True, help=WEEK_HELP)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option("--solution", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
               help="Also write the week's current roster as a Solution.")
@@ -77,7 +88,7 @@ def _write(path: str, data: dict) -> None:
 
 
 @plan.command("solve")
-@click.option("--week", required=True)
+@click.option("--week", required=True, help=WEEK_HELP)
 @click.option("--time-limit", type=click.FloatRange(0.5, 3600), default=None, help="Seconds.")
 @click.option("--team", help="Only this team (its name).")
 @dutch
@@ -106,7 +117,7 @@ def solve_command(week: str, time_limit: float | None, team: str | None) -> None
 
 
 @plan.command("import")
-@click.option("--week", required=True)
+@click.option("--week", required=True, help=WEEK_HELP)
 @click.option("--team", help="Only this team (its name).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @dutch
@@ -146,7 +157,7 @@ def import_command(week: str, team: str | None, file: str) -> None:
 
 
 @plan.command("publish")
-@click.option("--week", required=True)
+@click.option("--week", required=True, help=WEEK_HELP)
 @click.option("--team", help="Only this team (its name).")
 @dutch
 def publish_command(week: str, team: str | None) -> None:
@@ -169,7 +180,7 @@ def publish_command(week: str, team: str | None) -> None:
 
 
 @plan.command("bench")
-@click.option("--week", help="ISO week, default this week.")
+@click.option("--week", help="The week, as for the other commands; default this week.")
 @click.option("--repeat", type=click.IntRange(1, 50), default=5)
 def bench_command(week: str | None, repeat: int) -> None:
     """Time the all-teams week view, one team's view and the Problem build; count SQL queries."""
