@@ -9,8 +9,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
-from ..formatting import decimal_text, parse_week, week_of
-from ..services.feeds import local_today
+from ..formatting import current_week, decimal_text, local_today, parse_week, week_of
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
 )
@@ -23,7 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/capaciteit", endpoint="capacity")
 @roles_required(*OFFICE)
 def capacity_view():
-    chosen = request.args.get("week") or week_of(dt.date.today())
+    today = local_today()
+    chosen = request.args.get("week") or current_week(today)
     try:
         year, number = parse_week(chosen)
     except ValueError:
@@ -33,14 +33,15 @@ def capacity_view():
     return render_template(
         "reports/capacity.html", rows=rows, first=first, week=chosen, weeks=[c.week for c in rows[0].cells] if rows else [],
         previous_week=week_of(first - dt.timedelta(weeks=CAPACITY_WEEKS)),
-        next_week=week_of(first + dt.timedelta(weeks=CAPACITY_WEEKS)), tight=int(TIGHT * 100),
+        next_week=week_of(first + dt.timedelta(weeks=CAPACITY_WEEKS)), tight=int(TIGHT * 100), today=today,
+        past_week=week_of(today) if current_week(today) != week_of(today) else None, this_week=current_week(today),
     )
 
 
 def _quarter() -> Quarter:
     raw = request.args.get("kwartaal")
     if not raw:
-        return Quarter.of(dt.date.today())
+        return Quarter.of(local_today())
     try:
         return Quarter.parse(raw)
     except ValueError:

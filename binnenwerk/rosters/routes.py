@@ -15,7 +15,7 @@ from scheduling.domain import rest_too_short
 from .. import formatting, jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..formatting import full_date, long_date, parse_week, read_week, week_days, week_of
+from ..formatting import current_week, full_date, local_today, parse_week, read_week, week_days, week_of
 from ..models import (
     Absence, Assignment, Employee, JobStatus, PublishedShift, Role, Roster, RosterChange, SolveJob, Team,
 )
@@ -32,9 +32,10 @@ PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
 
 
 def _week_arg(source=None, strict: bool = False) -> str:
+    """The week asked for; without one this week, at the weekend the next (current_week)."""
     text = (source or request.args).get("week", "")
     if not text:
-        return week_of(dt.date.today())
+        return current_week()
     try:
         if strict:
             parse_week(text)  # forms send the page's own week
@@ -43,8 +44,9 @@ def _week_arg(source=None, strict: bool = False) -> str:
     except ValueError:
         if strict:
             abort(404)
+        # At the weekend "deze week" is the coming one, as the "Deze week" button; the page says so.
         flash(_("'%(week)s' is geen week die we kennen. Je ziet nu deze week.", week=text[:20]), "error")
-        return week_of(dt.date.today())
+        return current_week()
 
 
 def _int_arg(value) -> int | None:
@@ -104,16 +106,18 @@ def week():
     # when there is a short day (they cost a Problem of the region's teams).
     shortfall = explain_short_days(week, short_days(week, data["request_days"]))
     repair = RepairForm()
-    repair.day.choices = [(d.isoformat(), long_date(d)) for d in data["days"]]
+    today = local_today()
+    repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"]]
     # Repair from the first shift that clashes with an absence: that is what needs it. Else today.
     clashes = sorted(day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected)
-    start = clashes[0].isoformat() if clashes else dt.date.today().isoformat()
+    start = clashes[0].isoformat() if clashes else today.isoformat()
     if start in dict(repair.day.choices):
         repair.day.data = start
+    this_week = current_week(today)
     return render_template(
         "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
         active_job_link=active is not None and _may_view_job(active),
-        this_week=week_of(dt.date.today()),
+        this_week=this_week, past_week=week_of(today) if this_week != week_of(today) else None, today=today,
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(), **data,
     )
 
@@ -153,7 +157,7 @@ def cell():
                 form.request.errors = [exc.message]
                 roster = service.find_roster(week, team.id)
             else:
-                flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=long_date(day)),
+                flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day)),
                       "success")
                 return _back(week, team.id)
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
@@ -427,7 +431,8 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     """The seconds, and how good the best roster so far is in words (never the raw score)."""
     elapsed = round(job.elapsed_seconds or 0.0)
     if done:
-        return _("Dat duurde %(s)d seconden.", s=elapsed) if job.status == JobStatus.FINISHED.value else ""
+        return ngettext("Dat duurde %(num)d seconde.", "Dat duurde %(num)d seconden.", elapsed) \
+            if job.status == JobStatus.FINISHED.value else ""
     text = _("%(s)d van %(t)d seconden.", s=elapsed, t=round(job.time_limit or 0))
     objective, bound = job.best_objective, job.best_bound
     if objective is None:
