@@ -153,6 +153,8 @@ class Context:
         self._ministries: dict[str, Ministry] | None = None
         self.touched: dict[tuple[str, int], int] = {}
         self.actor = None
+        # What a kind's prepare() loaded for its rows; held here so the session keeps the objects.
+        self.loaded: dict[str, Any] = {}
 
     @staticmethod
     def _load(model, attribute) -> dict:
@@ -217,6 +219,10 @@ class Kind(ABC):
         A kind whose key is more than the one column's value says what the key is made of.
         """
         return _("'%(value)s' staat ook al in rij %(row)d", value=v.display(value), row=row)
+
+    def prepare(self, records: list[dict], ctx: Context) -> None:
+        """Load, before the first apply, what the rows to apply will look up (a few queries for the
+        whole file instead of a few per row). The records are those of the rows without problems."""
 
     @abstractmethod
     def apply(self, record: dict, ctx: Context, row: int) -> str:
@@ -355,6 +361,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
             outcome.rows.append(result)
             parsed.append((result, record))
 
+        kind.prepare([record for result, record in parsed if not result.problems], ctx)
         for result, record in parsed:
             if result.problems:
                 continue
