@@ -22,6 +22,7 @@ def job(status=JobStatus.RUNNING.value, objective=None, bound=None, elapsed=12.4
      "12 van 30 seconden. Er is een rooster gevonden. Het kan hoogstens 10% beter; de planner zoekt verder."),
     (job(objective=63540.0, bound=63500.0), False, "12 van 30 seconden. Er is een rooster gevonden dat niet beter kan."),
     (job(JobStatus.FINISHED.value, 63540.0, 57186.0, 29.6), True, "Dat duurde 30 seconden."),
+    (job(JobStatus.FINISHED.value, 63540.0, 57186.0, 0.8), True, "Dat duurde 1 seconde."),
     (job(JobStatus.FAILED.value, elapsed=3.0), True, ""),
 ])
 def test_the_progress_line_in_words(app, state, done, expected):

@@ -441,3 +441,31 @@ def test_the_week_sheets_have_no_wcag_violations_and_print_a_sheet_per_person(pa
     page.get_by_role("link", name="Weekbriefjes afdrukken").click()
     sheets = assert_sheets_print(page, "Weekbriefjes", "section.week-sheet")
     assert sheets.first.locator("article.day").count() >= 5
+
+
+CUT_OFF = """() => {
+  const e = document.activeElement, box = e && e.closest && e.closest('.table-scroll');
+  if (!box) return null;
+  const r = e.getBoundingClientRect(), b = box.getBoundingClientRect();
+  return {cut: r.right > b.right + 0.5 || r.left < b.left - 0.5, what: e.textContent.trim() + ' ' + (e.getAttribute('href') || '')};
+}"""
+
+
+def test_a_focused_link_in_the_narrow_roster_grid_is_not_cut_off(page, live_server):
+    """At 320 px, tabbing along the grid brings each focused cell link fully into its scroll box
+    (the browser alone leaves a partly visible link cut off at the box's edge)."""
+    log_in(page, live_server, ROLES["team_leader"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/rooster/")
+    page.locator(".roster-grid a.edit").first.focus()
+    cut, seen = [], 0
+    for _ in range(60):
+        state = page.evaluate(CUT_OFF)
+        if state is None:
+            break
+        seen += 1
+        if state["cut"]:
+            cut.append(state["what"])
+        page.keyboard.press("Tab")
+    assert seen > 10
+    assert cut == []

@@ -285,3 +285,22 @@ def test_a_planning_job_that_fails_while_the_page_is_open_puts_the_focus_on_the_
     _end_job(live_server, job_id, status=JobStatus.FAILED.value, error="Het plannen is mislukt.")
     expect(page.locator("#job")).to_have_attribute("data-done", "true", timeout=10_000)
     expect(page.locator("#job-error")).to_be_focused()
+
+
+def test_the_progress_bars_track_is_outlined_so_its_end_shows(page, live_server):
+    """WCAG 1.4.11: the empty part of the bar has an edge of at least 3:1 against the page."""
+    from binnenwerk.models import JobStatus
+
+    job_id = _open_a_running_job(page, live_server)
+    border = page.locator("#job-progress").evaluate(
+        "e => { const s = getComputedStyle(e); return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor]; }")
+    style, width, colour = border
+    channels = [int(c) for c in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+
+    def luminance(rgb):
+        lin = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    assert style == "solid" and width >= 1
+    assert (1.05) / (luminance(channels) + 0.05) >= 3  # against the white page
+    _end_job(live_server, job_id, status=JobStatus.FAILED.value, error="klaar")
