@@ -1,0 +1,101 @@
+"""More of the year boundary: dates in another year named with their year on the remaining pages,
+Amsterdam's date for the privacy pages, week sheets of a week without a roster, and a Solution
+file for another week refused as such."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from binnenwerk.extensions import db
+from binnenwerk.models import FeedKind
+from binnenwerk.services import feeds, tokens
+
+WEDNESDAY = dt.date(2026, 12, 9)
+NEW_YEARS_EVE = dt.date(2026, 12, 31)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Set Amsterdam's date, which every page goes by (never the real date: the tests hold in any year)."""
+
+    def set_today(day: dt.date) -> None:
+        monkeypatch.setattr(feeds, "local_today", lambda: day)
+
+    set_today(WEDNESDAY)
+    return set_today
+
+
+def get(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+# --- dates in another year -------------------------------------------------------------------
+
+
+def test_a_short_notice_change_in_next_year_names_the_year(client, login, make, today):
+    today(NEW_YEARS_EVE)
+    team = make.team(name="Team Jaar")
+    gijs = make.employee(team=team, first_name="Gijs", last_name="Dijkstra", phone="06-11112222")
+    make.published_shift(employee=gijs, date=dt.date(2027, 1, 5), cancelled=True, sequence=1)
+    make.published_shift(employee=gijs, date=NEW_YEARS_EVE, cancelled=True, sequence=1)
+    login(make.user("team_leader", teams=[team]))
+    page = get(client, "/home")
+    assert "Gijs Dijkstra</strong>, dinsdag 5 januari 2027:" in page
+    assert "Gijs Dijkstra</strong>, donderdag 31 december (vandaag):" in page
+    assert '<span class="visually-hidden"> Gijs Dijkstra, dinsdag 5 januari 2027</span>' in page
+
+
+def test_an_absence_to_delete_names_the_year_of_its_days_in_another_year(client, login, make, today):
+    team = make.team(name="Team Jaar")
+    person = make.employee(team=team, first_name="Gijs", last_name="Dijkstra")
+    absence = make.absence(employee=person, start=dt.date(2026, 12, 28), end=dt.date(2027, 1, 5))
+    login(make.user("team_leader", teams=[team]))
+    page = get(client, f"/teams/afwezigheid/{absence.id}/verwijderen")
+    assert "<dd>maandag 28 december</dd>" in page
+    assert "<dd>dinsdag 5 januari 2027</dd>" in page
+
+
+def test_links_made_in_another_year_name_it(client, login, make, today):
+    team = make.team(name="Team Jaar")
+    old, new = make.employee(team=team, first_name="Oud"), make.employee(team=team, first_name="Nieuw")
+    location = make.location(name="Turfmarkt 147")
+    rows = [tokens.issue(FeedKind.EMPLOYEE, old), tokens.issue(FeedKind.EMPLOYEE, new),
+            tokens.issue(FeedKind.TEAM, team), tokens.issue(FeedKind.LOCATION, location)]
+    db.session.flush()
+    made = [dt.datetime(2025, 12, 30, 10), dt.datetime(2026, 12, 2, 10), dt.datetime(2025, 6, 3, 10),
+            dt.datetime(2025, 12, 30, 10)]
+    for token, at in zip(rows, made):
+        tokens.resolve(token).created_at = at
+    login(make.user("planner"))
+
+    page = get(client, f"/kalender/team/{team.id}")
+    assert "Actief sinds dinsdag 30 december 2025" in page
+    assert "Actief sinds woensdag 2 december<" in page
+    assert "Actief sinds dinsdag 3 juni 2025." in page
+    assert "Actief sinds dinsdag 30 december 2025" in get(client, "/kalender/locaties")
+    shown = get(client, f"/kalender/link/medewerker/{old.id}")
+    assert "<dd>dinsdag 30 december 2025</dd>" in shown
+    assert "<dd>woensdag 2 december</dd>" in get(client, f"/kalender/link/medewerker/{new.id}")
+
+
+def test_an_account_made_last_year_names_the_year(client, login, make, today):
+    user = make.user("planner", created_at=dt.datetime(2025, 3, 4, 9), last_login_at=dt.datetime(2026, 12, 8, 9))
+    login(make.user("admin"))
+    page = get(client, f"/beheer/gebruikers/{user.id}")
+    assert "<dd>dinsdag 4 maart 2025</dd>" in page
+    assert "<dd>dinsdag 8 december</dd>" in page
+
+
+def test_the_employee_page_names_the_year_of_a_last_working_day_in_another_year(client, make, today):
+    employee = make.employee(first_name="Julia", last_name="Huisman", contract_end=NEW_YEARS_EVE)
+    token = tokens.issue(FeedKind.EMPLOYEE, employee)
+    db.session.commit()
+    today(dt.date(2027, 1, 4))
+    page = get(client, f"/week/{token}")
+    assert "Je laatste werkdag: donderdag 31 december 2026. In week 1 werk je niet meer bij ons." in page
+    today(dt.date(2026, 12, 28))
+    page = get(client, f"/week/{token}")
+    assert "Je laatste werkdag: donderdag 31 december. In week 1 werk je niet meer bij ons." in page
