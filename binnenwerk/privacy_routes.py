@@ -1,7 +1,6 @@
 """Pages for the AVG: an employee's inzage export and anonymisation (planners only)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired
 from . import audit, privacy
 from .access import roles_required
 from .extensions import db
+from .formatting import local_today
 from .models import Employee, Role
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -44,7 +44,7 @@ def index():
     ended = db.session.scalars(
         select(Employee)
         .where(Employee.anonymised_at.is_(None), Employee.contract_end.is_not(None),
-               Employee.contract_end < dt.date.today())
+               Employee.contract_end < local_today())
         .order_by(Employee.contract_end, Employee.last_name)
         .limit(MAX_LISTED)
     ).all()
@@ -64,9 +64,10 @@ def index():
 @roles_required(Role.PLANNER)
 def employee(employee_id: int):
     employee = _employee_or_404(employee_id)
+    can_anonymise = privacy.contract_has_ended(employee, local_today()) and not employee.anonymised_at
     return render_template(
         "privacy/employee.html", employee=employee, data=privacy.export_employee(employee),
-        form=AnonymiseForm(), can_anonymise=privacy.contract_has_ended(employee) and not employee.anonymised_at,
+        form=AnonymiseForm(), can_anonymise=can_anonymise,
     )
 
 
@@ -92,7 +93,7 @@ def anonymise(employee_id: int):
     form = AnonymiseForm()
     if form.validate_on_submit():
         try:
-            privacy.anonymise_employee(employee)
+            privacy.anonymise_employee(employee, today=local_today())
         except privacy.ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -100,7 +101,7 @@ def anonymise(employee_id: int):
             flash(_("De gegevens zijn geanonimiseerd. De gewerkte uren blijven meetellen in de rapportages."),
                   "success")
             return redirect(url_for("privacy.employee", employee_id=employee.id))
-    can_anonymise = privacy.contract_has_ended(employee) and not employee.anonymised_at
+    can_anonymise = privacy.contract_has_ended(employee, local_today()) and not employee.anonymised_at
     return render_template(
         "privacy/employee.html", employee=employee, data=privacy.export_employee(employee),
         form=form, can_anonymise=can_anonymise,

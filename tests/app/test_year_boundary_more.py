@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from binnenwerk.extensions import db
-from binnenwerk.models import FeedKind
+from binnenwerk.models import Employee, FeedKind
 from binnenwerk.services import feeds, tokens
 
 WEDNESDAY = dt.date(2026, 12, 9)
@@ -99,3 +99,20 @@ def test_the_employee_page_names_the_year_of_a_last_working_day_in_another_year(
     today(dt.date(2026, 12, 28))
     page = get(client, f"/week/{token}")
     assert "Je laatste werkdag: donderdag 31 december. In week 1 werk je niet meer bij ons." in page
+
+
+# --- the privacy pages go by Amsterdam's date -------------------------------------------------
+
+
+def test_privacy_pages_go_by_the_local_date_not_the_servers(client, login, make, today):
+    """Far from any real date, so the server's clock says the contract still runs."""
+    local = dt.date(2090, 1, 1)
+    today(local)
+    employee = make.employee(first_name="Karel", last_name="Ende", contract_end=local - dt.timedelta(days=1))
+    login(make.user("planner"))
+    assert "Karel Ende" in get(client, "/privacy/")
+    assert "Anonimiseren" in get(client, f"/privacy/medewerkers/{employee.id}")
+    response = client.post(f"/privacy/medewerkers/{employee.id}/anonimiseren", data={"confirm": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    db.session.expire_all()
+    assert db.session.get(Employee, employee.id).anonymised_at is not None
