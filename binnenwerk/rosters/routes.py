@@ -510,8 +510,9 @@ def week_sheets():
         .order_by(Employee.last_name, Employee.first_name, Employee.id)).all()
     weeks = feeds.weeks_of(employees, [monday]) if employees else {}
     sheets = [(e, weeks[e.id][0]) for e in employees]
+    # 'none' and 'draft' say there is nothing published to print yet, 'changed' that an older version is.
     return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets,
-                           published=service.roster_status(service.find_roster(week, team.id)) == "published")
+                           status=service.roster_status(service.find_roster(week, team.id)))
 
 
 @bp.route("/afdrukken")

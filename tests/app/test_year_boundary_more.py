@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from binnenwerk.extensions import db
-from binnenwerk.models import Employee, FeedKind
+from binnenwerk.models import Employee, FeedKind, Roster
 from binnenwerk.services import feeds, tokens
 
 WEDNESDAY = dt.date(2026, 12, 9)
@@ -116,3 +116,23 @@ def test_privacy_pages_go_by_the_local_date_not_the_servers(client, login, make,
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     db.session.expire_all()
     assert db.session.get(Employee, employee.id).anonymised_at is not None
+
+
+# --- week sheets of a week without a roster ---------------------------------------------------
+
+
+def test_week_sheets_say_when_a_week_has_no_roster_or_only_a_draft(client, login, make, today):
+    team = make.team(name="Team Papier")
+    make.employee(team, first_name="Anna", last_name="Jansen")
+    login(make.user("team_leader", teams=[team]))
+    url = f"/rooster/weekbriefjes?week=2026-W53&team={team.id}"
+
+    none = get(client, url)
+    assert "Er is nog geen rooster voor week 2026-W53." in none
+    assert "niet gepubliceerd" not in none
+
+    db.session.add(Roster(week="2026-W53", team=team, version=0))
+    db.session.commit()
+    draft = get(client, url)
+    assert "Het rooster van week 2026-W53 is nog niet gepubliceerd: de medewerkers zien het nog niet." in draft
+    assert "zoals het nu is" not in draft and "nog geen rooster" not in draft
