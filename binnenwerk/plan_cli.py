@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
-from .formatting import PLANNING_YEARS, NoSuchWeek, read_week
+from .formatting import PLANNING_YEARS, NoSuchWeek, read_week, week_of
 from .models import JobStatus, Roster, Team
 
 plan = AppGroup("plan", help="Plan a week: export the problem, solve, import a solution, publish.")
@@ -133,6 +133,7 @@ def import_command(week: str, team: str | None, file: str) -> None:
 
     week = _week(week)
     try:
+        _refuse_another_week(week, load_solution(file))
         full, _ids = planning.build_problem(week, _teams(team))
         solution = load_solution(file, full)
         employee_team = {e.id: planning.pk_of(e.team) for e in full.employees}
@@ -154,6 +155,24 @@ def import_command(week: str, team: str | None, file: str) -> None:
                                    + "\n".join(f"- {idmap.humanise(v.message)}" for v in report.violations[:50]))
     rosters = planning.apply_solution(week, idmap, solution, action="import", file=str(file))
     click.echo(_("%(n)d roosters van week %(week)s opgeslagen als concept.", n=len(rosters), week=week))
+
+
+def _refuse_another_week(week: str, solution) -> None:
+    """A Solution carries no week, its dates tell which one it was made for. A file made for
+    another week is refused as such, before this week's ids and rules would call its requests
+    unknown or not held on those days."""
+    dates = {a.date for a in solution.assignments} | {s.date for s in solution.supervision}
+    weeks = {week_of(day) for day in dates}
+    others = sorted(weeks - {week})
+    if not others:
+        return
+    if len(others) == 1 and week not in weeks:
+        raise click.ClickException(_(
+            "Dit rooster hoort bij week %(other)s, niet bij week %(week)s; er is niets veranderd.",
+            other=others[0], week=week))
+    raise click.ClickException(_(
+        "Dit rooster heeft diensten buiten week %(week)s (in week %(others)s); er is niets veranderd.",
+        week=week, others=", ".join(others)))
 
 
 @plan.command("publish")

@@ -4,12 +4,16 @@ file for another week refused as such."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from sqlalchemy import select
 
 from binnenwerk.extensions import db
-from binnenwerk.models import Employee, FeedKind, Roster
+from binnenwerk.models import Assignment, Employee, FeedKind, Roster
 from binnenwerk.services import feeds, tokens
+
+from .test_rosters_flow import fast_solver, world  # noqa: F401  (fixtures)
 
 WEDNESDAY = dt.date(2026, 12, 9)
 NEW_YEARS_EVE = dt.date(2026, 12, 31)
@@ -136,3 +140,34 @@ def test_week_sheets_say_when_a_week_has_no_roster_or_only_a_draft(client, login
     draft = get(client, url)
     assert "Het rooster van week 2026-W53 is nog niet gepubliceerd: de medewerkers zien het nog niet." in draft
     assert "zoals het nu is" not in draft and "nog geen rooster" not in draft
+
+
+# --- a Solution file for another week ---------------------------------------------------------
+
+
+def solution_file(tmp_path, world, days) -> str:  # noqa: F811
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({
+        "format": "binnenwerk-roster-solution/1", "status": "FEASIBLE",
+        "assignments": [{"employee": f"e-{world.people[0].id}", "date": day.isoformat(),
+                         "request": f"r-{world.req.id}"} for day in days],
+    }))
+    return str(path)
+
+
+def test_a_solution_for_another_week_is_refused_as_such(runner, world, tmp_path, today):  # noqa: F811
+    file = solution_file(tmp_path, world, [dt.date(2026, 12, 29), dt.date(2026, 12, 30)])
+    result = runner.invoke(args=["plan", "import", "--week", "2027-W01", file])
+    assert result.exit_code != 0
+    assert "Dit rooster hoort bij week 2026-W53, niet bij week 2027-W01; er is niets veranderd." in result.output
+    assert "onbekende aanvraag" not in result.output and "breekt de regels" not in result.output
+
+    result = runner.invoke(args=["plan", "import", "--week", "2026-W50", file])
+    assert "Dit rooster hoort bij week 2026-W53, niet bij week 2026-W50;" in result.output
+
+    mixed = solution_file(tmp_path, world, [dt.date(2026, 12, 7), dt.date(2026, 12, 14), dt.date(2026, 12, 29)])
+    result = runner.invoke(args=["plan", "import", "--week", "2026-W50", mixed])
+    assert result.exit_code != 0
+    assert ("Dit rooster heeft diensten buiten week 2026-W50 (in week 2026-W51, 2026-W53); "
+            "er is niets veranderd.") in result.output
+    assert db.session.scalar(select(Assignment)) is None
