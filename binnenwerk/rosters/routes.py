@@ -84,8 +84,11 @@ def _visible_teams() -> list[Team]:
     return list(db.session.scalars(query))
 
 
-def _back(week: str, team_id: int | None):
-    return redirect(url_for("rosters.week", week=week, team=team_id) if team_id else url_for("rosters.week", week=week))
+def _back(week: str, team_id: int | None, cell: tuple[int, dt.date] | None = None):
+    """To the week's roster; after a cell's save, to that cell (the grid brings the focus back to it)."""
+    anchor = f"cel-{cell[0]}-{cell[1].isoformat()}" if cell else None
+    return redirect(url_for("rosters.week", week=week, team=team_id, _anchor=anchor) if team_id
+                    else url_for("rosters.week", week=week, _anchor=anchor))
 
 
 # --- week view ------------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def cell():
             else:
                 flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day)),
                       "success")
-                return _back(week, team.id)
+                return _back(week, team.id, cell=(employee.id, day))
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])

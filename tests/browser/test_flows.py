@@ -64,6 +64,11 @@ def test_team_leader_makes_a_plan_changes_a_cell_and_publishes(page, live_server
     expect(page.locator(".flash-success")).to_contain_text("is aangepast")
     changed = grid.get_by_role("link", name=f"Wijzig {cell_name}")
     expect(changed.locator("xpath=..")).to_contain_text("vrij")
+    # Back at the cell: the keyboard goes on from there, and the saved message is read with it.
+    expect(changed).to_be_focused()
+    message_id = changed.get_attribute("aria-describedby")
+    expect(page.locator(f"#{message_id}")).to_contain_text("is aangepast")
+    assert page.title().startswith("Rooster week ")
     screenshot(page, "flow-team-leader-4-changed")
 
     page.get_by_role("button", name=re.compile(r"^Publiceer")).click()
