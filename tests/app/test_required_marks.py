@@ -42,3 +42,14 @@ def test_the_decline_reason_is_marked_required(client, login, make):
     page = client.get(f"/aanvragen/{request.id}/afwijzen").get_data(as_text=True)
     label, control = field_html(page, "reason")
     assert "(verplicht)" in label and 'aria-required="true"' in control
+
+
+def test_each_box_of_a_refused_checkbox_group_says_it_is_invalid(client, login, make):
+    make.work_type()
+    team = make.team()
+    login(make.user("planner"))
+    page = client.post("/teams/medewerkers/nieuw", data={"first_name": "Ann", "last_name": "Aa",
+                                                          "team_id": str(team.id)}).get_data(as_text=True)
+    assert "Kies minstens één werksoort." in page
+    boxes = re.findall(r'<input[^>]*name="work_type_ids"[^>]*>', page)
+    assert boxes and all('aria-invalid="true"' in box for box in boxes)
