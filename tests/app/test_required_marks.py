@@ -53,3 +53,12 @@ def test_each_box_of_a_refused_checkbox_group_says_it_is_invalid(client, login, 
     assert "Kies minstens één werksoort." in page
     boxes = re.findall(r'<input[^>]*name="work_type_ids"[^>]*>', page)
     assert boxes and all('aria-invalid="true"' in box for box in boxes)
+
+
+def test_a_refused_form_says_so_in_the_page_title(client, login, make):
+    make.team()
+    login(make.user("planner"))
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    assert not title.search(client.get("/teams/medewerkers/nieuw").get_data(as_text=True)).group(1).startswith("Fout")
+    refused = client.post("/teams/medewerkers/nieuw", data={"first_name": ""}).get_data(as_text=True)
+    assert title.search(refused).group(1).startswith("Fout: ")
