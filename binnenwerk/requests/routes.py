@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import date_period, minutes_to_hhmm, parse_week, read_week, week_of
+from ..formatting import date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -343,7 +343,7 @@ def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
         else:
             year, number = parse_week(chosen)
             return dt.date.fromisocalendar(year, number, 1), chosen
-    today = dt.date.today()
+    today = local_today()
     chosen = week_of(today + dt.timedelta(days=2) if today.isoweekday() >= 6 else today)
     year, number = parse_week(chosen)
     return dt.date.fromisocalendar(year, number, 1), chosen
@@ -390,7 +390,7 @@ def intake():
         .where(or_(DeploymentRequest.status == S.SUBMITTED.value, DeploymentRequest.changed_since_review.is_(True)))
         .order_by(DeploymentRequest.priority.desc(), DeploymentRequest.start_date, DeploymentRequest.id)
     ).all()
-    today = dt.date.today()
+    today = local_today()
     outlook = report_service.capacity_outlook(found, today - dt.timedelta(days=today.weekday()))
     return render_template(
         "requests/intake.html", requests=found, form=ConfirmForm(), outlook=outlook,

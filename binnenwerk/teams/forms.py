@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    SearchField,
     SelectField,
     StringField,
     TextAreaField,
@@ -411,8 +412,9 @@ class AbsenceForm(SeenState, FlaskForm):
         self.kind.choices = list(ABSENCE_KINDS)
 
     def validate_person(self, field):
-        offered = {value for value, _label in field.choices}
-        if field.data not in offered:
+        # A list, or grouped per team (a dict of group -> list): see teams.routes._person_choices.
+        groups = field.choices.values() if isinstance(field.choices, dict) else [field.choices]
+        if field.data not in {value for group in groups for value, _label in group}:
             raise ValidationError(_l("Kies iemand uit de lijst."))
 
     def validate_kind(self, field):
@@ -444,3 +446,17 @@ class TeamFilterForm(FlaskForm):
         csrf = False
 
     team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+
+
+MAX_SEARCH = 100  # characters of a name search that count; the rest is ignored
+
+
+class EmployeeFilterForm(TeamFilterForm):
+    """The employees list's filter (a GET form): a part of a name, and a team."""
+
+    name = SearchField(_l("Zoek op naam"), name="naam", filters=[strip_text])
+
+    @property
+    def words(self) -> list[str]:
+        """The search's words, each to be found in the first or the last name."""
+        return (self.name.data or "")[:MAX_SEARCH].replace(",", " ").split()

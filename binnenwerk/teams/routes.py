@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..forms_common import refused_as_stale
-from ..formatting import long_date, name_suffixes
+from ..formatting import full_date, local_today, name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -27,6 +27,7 @@ from .forms import (
     AbsenceForm,
     ArchiveEmployeeForm,
     ConfirmForm,
+    EmployeeFilterForm,
     EmployeeForm,
     SensitiveForm,
     SupervisorForm,
@@ -42,6 +43,7 @@ ADMIN, PLANNER, TEAM_LEADER = Role.ADMIN, Role.PLANNER, Role.TEAM_LEADER
 EARLIER_WINDOW = dt.timedelta(days=365)
 EARLIER_PER_PAGE = 50
 EARLIER_ON_EMPLOYEE = 5  # the employee page shows the last few and points to the list
+EMPLOYEES_PER_PAGE = 100  # the employees list, a page at a time (over 1,300 people at 100 teams)
 REPAIRS_NAMED = 3  # rosters named after saving an absence; the rest are counted (the message lives in the cookie)
 
 
@@ -236,23 +238,31 @@ def _set_team_archived(team_id: int, archived: bool):
 @roles_required(ADMIN, PLANNER, TEAM_LEADER)
 def employees():
     teams = _visible_teams(include_archived=True)
-    filter_form = TeamFilterForm(formdata=request.args)
+    filter_form = EmployeeFilterForm(formdata=request.args)
     filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
     team_ids = [t.id for t in teams]
     chosen = filter_form.team.data if filter_form.team.data in team_ids else None
     show_archived = request.args.get("archief") == "1"
+    words = filter_form.words
     query = (
         select(Employee).options(selectinload(Employee.team), selectinload(Employee.work_types))
         .where(Employee.anonymised_at.is_(None), Employee.archived.is_(show_archived))
-        .order_by(Employee.last_name, Employee.first_name)
+        .order_by(Employee.last_name, Employee.first_name, Employee.id)
     )
     if chosen is not None:
         query = query.where(Employee.team_id == chosen)
     elif team_ids_of(current_user) is not None:
         query = query.where(Employee.team_id.in_(team_ids or [-1]))
+    for word in words:  # every word in the first or the last name: 'sanne vries', 'de vries', 'Vries, Sanne'
+        query = query.where(or_(Employee.first_name.icontains(word, autoescape=True),
+                                Employee.last_name.icontains(word, autoescape=True)))
+    found = one_page(query, request.args.get("page"), EMPLOYEES_PER_PAGE)
+    search = " ".join(words)
+    args = {name: value for name, value in (("naam", search), ("team", chosen), ("archief", 1 if show_archived else None))
+            if value}
     return render_template(
-        "teams/employees.html", employees=db.session.scalars(query).all(), filter_form=filter_form,
-        chosen_team=chosen, show_archived=show_archived,
+        "teams/employees.html", employees=found.items, found=found, filter_form=filter_form,
+        chosen_team=chosen, search=search, show_archived=show_archived, args=args,
         can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value),
     )
 
@@ -320,7 +330,7 @@ def employee(employee_id: int):
 def _employee_page(employee: Employee, archive_form: ArchiveEmployeeForm | None = None):
     """The employee's page; with a refused 'Contract beëindigen' form, that form and its errors."""
     sensitive_allowed = can_see_sensitive(current_user, employee)
-    today = dt.date.today()
+    today = local_today()
     absences = db.session.scalars(
         select(Absence).where(Absence.employee_id == employee.id, Absence.end_date >= today)
         .order_by(Absence.start_date)
@@ -419,10 +429,10 @@ def employee_archive(employee_id: int):
         if revoked is None:  # the last day is still to come
             flash(_("Het contract van %(name)s eindigt na %(date)s. Tot en met die dag blijft %(name)s in het team, "
                     "in de roosters en in de agenda-link. Daarna wordt het contract afgesloten.",
-                    name=employee.name, date=long_date(employee.contract_end)), "success")
+                    name=employee.name, date=full_date(employee.contract_end)), "success")
             if form.contract_end.data > employee.contract_end:  # ending a contract never lengthens it
                 flash(_("Het contract liep al tot en met %(date)s; dat blijft zo. Een later einde zet je bij "
-                        "'Gegevens wijzigen'.", date=long_date(employee.contract_end)), "info")
+                        "'Gegevens wijzigen'.", date=full_date(employee.contract_end)), "info")
             return redirect(url_for("teams.employee", employee_id=employee.id))
         flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
               "success")
@@ -617,7 +627,7 @@ def _flash_repairs(absence: Absence) -> None:
 def _to_absence_list(absence: Absence):
     """Back to the absence list that shows the absence just saved; one that is over is no longer
     'vanaf vandaag', so say where it went."""
-    today = dt.date.today()
+    today = local_today()
     if absence.end_date >= today:
         return redirect(url_for("teams.absences"))
     if absence.end_date < today - EARLIER_WINDOW:
@@ -635,7 +645,7 @@ def absences():
     filter_form = TeamFilterForm(formdata=request.args)
     filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
     chosen = filter_form.team.data if filter_form.team.data in {t.id for t in teams} else None
-    today = dt.date.today()
+    today = local_today()
     earlier = request.args.get("eerder") == "1"
     query = _absence_scope(
         select(Absence).options(selectinload(Absence.employee).selectinload(Employee.team),
@@ -659,7 +669,10 @@ def absences():
     )
 
 
-def _person_choices() -> list[tuple[str, str]]:
+def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
+    """Everyone the user may report absent, grouped (an <optgroup>) per team, ordered by team name,
+    then the team leaders in a group of their own: at a hundred teams one flat list of 1,500 names
+    is not usable, grouped a keyboard or screen-reader user hears the team before the names."""
     allowed = team_ids_of(current_user)
     employees = select(Employee).options(selectinload(Employee.team)).where(
         Employee.archived.is_(False), Employee.anonymised_at.is_(None)
@@ -668,17 +681,42 @@ def _person_choices() -> list[tuple[str, str]]:
     if allowed is not None:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
         supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
-    choices = [("", _("Kies wie er afwezig is"))]
-    people = db.session.scalars(employees).all()
+    choices: dict[str | None, list[tuple[str, str]]] = {None: [("", _("Kies wie er afwezig is"))]}
     by_team: dict[int, list[Employee]] = {}
-    for e in people:
+    for e in db.session.scalars(employees):
         by_team.setdefault(e.team_id, []).append(e)
-    # The team is in the label already: only namesakes within a team need more.
-    suffix = {k: v for group in by_team.values() for k, v in name_suffixes(group).items()}
-    choices += [(f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name}){suffix[e.id]}")
-                for e in people]
-    choices += [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
+    for members in sorted(by_team.values(), key=lambda group: (group[0].team.name, group[0].team_id)):
+        # The team stays in each label (not every screen reader reads the group out); only
+        # namesakes within a team need more.
+        suffix = name_suffixes(members)
+        choices[members[0].team.name] = [
+            (f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name}){suffix[e.id]}") for e in members]
+    leaders = [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
+    if leaders:
+        choices[_("Teamleiders")] = leaders
     return choices
+
+
+def _asked_person() -> tuple[str, Employee | Supervisor] | None:
+    """The person the form was opened for from their page (?medewerker=<id> or ?teamleider=<id>),
+    as the form's value and the row; 404 for anyone the user may not report absent (another team,
+    an ended contract, an archived team leader, no such id)."""
+    for kind in ("medewerker", "teamleider"):
+        raw = request.args.get(kind)
+        if raw is None:
+            continue
+        if not raw.isdigit() or len(raw) > 9:
+            abort(404)
+        person = _employee_or_404(int(raw)) if kind == "medewerker" else _supervisor_or_404(int(raw))
+        if person.archived:  # (the pool's team leaders are 404 for a team leader already)
+            abort(404)
+        return f"{kind}-{person.id}", person
+    return None
+
+
+def _offered(field) -> set[str]:
+    groups = field.choices.values() if isinstance(field.choices, dict) else [field.choices]
+    return {value for group in groups for value, _label in group}
 
 
 def _person(value: str):
@@ -706,12 +744,20 @@ def _absence_input(form: AbsenceForm) -> absence_ops.AbsenceInput:
 @roles_required(PLANNER, TEAM_LEADER)
 def absence_new():
     form = AbsenceForm()
-    form.person.choices = _person_choices()
+    asked = _asked_person()
+    fixed = None
+    if asked is not None:
+        # Opened from the person's page: that person, fixed (as on the edit form), without the list.
+        value, fixed = asked
+        form.person.choices = [(value, fixed.name)]
+        form.person.data, form.person.raw_data = value, [value]  # whatever the page posts as the person
+    else:
+        form.person.choices = _person_choices()
     if request.method == "GET":
         wanted = request.args.get("wie", "")
-        if wanted in {value for value, _label in form.person.choices}:
+        if asked is None and wanted in _offered(form.person):
             form.person.data = wanted
-        form.start_date.data = form.end_date.data = dt.date.today()
+        form.start_date.data = form.end_date.data = local_today()
     if form.validate_on_submit():
         employee, supervisor = _person(form.person.data)
         try:
@@ -723,7 +769,16 @@ def absence_new():
             flash(_("De afwezigheid van %(name)s is geregistreerd.", name=(employee or supervisor).name), "success")
             _flash_repairs(absence)
             return _to_absence_list(absence)
-    return render_template("teams/absence_form.html", form=form, absence=None), _status_code(form)
+    return render_template("teams/absence_form.html", form=form, absence=None, person=fixed,
+                           person_page=_person_page(fixed)), _status_code(form)
+
+
+def _person_page(person: Employee | Supervisor | None) -> str | None:
+    if isinstance(person, Employee):
+        return url_for("teams.employee", employee_id=person.id)
+    if isinstance(person, Supervisor):
+        return url_for("teams.supervisor", supervisor_id=person.id)
+    return None
 
 
 def _absence_or_404(absence_id: int) -> Absence:
