@@ -328,7 +328,13 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     waiting = [r for r in rosters if r.version == 0 or r.has_unpublished_changes]
     for roster in waiting:
         check_version(roster, seen.get(roster.id, -1))
-    done = [(roster, _publish(roster, user)) for roster in waiting]
+    # What the rosters hold and what was told, read once for all of them rather than once per
+    # roster: at a hundred teams that is a few queries instead of some four hundred.
+    standing = _standing_assignments(waiting)
+    leaders = _supervisors_at(waiting)
+    told = _told_shifts(week_days(week, 7), [r.team_id for r in waiting],
+                        [a.employee_id for r in waiting for a in standing[r.id]])
+    done = [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told)) for roster in waiting]
     _commit()
     return done
 
@@ -355,21 +361,64 @@ def within_hours(request: DeploymentRequest, windows) -> bool:
     return any(start <= request.start_minute and request.end_minute <= end for start, end in windows)
 
 
-def _publish(roster: Roster, user) -> dict[str, int]:
-    """publish() without its check and commit."""
-    days = week_days(roster.week, 7)
-    assignments = [a for a in db.session.scalars(
-        select(Assignment).where(Assignment.roster_id == roster.id)
+def _standing_assignments(rosters: list[Roster]) -> dict[int, list[Assignment]]:
+    """Per roster id, its shifts that are to be told (the request stands, the contract runs)."""
+    found: dict[int, list[Assignment]] = {r.id: [] for r in rosters}
+    if not rosters:
+        return found
+    for a in db.session.scalars(
+        select(Assignment).where(Assignment.roster_id.in_(list(found)))
         .options(selectinload(Assignment.request), selectinload(Assignment.employee))
-    ) if request_stands(a.request, a.date) and works_then(a.employee, a.date)]
-    supervisor_at = {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
-        select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
-    employee_ids = [a.employee_id for a in assignments]
-    existing = {(p.employee_id, p.date): p for p in db.session.scalars(
+        .order_by(Assignment.roster_id, Assignment.id)
+    ):
+        if request_stands(a.request, a.date) and works_then(a.employee, a.date):
+            found[a.roster_id].append(a)
+    return found
+
+
+def _supervisors_at(rosters: list[Roster]) -> dict[int, dict[tuple[dt.date, int], int]]:
+    """Per roster id, the team leader at each (date, location)."""
+    found: dict[int, dict[tuple[dt.date, int], int]] = {r.id: {} for r in rosters}
+    if not rosters:
+        return found
+    for s in db.session.scalars(
+        select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(list(found)))
+        .order_by(SupervisionAssignment.roster_id, SupervisionAssignment.id)
+    ):
+        found[s.roster_id][(s.date, s.location_id)] = s.supervisor_id
+    return found
+
+
+def _told_shifts(days: list[dt.date], team_ids: list[int], employee_ids: list[int],
+                 ) -> dict[tuple[int, dt.date], PublishedShift]:
+    """The published shifts of the week that these teams' rosters may change: those of the teams
+    and those of the people on them, by (employee, date). Rosters published one after another
+    share it: each adds its new shifts (see _publish), so the next sees them as a query would."""
+    if not team_ids and not employee_ids:
+        return {}
+    return {(p.employee_id, p.date): p for p in db.session.scalars(
         select(PublishedShift).where(
             PublishedShift.date.between(days[0], days[-1]),
-            or_(PublishedShift.team_id == roster.team_id, PublishedShift.employee_id.in_(employee_ids)),
-        ))}
+            or_(PublishedShift.team_id.in_(sorted(set(team_ids))),
+                PublishedShift.employee_id.in_(sorted(set(employee_ids)))),
+        ).order_by(PublishedShift.id))}
+
+
+def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
+             supervisor_at: dict[tuple[dt.date, int], int] | None = None,
+             told: dict[tuple[int, dt.date], PublishedShift] | None = None) -> dict[str, int]:
+    """publish() without its check and commit. publish_week passes what it read for all rosters
+    at once (the roster's standing shifts, its team leaders, the week's told shifts)."""
+    days = week_days(roster.week, 7)
+    if assignments is None:
+        assignments = _standing_assignments([roster])[roster.id]
+    if supervisor_at is None:
+        supervisor_at = _supervisors_at([roster])[roster.id]
+    employee_ids = {a.employee_id for a in assignments}
+    if told is None:
+        told = _told_shifts(days, [roster.team_id], list(employee_ids))
+    # The shifts this roster answers for: its team's, and its people's wherever they were told.
+    existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
     counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0}
     now = utcnow()
     for a in assignments:
@@ -382,10 +431,12 @@ def _publish(roster: Roster, user) -> dict[str, int]:
             # A shift added to a week already told is a change for that person (a free day now
             # has work): sequence 1, like a changed one, so the week page and the team leader's
             # short-notice list say so. In a first publication it is simply the roster: 0.
-            told = roster.version > 0
-            db.session.add(PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
-                                          date=a.date, sequence=int(told), cancelled=False, updated_at=now,
-                                          short_notice=told and at_short_notice(a.date), **values))
+            was_told = roster.version > 0
+            shift = PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
+                                   date=a.date, sequence=int(was_told), cancelled=False, updated_at=now,
+                                   short_notice=was_told and at_short_notice(a.date), **values)
+            db.session.add(shift)
+            told[(a.employee_id, a.date)] = shift  # the next roster of publish_week sees it
             # Counted as the roster page marks it: once the week was told, a change ("gewijzigd").
             counts["new" if roster.version == 0 else "changed"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
