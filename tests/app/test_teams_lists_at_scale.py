@@ -178,6 +178,17 @@ def test_a_grouped_choice_is_stored_and_one_outside_the_groups_refused(client, m
     assert db.session.scalars(select(Absence.employee_id)).all() == [employee.id]
 
 
+def test_the_older_wie_link_still_picks_someone_in_the_grouped_list(client, make, login):
+    team = make.team(name="Team Oost")
+    employee = make.employee(team, first_name="Cor", last_name="Aalders")
+    stranger = make.employee(make.team(name="Team Ver"), first_name="Geheim", last_name="Persoon")
+    login(make.user("team_leader", teams=[team]))
+    select = _select(_text(client.get(f"/teams/afwezigheid/nieuw?wie=medewerker-{employee.id}")))
+    assert f'<option selected value="medewerker-{employee.id}">Aalders, Cor (Team Oost)</option>' in select
+    html = _text(client.get(f"/teams/afwezigheid/nieuw?wie=medewerker-{stranger.id}"))  # ignored, never shown
+    assert "selected" not in _select(html) and "Geheim" not in html
+
+
 def test_the_employee_page_opens_the_form_for_that_person_without_the_list(client, make, login):
     team = make.team(name="Team Oost")
     employee = make.employee(team, first_name="Cor", last_name="Aalders")
