@@ -167,7 +167,9 @@ def test_a_cancel_stops_the_lp_of_a_large_region():
                                         current=current)
     finally:
         done.set()
-    assert time.monotonic() - started < 3  # the model's build and conversion, then the stop
+    # The model's build and conversion, then the stop: seconds, not the minute the dive would take
+    # (a wide margin, so a busy machine does not fail it).
+    assert time.monotonic() - started < 20
     assert (bound, plan) == (None, {})
     assert not current["solvers"]  # nothing left registered
 

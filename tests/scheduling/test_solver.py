@@ -195,7 +195,8 @@ def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time(mon
     seen: list[Progress] = []
     started = time.monotonic()
     solution = solve(p, time_limit=4, workers=2, progress=seen.append)
-    assert time.monotonic() - started < 5  # the time limit includes greedy and builds
+    # The time limit includes greedy and builds (4 s; the margin is for a busy machine).
+    assert time.monotonic() - started < 8
     report = check(p, solution)
     assert report.ok, report.violations
     assert solution.objective == objective(p, solution.assignments)
