@@ -57,6 +57,8 @@ class TeamWeek:
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
     # Minutes of work planned this week per employee (shifts that still stand), against the contract.
     minutes: dict[int, int] = field(default_factory=dict)
+    # The contract's minutes in this week (less public holidays: planning.week_contract_minutes).
+    contract: dict[int, int] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -139,6 +141,9 @@ def load_week(week: str, teams: list[Team]) -> dict:
     by_id = {e.id: e for e in employees}
     for e in employees:
         by_team[e.team_id].employees.append(e)
+        pattern = planning.pattern_minutes((d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ()))
+        by_team[e.team_id].contract[e.id] = planning.week_contract_minutes(e.contract_minutes, pattern, days7,
+                                                                           e.employed_on)
     roster_team = {r.id: r.team_id for r in rosters.values()}
     told = {(p.employee_id, p.date): p for p in published}
     hit = affected_cells(assignments, absences)

@@ -50,6 +50,31 @@ def test_public_holidays_and_liberation_day_are_days_off(make):
     assert e.id
 
 
+def test_a_public_holiday_lowers_the_weeks_contract_hours_pro_rata(make, client, login):
+    """A public holiday is a paid day off: not made up on other days. Someone on Monday to Friday
+    works a fifth less in the week of New Year's Day; someone who never works Fridays no less."""
+    team = make.team()
+    five = make.employee(team, contract_minutes=24 * 60, weekdays=(1, 2, 3, 4, 5), window=("09:00", "15:00"))
+    four = make.employee(team, contract_minutes=32 * 60, weekdays=(1, 2, 3, 4), window=("08:00", "16:00"))
+    leaving = make.employee(team, contract_minutes=20 * 60, weekdays=(1, 2, 3, 4, 5), window=("09:00", "13:00"),
+                            contract_end=dt.date(2027, 1, 6))
+    db.session.commit()
+
+    def contracts(week):
+        problem, _ = planning.build_problem(week)
+        return {e.id: e.contract_minutes for e in problem.employees}
+
+    assert contracts("2026-W51") == {f"e-{five.id}": 1440, f"e-{four.id}": 1920, f"e-{leaving.id}": 1200}
+    assert contracts("2026-W53") == {f"e-{five.id}": 1152, f"e-{four.id}": 1920, f"e-{leaving.id}": 960}
+    # 2027-W01: no holiday, but the third person's contract ends on Wednesday.
+    assert contracts("2027-W01")[f"e-{leaving.id}"] == 720
+
+    # The grid's hours column shows the week's contract: 0 planned against 19,2 hours.
+    login(make.user("planner"))
+    page = client.get(f"/rooster/?week=2026-W53&team={team.id}").get_data(as_text=True)
+    assert "0 (19,2)" in page and "0 (24)" not in page
+
+
 def test_scope_requests_pins_previous_and_published(make):
     wt = make.work_type("keyboards")
     loc = make.location("Den Haag")
