@@ -108,6 +108,10 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value if value is None else str(value).lower()
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
     # SQLite ignores foreign keys unless asked, per connection.
@@ -115,3 +119,6 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # SQLite's own lower() leaves letters outside ASCII alone, so a search for "éva" missed
+        # "Éva" and an import matched "ÉVA" to nobody, where PostgreSQL's lower() finds her.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)

@@ -312,3 +312,12 @@ def test_the_ministrys_planning_opens_on_amsterdams_week(client, make, login, am
     login(make.user("ministry_contact"))
     html = _text(client.get("/aanvragen/planning"))
     assert "2030-W23" in html, html[:3000]
+
+
+def test_the_name_search_ignores_case_beyond_ascii_on_every_database(client, login, make):
+    team = make.team()
+    make.employee(team, first_name="Éva", last_name="Özdemir")
+    make.employee(team, first_name="Eva", last_name="Jansen")
+    login(make.user("planner"))
+    page = client.get("/teams/medewerkers?naam=%C3%A9VA+%C3%B6zdemir").get_data(as_text=True)  # "éVA özdemir"
+    assert "Özdemir" in page and "Jansen" not in page
