@@ -144,24 +144,18 @@ def availability_for(slots, absences, days, *, employed=lambda day: True) -> dic
     return out
 
 
-def week_contract_minutes(contract: int, pattern: dict[int, int], days, employed=lambda day: True) -> int:
-    """The contract's minutes in this week: less the share of the weekly pattern (minutes per
-    ISO weekday) that falls on a public holiday, a paid day off that is not made up on other days,
-    or outside the contract's period. Someone on Monday to Friday loses a fifth in the week of
-    New Year's Day; someone who never works Fridays loses nothing."""
-    total = sum(pattern.values())
-    lost = sum(pattern.get(day.isoweekday(), 0) for day in days if is_public_holiday(day) or not employed(day))
-    if not total or not lost:
+def week_contract_minutes(contract: int, slots, absences, days, employed=lambda day: True) -> int:
+    """The contract's minutes in this week: less the share of the weekly pattern (the slots) that
+    falls on a public holiday (a paid day off), in an absence (leave, sick, an appointment: paid
+    too) or outside the contract's period. Those hours are not made up on other days: someone on
+    Monday to Friday works a fifth less in the week of New Year's Day, someone who never works
+    Fridays no less, and a day's leave does not move their work to a day they keep free."""
+    total = sum(slot.end_minute - slot.start_minute for slot in slots)
+    if not total:
         return contract
-    return round(contract * (total - lost) / total)
-
-
-def pattern_minutes(windows) -> dict[int, int]:
-    """Minutes per ISO weekday of (weekday, start, end) windows."""
-    out: dict[int, int] = defaultdict(int)
-    for weekday, start, end in windows:
-        out[weekday] += end - start
-    return out
+    left = sum(end - start for windows in availability_for(slots, absences, days, employed=employed).values()
+               for start, end in windows)
+    return contract if left >= total else round(contract * left / total)
 
 
 # --- rows -> Problem ------------------------------------------------------------------------
@@ -336,9 +330,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
                     availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
         allowed = tuple(lid(loc.id) for loc in e.allowed_locations if loc.id in location_ids) if e.allowed_locations else None
-        contract = week_contract_minutes(
-            e.contract_minutes, pattern_minutes((s.weekday, s.start_minute, s.end_minute) for s in e.availability),
-            days, e.employed_on)
+        contract = week_contract_minutes(e.contract_minutes, e.availability, absences_of[("e", e.id)], days,
+                                         e.employed_on)
         p_employees.append(sd.Employee(
             eid(e.id), e.name, tid(e.team_id), contract, e.max_minutes_per_day,
             tuple(w.code for w in e.work_types), allowed, availability,

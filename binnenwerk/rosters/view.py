@@ -41,6 +41,14 @@ class Cell:
     unavailable: bool = False  # outside the person's weekly availability (changed since)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A weekly availability window as planning.availability_for reads it."""
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+
 @dataclass
 class TeamWeek:
     team: Team
@@ -57,7 +65,8 @@ class TeamWeek:
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
     # Minutes of work planned this week per employee (shifts that still stand), against the contract.
     minutes: dict[int, int] = field(default_factory=dict)
-    # The contract's minutes in this week (less public holidays: planning.week_contract_minutes).
+    # The contract's minutes in this week: less holidays, absences and days outside the contract
+    # (planning.week_contract_minutes).
     contract: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -139,11 +148,14 @@ def load_week(week: str, teams: list[Team]) -> dict:
     days = shown_days(week, [rd.request for rd in request_days], assignments)
     by_team: dict[int, TeamWeek] = {t.id: TeamWeek(t, rosters.get(t.id), []) for t in teams}
     by_id = {e.id: e for e in employees}
+    absent: dict[int, list[Absence]] = defaultdict(list)
+    for absence in absences:
+        absent[absence.employee_id].append(absence)
     for e in employees:
         by_team[e.team_id].employees.append(e)
-        pattern = planning.pattern_minutes((d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ()))
-        by_team[e.team_id].contract[e.id] = planning.week_contract_minutes(e.contract_minutes, pattern, days7,
-                                                                           e.employed_on)
+        slots = [Slot(d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ())]
+        by_team[e.team_id].contract[e.id] = planning.week_contract_minutes(
+            e.contract_minutes, slots, absent[e.id], days7, e.employed_on)
     roster_team = {r.id: r.team_id for r in rosters.values()}
     told = {(p.employee_id, p.date): p for p in published}
     hit = affected_cells(assignments, absences)

@@ -52,7 +52,8 @@ def test_public_holidays_and_liberation_day_are_days_off(make):
 
 def test_a_public_holiday_lowers_the_weeks_contract_hours_pro_rata(make, client, login):
     """A public holiday is a paid day off: not made up on other days. Someone on Monday to Friday
-    works a fifth less in the week of New Year's Day; someone who never works Fridays no less."""
+    works a fifth less in the week of New Year's Day; someone who never works Fridays no less.
+    Leave and other absences likewise, for the hours they take of the person's pattern."""
     team = make.team()
     five = make.employee(team, contract_minutes=24 * 60, weekdays=(1, 2, 3, 4, 5), window=("09:00", "15:00"))
     four = make.employee(team, contract_minutes=32 * 60, weekdays=(1, 2, 3, 4), window=("08:00", "16:00"))
@@ -68,6 +69,15 @@ def test_a_public_holiday_lowers_the_weeks_contract_hours_pro_rata(make, client,
     assert contracts("2026-W53") == {f"e-{five.id}": 1152, f"e-{four.id}": 1920, f"e-{leaving.id}": 960}
     # 2027-W01: no holiday, but the third person's contract ends on Wednesday.
     assert contracts("2027-W01")[f"e-{leaving.id}"] == 720
+    # 2027-W02: a day's leave (Monday) and an hour's appointment (Tuesday) out of 30 hours a week.
+    db.session.add_all([
+        Absence(employee_id=five.id, kind="verlof", start_date=dt.date(2027, 1, 11), end_date=dt.date(2027, 1, 11)),
+        Absence(employee_id=four.id, kind="afspraak", start_date=dt.date(2027, 1, 12), end_date=dt.date(2027, 1, 12),
+                start_minute=9 * 60, end_minute=10 * 60),
+    ])
+    db.session.commit()
+    # (The third person is gone by then: no contract hours that week.)
+    assert contracts("2027-W02") == {f"e-{five.id}": 1152, f"e-{four.id}": 1860, f"e-{leaving.id}": 0}
 
     # The grid's hours column shows the week's contract: 0 planned against 19,2 hours.
     login(make.user("planner"))
