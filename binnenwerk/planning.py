@@ -308,6 +308,12 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         for a in current:
             if a.date < repair_from:
                 fixed_days[a.employee_id][a.date] = a
+    # What a week's pins and a repair's worked days already hold stays within the week's contract
+    # however far an absence lowers it (a shift worked before falling ill, a planner's pin).
+    kept_minutes: dict[int, int] = defaultdict(int)
+    for a in current:
+        if a.pinned or (repair_from is not None and a.date < repair_from):
+            kept_minutes[a.employee_id] += a.request.worked_minutes
 
     around = _rest_around_week(employee_ids, first, last)
     p_employees = []
@@ -330,8 +336,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
                     availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
         allowed = tuple(lid(loc.id) for loc in e.allowed_locations if loc.id in location_ids) if e.allowed_locations else None
-        contract = week_contract_minutes(e.contract_minutes, e.availability, absences_of[("e", e.id)], days,
-                                         e.employed_on)
+        contract = min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
+            e.contract_minutes, e.availability, absences_of[("e", e.id)], days, e.employed_on)))
         p_employees.append(sd.Employee(
             eid(e.id), e.name, tid(e.team_id), contract, e.max_minutes_per_day,
             tuple(w.code for w in e.work_types), allowed, availability,

@@ -85,6 +85,34 @@ def test_a_public_holiday_lowers_the_weeks_contract_hours_pro_rata(make, client,
     assert "0 (19,2)" in page and "0 (24)" not in page
 
 
+def test_pins_and_worked_days_keep_their_hours_when_an_absence_lowers_the_contract(make):
+    """Someone who worked Monday and went home ill (absent Monday to Friday): a repair from Tuesday
+    keeps Monday's shift within the week's contract. A planner's pins likewise."""
+    wt = make.work_type("cleaning")
+    loc = make.location("Den Haag")
+    team = make.team("Den Haag")
+    make.supervisor(team, work_types=[wt])
+    ill = make.employee(team, work_types=[wt], contract_minutes=24 * 60, window=("08:00", "17:00"))
+    pinned = make.employee(team, work_types=[wt], contract_minutes=24 * 60, window=("08:00", "17:00"))
+    req = make.request(loc, wt)  # 09:00-15:00 with 30 minutes' break: 330 minutes
+    roster = Roster(week="2026-W50", team=team)
+    db.session.add(roster)
+    db.session.flush()
+    db.session.add(Assignment(roster_id=roster.id, employee_id=ill.id, date=MON, request_id=req.id))
+    db.session.add_all([Assignment(roster_id=roster.id, employee_id=pinned.id, date=MON + dt.timedelta(days=d),
+                                   request_id=req.id, pinned=True) for d in range(1, 5)])
+    db.session.add_all([
+        Absence(employee_id=ill.id, kind="ziek", start_date=MON, end_date=MON + dt.timedelta(days=4)),
+        Absence(employee_id=pinned.id, kind="verlof", start_date=MON, end_date=MON),
+    ])
+    db.session.commit()
+    problem, _ = planning.build_problem("2026-W50", repair_from=MON + dt.timedelta(days=1))
+    contract = {e.id: e.contract_minutes for e in problem.employees}
+    assert contract[f"e-{ill.id}"] == 330  # all week absent: only the shift already worked
+    assert contract[f"e-{pinned.id}"] == 4 * 330  # four pinned shifts, above the four fifths left
+    assert {(p.employee, p.date) for p in problem.pinned} >= {(f"e-{ill.id}", MON)}
+
+
 def test_scope_requests_pins_previous_and_published(make):
     wt = make.work_type("keyboards")
     loc = make.location("Den Haag")
