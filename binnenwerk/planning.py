@@ -144,18 +144,24 @@ def availability_for(slots, absences, days, *, employed=lambda day: True) -> dic
     return out
 
 
-def week_contract_minutes(contract: int, slots, absences, days, employed=lambda day: True) -> int:
+def week_contract_minutes(contract: int, slots, availability: dict) -> int:
     """The contract's minutes in this week: less the share of the weekly pattern (the slots) that
-    falls on a public holiday (a paid day off), in an absence (leave, sick, an appointment: paid
-    too) or outside the contract's period. Those hours are not made up on other days: someone on
-    Monday to Friday works a fifth less in the week of New Year's Day, someone who never works
-    Fridays no less, and a day's leave does not move their work to a day they keep free."""
+    its availability (availability_for) lost to public holidays (paid days off), absences (leave,
+    sick, an appointment: paid too) and days outside the contract's period. Those hours are not
+    made up on other days: someone on Monday to Friday works a fifth less in the week of New Year's
+    Day, someone who never works Fridays no less, and a day's leave does not move their work to a
+    day they keep free."""
     total = sum(slot.end_minute - slot.start_minute for slot in slots)
-    if not total:
-        return contract
-    left = sum(end - start for windows in availability_for(slots, absences, days, employed=employed).values()
-               for start, end in windows)
-    return contract if left >= total else round(contract * left / total)
+    left = sum(end - start for windows in availability.values() for start, end in windows)
+    return contract if not total or left >= total else round(contract * left / total)
+
+
+def contract_this_week(contract: int, slots, absences, days, employed=lambda day: True) -> int:
+    """week_contract_minutes for one person, without working out the availability when nothing
+    in the week can lower it (no absence, no holiday, employed all week): most people, most weeks."""
+    if not absences and employed(days[0]) and employed(days[-1]) and not any(map(is_public_holiday, days)):
+        return contract  # (employment is one period: its ends tell)
+    return week_contract_minutes(contract, slots, availability_for(slots, absences, days, employed=employed))
 
 
 # --- rows -> Problem ------------------------------------------------------------------------
@@ -320,6 +326,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     for e in employees:
         idmap.names[eid(e.id)] = e.name
         availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
+        contract = min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
+            e.contract_minutes, e.availability, availability)))
         for day, (start, end) in around.get(e.id, {}).items():
             if day in availability:
                 availability[day] = tuple(_cut(list(availability[day]), start, end))
@@ -336,8 +344,6 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
                     availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
         allowed = tuple(lid(loc.id) for loc in e.allowed_locations if loc.id in location_ids) if e.allowed_locations else None
-        contract = min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
-            e.contract_minutes, e.availability, absences_of[("e", e.id)], days, e.employed_on)))
         p_employees.append(sd.Employee(
             eid(e.id), e.name, tid(e.team_id), contract, e.max_minutes_per_day,
             tuple(w.code for w in e.work_types), allowed, availability,

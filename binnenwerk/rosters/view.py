@@ -12,6 +12,7 @@ from .. import planning
 from ..extensions import db
 from ..reasons import render as render_reasons
 from ..formatting import week_days
+from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
     AvailabilitySlot,
@@ -151,11 +152,13 @@ def load_week(week: str, teams: list[Team]) -> dict:
     absent: dict[int, list[Absence]] = defaultdict(list)
     for absence in absences:
         absent[absence.employee_id].append(absence)
+    holiday_week = any(is_public_holiday(day) for day in days7)
     for e in employees:
         by_team[e.team_id].employees.append(e)
-        slots = [Slot(d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ())]
-        by_team[e.team_id].contract[e.id] = planning.week_contract_minutes(
-            e.contract_minutes, slots, absent[e.id], days7, e.employed_on)
+        if holiday_week or e.id in absent or not (e.employed_on(first) and e.employed_on(last)):
+            slots = [Slot(d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ())]
+            by_team[e.team_id].contract[e.id] = planning.contract_this_week(
+                e.contract_minutes, slots, absent[e.id], days7, e.employed_on)
     roster_team = {r.id: r.team_id for r in rosters.values()}
     told = {(p.employee_id, p.date): p for p in published}
     hit = affected_cells(assignments, absences)
