@@ -54,7 +54,9 @@ KEY_WORDS = {
     "format": _l("bestandsvorm"), "created": _l("nieuw"), "updated": _l("bijgewerkt"),
     "unchanged": _l("ongewijzigd"), "kind": _l("soort"), "from": _l("was"), "to": _l("nu"),
     "limit": _l("tijdslimiet"), "method": _l("manier"), "contract_end": _l("einde contract"),
-    "contract_end_was": _l("einde contract was"),
+    "contract_end_was": _l("einde contract was"), "same": _l("ongewijzigd"),
+    # the subject of a calendar link (services/tokens.SUBJECTS)
+    "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }
 
 # Field names in lists of changed fields, over every kind of object.
@@ -146,6 +148,8 @@ def _value(action: str, key: str, value: str) -> str:
         return f"{value} s"
     if _DATE.fullmatch(value):
         return _day(value)
+    if value == "None":  # a cell set to free, a team-less supervisor: nothing
+        return "–"
     return str(VALUE_WORDS.get(value, value))
 
 
@@ -163,4 +167,4 @@ def _change(part: str) -> str:
 
 
 def _day(iso: str) -> str:
-    return format_date(dt.date.fromisoformat(iso), "d-M-yyyy")
+    return format_date(dt.date.fromisoformat(iso), "dd-MM-yyyy")  # as the page's times

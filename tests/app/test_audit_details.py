@@ -12,6 +12,7 @@ from binnenwerk import audit
 from binnenwerk.admin.audit_details import FIELD_WORDS, KEY_WORDS, describe
 from binnenwerk.extensions import db
 from binnenwerk.services import requests as request_service
+from binnenwerk.services import tokens
 from tests.conftest import TEST_PASSWORD, compile_english_catalog
 
 PACKAGE = Path(__file__).resolve().parents[2] / "binnenwerk"
@@ -33,10 +34,13 @@ def table_of(page: str) -> str:
     ("request_priority", "from=2 to=3", "was: normaal nu: hoog"),
     ("employee.update", "changed=phone,work_types team=3->5", "gewijzigd: telefoon, werksoorten team: 3->5"),
     ("absence.update", "employee=7 2026-12-01..2026-12-04 changed=end_date",
-     "medewerker: 7 1-12-2026 – 4-12-2026 gewijzigd: einddatum"),
+     "medewerker: 7 01-12-2026 – 04-12-2026 gewijzigd: einddatum"),
     ("user_changed", "changed: role (planner -> admin), teams", "gewijzigd: rol (Planner → Beheerder), teams"),
-    ("roster.publish", "week=2026-W50 version=2 new=3 changed=1 cancelled=0",
-     "week: 2026-W50 versie: 2 nieuw: 3 gewijzigd: 1 vervallen: 0"),
+    ("roster.publish", "week=2026-W50 version=2 new=3 changed=1 cancelled=0 same=4",
+     "week: 2026-W50 versie: 2 nieuw: 3 gewijzigd: 1 vervallen: 0 ongewijzigd: 4"),
+    ("calendar_token.issue", "kind=employee employee_id=1", "soort: medewerker medewerker: 1"),
+    ("roster.edit", "week=2026-W52 employee=3 day=2026-12-24 request=None",
+     "week: 2026-W52 medewerker: 3 dag: 24-12-2026 aanvraag: –"),
     ("solve.start", "week=2026-W50 team=alle limit=20", "week: 2026-W50 team: alle tijdslimiet: 20 s"),
     ("location_deleted", "Rijnstraat 8", "Rijnstraat 8"),
     ("something_new", "a fact we=never heard of", "a fact we=never heard of"),
@@ -116,6 +120,11 @@ def test_every_key_the_code_writes_has_words():
     literals = _literal_details()
     assert len(literals) > 30  # the scan found the calls
     keys = {key for _, text in literals for key in re.findall(r"([a-z_]+)=", text)}
+    # Keys that come from data: a publication's counts and the subject column of a calendar link.
+    keys |= set(re.search(r"counts = \{(.*?)\}", (PACKAGE / "services" / "rosters.py").read_text()).group(1)
+                .replace('"', "").replace(": 0", "").split(", "))
+    keys |= {column for _model, column in tokens.SUBJECTS.values()}
+    assert {"same", "employee_id"} <= keys
     assert {"week", "changed", "fields", "from", "contract_end"} <= keys
     assert keys - set(KEY_WORDS) == set()
 
