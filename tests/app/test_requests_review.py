@@ -271,3 +271,16 @@ def test_the_planner_sets_the_priority_and_the_ministry_sees_it(client, login, w
     login(world.contact)
     assert client.post(f"/aanvragen/{req.id}/prioriteit", data={"priority": "3"}).status_code == 403
     assert "Laag" in client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
+
+
+def test_the_cancel_page_says_je_to_the_planner_and_u_to_the_ministry(client, login, world, make):
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
+    db.session.commit()
+    login(world.planner)
+    page = client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
+    assert "Wil je de aanvraag voor Eigen Gebouw annuleren?" in page and "Dit kun je niet ongedaan maken." in page
+    assert "Wilt u" not in page and "kunt u" not in page
+    client.post("/auth/logout")
+    login(world.contact)
+    page = client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
+    assert "Wilt u de aanvraag voor Eigen Gebouw annuleren?" in page and "Wil je" not in page
