@@ -7,7 +7,9 @@ import json
 import re
 from dataclasses import dataclass, fields
 
-from flask_babel import format_date, gettext as _
+from babel.lists import format_list
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -151,9 +153,11 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
         if not chosen:
             errors["weekdays"] = _("Geen van de gekozen dagen valt in deze periode.")
         elif all(is_public_holiday(day) for day in chosen):
-            errors["weekdays"] = _(
+            errors["weekdays"] = ngettext(
                 "Op %(days)s is het een feestdag. Dan komt er geen team. Kies een andere periode of andere dagen.",
-                days=", ".join(f"{full_date(day)} ({holiday(day)})" for day in chosen))
+                "Op %(days)s zijn het feestdagen. Dan komt er geen team. Kies een andere periode of andere dagen.",
+                len(chosen), days=format_list([f"{full_date(day)} ({holiday(day)})" for day in chosen],
+                                              locale=str(get_locale() or "nl")))
 
     length = data.end_minute - data.start_minute
     if length <= 0:
