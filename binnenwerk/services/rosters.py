@@ -220,6 +220,7 @@ class Copied:
     kept: int  # cells that had a shift already
     holidays: list[dt.date]  # days of this week that are public holidays: nothing copied there
     from_earlier: list[dt.date]  # days copied from an earlier week: that weekday was a holiday last week
+    no_earlier: list[dt.date] = dataclasses.field(default_factory=list)  # ... and no earlier week had a roster
 
 
 HOLIDAY_LOOKBACK = 3  # weeks back to find a weekday that was no holiday (Christmas, then New Year)
@@ -241,7 +242,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
         raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
     days = {d.isoweekday(): d for d in week_days(week, 7)}
     holidays = [d for d in days.values() if is_public_holiday(d) and d.isoweekday() <= 5]
-    sources, from_earlier = [], []
+    sources, from_earlier, no_earlier = [], [], []
     for weekday, day in days.items():
         # The latest week before this one in which this weekday was no holiday.
         back = next((b for b in range(1, HOLIDAY_LOOKBACK + 1)
@@ -249,8 +250,8 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
         source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
         found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
         sources += found
-        if found and back > 1 and day not in holidays:
-            from_earlier.append(day)
+        if back != 1 and day not in holidays and weekday <= 5:
+            (from_earlier if found else no_earlier if source is None else []).append(day)
     problem, idmap = planning.build_problem(week, [team_id])
     before = planning.current_solution(week, [team_id], problem)
     taken = {(a.employee, a.date) for a in before.assignments}
@@ -287,7 +288,7 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
     audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
                  actor=user)
     _commit()
-    return Copied(roster, len(changed), skipped, kept, holidays, from_earlier)
+    return Copied(roster, len(changed), skipped, kept, holidays, from_earlier, no_earlier)
 
 
 # --- publication ----------------------------------------------------------------------------

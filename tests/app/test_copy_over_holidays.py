@@ -73,3 +73,24 @@ def test_copying_over_the_holidays_keeps_the_friday(client, login, world):
     second_week = copy(client, world, "2027-W02")
     assert days_of(world, "2027-W02") == [dt.date(2027, 1, 11), dt.date(2027, 1, 15)]
     assert "feestdag" not in second_week.split('class="flash')[1].split("</")[0]
+
+
+def test_a_holiday_weekday_with_no_earlier_roster_is_said_to_stay_empty(client, login, make):
+    """The team's rosters start in the Christmas week: 2027-W01's Friday has no week to come from."""
+    wt = make.work_type("cleaning", name_nl="Schoonmaak")
+    loc = make.location("Den Haag", name="Rijnstraat 8")
+    team = make.team("Den Haag", name="Team B")
+    make.supervisor(team, work_types=[wt])
+    bo = make.employee(team, work_types=[wt], first_name="Bo", last_name="Test")
+    req = make.request(loc, wt, weekdays="12345", headcount=1, start_date=dt.date(2026, 12, 14),
+                       end_date=dt.date(2027, 1, 31))
+    planner = make.user("planner")
+    db.session.commit()
+    service.set_cell("2026-W52", team.id, bo.id, dt.date(2026, 12, 21), req.id, lock_version=0)
+    world = type("World", (), dict(team=team, anna=bo, planner=planner))
+    login(planner)
+    copy(client, world, "2026-W53")
+    page = copy(client, world, "2027-W01")
+    assert days_of(world, "2027-W01") == [dt.date(2027, 1, 4)]
+    assert re.search(rf"Vorige week was vrijdag 1 januari{Y} een feestdag \(Nieuwjaarsdag\), en er is geen eerdere "
+                     rf"week met een rooster\. Vrijdag 8 januari{Y} blijft leeg\.", page)
