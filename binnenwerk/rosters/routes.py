@@ -368,7 +368,7 @@ def publish_all():
     try:
         done = service.publish_week(week, seen, user=current_user)
     except ServiceError as exc:
-        flash(exc.message, "error")
+        flash(exc.message, "success" if exc.field == service.ALREADY_PUBLISHED else "error")
     else:
         if done:
             totals = {k: sum(counts[k] for _r, counts in done) for k in ("new", "changed", "cancelled")}

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -64,6 +65,27 @@ def _commit() -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        raise conflict_error() from None
+
+
+ALREADY_PUBLISHED = "done"  # ServiceError.field of a publish that someone's other click already did
+
+
+def _publishing(roster_ids: list[int], message: str, work):
+    """Run a publication (`work`) and commit it. The same publish sent twice at once (a double
+    click) loses the race on the shifts' uids or on the rosters' versions to its twin, while
+    writing or at the commit: if every roster is published now, it went through, and `message`
+    says so; anything else is a conflict."""
+    try:
+        done = work()
+        db.session.commit()
+        return done
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        now = db.session.execute(select(Roster.version, Roster.has_unpublished_changes)
+                                 .where(Roster.id.in_(roster_ids))).all()
+        if now and all(version > 0 and not changed for version, changed in now):
+            raise ServiceError(message, field=ALREADY_PUBLISHED) from None
         raise conflict_error() from None
 
 
@@ -310,11 +332,11 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
         except ServiceError:
             if roster.version > 0 and not roster.has_unpublished_changes:
                 # The same publish sent twice (a double click, or back and again): it went through.
-                raise ServiceError(_("Dit rooster is al gepubliceerd. Medewerkers zien het."), field="done") from None
+                raise ServiceError(_("Dit rooster is al gepubliceerd. Medewerkers zien het."),
+                                   field=ALREADY_PUBLISHED) from None
             raise
-    counts = _publish(roster, user)
-    _commit()
-    return counts
+    return _publishing([roster.id], _("Dit rooster is al gepubliceerd. Medewerkers zien het."),
+                       lambda: _publish(roster, user))
 
 
 def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Roster, dict[str, int]]]:
@@ -335,9 +357,9 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     leaders = _supervisors_at(waiting)
     told = _told_shifts(week_days(week, 7), [r.team_id for r in waiting],
                         [a.employee_id for r in waiting for a in standing[r.id]])
-    done = [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told)) for roster in waiting]
-    _commit()
-    return done
+    return _publishing(
+        [roster.id for roster in waiting], _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
+        lambda: [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told)) for roster in waiting])
 
 
 # A shift on a request the ministry cancelled or the planner declined since, or on a day the
