@@ -88,7 +88,17 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
 
 def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
                    supervisor: Supervisor | None = None) -> Absence:
-    """Register an absence for exactly one employee or supervisor."""
+    """Register an absence for exactly one employee or supervisor. The same absence sent again (a
+    double click, the back button) is the one already stored, not a clash with itself."""
+    if (employee is None) != (supervisor is None):
+        same = db.session.scalar(select(Absence).where(
+            Absence.employee_id == employee.id if employee is not None else Absence.supervisor_id == supervisor.id,
+            Absence.kind == data.kind, Absence.start_date == data.start_date, Absence.end_date == data.end_date,
+            Absence.start_minute.is_(None) if data.start_minute is None else Absence.start_minute == data.start_minute,
+            Absence.end_minute.is_(None) if data.end_minute is None else Absence.end_minute == data.end_minute,
+            Absence.note == (data.note or "").strip()[:200]).limit(1))
+        if same is not None:
+            return same
     _check(data, employee, supervisor)
     absence = Absence(
         employee=employee, supervisor=supervisor, kind=data.kind, start_date=data.start_date,

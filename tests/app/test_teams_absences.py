@@ -293,3 +293,17 @@ def test_the_employee_page_shows_the_last_few_earlier_absences_and_points_to_the
     earlier = html.split("Eerder afwezig")[1]
     assert earlier.count("Verlof:") == 5 and "Hier staan de laatste 5." in earlier
     assert f'href="/teams/afwezigheid?eerder=1&amp;team={team.id}"' in earlier
+
+
+def test_the_same_absence_sent_twice_is_stored_once_and_says_it_went_through(client, make, login, team, employee):
+    login(make.user(role="team_leader", teams=[team]))
+    form = absence_form(employee)
+    first = client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True)
+    second = client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True)
+    assert second.status_code == 200
+    assert "De afwezigheid van Mo Peters is geregistreerd." in _text(first) and "al afwezig" not in _text(second)
+    assert "De afwezigheid van Mo Peters is geregistreerd." in _text(second)
+    assert len(_absences()) == 1
+    # Another absence in the same days is still refused.
+    other = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee, kind="verlof"))
+    assert other.status_code == 422 and "is in deze periode al afwezig" in _text(other)
