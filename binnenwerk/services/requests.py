@@ -245,8 +245,11 @@ def create_request(data: RequestInput, *, ministry_id: int, actor, submission: s
     _refuse_if_invalid(data, ministry_id)
     twin = _same_running_request(data, ministry_id)
     if twin is not None:
-        # Sent twice (a double click, a resubmitted page) or filed again: one is enough.
-        raise DuplicateRequest.of(twin)
+        # Sent twice (a double click, a resubmitted page) or filed again: one is enough. What the
+        # copy says on site (contact, notes) is not stored: say where to change it.
+        stored = db.session.get(DeploymentRequest, twin)
+        raise DuplicateRequest.of(twin, other_details=any(
+            getattr(stored, name) != getattr(data, name) for name in ON_SITE))
     request = DeploymentRequest(
         ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
         submission_key=key, **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
@@ -264,6 +267,7 @@ def create_request(data: RequestInput, *, ministry_id: int, actor, submission: s
     return request
 
 
+ON_SITE = ("contact_name", "contact_phone", "access_instructions", "notes")  # not part of what is asked
 SUBMISSION_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -280,9 +284,12 @@ class DuplicateRequest(ServiceError):
         self.existing_id = existing_id
 
     @classmethod
-    def of(cls, existing_id: int) -> DuplicateRequest:
-        return cls(_("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.",
-                     id=existing_id), existing_id)
+    def of(cls, existing_id: int, other_details: bool = False) -> DuplicateRequest:
+        message = _("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.", id=existing_id)
+        if other_details:
+            message += " " + _("De contactgegevens of opmerkingen van deze keer zijn niet opgeslagen. Wilt u die "
+                               "veranderen? Kies dan 'Wijzigen' bij de aanvraag.")
+        return cls(message, existing_id)
 
 
 def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:

@@ -217,6 +217,12 @@ def test_the_same_request_sent_twice_makes_one(client, login, world):
     [only] = db.session.scalars(select(DeploymentRequest)).all()
     assert first.headers["Location"].endswith(f"/aanvragen/{only.id}")
     assert f"Deze aanvraag had u al ingediend: aanvraag {only.id}. Er is geen tweede gemaakt." in second.get_data(as_text=True)
+    # Its other contact was not stored, and the ministry is told where to change it; an identical
+    # resend is not.
+    assert "De contactgegevens of opmerkingen van deze keer zijn niet opgeslagen." in second.get_data(as_text=True)
+    assert only.contact_name == "Jan Balie"
+    same = client.post("/aanvragen/nieuw", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Er is geen tweede gemaakt." in same and "niet opgeslagen" not in same
     # One more person is another request, and so is the same after the first was cancelled.
     client.post("/aanvragen/nieuw", data={**form, "headcount": "4"})
     only.status = S.CANCELLED.value
