@@ -9,7 +9,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
-from ..formatting import current_week, decimal_text, local_today, parse_week, week_of
+from ..formatting import current_week, decimal_text, local_today, parse_week, read_week, week_of
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
 )
@@ -23,8 +23,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @roles_required(*OFFICE)
 def capacity_view():
     today = local_today()
-    chosen = request.args.get("week") or current_week(today)
-    try:
+    try:  # as people type a week ('53', 'week 53 2026'), as the roster page reads it
+        chosen = read_week(request.args["week"], today) if request.args.get("week") else current_week(today)
         year, number = parse_week(chosen)
     except ValueError:
         abort(404)

@@ -136,3 +136,15 @@ def test_public_holidays_count_neither_as_demand_nor_as_available(app, make):
     cell = capacity(monday, 1)[0].cells[0]
     assert cell.accepted == 3 * 240
     assert cell.available == pytest.approx(3 * 306)
+
+
+def test_the_capacity_report_reads_a_week_as_people_type_it(client, make, login, monkeypatch):
+    from binnenwerk.services import feeds
+
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 9))
+    login(make.user("planner"))
+    for typed in ("53", "week 53 2026", "2026-W53"):
+        page = client.get("/rapportages/capaciteit", query_string={"week": typed})
+        assert page.status_code == 200, typed
+        assert "vanaf maandag 28 december" in page.get_data(as_text=True), typed  # 2026-W53's Monday
+    assert client.get("/rapportages/capaciteit?week=2027-W53").status_code == 404
