@@ -512,6 +512,7 @@ def test_history_and_print_pages(client, login, world):
     assert "Gepland" in history and world.planner.name in history
     printed = client.get(f"/rooster/afdrukken?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "Team A" in printed and "Rijnstraat 8" in printed and "Wijzig" not in printed
+    assert printed.count("<h1") == 1 and "<h2>Team A: week" in printed  # one h1, a heading per team
 
 
 def test_the_all_teams_view_lists_every_team_for_a_planner(client, login, world, make):
