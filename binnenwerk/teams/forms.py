@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 from wtforms.utils import unset_value
 
 from ..formatting import decimal_text, minutes_to_hhmm
@@ -162,16 +162,34 @@ def _day_values(data) -> list[dict]:
     return days
 
 
-def _at_least_one_day(form, field):
-    if not any(entry.form.available.data for entry in field.entries):
-        raise ValidationError(_l("Kies minstens één dag waarop iemand kan werken."))
+class _AtLeastOneDay:
+    """The week needs a working day; `needed` marks the group "(verplicht)" (forms_common.Needed)."""
+
+    field_flags = {"needed": True}
+
+    def __call__(self, form, field):
+        if not any(entry.form.available.data for entry in field.entries):
+            raise ValidationError(_l("Kies minstens één dag waarop iemand kan werken."))
+
+
+class AtLeastOneChoice:
+    """A checkbox group that needs a box ticked, marked "(verplicht)" like a Needed field."""
+
+    field_flags = {"needed": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
 
 
 class WeeklyAvailabilityField(FieldList):
     """Seven days, Monday to Sunday. `.slots` is [(weekday, start_minute, end_minute)]."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        validators = [_at_least_one_day, *(validators or [])]
+        validators = [_AtLeastOneDay(), *(validators or [])]
         super().__init__(FormField(DayAvailabilityForm), label, validators, min_entries=7, max_entries=7, **kwargs)
 
     def process(self, formdata, data=unset_value, extra_filters=None):
@@ -241,7 +259,8 @@ class TeamForm(SeenState, FlaskForm):
             raise ValidationError(_l("Kies een locatie uit de lijst."))
 
     def validate_max_size(self, field):
-        text = (field.data or "").strip()
+        # A post without the field keeps the team's stored number (an int): that is no answer either.
+        text = field.data.strip() if isinstance(field.data, str) and field.raw_data else ""
         if not text.isdigit() or len(text) > 3 or not 1 <= int(text) <= MAX_TEAM_SIZE:
             raise ValidationError(_l("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE))
 
@@ -280,7 +299,8 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     max_hours_per_day = HoursField(_l("Maximaal aantal uren per dag"),
                                    validators=[Needed(_l("Vul het maximaal aantal uren per dag in."))])
     availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
-    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False)
+    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False,
+                                       validators=[AtLeastOneChoice(_l("Kies minstens één werksoort."))])
     location_ids = MultiCheckboxField(_l("Locaties waar iemand mag werken (niet verplicht)"),
                                       coerce=int_or_none, validate_choice=False)
     contract_start = DutchDateField(_l("Begin contract"), validators=[Needed(_l("Vul de begindatum van het contract in."))])
@@ -310,8 +330,6 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
             raise ValidationError(_l("Het maximum per dag moet meer dan 0 en hoogstens 12 uur zijn."))
 
     def validate_work_type_ids(self, field):
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één werksoort."))
         self._check_choices(field, _l("Kies werksoorten uit de lijst."))
 
     def validate_contract_end(self, field):
@@ -362,7 +380,8 @@ class SupervisorForm(SeenState, FlaskForm, _ChoiceChecks):
     team_id = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
     region = TextField(_l("Regio (alleen voor de pool)"), render_kw={"list": "regions", "autocomplete": "off"},
                        validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
-    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False)
+    work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False,
+                                       validators=[AtLeastOneChoice(_l("Kies minstens één werksoort."))])
     availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
     user_id = SelectField(_l("Account om in te loggen (niet verplicht)"), coerce=int_or_none, validate_choice=False)
 
@@ -381,8 +400,6 @@ class SupervisorForm(SeenState, FlaskForm, _ChoiceChecks):
             raise ValidationError(_l("Een teamleider in de pool hoort bij een regio. Vul de regio in."))
 
     def validate_work_type_ids(self, field):
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één werksoort."))
         self._check_choices(field, _l("Kies werksoorten uit de lijst."))
 
     def validate_user_id(self, field):

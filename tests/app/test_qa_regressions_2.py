@@ -1,0 +1,82 @@
+"""QA regression pass 2 (2026-12-05): required groups, "Fout:" titles, the week fallback, wording."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from binnenwerk.extensions import db
+from binnenwerk.services import feeds
+
+from .edit_forms import post_edit
+
+SATURDAY = dt.date(2026, 12, 5)   # the page opens on the coming week, 2026-W50
+WEDNESDAY = dt.date(2026, 12, 9)  # 2026-W50 itself
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _legend(page: str, label: str) -> str:
+    found = re.search(rf"<legend>{label}(.*?)</legend>", page, re.S)
+    assert found, label
+    return found.group(1)
+
+
+@pytest.fixture
+def on(monkeypatch):
+    """on(day): every page takes `day` as today."""
+
+    def set_today(day: dt.date):
+        monkeypatch.setattr(feeds, "local_today", lambda: day)
+
+    return set_today
+
+
+# --- 6: required checkbox groups ----------------------------------------------------------------
+
+
+def test_required_checkbox_groups_say_so_and_a_refused_week_marks_its_boxes(client, login, make):
+    team = make.team()
+    make.work_type()
+    employee = make.employee(team=team)
+    supervisor = make.supervisor(team=team)
+    login(make.user("planner"))
+    urls = ["/teams/medewerkers/nieuw", f"/teams/medewerkers/{employee.id}/wijzigen", "/teams/teamleiders/nieuw",
+            f"/teams/teamleiders/{supervisor.id}/wijzigen"]
+    for url in urls:
+        page = _text(client.get(url))
+        for label in ("Werksoorten", "Beschikbaarheid per week"):
+            assert "(verplicht)" in _legend(page, label), (url, label)
+        refused = post_edit(client, url, {}) if "wijzigen" in url else client.post(url, data={})
+        assert refused.status_code == 422, url
+        page = _text(refused)
+        assert "Kies minstens één dag waarop iemand kan werken." in page, url
+        boxes = re.findall(r'<input[^>]*name="availability-\d-available"[^>]*>', page)
+        assert len(boxes) == 7 and all('aria-invalid="true"' in box for box in boxes), url
+        assert "(verplicht)" in _legend(page, "Beschikbaarheid per week"), url
+
+
+def test_optional_checkbox_groups_stay_unmarked(client, login, make):
+    make.team()
+    login(make.user("planner"))
+    page = _text(client.get("/teams/medewerkers/nieuw"))
+    assert "(verplicht)" not in _legend(page, "Locaties waar iemand mag werken")
+    boxes = re.findall(r'<input[^>]*name="availability-\d-available"[^>]*>', page)
+    assert boxes and not any("aria-invalid" in box for box in boxes)
+
+
+# --- 12: a team edit without max_size ------------------------------------------------------------
+
+
+def test_a_team_edit_without_max_size_is_refused_on_the_field(client, login, make):
+    team = make.team(name="Team Zonder", region="Utrecht")
+    login(make.user("planner"))
+    response = post_edit(client, f"/teams/{team.id}/wijzigen",
+                         {"name": "Team Zonder", "region": "Utrecht", "home_location_id": ""})
+    assert response.status_code == 422
+    assert "Vul een aantal in van 1 tot en met 15." in _text(response)
