@@ -76,7 +76,7 @@ def _refused(form, status: str, template: str = "auth/login.html"):
     else:
         message = _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
     flash(message, "error")
-    return render_template(template, form=form), 401
+    return render_template(template, form=form, refused=True), 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -242,6 +242,7 @@ def mfa_disable():
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
         mfa_required=mfa_required_for(current_user),
         disable_form=form,
+        refused=True,
     ), 422
 
 

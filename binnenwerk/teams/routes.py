@@ -351,6 +351,7 @@ def _employee_page(employee: Employee, archive_form: ArchiveEmployeeForm | None 
         in_rosters=ops.employee_in_rosters(employee),
         needs_link=(current_user.role in (PLANNER.value, TEAM_LEADER.value) and not employee.archived
                     and tokens.active_for(FeedKind.EMPLOYEE, employee) is None),
+        refused=archive_form is not None and bool(archive_form.errors),
     ), 422 if archive_form is not None and archive_form.errors else 200
 
 

@@ -70,6 +70,28 @@ def test_optional_checkbox_groups_stay_unmarked(client, login, make):
     assert boxes and not any("aria-invalid" in box for box in boxes)
 
 
+# --- 7: "Fout:" in the title of every refused form ----------------------------------------------
+
+
+def test_a_wrong_password_says_fout_in_the_title(client, make):
+    user = make.user("planner")
+    db.session.commit()
+    assert not TITLE.search(_text(client.get("/auth/login"))).group(1).startswith("Fout")
+    refused = client.post("/auth/login", data={"email": user.email, "password": "niet-het-wachtwoord"})
+    assert refused.status_code == 401
+    assert TITLE.search(_text(refused)).group(1).startswith("Fout: Inloggen")
+
+
+def test_ending_a_contract_without_a_date_says_fout_in_the_title(client, login, make):
+    team = make.team()
+    employee = make.employee(team=team, first_name="Gijs", last_name="Dijkstra")
+    login(make.user("team_leader", teams=[team]))
+    assert not TITLE.search(_text(client.get(f"/teams/medewerkers/{employee.id}"))).group(1).startswith("Fout")
+    refused = client.post(f"/teams/medewerkers/{employee.id}/contract-beeindigen", data={"contract_end": ""})
+    assert refused.status_code == 422 and "Vul de laatste werkdag in." in _text(refused)
+    assert TITLE.search(_text(refused)).group(1).startswith("Fout: Gijs Dijkstra")
+
+
 # --- 12: a team edit without max_size ------------------------------------------------------------
 
 
