@@ -85,6 +85,32 @@ class NoSuchWeek(ValueError):
         """How many weeks the year has (None outside PLANNING_YEARS)."""
         return dt.date(self.year, 12, 28).isocalendar()[1] if self.year in PLANNING_YEARS else None
 
+    @property
+    def year_note(self) -> str:
+        """What is wrong with the year, in the user's language: '2027 heeft 52 weken.'"""
+        from flask_babel import gettext as _
+
+        if self.weeks is None:
+            return _("%(year)d valt buiten de jaren die we plannen (%(first)d tot en met %(last)d).",
+                     year=self.year, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
+        return _("%(year)d heeft %(n)d weken.", year=self.year, n=self.weeks)
+
+    @property
+    def message(self) -> str:
+        """Why, naming the week once: 'Week 53 van 2027 bestaat niet: 2027 heeft 52 weken.' (not 'Week
+        week 53 2027 bestaat niet'), for the command line."""
+        from flask_babel import gettext as _
+
+        match = TYPED_WEEK_RE.match(str(self.args[0] if self.args else "").strip())
+        if not match:
+            return self.year_note
+        number = int(match.group("number") or match.group("number_first"))
+        if self.weeks is None:
+            return _("Week %(number)d van %(year)d valt buiten de jaren die we plannen (%(first)d tot en met "
+                     "%(last)d).", number=number, year=self.year, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
+        return _("Week %(number)d van %(year)d bestaat niet: %(year)d heeft %(n)d weken.",
+                 number=number, year=self.year, n=self.weeks)
+
 
 def read_week(text: str, today: dt.date | None = None) -> str:
     """A week as people type it -> '2026-W50'. Takes '2026-W50', '2026-w50', '2026 50', 'week 50',

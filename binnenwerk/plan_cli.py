@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
-from .formatting import PLANNING_YEARS, NoSuchWeek, read_week, week_of
+from .formatting import NoSuchWeek, read_week, week_of
 from .models import JobStatus, Roster, Team
 
 plan = AppGroup("plan", help="Plan a week: export the problem, solve, import a solution, publish.")
@@ -33,13 +33,7 @@ def _week(value: str) -> str:
     try:
         return read_week(value[:40])
     except NoSuchWeek as exc:
-        if exc.weeks is None:
-            message = _("Week %(week)s valt buiten de jaren die we plannen (%(first)d tot en met %(last)d).",
-                        week=value, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
-        else:
-            message = _("Week %(week)s bestaat niet: %(year)d heeft %(n)d weken.", week=value, year=exc.year,
-                        n=exc.weeks)
-        raise click.ClickException(message) from None
+        raise click.ClickException(exc.message) from None
     except ValueError:
         raise click.ClickException(_(
             "'%(week)s' lezen we niet als week. Schrijf bijvoorbeeld 2026-W53, 53 of \"week 53 2026\".", week=value,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of
+from ..formatting import NoSuchWeek, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -336,10 +336,16 @@ def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
     if text:
         try:
             chosen = read_week(text[:20])
-        except ValueError:
+        except ValueError as exc:
             if strict:
                 abort(404)
-            flash(_("Week %(week)s bestaat niet. U ziet nu deze week.", week=text[:20]), "error")
+            # Name the week once ('week 53 2027'), and at the weekend say the coming week is shown.
+            why = _("'%(week)s' is geen week die we kennen.", week=text[:20])
+            if isinstance(exc, NoSuchWeek):  # '2027-W53': say why
+                why += " " + exc.year_note
+            today = local_today()
+            flash(f"{why} " + (_("U ziet nu de komende week (%(week)s).", week=week_of(today + dt.timedelta(days=2)))
+                               if today.isoweekday() >= 6 else _("U ziet nu deze week.")), "error")
         else:
             year, number = parse_week(chosen)
             return dt.date.fromisocalendar(year, number, 1), chosen

@@ -41,12 +41,17 @@ def _week_arg(source=None, strict: bool = False) -> str:
             parse_week(text)  # forms send the page's own week
             return text
         return read_week(text[:20])  # the week box: as people type it
-    except ValueError:
+    except ValueError as exc:
         if strict:
             abort(404)
-        # At the weekend "deze week" is the coming one, as the "Deze week" button; the page says so.
-        flash(_("'%(week)s' is geen week die we kennen. Je ziet nu deze week.", week=text[:20]), "error")
-        return current_week()
+        why = _("'%(week)s' is geen week die we kennen.", week=text[:20])
+        if isinstance(exc, formatting.NoSuchWeek):  # '2027-W53': say why
+            why += " " + exc.year_note
+        # At the weekend the page opens on the coming week (current_week): say that, not "deze week".
+        shown = current_week()
+        flash(f"{why} " + (_("Je ziet nu deze week.") if shown == week_of(local_today())
+                           else _("Je ziet nu de komende week (%(week)s).", week=shown)), "error")
+        return shown
 
 
 def _int_arg(value) -> int | None:

@@ -92,6 +92,52 @@ def test_ending_a_contract_without_a_date_says_fout_in_the_title(client, login, 
     assert TITLE.search(_text(refused)).group(1).startswith("Fout: Gijs Dijkstra")
 
 
+# --- 10 and 11: the week shown when the week asked for is none ----------------------------------
+
+
+def test_a_junk_week_at_the_weekend_names_the_coming_week_it_shows(client, login, make, on):
+    team = make.team()
+    login(make.user("team_leader", teams=[team]))
+    on(SATURDAY)
+    page = _text(client.get("/rooster/", query_string={"week": "abc", "team": team.id}))
+    assert "&#39;abc&#39; is geen week die we kennen. Je ziet nu de komende week (2026-W50)." in page
+    assert "Je ziet nu deze week" not in page and 'value="2026-W50"' in page
+    on(WEDNESDAY)
+    page = _text(client.get("/rooster/", query_string={"week": "abc", "team": team.id}))
+    assert "&#39;abc&#39; is geen week die we kennen. Je ziet nu deze week." in page
+
+
+def test_the_ministry_planning_page_names_the_coming_week_at_the_weekend(client, login, make, on):
+    login(make.user("ministry_contact"))
+    on(SATURDAY)
+    page = _text(client.get("/aanvragen/planning?week=onzin"))
+    assert "&#39;onzin&#39; is geen week die we kennen. U ziet nu de komende week (2026-W50)." in page
+    assert "U ziet nu deze week" not in page
+    on(WEDNESDAY)
+    page = _text(client.get("/aanvragen/planning?week=onzin"))
+    assert "&#39;onzin&#39; is geen week die we kennen. U ziet nu deze week." in page
+    page = _text(client.get("/aanvragen/planning", query_string={"week": "week 53 2027"}))
+    assert "&#39;week 53 2027&#39; is geen week die we kennen. 2027 heeft 52 weken. U ziet nu deze week." in page
+
+
+def test_the_cli_names_a_week_that_does_not_exist_once(runner, tmp_path, on):
+    on(WEDNESDAY)
+    result = runner.invoke(args=["plan", "export", "--week", "week 53 2027", "--out", str(tmp_path / "p.json")])
+    assert result.exit_code != 0
+    assert "Week 53 van 2027 bestaat niet: 2027 heeft 52 weken." in result.output
+    assert "Week week" not in result.output
+    result = runner.invoke(args=["plan", "solve", "--week", "1999-W10"])
+    assert "Week 10 van 1999 valt buiten de jaren die we plannen (2000 tot en met 2100)." in result.output
+
+
+def test_the_week_box_says_how_many_weeks_the_year_has(client, login, make, on):
+    team = make.team()
+    login(make.user("team_leader", teams=[team]))
+    on(WEDNESDAY)
+    page = _text(client.get("/rooster/", query_string={"week": "2027-W53", "team": team.id}))
+    assert "&#39;2027-W53&#39; is geen week die we kennen. 2027 heeft 52 weken. Je ziet nu deze week." in page
+
+
 # --- 12: a team edit without max_size ------------------------------------------------------------
 
 

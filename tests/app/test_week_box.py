@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 
 from binnenwerk.formatting import read_week
+from binnenwerk.services import feeds
 
 DECEMBER = dt.date(2026, 12, 5)
+WEDNESDAY = dt.date(2026, 12, 9)
 
 
 @pytest.mark.parametrize("typed, week", [
@@ -25,14 +27,15 @@ def test_what_is_no_week_is_refused(typed):
         read_week(typed, DECEMBER)
 
 
-def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, login, make):
+def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, login, make, monkeypatch):
+    # A weekday: at the weekend the fallback is the coming week, and says so (test_qa_regressions_2).
+    monkeypatch.setattr(feeds, "local_today", lambda: WEDNESDAY)
     team = make.team("Den Haag", name="Team Week")
     login(make.user("team_leader", teams=[team]))
-    year = dt.date.today().isocalendar()[0]
     page = client.get(f"/rooster/?week=week+{5}&team={team.id}").get_data(as_text=True)
     assert "pattern=" not in page.split('id="week-field"')[1].split(">")[0]
-    monday = min((dt.date.fromisocalendar(y, 5, 1) for y in (year - 1, year, year + 1)),
-                 key=lambda d: abs((d - dt.date.today()).days))
-    assert f'value="{monday.isocalendar()[0]}-W05"' in page
+    assert 'value="2027-W05"' in page  # the nearest week 5
+    wrong = client.get(f"/rooster/?week=abc&team={team.id}").get_data(as_text=True)
+    assert "&#39;abc&#39; is geen week die we kennen. Je ziet nu deze week." in wrong
     wrong = client.get(f"/rooster/?week=week+60&team={team.id}").get_data(as_text=True)
-    assert "&#39;week 60&#39; is geen week die we kennen. Je ziet nu deze week." in wrong
+    assert "&#39;week 60&#39; is geen week die we kennen. 2026 heeft 53 weken. Je ziet nu deze week." in wrong
