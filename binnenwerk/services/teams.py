@@ -27,11 +27,12 @@ def ensure_room_in_team(team_id: int, *, moving_employee_id: int | None = None) 
         query = query.where(Employee.id != moving_employee_id)
     members = db.session.scalar(query) or 0
     if members >= team.max_size:
-        raise ServiceError(
-            _(
-                "Team %(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
-                name=team.name, count=members, max=team.max_size,
-            ),
-            field="team_id",
-        )
+        # Most teams are called "Team ...": "Team Team Den Haag 1 is vol" would say it twice.
+        if team.name.split(" ", 1)[0].lower() == "team":
+            message = _("%(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
+                        name=team.name, count=members, max=team.max_size)
+        else:
+            message = _("Team %(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
+                        name=team.name, count=members, max=team.max_size)
+        raise ServiceError(message, field="team_id")
     return team

@@ -148,3 +148,34 @@ def test_a_team_edit_without_max_size_is_refused_on_the_field(client, login, mak
                          {"name": "Team Zonder", "region": "Utrecht", "home_location_id": ""})
     assert response.status_code == 422
     assert "Vul een aantal in van 1 tot en met 15." in _text(response)
+
+
+# --- 13: wording ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, said", [
+    ("Team Den Haag 1", "Team Den Haag 1 is vol: er zijn al 2 medewerkers en het maximum is 2."),
+    ("Den Haag 2", "Team Den Haag 2 is vol: er zijn al 2 medewerkers en het maximum is 2."),
+])
+def test_a_full_team_is_named_once(client, login, make, name, said):
+    team = make.team(name=name, max_size=2)
+    work_type = make.work_type()
+    for _ in range(2):
+        make.employee(team=team)
+    login(make.user("planner"))
+    data = {"first_name": "Éva", "last_name": "Groß", "team_id": str(team.id), "contract_hours": "20",
+            "max_hours_per_day": "8", "contract_start": "2026-01-05", "work_type_ids": [str(work_type.id)],
+            "availability-0-available": "y", "availability-0-start": "08:00", "availability-0-end": "16:00"}
+    response = client.post("/teams/medewerkers/nieuw", data=data)
+    assert response.status_code == 422
+    assert said in _text(response) and "Team Team" not in _text(response)
+
+
+def test_publish_counts_use_one_english_word_for_cancelled(app):
+    with app.test_request_context(), force_locale("en"):
+        one_team = gettext("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
+                           v=2, new=1, changed=0, cancelled=3)
+        every_team = gettext("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
+                             new=1, changed=0, cancelled=3)
+    assert one_team.endswith("3 cancelled.") and every_team == "1 new, 0 changed, 3 cancelled."
+

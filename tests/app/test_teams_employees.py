@@ -151,7 +151,8 @@ def test_a_sixteenth_member_is_refused(client, make, setup):
     db.session.commit()
     response = client.post("/teams/medewerkers/nieuw", data=employee_form(team, [keyboard]))
     assert response.status_code == 422
-    assert "Team Team Haaglanden is vol: er zijn al 15 medewerkers en het maximum is 15." in _text(response)
+    assert "Team Haaglanden is vol: er zijn al 15 medewerkers en het maximum is 15." in _text(response)
+    assert "Team Team" not in _text(response)
     assert _count(team.id) == 15
 
 
