@@ -21,18 +21,18 @@ def ensure_room_in_team(team_id: int, *, moving_employee_id: int | None = None) 
     if team is None:
         raise ServiceError(_("Dit team bestaat niet."), field="team_id")
     if team.archived:
-        raise ServiceError(_("Team %(name)s is gearchiveerd.", name=team.name), field="team_id")
+        raise ServiceError(_("%(name)s is gearchiveerd.", name=team_called(team.name)), field="team_id")
     query = select(func.count(Employee.id)).where(Employee.team_id == team_id, Employee.archived.is_(False))
     if moving_employee_id is not None:
         query = query.where(Employee.id != moving_employee_id)
     members = db.session.scalar(query) or 0
     if members >= team.max_size:
-        # Most teams are called "Team ...": "Team Team Den Haag 1 is vol" would say it twice.
-        if team.name.split(" ", 1)[0].lower() == "team":
-            message = _("%(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
-                        name=team.name, count=members, max=team.max_size)
-        else:
-            message = _("Team %(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
-                        name=team.name, count=members, max=team.max_size)
-        raise ServiceError(message, field="team_id")
+        raise ServiceError(_("%(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
+                             name=team_called(team.name), count=members, max=team.max_size), field="team_id")
     return team
+
+
+def team_called(name: str) -> str:
+    """A team in a sentence: most are called "Team ..." already ("Team Team Den Haag 1 is vol"
+    would say it twice), the others get the word."""
+    return name if name.split(" ", 1)[0].lower() == "team" else _("Team %(name)s", name=name)

@@ -179,3 +179,15 @@ def test_publish_counts_use_one_english_word_for_cancelled(app):
                              new=1, changed=0, cancelled=3)
     assert one_team.endswith("3 cancelled.") and every_team == "1 new, 0 changed, 3 cancelled."
 
+
+
+def test_an_archived_team_is_named_once_in_the_refusal(make):
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services.teams import ensure_room_in_team
+
+    for name, said in (("Team Oost", "Team Oost is gearchiveerd."), ("Oost 2", "Team Oost 2 is gearchiveerd.")):
+        team = make.team(name=name, archived=True)
+        db.session.commit()
+        with pytest.raises(ServiceError) as refused:
+            ensure_room_in_team(team.id)
+        assert refused.value.message == said
