@@ -115,7 +115,8 @@ def week():
     shortfall = explain_short_days(week, short_days(week, data["request_days"]))
     repair = RepairForm()
     today = local_today()
-    repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"]]
+    # Nobody works on a public holiday: nothing to repair from there.
+    repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"] if not formatting.holiday(d)]
     # Repair from the first shift that clashes with an absence: that is what needs it. Else today.
     clashes = sorted(day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected)
     start = clashes[0].isoformat() if clashes else today.isoformat()

@@ -94,3 +94,12 @@ def test_a_holiday_weekday_with_no_earlier_roster_is_said_to_stay_empty(client, 
     assert days_of(world, "2027-W01") == [dt.date(2027, 1, 4)]
     assert re.search(rf"Vorige week was vrijdag 1 januari{Y} een feestdag \(Nieuwjaarsdag\), en er is geen eerdere "
                      rf"week met een rooster\. Vrijdag 8 januari{Y} blijft leeg\.", page)
+
+
+def test_the_repair_choice_leaves_out_public_holidays(client, login, world):
+    db.session.add(Roster(week="2026-W52", team_id=world.team.id, version=1, status="published"))
+    db.session.commit()
+    login(world.planner)
+    page = client.get(f"/rooster/?week=2026-W52&team={world.team.id}").get_data(as_text=True)
+    choices = re.search(r'<select[^>]*name="day"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert "value=\"2026-12-24\"" in choices and "value=\"2026-12-25\"" not in choices
