@@ -314,10 +314,19 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
     ):
         absent[absence.employee_id].append(absence)
 
+    # Per week, the dates that are no public holiday, by weekday: most people, with no absence and a
+    # contract over the whole window, are counted a week at a time instead of a day at a time.
+    open_days = [{d.isoweekday() for d in days_between(first_monday + dt.timedelta(weeks=w),
+                                                       first_monday + dt.timedelta(weeks=w, days=6))
+                  if not is_public_holiday(d)} for w in range(weeks)]
     for employee_id, contract, start, end, region in employees:
         days = workdays.get(employee_id) or {1, 2, 3, 4, 5}
         share = contract / len(days)  # the contract spread evenly over the days they work
         row = cells(region)
+        if employee_id not in absent and start <= first_monday and (end is None or end >= last):
+            for cell, open_ in zip(row, open_days):
+                cell.available += share * len(days & open_)
+            continue
         for day in days_between(max(first_monday, start), min(last, end or last)):
             if day.isoweekday() not in days or is_public_holiday(day):
                 continue
