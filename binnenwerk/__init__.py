@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from .config import Config, from_environment, normalise_database_url
 from .extensions import babel, compress, csrf, db, login_manager, migrate
+from .folding import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +110,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value if value is None else str(value).lower()
+    return fold(value) if isinstance(value, str) else value if value is None else fold(str(value))
 
 
 @event.listens_for(Engine, "connect")
@@ -120,5 +121,5 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
         # SQLite's own lower() leaves letters outside ASCII alone, so a search for "éva" missed
-        # "Éva" and an import matched "ÉVA" to nobody, where PostgreSQL's lower() finds her.
+        # "Éva": fold it as the app folds names ("grossmann" finds "Großmann", "ilker" "İlker").
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)

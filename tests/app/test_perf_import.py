@@ -131,3 +131,18 @@ def test_a_name_with_letters_beyond_ascii_is_matched_on_every_database(app, make
     assert db.session.scalar(select(func.lower(literal("ÉVA")))) == "éva"
     people = [e for e in db.session.scalars(select(m.Employee)) if e.last_name.lower() == "çelik"]
     assert [(e.id, e.phone) for e in people] == [(eva.id, "06-22222222")]
+
+
+def test_names_match_whatever_their_case_and_turkish_or_german_letters(app, make, world):  # noqa: F811
+    ilker = make.employee(team=world["team"], first_name="İlker", last_name="Yılmaz", phone="06-11111111")
+    jurgen = make.employee(team=world["team"], first_name="Jürgen", last_name="Großmann", phone="06-22222222")
+    db.session.commit()
+    outcome = _import(app, [
+        EMPLOYEE_HEADER + ["telefoon"],
+        employee_row(voornaam="ILKER", achternaam="YILMAZ") + ["06-33333333"],
+        employee_row(voornaam="jürgen", achternaam="GROSSMANN") + ["06-44444444"],
+    ])
+    assert outcome.committed, outcome.problems
+    db.session.expire_all()
+    assert (db.session.get(m.Employee, ilker.id).phone, db.session.get(m.Employee, jurgen.id).phone) == ("06-33333333", "06-44444444")
+    assert db.session.scalar(select(func.count(m.Employee.id))) == 2  # nobody new

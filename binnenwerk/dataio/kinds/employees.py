@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...folding import fold
 from ...models import AvailabilitySlot, Employee, Role, Team
 from ...services import ServiceError
 from ...services import people
@@ -51,7 +52,7 @@ class _Loaded:
     def dirty(self, team_id: int, first_name: str, last_name: str) -> None:
         """A name in a team that may now match other employees than it did at loading."""
         if first_name.isascii() and last_name.isascii():  # lowered alike by Python and every database
-            self.dirty_keys.add((team_id, first_name.lower(), last_name.lower()))
+            self.dirty_keys.add((team_id, fold(first_name), fold(last_name)))
         else:  # SQLite lowers only ASCII: for this team the database answers from now on
             self.dirty_teams.add(team_id)
 
@@ -140,7 +141,7 @@ class EmployeesKind(Kind):
         # Two people may share a name in one team: then the id column tells them apart.
         if record.get("id"):
             return [("id", record["id"])]
-        return [("voornaam", (record["first_name"].casefold(), record["last_name"].casefold(), record["team"].id))]
+        return [("voornaam", (fold(record["first_name"]), fold(record["last_name"]), record["team"].id))]
 
     def repeated_in_file(self, column: str, value, row: int) -> str:
         if column == "id":
@@ -149,12 +150,12 @@ class EmployeesKind(Kind):
 
     @staticmethod
     def _same_name(record: dict, team_id: int) -> list[Employee]:
+        # Compared here, not by the database's lower(), which folds fewer letters (PostgreSQL
+        # keeps 'ß' apart from 'ss'): the same rule as the file's own repeats (file_keys).
         query = select(Employee).where(
-            func.lower(Employee.first_name) == record["first_name"].lower(),
-            func.lower(Employee.last_name) == record["last_name"].lower(),
-            Employee.team_id == team_id, Employee.archived.is_(False), Employee.anonymised_at.is_(None),
-        )
-        return list(db.session.scalars(query))
+            Employee.team_id == team_id, Employee.archived.is_(False), Employee.anonymised_at.is_(None))
+        first, last = fold(record["first_name"]), fold(record["last_name"])
+        return [e for e in db.session.scalars(query) if fold(e.first_name) == first and fold(e.last_name) == last]
 
     def prepare(self, records: list[dict], ctx: Context) -> None:
         """The file's employees with what apply compares (work types, locations, pattern), in a few
@@ -167,15 +168,14 @@ class EmployeesKind(Kind):
         loaded.looked_up = set(ids)
         named = [record for record in records if not record.get("id")]
         team_ids = sorted({record["team"].id for record in named})
-        first, last = func.lower(Employee.first_name), func.lower(Employee.last_name)
-        for chunk in _chunks(sorted({record["first_name"].lower() for record in named})):
-            # The database lowers the stored names, as _same_name compares them.
-            query = select(Employee, first, last).where(
-                first.in_(chunk), Employee.team_id.in_(team_ids),
-                Employee.archived.is_(False), Employee.anonymised_at.is_(None),
+        for chunk in _chunks(team_ids):
+            # The teams' people (15 a team at most), their names folded as _same_name folds them.
+            query = select(Employee).where(
+                Employee.team_id.in_(chunk), Employee.archived.is_(False), Employee.anonymised_at.is_(None),
             ).options(*RELATED)
-            for employee, first_lower, last_lower in db.session.execute(query):
-                loaded.by_name.setdefault((employee.team_id, first_lower, last_lower), []).append(employee)
+            for employee in db.session.scalars(query):
+                key = (employee.team_id, fold(employee.first_name), fold(employee.last_name))
+                loaded.by_name.setdefault(key, []).append(employee)
 
     @staticmethod
     def _by_id(loaded: _Loaded | None, employee_id: int) -> Employee | None:
@@ -187,7 +187,7 @@ class EmployeesKind(Kind):
         return db.session.get(Employee, employee_id)
 
     def _named(self, loaded: _Loaded | None, record: dict, team_id: int) -> list[Employee]:
-        key = (team_id, record["first_name"].lower(), record["last_name"].lower())
+        key = (team_id, fold(record["first_name"]), fold(record["last_name"]))
         if loaded is None or team_id in loaded.dirty_teams or key in loaded.dirty_keys:
             return self._same_name(record, team_id)  # an earlier row gave or took this name: ask the database
         return list(loaded.by_name.get(key, []))
