@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from .. import planning
 from ..extensions import db
 from ..reasons import render as render_reasons
-from ..formatting import week_days
+from ..formatting import local_today, week_days
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
@@ -162,6 +162,9 @@ def load_week(week: str, teams: list[Team]) -> dict:
     roster_team = {r.id: r.team_id for r in rosters.values()}
     told = {(p.employee_id, p.date): p for p in published}
     hit = affected_cells(assignments, absences)
+    # Shifts worked already or pinned keep their hours within a contract an absence lowered, as a
+    # repair's Problem keeps them (planning.build_problem): not "more than the contract".
+    today, kept = local_today(), defaultdict(int)
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
         key = (a.employee_id, a.date)
@@ -173,10 +176,16 @@ def load_week(week: str, teams: list[Team]) -> dict:
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
         if not (withdrawn or ended):
             tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + a.request.worked_minutes
+            if a.pinned or a.date < today:
+                kept[a.employee_id] += a.request.worked_minutes
         tw.unavailable_count += unavailable
         tw.affected_count += key in hit
         tw.withdrawn_count += withdrawn
         tw.ended_count += ended
+    for employee_id, minutes in kept.items():
+        contract = by_team[by_id[employee_id].team_id].contract
+        if employee_id in contract:  # lowered this week
+            contract[employee_id] = min(by_id[employee_id].contract_minutes, max(contract[employee_id], minutes))
     for key, shift in told.items():
         tw = by_team.get(shift.team_id)
         if tw is not None and not shift.cancelled and tw.roster is not None and tw.roster.version > 0:

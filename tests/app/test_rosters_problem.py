@@ -113,6 +113,25 @@ def test_pins_and_worked_days_keep_their_hours_when_an_absence_lowers_the_contra
     assert {(p.employee, p.date) for p in problem.pinned} >= {(f"e-{ill.id}", MON)}
 
 
+def test_the_grid_counts_a_shift_worked_before_falling_ill_within_the_contract(make, client, login, monkeypatch):
+    from binnenwerk.services import feeds
+
+    monkeypatch.setattr(feeds, "local_today", lambda: MON + dt.timedelta(days=2))  # Wednesday
+    wt = make.work_type("cleaning")
+    team = make.team("Den Haag")
+    ill = make.employee(team, work_types=[wt], contract_minutes=24 * 60, window=("08:00", "17:00"))
+    req = make.request(make.location("Den Haag"), wt)  # 330 minutes a shift
+    roster = Roster(week="2026-W50", team=team)
+    db.session.add(roster)
+    db.session.flush()
+    db.session.add(Assignment(roster_id=roster.id, employee_id=ill.id, date=MON, request_id=req.id))
+    db.session.add(Absence(employee_id=ill.id, kind="ziek", start_date=MON, end_date=MON + dt.timedelta(days=4)))
+    db.session.commit()
+    login(make.user("planner"))
+    page = client.get(f"/rooster/?week=2026-W50&team={team.id}").get_data(as_text=True)
+    assert '<td class="hours">5,5 (5,5)</td>' in page  # not "5,5 (0)", more than the contract
+
+
 def test_scope_requests_pins_previous_and_published(make):
     wt = make.work_type("keyboards")
     loc = make.location("Den Haag")
