@@ -146,7 +146,7 @@ def bad_request(error):
 
 @bp.app_errorhandler(403)
 def forbidden(error):
-    return _error_page(403, N_("Geen toegang"), N_("Je hebt geen toegang tot deze pagina."))
+    return _error_page(403, N_("Geen toegang"), N_("Met dit account is deze pagina niet te openen."))
 
 
 @bp.app_errorhandler(404)

@@ -290,3 +290,13 @@ def test_the_cancel_page_says_je_to_the_planner_and_u_to_the_ministry(client, lo
     login(world.contact)
     page = client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
     assert "Wilt u de aanvraag voor Eigen Gebouw annuleren?" in page and "Wil je" not in page
+
+
+def test_the_no_access_page_speaks_to_no_one_in_particular(client, login, world):
+    """The 403 page is seen by ministry contacts ('u') and staff ('je'): it says neither."""
+    login(world.contact)
+    page = client.get("/rooster/")
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "Met dit account is deze pagina niet te openen." in text
+    assert not re.search(r"\b(je|jij|jou|u|uw)\b", text.split("<main")[1].split("</main>")[0], re.I)
