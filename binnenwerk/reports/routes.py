@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import current_week, decimal_text, local_today, parse_week, read_week, week_of
+from ..rosters.routes import typed_week_refused
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
 )
@@ -23,11 +24,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @roles_required(*OFFICE)
 def capacity_view():
     today = local_today()
+    typed = request.args.get("week", "")
     try:  # as people type a week ('53', 'week 53 2026'), as the roster page reads it
-        chosen = read_week(request.args["week"], today) if request.args.get("week") else current_week(today)
-        year, number = parse_week(chosen)
-    except ValueError:
-        abort(404)
+        chosen = read_week(typed[:20], today) if typed else current_week(today)
+    except ValueError as exc:
+        chosen = typed_week_refused(typed, exc)
+    year, number = parse_week(chosen)
     first = dt.date.fromisocalendar(year, number, 1)
     rows = capacity(first, CAPACITY_WEEKS)
     return render_template(

@@ -44,14 +44,20 @@ def _week_arg(source=None, strict: bool = False) -> str:
     except ValueError as exc:
         if strict:
             abort(404)
-        why = _("'%(week)s' is geen week die we kennen.", week=text[:20])
-        if isinstance(exc, formatting.NoSuchWeek):  # '2027-W53': say why
-            why += " " + exc.year_note
-        # At the weekend the page opens on the coming week (current_week): say that, not "deze week".
-        shown = current_week()
-        flash(f"{why} " + (_("Je ziet nu deze week.") if shown == week_of(local_today())
-                           else _("Je ziet nu de komende week (%(week)s).", week=shown)), "error")
-        return shown
+        return typed_week_refused(text, exc)
+
+
+def typed_week_refused(text: str, exc: ValueError) -> str:
+    """A week box's text that is no week: say so (and why, for '2027-W53') and show this week, at
+    the weekend the coming one, saying which. The roster page and the capacity report."""
+    why = _("'%(week)s' is geen week die we kennen.", week=text[:20])
+    if isinstance(exc, formatting.NoSuchWeek):  # '2027-W53': say why
+        why += " " + exc.year_note
+    # At the weekend the page opens on the coming week (current_week): say that, not "deze week".
+    shown = current_week()
+    flash(f"{why} " + (_("Je ziet nu deze week.") if shown == week_of(local_today())
+                       else _("Je ziet nu de komende week (%(week)s).", week=shown)), "error")
+    return shown
 
 
 def _int_arg(value) -> int | None:

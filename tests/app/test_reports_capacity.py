@@ -88,10 +88,12 @@ def test_admin_may_read_the_capacity_page(client, login, make):
     assert client.get("/rapportages/capaciteit").status_code == 200
 
 
-def test_a_bad_week_is_404(client, login, make):
+def test_a_bad_week_says_so_and_shows_this_week(client, login, make):
     login(make.user(role="planner"))
-    for week in ["2027-W60", "morgen", "99999-W01"]:
-        assert client.get(f"/rapportages/capaciteit?week={week}").status_code == 404, week
+    for week in ["2027-W60", "morgen", "99999-W01", "x" * 500]:
+        page = client.get("/rapportages/capaciteit", query_string={"week": week})
+        assert page.status_code == 200, week
+        assert "is geen week die we kennen." in page.get_data(as_text=True), week
 
 
 def test_team_leaders_cannot_see_reports(client, login, make):
@@ -147,4 +149,6 @@ def test_the_capacity_report_reads_a_week_as_people_type_it(client, make, login,
         page = client.get("/rapportages/capaciteit", query_string={"week": typed})
         assert page.status_code == 200, typed
         assert "vanaf maandag 28 december" in page.get_data(as_text=True), typed  # 2026-W53's Monday
-    assert client.get("/rapportages/capaciteit?week=2027-W53").status_code == 404
+    refused = client.get("/rapportages/capaciteit?week=2027-W53")  # as the roster page: say why, show this week
+    assert refused.status_code == 200
+    assert "2027 heeft 52 weken. Je ziet nu deze week." in refused.get_data(as_text=True).replace("&#39;", "'")
