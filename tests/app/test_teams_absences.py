@@ -307,3 +307,19 @@ def test_the_same_absence_sent_twice_is_stored_once_and_says_it_went_through(cli
     # Another absence in the same days is still refused.
     other = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee, kind="verlof"))
     assert other.status_code == 422 and "is in deze periode al afwezig" in _text(other)
+
+
+def test_two_appointments_on_one_day_at_other_times_are_no_clash(client, make, login, team, employee):
+    login(make.user(role="team_leader", teams=[team]))
+    day = (TODAY + dt.timedelta(days=1)).isoformat()
+
+    def appointment(start, end):
+        return client.post("/teams/afwezigheid/nieuw", data=absence_form(
+            employee, kind="afspraak", start_date=day, end_date=day, whole_day=None,
+            start_time=start, end_time=end))
+
+    assert appointment("09:00", "10:00").status_code == 302
+    assert appointment("15:00", "16:00").status_code == 302
+    clash = appointment("09:30", "11:00")  # overlaps the first
+    assert clash.status_code == 422 and "is in deze periode al afwezig" in _text(clash)
+    assert len(_absences()) == 2
