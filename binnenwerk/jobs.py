@@ -315,6 +315,8 @@ def _solve_and_store(job: SolveJob) -> None:
     job = db.session.get(SolveJob, job.id)
     result = solution_to_dict(solution)
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
+    result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat()}
+                              for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))]
     job.result = result
     job.progress = 1.0
     _finish(job, JobStatus.FINISHED)

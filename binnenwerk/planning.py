@@ -96,6 +96,9 @@ class IdMap:
     work_type_ids: dict[str, int] = field(default_factory=dict)  # code -> WorkType.id
     names: dict[str, str] = field(default_factory=dict)  # problem id -> display name
     requests: dict[int, DeploymentRequest] = field(default_factory=dict)
+    # Pinned shifts left out because the person can no longer work them (absent since, day off):
+    # (employee id, date), for the planner to hear of.
+    dropped_pins: list[tuple[int, dt.date]] = field(default_factory=list)
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
@@ -372,6 +375,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             # A pin the person can no longer work (absent since, day off) cannot hold: leave it out.
             if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
                 pinned.append(AssignmentRef(eid(a.employee_id), a.date, day_ids[(a.request_id, a.date)]))
+            elif a.pinned:
+                idmap.dropped_pins.append((a.employee_id, a.date))
     previous = []
     code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
     seen = set()

@@ -93,7 +93,7 @@ def test_a_solve_fills_the_roster_and_the_week_page_shows_it(client, login, worl
 def test_the_job_page_works_without_javascript(client, login, world):
     login(world.planner)
     job = solve_via_page(client, world.team)
-    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
     assert "<progress" in page and "Klaar" in page and "http-equiv" not in page
 
 
@@ -121,7 +121,7 @@ def test_a_failed_solve_leaves_the_roster_as_it_was(client, login, world, monkey
     assert job.status == JobStatus.FAILED.value
     assert "Het rooster is niet veranderd" in job.error
     assert cells(world.team) == before
-    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
     assert "Mislukt" in page and "niet veranderd" in page
 
 
@@ -555,6 +555,10 @@ def test_a_pinned_shift_of_someone_now_absent_is_replanned_not_a_failure(client,
     after = cells(world.team)
     assert (person.id, MON) not in after
     assert sum(1 for (_e, d) in after if d == MON) == 2
+    # The job's page says which pin could not stay, and why.
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert ("1 vaste dienst kon niet blijven: die medewerker is nu afwezig of werkt die dag niet. "
+            f"{person.name} (maandag 7 december") in page
 
 
 def test_another_teams_roster_objects_are_404_for_a_team_leader(client, login, world, make):
