@@ -272,8 +272,11 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
         source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
         found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
         sources += found
-        if back != 1 and day not in holidays and weekday <= 5:
-            (from_earlier if found else no_earlier if source is None else []).append(day)
+        if back != 1 and day not in holidays and weekday <= 5:  # last week's day was a holiday
+            if found:
+                from_earlier.append(day)
+            elif source is None:
+                no_earlier.append(day)
     problem, idmap = planning.build_problem(week, [team_id])
     before = planning.current_solution(week, [team_id], problem)
     taken = {(a.employee, a.date) for a in before.assignments}

@@ -236,25 +236,30 @@ def test_start_pages_say_which_teams_have_not_published_next_week(client, make, 
     assert "Volgende week (2026-W51): 3 teams hebben nog geen gepubliceerd rooster." in html
 
 
+def free_a_told_shift_and_publish(client, login, make, page, team, employee, day: dt.date) -> str:
+    """The employee's shift on `day`, published, is freed in the grid and the week published again
+    by the team leader; the publish page's text."""
+    roster, request = draft_with_one_shift(make, team, employee, day)
+    roster.version, roster.status = 1, "published"
+    make.published_shift(employee=employee, date=day, request_id=request.id)
+    db.session.commit()
+    login(page.user)
+    rosters.set_cell(roster.week, team.id, employee.id, day, None, lock_version=roster.lock_version)
+    published = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
+                                                          "lock_version": db.session.get(Roster, roster.id).lock_version},
+                            follow_redirects=True).get_data(as_text=True)
+    client.post("/auth/logout")
+    return published
+
+
 def test_a_change_before_new_year_stays_listed_until_its_day(leader_page, make, client, login, monkeypatch):
     """Thursday 31 December the team leader frees Tuesday 5 January and publishes: that is short
     notice (1 January is a holiday), the publish says so, and the start page still lists it on
     Monday 4 January, the first working day after, and no longer once the day has passed."""
     team, page = leader_page
-    new_years_eve, tuesday = dt.date(2026, 12, 31), dt.date(2027, 1, 5)
-    monkeypatch.setattr(rosters, "today", lambda: new_years_eve)
+    monkeypatch.setattr(rosters, "today", lambda: dt.date(2026, 12, 31))
     gijs = make.employee(team=team, first_name="Gijs", last_name="Dijkstra", phone="06-12121212")
-    roster, _request = draft_with_one_shift(make, team, gijs, tuesday)
-    roster.version, roster.status = 1, "published"
-    make.published_shift(employee=gijs, date=tuesday, request_id=_request.id)
-    db.session.commit()
-
-    login(page.user)
-    rosters.set_cell(roster.week, team.id, gijs.id, tuesday, None, lock_version=roster.lock_version)
-    published = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
-                                                          "lock_version": db.session.get(Roster, roster.id).lock_version},
-                            follow_redirects=True).get_data(as_text=True)
-    client.post("/auth/logout")
+    published = free_a_told_shift_and_publish(client, login, make, page, team, gijs, dt.date(2027, 1, 5))
     assert "Op korte termijn veranderd voor: Gijs Dijkstra. Bel ze even" in published
 
     monkeypatch.setattr(rosters, "today", lambda: dt.date(2027, 1, 4))
@@ -268,16 +273,7 @@ def test_a_change_told_in_time_is_not_listed_when_its_day_comes_near(leader_page
     team, page = leader_page
     tuesday = WEDNESDAY + dt.timedelta(days=6)
     anna = make.employee(team=team, first_name="Anna", last_name="Jansen")
-    roster, request = draft_with_one_shift(make, team, anna, tuesday)
-    roster.version, roster.status = 1, "published"
-    make.published_shift(employee=anna, date=tuesday, request_id=request.id)
-    db.session.commit()
-    login(page.user)
-    rosters.set_cell(roster.week, team.id, anna.id, tuesday, None, lock_version=roster.lock_version)
-    published = client.post("/rooster/publiceren", data={"week": roster.week, "team": team.id,
-                                                          "lock_version": db.session.get(Roster, roster.id).lock_version},
-                            follow_redirects=True).get_data(as_text=True)
-    client.post("/auth/logout")
+    published = free_a_told_shift_and_publish(client, login, make, page, team, anna, tuesday)
     assert "1 vervallen" in published and "Op korte termijn" not in published
 
     monkeypatch.setattr(rosters, "today", lambda: tuesday - dt.timedelta(days=1))  # Monday: Tuesday is near

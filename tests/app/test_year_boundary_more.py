@@ -6,28 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
 from binnenwerk.models import Assignment, Employee, FeedKind, Roster
-from binnenwerk.services import feeds, tokens
+from binnenwerk.services import tokens
 
 from .test_rosters_flow import fast_solver, world  # noqa: F401  (fixtures)
+from .test_year_boundary_pages import today  # noqa: F401  (fixture: Amsterdam's date, Wednesday 9 December)
 
-WEDNESDAY = dt.date(2026, 12, 9)
 NEW_YEARS_EVE = dt.date(2026, 12, 31)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Set Amsterdam's date, which every page goes by (never the real date: the tests hold in any year)."""
-
-    def set_today(day: dt.date) -> None:
-        monkeypatch.setattr(feeds, "local_today", lambda: day)
-
-    set_today(WEDNESDAY)
-    return set_today
 
 
 def get(client, url: str) -> str:
