@@ -87,18 +87,19 @@ class NoSuchWeek(ValueError):
 
     @property
     def year_note(self) -> str:
-        """What is wrong with the year, in the user's language: '2027 heeft 52 weken.'"""
+        """What is wrong with the year, in the user's language: 'De weken van 2027 lopen van 1 tot
+        en met 52.' (the answer to week 0 as well as to week 53)."""
         from flask_babel import gettext as _
 
         if self.weeks is None:
             return _("%(year)d valt buiten de jaren die we plannen (%(first)d tot en met %(last)d).",
                      year=self.year, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
-        return _("%(year)d heeft %(n)d weken.", year=self.year, n=self.weeks)
+        return _("De weken van %(year)d lopen van 1 tot en met %(n)d.", year=self.year, n=self.weeks)
 
     @property
     def message(self) -> str:
-        """Why, naming the week once: 'Week 53 van 2027 bestaat niet: 2027 heeft 52 weken.' (not 'Week
-        week 53 2027 bestaat niet'), for the command line."""
+        """Why, naming the week once: 'Week 53 van 2027 bestaat niet: de weken van 2027 lopen van 1
+        tot en met 52.' (not 'Week week 53 2027 bestaat niet'), for the command line."""
         from flask_babel import gettext as _
 
         match = TYPED_WEEK_RE.match(str(self.args[0] if self.args else "").strip())
@@ -108,7 +109,7 @@ class NoSuchWeek(ValueError):
         if self.weeks is None:
             return _("Week %(number)d van %(year)d valt buiten de jaren die we plannen (%(first)d tot en met "
                      "%(last)d).", number=number, year=self.year, first=PLANNING_YEARS[0], last=PLANNING_YEARS[-1])
-        return _("Week %(number)d van %(year)d bestaat niet: %(year)d heeft %(n)d weken.",
+        return _("Week %(number)d van %(year)d bestaat niet: de weken van %(year)d lopen van 1 tot en met %(n)d.",
                  number=number, year=self.year, n=self.weeks)
 
 
@@ -224,7 +225,12 @@ def date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> s
 
 def full_date(day: dt.date, today: dt.date | None = None) -> str:
     """long_date with the year when the day is not in this year (the rule of date_period):
-    'maandag 7 december', 'vrijdag 1 januari 2027'."""
+    'maandag 7 december', 'vrijdag 1 januari 2027'. A stored timestamp (naive UTC, "active
+    since") counts by its date in Amsterdam: 31 December 23:30 UTC is New Year's Day there."""
+    if isinstance(day, dt.datetime):
+        from flask_babel import to_user_timezone
+
+        day = to_user_timezone(day).date()
     if day.year == (today or local_today()).year:
         return long_date(day)
     return format_date(day, "EEEE d MMMM y")

@@ -7,13 +7,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
 from . import audit, privacy
 from .access import roles_required
 from .extensions import db
+from .folding import contains_folded
 from .formatting import local_today
 from .models import Employee, Role
 
@@ -50,10 +51,10 @@ def index():
     ).all()
     found = []
     if query_text:
-        pattern = "%" + query_text.lower().replace("%", "").replace("_", "") + "%"
         found = db.session.scalars(
             select(Employee)
-            .where(or_(func.lower(Employee.first_name).like(pattern), func.lower(Employee.last_name).like(pattern)))
+            .where(or_(contains_folded(Employee.first_name, query_text),
+                       contains_folded(Employee.last_name, query_text)))
             .order_by(Employee.last_name, Employee.first_name)
             .limit(MAX_LISTED)
         ).all()

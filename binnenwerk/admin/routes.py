@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
 from ..extensions import db
+from ..folding import contains_folded
 from ..forms_common import refused_as_stale
 from ..models import Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
@@ -105,9 +106,7 @@ def users():
     if role:
         query = query.where(User.role == role)
     if search:
-        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\")))
+        query = query.where(or_(contains_folded(User.name, search), contains_folded(User.email, search)))
     return render_template(
         "admin/users.html", users=db.session.scalars(query).all(), filter_form=filter_form,
         role_label=ops.role_label,

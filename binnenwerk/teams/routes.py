@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..folding import contains_folded
 from ..forms_common import refused_as_stale
 from ..formatting import full_date, local_today, name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
@@ -254,8 +255,8 @@ def employees():
     elif team_ids_of(current_user) is not None:
         query = query.where(Employee.team_id.in_(team_ids or [-1]))
     for word in words:  # every word in the first or the last name: 'sanne vries', 'de vries', 'Vries, Sanne'
-        query = query.where(or_(Employee.first_name.icontains(word, autoescape=True),
-                                Employee.last_name.icontains(word, autoescape=True)))
+        query = query.where(or_(contains_folded(Employee.first_name, word),
+                                contains_folded(Employee.last_name, word)))
     found = one_page(query, request.args.get("page"), EMPLOYEES_PER_PAGE)
     search = " ".join(words)
     args = {name: value for name, value in (("naam", search), ("team", chosen), ("archief", 1 if show_archived else None))

@@ -307,6 +307,22 @@ def test_each_kind_of_bad_supervisor_row_is_named_and_nothing_is_stored(world, r
         assert counts() == before, row
 
 
+def test_a_supervisor_row_without_id_finds_the_same_name_spelt_otherwise(world, runner, tmp_path):
+    """'JÜRGEN STRAUSS' is 'Jürgen Strauß': the second import updates, it adds nobody (on
+    PostgreSQL too, whose lower() keeps the ß)."""
+    first = write_csv(tmp_path, [SUPERVISOR_HEADER, ["Jürgen Strauß", "Team Den Haag 1", "", "keyboards", "08:00-17:00", ""]])
+    result = run_import(runner, "supervisors", first)
+    assert result.exit_code == 0, result.output
+    again = write_csv(tmp_path, [SUPERVISOR_HEADER, ["JÜRGEN STRAUSS", "Team Den Haag 1", "", "pdossiers", "08:00-17:00", ""]],
+                      name="opnieuw.csv")
+    result = run_import(runner, "supervisors", again)
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    [supervisor] = db.session.scalars(select(m.Supervisor)).all()
+    assert supervisor.name == "JÜRGEN STRAUSS"  # the file is the source: its spelling now
+    assert [w.code for w in supervisor.work_types] == ["pdossiers"]
+
+
 # --- requests -----------------------------------------------------------------------------
 
 REQUEST_HEADER = ["id", "ministerie", "locatie", "werksoort", "startdatum", "einddatum", "dagen", "begintijd",

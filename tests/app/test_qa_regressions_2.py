@@ -117,14 +117,14 @@ def test_the_ministry_planning_page_names_the_coming_week_at_the_weekend(client,
     page = _text(client.get("/aanvragen/planning?week=onzin"))
     assert "&#39;onzin&#39; is geen week die we kennen. U ziet nu deze week." in page
     page = _text(client.get("/aanvragen/planning", query_string={"week": "week 53 2027"}))
-    assert "&#39;week 53 2027&#39; is geen week die we kennen. 2027 heeft 52 weken. U ziet nu deze week." in page
+    assert "&#39;week 53 2027&#39; is geen week die we kennen. De weken van 2027 lopen van 1 tot en met 52. U ziet nu deze week." in page
 
 
 def test_the_cli_names_a_week_that_does_not_exist_once(runner, tmp_path, on):
     on(WEDNESDAY)
     result = runner.invoke(args=["plan", "export", "--week", "week 53 2027", "--out", str(tmp_path / "p.json")])
     assert result.exit_code != 0
-    assert "Week 53 van 2027 bestaat niet: 2027 heeft 52 weken." in result.output
+    assert "Week 53 van 2027 bestaat niet: de weken van 2027 lopen van 1 tot en met 52." in result.output
     assert "Week week" not in result.output
     result = runner.invoke(args=["plan", "solve", "--week", "1999-W10"])
     assert "Week 10 van 1999 valt buiten de jaren die we plannen (2000 tot en met 2100)." in result.output
@@ -135,7 +135,7 @@ def test_the_week_box_says_how_many_weeks_the_year_has(client, login, make, on):
     login(make.user("team_leader", teams=[team]))
     on(WEDNESDAY)
     page = _text(client.get("/rooster/", query_string={"week": "2027-W53", "team": team.id}))
-    assert "&#39;2027-W53&#39; is geen week die we kennen. 2027 heeft 52 weken. Je ziet nu deze week." in page
+    assert "&#39;2027-W53&#39; is geen week die we kennen. De weken van 2027 lopen van 1 tot en met 52. Je ziet nu deze week." in page
 
 
 # --- 12: a team edit without max_size ------------------------------------------------------------

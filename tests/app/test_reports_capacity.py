@@ -151,4 +151,4 @@ def test_the_capacity_report_reads_a_week_as_people_type_it(client, make, login,
         assert "vanaf maandag 28 december" in page.get_data(as_text=True), typed  # 2026-W53's Monday
     refused = client.get("/rapportages/capaciteit?week=2027-W53")  # as the roster page: say why, show this week
     assert refused.status_code == 200
-    assert "2027 heeft 52 weken. Je ziet nu deze week." in refused.get_data(as_text=True).replace("&#39;", "'")
+    assert "De weken van 2027 lopen van 1 tot en met 52. Je ziet nu deze week." in refused.get_data(as_text=True).replace("&#39;", "'")

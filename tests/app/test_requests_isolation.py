@@ -109,7 +109,7 @@ def test_unknown_or_malformed_ids_are_404(client, login, world, monkeypatch):
     # A week typed wrong in the page's address: said so, and this week shown, like the roster page.
     # On a weekday (at the weekend it says the coming week: test_qa_regressions_2).
     monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 9))
-    for week, why in (("2026-W99", " 2026 heeft 53 weken."), ("onzin", "")):
+    for week, why in (("2026-W99", " De weken van 2026 lopen van 1 tot en met 53."), ("onzin", "")):
         page = client.get(f"/aanvragen/planning?week={week}")
         assert page.status_code == 200
         assert f"&#39;{week}&#39; is geen week die we kennen.{why} U ziet nu deze week." in page.get_data(as_text=True)

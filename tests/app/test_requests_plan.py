@@ -350,6 +350,10 @@ def test_long_dates_name_the_year_by_the_rule_of_date_period(app):
             "maandag 2 november", "zondag 29 november")
         assert long_date_period(dt.date(2027, 3, 8), dt.date(2027, 4, 4), today) == (
             "maandag 8 maart", "zondag 4 april 2027")
+        # A stored timestamp is UTC: its date and year are Amsterdam's.
+        new_year = dt.date(2027, 1, 1)
+        assert full_date(dt.datetime(2026, 12, 31, 23, 30), new_year) == "vrijdag 1 januari"
+        assert full_date(dt.datetime(2026, 12, 31, 22, 30), new_year) == "donderdag 31 december 2026"
 
 
 def test_the_english_plan_names_dropped_days_and_years_in_english(app_with, make, world, published_week):

@@ -321,3 +321,27 @@ def test_the_name_search_ignores_case_beyond_ascii_on_every_database(client, log
     login(make.user("planner"))
     page = client.get("/teams/medewerkers?naam=%C3%A9VA+%C3%B6zdemir").get_data(as_text=True)  # "éVA özdemir"
     assert "Özdemir" in page and "Jansen" not in page
+
+
+def test_the_name_searches_fold_letters_as_the_import_does_on_every_database(client, login, make):
+    """'grossmann' finds 'Großmann' and 'ilker' 'İlker', on PostgreSQL too (its lower() keeps ß
+    and ı): the employees list, the planner's privacy search and the admin's user list."""
+    team = make.team()
+    make.employee(team, first_name="İlker", last_name="Großmann")
+    make.employee(team, first_name="Ilse", last_name="Yılmaz")
+    make.employee(team, first_name="Gerrit", last_name="Gross")
+    login(make.user("planner"))
+    assert _rows(_text(client.get("/teams/medewerkers?naam=GROSSMANN"))) == ["Großmann, İlker"]
+    assert _rows(_text(client.get("/teams/medewerkers?naam=ilker"))) == ["Großmann, İlker"]
+    assert _rows(_text(client.get("/teams/medewerkers?naam=yilmaz"))) == ["Yılmaz, Ilse"]
+    # "groß" is "gross": Gerrit Gross is found too
+    assert _rows(_text(client.get("/teams/medewerkers?naam=gro%C3%9F"))) == ["Gross, Gerrit", "Großmann, İlker"]
+    privacy = _text(client.get("/privacy/?q=grossm"))
+    assert "Großmann" in privacy and "Gerrit" not in privacy
+    client.post("/auth/logout")
+    login(make.user("admin"))
+    make.user(role="planner", name="Jürgen Strauß", email="jurgen@binnenwerk.example")
+    make.user(role="planner", name="Anna Straus", email="anna@binnenwerk.example")
+    db.session.commit()
+    users = _text(client.get("/beheer/gebruikers?q=STRAUSS"))
+    assert "Jürgen Strauß" in users and "Anna Straus" not in users

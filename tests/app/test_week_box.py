@@ -38,4 +38,6 @@ def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, log
     wrong = client.get(f"/rooster/?week=abc&team={team.id}").get_data(as_text=True)
     assert "&#39;abc&#39; is geen week die we kennen. Je ziet nu deze week." in wrong
     wrong = client.get(f"/rooster/?week=week+60&team={team.id}").get_data(as_text=True)
-    assert "&#39;week 60&#39; is geen week die we kennen. 2026 heeft 53 weken. Je ziet nu deze week." in wrong
+    assert "&#39;week 60&#39; is geen week die we kennen. De weken van 2026 lopen van 1 tot en met 53. Je ziet nu deze week." in wrong
+    wrong = client.get(f"/rooster/?week=week+0&team={team.id}").get_data(as_text=True)
+    assert "&#39;week 0&#39; is geen week die we kennen. De weken van 2026 lopen van 1 tot en met 53. Je ziet nu deze week." in wrong

@@ -46,7 +46,7 @@ def test_the_week_box_shows_the_week_typed_with_the_year_after_it(client, login,
         assert f'value="{week}"' in page and "geen week die we kennen" not in page, typed
         assert f"Rooster week {week}" in page
     wrong = client.get("/rooster/", query_string={"week": "week 53 2027", "team": team.id}).get_data(as_text=True)
-    assert "&#39;week 53 2027&#39; is geen week die we kennen. 2027 heeft 52 weken. Je ziet nu deze week." in wrong
+    assert "&#39;week 53 2027&#39; is geen week die we kennen. De weken van 2027 lopen van 1 tot en met 52. Je ziet nu deze week." in wrong
     assert 'value="2026-W50"' in wrong
 
 
@@ -64,7 +64,7 @@ def test_the_cli_says_a_week_does_not_exist_or_how_to_write_it(runner, tmp_path,
                     ["import", str(tmp_path / "p.json")]):
         (tmp_path / "p.json").write_text("{}")
         result = runner.invoke(args=["plan", *command, "--week", "2027-W53"])
-        assert result.exit_code != 0 and "Week 53 van 2027 bestaat niet: 2027 heeft 52 weken." in result.output, command
+        assert result.exit_code != 0 and "Week 53 van 2027 bestaat niet: de weken van 2027 lopen van 1 tot en met 52." in result.output, command
     result = runner.invoke(args=["plan", "export", "--week", "volgende", "--out", str(tmp_path / "p.json")])
     assert result.exit_code != 0
     assert "'volgende' lezen we niet als week. Schrijf bijvoorbeeld 2026-W53, 53 of \"week 53 2026\"." in result.output

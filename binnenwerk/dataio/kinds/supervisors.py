@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ... import access
 from ...extensions import db
+from ...folding import fold, folded
 from ...models import AvailabilitySlot, Supervisor, Team
 from ...services import ServiceError, people
 from .. import values as v
@@ -85,11 +86,11 @@ class SupervisorsKind(Kind):
         # Two supervisors may share a name: then the id column tells them apart.
         if record.get("id"):
             return [("id", record["id"])]
-        return [("naam", record["name"].casefold())]
+        return [("naam", fold(record["name"]))]
 
     @staticmethod
     def _same_name(name: str) -> list[Supervisor]:
-        query = select(Supervisor).where(func.lower(Supervisor.name) == name.lower(), Supervisor.archived.is_(False))
+        query = select(Supervisor).where(folded(Supervisor.name) == fold(name), Supervisor.archived.is_(False))
         return list(db.session.scalars(query))
 
     def apply(self, record: dict, ctx: Context, row: int) -> str:
