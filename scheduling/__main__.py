@@ -105,12 +105,19 @@ def cmd_generate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import format_table, run
+    from .bench import format_table, parse_seeds, run, summary
 
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
-    rows = run(sizes, args.seed, args.workers, args.time_limit)
+    try:
+        seeds = parse_seeds(args.seeds) if args.seeds else [args.seed]
+    except ValueError as error:
+        print(f"--seeds: {error}", file=sys.stderr)
+        return 2
+    rows = run(sizes, seeds, args.workers, args.time_limit)
     print(format_table(rows))
-    return 0 if len(rows) == len(sizes) else 1
+    if summary(rows):
+        print(summary(rows))
+    return 0 if len(rows) == len(sizes) * len(seeds) else 1
 
 
 def cmd_bench_one(args) -> int:
@@ -150,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="vergelijk CP-SAT met gretig per grootte")
     b.add_argument("--sizes", default="S,M,L")
     b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--seeds", help="meer weken: 1-10, 2,7 of 1-3,7 (in plaats van --seed)")
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--time-limit", type=float, default=None)
     b.set_defaults(run=cmd_bench)

@@ -48,7 +48,7 @@ def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
     objective_value = solution.objective or 0
     bound = solution.best_bound or 0
     return {
-        "size": size, "employees": len(problem.employees), "teams": len(problem.teams),
+        "size": size, "seed": seed, "employees": len(problem.employees), "teams": len(problem.teams),
         "vars": variables, "constraints": constraints, "build_s": build_seconds,
         "solve_s": solve_seconds, "peak_mb": peak_mb, "status": solution.status,
         "objective": solution.objective, "bound": solution.best_bound,
@@ -63,7 +63,7 @@ def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
 
 
 COLUMNS = [
-    ("size", "{}"), ("employees", "{}"), ("vars", "{}"), ("constraints", "{}"),
+    ("size", "{}"), ("seed", "{}"), ("employees", "{}"), ("vars", "{}"), ("constraints", "{}"),
     ("build_s", "{:.2f}"), ("solve_s", "{:.2f}"), ("peak_mb", "{:.0f}"), ("status", "{}"),
     ("objective", "{}"), ("bound", "{}"), ("gap_pct", "{:.2f}"), ("coverage_pct", "{:.1f}"),
     ("check", "{}"), ("greedy_s", "{:.2f}"), ("greedy_objective", "{}"),
@@ -83,17 +83,53 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(sizes: list[str], seed: int, workers: int, time_limit: float | None = None) -> list[dict]:
-    """Bench each size in its own process; a size that fails is reported on stderr."""
+def parse_seeds(text: str) -> list[int]:
+    """'1-10', '2,7' or '1-3,7' -> the seeds in that order; ValueError with a message in Dutch
+    (the command's language) for anything else."""
+    seeds: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        first, dash, last = part.partition("-")
+        try:
+            low = int(first)
+            high = int(last) if dash else low
+        except ValueError:
+            raise ValueError(f"'{part}' is geen seed of reeks seeds (zo: 1-10 of 2,7)") from None
+        if low < 0 or high < low:
+            raise ValueError(f"'{part}' is geen reeks seeds: van een getal tot een hoger getal")
+        seeds.extend(n for n in range(low, high + 1) if n not in seeds)
+    return seeds
+
+
+def summary(rows: list[dict]) -> str:
+    """Per size benched on more than one seed (in the command's Dutch): the spread of the gap, how
+    many are within 1% or optimal, and how many beat greedy."""
+    lines = []
+    for size in dict.fromkeys(row["size"] for row in rows):
+        gaps = sorted(row["gap_pct"] for row in rows if row["size"] == size)
+        if len(gaps) < 2:
+            continue
+        optimal = sum(1 for row in rows if row["size"] == size and row["status"] == "OPTIMAL")
+        better = sum(1 for row in rows if row["size"] == size
+                     and row["objective"] is not None and row["objective"] < row["greedy_objective"])
+        lines.append(f"{size}: {len(gaps)} seeds, gap {gaps[0]:.2f}% .. {gaps[len(gaps) // 2]:.2f}% "
+                     f"(mediaan) .. {gaps[-1]:.2f}%; binnen 1%: {sum(1 for g in gaps if g <= 1.0)}; "
+                     f"optimaal: {optimal}; beter dan gretig: {better}")
+    return "\n".join(lines)
+
+
+def run(sizes: list[str], seeds: list[int] | int, workers: int, time_limit: float | None = None
+        ) -> list[dict]:
+    """Bench each size on each seed in its own process; one that fails is reported on stderr."""
     rows = []
     for size in sizes:
         limit = time_limit if time_limit is not None else DEFAULT_TIME_LIMITS.get(size, 30.0)
-        child = subprocess.run(
-            [sys.executable, "-m", "scheduling", "bench-one", "--size", size, "--seed", str(seed),
-             "--time-limit", str(limit), "--workers", str(workers)],
-            capture_output=True, text=True)
-        if child.returncode != 0:
-            print(f"{size}: mislukt\n{child.stderr}", file=sys.stderr)
-            continue
-        rows.append(json.loads(child.stdout))
+        for seed in [seeds] if isinstance(seeds, int) else seeds:
+            child = subprocess.run(
+                [sys.executable, "-m", "scheduling", "bench-one", "--size", size, "--seed", str(seed),
+                 "--time-limit", str(limit), "--workers", str(workers)],
+                capture_output=True, text=True)
+            if child.returncode != 0:
+                print(f"{size} seed {seed}: mislukt\n{child.stderr}", file=sys.stderr)
+                continue
+            rows.append(json.loads(child.stdout))
     return rows
