@@ -298,7 +298,7 @@ def work_type_edit(work_type_id: int | None):
                 return stale
             _apply_service_error(form, error)
         else:
-            flash(_("Werksoort %(name)s is opgeslagen.", name=work_type.name_nl), "success")
+            flash(_("Werksoort %(name)s is opgeslagen.", name=ops.work_type_name(work_type)), "success")
             return redirect(url_for("admin.work_types"))
     return _catalog_form(form, work_type, "work_type")
 

@@ -27,6 +27,9 @@ class Column:
     required: bool = False
     example: Any = None
     aliases: tuple[str, ...] = ()
+    # Words of the help that a file holds as they are, in Dutch in every language ("ma", "laag"):
+    # a page in another language marks them lang="nl" (WCAG 3.1.2).
+    values: tuple[str, ...] = ()
 
 
 @dataclass

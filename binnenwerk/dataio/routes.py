@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import audit
 from ..access import OFFICE, roles_required
@@ -27,6 +29,19 @@ FORMATS = ("xlsx", "csv")
 # How long a second click on "Importeren" waits for the first one's import to finish, so that it
 # can say how that went; below a worker's request timeout.
 WAIT_FOR_IMPORT = 20
+
+
+@bp.app_template_filter("dutch_values")
+def dutch_values(text, values) -> Markup:
+    """A column's help with the Dutch values a file holds ("ma", "laag") marked lang="nl" on a page
+    in another language, so a screen reader reads them as Dutch (WCAG 3.1.2)."""
+    text = str(text)
+    if not values or str(get_locale() or "nl") == "nl":
+        return Markup.escape(text)
+    words = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, values)) + r")(?![\w-])")
+    parts = words.split(text)  # the text, then each value and the text after it
+    return Markup("").join(Markup('<span lang="nl">%s</span>') % part if i % 2 else part
+                           for i, part in enumerate(parts))
 
 
 def _kind(name: str) -> Kind:

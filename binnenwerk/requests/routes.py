@@ -20,6 +20,7 @@ from ..paging import one_page
 from ..services import ServiceError
 from ..services import reports as report_service
 from ..services import requests as service
+from ..services.admin import work_type_name
 from . import bp
 from ..teams.forms import WEEKDAY_SHORT
 from .forms import ConfirmForm, DeclineForm, PriorityForm, RequestForm
@@ -95,7 +96,7 @@ def _change_line(change: service.FieldChange) -> str:
             return found.name if found else "–"
         if change.name == "work_type_id":
             found = db.session.get(WorkType, value)
-            return (found.name_nl if str(get_locale()) == "nl" else found.name_en) if found else "–"
+            return work_type_name(found) if found else "–"
         return str(value)
 
     return _("%(field)s: was %(before)s, nu %(after)s", field=labels.get(change.name, change.name),
@@ -123,7 +124,7 @@ def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) 
         (loc.id, f"{loc.name}, {loc.city}") for loc in locations
     ]
     work_types = service.allowed_work_types(existing.work_type_id if existing else None)
-    form.work_type_id.choices = [("", _("Kies een werksoort"))] + [(w.id, str(w)) for w in work_types]
+    form.work_type_id.choices = [("", _("Kies een werksoort"))] + [(w.id, work_type_name(w)) for w in work_types]
 
 
 def _input_from(form: RequestForm) -> service.RequestInput:

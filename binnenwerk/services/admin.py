@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -385,13 +385,18 @@ def work_type_usage(work_type: WorkType) -> list[str]:
 USAGE = {Ministry: ministry_usage, Location: location_usage, WorkType: work_type_usage}
 
 
+def work_type_name(work_type: WorkType) -> str:
+    """The work type's name in the reader's language."""
+    return work_type.name_nl if str(get_locale() or "nl") == "nl" else work_type.name_en
+
+
 def label_of(obj) -> str:
     return {
         # Most names already start with "Ministerie van ...": do not say it twice.
         Ministry: lambda: obj.name if obj.name.lower().startswith("ministerie") else _(
             "Ministerie %(name)s", name=obj.name),
         Location: lambda: _("Locatie %(name)s", name=obj.name),
-        WorkType: lambda: _("Werksoort %(name)s", name=obj.name_nl),
+        WorkType: lambda: _("Werksoort %(name)s", name=work_type_name(obj)),
     }[type(obj)]()
 
 
