@@ -168,6 +168,7 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
         )
         count("locations", created)
     db.session.flush()
+    _seed_agreements(ministries, work_types, locations_spec, teams_spec)
 
     users = _seed_users(ministries, count)
     contract_start = dt.date(today.year - 1, 1, 1)
@@ -256,6 +257,23 @@ def _seed_users(ministries: dict, count) -> dict[str, User]:
         count("users", created)
     db.session.flush()
     return users
+
+
+def _seed_agreements(ministries: dict, work_types: dict, locations_spec, teams_spec) -> None:
+    """Each ministry's agreement: the work the teams in its locations' regions do, which is what
+    the demo's requests ask for (every work type where a region has no team). A ministry that
+    has an agreement keeps it: an admin's change survives seeding again."""
+    region_work: dict[str, set[str]] = {}
+    for _name, region, _home, team_work, _size in teams_spec:
+        region_work.setdefault(region, set()).update(team_work)
+    for code, ministry in ministries.items():
+        if ministry.work_types:
+            continue
+        wanted: set[str] = set()
+        for _loc, _name, _a, _p, _c, region, owner in locations_spec:
+            if owner == code:
+                wanted |= region_work.get(region) or set(work_types)
+        ministry.work_types = sorted((work_types[c] for c in wanted), key=lambda w: w.name_nl)
 
 
 def _add_employee(rng: random.Random, team: Team, team_work, work_types: dict, contract_start: dt.date) -> Employee:

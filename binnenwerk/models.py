@@ -112,6 +112,14 @@ supervisor_work_type = Table(
     Column("work_type_id", ForeignKey("work_type.id", ondelete="RESTRICT"), primary_key=True),
 )
 
+# A ministry signs an agreement per work type: its contacts request only these.
+ministry_work_type = Table(
+    "ministry_work_type",
+    db.metadata,
+    Column("ministry_id", ForeignKey("ministry.id", ondelete="CASCADE"), primary_key=True),
+    Column("work_type_id", ForeignKey("work_type.id", ondelete="RESTRICT"), primary_key=True),
+)
+
 
 # --- organisation ---------------------------------------------------------------------------
 
@@ -123,6 +131,8 @@ class Ministry(db.Model):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     locations: Mapped[list[Location]] = relationship(back_populates="ministry")
+    # The work types of its agreement with Binnenwerk (what its contacts may request).
+    work_types: Mapped[list[WorkType]] = relationship(secondary=ministry_work_type, order_by="WorkType.name_nl")
 
     def __str__(self) -> str:
         return self.name

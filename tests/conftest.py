@@ -11,7 +11,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from binnenwerk import create_app
@@ -165,12 +165,22 @@ class Builders:
 
     _seq = itertools.count(1)
 
+    def __init__(self) -> None:
+        self._agrees_to_all: list = []  # ministries made without an agreement of their own
+
     def _n(self) -> int:
         return next(self._seq)
 
-    def ministry(self, code: str | None = None, **kw) -> m.Ministry:
+    def ministry(self, code: str | None = None, *, agreement=None, **kw) -> m.Ministry:
+        """A ministry with an agreement on every work type, those made later included (as the
+        migration starts every ministry), unless `agreement` lists its work types."""
         n = self._n()
         obj = m.Ministry(code=code or f"M{n}", name=kw.pop("name", f"Ministerie {n}"), **kw)
+        if agreement is None:
+            obj.work_types = list(db.session.scalars(select(m.WorkType)))
+            self._agrees_to_all.append(obj)
+        else:
+            obj.work_types = list(agreement)
         db.session.add(obj)
         db.session.flush()
         return obj
@@ -183,6 +193,8 @@ class Builders:
             colour=kw.pop("colour", "#2f6b2f"), **kw,
         )
         db.session.add(obj)
+        for ministry in self._agrees_to_all:
+            ministry.work_types.append(obj)
         db.session.flush()
         return obj
 

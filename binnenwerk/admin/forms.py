@@ -8,7 +8,7 @@ from wtforms.validators import (
     DataRequired, Email, InputRequired, Optional, Regexp, ValidationError,
 )
 
-from ..forms_common import MaxLength, SeenState, int_or_none, strip_text
+from ..forms_common import MaxLength, MultiCheckboxField, SeenState, int_or_none, strip_text
 from ..models import Role
 from ..services import admin as ops
 from ..services.users import validate_password
@@ -104,6 +104,7 @@ class MinistryForm(_EditsOne):
     name = StringField(_l("Naam"), validators=[
         DataRequired(_l("Vul een naam in.")), MaxLength(200),
     ])
+    work_type_ids = MultiCheckboxField(_l("Werksoorten in de afspraak"), coerce=int_or_none, validate_choice=False)
 
     def validate_code(self, field):
         if ops.ministry_code_taken(field.data.strip(), self.obj_id):

@@ -195,6 +195,13 @@ def _set_user_active(user_id: int, active: bool):
 # --- ministries, locations, work types ----------------------------------------------------
 
 
+def _work_type_choices(keep=()) -> list[tuple[int, str]]:
+    """Work types in use, and archived ones still in the agreement (so saving keeps them)."""
+    keep_ids = {w.id for w in keep}
+    rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
+    return [(w.id, ops.work_type_name(w)) for w in rows if not w.archived or w.id in keep_ids]
+
+
 @bp.route("/ministeries")
 @roles_required(ADMIN)
 def ministries():
@@ -210,11 +217,15 @@ def ministries():
 def ministry_edit(ministry_id: int | None):
     ministry = _get_or_404(Ministry, ministry_id) if ministry_id is not None else None
     form = MinistryForm(obj=ministry, obj_id=ministry_id)
+    form.work_type_ids.choices = _work_type_choices(ministry.work_types if ministry else ())
+    if request.method == "GET" and ministry is not None:
+        form.work_type_ids.data = [w.id for w in ministry.work_types]
     _show_state(form, ministry, seen_state.ministry_state)
     if form.validate_on_submit():
         try:
             _refuse_if_changed(form, ministry, seen_state.ministry_state)
-            ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data)
+            ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data,
+                                         work_type_ids=form.work_type_ids.data or [])
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, request.path)

@@ -123,7 +123,8 @@ def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) 
     form.location_id.choices = [("", _("Kies een locatie"))] + [
         (loc.id, f"{loc.name}, {loc.city}") for loc in locations
     ]
-    work_types = service.allowed_work_types(existing.work_type_id if existing else None)
+    ministry_id = existing.ministry_id if existing else current_user.ministry_id
+    work_types = service.allowed_work_types(ministry_id, existing.work_type_id if existing else None)
     form.work_type_id.choices = [("", _("Kies een werksoort"))] + [(w.id, work_type_name(w)) for w in work_types]
 
 

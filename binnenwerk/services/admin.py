@@ -26,6 +26,7 @@ from ..models import (
     WorkType,
     employee_location,
     employee_work_type,
+    ministry_work_type,
     supervisor_work_type,
 )
 from . import ServiceError, accounts
@@ -379,6 +380,10 @@ def work_type_usage(work_type: WorkType) -> list[str]:
          lambda n: ngettext("%(num)d begeleider van dit werk", "%(num)d begeleiders van dit werk", n)),
         (select(func.count(PublishedShift.id)).where(PublishedShift.work_type_id == work_type.id),
          lambda n: ngettext("%(num)d gepubliceerde dienst", "%(num)d gepubliceerde diensten", n)),
+        (select(func.count()).select_from(ministry_work_type)
+         .where(ministry_work_type.c.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d ministerie met een afspraak hierover",
+                            "%(num)d ministeries met een afspraak hierover", n)),
     ])
 
 
@@ -459,7 +464,10 @@ def _action_prefix(obj) -> str:
 # --- ministries -----------------------------------------------------------------------------
 
 
-def save_ministry(ministry: Ministry | None, *, code: str, name: str) -> Ministry:
+def save_ministry(ministry: Ministry | None, *, code: str, name: str,
+                  work_type_ids: list[int] | None = None) -> Ministry:
+    """Store a ministry and, when `work_type_ids` is given, the work types of its agreement
+    (what its contacts may request; an empty agreement is allowed: nothing yet)."""
     code, name = (code or "").strip().upper(), (name or "").strip()
     exclude = ministry.id if ministry else None
     if not MINISTRY_CODE_RE.match(code):
@@ -470,8 +478,38 @@ def save_ministry(ministry: Ministry | None, *, code: str, name: str) -> Ministr
         raise ServiceError(_("Er is al een ministerie met code %(code)s.", code=code), field="code")
     if ministry_name_taken(name, exclude):
         raise ServiceError(_("Er is al een ministerie met de naam %(name)s.", name=name), field="name")
-    return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
-                 _("Er is al een ministerie met deze code of naam."))
+    agreed = None if work_type_ids is None else _agreed_work_types(
+        work_type_ids, keep=ministry.work_types if ministry else ())
+    if agreed is None or (ministry is not None and _same_ids(ministry.work_types, agreed)):
+        return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
+                     _("Er is al een ministerie met deze code of naam."))
+    if ministry is None:
+        ministry = Ministry(code=code, name=name, archived=False, work_types=agreed)
+        db.session.add(ministry)
+        db.session.flush()
+        audit.record("ministry_created", ministry, detail=f"code={code}")
+    else:
+        changed = _changed(ministry, {"code": code, "name": name}) + ["work_types"]
+        ministry.work_types = agreed
+        audit.record("ministry_changed", ministry, detail="changed: " + ", ".join(changed))
+    _commit_unique(_("Er is al een ministerie met deze code of naam."), "code")
+    return ministry
+
+
+def _agreed_work_types(ids, keep=()) -> list[WorkType]:
+    """The work types for an agreement; an archived one only when it was in it already."""
+    wanted = {i for i in ids or () if isinstance(i, int)}
+    if len(wanted) != len(set(ids or ())):
+        raise ServiceError(_("Kies werksoorten uit de lijst."), field="work_type_ids")
+    found = db.session.scalars(select(WorkType).where(WorkType.id.in_(wanted))).all() if wanted else []
+    keep_ids = {w.id for w in keep}
+    if len(found) != len(wanted) or any(w.archived and w.id not in keep_ids for w in found):
+        raise ServiceError(_("Kies werksoorten uit de lijst."), field="work_type_ids")
+    return sorted(found, key=lambda w: w.name_nl)
+
+
+def _same_ids(rows, others) -> bool:
+    return sorted(r.id for r in rows) == sorted(o.id for o in others)
 
 
 def _save(obj, model, prefix: str, values: dict, duplicate_message: str):

@@ -26,6 +26,7 @@ from ..models import (
     Supervisor,
     Team,
     WorkType,
+    ministry_work_type,
     utcnow,
 )
 from . import ServiceError, feeds
@@ -113,12 +114,12 @@ def allowed_locations(ministry_id: int, keep_id: int | None = None) -> list[Loca
     return list(db.session.scalars(query.order_by(Location.name)))
 
 
-def allowed_work_types(keep_id: int | None = None) -> list[WorkType]:
-    query = select(WorkType)
-    if keep_id is None:
-        query = query.where(WorkType.archived.is_(False))
-    else:
-        query = query.where((WorkType.archived.is_(False)) | (WorkType.id == keep_id))
+def allowed_work_types(ministry_id: int, keep_id: int | None = None) -> list[WorkType]:
+    """The work types of the ministry's agreement that are in use (plus the current one when
+    changing a request: an agreement narrowed since does not undo what was asked)."""
+    agreed = select(ministry_work_type.c.work_type_id).where(ministry_work_type.c.ministry_id == ministry_id)
+    usable = WorkType.archived.is_(False) & WorkType.id.in_(agreed)
+    query = select(WorkType).where(usable if keep_id is None else usable | (WorkType.id == keep_id))
     return list(db.session.scalars(query.order_by(WorkType.name_nl)))
 
 
@@ -129,8 +130,9 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     if data.location_id not in {loc.id for loc in allowed_locations(ministry_id, keep_location)}:
         errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
     keep_work = existing.work_type_id if existing else None
-    if data.work_type_id not in {w.id for w in allowed_work_types(keep_work)}:
-        errors["work_type_id"] = _("Kies een werksoort uit de lijst.")
+    if data.work_type_id not in {w.id for w in allowed_work_types(ministry_id, keep_work)}:
+        errors["work_type_id"] = _("Kies een werksoort uit de lijst. Uw ministerie kan alleen werk vragen "
+                                   "waarover het een afspraak heeft met Binnenwerk.")
 
     now = today()
     start_unchanged = existing is not None and existing.start_date == data.start_date

@@ -77,7 +77,7 @@ def user_state(user) -> str:
 
 
 def ministry_state(ministry) -> str:
-    return fingerprint(_columns(ministry, MINISTRY_FIELDS))
+    return fingerprint({**_columns(ministry, MINISTRY_FIELDS), "work_types": _ids(ministry.work_types)})
 
 
 def location_state(location) -> str:

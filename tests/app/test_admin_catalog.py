@@ -338,7 +338,7 @@ def test_work_type_used_by_employees_is_not_deleted_and_nothing_changes(client, 
     db.session.commit()
     response = client.post(f"/beheer/werksoorten/{work_type.id}/verwijderen", follow_redirects=True)
     text = _text(response)
-    assert "Werksoort Toetsenborden is nog in gebruik: 1 inzetaanvraag, 1 medewerker die dit werk doet." in text
+    assert "Werksoort Toetsenborden is nog in gebruik: 1 inzetaanvraag, 1 medewerker die dit werk doet, 1 ministerie met een afspraak hierover." in text
     db.session.expire_all()
     assert db.session.get(WorkType, work_type.id).archived is False
     assert _actions() == []

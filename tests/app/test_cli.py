@@ -40,6 +40,25 @@ def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch)
     assert {m.__name__: _count(m) for m in (Ministry, Team, Employee, User, DeploymentRequest)} == counts
 
 
+def test_the_demos_agreements_hold_every_demo_request_and_an_admins_change_survives(runner, monkeypatch):
+    """Each ministry agrees on the work its regions' teams do: every demo request is of a work type
+    its ministry agreed on, and a ministry without locations has no agreement (nothing to ask)."""
+    import binnenwerk.planning as planning
+
+    monkeypatch.setattr(planning, "seed_demo_rosters", lambda size: "rosters skipped in this test")
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for request in db.session.scalars(select(DeploymentRequest)):
+        assert request.work_type in request.ministry.work_types, (request.ministry.code, request.work_type.code)
+    for ministry in db.session.scalars(select(Ministry)):
+        assert bool(ministry.work_types) == bool(ministry.locations), ministry.code
+    narrowed = next(m for m in db.session.scalars(select(Ministry)) if len(m.work_types) > 1)
+    narrowed.work_types = narrowed.work_types[:1]
+    db.session.commit()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.expire_all()
+    assert len(db.session.get(Ministry, narrowed.id).work_types) == 1
+
+
 def test_seed_demo_if_empty_leaves_a_database_with_users_alone(runner, make):
     make.user(role="admin")
     db.session.commit()

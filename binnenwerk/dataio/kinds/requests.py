@@ -182,8 +182,11 @@ class RequestsKind(Kind):
             column = FIELD_COLUMNS.get(name, "")
             if name == "location_id":
                 message = _("locatie '%(value)s' is gearchiveerd", value=record["location"].code)
-            elif name == "work_type_id":
+            elif name == "work_type_id" and record["work_type"].archived:
                 message = _("werksoort '%(value)s' is gearchiveerd", value=record["work_type"].code)
+            elif name == "work_type_id":
+                message = _("ministerie %(ministry)s heeft geen afspraak over werksoort '%(value)s'",
+                            ministry=record["ministry"].code, value=record["work_type"].code)
             raise RowRefused(column, message)
         if accepts:
             self._refuse(request_service.refuse_accepting_if_archived, record["location"], record["ministry"],

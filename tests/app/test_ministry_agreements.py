@@ -1,0 +1,174 @@
+"""A ministry signs an agreement per work type (DESIGN.md): its contacts request only that work,
+the admin keeps the agreement on the ministry's page, imports hold to it, and a request already
+made keeps its work type when the agreement narrows."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import func, select
+
+from binnenwerk import models as m
+from binnenwerk.extensions import db
+
+from .edit_forms import post_edit, post_request_edit
+from .test_dataio_refusals import REQUEST_HEADER, request_row, run_import, write_csv
+from .test_requests_workflow import next_monday, request_form
+
+
+def _requests() -> int:
+    return db.session.scalar(select(func.count(m.DeploymentRequest.id)))
+
+
+def _options(html: str, name: str) -> list[str]:
+    select_html = html.split(f'name="{name}"')[1].split("</select>")[0]
+    return [text.strip() for attrs, text in re.findall(r'<option([^>]*)>([^<]*)</option>', select_html)
+            if re.search(r'value="\d+"', attrs)]
+
+
+def test_the_contact_is_offered_and_may_file_only_the_agreed_work(client, login, make):
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen")
+    carwash = make.work_type(name_nl="Auto's wassen")
+    make.work_type(name_nl="Oude werksoort", archived=True)
+    ministry = make.ministry(agreement=[keyboards])
+    location = make.location(ministry=ministry)
+    login(make.user("ministry_contact", ministry=ministry))
+    page = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    assert _options(page, "work_type_id") == ["Toetsenborden reinigen"]
+    assert "U kunt werk vragen waarover uw ministerie een afspraak heeft met Binnenwerk." in page
+
+    refused = client.post("/aanvragen/nieuw", data=request_form(location, carwash))
+    assert refused.status_code == 422
+    assert "Uw ministerie kan alleen werk vragen waarover het een afspraak heeft met Binnenwerk." in \
+        refused.get_data(as_text=True)
+    assert _requests() == 0
+    assert client.post("/aanvragen/nieuw", data=request_form(location, keyboards)).status_code == 302
+    assert _requests() == 1
+
+
+def test_without_an_agreement_the_form_says_whom_to_ask(client, login, make):
+    make.work_type()
+    ministry = make.ministry(agreement=[])
+    make.location(ministry=ministry)
+    login(make.user("ministry_contact", ministry=ministry))
+    page = client.get("/aanvragen/nieuw").get_data(as_text=True)
+    assert _options(page, "work_type_id") == []
+    assert "Uw ministerie heeft nog geen afspraak met Binnenwerk over een werksoort." in page
+
+
+def test_a_request_keeps_its_work_type_when_the_agreement_narrows(client, login, make):
+    keyboards, cleaning = make.work_type(name_nl="Toetsenborden reinigen"), make.work_type(name_nl="Schoonmaak")
+    ministry = make.ministry(agreement=[keyboards, cleaning])
+    location = make.location(ministry=ministry)
+    start = next_monday()
+    running = make.request(location=location, work_type=cleaning, status="ingediend", start_date=start,
+                           end_date=start + dt.timedelta(days=25), weekdays="135")
+    ministry.work_types = [keyboards]
+    login(make.user("ministry_contact", ministry=ministry))
+    url = f"/aanvragen/{running.id}/wijzigen"
+    assert _options(client.get(url).get_data(as_text=True), "work_type_id") == ["Schoonmaak", "Toetsenborden reinigen"]
+    response = post_request_edit(client, url, request_form(location, cleaning, headcount="4"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(m.DeploymentRequest, running.id).headcount == 4
+
+
+def test_the_admin_keeps_the_agreement_on_the_ministrys_page(client, login, make):
+    keyboards, cleaning = make.work_type(name_nl="Toetsenborden reinigen"), make.work_type(name_nl="Schoonmaak")
+    retired = make.work_type(name_nl="Oude werksoort", archived=True)
+    ministry = make.ministry("BZK", name="Binnenlandse Zaken", agreement=[keyboards, retired])
+    login(make.user("admin"))
+    url = f"/beheer/ministeries/{ministry.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Werksoorten in de afspraak" in page
+    boxes = re.findall(r'<input([^>]*name="work_type_ids"[^>]*)>', page)
+    checked = [int(re.search(r'value="(\d+)"', box).group(1)) for box in boxes if " checked" in box]
+    assert len(boxes) == 3 and sorted(checked) == sorted([keyboards.id, retired.id])  # the archived one stays
+
+    response = post_edit(client, url, {"code": "BZK", "name": "Binnenlandse Zaken",
+                                       "work_type_ids": [str(cleaning.id), str(retired.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert [w.name_nl for w in db.session.get(m.Ministry, ministry.id).work_types] == ["Oude werksoort", "Schoonmaak"]
+    event = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "ministry_changed")).one()
+    assert event.detail == "changed: work_types"
+
+    # An archived work type not in the agreement cannot be added, nor an unknown one.
+    other = make.ministry("EZK", name="Economische Zaken", agreement=[])
+    db.session.commit()
+    for tampered in ([str(retired.id)], ["99999999"], ["abc"]):
+        refused = post_edit(client, f"/beheer/ministeries/{other.id}",
+                            {"code": "EZK", "name": "Economische Zaken", "work_type_ids": tampered})
+        assert refused.status_code == 422, tampered
+        assert "Kies werksoorten uit de lijst." in refused.get_data(as_text=True), tampered
+        db.session.expire_all()
+        assert db.session.get(m.Ministry, other.id).work_types == []
+
+
+def test_a_new_ministry_is_made_with_its_agreement(client, login, make):
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen")
+    login(make.user("admin"))
+    response = client.post("/beheer/ministeries/nieuw", data={
+        "code": "OCW", "name": "Onderwijs", "work_type_ids": [str(keyboards.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    made = db.session.scalars(select(m.Ministry).where(m.Ministry.code == "OCW")).one()
+    assert [w.id for w in made.work_types] == [keyboards.id]
+
+
+def test_an_import_refuses_work_outside_the_ministrys_agreement(make, runner, tmp_path):
+    keyboards = make.work_type("keyboards")
+    make.work_type("pdossiers")
+    bzk = make.ministry("BZK", name="Binnenlandse Zaken", agreement=[keyboards])
+    make.location("Den Haag", bzk, code="dh-rijnstraat")
+    db.session.commit()
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(werksoort="pdossiers")])
+    result = run_import(runner, "requests", path)
+    assert result.exit_code == 1
+    assert "rij 2\tkolom werksoort\twaarde 'pdossiers'" in result.output
+    assert "ministerie BZK heeft geen afspraak over werksoort 'pdossiers'" in result.output
+    assert _requests() == 0
+    ok = write_csv(tmp_path, [REQUEST_HEADER, request_row()], name="goed.csv")
+    assert run_import(runner, "requests", ok).exit_code == 0
+    assert _requests() == 1
+
+
+def test_the_migration_starts_every_ministry_on_every_work_type_in_use(tmp_path):
+    """Nothing a ministry could request before the agreements is refused after them; down and up
+    again on the suite's own backend (CI: SQLite, then PostgreSQL)."""
+    import os
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    from binnenwerk import create_app
+
+    from .test_foundation import _scratch_database
+
+    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    before = "7e3b9c1d4a6f"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
+                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
+    with app.app_context():
+        try:
+            upgrade(revision=before)
+            for code, archived in (("keyboards", False), ("cleaning", False), ("old", True)):
+                db.session.execute(text(
+                    "INSERT INTO work_type (code, name_nl, name_en, pictogram, colour, archived) "
+                    "VALUES (:c, :c, :c, 'broom', '#2f6b2f', :a)"), {"c": code, "a": archived})
+            for code in ("BZK", "EZK"):
+                db.session.execute(text("INSERT INTO ministry (code, name, archived) VALUES (:c, :c, :a)"),
+                                   {"c": code, "a": False})
+            db.session.commit()
+
+            upgrade()
+            agreed = {mi.code: sorted(w.code for w in mi.work_types) for mi in db.session.scalars(select(m.Ministry))}
+            assert agreed == {"BZK": ["cleaning", "keyboards"], "EZK": ["cleaning", "keyboards"]}
+            db.session.remove()
+
+            downgrade(revision=before)
+            assert "ministry_work_type" not in inspect(db.engine).get_table_names()
+            upgrade()
+            assert "ministry_work_type" in inspect(db.engine).get_table_names()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
