@@ -206,9 +206,10 @@ def _work_type_choices(keep=()) -> list[tuple[int, str]]:
 @roles_required(ADMIN)
 def ministries():
     filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
-    query = _filtered(select(Ministry).order_by(Ministry.name), chosen, Ministry.archived)
+    query = _filtered(select(Ministry).options(selectinload(Ministry.work_types)).order_by(Ministry.name),
+                      chosen, Ministry.archived)
     return render_template("admin/ministries.html", ministries=db.session.scalars(query).all(),
-                           filter_form=filter_form)
+                           filter_form=filter_form, work_type_name=ops.work_type_name)
 
 
 @bp.route("/ministeries/nieuw", methods=["GET", "POST"], defaults={"ministry_id": None}, endpoint="ministry_new")

@@ -172,3 +172,14 @@ def test_the_migration_starts_every_ministry_on_every_work_type_in_use(tmp_path)
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_ministries_list_names_each_agreement(client, login, make):
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", name_en="Keyboard cleaning")
+    cleaning = make.work_type(name_nl="Schoonmaak", name_en="Cleaning")
+    make.ministry("BZK", name="Binnenlandse Zaken", agreement=[keyboards, cleaning])
+    make.ministry("EZK", name="Economische Zaken", agreement=[])
+    login(make.user("admin"))
+    rows = client.get("/beheer/ministeries").get_data(as_text=True).split('<th scope="row">')[1:]
+    assert "<td>Schoonmaak, Toetsenborden reinigen</td>" in rows[0] and "Binnenlandse Zaken" in rows[0]
+    assert "<td>Nog geen werksoort</td>" in rows[1] and "Economische Zaken" in rows[1]
