@@ -170,7 +170,8 @@ def test_employee_week_page_has_no_wcag_violations_in_dutch_and_english(page, li
 
 # A form of each role sent empty (or with nonsense): the errors must be announced and tied to fields.
 FORMS_WITH_ERRORS = {
-    "admin": ["/beheer/gebruikers/nieuw", "/beheer/locaties/nieuw", "/beheer/werksoorten/nieuw"],
+    "admin": ["/beheer/gebruikers/nieuw", "/beheer/ministeries/nieuw", "/beheer/locaties/nieuw",
+              "/beheer/werksoorten/nieuw"],
     "planner": ["/teams/medewerkers/nieuw", "/teams/nieuw", "/teams/afwezigheid/nieuw"],
     "team_leader": ["/teams/afwezigheid/nieuw"],
     "ministry_contact": ["/aanvragen/nieuw"],
@@ -243,8 +244,9 @@ def detail_pages(app, role: str) -> list[str]:
                 DeploymentRequest.ministry_id == user.ministry_id).limit(1))
             return [f"/aanvragen/{request}", "/auth/account", "/toegankelijkheid"]
         if role == "admin":
-            assert db.session.scalar(select(Ministry.id).limit(1))
-            return ["/beheer/ministeries", "/auth/account"]
+            ministry = db.session.scalar(select(Ministry.id).limit(1))
+            assert ministry
+            return ["/beheer/ministeries", f"/beheer/ministeries/{ministry}", "/auth/account"]
         team = user.teams[0] if role == "team_leader" else db.session.scalar(select(Team).limit(1))
         employee = db.session.scalar(select(Employee.id).where(Employee.team_id == team.id).limit(1))
         supervisor = db.session.scalar(select(Supervisor.id).where(Supervisor.team_id == team.id).limit(1))
