@@ -144,9 +144,12 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
             added[kind] = added.get(kind, 0) + 1
 
     ministries = {}
+    new_ministries = set()
     for code, name in MINISTRIES:
         ministries[code], created = _get_or_create(Ministry, {"code": code}, name=name)
         count("ministries", created)
+        if created:
+            new_ministries.add(code)
     work_types = {}
     for code, nl, en, picto, colour in WORK_TYPES:
         work_types[code], created = _get_or_create(
@@ -168,7 +171,8 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
         )
         count("locations", created)
     db.session.flush()
-    _seed_agreements(ministries, work_types, locations_spec, teams_spec)
+    _seed_agreements({c: m for c, m in ministries.items() if c in new_ministries}, work_types, locations_spec,
+                     teams_spec)
 
     users = _seed_users(ministries, count)
     contract_start = dt.date(today.year - 1, 1, 1)
@@ -260,15 +264,14 @@ def _seed_users(ministries: dict, count) -> dict[str, User]:
 
 
 def _seed_agreements(ministries: dict, work_types: dict, locations_spec, teams_spec) -> None:
-    """Each ministry's agreement: the work the teams in its locations' regions do, which is what
-    the demo's requests ask for (every work type where a region has no team). A ministry that
-    has an agreement keeps it: an admin's change survives seeding again."""
+    """Each new ministry's agreement: the work the teams in its locations' regions do, which is
+    what the demo's requests ask for (every work type where a region has no team). Only ministries
+    made in this run: an admin's change to an existing one survives seeding again, an emptied
+    agreement too."""
     region_work: dict[str, set[str]] = {}
     for _name, region, _home, team_work, _size in teams_spec:
         region_work.setdefault(region, set()).update(team_work)
     for code, ministry in ministries.items():
-        if ministry.work_types:
-            continue
         wanted: set[str] = set()
         for _loc, _name, _a, _p, _c, region, owner in locations_spec:
             if owner == code:

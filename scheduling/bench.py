@@ -111,7 +111,9 @@ def summary(rows: list[dict]) -> str:
         optimal = sum(1 for row in rows if row["size"] == size and row["status"] == "OPTIMAL")
         better = sum(1 for row in rows if row["size"] == size
                      and row["objective"] is not None and row["objective"] < row["greedy_objective"])
-        lines.append(f"{size}: {len(gaps)} seeds, gap {gaps[0]:.2f}% .. {gaps[len(gaps) // 2]:.2f}% "
+        middle = len(gaps) // 2
+        median = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+        lines.append(f"{size}: {len(gaps)} seeds, gap {gaps[0]:.2f}% .. {median:.2f}% "
                      f"(mediaan) .. {gaps[-1]:.2f}%; binnen 1%: {sum(1 for g in gaps if g <= 1.0)}; "
                      f"optimaal: {optimal}; beter dan gretig: {better}")
     return "\n".join(lines)

@@ -198,8 +198,8 @@ def _set_user_active(user_id: int, active: bool):
 def _work_type_choices(keep=()) -> list[tuple[int, str]]:
     """Work types in use, and archived ones still in the agreement (so saving keeps them)."""
     keep_ids = {w.id for w in keep}
-    rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
-    return [(w.id, ops.work_type_name(w)) for w in rows if not w.archived or w.id in keep_ids]
+    rows = [w for w in db.session.scalars(select(WorkType)) if not w.archived or w.id in keep_ids]
+    return sorted(((w.id, ops.agreement_names([w])[0]) for w in rows), key=lambda choice: choice[1].casefold())
 
 
 @bp.route("/ministeries")
@@ -209,7 +209,7 @@ def ministries():
     query = _filtered(select(Ministry).options(selectinload(Ministry.work_types)).order_by(Ministry.name),
                       chosen, Ministry.archived)
     return render_template("admin/ministries.html", ministries=db.session.scalars(query).all(),
-                           filter_form=filter_form, work_type_name=ops.work_type_name)
+                           filter_form=filter_form, agreement_names=ops.agreement_names)
 
 
 @bp.route("/ministeries/nieuw", methods=["GET", "POST"], defaults={"ministry_id": None}, endpoint="ministry_new")

@@ -125,7 +125,8 @@ def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) 
     ]
     ministry_id = existing.ministry_id if existing else current_user.ministry_id
     work_types = service.allowed_work_types(ministry_id, existing.work_type_id if existing else None)
-    form.work_type_id.choices = [("", _("Kies een werksoort"))] + [(w.id, work_type_name(w)) for w in work_types]
+    choices = sorted(((w.id, work_type_name(w)) for w in work_types), key=lambda choice: choice[1].casefold())
+    form.work_type_id.choices = [("", _("Kies een werksoort"))] + choices
 
 
 def _input_from(form: RequestForm) -> service.RequestInput:

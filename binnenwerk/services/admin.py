@@ -395,6 +395,15 @@ def work_type_name(work_type: WorkType) -> str:
     return work_type.name_nl if str(get_locale() or "nl") == "nl" else work_type.name_en
 
 
+def agreement_names(work_types) -> list[str]:
+    """A ministry's agreement (or the work types to choose from) as the reader sees it: names in
+    their language, in their alphabetical order, an archived one marked (it can no longer be
+    requested, though it stays in the agreement)."""
+    names = [_("%(name)s (gearchiveerd)", name=work_type_name(w)) if w.archived else work_type_name(w)
+             for w in work_types]
+    return sorted(names, key=str.casefold)
+
+
 def label_of(obj) -> str:
     return {
         # Most names already start with "Ministerie van ...": do not say it twice.

@@ -129,10 +129,17 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     keep_location = existing.location_id if existing else None
     if data.location_id not in {loc.id for loc in allowed_locations(ministry_id, keep_location)}:
         errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
-    keep_work = existing.work_type_id if existing else None
+    # A request keeps its work type outside a narrowed agreement, but not when it moves to another
+    # ministry (an import can do that): there it is new work for that ministry.
+    keep_work = existing.work_type_id if existing and existing.ministry_id == ministry_id else None
     if data.work_type_id not in {w.id for w in allowed_work_types(ministry_id, keep_work)}:
-        errors["work_type_id"] = _("Kies een werksoort uit de lijst. Uw ministerie kan alleen werk vragen "
-                                   "waarover het een afspraak heeft met Binnenwerk.")
+        chosen = db.session.get(WorkType, data.work_type_id) if isinstance(data.work_type_id, int) \
+            and 0 < data.work_type_id < 2**31 else None
+        if chosen is not None and chosen.archived:
+            errors["work_type_id"] = _("Binnenwerk biedt dit werk niet meer aan. Kies een andere werksoort.")
+        else:
+            errors["work_type_id"] = _("Kies een werksoort uit de lijst. Uw ministerie kan alleen werk vragen "
+                                       "waarover het een afspraak heeft met Binnenwerk.")
 
     now = today()
     start_unchanged = existing is not None and existing.start_date == data.start_date

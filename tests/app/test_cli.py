@@ -51,12 +51,14 @@ def test_the_demos_agreements_hold_every_demo_request_and_an_admins_change_survi
         assert request.work_type in request.ministry.work_types, (request.ministry.code, request.work_type.code)
     for ministry in db.session.scalars(select(Ministry)):
         assert bool(ministry.work_types) == bool(ministry.locations), ministry.code
-    narrowed = next(m for m in db.session.scalars(select(Ministry)) if len(m.work_types) > 1)
+    narrowed, emptied = [m for m in db.session.scalars(select(Ministry)) if len(m.work_types) > 1][:2]
     narrowed.work_types = narrowed.work_types[:1]
+    emptied.work_types = []
     db.session.commit()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.session.expire_all()
     assert len(db.session.get(Ministry, narrowed.id).work_types) == 1
+    assert db.session.get(Ministry, emptied.id).work_types == []
 
 
 def test_seed_demo_if_empty_leaves_a_database_with_users_alone(runner, make):

@@ -183,3 +183,54 @@ def test_the_ministries_list_names_each_agreement(client, login, make):
     rows = client.get("/beheer/ministeries").get_data(as_text=True).split('<th scope="row">')[1:]
     assert "<td>Schoonmaak, Toetsenborden reinigen</td>" in rows[0] and "Binnenlandse Zaken" in rows[0]
     assert "<td>Nog geen werksoort</td>" in rows[1] and "Economische Zaken" in rows[1]
+
+
+def test_an_import_does_not_move_a_request_to_a_ministry_without_its_work(make, runner, tmp_path):
+    """A request keeps its work type outside a narrowed agreement, but an import row that gives it
+    to another ministry makes it that ministry's new work: refused there."""
+    keyboards = make.work_type("keyboards")
+    bzk = make.ministry("BZK", name="Binnenlandse Zaken", agreement=[])
+    jenv = make.ministry("JENV", name="Justitie en Veiligheid", agreement=[keyboards])
+    make.location("Den Haag", bzk, code="dh-rijnstraat")
+    theirs = make.location("Den Haag", jenv, code="dh-turfmarkt")
+    running = make.request(location=theirs, work_type=keyboards, status="ingediend",
+                           start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=25))
+    db.session.commit()
+    moved = write_csv(tmp_path, [REQUEST_HEADER, request_row(id=str(running.id))])
+    result = run_import(runner, "requests", moved)
+    assert result.exit_code == 1, result.output
+    assert "ministerie BZK heeft geen afspraak over werksoort 'keyboards'" in result.output
+    db.session.expire_all()
+    assert db.session.get(m.DeploymentRequest, running.id).ministry_id == jenv.id
+
+
+def test_an_archived_work_type_in_an_agreement_is_marked_and_explained(client, login, make, app_with):
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", name_en="Keyboard cleaning")
+    carwash = make.work_type(name_nl="Waterloos autowassen", name_en="Waterless car washing")
+    building = make.work_type(name_nl="Gebouwondersteuning", name_en="Building assistance")
+    ministry = make.ministry("BZK", name="Binnenlandse Zaken", agreement=[keyboards, carwash, building])
+    location = make.location(ministry=ministry)
+    start = next_monday()
+    running = make.request(location=location, work_type=keyboards, status="ingediend", start_date=start,
+                           end_date=start + dt.timedelta(days=25), weekdays="135")
+    carwash.archived = True
+    admin, contact = make.user("admin"), make.user("ministry_contact", ministry=ministry)
+    login(admin)
+    listed = client.get("/beheer/ministeries").get_data(as_text=True)
+    assert "<td>Gebouwondersteuning, Toetsenborden reinigen, Waterloos autowassen (gearchiveerd)</td>" in listed
+    form = client.get(f"/beheer/ministeries/{ministry.id}").get_data(as_text=True)
+    assert "Waterloos autowassen (gearchiveerd)" in form
+    client.post("/auth/logout")
+
+    login(contact)
+    url = f"/aanvragen/{running.id}/wijzigen"
+    refused = post_request_edit(client, url, request_form(location, carwash))
+    assert refused.status_code == 422
+    assert "Binnenwerk biedt dit werk niet meer aan. Kies een andere werksoort." in refused.get_data(as_text=True)
+
+    # In English the names are English and in English alphabetical order.
+    english = app_with().test_client()
+    english.post("/auth/login", data={"email": admin.email, "password": "Test-wachtwoord-2026"})
+    english.post("/taal/en", data={"next": "/home"})
+    listed = english.get("/beheer/ministeries").get_data(as_text=True)
+    assert "<td>Building assistance, Keyboard cleaning, Waterless car washing (archived)</td>" in listed
