@@ -31,9 +31,13 @@ def home():
     # Next week's rosters, which employees should see in time.
     context: dict = {"this_week": this_week, "next_week": shift_week(this_week, 1)}
     if role == Role.MINISTRY_CONTACT.value:
+        from ..services.admin import agreement_names
         from ..services.requests import status_label
 
         context["status_label"] = status_label
+        # What the ministry can ask for: its agreement's work types still offered.
+        ministry = current_user.ministry
+        context["agreed"] = agreement_names([w for w in ministry.work_types if not w.archived]) if ministry else []
         context["requests"] = db.session.scalars(
             select(DeploymentRequest)
             .where(DeploymentRequest.ministry_id == current_user.ministry_id)

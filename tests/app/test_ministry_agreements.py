@@ -234,3 +234,18 @@ def test_an_archived_work_type_in_an_agreement_is_marked_and_explained(client, l
     english.post("/taal/en", data={"next": "/home"})
     listed = english.get("/beheer/ministeries").get_data(as_text=True)
     assert "<td>Building assistance, Keyboard cleaning, Waterless car washing (archived)</td>" in listed
+
+
+def test_the_contacts_start_page_says_what_the_ministry_can_ask_for(client, login, make):
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen")
+    cleaning = make.work_type(name_nl="Schoonmaak")
+    retired = make.work_type(name_nl="Oude werksoort", archived=True)
+    ministry = make.ministry(agreement=[keyboards, cleaning, retired])
+    nothing = make.ministry(agreement=[])
+    login(make.user("ministry_contact", ministry=ministry))
+    page = client.get("/home").get_data(as_text=True)
+    assert "Uw ministerie heeft een afspraak met Binnenwerk over: Schoonmaak, Toetsenborden reinigen." in page
+    client.post("/auth/logout")
+    login(make.user("ministry_contact", ministry=nothing))
+    page = client.get("/home").get_data(as_text=True)
+    assert "Uw ministerie heeft nog geen afspraak met Binnenwerk over een werksoort." in page
