@@ -387,6 +387,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             previous.append(Previous(eid(a.employee_id), key[1], lid(a.request.location_id),
                                      code_of.get(a.request.work_type_id, "")))
     published = []
+    # Who led which team where, as the people were told: a re-plan keeps it where it can.
+    published_leads = set()
+    supervisor_set = {p.id for p in p_supervisors}
     published_teams = {r.team_id for r in rosters if r.week == week and r.version > 0}
     if published_teams:
         for shift in db.session.scalars(
@@ -398,6 +401,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             if shift.employee_id in employee_set and (shift.request_id, shift.date) in day_ids:
                 published.append(AssignmentRef(eid(shift.employee_id), shift.date,
                                                day_ids[(shift.request_id, shift.date)]))
+            if shift.supervisor_id is not None and sid(shift.supervisor_id) in supervisor_set:
+                published_leads.add(SupervisionRef(sid(shift.supervisor_id), shift.date, lid(shift.location_id),
+                                                   tid(shift.team_id)))
 
     problem = Problem(
         week=week, timezone=TIMEZONE, days=tuple(days), work_types=p_work_types,
@@ -406,6 +412,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         pinned=tuple(sorted(set(pinned), key=lambda p: (p.employee, p.date))),
         published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
         weights=dict(sd.DEFAULT_WEIGHTS), min_rest_minutes=MIN_REST_MINUTES,
+        published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
     )
     return problem, idmap
 

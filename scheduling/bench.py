@@ -44,7 +44,7 @@ def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
     baseline = greedy(problem)
     greedy_seconds = time.perf_counter() - started
     greedy_report = check(problem, baseline)
-    greedy_objective = objective(problem, baseline.assignments)
+    greedy_objective = objective(problem, baseline.assignments, baseline.supervision)
     objective_value = solution.objective or 0
     bound = solution.best_bound or 0
     return {
@@ -55,7 +55,7 @@ def bench_one(size: str, seed: int, time_limit: float, workers: int) -> dict:
         "gap_pct": 100.0 * (objective_value - bound) / objective_value if objective_value else 0.0,
         "coverage_pct": 100.0 * report.metrics.coverage,
         "check": "ok" if report.ok else f"{len(report.violations)} fout",
-        "checker_objective": objective(problem, solution.assignments),
+        "checker_objective": objective(problem, solution.assignments, solution.supervision),
         "greedy_s": greedy_seconds, "greedy_objective": greedy_objective,
         "greedy_coverage_pct": 100.0 * greedy_report.metrics.coverage,
         "greedy_check": "ok" if greedy_report.ok else f"{len(greedy_report.violations)} fout",

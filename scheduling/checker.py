@@ -115,8 +115,9 @@ def _previous_map(problem: Problem) -> dict[tuple[str, int], tuple[str, str]]:
     return out
 
 
-def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef]) -> dict[str, int]:
-    """The five weighted soft-goal penalties of a set of assignments.
+def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
+                    supervision: Iterable[SupervisionRef] = ()) -> dict[str, int]:
+    """The five weighted soft-goal penalties of a set of assignments, and this package's sixth.
 
     - shortfall: per request-day, max(0, headcount - assigned) * priority * w
     - republish_change: per `published` entry not among the assignments (exact triple) * w
@@ -124,6 +125,8 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef]) -> d
       `previous` entry for the date's ISO weekday (no entry: 0) * w
     - contract_gap: per employee, max(0, contract_minutes - worked minutes) * w
     - team_split: per team per date, max(0, distinct locations - 1) * w
+    - supervision_change: per `published_supervision` entry (of a team of the problem, on one
+      of its days) not among `supervision` * w
     Rows naming an unknown employee or request are ignored.
     """
     weights = {**DEFAULT_WEIGHTS, **problem.weights}
@@ -151,21 +154,28 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef]) -> d
     gap = sum(max(0, e.contract_minutes - worked[e.id]) for e in problem.employees)
     dropped = sum(1 for p in problem.published if p not in rows)
     splits = sum(max(0, len(locs) - 1) for locs in locations_of_team.values())
+    led = set(supervision)
+    team_ids, days = {t.id for t in problem.teams}, set(problem.days)
+    leads_dropped = sum(1 for s in problem.published_supervision
+                        if s.team in team_ids and s.date in days and s not in led)
     return {
         "shortfall": missing * weights["shortfall"],
         "republish_change": dropped * weights["republish_change"],
         "change": changes * weights["change"],
         "contract_gap": gap * weights["contract_gap"],
         "team_split": splits * weights["team_split"],
+        "supervision_change": leads_dropped * weights["supervision_change"],
     }
 
 
-def objective(problem: Problem, assignments: Iterable[AssignmentRef]) -> int:
+def objective(problem: Problem, assignments: Iterable[AssignmentRef],
+              supervision: Iterable[SupervisionRef] = ()) -> int:
     """The soft-goal score of the format (lower is better): the sum of objective_terms."""
-    return sum(objective_terms(problem, assignments).values())
+    return sum(objective_terms(problem, assignments, supervision).values())
 
 
-def _metrics(problem: Problem, assignments: list[AssignmentRef]) -> Metrics:
+def _metrics(problem: Problem, assignments: list[AssignmentRef],
+             supervision: Iterable[SupervisionRef] = ()) -> Metrics:
     employees = {e.id: e for e in problem.employees}
     requests = {q.id: q for q in problem.requests}
     valid = [a for a in assignments
@@ -195,7 +205,7 @@ def _metrics(problem: Problem, assignments: list[AssignmentRef]) -> Metrics:
         if before is not None:
             with_previous += 1
             matching += before == (q.location, q.work_type)
-    terms = objective_terms(problem, assignments)
+    terms = objective_terms(problem, assignments, supervision)
     return Metrics(
         coverage=got / wanted if wanted else 1.0,
         weighted_coverage=got_w / wanted_w if wanted_w else 1.0,
@@ -388,4 +398,4 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
             out.append(Violation(9, f"Vastgezette inzet van {p.employee} op {_d(p.date)} op aanvraag "
                                     f"{p.request} ontbreekt", (p,), p.employee, p.date, p.request))
 
-    return CheckReport(out, _metrics(problem, list(solution.assignments)))
+    return CheckReport(out, _metrics(problem, list(solution.assignments), solution.supervision))

@@ -20,6 +20,10 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "change": 50,
     "contract_gap": 1,
     "team_split": 20,
+    # Optional (this package's): each published supervision entry (who leads which team where
+    # that date) the new roster drops costs this, so a repair or re-plan does not swap team
+    # leaders between places for nothing: every swap is news for the people they lead.
+    "supervision_change": 50,
 }
 
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID")
@@ -120,6 +124,10 @@ class Problem:
     pinned: tuple[AssignmentRef, ...] = ()
     published: tuple[AssignmentRef, ...] = ()
     weights: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # Optional (a field this package adds to the format): the supervision entries of the published
+    # roster, as in a Solution's `supervision`; each one the new roster drops costs
+    # supervision_change.
+    published_supervision: tuple[SupervisionRef, ...] = ()
     # Optional (a field this package adds to the format): the least rest, in minutes, between
     # the end of a date's shift and the start of the next date's (the Arbeidstijdenwet: 11
     # hours); 0 leaves it out. Rule 10 of the model and the checker.

@@ -243,6 +243,6 @@ def greedy(problem: Problem) -> Solution:
         assignments=planner.assignments,
         supervision=supervision,
         shortfall=planner.shortfall(),
-        objective=objective(problem, planner.assignments),
+        objective=objective(problem, planner.assignments, supervision),
         wall_seconds=time.monotonic() - started,
     )

@@ -546,6 +546,16 @@ def read_problem(data: Any) -> Problem:
     pinned = assignment_refs("pinned", planned_days_only=True)
     # A repair may plan only the rest of a published week, so published dates may lie outside days.
     published = assignment_refs("published", planned_days_only=False)
+    # Optional, this package's: who led which team where in the published roster.
+    published_supervision = []
+    for path, obj in r.objects(data, "published_supervision", required=False):
+        supervisor = ref(obj, "supervisor", path, sup_index, "teamleider")
+        location = ref(obj, "location", path, loc_index, "locatie")
+        team = ref(obj, "team", path, team_index, "team")
+        present, text = r.field(obj, "date", path)
+        day = r.date(text, f"{path}.date") if present else None
+        if None not in (supervisor, location, team, day):
+            published_supervision.append(SupervisionRef(supervisor, day, location, team))
 
     weights = dict(DEFAULT_WEIGHTS)
     if "weights" in data and data["weights"] is not None:
@@ -575,7 +585,7 @@ def read_problem(data: Any) -> Problem:
         locations=tuple(locations.values()), teams=tuple(teams.values()),
         supervisors=tuple(supervisors), employees=tuple(employees), requests=tuple(requests),
         previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
-        weights=weights, min_rest_minutes=min_rest,
+        weights=weights, min_rest_minutes=min_rest, published_supervision=tuple(published_supervision),
     )
 
 
@@ -647,6 +657,10 @@ def problem_to_dict(problem: Problem) -> dict:
     }
     if problem.min_rest_minutes:
         out["min_rest_minutes"] = problem.min_rest_minutes
+    if problem.published_supervision:
+        out["published_supervision"] = [{"supervisor": s.supervisor, "date": s.date.isoformat(),
+                                         "location": s.location, "team": s.team}
+                                        for s in problem.published_supervision]
     return out
 
 

@@ -156,6 +156,9 @@ class RosterModel:
     gap: dict[str, cp_model.IntVar] = field(default_factory=dict)
     split: dict[tuple[str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
         default_factory=dict)
+    # A published supervision entry dropped: its variable and the keys that would keep it.
+    lead_dropped: dict[SupervisionRef, tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
+        default_factory=dict)
     pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
     # The rows that tie an employee's week together, by constraint index: rows over worked
     # minutes (contract limit, contract gap), and contract cuts over shift counts by length.
@@ -208,6 +211,7 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
         add_change_penalties(m)
         add_contract_gap_penalties(m)
         add_team_split_penalties(m)
+        add_supervision_change_penalties(m)
         terms = [(v, c) for items in m.penalties.values() for v, c in items if c]
         m.model.Minimize(cp_model.LinearExpr.WeightedSum(
             [v for v, _ in terms], [c for _, c in terms]) + sum(m.constant.values()))
@@ -688,6 +692,38 @@ def add_team_split_penalties(m: RosterModel) -> None:
         m.penalties["team_split"].append((split, w))
 
 
+def published_supervision_in(m: RosterModel) -> list[SupervisionRef]:
+    """The published supervision entries this model answers for: its region's teams, its dates."""
+    regions = {t.id: t.region for t in m.problem.teams}
+    days = set(m.days)
+    return [s for s in m.problem.published_supervision if regions.get(s.team) == m.region and s.date in days]
+
+
+def add_supervision_change_penalties(m: RosterModel) -> None:
+    """This package's goal: each published supervision entry (a team leader with a team at a place
+    on a date) the new roster drops costs supervision_change, so that a repair or a re-plan
+    keeps who leads whom where unless that costs more: otherwise swapping two team leaders is
+    free for the model, and news for everyone they lead."""
+    w = weight(m.problem, "supervision_change")
+    if not w:
+        return
+    entries = published_supervision_in(m)
+    by_entry: dict[tuple, list[SupervisionKey]] = defaultdict(list)
+    if entries:
+        for key in m.y:  # (supervisor, window, team, location, date)
+            by_entry[(key[0], key[2], key[3], key[4])].append(key)
+    for ref in entries:
+        keys = by_entry.get((ref.supervisor, ref.team, ref.location, ref.date), [])
+        if not keys:
+            m.constant["supervision_change"] += w  # can no longer be kept
+            continue
+        dropped = m.model.NewBoolVar(
+            f"lead_dropped[{ref.supervisor},{ref.team},{ref.location}@{ref.date.isoformat()}]")
+        m.model.Add(dropped + sum(m.y[k] for k in keys) == 1)
+        m.lead_dropped[ref] = (dropped, keys)
+        m.penalties["supervision_change"].append((dropped, w))
+
+
 # --------------------------------------------------------------------------------------------
 # Warm start
 # --------------------------------------------------------------------------------------------
@@ -768,6 +804,10 @@ def empty_roster_objective(index: ProblemIndex, region: str) -> int:
     total += weight(problem, "republish_change") * sum(
         1 for ref in problem.published if ref.employee in employees)
     total += weight(problem, "contract_gap") * sum(e.contract_minutes for e in employees.values())
+    regions = {t.id: t.region for t in problem.teams}
+    days = set(problem.days)
+    total += weight(problem, "supervision_change") * sum(
+        1 for s in problem.published_supervision if regions.get(s.team) == region and s.date in days)
     return total
 
 
@@ -834,6 +874,8 @@ def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
         hint(var, m.employees[e_id].contract_minutes - worked[e_id])
     for var, keys in m.split.values():
         hint(var, max(0, sum(y_value[k] for k in keys) - 1))
+    for var, keys in m.lead_dropped.values():
+        hint(var, not any(y_value[k] for k in keys))
     objective = sum(m.constant.values()) + sum(
         cost * values.get(var.Index(), 0) for items in m.penalties.values() for var, cost in items)
     rows = [AssignmentRef(e, d, r) for (e, r, d) in sorted(chosen)]

@@ -1,0 +1,81 @@
+"""A repair keeps who leads which team where, as the people were told (QA of 2026-12-05: a sick
+day on Thursday swapped the two team leaders between the team's two places on Tuesday and
+Friday too, and each swap went out to everyone they lead as a change and onto the team leader's
+list of people to call)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from binnenwerk import planning
+from binnenwerk.extensions import db
+from binnenwerk.models import Absence, PublishedShift, SupervisionAssignment
+from binnenwerk.services import rosters as service
+
+from .test_rosters_flow import WEEK, fast_solver, repair_via_page, roster_of, solve_via_page  # noqa: F401
+
+MON = dt.date(2026, 12, 7)
+THU = dt.date(2026, 12, 10)
+
+
+def _leads(roster) -> dict:
+    db.session.expire_all()
+    return {(s.date, s.location_id): s.supervisor_id for s in db.session.scalars(
+        select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))}
+
+
+def _swap_leads(roster, team) -> None:
+    """Tell the week the other way round: each place's leader swapped, on every date (so a re-plan
+    that does not mind who leads where would likely go back to its own choice)."""
+    rows = list(db.session.scalars(select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id)))
+    by_date: dict = {}
+    for row in rows:
+        by_date.setdefault(row.date, []).append(row)
+    swapped = []
+    for day, pair in by_date.items():
+        assert len(pair) == 2, day
+        a, b = pair
+        swapped += [(a.supervisor_id, day, b.location_id), (b.supervisor_id, day, a.location_id)]
+        db.session.delete(a)
+        db.session.delete(b)
+    db.session.flush()
+    for supervisor_id, day, location_id in swapped:
+        db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=supervisor_id, date=day,
+                                             location_id=location_id, team_id=team.id))
+        for shift in db.session.scalars(select(PublishedShift).where(
+                PublishedShift.date == day, PublishedShift.location_id == location_id,
+                PublishedShift.team_id == team.id)):
+            shift.supervisor_id = supervisor_id
+    db.session.commit()
+
+
+def test_a_sick_day_repair_keeps_every_team_leader_where_they_were(client, login, make):
+    wt = make.work_type("keyboards")
+    here, there = make.location("Den Haag", name="Rijnstraat 8"), make.location("Den Haag", name="Turfmarkt 147")
+    team = make.team("Den Haag", name="Team A")
+    make.supervisor(team, work_types=[wt], name="Tineke")
+    make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf")
+    people = [make.employee(team, work_types=[wt], first_name=n, last_name="Test")
+              for n in ("Anna", "Bram", "Cees", "Dirk", "Eva")]
+    for place in (here, there):
+        make.request(place, wt, weekdays="12345", headcount=2, start_date=MON, end_date=dt.date(2026, 12, 31))
+    leader = make.user("team_leader", teams=[team])
+    db.session.commit()
+    login(leader)
+    solve_via_page(client, team)
+    service.publish(roster_of(team))
+    _swap_leads(roster_of(team), team)
+    told = _leads(roster_of(team))
+    problem, _ = planning.build_problem(WEEK, [team.id])
+    assert len(problem.published_supervision) == len(told) == 10  # two places, five days
+
+    sick = next(p for p in people if any(s.date == THU for s in db.session.scalars(
+        select(PublishedShift).where(PublishedShift.employee_id == p.id, PublishedShift.cancelled.is_(False)))))
+    db.session.add(Absence(employee_id=sick.id, kind="ziek", start_date=THU, end_date=THU))
+    db.session.commit()
+    job = repair_via_page(client, team, THU)
+    assert job.status == "finished", job.error
+    assert _leads(roster_of(team)) == told
+    counts = service.publish(roster_of(team))
+    assert counts["changed"] <= 1, counts  # the sick day's shift given to someone else, if anyone
