@@ -210,7 +210,7 @@ def run(job_id: int) -> None:
         if job is None or job.status not in ACTIVE:
             return
         if job.cancel_requested:
-            _finish(job, JobStatus.CANCELLED, _("Gestopt voordat het begon. Het rooster is niet veranderd."))
+            _finish(job, JobStatus.CANCELLED, _("Het plannen was nog niet begonnen. Het rooster is niet veranderd."))
             db.session.commit()
             return
         job.status = JobStatus.RUNNING.value
@@ -281,7 +281,7 @@ def _solve_and_store(job: SolveJob) -> None:
         job.best_bound = float(solution.best_bound)
 
     if cancel.is_set() or _cancel_requested(job.id):
-        _finish(job, JobStatus.CANCELLED, _("Gestopt. Het rooster is niet veranderd."))
+        _finish(job, JobStatus.CANCELLED, _("Het rooster is niet veranderd."))  # the label says "Gestopt"
         db.session.commit()
         return
     if solution.status == "INFEASIBLE":

@@ -228,7 +228,9 @@ def _account_gate():
     if isinstance(last_seen, int) and now - last_seen > idle_limit:
         end_session(detail="idle timeout")
         flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
+        back = request.full_path.removesuffix("?") if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=back))
     if not isinstance(last_seen, int) or now - last_seen > 60:  # not every request: fewer cookie writes
         session[LAST_SEEN] = now
     if request.endpoint is None or request.endpoint in ALWAYS_REACHABLE:

@@ -136,6 +136,9 @@ def test_cancelling_a_queued_job_stops_it_and_changes_nothing(client, login, wor
     db.session.expire_all()
     assert db.session.get(SolveJob, job.id).status == JobStatus.CANCELLED.value
     assert cells(world.team) == {}
+    page = re.sub(r"<[^>]+>|\s+", " ", client.get(f"/rooster/planning/{job.id}").get_data(as_text=True))
+    assert page.count("Gestopt") == 1, page  # the label, not again in the message (QA: "Gestopt. Gestopt.")
+    assert "Het plannen was nog niet begonnen. Het rooster is niet veranderd." in page
 
 
 def test_an_edit_breaking_a_hard_rule_is_refused_with_the_rule_in_dutch(client, login, world):
