@@ -526,6 +526,9 @@ class PublishedShift(db.Model):
     called_sequence: Mapped[Optional[int]] = mapped_column(Integer)
     # The last change was told with less than two working days' notice: the team leader calls.
     short_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The last change gave the day another team leader and nothing else (time, place, work stay):
+    # the week page and the call list say that, not "look how late and where you work".
+    leader_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("employee_id", "date", name="uq_published_employee_date"),)
 

@@ -466,10 +466,13 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
             # Counted as the roster page marks it: once the week was told, a change ("gewijzigd").
             counts["new" if roster.version == 0 else "changed"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
+            leader_only = not shift.cancelled and all(
+                getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
             for k, v in values.items():
                 setattr(shift, k, v)
             shift.cancelled = False
             _tell_change(shift, now)
+            shift.leader_only = leader_only
             counts["changed"] += 1
         else:
             counts["same"] += 1
@@ -617,6 +620,7 @@ def at_short_notice(day: dt.date) -> bool:
 
 def _tell_change(shift: PublishedShift, now: dt.datetime) -> None:
     shift.sequence += 1
+    shift.leader_only = False  # the caller says so when only the team leader changed
     shift.updated_at = now
     shift.short_notice = at_short_notice(shift.date)
 
@@ -640,7 +644,8 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
             PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
             PublishedShift.sequence > 0, PublishedShift.short_notice.is_(True),
             or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
-        ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location))
+        ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
+                  selectinload(PublishedShift.supervisor))
     ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))
 
 

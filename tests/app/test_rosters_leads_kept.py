@@ -79,3 +79,45 @@ def test_a_sick_day_repair_keeps_every_team_leader_where_they_were(client, login
     assert _leads(roster_of(team)) == told
     counts = service.publish(roster_of(team))
     assert counts["changed"] <= 1, counts  # the sick day's shift given to someone else, if anyone
+
+
+def test_a_day_with_only_another_team_leader_says_just_that(client, login, make, monkeypatch):
+    """When a repair must give a day another team leader (theirs is away) and nothing else
+    changes, the employee's week page and the team leader's call list say so, instead of
+    "Kijk goed hoe laat en waar je werkt"."""
+    from binnenwerk.models import FeedKind
+    from binnenwerk.services import feeds, tokens
+
+    monkeypatch.setattr(feeds, "local_today", lambda: MON)
+    wt = make.work_type("keyboards")
+    place = make.location("Den Haag", name="Rijnstraat 8")
+    team = make.team("Den Haag", name="Team A")
+    make.supervisor(team, work_types=[wt], name="Tineke")
+    make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf")
+    anna = make.employee(team, work_types=[wt], first_name="Anna", last_name="Test", phone="06-11111111")
+    make.request(place, wt, weekdays="12345", headcount=1, start_date=MON, end_date=dt.date(2026, 12, 31))
+    leader = make.user("team_leader", teams=[team])
+    token = tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    login(leader)
+    solve_via_page(client, team)
+    service.publish(roster_of(team))
+    tue = MON + dt.timedelta(days=1)
+    was = db.session.scalars(select(PublishedShift).where(PublishedShift.date == tue)).one().supervisor_id
+    db.session.add(Absence(supervisor_id=was, kind="verlof", start_date=tue, end_date=tue))
+    db.session.commit()
+    job = repair_via_page(client, team, tue)
+    assert job.status == "finished", job.error
+    service.publish(roster_of(team))
+    db.session.expire_all()
+    shift = db.session.scalars(select(PublishedShift).where(PublishedShift.date == tue)).one()
+    assert shift.supervisor_id != was and shift.sequence == 1 and shift.leader_only
+    others = db.session.scalars(select(PublishedShift).where(PublishedShift.date != tue)).all()
+    assert all(s.sequence == 0 and not s.leader_only for s in others)
+
+    week = client.get(f"/week/{token}").get_data(as_text=True)
+    tuesday = week.split(f'id="day-{tue.isoformat()}"')[1].split("</article>")[0]
+    assert "Je hebt die dag een andere teamleider. Je tijd en je plek blijven hetzelfde." in tuesday
+    assert "Kijk goed hoe laat en waar je werkt." not in week
+    home = client.get("/home").get_data(as_text=True)
+    assert f"heeft een andere teamleider: {shift.supervisor.name}. Tijd en plek blijven hetzelfde." in home
