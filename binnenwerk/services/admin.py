@@ -487,22 +487,10 @@ def save_ministry(ministry: Ministry | None, *, code: str, name: str,
         raise ServiceError(_("Er is al een ministerie met code %(code)s.", code=code), field="code")
     if ministry_name_taken(name, exclude):
         raise ServiceError(_("Er is al een ministerie met de naam %(name)s.", name=name), field="name")
-    agreed = None if work_type_ids is None else _agreed_work_types(
-        work_type_ids, keep=ministry.work_types if ministry else ())
-    if agreed is None or (ministry is not None and _same_ids(ministry.work_types, agreed)):
-        return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
-                     _("Er is al een ministerie met deze code of naam."))
-    if ministry is None:
-        ministry = Ministry(code=code, name=name, archived=False, work_types=agreed)
-        db.session.add(ministry)
-        db.session.flush()
-        audit.record("ministry_created", ministry, detail=f"code={code}")
-    else:
-        changed = _changed(ministry, {"code": code, "name": name}) + ["work_types"]
-        ministry.work_types = agreed
-        audit.record("ministry_changed", ministry, detail="changed: " + ", ".join(changed))
-    _commit_unique(_("Er is al een ministerie met deze code of naam."), "code")
-    return ministry
+    agreed = {} if work_type_ids is None else {"work_types": _agreed_work_types(
+        work_type_ids, keep=ministry.work_types if ministry else ())}
+    return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
+                 _("Er is al een ministerie met deze code of naam."), collections=agreed)
 
 
 def _agreed_work_types(ids, keep=()) -> list[WorkType]:
@@ -517,18 +505,21 @@ def _agreed_work_types(ids, keep=()) -> list[WorkType]:
     return sorted(found, key=lambda w: w.name_nl)
 
 
-def _same_ids(rows, others) -> bool:
-    return sorted(r.id for r in rows) == sorted(o.id for o in others)
-
-
-def _save(obj, model, prefix: str, values: dict, duplicate_message: str):
+def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, collections: dict | None = None):
+    """Create or change a catalog object; `collections` (relationship name -> rows) are set too,
+    and count as changed when their ids differ."""
+    collections = collections or {}
     if obj is None:
-        obj = model(**values, archived=False)
+        obj = model(**values, **collections, archived=False)
         db.session.add(obj)
         db.session.flush()
         audit.record(f"{prefix}_created", obj, detail=f"code={values['code']}")
     else:
         changed = _changed(obj, values)
+        for name, rows in collections.items():
+            if sorted(r.id for r in getattr(obj, name)) != sorted(r.id for r in rows):
+                setattr(obj, name, rows)
+                changed.append(name)
         if not changed:
             return obj
         audit.record(f"{prefix}_changed", obj, detail="changed: " + ", ".join(changed))

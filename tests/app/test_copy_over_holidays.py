@@ -16,23 +16,29 @@ FRIDAY_18_DEC = dt.date(2026, 12, 18)
 Y = r"(?: 202[67])?"
 
 
-@pytest.fixture
-def world(make):
-    """A team with a Monday-to-Friday request over the turn of the year and a roster of 2026-W51
-    (Monday and Friday for Anna)."""
+def _team_over_new_year(make, team_name: str, first_name: str, rostered: list[tuple[str, dt.date]]):
+    """A team of one with a Monday-to-Friday request over the turn of the year, a planner, and the
+    person rostered on the given (week, day) cells."""
     wt = make.work_type("cleaning", name_nl="Schoonmaak")
     loc = make.location("Den Haag", name="Rijnstraat 8")
-    team = make.team("Den Haag", name="Team A")
+    team = make.team("Den Haag", name=team_name)
     make.supervisor(team, work_types=[wt])
-    anna = make.employee(team, work_types=[wt], first_name="Anna", last_name="Test")
+    person = make.employee(team, work_types=[wt], first_name=first_name, last_name="Test")
     req = make.request(loc, wt, weekdays="12345", headcount=1, start_date=dt.date(2026, 12, 14),
                        end_date=dt.date(2027, 1, 31))
     planner = make.user("planner")
     db.session.commit()
-    for day in (FRIDAY_18_DEC - dt.timedelta(days=4), FRIDAY_18_DEC):
-        service.set_cell("2026-W51", team.id, anna.id, day, req.id,
-                         lock_version=getattr(service.find_roster("2026-W51", team.id), "lock_version", 0))
-    return type("World", (), dict(team=team, anna=anna, planner=planner))
+    for week, day in rostered:
+        service.set_cell(week, team.id, person.id, day, req.id,
+                         lock_version=getattr(service.find_roster(week, team.id), "lock_version", 0))
+    return type("World", (), dict(team=team, anna=person, planner=planner))
+
+
+@pytest.fixture
+def world(make):
+    """Team A, with a roster of 2026-W51 (Monday and Friday for Anna)."""
+    return _team_over_new_year(make, "Team A", "Anna", [("2026-W51", FRIDAY_18_DEC - dt.timedelta(days=4)),
+                                                        ("2026-W51", FRIDAY_18_DEC)])
 
 
 def copy(client, world, week: str) -> str:
@@ -77,18 +83,8 @@ def test_copying_over_the_holidays_keeps_the_friday(client, login, world):
 
 def test_a_holiday_weekday_with_no_earlier_roster_is_said_to_stay_empty(client, login, make):
     """The team's rosters start in the Christmas week: 2027-W01's Friday has no week to come from."""
-    wt = make.work_type("cleaning", name_nl="Schoonmaak")
-    loc = make.location("Den Haag", name="Rijnstraat 8")
-    team = make.team("Den Haag", name="Team B")
-    make.supervisor(team, work_types=[wt])
-    bo = make.employee(team, work_types=[wt], first_name="Bo", last_name="Test")
-    req = make.request(loc, wt, weekdays="12345", headcount=1, start_date=dt.date(2026, 12, 14),
-                       end_date=dt.date(2027, 1, 31))
-    planner = make.user("planner")
-    db.session.commit()
-    service.set_cell("2026-W52", team.id, bo.id, dt.date(2026, 12, 21), req.id, lock_version=0)
-    world = type("World", (), dict(team=team, anna=bo, planner=planner))
-    login(planner)
+    world = _team_over_new_year(make, "Team B", "Bo", [("2026-W52", dt.date(2026, 12, 21))])
+    login(world.planner)
     copy(client, world, "2026-W53")
     page = copy(client, world, "2027-W01")
     assert days_of(world, "2027-W01") == [dt.date(2027, 1, 4)]
