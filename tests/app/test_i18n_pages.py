@@ -197,8 +197,9 @@ class PageText(HTMLParser):
             if tag == self._skip[0] and tag not in VOID:
                 self._skip.append(tag)
             return
-        # A textarea holds what someone typed, as a text box holds its value: data, not the page's words.
-        if tag in ("script", "style", "textarea") or attrs.get("lang") == self.other:
+        # A textarea holds what someone typed, as a text box holds its value: data, not the page's words;
+        # translate="no" marks codes and addresses (a login key, a feed's link) that are in no language.
+        if tag in ("script", "style", "textarea") or attrs.get("lang") == self.other or attrs.get("translate") == "no":
             if tag not in VOID:
                 self._skip.append(tag)
             return
@@ -399,3 +400,15 @@ def test_an_english_text_on_a_dutch_page_is_found():
     page = ('<html lang="nl"><body><p>Het rooster is opgeslagen.</p><button lang="en">English</button>'
             '<p>Please try again</p></body></html>')
     assert findings({"/x": page}, "nl") == ["/x: [Please] try again"]
+
+
+def test_a_code_marked_translate_no_is_in_no_language(app_with, world, monkeypatch):
+    """A login key is random letters: one that spells 'FROM' is no English on a Dutch page
+    (this failed CI once, by chance)."""
+    monkeypatch.setattr("binnenwerk.services.accounts.pyotp.random_base32", lambda: "VBGYCNCMFROMIURIDSK5TD3Q63QYQZZ5")
+    client = logged_in(app_with, world.users["ministry_contact"], "nl")
+    html = client.get("/auth/tweestaps/instellen").get_data(as_text=True)
+    assert "VBGY CNCM FROM IURI" in html
+    assert not findings({"/auth/tweestaps/instellen": html}, "nl")
+    page = '<html lang="nl"><body><p>Sleutel: <code>VBGY FROM</code></p></body></html>'
+    assert findings({"/x": page}, "nl") == ["/x: VBGY [FROM]"]
