@@ -27,9 +27,24 @@ def init_app(app: Flask) -> None:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create or upgrade the database schema to the newest migration."""
+    """Create or upgrade the database schema to the newest migration, and say which it did."""
+    before = _schema_revision()
     upgrade()
-    click.echo("Database is up to date.")
+    after = _schema_revision()
+    if before is None:
+        click.echo(f"Database created (schema {after}).")
+    elif before != after:
+        click.echo(f"Database upgraded from schema {before} to {after}.")
+    else:
+        click.echo(f"Database is up to date (schema {after}).")
+
+
+def _schema_revision() -> str | None:
+    """The migration the database is at, or None for a database without one (a new file)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 @click.command("seed-demo")

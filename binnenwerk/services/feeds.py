@@ -698,13 +698,13 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
     away = set(db.session.scalars(
         select(ps.c.id).where(ps.c.id.in_([s.id for s in every]), _shift_leader_is_away())
     )) if every else set()
-    published = set(db.session.execute(
+    published = {tuple(row) for row in db.session.execute(
         select(Roster.team_id, Roster.week).where(
             Roster.team_id.in_({e.team_id for e in employees}),
             Roster.week.in_([week_of(m) for m in mondays]),
             Roster.published_at.is_not(None),
         )
-    ).tuples())
+    )}
     language = str(get_locale() or "nl")
     out: dict[int, list[Week]] = {}
     for employee in employees:

@@ -15,6 +15,30 @@ def test_init_db_on_an_up_to_date_database_changes_nothing(runner):
     assert "up to date" in result.output
 
 
+def test_init_db_says_whether_it_created_upgraded_or_left_the_database(tmp_path):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade
+
+    from binnenwerk import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.sqlite'}",
+                      "SECRET_KEY": "test"})
+    runner = app.test_cli_runner()
+    with app.app_context():
+        head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+        previous = ScriptDirectory.from_config(
+            app.extensions["migrate"].migrate.get_config()).get_revision(head).down_revision
+        created = runner.invoke(args=["init-db"])
+        assert created.exit_code == 0, created.output
+        assert created.output.strip() == f"Database created (schema {head})."
+        again = runner.invoke(args=["init-db"])
+        assert again.output.strip() == f"Database is up to date (schema {head})."
+        downgrade(revision="-1")
+        upgraded = runner.invoke(args=["init-db"])
+        assert upgraded.output.strip() == f"Database upgraded from schema {previous} to {head}."
+        db.engine.dispose()
+
+
 def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch):
     # The roster part solves weeks; keep it short for the test.
     import binnenwerk.planning as planning
