@@ -1,8 +1,9 @@
 """Benchmark of the planning pages on the current database: `python -m binnenwerk.bench` or `flask plan bench`.
 
 Run it on `flask --app binnenwerk seed-demo --size large` (100 teams). It prints a table: the
-all-teams week view rendered server-side (target under 300 ms, a bounded number of SQL queries),
-one team's week view, and building the week's Problem (target under 2 s).
+all-teams week view rendered server-side (target under 300 ms, a bounded number of SQL queries;
+with more than 20 teams it shows every team's line but one region's grids), the same with every
+region's grids, one team's week view, and building the week's Problem (target under 2 s).
 """
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ def run(app, week: str | None = None, repeat: int = 5) -> list[dict]:
 
         for name, query, target in (
             ("all_teams_view", f"week={week}", TARGETS["all_teams_view"]),
+            # More than 20 teams: the view above holds one region's grids; this one every grid.
+            ("every_region", f"week={week}&regio=alle", None),
             ("team_view", f"week={week}&team={first_team}", None),
         ):
             render(query)()  # warm the template cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -105,6 +106,10 @@ def _back(week: str, team_id: int | None, cell: tuple[int, dt.date] | None = Non
 # --- week view ------------------------------------------------------------------------------
 
 
+GRIDS_AT_ONCE = 20  # more teams than this: the all-teams view shows one region's grids at a time
+ALL_REGIONS = "alle"
+
+
 @bp.route("/")
 @roles_required(*PLANNERS)
 def week():
@@ -114,8 +119,18 @@ def week():
     if team is None and len(all_teams) == 1:
         team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
+    region, regions = _region_shown(team, all_teams)
     data = load_week(week, teams)
     active = _active_job_shown(week, team, all_teams)
+    # With many teams the grids, the requests and the short days are one region's at a time; the
+    # overview above them keeps every team, and each region says how many short days it has.
+    short_per_region: dict[str, int] = defaultdict(int)
+    if regions:
+        for row in short_days(week, data["request_days"]):
+            short_per_region[row.request.location.region] += 1
+    if region is not None:
+        data["request_days"] = [rd for rd in data["request_days"] if rd.request.location.region == region]
+    grid_teams = [tw for tw in data["teams"] if region is None or tw.team.region == region]
     # The panel lists exactly the table's short cells, with the table's counts; reasons only
     # when there is a short day (they cost a Problem of the region's teams).
     shortfall = explain_short_days(week, short_days(week, data["request_days"]))
@@ -133,8 +148,31 @@ def week():
         "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
         active_job_link=active is not None and _may_view_job(active),
         this_week=this_week, past_week=week_of(today) if this_week != week_of(today) else None, today=today,
-        shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(), **data,
+        shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(),
+        region=region, regions=regions, grid_teams=grid_teams, short_per_region=short_per_region,
+        all_regions=ALL_REGIONS, **data,
     )
+
+
+def _region_shown(team: Team | None, all_teams: list[Team]) -> tuple[str | None, list[tuple[str, int]]]:
+    """The region whose grids the all-teams view shows (None: every team's), and the regions to
+    choose from with their number of teams (none when every grid fits on one page).
+
+    A hundred grids are 10,000 cells: seconds in the browser, and a page nobody reads whole."""
+    if team is not None or len(all_teams) <= GRIDS_AT_ONCE:
+        return None, []
+    counts: dict[str, int] = defaultdict(int)
+    for t in all_teams:
+        counts[t.region] += 1
+    regions = sorted(counts.items())
+    asked = request.args.get("regio", "")
+    if asked == ALL_REGIONS:
+        return None, regions
+    if not asked:
+        return regions[0][0], regions
+    if asked not in counts:
+        abort(404)
+    return asked, regions
 
 
 # --- cells ----------------------------------------------------------------------------------

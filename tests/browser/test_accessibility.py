@@ -471,3 +471,19 @@ def test_a_focused_link_in_the_narrow_roster_grid_is_not_cut_off(page, live_serv
         page.keyboard.press("Tab")
     assert seen > 10
     assert cut == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_roster_by_region_has_no_wcag_violations_and_reflows(page, live_server, monkeypatch, language):
+    """Above 20 teams the all-teams roster shows one region's grids; here the limit is lowered so
+    the demo's six teams (in several regions) show that page."""
+    monkeypatch.setattr("binnenwerk.rosters.routes.GRIDS_AT_ONCE", 2)
+    log_in(page, live_server, ROLES["planner"])
+    with in_english(page) if language == "en" else contextlib.nullcontext():
+        page.goto(live_server.url + "/rooster/")
+        nav = page.get_by_role("navigation", name={"nl": "Roosters per regio", "en": "Rosters by region"}[language])
+        expect(nav.locator("a[aria-current='page']")).to_have_count(1)
+        problems = axe_violations(page) + table_problems(page)
+        page.set_viewport_size({"width": 320, "height": 800})
+        width = page.evaluate("document.documentElement.scrollWidth")
+    assert (problems, width <= 321) == ([], True)
