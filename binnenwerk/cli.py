@@ -50,8 +50,11 @@ def _schema_revision() -> str | None:
 @click.command("seed-demo")
 @click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no users yet.")
+@click.option("--busy", is_flag=True,
+              help="With --size large: every team's home location asks for its work most days "
+                   "(about the week of all of Binnenwerk; its rosters take a minute to solve).")
 @with_appcontext
-def seed_demo(size: str, if_empty: bool) -> None:
+def seed_demo(size: str, if_empty: bool, busy: bool) -> None:
     """Load demo data (idempotent): small is 6 teams, large is 100 teams for benchmarks."""
     from . import demo
     from .planning import seed_demo_rosters
@@ -59,7 +62,9 @@ def seed_demo(size: str, if_empty: bool) -> None:
     if if_empty and db.session.scalar(select(func.count(User.id))):
         click.echo("Database already has data; demo not loaded.")
         return
-    added = demo.seed(size)
+    if busy and size != "large":
+        raise click.UsageError("--busy goes with --size large (the small demo is busy already).")
+    added = demo.seed(size, busy=busy)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(added.items())) or "nothing new"
     click.echo(f"Demo data ({size}): {summary}.")
     click.echo(seed_demo_rosters(size))

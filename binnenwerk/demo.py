@@ -133,8 +133,13 @@ def _get_or_create(model, lookup: dict, **values):
     return obj, True
 
 
-def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 2026) -> dict[str, int]:
-    """Create the demo organisation. Returns how many rows of each kind were added."""
+def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 2026,
+         busy: bool = False) -> dict[str, int]:
+    """Create the demo organisation. Returns how many rows of each kind were added.
+
+    The large demo asks little of its teams (the benchmarks' data stays as measured) unless
+    `busy`: then, as in the small demo, every team's home location asks for the team's own work
+    most days, and a week holds about the shifts of all of Binnenwerk."""
     today = today or dt.date.today()
     rng = random.Random(seed_value)
     added: dict[str, int] = {}
@@ -229,7 +234,7 @@ def seed(size: str = "small", today: dt.date | None = None, seed_value: int = 20
 
     if not db.session.scalar(select(func.count(DeploymentRequest.id))):
         added["requests"] = _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_types,
-                                           week_start, users, standing=size != "large")
+                                           week_start, users, standing=size != "large" or busy)
     if not db.session.scalar(select(func.count(Absence.id))):
         added["absences"] = _seed_absences(rng, week_start)
     db.session.commit()
@@ -311,7 +316,7 @@ def _seed_requests(rng, locations_spec, locations, ministries, teams_spec, work_
         team_work_by_region.setdefault(region, set()).update(team_work)
     # A team's home location asks for the team's own work, most days, for about half of it: the
     # standing deployment a team is there for. Other locations ask now and then, for what teams
-    # of their region can do. (Not in the large demo: the benchmarks' data stays as measured.)
+    # of their region can do. (In the large demo only when it is busy: see seed.)
     home_team = {home: (team_work, size) for _name, _region, home, team_work, size in teams_spec} if standing else {}
     made = others = 0
     for code, _name, _a, _p, _c, region, ministry in locations_spec:

@@ -1,4 +1,5 @@
 """The command-line contract of DESIGN.md: init-db, seed-demo and create-user."""
+import pytest
 from sqlalchemy import func, select
 
 from binnenwerk.extensions import db
@@ -39,6 +40,34 @@ def test_init_db_says_whether_it_created_upgraded_or_left_the_database(tmp_path)
         db.engine.dispose()
 
 
+def _teams_asked_at_home() -> int:
+    """Teams whose home location has an accepted request for work of their team leaders."""
+    asked = 0
+    for team in db.session.scalars(select(Team)):
+        own_work = {w.id for s in team.supervisors for w in s.work_types}
+        asked += any(q.work_type_id in own_work and q.status == "geaccepteerd" for q in db.session.scalars(
+            select(DeploymentRequest).where(DeploymentRequest.location_id == team.home_location_id)))
+    return asked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_busy_large_demo_asks_every_team_for_its_work(runner, monkeypatch, busy):
+    import binnenwerk.planning as planning
+
+    monkeypatch.setattr(planning, "seed_demo_rosters", lambda size: "rosters skipped in this test")
+    result = runner.invoke(args=["seed-demo", "--size", "large"] + (["--busy"] if busy else []))
+    assert result.exit_code == 0, result.output
+    assert _count(Team) == 100
+    assert (_teams_asked_at_home() == 100) is busy
+
+
+def test_busy_goes_with_the_large_demo_only(runner):
+    result = runner.invoke(args=["seed-demo", "--busy"])
+    assert result.exit_code == 2 and "--busy goes with --size large" in result.output
+    assert _count(Team) == 0
+
+
 def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch):
     # The roster part solves weeks; keep it short for the test.
     import binnenwerk.planning as planning
@@ -54,10 +83,7 @@ def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch)
     # Requests wait in the planner's intake; each team has its standing work at home, so the
     # demo team leader's week is not empty.
     assert db.session.scalar(select(func.count(DeploymentRequest.id)).where(DeploymentRequest.status == "ingediend")) >= 2
-    for team in db.session.scalars(select(Team)):
-        own_work = {w.id for s in team.supervisors for w in s.work_types}
-        assert any(q.work_type_id in own_work and q.status == "geaccepteerd" for q in db.session.scalars(
-            select(DeploymentRequest).where(DeploymentRequest.location_id == team.home_location_id))), team.name
+    assert _teams_asked_at_home() == 6
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "nothing new" in second.output
