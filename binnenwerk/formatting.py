@@ -28,6 +28,12 @@ BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
+def line_breaks(text: str) -> str:
+    """Line breaks as LF: a browser sends a text area's as CRLF, an import or a feed LF, and the
+    same text stored both ways would count as changed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def one_line(text: str) -> str:
     """Runs of whitespace (line breaks too) as one space: a page shows "Team  A" as "Team A", so
     a name stored with two spaces would be a second "Team A" that looks like the first."""

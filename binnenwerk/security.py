@@ -197,7 +197,7 @@ def _plain(key: str, value: str) -> str:
     if _secret(key):
         return value
     value = formatting.BIDI_CONTROLS.sub("", formatting.ODD_SPACES.sub(" ", value))
-    return value if key in MULTILINE_FIELDS else formatting.one_line(value)
+    return formatting.line_breaks(value) if key in MULTILINE_FIELDS else formatting.one_line(value)
 
 
 def end_session(detail: str = "") -> None:

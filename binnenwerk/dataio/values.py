@@ -8,7 +8,8 @@ import re
 from flask_babel import gettext as _
 
 from ..formatting import (
-    BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, minutes_to_hhmm, one_line, time_of_day_minutes,
+    BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line,
+    time_of_day_minutes,
 )
 
 MAX_CELL = 2000
@@ -67,7 +68,7 @@ def guard_formula(value: str) -> str:
 
 def text(value, *, max_length: int = 200, required: bool = False, multiline: bool = False) -> str:
     """A text cell; one line with single spaces (as forms store names) unless `multiline`."""
-    result = display(value) if multiline else one_line(display(value))
+    result = line_breaks(display(value)) if multiline else one_line(display(value))
     if result.startswith("'") and result[1:].startswith(FORMULA_STARTS):
         result = result[1:]  # written by guard_formula on export
     if required and not result:

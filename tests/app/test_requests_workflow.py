@@ -458,3 +458,63 @@ def test_a_period_names_the_year_once_or_at_both_ends(app):
         assert date_period(dt.date(2027, 4, 26), dt.date(2027, 5, 7), today) == "ma 26 apr – vr 7 mei 2027"
         assert date_period(dt.date(2027, 3, 4), dt.date(2027, 3, 4), today) == "do 4 mrt 2027"
         assert date_period(dt.date(2026, 12, 28), dt.date(2027, 1, 8), today) == "ma 28 dec 2026 – vr 8 jan 2027"
+
+
+def test_an_unchanged_save_of_imported_lines_is_no_change(client, login, world, make):
+    """An import stores line breaks as LF, a browser sends a text area's as CRLF: the same text."""
+    start = next_monday()
+    req = make.request(location=world.location, work_type=world.work_type, start_date=start,
+                       end_date=start + dt.timedelta(days=25), weekdays="135",
+                       access_instructions="Melden bij de balie.\nPasje ophalen bij beveiliging.",
+                       notes="Eerste regel\nTweede regel", contact_name="Jan Balie", contact_phone="070-1234567")
+    db.session.commit()
+    login(world.contact)
+    response = post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", request_form(
+        world.location, world.work_type,
+        access_instructions="Melden bij de balie.\r\nPasje ophalen bij beveiliging.",
+        notes="Eerste regel\r\nTweede regel"), follow_redirects=True)
+    assert "Er was niets veranderd." in response.get_data(as_text=True)
+    after = stored(req.id)
+    assert not after.changed_since_review and after.notes == "Eerste regel\nTweede regel"
+    # A real change of lines is stored with LF too.
+    post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", request_form(
+        world.location, world.work_type, access_instructions="Melden bij de balie.\r\nPasje op naam.",
+        notes="Eerste regel\r\nTweede regel"))
+    assert stored(req.id).access_instructions == "Melden bij de balie.\nPasje op naam."
+
+
+def test_the_migration_stores_earlier_line_breaks_as_lf(tmp_path):
+    """Texts a browser stored with CRLF before: LF after the migration (SQLite, or PostgreSQL in CI)."""
+    import os
+
+    from flask_migrate import upgrade
+
+    from binnenwerk import create_app
+    from binnenwerk import models as m
+
+    from .test_foundation import _scratch_database
+
+    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
+                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
+    with app.app_context():
+        try:
+            upgrade(revision="9a4c2e6f8b1d")
+            ministry = m.Ministry(code="BZK", name="Binnenlandse Zaken")
+            place = m.Location(code="dh", name="Rijnstraat 8", address="Rijnstraat 8", city="Den Haag",
+                               region="Den Haag", ministry=ministry)
+            work = m.WorkType(code="keyboards", name_nl="Toetsenborden", name_en="Keyboards", pictogram="keyboard",
+                              colour="#2f6b2f")
+            db.session.add(m.DeploymentRequest(
+                ministry=ministry, location=place, work_type=work, start_date=dt.date(2026, 12, 7),
+                end_date=dt.date(2026, 12, 11), weekdays="12345", start_minute=540, end_minute=900, headcount=3,
+                access_instructions="Balie.\r\nPasje.", notes="Een\rTwee", decline_reason="Geen\r\n"))
+            db.session.commit()
+            upgrade()
+            db.session.expire_all()
+            stored = db.session.scalar(select(DeploymentRequest))
+            assert (stored.access_instructions, stored.notes, stored.decline_reason) == ("Balie.\nPasje.", "Een\nTwee",
+                                                                                          "Geen\n")
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -90,6 +90,9 @@ def test_an_imported_text_is_one_line_with_single_spaces(cell, expected):
 
 def test_an_imported_note_keeps_its_line_breaks_but_no_bidirectional_controls():
     assert values.text(f"Bel aan{RLO} bij\nde  achterdeur", multiline=True, max_length=2000) == "Bel aan bij\nde  achterdeur"
+    # A spreadsheet's CRLF or CR is the LF the forms store: the same note, not a changed one.
+    note = values.text("Bel aan\r\nbij de\rachterdeur", multiline=True, max_length=2000)
+    assert note == "Bel aan\nbij de\nachterdeur"
 
 
 def test_an_import_with_a_double_space_finds_the_team_that_exists(make, runner, tmp_path):
