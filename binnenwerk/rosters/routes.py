@@ -202,6 +202,10 @@ def cell():
         request_id = _int_arg(chosen) if chosen else None
         if chosen and request_id is None:
             form.request.errors = [_("Kies een dienst uit de lijst.")]
+        elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id,
+                                    bool(form.pinned.data)):
+            flash(_("Er was niets veranderd."), "info")  # nor goes anything into the history
+            return _back(week, team.id, cell=(employee.id, day))
         else:
             try:
                 service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,

@@ -173,11 +173,16 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     """Change or clear one cell; refuse it with the broken rule in words when it breaks one."""
     _check_day(week, day)
     employee = _team_employee(team_id, employee_id)
+    if pin and request_id is None:
+        # A pin holds a shift; nothing holds a day free but the person's absence or working days.
+        raise ServiceError(_("Een vrije dag kun je niet vastzetten: opnieuw plannen of repareren kan er weer een "
+                             "dienst op zetten. Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in "
+                             "(verlof of afspraak).", name=employee.name))
     roster = find_roster(week, team_id)
     try:
         check_version(roster, lock_version)
     except ServiceError:
-        if roster is not None and _cell_holds(roster, employee_id, day, request_id, pin):
+        if roster is not None and cell_holds(roster, employee_id, day, request_id, pin):
             return roster  # the same save sent twice (a double click): the first one stored it
         raise
     problem, idmap = planning.build_problem(week, [team_id])
@@ -213,7 +218,23 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     return roster
 
 
-def _cell_holds(roster: Roster, employee_id: int, day: dt.date, request_id: int | None, pin: bool) -> bool:
+def cell_unchanged(roster: Roster | None, lock_version, employee_id: int, day: dt.date, request_id: int | None,
+                   pin: bool) -> bool:
+    """A save of the cell as it is, on the roster as the form saw it: nothing to store. (A second
+    click on the same save carries the version before the first: that is set_cell's case.)"""
+    if pin and request_id is None:
+        return False  # set_cell says why a free day cannot be pinned
+    try:
+        check_version(roster, lock_version)
+    except ServiceError:
+        return False
+    return cell_holds(roster, employee_id, day, request_id, pin)
+
+
+def cell_holds(roster: Roster | None, employee_id: int, day: dt.date, request_id: int | None, pin: bool) -> bool:
+    """Whether the cell already is what a save would make it (a free day: no shift at all)."""
+    if roster is None:
+        return request_id is None
     held = db.session.scalar(select(Assignment).where(
         Assignment.roster_id == roster.id, Assignment.employee_id == employee_id, Assignment.date == day))
     if request_id is None:

@@ -966,3 +966,39 @@ def test_the_running_solve_banner_links_only_to_a_job_the_reader_may_open(client
     db.session.commit()
     page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
     assert "Er wordt nu een rooster gemaakt." not in page
+
+
+def test_a_free_day_cannot_be_pinned_and_says_what_to_do_instead(client, login, world):
+    """A pin holds a shift; a free day "pinned" was undone by the next repair (QA)."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    busy = next(e for e in world.people if (e.id, MON) in cells(world.team))
+    before, version = cells(world.team), roster_of(world.team).lock_version
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": busy.id, "date": MON.isoformat(),
+        "request": "", "pinned": "y", "lock_version": version})
+    assert response.status_code == 422
+    assert "Een vrije dag kun je niet vastzetten" in response.get_data(as_text=True)
+    assert "Voer dan een afwezigheid in" in response.get_data(as_text=True)
+    assert cells(world.team) == before and roster_of(world.team).lock_version == version
+
+
+def test_saving_a_cell_as_it_is_changes_nothing_and_says_so(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    a = db.session.scalars(select(Assignment)).first()
+    version = roster_of(world.team).lock_version
+    changes = db.session.scalar(select(func.count(RosterChange.id)))
+    for request in (str(a.request_id), ""):  # the shift as it is, then a free day as it is
+        if request == "":
+            client.post("/rooster/cel", data={"week": WEEK, "team": world.team.id, "employee": a.employee_id,
+                                              "date": a.date.isoformat(), "request": "",
+                                              "lock_version": roster_of(world.team).lock_version})
+            version = roster_of(world.team).lock_version
+            changes = db.session.scalar(select(func.count(RosterChange.id)))
+        response = client.post("/rooster/cel", data={
+            "week": WEEK, "team": world.team.id, "employee": a.employee_id, "date": a.date.isoformat(),
+            "request": request, "lock_version": version}, follow_redirects=True)
+        assert "Er was niets veranderd." in response.get_data(as_text=True)
+        assert roster_of(world.team).lock_version == version
+        assert db.session.scalar(select(func.count(RosterChange.id))) == changes
