@@ -720,7 +720,8 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 if n >= 5 and shift is None:
                     continue
                 leader = leader_of(shift, leaders) if shift else None
-                changed = shift is not None and not shift.cancelled and shift.sequence > 0 and day >= today
+                # Work that no longer goes ahead is a change too: the week says so at the top.
+                changed = shift is not None and shift.sequence > 0 and day >= today
                 days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
                                 changed=changed, holiday=public_holiday_name(day, language)))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))

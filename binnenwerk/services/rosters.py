@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -665,6 +665,11 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
             PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
             PublishedShift.sequence > 0, PublishedShift.short_notice.is_(True),
             or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
+            # Work called off while the person is absent that day: they know already (they are ill,
+            # on leave or at their appointment), so nobody needs to phone them about it.
+            or_(PublishedShift.cancelled.is_(False), ~exists().where(
+                Absence.employee_id == PublishedShift.employee_id,
+                Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date)),
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
                   selectinload(PublishedShift.supervisor))
     ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))

@@ -385,8 +385,9 @@ def test_the_page_never_says_why_the_leader_is_away(client, week, make, kind):
 
 def test_a_changed_day_to_come_says_so_in_words(client, week, make):
     """A shift changed after it was first told (its sequence went up) is marked on the page, and
-    the week says something changed; a day already past, a cancelled one (it says so itself)
-    and a shift never changed are not marked."""
+    the week says something changed; so is work called off (the QA found a week of only a
+    cancellation without the line at the top); a day already past and a shift never changed are
+    not marked."""
     monday = week["monday"]
     friday = monday + dt.timedelta(days=4)
     make.published_shift(employee=week["employee"], date=friday, location=week["location"],
@@ -398,8 +399,10 @@ def test_a_changed_day_to_come_says_so_in_words(client, week, make):
     this_week = html.split('id="week-1"')[1].split("</section>")[0]
     number = monday.isocalendar()[1]
     assert this_week.count(f"Let op: in week {number} is iets veranderd.") == 1
-    for day in (monday, monday + dt.timedelta(days=2)):
-        assert "veranderd" not in day_block(html, day)
+    assert "veranderd" not in day_block(html, monday)
+    cancelled = day_block(html, monday + dt.timedelta(days=2))
+    assert "Dit is veranderd." in cancelled and "Je werk op deze dag gaat niet door." in cancelled
+    assert "Kijk goed hoe laat" not in cancelled
     next_week = html.split('id="week-2"')[1].split("</section>")[0]
     assert "veranderd" not in next_week
 
@@ -423,3 +426,11 @@ def test_a_free_public_holiday_says_which_one(client, week, make, monkeypatch):
     refresh()  # the test's app context keeps the locale of the request before
     english = client.get(f"/week/{week['token']}")
     assert "It is Christmas Day." in day_block(english.get_data(as_text=True), christmas)
+
+
+def test_a_week_whose_only_change_is_work_called_off_says_so_at_the_top(client, week):
+    week["worked"].sequence = 0  # only Wednesday's cancellation (today) is a change
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    this_week = html.split('id="week-1"')[1].split("</section>")[0]
+    assert f"Let op: in week {week['monday'].isocalendar()[1]} is iets veranderd." in this_week

@@ -76,6 +76,25 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     assert "Cees" not in listed and "Olga" not in listed and "Gijs" not in listed
 
 
+def test_work_called_off_for_someones_own_absence_needs_no_call(leader_page, make):
+    """The team leader registered Bram ill and the repair called off his Thursday: he knows.
+    Dina's Thursday was called off for another reason: she must hear it."""
+    team, page = leader_page
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    bram = make.employee(team=team, first_name="Bram", last_name="Bos")
+    dina = make.employee(team=team, first_name="Dina", last_name="Dekker")
+    make.absence(employee=bram, start=WEDNESDAY, end=thursday, kind="ziek")
+    for person in (bram, dina):
+        make.published_shift(employee=person, date=thursday, cancelled=True, sequence=1)
+    make.published_shift(employee=bram, date=WEDNESDAY + dt.timedelta(days=2), location=make.location(name="Turfmarkt"),
+                         sequence=1)  # Friday, after his absence: changed, so still a call
+
+    listed = section(page())
+
+    assert "Dina Dekker</strong>, donderdag 10 december:" in listed
+    assert "Bram Bos</strong>, donderdag" not in listed and "Bram Bos</strong>, vrijdag" in listed
+
+
 def test_gebeld_takes_a_change_off_the_list_until_it_changes_again(leader_page, make, client, login):
     team, page = leader_page
     thursday = WEDNESDAY + dt.timedelta(days=1)
