@@ -333,8 +333,21 @@ def repair():
         day = dt.date.fromisoformat(form.day.data or "")
     except ValueError:
         day = None
-    if not form.validate_on_submit() or day not in week_days(week, 7):
+    form.validate_on_submit()  # CSRF is checked for every POST before this; here, which field is wrong
+    if day not in week_days(week, 7):
         flash(_("Kies een dag van deze week om vanaf te repareren."), "error")
+        return _back(week, team.id)
+    if formatting.holiday(day):
+        flash(_("Op %(day)s werkt niemand: het is een feestdag. Kies de dag erna.", day=full_date(day)), "error")
+        return _back(week, team.id)
+    if form.time_limit.errors:
+        flash(_("Kies een rekentijd uit de lijst."), "error")
+        return _back(week, team.id)
+    try:
+        # The repair starts from the roster the page showed: not over a change made since.
+        service.check_version(service.find_roster(week, team.id), form.lock_version.data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
         return _back(week, team.id)
     return _start(week, team, time_limit=float(form.time_limit.data or 30), repair_from=day)
 

@@ -1002,3 +1002,27 @@ def test_saving_a_cell_as_it_is_changes_nothing_and_says_so(client, login, world
         assert "Er was niets veranderd." in response.get_data(as_text=True)
         assert roster_of(world.team).lock_version == version
         assert db.session.scalar(select(func.count(RosterChange.id))) == changes
+
+
+def test_a_repair_refuses_a_stale_page_a_holiday_and_a_time_not_offered(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    roster = roster_of(world.team)
+    stale = roster.lock_version
+    busy = next(e for e in world.people if (e.id, MON) in cells(world.team))
+    service.set_cell(WEEK, world.team.id, busy.id, MON, None, lock_version=stale, user=world.planner)
+    jobs_before = db.session.scalar(select(func.count(SolveJob.id)))
+
+    def repair(**fields) -> str:
+        form = {"week": WEEK, "team": world.team.id, "day": TUE.isoformat(), "time_limit": "30",
+                "lock_version": roster_of(world.team).lock_version, **fields}
+        response = client.post("/rooster/repareren", data=form, follow_redirects=True)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert "Iemand anders heeft dit rooster net veranderd" in repair(lock_version=stale)
+    assert "Kies een rekentijd uit de lijst." in repair(time_limit="9999")
+    assert "Kies een dag van deze week" in repair(day="2026-12-21")
+    christmas = repair(week="2026-W52", day="2026-12-25", lock_version="")
+    assert "werkt niemand: het is een feestdag" in christmas
+    assert db.session.scalar(select(func.count(SolveJob.id))) == jobs_before  # nothing started
