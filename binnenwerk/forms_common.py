@@ -1,9 +1,11 @@
 """Form building blocks every blueprint shares: safe id coercion, required-without-bubble, checkboxes."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -153,3 +155,48 @@ class TimeOfDayField(MinutesField):
 
     def format(self, minutes: int) -> str:
         return minutes_to_hhmm(minutes)
+
+
+class DutchDateField(StringField):
+    """A date (input type=date sends YYYY-MM-DD; 31-12-2026 is accepted too); `.data` is a date or None."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if isinstance(self.data, dt.date):
+            return self.data.isoformat()
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()[:20]
+        if not text:
+            return
+        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                self.data = dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if not 1900 <= self.data.year <= 2200:
+                self.data = None
+                raise ValueError(_l("Vul een datum in tussen 1900 en 2200."))
+            return
+        raise ValueError(_l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026."))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; text that is none ("abc", "2,5") gets the field's own words, not WTForms'
+    "Not a valid integer value"."""
+
+    def __init__(self, *args, invalid_message=_l("Vul een heel getal in, bijvoorbeeld 3."), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None

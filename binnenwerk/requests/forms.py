@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..forms_common import MaxLength, MultiCheckboxField, Needed, NeededText, TimeOfDayField, int_or_none
+from ..forms_common import (
+    DutchDateField, MaxLength, MultiCheckboxField, Needed, NeededText, TimeOfDayField, WholeNumberField, int_or_none,
+)
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
@@ -34,15 +36,17 @@ class RequestForm(FlaskForm):
         _l("Werksoort"), coerce=int_or_none, validate_choice=False,
         validators=[Needed(_l("Kies een werksoort."))],
     )
-    start_date = DateField(_l("Van"), validators=[Needed(_l("Vul een begindatum in."))])
-    end_date = DateField(_l("Tot en met"), validators=[Needed(_l("Vul een einddatum in."))])
+    start_date = DutchDateField(_l("Van"), validators=[Needed(_l("Vul een begindatum in."))])
+    end_date = DutchDateField(_l("Tot en met"), validators=[Needed(_l("Vul een einddatum in."))])
     weekdays = MultiCheckboxField(_l("Dagen"), choices=WEEKDAYS, validate_choice=False)
     start_time = TimeTextField(_l("Begintijd"), validators=[Needed(_l("Vul een begintijd in."))])
     end_time = TimeTextField(_l("Eindtijd"), validators=[Needed(_l("Vul een eindtijd in."))])
-    break_minutes = IntegerField(
-        _l("Pauze in minuten"), default=0, validators=[Needed(_l("Vul de pauze in minuten in (0 mag)."))]
+    break_minutes = WholeNumberField(
+        _l("Pauze in minuten"), default=0, validators=[Needed(_l("Vul de pauze in minuten in (0 mag)."))],
+        invalid_message=_l("Vul de pauze in als een heel aantal minuten, bijvoorbeeld 30."),
     )
-    headcount = IntegerField(_l("Aantal mensen per dag"), validators=[Needed(_l("Vul een aantal in."))])
+    headcount = WholeNumberField(_l("Aantal mensen per dag"), validators=[Needed(_l("Vul een aantal in."))],
+                                 invalid_message=_l("Vul een heel aantal mensen in, bijvoorbeeld 3."))
     priority = SelectField(_l("Prioriteit"), choices=PRIORITIES, coerce=int_or_none, default=2, validate_choice=False)
     contact_name = StringField(_l("Contactpersoon op locatie"), validators=[Optional(), MaxLength(200)])
     contact_phone = StringField(

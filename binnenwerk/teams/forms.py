@@ -21,6 +21,7 @@ from wtforms.utils import unset_value
 
 from ..formatting import decimal_text, minutes_to_hhmm
 from ..forms_common import (
+    DutchDateField,
     MinutesField,
     MultiCheckboxField,
     Needed,
@@ -80,36 +81,6 @@ class TextField(StringField):
 
 class TimeField(TimeOfDayField):
     """A time of day as HH:MM in the team forms."""
-
-
-class DutchDateField(StringField):
-    """A date (input type=date sends YYYY-MM-DD; 31-12-2026 is accepted too); `.data` is a date or None."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"type": "date"})
-        super().__init__(*args, **kwargs)
-
-    def _value(self):
-        if isinstance(self.data, dt.date):
-            return self.data.isoformat()
-        return self.raw_data[0] if self.raw_data else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        text = text.strip()[:20]
-        if not text:
-            return
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-            try:
-                self.data = dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-            if not 1900 <= self.data.year <= 2200:
-                self.data = None
-                raise ValueError(_l("Vul een datum in tussen 1900 en 2200."))
-            return
-        raise ValueError(_l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026."))
 
 
 class HoursField(MinutesField):

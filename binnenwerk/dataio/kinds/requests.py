@@ -121,7 +121,8 @@ class RequestsKind(Kind):
         if row.has("pauze_minuten"):
             pause = row.get("pauze_minuten", v.whole_number, low=0, high=720, required=False)
             record["break_minutes"] = 0 if pause is None else pause
-        record["headcount"] = row.get("aantal_medewerkers", v.whole_number, low=1, high=100)
+        record["headcount"] = row.get("aantal_medewerkers", v.whole_number, low=1,
+                                      high=request_service.MAX_HEADCOUNT)
         if row.has("prioriteit"):
             record["priority"] = 2 if not v.display(row.cells.get("prioriteit")) else row.get("prioriteit", priority)
         if row.has("status"):
