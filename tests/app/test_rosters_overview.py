@@ -110,3 +110,17 @@ def test_the_printed_grid_scrolls_by_keyboard(client, login, make):
     assert f'<caption id="grid-{team.id}">' in printed
     editable = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
     assert 'aria-labelledby="grid-' not in editable  # its cells' links take focus: no extra tab stop
+
+
+def test_a_week_that_is_over_says_so_before_anything_is_changed(client, login, make, monkeypatch):
+    """Planning or publishing a past week is allowed (what really happened counts in the reports),
+    but never by mistake: the page says the week is over."""
+    import binnenwerk.rosters.routes as routes
+
+    make.team("Zwolle", name="Team Zwolle")
+    login(make.user("planner"))
+    monkeypatch.setattr(routes, "local_today", lambda: dt.date(2026, 12, 14))  # Monday of week 51
+    past = client.get("/rooster/?week=2026-W50").get_data(as_text=True)
+    assert "Week 2026-W50 is voorbij." in past
+    now = client.get("/rooster/?week=2026-W51").get_data(as_text=True)
+    assert "is voorbij" not in now

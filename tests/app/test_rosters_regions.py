@@ -92,3 +92,4 @@ def test_the_region_page_in_english(client, login, make, two_regions):
 
     assert "Rosters by region" in html and "11 teams" in html and "1 day short of people" in html
     assert "Where there are too few people, region Zwolle" in html
+
