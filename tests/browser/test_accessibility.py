@@ -487,3 +487,15 @@ def test_the_roster_by_region_has_no_wcag_violations_and_reflows(page, live_serv
         page.set_viewport_size({"width": 320, "height": 800})
         width = page.evaluate("document.documentElement.scrollWidth")
     assert (problems, width <= 321) == ([], True)
+
+
+def test_the_message_after_an_action_takes_the_focus_so_it_is_read_out(page, live_server):
+    """A live region already on the page at load is not announced: after logging out (or saving,
+    deleting, publishing) the focus goes to the message, and Tab continues from there."""
+    log_in(page, live_server, ROLES["team_leader"])
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
+    focused = page.evaluate("document.activeElement.className + ':' + document.activeElement.textContent.trim()")
+    assert focused == "flashes:Je bent uitgelogd."
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "A", "BUTTON")
