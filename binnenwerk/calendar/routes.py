@@ -215,6 +215,14 @@ def week(token: str):
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
 
+@bp.route("/week/")
+@public
+def week_without_token():
+    """The week page link cut off before its code (a message that broke the line): a dead link
+    to the employee, not the staff's "not found"."""
+    return _gone()
+
+
 @bp.route("/week/<token>/")
 @public
 def week_mistyped(token: str):

@@ -393,7 +393,7 @@ class _Texts:
         self.employee_leader_away = _("Je teamleider is er die dag niet. Er komt iemand anders.")
         self.team_leader_away = _("Teamleider: %(name)s (afwezig)")
         self.location_leader_away = _("Teamleider: afwezig, er komt een vervanger")
-        self.cancelled = _("Gaat niet door: %(what)s")
+        self.cancelled = _("Gaat niet door (%(what)s)")  # "what" holds a colon of its own: "Werk: ..."
         self.team = _("Team: %(team)s")
         self.people = _("Aantal personen: %(n)d")
         self._places: dict[int, str] = {}

@@ -182,6 +182,8 @@ def test_week_page_with_unknown_revoked_or_non_employee_token_is_404(client, wee
     assert "Deze link werkt niet meer" in text and "Vraag je teamleider" in text
     assert "startpagina" not in text and "noindex" in gone.headers["X-Robots-Tag"]
     assert client.get(f"/calendar/{week['token']}/qr.svg").status_code == 404
+    cut_off = client.get("/week/")  # the link broken off before its code
+    assert cut_off.status_code == 404 and "Deze link werkt niet meer" in cut_off.get_data(as_text=True)
 
 
 def test_a_place_named_after_its_street_is_said_once(client, week, make):
