@@ -560,10 +560,15 @@ def jobs_by_quarter(year: int) -> list[YearRow]:
         .group_by(Location.ministry_id, bucket)
     ):
         minutes[ministry_id][int(number) - 1] = int(worked or 0)
-    if not minutes:
+    # As the quarter's table: a ministry that asked for work this year is listed, with its zeros
+    # where no job came of it.
+    asked = set(db.session.scalars(select(DeploymentRequest.ministry_id).where(
+        DeploymentRequest.status.in_(COMMITTED_STATUSES),
+        DeploymentRequest.start_date <= quarters[3].end, DeploymentRequest.end_date >= quarters[0].start)))
+    if not minutes and not asked:
         return []
     rows = []
-    for m in db.session.scalars(select(Ministry).where(Ministry.id.in_(minutes)).order_by(Ministry.name)):
+    for m in db.session.scalars(select(Ministry).where(Ministry.id.in_(set(minutes) | asked)).order_by(Ministry.name)):
         rows.append(YearRow(name=m.name, code=m.code, jobs=[
             minutes[m.id][i] / (JOB_HOURS_PER_WEEK * 60 * q.weeks) for i, q in enumerate(quarters)
         ]))

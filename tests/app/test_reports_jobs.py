@@ -209,6 +209,12 @@ def test_jobs_per_ministry_for_each_quarter_of_the_year(app, client, login, make
     # Ministry A: 5.5 h on 31 March, 21 h in Q2, 5.5 h on 1 July.
     assert rows["Ministerie A"] == pytest.approx([5.5 / q1_job, 21 / JOB, 5.5 / q3_job, 0])
     assert rows["Ministerie B"] == pytest.approx([0, 8 / JOB, 0, 0])
+    # A ministry that asked but got no job this year is listed with its zeros, as in the quarter's
+    # table; one that asked nothing is not.
+    asking = make.ministry("NUL", name="Ministerie Zonder Banen")
+    make.request(make.location(ministry=asking), start_date=D(2026, 10, 5), end_date=D(2026, 10, 9))
+    rows = {r.name: r.jobs for r in jobs_by_quarter(2026)}
+    assert rows["Ministerie Zonder Banen"] == [0, 0, 0, 0] and "Ministerie C zonder werk" not in rows
     login(make.user(role="planner"))
     book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
     sheet = list(book["Jaaroverzicht"].iter_rows(values_only=True))
