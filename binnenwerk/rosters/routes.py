@@ -48,7 +48,23 @@ def _week_arg(source=None, strict: bool = False) -> str:
         return typed_week_refused(text, exc)
 
 
+def _week_typed() -> tuple[str, tuple[str, str] | None]:
+    """The roster page's week, and for a week box's text that is no week, (that text, why): the
+    box keeps what was typed, marked wrong and tied to the message (WCAG 3.3.1)."""
+    text = request.args.get("week", "")
+    try:
+        return (read_week(text[:20]) if text else current_week()), None
+    except ValueError as exc:
+        return current_week(), (text[:20], week_refused_message(text, exc))
+
+
 def typed_week_refused(text: str, exc: ValueError) -> str:
+    """A week box's text that is no week: say so at the top and show this week (see below)."""
+    flash(week_refused_message(text, exc), "error")
+    return current_week()
+
+
+def week_refused_message(text: str, exc: ValueError) -> str:
     """A week box's text that is no week: say so (and why, for '2027-W53') and show this week, at
     the weekend the coming one, saying which. The roster page and the capacity report."""
     why = _("'%(week)s' is geen week die we kennen.", week=text[:20])
@@ -56,9 +72,8 @@ def typed_week_refused(text: str, exc: ValueError) -> str:
         why += " " + exc.year_note
     # At the weekend the page opens on the coming week (current_week): say that, not "deze week".
     shown = current_week()
-    flash(f"{why} " + (_("Je ziet nu deze week.") if shown == week_of(local_today())
-                       else _("Je ziet nu de komende week (%(week)s).", week=shown)), "error")
-    return shown
+    return f"{why} " + (_("Je ziet nu deze week.") if shown == week_of(local_today())
+                        else _("Je ziet nu de komende week (%(week)s).", week=shown))
 
 
 def _int_arg(value) -> int | None:
@@ -113,7 +128,7 @@ ALL_REGIONS = "alle"
 @bp.route("/")
 @roles_required(*PLANNERS)
 def week():
-    week = _week_arg()
+    week, week_refused = _week_typed()
     all_teams = _visible_teams()
     team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
     if team is None and len(all_teams) == 1:
@@ -150,6 +165,7 @@ def week():
         this_week=this_week, past_week=week_of(today) if this_week != week_of(today) else None, today=today,
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(),
         region=region, regions=regions, grid_teams=grid_teams, short_per_region=short_per_region,
+        week_refused=week_refused,
         all_regions=ALL_REGIONS, **data,
     )
 

@@ -41,3 +41,20 @@ def test_the_box_shows_the_typed_week_and_says_so_when_there_is_none(client, log
     assert "&#39;week 60&#39; is geen week die we kennen. De weken van 2026 lopen van 1 tot en met 53. Je ziet nu deze week." in wrong
     wrong = client.get(f"/rooster/?week=week+0&team={team.id}").get_data(as_text=True)
     assert "&#39;week 0&#39; is geen week die we kennen. De weken van 2026 lopen van 1 tot en met 53. Je ziet nu deze week." in wrong
+
+
+def test_a_refused_week_stays_in_the_box_marked_wrong_with_its_message(client, login, make, monkeypatch):
+    """WCAG 3.3.1: the message is tied to the box, which keeps what was typed (not this week)."""
+    monkeypatch.setattr(feeds, "local_today", lambda: WEDNESDAY)
+    team = make.team("Den Haag", name="Team Week")
+    login(make.user("team_leader", teams=[team]))
+    page = client.get(f"/rooster/?week=2026-W99&team={team.id}").get_data(as_text=True)
+    box = page.split('id="week-field"')[1].split(">")[0]
+    assert 'value="2026-W99"' in box and 'aria-invalid="true"' in box
+    assert 'aria-describedby="week-hint week-error"' in box
+    error = page.split('id="week-error"')[1].split("</span>")[0]
+    assert "&#39;2026-W99&#39; is geen week die we kennen." in error
+    assert page.count("is geen week die we kennen") == 1  # not again at the top
+    assert "Rooster week 2026-W50" in page  # this week is shown
+    good = client.get(f"/rooster/?week=2026-W50&team={team.id}").get_data(as_text=True)
+    assert 'aria-invalid' not in good.split('id="week-field"')[1].split(">")[0]
