@@ -223,6 +223,13 @@ def test_the_roster_prints_one_team_per_page_without_links_or_menus(page, live_s
     screenshot(page, "flow-print-roster")
     pdf = page.pdf(format="A4", landscape=True, print_background=True)
     assert pdf.startswith(b"%PDF")
+    # "Het rooster past op A4 liggend": a team of up to 15 on one sheet (two before the QA's report).
+    rows = page.locator("table.roster-grid tbody tr").count()
+    assert 10 <= rows <= 15 and pdf_pages(pdf) == 1, (rows, pdf_pages(pdf))
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
 def test_accessibility_statement_is_complete(page, live_server):
