@@ -155,8 +155,10 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
         errors["end_date"] = _("Een aanvraag duurt hoogstens 1 jaar. Kies een eerdere einddatum.")
 
     days = sorted(set(data.weekdays))
-    if not days or any(d not in "1234567" for d in days):
+    if not days:
         errors["weekdays"] = _("Kies minstens één dag.")
+    elif any(d not in "1234567" for d in days):  # only a tampered form sends another value
+        errors["weekdays"] = _("Kies dagen uit de lijst: maandag tot en met zondag.")
     elif "end_date" not in errors and "start_date" not in errors:
         chosen = _chosen_days(data.start_date, data.end_date, days)
         if not chosen:
