@@ -34,6 +34,29 @@ def line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def surname_parts(last_name: str) -> tuple[str, str]:
+    """A Dutch surname as lists sort it: ('Groot', 'de') for 'de Groot', ('Berg', 'van den') for
+    'van den Berg', ('Hart', "'t") for "'t Hart". The particles (tussenvoegsels) are the leading
+    words written in lower case; 'El Amrani' or 'De Jong' written with a capital have none."""
+    words = last_name.split()
+    first = 0
+    while first < len(words) - 1 and words[first].lstrip("'")[:1].islower():
+        first += 1
+    return " ".join(words[first:]), " ".join(words[:first])
+
+
+def sort_name(first_name: str, last_name: str) -> str:
+    """The key a list of people sorts on: 'de Groot, Bas' between 'Gans' and 'Haas'."""
+    main, particles = surname_parts(last_name)
+    return f"{main} {first_name} {particles}".casefold().strip()[:250]
+
+
+def list_name(first_name: str, last_name: str) -> str:
+    """A name in a sorted list, surname first as it sorts: 'Groot, Bas de' (typing G finds it)."""
+    main, particles = surname_parts(last_name)
+    return f"{main}, {first_name}" + (f" {particles}" if particles else "")
+
+
 def one_line(text: str) -> str:
     """Runs of whitespace (line breaks too) as one space: a page shows "Team  A" as "Team A", so
     a name stored with two spaces would be a second "Team A" that looks like the first."""

@@ -23,9 +23,11 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .formatting import list_name, sort_name
 from .public_holidays import is_public_holiday
 
 MAX_TEAM_SIZE = 15
@@ -250,6 +252,8 @@ class Employee(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # What lists sort on: the surname after its particles ('de Groot' under G), set on every save.
+    sort_name: Mapped[str] = mapped_column(String(250), default="", server_default="", index=True)
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
@@ -284,6 +288,11 @@ class Employee(db.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def list_name(self) -> str:
+        """'Groot, Bas de': surname first, as the lists sort."""
+        return list_name(self.first_name, self.last_name)
 
     def employed_on(self, day: dt.date) -> bool:
         return self.contract_start <= day and (self.contract_end is None or day <= self.contract_end)
@@ -698,3 +707,9 @@ __all__ = [
     "RosterChange", "RosterStatus", "SolveJob", "SupervisionAssignment", "Supervisor", "Team",
     "User", "UserSession", "WorkType",
 ]
+
+
+@event.listens_for(Employee, "before_insert")
+@event.listens_for(Employee, "before_update")
+def _employee_sort_name(_mapper, _connection, employee: Employee) -> None:
+    employee.sort_name = sort_name(employee.first_name or "", employee.last_name or "")

@@ -217,7 +217,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         .where(Employee.team_id.in_(scope), Employee.archived.is_(False))
         .options(selectinload(Employee.work_types), selectinload(Employee.allowed_locations),
                  selectinload(Employee.availability))
-        .order_by(Employee.team_id, Employee.last_name, Employee.first_name, Employee.id)
+        .order_by(Employee.team_id, Employee.sort_name, Employee.id)
     ).all()
     supervisors = db.session.scalars(
         select(Supervisor)

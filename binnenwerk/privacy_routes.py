@@ -46,7 +46,7 @@ def index():
         select(Employee)
         .where(Employee.anonymised_at.is_(None), Employee.contract_end.is_not(None),
                Employee.contract_end < local_today())
-        .order_by(Employee.contract_end, Employee.last_name)
+        .order_by(Employee.contract_end, Employee.sort_name)
         .limit(MAX_LISTED)
     ).all()
     found = []
@@ -55,7 +55,7 @@ def index():
             select(Employee)
             .where(or_(contains_folded(Employee.first_name, query_text),
                        contains_folded(Employee.last_name, query_text)))
-            .order_by(Employee.last_name, Employee.first_name)
+            .order_by(Employee.sort_name, Employee.id)
             .limit(MAX_LISTED)
         ).all()
     return render_template("privacy/index.html", ended=ended, found=found, query_text=query_text)

@@ -277,7 +277,7 @@ def _team_links(team_id: int) -> tuple[Team, list[Employee], dict[int, CalendarT
     employees = db.session.scalars(
         select(Employee)
         .where(Employee.team_id == team.id, Employee.archived.is_(False))
-        .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .order_by(Employee.sort_name, Employee.id)
     ).all()
     active = {
         row.employee_id: row

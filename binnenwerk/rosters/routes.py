@@ -597,7 +597,7 @@ def week_sheets():
     monday = week_days(week, 1)[0]
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
-        .order_by(Employee.last_name, Employee.first_name, Employee.id)).all()
+        .order_by(Employee.sort_name, Employee.id)).all()
     weeks = feeds.weeks_of(employees, [monday]) if employees else {}
     sheets = [(e, weeks[e.id][0]) for e in employees]
     # 'none' and 'draft' say there is nothing published to print yet, 'changed' that an older version is.

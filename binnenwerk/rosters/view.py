@@ -123,7 +123,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id.in_(team_ids), or_(
             Employee.archived.is_(False), Employee.id.in_({a.employee_id for a in assignments})))
-        .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .order_by(Employee.sort_name, Employee.id)
     ).all()
     windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
     for employee_id, weekday, start, end in db.session.execute(

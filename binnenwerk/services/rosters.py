@@ -672,7 +672,7 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
                 Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date)),
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
                   selectinload(PublishedShift.supervisor))
-    ), key=lambda s: (s.date, s.employee.last_name, s.employee.first_name, s.id))
+    ), key=lambda s: (s.date, s.employee.sort_name, s.id))
 
 
 def mark_called(shift: PublishedShift, *, user=None) -> None:

@@ -167,7 +167,7 @@ def team(team_id: int):
     members = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
         .options(selectinload(Employee.work_types), selectinload(Employee.availability))
-        .order_by(Employee.last_name, Employee.first_name)
+        .order_by(Employee.sort_name, Employee.id)
     ).all()
     supervisors = db.session.scalars(
         select(Supervisor).where(Supervisor.team_id == team.id, Supervisor.archived.is_(False))
@@ -248,7 +248,7 @@ def employees():
     query = (
         select(Employee).options(selectinload(Employee.team), selectinload(Employee.work_types))
         .where(Employee.anonymised_at.is_(None), Employee.archived.is_(show_archived))
-        .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .order_by(Employee.sort_name, Employee.id)
     )
     if chosen is not None:
         query = query.where(Employee.team_id == chosen)
@@ -678,7 +678,7 @@ def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
     allowed = team_ids_of(current_user)
     employees = select(Employee).options(selectinload(Employee.team)).where(
         Employee.archived.is_(False), Employee.anonymised_at.is_(None)
-    ).order_by(Employee.last_name, Employee.first_name)
+    ).order_by(Employee.sort_name, Employee.id)
     supervisors = select(Supervisor).where(Supervisor.archived.is_(False)).order_by(Supervisor.name)
     if allowed is not None:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
@@ -692,7 +692,7 @@ def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
         # namesakes within a team need more.
         suffix = name_suffixes(members)
         choices[members[0].team.name] = [
-            (f"medewerker-{e.id}", f"{e.last_name}, {e.first_name} ({e.team.name}){suffix[e.id]}") for e in members]
+            (f"medewerker-{e.id}", f"{e.list_name} ({e.team.name}){suffix[e.id]}") for e in members]
     leaders = [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
     if leaders:
         choices[_("Teamleiders")] = leaders

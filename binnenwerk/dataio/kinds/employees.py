@@ -310,7 +310,7 @@ class EmployeesKind(Kind):
             .where(Employee.archived.is_(False), Employee.anonymised_at.is_(None))
             .options(selectinload(Employee.team), selectinload(Employee.work_types),
                      selectinload(Employee.allowed_locations), selectinload(Employee.availability))
-            .order_by(Team.name, Employee.last_name, Employee.first_name, Employee.id)
+            .order_by(Team.name, Employee.sort_name, Employee.id)
         )
         rows = []
         for e in employees:

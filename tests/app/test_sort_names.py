@@ -1,0 +1,84 @@
+"""Dutch lists sort a surname after its particles (tussenvoegsels): 'de Groot' under G."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from binnenwerk.extensions import db
+from binnenwerk.formatting import list_name, surname_parts
+
+
+@pytest.mark.parametrize("last, parts", [
+    ("de Groot", ("Groot", "de")), ("van den Berg", ("Berg", "van den")), ("'t Hart", ("Hart", "'t")),
+    ("El Amrani", ("El Amrani", "")), ("De Jong", ("De Jong", "")), ("Jansen", ("Jansen", "")),
+    ("van", ("van", "")), ("de Vries-van Dam", ("Vries-van Dam", "de")), ("", ("", "")),
+])
+def test_the_particles_are_the_leading_words_in_lower_case(last, parts):
+    assert surname_parts(last) == parts
+
+
+def test_a_list_name_puts_the_particles_after_the_first_name():
+    assert list_name("Bas", "de Groot") == "Groot, Bas de"
+    assert list_name("Wendy", "El Amrani") == "El Amrani, Wendy"
+
+
+def names_in_order(html: str, pattern: str) -> list[str]:
+    return re.findall(pattern, html)
+
+
+def test_the_lists_sort_and_show_people_as_a_dutch_reader_looks_for_them(client, login, make):
+    team = make.team(name="Team Namen")
+    for first, last in (("Bas", "de Groot"), ("Anna", "Gans"), ("Rosa", "de Vries"), ("Hugo", "Haas"),
+                        ("Piet", "van den Berg"), ("Ella", "Vos")):
+        make.employee(team, first_name=first, last_name=last)
+    login(make.user("team_leader", teams=[team]))
+
+    listed = client.get(f"/teams/medewerkers?team={team.id}").get_data(as_text=True)
+    assert names_in_order(listed, r'<th scope="row"><a href="/teams/medewerkers/\d+">([^<]+)</a>') == [
+        "Berg, Piet van den", "Gans, Anna", "Groot, Bas de", "Haas, Hugo", "Vos, Ella", "Vries, Rosa de"]
+
+    # The absence form's list: typing G finds Bas de Groot.
+    form = client.get("/teams/afwezigheid/nieuw").get_data(as_text=True)
+    options = names_in_order(form, r'<option value="medewerker-\d+">([^<(]+) \(')
+    assert options == ["Berg, Piet van den", "Gans, Anna", "Groot, Bas de", "Haas, Hugo", "Vos, Ella",
+                       "Vries, Rosa de"]
+
+    # A changed name sorts anew.
+    bas = next(e for e in team.employees if e.first_name == "Bas")
+    bas.last_name = "Zwart"
+    db.session.commit()
+    assert bas.sort_name == "zwart bas"
+
+
+def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
+    """On SQLite, or PostgreSQL in CI: the column is added and filled."""
+    import datetime as dt
+    import os
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from binnenwerk import create_app
+
+    from .test_foundation import _scratch_database
+
+    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
+                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
+    with app.app_context():
+        try:
+            upgrade(revision="b3e5d7f9a1c2")
+            db.session.execute(text("INSERT INTO team (name, region, max_size, archived) "
+                                    "VALUES ('Team A', 'Utrecht', 15, :no)"), {"no": False})
+            db.session.execute(text(
+                "INSERT INTO employee (first_name, last_name, email, phone, team_id, contract_minutes, "
+                "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived) "
+                "SELECT 'Bas', 'de Groot', '', '', id, 1200, 480, :start, '', '', '', :no FROM team"),
+                {"start": dt.date(2026, 1, 5), "no": False})
+            db.session.commit()
+            upgrade()
+            assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
+        finally:
+            db.session.remove()
+            db.engine.dispose()
