@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_number
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..formatting import CONTROL_CHARACTERS
 
@@ -317,7 +318,8 @@ def _read_csv(data: bytes) -> Table:
     if CONTROL_CHARACTERS.search(content):  # a binary file, or text no worksheet could store
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     first_line = next((line for line in content.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(first_line))
+    delimiter = _delimiter(first_line)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         raw = []
         # The record number, not the line number: it is the row number Excel shows.
@@ -325,7 +327,28 @@ def _read_csv(data: bytes) -> Table:
             raw.append((number, cells))
             if len(raw) > MAX_ROWS + 50:
                 break
+        _one_separator(raw, delimiter)
         return _finish(raw)
     except csv.Error as error:
         raise ReadError(_("Dit CSV-bestand is niet goed opgebouwd (regel %(line)d). Controleer de aanhalingstekens.",
                           line=reader.line_num)) from error
+
+
+SEPARATOR_NAMES = {";": _l("puntkomma (;)"), ",": _l("komma (,)"), "\t": _l("tab")}
+
+
+def _one_separator(raw, delimiter: str) -> None:
+    """A row that is one cell holding another separator, under column names split by this one: the
+    file mixes separators (pasted rows from another file). One message, not a misaligned error
+    for every cell of the row."""
+    rows = [(number, cells) for number, cells in raw if any(c.strip() for c in cells)]
+    if not rows or len(rows[0][1]) < 3:
+        return
+    for number, cells in rows[1:]:
+        filled = [c for c in cells if c.strip()]
+        other = next((d for d in SEPARATOR_NAMES if d != delimiter and len(filled) == 1 and d in filled[0]
+                      and filled[0].count(d) >= 2), None)
+        if other is not None:
+            raise ReadError(_("Rij %(row)d is gescheiden door een %(other)s, de kolomnamen door een %(used)s. "
+                              "Sla het bestand opnieuw op met één scheidingsteken.", row=number,
+                              other=SEPARATOR_NAMES[other], used=SEPARATOR_NAMES[delimiter]))

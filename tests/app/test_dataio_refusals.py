@@ -786,3 +786,20 @@ def test_a_huge_number_is_out_of_range_not_no_number(app, value):
     with app.test_request_context(), pytest.raises(v.CellError) as refusal:
         v.whole_number(value, low=1, high=2**31 - 1)
     assert "ligt niet tussen 1 en 2147483647" in refusal.value.message
+
+
+def test_a_row_with_another_separator_gets_one_message(world, runner, tmp_path):
+    """Column names split by ';', a row pasted from a ','-file: one message naming the row, not a
+    dozen cells read out of place."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(";".join(EMPLOYEE_HEADER) + "\n" + ",".join(GOOD_EMPLOYEE).replace("25,5", "25") + "\n",
+                    encoding="utf-8")
+    before = counts()
+
+    result = run_import(runner, "employees", str(path))
+
+    assert result.exit_code == 1, result.output
+    assert ("Rij 2 is gescheiden door een komma (,), de kolomnamen door een puntkomma (;). "
+            "Sla het bestand opnieuw op met één scheidingsteken.") in result.output
+    assert "1 probleem" in result.output  # one, not one per misread cell
+    assert counts() == before
