@@ -254,9 +254,20 @@ def cell():
         return any(rest_too_short(problem, a.request.end_minute, q.start_minute) if a.date < day
                    else rest_too_short(problem, q.end_minute, a.request.start_minute) for a in around)
 
+    # And a shift that takes the person over the week's contract hours (as the Problem has them:
+    # less for an absence or a holiday) or over their hours a day.
+    me = next((e for e in problem.employees if e.id == planning.eid(employee.id)), None)
+    other_days = sum(a.request.worked_minutes for a in db.session.scalars(select(Assignment).where(
+        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day)))
+
+    def over_contract(q) -> bool:
+        return me is not None and (q.worked_minutes > me.max_minutes_per_day
+                                   or other_days + q.worked_minutes > me.contract_minutes)
+
     form.request.choices = [("", _("Vrij (geen dienst)"))] + [
         (str(q.id), _option_label(q) + (" " + _("(vol)") if taken.get(q.id, 0) >= q.headcount else "")
-         + (" " + _("(te weinig rust)") if too_little_rest(q) else ""))
+         + (" " + _("(te weinig rust)") if too_little_rest(q) else "")
+         + (" " + _("(meer dan het contract)") if over_contract(q) else ""))
         for q in options
     ]
     if current is not None and str(current.request_id) not in dict(form.request.choices):

@@ -83,3 +83,17 @@ def test_a_manual_edit_that_leaves_too_little_rest_is_refused(client, login, wor
     assert re.search(r"Dit kan niet: Ilse Rust heeft dan geen 11 uur rust tussen twee diensten \(Arbeidstijdenwet\)\.",
                      text), text[:2000]
     assert db.session.scalars(db.select(Assignment.date).where(Assignment.employee_id == world.person.id)).all() == [MON]
+
+
+def test_an_option_over_the_weeks_contract_is_marked_before_choosing(client, login, world):
+    """Three late shifts (7.5 hours each) stand; a contract of 29 hours 10 minutes leaves room for
+    Tuesday's early shift (6 hours) but not for another late one."""
+    world.person.contract_minutes = 1750
+    db.session.commit()
+    for day in (MON + dt.timedelta(days=2), MON + dt.timedelta(days=3), MON + dt.timedelta(days=4)):
+        _assign(WEEK, world.team, world.person, day, world.late)
+    login(world.planner)
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={world.person.id}&date={TUE.isoformat()}")
+    options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', form.get_data(as_text=True)))
+    assert options[str(world.late.id)].endswith("14:00–22:00 (meer dan het contract)")
+    assert options[str(world.early.id)].endswith("07:00–13:00")
