@@ -329,11 +329,29 @@ def holiday(day: dt.date) -> str | None:
     return public_holiday_name(day, str(get_locale() or "nl"))
 
 
+def formally() -> bool:
+    """Staff read "je", a ministry contact "u" (as the ministry's own pages say it): for the pages
+    and messages both see (account, password, two-step verification)."""
+    from flask_login import current_user
+
+    from .models import Role
+
+    return bool(getattr(current_user, "is_authenticated", False)) and current_user.role == Role.MINISTRY_CONTACT.value
+
+
+def you(informal, formal):
+    """A lazy text in the reader's form of address (formally); both texts are marked for
+    translation where they are written (_l), so the catalogue has both."""
+    from flask_babel import LazyString
+
+    return LazyString(lambda: str(formal) if formally() else str(informal))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours, holiday=holiday
     )
-    app.jinja_env.globals.update(week_of=week_of, shift_week=shift_week, week_days=week_days,
+    app.jinja_env.globals.update(formally=formally, week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
     app.jinja_env.filters["full_date"] = full_date
     app.jinja_env.filters["from_iso"] = lambda text: dt.date.fromisoformat(text) if text else None

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from ..forms_common import MaxLength
+from ..formatting import you
 
 # Spaces are allowed: apps often show the code as "123 456".
 CODE_PATTERN = r"^\s*\d{3}\s?\d{3}\s*$"
@@ -12,7 +13,7 @@ CODE_PATTERN = r"^\s*\d{3}\s?\d{3}\s*$"
 
 def code_field():
     return StringField(
-        _l("Code uit je app (6 cijfers)"),
+        you(_l("Code uit je app (6 cijfers)"), _l("Code uit uw app (6 cijfers)")),
         validators=[
             DataRequired(message=_l("Vul de code in.")),
             Length(max=20, message=_l("Een code heeft 6 cijfers.")),
@@ -50,7 +51,8 @@ class DisableMfaForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         _l("Huidig wachtwoord"),
-        validators=[DataRequired(message=_l("Vul je huidige wachtwoord in.")), MaxLength(200)],
+        validators=[DataRequired(message=you(_l("Vul je huidige wachtwoord in."), _l("Vul uw huidige wachtwoord in."))),
+                    MaxLength(200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(

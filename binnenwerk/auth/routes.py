@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
+from ..formatting import formally
 from ..models import Role, User
 from ..security import SESSION_ID, end_session, limiter, mfa_required_for
 from ..services import ServiceError
@@ -144,8 +145,9 @@ def mfa_login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_STAFF)
 def logout():
+    said = _("U bent uitgelogd.") if formally() else _("Je bent uitgelogd.")  # before the user is gone
     end_session()
-    flash(_("Je bent uitgelogd."), "info")
+    flash(said, "info")
     return redirect(url_for("auth.login"))
 
 
@@ -184,7 +186,7 @@ def change_password():
         except ServiceError as error:
             getattr(form, error.field or "new").errors.append(error.message)
         else:
-            flash(_("Je wachtwoord is gewijzigd."), "success")
+            flash(_("Uw wachtwoord is gewijzigd.") if formally() else _("Je wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
@@ -203,14 +205,18 @@ def mfa_setup():
         except ServiceError as error:
             form.code.errors.append(error.message)
         else:
-            flash(_("Tweestapsverificatie staat aan. Je hebt voortaan bij het inloggen een code uit je app nodig."),
+            flash(_("Tweestapsverificatie staat aan. U hebt voortaan bij het inloggen een code uit uw app nodig.")
+                  if formally() else
+                  _("Tweestapsverificatie staat aan. Je hebt voortaan bij het inloggen een code uit je app nodig."),
                   "success")
             return redirect(url_for("main.home"))
     qr = segno.make(accounts.provisioning_uri(current_user), error="m")
-    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=_("QR-code voor je app"))
+    qr_title = _("QR-code voor uw app") if formally() else _("QR-code voor je app")
+    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=qr_title)
     return render_template(
         "auth/mfa_setup.html",
         form=form,
+        qr_title=qr_title,
         qr_svg=Markup(svg),
         secret_groups=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
         required=mfa_required_for(current_user),

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..extensions import db
+from ..formatting import formally
 from ..models import User, UserSession, utcnow
 from . import ServiceError
 from .users import validate_password
@@ -218,10 +219,12 @@ def change_password(user: User, current: str, new: str, repeat: str, *, session_
     if not check_password_hash(user.password_hash, current or ""):
         if register_failure(user, "wrong current password", action="password_change") == LOCKED:
             raise AccountLocked()
-        raise ServiceError(_("Je huidige wachtwoord klopt niet."), field="current")
+        raise ServiceError(_("Uw huidige wachtwoord klopt niet.") if formally()
+                           else _("Je huidige wachtwoord klopt niet."), field="current")
     _check_new_password(new, repeat)
     if check_password_hash(user.password_hash, new):
-        raise ServiceError(_("Kies een ander wachtwoord dan je huidige."), field="new")
+        raise ServiceError(_("Kies een ander wachtwoord dan uw huidige.") if formally()
+                           else _("Kies een ander wachtwoord dan je huidige."), field="new")
     user.failed_logins = 0
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False

@@ -1,0 +1,31 @@
+"""Staff read "je", a ministry contact "u": also on the pages both see (password, two-step, logout)."""
+from __future__ import annotations
+
+import pytest
+
+from binnenwerk.extensions import db
+
+NEW_PASSWORD = "Nieuw-wachtwoord-2027"
+
+
+@pytest.mark.parametrize("role, you, your", [("ministry_contact", "U hebt", "Uw"), ("team_leader", "Je hebt", "Je")])
+def test_the_shared_account_pages_address_each_reader_as_their_own_pages_do(client, login, make, role, you, your):
+    user = make.user(role)
+    user.must_change_password = True
+    db.session.commit()
+    login(user)
+
+    page = client.get("/auth/wachtwoord").get_data(as_text=True)
+    assert f"{you} een tijdelijk wachtwoord gekregen." in page
+    wrong = client.post("/auth/wachtwoord", data={"current": "niet-dit", "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert f"{your} huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
+    changed = client.post("/auth/wachtwoord", data={"current": "Test-wachtwoord-2026", "new": NEW_PASSWORD,
+                                                    "repeat": NEW_PASSWORD}, follow_redirects=True)
+    assert f"{your} wachtwoord is gewijzigd." in changed.get_data(as_text=True)
+
+    setup = client.get("/auth/tweestaps/instellen").get_data(as_text=True)
+    assert f"QR-code voor {your.lower()} app" in setup
+    assert f"Code uit {your.lower()} app (6 cijfers)" in setup
+
+    out = client.post("/auth/logout", follow_redirects=True).get_data(as_text=True)
+    assert ("U bent uitgelogd." if role == "ministry_contact" else "Je bent uitgelogd.") in out
