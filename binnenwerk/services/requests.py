@@ -331,8 +331,9 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     if seen_version and seen_version != version_of(request) and not _differs(request, _normalised(data)):
         return []  # the same save sent twice (a double click): the first one stored it
     if not seen_version or seen_version != version_of(request):
-        raise ServiceError(_("Iemand anders heeft deze aanvraag net veranderd. Hieronder staan de nieuwe gegevens. "
-                             "Doe uw wijziging opnieuw."), field="conflict")
+        # Someone else, or the same person in another tab: the words fit both.
+        raise ServiceError(_("Deze aanvraag is net veranderd, door iemand anders of in een ander venster. Hieronder "
+                             "staan de nieuwe gegevens. Doe uw wijziging opnieuw."), field="conflict")
     if request.status not in CHANGEABLE:
         raise ServiceError(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
                              status=status_label(request.status).lower()))

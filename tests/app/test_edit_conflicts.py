@@ -317,7 +317,7 @@ def test_a_request_change_without_seen_version_is_refused(client, login, world, 
     if seen_version is not None:
         data["seen_version"] = seen_version
     response = client.post(url, data=data, follow_redirects=True)
-    assert "Iemand anders heeft deze aanvraag net veranderd." in response.get_data(as_text=True)
+    assert "Deze aanvraag is net veranderd, door iemand anders of in een ander venster." in response.get_data(as_text=True)
     assert _fresh(DeploymentRequest, req.id).headcount == 3
 
     assert post_request_edit(client, url, data).status_code == 302

@@ -97,7 +97,7 @@ def test_the_same_save_sent_twice_is_not_called_someone_elses_change(client, log
     # A really different save on the old version is still refused.
     other = {**request_form(world.location, world.work_type, headcount="2"), "seen_version": seen}
     refused = client.post(url, data=other, follow_redirects=True).get_data(as_text=True)
-    assert "Iemand anders heeft deze aanvraag net veranderd" in refused
+    assert "Deze aanvraag is net veranderd, door iemand anders of in een ander venster" in refused
     assert stored(request_id).headcount == 4
 
 

@@ -284,7 +284,7 @@ def test_two_contacts_changing_the_same_request_never_overwrite_each_other(clien
 
     second = client.post(f"/aanvragen/{req.id}/wijzigen", data={**form, "notes": "Tweede, op oude gegevens"},
                          follow_redirects=True)
-    assert "Iemand anders heeft deze aanvraag net veranderd" in second.get_data(as_text=True)
+    assert "Deze aanvraag is net veranderd, door iemand anders of in een ander venster" in second.get_data(as_text=True)
     assert stored(req.id).notes == "Eerste wijziging"
 
 
