@@ -295,8 +295,8 @@ def plan_csv():
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
-                     _("Gevraagd"), _("Ingepland"), _("Team"), _("Teamleider"), _("Telefoon teamleider"),
-                     _("Opmerking")])
+                     _("Gevraagd"), _("Ingepland"), _("Team"), _("Mensen van dit team"), _("Teamleider"),
+                     _("Telefoon teamleider"), _("Opmerking")])
     english = str(get_locale() or "nl") != "nl"
     # Per request, by date: the days it asks for, and the days people still stand planned that
     # it no longer asks for (nobody asked, nobody counted, the note says who still comes).
@@ -310,13 +310,15 @@ def plan_csv():
                     note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
                              location=team.location)
+                # How many people this team sends, also when they still come for the old request
+                # (then "Ingepland" does not count them: the page says "(6 mensen)" too).
                 rows.setdefault(block.request.id, []).append((day.date, [
-                    day.wanted, day.planned, team.team if team else "", team.leader_name if team else "",
-                    team.leader_phone if team else "", note]))
+                    day.wanted, day.planned, team.team if team else "", team.people if team else "",
+                    team.leader_name if team else "", team.leader_phone if team else "", note]))
     for gone in dropped:
         for day in gone.days:
             rows.setdefault(gone.request.id, []).append((day.date, [
-                0, 0, day.team, day.leader_name, day.leader_phone,
+                0, 0, day.team, day.people, day.leader_name, day.leader_phone,
                 _dropped_note(day) + " " + _("De planner past dit aan.")]))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]

@@ -74,6 +74,7 @@ def test_plan_export_has_the_same_numbers(client, login, world, planned):
     by_day = {r["Datum"]: r for r in rows}
     assert set(by_day) == {"2027-03-08", "2027-03-09", "2027-03-10"}
     assert (by_day["2027-03-08"]["Gevraagd"], by_day["2027-03-08"]["Ingepland"]) == ("3", "2")
+    assert by_day["2027-03-08"]["Mensen van dit team"] == "2"  # who comes, also for an old request
     assert by_day["2027-03-08"]["Teamleider"] == "Sanne Leider"
     assert (by_day["2027-03-09"]["Ingepland"], by_day["2027-03-09"]["Teamleider"]) == ("3", "Piet Invaller")
     assert (by_day["2027-03-10"]["Ingepland"], by_day["2027-03-10"]["Team"]) == ("0", "")
