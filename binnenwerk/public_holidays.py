@@ -37,6 +37,11 @@ def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
     return names
 
 
-def public_holiday_name(day: dt.date, language: str = "nl") -> str | None:
-    """The day's public holiday by name in Dutch ('nl') or English, or None (see public_holidays)."""
-    return _holiday_names(day.year, language).get(day) if is_public_holiday(day) else None
+def public_holiday_name(day: dt.date, language: str = "nl", in_sentence: bool = False) -> str | None:
+    """The day's public holiday by name in Dutch ('nl') or English, or None (see public_holidays).
+    `in_sentence`: as written inside a Dutch sentence ("Het is eerste kerstdag."); alone, as a
+    heading or in brackets, it starts with a capital ("Eerste kerstdag")."""
+    name = _holiday_names(day.year, language).get(day) if is_public_holiday(day) else None
+    if name and in_sentence and language == "nl" and name.split()[0] in ("Eerste", "Tweede"):
+        return name[0].lower() + name[1:]
+    return name

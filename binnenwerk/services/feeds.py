@@ -723,7 +723,7 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 # Work that no longer goes ahead is a change too: the week says so at the top.
                 changed = shift is not None and shift.sequence > 0 and day >= today
                 days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
-                                changed=changed, holiday=public_holiday_name(day, language)))
+                                changed=changed, holiday=public_holiday_name(day, language, in_sentence=True)))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
         out[employee.id] = weeks
     return out

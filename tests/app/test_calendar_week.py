@@ -417,7 +417,7 @@ def test_a_free_public_holiday_says_which_one(client, week, make, monkeypatch):
                          work_type=week["worked"].work_type)
     db.session.commit()
     html = page(client, week["token"]).get_data(as_text=True)
-    assert "Het is Eerste kerstdag." in day_block(html, christmas)
+    assert "Het is eerste kerstdag." in day_block(html, christmas)  # inside a sentence, as Dutch writes it
     assert "Het is" not in day_block(html, christmas - dt.timedelta(days=1))
     from flask_babel import refresh
 
