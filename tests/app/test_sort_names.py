@@ -82,3 +82,4 @@ def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
         finally:
             db.session.remove()
             db.engine.dispose()
+

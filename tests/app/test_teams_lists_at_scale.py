@@ -346,3 +346,16 @@ def test_the_name_searches_fold_letters_as_the_import_does_on_every_database(cli
     db.session.commit()
     users = _text(client.get("/beheer/gebruikers?q=STRAUSS"))
     assert "Jürgen Strauß" in users and "Anna Straus" not in users
+
+
+def test_a_team_leader_of_one_team_gets_no_team_filter(client, login, make):
+    """Nothing to choose: no "Alle teams" beside the one team (QA)."""
+    team = make.team(name="Team Enkel")
+    make.employee(team, first_name="Bas", last_name="de Groot")
+    login(make.user("team_leader", teams=[team]))
+    for url in ("/teams/medewerkers", "/teams/afwezigheid"):
+        assert "Alle teams" not in client.get(url).get_data(as_text=True), url
+    client.post("/auth/logout")
+    login(make.user("team_leader", teams=[team, make.team(name="Team Twee")]))
+    for url in ("/teams/medewerkers", "/teams/afwezigheid"):
+        assert "Alle teams" in client.get(url).get_data(as_text=True), url
