@@ -513,6 +513,7 @@ def test_history_and_print_pages(client, login, world):
     roster = roster_of(world.team)
     history = client.get(f"/rooster/{roster.id}/geschiedenis").get_data(as_text=True)
     assert "Gepland" in history and world.planner.name in history
+    assert f"<title>Geschiedenis: Team A, week {WEEK}" in history  # a tab per roster tells them apart
     printed = client.get(f"/rooster/afdrukken?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "Team A" in printed and "Rijnstraat 8" in printed and "Wijzig" not in printed
     assert printed.count("<h1") == 1 and "<h2>Team A: week" in printed  # one h1, a heading per team
