@@ -216,22 +216,27 @@ def cell():
     if request.method == "POST" and form.validate_on_submit():
         chosen = form.request.data or ""
         request_id = _int_arg(chosen) if chosen else None
+        # A pin holds a shift; nothing holds a free day (a re-plan or repair may fill it again).
+        pin = bool(form.pinned.data) and request_id is not None
         if chosen and request_id is None:
             form.request.errors = [_("Kies een dienst uit de lijst.")]
-        elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id,
-                                    bool(form.pinned.data)):
+        elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id, pin):
             flash(_("Er was niets veranderd."), "info")  # nor goes anything into the history
             return _back(week, team.id, cell=(employee.id, day))
         else:
             try:
                 service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,
-                                 user=current_user, pin=bool(form.pinned.data), reason=form.reason.data or "")
+                                 user=current_user, pin=pin, reason=form.reason.data or "")
             except ServiceError as exc:
                 form.request.errors = [exc.message]
                 roster = service.find_roster(week, team.id)
             else:
-                flash(_("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day)),
-                      "success")
+                said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day))
+                if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
+                    said += " " + _("Een vrije dag staat niet vast: opnieuw plannen of repareren kan er weer een "
+                                    "dienst op zetten. Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in "
+                                    "(verlof of afspraak).", name=employee.name)
+                flash(said, "success")
                 return _back(week, team.id, cell=(employee.id, day))
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
@@ -365,7 +370,7 @@ def repair():
         flash(_("Kies een dag van deze week om vanaf te repareren."), "error")
         return _back(week, team.id)
     if formatting.holiday(day):
-        flash(_("Op %(day)s werkt niemand: het is een feestdag. Kies de dag erna.", day=full_date(day)), "error")
+        flash(_("Op %(day)s werkt niemand: het is een feestdag. Kies een andere dag.", day=full_date(day)), "error")
         return _back(week, team.id)
     if form.time_limit.errors:
         flash(_("Kies een rekentijd uit de lijst."), "error")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -173,11 +173,8 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     """Change or clear one cell; refuse it with the broken rule in words when it breaks one."""
     _check_day(week, day)
     employee = _team_employee(team_id, employee_id)
-    if pin and request_id is None:
-        # A pin holds a shift; nothing holds a day free but the person's absence or working days.
-        raise ServiceError(_("Een vrije dag kun je niet vastzetten: opnieuw plannen of repareren kan er weer een "
-                             "dienst op zetten. Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in "
-                             "(verlof of afspraak).", name=employee.name))
+    # A pin holds a shift; nothing holds a day free but the person's absence or working days.
+    pin = pin and request_id is not None
     roster = find_roster(week, team_id)
     try:
         check_version(roster, lock_version)
@@ -222,13 +219,11 @@ def cell_unchanged(roster: Roster | None, lock_version, employee_id: int, day: d
                    pin: bool) -> bool:
     """A save of the cell as it is, on the roster as the form saw it: nothing to store. (A second
     click on the same save carries the version before the first: that is set_cell's case.)"""
-    if pin and request_id is None:
-        return False  # set_cell says why a free day cannot be pinned
     try:
         check_version(roster, lock_version)
     except ServiceError:
         return False
-    return cell_holds(roster, employee_id, day, request_id, pin)
+    return cell_holds(roster, employee_id, day, request_id, pin and request_id is not None)
 
 
 def cell_holds(roster: Roster | None, employee_id: int, day: dt.date, request_id: int | None, pin: bool) -> bool:
@@ -667,9 +662,13 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
             or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
             # Work called off while the person is absent that day: they know already (they are ill,
             # on leave or at their appointment), so nobody needs to phone them about it.
+            # A part-day absence counts only where it overlaps the shift: an appointment at eight
+            # does not tell anyone that their work from nine is off.
             or_(PublishedShift.cancelled.is_(False), ~exists().where(
                 Absence.employee_id == PublishedShift.employee_id,
-                Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date)),
+                Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date,
+                or_(Absence.start_minute.is_(None), and_(Absence.start_minute < PublishedShift.end_minute,
+                                                         Absence.end_minute > PublishedShift.start_minute)))),
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
                   selectinload(PublishedShift.supervisor))
     ), key=lambda s: (s.date, s.employee.sort_name, s.id))

@@ -46,7 +46,7 @@ def test_more_teams_than_fit_show_one_regions_grids_and_every_teams_line(client,
     # The regions to choose from, with their teams and short days; the shown one is marked.
     nav = html.split('id="regio-kop"')[1].split("</nav>")[0]
     assert re.search(r'aria-current="page">Groningen</a>\s*<span class="muted">\(12 teams, '
-                     r'<span class="tag-warn">1 dag met te weinig mensen</span>\)', nav)
+                     r'<span class="tag-warn">1 tekort</span>\)', nav)
     assert re.search(r'regio=Zwolle">Zwolle</a>\s*<span class="muted">\(11 teams, ', nav)
     assert "regio=alle" in nav
     # Requests and short days are the region's too.
@@ -90,6 +90,6 @@ def test_the_region_page_in_english(client, login, make, two_regions):
 
     html = client.get(f"/rooster/?week={WEEK}&regio=Zwolle").get_data(as_text=True)
 
-    assert "Rosters by region" in html and "11 teams" in html and "1 day short of people" in html
+    assert "Rosters by region" in html and "11 teams" in html and "1 shortage" in html
     assert "Where there are too few people, region Zwolle" in html
 

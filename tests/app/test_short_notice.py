@@ -89,10 +89,16 @@ def test_work_called_off_for_someones_own_absence_needs_no_call(leader_page, mak
     make.published_shift(employee=bram, date=WEDNESDAY + dt.timedelta(days=2), location=make.location(name="Turfmarkt"),
                          sequence=1)  # Friday, after his absence: changed, so still a call
 
+    # Eva's appointment ends before her work would have started: she must still hear it is off.
+    eva = make.employee(team=team, first_name="Eva", last_name="Evers")
+    make.absence(employee=eva, start=thursday, end=thursday, kind="afspraak", times=("07:00", "08:00"))
+    make.published_shift(employee=eva, date=thursday, start="09:00", end="15:00", cancelled=True, sequence=1)
+
     listed = section(page())
 
     assert "Dina Dekker</strong>, donderdag 10 december:" in listed
     assert "Bram Bos</strong>, donderdag" not in listed and "Bram Bos</strong>, vrijdag" in listed
+    assert "Eva Evers</strong>, donderdag 10 december:" in listed
 
 
 def test_gebeld_takes_a_change_off_the_list_until_it_changes_again(leader_page, make, client, login):
