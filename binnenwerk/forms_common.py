@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
@@ -184,6 +185,8 @@ class DutchDateField(StringField):
                 self.data = None
                 raise ValueError(_l("Vul een datum in tussen 1900 en 2200."))
             return
+        if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):  # 31-02-2027: written right
+            raise ValueError(_l("Die datum bestaat niet. Kies een dag uit de kalender."))
         raise ValueError(_l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026."))
 
 

@@ -344,10 +344,13 @@ def _one_separator(raw, delimiter: str) -> None:
     rows = [(number, cells) for number, cells in raw if any(c.strip() for c in cells)]
     if not rows or len(rows[0][1]) < 3:
         return
+    width = len(rows[0][1])
     for number, cells in rows[1:]:
-        filled = [c for c in cells if c.strip()]
-        other = next((d for d in SEPARATOR_NAMES if d != delimiter and len(filled) == 1 and d in filled[0]
-                      and filled[0].count(d) >= 2), None)
+        if len(cells) >= width:
+            continue  # as many cells as column names: a text with commas in one of them is fine
+        line = delimiter.join(cells)
+        other = next((d for d in SEPARATOR_NAMES if d != delimiter and d in line
+                      and len(next(csv.reader([line], delimiter=d))) >= width), None)
         if other is not None:
             raise ReadError(_("Rij %(row)d is gescheiden door een %(other)s, de kolomnamen door een %(used)s. "
                               "Sla het bestand opnieuw op met één scheidingsteken.", row=number,

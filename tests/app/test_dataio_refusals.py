@@ -803,3 +803,19 @@ def test_a_row_with_another_separator_gets_one_message(world, runner, tmp_path):
             "Sla het bestand opnieuw op met één scheidingsteken.") in result.output
     assert "1 probleem" in result.output  # one, not one per misread cell
     assert counts() == before
+
+
+@pytest.mark.parametrize("header, row, flagged", [
+    ("voornaam;achternaam;opmerking", ";;Neem pas, sleutel, badge mee", False),  # one cell with commas: fine
+    ("a,b,c", 'x;y;"z, w"', True),  # a ';' row with a quoted comma under ',' names
+    ("a;b;c", "x,y,z", True),
+])
+def test_the_separator_check_reads_whole_rows(header, row, flagged):
+    from binnenwerk.dataio.reading import ReadError, read
+
+    data = (header + "\n" + row + "\n").encode()
+    if flagged:
+        with pytest.raises(ReadError, match="gescheiden door een"):
+            read("x.csv", data)
+    else:
+        assert read("x.csv", data).rows
