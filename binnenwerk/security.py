@@ -246,7 +246,9 @@ def _too_many_requests(error):
     return render_template(
         "error.html",
         title=_("Te veel pogingen"),
-        message=_("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
+        message=_("U hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw.")
+        if formatting.formally() else
+        _("Je hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
     ), 429
 
 

@@ -167,8 +167,9 @@ def account():
 
 def _locked_out(what: str):
     """Too many wrong passwords or codes from this session: it ends, as a login would be refused."""
+    said = accounts.locked_message()  # while the user is known: "u" to a ministry contact
     end_session(detail=f"account locked after {what}")
-    flash(accounts.locked_message(), "error")
+    flash(said, "error")
     return redirect(url_for("auth.login"))
 
 

@@ -42,10 +42,14 @@ class AccountLocked(ServiceError):
 
 
 def locked_message() -> str:
+    minutes = int(current_app.config.get("LOCKOUT_MINUTES", 15))
+    if formally():  # a ministry contact, locked out while logged in (the password change)
+        return _("Er is te vaak een verkeerd wachtwoord of een verkeerde code gebruikt. "
+                 "Uw account is daarom %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw.", minutes=minutes)
     return _(
         "Er is te vaak een verkeerd wachtwoord of een verkeerde code gebruikt. "
         "Je account is daarom %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw.",
-        minutes=int(current_app.config.get("LOCKOUT_MINUTES", 15)),
+        minutes=minutes,
     )
 
 

@@ -29,3 +29,12 @@ def test_the_shared_account_pages_address_each_reader_as_their_own_pages_do(clie
 
     out = client.post("/auth/logout", follow_redirects=True).get_data(as_text=True)
     assert ("U bent uitgelogd." if role == "ministry_contact" else "Je bent uitgelogd.") in out
+
+
+def test_a_ministry_contact_locked_out_on_the_password_page_reads_u(client, login, make, app):
+    app.config["LOCKOUT_THRESHOLD"] = 2
+    login(make.user("ministry_contact"))
+    for _try in range(2):
+        response = client.post("/auth/wachtwoord", data={"current": "niet-dit", "new": NEW_PASSWORD,
+                                                           "repeat": NEW_PASSWORD}, follow_redirects=True)
+    assert "Uw account is daarom 15 minuten geblokkeerd." in response.get_data(as_text=True)
