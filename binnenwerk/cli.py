@@ -67,6 +67,8 @@ def seed_demo(size: str, if_empty: bool, busy: bool) -> None:
     added = demo.seed(size, busy=busy)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(added.items())) or "nothing new"
     click.echo(f"Demo data ({size}): {summary}.")
+    if busy and "requests" not in added:
+        click.echo("The database had requests already, so --busy added none: start from an empty database.")
     click.echo(seed_demo_rosters(size))
 
 

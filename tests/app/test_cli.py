@@ -60,6 +60,9 @@ def test_the_busy_large_demo_asks_every_team_for_its_work(runner, monkeypatch, b
     assert result.exit_code == 0, result.output
     assert _count(Team) == 100
     assert (_teams_asked_at_home() == 100) is busy
+    if not busy:  # the large demo is there, without its busy requests: --busy cannot add them now
+        again = runner.invoke(args=["seed-demo", "--size", "large", "--busy"])
+        assert again.exit_code == 0 and "--busy added none: start from an empty database." in again.output
 
 
 def test_busy_goes_with_the_large_demo_only(runner):
