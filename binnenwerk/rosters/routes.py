@@ -181,14 +181,17 @@ def _region_shown(team: Team | None, all_teams: list[Team]) -> tuple[str | None,
     for t in all_teams:
         counts[t.region] += 1
     regions = sorted(counts.items())
-    asked = request.args.get("regio", "")
-    if asked == ALL_REGIONS:
+    asked = request.args.get("regio", "").strip()
+    if asked.casefold() == ALL_REGIONS:
         return None, regions
     if not asked:
         return regions[0][0], regions
-    if asked not in counts:
-        abort(404)
-    return asked, regions
+    found = next((name for name in counts if name.casefold() == asked.casefold()), None)
+    if found is None:  # a region renamed since the link was kept, or mistyped
+        flash(_("Er is geen regio '%(region)s' met teams. Je ziet regio %(first)s.", region=asked[:60],
+                first=regions[0][0]), "error")
+        return regions[0][0], regions
+    return found, regions
 
 
 # --- cells ----------------------------------------------------------------------------------

@@ -70,7 +70,13 @@ def test_another_region_or_all_of_them_can_be_chosen(client, login, make, two_re
     assert "Kantoor Zwolle" in every and "Kantoor Groningen" in every
     assert "Je ziet de roosters van alle regio’s." in every
 
-    assert client.get(f"/rooster/?week={WEEK}&regio=Atlantis").status_code == 404
+    lower = client.get(f"/rooster/?week={WEEK}&regio=zwolle").get_data(as_text=True)
+    assert grid_names(lower) == {t.name for t in teams["Zwolle"]}  # as typed in lower case
+    unknown = client.get(f"/rooster/?week={WEEK}&regio=Atlantis")
+    assert unknown.status_code == 200
+    page = unknown.get_data(as_text=True)
+    assert "Er is geen regio &#39;Atlantis&#39; met teams. Je ziet regio Groningen." in page
+    assert grid_names(page) == {t.name for t in teams["Groningen"]}
 
 
 def test_few_teams_show_every_grid_without_regions(client, login, make):
