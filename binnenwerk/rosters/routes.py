@@ -630,5 +630,9 @@ def print_view():
     week = _week_arg()
     team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
     teams = [team] if team else _visible_teams()
+    # From a region's page: that region's teams (a hundred teams are a hundred sheets).
+    region = request.args.get("regio", "").strip().casefold()
+    if team is None and region and region != ALL_REGIONS:
+        teams = [t for t in teams if t.region.casefold() == region] or teams
     data = load_week(week, teams)
     return render_template("rosters/print.html", week=week, team=team, **data)

@@ -52,6 +52,10 @@ def test_more_teams_than_fit_show_one_regions_grids_and_every_teams_line(client,
     # Requests and short days are the region's too.
     assert "Kantoor Groningen" in html and "Kantoor Zwolle" not in html
     assert "Waar te weinig mensen staan, regio Groningen" in html
+    # Printing from here prints the region's teams.
+    assert f'href="/rooster/afdrukken?week={WEEK}&amp;regio=Groningen">Afdrukken: regio Groningen</a>' in html
+    printed = client.get(f"/rooster/afdrukken?week={WEEK}&regio=Groningen").get_data(as_text=True)
+    assert printed.count('<section class="print-team') == 12 and "Team Zwolle 01" not in printed
     # Another week keeps the region.
     assert f'href="/rooster/?week=2026-W51&amp;regio=Groningen"' in html
 
