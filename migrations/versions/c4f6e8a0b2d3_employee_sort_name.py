@@ -20,9 +20,19 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
-    from binnenwerk.formatting import sort_name
+def _sort_name(first_name: str, last_name: str) -> str:
+    """binnenwerk.formatting.sort_name as it was when this migration was written: a migration
+    writes the same rows whatever the app's code becomes later."""
+    words = last_name.split()
+    first = 0
+    while first < len(words) - 1 and words[first].lstrip("'")[:1].islower():
+        first += 1
+    main, particles = " ".join(words[first:]), " ".join(words[:first])
+    return f"{main} {first_name} {particles}".casefold().strip()[:250]
 
+
+def upgrade():
+    sort_name = _sort_name
     with op.batch_alter_table('employee', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sort_name', sa.String(length=250), server_default='', nullable=False))
         batch_op.create_index(batch_op.f('ix_employee_sort_name'), ['sort_name'], unique=False)
