@@ -265,8 +265,11 @@ def cell():
     # And a shift that takes the person over the week's contract hours (as the Problem has them:
     # less for an absence or a holiday) or over their hours a day.
     me = next((e for e in problem.employees if e.id == planning.eid(employee.id)), None)
+    # The other days' hours as the grid counts them: not a shift whose request no longer stands
+    # that day, nor one after the contract ended (publishing leaves those out).
     other_days = sum(a.request.worked_minutes for a in db.session.scalars(select(Assignment).where(
-        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day)))
+        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day))
+        if service.request_stands(a.request, a.date) and service.works_then(employee, a.date))
 
     def over_contract(q) -> bool:
         return me is not None and (q.worked_minutes > me.max_minutes_per_day

@@ -97,3 +97,22 @@ def test_an_option_over_the_weeks_contract_is_marked_before_choosing(client, log
     options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', form.get_data(as_text=True)))
     assert options[str(world.late.id)].endswith("14:00–22:00 (meer dan het contract)")
     assert options[str(world.early.id)].endswith("07:00–13:00")
+
+
+def test_a_shift_of_a_withdrawn_request_does_not_count_towards_the_mark(client, login, world, make):
+    """As the grid's hours column: a shift whose request was cancelled since brings no hours."""
+    from binnenwerk.models import RequestStatus
+
+    world.person.contract_minutes = 1750
+    gone = make.request(make.location("Den Haag", name="Oud"), world.late.work_type, weekdays="1234567",
+                        start_date=MON - dt.timedelta(days=7), start_minute=14 * 60, end_minute=22 * 60)
+    db.session.commit()
+    for day in (MON + dt.timedelta(days=2), MON + dt.timedelta(days=3)):
+        _assign(WEEK, world.team, world.person, day, world.late)
+    _assign(WEEK, world.team, world.person, MON + dt.timedelta(days=4), gone)
+    gone.status = RequestStatus.CANCELLED.value
+    db.session.commit()
+    login(world.planner)
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={world.person.id}&date={TUE.isoformat()}")
+    options = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', form.get_data(as_text=True)))
+    assert options[str(world.late.id)].endswith("14:00–22:00")  # 2 x 7.5 h + 7.5 h fits 29 h 10 min
