@@ -56,8 +56,8 @@ def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
     import datetime as dt
     import os
 
-    from flask_migrate import upgrade
-    from sqlalchemy import text
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
 
     from binnenwerk import create_app
 
@@ -79,6 +79,18 @@ def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
             db.session.commit()
             upgrade()
             assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
+            db.session.remove()
+            # Down and up again with the employee's rows in place (the table is rebuilt on SQLite,
+            # other tables point at it: an absence here).
+            db.session.execute(text("INSERT INTO absence (employee_id, kind, start_date, end_date, note, created_at) "
+                                    "SELECT id, 'ziek', :day, :day, '', :now FROM employee"),
+                               {"day": dt.date(2026, 12, 7), "now": dt.datetime(2026, 12, 5, 12)})
+            db.session.commit()
+            downgrade(revision="b3e5d7f9a1c2")
+            assert "sort_name" not in {c["name"] for c in inspect(db.engine).get_columns("employee")}
+            upgrade()
+            assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
+            assert db.session.execute(text("SELECT count(*) FROM absence")).scalar() == 1
         finally:
             db.session.remove()
             db.engine.dispose()
