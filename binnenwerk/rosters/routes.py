@@ -35,25 +35,25 @@ PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
 def _week_arg(source=None, strict: bool = False) -> str:
     """The week asked for; without one this week, at the weekend the next (current_week)."""
     text = (source or request.args).get("week", "")
-    if not text:
-        return current_week()
-    try:
-        if strict:
+    if strict and text:
+        try:
             parse_week(text)  # forms send the page's own week
-            return text
-        return read_week(text[:20])  # the week box: as people type it
-    except ValueError as exc:
-        if strict:
+        except ValueError:
             abort(404)
-        return typed_week_refused(text, exc)
+        return text
+    week, refused = _week_typed(text)
+    if refused:
+        flash(refused[1], "error")
+    return week
 
 
-def _week_typed() -> tuple[str, tuple[str, str] | None]:
-    """The roster page's week, and for a week box's text that is no week, (that text, why): the
-    box keeps what was typed, marked wrong and tied to the message (WCAG 3.3.1)."""
-    text = request.args.get("week", "")
+def _week_typed(text: str) -> tuple[str, tuple[str, str] | None]:
+    """The week as people type it in the week box, and for a text that is no week (that text,
+    why); the roster page keeps it in the box, marked wrong and tied to the message (WCAG 3.3.1)."""
+    if not text:
+        return current_week(), None
     try:
-        return (read_week(text[:20]) if text else current_week()), None
+        return read_week(text[:20]), None
     except ValueError as exc:
         return current_week(), (text[:20], week_refused_message(text, exc))
 
@@ -128,7 +128,7 @@ ALL_REGIONS = "alle"
 @bp.route("/")
 @roles_required(*PLANNERS)
 def week():
-    week, week_refused = _week_typed()
+    week, week_refused = _week_typed(request.args.get("week", ""))
     all_teams = _visible_teams()
     team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
     if team is None and len(all_teams) == 1:
@@ -139,16 +139,17 @@ def week():
     active = _active_job_shown(week, team, all_teams)
     # With many teams the grids, the requests and the short days are one region's at a time; the
     # overview above them keeps every team, and each region says how many short days it has.
+    short = short_days(week, data["request_days"])
     short_per_region: dict[str, int] = defaultdict(int)
-    if regions:
-        for row in short_days(week, data["request_days"]):
-            short_per_region[row.request.location.region] += 1
+    for row in short:
+        short_per_region[row.request.location.region] += 1
     if region is not None:
         data["request_days"] = [rd for rd in data["request_days"] if rd.request.location.region == region]
+        short = [row for row in short if row.request.location.region == region]
     grid_teams = [tw for tw in data["teams"] if region is None or tw.team.region == region]
     # The panel lists exactly the table's short cells, with the table's counts; reasons only
     # when there is a short day (they cost a Problem of the region's teams).
-    shortfall = explain_short_days(week, short_days(week, data["request_days"]))
+    shortfall = explain_short_days(week, short)
     repair = RepairForm()
     today = local_today()
     # Nobody works on a public holiday: nothing to repair from there.

@@ -223,7 +223,7 @@ def cell_unchanged(roster: Roster | None, lock_version, employee_id: int, day: d
         check_version(roster, lock_version)
     except ServiceError:
         return False
-    return cell_holds(roster, employee_id, day, request_id, pin and request_id is not None)
+    return cell_holds(roster, employee_id, day, request_id, pin)
 
 
 def cell_holds(roster: Roster | None, employee_id: int, day: dt.date, request_id: int | None, pin: bool) -> bool:

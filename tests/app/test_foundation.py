@@ -1,4 +1,6 @@
 """The factory, the migrations, login and the fail-closed access rule."""
+from contextlib import contextmanager
+
 import pytest
 from flask import Blueprint
 from sqlalchemy import inspect
@@ -114,54 +116,62 @@ def _scratch_database(tmp_path, backend: str) -> str:
     return scratch
 
 
-def test_the_roster_history_keys_migrate_down_and_up_keeping_every_line(tmp_path):
-    # On the suite's own backend: CI runs it on SQLite, then on PostgreSQL (TEST_DATABASE_URL).
+@contextmanager
+def scratch_app(tmp_path):
+    """An app on an empty database of its own, on the suite's backend (CI runs the suite on SQLite,
+    then on PostgreSQL with TEST_DATABASE_URL), its context pushed: for a migration down and up."""
     import os
 
+    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
+                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith(backend)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_roster_history_keys_migrate_down_and_up_keeping_every_line(tmp_path):
+    # On the suite's own backend: CI runs it on SQLite, then on PostgreSQL (TEST_DATABASE_URL).
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import select, text
 
     from binnenwerk import models as m
     from binnenwerk import roster_history
 
-    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
     before = "64fbd370b276"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
-                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith(backend)
-    with app.app_context():
-        try:
-            upgrade(revision=before)
-            team = m.Team(name="Team M", region="Den Haag")
-            roster = m.Roster(week="2026-W50", team=team)
-            db.session.add(roster)
-            db.session.commit()
-            db.session.execute(text(
-                "INSERT INTO roster_change (roster_id, at, action, detail, reason) "
-                "VALUES (:r, CURRENT_TIMESTAMP, 'edit', 'Anna Test, maandag 7 december: vrij wordt X', '')"),
-                {"r": roster.id})
-            db.session.commit()
+    with scratch_app(tmp_path) as app:
+        upgrade(revision=before)
+        team = m.Team(name="Team M", region="Den Haag")
+        roster = m.Roster(week="2026-W50", team=team)
+        db.session.add(roster)
+        db.session.commit()
+        db.session.execute(text(
+            "INSERT INTO roster_change (roster_id, at, action, detail, reason) "
+            "VALUES (:r, CURRENT_TIMESTAMP, 'edit', 'Anna Test, maandag 7 december: vrij wordt X', '')"),
+            {"r": roster.id})
+        db.session.commit()
 
-            upgrade()
-            legacy = db.session.scalar(select(m.RosterChange))
-            assert (legacy.message, legacy.params) == (None, None)
-            with app.test_request_context():
-                assert roster_history.wording(legacy) == "Anna Test, maandag 7 december: vrij wordt X"
-                roster_history.record(roster, None, "copy", "copy", n=2, s=1)
-            db.session.commit()
-            db.session.remove()
+        upgrade()
+        legacy = db.session.scalar(select(m.RosterChange))
+        assert (legacy.message, legacy.params) == (None, None)
+        with app.test_request_context():
+            assert roster_history.wording(legacy) == "Anna Test, maandag 7 december: vrij wordt X"
+            roster_history.record(roster, None, "copy", "copy", n=2, s=1)
+        db.session.commit()
+        db.session.remove()
 
-            downgrade(revision=before)
-            columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
-            assert not {"message", "params"} & columns
-            details = db.session.execute(text("SELECT detail FROM roster_change ORDER BY id")).scalars().all()
-            assert details == ["Anna Test, maandag 7 december: vrij wordt X",
-                               "2 diensten van vorige week overgenomen, 1 pasten niet."]
-            db.session.remove()
+        downgrade(revision=before)
+        columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
+        assert not {"message", "params"} & columns
+        details = db.session.execute(text("SELECT detail FROM roster_change ORDER BY id")).scalars().all()
+        assert details == ["Anna Test, maandag 7 december: vrij wordt X",
+                           "2 diensten van vorige week overgenomen, 1 pasten niet."]
+        db.session.remove()
 
-            upgrade()
-            columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
-            assert {"message", "params"} <= columns
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+        upgrade()
+        columns = {c["name"] for c in inspect(db.engine).get_columns("roster_change")}
+        assert {"message", "params"} <= columns

@@ -135,43 +135,32 @@ def test_an_import_refuses_work_outside_the_ministrys_agreement(make, runner, tm
 def test_the_migration_starts_every_ministry_on_every_work_type_in_use(tmp_path):
     """Nothing a ministry could request before the agreements is refused after them; down and up
     again on the suite's own backend (CI: SQLite, then PostgreSQL)."""
-    import os
-
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
-    from binnenwerk import create_app
+    from .test_foundation import scratch_app
 
-    from .test_foundation import _scratch_database
-
-    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
     before = "7e3b9c1d4a6f"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
-                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
-    with app.app_context():
-        try:
-            upgrade(revision=before)
-            for code, archived in (("keyboards", False), ("cleaning", False), ("old", True)):
-                db.session.execute(text(
-                    "INSERT INTO work_type (code, name_nl, name_en, pictogram, colour, archived) "
-                    "VALUES (:c, :c, :c, 'broom', '#2f6b2f', :a)"), {"c": code, "a": archived})
-            for code in ("BZK", "EZK"):
-                db.session.execute(text("INSERT INTO ministry (code, name, archived) VALUES (:c, :c, :a)"),
-                                   {"c": code, "a": False})
-            db.session.commit()
+    with scratch_app(tmp_path):
+        upgrade(revision=before)
+        for code, archived in (("keyboards", False), ("cleaning", False), ("old", True)):
+            db.session.execute(text(
+                "INSERT INTO work_type (code, name_nl, name_en, pictogram, colour, archived) "
+                "VALUES (:c, :c, :c, 'broom', '#2f6b2f', :a)"), {"c": code, "a": archived})
+        for code in ("BZK", "EZK"):
+            db.session.execute(text("INSERT INTO ministry (code, name, archived) VALUES (:c, :c, :a)"),
+                               {"c": code, "a": False})
+        db.session.commit()
 
-            upgrade()
-            agreed = {mi.code: sorted(w.code for w in mi.work_types) for mi in db.session.scalars(select(m.Ministry))}
-            assert agreed == {"BZK": ["cleaning", "keyboards"], "EZK": ["cleaning", "keyboards"]}
-            db.session.remove()
+        upgrade()
+        agreed = {mi.code: sorted(w.code for w in mi.work_types) for mi in db.session.scalars(select(m.Ministry))}
+        assert agreed == {"BZK": ["cleaning", "keyboards"], "EZK": ["cleaning", "keyboards"]}
+        db.session.remove()
 
-            downgrade(revision=before)
-            assert "ministry_work_type" not in inspect(db.engine).get_table_names()
-            upgrade()
-            assert "ministry_work_type" in inspect(db.engine).get_table_names()
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+        downgrade(revision=before)
+        assert "ministry_work_type" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "ministry_work_type" in inspect(db.engine).get_table_names()
 
 
 def test_the_ministries_list_names_each_agreement(client, login, make):

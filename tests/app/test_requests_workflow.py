@@ -485,36 +485,26 @@ def test_an_unchanged_save_of_imported_lines_is_no_change(client, login, world, 
 
 def test_the_migration_stores_earlier_line_breaks_as_lf(tmp_path):
     """Texts a browser stored with CRLF before: LF after the migration (SQLite, or PostgreSQL in CI)."""
-    import os
-
     from flask_migrate import upgrade
 
-    from binnenwerk import create_app
     from binnenwerk import models as m
 
-    from .test_foundation import _scratch_database
+    from .test_foundation import scratch_app
 
-    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
-                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
-    with app.app_context():
-        try:
-            upgrade(revision="9a4c2e6f8b1d")
-            ministry = m.Ministry(code="BZK", name="Binnenlandse Zaken")
-            place = m.Location(code="dh", name="Rijnstraat 8", address="Rijnstraat 8", city="Den Haag",
-                               region="Den Haag", ministry=ministry)
-            work = m.WorkType(code="keyboards", name_nl="Toetsenborden", name_en="Keyboards", pictogram="keyboard",
-                              colour="#2f6b2f")
-            db.session.add(m.DeploymentRequest(
-                ministry=ministry, location=place, work_type=work, start_date=dt.date(2026, 12, 7),
-                end_date=dt.date(2026, 12, 11), weekdays="12345", start_minute=540, end_minute=900, headcount=3,
-                access_instructions="Balie.\r\nPasje.", notes="Een\rTwee", decline_reason="Geen\r\n"))
-            db.session.commit()
-            upgrade()
-            db.session.expire_all()
-            stored = db.session.scalar(select(DeploymentRequest))
-            assert (stored.access_instructions, stored.notes, stored.decline_reason) == ("Balie.\nPasje.", "Een\nTwee",
-                                                                                          "Geen\n")
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with scratch_app(tmp_path):
+        upgrade(revision="9a4c2e6f8b1d")
+        ministry = m.Ministry(code="BZK", name="Binnenlandse Zaken")
+        place = m.Location(code="dh", name="Rijnstraat 8", address="Rijnstraat 8", city="Den Haag",
+                           region="Den Haag", ministry=ministry)
+        work = m.WorkType(code="keyboards", name_nl="Toetsenborden", name_en="Keyboards", pictogram="keyboard",
+                          colour="#2f6b2f")
+        db.session.add(m.DeploymentRequest(
+            ministry=ministry, location=place, work_type=work, start_date=dt.date(2026, 12, 7),
+            end_date=dt.date(2026, 12, 11), weekdays="12345", start_minute=540, end_minute=900, headcount=3,
+            access_instructions="Balie.\r\nPasje.", notes="Een\rTwee", decline_reason="Geen\r\n"))
+        db.session.commit()
+        upgrade()
+        db.session.expire_all()
+        stored = db.session.scalar(select(DeploymentRequest))
+        assert (stored.access_instructions, stored.notes, stored.decline_reason) == ("Balie.\nPasje.", "Een\nTwee",
+                                                                                      "Geen\n")

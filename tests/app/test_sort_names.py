@@ -54,44 +54,34 @@ def test_the_lists_sort_and_show_people_as_a_dutch_reader_looks_for_them(client,
 def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
     """On SQLite, or PostgreSQL in CI: the column is added and filled."""
     import datetime as dt
-    import os
 
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
-    from binnenwerk import create_app
+    from .test_foundation import scratch_app
 
-    from .test_foundation import _scratch_database
-
-    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
-                      "SQLALCHEMY_DATABASE_URI": _scratch_database(tmp_path, backend)})
-    with app.app_context():
-        try:
-            upgrade(revision="b3e5d7f9a1c2")
-            db.session.execute(text("INSERT INTO team (name, region, max_size, archived) "
-                                    "VALUES ('Team A', 'Utrecht', 15, :no)"), {"no": False})
-            db.session.execute(text(
-                "INSERT INTO employee (first_name, last_name, email, phone, team_id, contract_minutes, "
-                "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived) "
-                "SELECT 'Bas', 'de Groot', '', '', id, 1200, 480, :start, '', '', '', :no FROM team"),
-                {"start": dt.date(2026, 1, 5), "no": False})
-            db.session.commit()
-            upgrade()
-            assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
-            db.session.remove()
-            # Down and up again with the employee's rows in place (the table is rebuilt on SQLite,
-            # other tables point at it: an absence here).
-            db.session.execute(text("INSERT INTO absence (employee_id, kind, start_date, end_date, note, created_at) "
-                                    "SELECT id, 'ziek', :day, :day, '', :now FROM employee"),
-                               {"day": dt.date(2026, 12, 7), "now": dt.datetime(2026, 12, 5, 12)})
-            db.session.commit()
-            downgrade(revision="b3e5d7f9a1c2")
-            assert "sort_name" not in {c["name"] for c in inspect(db.engine).get_columns("employee")}
-            upgrade()
-            assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
-            assert db.session.execute(text("SELECT count(*) FROM absence")).scalar() == 1
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with scratch_app(tmp_path):
+        upgrade(revision="b3e5d7f9a1c2")
+        db.session.execute(text("INSERT INTO team (name, region, max_size, archived) "
+                                "VALUES ('Team A', 'Utrecht', 15, :no)"), {"no": False})
+        db.session.execute(text(
+            "INSERT INTO employee (first_name, last_name, email, phone, team_id, contract_minutes, "
+            "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived) "
+            "SELECT 'Bas', 'de Groot', '', '', id, 1200, 480, :start, '', '', '', :no FROM team"),
+            {"start": dt.date(2026, 1, 5), "no": False})
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
+        db.session.remove()
+        # Down and up again with the employee's rows in place (the table is rebuilt on SQLite,
+        # other tables point at it: an absence here).
+        db.session.execute(text("INSERT INTO absence (employee_id, kind, start_date, end_date, note, created_at) "
+                                "SELECT id, 'ziek', :day, :day, '', :now FROM employee"),
+                           {"day": dt.date(2026, 12, 7), "now": dt.datetime(2026, 12, 5, 12)})
+        db.session.commit()
+        downgrade(revision="b3e5d7f9a1c2")
+        assert "sort_name" not in {c["name"] for c in inspect(db.engine).get_columns("employee")}
+        upgrade()
+        assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
+        assert db.session.execute(text("SELECT count(*) FROM absence")).scalar() == 1
 
