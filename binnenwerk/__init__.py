@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     compress.init_app(app)
 
     from . import access, cli, formatting, security
+    from .services import request_history  # noqa: F401  (keeps the days gone by when a request changes)
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp

@@ -442,6 +442,32 @@ class DeploymentRequest(db.Model):
                 and not is_public_holiday(day))
 
 
+class RequestDayAsked(db.Model):
+    """What a request asked on one day that had passed when the request changed or was cancelled.
+
+    A ministry may change a running request (more people, other days, other times). The days gone
+    by keep what was asked then, so reports of them do not change with it; headcount 0 marks a
+    day gone by that the request did not ask for then but does now (a weekday added). `status` is
+    the request's status then: a cancelled request still counts the days it was committed for.
+    """
+
+    __tablename__ = "request_day_asked"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("deployment_request.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    headcount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="RESTRICT"))
+    work_type_id: Mapped[int] = mapped_column(ForeignKey("work_type.id", ondelete="RESTRICT"))
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "date", name="uq_request_day_asked"),
+        CheckConstraint("headcount >= 0 AND headcount <= 100", name="asked_headcount_range"),
+    )
+
+
 # --- rosters --------------------------------------------------------------------------------
 
 
@@ -704,7 +730,7 @@ __all__ = [
     "Absence", "AbsenceKind", "Assignment", "AuditEvent", "AvailabilitySlot", "CalendarToken",
     "DeploymentRequest", "Employee", "EmployeeSensitive", "FeedKind", "JobStatus", "Location",
     "MAX_TEAM_SIZE", "Ministry", "PublishedShift", "RequestStatus", "Role", "Roster",
-    "RosterChange", "RosterStatus", "SolveJob", "SupervisionAssignment", "Supervisor", "Team",
+    "RequestDayAsked", "RosterChange", "RosterStatus", "SolveJob", "SupervisionAssignment", "Supervisor", "Team",
     "User", "UserSession", "WorkType",
 ]
 

@@ -312,21 +312,22 @@ def plan_csv():
                              location=team.location)
                 # How many people this team sends, also when they still come for the old request
                 # (then "Ingepland" does not count them: the page says "(6 mensen)" too).
-                rows.setdefault(block.request.id, []).append((day.date, [
+                rows.setdefault(block.request.id, []).append((day.date, day, [
                     day.wanted, day.planned, team.team if team else "", team.people if team else "",
                     team.leader_name if team else "", team.leader_phone if team else "", note]))
     for gone in dropped:
         for day in gone.days:
-            rows.setdefault(gone.request.id, []).append((day.date, [
+            rows.setdefault(gone.request.id, []).append((day.date, None, [
                 0, 0, day.team, day.people, day.leader_name, day.leader_phone,
                 _dropped_note(day) + " " + _("De planner past dit aan.")]))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]
         work_type = (r.work_type.name_en or r.work_type.name_nl) if english else r.work_type.name_nl
-        for day, rest in sorted(rows[pk], key=lambda row: row[0]):
+        for day, asked, rest in sorted(rows[pk], key=lambda row: row[0]):
+            # A day gone by shows the times asked then; a day no longer asked, the request's.
+            times = (asked.start_minute, asked.end_minute) if asked else (r.start_minute, r.end_minute)
             writer.writerow([report_service.spreadsheet_safe(v) for v in [
-                r.id, r.location.name, work_type, day.isoformat(),
-                minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute), *rest,
+                r.id, r.location.name, work_type, day.isoformat(), *map(minutes_to_hhmm, times), *rest,
             ]])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",

@@ -19,6 +19,7 @@ from ..models import (
     Location,
     Ministry,
     PublishedShift,
+    RequestDayAsked,
     Role,
     SupervisionAssignment,
     Team,
@@ -355,6 +356,10 @@ def location_usage(location: Location) -> list[str]:
     return _uses([
         (select(func.count(DeploymentRequest.id)).where(DeploymentRequest.location_id == location.id),
          lambda n: ngettext("%(num)d inzetaanvraag", "%(num)d inzetaanvragen", n)),
+        # A request that moved elsewhere keeps the days it asked here (reports of them).
+        (select(func.count(func.distinct(RequestDayAsked.request_id))).where(RequestDayAsked.location_id == location.id),
+         lambda n: ngettext("%(num)d inzetaanvraag die hier eerder om mensen vroeg",
+                            "%(num)d inzetaanvragen die hier eerder om mensen vroegen", n)),
         (select(func.count(Team.id)).where(Team.home_location_id == location.id),
          lambda n: ngettext("%(num)d team met deze vaste locatie", "%(num)d teams met deze vaste locatie", n)),
         (select(func.count()).select_from(employee_location).where(employee_location.c.location_id == location.id),
@@ -372,6 +377,9 @@ def work_type_usage(work_type: WorkType) -> list[str]:
     return _uses([
         (select(func.count(DeploymentRequest.id)).where(DeploymentRequest.work_type_id == work_type.id),
          lambda n: ngettext("%(num)d inzetaanvraag", "%(num)d inzetaanvragen", n)),
+        (select(func.count(func.distinct(RequestDayAsked.request_id))).where(RequestDayAsked.work_type_id == work_type.id),
+         lambda n: ngettext("%(num)d inzetaanvraag die eerder om dit werk vroeg",
+                            "%(num)d inzetaanvragen die eerder om dit werk vroegen", n)),
         (select(func.count()).select_from(employee_work_type)
          .where(employee_work_type.c.work_type_id == work_type.id),
          lambda n: ngettext("%(num)d medewerker die dit werk doet", "%(num)d medewerkers die dit werk doen", n)),

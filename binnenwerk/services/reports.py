@@ -27,7 +27,7 @@ from ..models import (
     Supervisor,
     Team,
 )
-from . import feeds
+from . import feeds, request_history
 
 S = RequestStatus
 JOB_HOURS_PER_WEEK = 25.5  # one job under the job agreement (banenafspraak)
@@ -84,6 +84,9 @@ class PlanDay:
     wanted: int
     planned: int = 0
     teams: list[PlanTeam] = field(default_factory=list)
+    # The times asked that day: a day gone by keeps the request's times of then.
+    start_minute: int = 0
+    end_minute: int = 0
 
     @property
     def outdated(self) -> bool:
@@ -138,21 +141,11 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
     People count only where their published shifts still match the request's place, work type
     and times; after a change of the request the rest are shown as still planned the old way.
     """
-    requests_query = (
-        select(DeploymentRequest)
-        .where(
-            DeploymentRequest.ministry_id == ministry_id,
-            DeploymentRequest.status.in_(COMMITTED_STATUSES),
-            DeploymentRequest.start_date <= end,
-            DeploymentRequest.end_date >= start,
-        )
-        .order_by(DeploymentRequest.start_date, DeploymentRequest.id)
-    )
-    if request_id is not None:
-        requests_query = requests_query.where(DeploymentRequest.id == request_id)
-    requests = list(db.session.scalars(requests_query))
+    requests = list(db.session.scalars(request_history.requests_with_days(
+        COMMITTED_STATUSES, start, end, ministry_id=ministry_id, request_id=request_id)))
     if not requests:
         return []
+    asked = request_history.asked_days(requests, start, end)
     ids = [r.id for r in requests]
     # A shift carries the place, work type and times it was published with; the request may
     # have changed since, so they are part of what a group of shifts is.
@@ -196,20 +189,23 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         request = by_id[request_id_]
         leader = supervisors.get(supervisor_id) or team_leaders.get(team_id)
         leader_name, leader_phone = leader_contact(leader, day, start_minute, end_minute, away)
+        # A day gone by is compared with what was asked that day, not with the request as it is now.
+        then = asked[request_id_].get(day) or request_history.Asked.of(request)
         found[(request_id_, day)].append(PlanTeam(
             team=teams[team_id].name if team_id in teams else "",
             leader_name=leader_name, leader_phone=leader_phone,
             people=people,
             current=(location_id, work_type_id, start_minute, end_minute)
-            == (request.location_id, request.work_type_id, request.start_minute, request.end_minute),
+            == (then.location_id, then.work_type_id, then.start_minute, then.end_minute),
             start_minute=start_minute, end_minute=end_minute, location=location_names.get(location_id, ""),
         ))
     result = []
     for request in requests:
         days = []
-        for day in request_days(request, start, end):
+        for day, then in asked[request.id].items():
             teams_there = sorted(found.get((request.id, day), []), key=lambda t: (t.team, not t.current))
-            days.append(PlanDay(date=day, wanted=request.headcount,
+            days.append(PlanDay(date=day, wanted=then.headcount, start_minute=then.start_minute,
+                                end_minute=then.end_minute,
                                 planned=sum(t.people for t in teams_there if t.current), teams=teams_there))
         result.append(PlanRequest(request=request, days=days))
     return result
@@ -480,27 +476,25 @@ def job_report(quarter: Quarter) -> JobReport:
         ministry(ministry_id).worked_minutes = int(minutes or 0)
         ministry(ministry_id).people = int(people or 0)
 
-    requests = list(db.session.scalars(
-        select(DeploymentRequest).where(
-            DeploymentRequest.status.in_(COMMITTED_STATUSES),
-            DeploymentRequest.start_date <= end, DeploymentRequest.end_date >= start,
-        )
-    ))
+    # Days gone by count what was asked then (a request changed or cancelled since keeps them).
+    requests = list(db.session.scalars(request_history.requests_with_days(
+        COMMITTED_STATUSES, start, end, cancelled_too=True)))
+    asked = request_history.asked_days(requests, start, end)
     # Joined rather than an IN list of ids: a national quarter has thousands of requests.
     planned = {
         (request_id, day): count
         for request_id, day, count in db.session.execute(
             select(PublishedShift.request_id, PublishedShift.date, func.count(PublishedShift.id))
             .join(DeploymentRequest, DeploymentRequest.id == PublishedShift.request_id)
-            .where(shifts, DeploymentRequest.status.in_(COMMITTED_STATUSES))
+            .where(shifts, DeploymentRequest.status.in_((*COMMITTED_STATUSES, S.CANCELLED.value)))
             .group_by(PublishedShift.request_id, PublishedShift.date)
         )
     } if requests else {}
     for request in requests:
         target = ministry(request.ministry_id)
-        for day in request_days(request, start, end):
-            target.wanted_days += request.headcount
-            target.planned_days += min(request.headcount, planned.get((request.id, day), 0))
+        for day, then in asked[request.id].items():
+            target.wanted_days += then.headcount
+            target.planned_days += min(then.headcount, planned.get((request.id, day), 0))
 
     total = MinistryFigures(ministry_id=0, name="", code="")
     rows = []
@@ -562,9 +556,9 @@ def jobs_by_quarter(year: int) -> list[YearRow]:
         minutes[ministry_id][int(number) - 1] = int(worked or 0)
     # As the quarter's table: a ministry that asked for work this year is listed, with its zeros
     # where no job came of it.
-    asked = set(db.session.scalars(select(DeploymentRequest.ministry_id).where(
-        DeploymentRequest.status.in_(COMMITTED_STATUSES),
-        DeploymentRequest.start_date <= quarters[3].end, DeploymentRequest.end_date >= quarters[0].start)))
+    asked = set(db.session.scalars(request_history.requests_with_days(
+        COMMITTED_STATUSES, quarters[0].start, quarters[3].end, cancelled_too=True)
+        .with_only_columns(DeploymentRequest.ministry_id)))
     if not minutes and not asked:
         return []
     rows = []

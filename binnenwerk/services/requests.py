@@ -29,7 +29,7 @@ from ..models import (
     ministry_work_type,
     utcnow,
 )
-from . import ServiceError, feeds
+from . import ServiceError, feeds, request_history
 from .reports import COMMITTED_STATUSES, leader_contact, leaders_away, request_days
 
 S = RequestStatus
@@ -447,6 +447,10 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     elif new_status in (S.ACCEPTED.value, S.DECLINED.value) or not by_ministry:
         values["changed_since_review"] = False
     request_id = request.id
+    if new_status == S.CANCELLED.value and seen in request_history.COMMITTED:
+        # The days gone by were committed (and maybe worked): reports keep them.
+        asked = request_history.values_of(request)
+        request_history.freeze(db.session, request_id, asked, asked)
     written = db.session.execute(
         update(DeploymentRequest)
         .where(DeploymentRequest.id == request_id, DeploymentRequest.status == seen)

@@ -246,6 +246,20 @@ def test_location_used_by_a_request_is_not_deleted(client, admin, make):
     assert db.session.get(Location, location.id) is not None
 
 
+def test_a_location_a_request_asked_for_on_days_gone_by_is_not_deleted(client, admin, make):
+    from binnenwerk.models import RequestDayAsked
+
+    old, new = make.location(name="Oude plek"), make.location(name="Nieuwe plek")
+    request = make.request(location=new)
+    db.session.add(RequestDayAsked(request_id=request.id, date=dt.date(2026, 12, 1), headcount=3, status="ingepland",
+                                   location_id=old.id, work_type_id=request.work_type_id, start_minute=540,
+                                   end_minute=900))
+    db.session.commit()
+    response = client.post(f"/beheer/locaties/{old.id}/verwijderen", follow_redirects=True)
+    assert "Locatie Oude plek is nog in gebruik: 1 inzetaanvraag die hier eerder om mensen vroeg." in _text(response)
+    assert db.session.get(Location, old.id) is not None
+
+
 def test_unused_location_is_deleted(client, admin, make):
     location = make.location()
     db.session.commit()

@@ -122,7 +122,7 @@ def test_the_page_explains_the_definition_and_shows_a_chart_and_tables(client, l
     page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
     assert "91 dagen = 13,00 weken" in page and "1 baan = 331,5 uur" in page
     assert "13 uur per week werkt, telt als 0,51 baan" in page
-    assert "Het gevraagde aantal is dat van de aanvraag zoals die nu is" in page  # what coverage counts, said
+    assert "telt voor de dagen die toen al voorbij waren wat toen gevraagd was" in page  # what coverage counts, said
     assert '<svg role="img"' in page and "<title id=\"chart-title\">" in page
     assert "Ministerie A" in page and "0,06" in page and "50%" in page and "25%" in page
     assert "Team Een" in page and "3%" in page

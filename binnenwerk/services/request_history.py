@@ -1,0 +1,157 @@
+"""What a request asked on days gone by, kept when the request changes.
+
+A ministry may change a running request: more people, other weekdays, other times, a later start.
+The days that had already passed were asked for (and worked, or not) as the request was then, so
+reports of them must not change with it. When a request's days, headcount, place, work type or
+times change, or a committed request is cancelled, every day before today that the old or the
+new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the old
+version asked that day: 0 where it asked nothing. Reports read those entries before the request.
+
+Every change goes through the ORM (the request form, the import) and is caught before the flush;
+a status change by conditional UPDATE (`requests.transition`) calls `freeze` itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import DeploymentRequest, RequestDayAsked, RequestStatus
+from ..public_holidays import is_public_holiday
+
+S = RequestStatus
+# The fields that decide which days a request asks for, how many people and what they do.
+TRACKED = ("start_date", "end_date", "weekdays", "headcount", "location_id", "work_type_id",
+           "start_minute", "end_minute")
+COMMITTED = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a request asked for one day."""
+
+    headcount: int
+    location_id: int
+    work_type_id: int
+    start_minute: int
+    end_minute: int
+    status: str
+
+    @classmethod
+    def of(cls, request: DeploymentRequest) -> Asked:
+        return cls(request.headcount, request.location_id, request.work_type_id, request.start_minute,
+                   request.end_minute, request.status)
+
+
+def _today() -> dt.date:
+    if has_app_context():
+        from . import feeds  # looked up here, so that a test's fake today applies
+
+        return feeds.local_today()
+    return dt.date.today()
+
+
+def _asks_on(values: dict, day: dt.date) -> bool:
+    return (values["start_date"] <= day <= values["end_date"] and str(day.isoweekday()) in values["weekdays"]
+            and not is_public_holiday(day))
+
+
+def _past_days(values: dict, today: dt.date):
+    day, last = values["start_date"], min(values["end_date"], today - dt.timedelta(days=1))
+    while day <= last:
+        if _asks_on(values, day):
+            yield day
+        day += dt.timedelta(days=1)
+
+
+def freeze(session: Session, request_id: int, old: dict, new: dict, today: dt.date | None = None) -> int:
+    """Keep what `old` (the request's values before a change, with its status) asked on each day
+    before today that `old` or `new` covers and that has no entry yet. Returns the entries added."""
+    today = today or _today()
+    days = set(_past_days(old, today)) | set(_past_days(new, today))
+    if not days:
+        return 0
+    kept = set(session.scalars(select(RequestDayAsked.date).where(
+        RequestDayAsked.request_id == request_id, RequestDayAsked.date.in_(days))))
+    added = 0
+    for day in sorted(days - kept):
+        session.add(RequestDayAsked(
+            request_id=request_id, date=day, headcount=old["headcount"] if _asks_on(old, day) else 0,
+            status=old["status"], location_id=old["location_id"], work_type_id=old["work_type_id"],
+            start_minute=old["start_minute"], end_minute=old["end_minute"]))
+        added += 1
+    return added
+
+
+def values_of(request: DeploymentRequest) -> dict:
+    return {name: getattr(request, name) for name in (*TRACKED, "status")}
+
+
+@event.listens_for(Session, "before_flush")
+def _freeze_changed_requests(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty):
+        if not isinstance(obj, DeploymentRequest) or obj.id is None:
+            continue
+        state = inspect(obj)
+        old, changed = {}, False
+        for name in (*TRACKED, "status"):
+            history = state.attrs[name].history
+            if history.deleted and history.deleted[0] is not None and history.deleted[0] != getattr(obj, name):
+                old[name] = history.deleted[0]
+                changed = changed or name in TRACKED
+            else:
+                old[name] = getattr(obj, name)
+        cancelled = old["status"] in COMMITTED and obj.status == S.CANCELLED.value
+        if changed or cancelled:
+            freeze(session, obj.id, old, values_of(obj))
+
+
+def asked_days(requests: list[DeploymentRequest], start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Asked]]:
+    """Per request, what it asked on each day of [start, end]: the kept entry of a day gone by
+    where there is one, else the request as it is. Days it asked nothing are left out. One query."""
+    kept: dict[int, dict[dt.date, Asked]] = {r.id: {} for r in requests}
+    if requests:
+        for entry in db.session.scalars(select(RequestDayAsked).where(
+                RequestDayAsked.request_id.in_([r.id for r in requests]),
+                RequestDayAsked.date.between(start, end))):
+            kept[entry.request_id][entry.date] = Asked(
+                entry.headcount, entry.location_id, entry.work_type_id, entry.start_minute, entry.end_minute,
+                entry.status)
+    result: dict[int, dict[dt.date, Asked]] = {}
+    for request in requests:
+        days = kept[request.id]
+        if request.status == S.CANCELLED.value:
+            # Only the days gone by while it was committed; none after it was called off.
+            result[request.id] = {d: a for d, a in sorted(days.items()) if a.headcount > 0 and a.status in COMMITTED}
+            continue
+        now = Asked.of(request)
+        day, last = max(start, request.start_date), min(end, request.end_date)
+        while day <= last:
+            if day not in days and request.occurs_on(day):
+                days[day] = now
+            day += dt.timedelta(days=1)
+        result[request.id] = {d: a for d, a in sorted(days.items()) if a.headcount > 0}
+    return result
+
+
+def requests_with_days(statuses, start: dt.date, end: dt.date, *, ministry_id: int | None = None,
+                       request_id: int | None = None, cancelled_too: bool = False):
+    """The requests in `statuses` that ask for a day of [start, end], as they are or as they were:
+    one whose start moved past the period still counts its kept days. With `cancelled_too`, also the
+    cancelled ones that were committed on a kept day of the period."""
+    overlaps = (DeploymentRequest.start_date <= end) & (DeploymentRequest.end_date >= start)
+    kept = select(RequestDayAsked.request_id).where(RequestDayAsked.date.between(start, end))
+    condition = DeploymentRequest.status.in_(statuses) & (overlaps | DeploymentRequest.id.in_(kept))
+    if cancelled_too:
+        condition = condition | ((DeploymentRequest.status == S.CANCELLED.value) & DeploymentRequest.id.in_(
+            kept.where(RequestDayAsked.status.in_(COMMITTED))))
+    query = select(DeploymentRequest).where(condition)
+    if ministry_id is not None:
+        query = query.where(DeploymentRequest.ministry_id == ministry_id)
+    if request_id is not None:
+        query = query.where(DeploymentRequest.id == request_id)
+    return query.order_by(DeploymentRequest.start_date, DeploymentRequest.id)
