@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +18,12 @@ from werkzeug.security import generate_password_hash
 from binnenwerk import create_app
 from binnenwerk.extensions import db
 from binnenwerk import models as m
+
+# The app's dates are those of Europe/Amsterdam (its TIMEZONE), whatever the server's clock says;
+# tests that build dates with dt.date.today() must get the same day, also between 23:00 and 24:00
+# UTC, when Amsterdam is a day ahead (found by running the suite with TZ=Etc/GMT-14).
+os.environ["TZ"] = "Europe/Amsterdam"
+time.tzset()
 
 TEST_PASSWORD = "Test-wachtwoord-2026"
 FAST_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
