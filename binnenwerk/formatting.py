@@ -26,6 +26,24 @@ ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # override in a contact name showed the phone number after it backwards. Never typed on purpose here.
 BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+# ANSI escape sequences (ESC [, parameters, a final letter), as text copied from a terminal brings
+# them along: dropped whole, so a name does not keep "[31m" after its escape character is gone.
+ANSI_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+# A run of control characters (DEL too) and bidirectional controls: what without_controls replaces.
+_CONTROL_RUN = re.compile(f"(?:{CONTROL_CHARACTERS.pattern}|\x7f|{BIDI_CONTROLS.pattern})+")
+
+
+def without_controls(text: str) -> str:
+    """Text as meant without the invisible characters pasted along: zero-width characters and ANSI
+    escape sequences go, and a run of control or bidirectional characters between two words becomes
+    one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not "JanDoe"); at the start or end of the text or
+    beside a space or line break it goes, so the text's own spacing and lines stay as typed."""
+
+    def replaced(match: re.Match) -> str:
+        before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
+        return " " if before and after and not before.isspace() and not after.isspace() else ""
+
+    return _CONTROL_RUN.sub(replaced, ANSI_ESCAPES.sub("", INVISIBLE_CHARACTERS.sub("", text)))
 
 
 def line_breaks(text: str) -> str:

@@ -153,34 +153,34 @@ CONTROL_CHARACTERS = re.compile(
 
 def _strip_nul_bytes():
     """A NUL byte is never meaningful text and PostgreSQL refuses it with an error; other control
-    characters (pasted along unseen) make every Excel export of the text fail. Drop them from the
-    query string and form fields before any view sees them, and read other spaces as plain ones
-    (but in passwords); a NUL in the path is a bad request."""
+    characters (pasted along unseen) make every Excel export of the text fail. Take them out of the
+    query string and form fields before any view sees them (formatting.without_controls: between
+    two words they leave one space), and read other spaces as plain ones; a password is left as
+    typed. A NUL in the path is a bad request."""
     if "\x00" in request.path:
         abort(400)
-    if _has_control(request.args):
-        request.args = _without_control(request.args)
+    if _has_control(request.args, form=False):
+        request.args = _without_control(request.args, form=False)
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
         "application/x-www-form-urlencoded", "multipart/form-data"
     ):
-        if _has_control(request.form):
-            request.form = _without_control(request.form)
+        if _has_control(request.form, form=True):
+            request.form = _without_control(request.form, form=True)
     return None
 
 
-def _has_control(values: MultiDict) -> bool:
+def _has_control(values: MultiDict, *, form: bool) -> bool:
     # Every value of a repeated field (checkboxes), not only the first one .values() gives.
-    return any(CONTROL_CHARACTERS.search(k) or _plain(k, CONTROL_CHARACTERS.sub("", v)) != v
-               for k, v in values.items(multi=True))
+    return any(CONTROL_CHARACTERS.search(k) or _plain(k, v, form=form) != v for k, v in values.items(multi=True))
 
 
-def _without_control(values: MultiDict) -> ImmutableMultiDict:
-    return ImmutableMultiDict([(CONTROL_CHARACTERS.sub("", k), _plain(k, CONTROL_CHARACTERS.sub("", v)))
+def _without_control(values: MultiDict, *, form: bool) -> ImmutableMultiDict:
+    return ImmutableMultiDict([(CONTROL_CHARACTERS.sub("", k), _plain(k, v, form=form))
                                for k, v in values.items(multi=True)])
 
 
 # The names of the forms' password fields (a test checks every PasswordField is here): the
-# spaces in a password are the user's own, whichever they typed.
+# characters in a password are the user's own, spaces and all, whichever they typed.
 PASSWORD_FIELDS = frozenset({"password", "current", "new", "repeat"})
 # The names of the forms' text areas (a test checks every TextAreaField is here): they keep their
 # line breaks; every other field is one line, its runs of spaces read as one.
@@ -191,12 +191,13 @@ def _secret(key: str) -> bool:
     return key in PASSWORD_FIELDS
 
 
-def _plain(key: str, value: str) -> str:
-    """The text as meant: plain spaces, no bidirectional controls, and one line with single
-    spaces unless it is a text area. A password stays as typed."""
-    if _secret(key):
+def _plain(key: str, value: str, *, form: bool = True) -> str:
+    """The text as meant: plain spaces, no control or bidirectional characters, and one line with
+    single spaces unless it is a text area. A password field stays as typed, control characters and
+    all: a changed password would log in as another one (accounts refuses them instead)."""
+    if form and _secret(key):
         return value
-    value = formatting.BIDI_CONTROLS.sub("", formatting.ODD_SPACES.sub(" ", value))
+    value = formatting.without_controls(formatting.ODD_SPACES.sub(" ", value))
     return formatting.line_breaks(value) if key in MULTILINE_FIELDS else formatting.one_line(value)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import public, require_ministry, require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..formatting import formally
 from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
 from ..services import ServiceError, feeds, tokens
 from . import bp
@@ -388,7 +389,8 @@ def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
 def renew(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
     if getattr(subject, "archived", False):
-        flash(_("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
+        flash(_("Dit is gearchiveerd. U kunt er geen link voor maken.") if formally()
+              else _("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
     had_link = tokens.active_for(kind, subject) is not None
     if request.method == "GET":

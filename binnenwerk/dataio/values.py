@@ -8,8 +8,7 @@ import re
 from flask_babel import gettext as _
 
 from ..formatting import (
-    BIDI_CONTROLS, INVISIBLE_CHARACTERS, ODD_SPACES, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line,
-    time_of_day_minutes,
+    ODD_SPACES, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
 )
 
 MAX_CELL = 2000
@@ -52,7 +51,7 @@ def display(value) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return str(value).replace(".", ",")
-    return ODD_SPACES.sub(" ", BIDI_CONTROLS.sub("", INVISIBLE_CHARACTERS.sub("", str(value)))).strip()
+    return without_controls(ODD_SPACES.sub(" ", str(value))).strip()
 
 
 # An export writes a quote before these so a spreadsheet does not run the cell as a formula.

@@ -165,7 +165,13 @@ def method_not_allowed(error):
 
 @bp.app_errorhandler(413)
 def too_large(error):
-    return _error_page(413, N_("Bestand te groot"), N_("Het bestand is te groot. Het mag maximaal 10 MB zijn."))
+    """A body over MAX_CONTENT_LENGTH. Only a multipart form (the upload form's kind) can carry a
+    file, so only there it says "file"; a login or any other form sent that large is told plainly.
+    The body itself is not read (request.files would be over the limit too)."""
+    if request.mimetype == "multipart/form-data":
+        return _error_page(413, N_("Bestand te groot"), N_("Het bestand is te groot. Het mag maximaal 10 MB zijn."))
+    return _error_page(413, N_("Te veel gegevens"), N_(
+        "Dit is te veel gegevens in één keer. Er is niets opgeslagen. Ga terug en probeer het opnieuw."))
 
 
 @bp.app_errorhandler(500)

@@ -142,14 +142,21 @@ def _input_from(form: RequestForm) -> service.RequestInput:
 
 
 def _validated_input(form: RequestForm, existing: DeploymentRequest | None) -> service.RequestInput | None:
-    """Parse the form and apply the service's rules; errors land on their fields."""
-    if not form.validate_on_submit():
+    """Parse the form and apply the service's rules; errors land on their fields. The service's
+    rules run on what the form could read even when it refused other fields, so a contact sees
+    every problem at once (a wrong location beside an impossible date), not one per send."""
+    if not form.is_submitted():
         return None
+    readable = form.validate()
+    if "csrf_token" in form.errors:
+        return None
+    unread = {name for name, messages in form.errors.items() if name is not None and messages}
     data = _input_from(form)
-    errors = service.validate(data, existing.ministry_id if existing else current_user.ministry_id, existing)
+    errors = service.validate(data, existing.ministry_id if existing else current_user.ministry_id, existing,
+                              unread=unread)
     for name, message in errors.items():
         form[name].errors = list(form[name].errors) + [message]
-    return None if errors else data
+    return data if readable and not errors else None
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

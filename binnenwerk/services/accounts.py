@@ -19,7 +19,7 @@ from ..extensions import db
 from ..formatting import formally
 from ..models import User, UserSession, utcnow
 from . import ServiceError
-from .users import validate_password
+from .users import NEVER_IN_PASSWORDS, validate_password
 
 ISSUER = "Binnenwerk Teamplanner"
 
@@ -141,7 +141,9 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
         return status, None
     if _still_locked(user, now):
         return LOCKED, user
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
+    # A password with a control character is a wrong one (none is stored with one), counted as such.
+    if not user.active or not check_password_hash(user.password_hash, password or "") \
+            or NEVER_IN_PASSWORDS.search(password or ""):
         reason = "inactive account" if not user.active else "wrong password"
         return register_failure(user, reason), user
     if user.mfa_enabled and user.totp_secret:
@@ -227,6 +229,8 @@ def change_password(user: User, current: str, new: str, repeat: str, *, session_
                            else _("Je huidige wachtwoord klopt niet."), field="current")
     _check_new_password(new, repeat)
     if check_password_hash(user.password_hash, new):
+        if user.must_change_password:  # the temporary one the admin chose: the previous one is not kept
+            raise ServiceError(_("Kies een ander wachtwoord dan het tijdelijke wachtwoord."), field="new")
         raise ServiceError(_("Kies een ander wachtwoord dan uw huidige.") if formally()
                            else _("Kies een ander wachtwoord dan je huidige."), field="new")
     user.failed_logins = 0

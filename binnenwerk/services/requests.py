@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 
 from babel.lists import format_list
@@ -123,16 +124,24 @@ def allowed_work_types(ministry_id: int, keep_id: int | None = None) -> list[Wor
     return list(db.session.scalars(query.order_by(WorkType.name_nl)))
 
 
-def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None) -> dict[str, str]:
-    """Every problem with the input, by field name; empty when it may be stored."""
+def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None, *,
+             unread: Collection[str] = ()) -> dict[str, str]:
+    """Every problem with the input, by field name; empty when it may be stored. `unread` names the
+    fields a form could not read (it tells their own errors): the checks that need them wait, the
+    others run, so the form shows every problem at once instead of one round at a time."""
     errors: dict[str, str] = {}
+
+    def read(*names: str) -> bool:
+        return not any(name in unread for name in names)
+
     keep_location = existing.location_id if existing else None
-    if data.location_id not in {loc.id for loc in allowed_locations(ministry_id, keep_location)}:
+    if read("location_id") and data.location_id not in {
+            loc.id for loc in allowed_locations(ministry_id, keep_location)}:
         errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
     # A request keeps its work type outside a narrowed agreement, but not when it moves to another
     # ministry (an import can do that): there it is new work for that ministry.
     keep_work = existing.work_type_id if existing and existing.ministry_id == ministry_id else None
-    if data.work_type_id not in {w.id for w in allowed_work_types(ministry_id, keep_work)}:
+    if read("work_type_id") and data.work_type_id not in {w.id for w in allowed_work_types(ministry_id, keep_work)}:
         chosen = db.session.get(WorkType, data.work_type_id) if isinstance(data.work_type_id, int) \
             and 0 < data.work_type_id < 2**31 else None
         if chosen is not None and chosen.archived:
@@ -142,24 +151,28 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
                                        "waarover het een afspraak heeft met Binnenwerk.")
 
     now = today()
-    start_unchanged = existing is not None and existing.start_date == data.start_date
-    if data.start_date < now and not start_unchanged:
-        errors["start_date"] = _("De begindatum ligt in het verleden. Kies vandaag of later.")
-    elif (data.start_date - now).days > MAX_LEAD_DAYS:
-        errors["start_date"] = _("De begindatum ligt te ver vooruit. Kies een datum binnen een jaar.")
-    if data.end_date < data.start_date:
-        errors["end_date"] = _("De einddatum ligt voor de begindatum.")
-    elif data.end_date < now:
-        errors["end_date"] = _("De einddatum ligt in het verleden.")
-    elif (data.end_date - data.start_date).days > MAX_PERIOD_DAYS:
-        errors["end_date"] = _("Een aanvraag duurt hoogstens 1 jaar. Kies een eerdere einddatum.")
+    if read("start_date"):
+        start_unchanged = existing is not None and existing.start_date == data.start_date
+        if data.start_date < now and not start_unchanged:
+            errors["start_date"] = _("De begindatum ligt in het verleden. Kies vandaag of later.")
+        elif (data.start_date - now).days > MAX_LEAD_DAYS:
+            errors["start_date"] = _("De begindatum ligt te ver vooruit. Kies een datum binnen een jaar.")
+    if read("end_date"):
+        if read("start_date") and data.end_date < data.start_date:
+            errors["end_date"] = _("De einddatum ligt voor de begindatum.")
+        elif data.end_date < now:
+            errors["end_date"] = _("De einddatum ligt in het verleden.")
+        elif read("start_date") and (data.end_date - data.start_date).days > MAX_PERIOD_DAYS:
+            errors["end_date"] = _("Een aanvraag duurt hoogstens 1 jaar. Kies een eerdere einddatum.")
 
     days = sorted(set(data.weekdays))
-    if not days:
+    if not read("weekdays"):
+        pass
+    elif not days:
         errors["weekdays"] = _("Kies minstens één dag.")
     elif any(d not in "1234567" for d in days):  # only a tampered form sends another value
         errors["weekdays"] = _("Kies dagen uit de lijst: maandag tot en met zondag.")
-    elif "end_date" not in errors and "start_date" not in errors:
+    elif "end_date" not in errors and "start_date" not in errors and read("start_date", "end_date"):
         chosen = _chosen_days(data.start_date, data.end_date, days)
         if not chosen:
             errors["weekdays"] = _("Geen van de gekozen dagen valt in deze periode.")
@@ -170,28 +183,32 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
                 len(chosen), days=format_list([f"{full_date(day)} ({holiday(day)})" for day in chosen],
                                               locale=str(get_locale() or "nl")))
 
-    length = data.end_minute - data.start_minute
-    if length <= 0:
+    length = data.end_minute - data.start_minute if read("start_time", "end_time") else None
+    if length is None:
+        pass
+    elif length <= 0:
         errors["end_time"] = _("De eindtijd moet na de begintijd liggen.")
     elif length > MAX_SHIFT_MINUTES:
         errors["end_time"] = _("Een dienst duurt hoogstens 12 uur.")
-    if data.break_minutes < 0:
+    if not read("break_minutes"):
+        pass
+    elif data.break_minutes < 0:
         errors["break_minutes"] = _("De pauze kan niet negatief zijn.")
-    elif length > 0 and data.break_minutes >= length:
+    elif length is not None and length > 0 and data.break_minutes >= length:
         errors["break_minutes"] = _("De pauze moet korter zijn dan de dienst.")
-    elif length > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
+    elif length is not None and length > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
         errors["break_minutes"] = _("Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze (Arbeidstijdenwet).")
 
-    if not 1 <= data.headcount <= MAX_HEADCOUNT:
+    if read("headcount") and not 1 <= data.headcount <= MAX_HEADCOUNT:
         errors["headcount"] = _("Vraag 1 tot en met %(max)d mensen per dag.", max=MAX_HEADCOUNT)
-    if data.priority not in (1, 2, 3):
+    if read("priority") and data.priority not in (1, 2, 3):
         errors["priority"] = _("Kies laag, normaal of hoog.")
-    if len(data.contact_name) > 200:
+    if read("contact_name") and len(data.contact_name) > 200:
         errors["contact_name"] = _("De naam is te lang (hoogstens 200 tekens).")
-    if data.contact_phone and not PHONE_RE.match(data.contact_phone):
+    if read("contact_phone") and data.contact_phone and not PHONE_RE.match(data.contact_phone):
         errors["contact_phone"] = _("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
     for name in ("access_instructions", "notes"):
-        if len(getattr(data, name)) > MAX_TEXT:
+        if read(name) and len(getattr(data, name)) > MAX_TEXT:
             errors[name] = _("Deze tekst is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT)
     return errors
 

@@ -38,3 +38,25 @@ def test_a_ministry_contact_locked_out_on_the_password_page_reads_u(client, logi
         response = client.post("/auth/wachtwoord", data={"current": "niet-dit", "new": NEW_PASSWORD,
                                                            "repeat": NEW_PASSWORD}, follow_redirects=True)
     assert "Uw account is daarom 15 minuten geblokkeerd." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, can", [("ministry_contact", "Dit kunt u niet terugdraaien."),
+                                       ("planner", "Dit kun je niet terugdraaien.")])
+def test_the_location_link_pages_address_a_ministry_contact_with_u(client, login, make, role, can):
+    from binnenwerk.models import FeedKind
+    from binnenwerk.services import tokens
+
+    ministry = make.ministry()
+    location = make.location(ministry=ministry)
+    archived = make.location(ministry=ministry, archived=True)
+    tokens.issue(FeedKind.LOCATION, location)
+    login(make.user(role, ministry=ministry if role == "ministry_contact" else None))
+
+    for action in ("intrekken", "vernieuwen"):
+        page = client.get(f"/kalender/link/locatie/{location.id}/{action}").get_data(as_text=True)
+        assert can in page
+        assert "kun je" not in page if role == "ministry_contact" else "kunt u" not in page
+    cannot = "U kunt er geen link voor maken." if role == "ministry_contact" else "Je kunt er geen link voor maken."
+    assert cannot in client.get(f"/kalender/link/locatie/{archived.id}").get_data(as_text=True)
+    refused = client.post(f"/kalender/link/locatie/{archived.id}/vernieuwen", follow_redirects=True)
+    assert refused.get_data(as_text=True).count(cannot) == 2  # the message and the page

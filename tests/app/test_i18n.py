@@ -306,3 +306,18 @@ def test_no_form_falls_back_on_wtforms_own_length_message():
             for call in re.findall(r"\bLength\([^)]*\)", path.read_text()) if "message" not in call
             and not call.startswith("Length(max=max")]
     assert bare == []
+
+
+def test_a_too_large_form_is_told_it_sent_too_much_not_a_file_in_dutch_and_english(app_with):
+    """20 MB sent to the login page answered "Het bestand is te groot" although no file was sent."""
+    client = app_with().test_client()
+    big = {"email": "iemand@example.org", "password": "x" * (20 * 1024 * 1024)}
+    response = client.post("/auth/login", data=big)
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "Te veel gegevens" in html and "Dit is te veel gegevens in één keer." in html
+    assert "bestand" not in html.lower()
+    english(client)
+    html = client.post("/auth/login", data=big).get_data(as_text=True)
+    assert lang_of(html) == "en"
+    assert "Too much data" in html and "This is too much data at once." in html and "file" not in html.lower()

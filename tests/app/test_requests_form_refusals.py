@@ -109,3 +109,50 @@ def test_a_ministry_without_locations_is_told_whom_to_ask(client, login, make):
     login(make.user(role="ministry_contact"))
     page = client.get("/aanvragen/nieuw").get_data(as_text=True)
     assert "Uw ministerie heeft nog geen locaties in het systeem." in page
+
+
+def _error_at(page: str, field: str) -> str:
+    parts = page.split(f'id="{field}-error"', 1)
+    assert len(parts) == 2, f"no error tied to {field}"
+    return parts[1].split("</p>", 1)[0]
+
+
+@pytest.mark.parametrize("editing", [False, True])
+def test_every_problem_of_a_request_form_is_told_at_once(client, login, world, make, editing):
+    """An impossible date used to hide a foreign location and a work type outside the agreement
+    until the next send: the contact must see all three at once."""
+    outside = make.work_type(name_nl="Buiten de afspraak")
+    world.ministry.work_types.remove(outside)
+    data = request_form(world.other_location, outside, start_date="2027-02-30")
+    login(world.contact)
+    if editing:
+        req = make.request(location=world.location, work_type=world.work_type, status="ingediend",
+                           start_date=MONDAY, end_date=MONDAY + dt.timedelta(days=25))
+        db.session.commit()
+        response = post_request_edit(client, f"/aanvragen/{req.id}/wijzigen", data)
+    else:
+        response = client.post("/aanvragen/nieuw", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Die datum bestaat niet." in _error_at(page, "start_date")
+    assert "Kies een locatie van uw eigen ministerie." in _error_at(page, "location_id")
+    assert "Kies een werksoort uit de lijst." in _error_at(page, "work_type_id")
+    # The checks that need the unreadable date wait for it; the rest say nothing extra.
+    assert 'id="end_date-error"' not in page and 'id="weekdays-error"' not in page
+    db.session.expire_all()
+    if editing:
+        assert db.session.get(DeploymentRequest, req.id).location_id == world.location.id
+    else:
+        assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
+
+
+def test_a_form_refusal_and_a_rule_on_the_same_field_give_one_message(client, login, world):
+    login(world.contact)
+    response = client.post("/aanvragen/nieuw", data=request_form(
+        world.location, world.work_type, contact_name="x" * 201, end_time="25:00", headcount="40"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Hoogstens 200 tekens." in _error_at(page, "contact_name")
+    assert "te lang" not in page  # the service's own length message is not added beside it
+    assert "Vraag 1 tot en met 15 mensen per dag." in _error_at(page, "headcount")
+    assert 'id="break_minutes-error"' not in page  # a break is weighed against a shift it can read

@@ -445,8 +445,8 @@ def test_login_follows_a_local_next_path(client, make):
 def test_nul_bytes_are_dropped_from_query_strings_and_forms(client, make, login):
     user = make.user(email="nul@example.org")
     db.session.commit()
-    response = client.post("/auth/login", data={"email": "nul\x00@example.org", "password": TEST_PASSWORD + "\x00"})
-    assert response.status_code == 302  # the same as without the NUL bytes
+    response = client.post("/auth/login", data={"email": "\x00nul@example.org\x00", "password": TEST_PASSWORD})
+    assert response.status_code == 302  # the same as without the NUL bytes (a password keeps its own)
     client.post("/auth/logout")
     login(make.user(role="planner"))
     assert client.get("/privacy/?q=%00Mede").status_code == 200
@@ -628,3 +628,91 @@ def test_the_password_change_and_mfa_off_are_rate_limited_like_login(app_with, m
     assert response.status_code == 429 and "te vaak geprobeerd" in response.get_data(as_text=True)
     assert [client.post("/auth/tweestaps/uitzetten", data={"code": "000000"}).status_code
             for _ in range(4)][-1] == 429
+
+
+STRONG = "Sterkwachtwoord123"
+
+
+@pytest.mark.parametrize("typed", ["Sterk\x00wachtwoord123", "Sterkwachtwoord123\x00", "Sterk\x1bwachtwoord123",
+                                   "\u200bSterkwachtwoord123"])
+def test_a_password_with_a_control_character_is_a_wrong_password(client, make, typed):
+    """A NUL was taken out of the password before the check, so "Sterk\\x00wachtwoord123" logged in
+    as "Sterkwachtwoord123": a password is checked as typed, and the failure counts."""
+    from werkzeug.security import generate_password_hash
+
+    user = make.user(password_hash=generate_password_hash(STRONG, method="pbkdf2:sha256:1000"))
+    db.session.commit()
+
+    response = post_login(client, user.email, typed)
+
+    assert response.status_code == 401
+    assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in response.get_data(as_text=True)
+    assert fresh(User, user.id).failed_logins == 1
+    assert ("login_failed", "refused") in actions_for(user)
+    assert post_login(client, user.email, STRONG).status_code == 302
+
+
+INVISIBLE = "Er zit een onzichtbaar teken in dit wachtwoord"
+
+
+@pytest.mark.parametrize("new", ["Eigen\x00wachtwoord-99", "Eigen-wachtwoord-99\x07", "Eigen\twachtwoord-99",
+                                 "Eigen\u200bwachtwoord-99"])
+def test_a_new_password_with_a_control_character_is_refused_at_its_field(client, make, login, new):
+    user = make.user(role="team_leader")
+    login(user)
+    response = client.post("/auth/wachtwoord", data={"current": TEST_PASSWORD, "new": new, "repeat": new})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert INVISIBLE in page.split('id="new-error"', 1)[1].split("</p>", 1)[0]
+    assert check_password_hash(fresh(User, user.id).password_hash, TEST_PASSWORD)
+
+
+def test_a_temporary_password_with_a_control_character_is_refused(client, make, login):
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services import admin as admin_service
+
+    admin = make.user(role="admin")
+    leader = make.user(role="team_leader")
+    login(admin)
+    temporary = "Tijdelijk\x00wachtwoord-1"
+    response = client.post(f"/auth/gebruikers/{leader.id}/wachtwoord", data={"password": temporary, "repeat": temporary})
+    assert response.status_code == 422
+    assert INVISIBLE in response.get_data(as_text=True).split('id="password-error"', 1)[1].split("</p>", 1)[0]
+    assert not fresh(User, leader.id).must_change_password
+    # The first password of a new account goes through the same rule (admin service, CLI).
+    with pytest.raises(ServiceError) as refused:
+        admin_service.create_user(admin_service.UserInput(
+            email="nieuw@example.org", name="Nieuw", role="planner", password="Eerste\x1bwachtwoord-1"))
+    assert refused.value.field == "password" and INVISIBLE in refused.value.message
+
+
+def _forced_to_change(client, make, login, temporary=NEW_PASSWORD):
+    admin = make.user(role="admin")
+    leader = make.user(role="team_leader")
+    login(admin)
+    assert client.post(f"/auth/gebruikers/{leader.id}/wachtwoord",
+                       data={"password": temporary, "repeat": temporary}).status_code == 302
+    client.post("/auth/logout")
+    assert post_login(client, leader.email, temporary).status_code == 302
+    return leader
+
+
+def test_the_forced_change_refuses_a_control_character(client, make, login):
+    leader = _forced_to_change(client, make, login)
+    new = "Eigen-wachtwoord\x0099"
+    response = client.post("/auth/wachtwoord", data={"current": NEW_PASSWORD, "new": new, "repeat": new})
+    assert response.status_code == 422 and INVISIBLE in response.get_data(as_text=True)
+    assert fresh(User, leader.id).must_change_password
+
+
+def test_the_forced_change_refuses_the_temporary_password_again(client, make, login):
+    """The user must choose a password of their own, not keep the one the admin knows (the one before
+    it cannot be refused: only the current hash is stored)."""
+    leader = _forced_to_change(client, make, login)
+    response = client.post("/auth/wachtwoord", data={"current": NEW_PASSWORD, "new": NEW_PASSWORD,
+                                                     "repeat": NEW_PASSWORD})
+    assert response.status_code == 422
+    error = response.get_data(as_text=True).split('id="new-error"', 1)[1].split("</p>", 1)[0]
+    assert "Kies een ander wachtwoord dan het tijdelijke wachtwoord." in error
+    assert fresh(User, leader.id).must_change_password
+    assert client.get("/home").headers["Location"].endswith("/auth/wachtwoord")

@@ -61,7 +61,8 @@ def test_bidirectional_controls_are_dropped_from_form_input(client, make, login)
     })
     assert response.status_code == 302
     stored = db.session.get(EmployeeSensitive, employee.id)
-    assert stored.indication == "Banenafspraak" and stored.accommodations == "Koptelefoon"
+    # Between two words a control leaves a space, as any control character does; at the edges it goes.
+    assert stored.indication == "Banen afspraak" and stored.accommodations == "Koptelefoon"
     # A text area keeps its line breaks and its spaces: only the invisible control goes.
     assert stored.health_notes == "Regel 1\nRegel  2"
 
@@ -109,3 +110,40 @@ def test_an_import_with_a_double_space_finds_the_team_that_exists(make, runner, 
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert [(t.name, t.max_size) for t in db.session.scalars(select(Team))] == [("Team Den Haag 1", 12)]
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("Jan\x00\u202eDoe\x07", "Jan Doe"),  # a run of controls between words is one space, none at the end
+    ("Jan\x01\x02 \x03Doe", "Jan Doe"),  # beside a space it adds none
+    ("Jan de Vries\x1b[31m", "Jan de Vries"),  # an ANSI escape sequence goes whole, "[31m" too
+    ("\x1b[1;31mJan\x1b[0m Doe", "Jan Doe"),
+    ("Jan\x7fDoe", "Jan Doe"),
+    ("Jan\u200bDoe", "JanDoe"),  # a zero-width character is no space: it goes
+    ("Regel 1\x07\nRegel\x00 2", "Regel 1\nRegel 2"),  # line breaks and the spaces typed stay
+])
+def test_control_characters_leave_one_space_between_words(typed, expected):
+    from binnenwerk.formatting import without_controls
+
+    assert without_controls(typed) == expected
+
+
+def test_a_form_reads_control_characters_between_words_as_a_space(client, make, login):
+    """"Jan\\x00\\u202eDoe\\x07" was stored as "JanDoe", and a name ending in an ANSI colour code kept
+    "[31m"; a text area keeps its line breaks."""
+    team = make.team(name="Team A")
+    employee = make.employee(team=team)
+    login(make.user(role="team_leader", teams=[team]))
+    response = post_edit(client, f"/teams/medewerkers/{employee.id}/persoonlijk", {
+        "indication": f"Jan\x00{RLO}Doe\x07", "indication_until": "",
+        "health_notes": "Regel\x001\r\nRegel\x07 2\x1b[0m", "accommodations": "Koptelefoon\x1b[31m",
+    })
+    assert response.status_code == 302
+    stored = db.session.get(EmployeeSensitive, employee.id)
+    assert stored.indication == "Jan Doe"
+    assert stored.accommodations == "Koptelefoon"
+    assert stored.health_notes == "Regel 1\nRegel 2"
+
+
+def test_an_imported_text_reads_control_characters_between_words_as_a_space():
+    assert values.text(f"Jan{RLO}Jansen") == "Jan Jansen"
+    assert values.text(f"Bel aan{RLO}\nbij de deur", multiline=True, max_length=2000) == "Bel aan\nbij de deur"
