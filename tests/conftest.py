@@ -325,6 +325,20 @@ def make(app) -> Builders:
     return Builders()
 
 
+def english_client(app_with, make, role: str = "admin"):
+    """A client logged in as a new user of `role` who reads English (a fresh app: the page language
+    is per request)."""
+    from flask_babel import refresh
+
+    compile_english_catalog()
+    refresh()
+    user = make.user(role=role, locale="en")
+    db.session.commit()
+    browser = app_with().test_client()
+    assert browser.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+    return browser
+
+
 @pytest.fixture
 def login(client):
     """login(user) logs the test client in as that user (password TEST_PASSWORD)."""

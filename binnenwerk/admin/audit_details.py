@@ -8,6 +8,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from ..auth.routes import ROLE_LABELS
+from ..extensions import db
+from ..models import Ministry, Team
 from ..services.requests import BEFORE_MARK, priority_label, status_label
 
 # Whole details of a fixed form (reasons of refusals, sessions ended, account changes).
@@ -97,6 +99,8 @@ _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _PERIOD = re.compile(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
 _PAIR = re.compile(r"([a-z_]+)=(\S*)")
 _CHANGE = re.compile(r"([a-z_]+)(?: \((.*?) -> (.*?)\))?$")
+# ", " between changed fields, not inside a field's before and after ("teams ([1, 2] -> [3])").
+_BETWEEN_CHANGES = re.compile(r", (?![^(]*\))")
 
 
 def describe(action: str, detail: str) -> str:
@@ -105,7 +109,7 @@ def describe(action: str, detail: str) -> str:
     if not detail:
         return ""
     if detail.startswith("changed: "):
-        return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in detail[9:].split(", "))
+        return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _BETWEEN_CHANGES.split(detail[9:]))
     parts = [_sentence(part) for part in detail.split("; ")]
     if all(part is not None for part in parts):
         return "; ".join(parts)
@@ -163,7 +167,23 @@ def _change(part: str) -> str:
         return words
     if name == "role":
         before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
+    elif name in ("ministry_id", "teams"):
+        before, after = _names(name, before), _names(name, after)
     return f"{words} ({before} → {after})"
+
+
+def _names(field: str, ids: str) -> str:
+    """A user's ministry or teams as stored ('6', 'None', '[3, 4]') by name; 'geen' for none.
+    One that was deleted since keeps its number."""
+    numbers = [int(n) for n in re.findall(r"\d+", ids)]
+    if not numbers:
+        return str(_l("geen")) if ids in ("None", "[]") else ids
+    model = Ministry if field == "ministry_id" else Team
+    names = []
+    for number in numbers:
+        found = db.session.get(model, number) if number < 2**31 else None
+        names.append(found.name if found is not None else f"#{number}")
+    return ", ".join(names)
 
 
 def _day(iso: str) -> str:

@@ -210,8 +210,9 @@ def audit():
 
 def _filtered(query, form: AuditFilterForm):
     if form.actor.data and form.actor.data.strip():
-        pattern = "%" + form.actor.data.strip().lower().replace("%", "").replace("_", "") + "%"
-        query = query.where(func.lower(AuditEvent.actor_email).like(pattern))
+        # Escaped: % and _ are characters of the address sought ("j_jansen@"), not wildcards.
+        query = query.where(func.lower(AuditEvent.actor_email).contains(form.actor.data.strip().lower(),
+                                                                        autoescape=True))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data[:40])
     if form.object_type.data:

@@ -144,6 +144,12 @@ class LocationForm(_EditsOne):
         if ops.location_code_taken(field.data.strip(), self.obj_id):
             raise ValidationError(_l("Er is al een locatie met deze code."))
 
+    def validate_name(self, field):
+        if isinstance(self.ministry_id.data, int) and ops.location_name_taken(
+                field.data, self.city.data, self.ministry_id.data, self.obj_id):
+            raise ValidationError(_l("Dit ministerie heeft al een locatie met deze naam in deze plaats. "
+                                     "Geef deze locatie een andere naam, bijvoorbeeld met de straat erin."))
+
     def validate_postcode(self, field):
         try:
             ops.normalise_postcode(field.data)
@@ -188,6 +194,10 @@ class WorkTypeForm(_EditsOne):
     def validate_name_nl(self, field):
         if ops.work_type_name_taken(field.data.strip(), self.obj_id):
             raise ValidationError(_l("Er is al een werksoort met deze naam."))
+
+    def validate_name_en(self, field):
+        if ops.work_type_english_name_taken(field.data.strip(), self.obj_id):
+            raise ValidationError(_l("Er is al een werksoort met deze Engelse naam."))
 
     def validate_pictogram(self, field):
         if field.data not in ops.PICTOGRAMS:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -10,11 +11,13 @@ from sqlalchemy.orm import selectinload
 from ..access import roles_required
 from ..extensions import db
 from ..folding import contains_folded
+from ..formatting import full_date, local_today
 from ..forms_common import refused_as_stale
 from ..models import Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
-from ..services import seen_state
+from ..services import accounts, seen_state
+from ..services import regions as region_service
 from . import bp
 from .forms import LocationForm, MinistryForm, StatusFilter, UserFilter, UserForm, WorkTypeForm
 
@@ -68,6 +71,13 @@ def _filtered(query, chosen: str, flag):
     return query
 
 
+def _ministry_choice(ministry: Ministry) -> tuple:
+    """A ministry in a select: its name is a Dutch proper name, marked so on an English page (WCAG 3.1.2)."""
+    if str(get_locale() or "nl") == "nl":
+        return ministry.id, ministry.name
+    return ministry.id, ministry.name, {"lang": "nl"}
+
+
 # --- users ----------------------------------------------------------------------------------
 
 
@@ -75,7 +85,7 @@ def _user_form_choices(form: UserForm, user: User | None) -> None:
     ministries = db.session.scalars(select(Ministry).order_by(Ministry.name)).all()
     keep_ministry = user.ministry_id if user else None
     form.ministry_id.choices = [("", _("Geen"))] + [
-        (m.id, m.name) for m in ministries if not m.archived or m.id == keep_ministry
+        _ministry_choice(m) for m in ministries if not m.archived or m.id == keep_ministry
     ]
     keep_teams = {t.id for t in user.teams} if user else set()
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
@@ -88,6 +98,17 @@ def _user_input(form: UserForm) -> ops.UserInput:
         team_ids=list(form.team_ids.data or []),
         password=form.password.data if "password" in form else None,
     )
+
+
+def lock_text(user: User) -> str | None:
+    """'Geblokkeerd tot 20:15' (Amsterdam time) while too many wrong passwords lock the account;
+    with the day when the lock lasts past today."""
+    if not accounts.is_locked(user):
+        return None
+    time = format_datetime(user.locked_until, "HH:mm")
+    if to_user_timezone(user.locked_until).date() != local_today():
+        return _("Geblokkeerd tot %(day)s %(time)s", day=full_date(user.locked_until), time=time)
+    return _("Geblokkeerd tot %(time)s", time=time)
 
 
 @bp.route("/gebruikers")
@@ -109,7 +130,7 @@ def users():
         query = query.where(or_(contains_folded(User.name, search), contains_folded(User.email, search)))
     return render_template(
         "admin/users.html", users=db.session.scalars(query).all(), filter_form=filter_form,
-        role_label=ops.role_label,
+        role_label=ops.role_label, lock_text=lock_text,
     )
 
 
@@ -160,8 +181,8 @@ def user_edit(user_id: int):
     # Password resets live in the auth blueprint; link to them once that page exists.
     reset_url = (url_for("auth.reset_password", user_id=user.id)
                  if "auth.reset_password" in current_app.view_functions else None)
-    return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url), \
-        422 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url,
+                           lock=lock_text(user)), 422 if form.errors else 200
 
 
 @bp.route("/gebruikers/<int:user_id>/deactiveren", methods=["POST"])
@@ -174,6 +195,18 @@ def user_deactivate(user_id: int):
 @roles_required(ADMIN)
 def user_reactivate(user_id: int):
     return _set_user_active(user_id, True)
+
+
+@bp.route("/gebruikers/<int:user_id>/ontgrendelen", methods=["POST"])
+@roles_required(ADMIN)
+def user_unlock(user_id: int):
+    user = _get_or_404(User, user_id)
+    if ops.unlock_user(user):
+        flash(_("Account van %(name)s is ontgrendeld. Deze persoon kan meteen weer proberen in te loggen.",
+                name=user.name), "success")
+    else:
+        flash(_("Account van %(name)s was niet (meer) geblokkeerd.", name=user.name), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 def _set_user_active(user_id: int, active: bool):
@@ -259,7 +292,7 @@ def location_edit(location_id: int | None):
     keep = location.ministry_id if location else None
     form = LocationForm(obj=location, obj_id=location_id, keep_ministry_id=keep)
     form.ministry_id.choices = [("", _("Kies een ministerie"))] + [
-        (m.id, m.name) for m in db.session.scalars(select(Ministry).order_by(Ministry.name))
+        _ministry_choice(m) for m in db.session.scalars(select(Ministry).order_by(Ministry.name))
         if not m.archived or m.id == keep
     ]
     _show_state(form, location, seen_state.location_state)
@@ -277,6 +310,9 @@ def location_edit(location_id: int | None):
             _apply_service_error(form, error)
         else:
             flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+            if not location.archived and not region_service.has_team(location.region):
+                flash(_("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
+                        "ingepland worden als daar een team is.", region=location.region), "warning")
             return redirect(url_for("admin.locations"))
     return _catalog_form(form, location, "location", regions=ops.regions())
 
@@ -368,10 +404,8 @@ def _set_archived(part: str, obj_id: int, archived: bool):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        if archived:
-            flash(_("%(what)s is gearchiveerd. Het blijft bewaard, maar je kunt het niet meer kiezen.", what=label),
-                  "success")
-        else:
+        # Archived, the edit page it returns to says so itself: one message, not two alike.
+        if not archived:
             flash(_("%(what)s is uit het archief gehaald.", what=label), "success")
     return redirect(url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}))
 

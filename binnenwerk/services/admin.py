@@ -31,7 +31,8 @@ from ..models import (
     supervisor_work_type,
 )
 from . import ServiceError, accounts
-from .requests import running_at
+from .regions import known_region
+from .requests import RUNNING, running_at, today
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -154,6 +155,21 @@ def work_type_code_taken(code: str, exclude_id: int | None = None) -> bool:
 
 def work_type_name_taken(name: str, exclude_id: int | None = None) -> bool:
     return _taken(WorkType.name_nl, name, exclude_id)
+
+
+def work_type_english_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    return _taken(WorkType.name_en, name, exclude_id)
+
+
+def location_name_taken(name: str, city: str, ministry_id: int | None, exclude_id: int | None = None) -> bool:
+    """Whether the ministry has another location of this name in this city (any case): its
+    contacts would see two choices alike in the request form."""
+    query = select(Location.id).where(
+        Location.ministry_id == ministry_id, func.lower(Location.name) == (name or "").strip().lower(),
+        func.lower(Location.city) == (city or "").strip().lower())
+    if exclude_id is not None:
+        query = query.where(Location.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def usable_ministry(ministry_id: int | None, keep_id: int | None = None) -> tuple[Ministry | None, str | None]:
@@ -329,6 +345,18 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
     db.session.commit()
 
 
+def unlock_user(user: User) -> bool:
+    """Lift the lock after too many wrong passwords or codes, so the person can try again at once;
+    False when the account was not locked (any more)."""
+    if not accounts.is_locked(user):
+        return False
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("account_unlock", user)
+    db.session.commit()
+    return True
+
+
 # --- what refers to a ministry, location or work type ---------------------------------------
 
 
@@ -444,13 +472,15 @@ def delete_catalog_item(obj) -> None:
 
 
 def set_catalog_archived(obj, archived: bool) -> None:
-    if archived and isinstance(obj, Location):
+    if archived and isinstance(obj, (Location, WorkType)):
         # Locked, so a request filed for it right now waits and then finds it archived.
         db.session.refresh(obj, with_for_update=True)
     if obj.archived == archived:
         return
     if archived and isinstance(obj, Location):
         _refuse_archiving_a_location_in_use(obj)
+    if archived and isinstance(obj, WorkType):
+        _refuse_archiving_a_work_type_in_use(obj)
     if not archived and isinstance(obj, Location) and obj.ministry.archived:
         raise ServiceError(_(
             "Ministerie %(name)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
@@ -471,6 +501,24 @@ def _refuse_archiving_a_location_in_use(location: Location) -> None:
             "Locatie %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
             "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
             count, name=location.name, until=format_date(last, "d MMMM yyyy"),
+        ))
+
+
+def _refuse_archiving_a_work_type_in_use(work_type: WorkType) -> None:
+    """As for a location: rosters and the ministry's page still need the work while requests run."""
+    count, last = db.session.execute(
+        select(func.count(DeploymentRequest.id), func.max(DeploymentRequest.end_date)).where(
+            DeploymentRequest.work_type_id == work_type.id, DeploymentRequest.status.in_(RUNNING),
+            DeploymentRequest.end_date >= today(),
+        )
+    ).one()
+    if count:
+        raise ServiceError(ngettext(
+            "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
+            "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
+            "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
+            "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
+            count, name=work_type_name(work_type), until=format_date(last, "d MMMM yyyy"),
         ))
 
 
@@ -572,6 +620,13 @@ def save_location(location: Location | None, data: LocationInput) -> Location:
     if problem:
         raise ServiceError(problem, field="ministry_id")
     values["ministry_id"] = ministry.id
+    if location_name_taken(values["name"], values["city"], ministry.id, exclude):
+        raise ServiceError(_(
+            "%(ministry)s heeft al een locatie %(name)s in %(city)s. Geef deze locatie een andere naam, "
+            "bijvoorbeeld met de straat erin.", ministry=label_of(ministry), name=values["name"], city=values["city"],
+        ), field="name")
+    values["region"] = known_region(values["region"], keep=location.region if location else None,
+                                    location_id=exclude)
     if location is not None and (values["region"] != location.region or ministry.id != location.ministry_id):
         # Locked, so a request filed for it right now cannot slip past these checks.
         db.session.refresh(location, with_for_update=True)
@@ -661,6 +716,8 @@ def save_work_type(work_type: WorkType | None, data: WorkTypeInput) -> WorkType:
         raise ServiceError(_("Vul een Engelse naam in."), field="name_en")
     if work_type_name_taken(name_nl, exclude):
         raise ServiceError(_("Er is al een werksoort met de naam %(name)s.", name=name_nl), field="name_nl")
+    if work_type_english_name_taken(name_en, exclude):
+        raise ServiceError(_("Er is al een werksoort met de Engelse naam %(name)s.", name=name_en), field="name_en")
     if data.pictogram not in PICTOGRAMS:
         raise ServiceError(_("Kies een pictogram uit de lijst."), field="pictogram")
     colour = (data.colour or "").strip().lower()

@@ -572,14 +572,17 @@ def jobs_by_quarter(year: int) -> list[YearRow]:
 _SEVERITY = {"ok": 0, "tight": 1, "short": 2}
 
 
-def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date, weeks: int = 8) -> dict[int, tuple[str, list[str]]]:
-    """Per request: the worst capacity level of its region in the weeks it covers, and those weeks.
+def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date,
+                     weeks: int = 8) -> dict[int, tuple[str, list[str], bool]]:
+    """Per request: the worst capacity level of its region in the weeks it covers, those weeks,
+    and whether no team works in the region at all (why it is short: a new region, or a typo).
 
     Requests wholly outside the window are left out. Uses one capacity() computation for all.
     """
     if not requests:
         return {}
     grid = {row.region: row.cells for row in capacity(first_monday, weeks)}
+    staffed = set(db.session.scalars(select(Team.region).where(Team.archived.is_(False)).distinct()))
     result = {}
     for request in requests:
         cells = grid.get(request.location.region, [])
@@ -591,5 +594,6 @@ def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date, w
         if not touched:
             continue
         worst = max((c.level for c in touched), key=_SEVERITY.__getitem__)
-        result[request.id] = (worst, [c.week for c in touched if c.level == worst])
+        result[request.id] = (worst, [c.week for c in touched if c.level == worst],
+                               request.location.region not in staffed)
     return result

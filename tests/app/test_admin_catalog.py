@@ -360,7 +360,7 @@ def test_work_type_used_by_employees_is_not_deleted_and_nothing_changes(client, 
 
 def test_work_type_is_archived_from_the_delete_page(client, admin, make):
     work_type = make.work_type()
-    make.request(work_type=work_type)
+    make.request(work_type=work_type, status="afgerond", start_date=_days(-60), end_date=_days(-30))
     db.session.commit()
     page = _text(client.get(f"/beheer/werksoorten/{work_type.id}/verwijderen"))
     assert f'action="/beheer/werksoorten/{work_type.id}/archiveren"' in page
@@ -511,3 +511,139 @@ def test_the_contrast_in_the_colour_message_follows_the_language(app):
         with force_locale("en"):
             message = check_colour("#777777")
             assert "4.4" in message and "4,4" not in message
+
+
+# --- QA findings: work types in use, duplicate names, one message on archiving -------------------
+
+
+def _english_admin(app_with, make):
+    from tests.conftest import english_client
+
+    return english_client(app_with, make)
+
+
+def test_work_type_with_running_requests_is_not_archived_and_says_until_when(client, admin, make, app_with):
+    work_type = make.work_type(name_nl="Toetsenborden", name_en="Keyboards")
+    make.request(work_type=work_type, status="geaccepteerd", start_date=_days(-10), end_date=_days(20))
+    make.request(work_type=work_type, status="ingediend", start_date=_days(5), end_date=_days(40))
+    # Finished, declined or cancelled requests, or ones whose end date has passed, do not hold it.
+    make.request(work_type=work_type, status="ingepland", start_date=_days(-60), end_date=_days(-1))
+    make.request(work_type=work_type, status="afgewezen", start_date=_days(5), end_date=_days(90))
+    db.session.commit()
+    last = _days(40)
+
+    page = _text(client.post(f"/beheer/werksoorten/{work_type.id}/archiveren", follow_redirects=True))
+
+    assert (f"Werksoort Toetsenborden heeft nog 2 lopende inzetaanvragen, de laatste tot en met {last.day} "
+            in page) and str(last.year) in page
+    assert "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd." in page
+    assert "is gearchiveerd" not in page
+    english = _text(_english_admin(app_with, make).post(f"/beheer/werksoorten/{work_type.id}/archiveren",
+                                                        follow_redirects=True))
+    assert "Work type Keyboards still has 2 running deployment requests, the last one until" in english
+    db.session.expire_all()
+    assert db.session.get(WorkType, work_type.id).archived is False and _actions() == []
+
+
+def test_work_type_whose_requests_have_all_ended_is_archived(client, admin, make):
+    work_type = make.work_type(name_nl="Toetsenborden")
+    make.request(work_type=work_type, status="geaccepteerd", start_date=_days(-30), end_date=_days(-1))
+    make.request(work_type=work_type, status="geannuleerd", start_date=_days(5), end_date=_days(30))
+    db.session.commit()
+    client.post(f"/beheer/werksoorten/{work_type.id}/archiveren")
+    db.session.expire_all()
+    assert db.session.get(WorkType, work_type.id).archived is True
+
+
+@pytest.mark.parametrize("part,make_one", [
+    ("ministeries", lambda make: make.ministry(name="Ministerie Oud")),
+    ("werksoorten", lambda make: make.work_type(name_nl="Oud werk")),
+    ("locaties", lambda make: make.location(name="Oude Toren")),
+])
+def test_archiving_says_so_once(client, admin, make, app_with, part, make_one):
+    obj = make_one(make)
+    db.session.commit()
+    page = _text(client.post(f"/beheer/{part}/{obj.id}/archiveren", follow_redirects=True))
+    assert page.count("is gearchiveerd") == 1
+    assert "Je kunt het niet meer kiezen bij nieuwe aanvragen of gebruikers." in page
+    browser = _english_admin(app_with, make)
+    assert browser.post(f"/beheer/{part}/{obj.id}/terugzetten").status_code == 302
+    english = _text(browser.post(f"/beheer/{part}/{obj.id}/archiveren", follow_redirects=True))
+    assert english.count("has been archived") == 1
+
+
+def test_a_second_work_type_with_the_same_english_name_is_refused(client, admin, make, app_with):
+    make.work_type(code="schoonmaak", name_nl="Schoonmaak", name_en="Cleaning")
+    db.session.commit()
+    response = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(
+        code="poetsen", name_nl="Poetsen", name_en=" cleaning "))
+    assert response.status_code == 422
+    assert "Er is al een werksoort met deze Engelse naam." in _text(response)
+    english = _english_admin(app_with, make).post("/beheer/werksoorten/nieuw", data=_work_type_form(
+        code="poetsen", name_nl="Poetsen", name_en="CLEANING"))
+    assert english.status_code == 422 and "There already is a work type with this English name." in _text(english)
+    assert _count(WorkType) == 1
+
+
+def test_the_service_refuses_a_duplicate_english_name_too(app, make):
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services import admin as ops
+
+    make.work_type(code="schoonmaak", name_nl="Schoonmaak", name_en="Cleaning")
+    with app.test_request_context(), pytest.raises(ServiceError) as refused:
+        ops.save_work_type(None, ops.WorkTypeInput(code="poetsen", name_nl="Poetsen", name_en="cleaning",
+                                                   pictogram="broom", colour="#2f6b2f"))
+    assert refused.value.field == "name_en"
+    assert "Er is al een werksoort met de Engelse naam cleaning." in refused.value.message
+
+
+def test_keeping_a_work_types_own_english_name_is_not_a_duplicate(client, admin, make):
+    work_type = make.work_type(code="schoonmaak", name_nl="Schoonmaak", name_en="Cleaning")
+    db.session.commit()
+    response = post_edit(client, f"/beheer/werksoorten/{work_type.id}", _work_type_form(name_nl="Schoonmaken"))
+    assert response.status_code == 302
+
+
+def test_a_location_with_the_name_and_city_of_another_of_its_ministry_is_refused(client, admin, make, app_with):
+    ministry = make.ministry(name="Ministerie van BZK")
+    make.location(ministry=ministry, code="dh-rijnstraat", name="Rijnstraat 8", city="Den Haag")
+    db.session.commit()
+    data = _location_form(ministry, code="dh-rijnstraat-2", name="rijnstraat 8 ", city="den haag")
+    response = client.post("/beheer/locaties/nieuw", data=data)
+    text = _text(response)
+    assert response.status_code == 422
+    assert ('<p class="error" id="name-error">Dit ministerie heeft al een locatie met deze naam in deze plaats. '
+            "Geef deze locatie een andere naam, bijvoorbeeld met de straat erin.</p>") in text
+    english = _english_admin(app_with, make).post("/beheer/locaties/nieuw", data=data)
+    assert english.status_code == 422
+    assert "This ministry already has a location with this name in this town." in _text(english)
+    assert _count(Location) == 1
+
+
+def test_the_same_location_name_elsewhere_or_at_another_ministry_is_fine(client, admin, make):
+    ministry, other = make.ministry(), make.ministry()
+    make.location(ministry=ministry, code="dh-rijnstraat", name="Rijnstraat 8", city="Den Haag")
+    db.session.commit()
+    for code, owner, city in (("ut-rijnstraat", ministry, "Utrecht"), ("dh-rijnstraat-2", other, "Den Haag")):
+        response = client.post("/beheer/locaties/nieuw", data=_location_form(
+            owner, code=code, name="Rijnstraat 8", city=city))
+        assert response.status_code == 302, _text(response)
+    location = db.session.scalar(select(Location).where(Location.code == "ut-rijnstraat"))
+    # Its own name is no duplicate when it is edited.
+    response = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
+        ministry, code="ut-rijnstraat", name="Rijnstraat 8", city="Utrecht", address="Rijnstraat 9"))
+    assert response.status_code == 302
+
+
+def test_the_service_refuses_a_duplicate_location_on_the_name_field(app, make):
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services import admin as ops
+
+    ministry = make.ministry(name="Ministerie van BZK")
+    make.location(ministry=ministry, code="dh-rijnstraat", name="Rijnstraat 8", city="Den Haag")
+    with app.test_request_context(), pytest.raises(ServiceError) as refused:
+        ops.save_location(None, ops.LocationInput(
+            code="dh-rijnstraat-2", name="RIJNSTRAAT 8", address="Rijnstraat 8", postcode="", city="Den Haag",
+            region="Den Haag", ministry_id=ministry.id))
+    assert refused.value.field == "name"
+    assert refused.value.message.startswith("Ministerie van BZK heeft al een locatie RIJNSTRAAT 8 in Den Haag.")

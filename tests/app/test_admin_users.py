@@ -339,3 +339,91 @@ def test_user_page_links_to_the_password_reset_for_others_only(client, admin, ma
     db.session.commit()
     assert f'href="/auth/gebruikers/{other.id}/wachtwoord"' in _text(client.get(f"/beheer/gebruikers/{other.id}"))
     assert "/wachtwoord" not in _text(client.get(f"/beheer/gebruikers/{admin.id}")).split("<main", 1)[1]
+
+
+# --- a locked account: shown, and unlocked by an admin ----------------------------------------
+
+
+def _locked(make, minutes: int = 10, **kw):
+    """An account locked after too many wrong passwords, until `minutes` from now; and that moment
+    as the admin reads it (Amsterdam time)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from binnenwerk.models import utcnow
+
+    until = utcnow().replace(microsecond=0) + dt.timedelta(minutes=minutes)
+    user = make.user(role="planner", name="Piet Slot", failed_logins=5, locked_until=until, **kw)
+    db.session.commit()
+    local = until.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo("Europe/Amsterdam"))
+    return user, local.strftime("%H:%M")
+
+
+def _english_admin(app_with, make):
+    from tests.conftest import english_client
+
+    return english_client(app_with, make)
+
+
+def test_a_locked_account_shows_until_when_on_the_list_and_its_page(client, admin, make, app_with):
+    user, until = _locked(make)
+    make.user(role="planner", name="Vrij Account", failed_logins=2)
+    # A lock that has run out is no lock.
+    make.user(role="planner", name="Oud Slot", failed_logins=5,
+              locked_until=user.locked_until.replace(year=user.locked_until.year - 1))
+    db.session.commit()
+    listing = _text(client.get("/beheer/gebruikers"))
+    assert listing.count("Geblokkeerd tot") == 1 and f"Geblokkeerd tot {until}" in listing
+    page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
+    assert f"Geblokkeerd tot {until}" in page
+    assert f'action="/beheer/gebruikers/{user.id}/ontgrendelen"' in page and "Ontgrendelen</button>" in page
+    assert 'name="csrf_token"' in page
+    assert "Ontgrendelen</button>" not in _text(client.get(f"/beheer/gebruikers/{admin.id}"))
+
+    english = _english_admin(app_with, make)
+    assert f"Locked until {until}" in _text(english.get("/beheer/gebruikers"))
+    assert "Unlock</button>" in _text(english.get(f"/beheer/gebruikers/{user.id}"))
+
+
+def test_a_lock_into_tomorrow_names_the_day(client, admin, make):
+    user, until = _locked(make, minutes=36 * 60)
+    page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
+    assert "Geblokkeerd tot " in page and f" {until}" in page
+    assert f"Geblokkeerd tot {until}" not in page  # the day comes first
+
+
+def test_admin_unlocks_a_locked_account_and_it_is_audited(client, admin, make):
+    from tests.conftest import TEST_PASSWORD
+
+    user, _until = _locked(make)
+    response = client.post(f"/beheer/gebruikers/{user.id}/ontgrendelen", follow_redirects=True)
+    page = _text(response)
+    assert "Account van Piet Slot is ontgrendeld." in page and "Geblokkeerd tot" not in page
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert (user.failed_logins, user.locked_until) == (0, None)
+    [event] = _audit("account_unlock")
+    assert (event.object_id, event.actor_email, event.result) == (str(user.id), admin.email, "ok")
+    # The person can log in at once.
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_unlocking_an_account_that_is_not_locked_changes_nothing(client, admin, make, app_with):
+    user = make.user(role="planner", name="Vrij Account", failed_logins=2)
+    db.session.commit()
+    page = _text(client.post(f"/beheer/gebruikers/{user.id}/ontgrendelen", follow_redirects=True))
+    assert "Account van Vrij Account was niet (meer) geblokkeerd." in page
+    english = _english_admin(app_with, make).post(f"/beheer/gebruikers/{user.id}/ontgrendelen",
+                                                  follow_redirects=True)
+    assert "The account of Vrij Account was not locked (any more)." in _text(english)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).failed_logins == 2 and _audit("account_unlock") == []
+
+
+def test_only_an_admin_unlocks(client, make, login):
+    user, _until = _locked(make)
+    login(make.user(role="planner"))
+    assert client.post(f"/beheer/gebruikers/{user.id}/ontgrendelen").status_code in (403, 404)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None

@@ -157,3 +157,38 @@ def test_every_field_a_service_reports_as_changed_has_words():
     names |= {field.name for field in request_service.fields(request_service.RequestInput)}
     assert {"first_name", "availability", "headcount", "max_size"} <= names
     assert names - set(FIELD_WORDS) == set()
+
+
+# --- a user's ministry and teams by name ---------------------------------------------------------
+
+
+def test_a_users_ministry_and_teams_read_as_names(app, make):
+    ministry = make.ministry(name="Ministerie van Zenith")
+    alpha, bravo = make.team(name="Alpha"), make.team(name="Bravo")
+    detail = (f"changed: role (team_leader -> ministry_contact), ministry_id (None -> {ministry.id}), "
+              f"teams ([{alpha.id}, {bravo.id}] -> [])")
+    with app.test_request_context(), force_locale("nl"):
+        assert describe("user_changed", detail) == (
+            "gewijzigd: rol (Teamleider → Contactpersoon ministerie), ministerie (geen → Ministerie van Zenith), "
+            "teams (Alpha, Bravo → geen)")
+        # A ministry deleted since keeps its number.
+        assert describe("user_changed", "changed: ministry_id (99999 -> None)") == (
+            "gewijzigd: ministerie (#99999 → geen)")
+    compile_english_catalog()
+    refresh()
+    with app.test_request_context(), force_locale("en"):
+        assert describe("user_changed", f"changed: ministry_id ({ministry.id} -> None)") == (
+            "changed: ministry (Ministerie van Zenith → none)")
+
+
+def test_the_audit_page_names_the_ministry_a_user_was_given(client, make, login):
+    from .edit_forms import post_edit
+
+    ministry = make.ministry(name="Ministerie van Zenith")
+    user = make.user(role="planner", name="Piet Jansen", email="piet.jansen@minbzk.nl")
+    login(make.user(role="admin"))
+    response = post_edit(client, f"/beheer/gebruikers/{user.id}", {
+        "email": user.email, "name": user.name, "role": "ministry_contact", "ministry_id": str(ministry.id)})
+    assert response.status_code == 302
+    rows = table_of(client.get("/beheer/audit").get_data(as_text=True))
+    assert "ministerie (geen → Ministerie van Zenith)" in rows and "None" not in rows

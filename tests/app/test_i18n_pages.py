@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from flask_babel import refresh
+from sqlalchemy import select
 
 from binnenwerk import models as m
 from binnenwerk.extensions import db
@@ -412,3 +413,30 @@ def test_a_code_marked_translate_no_is_in_no_language(app_with, world, monkeypat
     assert not findings({"/auth/tweestaps/instellen": html}, "nl")
     page = '<html lang="nl"><body><p>Sleutel: <code>VBGY FROM</code></p></body></html>'
     assert findings({"/x": page}, "nl") == ["/x: VBGY [FROM]"]
+
+
+def test_ministry_names_are_marked_dutch_on_english_pages(app_with, world):
+    """A ministry's name is a Dutch proper name: on an English page a screen reader must read it in
+    Dutch (the world's names are no Dutch words, so here they get a Dutch one)."""
+    for ministry in db.session.scalars(select(m.Ministry)):
+        ministry.name = f"Ministerie van {ministry.name}"
+    db.session.commit()
+    contact = world.users["ministry_contact"]
+    request_id = db.session.scalar(select(m.DeploymentRequest.id).where(
+        m.DeploymentRequest.ministry_id == contact.ministry_id).order_by(m.DeploymentRequest.id))
+    visits = {
+        "ministry_contact": ["/home", f"/aanvragen/{request_id}"],
+        "planner": [f"/aanvragen/{request_id}", "/aanvragen/alle", "/rapportages/banenafspraak"],
+        "admin": ["/beheer/gebruikers", f"/beheer/gebruikers/{contact.id}", "/beheer/ministeries",
+                  "/beheer/locaties/nieuw"],
+    }
+    pages = {}
+    for role, urls in visits.items():
+        client = logged_in(app_with, world.users[role], "en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, f"{url}: {response.status_code}"
+            pages[f"{role} {url}"] = html = response.get_data(as_text=True)
+            assert "Ministerie van Zenith" in html, url
+    problems = findings(pages, "en")
+    assert not problems, report(problems, "en")

@@ -195,3 +195,25 @@ def test_a_request_that_commits_a_change_without_an_audit_row_is_logged(app_with
     assert "without an audit row" not in caplog.text
     client.post("/probe/0")
     assert "change without an audit row: Ministry on POST audit_probe.probe" in caplog.text
+
+
+def test_the_actor_filter_takes_percent_and_underscore_as_characters(client, make, login):
+    admin = make.user(role="admin", email="beheerder@example.org")
+    db.session.add_all([
+        AuditEvent(action="team_update", actor_email="j_jansen@example.org", at=utcnow(), origin="10.0.0.1"),
+        AuditEvent(action="team_update", actor_email="jxjansen@example.org", at=utcnow(), origin="10.0.0.1"),
+    ])
+    login(admin)
+
+    def rows(actor):
+        response = client.get("/beheer/audit", query_string={"actor": actor})
+        assert response.status_code == 200, response.status_code
+        page = response.get_data(as_text=True)
+        return page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+
+    assert rows("%") == "" and rows("j%jansen") == ""
+    underscore = rows("_")
+    assert "j_jansen@example.org" in underscore and "jxjansen@example.org" not in underscore
+    assert "beheerder@example.org" not in underscore
+    found = rows("J_Jansen")
+    assert "j_jansen@example.org" in found and "jxjansen@example.org" not in found
