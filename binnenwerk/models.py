@@ -564,6 +564,9 @@ class PublishedShift(db.Model):
     # The last change gave the day another team leader and nothing else (time, place, work stay):
     # the week page and the call list say that, not "look how late and where you work".
     leader_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Called off because the contract ended before it, not by a publication: taking the contract's
+    # end back gives the shift back (the roster still holds it) until a publication writes it.
+    contract_call_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("employee_id", "date", name="uq_published_employee_date"),)
 

@@ -74,6 +74,9 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "no_supervisor":
         return gettext("geen teamleider vrij op %(day)s", day=day)
     if code == "supervisors_busy":
+        if p.get("teams"):
+            return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet (bij %(teams)s)",
+                           day=day, teams=p["teams"])
         return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet", day=day)
     if code == "costs_elsewhere":
         return gettext("meer inzet zou elders meer kosten (wijzigingen in het rooster, teams opsplitsen)")

@@ -56,6 +56,8 @@ def dutch(r: Reason) -> str:
     if "day" in params:
         params["day"] = weekday_nl(dt.date.fromisoformat(str(params["day"])))
     singular, plural = DUTCH[r.code]
+    if r.code == "supervisors_busy" and "teams" in params:  # where they are, when the roster says
+        singular = plural = singular + " (bij {teams})"
     return (singular if params.get("n", 0) == 1 else plural).format(**params)
 
 
@@ -85,7 +87,8 @@ class _Context:
                 self.worked[a.employee] += request.worked_minutes
             if a.employee in employees:
                 self.roster_members[employees[a.employee].team].add(a.employee)
-        self.busy_supervisors = {(s.supervisor, s.date) for s in supervision}
+        # Where each supervisor leads a team that day: (supervisor, date) -> team.
+        self.busy_supervisors = {(s.supervisor, s.date): s.team for s in supervision}
 
 
 def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[Reason]:
@@ -184,6 +187,11 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     if not able:
         return [reason("no_supervisor", day=day)]
     if all((s.id, date) in ctx.busy_supervisors for s in able):
+        # Name the teams they lead then: a stand-in held by another team's roster can be asked back.
+        names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s.id, date)] for s in able)
+                        if t in ctx.teams and ctx.teams[t].name})
+        if names:
+            return [reason("supervisors_busy", day=day, teams=", ".join(names))]
         return [reason("supervisors_busy", day=day)]
     return []
 

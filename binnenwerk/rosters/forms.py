@@ -18,6 +18,8 @@ class ActionForm(FlaskForm):
 
 class CellForm(ActionForm):
     request = SelectField(_l("Dienst"), choices=[], validate_choice=False)
+    # The cell as the form showed it (service.cell_state): another cell saved meanwhile is no conflict.
+    seen_cell = HiddenField()
     pinned = BooleanField(_l("Vastzetten, zodat opnieuw plannen deze dienst niet verandert"), default=True)
     reason = StringField(_l("Reden (voor de geschiedenis)"), validators=[Optional(), MaxLength(500)])
 

@@ -225,21 +225,23 @@ def cell():
         if chosen and request_id is None:
             form.request.errors = [_("Kies een dienst uit de lijst.")]
         elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id, pin):
-            flash(_("Er was niets veranderd."), "info")  # nor goes anything into the history
+            said = _("Er was niets veranderd.")  # nor goes anything into the history
+            if request_id is None and form.pinned.data:  # "vastzetten" ticked on a day already free
+                said += " " + _free_day_not_pinned(employee)
+            flash(said, "info")
             return _back(week, team.id, cell=(employee.id, day))
         else:
             try:
                 service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,
-                                 user=current_user, pin=pin, reason=form.reason.data or "")
+                                 user=current_user, pin=pin, reason=form.reason.data or "",
+                                 seen_cell=form.seen_cell.data or None)
             except ServiceError as exc:
                 form.request.errors = [exc.message]
                 roster = service.find_roster(week, team.id)
             else:
                 said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day))
                 if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
-                    said += " " + _("Een vrije dag staat niet vast: opnieuw plannen of repareren kan er weer een "
-                                    "dienst op zetten. Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in "
-                                    "(verlof of afspraak).", name=employee.name)
+                    said += " " + _free_day_not_pinned(employee)
                 flash(said, "success")
                 return _back(week, team.id, cell=(employee.id, day))
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
@@ -276,21 +278,48 @@ def cell():
         return me is not None and (q.worked_minutes > me.max_minutes_per_day
                                    or other_days + q.worked_minutes > me.contract_minutes)
 
-    form.request.choices = [("", _("Vrij (geen dienst)"))] + [
-        (str(q.id), _option_label(q) + (" " + _("(vol)") if taken.get(q.id, 0) >= q.headcount else "")
-         + (" " + _("(te weinig rust)") if too_little_rest(q) else "")
-         + (" " + _("(meer dan het contract)") if over_contract(q) else ""))
-        for q in options
-    ]
+    # And whatever else saving would refuse now, such as no team leader free to lead the team there.
+    refused = service.cell_refusals(problem, week, team.id, employee.id, day)
+
+    def marks(q) -> str:
+        said = [_("(vol)")] if taken.get(q.id, 0) >= q.headcount else []
+        said += [_("(te weinig rust)")] if too_little_rest(q) else []
+        said += [_("(meer dan het contract)")] if over_contract(q) else []
+        rule = refused.get(q.id)
+        if rule in (6, 7):
+            said.append(_("(geen teamleider vrij)"))
+        elif rule is not None and not said:
+            said.append(_("(kan nu niet)"))
+        return "".join(" " + m for m in said)
+
+    form.request.choices = [("", _("Vrij (geen dienst)"))] + [(str(q.id), _option_label(q) + marks(q)) for q in options]
     if current is not None and str(current.request_id) not in dict(form.request.choices):
         form.request.choices.append((str(current.request_id), _option_label(current.request) + " "
                                      + _no_longer_fits(current, employee)))
+    if request.method == "GET" or not form.seen_cell.data:
+        form.seen_cell.data = service.cell_state(roster, employee.id, day)
+    elif form.errors and form.seen_cell.data != service.cell_state(roster, employee.id, day):
+        form.seen_cell.data = service.cell_state(roster, employee.id, day)  # shown again as it is now
     if request.method == "GET":
         form.lock_version.data = roster.lock_version if roster else 0
         form.request.data = str(current.request_id) if current else ""
         form.pinned.data = current.pinned if current else True
     return render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
-                           current=current, roster=roster), (422 if form.errors else 200)
+                           current=current, roster=roster, away=_away(employee, day)), (422 if form.errors else 200)
+
+
+def _away(employee: Employee, day: dt.date) -> str | None:
+    """'whole' or 'part' when the person has an absence that day (never its kind), else None."""
+    absences = db.session.scalars(select(Absence).where(
+        Absence.employee_id == employee.id, Absence.start_date <= day, Absence.end_date >= day)).all()
+    if not absences:
+        return None
+    return "whole" if any(a.start_minute is None for a in absences) else "part"
+
+
+def _free_day_not_pinned(employee: Employee) -> str:
+    return _("Een vrije dag staat niet vast: opnieuw plannen of repareren kan er weer een dienst op zetten. "
+             "Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in (verlof of afspraak).", name=employee.name)
 
 
 def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
@@ -329,6 +358,11 @@ def mark_called(shift_id: int):
     require_team(current_user, shift.team_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if shift not in service.short_notice_changes([shift.team_id]):
+        # Told already, changed again, or never a change to phone about: nothing to note.
+        flash(_("%(name)s staat niet (meer) op de lijst om te bellen. Er is niets genoteerd.",
+                name=shift.employee.name), "info")
+        return redirect(url_for("main.home"))
     service.mark_called(shift, user=current_user)
     flash(_("Genoteerd: %(name)s weet het.", name=shift.employee.name), "success")
     return redirect(url_for("main.home"))

@@ -5,6 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -64,6 +65,9 @@ class TeamWeek:
     unavailable_count: int = 0
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
+    # (employee, date) -> "whole" or "part": an absence that day, never its kind (a free cell says
+    # "afwezig", so nobody plans someone who cannot come, or wonders why the cell offers nothing).
+    away: dict[tuple[int, dt.date], str] = field(default_factory=dict)
     # Minutes of work planned this week per employee (shifts that still stand), against the contract.
     minutes: dict[int, int] = field(default_factory=dict)
     # The contract's minutes in this week: less holidays, absences and days outside the contract
@@ -152,6 +156,13 @@ def load_week(week: str, teams: list[Team]) -> dict:
     absent: dict[int, list[Absence]] = defaultdict(list)
     for absence in absences:
         absent[absence.employee_id].append(absence)
+    team_of = {e.id: e.team_id for e in employees}
+    for absence in absences:
+        away = by_team[team_of[absence.employee_id]].away
+        for day in days7:
+            if absence.start_date <= day <= absence.end_date:
+                whole = absence.start_minute is None or away.get((absence.employee_id, day)) == "whole"
+                away[(absence.employee_id, day)] = "whole" if whole else "part"
     holiday_week = any(is_public_holiday(day) for day in days7)
     for e in employees:
         by_team[e.team_id].employees.append(e)
@@ -229,19 +240,24 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
     for request_id, day, n in planned_rows:
         planned[request_id][day] = n
     # Nor does a shift of someone whose contract has ended by then.
-    days7 = week_days(week, 7)
-    for request_id, day in db.session.execute(
-        select(Assignment.request_id, Assignment.date).join(Employee, Employee.id == Assignment.employee_id)
-        .where(Assignment.request_id.in_([q.id for q in requests]),
-               Assignment.date.between(days7[0], days7[-1]),
-               or_(Assignment.date < Employee.contract_start, Assignment.date > Employee.contract_end))
-    ).all() if requests else []:
+    for request_id, day in _ended_shifts(week, [q.id for q in requests]):
         planned[request_id][day] -= 1
     # A shift whose person has since reported absent brings nobody: the request is short there
     # until the roster is repaired (the roster marks such shifts too).
     for request_id, day in _absent_shifts(week, [q.id for q in requests]):
         planned[request_id][day] -= 1
     return [RequestDay(q, q.headcount, dict(planned[q.id])) for q in requests]
+
+
+def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
+    """(request, date) of each shift this week on these requests outside its person's contract."""
+    if not request_ids:
+        return []
+    days = week_days(week, 7)
+    return [(request_id, day) for request_id, day in db.session.execute(
+        select(Assignment.request_id, Assignment.date).join(Employee, Employee.id == Assignment.employee_id)
+        .where(Assignment.request_id.in_(request_ids), Assignment.date.between(days[0], days[-1]),
+               or_(Assignment.date < Employee.contract_start, Assignment.date > Employee.contract_end)))]
 
 
 def _absent_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
@@ -308,14 +324,37 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     problem, _idmap = planning.build_problem(week, team_ids)
     solution = planning.current_solution(week, team_ids, problem)
     explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
+    gone = _planned_but_gone(week, [row.request.id for row in short])
     for row in short:
         found = explained.get((row.request.id, row.date)) if row.region_planned else None
-        if found is None:
-            continue
-        # The codes do not depend on the count; the count is the table's, so the two agree.
-        row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
-            list(found.reasons) if found.missing == row.missing else [])
+        if found is not None:
+            # The codes do not depend on the count; the count is the table's, so the two agree.
+            row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
+                list(found.reasons) if found.missing == row.missing else [])
+        row.reasons = gone.get((row.request.id, row.date), []) + row.reasons
     return short
+
+
+def _planned_but_gone(week: str, request_ids: list[int]) -> dict[tuple[int, dt.date], list[str]]:
+    """The table's own reasons, which the optimiser cannot see in the roster: people planned on the
+    request-day who have since reported absent, or whose contract has ended by then. Counts only;
+    who and why is on the grid, for those who may see it."""
+    absent: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for key in _absent_shifts(week, request_ids):
+        absent[key] += 1
+    ended: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for key in _ended_shifts(week, request_ids):
+        ended[key] += 1
+    reasons: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
+    for key, n in absent.items():
+        reasons[key].append(ngettext(
+            "%(num)d ingeplande medewerker is die dag afwezig: repareer het rooster",
+            "%(num)d ingeplande medewerkers zijn die dag afwezig: repareer het rooster", n))
+    for key, n in ended.items():
+        reasons[key].append(ngettext(
+            "%(num)d ingeplande medewerker is die dag niet meer in dienst: kies iemand anders",
+            "%(num)d ingeplande medewerkers zijn die dag niet meer in dienst: kies iemand anders", n))
+    return reasons
 
 
 def request_dates(week: str, request: DeploymentRequest) -> list[dt.date]:

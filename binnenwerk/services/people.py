@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -29,6 +29,7 @@ from ..models import (
     WorkType,
 )
 from . import ServiceError, feeds, tokens
+from .regions import known_region
 from .teams import ensure_room_in_team
 
 MAX_CONTRACT_MINUTES = 40 * 60
@@ -146,7 +147,14 @@ def _check_team(data: TeamInput, team: Team | None) -> Location | None:
     return location
 
 
+def _in_known_region(data: TeamInput, team: Team | None) -> TeamInput:
+    """The input with its region spelled as the locations and other teams spell it."""
+    return replace(data, region=known_region(data.region, keep=team.region if team else None,
+                                              team_id=team.id if team else None))
+
+
 def create_team(data: TeamInput) -> Team:
+    data = _in_known_region(data, None)
     _check_team(data, None)
     team = Team(name=data.name.strip(), region=data.region.strip(), home_location_id=data.home_location_id,
                 max_size=data.max_size)
@@ -158,6 +166,7 @@ def create_team(data: TeamInput) -> Team:
 
 
 def update_team(team: Team, data: TeamInput) -> list[str]:
+    data = _in_known_region(data, team)
     _check_team(data, team)
     values = {"name": data.name.strip(), "region": data.region.strip(),
               "home_location_id": data.home_location_id, "max_size": data.max_size}
@@ -392,6 +401,9 @@ def restore_employee(employee: Employee) -> None:
     # Taken back: the contract runs on (a last day gone by would close it again at once).
     ended, employee.contract_end = employee.contract_end, None
     audit.record("employee.restore", employee, detail=f"contract_end_was={ended.isoformat()}" if ended else "")
+    from .rosters import mark_unworkable_shifts
+
+    mark_unworkable_shifts(employee, ["contract_end"])  # shifts the end called off are told again
     db.session.commit()
 
 

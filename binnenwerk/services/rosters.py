@@ -168,9 +168,22 @@ def _shift(request_id: int | None) -> dict | None:
     return roster_history.shift(db.session.get(DeploymentRequest, request_id) if request_id is not None else None)
 
 
+def cell_state(roster: Roster | None, employee_id: int, day: dt.date) -> str:
+    """What one cell holds, as a form keeps it: '<request id>:<pinned 0/1>', or '-' when free."""
+    held = db.session.scalar(select(Assignment).where(
+        Assignment.roster_id == roster.id, Assignment.employee_id == employee_id, Assignment.date == day)
+    ) if roster is not None else None
+    return f"{held.request_id}:{int(held.pinned)}" if held is not None else "-"
+
+
 def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None, *,
-             lock_version, user=None, pin: bool = False, reason: str = "") -> Roster:
-    """Change or clear one cell; refuse it with the broken rule in words when it breaks one."""
+             lock_version, user=None, pin: bool = False, reason: str = "", seen_cell: str | None = None) -> Roster:
+    """Change or clear one cell; refuse it with the broken rule in words when it breaks one.
+
+    A form opened before someone else saved the roster (an older lock_version) still saves when
+    it says what the cell held (`seen_cell`, cell_state) and the cell holds that still: another
+    cell changed, and every rule is checked below on the roster as it is now. Only a change of
+    this very cell since is a conflict."""
     _check_day(week, day)
     employee = _team_employee(team_id, employee_id)
     # A pin holds a shift; nothing holds a day free but the person's absence or working days.
@@ -181,22 +194,17 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     except ServiceError:
         if roster is not None and cell_holds(roster, employee_id, day, request_id, pin):
             return roster  # the same save sent twice (a double click): the first one stored it
-        raise
+        if not seen_cell or seen_cell != cell_state(roster, employee_id, day):
+            raise
     problem, idmap = planning.build_problem(week, [team_id])
+    problem, before = _cell_problem(problem, week, team_id, employee_id, day)
     me = planning.eid(employee_id)
-    # The person editing may overrule a pin on this very cell.
-    problem = dataclasses.replace(problem, pinned=tuple(p for p in problem.pinned if not (p.employee == me and p.date == day)))
-    before = planning.current_solution(week, [team_id], problem)
     current = next((a for a in before.assignments if a.employee == me and a.date == day), None)
     options = {planning.pk_of(q.id): q.id for q in cell_options(problem, employee_id, day)}
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
-    assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
-    if request_id is not None:
-        assignments.append(AssignmentRef(me, day, options[request_id]))
-    after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
-    broken = planning.new_violations(problem, before, after)
+    after, broken = _cell_after(problem, before, me, day, options.get(request_id))
     if broken:
         audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
                      actor=user)
@@ -213,6 +221,36 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
                  actor=user)
     _commit()
     return roster
+
+
+def _cell_problem(problem, week: str, team_id: int, employee_id: int, day: dt.date):
+    """The team's Problem with the cell's own pin let go (the person editing may overrule it), and
+    the roster as it is now in its terms."""
+    me = planning.eid(employee_id)
+    problem = dataclasses.replace(problem, pinned=tuple(p for p in problem.pinned if not (p.employee == me and p.date == day)))
+    return problem, planning.current_solution(week, [team_id], problem)
+
+
+def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None):
+    """The roster with the cell set to `request` (None: free) and the rules that change breaks."""
+    assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
+    if request is not None:
+        assignments.append(AssignmentRef(me, day, request))
+    after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
+    return after, planning.new_violations(problem, before, after)
+
+
+def cell_refusals(problem, week: str, team_id: int, employee_id: int, day: dt.date) -> dict[int, int]:
+    """Per option of the cell (request id) that saving would refuse now: the number of the first
+    hard rule it breaks (scheduling-format.md), so the cell's form can say so before anyone chooses."""
+    problem, before = _cell_problem(problem, week, team_id, employee_id, day)
+    me = planning.eid(employee_id)
+    refused = {}
+    for q in cell_options(problem, employee_id, day):
+        _after, broken = _cell_after(problem, before, me, day, q.id)
+        if broken:
+            refused[planning.pk_of(q.id)] = broken[0].rule
+    return refused
 
 
 def cell_unchanged(roster: Roster | None, lock_version, employee_id: int, day: dt.date, request_id: int | None,
@@ -489,6 +527,7 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
             shift.cancelled = False
             _tell_change(shift, now)
             shift.leader_only = leader_only
+            shift.contract_call_off = False
             counts["changed"] += 1
         else:
             counts["same"] += 1
@@ -731,12 +770,22 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
 def _call_off_outside_contract(employee: Employee) -> None:
     """Told shifts from today on outside the contract are called off at once: the person will not
     come, and their feed, the team's and the ministry's location feed must not say otherwise until
-    someone publishes (the roster keeps them, flagged, as before)."""
+    someone publishes (the roster keeps them, flagged, as before).
+
+    The other way too: a shift called off this way whose day is inside the contract again (an end
+    set by mistake and taken back, a later last day) is told again, as long as the roster still
+    holds the person that day; a publication since decides it otherwise."""
     now = utcnow()
     for shift in db.session.scalars(select(PublishedShift).where(
-            PublishedShift.employee_id == employee.id, PublishedShift.date >= today(),
-            PublishedShift.cancelled.is_(False))):
-        if not works_then(employee, shift.date):
+            PublishedShift.employee_id == employee.id, PublishedShift.date >= today())):
+        inside = works_then(employee, shift.date)
+        if not shift.cancelled and not inside:
             shift.cancelled = True
             _tell_change(shift, now)
+            shift.contract_call_off = True
+        elif shift.cancelled and shift.contract_call_off and inside and db.session.scalar(
+                select(Assignment.id).where(Assignment.employee_id == employee.id, Assignment.date == shift.date)):
+            shift.cancelled = False
+            _tell_change(shift, now)
+            shift.contract_call_off = False
 

@@ -21,6 +21,7 @@ from ..paging import one_page
 from ..services import ServiceError
 from ..services import absences as absence_ops
 from ..services import people as ops
+from ..services import regions as region_service
 from ..services import seen_state, tokens
 from . import bp
 from .forms import (
@@ -156,6 +157,7 @@ def team_new():
             _apply_service_error(form, error)
         else:
             flash(_("%(name)s is aangemaakt.", name=team.name), "success")
+            _warn_if_no_location(team)
             return redirect(url_for("teams.team", team_id=team.id))
     return render_template("teams/team_form.html", form=form, team=None, regions=ops.regions()), _status_code(form)
 
@@ -201,8 +203,16 @@ def team_edit(team_id: int):
         else:
             flash(_("%(name)s is opgeslagen.", name=team.name) if changed else _("Er was niets veranderd."),
                   "success" if changed else "info")
+            _warn_if_no_location(team)
             return redirect(url_for("teams.team", team_id=team.id))
     return render_template("teams/team_form.html", form=form, team=team, regions=ops.regions()), _status_code(form)
+
+
+def _warn_if_no_location(team: Team) -> None:
+    """A region typed for the first time may be a typo: a team there has nowhere to work yet."""
+    if not team.archived and not region_service.has_location(team.region):
+        flash(_("Er is nog geen locatie in regio %(region)s. Dit team kan pas ingepland worden als daar "
+                "een locatie is.", region=team.region), "warning")
 
 
 @bp.route("/<int:team_id>/archiveren", methods=["POST"])
@@ -793,6 +803,13 @@ def _absence_or_404(absence_id: int) -> Absence:
 @bp.route("/afwezigheid/<int:absence_id>", methods=["GET", "POST"])
 @roles_required(PLANNER, TEAM_LEADER)
 def absence_edit(absence_id: int):
+    if request.method == "POST" and db.session.scalar(
+            _absence_scope(select(Absence.id).where(Absence.id == absence_id))) is None:
+        # Deleted since the form was opened (another window, a colleague): say so instead of a bare
+        # "not found". Still a 404, and the same words for absences one may not see.
+        return render_template("error.html", title=_("Niet gevonden"), message=_(
+            "Deze afwezigheid bestaat niet meer: misschien is ze net verwijderd, in een ander venster of door "
+            "iemand anders. Er is niets opgeslagen. Voer de afwezigheid opnieuw in als dat nog nodig is.")), 404
     absence = _absence_or_404(absence_id)
     person = absence.employee or absence.supervisor
     value = f"medewerker-{absence.employee_id}" if absence.employee_id else f"teamleider-{absence.supervisor_id}"

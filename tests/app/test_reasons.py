@@ -76,3 +76,15 @@ def test_a_solution_file_carries_the_codes_and_reads_them_back():
     data = solution_to_dict(solution)
     assert data["shortfall"][0]["reason_codes"] == [{"code": "no_supervisor", "day": WEDNESDAY}]
     assert read_solution(data).shortfall[0].codes == (code,)
+
+
+def test_busy_team_leaders_are_named_with_the_teams_they_lead_in_both_languages(app):
+    compile_english_catalog()
+    r = reason("supervisors_busy", day=WEDNESDAY, teams="Team Den Haag 2")
+    assert dutch(r) == "alle teamleiders die dit kunnen leiden zijn op woensdag al elders ingezet (bij Team Den Haag 2)"
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert reasons.render(1, [r.as_dict()]) == [f"1 te weinig: {dutch(r)}"]
+        with force_locale("en"):
+            assert reasons.render(1, [r.as_dict()])[0].endswith(
+                "already working elsewhere on Wednesday (with Team Den Haag 2)")

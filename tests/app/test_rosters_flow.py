@@ -225,6 +225,41 @@ def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(client, login,
     assert cells(world.team) == after_first
 
 
+def test_two_people_editing_different_cells_of_one_roster_both_save(client, login, world):
+    """The planner opens Monday's cell of one person, the team leader saves another cell meanwhile:
+    the planner's save goes through (every rule is checked on the roster as it is now). Only a
+    change of the same cell since the form opened is a conflict."""
+    from .edit_forms import form_as_shown
+
+    login(world.planner)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    busy = next(e for e in world.people if (e.id, MON) in filled)
+    other = next(e for e in world.people if (e.id, TUE) in filled and e.id != busy.id)
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={busy.id}&date={MON}"
+    opened = form_as_shown(client, url)
+    assert opened["seen_cell"] == f"{world.req.id}:0"
+    service.set_cell(WEEK, world.team.id, other.id, TUE, None, lock_version=roster_of(world.team).lock_version,
+                     user=world.tl)
+
+    response = client.post("/rooster/cel", data={**opened, "request": "", "reason": "Wil vrij"}, follow_redirects=True)
+
+    assert "is aangepast" in response.get_data(as_text=True)
+    now = cells(world.team)
+    assert (busy.id, MON) not in now and (other.id, TUE) not in now
+
+    # The same cell changed by someone else after the form opened: refused, nothing stored.
+    third = next(e for e in world.people if (e.id, MON) in now)
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={third.id}&date={MON}"
+    opened = form_as_shown(client, url)
+    service.set_cell(WEEK, world.team.id, third.id, MON, world.req.id, lock_version=roster_of(world.team).lock_version,
+                     user=world.tl, pin=True)
+    refused = client.post("/rooster/cel", data={**opened, "request": ""})
+    assert refused.status_code == 422
+    assert "Iemand anders heeft dit rooster net veranderd" in refused.get_data(as_text=True)
+    assert (third.id, MON) in cells(world.team)
+
+
 def test_the_same_cell_edit_sent_twice_is_saved_once_without_a_conflict(client, login, world):
     login(world.planner)
     solve_via_page(client, world.team)
@@ -300,6 +335,43 @@ def test_the_cell_page_says_why_the_shift_no_longer_fits(client, login, world, m
     world.req.weekdays = "2345"  # the ministry took Monday out
     db.session.commit()
     assert "(past niet meer: de aanvraag vraagt dit niet meer)</option>" in client.get(url).get_data(as_text=True)
+
+
+def test_a_free_day_of_someone_absent_says_so_on_the_grid_and_in_the_cell(client, login, world, make):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    free = next(e for e in world.people if (e.id, MON) not in cells(world.team))
+    make.absence(employee=free, start=MON, end=MON, kind="ziek")
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    cell = page.split(f'id="cel-{free.id}-{MON.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    assert '<span class="tag">afwezig</span>' in cell
+    tuesday = page.split(f'id="cel-{free.id}-{TUE.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    assert "afwezig" not in tuesday
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={MON}")
+    text = form.get_data(as_text=True)
+    assert f"{free.name} is deze dag afwezig. Daarom kun je alleen ‘vrij’ kiezen." in text
+    assert "ziek" not in text.lower().split("<main")[1]
+
+
+def test_an_option_no_team_leader_could_lead_is_marked_before_choosing(client, login, world, make):
+    """The team's one leader stands at Rijnstraat on Monday: a shift elsewhere that day would need
+    a second one, so the cell's list says so instead of refusing it after the choice."""
+    elsewhere = make.location("Den Haag", name="Turfmarkt 147")
+    other = make.request(elsewhere, world.wt, weekdays="1", headcount=1, start_date=MON, end_date=dt.date(2026, 12, 31))
+    db.session.commit()
+    login(world.tl)
+    solve_via_page(client, world.team)
+    at_rijnstraat = {e for (e, d), a in cells(world.team).items() if d == MON and a == world.req.id}
+    free = next(e for e in world.people if e.id not in at_rijnstraat and (e.id, MON) not in cells(world.team))
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={MON}"
+    page = client.get(url).get_data(as_text=True)
+    option = re.search(rf'<option value="{other.id}">([^<]*)</option>', page).group(1)
+    assert option.endswith("(geen teamleider vrij)")
+    refused = client.post("/rooster/cel", data={"week": WEEK, "team": world.team.id, "employee": free.id,
+                                               "date": MON.isoformat(), "request": str(other.id),
+                                               "lock_version": str(roster_of(world.team).lock_version)})
+    assert refused.status_code == 422 and "geen teamleider vrij" in refused.get_data(as_text=True)
 
 
 def test_the_team_week_shows_what_the_ministry_wrote_for_on_site(client, login, world):
@@ -772,6 +844,7 @@ def test_shifts_after_a_contract_ends_are_flagged_and_not_published(client, logi
     assert page.count("let op: na einde contract") == len(later) > 0
     assert f"{len(later)} dienst" in page and "na het einde van een contract" in page
     assert "Alle aanvragen van deze week zijn gevuld." not in page  # they no longer count as planned
+    assert "1 ingeplande medewerker is die dag niet meer in dienst: kies iemand anders" in page
     db.session.expire_all()
     called_off = db.session.scalars(select(PublishedShift).where(PublishedShift.employee_id == leaver.id,
                                                                  PublishedShift.cancelled.is_(True))).all()
@@ -781,6 +854,50 @@ def test_shifts_after_a_contract_ends_are_flagged_and_not_published(client, logi
     assert all(s.date <= MON for s in told)
     counts = service.publish(roster_of(world.team))
     assert counts["cancelled"] == 0
+
+
+def test_taking_back_a_contract_end_tells_the_called_off_shifts_again(client, login, world):
+    """An end set by mistake and cleared in the edit form: the shifts it called off are told again
+    (their feeds say so), but not a day the roster no longer holds the person."""
+    from .edit_forms import form_as_shown
+
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    leaver = next(e for e in world.people if {(e.id, TUE), (e.id, WED)} & set(cells(world.team)))
+    later = sorted(d for (e, d) in cells(world.team) if e == leaver.id and d > MON)
+    client.post(f"/teams/medewerkers/{leaver.id}/contract-beeindigen", data={"contract_end": MON.isoformat()})
+    db.session.expire_all()
+    told = {s.date: s for s in db.session.scalars(select(PublishedShift).where(PublishedShift.employee_id == leaver.id))}
+    assert all(told[d].cancelled and told[d].contract_call_off for d in later)
+    # Meanwhile the team leader gives the last of those days to nobody.
+    dropped = later[-1] if len(later) > 1 else None
+    if dropped:
+        db.session.delete(db.session.scalar(select(Assignment).where(Assignment.employee_id == leaver.id,
+                                                                     Assignment.date == dropped)))
+        db.session.commit()
+
+    url = f"/teams/medewerkers/{leaver.id}/wijzigen"
+    response = client.post(url, data={**form_as_shown(client, url), "contract_end": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+    db.session.expire_all()
+    told = {s.date: s for s in db.session.scalars(select(PublishedShift).where(PublishedShift.employee_id == leaver.id))}
+    back = [d for d in later if d != dropped]
+    assert back and all(not told[d].cancelled and told[d].sequence == 2 and not told[d].contract_call_off
+                        for d in back)
+    if dropped:
+        assert told[dropped].cancelled
+    from binnenwerk.models import FeedKind
+    from binnenwerk.services import tokens
+
+    token = tokens.issue(FeedKind.EMPLOYEE, leaver)
+    db.session.commit()
+    feed = client.get(f"/calendar/{token}.ics").get_data(as_text=True)
+    events = feed.split("BEGIN:VEVENT")[1:]
+    for day in back:
+        event = next((e for e in events if f"{day:%Y%m%d}T" in e.split("DTSTART")[1][:60]), feed[:1500])
+        assert "STATUS:CANCELLED" not in event and "SEQUENCE:2" in event
 
 
 def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
@@ -985,7 +1102,7 @@ def test_a_free_day_is_not_pinned_and_the_message_says_what_holds_it(client, log
     assert (busy.id, MON) not in cells(world.team)
     version = roster_of(world.team).lock_version
     again = client.post("/rooster/cel", data={**form, "lock_version": version}, follow_redirects=True)
-    assert "Er was niets veranderd." in again.get_data(as_text=True)
+    assert "Er was niets veranderd. Een vrije dag staat niet vast" in again.get_data(as_text=True)
     assert roster_of(world.team).lock_version == version
 
 

@@ -226,6 +226,9 @@ def test_a_shift_of_someone_now_absent_counts_as_short_until_repaired(client, lo
     # Monday is full; Tuesday has three shifts but one person is ill: two of three come.
     assert days(rows) == ["8 december", "9 december"] and [m for _h, m, _r in rows] == [1, 3]
     assert len(rows) == table_short_cells(page)
+    # Tuesday's reason is the absence the optimiser cannot see in the roster, without its kind.
+    assert rows[0][2][0] == "1 ingeplande medewerker is die dag afwezig: repareer het rooster"
+    assert "ziek" not in " ".join(rows[0][2]) and not any("afwezig" in r for r in rows[1][2])
     # Someone ill only part of Tuesday's shift also misses it; an absence on another day does not.
     db.session.query(Absence).delete()
     db.session.add(Absence(employee_id=ill.id, kind="afspraak", start_date=MON, end_date=MON,

@@ -119,6 +119,18 @@ def test_gebeld_takes_a_change_off_the_list_until_it_changes_again(leader_page, 
     listed = section(page())
     assert "Anna Jansen" not in listed and "Bram Bos" in listed
 
+    # A shift that is not on the list (told already, or never changed) is not noted as phoned.
+    never = make.published_shift(employee=make.employee(team=team, first_name="Cor", last_name="Vast"),
+                                 date=thursday, sequence=0)
+    db.session.commit()
+    login(page.user)
+    for shift_id, name in ((shift.id, "Anna Jansen"), (never.id, "Cor Vast")):
+        said = client.post(f"/rooster/gebeld/{shift_id}", follow_redirects=True).get_data(as_text=True)
+        assert f"{name} staat niet (meer) op de lijst om te bellen. Er is niets genoteerd." in said
+    client.post("/auth/logout")
+    db.session.expire_all()
+    assert never.called_sequence is None
+
     shift.sequence += 1  # changed again and published: news again
     shift.updated_at = utcnow()
     assert "Anna Jansen" in section(page())

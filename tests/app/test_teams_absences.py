@@ -125,6 +125,10 @@ def test_team_leader_cannot_reach_another_teams_people_or_absences(client, make,
     login(make.user(role="team_leader", teams=[own]))
     assert "Mo Peters" not in _text(client.get("/teams/afwezigheid"))
     assert client.get(f"/teams/afwezigheid/{foreign.id}").status_code == 404
+    # A save to another team's absence reads as one that no longer exists: it is not touched.
+    client.post(f"/teams/afwezigheid/{foreign.id}", data=absence_form(employee, kind="ziek"))
+    db.session.expire_all()
+    assert db.session.get(Absence, foreign.id).kind == "verlof"
     assert client.post(f"/teams/afwezigheid/{foreign.id}/verwijderen").status_code == 404
     response = client.post("/teams/afwezigheid/nieuw", data=absence_form(employee,
                            start_date=(TODAY + dt.timedelta(days=10)).isoformat(),
@@ -154,6 +158,11 @@ def test_changing_and_deleting_an_absence(client, make, login, team, employee):
     assert "Weet je zeker dat je deze afwezigheid wilt verwijderen?" in confirm
     response = client.post(f"/teams/afwezigheid/{absence_id}/verwijderen", follow_redirects=True)
     assert "De afwezigheid van Mo Peters is verwijderd." in _text(response)
+    assert _absences() == []
+    # The edit form of it still open in another window: saving says what happened, stores nothing.
+    response = client.post(f"/teams/afwezigheid/{absence_id}", data=absence_form(employee, kind="ziek"),
+                           follow_redirects=True)
+    assert "Deze afwezigheid bestaat niet meer: misschien is ze net verwijderd" in _text(response)
     assert _absences() == []
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Absence")).all()
     assert actions == ["absence.update", "absence.delete"]

@@ -318,3 +318,19 @@ def test_a_region_on_the_day_rosters_then_gets_team_lns(monkeypatch):
     report = check(p, solution)
     assert report.ok, report.violations
     assert solution.objective == objective(p, solution.assignments)
+
+
+def test_busy_team_leaders_are_named_with_the_team_they_lead_that_day():
+    """Team 1's leader is away; the region's one stand-in leads Team 2's more urgent work: Team 1's
+    request is short, and the reason says where the stand-in is, so a planner can ask them back."""
+    p = problem(
+        teams=(Team("t-1", "Team 1", "Den Haag"), Team("t-2", "Team 2", "Den Haag")),
+        employees=[employee("e-1", locations=["loc-1"]), employee("e-2", locations=["loc-1"]),
+                   employee("e-3", team="t-2"), employee("e-4", team="t-2")],
+        requests=[request("r-1", days=[MON], headcount=2, priority=1),
+                  request("r-2", "loc-2", days=[MON], headcount=2, priority=3)],
+        supervisors=[supervisor("s-1", availability={}), supervisor("p-1", team=None)])
+    solution = solve(p, time_limit=1)
+    short = [s for s in solution.shortfall if s.request == "r-1"]
+    assert short and short[0].missing == 2
+    assert any("al elders ingezet (bij Team 2)" in r for r in short[0].reasons), short[0].reasons
