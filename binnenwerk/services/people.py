@@ -460,7 +460,8 @@ def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None):
         region = team.region
     else:
         team = None
-        region = (data.region or "").strip()
+        # Spelled as the region's teams and locations are ("den haag" is "Den Haag").
+        region = known_region(data.region or "", keep=supervisor.region if supervisor else None)
         if not region:
             raise ServiceError(_("Een teamleider in de pool hoort bij een regio. Vul de regio in."), field="region")
     slots = _check_slots(data.availability)

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from binnenwerk.extensions import db
 from binnenwerk.models import Location, Team
-from tests.conftest import TEST_PASSWORD, compile_english_catalog
 
 from .edit_forms import post_edit
 
@@ -39,13 +38,9 @@ def _team_form(**overrides):
 
 
 def _english(app_with, make, role):
-    compile_english_catalog()
-    refresh()
-    user = make.user(role=role, locale="en")
-    db.session.commit()
-    browser = app_with().test_client()
-    assert browser.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
-    return browser
+    from tests.conftest import english_client
+
+    return english_client(app_with, make, role)
 
 
 @pytest.fixture
@@ -178,3 +173,36 @@ def test_intake_says_nothing_of_the_sort_where_a_team_works(client, make, login)
     login(make.user(role="planner"))
     page = _text(client.get("/aanvragen/intake"))
     assert "Tekort" in page and "Er werkt geen team" not in page
+
+
+# --- imports and the stand-in pool -----------------------------------------------------------------
+
+
+def test_a_team_imported_with_its_region_in_other_case_joins_that_region(make, runner, tmp_path):
+    make.location("Den Haag", name="Rijnstraat 8")
+    db.session.commit()
+    path = tmp_path / "teams.csv"
+    path.write_text("naam;regio;thuislocatie;max_medewerkers\nTeam Import;  den HAAG ;;15\n", encoding="utf-8")
+
+    result = runner.invoke(args=["import", "teams", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Team).where(Team.name == "Team Import")).region == "Den Haag"
+
+
+def test_a_pool_stand_in_typed_in_other_case_stands_in_for_that_region(make, in_request):
+    from binnenwerk.services import people
+
+    make.team("Den Haag", name="Team Den Haag 1")
+    work = make.work_type()
+    db.session.commit()
+    stand_in = people.create_supervisor(people.SupervisorInput(
+        name="Ilse Invaller", phone="", team_id=None, region="den haag", availability=[(1, 480, 1020)],
+        work_type_ids=[work.id]))
+    assert stand_in.region == "Den Haag"
+
+
+@pytest.fixture
+def in_request(app):
+    with app.test_request_context():
+        yield

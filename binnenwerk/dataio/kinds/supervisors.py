@@ -11,6 +11,7 @@ from ...extensions import db
 from ...folding import fold, folded
 from ...models import AvailabilitySlot, Supervisor, Team
 from ...services import ServiceError, people
+from ...services.regions import known_region
 from .. import values as v
 from ..engine import (
     INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, set_pattern,
@@ -111,6 +112,8 @@ class SupervisorsKind(Kind):
         region = record["region"] or (team.region if team else (supervisor.region if supervisor else ""))
         if not region:
             raise RowRefused("regio", _("vul de regio in voor een teamleider zonder team (invalpool)"))
+        # A pool stand-in's region as the teams and locations spell it ("den haag" is "Den Haag").
+        region = known_region(region, keep=supervisor.region if supervisor else None)
         if supervisor is not None and not self._changed(supervisor, record, team, region):
             return "unchanged"
         had_work = {w.id for w in supervisor.work_types} if supervisor else set()

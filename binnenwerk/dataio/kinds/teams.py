@@ -10,6 +10,7 @@ from ... import access
 from ...extensions import db
 from ...models import MAX_TEAM_SIZE, Employee, Team
 from ...services import ServiceError, people
+from ...services.regions import known_region
 from .. import values as v
 from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
 
@@ -59,6 +60,9 @@ class TeamsKind(Kind):
         if team is not None and team.archived:
             raise RowRefused("naam", _("team '%(value)s' is gearchiveerd; haal het eerst uit het archief",
                                        value=team.name))
+        # As the team form: "den haag" is the region the locations and teams already call "Den Haag".
+        record["region"] = known_region(record["region"], keep=team.region if team else None,
+                                        team_id=team.id if team else None)
         location = record.get("home_location", team.home_location if team else None)
         changed = team is None or any((
             team.name != record["name"], team.region != record["region"],
