@@ -3,7 +3,6 @@ a region without teams or locations is said out loud, and the known regions are 
 import datetime as dt
 
 import pytest
-from flask_babel import refresh
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
