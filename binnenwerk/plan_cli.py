@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from .extensions import db
@@ -190,6 +191,12 @@ def publish_command(week: str, team: str | None) -> None:
         click.echo(_("%(team)s: versie %(v)d, %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
                      team=roster.team.name, v=roster.version, new=counts["new"], changed=counts["changed"],
                      cancelled=counts["cancelled"]))
+        if counts["held"]:
+            click.echo(ngettext(
+                "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd: de medewerker "
+                "houdt wat eerder gezegd was. Plan het rooster opnieuw of repareer het.",
+                "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd: de "
+                "medewerkers houden wat eerder gezegd was. Plan het rooster opnieuw of repareer het.", counts["held"]))
 
 
 @plan.command("bench")

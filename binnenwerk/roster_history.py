@@ -34,6 +34,8 @@ MESSAGES = {
     "copy": _l("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet."),
     "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
+    "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster, "
+                         "zodat er een vervanger komt."),
     "unavailable": _l("De vaste werktijden van %(name)s zijn veranderd: de dienst op %(day)s valt erbuiten. "
                       "Pas het rooster aan."),
     "contract_ended": _l("Het contract van %(name)s loopt af voor %(day)s, maar er staat een dienst. "

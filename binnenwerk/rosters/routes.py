@@ -290,7 +290,8 @@ def cell():
             said.append(_("(geen teamleider vrij)"))
         elif rule is not None and not said:
             said.append(_("(kan nu niet)"))
-        return "".join(" " + m for m in said)
+        # One pair of brackets: "(vol; meer dan het contract)".
+        return " (" + "; ".join(m.strip("()") for m in said) + ")" if said else ""
 
     form.request.choices = [("", _("Vrij (geen dienst)"))] + [(str(q.id), _option_label(q) + marks(q)) for q in options]
     if current is not None and str(current.request_id) not in dict(form.request.choices):
@@ -304,8 +305,9 @@ def cell():
         form.lock_version.data = roster.lock_version if roster else 0
         form.request.data = str(current.request_id) if current else ""
         form.pinned.data = current.pinned if current else True
-    return render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
-                           current=current, roster=roster, away=_away(employee, day)), (422 if form.errors else 200)
+    return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
+                            current=current, roster=roster, away=_away(employee, day), nothing_fits=not options),
+            422 if form.errors else 200)
 
 
 def _away(employee: Employee, day: dt.date) -> str | None:
@@ -485,11 +487,21 @@ def publish():
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
+        _say_held(counts["held"])
         soon = sorted({s.employee.name for s in service.short_notice_changes([team.id], week=week)})
         if soon:
             flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
                     "De telefoonnummers staan op de startpagina.", names=", ".join(soon)), "warning")
     return _back(week, team.id)
+
+
+def _say_held(held: int) -> None:
+    if held:
+        flash(ngettext(
+            "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd: de medewerker "
+            "houdt wat eerder gezegd was. Plan het rooster opnieuw of repareer het.",
+            "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd: de "
+            "medewerkers houden wat eerder gezegd was. Plan het rooster opnieuw of repareer het.", held), "warning")
 
 
 @bp.route("/publiceren-alle", methods=["POST"])
@@ -511,10 +523,11 @@ def publish_all():
         flash(exc.message, "success" if exc.field == service.ALREADY_PUBLISHED else "error")
     else:
         if done:
-            totals = {k: sum(counts[k] for _r, counts in done) for k in ("new", "changed", "cancelled")}
+            totals = {k: sum(counts[k] for _r, counts in done) for k in ("new", "changed", "cancelled", "held")}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.", **totals), "success")
+            _say_held(totals["held"])
             soon = service.short_notice_changes([roster.team_id for roster, _counts in done], week=week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})
@@ -586,11 +599,14 @@ def _job_detail(job: SolveJob, done: bool) -> str:
         return text
     if bound is not None and objective > 0:
         room = max(0.0, (objective - bound) / objective * 100)
-        if room < 0.5:
+        if objective <= bound:  # proven: nothing better exists (the search may still be wrapping up)
             return text + " " + _("Er is een rooster gevonden dat niet beter kan.")
+        if room < 1:
+            return text + " " + _("Er is een rooster gevonden. Het kan hoogstens een klein beetje beter; de "
+                                  "planner zoekt verder.")
         return text + " " + _("Er is een rooster gevonden. Het kan hoogstens %(p)d%% beter; de planner zoekt verder.",
-                              p=max(1, round(room)))
-    return text + " " + _("Er is een rooster gevonden; de planner zoekt een beter.")
+                              p=round(room))
+    return text + " " + _("Er is een rooster gevonden; de planner zoekt een beter rooster.")
 
 
 @bp.route("/planning/<int:job_id>")

@@ -441,6 +441,12 @@ def within_hours(request: DeploymentRequest, windows) -> bool:
     return any(start <= request.start_minute and request.end_minute <= end for start, end in windows)
 
 
+def _fits_working_hours(a: Assignment) -> bool:
+    """Whether the shift lies inside the person's weekly working hours that weekday."""
+    return within_hours(a.request, [(slot.start_minute, slot.end_minute) for slot in a.employee.availability
+                                    if slot.weekday == a.date.isoweekday()])
+
+
 def _standing_assignments(rosters: list[Roster]) -> dict[int, list[Assignment]]:
     """Per roster id, its shifts that are to be told (the request stands, the contract runs)."""
     found: dict[int, list[Assignment]] = {r.id: [] for r in rosters}
@@ -448,7 +454,8 @@ def _standing_assignments(rosters: list[Roster]) -> dict[int, list[Assignment]]:
         return found
     for a in db.session.scalars(
         select(Assignment).where(Assignment.roster_id.in_(list(found)))
-        .options(selectinload(Assignment.request), selectinload(Assignment.employee))
+        .options(selectinload(Assignment.request),
+                 selectinload(Assignment.employee).selectinload(Employee.availability))
         .order_by(Assignment.roster_id, Assignment.id)
     ):
         if request_stands(a.request, a.date) and works_then(a.employee, a.date):
@@ -499,10 +506,17 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
         told = _told_shifts(days, [roster.team_id], list(employee_ids))
     # The shifts this roster answers for: its team's, and its people's wherever they were told.
     existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
-    counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0}
+    counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0}
     now = utcnow()
     for a in assignments:
         q = a.request
+        if not _fits_working_hours(a):
+            # Outside the person's working hours (their hours changed, or the ministry moved the
+            # request's times): nobody is told to come then. What they were told stands until the
+            # roster is planned again or repaired; the roster page flags the shift meanwhile.
+            existing.pop((a.employee_id, a.date), None)
+            counts["held"] += 1
+            continue
         values = dict(team_id=roster.team_id, request_id=q.id, location_id=q.location_id,
                       work_type_id=q.work_type_id, supervisor_id=supervisor_at.get((a.date, q.location_id)),
                       start_minute=q.start_minute, end_minute=q.end_minute, break_minutes=q.break_minutes)
@@ -517,8 +531,9 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
                                    short_notice=was_told and at_short_notice(a.date), **values)
             db.session.add(shift)
             told[(a.employee_id, a.date)] = shift  # the next roster of publish_week sees it
-            # Counted as the roster page marks it: once the week was told, a change ("gewijzigd").
-            counts["new" if roster.version == 0 else "changed"] += 1
+            # Work on a day that had none: "nieuw", also in a week told before (the roster page
+            # marks it "gewijzigd" there, and the person's week page says it changed).
+            counts["new"] += 1
         elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
             leader_only = not shift.cancelled and all(
                 getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
@@ -612,6 +627,7 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
     The history names no kind of absence: whether someone is ill is health data.
     """
     if absence.employee_id is None:
+        _mark_leader_absent(absence, user or _acting_user())
         return []
     user = user or _acting_user()
     hits = [a for a in db.session.scalars(
@@ -623,6 +639,22 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
         roster_history.record(a.roster, user, "absence", "absence", employee=a.employee_id, name=a.employee.name,
                               day=a.date)
     return hits
+
+
+def _mark_leader_absent(absence: Absence, user) -> None:
+    """A team leader's absence while leading a team somewhere: a line in that roster's history,
+    as for an employee's (the roster page flags it; a repair finds a stand-in)."""
+    supervision = db.session.scalars(select(SupervisionAssignment).where(
+        SupervisionAssignment.supervisor_id == absence.supervisor_id,
+        SupervisionAssignment.date.between(absence.start_date, absence.end_date))
+        .options(selectinload(SupervisionAssignment.roster), selectinload(SupervisionAssignment.supervisor))).all()
+    if not supervision:
+        return
+    shifts = db.session.scalars(select(Assignment).where(
+        Assignment.roster_id.in_({s.roster_id for s in supervision}),
+        Assignment.date.between(absence.start_date, absence.end_date)).options(selectinload(Assignment.request))).all()
+    for s in leader_clashes(supervision, shifts, [absence]):
+        roster_history.record(s.roster, user, "leader_absence", "leader_absence", name=s.supervisor.name, day=s.date)
 
 
 def today() -> dt.date:

@@ -20,7 +20,7 @@ def test_published_change_and_removal_reach_the_feed(client, make):
     day = feeds.local_today() + dt.timedelta(days=7)
     team = make.team()
     make.supervisor(team=team, name="Tineke", phone="06-12345678")
-    employee = make.employee(team=team)
+    employee = make.employee(team=team, weekdays=range(1, 8))  # works any day: `day` may be a weekend
     request = make.request(start_date=day - dt.timedelta(days=7), end_date=day + dt.timedelta(days=7),
                            weekdays="1234567")
     roster = Roster(week=week_of(day), team=team)

@@ -17,10 +17,15 @@ def job(status=JobStatus.RUNNING.value, objective=None, bound=None, elapsed=12.4
 
 @pytest.mark.parametrize("state, done, expected", [
     (job(), False, "12 van 30 seconden."),
-    (job(objective=63540.0), False, "12 van 30 seconden. Er is een rooster gevonden; de planner zoekt een beter."),
+    (job(objective=63540.0), False,
+     "12 van 30 seconden. Er is een rooster gevonden; de planner zoekt een beter rooster."),
     (job(objective=63540.0, bound=57186.0), False,
      "12 van 30 seconden. Er is een rooster gevonden. Het kan hoogstens 10% beter; de planner zoekt verder."),
-    (job(objective=63540.0, bound=63500.0), False, "12 van 30 seconden. Er is een rooster gevonden dat niet beter kan."),
+    # Within a percent but not proven: never "cannot be better" while the search may still improve it.
+    (job(objective=63540.0, bound=63500.0), False,
+     "12 van 30 seconden. Er is een rooster gevonden. Het kan hoogstens een klein beetje beter; de planner zoekt "
+     "verder."),
+    (job(objective=63540.0, bound=63540.0), False, "12 van 30 seconden. Er is een rooster gevonden dat niet beter kan."),
     (job(JobStatus.FINISHED.value, 63540.0, 57186.0, 29.6), True, "Dat duurde 30 seconden."),
     (job(JobStatus.FINISHED.value, 63540.0, 57186.0, 0.8), True, "Dat duurde 1 seconde."),
     (job(JobStatus.FAILED.value, elapsed=3.0), True, ""),

@@ -150,6 +150,16 @@ def test_an_edit_breaking_a_hard_rule_is_refused_with_the_rule_in_dutch(client, 
     form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={MON.isoformat()}")
     option = re.search(rf'<option value="{world.req.id}">([^<]*)</option>', form.get_data(as_text=True))
     assert option and option.group(1).endswith("(vol)"), option  # full that day, and it says so
+    # Two marks share one pair of brackets: full, and over the week's contract with the other days.
+    other_days = sum(1 for (e, d) in filled if e == free.id) * world.req.worked_minutes
+    assert other_days > 0
+    kept_contract, free.contract_minutes = free.contract_minutes, other_days + world.req.worked_minutes - 1
+    db.session.commit()
+    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={MON.isoformat()}")
+    option = re.search(rf'<option value="{world.req.id}">([^<]*)</option>', form.get_data(as_text=True))
+    assert option and option.group(1).endswith("(vol; meer dan het contract)"), option
+    free.contract_minutes = kept_contract
+    db.session.commit()
     busy = next(e for e in world.people if filled.get((e.id, MON)) == world.req.id)
     form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={busy.id}&date={MON.isoformat()}")
     assert "(vol)" not in form.get_data(as_text=True)  # their own place does not count against them
@@ -352,6 +362,11 @@ def test_a_free_day_of_someone_absent_says_so_on_the_grid_and_in_the_cell(client
     text = form.get_data(as_text=True)
     assert f"{free.name} is deze dag afwezig. Daarom kun je alleen ‘vrij’ kiezen." in text
     assert "ziek" not in text.lower().split("<main")[1]
+    # Thursday nobody asks for this team's work: the form says why only "vrij" is offered.
+    thursday = MON + dt.timedelta(days=3)
+    text = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={free.id}&date={thursday}"
+                      ).get_data(as_text=True)
+    assert f"Er is deze dag geen dienst die past bij de werksoorten, de regio, de werktijden en de uren van {free.name}" in text
 
 
 def test_an_option_no_team_leader_could_lead_is_marked_before_choosing(client, login, world, make):
@@ -821,7 +836,7 @@ def test_shifts_on_a_cancelled_request_are_flagged_and_not_published(client, log
     world.req.status = RequestStatus.CANCELLED.value
     db.session.commit()
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
-    assert page.count("let op: aanvraag vervallen") == 6
+    assert page.count("let op: niet meer gevraagd") == 6
     assert "6 diensten horen bij een aanvraag die op die dag niet meer geldt" in page
     counts = service.publish(roster_of(world.team))
     assert counts["cancelled"] == 6 and counts["new"] == counts["changed"] == 0
@@ -900,6 +915,31 @@ def test_taking_back_a_contract_end_tells_the_called_off_shifts_again(client, lo
         assert "STATUS:CANCELLED" not in event and "SEQUENCE:2" in event
 
 
+def test_a_ministry_moving_its_times_outside_working_hours_is_not_told_by_a_plain_publish(client, login, world):
+    """The ministry moves its request to 07:00-13:00, before everyone's working hours (from 08:00):
+    publishing again tells nobody to come at seven; what they were told stands, and the page says
+    why and what to do."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    told = {(s.employee_id, s.date): (s.start_minute, s.sequence) for s in db.session.scalars(select(PublishedShift))}
+    world.req.start_minute, world.req.end_minute = 7 * 60, 13 * 60
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "de werktijden of de tijden van een aanvraag zijn veranderd. Publiceren neemt deze diensten niet mee" in page
+
+    response = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                        "lock_version": roster_of(world.team).lock_version},
+                           follow_redirects=True)
+
+    said = response.get_data(as_text=True)
+    assert f"{len(told)} diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd" in said
+    assert "0 nieuw, 0 gewijzigd, 0 vervallen" in said
+    db.session.expire_all()
+    assert {(s.employee_id, s.date): (s.start_minute, s.sequence)
+            for s in db.session.scalars(select(PublishedShift))} == told
+
+
 def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
     """The leader reports ill after the week was planned: the roster says who leads on which day
     while absent (not why), so the team leader repairs and a stand-in comes."""
@@ -911,6 +951,19 @@ def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert f"{leader.name} leidt het team op dinsdag 8 december, maar is dan afwezig." in page
     assert "maandag 7 december, maar is dan afwezig" not in page and "ziek" not in page
+
+
+def test_a_team_leaders_absence_while_leading_goes_into_the_rosters_history(client, login, world):
+    from binnenwerk.services import absences
+
+    login(world.tl)
+    solve_via_page(client, world.team)
+    leader = world.team.supervisors[0]
+    with client.application.test_request_context():
+        absences.create_absence(absences.AbsenceInput(kind="ziek", start_date=TUE, end_date=TUE), supervisor=leader)
+    page = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert f"Teamleider {leader.name} is afwezig op dinsdag 8 december en leidt dan het team." in page
+    assert "ziek" not in page.split("<main", 1)[1].lower()
 
 
 def test_a_leaders_absence_outside_the_teams_shifts_is_not_flagged(client, login, world):
@@ -940,7 +993,7 @@ def test_shifts_on_a_day_the_request_no_longer_asks_for_are_called_off(client, l
     world.req.weekdays = "12"
     db.session.commit()
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
-    assert page.count("let op: aanvraag vervallen") == on_wednesday > 0
+    assert page.count("let op: niet meer gevraagd") == on_wednesday > 0
     counts = service.publish(roster_of(world.team))
     assert counts["cancelled"] == on_wednesday
     told = db.session.scalars(select(PublishedShift).where(PublishedShift.cancelled.is_(False))).all()

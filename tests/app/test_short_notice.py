@@ -186,8 +186,8 @@ def test_a_republished_change_is_listed_and_a_first_publication_is_not(leader_pa
     db.session.commit()
     seen = db.session.get(Roster, roster.id).lock_version
     again = publish(seen)
-    # Eva's shift on a day she had free is a change, as the roster page marked it.
-    assert "Gepubliceerd: versie 2. 0 nieuw, 1 gewijzigd, 1 vervallen." in again
+    # Eva's shift on a day she had free is new work (the roster page marks it changed; she is called).
+    assert "Gepubliceerd: versie 2. 1 nieuw, 0 gewijzigd, 1 vervallen." in again
     # The same form sent again (a double click, the back button): it went through, and says so.
     twice = publish(seen)
     assert "Dit rooster is al gepubliceerd. Medewerkers zien het." in twice
