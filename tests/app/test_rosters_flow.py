@@ -369,6 +369,19 @@ def test_a_free_day_of_someone_absent_says_so_on_the_grid_and_in_the_cell(client
     assert f"Er is deze dag geen dienst die past bij de werksoorten, de regio, de werktijden en de uren van {free.name}" in text
 
 
+def test_a_told_shift_taken_away_from_someone_absent_says_afwezig_too(client, login, world, make):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    busy = next(e for e in world.people if (e.id, MON) in cells(world.team))
+    make.absence(employee=busy, start=MON, end=MON, kind="ziek")
+    db.session.commit()
+    service.set_cell(WEEK, world.team.id, busy.id, MON, None, lock_version=roster_of(world.team).lock_version)
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    cell = page.split(f'id="cel-{busy.id}-{MON.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    assert "vervalt" in cell and '<span class="tag">afwezig</span>' in cell
+
+
 def test_an_option_no_team_leader_could_lead_is_marked_before_choosing(client, login, world, make):
     """The team's one leader stands at Rijnstraat on Monday: a shift elsewhere that day would need
     a second one, so the cell's list says so instead of refusing it after the choice."""
