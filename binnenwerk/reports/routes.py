@@ -54,11 +54,12 @@ def _quarter() -> Quarter:
 @roles_required(*OFFICE)
 def jobs():
     quarter = _quarter()
-    report = job_report(quarter)
+    today = local_today()
+    report = job_report(quarter, today)
     return render_template(
         "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
         job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report), year_rows=jobs_by_quarter(quarter.year),
-        today=local_today(),
+        today=today,
     )
 
 
@@ -84,21 +85,30 @@ def _number(value: float | None) -> str:
 
 def _ministry_rows(report: JobReport) -> list[list]:
     header = [_("Ministerie"), _("Code"), _("Kwartaal"), _("Gewerkte uren"), _("Banen"), _("Mensen geplaatst"),
-              _("Gevraagde mensdagen"), _("Ingeplande mensdagen"), _("Dekking")]
+              _("Gevraagde mensdagen"), _("Ingeplande mensdagen"), _("Dekking"), _("Dekking telt tot en met")]
     rows = [header]
+    # The last day coverage counts, on every row: a quarter not yet over counts its rostered weeks.
+    until = _counted_until(report)
     for r in report.ministries:
         rows.append([r.name, r.code, report.quarter.label, r.worked_hours, r.jobs, r.people, r.wanted_days,
-                     r.planned_days, r.coverage])
+                     r.planned_days, r.coverage, until])
     t = report.total
     rows.append([_("Totaal"), "", report.quarter.label, t.worked_hours, t.jobs, t.people, t.wanted_days,
-                 t.planned_days, t.coverage])
+                 t.planned_days, t.coverage, until])
     return rows
 
 
+def _counted_until(report: JobReport) -> dt.date | str:
+    """The last day coverage and utilisation count, or empty when they count no day yet."""
+    return "" if report.counts_no_day else report.counted_until
+
+
 def _team_rows(report: JobReport) -> list[list]:
-    rows = [[_("Team"), _("Regio"), _("Kwartaal"), _("Gewerkte uren"), _("Contracturen"), _("Benutting")]]
+    rows = [[_("Team"), _("Regio"), _("Kwartaal"), _("Gewerkte uren"), _("Contracturen"), _("Benutting"),
+             _("Benutting telt tot en met")]]
+    until = _counted_until(report)
     for t in report.teams:
-        rows.append([t.name, t.region, report.quarter.label, t.worked_hours, t.contract_hours, t.utilisation])
+        rows.append([t.name, t.region, report.quarter.label, t.worked_hours, t.contract_hours, t.utilisation, until])
     return rows
 
 
@@ -123,14 +133,14 @@ def _csv(rows: list[list], filename: str) -> Response:
 @bp.route("/banenafspraak.csv")
 @roles_required(*OFFICE)
 def jobs_csv():
-    report = job_report(_quarter())
+    report = job_report(_quarter(), local_today())
     return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter}.csv")
 
 
 @bp.route("/banenafspraak-teams.csv")
 @roles_required(*OFFICE)
 def jobs_teams_csv():
-    report = job_report(_quarter())
+    report = job_report(_quarter(), local_today())
     return _csv(_team_rows(report), f"benutting-teams-{report.quarter}.csv")
 
 
@@ -140,7 +150,7 @@ def jobs_xlsx():
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    report = job_report(_quarter())
+    report = job_report(_quarter(), local_today())
     book = Workbook()
     sheets = [
         (book.active, _("Ministeries"), _ministry_rows(report)), (None, _("Teams"), _team_rows(report)),
@@ -154,11 +164,16 @@ def jobs_xlsx():
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         shares = {str(_("Dekking")), str(_("Benutting"))}  # fractions, shown as the page shows them: 29%
+        # Hours rounded to 2 decimals (the CSV rounds its numbers too): a sum of contract hours
+        # is 3771.999999999999 in binary floating point, which Excel shows in the formula bar.
+        hours = {str(_("Gewerkte uren")), str(_("Contracturen"))}
         for head, column in zip(sheet[1], sheet.iter_cols(min_row=2)):  # no rows below: no columns
-            share = str(head.value) in shares
+            share, in_hours = str(head.value) in shares, str(head.value) in hours
             for cell in column:
                 if isinstance(cell.value, float):
                     cell.number_format = "0%" if share else "0.00"
+                    if in_hours:
+                        cell.value = round(cell.value, 2)
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = max(12, max(len(str(c.value or "")) for c in column) + 2)
     out = io.BytesIO()

@@ -107,8 +107,11 @@ def _change_line(change: service.FieldChange) -> str:
 
 
 @bp.route("/")
-@roles_required(Role.MINISTRY_CONTACT)
+@roles_required(Role.MINISTRY_CONTACT, *OFFICE)
 def index():
+    if not _is_contact():
+        # The office's "Aanvragen" is the intake: a planner or admin who opens /aanvragen/ lands there.
+        return redirect(url_for("requests.intake"))
     found = db.session.scalars(
         select(DeploymentRequest)
         .options(selectinload(DeploymentRequest.location), *_LISTED)
@@ -267,7 +270,7 @@ def plan():
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id,
         dropped=dropped, dropped_only=[d for pk, d in dropped.items() if pk not in shown],
-        dropped_note=_dropped_note, **_template_helpers(),
+        dropped_note=_dropped_note, today=local_today(), **_template_helpers(),
     )
 
 
@@ -306,7 +309,7 @@ def plan_csv():
                      _("Telefoon teamleider"), _("Opmerking")])
     english = str(get_locale() or "nl") != "nl"
     # Per request, by date: the days it asks for, and the days people still stand planned that
-    # it no longer asks for (nobody asked, nobody counted, the note says who still comes).
+    # it no longer asks for (nobody asked, the note says who still comes).
     rows: dict[int, list[tuple[dt.date, list]]] = {}
     requests = {b.request.id: b.request for b in blocks} | {d.request.id: d.request for d in dropped}
     for block in blocks:
@@ -318,14 +321,19 @@ def plan_csv():
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
                              location=team.location)
                 # How many people this team sends, also when they still come for the old request
-                # (then "Ingepland" does not count them: the page says "(6 mensen)" too).
+                # ("Ingepland" counts them too, as the page does; the note says the change is not
+                # planned yet).
                 rows.setdefault(block.request.id, []).append((day.date, day, [
                     day.wanted, day.planned, team.team if team else "", team.people if team else "",
                     team.leader_name if team else "", team.leader_phone if team else "", note]))
     for gone in dropped:
+        # Nobody asked, yet these people come: "Ingepland" counts them, all teams of the day.
+        coming: dict[dt.date, int] = {}
+        for day in gone.days:
+            coming[day.date] = coming.get(day.date, 0) + day.people
         for day in gone.days:
             rows.setdefault(gone.request.id, []).append((day.date, None, [
-                0, 0, day.team, day.people, day.leader_name, day.leader_phone,
+                0, coming[day.date], day.team, day.people, day.leader_name, day.leader_phone,
                 _dropped_note(day) + " " + _("De planner past dit aan.")]))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]

@@ -24,6 +24,7 @@ from ..models import (
     Ministry,
     PublishedShift,
     RequestStatus,
+    Roster,
     Supervisor,
     Team,
 )
@@ -71,7 +72,8 @@ class PlanTeam:
     leader_phone: str
     people: int
     # What these people were told (their published shifts): when it is no longer what the
-    # request asks, the contact's change has not been planned yet and they do not count.
+    # request asks, the contact's change has not been planned yet. They still come (and count as
+    # planned), but the day is not covered until the change is planned.
     current: bool = True
     start_minute: int = 0
     end_minute: int = 0
@@ -82,7 +84,7 @@ class PlanTeam:
 class PlanDay:
     date: dt.date
     wanted: int
-    planned: int = 0
+    planned: int = 0  # everyone who comes that day, under the request as it is or as it was
     teams: list[PlanTeam] = field(default_factory=list)
     # The times asked that day: a day gone by keeps the request's times of then.
     start_minute: int = 0
@@ -138,8 +140,9 @@ def leader_contact(leader, day: dt.date, start_minute: int, end_minute: int, awa
 def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[PlanRequest]:
     """Per request and day: which teams come, who leads them, how many people. No employee data.
 
-    People count only where their published shifts still match the request's place, work type
-    and times; after a change of the request the rest are shown as still planned the old way.
+    Everyone published (not called off) counts as planned. A team whose shifts no longer match the
+    request's place, work type and times is shown as still planned the old way, and its day is not
+    covered until the change is planned.
     """
     requests = list(db.session.scalars(request_history.requests_with_days(
         COMMITTED_STATUSES, start, end, ministry_id=ministry_id, request_id=request_id)))
@@ -206,7 +209,7 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
             teams_there = sorted(found.get((request.id, day), []), key=lambda t: (t.team, not t.current))
             days.append(PlanDay(date=day, wanted=then.headcount, start_minute=then.start_minute,
                                 end_minute=then.end_minute,
-                                planned=sum(t.people for t in teams_there if t.current), teams=teams_there))
+                                planned=sum(t.people for t in teams_there), teams=teams_there))
         result.append(PlanRequest(request=request, days=days))
     return result
 
@@ -444,9 +447,37 @@ class JobReport:
     ministries: list[MinistryFigures]
     teams: list[TeamFigures]
     total: MinistryFigures
+    # The last day coverage and utilisation count (see counted_until); before the quarter's
+    # start when they count no day yet.
+    counted_until: dt.date | None = None
+
+    @property
+    def counts_whole_quarter(self) -> bool:
+        return self.counted_until is None or self.counted_until >= self.quarter.end
+
+    @property
+    def counts_no_day(self) -> bool:
+        return self.counted_until is not None and self.counted_until < self.quarter.start
 
 
-def job_report(quarter: Quarter) -> JobReport:
+def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
+    """The last day of the quarter that coverage and utilisation count: the later of today and the
+    Sunday of the quarter's latest week with a published roster, at most the quarter's end.
+
+    Weeks nobody has published a roster for yet would count as asked but not planned, and as
+    contract hours not worked: halfway through a quarter that read as 41% coverage where the
+    rostered weeks were at 94%. Before the quarter's start when it counts no day yet.
+    """
+    # ISO weeks as text ('2026-W50') sort as the weeks do.
+    latest = db.session.scalar(select(func.max(Roster.week)).where(
+        Roster.version > 0, Roster.week.between(_week_name(quarter.start), _week_name(quarter.end))))
+    last = today
+    if latest:
+        last = max(last, dt.date.fromisocalendar(int(latest[:4]), int(latest[6:]), 7))
+    return min(quarter.end, last)
+
+
+def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     """Jobs, people and coverage per ministry; utilisation per team; for one quarter.
 
     jobs = worked hours in the quarter / (25.5 x weeks in the quarter), weeks = days / 7.
@@ -454,8 +485,10 @@ def job_report(quarter: Quarter) -> JobReport:
     and completed requests; a day counts at most the headcount asked for that day.
     utilisation = worked hours / contract hours of the team's current employees in the quarter,
     contract hours being weekly contract hours x employed days / 7.
+    Coverage and contract hours count the days up to `counted_until` (today: Amsterdam's).
     """
     start, end = quarter.start, quarter.end
+    until = counted_until(quarter, today or feeds.local_today())
     shifts = and_(PublishedShift.cancelled.is_(False), PublishedShift.date.between(start, end))
     per_job = JOB_HOURS_PER_WEEK * 60 * quarter.weeks
 
@@ -490,9 +523,13 @@ def job_report(quarter: Quarter) -> JobReport:
             .group_by(PublishedShift.request_id, PublishedShift.date)
         )
     } if requests else {}
+    asking: set[int] = set()  # listed for asking in the quarter, also when no day counts yet
     for request in requests:
         target = ministry(request.ministry_id)
         for day, then in asked[request.id].items():
+            asking.add(request.ministry_id)
+            if day > until:
+                break  # the days are in order
             target.wanted_days += then.headcount
             target.planned_days += min(then.headcount, planned.get((request.id, day), 0))
 
@@ -500,7 +537,7 @@ def job_report(quarter: Quarter) -> JobReport:
     rows = []
     for fig in figures.values():
         fig.jobs = fig.worked_minutes / per_job
-        if fig.worked_minutes or fig.wanted_days:
+        if fig.worked_minutes or fig.wanted_days or fig.ministry_id in asking:
             rows.append(fig)
             total.worked_minutes += fig.worked_minutes
             total.wanted_days += fig.wanted_days
@@ -518,16 +555,18 @@ def job_report(quarter: Quarter) -> JobReport:
         select(PublishedShift.team_id, func.sum(_WORKED)).where(shifts).group_by(PublishedShift.team_id)
     ):
         teams[team_id].worked_minutes = int(minutes or 0)
+    staffed: set[int] = set()  # listed for having people in the quarter, also when no day counts yet
     for team_id, contract, c_start, c_end in db.session.execute(
         select(Employee.team_id, Employee.contract_minutes, Employee.contract_start, Employee.contract_end).where(
             Employee.archived.is_(False), Employee.contract_start <= end,
             (Employee.contract_end.is_(None)) | (Employee.contract_end >= start),
         )
     ):
-        employed = (min(end, c_end or end) - max(start, c_start)).days + 1
-        teams[team_id].contract_minutes += contract * employed / 7
-    team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes]
-    return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total)
+        staffed.add(team_id)
+        employed = (min(until, c_end or until) - max(start, c_start)).days + 1
+        teams[team_id].contract_minutes += contract * max(0, employed) / 7
+    team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes or t.team_id in staffed]
+    return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total, counted_until=until)
 
 
 @dataclass

@@ -79,8 +79,18 @@ def test_capacity_page_uses_text_and_icons_not_only_colour(client, login, make, 
     assert "✓ Ruim" in page and "✗ Tekort" in page and "Uitleg" in page
     assert "38,5" in page  # 2310 minutes available in the first week
     assert "562,5" in page  # the big submitted request in the second week
-    # Demand by request status, named as such: not to be read as hours on the roster.
-    assert "<dt>Vraag, status ingepland</dt>" in page and "<dt>Ingepland</dt>" not in page
+    assert "<dt>Ingepland</dt>" not in page
+
+
+def test_demand_rows_name_the_status_of_requests_not_planned_shifts(client, login, make, noord):
+    """'Vraag, status ingepland 0 u' read as 'nothing planned' next to a full roster."""
+    login(make.user(role="planner"))
+    page = client.get(f"/rapportages/capaciteit?week={WEEK}").get_data(as_text=True)
+    for status in ("geaccepteerd", "ingepland", "ingediend"):
+        assert f"<dt>Aanvragen met status {status}</dt>" in page
+    assert "Vraag, status ingepland" not in page and "Vraag, geaccepteerd" not in page
+    assert "Die status zegt niet hoeveel diensten al in een rooster staan." in page
+    assert '<th scope="row">Noord</th>' in page and '<th scope="col">Week ' in page
 
 
 def test_admin_may_read_the_capacity_page(client, login, make):

@@ -117,6 +117,123 @@ def test_thirteen_hours_a_week_for_a_quarter_is_point_51_job(app, make):
     assert report.teams[0].utilisation == pytest.approx(1.0)
 
 
+# --- a quarter halfway: coverage and utilisation count up to the rostered weeks ---------------------
+# Today is faked as Wednesday 9 December 2026; the teams published week 50 (7-13 December), nothing
+# later. Quarter 4 runs from 1 October to 31 December.
+
+Q4 = Quarter(2026, 4)
+TODAY = D(2026, 12, 9)
+ROSTERED_UNTIL = D(2026, 12, 13)
+
+
+def weekdays_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    from binnenwerk.public_holidays import is_public_holiday
+
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [d for d in days if d.isoweekday() <= 5 and not is_public_holiday(d)]
+
+
+@pytest.fixture
+def halfway(make, monkeypatch):
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Roster
+    from binnenwerk.services import feeds
+
+    monkeypatch.setattr(feeds, "local_today", lambda: TODAY)
+    ministry = make.ministry(code="HLF", name="Ministerie Halverwege")
+    location, work_type = make.location(ministry=ministry), make.work_type()
+    team = make.team(name="Team Halverwege", region="Noord")
+    person = make.employee(team=team, contract_minutes=1530)  # 25.5 h a week, the whole quarter
+    request = make.request(location=location, work_type=work_type, status=S.SCHEDULED.value,
+                           start_date=Q4.start, end_date=Q4.end, weekdays="12345", headcount=1)
+    for day in weekdays_between(Q4.start, ROSTERED_UNTIL):  # every day asked so far is planned
+        make.published_shift(employee=person, date=day, location=location, work_type=work_type,
+                             start="09:00", end="15:00", break_minutes=30, request_id=request.id)
+    for week in ("2026-W49", "2026-W50"):
+        db.session.add(Roster(week=week, team=team, version=1, status="published"))
+    db.session.add(Roster(week="2026-W51", team=team, version=0))  # a draft: not yet published
+    db.session.flush()
+    return SimpleNamespace(team=team, planned=weekdays_between(Q4.start, ROSTERED_UNTIL))
+
+
+def test_halfway_coverage_and_utilisation_count_up_to_the_last_published_week(app, halfway):
+    report = job_report(Q4)
+    figures = by_name(report.ministries, "Ministerie Halverwege")
+    days = len(halfway.planned)
+    # Every day asked up to Sunday 13 December is planned: 100%, not the share of the whole quarter.
+    assert (figures.wanted_days, figures.planned_days, figures.coverage) == (days, days, 1.0)
+    assert report.counted_until == ROSTERED_UNTIL and not report.counts_whole_quarter
+    team = by_name(report.teams, "Team Halverwege")
+    counted = (ROSTERED_UNTIL - Q4.start).days + 1  # 1 October - 13 December: 74 days
+    assert team.contract_hours == pytest.approx(25.5 * counted / 7)
+    assert team.worked_hours == 5.5 * days and team.utilisation == pytest.approx(5.5 * days / (25.5 * counted / 7))
+    # Worked hours and jobs stay those of the whole quarter.
+    assert figures.jobs == pytest.approx(5.5 * days / (25.5 * Q4.weeks))
+
+
+def test_the_horizon_is_today_when_no_later_week_is_published(app, halfway, monkeypatch):
+    from binnenwerk.services import feeds
+    from binnenwerk.services.reports import counted_until
+
+    assert counted_until(Q4, D(2026, 12, 16)) == D(2026, 12, 16)  # week 51 is a draft only
+    assert counted_until(Q4, D(2027, 1, 4)) == Q4.end  # never past the quarter's end
+    assert counted_until(Quarter(2026, 3), TODAY) == Quarter(2026, 3).end  # a quarter gone by: all of it
+    assert counted_until(Quarter(2027, 1), TODAY) < Quarter(2027, 1).start  # nothing of it yet
+    monkeypatch.setattr(feeds, "local_today", lambda: D(2026, 12, 16))
+    figures = by_name(job_report(Q4).ministries, "Ministerie Halverwege")
+    # 14-16 December are asked and nobody is planned: they count now.
+    assert (figures.wanted_days, figures.planned_days) == (len(halfway.planned) + 3, len(halfway.planned))
+
+
+def test_a_quarter_gone_by_counts_all_its_days(app, halfway):
+    report = job_report(Quarter(2026, 3))
+    assert report.counted_until == D(2026, 9, 30) and report.counts_whole_quarter
+    team = by_name(report.teams, "Team Halverwege")
+    assert team.contract_hours == pytest.approx(25.5 * 13 + 25.5 * 1 / 7)  # 92 days
+
+
+def test_the_page_and_downloads_say_up_to_which_day_coverage_and_use_count(client, login, make, halfway):
+    login(make.user(role="planner"))
+    page = client.get("/rapportages/banenafspraak?kwartaal=2026-K4").get_data(as_text=True)
+    assert ("Dekking en benutting tellen tot en met zondag 13 december: daarna is nog geen rooster "
+            "gepubliceerd.") in page
+    assert "100%" in page
+    rows = csv_rows(client.get("/rapportages/banenafspraak.csv?kwartaal=2026-K4"))
+    line = dict(zip(rows[0], next(r for r in rows if r[0] == "Ministerie Halverwege")))
+    assert (line["Dekking"], line["Dekking telt tot en met"]) == ("1", "2026-12-13")
+    teams = csv_rows(client.get("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K4"))
+    assert teams[1][-1] == "2026-12-13"
+    book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K4").data))
+    sheet = list(book["Ministeries"].iter_rows(values_only=True))
+    assert sheet[1][-1].date() == ROSTERED_UNTIL
+
+    gone_by = client.get("/rapportages/banenafspraak?kwartaal=2026-K3").get_data(as_text=True)
+    assert 'id="counted-until"' not in gone_by
+    ahead = client.get("/rapportages/banenafspraak?kwartaal=2027-K1").get_data(as_text=True)
+    assert "Dekking en benutting tellen nog geen dag: voor dit kwartaal is nog geen rooster gepubliceerd." in ahead
+
+
+def test_the_page_says_up_to_which_day_in_english(reader, halfway):
+    page = reader("en").get("/rapportages/banenafspraak?kwartaal=2026-K4").get_data(as_text=True)
+    assert ("Coverage and utilisation count up to and including Sunday 13 December: no roster has been "
+            "published for the days after that yet.") in page
+
+
+def test_excel_hours_have_no_float_noise(client, login, make, fixture):
+    """Contract hours of Team Twee are 482.142857...: the sheet holds 482.21, as the CSV rounds."""
+    login(make.user(role="planner"))
+    book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
+    for title in ("Ministeries", "Teams"):
+        rows = list(book[title].iter_rows(values_only=True))
+        for column in ("Gewerkte uren", "Contracturen"):
+            if column in rows[0]:
+                index = rows[0].index(column)
+                assert all(row[index] == round(row[index], 2) for row in rows[1:]), (title, column)
+    teams = list(book["Teams"].iter_rows(values_only=True))
+    two = dict(zip(teams[0], next(r for r in teams if r[0] == "Team Twee")))
+    assert two["Contracturen"] == 482.21
+
+
 def test_the_page_explains_the_definition_and_shows_a_chart_and_tables(client, login, make, fixture):
     login(make.user(role="planner"))
     page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
@@ -272,17 +389,17 @@ def csv_rows(response) -> list[list[str]]:
 MINISTRY_CSV = {
     "nl": [
         ["Ministerie", "Code", "Kwartaal", "Gewerkte uren", "Banen", "Mensen geplaatst", "Gevraagde mensdagen",
-         "Ingeplande mensdagen", "Dekking"],
-        ["Ministerie A", "AAA", "2026-K2", "21", "0,0633", "3", "6", "3", "0,5"],
-        ["Ministerie B", "BBB", "2026-K2", "8", "0,0241", "1", "4", "1", "0,25"],
-        ["Totaal", "", "2026-K2", "29", "0,0875", "4", "10", "4", "0,4"],
+         "Ingeplande mensdagen", "Dekking", "Dekking telt tot en met"],
+        ["Ministerie A", "AAA", "2026-K2", "21", "0,0633", "3", "6", "3", "0,5", "2026-06-30"],
+        ["Ministerie B", "BBB", "2026-K2", "8", "0,0241", "1", "4", "1", "0,25", "2026-06-30"],
+        ["Totaal", "", "2026-K2", "29", "0,0875", "4", "10", "4", "0,4", "2026-06-30"],
     ],
     "en": [
         ["Ministry", "Code", "Quarter", "Hours worked", "Jobs", "People placed", "Person-days requested",
-         "Person-days scheduled", "Coverage"],
-        ["Ministerie A", "AAA", "2026-Q2", "21", "0.0633", "3", "6", "3", "0.5"],
-        ["Ministerie B", "BBB", "2026-Q2", "8", "0.0241", "1", "4", "1", "0.25"],
-        ["Total", "", "2026-Q2", "29", "0.0875", "4", "10", "4", "0.4"],
+         "Person-days scheduled", "Coverage", "Coverage counts up to"],
+        ["Ministerie A", "AAA", "2026-Q2", "21", "0.0633", "3", "6", "3", "0.5", "2026-06-30"],
+        ["Ministerie B", "BBB", "2026-Q2", "8", "0.0241", "1", "4", "1", "0.25", "2026-06-30"],
+        ["Total", "", "2026-Q2", "29", "0.0875", "4", "10", "4", "0.4", "2026-06-30"],
     ],
 }
 
@@ -295,10 +412,10 @@ def test_the_csv_download_writes_numbers_and_the_quarter_in_the_readers_language
 
 
 TEAM_CSV = {
-    "nl": ("Team;Regio;Kwartaal;Gewerkte uren;Contracturen;Benutting",
-           "Team Een;Noord;2026-K2;17;507;0,0335", "Team Twee;Zuid;2026-K2;12;482,2143;0,0249"),
-    "en": ("Team;Region;Quarter;Hours worked;Contract hours;Utilisation",
-           "Team Een;Noord;2026-Q2;17;507;0.0335", "Team Twee;Zuid;2026-Q2;12;482.2143;0.0249"),
+    "nl": ("Team;Regio;Kwartaal;Gewerkte uren;Contracturen;Benutting;Benutting telt tot en met",
+           "Team Een;Noord;2026-K2;17;507;0,0335;2026-06-30", "Team Twee;Zuid;2026-K2;12;482,2143;0,0249;2026-06-30"),
+    "en": ("Team;Region;Quarter;Hours worked;Contract hours;Utilisation;Utilisation counts up to",
+           "Team Een;Noord;2026-Q2;17;507;0.0335;2026-06-30", "Team Twee;Zuid;2026-Q2;12;482.2143;0.0249;2026-06-30"),
 }
 
 

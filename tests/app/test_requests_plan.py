@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
 
 from binnenwerk.extensions import db
 from binnenwerk.models import Assignment, RequestStatus, Roster
-from binnenwerk.services import rosters
+from binnenwerk.services import feeds, rosters
 
 from .test_requests_workflow import world  # noqa: F401  (fixture)
 
@@ -148,7 +149,8 @@ def test_new_times_are_not_shown_as_planned_while_the_team_has_the_old_ones(clie
     assert "0 van de 1 dagen zijn helemaal gedekt." in page
     assert "Op 1 dag is uw wijziging nog niet ingepland" in page
     [row] = plan_rows(client, req.id)["2027-03-08"]
-    assert (row["Begintijd"], row["Eindtijd"], row["Ingepland"], row["Team"]) == ("10:00", "16:00", "0", "Team Den Haag 1")
+    # The 3 people still come (the old way): they count as planned, the day is not covered.
+    assert (row["Begintijd"], row["Eindtijd"], row["Ingepland"], row["Team"]) == ("10:00", "16:00", "3", "Team Den Haag 1")
     assert row["Opmerking"] == "Wijziging nog niet ingepland: dit team komt nog 09:00–15:00, Eigen Gebouw"
 
 
@@ -162,8 +164,50 @@ def test_a_new_location_is_not_shown_as_planned_while_the_team_goes_to_the_old_o
     assert "Nieuw Gebouw" in page and "✓ Ja" not in page
     assert "nog volgens de oude aanvraag: 09:00–15:00, Eigen Gebouw" in page
     [row] = plan_rows(client, req.id)["2027-03-08"]
-    assert (row["Locatie"], row["Ingepland"]) == ("Nieuw Gebouw", "0")
+    assert (row["Locatie"], row["Ingepland"]) == ("Nieuw Gebouw", "3")
     assert row["Opmerking"] == "Wijziging nog niet ingepland: dit team komt nog 09:00–15:00, Eigen Gebouw"
+
+
+def plan_table(page: str) -> list[list[str]]:
+    """The cells of each day of the plan's tables as text: date, team, leader, asked, planned, covered."""
+    rows = []
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", page, re.S):
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+                     for cell in re.findall(r"^(.*?)</th>|<td>(.*?)</td>", row, re.S) for cell in cell if cell])
+    return rows
+
+
+def test_people_still_coming_the_old_way_count_as_planned_but_the_day_is_not_covered(
+        client, login, world, published_monday):
+    """The page and the CSV said "Ingepland 0" while 3 people of the team still come at the old times."""
+    req = published_monday.request
+    req.start_minute, req.end_minute = 10 * 60, 16 * 60
+    published_monday.shifts[0].start_minute, published_monday.shifts[0].end_minute = 10 * 60, 16 * 60
+    login(world.contact)
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    [day] = plan_table(page)
+    asked, planned, covered = day[3:]
+    assert (asked, planned, covered) == ("3", "3", "! Wijziging nog niet ingepland")
+    assert "0 van de 1 dagen zijn helemaal gedekt." in page
+    rows = plan_rows(client, req.id)["2027-03-08"]
+    # The CSV agrees with the page: one line per group of the team, each with the day's numbers.
+    assert {(r["Gevraagd"], r["Ingepland"]) for r in rows} == {("3", "3")}
+    assert sorted(r["Mensen van dit team"] for r in rows) == ["1", "2"]
+    assert [r["Opmerking"] for r in rows if r["Mensen van dit team"] == "2"] == [
+        "Wijziging nog niet ingepland: dit team komt nog 09:00–15:00, Eigen Gebouw"]
+
+
+def test_a_day_gone_by_without_anyone_is_not_planned_and_a_day_to_come_not_yet(
+        client, login, world, make, monkeypatch):
+    make.request(location=world.location, work_type=world.work_type, start_date=MONDAY,
+                 end_date=MONDAY + dt.timedelta(days=2), weekdays="123", headcount=2)
+    monkeypatch.setattr(feeds, "local_today", lambda: MONDAY + dt.timedelta(days=1))  # Tuesday
+    login(world.contact)
+
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert [day[5] for day in plan_table(page)] == [
+        "✗ Niet ingepland", "✗ Nog niet ingepland", "✗ Nog niet ingepland"]
 
 
 def test_a_change_counts_as_planned_once_the_shifts_are_published_again(client, login, world, published_monday):
@@ -248,7 +292,7 @@ def test_a_dropped_weekday_shows_who_still_comes_until_the_week_is_published_aga
     assert "2 van de 2 dagen zijn helemaal gedekt." in page  # Monday and Tuesday: as before
     by_day = plan_rows(client, req.id)
     [wednesday] = by_day["2027-03-10"]
-    assert (wednesday["Gevraagd"], wednesday["Ingepland"], wednesday["Team"]) == ("0", "0", "Team Den Haag 1")
+    assert (wednesday["Gevraagd"], wednesday["Ingepland"], wednesday["Team"]) == ("0", "2", "Team Den Haag 1")
     assert wednesday["Teamleider"] == "Sanne Leider"
     assert wednesday["Opmerking"] == notice + " De planner past dit aan."
     assert [r["Ingepland"] for r in by_day["2027-03-08"] + by_day["2027-03-09"]] == ["2", "2"]

@@ -251,6 +251,21 @@ def test_admin_reads_the_intake_but_cannot_act(client, login, world, make):
     assert stored(req.id).status == S.SUBMITTED.value
 
 
+@pytest.mark.parametrize("role", ["planner", "admin"])
+def test_the_office_opening_the_requests_address_lands_on_the_intake(client, login, world, make, role):
+    """The menu says "Aanvragen": /aanvragen/ is the contact's list, and for the office the intake, not a 403."""
+    make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
+    login(make.user(role=role))
+    response = client.get("/aanvragen/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/aanvragen/intake")
+    assert "Eigen Gebouw" in client.get("/aanvragen/", follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_team_leader_still_may_not_open_the_requests(client, login, make):
+    login(make.user(role="team_leader"))
+    assert client.get("/aanvragen/").status_code == 403
+
+
 def test_all_requests_list_filters_by_status_ministry_and_region(client, login, world, make):
     south = make.location(region="Zuid", ministry=world.other, name="Zuider Gebouw")
     make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
