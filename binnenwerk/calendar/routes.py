@@ -68,8 +68,13 @@ TRAILING_JUNK = ".,;:!?)]}>'\"*~\u2019\u201d\u00bb\u203a\u2026\u00a0 \t"
 def _tidy_link(endpoint: str, token: str, mistyped: bool = False) -> Response:
     """A redirect to the link without what was glued to its end (`mistyped`: the route already saw
     a slip, such as a slash after it); the gone page when there was nothing to take off or what is
-    left is no token: that link is dead, not mistyped."""
+    left is no token: that link is dead, not mistyped.
+
+    A link ending in '.ics', in any case ('.ICS' from a phone's keyboard, '.ics' put after the week
+    page's link), asks for the calendar file: it leads to the feed."""
     clean = token.rstrip(TRAILING_JUNK)
+    if clean[-4:].lower() == ".ics":
+        endpoint, clean, mistyped = "calendar.feed", clean[:-4].rstrip(TRAILING_JUNK), True
     if (clean == token and not mistyped) or not tokens.TOKEN_RE.match(clean):
         return _gone()
     response = redirect(url_for(endpoint, token=clean), code=301)
@@ -175,11 +180,9 @@ def feed(token: str):
 @bp.route("/calendar/<name>/")
 @public
 def feed_mistyped(name: str):
-    """A feed link with a slash or punctuation after '.ics' (copied from a message): the feed."""
-    clean = name.rstrip(TRAILING_JUNK)
-    if not clean.endswith(".ics"):
-        return _gone()
-    return _tidy_link("calendar.feed", clean.removesuffix(".ics"), mistyped=True)
+    """A feed link with a slash or punctuation after '.ics' (copied from a message), with '.ICS'
+    or without '.ics' (typed over, or cut off): the feed."""
+    return _tidy_link("calendar.feed", name, mistyped=True)
 
 
 def _not_modified(print_: feeds.Fingerprint) -> bool:

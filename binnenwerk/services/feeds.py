@@ -44,7 +44,8 @@ WEEKS_BACK = 4
 WEEKS_AHEAD = 8
 PRODID = "-//Binnenwerk//Teamplanner//NL"
 # Bump when the feed's layout changes, so every ETag changes with it.
-FORMAT_VERSION = "2"
+# 3: a cancelled event carries no team leader line.
+FORMAT_VERSION = "3"
 
 
 def local_now() -> dt.datetime:
@@ -484,8 +485,12 @@ def _event(out: list[bytes], texts: _Texts, *, uid: str, sequence: int, cancelle
 
 
 def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
-    # A called-off shift or visit needs no stand-in: "someone else comes" would only confuse.
-    if row.leader_away and cancelled:
+    # A called-off shift or visit names no team leader, as the week page shows none for it:
+    # nobody is led there, nor does a stand-in come ("someone else comes" would only confuse).
+    # Nor could the line stay as told: who leads and whether they are away change while no
+    # publication touches the event again, so its SEQUENCE stays, and a calendar app may keep
+    # its old text of an event whose SEQUENCE did not rise.
+    if cancelled:
         return None
     return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
 

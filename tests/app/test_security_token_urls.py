@@ -110,11 +110,27 @@ def test_punctuation_before_ics_is_forgiven_too(client, links):
 
 
 @pytest.mark.parametrize("url", ["/week/{token}.", "/week/{token}/", "/calendar/{token}.ics.",
-                                 "/calendar/{token}.ics/", "/calendar/{token}"])
+                                 "/calendar/{token}.ics/", "/calendar/{token}", "/calendar/{token}.ICS",
+                                 "/week/{token}.ics"])
 @pytest.mark.parametrize("dead", sorted(DEAD))
 def test_a_dead_link_with_a_slip_still_gets_the_plain_gone_page(client, links, url, dead):
     response = client.get(url.format(token=DEAD[dead](links)), follow_redirects=True)
     assert_plain_gone_page(response)
+
+
+@pytest.mark.parametrize("url", ["/calendar/{token}", "/calendar/{token}/", "/calendar/{token}.ICS",
+                                 "/calendar/{token}.Ics/", "/week/{token}.ics", "/week/{token}.ICS",
+                                 "/week/{token}.ics.", "/week/{token}.ics/"])
+def test_a_live_link_without_ics_with_ics_in_capitals_or_ics_after_the_week_page_gets_the_feed(client, links, url):
+    """Each of these once said "Deze link werkt niet meer" for a link that works. '.ics' asks for
+    the calendar file, also after the week page's link (a calendar app subscribing to it)."""
+    token = links["live"]
+    response = client.get(url.format(token=token))
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/calendar/{token}.ics")
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    feed = client.get(url.format(token=token), follow_redirects=True)
+    assert feed.status_code == 200 and feed.content_type == "text/calendar; charset=utf-8"
 
 
 def test_a_slip_never_makes_a_token_of_what_is_not_one(client, links):
