@@ -57,6 +57,7 @@ KEY_WORDS = {
     "unchanged": _l("ongewijzigd"), "kind": _l("soort"), "from": _l("was"), "to": _l("nu"),
     "limit": _l("tijdslimiet"), "method": _l("manier"), "contract_end": _l("einde contract"),
     "contract_end_was": _l("einde contract was"), "same": _l("ongewijzigd"),
+    "held": _l("niet gepubliceerd (buiten werktijden)"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }
