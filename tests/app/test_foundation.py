@@ -67,15 +67,21 @@ def test_pages_need_login(client):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_a_route_without_declared_access_is_refused_for_everyone(app, make, login, client):
+def test_a_route_without_declared_access_is_refused_for_everyone(app_with, make):
+    from tests.conftest import TEST_PASSWORD
+
     extra = Blueprint("extra", __name__)
 
     @extra.route("/undeclared")
     def undeclared():
         return "secret"
 
-    app.register_blueprint(extra)
-    login(make.user(role="admin"))
+    other = app_with()  # a fresh app: routes are added before its first request
+    other.register_blueprint(extra)
+    admin = make.user(role="admin")
+    db.session.commit()
+    client = other.test_client()
+    assert client.post("/auth/login", data={"email": admin.email, "password": TEST_PASSWORD}).status_code == 302
     assert client.get("/undeclared").status_code == 403
 
 
