@@ -33,13 +33,20 @@ ANSI_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _CONTROL_RUN = re.compile(f"(?:{CONTROL_CHARACTERS.pattern}|\x7f|{BIDI_CONTROLS.pattern})+")
 
 
+def _has_control_character(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text)) or "\x7f" in text
+
+
 def without_controls(text: str) -> str:
     """Text as meant without the invisible characters pasted along: zero-width characters and ANSI
-    escape sequences go, and a run of control or bidirectional characters between two words becomes
-    one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not "JanDoe"); at the start or end of the text or
-    beside a space or line break it goes, so the text's own spacing and lines stay as typed."""
+    escape sequences go, direction marks alone go ("Ro\\u202esa" is "Rosa"), and a run holding a
+    control character between two words becomes one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not
+    "JanDoe"); at the start or end of the text or beside a space or line break it goes, so the text's
+    own spacing and lines stay as typed."""
 
     def replaced(match: re.Match) -> str:
+        if not _has_control_character(match.group()):
+            return ""  # direction marks alone (pasted inside a name or number): "Ro\u202esa" is "Rosa"
         before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
         return " " if before and after and not before.isspace() and not after.isspace() else ""
 

@@ -193,10 +193,10 @@ def publish_command(week: str, team: str | None) -> None:
                      cancelled=counts["cancelled"]))
         if counts["held"]:
             click.echo(ngettext(
-                "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd: de medewerker "
-                "houdt wat eerder gezegd was. Plan het rooster opnieuw of repareer het.",
-                "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd: de "
-                "medewerkers houden wat eerder gezegd was. Plan het rooster opnieuw of repareer het.", counts["held"]))
+                "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd. Plan het "
+                "rooster opnieuw of repareer het.",
+                "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd. Plan "
+                "het rooster opnieuw of repareer het.", counts["held"]))
 
 
 @plan.command("bench")

@@ -337,12 +337,15 @@ def plan_csv():
                 _dropped_note(day) + " " + _("De planner past dit aan.")]))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]
-        work_type = (r.work_type.name_en or r.work_type.name_nl) if english else r.work_type.name_nl
         for day, asked, rest in sorted(rows[pk], key=lambda row: row[0]):
-            # A day gone by shows the times asked then; a day no longer asked, the request's.
+            # A day gone by shows the place, work and times asked then; a day no longer asked, the
+            # request's.
             times = (asked.start_minute, asked.end_minute) if asked else (r.start_minute, r.end_minute)
+            place = asked.earlier_location if asked and asked.earlier_location else r.location.name
+            work = asked.earlier_work_type if asked and asked.earlier_work_type else r.work_type
+            work_type = (work.name_en or work.name_nl) if english else work.name_nl
             writer.writerow([report_service.spreadsheet_safe(v) for v in [
-                r.id, r.location.name, work_type, day.isoformat(), *map(minutes_to_hhmm, times), *rest,
+                r.id, place, work_type, day.isoformat(), *map(minutes_to_hhmm, times), *rest,
             ]])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",

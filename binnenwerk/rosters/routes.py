@@ -306,7 +306,8 @@ def cell():
         form.request.data = str(current.request_id) if current else ""
         form.pinned.data = current.pinned if current else True
     return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
-                            current=current, roster=roster, away=_away(employee, day), nothing_fits=not options),
+                            current=current, roster=roster, away=_away(employee, day),
+                            nothing_fits=not options and current is None),
             422 if form.errors else 200)
 
 
@@ -498,10 +499,10 @@ def publish():
 def _say_held(held: int) -> None:
     if held:
         flash(ngettext(
-            "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd: de medewerker "
-            "houdt wat eerder gezegd was. Plan het rooster opnieuw of repareer het.",
-            "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd: de "
-            "medewerkers houden wat eerder gezegd was. Plan het rooster opnieuw of repareer het.", held), "warning")
+            "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd. Plan het rooster "
+            "opnieuw of repareer het.",
+            "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd. Plan het "
+            "rooster opnieuw of repareer het.", held), "warning")
 
 
 @bp.route("/publiceren-alle", methods=["POST"])

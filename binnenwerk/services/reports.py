@@ -27,6 +27,7 @@ from ..models import (
     Roster,
     Supervisor,
     Team,
+    WorkType,
 )
 from . import feeds, request_history
 
@@ -89,6 +90,10 @@ class PlanDay:
     # The times asked that day: a day gone by keeps the request's times of then.
     start_minute: int = 0
     end_minute: int = 0
+    # What was asked that day, where it is not what the request asks now (a day gone by before a
+    # change of place or work): shown beside the date, and in the CSV's columns. None: as now.
+    earlier_location: str | None = None
+    earlier_work_type: WorkType | None = None
 
     @property
     def outdated(self) -> bool:
@@ -144,11 +149,14 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
     request's place, work type and times is shown as still planned the old way, and its day is not
     covered until the change is planned.
     """
+    # A request cancelled after it was taken in keeps the days it was committed for, as the
+    # job-agreement report counts them.
     requests = list(db.session.scalars(request_history.requests_with_days(
-        COMMITTED_STATUSES, start, end, ministry_id=ministry_id, request_id=request_id)))
+        COMMITTED_STATUSES, start, end, ministry_id=ministry_id, request_id=request_id, cancelled_too=True)))
+    asked = request_history.asked_days(requests, start, end)
+    requests = [r for r in requests if asked[r.id] or r.status != S.CANCELLED.value]
     if not requests:
         return []
-    asked = request_history.asked_days(requests, start, end)
     ids = [r.id for r in requests]
     # A shift carries the place, work type and times it was published with; the request may
     # have changed since, so they are part of what a group of shifts is.
@@ -202,14 +210,25 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
             == (then.location_id, then.work_type_id, then.start_minute, then.end_minute),
             start_minute=start_minute, end_minute=end_minute, location=location_names.get(location_id, ""),
         ))
+    # Places and work asked on days gone by that differ from the request's now: their names.
+    other_places = {then.location_id for r in requests for then in asked[r.id].values()} - set(location_names)
+    if other_places:
+        location_names.update(dict(db.session.execute(
+            select(Location.id, Location.name).where(Location.id.in_(other_places)))))
+    work_ids = {then.work_type_id for r in requests for then in asked[r.id].values()}
+    work_types = {w.id: w for w in db.session.scalars(select(WorkType).where(WorkType.id.in_(work_ids)))} \
+        if work_ids else {}
     result = []
     for request in requests:
         days = []
         for day, then in asked[request.id].items():
             teams_there = sorted(found.get((request.id, day), []), key=lambda t: (t.team, not t.current))
+            moved = (then.location_id, then.work_type_id) != (request.location_id, request.work_type_id)
             days.append(PlanDay(date=day, wanted=then.headcount, start_minute=then.start_minute,
                                 end_minute=then.end_minute,
-                                planned=sum(t.people for t in teams_there), teams=teams_there))
+                                planned=sum(t.people for t in teams_there), teams=teams_there,
+                                earlier_location=location_names.get(then.location_id) if moved else None,
+                                earlier_work_type=work_types.get(then.work_type_id) if moved else None))
         result.append(PlanRequest(request=request, days=days))
     return result
 

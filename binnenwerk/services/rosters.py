@@ -232,12 +232,19 @@ def _cell_problem(problem, week: str, team_id: int, employee_id: int, day: dt.da
 
 
 def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None):
-    """The roster with the cell set to `request` (None: free) and the rules that change breaks."""
+    """The roster with the cell set to `request` (None: free) and the rules that change breaks.
+
+    The roster as it is goes through the same supervise() as the changed one before they are
+    compared: a day nobody can lead now (a ministry moved its times before every team leader's
+    hours) then breaks rule 6 the same way on both sides, and is no reason to refuse a change
+    on another day, or the change that frees that day."""
     assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
     if request is not None:
         assignments.append(AssignmentRef(me, day, request))
     after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
-    return after, planning.new_violations(problem, before, after)
+    now = Solution(before.status, before.assignments,
+                   planning.supervise(problem, list(before.assignments), before.supervision))
+    return after, planning.new_violations(problem, now, after)
 
 
 def cell_refusals(problem, week: str, team_id: int, employee_id: int, day: dt.date) -> dict[int, int]:

@@ -5,7 +5,7 @@ import re
 
 from flask_babel import gettext as _
 
-from ..formatting import CONTROL_CHARACTERS, INVISIBLE_CHARACTERS
+from ..formatting import BIDI_CONTROLS, CONTROL_CHARACTERS, INVISIBLE_CHARACTERS
 
 MIN_PASSWORD_LENGTH = 12
 # Control characters (DEL too) and zero-width ones: forms take them out of every other field
@@ -14,7 +14,9 @@ MIN_PASSWORD_LENGTH = 12
 NEVER_IN_PASSWORDS = re.compile(f"{CONTROL_CHARACTERS.pattern}|\x7f|{INVISIBLE_CHARACTERS.pattern}")
 # A new password holds no control character at all: tabs and line breaks neither, which forms left
 # in a password before (a login with one is left to the password check).
-_REFUSED_IN_NEW = re.compile(f"{NEVER_IN_PASSWORDS.pattern}|[\t\n\r]")
+# Direction marks neither: invisible, they make a password nobody can type again (forms kept them
+# in passwords before, so a login with one is left to the password check too).
+_REFUSED_IN_NEW = re.compile(f"{NEVER_IN_PASSWORDS.pattern}|[\t\n\r]|{BIDI_CONTROLS.pattern}")
 
 
 def validate_password(password: str) -> str | None:

@@ -139,6 +139,15 @@ def test_a_cancelled_request_still_counts_the_days_it_was_committed_for(client, 
     db.session.expire_all()
     assert db.session.get(DeploymentRequest, world.request.id).status == S.CANCELLED.value
 
+    # The ministry's plan shows those days too, as the report counts them.
+    page = client.get("/aanvragen/planning?week=2026-W49").get_data(as_text=True)
+    assert "Deze aanvraag is geannuleerd. Hieronder staan de dagen die al voorbij waren." in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/aanvragen/planning.csv?week=2026-W49")
+                                           .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    asked = {row["Datum"]: row["Gevraagd"] for row in rows}
+    # The days gone by as asked; 10 December only because two people are still told to come.
+    assert asked == {**{day.isoformat(): "2" for day in PAST}, "2026-12-10": "0"}
+
     figures = mez(job_report(Q4))
     # The days gone by as asked and planned; none of the days to come, and not the shift still
     # published on 10 December.
@@ -173,6 +182,22 @@ def test_the_ministrys_plan_compares_a_day_gone_by_with_what_was_asked_then(clie
     # still come and count, and the note says the change is not planned yet.
     assert (thursday["Gevraagd"], thursday["Ingepland"], thursday["Begintijd"]) == ("3", "2", "10:00")
     assert thursday["Opmerking"].startswith("Wijziging nog niet ingepland")
+
+
+def test_the_ministrys_plan_names_the_place_a_day_gone_by_was_asked_for(client, login, world, make):
+    elsewhere = make.location(region="Noord", ministry=world.ministry, name="Ander Gebouw")
+    db.session.commit()
+    login(world.contact)
+    edit(client, world, location_id=str(elsewhere.id), start_time="10:00", end_time="16:00")
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/aanvragen/planning.csv?week=2026-W49")
+                                           .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    by_date = {row["Datum"]: row for row in rows}
+    assert (by_date["2026-11-30"]["Locatie"], by_date["2026-11-30"]["Begintijd"]) == ("Eigen Gebouw", "09:00")
+    assert (by_date["2026-12-10"]["Locatie"], by_date["2026-12-10"]["Begintijd"]) == ("Ander Gebouw", "10:00")
+    page = client.get("/aanvragen/planning?week=2026-W49").get_data(as_text=True)
+    assert "Toen gevraagd: Eigen Gebouw, Toetsenborden reinigen, 09:00–15:00" in page
+    assert page.count("Toen gevraagd:") == len(PAST)
 
 
 def test_an_import_that_changes_a_running_request_keeps_the_days_gone_by(world, runner, tmp_path):

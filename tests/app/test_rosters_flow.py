@@ -344,7 +344,9 @@ def test_the_cell_page_says_why_the_shift_no_longer_fits(client, login, world, m
     db.session.execute(delete(Absence))
     world.req.weekdays = "2345"  # the ministry took Monday out
     db.session.commit()
-    assert "(past niet meer: de aanvraag vraagt dit niet meer)</option>" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "(past niet meer: de aanvraag vraagt dit niet meer)</option>" in page
+    assert "Er is deze dag geen dienst die past" not in page  # the shift's own mark says why
 
 
 def test_a_free_day_of_someone_absent_says_so_on_the_grid_and_in_the_cell(client, login, world, make):
@@ -951,6 +953,25 @@ def test_a_ministry_moving_its_times_outside_working_hours_is_not_told_by_a_plai
     db.session.expire_all()
     assert {(s.employee_id, s.date): (s.start_minute, s.sequence)
             for s in db.session.scalars(select(PublishedShift))} == told
+
+
+def test_a_day_nobody_can_lead_does_not_block_hand_edits(client, login, world, make):
+    """Monday's work moved to 07:00, before the team leader's hours: nobody can lead it. Freeing
+    someone, on Monday or on Tuesday, must still save; only a change that breaks a rule itself is
+    refused."""
+    other = make.request(world.loc, world.wt, weekdays="1", headcount=2, start_date=MON,
+                         end_date=dt.date(2026, 12, 31), start_minute=9 * 60, end_minute=15 * 60)
+    login(world.tl)
+    solve_via_page(client, world.team)
+    filled = cells(world.team)
+    monday_work = [(e, d) for (e, d), q in filled.items() if d == MON]
+    tuesday = next((e, d) for (e, d) in filled if d == TUE)
+    world.req.start_minute, world.req.end_minute = 7 * 60, 13 * 60  # all of it, also Tuesday's
+    other.start_minute = 6 * 60
+    db.session.commit()
+    for employee_id, day in [tuesday, monday_work[0]]:
+        service.set_cell(WEEK, world.team.id, employee_id, day, None, lock_version=roster_of(world.team).lock_version)
+        assert (employee_id, day) not in cells(world.team)
 
 
 def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):

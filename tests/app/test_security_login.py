@@ -656,7 +656,7 @@ INVISIBLE = "Er zit een onzichtbaar teken in dit wachtwoord"
 
 
 @pytest.mark.parametrize("new", ["Eigen\x00wachtwoord-99", "Eigen-wachtwoord-99\x07", "Eigen\twachtwoord-99",
-                                 "Eigen\u200bwachtwoord-99"])
+                                 "Eigen\u200bwachtwoord-99", "Eigen\u202ewachtwoord-99"])
 def test_a_new_password_with_a_control_character_is_refused_at_its_field(client, make, login, new):
     user = make.user(role="team_leader")
     login(user)

@@ -61,8 +61,8 @@ def test_bidirectional_controls_are_dropped_from_form_input(client, make, login)
     })
     assert response.status_code == 302
     stored = db.session.get(EmployeeSensitive, employee.id)
-    # Between two words a control leaves a space, as any control character does; at the edges it goes.
-    assert stored.indication == "Banen afspraak" and stored.accommodations == "Koptelefoon"
+    # A direction mark alone goes, also inside a word (it was pasted along, not typed as a space).
+    assert stored.indication == "Banenafspraak" and stored.accommodations == "Koptelefoon"
     # A text area keeps its line breaks and its spaces: only the invisible control goes.
     assert stored.health_notes == "Regel 1\nRegel  2"
 
@@ -119,6 +119,8 @@ def test_an_import_with_a_double_space_finds_the_team_that_exists(make, runner, 
     ("\x1b[1;31mJan\x1b[0m Doe", "Jan Doe"),
     ("Jan\x7fDoe", "Jan Doe"),
     ("Jan\u200bDoe", "JanDoe"),  # a zero-width character is no space: it goes
+    ("Ro\u202esa", "Rosa"),  # so do direction marks alone: pasted inside a name they must not split it
+    ("06-\u202e12345678", "06-12345678"),
     ("Regel 1\x07\nRegel\x00 2", "Regel 1\nRegel 2"),  # line breaks and the spaces typed stay
 ])
 def test_control_characters_leave_one_space_between_words(typed, expected):
@@ -145,5 +147,6 @@ def test_a_form_reads_control_characters_between_words_as_a_space(client, make, 
 
 
 def test_an_imported_text_reads_control_characters_between_words_as_a_space():
-    assert values.text(f"Jan{RLO}Jansen") == "Jan Jansen"
+    assert values.text("Jan\x00Jansen") == "Jan Jansen"
+    assert values.text(f"Ro{RLO}sa") == "Rosa"  # a direction mark alone goes
     assert values.text(f"Bel aan{RLO}\nbij de deur", multiline=True, max_length=2000) == "Bel aan\nbij de deur"
