@@ -528,12 +528,20 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
     return out
 
 
-def new_violations(problem: Problem, before: Solution, after: Solution) -> list:
-    """Hard-rule breaks (scheduling.checker.Violation) of `after` that `before` did not have."""
+def new_violations(problem: Problem, before: Solution | set[str], after: Solution) -> list:
+    """Hard-rule breaks (scheduling.checker.Violation) of `after` that `before` did not have.
+    `before` may also be the messages of its breaks (known_violations), when many changes of one
+    roster are tried."""
     from scheduling.checker import check
 
-    old = {v.message for v in check(problem, before).violations}
+    old = before if isinstance(before, set) else known_violations(problem, before)
     return [v for v in check(problem, after).violations if v.message not in old]
+
+
+def known_violations(problem: Problem, solution: Solution) -> set[str]:
+    from scheduling.checker import check
+
+    return {v.message for v in check(problem, solution).violations}
 
 
 # --- Solution -> rows -----------------------------------------------------------------------

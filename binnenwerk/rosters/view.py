@@ -90,6 +90,9 @@ class RequestDay:
     request: DeploymentRequest
     wanted: int
     planned: dict[dt.date, int]
+    # Shifts that count for nobody, per day: their person is absent, or out of contract by then.
+    absent: dict[dt.date, int] = field(default_factory=dict)
+    ended: dict[dt.date, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +104,8 @@ class ShortDay:
     missing: int
     reasons: list[str] = field(default_factory=list)
     region_planned: bool = True  # False: a team of the region has no roster, so no reasons yet
+    absent: int = 0  # planned people now absent that day (RequestDay.absent)
+    ended: int = 0  # planned people out of contract by then
 
 
 def shown_days(week: str, requests, assignments) -> list[dt.date]:
@@ -240,13 +245,17 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
     for request_id, day, n in planned_rows:
         planned[request_id][day] = n
     # Nor does a shift of someone whose contract has ended by then.
+    ended: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for request_id, day in _ended_shifts(week, [q.id for q in requests]):
         planned[request_id][day] -= 1
+        ended[request_id][day] += 1
     # A shift whose person has since reported absent brings nobody: the request is short there
     # until the roster is repaired (the roster marks such shifts too).
+    absent: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for request_id, day in _absent_shifts(week, [q.id for q in requests]):
         planned[request_id][day] -= 1
-    return [RequestDay(q, q.headcount, dict(planned[q.id])) for q in requests]
+        absent[request_id][day] += 1
+    return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id])) for q in requests]
 
 
 def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
@@ -285,7 +294,8 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
         for day in request_dates(week, rd.request):
             got = rd.planned.get(day, 0)
             if got < rd.wanted:
-                out.append(ShortDay(rd.request, day, rd.wanted - got))
+                out.append(ShortDay(rd.request, day, rd.wanted - got, absent=rd.absent.get(day, 0),
+                                    ended=rd.ended.get(day, 0)))
     return out
 
 
@@ -324,36 +334,29 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     problem, _idmap = planning.build_problem(week, team_ids)
     solution = planning.current_solution(week, team_ids, problem)
     explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
-    gone = _planned_but_gone(week, [row.request.id for row in short])
     for row in short:
         found = explained.get((row.request.id, row.date)) if row.region_planned else None
         if found is not None:
             # The codes do not depend on the count; the count is the table's, so the two agree.
             row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
                 list(found.reasons) if found.missing == row.missing else [])
-        row.reasons = gone.get((row.request.id, row.date), []) + row.reasons
+        row.reasons = _planned_but_gone(row) + row.reasons
     return short
 
 
-def _planned_but_gone(week: str, request_ids: list[int]) -> dict[tuple[int, dt.date], list[str]]:
+def _planned_but_gone(row: ShortDay) -> list[str]:
     """The table's own reasons, which the optimiser cannot see in the roster: people planned on the
     request-day who have since reported absent, or whose contract has ended by then. Counts only;
     who and why is on the grid, for those who may see it."""
-    absent: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for key in _absent_shifts(week, request_ids):
-        absent[key] += 1
-    ended: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for key in _ended_shifts(week, request_ids):
-        ended[key] += 1
-    reasons: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
-    for key, n in absent.items():
-        reasons[key].append(ngettext(
+    reasons = []
+    if row.absent:
+        reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag afwezig: repareer het rooster",
-            "%(num)d ingeplande medewerkers zijn die dag afwezig: repareer het rooster", n))
-    for key, n in ended.items():
-        reasons[key].append(ngettext(
+            "%(num)d ingeplande medewerkers zijn die dag afwezig: repareer het rooster", row.absent))
+    if row.ended:
+        reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag niet meer in dienst: kies iemand anders",
-            "%(num)d ingeplande medewerkers zijn die dag niet meer in dienst: kies iemand anders", n))
+            "%(num)d ingeplande medewerkers zijn die dag niet meer in dienst: kies iemand anders", row.ended))
     return reasons
 
 

@@ -204,7 +204,7 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
-    after, broken = _cell_after(problem, before, me, day, options.get(request_id))
+    after, broken = _cell_after(problem, before, me, day, options.get(request_id), _breaks_now(problem, before))
     if broken:
         audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
                      actor=user)
@@ -231,20 +231,23 @@ def _cell_problem(problem, week: str, team_id: int, employee_id: int, day: dt.da
     return problem, planning.current_solution(week, [team_id], problem)
 
 
-def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None):
-    """The roster with the cell set to `request` (None: free) and the rules that change breaks.
+def _breaks_now(problem, before: Solution) -> set[str]:
+    """The rules the roster as it is breaks, after the same supervise() a changed one gets: a day
+    nobody can lead now (a ministry moved its times before every team leader's hours) then breaks
+    rule 6 the same way on both sides, and is no reason to refuse a change on another day, or the
+    change that frees that day."""
+    return planning.known_violations(problem, Solution(
+        before.status, before.assignments, planning.supervise(problem, list(before.assignments), before.supervision)))
 
-    The roster as it is goes through the same supervise() as the changed one before they are
-    compared: a day nobody can lead now (a ministry moved its times before every team leader's
-    hours) then breaks rule 6 the same way on both sides, and is no reason to refuse a change
-    on another day, or the change that frees that day."""
+
+def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None, breaks_now: set[str]):
+    """The roster with the cell set to `request` (None: free) and the rules that change breaks
+    beyond `breaks_now` (_breaks_now)."""
     assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
     if request is not None:
         assignments.append(AssignmentRef(me, day, request))
     after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
-    now = Solution(before.status, before.assignments,
-                   planning.supervise(problem, list(before.assignments), before.supervision))
-    return after, planning.new_violations(problem, now, after)
+    return after, planning.new_violations(problem, breaks_now, after)
 
 
 def cell_refusals(problem, week: str, team_id: int, employee_id: int, day: dt.date) -> dict[int, int]:
@@ -252,9 +255,10 @@ def cell_refusals(problem, week: str, team_id: int, employee_id: int, day: dt.da
     hard rule it breaks (scheduling-format.md), so the cell's form can say so before anyone chooses."""
     problem, before = _cell_problem(problem, week, team_id, employee_id, day)
     me = planning.eid(employee_id)
+    breaks_now = _breaks_now(problem, before)
     refused = {}
     for q in cell_options(problem, employee_id, day):
-        _after, broken = _cell_after(problem, before, me, day, q.id)
+        _after, broken = _cell_after(problem, before, me, day, q.id, breaks_now)
         if broken:
             refused[planning.pk_of(q.id)] = broken[0].rule
     return refused
