@@ -32,7 +32,7 @@ from ..models import (
 )
 from . import ServiceError, accounts
 from .regions import known_region
-from .requests import RUNNING, running_at, today
+from .requests import running_at, running_where
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -472,7 +472,7 @@ def delete_catalog_item(obj) -> None:
 
 
 def set_catalog_archived(obj, archived: bool) -> None:
-    if archived and isinstance(obj, (Location, WorkType)):
+    if archived:
         # Locked, so a request filed for it right now waits and then finds it archived.
         db.session.refresh(obj, with_for_update=True)
     if obj.archived == archived:
@@ -481,6 +481,8 @@ def set_catalog_archived(obj, archived: bool) -> None:
         _refuse_archiving_a_location_in_use(obj)
     if archived and isinstance(obj, WorkType):
         _refuse_archiving_a_work_type_in_use(obj)
+    if archived and isinstance(obj, Ministry):
+        _refuse_archiving_a_ministry_with_running_requests(obj)
     if not archived and isinstance(obj, Location) and obj.ministry.archived:
         raise ServiceError(_(
             "Ministerie %(name)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
@@ -506,12 +508,7 @@ def _refuse_archiving_a_location_in_use(location: Location) -> None:
 
 def _refuse_archiving_a_work_type_in_use(work_type: WorkType) -> None:
     """As for a location: rosters and the ministry's page still need the work while requests run."""
-    count, last = db.session.execute(
-        select(func.count(DeploymentRequest.id), func.max(DeploymentRequest.end_date)).where(
-            DeploymentRequest.work_type_id == work_type.id, DeploymentRequest.status.in_(RUNNING),
-            DeploymentRequest.end_date >= today(),
-        )
-    ).one()
+    count, last = running_where(DeploymentRequest.work_type_id == work_type.id)
     if count:
         raise ServiceError(ngettext(
             "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
@@ -519,6 +516,20 @@ def _refuse_archiving_a_work_type_in_use(work_type: WorkType) -> None:
             "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
             "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
             count, name=work_type_name(work_type), until=format_date(last, "d MMMM yyyy"),
+        ))
+
+
+def _refuse_archiving_a_ministry_with_running_requests(ministry: Ministry) -> None:
+    """Archived, a ministry's contacts can no longer follow or change its requests, and its
+    running requests could no longer be accepted: they end (or are declined) first."""
+    count, last = running_where(DeploymentRequest.ministry_id == ministry.id)
+    if count:
+        raise ServiceError(ngettext(
+            "%(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
+            "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
+            "%(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
+            "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
+            count, name=label_of(ministry), until=format_date(last, "d MMMM yyyy"),
         ))
 
 

@@ -236,10 +236,14 @@ def _normalised(data: RequestInput) -> RequestInput:
 
 def running_at(location_id: int) -> tuple[int, dt.date | None]:
     """How many requests still run at a location, and the last day the last of them runs."""
+    return running_where(DeploymentRequest.location_id == location_id)
+
+
+def running_where(*conditions) -> tuple[int, dt.date | None]:
+    """How many requests that meet `conditions` still run, and the last day the last of them runs."""
     count, last = db.session.execute(
         select(func.count(DeploymentRequest.id), func.max(DeploymentRequest.end_date)).where(
-            DeploymentRequest.location_id == location_id, DeploymentRequest.status.in_(RUNNING),
-            DeploymentRequest.end_date >= today(),
+            *conditions, DeploymentRequest.status.in_(RUNNING), DeploymentRequest.end_date >= today(),
         )
     ).one()
     return count or 0, last
@@ -253,7 +257,7 @@ def _hold(model, obj_id) -> None:
 
 
 def refuse_if_ministry_archived(ministry_id: int) -> None:
-    """An archived ministry files no new requests (its running ones stay as they are)."""
+    """An archived ministry files no new requests (archiving waits until its running ones end)."""
     if db.session.scalar(select(Ministry.archived).where(Ministry.id == ministry_id)) is not False:
         raise ServiceError(_("Uw ministerie is gearchiveerd. U kunt geen nieuwe aanvragen meer indienen. "
                              "Neem contact op met Binnenwerk als dat niet klopt."))

@@ -647,3 +647,38 @@ def test_the_service_refuses_a_duplicate_location_on_the_name_field(app, make):
             region="Den Haag", ministry_id=ministry.id))
     assert refused.value.field == "name"
     assert refused.value.message.startswith("Ministerie van BZK heeft al een locatie RIJNSTRAAT 8 in Den Haag.")
+
+
+def test_ministry_with_running_requests_is_not_archived_and_says_until_when(client, admin, make, app_with):
+    ministry = make.ministry(code="JenV", name="Ministerie van JenV")
+    location = make.location(ministry=ministry)
+    make.request(location=location, status="geaccepteerd", start_date=_days(-10), end_date=_days(20))
+    make.request(location=location, status="ingediend", start_date=_days(5), end_date=_days(40))
+    # Finished, declined or cancelled requests, or ones whose end date has passed, do not hold it.
+    make.request(location=location, status="ingepland", start_date=_days(-60), end_date=_days(-1))
+    make.request(location=location, status="afgewezen", start_date=_days(5), end_date=_days(90))
+    make.request(location=location, status="geannuleerd", start_date=_days(5), end_date=_days(90))
+    db.session.commit()
+    last = _days(40)
+
+    page = _text(client.post(f"/beheer/ministeries/{ministry.id}/archiveren", follow_redirects=True))
+
+    assert "heeft nog 2 lopende inzetaanvragen, de laatste tot en met" in page and "JenV" in page
+    assert f"{last.day} " in page and str(last.year) in page
+    assert "is gearchiveerd" not in page
+    english = _text(_english_admin(app_with, make).post(f"/beheer/ministeries/{ministry.id}/archiveren",
+                                                        follow_redirects=True))
+    assert "still has 2 running deployment requests, the last one until" in english
+    db.session.expire_all()
+    assert db.session.get(Ministry, ministry.id).archived is False and _actions() == []
+
+
+def test_ministry_whose_requests_have_all_ended_is_archived(client, admin, make):
+    ministry = make.ministry(name="Ministerie Klaar")
+    location = make.location(ministry=ministry)
+    make.request(location=location, status="geaccepteerd", start_date=_days(-30), end_date=_days(-1))
+    make.request(location=location, status="geannuleerd", start_date=_days(5), end_date=_days(30))
+    db.session.commit()
+    client.post(f"/beheer/ministeries/{ministry.id}/archiveren")
+    db.session.expire_all()
+    assert db.session.get(Ministry, ministry.id).archived is True
