@@ -158,6 +158,9 @@ def feed(token: str):
     # The hot path: a subscribed phone polls every hour. Two light queries decide on a 304.
     found = feeds.poll(token)
     if found is None:
+        stopped = feeds.stopped_token(token)
+        if stopped is not None and (stopped.revoked_at is not None or _subject_gone(stopped)):
+            return _stopped_feed(stopped)
         return _tidy_link("calendar.feed", token)
     token_id, print_ = found
     headers = {
@@ -174,6 +177,13 @@ def feed(token: str):
     response.last_modified = print_.last_modified
     response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
     return _with_headers(response, headers)
+
+
+def _stopped_feed(row: CalendarToken) -> Response:
+    """A link that worked once: a calendar that drops its shifts and says the link stopped."""
+    response = Response(feeds.build_stopped_feed(row), content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
+    return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "private, no-cache"})
 
 
 @bp.route("/calendar/<name>")

@@ -634,6 +634,48 @@ def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
     return b"".join(out)
 
 
+def stopped_token(token: str) -> CalendarToken | None:
+    """The row of a link that worked once and no longer does (revoked, renewed, its subject
+    archived), made with this SECRET_KEY; None for a token that never was one of ours.
+
+    Call it when `poll` found no live feed: the rare path, so a plain ORM query."""
+    if not isinstance(token, str) or not tokens.TOKEN_RE.match(token):
+        return None
+    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == tokens.hash_token(token)))
+    if row is None or not hmac.compare_digest(tokens.derive(row.nonce), token):
+        return None
+    return row
+
+
+def build_stopped_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
+    """The calendar of a stopped link: one all-day notice today and no shifts.
+
+    A 404 leaves a subscribed phone showing the shifts it last fetched, which go out of date (and
+    stand beside the new link's after a renewal). A calendar without them makes the phone drop
+    them; the notice says what to do. It names nobody and tells nothing of the roster."""
+    today = today or local_today()
+    if row.kind == FeedKind.EMPLOYEE.value:
+        advice = _("Misschien heb je een nieuwe link gekregen. Vraag je teamleider om de nieuwe link. "
+                   "Deze agenda kun je van je telefoon verwijderen.")
+    else:
+        advice = _("Misschien is er een nieuwe link. Die vindt u in de Teamplanner op de pagina "
+                   "Agenda-links. Deze agenda kunt u verwijderen.")
+    out = _header(row, today, today)
+    out += [
+        b"BEGIN:VEVENT\r\n",
+        fold(f"UID:link-stopped-{row.id}@binnenwerk"),
+        fold(f"DTSTAMP:{_utc_stamp(row.revoked_at or row.created_at)}"),
+        fold(f"DTSTART;VALUE=DATE:{today:%Y%m%d}"),
+        fold(f"DTEND;VALUE=DATE:{today + dt.timedelta(days=1):%Y%m%d}"),
+        b"TRANSP:TRANSPARENT\r\n",
+        fold(f"SUMMARY:{escape_text(_('Deze agenda-link werkt niet meer'))}"),
+        fold(f"DESCRIPTION:{escape_text(advice)}"),
+        b"END:VEVENT\r\n",
+        b"END:VCALENDAR\r\n",
+    ]
+    return b"".join(out)
+
+
 # --- the employee's week page -----------------------------------------------------------------
 
 

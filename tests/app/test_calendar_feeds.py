@@ -244,17 +244,60 @@ def test_unknown_token_gets_404(client, world):
     assert get_feed(client, "x" * 5000).status_code == 404
 
 
-def test_revoked_token_gets_404(client, world):
+def stopped_notice(response) -> icalendar.Event:
+    """The one event of a stopped link's calendar, after checking it is a calendar with no shift."""
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    body = response.get_data()
+    assert body.endswith(b"\r\n") and all(len(line) <= 75 for line in body.split(b"\r\n"))
+    (notice,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(vobject.readOne(body.decode()).vevent_list) == 1  # the second parser reads it too
+    assert str(notice["SUMMARY"]) == "Deze agenda-link werkt niet meer"
+    return notice
+
+
+def test_a_revoked_link_gets_a_calendar_without_its_shifts_that_says_it_stopped(client, world):
+    """A 404 would leave the phone showing the shifts it last fetched, going out of date."""
     token = issue(FeedKind.EMPLOYEE, world.anna)
+    assert len(check_rfc5545(get_feed(client, token).data)) == len(world.shifts)
     tokens.revoke(tokens.resolve(token))
     db.session.commit()
-    assert get_feed(client, token).status_code == 404
+
+    response = get_feed(client, token)
+
+    notice = stopped_notice(response)
+    assert notice.decoded("DTSTART") == world.today and notice.decoded("DTEND") == world.today + dt.timedelta(days=1)
+    assert "Vraag je teamleider om de nieuwe link" in str(notice["DESCRIPTION"])
+    text = response.get_data(as_text=True)
+    for told in ("Anna", "Tineke", "06-12345678", "Rijnstraat", "Toetsenborden", *SECRETS):
+        assert told not in text
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_archived_employee_feed_gets_404(client, world):
+def test_an_archived_employees_link_gets_the_stopped_calendar_and_an_unknown_one_still_404(client, world):
     token = issue(FeedKind.EMPLOYEE, world.anna)
     world.anna.archived = True
     db.session.commit()
+    assert "Vraag je teamleider" in str(stopped_notice(get_feed(client, token))["DESCRIPTION"])
+    # The same length and alphabet, never issued: nothing to stop, so still the gone page.
+    assert get_feed(client, token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
+
+
+def test_a_stopped_team_or_location_link_tells_staff_where_the_new_one_is(client, world):
+    for kind, subject in ((FeedKind.TEAM, world.team), (FeedKind.LOCATION, world.location)):
+        token = issue(kind, subject)
+        tokens.revoke(tokens.resolve(token))
+        db.session.commit()
+        description = str(stopped_notice(get_feed(client, token))["DESCRIPTION"])
+        assert "Die vindt u in de Teamplanner op de pagina Agenda-links" in description
+        assert "Anna" not in get_feed(client, token).get_data(as_text=True)
+
+
+def test_a_link_made_with_another_secret_key_is_not_taken_for_a_stopped_one(client, world, app):
+    token = issue(FeedKind.EMPLOYEE, world.anna)
+    tokens.revoke(tokens.resolve(token))
+    db.session.commit()
+    app.config["SECRET_KEY"] = "another key: every link retired"
     assert get_feed(client, token).status_code == 404
 
 

@@ -41,7 +41,15 @@ def test_team_leader_makes_shows_and_uses_an_employee_link(client, login, teams)
     assert "Actief sinds" in client.get(f"/kalender/team/{teams['ours'].id}").get_data(as_text=True)
 
 
-def test_renew_on_the_page_makes_the_old_link_404_and_the_new_one_work(client, login, teams):
+def stopped(client, token: str) -> bool:
+    """The feed of a stopped link: a calendar with only the notice, so the phone drops the shifts."""
+    response = client.get(f"/calendar/{token}.ics")
+    text = response.get_data(as_text=True)
+    return (response.status_code == 200 and text.count("BEGIN:VEVENT") == 1
+            and "SUMMARY:Deze agenda-link werkt niet meer" in text)
+
+
+def test_renew_on_the_page_stops_the_old_link_and_the_new_one_works(client, login, teams):
     anna = teams["anna"]
     old = tokens.issue(FeedKind.EMPLOYEE, anna)
     db.session.commit()
@@ -50,19 +58,19 @@ def test_renew_on_the_page_makes_the_old_link_404_and_the_new_one_work(client, l
     assert "De oude link werkt niet meer." in response.get_data(as_text=True)
     new = tokens.link_for(tokens.active_for(FeedKind.EMPLOYEE, anna))
     assert new != old
-    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    assert stopped(client, old)
     assert client.get(f"/week/{old}").status_code == 404
-    assert client.get(f"/calendar/{new}.ics").status_code == 200
+    assert client.get(f"/calendar/{new}.ics").status_code == 200 and not stopped(client, new)
 
 
-def test_revoke_on_the_page_makes_the_link_404(client, login, teams):
+def test_revoke_on_the_page_stops_the_link(client, login, teams):
     anna = teams["anna"]
     token = tokens.issue(FeedKind.EMPLOYEE, anna)
     db.session.commit()
     login(teams["leader"])
     response = client.post(f"/kalender/link/medewerker/{anna.id}/intrekken", follow_redirects=True)
     assert "De link is ingetrokken." in response.get_data(as_text=True)
-    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert stopped(client, token)
     again = client.post(f"/kalender/link/medewerker/{anna.id}/intrekken", follow_redirects=True)
     assert "Er is geen link om in te trekken." in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "calendar_token.revoke")) == 1
@@ -82,7 +90,7 @@ def test_renewing_or_revoking_a_working_link_asks_first_and_says_what_breaks(cli
     ask_revoke = client.get(f"{base}/intrekken").get_data(as_text=True)
     assert "Link van Anna Jansen intrekken?" in ask_revoke
     assert "De oude link werkt dan niet meer." in ask_revoke
-    assert "De agenda op de telefoon van Anna Jansen wordt niet meer bijgewerkt" in ask_revoke
+    assert "Het werk verdwijnt uit de agenda op de telefoon van Anna Jansen" in ask_revoke
     assert "Ja, trek de link in" in ask_revoke and f'href="{base}">Annuleren</a>' in ask_revoke
     ask_renew = client.get(f"{base}/vernieuwen").get_data(as_text=True)
     assert "Nieuwe link maken voor Anna Jansen?" in ask_renew
@@ -229,7 +237,7 @@ def test_ending_a_contract_revokes_the_links_and_a_restore_does_not_bring_them_b
     assert "Een oude agenda-link van Anna Jansen werkt niet meer." in restored
     assert "Anna Jansen heeft geen agenda-link." in restored
     assert f'href="/kalender/team/{teams["ours"].id}"' in restored
-    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert stopped(client, token)
     assert client.get(f"/week/{token}").status_code == 404
 
     # The links page offers a new one, which works.

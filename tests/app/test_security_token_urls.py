@@ -1,5 +1,7 @@
 """Every URL with a secret token answers a dead link the same way: a 404 in words an employee can
-act on, kept out of referrers and search engines, and never the general page to the staff login."""
+act on, kept out of referrers and search engines, and never the general page to the staff login.
+Only the calendar feed of a link that worked once (revoked, renewed, its person gone) answers
+with a calendar instead: one without shifts, so the phone drops the ones it still shows."""
 import logging
 
 import pytest
@@ -49,10 +51,32 @@ def assert_plain_gone_page(response):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+STOPPED = {"revoked", "archived subject"}  # links that worked once
+
+
+def reaches_the_feed(url: str) -> bool:
+    return "/qr.svg" not in url and (url.startswith("/calendar/") or ".ics" in url.lower())
+
+
+def assert_plain_gone_page_or_stopped_calendar(response, url: str, dead: str):
+    if dead in STOPPED and reaches_the_feed(url):
+        assert_stopped_calendar(response)
+    else:
+        assert_plain_gone_page(response)
+
+
+def assert_stopped_calendar(response):
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    text = response.get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 1 and "SUMMARY:Deze agenda-link werkt niet meer" in text
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
 @pytest.mark.parametrize("url", TOKEN_URLS)
 @pytest.mark.parametrize("dead", sorted(DEAD))
 def test_a_dead_token_on_any_token_url_gets_the_plain_gone_page(client, links, url, dead):
-    assert_plain_gone_page(client.get(url.format(token=DEAD[dead](links))))
+    assert_plain_gone_page_or_stopped_calendar(client.get(url.format(token=DEAD[dead](links))), url, dead)
 
 
 @pytest.mark.parametrize("url,kind", [
@@ -115,7 +139,7 @@ def test_punctuation_before_ics_is_forgiven_too(client, links):
 @pytest.mark.parametrize("dead", sorted(DEAD))
 def test_a_dead_link_with_a_slip_still_gets_the_plain_gone_page(client, links, url, dead):
     response = client.get(url.format(token=DEAD[dead](links)), follow_redirects=True)
-    assert_plain_gone_page(response)
+    assert_plain_gone_page_or_stopped_calendar(response, url, dead)
 
 
 @pytest.mark.parametrize("url", ["/calendar/{token}", "/calendar/{token}/", "/calendar/{token}.ICS",
