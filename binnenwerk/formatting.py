@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
@@ -51,6 +52,14 @@ def without_controls(text: str) -> str:
         return " " if before and after and not before.isspace() and not after.isspace() else ""
 
     return _CONTROL_RUN.sub(replaced, ANSI_ESCAPES.sub("", INVISIBLE_CHARACTERS.sub("", text)))
+
+
+def name_key(text: str | None) -> str:
+    """What makes two names the same to a reader: case, accents and spacing aside
+    ("Ministerie van Financiën" and "ministerie van  financien")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 def line_breaks(text: str) -> str:

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
+from ..formatting import name_key
 from ..models import (
     CalendarToken,
     DeploymentRequest,
@@ -141,8 +142,16 @@ def ministry_code_taken(code: str, exclude_id: int | None = None) -> bool:
     return _taken(Ministry.code, code, exclude_id)
 
 
+def _name_taken(column, value: str, exclude_id: int | None, *where) -> bool:
+    """Whether another row has this name, apart from case, accents and spacing: two choices
+    that read alike in a list are one too many. Catalog tables are small: compared here."""
+    key = name_key(value)
+    rows = db.session.execute(select(column.class_.id, column).where(*where))
+    return any(name_key(name) == key for row_id, name in rows if row_id != exclude_id)
+
+
 def ministry_name_taken(name: str, exclude_id: int | None = None) -> bool:
-    return _taken(Ministry.name, name, exclude_id)
+    return _name_taken(Ministry.name, name, exclude_id)
 
 
 def location_code_taken(code: str, exclude_id: int | None = None) -> bool:
@@ -154,22 +163,18 @@ def work_type_code_taken(code: str, exclude_id: int | None = None) -> bool:
 
 
 def work_type_name_taken(name: str, exclude_id: int | None = None) -> bool:
-    return _taken(WorkType.name_nl, name, exclude_id)
+    return _name_taken(WorkType.name_nl, name, exclude_id)
 
 
 def work_type_english_name_taken(name: str, exclude_id: int | None = None) -> bool:
-    return _taken(WorkType.name_en, name, exclude_id)
+    return _name_taken(WorkType.name_en, name, exclude_id)
 
 
 def location_name_taken(name: str, city: str, ministry_id: int | None, exclude_id: int | None = None) -> bool:
-    """Whether the ministry has another location of this name in this city (any case): its
+    """Whether the ministry has another location of this name in this city (any case or accent): its
     contacts would see two choices alike in the request form."""
-    query = select(Location.id).where(
-        Location.ministry_id == ministry_id, func.lower(Location.name) == (name or "").strip().lower(),
-        func.lower(Location.city) == (city or "").strip().lower())
-    if exclude_id is not None:
-        query = query.where(Location.id != exclude_id)
-    return db.session.scalar(query.limit(1)) is not None
+    return _name_taken(Location.name, name, exclude_id, Location.ministry_id == ministry_id,
+                       func.lower(Location.city) == (city or "").strip().lower())
 
 
 def usable_ministry(ministry_id: int | None, keep_id: int | None = None) -> tuple[Ministry | None, str | None]:

@@ -77,6 +77,7 @@ def test_ministry_list_is_sorted_by_name_and_filters_archived(client, admin, mak
 @pytest.mark.parametrize("data,message", [
     ({"code": "bzk", "name": "Iets anders"}, "Er is al een ministerie met deze code."),
     ({"code": "NEW", "name": "ministerie van bzk"}, "Er is al een ministerie met deze naam."),
+    ({"code": "NEW", "name": "Ministerie  van BZK\u0301"}, "Er is al een ministerie met deze naam."),
     ({"code": "", "name": "Iets"}, "Vul een code in."),
     ({"code": "NEW", "name": "  "}, "Vul een naam in."),
     ({"code": "B Z K", "name": "Iets"}, "Gebruik alleen letters, cijfers"),
@@ -682,3 +683,22 @@ def test_ministry_whose_requests_have_all_ended_is_archived(client, admin, make)
     client.post(f"/beheer/ministeries/{ministry.id}/archiveren")
     db.session.expire_all()
     assert db.session.get(Ministry, ministry.id).archived is True
+
+
+def test_names_that_differ_only_in_accents_are_one_name(client, admin, make):
+    """Two choices that read alike in every list: "Financiën" and "Financien", "Café" and "Cafe"."""
+    make.ministry(code="FIN", name="Ministerie van Financiën")
+    make.work_type(code="cafe", name_nl="Café-service", name_en="Café service")
+    db.session.commit()
+    ministry = client.post("/beheer/ministeries/nieuw", data={"code": "FIN2", "name": "ministerie van financien"})
+    assert ministry.status_code == 422 and "Er is al een ministerie met deze naam." in _text(ministry)
+    work_type = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(
+        code="cafe2", name_nl="Cafe-service", name_en="Coffee service"))
+    assert work_type.status_code == 422 and "Er is al een werksoort met deze naam." in _text(work_type)
+    english = client.post("/beheer/werksoorten/nieuw", data=_work_type_form(
+        code="cafe3", name_nl="Koffie", name_en="CAFE  SERVICE"))
+    assert english.status_code == 422
+    assert _count(Ministry) == 1 and _count(WorkType) == 1 and _actions() == []
+    # Different letters are different names.
+    assert client.post("/beheer/ministeries/nieuw", data={"code": "FIN3", "name": "Ministerie van Financiën 2"}
+                       ).status_code == 302
