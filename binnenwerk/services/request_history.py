@@ -20,13 +20,17 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import DeploymentRequest, RequestDayAsked, RequestStatus
+from ..models import Assignment, DeploymentRequest, RequestDayAsked, RequestStatus, Roster, utcnow
 from ..public_holidays import is_public_holiday
 
 S = RequestStatus
 # The fields that decide which days a request asks for, how many people and what they do.
 TRACKED = ("start_date", "end_date", "weekdays", "headcount", "location_id", "work_type_id",
            "start_minute", "end_minute")
+# Of those, the ones that change what a planned shift on the request is (its days, times, place,
+# work): a published roster with such shifts is no longer what its people were told.
+TOLD = ("start_date", "end_date", "weekdays", "location_id", "work_type_id", "start_minute", "end_minute")
+WITHDRAWN = (S.CANCELLED.value, S.DECLINED.value)
 COMMITTED = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
 
 
@@ -97,17 +101,46 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
         if not isinstance(obj, DeploymentRequest) or obj.id is None:
             continue
         state = inspect(obj)
+        names = (*TRACKED, "status")
+        histories = {name: state.attrs[name].history for name in names}
+        if not any(h.added for h in histories.values()):
+            continue
+        stored = None
+        if any(h.added and not h.deleted for h in histories.values()):
+            # Set while expired (after a commit), the old value was never loaded: the row still
+            # holds it, since this flush has not written yet.
+            columns = [getattr(DeploymentRequest, name) for name in names]
+            stored = dict(zip(names, session.execute(select(*columns).where(DeploymentRequest.id == obj.id)).one()))
         old, changed = {}, False
-        for name in (*TRACKED, "status"):
-            history = state.attrs[name].history
-            if history.deleted and history.deleted[0] is not None and history.deleted[0] != getattr(obj, name):
-                old[name] = history.deleted[0]
+        for name in names:
+            history = histories[name]
+            before = history.deleted[0] if history.deleted else (stored[name] if stored else None)
+            if history.added and before is not None and before != getattr(obj, name):
+                old[name] = before
                 changed = changed or name in TRACKED
             else:
                 old[name] = getattr(obj, name)
         cancelled = old["status"] in COMMITTED and obj.status == S.CANCELLED.value
         if changed or cancelled:
             freeze(session, obj.id, old, values_of(obj))
+        if any(old[name] != getattr(obj, name) for name in TOLD) or (
+                obj.status in WITHDRAWN and old["status"] not in WITHDRAWN):
+            unsettle_rosters(session, obj.id)
+
+
+def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = None) -> int:
+    """Mark the published rosters with shifts on the request from today on as changed since
+    publication: their shifts are no longer what people were told (other times, place or work,
+    or the day is no longer asked for), until the roster is published again. Returns how many."""
+    today = today or _today()
+    rosters = session.scalars(select(Roster).where(
+        Roster.version > 0,
+        Roster.id.in_(select(Assignment.roster_id).where(Assignment.request_id == request_id,
+                                                         Assignment.date >= today)))).all()
+    for roster in rosters:
+        roster.has_unpublished_changes = True
+        roster.updated_at = utcnow()  # the lock version: an edit begun before this is re-checked
+    return len(rosters)
 
 
 def asked_days(requests: list[DeploymentRequest], start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Asked]]:

@@ -472,6 +472,8 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         # The days gone by were committed (and maybe worked): reports keep them.
         asked = request_history.values_of(request)
         request_history.freeze(db.session, request_id, asked, asked)
+    if new_status in request_history.WITHDRAWN:
+        request_history.unsettle_rosters(db.session, request_id)
     written = db.session.execute(
         update(DeploymentRequest)
         .where(DeploymentRequest.id == request_id, DeploymentRequest.status == seen)

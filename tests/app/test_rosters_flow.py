@@ -1236,3 +1236,58 @@ def test_a_repair_refuses_a_stale_page_a_holiday_and_a_time_not_offered(client, 
     christmas = repair(week="2026-W52", day="2026-12-25", lock_version="")
     assert "werkt niemand: het is een feestdag" in christmas
     assert db.session.scalar(select(func.count(SolveJob.id))) == jobs_before  # nothing started
+
+
+@pytest.fixture
+def saturday_before(monkeypatch):
+    from binnenwerk.services import feeds
+
+    monkeypatch.setattr(feeds, "local_today", lambda: MON - dt.timedelta(days=2))
+
+
+def test_a_ministry_changing_a_published_requests_times_marks_the_roster_changed(client, login, world,
+                                                                                   saturday_before):
+    """The roster shows the request's new times: it is no longer what people were told, so it says
+    'gewijzigd na publicatie' and publishing again tells the new times."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    before = roster_of(world.team).lock_version
+    assert service.roster_status(roster_of(world.team)) == "published"
+
+    world.req.start_minute, world.req.end_minute = 10 * 60, 14 * 60  # within everyone's hours
+    db.session.commit()
+
+    roster = roster_of(world.team)
+    assert service.roster_status(roster) == "changed" and roster.lock_version != before
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "gewijzigd na publicatie (versie 1)" in page
+    response = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                        "lock_version": roster.lock_version}, follow_redirects=True)
+    assert response.status_code == 200
+    db.session.expire_all()
+    told = list(db.session.scalars(select(PublishedShift)))
+    assert told and all(s.start_minute == 10 * 60 and s.sequence >= 1 and not s.cancelled for s in told)
+
+
+def test_cancelling_a_published_request_marks_the_roster_changed_and_a_draft_stays_as_it_was(
+        client, login, world, make, saturday_before):
+    from binnenwerk.services import requests as request_service
+
+    other_team = make.team("Den Haag", name="Team B")
+    make.employee(other_team, work_types=[world.wt], first_name="Dirk", last_name="Test")
+    db.session.commit()
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    draft_next = planning.get_or_create_roster("2026-W51", world.team.id)
+    db.session.commit()
+    draft_lock = draft_next.lock_version
+    contact = make.user("ministry_contact", ministry=world.loc.ministry)
+    db.session.commit()
+
+    request_service.transition(world.req, "geannuleerd", actor=contact)
+    db.session.commit()
+
+    assert service.roster_status(roster_of(world.team)) == "changed"
+    assert roster_of(world.team, "2026-W51").lock_version == draft_lock  # no shifts there: untouched
