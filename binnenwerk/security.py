@@ -201,19 +201,29 @@ def _plain(key: str, value: str, *, form: bool = True) -> str:
     return formatting.line_breaks(value) if key in MULTILINE_FIELDS else formatting.one_line(value)
 
 
+LANG_LENT = "lang_lent"
+
+
 def end_session(detail: str = "") -> None:
-    """Log the current user out, audited, keeping only the chosen language in the session. The
+    """Log the current user out, audited, keeping only the language in the session. The
     server forgets the session too, so a copy of the cookie taken before is of no use."""
     from .services import accounts
 
     accounts.end_session(session.get(SESSION_ID))
-    audit.record("logout", current_user._get_current_object(), detail=detail)
+    user = current_user._get_current_object()
+    audit.record("logout", user, detail=detail)
     db.session.commit()
+    # The language the pages were in: the one chosen in this browser, else the account's own, so
+    # the login page after it speaks as the pages before it (and as the message it shows). The
+    # account's is only lent to those pages: whoever logs in next gets their own (LANG_LENT).
+    chosen = session.get("lang") if not session.get(LANG_LENT) else None
+    language = chosen or getattr(user, "locale", None)
     logout_user()
-    language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
+        if not chosen:
+            session[LANG_LENT] = True
 
 
 def _account_gate():

@@ -15,7 +15,7 @@ from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..formatting import formally
 from ..models import Role, User
-from ..security import SESSION_ID, end_session, limiter, mfa_required_for
+from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -62,7 +62,7 @@ def _login_limit() -> str:
 
 def _start_session(user: User, method: str, target: str | None):
     # A fresh session on login: nothing from before the login (fixation) carries over.
-    language = session.get("lang")
+    language = session.get("lang") if not session.get(LANG_LENT) else None  # not the last user's
     session.clear()
     if language:
         session["lang"] = language

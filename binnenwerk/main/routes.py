@@ -9,6 +9,7 @@ from ..auth.routes import is_safe_next
 from ..extensions import db
 from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
+from ..security import LANG_LENT
 from . import bp
 
 
@@ -74,6 +75,7 @@ def home():
 def set_language(code: str):
     if code in ("nl", "en"):
         session["lang"] = code
+        session.pop(LANG_LENT, None)  # chosen now, in this browser
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()

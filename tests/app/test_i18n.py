@@ -180,6 +180,25 @@ def test_the_choice_of_language_is_kept_on_the_account(app_with, make):
     assert "Welkom" in later.get("/home").get_data(as_text=True)
 
 
+def test_logging_out_shows_the_login_page_in_the_accounts_language_and_lends_it_to_nobody(app_with, make):
+    english, dutch = make.user("planner"), make.user("team_leader")
+    english.locale = "en"
+    db.session.commit()
+    browser = app_with().test_client()  # a new browser: English only through the account
+    browser.post("/auth/login", data={"email": english.email, "password": "Test-wachtwoord-2026"})
+    page = browser.post("/auth/logout", follow_redirects=True).get_data(as_text=True)
+    assert lang_of(page) == "en" and "You have been logged out." in page  # page and message alike
+    # The next person at this browser gets their own account's language, not the last user's.
+    browser.post("/auth/login", data={"email": dutch.email, "password": "Test-wachtwoord-2026"})
+    assert lang_of(browser.get("/home").get_data(as_text=True)) == "nl"
+    page = browser.post("/auth/logout", follow_redirects=True).get_data(as_text=True)
+    assert lang_of(page) == "nl" and "Je bent uitgelogd." in page
+    # A language chosen in the browser before logging in still holds after it.
+    browser.post("/taal/en", data={"next": "/auth/login"})
+    browser.post("/auth/login", data={"email": dutch.email, "password": "Test-wachtwoord-2026"})
+    assert lang_of(browser.get("/home").get_data(as_text=True)) == "en"
+
+
 def test_an_unknown_language_or_a_foreign_return_address_changes_nothing(client):
     response = client.post("/taal/xx", data={"next": "https://elders.example/phish"})
     assert response.status_code == 302
