@@ -209,7 +209,11 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
         audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
                      actor=user)
         db.session.commit()
-        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=broken_rule(broken[0], idmap)))
+        message = _("Dit kan niet: %(rule)s.", rule=broken_rule(broken[0], idmap))
+        if broken[0].rule == 6:  # the way forward: where a leader is, or a stand-in from the pool
+            message += " " + _("Kies een plek waar de teamleider die dag al is. Of plan het rooster opnieuw: "
+                               "is er een invaller vrij, dan komt die.")
+        raise ServiceError(message)
     if roster is None:
         roster = planning.get_or_create_roster(week, team_id)
     old = planning.pk_of(current.request) if current else None

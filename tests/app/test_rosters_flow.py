@@ -402,6 +402,8 @@ def test_an_option_no_team_leader_could_lead_is_marked_before_choosing(client, l
                                                "date": MON.isoformat(), "request": str(other.id),
                                                "lock_version": str(roster_of(world.team).lock_version)})
     assert refused.status_code == 422 and "geen teamleider vrij" in refused.get_data(as_text=True)
+    assert "Kies een plek waar de teamleider die dag al is. Of plan het rooster opnieuw" in refused.get_data(
+        as_text=True)
 
 
 def test_the_team_week_shows_what_the_ministry_wrote_for_on_site(client, login, world):
