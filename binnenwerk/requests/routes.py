@@ -60,6 +60,9 @@ def _say_weeks_still_told(found: DeploymentRequest) -> None:
     """After a cancel or decline: which weeks still tell people to come, for the planner to publish
     again (publishing calls those shifts off); the ministry sees them on its planning page."""
     weeks = service.weeks_still_told(found)
+    if weeks and current_user.role == Role.MINISTRY_CONTACT.value:
+        flash(_("Er staan nog mensen van Binnenwerk ingepland voor deze aanvraag. De planner haalt hen uit het "
+                "rooster en laat hen weten dat ze niet komen. Tot dan ziet u hen op de pagina Planning."), "info")
     if weeks and current_user.role == Role.PLANNER.value:
         flash(ngettext(
             "Er staan nog mensen ingepland op deze aanvraag in week %(weeks)s. Publiceer dat rooster opnieuw: "
@@ -253,7 +256,8 @@ def cancel(request_id: int):
             flash(_("De aanvraag is geannuleerd."), "success")
             _say_weeks_still_told(found)
         return redirect(url_for("requests.detail", request_id=found.id))
-    return render_template("requests/cancel.html", req=found, form=form, **_template_helpers())
+    return render_template("requests/cancel.html", req=found, form=form, told=service.weeks_still_told(found),
+                           **_template_helpers())
 
 
 @bp.route("/planning")

@@ -300,3 +300,41 @@ def test_the_no_access_page_speaks_to_no_one_in_particular(client, login, world)
     text = page.get_data(as_text=True)
     assert "Met dit account is deze pagina niet te openen." in text
     assert not re.search(r"\b(je|jij|jou|u|uw)\b", text.split("<main")[1].split("</main>")[0], re.I)
+
+
+def test_a_contact_cancelling_a_request_people_are_told_to_come_for_is_told_the_truth(client, login, world, make):
+    """'Na annuleren komt er geen team meer' was untrue while people are still told to come: the
+    question and the answer say the planner takes them off the roster and tells them."""
+    monday = next_monday()
+    told = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                        start_date=monday, end_date=monday + dt.timedelta(days=14))
+    quiet = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                         start_date=monday, end_date=monday + dt.timedelta(days=14))
+    make.published_shift(request=told, location=world.location, work_type=world.work_type, date=monday)
+    db.session.commit()
+    login(world.contact)
+
+    question = client.get(f"/aanvragen/{told.id}/annuleren").get_data(as_text=True)
+    assert "Na annuleren haalt de planner hen uit het rooster en laat hen weten dat ze niet komen." in question
+    assert "Na annuleren komt er geen team meer" not in question and "Dit kunt u niet ongedaan maken." in question
+    answer = client.post(f"/aanvragen/{told.id}/annuleren", follow_redirects=True).get_data(as_text=True)
+    assert "De aanvraag is geannuleerd." in answer
+    assert "De planner haalt hen uit het rooster en laat hen weten dat ze niet komen." in answer
+    assert "Publiceer" not in answer  # that is the planner's part
+
+    assert "Na annuleren komt er geen team meer" in client.get(f"/aanvragen/{quiet.id}/annuleren").get_data(as_text=True)
+    answer = client.post(f"/aanvragen/{quiet.id}/annuleren", follow_redirects=True).get_data(as_text=True)
+    assert "De aanvraag is geannuleerd." in answer and "De planner haalt hen" not in answer
+
+
+def test_the_planners_cancel_question_names_the_weeks_still_told(client, login, world, make):
+    from binnenwerk.formatting import week_of
+
+    monday = next_monday()
+    req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                       start_date=monday, end_date=monday + dt.timedelta(days=14))
+    make.published_shift(request=req, location=world.location, work_type=world.work_type, date=monday)
+    db.session.commit()
+    login(world.planner)
+    question = client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
+    assert f"Er staan al mensen ingepland op deze aanvraag in week {week_of(monday)}. Publiceer dat rooster" in question
