@@ -53,7 +53,7 @@ def _actor():
 
 def _template_helpers() -> dict:
     return {"status_label": service.status_label, "priority_label": service.priority_label, "S": S,
-            "change_line": _change_line}
+            "change_line": _change_line, "today": local_today()}
 
 
 def _say_weeks_still_told(found: DeploymentRequest) -> None:
@@ -71,39 +71,50 @@ def _say_weeks_still_told(found: DeploymentRequest) -> None:
             "dan gaan die diensten niet door.", len(weeks), weeks=", ".join(weeks)), "warning")
 
 
-def _change_line(change: service.FieldChange) -> str:
-    """One changed field of a request, then and now, in the planner's words."""
-    labels = {
+def _field_label(name: str) -> str:
+    return {
         "location_id": _("Locatie"), "work_type_id": _("Werksoort"), "start_date": _("Eerste dag"),
         "end_date": _("Laatste dag"), "weekdays": _("Dagen"), "start_minute": _("Begintijd"),
         "end_minute": _("Eindtijd"), "break_minutes": _("Pauze in minuten"), "headcount": _("Mensen per dag"),
         "priority": _("Prioriteit"), "contact_name": _("Contactpersoon op locatie"),
         "contact_phone": _("Telefoon contactpersoon"), "access_instructions": _("Toegang tot het gebouw"),
         "notes": _("Opmerkingen"),
-    }
+    }.get(name, name)
 
-    def shown(value) -> str:
-        if value in (None, ""):
-            return "–"
-        if change.name in ("start_date", "end_date"):
-            day = dt.date.fromisoformat(value)
-            return date_period(day, day)
-        if change.name in ("start_minute", "end_minute"):
-            return minutes_to_hhmm(value)
-        if change.name == "weekdays":
-            return ", ".join(str(WEEKDAY_SHORT[int(d) - 1]) for d in value)
-        if change.name == "priority":
-            return service.priority_label(value)
-        if change.name == "location_id":
-            found = db.session.get(Location, value)
-            return found.name if found else "–"
-        if change.name == "work_type_id":
-            found = db.session.get(WorkType, value)
-            return work_type_name(found) if found else "–"
-        return str(value)
 
-    return _("%(field)s: was %(before)s, nu %(after)s", field=labels.get(change.name, change.name),
-             before=shown(change.before), after=shown(change.after))
+def _field_value(name: str, value) -> str:
+    """A request field's value as the pages show it (dates as dates or ISO text)."""
+    if value in (None, ""):
+        return "–"
+    if name in ("start_date", "end_date"):
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return date_period(day, day)
+    if name in ("start_minute", "end_minute"):
+        return minutes_to_hhmm(value)
+    if name == "weekdays":
+        return ", ".join(str(WEEKDAY_SHORT[int(d) - 1]) for d in value)
+    if name == "priority":
+        return service.priority_label(value)
+    if name == "location_id":
+        found = db.session.get(Location, value)
+        return found.name if found else "–"
+    if name == "work_type_id":
+        found = db.session.get(WorkType, value)
+        return work_type_name(found) if found else "–"
+    return str(value)
+
+
+def _change_line(change: service.FieldChange) -> str:
+    """One changed field of a request, then and now, in the planner's words."""
+    return _("%(field)s: was %(before)s, nu %(after)s", field=_field_label(change.name),
+             before=_field_value(change.name, change.before), after=_field_value(change.name, change.after))
+
+
+def _conflict_lines(stored: DeploymentRequest, typed) -> list[str]:
+    """Where what the contact typed differs from what someone saved meanwhile, both in words."""
+    return [_("%(field)s: nu opgeslagen %(stored)s, u typte %(typed)s", field=_field_label(name),
+              stored=_field_value(name, getattr(stored, name)), typed=_field_value(name, getattr(typed, name)))
+            for name in service.differing_fields(stored, typed)]
 
 
 # --- the ministry contact ------------------------------------------------------------------------
@@ -220,9 +231,18 @@ def edit(request_id: int):
                                              seen_version=form.seen_version.data or "")
         except ServiceError as error:
             db.session.rollback()
-            flash(error.message, "error")
-            if error.field == "conflict":
-                return redirect(url_for("requests.edit", request_id=existing.id))
+            if error.field != "conflict":
+                flash(error.message, "error")
+            else:
+                # What was typed stays in the form (a long access instruction is not typed twice);
+                # the box says what was saved meanwhile where it differs, and the next save may
+                # overwrite it, now that it was shown.
+                conflict = _conflict_lines(existing, data)
+                form.seen_version.data = service.version_of(existing)
+                if not conflict:
+                    return redirect(url_for("requests.detail", request_id=existing.id))
+                return render_template("requests/form.html", form=form, existing=existing, conflict=conflict,
+                                       **_template_helpers()), 409
         else:
             if not changed:
                 flash(_("Er was niets veranderd."), "info")
@@ -274,7 +294,7 @@ def plan():
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id,
         dropped=dropped, dropped_only=[d for pk, d in dropped.items() if pk not in shown],
-        dropped_note=_dropped_note, today=local_today(), **_template_helpers(),
+        dropped_note=_dropped_note, **_template_helpers(),
     )
 
 

@@ -384,6 +384,11 @@ def _differs(request: DeploymentRequest, data: RequestInput) -> list[str]:
     return [f.name for f in fields(RequestInput) if getattr(request, f.name) != getattr(data, f.name)]
 
 
+def differing_fields(request: DeploymentRequest, data: RequestInput) -> list[str]:
+    """The fields in which a form's input differs from the stored request, as a save compares them."""
+    return _differs(request, _normalised(data))
+
+
 def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 

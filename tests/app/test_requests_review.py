@@ -338,3 +338,42 @@ def test_the_planners_cancel_question_names_the_weeks_still_told(client, login, 
     login(world.planner)
     question = client.get(f"/aanvragen/{req.id}/annuleren").get_data(as_text=True)
     assert f"Er staan al mensen ingepland op deze aanvraag in week {week_of(monday)}. Publiceer dat rooster" in question
+
+
+def test_a_change_refused_for_someone_elses_save_keeps_what_the_contact_typed(client, login, world, make):
+    """Two tabs: the second's save is refused, but its typed notes stay in the form, the box says
+    where they differ from what is stored now, and saving again then stores them."""
+    request_id = filed_and_accepted(client, login, world)
+    login(world.contact)
+    url = f"/aanvragen/{request_id}/wijzigen"
+    seen = re.search(r'name="seen_version"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    client.post(url, data={**request_form(world.location, world.work_type, headcount="4"), "seen_version": seen})
+    note = "Graag om 9 uur melden bij de receptie, pasje ophalen bij de beveiliging."
+    typed = {**request_form(world.location, world.work_type, headcount="8"), "notes": note, "seen_version": seen}
+
+    refused = client.post(url, data=typed)
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Deze aanvraag is net veranderd, door iemand anders of in een ander venster." in page
+    assert "Mensen per dag: nu opgeslagen 4, u typte 8" in page
+    assert note in page and 'value="8"' in page  # nothing to type again
+    assert stored(request_id).headcount == 4 and (stored(request_id).notes or "") != note
+    fresh = re.search(r'name="seen_version"[^>]*value="([^"]+)"', page).group(1)
+    assert fresh != seen
+    assert client.post(url, data={**typed, "seen_version": fresh}).status_code == 302
+    assert (stored(request_id).headcount, stored(request_id).notes) == (8, note)
+
+
+def test_a_running_requests_first_day_in_the_past_gets_no_today_or_later_hint(client, login, world, make):
+    running = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                           start_date=dt.date.today() - dt.timedelta(days=10),
+                           end_date=dt.date.today() + dt.timedelta(days=30))
+    later = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value,
+                         start_date=next_monday(), end_date=next_monday() + dt.timedelta(days=30))
+    db.session.commit()
+    login(world.contact)
+    page = client.get(f"/aanvragen/{running.id}/wijzigen").get_data(as_text=True)
+    assert "Deze aanvraag loopt al. Laat deze datum staan, of kies vandaag of later." in page
+    assert "Vandaag of later." not in page
+    assert "Vandaag of later." in client.get(f"/aanvragen/{later.id}/wijzigen").get_data(as_text=True)
