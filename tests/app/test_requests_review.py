@@ -319,6 +319,7 @@ def test_a_contact_cancelling_a_request_people_are_told_to_come_for_is_told_the_
     assert "Na annuleren komt er geen team meer" not in question and "Dit kunt u niet ongedaan maken." in question
     answer = client.post(f"/aanvragen/{told.id}/annuleren", follow_redirects=True).get_data(as_text=True)
     assert "De aanvraag is geannuleerd." in answer
+    assert "Wijziging nog niet bekeken" not in answer  # the office's business, not the contact's
     assert "De planner haalt hen uit het rooster en laat hen weten dat ze niet komen." in answer
     assert "Publiceer" not in answer  # that is the planner's part
 
