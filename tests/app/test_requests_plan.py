@@ -497,3 +497,14 @@ def test_the_ministry_is_not_given_an_absent_leader_to_call(client, login, make)
     assert "afwezig, er komt een vervanger" in html and "ziek" not in html.lower()
     rows = [line for line in export.splitlines() if "Team Noord 1" in line]
     assert [("Sanne Leider;06-11112222" in line, "afwezig" in line) for line in rows] == [(False, True), (True, False)]
+
+
+@pytest.mark.parametrize("weekday,label", [(3, "Deze week"), (6, "Komende week"), (7, "Komende week")])
+def test_the_button_back_to_now_says_which_week_it_shows(client, login, world, monkeypatch, weekday, label):
+    """At the weekend the plan starts with the coming week: the button does not call it this week."""
+    monkeypatch.setattr(feeds, "local_today", lambda: MONDAY + dt.timedelta(days=weekday - 1))
+    login(world.contact)
+    page = client.get("/aanvragen/planning").get_data(as_text=True)
+    buttons = re.search(r'<nav class="actions" aria-label="Andere weken">(.*?)</nav>', page, re.S).group(1)
+    assert f">{label}</a>" in buttons
+    assert (">Deze week</a>" in buttons) == (label == "Deze week")
