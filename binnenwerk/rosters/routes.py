@@ -304,7 +304,10 @@ def cell():
     if request.method == "GET":
         form.lock_version.data = roster.lock_version if roster else 0
         form.request.data = str(current.request_id) if current else ""
-        form.pinned.data = current.pinned if current else True
+        # A choice made by hand is a decision: planning again keeps it unless the box is cleared
+        # (before, a cell holding a planned, unpinned shift offered it unticked, and a re-plan
+        # silently undid the edit).
+        form.pinned.data = True
     return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
                             current=current, roster=roster, away=_away(employee, day),
                             nothing_fits=not options and current is None),

@@ -312,6 +312,32 @@ def test_a_pinned_cell_survives_a_re_plan(client, login, world, make):
     assert kept is not None and kept.pinned and kept.request_id == low.id
 
 
+def test_a_hand_edit_of_a_planned_cell_is_kept_by_default_through_a_re_plan(client, login, world, make):
+    """The cell form of a planned (unpinned) shift offers 'Vastzetten' ticked: a choice made by hand
+    is kept when the roster is planned again, unless the person clears the box."""
+    from .edit_forms import form_as_shown
+
+    low = make.request(world.loc, world.wt, weekdays="1", headcount=1, priority=1, start_date=MON)
+    absent, person, _other = world.people
+    db.session.add(Absence(employee_id=absent.id, kind="verlof", start_date=MON, end_date=MON))
+    db.session.commit()
+    login(world.tl)
+    solve_via_page(client, world.team)
+    planned = db.session.scalar(select(Assignment).where(Assignment.employee_id == person.id, Assignment.date == MON))
+    assert planned is not None and not planned.pinned and planned.request_id == world.req.id
+    url = f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={person.id}&date={MON}"
+    shown = form_as_shown(client, url)
+    assert shown.get("pinned") == "y"  # ticked as the page shows it
+
+    response = client.post("/rooster/cel", data={**shown, "request": str(low.id)})
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    solve_via_page(client, world.team)
+    db.session.expire_all()
+    kept = db.session.scalar(select(Assignment).where(Assignment.employee_id == person.id, Assignment.date == MON))
+    assert kept is not None and kept.request_id == low.id and kept.pinned
+
+
 def test_pin_and_unpin_through_the_cell_page(client, login, world):
     """One control: the cell form's "Vastzetten" box, saved with the shift as it is."""
     login(world.planner)
