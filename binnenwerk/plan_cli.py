@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 
 import click
@@ -46,7 +47,9 @@ def _teams(name: str | None) -> list[int] | None:
         return None
     team = db.session.scalar(select(Team).where(Team.name == name))
     if team is None:
-        raise click.ClickException(_("Team %(name)s bestaat niet.", name=name))
+        # Team names mostly begin with "Team" themselves ("Team Den Haag 1"): say the word once.
+        bare = re.sub(r"^team\s+", "", name.strip(), flags=re.IGNORECASE) or name
+        raise click.ClickException(_("Team %(name)s bestaat niet.", name=bare))
     return [team.id]
 
 

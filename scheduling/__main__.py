@@ -20,12 +20,13 @@ def _read_json(path: str):
         _fail(f"bestand {path} kan niet gelezen worden ({exc.strerror or exc.__class__.__name__})")
     except UnicodeDecodeError:
         _fail(f"bestand {path} is geen UTF-8-tekst")
+    from .io import json_problem
+
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"bestand {path} is geen geldige JSON (regel {exc.lineno}: {exc.msg})")
-    except RecursionError:
-        _fail(f"bestand {path} is te diep genest")
+    except (ValueError, RecursionError) as exc:
+        # JSONDecodeError, and the ValueError of a number with thousands of digits.
+        _fail(f"bestand {path} is geen geldige JSON ({json_problem(exc)})")
 
 
 def _load_problem(path: str):

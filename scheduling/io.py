@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,12 +49,44 @@ __all__ = [
     "dump_solution",
     "format_time",
     "parse_time",
+    "json_problem",
 ]
 
 _TIME_RE = re.compile(r"^(\d{2}):(\d{2})\Z")
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Upper limits of the format's whole numbers. JSON has no limit on a number's size, Python
+# neither, but CP-SAT takes 64-bit integers (bounds and coefficients) and multiplies them
+# in the objective; a number past these limits is refused by the reader, so solve, greedy
+# and check see the same, safe problems.
+#
+# - Minutes within a day (max_minutes_per_day, break_minutes, min_rest_minutes): at most a
+#   day, 24 x 60 = 1440. Minutes within a week (contract_minutes): at most seven such days,
+#   10080; a week has no more dates (`days` are distinct dates of one ISO week).
+# - headcount and shortfall[].missing: a team has at most MAX_TEAM_SIZE (15) employees, but
+#   several teams of a region may work on one request (and the app's database allows 100), so
+#   the limit is that of a hundred or so full teams at one place: 1000.
+# - priority 1..3, weekday 1..7, max_size 1..15 are given by the format itself.
+# - Weights: at most a million, a thousand times the largest default (shortfall 1000).
+#   The largest objective term then stays far inside 2**62:
+#     shortfall per request:       weight x priority x headcount x days
+#                                  <= 10**6 x 3 x 1000 x 7 = 2.1 * 10**10 < 2**35
+#     contract gap per employee:   weight x contract_minutes <= 10**6 x 10080 < 2**34
+#     change per employee:         weight x 7 dates                        < 2**23
+#     team split per team:         weight x 14 extra places x 7 dates      < 2**27
+#     republish / supervision:     weight per published row                < 2**20
+#   So every term of the objective is below 2**35, and the sum stays below 2**62 up to 2**27
+#   (some 134 million) employees, requests and published rows: far more than any file that
+#   fits in memory, let alone one week of a few hundred people.
+# - A solution's objective and best_bound: within 2**62, which by the above is all a real
+#   objective needs and which 64-bit arithmetic handles with room to spare.
+MINUTES_PER_DAY = 24 * 60
+MAX_WEEK_MINUTES = 7 * MINUTES_PER_DAY
+MAX_HEADCOUNT = 1000
+MAX_WEIGHT = 1_000_000
+MAX_OBJECTIVE = 2**62
 
 
 @dataclass(frozen=True)
@@ -116,6 +149,52 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _instead(value: Any) -> str:
+    """The second half of "moet ... zijn, <this>": what was there instead, in words."""
+    if value is None:
+        return "maar er staat niets (null)"
+    return f"niet {_type_name(value)} {_show(value)}"
+
+
+_JSON_PROBLEMS = {
+    "Expecting value": "hier verwachten we een waarde (tekst tussen dubbele aanhalingstekens, een getal, "
+                       "true, false, null, een lijst of een object)",
+    "Expecting property name enclosed in double quotes":
+        "hier verwachten we een veldnaam tussen dubbele aanhalingstekens",
+    "Expecting ':' delimiter": "hier ontbreekt een dubbele punt (:) tussen veldnaam en waarde",
+    "Expecting ',' delimiter": "hier ontbreekt een komma (,) of een sluithaakje",
+    "Extra data": "na het einde van de JSON staat nog meer tekst",
+    "Unterminated string starting at": "een tekst die hier begint, wordt niet afgesloten met een dubbel aanhalingsteken",
+    "Invalid \\uXXXX escape": "ongeldige \\u-code in een tekst (verwacht \\u met vier hexadecimale cijfers)",
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": "het bestand begint met een onzichtbaar BOM-teken",
+    "Illegal trailing comma before end of object": "een komma vlak voor het sluithaakje } is niet toegestaan",
+    "Illegal trailing comma before end of array": "een komma vlak voor het sluithaakje ] is niet toegestaan",
+}
+
+
+def json_problem(exc: Exception) -> str:
+    """What is wrong with unreadable JSON, in Dutch: where (line and column) and what.
+
+    json.JSONDecodeError's own message is English; the decoder's few messages are translated
+    here, anything else gets a general description with the place.
+    """
+    if isinstance(exc, RecursionError):
+        return "de lijsten en objecten zijn te diep in elkaar genest"
+    if isinstance(exc, json.JSONDecodeError):
+        what = _JSON_PROBLEMS.get(exc.msg)
+        if what is None and exc.msg.startswith("Invalid control character"):
+            what = "een tekst bevat een stuurteken (zoals een tab of regeleinde); schrijf het als \\t of \\n"
+        elif what is None and exc.msg.startswith("Invalid \\escape"):
+            what = "ongeldige \\-code in een tekst (een losse \\ schrijf je als \\\\)"
+        elif what is None:
+            what = "hier klopt de opbouw van de JSON niet"
+        return f"regel {exc.lineno}, kolom {exc.colno}: {what}"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        # Python refuses to read whole numbers of more than 4300 digits.
+        return "er staat een getal in met duizenden cijfers, veel te groot voor elk veld"
+    return "de tekst is geen JSON"
+
+
 def parse_time(text: str) -> int | None:
     """'HH:MM' (00:00 .. 24:00) to minutes since midnight, or None when it does not parse."""
     if not isinstance(text, str):
@@ -147,6 +226,9 @@ class _Reader:
 
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
+        # The kinds ("medewerker", ...) whose top-level list is missing or not a list: that is
+        # reported once, not again for every reference to one of its things.
+        self.broken: set[str] = set()
 
     def error(self, path: str, value: Any, message: str) -> None:
         self.errors.append(FieldError(path, value, f"{path or 'invoer'}: {message}"))
@@ -171,7 +253,7 @@ class _Reader:
         if not present:
             return None
         if not isinstance(value, str):
-            self.error(self.at(path, key), value, f"moet tekst zijn, niet {_type_name(value)} {_show(value)}")
+            self.error(self.at(path, key), value, f"moet tekst zijn, {_instead(value)}")
             return None
         if value == "":
             self.error(self.at(path, key), value, "mag niet leeg zijn")
@@ -179,31 +261,33 @@ class _Reader:
         return value
 
     def integer(self, obj: dict, key: str, path: str, *, minimum: int | None = 0,
-                maximum: int | None = None, required: bool = True) -> int | None:
+                maximum: int | None = None, required: bool = True, why: str = "") -> int | None:
         present, value = self.field(obj, key, path, required)
         if not present:
             return None
-        return self.integer_value(value, self.at(path, key), minimum=minimum, maximum=maximum)
+        return self.integer_value(value, self.at(path, key), minimum=minimum, maximum=maximum, why=why)
 
     def integer_value(self, value: Any, path: str, *, minimum: int | None = 0,
-                      maximum: int | None = None) -> int | None:
+                      maximum: int | None = None, why: str = "") -> int | None:
+        """A whole number within [minimum, maximum]; `why` explains the maximum in a refusal."""
+        why = f" ({why})" if why else ""
         # bool is a subclass of int in Python; true/false is never a count of minutes.
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, value, f"moet een geheel getal zijn, niet {_type_name(value)} {_show(value)}")
+            self.error(path, value, f"moet een geheel getal zijn, {_instead(value)}")
             return None
         if minimum is not None and value < minimum:
             if minimum == 0:
-                self.error(path, value, f"mag niet negatief zijn: {value}")
+                self.error(path, value, f"mag niet negatief zijn: {_show(value)}")
             elif maximum is not None:
-                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen, niet {value}")
+                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen{why}, niet {_show(value)}")
             else:
-                self.error(path, value, f"moet minstens {minimum} zijn, niet {value}")
+                self.error(path, value, f"moet minstens {minimum} zijn, niet {_show(value)}")
             return None
         if maximum is not None and value > maximum:
             if minimum is not None:
-                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen, niet {value}")
+                self.error(path, value, f"moet tussen {minimum} en {maximum} liggen{why}, niet {_show(value)}")
             else:
-                self.error(path, value, f"mag hoogstens {maximum} zijn, niet {value}")
+                self.error(path, value, f"mag hoogstens {maximum} zijn{why}, niet {_show(value)}")
             return None
         return value
 
@@ -233,18 +317,26 @@ class _Reader:
         if value is None and nullable:
             return None
         if not isinstance(value, list):
-            self.error(self.at(path, key), value, f"moet een lijst zijn, niet {_type_name(value)} {_show(value)}")
+            self.error(self.at(path, key), value, f"moet een lijst zijn, {_instead(value)}")
             return None
         return value
 
-    def objects(self, obj: dict, key: str, required: bool = True) -> list[tuple[str, dict]]:
-        """The (path, object) pairs of a top-level list of objects; non-objects are errors."""
+    def objects(self, obj: dict, key: str, required: bool = True,
+                what: str | None = None) -> list[tuple[str, dict]]:
+        """The (path, object) pairs of a top-level list of objects; non-objects are errors.
+
+        `what` names the kind of thing the list holds, for the ids that refer to them: when the
+        list is missing or not a list, those references are not reported as unknown as well.
+        """
+        present = key in obj
         items = self.list_of(obj, key, "", required)
+        if items is None and what is not None and (present or required):
+            self.broken.add(what)
         out: list[tuple[str, dict]] = []
         for i, item in enumerate(items or []):
             path = self.at(key, i)
             if not isinstance(item, dict):
-                self.error(path, item, f"moet een object zijn, niet {_type_name(item)} {_show(item)}")
+                self.error(path, item, f"moet een object zijn, {_instead(item)}")
                 continue
             out.append((path, item))
         return out
@@ -259,9 +351,10 @@ class _Reader:
         for i, item in enumerate(items):
             p = self.at(self.at(path, key), i)
             if not isinstance(item, str):
-                self.error(p, item, f"moet tekst zijn, niet {_type_name(item)} {_show(item)}")
+                self.error(p, item, f"moet tekst zijn, {_instead(item)}")
             elif item not in known:
-                self.error(p, item, f"{_unknown(what)} {_show(item)}")
+                if what not in self.broken:
+                    self.error(p, item, f"{_unknown(what)} {_show(item)}")
             elif item in out:
                 self.error(p, item, f"{what} {_show(item)} staat er dubbel in")
             else:
@@ -274,7 +367,7 @@ class _Reader:
             return None
         apath = self.at(path, "availability")
         if not isinstance(value, dict):
-            self.error(apath, value, f"moet een object met datums zijn, niet {_type_name(value)} {_show(value)}")
+            self.error(apath, value, f"moet een object met datums zijn, {_instead(value)}")
             return None
         out: dict[dt.date, tuple[Window, ...]] = {}
         ok = True
@@ -282,7 +375,7 @@ class _Reader:
             kpath = f'{apath}["{key}"]'
             day = self.date(key, kpath)
             if not isinstance(windows, list):
-                self.error(kpath, windows, f"moet een lijst van tijdvakken zijn, niet {_type_name(windows)} {_show(windows)}")
+                self.error(kpath, windows, f"moet een lijst van tijdvakken zijn, {_instead(windows)}")
                 ok = False
                 continue
             parsed: list[Window] = []
@@ -341,7 +434,7 @@ def read_problem(data: Any) -> Problem:
     """Validate parsed JSON and build a Problem; raise FormatError listing every problem."""
     r = _Reader()
     if not isinstance(data, dict):
-        r.error("", data, f"een probleem moet een JSON-object zijn, niet {_type_name(data)} {_show(data)}")
+        r.error("", data, f"een probleem moet een JSON-object zijn, {_instead(data)}")
         raise FormatError(r.errors)
 
     present, tag = r.field(data, "format", "")
@@ -386,14 +479,14 @@ def read_problem(data: Any) -> Problem:
         return not days_broken and day not in day_set
 
     # Kinds are read in dependency order so later ones can check references to earlier ones.
-    wt_index, wt_entries = _index(r, r.objects(data, "work_types"), "werksoort")
+    wt_index, wt_entries = _index(r, r.objects(data, "work_types", what="werksoort"), "werksoort")
     work_types = []
     for ident, path, obj in wt_entries:
         name = r.string(obj, "name", path)
         if name is not None:
             work_types.append(WorkType(ident, name))
 
-    loc_index, loc_entries = _index(r, r.objects(data, "locations"), "locatie")
+    loc_index, loc_entries = _index(r, r.objects(data, "locations", what="locatie"), "locatie")
     locations: dict[str, Location] = {}
     for ident, path, obj in loc_entries:
         name = r.string(obj, "name", path)
@@ -401,7 +494,7 @@ def read_problem(data: Any) -> Problem:
         if name is not None and region is not None:
             locations[ident] = Location(ident, name, region)
 
-    team_index, team_entries = _index(r, r.objects(data, "teams"), "team")
+    team_index, team_entries = _index(r, r.objects(data, "teams", what="team"), "team")
     teams: dict[str, Team] = {}
     for ident, path, obj in team_entries:
         name = r.string(obj, "name", path)
@@ -415,11 +508,12 @@ def read_problem(data: Any) -> Problem:
     def ref(obj: dict, key: str, path: str, known: dict, what: str) -> str | None:
         value = r.string(obj, key, path)
         if value is not None and value not in known:
-            r.error(r.at(path, key), value, f"{_unknown(what)} {_show(value)}")
+            if what not in r.broken:  # else its list's own error says it all
+                r.error(r.at(path, key), value, f"{_unknown(what)} {_show(value)}")
             return None
         return value
 
-    sup_index, sup_entries = _index(r, r.objects(data, "supervisors"), "teamleider")
+    sup_index, sup_entries = _index(r, r.objects(data, "supervisors", what="teamleider"), "teamleider")
     supervisors = []
     for ident, path, obj in sup_entries:
         name = r.string(obj, "name", path)
@@ -439,7 +533,7 @@ def read_problem(data: Any) -> Problem:
         if None not in (name, region, wts, availability) and present and team_ok:
             supervisors.append(Supervisor(ident, name, team, region, wts, availability))
 
-    emp_index, emp_entries = _index(r, r.objects(data, "employees"), "medewerker")
+    emp_index, emp_entries = _index(r, r.objects(data, "employees", what="medewerker"), "medewerker")
     employees: list[Employee] = []
     team_counts: dict[str, int] = {}
     for ident, path, obj in emp_entries:
@@ -447,8 +541,10 @@ def read_problem(data: Any) -> Problem:
         team = ref(obj, "team", path, team_index, "team")
         if team is not None:
             team_counts[team] = team_counts.get(team, 0) + 1
-        contract = r.integer(obj, "contract_minutes", path)
-        per_day = r.integer(obj, "max_minutes_per_day", path)
+        contract = r.integer(obj, "contract_minutes", path, maximum=MAX_WEEK_MINUTES,
+                             why="de minuten van zeven dagen")
+        per_day = r.integer(obj, "max_minutes_per_day", path, maximum=MINUTES_PER_DAY,
+                            why="de minuten van een dag")
         wts = r.id_list(obj, "work_types", path, wt_index, "werksoort")
         locs_ok = True
         locs = r.id_list(obj, "locations", path, loc_index, "locatie", nullable=True)
@@ -472,7 +568,7 @@ def read_problem(data: Any) -> Problem:
             r.error(f"{path}.max_size", team.max_size,
                     f"team {_show(ident)} heeft {count} medewerkers, meer dan max_size {team.max_size}")
 
-    req_index, req_entries = _index(r, r.objects(data, "requests"), "aanvraag")
+    req_index, req_entries = _index(r, r.objects(data, "requests", what="aanvraag"), "aanvraag")
     requests: list[Request] = []
     for ident, path, obj in req_entries:
         location = ref(obj, "location", path, loc_index, "locatie")
@@ -500,12 +596,13 @@ def read_problem(data: Any) -> Problem:
         if start is not None and end is not None and end <= start:
             r.error(f"{path}.end", obj["end"], f"einde {_show(obj['end'])} ligt niet na het begin {_show(obj['start'])}")
             end = None
-        break_minutes = r.integer(obj, "break_minutes", path)
+        break_minutes = r.integer(obj, "break_minutes", path, maximum=MINUTES_PER_DAY,
+                                  why="de minuten van een dag")
         if break_minutes is not None and start is not None and end is not None and break_minutes >= end - start:
             r.error(f"{path}.break_minutes", break_minutes,
                     f"pauze van {break_minutes} minuten is niet korter dan de dienst van {end - start} minuten")
             break_minutes = None
-        headcount = r.integer(obj, "headcount", path)
+        headcount = r.integer(obj, "headcount", path, maximum=MAX_HEADCOUNT)
         priority = r.integer(obj, "priority", path, minimum=1, maximum=3)
         if None not in (location, work_type, start, end, break_minutes, headcount, priority) and days_ok:
             requests.append(Request(ident, location, work_type, tuple(req_days), start, end,
@@ -561,20 +658,21 @@ def read_problem(data: Any) -> Problem:
     if "weights" in data and data["weights"] is not None:
         raw = data["weights"]
         if not isinstance(raw, dict):
-            r.error("weights", raw, f"moet een object zijn, niet {_type_name(raw)} {_show(raw)}")
+            r.error("weights", raw, f"moet een object zijn, {_instead(raw)}")
         else:
             for key, value in raw.items():
                 path = f"weights.{key}"
                 if key not in DEFAULT_WEIGHTS:
                     r.error(path, key, f"onbekend gewicht {_show(key)}, bekend zijn: {', '.join(DEFAULT_WEIGHTS)}")
                     continue
-                checked = r.integer_value(value, path)
+                checked = r.integer_value(value, path, maximum=MAX_WEIGHT)
                 if checked is not None:
                     weights[key] = checked
 
     min_rest = 0
     if data.get("min_rest_minutes") is not None:
-        checked = r.integer_value(data["min_rest_minutes"], "min_rest_minutes", maximum=24 * 60)
+        checked = r.integer_value(data["min_rest_minutes"], "min_rest_minutes", maximum=MINUTES_PER_DAY,
+                                  why="de minuten van een dag")
         if checked is not None:
             min_rest = checked
 
@@ -602,10 +700,8 @@ def _load_json(path_or_text: str | Path) -> Any:
         text = str(path_or_text)
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        message = getattr(exc, "msg", "te diep genest")
-        line = getattr(exc, "lineno", "?")
-        raise FormatError([FieldError("", None, f"invoer: geen geldige JSON (regel {line}: {message})")])
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise FormatError([FieldError("", None, f"invoer: geen geldige JSON ({json_problem(exc)})")]) from None
 
 
 def load_problem(path_or_text: str | Path) -> Problem:
@@ -672,7 +768,7 @@ def read_solution(data: Any, problem: Problem | None = None) -> Solution:
     """Validate parsed JSON and build a Solution; with a problem, ids must name its things."""
     r = _Reader()
     if not isinstance(data, dict):
-        r.error("", data, f"een oplossing moet een JSON-object zijn, niet {_type_name(data)} {_show(data)}")
+        r.error("", data, f"een oplossing moet een JSON-object zijn, {_instead(data)}")
         raise FormatError(r.errors)
 
     present, tag = r.field(data, "format", "")
@@ -685,17 +781,23 @@ def read_solution(data: Any, problem: Problem | None = None) -> Solution:
     def optional_int(key: str) -> int | None:
         if data.get(key) is None:
             return None
-        return r.integer(data, key, "", minimum=None)
+        return r.integer(data, key, "", minimum=-MAX_OBJECTIVE, maximum=MAX_OBJECTIVE)
 
     objective = optional_int("objective")
     best_bound = optional_int("best_bound")
     wall_seconds = 0.0
     if data.get("wall_seconds") is not None:
         value = data["wall_seconds"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
-            r.error("wall_seconds", value, f"moet een niet-negatief getal zijn, niet {_show(value)}")
+        seconds = None
+        if not isinstance(value, bool) and isinstance(value, (int, float)):
+            try:
+                seconds = float(value)
+            except OverflowError:  # a whole number too large for a float
+                seconds = None
+        if seconds is None or not math.isfinite(seconds) or seconds < 0:
+            r.error("wall_seconds", value, f"moet een eindig, niet-negatief getal zijn, niet {_show(value)}")
         else:
-            wall_seconds = float(value)
+            wall_seconds = seconds
 
     known: dict[str, set[str]] | None = None
     if problem is not None:
@@ -740,12 +842,12 @@ def read_solution(data: Any, problem: Problem | None = None) -> Solution:
     def shortfall(path: str, obj: dict) -> Shortfall | None:
         request = ident(obj, "request", path)
         day = day_of(obj, path)
-        missing = r.integer(obj, "missing", path)
+        missing = r.integer(obj, "missing", path, maximum=MAX_HEADCOUNT)
         reasons: list[str] = []
         ok = True
         for i, reason in enumerate(r.list_of(obj, "reasons", path, required=False) or []):
             if not isinstance(reason, str):
-                r.error(f"{path}.reasons[{i}]", reason, f"moet tekst zijn, niet {_type_name(reason)} {_show(reason)}")
+                r.error(f"{path}.reasons[{i}]", reason, f"moet tekst zijn, {_instead(reason)}")
                 ok = False
             else:
                 reasons.append(reason)
