@@ -20,7 +20,7 @@ import time
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
 from .extensions import db
@@ -84,43 +84,88 @@ def _job_locale() -> str:
     return "nl"
 
 
-def overlapping_active_job(week: str, team_id: int | None, *, teams: list[int] | None = None
-                           ) -> SolveJob | None:
+def known_regions() -> list[str]:
+    """The regions that have active teams, by name: what the roster's region pages offer."""
+    return list(db.session.scalars(
+        select(Team.region).where(Team.archived.is_(False)).distinct().order_by(Team.region)))
+
+
+def find_region(name: str) -> str | None:
+    """The region as the region pages spell it, whatever the case it was typed in; None if no
+    active team is in it."""
+    wanted = (name or "").strip().casefold()
+    return next((region for region in known_regions() if region.casefold() == wanted), None)
+
+
+def region_team_ids(region: str) -> list[int]:
+    """The active teams of a region (a region solve's scope)."""
+    return list(db.session.scalars(
+        select(Team.id).where(Team.archived.is_(False), Team.region == region).order_by(Team.id)))
+
+
+def job_team_ids(job: SolveJob) -> list[int] | None:
+    """The teams a job plans: its team, its region's teams, or None for every team."""
+    if job.team_id is not None:
+        return [job.team_id]
+    if job.region is not None:
+        return region_team_ids(job.region)
+    return None
+
+
+def overlapping_active_job(week: str, team_id: int | None, *, teams: list[int] | None = None,
+                           region: str | None = None) -> SolveJob | None:
     """A queued or running solve of the same week whose teams overlap (all teams overlap all);
-    with `teams` instead of a team, one that overlaps any of those teams."""
+    with `teams` instead of a team, one that overlaps any of those teams; with `region`, one
+    that overlaps that region's teams. Solves of two regions, or of teams of two regions, do
+    not overlap."""
     reap_lost_jobs()
     # A job left "running" by a crashed process must not block the week for ever.
     recent = utcnow() - dt.timedelta(seconds=STALE_AFTER)
     query = select(SolveJob).where(SolveJob.week == week, SolveJob.status.in_(ACTIVE), SolveJob.created_at >= recent)
     if team_id is not None:
         teams = [team_id]
+    elif region is not None and teams is None:
+        teams = region_team_ids(region)
     if teams is not None:
-        query = query.where(or_(SolveJob.team_id.is_(None), SolveJob.team_id.in_(teams)))
+        # A region job covers the teams of its region: a team's, or a region's, job overlaps it
+        # when one of those teams is in that region.
+        same_region = SolveJob.region.in_(select(Team.region).where(Team.id.in_(teams or [-1])))
+        whole = SolveJob.team_id.is_(None) & (
+            SolveJob.region.is_(None) | same_region | (SolveJob.region == region if region else false()))
+        query = query.where(or_(whole, SolveJob.team_id.in_(teams or [-1])))
     return db.session.scalars(query.order_by(SolveJob.id)).first()
 
 
 def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
-               time_limit: float | None = None) -> SolveJob:
-    """The job row, committed; refused while an overlapping solve of the week is queued or running."""
+               time_limit: float | None = None, region: str | None = None) -> SolveJob:
+    """The job row, committed; refused while an overlapping solve of the week is queued or running.
+    With `region` (and no team) the job plans that region's teams."""
     config = current_app.config
     limit = float(time_limit or config.get("SOLVE_TIME_LIMIT", 20.0))
     limit = max(0.5, min(limit, float(config.get("SOLVE_MAX_TIME_LIMIT", 600.0))))
+    if team_id is not None:
+        region = None
+    elif region is not None:
+        found = find_region(region)
+        if found is None:
+            raise ServiceError(_("Er is geen regio '%(region)s' met teams.", region=region[:60]))
+        region = found
     with _start_lock:
-        running = overlapping_active_job(week, team_id)
+        running = overlapping_active_job(week, team_id, region=region)
         if running is not None:
             raise ServiceError(_(
                 "Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
                 week=week,
             ))
-        job = SolveJob(week=week, team_id=team_id, repair_from=repair_from, status=JobStatus.QUEUED.value,
-                       time_limit=limit, created_by_id=getattr(user, "id", None))
+        job = SolveJob(week=week, team_id=team_id, region=region, repair_from=repair_from,
+                       status=JobStatus.QUEUED.value, time_limit=limit, created_by_id=getattr(user, "id", None))
         db.session.add(job)
         db.session.flush()
-        audit.record("solve.start", job, detail=f"week={week} team={team_id or 'alle'} limit={limit:g}",
-                     actor=user)
+        scope = f"team={team_id}" if team_id else (f"region={region}" if region else "team=alle")
+        audit.record("solve.start", job, detail=f"week={week} {scope} limit={limit:g}", actor=user)
         db.session.commit()
         # Another web process may have started one at the same moment: the older job wins.
-        earlier = overlapping_active_job(week, team_id)
+        earlier = overlapping_active_job(week, team_id, region=region)
         if earlier is not None and earlier.id < job.id:
             _finish(job, JobStatus.FAILED, _("Er liep al een planning voor deze week."))
             db.session.commit()
@@ -132,10 +177,10 @@ def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.dat
 
 
 def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
-                time_limit: float | None = None) -> SolveJob:
+                time_limit: float | None = None, region: str | None = None) -> SolveJob:
     """Create the job row and start it in the background; refuse a second overlapping solve."""
     config = current_app.config
-    job = create_job(week, team_id, user=user, repair_from=repair_from, time_limit=time_limit)
+    job = create_job(week, team_id, user=user, repair_from=repair_from, time_limit=time_limit, region=region)
     redis_url = config.get("REDIS_URL")
     if redis_url:
         try:
@@ -190,11 +235,19 @@ def wait(job_id: int, timeout: float | None = None) -> None:
         thread.join(timeout)
 
 
-def request_cancel(job: SolveJob, user=None) -> None:
-    if job.status in ACTIVE:
-        job.cancel_requested = True
+def request_cancel(job: SolveJob, user=None) -> bool:
+    """Ask a queued or running job to stop; False when it had ended already (a finished job has
+    saved its roster). The stop wins over a save not yet committed: the run stores its roster
+    only in a transaction that finds no stop asked (see _solve_and_store)."""
+    stopped = db.session.execute(
+        update(SolveJob).where(SolveJob.id == job.id, SolveJob.status.in_(ACTIVE)).values(cancel_requested=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if stopped:
         audit.record("solve.cancel", job, actor=user)
-        db.session.commit()
+    db.session.commit()
+    db.session.refresh(job)
+    return stopped
 
 
 def _finish(job: SolveJob, status: JobStatus, error: str = "") -> None:
@@ -222,6 +275,8 @@ def run(job_id: int) -> None:
             db.session.rollback()
             job = db.session.get(SolveJob, job_id)
             _finish(job, JobStatus.FAILED, exc.message)
+            if getattr(exc, "result", None):
+                job.result = exc.result
             db.session.commit()
         except Exception:
             log.exception("solve job %s failed", job_id)
@@ -234,8 +289,20 @@ def run(job_id: int) -> None:
             db.session.commit()
 
 
+class _StopWon(Exception):
+    """A stop asked for while the roster was being saved: nothing is saved."""
+
+
+class _PinsConflict(ServiceError):
+    """No team of a multi-team solve could be planned: the pins of each of them conflict."""
+
+    def __init__(self, message: str, result: dict):
+        super().__init__(message)
+        self.result = result
+
+
 def _solve_and_store(job: SolveJob) -> None:
-    team_ids = [job.team_id] if job.team_id is not None else None
+    team_ids = job_team_ids(job)
     problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from)
     # Each team's roster as the solve found it (None: none yet): a roster changed, published or
     # made meanwhile is not overwritten (planning.apply_solution).
@@ -247,32 +314,29 @@ def _solve_and_store(job: SolveJob) -> None:
     db.session.commit()  # end the read transaction: the solve can take a while
 
     cancel = threading.Event()
-    latest: dict = {}
-    outcome: dict = {}
-
-    def progress(p) -> None:
-        latest["p"] = p  # called on the solver's threads: only hand it over
-
-    options = dict(time_limit=float(job.time_limit), workers=int(current_config("SOLVE_WORKERS", 2)),
-                   deterministic=bool(current_config("SOLVE_DETERMINISTIC", False)))
-
-    def work() -> None:  # no app context here: only plain values go in
-        try:
-            outcome["solution"] = solve(problem, progress=progress, cancel=cancel, **options)
-        except BaseException as exc:  # noqa: BLE001 - handed to the job thread
-            outcome["error"] = exc
-
     started = time.monotonic()
-    solver_thread = threading.Thread(target=work, name=f"solver-{job.id}", daemon=True)
-    solver_thread.start()
-    while solver_thread.is_alive():
-        solver_thread.join(PROGRESS_INTERVAL)
-        _write_progress(job, latest.get("p"), time.monotonic() - started)
-        if _cancel_requested(job.id):
-            cancel.set()
-    if "error" in outcome:
-        raise outcome["error"]
-    solution = outcome["solution"]
+    left_out: list[dict] = []  # teams of a multi-team solve whose pins conflict, not planned
+    while True:
+        remaining = float(job.time_limit) - (time.monotonic() - started)
+        solution = _run_solver(job, problem, cancel, started, max(1.0, remaining))
+        if cancel.is_set() or _cancel_requested(job.id):
+            break
+        if solution.status != "INFEASIBLE" or job.team_id is not None or not solution.conflicting_pins:
+            break
+        # Pins of some teams cannot hold together: plan the other teams, leave those as they are.
+        conflicting = _conflicting_teams(solution.conflicting_pins, idmap)
+        if not conflicting:
+            break
+        left_out.extend(conflicting)
+        out_ids = {entry["team_id"] for entry in conflicting}
+        rest = [t for t in idmap.team_ids if t not in out_ids]
+        if not rest:
+            raise _PinsConflict(_("Geen enkel team kon gepland worden: in elk team botsen vastgezette diensten. "
+                                  "Het rooster is niet veranderd."), {"left_out": left_out})
+        problem, idmap = planning.build_problem(job.week, rest, repair_from=job.repair_from)
+        locks = {t: locks.get(t) for t in idmap.team_ids}
+        db.session.commit()
+
     job = db.session.get(SolveJob, job.id)
     job.elapsed_seconds = round(time.monotonic() - started, 2)
     if solution.objective is not None:
@@ -310,17 +374,131 @@ def _solve_and_store(job: SolveJob) -> None:
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     action = "repair" if job.repair_from else "solve"
     about = {"day": job.repair_from} if job.repair_from else {}
-    planning.apply_solution(job.week, idmap, solution, user=user, action=action, expected_locks=locks,
-                            **about)
-    job = db.session.get(SolveJob, job.id)
     result = solution_to_dict(solution)
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
     result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat()}
                               for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))]
-    job.result = result
-    job.progress = 1.0
-    _finish(job, JobStatus.FINISHED)
-    db.session.commit()
+    if left_out:
+        result["left_out"] = left_out
+    job_id = job.id
+
+    def claim() -> None:
+        # In the transaction that saves the rosters: the job is done only if no stop was asked
+        # (request_cancel asks only while the job is active), so a stop either wins and nothing
+        # is saved, or comes after and hears that the roster was saved.
+        done = db.session.execute(
+            update(SolveJob).where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE),
+                                   SolveJob.cancel_requested.is_(False))
+            .values(status=JobStatus.FINISHED.value, error="", finished_at=utcnow(), progress=1.0, result=result)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1:
+            raise _StopWon()
+
+    try:
+        planning.apply_solution(job.week, idmap, solution, user=user, action=action, expected_locks=locks,
+                                before_commit=claim, **about)
+    except _StopWon:
+        job = db.session.get(SolveJob, job_id)
+        if job.status in ACTIVE:  # else the job was given up for lost meanwhile: it says so itself
+            _finish(job, JobStatus.CANCELLED, _("Het rooster is niet veranderd."))
+        db.session.commit()
+        return
+    db.session.expire_all()
+
+
+def _run_solver(job: SolveJob, problem, cancel: threading.Event, started: float, time_limit: float):
+    """Solve in a thread of its own, writing progress to the job and passing a stop on."""
+    latest: dict = {}
+    outcome: dict = {}
+
+    def progress(p) -> None:
+        latest["p"] = p  # called on the solver's threads: only hand it over
+
+    options = dict(time_limit=time_limit, workers=int(current_config("SOLVE_WORKERS", 2)),
+                   deterministic=bool(current_config("SOLVE_DETERMINISTIC", False)))
+
+    def work() -> None:  # no app context here: only plain values go in
+        try:
+            outcome["solution"] = solve(problem, progress=progress, cancel=cancel, **options)
+        except BaseException as exc:  # noqa: BLE001 - handed to the job thread
+            outcome["error"] = exc
+
+    solver_thread = threading.Thread(target=work, name=f"solver-{job.id}", daemon=True)
+    solver_thread.start()
+    while solver_thread.is_alive():
+        solver_thread.join(PROGRESS_INTERVAL)
+        _write_progress(job, latest.get("p"), time.monotonic() - started)
+        if _cancel_requested(job.id):
+            cancel.set()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["solution"]
+
+
+def _conflicting_teams(pins, idmap) -> list[dict]:
+    """The teams whose pins conflict, each with those pins: the person (told apart from a
+    namesake in the team as the roster page does), the date and the place."""
+    from .models import Employee
+
+    by_team: dict[int, list] = {}
+    employees = {e.id: e for e in db.session.scalars(
+        select(Employee).where(Employee.id.in_({planning.pk_of(p.employee) for p in pins})))}
+    for pin in pins:
+        person = employees.get(planning.pk_of(pin.employee))
+        if person is not None and person.team_id in idmap.team_ids:
+            by_team.setdefault(person.team_id, []).append((person, pin))
+    out = []
+    for team_id, rows in sorted(by_team.items()):
+        team = db.session.get(Team, team_id)
+        mates = db.session.scalars(select(Employee).where(Employee.team_id == team_id, Employee.archived.is_(False))
+                                   .order_by(Employee.sort_name, Employee.id)).all()
+        names = {p.name for p in mates}
+        counts = {name: sum(1 for p in mates if p.name == name) for name in names}
+        emails = {}
+        for p in mates:
+            if p.email:
+                emails[p.email] = emails.get(p.email, 0) + 1
+        described = []
+        for person, pin in sorted(rows, key=lambda r: (r[1].date, r[0].sort_name, r[0].id)):
+            request = idmap.requests.get(planning.pk_of(pin.request))
+            entry = {"name": person.name, "email": "", "nr": None, "date": pin.date.isoformat(),
+                     "place": request.location.name if request is not None else "",
+                     "start": request.start_minute if request is not None else None,
+                     "end": request.end_minute if request is not None else None}
+            if counts.get(person.name, 1) > 1:  # name_suffixes' rule: the e-mail, else the number
+                if person.email and emails.get(person.email) == 1:
+                    entry["email"] = person.email
+                else:
+                    entry["nr"] = person.id
+            described.append(entry)
+        out.append({"team_id": team_id, "team": team.name if team else "", "pins": described})
+    return out
+
+
+def left_out_messages(result: dict | None) -> list[str]:
+    """Per team a multi-team solve left out because its pins conflict, what to tell, in the
+    reader's language."""
+    from .formatting import full_date, minutes_to_hhmm
+
+    said = []
+    for entry in (result or {}).get("left_out") or []:
+        pins = []
+        for pin in entry["pins"]:
+            who = pin["name"]
+            if pin.get("email"):
+                who += f" ({pin['email']})"
+            elif pin.get("nr"):
+                who += " (" + _("nr. %(n)d", n=pin["nr"]) + ")"
+            where = pin.get("place") or ""
+            if pin.get("start") is not None and pin.get("end") is not None:
+                where += f" {minutes_to_hhmm(pin['start'])}–{minutes_to_hhmm(pin['end'])}"
+            pins.append(_("%(person)s op %(day)s, %(place)s", person=who,
+                          day=full_date(dt.date.fromisoformat(pin["date"])), place=where.strip()))
+        said.append(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. Maak er een of meer "
+                      "los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+                      team=entry["team"], pins="; ".join(pins)))
+    return said
 
 
 def planning_error(message: str) -> ServiceError:
@@ -351,6 +529,8 @@ def _cancel_requested(job_id: int) -> bool:
 
 
 def team_name(job: SolveJob) -> str:
+    if job.team_id is None and job.region is not None:
+        return _("regio %(region)s", region=job.region)
     if job.team_id is None:
         return _("alle teams")
     team = db.session.get(Team, job.team_id)

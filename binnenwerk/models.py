@@ -600,12 +600,15 @@ class RosterChange(db.Model):
 
 
 class SolveJob(db.Model):
-    """A background solve of one week (all teams or one team): status and live progress."""
+    """A background solve of one week (all teams, one region's teams or one team): status and
+    live progress."""
 
     __tablename__ = "solve_job"
     id: Mapped[int] = mapped_column(primary_key=True)
     week: Mapped[str] = mapped_column(String(8), index=True)
     team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    # Without a team: the region whose teams are solved (None: every team).
+    region: Mapped[Optional[str]] = mapped_column(String(100))
     repair_from: Mapped[Optional[dt.date]] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED.value, index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)

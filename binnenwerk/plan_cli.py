@@ -89,26 +89,40 @@ def _write(path: str, data: dict) -> None:
 @click.option("--week", required=True, help=WEEK_HELP)
 @click.option("--time-limit", type=click.FloatRange(0.5, 3600), default=None, help="Seconds.")
 @click.option("--team", help="Only this team (its name).")
+@click.option("--region", help="Only this region's teams (its name, as the roster's region pages spell it).")
 @dutch
-def solve_command(week: str, time_limit: float | None, team: str | None) -> None:
+def solve_command(week: str, time_limit: float | None, team: str | None, region: str | None) -> None:
     """Solve the week now and store it as a draft (pinned shifts stay)."""
     from . import jobs
     from .services import ServiceError
 
     week = _week(week)
+    if team and region:
+        raise click.ClickException(_("Kies --team of --region, niet allebei."))
     team_ids = _teams(team)
+    if region is not None:
+        found = jobs.find_region(region)
+        if found is None:
+            raise click.ClickException(_("Er is geen regio '%(region)s' met teams. Bekende regio's: %(known)s.",
+                                         region=region[:60], known=", ".join(jobs.known_regions()) or "-"))
+        region = found
     try:
-        job = jobs.create_job(week, team_ids[0] if team_ids else None, time_limit=time_limit)
+        job = jobs.create_job(week, team_ids[0] if team_ids else None, time_limit=time_limit, region=region)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     jobs.run(job.id)
     db.session.expire_all()
     job = db.session.get(type(job), job.id)
+    left_out = jobs.left_out_messages(job.result)
     if job.status != JobStatus.FINISHED.value:
-        raise click.ClickException(job.error or job.status)
-    from .rosters.view import count_short_days
+        raise click.ClickException("\n".join([job.error or job.status] + left_out))
+    from .rosters.view import count_short_days, load_request_days, short_days
 
-    short = count_short_days(week, job.team_id)  # as the roster page counts them
+    # As the roster page counts them (a region's page: that region's).
+    short = (len(short_days(week, load_request_days(week, {region}))) if region
+             else count_short_days(week, job.team_id))
+    for line in left_out:
+        click.echo(line, err=True)
     click.echo(_("Week %(week)s gepland in %(s).1f s: status %(status)s, score %(obj)s, %(short)d aanvraagdagen met te weinig mensen.",
                  week=week, s=job.elapsed_seconds, status=(job.result or {}).get("status", "?"),
                  obj=(job.result or {}).get("objective"), short=short))

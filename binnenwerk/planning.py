@@ -565,7 +565,7 @@ def touch(roster: Roster) -> None:
 
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
                    reason: str = "", expected_locks: dict[int, int | None] | None = None,
-                   **about) -> list[Roster]:
+                   before_commit=None, **about) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.
 
     Each changed roster gets a history line for `action` (roster_history.PLANNED_BY_ACTION), with
@@ -574,6 +574,8 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
     Rows the solution keeps stay (pins included); every other row of these rosters goes. With
     `expected_locks` (team id -> its roster's lock version when the solve started, None when it
     had none) a roster someone changed, published or made meanwhile is not overwritten.
+    `before_commit`, when given, is called in the same transaction just before it commits (a
+    solve job marks itself done there, unless it was stopped: then it raises and nothing is saved).
     Commits; on any error everything is rolled back and the error raised.
     """
     from .services import ServiceError
@@ -638,6 +640,8 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                                       reason=reason, n=len(after), c=changed, **about)
             audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
                          actor=user)
+        if before_commit is not None:
+            before_commit()
         db.session.commit()
         return rosters
     except Exception:

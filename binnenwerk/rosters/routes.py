@@ -111,11 +111,12 @@ def _visible_teams() -> list[Team]:
     return list(db.session.scalars(query))
 
 
-def _back(week: str, team_id: int | None, cell: tuple[int, dt.date] | None = None):
-    """To the week's roster; after a cell's save, to that cell (the grid brings the focus back to it)."""
+def _back(week: str, team_id: int | None, cell: tuple[int, dt.date] | None = None, region: str | None = None):
+    """To the week's roster (a region's page: that region's); after a cell's save, to that cell
+    (the grid brings the focus back to it)."""
     anchor = f"cel-{cell[0]}-{cell[1].isoformat()}" if cell else None
     return redirect(url_for("rosters.week", week=week, team=team_id, _anchor=anchor) if team_id
-                    else url_for("rosters.week", week=week, _anchor=anchor))
+                    else url_for("rosters.week", week=week, regio=region, _anchor=anchor))
 
 
 # --- week view ------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def week():
     teams = [team] if team else all_teams
     region, regions = _region_shown(team, all_teams)
     data = load_week(week, teams)
-    active = _active_job_shown(week, team, all_teams)
+    active = _active_job_shown(week, team, all_teams, region)
     # With many teams the grids, the requests and the short days are one region's at a time; the
     # overview above them keeps every team, and each region says how many short days it has.
     short = short_days(week, data["request_days"])
@@ -384,20 +385,23 @@ def solve():
     team = _team_or_404(request.form.get("team")) if request.form.get("team") else None
     if team is None and not current_user.has_role(Role.PLANNER):
         abort(404)
+    # "Plan deze regio" on a region's page: that region's teams only.
+    region = None if team else (request.form.get("regio") or "").strip()[:100] or None
     form = SolveForm()
     if not form.validate_on_submit():
         flash(_("Kies een rekentijd uit de lijst."), "error")
-        return _back(week, team.id if team else None)
-    return _start(week, team, time_limit=float(form.time_limit.data))
+        return _back(week, team.id if team else None, region=region)
+    return _start(week, team, time_limit=float(form.time_limit.data), region=region)
 
 
-def _start(week: str, team: Team | None, *, time_limit: float, repair_from: dt.date | None = None):
+def _start(week: str, team: Team | None, *, time_limit: float, repair_from: dt.date | None = None,
+           region: str | None = None):
     try:
         job = jobs.start_solve(week, team.id if team else None, user=current_user, time_limit=time_limit,
-                               repair_from=repair_from)
+                               repair_from=repair_from, region=region)
     except ServiceError as exc:
         flash(exc.message, "error")
-        return _back(week, team.id if team else None)
+        return _back(week, team.id if team else None, region=region)
     return redirect(url_for("rosters.job", job_id=job.id))
 
 
@@ -564,9 +568,14 @@ def _job_or_404(job_id: int) -> SolveJob:
     return job
 
 
-def _active_job_shown(week: str, team: Team | None, all_teams: list[Team]) -> SolveJob | None:
-    """The running solve the week page tells of: one that covers the team shown, or, on the
-    all-teams view, one of the teams this user sees (not another region's team's solve)."""
+def _active_job_shown(week: str, team: Team | None, all_teams: list[Team],
+                      region: str | None = None) -> SolveJob | None:
+    """The running solve the week page tells of: one that covers the team shown, on a region's
+    page one that covers a team of the region, or, on the all-teams view, one of the teams this
+    user sees (not another region's team's solve)."""
+    if team is None and region is not None:
+        return jobs.overlapping_active_job(week, None, teams=[t.id for t in all_teams if t.region == region],
+                                           region=region)
     if team is not None or current_user.has_role(Role.PLANNER):
         return jobs.overlapping_active_job(week, team.id if team else None)
     return jobs.overlapping_active_job(week, None, teams=[t.id for t in all_teams])
@@ -587,7 +596,9 @@ def _job_state(job: SolveJob) -> dict:
         "time_limit": job.time_limit, "error": _(job.error) if job.error else "",
         "cancel_requested": job.cancel_requested, "detail": _job_detail(job, done),
         "roster_url": url_for("rosters.week", week=job.week, team=job.team_id) if job.team_id
-        else url_for("rosters.week", week=job.week),
+        else url_for("rosters.week", week=job.week, regio=job.region),
+        # Teams a multi-team solve left out because their pins conflict: one line each.
+        "left_out": jobs.left_out_messages(job.result),
     }
 
 
@@ -595,8 +606,11 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     """The seconds, and how good the best roster so far is in words (never the raw score)."""
     elapsed = round(job.elapsed_seconds or 0.0)
     if done:
-        return ngettext("Dat duurde %(num)d seconde.", "Dat duurde %(num)d seconden.", elapsed) \
-            if job.status == JobStatus.FINISHED.value else ""
+        if job.status != JobStatus.FINISHED.value:
+            return ""
+        if elapsed == 0:  # not "0 seconden"
+            return _("Dat duurde minder dan een seconde.")
+        return ngettext("Dat duurde %(num)d seconde.", "Dat duurde %(num)d seconden.", elapsed)
     text = _("%(s)d van %(t)d seconden.", s=elapsed, t=round(job.time_limit or 0))
     objective, bound = job.best_objective, job.best_bound
     if objective is None:
@@ -613,13 +627,23 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     return text + " " + _("Er is een rooster gevonden; de planner zoekt een beter rooster.")
 
 
+def _short_days_of(job: SolveJob) -> int:
+    """Short request-days as the roster page the job links to counts them: the team's region,
+    the job's region, or every region."""
+    if job.region is not None and job.team_id is None:
+        from .view import load_request_days
+
+        return len(short_days(job.week, load_request_days(job.week, {job.region})))
+    return count_short_days(job.week, job.team_id)
+
+
 @bp.route("/planning/<int:job_id>")
 @roles_required(*PLANNERS)
 def job(job_id: int):
     jobs.reap_lost_jobs()
     job = _job_or_404(job_id)
     # Counted like the roster's table and panel, which the summary sends the reader to.
-    short = count_short_days(job.week, job.team_id) if job.status == JobStatus.FINISHED.value else None
+    short = _short_days_of(job) if job.status == JobStatus.FINISHED.value else None
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
                            scope=jobs.team_name(job), short=short)
 
@@ -639,9 +663,12 @@ def job_cancel(job_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if job.status in jobs.ACTIVE:
-        jobs.request_cancel(job, user=current_user)
+    if job.status in jobs.ACTIVE and jobs.request_cancel(job, user=current_user):
         flash(_("Het plannen wordt gestopt. Het rooster blijft zoals het was."), "success")
+    elif job.status == JobStatus.FINISHED.value:
+        # The stop came as the roster was being saved, or after: say so, not that nothing changed.
+        flash(_("Het plannen was al klaar: het rooster is al opgeslagen. Wil je het anders? Pas het aan of "
+                "plan opnieuw."), "error")
     else:
         flash(_("Het plannen was al afgelopen."), "error")
     return redirect(url_for("rosters.job", job_id=job.id))
