@@ -19,7 +19,7 @@ from scheduling import domain as sd
 
 from . import audit, roster_history
 from .extensions import db
-from .formatting import parse_week, shift_week, week_days
+from .formatting import local_today, parse_week, shift_week, week_days
 from .public_holidays import is_public_holiday
 from .models import (
     Absence,
@@ -219,9 +219,16 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                  selectinload(Employee.availability))
         .order_by(Employee.team_id, Employee.sort_name, Employee.id)
     ).all()
+    # An archived leader is planned no more, but one who led these teams on days of the week
+    # gone by stays in for those days only (absent from today on, as the feeds and rosters have
+    # it): a re-plan or repair keeps the history of who led then.
+    today = local_today()
+    led_before = select(SupervisionAssignment.supervisor_id).where(
+        SupervisionAssignment.date.between(first, min(last, today - dt.timedelta(days=1))),
+        SupervisionAssignment.team_id.in_(scope))
     supervisors = db.session.scalars(
         select(Supervisor)
-        .where(Supervisor.archived.is_(False),
+        .where(or_(Supervisor.archived.is_(False), Supervisor.id.in_(led_before)),
                or_(Supervisor.team_id.in_(scope), (Supervisor.team_id.is_(None) & Supervisor.region.in_(regions))))
         .options(selectinload(Supervisor.work_types), selectinload(Supervisor.availability))
         .order_by(Supervisor.id)
@@ -356,7 +363,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         idmap.names[sid(s.id)] = s.name
         availability = availability_for(s.availability, absences_of[("s", s.id)], days)
         for day in list(availability):
-            if (s.id, day) in pool_busy:
+            if (s.id, day) in pool_busy or (s.archived and day >= today):
                 del availability[day]
         p_supervisors.append(sd.Supervisor(
             sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,

@@ -36,6 +36,8 @@ MESSAGES = {
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
     "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster, "
                          "zodat er een vervanger komt."),
+    "leader_archived": _l("Teamleider %(name)s is gearchiveerd, maar leidt het team op %(day)s. Repareer het "
+                          "rooster, zodat er een andere teamleider komt."),
     "unavailable": _l("De vaste werktijden van %(name)s zijn veranderd: de dienst op %(day)s valt erbuiten. "
                       "Pas het rooster aan."),
     "contract_ended": _l("Het contract van %(name)s loopt af voor %(day)s, maar er staat een dienst. "

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..planning import PLANNED_STATUSES
 from ..services.rosters import (
-    affected_cells, leader_clashes, request_stands, roster_status, within_hours, works_then,
+    affected_cells, archived_leading, leader_clashes, request_stands, roster_status, within_hours, works_then,
 )
 
 
@@ -211,6 +211,8 @@ def load_week(week: str, teams: list[Team]) -> dict:
                               Absence.start_date <= last, Absence.end_date >= first)
     ).all() if supervision else []
     absent_leading = {s.id for s in leader_clashes(supervision, assignments, leads_absent)}
+    # An archived leader is absent from today on: those days need another leader too.
+    absent_leading |= {s.id for s in archived_leading(supervision, today)}
     for s in supervision:
         tw = by_team[roster_team[s.roster_id]]
         tw.supervision.setdefault(s.date, []).append(s)

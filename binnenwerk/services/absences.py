@@ -214,4 +214,14 @@ def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
         ).all()
         for s in leader_clashes(leads.values(), team_shifts, [x for _s, x in lead_rows]):
             found.setdefault(s.roster_id, RepairNeeded(s.roster)).leader_days.add(s.date)
+    if absence is None:
+        # An archived leader is absent from today on (rosters.archived_leading): no absence row.
+        for s in db.session.scalars(narrowed(
+            select(SupervisionAssignment).join(Roster, Roster.id == SupervisionAssignment.roster_id)
+            .join(Team, Team.id == Roster.team_id)
+            .join(Supervisor, Supervisor.id == SupervisionAssignment.supervisor_id)
+            .where(SupervisionAssignment.date >= since, Supervisor.archived.is_(True))
+            .options(joinedload(SupervisionAssignment.roster).joinedload(Roster.team))
+        )):
+            found.setdefault(s.roster_id, RepairNeeded(s.roster)).leader_days.add(s.date)
     return sorted(found.values(), key=lambda need: (need.roster.week, need.roster.team.name, need.roster.id))

@@ -86,19 +86,32 @@ def _leader_id(shifts):
     return func.coalesce(shifts.c.supervisor_id, _own_leader_id(shifts.c.team_id))
 
 
+# Today, bound when a statement using _leader_is_away runs (the cached SQL holds no date).
+LEADER_TODAY = "leader_today"
+
+
 def _leader_is_away(leader_id, day, start_minute, end_minute):
-    """SQL: the leader is absent that day for the whole day, or for part of these times.
+    """SQL: the leader is absent that day for the whole day, or for part of these times; or the
+    leader has been archived and the day is today or later (bind LEADER_TODAY when running it).
 
     Part of the shift is enough: the leader cannot lead it, and a repair puts someone else on
-    the whole day.
+    the whole day. An archived leader leads nobody any more: the days to come are told as an
+    absent leader's, until the roster is repaired; days gone by keep the history as it was.
     """
     away = Absence.__table__.alias("leader_away")
-    return exists().where(
-        away.c.supervisor_id == leader_id,
-        away.c.start_date <= day, away.c.end_date >= day,
-        or_(away.c.start_minute.is_(None),
-            and_(away.c.start_minute < end_minute, away.c.end_minute > start_minute)),
-    ).correlate_except(away)
+    archived = Supervisor.__table__.alias("leader_archived")
+    return or_(
+        exists().where(
+            away.c.supervisor_id == leader_id,
+            away.c.start_date <= day, away.c.end_date >= day,
+            or_(away.c.start_minute.is_(None),
+                and_(away.c.start_minute < end_minute, away.c.end_minute > start_minute)),
+        ).correlate_except(away),
+        exists().where(
+            archived.c.id == leader_id, archived.c.archived.is_(True),
+            day >= bindparam(LEADER_TODAY, type_=Date),
+        ).correlate_except(archived),
+    )
 
 
 class _CommaJoined(FunctionElement):
@@ -130,6 +143,26 @@ def _shift_leader_is_away():
     return _leader_is_away(_leader_id(ps), ps.c.date, ps.c.start_minute, ps.c.end_minute)
 
 
+def _feed_leaders(shifts, where):
+    """SQL: the ids of every leader a feed's shifts have: the one a shift names, or else any
+    leader of its team (team_leaders() picks one of them)."""
+    team_leader = Supervisor.__table__.alias("feed_team_leader")
+    return select(func.coalesce(shifts.c.supervisor_id, team_leader.c.id)).select_from(
+        shifts.outerjoin(team_leader, and_(shifts.c.supervisor_id.is_(None),
+                                           team_leader.c.team_id == shifts.c.team_id))
+    ).where(where).correlate_except(shifts, team_leader)
+
+
+def _archived_leaders(shifts, where):
+    """SQL: one text listing the archived leaders among the feed's (see _feed_leaders).
+
+    Archiving a leader changes the text of the days to come (as an absence does) but no shift,
+    so the ETag takes this in too. A superset again: a leader of days gone by only."""
+    archived = Supervisor.__table__.alias("feed_archived_leader")
+    return select(_CommaJoined(cast(archived.c.id, String))).where(
+        archived.c.archived.is_(True), archived.c.id.in_(_feed_leaders(shifts, where)))
+
+
 def _leader_absences(shifts, where, start, end):
     """SQL: one text listing the absences, in the feed's window, of every leader its shifts have.
 
@@ -138,12 +171,8 @@ def _leader_absences(shifts, where, start, end):
     outside the shift), which costs at most a needless full answer. It holds no kind of absence.
     """
     away = Absence.__table__.alias("feed_absence")
-    team_leader = Supervisor.__table__.alias("feed_team_leader")
     # Any leader of the team where a shift names nobody: team_leaders() picks one of them.
-    leaders = select(func.coalesce(shifts.c.supervisor_id, team_leader.c.id)).select_from(
-        shifts.outerjoin(team_leader, and_(shifts.c.supervisor_id.is_(None),
-                                           team_leader.c.team_id == shifts.c.team_id))
-    ).where(where).correlate_except(shifts, team_leader)
+    leaders = _feed_leaders(shifts, where)
 
     # Constants written into the SQL, not bound: this runs on every poll.
     empty, colon = literal_column("''", String), literal_column("':'", String)
@@ -179,7 +208,8 @@ class Fingerprint:
     last_modified: dt.datetime  # aware, UTC
 
 
-def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences) -> Fingerprint:
+def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
+                 archived=None) -> Fingerprint:
     # The day is part of it: the window moves daily, and names or addresses edited elsewhere
     # (which leave the shifts untouched) reach subscribers within a day. Leaders' absences are
     # part of it too (see _leader_absences): they change the text, not the shifts.
@@ -188,6 +218,8 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
     latest = max(latest or created_at, created_at)
     absences = ",".join(sorted((absences or "").split(",")))  # aggregated in no particular order
     raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}|{absences}"
+    if archived:  # archived leaders (see _archived_leaders); none leaves every other ETag as it was
+        raw += "|archived:" + ",".join(sorted(archived.split(",")))
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
@@ -198,11 +230,12 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None) -> Fingerprint
     start, end = window(today)
     ps = PublishedShift.__table__
     own = and_(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
-    count, latest, absences = db.session.execute(
+    count, latest, absences, archived = db.session.execute(
         select(func.count(ps.c.id), func.max(ps.c.updated_at),
-               _leader_absences(ps, own, start, end).correlate(None).scalar_subquery()).where(own)
+               _leader_absences(ps, own, start, end).correlate(None).scalar_subquery(),
+               _archived_leaders(ps, own).correlate(None).scalar_subquery()).where(own)
     ).one()
-    return _fingerprint(row.id, row.created_at, today, count, latest, absences)
+    return _fingerprint(row.id, row.created_at, today, count, latest, absences, archived)
 
 
 @lru_cache(maxsize=1)
@@ -230,6 +263,7 @@ def _poll_statement():
             select(func.max(ps.c.updated_at)).where(own).correlate(ct).scalar_subquery().label("latest"),
             _leader_absences(ps, own, bindparam("start", type_=Date), bindparam("end", type_=Date))
             .correlate(ct).scalar_subquery().label("absences"),
+            _archived_leaders(ps, own).correlate(ct).scalar_subquery().label("archived_leaders"),
         )
         .select_from(
             ct.outerjoin(emp, emp.c.id == ct.c.employee_id)
@@ -259,13 +293,13 @@ def poll(token: str, today: dt.date | None = None) -> tuple[int, Fingerprint] | 
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
     return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest,
-                                  found.absences)
+                                  found.absences, found.archived_leaders)
 
 
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_shifts(row: CalendarToken, start: dt.date, end: dt.date) -> list:
+def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None) -> list:
     """The feed's shifts as plain rows with what the events need, in one joined Core query.
 
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
@@ -294,7 +328,8 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date) -> list:
         select(*columns)
         .select_from(joins)
         .where(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
-        .order_by(ps.c.date, ps.c.start_minute, ps.c.id)
+        .order_by(ps.c.date, ps.c.start_minute, ps.c.id),
+        {LEADER_TODAY: today or local_today()},
     ))
 
 
@@ -517,7 +552,7 @@ def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None
     )
 
 
-def load_visits(row: CalendarToken, start: dt.date, end: dt.date) -> list:
+def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None) -> list:
     """A location's team visits, aggregated in the database: one row per day, team and work type.
 
     The times span the shifts that still go ahead (all shifts when none does); no employee column
@@ -578,7 +613,8 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date) -> list:
             .join(loc, loc.c.id == agg.c.location_id)
             .outerjoin(sup, sup.c.id == supervisor_id)
         )
-        .order_by(agg.c.date, agg.c.going_start, agg.c.team_id, agg.c.work_type_id)
+        .order_by(agg.c.date, agg.c.going_start, agg.c.team_id, agg.c.work_type_id),
+        {LEADER_TODAY: today or local_today()},
     ))
 
 
@@ -620,12 +656,12 @@ def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
     texts = _Texts(row.kind)
     out = _header(row, start, end)
     if row.kind == FeedKind.LOCATION.value:
-        visits = load_visits(row, start, end)
+        visits = load_visits(row, start, end, today)
         leaders = team_leaders(v.team_id for v in visits if v.supervisor_id is None)
         for visit in visits:
             _visit_event(out, texts, visit, leaders)
     else:
-        shifts = load_shifts(row, start, end)
+        shifts = load_shifts(row, start, end, today)
         leaders = team_leaders(s.team_id for s in shifts if s.supervisor_id is None)
         with_name = row.kind == FeedKind.TEAM.value
         for shift in shifts:
@@ -743,7 +779,8 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
     leaders = team_leaders([e.team_id for e in employees] + [s.team_id for s in every])
     ps = PublishedShift.__table__
     away = set(db.session.scalars(
-        select(ps.c.id).where(ps.c.id.in_([s.id for s in every]), _shift_leader_is_away())
+        select(ps.c.id).where(ps.c.id.in_([s.id for s in every]), _shift_leader_is_away()),
+        {LEADER_TODAY: today},
     )) if every else set()
     published = {tuple(row) for row in db.session.execute(
         select(Roster.team_id, Roster.week).where(

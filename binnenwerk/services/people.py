@@ -516,12 +516,24 @@ def update_supervisor(supervisor: Supervisor, data: SupervisorInput) -> list[str
     return changed
 
 
-def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> None:
+def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:
+    """Archive a team leader, or take them back.
+
+    An archived leader counts as absent from today on wherever they still lead (rosters, feeds,
+    week pages, the ministry's plan), until the rosters are repaired; taking them back undoes
+    that where the roster still has them. Returns, on archiving, the weeks by team where they
+    still lead from today on (rosters.mark_archived_leader), for the message; else {}."""
     if archived == supervisor.archived:
-        return
+        return {}
     supervisor.archived = archived
     audit.record("supervisor.archive" if archived else "supervisor.restore", supervisor)
+    affected = {}
+    if archived:
+        from .rosters import mark_archived_leader  # rosters builds on people's neighbours; import late
+
+        affected = mark_archived_leader(supervisor)
     db.session.commit()
+    return affected
 
 
 def supervisor_in_rosters(supervisor: Supervisor) -> bool:

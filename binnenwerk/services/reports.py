@@ -117,7 +117,10 @@ class PlanRequest:
 
 def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
     """The absences in [start, end] of these team leaders: (first day, last day, start, end minute),
-    never their kind. One query."""
+    never their kind. Two queries.
+
+    An archived leader counts as absent from today on (the feeds' rule, feeds._leader_is_away):
+    nobody is to call them for the days to come; days gone by keep the history as it was."""
     ids = {pk for pk in leader_ids if pk is not None}
     away: dict[int, list[tuple]] = defaultdict(list)
     if ids:
@@ -127,6 +130,11 @@ def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tup
             .where(Absence.supervisor_id.in_(ids), Absence.end_date >= start, Absence.start_date <= end)
         ):
             away[supervisor_id].append((first, last, from_minute, to_minute))
+        today = feeds.local_today()
+        if today <= end:
+            for supervisor_id in db.session.scalars(
+                    select(Supervisor.id).where(Supervisor.id.in_(ids), Supervisor.archived.is_(True))):
+                away[supervisor_id].append((today, dt.date.max, None, None))
     return away
 
 

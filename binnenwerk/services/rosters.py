@@ -19,7 +19,7 @@ from scheduling import AssignmentRef, Solution
 
 from .. import audit, planning, roster_history
 from ..extensions import db
-from ..formatting import long_date, week_days
+from ..formatting import long_date, week_days, week_of
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
@@ -32,6 +32,7 @@ from ..models import (
     RosterChange,
     RosterStatus,
     SupervisionAssignment,
+    Supervisor,
     Team,
     utcnow,
 )
@@ -626,6 +627,15 @@ def leader_clashes(supervision, assignments, absences) -> list[SupervisionAssign
     return out
 
 
+def archived_leading(supervision, since: dt.date) -> list[SupervisionAssignment]:
+    """The supervision rows from `since` (today) on whose supervisor has been archived.
+
+    An archived team leader leads nobody any more: such a day needs another leader, as when the
+    leader is absent (leader_clashes), and a repair finds one (the solver leaves archived leaders
+    out). Days gone by keep the history as it was. Needs each row's supervisor loaded."""
+    return [s for s in supervision if s.date >= since and s.supervisor.archived]
+
+
 def _acting_user():
     """Who is logged in, for a history line written by a hook (None outside a request)."""
     from flask import has_request_context
@@ -670,6 +680,36 @@ def _mark_leader_absent(absence: Absence, user) -> None:
         Assignment.date.between(absence.start_date, absence.end_date)).options(selectinload(Assignment.request))).all()
     for s in leader_clashes(supervision, shifts, [absence]):
         roster_history.record(s.roster, user, "leader_absence", "leader_absence", name=s.supervisor.name, day=s.date)
+
+
+def mark_archived_leader(supervisor: Supervisor, user=None) -> dict[Team, set[str]]:
+    """Hook for a team leader just archived: note each day from today on that they still lead a
+    team in that roster's history (as _mark_leader_absent does for an absence), and return the
+    affected weeks by team, for the message that says what to do.
+
+    The weeks are those of the rosters (draft or published) where they lead from today on, and
+    those of told shifts that still name them (a roster changed since may lead otherwise there).
+    Does not commit: it runs in the archiving's transaction."""
+    user = user or _acting_user()
+    since = today()
+    supervision = db.session.scalars(select(SupervisionAssignment).where(
+        SupervisionAssignment.supervisor_id == supervisor.id, SupervisionAssignment.date >= since)
+        .options(selectinload(SupervisionAssignment.roster).selectinload(Roster.team))
+        .order_by(SupervisionAssignment.date)).all()
+    weeks: dict[Team, set[str]] = defaultdict(set)
+    days: set[tuple[int, dt.date]] = set()
+    for s in supervision:
+        weeks[s.roster.team].add(s.roster.week)
+        if (s.roster_id, s.date) not in days:  # one line a day, however many places they lead
+            days.add((s.roster_id, s.date))
+            roster_history.record(s.roster, user, "leader_archived", "leader_archived", name=supervisor.name,
+                                  day=s.date)
+    for team, day in db.session.execute(
+            select(Team, PublishedShift.date).join(Team, Team.id == PublishedShift.team_id)
+            .where(PublishedShift.supervisor_id == supervisor.id, PublishedShift.date >= since,
+                   PublishedShift.cancelled.is_(False)).distinct()):
+        weeks[team].add(week_of(day))
+    return {team: found for team, found in weeks.items() if not team.archived}
 
 
 def today() -> dt.date:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.lists import format_list
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -602,10 +603,28 @@ def _set_supervisor_archived(supervisor_id: int, archived: bool):
     supervisor = _supervisor_or_404(supervisor_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    ops.set_supervisor_archived(supervisor, archived)
+    still_leads = ops.set_supervisor_archived(supervisor, archived)
     flash(_("Teamleider %(name)s is gearchiveerd.", name=supervisor.name) if archived
           else _("Teamleider %(name)s is weer actief.", name=supervisor.name), "success")
+    if still_leads:
+        flash(_still_leads_message(supervisor, still_leads), "warning")
     return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
+
+
+def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
+    """'Tineke leidt nog diensten in week 50 en 51 (Team Den Haag 1). Repareer ...': the weeks
+    and teams where an archived leader still leads from today on, and what to do."""
+    locale = str(get_locale() or "nl")
+    parts, rosters = [], 0
+    for team in sorted(weeks_by_team, key=lambda t: (t.name, t.id)):
+        weeks = sorted(weeks_by_team[team])
+        rosters += len(weeks)
+        numbers = format_list([str(int(week.split("-W")[1])) for week in weeks], locale=locale)
+        parts.append(_("week %(weeks)s (%(team)s)", weeks=numbers, team=team.name))
+    return ngettext(
+        "%(name)s leidt nog diensten in %(weeks)s. Repareer dat rooster en publiceer het opnieuw.",
+        "%(name)s leidt nog diensten in %(weeks)s. Repareer die roosters en publiceer ze opnieuw.",
+        rosters, name=supervisor.name, weeks=format_list(parts, locale=locale))
 
 
 # --- absences -----------------------------------------------------------------------------------
