@@ -495,7 +495,7 @@ def publish():
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
-        _say_held(counts["held"])
+        _say_held(counts["held"], counts["absent"])
         soon = sorted({s.employee.name for s in service.short_notice_changes([team.id], week=week)})
         if soon:
             flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
@@ -503,7 +503,13 @@ def publish():
     return _back(week, team.id)
 
 
-def _say_held(held: int) -> None:
+def _say_held(held: int, absent: int = 0) -> None:
+    if absent:
+        flash(ngettext(
+            "%(num)d nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker is dan afwezig. Repareer het "
+            "rooster, dan gaat die dienst naar een ander.",
+            "%(num)d nieuwe of gewijzigde diensten zijn niet gepubliceerd: de medewerkers zijn dan afwezig. "
+            "Repareer het rooster, dan gaan die diensten naar anderen.", absent), "warning")
     if held:
         flash(ngettext(
             "%(num)d dienst valt buiten de werktijden van de medewerker en is niet gepubliceerd. Plan het rooster "
@@ -531,11 +537,12 @@ def publish_all():
         flash(exc.message, "success" if exc.field == service.ALREADY_PUBLISHED else "error")
     else:
         if done:
-            totals = {k: sum(counts[k] for _r, counts in done) for k in ("new", "changed", "cancelled", "held")}
+            totals = {k: sum(counts[k] for _r, counts in done)
+                      for k in ("new", "changed", "cancelled", "held", "absent")}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.", **totals), "success")
-            _say_held(totals["held"])
+            _say_held(totals["held"], totals["absent"])
             soon = service.short_notice_changes([roster.team_id for roster, _counts in done], week=week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})

@@ -430,9 +430,11 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     leaders = _supervisors_at(waiting)
     told = _told_shifts(week_days(week, 7), [r.team_id for r in waiting],
                         [a.employee_id for r in waiting for a in standing[r.id]])
+    absent = _absent_cells([a for r in waiting for a in standing[r.id]], week_days(week, 7))
     return _publishing(
         [roster.id for roster in waiting], _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
-        lambda: [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told)) for roster in waiting])
+        lambda: [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told, absent))
+                 for roster in waiting])
 
 
 # A shift on a request the ministry cancelled or the planner declined since, or on a day the
@@ -507,11 +509,23 @@ def _told_shifts(days: list[dt.date], team_ids: list[int], employee_ids: list[in
         ).order_by(PublishedShift.id))}
 
 
+def _absent_cells(assignments: list[Assignment], days: list[dt.date]) -> set[tuple[int, dt.date]]:
+    """(employee id, date) of these shifts that clash with an absence of the person, one query."""
+    people = {a.employee_id for a in assignments}
+    if not people:
+        return set()
+    absences = db.session.scalars(select(Absence).where(
+        Absence.employee_id.in_(people), Absence.start_date <= days[-1], Absence.end_date >= days[0])).all()
+    return affected_cells(assignments, absences)
+
+
 def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
              supervisor_at: dict[tuple[dt.date, int], int] | None = None,
-             told: dict[tuple[int, dt.date], PublishedShift] | None = None) -> dict[str, int]:
+             told: dict[tuple[int, dt.date], PublishedShift] | None = None,
+             absent: set[tuple[int, dt.date]] | None = None) -> dict[str, int]:
     """publish() without its check and commit. publish_week passes what it read for all rosters
-    at once (the roster's standing shifts, its team leaders, the week's told shifts)."""
+    at once (the roster's standing shifts, its team leaders, the week's told shifts, the shifts
+    that clash with an absence)."""
     days = week_days(roster.week, 7)
     if assignments is None:
         assignments = _standing_assignments([roster])[roster.id]
@@ -520,9 +534,11 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
     employee_ids = {a.employee_id for a in assignments}
     if told is None:
         told = _told_shifts(days, [roster.team_id], list(employee_ids))
+    if absent is None:
+        absent = _absent_cells(assignments, days)
     # The shifts this roster answers for: its team's, and its people's wherever they were told.
     existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
-    counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0}
+    counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0, "absent": 0}
     now = utcnow()
     for a in assignments:
         q = a.request
@@ -537,6 +553,13 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
                       work_type_id=q.work_type_id, supervisor_id=supervisor_at.get((a.date, q.location_id)),
                       start_minute=q.start_minute, end_minute=q.end_minute, break_minutes=q.break_minutes)
         shift = existing.pop((a.employee_id, a.date), None)
+        if (a.employee_id, a.date) in absent and (
+                shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())):
+            # The person is away then (ill, on leave, an appointment): new or changed work for
+            # that day is not told to them. What they were told stands until a repair takes the
+            # shift away; the roster page flags it meanwhile.
+            counts["absent"] += 1
+            continue
         if shift is None:
             # A shift added to a week already told is a change for that person (a free day now
             # has work): sequence 1, like a changed one, so the week page and the team leader's

@@ -128,16 +128,16 @@ def _told() -> list[tuple]:
 @pytest.mark.parametrize("how", ["all at once", "one by one"])
 def test_publishing_all_tells_what_publishing_each_in_turn_tells(moved, how):
     teams, drafts, request, people = moved
-    assert _publish(drafts, how) == [dict(new=3, changed=0, cancelled=0, same=0, held=0),
-                                     dict(new=1, changed=0, cancelled=0, same=0, held=0),
-                                     dict(new=2, changed=0, cancelled=0, same=0, held=0)]
+    assert _publish(drafts, how) == [dict(new=3, changed=0, cancelled=0, same=0, held=0, absent=0),
+                                     dict(new=1, changed=0, cancelled=0, same=0, held=0, absent=0),
+                                     dict(new=2, changed=0, cancelled=0, same=0, held=0, absent=0)]
     _second_week(teams, drafts, request, people)
     # Work on a day that had none is "nieuw" on a republish too (a planner reads "0 nieuw" as
     # "nobody got extra work").
     assert _publish(drafts, how) == [
-        dict(new=1, changed=0, cancelled=1, same=2, held=0),  # A: Anna's Tuesday added, Xander's Tuesday gone
-        dict(new=1, changed=1, cancelled=0, same=1, held=0),  # B: Xander's Tuesday taken over, his Wednesday added
-        dict(new=0, changed=0, cancelled=1, same=1, held=0),  # C: Cas's Tuesday gone
+        dict(new=1, changed=0, cancelled=1, same=2, held=0, absent=0),  # A: Anna's Tuesday added, Xander's Tuesday gone
+        dict(new=1, changed=1, cancelled=0, same=1, held=0, absent=0),  # B: Xander's Tuesday taken over, his Wednesday added
+        dict(new=0, changed=0, cancelled=1, same=1, held=0, absent=0),  # C: Cas's Tuesday gone
     ]
     assert _told() == [
         ("Anna", 14, "Team A", 0, False, False, True),

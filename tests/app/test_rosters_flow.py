@@ -1319,3 +1319,40 @@ def test_cancelling_a_published_request_marks_the_roster_changed_and_a_draft_sta
 
     assert service.roster_status(roster_of(world.team)) == "changed"
     assert roster_of(world.team, "2026-W51").lock_version == draft_lock  # no shifts there: untouched
+
+
+def test_publishing_again_tells_no_changed_shift_to_someone_absent_that_day(client, login, world, saturday_before):
+    """The ministry moved its times and someone fell ill on Tuesday: publishing tells the others
+    the new times, but not the ill person on their day off sick; what they were told stands."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    db.session.commit()
+    ill = next(e for e in world.people if (e.id, TUE) in cells(world.team))
+    world.req.start_minute, world.req.end_minute = 10 * 60, 14 * 60
+    db.session.add(Absence(employee_id=ill.id, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+
+    said = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster_of(world.team).lock_version},
+                       follow_redirects=True).get_data(as_text=True)
+
+    assert "1 nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker is dan afwezig." in said
+    db.session.expire_all()
+    told = {(s.employee_id, s.date): s for s in db.session.scalars(select(PublishedShift))}
+    assert told[(ill.id, TUE)].start_minute == 9 * 60 and told[(ill.id, TUE)].sequence == 0
+    others = [s for key, s in told.items() if key != (ill.id, TUE)]
+    assert others and all(s.start_minute == 10 * 60 and s.sequence == 1 for s in others)
+
+
+def test_a_first_publication_tells_nobody_to_come_on_a_day_they_are_absent(client, login, world, saturday_before):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    ill = next(e for e in world.people if (e.id, MON) in cells(world.team))
+    db.session.add(Absence(employee_id=ill.id, kind="verlof", start_date=MON, end_date=MON))
+    db.session.commit()
+    counts = service.publish(roster_of(world.team))
+    db.session.commit()
+    told = {(s.employee_id, s.date) for s in db.session.scalars(select(PublishedShift))}
+    assert (ill.id, MON) not in told and counts["absent"] == 1
+    assert len(told) == len(cells(world.team)) - 1
