@@ -633,15 +633,16 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
         sequence=int(visit.revision or 1) - 1,  # never lower: see load_visits
         cancelled=not people, day=day, start_minute=start_minute, end_minute=end_minute,
         updated_at=updated_at,
+        # A called-off visit names no number: "(0 personen)" reads as a team coming empty-handed.
         summary=ngettext(
             "%(team)s: %(work_type)s (%(num)d persoon)", "%(team)s: %(work_type)s (%(num)d personen)", people,
             team=team, work_type=work,
-        ),
+        ) if people else _("%(team)s: %(work_type)s", team=team, work_type=work),
         location=place,
         lines=[
             texts.team % {"team": team},
             texts.work % {"work_type": work},
-            texts.people % {"n": people},
+            texts.people % {"n": people} if people else None,
             texts.times_line(start_minute, end_minute),
             texts.where % {"place": place},
             _leader_line(texts, visit, leaders, cancelled=not people),

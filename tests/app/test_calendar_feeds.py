@@ -192,6 +192,9 @@ def test_location_visit_is_cancelled_only_when_every_shift_is(client, world):
     events = check_rfc5545(get_feed(client, token).data)
     visit = next(e for e in events if e.decoded("DTSTART").date() == world.today)
     assert str(visit["STATUS"]) == "CANCELLED" and int(visit["SEQUENCE"]) > before
+    # Called off, it names no number of people ("0 personen" read as a team coming empty-handed).
+    assert str(visit["SUMMARY"]) == "Gaat niet door (Team Rijnstraat: Toetsenborden reinigen)"
+    assert "Aantal personen" not in str(visit["DESCRIPTION"])
 
 
 def test_a_shift_moving_to_another_place_raises_the_visits_sequence_and_refreshes(client, world, make):
