@@ -344,6 +344,8 @@ def plan_csv():
                     note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
                              location=team.location)
+                elif team is None and day.called_off and day.date >= local_today():
+                    note = _("Niet meer ingepland")
                 # How many people this team sends, also when they still come for the old request
                 # ("Ingepland" counts them too, as the page does; the note says the change is not
                 # planned yet).

@@ -94,6 +94,9 @@ class PlanDay:
     # change of place or work): shown beside the date, and in the CSV's columns. None: as now.
     earlier_location: str | None = None
     earlier_work_type: WorkType | None = None
+    # People were told to come that day and have all been called off since (a repair moved the
+    # team, or the roster changed): "no longer planned", not "not planned yet".
+    called_off: bool = False
 
     @property
     def outdated(self) -> bool:
@@ -183,6 +186,10 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.supervisor_id,
                   *told)
     ).all()
+    called_off = set(db.session.execute(
+        select(PublishedShift.request_id, PublishedShift.date).where(
+            PublishedShift.request_id.in_(ids), PublishedShift.cancelled.is_(True),
+            PublishedShift.date.between(start, end)).distinct()).all())
     team_ids = {r[2] for r in rows}
     teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
     supervisor_ids = {r[3] for r in rows if r[3] is not None}
@@ -236,7 +243,8 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
                                 end_minute=then.end_minute,
                                 planned=sum(t.people for t in teams_there), teams=teams_there,
                                 earlier_location=location_names.get(then.location_id) if moved else None,
-                                earlier_work_type=work_types.get(then.work_type_id) if moved else None))
+                                earlier_work_type=work_types.get(then.work_type_id) if moved else None,
+                                called_off=not teams_there and (request.id, day) in called_off))
         result.append(PlanRequest(request=request, days=days))
     return result
 

@@ -508,3 +508,25 @@ def test_the_button_back_to_now_says_which_week_it_shows(client, login, world, m
     buttons = re.search(r'<nav class="actions" aria-label="Andere weken">(.*?)</nav>', page, re.S).group(1)
     assert f">{label}</a>" in buttons
     assert (">Deze week</a>" in buttons) == (label == "Deze week")
+
+
+def test_a_day_whose_team_was_called_off_says_no_longer_planned(client, login, world, published_monday):
+    """A repair took the team away two days ahead: the day is not 'not planned yet' (a team is
+    still to be arranged) but no longer planned."""
+    for shift in published_monday.shifts:
+        shift.cancelled, shift.sequence = True, 1
+    db.session.commit()
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "✗ Niet meer ingepland" in page and "Nog niet ingepland" not in page
+    [row] = plan_rows(client, published_monday.request.id)["2027-03-08"]
+    assert (row["Ingepland"], row["Opmerking"]) == ("0", "Niet meer ingepland")
+
+
+def test_a_day_never_planned_still_says_not_planned_yet(client, login, world, make):
+    make.request(location=world.location, work_type=world.work_type, start_date=MONDAY, end_date=MONDAY,
+                 weekdays="1", headcount=3)
+    db.session.commit()
+    login(world.contact)
+    page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
+    assert "✗ Nog niet ingepland" in page and "Niet meer ingepland" not in page
