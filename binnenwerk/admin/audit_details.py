@@ -58,6 +58,8 @@ KEY_WORDS = {
     "limit": _l("tijdslimiet"), "method": _l("manier"), "contract_end": _l("einde contract"),
     "contract_end_was": _l("einde contract was"), "same": _l("ongewijzigd"),
     "held": _l("niet gepubliceerd (buiten werktijden)"),
+    "absent": _l("niet gepubliceerd (medewerker afwezig)"),
+    "source": _l("via"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }
@@ -93,7 +95,7 @@ FIELD_WORDS = {
 VALUE_WORDS = {
     "password": _l("wachtwoord"), "password+totp": _l("wachtwoord en authenticator-app"),
     "employee": _l("medewerker"), "team": _l("team"), "location": _l("locatie"), "pool": _l("regiopool"),
-    "alle": _l("alle"),
+    "alle": _l("alle"), "import": _l("import van een spreadsheet"),
 }
 
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")

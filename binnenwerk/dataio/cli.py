@@ -58,6 +58,8 @@ def import_command(kind_name: str, source: str, dry_run: bool) -> None:
             click.echo(_("Controle geslaagd, niets opgeslagen (--dry-run): %(summary)s.", summary=outcome.summary))
         else:
             click.echo(_("Geïmporteerd: %(summary)s.", summary=outcome.summary))
+        for warning in outcome.warnings:  # worth knowing, but the import went through
+            click.echo(warning, err=True)
 
 
 @click.command("export")

@@ -1,6 +1,7 @@
 """Read an uploaded .xlsx or .csv file into a header row and numbered data rows."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -155,12 +156,11 @@ def _check_unpacked_size(data: bytes, unreadable: str) -> None:
             parts = archive.infolist()
             limit_mb = MAX_PART_SIZE // (1024 * 1024)
             if any(part.file_size > MAX_PART_SIZE for part in parts):
-                raise ReadError(_("Een deel van dit Excel-bestand is uitgepakt groter dan %(max)d MB. Zoveel "
-                                  "gegevens kunnen we niet in één keer lezen: splits het bestand.", max=limit_mb))
+                raise ReadError(_("Een deel van dit Excel-bestand is uitgepakt groter dan %(max)d MB.",
+                                  max=limit_mb) + " " + _too_large_advice())
             if sum(part.file_size for part in parts) > MAX_UNPACKED_SIZE:
-                raise ReadError(_("Dit Excel-bestand is uitgepakt groter dan %(max)d MB. Zoveel gegevens kunnen "
-                                  "we niet in één keer lezen: splits het bestand.",
-                                  max=MAX_UNPACKED_SIZE // (1024 * 1024)))
+                raise ReadError(_("Dit Excel-bestand is uitgepakt groter dan %(max)d MB.",
+                                  max=MAX_UNPACKED_SIZE // (1024 * 1024)) + " " + _too_large_advice())
             for part in parts:
                 if part.filename.lower().endswith(".xml") and _longest_text(archive, part) > LONGEST_XML_TEXT:
                     raise ReadError(_("Een cel in dit Excel-bestand heeft meer tekst dan Excel in een cel toelaat "
@@ -170,6 +170,16 @@ def _check_unpacked_size(data: bytes, unreadable: str) -> None:
         raise
     except Exception as error:  # a damaged zip fails in many ways (BadZipFile, zlib.error, EOFError, ...)
         raise ReadError(unreadable) from error
+
+
+def _too_large_advice() -> str:
+    """What to do about a workbook too large to unpack. Few real files hold that much data; a
+    sheet with one row of data and a million empty rows that carry formatting (a whole column
+    given a colour or border) does, and then there is nothing to split."""
+    return _("Vaak komt dat door heel veel lege rijen met opmaak onder de gegevens, bijvoorbeeld een hele "
+             "kolom met een kleur of rand. Verwijder dan de lege rijen onder de gegevens (selecteer ze en kies "
+             "Verwijderen) en sla het bestand opnieuw op, of sla het werkblad op als CSV. Staan er echt zoveel "
+             "gegevens in, splits het bestand dan in kleinere bestanden.")
 
 
 def _longest_text(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
@@ -293,6 +303,15 @@ def _merged_in(table: Table, ranges: list[str]) -> list[str]:
 def _decode(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         raise ReadError(_("Dit is geen CSV-bestand maar waarschijnlijk een Excel-bestand. Geef het de naam .xlsx."))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode-tekst" (.txt, tab-separated, renamed .csv): UTF-16 with a byte order
+        # mark, so every other byte of Latin text is NUL. The mark says which order; the text
+        # is then checked as any other (control characters, separators).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError(_("De tekens in dit CSV-bestand kunnen we niet lezen. Sla het op als CSV UTF-8.")) \
+                from None
     if b"\x00" in data:
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     try:

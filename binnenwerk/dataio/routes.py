@@ -135,6 +135,12 @@ def _imported(kind: Kind, token: str | None) -> dict[str, int] | str | None:
     return note.get("counts") or {}
 
 
+def _flash_warnings(outcome) -> None:
+    """What the import does not refuse but the user should know (as the team form flashes it)."""
+    for warning in outcome.warnings:
+        flash(warning, "warning")
+
+
 @bp.route("/")
 @roles_required(*OFFICE)
 def index():
@@ -180,6 +186,7 @@ def preview(kind_name: str):
         (folder / f"{token}.{suffix}").write_bytes(data)
         session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200]}
         confirm = ConfirmForm(upload=token)
+        _flash_warnings(outcome)
     return render_template("dataio/preview.html", kind=kind, outcome=outcome,
                            filename=_shown_name(upload.filename, outcome), confirm=confirm)
 
@@ -235,6 +242,7 @@ def confirm(kind_name: str):
         return render_template("dataio/preview.html", kind=kind, outcome=outcome,
                                filename=_shown_name(stored["name"], outcome), confirm=None), 422
     flash(_("Het bestand is geïmporteerd: %(summary)s.", summary=outcome.summary), "success")
+    _flash_warnings(outcome)
     return redirect(url_for("dataio.kind_page", kind_name=kind.name))
 
 

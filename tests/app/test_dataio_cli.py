@@ -40,7 +40,7 @@ def test_a_dry_run_with_a_bad_row_exits_non_zero(app, runner, tmp_path):
     assert "rij 4\tkolom regio\twaarde ''\tdit veld is verplicht" in result.output
 
 
-def test_an_import_stores_every_row_and_writes_one_audit_record(app, runner, tmp_path):
+def test_an_import_stores_every_row_and_writes_one_summary_audit_record(app, runner, tmp_path):
     path = tmp_path / "teams.csv"
     path.write_text(TEAMS, encoding="utf-8")
 
@@ -48,7 +48,8 @@ def test_an_import_stores_every_row_and_writes_one_audit_record(app, runner, tmp
 
     assert result.exit_code == 0 and "Geïmporteerd: 2 nieuw, 0 gewijzigd, 0 ongewijzigd." in result.output
     assert team_count() == 2
-    events = db.session.scalars(select(m.AuditEvent)).all()
+    # Each team has its own row besides (tests/app/test_dataio_audit.py).
+    events = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "import_teams")).all()
     assert [(e.action, e.detail) for e in events] == [("import_teams", "created=2 updated=0 unchanged=0")]
 
 

@@ -27,6 +27,8 @@ FIELD_COLUMNS = {
     "max_hours_per_day": "max_uren_per_dag", "contract_start": "contract_start", "contract_end": "contract_eind",
     "availability": "ma t/m zo", "work_type_ids": "werksoorten", "location_ids": "locaties",
 }
+# The names the employee form's audit rows give the import's changes (services.people.update_employee).
+AUDIT_NAMES = {"team": "team_id", "locations": "allowed_locations", "pattern": "availability"}
 PLAIN = ("first_name", "last_name", "contract_minutes", "max_minutes_per_day", "contract_start", "contract_end",
          "email", "phone", "job_coach_name", "job_coach_phone", "job_coach_email")
 
@@ -226,6 +228,7 @@ class EmployeesKind(Kind):
             raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
 
         created = employee is None
+        old_team_id = None if created else employee.team_id
         renamed = created or bool({"first_name", "last_name", "team"} & set(changes))
         if renamed and loaded is not None and not created:
             loaded.dirty(employee.team_id, employee.first_name, employee.last_name)
@@ -250,6 +253,15 @@ class EmployeesKind(Kind):
 
             mark_unworkable_shifts(employee, ["availability" if c == "pattern" else c for c in changes])
         ctx.claim(employee, row, "voornaam")
+        # As the employee form records it: the changed fields by name, never their values (a
+        # limit on hours a day may be a doctor's); the team by id.
+        if created:
+            ctx.audit("employee.create", employee, f"team={team.id}")
+        else:
+            detail = "changed=" + ",".join(AUDIT_NAMES.get(c, c) for c in changes)
+            if old_team_id != team.id:
+                detail += f" team={old_team_id}->{team.id}"
+            ctx.audit("employee.update", employee, detail)
         return "create" if created else "update"
 
     @staticmethod

@@ -194,6 +194,9 @@ class RequestsKind(Kind):
                          column="status")
 
         created = existing is None
+        before_status = None if created else existing.status
+        changed = [] if created else [name for name in COMPARED
+                                      if name != "status" and getattr(existing, name) != values[name]]
         if created:
             existing = DeploymentRequest(created_by_id=getattr(ctx.actor, "id", None))
             db.session.add(existing)
@@ -201,6 +204,15 @@ class RequestsKind(Kind):
             setattr(existing, name, values[name])
         db.session.flush()
         ctx.claim(existing, row, "id")
+        # As the request pages record it: the new request, the changed fields by name (their
+        # before-values are the form's alone, for the planner's review), a status change apart.
+        if created:
+            ctx.audit("request_created", existing, "")
+        else:
+            if changed:
+                ctx.audit("request_changed", existing, "fields=" + ",".join(changed))
+            if before_status != existing.status:
+                ctx.audit(f"request_{existing.status}", existing, f"from={before_status}")
         return "create" if created else "update"
 
     @staticmethod

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +15,8 @@ from ...services import ServiceError, people
 from ...services.regions import known_region
 from .. import values as v
 from ..engine import (
-    INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, set_pattern,
+    INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, rows_text,
+    set_pattern,
 )
 
 # The field names of services.people and the columns that hold them.
@@ -114,7 +116,8 @@ class SupervisorsKind(Kind):
             raise RowRefused("regio", _("vul de regio in voor een teamleider zonder team (invalpool)"))
         # A pool stand-in's region as the teams and locations spell it ("den haag" is "Den Haag").
         region = known_region(region, keep=supervisor.region if supervisor else None)
-        if supervisor is not None and not self._changed(supervisor, record, team, region):
+        changed = self._changed_fields(supervisor, record, team, region) if supervisor is not None else []
+        if supervisor is not None and not changed:
             return "unchanged"
         had_work = {w.id for w in supervisor.work_types} if supervisor else set()
         for work_type in record.get("work_types", []):
@@ -149,18 +152,32 @@ class SupervisorsKind(Kind):
         set_pattern(supervisor, record["pattern"], AvailabilitySlot)
         db.session.flush()
         ctx.claim(supervisor, row, "naam")
+        # As the supervisor form records it (services.people), the fields by name only.
+        if created:
+            ctx.audit("supervisor.create", supervisor, f"team={team.id if team else 'pool'} region={region}")
+        else:
+            ctx.audit("supervisor.update", supervisor, "changed=" + ",".join(changed))
+        ctx.note_region(region, row)
         return "create" if created else "update"
 
+    def no_location_warning(self, region: str, rows: list[int]) -> str:
+        return ngettext(
+            "Er is nog geen locatie in regio %(region)s (rij %(rows)s). Deze teamleider kan daar pas ingepland "
+            "worden als er een locatie is.",
+            "Er is nog geen locatie in regio %(region)s (rijen %(rows)s). Deze teamleiders kunnen daar pas "
+            "ingepland worden als er een locatie is.", len(rows), region=region, rows=rows_text(rows))
+
     @staticmethod
-    def _changed(supervisor: Supervisor, record: dict, team: Team | None, region: str) -> bool:
-        return any((
-            supervisor.name != record["name"],
-            supervisor.team_id != getattr(team, "id", None),
-            supervisor.region != region,
-            any(a in record and getattr(supervisor, a) != record[a] for a in ("email", "phone")),
-            "work_types" in record and {w.id for w in supervisor.work_types} != {w.id for w in record["work_types"]},
-            bool(pattern_changes(supervisor, record["pattern"])),
-        ))
+    def _changed_fields(supervisor: Supervisor, record: dict, team: Team | None, region: str) -> list[str]:
+        """The fields the row changes, named as services.people.update_supervisor names them."""
+        changed = [name for name, value in (("name", record["name"]), ("team_id", getattr(team, "id", None)),
+                                            ("region", region)) if getattr(supervisor, name) != value]
+        changed += [a for a in ("phone", "email") if a in record and getattr(supervisor, a) != record[a]]
+        if "work_types" in record and {w.id for w in supervisor.work_types} != {w.id for w in record["work_types"]}:
+            changed.append("work_types")
+        if pattern_changes(supervisor, record["pattern"]):
+            changed.append("availability")
+        return changed
 
     def export_rows(self) -> list[list]:
         supervisors = db.session.scalars(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +13,7 @@ from ...models import MAX_TEAM_SIZE, Employee, Team
 from ...services import ServiceError, people
 from ...services.regions import known_region
 from .. import values as v
-from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
+from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused, rows_text
 
 
 # The field names of services.people and the columns that hold them.
@@ -94,6 +95,11 @@ class TeamsKind(Kind):
         except ServiceError as error:
             raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
         created = team is None
+        # The fields the team form's audit row names (services.people.update_team).
+        changed = [] if created else [name for name, value in (
+            ("name", record["name"]), ("region", record["region"]),
+            ("home_location_id", getattr(location, "id", None)), ("max_size", data.max_size),
+        ) if getattr(team, name) != value]
         if created:
             team = Team(name=record["name"], region=record["region"], max_size=MAX_TEAM_SIZE)
             db.session.add(team)
@@ -110,7 +116,20 @@ class TeamsKind(Kind):
         db.session.flush()
         ctx.add_team(team)
         ctx.claim(team, row, "naam")
+        if created:
+            ctx.audit("team.create", team, f"name={team.name} region={team.region} max={team.max_size}")
+        else:
+            ctx.audit("team.update", team, "changed=" + ",".join(changed))
+        ctx.note_region(team.region, row)
         return "create" if created else "update"
+
+    def no_location_warning(self, region: str, rows: list[int]) -> str:
+        # As the team form says it (teams/routes.py _warn_if_no_location), for the file's rows.
+        return ngettext(
+            "Er is nog geen locatie in regio %(region)s (rij %(rows)s). Dit team kan pas ingepland worden als "
+            "daar een locatie is.",
+            "Er is nog geen locatie in regio %(region)s (rijen %(rows)s). Deze teams kunnen pas ingepland worden "
+            "als daar een locatie is.", len(rows), region=region, rows=rows_text(rows))
 
     def export_rows(self) -> list[list]:
         teams = db.session.scalars(select(Team).where(Team.archived.is_(False)).order_by(Team.name)
