@@ -23,9 +23,10 @@ db: install
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 
-# A local demo: two-step login (required for admin and planner in production) is off here.
+# A local demo: two-step login (required for admin and planner in production) is off here, and
+# the office number employees are given on a day their team leader is away is a demo number.
 run: db
-	MFA_REQUIRED_ROLES= $(FLASK) run --host 127.0.0.1 --port 5000
+	MFA_REQUIRED_ROLES= OFFICE_PHONE="$${OFFICE_PHONE:-070-1234567}" $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -18,6 +18,9 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     SOLVE_TIME_LIMIT = 20.0
     SOLVE_WORKERS = 2
+    # Binnenwerk's office (planning) number: the employee's week page and calendar give it on a day
+    # their team leader is away. Empty: that sentence is left out. `make run` sets a demo number.
+    OFFICE_PHONE = ""
     # The garbage collector's thresholds (gc.set_threshold), set by create_app for the process.
     # Python's default (700, 10, 10) collects every few hundred ORM objects: on the all-teams
     # roster of 100 teams that was a third of the page's time (`flask plan bench`, README).
@@ -27,7 +30,7 @@ class Config:
 def from_environment() -> dict:
     """Settings a deployment passes in through the environment."""
     found = {}
-    for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+    for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OFFICE_PHONE"):
         if os.environ.get(key):
             found[key] = os.environ[key]
     return found

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import logging
 import re
+from urllib.parse import quote
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -102,6 +103,12 @@ def feed_url(token: str) -> str:
 def webcal_url(token: str) -> str:
     url = feed_url(token)
     return "webcal://" + url.split("://", 1)[1]
+
+
+def google_calendar_url(token: str) -> str:
+    """Google Calendar's page that subscribes to the feed (Android's calendar app handles no
+    webcal:// link): the feed's webcal URL, URL-encoded, as its `cid`."""
+    return "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url(token), safe="")
 
 
 def week_url(token: str) -> str:
@@ -223,6 +230,7 @@ def week(token: str):
         today=today,
         token=token,
         webcal=webcal_url(token),
+        google=google_calendar_url(token),
         feed=feed_url(token),
     ))
     response.headers["Cache-Control"] = "private, no-cache"

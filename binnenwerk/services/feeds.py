@@ -34,8 +34,8 @@ from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
 from ..public_holidays import public_holiday_name
 from ..models import (
-    Absence, CalendarToken, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor, Team, WorkType,
-    name_and_address,
+    Absence, CalendarToken, DeploymentRequest, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor,
+    Team, WorkType, name_and_address,
 )
 from . import tokens
 
@@ -45,7 +45,9 @@ WEEKS_AHEAD = 8
 PRODID = "-//Binnenwerk//Teamplanner//NL"
 # Bump when the feed's layout changes, so every ETag changes with it.
 # 3: a cancelled event carries no team leader line.
-FORMAT_VERSION = "3"
+# 4: the employee's events say a change, a called-off day as a day off, how to get in, and the
+#    office number on a day the team leader is away.
+FORMAT_VERSION = "4"
 
 
 def local_now() -> dt.datetime:
@@ -54,6 +56,17 @@ def local_now() -> dt.datetime:
 
 def local_today() -> dt.date:
     return local_now().date()
+
+
+def changed_to_come(sequence: int, day: dt.date, today: dt.date) -> bool:
+    """Not what the person was first told (a publication raised the shift's sequence), and still
+    to come: the week page says "Dit is veranderd", the employee's calendar "Veranderd"."""
+    return sequence > 0 and day >= today
+
+
+def office_phone() -> str:
+    """Binnenwerk's office number, given to employees on a day their team leader is away."""
+    return (current_app.config.get("OFFICE_PHONE") or "").strip()
 
 
 def window(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -210,8 +223,9 @@ class Fingerprint:
 
 def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
                  archived=None) -> Fingerprint:
-    # The day is part of it: the window moves daily, and names or addresses edited elsewhere
-    # (which leave the shifts untouched) reach subscribers within a day. Leaders' absences are
+    # The day is part of it: the window moves daily, a changed shift's "Veranderd" goes when its
+    # day has passed, and names, addresses or access instructions edited elsewhere (which leave
+    # the shifts untouched) reach subscribers within a day. Leaders' absences are
     # part of it too (see _leader_absences): they change the text, not the shifts.
     if isinstance(latest, str):  # an aggregate may come back from SQLite as text
         latest = dt.datetime.fromisoformat(latest)
@@ -220,6 +234,9 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
     raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}|{absences}"
     if archived:  # archived leaders (see _archived_leaders); none leaves every other ETag as it was
         raw += "|archived:" + ",".join(sorted(archived.split(",")))
+    office = office_phone()
+    if office:  # the employee's text on a leader's away day gives it: a new number is a new text
+        raw += "|office:" + office
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
@@ -303,10 +320,13 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     """The feed's shifts as plain rows with what the events need, in one joined Core query.
 
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
-    selected for the team feed only.
+    selected for the team feed only; how to get in (the request's access instructions, as the
+    ministry wrote them, as the week page shows them) and whether a change was of the leader only,
+    for the employee feed only.
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team, emp = Supervisor.__table__, Team.__table__, Employee.__table__
+    req = DeploymentRequest.__table__
     columns = [
         ps.c.id, ps.c.uid, ps.c.date, ps.c.start_minute, ps.c.end_minute, ps.c.break_minutes, ps.c.sequence,
         ps.c.cancelled, ps.c.updated_at, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.supervisor_id,
@@ -324,6 +344,9 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     if row.kind == FeedKind.TEAM.value:
         columns += [emp.c.first_name, emp.c.last_name]
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
+    elif row.kind == FeedKind.EMPLOYEE.value:
+        columns += [ps.c.leader_only, req.c.access_instructions]
+        joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
     return list(db.session.execute(
         select(*columns)
         .select_from(joins)
@@ -427,6 +450,8 @@ class _Texts:
         # says; the team's own leader (staff) still sees who it is; the ministry gets no name.
         self.kind = kind
         self.employee_leader_away = _("Je teamleider is er die dag niet. Er komt iemand anders.")
+        if kind == FeedKind.EMPLOYEE.value:
+            self._employee_texts()
         self.team_leader_away = _("Teamleider: %(name)s (afwezig)")
         self.location_leader_away = _("Teamleider: afwezig, er komt een vervanger")
         self.cancelled = _("Gaat niet door (%(what)s)")  # "what" holds a colon of its own: "Werk: ..."
@@ -434,6 +459,21 @@ class _Texts:
         self.people = _("Aantal personen: %(n)d")
         self._places: dict[int, str] = {}
         self._leaders: dict[int, str | None] = {}
+
+    def _employee_texts(self) -> None:
+        # The employee's own words, as the week page says them (B1): a change first, a called-off
+        # day as a day off, and on a leader's away day a number to call (the office's).
+        office = office_phone()
+        if office:
+            self.employee_leader_away += " " + _("Ben je ziek of heb je een vraag?") + " " + _(
+                "Bel dan Binnenwerk: %(phone)s.", phone=office)
+        self.changed_summary = _("Veranderd: %(work_type)s")
+        self.changed = _("Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt.")
+        self.changed_leader = _("Let op: dit is veranderd. Je hebt die dag een andere teamleider. "
+                                "Je tijd en je plek blijven hetzelfde.")
+        self.day_off_summary = _("Vrij: je werk gaat niet door (%(work_type)s)")
+        self.day_off = _("Je hoeft deze dag niet te werken.")
+        self.how_to_get_in = _("Zo kom je binnen: %(how)s")
 
     def place(self, shift) -> str:
         if shift.location_id not in self._places:
@@ -497,10 +537,12 @@ def _header(row: CalendarToken, start: dt.date, end: dt.date) -> list[bytes]:
 
 
 def _event(out: list[bytes], texts: _Texts, *, uid: str, sequence: int, cancelled: bool, day: dt.date,
-           start_minute: int, end_minute: int, updated_at: dt.datetime, summary: str, location: str,
-           lines: list[str | None]) -> None:
+           start_minute: int, end_minute: int, updated_at: dt.datetime, summary: str, location: str | None,
+           lines: list[str | None], final_summary: bool = False) -> None:
+    """One VEVENT. A cancelled event's summary says "Gaat niet door (...)" unless `final_summary`
+    (the employee's own words); an event without `location` has no LOCATION."""
     stamp = _utc_stamp(updated_at)
-    if cancelled:
+    if cancelled and not final_summary:
         summary = texts.cancelled % {"what": summary}
     out += [
         b"BEGIN:VEVENT\r\n",
@@ -513,7 +555,10 @@ def _event(out: list[bytes], texts: _Texts, *, uid: str, sequence: int, cancelle
         b"STATUS:CANCELLED\r\n" if cancelled else b"STATUS:CONFIRMED\r\n",
         b"TRANSP:TRANSPARENT\r\n" if cancelled else b"TRANSP:OPAQUE\r\n",
         fold(f"SUMMARY:{escape_text(summary)}"),
-        fold(f"LOCATION:{escape_text(location)}"),
+    ]
+    if location:
+        out.append(fold(f"LOCATION:{escape_text(location)}"))
+    out += [
         fold(f"DESCRIPTION:{escape_text(chr(10).join(line for line in lines if line))}"),
         b"END:VEVENT\r\n",
     ]
@@ -528,6 +573,38 @@ def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
     if cancelled:
         return None
     return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
+
+
+def _employee_shift_event(out, texts: _Texts, shift, leaders, today: dt.date) -> None:
+    """An employee's own shift, in the words of the week page: a called-off one as a day off (no
+    time, break or place: nothing to come to), a changed one still to come saying so first (the
+    week page's rule, changed_to_come), and how to get in as the ministry wrote it."""
+    work_type = shift.work_type_name
+    common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
+                  start_minute=shift.start_minute, end_minute=shift.end_minute, updated_at=shift.updated_at,
+                  final_summary=True)
+    if shift.cancelled:
+        _event(out, texts, **common, summary=texts.day_off_summary % {"work_type": work_type}, location=None,
+               lines=[texts.day_off])
+        return
+    work = texts.work % {"work_type": work_type}
+    place = texts.place(shift)
+    changed = changed_to_come(shift.sequence, shift.date, today)
+    instructions = (shift.access_instructions or "").strip()
+    _event(
+        out, texts, **common,
+        summary=texts.changed_summary % {"work_type": work_type} if changed else work,
+        location=place,
+        lines=[
+            (texts.changed_leader if shift.leader_only else texts.changed) if changed else None,
+            work,
+            texts.times_line(shift.start_minute, shift.end_minute),
+            texts.break_line(shift.break_minutes),
+            texts.where % {"place": place},
+            texts.how_to_get_in % {"how": instructions} if instructions else None,
+            _leader_line(texts, shift, leaders, cancelled=False),
+        ],
+    )
 
 
 def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None:
@@ -664,9 +741,12 @@ def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
     else:
         shifts = load_shifts(row, start, end, today)
         leaders = team_leaders(s.team_id for s in shifts if s.supervisor_id is None)
-        with_name = row.kind == FeedKind.TEAM.value
-        for shift in shifts:
-            _shift_event(out, texts, shift, leaders, with_name=with_name)
+        if row.kind == FeedKind.EMPLOYEE.value:
+            for shift in shifts:
+                _employee_shift_event(out, texts, shift, leaders, today)
+        else:
+            for shift in shifts:
+                _shift_event(out, texts, shift, leaders, with_name=True)
     out.append(b"END:VCALENDAR\r\n")
     return b"".join(out)
 
@@ -692,8 +772,8 @@ def build_stopped_feed(row: CalendarToken, today: dt.date | None = None) -> byte
     them; the notice says what to do. It names nobody and tells nothing of the roster."""
     today = today or local_today()
     if row.kind == FeedKind.EMPLOYEE.value:
-        advice = _("Misschien heb je een nieuwe link gekregen. Vraag je teamleider om de nieuwe link. "
-                   "Deze agenda kun je van je telefoon verwijderen.")
+        advice = _("Deze link werkt niet meer. Vraag je teamleider om een nieuwe link. Dan zie je je werk "
+                   "weer. Deze agenda kun je van je telefoon verwijderen.")
     else:
         advice = _("Misschien is er een nieuwe link. Die vindt u in de Teamplanner op de pagina "
                    "Agenda-links. Deze agenda kunt u verwijderen.")
@@ -806,7 +886,7 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                     continue
                 leader = leader_of(shift, leaders) if shift else None
                 # Work that no longer goes ahead is a change too: the week says so at the top.
-                changed = shift is not None and shift.sequence > 0 and day >= today
+                changed = shift is not None and changed_to_come(shift.sequence, day, today)
                 days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
                                 changed=changed, holiday=public_holiday_name(day, language, in_sentence=True)))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))

@@ -140,7 +140,8 @@ def test_a_cancelled_shift_stays_in_the_feed_as_cancelled(client, world):
     cancelled = next(e for e in events if str(e["UID"]) == shift.uid)
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) == 2
-    assert re.fullmatch(r"Gaat niet door \(Werk: [^:()]+\)", str(cancelled["SUMMARY"])), str(cancelled["SUMMARY"])
+    # The employee reads a day off, not work to come (the team and location feeds: "Gaat niet door").
+    assert re.fullmatch(r"Vrij: je werk gaat niet door \([^:()]+\)", str(cancelled["SUMMARY"])), str(cancelled["SUMMARY"])
     others = [e for e in events if str(e["UID"]) != shift.uid]
     assert {str(e["STATUS"]) for e in others} == {"CONFIRMED"}
 
@@ -269,7 +270,7 @@ def test_a_revoked_link_gets_a_calendar_without_its_shifts_that_says_it_stopped(
 
     notice = stopped_notice(response)
     assert notice.decoded("DTSTART") == world.today and notice.decoded("DTEND") == world.today + dt.timedelta(days=1)
-    assert "Vraag je teamleider om de nieuwe link" in str(notice["DESCRIPTION"])
+    assert "Vraag je teamleider om een nieuwe link" in str(notice["DESCRIPTION"])
     text = response.get_data(as_text=True)
     for told in ("Anna", "Tineke", "06-12345678", "Rijnstraat", "Toetsenborden", *SECRETS):
         assert told not in text
