@@ -29,11 +29,17 @@ def record(action: str, obj=None, *, result: str = "ok", detail: str = "", actor
         detail=detail[:2000],
         actor_id=getattr(actor, "id", None),
         actor_email=getattr(actor, "email", "") or "",
-        origin=(request.remote_addr or "") if has_request_context() else "cli",
+        origin=(request.remote_addr or "") if has_request_context() else _origin_without_request(actor),
     )
     db.session.add(event)
     log.info("%s %s %s:%s %s", event.actor_email or "-", action, event.object_type, event.object_id, result)
     return event
+
+
+def _origin_without_request(actor) -> str:
+    """Outside a request: a background job started by someone (a solve) names them as actor and
+    is 'job'; the command line has no actor and is 'cli'."""
+    return "job" if actor is not None else "cli"
 
 
 # --- safety net: a request that commits a change without an audit row is logged -------------

@@ -213,17 +213,16 @@ def end_session(detail: str = "") -> None:
     user = current_user._get_current_object()
     audit.record("logout", user, detail=detail)
     db.session.commit()
-    # The language the pages were in: the one chosen in this browser, else the account's own, so
-    # the login page after it speaks as the pages before it (and as the message it shows). The
-    # account's is only lent to those pages: whoever logs in next gets their own (LANG_LENT).
-    chosen = session.get("lang") if not session.get(LANG_LENT) else None
-    language = chosen or getattr(user, "locale", None)
+    # The language the pages were in (chosen in this browser, else the account's own), so the
+    # login page after it speaks as the pages before it (and as the message it shows). It is only
+    # lent to those pages (LANG_LENT): whoever logs in next gets their own account's language. A
+    # choice made while logged in was the account's too (set_language stores it there).
+    language = session.get("lang") or getattr(user, "locale", None)
     logout_user()
     session.clear()
     if language:
         session["lang"] = language
-        if not chosen:
-            session[LANG_LENT] = True
+        session[LANG_LENT] = True
 
 
 def _account_gate():

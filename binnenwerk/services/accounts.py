@@ -140,6 +140,9 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
         db.session.commit()
         return status, None
     if _still_locked(user, now):
+        # The password is checked all the same (and ignored): a locked account answering at once
+        # would tell real addresses from unknown ones by timing.
+        check_password_hash(user.password_hash, password or "")
         return LOCKED, user
     # A password with a control character is a wrong one (none is stored with one), counted as such.
     if not user.active or not check_password_hash(user.password_hash, password or "") \

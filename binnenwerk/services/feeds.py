@@ -774,7 +774,10 @@ def build_stopped_feed(row: CalendarToken, today: dt.date | None = None) -> byte
     if row.kind == FeedKind.EMPLOYEE.value:
         advice = _("Deze link werkt niet meer. Vraag je teamleider om een nieuwe link. Dan zie je je werk "
                    "weer. Deze agenda kun je van je telefoon verwijderen.")
-    else:
+    elif row.kind == FeedKind.TEAM.value:  # the team leader's, who is "je" on every staff page
+        advice = _("Misschien is er een nieuwe link. Die vind je in de Teamplanner op de pagina "
+                   "Agenda-links. Deze agenda kun je verwijderen.")
+    else:  # a location's, the ministry contact's: "u"
         advice = _("Misschien is er een nieuwe link. Die vindt u in de Teamplanner op de pagina "
                    "Agenda-links. Deze agenda kunt u verwijderen.")
     out = _header(row, today, today)

@@ -29,7 +29,8 @@ TRACKED = ("start_date", "end_date", "weekdays", "headcount", "location_id", "wo
            "start_minute", "end_minute")
 # Of those, the ones that change what a planned shift on the request is (its days, times, place,
 # work): a published roster with such shifts is no longer what its people were told.
-TOLD = ("start_date", "end_date", "weekdays", "location_id", "work_type_id", "start_minute", "end_minute")
+TOLD = ("start_date", "end_date", "weekdays", "location_id", "work_type_id", "start_minute", "end_minute",
+        "break_minutes")
 WITHDRAWN = (S.CANCELLED.value, S.DECLINED.value)
 COMMITTED = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
 
@@ -101,7 +102,7 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
         if not isinstance(obj, DeploymentRequest) or obj.id is None:
             continue
         state = inspect(obj)
-        names = (*TRACKED, "status")
+        names = (*TRACKED, "break_minutes", "status")
         histories = {name: state.attrs[name].history for name in names}
         if not any(h.added for h in histories.values()):
             continue

@@ -620,7 +620,8 @@ def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
         weeks = sorted(weeks_by_team[team])
         rosters += len(weeks)
         numbers = format_list([str(int(week.split("-W")[1])) for week in weeks], locale=locale)
-        parts.append(_("week %(weeks)s (%(team)s)", weeks=numbers, team=team.name))
+        parts.append(ngettext("week %(weeks)s (%(team)s)", "week %(weeks)s (%(team)s)", len(weeks),
+                              weeks=numbers, team=team.name))
     return ngettext(
         "%(name)s leidt nog diensten in %(weeks)s. Repareer dat rooster en publiceer het opnieuw.",
         "%(name)s leidt nog diensten in %(weeks)s. Repareer die roosters en publiceer ze opnieuw.",

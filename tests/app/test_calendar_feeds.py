@@ -288,12 +288,14 @@ def test_an_archived_employees_link_gets_the_stopped_calendar_and_an_unknown_one
 
 
 def test_a_stopped_team_or_location_link_tells_staff_where_the_new_one_is(client, world):
-    for kind, subject in ((FeedKind.TEAM, world.team), (FeedKind.LOCATION, world.location)):
+    # The team's feed is the team leader's ("je", as every staff page); a location's the ministry's ("u").
+    for kind, subject, words in ((FeedKind.TEAM, world.team, "Die vind je in de Teamplanner"),
+                                 (FeedKind.LOCATION, world.location, "Die vindt u in de Teamplanner")):
         token = issue(kind, subject)
         tokens.revoke(tokens.resolve(token))
         db.session.commit()
         description = str(stopped_notice(get_feed(client, token))["DESCRIPTION"])
-        assert "Die vindt u in de Teamplanner op de pagina Agenda-links" in description
+        assert f"{words} op de pagina Agenda-links" in description
         assert "Anna" not in get_feed(client, token).get_data(as_text=True)
 
 

@@ -199,6 +199,17 @@ def test_logging_out_shows_the_login_page_in_the_accounts_language_and_lends_it_
     assert lang_of(browser.get("/home").get_data(as_text=True)) == "en"
 
 
+def test_a_language_chosen_with_the_button_while_logged_in_is_not_passed_to_the_next_user(app_with, make):
+    first, second = make.user("planner"), make.user("ministry_contact")
+    db.session.commit()
+    browser = app_with().test_client()
+    browser.post("/auth/login", data={"email": first.email, "password": "Test-wachtwoord-2026"})
+    browser.post("/taal/en", data={"next": "/home"})  # stored on the first account too
+    assert lang_of(browser.post("/auth/logout", follow_redirects=True).get_data(as_text=True)) == "en"
+    browser.post("/auth/login", data={"email": second.email, "password": "Test-wachtwoord-2026"})
+    assert lang_of(browser.get("/home").get_data(as_text=True)) == "nl"
+
+
 def test_an_unknown_language_or_a_foreign_return_address_changes_nothing(client):
     response = client.post("/taal/xx", data={"next": "https://elders.example/phish"})
     assert response.status_code == 302

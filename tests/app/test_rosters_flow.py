@@ -1356,3 +1356,21 @@ def test_a_first_publication_tells_nobody_to_come_on_a_day_they_are_absent(clien
     told = {(s.employee_id, s.date) for s in db.session.scalars(select(PublishedShift))}
     assert (ill.id, MON) not in told and counts["absent"] == 1
     assert len(told) == len(cells(world.team)) - 1
+
+
+def test_a_ministry_changing_only_the_break_marks_the_published_roster_changed(client, login, world, saturday_before):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    db.session.commit()
+    world.req.break_minutes = 45
+    db.session.commit()
+    assert service.roster_status(roster_of(world.team)) == "changed"
+
+
+def test_a_solves_audit_rows_say_it_ran_as_a_job_not_on_the_command_line(client, login, world):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    origins = dict(db.session.execute(select(AuditEvent.action, AuditEvent.origin)
+                                      .where(AuditEvent.action.in_(["solve.start", "roster.solve"]))).all())
+    assert origins["roster.solve"] == "job" and origins["solve.start"] != "cli"

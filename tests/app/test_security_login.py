@@ -716,3 +716,23 @@ def test_the_forced_change_refuses_the_temporary_password_again(client, make, lo
     assert "Kies een ander wachtwoord dan het tijdelijke wachtwoord." in error
     assert fresh(User, leader.id).must_change_password
     assert client.get("/home").headers["Location"].endswith("/auth/wachtwoord")
+
+
+def test_a_locked_account_checks_the_password_all_the_same_so_timing_tells_nothing(client, make, monkeypatch):
+    """An unknown address costs a password check; a locked account answered at once, which told
+    real addresses from unknown ones (7 ms against 110 ms)."""
+    import datetime as _dt
+
+    from binnenwerk.models import utcnow
+    from binnenwerk.services import accounts
+
+    user = make.user("planner")
+    user.locked_until = utcnow() + _dt.timedelta(minutes=15)
+    db.session.commit()
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda *a: checked.append(1) or real(*a))
+    for email in (user.email, "niemand@binnenwerk.example"):
+        checked.clear()
+        response = client.post("/auth/login", data={"email": email, "password": "fout-wachtwoord"})
+        assert response.status_code == 401 and len(checked) == 1, email

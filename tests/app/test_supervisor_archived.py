@@ -121,6 +121,7 @@ def test_archiving_a_leader_who_still_leads_names_the_weeks_and_teams_and_what_t
                                "/geschiedenis"))
     assert "Teamleider Tineke Teamleider is gearchiveerd, maar leidt het team op donderdag 10 december." in history
     assert "op maandag 7 december" not in history
+    assert "Teamleider gearchiveerd" in history and "leader_archived" not in history  # the "Wat" column
 
 
 def test_archiving_a_leader_who_led_only_days_gone_by_warns_of_nothing(client, login, world):
@@ -141,7 +142,7 @@ def test_the_archiving_message_in_english(app_with, make, world):
 
     browser = english_client(app_with, make, role="planner")
     html = _text(browser.post(f"/teams/teamleiders/{world.leader.id}/archiveren", follow_redirects=True))
-    assert ("Tineke Teamleider still leads shifts in week 50 and 51 (Team Den Haag 1). "
+    assert ("Tineke Teamleider still leads shifts in weeks 50 and 51 (Team Den Haag 1). "
             "Repair those rosters and publish them again.") in html
 
 
