@@ -349,14 +349,10 @@ def _solve_and_store(job: SolveJob) -> None:
         db.session.commit()
         return
     if solution.status == "INFEASIBLE":
-        pins = ", ".join(
-            f"{idmap.names.get(p.employee, p.employee)} ({p.date:%d-%m})" for p in solution.conflicting_pins[:5]
-        )
-        raise planning_error(_(
-            "De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
-            "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-            pins=pins or _("onbekend"),
-        ))
+        # Kept as data too, so the job page words it in the reader's language (pins_message).
+        found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat()}
+                                      for p in solution.conflicting_pins[:5]]}
+        raise _PinsConflict(pins_message(found), found)
     if solution.status not in ("OPTIMAL", "FEASIBLE"):
         raise planning_error(_(
             "Er is binnen de tijd geen rooster gevonden. Het rooster is niet veranderd. "
@@ -474,6 +470,17 @@ def _conflicting_teams(pins, idmap) -> list[dict]:
             described.append(entry)
         out.append({"team_id": team_id, "team": team.name if team else "", "pins": described})
     return out
+
+
+def pins_message(result: dict | None) -> str:
+    """A one-team solve's conflicting pins, in the reader's language ('' when there were none)."""
+    pins = (result or {}).get("conflicting_pins")
+    if pins is None:
+        return ""
+    said = ", ".join(f"{pin['name']} ({dt.date.fromisoformat(pin['date']):%d-%m})" for pin in pins)
+    return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
+             "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
+             pins=said or _("onbekend"))
 
 
 def left_out_messages(result: dict | None) -> list[str]:

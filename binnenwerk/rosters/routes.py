@@ -600,7 +600,8 @@ def _job_state(job: SolveJob) -> dict:
         "progress": round(job.progress or 0.0, 3), "best_objective": job.best_objective,
         "best_bound": job.best_bound, "elapsed_seconds": round(job.elapsed_seconds or 0.0, 1),
         # Job messages are stored in Dutch, which is their msgid: fixed ones translate here.
-        "time_limit": job.time_limit, "error": _(job.error) if job.error else "",
+        "time_limit": job.time_limit,
+        "error": (jobs.pins_message(job.result) or _(job.error)) if job.error else "",
         "cancel_requested": job.cancel_requested, "detail": _job_detail(job, done),
         "roster_url": url_for("rosters.week", week=job.week, team=job.team_id) if job.team_id
         else url_for("rosters.week", week=job.week, regio=job.region),

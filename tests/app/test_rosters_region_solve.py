@@ -227,6 +227,20 @@ def test_when_every_teams_pins_conflict_nothing_is_planned_and_each_is_named(cli
     assert shifts(team) == before
 
 
+def test_a_one_team_solves_conflicting_pins_read_in_the_pages_language(client, login, make, regions, app_with):
+    """The message was stored in Dutch and shown so on an English page; the pins are kept as data."""
+    from tests.conftest import english_client
+
+    team, one, two, _roster = pin_two_namesakes_on_one_place(make, regions)
+    login(regions.planner)
+    job = finished(start(client, team=team.id))
+    assert job.status == JobStatus.FAILED.value
+    dutch = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "De vastgezette diensten passen niet samen in een rooster:" in dutch and "Esra Vos (07-12)" in dutch
+    english = english_client(app_with, make, role="planner").get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "passen niet samen" not in english and "Esra Vos (07-12)" in english
+
+
 def test_left_out_teams_in_english(client, login, make, regions, app_with):
     from tests.conftest import english_client
 
