@@ -1374,3 +1374,15 @@ def test_a_solves_audit_rows_say_it_ran_as_a_job_not_on_the_command_line(client,
     origins = dict(db.session.execute(select(AuditEvent.action, AuditEvent.origin)
                                       .where(AuditEvent.action.in_(["solve.start", "roster.solve"]))).all())
     assert origins["roster.solve"] == "job" and origins["solve.start"] != "cli"
+
+
+def test_a_request_lowered_below_the_people_planned_says_more_than_asked(client, login, world, saturday_before):
+    """The ministry asks 1 instead of 2 after the week was planned: the request table says the
+    day has more people than asked, so the planner can give them other work."""
+    login(world.planner)
+    solve_via_page(client, world.team)
+    assert "meer dan gevraagd" not in client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    world.req.headcount = 1
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert re.search(r'2 van 1 <span class="tag tag-warn">meer dan gevraagd</span>', page)
