@@ -312,7 +312,7 @@ def test_a_stopped_calendar_says_ask_for_a_new_link_and_staff_keep_their_words(c
         "Deze link werkt niet meer. Vraag je teamleider om een nieuwe link. Dan zie je je werk weer. "
         "Deze agenda kun je van je telefoon verwijderen.")
     (staff,) = icalendar.Calendar.from_ical(feed(client, team_token).data).walk("VEVENT")
-    assert str(staff["DESCRIPTION"]).startswith("Misschien is er een nieuwe link. Die vindt u")
+    assert str(staff["DESCRIPTION"]).startswith("Misschien is er een nieuwe link. Die vind je")
 
 
 # --- 8. natural English ------------------------------------------------------------------------------
