@@ -1,4 +1,6 @@
 """Admin user management: create, edit, deactivate and reactivate accounts, with every refusal."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
@@ -372,16 +374,19 @@ def test_a_locked_account_shows_until_when_on_the_list_and_its_page(client, admi
     make.user(role="planner", name="Oud Slot", failed_logins=5,
               locked_until=user.locked_until.replace(year=user.locked_until.year - 1))
     db.session.commit()
+    # Between 23:50 and midnight the lock runs into tomorrow and the day comes before the time
+    # (test_a_lock_into_tomorrow_names_the_day): only the time is checked here.
+    said = re.compile(rf"Geblokkeerd tot (\w+ \d+ \w+ )?{until}")
     listing = _text(client.get("/beheer/gebruikers"))
-    assert listing.count("Geblokkeerd tot") == 1 and f"Geblokkeerd tot {until}" in listing
+    assert listing.count("Geblokkeerd tot") == 1 and said.search(listing)
     page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
-    assert f"Geblokkeerd tot {until}" in page
+    assert said.search(page)
     assert f'action="/beheer/gebruikers/{user.id}/ontgrendelen"' in page and "Ontgrendelen</button>" in page
     assert 'name="csrf_token"' in page
     assert "Ontgrendelen</button>" not in _text(client.get(f"/beheer/gebruikers/{admin.id}"))
 
     english = _english_admin(app_with, make)
-    assert f"Locked until {until}" in _text(english.get("/beheer/gebruikers"))
+    assert re.search(rf"Locked until (\w+ \d+ \w+ )?{until}", _text(english.get("/beheer/gebruikers")))
     assert "Unlock</button>" in _text(english.get(f"/beheer/gebruikers/{user.id}"))
 
 
