@@ -495,6 +495,8 @@ def test_the_message_after_an_action_takes_the_focus_so_it_is_read_out(page, liv
     log_in(page, live_server, ROLES["team_leader"])
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
+    # The text can be visible before the deferred script has run (a busy machine): wait for it.
+    expect(page.locator("main .flashes")).to_be_focused()
     focused = page.evaluate("document.activeElement.className + ':' + document.activeElement.textContent.trim()")
     assert focused == "flashes:Je bent uitgelogd."
     page.keyboard.press("Tab")
