@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -78,7 +79,9 @@ def _tidy_link(endpoint: str, token: str, mistyped: bool = False) -> Response:
         endpoint, clean, mistyped = "calendar.feed", clean[:-4].rstrip(TRAILING_JUNK), True
     if (clean == token and not mistyped) or not tokens.TOKEN_RE.match(clean):
         return _gone()
-    response = redirect(url_for(endpoint, token=clean), code=301)
+    # The feed's language marker stays on the tidied link (see feeds.feed_language).
+    language = feeds.feed_language(request.args.get("taal")) if endpoint == "calendar.feed" else None
+    response = redirect(url_for(endpoint, token=clean, **({"taal": language} if language else {})), code=301)
     return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
 
 
@@ -96,19 +99,28 @@ def _subject_gone(row: CalendarToken) -> bool:
     return bool(getattr(subject, "anonymised_at", None))
 
 
-def feed_url(token: str) -> str:
+def feed_url(token: str, language: str | None = None) -> str:
+    """The feed's link; in `language` (see feeds.feed_language) with its marker, in Dutch without:
+    the links handed out before there was a marker stay as they were."""
+    if language:
+        return url_for("calendar.feed", token=token, taal=language, _external=True)
     return url_for("calendar.feed", token=token, _external=True)
 
 
-def webcal_url(token: str) -> str:
-    url = feed_url(token)
+def webcal_url(token: str, language: str | None = None) -> str:
+    url = feed_url(token, language)
     return "webcal://" + url.split("://", 1)[1]
 
 
-def google_calendar_url(token: str) -> str:
+def google_calendar_url(token: str, language: str | None = None) -> str:
     """Google Calendar's page that subscribes to the feed (Android's calendar app handles no
     webcal:// link): the feed's webcal URL, URL-encoded, as its `cid`."""
-    return "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url(token), safe="")
+    return "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url(token, language), safe="")
+
+
+def page_feed_language() -> str | None:
+    """The feed language of the page being shown: the week page's calendar speaks as it does."""
+    return feeds.feed_language(str(get_locale() or "nl"))
 
 
 def week_url(token: str) -> str:
@@ -163,11 +175,14 @@ def _with_headers(response: Response, extra: dict) -> Response:
 @public
 def feed(token: str):
     # The hot path: a subscribed phone polls every hour. Two light queries decide on a 304.
-    found = feeds.poll(token)
+    # The week page shown in English gives links with ?taal=en: the calendar speaks English too
+    # (its own ETag). Dutch is a link without it; an unknown value is Dutch.
+    language = feeds.feed_language(request.args.get("taal"))
+    found = feeds.poll(token, language=language)
     if found is None:
         stopped = feeds.stopped_token(token)
         if stopped is not None and (stopped.revoked_at is not None or _subject_gone(stopped)):
-            return _stopped_feed(stopped)
+            return _stopped_feed(stopped, language)
         return _tidy_link("calendar.feed", token)
     token_id, print_ = found
     headers = {
@@ -180,15 +195,16 @@ def feed(token: str):
         response.last_modified = print_.last_modified
         return _with_headers(response, headers)
     row = db.session.get(CalendarToken, token_id)
-    response = Response(feeds.build_feed(row), content_type="text/calendar; charset=utf-8")
+    response = Response(feeds.build_feed(row, language=language), content_type="text/calendar; charset=utf-8")
     response.last_modified = print_.last_modified
     response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
     return _with_headers(response, headers)
 
 
-def _stopped_feed(row: CalendarToken) -> Response:
+def _stopped_feed(row: CalendarToken, language: str | None = None) -> Response:
     """A link that worked once: a calendar that drops its shifts and says the link stopped."""
-    response = Response(feeds.build_stopped_feed(row), content_type="text/calendar; charset=utf-8")
+    response = Response(feeds.build_stopped_feed(row, language=language),
+                        content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
     return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "private, no-cache"})
 
@@ -221,6 +237,7 @@ def week(token: str):
     today = feeds.local_today()
     leader = feeds.own_team_leader(employee)
     now = dt.datetime.combine(today, feeds.local_now().time())  # a part-day absence counts while it lasts
+    language = page_feed_language()
     response = Response(render_template(
         "calendar/week.html",
         employee=employee,
@@ -229,9 +246,9 @@ def week(token: str):
         leader_away=feeds.leader_away_now(leader, now),
         today=today,
         token=token,
-        webcal=webcal_url(token),
-        google=google_calendar_url(token),
-        feed=feed_url(token),
+        webcal=webcal_url(token, language),
+        google=google_calendar_url(token, language),
+        feed=feed_url(token, language),
     ))
     response.headers["Cache-Control"] = "private, no-cache"
     return _with_headers(response, SECRET_PAGE_HEADERS)
@@ -255,15 +272,18 @@ def week_mistyped(token: str):
 @bp.route("/calendar/<token>/qr.svg")
 @public
 def qr(token: str):
-    """A QR code of the subscribe link (or, with ?voor=week, of the week page)."""
+    """A QR code of the subscribe link; with ?voor=week, of the week page; with ?voor=agenda, of
+    the week page's calendar section (#agenda), where its buttons for iPhone and Android are: a
+    phone's camera opens a webcal:// link on an iPhone only (Android's Chrome does nothing with it)."""
     row = tokens.resolve(token)
     if row is None or _subject_gone(row):
         return _gone()
     target = webcal_url(token)
-    if request.args.get("voor") == "week":
+    voor = request.args.get("voor")
+    if voor in ("week", "agenda"):
         if row.kind != FeedKind.EMPLOYEE.value:
             return _gone()
-        target = week_url(token)
+        target = week_url(token) + ("#agenda" if voor == "agenda" else "")
     out = io.BytesIO()
     segno.make(target, error="m").save(
         out, kind="svg", scale=6, border=4, dark="#000000", light="#ffffff", xmldecl=False,

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Date, String, and_, bindparam, case, cast, exists, func, literal_column, or_, select
@@ -48,6 +48,21 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 # 4: the employee's events say a change, a called-off day as a day off, how to get in, and the
 #    office number on a day the team leader is away.
 FORMAT_VERSION = "4"
+# The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
+# puts it on the links it gives when it is shown in that language. Dutch is a link without it.
+FEED_LANGUAGES = ("en",)
+
+
+def feed_language(value) -> str | None:
+    """The feed's language from the link's marker: None (Dutch) for none, "nl" or anything unknown."""
+    return value if value in FEED_LANGUAGES else None
+
+
+def _work_type_name(wt, language: str | None):
+    """SQL: a work type's name in the feed's language; the Dutch one where no English one is set."""
+    if language == "en":
+        return func.coalesce(func.nullif(wt.c.name_en, ""), wt.c.name_nl)
+    return wt.c.name_nl
 
 
 def local_now() -> dt.datetime:
@@ -222,7 +237,7 @@ class Fingerprint:
 
 
 def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
-                 archived=None) -> Fingerprint:
+                 archived=None, language: str | None = None) -> Fingerprint:
     # The day is part of it: the window moves daily, a changed shift's "Veranderd" goes when its
     # day has passed, and names, addresses or access instructions edited elsewhere (which leave
     # the shifts untouched) reach subscribers within a day. Leaders' absences are
@@ -237,11 +252,13 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
     office = office_phone()
     if office:  # the employee's text on a leader's away day gives it: a new number is a new text
         raw += "|office:" + office
+    if language:  # another language is another text; Dutch (None) leaves every ETag as it was
+        raw += "|lang:" + language
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
 
-def fingerprint(row: CalendarToken, today: dt.date | None = None) -> Fingerprint:
+def fingerprint(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> Fingerprint:
     """The feed's version from one aggregate query over its shifts, without rendering anything."""
     today = today or local_today()
     start, end = window(today)
@@ -252,7 +269,7 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None) -> Fingerprint
                _leader_absences(ps, own, start, end).correlate(None).scalar_subquery(),
                _archived_leaders(ps, own).correlate(None).scalar_subquery()).where(own)
     ).one()
-    return _fingerprint(row.id, row.created_at, today, count, latest, absences, archived)
+    return _fingerprint(row.id, row.created_at, today, count, latest, absences, archived, language)
 
 
 @lru_cache(maxsize=1)
@@ -291,9 +308,10 @@ def _poll_statement():
     )
 
 
-def poll(token: str, today: dt.date | None = None) -> tuple[int, Fingerprint] | None:
+def poll(token: str, today: dt.date | None = None,
+         language: str | None = None) -> tuple[int, Fingerprint] | None:
     """(token id, fingerprint) of a live feed token from one query; None when unknown, revoked,
-    derived with another SECRET_KEY or its subject archived."""
+    derived with another SECRET_KEY or its subject archived. `language`: see feed_language()."""
     if not isinstance(token, str) or not tokens.TOKEN_RE.match(token):
         return None
     today = today or local_today()
@@ -310,13 +328,14 @@ def poll(token: str, today: dt.date | None = None) -> tuple[int, Fingerprint] | 
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
     return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest,
-                                  found.absences, found.archived_leaders)
+                                  found.absences, found.archived_leaders, language)
 
 
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None) -> list:
+def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None,
+                language: str | None = None) -> list:
     """The feed's shifts as plain rows with what the events need, in one joined Core query.
 
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
@@ -331,7 +350,7 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         ps.c.id, ps.c.uid, ps.c.date, ps.c.start_minute, ps.c.end_minute, ps.c.break_minutes, ps.c.sequence,
         ps.c.cancelled, ps.c.updated_at, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.supervisor_id,
         loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
-        wt.c.name_nl.label("work_type_name"), team.c.name.label("team_name"),
+        _work_type_name(wt, language).label("work_type_name"), team.c.name.label("team_name"),
         sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
         _shift_leader_is_away().label("leader_away"),
     ]
@@ -629,7 +648,8 @@ def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None
     )
 
 
-def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None) -> list:
+def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None,
+                language: str | None = None) -> list:
     """A location's team visits, aggregated in the database: one row per day, team and work type.
 
     The times span the shifts that still go ahead (all shifts when none does); no employee column
@@ -678,7 +698,7 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     return list(db.session.execute(
         select(
             agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
-            team.c.name.label("team_name"), wt.c.name_nl.label("work_type_name"),
+            team.c.name.label("team_name"), _work_type_name(wt, language).label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
             leader_away.label("leader_away"),
@@ -727,19 +747,26 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
     )
 
 
-def build_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
-    """The whole iCalendar text of a token's feed (CRLF lines, folded at 75 octets)."""
+def build_feed(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> bytes:
+    """The whole iCalendar text of a token's feed (CRLF lines, folded at 75 octets), in Dutch or in
+    `language` (see feed_language()). Never in the language of whoever asks (a member of staff
+    opening the link in their browser): the ETag says which text it is."""
+    with force_locale(language or "nl"):
+        return _build_feed(row, today, language)
+
+
+def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None) -> bytes:
     today = today or local_today()
     start, end = window(today)
     texts = _Texts(row.kind)
     out = _header(row, start, end)
     if row.kind == FeedKind.LOCATION.value:
-        visits = load_visits(row, start, end, today)
+        visits = load_visits(row, start, end, today, language)
         leaders = team_leaders(v.team_id for v in visits if v.supervisor_id is None)
         for visit in visits:
             _visit_event(out, texts, visit, leaders)
     else:
-        shifts = load_shifts(row, start, end, today)
+        shifts = load_shifts(row, start, end, today, language)
         leaders = team_leaders(s.team_id for s in shifts if s.supervisor_id is None)
         if row.kind == FeedKind.EMPLOYEE.value:
             for shift in shifts:
@@ -764,12 +791,17 @@ def stopped_token(token: str) -> CalendarToken | None:
     return row
 
 
-def build_stopped_feed(row: CalendarToken, today: dt.date | None = None) -> bytes:
+def build_stopped_feed(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> bytes:
     """The calendar of a stopped link: one all-day notice today and no shifts.
 
     A 404 leaves a subscribed phone showing the shifts it last fetched, which go out of date (and
     stand beside the new link's after a renewal). A calendar without them makes the phone drop
     them; the notice says what to do. It names nobody and tells nothing of the roster."""
+    with force_locale(language or "nl"):
+        return _build_stopped_feed(row, today)
+
+
+def _build_stopped_feed(row: CalendarToken, today: dt.date | None) -> bytes:
     today = today or local_today()
     if row.kind == FeedKind.EMPLOYEE.value:
         advice = _("Deze link werkt niet meer. Vraag je teamleider om een nieuwe link. Dan zie je je werk "

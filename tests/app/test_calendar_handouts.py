@@ -55,11 +55,13 @@ def test_each_sheet_holds_the_persons_own_codes_and_nothing_private(client, logi
     assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
     sheet = html.split(f'id="briefje-{anna.id}"')[1].split("</section>")[0]
     assert "Jouw werk op je telefoon, Anna" in sheet
-    assert f"/calendar/{token}/qr.svg?voor=week" in sheet and f"/calendar/{token}/qr.svg\"" in sheet
+    # The week page's code, and the calendar's: the week page's calendar part (iPhone and Android).
+    assert f"/calendar/{token}/qr.svg?voor=week" in sheet and f"/calendar/{token}/qr.svg?voor=agenda\"" in sheet
     assert f'id="briefje-{bram.id}"' not in html
     assert "1 medewerker heeft nog geen link en dus geen briefje:" in html and "Bram Bos" in html
     assert "GEHEIM" not in html
     assert client.get(f"/calendar/{token}/qr.svg?voor=week").status_code == 200
+    assert client.get(f"/calendar/{token}/qr.svg?voor=agenda").status_code == 200
 
 
 def test_another_teams_leader_gets_neither_links_nor_sheets(client, login, make):

@@ -36,6 +36,9 @@ def test_team_leader_makes_shows_and_uses_an_employee_link(client, login, teams)
     token = tokens.link_for(tokens.active_for(FeedKind.EMPLOYEE, anna))
     assert f"webcal://localhost/calendar/{token}.ics" in html
     assert f"/week/{token}" in html and f"/calendar/{token}/qr.svg" in html
+    # The calendar QR of an employee's link opens the week page's buttons (iPhone and Android).
+    assert f"/calendar/{token}/qr.svg?voor=agenda" in html and "knop voor die telefoon: iPhone of Android" in html
+    assert client.get(f"/calendar/{token}/qr.svg?voor=agenda").status_code == 200
     assert client.get(f"/calendar/{token}.ics").status_code == 200
     assert client.get(f"/week/{token}").status_code == 200
     assert "Actief sinds" in client.get(f"/kalender/team/{teams['ours'].id}").get_data(as_text=True)
