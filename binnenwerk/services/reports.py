@@ -497,15 +497,26 @@ class JobReport:
 
 def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
     """The last day of the quarter that coverage and utilisation count: the later of today and the
-    Sunday of the quarter's latest week with a published roster, at most the quarter's end.
+    Sunday of the latest week of the quarter that every team publishing in it has published, at
+    most the quarter's end.
 
-    Weeks nobody has published a roster for yet would count as asked but not planned, and as
-    contract hours not worked: halfway through a quarter that read as 41% coverage where the
-    rostered weeks were at 94%. Before the quarter's start when it counts no day yet.
+    Weeks not published yet would count as asked but not planned, and as contract hours not
+    worked: halfway through a quarter that read as 41% coverage where the rostered weeks were at
+    94%. And one team publishing a week early must not pull every other team's unpublished week
+    in (coverage of all ministries fell from 47% to 31% when one team published). Days gone by
+    always count, with or without a roster. Before the quarter's start when it counts no day yet.
     """
-    # ISO weeks as text ('2026-W50') sort as the weeks do.
-    latest = db.session.scalar(select(func.max(Roster.week)).where(
-        Roster.version > 0, Roster.week.between(_week_name(quarter.start), _week_name(quarter.end))))
+    # ISO weeks as text ('2026-W50') sort as the weeks do. Per active team its latest published
+    # week of the quarter; the earliest of those is the week all of them have reached.
+    per_team = (
+        select(func.max(Roster.week).label("week"))
+        .join(Team, Team.id == Roster.team_id)
+        .where(Roster.version > 0, Team.archived.is_(False),
+               Roster.week.between(_week_name(quarter.start), _week_name(quarter.end)))
+        .group_by(Roster.team_id)
+        .subquery()
+    )
+    latest = db.session.scalar(select(func.min(per_team.c.week)))
     last = today
     if latest:
         last = max(last, dt.date.fromisocalendar(int(latest[:4]), int(latest[6:]), 7))

@@ -185,6 +185,34 @@ def test_the_horizon_is_today_when_no_later_week_is_published(app, halfway, monk
     assert (figures.wanted_days, figures.planned_days) == (len(halfway.planned) + 3, len(halfway.planned))
 
 
+def test_one_team_publishing_a_week_early_does_not_pull_the_others_week_in(app, halfway, make):
+    """Coverage of every ministry fell (47% to 31%) when one team published week 51: the weeks
+    count up to the latest one every team has published."""
+    from binnenwerk.extensions import db
+    from binnenwerk.models import Roster
+    from binnenwerk.services.reports import counted_until
+
+    early = make.team(name="Team Vroeg", region="Noord")
+    for week in ("2026-W50", "2026-W51"):
+        db.session.add(Roster(week=week, team=early, version=1, status="published"))
+    db.session.flush()
+    assert counted_until(Q4, TODAY) == ROSTERED_UNTIL  # Team Halverwege has week 50 only
+    figures = by_name(job_report(Q4).ministries, "Ministerie Halverwege")
+    assert figures.coverage == 1.0
+    # Once the other team publishes week 51 too, it counts.
+    from sqlalchemy import select
+
+    draft = db.session.scalar(select(Roster).where(Roster.week == "2026-W51", Roster.team_id == halfway.team.id))
+    draft.version, draft.status = 1, "published"
+    db.session.flush()
+    assert counted_until(Q4, TODAY) == ROSTERED_UNTIL + dt.timedelta(days=7)
+    # An archived team's roster holds nobody back.
+    late = make.team(name="Team Weg", region="Noord", archived=True)
+    db.session.add(Roster(week="2026-W49", team=late, version=1, status="published"))
+    db.session.flush()
+    assert counted_until(Q4, TODAY) == ROSTERED_UNTIL + dt.timedelta(days=7)
+
+
 def test_a_quarter_gone_by_counts_all_its_days(app, halfway):
     report = job_report(Quarter(2026, 3))
     assert report.counted_until == D(2026, 9, 30) and report.counts_whole_quarter
