@@ -27,6 +27,7 @@ from ..models import (
     Team,
 )
 from ..planning import PLANNED_STATUSES
+from ..services import request_history
 from ..services.rosters import (
     affected_cells, archived_leading, leader_clashes, request_stands, roster_status, within_hours, works_then,
 )
@@ -93,6 +94,12 @@ class RequestDay:
     # Shifts that count for nobody, per day: their person is absent, or out of contract by then.
     absent: dict[dt.date, int] = field(default_factory=dict)
     ended: dict[dt.date, int] = field(default_factory=dict)
+    # Days gone by that asked another number of people than the request does now (a ministry
+    # changed it since): what was asked then (request_history), as the ministry's pages count.
+    earlier: dict[dt.date, int] = field(default_factory=dict)
+
+    def wanted_on(self, day: dt.date) -> int:
+        return self.earlier.get(day, self.wanted)
 
 
 @dataclass
@@ -248,31 +255,45 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
         planned[request_id][day] = n
     # Nor does a shift of someone whose contract has ended by then.
     ended: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for request_id, day in _ended_shifts(week, [q.id for q in requests]):
+    out_of_contract = set(_ended_shifts(week, [q.id for q in requests]))
+    for request_id, day, _employee_id in out_of_contract:
         planned[request_id][day] -= 1
         ended[request_id][day] += 1
     # A shift whose person has since reported absent brings nobody: the request is short there
-    # until the roster is repaired (the roster marks such shifts too).
+    # until the roster is repaired (the roster marks such shifts too). One out of contract as
+    # well counts once, as ended.
     absent: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for request_id, day in _absent_shifts(week, [q.id for q in requests]):
+    for shift in _absent_shifts(week, [q.id for q in requests]):
+        if shift in out_of_contract:
+            continue
+        request_id, day, _employee_id = shift
         planned[request_id][day] -= 1
         absent[request_id][day] += 1
-    return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id])) for q in requests]
+    # Days gone by count against what was asked then (the ministry may have changed it since).
+    today = local_today()
+    asked = request_history.asked_days(requests, days7[0], min(days7[-1], today - dt.timedelta(days=1))) \
+        if days7[0] < today else {}
+    return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
+                       {day: then.headcount for day, then in asked.get(q.id, {}).items()
+                        if then.headcount != q.headcount}) for q in requests]
 
 
-def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
-    """(request, date) of each shift this week on these requests outside its person's contract."""
+def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:
+    """(request, date, employee) of each shift this week on these requests outside its person's
+    contract."""
     if not request_ids:
         return []
     days = week_days(week, 7)
-    return [(request_id, day) for request_id, day in db.session.execute(
-        select(Assignment.request_id, Assignment.date).join(Employee, Employee.id == Assignment.employee_id)
+    return [(request_id, day, employee_id) for request_id, day, employee_id in db.session.execute(
+        select(Assignment.request_id, Assignment.date, Assignment.employee_id)
+        .join(Employee, Employee.id == Assignment.employee_id)
         .where(Assignment.request_id.in_(request_ids), Assignment.date.between(days[0], days[-1]),
                or_(Assignment.date < Employee.contract_start, Assignment.date > Employee.contract_end)))]
 
 
-def _absent_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date]]:
-    """(request, date) of each shift this week on these requests that clashes with an absence."""
+def _absent_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:
+    """(request, date, employee) of each shift this week on these requests that clashes with an
+    absence."""
     if not request_ids:
         return []
     days = week_days(week, 7)
@@ -286,7 +307,7 @@ def _absent_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date
         Assignment.employee_id.in_({a.employee_id for a in absences}))
         .options(joinedload(Assignment.request))).all()
     hit = affected_cells(shifts, absences)
-    return [(a.request_id, a.date) for a in shifts if (a.employee_id, a.date) in hit]
+    return [(a.request_id, a.date, a.employee_id) for a in shifts if (a.employee_id, a.date) in hit]
 
 
 def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
@@ -294,9 +315,9 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
     out = []
     for rd in request_days:
         for day in request_dates(week, rd.request):
-            got = rd.planned.get(day, 0)
-            if got < rd.wanted:
-                out.append(ShortDay(rd.request, day, rd.wanted - got, absent=rd.absent.get(day, 0),
+            got, wanted = rd.planned.get(day, 0), rd.wanted_on(day)
+            if got < wanted:
+                out.append(ShortDay(rd.request, day, wanted - got, absent=rd.absent.get(day, 0),
                                     ended=rd.ended.get(day, 0)))
     return out
 
