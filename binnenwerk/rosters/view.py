@@ -197,7 +197,9 @@ def load_week(week: str, teams: list[Team]) -> dict:
         ended = not works_then(by_id[a.employee_id], a.date)
         unavailable = not within_hours(a.request, windows[(a.employee_id, a.date.isoweekday())])
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
-        if not (withdrawn or ended):
+        # A shift on a day the person is away brings no hours either: their contract is lowered
+        # for that day, so counting it read as "more than the contract".
+        if not (withdrawn or ended or key in hit):
             tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + a.request.worked_minutes
             if a.pinned or a.date < today:
                 kept[a.employee_id] += a.request.worked_minutes

@@ -1417,3 +1417,19 @@ def test_a_shift_both_absent_and_out_of_contract_is_one_person_short(client, log
     [tuesday] = [s for s in short_days(WEEK, load_request_days(WEEK, {"Den Haag"}))
                  if s.date == TUE and s.request.id == world.req.id]
     assert (tuesday.missing, tuesday.ended, tuesday.absent) == (1, 1, 0)
+
+
+def test_a_shift_on_a_day_of_leave_does_not_count_as_hours_over_the_contract(client, login, world, saturday_before):
+    """Leave lowers the week's contract by that day; the shift still on the roster that day is
+    marked for repair and brings no hours, so the person is not 'meer dan het contract'."""
+    login(world.planner)
+    solve_via_page(client, world.team)
+    person = next(e for e in world.people if (e.id, TUE) in cells(world.team))
+    person.contract_minutes = sum(a.request.worked_minutes for a in db.session.scalars(
+        select(Assignment).where(Assignment.employee_id == person.id)))  # the roster fills it exactly
+    db.session.add(Absence(employee_id=person.id, kind="verlof", start_date=TUE, end_date=TUE))
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    row = page.split(f'id="cel-{person.id}-{MON.isoformat()}"', 1)[0].rsplit("<tr", 1)[1] + \
+        page.split(f'id="cel-{person.id}-{MON.isoformat()}"', 1)[1].split("</tr>", 1)[0]
+    assert "meer dan het contract" not in row
