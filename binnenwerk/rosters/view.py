@@ -197,9 +197,11 @@ def load_week(week: str, teams: list[Team]) -> dict:
         ended = not works_then(by_id[a.employee_id], a.date)
         unavailable = not within_hours(a.request, windows[(a.employee_id, a.date.isoweekday())])
         tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
-        # A shift on a day the person is away brings no hours either: their contract is lowered
-        # for that day, so counting it read as "more than the contract".
-        if not (withdrawn or ended or key in hit):
+        # A shift still to come on a day the person is away brings no hours either: their
+        # contract is lowered for that day, so counting it read as "more than the contract".
+        # One worked already (or pinned) keeps its hours, as below.
+        away = key in hit and not (a.pinned or a.date < today)
+        if not (withdrawn or ended or away):
             tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + a.request.worked_minutes
             if a.pinned or a.date < today:
                 kept[a.employee_id] += a.request.worked_minutes
