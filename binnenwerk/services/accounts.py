@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import threading
 
 import pyotp
 from flask import current_app
@@ -17,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit
 from ..extensions import db
 from ..formatting import formally
-from ..models import User, UserSession, utcnow
+from ..models import AuditEvent, User, UserSession, utcnow
 from . import ServiceError
 from .users import NEVER_IN_PASSWORDS, validate_password
 
@@ -27,9 +26,6 @@ OK, INVALID, LOCKED, MFA_NEEDED = "ok", "invalid", "locked", "mfa"
 
 # Failures for e-mail addresses without an account, so they lock like real ones and a locked
 # message does not reveal which addresses exist. Per process; bounded so it cannot grow forever.
-_unknown_failures: dict[str, tuple[int, dt.datetime]] = {}
-_unknown_lock = threading.Lock()
-_UNKNOWN_MAX = 10_000
 _dummy_hash: list[str] = []
 
 
@@ -136,7 +132,7 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
         # Same work as for a real account, so timing does not reveal unknown addresses.
         check_password_hash(_fake_hash(), password or "")
         status = _unknown_failure(email, now)
-        audit.record("login_failed", None, result="refused", detail=f"unknown account; email={email[:200]}")
+        audit.record("login_failed", None, result="refused", detail=unknown_account_detail(email))
         db.session.commit()
         return status, None
     if _still_locked(user, now):
@@ -198,16 +194,20 @@ def complete_login(user: User, *, method: str = "password") -> str:
     return session_id
 
 
+def unknown_account_detail(email: str) -> str:
+    """The audit detail of a failed login at an address without an account."""
+    return f"unknown account; email={email[:200]}"
+
+
 def _unknown_failure(email: str, now: dt.datetime) -> str:
-    with _unknown_lock:
-        count, since = _unknown_failures.get(email, (0, now))
-        if now - since > _lock_period():
-            count, since = 0, now
-        count += 1
-        if len(_unknown_failures) >= _UNKNOWN_MAX and email not in _unknown_failures:
-            _unknown_failures.clear()
-        _unknown_failures[email] = (count, since)
-    return LOCKED if count >= _threshold() else INVALID
+    """LOCKED once an unknown address has failed as often as locks a real account, within the lock
+    period: the same answers for both. Counted from the audit log (each such try is audited), so
+    every web process counts the same tries: per process, an unknown address showed the lock
+    later than a real one under gunicorn's several workers."""
+    earlier = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "login_failed", AuditEvent.at >= now - _lock_period(),
+        AuditEvent.detail == unknown_account_detail(email)))
+    return LOCKED if (earlier or 0) + 1 >= _threshold() else INVALID
 
 
 def _fake_hash() -> str:

@@ -736,3 +736,23 @@ def test_a_locked_account_checks_the_password_all_the_same_so_timing_tells_nothi
         checked.clear()
         response = client.post("/auth/login", data={"email": email, "password": "fout-wachtwoord"})
         assert response.status_code == 401 and len(checked) == 1, email
+
+
+def test_an_unknown_address_is_counted_the_same_by_every_web_process(client):
+    """Tries at an address without an account were counted in each process's memory: with several
+    gunicorn workers the lock came later than for a real account. They are counted from the audit
+    log now, which every process shares: tries another worker audited count here too."""
+    from binnenwerk import audit
+    from binnenwerk.models import AuditEvent
+    from binnenwerk.services.accounts import unknown_account_detail
+
+    for _ in range(4):  # as other workers wrote them
+        audit.record("login_failed", None, result="refused", detail=unknown_account_detail("niemand-hier@example.org"))
+    db.session.commit()
+    assert "geblokkeerd" in post_login(client, "niemand-hier@example.org", WRONG).get_data(as_text=True)
+    # Another address is not affected, and tries longer ago than the lock period do not count.
+    assert "geblokkeerd" not in post_login(client, "iemand-anders@example.org", WRONG).get_data(as_text=True)
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")):
+        event.at = event.at - dt.timedelta(hours=2)
+    db.session.commit()
+    assert "geblokkeerd" not in post_login(client, "niemand-hier@example.org", WRONG).get_data(as_text=True)
