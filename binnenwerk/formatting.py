@@ -332,25 +332,32 @@ def decimal_text(value: float | None, digits: int = 4) -> str:
     return format_decimal(value, format="0." + "#" * digits if digits else "0")
 
 
+def telling_apart(people) -> dict[int, tuple[str, int | None]]:
+    """By id, what tells a person apart from another in `people` with the same name: (their
+    e-mail address, None), else ('', their number); ('', None) for a name nobody else has."""
+    from collections import Counter
+
+    names = Counter(p.name for p in people)
+    emails = Counter(p.email for p in people if getattr(p, "email", ""))
+    found = {}
+    for p in people:
+        if names[p.name] == 1:
+            found[p.id] = ("", None)
+        elif getattr(p, "email", "") and emails[p.email] == 1:
+            found[p.id] = (p.email, None)
+        else:
+            found[p.id] = ("", p.id)
+    return found
+
+
 def name_suffixes(people) -> dict[int, str]:
     """By id, what tells a person apart from another in `people` with the same name: their
     e-mail address, else their number ('' for a name nobody else has), so nobody picks the
     wrong one."""
-    from collections import Counter
-
     from flask_babel import gettext
 
-    names = Counter(p.name for p in people)
-    emails = Counter(p.email for p in people if getattr(p, "email", ""))
-    suffixes = {}
-    for p in people:
-        if names[p.name] == 1:
-            suffixes[p.id] = ""
-        elif getattr(p, "email", "") and emails[p.email] == 1:
-            suffixes[p.id] = f" ({p.email})"
-        else:
-            suffixes[p.id] = " (" + gettext("nr. %(n)d", n=p.id) + ")"
-    return suffixes
+    return {pk: f" ({email})" if email else (" (" + gettext("nr. %(n)d", n=nr) + ")" if nr else "")
+            for pk, (email, nr) in telling_apart(people).items()}
 
 
 def name_labels(people) -> dict[int, str]:

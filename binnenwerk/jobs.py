@@ -24,6 +24,7 @@ from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
 from .extensions import db
+from .formatting import telling_apart
 from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
@@ -449,25 +450,17 @@ def _conflicting_teams(pins, idmap) -> list[dict]:
         team = db.session.get(Team, team_id)
         mates = db.session.scalars(select(Employee).where(Employee.team_id == team_id, Employee.archived.is_(False))
                                    .order_by(Employee.sort_name, Employee.id)).all()
-        names = {p.name for p in mates}
-        counts = {name: sum(1 for p in mates if p.name == name) for name in names}
-        emails = {}
-        for p in mates:
-            if p.email:
-                emails[p.email] = emails.get(p.email, 0) + 1
+        # As the roster grid tells namesakes apart (formatting.name_suffixes), kept as data so the
+        # job page words it in its reader's language.
+        apart = telling_apart(mates)
         described = []
         for person, pin in sorted(rows, key=lambda r: (r[1].date, r[0].sort_name, r[0].id)):
             request = idmap.requests.get(planning.pk_of(pin.request))
-            entry = {"name": person.name, "email": "", "nr": None, "date": pin.date.isoformat(),
-                     "place": request.location.name if request is not None else "",
-                     "start": request.start_minute if request is not None else None,
-                     "end": request.end_minute if request is not None else None}
-            if counts.get(person.name, 1) > 1:  # name_suffixes' rule: the e-mail, else the number
-                if person.email and emails.get(person.email) == 1:
-                    entry["email"] = person.email
-                else:
-                    entry["nr"] = person.id
-            described.append(entry)
+            email, nr = apart.get(person.id, ("", None))
+            described.append({"name": person.name, "email": email, "nr": nr, "date": pin.date.isoformat(),
+                              "place": request.location.name if request is not None else "",
+                              "start": request.start_minute if request is not None else None,
+                              "end": request.end_minute if request is not None else None})
         out.append({"team_id": team_id, "team": team.name if team else "", "pins": described})
     return out
 

@@ -180,7 +180,7 @@ def feed(token: str):
     language = feeds.feed_language(request.args.get("taal"))
     found = feeds.poll(token, language=language)
     if found is None:
-        stopped = feeds.stopped_token(token)
+        stopped = tokens.find(token)  # the rare path: was it a link of ours once?
         if stopped is not None and (stopped.revoked_at is not None or _subject_gone(stopped)):
             return _stopped_feed(stopped, language)
         return _tidy_link("calendar.feed", token)

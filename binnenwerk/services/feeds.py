@@ -778,19 +778,6 @@ def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None)
     return b"".join(out)
 
 
-def stopped_token(token: str) -> CalendarToken | None:
-    """The row of a link that worked once and no longer does (revoked, renewed, its subject
-    archived), made with this SECRET_KEY; None for a token that never was one of ours.
-
-    Call it when `poll` found no live feed: the rare path, so a plain ORM query."""
-    if not isinstance(token, str) or not tokens.TOKEN_RE.match(token):
-        return None
-    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == tokens.hash_token(token)))
-    if row is None or not hmac.compare_digest(tokens.derive(row.nonce), token):
-        return None
-    return row
-
-
 def build_stopped_feed(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> bytes:
     """The calendar of a stopped link: one all-day notice today and no shifts.
 

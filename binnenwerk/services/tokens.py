@@ -102,6 +102,13 @@ def link_for(row: CalendarToken) -> str:
 
 def resolve(token: str) -> CalendarToken | None:
     """The active token row for a token from a URL, or None (unknown, malformed or revoked)."""
+    row = find(token)
+    return row if row is not None and row.revoked_at is None else None
+
+
+def find(token: str) -> CalendarToken | None:
+    """The token row for a token from a URL, revoked or not; None when it is unknown, malformed or
+    derived with another SECRET_KEY (never one of ours)."""
     if not isinstance(token, str) or not TOKEN_RE.match(token):
         return None
     row = db.session.scalars(
@@ -113,7 +120,7 @@ def resolve(token: str) -> CalendarToken | None:
             joinedload(CalendarToken.location),
         )
     ).first()
-    if row is None or row.revoked_at is not None:
+    if row is None:
         return None
     # The hash matched; checking the derivation too means a new SECRET_KEY retires every link.
     if not hmac.compare_digest(derive(row.nonce), token):

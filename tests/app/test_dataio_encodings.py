@@ -17,20 +17,13 @@ from binnenwerk.dataio.api import get_kind, import_file
 from binnenwerk.extensions import db
 
 from .dataio_uploads import upload, upload_folder  # noqa: F401 (upload_folder: an autouse fixture)
+from .test_dataio_limits import planner  # noqa: F401 (fixture)
 
 # As Excel writes "Unicode-tekst": tabs, CRLF, and letters beyond Windows-1252 are fine too.
 TEAMS_TEXT = ("naam\tregio\tthuislocatie\tmax_medewerkers\r\n"
               "Team Súdwest-Fryslân\tDen Haag\tdh-rijnstraat\t12\r\n"
               "Team Łódź–Den Haag\tDen Haag\t\t\r\n")
 BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
-
-
-@pytest.fixture
-def planner(make, login):
-    make.location("Den Haag", code="dh-rijnstraat")
-    user = make.user(role="planner")
-    login(user)
-    return user
 
 
 def stored_teams() -> list[tuple]:
