@@ -12,7 +12,8 @@ from ..access import OFFICE, roles_required
 from ..formatting import current_week, decimal_text, local_today, parse_week, read_week, week_of
 from ..rosters.routes import typed_week_refused
 from ..services.reports import (
-    JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, spreadsheet_safe,
+    JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, paid_jobs_by_quarter,
+    spreadsheet_safe,
 )
 from . import bp
 
@@ -59,7 +60,7 @@ def jobs():
     return render_template(
         "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
         job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report), year_rows=jobs_by_quarter(quarter.year),
-        today=today,
+        year_paid=paid_jobs_by_quarter(quarter.year), today=today,
     )
 
 
@@ -95,6 +96,8 @@ def _ministry_rows(report: JobReport) -> list[list]:
     t = report.total
     rows.append([_("Totaal"), "", report.quarter.label, t.worked_hours, t.jobs, t.people, t.wanted_days,
                  t.planned_days, t.coverage, until])
+    # The job agreement's own count, in paid hours: for all of Binnenwerk, not per ministry.
+    rows.append([_("Banen naar betaalde uren"), "", report.quarter.label, "", report.paid_jobs, "", "", "", "", ""])
     return rows
 
 
@@ -116,6 +119,7 @@ def _year_rows(year: int) -> list[list]:
     rows = [[_("Ministerie"), _("Code")] + [_("Banen K%(n)s %(year)s", n=n, year=year) for n in (1, 2, 3, 4)]]
     for r in jobs_by_quarter(year):
         rows.append([r.name, r.code, *r.jobs])
+    rows.append([_("Banen naar betaalde uren"), "", *paid_jobs_by_quarter(year)])
     return rows
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
 from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS
@@ -485,6 +485,8 @@ class JobReport:
     # The last day coverage and utilisation count (see counted_until); before the quarter's
     # start when they count no day yet.
     counted_until: dt.date | None = None
+    # Jobs as the job agreement counts them: paid hours (see paid_minutes), the whole quarter.
+    paid_jobs: float = 0.0
 
     @property
     def counts_whole_quarter(self) -> bool:
@@ -612,7 +614,32 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
         employed = (min(until, c_end or until) - max(start, c_start)).days + 1
         teams[team_id].contract_minutes += contract * max(0, employed) / 7
     team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes or t.team_id in staffed]
-    return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total, counted_until=until)
+    return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total, counted_until=until,
+                     paid_jobs=paid_minutes([quarter])[0] / per_job)
+
+
+def paid_minutes(quarters: list[Quarter]) -> list[float]:
+    """Per quarter, the paid minutes of everyone employed in it: weekly contract minutes x days
+    employed in the quarter / 7. The job agreement counts jobs in paid hours, so holidays, leave,
+    sickness and days not (yet) rostered count as the contract says; worked hours do not.
+
+    Everyone whose contract runs on some day of the quarter counts, also who has left since
+    (archiving sets the contract's last day). An archived employee without a last day is left
+    out: when they stopped being paid is not known. A contract's hours are today's: an earlier
+    change of them is not kept. One query for all quarters."""
+    first, last = min(q.start for q in quarters), max(q.end for q in quarters)
+    totals = [0.0] * len(quarters)
+    for contract, c_start, c_end in db.session.execute(
+        select(Employee.contract_minutes, Employee.contract_start, Employee.contract_end).where(
+            Employee.contract_start <= last,
+            or_(and_(Employee.contract_end.is_(None), Employee.archived.is_(False)), Employee.contract_end >= first),
+        )
+    ):
+        for i, q in enumerate(quarters):
+            employed = (min(q.end, c_end or q.end) - max(q.start, c_start)).days + 1
+            if employed > 0:
+                totals[i] += contract * employed / 7
+    return totals
 
 
 @dataclass
@@ -620,6 +647,12 @@ class YearRow:
     name: str
     code: str
     jobs: list[float]  # one per quarter
+
+
+def paid_jobs_by_quarter(year: int) -> list[float]:
+    """Jobs in paid hours (paid_minutes) for each quarter of a year."""
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    return [minutes / (JOB_HOURS_PER_WEEK * 60 * q.weeks) for minutes, q in zip(paid_minutes(quarters), quarters)]
 
 
 def jobs_by_quarter(year: int) -> list[YearRow]:

@@ -256,7 +256,8 @@ def test_excel_hours_have_no_float_noise(client, login, make, fixture):
         for column in ("Gewerkte uren", "Contracturen"):
             if column in rows[0]:
                 index = rows[0].index(column)
-                assert all(row[index] == round(row[index], 2) for row in rows[1:]), (title, column)
+                # (the row of jobs in paid hours has no hours worked: an empty cell)
+                assert all(row[index] is None or row[index] == round(row[index], 2) for row in rows[1:]), (title, column)
     teams = list(book["Teams"].iter_rows(values_only=True))
     two = dict(zip(teams[0], next(r for r in teams if r[0] == "Team Twee")))
     assert two["Contracturen"] == 482.21
@@ -371,6 +372,56 @@ def test_jobs_per_ministry_for_each_quarter_of_the_year(app, client, login, make
     assert "Banen per ministerie per kwartaal in 2026" in page
 
 
+# --- jobs in paid hours: what the job agreement counts ----------------------------------------------
+
+# Q2 2026 in paid hours: Anna 26 h, Bert 13 h and Dirk 20 h the whole quarter, Cees 25.5 h until
+# 31 May (61 of its 91 days); the archived employee without a last day counts nothing.
+Q2_PAID = (26 + 13 + 20) / 25.5 + 61 / 91
+
+
+def test_paid_jobs_count_every_contract_not_the_hours_worked(app, fixture, make):
+    report = job_report(Q2)
+    assert report.paid_jobs == pytest.approx(Q2_PAID)
+    assert report.total.jobs == pytest.approx(29 / JOB)  # worked: far fewer, and unchanged
+    # Someone who has left since counts the days of the quarter they were employed.
+    make.employee(team=fixture.t1, contract_minutes=1530, contract_end=D(2026, 4, 30), archived=True)
+    # A contract starting after the quarter, and one that ended before it, count nothing.
+    make.employee(team=fixture.t1, contract_minutes=1530, contract_start=D(2026, 7, 1))
+    make.employee(team=fixture.t1, contract_minutes=1530, contract_start=D(2025, 1, 1),
+                  contract_end=D(2026, 3, 31), archived=True)
+    assert job_report(Q2).paid_jobs == pytest.approx(Q2_PAID + 30 / 91)
+
+
+def test_paid_jobs_per_quarter_of_the_year(app, fixture):
+    from binnenwerk.services.reports import paid_jobs_by_quarter
+
+    # Q1 (90 days): all four the whole quarter; Q3 and Q4: Cees has left.
+    assert paid_jobs_by_quarter(2026) == pytest.approx(
+        [(26 + 13 + 25.5 + 20) / 25.5, Q2_PAID, 59 / 25.5, 59 / 25.5])
+
+
+def test_the_page_and_downloads_show_paid_jobs(client, login, make, fixture):
+    login(make.user(role="planner"))
+    page = client.get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert f"{Q2_PAID:.2f}".replace(".", ",") + " banen in dit kwartaal. Zo telt de banenafspraak" in page
+    year = page[page.index('id="year-paid"'):]
+    assert year[:year.index("</tr>")].count("<td>") == 4 and f"{59 / 25.5:.2f}".replace(".", ",") in year
+    rows = list(csv.DictReader(io.StringIO(client.get("/rapportages/banenafspraak.csv?kwartaal=2026-K2")
+                                           .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    paid = next(r for r in rows if r["Ministerie"] == "Banen naar betaalde uren")
+    assert parse_number(paid["Banen"]) == pytest.approx(Q2_PAID, abs=1e-4) and paid["Gewerkte uren"] == ""
+    book = load_workbook(io.BytesIO(client.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2").data))
+    sheet = list(book["Jaaroverzicht"].iter_rows(values_only=True))
+    assert list(next(r for r in sheet if r[0] == "Banen naar betaalde uren")[2:]) == pytest.approx(
+        [(26 + 13 + 25.5 + 20) / 25.5, Q2_PAID, 59 / 25.5, 59 / 25.5])
+
+
+def test_paid_jobs_in_english(reader, fixture):
+    page = reader("en").get("/rapportages/banenafspraak?kwartaal=2026-K2").get_data(as_text=True)
+    assert f"{Q2_PAID:.2f} jobs in this quarter. This is how the job agreement counts" in page
+    assert "Jobs in paid hours" in page
+
+
 def test_downloads_keep_formula_like_names_as_text(client, login, make):
     evil = make.ministry(code="EVIL", name="=HYPERLINK(\"http://x\")")
     make.published_shift(employee=make.employee(), date=D(2026, 4, 6), location=make.location(ministry=evil))
@@ -421,6 +472,7 @@ MINISTRY_CSV = {
         ["Ministerie A", "AAA", "2026-K2", "21", "0,0633", "3", "6", "3", "0,5", "2026-06-30"],
         ["Ministerie B", "BBB", "2026-K2", "8", "0,0241", "1", "4", "1", "0,25", "2026-06-30"],
         ["Totaal", "", "2026-K2", "29", "0,0875", "4", "10", "4", "0,4", "2026-06-30"],
+        ["Banen naar betaalde uren", "", "2026-K2", "", "2,9841", "", "", "", "", ""],
     ],
     "en": [
         ["Ministry", "Code", "Quarter", "Hours worked", "Jobs", "People placed", "Person-days requested",
@@ -428,6 +480,7 @@ MINISTRY_CSV = {
         ["Ministerie A", "AAA", "2026-Q2", "21", "0.0633", "3", "6", "3", "0.5", "2026-06-30"],
         ["Ministerie B", "BBB", "2026-Q2", "8", "0.0241", "1", "4", "1", "0.25", "2026-06-30"],
         ["Total", "", "2026-Q2", "29", "0.0875", "4", "10", "4", "0.4", "2026-06-30"],
+        ["Jobs in paid hours", "", "2026-Q2", "", "2.9841", "", "", "", "", ""],
     ],
 }
 
