@@ -232,6 +232,10 @@ class Supervisor(db.Model):
     region: Mapped[str] = mapped_column(String(100), index=True)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), unique=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The day archiving took effect (Amsterdam's date): from then on the leader counts as away
+    # wherever they still lead, also once those days have gone by. Empty: not archived, or
+    # archived before this was kept (then: from today on).
+    archived_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     team: Mapped[Optional[Team]] = relationship(back_populates="supervisors")
     user: Mapped[Optional[User]] = relationship(back_populates="supervisor")

@@ -120,11 +120,13 @@ LEADER_TODAY = "leader_today"
 
 def _leader_is_away(leader_id, day, start_minute, end_minute):
     """SQL: the leader is absent that day for the whole day, or for part of these times; or the
-    leader has been archived and the day is today or later (bind LEADER_TODAY when running it).
+    leader has been archived and the day is the day of archiving or later (today or later for a
+    leader archived before that day was kept: bind LEADER_TODAY when running it).
 
     Part of the shift is enough: the leader cannot lead it, and a repair puts someone else on
-    the whole day. An archived leader leads nobody any more: the days to come are told as an
-    absent leader's, until the roster is repaired; days gone by keep the history as it was.
+    the whole day. An archived leader leads nobody any more: the days from the archiving on are
+    told as an absent leader's, until the roster is repaired, and stay so once gone by (they
+    were not there); days before it keep the history as it was.
     """
     away = Absence.__table__.alias("leader_away")
     archived = Supervisor.__table__.alias("leader_archived")
@@ -137,7 +139,7 @@ def _leader_is_away(leader_id, day, start_minute, end_minute):
         ).correlate_except(away),
         exists().where(
             archived.c.id == leader_id, archived.c.archived.is_(True),
-            day >= bindparam(LEADER_TODAY, type_=Date),
+            day >= func.coalesce(archived.c.archived_on, bindparam(LEADER_TODAY, type_=Date)),
         ).correlate_except(archived),
     )
 
@@ -187,7 +189,8 @@ def _archived_leaders(shifts, where):
     Archiving a leader changes the text of the days to come (as an absence does) but no shift,
     so the ETag takes this in too. A superset again: a leader of days gone by only."""
     archived = Supervisor.__table__.alias("feed_archived_leader")
-    return select(_CommaJoined(cast(archived.c.id, String))).where(
+    since = func.coalesce(cast(archived.c.archived_on, String), "")
+    return select(_CommaJoined(cast(archived.c.id, String) + ":" + since)).where(
         archived.c.archived.is_(True), archived.c.id.in_(_feed_leaders(shifts, where)))
 
 

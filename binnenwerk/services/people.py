@@ -520,12 +520,14 @@ def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:
     """Archive a team leader, or take them back.
 
     An archived leader counts as absent from today on wherever they still lead (rosters, feeds,
-    week pages, the ministry's plan), until the rosters are repaired; taking them back undoes
+    week pages, the ministry's plan), until the rosters are repaired, and those days stay so once
+    gone by (archived_on keeps the day); taking them back undoes
     that where the roster still has them. Returns, on archiving, the weeks by team where they
     still lead from today on (rosters.mark_archived_leader), for the message; else {}."""
     if archived == supervisor.archived:
         return {}
     supervisor.archived = archived
+    supervisor.archived_on = feeds.local_today() if archived else None
     audit.record("supervisor.archive" if archived else "supervisor.restore", supervisor)
     affected = {}
     if archived:

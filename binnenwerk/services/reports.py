@@ -122,8 +122,9 @@ def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tup
     """The absences in [start, end] of these team leaders: (first day, last day, start, end minute),
     never their kind. Two queries.
 
-    An archived leader counts as absent from today on (the feeds' rule, feeds._leader_is_away):
-    nobody is to call them for the days to come; days gone by keep the history as it was."""
+    An archived leader counts as absent from the day of archiving on (today on, if archived before
+    that day was kept; the feeds' rule, feeds._leader_is_away): nobody is to call them; days
+    before it keep the history as it was."""
     ids = {pk for pk in leader_ids if pk is not None}
     away: dict[int, list[tuple]] = defaultdict(list)
     if ids:
@@ -134,10 +135,10 @@ def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tup
         ):
             away[supervisor_id].append((first, last, from_minute, to_minute))
         today = feeds.local_today()
-        if today <= end:
-            for supervisor_id in db.session.scalars(
-                    select(Supervisor.id).where(Supervisor.id.in_(ids), Supervisor.archived.is_(True))):
-                away[supervisor_id].append((today, dt.date.max, None, None))
+        for supervisor_id, since in db.session.execute(
+                select(Supervisor.id, Supervisor.archived_on).where(Supervisor.id.in_(ids), Supervisor.archived.is_(True))):
+            if (since or today) <= end:
+                away[supervisor_id].append((since or today, dt.date.max, None, None))
     return away
 
 

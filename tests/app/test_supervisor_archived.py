@@ -187,6 +187,37 @@ def test_the_feeds_name_no_archived_leader_on_days_to_come_and_their_etag_change
     assert "Tineke" not in visits["20261210"] and PHONE not in visits["20261210"]
 
 
+def test_days_led_after_the_archiving_stay_without_the_leader_once_gone_by(client, login, world, monkeypatch):
+    """Archived on Wednesday, not repaired: on Friday, Thursday has gone by. It was told as a day
+    without her, and she was not there: the week page, the feeds and the ministry's plan keep
+    saying so (they named her again once the day had passed). Monday, before the archiving,
+    keeps her name; taking her back names her on Thursday again."""
+    login(world.planner)
+    archive(client, world)
+    client.post("/auth/logout")
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 11))
+
+    html = _text(client.get(f"/week/{world.employee_token}?week=2026-W50"))
+    assert AWAY_DAY in day_block(html, THU) and "Tineke" not in day_block(html, THU)
+    assert NAMED in day_block(html, MON)
+    by_day = events(_text(client.get(f"/calendar/{world.employee_token}.ics")))
+    assert AWAY_DAY in by_day["20261210"] and "Tineke" not in by_day["20261210"]
+    assert f"Teamleider: Tineke Teamleider, telefoon {PHONE}" in by_day["20261207"]
+    visits = events(_text(client.get(f"/calendar/{world.location_token}.ics")))
+    assert "Teamleider: afwezig, er komt een vervanger" in visits["20261210"]
+    login(world.contact)
+    rows = plan_rows(client)
+    assert rows[THU.isoformat()]["Teamleider"] == "afwezig, er komt een vervanger"
+    assert rows[MON.isoformat()]["Teamleider"] == "Tineke Teamleider"
+
+    client.post("/auth/logout")
+    login(world.planner)
+    restore(client, world)
+    assert db.session.get(type(world.leader), world.leader.id).archived_on is None
+    by_day = events(_text(client.get(f"/calendar/{world.employee_token}.ics")))
+    assert f"Teamleider: Tineke Teamleider, telefoon {PHONE}" in by_day["20261210"]
+
+
 # --- the ministry's plan -------------------------------------------------------------------------
 
 
