@@ -4,7 +4,10 @@ import os
 
 class Config:
     SECRET_KEY = "dev-only-change-me"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text leaves out the values bound to the statement. Flask
+    # logs an unhandled error in full, and those values can be special-category data (a race on
+    # the personal-details form logged the health notes of the row it tried to insert).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     REDIS_URL = ""
     BABEL_DEFAULT_LOCALE = "nl"
