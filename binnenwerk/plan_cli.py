@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 
@@ -77,11 +78,14 @@ def export(week: str, out: str, solution: str | None, team: str | None) -> None:
 
 
 def _write(path: str, data: dict) -> None:
+    """Write the JSON to `path` (or stdout for "-"), readable by its owner only: a Problem holds
+    names and each person's limit of hours a day, which may be a doctor's."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if path == "-":
         sys.stdout.write(text + "\n")
     else:
-        with open(path, "w", encoding="utf-8") as fh:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
+            os.chmod(path, 0o600)  # also when the file was there before, with wider rights
             fh.write(text + "\n")
 
 

@@ -22,6 +22,17 @@ def test_export_writes_the_problem_and_the_current_roster(runner, world, tmp_pat
     assert json.loads(sol.read_text())["assignments"] == []
 
 
+def test_export_files_are_readable_by_their_owner_only(runner, world, tmp_path):  # noqa: F811
+    """A Problem holds names and each person's limit of hours a day (maybe a doctor's)."""
+    out, sol = tmp_path / "p.json", tmp_path / "s.json"
+    out.write_text("{}")
+    out.chmod(0o644)  # there before, readable by all: written over, and closed up
+    result = runner.invoke(args=["plan", "export", "--week", WEEK, "--out", str(out), "--solution", str(sol)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o600 and sol.stat().st_mode & 0o777 == 0o600
+    assert json.loads(out.read_text())["week"] == WEEK
+
+
 def test_solve_stores_a_draft_and_publish_publishes_it(runner, world):  # noqa: F811
     result = runner.invoke(args=["plan", "solve", "--week", WEEK, "--time-limit", "2"])
     assert result.exit_code == 0, result.output
