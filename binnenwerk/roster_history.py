@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Callable, NamedTuple
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -23,15 +24,44 @@ from .extensions import db
 from .formatting import long_date
 from .models import DeploymentRequest, Roster, RosterChange
 
+
+class Counted(NamedTuple):
+    """A message with a count in it: `word(values)` words it for that count (ngettext: "1 dienst",
+    "2 diensten"); `shows` are the values it shows."""
+    word: Callable[[dict], str]
+    shows: frozenset[str]
+
+
+def _planned(values: dict) -> str:
+    return ngettext("%(n)d dienst gepland, %(c)d gewijzigd.", "%(n)d diensten gepland, %(c)d gewijzigd.",
+                    values["n"], **values)
+
+
+def _repaired(values: dict) -> str:
+    return ngettext("Gerepareerd vanaf %(day)s: %(n)d dienst gepland, %(c)d gewijzigd.",
+                    "Gerepareerd vanaf %(day)s: %(n)d diensten gepland, %(c)d gewijzigd.", values["n"], **values)
+
+
+def _imported(values: dict) -> str:
+    return ngettext("Geïmporteerd uit %(file)s: %(n)d dienst gepland, %(c)d gewijzigd.",
+                    "Geïmporteerd uit %(file)s: %(n)d diensten gepland, %(c)d gewijzigd.", values["n"], **values)
+
+
+def _copied(values: dict) -> str:
+    copied = ngettext("%(num)d dienst van vorige week overgenomen", "%(num)d diensten van vorige week overgenomen",
+                      values["n"])
+    return ngettext("%(copied)s, %(num)d paste niet.", "%(copied)s, %(num)d pasten niet.", values["s"], copied=copied)
+
+
 MESSAGES = {
-    "planned": _l("%(n)d diensten gepland, %(c)d gewijzigd."),
-    "repaired": _l("Gerepareerd vanaf %(day)s: %(n)d diensten gepland, %(c)d gewijzigd."),
-    "imported": _l("Geïmporteerd uit %(file)s: %(n)d diensten gepland, %(c)d gewijzigd."),
+    "planned": Counted(_planned, frozenset({"n", "c"})),
+    "repaired": Counted(_repaired, frozenset({"day", "n", "c"})),
+    "imported": Counted(_imported, frozenset({"file", "n", "c"})),
     "edit": _l("%(name)s, %(day)s: %(old)s wordt %(new)s"),
     "edit_pinned": _l("%(name)s, %(day)s: %(old)s wordt %(new)s (vastgezet)"),
     "pin": _l("%(name)s, %(day)s vastgezet"),
     "unpin": _l("%(name)s, %(day)s losgemaakt"),
-    "copy": _l("%(n)d diensten van vorige week overgenomen, %(s)d pasten niet."),
+    "copy": Counted(_copied, frozenset({"n", "s"})),
     "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
     "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster, "
@@ -44,6 +74,18 @@ MESSAGES = {
                          "Pas het rooster aan."),
     "contract_not_started": _l("Het contract van %(name)s begint pas na %(day)s, maar er staat een dienst. "
                                "Pas het rooster aan."),
+    # Shifts that no longer fit beyond the working hours and the contract's dates
+    # (services.rosters.mark_unworkable_shifts, mark_shifts_outside_region).
+    "moved_team": _l("%(name)s zit nu in %(team)s, maar staat op %(day)s nog in dit rooster. Haal de dienst "
+                     "weg of repareer het rooster."),
+    "work_type_dropped": _l("De werksoorten van %(name)s zijn veranderd: het werk van de dienst op %(day)s hoort "
+                            "er niet meer bij. Pas het rooster aan."),
+    "location_dropped": _l("De locaties van %(name)s zijn veranderd: de plek van de dienst op %(day)s hoort er "
+                           "niet meer bij. Pas het rooster aan."),
+    "over_contract": _l("De contracturen van %(name)s zijn verlaagd: in week %(week)s staat meer werk ingepland "
+                        "dan het contract. Pas het rooster aan."),
+    "outside_region": _l("De plek van de dienst van %(name)s op %(day)s ligt niet meer in de regio van het team. "
+                         "Repareer het rooster of pas de dienst aan."),
 }
 
 # Not shown, but stored with a line that names someone: how anonymisation finds it.
@@ -57,7 +99,8 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 def placeholders(message: str) -> set[str]:
     """The values a message shows (the same in every language: the catalog test checks that)."""
-    return set(_PLACEHOLDER.findall(str(MESSAGES[message])))
+    text = MESSAGES[message]
+    return set(text.shows) if isinstance(text, Counted) else set(_PLACEHOLDER.findall(str(text)))
 
 
 def shift(request: DeploymentRequest | None) -> dict | None:
@@ -121,7 +164,8 @@ def _word(message: str, params: dict) -> str:
         values["day"] = long_date(dt.date.fromisoformat(values["day"]))
     if message in _WITH_SHIFTS:
         values["old"], values["new"] = _shift_label(values["old"]), _shift_label(values["new"])
-    return str(MESSAGES[message]) % values
+    text = MESSAGES[message]
+    return text.word(values) if isinstance(text, Counted) else str(text) % values
 
 
 def _shift_label(value: dict | None) -> str:

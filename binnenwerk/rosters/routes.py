@@ -5,9 +5,10 @@ import datetime as dt
 from collections import defaultdict
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -207,7 +208,7 @@ def cell():
     team = _team_or_404(source.get("team"))
     employee_id = _int_arg(source.get("employee"))
     employee = db.session.get(Employee, employee_id) if employee_id else None
-    if employee is None or employee.team_id != team.id or employee.archived:
+    if employee is None:
         abort(404)
     try:
         day = dt.date.fromisoformat(source.get("date", ""))
@@ -215,8 +216,16 @@ def cell():
         abort(404)
     if day not in week_days(week, 7):
         abort(404)
-    roster = service.find_roster(week, team.id)
-    current = db.session.scalar(select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date == day))
+    roster, current, elsewhere = _cell_now(week, team, employee, day)
+    # Someone no longer in the team (moved to another, or left) whose shift this team's roster
+    # still holds: the cell can only be freed.
+    gone = employee.team_id != team.id or employee.archived
+    if gone and current is None:
+        if request.method == "POST" and employee.team_id == team.id:
+            # The contract ended while the form was open: say so, not "no such page".
+            flash(service.left_error(employee).message, "error")
+            return _back(week, team.id)
+        abort(404)
     form = CellForm()
     if request.method == "POST" and form.validate_on_submit():
         chosen = form.request.data or ""
@@ -238,7 +247,9 @@ def cell():
                                  seen_cell=form.seen_cell.data or None)
             except ServiceError as exc:
                 form.request.errors = [exc.message]
-                roster = service.find_roster(week, team.id)
+                # The cell as it is now: a save refused for a change made meanwhile may have met
+                # that change's rollback (the shift read above may be gone).
+                roster, current, elsewhere = _cell_now(week, team, employee, day)
             else:
                 said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day))
                 if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
@@ -248,7 +259,8 @@ def cell():
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])
-    options = [idmap.requests[planning.pk_of(q.id)] for q in service.cell_options(problem, employee.id, day)]
+    options = [] if gone else [idmap.requests[planning.pk_of(q.id)]
+                               for q in service.cell_options(problem, employee.id, day)]
     # Places others already take that day (every team): a full request is marked, not hidden,
     # so the person editing sees why choosing it will be refused.
     taken = dict(db.session.execute(
@@ -271,9 +283,14 @@ def cell():
     me = next((e for e in problem.employees if e.id == planning.eid(employee.id)), None)
     # The other days' hours as the grid counts them: not a shift whose request no longer stands
     # that day, nor one after the contract ended (publishing leaves those out).
-    other_days = sum(a.request.worked_minutes for a in db.session.scalars(select(Assignment).where(
-        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day))
-        if service.request_stands(a.request, a.date) and service.works_then(employee, a.date))
+    # (Days gone by: what the request asked then, as publishing has them.)
+    others = db.session.scalars(select(Assignment).where(
+        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day)).all()
+    since = local_today()
+    asked = service.asked_then(others, since)
+    other_days = sum(a.request.worked_minutes for a in others
+                     if (service.stood_then(asked, a.request_id, a.date) if a.date < since
+                         else service.request_stands(a.request, a.date)) and service.works_then(employee, a.date))
 
     def over_contract(q) -> bool:
         return me is not None and (q.worked_minutes > me.max_minutes_per_day
@@ -311,8 +328,20 @@ def cell():
         form.pinned.data = True
     return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
                             current=current, roster=roster, away=_away(employee, day),
-                            nothing_fits=not options and current is None),
+                            nothing_fits=not options and current is None,
+                            gone=gone, now_in=employee.team if employee.team_id != team.id else None,
+                            elsewhere=elsewhere),
             422 if form.errors else 200)
+
+
+def _cell_now(week: str, team: Team, employee: Employee, day: dt.date):
+    """The team's roster of the week, the person's shift that day in it (None: free), and the team
+    of another roster holding them that day (the person moved here since: not this cell's)."""
+    roster = service.find_roster(week, team.id)
+    current = db.session.scalar(select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date == day))
+    here = current is not None and roster is not None and current.roster_id == roster.id
+    elsewhere = current.roster.team if current is not None and not here else None
+    return roster, None if elsewhere else current, elsewhere
 
 
 def _away(employee: Employee, day: dt.date) -> str | None:
@@ -333,6 +362,8 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
     """Why the cell's shift is no longer offered, as the roster page flags it (never the kind of
     absence: the form is read over a shoulder as easily as the grid)."""
     day, q = shift.date, shift.request
+    if employee.team_id != shift.roster.team_id:
+        return _("(past niet meer: nu in %(team)s)", team=employee.team.name)
     absences = db.session.scalars(select(Absence).where(
         Absence.employee_id == employee.id, Absence.start_date <= day, Absence.end_date >= day)).all()
     if service.affected_cells([shift], absences):
@@ -345,6 +376,12 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
                if slot.weekday == day.isoweekday()]
     if not service.within_hours(q, windows):
         return _("(past niet meer: buiten de werktijden)")
+    if q.location.region != shift.roster.team.region:
+        return _("(past niet meer: buiten de regio van het team)")
+    if not service.does_work_type(employee, q):
+        return _("(past niet meer: niet de werksoort van de medewerker)")
+    if not service.may_work_at(employee, q):
+        return _("(past niet meer: niet een locatie van de medewerker)")
     return _("(past niet meer)")
 
 
@@ -446,7 +483,7 @@ def copy_previous():
     try:
         copied = service.copy_previous_week(week, team.id, lock_version=form.lock_version.data, user=current_user)
     except ServiceError as exc:
-        flash(exc.message, "error")
+        flash(exc.message, "info" if exc.field == service.ALREADY_DONE else "error")
     else:
         filled, skipped, kept = copied.filled, copied.skipped, copied.kept
         said = [ngettext("%(num)d dienst van vorige week overgenomen in een leeg vakje.",
@@ -495,7 +532,7 @@ def publish():
         flash(_("Gepubliceerd: versie %(v)d. %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen. "
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
-        _say_held(counts["held"], counts["absent"])
+        _say_held(counts)
         soon = sorted({s.employee.name for s in service.short_notice_changes([team.id], week=week)})
         if soon:
             flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
@@ -503,7 +540,10 @@ def publish():
     return _back(week, team.id)
 
 
-def _say_held(held: int, absent: int = 0) -> None:
+def _say_held(counts: dict[str, int]) -> None:
+    """What publishing did not tell, and why (services.rosters._publish's counts)."""
+    held, absent = counts.get("held", 0), counts.get("absent", 0)
+    moved, region = counts.get(service.MOVED, 0), counts.get(service.OUTSIDE_REGION, 0)
     if absent:
         flash(ngettext(
             "%(num)d nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker is dan afwezig. Repareer het "
@@ -516,6 +556,18 @@ def _say_held(held: int, absent: int = 0) -> None:
             "opnieuw of repareer het.",
             "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd. Plan het "
             "rooster opnieuw of repareer het.", held), "warning")
+    if moved:
+        flash(ngettext(
+            "%(num)d nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker zit nu in een ander team. "
+            "Haal de dienst weg of repareer het rooster.",
+            "%(num)d nieuwe of gewijzigde diensten zijn niet gepubliceerd: de medewerkers zitten nu in een ander "
+            "team. Haal de diensten weg of repareer het rooster.", moved), "warning")
+    if region:
+        flash(ngettext(
+            "%(num)d nieuwe of gewijzigde dienst is niet gepubliceerd: de plek ligt buiten de regio van het team. "
+            "Repareer het rooster of pas de dienst aan.",
+            "%(num)d nieuwe of gewijzigde diensten zijn niet gepubliceerd: de plek ligt buiten de regio van het "
+            "team. Repareer het rooster of pas de diensten aan.", region), "warning")
 
 
 @bp.route("/publiceren-alle", methods=["POST"])
@@ -537,12 +589,14 @@ def publish_all():
         flash(exc.message, "success" if exc.field == service.ALREADY_PUBLISHED else "error")
     else:
         if done:
-            totals = {k: sum(counts[k] for _r, counts in done)
-                      for k in ("new", "changed", "cancelled", "held", "absent")}
+            totals = {k: sum(counts.get(k, 0) for _r, counts in done)
+                      for k in ("new", "changed", "cancelled", "held", "absent", service.MOVED,
+                                service.OUTSIDE_REGION)}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
-                  + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.", **totals), "success")
-            _say_held(totals["held"], totals["absent"])
+                  + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
+                      **{k: totals[k] for k in ("new", "changed", "cancelled")}), "success")
+            _say_held(totals)
             soon = service.short_notice_changes([roster.team_id for roster, _counts in done], week=week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})
@@ -701,7 +755,11 @@ def history(roster_id: int):
 @roles_required(*PLANNERS)
 def week_sheets():
     """One sheet per employee of the team with their week as published: for people who read
-    their week on paper (no phone, or rather not), handed out by the team leader."""
+    their week on paper (no phone, or rather not), handed out by the team leader.
+
+    The sheets speak the employees' language, Dutch, whatever the member of staff reads (the page
+    around them speaks theirs); in English with ?taal=en, for an employee who reads English."""
+    from ..calendar.routes import print_language
     from ..services import feeds
 
     week = _week_arg()
@@ -710,11 +768,14 @@ def week_sheets():
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
         .order_by(Employee.sort_name, Employee.id)).all()
-    weeks = feeds.weeks_of(employees, [monday]) if employees else {}
-    sheets = [(e, weeks[e.id][0]) for e in employees]
+    language = print_language()
+    with force_locale(language):  # the week's words (what changed, and how) too
+        weeks = feeds.weeks_of(employees, [monday]) if employees else {}
+        sheets = [(e, weeks[e.id][0]) for e in employees]
+        printed = Markup(render_template("rosters/_week_sheets.html", team=team, sheets=sheets, language=language))
     # 'none' and 'draft' say there is nothing published to print yet, 'changed' that an older version is.
-    return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets,
-                           status=service.roster_status(service.find_roster(week, team.id)))
+    return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets, printed=printed,
+                           language=language, status=service.roster_status(service.find_roster(week, team.id)))
 
 
 @bp.route("/afdrukken")

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import planning
 from ..extensions import db
@@ -29,19 +29,28 @@ from ..models import (
 from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
-    affected_cells, archived_leading, leader_clashes, request_stands, roster_status, within_hours, works_then,
+    MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then, leader_clashes, misfit,
+    request_stands, roster_status, stood_then, within_hours, works_then,
 )
 
 
 @dataclass
 class Cell:
+    """A shift of the grid and what is wrong with it. A day gone by that was told as the roster
+    holds it is history: publishing keeps it as told, so it gets no mark but an absence."""
+
     assignment: Assignment
     request: DeploymentRequest
-    changed: bool = False  # differs from what employees were told
+    changed: bool = False  # differs from what employees were told (request, place, work or times)
     affected: bool = False  # clashes with an absence
     withdrawn: bool = False  # its request no longer asks for that day: publishing leaves it out
     ended: bool = False  # after the person's contract ended (or before it starts): likewise
     unavailable: bool = False  # outside the person's weekly availability (changed since)
+    # From today on, why it no longer fits (services.rosters.misfit): the person is in another
+    # team now, the place lies outside the team's region, or the work or place is no longer theirs.
+    moved: bool = False
+    outside_region: bool = False
+    unqualified: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,12 @@ class TeamWeek:
     withdrawn_count: int = 0
     ended_count: int = 0
     unavailable_count: int = 0
+    moved_count: int = 0
+    region_count: int = 0
+    unqualified_count: int = 0
+    # People in another team now who still have shifts in this roster, or told shifts of this
+    # team still to be called off: their rows come last, each saying which team they are in now.
+    left: dict[int, Team] = field(default_factory=dict)
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
     # (employee, date) -> "whole" or "part": an absence that day, never its kind (a free cell says
@@ -82,6 +97,13 @@ class TeamWeek:
     @property
     def lock_version(self) -> int:
         return self.roster.lock_version if self.roster is not None else 0
+
+    @property
+    def over_contract(self) -> int:
+        """How many of the team's people are planned for more hours than the week's contract
+        (the grid's red figure)."""
+        return sum(1 for e in self.employees if e.id not in self.left
+                   and self.minutes.get(e.id, 0) > self.contract.get(e.id, e.contract_minutes))
 
 
 @dataclass
@@ -135,10 +157,24 @@ def load_week(week: str, teams: list[Team]) -> dict:
         .options(joinedload(Assignment.request).joinedload(DeploymentRequest.location),
                  joinedload(Assignment.request).joinedload(DeploymentRequest.work_type))
     ).all() if roster_ids else []
+    published = db.session.scalars(
+        select(PublishedShift).where(PublishedShift.team_id.in_(team_ids),
+                                     PublishedShift.date.between(first, last))
+        .options(joinedload(PublishedShift.location), joinedload(PublishedShift.work_type))
+    ).all()
     # Someone who left still has a row while shifts of theirs stand in the week: they are marked.
+    # So has someone moved to another team (their row says which), while this team's roster holds
+    # shifts of theirs, or told ones it has yet to call off.
+    roster_team = {r.id: r.team_id for r in rosters.values()}
+    on_rosters = {a.employee_id for a in assignments}
+    held = {(roster_team[a.roster_id], a.employee_id, a.date) for a in assignments}
+    told_only = {p.employee_id for p in published
+                 if not p.cancelled and (p.team_id, p.employee_id, p.date) not in held}
     employees = db.session.scalars(
-        select(Employee).where(Employee.team_id.in_(team_ids), or_(
-            Employee.archived.is_(False), Employee.id.in_({a.employee_id for a in assignments})))
+        select(Employee).where(or_(
+            and_(Employee.team_id.in_(team_ids), Employee.archived.is_(False)),
+            Employee.id.in_(on_rosters | told_only)))
+        .options(selectinload(Employee.work_types), selectinload(Employee.allowed_locations))
         .order_by(Employee.sort_name, Employee.id)
     ).all()
     windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
@@ -151,11 +187,6 @@ def load_week(week: str, teams: list[Team]) -> dict:
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(roster_ids))
         .options(joinedload(SupervisionAssignment.supervisor), joinedload(SupervisionAssignment.location))
     ).all() if roster_ids else []
-    published = db.session.scalars(
-        select(PublishedShift).where(PublishedShift.team_id.in_(team_ids),
-                                     PublishedShift.date.between(first, last))
-        .options(joinedload(PublishedShift.location), joinedload(PublishedShift.work_type))
-    ).all()
     absences = db.session.scalars(
         select(Absence).where(Absence.employee_id.in_([e.id for e in employees]),
                               Absence.start_date <= last, Absence.end_date >= first)
@@ -165,57 +196,93 @@ def load_week(week: str, teams: list[Team]) -> dict:
     days = shown_days(week, [rd.request for rd in request_days], assignments)
     by_team: dict[int, TeamWeek] = {t.id: TeamWeek(t, rosters.get(t.id), []) for t in teams}
     by_id = {e.id: e for e in employees}
+    today = local_today()
+    told = {(p.employee_id, p.date): p for p in published}
+    # Told shifts no roster row holds any more: publishing calls them off ("vervalt"), except on a
+    # day gone by of someone who has left the team since (services.rosters._publish).
+    removed = [(key, shift) for key, shift in told.items() if (shift.team_id, *key) not in held
+               and not shift.cancelled and key[0] in by_id
+               and not (shift.date < today and by_id[key[0]].team_id != shift.team_id)]
+    # Each person's rows: in their own team's grid (unless they left with no shift standing), and
+    # in the grid of any other team whose roster still holds shifts of theirs.
+    for e in employees:
+        if e.team_id in by_team and (not e.archived or e.id in on_rosters):
+            by_team[e.team_id].employees.append(e)
+    guests: dict[int, set[int]] = defaultdict(set)  # team id -> people in another team now
+    for a in assignments:
+        if by_id[a.employee_id].team_id != roster_team[a.roster_id]:
+            guests[roster_team[a.roster_id]].add(a.employee_id)
+    for (employee_id, _day), shift in removed:
+        if by_id[employee_id].team_id != shift.team_id:
+            guests[shift.team_id].add(employee_id)
+    now_in = {t.id: t for t in db.session.scalars(select(Team).where(
+        Team.id.in_({by_id[e].team_id for found in guests.values() for e in found})))} if guests else {}
+    rows_in: dict[int, list[TeamWeek]] = defaultdict(list)  # person -> the grids with a row of theirs
+    for tw in by_team.values():
+        for e in sorted((by_id[e] for e in guests.get(tw.team.id, ())), key=lambda e: (e.sort_name, e.id)):
+            tw.employees.append(e)
+            tw.left[e.id] = now_in[e.team_id]
+        for e in tw.employees:
+            rows_in[e.id].append(tw)
     absent: dict[int, list[Absence]] = defaultdict(list)
     for absence in absences:
         absent[absence.employee_id].append(absence)
-    team_of = {e.id: e.team_id for e in employees}
-    for absence in absences:
-        away = by_team[team_of[absence.employee_id]].away
-        for day in days7:
-            if absence.start_date <= day <= absence.end_date:
-                whole = absence.start_minute is None or away.get((absence.employee_id, day)) == "whole"
-                away[(absence.employee_id, day)] = "whole" if whole else "part"
+        for tw in rows_in[absence.employee_id]:
+            for day in days7:
+                if absence.start_date <= day <= absence.end_date:
+                    whole = absence.start_minute is None or tw.away.get((absence.employee_id, day)) == "whole"
+                    tw.away[(absence.employee_id, day)] = "whole" if whole else "part"
     holiday_week = any(is_public_holiday(day) for day in days7)
     for e in employees:
-        by_team[e.team_id].employees.append(e)
-        if holiday_week or e.id in absent or not (e.employed_on(first) and e.employed_on(last)):
+        if e.team_id in by_team and (holiday_week or e.id in absent
+                                     or not (e.employed_on(first) and e.employed_on(last))):
             slots = [Slot(d, s, f) for d in range(1, 8) for s, f in windows.get((e.id, d), ())]
             by_team[e.team_id].contract[e.id] = planning.contract_this_week(
                 e.contract_minutes, slots, absent[e.id], days7, e.employed_on)
-    roster_team = {r.id: r.team_id for r in rosters.values()}
-    told = {(p.employee_id, p.date): p for p in published}
     hit = affected_cells(assignments, absences)
+    asked = asked_then(assignments, today)
     # Shifts worked already or pinned keep their hours within a contract an absence lowered, as a
     # repair's Problem keeps them (planning.build_problem): not "more than the contract".
-    today, kept = local_today(), defaultdict(int)
+    kept: dict[tuple[int, int], int] = defaultdict(int)  # (team id, person) -> minutes
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
-        key = (a.employee_id, a.date)
-        shift = told.pop(key, None)
-        changed = tw.roster.version > 0 and (shift is None or shift.cancelled or shift.request_id != a.request_id)
-        withdrawn = not request_stands(a.request, a.date)
-        ended = not works_then(by_id[a.employee_id], a.date)
-        unavailable = not within_hours(a.request, windows[(a.employee_id, a.date.isoweekday())])
-        tw.cells[key] = Cell(a, a.request, changed, key in hit, withdrawn, ended, unavailable)
+        key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
+        shift = told.get(key)
+        if a.date < today and shift is not None and not shift.cancelled and shift.request_id == a.request_id:
+            # A day gone by, told as the roster holds it: worked as told, and publishing keeps it
+            # so whatever changed since (the request, the contract, the person's team or hours).
+            cell = Cell(a, q, affected=key in hit)
+        else:
+            cell = Cell(
+                a, q, tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today), key in hit,
+                withdrawn=not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)),
+                ended=not works_then(e, a.date),
+                unavailable=not within_hours(q, windows[(a.employee_id, a.date.isoweekday())]))
+            why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
+            cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
+        tw.cells[key] = cell
         # A shift still to come on a day the person is away brings no hours either: their
         # contract is lowered for that day, so counting it read as "more than the contract".
         # One worked already (or pinned) keeps its hours, as below.
         away = key in hit and not (a.pinned or a.date < today)
-        if not (withdrawn or ended or away):
-            tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + a.request.worked_minutes
+        if not (cell.withdrawn or cell.ended or cell.moved or away):
+            tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + q.worked_minutes
             if a.pinned or a.date < today:
-                kept[a.employee_id] += a.request.worked_minutes
-        tw.unavailable_count += unavailable
-        tw.affected_count += key in hit
-        tw.withdrawn_count += withdrawn
-        tw.ended_count += ended
-    for employee_id, minutes in kept.items():
-        contract = by_team[by_id[employee_id].team_id].contract
-        if employee_id in contract:  # lowered this week
+                kept[(tw.team.id, a.employee_id)] += q.worked_minutes
+        tw.unavailable_count += cell.unavailable
+        tw.affected_count += cell.affected
+        tw.withdrawn_count += cell.withdrawn
+        tw.ended_count += cell.ended
+        tw.moved_count += cell.moved
+        tw.region_count += cell.outside_region
+        tw.unqualified_count += cell.unqualified
+    for (team_id, employee_id), minutes in kept.items():
+        contract = by_team[team_id].contract
+        if employee_id in contract:  # lowered this week (only for the team's own people)
             contract[employee_id] = min(by_id[employee_id].contract_minutes, max(contract[employee_id], minutes))
-    for key, shift in told.items():
+    for key, shift in removed:
         tw = by_team.get(shift.team_id)
-        if tw is not None and not shift.cancelled and tw.roster is not None and tw.roster.version > 0:
+        if tw is not None and tw.roster is not None and tw.roster.version > 0:
             tw.removed[key] = shift
     leads_absent = db.session.scalars(
         select(Absence).where(Absence.supervisor_id.in_({s.supervisor_id for s in supervision}),
@@ -231,6 +298,17 @@ def load_week(week: str, teams: list[Team]) -> dict:
             tw.leader_absent.append((s.date, s.supervisor.name))
 
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
+
+
+def _told_as(shift: PublishedShift | None, team_id: int, request: DeploymentRequest, to_come: bool) -> bool:
+    """Whether the person was told this team's shift: the same request and, on a day still to come,
+    its place, work and times as the request has them now (a ministry may change those, keeping
+    the request). A day gone by is told as it was asked then: the same request is enough."""
+    if shift is None or shift.cancelled or shift.team_id != team_id or shift.request_id != request.id:
+        return False
+    return not to_come or (shift.location_id, shift.work_type_id, shift.start_minute, shift.end_minute,
+                           shift.break_minutes) == (request.location_id, request.work_type_id, request.start_minute,
+                                                    request.end_minute, request.break_minutes)
 
 
 def load_request_days(week: str, regions) -> list[RequestDay]:

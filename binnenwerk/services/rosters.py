@@ -8,10 +8,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +29,7 @@ from ..models import (
     Assignment,
     DeploymentRequest,
     Employee,
+    Location,
     PublishedShift,
     RequestStatus,
     Roster,
@@ -36,14 +40,34 @@ from ..models import (
     Team,
     utcnow,
 )
-from . import ServiceError
+from . import ServiceError, request_history
 
 
 def conflict_error() -> ServiceError:
+    # Nobody is blamed: the change since may be the reader's own (another tab, the back button).
     return ServiceError(_(
-        "Iemand anders heeft dit rooster net veranderd. Er is niets opgeslagen. "
+        "Dit rooster is net veranderd. Er is niets opgeslagen. "
         "Bekijk het rooster opnieuw en doe je wijziging nog een keer."
     ))
+
+
+TEAMS_NAMED = 5  # a refused publication of all teams names this many, then "en nog 3 andere teams"
+
+
+def publish_conflict(week: str, teams: list[Team]) -> ServiceError:
+    """A publication refused because these teams' rosters changed since the page showed them
+    (none known: some roster of the week)."""
+    if not teams:
+        return ServiceError(_("Een rooster van week %(week)s is net veranderd. Er is niets gepubliceerd. Bekijk de "
+                              "roosters en publiceer opnieuw.", week=week))
+    names = [team.name for team in sorted(teams, key=lambda t: (t.name, t.id))]
+    if len(names) > TEAMS_NAMED:
+        rest = len(names) - TEAMS_NAMED
+        names = names[:TEAMS_NAMED] + [ngettext("nog %(num)d ander team", "nog %(num)d andere teams", rest)]
+    return ServiceError(ngettext(
+        "Het rooster van %(teams)s is net veranderd. Er is niets gepubliceerd. Bekijk het en publiceer opnieuw.",
+        "De roosters van %(teams)s zijn net veranderd. Er is niets gepubliceerd. Bekijk ze en publiceer opnieuw.",
+        len(teams), teams=format_list(names, locale=str(get_locale() or "nl"))))
 
 
 def check_version(roster: Roster | None, lock_version) -> None:
@@ -61,33 +85,44 @@ def find_roster(week: str, team_id: int) -> Roster | None:
     return db.session.scalar(select(Roster).where(Roster.week == week, Roster.team_id == team_id))
 
 
+class _Lost(Exception):
+    """A change lost the race to another one committed between its read and its write."""
+
+
+@contextmanager
+def _saving():
+    """Around a change's writes and its commit. Another save committed between this change's read
+    and its write (a double click, a second tab, a colleague) makes the writes fail on a unique
+    constraint (PostgreSQL: the other's shift in the same cell, or the same new week's roster) or
+    the commit on the roster's lock version: roll back and raise _Lost, for the caller to look at
+    the roster as it is now (the same save twice went through: say so)."""
+    try:
+        yield
+        db.session.commit()
+    except (IntegrityError, StaleDataError, _Lost):
+        db.session.rollback()
+        raise _Lost from None
+
+
 def _commit() -> None:
     try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
+        with _saving():
+            pass
+    except _Lost:
         raise conflict_error() from None
 
 
-ALREADY_PUBLISHED = "done"  # ServiceError.field of a publish that someone's other click already did
+def _new_roster(week: str, team_id: int) -> Roster:
+    """The roster of a week that had none when the change read it. One made meanwhile (two
+    people start the same new week at once) is _Lost: what the change worked out misses that
+    roster's cells and its team leaders, so it reads the week again (the insert's unique
+    constraint says the same when both looked before either made it)."""
+    if find_roster(week, team_id) is not None:
+        raise _Lost
+    return planning.get_or_create_roster(week, team_id)
 
 
-def _publishing(roster_ids: list[int], message: str, work):
-    """Run a publication (`work`) and commit it. The same publish sent twice at once (a double
-    click) loses the race on the shifts' uids or on the rosters' versions to its twin, while
-    writing or at the commit: if every roster is published now, it went through, and `message`
-    says so; anything else is a conflict."""
-    try:
-        done = work()
-        db.session.commit()
-        return done
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        now = db.session.execute(select(Roster.version, Roster.has_unpublished_changes)
-                                 .where(Roster.id.in_(roster_ids))).all()
-        if now and all(version > 0 and not changed for version, changed in now):
-            raise ServiceError(message, field=ALREADY_PUBLISHED) from None
-        raise conflict_error() from None
+ALREADY_DONE = ALREADY_PUBLISHED = "done"  # ServiceError.field: the other click (or a colleague) did it already
 
 
 # --- what may go in a cell ------------------------------------------------------------------
@@ -107,11 +142,35 @@ def cell_options(problem, employee_id: int, day: dt.date) -> list:
             and is_available(e, q, day) and fits_hours(e, q)]
 
 
-def _team_employee(team_id: int, employee_id: int) -> Employee:
+def _cell_employee(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None) -> Employee:
+    """The person of a cell of the team's roster. Someone no longer in the team (moved to another
+    team, or left) may only be taken off a shift the roster still holds; a day another team's
+    roster holds is that roster's to change."""
     employee = db.session.get(Employee, employee_id)
-    if employee is None or employee.team_id != team_id or employee.archived:
+    if employee is None:
         raise ServiceError(_("Deze medewerker hoort niet bij dit team."))
+    held = db.session.scalar(select(Assignment).where(Assignment.employee_id == employee_id, Assignment.date == day))
+    roster = find_roster(week, team_id)
+    here = held is not None and roster is not None and held.roster_id == roster.id
+    if request_id is not None and employee.team_id == team_id and employee.contract_end is not None \
+            and day > employee.contract_end:
+        raise left_error(employee)  # the contract was ended since the form opened
+    if employee.team_id != team_id or employee.archived:
+        if request_id is not None or not here:
+            raise ServiceError(_("Deze medewerker hoort niet bij dit team."))
+    elif held is not None and not here:
+        raise ServiceError(_(
+            "%(name)s staat op %(day)s nog in het rooster van %(team)s. Haal de dienst daar eerst weg.",
+            name=employee.name, day=long_date(day), team=held.roster.team.name))
     return employee
+
+
+def left_error(employee: Employee) -> ServiceError:
+    """A cell saved for someone whose contract has ended (or will have by that day)."""
+    if employee.contract_end is None:
+        return ServiceError(_("%(name)s werkt hier niet meer. Er is niets opgeslagen.", name=employee.name))
+    return ServiceError(_("%(name)s werkt hier niet meer vanaf %(day)s. Er is niets opgeslagen.", name=employee.name,
+                          day=long_date(employee.contract_end + dt.timedelta(days=1))))
 
 
 def _check_day(week: str, day: dt.date) -> None:
@@ -141,16 +200,15 @@ def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[i
 def broken_rule(violation, idmap: planning.IdMap) -> str:
     """A broken hard rule (scheduling.checker.Violation) in the reader's language, with the
     names people know; the checker's own message is Dutch and names ids."""
-    from flask_babel import get_locale
-
     name = idmap.names.get(violation.employee or "", "")
     day = long_date(violation.date) if violation.date else ""
     if violation.rule == 5 and violation.request:
         q = idmap.requests.get(planning.pk_of(violation.request))
         if q is not None:
             work = q.work_type.name_en if str(get_locale()) == "en" else q.work_type.name_nl
-            return _("%(request)s heeft op %(day)s al de gevraagde %(n)d medewerkers",
-                     request=f"{work} {q.location.name}", day=day, n=q.headcount)
+            return ngettext("%(request)s heeft op %(day)s al de gevraagde %(n)d medewerker",
+                            "%(request)s heeft op %(day)s al de gevraagde %(n)d medewerkers", q.headcount,
+                            request=f"{work} {q.location.name}", day=day, n=q.headcount)
     words = {
         1: lambda: _("%(name)s kan op %(day)s niet op deze aanvraag werken", name=name, day=day),
         2: lambda: _("%(name)s is op %(day)s niet beschikbaar op de tijden van deze dienst", name=name, day=day),
@@ -184,9 +242,27 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
     A form opened before someone else saved the roster (an older lock_version) still saves when
     it says what the cell held (`seen_cell`, cell_state) and the cell holds that still: another
     cell changed, and every rule is checked below on the roster as it is now. Only a change of
-    this very cell since is a conflict."""
+    this very cell since is a conflict.
+
+    Another save committed while this one was being worked out: the same save (a double click)
+    went through, and that is no conflict; when it made the week's roster, this one is worked out
+    again on that roster, as a form that saw the cell free."""
+    args = (week, team_id, employee_id, day, request_id)
+    try:
+        return _set_cell(*args, lock_version=lock_version, user=user, pin=pin, reason=reason, seen_cell=seen_cell)
+    except _NewWeekTaken:
+        return _set_cell(*args, lock_version=lock_version, user=user, pin=pin, reason=reason, seen_cell="-",
+                         again=True)
+
+
+class _NewWeekTaken(Exception):
+    """The week had no roster when a change read it, and has one (someone else's) now."""
+
+
+def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None, *,
+              lock_version, user, pin: bool, reason: str, seen_cell: str | None, again: bool = False) -> Roster:
     _check_day(week, day)
-    employee = _team_employee(team_id, employee_id)
+    employee = _cell_employee(week, team_id, employee_id, day, request_id)
     # A pin holds a shift; nothing holds a day free but the person's absence or working days.
     pin = pin and request_id is not None
     roster = find_roster(week, team_id)
@@ -215,16 +291,24 @@ def set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_id
             message += " " + _("Kies een plek waar de teamleider die dag al is. Of plan het rooster opnieuw: "
                                "is er een invaller vrij, dan komt die.")
         raise ServiceError(message)
-    if roster is None:
-        roster = planning.get_or_create_roster(week, team_id)
+    made = roster is None
     old = planning.pk_of(current.request) if current else None
-    _write_team_roster(roster, after, {(employee_id, day): request_id}, {(employee_id, day): pin})
-    roster_history.record(roster, user, "edit", "edit_pinned" if pin and request_id is not None else "edit",
-                          reason=reason, employee=employee.id, name=employee.name, day=day,
-                          old=_shift(old), new=_shift(request_id))
-    audit.record("roster.edit", roster, detail=f"week={week} employee={employee_id} day={day} request={request_id}",
-                 actor=user)
-    _commit()
+    try:
+        with _saving():
+            roster = _new_roster(week, team_id) if made else roster
+            _write_team_roster(roster, after, {(employee_id, day): request_id}, {(employee_id, day): pin})
+            roster_history.record(roster, user, "edit", "edit_pinned" if pin and request_id is not None else "edit",
+                                  reason=reason, employee=employee.id, name=employee.name, day=day,
+                                  old=_shift(old), new=_shift(request_id))
+            audit.record("roster.edit", roster,
+                         detail=f"week={week} employee={employee_id} day={day} request={request_id}", actor=user)
+    except _Lost:
+        now = find_roster(week, team_id)
+        if now is not None and cell_holds(now, employee_id, day, request_id, pin):
+            return now  # the same save sent twice at once: the other one stored it
+        if made and now is not None and not again:
+            raise _NewWeekTaken from None
+        raise conflict_error() from None
     return roster
 
 
@@ -324,11 +408,43 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
     A weekday that was a public holiday last week (Friday 1 January) is copied from the latest
     earlier week in which it was not, so a holiday does not leave that day empty week after week.
     Nothing is copied onto a public holiday of this week.
+
+    Sent again (a double click, the back button), also at the same moment: copied once, and the
+    other is refused with a message that says so (field ALREADY_DONE).
     """
+    roster = find_roster(week, team_id)
+    try:
+        check_version(roster, lock_version)
+    except ServiceError:
+        raise _copied_already(roster) or conflict_error() from None
+    try:
+        return _copy_previous_week(week, team_id, roster, user)
+    except _NewWeekTaken:
+        # Someone else made the week's roster meanwhile (a cell, a solve): this copy fills the
+        # empty cells of that one, every rule checked on it as it is now.
+        return _copy_previous_week(week, team_id, find_roster(week, team_id), user, again=True)
+
+
+def _copied_already(roster: Roster | None) -> ServiceError | None:
+    """The refusal for "Zelfde als vorige week" sent again (a double click, the back button) or
+    done by a colleague meanwhile: the roster's newest change is that copy. None otherwise."""
+    if roster is None:
+        return None
+    last = db.session.scalar(select(RosterChange).where(
+        RosterChange.roster_id == roster.id, RosterChange.action.not_in(NOTED_ONLY))
+        .order_by(RosterChange.id.desc()).limit(1))
+    if last is None or last.action != "copy":
+        return None
+    copied = last.params.get("n", 0) if isinstance(last.params, dict) else 0
+    return ServiceError(ngettext(
+        "Vorige week is al overgenomen in dit rooster: %(num)d dienst. Er is niets nog een keer overgenomen.",
+        "Vorige week is al overgenomen in dit rooster: %(num)d diensten. Er is niets nog een keer overgenomen.",
+        copied), field=ALREADY_DONE)
+
+
+def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, again: bool = False) -> Copied:
     from ..formatting import shift_week
 
-    roster = find_roster(week, team_id)
-    check_version(roster, lock_version)
     last = find_roster(shift_week(week, -1), team_id)
     if last is None or not last.assignments:
         raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
@@ -375,14 +491,21 @@ def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> C
         assignments, supervision = trial, trial_supervision
         taken.add((me, day))
         changed[(a.employee_id, day)] = a.request_id
-    if roster is None:
-        roster = planning.get_or_create_roster(week, team_id)
-    if changed:
-        _write_team_roster(roster, Solution("FEASIBLE", assignments, supervision), changed, {})
-    roster_history.record(roster, user, "copy", "copy", n=len(changed), s=skipped)
-    audit.record("roster.copy_previous", roster, detail=f"week={week} filled={len(changed)} skipped={skipped}",
-                 actor=user)
-    _commit()
+    made = roster is None
+    try:
+        with _saving():
+            roster = _new_roster(week, team_id) if made else roster
+            if changed:
+                _write_team_roster(roster, Solution("FEASIBLE", assignments, supervision), changed, {})
+            roster_history.record(roster, user, "copy", "copy", n=len(changed), s=skipped)
+            audit.record("roster.copy_previous", roster,
+                         detail=f"week={week} filled={len(changed)} skipped={skipped}", actor=user)
+    except _Lost:
+        # The same copy sent twice at once: the other one did it. Else the roster changed meanwhile.
+        now = find_roster(week, team_id)
+        if made and now is not None and not again and _copied_already(now) is None:
+            raise _NewWeekTaken from None
+        raise _copied_already(now) or conflict_error() from None
     return Copied(roster, len(changed), skipped, kept, holidays, from_earlier, no_earlier)
 
 
@@ -399,17 +522,16 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
     A changed shift keeps its uid and raises `sequence`; a shift taken away stays, cancelled,
     with a raised sequence, so subscribed calendars drop it.
     """
+    already = _("Dit rooster is al gepubliceerd. Medewerkers zien het.")
     if lock_version is not None:
         try:
             check_version(roster, lock_version)
         except ServiceError:
             if roster.version > 0 and not roster.has_unpublished_changes:
                 # The same publish sent twice (a double click, or back and again): it went through.
-                raise ServiceError(_("Dit rooster is al gepubliceerd. Medewerkers zien het."),
-                                   field=ALREADY_PUBLISHED) from None
-            raise
-    return _publishing([roster.id], _("Dit rooster is al gepubliceerd. Medewerkers zien het."),
-                       lambda: _publish(roster, user))
+                raise ServiceError(already, field=ALREADY_PUBLISHED) from None
+            raise publish_conflict(roster.week, [roster.team]) from None
+    return _publishing(roster.week, [roster], already, user)[0][1]
 
 
 def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Roster, dict[str, int]]]:
@@ -422,30 +544,108 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
         select(Roster).join(Team, Roster.team_id == Team.id)
         .where(Roster.week == week, Team.archived.is_(False)).order_by(Roster.team_id)).all()
     waiting = [r for r in rosters if r.version == 0 or r.has_unpublished_changes]
-    for roster in waiting:
-        check_version(roster, seen.get(roster.id, -1))
-    # What the rosters hold and what was told, read once for all of them rather than once per
-    # roster: at a hundred teams that is a few queries instead of some four hundred.
-    standing = _standing_assignments(waiting)
-    leaders = _supervisors_at(waiting)
-    told = _told_shifts(week_days(week, 7), [r.team_id for r in waiting],
-                        [a.employee_id for r in waiting for a in standing[r.id]])
-    absent = _absent_cells([a for r in waiting for a in standing[r.id]], week_days(week, 7))
-    return _publishing(
-        [roster.id for roster in waiting], _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
-        lambda: [(roster, _publish(roster, user, standing[roster.id], leaders[roster.id], told, absent))
-                 for roster in waiting])
+    changed = [r for r in waiting if r.lock_version != seen.get(r.id, -1)]
+    if changed:
+        raise publish_conflict(week, [r.team for r in changed])
+    return _publishing(week, waiting, _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
+                       user)
+
+
+PUBLISH_ROUNDS = 3  # publications started again for absences saved meanwhile, before giving up
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE deadlock_detected
+
+
+def _publishing(week: str, rosters: list[Roster], message: str, user) -> list[tuple[Roster, dict[str, int]]]:
+    """Publish these rosters of the week (_publish) and commit, all or none.
+
+    What the rosters hold and what was told is read once for all of them rather than once per
+    roster (_read_week): at a hundred teams that is a few queries instead of some four hundred.
+
+    An absence saved while this runs (every team's week takes seconds) must not let a shift be
+    told on a day its person was just entered as sick, while the absence's message says the roster
+    is not published yet. So, once written, publishing holds the rosters' rows (FOR UPDATE; on
+    SQLite its writes hold the whole database) and reads the absences again: one saved meanwhile
+    starts the publication again, which holds that shift. One saved later waits for the commit
+    (the absence's history line needs the roster's row), and then says the roster was published.
+
+    The same publish sent twice at once (a double click) loses the race on the shifts' uids or
+    on the rosters' versions to its twin, while writing or at the commit: if every roster is
+    published now, it went through, and `message` says so; else the teams whose roster changed
+    meanwhile are named."""
+    ids = [roster.id for roster in rosters]
+    expected = {roster.id: roster.lock_version for roster in rosters}
+    for _round in range(PUBLISH_ROUNDS):
+        try:
+            read = _read_week(week, rosters)
+            done = [(roster, _publish(roster, user, read)) for roster in rosters]
+            db.session.flush()
+            _hold(ids)
+            if not _absent_since(read, week):
+                db.session.commit()
+                return done
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            now = db.session.execute(select(Roster.id, Roster.version, Roster.has_unpublished_changes,
+                                            Roster.lock_version).where(Roster.id.in_(ids))).all()
+            if now and all(version > 0 and not unpublished for _id, version, unpublished, _lock in now):
+                raise ServiceError(message, field=ALREADY_PUBLISHED) from None
+            changed = {roster_id for roster_id, _v, _u, lock in now if lock != expected[roster_id]}
+            raise publish_conflict(week, [r.team for r in rosters if r.id in changed or len(rosters) == 1]) from None
+        except OperationalError as exc:
+            # PostgreSQL broke a deadlock by ending this transaction: a solve saving several of
+            # these rosters held one this lock waited for. Once more, from the rosters as they are.
+            if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
+                raise
+        db.session.rollback()
+        rosters = _hold(ids)  # as they are now: the rollback let go of them
+        changed = [r for r in rosters if r.lock_version != expected[r.id]]
+        if changed:
+            raise publish_conflict(week, [r.team for r in changed])
+    db.session.rollback()
+    raise ServiceError(_("Terwijl je publiceerde, zijn er afwezigheden ingevoerd. Er is niets gepubliceerd. "
+                         "Publiceer opnieuw."))
+
+
+def _hold(roster_ids: list[int]) -> list[Roster]:
+    """Lock these rosters' rows until the commit (PostgreSQL; SQLite has no row locks) and read
+    them as they are now, by team (the order every publication locks in)."""
+    return list(db.session.scalars(
+        select(Roster).where(Roster.id.in_(roster_ids or [0])).order_by(Roster.team_id, Roster.id)
+        .with_for_update().execution_options(populate_existing=True)))
+
+
+def _absent_since(read: _WeekRead, week: str) -> set[tuple[int, dt.date]]:
+    """The shifts publishing read (`read`) that clash with an absence saved after it read them."""
+    shifts = [a for found in read.shifts.values() for a in found]
+    return _absent_cells(shifts, week_days(week, 7)) - read.absent
 
 
 # A shift on a request the ministry cancelled or the planner declined since, or on a day the
 # request no longer asks for (its days or dates were changed), is not told to anyone (the roster
-# marks it); a published one is called off.
+# marks it); a published one is called off. Days gone by go by what was asked then (asked_then).
 WITHDRAWN = frozenset({RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value})
 
 
 def request_stands(request: DeploymentRequest, day: dt.date) -> bool:
     """Whether the request still asks for people on that day (see WITHDRAWN)."""
     return request.status not in WITHDRAWN and request.occurs_on(day)
+
+
+def asked_then(shifts, since: dt.date) -> dict[int, dict[dt.date, request_history.Asked]]:
+    """What the requests of these shifts asked on their days before `since` (today), as it was
+    asked then (request_history): a request cancelled or changed since still asked for its days
+    gone by, as they were worked. One query."""
+    past = [a for a in shifts if a.date < since]
+    if not past:
+        return {}
+    requests = list({a.request_id: a.request for a in past}.values())
+    return request_history.asked_days(requests, min(a.date for a in past), max(a.date for a in past))
+
+
+def stood_then(asked: dict[int, dict[dt.date, request_history.Asked]], request_id: int, day: dt.date) -> bool:
+    """request_stands for a day gone by: whether the request asked for people that day, then."""
+    then = asked.get(request_id, {}).get(day)
+    return then is not None and then.status not in WITHDRAWN
 
 
 def works_then(employee: Employee, day: dt.date) -> bool:
@@ -459,25 +659,88 @@ def within_hours(request: DeploymentRequest, windows) -> bool:
     return any(start <= request.start_minute and request.end_minute <= end for start, end in windows)
 
 
+def does_work_type(employee: Employee, request: DeploymentRequest) -> bool:
+    """Whether the request's work is one of the person's work types (hard rule 3)."""
+    return any(w.id == request.work_type_id for w in employee.work_types)
+
+
+def may_work_at(employee: Employee, request: DeploymentRequest) -> bool:
+    """Whether the person may work at the request's place: anywhere, unless they have a list of
+    places (hard rule 3)."""
+    return not employee.allowed_locations or any(loc.id == request.location_id for loc in employee.allowed_locations)
+
+
+# Why a shift from today on no longer fits, beyond the person's hours, absence and contract
+# (misfit). Publishing holds a new or changed shift for the first two as it holds one at an
+# absence (what was told stands): nobody is sent to another team's work, or out of the region.
+# Work or a place no longer on the person's lists is flagged and noted, and told as before:
+# publishing has always told the roster's work whatever those lists say (rosters made by hand
+# or imported hold such work), and the team leader repairs it.
+MOVED, OUTSIDE_REGION, UNQUALIFIED = "moved", "region", "unqualified"
+HELD_AT_PUBLISH = frozenset({MOVED, OUTSIDE_REGION})
+
+
+def misfit(employee: Employee, request: DeploymentRequest, team_id: int, region: str) -> str | None:
+    """Why this team's shift no longer fits the person: MOVED (they are in another team now),
+    OUTSIDE_REGION (the place lies outside the team's region: the ministry moved its request, or
+    the place's region changed), UNQUALIFIED (the work or the place is no longer theirs); else None.
+    Needs the request's location and the person's work types and places loaded."""
+    if employee.team_id != team_id:
+        return MOVED
+    if request.location.region != region:
+        return OUTSIDE_REGION
+    if not (does_work_type(employee, request) and may_work_at(employee, request)):
+        return UNQUALIFIED
+    return None
+
+
 def _fits_working_hours(a: Assignment) -> bool:
     """Whether the shift lies inside the person's weekly working hours that weekday."""
     return within_hours(a.request, [(slot.start_minute, slot.end_minute) for slot in a.employee.availability
                                     if slot.weekday == a.date.isoweekday()])
 
 
-def _standing_assignments(rosters: list[Roster]) -> dict[int, list[Assignment]]:
-    """Per roster id, its shifts that are to be told (the request stands, the contract runs)."""
+@dataclasses.dataclass
+class _WeekRead:
+    """What publishing reads for its rosters, once for all of them (publish_week)."""
+
+    shifts: dict[int, list[Assignment]]  # per roster id: every shift it holds
+    leaders: dict[int, dict[tuple[dt.date, int], int]]  # per roster id: _supervisors_at
+    told: dict[tuple[int, dt.date], PublishedShift]  # _told_shifts
+    absent: set[tuple[int, dt.date]]  # _absent_cells
+    asked: dict[int, dict[dt.date, request_history.Asked]]  # asked_then, for days gone by
+    regions: dict[int, str]  # team id -> region
+    since: dt.date  # today: the days before it are gone by
+
+
+def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
+    """Read what publishing these rosters of the week needs: a fixed number of queries."""
+    days, since = week_days(week, 7), today()
+    shifts = _roster_shifts(rosters)
+    every = [a for found in shifts.values() for a in found]
+    return _WeekRead(
+        shifts=shifts, leaders=_supervisors_at(rosters),
+        told=_told_shifts(days, [r.team_id for r in rosters], [a.employee_id for a in every]),
+        absent=_absent_cells(every, days), asked=asked_then(every, since),
+        regions=dict(db.session.execute(select(Team.id, Team.region).where(
+            Team.id.in_({r.team_id for r in rosters}))).all()) if rosters else {},
+        since=since)
+
+
+def _roster_shifts(rosters: list[Roster]) -> dict[int, list[Assignment]]:
+    """Per roster id, every shift it holds, with what publishing looks at loaded."""
     found: dict[int, list[Assignment]] = {r.id: [] for r in rosters}
     if not rosters:
         return found
     for a in db.session.scalars(
         select(Assignment).where(Assignment.roster_id.in_(list(found)))
-        .options(selectinload(Assignment.request),
-                 selectinload(Assignment.employee).selectinload(Employee.availability))
+        .options(selectinload(Assignment.request).selectinload(DeploymentRequest.location),
+                 selectinload(Assignment.employee).selectinload(Employee.availability),
+                 selectinload(Assignment.employee).selectinload(Employee.work_types),
+                 selectinload(Assignment.employee).selectinload(Employee.allowed_locations))
         .order_by(Assignment.roster_id, Assignment.id)
     ):
-        if request_stands(a.request, a.date) and works_then(a.employee, a.date):
-            found[a.roster_id].append(a)
+        found[a.roster_id].append(a)
     return found
 
 
@@ -519,46 +782,58 @@ def _absent_cells(assignments: list[Assignment], days: list[dt.date]) -> set[tup
     return affected_cells(assignments, absences)
 
 
-def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
-             supervisor_at: dict[tuple[dt.date, int], int] | None = None,
-             told: dict[tuple[int, dt.date], PublishedShift] | None = None,
-             absent: set[tuple[int, dt.date]] | None = None) -> dict[str, int]:
+def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, int]:
     """publish() without its check and commit. publish_week passes what it read for all rosters
-    at once (the roster's standing shifts, its team leaders, the week's told shifts, the shifts
-    that clash with an absence)."""
-    days = week_days(roster.week, 7)
-    if assignments is None:
-        assignments = _standing_assignments([roster])[roster.id]
-    if supervisor_at is None:
-        supervisor_at = _supervisors_at([roster])[roster.id]
+    at once (_read_week).
+
+    Days gone by are history: a shift told as the roster still holds it stays as told, whatever
+    changed since (the request's place or times, its cancellation, the contract, the person's
+    team). Only the roster itself changes them (someone notes what really happened, which a week
+    gone by invites): that is told, with what the request asked then.
+
+    The counts: new, changed, cancelled, same, held (outside the working hours), absent; and,
+    only when publishing held shifts for them, moved and region (HELD_AT_PUBLISH)."""
+    read = read or _read_week(roster.week, [roster])
+    assignments, supervisor_at, told = read.shifts[roster.id], read.leaders[roster.id], read.told
+    since, region = read.since, read.regions[roster.team_id]
     employee_ids = {a.employee_id for a in assignments}
-    if told is None:
-        told = _told_shifts(days, [roster.team_id], list(employee_ids))
-    if absent is None:
-        absent = _absent_cells(assignments, days)
     # The shifts this roster answers for: its team's, and its people's wherever they were told.
     existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
     counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0, "absent": 0}
     now = utcnow()
     for a in assignments:
-        q = a.request
+        key, q, past = (a.employee_id, a.date), a.request, a.date < since
+        shift = existing.get(key)
+        if past and shift is not None and not shift.cancelled and shift.request_id == q.id:
+            # Told as the roster holds it, and gone by: worked as told.
+            existing.pop(key)
+            counts["same"] += 1
+            continue
+        stands = stood_then(read.asked, q.id, a.date) if past else request_stands(q, a.date)
+        if not (stands and works_then(a.employee, a.date)):
+            continue  # not told; what this team told that day is called off below
         if not _fits_working_hours(a):
             # Outside the person's working hours (their hours changed, or the ministry moved the
             # request's times): nobody is told to come then. What they were told stands until the
             # roster is planned again or repaired; the roster page flags the shift meanwhile.
-            existing.pop((a.employee_id, a.date), None)
+            existing.pop(key, None)
             counts["held"] += 1
             continue
-        values = dict(team_id=roster.team_id, request_id=q.id, location_id=q.location_id,
-                      work_type_id=q.work_type_id, supervisor_id=supervisor_at.get((a.date, q.location_id)),
-                      start_minute=q.start_minute, end_minute=q.end_minute, break_minutes=q.break_minutes)
-        shift = existing.pop((a.employee_id, a.date), None)
-        if (a.employee_id, a.date) in absent and (
-                shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())):
-            # The person is away then (ill, on leave, an appointment): new or changed work for
-            # that day is not told to them. What they were told stands until a repair takes the
-            # shift away; the roster page flags it meanwhile.
-            counts["absent"] += 1
+        then = read.asked[q.id][a.date] if past else request_history.Asked.of(q)  # a day gone by: as asked then
+        values = dict(team_id=roster.team_id, request_id=q.id, location_id=then.location_id,
+                      work_type_id=then.work_type_id, supervisor_id=supervisor_at.get((a.date, then.location_id)),
+                      start_minute=then.start_minute, end_minute=then.end_minute, break_minutes=q.break_minutes)
+        existing.pop(key, None)
+        differs = shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())
+        why = None if past else misfit(a.employee, q, roster.team_id, region)
+        why = why if why in HELD_AT_PUBLISH else None
+        if differs and (key in read.absent or why):
+            # The person is away then (ill, on leave, an appointment), or the shift no longer fits
+            # (they are in another team now, the place lies outside the team's region): new or
+            # changed work for that day is not told to them. What they were told stands until a
+            # repair or a hand edit takes the shift away; the roster page flags it meanwhile.
+            reason = "absent" if key in read.absent else why
+            counts[reason] = counts.get(reason, 0) + 1
             continue
         if shift is None:
             # A shift added to a week already told is a change for that person (a free day now
@@ -569,11 +844,11 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
                                    date=a.date, sequence=int(was_told), cancelled=False, updated_at=now,
                                    short_notice=was_told and at_short_notice(a.date), **values)
             db.session.add(shift)
-            told[(a.employee_id, a.date)] = shift  # the next roster of publish_week sees it
+            told[key] = shift  # the next roster of publish_week sees it
             # Work on a day that had none: "nieuw", also in a week told before (the roster page
             # marks it "gewijzigd" there, and the person's week page says it changed).
             counts["new"] += 1
-        elif shift.cancelled or any(getattr(shift, k) != v for k, v in values.items()):
+        elif differs:
             leader_only = not shift.cancelled and all(
                 getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
             for k, v in values.items():
@@ -586,10 +861,15 @@ def _publish(roster: Roster, user, assignments: list[Assignment] | None = None,
         else:
             counts["same"] += 1
     for shift in existing.values():
-        if shift.team_id == roster.team_id and not shift.cancelled:
-            shift.cancelled = True
-            _tell_change(shift, now)
-            counts["cancelled"] += 1
+        if shift.team_id != roster.team_id or shift.cancelled:
+            continue
+        if shift.date < since and shift.employee.team_id != roster.team_id:
+            # A day gone by of someone who has left the team: not this roster's to change (a
+            # re-plan of the team leaves them out).
+            continue
+        shift.cancelled = True
+        _tell_change(shift, now)
+        counts["cancelled"] += 1
     roster.version += 1
     roster.status = RosterStatus.PUBLISHED.value
     roster.published_at = now
@@ -831,18 +1111,33 @@ def mark_called(shift: PublishedShift, *, user=None) -> None:
     db.session.commit()
 
 
-UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started")
+UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started", "moved_team", "work_type_dropped",
+              "location_dropped", "over_contract")
+# History lines the hooks write about a roster (an absence, a changed person or place): notes,
+# not changes of the roster itself (its lock version stays).
+NOTED_ONLY = frozenset({"absence", "leader_absence", "leader_archived", "outside_region", *UNWORKABLE})
+# The employee's fields whose change can leave shifts standing that no longer fit them, and the
+# names the employees import gives some of them (dataio.kinds.employees).
+WATCHED = frozenset({"availability", "contract_end", "contract_start", "team_id", "work_types", "allowed_locations",
+                     "contract_minutes"})
+ALIASES = {"pattern": "availability", "team": "team_id", "locations": "allowed_locations"}
 
 
 def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) -> list[Assignment]:
     """Hook for a changed employee: note each shift from today on that the change leaves standing
-    on a time they no longer work (weekly working hours) or after their contract ends.
+    on a time they no longer work (weekly working hours), outside their contract, in the roster
+    of a team they are no longer in, or on work or at a place no longer theirs; and each week from
+    today on that now holds more work than their lowered contract hours.
 
-    The roster page flags those shifts (and publishing leaves out the ones after a contract);
-    this puts the reason in the roster's history, as mark_affected_shifts does for absences.
+    The roster page flags those shifts (and publishing leaves out the ones after a contract, and
+    holds new or changed ones in another team's roster); this puts the reason in the roster's
+    history, as mark_affected_shifts does for absences. `changed` names the changed fields as the
+    employee form does ("team_id", "work_types", "allowed_locations", "contract_minutes", ...) or
+    as the import does ("team", "locations", "pattern").
     Does not commit: it runs in the employee's transaction.
     """
-    if not {"availability", "contract_end", "contract_start"} & set(changed):
+    changed = {ALIASES.get(name, name) for name in changed}
+    if not WATCHED & changed:
         return []
     user = user or _acting_user()
     windows: dict[int, list[tuple[int, int]]] = {}
@@ -850,31 +1145,101 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
         windows.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
     shifts = db.session.scalars(
         select(Assignment).where(Assignment.employee_id == employee.id, Assignment.date >= today())
-        .options(selectinload(Assignment.request), selectinload(Assignment.roster))
+        .options(selectinload(Assignment.request), selectinload(Assignment.roster).selectinload(Roster.team))
         .order_by(Assignment.date)
     ).all()
-    # A line once per shift and reason: a second edit of the hours does not repeat it.
+    # A line once per shift (or week) and reason: a second edit of the hours does not repeat it.
     told = {(c.roster_id, c.message, c.params.get("day")) for c in db.session.scalars(
         select(RosterChange).where(RosterChange.roster_id.in_({a.roster_id for a in shifts}),
                                    RosterChange.message.in_(UNWORKABLE))
     ) if isinstance(c.params, dict) and c.params.get(roster_history.EMPLOYEE) == employee.id} if shifts else set()
     marked = []
     for a in shifts:
-        if employee.contract_start and a.date < employee.contract_start:
-            message = "contract_not_started"
-        elif not works_then(employee, a.date):
-            message = "contract_ended"
-        elif not within_hours(a.request, windows.get(a.date.isoweekday(), ())):
-            message = "unavailable"
-        else:
+        message, extra = _unworkable(employee, a, windows, changed)
+        if message is None or (a.roster_id, message, a.date.isoformat()) in told:
             continue
-        if (a.roster_id, message, a.date.isoformat()) in told:
-            continue
-        roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date)
+        roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date,
+                              **extra)
         marked.append(a)
-    if {"contract_end", "contract_start"} & set(changed):
+    if "contract_minutes" in changed:
+        for roster in _weeks_over_contract(employee, {a.roster for a in shifts}):
+            if (roster.id, "over_contract", None) not in told:
+                roster_history.record(roster, user, "over_contract", "over_contract", employee=employee.id,
+                                      name=employee.name, week=roster.week)
+    if {"contract_end", "contract_start"} & changed:
         _call_off_outside_contract(employee)
     return marked
+
+
+def _unworkable(employee: Employee, a: Assignment, windows, changed: set[str]) -> tuple[str | None, dict]:
+    """The history line's key for a shift that no longer fits the person (first reason only), and
+    the values it shows beyond name and day; (None, {}) when it fits. Only what `changed` can
+    have broken is looked at."""
+    if {"availability", "contract_end", "contract_start"} & changed:
+        if employee.contract_start and a.date < employee.contract_start:
+            return "contract_not_started", {}
+        if not works_then(employee, a.date):
+            return "contract_ended", {}
+        if not within_hours(a.request, windows.get(a.date.isoweekday(), ())):
+            return "unavailable", {}
+    if "team_id" in changed and a.roster.team_id != employee.team_id:
+        return "moved_team", {"team": employee.team.name}
+    if "work_types" in changed and not does_work_type(employee, a.request):
+        return "work_type_dropped", {}
+    if "allowed_locations" in changed and not may_work_at(employee, a.request):
+        return "location_dropped", {}
+    return None, {}
+
+
+def _weeks_over_contract(employee: Employee, rosters) -> list[Roster]:
+    """Of these rosters (weeks with a shift of the person from today on), the ones whose week
+    holds more of the person's work than their weekly contract hours, counted as the roster page
+    counts it: shifts on requests that (then) asked for that day, within the contract."""
+    own = sorted((r for r in rosters if r.team_id == employee.team_id), key=lambda r: r.week)
+    if not own:
+        return []
+    rows = db.session.scalars(select(Assignment).where(
+        Assignment.employee_id == employee.id, Assignment.roster_id.in_([r.id for r in own]))
+        .options(selectinload(Assignment.request))).all()
+    since = today()
+    asked = asked_then(rows, since)
+    minutes: dict[int, int] = defaultdict(int)
+    for a in rows:
+        stands = stood_then(asked, a.request_id, a.date) if a.date < since else request_stands(a.request, a.date)
+        if stands and works_then(employee, a.date):
+            minutes[a.roster_id] += a.request.worked_minutes
+    return [r for r in own if minutes[r.id] > employee.contract_minutes]
+
+
+def mark_shifts_outside_region(*, request_id: int | None = None, location_id: int | None = None,
+                               user=None) -> list[Assignment]:
+    """Hook for a request moved to another place, or a place moved to another region: note each
+    shift from today on on it whose place now lies outside its team's region in that roster's
+    history (once). The roster page flags those shifts and publishing holds new or changed ones
+    until a repair or a hand edit. Does not commit: it runs in the change's transaction."""
+    if request_id is None and location_id is None:
+        return []
+    user = user or _acting_user()
+    query = (select(Assignment).join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+             .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
+             .join(Location, Location.id == DeploymentRequest.location_id)
+             .where(Assignment.date >= today(), Location.region != Team.region)
+             .options(selectinload(Assignment.roster), selectinload(Assignment.employee))
+             .order_by(Assignment.date, Assignment.id))
+    if request_id is not None:
+        query = query.where(Assignment.request_id == request_id)
+    if location_id is not None:
+        query = query.where(DeploymentRequest.location_id == location_id)
+    shifts = db.session.scalars(query).all()
+    told = {(c.roster_id, c.params.get(roster_history.EMPLOYEE), c.params.get("day")) for c in db.session.scalars(
+        select(RosterChange).where(RosterChange.roster_id.in_({a.roster_id for a in shifts}),
+                                   RosterChange.message == "outside_region")
+    ) if isinstance(c.params, dict)} if shifts else set()
+    for a in shifts:
+        if (a.roster_id, a.employee_id, a.date.isoformat()) not in told:
+            roster_history.record(a.roster, user, "outside_region", "outside_region", employee=a.employee_id,
+                                  name=a.employee.name, day=a.date)
+    return shifts
 
 
 def _call_off_outside_contract(employee: Employee) -> None:

@@ -192,7 +192,7 @@ def test_a_refused_edit_says_the_rule_in_the_readers_language(client, login, wor
     })
     text = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert re.search(r"This is not possible: Work type \d+ Rijnstraat 8 already has the 2 employees asked for on "
+    assert re.search(r"This is not possible: Work type \d+ Rijnstraat 8 already has the 2 requested employees on "
                      r"Monday 7 December\.", text), text
     assert "gevraagde" not in text
 
@@ -231,7 +231,7 @@ def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(client, login,
         "request": "", "lock_version": stale,
     })
     assert response.status_code == 422
-    assert "Iemand anders heeft dit rooster net veranderd" in response.get_data(as_text=True)
+    assert "Dit rooster is net veranderd" in response.get_data(as_text=True)
     assert cells(world.team) == after_first
 
 
@@ -266,7 +266,7 @@ def test_two_people_editing_different_cells_of_one_roster_both_save(client, logi
                      user=world.tl, pin=True)
     refused = client.post("/rooster/cel", data={**opened, "request": ""})
     assert refused.status_code == 422
-    assert "Iemand anders heeft dit rooster net veranderd" in refused.get_data(as_text=True)
+    assert "Dit rooster is net veranderd" in refused.get_data(as_text=True)
     assert (third.id, MON) in cells(world.team)
 
 
@@ -839,7 +839,7 @@ def test_the_planner_publishes_every_waiting_roster_at_once(client, login, world
     anna = world.people[0]
     service.set_cell(WEEK, world.team.id, anna.id, WED, None, lock_version=roster.lock_version)
     stale = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}, follow_redirects=True)
-    assert "Iemand anders heeft dit rooster net veranderd" in stale.get_data(as_text=True)
+    assert "Het rooster van Team A is net veranderd. Er is niets gepubliceerd." in stale.get_data(as_text=True)
     assert not db.session.scalars(select(PublishedShift)).all()
     assert all(r.version == 0 for r in db.session.scalars(select(Roster)))
     page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
@@ -1258,7 +1258,7 @@ def test_a_repair_refuses_a_stale_page_a_holiday_and_a_time_not_offered(client, 
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    assert "Iemand anders heeft dit rooster net veranderd" in repair(lock_version=stale)
+    assert "Dit rooster is net veranderd" in repair(lock_version=stale)
     assert "Kies een rekentijd uit de lijst." in repair(time_limit="9999")
     assert "Kies een dag van deze week" in repair(day="2026-12-21")
     christmas = repair(week="2026-W52", day="2026-12-25", lock_version="")

@@ -90,13 +90,13 @@ def test_each_planner_reads_every_line_in_their_own_language(app_with, world):
         "Versie 1 gepubliceerd: 1 nieuw, 0 gewijzigd, 0 vervallen.",
         "Anna Test, maandag 7 december: Toetsenborden reinigen Rijnstraat 8 wordt vrij",
         "Bram Test, dinsdag 8 december: vrij wordt Toetsenborden reinigen Rijnstraat 8 (vastgezet)",
-        "1 diensten van vorige week overgenomen, 0 pasten niet.",
+        "1 dienst van vorige week overgenomen, 0 pasten niet.",
     ]
     assert english == [
         "Version 1 published: 1 new, 0 changed, 0 cancelled.",
         "Anna Test, Monday 7 December: Keyboard cleaning Rijnstraat 8 changed to day off",
         "Bram Test, Tuesday 8 December: day off changed to Keyboard cleaning Rijnstraat 8 (pinned)",
-        "1 shifts copied from last week, 0 did not fit.",
+        "1 shift copied from last week, 0 did not fit.",
     ]
 
 
@@ -119,12 +119,12 @@ def test_pin_unpin_absence_and_planned_lines_follow_the_reader_too(world):
     assert [c.message for c in changes] == ["planned", "pin", "unpin", "absence"]
     with speaking(world.dutch):
         assert [roster_history.wording(c) for c in changes] == [
-            "1 diensten gepland, 1 gewijzigd.", "Anna Test, woensdag 9 december vastgezet",
+            "1 dienst gepland, 1 gewijzigd.", "Anna Test, woensdag 9 december vastgezet",
             "Anna Test, woensdag 9 december losgemaakt",
             "Anna Test is afwezig op woensdag 9 december en staat ingeroosterd. Pas het rooster aan."]
     with speaking(world.english):
         assert [roster_history.wording(c) for c in changes] == [
-            "1 shifts planned, 1 changed.", "Anna Test, Wednesday 9 December pinned",
+            "1 shift planned, 1 changed.", "Anna Test, Wednesday 9 December pinned",
             "Anna Test, Wednesday 9 December unpinned",
             "Anna Test is absent on Wednesday 9 December but is on the roster. Adjust the roster."]
     # The absence line stores who and when, never what kind of absence or its note.
@@ -150,10 +150,10 @@ def test_a_repair_or_import_line_and_its_time_follow_the_reader(app_with, world)
     roster = roster_of(world.team)
     assert history_lines(app_with, world.english, roster) == [
         "Imported from rooster.json: 0 shifts planned, 1 changed.",
-        "Repaired from Tuesday 8 December: 1 shifts planned, 1 changed."]
+        "Repaired from Tuesday 8 December: 1 shift planned, 1 changed."]
     assert history_lines(app_with, world.dutch, roster) == [
         "Geïmporteerd uit rooster.json: 0 diensten gepland, 1 gewijzigd.",
-        "Gerepareerd vanaf dinsdag 8 december: 1 diensten gepland, 1 gewijzigd."]
+        "Gerepareerd vanaf dinsdag 8 december: 1 dienst gepland, 1 gewijzigd."]
     assert all(c.reason == "" for c in changes)
     client = app_with().test_client()
     client.post("/auth/login", data={"email": world.dutch.email, "password": TEST_PASSWORD})
