@@ -12,6 +12,7 @@ REDIS_URL nothing else is needed: solves run in a thread of the web process.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -24,7 +25,7 @@ from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
 from .extensions import db
-from .formatting import telling_apart
+from .formatting import day_and_month, telling_apart
 from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
@@ -294,19 +295,24 @@ class _StopWon(Exception):
     """A stop asked for while the roster was being saved: nothing is saved."""
 
 
-class _PinsConflict(ServiceError):
-    """No team of a multi-team solve could be planned: the pins of each of them conflict."""
+class _NotSaved(ServiceError):
+    """Nothing is saved; `result` tells the job page why, per team (left_out_messages)."""
 
     def __init__(self, message: str, result: dict):
         super().__init__(message)
         self.result = result
 
 
+class _PinsConflict(_NotSaved):
+    """No team of a multi-team solve could be planned: the pins of each of them conflict."""
+
+
 def _solve_and_store(job: SolveJob) -> None:
     team_ids = job_team_ids(job)
-    problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from)
+    problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from, keep_gone_by=True)
     # Each team's roster as the solve found it (None: none yet): a roster changed, published or
-    # made meanwhile is not overwritten (planning.apply_solution).
+    # made meanwhile is not overwritten (_changed_meanwhile leaves that team out, and
+    # planning.apply_solution refuses it).
     locks: dict[int, int | None] = dict.fromkeys(idmap.team_ids)
     locks.update(db.session.execute(
         select(Roster.team_id, Roster.lock_version).where(Roster.week == job.week,
@@ -316,7 +322,7 @@ def _solve_and_store(job: SolveJob) -> None:
 
     cancel = threading.Event()
     started = time.monotonic()
-    left_out: list[dict] = []  # teams of a multi-team solve whose pins conflict, not planned
+    left_out: list[dict] = []  # teams of a multi-team solve not planned: their pins conflict, or data changed
     while True:
         remaining = float(job.time_limit) - (time.monotonic() - started)
         solution = _run_solver(job, problem, cancel, started, max(1.0, remaining))
@@ -334,7 +340,7 @@ def _solve_and_store(job: SolveJob) -> None:
         if not rest:
             raise _PinsConflict(_("Geen enkel team kon gepland worden: in elk team botsen vastgezette diensten. "
                                   "Het rooster is niet veranderd."), {"left_out": left_out})
-        problem, idmap = planning.build_problem(job.week, rest, repair_from=job.repair_from)
+        problem, idmap = planning.build_problem(job.week, rest, repair_from=job.repair_from, keep_gone_by=True)
         locks = {t: locks.get(t) for t in idmap.team_ids}
         db.session.commit()
 
@@ -366,42 +372,104 @@ def _solve_and_store(job: SolveJob) -> None:
         log.error("solver returned a roster breaking %d rules for job %s", len(report.violations), job.id)
         raise planning_error(_("Het gevonden rooster klopt niet met de regels en is niet opgeslagen."))
 
-    from scheduling.io import solution_to_dict
-
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     action = "repair" if job.repair_from else "solve"
     about = {"day": job.repair_from} if job.repair_from else {}
+    job_id = job.id
+    outcome = {"elapsed_seconds": job.elapsed_seconds, "best_objective": job.best_objective,
+               "best_bound": job.best_bound}
+    teams = list(idmap.team_ids)
+    by_hand: set[int] = set()  # rosters the save found changed since the solve started
+    # Each round leaves out more teams, or saves: at most one round per team, and one more.
+    while True:
+        # Absences, requests, people or rosters may have changed while the solver ran: a team
+        # whose part of the roster no longer holds is not saved, the others are (one team alone
+        # is not saved at all).
+        changed = _changed_meanwhile(job, problem, idmap, solution, locks, teams, by_hand)
+        if changed:
+            told = _left_out_for_changes(changed)
+            if job.team_id is not None:
+                raise _NotSaved(_("Tijdens het plannen is er iets veranderd dat dit rooster raakt. Er is niets "
+                                  "opgeslagen. Plan opnieuw."), {"left_out": told})
+            left_out.extend(told)
+            teams = [t for t in teams if t not in changed]
+            if not teams:
+                raise _NotSaved(_("Geen enkel team is opgeslagen: bij elk team is tijdens het plannen iets "
+                                  "veranderd. Het rooster is niet veranderd. Plan opnieuw."), {"left_out": left_out})
+        result = _result(problem, idmap, solution, teams, left_out)
+
+        def claim(result=result) -> None:
+            # In the transaction that saves the rosters: the job is done only if no stop was asked
+            # (request_cancel asks only while the job is active), so a stop either wins and nothing
+            # is saved, or comes after and hears that the roster was saved.
+            done = db.session.execute(
+                update(SolveJob).where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE),
+                                       SolveJob.cancel_requested.is_(False))
+                .values(status=JobStatus.FINISHED.value, error="", finished_at=utcnow(), progress=1.0,
+                        result=result, **outcome)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if done != 1:
+                raise _StopWon()
+
+        try:
+            planning.apply_solution(job.week, dataclasses.replace(idmap, team_ids=teams), solution, user=user,
+                                    action=action, expected_locks={t: locks.get(t) for t in teams},
+                                    before_commit=claim, **about)
+        except planning.RosterChanged as exc:
+            # Changed between the look above and the save (rolled back): leave those out too.
+            if job.team_id is not None:
+                raise
+            by_hand.update(exc.team_ids)
+            job = db.session.get(SolveJob, job_id)
+            continue
+        except _StopWon:
+            job = db.session.get(SolveJob, job_id)
+            if job.status in ACTIVE:  # else the job was given up for lost meanwhile: it says so itself
+                _finish(job, JobStatus.CANCELLED, _("Het rooster is niet veranderd."))
+            db.session.commit()
+            return
+        break
+    db.session.expire_all()
+
+
+def _changed_meanwhile(job: SolveJob, problem, idmap, solution, locks: dict[int, int | None], teams: list[int],
+                       by_hand: set[int]) -> dict[int, list[dict]]:
+    """The teams (of `teams`) not to save, each with what changed since the solve started: its
+    roster (by hand, by publishing), or facts its part of the solution relies on
+    (planning.changed_meanwhile). A one-team job whose roster changed fails as it always did."""
+    rosters = set(planning.rosters_changed(job.week, locks, teams)) | (by_hand & set(teams))
+    if rosters and job.team_id is not None:
+        raise planning.RosterChanged(sorted(rosters))
+    changed = {t: [{"what": "roster"}] for t in sorted(rosters)}
+    rest = [t for t in teams if t not in rosters]
+    if rest:
+        changed.update(planning.changed_meanwhile(problem, idmap, solution, rest, repair_from=job.repair_from))
+    return changed
+
+
+def _left_out_for_changes(changed: dict[int, list[dict]]) -> list[dict]:
+    """left_out entries (see left_out_messages) for teams not saved because of what changed."""
+    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(list(changed)))).all())
+    return [{"team_id": team_id, "team": names.get(team_id, ""), "changes": changes}
+            for team_id, changes in sorted(changed.items(), key=lambda item: (names.get(item[0], ""), item[0]))]
+
+
+def _result(problem, idmap, solution, teams: list[int], left_out: list[dict]) -> dict:
+    """The job's result: the solution, the names the page shows, the pins that could not stay in
+    the teams saved, and the teams left out."""
+    from scheduling.io import solution_to_dict
+
+    team_of = {planning.pk_of(e.id): planning.pk_of(e.team) for e in problem.employees}
+    saved = set(teams)
     result = solution_to_dict(solution)
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
     result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat()}
-                              for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))]
+                              for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))
+                              if team_of.get(employee_id) in saved]
     if left_out:
         result["left_out"] = left_out
-    job_id = job.id
-
-    def claim() -> None:
-        # In the transaction that saves the rosters: the job is done only if no stop was asked
-        # (request_cancel asks only while the job is active), so a stop either wins and nothing
-        # is saved, or comes after and hears that the roster was saved.
-        done = db.session.execute(
-            update(SolveJob).where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE),
-                                   SolveJob.cancel_requested.is_(False))
-            .values(status=JobStatus.FINISHED.value, error="", finished_at=utcnow(), progress=1.0, result=result)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if done != 1:
-            raise _StopWon()
-
-    try:
-        planning.apply_solution(job.week, idmap, solution, user=user, action=action, expected_locks=locks,
-                                before_commit=claim, **about)
-    except _StopWon:
-        job = db.session.get(SolveJob, job_id)
-        if job.status in ACTIVE:  # else the job was given up for lost meanwhile: it says so itself
-            _finish(job, JobStatus.CANCELLED, _("Het rooster is niet veranderd."))
-        db.session.commit()
-        return
-    db.session.expire_all()
+    return result
 
 
 def _run_solver(job: SolveJob, problem, cancel: threading.Event, started: float, time_limit: float):
@@ -470,19 +538,24 @@ def pins_message(result: dict | None) -> str:
     pins = (result or {}).get("conflicting_pins")
     if pins is None:
         return ""
-    said = ", ".join(f"{pin['name']} ({dt.date.fromisoformat(pin['date']):%d-%m})" for pin in pins)
+    said = ", ".join(f"{pin['name']} ({day_and_month(dt.date.fromisoformat(pin['date']))})" for pin in pins)
     return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
              "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
              pins=said or _("onbekend"))
 
 
 def left_out_messages(result: dict | None) -> list[str]:
-    """Per team a multi-team solve left out because its pins conflict, what to tell, in the
-    reader's language."""
+    """Per team a multi-team solve left out because its pins conflict, or a solve did not save
+    because what it relied on changed meanwhile, what to tell, in the reader's language."""
     from .formatting import full_date, minutes_to_hhmm
 
     said = []
     for entry in (result or {}).get("left_out") or []:
+        if "changes" in entry:
+            said.append(_("%(team)s is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. Plan dit "
+                          "team opnieuw. Het rooster van dit team is niet veranderd.",
+                          team=entry["team"], changes="; ".join(_change_text(c) for c in entry["changes"])))
+            continue
         pins = []
         for pin in entry["pins"]:
             who = pin["name"]
@@ -499,6 +572,46 @@ def left_out_messages(result: dict | None) -> list[str]:
                       "los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
                       team=entry["team"], pins="; ".join(pins)))
     return said
+
+
+def _change_text(change: dict) -> str:
+    """One thing that changed during a solve (planning.describe_changes), as part of a sentence."""
+    from .formatting import full_date, minutes_to_hhmm
+
+    what = change.get("what")
+    name = change.get("name", "")
+    days = ", ".join(full_date(dt.date.fromisoformat(day)) for day in change.get("days") or [])
+    if what == "roster":
+        return _("het rooster is met de hand veranderd of gepubliceerd")
+    if what == "team":
+        return _("het team is gearchiveerd")
+    if what == "gone":
+        return _("%(name)s zit niet meer in dit team", name=name)
+    if what == "absent":
+        return _("%(name)s is afwezig op %(days)s", name=name, days=days)
+    if what == "hours":
+        return _("%(name)s kan op %(days)s niet meer op de geplande tijden werken", name=name, days=days)
+    if what == "contract":
+        return _("de uren van %(name)s zijn veranderd", name=name)
+    if what == "skills":
+        return _("het werk of de locaties van %(name)s zijn veranderd", name=name)
+    if what == "leader":
+        return _("teamleider %(name)s kan niet meer op %(days)s", name=name, days=days)
+    if what == "request":
+        request = _("aanvraag %(nr)d (%(name)s)", nr=change.get("nr", 0), name=name)
+        hows = {
+            "cancelled": _("%(request)s is geannuleerd", request=request),
+            "stopped": _("%(request)s gaat niet meer door", request=request),
+            "days": _("%(request)s is nu op andere dagen", request=request),
+            "times": _("%(request)s heeft nu andere tijden: %(start)s–%(end)s", request=request,
+                       start=minutes_to_hhmm(change.get("start")), end=minutes_to_hhmm(change.get("end"))),
+            "place": _("%(request)s is nu op een andere locatie", request=request),
+            "work": _("%(request)s vraagt nu ander werk", request=request),
+            "fewer": _("%(request)s vraagt nu minder mensen", request=request),
+            "taken": _("op %(request)s staan nu mensen van een ander team", request=request),
+        }
+        return "; ".join(hows[how] for how in change.get("how") or [] if how in hows) or request
+    return _("gegevens die dit team raken zijn veranderd")
 
 
 def planning_error(message: str) -> ServiceError:

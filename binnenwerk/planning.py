@@ -37,6 +37,7 @@ from .models import (
     WorkType,
     utcnow,
 )
+from .services import ServiceError
 
 TIMEZONE = "Europe/Amsterdam"
 # Arbeidstijdenwet: at least 11 hours of rest between the end of one shift and the next.
@@ -87,6 +88,25 @@ def request_ids_by_day(problem: Problem) -> dict[tuple[int, dt.date], str]:
     return {(pk_of(q.id), d): q.id for q in problem.requests for d in q.days}
 
 
+@dataclass(frozen=True)
+class RequestFacts:
+    """What of a request a solve relies on, as plain values."""
+
+    status: str
+    location_id: int
+    work_type_id: int
+    start_minute: int
+    end_minute: int
+    break_minutes: int
+    headcount: int
+    days: tuple[dt.date, ...]  # the days of the week it is on
+
+    @classmethod
+    def of(cls, q: DeploymentRequest, days) -> RequestFacts:
+        return cls(q.status, q.location_id, q.work_type_id, q.start_minute, q.end_minute, q.break_minutes,
+                   q.headcount, tuple(d for d in days if q.occurs_on(d)))
+
+
 @dataclass
 class IdMap:
     """What the Problem's string ids stand for, and the names to show instead of them."""
@@ -99,6 +119,12 @@ class IdMap:
     # Pinned shifts left out because the person can no longer work them (absent since, day off):
     # (employee id, date), for the planner to hear of.
     dropped_pins: list[tuple[int, dt.date]] = field(default_factory=list)
+    # The requests as they were when the Problem was built (the rows reload after a commit), to
+    # tell what changed while it was being solved (changed_meanwhile).
+    request_facts: dict[int, RequestFacts] = field(default_factory=dict)
+    # The days before this one are kept as they are (a repair's day, or today for a solve of a
+    # week partly gone by): apply_solution leaves their rows alone, whoever holds them.
+    kept_before: dt.date | None = None
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
@@ -178,16 +204,26 @@ def scope_team_ids(team_ids: list[int] | None) -> list[int]:
 
 
 def build_problem(week: str, team_ids: list[int] | None = None,
-                  repair_from: dt.date | None = None) -> tuple[Problem, IdMap]:
+                  repair_from: dt.date | None = None, *, keep_gone_by: bool = False) -> tuple[Problem, IdMap]:
     """The week's planning problem for the given teams (None: all active teams).
 
     With `repair_from`, every shift before that day is pinned as it is and nobody can be added
     on those days; the published roster is passed so the solver changes as little as it can.
+    With `keep_gone_by` (a solve), a week partly gone by is planned as a repair from today: the
+    days gone by stay as they were worked. A week entirely gone by is planned like any other
+    (what really happened counts in the reports; the roster page says the week is over). Hand
+    edits leave it off: they may set down afterwards who really came on a day gone by.
+
+    A day someone holds in the roster of a team outside these (they moved to one of these teams
+    since) is not free: one shift a day, in whichever roster. Its hours count in their week.
     A fixed number of queries, whatever the number of teams.
     """
     parse_week(week)
     days = week_days(week, 7)
     first, last = days[0], days[-1]
+    today = local_today()
+    if repair_from is None and keep_gone_by and first < today <= last:
+        repair_from = today
     teams = db.session.scalars(
         select(Team).where(Team.archived.is_(False)).order_by(Team.id)
         if team_ids is None else
@@ -195,7 +231,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     ).all()
     scope = [t.id for t in teams]
     regions = sorted({t.region for t in teams})
-    idmap = IdMap(week=week, team_ids=scope)
+    idmap = IdMap(week=week, team_ids=scope, kept_before=repair_from)
 
     locations = db.session.scalars(
         select(Location).where(Location.region.in_(regions), Location.archived.is_(False)).order_by(Location.id)
@@ -222,7 +258,6 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     # An archived leader is planned no more, but one who led these teams on days of the week
     # gone by stays in for those days only (absent from today on, as the feeds and rosters have
     # it): a re-plan or repair keeps the history of who led then.
-    today = local_today()
     led_before = select(SupervisionAssignment.supervisor_id).where(
         SupervisionAssignment.date.between(first, min(last, today - dt.timedelta(days=1))),
         SupervisionAssignment.team_id.in_(scope))
@@ -235,6 +270,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     ).all()
     work_types = db.session.scalars(select(WorkType).order_by(WorkType.id)).all()
     employee_ids = [e.id for e in employees]
+    employee_set = set(employee_ids)
     supervisor_ids = [s.id for s in supervisors]
     absences = db.session.scalars(
         select(Absence).where(
@@ -258,6 +294,19 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     taken: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for request_id, day in other_rows:
         taken[request_id][day] += 1
+    # The days these people hold in another team's roster this week (moved here since; the old
+    # team's roster keeps their shifts until a repair or a hand edit removes them).
+    held: dict[int, dict[dt.date, tuple[int, int, int]]] = defaultdict(dict)  # employee -> day -> shift
+    if employee_ids:
+        for employee_id, day, start, end, pause in db.session.execute(
+            select(Assignment.employee_id, Assignment.date, DeploymentRequest.start_minute,
+                   DeploymentRequest.end_minute, DeploymentRequest.break_minutes)
+            .join(Roster, Assignment.roster_id == Roster.id)
+            .join(DeploymentRequest, Assignment.request_id == DeploymentRequest.id)
+            .where(Assignment.employee_id.in_(employee_ids), Assignment.date.between(first, last),
+                   Roster.team_id.not_in(scope) if scope else true())
+        ):
+            held[employee_id][day] = (start, end, end - start - pause)
     pool_busy = set(db.session.execute(
         select(SupervisionAssignment.supervisor_id, SupervisionAssignment.date)
         .where(SupervisionAssignment.date.between(first, last),
@@ -291,8 +340,11 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     kept: dict[tuple[int, dt.date], int] = defaultdict(int)
     if repair_from is not None:
         for a in current:
-            if a.date < repair_from:
+            if a.date < repair_from and a.employee_id in employee_set:
                 kept[(a.request_id, a.date)] += 1
+            elif a.date < repair_from:
+                # Moved to another team or archived since: the row stays, outside the Problem.
+                taken[a.request_id][a.date] += 1
 
     p_requests = []
     day_ids: dict[tuple[int, dt.date], str] = {}  # (request pk, date) -> id in the Problem
@@ -310,6 +362,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         if not by_headcount:
             continue
         idmap.requests[q.id] = q
+        idmap.request_facts[q.id] = RequestFacts.of(q, days)
         parts = sorted(by_headcount.items(), key=lambda item: (-len(item[1]), item[1][0]))
         for part, (headcount, q_days) in enumerate(parts):
             idmap.names[rid(q.id, part)] = f"{q.work_type.name_nl} {q.location.name}"
@@ -343,16 +396,37 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 availability[day] = tuple(_cut(list(availability[day]), start, end))
                 if not availability[day]:
                     del availability[day]
+        fixed = {}
         if repair_from is not None:
             for day in days:
                 if day < repair_from and day not in fixed_days[e.id]:
                     availability.pop(day, None)
             for day, a in fixed_days[e.id].items():
-                # A shift already worked or told stays as it is, even if the person is absent now.
-                q = a.request
-                windows = availability.get(day, ())
-                if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
-                    availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
+                if (a.request_id, day) in day_ids:
+                    fixed[day] = a.request
+                else:
+                    # Kept as it is, though the request no longer asks for it (stopped, moved):
+                    # not a shift of the Problem, so the day is held like one in another roster.
+                    q = a.request
+                    held[e.id][day] = (q.start_minute, q.end_minute, q.worked_minutes)
+        if held[e.id]:
+            # The held shifts' hours count in the week; what the Problem pins still fits.
+            held_minutes = sum(minutes for _start, _end, minutes in held[e.id].values())
+            pinned_minutes = kept_minutes[e.id] - sum(
+                minutes for day, (_start, _end, minutes) in held[e.id].items() if day in fixed_days[e.id])
+            contract = max(pinned_minutes, contract - held_minutes, 0)
+            for day, (start, end, _minutes) in held[e.id].items():
+                availability.pop(day, None)
+                for other, (cut_start, cut_end) in _rest_cuts(day, start, end):
+                    if other in availability:
+                        availability[other] = tuple(_cut(list(availability[other]), cut_start, cut_end))
+                        if not availability[other]:
+                            del availability[other]
+        for day, q in fixed.items():
+            # A shift already worked or told stays as it is, even if the person is absent now.
+            windows = availability.get(day, ())
+            if not any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
+                availability[day] = tuple(sorted(windows + ((q.start_minute, q.end_minute),)))
         allowed = tuple(lid(loc.id) for loc in e.allowed_locations if loc.id in location_ids) if e.allowed_locations else None
         p_employees.append(sd.Employee(
             eid(e.id), e.name, tid(e.team_id), contract, e.max_minutes_per_day,
@@ -370,7 +444,6 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             s.region, tuple(w.code for w in s.work_types), availability,
         ))
 
-    employee_set = set(employee_ids)
     pinned = []
     availability_of = {x.id: x.availability for x in p_employees}
     for a in current:
@@ -422,6 +495,18 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
     )
     return problem, idmap
+
+
+def _rest_cuts(day: dt.date, start: int, end: int) -> list[tuple[dt.date, tuple[int, int]]]:
+    """The parts of the day before and the day after that a shift from `start` to `end` on `day`
+    leaves no rest for (MIN_REST_MINUTES), as (date, (start, end)) to cut from an availability."""
+    day_minutes = 24 * 60
+    cuts = []
+    if start + day_minutes - MIN_REST_MINUTES < day_minutes:
+        cuts.append((day - dt.timedelta(days=1), (start + day_minutes - MIN_REST_MINUTES, day_minutes)))
+    if end + MIN_REST_MINUTES > day_minutes:
+        cuts.append((day + dt.timedelta(days=1), (0, end + MIN_REST_MINUTES - day_minutes)))
+    return cuts
 
 
 def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
@@ -551,6 +636,211 @@ def known_violations(problem: Problem, solution: Solution) -> set[str]:
     return {v.message for v in check(problem, solution).violations}
 
 
+# --- a solve checked again before it is saved ---------------------------------------------
+
+
+def changed_meanwhile(problem: Problem, idmap: IdMap, solution: Solution, team_ids: list[int], *,
+                      repair_from: dt.date | None = None) -> dict[int, list[dict]]:
+    """The teams (of `team_ids`) whose part of `solution`, solved on `problem` (build_problem's,
+    with `idmap`), no longer holds against the data as it is now, each with what changed meanwhile
+    (a list of plain dicts, see describe_changes; kept as data so a page words it in its reader's
+    language).
+
+    A solve takes a while, and absences, requests, people and leaders may change during it. The
+    week's Problem is built again for those teams and the solution checked against it, hard rule
+    by hard rule: a team whose part breaks one is left out, and the rest checked again, since what
+    the left-out teams' rosters already hold now counts as taken. A team whose part still holds is
+    saved even if something of it changed (more leave on a day the person was not planned).
+    A fixed number of queries per round, whatever the number of teams; one round when nothing changed.
+    """
+    old_team = {pk_of(e.id): pk_of(e.team) for e in problem.employees}
+    rest = sorted(team_ids)
+    out: dict[int, list[dict]] = {}
+    while rest:
+        # The same days kept as in the solve (a solve of a week partly gone by keeps today's).
+        fresh, fresh_map = build_problem(idmap.week, rest, repair_from=repair_from or idmap.kept_before)
+        causes = _broken_teams(problem, solution, fresh, set(rest), old_team)
+        for team_id in set(rest) - set(fresh_map.team_ids):  # archived meanwhile
+            causes[team_id].add(("t", team_id))
+        if not causes:
+            break
+        out.update(describe_changes(problem, idmap, fresh, causes))
+        rest = [t for t in rest if t not in causes]
+    return out
+
+
+def _broken_teams(problem: Problem, solution: Solution, fresh: Problem, rest: set[int],
+                  old_team: dict[int, int]) -> dict[int, set[tuple[str, int]]]:
+    """Team id -> what its part of the solution leans on that now breaks a hard rule in `fresh`:
+    ("e", employee id), ("r", request id), ("s", supervisor id), and ("q", request id) for a
+    request whose places (on that day) the team's part does not fit in any more."""
+    from scheduling.checker import check
+
+    fresh_team = {pk_of(e.id): pk_of(e.team) for e in fresh.employees}
+
+    def team_of(employee: str) -> int | None:
+        return old_team.get(pk_of(employee), fresh_team.get(pk_of(employee)))
+
+    causes: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    day_ids = request_ids_by_day(fresh)
+    mine = []
+    for a in solution.assignments:
+        team = team_of(a.employee)
+        if team not in rest:
+            continue
+        # The Problem's request ids are per headcount (see build_problem): the same request on
+        # the same day may have another id now, or none when it is off that day (cancelled, moved).
+        now = day_ids.get((pk_of(a.request), a.date))
+        if now is None:
+            causes[team].update({("q", pk_of(a.request)), ("e", pk_of(a.employee))})
+        else:
+            mine.append(AssignmentRef(a.employee, a.date, now))
+    leads = [s for s in solution.supervision if pk_of(s.team) in rest]
+    headcount = {q.id: q.headcount for q in fresh.requests}
+    for v in check(fresh, Solution("FEASIBLE", mine, leads)).violations:
+        found: set[tuple[str, int]] = set()
+        teams: set[int | None] = set()
+        for ref in v.refs:
+            if isinstance(ref, AssignmentRef):
+                teams.add(team_of(ref.employee))
+                found.update({("e", pk_of(ref.employee)), ("r", pk_of(ref.request))})
+            else:
+                teams.add(pk_of(ref.team))
+                found.add(("s", pk_of(ref.supervisor)))
+        if v.employee:
+            teams.add(team_of(v.employee))
+            found.add(("e", pk_of(v.employee)))
+        if v.request:
+            found.add(("r", pk_of(v.request)))
+        if v.supervisor:
+            found.add(("s", pk_of(v.supervisor)))
+        if v.team:
+            teams.add(pk_of(v.team))
+        if v.rule == 5 and v.request in headcount:
+            # Too many people on a request-day (fewer asked now, or another team's roster took
+            # places): leave out the teams with the most people there until the rest fits.
+            per_team: dict[int | None, int] = defaultdict(int)
+            for ref in v.refs:
+                per_team[team_of(ref.employee)] += 1
+            over = len(v.refs) - headcount[v.request]
+            teams = set()
+            for team, n in sorted(per_team.items(), key=lambda item: (-item[1], item[0] or 0)):
+                if over <= 0:
+                    break
+                teams.add(team)
+                over -= n
+            found = {("q", pk_of(v.request))}
+        for team in teams & rest:
+            causes[team] |= found
+    return causes
+
+
+def _lost_days(before: dict, after: dict, days) -> list[dt.date]:
+    """The days on which some of the `before` availability is gone in `after`."""
+    def kept(d: dt.date, start: int, end: int) -> bool:
+        return any(ws <= start and end <= we for ws, we in after.get(d, ()))
+
+    return [d for d in days if not all(kept(d, start, end) for start, end in before.get(d, ()))]
+
+
+def describe_changes(problem: Problem, idmap: IdMap, fresh: Problem,
+                     causes: dict[int, set[tuple[str, int]]]) -> dict[int, list[dict]]:
+    """Per team, what of `causes` changed between `problem` (as solved) and `fresh` (now):
+    {"what": "absent"|"hours", "name", "days"} (someone's leave or working hours),
+    {"what": "gone", "name"} (no longer in the team), {"what": "skills"|"contract", "name"},
+    {"what": "leader", "name", "days"}, {"what": "request", "nr", "name", "how": [...], "start",
+    "end"} (how: cancelled, stopped, days, times, place, work, fewer; or taken, when nothing of
+    the request itself changed but its places are taken), {"what": "team"} (archived) or, when
+    none of those tells, {"what": "other"}. Two queries."""
+    old_employees = {pk_of(e.id): e for e in problem.employees}
+    new_employees = {pk_of(e.id): e for e in fresh.employees}
+    old_leaders = {pk_of(s.id): s for s in problem.supervisors}
+    new_leaders = {pk_of(s.id): s for s in fresh.supervisors}
+    wanted = {kind: {pk for team in causes.values() for k, pk in team if k in kinds}
+              for kind, kinds in (("e", ("e",)), ("r", ("r", "q")), ("s", ("s",)))}
+    days = problem.days
+    absent: set[tuple[str, int, dt.date]] = set()
+    if wanted["e"] or wanted["s"]:
+        for a in db.session.scalars(select(Absence).where(
+                Absence.start_date <= days[-1], Absence.end_date >= days[0],
+                or_(Absence.employee_id.in_(sorted(wanted["e"])), Absence.supervisor_id.in_(sorted(wanted["s"]))))):
+            who = ("e", a.employee_id) if a.employee_id is not None else ("s", a.supervisor_id)
+            absent.update((*who, d) for d in days if a.start_date <= d <= a.end_date)
+    rows = {q.id: q for q in db.session.scalars(
+        select(DeploymentRequest).where(DeploymentRequest.id.in_(sorted(wanted["r"])))
+        .options(selectinload(DeploymentRequest.location), selectinload(DeploymentRequest.work_type)))
+    } if wanted["r"] else {}
+
+    def employee(pk: int) -> list[dict]:
+        old, new = old_employees.get(pk), new_employees.get(pk)
+        if old is None:
+            return []
+        if new is None or new.team != old.team:
+            return [{"what": "gone", "name": old.name}]
+        said = []
+        lost = _lost_days(old.availability, new.availability, days)
+        away = [d for d in lost if ("e", pk, d) in absent]
+        if away:
+            said.append({"what": "absent", "name": old.name, "days": [d.isoformat() for d in away]})
+        if len(away) < len(lost):
+            said.append({"what": "hours", "name": old.name,
+                         "days": [d.isoformat() for d in lost if d not in away]})
+        if set(old.work_types) - set(new.work_types) or (
+                new.locations is not None and (old.locations is None or set(old.locations) - set(new.locations))):
+            said.append({"what": "skills", "name": old.name})
+        if new.max_minutes_per_day < old.max_minutes_per_day or (
+                not lost and new.contract_minutes < old.contract_minutes):
+            said.append({"what": "contract", "name": old.name})
+        return said
+
+    def leader(pk: int) -> list[dict]:
+        old, new = old_leaders.get(pk), new_leaders.get(pk)
+        if old is None:
+            return []
+        lost = days if new is None else _lost_days(old.availability, new.availability, days)
+        lost = [d for d in lost if d in old.availability]
+        return [{"what": "leader", "name": old.name, "days": [d.isoformat() for d in lost]}] if lost else []
+
+    def request(pk: int, places: bool = False) -> list[dict]:
+        old, row = idmap.request_facts.get(pk), rows.get(pk)
+        name = idmap.names.get(rid(pk)) or (f"{row.work_type.name_nl} {row.location.name}" if row else "")
+        said = {"what": "request", "nr": pk, "name": name, "how": []}
+        if row is None or row.status not in PLANNED_STATUSES:
+            said["how"] = ["cancelled" if row is None or row.status == RequestStatus.CANCELLED.value else "stopped"]
+            return [said]
+        if old is None:
+            return []
+        now = RequestFacts.of(row, days)
+        if set(old.days) - set(now.days):
+            said["how"].append("days")
+        if (now.start_minute, now.end_minute, now.break_minutes) != (old.start_minute, old.end_minute,
+                                                                     old.break_minutes):
+            said["how"].append("times")
+            said.update(start=now.start_minute, end=now.end_minute)
+        if now.location_id != old.location_id:
+            said["how"].append("place")
+        if now.work_type_id != old.work_type_id:
+            said["how"].append("work")
+        if now.headcount < old.headcount:
+            said["how"].append("fewer")
+        if not said["how"] and places:
+            # Nothing of its own changed: other teams' rosters take more of its places now.
+            said["how"] = ["taken"]
+        return [said] if said["how"] else []
+
+    describe = {"e": employee, "s": leader, "r": request, "q": lambda pk: request(pk, places=True),
+                "t": lambda pk: [{"what": "team"}]}
+    order = ("team", "gone", "absent", "hours", "contract", "skills", "leader", "request")
+    out = {}
+    for team, found in sorted(causes.items()):
+        said: list[dict] = []
+        for kind, pk in sorted(found):
+            said.extend(entry for entry in describe[kind](pk) if entry not in said)
+        said.sort(key=lambda entry: (order.index(entry["what"]), entry.get("name", ""), entry.get("nr", 0)))
+        out[team] = said or [{"what": "other"}]
+    return out
+
+
 # --- Solution -> rows -----------------------------------------------------------------------
 
 
@@ -570,6 +860,26 @@ def touch(roster: Roster) -> None:
         roster.has_unpublished_changes = True
 
 
+class RosterChanged(ServiceError):
+    """Rosters changed (by hand or by publishing) since a solve started: nothing is saved."""
+
+    def __init__(self, team_ids: list[int]):
+        from flask_babel import gettext as _
+
+        self.team_ids = team_ids
+        team = db.session.get(Team, team_ids[0])
+        super().__init__(_("Het rooster van %(team)s is tijdens het plannen veranderd (met de hand of door "
+                           "publiceren). Er is niets opgeslagen. Plan opnieuw.", team=team.name if team else ""))
+
+
+def rosters_changed(week: str, expected_locks: dict[int, int | None], team_ids) -> list[int]:
+    """The teams (of `team_ids`) whose roster of the week is no longer at the lock version
+    `expected_locks` holds for it (None: it had none): changed, published or made meanwhile."""
+    now = dict(db.session.execute(select(Roster.team_id, Roster.lock_version).where(
+        Roster.week == week, Roster.team_id.in_(list(team_ids)))).all())
+    return [t for t in sorted(team_ids) if t in expected_locks and now.get(t) != expected_locks[t]]
+
+
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
                    reason: str = "", expected_locks: dict[int, int | None] | None = None,
                    before_commit=None, **about) -> list[Roster]:
@@ -578,16 +888,14 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
     Each changed roster gets a history line for `action` (roster_history.PLANNED_BY_ACTION), with
     the values its message shows in `about`: a repair's first `day`, an import's `file`.
 
-    Rows the solution keeps stay (pins included); every other row of these rosters goes. With
+    Rows the solution keeps stay (pins included); every other row of these rosters goes, but the
+    days before the idmap's `kept_before` stay as they are, supervision included. With
     `expected_locks` (team id -> its roster's lock version when the solve started, None when it
     had none) a roster someone changed, published or made meanwhile is not overwritten.
     `before_commit`, when given, is called in the same transaction just before it commits (a
     solve job marks itself done there, unless it was stopped: then it raises and nothing is saved).
     Commits; on any error everything is rolled back and the error raised.
     """
-    from .services import ServiceError
-    from flask_babel import gettext as _
-
     try:
         scope = set(idmap.team_ids)
         by_team: dict[int, list[AssignmentRef]] = defaultdict(list)
@@ -601,39 +909,51 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             if pk_of(s.team) in scope:
                 sup_by_team[pk_of(s.team)].append(s)
         if expected_locks is not None:
-            now = dict(db.session.execute(select(Roster.team_id, Roster.lock_version).where(
-                Roster.week == week, Roster.team_id.in_(scope))).all())
-            for team_id in sorted(scope):
-                if team_id in expected_locks and now.get(team_id) != expected_locks[team_id]:
-                    team = db.session.get(Team, team_id)
-                    raise ServiceError(_("Het rooster van %(team)s is tijdens het plannen veranderd (met de "
-                                         "hand of door publiceren). Er is niets opgeslagen. Plan opnieuw.",
-                                         team=team.name))
+            changed_rosters = rosters_changed(week, expected_locks, scope)
+            if changed_rosters:
+                raise RosterChanged(changed_rosters)
         rosters = [get_or_create_roster(week, team_id) for team_id in sorted(scope)]
+        kept_before = idmap.kept_before
+
+        def kept(day: dt.date) -> bool:
+            return kept_before is not None and day < kept_before
+
         led_before = {roster.id: {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
                       for roster in rosters}
         # Every team's supervision goes before any comes back: a pool stand-in the solution moves
         # from one team to another on a date would otherwise meet its old row (one entry a date).
+        # The kept days' stays: who led then, led then.
         db.session.execute(delete(SupervisionAssignment).where(
-            SupervisionAssignment.roster_id.in_([roster.id for roster in rosters])))
-        db.session.flush()
+            SupervisionAssignment.roster_id.in_([roster.id for roster in rosters]),
+            SupervisionAssignment.date >= kept_before if kept_before is not None else true()))
+        # Likewise every roster's rows go before any come: someone moved from one of these teams
+        # to another keeps one shift a day throughout.
+        plans = []
         for roster in rosters:
-            team_id = roster.team_id
             existing = {(a.employee_id, a.date): a for a in roster.assignments}
             before = {key: a.request_id for key, a in existing.items()}
-            after = {(pk_of(a.employee), a.date): pk_of(a.request) for a in by_team.get(team_id, [])}
+            after = {(pk_of(a.employee), a.date): pk_of(a.request) for a in by_team.get(roster.team_id, [])
+                     if not kept(a.date)}
+            # The kept days stay as they are, every row of them: also those of people no longer
+            # in the Problem (moved to another team, archived) and of requests that no longer ask.
+            after.update({key: request_id for key, request_id in before.items() if kept(key[1])})
             # Rows the solution keeps stay as they are (pin and id included); the rest is replaced.
             # A pin the problem had to leave out (the person is absent now) goes too.
             for key, row in existing.items():
                 if after.get(key) != row.request_id:
                     db.session.delete(row)
-            led_after = {(pk_of(s.supervisor), s.date, pk_of(s.location)) for s in sup_by_team.get(team_id, [])}
-            db.session.flush()
+            plans.append((roster, before, after))
+        db.session.flush()
+        for roster, before, after in plans:
+            team_id = roster.team_id
+            leads = [s for s in sup_by_team.get(team_id, []) if not kept(s.date)]
+            led_after = {(pk_of(s.supervisor), s.date, pk_of(s.location)) for s in leads} | {
+                lead for lead in led_before[roster.id] if kept(lead[1])}
             for key, request_id in after.items():
                 if before.get(key) != request_id:
                     db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=key[1],
                                               request_id=request_id, pinned=False))
-            for s in sup_by_team.get(team_id, []):
+            for s in leads:
                 db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=pk_of(s.supervisor),
                                                      date=s.date, location_id=pk_of(s.location), team_id=team_id))
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
