@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import flash, redirect
+from flask import flash, make_response, redirect
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .formatting import minutes_to_hhmm, time_of_day_minutes
+from .formatting import dated, minutes_to_hhmm, time_of_day_minutes
 
 
 def int_or_none(value):
@@ -68,17 +69,133 @@ class SeenState:
     them (services/seen_state.py); a save over a change made since is refused."""
 
     seen_state = HiddenField()
+    # Field name -> the stored attribute it edits, where stored_name() does not find it by its rules.
+    stored_as: dict[str, str] = {}
 
 
-def refused_as_stale(error, form_url: str):
-    """Someone else saved first (seen_state's refusal): say so and show the form again with what is
-    stored now. None for any other refusal, which the form shows itself."""
+def refused_as_stale(error, form, obj=None, state=None, render=None, *, shown=None):
+    """Someone else saved first (seen_state's refusal): the form again, as typed, with status 409 and
+    a list of the fields where what was typed differs from what is stored now. None for any other
+    refusal, which the form shows itself.
+
+    `obj` and `state` are what seen_state.refuse_if_changed checked: the form now carries the state
+    as it is, so saving again (after looking) stores what was typed. `render()` shows the form, as
+    the view does at its end. `shown` is the object whose attributes the fields edit, when that is
+    not `obj` (the sensitive-data form edits employee.sensitive, its state is the employee's).
+
+    Called the old way, refused_as_stale(error, form_url), it says so and shows the form afresh:
+    what was typed is lost.
+    """
     from .services.seen_state import CONFLICT
 
     if error.field != CONFLICT:
         return None
-    flash(error.message, "error")
-    return redirect(form_url)
+    if isinstance(form, str):
+        flash(error.message, "error")
+        return redirect(form)
+    form.seen_state.data = state(obj)
+    differences = differing_fields(form, obj if shown is None else shown)
+    said = _("Deze gegevens zijn net veranderd, misschien in een ander venster. Er is niets opgeslagen. Wat je "
+             "invulde, staat nog in het formulier.")
+    if differences:
+        form.form_errors.extend([said + " " + _("Hier verschilt het van wat nu is opgeslagen:"), *differences,
+                                 _("Kijk of alles klopt en sla dan opnieuw op.")])
+    else:
+        form.form_errors.append(said + " " + _("Kijk of alles klopt en sla dan opnieuw op."))
+    response = make_response(render())
+    response.status_code = 409
+    return response
+
+
+def differing_fields(form, stored) -> list[str]:
+    """Each field where what the form holds differs from what `stored` holds now, with the stored
+    value in words ('Telefoon: nu opgeslagen 06-12345678.'). Fields that edit nothing stored by a
+    name stored_name() knows are left out."""
+    lines = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField", "SubmitField", "PasswordField"):
+            continue
+        name = stored_name(form, field, stored)
+        if name is None:
+            continue
+        now = getattr(stored, name) if stored is not None else None
+        if _same(_typed(field), now):
+            continue
+        label = re.sub(r"\s*\([^()]*\)$", "", str(field.label.text))  # without "(niet verplicht)"
+        value = _in_words(field, now)
+        lines.append(_("%(field)s: nu opgeslagen %(value)s.", field=label, value=value) if value is not None
+                     else _("%(field)s: nu anders opgeslagen.", field=label))
+    return lines
+
+
+def stored_name(form, field, stored) -> str | None:
+    """The attribute of `stored` that `field` edits: the form's stored_as, else the same name, else
+    work_type_ids -> work_types, or for a field of minutes contract_hours -> contract_minutes and
+    start_time -> start_minute. None when there is none."""
+    if field.name in getattr(form, "stored_as", {}):
+        return form.stored_as[field.name]
+    if stored is None:
+        return field.name
+    names = [field.name]
+    if field.name.endswith("_ids"):
+        names.append(field.name[:-4] + "s")
+    if isinstance(field, MinutesField):
+        names += [field.name.replace("hours", "minutes"), field.name.replace("_time", "_minute")]
+    return next((name for name in names if hasattr(stored, name)), None)
+
+
+def _typed(field):
+    if hasattr(field, "slots"):  # the week of availability (teams.forms.WeeklyAvailabilityField)
+        return field.slots
+    if isinstance(field, MinutesField):
+        return field.minutes
+    return field.data
+
+
+def _comparable(value):
+    """A form's value and a stored one alike: rows by id, availability slots as (day, from, to),
+    lists in any order, no value as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, set, frozenset)):
+        return sorted((_comparable(item) for item in value), key=repr)
+    if isinstance(value, (bool, int, float, tuple, dt.date)):
+        return value
+    if all(hasattr(value, name) for name in ("weekday", "start_minute", "end_minute")):
+        return (value.weekday, value.start_minute, value.end_minute)
+    return getattr(value, "id", value)
+
+
+def _same(typed, stored) -> bool:
+    typed, stored = _comparable(typed), _comparable(stored)
+    if isinstance(typed, str) != isinstance(stored, str) and not isinstance(typed, list):
+        return str(typed) == str(stored)  # '8' in a text field for a stored 8
+    return typed == stored
+
+
+def _in_words(field, value) -> str | None:
+    """A stored value as the form would show it; None where that is no short text (a week of times)."""
+    if hasattr(field, "slots"):
+        return None
+    value = _comparable(value)
+    if value in ("", []):
+        return _("niets")
+    if isinstance(field, MinutesField):
+        return field.format(value)
+    if isinstance(value, dt.date):
+        return dated(value)
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    choices = getattr(field, "choices", None)
+    if choices:
+        groups = choices.values() if isinstance(choices, dict) else [choices]
+        labels = {_comparable(choice[0]): str(choice[1]) for group in groups for choice in group
+                  if isinstance(choice, (tuple, list))}
+        return ", ".join(labels.get(item, str(item)) for item in (value if isinstance(value, list) else [value]))
+    text = " ".join(str(value).split())
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 class MaxLength(Length):

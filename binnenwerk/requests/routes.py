@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -14,7 +14,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
-from ..formatting import NoSuchWeek, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of
+from ..formatting import (
+    NoSuchWeek, csv_delimiter, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of,
+)
 from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -53,7 +55,7 @@ def _actor():
 
 def _template_helpers() -> dict:
     return {"status_label": service.status_label, "priority_label": service.priority_label, "S": S,
-            "change_line": _change_line, "today": local_today()}
+            "change_line": _change_line, "today": local_today(), "version_of": service.version_of}
 
 
 def _say_weeks_still_told(found: DeploymentRequest) -> None:
@@ -132,7 +134,10 @@ def index():
         .where(DeploymentRequest.ministry_id == current_user.ministry_id)
         .order_by(DeploymentRequest.start_date.desc(), DeploymentRequest.id.desc())
     ).all()
-    return render_template("requests/index.html", requests=found, **_template_helpers())
+    # An archived ministry files no new requests: no button that only leads to a refusal.
+    archived = current_user.ministry is None or current_user.ministry.archived
+    return render_template("requests/index.html", requests=found, ministry_archived=archived,
+                           **_template_helpers())
 
 
 def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) -> None:
@@ -170,7 +175,7 @@ def _validated_input(form: RequestForm, existing: DeploymentRequest | None) -> s
     unread = {name for name, messages in form.errors.items() if name is not None and messages}
     data = _input_from(form)
     errors = service.validate(data, existing.ministry_id if existing else current_user.ministry_id, existing,
-                              unread=unread)
+                              unread=unread, keep_region=existing is not None)
     for name, message in errors.items():
         form[name].errors = list(form[name].errors) + [message]
     return data if readable and not errors else None
@@ -327,7 +332,7 @@ def plan_csv():
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
     dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv.writer(out, delimiter=csv_delimiter())  # ';' in Dutch, ',' in English
     writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
                      _("Gevraagd"), _("Ingepland"), _("Team"), _("Mensen van dit team"), _("Teamleider"),
                      _("Telefoon teamleider"), _("Opmerking")])
@@ -488,12 +493,20 @@ def all_requests():
 
 
 def _planner_action(request_id: int, do, success: str):
+    """`do(request, seen_version)`: the version the planner's page showed (None from a form without
+    one), so a request changed since is refused instead of decided on unseen."""
     found = _load(request_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        do(found)
+        do(found, request.form.get("seen_version"))
+    except service.StaleRequest as error:
+        db.session.rollback()
+        # The request page as it is now, with what changed since the planner's page on top and
+        # buttons for this version: nothing was stored, the planner decides again.
+        g.stale_request = (error.message, [_change_line(change) for change in error.changes])
+        return detail(found.id), 409
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -509,7 +522,7 @@ def _planner_action(request_id: int, do, success: str):
 @roles_required(Role.PLANNER)
 def accept(request_id: int):
     return _planner_action(
-        request_id, lambda r: service.transition(r, S.ACCEPTED.value, actor=_actor()),
+        request_id, lambda r, seen: service.transition(r, S.ACCEPTED.value, actor=_actor(), seen_version=seen),
         _("De aanvraag is geaccepteerd."),
     )
 
@@ -518,7 +531,8 @@ def accept(request_id: int):
 @roles_required(Role.PLANNER)
 def mark_reviewed(request_id: int):
     return _planner_action(
-        request_id, lambda r: service.mark_reviewed(r, actor=_actor()), _("De wijziging is als bekeken gemarkeerd."),
+        request_id, lambda r, seen: service.mark_reviewed(r, actor=_actor(), seen_version=seen),
+        _("De wijziging is als bekeken gemarkeerd."),
     )
 
 
@@ -551,7 +565,7 @@ def set_status(request_id: int):
         flash(_("Deze status kun je hier niet kiezen."), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
     return _planner_action(
-        request_id, lambda r: service.transition(r, new, actor=_actor()),
+        request_id, lambda r, seen: service.transition(r, new, actor=_actor(), seen_version=seen),
         _("De status is nu: %(status)s.", status=service.status_label(new).lower()),
     )
 
@@ -566,9 +580,22 @@ def decline(request_id: int):
                 status=service.status_label(found.status).lower()), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
     form = DeclineForm()
+    # The version the planner decides on: the one the page with the 'Afwijzen' link showed (a
+    # change made since is shown here first), then the one this page showed.
+    seen = request.form.get("seen_version") if request.method == "POST" else request.args.get("versie")
+    changed_since = None
+    if request.method == "GET" and seen and seen != service.version_of(found):
+        changed_since = [_change_line(change) for change in service.changes_since(found, seen)]
     if form.validate_on_submit():
         try:
-            service.transition(found, S.DECLINED.value, actor=_actor(), reason=form.reason.data)
+            service.transition(found, S.DECLINED.value, actor=_actor(), reason=form.reason.data, seen_version=seen)
+        except service.StaleRequest as error:
+            db.session.rollback()
+            # The reason typed stays; the page now shows (and carries) the request as it is.
+            return render_template(
+                "requests/decline.html", req=found, form=form, seen_version=service.version_of(found),
+                stale=(error.message, [_change_line(change) for change in error.changes]), **_template_helpers(),
+            ), 409
         except ServiceError as error:
             db.session.rollback()
             if error.field == "reason":
@@ -581,4 +608,6 @@ def decline(request_id: int):
             _say_weeks_still_told(found)
             return redirect(url_for("requests.intake"))
     status = 422 if request.method == "POST" else 200
-    return render_template("requests/decline.html", req=found, form=form, **_template_helpers()), status
+    return render_template("requests/decline.html", req=found, form=form, changed_since=changed_since,
+                           seen_version=seen if request.method == "POST" and seen else service.version_of(found),
+                           **_template_helpers()), status

@@ -125,10 +125,14 @@ def allowed_work_types(ministry_id: int, keep_id: int | None = None) -> list[Wor
 
 
 def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None, *,
-             unread: Collection[str] = ()) -> dict[str, str]:
+             unread: Collection[str] = (), keep_region: bool = False) -> dict[str, str]:
     """Every problem with the input, by field name; empty when it may be stored. `unread` names the
     fields a form could not read (it tells their own errors): the checks that need them wait, the
-    others run, so the form shows every problem at once instead of one round at a time."""
+    others run, so the form shows every problem at once instead of one round at a time.
+
+    With `keep_region` (a ministry contact's change), an accepted or scheduled request does not
+    move to a place in another region: its teams are planned in this one. The planner's import
+    may move it (and the shifts out of the region are flagged then)."""
     errors: dict[str, str] = {}
 
     def read(*names: str) -> bool:
@@ -138,6 +142,9 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     if read("location_id") and data.location_id not in {
             loc.id for loc in allowed_locations(ministry_id, keep_location)}:
         errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
+    elif keep_region and read("location_id") and leaves_region(existing, data.location_id):
+        errors["location_id"] = _("Deze plek ligt in een andere regio dan de ingeplande teams. "
+                                  "Dien daar een nieuwe aanvraag voor in.")
     # A request keeps its work type outside a narrowed agreement, but not when it moves to another
     # ministry (an import can do that): there it is new work for that ministry.
     keep_work = existing.work_type_id if existing and existing.ministry_id == ministry_id else None
@@ -213,6 +220,16 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     return errors
 
 
+def leaves_region(existing: DeploymentRequest | None, location_id: int) -> bool:
+    """Whether moving an accepted or scheduled request to `location_id` takes it out of the region
+    its teams are planned in."""
+    if existing is None or existing.status not in REVIEWED or location_id == existing.location_id:
+        return False
+    regions = dict(db.session.execute(select(Location.id, Location.region).where(
+        Location.id.in_([existing.location_id, location_id]))).all())
+    return regions.get(location_id) != regions.get(existing.location_id)
+
+
 def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]:
     """The period's days on the chosen weekdays, the first three weeks of them: enough to tell
     whether any is not a public holiday (Christmas and New Year fall on the same weekday)."""
@@ -220,8 +237,9 @@ def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]
     return [day for day in (start + dt.timedelta(days=i) for i in range(span + 1)) if str(day.isoweekday()) in days]
 
 
-def _refuse_if_invalid(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None) -> None:
-    errors = validate(data, ministry_id, existing)
+def _refuse_if_invalid(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None,
+                       **rules) -> None:
+    errors = validate(data, ministry_id, existing, **rules)
     if errors:
         field, message = next(iter(errors.items()))
         raise ServiceError(message, field=field)
@@ -361,11 +379,13 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     data = _normalised(data)
     if request.status != S.SUBMITTED.value:
         data.priority = request.priority  # once taken in, the planner decides it (set_priority)
-    _refuse_if_invalid(data, request.ministry_id, request)
+    _refuse_if_invalid(data, request.ministry_id, request, keep_region=True)
     changed = _differs(request, data)
     if not changed:
         return []
-    before = {name: _plain(getattr(request, name)) for name in changed}
+    # The version the change was made on, first (a long text may cut the detail short): what
+    # changed since a page showed the request is every change made on that version or a later one.
+    before = {VERSION_KEY: version_of(request), **{name: _plain(getattr(request, name)) for name in changed}}
     for name in changed:
         setattr(request, name, getattr(data, name))
     if request.status in REVIEWED:
@@ -378,6 +398,7 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
 
 
 BEFORE_MARK = "; before="
+VERSION_KEY = "updated_at"  # in a change's before-values: the version of the request it changed
 
 
 def _differs(request: DeploymentRequest, data: RequestInput) -> list[str]:
@@ -400,30 +421,79 @@ class FieldChange:
     after: object
 
 
+# After these the planner has seen the request as it is: each clears changed_since_review. A move
+# to a status is recorded as transition() writes it, "request_" and the (Dutch) status value.
+REVIEW_ACTIONS = ("request_reviewed", *(f"request_{status}" for status in (S.ACCEPTED.value, S.SCHEDULED.value)))
+
+
 def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None:
-    """What the ministry changed since the planner last accepted or looked at the request: each
-    field's value then and now (a field changed and changed back is left out, so all changed back
-    is an empty list). None when nothing is known (not flagged, or changed where no values were kept)."""
+    """What the ministry changed since the planner last accepted, scheduled or looked at the
+    request: each field's value then and now (a field changed and changed back is left out, so all
+    changed back is an empty list). None when nothing is known (not flagged, or changed where no
+    values were kept)."""
     if not request.changed_since_review:
         return None
-    from ..models import AuditEvent
-
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "DeploymentRequest", AuditEvent.object_id == str(request.id),
-               AuditEvent.action.in_(("request_changed", "request_accepted", "request_reviewed")))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
     first_before: dict = {}
-    for event in events:  # newest first, back to the last review
+    for event in _change_events(request, REVIEW_ACTIONS):  # newest first, back to the last review
         if event.action != "request_changed":
             break
-        _, mark, stored = event.detail.partition(BEFORE_MARK)
-        if mark:
-            try:
-                first_before.update(json.loads(stored))
-            except ValueError:
-                continue
+        first_before.update(_before_values(event))
+    first_before.pop(VERSION_KEY, None)
+    return _field_changes(request, first_before) if first_before else None
+
+
+def changes_since(request: DeploymentRequest, version: str) -> list[FieldChange]:
+    """What was changed in the request since `version` (version_of() as a page showed it): each
+    field's value then and now. Empty when no field differs, or when it is not known (changes
+    stored before the version was kept with them)."""
+    seen = _as_time(version)
+    if seen is None:
+        return []
+    first_before: dict = {}
+    for event in _change_events(request):  # newest first, back to the change that made `version`
+        before = _before_values(event)
+        made_on = _as_time(before.pop(VERSION_KEY, None))
+        if made_on is None or made_on < seen:
+            break
+        first_before.update(before)
+    return _field_changes(request, first_before)
+
+
+def _change_events(request: DeploymentRequest, also: tuple[str, ...] = ()) -> list:
+    from ..models import AuditEvent
+
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "DeploymentRequest", AuditEvent.object_id == str(request.id),
+               AuditEvent.action.in_(("request_changed", *also)))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+
+
+_VERSION_AT_START = re.compile(r'\{"%s": "([^"]*)"' % VERSION_KEY)
+
+
+def _before_values(event) -> dict:
+    """A request_changed row's before-values; only the version when a long text cut it short."""
+    _, mark, stored = (event.detail or "").partition(BEFORE_MARK)
+    if not mark:
+        return {}
+    try:
+        values = json.loads(stored)
+    except ValueError:
+        found = _VERSION_AT_START.match(stored)
+        return {VERSION_KEY: found.group(1)} if found else {}
+    return values if isinstance(values, dict) else {}
+
+
+def _as_time(version: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(version) if version else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _field_changes(request: DeploymentRequest, first_before: dict) -> list[FieldChange]:
     changes = []
     for f in fields(RequestInput):
         if f.name not in first_before:
@@ -431,19 +501,39 @@ def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None
         now = _plain(getattr(request, f.name))
         if first_before[f.name] != now:
             changes.append(FieldChange(f.name, first_before[f.name], now))
-    return changes if first_before else None
+    return changes
+
+
+class StaleRequest(ServiceError):
+    """The planner acted on a page that showed an older version of the request; `changes` says what
+    differs since (it may be empty: another planner set the priority, or it changed and back)."""
+
+    def __init__(self, changes: list[FieldChange]):
+        super().__init__(_("Deze aanvraag is veranderd nadat je de pagina opende. Er is niets opgeslagen."),
+                         field="conflict")
+        self.changes = changes
+
+
+def refuse_if_stale(request: DeploymentRequest, seen_version: str | None) -> None:
+    """Refuse a planner's decision taken on an older version of the request than the stored one.
+    None means the caller knows no version (the command line, an import): nothing to compare."""
+    if seen_version is not None and seen_version != version_of(request):
+        raise StaleRequest(changes_since(request, seen_version))
 
 
 def can_transition(current: str, new: str) -> bool:
     return new in TRANSITIONS.get(current, frozenset())
 
 
-def transition(request: DeploymentRequest, new_status: str, *, actor, reason: str = "") -> DeploymentRequest:
+def transition(request: DeploymentRequest, new_status: str, *, actor, reason: str = "",
+               seen_version: str | None = None) -> DeploymentRequest:
     """Move a request to a new status, or refuse with a Dutch message.
 
     The status is written only if it is still the one this decision was based on (a conditional
     UPDATE): of two planners accepting and declining the same request at once exactly one wins,
     and the other is told the request changed meanwhile, with nothing of their action stored.
+    `seen_version` is version_of() as the planner's page showed the request: a request changed
+    since is refused (StaleRequest, with what changed) instead of accepting what nobody saw.
     """
     seen = request.status
     if seen == new_status:
@@ -453,6 +543,7 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
             "Een aanvraag die %(current)s is, kan niet %(new)s worden.",
             current=status_label(seen).lower(), new=status_label(new_status).lower(),
         ))
+    refuse_if_stale(request, seen_version)
     values: dict = {"status": new_status, "updated_at": utcnow()}
     reason = (reason or "").strip()
     if new_status == S.DECLINED.value:
@@ -473,6 +564,8 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
     elif new_status in (S.ACCEPTED.value, S.DECLINED.value) or not by_ministry:
         values["changed_since_review"] = False
     request_id = request.id
+    # Checked above, and again by the UPDATE: a change saved between the two is not accepted either.
+    same_version = (DeploymentRequest.updated_at == request.updated_at,) if seen_version is not None else ()
     if new_status == S.CANCELLED.value and seen in request_history.COMMITTED:
         # The days gone by were committed (and maybe worked): reports keep them.
         asked = request_history.values_of(request)
@@ -481,13 +574,15 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         request_history.unsettle_rosters(db.session, request_id)
     written = db.session.execute(
         update(DeploymentRequest)
-        .where(DeploymentRequest.id == request_id, DeploymentRequest.status == seen)
+        .where(DeploymentRequest.id == request_id, DeploymentRequest.status == seen, *same_version)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if written != 1:
         db.session.rollback()
         now = db.session.scalar(select(DeploymentRequest.status).where(DeploymentRequest.id == request_id))
+        if now == seen and seen_version is not None:
+            raise StaleRequest(changes_since(request, seen_version))
         raise ServiceError(_(
             "Iemand anders heeft deze aanvraag net veranderd: hij is nu %(status)s. "
             "Bekijk de aanvraag opnieuw en kies dan wat je wilt doen.",
@@ -548,18 +643,25 @@ def set_priority(request: DeploymentRequest, priority: int, *, actor) -> bool:
     return True
 
 
-def mark_reviewed(request: DeploymentRequest, *, actor) -> DeploymentRequest:
+def mark_reviewed(request: DeploymentRequest, *, actor, seen_version: str | None = None) -> DeploymentRequest:
+    """The planner has seen what the ministry changed. `seen_version` is version_of() as their page
+    showed the request: a change made since is not cleared unseen (StaleRequest, with what changed)."""
     if not request.changed_since_review:
         raise ServiceError(_("Deze aanvraag heeft geen wijzigingen om te bekijken."))
-    # Conditional like transition(): two planners marking it at once leave one audit row.
+    refuse_if_stale(request, seen_version)
+    same_version = (DeploymentRequest.updated_at == request.updated_at,) if seen_version is not None else ()
+    # Conditional like transition(): two planners marking it at once leave one audit row, and a
+    # change saved between the check and the UPDATE keeps its flag.
     written = db.session.execute(
         update(DeploymentRequest)
-        .where(DeploymentRequest.id == request.id, DeploymentRequest.changed_since_review.is_(True))
+        .where(DeploymentRequest.id == request.id, DeploymentRequest.changed_since_review.is_(True), *same_version)
         .values(changed_since_review=False)
         .execution_options(synchronize_session=False)
     ).rowcount
     if written != 1:
         db.session.rollback()
+        if seen_version is not None and request.changed_since_review:
+            raise StaleRequest(changes_since(request, seen_version))
         raise ServiceError(_("Deze aanvraag heeft geen wijzigingen om te bekijken."))
     audit.record("request_reviewed", request, actor=actor)
     db.session.commit()

@@ -254,21 +254,6 @@ def _commit(change: Callable[[], None]) -> None:
     db.session.commit()
 
 
-def test_a_save_over_someone_elses_change_is_refused_and_keeps_their_change(client, case):
-    seen = seen_state(client, case.url)
-    _commit(case.other_change)
-
-    response = client.post(case.url, data={**case.post, "seen_state": seen})
-
-    assert response.status_code == 302 and response.location.endswith(case.url)
-    page = client.get(case.url).get_data(as_text=True)
-    # Staff screens say "je"; the text does not assume it was someone else.
-    assert CONFLICT in page and "Doe je wijziging opnieuw als dat nog nodig is." in page
-    assert " uw " not in page and "Iemand anders" not in page
-    assert case.shown_after_conflict in page, "the form shows the data stored now"
-    assert case.other_kept() and case.post_not_written()
-
-
 def test_a_save_without_seen_state_is_refused(client, case):
     for data in (case.post, {**case.post, "seen_state": ""}):
         response = client.post(case.url, data=data, follow_redirects=True)

@@ -55,7 +55,7 @@ def test_ministry_sees_teams_leaders_and_coverage_per_day(client, login, world, 
     assert "Deels: 2 van 3" in page
     assert "✓ Ja" in page
     assert "✗ Nog niet ingepland" in page
-    assert "1 van de 3 dagen zijn helemaal gedekt." in page
+    assert "1 van de 3 dagen is helemaal gedekt." in page
 
 
 def test_the_plan_shows_no_employee_data(client, login, world, planned):
@@ -146,7 +146,7 @@ def test_new_times_are_not_shown_as_planned_while_the_team_has_the_old_ones(clie
     assert "✓ Ja" not in page
     assert "! Wijziging nog niet ingepland" in page
     assert "nog volgens de oude aanvraag: 09:00–15:00, Eigen Gebouw" in page
-    assert "0 van de 1 dagen zijn helemaal gedekt." in page
+    assert "De dag is niet helemaal gedekt." in page
     assert "Op 1 dag is uw wijziging nog niet ingepland" in page
     [row] = plan_rows(client, req.id)["2027-03-08"]
     # The 3 people still come (the old way): they count as planned, the day is not covered.
@@ -189,7 +189,7 @@ def test_people_still_coming_the_old_way_count_as_planned_but_the_day_is_not_cov
     [day] = plan_table(page)
     asked, planned, covered = day[3:]
     assert (asked, planned, covered) == ("3", "3", "! Wijziging nog niet ingepland")
-    assert "0 van de 1 dagen zijn helemaal gedekt." in page
+    assert "De dag is niet helemaal gedekt." in page
     rows = plan_rows(client, req.id)["2027-03-08"]
     # The CSV agrees with the page: one line per group of the team, each with the day's numbers.
     assert {(r["Gevraagd"], r["Ingepland"]) for r in rows} == {("3", "3")}
@@ -238,7 +238,7 @@ def test_the_export_names_work_types_in_the_readers_language(app_with, make, wor
     client.post("/taal/en", data={"next": "/home"})
     response = client.get(f"/aanvragen/planning.csv?week={WEEK}&aanvraag={published_monday.request.id}")
     text = response.get_data(as_text=True).lstrip("\ufeff")
-    [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    [row] = list(csv.DictReader(io.StringIO(text), delimiter=","))  # as English Excel splits it
     assert row["Date"] == "2027-03-08"
     assert row["Work type"] == world.work_type.name_en
     assert world.work_type.name_nl not in text
@@ -429,7 +429,7 @@ def test_the_english_plan_names_dropped_days_and_years_in_english(app_with, make
             2, date=f"Wed 10 Mar{year}", team="Team Den Haag 1", times="09:00–15:00", location="Eigen Gebouw")
     assert wanted in page
     export = client.get(f"/aanvragen/planning.csv?week={WEEK}&aanvraag={published_week.request.id}")
-    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=","))
     [wednesday] = [r for r in rows if r["Date"] == "2027-03-10"]
     assert wednesday["Note"].startswith(wanted)
 

@@ -203,6 +203,11 @@ class RequestsKind(Kind):
         for name in COMPARED:
             setattr(existing, name, values[name])
         db.session.flush()
+        if "location_id" in changed:
+            # A place in another region: its team's shifts there are flagged, and held at publish.
+            from ...services import rosters
+
+            rosters.mark_shifts_outside_region(request_id=existing.id, user=ctx.actor)
         ctx.claim(existing, row, "id")
         # As the request pages record it: the new request, the changed fields by name (their
         # before-values are the form's alone, for the planner's review), a status change apart.
