@@ -29,7 +29,9 @@ def home():
 
     this_week = week_of(today())
     role = current_user.role
-    # Next week's rosters, which employees should see in time.
+    # Next week's rosters, which employees should see in time; and this week's, whose changes
+    # after publishing (a request cancelled or moved, a cell changed) people do not see yet,
+    # although they are told to come today.
     context: dict = {"this_week": this_week, "next_week": shift_week(this_week, 1)}
     if role == Role.MINISTRY_CONTACT.value:
         from ..services.admin import agreement_names
@@ -50,10 +52,12 @@ def home():
         context["today"] = today()
         context["short_notice"] = short_notice_changes([t.id for t in current_user.teams])
         context["waiting"] = not_yet_published(context["next_week"], [t.id for t in current_user.teams])
+        context["unseen_now"] = _unseen_this_week(this_week, [t.id for t in current_user.teams])
         context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])
     else:
         if role == Role.PLANNER.value:
             context["waiting"] = not_yet_published(context["next_week"])
+            context["unseen_now"] = _unseen_this_week(this_week)
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(
             select(func.count(Employee.id)).where(Employee.archived.is_(False))
@@ -68,6 +72,15 @@ def home():
             )
         ).one()
     return render_template(f"main/home_{role}.html", **context)
+
+
+def _unseen_this_week(week: str, team_ids: list[int] | None = None) -> list:
+    """This week's rosters that employees do not see as they are: changed since publishing, or
+    planned and never published. A team without a roster this week is not raised: at this point
+    in the week that is a team with no work, not one waiting for its roster."""
+    from ..services.rosters import not_yet_published
+
+    return [(team, status) for team, status in not_yet_published(week, team_ids) if status != "none"]
 
 
 @bp.route("/taal/<code>", methods=["POST"])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..formatting import dated
 from ..models import (
     MINUTES_PER_DAY, Absence, AbsenceKind, Assignment, Employee, Roster, Supervisor, SupervisionAssignment, Team,
 )
@@ -62,13 +63,13 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
         if data.start_date < employee.contract_start:
             raise ServiceError(
                 _("Het contract van %(name)s begint op %(date)s. Een afwezigheid kan niet eerder beginnen.",
-                  name=employee.name, date=employee.contract_start.strftime("%d-%m-%Y")),
+                  name=employee.name, date=dated(employee.contract_start)),
                 field="start_date",
             )
         if employee.contract_end is not None and data.end_date > employee.contract_end:
             raise ServiceError(
                 _("Het contract van %(name)s eindigt op %(date)s. Een afwezigheid kan niet later eindigen.",
-                  name=employee.name, date=employee.contract_end.strftime("%d-%m-%Y")),
+                  name=employee.name, date=dated(employee.contract_end)),
                 field="end_date",
             )
     overlap = select(Absence).where(Absence.start_date <= data.end_date, Absence.end_date >= data.start_date)

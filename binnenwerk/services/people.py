@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field, replace
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
+from ..formatting import full_date, week_of
 from ..models import (
     MAX_TEAM_SIZE,
     MINUTES_PER_DAY,
     Assignment,
+    AuditEvent,
     AvailabilitySlot,
     Employee,
     EmployeeSensitive,
@@ -22,13 +27,15 @@ from ..models import (
     Location,
     PublishedShift,
     Role,
+    Roster,
     SupervisionAssignment,
     Supervisor,
     Team,
     User,
     WorkType,
+    utcnow,
 )
-from . import ServiceError, feeds, tokens
+from . import ServiceError, feeds, seen_state, tokens
 from .regions import known_region
 from .teams import ensure_room_in_team
 
@@ -90,6 +97,62 @@ def regions() -> list[str]:
     names = set(db.session.scalars(select(Location.region).distinct()))
     names |= set(db.session.scalars(select(Team.region).distinct()))
     return sorted(n for n in names if n)
+
+
+# --- the same form sent twice -------------------------------------------------------------------
+
+FORM_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # as a request's form carries it (secrets.token_urlsafe)
+FORM_KEPT = dt.timedelta(days=2)  # how long a page may stay open and be sent again
+
+
+class SentBefore(ServiceError):
+    """The same form sent again (a double click, the back button and resend): `made` is what its
+    first copy made; nothing else was."""
+
+    def __init__(self, made):
+        super().__init__("")
+        self.made = made
+
+
+def _form_key(submission: str) -> str | None:
+    return submission if FORM_KEY_RE.fullmatch(submission or "") else None
+
+
+def _hold_form(key: str | None) -> None:
+    """Copies of one form wait for each other until the first commits. PostgreSQL: a lock on the
+    key until commit. SQLite lets one writer in at a time, from its first insert on: the check
+    after the flush (_refuse_if_sent_before) is the one that counts there."""
+    if key is not None and db.session.get_bind().dialect.name == "postgresql":
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
+
+
+def _refuse_if_sent_before(action: str, model, key: str | None) -> None:
+    """SentBefore when a form with this key made an object that is still there. The create's audit
+    row, written in the same transaction, names the form (no column needed): a row of the last
+    FORM_KEPT, of this action, found by the action's index."""
+    if key is None:
+        return
+    made = db.session.scalar(select(AuditEvent.object_id).where(
+        AuditEvent.action == action, AuditEvent.at >= utcnow() - FORM_KEPT,
+        AuditEvent.detail.contains(f"form={key}", autoescape=True),
+    ).order_by(AuditEvent.id.desc()).limit(1))
+    found = db.session.get(model, int(made)) if made and made.isdigit() else None
+    if found is not None:
+        raise SentBefore(found)
+
+
+def _written_then_checked(check) -> None:
+    """Run `check` once this transaction has written (flushed) its insert: from its first write
+    SQLite lets no other writer in until commit, so what the check reads now includes everything
+    committed before and nothing can slip in after (PostgreSQL holds its locks already). A refusal
+    takes the insert back."""
+    db.session.flush()
+    try:
+        check()
+    except ServiceError:
+        db.session.rollback()
+        raise
 
 
 # --- teams --------------------------------------------------------------------------------------
@@ -256,7 +319,14 @@ def _check_employee(data: EmployeeInput, employee: Employee | None):
     return team, slots, work_types, sorted(locations, key=lambda loc: loc.name)
 
 
-def create_employee(data: EmployeeInput) -> Employee:
+def create_employee(data: EmployeeInput, *, submission: str = "") -> Employee:
+    """Add an employee. `submission` names the form it came from: the same form sent again, even
+    at the same moment as the first, is refused with SentBefore and the employee the first made.
+    The team's limit holds for adds at the same moment too, on SQLite as well (counted again
+    once this insert holds the write lock)."""
+    key = _form_key(submission)
+    _hold_form(key)
+    _refuse_if_sent_before("employee.create", Employee, key)
     team, slots, work_types, locations = _check_employee(data, None)
     ensure_room_in_team(team.id)
     employee = Employee(
@@ -271,17 +341,94 @@ def create_employee(data: EmployeeInput) -> Employee:
     employee.allowed_locations = locations
     employee.availability = _slot_rows(slots)
     db.session.add(employee)
-    db.session.flush()
-    audit.record("employee.create", employee, detail=f"team={team.id}")
+
+    def still_room() -> None:
+        _refuse_if_sent_before("employee.create", Employee, key)  # its twin committed meanwhile
+        ensure_room_in_team(team.id, moving_employee_id=employee.id)
+
+    _written_then_checked(still_room)
+    audit.record("employee.create", employee, detail=f"team={team.id}" + (f" form={key}" if key else ""))
     db.session.commit()
     return employee
 
 
+@dataclass
+class ShiftsInTeam:
+    """An employee's shifts in one team's rosters from a day on: planned there, or told (published
+    and not called off); a day in both counts once."""
+
+    team: Team
+    days: list[dt.date]
+    told: list[dt.date]
+
+    @property
+    def weeks(self) -> list[str]:
+        return sorted({week_of(day) for day in self.days})
+
+
+def shifts_outside_team(employee: Employee, team_id: int, since: dt.date,
+                        until: dt.date | None = None) -> list[ShiftsInTeam]:
+    """The employee's shifts from `since` (to `until`) in the rosters of teams other than
+    `team_id`, by team name: what a move to that team leaves standing in the old team's rosters
+    and in what the person was told, until those rosters are repaired and published again."""
+    planned = (select(Roster.team_id, Assignment.date).join(Roster, Roster.id == Assignment.roster_id)
+               .where(Assignment.employee_id == employee.id, Assignment.date >= since, Roster.team_id != team_id))
+    told = select(PublishedShift.team_id, PublishedShift.date).where(
+        PublishedShift.employee_id == employee.id, PublishedShift.date >= since,
+        PublishedShift.cancelled.is_(False), PublishedShift.team_id != team_id)
+    if until is not None:
+        planned = planned.where(Assignment.date <= until)
+        told = told.where(PublishedShift.date <= until)
+    days: dict[int, set[dt.date]] = {}
+    told_days: dict[int, set[dt.date]] = {}
+    for other_team, day in db.session.execute(planned):
+        days.setdefault(other_team, set()).add(day)
+    for other_team, day in db.session.execute(told):
+        days.setdefault(other_team, set()).add(day)
+        told_days.setdefault(other_team, set()).add(day)
+    if not days:
+        return []
+    teams = db.session.scalars(select(Team).where(Team.id.in_(days))).all()
+    return [ShiftsInTeam(team, sorted(days[team.id]), sorted(told_days.get(team.id, ())))
+            for team in sorted(teams, key=lambda t: (t.name, t.id))]
+
+
+def refuse_move_while_told_this_week(employee: Employee, team: Team) -> None:
+    """A move takes effect at once (the form has no date). Someone told to come this week with
+    their team is not moved away from it mid-week: the old team's leader leads them those days and
+    would no longer see their page and notes, and there is no time left to repair the week well.
+    Later weeks can be repaired in time, so they only get a warning after the move."""
+    today = feeds.local_today()
+    sunday = today + dt.timedelta(days=7 - today.isoweekday())
+    standing = [group for group in shifts_outside_team(employee, team.id, today, sunday) if group.told]
+    if not standing:
+        return
+    locale = str(get_locale() or "nl")
+    told = sorted(day for group in standing for day in group.told)
+    raise ServiceError(ngettext(
+        "%(name)s heeft deze week nog %(num)d dienst bij %(team)s (%(days)s) en weet dat al. Verander het "
+        "team daarom pas op %(monday)s of later. Moet het eerder? Haal %(name)s dan eerst uit het rooster "
+        "van deze week en publiceer het opnieuw.",
+        "%(name)s heeft deze week nog %(num)d diensten bij %(team)s (%(days)s) en weet dat al. Verander het "
+        "team daarom pas op %(monday)s of later. Moet het eerder? Haal %(name)s dan eerst uit het rooster "
+        "van deze week en publiceer het opnieuw.",
+        len(told), name=employee.name, team=format_list([group.team.name for group in standing], locale=locale),
+        days=format_list([full_date(day, today) for day in told], locale=locale),
+        monday=full_date(sunday + dt.timedelta(days=1), today),
+    ), field="team_id")
+
+
 def update_employee(employee: Employee, data: EmployeeInput) -> list[str]:
-    """Change an employee; returns the names of the changed fields (no values: they are personal)."""
+    """Change an employee; returns the names of the changed fields (no values: they are personal).
+
+    A move to another team is refused while the person is told to come this week in their old
+    team (refuse_move_while_told_this_week); shifts in later weeks stay in the old team's rosters,
+    flagged there, until repaired (shifts_outside_team says which)."""
     team, slots, work_types, locations = _check_employee(data, employee)
     if team.id != employee.team_id and not employee.archived:
         ensure_room_in_team(team.id, moving_employee_id=employee.id)
+    if team.id != employee.team_id:
+        refuse_move_while_told_this_week(employee, team)
     values = {
         "first_name": data.first_name.strip(), "last_name": data.last_name.strip(), "team_id": team.id,
         "contract_minutes": data.contract_minutes, "max_minutes_per_day": data.max_minutes_per_day,
@@ -309,6 +456,8 @@ def update_employee(employee: Employee, data: EmployeeInput) -> list[str]:
     if "team_id" in changed:
         # Keep the relationship in step with the new id for the rest of this request.
         employee.team = team
+        if not employee.archived:  # a move into a team filled at this moment (SQLite: see create_employee)
+            _written_then_checked(lambda: ensure_room_in_team(team.id, moving_employee_id=employee.id))
     detail = "changed=" + ",".join(changed)
     if "team_id" in changed:
         detail += f" team={old_team}->{team.id}"
@@ -331,8 +480,19 @@ def update_sensitive(employee: Employee, *, indication: str, indication_until: d
     if record is None:
         if not any(values.values()):
             return False
-        record = EmployeeSensitive(employee=employee, **values)
-        db.session.add(record)
+        db.session.add(EmployeeSensitive(employee=employee, **values))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # The same form's other copy (a double click) or another user saved the first
+            # personal data at this moment: the same values are saved; other ones are refused as
+            # a change made meanwhile, the form shows what is stored now.
+            db.session.rollback()
+            stored = db.session.get(EmployeeSensitive, employee.id)
+            if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+                return True
+            seen_state.refuse_if_changed(employee, None, seen_state.sensitive_state)  # always refuses
+            raise
     else:
         if all(getattr(record, k) == v for k, v in values.items()):
             return False
@@ -400,6 +560,7 @@ def restore_employee(employee: Employee) -> None:
     employee.archived = False
     # Taken back: the contract runs on (a last day gone by would close it again at once).
     ended, employee.contract_end = employee.contract_end, None
+    _written_then_checked(lambda: ensure_room_in_team(employee.team_id, moving_employee_id=employee.id))
     audit.record("employee.restore", employee, detail=f"contract_end_was={ended.isoformat()}" if ended else "")
     from .rosters import mark_unworkable_shifts
 
@@ -474,7 +635,11 @@ def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None):
     return team, region, slots, work_types, user
 
 
-def create_supervisor(data: SupervisorInput) -> Supervisor:
+def create_supervisor(data: SupervisorInput, *, submission: str = "") -> Supervisor:
+    """Add a team leader; `submission` as for create_employee (SentBefore)."""
+    key = _form_key(submission)
+    _hold_form(key)
+    _refuse_if_sent_before("supervisor.create", Supervisor, key)
     team, region, slots, work_types, user = _check_supervisor(data, None)
     supervisor = Supervisor(
         name=data.name.strip(), phone=data.phone.strip(), email=(data.email or "").strip(), team=team,
@@ -483,15 +648,19 @@ def create_supervisor(data: SupervisorInput) -> Supervisor:
     supervisor.work_types = work_types
     supervisor.availability = _slot_rows(slots)
     db.session.add(supervisor)
-    db.session.flush()
+    _written_then_checked(lambda: _refuse_if_sent_before("supervisor.create", Supervisor, key))
     audit.record("supervisor.create", supervisor,
-                 detail=f"team={team.id if team else 'pool'} region={region}")
+                 detail=f"team={team.id if team else 'pool'} region={region}" + (f" form={key}" if key else ""))
+    follow_team_access(supervisor, None, None)
     db.session.commit()
     return supervisor
 
 
 def update_supervisor(supervisor: Supervisor, data: SupervisorInput) -> list[str]:
+    """Change a team leader; returns the names of the changed fields. A new team or account moves
+    the account's team access with it (follow_team_access)."""
     team, region, slots, work_types, user = _check_supervisor(data, supervisor)
+    old_team, old_user = supervisor.team, supervisor.user
     values = {
         "name": data.name.strip(), "phone": data.phone.strip(), "email": (data.email or "").strip(),
         "team_id": team.id if team else None, "region": region, "user_id": user.id if user else None,
@@ -512,8 +681,60 @@ def update_supervisor(supervisor: Supervisor, data: SupervisorInput) -> list[str
     if not changed:
         return []
     audit.record("supervisor.update", supervisor, detail="changed=" + ",".join(changed))
+    follow_team_access(supervisor, old_team, old_user)
     db.session.commit()
     return changed
+
+
+def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: User | None) -> list[User]:
+    """A leader's account sees the team the leader leads, and no longer the one they led before.
+
+    What a team-leader account may see is its own list of teams (access.team_ids_of), set by the
+    admin; leading a team is the supervisor's team. When the team or the linked account changes,
+    the account that led the old team loses it (its employees' health notes are special-category
+    data) and the account now linked gains the new one. Other teams the admin gave the account
+    stay. Each changed account gets an audit row with its teams before and after, as the admin's
+    user form records it. Returns the accounts changed; does not commit."""
+    new_team, new_user = supervisor.team, supervisor.user
+    before: dict[User, list[int]] = {}
+
+    def note(account: User) -> None:
+        before.setdefault(account, sorted(t.id for t in account.teams))
+
+    if old_user is not None and old_team is not None and (old_user is not new_user or old_team is not new_team):
+        if old_team in old_user.teams:
+            note(old_user)
+            old_user.teams.remove(old_team)
+    if new_user is not None and new_team is not None and new_team not in new_user.teams:
+        note(new_user)
+        new_user.teams.append(new_team)
+    for account, was in before.items():
+        now = sorted(t.id for t in account.teams)
+        audit.record("user_changed", account,
+                     detail=f"changed: teams ({was} -> {now})")  # the leader's own edit is audited beside it
+    return list(before)
+
+
+def team_has_leader(team: Team) -> bool:
+    """Whether the team has a leader of its own (not archived): the one its week pages name."""
+    return bool(db.session.scalar(select(exists().where(
+        Supervisor.team_id == team.id, Supervisor.archived.is_(False)))))
+
+
+def weeks_led_in_team(supervisor: Supervisor, team: Team, since: dt.date | None = None) -> set[str]:
+    """The weeks of `team` in which the leader still leads from today (or `since`) on: in its
+    rosters (draft or published), or in shifts told that name them (a roster changed since may
+    lead otherwise there). As rosters.mark_archived_leader finds them, for one team."""
+    since = since or feeds.local_today()
+    weeks = set(db.session.scalars(
+        select(Roster.week).join(SupervisionAssignment, SupervisionAssignment.roster_id == Roster.id)
+        .where(SupervisionAssignment.supervisor_id == supervisor.id, SupervisionAssignment.date >= since,
+               Roster.team_id == team.id).distinct()))
+    weeks |= {week_of(day) for day in db.session.scalars(
+        select(PublishedShift.date).where(
+            PublishedShift.supervisor_id == supervisor.id, PublishedShift.team_id == team.id,
+            PublishedShift.date >= since, PublishedShift.cancelled.is_(False)).distinct())}
+    return weeks
 
 
 def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:

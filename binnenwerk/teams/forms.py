@@ -258,6 +258,7 @@ class _ChoiceChecks:
 
 
 class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
+    stored_as = {"location_ids": "allowed_locations"}
     first_name = TextField(_l("Voornaam"), validators=[
         NeededText(_l("Vul een voornaam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
     ])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from babel.lists import format_list
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from ..access import can_see_sensitive, require_team, roles_required, team_ids_o
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
-from ..formatting import full_date, local_today, name_suffixes
+from ..formatting import decimal_text, full_date, local_today, name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -197,7 +198,8 @@ def team_edit(team_id: int):
             changed = ops.update_team(team, _team_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, team, seen_state.team_state, lambda: render_template(
+                "teams/team_form.html", form=form, team=team, regions=ops.regions()))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -320,9 +322,16 @@ def employee_new():
             form.team_id.data = team_arg
         elif len(offered) == 1:
             form.team_id.data = offered[0]  # a team leader of one team: no choice to make
+    submission = _submission()
     if form.validate_on_submit():
         try:
-            employee = ops.create_employee(_employee_input(form))
+            employee = ops.create_employee(_employee_input(form), submission=submission)
+        except ops.SentBefore as sent:
+            db.session.rollback()
+            employee = sent.made
+            flash(_("%(name)s was al toegevoegd aan team %(team)s. Er is geen tweede gemaakt.", name=employee.name,
+                    team=employee.team.name), "success")
+            return redirect(url_for("teams.employee", employee_id=employee.id))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -330,7 +339,14 @@ def employee_new():
             flash(_("%(name)s is toegevoegd aan team %(team)s.", name=employee.name, team=employee.team.name),
                   "success")
             return redirect(url_for("teams.employee", employee_id=employee.id))
-    return render_template("teams/employee_form.html", form=form, employee=None), _status_code(form)
+    return render_template("teams/employee_form.html", form=form, employee=None,
+                           submission=submission), _status_code(form)
+
+
+def _submission() -> str:
+    """The key of a form that makes something new: fresh when the form is opened, sent back with it
+    (so the same form sent twice makes one; services.people.SentBefore)."""
+    return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
 
 
 @bp.route("/medewerkers/<int:employee_id>")
@@ -356,6 +372,7 @@ def _employee_page(employee: Employee, archive_form: ArchiveEmployeeForm | None 
     return render_template(
         "teams/employee.html", employee=employee, sensitive_allowed=sensitive_allowed,
         sensitive=employee.sensitive if sensitive_allowed else None, summary=availability_summary,
+        day_limit=_exact_hours(employee.max_minutes_per_day) if sensitive_allowed else None,
         can_edit=current_user.role in (PLANNER.value, TEAM_LEADER.value), absences=absences,
         earlier_absences=earlier, earlier_shown=EARLIER_ON_EMPLOYEE,
         kind_labels=_kind_labels(), confirm=ConfirmForm(), archive_form=archive_form or ArchiveEmployeeForm(
@@ -365,6 +382,18 @@ def _employee_page(employee: Employee, archive_form: ArchiveEmployeeForm | None 
                     and tokens.active_for(FeedKind.EMPLOYEE, employee) is None),
         refused=archive_form is not None and bool(archive_form.errors),
     ), 422 if archive_form is not None and archive_form.errors else 200
+
+
+def _exact_hours(minutes: int) -> str:
+    """A limit on hours a day as saved, never rounded (it may be a doctor's): '4,75 uur', '8 uur',
+    or, where two decimals would round it, '4 uur en 20 minuten'."""
+    if minutes % 3 == 0:  # a whole number of hundredths of an hour
+        return _("%(hours)s uur", hours=decimal_text(minutes / 60, 2))
+    hours, rest = divmod(minutes, 60)
+    rest_text = ngettext("%(num)d minuut", "%(num)d minuten", rest)
+    if not hours:
+        return rest_text
+    return ngettext("%(num)d uur en %(minutes)s", "%(num)d uur en %(minutes)s", hours, minutes=rest_text)
 
 
 @bp.route("/medewerkers/<int:employee_id>/wijzigen", methods=["GET", "POST"])
@@ -385,13 +414,18 @@ def employee_edit(employee_id: int):
             changed = ops.update_employee(employee, _employee_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, employee, seen_state.employee_state, lambda: render_template(
+                "teams/employee_form.html", form=form, employee=employee))
             if stale:
                 return stale
             _apply_service_error(form, error)
         else:
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
                   else _("Er was niets veranderd."), "success" if changed else "info")
+            if "team_id" in changed:
+                left = ops.shifts_outside_team(employee, employee.team_id, local_today())
+                if left:
+                    flash(_shifts_left_message(employee, left), "warning")
             if ops.archive_ended_contracts():  # an end date typed in the past closes the contract now
                 db.session.refresh(employee)
                 if employee.archived:
@@ -399,6 +433,34 @@ def employee_edit(employee_id: int):
                             "agenda-link en de weekpagina werken niet meer.", name=employee.name), "warning")
             return redirect(url_for("teams.employee", employee_id=employee.id))
     return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
+
+
+def _shifts_left_message(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
+    """After a move: the shifts from today on that still stand in the old team's rosters (their
+    number and weeks), that those rosters need a repair and a publication for the person to hear
+    of it, and, for shifts already told, that the person still comes until then."""
+    locale = str(get_locale() or "nl")
+    shifts = sum(len(group.days) for group in left)
+    told = sum(len(group.told) for group in left)
+    rosters = sum(len(group.weeks) for group in left)
+    parts = [ngettext("week %(weeks)s van %(team)s", "week %(weeks)s van %(team)s", len(group.weeks),
+                      weeks=format_list([str(int(week.split("-W")[1])) for week in group.weeks], locale=locale),
+                      team=group.team.name) for group in left]
+    message = [
+        ngettext("%(name)s staat nog in %(num)d dienst in %(weeks)s.",
+                 "%(name)s staat nog in %(num)d diensten in %(weeks)s.",
+                 shifts, name=employee.name, weeks=format_list(parts, locale=locale)),
+        ngettext("Repareer dat rooster van het oude team en publiceer het opnieuw, zodat %(name)s het ook hoort.",
+                 "Repareer die roosters van het oude team en publiceer ze opnieuw, zodat %(name)s het ook hoort.",
+                 rosters, name=employee.name),
+    ]
+    if told:
+        message.append(ngettext(
+            "%(num)d van die diensten is al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
+            "daarvoor gewoon werken.",
+            "%(num)d van die diensten zijn al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
+            "daarvoor gewoon werken.", told, name=employee.name))
+    return " ".join(message)
 
 
 @bp.route("/medewerkers/<int:employee_id>/persoonlijk", methods=["GET", "POST"])
@@ -413,13 +475,15 @@ def employee_sensitive(employee_id: int):
     if form.validate_on_submit():
         try:
             seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.sensitive_state)
+            # (also refused when someone else saved the first personal data at this very moment)
+            changed = ops.update_sensitive(
+                employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
+                health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
+            )
         except ServiceError as error:
             db.session.rollback()
-            return refused_as_stale(error, request.path)
-        changed = ops.update_sensitive(
-            employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
-            health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
-        )
+            return refused_as_stale(error, form, employee, seen_state.sensitive_state, lambda: render_template(
+                "teams/sensitive_form.html", form=form, employee=employee), shown=employee.sensitive)
         flash(_("De persoonlijke gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
               else _("Er was niets veranderd."), "success" if changed else "info")
         return redirect(url_for("teams.employee", employee_id=employee.id))
@@ -539,16 +603,23 @@ def _supervisor_input(form: SupervisorForm) -> ops.SupervisorInput:
 def supervisor_new():
     form = SupervisorForm()
     _supervisor_form_choices(form, None)
+    submission = _submission()
     if form.validate_on_submit():
         try:
-            supervisor = ops.create_supervisor(_supervisor_input(form))
+            supervisor = ops.create_supervisor(_supervisor_input(form), submission=submission)
+        except ops.SentBefore as sent:
+            db.session.rollback()
+            flash(_("Teamleider %(name)s was al toegevoegd. Er is geen tweede gemaakt.", name=sent.made.name),
+                  "success")
+            return redirect(url_for("teams.supervisors"))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
         else:
             flash(_("Teamleider %(name)s is toegevoegd.", name=supervisor.name), "success")
+            _flash_leader_access(supervisor, None, None)
             return redirect(url_for("teams.supervisors"))
-    return render_template("teams/supervisor_form.html", form=form, supervisor=None,
+    return render_template("teams/supervisor_form.html", form=form, supervisor=None, submission=submission,
                            regions=ops.regions()), _status_code(form)
 
 
@@ -569,19 +640,23 @@ def supervisor_edit(supervisor_id: int):
     if request.method == "GET":
         form.work_type_ids.data = [w.id for w in supervisor.work_types]
         form.seen_state.data = seen_state.supervisor_state(supervisor)
+    old_team, old_user = supervisor.team, supervisor.user
     if form.validate_on_submit():
         try:
             seen_state.refuse_if_changed(supervisor, form.seen_state.data, seen_state.supervisor_state)
             changed = ops.update_supervisor(supervisor, _supervisor_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, supervisor, seen_state.supervisor_state, lambda: render_template(
+                "teams/supervisor_form.html", form=form, supervisor=supervisor, regions=ops.regions()))
             if stale:
                 return stale
             _apply_service_error(form, error)
         else:
             flash(_("Teamleider %(name)s is opgeslagen.", name=supervisor.name) if changed
                   else _("Er was niets veranderd."), "success" if changed else "info")
+            if {"team_id", "user_id"} & set(changed):
+                _flash_leader_access(supervisor, old_team, old_user)
             return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
     return render_template("teams/supervisor_form.html", form=form, supervisor=supervisor,
                            regions=ops.regions()), _status_code(form)
@@ -611,6 +686,38 @@ def _set_supervisor_archived(supervisor_id: int, archived: bool):
     return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
 
 
+def _flash_leader_access(supervisor: Supervisor, old_team: Team | None, old_user) -> None:
+    """After a team leader's team or account changed: which teams each account now sees (and no
+    longer), the weeks of the old team the leader still leads, and a team left without a leader."""
+    locale = str(get_locale() or "nl")
+    moved = old_team is not supervisor.team
+
+    def sees(account) -> str:
+        return format_list([t.name for t in sorted(account.teams, key=lambda t: (t.name, t.id))], locale=locale)
+
+    if old_user is not None and old_team is not None and old_team not in old_user.teams:
+        if old_user is supervisor.user and old_user.teams:
+            flash(_("Het account van %(account)s ziet nu %(teams)s, en %(old)s niet meer.", account=old_user.name,
+                    teams=sees(old_user), old=old_team.name), "info")
+        else:
+            flash(_("Het account van %(account)s ziet %(old)s niet meer.", account=old_user.name, old=old_team.name),
+                  "info")
+    elif old_user is not None and old_user is supervisor.user and moved and supervisor.team is not None:
+        flash(_("Het account van %(account)s ziet nu %(teams)s.", account=old_user.name, teams=sees(old_user)), "info")
+    if supervisor.user is not None and supervisor.user is not old_user and supervisor.team is not None:
+        flash(_("Het account van %(account)s ziet nu %(teams)s.", account=supervisor.user.name,
+                teams=sees(supervisor.user)), "info")
+    if old_team is None or old_team is supervisor.team:
+        return
+    weeks = ops.weeks_led_in_team(supervisor, old_team)
+    if weeks:
+        flash(_still_leads_message(supervisor, {old_team: weeks}), "warning")
+    if not old_team.archived and not ops.team_has_leader(old_team):
+        flash(_("%(team)s heeft nu geen eigen teamleider. Geef het team een nieuwe teamleider. Tot dan zien de "
+                "medewerkers van %(team)s op hun weekpagina niet wie hun teamleider is.", team=old_team.name),
+              "warning")
+
+
 def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
     """'Tineke leidt nog diensten in week 50 en 51 (Team Den Haag 1). Repareer ...': the weeks
     and teams where an archived leader still leads from today on, and what to do."""
@@ -632,15 +739,23 @@ def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
 
 
 def _absence_scope(query):
-    """Limit an Absence query to the people of the user's teams."""
+    """Limit an Absence query to the people of the user's teams. Of the team leaders, a team leader
+    sees only their own: a fellow leader's sick leave is health data for planners (the roster
+    still shows that leader as absent, without the kind)."""
     allowed = team_ids_of(current_user)
     if allowed is None:
         return query
     ids = allowed or {-1}
     return query.where(or_(
         Absence.employee_id.in_(select(Employee.id).where(Employee.team_id.in_(ids))),
-        Absence.supervisor_id.in_(select(Supervisor.id).where(Supervisor.team_id.in_(ids))),
+        Absence.supervisor_id.in_(select(Supervisor.id).where(
+            Supervisor.team_id.in_(ids), Supervisor.user_id == current_user.id)),
     ))
+
+
+def _out_of_sight(absence: Absence) -> bool:
+    """An absence the user may report but not see afterwards: a fellow team leader's."""
+    return db.session.scalar(_absence_scope(select(Absence.id).where(Absence.id == absence.id))) is None
 
 
 def _flash_repairs(absence: Absence) -> None:
@@ -800,6 +915,10 @@ def absence_new():
         else:
             flash(_("De afwezigheid van %(name)s is geregistreerd.", name=(employee or supervisor).name), "success")
             _flash_repairs(absence)
+            if _out_of_sight(absence):
+                flash(_("Alleen planners zien de afwezigheid van andere teamleiders. Moet er iets veranderen? "
+                        "Vraag het een planner."), "info")
+                return redirect(url_for("teams.absences"))
             return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=None, person=fixed,
                            person_page=_person_page(fixed)), _status_code(form)
@@ -849,7 +968,8 @@ def absence_edit(absence_id: int):
             absence_ops.update_absence(absence, _absence_input(form))
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, absence, seen_state.absence_state, lambda: render_template(
+                "teams/absence_form.html", form=form, absence=absence, person=person))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -863,15 +983,33 @@ def absence_edit(absence_id: int):
 @bp.route("/afwezigheid/<int:absence_id>/verwijderen", methods=["GET", "POST"])
 @roles_required(PLANNER, TEAM_LEADER)
 def absence_delete(absence_id: int):
-    """GET asks to confirm (a page, so it works without JavaScript); the POST from it deletes."""
+    """GET asks to confirm (a page, so it works without JavaScript); the POST from it deletes, only
+    the absence as that page showed it (its seen_state): one changed since is shown again as it is
+    now, to confirm anew. A second delete (a double click, the back button) says it is done."""
+    if request.method == "POST" and db.session.get(Absence, absence_id) is None:
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        flash(_("Deze afwezigheid was al verwijderd, misschien in een ander venster of door iemand anders."),
+              "info")
+        return redirect(url_for("teams.absences"))
     absence = _absence_or_404(absence_id)
     person = absence.employee or absence.supervisor
     if request.method == "GET":
-        return render_template("teams/absence_delete.html", absence=absence, person=person,
-                               kind_labels=_kind_labels(), confirm=ConfirmForm())
+        return _absence_delete_page(absence)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    try:
+        seen_state.refuse_if_changed(absence, request.form.get("seen_state"), seen_state.absence_state)
+    except ServiceError:
+        db.session.rollback()
+        return _absence_delete_page(absence, changed=True), 409
     name = person.name
     absence_ops.delete_absence(absence)
     flash(_("De afwezigheid van %(name)s is verwijderd.", name=name), "success")
     return redirect(url_for("teams.absences"))
+
+
+def _absence_delete_page(absence: Absence, changed: bool = False) -> str:
+    return render_template("teams/absence_delete.html", absence=absence, person=absence.employee or absence.supervisor,
+                           kind_labels=_kind_labels(), confirm=ConfirmForm(),
+                           seen=seen_state.absence_state(absence), changed=changed)

@@ -156,7 +156,7 @@ def test_changing_and_deleting_an_absence(client, make, login, team, employee):
     assert stored.kind == "verlof" and stored.end_date == TODAY + dt.timedelta(days=1)
     confirm = _text(client.get(f"/teams/afwezigheid/{absence_id}/verwijderen"))
     assert "Weet je zeker dat je deze afwezigheid wilt verwijderen?" in confirm
-    response = client.post(f"/teams/afwezigheid/{absence_id}/verwijderen", follow_redirects=True)
+    response = post_edit(client, f"/teams/afwezigheid/{absence_id}/verwijderen", {}, follow_redirects=True)
     assert "De afwezigheid van Mo Peters is verwijderd." in _text(response)
     assert _absences() == []
     # The edit form of it still open in another window: saving says what happened, stores nothing.
@@ -238,7 +238,7 @@ def test_removing_an_absence_asks_first_on_a_page_of_its_own(client, make, login
     assert '<form method="post" class="actions">' in html  # posts to itself
     assert '<button type="submit" class="button danger">Ja, verwijderen</button>' in html
     assert f'href="/teams/afwezigheid/{absence_id}">Annuleren</a>' in html
-    client.post(confirm_url)
+    post_edit(client, confirm_url, {})
     assert _absences() == []
 
 

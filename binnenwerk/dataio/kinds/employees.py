@@ -216,8 +216,11 @@ class EmployeesKind(Kind):
             return "unchanged"
         if employee is None or employee.team_id != team.id:
             # The one rule for a full team: rows earlier in this file are flushed, so they count.
+            # And as the form: no move away from a team the person is told to come to this week.
             try:
                 ensure_room_in_team(team.id, moving_employee_id=employee.id if employee else None)
+                if employee is not None:
+                    people.refuse_move_while_told_this_week(employee, team)
             except ServiceError as error:
                 raise RowRefused("team", error.message) from None
         self._check_new_links(employee, record, team)
@@ -251,7 +254,7 @@ class EmployeesKind(Kind):
         if not created:  # as the form does: the roster's history says which shifts this leaves out
             from ...services.rosters import mark_unworkable_shifts
 
-            mark_unworkable_shifts(employee, ["availability" if c == "pattern" else c for c in changes])
+            mark_unworkable_shifts(employee, [AUDIT_NAMES.get(c, c) for c in changes])  # named as the form names them
         ctx.claim(employee, row, "voornaam")
         # As the employee form records it: the changed fields by name, never their values (a
         # limit on hours a day may be a doctor's); the team by id.

@@ -138,6 +138,7 @@ class SupervisorsKind(Kind):
             raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
 
         created = supervisor is None
+        old_team, old_user = (None, None) if created else (supervisor.team, supervisor.user)
         if created:
             supervisor = Supervisor(name=record["name"], region=region)
             db.session.add(supervisor)
@@ -150,6 +151,8 @@ class SupervisorsKind(Kind):
         if "work_types" in record:
             supervisor.work_types = list(record["work_types"])
         set_pattern(supervisor, record["pattern"], AvailabilitySlot)
+        # As on the form: the linked account sees the team the leader now leads, no longer the old one.
+        people.follow_team_access(supervisor, old_team, old_user)
         db.session.flush()
         ctx.claim(supervisor, row, "naam")
         # As the supervisor form records it (services.people), the fields by name only.
