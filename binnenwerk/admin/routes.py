@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +41,19 @@ def _apply_service_error(form, error: ServiceError) -> None:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
         flash(error.message, "error")
+
+
+def _with_links(error: ServiceError):
+    """A refusal's message with each request it names (ops.HeldByRequests) linked to its page."""
+    named = getattr(error, "requests", None)
+    if not named:
+        return error.message
+    text = escape(error.message)
+    for request_named in named:
+        link = Markup('<a href="%s">%s</a>') % (
+            url_for("requests.detail", request_id=request_named.id), request_named.label)
+        text = text.replace(escape(request_named.label), link, 1)
+    return text
 
 
 def _show_state(form, obj, state) -> None:
@@ -162,13 +176,17 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.team_ids.data = [t.id for t in user.teams]
     _show_state(form, user, seen_state.user_state)
+    # Password resets live in the auth blueprint; link to them once that page exists.
+    reset_url = (url_for("auth.reset_password", user_id=user.id)
+                 if "auth.reset_password" in current_app.view_functions else None)
     if form.validate_on_submit():
         try:
             _refuse_if_changed(form, user, seen_state.user_state)
             changed = ops.update_user(user, _user_input(form), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, user, seen_state.user_state, lambda: render_template(
+                "admin/user_form.html", form=form, user=user, reset_url=reset_url, lock=lock_text(user)))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -178,9 +196,6 @@ def user_edit(user_id: int):
             else:
                 flash(_("Er was niets veranderd."), "info")
             return redirect(url_for("admin.users"))
-    # Password resets live in the auth blueprint; link to them once that page exists.
-    reset_url = (url_for("auth.reset_password", user_id=user.id)
-                 if "auth.reset_password" in current_app.view_functions else None)
     return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url,
                            lock=lock_text(user)), 422 if form.errors else 200
 
@@ -262,7 +277,8 @@ def ministry_edit(ministry_id: int | None):
                                          work_type_ids=form.work_type_ids.data or [])
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, ministry, seen_state.ministry_state,
+                                     lambda: _catalog_form(form, ministry, "ministry"))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -299,17 +315,22 @@ def location_edit(location_id: int | None):
     if form.validate_on_submit():
         data = ops.LocationInput(**{name: form[name].data for name in (
             "code", "name", "address", "postcode", "city", "region", "ministry_id")})
+        place = ops.place_of(location) if location is not None else None
         try:
             _refuse_if_changed(form, location, seen_state.location_state)
             location = ops.save_location(location, data)
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, location, seen_state.location_state,
+                                     lambda: _catalog_form(form, location, "location", regions=ops.regions()))
             if stale:
                 return stale
             _apply_service_error(form, error)
         else:
             flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+            told = ops.new_place_warning(location, place)
+            if told:
+                flash(told, "warning")
             if not location.archived and not region_service.has_team(location.region):
                 flash(_("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
                         "ingepland worden als daar een team is.", region=location.region), "warning")
@@ -341,7 +362,8 @@ def work_type_edit(work_type_id: int | None):
             work_type = ops.save_work_type(work_type, data)
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, request.path)
+            stale = refused_as_stale(error, form, work_type, seen_state.work_type_state,
+                                     lambda: _catalog_form(form, work_type, "work_type"))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -402,7 +424,7 @@ def _set_archived(part: str, obj_id: int, archived: bool):
         ops.set_catalog_archived(obj, archived)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(_with_links(error), "error")
     else:
         # Archived, the edit page it returns to says so itself: one message, not two alike.
         if not archived:

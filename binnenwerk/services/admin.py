@@ -1,6 +1,7 @@
 """Management of users, ministries, locations and work types: the rules that hold however they change."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -8,11 +9,12 @@ from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from ..formatting import name_key
+from ..formatting import name_key, week_of
 from ..models import (
     CalendarToken,
     DeploymentRequest,
@@ -33,7 +35,7 @@ from ..models import (
 )
 from . import ServiceError, accounts
 from .regions import known_region
-from .requests import running_at, running_where
+from .requests import RUNNING, running_where, today
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -498,44 +500,116 @@ def set_catalog_archived(obj, archived: bool) -> None:
     db.session.commit()
 
 
+# How many running requests a refusal names (the page links them); the others it counts.
+NAMED_REQUESTS = 3
+
+
+@dataclass(frozen=True)
+class NamedRequest:
+    id: int
+    label: str  # "aanvraag 12 (Schoonmaak)", as the refusal's text says it
+
+
+class HeldByRequests(ServiceError):
+    """A refusal that names the running requests holding it back: the page links each one."""
+
+    def __init__(self, message: str, requests: list[NamedRequest], field: str | None = None):
+        super().__init__(message, field=field)
+        self.requests = requests
+
+
+@dataclass
+class RunningRequests:
+    count: int
+    last: dt.date | None
+    requests: list[NamedRequest]  # the first NAMED_REQUESTS, soonest ending first
+    names: str  # "aanvraag 12 (Schoonmaak), aanvraag 14 (Ramen) en nog 2 andere"
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def _running_requests(*conditions, describe) -> RunningRequests:
+    """The requests meeting `conditions` that still run (see requests.running_where), each
+    named as `describe(request)` says what it is."""
+    count, last = running_where(*conditions)
+    if not count:
+        return RunningRequests(0, None, [], "")
+    found = db.session.scalars(
+        select(DeploymentRequest)
+        .options(joinedload(DeploymentRequest.location), joinedload(DeploymentRequest.work_type))
+        .where(*conditions, DeploymentRequest.status.in_(RUNNING), DeploymentRequest.end_date >= today())
+        .order_by(DeploymentRequest.end_date, DeploymentRequest.id).limit(NAMED_REQUESTS)
+    ).all()
+    named = [NamedRequest(r.id, _("aanvraag %(id)s (%(what)s)", id=r.id, what=describe(r))) for r in found]
+    names = ", ".join(n.label for n in named)
+    if count > len(named):
+        names = ngettext("%(names)s en nog %(num)d andere", "%(names)s en nog %(num)d andere",
+                         count - len(named), names=names)
+    return RunningRequests(count, last, named, names)
+
+
 def _refuse_archiving_a_location_in_use(location: Location) -> None:
-    """Rosters and the ministry's page still need a location while requests run there."""
-    count, last = running_at(location.id)
-    if count:
-        raise ServiceError(ngettext(
+    """Rosters and the ministry's page still need a location while requests run there, and so
+    do the people still told to come there (see _refuse_archiving_a_location_people_come_to)."""
+    running = _running_requests(DeploymentRequest.location_id == location.id,
+                                describe=lambda r: work_type_name(r.work_type))
+    if running:
+        raise HeldByRequests(ngettext(
             "Locatie %(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
             "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
             "Locatie %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
             "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
-            count, name=location.name, until=format_date(last, "d MMMM yyyy"),
+            running.count, name=location.name, until=format_date(running.last, "d MMMM yyyy"),
+        ) + " " + _("Het gaat om %(requests)s.", requests=running.names), running.requests)
+    _refuse_archiving_a_location_people_come_to(location)
+
+
+def _refuse_archiving_a_location_people_come_to(location: Location) -> None:
+    """A request cancelled or declined leaves its published shifts standing until the planner
+    publishes the week again: until then people are told to come, and an archived location
+    would stop the ministry's calendar of the visits still told."""
+    told = told_to_come(location)
+    if told.people:
+        raise ServiceError(ngettext(
+            "Op locatie %(name)s komt nog %(num)d medewerker werken volgens het gepubliceerde rooster, "
+            "tot en met %(until)s (%(weeks)s). Archiveren kan pas als niemand hier meer hoeft te komen. "
+            "Gaat dit werk niet door? Dan moet de planner de roosters van die weken opnieuw publiceren.",
+            "Op locatie %(name)s komen nog %(num)d medewerkers werken volgens het gepubliceerde rooster, "
+            "tot en met %(until)s (%(weeks)s). Archiveren kan pas als niemand hier meer hoeft te komen. "
+            "Gaat dit werk niet door? Dan moet de planner de roosters van die weken opnieuw publiceren.",
+            told.people, name=location.name, until=format_date(told.last, "d MMMM yyyy"),
+            weeks="; ".join(f"{team}: {', '.join(weeks)}" for team, weeks in told.weeks.items()),
         ))
 
 
 def _refuse_archiving_a_work_type_in_use(work_type: WorkType) -> None:
     """As for a location: rosters and the ministry's page still need the work while requests run."""
-    count, last = running_where(DeploymentRequest.work_type_id == work_type.id)
-    if count:
-        raise ServiceError(ngettext(
+    running = _running_requests(DeploymentRequest.work_type_id == work_type.id,
+                                describe=lambda r: r.location.name)
+    if running:
+        raise HeldByRequests(ngettext(
             "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
             "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
             "Werksoort %(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
             "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
-            count, name=work_type_name(work_type), until=format_date(last, "d MMMM yyyy"),
-        ))
+            running.count, name=work_type_name(work_type), until=format_date(running.last, "d MMMM yyyy"),
+        ) + " " + _("Het gaat om %(requests)s.", requests=running.names), running.requests)
 
 
 def _refuse_archiving_a_ministry_with_running_requests(ministry: Ministry) -> None:
     """Archived, a ministry's contacts can no longer follow or change its requests, and its
     running requests could no longer be accepted: they end (or are declined) first."""
-    count, last = running_where(DeploymentRequest.ministry_id == ministry.id)
-    if count:
-        raise ServiceError(ngettext(
+    running = _running_requests(DeploymentRequest.ministry_id == ministry.id,
+                                describe=lambda r: f"{work_type_name(r.work_type)}, {r.location.name}")
+    if running:
+        raise HeldByRequests(ngettext(
             "%(name)s heeft nog %(num)d lopende inzetaanvraag, tot en met %(until)s. "
             "Archiveren kan pas als die is afgelopen, afgewezen of geannuleerd.",
             "%(name)s heeft nog %(num)d lopende inzetaanvragen, de laatste tot en met %(until)s. "
             "Archiveren kan pas als die zijn afgelopen, afgewezen of geannuleerd.",
-            count, name=label_of(ministry), until=format_date(last, "d MMMM yyyy"),
-        ))
+            running.count, name=label_of(ministry), until=format_date(running.last, "d MMMM yyyy"),
+        ) + " " + _("Het gaat om %(requests)s.", requests=running.names), running.requests)
 
 
 def _action_prefix(obj) -> str:
@@ -577,9 +651,12 @@ def _agreed_work_types(ids, keep=()) -> list[WorkType]:
     return sorted(found, key=lambda w: w.name_nl)
 
 
-def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, collections: dict | None = None):
+def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, collections: dict | None = None,
+          with_values: bool = False):
     """Create or change a catalog object; `collections` (relationship name -> rows) are set too,
-    and count as changed when their ids differ."""
+    and count as changed when their ids differ. `with_values`: the audit keeps each changed
+    field's value before and after ("name (Rijnstraat 8 -> Turfmarkt 147)"), for what holds no
+    personal data: what a place was called and where it was stays traceable."""
     collections = collections or {}
     if obj is None:
         obj = model(**values, **collections, archived=False)
@@ -587,16 +664,26 @@ def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, coll
         db.session.flush()
         audit.record(f"{prefix}_created", obj, detail=f"code={values['code']}")
     else:
+        before = {name: getattr(obj, name) for name in values}
         changed = _changed(obj, values)
+        described = [f"{name} ({_as_audited(before[name])} -> {_as_audited(values[name])})" for name in changed] \
+            if with_values else list(changed)
         for name, rows in collections.items():
             if sorted(r.id for r in getattr(obj, name)) != sorted(r.id for r in rows):
                 setattr(obj, name, rows)
                 changed.append(name)
+                described.append(name)
         if not changed:
             return obj
-        audit.record(f"{prefix}_changed", obj, detail="changed: " + ", ".join(changed))
+        audit.record(f"{prefix}_changed", obj, detail="changed: " + ", ".join(described))
     _commit_unique(duplicate_message, "code")
     return obj
+
+
+def _as_audited(value) -> str:
+    """A value in an audit detail's "field (before -> after)": on one line, without the arrow
+    that separates the two."""
+    return " ".join(str(value).split()).replace("->", "- >")
 
 
 # --- locations ------------------------------------------------------------------------------
@@ -650,7 +737,8 @@ def save_location(location: Location | None, data: LocationInput) -> Location:
             _refuse_moving_a_location_with_requests(location)
         if values["region"] != location.region:
             _refuse_a_region_its_teams_do_not_share(location, values["region"])
-    return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code))
+    return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code),
+                 with_values=True)
 
 
 def _refuse_moving_a_location_with_requests(location: Location) -> None:
@@ -668,7 +756,9 @@ def _refuse_moving_a_location_with_requests(location: Location) -> None:
 
 
 def _refuse_a_region_its_teams_do_not_share(location: Location, region: str) -> None:
-    """Teams (and so their employees) work only at locations of their own region."""
+    """Teams (and so their employees) work only at locations of their own region: the ones
+    whose home it is, the employees limited to it, and the work that runs there (a request is
+    planned by the teams of its location's region; a team of the old region is told to come)."""
     teams = db.session.scalars(
         select(Team.name).where(Team.home_location_id == location.id, Team.archived.is_(False),
                                 Team.region != region).order_by(Team.name)
@@ -689,6 +779,24 @@ def _refuse_a_region_its_teams_do_not_share(location: Location, region: str) -> 
         uses.append(ngettext("%(num)d medewerker van %(teams)s mag hier werken",
                              "%(num)d medewerkers van %(teams)s mogen hier werken",
                              count, teams=", ".join(name for name, _n in employees)))
+    running = _running_requests(DeploymentRequest.location_id == location.id,
+                                describe=lambda r: work_type_name(r.work_type))
+    if running:
+        uses.append(ngettext("er loopt nog %(num)d inzetaanvraag: %(requests)s",
+                             "er lopen nog %(num)d inzetaanvragen: %(requests)s",
+                             running.count, requests=running.names))
+    told = told_to_come(location, Team.region != region)
+    for team, weeks in told.weeks.items():
+        uses.append(ngettext("%(team)s komt hier werken in week %(weeks)s",
+                             "%(team)s komt hier werken in de weken %(weeks)s",
+                             len(weeks), team=team, weeks=", ".join(weeks)))
+    if running or told.people:
+        raise HeldByRequests(_(
+            "De regio van locatie %(name)s kan niet %(region)s worden: %(uses)s. "
+            "Alleen teams uit de regio van een locatie werken daar. Verander de regio pas als dit werk "
+            "voorbij is. Gaat het werk naar een andere plek? Maak daarvoor een nieuwe locatie aan.",
+            name=location.name, region=region, uses="; ".join(uses),
+        ), running.requests, field="region")
     if uses:
         raise ServiceError(_(
             "De regio van locatie %(name)s kan niet %(region)s worden: %(uses)s. "
@@ -696,6 +804,63 @@ def _refuse_a_region_its_teams_do_not_share(location: Location, region: str) -> 
             "Kies eerst voor hen een andere locatie, of laat de regio zoals hij was.",
             name=location.name, region=region, uses="; ".join(uses),
         ), field="region")
+
+
+# The name and address of a location: what week pages and calendars tell people where to go.
+PLACE_FIELDS = ("name", "address", "postcode", "city")
+
+
+def place_of(location: Location) -> tuple[str, ...]:
+    return tuple(getattr(location, name) for name in PLACE_FIELDS)
+
+
+@dataclass
+class ToldToCome:
+    """Who is told (a published shift, not called off) to come to a location from today on."""
+
+    people: int = 0
+    last: dt.date | None = None
+    weeks: dict[str, list[str]] = field(default_factory=dict)  # team name -> its ISO weeks there
+
+
+def told_to_come(location: Location, *conditions) -> ToldToCome:
+    """The people told to come to `location` from today on (and their teams' weeks there), of
+    the teams that meet `conditions`."""
+    rows = db.session.execute(
+        select(Team.name, PublishedShift.date, PublishedShift.employee_id)
+        .join(Team, Team.id == PublishedShift.team_id)
+        .where(PublishedShift.location_id == location.id, PublishedShift.date >= today(),
+               PublishedShift.cancelled.is_(False), *conditions)
+        .order_by(Team.name, PublishedShift.date)
+    ).all()
+    told = ToldToCome(people=len({employee_id for _team, _day, employee_id in rows}),
+                      last=max((day for _team, day, _e in rows), default=None))
+    for team, day, _employee_id in rows:
+        weeks = told.weeks.setdefault(team, [])
+        if week_of(day) not in weeks:
+            weeks.append(week_of(day))
+    return told
+
+
+def new_place_warning(location: Location, before: tuple[str, ...] | None) -> str | None:
+    """After a location's name or address changed: how many people are told to come there from
+    today on, who now read the new one in their week page and calendar (every day of it, also the
+    days gone by). None when it did not change or nobody is told to come."""
+    if before is None or place_of(location) == tuple(before):
+        return None
+    told = told_to_come(location)
+    if not told.people:
+        return None
+    return ngettext(
+        "Let op: %(num)d medewerker van %(teams)s komt hier volgens het rooster werken, van vandaag "
+        "tot en met %(until)s. In het weekoverzicht en de agenda van die medewerker staat nu: %(place)s. "
+        "Vertel het de teamleider, zodat niemand naar het oude adres gaat.",
+        "Let op: %(num)d medewerkers van %(teams)s komen hier volgens het rooster werken, van vandaag "
+        "tot en met %(until)s. In hun weekoverzicht en agenda staat nu: %(place)s. "
+        "Vertel het de teamleiders, zodat niemand naar het oude adres gaat.",
+        told.people, teams=", ".join(told.weeks), until=format_date(told.last, "d MMMM yyyy"),
+        place=location.name_and_address,
+    )
 
 
 def regions() -> list[str]:

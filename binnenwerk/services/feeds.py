@@ -47,7 +47,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 # 3: a cancelled event carries no team leader line.
 # 4: the employee's events say a change, a called-off day as a day off, how to get in, and the
 #    office number on a day the team leader is away.
-FORMAT_VERSION = "4"
+# 5: what the text shows of its places, work, teams, leaders, people and how to get in is part of
+#    the ETag (see _shown_texts): an edited address reaches a phone at its next poll.
+FORMAT_VERSION = "5"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -165,6 +167,24 @@ def _comma_joined_sqlite(element, compiler, **kw):
     return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
 
 
+class _DistinctCommaJoined(_CommaJoined):
+    """SQL: _CommaJoined over the distinct texts only (a feed's sixty shifts at one place give
+    its address once)."""
+
+    inherit_cache = True
+
+
+@compiles(_DistinctCommaJoined)
+def _distinct_comma_joined_postgresql(element, compiler, **kw):
+    return f"string_agg(DISTINCT {compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_DistinctCommaJoined, "sqlite")
+def _distinct_comma_joined_sqlite(element, compiler, **kw):
+    # SQLite takes no separator with DISTINCT; its own is the comma.
+    return f"group_concat(DISTINCT {compiler.process(element.clauses, **kw)})"
+
+
 @lru_cache(maxsize=1)
 def _shift_leader_is_away():
     """SQL: a published shift's leader is away during it. Built once: building takes longer than
@@ -183,15 +203,70 @@ def _feed_leaders(shifts, where):
     ).where(where).correlate_except(shifts, team_leader)
 
 
-def _archived_leaders(shifts, where):
-    """SQL: one text listing the archived leaders among the feed's (see _feed_leaders).
+# Between the parts of one entry in _shown_texts and _leaders_shown: a character no form lets
+# through, so moving text from one field to the next gives another entry. Written into the SQL.
+_PART = literal_column("'\x1f'", String)
 
-    Archiving a leader changes the text of the days to come (as an absence does) but no shift,
-    so the ETag takes this in too. A superset again: a leader of days gone by only."""
-    archived = Supervisor.__table__.alias("feed_archived_leader")
-    since = func.coalesce(cast(archived.c.archived_on, String), "")
-    return select(_CommaJoined(cast(archived.c.id, String) + ":" + since)).where(
-        archived.c.archived.is_(True), archived.c.id.in_(_feed_leaders(shifts, where)))
+
+def _joined(*columns):
+    """SQL: the columns as one text, _PART between them (an empty one where a column is NULL)."""
+    empty = literal_column("''", String)
+    texts = [func.coalesce(column if isinstance(column.type, String) else cast(column, String), empty)
+             for column in columns]
+    text = texts[0]
+    for part in texts[1:]:
+        text = text + _PART + part
+    return text
+
+
+def _leaders_shown(shifts, where):
+    """SQL: one text listing every leader the feed's shifts have (see _feed_leaders): id, name,
+    phone, and whether and since when archived.
+
+    The feed names a leader and gives their phone; archiving a leader changes the text of the
+    days to come (as an absence does). None of it changes a shift, so the ETag takes this in. A
+    superset again: a leader of days gone by only, or a team's other leader."""
+    leader = Supervisor.__table__.alias("feed_leader")
+    return select(_CommaJoined(_joined(leader.c.id, leader.c.name, leader.c.phone, leader.c.archived,
+                                       leader.c.archived_on))).where(
+        leader.c.id.in_(_feed_leaders(shifts, where)))
+
+
+def _shown_texts(shifts, where):
+    """SQL: one text listing what the feed's events show that is not the shift's own: the name
+    and address of each place, the names of its work types (both languages), teams and people,
+    and how to get in (the request's access instructions).
+
+    All are edited elsewhere (an admin gives a location a new address) without touching a shift,
+    so the ETag takes them in: a phone asking with the ETag from before gets the new text, not
+    304. One pass over the feed's shifts for the rows they refer to (a team's 900 shifts refer
+    to some 15), whose texts are put together then. A superset: the people's names are shown in
+    the team feed only, how to get in in the employee's only.
+    """
+    loc, wt, team = Location.__table__, WorkType.__table__, Team.__table__
+    emp, req = Employee.__table__, DeploymentRequest.__table__
+    empty = literal_column("''", String)
+    # Correlated like `where` (to the token in poll()), not joined to it.
+    used = select(shifts.c.location_id, shifts.c.work_type_id, shifts.c.team_id, shifts.c.employee_id,
+                  shifts.c.request_id).where(where).distinct().correlate_except(shifts).subquery("feed_used")
+    entries = [
+        literal_column("'l'", String) + _joined(loc.c.id, loc.c.name, loc.c.address, loc.c.postcode, loc.c.city),
+        literal_column("'w'", String) + _joined(wt.c.id, wt.c.name_nl, wt.c.name_en),
+        literal_column("'t'", String) + _joined(team.c.id, team.c.name),
+        literal_column("'e'", String) + _joined(emp.c.id, emp.c.first_name, emp.c.last_name),
+        # NULL for a shift without a request: left out of the list.
+        literal_column("'r'", String) + cast(req.c.id, String) + _PART + req.c.access_instructions,
+    ]
+    text = func.coalesce(_DistinctCommaJoined(entries[0]), empty)
+    for entry in entries[1:]:
+        text = text + literal_column("','", String) + func.coalesce(_DistinctCommaJoined(entry), empty)
+    return select(text).select_from(
+        used.join(loc, loc.c.id == used.c.location_id)
+        .join(wt, wt.c.id == used.c.work_type_id)
+        .join(team, team.c.id == used.c.team_id)
+        .join(emp, emp.c.id == used.c.employee_id)
+        .outerjoin(req, req.c.id == used.c.request_id)
+    )
 
 
 def _leader_absences(shifts, where, start, end):
@@ -239,19 +314,25 @@ class Fingerprint:
     last_modified: dt.datetime  # aware, UTC
 
 
+def _in_any_order(listed: str | None) -> str:
+    """A text aggregated in no particular order, in one order."""
+    return ",".join(sorted((listed or "").split(",")))
+
+
 def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
-                 archived=None, language: str | None = None) -> Fingerprint:
-    # The day is part of it: the window moves daily, a changed shift's "Veranderd" goes when its
-    # day has passed, and names, addresses or access instructions edited elsewhere (which leave
-    # the shifts untouched) reach subscribers within a day. Leaders' absences are
-    # part of it too (see _leader_absences): they change the text, not the shifts.
+                 leaders=None, language: str | None = None, shown=None) -> Fingerprint:
+    # The day is part of it: the window moves daily, and a changed shift's "Veranderd" goes when
+    # its day has passed. Leaders' absences are part of it too (see _leader_absences), as are the
+    # leaders themselves (_leaders_shown) and the texts the events show (_shown_texts): they
+    # change the text, not the shifts.
     if isinstance(latest, str):  # an aggregate may come back from SQLite as text
         latest = dt.datetime.fromisoformat(latest)
     latest = max(latest or created_at, created_at)
-    absences = ",".join(sorted((absences or "").split(",")))  # aggregated in no particular order
-    raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}|{absences}"
-    if archived:  # archived leaders (see _archived_leaders); none leaves every other ETag as it was
-        raw += "|archived:" + ",".join(sorted(archived.split(",")))
+    raw = f"{FORMAT_VERSION}|{token_id}|{today.isoformat()}|{count}|{latest.isoformat()}|{_in_any_order(absences)}"
+    if leaders:  # see _leaders_shown
+        raw += "|leaders:" + _in_any_order(leaders)
+    if shown:  # see _shown_texts
+        raw += "|shown:" + _in_any_order(shown)
     office = office_phone()
     if office:  # the employee's text on a leader's away day gives it: a new number is a new text
         raw += "|office:" + office
@@ -261,24 +342,35 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
 
+def _shown(subject_name, texts) -> str:
+    """What _fingerprint takes as `shown`: the calendar's name and the events' texts."""
+    return "n" + (subject_name or "") + "," + (texts or "")
+
+
 def fingerprint(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> Fingerprint:
     """The feed's version from one aggregate query over its shifts, without rendering anything."""
     today = today or local_today()
     start, end = window(today)
-    ps = PublishedShift.__table__
+    ps, team, loc = PublishedShift.__table__, Team.__table__, Location.__table__
     own = and_(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
-    count, latest, absences, archived = db.session.execute(
+    # The name in the calendar's own name: a team's or a location's (none for an employee's).
+    named = func.coalesce(select(team.c.name).where(team.c.id == row.team_id).scalar_subquery(),
+                          select(loc.c.name).where(loc.c.id == row.location_id).scalar_subquery())
+    count, latest, absences, leaders, texts, subject_name = db.session.execute(
         select(func.count(ps.c.id), func.max(ps.c.updated_at),
                _leader_absences(ps, own, start, end).correlate(None).scalar_subquery(),
-               _archived_leaders(ps, own).correlate(None).scalar_subquery()).where(own)
+               _leaders_shown(ps, own).correlate(None).scalar_subquery(),
+               _shown_texts(ps, own).correlate(None).scalar_subquery(),
+               named).where(own)
     ).one()
-    return _fingerprint(row.id, row.created_at, today, count, latest, absences, archived, language)
+    return _fingerprint(row.id, row.created_at, today, count, latest, absences, leaders, language,
+                        _shown(subject_name, texts))
 
 
 @lru_cache(maxsize=1)
 def _poll_statement():
-    """Token, subject state, the feed's shift count and latest change, and its leaders' absences,
-    in one query.
+    """Token, subject state, the feed's shift count and latest change, its leaders (and their
+    absences) and the texts its events show, in one query.
 
     Built once: a phone polls every hour, so this is the hot path. Exactly one subject column of
     the token is set; comparing with the other two (NULL) is never true, so the OR picks the
@@ -300,7 +392,9 @@ def _poll_statement():
             select(func.max(ps.c.updated_at)).where(own).correlate(ct).scalar_subquery().label("latest"),
             _leader_absences(ps, own, bindparam("start", type_=Date), bindparam("end", type_=Date))
             .correlate(ct).scalar_subquery().label("absences"),
-            _archived_leaders(ps, own).correlate(ct).scalar_subquery().label("archived_leaders"),
+            _leaders_shown(ps, own).correlate(ct).scalar_subquery().label("leaders"),
+            _shown_texts(ps, own).correlate(ct).scalar_subquery().label("texts"),
+            func.coalesce(team.c.name, loc.c.name).label("subject_name"),
         )
         .select_from(
             ct.outerjoin(emp, emp.c.id == ct.c.employee_id)
@@ -331,7 +425,8 @@ def poll(token: str, today: dt.date | None = None,
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
     return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest,
-                                  found.absences, found.archived_leaders, language)
+                                  found.absences, found.leaders, language,
+                                  _shown(found.subject_name, found.texts))
 
 
 # --- loading ----------------------------------------------------------------------------------
