@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from .public_holidays import public_holiday_name
 
@@ -299,6 +299,36 @@ def full_date(day: dt.date, today: dt.date | None = None) -> str:
     return format_date(day, "EEEE d MMMM y")
 
 
+# Dates with their year in a message or a table, and moments in a log: the Dutch forms are the
+# numbers Dutch readers write ('01-12-2026'); in English 01-12 is the first of December in one
+# country and the twelfth of January in another, so the month is written out there.
+NUMERIC_DATE = "dd-MM-yyyy"
+
+
+def _dutch() -> bool:
+    return str(get_locale() or "nl") == "nl"
+
+
+def dated(day: dt.date, abbreviated: bool = False) -> str:
+    """A date with its year: '01-12-2026' in Dutch, '1 December 2026' in English ('1 Dec 2026'
+    abbreviated, for a table)."""
+    if _dutch():
+        return format_date(day, NUMERIC_DATE)
+    return format_date(day, "d MMM y" if abbreviated else "d MMMM y")
+
+
+def day_and_month(day: dt.date) -> str:
+    """A date in this year, short: '09-12' in Dutch, '9 Dec' in English."""
+    return format_date(day, "dd-MM" if _dutch() else "d MMM")
+
+
+def date_time(moment: dt.datetime, seconds: bool = False) -> str:
+    """A stored moment (naive UTC) in Amsterdam's time, for a log: '06-12-2026 01:36' in Dutch,
+    '6 Dec 2026, 01:36' in English; with the seconds for the audit log."""
+    clock = "HH:mm:ss" if seconds else "HH:mm"
+    return format_datetime(moment, f"{NUMERIC_DATE} {clock}" if _dutch() else f"d MMM y, {clock}")
+
+
 def long_date_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> tuple[str, str]:
     """The two ends of a period as long dates, with the year by date_period's rule: none within
     this year, once (at the end) when both ends share another year, else at both ends."""
@@ -330,6 +360,13 @@ def decimal_text(value: float | None, digits: int = 4) -> str:
     if value is None:
         return ""
     return format_decimal(value, format="0." + "#" * digits if digits else "0")
+
+
+def csv_delimiter() -> str:
+    """The cell separator of a CSV download, as the reader's Excel splits it: ';' in Dutch, where
+    the comma is the decimal sign (decimal_text), ',' in English, with '.' decimals. Cells holding
+    the separator are quoted (the csv module does that)."""
+    return ";" if _dutch() else ","
 
 
 def telling_apart(people) -> dict[int, tuple[str, int | None]]:
@@ -395,5 +432,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(formally=formally, week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
     app.jinja_env.filters["full_date"] = full_date
+    app.jinja_env.filters["date_time"] = date_time
+    app.jinja_env.filters["dated"] = dated
     app.jinja_env.filters["from_iso"] = lambda text: dt.date.fromisoformat(text) if text else None
     app.jinja_env.globals["long_date_period"] = long_date_period

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -26,8 +27,18 @@ def _moment(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
-def export_employee(employee: Employee) -> dict:
-    """Everything stored about one employee, for an inzage request (AVG art. 15)."""
+def export_employee(employee: Employee, language: str = "nl") -> dict:
+    """Everything stored about one employee, for an inzage request (AVG art. 15), worded in one
+    language: the employee's, Dutch (employees read Dutch), whoever downloads it. The keys are
+    the file's fixed names."""
+    with force_locale(language):
+        return _export(employee, language)
+
+
+def _export(employee: Employee, language: str) -> dict:
+    def work_type(wt) -> str:
+        return wt.name_nl if language == "nl" else (wt.name_en or wt.name_nl)
+
     sensitive = employee.sensitive
     absences = db.session.scalars(
         select(Absence).where(Absence.employee_id == employee.id).order_by(Absence.start_date)
@@ -45,7 +56,7 @@ def export_employee(employee: Employee) -> dict:
         select(CalendarToken).where(CalendarToken.employee_id == employee.id).order_by(CalendarToken.created_at)
     ).all()
     return {
-        "export": {"made_at": _moment(utcnow()), "about": "inzage (AVG art. 15)"},
+        "export": {"made_at": _moment(utcnow()), "about": _("inzage (AVG art. 15)")},
         "personal": {
             "id": employee.id,
             "first_name": employee.first_name,
@@ -62,10 +73,11 @@ def export_employee(employee: Employee) -> dict:
                 "phone": employee.job_coach_phone,
                 "email": employee.job_coach_email,
             },
-            "work_types": [w.name_nl for w in employee.work_types],
+            "work_types": [work_type(w) for w in employee.work_types],
             # No list of places means every location of the team's region.
             "locations": [loc.name for loc in employee.allowed_locations]
-            or [f"all locations in region {employee.team.region}" if employee.team else "all locations"],
+            or [_("Alle locaties in regio %(region)s", region=employee.team.region) if employee.team
+                else _("Alle locaties")],
             "availability": [
                 {"weekday": s.weekday, "from": minutes_to_hhmm(s.start_minute), "until": minutes_to_hhmm(s.end_minute)}
                 for s in employee.availability
@@ -95,7 +107,7 @@ def export_employee(employee: Employee) -> dict:
                 "date": _day(a.date),
                 "week": week,
                 "location": a.request.location.name,
-                "work_type": a.request.work_type.name_nl,
+                "work_type": work_type(a.request.work_type),
                 "from": minutes_to_hhmm(a.request.start_minute),
                 "until": minutes_to_hhmm(a.request.end_minute),
             }
@@ -105,7 +117,7 @@ def export_employee(employee: Employee) -> dict:
             {
                 "date": _day(s.date),
                 "location": s.location.name,
-                "work_type": s.work_type.name_nl,
+                "work_type": work_type(s.work_type),
                 "from": minutes_to_hhmm(s.start_minute),
                 "until": minutes_to_hhmm(s.end_minute),
                 "break_minutes": s.break_minutes,

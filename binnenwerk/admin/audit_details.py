@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask_babel import format_date
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..auth.routes import ROLE_LABELS
 from ..extensions import db
+from ..formatting import dated
 from ..models import Ministry, Team
 from ..services.requests import BEFORE_MARK, priority_label, status_label
 
@@ -34,11 +35,29 @@ PHRASES = {
     "demo": _l("demo"),
 }
 
-# The same with a value in it: (pattern, words with the pattern's groups).
+
+def _locked_for(found: re.Match) -> str:
+    """How long an account is locked, as a str(timedelta) ('0:15:00') in words: '15 minuten'."""
+    hours, minutes = int(found["h"]), int(found["m"])
+    if minutes == 0 and hours:
+        period = ngettext("%(num)d uur", "%(num)d uur", hours)
+    else:
+        period = ngettext("%(num)d minuut", "%(num)d minuten", hours * 60 + minutes)
+    return gettext("geblokkeerd voor %(period)s", period=period)
+
+
+def _new_account(found: re.Match) -> str:
+    return gettext("e-mailadres %(email)s, rol %(role)s", email=found["email"],
+                   role=ROLE_LABELS.get(found["role"], found["role"]))
+
+
+# The same with a value in it: (pattern, words with the pattern's groups, or a function of the
+# match that words it). An e-mail address is one word: what follows it is another fact.
 PATTERNS = [
-    (re.compile(r"email=(?P<email>.*)"), _l("e-mailadres %(email)s")),
+    (re.compile(r"email=(?P<email>\S*)"), _l("e-mailadres %(email)s")),
+    (re.compile(r"email=(?P<email>\S*) role=(?P<role>\S+)"), _new_account),  # services/admin.py: a new user
     (re.compile(r"(?P<n>\d+) failed attempts"), _l("%(n)s mislukte pogingen")),
-    (re.compile(r"locked for (?P<h>\d+):(?P<m>\d\d):\d\d"), _l("geblokkeerd voor %(h)s:%(m)s uur")),
+    (re.compile(r"locked for (?P<h>\d+):(?P<m>\d\d):\d\d"), _locked_for),
     (re.compile(r"account locked after wrong current passwords"),
      _l("account geblokkeerd na verkeerde wachtwoorden")),
     (re.compile(r"account locked after wrong MFA codes"), _l("account geblokkeerd na verkeerde codes")),
@@ -118,7 +137,9 @@ def describe(action: str, detail: str) -> str:
         return "; ".join(parts)
     if action.endswith("_deleted"):
         return detail  # the name of what was deleted
-    return " ".join(_fact(action, token) for token in detail.split(" "))
+    # form=<key>: the key a new-employee or new-leader form was sent with, kept so the same form
+    # sent twice makes one (services/people.py); nothing for a reader.
+    return " ".join(_fact(action, token) for token in detail.split(" ") if not token.startswith("form="))
 
 
 def _sentence(part: str) -> str | None:
@@ -127,7 +148,7 @@ def _sentence(part: str) -> str | None:
     for pattern, words in PATTERNS:
         found = pattern.fullmatch(part)
         if found:
-            return str(words) % found.groupdict()
+            return words(found) if callable(words) else str(words) % found.groupdict()
     return None
 
 
@@ -190,4 +211,4 @@ def _names(field: str, ids: str) -> str:
 
 
 def _day(iso: str) -> str:
-    return format_date(dt.date.fromisoformat(iso), "dd-MM-yyyy")  # as the page's times
+    return dated(dt.date.fromisoformat(iso), abbreviated=True)  # as the page's times

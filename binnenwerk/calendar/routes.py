@@ -5,14 +5,16 @@ import datetime as dt
 import io
 import logging
 import re
+from contextlib import nullcontext
 from urllib.parse import quote
 
 import segno
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +22,7 @@ from ..access import public, require_ministry, require_team, roles_required, tea
 from ..extensions import db
 from ..formatting import formally
 from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
+from ..security import LANG_LENT
 from ..services import ServiceError, feeds, tokens
 from . import bp
 
@@ -79,16 +82,18 @@ def _tidy_link(endpoint: str, token: str, mistyped: bool = False) -> Response:
         endpoint, clean, mistyped = "calendar.feed", clean[:-4].rstrip(TRAILING_JUNK), True
     if (clean == token and not mistyped) or not tokens.TOKEN_RE.match(clean):
         return _gone()
-    # The feed's language marker stays on the tidied link (see feeds.feed_language).
-    language = feeds.feed_language(request.args.get("taal")) if endpoint == "calendar.feed" else None
+    # The language marker stays on the tidied link (see feeds.feed_language and week_url).
+    language = feeds.feed_language(request.args.get("taal"))
     response = redirect(url_for(endpoint, token=clean, **({"taal": language} if language else {})), code=301)
     return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
 
 
 def _gone() -> Response:
     """A dead token link (unknown, revoked, renewed, of another kind, its subject gone), in words the
-    employee can act on: the general 404 page sends them to the staff login."""
-    gone = Response(render_template("calendar/week_gone.html"), status=404)
+    employee can act on (in the language the link asks for): the general 404 page sends them to
+    the staff login."""
+    with _in_language(_link_language()):
+        gone = Response(render_template("calendar/week_gone.html"), status=404)
     return _with_headers(gone, SECRET_PAGE_HEADERS)
 
 
@@ -123,8 +128,48 @@ def page_feed_language() -> str | None:
     return feeds.feed_language(str(get_locale() or "nl"))
 
 
-def week_url(token: str) -> str:
+def week_url(token: str, language: str | None = None) -> str:
+    """The week page's link; in `language` (see feeds.feed_language) with its marker, as the
+    feed's link: a fresh phone opens it in that language. In Dutch without, as before."""
+    if language:
+        return url_for("calendar.week", token=token, taal=language, _external=True)
     return url_for("calendar.week", token=token, _external=True)
+
+
+# Languages the link to an employee's page may lend it (?taal=); Dutch is a link without it.
+PAGE_LANGUAGES = ("nl", "en")
+
+
+def _link_language() -> str | None:
+    """The language the link to an employee's page asks for (?taal=en from an English page, see
+    week_url), or None: none asked, or one chosen in this browser (the page's language switch,
+    which sends the reader back to the same link), which wins."""
+    language = request.args.get("taal")
+    if language not in PAGE_LANGUAGES:
+        return None
+    if session.get("lang") in PAGE_LANGUAGES and not session.get(LANG_LENT):
+        return None
+    return language
+
+
+def _lend_language(language: str) -> None:
+    """A browser without a login keeps the link's language, lent (security.LANG_LENT) as the
+    login page is after a logout: the pages after it speak it, and whoever logs in there gets their
+    own account's language. A member of staff's session keeps its own: the page only is lent it."""
+    if not getattr(current_user, "is_authenticated", False):
+        session["lang"] = language
+        session[LANG_LENT] = True
+
+
+def _in_language(language: str | None):
+    """A page in `language`; in the one chosen as always (session, account) for None."""
+    return force_locale(language) if language else nullcontext()
+
+
+def print_language() -> str:
+    """The language of sheets printed for employees (handouts): Dutch, as employees read, whatever
+    the member of staff reads; English when asked with ?taal=en (a link on the page)."""
+    return "en" if request.args.get("taal") == "en" else "nl"
 
 
 def _get_or_404(model, object_id: int):
@@ -237,19 +282,26 @@ def week(token: str):
     today = feeds.local_today()
     leader = feeds.own_team_leader(employee)
     now = dt.datetime.combine(today, feeds.local_now().time())  # a part-day absence counts while it lasts
-    language = page_feed_language()
-    response = Response(render_template(
-        "calendar/week.html",
-        employee=employee,
-        weeks=feeds.employee_weeks(employee, today),
-        leader=leader,
-        leader_away=feeds.leader_away_now(leader, now),
-        today=today,
-        token=token,
-        webcal=webcal_url(token, language),
-        google=google_calendar_url(token, language),
-        feed=feed_url(token, language),
-    ))
+    # The link's ?taal=en (from an English page or handout) is the page's language, on a phone
+    # that never chose one too; the page's own links and codes carry it on.
+    lent = _link_language()
+    if lent:
+        _lend_language(lent)
+    with _in_language(lent):
+        language = page_feed_language()
+        response = Response(render_template(
+            "calendar/week.html",
+            employee=employee,
+            weeks=feeds.employee_weeks(employee, today),
+            leader=leader,
+            leader_away=feeds.leader_away_now(leader, now),
+            today=today,
+            token=token,
+            marker=language,
+            webcal=webcal_url(token, language),
+            google=google_calendar_url(token, language),
+            feed=feed_url(token, language),
+        ))
     response.headers["Cache-Control"] = "private, no-cache"
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
@@ -274,16 +326,18 @@ def week_mistyped(token: str):
 def qr(token: str):
     """A QR code of the subscribe link; with ?voor=week, of the week page; with ?voor=agenda, of
     the week page's calendar section (#agenda), where its buttons for iPhone and Android are: a
-    phone's camera opens a webcal:// link on an iPhone only (Android's Chrome does nothing with it)."""
+    phone's camera opens a webcal:// link on an iPhone only (Android's Chrome does nothing with it).
+    With ?taal=en (an English page's code) the link it holds has that marker too."""
     row = tokens.resolve(token)
     if row is None or _subject_gone(row):
         return _gone()
-    target = webcal_url(token)
+    language = feeds.feed_language(request.args.get("taal"))
+    target = webcal_url(token, language)
     voor = request.args.get("voor")
     if voor in ("week", "agenda"):
         if row.kind != FeedKind.EMPLOYEE.value:
             return _gone()
-        target = week_url(token) + ("#agenda" if voor == "agenda" else "")
+        target = week_url(token, language) + ("#agenda" if voor == "agenda" else "")
     out = io.BytesIO()
     segno.make(target, error="m").save(
         out, kind="svg", scale=6, border=4, dark="#000000", light="#ffffff", xmldecl=False,
@@ -353,11 +407,14 @@ def issue_missing(team_id: int):
         flash(_("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.links", team_id=team.id))
     missing = [e for e in employees if e.id not in active]
-    for employee in missing:
-        tokens.issue(FeedKind.EMPLOYEE, employee)
+    # Each one looked at again as it is made: a second click at the same moment (or a colleague)
+    # leaves the links the first one made as they are, and makes none twice.
+    made = sum(tokens.issue_first(FeedKind.EMPLOYEE, employee) is not None for employee in missing)
     db.session.commit()
-    if missing:
-        flash(ngettext("%(num)d link gemaakt.", "%(num)d links gemaakt.", len(missing)), "success")
+    if made:
+        flash(ngettext("%(num)d link gemaakt.", "%(num)d links gemaakt.", made), "success")
+    elif missing:
+        flash(_("De links zijn al gemaakt. Er is niets veranderd."), "info")
     else:
         flash(_("Iedereen in het team heeft al een link."), "info")
     return redirect(url_for("calendar.links", team_id=team.id))
@@ -366,11 +423,20 @@ def issue_missing(team_id: int):
 @bp.route("/kalender/team/<int:team_id>/briefjes")
 @roles_required(Role.PLANNER, Role.TEAM_LEADER)
 def handouts(team_id: int):
-    """One sheet per employee to print and hand out: their week page and calendar as QR codes."""
+    """One sheet per employee to print and hand out: their week page and calendar as QR codes.
+
+    The sheets speak the employees' language, Dutch, whatever the member of staff reads (the page
+    around them speaks theirs); in English with ?taal=en, for an employee who reads English: their
+    codes then open the English week page and calendar."""
     team, employees, active = _team_links(team_id)
     sheets = [(e, tokens.link_for(active[e.id])) for e in employees if e.id in active]
     without = [e for e in employees if e.id not in active]
-    response = Response(render_template("calendar/handouts.html", team=team, sheets=sheets, without=without))
+    language = print_language()
+    with force_locale(language):
+        printed = Markup(render_template("calendar/_handout_sheets.html", team=team, sheets=sheets,
+                                         language=language, marker=feeds.feed_language(language)))
+    response = Response(render_template("calendar/handouts.html", team=team, sheets=sheets, without=without,
+                                        printed=printed, language=language))
     response.headers["Cache-Control"] = "no-store"
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
@@ -406,11 +472,14 @@ def show(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
     row = tokens.active_for(kind, subject)
     token = tokens.link_for(row) if row else None
+    # A team's or location's calendar is for the member of staff reading this page: in their
+    # language. An employee's is handed to the employee, who reads Dutch: as it was.
+    language = page_feed_language() if kind != FeedKind.EMPLOYEE.value else None
     return render_template(
         "calendar/show.html",
-        kind=kind, kind_word=kind_word, subject=subject, row=row, token=token,
-        feed=feed_url(token) if token else None,
-        webcal=webcal_url(token) if token else None,
+        kind=kind, kind_word=kind_word, subject=subject, row=row, token=token, marker=language,
+        feed=feed_url(token, language) if token else None,
+        webcal=webcal_url(token, language) if token else None,
         week=week_url(token) if token and kind == FeedKind.EMPLOYEE.value else None,
         back=_back_url(kind, subject),
     )

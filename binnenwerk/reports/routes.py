@@ -9,7 +9,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..access import OFFICE, roles_required
-from ..formatting import current_week, decimal_text, local_today, parse_week, read_week, week_of
+from ..formatting import csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of
 from ..rosters.routes import typed_week_refused
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, paid_jobs_by_quarter,
@@ -80,7 +80,8 @@ def _chart(report: JobReport) -> dict:
 
 def _number(value: float | None) -> str:
     """A decimal number for CSV in the user's language, to 4 decimals: '12,5' in Dutch, '12.5' in
-    English. Cells are split by ';' (what Dutch Excel reads), so a decimal comma stays in its cell."""
+    English. Cells are split by ';' in Dutch (what Dutch Excel reads), so a decimal comma stays in
+    its cell, and by ',' in English (formatting.csv_delimiter)."""
     return decimal_text(value, 4)
 
 
@@ -125,7 +126,7 @@ def _year_rows(year: int) -> list[list]:
 
 def _csv(rows: list[list], filename: str) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv.writer(out, delimiter=csv_delimiter())
     for row in rows:
         writer.writerow([_number(v) if isinstance(v, float) else spreadsheet_safe(v) for v in row])
     return Response(
@@ -138,14 +139,14 @@ def _csv(rows: list[list], filename: str) -> Response:
 @roles_required(*OFFICE)
 def jobs_csv():
     report = job_report(_quarter(), local_today())
-    return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter}.csv")
+    return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter.label}.csv")
 
 
 @bp.route("/banenafspraak-teams.csv")
 @roles_required(*OFFICE)
 def jobs_teams_csv():
     report = job_report(_quarter(), local_today())
-    return _csv(_team_rows(report), f"benutting-teams-{report.quarter}.csv")
+    return _csv(_team_rows(report), f"benutting-teams-{report.quarter.label}.csv")
 
 
 @bp.route("/banenafspraak.xlsx")
@@ -184,5 +185,5 @@ def jobs_xlsx():
     book.save(out)
     return Response(
         out.getvalue(), mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="banenafspraak-{report.quarter}.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="banenafspraak-{report.quarter.label}.xlsx"'},
     )

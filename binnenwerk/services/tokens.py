@@ -81,18 +81,64 @@ def issue(kind: FeedKind | str, subject) -> str:
     """
     kind = _kind_value(kind)
     _check_subject(kind, subject)
-    model, column = SUBJECTS[kind]
-    # Lock the subject row (PostgreSQL) so two clicks at once cannot leave two active links.
+    _hold(SUBJECTS[kind][0], subject)
+    row, token = _add(kind, subject)
+    # Only now, after the insert: every other link of the subject stops working, one made at this
+    # same moment too (see _add), so two clicks at once cannot leave two active links.
+    revoke_all(kind, subject, but=row)
+    audit.record("calendar_token.issue", row, detail=f"kind={kind} {SUBJECTS[kind][1]}={subject.id}")
+    return token
+
+
+def issue_first(kind: FeedKind | str, subject) -> str | None:
+    """A link for a subject that has none: its token, or None when it has one already, made at
+    this same moment too (a second click on "Links maken"): that one stays as it is and keeps
+    working. The caller commits."""
+    kind = _kind_value(kind)
+    _check_subject(kind, subject)
+    _hold(SUBJECTS[kind][0], subject)
+    if active_for(kind, subject) is not None:
+        return None
+    row, token = _add(kind, subject)
+    if _active_rows(kind, subject, but=row):  # made between the look above and the insert (SQLite)
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    audit.record("calendar_token.issue", row, detail=f"kind={kind} {SUBJECTS[kind][1]}={subject.id}")
+    return token
+
+
+def _hold(model, subject) -> None:
+    """Lock the subject row (PostgreSQL) until commit: a second issue for it waits for this one,
+    and then sees its link."""
     db.session.execute(select(model.id).where(model.id == subject.id).with_for_update())
-    revoke_all(kind, subject)
+
+
+def _add(kind: str, subject) -> tuple[CalendarToken, str]:
+    """A new active link row for the subject, flushed.
+
+    SQLite lets one writer in at a time, from its first write on: what this transaction reads
+    after the insert includes every link committed before it, and no other can come until commit.
+    So the checks that keep one active link a subject read after it (PostgreSQL: the lock does)."""
+    _model, column = SUBJECTS[kind]
     nonce = secrets.token_hex(32)
     token = derive(nonce)
     row = CalendarToken(kind=kind, nonce=nonce, token_hash=hash_token(token))
     setattr(row, column, subject.id)
     db.session.add(row)
     db.session.flush()
-    audit.record("calendar_token.issue", row, detail=f"kind={kind} {column}={subject.id}")
-    return token
+    return row, token
+
+
+def _active_rows(kind: str, subject, but: CalendarToken | None = None) -> list[CalendarToken]:
+    _model, column = SUBJECTS[kind]
+    query = select(CalendarToken).where(
+        CalendarToken.kind == kind, getattr(CalendarToken, column) == subject.id,
+        CalendarToken.revoked_at.is_(None),
+    )
+    if but is not None:
+        query = query.where(CalendarToken.id != but.id)
+    return list(db.session.scalars(query.order_by(CalendarToken.id)))
 
 
 def link_for(row: CalendarToken) -> str:
@@ -140,14 +186,10 @@ def revoke(row: CalendarToken) -> None:
     _revoke_row(row)
 
 
-def revoke_all(kind: FeedKind | str, subject) -> int:
-    """Stop every link of the subject (an ended contract); returns how many. The caller commits."""
-    kind = _kind_value(kind)
-    _model, column = SUBJECTS[kind]
-    rows = db.session.scalars(select(CalendarToken).where(
-        CalendarToken.kind == kind, getattr(CalendarToken, column) == subject.id,
-        CalendarToken.revoked_at.is_(None),
-    )).all()
+def revoke_all(kind: FeedKind | str, subject, *, but: CalendarToken | None = None) -> int:
+    """Stop every link of the subject (an ended contract), `but` one; returns how many. The caller
+    commits."""
+    rows = _active_rows(_kind_value(kind), subject, but=but)
     for row in rows:
         _revoke_row(row)
     return len(rows)

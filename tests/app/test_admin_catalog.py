@@ -582,7 +582,7 @@ def test_a_second_work_type_with_the_same_english_name_is_refused(client, admin,
     assert "Er is al een werksoort met deze Engelse naam." in _text(response)
     english = _english_admin(app_with, make).post("/beheer/werksoorten/nieuw", data=_work_type_form(
         code="poetsen", name_nl="Poetsen", name_en="CLEANING"))
-    assert english.status_code == 422 and "There already is a work type with this English name." in _text(english)
+    assert english.status_code == 422 and "There is already a work type with this English name." in _text(english)
     assert _count(WorkType) == 1
 
 

@@ -175,7 +175,7 @@ def test_the_roster_history_keys_migrate_down_and_up_keeping_every_line(tmp_path
         assert not {"message", "params"} & columns
         details = db.session.execute(text("SELECT detail FROM roster_change ORDER BY id")).scalars().all()
         assert details == ["Anna Test, maandag 7 december: vrij wordt X",
-                           "2 diensten van vorige week overgenomen, 1 pasten niet."]
+                           "2 diensten van vorige week overgenomen, 1 paste niet."]
         db.session.remove()
 
         upgrade()

@@ -461,8 +461,8 @@ def reader(app_with, make):
     return build
 
 
-def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+def csv_rows(response, delimiter: str = ";") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=delimiter))
 
 
 MINISTRY_CSV = {
@@ -476,7 +476,7 @@ MINISTRY_CSV = {
     ],
     "en": [
         ["Ministry", "Code", "Quarter", "Hours worked", "Jobs", "People placed", "Person-days requested",
-         "Person-days scheduled", "Coverage", "Coverage counts up to"],
+         "Person-days scheduled", "Coverage", "Coverage counted until"],
         ["Ministerie A", "AAA", "2026-Q2", "21", "0.0633", "3", "6", "3", "0.5", "2026-06-30"],
         ["Ministerie B", "BBB", "2026-Q2", "8", "0.0241", "1", "4", "1", "0.25", "2026-06-30"],
         ["Total", "", "2026-Q2", "29", "0.0875", "4", "10", "4", "0.4", "2026-06-30"],
@@ -489,14 +489,15 @@ MINISTRY_CSV = {
 def test_the_csv_download_writes_numbers_and_the_quarter_in_the_readers_language(reader, fixture, lang):
     response = reader(lang).get("/rapportages/banenafspraak.csv?kwartaal=2026-K2")
     assert response.status_code == 200
-    assert csv_rows(response) == MINISTRY_CSV[lang]
+    # Split as the reader's Excel splits it: ';' in Dutch, ',' in English.
+    assert csv_rows(response, ";" if lang == "nl" else ",") == MINISTRY_CSV[lang]
 
 
 TEAM_CSV = {
     "nl": ("Team;Regio;Kwartaal;Gewerkte uren;Contracturen;Benutting;Benutting telt tot en met",
            "Team Een;Noord;2026-K2;17;507;0,0335;2026-06-30", "Team Twee;Zuid;2026-K2;12;482,2143;0,0249;2026-06-30"),
-    "en": ("Team;Region;Quarter;Hours worked;Contract hours;Utilisation;Utilisation counts up to",
-           "Team Een;Noord;2026-Q2;17;507;0.0335;2026-06-30", "Team Twee;Zuid;2026-Q2;12;482.2143;0.0249;2026-06-30"),
+    "en": ("Team,Region,Quarter,Hours worked,Contract hours,Utilisation,Utilisation counted until",
+           "Team Een,Noord,2026-Q2,17,507,0.0335,2026-06-30", "Team Twee,Zuid,2026-Q2,12,482.2143,0.0249,2026-06-30"),
 }
 
 
@@ -504,7 +505,8 @@ TEAM_CSV = {
 def test_the_teams_csv_writes_numbers_and_the_quarter_in_the_readers_language(reader, fixture, lang):
     response = reader(lang).get("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K2")
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    # Cells split by ';': a decimal comma ('482,2143') stays inside its cell.
+    # Cells split by ';' in Dutch: a decimal comma ('482,2143') stays inside its cell; by ',' in
+    # English, with decimal points.
     assert lines == list(TEAM_CSV[lang])
 
 

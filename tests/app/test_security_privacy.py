@@ -77,7 +77,7 @@ def test_planner_downloads_the_inzage_export(client, make, login, former):
     # What the roster history says about her, and where she may work when no place is listed.
     assert [line["reason"] for line in data["roster_history"]] == ["Fleur heeft fysiotherapie (rug)"]
     assert data["roster_history"][0]["what"].startswith("Fleur Oudgediende, ")
-    assert data["personal"]["locations"] == [f"all locations in region {former.team.region}"]
+    assert data["personal"]["locations"] == [f"Alle locaties in regio {former.team.region}"]
     assert "Fleur heeft fysiotherapie (rug)" in text
     audit = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "privacy_export")).one()
     assert audit.object_id == str(former.id) and "Snel moe" not in audit.detail
