@@ -201,10 +201,13 @@ def teams_choosable(team_ids, keep_ids=frozenset()) -> list[Team] | None:
     return teams
 
 
-def _commit_unique(message: str, field_name: str) -> None:
-    """Commit; a unique index that a concurrent change beat us to becomes a Dutch refusal."""
+def _commit_unique(message: str, field_name: str, *, flush: bool = False) -> None:
+    """Commit (or only flush); a unique index that a concurrent change beat us to becomes a
+    Dutch refusal. A new row is flushed before its audit row needs its id: the same form sent
+    twice within a fraction of a second fails there (a 500 before), so that flush goes through
+    here too."""
     try:
-        db.session.commit()
+        db.session.flush() if flush else db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(message, field=field_name) from None
@@ -294,9 +297,10 @@ def create_user(data: UserInput) -> User:
                 password_hash=generate_password_hash(data.password), active=True, must_change_password=True)
     user.teams = teams
     db.session.add(user)
-    db.session.flush()
+    taken = _("Er is al een account met e-mailadres %(email)s.", email=email)
+    _commit_unique(taken, "email", flush=True)
     audit.record("user_created", user, detail=f"email={email} role={data.role}")
-    _commit_unique(_("Er is al een account met e-mailadres %(email)s.", email=email), "email")
+    _commit_unique(taken, "email")
     return user
 
 
@@ -661,7 +665,7 @@ def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, coll
     if obj is None:
         obj = model(**values, **collections, archived=False)
         db.session.add(obj)
-        db.session.flush()
+        _commit_unique(duplicate_message, "code", flush=True)
         audit.record(f"{prefix}_created", obj, detail=f"code={values['code']}")
     else:
         before = {name: getattr(obj, name) for name in values}
