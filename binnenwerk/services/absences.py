@@ -96,10 +96,15 @@ def _apart_in_one_day(other: Absence, data: AbsenceInput) -> bool:
 
 
 def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
-                   supervisor: Supervisor | None = None) -> Absence:
+                   supervisor: Supervisor | None = None, same_as_stored: bool = True) -> Absence:
     """Register an absence for exactly one employee or supervisor. The same absence sent again (a
-    double click, the back button) is the one already stored, not a clash with itself."""
-    if (employee is None) != (supervisor is None):
+    double click, the back button) is the one already stored, not a clash with itself.
+
+    same_as_stored=False: for someone who may not see the person's absences (a team leader
+    reporting a fellow team leader). Whether the one stored is "the same" would tell its kind
+    (sick or on leave) by the answer: a guess that matches is taken in, any other gets "already
+    absent". Without the shortcut every overlap gets that answer, whatever is stored."""
+    if same_as_stored and (employee is None) != (supervisor is None):
         same = db.session.scalar(select(Absence).where(
             Absence.employee_id == employee.id if employee is not None else Absence.supervisor_id == supervisor.id,
             Absence.kind == data.kind, Absence.start_date == data.start_date, Absence.end_date == data.end_date,

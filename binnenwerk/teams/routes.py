@@ -908,7 +908,12 @@ def absence_new():
     if form.validate_on_submit():
         employee, supervisor = _person(form.person.data)
         try:
-            absence = absence_ops.create_absence(_absence_input(form), employee=employee, supervisor=supervisor)
+            # A fellow team leader's absences are not this team leader's to see: no answer may tell
+            # what is stored (see create_absence).
+            hidden = supervisor is not None and current_user.role == TEAM_LEADER.value \
+                and supervisor.user_id != current_user.id
+            absence = absence_ops.create_absence(_absence_input(form), employee=employee, supervisor=supervisor,
+                                                 same_as_stored=not hidden)
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)

@@ -459,3 +459,18 @@ def test_a_leaders_team_changed_by_import_moves_the_accounts_access(runner, tmp_
     db.session.expire_all()
     assert sorted(t.name for t in db.session.get(User, account.id).teams) == ["Team Nieuw"]
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_changed")) is not None
+
+
+def test_reporting_a_fellow_leader_absent_does_not_tell_what_is_stored(client, leaders):
+    """Kees is sick (kind and dates stored, with a note). Tineke guessing exactly that gets the same
+    answer as guessing leave: "already absent". Taking in the matching guess as "the same
+    absence, sent again" told her the kind by the answer."""
+    first, last = leaders.sick.start_date.isoformat(), leaders.sick.end_date.isoformat()
+    answers = {}
+    for kind, note in (("ziek", "Burn-out"), ("verlof", "")):
+        response = client.post(f"/teams/afwezigheid/nieuw?teamleider={leaders.fellow.id}", data={
+            "kind": kind, "start_date": first, "end_date": last, "whole_day": "y", "note": note})
+        answers[kind] = (response.status_code, "Kees Collega is in deze periode al afwezig." in _text(response))
+    assert answers["ziek"] == answers["verlof"] == (422, True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Absence.id)).where(Absence.supervisor_id == leaders.fellow.id)) == 1
