@@ -289,6 +289,8 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     job_coach_email = TextField(_l("E-mailadres jobcoach (niet verplicht)"), render_kw={"type": "email"},
                                 validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
                                             Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
+    # Asked (and shown) only when a move to another team leaves shifts in the old team's rosters.
+    confirm_move = BooleanField(_l("Toch verplaatsen. Ik repareer de roosters van het oude team daarna."))
 
     def validate_team_id(self, field):
         self._check_choice(field, _l("Kies een team uit de lijst."))

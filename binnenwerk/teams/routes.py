@@ -409,9 +409,13 @@ def employee_edit(employee_id: int):
         form.location_ids.data = [loc.id for loc in employee.allowed_locations]
         form.seen_state.data = seen_state.employee_state(employee)
     if form.validate_on_submit():
+        left: list[ops.ShiftsInTeam] = []
+        changed: list[str] | None = None
         try:
             seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.employee_state)
-            changed = ops.update_employee(employee, _employee_input(form))
+            left = _unconfirmed_move(employee, form)
+            if not left:
+                changed = ops.update_employee(employee, _employee_input(form))
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, employee, seen_state.employee_state, lambda: render_template(
@@ -419,7 +423,10 @@ def employee_edit(employee_id: int):
             if stale:
                 return stale
             _apply_service_error(form, error)
-        else:
+        if left:
+            form.team_id.errors = [*form.team_id.errors, _move_question(employee, left)]
+            return render_template("teams/employee_form.html", form=form, employee=employee, ask_move=True), 422
+        if changed is not None:
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
                   else _("Er was niets veranderd."), "success" if changed else "info")
             if "team_id" in changed:
@@ -435,32 +442,66 @@ def employee_edit(employee_id: int):
     return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
 
 
+def _unconfirmed_move(employee: Employee, form: EmployeeForm) -> list[ops.ShiftsInTeam]:
+    """A move to another team that leaves shifts in the old team's rosters and is not confirmed
+    yet: those shifts (the planner is asked first), else []. A move the service refuses outright
+    (told to come this week) is refused here already, with the service's words."""
+    team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+    if team is None or team.id == employee.team_id or employee.archived or form.confirm_move.data:
+        return []
+    ops.refuse_move_while_told_this_week(employee, team)
+    return ops.shifts_outside_team(employee, team.id, local_today())
+
+
+def _move_question(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
+    """Before a move: which shifts stay in the old team's rosters, and what to do to move anyway."""
+    shifts = sum(len(group.days) for group in left)
+    return " ".join([
+        _shifts_standing(employee, left),
+        ngettext("Die dienst blijft staan tot je dat rooster repareert en opnieuw publiceert.",
+                 "Die diensten blijven staan tot je die roosters repareert en opnieuw publiceert.", shifts),
+        *_told_ones(employee, left),
+        _("Wil je %(name)s toch nu verplaatsen? Vink dan hieronder 'Toch verplaatsen' aan en sla opnieuw op.",
+          name=employee.name),
+    ])
+
+
 def _shifts_left_message(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
     """After a move: the shifts from today on that still stand in the old team's rosters (their
     number and weeks), that those rosters need a repair and a publication for the person to hear
     of it, and, for shifts already told, that the person still comes until then."""
-    locale = str(get_locale() or "nl")
-    shifts = sum(len(group.days) for group in left)
-    told = sum(len(group.told) for group in left)
     rosters = sum(len(group.weeks) for group in left)
-    parts = [ngettext("week %(weeks)s van %(team)s", "week %(weeks)s van %(team)s", len(group.weeks),
-                      weeks=format_list([str(int(week.split("-W")[1])) for week in group.weeks], locale=locale),
-                      team=group.team.name) for group in left]
-    message = [
-        ngettext("%(name)s staat nog in %(num)d dienst in %(weeks)s.",
-                 "%(name)s staat nog in %(num)d diensten in %(weeks)s.",
-                 shifts, name=employee.name, weeks=format_list(parts, locale=locale)),
+    return " ".join([
+        _shifts_standing(employee, left),
         ngettext("Repareer dat rooster van het oude team en publiceer het opnieuw, zodat %(name)s het ook hoort.",
                  "Repareer die roosters van het oude team en publiceer ze opnieuw, zodat %(name)s het ook hoort.",
                  rosters, name=employee.name),
-    ]
-    if told:
-        message.append(ngettext(
-            "%(num)d van die diensten is al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
-            "daarvoor gewoon werken.",
-            "%(num)d van die diensten zijn al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
-            "daarvoor gewoon werken.", told, name=employee.name))
-    return " ".join(message)
+        *_told_ones(employee, left),
+    ])
+
+
+def _shifts_standing(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
+    """'Sanne staat nog in 3 diensten in week 51 en 52 van Team Oud.'"""
+    locale = str(get_locale() or "nl")
+    parts = [ngettext("week %(weeks)s van %(team)s", "week %(weeks)s van %(team)s", len(group.weeks),
+                      weeks=format_list([str(int(week.split("-W")[1])) for week in group.weeks], locale=locale),
+                      team=group.team.name) for group in left]
+    return ngettext("%(name)s staat nog in %(num)d dienst in %(weeks)s.",
+                    "%(name)s staat nog in %(num)d diensten in %(weeks)s.",
+                    sum(len(group.days) for group in left), name=employee.name,
+                    weeks=format_list(parts, locale=locale))
+
+
+def _told_ones(employee: Employee, left: list[ops.ShiftsInTeam]) -> list[str]:
+    """For shifts already told: that the person still comes for them until a new publication."""
+    told = sum(len(group.told) for group in left)
+    if not told:
+        return []
+    return [ngettext(
+        "%(num)d van die diensten is al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
+        "daarvoor gewoon werken.",
+        "%(num)d van die diensten zijn al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
+        "daarvoor gewoon werken.", told, name=employee.name)]
 
 
 @bp.route("/medewerkers/<int:employee_id>/persoonlijk", methods=["GET", "POST"])

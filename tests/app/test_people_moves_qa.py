@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -61,9 +62,9 @@ def roster(world, week: str, *, published: bool, days=(), told=()) -> Roster:
 
 
 def move(client, world, **kwargs):
+    fields = {"first_name": "Sanne", "last_name": "de Vries", "contract_start": "2025-01-01", **kwargs}
     return post_edit(client, f"/teams/medewerkers/{world.sanne.id}/wijzigen",
-                     employee_form(world.new, [world.wt], first_name="Sanne", last_name="de Vries",
-                                   contract_start="2025-01-01", **kwargs), follow_redirects=True)
+                     employee_form(world.new, [world.wt], **fields), follow_redirects=True)
 
 
 def flashes(html: str) -> list[str]:
@@ -109,13 +110,37 @@ def test_a_told_shift_gone_by_this_week_does_not_stop_the_move(client, world):
     assert not any("dienst" in text for text in flashes(html))  # Monday has gone by: nothing stands
 
 
-# --- later weeks: saved, and the save says what stands --------------------------------------------
+# --- later weeks: the planner is asked first; once confirmed, saved, and the save says what stands --
+
+
+def test_a_move_that_leaves_shifts_in_later_weeks_asks_first_and_changes_nothing(client, world):
+    roster(world, "2026-W51", published=True, days=(MON_51, THU_51), told=(MON_51, THU_51))
+    roster(world, "2026-W52", published=False, days=(MON_52,))
+    response = move(client, world, first_name="Sanna")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert team_of(world) == world.old.id
+    assert db.session.get(Employee, world.sanne.id).first_name == "Sanne"  # nothing else saved either
+    text = re.sub(r"\s+", " ", unescape(html))
+    assert ("Sanne de Vries staat nog in 3 diensten in week 51 en 52 van Team Oud. Die diensten blijven staan "
+            "tot je die roosters repareert en opnieuw publiceert. 2 van die diensten zijn al aan Sanne de Vries "
+            "doorgegeven. Tot je opnieuw publiceert, komt Sanne de Vries daarvoor gewoon werken. Wil je Sanne de "
+            "Vries toch nu verplaatsen? Vink dan hieronder 'Toch verplaatsen' aan en sla opnieuw op.") in text
+    # The question is the team field's error (announced, tied to the field), the box is offered.
+    assert 'id="team_id-error"' in html and 'name="confirm_move"' in html
+    assert "Toch verplaatsen. Ik repareer de roosters van het oude team daarna." in html
+    assert 'value="Sanna"' in html  # what was typed is kept for the second save
+
+
+def test_the_box_is_only_offered_when_a_move_leaves_shifts_behind(client, world):
+    html = client.get(f"/teams/medewerkers/{world.sanne.id}/wijzigen").get_data(as_text=True)
+    assert 'name="confirm_move"' not in html
 
 
 def test_the_save_names_the_shifts_left_in_the_old_teams_rosters_and_that_told_ones_still_stand(client, world):
     roster(world, "2026-W51", published=True, days=(MON_51, THU_51), told=(MON_51, THU_51))
     roster(world, "2026-W52", published=False, days=(MON_52,))
-    html = move(client, world).get_data(as_text=True)
+    html = move(client, world, confirm_move="y").get_data(as_text=True)
     assert team_of(world) == world.new.id
     said = flashes(html)
     assert "De gegevens van Sanne de Vries zijn opgeslagen." in said
@@ -127,7 +152,7 @@ def test_the_save_names_the_shifts_left_in_the_old_teams_rosters_and_that_told_o
 
 def test_planned_shifts_that_were_never_told_need_a_repair_but_nobody_comes_for_them(client, world):
     roster(world, "2026-W50", published=False, days=(THU,))
-    said = flashes(move(client, world).get_data(as_text=True))
+    said = flashes(move(client, world, confirm_move="y").get_data(as_text=True))
     assert team_of(world) == world.new.id
     assert ("Sanne de Vries staat nog in 1 dienst in week 50 van Team Oud. Repareer dat "
             "rooster van het oude team en publiceer het opnieuw, zodat Sanne de Vries het ook hoort.") in said
