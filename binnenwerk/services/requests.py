@@ -450,8 +450,11 @@ def changes_since(request: DeploymentRequest, version: str) -> list[FieldChange]
     if seen is None:
         return []
     first_before: dict = {}
-    for event in _change_events(request):  # newest first, back to the change that made `version`
+    # Newest first, back to the change that made `version`; a planner's priority counts too.
+    for event in _change_events(request, ("request_priority",)):
         before = _before_values(event)
+        if event.action == "request_priority" and not before:
+            continue  # stored before priorities kept their version: says nothing about the rest
         made_on = _as_time(before.pop(VERSION_KEY, None))
         if made_on is None or made_on < seen:
             break
@@ -636,7 +639,11 @@ def set_priority(request: DeploymentRequest, priority: int, *, actor) -> bool:
                              status=status_label(request.status).lower()))
     if request.priority == priority:
         return False
-    audit.record("request_priority", request, actor=actor, detail=f"from={request.priority} to={priority}")
+    # The before-values as a change's (see update_request), so that a page opened before this
+    # change says what changed: a stale accept names the priority with its value then and now.
+    before = {VERSION_KEY: version_of(request), "priority": request.priority}
+    audit.record("request_priority", request, actor=actor, detail=f"from={request.priority} to={priority}"
+                 + BEFORE_MARK + json.dumps(before))
     request.priority = priority
     request.updated_at = utcnow()
     db.session.commit()

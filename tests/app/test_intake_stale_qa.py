@@ -234,3 +234,21 @@ def test_a_change_keeps_the_version_it_was_made_on_even_when_a_long_text_cuts_it
     response = client.post(f"/aanvragen/{request_id}/accepteren", data=accept)
     assert response.status_code == 409
     assert "Mensen per dag: was 2, nu 5" in response.get_data(as_text=True)
+
+
+def test_a_priority_set_since_the_page_was_opened_is_named_with_its_value_then_and_now(client, login, world):
+    """Another planner's priority is a change too: the refusal says what it was and is."""
+    request_id = file_request(client, login, world)
+    login(world.planner)
+    intake = client.get("/aanvragen/intake").get_data(as_text=True)
+    accept = form_on(intake, f"/aanvragen/{request_id}/accepteren")
+    detail = client.get(f"/aanvragen/{request_id}").get_data(as_text=True)
+    client.post(f"/aanvragen/{request_id}/prioriteit",
+                data={**form_on(detail, f"/aanvragen/{request_id}/prioriteit"), "priority": "3"})
+    assert stored(request_id).priority == 3
+
+    response = client.post(f"/aanvragen/{request_id}/accepteren", data=accept)
+    page = re.sub(r"\s+", " ", response.get_data(as_text=True))
+    assert response.status_code == 409
+    assert "Prioriteit: was normaal, nu hoog" in page.replace("Normaal", "normaal").replace("Hoog", "hoog")
+    assert stored(request_id).status == S.SUBMITTED.value
