@@ -473,10 +473,7 @@ def update_sensitive(employee: Employee, *, indication: str, indication_until: d
                      health_notes: str, accommodations: str) -> bool:
     """Change the special-category data. The audit row names the event only, never the content."""
     record = employee.sensitive
-    values = {
-        "indication": (indication or "").strip()[:100], "indication_until": indication_until,
-        "health_notes": (health_notes or "").strip(), "accommodations": (accommodations or "").strip(),
-    }
+    values = _sensitive_values(indication, indication_until, health_notes, accommodations)
     if record is None:
         if not any(values.values()):
             return False
@@ -501,6 +498,26 @@ def update_sensitive(employee: Employee, *, indication: str, indication_until: d
     audit.record("employee.sensitive_update", employee)
     db.session.commit()
     return True
+
+
+def _sensitive_values(indication: str, indication_until: dt.date | None, health_notes: str,
+                      accommodations: str) -> dict:
+    return {
+        "indication": (indication or "").strip()[:100], "indication_until": indication_until,
+        "health_notes": (health_notes or "").strip(), "accommodations": (accommodations or "").strip(),
+    }
+
+
+def sensitive_stored_as(employee: Employee, *, indication: str, indication_until: dt.date | None,
+                        health_notes: str, accommodations: str) -> bool:
+    """Whether the special-category data stored now is exactly what a save of these values would
+    store: a save refused as stale that would change nothing is the same save sent twice (on
+    PostgreSQL the second click waits for the first one's row lock, then finds its data)."""
+    record = employee.sensitive
+    values = _sensitive_values(indication, indication_until, health_notes, accommodations)
+    if record is None:
+        return not any(values.values())
+    return all(getattr(record, k) == v for k, v in values.items())
 
 
 def archive_employee(employee: Employee, last_day: dt.date, today: dt.date | None = None) -> int | None:

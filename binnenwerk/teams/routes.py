@@ -514,17 +514,18 @@ def employee_sensitive(employee_id: int):
     if request.method == "GET":
         form.seen_state.data = seen_state.sensitive_state(employee)
     if form.validate_on_submit():
+        values = dict(indication=form.indication.data or "", indication_until=form.indication_until.data,
+                      health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "")
         try:
             seen_state.refuse_if_changed(employee, form.seen_state.data, seen_state.sensitive_state)
             # (also refused when someone else saved the first personal data at this very moment)
-            changed = ops.update_sensitive(
-                employee, indication=form.indication.data or "", indication_until=form.indication_until.data,
-                health_notes=form.health_notes.data or "", accommodations=form.accommodations.data or "",
-            )
+            changed = ops.update_sensitive(employee, **values)
         except ServiceError as error:
             db.session.rollback()
-            return refused_as_stale(error, form, employee, seen_state.sensitive_state, lambda: render_template(
-                "teams/sensitive_form.html", form=form, employee=employee), shown=employee.sensitive)
+            if error.field != seen_state.CONFLICT or not ops.sensitive_stored_as(employee, **values):
+                return refused_as_stale(error, form, employee, seen_state.sensitive_state, lambda: render_template(
+                    "teams/sensitive_form.html", form=form, employee=employee), shown=employee.sensitive)
+            changed = True  # the same save sent twice: the first click stored just this
         flash(_("De persoonlijke gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed
               else _("Er was niets veranderd."), "success" if changed else "info")
         return redirect(url_for("teams.employee", employee_id=employee.id))
