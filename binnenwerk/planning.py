@@ -499,14 +499,33 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
 def _rest_cuts(day: dt.date, start: int, end: int) -> list[tuple[dt.date, tuple[int, int]]]:
     """The parts of the day before and the day after that a shift from `start` to `end` on `day`
-    leaves no rest for (MIN_REST_MINUTES), as (date, (start, end)) to cut from an availability."""
+    leaves no rest for (MIN_REST_MINUTES), as (date, (start, end)) to cut from an availability.
+    The rest is real time, as the optimiser counts it (sd.rest_minutes): the night the clocks
+    go forward an hour more is cut, the night they go back an hour less."""
     day_minutes = 24 * 60
+    before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
     cuts = []
-    if start + day_minutes - MIN_REST_MINUTES < day_minutes:
-        cuts.append((day - dt.timedelta(days=1), (start + day_minutes - MIN_REST_MINUTES, day_minutes)))
-    if end + MIN_REST_MINUTES > day_minutes:
-        cuts.append((day + dt.timedelta(days=1), (0, end + MIN_REST_MINUTES - day_minutes)))
+    # Rest only grows with an earlier end or a later start: find the edges by halving.
+    last_end = _last_minute(lambda m: sd.rest_minutes(TIMEZONE, before, m, start) >= MIN_REST_MINUTES)
+    if last_end < day_minutes:
+        cuts.append((before, (max(last_end, 0), day_minutes)))
+    first_start = _last_minute(lambda m: sd.rest_minutes(TIMEZONE, day, end, m) < MIN_REST_MINUTES) + 1
+    if first_start > 0:
+        cuts.append((after, (0, min(first_start, day_minutes))))
     return cuts
+
+
+def _last_minute(holds) -> int:
+    """The last minute of 0..1440 for which `holds` (true up to some minute, false after) is
+    true; -1 when it holds for none."""
+    low, high = -1, 24 * 60 + 1  # holds(low) and not holds(high), as if the day went on
+    while high - low > 1:
+        middle = (low + high) // 2
+        if holds(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
@@ -522,12 +541,10 @@ def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
                Assignment.date.in_([first - dt.timedelta(days=1), last + dt.timedelta(days=1)]))
     ).all() if employee_ids else []
     out: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
-    day_minutes = 24 * 60
     for employee_id, day, start, end in rows:
-        if day < first and end + MIN_REST_MINUTES > day_minutes:
-            out[employee_id][first] = (0, end + MIN_REST_MINUTES - day_minutes)
-        elif day > last and start + day_minutes - MIN_REST_MINUTES < day_minutes:
-            out[employee_id][last] = (start + day_minutes - MIN_REST_MINUTES, day_minutes)
+        for other, cut in _rest_cuts(day, start, end):
+            if first <= other <= last:
+                out[employee_id][other] = cut
     return out
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from .domain import (
     DEFAULT_WEIGHTS,
@@ -273,15 +274,33 @@ def _check_employee_rules(problem: Problem, valid: list[AssignmentRef],
 def _check_rest(problem: Problem, e: Employee, today: list[AssignmentRef], tomorrow,
                 requests: dict[str, Request], out: list[Violation]) -> None:
     """Rule 10, when the problem sets min_rest_minutes: the rest from a shift's end to the next
-    date's shift start (Arbeidstijdenwet: 11 hours)."""
+    date's shift start (Arbeidstijdenwet: 11 hours), in real time (see _instant)."""
     least = problem.min_rest_minutes
     for a in today if least > 0 else ():
         for b in tomorrow:
-            rest = 24 * 60 - requests[a.request].end + requests[b.request].start
+            rest = (_instant(problem.timezone, b.date, requests[b.request].start)
+                    - _instant(problem.timezone, a.date, requests[a.request].end)) // dt.timedelta(minutes=1)
             if rest < least:
                 out.append(Violation(10, f"{e.name} ({e.id}) heeft tussen {_d(a.date)} en {_d(b.date)} "
                                          f"{rest} minuten rust, minder dan de {least} die nodig zijn",
                                      (a, b), e.id, b.date, b.request))
+
+
+def _instant(timezone: str, day: dt.date, minute: int) -> dt.datetime:
+    """The first moment the clock in `timezone` shows `minute` past midnight of `day` or later,
+    in UTC: a time the clocks skip in spring is the moment they jump, one they show twice in
+    autumn its first showing. A timezone that cannot be loaded counts wall-clock time."""
+    wall = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    try:
+        zone = ZoneInfo(timezone)
+    except (ValueError, KeyError, OSError):
+        return wall.replace(tzinfo=dt.timezone.utc)
+    # fold=1 reads a skipped time before the jump and a twice-shown one at its second showing:
+    # the earlier of the two readings is never past the moment wanted, so step on from there.
+    moment = min(wall.replace(tzinfo=zone, fold=f).astimezone(dt.timezone.utc) for f in (0, 1))
+    while moment.astimezone(zone).replace(tzinfo=None) < wall:
+        moment += dt.timedelta(minutes=1)
+    return moment
 
 
 def _check_supervision(problem: Problem, valid: list[AssignmentRef],

@@ -245,14 +245,14 @@ class DayBound:
         for d, today in chosen.items():
             tomorrow = chosen.get(d + dt.timedelta(days=1), [])
             ends = [(var, {a.employee: requests[a.request].end for a in column.rows
-                           if rest_too_short(problem, requests[a.request].end, 0)})
+                           if rest_too_short(problem, requests[a.request].end, 0, d)})
                     for var, column in today]
             starts = [(var, {a.employee: requests[a.request].start for a in column.rows
-                             if rest_too_short(problem, DAY_MINUTES, requests[a.request].start)})
+                             if rest_too_short(problem, DAY_MINUTES, requests[a.request].start, d)})
                       for var, column in tomorrow]
             for var, late in ends:
                 for other, early in starts if late else ():
-                    if any(rest_too_short(problem, late[e], start) for e, start in early.items() if e in late):
+                    if any(rest_too_short(problem, late[e], start, d) for e, start in early.items() if e in late):
                         model.AddBoolOr([var.Not(), other.Not()])
 
 

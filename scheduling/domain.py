@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 FORMAT = "binnenwerk-roster/1"
 SOLUTION_FORMAT = "binnenwerk-roster-solution/1"
@@ -137,10 +139,82 @@ class Problem:
 DAY_MINUTES = 24 * 60
 
 
-def rest_too_short(problem: Problem, end: int, next_start: int) -> bool:
-    """Rule 10: a shift ending at `end` and one starting at `next_start` the next date leave
-    less rest between them than the problem's min_rest_minutes (none asked: never)."""
-    return 0 < problem.min_rest_minutes and next_start + DAY_MINUTES - end < problem.min_rest_minutes
+def rest_too_short(problem: Problem, end: int, next_start: int, day: dt.date) -> bool:
+    """Rule 10: a shift ending at `end` on `day` and one starting at `next_start` the next date
+    leave less rest between them than the problem's min_rest_minutes (none asked: never).
+    The rest is real time (see rest_minutes): the law counts hours, not what the clock shows."""
+    least = problem.min_rest_minutes
+    if least <= 0:
+        return False
+    if _steady(problem.timezone, day):  # rest_minutes, inline: the model asks often
+        return next_start + DAY_MINUTES - end < least
+    return _changing_rest(problem.timezone, day, end, next_start) < least
+
+
+def rest_minutes(timezone: str, day: dt.date, end: int, next_start: int) -> int:
+    """The real minutes from `end` on `day` to `next_start` the next date, both wall-clock times
+    in `timezone`: the night the clocks go forward is an hour shorter than the clock says, the
+    night they go back an hour longer.
+
+    A time the clocks skip (02:30 on the spring night in Europe/Amsterdam) counts as the moment
+    they jump (03:00 summer time), a time they show twice (02:30 on the autumn night) as its
+    first showing (zoneinfo's fold=0); in both cases the first moment the clock shows that time
+    or later. So a later time is never an earlier moment, which keeps "the latest end, the
+    earliest start" shortcuts and the app's cut windows right. A timezone that cannot be loaded
+    (the reader refuses one; a Problem built in code may still hold it) counts wall-clock time.
+    """
+    if _steady(timezone, day):
+        return next_start + DAY_MINUTES - end  # the usual case, one cached look a date
+    return _changing_rest(timezone, day, end, next_start)
+
+
+@lru_cache(maxsize=64)
+def time_zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone `name`, or None when it cannot be loaded (an unknown or malformed
+    name, no time zone database)."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _steady(timezone: str, day: dt.date) -> bool:
+    """Whether the clocks keep one UTC offset from `day` 00:00 to the end of the next date, so
+    the rest between them is wall-clock time. Looked at hourly: clocks change for months, and
+    no time zone changes them for less than an hour."""
+    zone = time_zone(timezone)
+    if zone is None:
+        return True
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    first = midnight.utcoffset()
+    return all((midnight + dt.timedelta(hours=h)).utcoffset() == first for h in range(1, 49))
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@lru_cache(maxsize=65536)
+def _changing_rest(timezone: str, day: dt.date, end: int, next_start: int) -> int:
+    """rest_minutes across a night the clocks change: cached whole, as the model asks it for
+    every pair of shifts of that night (and they have few distinct times)."""
+    return _moment(timezone, day + dt.timedelta(days=1), next_start) - _moment(timezone, day, end)
+
+
+@lru_cache(maxsize=4096)
+def _moment(timezone: str, day: dt.date, minute: int) -> int:
+    """The first moment, in minutes since 1970 (UTC), the clock in `timezone` shows `minute`
+    past midnight of `day` or later (see rest_minutes); only for a zone that loads."""
+    zone = time_zone(timezone)
+    wall = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    utc = wall.replace(tzinfo=zone).astimezone(dt.timezone.utc)  # fold=0: a twice-shown time's first
+    for _ in range(DAY_MINUTES):
+        if utc.astimezone(zone).replace(tzinfo=None) == wall:
+            break
+        # The clocks skip this time: on to the minute they jump to.
+        wall += dt.timedelta(minutes=1)
+        utc = wall.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+    return (utc - _EPOCH) // dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)

@@ -162,10 +162,11 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
 
 def _rest_clash(ctx: _Context, employee: str, request: Request, date: dt.date) -> bool:
     """Rule 10: the person's shifts the date before or after leave too little rest around this one."""
-    before = ctx.requests.get(ctx.assigned.get((employee, date - dt.timedelta(days=1)), ""))
+    yesterday = date - dt.timedelta(days=1)
+    before = ctx.requests.get(ctx.assigned.get((employee, yesterday), ""))
     after = ctx.requests.get(ctx.assigned.get((employee, date + dt.timedelta(days=1)), ""))
-    return ((before is not None and rest_too_short(ctx.problem, before.end, request.start))
-            or (after is not None and rest_too_short(ctx.problem, request.end, after.start)))
+    return ((before is not None and rest_too_short(ctx.problem, before.end, request.start, yesterday))
+            or (after is not None and rest_too_short(ctx.problem, request.end, after.start, date)))
 
 
 def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: str | None,

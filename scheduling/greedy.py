@@ -101,10 +101,11 @@ class _Planner:
 
     def too_little_rest(self, e: Employee, q: Request, day: dt.date) -> bool:
         """Rule 10: e's shifts the date before and after leave too little rest around q."""
-        before = self.shift.get((e.id, day - dt.timedelta(days=1)))
+        yesterday = day - dt.timedelta(days=1)
+        before = self.shift.get((e.id, yesterday))
         after = self.shift.get((e.id, day + dt.timedelta(days=1)))
-        return ((before is not None and rest_too_short(self.problem, self.requests[before].end, q.start))
-                or (after is not None and rest_too_short(self.problem, q.end, self.requests[after].start)))
+        return ((before is not None and rest_too_short(self.problem, self.requests[before].end, q.start, yesterday))
+                or (after is not None and rest_too_short(self.problem, q.end, self.requests[after].start, day)))
 
     def supervisor_for(self, e: Employee, q: Request, day: dt.date) -> Supervisor | None:
         """A supervisor who can lead e's team at q's location that day once e joins."""

@@ -34,6 +34,7 @@ from .domain import (
     Team,
     Window,
     WorkType,
+    time_zone,
 )
 
 __all__ = [
@@ -457,6 +458,12 @@ def read_problem(data: Any) -> Problem:
     timezone = "Europe/Amsterdam"
     if "timezone" in data:
         timezone = r.string(data, "timezone", "") or timezone
+        # The rest between dates (rule 10) is real time in this zone: a name that does not load
+        # would quietly count the clock instead. (The default is what a file without the field
+        # gets, unchecked: a machine without a time zone database still reads it.)
+        if timezone != "Europe/Amsterdam" and time_zone(timezone) is None:
+            r.error("timezone", timezone,
+                    f"onbekende tijdzone {_show(timezone)}, verwacht een IANA-naam zoals 'Europe/Amsterdam'")
 
     days: list[dt.date] = []
     errors_before_days = len(r.errors)

@@ -318,7 +318,7 @@ def add_rest_between_days(m: RosterModel) -> None:
         for d in q.days:
             latest[d] = max(latest.get(d, 0), q.end)
             earliest[d] = min(earliest.get(d, DAY_MINUTES), q.start)
-    if not any(rest_too_short(m.problem, end, earliest[d + dt.timedelta(days=1)])
+    if not any(rest_too_short(m.problem, end, earliest[d + dt.timedelta(days=1)], d)
                for d, end in latest.items() if d + dt.timedelta(days=1) in earliest):
         return
     shifts: dict[tuple[str, dt.date], list[tuple[Request, cp_model.IntVar]]] = defaultdict(list)
@@ -326,7 +326,7 @@ def add_rest_between_days(m: RosterModel) -> None:
         shifts[(e_id, d)].append((m.requests[r_id], var))
     for (e_id, d), today in shifts.items():
         for later, var in shifts.get((e_id, d + dt.timedelta(days=1)), ()):
-            clash = [v for q, v in today if rest_too_short(m.problem, q.end, later.start)]
+            clash = [v for q, v in today if rest_too_short(m.problem, q.end, later.start, d)]
             if clash:
                 m.model.AddAtMostOne(clash + [var])
 

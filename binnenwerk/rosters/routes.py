@@ -275,8 +275,8 @@ def cell():
         Assignment.date.in_([day - dt.timedelta(days=1), day + dt.timedelta(days=1)]))).all()
 
     def too_little_rest(q) -> bool:
-        return any(rest_too_short(problem, a.request.end_minute, q.start_minute) if a.date < day
-                   else rest_too_short(problem, q.end_minute, a.request.start_minute) for a in around)
+        return any(rest_too_short(problem, a.request.end_minute, q.start_minute, a.date) if a.date < day
+                   else rest_too_short(problem, q.end_minute, a.request.start_minute, day) for a in around)
 
     # And a shift that takes the person over the week's contract hours (as the Problem has them:
     # less for an absence or a holiday) or over their hours a day.
