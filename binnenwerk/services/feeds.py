@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import icalendar
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -49,7 +48,10 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 #    office number on a day the team leader is away.
 # 5: what the text shows of its places, work, teams, leaders, people and how to get in is part of
 #    the ETag (see _shown_texts): an edited address reaches a phone at its next poll.
-FORMAT_VERSION = "5"
+# 6: the VTIMEZONE is one yearly rule each way (see VTIMEZONE), not a list of dates; a visit's
+#    DTSTAMP is its team's day's newest change; an employee's event is stamped by an edit of how
+#    to get in too.
+FORMAT_VERSION = "6"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -462,7 +464,8 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         columns += [emp.c.first_name, emp.c.last_name]
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
     elif row.kind == FeedKind.EMPLOYEE.value:
-        columns += [ps.c.leader_only, req.c.access_instructions]
+        # When how to get in was last edited: the event's stamp (see _employee_shift_event).
+        columns += [ps.c.leader_only, req.c.access_instructions, req.c.updated_at.label("request_updated_at")]
         joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
     return list(db.session.execute(
         select(*columns)
@@ -510,8 +513,8 @@ def _leader_of_row(shift, leaders: dict[int, Supervisor]) -> Leader | None:
 # --- writing ------------------------------------------------------------------------------------
 #
 # Events are written as content lines here rather than through icalendar's Event objects: those
-# cost about 0.4 ms an event, and a 12-week feed must render in well under 20 ms. icalendar still
-# builds the VTIMEZONE, and the tests read every feed back with icalendar and vobject.
+# cost about 0.4 ms an event, and a 12-week feed must render in well under 20 ms. The tests read
+# every feed back with icalendar and vobject.
 
 # Control characters other than tab and newline are not allowed in a TEXT value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -549,6 +552,14 @@ def _local(day: dt.date, minute: int) -> str:
 def _utc_stamp(moment: dt.datetime) -> str:
     # Stored datetimes are naive UTC (models.utcnow).
     return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _latest(*moments) -> dt.datetime:
+    """The newest of stored (naive UTC) moments, leaving out None: an event's DTSTAMP when its
+    text comes from more than one row. The first one is always set (the shift's own)."""
+    # An aggregate may come back from SQLite as text.
+    found = [dt.datetime.fromisoformat(m) if isinstance(m, str) else m for m in moments if m is not None]
+    return max(found)
 
 
 class _Texts:
@@ -621,13 +632,31 @@ class _Texts:
         return self.break_ % {"n": minutes} if minutes else self.no_break
 
 
-@lru_cache(maxsize=8)
-def _vtimezone_ical(first_year: int, last_year: int) -> bytes:
-    # Building it walks the zone's transitions: worth keeping.
-    zone = icalendar.Timezone.from_tzid(
-        TZID, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
-    )
-    return zone.to_ical()
+# Europe/Amsterdam as one yearly rule each way: summer time from the last Sunday of March at 02:00
+# to the last Sunday of October at 03:00 (EU rule since 1996). Outlook for Windows reads a
+# VTIMEZONE as one yearly rule, from DTSTART, RRULE and the offsets only ([MS-STANOICAL]
+# 2.2.47): icalendar's from_tzid() lists every change as an RDATE beside a placeholder STANDARD,
+# which Outlook shows an hour off in summer. Outlook, Google and Apple all read this form; the
+# tests check it against zoneinfo for 2020-2040. Written out, as the events are.
+VTIMEZONE = b"".join(line.encode() + b"\r\n" for line in (
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZID}",
+    "BEGIN:STANDARD",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "END:STANDARD",
+    "BEGIN:DAYLIGHT",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "END:DAYLIGHT",
+    "END:VTIMEZONE",
+))
 
 
 def calendar_name(row: CalendarToken) -> str:
@@ -638,7 +667,7 @@ def calendar_name(row: CalendarToken) -> str:
     return _("Binnenwerk: teams op %(location)s", location=row.location.name)
 
 
-def _header(row: CalendarToken, start: dt.date, end: dt.date) -> list[bytes]:
+def _header(row: CalendarToken) -> list[bytes]:
     return [
         b"BEGIN:VCALENDAR\r\n",
         b"VERSION:2.0\r\n",
@@ -649,7 +678,7 @@ def _header(row: CalendarToken, start: dt.date, end: dt.date) -> list[bytes]:
         fold(f"X-WR-TIMEZONE:{TZID}"),
         b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n",
         b"X-PUBLISHED-TTL:PT1H\r\n",
-        _vtimezone_ical(start.year - 1, end.year + 1),
+        VTIMEZONE,
     ]
 
 
@@ -698,18 +727,20 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, today: dt.date) ->
     week page's rule, changed_to_come), and how to get in as the ministry wrote it."""
     work_type = shift.work_type_name
     common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
-                  start_minute=shift.start_minute, end_minute=shift.end_minute, updated_at=shift.updated_at,
-                  final_summary=True)
+                  start_minute=shift.start_minute, end_minute=shift.end_minute, final_summary=True)
     if shift.cancelled:
-        _event(out, texts, **common, summary=texts.day_off_summary % {"work_type": work_type}, location=None,
-               lines=[texts.day_off])
+        _event(out, texts, **common, updated_at=shift.updated_at,
+               summary=texts.day_off_summary % {"work_type": work_type}, location=None, lines=[texts.day_off])
         return
     work = texts.work % {"work_type": work_type}
     place = texts.place(shift)
     changed = changed_to_come(shift.sequence, shift.date, today)
     instructions = (shift.access_instructions or "").strip()
+    # The ministry edits how to get in on its request, not on the shift (whose SEQUENCE stays: it
+    # means the shift changed): the stamp says the text is newer. Only the request has an
+    # updated_at; a renamed place, work type or leader is told by the ETag alone.
     _event(
-        out, texts, **common,
+        out, texts, **common, updated_at=_latest(shift.updated_at, shift.request_updated_at),
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,
         location=place,
         lines=[
@@ -765,7 +796,6 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             func.max(case((going, ps.c.end_minute))).label("going_end"),
             func.min(ps.c.start_minute).label("any_start"),
             func.max(ps.c.end_minute).label("any_end"),
-            func.max(ps.c.updated_at).label("updated_at"),
             func.min(case((going, ps.c.supervisor_id))).label("going_supervisor_id"),
             func.min(ps.c.supervisor_id).label("any_supervisor_id"),
         )
@@ -777,10 +807,13 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     # own sequence then rises, but it no longer counts here): it is taken from all the team's
     # shifts that day, wherever they are. Each publication raises that sum (a new shift adds
     # one, a changed or cancelled one raises its sequence); a change elsewhere that day raises
-    # it needlessly, which only makes a calendar look again.
+    # it needlessly, which only makes a calendar look again. Its DTSTAMP is the newest change of
+    # the same shifts: taken from the visit's own, it would go back when the shift changed last
+    # leaves it, while the SEQUENCE goes up.
     every = PublishedShift.__table__.alias("every")
     team_day = (
-        select(every.c.date, every.c.team_id, func.sum(every.c.sequence + 1).label("revision"))
+        select(every.c.date, every.c.team_id, func.sum(every.c.sequence + 1).label("revision"),
+               func.max(every.c.updated_at).label("updated_at"))
         .where(every.c.date >= start, every.c.date <= end)
         .group_by(every.c.date, every.c.team_id)
         .subquery()
@@ -795,7 +828,7 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     )
     return list(db.session.execute(
         select(
-            agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
+            agg, supervisor_id.label("supervisor_id"), team_day.c.revision, team_day.c.updated_at,
             team.c.name.label("team_name"), _work_type_name(wt, language).label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
@@ -818,9 +851,7 @@ def _visit_event(out, texts: _Texts, visit, leaders) -> None:
     start_minute = visit.going_start if people else visit.any_start
     end_minute = visit.going_end if people else visit.any_end
     team, work, place = visit.team_name, visit.work_type_name, texts.place(visit)
-    updated_at = visit.updated_at
-    if isinstance(updated_at, str):  # an aggregate may come back from SQLite as text
-        updated_at = dt.datetime.fromisoformat(updated_at)
+    updated_at = _latest(visit.updated_at)  # the team's day's newest change: see load_visits
     day = visit.date
     _event(
         out, texts,
@@ -857,7 +888,7 @@ def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None)
     today = today or local_today()
     start, end = window(today)
     texts = _Texts(row.kind)
-    out = _header(row, start, end)
+    out = _header(row)
     if row.kind == FeedKind.LOCATION.value:
         visits = load_visits(row, start, end, today, language)
         leaders = team_leaders(v.team_id for v in visits if v.supervisor_id is None)
@@ -897,7 +928,7 @@ def _build_stopped_feed(row: CalendarToken, today: dt.date | None) -> bytes:
     else:  # a location's, the ministry contact's: "u"
         advice = _("Misschien is er een nieuwe link. Die vindt u in de Teamplanner op de pagina "
                    "Agenda-links. Deze agenda kunt u verwijderen.")
-    out = _header(row, today, today)
+    out = _header(row)
     out += [
         b"BEGIN:VEVENT\r\n",
         fold(f"UID:link-stopped-{row.id}@binnenwerk"),
