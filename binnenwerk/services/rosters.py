@@ -711,6 +711,12 @@ class _WeekRead:
     asked: dict[int, dict[dt.date, request_history.Asked]]  # asked_then, for days gone by
     regions: dict[int, str]  # team id -> region
     since: dt.date  # today: the days before it are gone by
+    minute: int  # minute_now(since): today's shifts that start at or before it have begun
+
+    def begun(self, day: dt.date, start_minute: int) -> bool:
+        """Whether a shift that day starting then is under way or over: a day gone by, or today
+        from its start time on. Publishing treats it as history, like a day gone by (_publish)."""
+        return day < self.since or (day == self.since and start_minute <= self.minute)
 
 
 def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
@@ -724,7 +730,7 @@ def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
         absent=_absent_cells(every, days), asked=asked_then(every, since),
         regions=dict(db.session.execute(select(Team.id, Team.region).where(
             Team.id.in_({r.team_id for r in rosters}))).all()) if rosters else {},
-        since=since)
+        since=since, minute=minute_now(since))
 
 
 def _roster_shifts(rosters: list[Roster]) -> dict[int, list[Assignment]]:
@@ -791,6 +797,12 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
     team). Only the roster itself changes them (someone notes what really happened, which a week
     gone by invites): that is told, with what the request asked then.
 
+    So is a shift of today once its told start has come (read.begun): the person went to work as
+    told, and publishing neither changes nor calls it off, so its hours stay and nobody is asked to
+    phone about it. A hand edit of it is told as for a day gone by, and goes on no short-notice
+    list while neither the old nor the new times lie ahead. A shift of today that has not begun is
+    still to come: changed, held or called off as any other, at short notice.
+
     The counts: new, changed, cancelled, same, held (outside the working hours), absent; and,
     only when publishing held shifts for them, moved and region (HELD_AT_PUBLISH)."""
     read = read or _read_week(roster.week, [roster])
@@ -804,8 +816,9 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
     for a in assignments:
         key, q, past = (a.employee_id, a.date), a.request, a.date < since
         shift = existing.get(key)
-        if past and shift is not None and not shift.cancelled and shift.request_id == q.id:
-            # Told as the roster holds it, and gone by: worked as told.
+        is_told = shift is not None and not shift.cancelled
+        if is_told and shift.request_id == q.id and read.begun(a.date, shift.start_minute):
+            # Told as the roster holds it, and gone by or begun: worked as told.
             existing.pop(key)
             counts["same"] += 1
             continue
@@ -819,13 +832,18 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             existing.pop(key, None)
             counts["held"] += 1
             continue
-        then = read.asked[q.id][a.date] if past else request_history.Asked.of(q)  # a day gone by: as asked then
+        # A day gone by: as asked then. Today is as the request asks now (request_history keeps days
+        # before today only), begun or not: stood_then would say the same as request_stands above.
+        then = read.asked[q.id][a.date] if past else request_history.Asked.of(q)
+        # History being set down (no hold, no call at short notice) once both what is told now and
+        # what was told have begun; either one still ahead is work to come, to warn about.
+        begun = read.begun(a.date, then.start_minute) and (not is_told or read.begun(a.date, shift.start_minute))
         values = dict(team_id=roster.team_id, request_id=q.id, location_id=then.location_id,
                       work_type_id=then.work_type_id, supervisor_id=supervisor_at.get((a.date, then.location_id)),
                       start_minute=then.start_minute, end_minute=then.end_minute, break_minutes=q.break_minutes)
         existing.pop(key, None)
         differs = shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())
-        why = None if past else misfit(a.employee, q, roster.team_id, region)
+        why = None if begun else misfit(a.employee, q, roster.team_id, region)
         why = why if why in HELD_AT_PUBLISH else None
         if differs and (key in read.absent or why):
             # The person is away then (ill, on leave, an appointment), or the shift no longer fits
@@ -842,7 +860,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             was_told = roster.version > 0
             shift = PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
                                    date=a.date, sequence=int(was_told), cancelled=False, updated_at=now,
-                                   short_notice=was_told and at_short_notice(a.date), **values)
+                                   short_notice=was_told and not begun and at_short_notice(a.date), **values)
             db.session.add(shift)
             told[key] = shift  # the next roster of publish_week sees it
             # Work on a day that had none: "nieuw", also in a week told before (the roster page
@@ -854,7 +872,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             for k, v in values.items():
                 setattr(shift, k, v)
             shift.cancelled = False
-            _tell_change(shift, now)
+            _tell_change(shift, now, begun=begun)
             shift.leader_only = leader_only
             shift.contract_call_off = False
             counts["changed"] += 1
@@ -863,12 +881,13 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
     for shift in existing.values():
         if shift.team_id != roster.team_id or shift.cancelled:
             continue
-        if shift.date < since and shift.employee.team_id != roster.team_id:
-            # A day gone by of someone who has left the team: not this roster's to change (a
-            # re-plan of the team leaves them out).
+        begun = read.begun(shift.date, shift.start_minute)
+        if begun and shift.employee.team_id != roster.team_id:
+            # A day gone by (or a shift begun today) of someone who has left the team: not this
+            # roster's to change (a re-plan of the team leaves them out).
             continue
         shift.cancelled = True
-        _tell_change(shift, now)
+        _tell_change(shift, now, begun=begun)
         counts["cancelled"] += 1
     roster.version += 1
     roster.status = RosterStatus.PUBLISHED.value
@@ -1015,6 +1034,16 @@ def mark_archived_leader(supervisor: Supervisor, user=None) -> dict[Team, set[st
     return {team: found for team, found in weeks.items() if not team.archived}
 
 
+def minute_now(day: dt.date) -> int:
+    """The minute of `day` (today) it is now where the teams work (minutes since midnight), for
+    shifts of today that have begun. -1 (none of it yet) when the clock's date is not `day`: a
+    test that fakes only today's date keeps every shift of that day still to come."""
+    from .feeds import local_now
+
+    now = local_now()
+    return now.hour * 60 + now.minute if now.date() == day else -1
+
+
 def today() -> dt.date:
     """Today where the teams work (the app's time zone), not the server's."""
     from .feeds import local_today
@@ -1063,11 +1092,13 @@ def at_short_notice(day: dt.date) -> bool:
     return day <= short_notice_window(today())[1]
 
 
-def _tell_change(shift: PublishedShift, now: dt.datetime) -> None:
+def _tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) -> None:
+    """Note a change of a told shift. One that has `begun` (a day gone by, or today from its start:
+    a correction of what was worked) goes on no short-notice list: there is nobody to warn."""
     shift.sequence += 1
     shift.leader_only = False  # the caller says so when only the team leader changed
     shift.updated_at = now
-    shift.short_notice = at_short_notice(shift.date)
+    shift.short_notice = not begun and at_short_notice(shift.date)
 
 
 def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: str | None = None) -> list[PublishedShift]:
