@@ -451,3 +451,8 @@ class EmployeeFilterForm(TeamFilterForm):
     def words(self) -> list[str]:
         """The search's words, each to be found in the first or the last name."""
         return (self.name.data or "")[:MAX_SEARCH].replace(",", " ").split()
+
+
+class AbsenceFilterForm(EmployeeFilterForm):
+    """The absences list's filter (a GET form): the employees list's name search, so both lists
+    find the same people by the same words, and a team."""

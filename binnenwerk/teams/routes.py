@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
@@ -28,6 +28,7 @@ from ..services import seen_state, tokens
 from . import bp
 from .forms import (
     ABSENCE_KINDS,
+    AbsenceFilterForm,
     AbsenceForm,
     ArchiveEmployeeForm,
     ConfirmForm,
@@ -35,7 +36,6 @@ from .forms import (
     EmployeeForm,
     SensitiveForm,
     SupervisorForm,
-    TeamFilterForm,
     TeamForm,
     availability_summary,
 )
@@ -831,11 +831,12 @@ def _to_absence_list(absence: Absence):
 @roles_required(PLANNER, TEAM_LEADER)
 def absences():
     teams = _visible_teams(include_archived=True)
-    filter_form = TeamFilterForm(formdata=request.args)
+    filter_form = AbsenceFilterForm(formdata=request.args)
     filter_form.team.choices = [("", _("Alle teams"))] + [(t.id, t.name) for t in teams]
     chosen = filter_form.team.data if filter_form.team.data in {t.id for t in teams} else None
     today = local_today()
     earlier = request.args.get("eerder") == "1"
+    words = filter_form.words
     query = _absence_scope(
         select(Absence).options(selectinload(Absence.employee).selectinload(Employee.team),
                                 selectinload(Absence.supervisor).selectinload(Supervisor.team))
@@ -850,12 +851,32 @@ def absences():
             Absence.employee_id.in_(select(Employee.id).where(Employee.team_id == chosen)),
             Absence.supervisor_id.in_(select(Supervisor.id).where(Supervisor.team_id == chosen)),
         ))
-    found = one_page(query, request.args.get("page"), EARLIER_PER_PAGE) if earlier else None
+    if words:
+        query = query.where(_absent_person_named(words))
+    # Both views a page at a time: a spring of holiday planning puts well over a thousand
+    # absences from today in one list.
+    found = one_page(query, request.args.get("page"), EARLIER_PER_PAGE)
+    search = " ".join(words)
+    args = {name: value for name, value in (("naam", search), ("team", chosen)) if value}
     return render_template(
-        "teams/absences.html", absences=found.items if found else db.session.scalars(query).all(), found=found,
-        earlier=earlier, since=today - EARLIER_WINDOW, chosen_team=chosen,
+        "teams/absences.html", absences=found.items, found=found,
+        earlier=earlier, since=today - EARLIER_WINDOW, chosen_team=chosen, search=search, args=args,
         filter_form=filter_form, kind_labels=_kind_labels(), today=today,
     )
+
+
+def _absent_person_named(words: list[str]) -> ColumnElement[bool]:
+    """Whether the absent person has every word in their name, folded as the employees list's
+    search folds it: an employee's first or last name ('de groot', 'Groot, Bas'), a team leader's
+    name. The team limits stay with the caller's query (_absence_scope), so a search never widens them."""
+    employee_match = select(Employee.id)
+    for word in words:
+        employee_match = employee_match.where(or_(contains_folded(Employee.first_name, word),
+                                                  contains_folded(Employee.last_name, word)))
+    supervisor_match = select(Supervisor.id)
+    for word in words:
+        supervisor_match = supervisor_match.where(contains_folded(Supervisor.name, word))
+    return or_(Absence.employee_id.in_(employee_match), Absence.supervisor_id.in_(supervisor_match))
 
 
 def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
