@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from .config import Config, from_environment, normalise_database_url
 from .extensions import babel, compress, csrf, db, login_manager, migrate
-from .folding import fold
+from .folding import fold, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,5 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         # SQLite's own lower() leaves letters outside ASCII alone, so a search for "éva" missed
         # "Éva": fold it as the app folds names ("grossmann" finds "Großmann", "ilker" "İlker").
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        # PostgreSQL's translate(), which the name searches use to leave accents out (folding.py).
+        dbapi_connection.create_function("translate", 3, translate, deterministic=True)

@@ -1,4 +1,5 @@
-"""How two spellings of a name are found to be the same: one rule for searches and imports."""
+"""How two spellings of a name are found to be the same: one rule for imports (fold), and the
+same with accents off for searches (plain)."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func
@@ -28,8 +29,31 @@ def folded(column: ColumnElement[str]) -> ColumnElement[str]:
     return expression
 
 
+# Letters with accents and their plain letter, for searches only: a planner types "ozdemir" or
+# "celik" for "Özdemir" and "Çelik" (a Dutch keyboard has no Ö or Ç). Imports and duplicate checks
+# keep accents (fold()): "Éva" and "Eva" may be two people. Capitals too, so that it holds
+# whatever the database's lower() does with them. One character for one, so that the same map
+# works as SQL's translate() (PostgreSQL's own; SQLite's is registered in binnenwerk/__init__.py).
+_ACCENTED = ("àáâãäåāăąçćčďđèéêëēėęěğìíîïīįłñńňòóôõöøōőřśšşťùúûüūůűýÿźżž"
+             "ÀÁÂÃÄÅĀĂĄÇĆČĎĐÈÉÊËĒĖĘĚĞÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽ")
+_PLAIN = ("aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzz"
+          "aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzz")
+_UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
+
+
+def plain(text: str) -> str:
+    """fold(), and accents off: what a name search compares ('ozdemir' finds 'Özdemir')."""
+    return fold(text).translate(_UNACCENT)
+
+
+def translate(text: str | None, accented: str, plain_letters: str) -> str | None:
+    """SQL's translate(text, from, to) for SQLite, which has none: each character of `accented`
+    in `text` becomes the one at its place in `plain_letters`."""
+    return None if text is None else text.translate(str.maketrans(accented, plain_letters))
+
+
 def contains_folded(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
-    """Whether the column holds `text` anywhere, case and letter variants folded away; the
-    search's own % and _ are plain letters."""
-    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return folded(column).like(f"%{escaped}%", escape="\\")
+    """Whether the column holds `text` anywhere, case, letter variants and accents folded away
+    (plain()); the search's own % and _ are plain letters."""
+    escaped = plain(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.translate(folded(column), _ACCENTED, _PLAIN).like(f"%{escaped}%", escape="\\")
