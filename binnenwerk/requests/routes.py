@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import secrets
 
+from babel.lists import format_list
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
@@ -521,10 +522,31 @@ def _planner_action(request_id: int, do, success: str):
 @bp.route("/<int:request_id>/accepteren", methods=["POST"])
 @roles_required(Role.PLANNER)
 def accept(request_id: int):
-    return _planner_action(
-        request_id, lambda r, seen: service.transition(r, S.ACCEPTED.value, actor=_actor(), seen_version=seen),
-        _("De aanvraag is geaccepteerd."),
-    )
+    accepted: list[DeploymentRequest] = []
+
+    def do(found: DeploymentRequest, seen) -> None:
+        accepted.append(service.transition(found, S.ACCEPTED.value, actor=_actor(), seen_version=seen))
+
+    response = _planner_action(request_id, do, _("De aanvraag is geaccepteerd."))
+    if accepted:
+        _say_weeks_planned(accepted[0])
+    return response
+
+
+def _say_weeks_planned(found: DeploymentRequest) -> None:
+    """After an accept: the weeks of the request whose rosters of its region were made already.
+    They do not take it in until the region is planned again; their short days say so too."""
+    from ..services.rosters import weeks_planned_before
+
+    weeks = weeks_planned_before(found)
+    if not weeks:
+        return
+    one_year = len({week[:4] for week in weeks}) == 1
+    names = format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
+    flash(ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag in "
+                   "te plannen.",
+                   "Week %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag in "
+                   "te plannen.", len(weeks), weeks=names, region=found.location.region), "warning")
 
 
 @bp.route("/<int:request_id>/bekeken", methods=["POST"])

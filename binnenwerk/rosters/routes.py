@@ -137,7 +137,8 @@ def week():
         team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
     region, regions = _region_shown(team, all_teams)
-    data = load_week(week, teams)
+    # A region's page reads the grids of its teams only; every other team gets its overview line.
+    data = load_week(week, teams, [t for t in teams if t.region == region] if region is not None else None)
     active = _active_job_shown(week, team, all_teams, region)
     # With many teams the grids, the requests and the short days are one region's at a time; the
     # overview above them keeps every team, and each region says how many short days it has.
@@ -525,7 +526,8 @@ def publish():
         flash(_("Er is nog geen rooster om te publiceren. Maak eerst een rooster."), "error")
         return _back(week, team.id)
     try:
-        counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data)
+        counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data,
+                                 refuse_unchanged=True)
     except ServiceError as exc:
         flash(exc.message, "success" if exc.field == "done" else "error")
     else:
@@ -533,11 +535,31 @@ def publish():
                 "Medewerkers zien het rooster nu.", v=roster.version, **{k: counts[k] for k in ("new", "changed", "cancelled")}),
               "success")
         _say_held(counts)
-        soon = sorted({s.employee.name for s in service.short_notice_changes([team.id], week=week)})
-        if soon:
-            flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
-                    "De telefoonnummers staan op de startpagina.", names=", ".join(soon)), "warning")
+        _say_short_notice(roster, week)
     return _back(week, team.id)
+
+
+def _say_short_notice(roster: Roster, week: str) -> None:
+    """Who this publication changed at short notice, by name, to phone. Changes of an earlier
+    publication still on the call list are not named as if new: one sentence points to the list."""
+    made, earlier = service.short_notice_made_by([roster], week)
+    named = sorted({shift.employee.name for shift in made})
+    if named:
+        flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
+                "De telefoonnummers staan op de startpagina.", names=", ".join(named)), "warning")
+    waiting = len({shift.employee_id for shift in earlier} - {shift.employee_id for shift in made})
+    if not waiting:
+        return
+    if current_user.has_role(Role.TEAM_LEADER):  # the call list is on the team leader's start page
+        flash(Markup("{} <a href=\"{}\">{}</a>").format(
+            ngettext("Van een eerdere publicatie staat nog %(num)d medewerker op je lijst om te bellen.",
+                     "Van een eerdere publicatie staan nog %(num)d medewerkers op je lijst om te bellen.", waiting),
+            url_for("main.home", _anchor="short-notice-title"), _("Bekijk de lijst")), "info")
+    else:
+        flash(ngettext("Van een eerdere publicatie staat nog %(num)d medewerker op de lijst om te bellen. De "
+                       "teamleider ziet die lijst op de startpagina.",
+                       "Van een eerdere publicatie staan nog %(num)d medewerkers op de lijst om te bellen. De "
+                       "teamleider ziet die lijst op de startpagina.", waiting), "info")
 
 
 def _say_held(counts: dict[str, int]) -> None:
@@ -597,7 +619,8 @@ def publish_all():
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
                       **{k: totals[k] for k in ("new", "changed", "cancelled")}), "success")
             _say_held(totals)
-            soon = service.short_notice_changes([roster.team_id for roster, _counts in done], week=week)
+            # Only what this publication changed: earlier changes are on the team leaders' lists already.
+            soon, _earlier = service.short_notice_made_by([roster for roster, _counts in done], week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})
                 flash(ngettext(

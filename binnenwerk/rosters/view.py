@@ -5,9 +5,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import planning
 from ..extensions import db
@@ -16,15 +18,21 @@ from ..formatting import local_today, week_days
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
+    AuditEvent,
     AvailabilitySlot,
     Assignment,
     DeploymentRequest,
     Employee,
     Location,
     PublishedShift,
+    RequestStatus,
     Roster,
+    RosterChange,
     SupervisionAssignment,
     Team,
+    WorkType,
+    employee_location,
+    employee_work_type,
 )
 from ..planning import PLANNED_STATUSES
 from ..services import request_history
@@ -39,7 +47,7 @@ class Cell:
     """A shift of the grid and what is wrong with it. A day gone by that was told as the roster
     holds it is history: publishing keeps it as told, so it gets no mark but an absence."""
 
-    assignment: Assignment
+    assignment: Assignment | LightShift  # a line's cells (load_week's teams without a grid): LightShift
     request: DeploymentRequest
     changed: bool = False  # differs from what employees were told (request, place, work or times)
     affected: bool = False  # clashes with an absence
@@ -144,23 +152,59 @@ def shown_days(week: str, requests, assignments) -> list[dt.date]:
     return [d for d in days if d.isoweekday() <= 5 or d in used]
 
 
-def load_week(week: str, teams: list[Team]) -> dict:
+@dataclass(frozen=True, slots=True)
+class LightShift:
+    """A roster's shift as an overview line needs it (load_week's lines-only teams): the columns,
+    and its request. At a hundred teams' weeks several times cheaper to read than Assignments."""
+    roster_id: int
+    employee_id: int
+    date: dt.date
+    request_id: int
+    pinned: bool
+    request: DeploymentRequest
+
+
+def load_week(week: str, teams: list[Team], grids: list[Team] | None = None) -> dict:
+    """The week of these teams: per team its roster, rows and cells with what is wrong with them.
+
+    `grids`: the teams whose grids the page shows (None: all of them). The others get what their
+    line of the overview shows (status, shifts, what needs attention), counted by the same rules
+    from lighter reads: no told shifts still to come, no rows of people without a shift, no
+    absence marks per cell. The week's days follow the grids' shifts and their regions' requests;
+    the requests (and their short days) are every region's of `teams`.
+    """
+    grid_ids = {t.id for t in grids} if grids is not None else {t.id for t in teams}
+    by_team: dict[int, TeamWeek] = {}
+    shown_shifts: list = []
+    shown, lines = [t for t in teams if t.id in grid_ids], [t for t in teams if t.id not in grid_ids]
+    for part, full in ((shown, True), (lines, False)):
+        if part:
+            weeks, shifts = _team_weeks(week, part, full)
+            by_team.update(weeks)
+            shown_shifts += shifts if full else []
+    request_days = load_request_days(week, {t.region for t in teams})
+    grid_regions = {t.region for t in teams if t.id in grid_ids}
+    days = shown_days(week, [rd.request for rd in request_days if rd.request.location.region in grid_regions],
+                      shown_shifts)
+    return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
+
+
+def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, TeamWeek], list]:
+    """load_week for these teams: every grid's detail (full) or only the overview's counts."""
     days7 = week_days(week, 7)
     first, last = days7[0], days7[-1]
+    today = local_today()
     team_ids = [t.id for t in teams]
-    regions = sorted({t.region for t in teams})
     rosters = {r.team_id: r for r in db.session.scalars(
         select(Roster).where(Roster.week == week, Roster.team_id.in_(team_ids)))}
     roster_ids = [r.id for r in rosters.values()]
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.roster_id.in_(roster_ids))
-        .options(joinedload(Assignment.request).joinedload(DeploymentRequest.location),
-                 joinedload(Assignment.request).joinedload(DeploymentRequest.work_type))
-    ).all() if roster_ids else []
+    assignments = (_grid_shifts if full else _light_shifts)(roster_ids)
+    # What was told: for a grid, every shift of the week (changed and removed cells); for a line,
+    # only days gone by, where a shift told as the roster holds it is history and flags nothing.
     published = db.session.scalars(
         select(PublishedShift).where(PublishedShift.team_id.in_(team_ids),
-                                     PublishedShift.date.between(first, last))
-        .options(joinedload(PublishedShift.location), joinedload(PublishedShift.work_type))
+                                     PublishedShift.date.between(first, last if full else today - dt.timedelta(days=1)))
+        .options(*((joinedload(PublishedShift.location), joinedload(PublishedShift.work_type)) if full else ()))
     ).all()
     # Someone who left still has a row while shifts of theirs stand in the week: they are marked.
     # So has someone moved to another team (their row says which), while this team's roster holds
@@ -169,14 +213,17 @@ def load_week(week: str, teams: list[Team]) -> dict:
     on_rosters = {a.employee_id for a in assignments}
     held = {(roster_team[a.roster_id], a.employee_id, a.date) for a in assignments}
     told_only = {p.employee_id for p in published
-                 if not p.cancelled and (p.team_id, p.employee_id, p.date) not in held}
+                 if not p.cancelled and (p.team_id, p.employee_id, p.date) not in held} if full else set()
+    # A line counts shifts only: the people without one add nothing to it.
+    whose = or_(and_(Employee.team_id.in_(team_ids), Employee.archived.is_(False)),
+                Employee.id.in_(on_rosters | told_only)) if full else Employee.id.in_(on_rosters)
     employees = db.session.scalars(
-        select(Employee).where(or_(
-            and_(Employee.team_id.in_(team_ids), Employee.archived.is_(False)),
-            Employee.id.in_(on_rosters | told_only)))
-        .options(selectinload(Employee.work_types), selectinload(Employee.allowed_locations))
+        select(Employee).where(whose)
+        .options(*((selectinload(Employee.work_types), selectinload(Employee.allowed_locations)) if full else ()))
         .order_by(Employee.sort_name, Employee.id)
-    ).all()
+    ).all() if full or on_rosters else []
+    if not full:
+        _give_lists(employees)
     windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
     for employee_id, weekday, start, end in db.session.execute(
         select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute,
@@ -185,24 +232,22 @@ def load_week(week: str, teams: list[Team]) -> dict:
         windows[(employee_id, weekday)].append((start, end))
     supervision = db.session.scalars(
         select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(roster_ids))
-        .options(joinedload(SupervisionAssignment.supervisor), joinedload(SupervisionAssignment.location))
+        .options(joinedload(SupervisionAssignment.supervisor),
+                 *((joinedload(SupervisionAssignment.location),) if full else ()))
     ).all() if roster_ids else []
     absences = db.session.scalars(
         select(Absence).where(Absence.employee_id.in_([e.id for e in employees]),
                               Absence.start_date <= last, Absence.end_date >= first)
-    ).all()
-    request_days = load_request_days(week, regions)
+    ).all() if employees else []
 
-    days = shown_days(week, [rd.request for rd in request_days], assignments)
     by_team: dict[int, TeamWeek] = {t.id: TeamWeek(t, rosters.get(t.id), []) for t in teams}
     by_id = {e.id: e for e in employees}
-    today = local_today()
     told = {(p.employee_id, p.date): p for p in published}
     # Told shifts no roster row holds any more: publishing calls them off ("vervalt"), except on a
     # day gone by of someone who has left the team since (services.rosters._publish).
     removed = [(key, shift) for key, shift in told.items() if (shift.team_id, *key) not in held
                and not shift.cancelled and key[0] in by_id
-               and not (shift.date < today and by_id[key[0]].team_id != shift.team_id)]
+               and not (shift.date < today and by_id[key[0]].team_id != shift.team_id)] if full else []
     # Each person's rows: in their own team's grid (unless they left with no shift standing), and
     # in the grid of any other team whose roster still holds shifts of theirs.
     for e in employees:
@@ -227,7 +272,7 @@ def load_week(week: str, teams: list[Team]) -> dict:
     absent: dict[int, list[Absence]] = defaultdict(list)
     for absence in absences:
         absent[absence.employee_id].append(absence)
-        for tw in rows_in[absence.employee_id]:
+        for tw in rows_in[absence.employee_id] if full else ():
             for day in days7:
                 if absence.start_date <= day <= absence.end_date:
                     whole = absence.start_minute is None or tw.away.get((absence.employee_id, day)) == "whole"
@@ -253,8 +298,10 @@ def load_week(week: str, teams: list[Team]) -> dict:
             # so whatever changed since (the request, the contract, the person's team or hours).
             cell = Cell(a, q, affected=key in hit)
         else:
+            # (A line reads no told shifts still to come: whether a cell differs from them is the grid's.)
             cell = Cell(
-                a, q, tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today), key in hit,
+                a, q, full and tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today),
+                key in hit,
                 withdrawn=not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)),
                 ended=not works_then(e, a.date),
                 unavailable=not within_hours(q, windows[(a.employee_id, a.date.isoweekday())]))
@@ -296,8 +343,50 @@ def load_week(week: str, teams: list[Team]) -> dict:
         tw.supervision.setdefault(s.date, []).append(s)
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
+    return by_team, assignments
 
-    return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
+
+def _give_lists(employees: list[Employee]) -> None:
+    """Load the people's work types and places (misfit reads them) from their link tables: for a
+    thousand people a fraction of what selectinload costs, which builds every row as an object."""
+    ids = [e.id for e in employees]
+    if not ids:
+        return
+    linked = {}
+    for table, column, model in ((employee_work_type, employee_work_type.c.work_type_id, WorkType),
+                                 (employee_location, employee_location.c.location_id, Location)):
+        pairs = db.session.execute(select(table.c.employee_id, column).where(table.c.employee_id.in_(ids))).all()
+        found = {obj.id: obj for obj in db.session.scalars(
+            select(model).where(model.id.in_({other for _e, other in pairs})))} if pairs else {}
+        lists: dict[int, list] = defaultdict(list)
+        for employee_id, other in pairs:
+            lists[employee_id].append(found[other])
+        linked[model] = lists
+    for e in employees:
+        set_committed_value(e, "work_types", linked[WorkType][e.id])
+        set_committed_value(e, "allowed_locations", linked[Location][e.id])
+
+
+def _grid_shifts(roster_ids: list[int]) -> list[Assignment]:
+    """The rosters' shifts with what a grid shows of their requests."""
+    return db.session.scalars(
+        select(Assignment).where(Assignment.roster_id.in_(roster_ids))
+        .options(joinedload(Assignment.request).joinedload(DeploymentRequest.location),
+                 joinedload(Assignment.request).joinedload(DeploymentRequest.work_type))
+    ).all() if roster_ids else []
+
+
+def _light_shifts(roster_ids: list[int]) -> list[LightShift]:
+    """The rosters' shifts as columns, each with its request (read once per request)."""
+    if not roster_ids:
+        return []
+    rows = db.session.execute(
+        select(Assignment.roster_id, Assignment.employee_id, Assignment.date, Assignment.request_id, Assignment.pinned)
+        .where(Assignment.roster_id.in_(roster_ids))).all()
+    requests = {q.id: q for q in db.session.scalars(
+        select(DeploymentRequest).where(DeploymentRequest.id.in_({row.request_id for row in rows}))
+        .options(joinedload(DeploymentRequest.location)))} if rows else {}
+    return [LightShift(*row, requests[row.request_id]) for row in rows]
 
 
 def _told_as(shift: PublishedShift | None, team_id: int, request: DeploymentRequest, to_come: bool) -> bool:
@@ -421,6 +510,10 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     people and its roster. A Problem of the shown team alone would see less demand (other teams'
     shifts taken off) and fewer people, and explain a different number than the table shows.
     A region where a team has no roster yet gets no reasons: an empty roster is no reason.
+
+    A request accepted, changed or given another priority after the region's rosters were last
+    planned says that instead: the optimiser's reasons explain a plan made without it (that
+    everyone is deployed elsewhere, say), while planning again may well fill it.
     """
     if not short:
         return short
@@ -428,25 +521,78 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     teams = db.session.execute(
         select(Team.id, Team.region).where(Team.archived.is_(False), Team.region.in_(regions))
     ).all()
-    rostered = set(db.session.scalars(
-        select(Roster.team_id).where(Roster.week == week, Roster.team_id.in_([t for t, _region in teams]))))
+    rosters = db.session.execute(
+        select(Roster.id, Roster.team_id).where(Roster.week == week, Roster.team_id.in_([t for t, _region in teams]))
+    ).all()
+    rostered = {team_id for _roster_id, team_id in rosters}
     unplanned = {region for team_id, region in teams if team_id not in rostered}
+    region_of = dict(teams)
+    late = _decided_since_planned(short, {roster_id: region_of[team_id] for roster_id, team_id in rosters})
     for row in short:
         row.region_planned = row.request.location.region not in unplanned
     team_ids = [team_id for team_id, region in teams if region not in unplanned]
-    if not team_ids:
-        return short
-    problem, _idmap = planning.build_problem(week, team_ids)
-    solution = planning.current_solution(week, team_ids, problem)
-    explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
+    explained = {}
+    if team_ids and any(row.region_planned and row.request.id not in late for row in short):
+        problem, _idmap = planning.build_problem(week, team_ids)
+        solution = planning.current_solution(week, team_ids, problem)
+        explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
     for row in short:
-        found = explained.get((row.request.id, row.date)) if row.region_planned else None
+        found = explained.get((row.request.id, row.date)) \
+            if row.region_planned and row.request.id not in late else None
         if found is not None:
             # The codes do not depend on the count; the count is the table's, so the two agree.
             row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
                 list(found.reasons) if found.missing == row.missing else [])
-        row.reasons = _planned_but_gone(row) + row.reasons
+        row.reasons = late.get(row.request.id, []) + _planned_but_gone(row) + row.reasons
     return short
+
+
+PLANNED_ACTIONS = ("roster.solve", "roster.repair", "roster.import")  # audit actions that plan a roster
+# A ministry's change and a planner's decision that change what the optimiser would plan.
+DECIDED_ACTIONS = (f"request_{RequestStatus.ACCEPTED.value}", "request_changed", "request_priority")
+
+
+def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> dict[int, list[str]]:
+    """Per request of these short days accepted, changed or given another priority after its
+    region's rosters of the week (`region_of`: roster id -> region) were last planned, the line
+    that says so. A roster never planned counts from when it was made (its first history line);
+    a region without rosters has nothing to be late for."""
+    if not region_of:
+        return {}
+    ids = [str(roster_id) for roster_id in region_of]
+    planned = dict(db.session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.at)).where(
+            AuditEvent.action.in_(PLANNED_ACTIONS), AuditEvent.object_type == "Roster", AuditEvent.object_id.in_(ids))
+        .group_by(AuditEvent.object_id)).all())
+    made = dict(db.session.execute(
+        select(RosterChange.roster_id, func.min(RosterChange.at)).where(RosterChange.roster_id.in_(list(region_of)))
+        .group_by(RosterChange.roster_id)).all())
+    since: dict[str, dt.datetime] = {}  # region -> when its rosters were last planned
+    for roster_id, region in region_of.items():
+        at = planned.get(str(roster_id)) or made.get(roster_id)
+        if at is not None and (region not in since or at > since[region]):
+            since[region] = at
+    requests = {row.request.id: row.request for row in short if row.request.location.region in since}
+    if not requests:
+        return {}
+    last: dict[int, tuple[dt.datetime, str]] = {}
+    for object_id, action, at in db.session.execute(
+            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at).where(
+                AuditEvent.action.in_(DECIDED_ACTIONS), AuditEvent.object_type == "DeploymentRequest",
+                AuditEvent.object_id.in_([str(request_id) for request_id in requests]))):
+        request_id = int(object_id)
+        if request_id not in last or at > last[request_id][0]:
+            last[request_id] = (at, action)
+    return {request_id: [_late_line(action)] for request_id, (at, action) in last.items()
+            if at > since[requests[request_id].location.region]}
+
+
+def _late_line(action: str) -> str:
+    if action == "request_changed":
+        return _("Deze aanvraag is veranderd nadat dit rooster werd gemaakt: plan opnieuw.")
+    if action == "request_priority":
+        return _("De prioriteit van deze aanvraag is veranderd nadat dit rooster werd gemaakt: plan opnieuw.")
+    return _("Deze aanvraag is geaccepteerd nadat dit rooster werd gemaakt: plan opnieuw.")
 
 
 def _planned_but_gone(row: ShortDay) -> list[str]:

@@ -516,11 +516,15 @@ def shift_uid(employee_id: int, day: dt.date) -> str:
     return f"{employee_id}-{day.isoformat()}@binnenwerk.example"
 
 
-def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
+def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: bool = False) -> dict[str, int]:
     """Make the roster what employees see: new version, PublishedShift rows in step.
 
     A changed shift keeps its uid and raises `sequence`; a shift taken away stays, cancelled,
     with a raised sequence, so subscribed calendars drop it.
+
+    `refuse_unchanged` (the roster page's button): a published roster that publishing would not
+    change (waits_for_publication, would_tell) is refused with field ALREADY_PUBLISHED, as
+    publish_week does, instead of becoming a new version that tells nobody anything.
     """
     already = _("Dit rooster is al gepubliceerd. Medewerkers zien het.")
     if lock_version is not None:
@@ -531,7 +535,27 @@ def publish(roster: Roster, *, user=None, lock_version=None) -> dict[str, int]:
                 # The same publish sent twice (a double click, or back and again): it went through.
                 raise ServiceError(already, field=ALREADY_PUBLISHED) from None
             raise publish_conflict(roster.week, [roster.team]) from None
+    if refuse_unchanged and not waits_for_publication(roster) and not would_tell(roster):
+        raise ServiceError(_("Er was niets te publiceren: medewerkers zien dit rooster al zoals het is."),
+                           field=ALREADY_PUBLISHED)
     return _publishing(roster.week, [roster], already, user)[0][1]
+
+
+def waits_for_publication(roster: Roster) -> bool:
+    """Whether employees do not see the roster as it is by its own marks: a draft, or changed
+    since its last publication (roster_status 'draft' or 'changed'). publish_week publishes these."""
+    return roster.version == 0 or roster.has_unpublished_changes
+
+
+TOLD_COUNTS = ("new", "changed", "cancelled")  # the counts of _publish that change what people were told
+
+
+def would_tell(roster: Roster) -> bool:
+    """Whether publishing the roster now would change what someone was told, though nothing
+    marks the roster changed: a shift held back at the last publication (its person was absent,
+    outside their hours) that may be told now, a contract's call-off taken back. Publishes nothing."""
+    counts = _publish(roster, None, apply=False)
+    return any(counts[k] for k in TOLD_COUNTS)
 
 
 def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Roster, dict[str, int]]]:
@@ -543,7 +567,7 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     rosters = db.session.scalars(
         select(Roster).join(Team, Roster.team_id == Team.id)
         .where(Roster.week == week, Team.archived.is_(False)).order_by(Roster.team_id)).all()
-    waiting = [r for r in rosters if r.version == 0 or r.has_unpublished_changes]
+    waiting = [r for r in rosters if waits_for_publication(r)]
     changed = [r for r in waiting if r.lock_version != seen.get(r.id, -1)]
     if changed:
         raise publish_conflict(week, [r.team for r in changed])
@@ -788,9 +812,9 @@ def _absent_cells(assignments: list[Assignment], days: list[dt.date]) -> set[tup
     return affected_cells(assignments, absences)
 
 
-def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, int]:
+def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool = True) -> dict[str, int]:
     """publish() without its check and commit. publish_week passes what it read for all rosters
-    at once (_read_week).
+    at once (_read_week). With apply=False nothing is written: only the counts (would_tell).
 
     Days gone by are history: a shift told as the roster still holds it stays as told, whatever
     changed since (the request's place or times, its cancellation, the contract, the person's
@@ -857,16 +881,21 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             # A shift added to a week already told is a change for that person (a free day now
             # has work): sequence 1, like a changed one, so the week page and the team leader's
             # short-notice list say so. In a first publication it is simply the roster: 0.
+            counts["new"] += 1
+            if not apply:
+                continue
             was_told = roster.version > 0
             shift = PublishedShift(uid=shift_uid(a.employee_id, a.date), employee_id=a.employee_id,
                                    date=a.date, sequence=int(was_told), cancelled=False, updated_at=now,
                                    short_notice=was_told and not begun and at_short_notice(a.date), **values)
             db.session.add(shift)
             told[key] = shift  # the next roster of publish_week sees it
-            # Work on a day that had none: "nieuw", also in a week told before (the roster page
-            # marks it "gewijzigd" there, and the person's week page says it changed).
-            counts["new"] += 1
+            # Work on a day that had none: "nieuw" (counted above), also in a week told before
+            # (the roster page marks it "gewijzigd" there, and the person's week page says it changed).
         elif differs:
+            counts["changed"] += 1
+            if not apply:
+                continue
             leader_only = not shift.cancelled and all(
                 getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
             for k, v in values.items():
@@ -875,7 +904,6 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             _tell_change(shift, now, begun=begun)
             shift.leader_only = leader_only
             shift.contract_call_off = False
-            counts["changed"] += 1
         else:
             counts["same"] += 1
     for shift in existing.values():
@@ -886,9 +914,12 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None) -> dict[str, i
             # A day gone by (or a shift begun today) of someone who has left the team: not this
             # roster's to change (a re-plan of the team leaves them out).
             continue
-        shift.cancelled = True
-        _tell_change(shift, now, begun=begun)
         counts["cancelled"] += 1
+        if apply:
+            shift.cancelled = True
+            _tell_change(shift, now, begun=begun)
+    if not apply:
+        return counts
     roster.version += 1
     roster.status = RosterStatus.PUBLISHED.value
     roster.published_at = now
@@ -1051,6 +1082,25 @@ def today() -> dt.date:
     return local_today()
 
 
+def weeks_planned_before(request: DeploymentRequest) -> list[str]:
+    """The weeks with a day of the request from today on for which a team of its region has a
+    roster already (planned or published), by week: planned without this request (just accepted),
+    they need planning again to take it in."""
+    since, days = today(), []
+    day = max(request.start_date, since)
+    while day <= request.end_date:
+        if request.occurs_on(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    weeks = sorted({week_of(day) for day in days})
+    if not weeks:
+        return []
+    return sorted(db.session.scalars(
+        select(Roster.week).join(Team, Team.id == Roster.team_id)
+        .where(Team.region == request.location.region, Team.archived.is_(False), Roster.week.in_(weeks))
+        .distinct()))
+
+
 def roster_status(roster: Roster | None) -> str:
     """'none' (no roster), 'draft' (never published), 'changed' (changed since it was
     published) or 'published' (employees see it as it is)."""
@@ -1132,6 +1182,17 @@ def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: 
         ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
                   selectinload(PublishedShift.supervisor))
     ), key=lambda s: (s.date, s.employee.sort_name, s.id))
+
+
+def short_notice_made_by(published: list[Roster], week: str) -> tuple[list[PublishedShift], list[PublishedShift]]:
+    """The week's open short-notice changes of these just published rosters' teams, split into
+    those this publication made and earlier ones still on the call list (not yet phoned). A shift
+    that publishing changed carries the publication's moment: _publish gives its updated_at the
+    roster's published_at."""
+    at = {roster.team_id: roster.published_at for roster in published}
+    found = short_notice_changes(list(at), week=week)
+    made = [shift for shift in found if shift.updated_at == at.get(shift.team_id)]
+    return made, [shift for shift in found if shift.updated_at != at.get(shift.team_id)]
 
 
 def mark_called(shift: PublishedShift, *, user=None) -> None:
