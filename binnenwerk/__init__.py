@@ -46,11 +46,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if test_config is None and app.config["SECRET_KEY"] == Config.SECRET_KEY:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        if not (app.debug or app.testing):
+            # Each web machine would sign sessions and derive calendar links with a key of its own.
+            app.logger.warning(
+                "SECRET_KEY is not set: using the key in %s. Set SECRET_KEY, the same on every web "
+                "machine and worker (README, Production).", Path(app.instance_path) / "secret_key")
 
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     if not url:
         url = f"sqlite:///{Path(app.instance_path) / 'binnenwerk.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if app.config.get("GC_THRESHOLDS"):
         gc.set_threshold(*app.config["GC_THRESHOLDS"])
@@ -108,6 +114,33 @@ def _instance_secret(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite database URL; None for another database or one in memory."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (0600): it holds health notes,
+    and SQLite would make it 0644 (readable by every user of the host). SQLite gives its journal
+    and WAL files the database file's mode. A file that is there is left alone (init-db makes it
+    private); an empty file is an empty database to SQLite."""
+    path = sqlite_file(url)
+    if path is None or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process made it just now
+    except OSError:
+        pass  # no such folder or no rights: SQLite says so itself when it opens the file
 
 
 def _unicode_lower(value):

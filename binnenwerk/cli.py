@@ -37,6 +37,26 @@ def init_db() -> None:
         click.echo(f"Database upgraded from schema {before} to {after}.")
     else:
         click.echo(f"Database is up to date (schema {after}).")
+    _make_sqlite_file_private()
+
+
+def _make_sqlite_file_private() -> None:
+    """An SQLite database file holds health notes: readable by its owner only (0600), also a file
+    made before the app created it so (SQLite's own default is 0644)."""
+    import os
+    import stat
+
+    from flask import current_app
+
+    from . import sqlite_file
+
+    path = sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if path is None or not path.exists():
+        return
+    for part in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        if part.exists() and stat.S_IMODE(part.stat().st_mode) & 0o077:
+            os.chmod(part, 0o600)
+            click.echo(f"{part} is now readable by its owner only (0600).")
 
 
 def _schema_revision() -> str | None:

@@ -1,5 +1,8 @@
 """Configuration defaults; instance/config.py and the environment override them."""
+import math
 import os
+
+import click
 
 
 class Config:
@@ -16,7 +19,14 @@ class Config:
     TIMEZONE = "Europe/Amsterdam"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # None: not chosen, so security.init_app decides (Secure behind a proxy or with https URLs);
+    # True or False set here, in instance/config.py or the environment is kept as set.
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_SECURE = None
     REMEMBER_COOKIE_HTTPONLY = True
+    # The number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (security.init_app); 0: none, the address the request came from is the client's.
+    BEHIND_PROXY = 0
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     SOLVE_TIME_LIMIT = 20.0
@@ -30,13 +40,99 @@ class Config:
     GC_THRESHOLDS = (10_000, 10, 10)
 
 
-def from_environment() -> dict:
-    """Settings a deployment passes in through the environment."""
-    found = {}
-    for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OFFICE_PHONE"):
-        if os.environ.get(key):
-            found[key] = os.environ[key]
+class ConfigError(click.ClickException):
+    """A setting with a value the app cannot use. A ClickException, so `flask ...` prints the
+    message alone (no traceback); under gunicorn it is the last line before the worker stops."""
+
+    def __init__(self, setting: str, problem: str):
+        super().__init__(f"Setting {setting}: {problem}")
+        self.setting = setting
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("", "0", "false", "no", "off")
+
+# Taken as they are (text).
+TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OFFICE_PHONE")
+
+
+def from_environment(environ=None) -> dict:
+    """Settings a deployment passes in through the environment, converted to what the app uses;
+    a value it cannot use stops the start with a ConfigError naming the setting."""
+    environ = os.environ if environ is None else environ
+    found = {key: environ[key] for key in TEXT_SETTINGS if environ.get(key)}
+    readers = {
+        "SOLVE_TIME_LIMIT": seconds,
+        "SOLVE_WORKERS": positive_whole_number,
+        "BEHIND_PROXY": proxy_count,
+        "SESSION_COOKIE_SECURE": flag,
+        "REMEMBER_COOKIE_SECURE": flag,
+    }
+    for key, read in readers.items():
+        if environ.get(key, "").strip():
+            found[key] = read(key, environ[key])
+    # Present but empty means something here: no role needs a second factor (the local demo).
+    if "MFA_REQUIRED_ROLES" in environ:
+        found["MFA_REQUIRED_ROLES"] = roles("MFA_REQUIRED_ROLES", environ["MFA_REQUIRED_ROLES"])
     return found
+
+
+def flag(setting: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(setting, f"{value!r} is not true or false (use 1 or 0).")
+
+
+def proxy_count(setting: str, value) -> int:
+    """BEHIND_PROXY: true (one proxy), false, or the number of proxies in front of the app."""
+    if isinstance(value, bool):
+        return int(value)
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return 1
+    if word in FALSE_WORDS:
+        return 0
+    if word.isdigit() and int(word) <= 10:
+        return int(word)
+    raise ConfigError(setting, f"{value!r} is not true, false or a number of proxies (0 to 10).")
+
+
+def positive_whole_number(setting: str, value) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(setting, f"{value!r} is not a whole number of 1 or more.")
+    return number
+
+
+def seconds(setting: str, value) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ConfigError(setting, f"{value!r} is not a number of seconds above 0.")
+    return number
+
+
+def roles(setting: str, value) -> tuple[str, ...]:
+    """A comma-separated list of roles; a misspelt one would silently leave that role without the
+    second factor, so it stops the start instead."""
+    from .models import Role
+
+    known = [r.value for r in Role]
+    chosen = tuple(r.strip() for r in str(value).split(",") if r.strip())
+    unknown = [r for r in chosen if r not in known]
+    if unknown:
+        raise ConfigError(setting, f"unknown role {', '.join(map(repr, unknown))} (roles: {', '.join(known)}).")
+    return chosen
 
 
 def normalise_database_url(url: str) -> str:

@@ -37,6 +37,10 @@ PROGRESS_INTERVAL = 0.5
 STALE_AFTER = 3600  # seconds; longer than any allowed time limit
 HEARTBEAT_TIMEOUT = 60.0  # seconds without progress before a running job counts as lost
 QUEUE_TIMEOUT = 900.0  # seconds a job may wait for a worker before we say none is there
+QUEUE_NOTICE = 60.0  # seconds a job may wait for a worker before its page says none has taken it
+# Seconds without a heartbeat after a stop before a running job counts as gone: a live run hears a
+# stop within a second (README) and writes its heartbeat twice a second while it solves.
+STOP_GRACE = 10.0
 
 _start_lock = threading.Lock()
 _threads: dict[int, threading.Thread] = {}
@@ -50,35 +54,100 @@ def solve(problem, **kwargs):
 
 
 def reap_lost_jobs() -> int:
-    """Mark jobs failed whose worker died (no heartbeat) or that no worker ever picked up.
+    """Mark jobs failed whose worker died (no heartbeat) or that no worker ever picked up, and end
+    a stopped job whose run shows no life; say on a job that waits long that no worker took it.
 
     A worker killed mid-solve, or a web process restarted under an in-process solve, cannot say so
     itself; its job row would stay "running". The roster is untouched in that case, because a
-    solution is only written at the very end, in one transaction.
+    solution is only written at the very end, in one transaction (which a stopped or lost job
+    cannot commit: see claim in _solve_and_store).
     """
     now = utcnow()
     beat_limit = now - dt.timedelta(seconds=float(current_config("SOLVE_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT)))
     queue_limit = now - dt.timedelta(seconds=float(current_config("SOLVE_QUEUE_TIMEOUT", QUEUE_TIMEOUT)))
+    stop_limit = now - dt.timedelta(seconds=float(current_config("SOLVE_STOP_GRACE", STOP_GRACE)))
+    last_sign = func.coalesce(SolveJob.heartbeat_at, SolveJob.created_at)
     lost = db.session.scalars(select(SolveJob).where(
         or_(
-            (SolveJob.status == JobStatus.RUNNING.value)
-            & (func.coalesce(SolveJob.heartbeat_at, SolveJob.created_at) < beat_limit),
+            (SolveJob.status == JobStatus.RUNNING.value) & (last_sign < beat_limit),
+            (SolveJob.status == JobStatus.RUNNING.value) & SolveJob.cancel_requested.is_(True)
+            & (last_sign < stop_limit),
             (SolveJob.status == JobStatus.QUEUED.value) & (SolveJob.created_at < queue_limit),
         )
     )).all()
     for job in lost:
+        log.warning("solve job %s lost (was %s%s)", job.id, job.status, ", stop asked" if job.cancel_requested else "")
         with force_locale(_job_locale()):
-            if job.status == JobStatus.RUNNING.value:
-                message = _("Het plannen is onderbroken, de rekenserver is gestopt. Het rooster is niet veranderd. "
-                            "Probeer het opnieuw.")
+            if job.cancel_requested:
+                # Stopped, as the planner asked; its run is gone or cannot save any more.
+                _finish(job, JobStatus.CANCELLED, _("Het rooster is niet veranderd."))
+            elif job.status == JobStatus.RUNNING.value:
+                _finish(job, JobStatus.FAILED, _(
+                    "Het plannen is onderbroken, de rekenserver is gestopt. Het rooster is niet veranderd. "
+                    "Probeer het opnieuw."))
             else:
-                message = _("Er was geen rekenserver vrij om het rooster te maken. Het rooster is niet veranderd. "
-                            "Probeer het later opnieuw.")
-        log.warning("solve job %s lost (was %s)", job.id, job.status)
-        _finish(job, JobStatus.FAILED, message)
+                _finish(job, JobStatus.FAILED, _(
+                    "Er was geen rekenserver vrij om het rooster te maken. Het rooster is niet veranderd. "
+                    "Probeer het later opnieuw."))
     if lost:
         db.session.commit()
+    _say_who_waits(now)
     return len(lost)
+
+
+def _say_who_waits(now: dt.datetime) -> None:
+    """On a job waiting in the queue for longer than QUEUE_NOTICE, say that no planning server has
+    taken it yet, and why when RQ tells (no worker runs, or all are busy). The note goes in the
+    job's message, which its page shows; the run clears it when it starts."""
+    limit = now - dt.timedelta(seconds=float(current_config("SOLVE_QUEUE_NOTICE", QUEUE_NOTICE)))
+    waiting = db.session.scalars(select(SolveJob).where(
+        SolveJob.status == JobStatus.QUEUED.value, SolveJob.created_at < limit)).all()
+    if not waiting:
+        return
+    note = _waiting_note(_worker_states())
+    changed = False
+    for job in waiting:
+        if job.error != note:
+            job.error = note
+            changed = True
+    if changed:
+        db.session.commit()
+
+
+def _waiting_note(states: list[str] | None) -> str:
+    with force_locale(_job_locale()):
+        if states == []:
+            return _("Nog geen rekenserver heeft dit rooster opgepakt: er draait nu geen rekenserver. Vraag de "
+                     "beheerder er een te starten, of stop het plannen. Het rooster is niet veranderd.")
+        if states and all(state == "busy" for state in states):
+            return _("Nog geen rekenserver heeft dit rooster opgepakt: ze zijn nog bezig met ander werk. Wacht "
+                     "nog even, of stop het plannen.")
+        return _("Nog geen rekenserver heeft dit rooster opgepakt. Wacht nog even, of stop het plannen. Gebeurt "
+                 "er niets, meld het dan bij de beheerder.")
+
+
+def _worker_states() -> list[str] | None:
+    """The state (idle, busy, ...) of each RQ worker that listens on the solve queue; None when
+    that cannot be told (no Redis: solves run in the web process, or Redis does not answer)."""
+    redis_url = current_config("REDIS_URL", "")
+    if not redis_url:
+        return None
+    try:
+        from rq import Worker
+
+        queue = _queue(redis_url)
+        return [worker.get_state() for worker in Worker.all(queue=queue)]
+    except Exception as exc:  # noqa: BLE001 - a note on a page is not worth an error page
+        log.warning("could not count the solve workers: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def _queue(redis_url: str):
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    return Queue(current_config("SOLVE_QUEUE", QUEUE_NAME), connection=connection)
 
 
 def _job_locale() -> str:
@@ -210,15 +279,20 @@ def _enqueue(job: SolveJob, redis_url: str) -> None:
 
 
 def rq_solve(job_id: int) -> None:
-    """The RQ entry point. The worker builds its own app, unless it runs inside one already."""
+    """The RQ entry point. The worker builds its own app, unless it runs inside one already. A job
+    it could not read or update (run logged why) fails in RQ too, so the worker's log ends in an
+    error, not in "Job OK"."""
     if has_app_context():
-        run(job_id)
-        return
-    from . import create_app
+        done = run(job_id)
+    else:
+        from . import create_app
 
-    app = create_app()
-    with app.app_context():
-        run(job_id)
+        app = create_app()
+        with app.app_context():
+            done = run(job_id)
+            db.session.remove()
+    if not done:
+        raise RuntimeError(f"solve job {job_id} could not be read or updated in the database (see the error above)")
 
 
 def _run_in_thread(app: Flask, job_id: int) -> None:
@@ -238,18 +312,50 @@ def wait(job_id: int, timeout: float | None = None) -> None:
 
 
 def request_cancel(job: SolveJob, user=None) -> bool:
-    """Ask a queued or running job to stop; False when it had ended already (a finished job has
-    saved its roster). The stop wins over a save not yet committed: the run stores its roster
-    only in a transaction that finds no stop asked (see _solve_and_store)."""
-    stopped = db.session.execute(
+    """Stop a queued or running job; False when it had ended already (a finished job has saved
+    its roster).
+
+    A job no run has started yet is stopped here and now, and taken off the RQ queue: no worker
+    may be there to hear the stop (a worker that takes it after all finds it stopped, see _claim).
+    A running job is asked to stop. The stop wins over a save not yet committed: the run stores
+    its roster only in a transaction that finds no stop asked (see _solve_and_store). A running
+    job whose run shows no life for STOP_GRACE seconds (its worker or web process gone) is ended
+    here too, not only when the heartbeat times out (reap_lost_jobs)."""
+    with force_locale(_job_locale()):
+        not_started = db.session.execute(
+            update(SolveJob).where(SolveJob.id == job.id, SolveJob.status == JobStatus.QUEUED.value)
+            .values(cancel_requested=True, status=JobStatus.CANCELLED.value, finished_at=utcnow(),
+                    error=_("Het plannen was nog niet begonnen. Het rooster is niet veranderd."))
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    stopped = not_started or db.session.execute(
         update(SolveJob).where(SolveJob.id == job.id, SolveJob.status.in_(ACTIVE)).values(cancel_requested=True)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     if stopped:
         audit.record("solve.cancel", job, actor=user)
     db.session.commit()
+    if not_started:
+        _take_off_queue(job)
+    elif stopped:
+        reap_lost_jobs()
     db.session.refresh(job)
     return stopped
+
+
+def _take_off_queue(job: SolveJob) -> None:
+    """Take a stopped job off the RQ queue, so no worker spends time on it. Best effort: a worker
+    that takes it anyway finds it stopped and does nothing."""
+    redis_url = current_config("REDIS_URL", "")
+    if not (redis_url and job.rq_job_id):
+        return
+    try:
+        from rq.job import Job
+
+        queue = _queue(redis_url)
+        Job.fetch(job.rq_job_id, connection=queue.connection).cancel()
+    except Exception as exc:  # noqa: BLE001 - the row says stopped whatever Redis says
+        log.warning("could not take solve job %s off the queue: %s: %s", job.id, type(exc).__name__, exc)
 
 
 def _finish(job: SolveJob, status: JobStatus, error: str = "") -> None:
@@ -258,37 +364,78 @@ def _finish(job: SolveJob, status: JobStatus, error: str = "") -> None:
     job.finished_at = utcnow()
 
 
-def run(job_id: int) -> None:
-    """Run one solve job to the end; never raises, the row tells how it went."""
+def run(job_id: int) -> bool:
+    """Run one solve job to the end; never raises, the row tells how it went. False when the row
+    could not be read or updated at all (no database, or not the web app's: a worker started
+    without its DATABASE_URL), which is logged loudly: the page cannot tell."""
     with force_locale("nl"):
-        job = db.session.get(SolveJob, job_id)
-        if job is None or job.status not in ACTIVE:
-            return
-        if job.cancel_requested:
-            _finish(job, JobStatus.CANCELLED, _("Het plannen was nog niet begonnen. Het rooster is niet veranderd."))
-            db.session.commit()
-            return
-        job.status = JobStatus.RUNNING.value
-        job.heartbeat_at = utcnow()
-        db.session.commit()
         try:
-            _solve_and_store(job)
+            if not _claim(job_id):
+                if db.session.get(SolveJob, job_id) is None:  # another database than the web app's
+                    return _database_failed(job_id, LookupError("there is no solve job with this number"))
+                return True
+            _solve_and_store(db.session.get(SolveJob, job_id))
         except ServiceError as exc:
-            db.session.rollback()
-            job = db.session.get(SolveJob, job_id)
-            _finish(job, JobStatus.FAILED, exc.message)
-            if getattr(exc, "result", None):
-                job.result = exc.result
-            db.session.commit()
+            return _fail(job_id, exc.message, getattr(exc, "result", None))
         except Exception:
             log.exception("solve job %s failed", job_id)
-            db.session.rollback()
-            job = db.session.get(SolveJob, job_id)
-            _finish(job, JobStatus.FAILED, _(
+            return _fail(job_id, _(
                 "Het maken van het rooster is mislukt. Het rooster is niet veranderd. "
                 "Probeer het opnieuw; lukt het weer niet, meld het dan bij de beheerder."
             ))
-            db.session.commit()
+    return True
+
+
+def _claim(job_id: int) -> bool:
+    """Mark a queued job running, in one statement so a stop (request_cancel) either comes first
+    and the job is not run, or after and the run hears it. False: stopped, ended or run already."""
+    claimed = db.session.execute(
+        update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == JobStatus.QUEUED.value,
+                               SolveJob.cancel_requested.is_(False))
+        .values(status=JobStatus.RUNNING.value, heartbeat_at=utcnow(), error="")
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not claimed:
+        # A stop asked while it waited, and left queued (as a stop did before it ended such a job).
+        db.session.execute(
+            update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == JobStatus.QUEUED.value,
+                                   SolveJob.cancel_requested.is_(True))
+            .values(status=JobStatus.CANCELLED.value, finished_at=utcnow(),
+                    error=_("Het plannen was nog niet begonnen. Het rooster is niet veranderd."))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return claimed
+
+
+def _fail(job_id: int, message: str, result: dict | None = None) -> bool:
+    """Mark the job failed with `message`, unless it ended meanwhile (stopped, or given up for lost:
+    it says so itself)."""
+    try:
+        db.session.rollback()
+        job = db.session.get(SolveJob, job_id)
+        if job is not None and job.status in ACTIVE:
+            _finish(job, JobStatus.FAILED, message)
+            if result:
+                job.result = result
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - run never raises
+        return _database_failed(job_id, exc)
+    return True
+
+
+def _database_failed(job_id: int, exc: Exception) -> bool:
+    """The job's row cannot be read or written: say loudly, in this process's log, which database
+    this process uses, since a wrong or missing DATABASE_URL is the usual cause."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error below is the one to tell
+        pass
+    said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.error("solve job %s: cannot read or write it in the database %s (%s: %s). A worker needs the web "
+              "app's DATABASE_URL and REDIS_URL (README, Production).", job_id,
+              db.engine.url.render_as_string(hide_password=True), type(exc).__name__, said[0] if said else "")
+    return False
 
 
 class _StopWon(Exception):

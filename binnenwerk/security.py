@@ -17,6 +17,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from . import audit, formatting
+from .config import flag, proxy_count
 from .extensions import db
 
 limiter = Limiter(key_func=get_remote_address)
@@ -88,11 +89,6 @@ def mfa_required_for(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    if "MFA_REQUIRED_ROLES" not in app.config and "MFA_REQUIRED_ROLES" in os.environ:
-        # e.g. MFA_REQUIRED_ROLES="" for a local demo; production keeps the default.
-        app.config["MFA_REQUIRED_ROLES"] = tuple(
-            r.strip() for r in os.environ["MFA_REQUIRED_ROLES"].split(",") if r.strip()
-        )
     for key, value in DEFAULTS.items():
         if key == "RATELIMIT_STORAGE_URI" and key not in app.config:
             # Shared counters when there is a Redis (several workers); memory otherwise.
@@ -101,15 +97,18 @@ def init_app(app: Flask) -> None:
     # A broken limiter store must not take the login page down with it.
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    if _env_flag("SESSION_COOKIE_SECURE") or app.config.get("PREFERRED_URL_SCHEME") == "https":
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
+    proxies = proxy_count("BEHIND_PROXY", app.config.get("BEHIND_PROXY") or 0)
+    app.config["BEHIND_PROXY"] = proxies
+    _secure_cookies(app, proxies)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    if _env_flag("BEHIND_PROXY"):
+    if proxies:
+        # The client's address (X-Forwarded-For, as the nearest `proxies` proxies saw it) for the
+        # login rate limit and the audit log, and the scheme and host the browser used
+        # (X-Forwarded-Proto, -Host) for calendar links, QR codes, Secure cookies and HSTS.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=1, x_host=1)
 
     # Must happen before blueprints add their rules: converters are bound when a rule is added.
     app.url_map.converters["int"] = BoundedIntegerConverter
@@ -124,8 +123,14 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+def _secure_cookies(app: Flask, proxies: int) -> None:
+    """Secure session and remember cookies unless set otherwise: behind a proxy the app is served
+    over HTTPS (README), also when the proxy does not pass on the scheme; and so it is when its
+    URLs are https. A value set in the configuration or the environment is kept."""
+    default = bool(proxies) or app.config.get("PREFERRED_URL_SCHEME") == "https"
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        value = app.config.get(key)
+        app.config[key] = default if value is None else flag(key, value)
 
 
 def _security_headers(response):

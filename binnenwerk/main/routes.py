@@ -197,15 +197,61 @@ def server_error(error):
 
 
 def _database_down(error):
+    """A database error no view handled. A database that cannot be reached gets the page that
+    says so, as it passes; any other (a missing table after a forgotten migration, a deadlock, a
+    lock or statement timeout) the page of any other error. Both are logged: the type and the
+    database's message, never the values bound to the statement (hide_parameters, config.py)."""
     db.session.rollback()
-    return _error_page(
-        503, N_("Database niet bereikbaar"),
-        N_("De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."),
-    )
+    orig = getattr(error, "orig", None) or error
+    # The endpoint, not the path: calendar paths carry their secret token (README).
+    where = f"{request.method} {request.endpoint or '-'}"
+    if _database_unreachable(error):
+        log.error("database unreachable on %s: %s: %s", where, type(orig).__name__, _first_line(orig))
+        return _error_page(
+            503, N_("Database niet bereikbaar"),
+            N_("De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten "
+               "opnieuw."),
+        )
+    log.error("database error on %s: %s: %s", where, type(orig).__name__, _first_line(orig), exc_info=error)
+    return server_error(error)
 
+
+import logging  # noqa: E402
 
 from flask_wtf.csrf import CSRFError  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
+
+log = logging.getLogger("binnenwerk.database")
+
+# PostgreSQL states of a server that cannot be reached or is going away: connection exceptions
+# (class 08), shut down or starting up (57P01-57P03), too many connections (53300).
+UNREACHABLE_STATES = ("57P01", "57P02", "57P03", "53300")
+# The words of a failed connection, for a driver that gives no state (SQLite's is a missing folder
+# or file rights).
+UNREACHABLE_WORDS = (
+    "connection refused", "could not connect", "connection failed", "server closed the connection",
+    "connection timed out", "timeout expired", "could not translate host name", "no route to host",
+    "connection is closed", "connection is lost", "unable to open database file",
+)
+
+
+def _database_unreachable(error: OperationalError) -> bool:
+    """True when the database could not be reached, not when it answered with an error."""
+    if getattr(error, "connection_invalidated", False):
+        return True
+    orig = getattr(error, "orig", None) or error
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state:  # the server answered
+        return state.startswith("08") or state in UNREACHABLE_STATES
+    if type(orig).__module__.split(".")[0] == "psycopg":
+        return True  # libpq's own errors come without a state: the connection failed
+    message = str(orig).lower()
+    return any(words in message for words in UNREACHABLE_WORDS)
+
+
+def _first_line(orig) -> str:
+    # The driver's message without its DETAIL and CONTEXT lines.
+    return (str(orig).strip().splitlines() or [""])[0][:300]
 
 
 @bp.app_errorhandler(CSRFError)
