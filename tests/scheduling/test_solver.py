@@ -222,6 +222,26 @@ def test_a_small_problem_gets_every_worker_region_after_region(monkeypatch):
     assert solution.best_bound <= solution.objective
 
 
+def test_a_small_problem_with_a_region_as_large_as_the_lp_is_for_goes_side_by_side(monkeypatch):
+    """M seed 7's Den Haag (2,517 variables) takes the large path, for its LP, dive and team LNS."""
+    from scheduling import solver as solver_module
+
+    sides = []
+    real = solver_module._solve_parallel
+
+    def side_by_side(index, order, *args, **kwargs):
+        sides.append(list(order))
+        return real(index, order, *args, **kwargs)
+
+    monkeypatch.setattr(solver_module, "_solve_parallel", side_by_side)
+    p = generate("M", 7)
+    solution = solve(p, time_limit=3, workers=2)
+    assert sides and "Den Haag" in sides[0]
+    report = check(p, solution)
+    assert report.ok, report.violations
+    assert solution.objective == objective(p, solution.assignments)
+
+
 def test_a_region_that_fails_side_by_side_keeps_its_warm_start_and_the_others_solve(monkeypatch):
     from scheduling import solver as solver_module
     from scheduling.greedy import greedy
