@@ -821,11 +821,12 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     team). Only the roster itself changes them (someone notes what really happened, which a week
     gone by invites): that is told, with what the request asked then.
 
-    So is a shift of today once its told start has come (read.begun): the person went to work as
-    told, and publishing neither changes nor calls it off, so its hours stay and nobody is asked to
-    phone about it. A hand edit of it is told as for a day gone by, and goes on no short-notice
-    list while neither the old nor the new times lie ahead. A shift of today that has not begun is
-    still to come: changed, held or called off as any other, at short notice.
+    So is a shift of today once its told start has come (read.begun) while the roster still holds
+    it on the same request: the person went to work as told, and publishing neither changes nor
+    calls it off when its request no longer stands (cancelled at 10:00), so its hours stay. Any
+    other change of today (a new shift, a move, a shift taken off, also of one under way) is work
+    to come: held or told as any other, and at short notice, so the team leader phones about it
+    (a repair at 10:00 that moves someone working since 09:00 must reach them).
 
     The counts: new, changed, cancelled, same, held (outside the working hours), absent; and,
     only when publishing held shifts for them, moved and region (HELD_AT_PUBLISH)."""
@@ -859,9 +860,10 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
         # A day gone by: as asked then. Today is as the request asks now (request_history keeps days
         # before today only), begun or not: stood_then would say the same as request_stands above.
         then = read.asked[q.id][a.date] if past else request_history.Asked.of(q)
-        # History being set down (no hold, no call at short notice) once both what is told now and
-        # what was told have begun; either one still ahead is work to come, to warn about.
-        begun = read.begun(a.date, then.start_minute) and (not is_told or read.begun(a.date, shift.start_minute))
+        # History being set down (no hold, no call at short notice): a day gone by only. A change
+        # of today is told at short notice even when its times have begun: someone is working
+        # elsewhere or at home now, and must hear of it.
+        begun = past
         values = dict(team_id=roster.team_id, request_id=q.id, location_id=then.location_id,
                       work_type_id=then.work_type_id, supervisor_id=supervisor_at.get((a.date, then.location_id)),
                       start_minute=then.start_minute, end_minute=then.end_minute, break_minutes=q.break_minutes)
@@ -909,8 +911,8 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     for shift in existing.values():
         if shift.team_id != roster.team_id or shift.cancelled:
             continue
-        begun = read.begun(shift.date, shift.start_minute)
-        if begun and shift.employee.team_id != roster.team_id:
+        begun = shift.date < since
+        if read.begun(shift.date, shift.start_minute) and shift.employee.team_id != roster.team_id:
             # A day gone by (or a shift begun today) of someone who has left the team: not this
             # roster's to change (a re-plan of the team leaves them out).
             continue

@@ -162,8 +162,10 @@ def test_finished_shifts_of_today_stay_too(client, login, world, clock):
     assert "woensdag" not in call_list(client, login, world)
 
 
-def test_a_hand_correction_of_a_begun_shift_is_told_but_not_called_about(client, login, world, clock):
-    """As for a day gone by: the team leader sets down that Anna went home, and it is published."""
+def test_a_begun_shift_taken_off_by_hand_is_told_and_called_about(client, login, world, clock):
+    """Unlike a day gone by: the rest of today's shift is still ahead, so whether the planner sets
+    down that Anna went home or calls the rest off, she hears of it (a call too many is harmless,
+    one too few leaves someone at work for nothing)."""
     clock.set(WED, 10)
     lock = db.session.get(Roster, world.roster_id).lock_version
     service.set_cell(WEEK, world.team.id, world.anna.id, WED, None, lock_version=lock)
@@ -171,7 +173,7 @@ def test_a_hand_correction_of_a_begun_shift_is_told_but_not_called_about(client,
     said = cancel_and_publish(client, login, world)
     assert "0 nieuw, 0 gewijzigd, 1 vervallen" in said
     assert told(world.anna)[WED].cancelled
-    assert "Anna Smit" not in call_list(client, login, world)
+    assert "Anna Smit" in call_list(client, login, world)
 
 
 def test_only_todays_clock_decides_what_has_begun(client, login, world, clock):
@@ -181,3 +183,18 @@ def test_only_todays_clock_decides_what_has_begun(client, login, world, clock):
     assert "0 nieuw, 0 gewijzigd, 6 vervallen" in said
     assert told(world.anna)[WED].cancelled
     assert "Anna Smit</strong>, woensdag 17 maart (vandaag)" in call_list(client, login, world)
+
+
+def test_a_repair_that_moves_a_shift_under_way_or_adds_one_today_is_called_about(client, login, world, clock):
+    """A new shift today and a move of one being worked are work to come: on the call list."""
+    clock.set(WED, 10)
+    lock = db.session.get(Roster, world.roster_id).lock_version
+    # Anna, at work since 09:00 on the morning request, is moved to the afternoon one (Cees's).
+    service.set_cell(WEEK, world.team.id, world.cees.id, WED, None, lock_version=lock)
+    lock = db.session.get(Roster, world.roster_id).lock_version
+    service.set_cell(WEEK, world.team.id, world.anna.id, WED, world.afternoon.id, lock_version=lock)
+    db.session.commit()
+    said = cancel_and_publish(client, login, world)  # nothing cancelled: publishes only
+    assert "0 nieuw, 1 gewijzigd, 1 vervallen" in said
+    assert told(world.anna)[WED].short_notice
+    assert "Anna Smit" in call_list(client, login, world)
