@@ -125,6 +125,9 @@ class IdMap:
     # The days before this one are kept as they are (a repair's day, or today for a solve of a
     # week partly gone by): apply_solution leaves their rows alone, whoever holds them.
     kept_before: dt.date | None = None
+    # (employee id, date) of the shifts of today on or after kept_before kept as they are too:
+    # told as the roster holds them and begun (begun_today). apply_solution leaves them alone.
+    begun: set[tuple[int, dt.date]] = field(default_factory=set)
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
@@ -209,8 +212,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     With `repair_from`, every shift before that day is pinned as it is and nobody can be added
     on those days; the published roster is passed so the solver changes as little as it can.
-    With `keep_gone_by` (a solve), a week partly gone by is planned as a repair from today: the
-    days gone by stay as they were worked. A week entirely gone by is planned like any other
+    So is a shift of today its person is at work on already (begun_today), as publishing keeps it.
+    With `keep_gone_by` (a solve), a week partly gone by (from Monday's first begun shift on) is
+    planned as a repair from today: the days gone by stay as they were worked. A week entirely gone by is planned like any other
     (what really happened counts in the reports; the roster page says the week is over). Hand
     edits leave it off: they may set down afterwards who really came on a day gone by.
 
@@ -222,7 +226,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     days = week_days(week, 7)
     first, last = days[0], days[-1]
     today = local_today()
-    if repair_from is None and keep_gone_by and first < today <= last:
+    if repair_from is None and keep_gone_by and first <= today <= last:
+        # (From Monday on: shifts of today that have begun are kept too, see begun_today.)
         repair_from = today
     teams = db.session.scalars(
         select(Team).where(Team.archived.is_(False)).order_by(Team.id)
@@ -335,14 +340,21 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     ).all()
     current = [a for r in rosters if r.week == week for a in r.assignments]
     previous_rows = [a for r in rosters if r.week != week for a in r.assignments]
-    # A repair keeps the days before it as they are: where the ministry has since asked fewer
-    # people, those days still hold the people told to come (else the kept days clash).
+    # A repair keeps the days before it as they are, and the shifts of today its people are at
+    # work on already (as publishing does: services.rosters._publish).
+    idmap.begun = begun_today(current, today) if repair_from is not None and repair_from <= today else set()
+
+    def kept_as_is(a: Assignment) -> bool:
+        return repair_from is not None and (a.date < repair_from or (a.employee_id, a.date) in idmap.begun)
+
+    # Where the ministry has since asked fewer people, the kept days still hold the people told
+    # to come (else the kept days clash).
     kept: dict[tuple[int, dt.date], int] = defaultdict(int)
     if repair_from is not None:
         for a in current:
-            if a.date < repair_from and a.employee_id in employee_set:
+            if kept_as_is(a) and a.employee_id in employee_set:
                 kept[(a.request_id, a.date)] += 1
-            elif a.date < repair_from:
+            elif kept_as_is(a):
                 # Moved to another team or archived since: the row stays, outside the Problem.
                 taken[a.request_id][a.date] += 1
 
@@ -375,13 +387,13 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     fixed_days: dict[int, dict[dt.date, Assignment]] = defaultdict(dict)
     if repair_from is not None:
         for a in current:
-            if a.date < repair_from:
+            if kept_as_is(a):
                 fixed_days[a.employee_id][a.date] = a
     # What a week's pins and a repair's worked days already hold stays within the week's contract
     # however far an absence lowers it (a shift worked before falling ill, a planner's pin).
     kept_minutes: dict[int, int] = defaultdict(int)
     for a in current:
-        if a.pinned or (repair_from is not None and a.date < repair_from):
+        if a.pinned or kept_as_is(a):
             kept_minutes[a.employee_id] += a.request.worked_minutes
 
     around = _rest_around_week(employee_ids, first, last)
@@ -448,7 +460,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     availability_of = {x.id: x.availability for x in p_employees}
     for a in current:
         if a.employee_id in employee_set and (a.request_id, a.date) in day_ids and (
-            a.pinned or (repair_from is not None and a.date < repair_from)
+            a.pinned or kept_as_is(a)
         ):
             q = idmap.requests[a.request_id]
             windows = availability_of[eid(a.employee_id)].get(a.date, ())
@@ -495,6 +507,23 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
     )
     return problem, idmap
+
+
+def begun_today(assignments: list[Assignment], today: dt.date) -> set[tuple[int, dt.date]]:
+    """(employee id, date) of the shifts of today among `assignments` that were told as the roster
+    holds them (published, not called off, the same request) and whose told start has come: the
+    people are at work. Publishing keeps them as told (services.rosters._publish); a repair or a
+    re-plan keeps them as they are, like the days gone by. One query."""
+    from .services.rosters import minute_now
+
+    mine = {(a.employee_id, a.date): a.request_id for a in assignments if a.date == today}
+    minute = minute_now(today)
+    if not mine or minute < 0:
+        return set()
+    return {(p.employee_id, p.date) for p in db.session.scalars(select(PublishedShift).where(
+        PublishedShift.date == today, PublishedShift.employee_id.in_({e for e, _d in mine}),
+        PublishedShift.cancelled.is_(False), PublishedShift.start_minute <= minute))
+        if mine.get((p.employee_id, p.date)) == p.request_id}
 
 
 def _rest_cuts(day: dt.date, start: int, end: int) -> list[tuple[dt.date, tuple[int, int]]]:
@@ -950,10 +979,12 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             existing = {(a.employee_id, a.date): a for a in roster.assignments}
             before = {key: a.request_id for key, a in existing.items()}
             after = {(pk_of(a.employee), a.date): pk_of(a.request) for a in by_team.get(roster.team_id, [])
-                     if not kept(a.date)}
+                     if not kept(a.date) and (pk_of(a.employee), a.date) not in idmap.begun}
             # The kept days stay as they are, every row of them: also those of people no longer
             # in the Problem (moved to another team, archived) and of requests that no longer ask.
-            after.update({key: request_id for key, request_id in before.items() if kept(key[1])})
+            # So do the shifts of today under way (build_problem: begun_today).
+            after.update({key: request_id for key, request_id in before.items()
+                          if kept(key[1]) or key in idmap.begun})
             # Rows the solution keeps stay as they are (pin and id included); the rest is replaced.
             # A pin the problem had to leave out (the person is absent now) goes too.
             for key, row in existing.items():

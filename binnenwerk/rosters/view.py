@@ -38,14 +38,15 @@ from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
     MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then, leader_clashes, misfit,
-    request_stands, roster_status, stood_then, within_hours, works_then,
+    minute_now, request_stands, roster_status, stood_then, within_hours, works_then,
 )
 
 
 @dataclass
 class Cell:
     """A shift of the grid and what is wrong with it. A day gone by that was told as the roster
-    holds it is history: publishing keeps it as told, so it gets no mark but an absence."""
+    holds it is history: publishing keeps it as told, so it gets no mark but an absence. So is a
+    shift of today told so whose told start has come (services.rosters._publish: begun)."""
 
     assignment: Assignment | LightShift  # a line's cells (load_week's teams without a grid): LightShift
     request: DeploymentRequest
@@ -194,16 +195,18 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     days7 = week_days(week, 7)
     first, last = days7[0], days7[-1]
     today = local_today()
+    minute = minute_now(today)
     team_ids = [t.id for t in teams]
     rosters = {r.team_id: r for r in db.session.scalars(
         select(Roster).where(Roster.week == week, Roster.team_id.in_(team_ids)))}
     roster_ids = [r.id for r in rosters.values()]
     assignments = (_grid_shifts if full else _light_shifts)(roster_ids)
     # What was told: for a grid, every shift of the week (changed and removed cells); for a line,
-    # only days gone by, where a shift told as the roster holds it is history and flags nothing.
+    # only days gone by and today, where a shift told as the roster holds it that has begun is
+    # history and flags nothing.
     published = db.session.scalars(
         select(PublishedShift).where(PublishedShift.team_id.in_(team_ids),
-                                     PublishedShift.date.between(first, last if full else today - dt.timedelta(days=1)))
+                                     PublishedShift.date.between(first, last if full else today))
         .options(*((joinedload(PublishedShift.location), joinedload(PublishedShift.work_type)) if full else ()))
     ).all()
     # Someone who left still has a row while shifts of theirs stand in the week: they are marked.
@@ -247,7 +250,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     # day gone by of someone who has left the team since (services.rosters._publish).
     removed = [(key, shift) for key, shift in told.items() if (shift.team_id, *key) not in held
                and not shift.cancelled and key[0] in by_id
-               and not (shift.date < today and by_id[key[0]].team_id != shift.team_id)] if full else []
+               and not (_begun(shift.date, shift.start_minute, today, minute)
+                        and by_id[key[0]].team_id != shift.team_id)] if full else []
     # Each person's rows: in their own team's grid (unless they left with no shift standing), and
     # in the grid of any other team whose roster still holds shifts of theirs.
     for e in employees:
@@ -293,9 +297,12 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw = by_team[roster_team[a.roster_id]]
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
         shift = told.get(key)
-        if a.date < today and shift is not None and not shift.cancelled and shift.request_id == a.request_id:
-            # A day gone by, told as the roster holds it: worked as told, and publishing keeps it
-            # so whatever changed since (the request, the contract, the person's team or hours).
+        history = (shift is not None and not shift.cancelled and shift.request_id == a.request_id
+                   and _begun(a.date, shift.start_minute, today, minute))
+        if history:
+            # A day gone by (or a shift of today whose told start has come), told as the roster
+            # holds it: worked as told, and publishing keeps it so whatever changed since (the
+            # request, the contract, the person's team or hours).
             cell = Cell(a, q, affected=key in hit)
         else:
             # (A line reads no told shifts still to come: whether a cell differs from them is the grid's.)
@@ -311,10 +318,10 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         # A shift still to come on a day the person is away brings no hours either: their
         # contract is lowered for that day, so counting it read as "more than the contract".
         # One worked already (or pinned) keeps its hours, as below.
-        away = key in hit and not (a.pinned or a.date < today)
+        away = key in hit and not (a.pinned or a.date < today or history)
         if not (cell.withdrawn or cell.ended or cell.moved or away):
             tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + q.worked_minutes
-            if a.pinned or a.date < today:
+            if a.pinned or a.date < today or history:
                 kept[(tw.team.id, a.employee_id)] += q.worked_minutes
         tw.unavailable_count += cell.unavailable
         tw.affected_count += cell.affected
@@ -344,6 +351,13 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
     return by_team, assignments
+
+
+def _begun(day: dt.date, start_minute: int, today: dt.date, minute: int) -> bool:
+    """Whether a told shift that day starting then is under way or over (minute: minute_now(today)):
+    a day gone by, or today from its start on. The rule publishing keeps such shifts by
+    (services.rosters._WeekRead.begun), so the page marks nothing publishing would not change."""
+    return day < today or (day == today and start_minute <= minute)
 
 
 def _give_lists(employees: list[Employee]) -> None:
@@ -548,8 +562,15 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
 
 
 PLANNED_ACTIONS = ("roster.solve", "roster.repair", "roster.import")  # audit actions that plan a roster
-# A ministry's change and a planner's decision that change what the optimiser would plan.
-DECIDED_ACTIONS = (f"request_{RequestStatus.ACCEPTED.value}", "request_changed", "request_priority")
+# A ministry's change and a planner's decision that change what the optimiser would plan. A
+# request made already accepted (an import may) counts as accepted when it was made: one made
+# otherwise is accepted later, and that later event is the one that counts.
+DECIDED_ACTIONS = (f"request_{RequestStatus.ACCEPTED.value}", "request_created", "request_changed",
+                   "request_priority")
+# The fields of a request_changed event (detail "fields=a,b; before=...") that change what is asked;
+# the contact details, access instructions and notes change nothing the optimiser plans.
+ASKED_FIELDS = frozenset(("location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute",
+                          "end_minute", "break_minutes", "headcount"))
 
 
 def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> dict[int, list[str]]:
@@ -576,15 +597,33 @@ def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> 
     if not requests:
         return {}
     last: dict[int, tuple[dt.datetime, str]] = {}
-    for object_id, action, at in db.session.execute(
-            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at).where(
+    for object_id, action, at, detail in db.session.execute(
+            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.detail).where(
                 AuditEvent.action.in_(DECIDED_ACTIONS), AuditEvent.object_type == "DeploymentRequest",
                 AuditEvent.object_id.in_([str(request_id) for request_id in requests]))):
+        if not _decides(action, detail or ""):
+            continue
         request_id = int(object_id)
         if request_id not in last or at > last[request_id][0]:
             last[request_id] = (at, action)
     return {request_id: [_late_line(action)] for request_id, (at, action) in last.items()
             if at > since[requests[request_id].location.region]}
+
+
+def _decides(action: str, detail: str) -> bool:
+    """Whether a DECIDED_ACTIONS event changes what the optimiser would plan: a change of what is
+    asked (ASKED_FIELDS), a priority raised (detail "from=X to=Y"; a lower one would plan no more
+    people for it), an acceptance."""
+    if action == "request_changed":
+        named = detail.split(";", 1)[0].split(" ", 1)[0]  # "fields=a,b" (an import's: "fields=a,b source=import")
+        return named.startswith("fields=") and not ASKED_FIELDS.isdisjoint(named[len("fields="):].split(","))
+    if action == "request_priority":
+        values = dict(part.split("=", 1) for part in detail.split(";", 1)[0].split() if "=" in part)
+        try:
+            return int(values["to"]) > int(values["from"])
+        except (KeyError, ValueError):
+            return True  # a detail not as written (set_priority): as before, it counts
+    return True
 
 
 def _late_line(action: str) -> str:

@@ -706,9 +706,14 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
     They stand until the planner publishes the week again (publishing calls them off); until then
     the ministry must know people may still come. reports.ministry_plan shows the days a request
     asks for; this is everything else: a weekday or dates changed, or the request cancelled.
-    Only from today on: a day gone by was worked or not, and nobody adjusts it any more.
+    Only from today on: a day gone by was worked or not, and nobody adjusts it any more. Nor does
+    anyone adjust a shift of today whose start has come: publishing keeps it as told
+    (services.rosters._publish), so it is left out too.
     """
-    start = max(start, feeds.local_today())
+    from .rosters import minute_now
+
+    today = feeds.local_today()
+    start = max(start, today)
     if start > end:
         return []
     query = (
@@ -736,7 +741,8 @@ def dropped_days(ministry_id: int, start: dt.date, end: dt.date, request_id: int
         r.id: set(request_days(r, start, end)) if r.status in COMMITTED_STATUSES else set()
         for r in requests.values()
     }
-    rows = [row for row in rows if row[1] not in asked[row[0]]]
+    minute = minute_now(today)
+    rows = [row for row in rows if row[1] not in asked[row[0]] and not (row[1] == today and row[5] <= minute)]
     if not rows:
         return []
     team_ids = {row[2] for row in rows}

@@ -456,10 +456,16 @@ def _unconfirmed_move(employee: Employee, form: EmployeeForm) -> list[ops.Shifts
 def _move_question(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
     """Before a move: which shifts stay in the old team's rosters, and what to do to move anyway."""
     shifts = sum(len(group.days) for group in left)
+    rosters = sum(len(group.weeks) for group in left)  # as _shifts_left_message counts them
+    if shifts > 1 and rosters == 1:
+        # Several shifts, one roster: "die diensten", but "dat rooster".
+        stay = _("Die diensten blijven staan tot je dat rooster repareert en opnieuw publiceert.")
+    else:
+        stay = ngettext("Die dienst blijft staan tot je dat rooster repareert en opnieuw publiceert.",
+                        "Die diensten blijven staan tot je die roosters repareert en opnieuw publiceert.", shifts)
     return " ".join([
         _shifts_standing(employee, left),
-        ngettext("Die dienst blijft staan tot je dat rooster repareert en opnieuw publiceert.",
-                 "Die diensten blijven staan tot je die roosters repareert en opnieuw publiceert.", shifts),
+        stay,
         *_told_ones(employee, left),
         _("Wil je %(name)s toch nu verplaatsen? Vink dan hieronder 'Toch verplaatsen' aan en sla opnieuw op.",
           name=employee.name),

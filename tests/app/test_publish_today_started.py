@@ -42,7 +42,7 @@ def world(make, clock):
     Monday to Friday of 2027-W11, published the Friday before."""
     wt = make.work_type("keyboards", name_nl="Toetsenborden reinigen", name_en="Keyboard cleaning")
     turfmarkt = make.location("Den Haag", name="Turfmarkt 147")
-    rijnstraat = make.location("Den Haag", name="Rijnstraat 8")
+    rijnstraat = make.location("Den Haag", name="Rijnstraat 8", ministry=turfmarkt.ministry)
     team = make.team("Den Haag", name="Team A")
     leaders = [make.supervisor(team, work_types=[wt], name=name) for name in ("Tineke", "Karel")]
     people = [make.employee(team, work_types=[wt], first_name=first, last_name=last)
@@ -62,12 +62,13 @@ def world(make, clock):
                                                  location_id=place.id, team_id=team.id))
     planner = make.user("planner", name="Petra Planner")
     team_leader = make.user("team_leader", teams=[team], name="Tineke")
+    contact = make.user("ministry_contact", ministry=turfmarkt.ministry)
     db.session.commit()
     clock.set(FRIDAY_BEFORE)
     service.publish(roster)
     anna, bram, cees = people
     return SimpleNamespace(team=team, anna=anna, bram=bram, cees=cees, morning=morning, afternoon=afternoon,
-                           roster_id=roster.id, planner=planner, team_leader=team_leader)
+                           roster_id=roster.id, planner=planner, team_leader=team_leader, contact=contact)
 
 
 def told(employee) -> dict[dt.date, PublishedShift]:
