@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import Config, from_environment, normalise_database_url
+from .config import Config, checked, from_environment, normalise_database_url
 from .extensions import babel, compress, csrf, db, login_manager, migrate
 from .folding import fold, translate
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.update(from_environment())
+        app.config.update(checked(app.config))
     else:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -56,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not url:
         url = f"sqlite:///{Path(app.instance_path) / 'binnenwerk.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
 
     if app.config.get("GC_THRESHOLDS"):
         gc.set_threshold(*app.config["GC_THRESHOLDS"])
@@ -116,23 +117,25 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file of an SQLite database URL; None for another database or one in memory."""
+def sqlite_file(url: str, instance_path: str | Path) -> Path | None:
+    """The file of an SQLite database URL; None for another database or one in memory. A relative
+    path is in the instance folder, where Flask-SQLAlchemy opens it (not the current directory)."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     name = parsed.database
     if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
         return None
-    return Path(name)
+    path = Path(name)
+    return path if path.is_absolute() else Path(instance_path) / path
 
 
-def create_private_sqlite_file(url: str) -> None:
+def create_private_sqlite_file(url: str, instance_path: str | Path) -> None:
     """Create a new SQLite database file readable by its owner only (0600): it holds health notes,
     and SQLite would make it 0644 (readable by every user of the host). SQLite gives its journal
     and WAL files the database file's mode. A file that is there is left alone (init-db makes it
     private); an empty file is an empty database to SQLite."""
-    path = sqlite_file(url)
+    path = sqlite_file(url, instance_path)
     if path is None or path.exists():
         return
     try:

@@ -50,7 +50,7 @@ def _make_sqlite_file_private() -> None:
 
     from . import sqlite_file
 
-    path = sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    path = sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.instance_path)
     if path is None or not path.exists():
         return
     for part in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):

@@ -77,6 +77,27 @@ def from_environment(environ=None) -> dict:
     return found
 
 
+def checked(config) -> dict:
+    """The settings of instance/config.py (or anywhere else) as from_environment() reads them: a
+    value in the environment's form ("admin,planner", "4") is converted, one the app cannot use
+    stops the start (MFA_REQUIRED_ROLES = "admin,planner" was read as a set of letters: no role
+    needed a second factor). Values already of the right type pass unchanged."""
+    found = {}
+    readers = {"SOLVE_TIME_LIMIT": seconds, "SOLVE_WORKERS": positive_whole_number, "BEHIND_PROXY": proxy_count}
+    for key, read in readers.items():
+        value = config.get(key)
+        if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                      and read(key, str(value)) == value):
+            found[key] = read(key, value)
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(key) is not None:
+            found[key] = flag(key, config[key])
+    value = config.get("MFA_REQUIRED_ROLES")
+    if value is not None:
+        found["MFA_REQUIRED_ROLES"] = roles("MFA_REQUIRED_ROLES", value if isinstance(value, str) else ",".join(value))
+    return found
+
+
 def flag(setting: str, value) -> bool:
     if isinstance(value, bool):
         return value
@@ -97,7 +118,7 @@ def proxy_count(setting: str, value) -> int:
         return 1
     if word in FALSE_WORDS:
         return 0
-    if word.isdigit() and int(word) <= 10:
+    if word.isascii() and word.isdigit() and int(word) <= 10:  # not "²", which isdigit() takes
         return int(word)
     raise ConfigError(setting, f"{value!r} is not true, false or a number of proxies (0 to 10).")
 

@@ -2,6 +2,8 @@
 same with accents off for searches (plain)."""
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import ColumnElement, func
 
 # Turkish dotted capital I and dotless small i: "İlker", "YILMAZ" are typed with plain i's too.
@@ -34,16 +36,18 @@ def folded(column: ColumnElement[str]) -> ColumnElement[str]:
 # keep accents (fold()): "Éva" and "Eva" may be two people. Capitals too, so that it holds
 # whatever the database's lower() does with them. One character for one, so that the same map
 # works as SQL's translate() (PostgreSQL's own; SQLite's is registered in binnenwerk/__init__.py).
-_ACCENTED = ("àáâãäåāăąçćčďđèéêëēėęěğìíîïīįłñńňòóôõöøōőřśšşťùúûüūůűýÿźżž"
-             "ÀÁÂÃÄÅĀĂĄÇĆČĎĐÈÉÊËĒĖĘĚĞÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽ")
-_PLAIN = ("aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzz"
-          "aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzz")
+_ACCENTED = ("àáâãäåāăąçćčďđèéêëēėęěğìíîïīįłñńňòóôõöøōőřśšşťùúûüūůűýÿźżžșțţľĺŕ"
+             "ÀÁÂÃÄÅĀĂĄÇĆČĎĐÈÉÊËĒĖĘĚĞÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽȘȚŢĽĹŔ")
+_PLAIN = ("aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzzsttllr"
+          "aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzzsttllr")
 _UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
 
 
 def plain(text: str) -> str:
-    """fold(), and accents off: what a name search compares ('ozdemir' finds 'Özdemir')."""
-    return fold(text).translate(_UNACCENT)
+    """fold(), and accents off: what a name search compares ('ozdemir' finds 'Özdemir'). Typed
+    text is composed first (NFC): a letter and its accent as two characters (pasted from some
+    systems) are one letter, as names are stored."""
+    return fold(unicodedata.normalize("NFC", text)).translate(_UNACCENT)
 
 
 def translate(text: str | None, accented: str, plain_letters: str) -> str | None:

@@ -51,10 +51,14 @@ def index():
     ).all()
     found = []
     if query_text:
+        # Word by word, as the employees list searches: a full name from a letter ("Ayşe Özdemir")
+        # finds the person whose first and last name hold those words.
+        matching = select(Employee)
+        for word in query_text.replace(",", " ").split():
+            matching = matching.where(or_(contains_folded(Employee.first_name, word),
+                                          contains_folded(Employee.last_name, word)))
         found = db.session.scalars(
-            select(Employee)
-            .where(or_(contains_folded(Employee.first_name, query_text),
-                       contains_folded(Employee.last_name, query_text)))
+            matching
             .order_by(Employee.sort_name, Employee.id)
             .limit(MAX_LISTED)
         ).all()

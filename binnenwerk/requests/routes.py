@@ -97,7 +97,7 @@ def _field_value(name: str, value) -> str:
     if name == "weekdays":
         return ", ".join(str(WEEKDAY_SHORT[int(d) - 1]) for d in value)
     if name == "priority":
-        return service.priority_label(value)
+        return service.priority_label(value).lower()  # mid-sentence: "was normaal, nu hoog"
     if name == "location_id":
         found = db.session.get(Location, value)
         return found.name if found else "–"

@@ -250,5 +250,5 @@ def test_a_priority_set_since_the_page_was_opened_is_named_with_its_value_then_a
     response = client.post(f"/aanvragen/{request_id}/accepteren", data=accept)
     page = re.sub(r"\s+", " ", response.get_data(as_text=True))
     assert response.status_code == 409
-    assert "Prioriteit: was normaal, nu hoog" in page.replace("Normaal", "normaal").replace("Hoog", "hoog")
+    assert "Prioriteit: was normaal, nu hoog" in page
     assert stored(request_id).status == S.SUBMITTED.value

@@ -390,3 +390,48 @@ def test_a_start_without_secret_key_warns_outside_debug(bare_environment, tmp_pa
     with caplog.at_level(logging.WARNING):
         create_app()
     assert not any("SECRET_KEY" in r.getMessage() for r in caplog.records)
+
+
+def test_a_relative_sqlite_url_is_the_instance_folders_file_and_it_is_private(bare_environment, tmp_path,
+                                                                             monkeypatch):
+    """sqlite:///rel.sqlite opens instance/rel.sqlite (Flask-SQLAlchemy): that file is made 0600,
+    and no stray file appears in the current directory."""
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    bare_environment.setenv("DATABASE_URL", "sqlite:///rel.sqlite")
+    app = create_app()
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+        db.session.commit()
+        opened = db.engine.url.database
+        db.engine.dispose()
+    assert opened == str(tmp_path / "instance" / "rel.sqlite")
+    assert stat.S_IMODE((tmp_path / "instance" / "rel.sqlite").stat().st_mode) == 0o600
+    assert not (elsewhere / "rel.sqlite").exists()
+
+
+@pytest.mark.parametrize("seconds,offered", [(20.0, "30"), (8.0, "10"), (60.0, "60"), (500.0, "180")])
+def test_the_solve_forms_offer_the_deployments_time_limit_first(app, seconds, offered):
+    from binnenwerk.rosters.forms import RepairForm, SolveForm
+
+    app.config["SOLVE_TIME_LIMIT"] = seconds
+    with app.test_request_context():
+        assert SolveForm().time_limit.data == offered
+        assert RepairForm().time_limit.data == offered
+
+
+def test_instance_config_settings_are_read_and_checked_as_the_environments(bare_environment, tmp_path):
+    """MFA_REQUIRED_ROLES = "admin,planner" in instance/config.py is two roles, not a set of letters;
+    a misspelt role or SOLVE_WORKERS = "abc" there stops the start as in the environment."""
+    from binnenwerk.config import ConfigError
+
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    (instance / "config.py").write_text('MFA_REQUIRED_ROLES = "admin,planner"\nSOLVE_WORKERS = "4"\n')
+    config = create_app().config
+    assert config["MFA_REQUIRED_ROLES"] == ("admin", "planner") and config["SOLVE_WORKERS"] == 4
+    for text in ('MFA_REQUIRED_ROLES = ("admin", "planer")\n', 'SOLVE_WORKERS = "abc"\n', "BEHIND_PROXY = '²'\n"):
+        (instance / "config.py").write_text(text)
+        with pytest.raises(ConfigError):
+            create_app()

@@ -338,6 +338,10 @@ def test_the_name_searches_find_names_typed_without_their_accents_on_every_datab
     assert _rows(_text(client.get("/teams/medewerkers?naam=ayse"))) == ["Özdemir, Ayşe"]
     assert _rows(_text(client.get("/teams/medewerkers?naam=oz"))) == ["Oz, Eva", "Özdemir, Ayşe"]
     assert "Özdemir" in _text(client.get("/privacy/?q=ozdem"))
+    assert "Özdemir" in _text(client.get("/privacy/?q=ayse+ozdemir"))  # a full name, word by word
+    make.employee(team, first_name="Ștefan", last_name="Țăranu")
+    assert _rows(_text(client.get("/teams/medewerkers?naam=stefan+taranu"))) == ["Țăranu, Ștefan"]
+    assert _rows(_text(client.get("/teams/medewerkers?naam=O%CC%88zdemir"))) == ["Özdemir, Ayşe"]  # O + ¨
     client.post("/auth/logout")
     login(make.user("admin"))
     make.user(role="planner", name="Şükrü Öztürk", email="sukru@binnenwerk.example")

@@ -12,7 +12,7 @@ from tests.browser.test_flows import TEAM_LEADER, next_week
 
 pytestmark = pytest.mark.browser
 
-OFFLINE = "Geen verbinding, opnieuw proberen..."
+OFFLINE = "Geen verbinding, ik probeer het opnieuw"
 
 
 def _job_row(live_server, status: str) -> int:
