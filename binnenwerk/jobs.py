@@ -104,6 +104,19 @@ def _say_who_waits(now: dt.datetime) -> None:
         SolveJob.status == JobStatus.QUEUED.value, SolveJob.created_at < limit)).all()
     if not waiting:
         return
+    ended = [job for job in waiting if _rq_job_ended(job)]
+    for job in ended:
+        # A worker took it and failed before its run could say so (no database, a crash): it will
+        # never run, and the week would stay blocked until QUEUE_TIMEOUT.
+        log.warning("solve job %s ended in its worker before it ran", job.id)
+        with force_locale(_job_locale()):
+            _finish(job, JobStatus.FAILED, _(
+                "De rekenserver kon dit rooster niet maken. Het rooster is niet veranderd. Probeer het "
+                "opnieuw; lukt het weer niet, meld het dan bij de beheerder."))
+    waiting = [job for job in waiting if job not in ended]
+    if not waiting:
+        db.session.commit()
+        return
     note = _waiting_note(_worker_states())
     changed = False
     for job in waiting:
@@ -112,6 +125,26 @@ def _say_who_waits(now: dt.datetime) -> None:
             changed = True
     if changed:
         db.session.commit()
+
+
+def _rq_job_ended(job: SolveJob) -> bool:
+    """Whether RQ says the job's queue entry has ended without a run (failed, stopped, cancelled,
+    or gone from Redis). False when it cannot tell (no Redis, no id, Redis not answering)."""
+    redis_url = current_config("REDIS_URL", "")
+    if not (redis_url and job.rq_job_id):
+        return False
+    try:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        try:
+            status = Job.fetch(job.rq_job_id, connection=_queue(redis_url).connection).get_status()
+        except NoSuchJobError:
+            return True
+        return str(getattr(status, "value", status)) in ("failed", "stopped", "canceled")
+    except Exception as exc:  # noqa: BLE001 - a note on a page is not worth an error page
+        log.warning("could not read solve job %s in RQ: %s: %s", job.id, type(exc).__name__, exc)
+        return False
 
 
 def _waiting_note(states: list[str] | None) -> str:

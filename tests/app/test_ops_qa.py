@@ -435,3 +435,26 @@ def test_instance_config_settings_are_read_and_checked_as_the_environments(bare_
         (instance / "config.py").write_text(text)
         with pytest.raises(ConfigError):
             create_app()
+
+
+def test_a_queued_job_whose_worker_failed_it_ends_as_failed_at_once(app, client, login, world,
+                                                                    redis_queue):  # noqa: F811
+    """A worker took the job and failed before its run could say so (a worker without the web
+    app's DATABASE_URL): the row ends as failed at the next look instead of blocking the week."""
+    from rq import Queue
+
+    queue = Queue(f"{redis_queue.name}-{uuid.uuid4().hex}", connection=redis_queue.connection)
+    app.config["SOLVE_QUEUE"] = queue.name
+    login(world.planner)
+    for how in ("failed", "gone from Redis"):
+        job = _waiting_job(world)
+        if how == "failed":
+            entry = queue.enqueue("binnenwerk.jobs.rq_solve", job.id)
+            entry.set_status("failed")
+            job.rq_job_id = entry.id
+        else:
+            job.rq_job_id = f"gone-{uuid.uuid4().hex}"
+        db.session.commit()
+        state = client.get(f"/rooster/planning/{job.id}.json").get_json()
+        assert state["status"] == "failed" and state["done"], (how, state)
+        assert state["error"].startswith("De rekenserver kon dit rooster niet maken."), how
