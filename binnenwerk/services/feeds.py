@@ -256,8 +256,11 @@ def _shown_texts(shifts, where):
         literal_column("'w'", String) + _joined(wt.c.id, wt.c.name_nl, wt.c.name_en),
         literal_column("'t'", String) + _joined(team.c.id, team.c.name),
         literal_column("'e'", String) + _joined(emp.c.id, emp.c.first_name, emp.c.last_name),
-        # NULL for a shift without a request: left out of the list.
-        literal_column("'r'", String) + cast(req.c.id, String) + _PART + req.c.access_instructions,
+        # NULL for a shift without a request: left out of the list. Its edit time too: it stamps
+        # the employee's events (_employee_shift_event), so a body that differs only in its
+        # stamps has another ETag (any edit of the request: a poll gets 200, not 304).
+        literal_column("'r'", String) + cast(req.c.id, String) + _PART + req.c.access_instructions
+        + _PART + func.coalesce(cast(req.c.updated_at, String), ""),
     ]
     text = func.coalesce(_DistinctCommaJoined(entries[0]), empty)
     for entry in entries[1:]:

@@ -224,3 +224,23 @@ def test_an_edit_of_how_to_get_in_gives_the_employees_event_a_newer_stamp(client
     assert int(again["SEQUENCE"]) == int(first["SEQUENCE"])
     # A called-off day shows no way in: its stamp stays the shift's own.
     assert stamps(the_event(body, off.date)) == (as_stamp(off.updated_at),) * 2
+
+
+def test_any_edit_of_the_request_that_moves_the_stamp_changes_the_etag(client, make, monkeypatch):
+    """A new contact phone changes no text but the events' stamps: the ETag changes with them, so
+    a poll with the old one gets the new body (200), not 304 for bytes that differ."""
+    today = dt.date(2026, 6, 8)
+    employee = make.employee(first_name="Anna", last_name="Jansen")
+    request = make.request(access_instructions="Melden bij de receptie.", updated_at=utcnow() - dt.timedelta(days=3))
+    make.published_shift(employee=employee, date=today + dt.timedelta(days=1), location=request.location,
+                         work_type=request.work_type, request=request, updated_at=utcnow() - dt.timedelta(days=4))
+    token = issue(FeedKind.EMPLOYEE, employee)
+    monkeypatch.setattr(feeds, "local_today", lambda: today)
+    first = client.get(f"/calendar/{token}.ics")
+    etag = first.headers["ETag"]
+    assert client.get(f"/calendar/{token}.ics", headers={"If-None-Match": etag}).status_code == 304
+    request.contact_phone = "070-7654321"
+    db.session.commit()
+    again = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
+    assert again.data != first.data  # the stamps moved
