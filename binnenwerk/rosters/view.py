@@ -38,7 +38,7 @@ from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
     MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then, leader_clashes, misfit,
-    minute_now, request_stands, roster_status, stood_then, within_hours, works_then,
+    has_begun, minute_now, request_stands, roster_status, stood_then, within_hours, works_then,
 )
 
 
@@ -250,7 +250,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     # day gone by of someone who has left the team since (services.rosters._publish).
     removed = [(key, shift) for key, shift in told.items() if (shift.team_id, *key) not in held
                and not shift.cancelled and key[0] in by_id
-               and not (_begun(shift.date, shift.start_minute, today, minute)
+               and not (has_begun(shift.date, shift.start_minute, today, minute)
                         and by_id[key[0]].team_id != shift.team_id)] if full else []
     # Each person's rows: in their own team's grid (unless they left with no shift standing), and
     # in the grid of any other team whose roster still holds shifts of theirs.
@@ -298,7 +298,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
         shift = told.get(key)
         history = (shift is not None and not shift.cancelled and shift.request_id == a.request_id
-                   and _begun(a.date, shift.start_minute, today, minute))
+                   and has_begun(a.date, shift.start_minute, today, minute))
         if history:
             # A day gone by (or a shift of today whose told start has come), told as the roster
             # holds it: worked as told, and publishing keeps it so whatever changed since (the
@@ -351,13 +351,6 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
     return by_team, assignments
-
-
-def _begun(day: dt.date, start_minute: int, today: dt.date, minute: int) -> bool:
-    """Whether a told shift that day starting then is under way or over (minute: minute_now(today)):
-    a day gone by, or today from its start on. The rule publishing keeps such shifts by
-    (services.rosters._WeekRead.begun), so the page marks nothing publishing would not change."""
-    return day < today or (day == today and start_minute <= minute)
 
 
 def _give_lists(employees: list[Employee]) -> None:

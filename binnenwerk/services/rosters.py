@@ -738,9 +738,15 @@ class _WeekRead:
     minute: int  # minute_now(since): today's shifts that start at or before it have begun
 
     def begun(self, day: dt.date, start_minute: int) -> bool:
-        """Whether a shift that day starting then is under way or over: a day gone by, or today
-        from its start time on. Publishing treats it as history, like a day gone by (_publish)."""
-        return day < self.since or (day == self.since and start_minute <= self.minute)
+        """has_begun with this read's today and minute (see _publish)."""
+        return has_begun(day, start_minute, self.since, self.minute)
+
+
+def has_begun(day: dt.date, start_minute: int, today: dt.date, minute: int) -> bool:
+    """Whether a shift that day starting then is under way or over, `minute` being minute_now(today):
+    a day gone by, or today from its start time on. Publishing keeps such a told shift as history
+    (_publish), and the roster page marks nothing publishing would not change (rosters/view.py)."""
+    return day < today or (day == today and start_minute <= minute)
 
 
 def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
