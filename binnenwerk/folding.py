@@ -40,7 +40,11 @@ _ACCENTED = ("àáâãäåāăąçćčďđèéêëēėęěğìíîïīįłñńň
              "ÀÁÂÃÄÅĀĂĄÇĆČĎĐÈÉÊËĒĖĘĚĞÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽȘȚŢĽĹŔ")
 _PLAIN = ("aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzzsttllr"
           "aaaaaaaaacccddeeeeeeeegiiiiiilnnnoooooooorssstuuuuuuuyyzzzsttllr")
-_UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
+# A name stored with its accents as separate characters (a letter, then a combining mark: some
+# systems export names so) loses the marks: translate() drops the characters of its first string
+# that have no counterpart in its second, on PostgreSQL as in translate() below.
+_COMBINING = "".join(chr(c) for c in range(0x300, 0x370))
+_UNACCENT = str.maketrans(_ACCENTED, _PLAIN, _COMBINING)
 
 
 def plain(text: str) -> str:
@@ -52,12 +56,16 @@ def plain(text: str) -> str:
 
 def translate(text: str | None, accented: str, plain_letters: str) -> str | None:
     """SQL's translate(text, from, to) for SQLite, which has none: each character of `accented`
-    in `text` becomes the one at its place in `plain_letters`."""
-    return None if text is None else text.translate(str.maketrans(accented, plain_letters))
+    in `text` becomes the one at its place in `plain_letters`, and those beyond its length go."""
+    if text is None:
+        return None
+    kept = len(plain_letters)
+    return text.translate(str.maketrans(accented[:kept], plain_letters, accented[kept:]))
 
 
 def contains_folded(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
     """Whether the column holds `text` anywhere, case, letter variants and accents folded away
     (plain()); the search's own % and _ are plain letters."""
     escaped = plain(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.translate(folded(column), _ACCENTED, _PLAIN).like(f"%{escaped}%", escape="\\")
+    return func.translate(folded(column), _ACCENTED + _COMBINING, _PLAIN).like(
+        f"%{escaped}%", escape="\\")
