@@ -128,6 +128,10 @@ class IdMap:
     # (employee id, date) of the shifts of today on or after kept_before kept as they are too:
     # told as the roster holds them and begun (begun_today). apply_solution leaves them alone.
     begun: set[tuple[int, dt.date]] = field(default_factory=set)
+    # The supervision rows that lead such a shift where the Problem has none of them (its request
+    # no longer asks for it, its person left the team): (team id, supervisor id, date, location
+    # id). Kept as they are, like the shift; their leader is busy that day in the Problem.
+    begun_leads: set[tuple[int, int, dt.date, int]] = field(default_factory=set)
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
@@ -212,7 +216,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     With `repair_from`, every shift before that day is pinned as it is and nobody can be added
     on those days; the published roster is passed so the solver changes as little as it can.
-    So is a shift of today its person is at work on already (begun_today), as publishing keeps it.
+    So is a shift of today its person is at work on already (begun_today), as publishing keeps it,
+    and where the Problem leaves such a shift out, its leader with it (IdMap.begun_leads).
     With `keep_gone_by` (a solve), a week partly gone by (from Monday's first begun shift on) is
     planned as a repair from today: the days gone by stay as they were worked. A week entirely gone by is planned like any other
     (what really happened counts in the reports; the roster page says the week is over). Hand
@@ -383,6 +388,11 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                                          q.break_minutes, headcount, q.priority))
             for d in q_days:
                 day_ids[(q.id, d)] = rid(q.id, part)
+    # Who leads a shift under way that the Problem leaves out leads it still (as publishing keeps
+    # the shift as told), and so can lead nowhere else that day (one entry a day).
+    idmap.begun_leads = _begun_leads([r for r in rosters if r.week == week], idmap.begun, employee_set,
+                                     day_ids) if idmap.begun else set()
+    leading_begun = {(supervisor_id, day) for _team, supervisor_id, day, _location in idmap.begun_leads}
 
     fixed_days: dict[int, dict[dt.date, Assignment]] = defaultdict(dict)
     if repair_from is not None:
@@ -449,7 +459,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         idmap.names[sid(s.id)] = s.name
         availability = availability_for(s.availability, absences_of[("s", s.id)], days)
         for day in list(availability):
-            if (s.id, day) in pool_busy or (s.archived and day >= today):
+            if (s.id, day) in pool_busy or (s.id, day) in leading_begun or (s.archived and day >= today):
                 del availability[day]
         p_supervisors.append(sd.Supervisor(
             sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,
@@ -524,6 +534,29 @@ def begun_today(assignments: list[Assignment], today: dt.date) -> set[tuple[int,
         PublishedShift.date == today, PublishedShift.employee_id.in_({e for e, _d in mine}),
         PublishedShift.cancelled.is_(False), PublishedShift.start_minute <= minute))
         if mine.get((p.employee_id, p.date)) == p.request_id}
+
+
+def _begun_leads(rosters: list[Roster], begun: set[tuple[int, dt.date]], employee_set: set[int],
+                 day_ids: dict[tuple[int, dt.date], str]) -> set[tuple[int, int, dt.date, int]]:
+    """The supervision rows of these rosters (the week's) that lead a shift of `begun` (begun_today)
+    at a place where the Problem holds none of them: (team id, supervisor id, date, location id).
+    Where a begun shift is in the Problem (pinned) the solver leads the place, the told leader
+    first (published_supervision). One query."""
+    held: set[tuple[int, dt.date, int]] = set()  # (team, date, location)
+    led: set[tuple[int, dt.date, int]] = set()
+    for roster in rosters:
+        for a in roster.assignments:
+            if (a.employee_id, a.date) in begun:
+                in_problem = a.employee_id in employee_set and (a.request_id, a.date) in day_ids
+                (led if in_problem else held).add((roster.team_id, a.date, a.request.location_id))
+    groups = held - led
+    if not groups:
+        return set()
+    team_of = {roster.id: roster.team_id for roster in rosters}
+    return {(team_of[s.roster_id], s.supervisor_id, s.date, s.location_id) for s in db.session.scalars(
+        select(SupervisionAssignment).where(SupervisionAssignment.roster_id.in_(list(team_of)),
+                                            SupervisionAssignment.date.in_({day for _t, day, _l in groups})))
+        if (team_of[s.roster_id], s.date, s.location_id) in groups}
 
 
 def _rest_cuts(day: dt.date, start: int, end: int) -> list[tuple[dt.date, tuple[int, int]]]:
@@ -935,7 +968,9 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
     the values its message shows in `about`: a repair's first `day`, an import's `file`.
 
     Rows the solution keeps stay (pins included); every other row of these rosters goes, but the
-    days before the idmap's `kept_before` stay as they are, supervision included. With
+    days before the idmap's `kept_before` stay as they are, supervision included, and so do the
+    shifts of today under way (idmap.begun) with their leader where the Problem left them out
+    (idmap.begun_leads). With
     `expected_locks` (team id -> its roster's lock version when the solve started, None when it
     had none) a roster someone changed, published or made meanwhile is not overwritten.
     `before_commit`, when given, is called in the same transaction just before it commits (a
@@ -966,12 +1001,21 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
 
         led_before = {roster.id: {(s.supervisor_id, s.date, s.location_id) for s in roster.supervision}
                       for roster in rosters}
+        # Who leads a shift under way that the Problem left out leads it still (build_problem:
+        # begun_leads), unless the solution has that leader lead elsewhere that day (one entry a day).
+        solved_leaders = {(pk_of(s.supervisor), s.date) for leads in sup_by_team.values() for s in leads}
+        still_leading = {roster.id: [s for s in roster.supervision
+                                     if (roster.team_id, s.supervisor_id, s.date, s.location_id) in idmap.begun_leads
+                                     and (s.supervisor_id, s.date) not in solved_leaders]
+                         for roster in rosters}
         # Every team's supervision goes before any comes back: a pool stand-in the solution moves
         # from one team to another on a date would otherwise meet its old row (one entry a date).
         # The kept days' stays: who led then, led then.
+        keep_ids = [s.id for rows in still_leading.values() for s in rows]
         db.session.execute(delete(SupervisionAssignment).where(
             SupervisionAssignment.roster_id.in_([roster.id for roster in rosters]),
-            SupervisionAssignment.date >= kept_before if kept_before is not None else true()))
+            SupervisionAssignment.date >= kept_before if kept_before is not None else true(),
+            SupervisionAssignment.id.not_in(keep_ids) if keep_ids else true()))
         # Likewise every roster's rows go before any come: someone moved from one of these teams
         # to another keeps one shift a day throughout.
         plans = []
@@ -996,7 +1040,8 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             team_id = roster.team_id
             leads = [s for s in sup_by_team.get(team_id, []) if not kept(s.date)]
             led_after = {(pk_of(s.supervisor), s.date, pk_of(s.location)) for s in leads} | {
-                lead for lead in led_before[roster.id] if kept(lead[1])}
+                lead for lead in led_before[roster.id] if kept(lead[1])} | {
+                (s.supervisor_id, s.date, s.location_id) for s in still_leading[roster.id]}
             for key, request_id in after.items():
                 if before.get(key) != request_id:
                     db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=key[1],
@@ -1013,8 +1058,11 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                 roster_history.record(roster, user, action,
                                       roster_history.PLANNED_BY_ACTION.get(action, "planned"),
                                       reason=reason, n=len(after), c=changed, **about)
-            audit.record(f"roster.{action}", roster, detail=f"week={week} assignments={len(after)} changed={changed}",
-                         actor=user)
+            # The first day planned, when the days before it were kept: the roster page's short days
+            # before it were planned earlier (rosters.view._decided_since_planned reads it).
+            first = f" from={kept_before.isoformat()}" if kept_before is not None else ""
+            audit.record(f"roster.{action}", roster,
+                         detail=f"week={week}{first} assignments={len(after)} changed={changed}", actor=user)
         if before_commit is not None:
             before_commit()
         db.session.commit()

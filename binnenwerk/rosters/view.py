@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -539,18 +539,18 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
         row.region_planned = row.request.location.region not in unplanned
     team_ids = [team_id for team_id, region in teams if region not in unplanned]
     explained = {}
-    if team_ids and any(row.region_planned and row.request.id not in late for row in short):
+    if team_ids and any(row.region_planned and (row.request.id, row.date) not in late for row in short):
         problem, _idmap = planning.build_problem(week, team_ids)
         solution = planning.current_solution(week, team_ids, problem)
         explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
     for row in short:
         found = explained.get((row.request.id, row.date)) \
-            if row.region_planned and row.request.id not in late else None
+            if row.region_planned and (row.request.id, row.date) not in late else None
         if found is not None:
             # The codes do not depend on the count; the count is the table's, so the two agree.
             row.reasons = render_reasons(row.missing, [c.as_dict() for c in found.codes]) or (
                 list(found.reasons) if found.missing == row.missing else [])
-        row.reasons = late.get(row.request.id, []) + _planned_but_gone(row) + row.reasons
+        row.reasons = late.get((row.request.id, row.date), []) + _planned_but_gone(row) + row.reasons
     return short
 
 
@@ -566,41 +566,74 @@ ASKED_FIELDS = frozenset(("location_id", "work_type_id", "start_date", "end_date
                           "end_minute", "break_minutes", "headcount"))
 
 
-def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> dict[int, list[str]]:
-    """Per request of these short days accepted, changed or given another priority after its
-    region's rosters of the week (`region_of`: roster id -> region) were last planned, the line
-    that says so. A roster never planned counts from when it was made (its first history line);
+def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> dict[tuple[int, dt.date], list[str]]:
+    """Per short day (request id, date) whose request was accepted, changed or given another
+    priority after its region's rosters of the week (`region_of`: roster id -> region) last planned
+    that day, the line that says so. A repair from a day (or a solve of a week partly gone by)
+    plans that day and the days after it: the days before keep the moment they were planned before
+    (_planned_days). A roster never planned counts from when it was made (its first history line);
     a region without rosters has nothing to be late for."""
     if not region_of:
         return {}
-    ids = [str(roster_id) for roster_id in region_of]
-    planned = dict(db.session.execute(
-        select(AuditEvent.object_id, func.max(AuditEvent.at)).where(
-            AuditEvent.action.in_(PLANNED_ACTIONS), AuditEvent.object_type == "Roster", AuditEvent.object_id.in_(ids))
-        .group_by(AuditEvent.object_id)).all())
+    planned = _planned_days(list(region_of))
     made = dict(db.session.execute(
         select(RosterChange.roster_id, func.min(RosterChange.at)).where(RosterChange.roster_id.in_(list(region_of)))
         .group_by(RosterChange.roster_id)).all())
-    since: dict[str, dt.datetime] = {}  # region -> when its rosters were last planned
-    for roster_id, region in region_of.items():
-        at = planned.get(str(roster_id)) or made.get(roster_id)
-        if at is not None and (region not in since or at > since[region]):
-            since[region] = at
-    requests = {row.request.id: row.request for row in short if row.request.location.region in since}
-    if not requests:
+
+    def planned_at(roster_id: int, day: dt.date) -> dt.datetime | None:
+        plans = planned.get(roster_id)
+        if not plans:
+            return made.get(roster_id)
+        return max((at for first, at in plans if first is None or first <= day), default=made.get(roster_id))
+
+    since: dict[tuple[str, dt.date], dt.datetime] = {}  # (region, day) -> when its rosters last planned it
+    for region, day in {(row.request.location.region, row.date) for row in short}:
+        moments = [planned_at(roster_id, day) for roster_id, its_region in region_of.items() if its_region == region]
+        moments = [at for at in moments if at is not None]
+        if moments:
+            since[(region, day)] = max(moments)
+    rows = [row for row in short if (row.request.location.region, row.date) in since]
+    if not rows:
         return {}
     last: dict[int, tuple[dt.datetime, str]] = {}
     for object_id, action, at, detail in db.session.execute(
             select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.detail).where(
                 AuditEvent.action.in_(DECIDED_ACTIONS), AuditEvent.object_type == "DeploymentRequest",
-                AuditEvent.object_id.in_([str(request_id) for request_id in requests]))):
+                AuditEvent.object_id.in_(sorted({str(row.request.id) for row in rows})))):
         if not _decides(action, detail or ""):
             continue
         request_id = int(object_id)
         if request_id not in last or at > last[request_id][0]:
             last[request_id] = (at, action)
-    return {request_id: [_late_line(action)] for request_id, (at, action) in last.items()
-            if at > since[requests[request_id].location.region]}
+    return {(row.request.id, row.date): [_late_line(last[row.request.id][1])] for row in rows
+            if row.request.id in last and last[row.request.id][0] > since[(row.request.location.region, row.date)]}
+
+
+# A roster's planning audit line names the first day it planned when the days before it were kept
+# (planning.apply_solution: "week=2026-W50 from=2026-12-09 assignments=..."; the week is always
+# eight characters, so the date starts at the 20th).
+_FIRST_DAY = case((AuditEvent.detail.like("week=________ from=%"), func.substr(AuditEvent.detail, 20, 10)),
+                  else_="")
+
+
+def _planned_days(roster_ids: list[int]) -> dict[int, list[tuple[dt.date | None, dt.datetime]]]:
+    """Per roster, when it was last planned from each first day: (first day, moment), None for the
+    whole week (a plan that kept no days, or one logged before the first day was). One query."""
+    out: dict[int, list[tuple[dt.date | None, dt.datetime]]] = defaultdict(list)
+    # Grouped by the subquery's column: PostgreSQL takes the expression written twice, each with
+    # its own bound values, for two different ones.
+    plans = select(AuditEvent.object_id, _FIRST_DAY.label("first_day"), AuditEvent.at).where(
+        AuditEvent.action.in_(PLANNED_ACTIONS), AuditEvent.object_type == "Roster",
+        AuditEvent.object_id.in_([str(roster_id) for roster_id in roster_ids])).subquery()
+    for object_id, first, at in db.session.execute(
+            select(plans.c.object_id, plans.c.first_day, func.max(plans.c.at))
+            .group_by(plans.c.object_id, plans.c.first_day)):
+        try:
+            day = dt.date.fromisoformat(first) if first else None
+        except ValueError:
+            day = None
+        out[int(object_id)].append((day, at))
+    return out
 
 
 def _decides(action: str, detail: str) -> bool:
