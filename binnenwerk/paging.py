@@ -11,8 +11,9 @@ MAX_PAGE = 100_000
 
 
 def page_number(text: str | None) -> int:
-    """The page asked for in the URL; anything that is not a plain number is page 1."""
-    if not text or not text.isdigit() or len(text) > 6:
+    """The page asked for in the URL; anything that is not a plain number is page 1 (also "²",
+    a digit to str.isdigit() that int() refuses)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 6:
         return 1
     return max(1, min(int(text), MAX_PAGE))
 

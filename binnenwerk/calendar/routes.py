@@ -15,18 +15,23 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..access import public, require_ministry, require_team, roles_required, team_ids_of
 from ..extensions import db
+from ..folding import contains_folded
 from ..formatting import formally
 from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
+from ..paging import one_page
 from ..security import LANG_LENT
 from ..services import ServiceError, feeds, tokens
+from ..teams.forms import MAX_SEARCH
 from . import bp
 
 MAX_ID = 2**31 - 1
+TEAMS_PER_PAGE = 50  # the links overview, a page of teams at a time (about 100 teams)
+MAX_REGION = 100  # Team.region's length: a longer one in a URL is no region
 # URL word -> feed kind; the staff pages speak Dutch in their URLs.
 KIND_WORDS = {"medewerker": FeedKind.EMPLOYEE.value, "team": FeedKind.TEAM.value, "locatie": FeedKind.LOCATION.value}
 MODEL_OF_KIND = {FeedKind.EMPLOYEE.value: Employee, FeedKind.TEAM.value: Team, FeedKind.LOCATION.value: Location}
@@ -357,13 +362,31 @@ def index():
     if current_user.role == Role.MINISTRY_CONTACT.value:
         return redirect(url_for("calendar.locations"))
     allowed = team_ids_of(current_user)
-    query = select(Team).where(Team.archived.is_(False)).order_by(Team.name)
+    # The teams this user makes links for; the search and the region only narrow it.
+    scope = select(Team).where(Team.archived.is_(False))
     if allowed is not None:
-        query = query.where(Team.id.in_(allowed or [0]))
-    teams = db.session.scalars(query).all()
-    if current_user.role == Role.TEAM_LEADER.value and len(teams) == 1:
-        return redirect(url_for("calendar.links", team_id=teams[0].id))
-    return render_template("calendar/index.html", teams=teams)
+        scope = scope.where(Team.id.in_(allowed or [0]))
+    total = db.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
+    if current_user.role == Role.TEAM_LEADER.value and total == 1:  # one team: nothing to choose
+        return redirect(url_for("calendar.links", team_id=db.session.scalar(scope.with_only_columns(Team.id))))
+    words = request.args.get("naam", "").strip()[:MAX_SEARCH].replace(",", " ").split()  # as the teams list
+    regions = [r for r in db.session.scalars(
+        scope.with_only_columns(Team.region).distinct().order_by(Team.region)) if r]
+    asked = " ".join(request.args.get("regio", "").split())[:MAX_REGION]
+    region = asked if asked in regions else None
+    query = scope.order_by(Team.name, Team.id)
+    if region is not None:
+        query = query.where(Team.region == region)
+    for word in words:
+        query = query.where(contains_folded(Team.name, word))
+    found = one_page(query, request.args.get("page"), TEAMS_PER_PAGE)
+    search = " ".join(words)
+    args = {name: value for name, value in (("naam", search), ("regio", region)) if value}
+    return render_template(
+        "calendar/index.html", teams=found.items, found=found, total=total, search=search, regions=regions,
+        region=region, unknown_region=asked if asked and region is None else None,
+        filtered=bool(words) or region is not None, args=args,
+    )
 
 
 def _team_links(team_id: int) -> tuple[Team, list[Employee], dict[int, CalendarToken]]:

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
@@ -118,20 +118,64 @@ def _status_code(form) -> int:
 # --- teams --------------------------------------------------------------------------------------
 
 
+TEAMS_PER_PAGE = 50  # the teams list and the team leaders list, a page at a time (about 100 of each)
+MAX_REGION = 100  # Team.region's and Supervisor.region's length: a longer one in a URL is no region
+
+
+def _regions_in(scope: Select, column) -> list[str]:
+    """The regions of what a list may show (its scope, before its filters): the region filter's choices."""
+    return [r for r in db.session.scalars(scope.with_only_columns(column).distinct().order_by(column)) if r]
+
+
+def _region_asked(regions: list[str]) -> tuple[str | None, str | None]:
+    """The region in the URL (?regio=) when the list has it; otherwise None, and what was asked
+    (to say it is not in the list, rather than showing an empty list for a renamed region)."""
+    asked = " ".join(request.args.get("regio", "").split())[:MAX_REGION]
+    if not asked:
+        return None, None
+    return (asked, None) if asked in regions else (None, asked)
+
+
+def _count(scope: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(scope.order_by(None).subquery())) or 0
+
+
 @bp.route("/")
 @roles_required(ADMIN, PLANNER, TEAM_LEADER)
 def index():
-    show_archived = request.args.get("archief") == "1" and team_ids_of(current_user) is None
-    teams = _visible_teams(include_archived=show_archived, with_home=True)
-    if show_archived:
-        teams = [t for t in teams if t.archived]
+    allowed = team_ids_of(current_user)
+    show_archived = request.args.get("archief") == "1" and allowed is None
+    # The teams this user sees in this view; the search and the region only narrow it.
+    scope = select(Team).where(Team.archived.is_(show_archived))
+    if allowed is not None:
+        scope = scope.where(Team.id.in_(allowed or {-1}))
+    filter_form = EmployeeFilterForm(formdata=request.args)
+    words = filter_form.words
+    regions = _regions_in(scope, Team.region)
+    region, unknown_region = _region_asked(regions)
+    # The home location with the list: one query, not one per team.
+    query = scope.options(selectinload(Team.home_location)).order_by(Team.name, Team.id)
+    if region is not None:
+        query = query.where(Team.region == region)
+    for word in words:
+        query = query.where(contains_folded(Team.name, word))
+    found = one_page(query, request.args.get("page"), TEAMS_PER_PAGE)
+    filtered = bool(words) or region is not None
     counts = dict(
         db.session.execute(
             select(Employee.team_id, func.count(Employee.id))
-            .where(Employee.archived.is_(False)).group_by(Employee.team_id)
+            .where(Employee.archived.is_(False), Employee.team_id.in_([t.id for t in found.items] or [-1]))
+            .group_by(Employee.team_id)
         ).all()
     )
-    return render_template("teams/index.html", teams=teams, counts=counts, show_archived=show_archived)
+    search = " ".join(words)
+    args = {name: value for name, value in (("naam", search), ("regio", region),
+                                            ("archief", 1 if show_archived else None)) if value}
+    return render_template(
+        "teams/index.html", teams=found.items, found=found, total=_count(scope) if filtered else found.total,
+        counts=counts, show_archived=show_archived, filter_form=filter_form, search=search, regions=regions,
+        region=region, unknown_region=unknown_region, filtered=filtered, args=args,
+    )
 
 
 def _team_form_choices(form: TeamForm, team: Team | None) -> None:
@@ -614,17 +658,51 @@ def employee_delete(employee_id: int):
 def supervisors():
     allowed = team_ids_of(current_user)
     show_archived = request.args.get("archief") == "1"
-    query = (
-        select(Supervisor).options(selectinload(Supervisor.team), selectinload(Supervisor.work_types),
-                                   selectinload(Supervisor.user))
-        .where(Supervisor.archived.is_(show_archived)).order_by(Supervisor.region, Supervisor.name)
-    )
+    # The team leaders this user sees in this view; the search, region and team only narrow it.
+    scope = select(Supervisor).where(Supervisor.archived.is_(show_archived))
     if allowed is not None:
-        query = query.where(Supervisor.team_id.in_(allowed or {-1}))
+        scope = scope.where(Supervisor.team_id.in_(allowed or {-1}))
+    filter_form = EmployeeFilterForm(formdata=request.args)
+    words = filter_form.words
+    regions = _regions_in(scope, Supervisor.region)
+    region, unknown_region = _region_asked(regions)
+    teams = _visible_teams(include_archived=True)
+    team_choice = _supervisor_team_asked(teams, pool_allowed=allowed is None)
+    query = scope.options(selectinload(Supervisor.team), selectinload(Supervisor.work_types),
+                          selectinload(Supervisor.user)).order_by(Supervisor.region, Supervisor.name, Supervisor.id)
+    if region is not None:
+        query = query.where(Supervisor.region == region)
+    if team_choice == POOL:
+        query = query.where(Supervisor.team_id.is_(None))
+    elif team_choice is not None:
+        query = query.where(Supervisor.team_id == team_choice)
+    for word in words:
+        query = query.where(contains_folded(Supervisor.name, word))
+    found = one_page(query, request.args.get("page"), TEAMS_PER_PAGE)
+    filtered = bool(words) or region is not None or team_choice is not None
+    search = " ".join(words)
+    args = {name: value for name, value in (("naam", search), ("regio", region), ("team", team_choice),
+                                            ("archief", 1 if show_archived else None)) if value}
     return render_template(
-        "teams/supervisors.html", supervisors=db.session.scalars(query).all(), show_archived=show_archived,
-        can_edit=allowed is None,
+        "teams/supervisors.html", supervisors=found.items, found=found,
+        total=_count(scope) if filtered else found.total, show_archived=show_archived, can_edit=allowed is None,
+        filter_form=filter_form, search=search, regions=regions, region=region, unknown_region=unknown_region,
+        teams=teams, team_choice=team_choice, pool_allowed=allowed is None, filtered=filtered, args=args,
     )
+
+
+POOL = "pool"  # ?team=pool: the regional pool's stand-ins (no team)
+
+
+def _supervisor_team_asked(teams: list[Team], pool_allowed: bool) -> int | str | None:
+    """The team leaders list's team filter from the URL: a team the user sees, the pool (for
+    those who see it), or None (all; also for an id of a team the user does not see)."""
+    asked = request.args.get("team", "")
+    if asked == POOL:
+        return POOL if pool_allowed else None
+    if not (asked.isascii() and asked.isdigit()) or len(asked) > 10:  # not "²", which int() refuses
+        return None
+    return int(asked) if int(asked) in {t.id for t in teams} else None
 
 
 def _supervisor_form_choices(form: SupervisorForm, supervisor: Supervisor | None) -> None:
