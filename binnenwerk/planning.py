@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select, true
@@ -653,11 +654,15 @@ def shortfalls(problem: Problem, solution: Solution) -> list[sd.Shortfall]:
 
 
 def supervise(problem: Problem, assignments: list[AssignmentRef],
-              supervision: list[SupervisionRef]) -> list[SupervisionRef]:
+              supervision: list[SupervisionRef], kept: Iterable[SupervisionRef] = ()) -> list[SupervisionRef]:
     """Supervision for these assignments: keep entries that still fit, find a leader for the rest.
 
     Used after a hand edit, where no solver runs: a team's own leader goes first, then the pool.
     A group nobody can lead stays without an entry, and the checker reports it (rule 6).
+
+    The `kept` entries stay exactly as they are, whatever the Problem says of them now (who led on
+    a day gone by, who leads a shift under way: services.rosters.kept_leads): their place that day
+    is led by them, and they lead nowhere else that day (one entry a day).
     """
     from scheduling.checker import supervisor_can_lead
 
@@ -671,10 +676,13 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
             q = requests[a.request]
             groups[(employees[a.employee].team, a.date, q.location)].append(q)
     existing = {(s.team, s.date, s.location): s for s in supervision}
-    out: list[SupervisionRef] = []
-    busy: set[tuple[str, dt.date]] = set()
+    out: list[SupervisionRef] = list(dict.fromkeys(kept))
+    busy: set[tuple[str, dt.date]] = {(s.supervisor, s.date) for s in out}
+    led = {(s.team, s.date, s.location) for s in out}
     needs = []
     for key in sorted(groups, key=lambda k: (k[1], k[0], k[2])):
+        if key in led:
+            continue
         team_id, day, location = key
         shifts = groups[key]
         start, end = min(q.start for q in shifts), max(q.end for q in shifts)

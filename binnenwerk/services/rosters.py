@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 from babel.lists import format_list
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from scheduling import AssignmentRef, Solution
+from scheduling import AssignmentRef, Solution, SupervisionRef
 
 from .. import audit, planning, roster_history
 from ..extensions import db
@@ -180,21 +181,72 @@ def _check_day(week: str, day: dt.date) -> None:
 
 def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[int, dt.date], int | None],
                        pins: dict[tuple[int, dt.date], bool]) -> None:
-    """Write changed cells and the team's supervision; other cells are left alone."""
+    """Write changed cells and the team's supervision; other cells are left alone.
+
+    Of the supervision only what differs is written: a row the solution has already stays as it
+    is. A row of a day gone by stays whatever the solution says (kept_leads: the solution has it)."""
     for (employee_id, day), request_id in changed.items():
         db.session.execute(delete(Assignment).where(Assignment.employee_id == employee_id, Assignment.date == day))
         if request_id is not None:
             db.session.add(Assignment(roster_id=roster.id, employee_id=employee_id, date=day,
                                       request_id=request_id, pinned=pins.get((employee_id, day), False)))
-    db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id))
-    for s in solution.supervision:
-        if planning.pk_of(s.team) == roster.team_id:
-            db.session.add(SupervisionAssignment(
-                roster_id=roster.id, supervisor_id=planning.pk_of(s.supervisor), date=s.date,
-                location_id=planning.pk_of(s.location), team_id=roster.team_id,
-            ))
+    wanted = {(planning.pk_of(s.supervisor), s.date, planning.pk_of(s.location))
+              for s in solution.supervision if planning.pk_of(s.team) == roster.team_id}
+    since = today()
+    held, gone = set(), []
+    for row in db.session.scalars(select(SupervisionAssignment).where(SupervisionAssignment.roster_id == roster.id)):
+        key = (row.supervisor_id, row.date, row.location_id)
+        if key in wanted or row.date < since:
+            held.add(key)
+        else:
+            gone.append(row.id)
+    if gone:
+        db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.id.in_(gone)))
+    for supervisor_id, day, location_id in sorted(wanted - held, key=lambda k: (k[1], k[2], k[0])):
+        db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=supervisor_id, date=day,
+                                             location_id=location_id, team_id=roster.team_id))
     db.session.expire(roster, ["assignments", "supervision"])
     planning.touch(roster)
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptLeads:
+    """The team leader rows of a roster that a hand edit leaves exactly as they are (kept_leads)."""
+
+    gone_by: tuple[SupervisionRef, ...] = ()  # of the days before today
+    # Of today: each row with the shifts under way it leads, (employee id, date) in Problem terms.
+    begun: tuple[tuple[SupervisionRef, frozenset[tuple[str, dt.date]]], ...] = ()
+
+    def rows(self, touched: Iterable[tuple[str, dt.date]] = ()) -> list[SupervisionRef]:
+        """The kept rows when the `touched` cells (Problem terms) change: a row of today stays while
+        a shift under way it leads is left as it is."""
+        return [*self.gone_by, *(s for s, shifts in self.begun if shifts.difference(touched))]
+
+
+def kept_leads(week: str, team_id: int, supervision: list[SupervisionRef]) -> KeptLeads:
+    """Of the team's team leader rows of the week (`supervision`, current_solution's), those a hand
+    edit keeps as they are, whatever the Problem says of them now: who led on a day gone by
+    (history: the reports, the feeds, what the people were told), also of a request cancelled
+    since or a leader whose hours changed; and who leads a shift of today under way (begun_today,
+    as publishing and a repair keep it). The other days' rows are supervise()'s to keep or change.
+    Three queries at most, only when today has team leader rows."""
+    since = today()
+    days = week_days(week, 7)
+    if since < days[0]:
+        return KeptLeads()
+    gone_by = tuple(s for s in supervision if s.date < since)
+    if since not in days or not any(s.date == since for s in supervision):
+        return KeptLeads(gone_by)
+    shifts = db.session.scalars(select(Assignment).join(Roster, Assignment.roster_id == Roster.id).where(
+        Roster.week == week, Roster.team_id == team_id, Assignment.date == since)
+        .options(selectinload(Assignment.request))).all()
+    under_way = planning.begun_today(shifts, since)
+    at: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)  # location id -> the shifts under way there
+    for a in shifts:
+        if (a.employee_id, a.date) in under_way:
+            at[a.request.location_id].add((planning.eid(a.employee_id), a.date))
+    return KeptLeads(gone_by, tuple((s, frozenset(at[planning.pk_of(s.location)])) for s in supervision
+                                    if s.date == since and at.get(planning.pk_of(s.location))))
 
 
 def broken_rule(violation, idmap: planning.IdMap) -> str:
@@ -281,7 +333,9 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
-    after, broken = _cell_after(problem, before, me, day, options.get(request_id), _breaks_now(problem, before))
+    kept = kept_leads(week, team_id, before.supervision)
+    after, broken = _cell_after(problem, before, me, day, options.get(request_id),
+                                _breaks_now(problem, before, kept), kept)
     if broken:
         audit.record("roster.edit", roster, result="refused", detail=f"week={week} employee={employee_id} day={day}",
                      actor=user)
@@ -320,22 +374,28 @@ def _cell_problem(problem, week: str, team_id: int, employee_id: int, day: dt.da
     return problem, planning.current_solution(week, [team_id], problem)
 
 
-def _breaks_now(problem, before: Solution) -> set[str]:
+def _breaks_now(problem, before: Solution, kept: KeptLeads) -> set[str]:
     """The rules the roster as it is breaks, after the same supervise() a changed one gets: a day
     nobody can lead now (a ministry moved its times before every team leader's hours) then breaks
     rule 6 the same way on both sides, and is no reason to refuse a change on another day, or the
-    change that frees that day."""
+    change that frees that day. So does a kept row (kept_leads) that the rules judge otherwise now."""
     return planning.known_violations(problem, Solution(
-        before.status, before.assignments, planning.supervise(problem, list(before.assignments), before.supervision)))
+        before.status, before.assignments,
+        planning.supervise(problem, list(before.assignments), before.supervision, kept.rows())))
 
 
-def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None, breaks_now: set[str]):
+def _cell_after(problem, before: Solution, me: str, day: dt.date, request: str | None, breaks_now: set[str],
+                kept: KeptLeads):
     """The roster with the cell set to `request` (None: free) and the rules that change breaks
-    beyond `breaks_now` (_breaks_now)."""
+    beyond `breaks_now` (_breaks_now). The team leader rows of `kept` stay; a row of today whose
+    shifts under way this change takes off or moves is supervise()'s again."""
+    held = next((a for a in before.assignments if a.employee == me and a.date == day), None)
+    same = held is not None and request is not None and planning.pk_of(held.request) == planning.pk_of(request)
     assignments = [a for a in before.assignments if not (a.employee == me and a.date == day)]
     if request is not None:
         assignments.append(AssignmentRef(me, day, request))
-    after = Solution("FEASIBLE", assignments, planning.supervise(problem, assignments, before.supervision))
+    after = Solution("FEASIBLE", assignments, planning.supervise(
+        problem, assignments, before.supervision, kept.rows(set() if same else {(me, day)})))
     return after, planning.new_violations(problem, breaks_now, after)
 
 
@@ -344,10 +404,11 @@ def cell_refusals(problem, week: str, team_id: int, employee_id: int, day: dt.da
     hard rule it breaks (scheduling-format.md), so the cell's form can say so before anyone chooses."""
     problem, before = _cell_problem(problem, week, team_id, employee_id, day)
     me = planning.eid(employee_id)
-    breaks_now = _breaks_now(problem, before)
+    kept = kept_leads(week, team_id, before.supervision)
+    breaks_now = _breaks_now(problem, before, kept)
     refused = {}
     for q in cell_options(problem, employee_id, day):
-        _after, broken = _cell_after(problem, before, me, day, q.id, breaks_now)
+        _after, broken = _cell_after(problem, before, me, day, q.id, breaks_now, kept)
         if broken:
             refused[planning.pk_of(q.id)] = broken[0].rule
     return refused
@@ -468,6 +529,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
     taken = {(a.employee, a.date) for a in before.assignments}
     assignments = list(before.assignments)
     supervision = list(before.supervision)
+    leads_kept = kept_leads(week, team_id, supervision).rows()  # only empty cells are filled: none is touched
     changed: dict[tuple[int, dt.date], int | None] = {}
     skipped = kept = 0
     for a in sorted(sources, key=lambda a: (a.date, a.employee_id)):
@@ -483,7 +545,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
             skipped += 1
             continue
         trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
-        trial_supervision = planning.supervise(problem, trial, supervision)
+        trial_supervision = planning.supervise(problem, trial, supervision, leads_kept)
         current = Solution("FEASIBLE", assignments, supervision)
         if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
             skipped += 1
