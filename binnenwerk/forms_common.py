@@ -14,13 +14,27 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .formatting import dated, minutes_to_hhmm, time_of_day_minutes
 
 
+# A whole number as a person or a form writes it: ASCII digits, maybe a sign. Python's int() reads
+# more ("1_0" as 10, "١٠" and other scripts' digits, "²" it refuses after isdigit() took it).
+WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number(text) -> int:
+    """'3' -> 3, ' 12 ' -> 12, '-5' -> -5; ValueError for anything else ('1_0', '2.5', '')."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    if not isinstance(text, str) or not WHOLE_NUMBER_RE.fullmatch(text.strip()):
+        raise ValueError(text)
+    return int(text)
+
+
 def int_or_none(value):
     """Coerce a choice to int; a tampered value becomes None so validation refuses it in Dutch."""
     if value in (None, ""):
         return None
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = whole_number(value)
+    except ValueError:
         return None
     # Larger than any database integer: cannot exist, and would overflow PostgreSQL's int4.
     return number if 0 < number < 2**31 else None
@@ -308,15 +322,18 @@ class DutchDateField(StringField):
 
 
 class WholeNumberField(IntegerField):
-    """A whole number; text that is none ("abc", "2,5") gets the field's own words, not WTForms'
-    "Not a valid integer value"."""
+    """A whole number written with digits (whole_number: not "1_0", which int() reads as 10); text
+    that is none ("abc", "2,5") gets the field's own words, not WTForms' "Not a valid integer value"."""
 
     def __init__(self, *args, invalid_message=_l("Vul een heel getal in, bijvoorbeeld 3."), **kwargs):
         super().__init__(*args, **kwargs)
         self.invalid_message = invalid_message
 
     def process_formdata(self, valuelist):
+        if not valuelist:
+            return
         try:
-            super().process_formdata(valuelist)
+            self.data = whole_number(valuelist[0])
         except ValueError:
+            self.data = None
             raise ValueError(self.invalid_message) from None

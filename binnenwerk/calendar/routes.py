@@ -326,6 +326,25 @@ def week_mistyped(token: str):
     return _tidy_link("calendar.week", token, mistyped=True)
 
 
+@bp.route("/week/<token>/toegankelijkheid")
+@public
+def week_accessibility(token: str):
+    """The accessibility statement as the week page's footer opens it: with the way back to the
+    week. The general statement's name leads to "/", the staff login, where an employee is lost.
+    The token stays in the path, as on the week page, so log lines mask it (TOKEN_IN_PATH)."""
+    row = tokens.resolve(token)
+    if row is None or _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
+        return _gone()
+    lent = _link_language()
+    if lent:
+        _lend_language(lent)
+    with _in_language(lent):
+        response = Response(render_template("calendar/accessibility.html", token=token,
+                                            marker=page_feed_language()))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return _with_headers(response, SECRET_PAGE_HEADERS)
+
+
 @bp.route("/calendar/<token>/qr.svg")
 @public
 def qr(token: str):

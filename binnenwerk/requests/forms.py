@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 from ..forms_common import (
     DutchDateField, MaxLength, MultiCheckboxField, Needed, NeededText, TimeOfDayField, WholeNumberField, int_or_none,
 )
+from ..models import MINUTES_PER_DAY
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
@@ -18,9 +19,18 @@ PRIORITIES = [(1, _l("Laag")), (2, _l("Normaal")), (3, _l("Hoog"))]
 
 
 class TimeTextField(TimeOfDayField):
-    """A time of day as HH:MM, shown as the browser's time input."""
+    """A time of day as HH:MM, shown as the browser's time input.
 
-    input_kw = {"type": "time", "inputmode": "numeric", "autocomplete": "off"}
+    Without autocomplete="off" (the text fields' way to keep a list of earlier entries from covering
+    the form): a time input shows no such list, and with it Chromium leaves the times out when it
+    fills in the form again after the Back button."""
+
+    input_kw = {"type": "time", "inputmode": "numeric"}
+
+    def format(self, minutes: int) -> str:
+        # A time input shows nothing for "24:00": the end of the day is midnight, 00:00, as typed
+        # (RequestForm.shift_minutes reads it back as the end of the day).
+        return super().format(minutes % MINUTES_PER_DAY)
 
 
 class RequestForm(FlaskForm):
@@ -54,6 +64,15 @@ class RequestForm(FlaskForm):
     )
     access_instructions = TextAreaField(_l("Toegang tot het gebouw"), validators=[Optional(), MaxLength(2000)])
     notes = TextAreaField(_l("Opmerkingen"), validators=[Optional(), MaxLength(2000)])
+
+    def shift_minutes(self) -> tuple[int | None, int | None]:
+        """The start and end as minutes after midnight (None where unreadable). A time input cannot
+        say 24:00: an end of 00:00 after a start later in the day is the end of that day (1440). A
+        start of 00:00 is the start of the day, and 00:00 to 00:00 stays no shift at all."""
+        start, end = self.start_time.minutes, self.end_time.minutes
+        if end == 0 and start:
+            end = MINUTES_PER_DAY
+        return start, end
 
 
 class DeclineForm(FlaskForm):

@@ -18,7 +18,9 @@ from ..extensions import db
 from ..formatting import (
     NoSuchWeek, csv_delimiter, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of,
 )
-from ..models import DeploymentRequest, Location, Ministry, RequestStatus, Role, WorkType
+from ..models import (
+    DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
+)
 from ..paging import one_page
 from ..services import ServiceError
 from ..services import reports as report_service
@@ -153,11 +155,12 @@ def _fill_choices(form: RequestForm, existing: DeploymentRequest | None = None) 
 
 
 def _input_from(form: RequestForm) -> service.RequestInput:
+    start_minute, end_minute = form.shift_minutes()
     return service.RequestInput(
         location_id=form.location_id.data, work_type_id=form.work_type_id.data,
         start_date=form.start_date.data, end_date=form.end_date.data,
         weekdays="".join(form.weekdays.data or []),
-        start_minute=form.start_time.minutes, end_minute=form.end_time.minutes,
+        start_minute=start_minute, end_minute=end_minute,
         break_minutes=form.break_minutes.data, headcount=form.headcount.data, priority=form.priority.data,
         contact_name=form.contact_name.data or "", contact_phone=form.contact_phone.data or "",
         access_instructions=form.access_instructions.data or "", notes=form.notes.data or "",
@@ -291,17 +294,47 @@ def cancel(request_id: int):
 def plan():
     first, chosen = _plan_period()
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
-    request_id = _request_filter()
+    one = _request_filter()
+    request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
     dropped = {d.request.id: d for d in service.dropped_days(current_user.ministry_id, first, last, request_id)}
     shown = {b.request.id for b in blocks}
+    dropped_only = [d for pk, d in dropped.items() if pk not in shown]
     return render_template(
         "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen,
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
-        next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id,
-        dropped=dropped, dropped_only=[d for pk, d in dropped.items() if pk not in shown],
-        dropped_note=_dropped_note, **_template_helpers(),
+        next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id, one=one,
+        why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
+        dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note, **_template_helpers(),
     )
+
+
+def _ever_planned(found: DeploymentRequest) -> bool:
+    """Whether the planning page can have anything of the request: it is accepted (or scheduled, or
+    completed), or it was withdrawn after people were told to come or days were committed."""
+    if found.status in report_service.COMMITTED_STATUSES:
+        return True
+    if found.status == S.SUBMITTED.value:
+        return False
+    told = select(PublishedShift.id).where(PublishedShift.request_id == found.id).limit(1)
+    kept = select(RequestDayAsked.id).where(RequestDayAsked.request_id == found.id,
+                                            RequestDayAsked.status.in_(report_service.COMMITTED_STATUSES)).limit(1)
+    return db.session.scalar(told) is not None or db.session.scalar(kept) is not None
+
+
+def _why_not_planned(found: DeploymentRequest) -> str:
+    """Why the planning page of one request shows nothing: not accepted (yet), or nothing of it in
+    these weeks. The page for all requests would say there is no accepted request, which reads as
+    if this one were lost."""
+    if not _ever_planned(found):
+        if found.status == S.SUBMITTED.value:
+            return _("Deze aanvraag is nog niet geaccepteerd. Daarom staat er nog niets in de planning. Als de "
+                     "planner hem accepteert, ziet u hier welk team komt.")
+        if found.status == S.CANCELLED.value:
+            return _("Deze aanvraag is geannuleerd. Er was niets voor ingepland.")
+        if found.status == S.DECLINED.value:
+            return _("Deze aanvraag is afgewezen. Er was niets voor ingepland.")
+    return _("In deze weken staat er niets van deze aanvraag in de planning.")
 
 
 def _dropped_note(day: service.DroppedDay, withdrawn: bool = False) -> str:
@@ -329,7 +362,8 @@ def _dropped_note(day: service.DroppedDay, withdrawn: bool = False) -> str:
 def plan_csv():
     first, chosen = _plan_period(strict=True)
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
-    request_id = _request_filter()
+    one = _request_filter()
+    request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
     dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
     out = io.StringIO()
@@ -411,13 +445,14 @@ def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
     return dt.date.fromisocalendar(year, number, 1), chosen
 
 
-def _request_filter() -> int | None:
+def _request_filter() -> DeploymentRequest | None:
+    """The one request the planning page shows (?aanvraag=<id>), or None for all of them."""
     raw = request.args.get("aanvraag")
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:  # not "²", which isdigit() takes and int() refuses
         abort(404)
-    return _load(int(raw)).id
+    return _load(int(raw))
 
 
 # --- shared: one request -----------------------------------------------------------------------------
@@ -433,6 +468,8 @@ def detail(request_id: int):
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
         can_change=_is_contact() and found.status in service.CHANGEABLE,
+        # Only where the planning page has something of it: for a request not accepted it would be empty.
+        shows_plan=_is_contact() and _ever_planned(found),
         can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
         and service.can_transition(found.status, S.CANCELLED.value),
         is_planner=current_user.role == Role.PLANNER.value, can_transition=service.can_transition,
@@ -477,7 +514,7 @@ def all_requests():
     )
     if status in {s.value for s in S}:
         query = query.where(DeploymentRequest.status == status)
-    if ministry.isdigit() and int(ministry) <= MAX_ID:
+    if ministry.isascii() and ministry.isdigit() and int(ministry) <= MAX_ID:
         query = query.where(DeploymentRequest.ministry_id == int(ministry))
     if region:
         query = query.where(Location.region == region[:100])
