@@ -34,6 +34,12 @@ ANSI_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _CONTROL_RUN = re.compile(f"(?:{CONTROL_CHARACTERS.pattern}|\x7f|{BIDI_CONTROLS.pattern})+")
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether the text is one or more of the digits 0-9 and nothing else. str.isdigit() also takes
+    "²" (which int() then refuses: a 500) and other scripts' digits."""
+    return text.isascii() and text.isdigit()
+
+
 def _has_control_character(text: str) -> bool:
     return bool(CONTROL_CHARACTERS.search(text)) or "\x7f" in text
 

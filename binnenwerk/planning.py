@@ -20,7 +20,7 @@ from scheduling import domain as sd
 
 from . import audit, roster_history
 from .extensions import db
-from .formatting import local_today, parse_week, shift_week, week_days
+from .formatting import ascii_digits, local_today, parse_week, shift_week, week_days
 from .public_holidays import is_public_holiday
 from .models import (
     Absence,
@@ -77,9 +77,9 @@ def pk_of(text: str) -> int:
     prefix, _, number = (text or "").partition("-")
     if prefix == "r" and "." in number:
         number, _, part = number.partition(".")
-        if not part.isdigit():
+        if not ascii_digits(part):
             raise ValueError(text)
-    if len(prefix) != 1 or not number.isdigit():
+    if len(prefix) != 1 or not ascii_digits(number):
         raise ValueError(text)
     return int(number)
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.routes import ROLE_LABELS
 from ..extensions import db
-from ..formatting import dated
+from ..formatting import ascii_digits, dated
 from ..models import Ministry, Team
 from ..services.requests import BEFORE_MARK, priority_label, status_label
 
@@ -166,7 +166,7 @@ def _fact(action: str, token: str) -> str:
 def _value(action: str, key: str, value: str) -> str:
     if key in ("changed", "fields"):
         return ", ".join(str(FIELD_WORDS.get(name, name)) for name in value.split(","))
-    if key in ("from", "to") and action == "request_priority" and value.isdigit():
+    if key in ("from", "to") and action == "request_priority" and ascii_digits(value):
         return priority_label(int(value)).lower()
     if key == "from" and action.startswith("request_"):
         return status_label(value).lower()

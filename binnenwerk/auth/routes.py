@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
-from ..formatting import formally
+from ..formatting import ascii_digits, formally
 from ..models import Role, User
 from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for
 from ..services import ServiceError
@@ -33,7 +33,7 @@ ROLE_LABELS = {
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    if not user_id.isdigit() or len(user_id) > 10:
+    if not ascii_digits(user_id) or len(user_id) > 10:
         return None
     # A deactivated account, a logged-out session, or one from before a password or MFA change
     # (they end the user's other sessions) has no live record: it ends here.

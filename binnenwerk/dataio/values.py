@@ -8,7 +8,7 @@ import re
 from flask_babel import gettext as _
 
 from ..formatting import (
-    ODD_SPACES, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
+    ODD_SPACES, ascii_digits, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
 )
 
 MAX_CELL = 2000
@@ -231,7 +231,7 @@ def weekdays(value) -> str:
         raise CellError(_("dit veld is verplicht"))
     found: set[int] = set()
     compact = raw.replace(" ", "")
-    if compact.isdigit():
+    if ascii_digits(compact):
         for ch in compact:
             if ch not in "1234567":
                 raise CellError(_("'%(value)s' zijn geen dagen (schrijf bijvoorbeeld ma,di,wo)", value=raw))

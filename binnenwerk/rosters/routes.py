@@ -17,7 +17,7 @@ from scheduling.domain import rest_too_short
 from .. import formatting, jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..formatting import current_week, full_date, local_today, parse_week, read_week, week_days, week_of
+from ..formatting import ascii_digits, current_week, full_date, local_today, parse_week, read_week, week_days, week_of
 from ..models import (
     Absence, Assignment, Employee, JobStatus, PublishedShift, Role, Roster, RosterChange, SolveJob, Team,
 )
@@ -603,7 +603,7 @@ def publish_all():
     seen: dict[int, int] = {}
     for pair in (request.form.get("locks") or "").split(","):
         roster_id, _sep, lock = pair.partition(":")
-        if roster_id.isdigit() and lock.isdigit():
+        if ascii_digits(roster_id) and ascii_digits(lock):
             seen[int(roster_id)] = int(lock)
     try:
         done = service.publish_week(week, seen, user=current_user)

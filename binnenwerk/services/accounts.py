@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from ..formatting import formally
+from ..formatting import ascii_digits, formally
 from ..models import AuditEvent, User, UserSession, utcnow
 from . import ServiceError
 from .users import NEVER_IN_PASSWORDS, validate_password
@@ -282,7 +282,7 @@ def normalise_code(code: str | None) -> str:
 def verify_code(user: User, code: str | None) -> bool:
     """True for a current code not used before; remembers its time step (the caller commits)."""
     code = normalise_code(code)
-    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+    if not user.totp_secret or len(code) != 6 or not ascii_digits(code):
         return False
     totp = pyotp.TOTP(user.totp_secret)
     now = dt.datetime.now(dt.timezone.utc)
@@ -323,7 +323,7 @@ def wrong_code_message(user: User, code: str | None) -> str:
     """Why a code was refused, in words: a right code used a moment ago (replay protection, or
     typing the same code twice within its 30 seconds) is told apart from a wrong one."""
     code = normalise_code(code)
-    if user.totp_secret and user.totp_last_step is not None and len(code) == 6 and code.isdigit():
+    if user.totp_secret and user.totp_last_step is not None and len(code) == 6 and ascii_digits(code):
         totp = pyotp.TOTP(user.totp_secret)
         current = totp.timecode(dt.datetime.now(dt.timezone.utc))
         if any(hmac.compare_digest(totp.generate_otp(step), code) for step in (current - 1, current, current + 1)):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
-from ..formatting import full_date, week_of
+from ..formatting import ascii_digits, full_date, week_of
 from ..models import (
     MAX_TEAM_SIZE,
     MINUTES_PER_DAY,
@@ -137,7 +137,7 @@ def _refuse_if_sent_before(action: str, model, key: str | None) -> None:
         AuditEvent.action == action, AuditEvent.at >= utcnow() - FORM_KEPT,
         AuditEvent.detail.contains(f"form={key}", autoescape=True),
     ).order_by(AuditEvent.id.desc()).limit(1))
-    found = db.session.get(model, int(made)) if made and made.isdigit() else None
+    found = db.session.get(model, int(made)) if made and ascii_digits(made) else None
     if found is not None:
         raise SentBefore(found)
 

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
-from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS
+from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS, ascii_digits
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
@@ -397,7 +397,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         """'2026-K2' (or '2026-Q2') -> Quarter(2026, 2); ValueError otherwise."""
         text = (text or "").strip().upper()
-        if len(text) != 7 or text[4] != "-" or text[5] not in "KQ" or not text[:4].isdigit() or text[6] not in "1234":
+        if len(text) != 7 or text[4] != "-" or text[5] not in "KQ" or not ascii_digits(text[:4]) or text[6] not in "1234":
             raise ValueError(text)
         year = int(text[:4])
         if year not in PLANNING_YEARS:

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 from wtforms.utils import unset_value
 
-from ..formatting import decimal_text, minutes_to_hhmm
+from ..formatting import ascii_digits, decimal_text, minutes_to_hhmm
 from ..forms_common import (
     DutchDateField,
     MinutesField,
@@ -232,7 +232,7 @@ class TeamForm(SeenState, FlaskForm):
     def validate_max_size(self, field):
         # A post without the field keeps the team's stored number (an int): that is no answer either.
         text = field.data.strip() if isinstance(field.data, str) and field.raw_data else ""
-        if not text.isdigit() or len(text) > 3 or not 1 <= int(text) <= MAX_TEAM_SIZE:
+        if not ascii_digits(text) or len(text) > 3 or not 1 <= int(text) <= MAX_TEAM_SIZE:
             raise ValidationError(_l("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE))
 
     @property

@@ -17,7 +17,7 @@ from ..access import can_see_sensitive, require_team, roles_required, team_ids_o
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
-from ..formatting import decimal_text, full_date, local_today, name_suffixes
+from ..formatting import ascii_digits, decimal_text, full_date, local_today, name_suffixes
 from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
 from ..paging import one_page
 from ..services import ServiceError
@@ -999,7 +999,7 @@ def _asked_person() -> tuple[str, Employee | Supervisor] | None:
         raw = request.args.get(kind)
         if raw is None:
             continue
-        if not raw.isdigit() or len(raw) > 9:
+        if not ascii_digits(raw) or len(raw) > 9:
             abort(404)
         person = _employee_or_404(int(raw)) if kind == "medewerker" else _supervisor_or_404(int(raw))
         if person.archived:  # (the pool's team leaders are 404 for a team leader already)
@@ -1015,7 +1015,7 @@ def _offered(field) -> set[str]:
 
 def _person(value: str):
     kind, _sep, number = (value or "").partition("-")
-    obj_id = int(number) if number.isdigit() and len(number) < 10 else None
+    obj_id = int(number) if ascii_digits(number) and len(number) < 10 else None
     if obj_id is None:
         return None, None
     if kind == "medewerker":
