@@ -166,6 +166,9 @@ class Location(db.Model):
     region: Mapped[str] = mapped_column(String(100), index=True)
     ministry_id: Mapped[int] = mapped_column(ForeignKey("ministry.id", ondelete="RESTRICT"), index=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the row was made or last edited; empty for a row from before this was kept, until its
+    # first edit. Feed events naming it are stamped no earlier (services.feeds._stamp).
+    updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     ministry: Mapped[Ministry] = relationship(back_populates="locations")
 
@@ -191,6 +194,9 @@ class WorkType(db.Model):
     pictogram: Mapped[str] = mapped_column(String(40))
     colour: Mapped[str] = mapped_column(String(7))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the row was made or last edited; empty for a row from before this was kept, until its
+    # first edit. Feed events naming it are stamped no earlier (services.feeds._stamp).
+    updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (CheckConstraint("length(colour) = 7", name="colour_hex"),)
 
@@ -236,6 +242,9 @@ class Supervisor(db.Model):
     # wherever they still lead, also once those days have gone by. Empty: not archived, or
     # archived before this was kept (then: from today on).
     archived_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # When the row was made or last edited; empty for a row from before this was kept, until its
+    # first edit. Feed events naming it are stamped no earlier (services.feeds._stamp).
+    updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     team: Mapped[Optional[Team]] = relationship(back_populates="supervisors")
     user: Mapped[Optional[User]] = relationship(back_populates="supervisor")

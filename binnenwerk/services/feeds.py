@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Date, String, and_, bindparam, case, cast, exists, func, literal_column, or_, select
+from sqlalchemy import Date, DateTime, String, and_, bindparam, case, cast, exists, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
@@ -51,7 +51,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 # 6: the VTIMEZONE is one yearly rule each way (see VTIMEZONE), not a list of dates; a visit's
 #    DTSTAMP is its team's day's newest change; an employee's event is stamped by an edit of how
 #    to get in too.
-FORMAT_VERSION = "6"
+# 7: an event is stamped by an edit of the place, work type and team leader it names too, and the
+#    feed's Last-Modified by the newest of those edits (see _latest_edit).
+FORMAT_VERSION = "7"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -187,6 +189,27 @@ def _distinct_comma_joined_sqlite(element, compiler, **kw):
     return f"group_concat(DISTINCT {compiler.process(element.clauses, **kw)})"
 
 
+class _Newest(FunctionElement):
+    """SQL: the newest of two or more stored moments, leaving out NULL. The events' stamps are
+    worked out in the query: a team feed's thousand rows cost less so than read and compared one
+    by one. SQLite stores moments as ISO text, which sorts as they do."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(_Newest)
+def _newest_postgresql(element, compiler, **kw):
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"  # leaves out NULL
+
+
+@compiles(_Newest, "sqlite")
+def _newest_sqlite(element, compiler, **kw):
+    # SQLite's max() of two or more values is NULL when one is; '' sorts before any moment.
+    values = ", ".join(f"coalesce({compiler.process(clause, **kw)}, '')" for clause in element.clauses)
+    return f"nullif(max({values}), '')"
+
+
 @lru_cache(maxsize=1)
 def _shift_leader_is_away():
     """SQL: a published shift's leader is away during it. Built once: building takes longer than
@@ -221,23 +244,48 @@ def _joined(*columns):
     return text
 
 
+# Between the newest edit time that leads a text of _shown_texts or _leaders_shown and the text's
+# entries: a character no time holds.
+_EDITS_END = literal_column("'\x1e'", String)
+
+
+def _edit_time(column):
+    """SQL: a stored moment as text, empty where NULL."""
+    return func.coalesce(cast(column, String), literal_column("''", String))
+
+
+def _latest_edit(listed: str | None) -> tuple[dt.datetime | None, str | None]:
+    """The newest edit time leading a text of _shown_texts or _leaders_shown, and the text without
+    it: the rows the feed's events name were edited no later than that (the feed's Last-Modified
+    moves with an event's stamp)."""
+    if listed is None:
+        return None, None
+    edited, _end, rest = listed.partition("\x1e")
+    return (dt.datetime.fromisoformat(edited) if edited else None), rest
+
+
 def _leaders_shown(shifts, where):
     """SQL: one text listing every leader the feed's shifts have (see _feed_leaders): id, name,
-    phone, and whether and since when archived.
+    phone, whether and since when archived, and when edited; led by the newest of those edits
+    (see _latest_edit).
 
     The feed names a leader and gives their phone; archiving a leader changes the text of the
     days to come (as an absence does). None of it changes a shift, so the ETag takes this in. A
-    superset again: a leader of days gone by only, or a team's other leader."""
+    superset again: a leader of days gone by only, or a team's other leader. The edit times stamp
+    the events (_stamp): a body that differs only in its stamps has another ETag."""
     leader = Supervisor.__table__.alias("feed_leader")
-    return select(_CommaJoined(_joined(leader.c.id, leader.c.name, leader.c.phone, leader.c.archived,
-                                       leader.c.archived_on))).where(
-        leader.c.id.in_(_feed_leaders(shifts, where)))
+    return select(
+        _edit_time(func.max(leader.c.updated_at)) + _EDITS_END
+        + _CommaJoined(_joined(leader.c.id, leader.c.name, leader.c.phone, leader.c.archived,
+                               leader.c.archived_on, leader.c.updated_at))
+    ).where(leader.c.id.in_(_feed_leaders(shifts, where)))
 
 
 def _shown_texts(shifts, where):
     """SQL: one text listing what the feed's events show that is not the shift's own: the name
     and address of each place, the names of its work types (both languages), teams and people,
-    and how to get in (the request's access instructions).
+    and how to get in (the request's access instructions); with when each place, work type and
+    request was edited, and led by the newest of those edits (see _latest_edit).
 
     All are edited elsewhere (an admin gives a location a new address) without touching a shift,
     so the ETag takes them in: a phone asking with the ETag from before gets the new text, not
@@ -251,9 +299,11 @@ def _shown_texts(shifts, where):
     # Correlated like `where` (to the token in poll()), not joined to it.
     used = select(shifts.c.location_id, shifts.c.work_type_id, shifts.c.team_id, shifts.c.employee_id,
                   shifts.c.request_id).where(where).distinct().correlate_except(shifts).subquery("feed_used")
+    # The edit times of places and work types stamp the events too (as the request's does).
     entries = [
-        literal_column("'l'", String) + _joined(loc.c.id, loc.c.name, loc.c.address, loc.c.postcode, loc.c.city),
-        literal_column("'w'", String) + _joined(wt.c.id, wt.c.name_nl, wt.c.name_en),
+        literal_column("'l'", String) + _joined(loc.c.id, loc.c.name, loc.c.address, loc.c.postcode, loc.c.city,
+                                                loc.c.updated_at),
+        literal_column("'w'", String) + _joined(wt.c.id, wt.c.name_nl, wt.c.name_en, wt.c.updated_at),
         literal_column("'t'", String) + _joined(team.c.id, team.c.name),
         literal_column("'e'", String) + _joined(emp.c.id, emp.c.first_name, emp.c.last_name),
         # NULL for a shift without a request: left out of the list. Its edit time too: it stamps
@@ -262,7 +312,8 @@ def _shown_texts(shifts, where):
         literal_column("'r'", String) + cast(req.c.id, String) + _PART + req.c.access_instructions
         + _PART + func.coalesce(cast(req.c.updated_at, String), ""),
     ]
-    text = func.coalesce(_DistinctCommaJoined(entries[0]), empty)
+    text = _edit_time(func.max(_Newest(loc.c.updated_at, wt.c.updated_at, req.c.updated_at))) + _EDITS_END
+    text = text + func.coalesce(_DistinctCommaJoined(entries[0]), empty)
     for entry in entries[1:]:
         text = text + literal_column("','", String) + func.coalesce(_DistinctCommaJoined(entry), empty)
     return select(text).select_from(
@@ -368,8 +419,22 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None, language: str 
                _shown_texts(ps, own).correlate(None).scalar_subquery(),
                named).where(own)
     ).one()
-    return _fingerprint(row.id, row.created_at, today, count, latest, absences, leaders, language,
-                        _shown(subject_name, texts))
+    return _fingerprint_of(row.id, row.created_at, today, count, latest, absences, leaders, language,
+                           subject_name, texts)
+
+
+def _fingerprint_of(token_id: int, created_at, today: dt.date, count: int, latest, absences, leaders,
+                    language: str | None, subject_name, texts) -> Fingerprint:
+    """_fingerprint of what the query of fingerprint() or poll() found: the newest edit of a
+    place, work type, request or leader the events name counts as the feed's latest change (the
+    events' stamps take them in)."""
+    leaders_edited, leaders = _latest_edit(leaders)
+    texts_edited, texts = _latest_edit(texts)
+    if isinstance(latest, str):  # an aggregate may come back from SQLite as text
+        latest = dt.datetime.fromisoformat(latest)
+    edits = [moment for moment in (latest, leaders_edited, texts_edited) if moment is not None]
+    return _fingerprint(token_id, created_at, today, count, max(edits) if edits else None, absences, leaders,
+                        language, _shown(subject_name, texts))
 
 
 @lru_cache(maxsize=1)
@@ -429,9 +494,8 @@ def poll(token: str, today: dt.date | None = None,
         return None
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
-    return found.id, _fingerprint(found.id, found.created_at, today, found.shift_count, found.latest,
-                                  found.absences, found.leaders, language,
-                                  _shown(found.subject_name, found.texts))
+    return found.id, _fingerprint_of(found.id, found.created_at, today, found.shift_count, found.latest,
+                                     found.absences, found.leaders, language, found.subject_name, found.texts)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -444,19 +508,22 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
     selected for the team feed only; how to get in (the request's access instructions, as the
     ministry wrote them, as the week page shows them) and whether a change was of the leader only,
-    for the employee feed only.
+    for the employee feed only. Each row's `stamp`: see _stamp.
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team, emp = Supervisor.__table__, Team.__table__, Employee.__table__
     req = DeploymentRequest.__table__
     columns = [
         ps.c.id, ps.c.uid, ps.c.date, ps.c.start_minute, ps.c.end_minute, ps.c.break_minutes, ps.c.sequence,
-        ps.c.cancelled, ps.c.updated_at, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.supervisor_id,
+        ps.c.cancelled, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.supervisor_id,
         loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
         _work_type_name(wt, language).label("work_type_name"), team.c.name.label("team_name"),
         sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
         _shift_leader_is_away().label("leader_away"),
     ]
+    # What the event's text names (see _stamp): a called-off one names no leader, and the
+    # employee's no place or way in either (it is a day off).
+    named, called_off = (wt.c.updated_at, loc.c.updated_at, sup.c.updated_at), (wt.c.updated_at, loc.c.updated_at)
     joins = (
         ps.join(loc, loc.c.id == ps.c.location_id)
         .join(wt, wt.c.id == ps.c.work_type_id)
@@ -467,9 +534,11 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         columns += [emp.c.first_name, emp.c.last_name]
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
     elif row.kind == FeedKind.EMPLOYEE.value:
-        # When how to get in was last edited: the event's stamp (see _employee_shift_event).
-        columns += [ps.c.leader_only, req.c.access_instructions, req.c.updated_at.label("request_updated_at")]
+        columns += [ps.c.leader_only, req.c.access_instructions]
         joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
+        named, called_off = named + (req.c.updated_at,), (wt.c.updated_at,)
+    columns.append(case((ps.c.cancelled, _Newest(ps.c.updated_at, *called_off)),
+                        else_=_Newest(ps.c.updated_at, *named)).label("stamp"))
     return list(db.session.execute(
         select(*columns)
         .select_from(joins)
@@ -492,6 +561,25 @@ def team_leaders(team_ids) -> dict[int, Supervisor]:
     ):
         leaders.setdefault(supervisor.team_id, supervisor)
     return leaders
+
+
+def _team_leaders_and_edits(team_ids) -> tuple[dict[int, Supervisor], dict[int, dt.datetime]]:
+    """team_leaders(), and when each team's leaders were last edited, archived ones too: in one
+    query. The edits stamp the events of shifts naming nobody (see _stamp)."""
+    ids = sorted(set(team_ids))
+    leaders: dict[int, Supervisor] = {}
+    edits: dict[int, dt.datetime] = {}
+    if not ids:
+        return leaders, edits
+    for supervisor in db.session.scalars(
+        select(Supervisor).where(Supervisor.team_id.in_(ids)).order_by(Supervisor.id)
+    ):
+        if not supervisor.archived:
+            leaders.setdefault(supervisor.team_id, supervisor)
+        edited = edits.get(supervisor.team_id)
+        if supervisor.updated_at is not None and (edited is None or supervisor.updated_at > edited):
+            edits[supervisor.team_id] = supervisor.updated_at
+    return leaders, edits
 
 
 def leader_of(shift, leaders: dict[int, Supervisor]) -> Supervisor | None:
@@ -557,12 +645,27 @@ def _utc_stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def _latest(*moments) -> dt.datetime:
-    """The newest of stored (naive UTC) moments, leaving out None: an event's DTSTAMP when its
-    text comes from more than one row. The first one is always set (the shift's own)."""
-    # An aggregate may come back from SQLite as text.
-    found = [dt.datetime.fromisoformat(m) if isinstance(m, str) else m for m in moments if m is not None]
-    return max(found)
+def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool) -> dt.datetime:
+    """An event's DTSTAMP and LAST-MODIFIED: the newest of its own change (the shift's; a visit's
+    team's day's, see load_visits) and the edits of the rows its text names: its work type, place
+    and leader, and how to get in; the query gives that as `stamp` (_Newest). For an event with a
+    leader line whose shift names nobody, the newest edit of any of its team's leaders (`edits`,
+    archived ones too: archiving the team's own leader puts another in the line, or none), the
+    superset the ETag takes in (_feed_leaders).
+
+    An admin renaming a place, a work type or a team leader changes the event's text, not the
+    shift: LAST-MODIFIED is when the event's information was last revised (RFC 5545, 3.8.7.3),
+    and a calendar app may keep the old text of an event whose stamps and SEQUENCE all stayed.
+    SEQUENCE stays, as for an edit of how to get in: it counts publications that changed the
+    shift (times, place, leader, called off), says "Veranderd" when above 0 (changed_to_come),
+    and a renamed place is no new time or place to come to.
+    """
+    stamp = row.stamp
+    if leader_line and row.supervisor_id is None:
+        edited = edits.get(row.team_id)
+        if edited is not None and edited > stamp:
+            return edited
+    return stamp
 
 
 class _Texts:
@@ -724,15 +827,15 @@ def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
     return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
 
 
-def _employee_shift_event(out, texts: _Texts, shift, leaders, today: dt.date) -> None:
+def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.date) -> None:
     """An employee's own shift, in the words of the week page: a called-off one as a day off (no
     time, break or place: nothing to come to), a changed one still to come saying so first (the
     week page's rule, changed_to_come), and how to get in as the ministry wrote it."""
     work_type = shift.work_type_name
     common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
                   start_minute=shift.start_minute, end_minute=shift.end_minute, final_summary=True)
-    if shift.cancelled:
-        _event(out, texts, **common, updated_at=shift.updated_at,
+    if shift.cancelled:  # names the work type only
+        _event(out, texts, **common, updated_at=_stamp(shift, edits, leader_line=False),
                summary=texts.day_off_summary % {"work_type": work_type}, location=None, lines=[texts.day_off])
         return
     work = texts.work % {"work_type": work_type}
@@ -740,10 +843,10 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, today: dt.date) ->
     changed = changed_to_come(shift.sequence, shift.date, today)
     instructions = (shift.access_instructions or "").strip()
     # The ministry edits how to get in on its request, not on the shift (whose SEQUENCE stays: it
-    # means the shift changed): the stamp says the text is newer. Only the request has an
-    # updated_at; a renamed place, work type or leader is told by the ETag alone.
+    # means the shift changed): the stamp says the text is newer. So for a renamed place, work type
+    # or leader (see _stamp).
     _event(
-        out, texts, **common, updated_at=_latest(shift.updated_at, shift.request_updated_at),
+        out, texts, **common, updated_at=_stamp(shift, edits, leader_line=True),
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,
         location=place,
         lines=[
@@ -758,7 +861,7 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, today: dt.date) ->
     )
 
 
-def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None:
+def _shift_event(out, texts: _Texts, shift, leaders, edits, *, with_name: bool) -> None:
     work = texts.work % {"work_type": shift.work_type_name}
     place = texts.place(shift)
     name = f"{shift.first_name} {shift.last_name}" if with_name else None
@@ -766,7 +869,8 @@ def _shift_event(out, texts: _Texts, shift, leaders, *, with_name: bool) -> None
         out, texts,
         uid=f"team-{shift.uid}" if with_name else shift.uid,
         sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
-        start_minute=shift.start_minute, end_minute=shift.end_minute, updated_at=shift.updated_at,
+        start_minute=shift.start_minute, end_minute=shift.end_minute,
+        updated_at=_stamp(shift, edits, leader_line=not shift.cancelled),
         summary=f"{name} – {work}" if with_name else work,
         location=place,
         lines=[
@@ -831,11 +935,15 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     )
     return list(db.session.execute(
         select(
-            agg, supervisor_id.label("supervisor_id"), team_day.c.revision, team_day.c.updated_at,
+            agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
             team.c.name.label("team_name"), _work_type_name(wt, language).label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
             leader_away.label("leader_away"),
+            # The team's day's newest change, or a later edit of what the visit names (see _stamp);
+            # a called-off visit names no leader.
+            case((going, _Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, sup.c.updated_at)),
+                 else_=_Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at)).label("stamp"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)
@@ -849,12 +957,12 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     ))
 
 
-def _visit_event(out, texts: _Texts, visit, leaders) -> None:
+def _visit_event(out, texts: _Texts, visit, leaders, edits) -> None:
     people = int(visit.people or 0)
     start_minute = visit.going_start if people else visit.any_start
     end_minute = visit.going_end if people else visit.any_end
     team, work, place = visit.team_name, visit.work_type_name, texts.place(visit)
-    updated_at = _latest(visit.updated_at)  # the team's day's newest change: see load_visits
+    updated_at = _stamp(visit, edits, leader_line=bool(people))
     day = visit.date
     _event(
         out, texts,
@@ -894,18 +1002,18 @@ def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None)
     out = _header(row)
     if row.kind == FeedKind.LOCATION.value:
         visits = load_visits(row, start, end, today, language)
-        leaders = team_leaders(v.team_id for v in visits if v.supervisor_id is None)
+        leaders, edits = _team_leaders_and_edits(v.team_id for v in visits if v.supervisor_id is None)
         for visit in visits:
-            _visit_event(out, texts, visit, leaders)
+            _visit_event(out, texts, visit, leaders, edits)
     else:
         shifts = load_shifts(row, start, end, today, language)
-        leaders = team_leaders(s.team_id for s in shifts if s.supervisor_id is None)
+        leaders, edits = _team_leaders_and_edits(s.team_id for s in shifts if s.supervisor_id is None)
         if row.kind == FeedKind.EMPLOYEE.value:
             for shift in shifts:
-                _employee_shift_event(out, texts, shift, leaders, today)
+                _employee_shift_event(out, texts, shift, leaders, edits, today)
         else:
             for shift in shifts:
-                _shift_event(out, texts, shift, leaders, with_name=True)
+                _shift_event(out, texts, shift, leaders, edits, with_name=True)
     out.append(b"END:VCALENDAR\r\n")
     return b"".join(out)
 

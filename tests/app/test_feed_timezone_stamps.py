@@ -177,8 +177,9 @@ def test_a_visits_stamp_does_not_go_back_when_its_newest_shift_leaves_it(client,
     team = make.team(name="Team Rijnstraat")
     anna = make.employee(team=team, first_name="Anna", last_name="Jansen")
     bram = make.employee(team=team, first_name="Bram", last_name="de Vries")
-    location = make.location(name="Ministerie BZK", address="Rijnstraat 8")
-    keyboards = make.work_type(name_nl="Toetsenborden reinigen")
+    made = utcnow() - dt.timedelta(days=5)  # the place and work type: before the shifts (they stamp them too)
+    location = make.location(name="Ministerie BZK", address="Rijnstraat 8", updated_at=made)
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", updated_at=made)
     day, now = today + dt.timedelta(days=2), utcnow()
     make.published_shift(employee=anna, date=day, location=location, work_type=keyboards,
                          updated_at=now - dt.timedelta(days=3))
@@ -202,8 +203,9 @@ def test_an_edit_of_how_to_get_in_gives_the_employees_event_a_newer_stamp(client
     DTSTAMP and LAST-MODIFIED move on; its SEQUENCE stays (the shift itself did not change)."""
     today, now = dt.date(2026, 6, 8), utcnow()
     employee = make.employee(first_name="Anna", last_name="Jansen")
-    location = make.location(name="Ministerie BZK", address="Rijnstraat 8")
-    keyboards = make.work_type(name_nl="Toetsenborden reinigen")
+    made = now - dt.timedelta(days=5)  # the place and work type: before the request and the shifts
+    location = make.location(name="Ministerie BZK", address="Rijnstraat 8", updated_at=made)
+    keyboards = make.work_type(name_nl="Toetsenborden reinigen", updated_at=made)
     request = make.request(location=location, work_type=keyboards, access_instructions="Melden bij de receptie.",
                            updated_at=now - dt.timedelta(days=3))
     going, off = (make.published_shift(employee=employee, date=today + dt.timedelta(days=d), location=location,
@@ -231,7 +233,9 @@ def test_any_edit_of_the_request_that_moves_the_stamp_changes_the_etag(client, m
     a poll with the old one gets the new body (200), not 304 for bytes that differ."""
     today = dt.date(2026, 6, 8)
     employee = make.employee(first_name="Anna", last_name="Jansen")
-    request = make.request(access_instructions="Melden bij de receptie.", updated_at=utcnow() - dt.timedelta(days=3))
+    made = utcnow() - dt.timedelta(days=5)  # the place and work type: before the request and the shift
+    request = make.request(location=make.location(updated_at=made), work_type=make.work_type(updated_at=made),
+                           access_instructions="Melden bij de receptie.", updated_at=utcnow() - dt.timedelta(days=3))
     make.published_shift(employee=employee, date=today + dt.timedelta(days=1), location=request.location,
                          work_type=request.work_type, request=request, updated_at=utcnow() - dt.timedelta(days=4))
     token = issue(FeedKind.EMPLOYEE, employee)

@@ -250,14 +250,19 @@ def test_the_migration_keeps_the_days_gone_by_of_changes_in_the_audit_log(tmp_pa
     with scratch_app(tmp_path):
         upgrade(revision=before)
         ministry = m.Ministry(name="Ministerie M", code="MM")
-        location = m.Location(name="Gebouw", code="g-1", address="Straat 1", city="Zwolle", region="Noord",
-                              ministry=ministry)
-        work_type = m.WorkType(code="keyboards", name_nl="Toetsenborden", name_en="Keyboards", pictogram="broom",
-                               colour="#2f6b2f")
-        db.session.add_all([ministry, location, work_type])
+        db.session.add(ministry)
         db.session.flush()
+        # The place and work type as that revision stores them (their models have more columns now).
+        location_id = db.session.execute(text(
+            "INSERT INTO location (code, name, address, postcode, city, region, ministry_id, archived) "
+            "VALUES ('g-1', 'Gebouw', 'Straat 1', '', 'Zwolle', 'Noord', :m, :no) RETURNING id"),
+            {"m": ministry.id, "no": False}).scalar_one()
+        work_type_id = db.session.execute(text(
+            "INSERT INTO work_type (code, name_nl, name_en, pictogram, colour, archived) "
+            "VALUES ('keyboards', 'Toetsenborden', 'Keyboards', 'broom', '#2f6b2f', :no) RETURNING id"),
+            {"no": False}).scalar_one()
         changed, cancelled = (m.DeploymentRequest(
-            ministry=ministry, location=location, work_type=work_type, start_date=D(2026, 11, 30),
+            ministry=ministry, location_id=location_id, work_type_id=work_type_id, start_date=D(2026, 11, 30),
             end_date=D(2026, 12, 31), weekdays="12345", start_minute=600, end_minute=960, break_minutes=30,
             headcount=4, status=status) for status in (S.SCHEDULED.value, S.CANCELLED.value))
         db.session.add_all([changed, cancelled])

@@ -501,6 +501,7 @@ def test_an_unchanged_save_of_imported_lines_is_no_change(client, login, world, 
 def test_the_migration_stores_earlier_line_breaks_as_lf(tmp_path):
     """Texts a browser stored with CRLF before: LF after the migration (SQLite, or PostgreSQL in CI)."""
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
     from binnenwerk import models as m
 
@@ -509,12 +510,19 @@ def test_the_migration_stores_earlier_line_breaks_as_lf(tmp_path):
     with scratch_app(tmp_path):
         upgrade(revision="9a4c2e6f8b1d")
         ministry = m.Ministry(code="BZK", name="Binnenlandse Zaken")
-        place = m.Location(code="dh", name="Rijnstraat 8", address="Rijnstraat 8", city="Den Haag",
-                           region="Den Haag", ministry=ministry)
-        work = m.WorkType(code="keyboards", name_nl="Toetsenborden", name_en="Keyboards", pictogram="keyboard",
-                          colour="#2f6b2f")
+        db.session.add(ministry)
+        db.session.flush()
+        # The place and work type as that revision stores them (their models have more columns now).
+        place_id = db.session.execute(text(
+            "INSERT INTO location (code, name, address, postcode, city, region, ministry_id, archived) "
+            "VALUES ('dh', 'Rijnstraat 8', 'Rijnstraat 8', '', 'Den Haag', 'Den Haag', :m, :no) RETURNING id"),
+            {"m": ministry.id, "no": False}).scalar_one()
+        work_id = db.session.execute(text(
+            "INSERT INTO work_type (code, name_nl, name_en, pictogram, colour, archived) "
+            "VALUES ('keyboards', 'Toetsenborden', 'Keyboards', 'keyboard', '#2f6b2f', :no) RETURNING id"),
+            {"no": False}).scalar_one()
         db.session.add(m.DeploymentRequest(
-            ministry=ministry, location=place, work_type=work, start_date=dt.date(2026, 12, 7),
+            ministry=ministry, location_id=place_id, work_type_id=work_id, start_date=dt.date(2026, 12, 7),
             end_date=dt.date(2026, 12, 11), weekdays="12345", start_minute=540, end_minute=900, headcount=3,
             access_instructions="Balie.\r\nPasje.", notes="Een\rTwee", decline_reason="Geen\r\n"))
         db.session.commit()
