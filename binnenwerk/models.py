@@ -662,6 +662,9 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[Optional[int]] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The user's own password when an admin gave a temporary one (why: it may be known to someone
+    # else), so the new one cannot be it again; cleared when they choose their own.
+    previous_password_hash: Mapped[Optional[str]] = mapped_column(String(256))
     # Set when an admin gave a temporary password: the user must choose their own first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)

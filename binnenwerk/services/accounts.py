@@ -232,12 +232,18 @@ def change_password(user: User, current: str, new: str, repeat: str, *, session_
                            else _("Je huidige wachtwoord klopt niet."), field="current")
     _check_new_password(new, repeat)
     if check_password_hash(user.password_hash, new):
-        if user.must_change_password:  # the temporary one the admin chose: the previous one is not kept
+        if user.must_change_password:  # the temporary one the admin chose
             raise ServiceError(_("Kies een ander wachtwoord dan het tijdelijke wachtwoord."), field="new")
         raise ServiceError(_("Kies een ander wachtwoord dan uw huidige.") if formally()
                            else _("Kies een ander wachtwoord dan je huidige."), field="new")
+    if (user.must_change_password and user.previous_password_hash
+            and check_password_hash(user.previous_password_hash, new)):
+        # The password before the reset: an admin resets one that may be known to someone else.
+        raise ServiceError(_("Kies een ander wachtwoord dan uw vorige wachtwoord.") if formally()
+                           else _("Kies een ander wachtwoord dan je vorige wachtwoord."), field="new")
     user.failed_logins = 0
     user.password_hash = generate_password_hash(new)
+    user.previous_password_hash = None
     user.must_change_password = False
     end_sessions(user, keep=session_id)
     audit.record("password_change", user)
@@ -249,6 +255,8 @@ def reset_password(user: User, temporary: str, repeat: str, *, actor: User, rese
     if user.id == actor.id:
         raise ServiceError(_("Je eigen wachtwoord wijzig je via Mijn account."), field="password")
     _check_new_password(temporary, repeat, field="password", repeat_field="repeat")
+    if not user.must_change_password:  # a second reset before the user chose one: keep their own
+        user.previous_password_hash = user.password_hash
     user.password_hash = generate_password_hash(temporary)
     user.must_change_password = True
     user.failed_logins = 0

@@ -756,3 +756,31 @@ def test_an_unknown_address_is_counted_the_same_by_every_web_process(client):
         event.at = event.at - dt.timedelta(hours=2)
     db.session.commit()
     assert "geblokkeerd" not in post_login(client, "niemand-hier@example.org", WRONG).get_data(as_text=True)
+
+
+def test_the_password_before_a_reset_cannot_be_chosen_again(client, make, login):
+    """An admin resets a password that may be known to someone else: choosing it again after the
+    temporary one is refused, in the user's own words; any other is taken, and the old one is
+    forgotten then. A second reset before that keeps the user's own password, not the first
+    temporary one."""
+    admin = make.user(role="admin")
+    leader = make.user(role="team_leader")
+    own_hash = leader.password_hash
+    login(admin)
+    for temporary in (NEW_PASSWORD, "Tweede-tijdelijk-2027"):
+        client.post(f"/auth/gebruikers/{leader.id}/wachtwoord", data={"password": temporary, "repeat": temporary})
+    assert fresh(User, leader.id).previous_password_hash == own_hash
+    client.post("/auth/logout")
+
+    post_login(client, leader.email, "Tweede-tijdelijk-2027")
+    again = client.post("/auth/wachtwoord", data={"current": "Tweede-tijdelijk-2027", "new": TEST_PASSWORD,
+                                                   "repeat": TEST_PASSWORD})
+    assert again.status_code == 422
+    assert "Kies een ander wachtwoord dan je vorige wachtwoord." in again.get_data(as_text=True)
+    stored = fresh(User, leader.id)
+    assert stored.must_change_password and check_password_hash(stored.password_hash, "Tweede-tijdelijk-2027")
+    client.post("/auth/wachtwoord", data={"current": "Tweede-tijdelijk-2027", "new": "Eigen-wachtwoord-99",
+                                          "repeat": "Eigen-wachtwoord-99"})
+    stored = fresh(User, leader.id)
+    assert not stored.must_change_password and stored.previous_password_hash is None
+    assert check_password_hash(stored.password_hash, "Eigen-wachtwoord-99")
