@@ -65,6 +65,7 @@ PATTERNS = [
 ]
 
 # The names in key=value facts.
+FIRST_DAY_WORD = _l("vanaf")
 KEY_WORDS = {
     "week": _l("week"), "day": _l("dag"), "employee": _l("medewerker"), "supervisor": _l("teamleider"),
     "request": _l("aanvraag"), "assignment": _l("dienst"), "assignments": _l("diensten"),
@@ -160,6 +161,8 @@ def _fact(action: str, token: str) -> str:
     if not pair or pair.group(1) not in KEY_WORDS:
         return token
     key, value = pair.groups()
+    if key == "from" and action.startswith("roster."):  # a repair's first day planned: not an old value
+        return f"{FIRST_DAY_WORD}: {_value(action, key, value)}"
     return f"{KEY_WORDS[key]}: {_value(action, key, value)}"
 
 

@@ -326,7 +326,8 @@ def week_mistyped(token: str):
     return _tidy_link("calendar.week", token, mistyped=True)
 
 
-@bp.route("/week/<token>/toegankelijkheid")
+@bp.route("/week/<token>/toegankelijkheid/")  # pasted with a slash after it
+@bp.route("/week/<token>/toegankelijkheid")  # registered first: the one url_for builds
 @public
 def week_accessibility(token: str):
     """The accessibility statement as the week page's footer opens it: with the way back to the
