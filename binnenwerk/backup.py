@@ -99,6 +99,8 @@ def _check_backup(path: Path) -> str:
     if not path.is_file():
         raise BackupError(_("Het bestand %(file)s bestaat niet.", file=path))
     unchanged = _("De database is niet veranderd.")
+    if path.stat().st_size == 0:  # SQLite reads an empty file as an empty database: no tables at all
+        raise BackupError(_("Het bestand %(file)s is leeg: het is geen back-up.", file=path) + " " + unchanged)
     try:
         with closing(_read_only(path)) as conn:
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]

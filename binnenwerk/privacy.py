@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, false, or_, select
 
 from . import audit, roster_history
 from .extensions import db
 from .formatting import minutes_to_hhmm
 from .models import (
     Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster,
-    utcnow,
+    RosterChange, utcnow,
 )
 from .services import ServiceError
+from .services.people import MAX_DAY_MINUTES
 
 ANONYMOUS = "Geanonimiseerd"
 
@@ -168,6 +170,7 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
     if sensitive is not None:
         db.session.delete(sensitive)
     # Absences go whole: their kind ("ziek") and dates are health data too; the hours worked stay.
+    absence_ids = {str(i) for i in db.session.scalars(select(Absence.id).where(Absence.employee_id == employee.id))}
     db.session.execute(delete(Absence).where(Absence.employee_id == employee.id))
     revoked = 0
     for token in db.session.scalars(
@@ -175,12 +178,52 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
     ):
         token.revoked_at = utcnow()
         revoked += 1
-    # Earlier audit rows about this employee may quote a name in their detail.
-    for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee.id))
-    ):
-        event.detail = ""
+    # A limit on hours a day is often a doctor's (health data): back to the highest a day may
+    # have, what everyone without a limit of their own has (the solver plans nobody beyond 12 hours).
+    employee.max_minutes_per_day = MAX_DAY_MINUTES
+    _erase_audit_details(employee.id, absence_ids)
+    # Lines saying the person was absent on a day (a sick day, perhaps) go; their shifts stay.
+    _drop_absence_lines(employee.id, old_name)
     # Roster history names the employee in its lines' values, and older lines in words.
     roster_history.erase_name(employee.id, old_name, employee.name)
     audit.record("anonymise", employee, detail=f"calendar links revoked: {revoked}")
     db.session.commit()
+
+
+# The audit details that name an employee by id: "employee=14" (absences, roster edits) and
+# "employee_id=14" (calendar links). The digits end at a non-digit, so 14 does not find 140.
+_NAMED = r"\bemployee(?:_id)?=%d(?![0-9])"
+# How the roster history's "absence" line goes on after the name, in Dutch, as lines are stored.
+ABSENT_IN_WORDS = " is afwezig op "
+
+
+def _erase_audit_details(employee_id: int, absence_ids: set[str]) -> None:
+    """Earlier audit rows about this employee keep their action, time and actor, not their detail:
+    rows about the employee may quote a name, rows about their absences hold the days (of a
+    sickness, perhaps), and other rows name them as "employee=<id>" beside what was done."""
+    named = re.compile(_NAMED % employee_id)
+    rows = db.session.scalars(select(AuditEvent).where(or_(
+        and_(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee_id)),
+        and_(AuditEvent.object_type == "Absence", AuditEvent.object_id.in_(absence_ids)) if absence_ids else false(),
+        AuditEvent.detail.contains(f"employee={employee_id}", autoescape=True),
+        AuditEvent.detail.contains(f"employee_id={employee_id}", autoescape=True),
+    )))
+    for event in rows:
+        names_them = bool(named.search(event.detail or ""))
+        if event.object_type == "Employee" or (event.object_type == "Absence"
+                                               and (names_them or event.object_id in absence_ids)):
+            event.detail = ""
+        elif names_them:
+            # What was done stays readable (a roster edit's week and day), without whom it was about.
+            event.detail = " ".join(named.sub("", event.detail).split())
+
+
+def _drop_absence_lines(employee_id: int, old_name: str) -> None:
+    """Remove the roster history's lines that say this employee is absent on a day: newer lines
+    name them in their values, older ones only in words ("Anna de Vries is afwezig op ...")."""
+    for change in db.session.scalars(select(RosterChange).where(or_(
+            and_(RosterChange.message == "absence", RosterChange.params[roster_history.EMPLOYEE].as_integer()
+                 == employee_id),
+            and_(RosterChange.message.is_(None),
+                 RosterChange.detail.startswith(old_name + ABSENT_IN_WORDS, autoescape=True))))):
+        db.session.delete(change)

@@ -187,8 +187,10 @@ def preview(kind_name: str):
         session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200]}
         confirm = ConfirmForm(upload=token)
         _flash_warnings(outcome)
-    return render_template("dataio/preview.html", kind=kind, outcome=outcome,
-                           filename=_shown_name(upload.filename, outcome), confirm=confirm)
+    # A file with problems is a refused form, as every other: "Fout:" in the title and 422.
+    return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=not outcome.ok,
+                           filename=_shown_name(upload.filename, outcome), confirm=confirm), \
+        200 if outcome.ok else 422
 
 
 @bp.errorhandler(413)
@@ -239,7 +241,7 @@ def confirm(kind_name: str):
     finally:
         _forget(claimed)
     if not outcome.committed:
-        return render_template("dataio/preview.html", kind=kind, outcome=outcome,
+        return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=True,
                                filename=_shown_name(stored["name"], outcome), confirm=None), 422
     flash(_("Het bestand is geïmporteerd: %(summary)s.", summary=outcome.summary), "success")
     _flash_warnings(outcome)

@@ -127,8 +127,21 @@ def whole_number(value, *, low: int, high: int, required: bool = True) -> int | 
 
 
 def hours_as_minutes(value, *, high_hours: float) -> int:
-    """Hours like '25,5' as minutes (1530), rounded to the minute."""
-    return round(number(value, low=0, high=high_hours) * 60)
+    """Hours like '25,5' as minutes (1530), rounded to the minute: more than 0 and at most
+    `high_hours`, as the forms take them, with one message for too few and too many."""
+    out_of_range = CellError(_("'%(value)s' moet meer dan 0 en hoogstens %(high)s uur zijn",
+                               value=display(value), high=_dutch(high_hours)))
+    try:
+        hours = number(value, low=0, high=high_hours)
+    except CellError:
+        is_number = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+            isinstance(value, str) and _NUMBER_RE.match(value.replace(" ", "")) is not None)
+        if is_number:  # a number, below 0 or above the highest: said as for 0
+            raise out_of_range from None
+        raise
+    if hours == 0:
+        raise out_of_range
+    return round(hours * 60)
 
 
 def minutes_as_hours(minutes: int) -> float | int:

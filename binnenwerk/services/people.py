@@ -61,7 +61,10 @@ def _work_types(ids, keep=()) -> list[WorkType]:
     ids = set(ids or [])
     if not ids:
         raise ServiceError(_("Kies minstens één werksoort."), field="work_type_ids")
-    found = db.session.scalars(select(WorkType).where(WorkType.id.in_(ids))).all()
+    # An import has every work type in the session already: no query per row then.
+    held = [db.session.identity_map.get(db.session.identity_key(WorkType, i)) for i in ids]
+    found = held if all(w is not None for w in held) else (
+        db.session.scalars(select(WorkType).where(WorkType.id.in_(ids))).all())
     keep_ids = {w.id for w in keep}
     if len(found) != len(ids) or any(w.archived and w.id not in keep_ids for w in found):
         raise ServiceError(_("Kies werksoorten uit de lijst."), field="work_type_ids")
@@ -172,7 +175,9 @@ def active_member_count(team: Team) -> int:
     ) or 0
 
 
-def _check_team(data: TeamInput, team: Team | None) -> Location | None:
+def _check_team(data: TeamInput, team: Team | None, *, name_checked: bool = False) -> Location | None:
+    """The team form's rules. `name_checked`: the caller has already made sure no other team has
+    the name (an import, which holds every team's name and would else read them all per row)."""
     name = (data.name or "").strip()
     if not name:
         raise ServiceError(_("Vul een naam in."), field="name")
@@ -180,11 +185,12 @@ def _check_team(data: TeamInput, team: Team | None) -> Location | None:
         raise ServiceError(_("Vul een regio in."), field="region")
     if not 1 <= data.max_size <= MAX_TEAM_SIZE:
         raise ServiceError(_("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE), field="max_size")
-    duplicate = select(Team.id).where(func.lower(Team.name) == name.lower())
-    if team is not None:
-        duplicate = duplicate.where(Team.id != team.id)
-    if db.session.scalar(duplicate) is not None:
-        raise ServiceError(_("Er is al een team met deze naam."), field="name")
+    if not name_checked:
+        duplicate = select(Team.id).where(func.lower(Team.name) == name.lower())
+        if team is not None:
+            duplicate = duplicate.where(Team.id != team.id)
+        if db.session.scalar(duplicate) is not None:
+            raise ServiceError(_("Er is al een team met deze naam."), field="name")
     location = None
     if data.home_location_id is not None:
         location = db.session.get(Location, data.home_location_id)
@@ -630,7 +636,9 @@ def linkable_users(supervisor: Supervisor | None) -> list[User]:
     ).all()
 
 
-def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None):
+def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None, *, region_known: bool = False):
+    """The supervisor form's rules. `region_known`: data.region is already spelled as the region's
+    teams and locations spell it (an import, which knows the spellings without a query per row)."""
     if not (data.name or "").strip():
         raise ServiceError(_("Vul een naam in."), field="name")
     if data.team_id is not None:
@@ -639,7 +647,8 @@ def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None):
     else:
         team = None
         # Spelled as the region's teams and locations are ("den haag" is "Den Haag").
-        region = known_region(data.region or "", keep=supervisor.region if supervisor else None)
+        region = (" ".join((data.region or "").split()) if region_known
+                  else known_region(data.region or "", keep=supervisor.region if supervisor else None))
         if not region:
             raise ServiceError(_("Een teamleider in de pool hoort bij een regio. Vul de regio in."), field="region")
     slots = _check_slots(data.availability)

@@ -12,11 +12,10 @@ from ...extensions import db
 from ...folding import fold, folded
 from ...models import AvailabilitySlot, Supervisor, Team
 from ...services import ServiceError, people
-from ...services.regions import known_region
 from .. import values as v
 from ..engine import (
-    INVALID, Column, Context, Kind, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes, rows_text,
-    set_pattern,
+    INVALID, Column, Context, Kind, Regions, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes,
+    rows_text, set_pattern,
 )
 
 # The field names of services.people and the columns that hold them.
@@ -96,14 +95,24 @@ class SupervisorsKind(Kind):
         query = select(Supervisor).where(folded(Supervisor.name) == fold(name), Supervisor.archived.is_(False))
         return list(db.session.scalars(query))
 
+    def prepare(self, records: list[dict], ctx: Context) -> None:
+        """The supervisors (not archived) by folded name, and the regions' spellings, read once for the
+        whole file: asked per row, each row read every name again, the file's new ones too."""
+        by_name: dict[str, list[Supervisor]] = {}
+        for supervisor in db.session.scalars(select(Supervisor).where(Supervisor.archived.is_(False))):
+            by_name.setdefault(fold(supervisor.name), []).append(supervisor)
+        ctx.loaded[self.name] = by_name, Regions()
+
     def apply(self, record: dict, ctx: Context, row: int) -> str:
+        by_name, regions = ctx.loaded.get(self.name) or (None, Regions())
         supervisor = None
         if record.get("id"):
             supervisor = db.session.get(Supervisor, record["id"])
             if supervisor is None or supervisor.archived:
                 raise RowRefused("id", _("onbekende teamleider met id %(value)s", value=record["id"]))
         else:
-            matches = self._same_name(record["name"])
+            matches = (list(by_name.get(fold(record["name"]), [])) if by_name is not None
+                       else self._same_name(record["name"]))
             if len(matches) > 1:
                 raise RowRefused("naam", _("er zijn %(count)d teamleiders met deze naam; vul de kolom id in",
                                            count=len(matches)))
@@ -115,7 +124,7 @@ class SupervisorsKind(Kind):
         if not region:
             raise RowRefused("regio", _("vul de regio in voor een teamleider zonder team (invalpool)"))
         # A pool stand-in's region as the teams and locations spell it ("den haag" is "Den Haag").
-        region = known_region(region, keep=supervisor.region if supervisor else None)
+        region = regions.known_region(region, keep=supervisor.region if supervisor else None)
         changed = self._changed_fields(supervisor, record, team, region) if supervisor is not None else []
         if supervisor is not None and not changed:
             return "unchanged"
@@ -133,12 +142,13 @@ class SupervisorsKind(Kind):
             availability=merged_slots(supervisor, record["pattern"]),
         )
         try:
-            people._check_supervisor(data, supervisor)
+            people._check_supervisor(data, supervisor, region_known=True)
         except ServiceError as error:
             raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
 
         created = supervisor is None
         old_team, old_user = (None, None) if created else (supervisor.team, supervisor.user)
+        old_name = None if created else supervisor.name
         if created:
             supervisor = Supervisor(name=record["name"], region=region)
             db.session.add(supervisor)
@@ -154,6 +164,10 @@ class SupervisorsKind(Kind):
         # As on the form: the linked account sees the team the leader now leads, no longer the old one.
         people.follow_team_access(supervisor, old_team, old_user)
         db.session.flush()
+        if by_name is not None and old_name != supervisor.name:  # later rows find them by the new name
+            if old_name is not None:
+                by_name[fold(old_name)] = [s for s in by_name.get(fold(old_name), []) if s is not supervisor]
+            by_name.setdefault(fold(supervisor.name), []).append(supervisor)
         ctx.claim(supervisor, row, "naam")
         # As the supervisor form records it (services.people), the fields by name only.
         if created:
