@@ -126,6 +126,7 @@ def differing_fields(form, stored) -> list[str]:
     value in words ('Telefoon: nu opgeslagen 06-12345678.'). Fields that edit nothing stored by a
     name stored_name() knows are left out."""
     lines = []
+    short = _short_labels(form)
     for field in form:
         if field.type in ("CSRFTokenField", "HiddenField", "SubmitField", "PasswordField"):
             continue
@@ -135,11 +136,20 @@ def differing_fields(form, stored) -> list[str]:
         now = getattr(stored, name) if stored is not None else None
         if _same(_typed(field), now):
             continue
-        label = re.sub(r"\s*\([^()]*\)$", "", str(field.label.text))  # without "(niet verplicht)"
+        label = short[field.name]
         value = _in_words(field, now)
         lines.append(_("%(field)s: nu opgeslagen %(value)s.", field=label, value=value) if value is not None
                      else _("%(field)s: nu anders opgeslagen.", field=label))
     return lines
+
+
+def _short_labels(form) -> dict[str, str]:
+    """Each field's label without a closing "(...)" ("Telefoon (niet verplicht)" -> "Telefoon"),
+    unless that is what tells two fields apart: "Naam (Nederlands)" and "Naam (Engels)" stay."""
+    full = {field.name: str(field.label.text) for field in form}
+    short = {name: re.sub(r"\s*\([^()]*\)$", "", label) for name, label in full.items()}
+    alike = [label.casefold() for label in short.values()]
+    return {name: label if alike.count(label.casefold()) == 1 else full[name] for name, label in short.items()}
 
 
 def stored_name(form, field, stored) -> str | None:

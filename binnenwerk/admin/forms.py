@@ -51,6 +51,9 @@ class UserForm(_EditsOne):
         self.keep_team_ids = set(keep_team_ids)
         self.role.choices = [(r.value, ops.role_label(r.value)) for r in Role]
         if creating:
+            # No role chosen for the admin: an account made "Beheerder" by overlooking the field
+            # would get every right there is.
+            self.role.choices.insert(0, ("", _l("Kies een rol")))
             self.password.validators = [DataRequired(_l("Vul een eerste wachtwoord in."))]
             self.password.flags.required = True
         else:

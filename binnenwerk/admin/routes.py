@@ -1,6 +1,8 @@
 """Views of the admin blueprint: thin handlers around services.admin."""
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
@@ -54,6 +56,29 @@ def _with_links(error: ServiceError):
             url_for("requests.detail", request_id=request_named.id), request_named.label)
         text = text.replace(escape(request_named.label), link, 1)
     return text
+
+
+def _submission() -> str:
+    """The key of a form that makes something new: fresh when the form is opened, sent back with it
+    (so the same form sent twice makes one; services.admin.made_by_form)."""
+    return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
+
+
+def _made_before(list_endpoint: str, message: str):
+    """The same new-item form sent again (a double click on Opslaan): the first copy made it."""
+    db.session.rollback()
+    flash(message, "success")
+    return redirect(url_for(list_endpoint))
+
+
+def _account_made_before(user: User):
+    return _made_before("admin.users", _("Account van %(name)s was al aangemaakt. Er is geen tweede gemaakt.",
+                                         name=user.name))
+
+
+def _item_made_before(made, list_endpoint: str):
+    return _made_before(list_endpoint, _("%(what)s was al opgeslagen. Er is geen tweede gemaakt.",
+                                         what=ops.label_of(made)))
 
 
 def _show_state(form, obj, state) -> None:
@@ -153,15 +178,22 @@ def users():
 def user_new():
     form = UserForm(creating=True)
     _user_form_choices(form, None)
+    submission = _submission()
+    made = ops.made_by_form("user_created", User, submission) if request.method == "POST" else None
+    if made is not None:
+        return _account_made_before(made)
     if form.validate_on_submit():
         try:
-            user = ops.create_user(_user_input(form))
+            user = ops.create_user(_user_input(form), submission=submission)
+        except ops.SentBefore as sent:
+            return _account_made_before(sent.made)
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
             flash(_("Account van %(name)s is aangemaakt.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=None,
+                           submission=submission), 422 if form.errors else 200
 
 
 @bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
@@ -181,6 +213,9 @@ def user_edit(user_id: int):
                  if "auth.reset_password" in current_app.view_functions else None)
     if form.validate_on_submit():
         try:
+            if user.role == Role.ADMIN.value and form.role.data != Role.ADMIN.value:
+                # Before the user's own row (seen_state locks it): every lock on admins in one order.
+                ops.lock_active_admins()
             _refuse_if_changed(form, user, seen_state.user_state)
             changed = ops.update_user(user, _user_input(form), actor=current_user)
         except ServiceError as error:
@@ -270,22 +305,28 @@ def ministry_edit(ministry_id: int | None):
     if request.method == "GET" and ministry is not None:
         form.work_type_ids.data = [w.id for w in ministry.work_types]
     _show_state(form, ministry, seen_state.ministry_state)
+    submission = _new_item_submission(ministry)
+    made = _made_by_this_form(ministry, "ministry", submission)
+    if made is not None:
+        return made
     if form.validate_on_submit():
         try:
             _refuse_if_changed(form, ministry, seen_state.ministry_state)
             ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data,
-                                         work_type_ids=form.work_type_ids.data or [])
+                                         work_type_ids=form.work_type_ids.data or [], submission=submission)
+        except ops.SentBefore as sent:
+            return _item_made_before(sent.made, "admin.ministries")
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, ministry, seen_state.ministry_state,
-                                     lambda: _catalog_form(form, ministry, "ministry"))
+                                     lambda: _catalog_form(form, ministry, "ministry", submission=submission))
             if stale:
                 return stale
             _apply_service_error(form, error)
         else:
             flash(_("%(what)s is opgeslagen.", what=ops.label_of(ministry)), "success")
             return redirect(url_for("admin.ministries"))
-    return _catalog_form(form, ministry, "ministry")
+    return _catalog_form(form, ministry, "ministry", submission=submission)
 
 
 @bp.route("/locaties")
@@ -312,17 +353,23 @@ def location_edit(location_id: int | None):
         if not m.archived or m.id == keep
     ]
     _show_state(form, location, seen_state.location_state)
+    submission = _new_item_submission(location)
+    made = _made_by_this_form(location, "location", submission)
+    if made is not None:
+        return made
     if form.validate_on_submit():
         data = ops.LocationInput(**{name: form[name].data for name in (
             "code", "name", "address", "postcode", "city", "region", "ministry_id")})
         place = ops.place_of(location) if location is not None else None
         try:
             _refuse_if_changed(form, location, seen_state.location_state)
-            location = ops.save_location(location, data)
+            location = ops.save_location(location, data, submission=submission)
+        except ops.SentBefore as sent:
+            return _item_made_before(sent.made, "admin.locations")
         except ServiceError as error:
             db.session.rollback()
-            stale = refused_as_stale(error, form, location, seen_state.location_state,
-                                     lambda: _catalog_form(form, location, "location", regions=ops.regions()))
+            stale = refused_as_stale(error, form, location, seen_state.location_state, lambda: _catalog_form(
+                form, location, "location", submission=submission, regions=ops.regions()))
             if stale:
                 return stale
             _apply_service_error(form, error)
@@ -335,7 +382,7 @@ def location_edit(location_id: int | None):
                 flash(_("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
                         "ingepland worden als daar een team is.", region=location.region), "warning")
             return redirect(url_for("admin.locations"))
-    return _catalog_form(form, location, "location", regions=ops.regions())
+    return _catalog_form(form, location, "location", submission=submission, regions=ops.regions())
 
 
 @bp.route("/werksoorten")
@@ -354,23 +401,29 @@ def work_type_edit(work_type_id: int | None):
     work_type = _get_or_404(WorkType, work_type_id) if work_type_id is not None else None
     form = WorkTypeForm(obj=work_type, obj_id=work_type_id)
     _show_state(form, work_type, seen_state.work_type_state)
+    submission = _new_item_submission(work_type)
+    made = _made_by_this_form(work_type, "work_type", submission)
+    if made is not None:
+        return made
     if form.validate_on_submit():
         data = ops.WorkTypeInput(**{name: form[name].data for name in (
             "code", "name_nl", "name_en", "pictogram", "colour")})
         try:
             _refuse_if_changed(form, work_type, seen_state.work_type_state)
-            work_type = ops.save_work_type(work_type, data)
+            work_type = ops.save_work_type(work_type, data, submission=submission)
+        except ops.SentBefore as sent:
+            return _item_made_before(sent.made, "admin.work_types")
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, work_type, seen_state.work_type_state,
-                                     lambda: _catalog_form(form, work_type, "work_type"))
+                                     lambda: _catalog_form(form, work_type, "work_type", submission=submission))
             if stale:
                 return stale
             _apply_service_error(form, error)
         else:
             flash(_("Werksoort %(name)s is opgeslagen.", name=ops.work_type_name(work_type)), "success")
             return redirect(url_for("admin.work_types"))
-    return _catalog_form(form, work_type, "work_type")
+    return _catalog_form(form, work_type, "work_type", submission=submission)
 
 
 CATALOG = {
@@ -381,7 +434,21 @@ CATALOG = {
 }
 
 
-def _catalog_form(form, obj, kind: str, **extra):
+def _new_item_submission(obj) -> str:
+    """The key of a new ministry, location or work type form (none when it changes one)."""
+    return _submission() if obj is None else ""
+
+
+def _made_by_this_form(obj, kind: str, submission: str):
+    """The answer to a new-item form sent again after its first copy made the item; else None."""
+    if obj is not None or request.method != "POST":
+        return None
+    model, list_endpoint, _part = CATALOG[kind]
+    made = ops.made_by_form(f"{kind}_created", model, submission)
+    return _item_made_before(made, list_endpoint) if made is not None else None
+
+
+def _catalog_form(form, obj, kind: str, *, submission: str = "", **extra):
     titles = {
         "ministry": (_("Nieuw ministerie"), _("Ministerie wijzigen")),
         "location": (_("Nieuwe locatie"), _("Locatie wijzigen")),
@@ -389,7 +456,7 @@ def _catalog_form(form, obj, kind: str, **extra):
     }
     title = titles[kind][0 if obj is None else 1]
     return render_template(
-        "admin/catalog_form.html", form=form, obj=obj, kind=kind, title=title,
+        "admin/catalog_form.html", form=form, obj=obj, kind=kind, title=title, submission=submission,
         list_endpoint=CATALOG[kind][1], label=ops.label_of(obj) if obj is not None else "", **extra,
     ), 422 if form.errors else 200
 
@@ -436,6 +503,12 @@ def _set_archived(part: str, obj_id: int, archived: bool):
 @roles_required(ADMIN)
 def delete(part: str, obj_id: int):
     kind = _kind_of(part)
+    if request.method == "POST" and obj_id < 2**31 and db.session.get(CATALOG[kind][0], obj_id) is None:
+        # "Ja, verwijderen" clicked twice: the first click deleted it.
+        gone = ops.deleted_before(CATALOG[kind][0], obj_id)
+        if gone is not None:
+            flash(_("%(what)s is verwijderd.", what=gone), "success")
+            return redirect(url_for(CATALOG[kind][1]))
     obj = _catalog_object(kind, obj_id)
     label = ops.label_of(obj)
     if request.method == "POST":

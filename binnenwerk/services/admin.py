@@ -16,6 +16,7 @@ from .. import audit
 from ..extensions import db
 from ..formatting import name_key, week_of
 from ..models import (
+    AuditEvent,
     CalendarToken,
     DeploymentRequest,
     Employee,
@@ -32,8 +33,10 @@ from ..models import (
     employee_work_type,
     ministry_work_type,
     supervisor_work_type,
+    utcnow,
 )
 from . import ServiceError, accounts
+from .people import FORM_KEPT, SentBefore, _form_key, _hold_form, _refuse_if_sent_before
 from .regions import known_region
 from .requests import RUNNING, running_where, today
 from .users import validate_password
@@ -185,7 +188,7 @@ def usable_ministry(ministry_id: int | None, keep_id: int | None = None) -> tupl
     if ministry is None:
         return None, _("Kies een ministerie uit de lijst.")
     if ministry.archived and ministry.id != keep_id:
-        return None, _("Ministerie %(name)s is gearchiveerd. Kies een ander ministerie.", name=ministry.name)
+        return None, _("%(ministry)s is gearchiveerd. Kies een ander ministerie.", ministry=label_of(ministry))
     return ministry, None
 
 
@@ -213,6 +216,49 @@ def _commit_unique(message: str, field_name: str, *, flush: bool = False) -> Non
         raise ServiceError(message, field=field_name) from None
 
 
+def made_by_form(action: str, model, submission: str):
+    """What the form with this key (`submission`, see services.people.SentBefore) made already,
+    by `action` ("ministry_created"), if it is still there; else None. A form sent again after
+    the first copy committed (a double click on Opslaan) is answered with it: its own checks
+    would call the first copy's row a duplicate."""
+    try:
+        _refuse_if_sent_before(action, model, _form_key(submission))
+    except SentBefore as sent:
+        return sent.made
+    return None
+
+
+def _add_new(obj, action: str, duplicate_message: str, field_name: str, key: str | None) -> None:
+    """Add and flush a new row (its audit row needs the id). A copy of the same form sent at the
+    same moment (`key`) waits for the first (PostgreSQL: the key's lock; SQLite: the write lock at
+    the flush) and then finds what it made: SentBefore, nothing added. Another row with its
+    unique code becomes a Dutch refusal (a 500 before)."""
+    db.session.add(obj)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _refuse_if_sent_before(action, type(obj), key)
+        raise ServiceError(duplicate_message, field=field_name) from None
+    _refuse_if_sent_before(action, type(obj), key)
+
+
+def _with_form(detail: str, key: str | None) -> str:
+    """An audit detail with the key of the form that made the row: the same form sent twice makes one."""
+    return f"{detail} form={key}" if key else detail
+
+
+def deleted_before(kind_model, obj_id: int) -> str | None:
+    """The name of a ministry, location or work type with this id deleted lately (its audit row
+    says so), as it was named then; None when none was. A second click on "Ja, verwijderen" finds
+    it gone: it went through."""
+    prefix = _action_prefix_of(kind_model)
+    return db.session.scalar(select(AuditEvent.detail).where(
+        AuditEvent.action == f"{prefix}_deleted", AuditEvent.object_id == str(obj_id),
+        AuditEvent.result == "ok", AuditEvent.at >= utcnow() - FORM_KEPT,
+    ).order_by(AuditEvent.id.desc()).limit(1))
+
+
 def _changed(obj, values: dict) -> list[str]:
     changed = []
     for name, value in values.items():
@@ -235,14 +281,23 @@ class UserInput:
     password: str | None = None  # only when creating
 
 
-def _active_admin_count(exclude_id: int | None = None) -> int:
-    """Active admins other than `exclude_id`.
+def lock_active_admins() -> None:
+    """Lock every active admin's row, in id order (PostgreSQL; SQLite ignores FOR UPDATE), before
+    one stops being an admin: two admins switching each other off at the same moment then take
+    turns, and the second counts after the first committed. Id order, so neither waits for a row
+    the other holds while holding one it wants."""
+    db.session.execute(select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True))
+                       .order_by(User.id).with_for_update()).all()
 
-    The admin rows are locked (on PostgreSQL), so two admins switching each other off at the same
-    moment cannot both succeed and leave nobody to manage the application.
-    """
-    query = select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True)).with_for_update()
-    return sum(1 for user_id in db.session.scalars(query) if user_id != exclude_id)
+
+def _no_active_admin_left() -> bool:
+    """Whether no active admin is left, counted after this transaction wrote its change (flushed):
+    on SQLite that write holds the database's write lock until commit, so a change by someone else
+    at the same moment is either in this count or waits for it; on PostgreSQL the rows locked by
+    lock_active_admins do the same."""
+    db.session.flush()
+    return not db.session.scalar(
+        select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True)))
 
 
 def _resolve_user_links(data: UserInput, user: User | None) -> tuple[Ministry | None, list[Team]]:
@@ -283,7 +338,12 @@ def _check_email(email: str, user: User | None) -> str:
     return email
 
 
-def create_user(data: UserInput) -> User:
+def create_user(data: UserInput, *, submission: str = "") -> User:
+    """Make an account. `submission` names the form: sent again, even at the same moment, it makes
+    no second account (SentBefore with the first)."""
+    key = _form_key(submission)
+    _hold_form(key)
+    _refuse_if_sent_before("user_created", User, key)
     email = _check_email(data.email, None)
     name = (data.name or "").strip()
     if not name:
@@ -296,10 +356,9 @@ def create_user(data: UserInput) -> User:
     user = User(email=email, name=name, role=data.role, ministry=ministry,
                 password_hash=generate_password_hash(data.password), active=True, must_change_password=True)
     user.teams = teams
-    db.session.add(user)
     taken = _("Er is al een account met e-mailadres %(email)s.", email=email)
-    _commit_unique(taken, "email", flush=True)
-    audit.record("user_created", user, detail=f"email={email} role={data.role}")
+    _add_new(user, "user_created", taken, "email", key)
+    audit.record("user_created", user, detail=_with_form(f"email={email} role={data.role}", key))
     _commit_unique(taken, "email")
     return user
 
@@ -310,13 +369,12 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     if not name:
         raise ServiceError(_("Vul een naam in."), field="name")
     ministry, teams = _resolve_user_links(data, user)
-    if data.role != user.role and user.role == Role.ADMIN.value:
+    demoting = data.role != user.role and user.role == Role.ADMIN.value
+    if demoting:
         if actor is not None and actor.id == user.id:
             _refuse("user_changed", user, _("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
                     field="role", reason="own admin role")
-        if user.active and _active_admin_count(exclude_id=user.id) == 0:
-            _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
-                    field="role", reason="last active admin")
+        lock_active_admins()
     # What someone may see hangs on role, ministry and teams: log those with before and after.
     before = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in user.teams)}
     changed = _changed(user, {"email": email, "name": name, "role": data.role,
@@ -324,11 +382,17 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     if before["teams"] != sorted(t.id for t in teams):
         user.teams = teams
         changed.append("teams")
+    taken = _("Er is al een account met e-mailadres %(email)s.", email=email)
+    if demoting:
+        _commit_unique(taken, "email", flush=True)
+        if _no_active_admin_left():
+            _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
+                    field="role", reason="last active admin")
     if changed:
         after = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in teams)}
         detail = ", ".join(f"{key} ({before[key]} -> {after[key]})" if key in before else key for key in changed)
         audit.record("user_changed", user, detail="changed: " + detail)
-        _commit_unique(_("Er is al een account met e-mailadres %(email)s.", email=email), "email")
+        _commit_unique(taken, "email")
     return changed
 
 
@@ -346,10 +410,12 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
     if not active:
         if actor is not None and actor.id == user.id:
             _refuse("user_deactivated", user, _("Je kunt je eigen account niet deactiveren."), reason="own account")
-        if user.role == Role.ADMIN.value and _active_admin_count(exclude_id=user.id) == 0:
-            _refuse("user_deactivated", user, _("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."),
-                    reason="last active admin")
+        if user.role == Role.ADMIN.value:
+            lock_active_admins()
     user.active = active
+    if not active and user.role == Role.ADMIN.value and _no_active_admin_left():
+        _refuse("user_deactivated", user, _("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."),
+                reason="last active admin")
     # Both ways: a deactivated account's sessions end, and reactivation never brings one back.
     accounts.end_sessions(user)
     audit.record("user_reactivated" if active else "user_deactivated", user)
@@ -496,8 +562,8 @@ def set_catalog_archived(obj, archived: bool) -> None:
         _refuse_archiving_a_ministry_with_running_requests(obj)
     if not archived and isinstance(obj, Location) and obj.ministry.archived:
         raise ServiceError(_(
-            "Ministerie %(name)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
-            "of kies voor deze locatie een ander ministerie.", name=obj.ministry.name,
+            "%(ministry)s is gearchiveerd. Haal eerst het ministerie uit het archief, "
+            "of kies voor deze locatie een ander ministerie.", ministry=label_of(obj.ministry),
         ))
     obj.archived = archived
     audit.record(f"{_action_prefix(obj)}_{'archived' if archived else 'unarchived'}", obj)
@@ -617,16 +683,32 @@ def _refuse_archiving_a_ministry_with_running_requests(ministry: Ministry) -> No
 
 
 def _action_prefix(obj) -> str:
-    return {Ministry: "ministry", Location: "location", WorkType: "work_type"}[type(obj)]
+    return _action_prefix_of(type(obj))
+
+
+def _new_form(obj, action: str, model, submission: str) -> str | None:
+    """For a create (`obj` None): the form's key, once a copy of it sent at the same moment has
+    committed (PostgreSQL; SQLite waits at the flush), and SentBefore when one made it already."""
+    if obj is not None:
+        return None
+    key = _form_key(submission)
+    _hold_form(key)
+    _refuse_if_sent_before(action, model, key)
+    return key
+
+
+def _action_prefix_of(model) -> str:
+    return {Ministry: "ministry", Location: "location", WorkType: "work_type"}[model]
 
 
 # --- ministries -----------------------------------------------------------------------------
 
 
 def save_ministry(ministry: Ministry | None, *, code: str, name: str,
-                  work_type_ids: list[int] | None = None) -> Ministry:
+                  work_type_ids: list[int] | None = None, submission: str = "") -> Ministry:
     """Store a ministry and, when `work_type_ids` is given, the work types of its agreement
     (what its contacts may request; an empty agreement is allowed: nothing yet)."""
+    key = _new_form(ministry, "ministry_created", Ministry, submission)
     code, name = (code or "").strip().upper(), (name or "").strip()
     exclude = ministry.id if ministry else None
     if not MINISTRY_CODE_RE.match(code):
@@ -640,7 +722,7 @@ def save_ministry(ministry: Ministry | None, *, code: str, name: str,
     agreed = {} if work_type_ids is None else {"work_types": _agreed_work_types(
         work_type_ids, keep=ministry.work_types if ministry else ())}
     return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
-                 _("Er is al een ministerie met deze code of naam."), collections=agreed)
+                 _("Er is al een ministerie met deze code of naam."), collections=agreed, key=key)
 
 
 def _agreed_work_types(ids, keep=()) -> list[WorkType]:
@@ -656,17 +738,17 @@ def _agreed_work_types(ids, keep=()) -> list[WorkType]:
 
 
 def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, collections: dict | None = None,
-          with_values: bool = False):
+          with_values: bool = False, key: str | None = None):
     """Create or change a catalog object; `collections` (relationship name -> rows) are set too,
     and count as changed when their ids differ. `with_values`: the audit keeps each changed
     field's value before and after ("name (Rijnstraat 8 -> Turfmarkt 147)"), for what holds no
-    personal data: what a place was called and where it was stays traceable."""
+    personal data: what a place was called and where it was stays traceable. `key`: the key of
+    the form that creates it (made_by_form, SentBefore)."""
     collections = collections or {}
     if obj is None:
         obj = model(**values, **collections, archived=False)
-        db.session.add(obj)
-        _commit_unique(duplicate_message, "code", flush=True)
-        audit.record(f"{prefix}_created", obj, detail=f"code={values['code']}")
+        _add_new(obj, f"{prefix}_created", duplicate_message, "code", key)
+        audit.record(f"{prefix}_created", obj, detail=_with_form(f"code={values['code']}", key))
     else:
         before = {name: getattr(obj, name) for name in values}
         changed = _changed(obj, values)
@@ -704,7 +786,8 @@ class LocationInput:
     ministry_id: int | None
 
 
-def save_location(location: Location | None, data: LocationInput) -> Location:
+def save_location(location: Location | None, data: LocationInput, *, submission: str = "") -> Location:
+    key = _new_form(location, "location_created", Location, submission)
     code = (data.code or "").strip().lower()
     exclude = location.id if location else None
     if not SLUG_CODE_RE.match(code) or len(code) > 60:
@@ -742,7 +825,7 @@ def save_location(location: Location | None, data: LocationInput) -> Location:
         if values["region"] != location.region:
             _refuse_a_region_its_teams_do_not_share(location, values["region"])
     return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code),
-                 with_values=True)
+                 with_values=True, key=key)
 
 
 def _refuse_moving_a_location_with_requests(location: Location) -> None:
@@ -886,7 +969,8 @@ class WorkTypeInput:
     colour: str
 
 
-def save_work_type(work_type: WorkType | None, data: WorkTypeInput) -> WorkType:
+def save_work_type(work_type: WorkType | None, data: WorkTypeInput, *, submission: str = "") -> WorkType:
+    key = _new_form(work_type, "work_type_created", WorkType, submission)
     code = (data.code or "").strip().lower()
     exclude = work_type.id if work_type else None
     if not SLUG_CODE_RE.match(code) or len(code) > 40:
@@ -910,4 +994,5 @@ def save_work_type(work_type: WorkType | None, data: WorkTypeInput) -> WorkType:
     if problem:
         raise ServiceError(problem, field="colour")
     values = {"code": code, "name_nl": name_nl, "name_en": name_en, "pictogram": data.pictogram, "colour": colour}
-    return _save(work_type, WorkType, "work_type", values, _("Er is al een werksoort met deze code of naam."))
+    return _save(work_type, WorkType, "work_type", values, _("Er is al een werksoort met deze code of naam."),
+                 key=key)

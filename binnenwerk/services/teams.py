@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..formatting import name_key
 from ..models import Employee, Team
 from . import ServiceError
 
@@ -30,6 +31,15 @@ def ensure_room_in_team(team_id: int, *, moving_employee_id: int | None = None) 
         raise ServiceError(_("%(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
                              name=team_called(team.name), count=members, max=team.max_size), field="team_id")
     return team
+
+
+def team_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    """Whether another team has this name, apart from case, accents and spacing ("Téam Den Haag 1"
+    beside "Team Den Haag 1"), as for ministries, locations and work types (services/admin.py):
+    two teams that read alike in a list are one too many. Archived ones count: they can come back."""
+    key = name_key(name)
+    return any(name_key(other) == key for team_id, other in db.session.execute(select(Team.id, Team.name))
+               if team_id != exclude_id)
 
 
 def team_called(name: str) -> str:

@@ -32,6 +32,7 @@ from ..forms_common import (
     strip_text,
 )
 from ..models import MAX_TEAM_SIZE, AbsenceKind
+from ..services.teams import team_name_taken
 
 WEEKDAY_NAMES = (
     _l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"), _l("zaterdag"), _l("zondag"),
@@ -224,6 +225,14 @@ class TeamForm(SeenState, FlaskForm):
     max_size = StringField(_l("Maximaal aantal medewerkers"), default=str(MAX_TEAM_SIZE),
                            render_kw={"inputmode": "numeric", "autocomplete": "off"},
                            validators=[NeededText(_l("Vul een aantal in van 1 tot en met 15."))])
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.editing_id = getattr(obj, "id", None)  # the team this form changes: not a duplicate of itself
+
+    def validate_name(self, field):
+        if team_name_taken(field.data or "", exclude_id=self.editing_id):
+            raise ValidationError(_l("Er is al een team met deze naam."))
 
     def validate_home_location_id(self, field):
         if field.data is None and field.raw_data and field.raw_data[0] not in ("", None):

@@ -556,17 +556,22 @@ def test_work_type_whose_requests_have_all_ended_is_archived(client, admin, make
     assert db.session.get(WorkType, work_type.id).archived is True
 
 
-@pytest.mark.parametrize("part,make_one", [
-    ("ministeries", lambda make: make.ministry(name="Ministerie Oud")),
-    ("werksoorten", lambda make: make.work_type(name_nl="Oud werk")),
-    ("locaties", lambda make: make.location(name="Oude Toren")),
+@pytest.mark.parametrize("part,make_one,not_chosen", [
+    ("ministeries", lambda make: make.ministry(name="Ministerie Oud"),
+     "Je kunt het niet meer kiezen bij nieuwe locaties of gebruikers."),
+    ("werksoorten", lambda make: make.work_type(name_nl="Oud werk"),
+     "Je kunt deze werksoort niet meer kiezen bij nieuwe aanvragen, afspraken of medewerkers."),
+    # A location is never chosen for a user: the page does not say so.
+    ("locaties", lambda make: make.location(name="Oude Toren"),
+     "Je kunt deze locatie niet meer kiezen bij nieuwe aanvragen, teams of medewerkers."),
 ])
-def test_archiving_says_so_once(client, admin, make, app_with, part, make_one):
+def test_archiving_says_so_once(client, admin, make, app_with, part, make_one, not_chosen):
     obj = make_one(make)
     db.session.commit()
     page = _text(client.post(f"/beheer/{part}/{obj.id}/archiveren", follow_redirects=True))
     assert page.count("is gearchiveerd") == 1
-    assert "Je kunt het niet meer kiezen bij nieuwe aanvragen of gebruikers." in page
+    assert not_chosen in page
+    assert "aanvragen of gebruikers" not in page
     browser = _english_admin(app_with, make)
     assert browser.post(f"/beheer/{part}/{obj.id}/terugzetten").status_code == 302
     english = _text(browser.post(f"/beheer/{part}/{obj.id}/archiveren", follow_redirects=True))
