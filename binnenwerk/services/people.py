@@ -37,7 +37,7 @@ from ..models import (
 )
 from . import ServiceError, feeds, seen_state, tokens
 from .regions import known_region
-from .teams import ensure_room_in_team
+from .teams import ensure_room_in_team, team_name_taken
 
 MAX_CONTRACT_MINUTES = 40 * 60
 MAX_DAY_MINUTES = 12 * 60
@@ -185,12 +185,8 @@ def _check_team(data: TeamInput, team: Team | None, *, name_checked: bool = Fals
         raise ServiceError(_("Vul een regio in."), field="region")
     if not 1 <= data.max_size <= MAX_TEAM_SIZE:
         raise ServiceError(_("Vul een aantal in van 1 tot en met %(max)d.", max=MAX_TEAM_SIZE), field="max_size")
-    if not name_checked:
-        duplicate = select(Team.id).where(func.lower(Team.name) == name.lower())
-        if team is not None:
-            duplicate = duplicate.where(Team.id != team.id)
-        if db.session.scalar(duplicate) is not None:
-            raise ServiceError(_("Er is al een team met deze naam."), field="name")
+    if not name_checked and team_name_taken(name, getattr(team, "id", None)):
+        raise ServiceError(_("Er is al een team met deze naam."), field="name")
     location = None
     if data.home_location_id is not None:
         location = db.session.get(Location, data.home_location_id)

@@ -328,3 +328,4 @@ def test_the_audit_log_keeps_the_form_key_to_itself(client, admin, other_ministr
     page = _text(client.get("/beheer/audit"))
     assert "BZK" in page and "piet.jansen@minbzk.nl" in page
     assert KEY not in page and "form=" not in page
+

@@ -77,3 +77,12 @@ def test_a_name_or_region_the_file_itself_gives_is_still_seen_by_its_later_rows(
     body = "naam;regio\r\nTeam Apart;Den Haag\r\nTEAM APART;Den Haag\r\n".encode()
     page = upload(client, "teams", body, "teams.csv").get_data(as_text=True)
     assert "Er is niets opgeslagen" in page
+
+
+def test_a_team_name_that_differs_only_in_accents_is_refused_as_the_form_does(client, make, office):
+    """The import follows the team form's rule (services.teams.team_name_taken): case, accents and
+    spacing apart, "Téam Den  Haag 1" is "Team Den Haag 1", so it is no new team."""
+    body = "naam;regio;thuislocatie;max_medewerkers\r\nTéam Den  Haag 1;den haag;dh-1;12\r\n".encode()
+    page = upload(client, "teams", body, "teams.csv").get_data(as_text=True)
+    assert "Er is al een team met deze naam." in page
+    assert db.session.scalar(select(m.Team).where(m.Team.name != "Team Den Haag 1")) is None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import access
 from ...extensions import db
-from ...folding import fold
+from ...formatting import name_key
 from ...models import MAX_TEAM_SIZE, Employee, Team
 from ...services import ServiceError, people
 from .. import values as v
@@ -17,22 +17,22 @@ from ..engine import INVALID, Column, Context, Kind, Regions, RowReader, RowRefu
 
 
 class _Names:
-    """Which teams have which name, folded (services.people._check_team's rule), kept up to date
-    as the file's rows create and rename teams."""
+    """Which teams have which name, apart from case, accents and spacing (the team form's rule:
+    services.teams.team_name_taken), kept up to date as the file's rows create and rename teams."""
 
     def __init__(self):
         self.ids: dict[str, set[int]] = {}
         for team_id, name in db.session.execute(select(Team.id, Team.name)):
-            self.ids.setdefault(fold(name), set()).add(team_id)
+            self.ids.setdefault(name_key(name), set()).add(team_id)
 
     def taken(self, name: str, team: Team | None) -> bool:
         """Whether another team than `team` has this name."""
-        return bool(self.ids.get(fold(name.strip()), set()) - {getattr(team, "id", None)})
+        return bool(self.ids.get(name_key(name), set()) - {getattr(team, "id", None)})
 
     def moved(self, team_id: int, old: str | None, new: str) -> None:
         if old is not None:
-            self.ids.get(fold(old), set()).discard(team_id)
-        self.ids.setdefault(fold(new), set()).add(team_id)
+            self.ids.get(name_key(old), set()).discard(team_id)
+        self.ids.setdefault(name_key(new), set()).add(team_id)
 
 
 # The field names of services.people and the columns that hold them.
