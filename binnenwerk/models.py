@@ -662,9 +662,10 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[Optional[int]] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    # The user's own password when an admin gave a temporary one (why: it may be known to someone
-    # else), so the new one cannot be it again; cleared when they choose their own.
-    previous_password_hash: Mapped[Optional[str]] = mapped_column(String(256))
+    # While an admin's temporary password is in use: the hashes (one a line) of the user's own
+    # password before the reset and of every temporary one given since (each may be known to
+    # someone else), so the new one cannot be any of them; cleared when they choose their own.
+    previous_password_hash: Mapped[Optional[str]] = mapped_column(Text)
     # Set when an admin gave a temporary password: the user must choose their own first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)

@@ -236,9 +236,10 @@ def change_password(user: User, current: str, new: str, repeat: str, *, session_
             raise ServiceError(_("Kies een ander wachtwoord dan het tijdelijke wachtwoord."), field="new")
         raise ServiceError(_("Kies een ander wachtwoord dan uw huidige.") if formally()
                            else _("Kies een ander wachtwoord dan je huidige."), field="new")
-    if (user.must_change_password and user.previous_password_hash
-            and check_password_hash(user.previous_password_hash, new)):
-        # The password before the reset: an admin resets one that may be known to someone else.
+    if user.must_change_password and any(
+            check_password_hash(earlier, new) for earlier in (user.previous_password_hash or "").split()):
+        # The password before the reset (an admin resets one that may be known to someone else),
+        # or a temporary one given before the current one.
         raise ServiceError(_("Kies een ander wachtwoord dan uw vorige wachtwoord.") if formally()
                            else _("Kies een ander wachtwoord dan je vorige wachtwoord."), field="new")
     user.failed_logins = 0
@@ -250,13 +251,20 @@ def change_password(user: User, current: str, new: str, repeat: str, *, session_
     db.session.commit()
 
 
+# How many earlier passwords a run of resets keeps (the user's own first): enough for any real run.
+MAX_EARLIER_PASSWORDS = 10
+
+
 def reset_password(user: User, temporary: str, repeat: str, *, actor: User, reset_mfa: bool = False) -> None:
     """An admin sets a temporary password; the user must choose a new one at next login. Commits."""
     if user.id == actor.id:
         raise ServiceError(_("Je eigen wachtwoord wijzig je via Mijn account."), field="password")
     _check_new_password(temporary, repeat, field="password", repeat_field="repeat")
-    if not user.must_change_password:  # a second reset before the user chose one: keep their own
+    if not user.must_change_password:
         user.previous_password_hash = user.password_hash
+    else:  # a second reset before the user chose one: their own, and each temporary one since
+        earlier = (user.previous_password_hash or "").split()
+        user.previous_password_hash = "\n".join((earlier + [user.password_hash])[-MAX_EARLIER_PASSWORDS:])
     user.password_hash = generate_password_hash(temporary)
     user.must_change_password = True
     user.failed_logins = 0

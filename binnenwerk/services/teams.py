@@ -38,8 +38,12 @@ def team_name_taken(name: str, exclude_id: int | None = None) -> bool:
     beside "Team Den Haag 1"), as for ministries, locations and work types (services/admin.py):
     two teams that read alike in a list are one too many. Archived ones count: they can come back."""
     key = name_key(name)
-    return any(name_key(other) == key for team_id, other in db.session.execute(select(Team.id, Team.name))
-               if team_id != exclude_id)
+    names = db.session.execute(select(Team.id, Team.name)).all()
+    if any(team_id == exclude_id and name_key(own) == key for team_id, own in names):
+        # The team keeps its name: two names saved under the older rule (case only) may differ in
+        # accents alone; each team can still be edited, a new clash is what is refused.
+        return False
+    return any(name_key(other) == key for team_id, other in names if team_id != exclude_id)
 
 
 def team_called(name: str) -> str:

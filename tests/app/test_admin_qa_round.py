@@ -329,3 +329,23 @@ def test_the_audit_log_keeps_the_form_key_to_itself(client, admin, other_ministr
     assert "BZK" in page and "piet.jansen@minbzk.nl" in page
     assert KEY not in page and "form=" not in page
 
+
+
+def test_teams_whose_names_differ_only_in_accents_from_before_can_still_be_edited(client, make, login):
+    """The older rule compared case only, so "Team Utrecht" and "Team Ütrecht" may both be stored:
+    each keeps its own name on a save (form and import); only a new clash is refused."""
+    from binnenwerk.models import Team
+
+    first = make.team(name="Team Utrecht", region="Utrecht")
+    make.team(name="Team Ütrecht", region="Utrecht")
+    login(make.user(role="planner"))
+    page = client.get(f"/teams/{first.id}/wijzigen").get_data(as_text=True)
+    form = {name: value for name, value in re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page)}
+    form.update({"name": "Team Utrecht", "region": "Utrecht", "home_location_id": "", "max_size": "14"})
+    response = client.post(f"/teams/{first.id}/wijzigen", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    assert db.session.get(Team, first.id).max_size == 14
+    third = make.team(name="Team Zwolle", region="Utrecht")
+    form.update({"name": "Team Utrécht"})
+    refused = client.post(f"/teams/{third.id}/wijzigen", data=form)
+    assert refused.status_code == 422 and "Er is al een team met deze naam." in refused.get_data(as_text=True)

@@ -26,7 +26,10 @@ class _Names:
             self.ids.setdefault(name_key(name), set()).add(team_id)
 
     def taken(self, name: str, team: Team | None) -> bool:
-        """Whether another team than `team` has this name."""
+        """Whether another team than `team` has this name (a team keeping its own name never clashes:
+        see services.teams.team_name_taken)."""
+        if team is not None and name_key(team.name) == name_key(name):
+            return False
         return bool(self.ids.get(name_key(name), set()) - {getattr(team, "id", None)})
 
     def moved(self, team_id: int, old: str | None, new: str) -> None:
