@@ -258,6 +258,23 @@ def test_the_requests_import_refuses_a_number_with_an_underscore(app, runner, ma
     assert "kolom aantal_medewerkers\twaarde '1_0'\t'1_0' is geen getal" in result.output, result.output
 
 
+def test_the_requests_import_reads_00_00_as_the_end_of_the_day_as_the_form_does(app, runner, make, tmp_path):
+    """A spreadsheet's "18:00 tot 00:00" is a shift until midnight, as on the form; 00:00 to 00:00
+    stays no shift, and a start of 00:00 stays the start of the day."""
+    from .test_dataio_refusals import REQUEST_HEADER, request_row, write_csv
+
+    bzk = make.ministry("BZK", name="Binnenlandse Zaken")
+    make.location("Den Haag", bzk, code="dh-rijnstraat")
+    make.work_type("keyboards")
+    db.session.commit()
+    path = write_csv(tmp_path, [REQUEST_HEADER, request_row(begintijd="18:00", eindtijd="00:00")])
+    result = runner.invoke(args=["import", "requests", path])
+    assert result.exit_code == 0, result.output
+    assert (only_request().start_minute, only_request().end_minute) == (18 * 60, 24 * 60)
+    refused = write_csv(tmp_path, [REQUEST_HEADER, request_row(begintijd="00:00", eindtijd="00:00")])
+    assert runner.invoke(args=["import", "requests", refused]).exit_code == 1
+
+
 # --- 6. the start date's hint ------------------------------------------------------------------------
 
 

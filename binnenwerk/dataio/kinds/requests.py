@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...formatting import minutes_to_hhmm
-from ...models import DeploymentRequest, RequestStatus, Role
+from ...models import MINUTES_PER_DAY, DeploymentRequest, RequestStatus, Role
 from ...services import ServiceError
 from ...services import requests as request_service
 from .. import values as v
@@ -118,6 +118,10 @@ class RequestsKind(Kind):
         record["weekdays"] = row.get("dagen", v.weekdays)
         record["start_minute"] = row.get("begintijd", v.time_of_day)
         record["end_minute"] = row.get("eindtijd", v.time_of_day)
+        if record["end_minute"] == 0 and type(record["start_minute"]) is int and record["start_minute"] > 0:
+            # Until midnight, typed as the form's time field takes it: 00:00 after a start later in
+            # the day is the end of that day (an export writes 24:00, which reads as itself).
+            record["end_minute"] = MINUTES_PER_DAY
         if row.has("pauze_minuten"):
             pause = row.get("pauze_minuten", v.whole_number, low=0, high=720, required=False)
             record["break_minutes"] = 0 if pause is None else pause
