@@ -21,6 +21,7 @@ from ..services import ServiceError
 from ..services import admin as ops
 from ..services import accounts, seen_state
 from ..services import regions as region_service
+from ..services.submissions import SentBefore
 from . import bp
 from .forms import LocationForm, MinistryForm, StatusFilter, UserFilter, UserForm, WorkTypeForm
 
@@ -185,7 +186,7 @@ def user_new():
     if form.validate_on_submit():
         try:
             user = ops.create_user(_user_input(form), submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             return _account_made_before(sent.made)
         except ServiceError as error:
             _apply_service_error(form, error)
@@ -314,7 +315,7 @@ def ministry_edit(ministry_id: int | None):
             _refuse_if_changed(form, ministry, seen_state.ministry_state)
             ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data,
                                          work_type_ids=form.work_type_ids.data or [], submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             return _item_made_before(sent.made, "admin.ministries")
         except ServiceError as error:
             db.session.rollback()
@@ -364,7 +365,7 @@ def location_edit(location_id: int | None):
         try:
             _refuse_if_changed(form, location, seen_state.location_state)
             location = ops.save_location(location, data, submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             return _item_made_before(sent.made, "admin.locations")
         except ServiceError as error:
             db.session.rollback()
@@ -411,7 +412,7 @@ def work_type_edit(work_type_id: int | None):
         try:
             _refuse_if_changed(form, work_type, seen_state.work_type_state)
             work_type = ops.save_work_type(work_type, data, submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             return _item_made_before(sent.made, "admin.work_types")
         except ServiceError as error:
             db.session.rollback()

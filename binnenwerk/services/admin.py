@@ -36,7 +36,7 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError, accounts
-from .people import FORM_KEPT, SentBefore, _form_key, _hold_form, _refuse_if_sent_before
+from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, refuse_if_sent_before
 from .regions import known_region
 from .requests import RUNNING, running_where, today
 from .users import validate_password
@@ -217,12 +217,12 @@ def _commit_unique(message: str, field_name: str, *, flush: bool = False) -> Non
 
 
 def made_by_form(action: str, model, submission: str):
-    """What the form with this key (`submission`, see services.people.SentBefore) made already,
+    """What the form with this key (`submission`, see services.submissions.SentBefore) made already,
     by `action` ("ministry_created"), if it is still there; else None. A form sent again after
     the first copy committed (a double click on Opslaan) is answered with it: its own checks
     would call the first copy's row a duplicate."""
     try:
-        _refuse_if_sent_before(action, model, _form_key(submission))
+        refuse_if_sent_before(action, model, form_key(submission))
     except SentBefore as sent:
         return sent.made
     return None
@@ -238,9 +238,9 @@ def _add_new(obj, action: str, duplicate_message: str, field_name: str, key: str
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        _refuse_if_sent_before(action, type(obj), key)
+        refuse_if_sent_before(action, type(obj), key)
         raise ServiceError(duplicate_message, field=field_name) from None
-    _refuse_if_sent_before(action, type(obj), key)
+    refuse_if_sent_before(action, type(obj), key)
 
 
 def _with_form(detail: str, key: str | None) -> str:
@@ -341,9 +341,9 @@ def _check_email(email: str, user: User | None) -> str:
 def create_user(data: UserInput, *, submission: str = "") -> User:
     """Make an account. `submission` names the form: sent again, even at the same moment, it makes
     no second account (SentBefore with the first)."""
-    key = _form_key(submission)
-    _hold_form(key)
-    _refuse_if_sent_before("user_created", User, key)
+    key = form_key(submission)
+    hold_form(key)
+    refuse_if_sent_before("user_created", User, key)
     email = _check_email(data.email, None)
     name = (data.name or "").strip()
     if not name:
@@ -691,9 +691,9 @@ def _new_form(obj, action: str, model, submission: str) -> str | None:
     committed (PostgreSQL; SQLite waits at the flush), and SentBefore when one made it already."""
     if obj is not None:
         return None
-    key = _form_key(submission)
-    _hold_form(key)
-    _refuse_if_sent_before(action, model, key)
+    key = form_key(submission)
+    hold_form(key)
+    refuse_if_sent_before(action, model, key)
     return key
 
 

@@ -2,24 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from dataclasses import dataclass, field, replace
 
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
-from ..formatting import ascii_digits, full_date, week_of
+from ..formatting import full_date, week_of
 from ..models import (
     MAX_TEAM_SIZE,
     MINUTES_PER_DAY,
     Assignment,
-    AuditEvent,
     AvailabilitySlot,
     Employee,
     EmployeeSensitive,
@@ -33,10 +30,10 @@ from ..models import (
     Team,
     User,
     WorkType,
-    utcnow,
 )
 from . import ServiceError, feeds, seen_state, tokens
 from .regions import known_region
+from .submissions import form_key, hold_form, refuse_if_sent_before
 from .teams import ensure_room_in_team, team_name_taken
 
 MAX_CONTRACT_MINUTES = 40 * 60
@@ -102,48 +99,7 @@ def regions() -> list[str]:
     return sorted(n for n in names if n)
 
 
-# --- the same form sent twice -------------------------------------------------------------------
-
-FORM_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # as a request's form carries it (secrets.token_urlsafe)
-FORM_KEPT = dt.timedelta(days=2)  # how long a page may stay open and be sent again
-
-
-class SentBefore(ServiceError):
-    """The same form sent again (a double click, the back button and resend): `made` is what its
-    first copy made; nothing else was."""
-
-    def __init__(self, made):
-        super().__init__("")
-        self.made = made
-
-
-def _form_key(submission: str) -> str | None:
-    return submission if FORM_KEY_RE.fullmatch(submission or "") else None
-
-
-def _hold_form(key: str | None) -> None:
-    """Copies of one form wait for each other until the first commits. PostgreSQL: a lock on the
-    key until commit. SQLite lets one writer in at a time, from its first insert on: the check
-    after the flush (_refuse_if_sent_before) is the one that counts there."""
-    if key is not None and db.session.get_bind().dialect.name == "postgresql":
-        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
-
-
-def _refuse_if_sent_before(action: str, model, key: str | None) -> None:
-    """SentBefore when a form with this key made an object that is still there. The create's audit
-    row, written in the same transaction, names the form (no column needed): a row of the last
-    FORM_KEPT, of this action, found by the action's index."""
-    if key is None:
-        return
-    made = db.session.scalar(select(AuditEvent.object_id).where(
-        AuditEvent.action == action, AuditEvent.at >= utcnow() - FORM_KEPT,
-        AuditEvent.detail.contains(f"form={key}", autoescape=True),
-    ).order_by(AuditEvent.id.desc()).limit(1))
-    found = db.session.get(model, int(made)) if made and ascii_digits(made) else None
-    if found is not None:
-        raise SentBefore(found)
-
+# --- the same form sent twice: services/submissions.py ---------------------------------------------
 
 def _written_then_checked(check) -> None:
     """Run `check` once this transaction has written (flushed) its insert: from its first write
@@ -326,9 +282,9 @@ def create_employee(data: EmployeeInput, *, submission: str = "") -> Employee:
     at the same moment as the first, is refused with SentBefore and the employee the first made.
     The team's limit holds for adds at the same moment too, on SQLite as well (counted again
     once this insert holds the write lock)."""
-    key = _form_key(submission)
-    _hold_form(key)
-    _refuse_if_sent_before("employee.create", Employee, key)
+    key = form_key(submission)
+    hold_form(key)
+    refuse_if_sent_before("employee.create", Employee, key)
     team, slots, work_types, locations = _check_employee(data, None)
     ensure_room_in_team(team.id)
     employee = Employee(
@@ -345,7 +301,7 @@ def create_employee(data: EmployeeInput, *, submission: str = "") -> Employee:
     db.session.add(employee)
 
     def still_room() -> None:
-        _refuse_if_sent_before("employee.create", Employee, key)  # its twin committed meanwhile
+        refuse_if_sent_before("employee.create", Employee, key)  # its twin committed meanwhile
         ensure_room_in_team(team.id, moving_employee_id=employee.id)
 
     _written_then_checked(still_room)
@@ -659,9 +615,9 @@ def _check_supervisor(data: SupervisorInput, supervisor: Supervisor | None, *, r
 
 def create_supervisor(data: SupervisorInput, *, submission: str = "") -> Supervisor:
     """Add a team leader; `submission` as for create_employee (SentBefore)."""
-    key = _form_key(submission)
-    _hold_form(key)
-    _refuse_if_sent_before("supervisor.create", Supervisor, key)
+    key = form_key(submission)
+    hold_form(key)
+    refuse_if_sent_before("supervisor.create", Supervisor, key)
     team, region, slots, work_types, user = _check_supervisor(data, None)
     supervisor = Supervisor(
         name=data.name.strip(), phone=data.phone.strip(), email=(data.email or "").strip(), team=team,
@@ -670,7 +626,7 @@ def create_supervisor(data: SupervisorInput, *, submission: str = "") -> Supervi
     supervisor.work_types = work_types
     supervisor.availability = _slot_rows(slots)
     db.session.add(supervisor)
-    _written_then_checked(lambda: _refuse_if_sent_before("supervisor.create", Supervisor, key))
+    _written_then_checked(lambda: refuse_if_sent_before("supervisor.create", Supervisor, key))
     audit.record("supervisor.create", supervisor,
                  detail=f"team={team.id if team else 'pool'} region={region}" + (f" form={key}" if key else ""))
     follow_team_access(supervisor, None, None)

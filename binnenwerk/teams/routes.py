@@ -25,6 +25,7 @@ from ..services import absences as absence_ops
 from ..services import people as ops
 from ..services import regions as region_service
 from ..services import seen_state, tokens
+from ..services.submissions import SentBefore
 from . import bp
 from .forms import (
     ABSENCE_KINDS,
@@ -370,7 +371,7 @@ def employee_new():
     if form.validate_on_submit():
         try:
             employee = ops.create_employee(_employee_input(form), submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             db.session.rollback()
             employee = sent.made
             flash(_("%(name)s was al toegevoegd aan team %(team)s. Er is geen tweede gemaakt.", name=employee.name,
@@ -389,7 +390,7 @@ def employee_new():
 
 def _submission() -> str:
     """The key of a form that makes something new: fresh when the form is opened, sent back with it
-    (so the same form sent twice makes one; services.people.SentBefore)."""
+    (so the same form sent twice makes one; services.submissions.SentBefore)."""
     return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
 
 
@@ -733,7 +734,7 @@ def supervisor_new():
     if form.validate_on_submit():
         try:
             supervisor = ops.create_supervisor(_supervisor_input(form), submission=submission)
-        except ops.SentBefore as sent:
+        except SentBefore as sent:
             db.session.rollback()
             flash(_("Teamleider %(name)s was al toegevoegd. Er is geen tweede gemaakt.", name=sent.made.name),
                   "success")
