@@ -29,9 +29,18 @@ BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 # ANSI escape sequences (ESC [, parameters, a final letter), as text copied from a terminal brings
 # them along: dropped whole, so a name does not keep "[31m" after its escape character is gone.
-ANSI_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-# A run of control characters (DEL too) and bidirectional controls: what without_controls replaces.
-_CONTROL_RUN = re.compile(f"(?:{CONTROL_CHARACTERS.pattern}|\x7f|{BIDI_CONTROLS.pattern})+")
+# The 8-bit CSI (U+009B) starts the same sequences.
+ANSI_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]")
+# The C1 control characters (U+0080-U+009F; NEL, U+0085, is a line break below): invisible, never
+# typed, and a calendar or worksheet may read them as commands.
+C1_CONTROLS = re.compile(r"[\x80-\x84\x86-\x9f]")
+# Line breaks other than CR and LF: NEL and Unicode's line and paragraph separators. Read as LF, so
+# a text area keeps the line and a one-line field gets one space, as for any line break.
+OTHER_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+# A run of control characters (DEL and C1 too) and bidirectional controls: what without_controls
+# replaces.
+_CONTROL_RUN = re.compile(
+    f"(?:{CONTROL_CHARACTERS.pattern}|\x7f|{C1_CONTROLS.pattern}|{BIDI_CONTROLS.pattern})+")
 
 
 def ascii_digits(text: str) -> bool:
@@ -41,7 +50,7 @@ def ascii_digits(text: str) -> bool:
 
 
 def _has_control_character(text: str) -> bool:
-    return bool(CONTROL_CHARACTERS.search(text)) or "\x7f" in text
+    return bool(CONTROL_CHARACTERS.search(text) or C1_CONTROLS.search(text)) or "\x7f" in text
 
 
 def without_controls(text: str) -> str:
@@ -49,7 +58,8 @@ def without_controls(text: str) -> str:
     escape sequences go, direction marks alone go ("Ro\\u202esa" is "Rosa"), and a run holding a
     control character between two words becomes one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not
     "JanDoe"); at the start or end of the text or beside a space or line break it goes, so the text's
-    own spacing and lines stay as typed."""
+    own spacing and lines stay as typed. NEL and the Unicode line and paragraph separators are line
+    breaks (LF)."""
 
     def replaced(match: re.Match) -> str:
         if not _has_control_character(match.group()):
@@ -57,7 +67,8 @@ def without_controls(text: str) -> str:
         before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
         return " " if before and after and not before.isspace() and not after.isspace() else ""
 
-    return _CONTROL_RUN.sub(replaced, ANSI_ESCAPES.sub("", INVISIBLE_CHARACTERS.sub("", text)))
+    text = OTHER_LINE_BREAKS.sub("\n", ANSI_ESCAPES.sub("", INVISIBLE_CHARACTERS.sub("", text)))
+    return _CONTROL_RUN.sub(replaced, text)
 
 
 def name_key(text: str | None) -> str:

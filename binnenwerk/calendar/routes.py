@@ -40,6 +40,10 @@ SECRET_PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
 }
+# The week pages and QR codes hold the secret link (and the week page a name, places and a phone
+# number): kept in no cache, also not on the disk of a shared computer, nor after a link is
+# renewed. The feed itself keeps "private, no-cache": calendars ask again with its ETag.
+SECRET_PAGE_CACHE = "private, no-store"
 
 
 # The token in a logged path (Flask's "Exception on /week/<token>", the development server's
@@ -307,7 +311,7 @@ def week(token: str):
             google=google_calendar_url(token, language),
             feed=feed_url(token, language),
         ))
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = SECRET_PAGE_CACHE
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
 
@@ -342,7 +346,7 @@ def week_accessibility(token: str):
     with _in_language(lent):
         response = Response(render_template("calendar/accessibility.html", token=token,
                                             marker=page_feed_language()))
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = SECRET_PAGE_CACHE
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
 
@@ -369,7 +373,7 @@ def qr(token: str):
         title=_("QR-code"),
     )
     response = Response(out.getvalue(), content_type="image/svg+xml; charset=utf-8")
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = SECRET_PAGE_CACHE
     return _with_headers(response, SECRET_PAGE_HEADERS)
 
 
