@@ -72,6 +72,8 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "team_full":
         return gettext("team is al vol ingezet")
     if code == "no_supervisor":
+        if p.get("teams"):
+            return gettext("geen teamleider vrij op %(day)s voor %(teams)s", day=day, teams=p["teams"])
         return gettext("geen teamleider vrij op %(day)s", day=day)
     if code == "supervisors_busy":
         if p.get("teams"):

@@ -58,6 +58,8 @@ def dutch(r: Reason) -> str:
     singular, plural = DUTCH[r.code]
     if r.code == "supervisors_busy" and "teams" in params:  # where they are, when the roster says
         singular = plural = singular + " (bij {teams})"
+    if r.code == "no_supervisor" and "teams" in params:  # whose people, when other teams' have one
+        singular = plural = singular + " voor {teams}"
     return (singular if params.get("n", 0) == 1 else plural).format(**params)
 
 
@@ -89,6 +91,8 @@ class _Context:
                 self.roster_members[employees[a.employee].team].add(a.employee)
         # Where each supervisor leads a team that day: (supervisor, date) -> team.
         self.busy_supervisors = {(s.supervisor, s.date): s.team for s in supervision}
+        # ... and at which place: (supervisor, date) -> location.
+        self.led_at = {(s.supervisor, s.date): s.location for s in supervision}
 
 
 def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[Reason]:
@@ -97,7 +101,6 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     day = date.isoformat()
     work_name = ctx.work_type_name.get(request.work_type, request.work_type)
     minutes = request.worked_minutes
-    reasons: list[str] = []
 
     skilled = [e for e in ctx.employees_by_region.get(region, [])
                if request.work_type in e.work_types]
@@ -131,33 +134,38 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
                  and len(ctx.roster_members[e.team]) >= ctx.teams[e.team].max_size
                  and e.id not in ctx.roster_members[e.team]]
 
-    if len(fits) < request.headcount:
-        reasons.append(reason("too_few_fit", n=len(fits), of=request.headcount, day=day))
+    # Who could not be asked at all (another place, off or absent that day, other hours, too long a day)...
+    narrowed: list[Reason] = []
     if wrong_place:
-        reasons.append(reason("wrong_place", n=len(wrong_place),
-                              place=ctx.location_name.get(request.location, request.location)))
+        narrowed.append(reason("wrong_place", n=len(wrong_place),
+                               place=ctx.location_name.get(request.location, request.location)))
     if absent:
-        reasons.append(reason("absent", n=len(absent), day=day))
+        narrowed.append(reason("absent", n=len(absent), day=day))
     if outside_window:
-        reasons.append(reason("outside_window", n=len(outside_window), day=day,
-                              start=hhmm(request.start), end=hhmm(request.end)))
+        narrowed.append(reason("outside_window", n=len(outside_window), day=day,
+                               start=hhmm(request.start), end=hhmm(request.end)))
     if too_long:
-        reasons.append(reason("shift_too_long", n=len(too_long)))
+        narrowed.append(reason("shift_too_long", n=len(too_long)))
+    # ... and why those who could were not planned here.
+    unused: list[Reason] = []
     if higher:
-        reasons.append(reason("higher_priority", n=len(higher)))
+        unused.append(reason("higher_priority", n=len(higher)))
     if len(elsewhere) > len(higher):
         n = len(elsewhere) - len(higher)
-        reasons.append(reason("elsewhere", n=n, day=day))
+        unused.append(reason("elsewhere", n=n, day=day))
     if unrested:
-        reasons.append(reason("too_little_rest", n=len(unrested)))
+        unused.append(reason("too_little_rest", n=len(unrested)))
     if hours_used:
-        reasons.append(reason("hours_used", n=len(hours_used)))
+        unused.append(reason("hours_used", n=len(hours_used)))
     if team_full:
-        reasons.append(reason("team_full"))
-    reasons.extend(_supervisor_reasons(ctx, request, date, region, free_with_hours))
-    if not reasons:
-        reasons.append(reason("costs_elsewhere"))
-    return reasons
+        unused.append(reason("team_full"))
+    unused.extend(_supervisor_reasons(ctx, request, date, region, free_with_hours))
+
+    if len(fits) < request.headcount:
+        return [reason("too_few_fit", n=len(fits), of=request.headcount, day=day)] + narrowed + unused
+    # Enough people fit: those who could not be asked are not why the day is short (a team
+    # leader's absence after which a repair took people off reads "no leader", not "4 are off").
+    return (unused or [reason("costs_elsewhere")]) + narrowed
 
 
 def _rest_clash(ctx: _Context, employee: str, request: Request, date: dt.date) -> bool:
@@ -171,30 +179,48 @@ def _rest_clash(ctx: _Context, employee: str, request: Request, date: dt.date) -
 
 def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: str | None,
                         candidates: list) -> list[Reason]:
-    """Is there anyone to lead the free people's teams at this shift?"""
+    """Is there anyone to lead the free people's teams at this shift?
+
+    Asked per team: a team's own leader leads no other team, so one free leader of Team 2 does
+    not let Team 1's free people work. A leader already leading the team at this place that day
+    can take more of its people there."""
     day = date.isoformat()
-    teams = {e.team for e in candidates}
+    teams = sorted({e.team for e in candidates})
     if not teams:
         return []
-    able = []
-    for s in ctx.problem.supervisors:
-        own = s.team in teams
-        pool = s.team is None and s.region == region
-        if not (own or pool) or request.work_type not in s.work_types:
-            continue
-        if covering_window(s.availability.get(date, ()), request.start, request.end) is None:
-            continue
-        able.append(s)
+    able_for: dict[str, list] = {}
+    for team in teams:
+        able_for[team] = []
+        for s in ctx.problem.supervisors:
+            own = s.team == team
+            pool = s.team is None and s.region == region
+            if not (own or pool) or request.work_type not in s.work_types:
+                continue
+            if covering_window(s.availability.get(date, ()), request.start, request.end) is None:
+                continue
+            able_for[team].append(s)
+
+    def free_for(s, team: str) -> bool:
+        key = (s.id, date)
+        return key not in ctx.busy_supervisors or (
+            ctx.busy_supervisors[key] == team and ctx.led_at.get(key) == request.location)
+
+    unled = [team for team in teams if not any(free_for(s, team) for s in able_for[team])]
+    if not unled:
+        return []
+    if len(unled) < len(teams):
+        names = sorted((ctx.teams[t].name if t in ctx.teams else "") or t for t in unled)
+        # Other teams' free people have a leader: name the teams whose people have none.
+        return [reason("no_supervisor", day=day, teams=", ".join(names))]
+    able = {s.id: s for team in teams for s in able_for[team]}
     if not able:
         return [reason("no_supervisor", day=day)]
-    if all((s.id, date) in ctx.busy_supervisors for s in able):
-        # Name the teams they lead then: a stand-in held by another team's roster can be asked back.
-        names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s.id, date)] for s in able)
-                        if t in ctx.teams and ctx.teams[t].name})
-        if names:
-            return [reason("supervisors_busy", day=day, teams=", ".join(names))]
-        return [reason("supervisors_busy", day=day)]
-    return []
+    # Name the teams they lead then: a stand-in held by another team's roster can be asked back.
+    names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s_id, date)] for s_id in able)
+                    if t in ctx.teams and ctx.teams[t].name})
+    if names:
+        return [reason("supervisors_busy", day=day, teams=", ".join(names))]
+    return [reason("supervisors_busy", day=day)]
 
 
 def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from types import SimpleNamespace
 
 from babel.lists import format_list
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
@@ -18,7 +19,7 @@ from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
 from ..formatting import ascii_digits, decimal_text, full_date, local_today, name_suffixes
-from ..models import Absence, Employee, FeedKind, Location, Role, Supervisor, Team, WorkType
+from ..models import Absence, Assignment, Employee, FeedKind, Location, Role, Roster, Supervisor, Team, WorkType
 from ..paging import one_page
 from ..services import ServiceError
 from ..services import absences as absence_ops
@@ -603,11 +604,13 @@ def employee_archive(employee_id: int):
             if form.contract_end.data > employee.contract_end:  # ending a contract never lengthens it
                 flash(_("Het contract liep al tot en met %(date)s; dat blijft zo. Een later einde zet je bij "
                         "'Gegevens wijzigen'.", date=full_date(employee.contract_end)), "info")
+            _flash_contract_repairs(employee)
             return redirect(url_for("teams.employee", employee_id=employee.id))
         flash(_("Het contract van %(name)s is beëindigd. De gegevens blijven bewaard.", name=employee.name),
               "success")
         if revoked:
             flash(_("De agenda-link en de weekpagina van %(name)s werken niet meer.", name=employee.name), "info")
+        _flash_contract_repairs(employee)
     return redirect(url_for("teams.employee", employee_id=employee.id))
 
 
@@ -896,6 +899,31 @@ def _flash_repairs(absence: Absence) -> None:
         rest = len(needs) - REPAIRS_NAMED
         flash(ngettext("En nog %(num)d rooster met diensten die samenvallen met deze afwezigheid.",
                        "En nog %(num)d roosters met diensten die samenvallen met deze afwezigheid.", rest), "warning")
+
+
+def _flash_contract_repairs(employee: Employee) -> None:
+    """After a contract's last working day is set: the rosters (the user may open) with the person's shifts
+    after it, from today on, by week and team, with a link to each, as after an absence: those days need
+    someone else."""
+    allowed = team_ids_of(current_user)
+    query = (select(Assignment).join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+             .where(Assignment.employee_id == employee.id, Assignment.date > employee.contract_end,
+                    Assignment.date >= local_today(), Team.archived.is_(False))
+             .options(selectinload(Assignment.roster).selectinload(Roster.team)))
+    if allowed is not None:
+        query = query.where(Roster.team_id.in_(list(allowed) or [-1]))
+    counts: dict[Roster, int] = {}
+    for shift in db.session.scalars(query):
+        counts[shift.roster] = counts.get(shift.roster, 0) + 1
+    needs = sorted((SimpleNamespace(roster=roster, after_contract=n, name=employee.name, published=roster.version > 0)
+                    for roster, n in counts.items()), key=lambda need: (need.roster.week, need.roster.team.name))
+    line = get_template_attribute("teams/_repairs.html", "repair_line")
+    for need in needs[:REPAIRS_NAMED]:
+        flash(line(need), "warning")
+    if len(needs) > REPAIRS_NAMED:
+        flash(ngettext("En nog %(num)d rooster met diensten na de laatste werkdag.",
+                       "En nog %(num)d roosters met diensten na de laatste werkdag.", len(needs) - REPAIRS_NAMED),
+              "warning")
 
 
 def _to_absence_list(absence: Absence):
