@@ -336,7 +336,8 @@ def week_mistyped(token: str):
 def week_accessibility(token: str):
     """The accessibility statement as the week page's footer opens it: with the way back to the
     week. The general statement's name leads to "/", the staff login, where an employee is lost.
-    The token stays in the path, as on the week page, so log lines mask it (TOKEN_IN_PATH)."""
+    The token stays in the path, as on the week page, so log lines mask it (TOKEN_IN_PATH).
+    A short version in plain words for employees; ?volledig=1 the full statement, for who wants it."""
     row = tokens.resolve(token)
     if row is None or _subject_gone(row) or row.kind != FeedKind.EMPLOYEE.value:
         return _gone()
@@ -345,7 +346,8 @@ def week_accessibility(token: str):
         _lend_language(lent)
     with _in_language(lent):
         response = Response(render_template("calendar/accessibility.html", token=token,
-                                            marker=page_feed_language()))
+                                            marker=page_feed_language(),
+                                            full=request.args.get("volledig") == "1"))
     response.headers["Cache-Control"] = SECRET_PAGE_CACHE
     return _with_headers(response, SECRET_PAGE_HEADERS)
 

@@ -26,10 +26,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def capacity_view():
     today = local_today()
     typed = request.args.get("week", "")
+    refused = False  # the title starts with "Fout:" (base.html)
     try:  # as people type a week ('53', 'week 53 2026'), as the roster page reads it
         chosen = read_week(typed[:20], today) if typed else current_week(today)
     except ValueError as exc:
-        chosen = typed_week_refused(typed, exc)
+        chosen, refused = typed_week_refused(typed, exc), True
     year, number = parse_week(chosen)
     first = dt.date.fromisocalendar(year, number, 1)
     rows = capacity(first, CAPACITY_WEEKS)
@@ -38,6 +39,7 @@ def capacity_view():
         previous_week=week_of(first - dt.timedelta(weeks=CAPACITY_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=CAPACITY_WEEKS)), tight=int(TIGHT * 100), today=today,
         past_week=week_of(today) if current_week(today) != week_of(today) else None, this_week=current_week(today),
+        refused=refused,
     )
 
 

@@ -292,7 +292,7 @@ def cancel(request_id: int):
 @bp.route("/planning")
 @roles_required(Role.MINISTRY_CONTACT)
 def plan():
-    first, chosen = _plan_period()
+    first, chosen, refused = _plan_period()
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
     one = _request_filter()
     request_id = one.id if one else None
@@ -301,7 +301,7 @@ def plan():
     shown = {b.request.id for b in blocks}
     dropped_only = [d for pk, d in dropped.items() if pk not in shown]
     return render_template(
-        "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen,
+        "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen, refused=refused,
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id, one=one,
         why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
@@ -360,7 +360,7 @@ def _dropped_note(day: service.DroppedDay, withdrawn: bool = False) -> str:
 @bp.route("/planning.csv")
 @roles_required(Role.MINISTRY_CONTACT)
 def plan_csv():
-    first, chosen = _plan_period(strict=True)
+    first, chosen, _refused = _plan_period(strict=True)
     last = first + dt.timedelta(days=7 * PLAN_WEEKS - 1)
     one = _request_filter()
     request_id = one.id if one else None
@@ -419,9 +419,10 @@ def plan_csv():
     )
 
 
-def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
+def _plan_period(strict: bool = False) -> tuple[dt.date, str, bool]:
     """The first Monday shown: the week asked for, else this week (at the weekend the next one:
-    the week just gone is no longer what a contact looks ahead to)."""
+    the week just gone is no longer what a contact looks ahead to); and whether a typed week was
+    refused (the page's title then starts with "Fout:")."""
     text = request.args.get("week")
     if text:
         try:
@@ -438,11 +439,11 @@ def _plan_period(strict: bool = False) -> tuple[dt.date, str]:
                                if today.isoweekday() >= 6 else _("U ziet nu deze week.")), "error")
         else:
             year, number = parse_week(chosen)
-            return dt.date.fromisocalendar(year, number, 1), chosen
+            return dt.date.fromisocalendar(year, number, 1), chosen, False
     today = local_today()
     chosen = week_of(today + dt.timedelta(days=2) if today.isoweekday() >= 6 else today)
     year, number = parse_week(chosen)
-    return dt.date.fromisocalendar(year, number, 1), chosen
+    return dt.date.fromisocalendar(year, number, 1), chosen, bool(text)
 
 
 def _request_filter() -> DeploymentRequest | None:

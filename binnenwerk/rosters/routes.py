@@ -42,10 +42,16 @@ def _week_arg(source=None, strict: bool = False) -> str:
         except ValueError:
             abort(404)
         return text
+    return _week_shown(text)[0]
+
+
+def _week_shown(text: str) -> tuple[str, bool]:
+    """The week a page shows for a typed one (_week_typed), and whether the text was refused: then
+    the message is at the top, and the page passes `refused` (its title starts with "Fout:")."""
     week, refused = _week_typed(text)
     if refused:
         flash(refused[1], "error")
-    return week
+    return week, refused is not None
 
 
 def _week_typed(text: str) -> tuple[str, tuple[str, str] | None]:
@@ -112,12 +118,46 @@ def _visible_teams() -> list[Team]:
     return list(db.session.scalars(query))
 
 
-def _back(week: str, team_id: int | None, cell: tuple[int, dt.date] | None = None, region: str | None = None):
-    """To the week's roster (a region's page: that region's); after a cell's save, to that cell
-    (the grid brings the focus back to it)."""
-    anchor = f"cel-{cell[0]}-{cell[1].isoformat()}" if cell else None
-    return redirect(url_for("rosters.week", week=week, team=team_id, _anchor=anchor) if team_id
-                    else url_for("rosters.week", week=week, regio=region, _anchor=anchor))
+def _back(week: str, team_id: int | None, region: str | None = None):
+    """To the week's roster (a region's page: that region's). A cell's page goes back with _view_url."""
+    return redirect(url_for("rosters.week", week=week, team=team_id) if team_id
+                    else url_for("rosters.week", week=week, regio=region))
+
+
+def _cell_view(source, team: Team) -> str | None:
+    """The roster page a cell was opened from, to go back to: the team's region's page (its name)
+    or the all-teams view (ALL_REGIONS); None for the team's own page. Only a page that shows this
+    team's grid and that this user sees; anything else leads back to the team's page."""
+    asked = (source.get("regio") or "").strip()[:100].casefold()
+    if not asked:
+        return None
+    if asked == ALL_REGIONS:
+        return ALL_REGIONS if _visible_team_count() > 1 else None  # one team: the all-teams view is it
+    return team.region if asked == team.region.casefold() else None
+
+
+def _visible_team_count() -> int:
+    allowed = team_ids_of(current_user)
+    query = select(func.count(Team.id)).where(Team.archived.is_(False))
+    if allowed is not None:
+        query = query.where(Team.id.in_(allowed or [-1]))
+    return db.session.scalar(query) or 0
+
+
+def _view_url(week: str, team: Team, view: str | None, cell: tuple[Employee, dt.date] | None = None) -> str:
+    """The roster page of _cell_view; after a cell's save, at that cell (the grid brings the focus
+    back to it). The cell's id is as rosters/_grid.html writes it: someone now in another team has a
+    row in both teams' grids, the old team's marked with its team."""
+    anchor = None
+    if cell:
+        anchor = f"cel-{cell[0].id}-{cell[1].isoformat()}"
+        if cell[0].team_id != team.id:
+            anchor += f"-team-{team.id}"
+    if view is None:
+        return url_for("rosters.week", week=week, team=team.id, _anchor=anchor)
+    if _visible_team_count() <= GRIDS_AT_ONCE:
+        view = None  # every grid fits on the all-teams view: its address has no region
+    return url_for("rosters.week", week=week, regio=view, _anchor=anchor)
 
 
 # --- week view ------------------------------------------------------------------------------
@@ -169,7 +209,7 @@ def week():
         this_week=this_week, past_week=week_of(today) if this_week != week_of(today) else None, today=today,
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(),
         region=region, regions=regions, grid_teams=grid_teams, short_per_region=short_per_region,
-        week_refused=week_refused,
+        week_refused=week_refused, refused=week_refused is not None,
         all_regions=ALL_REGIONS, **data,
     )
 
@@ -221,11 +261,12 @@ def cell():
     # Someone no longer in the team (moved to another, or left) whose shift this team's roster
     # still holds: the cell can only be freed.
     gone = employee.team_id != team.id or employee.archived
+    view = _cell_view(source, team)  # a region's page or all teams: back there, not to the team's
     if gone and current is None:
         if request.method == "POST" and employee.team_id == team.id:
             # The contract ended while the form was open: say so, not "no such page".
             flash(service.left_error(employee).message, "error")
-            return _back(week, team.id)
+            return redirect(_view_url(week, team, view))
         abort(404)
     form = CellForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -240,7 +281,7 @@ def cell():
             if request_id is None and form.pinned.data:  # "vastzetten" ticked on a day already free
                 said += " " + _free_day_not_pinned(employee)
             flash(said, "info")
-            return _back(week, team.id, cell=(employee.id, day))
+            return redirect(_view_url(week, team, view, cell=(employee, day)))
         else:
             try:
                 service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,
@@ -256,7 +297,7 @@ def cell():
                 if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
                     said += " " + _free_day_not_pinned(employee)
                 flash(said, "success")
-                return _back(week, team.id, cell=(employee.id, day))
+                return redirect(_view_url(week, team, view, cell=(employee, day)))
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])
@@ -328,6 +369,7 @@ def cell():
         # silently undid the edit).
         form.pinned.data = True
     return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
+                            view=view, back=_view_url(week, team, view),
                             current=current, roster=roster, away=_away(employee, day),
                             nothing_fits=not options and current is None,
                             gone=gone, now_in=employee.team if employee.team_id != team.id else None,
@@ -785,7 +827,7 @@ def week_sheets():
     from ..calendar.routes import print_language
     from ..services import feeds
 
-    week = _week_arg()
+    week, refused = _week_shown(request.args.get("week", ""))
     team = _team_or_404(request.args.get("team"))
     monday = week_days(week, 1)[0]
     employees = db.session.scalars(
@@ -798,13 +840,14 @@ def week_sheets():
         printed = Markup(render_template("rosters/_week_sheets.html", team=team, sheets=sheets, language=language))
     # 'none' and 'draft' say there is nothing published to print yet, 'changed' that an older version is.
     return render_template("rosters/week_sheets.html", week=week, team=team, sheets=sheets, printed=printed,
-                           language=language, status=service.roster_status(service.find_roster(week, team.id)))
+                           language=language, refused=refused,
+                           status=service.roster_status(service.find_roster(week, team.id)))
 
 
 @bp.route("/afdrukken")
 @roles_required(*PLANNERS)
 def print_view():
-    week = _week_arg()
+    week, refused = _week_shown(request.args.get("week", ""))
     team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
     teams = [team] if team else _visible_teams()
     # From a region's page: that region's teams (a hundred teams are a hundred sheets).
@@ -812,4 +855,4 @@ def print_view():
     if team is None and region and region != ALL_REGIONS:
         teams = [t for t in teams if t.region.casefold() == region] or teams
     data = load_week(week, teams)
-    return render_template("rosters/print.html", week=week, team=team, **data)
+    return render_template("rosters/print.html", week=week, team=team, refused=refused, **data)

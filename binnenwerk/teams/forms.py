@@ -267,6 +267,7 @@ class _ChoiceChecks:
 
 
 class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
+    # The fields in the order employee_form.html draws them: the error summary lists them so (3.3.1).
     stored_as = {"location_ids": "allowed_locations"}
     first_name = TextField(_l("Voornaam"), validators=[
         NeededText(_l("Vul een voornaam in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
@@ -276,16 +277,18 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     ])
     team_id = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False,
                           validators=[Needed(_l("Kies een team."))])
+    # Asked (and shown) only when a move to another team leaves shifts in the old team's rosters.
+    confirm_move = BooleanField(_l("Toch verplaatsen. Ik repareer de roosters van het oude team daarna."))
     contract_hours = HoursField(_l("Contracturen per week"), validators=[Needed(_l("Vul de contracturen in."))])
     max_hours_per_day = HoursField(_l("Maximaal aantal uren per dag"),
                                    validators=[Needed(_l("Vul het maximaal aantal uren per dag in."))])
+    contract_start = DutchDateField(_l("Begin contract"), validators=[Needed(_l("Vul de begindatum van het contract in."))])
+    contract_end = DutchDateField(_l("Einde contract (niet verplicht)"))
     availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
     work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False,
                                        validators=[AtLeastOneChoice(_l("Kies minstens één werksoort."))])
     location_ids = MultiCheckboxField(_l("Locaties waar iemand mag werken (niet verplicht)"),
                                       coerce=int_or_none, validate_choice=False)
-    contract_start = DutchDateField(_l("Begin contract"), validators=[Needed(_l("Vul de begindatum van het contract in."))])
-    contract_end = DutchDateField(_l("Einde contract (niet verplicht)"))
     phone = TextField(_l("Telefoon (niet verplicht)"), render_kw={"type": "tel", "autocomplete": "off"},
                       validators=[Optional(), Length(max=40, message=_l("Hoogstens 40 tekens."))])
     email = TextField(_l("E-mailadres (niet verplicht)"), render_kw={"type": "email", "autocomplete": "off"},
@@ -298,8 +301,6 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     job_coach_email = TextField(_l("E-mailadres jobcoach (niet verplicht)"), render_kw={"type": "email"},
                                 validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
                                             Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
-    # Asked (and shown) only when a move to another team leaves shifts in the old team's rosters.
-    confirm_move = BooleanField(_l("Toch verplaatsen. Ik repareer de roosters van het oude team daarna."))
 
     def validate_team_id(self, field):
         self._check_choice(field, _l("Kies een team uit de lijst."))

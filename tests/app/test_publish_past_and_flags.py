@@ -177,7 +177,8 @@ def move(employee, team) -> None:
 
 
 def cell_of(page: str, employee, day: dt.date) -> str:
-    return page.split(f'id="cel-{employee.id}-{day.isoformat()}"')[1].split("</td>")[0]
+    # In the old team's grid the cell's id ends in that team ("-team-<id>": ids are unique on a page).
+    return page.split(f'id="cel-{employee.id}-{day.isoformat()}')[1].split("</td>")[0]
 
 
 def test_after_a_move_the_old_teams_pages_open_and_flag_the_shifts_still_to_come(client, login, world):

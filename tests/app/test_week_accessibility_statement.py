@@ -1,5 +1,6 @@
-"""The accessibility statement as an employee opens it from the week page: the same statement, with
-the way back to their week (the general statement's name leads to the staff login)."""
+"""The accessibility statement as an employee opens it from the week page: in plain words, the full
+statement a link away, with the way back to their week (the general statement's name leads to the
+staff login)."""
 from __future__ import annotations
 
 import logging
@@ -34,30 +35,35 @@ def test_the_statement_from_the_week_page_leads_back_to_the_week(client, week):
     token = week["token"]
     response = statement(client, token)
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    # The same statement as everyone's ...
+    # In full (the short version in plain words links to it) the same statement as everyone's ...
+    full = statement(client, token, "?volledig=1")
+    assert full.status_code == 200
+    html = full.get_data(as_text=True)
     general = client.get("/toegankelijkheid").get_data(as_text=True)
     for part in ("C: eerste maatregelen genomen", "Hoe hebben we dit gecontroleerd?", "Nationale ombudsman"):
         assert part in html and part in general, part
-    # ... and every way out leads to the own week, none to the staff login.
-    assert f'<a class="brand" href="/week/{token}">' in html
-    assert f'<a href="/week/{token}">Terug naar je week</a>' in html
-    assert 'href="/"' not in html and "/auth/login" not in html
+    # ... and from either, every way out leads to the own week, none to the staff login.
+    for html in (response.get_data(as_text=True), html):
+        assert f'<a class="brand" href="/week/{token}">' in html
+        assert f'<a href="/week/{token}">Terug naar je week</a>' in html
+        assert 'href="/"' not in html and "/auth/login" not in html
     # A secret in the URL: no referrer, not indexed, not in a shared cache.
-    assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert "noindex" in response.headers["X-Robots-Tag"]
-    assert "private" in response.headers["Cache-Control"]
+    for each in (response, full):
+        assert each.headers["Referrer-Policy"] == "no-referrer"
+        assert "noindex" in each.headers["X-Robots-Tag"]
+        assert "private" in each.headers["Cache-Control"]
 
 
 def test_the_statement_from_the_week_page_passes_a_basic_accessibility_check(client, week):
-    response = statement(client, week["token"])
-    assert response.status_code == 200
-    found = outline(response.get_data(as_text=True))
-    assert found.html_lang == "nl"
-    assert found.headings.count(1) == 1 and found.headings[0] == 1
-    assert all(b - a <= 1 for a, b in zip(found.headings, found.headings[1:]))
-    assert found.scripts_inline == 0 and found.handlers == []
-    assert len(found.ids) == len(set(found.ids))
+    for query in ("", "?volledig=1"):
+        response = statement(client, week["token"], query)
+        assert response.status_code == 200
+        found = outline(response.get_data(as_text=True))
+        assert found.html_lang == "nl"
+        assert found.headings.count(1) == 1 and found.headings[0] == 1
+        assert all(b - a <= 1 for a, b in zip(found.headings, found.headings[1:]))
+        assert found.scripts_inline == 0 and found.handlers == []
+        assert len(found.ids) == len(set(found.ids))
 
 
 def test_the_statement_speaks_the_language_of_the_link_and_keeps_it_on_the_way_back(app_with, week):
