@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -206,13 +206,21 @@ class WorkType(db.Model):
 
 class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # active_history: a save of the same name is no rename (see _names_changed).
+    name: Mapped[str] = mapped_column(String(100), unique=True, active_history=True)
     region: Mapped[str] = mapped_column(String(100), index=True)
     home_location_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("location.id", ondelete="SET NULL"), nullable=True
     )
     max_size: Mapped[int] = mapped_column(Integer, default=MAX_TEAM_SIZE)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the name last changed, set on every save that changes it (_names_changed); empty until
+    # then. Feed events naming the team are stamped no earlier (services.feeds._stamp).
+    name_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # When a leader last left the team (moved to another team or the pool; _leader_moved): the
+    # events of its shifts that name nobody named them as the team's own leader, and are stamped
+    # no earlier (services.feeds._team_leaders_and_edits). Empty until one does.
+    leader_left_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     __table_args__ = (
         CheckConstraint(f"max_size >= 1 AND max_size <= {MAX_TEAM_SIZE}", name="max_size_range"),
@@ -234,7 +242,9 @@ class Supervisor(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
+    # active_history: the team left is known on a move (see _leader_moved).
+    team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True,
+                                                   active_history=True)
     region: Mapped[str] = mapped_column(String(100), index=True)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), unique=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -245,6 +255,11 @@ class Supervisor(db.Model):
     # When the row was made or last edited; empty for a row from before this was kept, until its
     # first edit. Feed events naming it are stamped no earlier (services.feeds._stamp).
     updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # When an absence of the leader that a feed can show was last recorded, moved or removed
+    # (services.absences; not on an edit of its kind or note). Feed events with the leader's line
+    # are stamped no earlier: the line says whether they are there. Kept on the leader, as a
+    # removed absence leaves no row. Empty until then; not an edit of the row (updated_at stays).
+    absence_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     team: Mapped[Optional[Team]] = relationship(back_populates="supervisors")
     user: Mapped[Optional[User]] = relationship(back_populates="supervisor")
@@ -263,8 +278,9 @@ class Supervisor(db.Model):
 
 class Employee(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
+    # active_history: a save of the same name is no rename (see _names_changed).
+    first_name: Mapped[str] = mapped_column(String(100), active_history=True)
+    last_name: Mapped[str] = mapped_column(String(100), active_history=True)
     # What lists sort on: the surname after its particles ('de Groot' under G), set on every save.
     sort_name: Mapped[str] = mapped_column(String(250), default="", server_default="", index=True)
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -279,6 +295,11 @@ class Employee(db.Model):
     job_coach_email: Mapped[str] = mapped_column(String(200), default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # When the first or last name last changed (a form, an import, anonymising: _names_changed);
+    # empty until then. The team feed's events naming the person are stamped no earlier
+    # (services.feeds._stamp). Only the name: no other edit of the person (their personal data
+    # least of all) shows in any feed.
+    name_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     __table_args__ = (
         CheckConstraint("contract_minutes >= 0 AND contract_minutes <= 2400", name="contract_range"),
@@ -762,3 +783,28 @@ __all__ = [
 @event.listens_for(Employee, "before_update")
 def _employee_sort_name(_mapper, _connection, employee: Employee) -> None:
     employee.sort_name = sort_name(employee.first_name or "", employee.last_name or "")
+
+
+def _changed(obj, *keys) -> bool:
+    """One of these column attributes is being saved with another value than the stored one."""
+    attrs = inspect(obj).attrs
+    return any(attrs[key].history.added for key in keys)
+
+
+@event.listens_for(Employee, "before_update")
+@event.listens_for(Team, "before_update")
+def _names_changed(_mapper, _connection, obj) -> None:
+    # Wherever a name changes (forms, imports, anonymising): no service has to remember it.
+    if _changed(obj, *(("first_name", "last_name") if isinstance(obj, Employee) else ("name",))):
+        obj.name_changed_at = utcnow()
+
+
+@event.listens_for(Supervisor, "before_update")
+def _leader_moved(_mapper, connection, supervisor: Supervisor) -> None:
+    """A leader leaving a team: the team's leader_left_at. (The leader's own updated_at moves
+    with the edit, which stamps the events of the team they joined.)"""
+    history = inspect(supervisor).attrs.team_id.history
+    left = history.deleted[0] if history.added and history.deleted else None
+    if left is not None:
+        team = Team.__table__
+        connection.execute(team.update().where(team.c.id == left).values(leader_left_at=utcnow()))

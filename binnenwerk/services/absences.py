@@ -17,8 +17,9 @@ from ..extensions import db
 from ..formatting import dated
 from ..models import (
     MINUTES_PER_DAY, Absence, AbsenceKind, Assignment, Employee, Roster, Supervisor, SupervisionAssignment, Team,
+    utcnow,
 )
-from . import ServiceError
+from . import ServiceError, feeds
 from .rosters import affected_cells, leader_clashes, mark_affected_shifts, today
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
@@ -95,6 +96,28 @@ def _apart_in_one_day(other: Absence, data: AbsenceInput) -> bool:
             and (data.end_minute <= other.start_minute or other.end_minute <= data.start_minute))
 
 
+# What of an absence a feed can show: whether the leader is there on a day, at a time.
+SHOWN = ("start_date", "end_date", "start_minute", "end_minute")
+
+
+def _leader_line_changed(absence: Absence, *periods: tuple[dt.date, dt.date]) -> None:
+    """A leader's absence over these periods (before and after a change) was recorded, moved or
+    removed: the feed events with the leader's line get a newer stamp (services.feeds._stamp), as
+    the line now says whether they are there. Not for a period outside every feed's window: a day
+    further ahead comes into the feeds with the absence already in its text, one further back is
+    gone from them. An employee's own absence shows in no feed (a repair published changes the
+    shift)."""
+    if absence.supervisor_id is None:
+        return
+    first, last = feeds.window(feeds.local_today())
+    if not any(start <= last and end >= first for start, end in periods):
+        return
+    # Core, so the leader's updated_at (an edit of the leader) stays as it is.
+    table = Supervisor.__table__
+    db.session.execute(table.update().where(table.c.id == absence.supervisor_id)
+                       .values(absence_changed_at=utcnow(), updated_at=table.c.updated_at))
+
+
 def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
                    supervisor: Supervisor | None = None, same_as_stored: bool = True) -> Absence:
     """Register an absence for exactly one employee or supervisor. The same absence sent again (a
@@ -123,6 +146,7 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
     db.session.flush()
     audit.record("absence.create", absence, detail=_describe(absence))
     mark_affected_shifts(absence)
+    _leader_line_changed(absence, (absence.start_date, absence.end_date))
     db.session.commit()
     return absence
 
@@ -137,10 +161,13 @@ def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
     changed = [k for k, v in values.items() if getattr(absence, k) != v]
     if not changed:
         return absence
+    before = (absence.start_date, absence.end_date)
     for key in changed:
         setattr(absence, key, values[key])
     audit.record("absence.update", absence, detail=_describe(absence) + " changed=" + ",".join(changed))
     mark_affected_shifts(absence)
+    if set(SHOWN) & set(changed):  # its kind or note shows nowhere: no stamp tells it changed
+        _leader_line_changed(absence, before, (absence.start_date, absence.end_date))
     db.session.commit()
     return absence
 
@@ -148,6 +175,7 @@ def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
 def delete_absence(absence: Absence) -> Absence:
     """Remove an absence (registered by mistake, or the person is back)."""
     audit.record("absence.delete", absence, detail=_describe(absence))
+    _leader_line_changed(absence, (absence.start_date, absence.end_date))
     db.session.delete(absence)
     db.session.commit()
     return absence

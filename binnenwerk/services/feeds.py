@@ -53,7 +53,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 #    to get in too.
 # 7: an event is stamped by an edit of the place, work type and team leader it names too, and the
 #    feed's Last-Modified by the newest of those edits (see _latest_edit).
-FORMAT_VERSION = "7"
+# 8: and by a rename of the team or person it names, a leader leaving the team whose own leader a
+#    shift naming nobody names, and a change of its leader's absences (see _stamp).
+FORMAT_VERSION = "8"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -266,8 +268,8 @@ def _latest_edit(listed: str | None) -> tuple[dt.datetime | None, str | None]:
 
 def _leaders_shown(shifts, where):
     """SQL: one text listing every leader the feed's shifts have (see _feed_leaders): id, name,
-    phone, whether and since when archived, and when edited; led by the newest of those edits
-    (see _latest_edit).
+    phone, whether and since when archived, when edited and when their absences last changed; led
+    by the newest of those moments (see _latest_edit).
 
     The feed names a leader and gives their phone; archiving a leader changes the text of the
     days to come (as an absence does). None of it changes a shift, so the ETag takes this in. A
@@ -275,9 +277,9 @@ def _leaders_shown(shifts, where):
     the events (_stamp): a body that differs only in its stamps has another ETag."""
     leader = Supervisor.__table__.alias("feed_leader")
     return select(
-        _edit_time(func.max(leader.c.updated_at)) + _EDITS_END
+        _edit_time(func.max(_Newest(leader.c.updated_at, leader.c.absence_changed_at))) + _EDITS_END
         + _CommaJoined(_joined(leader.c.id, leader.c.name, leader.c.phone, leader.c.archived,
-                               leader.c.archived_on, leader.c.updated_at))
+                               leader.c.archived_on, leader.c.updated_at, leader.c.absence_changed_at))
     ).where(leader.c.id.in_(_feed_leaders(shifts, where)))
 
 
@@ -285,7 +287,8 @@ def _shown_texts(shifts, where):
     """SQL: one text listing what the feed's events show that is not the shift's own: the name
     and address of each place, the names of its work types (both languages), teams and people,
     and how to get in (the request's access instructions); with when each place, work type and
-    request was edited, and led by the newest of those edits (see _latest_edit).
+    request was edited, each team or person renamed and each team last left by a leader, and led
+    by the newest of those moments (see _latest_edit).
 
     All are edited elsewhere (an admin gives a location a new address) without touching a shift,
     so the ETag takes them in: a phone asking with the ETag from before gets the new text, not
@@ -304,15 +307,18 @@ def _shown_texts(shifts, where):
         literal_column("'l'", String) + _joined(loc.c.id, loc.c.name, loc.c.address, loc.c.postcode, loc.c.city,
                                                 loc.c.updated_at),
         literal_column("'w'", String) + _joined(wt.c.id, wt.c.name_nl, wt.c.name_en, wt.c.updated_at),
-        literal_column("'t'", String) + _joined(team.c.id, team.c.name),
-        literal_column("'e'", String) + _joined(emp.c.id, emp.c.first_name, emp.c.last_name),
+        literal_column("'t'", String) + _joined(team.c.id, team.c.name, team.c.name_changed_at,
+                                                team.c.leader_left_at),
+        literal_column("'e'", String) + _joined(emp.c.id, emp.c.first_name, emp.c.last_name,
+                                                emp.c.name_changed_at),
         # NULL for a shift without a request: left out of the list. Its edit time too: it stamps
         # the employee's events (_employee_shift_event), so a body that differs only in its
         # stamps has another ETag (any edit of the request: a poll gets 200, not 304).
         literal_column("'r'", String) + cast(req.c.id, String) + _PART + req.c.access_instructions
         + _PART + func.coalesce(cast(req.c.updated_at, String), ""),
     ]
-    text = _edit_time(func.max(_Newest(loc.c.updated_at, wt.c.updated_at, req.c.updated_at))) + _EDITS_END
+    text = _edit_time(func.max(_Newest(loc.c.updated_at, wt.c.updated_at, req.c.updated_at, team.c.name_changed_at,
+                                       team.c.leader_left_at, emp.c.name_changed_at))) + _EDITS_END
     text = text + func.coalesce(_DistinctCommaJoined(entries[0]), empty)
     for entry in entries[1:]:
         text = text + literal_column("','", String) + func.coalesce(_DistinctCommaJoined(entry), empty)
@@ -521,9 +527,10 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
         _shift_leader_is_away().label("leader_away"),
     ]
-    # What the event's text names (see _stamp): a called-off one names no leader, and the
-    # employee's no place or way in either (it is a day off).
-    named, called_off = (wt.c.updated_at, loc.c.updated_at, sup.c.updated_at), (wt.c.updated_at, loc.c.updated_at)
+    # What the event's text names (see _stamp): a called-off one names no leader (nor whether they
+    # are there), and the employee's no place or way in either (it is a day off).
+    named = (wt.c.updated_at, loc.c.updated_at, sup.c.updated_at, sup.c.absence_changed_at)
+    called_off = (wt.c.updated_at, loc.c.updated_at)
     joins = (
         ps.join(loc, loc.c.id == ps.c.location_id)
         .join(wt, wt.c.id == ps.c.work_type_id)
@@ -533,6 +540,7 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     if row.kind == FeedKind.TEAM.value:
         columns += [emp.c.first_name, emp.c.last_name]
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
+        named, called_off = named + (emp.c.name_changed_at,), called_off + (emp.c.name_changed_at,)
     elif row.kind == FeedKind.EMPLOYEE.value:
         columns += [ps.c.leader_only, req.c.access_instructions]
         joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
@@ -564,21 +572,28 @@ def team_leaders(team_ids) -> dict[int, Supervisor]:
 
 
 def _team_leaders_and_edits(team_ids) -> tuple[dict[int, Supervisor], dict[int, dt.datetime]]:
-    """team_leaders(), and when each team's leaders were last edited, archived ones too: in one
-    query. The edits stamp the events of shifts naming nobody (see _stamp)."""
+    """team_leaders(), and when each team's leaders were last edited or their absences changed
+    (archived ones too), or a leader last left the team: in one query. The newest of those stamps
+    the events of shifts naming nobody (see _stamp)."""
     ids = sorted(set(team_ids))
     leaders: dict[int, Supervisor] = {}
     edits: dict[int, dt.datetime] = {}
     if not ids:
         return leaders, edits
-    for supervisor in db.session.scalars(
-        select(Supervisor).where(Supervisor.team_id.in_(ids)).order_by(Supervisor.id)
+    for team_id, left, supervisor in db.session.execute(
+        select(Team.id, Team.leader_left_at, Supervisor)
+        .outerjoin(Supervisor, Supervisor.team_id == Team.id)
+        .where(Team.id.in_(ids)).order_by(Supervisor.id)
     ):
-        if not supervisor.archived:
-            leaders.setdefault(supervisor.team_id, supervisor)
-        edited = edits.get(supervisor.team_id)
-        if supervisor.updated_at is not None and (edited is None or supervisor.updated_at > edited):
-            edits[supervisor.team_id] = supervisor.updated_at
+        moments = [left]
+        if supervisor is not None:
+            if not supervisor.archived:
+                leaders.setdefault(team_id, supervisor)
+            moments += [supervisor.updated_at, supervisor.absence_changed_at]
+        for moment in moments:
+            edited = edits.get(team_id)
+            if moment is not None and (edited is None or moment > edited):
+                edits[team_id] = moment
     return leaders, edits
 
 
@@ -648,10 +663,12 @@ def _utc_stamp(moment: dt.datetime) -> str:
 def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool) -> dt.datetime:
     """An event's DTSTAMP and LAST-MODIFIED: the newest of its own change (the shift's; a visit's
     team's day's, see load_visits) and the edits of the rows its text names: its work type, place
-    and leader, and how to get in; the query gives that as `stamp` (_Newest). For an event with a
-    leader line whose shift names nobody, the newest edit of any of its team's leaders (`edits`,
-    archived ones too: archiving the team's own leader puts another in the line, or none), the
-    superset the ETag takes in (_feed_leaders).
+    and leader, and how to get in, the renaming of its team (a visit) or person (the team feed),
+    and a change of its leader's absences (the line says whether they are there); the query gives
+    that as `stamp` (_Newest). For an event with a leader line whose shift names nobody, the
+    newest edit or change of absences of any of its team's leaders, or the last time a leader left
+    the team (`edits`, archived ones too: archiving or moving the team's own leader puts another
+    in the line, or none), the superset the ETag takes in (_feed_leaders).
 
     An admin renaming a place, a work type or a team leader changes the event's text, not the
     shift: LAST-MODIFIED is when the event's information was last revised (RFC 5545, 3.8.7.3),
@@ -942,8 +959,10 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             leader_away.label("leader_away"),
             # The team's day's newest change, or a later edit of what the visit names (see _stamp);
             # a called-off visit names no leader.
-            case((going, _Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, sup.c.updated_at)),
-                 else_=_Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at)).label("stamp"),
+            case((going, _Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, team.c.name_changed_at,
+                                 sup.c.updated_at, sup.c.absence_changed_at)),
+                 else_=_Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at,
+                               team.c.name_changed_at)).label("stamp"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)
