@@ -623,14 +623,17 @@ def _leader_of_row(shift, leaders: dict[int, Supervisor]) -> Leader | None:
 # every feed back with icalendar and vobject.
 
 # Control characters other than tab and newline are not allowed in a TEXT value.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C1 controls too; NEL and Unicode's line and paragraph separators are line breaks (text stored
+# before the forms read them so: formatting.without_controls).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_OTHER_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
+        text = _CONTROL.sub("", _OTHER_LINE_BREAKS.sub("\n", text))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

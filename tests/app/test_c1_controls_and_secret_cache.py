@@ -56,3 +56,11 @@ def test_week_page_statement_and_qr_code_are_kept_in_no_cache(client, make):
         assert response.status_code == 200, url
         assert "no-store" in response.headers["Cache-Control"], url
         assert response.headers["Referrer-Policy"] == "no-referrer", url
+
+
+def test_a_feed_writes_no_c1_control_and_breaks_lines_at_other_line_breaks():
+    """Text stored before the forms cleaned it reached the calendar with U+2028 and U+009B raw."""
+    from binnenwerk.services.feeds import escape_text
+
+    assert escape_text("Balie\u2028Lift\x85Kamer 3\u2029Bel\x9baan") == "Balie\\nLift\\nKamer 3\\nBelaan"
+    assert escape_text("Café; Noël, 3\\4") == "Café\\; Noël\\, 3\\\\4"
