@@ -583,7 +583,7 @@ def _say_weeks_planned(found: DeploymentRequest) -> None:
     names = format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
     flash(ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag in "
                    "te plannen.",
-                   "Week %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag in "
+                   "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag in "
                    "te plannen.", len(weeks), weeks=names, region=found.location.region), "warning")
 
 

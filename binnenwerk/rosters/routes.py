@@ -585,7 +585,10 @@ def _say_short_notice(roster: Roster, week: str) -> None:
     """Who this publication changed at short notice, by name, to phone. Changes of an earlier
     publication still on the call list are not named as if new: one sentence points to the list."""
     made, earlier = service.short_notice_made_by([roster], week)
-    named = sorted({shift.employee.name for shift in made})
+    # Lists of people sort on the surname after its particles ("de Boer" under B), as everywhere.
+    keys = {shift.employee.name: formatting.sort_name(shift.employee.first_name, shift.employee.last_name)
+            for shift in made}
+    named = sorted(keys, key=lambda name: (keys[name], name))
     if named:
         flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
                 "De telefoonnummers staan op de startpagina.", names=", ".join(named)), "warning")

@@ -534,7 +534,8 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     and completed requests; a day counts at most the headcount asked for that day.
     utilisation = worked hours / contract hours of the team's current employees in the quarter,
     contract hours being weekly contract hours x employed days / 7.
-    Coverage and contract hours count the days up to `counted_until` (today: Amsterdam's).
+    Coverage and the teams' worked and contract hours count the days up to `counted_until` (today:
+    Amsterdam's); the ministries' worked hours, jobs and people count the whole quarter.
     """
     start, end = quarter.start, quarter.end
     until = counted_until(quarter, today or feeds.local_today())
@@ -600,9 +601,16 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
         t.id: TeamFigures(team_id=t.id, name=t.name, region=t.region)
         for t in db.session.scalars(select(Team).order_by(Team.name))
     }
+    # A team's worked hours stop where its contract hours stop (`until`), so use compares like with
+    # like: one team publishing a week early must not add that week's hours to contract hours that
+    # end before it. Listed for any shift in the quarter, also one after `until`.
+    counted = PublishedShift.date <= until
+    working: set[int] = set()
     for team_id, minutes in db.session.execute(
-        select(PublishedShift.team_id, func.sum(_WORKED)).where(shifts).group_by(PublishedShift.team_id)
+        select(PublishedShift.team_id, func.sum(case((counted, _WORKED), else_=0)))
+        .where(shifts).group_by(PublishedShift.team_id)
     ):
+        working.add(team_id)
         teams[team_id].worked_minutes = int(minutes or 0)
     staffed: set[int] = set()  # listed for having people in the quarter, also when no day counts yet
     for team_id, contract, c_start, c_end in db.session.execute(
@@ -614,7 +622,8 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
         staffed.add(team_id)
         employed = (min(until, c_end or until) - max(start, c_start)).days + 1
         teams[team_id].contract_minutes += contract * max(0, employed) / 7
-    team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes or t.team_id in staffed]
+    listed = staffed | working
+    team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes or t.team_id in listed]
     return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total, counted_until=until,
                      paid_jobs=paid_minutes([quarter])[0] / per_job)
 

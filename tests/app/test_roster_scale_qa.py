@@ -75,7 +75,7 @@ def test_accepting_into_planned_weeks_names_the_weeks_to_plan_again(client, logi
 
     said = flashes(accept(client, late))
 
-    assert said == ["De aanvraag is geaccepteerd.", "Week 50 en 51 van regio Amersfoort zijn al gepland. Plan die "
+    assert said == ["De aanvraag is geaccepteerd.", "Weken 50 en 51 van regio Amersfoort zijn al gepland. Plan die "
                     "regio opnieuw om deze aanvraag in te plannen."]
     # A region with no roster in those weeks has nothing to plan again.
     assert flashes(accept(client, elsewhere)) == ["De aanvraag is geaccepteerd."]
