@@ -54,6 +54,7 @@ class Cell:
     affected: bool = False  # clashes with an absence
     withdrawn: bool = False  # its request no longer asks for that day: publishing leaves it out
     ended: bool = False  # after the person's contract ended (or before it starts): likewise
+    not_started: bool = False  # ended, as the contract starts later: the grid says which
     unavailable: bool = False  # outside the person's weekly availability (changed since)
     # From today on, why it no longer fits (services.rosters.misfit): the person is in another
     # team now, the place lies outside the team's region, or the work or place is no longer theirs.
@@ -312,6 +313,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
                 withdrawn=not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)),
                 ended=not works_then(e, a.date),
                 unavailable=not within_hours(q, windows[(a.employee_id, a.date.isoweekday())]))
+            cell.not_started = cell.ended and a.date < e.contract_start
             why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
             cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
         tw.cells[key] = cell

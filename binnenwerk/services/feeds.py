@@ -1092,6 +1092,8 @@ class Day:
     # page says so, since a change is what these readers most need to notice.
     changed: bool = False
     holiday: str | None = None  # a public holiday's name: a free day says why
+    # Before the person's contract starts: not a day off, they do not work here yet.
+    before_start: bool = False
 
 
 @dataclass
@@ -1102,6 +1104,10 @@ class Week:
     # False while the team's roster for the week is not published and the person has no shift
     # in it: a day without a shift then is not known to be free yet.
     is_planned: bool = True
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
 
 
 def employee_weeks(employee: Employee, today: dt.date | None = None) -> list[Week]:
@@ -1172,7 +1178,8 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 # Work that no longer goes ahead is a change too: the week says so at the top.
                 changed = shift is not None and changed_to_come(shift.sequence, day, today)
                 days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
-                                changed=changed, holiday=public_holiday_name(day, language, in_sentence=True)))
+                                changed=changed, holiday=public_holiday_name(day, language, in_sentence=True),
+                                before_start=shift is None and day < employee.contract_start))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
         out[employee.id] = weeks
     return out

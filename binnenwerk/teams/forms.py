@@ -362,6 +362,8 @@ class SupervisorForm(SeenState, FlaskForm, _ChoiceChecks):
                       validators=[Optional(), Length(max=MAX_TEXT, message=_l("Hoogstens 200 tekens.")),
                                   Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))])
     team_id = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    # Asked only for a move to a team with work the leader cannot lead (teams.routes._unled_work).
+    confirm_move = BooleanField(_l("Toch verplaatsen, voor elke week vanaf nu."))
     region = TextField(_l("Regio (alleen voor de pool)"), render_kw={"list": "regions", "autocomplete": "off"},
                        validators=[Optional(), Length(max=100, message=_l("Hoogstens 100 tekens."))])
     work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False,

@@ -19,13 +19,28 @@ from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
 from ..formatting import ascii_digits, decimal_text, full_date, local_today, name_suffixes
-from ..models import Absence, Assignment, Employee, FeedKind, Location, Role, Roster, Supervisor, Team, WorkType
+from ..models import (
+    Absence,
+    Assignment,
+    DeploymentRequest,
+    Employee,
+    FeedKind,
+    Location,
+    RequestStatus,
+    Role,
+    Roster,
+    Supervisor,
+    Team,
+    WorkType,
+    employee_work_type,
+)
 from ..paging import one_page
 from ..services import ServiceError
 from ..services import absences as absence_ops
 from ..services import people as ops
 from ..services import regions as region_service
 from ..services import seen_state, tokens
+from ..services.admin import work_type_name
 from ..services.submissions import SentBefore
 from . import bp
 from .forms import (
@@ -375,14 +390,14 @@ def employee_new():
         except SentBefore as sent:
             db.session.rollback()
             employee = sent.made
-            flash(_("%(name)s was al toegevoegd aan team %(team)s. Er is geen tweede gemaakt.", name=employee.name,
+            flash(_("%(name)s was al toegevoegd aan %(team)s. Er is geen tweede gemaakt.", name=employee.name,
                     team=employee.team.name), "success")
             return redirect(url_for("teams.employee", employee_id=employee.id))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
         else:
-            flash(_("%(name)s is toegevoegd aan team %(team)s.", name=employee.name, team=employee.team.name),
+            flash(_("%(name)s is toegevoegd aan %(team)s.", name=employee.name, team=employee.team.name),
                   "success")
             return redirect(url_for("teams.employee", employee_id=employee.id))
     return render_template("teams/employee_form.html", form=form, employee=None,
@@ -774,6 +789,11 @@ def supervisor_edit(supervisor_id: int):
     if form.validate_on_submit():
         try:
             seen_state.refuse_if_changed(supervisor, form.seen_state.data, seen_state.supervisor_state)
+            unled = _unconfirmed_leader_move(supervisor, form)
+            if unled:
+                form.team_id.errors = [*form.team_id.errors, _leader_move_question(supervisor, form, unled)]
+                return render_template("teams/supervisor_form.html", form=form, supervisor=supervisor,
+                                       regions=ops.regions(), ask_move=True), 422
             changed = ops.update_supervisor(supervisor, _supervisor_input(form))
         except ServiceError as error:
             db.session.rollback()
@@ -790,6 +810,45 @@ def supervisor_edit(supervisor_id: int):
             return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
     return render_template("teams/supervisor_form.html", form=form, supervisor=supervisor,
                            regions=ops.regions()), _status_code(form)
+
+
+def _unconfirmed_leader_move(supervisor: Supervisor, form: SupervisorForm) -> list[WorkType]:
+    """A move to another team whose work the leader cannot (all) lead, not confirmed yet: the work
+    types they lack, else []."""
+    team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+    if team is None or team.id == supervisor.team_id or supervisor.archived or form.confirm_move.data:
+        return []
+    return _unled_work(team, set(form.work_type_ids.data or ()))
+
+
+def _unled_work(team: Team, led: set[int]) -> list[WorkType]:
+    """The team's work a leader with work types `led` cannot lead: the work types of the requests
+    from today on in the team's region (accepted or planned) that someone of the team does."""
+    team_types = (select(employee_work_type.c.work_type_id)
+                  .join(Employee, Employee.id == employee_work_type.c.employee_id)
+                  .where(Employee.team_id == team.id, Employee.archived.is_(False)))
+    asked = (select(DeploymentRequest.work_type_id).join(Location, Location.id == DeploymentRequest.location_id)
+             .where(Location.region == team.region, DeploymentRequest.end_date >= local_today(),
+                    DeploymentRequest.status.in_([RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value])))
+    return list(db.session.scalars(select(WorkType).where(
+        WorkType.id.in_(team_types), WorkType.id.in_(asked), WorkType.id.not_in(led or {0}))
+        .order_by(WorkType.name_nl)))
+
+
+def _leader_move_question(supervisor: Supervisor, form: SupervisorForm, unled: list[WorkType]) -> str:
+    """Before a move to a team with work the leader cannot lead: which work, that a move holds for
+    every week (a stand-in for a day is another matter), and how to move anyway."""
+    team = db.session.get(Team, form.team_id.data)
+    locale = str(get_locale() or "nl")
+    work = format_list([work_type_name(w) for w in unled], locale=locale)
+    return " ".join([
+        _("%(team)s doet ook %(work)s. %(name)s kan dat werk niet leiden.", team=team.name, work=work,
+          name=supervisor.name),
+        _("Verplaatsen geldt voor elke week vanaf nu, niet voor één dag. Voor één dag invallen is de regionale "
+          "pool er, of de planning kiest een invaller."),
+        _("Wil je %(name)s toch verplaatsen? Vink dan hieronder 'Toch verplaatsen' aan en sla opnieuw op.",
+          name=supervisor.name),
+    ])
 
 
 @bp.route("/teamleiders/<int:supervisor_id>/archiveren", methods=["POST"])

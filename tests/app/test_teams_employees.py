@@ -61,7 +61,7 @@ def test_planner_creates_an_employee_with_dutch_decimal_hours(client, make, setu
         team, [keyboard], location_ids=[str(location.id)], days=(1, 3), start="09:00", end="15:00",
     ), follow_redirects=True)
     assert response.status_code == 200
-    assert "Sanne de Vries is toegevoegd aan team Team Haaglanden." in _text(response)
+    assert "Sanne de Vries is toegevoegd aan Team Haaglanden." in _text(response)
     employee = db.session.scalars(select(Employee)).one()
     assert employee.contract_minutes == 1530 and employee.max_minutes_per_day == 360
     assert employee.contract_start == dt.date(2026, 1, 5) and employee.contract_end is None
@@ -208,7 +208,7 @@ def test_team_leader_manages_own_team_and_gets_404_for_another(client, make, log
     response = client.post("/teams/medewerkers/nieuw", data=employee_form(other, [keyboard]))
     assert response.status_code == 422 and "Kies een team uit de lijst." in _text(response)
     response = client.post("/teams/medewerkers/nieuw", data=employee_form(own, [keyboard]), follow_redirects=True)
-    assert "is toegevoegd aan team Eigen team" in _text(response)
+    assert "is toegevoegd aan Eigen team" in _text(response)
     assert _count(own.id) == 1
 
 

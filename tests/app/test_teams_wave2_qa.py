@@ -160,13 +160,13 @@ def test_the_new_employee_form_carries_a_key_of_its_own(client, office):
 def test_the_same_new_employee_form_sent_three_times_makes_one_employee(client, office):
     form = employee_form(office.team, [office.keyboard], submission=KEY)
     first = client.post("/teams/medewerkers/nieuw", data=form, follow_redirects=True)
-    assert "Sanne de Vries is toegevoegd aan team Team Haaglanden." in _text(first)
+    assert "Sanne de Vries is toegevoegd aan Team Haaglanden." in _text(first)
     made = db.session.scalars(select(Employee)).one()
     for _n in range(2):  # back and resend, a double click
         again = client.post("/teams/medewerkers/nieuw", data=form)
         assert again.status_code == 302 and again.location.endswith(f"/teams/medewerkers/{made.id}")
         said = flashes(_text(client.get(again.location)))
-        assert said == ["Sanne de Vries was al toegevoegd aan team Team Haaglanden. Er is geen tweede gemaakt."]
+        assert said == ["Sanne de Vries was al toegevoegd aan Team Haaglanden. Er is geen tweede gemaakt."]
     assert employees_in(office.team) == 1
     # Another form (a new key) makes another employee, a namesake may be a real second person.
     client.post("/teams/medewerkers/nieuw", data={**form, "submission": KEY[::-1]})
@@ -180,7 +180,7 @@ def test_the_same_form_sent_at_the_same_moment_makes_one_employee(app_with, clie
                lambda twin: answers.append(twin.post("/teams/medewerkers/nieuw", data=form)), times=2)
     response = client.post("/teams/medewerkers/nieuw", data=form, follow_redirects=True)
     assert response.status_code == 200
-    assert "Sanne de Vries was al toegevoegd aan team Team Haaglanden." in _text(response)
+    assert "Sanne de Vries was al toegevoegd aan Team Haaglanden." in _text(response)
     assert [a.status_code for a in answers] == [302, 302]
     assert employees_in(office.team) == 1
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "employee.create")) == 1
