@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import threading
 import time
 from types import SimpleNamespace
 
@@ -131,11 +132,22 @@ def app(_one_app):
         with app.app_context():
             yield app
             db.session.remove()
+            _wait_for_solves()
             _empty_all_tables()
             db.engine.dispose()
     finally:
         app.config.clear()
         app.config.update(settings)
+
+
+def _wait_for_solves(seconds: float = 60) -> None:
+    """Let a solve a test started and did not wait for end before its tables are emptied: on
+    PostgreSQL, TRUNCATE and a solve thread still saving its roster deadlocked (and the next test
+    then met the last one's rows)."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.startswith(("solve-", "solver-")):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _empty_all_tables() -> None:
