@@ -19,8 +19,9 @@ from binnenwerk.services import feeds, tokens
 
 from .dataio_uploads import token_of, upload, upload_folder  # noqa: F401 (upload_folder: an autouse fixture)
 from .edit_forms import form_as_shown, seen_state
+# The earlier rename stamps' helpers: the same UIDs, feeds and stamps.
+from .test_feed_rename_stamps import as_stamp, events, feed, stamps, uid_of
 
-UTC = dt.timezone.utc
 
 
 @pytest.fixture
@@ -92,31 +93,6 @@ def world(app, make, monkeypatch):
 FEED_EVENTS = {"employee": "abcd", "team": "abcdfg", "toren": "adeg", "binnenhof": "bcf"}
 
 
-def uid_of(world, link: str, key: str) -> str:
-    """The UID of shift `key`'s event in the feed `link`: its own, the team's copy, or its visit."""
-    shift = world.shifts[key]
-    if link == "employee":
-        return shift.uid
-    if link == "team":
-        return f"team-{shift.uid}"
-    return f"visit-{shift.date:%Y%m%d}-t{shift.team_id}-l{shift.location_id}-w{shift.work_type_id}@binnenwerk"
-
-
-def feed(client, token: str, etag: str | None = None):
-    return client.get(f"/calendar/{token}.ics", headers={"If-None-Match": etag} if etag else {})
-
-
-def events(body: bytes) -> dict[str, icalendar.Event]:
-    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
-
-
-def stamps(event) -> tuple[dt.datetime, dt.datetime]:
-    return event.decoded("DTSTAMP"), event.decoded("LAST-MODIFIED")
-
-
-def as_stamp(moment: dt.datetime) -> dt.datetime:
-    """A stored (naive UTC) moment as a DTSTAMP reads back: whole seconds, UTC."""
-    return moment.replace(microsecond=0, tzinfo=UTC)
 
 
 def unfolded(body: bytes) -> str:
