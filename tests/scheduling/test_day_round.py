@@ -82,7 +82,7 @@ def test_the_solver_reports_the_rounds_bound(monkeypatch):
     p = generate("M", 2)
     for workers in (1, 2):
         proved.clear()
-        solution = solve(p, time_limit=10, workers=workers)
+        solution = solve(p, time_limit=5, workers=workers)
         assert check(p, solution).ok
         assert solution.objective == objective(p, solution.assignments)
         # Zwolle is the largest region and is given its round in every run (on a loaded
