@@ -427,8 +427,12 @@ def assert_sheets_print(page, heading: str, sheet: str):
     headings = sheets.locator("h2").all_inner_texts()
     assert len(set(headings)) == len(headings), headings  # each sheet's region has its own name
     problems = axe_violations(page)
+    # The print stylesheet loads last (media="print"): with three test workers it had not arrived
+    # yet when the page was read at once after the switch. Wait for the page, then let expect retry.
+    page.wait_for_load_state("load")
     page.emulate_media(media="print")
-    assert page.locator(".no-print").first.is_hidden() and sheets.first.is_visible()
+    expect(page.locator(".no-print").first).to_be_hidden()
+    expect(sheets.first).to_be_visible()
     assert problems == []
     return sheets
 
