@@ -85,7 +85,7 @@ def page(browser):
 
 def screenshot(page, name: str) -> Path | None:
     """A full-page picture in test-artifacts/screenshots for a person to look at, when SCREENSHOTS=1:
-    they cost a third of the browser tests' time and no test reads them."""
+    they cost a quarter of the accessibility scans' time and no test reads them."""
     if os.environ.get("SCREENSHOTS") != "1":
         return None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
