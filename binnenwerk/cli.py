@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(purge_absences_command)
     from .dataio.cli import init_app as init_dataio_commands
     from .plan_cli import plan
 
@@ -164,3 +165,32 @@ def restore_command(source: str, yes: bool) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(_("%(file)s teruggezet (schemaversie %(revision)s) en bijgewerkt naar de nieuwste versie.",
                  file=source, revision=revision))
+
+
+@click.command("purge-absences")
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="Keep absences this many days after their last day (at least and by default 365).")
+@click.option("--dry-run", is_flag=True, help="Only say how many absences would go.")
+@with_appcontext
+def purge_absences_command(keep_days: int | None, dry_run: bool) -> None:
+    """Delete absences that ended more than a year ago (run daily, e.g. from cron): their kind and
+    days are health data, and after a year they are in no list and no roster still to come."""
+    from flask_babel import ngettext
+
+    from .privacy import ABSENCE_KEEP_DAYS, purge_old_absences
+    from .services import ServiceError
+    from .services.feeds import local_today
+
+    days = keep_days or ABSENCE_KEEP_DAYS
+    try:
+        count = purge_old_absences(today=local_today(), keep_days=days, dry_run=dry_run)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    if dry_run:
+        click.echo(ngettext("%(num)d afwezigheid eindigde meer dan %(days)d dagen geleden (niets verwijderd).",
+                            "%(num)d afwezigheden eindigden meer dan %(days)d dagen geleden (niets verwijderd).",
+                            count, days=days))
+    else:
+        click.echo(ngettext("%(num)d afwezigheid verwijderd die meer dan %(days)d dagen geleden eindigde.",
+                            "%(num)d afwezigheden verwijderd die meer dan %(days)d dagen geleden eindigden.",
+                            count, days=days))

@@ -16,6 +16,7 @@ from .models import (
     RosterChange, utcnow,
 )
 from .services import ServiceError
+from .services.absences import ABSENCE_KEEP_DAYS
 from .services.people import MAX_DAY_MINUTES
 
 ANONYMOUS = "Geanonimiseerd"
@@ -227,3 +228,29 @@ def _drop_absence_lines(employee_id: int, old_name: str) -> None:
             and_(RosterChange.message.is_(None),
                  RosterChange.detail.startswith(old_name + ABSENT_IN_WORDS, autoescape=True))))):
         db.session.delete(change)
+
+
+_PURGE_BATCH = 500
+
+
+def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dry_run: bool = False) -> int:
+    """Delete every absence (of employees and team leaders alike) that ended more than keep_days
+    before today, and empty the details of their audit rows (which hold the person and the days).
+    Returns how many; commits unless dry_run. The audit rows keep their action, time and actor,
+    and one row records the purge itself, without names."""
+    if keep_days < ABSENCE_KEEP_DAYS:
+        # A shorter term would delete what the absence lists still show as "Eerdere afwezigheid".
+        raise ServiceError(_("Afwezigheden blijven minstens %(days)d dagen bewaard.", days=ABSENCE_KEEP_DAYS))
+    ended_before = today - dt.timedelta(days=keep_days)
+    ids = list(db.session.scalars(select(Absence.id).where(Absence.end_date < ended_before).order_by(Absence.id)))
+    if dry_run or not ids:
+        return len(ids)
+    for start in range(0, len(ids), _PURGE_BATCH):
+        batch = ids[start:start + _PURGE_BATCH]
+        for event in db.session.scalars(select(AuditEvent).where(
+                AuditEvent.object_type == "Absence", AuditEvent.object_id.in_([str(i) for i in batch]))):
+            event.detail = ""
+        db.session.execute(delete(Absence).where(Absence.id.in_(batch)))
+    audit.record("absence.purge", None, detail=f"absences={len(ids)} ended_before={ended_before.isoformat()}")
+    db.session.commit()
+    return len(ids)

@@ -80,6 +80,7 @@ KEY_WORDS = {
     "held": _l("niet gepubliceerd (buiten werktijden)"),
     "absent": _l("niet gepubliceerd (medewerker afwezig)"),
     "source": _l("via"),
+    "absences": _l("afwezigheden"), "ended_before": _l("geëindigd vóór"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }

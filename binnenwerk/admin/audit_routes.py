@@ -107,6 +107,7 @@ ACTION_WORDS = {
     "absence.create": _l("Afwezigheid toegevoegd"),
     "absence.update": _l("Afwezigheid gewijzigd"),
     "absence.delete": _l("Afwezigheid verwijderd"),
+    "absence.purge": _l("Oude afwezigheden verwijderd (bewaartermijn)"),
     # deployment requests (the status part of the code is the Dutch status value)
     "request_created": _l("Inzetaanvraag ingediend"),
     "request_changed": _l("Inzetaanvraag gewijzigd"),

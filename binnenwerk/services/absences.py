@@ -23,6 +23,11 @@ from . import ServiceError, feeds
 from .rosters import affected_cells, leader_clashes, mark_affected_shifts, today
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
+# How long an absence is kept after its last day. The absence lists show the past year
+# ("Eerdere afwezigheid"); after that an absence is in no list and no roster still to come, and its
+# kind ("ziek") and days are health data kept for nothing (AVG art. 5: storage limitation), so
+# `flask purge-absences` deletes it (privacy.purge_old_absences) and none older is taken in.
+ABSENCE_KEEP_DAYS = 365
 
 
 @dataclass
@@ -73,6 +78,9 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
                   name=employee.name, date=dated(employee.contract_end)),
                 field="end_date",
             )
+    if data.end_date < today() - dt.timedelta(days=ABSENCE_KEEP_DAYS):
+        raise ServiceError(_("Deze afwezigheid eindigde meer dan een jaar geleden. Zo lang bewaren we afwezigheden "
+                             "niet."), field="end_date")
     overlap = select(Absence).where(Absence.start_date <= data.end_date, Absence.end_date >= data.start_date)
     if employee is not None:
         overlap = overlap.where(Absence.employee_id == employee.id)

@@ -60,8 +60,9 @@ from .forms import (
 ADMIN, PLANNER, TEAM_LEADER = Role.ADMIN, Role.PLANNER, Role.TEAM_LEADER
 
 # Earlier absences: those that ended in the last year (the longest one absence may last), newest
-# first, a page at a time. Enough to check and correct recent ones; older health data stays out of view.
-EARLIER_WINDOW = dt.timedelta(days=365)
+# first, a page at a time. Enough to check and correct recent ones; older ones are deleted (privacy.
+# purge_old_absences) and none is taken in (services.absences._check).
+EARLIER_WINDOW = dt.timedelta(days=absence_ops.ABSENCE_KEEP_DAYS)
 EARLIER_PER_PAGE = 50
 EARLIER_ON_EMPLOYEE = 5  # the employee page shows the last few and points to the list
 EMPLOYEES_PER_PAGE = 100  # the employees list, a page at a time (over 1,300 people at 100 teams)
@@ -991,11 +992,8 @@ def _to_absence_list(absence: Absence):
     today = local_today()
     if absence.end_date >= today:
         return redirect(url_for("teams.absences"))
-    if absence.end_date < today - EARLIER_WINDOW:
-        flash(_("Deze afwezigheid eindigde meer dan een jaar geleden. Die staat daarom in geen enkele lijst."),
-              "info")
-    else:
-        flash(_("Deze afwezigheid is al voorbij. Daarom staat die in de lijst Eerdere afwezigheid."), "info")
+    # One that ended before the list's year is refused (services.absences.ABSENCE_KEEP_DAYS).
+    flash(_("Deze afwezigheid is al voorbij. Daarom staat die in de lijst Eerdere afwezigheid."), "info")
     return redirect(url_for("teams.absences", eerder=1))
 
 
