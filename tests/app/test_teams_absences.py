@@ -164,7 +164,7 @@ def test_changing_and_deleting_an_absence(client, make, login, team, employee):
                            follow_redirects=True)
     assert "Deze afwezigheid bestaat niet meer: misschien is ze net verwijderd" in _text(response)
     assert _absences() == []
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Absence")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Absence").order_by(AuditEvent.id)).all()
     assert actions == ["absence.update", "absence.delete"]
 
 

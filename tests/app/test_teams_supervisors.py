@@ -112,7 +112,7 @@ def test_editing_and_archiving_a_supervisor(client, make, planner):
     db.session.expire_all()
     stored = db.session.get(Supervisor, supervisor.id)
     assert stored.name == "Nieuwe Naam" and stored.archived
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Supervisor")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Supervisor").order_by(AuditEvent.id)).all()
     assert actions == ["supervisor.update", "supervisor.archive"]
 
 

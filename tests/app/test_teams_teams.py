@@ -115,7 +115,7 @@ def test_an_empty_team_is_archived_and_can_return(client, make, login):
     client.post(f"/teams/{team.id}/terugzetten")
     db.session.expire_all()
     assert not db.session.get(Team, team.id).archived
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Team")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Team").order_by(AuditEvent.id)).all()
     assert actions == ["team.archive", "team.restore"]
 
 
