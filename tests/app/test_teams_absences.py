@@ -286,7 +286,7 @@ def test_earlier_absences_are_the_last_years_newest_first_a_page_at_a_time(clien
     first = _text(client.get("/teams/afwezigheid?eerder=1"))
     assert first.index("Drie") < first.index("Tien") and "Veertig" not in first
     assert "Vreemd" not in first and "Oud" not in first and "Mo Peters" not in first
-    assert "Wat eerder eindigde, staat hier niet." in first and "(3)" in first
+    assert "Wat eerder eindigde, wordt verwijderd." in first and "(3)" in first
     assert "Pagina 1 van 2" in first and 'href="/teams/afwezigheid?page=2&amp;eerder=1"' in first
     second = _text(client.get("/teams/afwezigheid?eerder=1&page=2"))
     assert "Veertig" in second and "Drie" not in second
