@@ -60,6 +60,7 @@ MESSAGES = {
     "edit": _l("%(name)s, %(day)s: %(old)s wordt %(new)s"),
     "edit_pinned": _l("%(name)s, %(day)s: %(old)s wordt %(new)s (vastgezet)"),
     "pin": _l("%(name)s, %(day)s vastgezet"),
+    "leader": _l("%(place)s, %(day)s: teamleider %(old)s wordt %(new)s"),
     "unpin": _l("%(name)s, %(day)s losgemaakt"),
     "copy": Counted(_copied, frozenset({"n", "s"})),
     "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),

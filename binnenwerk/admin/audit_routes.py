@@ -126,6 +126,7 @@ ACTION_WORDS = {
     "roster.import": _l("Rooster geïmporteerd"),
     "roster.edit": _l("Dienst in rooster gewijzigd"),
     "roster.pin": _l("Dienst vastgezet"),
+    "roster.leader": _l("Teamleider van een dag gekozen"),
     "roster.unpin": _l("Dienst losgemaakt"),
     "roster.copy_previous": _l("Rooster van vorige week overgenomen"),
     "roster.publish": _l("Rooster gepubliceerd"),

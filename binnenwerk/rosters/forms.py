@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from ..forms_common import MaxLength
@@ -30,6 +30,12 @@ class CellForm(ActionForm):
     seen_cell = HiddenField()
     pinned = BooleanField(_l("Vastzetten, zodat opnieuw plannen deze dienst niet verandert"), default=True)
     reason = StringField(_l("Reden (voor de geschiedenis)"), validators=[Optional(), MaxLength(500)])
+
+
+class LeaderForm(ActionForm):
+    supervisor = RadioField(_l("Teamleider"), choices=[], validate_choice=False)
+    # Who led there as the form showed it (service.leader_state): another change meanwhile is no conflict.
+    seen_leader = HiddenField()
 
 
 class SolveForm(FlaskForm):

@@ -19,12 +19,13 @@ from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..formatting import ascii_digits, current_week, full_date, local_today, parse_week, read_week, week_days, week_of
 from ..models import (
-    Absence, Assignment, Employee, JobStatus, PublishedShift, Role, Roster, RosterChange, SolveJob, Team,
+    Absence, Assignment, Employee, JobStatus, Location, PublishedShift, Role, Roster, RosterChange, SolveJob,
+    Supervisor, Team,
 )
 from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
-from .forms import ActionForm, CellForm, RepairForm, SolveForm
+from .forms import ActionForm, CellForm, LeaderForm, RepairForm, SolveForm
 from .view import count_short_days, explain_short_days, load_week, short_days
 
 PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
@@ -374,6 +375,57 @@ def cell():
                             nothing_fits=not options and current is None,
                             gone=gone, now_in=employee.team if employee.team_id != team.id else None,
                             elsewhere=elsewhere),
+            422 if form.errors else 200)
+
+
+@bp.route("/leider", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def leader():
+    """Choose who leads the team's shifts at a place on one day: one of the team's own leaders or a
+    stand-in of the region's pool, as far as the rules allow (planning again may choose anew)."""
+    source = request.form if request.method == "POST" else request.args
+    week = _week_arg(source, strict=True)
+    team = _team_or_404(source.get("team"))
+    location = db.session.get(Location, _int_arg(source.get("location")) or 0)
+    try:
+        day = dt.date.fromisoformat(source.get("date", ""))
+    except ValueError:
+        abort(404)
+    if location is None or day not in week_days(week, 7):
+        abort(404)
+    view = _cell_view(source, team)
+    back = _view_url(week, team, view)
+    form = LeaderForm()
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = _int_arg(form.supervisor.data)
+        if chosen is None:
+            form.supervisor.errors = [_("Kies een teamleider uit de lijst.")]
+        else:
+            try:
+                service.set_leader(week, team.id, day, location.id, chosen, lock_version=form.lock_version.data,
+                                   user=current_user, seen_leader=form.seen_leader.data or None)
+            except ServiceError as exc:
+                form.supervisor.errors = [exc.message]
+            else:
+                name = db.session.get(Supervisor, chosen).name
+                flash(_("%(name)s leidt %(team)s op %(day)s op %(place)s.", name=name, team=team.name,
+                        day=full_date(day), place=location.name), "success")
+                return redirect(back)
+    choice = service.leader_choice(week, team.id, day, location.id)
+    if choice is None:
+        abort(404)
+    people = {s.id: s for s in db.session.scalars(select(Supervisor).where(
+        Supervisor.id.in_([i for i, _why in choice.options])))}
+    form.supervisor.choices = [(str(i), people[i].name + (" " + _("(invaller)") if people[i].team_id is None else "")
+                                + (f" ({why})" if why else "")) for i, why in choice.options]
+    current = db.session.get(Supervisor, planning.pk_of(choice.current.supervisor)) if choice.current else None
+    if request.method == "GET" or not form.seen_leader.data or form.errors:
+        form.seen_leader.data = service.leader_state(choice.roster, day, location.id)
+    if request.method == "GET":
+        form.lock_version.data = choice.roster.lock_version
+    return (render_template("rosters/leader.html", week=week, team=team, day=day, location=location, form=form,
+                            view=view, back=back, current=current, kept=choice.kept,
+                            any_free=any(why is None for _i, why in choice.options)),
             422 if form.errors else 200)
 
 

@@ -209,6 +209,134 @@ def _write_team_roster(roster: Roster, solution: Solution, changed: dict[tuple[i
     planning.touch(roster)
 
 
+# --- the team leader of a team's place on one day ----------------------------------------------
+
+
+@dataclasses.dataclass
+class LeaderChoice:
+    """Who leads the team at a place on a day now, and who could instead: the team's own leaders
+    and the region's stand-ins, each with the broken rule (in words) that choosing them would
+    give, or None when they may. From leader_choice()."""
+
+    roster: Roster
+    current: SupervisionRef | None
+    options: list[tuple[int, str | None]]  # (supervisor id, why not or None), own leaders first
+    kept: bool  # the day has gone by or its shifts there are under way: who leads stays
+    _problem: object = None
+    _before: Solution | None = None
+    _breaks: set[str] = dataclasses.field(default_factory=set)
+
+
+def leader_state(roster: Roster | None, day: dt.date, location_id: int) -> str:
+    """Who leads the roster's team at the place that day, as a form keeps it: the id, or '-'."""
+    if roster is None:
+        return "-"
+    found = db.session.scalar(select(SupervisionAssignment.supervisor_id).where(
+        SupervisionAssignment.roster_id == roster.id, SupervisionAssignment.date == day,
+        SupervisionAssignment.location_id == location_id))
+    return str(found) if found is not None else "-"
+
+
+def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> LeaderChoice | None:
+    """The choice of team leader for the team's shifts at the place that day; None when the team's
+    roster has none there (no leader to choose)."""
+    _check_day(week, day)
+    roster = find_roster(week, team_id)
+    if roster is None:
+        return None
+    problem, _idmap = planning.build_problem(week, [team_id])
+    before = planning.current_solution(week, [team_id], problem)
+    team, place = planning.tid(team_id), planning.lid(location_id)
+    requests = {q.id: q for q in problem.requests}
+    team_of = {e.id: e.team for e in problem.employees}
+    if not any(a.date == day and team_of.get(a.employee) == team and a.request in requests
+               and requests[a.request].location == place for a in before.assignments):
+        return None
+    current = next((x for x in before.supervision if x.team == team and x.date == day and x.location == place), None)
+    kept = kept_leads(week, team_id, before.supervision)
+    held = current is not None and current in kept.rows()
+    breaks = planning.known_violations(problem, before)
+    options = []
+    for s in sorted(problem.supervisors, key=lambda x: (x.team != team, x.name, x.id)):
+        if s.team not in (team, None) or (current is not None and s.id == current.supervisor):
+            continue
+        broken = _leader_after(problem, before, team, day, place, s.id, breaks)[1]
+        options.append((planning.pk_of(s.id), broken))
+    return LeaderChoice(roster, current, options, held, problem, before, breaks)
+
+
+def _leader_after(problem, before: Solution, team: str, day: dt.date, place: str, supervisor: str,
+                  breaks: set[str]):
+    """The roster with `supervisor` leading the team at the place that day, and the first rule that
+    breaks beyond `breaks` in words (None: none)."""
+    others = [x for x in before.supervision if not (x.team == team and x.date == day and x.location == place)]
+    after = Solution("FEASIBLE", before.assignments, others + [SupervisionRef(supervisor, day, place, team)])
+    new = planning.new_violations(problem, breaks, after)
+    if new:
+        return after, _leader_refusal(new[0], problem, supervisor, day)
+    return after, None
+
+
+def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
+    s = next(x for x in problem.supervisors if x.id == supervisor)
+    if violation.rule == 7:
+        return _("%(name)s leidt op %(day)s al een team", name=s.name, day=long_date(day))
+    if violation.rule == 6:
+        return _("%(name)s is op %(day)s niet vrij of kan dit werk niet leiden", name=s.name, day=long_date(day))
+    return _("dit breekt een regel van het rooster")
+
+
+def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervisor_id: int, *,
+               lock_version, user=None, seen_leader: str | None = None) -> Roster:
+    """Let `supervisor_id` lead the team's shifts at the place that day; refuse with the reason in
+    words. As a cell: a form opened before another change of the roster still saves when the
+    leader it showed (seen_leader, leader_state) leads there still; the same save twice is one."""
+    roster = find_roster(week, team_id)
+    try:
+        check_version(roster, lock_version)
+    except ServiceError:
+        if roster is not None and leader_state(roster, day, location_id) == str(supervisor_id):
+            return roster  # the same save sent twice (a double click): the first one stored it
+        if not seen_leader or seen_leader != leader_state(roster, day, location_id):
+            raise
+    choice = leader_choice(week, team_id, day, location_id)
+    if choice is None:
+        raise ServiceError(_("Het team werkt die dag niet op deze plek. Er is niets opgeslagen."))
+    if choice.kept:
+        raise ServiceError(_("Het werk van die dag is al begonnen of voorbij. Wie het leidt, blijft zo."))
+    current = planning.pk_of(choice.current.supervisor) if choice.current else None
+    if current == supervisor_id:
+        return choice.roster
+    why = dict(choice.options)
+    if supervisor_id not in why:
+        raise ServiceError(_("Kies een teamleider uit de lijst."))
+    if why[supervisor_id]:
+        audit.record("roster.leader", choice.roster, result="refused",
+                     detail=f"week={week} day={day} supervisor={supervisor_id}", actor=user)
+        db.session.commit()
+        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=why[supervisor_id]))
+    team, place = planning.tid(team_id), planning.lid(location_id)
+    after, _broken = _leader_after(choice._problem, choice._before, team, day, place, planning.sid(supervisor_id),
+                                   choice._breaks)
+    roster = choice.roster
+    names = dict(db.session.execute(select(Supervisor.id, Supervisor.name).where(
+        Supervisor.id.in_([i for i in (current, supervisor_id) if i is not None]))).all())
+    location = db.session.get(Location, location_id)
+    try:
+        with _saving():
+            _write_team_roster(roster, after, {}, {})
+            roster_history.record(roster, user, "leader", "leader", place=location.name, day=day,
+                                  old=names.get(current, "–"), new=names[supervisor_id])
+            audit.record("roster.leader", roster, detail=f"week={week} day={day} supervisor={supervisor_id}",
+                         actor=user)
+    except _Lost:
+        now = find_roster(week, team_id)
+        if now is not None and leader_state(now, day, location_id) == str(supervisor_id):
+            return now
+        raise conflict_error() from None
+    return roster
+
+
 @dataclasses.dataclass(frozen=True)
 class KeptLeads:
     """The team leader rows of a roster that a hand edit leaves exactly as they are (kept_leads)."""
