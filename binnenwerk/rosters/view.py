@@ -91,6 +91,9 @@ class TeamWeek:
     left: dict[int, Team] = field(default_factory=dict)
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
+    # Places the team works at on a day still to come with nobody to lead it there (a leader's row
+    # taken away since, say): the grid says so, with the way to choose one.
+    unled: dict[dt.date, list] = field(default_factory=dict)
     # (employee, date) -> "whole" or "part": an absence that day, never its kind (a free cell says
     # "afwezig", so nobody plans someone who cannot come, or wonders why the cell offers nothing).
     away: dict[tuple[int, dt.date], str] = field(default_factory=dict)
@@ -352,6 +355,15 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.supervision.setdefault(s.date, []).append(s)
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
+    for tw in by_team.values():
+        led = {(s.date, s.location_id) for rows in tw.supervision.values() for s in rows}
+        places: dict[tuple[dt.date, int], object] = {}
+        for (_employee_id, day), cell in tw.cells.items():
+            if day >= today and not (cell.withdrawn or cell.ended or cell.moved or cell.outside_region):
+                places.setdefault((day, cell.request.location_id), cell.request.location)
+        for (day, location_id), location in sorted(places.items(), key=lambda item: (item[0][0], item[1].name)):
+            if (day, location_id) not in led:
+                tw.unled.setdefault(day, []).append(location)
     return by_team, assignments
 
 

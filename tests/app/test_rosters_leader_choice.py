@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, PublishedShift, RosterChange, SupervisionAssignment
@@ -186,3 +186,23 @@ def test_the_page_is_english_on_request(app_with, make, world):
     page = english.get(url(world)).get_data(as_text=True)
     assert "Team leader of Team A on" in page and "(stand-in)" in page
     assert "Teamleider" not in page
+
+
+def test_a_place_nobody_leads_says_so_in_the_grid_and_a_leader_can_be_chosen_there(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    # The row of Monday's leader taken away (as a removed leader's rows once were): nobody leads there.
+    db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.date == MON))
+    db.session.commit()
+    grid = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    foot = grid[grid.index("<tfoot>"):grid.index("</tfoot>")]
+    assert "niemand: Rijnstraat 8" in foot and "let op: geen teamleider" in foot
+    assert f'date={MON.isoformat()}&amp;location={world.loc.id}' in foot
+    assert foot.count("let op: geen teamleider") == 1  # Tuesday and Wednesday are led
+
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "Nu leidt niemand het team hier." in page
+    assert choose(client, world, world.own[1]).status_code == 302
+    assert leader_at(world.team, MON, world.loc) == world.own[1].id
+    foot = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "let op: geen teamleider" not in foot
