@@ -193,6 +193,8 @@ def user_new():
         else:
             flash(_("Account van %(name)s is aangemaakt.", name=user.name), "success")
             return redirect(url_for("admin.users"))
+    if request.method == "POST" and (made := ops.made_by_form("user_created", User, submission)) is not None:
+        return _account_made_before(made)  # as for a catalog item: the first copy committed meanwhile
     return render_template("admin/user_form.html", form=form, user=None,
                            submission=submission), 422 if form.errors else 200
 
@@ -327,7 +329,10 @@ def ministry_edit(ministry_id: int | None):
         else:
             flash(_("%(what)s is opgeslagen.", what=ops.label_of(ministry)), "success")
             return redirect(url_for("admin.ministries"))
-    return _catalog_form(form, ministry, "ministry", submission=submission)
+    # A copy of the same form that met the item its first copy made as "already exists": that copy
+    # committed between this one's check above and its validation (seen with three at once under load).
+    return _made_by_this_form(ministry, "ministry", submission) or \
+        _catalog_form(form, ministry, "ministry", submission=submission)
 
 
 @bp.route("/locaties")
@@ -383,7 +388,8 @@ def location_edit(location_id: int | None):
                 flash(_("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
                         "ingepland worden als daar een team is.", region=location.region), "warning")
             return redirect(url_for("admin.locations"))
-    return _catalog_form(form, location, "location", submission=submission, regions=ops.regions())
+    return _made_by_this_form(location, "location", submission) or \
+        _catalog_form(form, location, "location", submission=submission, regions=ops.regions())
 
 
 @bp.route("/werksoorten")
@@ -424,7 +430,8 @@ def work_type_edit(work_type_id: int | None):
         else:
             flash(_("Werksoort %(name)s is opgeslagen.", name=ops.work_type_name(work_type)), "success")
             return redirect(url_for("admin.work_types"))
-    return _catalog_form(form, work_type, "work_type", submission=submission)
+    return _made_by_this_form(work_type, "work_type", submission) or \
+        _catalog_form(form, work_type, "work_type", submission=submission)
 
 
 CATALOG = {

@@ -150,7 +150,7 @@ def test_a_form_opened_before_another_change_still_saves_unless_that_change_was_
 
 
 def test_only_the_teams_own_leaders_planners_and_the_pool_are_offered_and_others_are_kept_out(
-        client, login, world, app_with):
+        client, login, world, app_with, make):
     login(world.planner)
     solve_via_page(client, world.team)
     before = leader_at(world.team, MON, world.loc)
@@ -164,6 +164,11 @@ def test_only_the_teams_own_leaders_planners_and_the_pool_are_offered_and_others
     assert other.post("/rooster/leider", data={"week": WEEK, "team": world.team.id, "date": MON.isoformat(),
                                                "location": world.loc.id, "supervisor": world.pool.id,
                                                "lock_version": 0}).status_code in (403, 404)
+    ministry = app_with().test_client()
+    contact = make.user("ministry_contact")
+    db.session.commit()
+    ministry.post("/auth/login", data={"email": contact.email, "password": "Test-wachtwoord-2026"})
+    assert ministry.get(url(world)).status_code == 403
     assert leader_at(world.team, MON, world.loc) == before
 
 
