@@ -177,8 +177,9 @@ def purge_absences_command(keep_days: int | None, dry_run: bool) -> None:
     days are health data, and after a year they are in no list and no roster still to come."""
     from flask_babel import ngettext
 
-    from .privacy import ABSENCE_KEEP_DAYS, purge_old_absences
+    from .privacy import purge_old_absences
     from .services import ServiceError
+    from .services.absences import ABSENCE_KEEP_DAYS
     from .services.feeds import local_today
 
     days = keep_days or ABSENCE_KEEP_DAYS

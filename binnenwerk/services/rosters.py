@@ -222,9 +222,8 @@ class LeaderChoice:
     current: SupervisionRef | None
     options: list[tuple[int, str | None]]  # (supervisor id, why not or None), own leaders first
     kept: bool  # the day has gone by or its shifts there are under way: who leads stays
-    _problem: object = None
-    _before: Solution | None = None
-    _breaks: set[str] = dataclasses.field(default_factory=set)
+    # The roster with each option's leader there, as checked for `options`: what set_leader writes.
+    rosters: dict[int, Solution] = dataclasses.field(default_factory=dict)
 
 
 def leader_state(roster: Roster | None, day: dt.date, location_id: int) -> str:
@@ -256,13 +255,14 @@ def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> Le
     kept = kept_leads(week, team_id, before.supervision)
     held = current is not None and current in kept.rows()
     breaks = planning.known_violations(problem, before)
-    options = []
+    options, rosters = [], {}
     for s in sorted(problem.supervisors, key=lambda x: (x.team != team, x.name, x.id)):
         if s.team not in (team, None) or (current is not None and s.id == current.supervisor):
             continue
-        broken = _leader_after(problem, before, team, day, place, s.id, breaks)[1]
+        after, broken = _leader_after(problem, before, team, day, place, s.id, breaks)
         options.append((planning.pk_of(s.id), broken))
-    return LeaderChoice(roster, current, options, held, problem, before, breaks)
+        rosters[planning.pk_of(s.id)] = after
+    return LeaderChoice(roster, current, options, held, rosters)
 
 
 def _leader_after(problem, before: Solution, team: str, day: dt.date, place: str, supervisor: str,
@@ -315,10 +315,7 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
                      detail=f"week={week} day={day} supervisor={supervisor_id}", actor=user)
         db.session.commit()
         raise ServiceError(_("Dit kan niet: %(rule)s.", rule=why[supervisor_id]))
-    team, place = planning.tid(team_id), planning.lid(location_id)
-    after, _broken = _leader_after(choice._problem, choice._before, team, day, place, planning.sid(supervisor_id),
-                                   choice._breaks)
-    roster = choice.roster
+    after, roster = choice.rosters[supervisor_id], choice.roster
     names = dict(db.session.execute(select(Supervisor.id, Supervisor.name).where(
         Supervisor.id.in_([i for i in (current, supervisor_id) if i is not None]))).all())
     location = db.session.get(Location, location_id)
