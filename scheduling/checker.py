@@ -356,6 +356,26 @@ def _check_supervision(problem: Problem, valid: list[AssignmentRef],
                                  supervisor=sup))
 
 
+def _check_leader_pins(problem: Problem, supervision: Iterable[SupervisionRef], out: list[Violation]) -> None:
+    """Rule 9 for the pinned team leaders (pinned_supervision): where a pinned team's place has a
+    leader, it is the pinned one; a pinned leader leads nothing else that date."""
+    place_pin = {(p.team, p.location, p.date): p for p in problem.pinned_supervision}
+    leader_pin = {(p.supervisor, p.date): p for p in problem.pinned_supervision}
+    for s in supervision:
+        pin = place_pin.get((s.team, s.location, s.date))
+        if pin is not None and pin.supervisor != s.supervisor:
+            out.append(Violation(9, f"Team {s.team} op {_d(s.date)} op locatie {s.location} wordt geleid door "
+                                    f"{s.supervisor}, maar vastgezet is {pin.supervisor}", (s, pin),
+                                 date=s.date, team=s.team, location=s.location, supervisor=pin.supervisor))
+            continue
+        pin = leader_pin.get((s.supervisor, s.date))
+        if pin is not None and (pin.team, pin.location) != (s.team, s.location):
+            out.append(Violation(9, f"Teamleider {s.supervisor} is op {_d(s.date)} vastgezet bij team {pin.team} "
+                                    f"op locatie {pin.location}, maar leidt team {s.team} op locatie {s.location}",
+                                 (s, pin), date=s.date, team=s.team, location=s.location,
+                                 supervisor=s.supervisor))
+
+
 def check(problem: Problem, solution: Solution) -> CheckReport:
     """Every hard-rule violation of the solution, plus its metrics and objective."""
     employees = {e.id: e for e in problem.employees}
@@ -416,5 +436,6 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
         if p not in present:
             out.append(Violation(9, f"Vastgezette inzet van {p.employee} op {_d(p.date)} op aanvraag "
                                     f"{p.request} ontbreekt", (p,), p.employee, p.date, p.request))
+    _check_leader_pins(problem, solution.supervision, out)
 
     return CheckReport(out, _metrics(problem, list(solution.assignments), solution.supervision))

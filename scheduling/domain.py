@@ -134,6 +134,32 @@ class Problem:
     # the end of a date's shift and the start of the next date's (the Arbeidstijdenwet: 11
     # hours); 0 leaves it out. Rule 10 of the model and the checker.
     min_rest_minutes: int = 0
+    # Optional (a field this package adds to the format): team leaders a person chose for a
+    # team at a place on a date, as a Solution's `supervision` rows. Where the team works at that
+    # place that date, that supervisor leads it and nobody else; that date the supervisor leads
+    # nothing else. Where the team does not work there (the plan moved it), nothing is asked.
+    # Rule 9 of the model and the checker, with the pinned assignments.
+    pinned_supervision: tuple[SupervisionRef, ...] = ()
+
+
+class LeaderPins:
+    """A Problem's pinned_supervision for quick asks: who may lead a team at a place on a date."""
+
+    def __init__(self, pins: tuple[SupervisionRef, ...] | list[SupervisionRef]):
+        self.by_place = {(p.team, p.location, p.date): p.supervisor for p in pins}
+        self.by_supervisor = {(p.supervisor, p.date): (p.team, p.location) for p in pins}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_place)
+
+    def allows(self, supervisor: str, team: str, location: str, day: dt.date) -> bool:
+        """Whether the pins let `supervisor` lead `team` at `location` on `day`."""
+        if not self.by_place:
+            return True
+        pinned = self.by_place.get((team, location, day))
+        if pinned is not None:
+            return pinned == supervisor
+        return (supervisor, day) not in self.by_supervisor
 
 
 DAY_MINUTES = 24 * 60

@@ -5,7 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .domain import AssignmentRef, Problem, Reason, Request, Shortfall, SupervisionRef, rest_too_short
+from .domain import (AssignmentRef, LeaderPins, Problem, Reason, Request, Shortfall, SupervisionRef,
+                     rest_too_short)
 from .model import covering_window
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -189,6 +190,7 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     if not teams:
         return []
     able_for: dict[str, list] = {}
+    pins = LeaderPins(ctx.problem.pinned_supervision)
     for team in teams:
         able_for[team] = []
         for s in ctx.problem.supervisors:
@@ -196,6 +198,8 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
             pool = s.team is None and s.region == region
             if not (own or pool) or request.work_type not in s.work_types:
                 continue
+            if not pins.allows(s.id, team, request.location, date):
+                continue  # a pinned team leader: only they lead there, and only there
             if covering_window(s.availability.get(date, ()), request.start, request.end) is None:
                 continue
             able_for[team].append(s)

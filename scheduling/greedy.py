@@ -15,6 +15,7 @@ from .checker import objective, supervisor_can_lead
 from .domain import (
     AssignmentRef,
     Employee,
+    LeaderPins,
     Problem,
     Request,
     Shortfall,
@@ -68,6 +69,7 @@ class _Planner:
         self.groups: dict[tuple[str, dt.date, str], _Group] = {}
         self.busy: dict[tuple[str, dt.date], tuple[str, dt.date, str]] = {}
         self.assignments: list[AssignmentRef] = []
+        self.leader_pins = LeaderPins(problem.pinned_supervision)
 
     def qualified(self, e: Employee, q: Request) -> bool:
         """The static part of rule 3: work type, region, personal location list."""
@@ -120,7 +122,7 @@ class _Planner:
                 return group.supervisor
         # The team's own leader first: the people we plan for know them.
         for s in self.leaders[team.id] + self.pool[team.region]:
-            if self.busy.get((s.id, day), key) != key:
+            if self.busy.get((s.id, day), key) != key or not self.leader_pins.allows(s.id, team.id, q.location, day):
                 continue
             if supervisor_can_lead(s, team, day, start, end, work_types):
                 return s

@@ -650,16 +650,53 @@ def read_problem(data: Any) -> Problem:
     pinned = assignment_refs("pinned", planned_days_only=True)
     # A repair may plan only the rest of a published week, so published dates may lie outside days.
     published = assignment_refs("published", planned_days_only=False)
+    def supervision_rows(key: str):
+        """Each row of a list of supervision entries: its path, the row, its date as given, and its
+        supervisor, date, location and team (None where unknown or malformed)."""
+        for path, obj in r.objects(data, key, required=False):
+            supervisor = ref(obj, "supervisor", path, sup_index, "teamleider")
+            location = ref(obj, "location", path, loc_index, "locatie")
+            team = ref(obj, "team", path, team_index, "team")
+            present, text = r.field(obj, "date", path)
+            day = r.date(text, f"{path}.date") if present else None
+            yield path, obj, text, SupervisionRef(supervisor, day, location, team)
+
     # Optional, this package's: who led which team where in the published roster.
-    published_supervision = []
-    for path, obj in r.objects(data, "published_supervision", required=False):
-        supervisor = ref(obj, "supervisor", path, sup_index, "teamleider")
-        location = ref(obj, "location", path, loc_index, "locatie")
-        team = ref(obj, "team", path, team_index, "team")
-        present, text = r.field(obj, "date", path)
-        day = r.date(text, f"{path}.date") if present else None
-        if None not in (supervisor, location, team, day):
-            published_supervision.append(SupervisionRef(supervisor, day, location, team))
+    published_supervision = [row for _path, _obj, _text, row in supervision_rows("published_supervision")
+                             if None not in (row.supervisor, row.date, row.location, row.team)]
+    # Optional, this package's: team leaders a person chose (rule 9, see Problem.pinned_supervision).
+    pinned_supervision = []
+    supervisor_of = {x.id: x for x in supervisors}
+    pinned_place: dict[tuple[str, str, dt.date], str] = {}
+    pinned_leader: dict[tuple[str, dt.date], str] = {}
+    for path, obj, text, row in supervision_rows("pinned_supervision"):
+        supervisor, day, location, team = row.supervisor, row.date, row.location, row.team
+        if day is not None and unplanned(day):
+            r.error(f"{path}.date", text, f"datum {_show(text)} hoort niet bij de geplande dagen (days)")
+            continue
+        if None in (supervisor, location, team, day):
+            continue
+        who, where, crew = supervisor_of.get(supervisor), locations.get(location), teams.get(team)
+        if who is not None and crew is not None and (
+                who.team not in (None, team) or (who.team is None and who.region != crew.region)):
+            r.error(f"{path}.supervisor", supervisor,
+                    f"teamleider {_show(supervisor)} kan team {_show(team)} niet leiden "
+                    "(een teamleider van een ander team, of een invaller van een andere regio)")
+            continue
+        if where is not None and crew is not None and where.region != crew.region:
+            r.error(f"{path}.location", location,
+                    f"locatie {_show(location)} ligt niet in de regio {_show(crew.region)} van team {_show(team)}")
+            continue
+        if (team, location, day) in pinned_place:
+            r.error(path, obj, f"team {_show(team)} heeft op {day.isoformat()} op locatie {_show(location)} "
+                               f"al een vastgezette teamleider (in {pinned_place[(team, location, day)]})")
+            continue
+        if (supervisor, day) in pinned_leader:
+            r.error(path, obj, f"teamleider {_show(supervisor)} is op {day.isoformat()} al vastgezet "
+                               f"(in {pinned_leader[(supervisor, day)]})")
+            continue
+        pinned_place[(team, location, day)] = pinned_leader[(supervisor, day)] = path
+        pinned_supervision.append(row)
 
     weights = dict(DEFAULT_WEIGHTS)
     if "weights" in data and data["weights"] is not None:
@@ -691,6 +728,7 @@ def read_problem(data: Any) -> Problem:
         supervisors=tuple(supervisors), employees=tuple(employees), requests=tuple(requests),
         previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
         weights=weights, min_rest_minutes=min_rest, published_supervision=tuple(published_supervision),
+        pinned_supervision=tuple(pinned_supervision),
     )
 
 
@@ -760,10 +798,11 @@ def problem_to_dict(problem: Problem) -> dict:
     }
     if problem.min_rest_minutes:
         out["min_rest_minutes"] = problem.min_rest_minutes
-    if problem.published_supervision:
-        out["published_supervision"] = [{"supervisor": s.supervisor, "date": s.date.isoformat(),
-                                         "location": s.location, "team": s.team}
-                                        for s in problem.published_supervision]
+    for key in ("published_supervision", "pinned_supervision"):
+        rows = getattr(problem, key)
+        if rows:
+            out[key] = [{"supervisor": s.supervisor, "date": s.date.isoformat(), "location": s.location,
+                         "team": s.team} for s in rows]
     return out
 
 

@@ -13,6 +13,7 @@ from .domain import (
     DEFAULT_WEIGHTS,
     AssignmentRef,
     Employee,
+    LeaderPins,
     Problem,
     Request,
     Shortfall,
@@ -167,6 +168,8 @@ class RosterModel:
     count_rows: dict[int, tuple[str, dict[int, int]]] = field(default_factory=dict)
     impossible_pins: list[AssignmentRef] = field(default_factory=list)
     pins: list[AssignmentRef] = field(default_factory=list)
+    # The problem's pinned team leaders (rule 9), read once by _supervision_cover.
+    leader_pins: LeaderPins | None = None
 
     @property
     def num_variables(self) -> int:
@@ -282,10 +285,13 @@ def _supervision_cover(m: RosterModel, candidates: list[Supervisor], team: str, 
     key = (team, r.id, d)
     cover = m.covers.get(key)
     if cover is None:
+        pins = m.leader_pins
+        if pins is None:
+            pins = m.leader_pins = LeaderPins(m.problem.pinned_supervision)
         cover = []
         for s in candidates:
-            if r.work_type not in s.work_types:
-                continue
+            if r.work_type not in s.work_types or not pins.allows(s.id, team, r.location, d):
+                continue  # rule 6; rule 9: a pinned team leader leads there alone, and only there
             for i, (a, b) in enumerate(s.availability.get(d, ())):
                 if a <= r.start and r.end <= b:
                     cover.append((s.id, i, team, r.location, d))
