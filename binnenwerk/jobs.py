@@ -647,6 +647,10 @@ def _result(problem, idmap, solution, teams: list[int], left_out: list[dict]) ->
     result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat()}
                               for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))
                               if team_of.get(employee_id) in saved]
+    result["dropped_leads"] = [{"name": idmap.names.get(planning.sid(supervisor_id), ""), "date": day.isoformat(),
+                                "place": idmap.names.get(planning.lid(location_id), "")}
+                               for supervisor_id, day, location_id, team_id in sorted(
+                                   idmap.dropped_leads, key=lambda p: (p[1], p[0])) if team_id in saved]
     if left_out:
         result["left_out"] = left_out
     return result

@@ -559,6 +559,9 @@ class SupervisionAssignment(db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="RESTRICT"))
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"))
+    # Chosen by a person (the day's team leader page): planning again keeps it while the team
+    # works at this place that day (scheduling's pinned_supervision).
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("supervisor_id", "date", name="uq_supervision_supervisor_date"),)
 

@@ -120,6 +120,12 @@ class IdMap:
     # Pinned shifts left out because the person can no longer work them (absent since, day off):
     # (employee id, date), for the planner to hear of.
     dropped_pins: list[tuple[int, dt.date]] = field(default_factory=list)
+    # Team leaders a person chose who can no longer lead there (absent since, other hours):
+    # (supervisor id, date, location id, team id), left out of the Problem's pinned_supervision.
+    dropped_leads: list[tuple[int, dt.date, int, int]] = field(default_factory=list)
+    # The team leaders the Problem pins (pinned_supervision), as (supervisor id, date, location id):
+    # apply_solution keeps their rows pinned.
+    pinned_leads: set[tuple[int, dt.date, int]] = field(default_factory=set)
     # The requests as they were when the Problem was built (the rows reload after a commit), to
     # tell what changed while it was being solved (changed_meanwhile).
     request_facts: dict[int, RequestFacts] = field(default_factory=dict)
@@ -508,6 +514,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                 published_leads.add(SupervisionRef(sid(shift.supervisor_id), shift.date, lid(shift.location_id),
                                                    tid(shift.team_id)))
 
+    pinned_leads = _pinned_leads([r for r in rosters if r.week == week], p_supervisors, p_teams, day_ids,
+                                 employee_set, location_ids, idmap)
     problem = Problem(
         week=week, timezone=TIMEZONE, days=tuple(days), work_types=p_work_types,
         locations=tuple(p_locations), teams=tuple(p_teams), supervisors=tuple(p_supervisors),
@@ -516,8 +524,47 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
         weights=dict(sd.DEFAULT_WEIGHTS), min_rest_minutes=MIN_REST_MINUTES,
         published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
+        pinned_supervision=pinned_leads,
     )
     return problem, idmap
+
+
+def _pinned_leads(rosters: list[Roster], supervisors: list[sd.Supervisor], teams: list[sd.Team],
+                  day_ids: dict[tuple[int, dt.date], str], employee_set: set[int], location_ids: set[int],
+                  idmap: IdMap) -> tuple[SupervisionRef, ...]:
+    """The team leaders a person chose (pinned rows of these rosters, the week's) that can still
+    lead: free that day in the Problem and able to lead the team's shifts there as the roster
+    holds them now. The others are left out and listed in idmap.dropped_leads. One query."""
+    from scheduling.checker import supervisor_can_lead
+
+    if not rosters:
+        return ()
+    rows = db.session.scalars(select(SupervisionAssignment).where(
+        SupervisionAssignment.roster_id.in_([r.id for r in rosters]), SupervisionAssignment.pinned.is_(True))
+        .order_by(SupervisionAssignment.date, SupervisionAssignment.id)).all()
+    if not rows:
+        return ()
+    by_id = {s.id: s for s in supervisors}
+    team_of = {t.id: t for t in teams}
+    code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
+    shifts: dict[tuple[int, dt.date, int], list[DeploymentRequest]] = defaultdict(list)
+    for roster in rosters:
+        for a in roster.assignments:
+            if a.employee_id in employee_set and (a.request_id, a.date) in day_ids:
+                shifts[(roster.team_id, a.date, a.request.location_id)].append(a.request)
+    out = []
+    for row in rows:
+        s, team = by_id.get(sid(row.supervisor_id)), team_of.get(tid(row.team_id))
+        held = shifts.get((row.team_id, row.date, row.location_id), [])
+        if (s is None or team is None or row.location_id not in location_ids or row.date not in s.availability
+                or (held and not supervisor_can_lead(s, team, row.date, min(q.start_minute for q in held),
+                                                     max(q.end_minute for q in held),
+                                                     {code_of.get(q.work_type_id, "") for q in held}))):
+            idmap.dropped_leads.append((row.supervisor_id, row.date, row.location_id, row.team_id))
+            continue
+        out.append(SupervisionRef(sid(row.supervisor_id), row.date, lid(row.location_id), tid(row.team_id)))
+        idmap.pinned_leads.add((row.supervisor_id, row.date, row.location_id))
+    return tuple(out)
 
 
 def begun_today(assignments: list[Assignment], today: dt.date) -> set[tuple[int, dt.date]]:
@@ -694,12 +741,19 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
             busy.add((entry.supervisor, day))
         else:
             needs.append((key, start, end, kinds))
+    # A team leader a person chose (pinned_supervision) goes first at their place and nowhere else
+    # that day; where they cannot lead it now another one does, and the checker names the pin.
+    pinned = {(p.team, p.date, p.location): p.supervisor for p in problem.pinned_supervision}
+    held = {(p.supervisor, p.date) for p in problem.pinned_supervision}
     for (team_id, day, location), start, end, kinds in needs:
         team = teams.get(team_id)
         if team is None:
             continue
-        ordered = sorted(supervisors.values(), key=lambda s: (s.team != team_id, s.id))
+        chosen = pinned.get((team_id, day, location))
+        ordered = sorted(supervisors.values(), key=lambda s: (s.id != chosen, s.team != team_id, s.id))
         for s in ordered:
+            if (s.id, day) in held and s.id != chosen:
+                continue
             if (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds):
                 out.append(SupervisionRef(s.id, day, location, team_id))
                 busy.add((s.id, day))
@@ -1055,8 +1109,10 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                     db.session.add(Assignment(roster_id=roster.id, employee_id=key[0], date=key[1],
                                               request_id=request_id, pinned=False))
             for s in leads:
-                db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=pk_of(s.supervisor),
-                                                     date=s.date, location_id=pk_of(s.location), team_id=team_id))
+                key = (pk_of(s.supervisor), s.date, pk_of(s.location))
+                db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=key[0], date=s.date,
+                                                     location_id=key[2], team_id=team_id,
+                                                     pinned=key in idmap.pinned_leads))
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
             db.session.flush()
             db.session.expire(roster, ["assignments", "supervision"])

@@ -80,7 +80,7 @@ KEY_WORDS = {
     "held": _l("niet gepubliceerd (buiten werktijden)"),
     "absent": _l("niet gepubliceerd (medewerker afwezig)"),
     "source": _l("via"),
-    "absences": _l("afwezigheden"), "ended_before": _l("geëindigd vóór"),
+    "absences": _l("afwezigheden"), "ended_before": _l("geëindigd vóór"), "pinned": _l("vastgezet"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }
@@ -118,6 +118,8 @@ VALUE_WORDS = {
     "employee": _l("medewerker"), "team": _l("team"), "location": _l("locatie"), "pool": _l("regiopool"),
     "alle": _l("alle"), "import": _l("import van een spreadsheet"),
 }
+
+YES_NO = {True: _l("ja"), False: _l("nee")}
 
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _PERIOD = re.compile(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
@@ -178,6 +180,8 @@ def _value(action: str, key: str, value: str) -> str:
         return str(ROLE_LABELS.get(value, value))
     if key == "limit":
         return f"{value} s"
+    if key == "pinned":
+        return str(YES_NO[value == "1"])
     if _DATE.fullmatch(value):
         return _day(value)
     if value == "None":  # a cell set to free, a team-less supervisor: nothing

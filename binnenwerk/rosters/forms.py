@@ -36,6 +36,7 @@ class LeaderForm(ActionForm):
     supervisor = RadioField(_l("Teamleider"), choices=[], validate_choice=False)
     # Who led there as the form showed it (service.leader_state): another change meanwhile is no conflict.
     seen_leader = HiddenField()
+    pinned = BooleanField(_l("Vastzetten, zodat opnieuw plannen deze teamleider hier houdt"), default=True)
 
 
 class SolveForm(FlaskForm):

@@ -401,31 +401,39 @@ def leader():
         if chosen is None:
             form.supervisor.errors = [_("Kies een teamleider uit de lijst.")]
         else:
+            pin = bool(form.pinned.data)
             try:
                 service.set_leader(week, team.id, day, location.id, chosen, lock_version=form.lock_version.data,
-                                   user=current_user, seen_leader=form.seen_leader.data or None)
+                                   user=current_user, seen_leader=form.seen_leader.data or None, pin=pin)
             except ServiceError as exc:
                 form.supervisor.errors = [exc.message]
             else:
                 name = db.session.get(Supervisor, chosen).name
-                flash(_("%(name)s leidt %(team)s op %(day)s op %(place)s.", name=name, team=team.name,
-                        day=full_date(day), place=location.name), "success")
+                said = _("%(name)s leidt %(team)s op %(day)s op %(place)s.", name=name, team=team.name,
+                         day=full_date(day), place=location.name)
+                said += " " + (_("Dit staat vast: opnieuw plannen houdt deze teamleider hier.") if pin else
+                               _("Dit staat niet vast: opnieuw plannen kan een ander kiezen."))
+                flash(said, "success")
                 return redirect(back)
     choice = service.leader_choice(week, team.id, day, location.id)
     if choice is None:
         abort(404)
     people = {s.id: s for s in db.session.scalars(select(Supervisor).where(
         Supervisor.id.in_([i for i, _why in choice.options])))}
-    form.supervisor.choices = [(str(i), people[i].name + (" " + _("(invaller)") if people[i].team_id is None else "")
-                                + (f" ({why})" if why else "")) for i, why in choice.options]
     current = db.session.get(Supervisor, planning.pk_of(choice.current.supervisor)) if choice.current else None
+    form.supervisor.choices = [(str(i), people[i].name + (" " + _("(invaller)") if people[i].team_id is None else "")
+                                + (" " + _("(nu)") if current is not None and i == current.id else "")
+                                + (f" ({why})" if why else "")) for i, why in choice.options]
     if request.method == "GET" or not form.seen_leader.data or form.errors:
         form.seen_leader.data = service.leader_state(choice.roster, day, location.id)
     if request.method == "GET":
         form.lock_version.data = choice.roster.lock_version
+        if current is not None:
+            form.supervisor.data = str(current.id)
     return (render_template("rosters/leader.html", week=week, team=team, day=day, location=location, form=form,
-                            view=view, back=back, current=current, kept=choice.kept,
-                            any_free=any(why is None for _i, why in choice.options)),
+                            view=view, back=back, current=current, kept=choice.kept, pinned=choice.pinned,
+                            any_free=any(why is None for i, why in choice.options
+                                         if current is None or i != current.id)),
             422 if form.errors else 200)
 
 

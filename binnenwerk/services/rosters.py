@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -220,20 +220,26 @@ class LeaderChoice:
 
     roster: Roster
     current: SupervisionRef | None
-    options: list[tuple[int, str | None]]  # (supervisor id, why not or None), own leaders first
+    # (supervisor id, why not or None): who leads now first (to pin or unpin), then own leaders.
+    options: list[tuple[int, str | None]]
     kept: bool  # the day has gone by or its shifts there are under way: who leads stays
+    pinned: bool = False  # who leads now was chosen by a person: planning again keeps them
     # The roster with each option's leader there, as checked for `options`: what set_leader writes.
     rosters: dict[int, Solution] = dataclasses.field(default_factory=dict)
 
 
 def leader_state(roster: Roster | None, day: dt.date, location_id: int) -> str:
-    """Who leads the roster's team at the place that day, as a form keeps it: the id, or '-'."""
-    if roster is None:
-        return "-"
-    found = db.session.scalar(select(SupervisionAssignment.supervisor_id).where(
-        SupervisionAssignment.roster_id == roster.id, SupervisionAssignment.date == day,
-        SupervisionAssignment.location_id == location_id))
-    return str(found) if found is not None else "-"
+    """Who leads the roster's team at the place that day, as a form keeps it: '<id>:<pinned 0/1>',
+    or '-'."""
+    row = None if roster is None else db.session.execute(
+        select(SupervisionAssignment.supervisor_id, SupervisionAssignment.pinned).where(
+            SupervisionAssignment.roster_id == roster.id, SupervisionAssignment.date == day,
+            SupervisionAssignment.location_id == location_id)).first()
+    return _leader_key(row[0], row[1]) if row is not None else "-"
+
+
+def _leader_key(supervisor_id: int, pinned: bool) -> str:
+    return f"{supervisor_id}:{int(bool(pinned))}"
 
 
 def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> LeaderChoice | None:
@@ -244,8 +250,11 @@ def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> Le
     if roster is None:
         return None
     problem, _idmap = planning.build_problem(week, [team_id])
-    before = planning.current_solution(week, [team_id], problem)
     team, place = planning.tid(team_id), planning.lid(location_id)
+    # The place's own pin is what this choice overrules.
+    problem = dataclasses.replace(problem, pinned_supervision=tuple(
+        p for p in problem.pinned_supervision if (p.team, p.date, p.location) != (team, day, place)))
+    before = planning.current_solution(week, [team_id], problem)
     requests = {q.id: q for q in problem.requests}
     team_of = {e.id: e.team for e in problem.employees}
     if not any(a.date == day and team_of.get(a.employee) == team and a.request in requests
@@ -256,13 +265,17 @@ def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> Le
     held = current is not None and current in kept.rows()
     breaks = planning.known_violations(problem, before)
     options, rosters = [], {}
+    if current is not None:
+        options.append((planning.pk_of(current.supervisor), None))
+        rosters[planning.pk_of(current.supervisor)] = before
     for s in sorted(problem.supervisors, key=lambda x: (x.team != team, x.name, x.id)):
         if s.team not in (team, None) or (current is not None and s.id == current.supervisor):
             continue
         after, broken = _leader_after(problem, before, team, day, place, s.id, breaks)
         options.append((planning.pk_of(s.id), broken))
         rosters[planning.pk_of(s.id)] = after
-    return LeaderChoice(roster, current, options, held, rosters)
+    pinned = current is not None and leader_state(roster, day, location_id).endswith(":1")
+    return LeaderChoice(roster, current, options, held, pinned=pinned, rosters=rosters)
 
 
 def _leader_after(problem, before: Solution, team: str, day: dt.date, place: str, supervisor: str,
@@ -287,15 +300,18 @@ def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
 
 
 def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervisor_id: int, *,
-               lock_version, user=None, seen_leader: str | None = None) -> Roster:
-    """Let `supervisor_id` lead the team's shifts at the place that day; refuse with the reason in
-    words. As a cell: a form opened before another change of the roster still saves when the
-    leader it showed (seen_leader, leader_state) leads there still; the same save twice is one."""
+               lock_version, user=None, seen_leader: str | None = None, pin: bool = True) -> Roster:
+    """Let `supervisor_id` lead the team's shifts at the place that day, pinned (planning again
+    keeps them while the team works there) unless `pin` is false; refuse with the reason in words.
+    Choosing who leads now pins or unpins them. As a cell: a form opened before another change of
+    the roster still saves when what it showed there (seen_leader, leader_state) holds still; the
+    same save twice is one."""
+    wanted = _leader_key(supervisor_id, pin)
     roster = find_roster(week, team_id)
     try:
         check_version(roster, lock_version)
     except ServiceError:
-        if roster is not None and leader_state(roster, day, location_id) == str(supervisor_id):
+        if roster is not None and leader_state(roster, day, location_id) == wanted:
             return roster  # the same save sent twice (a double click): the first one stored it
         if not seen_leader or seen_leader != leader_state(roster, day, location_id):
             raise
@@ -305,7 +321,7 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
     if choice.kept:
         raise ServiceError(_("Het werk van die dag is al begonnen of voorbij. Wie het leidt, blijft zo."))
     current = planning.pk_of(choice.current.supervisor) if choice.current else None
-    if current == supervisor_id:
+    if current == supervisor_id and choice.pinned == pin:
         return choice.roster
     why = dict(choice.options)
     if supervisor_id not in why:
@@ -321,14 +337,24 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
     location = db.session.get(Location, location_id)
     try:
         with _saving():
-            _write_team_roster(roster, after, {}, {})
-            roster_history.record(roster, user, "leader", "leader", place=location.name, day=day,
-                                  old=names.get(current, "–"), new=names[supervisor_id])
-            audit.record("roster.leader", roster, detail=f"week={week} day={day} supervisor={supervisor_id}",
-                         actor=user)
+            if current == supervisor_id:  # only the pin changes: nothing the people see
+                roster.updated_at = utcnow()  # raises lock_version
+                roster_history.record(roster, user, "leader", "leader_pin" if pin else "leader_unpin",
+                                      place=location.name, day=day, name=names[supervisor_id])
+            else:
+                _write_team_roster(roster, after, {}, {})
+                roster_history.record(roster, user, "leader", "leader_pinned" if pin else "leader",
+                                      place=location.name, day=day, old=names.get(current, "–"),
+                                      new=names[supervisor_id])
+            db.session.flush()
+            db.session.execute(update(SupervisionAssignment).where(
+                SupervisionAssignment.roster_id == roster.id, SupervisionAssignment.date == day,
+                SupervisionAssignment.location_id == location_id).values(pinned=pin))
+            audit.record("roster.leader", roster,
+                         detail=f"week={week} day={day} supervisor={supervisor_id} pinned={int(pin)}", actor=user)
     except _Lost:
         now = find_roster(week, team_id)
-        if now is not None and leader_state(now, day, location_id) == str(supervisor_id):
+        if now is not None and leader_state(now, day, location_id) == wanted:
             return now
         raise conflict_error() from None
     return roster
@@ -394,7 +420,9 @@ def broken_rule(violation, idmap: planning.IdMap) -> str:
         6: lambda: _("er is op %(day)s geen teamleider vrij die het team daar kan leiden", day=day),
         7: lambda: _("een teamleider zou op %(day)s op twee plekken tegelijk staan", day=day),
         8: lambda: _("het team zou deze week meer mensen inzetten dan het mag hebben"),
-        9: lambda: _("een vastgezette dienst zou dan verdwijnen"),
+        9: lambda: (_("%(name)s staat op %(day)s vast als teamleider en kan dit dan niet leiden; kies eerst een "
+                      "andere teamleider", name=idmap.names.get(violation.supervisor, ""), day=day)
+                    if violation.supervisor else _("een vastgezette dienst zou dan verdwijnen")),
         10: lambda: _("%(name)s heeft dan geen 11 uur rust tussen twee diensten (Arbeidstijdenwet)", name=name),
     }
     return words.get(violation.rule, lambda: _("dit breekt een regel van het rooster"))()

@@ -1,6 +1,8 @@
 """A team leader chooses who leads the team on one day, by keyboard, on the roster page."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,11 +59,14 @@ def test_a_refused_choice_is_announced_by_the_form(page, live_server):
     before = page.locator("table.roster-grid tfoot").first.inner_text()
     roster_page = page.url
     page.locator(LEADER_LINK).first.click()
-    page.get_by_role("radio").first.check()
+    # Who leads now comes first, chosen; the stand-in is offered with why not.
+    assert "(nu)" in page.locator("fieldset#supervisor .choice").first.inner_text()
+    assert page.get_by_role("radio").first.is_checked()
+    page.get_by_role("radio", name=re.compile(r"\(invaller\)")).check()
     page.get_by_role("button", name="Opslaan").click()
     summary = page.locator(".error-summary[role=alert]")
     expect(summary).to_contain_text("Dit kan niet")
-    assert page.get_by_role("radio").first.get_attribute("aria-invalid") == "true"
+    assert page.get_by_role("radio", name=re.compile(r"\(invaller\)")).get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []
     page.goto(roster_page)
     assert page.locator("table.roster-grid tfoot").first.inner_text() == before
@@ -89,15 +94,24 @@ def test_a_team_leader_chooses_another_leader_for_a_day_by_keyboard_and_back(pag
         page.keyboard.press("ArrowDown")
     else:
         pytest.fail(f"the arrow keys never reached {second_leader}")
+    # Then the box that pins the choice (ticked), then Save.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "pinned"
+    assert page.evaluate("document.activeElement.checked")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Opslaan"
     page.keyboard.press("Enter")
 
     expect(page.locator(".flash-success")).to_contain_text(f"{second_leader} leidt")
+    expect(page.locator(".flash-success")).to_contain_text("Dit staat vast")
     expect(page.locator("table.roster-grid tfoot td").first).to_contain_text(second_leader)
+    expect(page.locator("table.roster-grid tfoot td").first.locator(".tag")).to_have_text("vast")
 
     # And back to whoever led before, so the demo stays as other tests know it.
     page.locator(LEADER_LINK).first.click()
     page.get_by_role("radio", name=original, exact=True).check()
+    page.get_by_label("Vastzetten, zodat opnieuw plannen deze teamleider hier houdt").uncheck()
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".flash-success")).to_contain_text(f"{original} leidt")
+    expect(page.locator(".flash-success")).to_contain_text("Dit staat niet vast")
+    expect(page.locator("table.roster-grid tfoot td").first.locator(".tag")).to_have_count(0)

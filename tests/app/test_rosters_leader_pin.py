@@ -1,0 +1,186 @@
+"""A day's team leader chosen on the team leader page is pinned by default: planning again keeps
+them there (scheduling's pinned_supervision); the box cleared, or the current leader chosen
+without it, lets planning choose again. A pin that can no longer hold is named, not kept."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk import planning
+from binnenwerk.admin.audit_details import describe
+from binnenwerk.extensions import db
+from binnenwerk.models import AuditEvent, JobStatus, RosterChange, SupervisionAssignment
+
+from tests.conftest import english_client
+
+from .test_rosters_flow import MON, TUE, WEEK, cells, roster_of, solve_via_page
+from .test_rosters_leader_choice import choose, form_values, url, world  # noqa: F401 (fixture)
+
+
+@pytest.fixture(autouse=True)
+def fast_solver(app):
+    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
+
+
+def lead_row(team, day, location) -> SupervisionAssignment | None:
+    db.session.expire_all()
+    return db.session.scalar(select(SupervisionAssignment).where(
+        SupervisionAssignment.team_id == team.id, SupervisionAssignment.date == day,
+        SupervisionAssignment.location_id == location.id))
+
+
+def publish(client, team) -> None:
+    response = client.post("/rooster/publiceren", data={"week": WEEK, "team": team.id,
+                                                        "lock_version": roster_of(team).lock_version})
+    assert response.status_code == 302
+
+
+def history(message: str) -> list[str]:
+    return db.session.scalars(select(RosterChange.detail).where(RosterChange.message == message)
+                              .order_by(RosterChange.id)).all()
+
+
+def _published_then_chosen(client, login, world, pin: bool):
+    """The week planned and published with one of the team's own leaders on Monday, then the
+    stand-in chosen for Monday (pinned or not): a re-plan pays supervision_change to keep the stand-in."""
+    login(world.planner)
+    solve_via_page(client, world.team)
+    told = lead_row(world.team, MON, world.loc).supervisor_id
+    assert told in {s.id for s in world.own}
+    publish(client, world.team)
+    response = choose(client, world, world.pool, **({"pinned": "y"} if pin else {}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    return told, response
+
+
+def test_a_pinned_choice_stays_through_a_re_plan_and_the_grid_marks_it(client, login, world):
+    told, response = _published_then_chosen(client, login, world, pin=True)
+    row = lead_row(world.team, MON, world.loc)
+    assert row.supervisor_id == world.pool.id and row.pinned
+    assert "Dit staat vast: opnieuw plannen houdt deze teamleider hier." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    grid = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    foot = grid[grid.index("<tfoot>"):grid.index("</tfoot>")]
+    assert 'Ina Invaller (invaller): Rijnstraat 8</span> <span class="tag">vast</span>' in foot
+    assert foot.count('<span class="tag">vast</span>') == 1  # the solver's choices are not pinned
+    assert history("leader_pinned") and "(vastgezet)" in history("leader_pinned")[0]
+    detail = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "roster.leader")).one()
+    assert detail.endswith("pinned=1")
+    with client.application.test_request_context():
+        assert describe("roster.leader", detail).endswith("vastgezet: ja")
+    problem, _idmap = planning.build_problem(WEEK, [world.team.id])
+    assert [(planning.pk_of(p.supervisor), p.date) for p in problem.pinned_supervision] == [(world.pool.id, MON)]
+
+    job = solve_via_page(client, world.team)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    row = lead_row(world.team, MON, world.loc)
+    assert row.supervisor_id == world.pool.id and row.pinned
+    assert lead_row(world.team, TUE, world.loc).supervisor_id == told
+
+
+def test_an_unpinned_choice_is_the_solvers_again_at_a_re_plan(client, login, world):
+    told, _response = _published_then_chosen(client, login, world, pin=False)
+    row = lead_row(world.team, MON, world.loc)
+    assert row.supervisor_id == world.pool.id and not row.pinned
+    assert planning.build_problem(WEEK, [world.team.id])[0].pinned_supervision == ()
+
+    solve_via_page(client, world.team)
+
+    # Back to the leader the people were told: a dropped published leader costs the solver.
+    assert lead_row(world.team, MON, world.loc).supervisor_id == told
+
+
+def test_the_current_leader_is_pinned_and_unpinned_on_the_same_page(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    publish(client, world.team)
+    current = lead_row(world.team, MON, world.loc)
+    name = next(s.name for s in world.own if s.id == current.supervisor_id)
+    page = client.get(url(world)).get_data(as_text=True)
+    # Who leads now is offered first and chosen, with the box ticked.
+    assert (f'<input checked id="supervisor-0" name="supervisor" type="radio" value="{current.supervisor_id}"> '
+            f'<label for="supervisor-0">{name} (nu)</label>') in page
+    assert '<input aria-describedby="pinned-hint" checked id="pinned" name="pinned" type="checkbox" value="y">' in page
+    version = roster_of(world.team).lock_version
+
+    assert choose(client, world, current, pinned="y").status_code == 302
+
+    row = lead_row(world.team, MON, world.loc)
+    assert row.id == current.id and row.pinned  # the same row, now pinned
+    assert roster_of(world.team).lock_version != version
+    assert not roster_of(world.team).has_unpublished_changes  # nothing the people see changed
+    [line] = history("leader_pin")
+    assert line.startswith("Rijnstraat 8, ") and line.endswith(f": teamleider {name} vastgezet")
+    assert "Dit staat vast" in client.get(url(world)).get_data(as_text=True)
+
+    # Sent again: nothing more to do.
+    assert choose(client, world, current, pinned="y").status_code == 302
+    assert len(history("leader_pin")) == 1
+
+    assert choose(client, world, current).status_code == 302  # the box cleared
+    row = lead_row(world.team, MON, world.loc)
+    assert row.id == current.id and not row.pinned
+    assert len(history("leader_unpin")) == 1 and "losgemaakt" in history("leader_unpin")[0]
+
+
+def test_a_pinned_leader_absent_since_is_named_by_the_re_plan_and_replaced(client, login, world, make):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    assert choose(client, world, world.pool, pinned="y").status_code == 302
+    make.absence(supervisor=world.pool, start=MON, end=MON, kind="ziek")
+    db.session.commit()
+    problem, idmap = planning.build_problem(WEEK, [world.team.id])
+    assert problem.pinned_supervision == ()
+    assert [(s, d) for s, d, _loc, _team in idmap.dropped_leads] == [(world.pool.id, MON)]
+
+    job = solve_via_page(client, world.team)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    assert lead_row(world.team, MON, world.loc).supervisor_id in {s.id for s in world.own}
+    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "1 vastgezette teamleider kon niet blijven" in page
+    assert "Ina Invaller, Rijnstraat 8 (maandag 7 december" in page
+    assert "ziek" not in page.lower()  # never the kind of absence
+
+
+def test_a_cell_edit_the_pinned_leader_cannot_lead_is_refused_and_names_the_pin(client, login, world, make):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    assert choose(client, world, world.pool, pinned="y").status_code == 302
+    # Cleaning at the same place on Monday, afterwards: the team's own leaders can lead it, the
+    # stand-in (keyboards only) cannot.
+    cleaning = make.work_type("cleaning")
+    for s in world.own:
+        s.work_types.append(cleaning)
+    free = next(e for e in world.people if (e.id, MON) not in cells(world.team))
+    free.work_types.append(cleaning)
+    extra = make.request(world.loc, cleaning, weekdays="1", headcount=1, start_date=MON, end_date=dt.date(2026, 12, 31))
+    db.session.commit()
+    before = cells(world.team)
+
+    response = client.post("/rooster/cel", data={
+        "week": WEEK, "team": world.team.id, "employee": free.id, "date": MON.isoformat(),
+        "request": str(extra.id), "pinned": "y", "lock_version": roster_of(world.team).lock_version})
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422, text[:500]
+    assert "Ina Invaller staat op maandag 7 december vast als teamleider en kan dit dan niet leiden" in text
+    assert cells(world.team) == before
+    assert lead_row(world.team, MON, world.loc).supervisor_id == world.pool.id
+
+
+def test_the_pin_box_and_its_messages_are_english_on_request(app_with, make, world):
+    english = english_client(app_with, make, "planner")
+    solve_via_page(english, world.team)
+    page = english.get(url(world)).get_data(as_text=True)
+    assert "Pin, so that planning again keeps this team leader here" in page and "(now)" in page
+    data = {**form_values(page), "supervisor": str(world.pool.id), "pinned": "y"}
+    response = english.post("/rooster/leider", data=data)
+    assert response.status_code == 302
+    shown = english.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This is pinned: planning again keeps this team leader here." in shown
+    line = english.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert "team leader" in line and "(pinned)" in line
