@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution, SupervisionRef
+from scheduling.checker import check
 
 from .. import audit, planning, roster_history
 from ..extensions import db
@@ -263,10 +264,14 @@ def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> Le
     current = next((x for x in before.supervision if x.team == team and x.date == day and x.location == place), None)
     kept = kept_leads(week, team_id, before.supervision)
     held = current is not None and current in kept.rows()
-    breaks = planning.known_violations(problem, before)
+    found = check(problem, before).violations
+    breaks = {v.message for v in found}
     options, rosters = [], {}
     if current is not None:
-        options.append((planning.pk_of(current.supervisor), None))
+        # Who leads now may no longer be able to (absent since, other hours): pinning them is refused.
+        unable = next((v for v in found if v.rule == 6 and (v.team, v.date, v.location) == (team, day, place)), None)
+        options.append((planning.pk_of(current.supervisor),
+                        _leader_refusal(unable, problem, current.supervisor, day) if unable else None))
         rosters[planning.pk_of(current.supervisor)] = before
     for s in sorted(problem.supervisors, key=lambda x: (x.team != team, x.name, x.id)):
         if s.team not in (team, None) or (current is not None and s.id == current.supervisor):
@@ -326,7 +331,7 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
     why = dict(choice.options)
     if supervisor_id not in why:
         raise ServiceError(_("Kies een teamleider uit de lijst."))
-    if why[supervisor_id]:
+    if why[supervisor_id] and not (current == supervisor_id and not pin):  # unpinning is always allowed
         audit.record("roster.leader", choice.roster, result="refused",
                      detail=f"week={week} day={day} supervisor={supervisor_id}", actor=user)
         db.session.commit()

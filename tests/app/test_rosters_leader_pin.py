@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from binnenwerk import planning
 from binnenwerk.admin.audit_details import describe
 from binnenwerk.extensions import db
-from binnenwerk.models import AuditEvent, JobStatus, RosterChange, SupervisionAssignment
+from binnenwerk.models import AuditEvent, JobStatus, RosterChange, SupervisionAssignment, Supervisor
 
 from tests.conftest import english_client
 
@@ -184,3 +184,26 @@ def test_the_pin_box_and_its_messages_are_english_on_request(app_with, make, wor
     assert "This is pinned: planning again keeps this team leader here." in shown
     line = english.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
     assert "team leader" in line and "(pinned)" in line
+
+
+def test_a_current_leader_away_since_is_marked_and_cannot_be_pinned_but_can_be_unpinned(client, login, world, make):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    current = lead_row(world.team, MON, world.loc)
+    name = next(s.name for s in world.own if s.id == current.supervisor_id)
+    make.absence(supervisor=db.session.get(Supervisor, current.supervisor_id), start=MON, end=MON, kind="ziek")
+    db.session.commit()
+    page = client.get(url(world)).get_data(as_text=True)
+    assert f"{name} (nu) ({name} is op maandag 7 december niet vrij of kan dit werk niet leiden)" in page
+    assert "ziek" not in page
+
+    refused = choose(client, world, current, pinned="y")
+
+    assert refused.status_code == 422
+    assert "Dit kan niet:" in refused.get_data(as_text=True)
+    assert not lead_row(world.team, MON, world.loc).pinned
+    # Pinned before the absence was known: clearing the box still works.
+    db.session.execute(update(SupervisionAssignment).where(SupervisionAssignment.id == current.id).values(pinned=True))
+    db.session.commit()
+    assert choose(client, world, current).status_code == 302
+    assert not lead_row(world.team, MON, world.loc).pinned
