@@ -556,10 +556,14 @@ def _pinned_leads(rosters: list[Roster], supervisors: list[sd.Supervisor], teams
     for row in rows:
         s, team = by_id.get(sid(row.supervisor_id)), team_of.get(tid(row.team_id))
         held = shifts.get((row.team_id, row.date, row.location_id), [])
-        if (s is None or team is None or row.location_id not in location_ids or row.date not in s.availability
-                or (held and not supervisor_can_lead(s, team, row.date, min(q.start_minute for q in held),
-                                                     max(q.end_minute for q in held),
-                                                     {code_of.get(q.work_type_id, "") for q in held}))):
+        if not held or team is None:
+            continue  # the team no longer works there (or is not planned): nothing to keep
+        # supervisor_can_lead also asks that they may lead this team (own leader, or the region's
+        # stand-in): a leader moved to another team since is no longer this team's to pin.
+        if (s is None or row.location_id not in location_ids
+                or not supervisor_can_lead(s, team, row.date, min(q.start_minute for q in held),
+                                           max(q.end_minute for q in held),
+                                           {code_of.get(q.work_type_id, "") for q in held})):
             idmap.dropped_leads.append((row.supervisor_id, row.date, row.location_id, row.team_id))
             continue
         out.append(SupervisionRef(sid(row.supervisor_id), row.date, lid(row.location_id), tid(row.team_id)))

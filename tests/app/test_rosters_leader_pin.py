@@ -207,3 +207,18 @@ def test_a_current_leader_away_since_is_marked_and_cannot_be_pinned_but_can_be_u
     db.session.commit()
     assert choose(client, world, current).status_code == 302
     assert not lead_row(world.team, MON, world.loc).pinned
+
+
+@pytest.mark.parametrize("scope", ["team", "all"])
+def test_a_pinned_leader_moved_to_another_team_since_is_no_longer_pinned_here(client, login, world, scope):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    other_own = next(s for s in world.own if s.id != lead_row(world.team, MON, world.loc).supervisor_id)
+    assert choose(client, world, other_own, pinned="y").status_code == 302
+    other_own.team_id = world.foreign.team_id
+    db.session.commit()
+
+    problem, idmap = planning.build_problem(WEEK, [world.team.id] if scope == "team" else None)
+
+    assert problem.pinned_supervision == ()
+    assert [(s, d) for s, d, _loc, _team in idmap.dropped_leads] == [(other_own.id, MON)]
