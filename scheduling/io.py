@@ -650,6 +650,7 @@ def read_problem(data: Any) -> Problem:
     pinned = assignment_refs("pinned", planned_days_only=True)
     # A repair may plan only the rest of a published week, so published dates may lie outside days.
     published = assignment_refs("published", planned_days_only=False)
+
     def supervision_rows(key: str):
         """Each row of a list of supervision entries: its path, the row, its date as given, and its
         supervisor, date, location and team (None where unknown or malformed)."""
