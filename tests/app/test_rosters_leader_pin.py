@@ -15,7 +15,7 @@ from binnenwerk.models import AuditEvent, JobStatus, RosterChange, SupervisionAs
 
 from tests.conftest import english_client
 
-from .test_rosters_flow import MON, TUE, WEEK, cells, roster_of, solve_via_page
+from .test_rosters_flow import MON, TUE, WEEK, cells, repair_via_page, roster_of, solve_via_page
 from .test_rosters_leader_choice import choose, form_values, url, world  # noqa: F401 (fixture)
 
 
@@ -222,3 +222,18 @@ def test_a_pinned_leader_moved_to_another_team_since_is_no_longer_pinned_here(cl
 
     assert problem.pinned_supervision == ()
     assert [(s, d) for s, d, _loc, _team in idmap.dropped_leads] == [(other_own.id, MON)]
+
+
+@pytest.mark.parametrize("pin", [True, False])
+def test_a_repair_keeps_a_pinned_leader_and_brings_back_the_told_one_otherwise(client, login, world, pin):
+    login(world.planner)
+    solve_via_page(client, world.team)
+    told = lead_row(world.team, TUE, world.loc).supervisor_id
+    publish(client, world.team)
+    assert choose(client, world, world.pool, day=TUE, **({"pinned": "y"} if pin else {})).status_code == 302
+
+    job = repair_via_page(client, world.team, TUE)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    row = lead_row(world.team, TUE, world.loc)
+    assert (row.supervisor_id, row.pinned) == ((world.pool.id, True) if pin else (told, False))
