@@ -47,7 +47,7 @@ def _worker(queue):
             self.pubsub = self.connection.pubsub()
             self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
             self.pubsub_thread = self.pubsub.run_in_thread(
-                sleep_time=0.1, daemon=True, exception_handler=self._pubsub_exception_handler)
+                sleep_time=0.1, daemon=True, exception_handler=getattr(self, "_pubsub_exception_handler", None))
 
     return Worker([queue], connection=queue.connection)
 
