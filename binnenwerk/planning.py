@@ -747,16 +747,15 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
             needs.append((key, start, end, kinds))
     # A team leader a person chose (pinned_supervision) goes first at their place and nowhere else
     # that day; where they cannot lead it now another one does, and the checker names the pin.
-    pinned = {(p.team, p.date, p.location): p.supervisor for p in problem.pinned_supervision}
-    held = {(p.supervisor, p.date) for p in problem.pinned_supervision}
+    pins = sd.LeaderPins(problem.pinned_supervision)
     for (team_id, day, location), start, end, kinds in needs:
         team = teams.get(team_id)
         if team is None:
             continue
-        chosen = pinned.get((team_id, day, location))
+        chosen = pins.by_place.get((team_id, location, day))
         ordered = sorted(supervisors.values(), key=lambda s: (s.id != chosen, s.team != team_id, s.id))
         for s in ordered:
-            if (s.id, day) in held and s.id != chosen:
+            if (s.id, day) in pins.by_supervisor and s.id != chosen:
                 continue
             if (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds):
                 out.append(SupervisionRef(s.id, day, location, team_id))
