@@ -103,6 +103,8 @@ def seed_demo(size: str, if_empty: bool, busy: bool) -> None:
 @with_appcontext
 def create_user(email: str, name: str, role: str, ministry: str | None, teams: tuple[str, ...], password: str) -> None:
     """Create a user account; the same rules as the admin page (the person sets a new password at first login)."""
+    from flask_babel import gettext as _
+
     from .services import ServiceError
     from .services.admin import UserInput
     from .services.admin import create_user as create
@@ -111,20 +113,20 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
     if ministry:
         found = db.session.scalar(select(Ministry).where(Ministry.code == ministry.upper()))
         if found is None:
-            raise click.ClickException(f"Unknown ministry code: {ministry}")
+            raise click.ClickException(_("Onbekende code van een ministerie: %(code)s", code=ministry))
         ministry_id = found.id
     team_ids = []
     for team_name in teams:
         team = db.session.scalar(select(Team).where(Team.name == team_name))
         if team is None:
-            raise click.ClickException(f"Unknown team: {team_name}")
+            raise click.ClickException(_("Onbekend team: %(name)s", name=team_name))
         team_ids.append(team.id)
     try:
         user = create(UserInput(email=email, name=name, role=role, ministry_id=ministry_id,
                                 team_ids=team_ids, password=password))
     except ServiceError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"User {user.email} ({role}) created.")
+    click.echo(_("Account %(email)s (%(role)s) aangemaakt.", email=user.email, role=role))
 
 
 @click.command("backup")

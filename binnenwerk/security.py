@@ -6,7 +6,7 @@ import re
 import time
 
 import click
-from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
@@ -57,8 +57,10 @@ SESSION_ID = "sid"
 # Pages a signed-in user may still open while a password change or MFA enrolment is due.
 ALWAYS_REACHABLE = {
     "static", "auth.logout", "auth.change_password", "auth.mfa_setup", "auth.login",
-    "main.set_language", "main.accessibility",
+    "main.set_language", "main.accessibility", "auth.session_state",
 }
+# The page's question how long the login lasts (GET, no activity) and its "stay logged in" (POST).
+SESSION_STATE = "auth.session_state"
 
 # PostgreSQL integers are 32 bits; a bigger id in a URL must be a 404, not a database error.
 MAX_URL_INT = 2**31 - 1
@@ -120,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.before_request(_strip_nul_bytes)
     app.before_request(_account_gate)
+    app.jinja_env.globals["session_left"] = session_left
     app.register_error_handler(429, _too_many_requests)
 
 
@@ -230,6 +233,20 @@ def end_session(detail: str = "") -> None:
         session[LANG_LENT] = True
 
 
+def session_left() -> tuple[int, bool]:
+    """(seconds, extendable): how long the signed-in session lasts if nothing happens, and whether
+    activity makes it last longer (no: the login's lifetime ends first, services/accounts.py)."""
+    from .models import utcnow
+
+    now = int(time.time())
+    last_seen = session.get(LAST_SEEN)
+    idle = int(current_app.config.get("SESSION_IDLE_MINUTES", 120)) * 60
+    idle -= now - last_seen if isinstance(last_seen, int) else 0
+    ends = g.get("session_ends")
+    hard = int((ends - utcnow()).total_seconds()) if ends is not None else idle
+    return max(0, min(idle, hard)), hard > idle
+
+
 def _account_gate():
     """End idle sessions; send a signed-in user to the password change or MFA enrolment page
     until it is done."""
@@ -243,10 +260,15 @@ def _account_gate():
     if isinstance(last_seen, int) and now - last_seen > idle_limit:
         end_session(detail="idle timeout")
         flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
+        if request.endpoint == SESSION_STATE:
+            return jsonify(left=0, extend=False), 401
         # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
         back = request.full_path.removesuffix("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=back))
-    if not isinstance(last_seen, int) or now - last_seen > 60:  # not every request: fewer cookie writes
+    if request.endpoint == SESSION_STATE and request.method != "POST":
+        return None  # asking how long the login lasts is no activity
+    # Not every request (fewer cookie writes), but always "stay logged in".
+    if not isinstance(last_seen, int) or now - last_seen > 60 or request.endpoint == SESSION_STATE:
         session[LAST_SEEN] = now
     if request.endpoint is None or request.endpoint in ALWAYS_REACHABLE:
         return None

@@ -5,7 +5,7 @@ import time
 from urllib.parse import urlsplit
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -15,7 +15,7 @@ from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..formatting import ascii_digits, formally
 from ..models import Role, User
-from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for
+from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -149,6 +149,17 @@ def logout():
     end_session()
     flash(said, "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sessie", methods=["GET", "POST"])
+@public
+def session_state():
+    """How long this login lasts if nothing happens (GET, which is no activity itself), and "stay
+    logged in" (POST): the page warns before an idle logout (static/js/session.js, WCAG 2.2.1)."""
+    if not current_user.is_authenticated:
+        return jsonify(left=0, extend=False), 401
+    left, extend = session_left()
+    return jsonify(left=left, extend=extend)
 
 
 # --- the user's own account --------------------------------------------------------------------

@@ -251,7 +251,7 @@ def edit(request_id: int):
                 if not conflict:
                     return redirect(url_for("requests.detail", request_id=existing.id))
                 return render_template("requests/form.html", form=form, existing=existing, conflict=conflict,
-                                       **_template_helpers()), 409
+                                       refused=True, **_template_helpers()), 409
         else:
             if not changed:
                 flash(_("Er was niets veranderd."), "info")
@@ -465,6 +465,7 @@ def detail(request_id: int):
     found = _load(request_id)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
+        refused=bool(g.get("stale_request")),  # a decision refused: "Fout:" in the title
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
@@ -654,7 +655,8 @@ def decline(request_id: int):
             # The reason typed stays; the page now shows (and carries) the request as it is.
             return render_template(
                 "requests/decline.html", req=found, form=form, seen_version=service.version_of(found),
-                stale=(error.message, [_change_line(change) for change in error.changes]), **_template_helpers(),
+                stale=(error.message, [_change_line(change) for change in error.changes]), refused=True,
+                **_template_helpers(),
             ), 409
         except ServiceError as error:
             db.session.rollback()

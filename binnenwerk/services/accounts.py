@@ -7,7 +7,7 @@ import hmac
 import secrets
 
 import pyotp
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -101,6 +101,7 @@ def session_user(user_id: int, session_id) -> tuple[User | None, bool]:
         audit.record("logout", found[0], actor=found[0], detail="session lifetime reached")
         db.session.commit()
         return None, True
+    g.session_ends = found[1] + session_lifetime()  # the page's warning before it ends (security.session_left)
     return found[0], False
 
 

@@ -143,7 +143,7 @@ def test_create_user_refuses_weak_password_duplicate_and_unknown_ministry(runner
     assert duplicate.exit_code != 0 and "bestaat@example.org" in duplicate.output
     unknown = runner.invoke(args=["create-user", "--email", "c@example.org", "--name", "C",
                                   "--role", "ministry_contact", "--ministry", "XYZ", "--password", "Sterk-wachtwoord-1"])
-    assert unknown.exit_code != 0 and "Unknown ministry" in unknown.output
+    assert unknown.exit_code != 0 and "Onbekende code van een ministerie" in unknown.output
     assert _count(User) == 1
 
 

@@ -70,6 +70,9 @@ def test_an_accept_from_an_intake_page_older_than_the_request_is_refused_and_sho
 
     page = response.get_data(as_text=True)
     assert response.status_code == 409
+    # Refused: said in the title too (a screen reader hears it first, WCAG 3.3.1); forms.js moves
+    # the focus to the box.
+    assert "<title>Fout: " in page and 'id="conflict"' in page
     assert "Deze aanvraag is veranderd nadat je de pagina opende. Er is niets opgeslagen." in page
     assert "Mensen per dag: was 2, nu 12" in page
     assert "Begintijd: was 09:00, nu 07:00" in page and "Eindtijd: was 12:00, nu 15:00" in page
@@ -113,6 +116,7 @@ def test_a_decline_of_a_request_changed_since_keeps_the_reason_and_shows_what_ch
     assert "Deze aanvraag is veranderd nadat je de pagina opende. Er is niets opgeslagen." in page
     assert "Mensen per dag: was 2, nu 12" in page
     assert "Geen team vrij in die weken." in page  # the reason typed is not lost
+    assert "<title>Fout: " in page
     assert stored(request_id).status == S.SUBMITTED.value and stored(request_id).decline_reason in (None, "")
     assert "request_afgewezen" not in audit_actions(request_id)
 

@@ -357,6 +357,7 @@ def test_a_change_refused_for_someone_elses_save_keeps_what_the_contact_typed(cl
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409
     assert "Deze aanvraag is net veranderd, door iemand anders of in een ander venster." in page
+    assert "<title>Fout: " in page
     assert "Mensen per dag: nu opgeslagen 4, u typte 8" in page
     assert note in page and 'value="8"' in page  # nothing to type again
     assert stored(request_id).headcount == 4 and (stored(request_id).notes or "") != note

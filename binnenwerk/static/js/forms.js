@@ -9,7 +9,8 @@
   "use strict";
   var active = document.activeElement;
   if (active && active !== document.body && active !== document.documentElement) { return; }
-  var summary = document.querySelector(".error-summary");
+  // (#conflict: a save or decision refused because someone changed the same data meanwhile.)
+  var summary = document.querySelector(".error-summary, #conflict");
   if (summary) {
     summary.focus();
     return;

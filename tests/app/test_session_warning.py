@@ -1,0 +1,122 @@
+"""The warning before a logout (WCAG 2.2.1): every signed-in page carries the dialog with the
+seconds its login has left; /auth/sessie tells how long is left without counting as activity (GET)
+and keeps the login (POST, "Ingelogd blijven"). The dialog's script is tested in the browser
+(tests/browser/test_session_warning_browser.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+from sqlalchemy import update
+
+from binnenwerk.extensions import db
+from binnenwerk.models import Role, UserSession, utcnow
+from tests.app.test_security_login import actions_for, post_login
+
+IDLE = 10  # minutes
+
+
+def _signed_in(app_with, make, role="planner", **config):
+    client = app_with(SESSION_IDLE_MINUTES=IDLE, **config).test_client()
+    user = make.user(role=role)
+    db.session.commit()
+    assert post_login(client, user.email).status_code == 302
+    return client, user
+
+
+def _idle_for(client, seconds: int) -> None:
+    with client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - seconds
+
+
+def _last_seen(client) -> int:
+    with client.session_transaction() as session:
+        return session["last_seen"]
+
+
+def test_asking_how_long_is_left_is_no_activity(app_with, make):
+    client, _user = _signed_in(app_with, make)
+    _idle_for(client, 5 * 60)
+    seen = _last_seen(client)
+
+    first = client.get("/auth/sessie")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    assert first.json["extend"] is True
+    assert 5 * 60 - 5 <= first.json["left"] <= 5 * 60
+    again = client.get("/auth/sessie")
+    assert again.json["left"] <= first.json["left"]
+    assert _last_seen(client) == seen  # the question did not keep the login
+
+
+def test_stay_logged_in_keeps_the_login(app_with, make):
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, 9 * 60)
+
+    kept = client.post("/auth/sessie")
+
+    assert kept.status_code == 200 and IDLE * 60 - 5 <= kept.json["left"] <= IDLE * 60
+    assert abs(_last_seen(client) - time.time()) < 5
+    _idle_for(client, 9 * 60 + 30)  # nine and a half minutes since "stay": still in
+    assert client.get("/home").status_code == 200
+    assert ("logout", "ok") not in actions_for(user)
+
+
+def test_after_the_idle_limit_the_question_ends_the_login_and_says_so(app_with, make):
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, IDLE * 60 + 1)
+
+    gone = client.get("/auth/sessie")
+
+    assert gone.status_code == 401 and gone.json == {"left": 0, "extend": False}
+    assert ("logout", "ok") in actions_for(user)
+    home = client.get("/home")
+    assert "/auth/login" in home.headers["Location"]
+    assert "niet actief" in client.get(home.headers["Location"]).get_data(as_text=True)
+    # "Stay logged in" cannot bring it back either.
+    assert client.post("/auth/sessie").status_code == 401
+
+
+def test_near_the_logins_lifetime_staying_is_not_offered(app_with, make):
+    """The idle limit counts from the last request, the lifetime from the login: when the lifetime
+    ends first, activity does not help, and the page is told so (the dialog says "save now")."""
+    client, user = _signed_in(app_with, make, SESSION_MAX_HOURS=1)
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
+                       .values(created_at=utcnow() - dt.timedelta(minutes=55)))
+    db.session.commit()
+
+    found = client.get("/auth/sessie").json
+
+    assert found["extend"] is False and 5 * 60 - 5 <= found["left"] <= 5 * 60
+    assert client.post("/auth/sessie").json["left"] <= 5 * 60
+
+
+def test_without_a_login_nothing_is_left(app_with):
+    client = app_with(SESSION_IDLE_MINUTES=IDLE).test_client()
+    response = client.get("/auth/sessie")
+    assert response.status_code == 401 and response.json == {"left": 0, "extend": False}
+
+
+def test_every_signed_in_page_carries_the_warning_and_a_public_page_does_not(app_with, make):
+    client, _user = _signed_in(app_with, make)
+    page = client.get("/home").get_data(as_text=True)
+    dialog = re.search(r'<dialog id="session-warning"[^>]*>', page)
+    assert dialog, "the warning's dialog is on the page"
+    left = int(re.search(r'data-left="(\d+)"', dialog.group(0)).group(1))
+    assert IDLE * 60 - 5 <= left <= IDLE * 60
+    assert 'data-extend="1"' in dialog.group(0)
+    assert "Je was een tijd niet actief. Binnen 2 minuten word je uitgelogd." in page
+    assert ">Ingelogd blijven</button>" in page and "js/session.js" in page
+
+    client.post("/auth/logout")
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    assert "session-warning" not in login_page and "js/session.js" not in login_page
+
+
+def test_a_ministry_contact_is_addressed_formally_and_english_reads_english(app_with, make):
+    client, _user = _signed_in(app_with, make, role=Role.MINISTRY_CONTACT.value)
+    page = client.get("/home").get_data(as_text=True)
+    assert "U was een tijd niet actief. Binnen 2 minuten wordt u uitgelogd." in page
+    client.post("/taal/en", data={"next": "/home"})
+    english = client.get("/home").get_data(as_text=True)
+    assert "Stay logged in" in english and "Ingelogd blijven" not in english
