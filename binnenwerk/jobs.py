@@ -25,7 +25,7 @@ from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
 from .extensions import db
-from .formatting import day_and_month, telling_apart
+from .formatting import day_and_month, full_date, telling_apart
 from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
@@ -537,8 +537,14 @@ def _solve_and_store(job: SolveJob) -> None:
         return
     if solution.status == "INFEASIBLE":
         # Kept as data too, so the job page words it in the reader's language (pins_message).
-        found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat()}
-                                      for p in solution.conflicting_pins[:5]]}
+        from scheduling.explain import pins_without_leader
+
+        # Why, where the data says: a pinned shift nobody may lead (its team leader away or moved,
+        # no stand-in), which unpinning other shifts would not help. (Also a shift under way that
+        # a repair keeps: it cannot be unpinned, but a leader can be found for it.)
+        unled = set(pins_without_leader(problem, solution.conflicting_pins))
+        found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat(),
+                                       "unled": p in unled} for p in solution.conflicting_pins[:5]]}
         raise _PinsConflict(pins_message(found), found)
     if solution.status not in ("OPTIMAL", "FEASIBLE"):
         raise planning_error(_(
@@ -722,10 +728,20 @@ def pins_message(result: dict | None) -> str:
     pins = (result or {}).get("conflicting_pins")
     if pins is None:
         return ""
-    said = ", ".join(f"{pin['name']} ({day_and_month(dt.date.fromisoformat(pin['date']))})" for pin in pins)
+
+    def listed(rows) -> str:
+        return ", ".join(f"{pin['name']} ({day_and_month(dt.date.fromisoformat(pin['date']))})" for pin in rows)
+
+    unled = [pin for pin in pins if pin.get("unled")]
+    if unled:
+        days = sorted({dt.date.fromisoformat(pin["date"]) for pin in unled})
+        return _("Geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
+                 "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
+                 "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
+                 pins=listed(unled), days=", ".join(full_date(day) for day in days))
     return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
              "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-             pins=said or _("onbekend"))
+             pins=listed(pins) or _("onbekend"))
 
 
 def left_out_messages(result: dict | None) -> list[str]:

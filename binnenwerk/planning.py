@@ -221,8 +221,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                   repair_from: dt.date | None = None, *, keep_gone_by: bool = False) -> tuple[Problem, IdMap]:
     """The week's planning problem for the given teams (None: all active teams).
 
-    With `repair_from`, every shift before that day is pinned as it is and nobody can be added
-    on those days; the published roster is passed so the solver changes as little as it can.
+    With `repair_from`, every shift before that day stays as it is, outside the Problem (its hours
+    and rest counted), and nobody can be added on those days; the published roster is passed so
+    the solver changes as little as it can.
     So is a shift of today its person is at work on already (begun_today), as publishing keeps it,
     and where the Problem leaves such a shift out, its leader with it (IdMap.begun_leads).
     With `keep_gone_by` (a solve), a week partly gone by (from Monday's first begun shift on) is
@@ -359,16 +360,30 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     def kept_as_is(a: Assignment) -> bool:
         return repair_from is not None and (a.date < repair_from or (a.employee_id, a.date) in idmap.begun)
 
-    # Where the ministry has since asked fewer people, the kept days still hold the people told
-    # to come (else the kept days clash).
+    day_limit = {e.id: e.max_minutes_per_day for e in employees}
+
+    def outside(a: Assignment) -> bool:
+        """A kept shift the Problem leaves out, its row staying as it is (apply_solution): a day
+        before the repair's first (history, planned no more, so nothing changed since can make
+        it clash: a contract or an hours-a-day limit lowered, its team leader moved or away), a
+        shift under way now longer than the person's hours a day (lowered since), and any kept
+        shift of someone moved to another team or archived since. Its hours count in the week
+        and its rest is kept, as for a day held in another team's roster; its headcount is taken."""
+        return kept_as_is(a) and (a.employee_id not in employee_set or a.date < repair_from
+                                  or a.request.worked_minutes > day_limit[a.employee_id])
+
+    # Where the ministry has since asked fewer people, the kept shifts under way still hold the
+    # people told to come (else they clash).
     kept: dict[tuple[int, dt.date], int] = defaultdict(int)
     if repair_from is not None:
         for a in current:
-            if kept_as_is(a) and a.employee_id in employee_set:
-                kept[(a.request_id, a.date)] += 1
-            elif kept_as_is(a):
-                # Moved to another team or archived since: the row stays, outside the Problem.
+            if outside(a):
                 taken[a.request_id][a.date] += 1
+                if a.employee_id in employee_set:
+                    q = a.request
+                    held[a.employee_id][a.date] = (q.start_minute, q.end_minute, q.worked_minutes)
+            elif kept_as_is(a):
+                kept[(a.request_id, a.date)] += 1
 
     p_requests = []
     day_ids: dict[tuple[int, dt.date], str] = {}  # (request pk, date) -> id in the Problem
@@ -398,28 +413,32 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     # Who leads a shift under way that the Problem leaves out leads it still (as publishing keeps
     # the shift as told), and so can lead nowhere else that day (one entry a day).
     idmap.begun_leads = _begun_leads([r for r in rosters if r.week == week], idmap.begun, employee_set,
-                                     day_ids) if idmap.begun else set()
+                                     day_ids, outside) if idmap.begun else set()
     leading_begun = {(supervisor_id, day) for _team, supervisor_id, day, _location in idmap.begun_leads}
 
     fixed_days: dict[int, dict[dt.date, Assignment]] = defaultdict(dict)
     if repair_from is not None:
         for a in current:
-            if kept_as_is(a):
+            if kept_as_is(a) and not outside(a):
                 fixed_days[a.employee_id][a.date] = a
-    # What a week's pins and a repair's worked days already hold stays within the week's contract
-    # however far an absence lowers it (a shift worked before falling ill, a planner's pin).
+    # What a week's pins and a repair's shifts under way already hold stays within the week's
+    # contract however far an absence lowers it (a shift begun before falling ill, a planner's
+    # pin); the ones under way stay even over a contract lowered since (history_minutes).
     kept_minutes: dict[int, int] = defaultdict(int)
+    history_minutes: dict[int, int] = defaultdict(int)
     for a in current:
-        if a.pinned or kept_as_is(a):
+        if (a.pinned or kept_as_is(a)) and not outside(a):
             kept_minutes[a.employee_id] += a.request.worked_minutes
+            if kept_as_is(a):
+                history_minutes[a.employee_id] += a.request.worked_minutes
 
     around = _rest_around_week(employee_ids, first, last)
     p_employees = []
     for e in employees:
         idmap.names[eid(e.id)] = e.name
         availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
-        contract = min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
-            e.contract_minutes, e.availability, availability)))
+        contract = max(history_minutes[e.id], min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
+            e.contract_minutes, e.availability, availability))))
         for day, (start, end) in around.get(e.id, {}).items():
             if day in availability:
                 availability[day] = tuple(_cut(list(availability[day]), start, end))
@@ -443,7 +462,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             held_minutes = sum(minutes for _start, _end, minutes in held[e.id].values())
             pinned_minutes = kept_minutes[e.id] - sum(
                 minutes for day, (_start, _end, minutes) in held[e.id].items() if day in fixed_days[e.id])
-            contract = max(pinned_minutes, contract - held_minutes, 0)
+            contract = max(pinned_minutes, history_minutes[e.id], contract - held_minutes, 0)
             for day, (start, end, _minutes) in held[e.id].items():
                 availability.pop(day, None)
                 for other, (cut_start, cut_end) in _rest_cuts(day, start, end):
@@ -478,11 +497,13 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     for a in current:
         if a.employee_id in employee_set and (a.request_id, a.date) in day_ids and (
             a.pinned or kept_as_is(a)
-        ):
+        ) and not outside(a):
             q = idmap.requests[a.request_id]
             windows = availability_of[eid(a.employee_id)].get(a.date, ())
-            # A pin the person can no longer work (absent since, day off) cannot hold: leave it out.
-            if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows):
+            # A pin the person can no longer work (absent since, day off, longer than their hours a
+            # day now) cannot hold: leave it out.
+            if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows) \
+                    and q.worked_minutes <= day_limit[a.employee_id]:
                 pinned.append(AssignmentRef(eid(a.employee_id), a.date, day_ids[(a.request_id, a.date)]))
             elif a.pinned:
                 idmap.dropped_pins.append((a.employee_id, a.date))
@@ -505,6 +526,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             select(PublishedShift).where(
                 PublishedShift.date.between(first, last), PublishedShift.team_id.in_(published_teams),
                 PublishedShift.cancelled.is_(False),
+                PublishedShift.date >= repair_from if repair_from is not None else true(),
             )
         ):
             if shift.employee_id in employee_set and (shift.request_id, shift.date) in day_ids:
@@ -515,7 +537,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                                                    tid(shift.team_id)))
 
     pinned_leads = _pinned_leads([r for r in rosters if r.week == week], p_supervisors, p_teams, day_ids,
-                                 employee_set, location_ids, idmap)
+                                 employee_set, location_ids, idmap, outside)
     problem = Problem(
         week=week, timezone=TIMEZONE, days=tuple(days), work_types=p_work_types,
         locations=tuple(p_locations), teams=tuple(p_teams), supervisors=tuple(p_supervisors),
@@ -531,7 +553,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
 def _pinned_leads(rosters: list[Roster], supervisors: list[sd.Supervisor], teams: list[sd.Team],
                   day_ids: dict[tuple[int, dt.date], str], employee_set: set[int], location_ids: set[int],
-                  idmap: IdMap) -> tuple[SupervisionRef, ...]:
+                  idmap: IdMap, outside) -> tuple[SupervisionRef, ...]:
     """The team leaders a person chose (pinned rows of these rosters, the week's) that can still
     lead: free that day in the Problem and able to lead the team's shifts there as the roster
     holds them now. The others are left out and listed in idmap.dropped_leads. One query."""
@@ -550,7 +572,7 @@ def _pinned_leads(rosters: list[Roster], supervisors: list[sd.Supervisor], teams
     shifts: dict[tuple[int, dt.date, int], list[DeploymentRequest]] = defaultdict(list)
     for roster in rosters:
         for a in roster.assignments:
-            if a.employee_id in employee_set and (a.request_id, a.date) in day_ids:
+            if a.employee_id in employee_set and (a.request_id, a.date) in day_ids and not outside(a):
                 shifts[(roster.team_id, a.date, a.request.location_id)].append(a.request)
     out = []
     for row in rows:
@@ -589,7 +611,7 @@ def begun_today(assignments: list[Assignment], today: dt.date) -> set[tuple[int,
 
 
 def _begun_leads(rosters: list[Roster], begun: set[tuple[int, dt.date]], employee_set: set[int],
-                 day_ids: dict[tuple[int, dt.date], str]) -> set[tuple[int, int, dt.date, int]]:
+                 day_ids: dict[tuple[int, dt.date], str], outside) -> set[tuple[int, int, dt.date, int]]:
     """The supervision rows of these rosters (the week's) that lead a shift of `begun` (begun_today)
     at a place where the Problem holds none of them: (team id, supervisor id, date, location id).
     Where a begun shift is in the Problem (pinned) the solver leads the place, the told leader
@@ -599,7 +621,7 @@ def _begun_leads(rosters: list[Roster], begun: set[tuple[int, dt.date]], employe
     for roster in rosters:
         for a in roster.assignments:
             if (a.employee_id, a.date) in begun:
-                in_problem = a.employee_id in employee_set and (a.request_id, a.date) in day_ids
+                in_problem = a.employee_id in employee_set and (a.request_id, a.date) in day_ids and not outside(a)
                 (led if in_problem else held).add((roster.team_id, a.date, a.request.location_id))
     groups = held - led
     if not groups:

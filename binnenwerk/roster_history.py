@@ -88,6 +88,8 @@ MESSAGES = {
                            "niet meer bij. Pas het rooster aan."),
     "over_contract": _l("De contracturen van %(name)s zijn verlaagd: in week %(week)s staat meer werk ingepland "
                         "dan het contract. Pas het rooster aan."),
+    "over_day_limit": _l("%(name)s mag nu minder uren per dag werken: de dienst op %(day)s is langer. "
+                         "Pas het rooster aan."),
     "outside_region": _l("De plek van de dienst van %(name)s op %(day)s ligt niet meer in de regio van het team. "
                          "Repareer het rooster of pas de dienst aan."),
 }

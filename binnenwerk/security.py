@@ -247,6 +247,30 @@ def session_left() -> tuple[int, bool]:
     return max(0, min(idle, hard)), hard > idle
 
 
+def session_texts() -> dict[str, str]:
+    """The warning's words in the reader's language and form of address (static/js/session.js
+    shows them; they come with /auth/sessie so they are not on every page)."""
+    formal = formatting.formally()
+    hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
+    return {
+        "title": _("Je wordt bijna uitgelogd") if not formal else _("U wordt bijna uitgelogd"),
+        "idle": _("U was een tijd niet actief. Binnen 2 minuten wordt u uitgelogd. Wat u dan nog niet hebt "
+                  "opgeslagen, moet u opnieuw invullen.") if formal else
+        _("Je was een tijd niet actief. Binnen 2 minuten word je uitgelogd. Wat je dan nog niet hebt opgeslagen, "
+          "moet je opnieuw invullen."),
+        "lifetime": _("U bent bijna %(hours)s uur ingelogd. Binnen 2 minuten wordt u uitgelogd. Sla nu op wat u nog "
+                      "niet hebt opgeslagen.", hours=hours) if formal else
+        _("Je bent bijna %(hours)s uur ingelogd. Binnen 2 minuten word je uitgelogd. Sla nu op wat je nog niet hebt "
+          "opgeslagen.", hours=hours),
+        "gone_title": _("Je bent uitgelogd") if not formal else _("U bent uitgelogd"),
+        "gone": _("Wat u typte, staat nog op deze pagina. Hebt u het nog nodig? Kopieer het dan eerst. Log daarna "
+                  "opnieuw in.") if formal else
+        _("Wat je typte, staat nog op deze pagina. Heb je het nog nodig? Kopieer het dan eerst. Log daarna opnieuw "
+          "in."),
+        "stay": _("Ingelogd blijven"), "close": _("Sluiten"), "login": _("Opnieuw inloggen"),
+    }
+
+
 def _account_gate():
     """End idle sessions; send a signed-in user to the password change or MFA enrolment page
     until it is done."""
@@ -258,10 +282,11 @@ def _account_gate():
     last_seen = session.get(LAST_SEEN)
     idle_limit = int(current_app.config.get("SESSION_IDLE_MINUTES", 120)) * 60
     if isinstance(last_seen, int) and now - last_seen > idle_limit:
+        texts = session_texts() if request.endpoint == SESSION_STATE else None  # while the user is known
         end_session(detail="idle timeout")
         flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
-        if request.endpoint == SESSION_STATE:
-            return jsonify(left=0, extend=False), 401
+        if texts is not None:
+            return jsonify(left=0, extend=False, texts=texts), 401
         # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
         back = request.full_path.removesuffix("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=back))

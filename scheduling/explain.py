@@ -147,23 +147,29 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
                                start=hhmm(request.start), end=hhmm(request.end)))
     if too_long:
         narrowed.append(reason("shift_too_long", n=len(too_long)))
-    # ... and why those who could were not planned here.
-    unused: list[Reason] = []
+    # ... and why those who could were not planned here, with how many people each reason covers:
+    # the one that covers most comes first (nobody to lead the free people covers them all).
+    unused_by: list[tuple[Reason, int]] = []
     if higher:
-        unused.append(reason("higher_priority", n=len(higher)))
+        unused_by.append((reason("higher_priority", n=len(higher)), len(higher)))
     if len(elsewhere) > len(higher):
         n = len(elsewhere) - len(higher)
-        unused.append(reason("elsewhere", n=n, day=day))
+        unused_by.append((reason("elsewhere", n=n, day=day), n))
     if unrested:
-        unused.append(reason("too_little_rest", n=len(unrested)))
+        unused_by.append((reason("too_little_rest", n=len(unrested)), len(unrested)))
     if hours_used:
-        unused.append(reason("hours_used", n=len(hours_used)))
+        unused_by.append((reason("hours_used", n=len(hours_used)), len(hours_used)))
     if team_full:
-        unused.append(reason("team_full"))
-    unused.extend(_supervisor_reasons(ctx, request, date, region, free_with_hours))
+        unused_by.append((reason("team_full"), len(team_full)))
+    unused_by.extend((r, len(free_with_hours)) for r in _supervisor_reasons(ctx, request, date, region, free_with_hours))
+    unused = [r for r, _n in sorted(unused_by, key=lambda pair: -pair[1])]
 
     if len(fits) < request.headcount:
-        return [reason("too_few_fit", n=len(fits), of=request.headcount, day=day)] + narrowed + unused
+        too_few = [reason("too_few_fit", n=len(fits), of=request.headcount, day=day)]
+        if unused and missing - (request.headcount - len(fits)) > request.headcount - len(fits):
+            # Most of the shortfall is people who fit but were not planned: that reason first.
+            return unused + too_few + narrowed
+        return too_few + narrowed + unused
     # Enough people fit: those who could not be asked are not why the day is short (a team
     # leader's absence after which a repair took people off reads "no leader", not "4 are off").
     return (unused or [reason("costs_elsewhere")]) + narrowed
@@ -194,15 +200,9 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     for team in teams:
         able_for[team] = []
         for s in ctx.problem.supervisors:
-            own = s.team == team
-            pool = s.team is None and s.region == region
-            if not (own or pool) or request.work_type not in s.work_types:
-                continue
-            if not pins.allows(s.id, team, request.location, date):
-                continue  # a pinned team leader: only they lead there, and only there
-            if covering_window(s.availability.get(date, ()), request.start, request.end) is None:
-                continue
-            able_for[team].append(s)
+            # (A pinned team leader: only they lead there, and only there.)
+            if _may_lead(s, team, region, date, request) and pins.allows(s.id, team, request.location, date):
+                able_for[team].append(s)
 
     def free_for(s, team: str) -> bool:
         key = (s.id, date)
@@ -243,3 +243,32 @@ def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
         sentences[0] = f"{row.missing} te weinig: {sentences[0]}"
         result.append(Shortfall(row.request, row.date, row.missing, tuple(sentences), codes))
     return result
+
+
+def pins_without_leader(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:
+    """Of these pinned shifts, the ones no supervisor of the problem could lead even alone: none
+    may lead the person's team in that work for those hours that day (rule 6; a pinned leader
+    leads only at their place). When pins conflict, such a pin points at the cause: nobody to
+    lead it, not the other pins."""
+    requests = {r.id: r for r in problem.requests}
+    teams = {t.id: t for t in problem.teams}
+    team_of = {e.id: e.team for e in problem.employees}
+    leader_pins = LeaderPins(problem.pinned_supervision)
+    unled = []
+    for pin in pins:
+        request, team = requests.get(pin.request), teams.get(team_of.get(pin.employee))
+        if request is None or team is None:
+            continue
+        if not any(_may_lead(s, team.id, team.region, pin.date, request)
+                   and leader_pins.allows(s.id, team.id, request.location, pin.date) for s in problem.supervisors):
+            unled.append(pin)
+    return unled
+
+
+def _may_lead(supervisor, team: str, region: str | None, date: dt.date, request: Request) -> bool:
+    """Rule 6 for one supervisor and a shift of the request: the team's own or the region's pool,
+    the work, the hours that day (leader pins aside)."""
+    own = supervisor.team == team
+    pool = supervisor.team is None and supervisor.region == region
+    return ((own or pool) and request.work_type in supervisor.work_types
+            and covering_window(supervisor.availability.get(date, ()), request.start, request.end) is not None)

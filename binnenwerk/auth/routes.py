@@ -15,7 +15,7 @@ from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..formatting import ascii_digits, formally
 from ..models import Role, User
-from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left
+from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left, session_texts
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -157,9 +157,9 @@ def session_state():
     """How long this login lasts if nothing happens (GET, which is no activity itself), and "stay
     logged in" (POST): the page warns before an idle logout (static/js/session.js, WCAG 2.2.1)."""
     if not current_user.is_authenticated:
-        return jsonify(left=0, extend=False), 401
+        return jsonify(left=0, extend=False, texts=session_texts()), 401
     left, extend = session_left()
-    return jsonify(left=left, extend=extend)
+    return jsonify(left=left, extend=extend, texts=session_texts())
 
 
 # --- the user's own account --------------------------------------------------------------------

@@ -56,7 +56,10 @@ def home():
         context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])
     else:
         if role == Role.PLANNER.value:
-            context["waiting"] = not_yet_published(context["next_week"])
+            waiting = not_yet_published(context["next_week"])
+            # Never published (or no roster yet), and published but changed since: told apart.
+            context["waiting"] = [team for team, status in waiting if status != "changed"]
+            context["waiting_changed"] = [team for team, status in waiting if status == "changed"]
             context["unseen_now"] = _unseen_this_week(this_week)
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(

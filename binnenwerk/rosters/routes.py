@@ -479,6 +479,8 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
                if slot.weekday == day.isoweekday()]
     if not service.within_hours(q, windows):
         return _("(past niet meer: buiten de werktijden)")
+    if service.longer_than_day_limit(employee, q):
+        return _("(past niet meer: langer dan de uren per dag)")
     if q.location.region != shift.roster.team.region:
         return _("(past niet meer: buiten de regio van het team)")
     if not service.does_work_type(employee, q):
@@ -683,6 +685,13 @@ def _say_held(counts: dict[str, int]) -> None:
             "opnieuw of repareer het.",
             "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd. Plan het "
             "rooster opnieuw of repareer het.", held), "warning")
+    too_long = counts.get(service.TOO_LONG, 0)
+    if too_long:
+        flash(ngettext(
+            "%(num)d dienst is langer dan de medewerker per dag mag werken en is niet gepubliceerd. Plan het "
+            "rooster opnieuw of repareer het.",
+            "%(num)d diensten zijn langer dan de medewerkers per dag mogen werken en zijn niet gepubliceerd. Plan "
+            "het rooster opnieuw of repareer het.", too_long), "warning")
     if moved:
         flash(ngettext(
             "%(num)d nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker zit nu in een ander team. "
@@ -718,7 +727,7 @@ def publish_all():
         if done:
             totals = {k: sum(counts.get(k, 0) for _r, counts in done)
                       for k in ("new", "changed", "cancelled", "held", "absent", service.MOVED,
-                                service.OUTSIDE_REGION)}
+                                service.OUTSIDE_REGION, service.TOO_LONG)}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",

@@ -38,7 +38,8 @@ from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
     MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then, leader_clashes, misfit,
-    has_begun, minute_now, request_stands, roster_status, stood_then, within_hours, works_then,
+    has_begun, longer_than_day_limit, minute_now, request_stands, roster_status, stood_then, within_hours,
+    works_then,
 )
 
 
@@ -56,6 +57,7 @@ class Cell:
     ended: bool = False  # after the person's contract ended (or before it starts): likewise
     not_started: bool = False  # ended, as the contract starts later: the grid says which
     unavailable: bool = False  # outside the person's weekly availability (changed since)
+    too_long: bool = False  # longer than the person's hours a day (lowered since, or the request's times)
     # From today on, why it no longer fits (services.rosters.misfit): the person is in another
     # team now, the place lies outside the team's region, or the work or place is no longer theirs.
     moved: bool = False
@@ -83,6 +85,7 @@ class TeamWeek:
     withdrawn_count: int = 0
     ended_count: int = 0
     unavailable_count: int = 0
+    too_long_count: int = 0
     moved_count: int = 0
     region_count: int = 0
     unqualified_count: int = 0
@@ -317,6 +320,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
                 ended=not works_then(e, a.date),
                 unavailable=not within_hours(q, windows[(a.employee_id, a.date.isoweekday())]))
             cell.not_started = cell.ended and a.date < e.contract_start
+            cell.too_long = longer_than_day_limit(e, q)
             why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
             cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
         tw.cells[key] = cell
@@ -329,6 +333,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             if a.pinned or a.date < today or history:
                 kept[(tw.team.id, a.employee_id)] += q.worked_minutes
         tw.unavailable_count += cell.unavailable
+        tw.too_long_count += cell.too_long
         tw.affected_count += cell.affected
         tw.withdrawn_count += cell.withdrawn
         tw.ended_count += cell.ended

@@ -922,6 +922,7 @@ def may_work_at(employee: Employee, request: DeploymentRequest) -> bool:
 # or imported hold such work), and the team leader repairs it.
 MOVED, OUTSIDE_REGION, UNQUALIFIED = "moved", "region", "unqualified"
 HELD_AT_PUBLISH = frozenset({MOVED, OUTSIDE_REGION})
+TOO_LONG = "too_long"  # publish's count of shifts longer than the person's hours a day
 
 
 def misfit(employee: Employee, request: DeploymentRequest, team_id: int, region: str) -> str | None:
@@ -936,6 +937,12 @@ def misfit(employee: Employee, request: DeploymentRequest, team_id: int, region:
     if not (does_work_type(employee, request) and may_work_at(employee, request)):
         return UNQUALIFIED
     return None
+
+
+def longer_than_day_limit(employee: Employee, request: DeploymentRequest) -> bool:
+    """Whether a shift of the request is longer than the person may work a day (their hours a day,
+    which a doctor may have lowered since the shift was planned, or the request's times changed)."""
+    return request.worked_minutes > employee.max_minutes_per_day
 
 
 def _fits_working_hours(a: Assignment) -> bool:
@@ -1082,6 +1089,11 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             # roster is planned again or repaired; the roster page flags the shift meanwhile.
             existing.pop(key, None)
             counts["held"] += 1
+            continue
+        if longer_than_day_limit(a.employee, q):
+            # Longer than the person may work a day now: held the same way (the grid flags it).
+            existing.pop(key, None)
+            counts[TOO_LONG] = counts.get(TOO_LONG, 0) + 1
             continue
         # A day gone by: as asked then. Today is as the request asks now (request_history keeps days
         # before today only), begun or not: stood_then would say the same as request_stands above.
@@ -1432,14 +1444,14 @@ def mark_called(shift: PublishedShift, *, user=None) -> None:
 
 
 UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started", "moved_team", "work_type_dropped",
-              "location_dropped", "over_contract")
+              "location_dropped", "over_contract", "over_day_limit")
 # History lines the hooks write about a roster (an absence, a changed person or place): notes,
 # not changes of the roster itself (its lock version stays).
 NOTED_ONLY = frozenset({"absence", "leader_absence", "leader_archived", "outside_region", *UNWORKABLE})
 # The employee's fields whose change can leave shifts standing that no longer fit them, and the
 # names the employees import gives some of them (dataio.kinds.employees).
 WATCHED = frozenset({"availability", "contract_end", "contract_start", "team_id", "work_types", "allowed_locations",
-                     "contract_minutes"})
+                     "contract_minutes", "max_minutes_per_day"})
 ALIASES = {"pattern": "availability", "team": "team_id", "locations": "allowed_locations"}
 
 
@@ -1508,6 +1520,8 @@ def _unworkable(employee: Employee, a: Assignment, windows, changed: set[str]) -
         return "work_type_dropped", {}
     if "allowed_locations" in changed and not may_work_at(employee, a.request):
         return "location_dropped", {}
+    if "max_minutes_per_day" in changed and longer_than_day_limit(employee, a.request):
+        return "over_day_limit", {}
     return None, {}
 
 

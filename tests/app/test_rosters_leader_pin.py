@@ -124,6 +124,9 @@ def test_the_current_leader_is_pinned_and_unpinned_on_the_same_page(client, logi
     row = lead_row(world.team, MON, world.loc)
     assert row.id == current.id and not row.pinned
     assert len(history("leader_unpin")) == 1 and "losgemaakt" in history("leader_unpin")[0]
+    # The history page names what was done in words, not the code "leader" (a QA finding).
+    page = client.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
+    assert "<td>Teamleider gekozen</td>" in page and "<td>leader</td>" not in page
 
 
 def test_a_pinned_leader_absent_since_is_named_by_the_re_plan_and_replaced(client, login, world, make):

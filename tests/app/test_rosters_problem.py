@@ -87,7 +87,8 @@ def test_a_public_holiday_lowers_the_weeks_contract_hours_pro_rata(make, client,
 
 def test_pins_and_worked_days_keep_their_hours_when_an_absence_lowers_the_contract(make):
     """Someone who worked Monday and went home ill (absent Monday to Friday): a repair from Tuesday
-    keeps Monday's shift within the week's contract. A planner's pins likewise."""
+    keeps Monday's shift, outside the Problem (a day gone by is planned no more), its hours counted
+    in the week: nothing is left to plan. A planner's pins keep their hours within the contract."""
     wt = make.work_type("cleaning")
     loc = make.location("Den Haag")
     team = make.team("Den Haag")
@@ -108,9 +109,13 @@ def test_pins_and_worked_days_keep_their_hours_when_an_absence_lowers_the_contra
     db.session.commit()
     problem, _ = planning.build_problem("2026-W50", repair_from=MON + dt.timedelta(days=1))
     contract = {e.id: e.contract_minutes for e in problem.employees}
-    assert contract[f"e-{ill.id}"] == 330  # all week absent: only the shift already worked
+    assert contract[f"e-{ill.id}"] == 0  # all week absent, and Monday's shift held outside
     assert contract[f"e-{pinned.id}"] == 4 * 330  # four pinned shifts, above the four fifths left
-    assert {(p.employee, p.date) for p in problem.pinned} >= {(f"e-{ill.id}", MON)}
+    assert (f"e-{ill.id}", MON) not in {(p.employee, p.date) for p in problem.pinned}
+    assert {(p.employee, p.date) for p in problem.pinned} == {(f"e-{pinned.id}", MON + dt.timedelta(days=d))
+                                                              for d in range(1, 5)}
+    # Monday's shift kept takes one of the people the request asks for then.
+    assert [q.headcount for q in problem.requests if MON in q.days] == [req.headcount - 1]
 
 
 def test_the_grid_counts_a_shift_worked_before_falling_ill_within_the_contract(make, client, login, monkeypatch):

@@ -20,17 +20,19 @@ FORM = "/teams/medewerkers/nieuw"
 
 
 def _answer(page, state: dict) -> list[str]:
-    """Answer the page's GETs of /auth/sessie with `state` (changeable); POSTs go to the server.
-    Returns the list of methods asked, in order."""
+    """Answer the page's GETs of /auth/sessie with the server's words but `state`'s time (changeable);
+    POSTs go to the server. Returns the list of methods asked, in order."""
     asked: list[str] = []
 
     def handle(route):
-        asked.append(route.request.method)
         if route.request.method == "GET":
+            answer = route.fetch().json()
+            answer.update(state)
             route.fulfill(status=401 if state["left"] <= 0 else 200, content_type="application/json",
-                          body=json.dumps(state))
+                          body=json.dumps(answer))
         else:
             route.continue_()
+        asked.append(route.request.method)
 
     page.route("**/auth/sessie", handle)
     return asked
@@ -56,9 +58,11 @@ def test_the_warning_opens_two_minutes_before_and_staying_keeps_the_login(page, 
 
     page.clock.run_for((left - 130) * 1000)
     assert not dialog.is_visible() and asked == []
-    # Another tab kept the login meanwhile: the page asks first and opens nothing.
+    # Another tab kept the login meanwhile: the page asks first and opens nothing, and looks again
+    # two minutes before the end the answer gives.
     page.clock.run_for(11_000)
     expect_asked(page, asked, ["GET"])
+    page.wait_for_function("() => document.getElementById('session-warning').dataset.next - Date.now() > 7000e3")
     assert not dialog.is_visible()
 
     # Two minutes before the end (as the server says now), the dialog opens on its button.
@@ -100,12 +104,13 @@ def test_when_the_time_is_up_the_dialog_says_what_was_typed_is_still_there(page,
 
     state["left"] = 0  # nobody pressed anything: the server ended the login
     page.clock.run_for(101_000)
-    page.get_by_text("Je bent uitgelogd. Wat je typte, staat nog op deze pagina.").wait_for()
+    page.get_by_role("dialog", name="Je bent uitgelogd").wait_for()
+    assert "Wat je typte, staat nog op deze pagina." in dialog_text(page)
     assert not page.get_by_role("button", name="Ingelogd blijven").is_visible()
     again = page.get_by_role("link", name="Opnieuw inloggen")
     assert re.search(r"/auth/login\?next=/teams/medewerkers/nieuw$", again.get_attribute("href"))
     page.get_by_role("button", name="Sluiten").click()
-    dialog.wait_for(state="hidden")
+    page.locator("#session-warning").wait_for(state="hidden")
     assert page.get_by_label("Voornaam").input_value() == "Sanne"
 
 
@@ -127,3 +132,7 @@ def expect_asked(page, asked: list[str], expected: list[str]) -> None:
             return
         page.wait_for_timeout(50)
     assert asked == expected
+
+
+def dialog_text(page) -> str:
+    return page.locator("#session-warning").inner_text()

@@ -61,9 +61,9 @@ def test_reasons_name_absence_and_missing_supervisor_in_dutch():
                 requests=[request("r-1", days=[WED], headcount=3)],
                 supervisors=[supervisor("s-1", availability=all_days(days=[MON]))])
     reasons = solve(p, time_limit=1).shortfall[0].reasons
-    assert reasons[0].startswith("3 te weinig: ")
+    # Two of the three missing fit but have nobody to lead them: that is said first.
+    assert reasons[0] == "3 te weinig: geen teamleider vrij op woensdag"
     assert any("1 medewerker met deze werksoort is vrij of afwezig op woensdag" in r for r in reasons)
-    assert "geen teamleider vrij op woensdag" in reasons
 
 
 def test_reasons_name_contract_hours_used_up():

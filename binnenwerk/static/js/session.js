@@ -4,7 +4,8 @@
 // counts as activity). Before the dialog opens, the page asks the server how long is left (a GET,
 // which does not count): another tab may have kept the login meanwhile. Typing in a form keeps the
 // login too, at most once in five minutes: someone typing a long text is not idle.
-// When the time is up the dialog says so, and that what was typed is still on the page.
+// When the time is up the dialog says so, and that what was typed is still on the page. Its words
+// come with the server's answers (in the reader's language), so they are not on every page.
 (function () {
   "use strict";
   var dialog = document.getElementById("session-warning");
@@ -17,12 +18,25 @@
   var kept = Date.now();
   var state = null;
   var before = null;
+  var texts = null;
+  var title = document.getElementById("session-warning-title");
+  var text = document.getElementById("session-warning-text");
+  var stayButton = dialog.querySelector("[data-stay]");
+  var closeButton = dialog.querySelector("[data-close]");
+  var loginLink = dialog.querySelector("[data-login]");
 
+  // when: "idle" (stay or close), "lifetime" (no staying: save now), "gone" (logged out).
   function show(when) {
+    if (!texts) { return; }
     state = when;
-    Array.prototype.forEach.call(dialog.querySelectorAll("[data-when]"), function (element) {
-      element.hidden = element.getAttribute("data-when").split(" ").indexOf(when) < 0;
-    });
+    title.textContent = when === "gone" ? texts.gone_title : texts.title;
+    text.textContent = texts[when];
+    stayButton.textContent = texts.stay;
+    closeButton.textContent = texts.close;
+    loginLink.textContent = texts.login;
+    stayButton.hidden = when !== "idle";
+    closeButton.hidden = when === "idle";
+    loginLink.hidden = when !== "gone";
     if (!dialog.open) {
       before = document.activeElement;
       dialog.showModal();
@@ -40,6 +54,7 @@
   function later(milliseconds) {
     clearTimeout(timer);
     timer = setTimeout(check, Math.max(0, milliseconds));
+    dialog.setAttribute("data-next", String(Date.now() + Math.max(0, milliseconds)));  // when it looks again
   }
 
   // Plan the next look: two minutes before the end, or at the end once warned.
@@ -52,9 +67,14 @@
     var options = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
     if (method === "POST") { options.headers["X-CSRFToken"] = token; }
     return fetch(url, options).then(function (response) {
-      if (response.status === 401) { return {left: 0, extend: false}; }
+      if (response.status === 401) {
+        return response.json().catch(function () { return {left: 0, extend: false}; });
+      }
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
+    }).then(function (found) {
+      texts = found.texts || texts;
+      return found;
     });
   }
 
@@ -93,7 +113,7 @@
   dialog.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button) { return; }
-    if (button.hasAttribute("data-stay")) { stay(); } else { close(); }
+    if (button === stayButton) { stay(); } else { close(); }
   });
   // Escape closes the dialog; someone who pressed it is here, so the login is kept as well.
   dialog.addEventListener("cancel", function () {

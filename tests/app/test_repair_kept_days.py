@@ -1,0 +1,200 @@
+"""A repair keeps the days before it as they were worked, outside the optimiser's problem: a
+contract or a doctor's hours-a-day limit lowered in the middle of the week, or a team leader gone
+since, does not make those days clash (a QA finding: every repair of the week then failed with
+"vastgezette diensten" nobody had pinned). And when pins conflict because nobody may lead a
+pinned shift, the job page says that, not "unpin something"."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from binnenwerk.extensions import db
+from binnenwerk.models import Absence, Assignment, Employee, JobStatus, Roster
+from binnenwerk.services import feeds
+from scheduling.checker import check
+
+from .test_rosters_flow import fast_solver, repair_via_page, solve_via_page  # noqa: F401  (autouse fixture)
+
+WEEK = "2026-W50"
+MON = dt.date(2026, 12, 7)
+TUE, WED, THU, FRI = (MON + dt.timedelta(days=n) for n in range(1, 5))
+SHIFT = 330  # 09:00-15:00 with half an hour's break
+
+
+@pytest.fixture
+def week(make, monkeypatch, client, login):
+    """Team A (Anna, Bram, Cees and Dirk, 25.5 hours each) planned and published on the Saturday
+    before for a request for three people every weekday; then it is Wednesday, 08:00."""
+    wt = make.work_type("keyboards")
+    team = make.team("Den Haag", name="Team A")
+    leader = make.supervisor(team, work_types=[wt])
+    people = [make.employee(team, work_types=[wt], first_name=n, last_name="Test") for n in ("Anna", "Bram", "Cees", "Dirk")]
+    request = make.request(make.location("Den Haag", name="Rijnstraat 8"), wt, headcount=3,
+                           start_date=MON, end_date=FRI)
+    planner = make.user("planner")
+    db.session.commit()
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 5))
+    login(planner)
+    assert solve_via_page(client, team).status == JobStatus.FINISHED.value
+    roster = roster_of(team)
+    published = client.post("/rooster/publiceren", data={"week": WEEK, "team": team.id,
+                                                          "lock_version": roster.lock_version})
+    assert published.status_code == 302
+    monkeypatch.setattr(feeds, "local_today", lambda: WED)
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 9, 8, 0))
+    return type("Week", (), dict(team=team, leader=leader, people=people, request=request, planner=planner))
+
+
+def roster_of(team) -> Roster:
+    db.session.expire_all()
+    return db.session.scalar(select(Roster).where(Roster.week == WEEK, Roster.team_id == team.id))
+
+
+def shifts(team) -> dict[tuple[int, dt.date], int]:
+    return {(a.employee_id, a.date): a.request_id for a in roster_of(team).assignments}
+
+
+def worked_before(team, person) -> list[dt.date]:
+    return sorted(day for (who, day) in shifts(team) if who == person.id and day < WED)
+
+
+def test_a_repair_after_a_lowered_hours_a_day_limit_keeps_the_days_worked(client, week):
+    anna = week.people[0]
+    worked = worked_before(week.team, anna)
+    assert worked, "the plan gave Anna a shift on Monday or Tuesday"
+    before = {key: value for key, value in shifts(week.team).items() if key[1] < WED}
+    db.session.get(Employee, anna.id).max_minutes_per_day = 300  # a doctor's limit, below the shift
+    db.session.commit()
+
+    job = repair_via_page(client, week.team, WED)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = shifts(week.team)
+    assert {key: value for key, value in after.items() if key[1] < WED} == before  # worked as it was
+    assert not [day for (who, day) in after if who == anna.id and day >= WED]  # nothing over the limit
+
+
+def test_a_repair_after_a_lowered_contract_keeps_the_days_worked_and_plans_no_more(client, week):
+    bram = week.people[1]
+    worked = worked_before(week.team, bram)
+    assert worked
+    db.session.get(Employee, bram.id).contract_minutes = 4 * 60  # below what Monday and Tuesday held
+    db.session.commit()
+
+    job = repair_via_page(client, week.team, WED)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = shifts(week.team)
+    assert worked_before(week.team, bram) == worked
+    assert not [day for (who, day) in after if who == bram.id and day >= WED]
+
+
+def test_a_repair_after_the_leader_of_the_days_worked_moved_away_plans_the_rest(client, week, make):
+    """The team's leader moved to another team since Tuesday (a stand-in of the region leads from
+    Wednesday, and works only from Wednesday): Monday and Tuesday were led by someone who may no
+    longer lead this team, and nobody else could have."""
+    before = {key: value for key, value in shifts(week.team).items() if key[1] < WED}
+    other = make.team("Den Haag", name="Team B")
+    week.leader.team = other
+    make.supervisor(None, region="Den Haag", work_types=[week.request.work_type], name="Ina Invaller", weekdays=(3, 4, 5))
+    db.session.commit()
+
+    job = repair_via_page(client, week.team, WED)
+
+    assert job.status == JobStatus.FINISHED.value, job.error
+    after = shifts(week.team)
+    assert {key: value for key, value in after.items() if key[1] < WED} == before
+    assert [day for (_who, day) in after if day >= WED], "the stand-in leads the rest of the week"
+
+
+def test_the_problem_of_a_repair_holds_the_days_worked_outside_and_passes_check(week):
+    from binnenwerk import planning
+
+    anna = week.people[0]
+    db.session.get(Employee, anna.id).max_minutes_per_day = 300
+    db.session.commit()
+    problem, idmap = planning.build_problem(WEEK, [week.team.id], repair_from=WED)
+    assert not [p for p in problem.pinned if p.date < WED]
+    assert not [d for q in problem.requests for d in q.days if d < WED and q.headcount >= 3]
+    limit = {e.id: e.max_minutes_per_day for e in problem.employees}
+    assert limit[planning.eid(anna.id)] == 300
+    from scheduling.solver import solve
+
+    solution = solve(problem, time_limit=5, workers=1, deterministic=True)
+    assert check(problem, solution).ok
+
+
+def test_a_pinned_shift_nobody_may_lead_says_so(client, week, make):
+    """Thursday: the team's only leader is on leave, and no stand-in: Anna's pinned shift cannot
+    be led. Unpinning other shifts would not help, so the page does not say to."""
+    anna = week.people[0]
+    make.user("planner")  # (a second account changes nothing; the planner is logged in)
+    db.session.add(Absence(supervisor_id=week.leader.id, kind="verlof", start_date=THU, end_date=THU))
+    roster = roster_of(week.team)
+    row = db.session.scalar(select(Assignment).where(Assignment.roster_id == roster.id,
+                                                     Assignment.employee_id == anna.id, Assignment.date == THU))
+    if row is None:
+        row = Assignment(roster_id=roster.id, employee_id=anna.id, date=THU, request_id=week.request.id)
+        db.session.add(row)
+    row.pinned = True
+    db.session.commit()
+
+    job = solve_via_page(client, week.team)
+
+    assert job.status == JobStatus.FAILED.value
+    page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
+    assert "Geen teamleider kan deze diensten leiden: Anna Test (10-12)." in page
+    assert "Er is op donderdag 10 december geen teamleider of invaller vrij voor dit team en dit werk." in page
+    assert "Maak een of meer van die diensten los" not in page
+    assert shifts(week.team)[(anna.id, THU)] == week.request.id  # nothing changed
+
+
+def test_a_lowered_hours_a_day_limit_is_flagged_in_history_grid_overview_cell_and_publish(client, week, login):
+    """The doctor's limit lowered below a shift still to come: the edit notes it in the roster's
+    history, the grid tags the shift, the page and the planner's overview count it, the cell says
+    why it no longer fits, and publishing leaves it out and says so (a QA finding: only the cell
+    said anything, and the person's week kept telling the longer shift)."""
+    from tests.app.edit_forms import form_as_shown
+
+    anna = week.people[0]
+    later = sorted(day for (who, day) in shifts(week.team) if who == anna.id and day >= WED)
+    assert later, "the plan gave Anna a shift from Wednesday on"
+    url = f"/teams/medewerkers/{anna.id}/wijzigen"
+    saved = client.post(url, data={**form_as_shown(client, url), "max_hours_per_day": "5"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+
+    roster = roster_of(week.team)
+    history = client.get(f"/rooster/{roster.id}/geschiedenis").get_data(as_text=True)
+    assert "<td>Uren per dag veranderd</td>" in history
+    assert f"Anna Test mag nu minder uren per dag werken: de dienst op" in history
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert grid.count("let op: langer dan de uren per dag") == len(later)
+    assert (f"{len(later)} diensten zijn langer dan de medewerkers per dag mogen werken" in grid
+            or f"{len(later)} dienst is langer dan de medewerker per dag mag werken" in grid)
+    overview = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert "langer dan de uren per dag" in overview
+    cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={later[0]}")
+    assert "(past niet meer: langer dan de uren per dag)" in cell.get_data(as_text=True)
+
+    # A change elsewhere in the week (someone else's Friday freed), then publish: Anna's longer shifts are not
+    # told anew, and the page says why.
+    from binnenwerk.services import rosters as service
+
+    other = next(p for p in week.people[1:] if (p.id, FRI) in shifts(week.team))
+    service.set_cell(WEEK, week.team.id, other.id, FRI, None, lock_version=roster_of(week.team).lock_version)
+    told_before = told(anna)
+    published = client.post("/rooster/publiceren", data={"week": WEEK, "team": week.team.id,
+                                                          "lock_version": roster_of(week.team).lock_version},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "langer dan de medewerker" in published and "niet gepubliceerd" in published
+    assert told(anna) == told_before
+
+
+def told(person) -> dict:
+    from binnenwerk.models import PublishedShift
+
+    db.session.expire_all()
+    return {(p.date, p.request_id, p.cancelled, p.sequence) for p in db.session.scalars(
+        select(PublishedShift).where(PublishedShift.employee_id == person.id))}
