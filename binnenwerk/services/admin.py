@@ -369,6 +369,13 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     if not name:
         raise ServiceError(_("Vul een naam in."), field="name")
     ministry, teams = _resolve_user_links(data, user)
+    leader = user.supervisor
+    if leader is not None and not leader.archived and leader.team is not None and leader.team not in teams:
+        # The account is how the team's own leader sees the team: taking the team (or the role)
+        # away here would leave the team leader list and the account out of step.
+        raise ServiceError(_("%(name)s is de teamleider van %(team)s en moet dat team blijven zien. Moet %(name)s een "
+                             "ander team leiden, of geen? Verander dat eerst op de pagina van de teamleider.",
+                             name=leader.name, team=leader.team.name), field="team_ids")
     demoting = data.role != user.role and user.role == Role.ADMIN.value
     if demoting:
         if actor is not None and actor.id == user.id:

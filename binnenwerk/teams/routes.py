@@ -749,6 +749,10 @@ def _supervisor_input(form: SupervisorForm) -> ops.SupervisorInput:
 def supervisor_new():
     form = SupervisorForm()
     _supervisor_form_choices(form, None)
+    if request.method == "GET":  # from a team's page: "Teamleider toevoegen" for that team
+        team_arg = request.args.get("team", type=int)
+        if team_arg in [value for value, _label in form.team_id.choices if value != ""]:
+            form.team_id.data = team_arg
     submission = _submission()
     if form.validate_on_submit():
         try:

@@ -214,6 +214,32 @@ def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     assert event.detail == f"changed: name, role (planner -> team_leader), teams ([] -> [{team.id}])"
 
 
+def test_the_account_of_a_teams_own_leader_keeps_that_team(client, admin, make):
+    """Taking the team (or the role) away on the account would leave the team leader list saying
+    the account leads the team while the account no longer sees it (a QA finding): refused, with
+    where to change it. Adding a team stays possible."""
+    team, other = make.team(name="Team Oost"), make.team(name="Team West")
+    user = make.user(role="team_leader", name="Lea Leider", email="lea@binnenwerk.example", teams=[team])
+    leader = make.supervisor(team, name="Lea Leider")
+    leader.user = user
+    db.session.commit()
+    url = f"/beheer/gebruikers/{user.id}"
+    base = {"email": "lea@binnenwerk.example", "name": "Lea Leider", "ministry_id": ""}
+
+    for data in ({**base, "role": "team_leader", "team_ids": [str(other.id)]}, {**base, "role": "planner"}):
+        response = post_edit(client, url, data)
+        assert response.status_code == 422
+        assert ("Lea Leider is de teamleider van Team Oost en moet dat team blijven zien. Moet Lea Leider een ander "
+                "team leiden, of geen? Verander dat eerst op de pagina van de teamleider.") in _text(response)
+        db.session.refresh(user)
+        assert (user.role, [t.name for t in user.teams]) == ("team_leader", ["Team Oost"])
+
+    both = post_edit(client, url, {**base, "role": "team_leader", "team_ids": [str(team.id), str(other.id)]})
+    assert both.status_code == 302
+    db.session.refresh(user)
+    assert sorted(t.name for t in user.teams) == ["Team Oost", "Team West"]
+
+
 def test_edit_refuses_an_email_of_another_account(client, admin, make):
     user = make.user(email="een@binnenwerk.example", name="Een")
     make.user(email="twee@binnenwerk.example")

@@ -154,6 +154,18 @@ def test_team_page_shows_members_hours_work_types_availability_and_supervisors(c
     assert "Tessa Leider" in html and "06-98765432" in html
 
 
+def test_a_team_without_a_leader_offers_to_add_one_for_that_team(client, make, login):
+    """A dead end found in QA: "Dit team heeft nog geen teamleider." led nowhere."""
+    team = make.team(name="Team Leeg")
+    make.team(name="Team Ander")
+    login(make.user(role="planner"))
+    page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "Dit team heeft nog geen teamleider." in page
+    assert f'href="/teams/teamleiders/nieuw?team={team.id}">Nieuwe teamleider</a>' in page
+    form = client.get(f"/teams/teamleiders/nieuw?team={team.id}").get_data(as_text=True)
+    assert f'<option selected value="{team.id}">Team Leeg' in form
+
+
 def test_unknown_team_is_404(client, make, login):
     login(make.user(role="planner"))
     assert client.get("/teams/999999").status_code == 404
