@@ -197,6 +197,24 @@ def load_week(week: str, teams: list[Team], grids: list[Team] | None = None) -> 
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
 
 
+def _worked_elsewhere(week: str, team_ids: list[int], employee_ids: list[int]) -> dict[int, int]:
+    """Minutes of work these people hold this week in the rosters of teams other than these (they
+    moved to one of these teams since; the old roster keeps its shifts until a repair or a hand
+    edit, and the solver counts them too: planning.build_problem's held days). One query."""
+    worked: dict[int, int] = defaultdict(int)
+    if not employee_ids:
+        return worked
+    for employee_id, start, end, pause in db.session.execute(
+        select(Assignment.employee_id, DeploymentRequest.start_minute, DeploymentRequest.end_minute,
+               DeploymentRequest.break_minutes)
+        .join(Roster, Roster.id == Assignment.roster_id)
+        .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
+        .where(Roster.week == week, Roster.team_id.not_in(team_ids), Assignment.employee_id.in_(employee_ids))
+    ):
+        worked[employee_id] += end - start - pause
+    return worked
+
+
 def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, TeamWeek], list]:
     """load_week for these teams: every grid's detail (full) or only the overview's counts."""
     days7 = week_days(week, 7)
@@ -300,6 +318,9 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     # Shifts worked already or pinned keep their hours within a contract an absence lowered, as a
     # repair's Problem keeps them (planning.build_problem): not "more than the contract".
     kept: dict[tuple[int, int], int] = defaultdict(int)  # (team id, person) -> minutes
+    # Each person's hours this week, in whichever roster: a grid shows them on every row of theirs
+    # (someone moved since works the shifts that stand in the old team's roster too).
+    worked: dict[int, int] = _worked_elsewhere(week, team_ids, [e.id for e in employees])
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
@@ -328,8 +349,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         # contract is lowered for that day, so counting it read as "more than the contract".
         # One worked already (or pinned) keeps its hours, as below.
         away = key in hit and not (a.pinned or a.date < today or history)
-        if not (cell.withdrawn or cell.ended or cell.moved or away):
-            tw.minutes[a.employee_id] = tw.minutes.get(a.employee_id, 0) + q.worked_minutes
+        if not (cell.withdrawn or cell.ended or away):
+            worked[a.employee_id] += q.worked_minutes
             if a.pinned or a.date < today or history:
                 kept[(tw.team.id, a.employee_id)] += q.worked_minutes
         tw.unavailable_count += cell.unavailable
@@ -340,6 +361,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.moved_count += cell.moved
         tw.region_count += cell.outside_region
         tw.unqualified_count += cell.unqualified
+    for tw in by_team.values():
+        tw.minutes = {e.id: worked[e.id] for e in tw.employees if worked.get(e.id)}
     for (team_id, employee_id), minutes in kept.items():
         contract = by_team[team_id].contract
         if employee_id in contract:  # lowered this week (only for the team's own people)

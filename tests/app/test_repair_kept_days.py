@@ -198,3 +198,24 @@ def told(person) -> dict:
     db.session.expire_all()
     return {(p.date, p.request_id, p.cancelled, p.sequence) for p in db.session.scalars(
         select(PublishedShift).where(PublishedShift.employee_id == person.id))}
+
+
+def test_someone_moved_to_another_team_shows_the_hours_they_still_work_in_both_grids(client, week, make):
+    """Moved to Team B with shifts standing in Team A's roster (they are told to come): both grids
+    showed "0" hours (a QA finding); both show the hours of the week now, in whichever roster."""
+    import re
+
+    from binnenwerk.formatting import hours
+
+    cees = week.people[2]
+    standing = [day for (who, day) in shifts(week.team) if who == cees.id]
+    assert standing
+    team_b = make.team("Den Haag", name="Team B")
+    db.session.get(Employee, cees.id).team_id = team_b.id
+    db.session.commit()
+    expected = f"{hours(len(standing) * SHIFT)} ({hours(cees.contract_minutes)})"
+
+    for team in (week.team, team_b):
+        page = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
+        row = next(r for r in page.split("<tr") if "Cees Test" in r and 'class="hours' in r)
+        assert re.search(r'<td class="hours[^"]*">([^<]*)<', row).group(1) == expected, team.name
