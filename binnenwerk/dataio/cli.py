@@ -31,15 +31,18 @@ def init_app(app: Flask) -> None:
 @click.argument("kind_name", metavar="KIND", type=click.Choice(KINDS))
 @click.argument("source", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Only check the file; store nothing.")
+@click.option("--confirm-moves", is_flag=True,
+              help="Move people to another team even where they still have shifts in the old team's rosters "
+                   "(the forms' 'Toch verplaatsen'); without it such rows are refused.")
 @with_appcontext
-def import_command(kind_name: str, source: str, dry_run: bool) -> None:
+def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bool) -> None:
     """Import teams, supervisors, employees or requests from an .xlsx or .csv FILE (all or nothing)."""
     kind = get_kind(kind_name)
     path = Path(source)
     with _dutch_context():
         if path.stat().st_size > current_app.config["MAX_CONTENT_LENGTH"]:
             raise click.ClickException(_("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden."))
-        outcome = import_file(kind, path.name, path.read_bytes(), commit=not dry_run)
+        outcome = import_file(kind, path.name, path.read_bytes(), commit=not dry_run, confirm_moves=confirm_moves)
         # One line per problem, tab-separated, so a script can read it too.
         for problem in outcome.problems:
             where = _("rij %(row)d", row=problem.row) if problem.row else _("bestand")
@@ -51,6 +54,8 @@ def import_command(kind_name: str, source: str, dry_run: bool) -> None:
                                 len(outcome.problems), file=path.name), err=True)
             if outcome.sheet_note:
                 click.echo(outcome.sheet_note, err=True)
+            if outcome.asks_move and not confirm_moves:
+                click.echo(_("Toch verplaatsen? Voeg --confirm-moves toe."), err=True)
             raise SystemExit(1)
         if outcome.sheet_read:
             click.echo(outcome.sheet_read)

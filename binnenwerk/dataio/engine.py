@@ -21,6 +21,7 @@ INVALID = object()  # a cell that could not be read; its problem is already reco
 # Ends the detail of an audit row written by an import, beside the form's own facts.
 IMPORT_MARK = "source=import"
 ROWS_NAMED = 10  # rows a warning names; more are "…"
+WORK_TYPE_COLUMNS = ("werksoorten", "werksoort")  # columns of work type codes
 
 
 @dataclass
@@ -62,6 +63,9 @@ class RowResult:
     raw: dict[str, Any]
     action: str = ""  # create, update, unchanged; empty when the row has a problem
     problems: list[Problem] = field(default_factory=list)
+    # What the user should know about this row but that does not stop it (a leader who still
+    # leads shifts in the team they leave), in the words the form says it after a save.
+    warnings: list[str] = field(default_factory=list)
 
     def refuse(self, column: str, message: str) -> None:
         value = v.display(self.raw.get(column)) if column else ""
@@ -76,8 +80,12 @@ class Outcome:
     file_problems: list[Problem] = field(default_factory=list)
     committed: bool = False
     sheet: str = ""  # the worksheet read, named when the workbook has more than one visible sheet
-    # What the user should know but that does not stop the import (a region without locations).
+    # What the user should know but that does not stop the import (a region without locations),
+    # the rows' own warnings first, each as "Rij 3: ...".
     warnings: list[str] = field(default_factory=list)
+    # A row moves someone who still has shifts in the old team's rosters: as on the form, that
+    # needs "Toch verplaatsen" (run's confirm_moves).
+    asks_move: bool = False
 
     @property
     def problems(self) -> list[Problem]:
@@ -121,12 +129,18 @@ def summary_text(counts: dict[str, int]) -> str:
 
 
 class RowRefused(Exception):
-    """A row that may not be applied: the column it is about and a Dutch message."""
+    """A row that may not be applied: the column it is about and a Dutch message, or (with
+    `problems`) every (column, message) found at once, so a row is not refused one round at a time."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: str, *, problems: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.column = column
         self.message = message
+        self.problems = problems or [(column, message)]
+
+    @classmethod
+    def every(cls, problems: list[tuple[str, str]]) -> "RowRefused":
+        return cls(problems[0][0], problems[0][1], problems=problems)
 
 
 class RowReader:
@@ -152,6 +166,11 @@ class RowReader:
     def failed(self, column: str) -> bool:
         return any(c == column for c, _m in self.errors)
 
+    @property
+    def unread(self) -> set[str]:
+        """The columns that could not be read: the checks that need them wait."""
+        return {c for c, _m in self.errors}
+
 
 class Context:
     """Lookups shared by the rows of one import, loaded once, and which row touched which object."""
@@ -172,6 +191,14 @@ class Context:
         # The regions that created or changed rows work in, with those rows' numbers: a region
         # without a location gets a warning, as on the team form.
         self.regions: dict[str, list[int]] = {}
+        # "Toch verplaatsen" (run's confirm_moves): None asks (a preview), False refuses, True moves.
+        self.confirm_moves: bool | None = None
+        self.asks_move = False
+        # (row, person, team left) for each row that moves someone out of a team: the kinds'
+        # row_warnings say what that leaves behind, once every row is applied.
+        self.moves: list[tuple[int, Any, Any]] = []
+        # Warnings a row's apply found, by row number (said with the kinds' row_warnings).
+        self.notes: dict[int, list[str]] = {}
 
     @staticmethod
     def _load(model, attribute) -> dict:
@@ -212,6 +239,17 @@ class Context:
     def note_region(self, region: str, row: int) -> None:
         if region:
             self.regions.setdefault(region, []).append(row)
+
+    def confirm_move(self, row: int, column: str, question: str, *, note: bool = True) -> None:
+        """A move the form asks "Toch verplaatsen" for (`question`: why, in the form's words): an
+        import without that confirmation refuses the row; else, with `note`, the row says it (a
+        kind whose row_warnings say it after the move passes note=False)."""
+        self.asks_move = True
+        if self.confirm_moves is False:
+            raise RowRefused(column, question + " " + _(
+                "Wil je toch verplaatsen? Kies dan 'Toch verplaatsen' bij het importeren."))
+        if note:
+            self.notes.setdefault(row, []).append(question)
 
     def claim(self, obj, row: int, column: str) -> None:
         """Refuse a second row that changes an object an earlier row of the file already changes."""
@@ -292,6 +330,17 @@ class Kind(ABC):
         supervisors); empty for a kind that has no region."""
         return ""
 
+    def check_unread(self, record: dict, unread: set[str], ctx: Context) -> list[tuple[str, str]]:
+        """For a row with cells that could not be read: the problems apply would find in what
+        could be read (the service's rules), so that every problem of a row is said at once. A
+        check that needs an unread column waits for it."""
+        return []
+
+    def row_warnings(self, ctx: Context) -> dict[int, list[str]]:
+        """After every row is applied (flushed, before the commit or the rollback): what to say
+        per row that does not stop the import, as the form says it after a save."""
+        return {}
+
     def prepare(self, records: list[dict], ctx: Context) -> None:
         """Load, before the first apply, what the rows to apply will look up (a few queries for the
         whole file instead of a few per row). The records are those of the rows without problems."""
@@ -305,7 +354,16 @@ class Kind(ABC):
         """Every stored object as a row in the columns' order."""
 
     def example_row(self) -> list:
-        return [c.example for c in self.columns]
+        """The template's example row; its work type codes are those of the database's work types
+        in use (a fresh database has no 'keyboards'), else the fixed example."""
+        row = [c.example for c in self.columns]
+        for position, column in enumerate(self.columns):
+            if column.name in WORK_TYPE_COLUMNS and column.example:
+                codes = db.session.scalars(select(WorkType.code).where(WorkType.archived.is_(False))
+                                           .order_by(WorkType.id).limit(len(v.codes(column.example)))).all()
+                if codes:
+                    row[position] = ",".join(codes)
+        return row
 
     # -- helpers shared by the kinds --
 
@@ -427,11 +485,13 @@ def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
     return index
 
 
-def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
+def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bool | None = None) -> Outcome:
     """Check the whole file and apply it in one transaction; commit only when every row is right.
 
     With commit=False (a preview or a dry run) the rows are applied to find the problems that
     depend on the database and on earlier rows (a full team), and then rolled back.
+    `confirm_moves` is the form's "Toch verplaatsen" for a move that leaves shifts in the old
+    team's rosters: None (a preview) says so per row, False refuses such a row, True moves.
     """
     outcome = Outcome(kind=kind.name, sheet=table.sheet)
     index = check_headers(kind, table, outcome)
@@ -445,6 +505,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
     ctx = Context()
     ctx.actor = actor
     ctx.auditing = commit
+    ctx.confirm_moves = confirm_moves
     parsed: list[tuple[RowResult, dict]] = []
     first_seen: dict[tuple[str, Any], int] = {}
     try:
@@ -455,6 +516,9 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
             record = kind.parse(reader, ctx)
             for column, message in reader.errors:
                 result.refuse(column, message)
+            if reader.errors:
+                for column, message in kind.check_unread(record, reader.unread, ctx):
+                    result.refuse(column, message)
             if not reader.errors:
                 for column, key in kind.file_keys(record):
                     if key is None:
@@ -472,7 +536,8 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
             try:
                 result.action = kind.apply(record, ctx, result.number)
             except RowRefused as refusal:
-                result.refuse(refusal.column, refusal.message)
+                for column, message in refusal.problems:
+                    result.refuse(column, message)
             except SQLAlchemyError:
                 # The checks above should make this impossible; if the database still refuses,
                 # the transaction is gone, so stop here and keep nothing.
@@ -480,8 +545,14 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None) -> Outcome:
                 result.refuse("", _("de database weigerde deze rij; er is niets opgeslagen"))
                 return outcome
 
+        outcome.asks_move = ctx.asks_move
         if outcome.ok:
-            outcome.warnings = _region_warnings(kind, ctx)
+            by_row = kind.row_warnings(ctx)
+            for result in outcome.rows:
+                result.warnings = ctx.notes.get(result.number, []) + by_row.get(result.number, [])
+                outcome.warnings += [_("Rij %(row)d: %(message)s", row=result.number, message=warning)
+                                     for warning in result.warnings]
+            outcome.warnings += _region_warnings(kind, ctx)
         if outcome.ok and commit:
             _write_audit(kind, outcome, ctx, actor)
             db.session.commit()

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,13 +20,16 @@ from ..extensions import db
 from . import KINDS, bp, writing
 from .api import get_kind, import_file, may_use
 from .engine import Kind, summary_text
-from .forms import ConfirmForm, UploadForm
+from .forms import MOVE_LABELS, ConfirmForm, UploadForm
 from .reading import suffix_of
 
 SESSION_KEY = "dataio_upload"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
 UPLOAD_MAX_AGE = 24 * 3600
 FORMATS = ("xlsx", "csv")
+# Warnings flashed after an import (a flash lives in the session cookie, which holds 4 KB); the
+# preview showed them all, on their rows.
+FLASHED_WARNINGS = 10
 # How long a second click on "Importeren" waits for the first one's import to finish, so that it
 # can say how that went; below a worker's request timeout.
 WAIT_FOR_IMPORT = 20
@@ -135,10 +139,21 @@ def _imported(kind: Kind, token: str | None) -> dict[str, int] | str | None:
     return note.get("counts") or {}
 
 
-def _flash_warnings(outcome) -> None:
-    """What the import does not refuse but the user should know (as the team form flashes it)."""
-    for warning in outcome.warnings:
+def _flash_warnings(outcome, limit: int | None = None) -> None:
+    """What the import does not refuse but the user should know (as the forms flash it)."""
+    shown = outcome.warnings if limit is None else outcome.warnings[:limit]
+    for warning in shown:
         flash(warning, "warning")
+    if len(shown) < len(outcome.warnings):
+        flash(ngettext("En nog %(num)d waarschuwing; die stond ook bij de controle van het bestand.",
+                       "En nog %(num)d waarschuwingen; die stonden ook bij de controle van het bestand.",
+                       len(outcome.warnings) - len(shown)), "warning")
+
+
+def _confirm_form(kind: Kind, **kwargs) -> ConfirmForm:
+    form = ConfirmForm(**kwargs)
+    form.confirm_move.label.text = MOVE_LABELS.get(kind.name, form.confirm_move.label.text)
+    return form
 
 
 @bp.route("/")
@@ -184,8 +199,9 @@ def preview(kind_name: str):
     if outcome.ok:
         token = secrets.token_hex(16)
         (folder / f"{token}.{suffix}").write_bytes(data)
-        session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200]}
-        confirm = ConfirmForm(upload=token)
+        session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200],
+                                "asks_move": outcome.asks_move}
+        confirm = _confirm_form(kind, upload=token)
         _flash_warnings(outcome)
     # A file with problems is a refused form, as every other: "Fout:" in the title and 422.
     return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=not outcome.ok,
@@ -219,6 +235,8 @@ def confirm(kind_name: str):
     form = ConfirmForm()
     token = form.upload.data if form.validate_on_submit() else None
     pending = _pending(kind, token)
+    if pending and pending[1].get("asks_move") and not form.confirm_move.data:
+        return _ask_move_again(kind, token, *pending)
     claimed = _claim(pending[0]) if pending else None
     if claimed is None:
         counts = _imported(kind, token)
@@ -234,8 +252,11 @@ def confirm(kind_name: str):
     stored = pending[1]
     try:
         # Check everything again: the database may have changed since the preview.
+        # "Toch verplaatsen" as on the people forms: without it, a row that moves someone who
+        # still has shifts in the old team's rosters is refused.
         outcome = import_file(kind, stored["name"], claimed.read_bytes(), commit=True,
-                              actor=current_user._get_current_object())
+                              actor=current_user._get_current_object(),
+                              confirm_moves=bool(form.confirm_move.data))
         if outcome.committed:
             _record_import(claimed.parent, token, current_user.id, kind, outcome.counts)
     finally:
@@ -244,8 +265,23 @@ def confirm(kind_name: str):
         return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=True,
                                filename=_shown_name(stored["name"], outcome), confirm=None), 422
     flash(_("Het bestand is geïmporteerd: %(summary)s.", summary=outcome.summary), "success")
-    _flash_warnings(outcome)
+    _flash_warnings(outcome, FLASHED_WARNINGS)
     return redirect(url_for("dataio.kind_page", kind_name=kind.name))
+
+
+def _ask_move_again(kind: Kind, token: str, path: Path, stored: dict):
+    """"Importeren" without "Toch verplaatsen" where the preview asked it: the preview again (the
+    file is kept), with the question as the box's error, as the people forms ask it."""
+    outcome = import_file(kind, stored["name"], path.read_bytes(), commit=False)
+    session[SESSION_KEY] = {**stored, "asks_move": outcome.asks_move}
+    confirm = None
+    if outcome.ok:
+        confirm = _confirm_form(kind, upload=token)
+        confirm.confirm_move.errors = [_("Vink 'Toch verplaatsen' aan om deze rijen zo te importeren, of verbeter "
+                                         "het bestand en upload het opnieuw.")]
+        _flash_warnings(outcome)
+    return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=True,
+                           filename=_shown_name(stored["name"], outcome), confirm=confirm), 422
 
 
 def _download(body: bytes, name: str, fmt: str) -> Response:

@@ -19,6 +19,7 @@ WEEKDAY_WORDS = {
 }
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}\Z")
+PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
 _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z")
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z")
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
@@ -85,10 +86,19 @@ def email(value) -> str:
 
 
 def phone(value) -> str:
+    """A phone number as the people forms take it (teams.forms.valid_phone: 10 to 15 digits)."""
+    from ..teams.forms import valid_phone  # the forms' rule; imported late, as the blueprints are
+
     result = text(value, max_length=40)
-    if result and not PHONE_RE.match(result):
+    if not result or valid_phone(result):
+        return result
+    if not PHONE_CHARACTERS_RE.match(result) or "+" in result[1:]:
         raise CellError(_("'%(value)s' is geen telefoonnummer (alleen cijfers, spaties, + of -)", value=result))
-    return result
+    if sum(c.isdigit() for c in result) < 10:
+        raise CellError(_("'%(value)s' is te kort voor een telefoonnummer. Vul een geldig telefoonnummer in, "
+                          "bijvoorbeeld 06-12345678.", value=result))
+    raise CellError(_("'%(value)s' is te lang voor een telefoonnummer. Vul een geldig telefoonnummer in, "
+                      "bijvoorbeeld 06-12345678.", value=result))
 
 
 def number(value, *, low: float, high: float, required: bool = True) -> float | None:

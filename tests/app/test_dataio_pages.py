@@ -116,9 +116,11 @@ def test_a_preview_shows_each_rows_problem_and_offers_no_import(planner, client)
 
     text = preview.get_data(as_text=True)
     assert preview.status_code == 422  # a refused form (README); was 200
-    assert "Er zijn 2 problemen. Er is niets opgeslagen." in text
+    # Every problem of the row at once: the missing work type too, not once the others are fixed.
+    assert "Er zijn 3 problemen. Er is niets opgeslagen." in text
     assert "Rij 3, kolom team: onbekend team &#39;Team Delft&#39;" in text
     assert "Rij 3, kolom contracturen_per_week: &#39;veertig&#39; is geen getal" in text
+    assert "Rij 3, kolom werksoorten: Kies minstens één werksoort." in text
     assert 'href="#rij-3"' in text and 'id="rij-3"' in text
     assert "bevestigen" not in text
     assert employees() == 0

@@ -436,8 +436,13 @@ def test_a_team_move_by_import_is_flagged_in_the_old_teams_roster(runner, tmp_pa
     db.session.add(Assignment(roster_id=roster.id, employee_id=moving.sanne.id, date=dt.date(2026, 12, 14),
                               request_id=moving.request.id))
     db.session.commit()
-    result = runner.invoke(args=["import", "employees", write_csv(tmp_path, [
-        EMPLOYEE_HEADER, sanne_row(moving, "Team Nieuw")])])
+    path = write_csv(tmp_path, [EMPLOYEE_HEADER, sanne_row(moving, "Team Nieuw")])
+    # As on the form, a move that leaves shifts in the old team's rosters needs "Toch verplaatsen".
+    refused = runner.invoke(args=["import", "employees", path])
+    assert refused.exit_code != 0 and "--confirm-moves" in refused.output
+    db.session.expire_all()
+    assert db.session.get(Employee, moving.sanne.id).team_id == moving.old.id
+    result = runner.invoke(args=["import", "employees", path, "--confirm-moves"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.get(Employee, moving.sanne.id).team_id == moving.new.id

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...folding import fold
+from ...formatting import local_today
 from ...models import AvailabilitySlot, Employee, Role, Team
 from ...services import ServiceError
 from ...services import people
@@ -35,6 +36,12 @@ PLAIN = ("first_name", "last_name", "contract_minutes", "max_minutes_per_day", "
 RELATED = (selectinload(Employee.work_types), selectinload(Employee.allowed_locations),
            selectinload(Employee.availability))
 CHUNK = 500  # ids or names in one IN list
+
+
+def _read(record: dict, key: str) -> list:
+    """A list the row gives, or none: not in the file, or not readable."""
+    found = record.get(key)
+    return [] if found is None or found is INVALID else found
 
 
 def _chunks(values: list) -> list[list]:
@@ -214,21 +221,30 @@ class EmployeesKind(Kind):
         changes = self._changes(employee, record)
         if employee is not None and not changes:
             return "unchanged"
-        if employee is None or employee.team_id != team.id:
+        moving = employee is not None and employee.team_id != team.id
+        problems: list[tuple[str, str]] = []
+        if employee is None or moving:
             # The one rule for a full team: rows earlier in this file are flushed, so they count.
-            # And as the form: no move away from a team the person is told to come to this week.
+            # And as the form: no move away from a team the person is told to come to this week
+            # ("Toch verplaatsen" does not change that there either).
             try:
                 ensure_room_in_team(team.id, moving_employee_id=employee.id if employee else None)
                 if employee is not None:
                     people.refuse_move_while_told_this_week(employee, team)
             except ServiceError as error:
-                raise RowRefused("team", error.message) from None
-        self._check_new_links(employee, record, team)
-        # The rules of services.people decide, as for the employee form.
-        try:
-            people._check_employee(self._service_input(employee, record), employee)
-        except ServiceError as error:
-            raise RowRefused(FIELD_COLUMNS.get(error.field or "", ""), error.message) from None
+                problems.append(("team", error.message))
+        # Every other problem of the row too, not one round at a time.
+        problems += self._link_problems(employee, record, team)
+        problems += self._rule_problems(employee, record, known=True, found=problems)
+        if problems:
+            raise RowRefused.every(problems)
+        if moving:
+            # As the form asks first: shifts from today on stay in the old team's rosters.
+            left = people.shifts_outside_team(employee, team.id, local_today())
+            if left:
+                from ...teams.routes import _shifts_left_message  # the form's words
+
+                ctx.confirm_move(row, "team", _shifts_left_message(employee, left), note=False)
 
         created = employee is None
         old_team_id = None if created else employee.team_id
@@ -256,6 +272,8 @@ class EmployeesKind(Kind):
 
             mark_unworkable_shifts(employee, [AUDIT_NAMES.get(c, c) for c in changes])  # named as the form names them
         ctx.claim(employee, row, "voornaam")
+        if moving:
+            ctx.moves.append((row, employee, old_team_id))
         # As the employee form records it: the changed fields by name, never their values (a
         # limit on hours a day may be a doctor's); the team by id.
         if created:
@@ -266,6 +284,19 @@ class EmployeesKind(Kind):
                 detail += f" team={old_team_id}->{team.id}"
             ctx.audit("employee.update", employee, detail)
         return "create" if created else "update"
+
+    def row_warnings(self, ctx: Context) -> dict[int, list[str]]:
+        """As the form says after a move: the shifts from today on that still stand in the old
+        team's rosters, in which weeks, and that those rosters need a repair and a publication."""
+        from ...teams.routes import _shifts_left_message  # the form's words
+
+        today = local_today()
+        warnings: dict[int, list[str]] = {}
+        for row, employee, _old_team_id in ctx.moves:
+            left = people.shifts_outside_team(employee, employee.team_id, today)
+            if left:
+                warnings.setdefault(row, []).append(_shifts_left_message(employee, left))
+        return warnings
 
     @staticmethod
     def _service_input(employee: Employee | None, record: dict) -> people.EmployeeInput:
@@ -302,22 +333,78 @@ class EmployeesKind(Kind):
         return changed
 
     @staticmethod
-    def _check_new_links(employee: Employee | None, record: dict, team: Team) -> None:
-        """Archived work types and far-away locations may stay, but not be newly given."""
+    def _link_problems(employee: Employee | None, record: dict, team: Team | None) -> list[tuple[str, str]]:
+        """Archived work types and far-away locations may stay, but not be newly given. Without a
+        team (unreadable), the locations' region waits for it."""
+        problems = []
         had_work = {w.id for w in employee.work_types} if employee else set()
-        for work_type in record.get("work_types", []):
+        for work_type in _read(record, "work_types"):
             if work_type.archived and work_type.id not in had_work:
-                raise RowRefused("werksoorten", _("werksoort '%(value)s' is gearchiveerd", value=work_type.code))
+                problems.append(("werksoorten", _("werksoort '%(value)s' is gearchiveerd", value=work_type.code)))
+                break
         had_locations = {loc.id for loc in employee.allowed_locations} if employee else set()
-        for location in record.get("locations", []):
-            if location.id in had_locations and (employee.team_id == team.id):
+        for location in _read(record, "locations"):
+            if location.id in had_locations and (team is None or employee.team_id == team.id):
                 continue
             if location.archived:
-                raise RowRefused("locaties", _("locatie '%(value)s' is gearchiveerd", value=location.code))
-            if location.region != team.region:
-                raise RowRefused("locaties", _(
+                problems.append(("locaties", _("locatie '%(value)s' is gearchiveerd", value=location.code)))
+                break
+            if team is not None and location.region != team.region:
+                problems.append(("locaties", _(
                     "locatie '%(value)s' ligt in regio %(region)s, niet in regio %(team_region)s van het team",
-                    value=location.code, region=location.region, team_region=team.region))
+                    value=location.code, region=location.region, team_region=team.region)))
+                break
+        return problems
+
+    def _rule_problems(self, employee: Employee | None, record: dict, *, known: bool,
+                       found: list[tuple[str, str]], unread: set[str] = frozenset()) -> list[tuple[str, str]]:
+        """The rules of services.people, as for the employee form, each on its own: at least one day,
+        at least one work type, then the rest. `known`: whether `employee` is surely who the row is
+        about (else a rule that needs their stored values waits); `found`: problems already said."""
+        problems: list[tuple[str, str]] = []
+
+        def attempt(check, *args, **kwargs) -> None:
+            try:
+                check(*args, **kwargs)
+            except ServiceError as error:
+                problems.append((FIELD_COLUMNS.get(error.field or "", ""), error.message))
+
+        said = {column for column, _message in found}
+        pattern = record.get("pattern", {})
+        if not unread & set(v.WEEKDAY_COLUMNS) and (known or len(pattern) == len(v.WEEKDAY_COLUMNS)):
+            attempt(people._check_slots, merged_slots(employee if known else None, pattern))
+        if "werksoorten" not in unread | said and (known or "work_types" in record):
+            work_types = record.get("work_types", employee.work_types if employee else [])
+            # Whom the row is about unknown, an archived work type may be theirs: only "none" is said.
+            kept = employee.work_types if employee else () if known else work_types
+            attempt(people._work_types, [w.id for w in work_types], keep=kept)
+        if not unread and not problems and not found:
+            attempt(people._check_employee, self._service_input(employee, record), employee)
+        return problems
+
+    def check_unread(self, record: dict, unread: set[str], ctx: Context) -> list[tuple[str, str]]:
+        """What apply would also refuse in what could be read: an unknown id, a new archived work
+        type or a far location, no day, no work type."""
+        problems: list[tuple[str, str]] = []
+        team = record.get("team") if "team" not in unread else None
+        team = None if team is INVALID else team
+        employee, known = None, False
+        if "id" in unread:
+            pass
+        elif record.get("id"):
+            employee = db.session.get(Employee, record["id"])
+            if employee is None or employee.archived or employee.anonymised_at is not None:
+                problems.append(("id", _("onbekende medewerker met id %(value)s", value=record["id"])))
+                employee = None
+            else:
+                known = True
+        elif team is not None and not {"voornaam", "achternaam"} & unread:
+            matches = self._same_name(record, team.id)
+            employee, known = (matches[0], True) if len(matches) == 1 else (None, not matches)
+        if known:
+            problems += self._link_problems(employee, record, team)
+        problems += self._rule_problems(employee, record, known=known, found=problems, unread=unread)
+        return problems
 
     def export_rows(self) -> list[list]:
         employees = db.session.scalars(

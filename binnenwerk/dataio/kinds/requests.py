@@ -160,7 +160,8 @@ class RequestsKind(Kind):
         if existing is not None and all(getattr(existing, name) == values[name] for name in COMPARED):
             return "unchanged"
 
-        self._check_status(existing, values)
+        # Every problem of the row at once, not one round at a time.
+        problems = self._status_problems(existing, values["status"], values["decline_reason"])
         files_new = existing is None or existing.ministry_id != values["ministry_id"]
         accepts = values["status"] == RequestStatus.ACCEPTED.value and (
             existing is None or existing.status != RequestStatus.ACCEPTED.value)
@@ -172,27 +173,19 @@ class RequestsKind(Kind):
         if files_new and record["ministry"].archived:
             # The rule of request_service.refuse_if_ministry_archived, in words for the planner
             # importing (the service's are for the ministry's own contact).
-            raise RowRefused("ministerie", _("ministerie '%(value)s' is gearchiveerd en dient geen nieuwe "
-                                             "aanvragen in", value=record["ministry"].code))
+            problems.append(("ministerie", _("ministerie '%(value)s' is gearchiveerd en dient geen nieuwe "
+                                             "aanvragen in", value=record["ministry"].code)))
         if existing is None:
-            self._refuse_duplicate(values)
+            problems += self._duplicate(values)
         data = request_service.RequestInput(**{
             name: values[name] for name in (
                 "location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute", "end_minute",
                 "break_minutes", "headcount", "priority", "contact_name", "contact_phone",
                 "access_instructions", "notes")
         })
-        errors = request_service.validate(data, values["ministry_id"], existing)
-        for name, message in errors.items():
-            column = FIELD_COLUMNS.get(name, "")
-            if name == "location_id":
-                message = _("locatie '%(value)s' is gearchiveerd", value=record["location"].code)
-            elif name == "work_type_id" and record["work_type"].archived:
-                message = _("werksoort '%(value)s' is gearchiveerd", value=record["work_type"].code)
-            elif name == "work_type_id":
-                message = _("ministerie %(ministry)s heeft geen afspraak over werksoort '%(value)s'",
-                            ministry=record["ministry"].code, value=record["work_type"].code)
-            raise RowRefused(column, message)
+        problems += self._validation_problems(record, request_service.validate(data, values["ministry_id"], existing))
+        if problems:
+            raise RowRefused.every(problems)
         if accepts:
             self._refuse(request_service.refuse_accepting_if_archived, record["location"], record["ministry"],
                          column="status")
@@ -224,33 +217,111 @@ class RequestsKind(Kind):
                 ctx.audit(f"request_{existing.status}", existing, f"from={before_status}")
         return "create" if created else "update"
 
-    @staticmethod
-    def _values(record: dict, existing: DeploymentRequest | None) -> dict:
+    @classmethod
+    def _values(cls, record: dict, existing: DeploymentRequest | None) -> dict:
         """Every stored field: from the row, else kept from the request, else the default."""
-        defaults = {"break_minutes": 0, "priority": 2, "status": RequestStatus.SUBMITTED.value, "contact_name": "",
-                    "contact_phone": "", "access_instructions": "", "notes": "", "decline_reason": ""}
-        values = {
+        return {
             "ministry_id": record["ministry"].id, "location_id": record["location"].id,
             "work_type_id": record["work_type"].id,
             **{k: record[k] for k in ("start_date", "end_date", "weekdays", "start_minute", "end_minute", "headcount")},
+            **cls._values_read(record, existing),
         }
+
+    @staticmethod
+    def _status_problems(existing: DeploymentRequest | None, new: str, decline_reason: str | None
+                         ) -> list[tuple[str, str]]:
+        """A status the request cannot get from its current one; a decline without a reason
+        (`decline_reason` None: not read, so that check waits)."""
+        problems = []
+        if existing is not None and existing.status != new and not request_service.can_transition(existing.status, new):
+            problems.append(("status", _(
+                "een aanvraag die %(current)s is, kan niet %(new)s worden",
+                current=request_service.status_label(existing.status).lower(),
+                new=request_service.status_label(new).lower())))
+        if new == RequestStatus.DECLINED.value and decline_reason == "":
+            problems.append(("reden_afwijzing", _("een afgewezen aanvraag heeft een reden nodig")))
+        return problems
+
+    @staticmethod
+    def _validation_problems(record: dict, errors: dict[str, str]) -> list[tuple[str, str]]:
+        """request_service.validate's errors by column, the location's and the work type's in words
+        for the planner importing (the service's are for the ministry's own contact)."""
+        problems = []
+        for name, message in errors.items():
+            if name == "location_id":
+                message = _("locatie '%(value)s' is gearchiveerd", value=record["location"].code)
+            elif name == "work_type_id" and record["work_type"].archived:
+                message = _("werksoort '%(value)s' is gearchiveerd", value=record["work_type"].code)
+            elif name == "work_type_id":
+                message = _("ministerie %(ministry)s heeft geen afspraak over werksoort '%(value)s'",
+                            ministry=record["ministry"].code, value=record["work_type"].code)
+            problems.append((FIELD_COLUMNS.get(name, ""), message))
+        return problems
+
+    def check_unread(self, record: dict, unread: set[str], ctx: Context) -> list[tuple[str, str]]:
+        """The service's rules on what could be read (request_service.validate with the unread
+        fields named: a check that needs one of them waits), and the status's."""
+        problems: list[tuple[str, str]] = []
+        existing = None
+        if record.get("id") not in (None, INVALID):
+            existing = db.session.get(DeploymentRequest, record["id"])
+            if existing is None:
+                problems.append(("id", _("onbekende aanvraag met id %(value)s", value=record["id"])))
+        column_fields = {column: name for name, column in FIELD_COLUMNS.items()}
+        waiting = {column_fields[c] for c in unread if c in column_fields}
+        if "id" in unread or (record.get("id") not in (None, INVALID) and existing is None):
+            # Whether the request is new decides what a date in the past or an old place means.
+            waiting |= {"start_date", "location_id", "work_type_id"}
+        if record.get("ministry") is None:
+            waiting |= {"location_id", "work_type_id"}
+        if record.get("location") is None:
+            waiting.add("location_id")
+        if record.get("work_type") is None:
+            waiting.add("work_type_id")
+        read = {name: record.get(key) for name, key in (
+            ("start_date", "start_date"), ("end_date", "end_date"), ("weekdays", "weekdays"),
+            ("start_time", "start_minute"), ("end_time", "end_minute"), ("headcount", "headcount"))}
+        stored = self._values_read(record, existing)
+        waiting |= {name for name, value in (read | stored).items() if value is None or value is INVALID}
+
+        def value(name: str, default):
+            found = read.get(name, stored.get(name))
+            return default if found is None or found is INVALID else found
+
+        data = request_service.RequestInput(
+            location_id=getattr(record.get("location"), "id", 0),
+            work_type_id=getattr(record.get("work_type"), "id", 0),
+            start_date=value("start_date", None), end_date=value("end_date", None), weekdays=value("weekdays", ""),
+            start_minute=value("start_time", 0), end_minute=value("end_time", 0), headcount=value("headcount", 1),
+            **{name: value(name, default) for name, default in (
+                ("break_minutes", 0), ("priority", 2), ("contact_name", ""), ("contact_phone", ""),
+                ("access_instructions", ""), ("notes", ""))},
+        )
+        ministry = record.get("ministry")
+        if ministry is not None and ministry.archived and (existing is None or existing.ministry_id != ministry.id):
+            problems.append(("ministerie", _("ministerie '%(value)s' is gearchiveerd en dient geen nieuwe "
+                                             "aanvragen in", value=ministry.code)))
+        errors = request_service.validate(data, getattr(record.get("ministry"), "id", 0), existing, unread=waiting)
+        problems += self._validation_problems(record, errors)
+        status_value = stored["status"]
+        if status_value is not INVALID and not (existing is None and "id" in unread):
+            reason = stored["decline_reason"]
+            problems += self._status_problems(existing, status_value, None if reason is INVALID else reason)
+        return problems
+
+    @staticmethod
+    def _values_read(record: dict, existing: DeploymentRequest | None) -> dict:
+        """The optional fields as apply stores them (from the row, else kept, else the default);
+        INVALID for a cell that could not be read."""
+        defaults = {"break_minutes": 0, "priority": 2, "status": RequestStatus.SUBMITTED.value, "contact_name": "",
+                    "contact_phone": "", "access_instructions": "", "notes": "", "decline_reason": ""}
+        values = {}
         for name, default in defaults.items():
             value = record.get(name)
             if value is None:
                 value = getattr(existing, name) if existing is not None else default
             values[name] = value
         return values
-
-    @staticmethod
-    def _check_status(existing: DeploymentRequest | None, values: dict) -> None:
-        new = values["status"]
-        if existing is not None and existing.status != new and not request_service.can_transition(existing.status, new):
-            raise RowRefused("status", _(
-                "een aanvraag die %(current)s is, kan niet %(new)s worden",
-                current=request_service.status_label(existing.status).lower(),
-                new=request_service.status_label(new).lower()))
-        if new == RequestStatus.DECLINED.value and not values["decline_reason"]:
-            raise RowRefused("reden_afwijzing", _("een afgewezen aanvraag heeft een reden nodig"))
 
     @staticmethod
     def _refuse(check, *args, column: str) -> None:
@@ -261,16 +332,16 @@ class RequestsKind(Kind):
             raise RowRefused(column, error.message) from None
 
     @staticmethod
-    def _refuse_duplicate(values: dict) -> None:
+    def _duplicate(values: dict) -> list[tuple[str, str]]:
         same = db.session.scalar(select(DeploymentRequest.id).where(
             *(getattr(DeploymentRequest, name) == values[name] for name in (
                 "ministry_id", "location_id", "work_type_id", "start_date", "end_date", "weekdays",
                 "start_minute", "end_minute")),
             DeploymentRequest.status.notin_((RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value)),
         ).limit(1))
-        if same is not None:
-            raise RowRefused("locatie", _(
-                "deze aanvraag bestaat al (id %(id)d); vul dat id in om hem te wijzigen", id=same))
+        if same is None:
+            return []
+        return [("locatie", _("deze aanvraag bestaat al (id %(id)d); vul dat id in om hem te wijzigen", id=same))]
 
     def export_rows(self) -> list[list]:
         found = db.session.scalars(

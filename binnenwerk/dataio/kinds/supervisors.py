@@ -1,6 +1,8 @@
 """Supervisors: team leaders (team set) and regional pool stand-ins (team empty)."""
 from __future__ import annotations
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,6 +14,7 @@ from ...extensions import db
 from ...folding import fold, folded
 from ...models import AvailabilitySlot, Supervisor, Team
 from ...services import ServiceError, people
+from ...services.admin import work_type_name
 from .. import values as v
 from ..engine import (
     INVALID, Column, Context, Kind, Regions, RowReader, RowRefused, merged_slots, pattern_cells, pattern_changes,
@@ -148,6 +151,8 @@ class SupervisorsKind(Kind):
 
         created = supervisor is None
         old_team, old_user = (None, None) if created else (supervisor.team, supervisor.user)
+        if not created and team is not None and team is not old_team:
+            self._ask_unled_work(supervisor, team, work_types, ctx, row)
         old_name = None if created else supervisor.name
         if created:
             supervisor = Supervisor(name=record["name"], region=region)
@@ -175,7 +180,43 @@ class SupervisorsKind(Kind):
         else:
             ctx.audit("supervisor.update", supervisor, "changed=" + ",".join(changed))
         ctx.note_region(region, row)
+        if old_team is not None and old_team is not team:
+            ctx.moves.append((row, supervisor, old_team))
         return "create" if created else "update"
+
+    @staticmethod
+    def _ask_unled_work(supervisor: Supervisor, team: Team, work_types: list, ctx: Context, row: int) -> None:
+        """As the form asks before such a move: the new team does work the leader cannot lead."""
+        from ...teams.routes import _unled_work  # the form's rule; routes import late (blueprints)
+
+        unled = _unled_work(team, {w.id for w in work_types})
+        if not unled:
+            return
+        work = format_list([work_type_name(w) for w in unled], locale=str(get_locale() or "nl"))
+        ctx.confirm_move(row, "team", " ".join([
+            _("%(team)s doet ook %(work)s. %(name)s kan dat werk niet leiden.", team=team.name, work=work,
+              name=supervisor.name),
+            _("Verplaatsen geldt voor elke week vanaf nu, niet voor één dag. Voor één dag invallen is de regionale "
+              "pool er, of de planning kiest een invaller."),
+        ]))
+
+    def row_warnings(self, ctx: Context) -> dict[int, list[str]]:
+        """As the form says after moving a leader: the weeks of the old team they still lead (those
+        rosters need a repair), and a team left without a leader of its own. Asked once every row
+        is applied: a later row of the file may give the old team its new leader."""
+        from ...teams.routes import _still_leads_message  # the form's words
+
+        warnings: dict[int, list[str]] = {}
+        for row, supervisor, old_team in ctx.moves:
+            said = warnings.setdefault(row, [])
+            weeks = people.weeks_led_in_team(supervisor, old_team)
+            if weeks:
+                said.append(_still_leads_message(supervisor, {old_team: weeks}))
+            if not old_team.archived and not people.team_has_leader(old_team):
+                said.append(_("%(team)s heeft nu geen eigen teamleider. Geef het team een nieuwe teamleider. Tot dan "
+                              "zien de medewerkers van %(team)s op hun weekpagina niet wie hun teamleider is.",
+                              team=old_team.name))
+        return warnings
 
     def no_location_warning(self, region: str, rows: list[int]) -> str:
         return ngettext(
