@@ -786,20 +786,32 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
     return out
 
 
-def new_violations(problem: Problem, before: Solution | set[str], after: Solution) -> list:
+def new_violations(problem: Problem, before: Solution | set, after: Solution) -> list:
     """Hard-rule breaks (scheduling.checker.Violation) of `after` that `before` did not have.
-    `before` may also be the messages of its breaks (known_violations), when many changes of one
-    roster are tried."""
+    `before` may also be its breaks as known_violations gives them, when many changes of one
+    roster are tried. A request-day over its headcount (rule 5) that was so before is no new
+    break while it holds no more people than before: taking someone off a request the ministry
+    asked fewer people for since is no break, though the count in its message changes."""
     from scheduling.checker import check
 
     old = before if isinstance(before, set) else known_violations(problem, before)
-    return [v for v in check(problem, after).violations if v.message not in old]
+    return [v for v in check(problem, after).violations if _violation_key(v) not in old
+            and not (v.rule == 5 and any(k[:3] == (5, v.request, v.date) and k[3] >= len(v.refs)
+                                         for k in old if isinstance(k, tuple)))]
 
 
-def known_violations(problem: Problem, solution: Solution) -> set[str]:
+def known_violations(problem: Problem, solution: Solution) -> set:
+    """A solution's hard-rule breaks, as new_violations compares them."""
     from scheduling.checker import check
 
-    return {v.message for v in check(problem, solution).violations}
+    return {_violation_key(v) for v in check(problem, solution).violations}
+
+
+def _violation_key(violation) -> str | tuple:
+    """A break by its message; one over a request's headcount by request, date and people held."""
+    if violation.rule == 5:
+        return (5, violation.request, violation.date, len(violation.refs))
+    return violation.message
 
 
 # --- a solve checked again before it is saved ---------------------------------------------

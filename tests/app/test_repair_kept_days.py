@@ -219,3 +219,23 @@ def test_someone_moved_to_another_team_shows_the_hours_they_still_work_in_both_g
         page = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
         row = next(r for r in page.split("<tr") if "Cees Test" in r and 'class="hours' in r)
         assert re.search(r'<td class="hours[^"]*">([^<]*)<', row).group(1) == expected, team.name
+
+
+def test_someone_can_be_taken_off_a_request_that_now_asks_fewer_people(client, week):
+    """The ministry lowered the headcount after the plan: freeing one of the people on it was
+    refused as "already has the 2 people asked" (a QA finding), since the over-full day's message
+    changed with its count. Taking people off is allowed; adding one to it still is not."""
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services import rosters as service
+
+    on_thursday = sorted(who for (who, day) in shifts(week.team) if day == THU)
+    assert len(on_thursday) == 3
+    db.session.get(type(week.request), week.request.id).headcount = 1
+    db.session.commit()
+
+    service.set_cell(WEEK, week.team.id, on_thursday[0], THU, None, lock_version=roster_of(week.team).lock_version)
+
+    assert sorted(who for (who, day) in shifts(week.team) if day == THU) == on_thursday[1:]
+    with pytest.raises(ServiceError, match="al de gevraagde 1 medewerker"):
+        service.set_cell(WEEK, week.team.id, on_thursday[0], THU, week.request.id,
+                         lock_version=roster_of(week.team).lock_version)
