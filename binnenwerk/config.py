@@ -64,6 +64,8 @@ def from_environment(environ=None) -> dict:
     readers = {
         "SOLVE_TIME_LIMIT": seconds,
         "SOLVE_WORKERS": positive_whole_number,
+        "SESSION_IDLE_MINUTES": positive_whole_number,
+        "SESSION_MAX_HOURS": positive_whole_number,
         "BEHIND_PROXY": proxy_count,
         "SESSION_COOKIE_SECURE": flag,
         "REMEMBER_COOKIE_SECURE": flag,
@@ -83,7 +85,8 @@ def checked(config) -> dict:
     stops the start (MFA_REQUIRED_ROLES = "admin,planner" was read as a set of letters: no role
     needed a second factor). Values already of the right type pass unchanged."""
     found = {}
-    readers = {"SOLVE_TIME_LIMIT": seconds, "SOLVE_WORKERS": positive_whole_number, "BEHIND_PROXY": proxy_count}
+    readers = {"SOLVE_TIME_LIMIT": seconds, "SOLVE_WORKERS": positive_whole_number, "BEHIND_PROXY": proxy_count,
+               "SESSION_IDLE_MINUTES": positive_whole_number, "SESSION_MAX_HOURS": positive_whole_number}
     for key, read in readers.items():
         value = config.get(key)
         if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool)

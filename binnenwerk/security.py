@@ -61,6 +61,8 @@ ALWAYS_REACHABLE = {
 }
 # The page's question how long the login lasts (GET, no activity) and its "stay logged in" (POST).
 SESSION_STATE = "auth.session_state"
+# A ministry contact's session ended: the warning's words to that browser stay formal ("u").
+FORMAL_LENT = "formal_lent"
 
 # PostgreSQL integers are 32 bits; a bigger id in a URL must be a 404, not a database error.
 MAX_URL_INT = 2**31 - 1
@@ -226,11 +228,14 @@ def end_session(detail: str = "") -> None:
     # lent to those pages (LANG_LENT): whoever logs in next gets their own account's language. A
     # choice made while logged in was the account's too (set_language stores it there).
     language = session.get("lang") or getattr(user, "locale", None)
+    formal = formatting.formally()
     logout_user()
     session.clear()
     if language:
         session["lang"] = language
         session[LANG_LENT] = True
+    if formal:
+        session[FORMAL_LENT] = True
 
 
 def session_left() -> tuple[int, bool]:
@@ -250,7 +255,9 @@ def session_left() -> tuple[int, bool]:
 def session_texts() -> dict[str, str]:
     """The warning's words in the reader's language and form of address (static/js/session.js
     shows them; they come with /auth/sessie so they are not on every page)."""
-    formal = formatting.formally()
+    # (Logged out in another tab: as the pages before it spoke, see end_session.)
+    formal = formatting.formally() or (not getattr(current_user, "is_authenticated", False)
+                                       and bool(session.get(FORMAL_LENT)))
     hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
     return {
         "title": _("Je wordt bijna uitgelogd") if not formal else _("U wordt bijna uitgelogd"),
@@ -282,18 +289,25 @@ def _account_gate():
     last_seen = session.get(LAST_SEEN)
     idle_limit = int(current_app.config.get("SESSION_IDLE_MINUTES", 120)) * 60
     if isinstance(last_seen, int) and now - last_seen > idle_limit:
-        texts = session_texts() if request.endpoint == SESSION_STATE else None  # while the user is known
+        # Said while the user is known: a ministry contact reads "u".
+        said = (_("U was een tijd niet actief. Log opnieuw in.") if formatting.formally() else
+                _("Je was een tijd niet actief. Log opnieuw in."))
+        texts = session_texts() if request.endpoint == SESSION_STATE else None
         end_session(detail="idle timeout")
-        flash(_("Je was een tijd niet actief. Log opnieuw in."), "info")
+        flash(said, "info")
         if texts is not None:
             return jsonify(left=0, extend=False, texts=texts), 401
+        if request.endpoint == "auth.login":
+            return None  # the login page itself, with the page to go back to that it was given
         # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
         back = request.full_path.removesuffix("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=back))
     if request.endpoint == SESSION_STATE and request.method != "POST":
         return None  # asking how long the login lasts is no activity
-    # Not every request (fewer cookie writes), but always "stay logged in".
-    if not isinstance(last_seen, int) or now - last_seen > 60 or request.endpoint == SESSION_STATE:
+    # Not every request (fewer cookie writes: at most once a minute, or a tenth of the idle limit
+    # when that is shorter), but always "stay logged in".
+    if (not isinstance(last_seen, int) or now - last_seen > min(60, idle_limit // 10)
+            or request.endpoint == SESSION_STATE):
         session[LAST_SEEN] = now
     if request.endpoint is None or request.endpoint in ALWAYS_REACHABLE:
         return None

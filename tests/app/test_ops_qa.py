@@ -308,7 +308,8 @@ def bare_environment(monkeypatch, tmp_path):
     """create_app() as a deployment runs it, with an instance folder and database in tmp_path."""
     monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
     for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SOLVE_TIME_LIMIT", "SOLVE_WORKERS", "BEHIND_PROXY",
-                "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MFA_REQUIRED_ROLES", "FLASK_DEBUG"):
+                "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MFA_REQUIRED_ROLES", "FLASK_DEBUG",
+                "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'deployed.sqlite'}")
     monkeypatch.setenv("SECRET_KEY", "deployed")
@@ -317,10 +318,13 @@ def bare_environment(monkeypatch, tmp_path):
 
 def test_the_environment_sets_the_solver_proxy_cookie_and_mfa_settings(bare_environment):
     for key, value in {"SOLVE_TIME_LIMIT": "45", "SOLVE_WORKERS": "4", "BEHIND_PROXY": "2",
-                       "MFA_REQUIRED_ROLES": "admin, planner, team_leader"}.items():
+                       "MFA_REQUIRED_ROLES": "admin, planner, team_leader", "SESSION_IDLE_MINUTES": "30",
+                       "SESSION_MAX_HOURS": "9"}.items():
         bare_environment.setenv(key, value)
     config = create_app().config
     assert config["SOLVE_TIME_LIMIT"] == 45.0 and config["SOLVE_WORKERS"] == 4
+    # (The idle logout was read from instance/config.py only: a QA finding.)
+    assert config["SESSION_IDLE_MINUTES"] == 30 and config["SESSION_MAX_HOURS"] == 9
     assert config["BEHIND_PROXY"] == 2 and config["SESSION_COOKIE_SECURE"] is True
     assert config["MFA_REQUIRED_ROLES"] == ("admin", "planner", "team_leader")
 
@@ -335,6 +339,7 @@ def test_the_environment_sets_the_solver_proxy_cookie_and_mfa_settings(bare_envi
 @pytest.mark.parametrize("key,value", [
     ("SOLVE_WORKERS", "abc"), ("SOLVE_WORKERS", "0"), ("SOLVE_TIME_LIMIT", "soon"), ("SOLVE_TIME_LIMIT", "-5"),
     ("BEHIND_PROXY", "maybe"), ("SESSION_COOKIE_SECURE", "sure"), ("MFA_REQUIRED_ROLES", "admin,planer"),
+    ("SESSION_IDLE_MINUTES", "0"), ("SESSION_MAX_HOURS", "twelve"),
 ])
 def test_a_bad_setting_stops_the_start_naming_it(bare_environment, key, value):
     from binnenwerk.config import ConfigError

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from binnenwerk.extensions import db
 from binnenwerk.models import Role, UserSession, utcnow
 from tests.app.test_security_login import actions_for, post_login
+from tests.conftest import TEST_PASSWORD
 
 IDLE = 10  # minutes
 
@@ -126,3 +127,45 @@ def test_a_ministry_contact_is_addressed_formally_and_english_reads_english(app_
     client.post("/taal/en", data={"next": "/home"})
     english = client.get("/auth/sessie").json["texts"]
     assert english["stay"] == "Stay logged in" and english["idle"].startswith("You have not been active")
+
+
+def test_following_the_login_link_after_the_limit_keeps_the_page_to_go_back_to(app_with, make):
+    """The dialog's "Opnieuw inloggen" reached the server just as the session ran out: the login
+    page was wrapped in a second login redirect and the way back was lost (a QA finding)."""
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, IDLE * 60 + 1)
+
+    page = client.get("/auth/login?next=/teams/afwezigheid/nieuw")
+
+    assert page.status_code == 200  # the login page itself, not a redirect to another one
+    assert ("logout", "ok") in actions_for(user)
+    assert "Je was een tijd niet actief. Log opnieuw in." in page.get_data(as_text=True)
+    back = client.post("/auth/login?next=/teams/afwezigheid/nieuw",
+                       data={"email": user.email, "password": TEST_PASSWORD})
+    assert back.headers["Location"].endswith("/teams/afwezigheid/nieuw")
+
+
+def test_a_ministry_contact_logged_out_is_told_formally(app_with, make):
+    client, _user = _signed_in(app_with, make, role=Role.MINISTRY_CONTACT.value)
+    _idle_for(client, IDLE * 60 + 1)
+    home = client.get("/home")
+    assert "U was een tijd niet actief. Log opnieuw in." in client.get(home.headers["Location"]).get_data(as_text=True)
+
+    # Logged out in another tab: the warning's words to this browser stay formal.
+    other, _contact = _signed_in(app_with, make, role=Role.MINISTRY_CONTACT.value)
+    other.post("/auth/logout")
+    gone = other.get("/auth/sessie")
+    assert gone.status_code == 401 and gone.json["texts"]["gone_title"] == "U bent uitgelogd"
+    assert gone.json["texts"]["gone"].startswith("Wat u typte")
+
+
+def test_with_a_short_idle_limit_activity_counts_within_a_tenth_of_it(app_with, make):
+    """Activity was written at most once a minute: with a 3-minute limit the warning came while
+    someone was working (a QA finding). Now at most a tenth of the limit goes unrecorded."""
+    client = app_with(SESSION_IDLE_MINUTES=3).test_client()
+    user = make.user()
+    db.session.commit()
+    post_login(client, user.email)
+    _idle_for(client, 30)
+    client.get("/home")
+    assert abs(_last_seen(client) - time.time()) < 5

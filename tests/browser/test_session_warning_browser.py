@@ -20,15 +20,16 @@ FORM = "/teams/medewerkers/nieuw"
 
 
 def _answer(page, state: dict) -> list[str]:
-    """Answer the page's GETs of /auth/sessie with the server's words but `state`'s time (changeable);
-    POSTs go to the server. Returns the list of methods asked, in order."""
+    """Answer the page's GETs of /auth/sessie with the server's words but `state`'s time (changeable;
+    a negative time answers 401, logged out); POSTs go to the server. Returns the list of methods
+    asked, in order."""
     asked: list[str] = []
 
     def handle(route):
         if route.request.method == "GET":
             answer = route.fetch().json()
             answer.update(state)
-            route.fulfill(status=401 if state["left"] <= 0 else 200, content_type="application/json",
+            route.fulfill(status=401 if state["left"] < 0 else 200, content_type="application/json",
                           body=json.dumps(answer))
         else:
             route.continue_()
@@ -102,16 +103,24 @@ def test_when_the_time_is_up_the_dialog_says_what_was_typed_is_still_there(page,
     dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
     dialog.wait_for(state="visible")
 
-    state["left"] = 0  # nobody pressed anything: the server ended the login
+    state["left"] = -1  # nobody pressed anything: the server ended the login (401)
     page.clock.run_for(101_000)
     page.get_by_role("dialog", name="Je bent uitgelogd").wait_for()
     assert "Wat je typte, staat nog op deze pagina." in dialog_text(page)
     assert not page.get_by_role("button", name="Ingelogd blijven").is_visible()
     again = page.get_by_role("link", name="Opnieuw inloggen")
     assert re.search(r"/auth/login\?next=/teams/medewerkers/nieuw$", again.get_attribute("href"))
+    # It no longer blocks the page: what was typed can be selected and copied behind it.
+    assert not page.locator("#session-warning").evaluate("d => d.matches(':modal')")
+    page.get_by_label("Voornaam").select_text()
+    assert page.evaluate("() => window.getSelection().toString() || document.activeElement.value") == "Sanne"
     page.get_by_role("button", name="Sluiten").click()
     page.locator("#session-warning").wait_for(state="hidden")
     assert page.get_by_label("Voornaam").input_value() == "Sanne"
+    # Closed, its news and the link stay at the top of the page.
+    line = page.locator("#session-gone")
+    assert line.inner_text().startswith("Je bent uitgelogd.")
+    assert line.get_by_role("link", name="Opnieuw inloggen").get_attribute("href") == again.get_attribute("href")
 
 
 def test_near_the_logins_lifetime_it_says_save_now_without_a_stay_button(page, live_server):
@@ -136,3 +145,31 @@ def expect_asked(page, asked: list[str], expected: list[str]) -> None:
 
 def dialog_text(page) -> str:
     return page.locator("#session-warning").inner_text()
+
+
+def test_an_open_warning_closes_when_another_tab_keeps_the_login(page, live_server):
+    state = {"left": 100, "extend": True}
+    _answer(page, state)
+    left = _open_form_and_type(page, live_server)
+    page.clock.run_for((left - 119) * 1000)
+    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
+    dialog.wait_for(state="visible")
+
+    state["left"] = 7_150  # "Ingelogd blijven" pressed in another tab
+    page.clock.run_for(16_000)
+    dialog.wait_for(state="hidden")
+    assert page.get_by_label("Voornaam").evaluate("f => f === document.activeElement")
+
+
+def test_a_last_second_that_the_server_still_counts_is_not_said_to_be_logged_out(page, live_server):
+    """Only the server's 401 means logged out: with 0 seconds left it looks again a moment later."""
+    state = {"left": 0, "extend": True}
+    asked = _answer(page, state)
+    left = _open_form_and_type(page, live_server)
+    page.clock.run_for((left - 119) * 1000)
+    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
+    dialog.wait_for(state="visible")  # a warning, not "logged out"
+    state["left"] = -1
+    page.clock.run_for(2_000)
+    page.get_by_role("dialog", name="Je bent uitgelogd").wait_for()
+    assert asked.count("GET") >= 2

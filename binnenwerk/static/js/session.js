@@ -2,16 +2,22 @@
 // SESSION_IDLE_MINUTES without a request, and any login after SESSION_MAX_HOURS. Two minutes
 // before, this opens the dialog of base.html; "Ingelogd blijven" tells the server (a POST, which
 // counts as activity). Before the dialog opens, the page asks the server how long is left (a GET,
-// which does not count): another tab may have kept the login meanwhile. Typing in a form keeps the
-// login too, at most once in five minutes: someone typing a long text is not idle.
-// When the time is up the dialog says so, and that what was typed is still on the page. Its words
-// come with the server's answers (in the reader's language), so they are not on every page.
+// which does not count): another tab may have kept the login meanwhile, and while the warning is
+// open the page keeps asking, so it closes when another tab keeps the login. Typing in a form
+// keeps the login too (at most once in five minutes, or a quarter of the idle time when shorter):
+// someone typing a long text is not idle.
+// When the time is up (the server answers 401) the dialog says so, and that what was typed is
+// still on the page; it no longer blocks the page, so the text can be copied, and closing it
+// leaves a line with the link to log in again at the top of the page. Its words come with the
+// server's answers (in the reader's language), so they are not on every page.
 (function () {
   "use strict";
   var dialog = document.getElementById("session-warning");
   if (!dialog || typeof dialog.showModal !== "function" || !window.fetch) { return; }
   var WARN = 120 * 1000;
-  var TYPING_KEEPS = 5 * 60 * 1000;
+  var LOOK_AGAIN = 15 * 1000;
+  var firstLeft = Number(dialog.getAttribute("data-left"));
+  var TYPING_KEEPS = Math.min(5 * 60 * 1000, firstLeft * 1000 / 4);
   var url = dialog.getAttribute("data-url");
   var token = dialog.querySelector("input[name=csrf_token]").value;
   var timer = null;
@@ -37,18 +43,40 @@
     stayButton.hidden = when !== "idle";
     closeButton.hidden = when === "idle";
     loginLink.hidden = when !== "gone";
+    if (dialog.open && when === "gone" && dialog.matches(":modal")) {
+      dialog.close();  // opened again below without blocking the page
+    }
     if (!dialog.open) {
-      before = document.activeElement;
-      dialog.showModal();
+      if (before === null) { before = document.activeElement; }
+      if (when === "gone") { dialog.show(); } else { dialog.showModal(); }
     }
     var first = dialog.querySelector("button:not([hidden]), a:not([hidden])");
     if (first) { first.focus(); }
   }
 
   function close() {
+    var was = state;
     state = null;
     if (dialog.open) { dialog.close(); }
+    if (was === "gone") { goneLine(); }
     if (before && before.focus) { before.focus(); }
+    before = null;
+  }
+
+  // After the logged-out dialog is closed: its news and link stay at the top of the page.
+  function goneLine() {
+    if (document.getElementById("session-gone")) { return; }
+    var line = document.createElement("p");
+    line.id = "session-gone";
+    line.className = "flash flash-info";
+    line.setAttribute("role", "status");
+    line.appendChild(document.createTextNode(texts.gone_title + ". "));
+    var link = document.createElement("a");
+    link.href = loginLink.href;
+    link.textContent = texts.login;
+    line.appendChild(link);
+    var main = document.querySelector("main") || document.body;
+    main.insertBefore(line, main.firstChild);
   }
 
   function later(milliseconds) {
@@ -57,7 +85,7 @@
     dialog.setAttribute("data-next", String(Date.now() + Math.max(0, milliseconds)));  // when it looks again
   }
 
-  // Plan the next look: two minutes before the end, or at the end once warned.
+  // Plan the next look: two minutes before the end.
   function plan(left) {
     var end = left * 1000;
     later(end > WARN ? end - WARN : end);
@@ -67,8 +95,11 @@
     var options = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
     if (method === "POST") { options.headers["X-CSRFToken"] = token; }
     return fetch(url, options).then(function (response) {
-      if (response.status === 401) {
-        return response.json().catch(function () { return {left: 0, extend: false}; });
+      if (response.status === 401) {  // logged out: the only answer that says so
+        return response.json().catch(function () { return {}; }).then(function (found) {
+          found.gone = true;
+          return found;
+        });
       }
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
@@ -80,17 +111,19 @@
 
   function check() {
     ask("GET").then(function (found) {
-      if (found.left <= 0) {
-        show("gone");
+      if (found.gone) {
+        if (state !== "gone") { show("gone"); }
         return;
       }
       if (found.left * 1000 > WARN + 5000) {
-        if (state === "idle") { close(); }  // kept in another tab meanwhile
+        if (state === "idle" || state === "lifetime") { close(); }  // kept in another tab meanwhile
         plan(found.left);
         return;
       }
       if (state === null) { show(found.extend ? "idle" : "lifetime"); }
-      later(found.left * 1000);
+      // Look again soon: at the end (a second after, as the server counts it), or earlier, in
+      // case another tab keeps the login.
+      later(Math.min(Math.max(found.left, 1) * 1000 + 1000, LOOK_AGAIN));
     }).catch(function () {
       later(30 * 1000);  // the server could not be asked: ask again soon, say nothing yet
     });
@@ -99,7 +132,7 @@
   function stay() {
     kept = Date.now();
     ask("POST").then(function (found) {
-      if (found.left <= 0) {
+      if (found.gone) {
         show("gone");
         return;
       }
@@ -116,17 +149,15 @@
     if (button === stayButton) { stay(); } else { close(); }
   });
   // Escape closes the dialog; someone who pressed it is here, so the login is kept as well.
-  dialog.addEventListener("cancel", function () {
-    if (state === "idle") {
-      state = null;
-      stay();
-    } else {
-      state = null;
-    }
+  dialog.addEventListener("cancel", function (event) {
+    event.preventDefault();
+    var was = state;
+    close();
+    if (was === "idle") { stay(); }
   });
   document.addEventListener("input", function () {
     if (state === null && Date.now() - kept > TYPING_KEEPS) { stay(); }
   });
 
-  plan(Number(dialog.getAttribute("data-left")));
+  plan(firstLeft);
 })();
