@@ -51,6 +51,18 @@ def _open_form_and_type(page, live_server) -> int:
     return left
 
 
+def _warned(page, live_server, left: int = 100):
+    """The form open and typed in, and the warning open: the server says `left` seconds are left
+    two minutes before the end the page knew. (state, the methods asked, the dialog)."""
+    state = {"left": left, "extend": True}
+    asked = _answer(page, state)
+    known = _open_form_and_type(page, live_server)
+    page.clock.run_for((known - 119) * 1000)
+    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
+    dialog.wait_for(state="visible")
+    return state, asked, dialog
+
+
 def test_the_warning_opens_two_minutes_before_and_staying_keeps_the_login(page, live_server):
     state = {"left": 7_200, "extend": True}
     asked = _answer(page, state)
@@ -84,24 +96,14 @@ def test_the_warning_opens_two_minutes_before_and_staying_keeps_the_login(page, 
 
 
 def test_escape_keeps_the_login_too(page, live_server):
-    state = {"left": 100, "extend": True}
-    asked = _answer(page, state)
-    left = _open_form_and_type(page, live_server)
-    page.clock.run_for((left - 119) * 1000)
-    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
-    dialog.wait_for(state="visible")
+    state, asked, dialog = _warned(page, live_server)
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     expect_asked(page, asked, ["GET", "POST"])
 
 
 def test_when_the_time_is_up_the_dialog_says_what_was_typed_is_still_there(page, live_server):
-    state = {"left": 100, "extend": True}
-    _answer(page, state)
-    left = _open_form_and_type(page, live_server)
-    page.clock.run_for((left - 119) * 1000)
-    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
-    dialog.wait_for(state="visible")
+    state, _asked, dialog = _warned(page, live_server)
 
     state["left"] = -1  # nobody pressed anything: the server ended the login (401)
     page.clock.run_for(101_000)
@@ -148,12 +150,7 @@ def dialog_text(page) -> str:
 
 
 def test_an_open_warning_closes_when_another_tab_keeps_the_login(page, live_server):
-    state = {"left": 100, "extend": True}
-    _answer(page, state)
-    left = _open_form_and_type(page, live_server)
-    page.clock.run_for((left - 119) * 1000)
-    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
-    dialog.wait_for(state="visible")
+    state, _asked, dialog = _warned(page, live_server)
 
     state["left"] = 7_150  # "Ingelogd blijven" pressed in another tab
     page.clock.run_for(16_000)
@@ -163,12 +160,7 @@ def test_an_open_warning_closes_when_another_tab_keeps_the_login(page, live_serv
 
 def test_a_last_second_that_the_server_still_counts_is_not_said_to_be_logged_out(page, live_server):
     """Only the server's 401 means logged out: with 0 seconds left it looks again a moment later."""
-    state = {"left": 0, "extend": True}
-    asked = _answer(page, state)
-    left = _open_form_and_type(page, live_server)
-    page.clock.run_for((left - 119) * 1000)
-    dialog = page.get_by_role("dialog", name="Je wordt bijna uitgelogd")
-    dialog.wait_for(state="visible")  # a warning, not "logged out"
+    state, asked, _dialog = _warned(page, live_server, left=0)  # a warning, not "logged out"
     state["left"] = -1
     page.clock.run_for(2_000)
     page.get_by_role("dialog", name="Je bent uitgelogd").wait_for()
