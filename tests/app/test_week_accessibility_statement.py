@@ -102,3 +102,18 @@ def test_the_statement_path_is_logged_without_its_token(week):
     MASK_TOKENS.filter(record)
     assert token not in record.getMessage()
     assert "/week/[token]/toegankelijkheid" in record.getMessage()
+
+
+def test_the_statement_says_u_to_a_ministry_contact_and_je_to_staff(client, make, login):
+    """Ministry contacts read "u" everywhere; the statement said "je" (a QA finding), and sent
+    them to a team leader they do not have."""
+    login(make.user(role="ministry_contact"))
+    formal = client.get("/toegankelijkheid").get_data(as_text=True)
+    assert "U krijgt binnen 5 werkdagen antwoord." in formal
+    assert "Bent u niet tevreden over hoe we uw melding hebben behandeld?" in formal
+    assert not re.search(r"\b[Jj]e\b", re.sub(r"<[^>]+>", " ", formal.split('class="statement"')[1]))
+    assert "teamleider" not in formal.split('class="statement"')[1].split("Niet tevreden")[0].split("Iets werkt niet")[1]
+    client.post("/auth/logout")
+    login(make.user(role="planner"))
+    informal = client.get("/toegankelijkheid").get_data(as_text=True)
+    assert "Je krijgt binnen 5 werkdagen antwoord." in informal and "Meld het bij je teamleider" in informal
