@@ -550,8 +550,10 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             by_row = kind.row_warnings(ctx)
             for result in outcome.rows:
                 result.warnings = ctx.notes.get(result.number, []) + by_row.get(result.number, [])
-                outcome.warnings += [_("Rij %(row)d: %(message)s", row=result.number, message=warning)
-                                     for warning in result.warnings]
+                # Before anything is stored (the check, a dry run), said as what importing will leave.
+                outcome.warnings += [_("Rij %(row)d: %(message)s", row=result.number, message=warning) if commit else
+                                     _("Rij %(row)d, na het importeren: %(message)s", row=result.number,
+                                       message=warning) for warning in result.warnings]
             outcome.warnings += _region_warnings(kind, ctx)
         if outcome.ok and commit:
             _write_audit(kind, outcome, ctx, actor)

@@ -479,7 +479,9 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
                if slot.weekday == day.isoweekday()]
     if not service.within_hours(q, windows):
         return _("(past niet meer: buiten de werktijden)")
-    if service.longer_than_day_limit(employee, q):
+    today = local_today()
+    under_way = day == today and q.start_minute <= service.minute_now(today)  # kept as it is, as the grid has it
+    if service.longer_than_day_limit(employee, q) and not under_way:
         return _("(past niet meer: langer dan de uren per dag)")
     if q.location.region != shift.roster.team.region:
         return _("(past niet meer: buiten de regio van het team)")

@@ -100,6 +100,8 @@ class TeamWeek:
     # (employee, date) -> "whole" or "part": an absence that day, never its kind (a free cell says
     # "afwezig", so nobody plans someone who cannot come, or wonders why the cell offers nothing).
     away: dict[tuple[int, dt.date], str] = field(default_factory=dict)
+    # (employee, date) -> the team whose roster holds that day for them (moved here since).
+    elsewhere: dict[tuple[int, dt.date], str] = field(default_factory=dict)
     # Minutes of work planned this week per employee (shifts that still stand), against the contract.
     minutes: dict[int, int] = field(default_factory=dict)
     # The contract's minutes in this week: less holidays, absences and days outside the contract
@@ -197,22 +199,27 @@ def load_week(week: str, teams: list[Team], grids: list[Team] | None = None) -> 
     return {"days": days, "teams": [by_team[t.id] for t in teams], "request_days": request_days}
 
 
-def _worked_elsewhere(week: str, team_ids: list[int], employee_ids: list[int]) -> dict[int, int]:
+def _worked_elsewhere(week: str, team_ids: list[int], employee_ids: list[int]
+                      ) -> tuple[dict[int, int], dict[tuple[int, dt.date], str]]:
     """Minutes of work these people hold this week in the rosters of teams other than these (they
     moved to one of these teams since; the old roster keeps its shifts until a repair or a hand
-    edit, and the solver counts them too: planning.build_problem's held days). One query."""
+    edit, and the solver counts them too: planning.build_problem's held days), and the days they
+    hold there, with that team's name. One query."""
     worked: dict[int, int] = defaultdict(int)
+    days: dict[tuple[int, dt.date], str] = {}
     if not employee_ids:
-        return worked
-    for employee_id, start, end, pause in db.session.execute(
-        select(Assignment.employee_id, DeploymentRequest.start_minute, DeploymentRequest.end_minute,
-               DeploymentRequest.break_minutes)
+        return worked, days
+    for employee_id, day, name, start, end, pause in db.session.execute(
+        select(Assignment.employee_id, Assignment.date, Team.name, DeploymentRequest.start_minute,
+               DeploymentRequest.end_minute, DeploymentRequest.break_minutes)
         .join(Roster, Roster.id == Assignment.roster_id)
+        .join(Team, Team.id == Roster.team_id)
         .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
         .where(Roster.week == week, Roster.team_id.not_in(team_ids), Assignment.employee_id.in_(employee_ids))
     ):
         worked[employee_id] += end - start - pause
-    return worked
+        days[(employee_id, day)] = name
+    return worked, days
 
 
 def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, TeamWeek], list]:
@@ -320,7 +327,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     kept: dict[tuple[int, int], int] = defaultdict(int)  # (team id, person) -> minutes
     # Each person's hours this week, in whichever roster: a grid shows them on every row of theirs
     # (someone moved since works the shifts that stand in the old team's roster too).
-    worked: dict[int, int] = _worked_elsewhere(week, team_ids, [e.id for e in employees])
+    worked, held_elsewhere = _worked_elsewhere(week, team_ids, [e.id for e in employees])
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
@@ -363,6 +370,14 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.unqualified_count += cell.unqualified
     for tw in by_team.values():
         tw.minutes = {e.id: worked[e.id] for e in tw.employees if worked.get(e.id)}
+    # A day someone holds in another team's roster is not free in their own team's grid.
+    for (employee_id, day), name in held_elsewhere.items():
+        if by_id[employee_id].team_id in by_team:
+            by_team[by_id[employee_id].team_id].elsewhere[(employee_id, day)] = name
+    for a in assignments:
+        now_team = by_id[a.employee_id].team_id
+        if now_team != roster_team[a.roster_id] and now_team in by_team:
+            by_team[now_team].elsewhere[(a.employee_id, a.date)] = by_team[roster_team[a.roster_id]].team.name
     for (team_id, employee_id), minutes in kept.items():
         contract = by_team[team_id].contract
         if employee_id in contract:  # lowered this week (only for the team's own people)

@@ -375,7 +375,8 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
         # away here would leave the team leader list and the account out of step.
         raise ServiceError(_("%(name)s is de teamleider van %(team)s en moet dat team blijven zien. Moet %(name)s een "
                              "ander team leiden, of geen? Verander dat eerst op de pagina van de teamleider.",
-                             name=leader.name, team=leader.team.name), field="team_ids")
+                             name=leader.name, team=leader.team.name),
+                           field="role" if data.role != Role.TEAM_LEADER.value else "team_ids")
     demoting = data.role != user.role and user.role == Role.ADMIN.value
     if demoting:
         if actor is not None and actor.id == user.id:

@@ -1472,6 +1472,7 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
     if not WATCHED & changed:
         return []
     user = user or _acting_user()
+    since = (today(), minute_now(today()))  # a shift of today under way is not marked as too long
     windows: dict[int, list[tuple[int, int]]] = {}
     for slot in employee.availability:
         windows.setdefault(slot.weekday, []).append((slot.start_minute, slot.end_minute))
@@ -1487,7 +1488,7 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
     ) if isinstance(c.params, dict) and c.params.get(roster_history.EMPLOYEE) == employee.id} if shifts else set()
     marked = []
     for a in shifts:
-        message, extra = _unworkable(employee, a, windows, changed)
+        message, extra = _unworkable(employee, a, windows, changed, since)
         if message is None or (a.roster_id, message, a.date.isoformat()) in told:
             continue
         roster_history.record(a.roster, user, message, message, employee=employee.id, name=employee.name, day=a.date,
@@ -1503,7 +1504,8 @@ def mark_unworkable_shifts(employee: Employee, changed: list[str], user=None) ->
     return marked
 
 
-def _unworkable(employee: Employee, a: Assignment, windows, changed: set[str]) -> tuple[str | None, dict]:
+def _unworkable(employee: Employee, a: Assignment, windows, changed: set[str],
+                since: tuple[dt.date, int]) -> tuple[str | None, dict]:
     """The history line's key for a shift that no longer fits the person (first reason only), and
     the values it shows beyond name and day; (None, {}) when it fits. Only what `changed` can
     have broken is looked at."""
@@ -1521,7 +1523,10 @@ def _unworkable(employee: Employee, a: Assignment, windows, changed: set[str]) -
     if "allowed_locations" in changed and not may_work_at(employee, a.request):
         return "location_dropped", {}
     if "max_minutes_per_day" in changed and longer_than_day_limit(employee, a.request):
-        return "over_day_limit", {}
+        # Not a shift of today under way: the person is at work, and a repair keeps it as it is.
+        day, minute = since
+        if not (a.date == day and a.request.start_minute <= minute):
+            return "over_day_limit", {}
     return None, {}
 
 

@@ -226,9 +226,12 @@ def test_the_account_of_a_teams_own_leader_keeps_that_team(client, admin, make):
     url = f"/beheer/gebruikers/{user.id}"
     base = {"email": "lea@binnenwerk.example", "name": "Lea Leider", "ministry_id": ""}
 
-    for data in ({**base, "role": "team_leader", "team_ids": [str(other.id)]}, {**base, "role": "planner"}):
+    for data, field in (({**base, "role": "team_leader", "team_ids": [str(other.id)]}, "team_ids"),
+                        ({**base, "role": "planner"}, "role")):
         response = post_edit(client, url, data)
         assert response.status_code == 422
+        # The message sits at the field that was changed (the role, or the teams).
+        assert re.search(rf'id="{field}-error"[^>]*>[^<]*Lea Leider is de teamleider', response.get_data(as_text=True))
         assert ("Lea Leider is de teamleider van Team Oost en moet dat team blijven zien. Moet Lea Leider een ander "
                 "team leiden, of geen? Verander dat eerst op de pagina van de teamleider.") in _text(response)
         db.session.refresh(user)

@@ -219,6 +219,11 @@ def test_someone_moved_to_another_team_shows_the_hours_they_still_work_in_both_g
         page = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
         row = next(r for r in page.split("<tr") if "Cees Test" in r and 'class="hours' in r)
         assert re.search(r'<td class="hours[^"]*">([^<]*)<', row).group(1) == expected, team.name
+    # In Team B's grid those days are not "vrij": they are held in Team A's roster.
+    assert row.count('<span class="free">bij Team A</span>') == len(standing)
+    # So in the grid of all teams, where both rosters are loaded.
+    everyone = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    assert everyone.count('<span class="free">bij Team A</span>') == len(standing)
 
 
 def test_someone_can_be_taken_off_a_request_that_now_asks_fewer_people(client, week):
@@ -239,3 +244,26 @@ def test_someone_can_be_taken_off_a_request_that_now_asks_fewer_people(client, w
     with pytest.raises(ServiceError, match="al de gevraagde 1 medewerker"):
         service.set_cell(WEEK, week.team.id, on_thursday[0], THU, week.request.id,
                          lock_version=roster_of(week.team).lock_version)
+
+
+def test_a_shift_under_way_is_not_called_too_long_anywhere(client, week, monkeypatch):
+    """Wednesday 10:30, Anna at work since 09:00 when her limit is lowered: the grid keeps today's
+    shift as it is (a repair does too), so the history and the cell do not ask to change it either
+    (a QA finding: they did, while the grid said nothing). Her later shifts are flagged."""
+    from tests.app.edit_forms import form_as_shown
+
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 9, 10, 30))
+    anna = next(p for p in week.people if (p.id, WED) in shifts(week.team))
+    later = sorted(day for (who, day) in shifts(week.team) if who == anna.id and day > WED)
+    url = f"/teams/medewerkers/{anna.id}/wijzigen"
+    assert client.post(url, data={**form_as_shown(client, url), "max_hours_per_day": "5"}).status_code == 302
+
+    history = client.get(f"/rooster/{roster_of(week.team).id}/geschiedenis").get_data(as_text=True)
+    assert "de dienst op woensdag 9 december is langer" not in history
+    names = {THU: "donderdag 10 december", FRI: "vrijdag 11 december"}
+    for day in later:
+        assert f"de dienst op {names[day]} is langer" in history
+    cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={WED}")
+    assert "langer dan de uren per dag" not in cell.get_data(as_text=True)
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert grid.count("let op: langer dan de uren per dag") == len(later)
