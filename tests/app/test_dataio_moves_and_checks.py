@@ -311,3 +311,20 @@ def test_the_employees_template_uses_work_types_the_database_has(client, make, l
     rows = list(csv.reader(io.StringIO(
         client.get("/gegevens/employees/sjabloon.csv").get_data().decode("utf-8-sig")), delimiter=";"))
     assert dict(zip(rows[0], rows[1]))["werksoorten"] == "ramen,stof"
+
+
+# --- a new row named as someone of another team ------------------------------------------------
+
+
+def test_a_row_without_id_named_as_someone_of_another_team_warns_that_it_adds_a_second(client, world):
+    """A row without an id is matched in its own team only, so a team change without the id column
+    adds a second Sanne: the check says so and how to move her instead (noticed in QA)."""
+    body = csv_of([["voornaam", "achternaam", "team", "contracturen_per_week", "max_uren_per_dag", "contract_start",
+                    "werksoorten", "ma"],
+                   ["Sanne", "de Vries", "Team Nieuw", "25,5", "8", "2025-01-01", "schoonmaak", "08:00-17:00"],
+                   ["Piet", "Nieuw", "Team Nieuw", "25,5", "8", "2025-01-01", "schoonmaak", "08:00-17:00"]])
+    page = upload(client, "employees", body, "medewerkers.csv").get_data(as_text=True)
+    said = flashes(page)
+    assert ("Rij 2, na het importeren: er staat al iemand met deze naam in Team Oud. Bedoel je die persoon? Vul dan "
+            "de kolom id in: zonder id komt er een nieuwe medewerker bij.") in said
+    assert not any(line.startswith("Rij 3") for line in said)  # Piet is new everywhere

@@ -57,6 +57,8 @@ class _Loaded:
     by_name: dict[tuple[int, str, str], list[Employee]] = field(default_factory=dict)
     dirty_teams: set[int] = field(default_factory=set)
     dirty_keys: set[tuple[int, str, str]] = field(default_factory=set)
+    # Every active employee's team by folded name, for a new row named as someone of another team.
+    teams_by_name: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def dirty(self, team_id: int, first_name: str, last_name: str) -> None:
         """A name in a team that may now match other employees than it did at loading."""
@@ -176,6 +178,13 @@ class EmployeesKind(Kind):
             loaded.by_id.update((employee.id, employee) for employee in db.session.scalars(query))
         loaded.looked_up = set(ids)
         named = [record for record in records if not record.get("id")]
+        if named:
+            # Who is called so in another team: a new row with their name may mean them (one query).
+            for first_name, last_name, team_name in db.session.execute(
+                select(Employee.first_name, Employee.last_name, Team.name).join(Team, Team.id == Employee.team_id)
+                .where(Employee.archived.is_(False), Employee.anonymised_at.is_(None))
+            ):
+                loaded.teams_by_name.setdefault((fold(first_name), fold(last_name)), []).append(team_name)
         team_ids = sorted({record["team"].id for record in named})
         for chunk in _chunks(team_ids):
             # The teams' people (15 a team at most), their names folded as _same_name folds them.
@@ -247,6 +256,15 @@ class EmployeesKind(Kind):
                 ctx.confirm_move(row, "team", _shifts_left_message(employee, left), note=False)
 
         created = employee is None
+        if created and loaded is not None:
+            # A row without an id is matched in its own team only: someone of another team with
+            # this name may be the one meant (a team change without the id column adds a second).
+            elsewhere = sorted({name for name in loaded.teams_by_name.get(
+                (fold(record["first_name"]), fold(record["last_name"])), []) if name != team.name})
+            if elsewhere:
+                ctx.notes.setdefault(row, []).append(_(
+                    "er staat al iemand met deze naam in %(teams)s. Bedoel je die persoon? Vul dan de kolom id in: "
+                    "zonder id komt er een nieuwe medewerker bij.", teams=", ".join(elsewhere)))
         old_team_id = None if created else employee.team_id
         renamed = created or bool({"first_name", "last_name", "team"} & set(changes))
         if renamed and loaded is not None and not created:
