@@ -328,3 +328,14 @@ def test_a_row_without_id_named_as_someone_of_another_team_warns_that_it_adds_a_
     assert ("Rij 2, na het importeren: er staat al iemand met deze naam in Team Oud. Bedoel je die persoon? Vul dan "
             "de kolom id in: zonder id komt er een nieuwe medewerker bij.") in said
     assert not any(line.startswith("Rij 3") for line in said)  # Piet is new everywhere
+
+
+def test_a_leader_moved_by_import_says_which_team_her_account_sees_now(client, world):
+    """As the form says it (the import did not)."""
+    account = world.make.user("team_leader", name="Lea Leider", teams=[world.old])
+    world.lea.user = account
+    db.session.commit()
+    body = (LEADER_HEADER + f"\n{world.lea.id};Lea Leider;Team Nieuw;;;06-12345678;schoonmaak;07:30-17:00;;;;;;\n").encode()
+    page = upload(client, "supervisors", body, "teamleiders.csv").get_data(as_text=True)
+    assert ("Rij 2, na het importeren: Het account van Lea Leider ziet nu Team Nieuw, en Team Oud niet meer."
+            in flashes(page))

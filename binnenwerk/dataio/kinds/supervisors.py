@@ -207,8 +207,20 @@ class SupervisorsKind(Kind):
         from ...teams.routes import _still_leads_message  # the form's words
 
         warnings: dict[int, list[str]] = {}
+        locale = str(get_locale() or "nl")
         for row, supervisor, old_team in ctx.moves:
             said = warnings.setdefault(row, [])
+            account = supervisor.user
+            if account is not None and old_team not in account.teams:
+                # Which teams the leader's login sees now, as the form says it.
+                if account.teams:
+                    said.append(_("Het account van %(account)s ziet nu %(teams)s, en %(old)s niet meer.",
+                                  account=account.name, old=old_team.name, teams=format_list(
+                                      [t.name for t in sorted(account.teams, key=lambda t: (t.name, t.id))],
+                                      locale=locale)))
+                else:
+                    said.append(_("Het account van %(account)s ziet %(old)s niet meer.", account=account.name,
+                                  old=old_team.name))
             weeks = people.weeks_led_in_team(supervisor, old_team)
             if weeks:
                 said.append(_still_leads_message(supervisor, {old_team: weeks}))
