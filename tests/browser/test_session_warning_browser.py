@@ -133,6 +133,12 @@ def test_near_the_logins_lifetime_it_says_save_now_without_a_stay_button(page, l
     page.get_by_text("Sla nu op wat je nog niet hebt opgeslagen.").wait_for()
     assert not page.get_by_role("button", name="Ingelogd blijven").is_visible()
     assert page.get_by_role("button", name="Sluiten").evaluate("b => b === document.activeElement")
+    # Closed, it does not open again at the next look (every 15 s while the end is near).
+    page.get_by_role("button", name="Sluiten").click()
+    page.locator("#session-warning").wait_for(state="hidden")
+    page.clock.run_for(31_000)
+    page.wait_for_timeout(300)
+    assert not page.locator("#session-warning").is_visible()
 
 
 def expect_asked(page, asked: list[str], expected: list[str]) -> None:

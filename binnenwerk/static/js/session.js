@@ -25,6 +25,7 @@
   var state = null;
   var before = null;
   var texts = null;
+  var lifetimeSeen = false;  // "save now" closed: not opened again every look until the end
   var title = document.getElementById("session-warning-title");
   var text = document.getElementById("session-warning-text");
   var stayButton = dialog.querySelector("[data-stay]");
@@ -59,6 +60,7 @@
     state = null;
     if (dialog.open) { dialog.close(); }
     if (was === "gone") { goneLine(); }
+    if (was === "lifetime") { lifetimeSeen = true; }
     if (before && before.focus) { before.focus(); }
     before = null;
   }
@@ -120,7 +122,7 @@
         plan(found.left);
         return;
       }
-      if (state === null) { show(found.extend ? "idle" : "lifetime"); }
+      if (state === null && (found.extend || !lifetimeSeen)) { show(found.extend ? "idle" : "lifetime"); }
       // Look again soon: at the end (a second after, as the server counts it), or earlier, in
       // case another tab keeps the login.
       later(Math.min(Math.max(found.left, 1) * 1000 + 1000, LOOK_AGAIN));
