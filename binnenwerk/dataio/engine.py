@@ -194,7 +194,7 @@ class Context:
         # "Toch verplaatsen" (run's confirm_moves): None asks (a preview), False refuses, True moves.
         self.confirm_moves: bool | None = None
         self.asks_move = False
-        # (row, person, team left) for each row that moves someone out of a team: the kinds'
+        # (row, team leader, team left) for each row that moves a leader out of a team: the kind's
         # row_warnings say what that leaves behind, once every row is applied.
         self.moves: list[tuple[int, Any, Any]] = []
         # Warnings a row's apply found, by row number (said with the kinds' row_warnings).
@@ -240,16 +240,14 @@ class Context:
         if region:
             self.regions.setdefault(region, []).append(row)
 
-    def confirm_move(self, row: int, column: str, question: str, *, note: bool = True) -> None:
+    def confirm_move(self, row: int, column: str, question: str) -> None:
         """A move the form asks "Toch verplaatsen" for (`question`: why, in the form's words): an
-        import without that confirmation refuses the row; else, with `note`, the row says it (a
-        kind whose row_warnings say it after the move passes note=False)."""
+        import without that confirmation refuses the row; else the row says it."""
         self.asks_move = True
         if self.confirm_moves is False:
             raise RowRefused(column, question + " " + _(
                 "Wil je toch verplaatsen? Kies dan 'Toch verplaatsen' bij het importeren."))
-        if note:
-            self.notes.setdefault(row, []).append(question)
+        self.notes.setdefault(row, []).append(question)
 
     def claim(self, obj, row: int, column: str) -> None:
         """Refuse a second row that changes an object an earlier row of the file already changes."""

@@ -253,7 +253,7 @@ class EmployeesKind(Kind):
             if left:
                 from ...teams.routes import _shifts_left_message  # the form's words
 
-                ctx.confirm_move(row, "team", _shifts_left_message(employee, left), note=False)
+                ctx.confirm_move(row, "team", _shifts_left_message(employee, left))
 
         created = employee is None
         if created and loaded is not None:
@@ -290,8 +290,6 @@ class EmployeesKind(Kind):
 
             mark_unworkable_shifts(employee, [AUDIT_NAMES.get(c, c) for c in changes])  # named as the form names them
         ctx.claim(employee, row, "voornaam")
-        if moving:
-            ctx.moves.append((row, employee, old_team_id))
         # As the employee form records it: the changed fields by name, never their values (a
         # limit on hours a day may be a doctor's); the team by id.
         if created:
@@ -302,19 +300,6 @@ class EmployeesKind(Kind):
                 detail += f" team={old_team_id}->{team.id}"
             ctx.audit("employee.update", employee, detail)
         return "create" if created else "update"
-
-    def row_warnings(self, ctx: Context) -> dict[int, list[str]]:
-        """As the form says after a move: the shifts from today on that still stand in the old
-        team's rosters, in which weeks, and that those rosters need a repair and a publication."""
-        from ...teams.routes import _shifts_left_message  # the form's words
-
-        today = local_today()
-        warnings: dict[int, list[str]] = {}
-        for row, employee, _old_team_id in ctx.moves:
-            left = people.shifts_outside_team(employee, employee.team_id, today)
-            if left:
-                warnings.setdefault(row, []).append(_shifts_left_message(employee, left))
-        return warnings
 
     @staticmethod
     def _service_input(employee: Employee | None, record: dict) -> people.EmployeeInput:
