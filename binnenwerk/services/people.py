@@ -318,10 +318,15 @@ class ShiftsInTeam:
     team: Team
     days: list[dt.date]
     told: list[dt.date]
+    published_weeks: frozenset[str] = frozenset()  # of those weeks, the ones whose roster was published
 
     @property
     def weeks(self) -> list[str]:
         return sorted({week_of(day) for day in self.days})
+
+    @property
+    def ever_published(self) -> bool:
+        return bool(self.told or self.published_weeks)
 
 
 def shifts_outside_team(employee: Employee, team_id: int, since: dt.date,
@@ -329,7 +334,7 @@ def shifts_outside_team(employee: Employee, team_id: int, since: dt.date,
     """The employee's shifts from `since` (to `until`) in the rosters of teams other than
     `team_id`, by team name: what a move to that team leaves standing in the old team's rosters
     and in what the person was told, until those rosters are repaired and published again."""
-    planned = (select(Roster.team_id, Assignment.date).join(Roster, Roster.id == Assignment.roster_id)
+    planned = (select(Roster.team_id, Assignment.date, Roster.version).join(Roster, Roster.id == Assignment.roster_id)
                .where(Assignment.employee_id == employee.id, Assignment.date >= since, Roster.team_id != team_id))
     told = select(PublishedShift.team_id, PublishedShift.date).where(
         PublishedShift.employee_id == employee.id, PublishedShift.date >= since,
@@ -339,15 +344,19 @@ def shifts_outside_team(employee: Employee, team_id: int, since: dt.date,
         told = told.where(PublishedShift.date <= until)
     days: dict[int, set[dt.date]] = {}
     told_days: dict[int, set[dt.date]] = {}
-    for other_team, day in db.session.execute(planned):
+    published: dict[int, set[str]] = {}
+    for other_team, day, version in db.session.execute(planned):
         days.setdefault(other_team, set()).add(day)
+        if version:
+            published.setdefault(other_team, set()).add(week_of(day))
     for other_team, day in db.session.execute(told):
         days.setdefault(other_team, set()).add(day)
         told_days.setdefault(other_team, set()).add(day)
     if not days:
         return []
     teams = db.session.scalars(select(Team).where(Team.id.in_(days))).all()
-    return [ShiftsInTeam(team, sorted(days[team.id]), sorted(told_days.get(team.id, ())))
+    return [ShiftsInTeam(team, sorted(days[team.id]), sorted(told_days.get(team.id, ())),
+                         frozenset(published.get(team.id, ())))
             for team in sorted(teams, key=lambda t: (t.name, t.id))]
 
 

@@ -519,7 +519,12 @@ def _move_question(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
     """Before a move: which shifts stay in the old team's rosters, and what to do to move anyway."""
     shifts = sum(len(group.days) for group in left)
     rosters = sum(len(group.weeks) for group in left)  # as _shifts_left_message counts them
-    if shifts > 1 and rosters == 1:
+    if not any(group.ever_published for group in left):
+        # Nothing of it was ever published: adjust before publishing, not "publish again".
+        stay = ngettext("Die dienst blijft staan tot je dat rooster aanpast.",
+                        "Die diensten blijven staan tot je dat rooster aanpast.", shifts) if rosters == 1 else \
+            _("Die diensten blijven staan tot je die roosters aanpast.")
+    elif shifts > 1 and rosters == 1:
         # Several shifts, one roster: "die diensten", but "dat rooster".
         stay = _("Die diensten blijven staan tot je dat rooster repareert en opnieuw publiceert.")
     else:
@@ -539,13 +544,15 @@ def _shifts_left_message(employee: Employee, left: list[ops.ShiftsInTeam]) -> st
     number and weeks), that those rosters need a repair and a publication for the person to hear
     of it, and, for shifts already told, that the person still comes until then."""
     rosters = sum(len(group.weeks) for group in left)
-    return " ".join([
-        _shifts_standing(employee, left),
-        ngettext("Repareer dat rooster van het oude team en publiceer het opnieuw, zodat %(name)s het ook hoort.",
-                 "Repareer die roosters van het oude team en publiceer ze opnieuw, zodat %(name)s het ook hoort.",
-                 rosters, name=employee.name),
-        *_told_ones(employee, left),
-    ])
+    if any(group.ever_published for group in left):
+        what_now = ngettext(
+            "Repareer dat rooster van het oude team en publiceer het opnieuw, zodat %(name)s het ook hoort.",
+            "Repareer die roosters van het oude team en publiceer ze opnieuw, zodat %(name)s het ook hoort.",
+            rosters, name=employee.name)
+    else:  # drafts nobody has seen yet
+        what_now = ngettext("Pas dat rooster van het oude team aan voordat je het publiceert.",
+                            "Pas die roosters van het oude team aan voordat je ze publiceert.", rosters)
+    return " ".join([_shifts_standing(employee, left), what_now, *_told_ones(employee, left)])
 
 
 def _shifts_standing(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:

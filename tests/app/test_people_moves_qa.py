@@ -154,8 +154,9 @@ def test_planned_shifts_that_were_never_told_need_a_repair_but_nobody_comes_for_
     roster(world, "2026-W50", published=False, days=(THU,))
     said = flashes(move(client, world, confirm_move="y").get_data(as_text=True))
     assert team_of(world) == world.new.id
-    assert ("Sanne de Vries staat nog in 1 dienst in week 50 van Team Oud. Repareer dat "
-            "rooster van het oude team en publiceer het opnieuw, zodat Sanne de Vries het ook hoort.") in said
+    # Never published: change it before publishing (not "publish it again").
+    assert ("Sanne de Vries staat nog in 1 dienst in week 50 van Team Oud. Pas dat "
+            "rooster van het oude team aan voordat je het publiceert.") in said
     assert not any("doorgegeven" in text for text in said)
 
 
