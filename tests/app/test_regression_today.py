@@ -238,9 +238,8 @@ def test_a_request_imported_already_accepted_after_planning_says_so(app, client,
 # --- D. moving someone: "dat rooster" for one roster -------------------------------------------
 
 
-def test_a_move_leaving_shifts_in_one_roster_says_that_roster(client, make, login, monkeypatch):
-    from html import unescape
-
+def _sanne_in_team_oud(make, login, monkeypatch) -> SimpleNamespace:
+    """Sanne in Team Oud on a Wednesday, Team Nieuw beside it, a planner logged in."""
     from . import test_people_moves_qa as moves
 
     monkeypatch.setattr(feeds, "local_today", lambda: moves.WED)
@@ -251,7 +250,15 @@ def test_a_move_leaving_shifts_in_one_roster_says_that_roster(client, make, logi
     request = make.request(place, wt, weekdays="14", headcount=1, start_date=dt.date(2026, 12, 7),
                            end_date=dt.date(2026, 12, 31))
     login(make.user("planner"))
-    found = SimpleNamespace(make=make, wt=wt, place=place, old=old, new=new, sanne=sanne, request=request)
+    return SimpleNamespace(make=make, wt=wt, place=place, old=old, new=new, sanne=sanne, request=request)
+
+
+def test_a_move_leaving_shifts_in_one_roster_says_that_roster(client, make, login, monkeypatch):
+    from html import unescape
+
+    from . import test_people_moves_qa as moves
+
+    found = _sanne_in_team_oud(make, login, monkeypatch)
     moves.roster(found, "2026-W51", published=False, days=(moves.MON_51, moves.THU_51))
     text = re.sub(r"\s+", " ", unescape(moves.move(client, found).get_data(as_text=True)))
     # Week 51 was never published: "adjust it", not "publish it again".
@@ -259,7 +266,7 @@ def test_a_move_leaving_shifts_in_one_roster_says_that_roster(client, make, logi
             "dat rooster aanpast.") in text
     assert "opnieuw publiceert" not in text
     moved = re.sub(r"\s+", " ", unescape(moves.move(client, found, confirm_move="y").get_data(as_text=True)))
-    assert moves.team_of(found) == new.id
+    assert moves.team_of(found) == found.new.id
     assert ("Sanne de Vries staat nog in 2 diensten in week 51 van Team Oud. Pas dat rooster van het oude team "
             "aan voordat je het publiceert.") in moved
     assert "opnieuw" not in " ".join(moves.flashes(moved))
@@ -270,15 +277,7 @@ def test_a_move_leaving_shifts_in_a_published_roster_says_publish_again(client, 
 
     from . import test_people_moves_qa as moves
 
-    monkeypatch.setattr(feeds, "local_today", lambda: moves.WED)
-    wt = make.work_type(name_nl="Toetsenborden reinigen")
-    place = make.location("Den Haag", name="Rijnstraat 8")
-    old, new = make.team("Den Haag", name="Team Oud"), make.team("Den Haag", name="Team Nieuw")
-    sanne = make.employee(old, work_types=[wt], first_name="Sanne", last_name="de Vries")
-    request = make.request(place, wt, weekdays="14", headcount=1, start_date=dt.date(2026, 12, 7),
-                           end_date=dt.date(2026, 12, 31))
-    login(make.user("planner"))
-    found = SimpleNamespace(make=make, wt=wt, place=place, old=old, new=new, sanne=sanne, request=request)
+    found = _sanne_in_team_oud(make, login, monkeypatch)
     # Published, but these two shifts were added after it: nobody told Sanne, the roster still needs publishing again.
     moves.roster(found, "2026-W51", published=True, days=(moves.MON_51, moves.THU_51))
     text = re.sub(r"\s+", " ", unescape(moves.move(client, found).get_data(as_text=True)))
