@@ -316,6 +316,12 @@ def full_date(day: dt.date, today: dt.date | None = None) -> str:
     return format_date(day, "EEEE d MMMM y")
 
 
+def upper_first(text: str) -> str:
+    """The text with its first letter a capital, the rest as it is ('vrijdag 25 December' ->
+    'Vrijdag 25 December'; str.capitalize would write 'december' in English)."""
+    return text[:1].upper() + text[1:]
+
+
 # Dates with their year in a message or a table, and moments in a log: the Dutch forms are the
 # numbers Dutch readers write ('01-12-2026'); in English 01-12 is the first of December in one
 # country and the twelfth of January in another, so the month is written out there.

@@ -41,8 +41,10 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "nobody_skilled":
         return gettext("niemand in de regio heeft werksoort %(work)s", work=_work_name(p))
     if code == "too_few_fit":
-        return gettext("maar %(n)s van de %(of)s gevraagde medewerkers hebben deze werksoort en zijn op %(day)s "
-                       "op tijd beschikbaar", n=n, of=p.get("of", ""), day=day)
+        return ngettext("maar %(num)d van de %(of)s gevraagde medewerkers heeft deze werksoort en is op %(day)s "
+                        "op tijd beschikbaar",
+                        "maar %(num)d van de %(of)s gevraagde medewerkers hebben deze werksoort en zijn op %(day)s "
+                        "op tijd beschikbaar", n, of=p.get("of", ""), day=day)
     if code == "wrong_place":
         return ngettext("%(num)d medewerker met deze werksoort mag niet op %(place)s werken",
                         "%(num)d medewerkers met deze werksoort mogen niet op %(place)s werken", n,

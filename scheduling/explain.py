@@ -23,8 +23,10 @@ def hhmm(minutes: int) -> str:
 # Each reason's Dutch wording (singular, plural by `n`); the app has the same msgids to translate.
 DUTCH = {
     "nobody_skilled": ("niemand in de regio heeft werksoort {work}",) * 2,
-    "too_few_fit": ("maar {n} van de {of} gevraagde medewerkers hebben deze werksoort en zijn op {day} op tijd "
-                    "beschikbaar",) * 2,
+    "too_few_fit": ("maar 1 van de {of} gevraagde medewerkers heeft deze werksoort en is op {day} op tijd "
+                    "beschikbaar",
+                    "maar {n} van de {of} gevraagde medewerkers hebben deze werksoort en zijn op {day} op tijd "
+                    "beschikbaar"),
     "wrong_place": ("1 medewerker met deze werksoort mag niet op {place} werken",
                     "{n} medewerkers met deze werksoort mogen niet op {place} werken"),
     "absent": ("1 medewerker met deze werksoort is vrij of afwezig op {day}",

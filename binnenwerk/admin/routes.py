@@ -327,7 +327,7 @@ def ministry_edit(ministry_id: int | None):
                 return stale
             _apply_service_error(form, error)
         else:
-            flash(_("%(what)s is opgeslagen.", what=ops.label_of(ministry)), "success")
+            flash(_said("%(what)s is opgeslagen.", what=_shown_label(ministry)), "success")
             return redirect(url_for("admin.ministries"))
     # A copy of the same form that met the item its first copy made as "already exists": that copy
     # committed between this one's check above and its validation (seen with three at once under load).
@@ -465,7 +465,7 @@ def _catalog_form(form, obj, kind: str, *, submission: str = "", **extra):
     title = titles[kind][0 if obj is None else 1]
     return render_template(
         "admin/catalog_form.html", form=form, obj=obj, kind=kind, title=title, submission=submission,
-        list_endpoint=CATALOG[kind][1], label=ops.label_of(obj) if obj is not None else "", **extra,
+        list_endpoint=CATALOG[kind][1], label=_shown_label(obj) if obj is not None else "", **extra,
     ), 422 if form.errors else 200
 
 
@@ -491,10 +491,24 @@ def _kind_of(part: str) -> str:
     return next(kind for kind, (_m, _e, url_part) in CATALOG.items() if url_part == part)
 
 
+def _shown_label(obj) -> str | Markup:
+    """ops.label_of for a page or a message: a ministry's (Dutch) name marked lang="nl" on an
+    English page (WCAG 3.1.2), as the lists mark it."""
+    label = ops.label_of(obj)
+    if isinstance(obj, Ministry) and str(get_locale() or "nl") != "nl":
+        return Markup('<span lang="nl">%s</span>') % label
+    return label
+
+
+def _said(message: str, **params) -> Markup:
+    """A translated message with marked-up values (_shown_label) kept as markup, others escaped."""
+    return Markup(escape(_(message))) % params
+
+
 def _set_archived(part: str, obj_id: int, archived: bool):
     kind = _kind_of(part)
     obj = _catalog_object(kind, obj_id)
-    label = ops.label_of(obj)
+    label = _shown_label(obj)
     try:
         ops.set_catalog_archived(obj, archived)
     except ServiceError as error:
@@ -503,7 +517,7 @@ def _set_archived(part: str, obj_id: int, archived: bool):
     else:
         # Archived, the edit page it returns to says so itself: one message, not two alike.
         if not archived:
-            flash(_("%(what)s is uit het archief gehaald.", what=label), "success")
+            flash(_said("%(what)s is uit het archief gehaald.", what=label), "success")
     return redirect(url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}))
 
 
@@ -518,7 +532,7 @@ def delete(part: str, obj_id: int):
             flash(_("%(what)s is verwijderd.", what=gone), "success")
             return redirect(url_for(CATALOG[kind][1]))
     obj = _catalog_object(kind, obj_id)
-    label = ops.label_of(obj)
+    label = _shown_label(obj)
     if request.method == "POST":
         try:
             ops.delete_catalog_item(obj)
@@ -526,9 +540,10 @@ def delete(part: str, obj_id: int):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("admin.delete", part=part, obj_id=obj_id))
-        flash(_("%(what)s is verwijderd.", what=label), "success")
+        flash(_said("%(what)s is verwijderd.", what=label), "success")
         return redirect(url_for(CATALOG[kind][1]))
     uses = ops.USAGE[type(obj)](obj)
-    return render_template("admin/delete.html", obj=obj, kind=kind, part=part, label=label, uses=uses,
+    return render_template("admin/delete.html", obj=obj, kind=kind, part=part, label=label,
+                           title_label=ops.label_of(obj), uses=uses,
                            edit_url=url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}),
                            list_endpoint=CATALOG[kind][1])

@@ -606,11 +606,11 @@ def copy_previous():
                                  "%(num)d diensten stonden er al en zijn niet veranderd.", kept))
         for day in copied.holidays:
             said.append(_("%(day)s is een feestdag (%(name)s): daar is niets overgenomen.",
-                          day=full_date(day).capitalize(), name=formatting.holiday(day)))
+                          day=formatting.upper_first(full_date(day)), name=formatting.holiday(day)))
         for day in copied.no_earlier:
             said.append(_("Vorige week was %(day)s een feestdag (%(name)s), en er is geen eerdere week met een rooster. "
                           "%(weekday)s blijft leeg.", day=full_date(day - dt.timedelta(weeks=1)),
-                          name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=full_date(day).capitalize()))
+                          name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=formatting.upper_first(full_date(day))))
         for day in copied.from_earlier:
             said.append(_("Vorige week was %(day)s een feestdag (%(name)s). Voor %(weekday)s is "
                           "een eerdere week overgenomen.", day=full_date(day - dt.timedelta(weeks=1)),

@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
@@ -99,3 +100,12 @@ def test_the_repair_choice_leaves_out_public_holidays(client, login, world):
     page = client.get(f"/rooster/?week=2026-W52&team={world.team.id}").get_data(as_text=True)
     choices = re.search(r'<select[^>]*name="day"[^>]*>(.*?)</select>', page, re.S).group(1)
     assert "value=\"2026-12-24\"" in choices and "value=\"2026-12-25\"" not in choices
+
+
+def test_in_english_the_holiday_message_keeps_the_month_s_capital(client, login, world):
+    """'Friday 25 December', not 'Friday 25 december' (str.capitalize lowered the month)."""
+    login(world.planner)
+    client.post("/taal/en", data={"next": "/home"})
+    refresh()  # the tests' requests share one app context, where Flask-Babel keeps the locale
+    christmas_week = copy(client, world, "2026-W52")
+    assert re.search(rf"Friday 25 December{Y} is a public holiday", christmas_week)
