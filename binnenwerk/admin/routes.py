@@ -16,10 +16,10 @@ from ..extensions import db
 from ..folding import contains_folded
 from ..formatting import full_date, local_today
 from ..forms_common import refused_as_stale
-from ..models import Location, Ministry, Role, Team, User, WorkType
+from ..models import FeedKind, Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
-from ..services import accounts, seen_state
+from ..services import accounts, seen_state, tokens
 from ..services import regions as region_service
 from ..services.submissions import SentBefore
 from . import bp
@@ -367,6 +367,8 @@ def location_edit(location_id: int | None):
         data = ops.LocationInput(**{name: form[name].data for name in (
             "code", "name", "address", "postcode", "city", "region", "ministry_id")})
         place = ops.place_of(location) if location is not None else None
+        ministry_before = location.ministry_id if location is not None else None
+        link_before = tokens.active_for(FeedKind.LOCATION, location) if location is not None else None
         try:
             _refuse_if_changed(form, location, seen_state.location_state)
             location = ops.save_location(location, data, submission=submission)
@@ -381,6 +383,10 @@ def location_edit(location_id: int | None):
             _apply_service_error(form, error)
         else:
             flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+            if link_before is not None and location.ministry_id != ministry_before:
+                flash(_("De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie. "
+                        "Wie hem gebruikte, ziet de planning van deze locatie niet meer. %(ministry)s kan zelf "
+                        "een nieuwe link maken.", ministry=ops.label_of(location.ministry)), "warning")
             told = ops.new_place_warning(location, place)
             if told:
                 flash(told, "warning")

@@ -20,6 +20,7 @@ from ..models import (
     CalendarToken,
     DeploymentRequest,
     Employee,
+    FeedKind,
     Location,
     Ministry,
     PublishedShift,
@@ -35,7 +36,7 @@ from ..models import (
     supervisor_work_type,
     utcnow,
 )
-from . import ServiceError, accounts
+from . import ServiceError, accounts, tokens
 from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, refuse_if_sent_before
 from .regions import known_region
 from .requests import RUNNING, running_where, today
@@ -830,6 +831,8 @@ def save_location(location: Location | None, data: LocationInput, *, submission:
         db.session.refresh(location, with_for_update=True)
         if ministry.id != location.ministry_id:
             _refuse_moving_a_location_with_requests(location)
+            # Its calendar link was the old ministry's: it would show the new one's planning.
+            tokens.revoke_all(FeedKind.LOCATION, location)
         if values["region"] != location.region:
             _refuse_a_region_its_teams_do_not_share(location, values["region"])
     return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code),

@@ -239,6 +239,33 @@ def test_the_audit_names_the_old_and_new_region_and_ministry(client, admin, make
         "ministerie (Ministerie van BZK → Ministerie van EZ)")
 
 
+def test_a_location_moved_to_another_ministry_stops_its_calendar_link(client, admin, make):
+    """The old ministry's link showed the new ministry's planning, and the new one's page offered
+    it as its own."""
+    bzk, defensie = make.ministry(name="Ministerie van BZK"), make.ministry(name="Ministerie van Defensie")
+    location = make.location(ministry=bzk, region="Den Haag", name="Akerstraat 92")
+    token = tokens.issue(FeedKind.LOCATION, location)
+    db.session.commit()
+    assert _feed(client, token).status_code == 200
+
+    moved = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(
+        location, ministry_id=str(defensie.id)), follow_redirects=True)
+    page = moved.get_data(as_text=True)
+    assert "De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie." in page
+    assert "Ministerie van Defensie kan zelf een nieuwe link maken." in page
+    assert tokens.active_for(FeedKind.LOCATION, location) is None
+    stopped = _unfolded(_feed(client, token))
+    assert "UID:link-stopped-" in stopped and stopped.count("BEGIN:VEVENT") == 1
+
+    # Another edit, same ministry: a new link stays, and nothing is said about links.
+    fresh = tokens.issue(FeedKind.LOCATION, location)
+    db.session.commit()
+    again = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(location, name="Akerstraat 94"),
+                      follow_redirects=True)
+    assert "agenda-link" not in again.get_data(as_text=True)
+    assert tokens.active_for(FeedKind.LOCATION, location) is not None and _feed(client, fresh).status_code == 200
+
+
 # --- 3. no other region while the work of this one runs there ----------------------------------
 
 
