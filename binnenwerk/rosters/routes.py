@@ -284,6 +284,8 @@ def cell():
             flash(said, "info")
             return redirect(_view_url(week, team, view, cell=(employee, day)))
         else:
+            # The same shift, only pinned or let go (the box is ticked when the form opens).
+            pin_only = current is not None and current.request_id == request_id and current.pinned != pin
             try:
                 service.set_cell(week, team.id, employee.id, day, request_id, lock_version=form.lock_version.data,
                                  user=current_user, pin=pin, reason=form.reason.data or "",
@@ -294,7 +296,14 @@ def cell():
                 # that change's rollback (the shift read above may be gone).
                 roster, current, elsewhere = _cell_now(week, team, employee, day)
             else:
-                said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name, day=full_date(day))
+                if pin_only:
+                    said = (_("De dienst van %(name)s op %(day)s staat nu vast: opnieuw plannen houdt hem. De "
+                              "medewerker merkt er niets van.", name=employee.name, day=full_date(day)) if pin else
+                            _("De dienst van %(name)s op %(day)s staat niet meer vast: opnieuw plannen mag hem "
+                              "veranderen.", name=employee.name, day=full_date(day)))
+                else:
+                    said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name,
+                             day=full_date(day))
                 if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
                     said += " " + _free_day_not_pinned(employee)
                 flash(said, "success")

@@ -505,8 +505,21 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
         raise ServiceError(message)
     made = roster is None
     old = planning.pk_of(current.request) if current else None
+    # The same shift, pinned or let go: nothing the people see, so the roster is not changed
+    # since its publication (as a leader's pin, set_leader) and the history says what happened.
+    held = None if made or old is None or old != request_id else db.session.scalar(select(Assignment).where(
+        Assignment.roster_id == roster.id, Assignment.employee_id == employee_id, Assignment.date == day))
     try:
         with _saving():
+            if held is not None and held.pinned != pin:
+                held.pinned = pin
+                roster.updated_at = utcnow()  # raises lock_version
+                action = "pin" if pin else "unpin"
+                roster_history.record(roster, user, action, action, reason=reason, employee=employee.id,
+                                      name=employee.name, day=day)
+                audit.record(f"roster.{action}", roster, detail=f"week={week} employee={employee_id} day={day}",
+                             actor=user)
+                return roster
             roster = _new_roster(week, team_id) if made else roster
             _write_team_roster(roster, after, {(employee_id, day): request_id}, {(employee_id, day): pin})
             roster_history.record(roster, user, "edit", "edit_pinned" if pin and request_id is not None else "edit",
@@ -1133,7 +1146,10 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             # Work on a day that had none: "nieuw" (counted above), also in a week told before
             # (the roster page marks it "gewijzigd" there, and the person's week page says it changed).
         elif differs:
-            counts["changed"] += 1
+            # Work again on a day this team called off: a day without work gets work, "nieuw" as
+            # above (the row is the day's own, so the calendar event comes back). Another team's
+            # day taken over (the person moved, publish_week) is a change of team: "gewijzigd".
+            counts["new" if shift.cancelled and shift.team_id == roster.team_id else "changed"] += 1
             if not apply:
                 continue
             leader_only = not shift.cancelled and all(

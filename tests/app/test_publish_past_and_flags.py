@@ -165,6 +165,22 @@ def test_a_first_publication_midweek_tells_the_days_gone_by(make, world):
     assert db.session.scalar(select(PublishedShift).where(PublishedShift.employee_id == bram.id)).date == MON
 
 
+def test_work_again_on_a_day_called_off_is_new_work(world):
+    """Friday set free and published ('1 vervallen'), then given work again: '1 nieuw', not
+    '1 gewijzigd' (a day without work gets work); the calendar event of the day comes back."""
+    world.anna.contract_minutes = 2400  # room for the five days
+    db.session.commit()
+    service.set_cell(WEEK, world.team.id, world.anna.id, FRI, None, lock_version=roster_of(world).lock_version)
+    assert service.publish(roster_of(world))["cancelled"] == 1
+    called_off = told(world)[FRI]
+    assert called_off.cancelled
+    service.set_cell(WEEK, world.team.id, world.anna.id, FRI, world.req.id, lock_version=roster_of(world).lock_version)
+    counts = service.publish(roster_of(world))
+    assert (counts["new"], counts["changed"], counts["cancelled"]) == (1, 0, 0)
+    again = told(world)[FRI]
+    assert again.id == called_off.id and not again.cancelled and again.sequence > 1
+
+
 # --- 2. someone moved to another team --------------------------------------------------------
 
 

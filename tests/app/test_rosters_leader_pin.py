@@ -240,3 +240,44 @@ def test_a_repair_keeps_a_pinned_leader_and_brings_back_the_told_one_otherwise(c
     assert job.status == JobStatus.FINISHED.value, job.error
     row = lead_row(world.team, TUE, world.loc)
     assert (row.supervisor_id, row.pinned) == ((world.pool.id, True) if pin else (told, False))
+
+
+def test_pinning_a_shift_as_it_is_changes_nothing_the_people_see(client, login, world):
+    """The cell's box is ticked when its form opens: 'Opslaan' on a planned shift only pins it.
+    That marked the published roster changed, and publishing then made an empty version."""
+    from binnenwerk.models import Assignment
+
+    login(world.tl)
+    solve_via_page(client, world.team)
+    publish(client, world.team)
+    (employee_id, day), request_id = next(iter(sorted(cells(world.team).items())))
+    published = roster_of(world.team).version
+
+    def save(**pinned):
+        return client.post("/rooster/cel", data={
+            "week": WEEK, "team": world.team.id, "employee": employee_id, "date": day.isoformat(),
+            "request": str(request_id), "lock_version": roster_of(world.team).lock_version, **pinned},
+            follow_redirects=True).get_data(as_text=True)
+
+    def shift() -> Assignment:
+        db.session.expire_all()
+        return db.session.scalar(select(Assignment).where(Assignment.employee_id == employee_id,
+                                                          Assignment.date == day))
+
+    page = save(pinned="y")
+    assert shift().pinned and shift().request_id == request_id
+    assert not roster_of(world.team).has_unpublished_changes
+    assert "staat nu vast: opnieuw plannen houdt hem. De medewerker merkt er niets van." in page
+    [line] = history("pin")
+    assert line.endswith(" vastgezet") and "wordt" not in line and not history("edit_pinned")
+
+    done = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster_of(world.team).lock_version},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Er was niets te publiceren" in done and roster_of(world.team).version == published
+
+    page = save()  # the box cleared
+    assert not shift().pinned and not roster_of(world.team).has_unpublished_changes
+    assert "staat niet meer vast: opnieuw plannen mag hem veranderen." in page
+    [line] = history("unpin")
+    assert line.endswith(" losgemaakt")
