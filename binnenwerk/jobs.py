@@ -19,7 +19,7 @@ import threading
 import time
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select, update
 
@@ -537,14 +537,19 @@ def _solve_and_store(job: SolveJob) -> None:
         return
     if solution.status == "INFEASIBLE":
         # Kept as data too, so the job page words it in the reader's language (pins_message).
-        from scheduling.explain import pins_without_leader
+        from scheduling.explain import pins_short_of_leaders, pins_without_leader
 
         # Why, where the data says: a pinned shift nobody may lead (its team leader away or moved,
-        # no stand-in), which unpinning other shifts would not help. (Also a shift under way that
-        # a repair keeps: it cannot be unpinned, but a leader can be found for it.)
+        # no stand-in), or places of a day too many for the leaders free (one stand-in for two
+        # places under way), which unpinning other shifts would not help. A shift under way that a
+        # repair keeps cannot be unpinned at all ("begun"): a leader can be found for it, or the
+        # repair can start a day later.
         unled = set(pins_without_leader(problem, solution.conflicting_pins))
+        short = set(pins_short_of_leaders(problem, solution.conflicting_pins)) - unled
         found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat(),
-                                       "unled": p in unled} for p in solution.conflicting_pins[:5]]}
+                                       "unled": p in unled, "short": p in short,
+                                       "begun": (planning.pk_of(p.employee), p.date) in idmap.begun}
+                                      for p in _causes_first(solution.conflicting_pins, unled | short)[:5]]}
         raise _PinsConflict(pins_message(found), found)
     if solution.status not in ("OPTIMAL", "FEASIBLE"):
         raise planning_error(_(
@@ -732,16 +737,41 @@ def pins_message(result: dict | None) -> str:
     def listed(rows) -> str:
         return ", ".join(f"{pin['name']} ({day_and_month(dt.date.fromisoformat(pin['date']))})" for pin in rows)
 
+    def days_of(rows) -> str:
+        return ", ".join(full_date(day) for day in sorted({dt.date.fromisoformat(pin["date"]) for pin in rows}))
+
+    # A shift under way is kept by a repair, not pinned by anyone: it cannot be let go, but a
+    # repair from tomorrow leaves today as it is.
+    under_way = [_("Diensten die al bezig zijn, kun je niet losmaken. Repareer vanaf morgen als dat genoeg is: "
+                   "vandaag blijft dan zoals het is.")] if any(pin.get("begun") for pin in pins) else []
     unled = [pin for pin in pins if pin.get("unled")]
+    short = [pin for pin in pins if pin.get("short")]
     if unled:
-        days = sorted({dt.date.fromisoformat(pin["date"]) for pin in unled})
-        return _("Geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
-                 "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
-                 "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
-                 pins=listed(unled), days=", ".join(full_date(day) for day in days))
-    return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
-             "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-             pins=listed(pins) or _("onbekend"))
+        said = ngettext(
+            "Geen teamleider kan deze dienst leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
+            "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
+            "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
+            "Geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
+            "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
+            "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
+            len(unled), pins=listed(unled), days=days_of(unled))
+    elif short:
+        said = _("Er zijn op %(days)s te weinig teamleiders vrij voor alle plekken van deze diensten: %(pins)s. "
+                 "Elke plek heeft een eigen teamleider nodig. Zorg eerst voor een invaller uit de regio en probeer "
+                 "het dan opnieuw. Het rooster is niet veranderd.", pins=listed(short), days=days_of(short))
+    elif under_way:
+        said = _("Deze diensten passen niet samen in een rooster: %(pins)s. Het rooster is niet veranderd.",
+                 pins=listed(pins))
+    else:
+        return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
+                 "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
+                 pins=listed(pins) or _("onbekend"))
+    return " ".join([said, *under_way])
+
+
+def _causes_first(pins: list, causes: set) -> list:
+    """The conflicting pins with the ones that point at the cause first (they are listed, five at most)."""
+    return sorted(pins, key=lambda p: p not in causes)
 
 
 def left_out_messages(result: dict | None) -> list[str]:

@@ -267,6 +267,51 @@ def pins_without_leader(problem: Problem, pins: Iterable[AssignmentRef]) -> list
     return unled
 
 
+def pins_short_of_leaders(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:
+    """Of these pinned shifts, the ones at places that cannot all be led at once: each could be
+    led alone, but a team's pinned places of a day need a leader each (rules 6 and 7), and the
+    leaders free for them are too few (one stand-in free for two places under way when their
+    own leader falls ill). Pins nobody may lead even alone are pins_without_leader's."""
+    requests = {r.id: r for r in problem.requests}
+    teams = {t.id: t for t in problem.teams}
+    team_of = {e.id: e.team for e in problem.employees}
+    leader_pins = LeaderPins(problem.pinned_supervision)
+    places: dict[tuple[str, dt.date], dict[str, list[tuple[AssignmentRef, Request]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for pin in pins:
+        request, team = requests.get(pin.request), teams.get(team_of.get(pin.employee))
+        if request is not None and team is not None:
+            places[(team.id, pin.date)][request.location].append((pin, request))
+    short = []
+    for (team_id, date), at in places.items():
+        region = teams[team_id].region
+        leaders = {place: [s.id for s in problem.supervisors
+                           if leader_pins.allows(s.id, team_id, place, date)
+                           and all(_may_lead(s, team_id, region, date, request) for _pin, request in rows)]
+                   for place, rows in at.items()}
+        if _most_places_led(leaders) < len(leaders):
+            short.extend(pin for rows in at.values() for pin, _request in rows)
+    return short
+
+
+def _most_places_led(leaders: dict[str, list[str]]) -> int:
+    """How many of the places can have a leader of their own at once (a maximum matching of
+    places to the leaders who may lead there; augmenting paths, the places are few)."""
+    place_of: dict[str, str] = {}  # leader -> place
+
+    def assign(place: str, seen: set[str]) -> bool:
+        for leader in leaders[place]:
+            if leader in seen:
+                continue
+            seen.add(leader)
+            if leader not in place_of or assign(place_of[leader], seen):
+                place_of[leader] = place
+                return True
+        return False
+
+    return sum(assign(place, set()) for place in sorted(leaders))
+
+
 def _may_lead(supervisor, team: str, region: str | None, date: dt.date, request: Request) -> bool:
     """Rule 6 for one supervisor and a shift of the request: the team's own or the region's pool,
     the work, the hours that day (leader pins aside)."""

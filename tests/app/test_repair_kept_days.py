@@ -145,7 +145,7 @@ def test_a_pinned_shift_nobody_may_lead_says_so(client, week, make):
 
     assert job.status == JobStatus.FAILED.value
     page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
-    assert "Geen teamleider kan deze diensten leiden: Anna Test (10-12)." in page
+    assert "Geen teamleider kan deze dienst leiden: Anna Test (10-12)." in page  # one shift: singular
     assert "Er is op donderdag 10 december geen teamleider of invaller vrij voor dit team en dit werk." in page
     assert "Maak een of meer van die diensten los" not in page
     assert shifts(week.team)[(anna.id, THU)] == week.request.id  # nothing changed
@@ -267,3 +267,43 @@ def test_a_shift_under_way_is_not_called_too_long_anywhere(client, week, monkeyp
     assert "langer dan de uren per dag" not in cell.get_data(as_text=True)
     grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
     assert grid.count("let op: langer dan de uren per dag") == len(later)
+
+
+def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomorrow_works(
+        client, make, login, monkeypatch):
+    """Two places under way on Wednesday at 11:30, led by the team's own leader and the region's
+    stand-in; the own leader goes home ill. The stand-in could lead either place, not both: the
+    repair from today cannot keep both places' shifts. The job page said to unpin shifts nobody
+    had pinned (a QA finding); it says why, and that a repair from tomorrow leaves today as it is."""
+    wt = make.work_type("keyboards")
+    team = make.team("Den Haag", name="Team A")
+    leader = make.supervisor(team, work_types=[wt], name="Tineke")
+    make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf")
+    for name in ("Anna", "Bram", "Cees", "Dirk"):
+        make.employee(team, work_types=[wt], first_name=name, last_name="Test", contract_minutes=5 * SHIFT)
+    for place in ("Rijnstraat 8", "Turfmarkt 147"):
+        make.request(make.location("Den Haag", name=place), wt, headcount=2, start_date=MON, end_date=FRI)
+    planner = make.user("planner")
+    db.session.commit()
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 5))
+    login(planner)
+    assert solve_via_page(client, team).status == JobStatus.FINISHED.value
+    assert client.post("/rooster/publiceren", data={"week": WEEK, "team": team.id,
+                                                    "lock_version": roster_of(team).lock_version}).status_code == 302
+    places = {a.request.location_id for a in roster_of(team).assignments if a.date == WED}
+    assert len(places) == 2, "the plan sends the team to both places on Wednesday"
+    monkeypatch.setattr(feeds, "local_today", lambda: WED)
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 9, 11, 30))
+    db.session.add(Absence(supervisor_id=leader.id, kind="ziek", start_date=WED, end_date=WED))
+    db.session.commit()
+
+    job = repair_via_page(client, team, WED)
+
+    assert job.status == JobStatus.FAILED.value
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert "Er zijn op woensdag 9 december te weinig teamleiders vrij voor alle plekken van deze diensten:" in page
+    assert ("Diensten die al bezig zijn, kun je niet losmaken. Repareer vanaf morgen als dat genoeg is: vandaag "
+            "blijft dan zoals het is.") in page
+    assert "Maak een of meer van die diensten los" not in page
+
+    assert repair_via_page(client, team, THU).status == JobStatus.FINISHED.value
