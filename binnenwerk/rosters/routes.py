@@ -489,8 +489,10 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
     if not service.within_hours(q, windows):
         return _("(past niet meer: buiten de werktijden)")
     today = local_today()
-    under_way = day == today and q.start_minute <= service.minute_now(today)  # kept as it is, as the grid has it
-    if service.longer_than_day_limit(employee, q) and not under_way:
+    # Gone by or under way: kept as it is, and the grid does not flag it as too long.
+    begun = day < today or (day == today and q.start_minute <= service.minute_now(today))
+    too_long = service.longer_than_day_limit(employee, q)
+    if too_long and not begun:
         return _("(past niet meer: langer dan de uren per dag)")
     if q.location.region != shift.roster.team.region:
         return _("(past niet meer: buiten de regio van het team)")
@@ -498,6 +500,8 @@ def _no_longer_fits(shift: Assignment, employee: Employee) -> str:
         return _("(past niet meer: niet de werksoort van de medewerker)")
     if not service.may_work_at(employee, q):
         return _("(past niet meer: niet een locatie van de medewerker)")
+    if too_long:
+        return _("(begonnen voordat de uren per dag omlaag gingen)")
     return _("(past niet meer)")
 
 

@@ -94,6 +94,9 @@ class TeamWeek:
     left: dict[int, Team] = field(default_factory=dict)
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
+    # (date, name, team now) where the one leading the team has moved to another team since: they
+    # may lead only their own team (or any as a stand-in of the pool) from today on.
+    leader_moved: list[tuple[dt.date, str, str]] = field(default_factory=list)
     # Places the team works at on a day still to come with nobody to lead it there (a leader's row
     # taken away since, say): the grid says so, with the way to choose one.
     unled: dict[dt.date, list] = field(default_factory=dict)
@@ -107,6 +110,15 @@ class TeamWeek:
     # The contract's minutes in this week: less holidays, absences and days outside the contract
     # (planning.week_contract_minutes).
     contract: dict[int, int] = field(default_factory=dict)
+    # Of `minutes`, those of shifts gone by or under way (history: nothing to adjust any more).
+    history: dict[int, int] = field(default_factory=dict)
+    # The people with a shift still to come in this team's roster (what this roster can adjust).
+    to_come: set[int] = field(default_factory=set)
+
+    @property
+    def moved_leads(self) -> set[tuple[dt.date, str]]:
+        """(date, name) of leader_moved, as the grid looks them up."""
+        return {(day, name) for day, name, _team in self.leader_moved}
 
     @property
     def status(self) -> str:
@@ -119,9 +131,12 @@ class TeamWeek:
     @property
     def over_contract(self) -> int:
         """How many of the team's people are planned for more hours than the week's contract
-        (the grid's red figure)."""
-        return sum(1 for e in self.employees if e.id not in self.left
-                   and self.minutes.get(e.id, 0) > self.contract.get(e.id, e.contract_minutes))
+        (the grid's red figure) in a way this roster can adjust: with a shift still to come in it,
+        and more than the hours already worked (a contract lowered mid-week leaves the days gone
+        by as they were; a moved person's hours in the old team's roster are that roster's)."""
+        return sum(1 for e in self.employees if e.id not in self.left and e.id in self.to_come
+                   and self.minutes.get(e.id, 0) > max(self.contract.get(e.id, e.contract_minutes),
+                                                       self.history.get(e.id, 0)))
 
 
 @dataclass
@@ -328,6 +343,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     # Each person's hours this week, in whichever roster: a grid shows them on every row of theirs
     # (someone moved since works the shifts that stand in the old team's roster too).
     worked, held_elsewhere = _worked_elsewhere(week, team_ids, [e.id for e in employees])
+    worked_before: dict[int, int] = defaultdict(int)  # of `worked`: gone by or under way
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
@@ -360,6 +376,10 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             worked[a.employee_id] += q.worked_minutes
             if a.pinned or a.date < today or history:
                 kept[(tw.team.id, a.employee_id)] += q.worked_minutes
+            if a.date < today or history:
+                worked_before[a.employee_id] += q.worked_minutes
+            else:
+                tw.to_come.add(a.employee_id)
         tw.unavailable_count += cell.unavailable
         tw.too_long_count += cell.too_long
         tw.affected_count += cell.affected
@@ -370,6 +390,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.unqualified_count += cell.unqualified
     for tw in by_team.values():
         tw.minutes = {e.id: worked[e.id] for e in tw.employees if worked.get(e.id)}
+        tw.history = {e.id: worked_before[e.id] for e in tw.employees if worked_before.get(e.id)}
     # A day someone holds in another team's roster is not free in their own team's grid.
     for (employee_id, day), name in held_elsewhere.items():
         if by_id[employee_id].team_id in by_team:
@@ -398,6 +419,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.supervision.setdefault(s.date, []).append(s)
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
+        elif s.date >= today and s.supervisor.team_id not in (None, tw.team.id):
+            tw.leader_moved.append((s.date, s.supervisor.name, s.supervisor.team.name))
     for tw in by_team.values():
         led = {(s.date, s.location_id) for rows in tw.supervision.values() for s in rows}
         places: dict[tuple[dt.date, int], object] = {}

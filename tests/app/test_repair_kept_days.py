@@ -89,6 +89,20 @@ def test_a_repair_after_a_lowered_contract_keeps_the_days_worked_and_plans_no_mo
     after = shifts(week.team)
     assert worked_before(week.team, bram) == worked
     assert not [day for (who, day) in after if who == bram.id and day >= WED]
+    # Only days worked are over the lowered contract: nothing to adjust, so no "Pas het rooster aan"
+    # (the row's hours still read over the contract, as they are).
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert "langer ingepland dan het contract" not in grid
+    assert "meer uren dan het contract" not in client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    row = next(r for r in grid.split("<tr") if "Bram Test" in r and 'class="hours' in r)
+    assert 'class="hours over"' in row
+
+    # A shift to come on top of them is something to adjust again.
+    db.session.add(Assignment(roster_id=roster_of(week.team).id, employee_id=bram.id, date=FRI,
+                              request_id=week.request.id))
+    db.session.commit()
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert "1 medewerker staat deze week langer ingepland dan het contract." in grid
 
 
 def test_a_repair_after_the_leader_of_the_days_worked_moved_away_plans_the_rest(client, week, make):
@@ -100,6 +114,15 @@ def test_a_repair_after_the_leader_of_the_days_worked_moved_away_plans_the_rest(
     week.leader.team = other
     make.supervisor(None, region="Den Haag", work_types=[week.request.work_type], name="Ina Invaller", weekdays=(3, 4, 5))
     db.session.commit()
+    # Until the repair, the grid says that the leader of the days to come is in another team now (it
+    # said nothing: only an absent or archived leader was flagged); the days gone by stay as they were.
+    name = week.leader.name
+    grid = " ".join(client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True).split())
+    assert (f"{name} leidt het team op woensdag 9 december, maar zit nu in Team B. Repareer of plan het rooster "
+            "opnieuw: dan komt er een andere teamleider.") in grid
+    assert f"{name} leidt het team op dinsdag 8 december" not in grid
+    assert grid.count('<span class="tag tag-warn">let op: ander team</span>') == 3  # Wednesday to Friday
+    assert "teamleider in ander team op" in client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
 
     job = repair_via_page(client, week.team, WED)
 
@@ -107,6 +130,8 @@ def test_a_repair_after_the_leader_of_the_days_worked_moved_away_plans_the_rest(
     after = shifts(week.team)
     assert {key: value for key, value in after.items() if key[1] < WED} == before
     assert [day for (_who, day) in after if day >= WED], "the stand-in leads the rest of the week"
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert "maar zit nu in Team B" not in grid and "let op: ander team" not in grid
 
 
 def test_the_problem_of_a_repair_holds_the_days_worked_outside_and_passes_check(week):
@@ -177,6 +202,12 @@ def test_a_lowered_hours_a_day_limit_is_flagged_in_history_grid_overview_cell_an
     assert "langer dan de uren per dag" in overview
     cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={later[0]}")
     assert "(past niet meer: langer dan de uren per dag)" in cell.get_data(as_text=True)
+    # A day gone by was worked before the limit was lowered: not "past niet meer" (the grid does not flag it).
+    gone_by = worked_before(week.team, anna)
+    assert gone_by, "the plan gave Anna a shift on Monday or Tuesday"
+    cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={gone_by[0]}")
+    text = cell.get_data(as_text=True)
+    assert "(begonnen voordat de uren per dag omlaag gingen)" in text and "past niet meer" not in text
 
     # A change elsewhere in the week (someone else's Friday freed), then publish: Anna's longer shifts are not
     # told anew, and the page says why.
@@ -224,6 +255,18 @@ def test_someone_moved_to_another_team_shows_the_hours_they_still_work_in_both_g
     # So in the grid of all teams, where both rosters are loaded.
     everyone = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
     assert everyone.count('<span class="free">bij Team A</span>') == len(standing)
+    # Team B's cell of such a day says why only 'vrij' can be chosen: not "no shift fits".
+    cell = " ".join(client.get(f"/rooster/cel?week={WEEK}&team={team_b.id}&employee={cees.id}"
+                               f"&date={standing[-1]}").get_data(as_text=True).split())
+    assert "Cees Test staat deze dag nog in het rooster van Team A." in cell
+    assert "Zolang die dienst in het rooster van Team A staat, kun je hier alleen ‘vrij’ kiezen." in cell
+    assert "Er is deze dag geen dienst die past" not in cell
+    # Over a contract lowered since, by shifts Team A's roster holds: Team B's roster has nothing of
+    # it to adjust, so its page does not say to (Team A's flags those shifts as another team's).
+    db.session.get(Employee, cees.id).contract_minutes = SHIFT // 2
+    db.session.commit()
+    page_b = client.get(f"/rooster/?week={WEEK}&team={team_b.id}").get_data(as_text=True)
+    assert "langer ingepland dan het contract" not in page_b
 
 
 def test_someone_can_be_taken_off_a_request_that_now_asks_fewer_people(client, week):
