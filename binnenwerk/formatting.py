@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from .public_holidays import public_holiday_name
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z")
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})\Z", re.ASCII)
 # The years a week, quarter or date filter may name: enough for any plan or report, and it keeps
 # date arithmetic near the ends of the calendar (9999-W52 ends in year 10000) out of the pages.
 PLANNING_YEARS = range(2000, 2101)
@@ -149,7 +149,7 @@ def parse_week(text: str) -> tuple[int, int]:
 TYPED_WEEK_RE = re.compile(
     r"^(?:(?P<year>\d{4})\s*[-/ ]?\s*)?(?:w|wk|week)?\s*(?P<number>\d{1,2})\Z"
     r"|^(?:w|wk|week)?\s*(?P<number_first>\d{1,2})(?:\s*[-/,]\s*|\s+(?:van\s+|of\s+)?)(?P<year_after>\d{4})\Z",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -227,7 +227,7 @@ def read_week(text: str, today: dt.date | None = None) -> str:
 
 
 # 9, 9.30, 9:30, 09.30, 0930 and 930: hours, then minutes after a colon, a dot or nothing.
-TIME_OF_DAY_RE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})(\d{2})")
+TIME_OF_DAY_RE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})(\d{2})", re.ASCII)
 
 
 def time_of_day_minutes(text: str) -> int:

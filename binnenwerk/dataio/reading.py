@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..formatting import CONTROL_CHARACTERS
+from .values import MAX_CELL
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
@@ -517,6 +518,9 @@ def _decode(data: bytes) -> str:
         raise ReadError(_("De tekens in dit CSV-bestand kunnen we niet lezen. Sla het op als CSV UTF-8.")) from None
 
 
+EXCEL_SEPARATOR_LINE = re.compile(r"[ \t]*sep=([;,\t])[ \t]*\r?\n", re.IGNORECASE)
+
+
 def _delimiter(first_line: str) -> str:
     # Dutch Excel writes ';', others ','. Headers never contain either, so the first line decides.
     counts = {d: first_line.count(d) for d in (";", ",", "\t")}
@@ -528,8 +532,13 @@ def _read_csv(data: bytes) -> Table:
     content = _decode(data)
     if CONTROL_CHARACTERS.search(content):  # a binary file, or text no worksheet could store
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
-    first_line = next((line for line in content.splitlines() if line.strip()), "")
-    delimiter = _delimiter(first_line)
+    hint = EXCEL_SEPARATOR_LINE.match(content)
+    if hint:
+        # Excel's own first line "sep=;" names the separator and is not shown as a row there:
+        # not here either, so the rows keep the numbers Excel gives them.
+        content, delimiter = content[hint.end():], hint.group(1)
+    else:
+        delimiter = _delimiter(next((line for line in content.splitlines() if line.strip()), ""))
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         raw = []
@@ -544,6 +553,10 @@ def _read_csv(data: bytes) -> Table:
         _one_separator(raw, delimiter)
         return _finish(raw)
     except csv.Error as error:
+        if "field larger than field limit" in str(error):  # far past a cell's 2,000 characters
+            raise ReadError(_("Regel %(line)d van dit CSV-bestand heeft een cel met veel te veel tekst. Een cel mag "
+                              "hoogstens %(max)s tekens hebben.", line=reader.line_num,
+                              max=format_number(MAX_CELL))) from error
         raise ReadError(_("Dit CSV-bestand is niet goed opgebouwd (regel %(line)d). Controleer de aanhalingstekens.",
                           line=reader.line_num)) from error
 

@@ -20,12 +20,12 @@ WEEKDAY_WORDS = {
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}\Z")
 PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
-_WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z")
-_DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z")
+_WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z", re.ASCII)
+_DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z", re.ASCII)
 # Any number of digits before the decimal sign: a huge number is out of range, not "no number".
-_NUMBER_RE = re.compile(r"^-?\d+([.,]\d{1,6})?\Z")
+_NUMBER_RE = re.compile(r"^-?\d+([.,]\d{1,6})?\Z", re.ASCII)
 
 
 class CellError(ValueError):
@@ -115,7 +115,7 @@ def number(value, *, low: float, high: float, required: bool = True) -> float | 
         except OverflowError:  # an integer past the largest float: out of range like any other
             result = math.inf if value > 0 else -math.inf
     else:
-        raw = display(value).replace(" ", "")
+        raw = display(value).strip()  # "2 5" is not 25 (a slip for "2,5"?): refused, as the forms refuse it
         if not _NUMBER_RE.match(raw):
             raise CellError(_("'%(value)s' is geen getal", value=display(value)))
         result = float(raw.replace(",", "."))  # past the largest float this is inf: out of range
@@ -145,7 +145,7 @@ def hours_as_minutes(value, *, high_hours: float) -> int:
         hours = number(value, low=0, high=high_hours)
     except CellError:
         is_number = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
-            isinstance(value, str) and _NUMBER_RE.match(value.replace(" ", "")) is not None)
+            isinstance(value, str) and _NUMBER_RE.match(value.strip()) is not None)
         if is_number:  # a number, below 0 or above the highest: said as for 0
             raise out_of_range from None
         raise

@@ -212,8 +212,15 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
         errors["priority"] = _("Kies laag, normaal of hoog.")
     if read("contact_name") and len(data.contact_name) > 200:
         errors["contact_name"] = _("De naam is te lang (hoogstens 200 tekens).")
-    if read("contact_phone") and data.contact_phone and not PHONE_RE.match(data.contact_phone):
-        errors["contact_phone"] = _("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
+    if read("contact_phone") and data.contact_phone:
+        from ..teams.forms import valid_phone  # the people forms' rule; imported late, as the blueprints are
+
+        if not PHONE_RE.match(data.contact_phone):
+            errors["contact_phone"] = _("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
+        elif not valid_phone(data.contact_phone) and not (existing and existing.contact_phone == data.contact_phone):
+            # (A number stored before this rule stays as it is until someone changes it.)
+            errors["contact_phone"] = _("Vul een geldig telefoonnummer in (10 tot 15 cijfers), bijvoorbeeld "
+                                        "070-1234567.")
     for name in ("access_instructions", "notes"):
         if read(name) and len(getattr(data, name)) > MAX_TEXT:
             errors[name] = _("Deze tekst is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT)

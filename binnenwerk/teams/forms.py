@@ -43,7 +43,7 @@ ABSENCE_KINDS = [
     (AbsenceKind.LEAVE.value, _l("Verlof")),
     (AbsenceKind.APPOINTMENT.value, _l("Afspraak")),
 ]
-HOURS_RE = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?\Z")
+HOURS_RE = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?\Z", re.ASCII)
 # Digits, spaces, dashes, brackets and a leading +; 10 to 15 digits (Dutch and international numbers).
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{8,25}\Z")
 MAX_TEXT = 200

@@ -500,6 +500,12 @@ def employee_edit(employee_id: int):
                 if employee.archived:
                     flash(_("Het contract van %(name)s is afgelopen. %(name)s staat nu in het archief; de "
                             "agenda-link en de weekpagina werken niet meer.", name=employee.name), "warning")
+            elif employee.archived and "contract_end" in changed and (
+                    employee.contract_end is None or employee.contract_end >= local_today()):
+                # An end date typed in the past, then corrected: the contract runs, but the
+                # archive (and the link it stopped) stays until someone takes the person back.
+                flash(_("%(name)s staat nog in het archief. Moet %(name)s weer werken? Kies dan op deze pagina "
+                        "'Weer in dienst nemen' en maak een nieuwe agenda-link.", name=employee.name), "warning")
             return redirect(url_for("teams.employee", employee_id=employee.id))
     return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
 

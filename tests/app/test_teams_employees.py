@@ -1,5 +1,6 @@
 """Employees: create, change, move, archive and delete through the pages, and every refusal."""
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -283,6 +284,17 @@ def test_a_past_end_date_typed_in_the_edit_form_closes_the_contract_and_says_so(
                          employee_form(team, [keyboard], contract_start="2025-01-06", contract_end=yesterday),
                          follow_redirects=True)
     assert "Het contract van Sanne de Vries is afgelopen. Sanne de Vries staat nu in het archief" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Employee, employee.id).archived
+
+    # The year was a slip: corrected, the contract runs, but the person stays archived until taken
+    # back, and the page says so (it said only "opgeslagen").
+    later = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    response = post_edit(client, f"/teams/medewerkers/{employee.id}/wijzigen",
+                         employee_form(team, [keyboard], contract_start="2025-01-06", contract_end=later),
+                         follow_redirects=True)
+    assert ("Sanne de Vries staat nog in het archief. Moet Sanne de Vries weer werken? Kies dan op deze pagina "
+            "'Weer in dienst nemen' en maak een nieuwe agenda-link.") in html.unescape(_text(response))
     db.session.expire_all()
     assert db.session.get(Employee, employee.id).archived
 
