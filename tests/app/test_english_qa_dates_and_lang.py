@@ -72,6 +72,7 @@ def test_an_import_problem_marks_the_files_dutch_column_name_on_an_english_page(
 
 def test_the_ministry_delete_page_and_its_message_mark_the_dutch_name(app_with, make):
     ministry = make.ministry("TZ", name="Ministerie van Testzaken", agreement=[])
+    other = make.ministry("TY", name="Ministerie van <Proef>", agreement=[])
     client = signed_in(app_with, make.user("admin", locale="en"))
     page = client.get(f"/beheer/ministeries/{ministry.id}/verwijderen").get_data(as_text=True)
     assert '<h1>Delete <span lang="nl">Ministerie van Testzaken</span></h1>' in page
@@ -80,7 +81,6 @@ def test_the_ministry_delete_page_and_its_message_mark_the_dutch_name(app_with, 
     done = client.post(f"/beheer/ministeries/{ministry.id}/verwijderen", follow_redirects=True)
     assert '<span lang="nl">Ministerie van Testzaken</span> has been deleted.' in done.get_data(as_text=True)
 
-    other = make.ministry("TY", name="Ministerie van <Proef>", agreement=[])
     dutch_page = signed_in(app_with, make.user("admin")).get(
         f"/beheer/ministeries/{other.id}/verwijderen").get_data(as_text=True)
     assert "<h1>Ministerie van &lt;Proef&gt; verwijderen</h1>" in dutch_page
