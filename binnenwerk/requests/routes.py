@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
 from ..formatting import (
-    NoSuchWeek, csv_delimiter, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of,
+    NoSuchWeek, ascii_digits, csv_delimiter, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of,
 )
 from ..models import (
     DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
@@ -485,18 +485,53 @@ def detail(request_id: int):
 @bp.route("/intake")
 @roles_required(*OFFICE)
 def intake():
-    found = db.session.scalars(
+    # At Binnenwerk's size hundreds can wait (an import of requests): a page at a time, and by
+    # region or ministry, as the list of all requests; a decision returns to the same page.
+    ministry, region = _intake_filters(request.args)
+    query = (
         select(DeploymentRequest)
-        .options(selectinload(DeploymentRequest.location), *_LISTED)
+        .join(Location, Location.id == DeploymentRequest.location_id)
+        .options(contains_eager(DeploymentRequest.location), *_LISTED)
         .where(or_(DeploymentRequest.status == S.SUBMITTED.value, DeploymentRequest.changed_since_review.is_(True)))
         .order_by(DeploymentRequest.priority.desc(), DeploymentRequest.start_date, DeploymentRequest.id)
-    ).all()
-    today = local_today()
-    outlook = report_service.capacity_outlook(found, today - dt.timedelta(days=today.weekday()))
-    return render_template(
-        "requests/intake.html", requests=found, form=ConfirmForm(), outlook=outlook,
-        is_planner=current_user.role == Role.PLANNER.value, **_template_helpers(),
     )
+    if ministry:
+        query = query.where(DeploymentRequest.ministry_id == int(ministry))
+    if region:
+        query = query.where(Location.region == region)
+    found = one_page(query, request.args.get("page"), INTAKE_PER_PAGE)
+    today = local_today()
+    outlook = report_service.capacity_outlook(found.items, today - dt.timedelta(days=today.weekday()))
+    args = {name: value for name, value in (("ministerie", ministry), ("regio", region)) if value}
+    return render_template(
+        "requests/intake.html", requests=found.items, found=found, form=ConfirmForm(), outlook=outlook,
+        is_planner=current_user.role == Role.PLANNER.value, args=args,
+        chosen={"ministry": ministry, "region": region},
+        ministries=db.session.scalars(select(Ministry).order_by(Ministry.name)).all(),
+        regions=db.session.scalars(select(Location.region).distinct().order_by(Location.region)).all(),
+        **_template_helpers(),
+    )
+
+
+INTAKE_PER_PAGE = 50
+
+
+def _intake_filters(source) -> tuple[str, str]:
+    """The intake's ministry (an id, as text) and region from a query or a decision's form; ''
+    for none or for one that is no id."""
+    ministry = source.get("ministerie", "")
+    if not (ministry.isascii() and ministry.isdigit() and int(ministry) <= MAX_ID):
+        ministry = ""
+    return ministry, source.get("regio", "")[:100]
+
+
+def _intake_url(source) -> str:
+    """The intake page a decision was taken on: its filters and page."""
+    ministry, region = _intake_filters(source)
+    page = source.get("page", "")
+    args = {name: value for name, value in (("ministerie", ministry), ("regio", region),
+                                            ("page", page if ascii_digits(page) else "")) if value}
+    return url_for("requests.intake", **args)
 
 
 ALL_PER_PAGE = 100
@@ -554,7 +589,7 @@ def _planner_action(request_id: int, do, success: str):
         flash(success, "success")
     target = request.form.get("next")
     if target == "intake":
-        return redirect(url_for("requests.intake"))
+        return redirect(_intake_url(request.form))
     return redirect(url_for("requests.detail", request_id=found.id))
 
 

@@ -810,7 +810,7 @@ def _job_state(job: SolveJob) -> dict:
         "error": (jobs.pins_message(job.result) or _(job.error)) if job.error else "",
         "cancel_requested": job.cancel_requested, "detail": _job_detail(job, done),
         "roster_url": url_for("rosters.week", week=job.week, team=job.team_id) if job.team_id
-        else url_for("rosters.week", week=job.week, regio=job.region),
+        else url_for("rosters.week", week=job.week, regio=job.region or ALL_REGIONS),  # None: every team
         # Teams a multi-team solve left out because their pins conflict: one line each.
         "left_out": jobs.left_out_messages(job.result),
     }

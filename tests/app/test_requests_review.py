@@ -379,3 +379,38 @@ def test_a_running_requests_first_day_in_the_past_gets_no_today_or_later_hint(cl
     assert "Deze aanvraag loopt al. Laat deze datum staan, of kies vandaag of later." in page
     assert "Vandaag of later." not in page
     assert "Vandaag of later." in client.get(f"/aanvragen/{later.id}/wijzigen").get_data(as_text=True)
+
+
+def test_a_long_intake_comes_a_page_at_a_time_by_region_and_a_decision_returns_there(client, login, make):
+    """305 requests waiting after an import were one page of 938 keyboard stops, without a filter,
+    and each decision started again at its top (a QA finding at Binnenwerk's size)."""
+    wt = make.work_type("keyboards")
+    den_haag, utrecht = make.location("Den Haag", name="Rijnstraat 8"), make.location("Utrecht", name="Croeselaan 1")
+    waiting = [make.request(den_haag, wt, status=S.SUBMITTED.value) for _ in range(55)]
+    in_utrecht = [make.request(utrecht, wt, status=S.SUBMITTED.value) for _ in range(3)]
+    login(make.user("planner"))
+    db.session.commit()
+
+    first = client.get("/aanvragen/intake").get_data(as_text=True)
+    assert "58 aanvragen om te bekijken, pagina 1 van 2" in first
+    assert first.count('name="next" value="intake"') == 50  # one accept form a row, 50 rows
+    assert 'id="csrf_token"' not in first  # not one id 50 times
+
+    page = client.get("/aanvragen/intake?regio=Den+Haag&page=2").get_data(as_text=True)
+    assert "55 aanvragen om te bekijken, pagina 2 van 2" in page and "Croeselaan 1" not in page
+    assert 'href="/aanvragen/intake?page=1&amp;regio=Den+Haag"' in page  # the pager keeps the filter
+    target = int(re.search(r'action="/aanvragen/(\d+)/accepteren"', page).group(1))
+    assert target in {r.id for r in waiting}
+    sent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"',
+                             page.split(f'action="/aanvragen/{target}/accepteren"')[1].split("</form>")[0]))
+    assert sent["regio"] == "Den Haag" and sent["page"] == "2" and sent["next"] == "intake"
+
+    response = client.post(f"/aanvragen/{target}/accepteren", data=sent)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/aanvragen/intake?regio=Den+Haag&page=2"
+    db.session.expire_all()
+    assert db.session.get(DeploymentRequest, target).status == S.ACCEPTED.value
+    utrecht_only = client.get("/aanvragen/intake?regio=Utrecht").get_data(as_text=True)
+    assert "3 aanvragen om te bekijken" in utrecht_only and all(r.location.name in utrecht_only for r in in_utrecht)
+    assert "Er zijn geen nieuwe of gewijzigde aanvragen bij dit filter." in client.get(
+        "/aanvragen/intake?regio=Noord").get_data(as_text=True)

@@ -128,6 +128,16 @@ def test_a_solve_of_every_team_blocks_a_regions_and_an_unknown_region_is_refused
     assert db.session.scalar(select(SolveJob).where(SolveJob.region.is_not(None))) is None
 
 
+def test_a_solve_of_every_team_leads_back_to_every_teams_page(client, login, regions):
+    """Its 'Naar het rooster' led to the first region's page, not the all-regions page it came from."""
+    login(regions.planner)
+    job = finished(start(client))
+    assert job.status == JobStatus.FINISHED.value, job.error
+    assert job.team_id is None and job.region is None
+    state = client.get(f"/rooster/planning/{job.id}.json").get_json()
+    assert state["roster_url"] == f"/rooster/?week={WEEK}&regio=alle"
+
+
 def test_a_team_leader_cannot_solve_a_region(client, login, regions, make):
     leader = make.user("team_leader", teams=[regions.teams["Zwolle"][0]])
     login(leader)
