@@ -86,6 +86,15 @@ class RowResult:
     # What the user should know about this row but that does not stop it (a leader who still
     # leads shifts in the team they leave), in the words the form says it after a save.
     warnings: list[str] = field(default_factory=list)
+    # For a changed row: the fields it changes, by the names the audit log gives them.
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed_words(self) -> str:
+        """'telefoon, naam jobcoach': what the row changes, as the audit log words it."""
+        from ..admin.audit_details import FIELD_WORDS
+
+        return ", ".join(str(FIELD_WORDS.get(name, name)) for name in self.changes)
 
     def refuse(self, column: str, message: str) -> None:
         value = v.display(self.raw.get(column)) if column else ""
@@ -98,6 +107,12 @@ class Outcome:
     columns: list[str] = field(default_factory=list)  # the kind's columns that the file has, in order
     rows: list[RowResult] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def listed_rows(self) -> list[RowResult]:
+        """The rows the check lists: the ones that change something, say something or are refused;
+        a row that changes nothing is only counted."""
+        return [row for row in self.rows if not (row.action == "unchanged" and not row.warnings)]
     committed: bool = False
     sheet: str = ""  # the worksheet read, named when the workbook has more than one visible sheet
     # What the user should know but that does not stop the import (a region without locations),
@@ -219,6 +234,10 @@ class Context:
         self.moves: list[tuple[int, Any, Any]] = []
         # Warnings a row's apply found, by row number (said with the kinds' row_warnings).
         self.notes: dict[int, list[str]] = {}
+        # The row being applied, and the fields each changed row changes (from its audit detail):
+        # the check shows what a row changes, not only its new values.
+        self.current_row = 0
+        self.row_changes: dict[int, list[str]] = {}
 
     @staticmethod
     def _load(model, attribute) -> dict:
@@ -252,6 +271,10 @@ class Context:
         """Note a change for the audit log, as the forms record it (the same action names and
         details: field names, never personal values) and marked as coming from an import.
         Call after the flush, so a new object has its id."""
+        for token in detail.split():
+            if token.startswith(("changed=", "fields=")):
+                self.row_changes.setdefault(self.current_row, []).extend(
+                    name for name in token.split("=", 1)[1].split(",") if name)
         if self.auditing:
             detail = f"{detail} {IMPORT_MARK}" if detail else IMPORT_MARK
             self.audited.append((action, type(obj).__name__, str(obj.id), detail))
@@ -552,7 +575,9 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             if result.problems:
                 continue
             try:
+                ctx.current_row = result.number
                 result.action = kind.apply(record, ctx, result.number)
+                result.changes = ctx.row_changes.get(result.number, []) if result.action == "update" else []
             except RowRefused as refusal:
                 for column, message in refusal.problems:
                     result.refuse(column, message)

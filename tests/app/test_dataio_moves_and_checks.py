@@ -90,7 +90,8 @@ def test_a_leader_moved_to_another_pool_is_named_with_the_weeks_she_still_leads_
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     said = text_of(page)
-    assert f"Wijzigen Let op, na het importeren : {STILL_LEADS}" in said and f"Let op, na het importeren : {NO_LEADER}" in said
+    assert (f"Wijzigen Verandert: team, regio, beschikbaarheid Let op, na het importeren : {STILL_LEADS}" in said
+            and f"Let op, na het importeren : {NO_LEADER}" in said)
     # Before anything is stored, said as what importing will leave (a QA finding: it read as done).
     assert f"Rij 2, na het importeren: {STILL_LEADS}" in flashes(page)
     assert f"Rij 2, na het importeren: {NO_LEADER}" in flashes(page)

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from binnenwerk import models as m
 from binnenwerk.extensions import db
 
+from .dataio_uploads import upload, upload_folder  # noqa: F401 (upload_folder: an autouse fixture)
+
 KINDS = ("teams", "supervisors", "employees", "requests")
 
 
@@ -107,3 +109,29 @@ def test_an_import_changes_only_the_rows_that_differ(demo, runner, tmp_path):
     audit = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "import_teams")).all()
     assert len(audit) == 1
     assert audit[0].detail == "created=1 updated=1 unchanged=5" and audit[0].origin == "cli"
+
+
+def test_the_check_lists_what_changes_and_counts_what_does_not(demo, client, login, make, tmp_path):
+    """The whole export back with two phone numbers changed: the check listed every row, most of
+    them 'Ongewijzigd', and the changed ones without saying what changed (a QA finding at 1,357 rows)."""
+    import csv
+    import re
+
+    login(make.user("planner"))
+    db.session.commit()
+    exported = client.get("/gegevens/employees/export.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    phone = header.index("telefoon")
+    for row, number in zip(body[:2], ("06-11112222", "06-33334444")):
+        row[phone] = number
+    text = "\r\n".join(";".join(row) for row in rows)
+
+    page = upload(client, "employees", text.encode("utf-8"), "medewerkers.csv").get_data(as_text=True)
+
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    unchanged = len(body) - 2
+    assert f"{unchanged} rijen veranderen niets en staan daarom niet in de tabel." in said
+    assert said.count("Verandert: telefoon") == 2
+    assert page.count('<tr id="rij-') == 2 and ">Ongewijzigd<" not in page
+    assert "De rijen uit het bestand die iets veranderen of een fout hebben" in page
