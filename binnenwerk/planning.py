@@ -791,13 +791,18 @@ def new_violations(problem: Problem, before: Solution | set, after: Solution) ->
     `before` may also be its breaks as known_violations gives them, when many changes of one
     roster are tried. A request-day over its headcount (rule 5) that was so before is no new
     break while it holds no more people than before: taking someone off a request the ministry
-    asked fewer people for since is no break, though the count in its message changes."""
+    asked fewer people for since is no break, though the count in its message changes. So is a
+    person over their hours (rule 4) while they work no more minutes than before: taking a shift
+    away from someone whose contract was lowered since."""
     from scheduling.checker import check
 
     old = before if isinstance(before, set) else known_violations(problem, before)
     return [v for v in check(problem, after).violations if _violation_key(v) not in old
             and not (v.rule == 5 and any(k[:3] == (5, v.request, v.date) and k[3] >= len(v.refs)
-                                         for k in old if isinstance(k, tuple)))]
+                                         for k in old if isinstance(k, tuple)))
+            and not (v.rule == 4 and v.minutes is not None
+                     and any(k[:3] == (4, v.employee, v.date) and k[3] >= v.minutes
+                             for k in old if isinstance(k, tuple)))]
 
 
 def known_violations(problem: Problem, solution: Solution) -> set:
@@ -808,9 +813,13 @@ def known_violations(problem: Problem, solution: Solution) -> set:
 
 
 def _violation_key(violation) -> str | tuple:
-    """A break by its message; one over a request's headcount by request, date and people held."""
+    """A break by its message; one over a request's headcount by request, date and people held;
+    one over a person's hours (a day's or the contract's) by person, date (None: the week) and
+    minutes worked."""
     if violation.rule == 5:
         return (5, violation.request, violation.date, len(violation.refs))
+    if violation.rule == 4 and violation.minutes is not None:
+        return (4, violation.employee, violation.date, violation.minutes)
     return violation.message
 
 

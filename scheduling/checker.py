@@ -54,6 +54,9 @@ class Violation:
     team: str | None = None
     location: str | None = None
     supervisor: str | None = None
+    # Rule 4: the minutes worked (that day, or that week), so a change that lowers them is told
+    # apart from one that raises them, whatever the message says.
+    minutes: int | None = None
 
     def __str__(self) -> str:
         label = "verwijzing" if self.rule == RULE_REFERENCE else f"regel {self.rule}"
@@ -263,12 +266,13 @@ def _check_employee_rules(problem: Problem, valid: list[AssignmentRef],
         weekly[emp] += minutes
         if minutes > e.max_minutes_per_day:
             out.append(Violation(4, f"{e.name} ({e.id}) werkt op {_d(day)} {minutes} minuten, meer "
-                                    f"dan de {e.max_minutes_per_day} per dag", tuple(rows), e.id, day))
+                                    f"dan de {e.max_minutes_per_day} per dag", tuple(rows), e.id, day,
+                                 minutes=minutes))
     for emp, minutes in sorted(weekly.items()):
         e = employees[emp]
         if minutes > e.contract_minutes:
             out.append(Violation(4, f"{e.name} ({e.id}) werkt deze week {minutes} minuten, meer dan "
-                                    f"de {e.contract_minutes} van het contract", (), e.id))
+                                    f"de {e.contract_minutes} van het contract", (), e.id, minutes=minutes))
 
 
 def _check_rest(problem: Problem, e: Employee, today: list[AssignmentRef], tomorrow,

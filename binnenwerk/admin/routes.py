@@ -384,9 +384,9 @@ def location_edit(location_id: int | None):
         else:
             flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
             if link_before is not None and location.ministry_id != ministry_before:
-                flash(_("De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie. "
-                        "Wie hem gebruikte, ziet de planning van deze locatie niet meer. %(ministry)s kan zelf "
-                        "een nieuwe link maken.", ministry=ops.label_of(location.ministry)), "warning")
+                flash(_said("De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie. "
+                            "Wie hem gebruikte, ziet de planning van deze locatie niet meer. %(ministry)s kan zelf "
+                            "een nieuwe link maken.", ministry=_shown_label(location.ministry)), "warning")
             told = ops.new_place_warning(location, place)
             if told:
                 flash(told, "warning")

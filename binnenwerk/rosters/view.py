@@ -94,8 +94,8 @@ class TeamWeek:
     left: dict[int, Team] = field(default_factory=dict)
     # (date, name) where the one leading the team is absent since the roster was made.
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
-    # (date, name, team now) where the one leading the team has moved to another team since: they
-    # may lead only their own team (or any as a stand-in of the pool) from today on.
+    # (date, name, where now) where the one leading the team has moved since, to another team or to
+    # the pool of another region: they may lead only their own team, or their region's as a stand-in.
     leader_moved: list[tuple[dt.date, str, str]] = field(default_factory=list)
     # Places the team works at on a day still to come with nobody to lead it there (a leader's row
     # taken away since, say): the grid says so, with the way to choose one.
@@ -421,6 +421,10 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             tw.leader_absent.append((s.date, s.supervisor.name))
         elif s.date >= today and s.supervisor.team_id not in (None, tw.team.id):
             tw.leader_moved.append((s.date, s.supervisor.name, s.supervisor.team.name))
+        elif s.date >= today and s.supervisor.team_id is None and s.supervisor.region != tw.team.region:
+            # A stand-in of the pool leads in their own region only (moved to another region since).
+            tw.leader_moved.append((s.date, s.supervisor.name,
+                                    _("de pool van regio %(region)s", region=s.supervisor.region)))
     for tw in by_team.values():
         led = {(s.date, s.location_id) for rows in tw.supervision.values() for s in rows}
         places: dict[tuple[dt.date, int], object] = {}

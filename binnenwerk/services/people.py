@@ -724,6 +724,25 @@ def weeks_led_in_team(supervisor: Supervisor, team: Team, since: dt.date | None 
     return weeks
 
 
+def weeks_led_outside_region(supervisor: Supervisor, since: dt.date | None = None) -> dict[Team, set[str]]:
+    """For a stand-in of the pool: the weeks, by team, of teams outside their region (moved since)
+    that they still lead from today on, as weeks_led_in_team finds them for one team."""
+    since = since or feeds.local_today()
+    found: dict[Team, set[str]] = {}
+    for team, week in db.session.execute(
+            select(Team, Roster.week).join(Roster, Roster.team_id == Team.id)
+            .join(SupervisionAssignment, SupervisionAssignment.roster_id == Roster.id)
+            .where(SupervisionAssignment.supervisor_id == supervisor.id, SupervisionAssignment.date >= since,
+                   Team.region != supervisor.region).distinct()):
+        found.setdefault(team, set()).add(week)
+    for team, day in db.session.execute(
+            select(Team, PublishedShift.date).join(Team, Team.id == PublishedShift.team_id)
+            .where(PublishedShift.supervisor_id == supervisor.id, PublishedShift.date >= since,
+                   PublishedShift.cancelled.is_(False), Team.region != supervisor.region).distinct()):
+        found.setdefault(team, set()).add(week_of(day))
+    return {team: weeks for team, weeks in found.items() if not team.archived}
+
+
 def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:
     """Archive a team leader, or take them back.
 

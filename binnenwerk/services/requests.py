@@ -219,8 +219,8 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
             errors["contact_phone"] = _("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
         elif not valid_phone(data.contact_phone) and not (existing and existing.contact_phone == data.contact_phone):
             # (A number stored before this rule stays as it is until someone changes it.)
-            errors["contact_phone"] = _("Vul een geldig telefoonnummer in (10 tot 15 cijfers), bijvoorbeeld "
-                                        "070-1234567.")
+            errors["contact_phone"] = _("Vul een geldig telefoonnummer in, bijvoorbeeld 070-1234567: 10 tot 15 "
+                                        "cijfers, met alleen spaties of streepjes ertussen en een + vooraan.")
     for name in ("access_instructions", "notes"):
         if read(name) and len(getattr(data, name)) > MAX_TEXT:
             errors[name] = _("Deze tekst is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT)

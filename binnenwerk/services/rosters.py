@@ -488,6 +488,11 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
     me = planning.eid(employee_id)
     current = next((a for a in before.assignments if a.employee == me and a.date == day), None)
     options = {planning.pk_of(q.id): q.id for q in cell_options(problem, employee_id, day)}
+    if request_id is not None and request_id not in options and current is not None \
+            and planning.pk_of(current.request) == request_id:
+        # The shift the cell holds, kept as it is (pinned or let go), though it would not be
+        # offered now (a day gone by worked before the hours a day were lowered).
+        options[request_id] = current.request
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
@@ -768,10 +773,30 @@ def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: b
                 # The same publish sent twice (a double click, or back and again): it went through.
                 raise ServiceError(already, field=ALREADY_PUBLISHED) from None
             raise publish_conflict(roster.week, [roster.team]) from None
-    if refuse_unchanged and not waits_for_publication(roster) and not would_tell(roster):
-        raise ServiceError(_("Er was niets te publiceren: medewerkers zien dit rooster al zoals het is."),
-                           field=ALREADY_PUBLISHED)
+    if refuse_unchanged and roster.version > 0:
+        counts = _publish(roster, None, apply=False)
+        # Marked changed, but nothing to tell nor to hold (a cell changed and put back): no empty
+        # version either.
+        quiet = roster.has_unpublished_changes and _says_nothing(counts)
+        if quiet or (not roster.has_unpublished_changes and not any(counts[k] for k in TOLD_COUNTS)):
+            if quiet:
+                _as_told([roster])
+            raise ServiceError(_("Er was niets te publiceren: medewerkers zien dit rooster al zoals het is."),
+                               field=ALREADY_PUBLISHED)
     return _publishing(roster.week, [roster], already, user)[0][1]
+
+
+def _says_nothing(counts: dict[str, int]) -> bool:
+    """Whether a publication with these counts (_publish's) would tell, call off or hold nothing."""
+    return not any(value for key, value in counts.items() if key != "same")
+
+
+def _as_told(rosters: list[Roster]) -> None:
+    """Rosters marked changed since their publication whose publication would tell nobody anything
+    (edits undone since): no longer marked, and committed, without a new version."""
+    for roster in rosters:
+        roster.has_unpublished_changes = False
+    _commit()
 
 
 def waits_for_publication(roster: Roster) -> bool:
@@ -804,6 +829,15 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     changed = [r for r in waiting if r.lock_version != seen.get(r.id, -1)]
     if changed:
         raise publish_conflict(week, [r.team for r in changed])
+    # A published roster marked changed whose publication would tell nobody anything (an edit put
+    # back): no empty version of it (one read of the week for all of them).
+    again = [r for r in waiting if r.version > 0]
+    if again:
+        read = _read_week(week, again)
+        quiet = [r for r in again if _says_nothing(_publish(r, None, read, apply=False))]
+        if quiet:
+            _as_told(quiet)
+            waiting = [r for r in waiting if r not in quiet]
     return _publishing(week, waiting, _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
                        user)
 

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
@@ -578,6 +578,12 @@ def _told_ones(employee: Employee, left: list[ops.ShiftsInTeam]) -> list[str]:
     told = sum(len(group.told) for group in left)
     if not told:
         return []
+    if told == sum(len(group.days) for group in left):  # every one of them: "die dienst(en)"
+        return [ngettext(
+            "Die dienst is al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s daarvoor "
+            "gewoon werken.",
+            "Die diensten zijn al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s daarvoor "
+            "gewoon werken.", told, name=employee.name)]
     return [ngettext(
         "%(num)d van die diensten is al aan %(name)s doorgegeven. Tot je opnieuw publiceert, komt %(name)s "
         "daarvoor gewoon werken.",
@@ -825,6 +831,12 @@ def supervisor_edit(supervisor_id: int):
                   else _("Er was niets veranderd."), "success" if changed else "info")
             if {"team_id", "user_id"} & set(changed):
                 _flash_leader_access(supervisor, old_team, old_user)
+            if "region" in changed and supervisor.team is None:
+                # A stand-in of the pool leads only in their region: the teams of the old one still
+                # have them on the days to come.
+                led = ops.weeks_led_outside_region(supervisor)
+                if led:
+                    flash(_still_leads_message(supervisor, led), "warning")
             return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
     return render_template("teams/supervisor_form.html", form=form, supervisor=supervisor,
                            regions=ops.regions()), _status_code(form)
@@ -936,6 +948,13 @@ def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
         numbers = format_list([str(int(week.split("-W")[1])) for week in weeks], locale=locale)
         parts.append(ngettext("week %(weeks)s (%(team)s)", "week %(weeks)s (%(team)s)", len(weeks),
                               weeks=numbers, team=team.name))
+    published = db.session.scalar(select(func.count(Roster.id)).where(Roster.version > 0, or_(*(
+        and_(Roster.team_id == team.id, Roster.week.in_(sorted(weeks))) for team, weeks in weeks_by_team.items()))))
+    if not published:  # drafts nobody has seen yet (told shifts would have a published roster)
+        return ngettext(
+            "%(name)s leidt nog diensten in %(weeks)s. Pas dat rooster aan voordat je het publiceert.",
+            "%(name)s leidt nog diensten in %(weeks)s. Pas die roosters aan voordat je ze publiceert.",
+            rosters, name=supervisor.name, weeks=format_list(parts, locale=locale))
     return ngettext(
         "%(name)s leidt nog diensten in %(weeks)s. Repareer dat rooster en publiceer het opnieuw.",
         "%(name)s leidt nog diensten in %(weeks)s. Repareer die roosters en publiceer ze opnieuw.",

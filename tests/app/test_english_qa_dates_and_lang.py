@@ -106,3 +106,20 @@ def test_the_optimisers_own_dutch_reason_counts_one_as_one():
         "maar 1 van de 3 gevraagde medewerkers heeft deze werksoort en is op maandag op tijd beschikbaar")
     assert dutch(reason("too_few_fit", n=0, of=3, day="2026-12-14")).startswith("maar 0 van de 3 gevraagde "
                                                                                "medewerkers hebben")
+
+
+def test_the_location_link_warning_marks_the_ministrys_dutch_name(app_with, make):
+    from binnenwerk.models import FeedKind
+    from binnenwerk.services import tokens
+
+    from .test_location_edits_qa import _location_form
+
+    bzk, defensie = make.ministry(name="Ministerie van BZK"), make.ministry(name="Ministerie van Defensie")
+    location = make.location(ministry=bzk, region="Den Haag", name="Akerstraat 92")
+    tokens.issue(FeedKind.LOCATION, location)
+    client = signed_in(app_with, make.user("admin", locale="en"))
+    from .edit_forms import post_edit
+
+    page = post_edit(client, f"/beheer/locaties/{location.id}", _location_form(location, ministry_id=str(defensie.id)),
+                     follow_redirects=True).get_data(as_text=True)
+    assert '<span lang="nl">Ministerie van Defensie</span> can make a new link.' in page

@@ -160,6 +160,16 @@ def test_planned_shifts_that_were_never_told_need_a_repair_but_nobody_comes_for_
     assert not any("doorgegeven" in text for text in said)
 
 
+def test_one_told_shift_left_behind_is_that_shift_not_one_of_them(client, world):
+    """'staat nog in 1 dienst ... 1 van die diensten is al doorgegeven' read oddly (a QA finding)."""
+    roster(world, "2026-W51", published=True, days=(MON_51,), told=(MON_51,))
+    said = flashes(move(client, world, confirm_move="y").get_data(as_text=True))
+    assert team_of(world) == world.new.id
+    assert any("Die dienst is al aan Sanne de Vries doorgegeven. Tot je opnieuw publiceert, komt Sanne de Vries "
+               "daarvoor gewoon werken." in text for text in said), said
+    assert not any("1 van die diensten" in text for text in said)
+
+
 def test_a_move_without_shifts_left_behind_says_only_that_it_was_saved(client, world):
     said = flashes(move(client, world).get_data(as_text=True))
     assert team_of(world) == world.new.id

@@ -208,6 +208,16 @@ def test_a_lowered_hours_a_day_limit_is_flagged_in_history_grid_overview_cell_an
     cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={gone_by[0]}")
     text = cell.get_data(as_text=True)
     assert "(begonnen voordat de uren per dag omlaag gingen)" in text and "past niet meer" not in text
+    # ... and the form saves as it opens (the box ticked: the shift pinned as it is).
+    from binnenwerk.models import Assignment as Shift
+
+    held = db.session.scalar(select(Shift).where(Shift.employee_id == anna.id, Shift.date == gone_by[0]))
+    saved = client.post("/rooster/cel", data={
+        "week": WEEK, "team": week.team.id, "employee": anna.id, "date": gone_by[0].isoformat(),
+        "request": str(held.request_id), "pinned": "y", "lock_version": roster_of(week.team).lock_version})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:800]
+    db.session.expire_all()
+    assert db.session.get(Shift, held.id).pinned
 
     # A change elsewhere in the week (someone else's Friday freed), then publish: Anna's longer shifts are not
     # told anew, and the page says why.
@@ -350,3 +360,50 @@ def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomo
     assert "Maak een of meer van die diensten los" not in page
 
     assert repair_via_page(client, team, THU).status == JobStatus.FINISHED.value
+
+
+def test_a_shift_can_be_taken_from_someone_over_a_lowered_contract(client, week):
+    """The grid said "Pas het rooster aan" for someone over a contract lowered since, and every
+    shift taken away by hand was refused as "meer uren dan het contract" (a QA finding): the break
+    was compared by its message, whose minutes fall with each shift taken away."""
+    from binnenwerk.services import ServiceError
+    from binnenwerk.services import rosters as service
+
+    bram = week.people[1]
+    later = sorted(day for (who, day) in shifts(week.team) if who == bram.id and day >= WED)
+    assert len(later) >= 2, "the plan gave Bram two shifts or more from Wednesday on"
+    db.session.get(Employee, bram.id).contract_minutes = 60  # far below what the week holds
+    db.session.commit()
+
+    service.set_cell(WEEK, week.team.id, bram.id, later[0], None, lock_version=roster_of(week.team).lock_version)
+
+    assert (bram.id, later[0]) not in shifts(week.team)
+    assert (bram.id, later[1]) in shifts(week.team)
+    # Giving the work back is still refused (the shift no longer fits his hours at all).
+    with pytest.raises(ServiceError):
+        service.set_cell(WEEK, week.team.id, bram.id, later[0], week.request.id,
+                         lock_version=roster_of(week.team).lock_version)
+    assert (bram.id, later[0]) not in shifts(week.team)
+
+
+def test_a_stand_in_moved_to_another_regions_pool_is_flagged_where_they_still_lead(client, week, make):
+    """The team's leader, now a stand-in of the Den Haag pool, moves to Utrecht's pool: the grid
+    showed them leading the days to come without a word, and the form said nothing either (a QA
+    finding); both say so now, as for a move to another team."""
+    from tests.app.edit_forms import form_as_shown
+
+    make.location("Utrecht", name="Croeselaan 1")  # a known region
+    leader = db.session.get(type(week.leader), week.leader.id)
+    leader.team, leader.region = None, "Den Haag"
+    db.session.commit()
+    grid = client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True)
+    assert "let op: ander team" not in grid  # a stand-in of the team's own region may lead it
+
+    url = f"/teams/teamleiders/{leader.id}/wijzigen"
+    saved = client.post(url, data={**form_as_shown(client, url), "region": "Utrecht"}, follow_redirects=True)
+    said = " ".join(saved.get_data(as_text=True).split())
+    assert f"{leader.name} leidt nog diensten in week 50 (Team A). Repareer dat rooster en publiceer het opnieuw." \
+        in said
+    grid = " ".join(client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True).split())
+    assert (f"{leader.name} leidt het team op woensdag 9 december, maar zit nu in de pool van regio Utrecht.") in grid
+    assert grid.count('<span class="tag tag-warn">let op: ander team</span>') == 3  # Wednesday to Friday

@@ -281,3 +281,31 @@ def test_pinning_a_shift_as_it_is_changes_nothing_the_people_see(client, login, 
     assert "staat niet meer vast: opnieuw plannen mag hem veranderen." in page
     [line] = history("unpin")
     assert line.endswith(" losgemaakt")
+
+
+@pytest.mark.parametrize("how", ["this roster", "all rosters"])
+def test_an_edit_put_back_publishes_no_empty_version(client, login, world, how):
+    """A shift set free and put back left the roster "gewijzigd na publicatie", and publishing made
+    a version that told nobody anything (a QA finding)."""
+    login(world.tl if how == "this roster" else world.planner)
+    solve_via_page(client, world.team)
+    publish(client, world.team)
+    (employee_id, day), request_id = next(iter(sorted(cells(world.team).items())))
+    published = roster_of(world.team).version
+    for value in ("", str(request_id)):
+        response = client.post("/rooster/cel", data={
+            "week": WEEK, "team": world.team.id, "employee": employee_id, "date": day.isoformat(),
+            "request": value, "lock_version": roster_of(world.team).lock_version})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert roster_of(world.team).has_unpublished_changes  # as marked by the edits
+
+    if how == "this roster":
+        done = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                        "lock_version": roster_of(world.team).lock_version},
+                           follow_redirects=True)
+    else:
+        roster = roster_of(world.team)
+        done = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": f"{roster.id}:{roster.lock_version}"},
+                           follow_redirects=True)
+    assert "Er was niets te publiceren" in done.get_data(as_text=True)
+    assert roster_of(world.team).version == published and not roster_of(world.team).has_unpublished_changes

@@ -13,11 +13,11 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from binnenwerk import jobs
 from binnenwerk.extensions import db
-from binnenwerk.models import Assignment, FeedKind, Roster, SupervisionAssignment
+from binnenwerk.models import Assignment, FeedKind, PublishedShift, Roster, SupervisionAssignment
 from binnenwerk.services import feeds, tokens
 
 MON = dt.date(2026, 12, 7)  # week 50, gone by: history
@@ -108,6 +108,18 @@ def overview_note(html: str, team_name: str) -> str:
 
 
 # --- what archiving says -------------------------------------------------------------------------
+
+
+def test_archiving_a_leader_who_leads_only_in_a_draft_says_to_change_it_before_publishing(client, login, world):
+    """Week 51 alone, never published: not "publiceer het opnieuw" (a QA finding)."""
+    db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.date < NEXT_MON))
+    db.session.execute(delete(PublishedShift))
+    db.session.commit()
+    login(world.planner)
+    html = _text(archive(client, world))
+    assert ("Tineke Teamleider leidt nog diensten in week 51 (Team Den Haag 1). Pas dat rooster aan voordat je "
+            "het publiceert.") in html
+    assert "opnieuw" not in html.split("Tineke Teamleider leidt nog diensten")[1].split("</p>")[0]
 
 
 def test_archiving_a_leader_who_still_leads_names_the_weeks_and_teams_and_what_to_do(client, login, world):
