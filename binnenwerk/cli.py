@@ -74,15 +74,25 @@ def _schema_revision() -> str | None:
 @click.option("--busy", is_flag=True,
               help="With --size large: every team's home location asks for its work most days "
                    "(about the week of all of Binnenwerk; its rosters take a minute to solve).")
+@click.option("--force", is_flag=True,
+              help="Load the demo beside accounts of other domains too (a test database only).")
 @with_appcontext
-def seed_demo(size: str, if_empty: bool, busy: bool) -> None:
-    """Load demo data (idempotent): small is 6 teams, large is 100 teams for benchmarks."""
+def seed_demo(size: str, if_empty: bool, busy: bool, force: bool) -> None:
+    """Load demo data (idempotent): small is 6 teams, large is 100 teams for benchmarks.
+    Never on a real database: its accounts have the password the README publishes."""
     from . import demo
     from .planning import seed_demo_rosters
 
     if if_empty and db.session.scalar(select(func.count(User.id))):
         click.echo("Database already has data; demo not loaded.")
         return
+    # Demo accounts are all of the reserved domain .example: one of another domain is a real one.
+    real = db.session.scalar(select(User.email).where(~User.email.like("%.example")).order_by(User.id).limit(1))
+    if real is not None and not force:
+        raise click.ClickException(
+            f"Deze database heeft al echte accounts (zoals {real}). De demo maakt accounts met het "
+            "wachtwoord dat in de README staat; die horen niet in een echte database. Er is niets veranderd. "
+            "(Een testdatabase? Gebruik dan --force.)")
     if busy and size != "large":
         raise click.UsageError("--busy goes with --size large (the small demo is busy already).")
     added = demo.seed(size, busy=busy)
@@ -157,8 +167,12 @@ def restore_command(source: str, yes: bool) -> None:
 
     from flask_babel import gettext as _
 
-    from .backup import BackupError, restore
+    from .backup import BackupError, restore, sqlite_path
 
+    try:
+        sqlite_path()  # PostgreSQL: said before asking whether to go on, not after
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
     if not yes:
         click.confirm(_("Dit vervangt alle gegevens in de database. Doorgaan?"), abort=True)
     try:

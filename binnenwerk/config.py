@@ -61,6 +61,9 @@ def from_environment(environ=None) -> dict:
     a value it cannot use stops the start with a ConfigError naming the setting."""
     environ = os.environ if environ is None else environ
     found = {key: environ[key] for key in TEXT_SETTINGS if environ.get(key)}
+    for key, read in URL_READERS.items():
+        if found.get(key, "").strip():
+            found[key] = read(key, found[key])
     readers = {
         "SOLVE_TIME_LIMIT": seconds,
         "SOLVE_WORKERS": positive_whole_number,
@@ -85,6 +88,9 @@ def checked(config) -> dict:
     stops the start (MFA_REQUIRED_ROLES = "admin,planner" was read as a set of letters: no role
     needed a second factor). Values already of the right type pass unchanged."""
     found = {}
+    for key, read in URL_READERS.items():
+        if isinstance(config.get(key), str) and config[key].strip():
+            found[key] = read(key, config[key])
     readers = {"SOLVE_TIME_LIMIT": seconds, "SOLVE_WORKERS": positive_whole_number, "BEHIND_PROXY": proxy_count,
                "SESSION_IDLE_MINUTES": positive_whole_number, "SESSION_MAX_HOURS": positive_whole_number}
     for key, read in readers.items():
@@ -144,6 +150,37 @@ def seconds(setting: str, value) -> float:
     if not (math.isfinite(number) and number > 0):
         raise ConfigError(setting, f"{value!r} is not a number of seconds above 0.")
     return number
+
+
+def database_url(setting: str, value) -> str:
+    """A SQLAlchemy URL; one it cannot parse stopped the CLI and every gunicorn worker with a
+    traceback. Not echoed: it may hold a password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(str(value).strip())
+    except ArgumentError:
+        raise ConfigError(setting, "is no database URL (for example postgresql://user@host/binnenwerk "
+                                   "or sqlite:////srv/binnenwerk/binnenwerk.sqlite).") from None
+    return str(value).strip()
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def redis_url(setting: str, value) -> str:
+    """A Redis URL (the solve queue and the login limit's store); one without its scheme stopped
+    every flask command with the limiter's "unknown storage scheme". Not echoed: it may hold a
+    password."""
+    text = str(value).strip()
+    if not text.lower().startswith(REDIS_SCHEMES):
+        raise ConfigError(setting, "is no Redis URL: it starts with redis://, rediss:// or unix:// "
+                                   "(for example redis://127.0.0.1:6379/0).")
+    return text
+
+
+URL_READERS = {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
 
 
 def roles(setting: str, value) -> tuple[str, ...]:

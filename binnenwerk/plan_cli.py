@@ -197,18 +197,27 @@ def _refuse_another_week(week: str, solution) -> None:
 @dutch
 def publish_command(week: str, team: str | None) -> None:
     """Publish the week's rosters: employees see them in their feeds and week pages."""
+    from .services import ServiceError
     from .services import rosters as service
 
     week = _week(week)
     team_ids = _teams(team)
-    query = select(Roster).where(Roster.week == week)
+    # As the pages publish: not an archived team's roster, and no empty version of a roster that
+    # employees see as it is.
+    query = select(Roster).join(Team, Team.id == Roster.team_id).where(Roster.week == week, Team.archived.is_(False))
     if team_ids:
         query = query.where(Roster.team_id.in_(team_ids))
     found = db.session.scalars(query.order_by(Roster.team_id)).all()
     if not found:
         raise click.ClickException(_("Week %(week)s heeft nog geen rooster om te publiceren.", week=week))
     for roster in found:
-        counts = service.publish(roster)
+        try:
+            counts = service.publish(roster, refuse_unchanged=True)
+        except ServiceError as error:
+            if error.field != service.ALREADY_PUBLISHED:
+                raise click.ClickException(error.message) from None
+            click.echo(f"{roster.team.name}: {error.message}")
+            continue
         click.echo(_("%(team)s: versie %(v)d, %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",
                      team=roster.team.name, v=roster.version, new=counts["new"], changed=counts["changed"],
                      cancelled=counts["cancelled"]))

@@ -343,7 +343,7 @@ def unlock_account(email: str) -> None:
     user.locked_until = None
     audit.record("account_unlock", user, detail="from the command line")
     db.session.commit()
-    click.echo(f"{user.email} is unlocked.")
+    click.echo(_("Het account %(email)s is weer open.", email=user.email))
 
 
 @account_command.command("reset-mfa")
@@ -360,7 +360,8 @@ def reset_mfa(email: str) -> None:
     end_sessions(user)  # whoever has the phone is signed out as well
     audit.record("mfa_reset", user, detail="from the command line")
     db.session.commit()
-    click.echo(f"MFA for {user.email} is reset.")
+    click.echo(_("De tweestapsverificatie van %(email)s staat uit, en het account is overal uitgelogd.",
+                 email=user.email))
 
 
 def _user_or_fail(email: str):
@@ -368,5 +369,5 @@ def _user_or_fail(email: str):
 
     user = find_user(email)
     if user is None:
-        raise click.ClickException(f"No account with e-mail {email}.")
+        raise click.ClickException(_("Er is geen account met e-mailadres %(email)s.", email=email))
     return user

@@ -106,6 +106,14 @@ def _gone() -> Response:
     return _with_headers(gone, SECRET_PAGE_HEADERS)
 
 
+def unavailable() -> Response:
+    """An employee's page or feed while the database cannot be reached (main's error handler): in
+    words the employee can act on, not the staff page's "database" and its link to the staff login."""
+    with _in_language(_link_language()):
+        page = Response(render_template("calendar/week_unavailable.html"), status=503)
+    return _with_headers(page, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store", "Retry-After": "300"})
+
+
 def _subject_gone(row: CalendarToken) -> bool:
     subject = tokens.subject_of(row)
     if subject is None or getattr(subject, "archived", False):

@@ -1,6 +1,7 @@
 """`flask --app binnenwerk import KIND FILE [--dry-run]` and `export KIND FILE`."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -79,7 +80,11 @@ def export_command(kind_name: str, target: str) -> None:
         if fmt not in ("xlsx", "csv"):
             raise click.ClickException(_("Geef een bestandsnaam die eindigt op .xlsx of .csv."))
         body = writing.export(kind, fmt)
-        Path(target).write_bytes(body)
+        # Readable by its owner only, as plan export's files: names, phone numbers, and each
+        # person's hours a day, which may be a doctor's limit.
+        with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            os.chmod(target, 0o600)  # also when the file was there before, with wider rights
+            fh.write(body)
         audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
         db.session.commit()
         click.echo(_("Geschreven: %(file)s.", file=target))

@@ -210,6 +210,10 @@ def _database_down(error):
     where = f"{request.method} {request.endpoint or '-'}"
     if _database_unreachable(error):
         log.error("database unreachable on %s: %s: %s", where, type(orig).__name__, _first_line(orig))
+        if request.path.startswith(("/week/", "/calendar/")):  # an employee's page, feed or QR code
+            from ..calendar.routes import unavailable
+
+            return unavailable()
         return _error_page(
             503, N_("Database niet bereikbaar"),
             N_("De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten "

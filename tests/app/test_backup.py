@@ -83,6 +83,11 @@ def test_backup_of_a_postgresql_database_points_to_pg_dump(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.sqlite")])
     assert result.exit_code != 0 and "pg_dump" in result.output
+    # A restore says so before it asks whether to go on (it asked first).
+    backup = tmp_path / "b.sqlite"
+    backup.write_bytes(b"")
+    result = app.test_cli_runner().invoke(args=["restore", str(backup)], input="n\n")
+    assert result.exit_code != 0 and "pg_restore" in result.output and "Doorgaan?" not in result.output
 
 
 # --- a restore refuses what is not this app's, before it touches the live database ----------

@@ -158,3 +158,17 @@ def test_a_migration_in_process_leaves_the_logging_of_a_running_program_alone(ru
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert logging.getLogger().handlers == before
+
+
+def test_seed_demo_refuses_a_database_with_real_accounts(runner, make):
+    """Run on a live database it added an admin and a planner with the README's password (a QA
+    finding): refused, and nothing added, unless --force (a test database)."""
+    make.user(role="admin", email="beheer@binnenwerk.nl")
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "Deze database heeft al echte accounts (zoals beheer@binnenwerk.nl)." in result.output
+    assert "Er is niets veranderd." in result.output
+    assert _count(Team) == 0 and _count(User) == 1
+    assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0
+    assert _count(Team) > 0

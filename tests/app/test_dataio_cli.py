@@ -98,3 +98,17 @@ def test_export_writes_xlsx_or_csv_by_the_extension(make, runner, tmp_path):
     assert (tmp_path / "t.csv").read_bytes() == (
         "\ufeffnaam;regio;thuislocatie;max_medewerkers\r\nTeam Den Haag 1;Den Haag;;12\r\n".encode())
     assert refused.exit_code != 0 and ".xlsx of .csv" in refused.output
+
+
+def test_an_export_file_is_readable_by_its_owner_only(app, runner, tmp_path):
+    """It holds names, phone numbers and the hours a day a doctor may have limited (plan export's
+    files were 0600 already; these were 0644)."""
+    import stat
+
+    fresh, there = tmp_path / "medewerkers.xlsx", tmp_path / "oud.csv"
+    there.write_text("oud")
+    there.chmod(0o644)
+    for path in (fresh, there):
+        result = runner.invoke(args=["export", "employees", str(path)])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

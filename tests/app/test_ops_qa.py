@@ -273,6 +273,28 @@ def test_a_database_that_cannot_be_reached_is_a_503_and_logged(app, client, logi
     assert any(r.name == "binnenwerk.database" and "unreachable" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize("path", ["/week/{token}", "/calendar/{token}.ics", "/week/{token}/toegankelijkheid"])
+def test_an_employees_page_says_in_plain_words_that_the_work_cannot_be_shown(app, client, make, monkeypatch, path):
+    """The staff page said "Database niet bereikbaar ... Er is niets opgeslagen" with a link to the
+    staff login (a QA finding): an employee reads that their work cannot be shown now, and whom to call."""
+    from binnenwerk.models import FeedKind
+    from binnenwerk.services import tokens
+
+    token = tokens.issue(FeedKind.EMPLOYEE, make.employee())
+    db.session.commit()
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    for name in ("execute", "scalars", "scalar", "get"):
+        monkeypatch.setattr(db.session, name, down)
+    response = client.get(path.format(token=token))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "300"
+    assert "Je werk is nu even niet te zien" in page and "Bel je teamleider." in page
+    assert "Database" not in page and "/auth/login" not in page
+
+
 def _psycopg_error(state: str | None):
     kind = type("OperationalError", (Exception,), {"__module__": "psycopg", "sqlstate": state})
     return OperationalError("SELECT 1", {}, kind("server said no"))
@@ -348,6 +370,20 @@ def test_a_bad_setting_stops_the_start_naming_it(bare_environment, key, value):
     with pytest.raises(ConfigError) as refused:
         create_app()
     assert key in str(refused.value) and value.split(",")[-1] in str(refused.value)
+
+
+@pytest.mark.parametrize("key,value", [
+    ("DATABASE_URL", "garbage:geheim@host"), ("REDIS_URL", "127.0.0.1:6379/7"), ("REDIS_URL", "garbage"),
+])
+def test_a_url_the_app_cannot_use_stops_the_start_naming_it_but_not_its_password(bare_environment, key, value):
+    """A database or Redis URL without its scheme stopped every command and gunicorn worker with
+    a traceback (a QA finding); the setting is named, the value not repeated (it may hold a password)."""
+    from binnenwerk.config import ConfigError
+
+    bare_environment.setenv(key, value)
+    with pytest.raises(ConfigError) as refused:
+        create_app()
+    assert f"Setting {key}: is no" in str(refused.value) and value not in str(refused.value)
 
 
 def test_a_bad_setting_is_one_line_from_flask_not_a_traceback(tmp_path):

@@ -42,6 +42,12 @@ def test_solve_stores_a_draft_and_publish_publishes_it(runner, world):  # noqa: 
     result = runner.invoke(args=["plan", "publish", "--week", WEEK])
     assert result.exit_code == 0, result.output
     assert len(db.session.scalars(select(PublishedShift)).all()) == 6
+    # Again, unchanged: no empty version (as the pages; it made one a run).
+    again = runner.invoke(args=["plan", "publish", "--week", WEEK])
+    assert again.exit_code == 0, again.output
+    assert "Er was niets te publiceren" in again.output
+    db.session.expire_all()
+    assert db.session.get(Roster, roster.id).version == 1
 
 
 def test_import_round_trips_an_exported_roster(runner, world, tmp_path):  # noqa: F811

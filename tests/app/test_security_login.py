@@ -458,8 +458,12 @@ def test_operators_can_unlock_an_account_and_reset_mfa_from_the_command_line(run
     user = make.user(email="vast@example.org", failed_logins=5, locked_until=utcnow() + dt.timedelta(minutes=10),
                      mfa_enabled=True, totp_secret=pyotp.random_base32())
     db.session.commit()
-    assert "is unlocked" in runner.invoke(args=["account", "unlock", "VAST@example.org"]).output
-    assert "is reset" in runner.invoke(args=["account", "reset-mfa", "vast@example.org"]).output
+    assert "Het account vast@example.org is weer open." in runner.invoke(
+        args=["account", "unlock", "VAST@example.org"]).output
+    assert "De tweestapsverificatie van vast@example.org staat uit" in runner.invoke(
+        args=["account", "reset-mfa", "vast@example.org"]).output
+    assert "Er is geen account met e-mailadres niemand@example.org." in runner.invoke(
+        args=["account", "unlock", "niemand@example.org"]).output
     db.session.expire_all()
     user = db.session.get(User, user.id)
     assert user.locked_until is None and not user.mfa_enabled and user.totp_secret is None
