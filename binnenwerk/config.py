@@ -60,7 +60,7 @@ def from_environment(environ=None) -> dict:
     """Settings a deployment passes in through the environment, converted to what the app uses;
     a value it cannot use stops the start with a ConfigError naming the setting."""
     environ = os.environ if environ is None else environ
-    found = {key: environ[key] for key in TEXT_SETTINGS if environ.get(key)}
+    found = {key: environ[key] for key in TEXT_SETTINGS if environ.get(key, "").strip()}  # spaces: not set
     for key, read in URL_READERS.items():
         if found.get(key, "").strip():
             found[key] = read(key, found[key])
@@ -160,7 +160,7 @@ def database_url(setting: str, value) -> str:
 
     try:
         make_url(str(value).strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise ConfigError(setting, "is no database URL (for example postgresql://user@host/binnenwerk "
                                    "or sqlite:////srv/binnenwerk/binnenwerk.sqlite).") from None
     return str(value).strip()

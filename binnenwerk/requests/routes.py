@@ -703,7 +703,7 @@ def decline(request_id: int):
         else:
             flash(_("De aanvraag is afgewezen."), "success")
             _say_weeks_still_told(found)
-            return redirect(url_for("requests.intake"))
+            return redirect(_intake_url(request.args))  # the intake page it came from: filters and page
     status = 422 if request.method == "POST" else 200
     return render_template("requests/decline.html", req=found, form=form, changed_since=changed_since,
                            seen_version=seen if request.method == "POST" and seen else service.version_of(found),

@@ -373,7 +373,8 @@ def test_a_bad_setting_stops_the_start_naming_it(bare_environment, key, value):
 
 
 @pytest.mark.parametrize("key,value", [
-    ("DATABASE_URL", "garbage:geheim@host"), ("REDIS_URL", "127.0.0.1:6379/7"), ("REDIS_URL", "garbage"),
+    ("DATABASE_URL", "garbage:geheim@host"), ("DATABASE_URL", "postgresql://u:geheim@host:5432x/db"),
+    ("REDIS_URL", "127.0.0.1:6379/7"), ("REDIS_URL", "garbage"),
 ])
 def test_a_url_the_app_cannot_use_stops_the_start_naming_it_but_not_its_password(bare_environment, key, value):
     """A database or Redis URL without its scheme stopped every command and gunicorn worker with
@@ -384,6 +385,11 @@ def test_a_url_the_app_cannot_use_stops_the_start_naming_it_but_not_its_password
     with pytest.raises(ConfigError) as refused:
         create_app()
     assert f"Setting {key}: is no" in str(refused.value) and value not in str(refused.value)
+
+
+def test_a_url_of_spaces_is_not_set(bare_environment):
+    bare_environment.setenv("REDIS_URL", "   ")
+    assert not create_app().config.get("REDIS_URL", "").strip()
 
 
 def test_a_bad_setting_is_one_line_from_flask_not_a_traceback(tmp_path):

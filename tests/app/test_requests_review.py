@@ -143,7 +143,7 @@ def test_declining_or_cancelling_says_which_weeks_still_tell_people_to_come(clie
     make.published_shift(request=req, location=world.location, work_type=world.work_type,
                          date=monday + dt.timedelta(days=7))
     make.published_shift(request=req, location=world.location, work_type=world.work_type,
-                         date=monday - dt.timedelta(days=7))  # gone by: nothing to call off
+                         date=monday - dt.timedelta(days=8))  # gone by (also on a Monday): nothing to call off
     make.published_shift(request=req, location=world.location, work_type=world.work_type,
                          date=monday + dt.timedelta(days=1), cancelled=True)
     db.session.commit()
@@ -414,3 +414,16 @@ def test_a_long_intake_comes_a_page_at_a_time_by_region_and_a_decision_returns_t
     assert "3 aanvragen om te bekijken" in utrecht_only and all(r.location.name in utrecht_only for r in in_utrecht)
     assert "Er zijn geen nieuwe of gewijzigde aanvragen bij dit filter." in client.get(
         "/aanvragen/intake?regio=Noord").get_data(as_text=True)
+
+    # 'Afwijzen' returns there too (it went to the unfiltered first page).
+    page = client.get("/aanvragen/intake?regio=Den+Haag&page=2").get_data(as_text=True)
+    link = re.search(r'href="(/aanvragen/(\d+)/afwijzen\?[^"]+)"', page)
+    decline_url, declined = link.group(1).replace("&amp;", "&"), int(link.group(2))
+    assert "regio=Den+Haag" in decline_url and "page=2" in decline_url
+    form = client.get(decline_url).get_data(as_text=True)
+    seen = re.search(r'name="seen_version" value="([^"]*)"', form).group(1)
+    response = client.post(decline_url, data={"reason": "Geen capaciteit in die periode", "seen_version": seen})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/aanvragen/intake?regio=Den+Haag&page=2"
+    db.session.expire_all()
+    assert db.session.get(DeploymentRequest, declined).status == S.DECLINED.value
