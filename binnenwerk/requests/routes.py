@@ -487,7 +487,7 @@ def detail(request_id: int):
 def intake():
     # At Binnenwerk's size hundreds can wait (an import of requests): a page at a time, and by
     # region or ministry, as the list of all requests; a decision returns to the same page.
-    ministry, region = _intake_filters(request.args)
+    ministry, region = _list_filters(request.args)
     query = (
         select(DeploymentRequest)
         .join(Location, Location.id == DeploymentRequest.location_id)
@@ -516,9 +516,9 @@ def intake():
 INTAKE_PER_PAGE = 50
 
 
-def _intake_filters(source) -> tuple[str, str]:
-    """The intake's ministry (an id, as text) and region from a query or a decision's form; ''
-    for none or for one that is no id."""
+def _list_filters(source) -> tuple[str, str]:
+    """The request lists' ministry (an id, as text) and region from a query or a decision's form;
+    '' for none or for one that is no id."""
     ministry = source.get("ministerie", "")
     if not (ministry.isascii() and ministry.isdigit() and int(ministry) <= MAX_ID):
         ministry = ""
@@ -527,7 +527,7 @@ def _intake_filters(source) -> tuple[str, str]:
 
 def _intake_url(source) -> str:
     """The intake page a decision was taken on: its filters and page."""
-    ministry, region = _intake_filters(source)
+    ministry, region = _list_filters(source)
     page = source.get("page", "")
     args = {name: value for name, value in (("ministerie", ministry), ("regio", region),
                                             ("page", page if ascii_digits(page) else "")) if value}
@@ -541,8 +541,7 @@ ALL_PER_PAGE = 100
 @roles_required(*OFFICE)
 def all_requests():
     status = request.args.get("status", "")
-    ministry = request.args.get("ministerie", "")
-    region = request.args.get("regio", "")
+    ministry, region = _list_filters(request.args)
     query = (
         select(DeploymentRequest)
         .join(Location, Location.id == DeploymentRequest.location_id)
@@ -551,17 +550,17 @@ def all_requests():
     )
     if status in {s.value for s in S}:
         query = query.where(DeploymentRequest.status == status)
-    if ministry.isascii() and ministry.isdigit() and int(ministry) <= MAX_ID:
+    if ministry:
         query = query.where(DeploymentRequest.ministry_id == int(ministry))
     if region:
-        query = query.where(Location.region == region[:100])
+        query = query.where(Location.region == region)
     found = one_page(query, request.args.get("page"), ALL_PER_PAGE)
     ministries = db.session.scalars(select(Ministry).order_by(Ministry.name)).all()
     regions = db.session.scalars(select(Location.region).distinct().order_by(Location.region)).all()
     return render_template(
         "requests/all.html", requests=found.items, found=found, ministries=ministries, regions=regions,
         chosen={"status": status, "ministry": ministry, "region": region},
-        args={name: value for name, value in (("status", status), ("ministerie", ministry), ("regio", region[:100]))
+        args={name: value for name, value in (("status", status), ("ministerie", ministry), ("regio", region))
               if value},
         statuses=[s.value for s in S], **_template_helpers(),
     )
