@@ -110,7 +110,8 @@ FIELD_WORDS = {
     "location_id": _l("locatie"), "work_type_id": _l("werksoort"), "weekdays": _l("dagen"),
     "break_minutes": _l("pauze"), "headcount": _l("mensen per dag"), "priority": _l("prioriteit"),
     "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon contactpersoon"),
-    "access_instructions": _l("zo kom je binnen"), "notes": _l("opmerkingen"),
+    "access_instructions": _l("zo kom je binnen"), "notes": _l("opmerkingen"), "status": _l("status"),
+    "decline_reason": _l("reden van afwijzing"),
 }
 
 VALUE_WORDS = {

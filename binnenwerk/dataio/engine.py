@@ -1,6 +1,7 @@
 """The all-or-nothing import: check every row, apply them in one transaction, or change nothing."""
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
     # For a changed row: the fields it changes, by the names the audit log gives them.
     changes: list[str] = field(default_factory=list)
+    # For a changed row: the stored value of each column it changes ("" when empty), by column name.
+    was: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed_words(self) -> str:
@@ -238,6 +241,8 @@ class Context:
         # the check shows what a row changes, not only its new values.
         self.current_row = 0
         self.row_changes: dict[int, list[str]] = {}
+        # The stored object's cells (as the export writes them) of each row that changes one.
+        self.before_cells: dict[int, list] = {}
 
     @staticmethod
     def _load(model, attribute) -> dict:
@@ -278,6 +283,10 @@ class Context:
         if self.auditing:
             detail = f"{detail} {IMPORT_MARK}" if detail else IMPORT_MARK
             self.audited.append((action, type(obj).__name__, str(obj.id), detail))
+
+    def remember(self, row: int, cells: list) -> None:
+        """The object a row changes as it is stored, in the kind's export cells (before the change)."""
+        self.before_cells[row] = cells
 
     def note_region(self, region: str, row: int) -> None:
         if region:
@@ -394,6 +403,21 @@ class Kind(ABC):
     def export_rows(self) -> list[list]:
         """Every stored object as a row in the columns' order."""
 
+    # The columns that hold each changed field, by the names the audit log gives the fields.
+    change_columns: dict[str, tuple[str, ...]] = {}
+
+    def was(self, changes: list[str], before: list, after: dict[str, str]) -> dict[str, str]:
+        """For a changed row: the stored value of each column whose field it changes, where the
+        row's cell says something else (`after`: the row's cells as shown, by column)."""
+        stored = {column.name: cell for column, cell in zip(self.columns, before)}
+        found: dict[str, str] = {}
+        for change in changes:
+            for column in self.change_columns.get(change, ()):
+                if column in after and column in stored and not _same_cell(stored[column], after[column]):
+                    text = " ".join(cell_text(stored[column]).split())
+                    found[column] = text if len(text) <= WAS_LENGTH else text[:WAS_LENGTH - 1].rstrip() + "…"
+        return found
+
     def example_row(self) -> list:
         """The template's example row; its work type codes are those of the database's work types
         in use (a fresh database has no 'keyboards'), else the fixed example."""
@@ -462,6 +486,27 @@ def set_pattern(owner, pattern: dict[int, list[tuple[int, int]]], slot_factory: 
 def pattern_cells(owner) -> list[str]:
     pattern = pattern_of(owner)
     return [v.windows_text(pattern.get(d, [])) for d in range(1, 8)]
+
+
+WAS_LENGTH = 80  # characters of a stored text shown beside its new value; a longer one is cut with "…"
+
+
+def cell_text(value) -> str:
+    """A stored value as an exported cell shows it (Dutch decimals, dates as 2026-12-07)."""
+    return v.display(value)
+
+
+_LEADING_ZERO = re.compile(r"(?<![\d:])0(\d:)")
+
+
+def _same_cell(stored, typed: str) -> bool:
+    """Whether a typed cell says what the stored value does, as far as text can tell: 8:30 is
+    08:30, 25.5 is 25,5 and a list of codes in another order is the same list."""
+    def parts(text: str) -> list[str]:
+        text = _LEADING_ZERO.sub(r"\1", text.casefold())
+        return sorted(re.sub(r"\s+", "", part).replace(".", ",") for part in text.split(",") if part.strip())
+
+    return parts(cell_text(stored)) == parts(typed)
 
 
 def rows_text(rows: list[int]) -> str:
@@ -578,6 +623,9 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
                 ctx.current_row = result.number
                 result.action = kind.apply(record, ctx, result.number)
                 result.changes = ctx.row_changes.get(result.number, []) if result.action == "update" else []
+                if result.changes and result.number in ctx.before_cells:
+                    result.was = kind.was(result.changes, ctx.before_cells[result.number],
+                                          dict(zip(outcome.columns, result.cells)))
             except RowRefused as refusal:
                 for column, message in refusal.problems:
                     result.refuse(column, message)

@@ -102,6 +102,15 @@ class EmployeesKind(Kind):
         Column("jobcoach_email", _l("E-mailadres van de jobcoach (mag leeg)."), False, "", aliases=("jobcoach_e_mail",)),
     ]
 
+    change_columns = {
+        "first_name": ("voornaam",), "last_name": ("achternaam",), "team_id": ("team",),
+        "contract_minutes": ("contracturen_per_week",), "max_minutes_per_day": ("max_uren_per_dag",),
+        "contract_start": ("contract_start",), "contract_end": ("contract_eind",), "email": ("email",),
+        "phone": ("telefoon",), "job_coach_name": ("jobcoach_naam",), "job_coach_phone": ("jobcoach_telefoon",),
+        "job_coach_email": ("jobcoach_email",), "work_types": ("werksoorten",), "allowed_locations": ("locaties",),
+        "availability": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    }
+
     def parse(self, row: RowReader, ctx: Context) -> dict:
         record: dict = {}
         if row.has("id"):
@@ -230,6 +239,8 @@ class EmployeesKind(Kind):
         changes = self._changes(employee, record)
         if employee is not None and not changes:
             return "unchanged"
+        if employee is not None:
+            ctx.remember(row, self.export_row(employee))
         moving = employee is not None and employee.team_id != team.id
         problems: list[tuple[str, str]] = []
         if employee is None or moving:
@@ -417,14 +428,15 @@ class EmployeesKind(Kind):
                      selectinload(Employee.allowed_locations), selectinload(Employee.availability))
             .order_by(Team.name, Employee.sort_name, Employee.id)
         )
-        rows = []
-        for e in employees:
-            rows.append([
-                e.id, e.first_name, e.last_name, e.team.name, e.email, e.phone,
-                v.minutes_as_hours(e.contract_minutes), v.minutes_as_hours(e.max_minutes_per_day),
-                ",".join(sorted(w.code for w in e.work_types)),
-                ",".join(sorted(loc.code for loc in e.allowed_locations)),
-                *pattern_cells(e),
-                e.contract_start, e.contract_end, e.job_coach_name, e.job_coach_phone, e.job_coach_email,
-            ])
-        return rows
+        return [self.export_row(e) for e in employees]
+
+    @staticmethod
+    def export_row(e: Employee) -> list:
+        return [
+            e.id, e.first_name, e.last_name, e.team.name, e.email, e.phone,
+            v.minutes_as_hours(e.contract_minutes), v.minutes_as_hours(e.max_minutes_per_day),
+            ",".join(sorted(w.code for w in e.work_types)),
+            ",".join(sorted(loc.code for loc in e.allowed_locations)),
+            *pattern_cells(e),
+            e.contract_start, e.contract_end, e.job_coach_name, e.job_coach_phone, e.job_coach_email,
+        ]

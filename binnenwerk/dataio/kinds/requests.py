@@ -86,6 +86,12 @@ class RequestsKind(Kind):
                values=(RequestStatus.DECLINED.value,)),
     ]
 
+    change_columns = {
+        **{name: (column,) for name, column in FIELD_COLUMNS.items()},
+        "ministry_id": ("ministerie",), "start_minute": ("begintijd",), "end_minute": ("eindtijd",),
+        "status": ("status",), "decline_reason": ("reden_afwijzing",),
+    }
+
     def parse(self, row: RowReader, ctx: Context) -> dict:
         record: dict = {}
         if row.has("id"):
@@ -159,6 +165,8 @@ class RequestsKind(Kind):
         values = self._values(record, existing)
         if existing is not None and all(getattr(existing, name) == values[name] for name in COMPARED):
             return "unchanged"
+        if existing is not None:
+            ctx.remember(row, self.export_row(existing))
 
         # Every problem of the row at once, not one round at a time.
         problems = self._status_problems(existing, values["status"], values["decline_reason"])
@@ -215,6 +223,7 @@ class RequestsKind(Kind):
                 ctx.audit("request_changed", existing, "fields=" + ",".join(changed))
             if before_status != existing.status:
                 ctx.audit(f"request_{existing.status}", existing, f"from={before_status}")
+                ctx.row_changes.setdefault(row, []).append("status")
         return "create" if created else "update"
 
     @classmethod
@@ -350,10 +359,11 @@ class RequestsKind(Kind):
                      selectinload(DeploymentRequest.work_type))
             .order_by(DeploymentRequest.id)
         )
-        return [
-            [r.id, r.ministry.code, r.location.code, r.work_type.code, r.start_date, r.end_date,
-             v.weekdays_text(r.weekdays), minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
-             r.break_minutes, r.headcount, PRIORITY_NAMES.get(r.priority, str(r.priority)), r.status,
-             r.contact_name, r.contact_phone, r.access_instructions, r.notes, r.decline_reason]
-            for r in found
-        ]
+        return [self.export_row(r) for r in found]
+
+    @staticmethod
+    def export_row(r: DeploymentRequest) -> list:
+        return [r.id, r.ministry.code, r.location.code, r.work_type.code, r.start_date, r.end_date,
+                v.weekdays_text(r.weekdays), minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
+                r.break_minutes, r.headcount, PRIORITY_NAMES.get(r.priority, str(r.priority)), r.status,
+                r.contact_name, r.contact_phone, r.access_instructions, r.notes, r.decline_reason]

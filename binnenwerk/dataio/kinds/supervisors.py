@@ -51,6 +51,11 @@ class SupervisorsKind(Kind):
         Column("zo", DAY_HELP, False, ""),
     ]
 
+    change_columns = {
+        "name": ("naam",), "team_id": ("team",), "region": ("regio",), "email": ("email",), "phone": ("telefoon",),
+        "work_types": ("werksoorten",), "availability": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    }
+
     def parse(self, row: RowReader, ctx: Context) -> dict:
         record: dict = {}
         if row.has("id"):
@@ -131,6 +136,8 @@ class SupervisorsKind(Kind):
         changed = self._changed_fields(supervisor, record, team, region) if supervisor is not None else []
         if supervisor is not None and not changed:
             return "unchanged"
+        if supervisor is not None:
+            ctx.remember(row, self.export_row(supervisor))
         had_work = {w.id for w in supervisor.work_types} if supervisor else set()
         for work_type in record.get("work_types", []):
             if work_type.archived and work_type.id not in had_work:
@@ -256,8 +263,9 @@ class SupervisorsKind(Kind):
                      selectinload(Supervisor.availability))
             .order_by(Supervisor.region, Supervisor.name, Supervisor.id)
         )
-        return [
-            [s.id, s.name, s.team.name if s.team else "", s.region, s.email, s.phone,
-             ",".join(sorted(w.code for w in s.work_types)), *pattern_cells(s)]
-            for s in supervisors
-        ]
+        return [self.export_row(s) for s in supervisors]
+
+    @staticmethod
+    def export_row(s: Supervisor) -> list:
+        return [s.id, s.name, s.team.name if s.team else "", s.region, s.email, s.phone,
+                ",".join(sorted(w.code for w in s.work_types)), *pattern_cells(s)]

@@ -56,6 +56,9 @@ class TeamsKind(Kind):
                False, 15),
     ]
 
+    change_columns = {"name": ("naam",), "region": ("regio",), "home_location_id": ("thuislocatie",),
+                      "max_size": ("max_medewerkers",)}
+
     def parse(self, row: RowReader, ctx: Context) -> dict:
         record = {
             "name": row.get("naam", v.text, max_length=100, required=True),
@@ -100,6 +103,8 @@ class TeamsKind(Kind):
         ))
         if not changed:
             return "unchanged"
+        if team is not None:
+            ctx.remember(row, self.export_row(team))
         if location is not None and (team is None or location.id != team.home_location_id
                                      or team.region != record["region"]):
             if location.archived:
@@ -167,4 +172,8 @@ class TeamsKind(Kind):
     def export_rows(self) -> list[list]:
         teams = db.session.scalars(select(Team).where(Team.archived.is_(False)).order_by(Team.name)
                                    .options(selectinload(Team.home_location)))
-        return [[t.name, t.region, t.home_location.code if t.home_location else "", t.max_size] for t in teams]
+        return [self.export_row(t) for t in teams]
+
+    @staticmethod
+    def export_row(t: Team) -> list:
+        return [t.name, t.region, t.home_location.code if t.home_location else "", t.max_size]
