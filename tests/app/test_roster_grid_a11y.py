@@ -94,6 +94,25 @@ def test_the_all_teams_view_links_past_the_overview_to_the_grids_and_the_regions
     assert f'<a href="#team-{teams["Groningen"][0].id}">Naar de roosters</a>' in every
 
 
+def test_each_grid_below_the_overview_links_back_to_its_team_s_line(client, login, make, two_regions):
+    """A hundred grids down, the only way back to the overview was the browser's Back (a known gap)."""
+    teams, _anna = two_regions
+    login(make.user("planner"))
+
+    html = client.get(f"/rooster/?week={WEEK}&regio=alle").get_data(as_text=True)
+
+    for team in (team for region in teams.values() for team in region):
+        assert f'<tr id="overzicht-team-{team.id}">' in html
+        back = (f'<a href="#overzicht-team-{team.id}">Terug naar het overzicht per team'
+                f'<span class="visually-hidden"> ({team.name})</span></a>')
+        # Below the team's own grid, before the next team's (or the requests' table after the last).
+        heading = html.index(f'<h2 id="team-{team.id}">')
+        following = html.find('<h2 id="team-', heading + 1)
+        assert heading < html.index(back) < (following if following != -1 else html.index('id="aanvragen-kop"'))
+    one = next(iter(teams.values()))[0]
+    assert "overzicht-team-" not in client.get(f"/rooster/?week={WEEK}&team={one.id}").get_data(as_text=True)
+
+
 def test_few_teams_link_to_the_grids_only_and_one_teams_page_has_no_such_links(client, login, make):
     one, two = make.team("Den Haag", name="Team A"), make.team("Utrecht", name="Team B")
     login(make.user("planner"))
