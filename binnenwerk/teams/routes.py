@@ -487,6 +487,9 @@ def employee_edit(employee_id: int):
             _apply_service_error(form, error)
         if left:
             form.team_id.errors = [*form.team_id.errors, _move_question(employee, left)]
+            if sum(len(group.weeks) for group in left) == 1:  # the box says what the question says
+                form.confirm_move.label.text = _("Toch verplaatsen. Ik repareer het rooster van het oude team "
+                                                 "daarna.")
             return render_template("teams/employee_form.html", form=form, employee=employee, ask_move=True), 422
         if changed is not None:
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=employee.name) if changed

@@ -132,6 +132,17 @@ def test_a_move_that_leaves_shifts_in_later_weeks_asks_first_and_changes_nothing
     assert 'value="Sanna"' in html  # what was typed is kept for the second save
 
 
+def test_the_box_for_one_roster_says_that_roster_not_the_rosters(client, world):
+    """The box read 'Ik repareer de roosters' also when the question named one roster (a QA finding)."""
+    roster(world, "2026-W51", published=True, days=(MON_51, THU_51), told=(MON_51,))
+    response = move(client, world)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and team_of(world) == world.old.id
+    assert "tot je dat rooster repareert en opnieuw publiceert" in html
+    assert "Toch verplaatsen. Ik repareer het rooster van het oude team daarna." in html
+    assert "Ik repareer de roosters" not in html
+
+
 def test_the_box_is_only_offered_when_a_move_leaves_shifts_behind(client, world):
     html = client.get(f"/teams/medewerkers/{world.sanne.id}/wijzigen").get_data(as_text=True)
     assert 'name="confirm_move"' not in html
