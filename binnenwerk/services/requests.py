@@ -57,6 +57,8 @@ MAX_HEADCOUNT = 15
 MAX_SHIFT_MINUTES = 12 * 60  # Arbeidstijdenwet: at most 12 hours a shift
 LONG_SHIFT_MINUTES = 330  # more than 5.5 hours ...
 LONG_SHIFT_BREAK = 30  # ... needs at least a 30-minute break
+VERY_LONG_SHIFT_MINUTES = 600  # more than 10 hours ...
+VERY_LONG_SHIFT_BREAK = 45  # ... at least 45 minutes (Arbeidstijdenwet, art. 5:4)
 MAX_PERIOD_DAYS = 365
 MAX_LEAD_DAYS = 365  # requests are planned at most a year ahead
 MAX_TEXT = 2000
@@ -203,6 +205,8 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
         errors["break_minutes"] = _("De pauze kan niet negatief zijn.")
     elif length is not None and length > 0 and data.break_minutes >= length:
         errors["break_minutes"] = _("De pauze moet korter zijn dan de dienst.")
+    elif length is not None and length > VERY_LONG_SHIFT_MINUTES and data.break_minutes < VERY_LONG_SHIFT_BREAK:
+        errors["break_minutes"] = _("Een dienst van meer dan 10 uur heeft minstens 45 minuten pauze (Arbeidstijdenwet).")
     elif length is not None and length > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
         errors["break_minutes"] = _("Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze (Arbeidstijdenwet).")
 

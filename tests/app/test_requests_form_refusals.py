@@ -47,6 +47,9 @@ CASES = [
     ("negative break", {"break_minutes": "-5"}, "break_minutes", "De pauze kan niet negatief zijn."),
     ("long shift short break", {"start_time": "09:00", "end_time": "15:00", "break_minutes": "15"},
      "break_minutes", "minstens 30 minuten pauze (Arbeidstijdenwet)"),
+    # Arbeidstijdenwet art. 5:4: more than 10 hours needs 45 minutes (a QA finding: 09:00-21:00 with 30 passed).
+    ("over ten hours, half an hour's break", {"start_time": "09:00", "end_time": "21:00", "break_minutes": "30"},
+     "break_minutes", "Een dienst van meer dan 10 uur heeft minstens 45 minuten pauze (Arbeidstijdenwet)."),
     ("huge break", {"break_minutes": "99999999999999999999"}, "break_minutes", "De pauze moet korter zijn dan de dienst."),
     ("nobody", {"headcount": "0"}, "headcount", "Vraag 1 tot en met 15 mensen per dag."),
     ("too many", {"headcount": "16"}, "headcount", "Vraag 1 tot en met 15 mensen per dag."),
@@ -82,6 +85,14 @@ def test_a_bad_request_form_is_refused_in_dutch_at_its_field(client, login, worl
         assert len(error) == 2, f"{name}: no error tied to {field}"
         assert message in error[1].split("</p>", 1)[0], name
     assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
+
+
+def test_a_shift_over_ten_hours_with_three_quarters_of_an_hour_break_is_taken(client, login, world):
+    login(world.contact)
+    response = client.post("/aanvragen/nieuw", data=request_form(
+        world.location, world.work_type, start_time="09:00", end_time="21:00", break_minutes="45"))
+    assert response.status_code == 302
+    assert db.session.scalar(select(DeploymentRequest.break_minutes)) == 45
 
 
 def test_an_archived_location_or_work_type_is_refused(client, login, world, make):

@@ -72,7 +72,7 @@ class RequestsKind(Kind):
                values=v.WEEKDAY_COLUMNS),
         Column("begintijd", _l("Begintijd, bijvoorbeeld 09:00."), True, "09:00"),
         Column("eindtijd", _l("Eindtijd, bijvoorbeeld 15:00."), True, "15:00"),
-        Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30."), False, 30),
+        Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30. Meer dan 10 uur: minstens 45."), False, 30),
         Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3),
         Column("prioriteit", _l("laag, normaal of hoog (leeg: normaal)."), False, "normaal",
                values=tuple(PRIORITY_WORDS)),
