@@ -28,11 +28,16 @@ def is_public_holiday(day: dt.date) -> bool:
     return day in public_holidays(day.year)
 
 
+SPELLING = {"Goede vrijdag": "Goede Vrijdag"}
+
+
 @functools.lru_cache(maxsize=32)
 def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
     import holidays
 
     names = dict(holidays.country_holidays("NL", years=year, language="nl" if language == "nl" else "en_US"))
+    # The Woordenlijst writes both words with a capital (the library: "Goede vrijdag").
+    names = {day: SPELLING.get(name, name) for day, name in names.items()}
     names.setdefault(dt.date(year, 5, 5), "Bevrijdingsdag" if language == "nl" else "Liberation Day")
     return names
 

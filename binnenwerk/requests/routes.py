@@ -268,6 +268,9 @@ def edit(request_id: int):
 @roles_required(Role.MINISTRY_CONTACT, Role.PLANNER)
 def cancel(request_id: int):
     found = _load(request_id)
+    if found.status == S.CANCELLED.value:
+        flash(_("Deze aanvraag is al %(status)s.", status=service.status_label(found.status).lower()), "info")
+        return redirect(url_for("requests.detail", request_id=found.id))
     if not service.can_transition(found.status, S.CANCELLED.value):
         # Nothing to confirm: the same refusal the service gives, before anyone is asked.
         flash(_("Een aanvraag die %(current)s is, kan niet %(new)s worden.",

@@ -69,6 +69,9 @@ CASES = [
     ("unknown location", {"location_id": "99999999999999999999"}, "location_id", "Kies een locatie van uw eigen ministerie."),
     ("unknown work type", {"work_type_id": "424242"}, "work_type_id", "Kies een werksoort uit de lijst."),
     ("bad phone", {"contact_phone": "bel de balie"}, "contact_phone", "Vul een telefoonnummer in"),
+    # Digits only, but too few: the length is the problem, not the characters (a QA finding).
+    ("short phone", {"contact_phone": "12345"}, "contact_phone", "Vul een geldig telefoonnummer in, bijvoorbeeld "
+     "070-1234567: 10 tot 15 cijfers"),
     ("notes too long", {"notes": "x" * 2001}, "notes", "2000"),
 ]
 

@@ -40,3 +40,11 @@ def test_a_request_on_christmas_day_only_is_refused_with_the_holiday_named(clien
     [stored] = db.session.scalars(select(DeploymentRequest)).all()
     assert [stored.occurs_on(d) for d in (dt.date(2026, 12, 25), dt.date(2027, 1, 1), dt.date(2027, 1, 8))] == [
         False, False, True]
+
+
+def test_good_friday_is_spelled_as_the_woordenlijst_does(client, login, world, monkeypatch):
+    """The library writes 'Goede vrijdag'; Dutch writes Goede Vrijdag (a QA finding)."""
+    monkeypatch.setattr(request_service, "today", lambda: dt.date(2027, 3, 1))
+    login(world.contact)
+    page = file(client, world, dt.date(2027, 3, 26), dt.date(2027, 3, 26), ["5"])
+    assert "(Goede Vrijdag) is het een feestdag" in page and "Goede vrijdag" not in page
