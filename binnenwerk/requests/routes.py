@@ -400,17 +400,27 @@ def plan_csv():
         coming: dict[dt.date, int] = {}
         for day in gone.days:
             coming[day.date] = coming.get(day.date, 0) + day.people
+        withdrawn = gone.request.status in (S.CANCELLED.value, S.DECLINED.value)
         for day in gone.days:
-            rows.setdefault(gone.request.id, []).append((day.date, None, [
+            # Under a cancelled or declined request the page's box says so once; a spreadsheet
+            # row stands alone, so it says it itself.
+            why = (_("Deze aanvraag is %(status)s. Toch staan er nog mensen ingepland:",
+                     status=service.status_label(gone.request.status).lower()) + " " + _dropped_note(day, True)
+                   if withdrawn else _dropped_note(day))
+            rows.setdefault(gone.request.id, []).append((day.date, day, [
                 0, coming[day.date], day.team, day.people, day.leader_name, day.leader_phone,
-                _dropped_note(day) + " " + _("De planner past dit aan.")]))
+                why + " " + _("De planner past dit aan.")]))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]
         for day, asked, rest in sorted(rows[pk], key=lambda row: row[0]):
-            # A day gone by shows the place, work and times asked then; a day no longer asked, the
-            # request's.
-            times = (asked.start_minute, asked.end_minute) if asked else (r.start_minute, r.end_minute)
-            place = asked.earlier_location if asked and asked.earlier_location else r.location.name
+            if isinstance(asked, service.DroppedDay):
+                # People still planned on a day no longer asked: the times and place they come at.
+                times, place = (asked.start_minute, asked.end_minute), asked.location
+                asked = None
+            else:
+                # A day gone by shows the place, work and times asked then.
+                times = (asked.start_minute, asked.end_minute) if asked else (r.start_minute, r.end_minute)
+                place = asked.earlier_location if asked and asked.earlier_location else r.location.name
             work = asked.earlier_work_type if asked and asked.earlier_work_type else r.work_type
             work_type = (work.name_en or work.name_nl) if english else work.name_nl
             writer.writerow([report_service.spreadsheet_safe(v) for v in [

@@ -306,6 +306,28 @@ def test_a_dropped_weekday_shows_who_still_comes_until_the_week_is_published_aga
     assert "2027-03-10" not in plan_rows(client, req.id)
 
 
+def test_the_spreadsheet_gives_the_times_people_still_come_at_under_a_changed_and_cancelled_request(
+        client, login, world, published_week):
+    """A cancelled request whose times changed first: the rows gave the new times (10:00) while the
+    people still come 09:00-15:00, and said "die dag hoort niet meer bij de aanvraag" (a QA finding)."""
+    req = published_week.request
+    req.start_minute = 10 * 60
+    req.status = "geannuleerd"
+    db.session.commit()
+    login(world.contact)
+
+    by_day = plan_rows(client, req.id)
+
+    for date in ("2027-03-08", "2027-03-09", "2027-03-10"):
+        [row] = by_day[date]
+        assert (row["Begintijd"], row["Eindtijd"], row["Locatie"]) == ("09:00", "15:00", "Eigen Gebouw")
+        assert (row["Gevraagd"], row["Ingepland"], row["Team"]) == ("0", "2", "Team Den Haag 1")
+        assert row["Opmerking"].startswith("Deze aanvraag is geannuleerd. Toch staan er nog mensen ingepland: ")
+        assert row["Opmerking"].endswith(": nog 2 mensen van Team Den Haag 1 (09:00–15:00, Eigen Gebouw). "
+                                         "De planner past dit aan.")
+        assert "hoort niet meer bij de aanvraag" not in row["Opmerking"]
+
+
 def test_one_person_left_on_a_dropped_day_is_one_person(client, login, world, published_monday):
     req = published_monday.request
     req.weekdays, req.end_date = "12", MONDAY + dt.timedelta(days=1)
@@ -350,7 +372,7 @@ def test_shifts_of_a_cancelled_request_are_shown_until_they_are_called_off(
     assert "hoort niet meer bij de aanvraag" not in page
     # The CSV's note stands alone: it keeps the whole sentence.
     [row] = plan_rows_for(client, WEEK, published_monday.request.id)
-    assert "staan nog 3 mensen van Team Den Haag 1 ingepland" in row["Opmerking"]
+    assert "nog 3 mensen van Team Den Haag 1 (09:00–15:00, Eigen Gebouw)" in row["Opmerking"]
 
     for shift in published_monday.shifts:
         shift.cancelled = True
