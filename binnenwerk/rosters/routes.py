@@ -426,6 +426,11 @@ def leader():
                 return redirect(back)
     choice = service.leader_choice(week, team.id, day, location.id)
     if choice is None:
+        if request.method == "POST":
+            # The team's shifts there went since the form opened: say so on the roster, not "not found".
+            flash(form.supervisor.errors[0] if form.supervisor.errors else
+                  _("Het team werkt die dag niet op deze plek. Er is niets opgeslagen."), "error")
+            return redirect(back)
         abort(404)
     people = {s.id: s for s in db.session.scalars(select(Supervisor).where(
         Supervisor.id.in_([i for i, _why in choice.options])))}

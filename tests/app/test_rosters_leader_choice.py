@@ -211,3 +211,23 @@ def test_a_place_nobody_leads_says_so_in_the_grid_and_a_leader_can_be_chosen_the
     assert leader_at(world.team, MON, world.loc) == world.own[1].id
     foot = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "let op: geen teamleider" not in foot
+
+
+def test_a_choice_sent_after_the_team_left_the_place_says_so_on_the_roster(client, login, world):
+    """The leader's form opened, then the planner set every shift at that place that day to free:
+    saving the form ended on 'Niet gevonden' (a QA finding)."""
+    from binnenwerk.models import Assignment
+
+    login(world.planner)
+    solve_via_page(client, world.team)
+    page = client.get(url(world)).get_data(as_text=True)
+    db.session.execute(delete(Assignment).where(Assignment.date == MON))
+    db.session.execute(delete(SupervisionAssignment).where(SupervisionAssignment.date == MON))
+    db.session.commit()
+
+    response = client.post("/rooster/leider", data={**form_values(page), "supervisor": str(world.pool.id)})
+
+    assert response.status_code == 302 and f"team={world.team.id}" in response.headers["Location"]
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Het team werkt die dag niet op deze plek. Er is niets opgeslagen." in shown
+    assert leader_at(world.team, MON, world.loc) is None
