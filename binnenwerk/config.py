@@ -159,11 +159,22 @@ def database_url(setting: str, value) -> str:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        make_url(str(value).strip())
+        url = make_url(str(value).strip())
     except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise ConfigError(setting, "is no database URL (for example postgresql://user@host/binnenwerk "
                                    "or sqlite:////srv/binnenwerk/binnenwerk.sqlite).") from None
+    # Any other database or driver (postgresql+psycopg2://, mysql://) failed at the first import
+    # with a traceback that did not name the setting, also for commands that never connect.
+    backend, driver = url.get_backend_name(), url.drivername.partition("+")[2]
+    if backend not in SUPPORTED_DRIVERS or driver not in SUPPORTED_DRIVERS[backend]:
+        raise ConfigError(setting, "uses a database or driver this app does not ship: use PostgreSQL with "
+                                   "psycopg 3 (postgresql://user@host/binnenwerk or postgresql+psycopg://...) "
+                                   "or SQLite (sqlite:////srv/binnenwerk/binnenwerk.sqlite).")
     return str(value).strip()
+
+
+# The databases and drivers (after the "+", "" for the default) the app is built and tested for.
+SUPPORTED_DRIVERS = {"postgresql": ("", "psycopg"), "postgres": ("",), "sqlite": ("", "pysqlite")}
 
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -177,6 +188,13 @@ def redis_url(setting: str, value) -> str:
     if not text.lower().startswith(REDIS_SCHEMES):
         raise ConfigError(setting, "is no Redis URL: it starts with redis://, rediss:// or unix:// "
                                    "(for example redis://127.0.0.1:6379/0).")
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(text).port  # a port that is no number, a broken IPv6 address: the limiter's traceback
+    except ValueError:
+        raise ConfigError(setting, "is no Redis URL that can be used: check the host and port "
+                                   "(for example redis://127.0.0.1:6379/0).") from None
     return text
 
 
