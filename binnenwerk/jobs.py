@@ -548,7 +548,10 @@ def _solve_and_store(job: SolveJob) -> None:
         short = set(pins_short_of_leaders(problem, solution.conflicting_pins)) - unled
         found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat(),
                                        "unled": p in unled, "short": p in short,
-                                       "begun": (planning.pk_of(p.employee), p.date) in idmap.begun}
+                                       "begun": (planning.pk_of(p.employee), p.date) in idmap.begun,
+                                       # pinned by someone, not kept because its day has gone by or begun
+                                       "loose": (planning.pk_of(p.employee), p.date) not in idmap.begun and (
+                                           idmap.kept_before is None or p.date >= idmap.kept_before)}
                                       for p in _causes_first(solution.conflicting_pins, unled | short)[:5]]}
         raise _PinsConflict(pins_message(found), found)
     if solution.status not in ("OPTIMAL", "FEASIBLE"):
@@ -759,6 +762,10 @@ def pins_message(result: dict | None) -> str:
         said = _("Er zijn op %(days)s te weinig teamleiders vrij voor alle plekken van deze diensten: %(pins)s. "
                  "Elke plek heeft een eigen teamleider nodig. Zorg eerst voor een invaller uit de regio en probeer "
                  "het dan opnieuw. Het rooster is niet veranderd.", pins=listed(short), days=days_of(short))
+        if any(pin.get("loose") for pin in short):
+            # Pinned by someone: letting one place's shifts go frees its leader for the others.
+            said += " " + _("Is er geen invaller? Maak dan de vastgezette diensten op een van die plekken los en "
+                            "probeer het opnieuw.")
     elif under_way:
         said = _("Deze diensten passen niet samen in een rooster: %(pins)s. Het rooster is niet veranderd.",
                  pins=listed(pins))

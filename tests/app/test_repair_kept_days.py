@@ -358,8 +358,43 @@ def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomo
     assert ("Diensten die al bezig zijn, kun je niet losmaken. Repareer vanaf morgen als dat genoeg is: vandaag "
             "blijft dan zoals het is.") in page
     assert "Maak een of meer van die diensten los" not in page
+    assert "Is er geen invaller?" not in page  # nobody pinned them: nothing to let go
 
     assert repair_via_page(client, team, THU).status == JobStatus.FINISHED.value
+
+
+def test_too_few_leaders_for_places_pinned_by_hand_says_letting_one_place_go_works(client, make, login, monkeypatch):
+    """The same shortage on a day to come whose shifts at both places someone pinned: the job page
+    said only to find a stand-in, where letting one place's pins go makes the repair work (a QA
+    finding)."""
+    wt = make.work_type("keyboards")
+    team = make.team("Den Haag", name="Team A")
+    leader = make.supervisor(team, work_types=[wt], name="Tineke")
+    make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf")
+    for name in ("Anna", "Bram", "Cees", "Dirk"):
+        make.employee(team, work_types=[wt], first_name=name, last_name="Test", contract_minutes=5 * SHIFT)
+    for place in ("Rijnstraat 8", "Turfmarkt 147"):
+        make.request(make.location("Den Haag", name=place), wt, headcount=2, start_date=MON, end_date=FRI)
+    planner = make.user("planner")
+    db.session.commit()
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 5))
+    login(planner)
+    assert solve_via_page(client, team).status == JobStatus.FINISHED.value
+    thursday = [a for a in roster_of(team).assignments if a.date == THU]
+    assert len({a.request.location_id for a in thursday}) == 2, "the plan sends the team to both places"
+    for shift in thursday:
+        shift.pinned = True
+    db.session.add(Absence(supervisor_id=leader.id, kind="ziek", start_date=THU, end_date=THU))
+    db.session.commit()
+
+    job = repair_via_page(client, team, THU)
+
+    assert job.status == JobStatus.FAILED.value
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert "Er zijn op donderdag 10 december te weinig teamleiders vrij voor alle plekken" in page
+    assert ("Is er geen invaller? Maak dan de vastgezette diensten op een van die plekken los en probeer het "
+            "opnieuw.") in page
+    assert "Diensten die al bezig zijn" not in page
 
 
 def test_a_shift_can_be_taken_from_someone_over_a_lowered_contract(client, week):
