@@ -378,6 +378,10 @@ def cell():
         # (before, a cell holding a planned, unpinned shift offered it unticked, and a re-plan
         # silently undid the edit).
         form.pinned.data = True
+        if current is not None and str(current.request_id) not in {str(q.id) for q in options} and day >= local_today():
+            # A shift that no longer fits is not offered pinned: a re-plan drops it (unless it has
+            # begun, which _set_cell checks; the box is then the person's to tick).
+            form.pinned.data = day == local_today() and current.request.start_minute <= service.minute_now(day)
     return (render_template("rosters/cell.html", week=week, team=team, employee=employee, day=day, form=form,
                             view=view, back=_view_url(week, team, view),
                             current=current, roster=roster, away=_away(employee, day),

@@ -490,9 +490,17 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
     options = {planning.pk_of(q.id): q.id for q in cell_options(problem, employee_id, day)}
     if request_id is not None and request_id not in options and current is not None \
             and planning.pk_of(current.request) == request_id:
-        # The shift the cell holds, kept as it is (pinned or let go), though it would not be
-        # offered now (a day gone by worked before the hours a day were lowered).
-        options[request_id] = current.request
+        # The shift the cell holds, kept as it is though it would not be offered now: on a day gone
+        # by or under way (worked before the hours a day were lowered), pinned or let go; on a day
+        # to come only let go, since a pin would promise what the next plan cannot keep (it drops
+        # a pin the person can no longer work).
+        starts = db.session.get(DeploymentRequest, request_id).start_minute
+        if day < today() or (day == today() and starts <= minute_now(day)) or not pin:
+            options[request_id] = current.request
+        else:
+            raise ServiceError(_("Deze dienst past niet meer bij %(name)s. Vastzetten kan dus niet: opnieuw plannen "
+                                 "haalt hem weg. Kies een andere dienst of vrij, of zet het vinkje bij vastzetten "
+                                 "uit.", name=employee.name))
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))

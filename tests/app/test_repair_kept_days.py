@@ -6,6 +6,7 @@ pinned shift, the job page says that, not "unpin something"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -202,6 +203,21 @@ def test_a_lowered_hours_a_day_limit_is_flagged_in_history_grid_overview_cell_an
     assert "langer dan de uren per dag" in overview
     cell = client.get(f"/rooster/cel?week={WEEK}&team={week.team.id}&employee={anna.id}&date={later[0]}")
     assert "(past niet meer: langer dan de uren per dag)" in cell.get_data(as_text=True)
+    # A day to come: the box opens unticked, and pinning the shift is refused (a QA finding: it was
+    # pinned with "opnieuw plannen houdt hem", and the next repair dropped it without a word).
+    assert not re.search(r'<input[^>]*checked[^>]*name="pinned"|<input[^>]*name="pinned"[^>]*checked',
+                         cell.get_data(as_text=True))
+    from binnenwerk.models import Assignment as Later
+
+    coming = db.session.scalar(select(Later).where(Later.employee_id == anna.id, Later.date == later[0]))
+    cell_form = {"week": WEEK, "team": week.team.id, "employee": anna.id, "date": later[0].isoformat(),
+                 "request": str(coming.request_id), "lock_version": roster_of(week.team).lock_version}
+    refused = client.post("/rooster/cel", data={**cell_form, "pinned": "y"})
+    assert refused.status_code == 422
+    assert "Deze dienst past niet meer bij Anna Test. Vastzetten kan dus niet" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Later, coming.id).pinned
+    assert client.post("/rooster/cel", data=cell_form).status_code == 302  # as it opens: kept, not pinned
     # A day gone by was worked before the limit was lowered: not "past niet meer" (the grid does not flag it).
     gone_by = worked_before(week.team, anna)
     assert gone_by, "the plan gave Anna a shift on Monday or Tuesday"
