@@ -106,11 +106,13 @@ def _gone() -> Response:
     return _with_headers(gone, SECRET_PAGE_HEADERS)
 
 
-def unavailable() -> Response:
+def unavailable(employee: bool = True) -> Response:
     """An employee's page or feed while the database cannot be reached (main's error handler): in
-    words the employee can act on, not the staff page's "database" and its link to the staff login."""
+    words the employee can act on, not the staff page's "database" and its link to the staff login.
+    A feed's address (`employee` False) may be a team's or a ministry location's, which cannot be
+    told without the database: there the words fit whoever opens it."""
     with _in_language(_link_language()):
-        page = Response(render_template("calendar/week_unavailable.html"), status=503)
+        page = Response(render_template("calendar/week_unavailable.html", employee=employee), status=503)
     return _with_headers(page, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store", "Retry-After": "300"})
 
 

@@ -213,7 +213,7 @@ def _database_down(error):
         if request.path.startswith(("/week/", "/calendar/")):  # an employee's page, feed or QR code
             from ..calendar.routes import unavailable
 
-            return unavailable()
+            return unavailable(employee=request.path.startswith("/week/"))
         return _error_page(
             503, N_("Database niet bereikbaar"),
             N_("De database is even niet bereikbaar. Er is niets opgeslagen. Probeer het over een paar minuten "
