@@ -202,6 +202,10 @@ def publish_command(week: str, team: str | None) -> None:
 
     week = _week(week)
     team_ids = _teams(team)
+    if team_ids and db.session.get(Team, team_ids[0]).archived:
+        # Said as such, not "no roster to publish" (it may have one).
+        raise click.ClickException(_("%(team)s is gearchiveerd. Een gearchiveerd team publiceert geen rooster.",
+                                     team=db.session.get(Team, team_ids[0]).name))
     # As the pages publish: not an archived team's roster, and no empty version of a roster that
     # employees see as it is.
     query = select(Roster).join(Team, Team.id == Roster.team_id).where(Roster.week == week, Team.archived.is_(False))

@@ -50,6 +50,17 @@ def test_solve_stores_a_draft_and_publish_publishes_it(runner, world):  # noqa: 
     assert db.session.get(Roster, roster.id).version == 1
 
 
+def test_publish_of_an_archived_team_says_it_is_archived(runner, world):  # noqa: F811
+    """It said "Week ... heeft nog geen rooster om te publiceren" for a team with a roster (a QA finding)."""
+    runner.invoke(args=["plan", "solve", "--week", WEEK, "--time-limit", "2"])
+    world.team.archived = True
+    db.session.commit()
+    result = runner.invoke(args=["plan", "publish", "--week", WEEK, "--team", world.team.name])
+    assert result.exit_code == 1
+    assert f"{world.team.name} is gearchiveerd. Een gearchiveerd team publiceert geen rooster." in result.output
+    assert db.session.scalars(select(PublishedShift)).all() == []
+
+
 def test_import_round_trips_an_exported_roster(runner, world, tmp_path):  # noqa: F811
     runner.invoke(args=["plan", "solve", "--week", WEEK, "--time-limit", "2"])
     sol = tmp_path / "s.json"
