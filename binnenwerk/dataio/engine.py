@@ -1,6 +1,8 @@
 """The all-or-nothing import: check every row, apply them in one transaction, or change nothing."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -124,6 +126,10 @@ class Outcome:
     # A row moves someone who still has shifts in the old team's rosters: as on the form, that
     # needs "Toch verplaatsen" (run's confirm_moves).
     asks_move: bool = False
+    # What the rows do to stored data, as the check shows it (fingerprint()); set when every row is right.
+    fingerprint: str = ""
+    # run's `expect` differed: the rows would now do something the check did not show; nothing stored.
+    changed_since_check: bool = False
 
     @property
     def problems(self) -> list[Problem]:
@@ -540,6 +546,22 @@ def _write_audit(kind: Kind, outcome: Outcome, ctx: Context, actor) -> None:
         ])
 
 
+def fingerprint(kind: Kind, outcome: Outcome, ctx: Context) -> str:
+    """One hash of what the import does to stored data, as its check shows it: per row that creates
+    or changes something, what it does, the fields it changes and the changed object's stored cells
+    in the file's columns. A colleague's change since the check to a record the file changes, or that
+    makes an unchanged row change, gives another hash; a change to anything else does not."""
+    positions = [i for i, column in enumerate(kind.columns) if column.name in outcome.columns]
+    rows = []
+    for result in outcome.rows:
+        if result.action not in ("create", "update"):
+            continue
+        before = ctx.before_cells.get(result.number)
+        stored = None if before is None else [cell_text(before[i]) if i < len(before) else "" for i in positions]
+        rows.append([result.number, result.action, sorted(result.changes), stored])
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
     """Map each known column to its position; unknown, missing or doubled columns are problems."""
     headers = table.headers
@@ -571,13 +593,17 @@ def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
     return index
 
 
-def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bool | None = None) -> Outcome:
+def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bool | None = None,
+        expect: str | None = None) -> Outcome:
     """Check the whole file and apply it in one transaction; commit only when every row is right.
 
     With commit=False (a preview or a dry run) the rows are applied to find the problems that
     depend on the database and on earlier rows (a full team), and then rolled back.
     `confirm_moves` is the form's "Toch verplaatsen" for a move that leaves shifts in the old
     team's rosters: None (a preview) says so per row, False refuses such a row, True moves.
+    `expect` is the fingerprint of the check the user confirms: when the rows would now do
+    something else (someone changed those records since), nothing is committed and the outcome's
+    `changed_since_check` says so. Compared in the import's own transaction, before its commit.
     """
     outcome = Outcome(kind=kind.name, sheet=table.sheet)
     index = check_headers(kind, table, outcome)
@@ -646,7 +672,9 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
                                      _("Rij %(row)d, na het importeren: %(message)s", row=result.number,
                                        message=warning) for warning in result.warnings]
             outcome.warnings += _region_warnings(kind, ctx)
-        if outcome.ok and commit:
+            outcome.fingerprint = fingerprint(kind, outcome, ctx)
+            outcome.changed_since_check = expect is not None and outcome.fingerprint != expect
+        if outcome.ok and commit and not outcome.changed_since_check:
             _write_audit(kind, outcome, ctx, actor)
             db.session.commit()
             outcome.committed = True

@@ -19,7 +19,7 @@ from ..access import OFFICE, roles_required
 from ..extensions import db
 from . import KINDS, bp, writing
 from .api import get_kind, import_file, may_use
-from .engine import Kind, summary_text
+from .engine import Kind, Outcome, summary_text
 from .forms import MOVE_LABELS, ConfirmForm, UploadForm
 from .reading import suffix_of
 
@@ -199,8 +199,9 @@ def preview(kind_name: str):
     if outcome.ok:
         token = secrets.token_hex(16)
         (folder / f"{token}.{suffix}").write_bytes(data)
+        # "checked": what this check shows the rows do, which is all that "Importeren" may do.
         session[SESSION_KEY] = {"token": token, "kind": kind.name, "suffix": suffix, "name": upload.filename[:200],
-                                "asks_move": outcome.asks_move}
+                                "asks_move": outcome.asks_move, "checked": outcome.fingerprint}
         confirm = _confirm_form(kind, upload=token)
         _flash_warnings(outcome)
     # A file with problems is a refused form, as every other: "Fout:" in the title and 422.
@@ -236,10 +237,15 @@ def confirm(kind_name: str):
     token = form.upload.data if form.validate_on_submit() else None
     pending = _pending(kind, token)
     if pending and pending[1].get("asks_move") and not form.confirm_move.data:
-        return _ask_move_again(kind, token, *pending)
+        return _check_again(kind, token, *pending)
     claimed = _claim(pending[0]) if pending else None
     if claimed is None:
         counts = _imported(kind, token)
+        pending = _pending(kind, token) if counts is None else None
+        if pending:
+            # A second click while the first found the data changed since the check: that click
+            # put the file back, and this one shows the check again too.
+            return _check_again(kind, token, *pending, changed_since_check=True)
         if counts == STILL_IMPORTING:
             flash(_("Dit bestand wordt nog geïmporteerd. Ga over een minuut terug en klik nog eens op Importeren: "
                     "dan zie je hoe het is gegaan. Het wordt niet twee keer geïmporteerd."), "info")
@@ -250,17 +256,21 @@ def confirm(kind_name: str):
                   "error")
         return redirect(url_for("dataio.kind_page", kind_name=kind.name))
     stored = pending[1]
+    outcome = None
     try:
         # Check everything again: the database may have changed since the preview.
         # "Toch verplaatsen" as on the people forms: without it, a row that moves someone who
         # still has shifts in the old team's rosters is refused.
-        outcome = import_file(kind, stored["name"], claimed.read_bytes(), commit=True,
-                              actor=current_user._get_current_object(),
-                              confirm_moves=bool(form.confirm_move.data))
+        outcome = _import_as_checked(kind, stored, claimed.read_bytes(), confirm_moves=bool(form.confirm_move.data))
         if outcome.committed:
             _record_import(claimed.parent, token, current_user.id, kind, outcome.counts)
     finally:
-        _forget(claimed)
+        if outcome is not None and outcome.changed_since_check:
+            claimed.rename(pending[0])  # kept, for the check again and a next "Importeren"
+        else:
+            _forget(claimed)
+    if outcome.changed_since_check:
+        return _check_again(kind, token, *pending, changed_since_check=True)
     if not outcome.committed:
         return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=True,
                                filename=_shown_name(stored["name"], outcome), confirm=None), 422
@@ -269,19 +279,39 @@ def confirm(kind_name: str):
     return redirect(url_for("dataio.kind_page", kind_name=kind.name))
 
 
-def _ask_move_again(kind: Kind, token: str, path: Path, stored: dict):
-    """"Importeren" without "Toch verplaatsen" where the preview asked it: the preview again (the
-    file is kept), with the question as the box's error, as the people forms ask it."""
+def _import_as_checked(kind: Kind, stored: dict, data: bytes, *, confirm_moves: bool) -> Outcome:
+    """import_file(commit=True) of the kept upload, committed only when its rows still do what the
+    check showed (engine.run's `expect`): a change someone saved since then to a record the file
+    changes is not overwritten unseen. Compared within the import's one transaction. An upload
+    checked before checks had fingerprints expects none: it is shown again first."""
+    return import_file(kind, stored["name"], data, commit=True, actor=current_user._get_current_object(),
+                       confirm_moves=confirm_moves, expect=stored.get("checked") or "")
+
+
+def _check_again(kind: Kind, token: str, path: Path, stored: dict, *, changed_since_check: bool = False):
+    """The check again for the kept upload, as the database is now, and "Importeren" under it; what
+    this page shows is what the next "Importeren" may do.
+
+    For "Importeren" without "Toch verplaatsen" where the check asked it: the question as the box's
+    error, as the people forms ask it. `changed_since_check`: the import found the rows would now
+    do something the check did not show, and stored nothing; the page says so at its top, and
+    "Toch verplaatsen" is asked again (a row may now move someone else).
+    """
     outcome = import_file(kind, stored["name"], path.read_bytes(), commit=False)
-    session[SESSION_KEY] = {**stored, "asks_move": outcome.asks_move}
+    session[SESSION_KEY] = {**stored, "asks_move": outcome.asks_move, "checked": outcome.fingerprint}
     confirm = None
     if outcome.ok:
-        confirm = _confirm_form(kind, upload=token)
-        confirm.confirm_move.errors = [_("Vink 'Toch verplaatsen' aan om deze rijen zo te importeren, of verbeter "
-                                         "het bestand en upload het opnieuw.")]
+        if changed_since_check:
+            confirm = _confirm_form(kind, formdata=None, upload=token)
+        else:
+            confirm = _confirm_form(kind, upload=token)
+            confirm.confirm_move.errors = [_("Vink 'Toch verplaatsen' aan om deze rijen zo te importeren, of "
+                                             "verbeter het bestand en upload het opnieuw.")]
         _flash_warnings(outcome)
     return render_template("dataio/preview.html", kind=kind, outcome=outcome, refused=True,
-                           filename=_shown_name(stored["name"], outcome), confirm=confirm), 422
+                           changed_since_check=changed_since_check,
+                           filename=_shown_name(stored["name"], outcome), confirm=confirm), \
+        409 if changed_since_check else 422
 
 
 def _download(body: bytes, name: str, fmt: str) -> Response:
