@@ -448,6 +448,14 @@ def you(informal, formal):
     return LazyString(lambda: str(formal) if formally() else str(informal))
 
 
+def days_list(days, today: dt.date | None = None) -> str:
+    """'maandag 7 december, dinsdag 8 december en woensdag 9 december' (full_date each, in order)."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    return format_list([full_date(day, today) for day in sorted(set(days))], locale=str(get_locale() or "nl"))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         hhmm=minutes_to_hhmm, long_date=long_date, short_date=short_date, hours=hours, holiday=holiday
@@ -455,6 +463,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(formally=formally, week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
     app.jinja_env.filters["full_date"] = full_date
+    app.jinja_env.filters["days_list"] = days_list
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["dated"] = dated
     app.jinja_env.filters["from_iso"] = lambda text: dt.date.fromisoformat(text) if text else None

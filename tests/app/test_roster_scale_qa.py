@@ -160,7 +160,7 @@ def leading(roster, leader, day, place) -> SupervisionAssignment:
 
 def overview_lines(html: str) -> dict[str, str]:
     table = html.split('id="overzicht-tabel"', 1)[1].split("</table>", 1)[0]
-    return {name: re.sub(r'href="[^"]*"', "", row) for row in table.split("<tr>")[2:]
+    return {name: re.sub(r'href="[^"]*"', "", row) for row in re.split(r"<tr[^>]*>", table)[2:]
             for name in re.findall(r">(Team [^<]+)</a>", row)}
 
 

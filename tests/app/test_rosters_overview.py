@@ -15,7 +15,7 @@ TUE = MON + dt.timedelta(days=1)
 def overview_rows(html: str) -> dict[str, str]:
     table = html.split('id="overzicht-tabel"')[1].split("</table>")[0]
     rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]:
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)[1:]:
         name = re.search(r'<a href="#team-\d+">([^<]+)</a>', row).group(1)
         rows[name] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
     return rows

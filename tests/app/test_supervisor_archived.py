@@ -103,7 +103,7 @@ def plan_rows(client) -> dict[str, dict]:
 
 def overview_note(html: str, team_name: str) -> str:
     table = html.split('id="overzicht-tabel"')[1].split("</table>")[0]
-    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S) if f">{team_name}</a>" in r)
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S) if f">{team_name}</a>" in r)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
 
 
