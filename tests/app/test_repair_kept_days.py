@@ -458,5 +458,6 @@ def test_a_stand_in_moved_to_another_regions_pool_is_flagged_where_they_still_le
     assert f"{leader.name} leidt nog diensten in week 50 (Team A). Repareer dat rooster en publiceer het opnieuw." \
         in said
     grid = " ".join(client.get(f"/rooster/?week={WEEK}&team={week.team.id}").get_data(as_text=True).split())
-    assert (f"{leader.name} leidt het team op woensdag 9 december, maar zit nu in de pool van regio Utrecht.") in grid
+    assert (f"{leader.name} leidt het team op woensdag 9 december, donderdag 10 december en vrijdag 11 december, "
+            "maar zit nu in de pool van regio Utrecht.") in grid
     assert grid.count('<span class="tag tag-warn">let op: ander team</span>') == 3  # Wednesday to Friday
