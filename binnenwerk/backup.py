@@ -91,7 +91,7 @@ def _app_tables() -> set[str]:
     return set(db.metadata.tables)
 
 
-def _check_backup(path: Path) -> str:
+def check_backup(path: Path) -> str:
     """The backup's schema revision, one of this app's migrations; refuses anything else.
 
     Reads the file only, so a refusal leaves the live database as it was.
@@ -167,7 +167,7 @@ def restore(source: Path) -> str:
     leaves the live database untouched.
     """
     source = Path(source)
-    revision = _check_backup(source)
+    revision = check_backup(source)  # again: the file may have changed since the command asked
     target_path = sqlite_path()
     unchanged = _("De database is niet veranderd.")
     staging = None

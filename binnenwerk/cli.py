@@ -167,10 +167,13 @@ def restore_command(source: str, yes: bool) -> None:
 
     from flask_babel import gettext as _
 
-    from .backup import BackupError, restore, sqlite_path
+    from .backup import BackupError, check_backup, restore, sqlite_path
 
     try:
-        sqlite_path()  # PostgreSQL: said before asking whether to go on, not after
+        # PostgreSQL, a missing file, or one that is no backup of this app: said before asking
+        # whether to go on, not after.
+        sqlite_path()
+        check_backup(Path(source))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     if not yes:

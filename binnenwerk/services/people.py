@@ -537,9 +537,11 @@ def archive_ended_contracts(today: dt.date | None = None) -> int:
     return len(ended)
 
 
-def restore_employee(employee: Employee) -> None:
+def restore_employee(employee: Employee) -> dt.date | None:
+    """Take someone back whose contract ended: the contract runs on without an end. Returns the
+    end date that was taken away, if there was one."""
     if not employee.archived:
-        return
+        return None
     ensure_room_in_team(employee.team_id)
     employee.archived = False
     # Taken back: the contract runs on (a last day gone by would close it again at once).
@@ -550,6 +552,7 @@ def restore_employee(employee: Employee) -> None:
 
     mark_unworkable_shifts(employee, ["contract_end"])  # shifts the end called off are told again
     db.session.commit()
+    return ended
 
 
 def employee_in_rosters(employee: Employee) -> bool:
@@ -668,7 +671,8 @@ def update_supervisor(supervisor: Supervisor, data: SupervisorInput) -> list[str
     if not changed:
         return []
     audit.record("supervisor.update", supervisor, detail="changed=" + ",".join(changed))
-    follow_team_access(supervisor, old_team, old_user)
+    # An archived leader led no team before the edit either: a team the admin gave the account since stays.
+    follow_team_access(supervisor, None if supervisor.archived else old_team, old_user)
     db.session.commit()
     return changed
 
@@ -680,9 +684,13 @@ def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: 
     admin; leading a team is the supervisor's team. When the team or the linked account changes,
     the account that led the old team loses it (its employees' health notes are special-category
     data) and the account now linked gains the new one. Other teams the admin gave the account
-    stay. Each changed account gets an audit row with its teams before and after, as the admin's
-    user form records it. Returns the accounts changed; does not commit."""
-    new_team, new_user = supervisor.team, supervisor.user
+    stay. An archived leader leads no team: archiving takes the team off the account as a move
+    away does, and taking the leader back gives it back as a move into it would. Only a
+    team-leader account gains a team (the admin's form gives teams to no other role). Each
+    changed account gets an audit row with its teams before and after, as the admin's user form
+    records it. Returns the accounts changed; does not commit."""
+    new_team = None if supervisor.archived else supervisor.team
+    new_user = supervisor.user
     before: dict[User, list[int]] = {}
 
     def note(account: User) -> None:
@@ -692,7 +700,8 @@ def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: 
         if old_team in old_user.teams:
             note(old_user)
             old_user.teams.remove(old_team)
-    if new_user is not None and new_team is not None and new_team not in new_user.teams:
+    if (new_user is not None and new_team is not None and new_team not in new_user.teams
+            and new_user.role == Role.TEAM_LEADER.value):
         note(new_user)
         new_user.teams.append(new_team)
     for account, was in before.items():
@@ -749,13 +758,19 @@ def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:
     An archived leader counts as absent from today on wherever they still lead (rosters, feeds,
     week pages, the ministry's plan), until the rosters are repaired, and those days stay so once
     gone by (archived_on keeps the day); taking them back undoes
-    that where the roster still has them. Returns, on archiving, the weeks by team where they
-    still lead from today on (rosters.mark_archived_leader), for the message; else {}."""
+    that where the roster still has them. The linked account stops seeing the team they led (its
+    employees' indication and health notes) and sees it again when they are taken back
+    (follow_team_access). Returns, on archiving, the weeks by team where they still lead from
+    today on (rosters.mark_archived_leader), for the message; else {}."""
     if archived == supervisor.archived:
         return {}
     supervisor.archived = archived
     supervisor.archived_on = feeds.local_today() if archived else None
     audit.record("supervisor.archive" if archived else "supervisor.restore", supervisor)
+    if archived:
+        follow_team_access(supervisor, supervisor.team, supervisor.user)
+    else:
+        follow_team_access(supervisor, None, None)
     affected = {}
     if archived:
         from .rosters import mark_archived_leader  # rosters builds on people's neighbours; import late

@@ -41,6 +41,7 @@ from ..services import people as ops
 from ..services import regions as region_service
 from ..services import seen_state, tokens
 from ..services.admin import work_type_name
+from ..services.rosters import longer_than_day_limit, minute_now
 from ..services.submissions import SentBefore
 from . import bp
 from .forms import (
@@ -509,6 +510,10 @@ def employee_edit(employee_id: int):
                 # archive (and the link it stopped) stays until someone takes the person back.
                 flash(_("%(name)s staat nog in het archief. Moet %(name)s weer werken? Kies dan op deze pagina "
                         "'Weer in dienst nemen' en maak een nieuwe agenda-link.", name=employee.name), "warning")
+            if "contract_end" in changed:  # as 'Contract beëindigen' says it: the rosters to repair
+                _flash_contract_repairs(employee)
+            if "max_minutes_per_day" in changed:
+                _flash_day_limit_repairs(employee)
             return redirect(url_for("teams.employee", employee_id=employee.id))
     return render_template("teams/employee_form.html", form=form, employee=employee), _status_code(form)
 
@@ -659,13 +664,17 @@ def employee_restore(employee_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        ops.restore_employee(employee)
+        ended = ops.restore_employee(employee)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(_("%(name)s is weer actief. Kijk of het einde van het contract nog klopt.", name=employee.name),
-              "success")
+        if ended is None:
+            flash(_("%(name)s is weer in dienst.", name=employee.name), "success")
+        else:  # the restore took the end date away: say so, and where a new one goes
+            flash(_("%(name)s is weer in dienst. Het contract heeft geen einddatum meer (het liep tot en met "
+                    "%(date)s). Stopt het contract later weer? Vul dan de einddatum in bij 'Gegevens wijzigen'.",
+                    name=employee.name, date=full_date(ended)), "success")
         if tokens.active_for(FeedKind.EMPLOYEE, employee) is None:
             flash(_("Een oude agenda-link van %(name)s werkt niet meer. Maak een nieuwe link op de pagina "
                     "Agenda-links en geef die aan %(name)s.", name=employee.name), "info")
@@ -832,7 +841,7 @@ def supervisor_edit(supervisor_id: int):
         else:
             flash(_("Teamleider %(name)s is opgeslagen.", name=supervisor.name) if changed
                   else _("Er was niets veranderd."), "success" if changed else "info")
-            if {"team_id", "user_id"} & set(changed):
+            if {"team_id", "user_id"} & set(changed) and not supervisor.archived:  # an archived one leads none
                 _flash_leader_access(supervisor, old_team, old_user)
             if "region" in changed and supervisor.team is None:
                 # A stand-in of the pool leads only in their region: the teams of the old one still
@@ -900,9 +909,14 @@ def _set_supervisor_archived(supervisor_id: int, archived: bool):
     supervisor = _supervisor_or_404(supervisor_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    team, account = supervisor.team, supervisor.user
+    saw = account is not None and team is not None and team in account.teams
     still_leads = ops.set_supervisor_archived(supervisor, archived)
     flash(_("Teamleider %(name)s is gearchiveerd.", name=supervisor.name) if archived
           else _("Teamleider %(name)s is weer actief.", name=supervisor.name), "success")
+    if account is not None and team is not None and (team in account.teams) != saw:
+        # As after a move (follow_team_access): the account no longer sees the team, or again.
+        _flash_leader_access(supervisor, team if archived else None, account if archived else None)
     if still_leads:
         flash(_still_leads_message(supervisor, still_leads), "warning")
     return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
@@ -1004,25 +1018,74 @@ def _flash_contract_repairs(employee: Employee) -> None:
     """After a contract's last working day is set: the rosters (the user may open) with the person's shifts
     after it, from today on, by week and team, with a link to each, as after an absence: those days need
     someone else."""
-    allowed = team_ids_of(current_user)
-    query = (select(Assignment).join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
-             .where(Assignment.employee_id == employee.id, Assignment.date > employee.contract_end,
-                    Assignment.date >= local_today(), Team.archived.is_(False))
-             .options(selectinload(Assignment.roster).selectinload(Roster.team)))
-    if allowed is not None:
-        query = query.where(Roster.team_id.in_(list(allowed) or [-1]))
-    counts: dict[Roster, int] = {}
-    for shift in db.session.scalars(query):
-        counts[shift.roster] = counts.get(shift.roster, 0) + 1
-    needs = sorted((SimpleNamespace(roster=roster, after_contract=n, name=employee.name, published=roster.version > 0)
-                    for roster, n in counts.items()), key=lambda need: (need.roster.week, need.roster.team.name))
+    _flash_needs(contract_repairs(employee, team_ids_of(current_user)), lambda rest: ngettext(
+        "En nog %(num)d rooster met diensten na de laatste werkdag.",
+        "En nog %(num)d roosters met diensten na de laatste werkdag.", rest))
+
+
+def _flash_day_limit_repairs(employee: Employee) -> None:
+    """After the hours a day went down: the rosters (the user may open) with the person's shifts from now on
+    that are longer than that, as the grid flags them, with a link to each. Says no hours (a limit may be a
+    doctor's), and only to whom may see the person's personal data."""
+    if not can_see_sensitive(current_user, employee):
+        return
+    _flash_needs(day_limit_repairs(employee, team_ids_of(current_user)), lambda rest: ngettext(
+        "En nog %(num)d rooster met diensten langer dan de uren per dag.",
+        "En nog %(num)d roosters met diensten langer dan de uren per dag.", rest))
+
+
+def _flash_needs(needs: list[SimpleNamespace], more) -> None:
     line = get_template_attribute("teams/_repairs.html", "repair_line")
     for need in needs[:REPAIRS_NAMED]:
         flash(line(need), "warning")
     if len(needs) > REPAIRS_NAMED:
-        flash(ngettext("En nog %(num)d rooster met diensten na de laatste werkdag.",
-                       "En nog %(num)d roosters met diensten na de laatste werkdag.", len(needs) - REPAIRS_NAMED),
-              "warning")
+        flash(more(len(needs) - REPAIRS_NAMED), "warning")
+
+
+def _shifts_to_come(employee: Employee, team_ids: set[int] | None) -> Select:
+    """The person's shifts from today on in the rosters of teams in `team_ids` (None: every team) that are
+    not archived, with their roster and team."""
+    query = (select(Assignment).join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+             .where(Assignment.employee_id == employee.id, Assignment.date >= local_today(), Team.archived.is_(False))
+             .options(selectinload(Assignment.roster).selectinload(Roster.team)))
+    if team_ids is not None:
+        query = query.where(Roster.team_id.in_(list(team_ids) or [-1]))
+    return query
+
+
+def _needs_by_roster(employee: Employee, shifts, what: str) -> list[SimpleNamespace]:
+    """The shifts counted per roster, as repair_line reads them (`what`: after_contract or too_long)."""
+    counts: dict[Roster, int] = {}
+    for shift in shifts:
+        counts[shift.roster] = counts.get(shift.roster, 0) + 1
+    return sorted((SimpleNamespace(roster=roster, name=employee.name, published=roster.version > 0, **{what: n})
+                   for roster, n in counts.items()), key=lambda need: (need.roster.week, need.roster.team.name))
+
+
+def contract_repairs(employee: Employee, team_ids: set[int] | None = None) -> list[SimpleNamespace]:
+    """The rosters with the person's shifts after their contract's last working day, from today on."""
+    if employee.contract_end is None:
+        return []
+    return _needs_by_roster(employee, db.session.scalars(
+        _shifts_to_come(employee, team_ids).where(Assignment.date > employee.contract_end)), "after_contract")
+
+
+def contract_repair_texts(employee: Employee) -> list[str]:
+    """contract_repairs of every team in the words of the message after a save, without the links: for an
+    import's warnings."""
+    line = get_template_attribute("teams/_repairs.html", "repair_line")
+    return [line(need, link=False).striptags() for need in contract_repairs(employee)]
+
+
+def day_limit_repairs(employee: Employee, team_ids: set[int] | None = None) -> list[SimpleNamespace]:
+    """The rosters with the person's shifts from now on that are longer than their hours a day (a shift of
+    today under way is kept as it is and not flagged: rosters.routes' grid)."""
+    today = local_today()
+    now = minute_now(today)
+    shifts = db.session.scalars(_shifts_to_come(employee, team_ids).options(selectinload(Assignment.request)))
+    return _needs_by_roster(employee, [
+        a for a in shifts if longer_than_day_limit(employee, a.request)
+        and not (a.date == today and a.request.start_minute <= now)], "too_long")
 
 
 def _to_absence_list(absence: Absence):

@@ -389,7 +389,7 @@ def test_taking_someone_back_works_when_there_is_room(client, make, setup):
     gone = make.employee(team=team, archived=True, contract_end=dt.date(2026, 1, 31))
     db.session.commit()
     response = client.post(f"/teams/medewerkers/{gone.id}/terugzetten", follow_redirects=True)
-    assert "is weer actief." in _text(response)
+    assert "is weer in dienst. Het contract heeft geen einddatum meer" in _text(response)
     db.session.expire_all()
     back = db.session.get(Employee, gone.id)
     assert not back.archived and back.contract_end is None  # the contract runs on

@@ -68,6 +68,17 @@ class _Loaded:
             self.dirty_teams.add(team_id)
 
 
+def _not_to_update(employee: Employee | None, employee_id: int) -> str:
+    """Why a row's id names no one an import may change, else "". Someone whose contract ended is
+    named (the row came from an export of before); someone anonymised is unknown, as no one."""
+    if employee is None or employee.anonymised_at is not None:
+        return _("onbekende medewerker met id %(value)s", value=employee_id)
+    if employee.archived:
+        return _("%(name)s is uit dienst (gearchiveerd); neem %(name)s eerst weer in dienst, of haal de rij weg",
+                 name=employee.name)
+    return ""
+
+
 DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar. Minstens één dag invullen.")
 
 
@@ -225,8 +236,9 @@ class EmployeesKind(Kind):
         loaded = ctx.loaded.get(self.name)
         if record.get("id"):
             employee = self._by_id(loaded, record["id"])
-            if employee is None or employee.archived or employee.anonymised_at is not None:
-                raise RowRefused("id", _("onbekende medewerker met id %(value)s", value=record["id"]))
+            refused = _not_to_update(employee, record["id"])
+            if refused:
+                raise RowRefused("id", refused)
         else:
             matches = self._named(loaded, record, team.id)
             if len(matches) > 1:
@@ -300,6 +312,11 @@ class EmployeesKind(Kind):
             from ...services.rosters import mark_unworkable_shifts
 
             mark_unworkable_shifts(employee, [AUDIT_NAMES.get(c, c) for c in changes])  # named as the form names them
+            if "contract_end" in changes:
+                # As the form says after a save: each roster with shifts after the last working day.
+                from ...teams.routes import contract_repair_texts  # the form's words
+
+                ctx.notes.setdefault(row, []).extend(contract_repair_texts(employee))
         ctx.claim(employee, row, "voornaam")
         # As the employee form records it: the changed fields by name, never their values (a
         # limit on hours a day may be a doctor's); the team by id.
@@ -407,8 +424,9 @@ class EmployeesKind(Kind):
             pass
         elif record.get("id"):
             employee = db.session.get(Employee, record["id"])
-            if employee is None or employee.archived or employee.anonymised_at is not None:
-                problems.append(("id", _("onbekende medewerker met id %(value)s", value=record["id"])))
+            refused = _not_to_update(employee, record["id"])
+            if refused:
+                problems.append(("id", refused))
                 employee = None
             else:
                 known = True
