@@ -21,6 +21,7 @@ from ..models import (
 )
 from . import ServiceError, feeds
 from .rosters import affected_cells, leader_clashes, mark_affected_shifts, today
+from .submissions import SentBefore, form_key, hold_form, refuse_if_sent_before
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
 # How long an absence is kept after its last day. The absence lists show the past year
@@ -127,14 +128,23 @@ def _leader_line_changed(absence: Absence, *periods: tuple[dt.date, dt.date]) ->
 
 
 def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
-                   supervisor: Supervisor | None = None, same_as_stored: bool = True) -> Absence:
+                   supervisor: Supervisor | None = None, same_as_stored: bool = True,
+                   submission: str = "") -> Absence:
     """Register an absence for exactly one employee or supervisor. The same absence sent again (a
     double click, the back button) is the one already stored, not a clash with itself.
+    `submission` names the form it came from (services.submissions): the same form sent again at
+    the same moment as the first (both before either stored it) gives the absence the first made.
 
     same_as_stored=False: for someone who may not see the person's absences (a team leader
     reporting a fellow team leader). Whether the one stored is "the same" would tell its kind
     (sick or on leave) by the answer: a guess that matches is taken in, any other gets "already
     absent". Without the shortcut every overlap gets that answer, whatever is stored."""
+    key = form_key(submission)
+    hold_form(key)
+    try:
+        refuse_if_sent_before("absence.create", Absence, key)
+    except SentBefore as sent:
+        return sent.made
     if same_as_stored and (employee is None) != (supervisor is None):
         same = db.session.scalar(select(Absence).where(
             Absence.employee_id == employee.id if employee is not None else Absence.supervisor_id == supervisor.id,
@@ -152,7 +162,14 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
     )
     db.session.add(absence)
     db.session.flush()
-    audit.record("absence.create", absence, detail=_describe(absence))
+    try:
+        # Its twin committed meanwhile (SQLite lets one writer in at a time from its first write).
+        refuse_if_sent_before("absence.create", Absence, key)
+    except SentBefore as sent:
+        made_id = sent.made.id
+        db.session.rollback()
+        return db.session.get(Absence, made_id)
+    audit.record("absence.create", absence, detail=_describe(absence) + (f" form={key}" if key else ""))
     mark_affected_shifts(absence)
     _leader_line_changed(absence, (absence.start_date, absence.end_date))
     db.session.commit()

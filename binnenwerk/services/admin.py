@@ -37,7 +37,7 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError, accounts, tokens
-from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, refuse_if_sent_before
+from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, made_by_form, refuse_if_sent_before  # noqa: F401 (made_by_form: the forms call it here)
 from .regions import known_region
 from .requests import RUNNING, running_where, today
 from .users import validate_password
@@ -215,18 +215,6 @@ def _commit_unique(message: str, field_name: str, *, flush: bool = False) -> Non
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(message, field=field_name) from None
-
-
-def made_by_form(action: str, model, submission: str):
-    """What the form with this key (`submission`, see services.submissions.SentBefore) made already,
-    by `action` ("ministry_created"), if it is still there; else None. A form sent again after
-    the first copy committed (a double click on Opslaan) is answered with it: its own checks
-    would call the first copy's row a duplicate."""
-    try:
-        refuse_if_sent_before(action, model, form_key(submission))
-    except SentBefore as sent:
-        return sent.made
-    return None
 
 
 def _add_new(obj, action: str, duplicate_message: str, field_name: str, key: str | None) -> None:

@@ -174,14 +174,26 @@ def _in_known_region(data: TeamInput, team: Team | None) -> TeamInput:
                                               team_id=team.id if team else None))
 
 
-def create_team(data: TeamInput) -> Team:
+def create_team(data: TeamInput, *, submission: str = "") -> Team:
+    """Add a team; `submission` as for create_employee: the same form sent again (a double click,
+    Back and resend) is SentBefore with the team the first made, not "Er is al een team met deze
+    naam" (the name its twin just took)."""
+    key = form_key(submission)
+    hold_form(key)
+    refuse_if_sent_before("team.create", Team, key)
     data = _in_known_region(data, None)
-    _check_team(data, None)
-    team = Team(name=data.name.strip(), region=data.region.strip(), home_location_id=data.home_location_id,
-                max_size=data.max_size)
-    db.session.add(team)
-    _flush_unique(_("Er is al een team met deze naam."), "name")
-    audit.record("team.create", team, detail=f"name={team.name} region={team.region} max={team.max_size}")
+    try:
+        _check_team(data, None)
+        team = Team(name=data.name.strip(), region=data.region.strip(), home_location_id=data.home_location_id,
+                    max_size=data.max_size)
+        db.session.add(team)
+        _flush_unique(_("Er is al een team met deze naam."), "name")
+    except ServiceError:
+        db.session.rollback()
+        refuse_if_sent_before("team.create", Team, key)  # its twin took the name meanwhile
+        raise
+    audit.record("team.create", team, detail=f"name={team.name} region={team.region} max={team.max_size}"
+                 + (f" form={key}" if key else ""))
     db.session.commit()
     return team
 

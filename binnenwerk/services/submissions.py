@@ -53,3 +53,15 @@ def refuse_if_sent_before(action: str, model, key: str | None) -> None:
     found = db.session.get(model, int(made)) if made and ascii_digits(made) else None
     if found is not None:
         raise SentBefore(found)
+
+
+def made_by_form(action: str, model, submission: str):
+    """What the form with this key (`submission`, see services.submissions.SentBefore) made already,
+    by `action` ("ministry_created"), if it is still there; else None. A form sent again after
+    the first copy committed (a double click on Opslaan) is answered with it: its own checks
+    would call the first copy's row a duplicate."""
+    try:
+        refuse_if_sent_before(action, model, form_key(submission))
+    except SentBefore as sent:
+        return sent.made
+    return None

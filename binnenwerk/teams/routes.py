@@ -42,7 +42,7 @@ from ..services import regions as region_service
 from ..services import seen_state, tokens
 from ..services.admin import work_type_name
 from ..services.rosters import longer_than_day_limit, minute_now
-from ..services.submissions import SentBefore
+from ..services.submissions import SentBefore, made_by_form
 from . import bp
 from .forms import (
     ABSENCE_KINDS,
@@ -215,16 +215,26 @@ def _team_input(form: TeamForm) -> ops.TeamInput:
 def team_new():
     form = TeamForm()
     _team_form_choices(form, None)
+    submission = _submission()
+    if request.method == "POST" and (made := made_by_form("team.create", Team, submission)) is not None:
+        # Sent again after its first copy made the team: the form's own check would call the name taken.
+        flash(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=made.name), "success")
+        return redirect(url_for("teams.team", team_id=made.id))
     if form.validate_on_submit():
         try:
-            team = ops.create_team(_team_input(form))
+            team = ops.create_team(_team_input(form), submission=submission)
+        except SentBefore as sent:
+            db.session.rollback()
+            flash(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=sent.made.name), "success")
+            return redirect(url_for("teams.team", team_id=sent.made.id))
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
             flash(_("%(name)s is aangemaakt.", name=team.name), "success")
             _warn_if_no_location(team)
             return redirect(url_for("teams.team", team_id=team.id))
-    return render_template("teams/team_form.html", form=form, team=None, regions=ops.regions()), _status_code(form)
+    return render_template("teams/team_form.html", form=form, team=None, regions=ops.regions(),
+                           submission=submission), _status_code(form)
 
 
 @bp.route("/<int:team_id>")
@@ -1240,6 +1250,7 @@ def absence_new():
         if asked is None and wanted in _offered(form.person):
             form.person.data = wanted
         form.start_date.data = form.end_date.data = local_today()
+    submission = _submission()
     if form.validate_on_submit():
         employee, supervisor = _person(form.person.data)
         try:
@@ -1248,7 +1259,7 @@ def absence_new():
             hidden = supervisor is not None and current_user.role == TEAM_LEADER.value \
                 and supervisor.user_id != current_user.id
             absence = absence_ops.create_absence(_absence_input(form), employee=employee, supervisor=supervisor,
-                                                 same_as_stored=not hidden)
+                                                 same_as_stored=not hidden, submission=submission)
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -1261,7 +1272,7 @@ def absence_new():
                 return redirect(url_for("teams.absences"))
             return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=None, person=fixed,
-                           person_page=_person_page(fixed)), _status_code(form)
+                           person_page=_person_page(fixed), submission=submission), _status_code(form)
 
 
 def _person_page(person: Employee | Supervisor | None) -> str | None:

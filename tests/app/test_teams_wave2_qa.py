@@ -479,3 +479,61 @@ def test_reporting_a_fellow_leader_absent_does_not_tell_what_is_stored(client, l
     assert answers["ziek"] == answers["verlof"] == (422, True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Absence.id)).where(Absence.supervisor_id == leaders.fellow.id)) == 1
+
+
+# --- the same absence form sent twice at the same moment --------------------------------------------
+
+
+def test_the_same_absence_form_sent_at_the_same_moment_stores_one_absence(app_with, client, fleur, monkeypatch):
+    """Both copies read "no such absence yet" before either stored it: two identical absences, each
+    then refused as a clash with the other when edited (a QA finding). The form's key makes one."""
+    from binnenwerk.models import Absence
+    from binnenwerk.services import absences
+
+    page = _text(client.get("/teams/afwezigheid/nieuw"))
+    key = re.search(r'name="submission" value="([^"]+)"', page)[1]
+    form = {"person": f"medewerker-{fleur.employee.id}", "kind": "ziek", "start_date": "2026-12-14",
+            "end_date": "2026-12-15", "whole_day": "y", "note": "", "submission": key}
+    answers = []
+    twin_first(monkeypatch, app_with, fleur.planner, absences, "_check",
+               lambda twin: answers.append(twin.post("/teams/afwezigheid/nieuw", data=form)))
+
+    response = client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True)
+
+    assert response.status_code == 200 and [a.status_code for a in answers] == [302]
+    assert "De afwezigheid van Fleur Smit is geregistreerd." in _text(response)
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Absence).where(Absence.employee_id == fleur.employee.id)).all()) == 1
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "absence.create")) == 1
+
+
+def test_the_same_new_team_form_sent_twice_makes_one_team_and_says_so(client, office):
+    """The second copy (a double click, Back and resend) was refused as "Er is al een team met deze
+    naam" for the team its first copy made (a QA finding)."""
+    from binnenwerk.models import Team
+
+    key = re.search(r'name="submission" value="([^"]+)"', _text(client.get("/teams/nieuw")))[1]
+    form = {"name": "Team Dubbel", "region": "Den Haag", "home_location_id": "", "max_size": "15", "submission": key}
+    assert client.post("/teams/nieuw", data=form, follow_redirects=True).status_code == 200
+    again = client.post("/teams/nieuw", data=form)
+    made = db.session.scalars(select(Team).where(Team.name == "Team Dubbel")).one()
+    assert again.status_code == 302 and again.location.endswith(f"/teams/{made.id}")
+    assert flashes(_text(client.get(again.location))) == ["Team Dubbel was al aangemaakt. Er is geen tweede gemaakt."]
+    # Another form with the same name is another team's name: refused as before.
+    other = client.post("/teams/nieuw", data={**form, "submission": key[::-1]})
+    assert other.status_code == 422 and "Er is al een team met deze naam." in _text(other)
+
+
+def test_the_same_new_team_form_sent_at_the_same_moment_makes_one_team(app_with, client, office, monkeypatch):
+    from binnenwerk.models import Team
+
+    form = {"name": "Team Tweeling", "region": "Den Haag", "home_location_id": "", "max_size": "15", "submission": KEY}
+    answers = []
+    twin_first(monkeypatch, app_with, office.planner, people, "_check_team",
+               lambda twin: answers.append(twin.post("/teams/nieuw", data=form)))
+
+    response = client.post("/teams/nieuw", data=form, follow_redirects=True)
+
+    assert response.status_code == 200 and [a.status_code for a in answers] == [302]
+    assert "Team Tweeling was al aangemaakt." in _text(response)
+    assert len(db.session.scalars(select(Team).where(Team.name == "Team Tweeling")).all()) == 1
