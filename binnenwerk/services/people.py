@@ -16,6 +16,7 @@ from ..formatting import full_date, week_of
 from ..models import (
     MAX_TEAM_SIZE,
     MINUTES_PER_DAY,
+    Absence,
     Assignment,
     AvailabilitySlot,
     Employee,
@@ -581,6 +582,12 @@ def delete_employee(employee: Employee) -> None:
             "%(name)s staat in een rooster en kan daarom niet worden verwijderd. Beëindig het contract.",
             name=employee.name,
         ))
+    # "Alle gegevens worden gewist": the earlier audit rows too, as anonymising empties them (their
+    # absences' days, the fields changed); the rows keep what was done, when and by whom.
+    from ..privacy import _erase_audit_details
+
+    _erase_audit_details(employee.id, {str(pk) for pk in db.session.scalars(
+        select(Absence.id).where(Absence.employee_id == employee.id))})
     audit.record("employee.delete", employee, detail=f"team={employee.team_id}")
     db.session.delete(employee)
     db.session.commit()

@@ -355,6 +355,28 @@ def test_an_employee_entered_by_mistake_can_be_deleted(client, make, setup):
     assert event.object_id == str(employee_id)
 
 
+def test_deleting_an_employee_empties_the_audit_rows_about_them_as_anonymising_does(client, make, setup):
+    """The page says every record is wiped; the audit log kept "medewerker: 77 14-12-2026 - 18-12-2026"
+    of their sick days (a QA finding)."""
+    team, _keyboard = setup
+    employee = make.employee(team=team)
+    employee_id = employee.id
+    absence = client.post("/teams/afwezigheid/nieuw", data={
+        "person": f"medewerker-{employee_id}", "kind": "ziek", "start_date": "2026-12-14", "end_date": "2026-12-18",
+        "whole_day": "y", "note": "griep"})
+    assert absence.status_code == 302
+    assert "2026-12-14" in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "absence.create")).one().detail
+
+    client.post(f"/teams/medewerkers/{employee_id}/verwijderen")
+
+    db.session.expire_all()
+    assert db.session.get(Employee, employee_id) is None
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action != "employee.delete")):
+        assert "2026-12-14" not in (event.detail or "") and f"employee={employee_id}" not in (event.detail or "")
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "employee.delete")).one().object_id \
+        == str(employee_id)
+
+
 def test_unknown_and_huge_ids_are_404(client, setup):
     assert client.get("/teams/medewerkers/999999").status_code == 404
     assert client.get("/teams/medewerkers/99999999999999999999").status_code == 404
