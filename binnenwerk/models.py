@@ -428,6 +428,9 @@ class DeploymentRequest(db.Model):
     priority: Mapped[int] = mapped_column(Integer, default=2)
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.SUBMITTED.value, index=True)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why Binnenwerk (the planner, or an import) cancelled it, for the ministry to read; empty when
+    # the ministry cancelled it itself (it needs to give no reason) or before reasons were asked.
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     access_instructions: Mapped[str] = mapped_column(Text, default="")

@@ -111,7 +111,7 @@ FIELD_WORDS = {
     "break_minutes": _l("pauze"), "headcount": _l("mensen per dag"), "priority": _l("prioriteit"),
     "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon contactpersoon"),
     "access_instructions": _l("zo kom je binnen"), "notes": _l("opmerkingen"), "status": _l("status"),
-    "decline_reason": _l("reden van afwijzing"),
+    "decline_reason": _l("reden van afwijzing"), "cancel_reason": _l("reden van annulering"),
 }
 
 VALUE_WORDS = {

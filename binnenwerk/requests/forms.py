@@ -1,9 +1,9 @@
-"""Forms of the requests blueprint: a deployment request, a decline reason, the list filters."""
+"""Forms of the requests blueprint: a deployment request, a decline or cancel reason, the priority."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from ..forms_common import (
@@ -64,6 +64,10 @@ class RequestForm(FlaskForm):
     )
     access_instructions = TextAreaField(_l("Toegang tot het gebouw"), validators=[Optional(), MaxLength(2000)])
     notes = TextAreaField(_l("Opmerkingen"), validators=[Optional(), MaxLength(2000)])
+    # A new request that asks what a running one asks is filed only when the contact ticks this
+    # (shown after the first try: services.requests.SameRunningRequest).
+    same_again = BooleanField(_l("Ja, ik wil nog een aanvraag met dezelfde gegevens (bijvoorbeeld voor meer dan "
+                                 "15 mensen per dag)"))
 
     def shift_minutes(self) -> tuple[int | None, int | None]:
         """The start and end as minutes after midnight (None where unreadable). A time input cannot
@@ -82,6 +86,15 @@ class DeclineForm(FlaskForm):
     )
 
 
+class CancelForm(FlaskForm):
+    """The planner's cancel: the ministry reads why (a ministry contact cancels with a ConfirmForm)."""
+
+    reason = TextAreaField(
+        _l("Reden van annuleren"),
+        validators=[NeededText(_l("Geef een reden waarom je de aanvraag annuleert.")), MaxLength(2000)],
+    )
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: only the CSRF token, for buttons that change something."""
 
@@ -90,3 +103,8 @@ class PriorityForm(FlaskForm):
     """The planner weighs requests against each other: the ministry's priority is its wish."""
 
     priority = SelectField(_l("Prioriteit"), choices=PRIORITIES, coerce=int_or_none)
+    # The priority the page showed: one set since is not overwritten unseen (services.requests.set_priority).
+    seen_priority = HiddenField()
+
+    def seen(self) -> int | None:
+        return int(self.seen_priority.data) if self.seen_priority.data in ("1", "2", "3") else None

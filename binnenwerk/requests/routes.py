@@ -28,7 +28,7 @@ from ..services import requests as service
 from ..services.admin import work_type_name
 from . import bp
 from ..teams.forms import WEEKDAY_SHORT
-from .forms import ConfirmForm, DeclineForm, PriorityForm, RequestForm
+from .forms import CancelForm, ConfirmForm, DeclineForm, PriorityForm, RequestForm
 
 S = RequestStatus
 MAX_ID = 2**31 - 1
@@ -83,7 +83,7 @@ def _field_label(name: str) -> str:
         "end_minute": _("Eindtijd"), "break_minutes": _("Pauze in minuten"), "headcount": _("Mensen per dag"),
         "priority": _("Prioriteit"), "contact_name": _("Contactpersoon op locatie"),
         "contact_phone": _("Telefoon contactpersoon"), "access_instructions": _("Toegang tot het gebouw"),
-        "notes": _("Opmerkingen"),
+        "notes": _("Opmerkingen"), "status": _("Status"),
     }.get(name, name)
 
 
@@ -100,6 +100,8 @@ def _field_value(name: str, value) -> str:
         return ", ".join(str(WEEKDAY_SHORT[int(d) - 1]) for d in value)
     if name == "priority":
         return service.priority_label(value).lower()  # mid-sentence: "was normaal, nu hoog"
+    if name == "status":
+        return service.status_label(value).lower()
     if name == "location_id":
         found = db.session.get(Location, value)
         return found.name if found else "–"
@@ -203,10 +205,19 @@ def new():
     if data is not None:
         try:
             created = service.create_request(data, ministry_id=current_user.ministry_id, actor=_actor(),
-                                             submission=form.submission.data or "")
-        except service.DuplicateRequest as error:
+                                             submission=form.submission.data or "",
+                                             same_again=bool(form.same_again.data))
+        except service.SameRunningRequest as error:
             db.session.rollback()
-            flash(error.message, "success")
+            # Not stored: the form again as typed (with the same submission key), the request it
+            # repeats, and a box to tick for a second one on purpose.
+            same = db.session.get(DeploymentRequest, error.existing_id)
+            return render_template("requests/form.html", form=form, existing=None, same=same, refused=True,
+                                   **_template_helpers()), 422
+        except service.DuplicateRequest as error:
+            # This very form was sent before (a double click): the first one made the request.
+            db.session.rollback()
+            flash(error.message, "info")
             return redirect(url_for("requests.detail", request_id=error.existing_id))
         except ServiceError as error:
             db.session.rollback()
@@ -277,19 +288,27 @@ def cancel(request_id: int):
                 current=service.status_label(found.status).lower(),
                 new=service.status_label(S.CANCELLED.value).lower()), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
-    form = ConfirmForm()
+    # The planner says why (the ministry reads it, as it reads a decline's reason); the ministry
+    # contact cancels their own request without one.
+    by_planner = current_user.role == Role.PLANNER.value
+    form = CancelForm() if by_planner else ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.transition(found, S.CANCELLED.value, actor=_actor())
+            service.transition(found, S.CANCELLED.value, actor=_actor(),
+                               reason=form.reason.data if by_planner else "")
         except ServiceError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            if error.field != "reason" or not by_planner:
+                flash(error.message, "error")
+                return redirect(url_for("requests.detail", request_id=found.id))
+            form.reason.errors = list(form.reason.errors) + [error.message]  # what was typed stays
         else:
             flash(_("De aanvraag is geannuleerd."), "success")
             _say_weeks_still_told(found)
-        return redirect(url_for("requests.detail", request_id=found.id))
+            return redirect(url_for("requests.detail", request_id=found.id))
+    status = 422 if request.method == "POST" else 200
     return render_template("requests/cancel.html", req=found, form=form, told=service.weeks_still_told(found),
-                           **_template_helpers())
+                           by_planner=by_planner, **_template_helpers()), status
 
 
 @bp.route("/planning")
@@ -653,7 +672,7 @@ def set_priority(request_id: int):
         flash(_("Kies een prioriteit uit de lijst."), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
     try:
-        changed = service.set_priority(found, form.priority.data, actor=_actor())
+        changed = service.set_priority(found, form.priority.data, actor=_actor(), seen_priority=form.seen())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

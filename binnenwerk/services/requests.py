@@ -292,9 +292,12 @@ def refuse_if_ministry_archived(ministry_id: int) -> None:
                              "Neem contact op met Binnenwerk als dat niet klopt."))
 
 
-def create_request(data: RequestInput, *, ministry_id: int, actor, submission: str = "") -> DeploymentRequest:
+def create_request(data: RequestInput, *, ministry_id: int, actor, submission: str = "",
+                   same_again: bool = False) -> DeploymentRequest:
     """File a request. `submission` names the form it came from: the same form sent again, even
-    at the same instant as the first, lands on the request the first one made."""
+    at the same instant as the first, lands on the request the first one made. A request that asks
+    exactly what a running one asks is refused (SameRunningRequest) unless `same_again` says the
+    contact wants a second one on purpose (more than 15 people a day takes two)."""
     data = _normalised(data)
     key = f"{ministry_id}:{submission}" if SUBMISSION_RE.fullmatch(submission or "") else None
     _refuse_if_sent_before(key)
@@ -304,13 +307,11 @@ def create_request(data: RequestInput, *, ministry_id: int, actor, submission: s
     _hold(Ministry, ministry_id)
     refuse_if_ministry_archived(ministry_id)
     _refuse_if_invalid(data, ministry_id)
-    twin = _same_running_request(data, ministry_id)
+    twin = None if same_again else _same_running_request(data, ministry_id)
     if twin is not None:
-        # Sent twice (a double click, a resubmitted page) or filed again: one is enough. What the
-        # copy says on site (contact, notes) is not stored: say where to change it.
-        stored = db.session.get(DeploymentRequest, twin)
-        raise DuplicateRequest.of(twin, other_details=any(
-            getattr(stored, name) != getattr(data, name) for name in ON_SITE))
+        # Filed again by mistake (another form, the page opened twice), or on purpose: the contact
+        # is asked, and nothing is stored until they say so.
+        raise SameRunningRequest(twin)
     request = DeploymentRequest(
         ministry_id=ministry_id, status=S.SUBMITTED.value, created_by_id=getattr(actor, "id", None),
         submission_key=key, **{f.name: getattr(data, f.name) for f in fields(RequestInput)},
@@ -328,7 +329,6 @@ def create_request(data: RequestInput, *, ministry_id: int, actor, submission: s
     return request
 
 
-ON_SITE = ("contact_name", "contact_phone", "access_instructions", "notes")  # not part of what is asked
 SUBMISSION_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -340,17 +340,26 @@ def _refuse_if_sent_before(key: str | None) -> None:
 
 
 class DuplicateRequest(ServiceError):
+    """The same form sent again (a double click, a page sent twice): the first one made the request."""
+
     def __init__(self, message: str, existing_id: int):
         super().__init__(message)
         self.existing_id = existing_id
 
     @classmethod
-    def of(cls, existing_id: int, other_details: bool = False) -> DuplicateRequest:
-        message = _("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.", id=existing_id)
-        if other_details:
-            message += " " + _("De contactgegevens of opmerkingen van deze keer zijn niet opgeslagen. Wilt u die "
-                               "veranderen? Kies dan 'Wijzigen' bij de aanvraag.")
-        return cls(message, existing_id)
+    def of(cls, existing_id: int) -> DuplicateRequest:
+        return cls(_("Deze aanvraag had u al ingediend: aanvraag %(id)d. Er is geen tweede gemaakt.",
+                     id=existing_id), existing_id)
+
+
+class SameRunningRequest(ServiceError):
+    """Another form that asks exactly what a running request of the ministry asks: a second one
+    only when the contact says so (`same_again`)."""
+
+    def __init__(self, existing_id: int):
+        super().__init__(_("U heeft al een aanvraag met dezelfde gegevens: aanvraag %(id)d. Er is nog geen tweede "
+                           "gemaakt.", id=existing_id))
+        self.existing_id = existing_id
 
 
 def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:
@@ -368,6 +377,12 @@ def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:
 
 def version_of(request: DeploymentRequest) -> str:
     return request.updated_at.isoformat() if request.updated_at else ""
+
+
+def ministry_sets_priority(request: DeploymentRequest) -> bool:
+    """Until the planner takes a request in, its priority is the ministry's wish, on its form;
+    after that it is the planner's (set_priority), and the ministry's form no longer has it."""
+    return request.status == S.SUBMITTED.value
 
 
 def update_request(request: DeploymentRequest, data: RequestInput, *, actor, seen_version: str) -> list[str]:
@@ -388,7 +403,7 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
         raise ServiceError(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
                              status=status_label(request.status).lower()))
     data = _normalised(data)
-    if request.status != S.SUBMITTED.value:
+    if not ministry_sets_priority(request):
         data.priority = request.priority  # once taken in, the planner decides it (set_priority)
     _refuse_if_invalid(data, request.ministry_id, request, keep_region=True)
     changed = _differs(request, data)
@@ -435,6 +450,9 @@ class FieldChange:
 # After these the planner has seen the request as it is: each clears changed_since_review. A move
 # to a status is recorded as transition() writes it, "request_" and the (Dutch) status value.
 REVIEW_ACTIONS = ("request_reviewed", *(f"request_{status}" for status in (S.ACCEPTED.value, S.SCHEDULED.value)))
+STATUS_ACTIONS = tuple(f"request_{status.value}" for status in S)
+# What a page's version covers, and what a change since it can name: the ministry's fields and the status.
+VERSIONED = (*(f.name for f in fields(RequestInput)), "status")
 
 
 def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None:
@@ -461,11 +479,12 @@ def changes_since(request: DeploymentRequest, version: str) -> list[FieldChange]
     if seen is None:
         return []
     first_before: dict = {}
-    # Newest first, back to the change that made `version`; a planner's priority counts too.
-    for event in _change_events(request, ("request_priority",)):
+    # Newest first, back to the change that made `version`; a status and a priority made a new
+    # version too (a priority only while the ministry sets it: ministry_sets_priority).
+    for event in _change_events(request, ("request_priority", *STATUS_ACTIONS)):
         before = _before_values(event)
-        if event.action == "request_priority" and not before:
-            continue  # stored before priorities kept their version: says nothing about the rest
+        if event.action != "request_changed" and not before:
+            continue  # no version kept (made none, or stored before they were): says nothing about the rest
         made_on = _as_time(before.pop(VERSION_KEY, None))
         if made_on is None or made_on < seen:
             break
@@ -509,18 +528,18 @@ def _as_time(version: str | None) -> dt.datetime | None:
 
 def _field_changes(request: DeploymentRequest, first_before: dict) -> list[FieldChange]:
     changes = []
-    for f in fields(RequestInput):
-        if f.name not in first_before:
+    for name in VERSIONED:
+        if name not in first_before:
             continue
-        now = _plain(getattr(request, f.name))
-        if first_before[f.name] != now:
-            changes.append(FieldChange(f.name, first_before[f.name], now))
+        now = _plain(getattr(request, name))
+        if first_before[name] != now:
+            changes.append(FieldChange(name, first_before[name], now))
     return changes
 
 
 class StaleRequest(ServiceError):
     """The planner acted on a page that showed an older version of the request; `changes` says what
-    differs since (it may be empty: another planner set the priority, or it changed and back)."""
+    differs since (it may be empty: it changed and back, or changed where no values were kept)."""
 
     def __init__(self, changes: list[FieldChange]):
         super().__init__(_("Deze aanvraag is veranderd nadat je de pagina opende. Er is niets opgeslagen."),
@@ -559,25 +578,27 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         ))
     refuse_if_stale(request, seen_version)
     values: dict = {"status": new_status, "updated_at": utcnow()}
-    reason = (reason or "").strip()
+    by_ministry = getattr(actor, "role", None) == "ministry_contact"
     if new_status == S.DECLINED.value:
-        if not reason:
-            raise ServiceError(_("Geef een reden waarom je de aanvraag afwijst."), field="reason")
-        if len(reason) > MAX_TEXT:
-            raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
-        values["decline_reason"] = reason
+        values["decline_reason"] = _reason(reason, _("Geef een reden waarom je de aanvraag afwijst."))
+    if new_status == S.CANCELLED.value and not by_ministry:
+        # Binnenwerk calls off what the ministry asked: it reads why, as it does for a decline. The
+        # ministry's own cancel needs no reason.
+        values["cancel_reason"] = _reason(reason, _("Geef een reden waarom je de aanvraag annuleert."))
     if new_status == S.ACCEPTED.value:
         refuse_accepting_if_archived(request.location, request.ministry)
     if new_status == S.COMPLETED.value and not can_complete(request):
         raise ServiceError(_("Een aanvraag is pas afgerond na de laatste dag (%(date)s).",
                              date=format_date(request.end_date, "d MMMM yyyy")))
-    by_ministry = getattr(actor, "role", None) == "ministry_contact"
     if new_status == S.CANCELLED.value and by_ministry and seen in REVIEWED:
         # The planner has people planned for it: they must see the cancellation.
         values["changed_since_review"] = True
     elif new_status in (S.ACCEPTED.value, S.DECLINED.value) or not by_ministry:
         values["changed_since_review"] = False
     request_id = request.id
+    # The version the move was made on, as a change's (see update_request): a page opened before it
+    # is told the status changed.
+    before = {VERSION_KEY: version_of(request), "status": seen}
     # Checked above, and again by the UPDATE: a change saved between the two is not accepted either.
     same_version = (DeploymentRequest.updated_at == request.updated_at,) if seen_version is not None else ()
     if new_status == S.CANCELLED.value and seen in request_history.COMMITTED:
@@ -597,14 +618,30 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
         now = db.session.scalar(select(DeploymentRequest.status).where(DeploymentRequest.id == request_id))
         if now == seen and seen_version is not None:
             raise StaleRequest(changes_since(request, seen_version))
-        raise ServiceError(_(
-            "Iemand anders heeft deze aanvraag net veranderd: hij is nu %(status)s. "
-            "Bekijk de aanvraag opnieuw en kies dan wat je wilt doen.",
-            status=status_label(now or "").lower(),
-        ), field="conflict")
-    audit.record(f"request_{new_status}", request, actor=actor, detail=f"from={seen}")
+        # Not "someone else": it may have been the same person's first click of a double click.
+        status = status_label(now or "").lower()
+        if by_ministry:
+            message = _("Deze aanvraag is net veranderd: hij is nu %(status)s. "
+                        "Bekijk de aanvraag opnieuw en kies dan wat u wilt doen.", status=status)
+        else:
+            message = _("Deze aanvraag is net veranderd: hij is nu %(status)s. "
+                        "Bekijk de aanvraag opnieuw en kies dan wat je wilt doen.", status=status)
+        raise ServiceError(message, field="conflict")
+    # Field names and values of the status only: the reason's text stays on the request.
+    audit.record(f"request_{new_status}", request, actor=actor,
+                 detail=f"from={seen}" + BEFORE_MARK + json.dumps(before))
     db.session.commit()  # expires `request`: its next read shows what was written
     return request
+
+
+def _reason(reason: str | None, missing: str) -> str:
+    """A decline's or cancel's reason as stored; refused (on the reason field) when empty or too long."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(missing, field="reason")
+    if len(reason) > MAX_TEXT:
+        raise ServiceError(_("De reden is te lang (hoogstens %(max)d tekens).", max=MAX_TEXT), field="reason")
+    return reason
 
 
 def weeks_still_told(request: DeploymentRequest) -> list[str]:
@@ -641,24 +678,59 @@ def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None
         ))
 
 
-def set_priority(request: DeploymentRequest, priority: int, *, actor) -> bool:
-    """The planner's choice of priority (the ministry's is a wish); False when it was already so."""
+def set_priority(request: DeploymentRequest, priority: int, *, actor, seen_priority: int | None = None) -> bool:
+    """The planner's choice of priority (the ministry's is a wish); False when it was already so.
+
+    `seen_priority` is the priority the planner's page showed: one set since (by another planner, or
+    in another tab) is not overwritten unseen. None means the caller knows none: nothing to compare.
+    """
     if priority not in (1, 2, 3):
         raise ServiceError(_("Kies een prioriteit uit de lijst."), field="priority")
     if request.status not in RUNNING:
         raise ServiceError(_("Deze aanvraag is %(status)s: de prioriteit doet er niet meer toe.",
                              status=status_label(request.status).lower()))
     if request.priority == priority:
-        return False
-    # The before-values as a change's (see update_request), so that a page opened before this
-    # change says what changed: a stale accept names the priority with its value then and now.
-    before = {VERSION_KEY: version_of(request), "priority": request.priority}
-    audit.record("request_priority", request, actor=actor, detail=f"from={request.priority} to={priority}"
-                 + BEFORE_MARK + json.dumps(before))
-    request.priority = priority
-    request.updated_at = utcnow()
-    db.session.commit()
+        return False  # also the second click of a double click
+    seen = request.priority if seen_priority is None else seen_priority
+    if seen != request.priority:
+        raise _priority_changed(request.priority)
+    values: dict = {"priority": priority}
+    detail = f"from={request.priority} to={priority}"
+    if ministry_sets_priority(request):
+        # On the ministry's form too: a new version, so that a form or page opened before says what
+        # changed (the before-values as a change's, see update_request).
+        values["updated_at"] = utcnow()
+        detail += BEFORE_MARK + json.dumps({VERSION_KEY: version_of(request), "priority": request.priority})
+    else:
+        # The planner's own field now: the ministry's open form, which no longer shows it, stays
+        # current (its save is not refused for it), and the rosters' stamps stay as they are.
+        values["updated_at"] = DeploymentRequest.updated_at
+    # Conditional, like transition(): of two planners setting it at once, the second is told.
+    written = db.session.execute(
+        update(DeploymentRequest)
+        .where(DeploymentRequest.id == request.id, DeploymentRequest.priority == seen,
+               DeploymentRequest.status.in_(RUNNING))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if written != 1:
+        db.session.rollback()
+        db.session.refresh(request)
+        if request.status not in RUNNING:
+            raise ServiceError(_("Deze aanvraag is %(status)s: de prioriteit doet er niet meer toe.",
+                                 status=status_label(request.status).lower()))
+        if request.priority == priority:
+            return False
+        raise _priority_changed(request.priority)
+    audit.record("request_priority", request, actor=actor, detail=detail)
+    db.session.commit()  # expires `request`: its next read shows what was written
     return True
+
+
+def _priority_changed(now: int) -> ServiceError:
+    return ServiceError(_("De prioriteit is net op %(priority)s gezet, nadat je de pagina opende. Er is niets "
+                          "opgeslagen. Wil je toch een andere prioriteit? Kies dan opnieuw.",
+                          priority=priority_label(now).lower()), field="priority")
 
 
 def mark_reviewed(request: DeploymentRequest, *, actor, seen_version: str | None = None) -> DeploymentRequest:

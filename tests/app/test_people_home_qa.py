@@ -52,7 +52,7 @@ def test_a_request_cancelled_after_this_weeks_publication_is_raised_on_both_star
     for user in (leader, planner):
         assert "deze week" not in page(client, login, user).lower()
 
-    request_service.transition(request, RequestStatus.CANCELLED.value, actor=planner)
+    request_service.transition(request, RequestStatus.CANCELLED.value, actor=planner, reason="Locatie gesloten.")
     html = page(client, login, leader)
     assert ("Het rooster van Team Oost voor deze week (2026-W50) heeft wijzigingen die de medewerkers nog niet "
             "zien. Ze gaan nog uit van het oude rooster.") in html

@@ -91,7 +91,7 @@ def week_page(client, employee) -> str:
 
 
 def test_a_request_cancelled_midweek_keeps_its_days_gone_by_at_publish(client, world):
-    request_service.transition(world.req, RequestStatus.CANCELLED.value, actor=world.planner)
+    request_service.transition(world.req, RequestStatus.CANCELLED.value, actor=world.planner, reason="Dicht.")
     counts = service.publish(roster_of(world))
     assert (counts["cancelled"], counts["changed"], counts["new"]) == (3, 0, 0)  # Wednesday to Friday
     shifts = told(world)
@@ -137,7 +137,7 @@ def test_the_grid_does_not_flag_or_mark_days_gone_by_of_a_changed_request(client
 
 
 def test_the_grid_flags_only_the_days_to_come_of_a_cancelled_request(client, login, world):
-    request_service.transition(world.req, RequestStatus.CANCELLED.value, actor=world.planner)
+    request_service.transition(world.req, RequestStatus.CANCELLED.value, actor=world.planner, reason="Dicht.")
     login(world.team_leader)
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     cells = {d: page.split(f'id="cel-{world.anna.id}-{d.isoformat()}"')[1].split("</td>")[0] for d in DAYS}

@@ -81,7 +81,7 @@ def cancel_and_publish(client, login, world, *requests) -> str:
     """The planner cancels the requests and publishes the team's week again, through the pages."""
     login(world.planner)
     for req in requests:
-        assert client.post(f"/aanvragen/{req.id}/annuleren").status_code == 302
+        assert client.post(f"/aanvragen/{req.id}/annuleren", data={"reason": "Locatie gesloten."}).status_code == 302
     db.session.expire_all()
     lock = db.session.get(Roster, world.roster_id).lock_version
     response = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id, "lock_version": lock},

@@ -43,7 +43,7 @@ def clock(app, monkeypatch):
 
 
 def cancel(world, request: DeploymentRequest) -> None:
-    request_service.transition(request, RequestStatus.CANCELLED.value, actor=world.planner)
+    request_service.transition(request, RequestStatus.CANCELLED.value, actor=world.planner, reason="Locatie gesloten.")
 
 
 def grid(client, login, world) -> str:

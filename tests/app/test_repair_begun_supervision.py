@@ -51,7 +51,7 @@ def visits(client, world) -> dict[dt.date, icalendar.Event]:
 def cancel_and_repair(client, login, world, clock, hour: int):
     clock.set(WED, hour)
     login(world.planner)
-    assert client.post(f"/aanvragen/{world.morning.id}/annuleren").status_code == 302
+    assert client.post(f"/aanvragen/{world.morning.id}/annuleren", data={"reason": "Dicht."}).status_code == 302
     job = repair_via_page(client, world.team, WED, week=WEEK)
     assert job.status == JobStatus.FINISHED.value, job.error
     return job

@@ -205,7 +205,7 @@ def test_a_one_team_solve_whose_facts_changed_saves_nothing_and_says_what_change
 def test_when_every_teams_facts_changed_nothing_is_saved(world, monkeypatch):
     def cancel_both():
         for region in ("Den Haag", "Zwolle"):
-            request_service.transition(world.asks[region], "geannuleerd", actor=world.planner)
+            request_service.transition(world.asks[region], "geannuleerd", actor=world.planner, reason="Dicht.")
 
     during_the_solve(monkeypatch, cancel_both)
 

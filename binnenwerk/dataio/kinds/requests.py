@@ -28,12 +28,12 @@ FIELD_COLUMNS = {
 TEXTS = (
     ("contactpersoon", "contact_name", 200), ("contact_telefoon", "contact_phone", 40),
     ("toegangsinstructies", "access_instructions", 2000), ("opmerkingen", "notes", 2000),
-    ("reden_afwijzing", "decline_reason", 2000),
+    ("reden_afwijzing", "decline_reason", 2000), ("reden_annulering", "cancel_reason", 2000),
 )
-MULTILINE_TEXTS = {"toegangsinstructies", "opmerkingen", "reden_afwijzing"}
+MULTILINE_TEXTS = {"toegangsinstructies", "opmerkingen", "reden_afwijzing", "reden_annulering"}
 COMPARED = ("ministry_id", "location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute",
             "end_minute", "break_minutes", "headcount", "priority", "status", "contact_name", "contact_phone",
-            "access_instructions", "notes", "decline_reason")
+            "access_instructions", "notes", "decline_reason", "cancel_reason")
 
 
 def priority(value) -> int:
@@ -84,12 +84,15 @@ class RequestsKind(Kind):
         Column("opmerkingen", _l("Opmerkingen (mag leeg)."), False, ""),
         Column("reden_afwijzing", _l("Waarom de aanvraag is afgewezen (alleen bij status afgewezen)."), False, "",
                values=(RequestStatus.DECLINED.value,)),
+        Column("reden_annulering", _l("Waarom Binnenwerk de aanvraag annuleert (alleen bij status geannuleerd). "
+                                      "Het ministerie ziet deze reden."), False, "",
+               values=(RequestStatus.CANCELLED.value,)),
     ]
 
     change_columns = {
         **{name: (column,) for name, column in FIELD_COLUMNS.items()},
         "ministry_id": ("ministerie",), "start_minute": ("begintijd",), "end_minute": ("eindtijd",),
-        "status": ("status",), "decline_reason": ("reden_afwijzing",),
+        "status": ("status",), "decline_reason": ("reden_afwijzing",), "cancel_reason": ("reden_annulering",),
     }
 
     def parse(self, row: RowReader, ctx: Context) -> dict:
@@ -169,7 +172,8 @@ class RequestsKind(Kind):
             ctx.remember(row, self.export_row(existing))
 
         # Every problem of the row at once, not one round at a time.
-        problems = self._status_problems(existing, values["status"], values["decline_reason"])
+        problems = self._status_problems(existing, values["status"], values["decline_reason"],
+                                         values["cancel_reason"])
         files_new = existing is None or existing.ministry_id != values["ministry_id"]
         accepts = values["status"] == RequestStatus.ACCEPTED.value and (
             existing is None or existing.status != RequestStatus.ACCEPTED.value)
@@ -237,10 +241,15 @@ class RequestsKind(Kind):
         }
 
     @staticmethod
-    def _status_problems(existing: DeploymentRequest | None, new: str, decline_reason: str | None
-                         ) -> list[tuple[str, str]]:
-        """A status the request cannot get from its current one; a decline without a reason
-        (`decline_reason` None: not read, so that check waits)."""
+    def _status_problems(existing: DeploymentRequest | None, new: str, decline_reason: str | None,
+                         cancel_reason: str | None) -> list[tuple[str, str]]:
+        """A status the request cannot get from its current one; a decline without a reason; a
+        cancel without one, or a cancel's reason on a request that is not cancelled by this row
+        (a reason None: not read, so that check waits).
+
+        The import is Binnenwerk's: like the planner's cancel (requests.transition) it says the
+        ministry why. A request cancelled before keeps its reason as it is, or its lack of one (then
+        the ministry cancelled it, and no reason of Binnenwerk's belongs to it)."""
         problems = []
         if existing is not None and existing.status != new and not request_service.can_transition(existing.status, new):
             problems.append(("status", _(
@@ -249,6 +258,17 @@ class RequestsKind(Kind):
                 new=request_service.status_label(new).lower())))
         if new == RequestStatus.DECLINED.value and decline_reason == "":
             problems.append(("reden_afwijzing", _("een afgewezen aanvraag heeft een reden nodig")))
+        if cancel_reason is None:
+            return problems
+        cancelled = RequestStatus.CANCELLED.value
+        was_cancelled = existing is not None and existing.status == cancelled
+        if new != cancelled and cancel_reason:
+            problems.append(("reden_annulering", _("vul alleen een reden van annuleren in bij status geannuleerd")))
+        elif new == cancelled and not was_cancelled and not cancel_reason:
+            problems.append(("reden_annulering",
+                             _("een aanvraag die je annuleert, heeft een reden nodig: het ministerie leest die")))
+        elif was_cancelled and cancel_reason != existing.cancel_reason:
+            problems.append(("reden_annulering", _("de reden van een geannuleerde aanvraag verandert niet meer")))
         return problems
 
     @staticmethod
@@ -314,8 +334,9 @@ class RequestsKind(Kind):
         problems += self._validation_problems(record, errors)
         status_value = stored["status"]
         if status_value is not INVALID and not (existing is None and "id" in unread):
-            reason = stored["decline_reason"]
-            problems += self._status_problems(existing, status_value, None if reason is INVALID else reason)
+            reasons = [None if stored[name] is INVALID else stored[name]
+                       for name in ("decline_reason", "cancel_reason")]
+            problems += self._status_problems(existing, status_value, *reasons)
         return problems
 
     @staticmethod
@@ -323,7 +344,8 @@ class RequestsKind(Kind):
         """The optional fields as apply stores them (from the row, else kept, else the default);
         INVALID for a cell that could not be read."""
         defaults = {"break_minutes": 0, "priority": 2, "status": RequestStatus.SUBMITTED.value, "contact_name": "",
-                    "contact_phone": "", "access_instructions": "", "notes": "", "decline_reason": ""}
+                    "contact_phone": "", "access_instructions": "", "notes": "", "decline_reason": "",
+                    "cancel_reason": ""}
         values = {}
         for name, default in defaults.items():
             value = record.get(name)
@@ -366,4 +388,4 @@ class RequestsKind(Kind):
         return [r.id, r.ministry.code, r.location.code, r.work_type.code, r.start_date, r.end_date,
                 v.weekdays_text(r.weekdays), minutes_to_hhmm(r.start_minute), minutes_to_hhmm(r.end_minute),
                 r.break_minutes, r.headcount, PRIORITY_NAMES.get(r.priority, str(r.priority)), r.status,
-                r.contact_name, r.contact_phone, r.access_instructions, r.notes, r.decline_reason]
+                r.contact_name, r.contact_phone, r.access_instructions, r.notes, r.decline_reason, r.cancel_reason]
