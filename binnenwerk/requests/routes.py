@@ -707,6 +707,9 @@ def decline(request_id: int):
                 status=service.status_label(found.status).lower()), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
     form = DeclineForm()
+    # "Terug" to where the planner came from: the intake's page and filters, or the request.
+    back = (_intake_url(request.args) if request.args.get("van") == "intake"
+            else url_for("requests.detail", request_id=found.id))
     # The version the planner decides on: the one the page with the 'Afwijzen' link showed (a
     # change made since is shown here first), then the one this page showed.
     seen = request.form.get("seen_version") if request.method == "POST" else request.args.get("versie")
@@ -720,7 +723,7 @@ def decline(request_id: int):
             db.session.rollback()
             # The reason typed stays; the page now shows (and carries) the request as it is.
             return render_template(
-                "requests/decline.html", req=found, form=form, seen_version=service.version_of(found),
+                "requests/decline.html", req=found, form=form, seen_version=service.version_of(found), back=back,
                 stale=(error.message, [_change_line(change) for change in error.changes]), refused=True,
                 **_template_helpers(),
             ), 409
@@ -736,6 +739,6 @@ def decline(request_id: int):
             _say_weeks_still_told(found)
             return redirect(_intake_url(request.args))  # the intake page it came from: filters and page
     status = 422 if request.method == "POST" else 200
-    return render_template("requests/decline.html", req=found, form=form, changed_since=changed_since,
+    return render_template("requests/decline.html", req=found, form=form, changed_since=changed_since, back=back,
                            seen_version=seen if request.method == "POST" and seen else service.version_of(found),
                            **_template_helpers()), status

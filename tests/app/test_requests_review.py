@@ -420,6 +420,9 @@ def test_a_long_intake_comes_a_page_at_a_time_by_region_and_a_decision_returns_t
     decline_url, declined = link.group(1).replace("&amp;", "&"), int(link.group(2))
     assert "regio=Den+Haag" in decline_url and "page=2" in decline_url
     form = client.get(decline_url).get_data(as_text=True)
+    # "Terug" there leads back to the same page and filter too (it went to the request's page).
+    assert re.search(r'<a class="button" href="/aanvragen/intake\?(regio=Den\+Haag&amp;page=2|page=2&amp;regio=Den\+Haag)">'
+                     r'Terug</a>', form)
     seen = re.search(r'name="seen_version" value="([^"]*)"', form).group(1)
     response = client.post(decline_url, data={"reason": "Geen capaciteit in die periode", "seen_version": seen})
     assert response.status_code == 302
