@@ -357,6 +357,7 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
                 SupervisionAssignment.location_id == location_id).values(pinned=pin))
             audit.record("roster.leader", roster,
                          detail=f"week={week} day={day} supervisor={supervisor_id} pinned={int(pin)}", actor=user)
+            _unmark_if_as_told(roster)
     except _Lost:
         now = find_roster(week, team_id)
         if now is not None and leader_state(now, day, location_id) == wanted:
@@ -540,6 +541,7 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
                                   old=_shift(old), new=_shift(request_id))
             audit.record("roster.edit", roster,
                          detail=f"week={week} employee={employee_id} day={day} request={request_id}", actor=user)
+            _unmark_if_as_told(roster)
     except _Lost:
         now = find_roster(week, team_id)
         if now is not None and cell_holds(now, employee_id, day, request_id, pin):
@@ -797,6 +799,16 @@ def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: b
 def _says_nothing(counts: dict[str, int]) -> bool:
     """Whether a publication with these counts (_publish's) would tell, call off or hold nothing."""
     return not any(value for key, value in counts.items() if key != "same")
+
+
+def _unmark_if_as_told(roster: Roster) -> None:
+    """After an edit of a published roster: when its publication would now tell, call off and hold
+    nothing (the edit put a cell or a leader back as told), it is not marked changed either, so
+    the grid, the overview and the start pages do not ask to publish what employees already see."""
+    if roster.version > 0 and roster.has_unpublished_changes:
+        db.session.flush()
+        if _says_nothing(_publish(roster, None, apply=False)):
+            roster.has_unpublished_changes = False
 
 
 def _as_told(rosters: list[Roster]) -> None:

@@ -239,6 +239,31 @@ def test_publishing_an_unchanged_roster_makes_no_empty_version(client, login, pu
     assert service.find_roster(WEEK, published.team.id).version == 1 and history_lines(published.roster) == 1
 
 
+def test_an_edit_put_back_leaves_the_roster_as_published(client, login, make, published):
+    """A cell changed and changed back still said "Er zijn wijzigingen die medewerkers nog niet zien"
+    and counted on the start pages until someone pressed Publiceer (a QA finding)."""
+    leader = make.supervisor(published.team, work_types=list(published.person.work_types), name="Tineke")
+    place = db.session.scalar(select(Assignment).where(Assignment.roster_id == published.roster.id)).request.location_id
+    db.session.add(SupervisionAssignment(roster_id=published.roster.id, supervisor_id=leader.id, date=MON,
+                                         location_id=place, team_id=published.team.id))
+    db.session.commit()
+    login(published.planner)
+    publish_page(client, published.team)
+
+    def cell(request_id):
+        lock = service.find_roster(WEEK, published.team.id).lock_version
+        service.set_cell(WEEK, published.team.id, published.person.id, MON, request_id, lock_version=lock)
+        db.session.expire_all()
+        return service.roster_status(service.find_roster(WEEK, published.team.id))
+
+    told = db.session.scalar(select(Assignment.request_id).where(Assignment.employee_id == published.person.id))
+    assert cell(None) == "changed"
+    assert cell(told) == "published"
+    grid = client.get(f"/rooster/?week={WEEK}&team={published.team.id}").get_data(as_text=True)
+    assert "Er zijn wijzigingen die medewerkers nog niet zien" not in grid
+    assert service.find_roster(WEEK, published.team.id).version == 1
+
+
 def test_a_shift_held_back_at_publishing_is_published_once_it_may_be(client, login, make, published):
     """Nothing marks the roster changed when the absence that held a shift back is taken away:
     publishing still has something to tell, so it is no 'nothing to publish'."""
