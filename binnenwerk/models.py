@@ -126,7 +126,14 @@ ministry_work_type = Table(
 # --- organisation ---------------------------------------------------------------------------
 
 
+# Rows that people delete (a ministry, place or work type no longer used, an employee entered by
+# mistake, an absence): on SQLite their ids are never given again, so the audit log's history of
+# one is never read as another's (migration e4b6c8d0f2a3). PostgreSQL's sequences never reuse one.
+SQLITE_NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class Ministry(db.Model):
+    __table_args__ = SQLITE_NEVER_REUSED
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -157,6 +164,7 @@ def name_and_address(name: str, address: str, postcode: str | None, city: str | 
 
 
 class Location(db.Model):
+    __table_args__ = SQLITE_NEVER_REUSED
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -198,7 +206,7 @@ class WorkType(db.Model):
     # first edit. Feed events naming it are stamped no earlier (services.feeds._stamp).
     updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (CheckConstraint("length(colour) = 7", name="colour_hex"),)
+    __table_args__ = (CheckConstraint("length(colour) = 7", name="colour_hex"), SQLITE_NEVER_REUSED)
 
     def __str__(self) -> str:
         return self.name_nl
@@ -307,6 +315,7 @@ class Employee(db.Model):
             f"max_minutes_per_day >= 0 AND max_minutes_per_day <= {12 * 60}", name="day_max_range"
         ),
         CheckConstraint("contract_end IS NULL OR contract_end >= contract_start", name="contract_dates"),
+        SQLITE_NEVER_REUSED,
     )
 
     team: Mapped[Team] = relationship(back_populates="employees")
@@ -399,6 +408,7 @@ class Absence(db.Model):
             name="part_day",
         ),
         Index("ix_absence_dates", "start_date", "end_date"),
+        SQLITE_NEVER_REUSED,
     )
 
     employee: Mapped[Optional[Employee]] = relationship()

@@ -377,6 +377,25 @@ def test_deleting_an_employee_empties_the_audit_rows_about_them_as_anonymising_d
         == str(employee_id)
 
 
+def test_the_id_of_a_deleted_employee_or_absence_is_never_given_again(client, make, setup):
+    """SQLite gave the newest row's id to the next one once it was deleted: the audit log then read the
+    deleted person's history as the newcomer's (a QA finding). Fresh databases and migrated ones alike."""
+    team, _keyboard = setup
+    first = make.employee(team=team)
+    first_id = first.id
+    absence = make.absence(first, start=dt.date(2026, 12, 14))
+    absence_id = absence.id
+    db.session.delete(absence)
+    db.session.commit()
+    client.post(f"/teams/medewerkers/{first_id}/verwijderen")
+    db.session.expire_all()
+    assert db.session.get(Employee, first_id) is None
+
+    second = make.employee(team=team)
+    assert second.id > first_id
+    assert make.absence(second, start=dt.date(2026, 12, 14)).id > absence_id
+
+
 def test_unknown_and_huge_ids_are_404(client, setup):
     assert client.get("/teams/medewerkers/999999").status_code == 404
     assert client.get("/teams/medewerkers/99999999999999999999").status_code == 404
