@@ -241,6 +241,22 @@ def test_a_row_of_someone_whose_contract_ended_says_so(client, login, world):
     assert "Rosa Koster is uit dienst (gearchiveerd)" in text
 
 
+def test_a_team_leader_row_of_someone_archived_says_so(client, login, world):
+    """The supervisors import called an archived leader "onbekende teamleider met id N" too."""
+    from binnenwerk.dataio.kinds.supervisors import SupervisorsKind
+
+    row = SupervisorsKind.export_row(db.session.get(Supervisor, world.leader.id))
+    world.leader.archived = True
+    db.session.commit()
+    login(world.planner)
+    header = ";".join(column.name for column in SupervisorsKind.columns)
+    body = (header + "\n" + ";".join("" if cell is None else str(cell) for cell in row) + "\n").encode()
+    text = page_text(upload(client, "supervisors", body, "teamleiders.csv"))
+    assert ("teamleider Tineke Teamleider is gearchiveerd; haal die eerst uit het archief, of haal de rij weg"
+            in text)
+    assert "onbekende teamleider" not in text
+
+
 def test_a_row_of_someone_anonymised_stays_unknown(client, login, world):
     row = rosa_row(world)
     world.rosa.archived, world.rosa.anonymised_at = True, dt.datetime(2026, 12, 1, 12)

@@ -116,7 +116,11 @@ class SupervisorsKind(Kind):
         supervisor = None
         if record.get("id"):
             supervisor = db.session.get(Supervisor, record["id"])
-            if supervisor is None or supervisor.archived:
+            if supervisor is not None and supervisor.archived:
+                # Known, but archived: said as such (as for employees), not "unknown".
+                raise RowRefused("id", _("teamleider %(name)s is gearchiveerd; haal die eerst uit het archief, of "
+                                         "haal de rij weg", name=supervisor.name))
+            if supervisor is None:
                 raise RowRefused("id", _("onbekende teamleider met id %(value)s", value=record["id"]))
         else:
             matches = (list(by_name.get(fold(record["name"]), [])) if by_name is not None
