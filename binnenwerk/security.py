@@ -278,6 +278,17 @@ def session_texts() -> dict[str, str]:
     }
 
 
+def _form_page() -> str | None:
+    """The page a form was sent from, when it is this site's (the Referer; Referrer-Policy is
+    same-origin here): where a login after a form sent too late leads back to."""
+    from urllib.parse import urlsplit
+
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc != request.host or not sent_from.path.startswith("/"):
+        return None
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+
+
 def _account_gate():
     """End idle sessions; send a signed-in user to the password change or MFA enrolment page
     until it is done."""
@@ -293,6 +304,12 @@ def _account_gate():
         said = (_("U was een tijd niet actief. Log opnieuw in.") if formatting.formally() else
                 _("Je was een tijd niet actief. Log opnieuw in."))
         texts = session_texts() if request.endpoint == SESSION_STATE else None
+        if request.method == "POST" and texts is None:
+            # A form sent after the login ended (the computer slept through the warning): say it
+            # was not saved, and the login leads back to the page it was sent from.
+            said += " " + (_("Wat u net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw.")
+                           if formatting.formally() else
+                           _("Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw."))
         end_session(detail="idle timeout")
         flash(said, "info")
         if texts is not None:
@@ -300,7 +317,7 @@ def _account_gate():
         if request.endpoint == "auth.login":
             return None  # the login page itself, with the page to go back to that it was given
         # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
-        back = request.full_path.removesuffix("?") if request.method == "GET" else None
+        back = request.full_path.removesuffix("?") if request.method == "GET" else _form_page()
         return redirect(url_for("auth.login", next=back))
     if request.endpoint == SESSION_STATE and request.method != "POST":
         return None  # asking how long the login lasts is no activity

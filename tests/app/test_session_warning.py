@@ -169,3 +169,27 @@ def test_with_a_short_idle_limit_activity_counts_within_a_tenth_of_it(app_with, 
     _idle_for(client, 30)
     client.get("/home")
     assert abs(_last_seen(client) - time.time()) < 5
+
+
+def test_a_form_sent_after_the_login_ended_says_it_was_not_saved_and_leads_back_to_its_page(app_with, make):
+    """A team leader's absence form sent after the computer slept through the warning: only "Je was een
+    tijd niet actief" was said, and the login led to the start page, not the form (a QA finding)."""
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, IDLE * 60 + 1)
+
+    sent = client.post("/teams/afwezigheid/nieuw", data={"note": "griep"},
+                       headers={"Referer": "http://localhost/teams/afwezigheid/nieuw?wie=x"})
+
+    assert sent.status_code == 302 and "/auth/login" in sent.headers["Location"]
+    page = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert ("Je was een tijd niet actief. Log opnieuw in. Wat je net verstuurde, is niet opgeslagen. Doe het na het "
+            "inloggen opnieuw.") in page
+    back = client.post(sent.headers["Location"], data={"email": user.email, "password": TEST_PASSWORD})
+    assert back.headers["Location"].endswith("/teams/afwezigheid/nieuw?wie=x")
+
+
+def test_a_form_sent_late_from_another_site_leads_to_the_start_page(app_with, make):
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, IDLE * 60 + 1)
+    sent = client.post("/teams/afwezigheid/nieuw", data={}, headers={"Referer": "https://elders.example/x"})
+    assert "next=" not in sent.headers["Location"]
