@@ -1094,6 +1094,9 @@ class Day:
     holiday: str | None = None  # a public holiday's name: a free day says why
     # Before the person's contract starts: not a day off, they do not work here yet.
     before_start: bool = False
+    # No shift, in a week the person's own team has not published (their old team's shifts shown,
+    # after a move): not known to be free yet.
+    not_ready: bool = False
 
 
 @dataclass
@@ -1166,8 +1169,13 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
         mine = shifts[employee.id]
         weeks = []
         for first in mondays:
-            told = (employee.team_id, week_of(first)) in published or any(
-                first <= day < first + dt.timedelta(weeks=1) for day in mine)
+            in_week = [s for day, s in mine.items() if first <= day < first + dt.timedelta(weeks=1)]
+            # Their own team told them this week (its roster published, or shifts of it told):
+            # a day without a shift is free. Only another team's shifts (before a move) say
+            # nothing about the other days.
+            own_team_told = (employee.team_id, week_of(first)) in published or any(
+                s.team_id == employee.team_id for s in in_week)
+            told = own_team_told or bool(in_week)
             days = []
             for n in range(7):
                 day = first + dt.timedelta(days=n)
@@ -1179,7 +1187,8 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 changed = shift is not None and changed_to_come(shift.sequence, day, today)
                 days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
                                 changed=changed, holiday=public_holiday_name(day, language, in_sentence=True),
-                                before_start=shift is None and day < employee.contract_start))
+                                before_start=shift is None and day < employee.contract_start,
+                                not_ready=shift is None and not own_team_told))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
         out[employee.id] = weeks
     return out

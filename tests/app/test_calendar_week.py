@@ -436,3 +436,25 @@ def test_a_week_whose_only_change_is_work_called_off_says_so_at_the_top(client, 
     html = page(client, week["token"]).get_data(as_text=True)
     this_week = html.split('id="week-1"')[1].split("</section>")[0]
     assert f"Let op: in week {week['monday'].isocalendar()[1]} is iets veranderd." in this_week
+
+
+def test_after_a_move_the_days_the_new_team_has_not_planned_are_not_called_free(client, week, make):
+    """Moved to a team whose roster for next week is not published: next week showed the old team's
+    shift and "Vrij." on every other day, which the new team may still fill (a QA finding)."""
+    from binnenwerk.formatting import week_of
+    from binnenwerk.models import Roster
+
+    old_team, new_team = week["team"], make.team(name="Team Nieuw")
+    week["employee"].team = new_team
+    db.session.add(Roster(week=week_of(week["monday"] + dt.timedelta(weeks=1)), team=new_team))  # a draft
+    db.session.commit()
+
+    html = page(client, week["token"]).get_data(as_text=True)
+
+    following = html.split('id="week-2"')[1]
+    told_day = week["next_week"].date
+    assert "10:00" in day_block(html, told_day)  # the old team's shift, as told
+    other = told_day + dt.timedelta(days=1)
+    assert "Nog niet bekend." in day_block(html, other) and "Vrij." not in day_block(html, other)
+    assert "Vrij." not in following
+    assert old_team.id != new_team.id
