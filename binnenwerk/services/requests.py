@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..formatting import full_date, holiday, week_of
+from ..formatting import full_date, holiday, hours as hours_text, week_of
 from ..public_holidays import is_public_holiday
 from ..extensions import db
 from ..models import (
@@ -193,22 +193,34 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
                                               locale=str(get_locale() or "nl")))
 
     length = data.end_minute - data.start_minute if read("start_time", "end_time") else None
+    # The law counts real hours: a night shift over the night the clocks go back lasts an hour
+    # longer than its clock times say (01:00-06:00 is 6 hours then), and needs the break of that.
+    longest, clock_day = length, None
+    if length is not None and length > 0 and read("start_date", "end_date", "weekdays") \
+            and "start_date" not in errors and "end_date" not in errors:
+        longest, clock_day = _longest_real_minutes(data.start_date, data.end_date, days, data.start_minute,
+                                                   data.end_minute)
+    clock_note = "" if clock_day is None else " " + _(
+        "Op %(day)s gaat de klok een uur terug: de dienst duurt dan %(hours)s uur.", day=full_date(clock_day),
+        hours=hours_text(longest))
     if length is None:
         pass
     elif length <= 0:
         errors["end_time"] = _("De eindtijd moet na de begintijd liggen.")
-    elif length > MAX_SHIFT_MINUTES:
-        errors["end_time"] = _("Een dienst duurt hoogstens 12 uur.")
+    elif longest > MAX_SHIFT_MINUTES:
+        errors["end_time"] = _("Een dienst duurt hoogstens 12 uur.") + (clock_note if length <= MAX_SHIFT_MINUTES else "")
     if not read("break_minutes"):
         pass
     elif data.break_minutes < 0:
         errors["break_minutes"] = _("De pauze kan niet negatief zijn.")
     elif length is not None and length > 0 and data.break_minutes >= length:
         errors["break_minutes"] = _("De pauze moet korter zijn dan de dienst.")
-    elif length is not None and length > VERY_LONG_SHIFT_MINUTES and data.break_minutes < VERY_LONG_SHIFT_BREAK:
-        errors["break_minutes"] = _("Een dienst van meer dan 10 uur heeft minstens 45 minuten pauze (Arbeidstijdenwet).")
-    elif length is not None and length > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
-        errors["break_minutes"] = _("Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze (Arbeidstijdenwet).")
+    elif length is not None and longest > VERY_LONG_SHIFT_MINUTES and data.break_minutes < VERY_LONG_SHIFT_BREAK:
+        errors["break_minutes"] = _("Een dienst van meer dan 10 uur heeft minstens 45 minuten pauze "
+                                    "(Arbeidstijdenwet).") + (clock_note if length <= VERY_LONG_SHIFT_MINUTES else "")
+    elif length is not None and longest > LONG_SHIFT_MINUTES and data.break_minutes < LONG_SHIFT_BREAK:
+        errors["break_minutes"] = _("Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze "
+                                    "(Arbeidstijdenwet).") + (clock_note if length <= LONG_SHIFT_MINUTES else "")
 
     if read("headcount") and not 1 <= data.headcount <= MAX_HEADCOUNT:
         errors["headcount"] = _("Vraag 1 tot en met %(max)d mensen per dag.", max=MAX_HEADCOUNT)
@@ -239,6 +251,33 @@ def leaves_region(existing: DeploymentRequest | None, location_id: int) -> bool:
     regions = dict(db.session.execute(select(Location.id, Location.region).where(
         Location.id.in_([existing.location_id, location_id]))).all())
     return regions.get(location_id) != regions.get(existing.location_id)
+
+
+def _longest_real_minutes(start: dt.date, end: dt.date, days: list[str], start_minute: int,
+                          end_minute: int) -> tuple[int, dt.date | None]:
+    """The longest a shift of these clock times lasts in real minutes on the period's chosen days,
+    and the day it is longer than its clock times say (the clocks go back that night), or None.
+    The clocks change on a Sunday only, so only Sundays are looked at."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    clock = end_minute - start_minute
+    if "7" not in days:
+        return clock, None
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", feeds.TZID))
+    longest, on = clock, None
+    day = start + dt.timedelta(days=(6 - start.weekday()) % 7)
+    while day <= end:
+        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+        # Wall-clock arithmetic, then real instants: the difference is the real length.
+        begin = (midnight + dt.timedelta(minutes=start_minute)).astimezone(dt.timezone.utc)
+        finish = (midnight + dt.timedelta(minutes=end_minute)).astimezone(dt.timezone.utc)
+        real = int((finish - begin).total_seconds() // 60)
+        if real > longest:
+            longest, on = real, day
+        day += dt.timedelta(weeks=1)
+    return longest, on
 
 
 def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]:

@@ -48,3 +48,23 @@ def test_good_friday_is_spelled_as_the_woordenlijst_does(client, login, world, m
     login(world.contact)
     page = file(client, world, dt.date(2027, 3, 26), dt.date(2027, 3, 26), ["5"])
     assert "(Goede Vrijdag) is het een feestdag" in page and "Goede vrijdag" not in page
+
+
+def test_a_night_shift_over_the_clock_change_needs_the_break_of_its_real_hours(client, login, world, monkeypatch):
+    """01:00-06:00 on the Sunday the clocks go back lasts 6 real hours, which needs half an hour's
+    break; the form counted the clock's 5 (a QA finding). Another Sunday it is 5 hours, no break."""
+    monkeypatch.setattr(request_service, "today", lambda: dt.date(2027, 10, 1))
+    login(world.contact)
+
+    def night(day: dt.date, break_minutes: str) -> str:
+        form = request_form(world.location, world.work_type, start_date=day.isoformat(), end_date=day.isoformat(),
+                            weekdays=["7"], start_time="01:00", end_time="06:00", break_minutes=break_minutes)
+        return html.unescape(client.post("/aanvragen/nieuw", data=form, follow_redirects=True).get_data(as_text=True))
+
+    refused = night(dt.date(2027, 10, 31), "0")
+    assert re.search(r"Een dienst van meer dan 5,5 uur heeft minstens 30 minuten pauze \(Arbeidstijdenwet\)\. Op "
+                     rf"zondag 31 oktober{Y} gaat de klok een uur terug: de dienst duurt dan 6 uur\.",
+                     " ".join(refused.split()))
+    assert db.session.scalars(select(DeploymentRequest)).all() == []
+    assert "Uw aanvraag is verstuurd." in night(dt.date(2027, 10, 24), "0")
+    assert "Uw aanvraag is verstuurd." in night(dt.date(2027, 10, 31), "30")
