@@ -92,11 +92,20 @@ def mfa_required_for(user) -> bool:
     return user.role in set(current_app.config.get("MFA_REQUIRED_ROLES") or ())
 
 
+def limiter_storage(redis_url: str | None) -> str | None:
+    """The limiter's storage URI for REDIS_URL: RQ and redis-py read a socket as unix://, the
+    limits package only as redis+unix:// (unix:// stopped the start with its "unknown storage
+    scheme")."""
+    if redis_url and redis_url.lower().startswith("unix://"):
+        return "redis+" + redis_url
+    return redis_url
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         if key == "RATELIMIT_STORAGE_URI" and key not in app.config:
             # Shared counters when there is a Redis (several workers); memory otherwise.
-            value = os.environ.get(key) or app.config.get("REDIS_URL") or value
+            value = os.environ.get(key) or limiter_storage(app.config.get("REDIS_URL")) or value
         app.config.setdefault(key, value)
     # A broken limiter store must not take the login page down with it.
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)

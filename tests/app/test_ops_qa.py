@@ -399,6 +399,15 @@ def test_a_url_the_app_cannot_use_stops_the_start_naming_it_but_not_its_password
     assert "geheim" not in str(refused.value)
 
 
+def test_a_redis_socket_url_starts_the_app_with_the_limiter_on_that_socket(bare_environment):
+    """REDIS_URL=unix:///... passed the check and then stopped every command with the limiter's
+    "unknown storage scheme" (a QA finding): the limiter gets it as redis+unix://."""
+    bare_environment.setenv("REDIS_URL", "unix:///tmp/binnenwerk-redis.sock")
+    app = create_app()
+    assert app.config["REDIS_URL"] == "unix:///tmp/binnenwerk-redis.sock"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis+unix:///tmp/binnenwerk-redis.sock"
+
+
 def test_a_url_of_spaces_is_not_set(bare_environment):
     bare_environment.setenv("REDIS_URL", "   ")
     assert not create_app().config.get("REDIS_URL", "").strip()
