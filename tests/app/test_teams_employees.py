@@ -469,3 +469,38 @@ def test_the_new_employee_form_leaves_the_choice_open_with_more_teams(client, ma
     assert '<option selected value="">Kies een team</option>' in html
     html = _text(client.get(f"/teams/medewerkers/nieuw?team={second.id}"))
     assert re.search(rf'<option selected value="{second.id}">', html)
+
+
+def test_the_migration_starts_ids_after_those_the_audit_log_names(tmp_path):
+    """An employee deleted before the upgrade (id 9, the newest) left its id only in the audit log:
+    the migrated table gave 9 to the next employee (a QA finding). On PostgreSQL ids never came back."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from .test_foundation import scratch_app
+
+    with scratch_app(tmp_path):
+        upgrade(revision="d2f4a6c8e0b1")
+        team = db.session.execute(text("INSERT INTO team (name, region, max_size, archived) VALUES "
+                                       "('Team A', 'Noord', 15, :no) RETURNING id"), {"no": False}).scalar_one()
+        db.session.execute(text(
+            "INSERT INTO employee (id, first_name, last_name, email, phone, team_id, contract_minutes, "
+            "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived, "
+            "sort_name) VALUES (5, 'Anna', 'Blijft', '', '', :team, 600, 300, '2026-01-05', '', '', '', :no, '')"),
+            {"team": team, "no": False})
+        for action in ("employee.create", "employee.delete"):
+            db.session.execute(text("INSERT INTO audit_event (at, actor_email, action, object_type, object_id, "
+                                    "result, origin, detail) VALUES (CURRENT_TIMESTAMP, '', :action, 'Employee', "
+                                    "'9', 'ok', '', '')"), {"action": action})
+        db.session.commit()
+
+        upgrade()
+        made = db.session.execute(text(
+            "INSERT INTO employee (first_name, last_name, email, phone, team_id, contract_minutes, "
+            "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived, "
+            "sort_name) VALUES ('Bas', 'Nieuw', '', '', :team, 600, 300, '2026-01-05', '', '', '', :no, '') "
+            "RETURNING id"), {"team": team, "no": False}).scalar_one()
+        if db.engine.dialect.name == "sqlite":
+            assert made == 10
+        else:
+            assert made not in (5, 9)
