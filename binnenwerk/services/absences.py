@@ -132,8 +132,9 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
                    submission: str = "") -> Absence:
     """Register an absence for exactly one employee or supervisor. The same absence sent again (a
     double click, the back button) is the one already stored, not a clash with itself.
-    `submission` names the form it came from (services.submissions): the same form sent again at
-    the same moment as the first (both before either stored it) gives the absence the first made.
+    `submission` names the form it came from (services.submissions): the same form sent again (a
+    double click, Back and resend, also with other dates typed in) is SentBefore with the absence
+    the first made, and stores nothing.
 
     same_as_stored=False: for someone who may not see the person's absences (a team leader
     reporting a fellow team leader). Whether the one stored is "the same" would tell its kind
@@ -141,10 +142,7 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
     absent". Without the shortcut every overlap gets that answer, whatever is stored."""
     key = form_key(submission)
     hold_form(key)
-    try:
-        refuse_if_sent_before("absence.create", Absence, key)
-    except SentBefore as sent:
-        return sent.made
+    refuse_if_sent_before("absence.create", Absence, key)
     if same_as_stored and (employee is None) != (supervisor is None):
         same = db.session.scalar(select(Absence).where(
             Absence.employee_id == employee.id if employee is not None else Absence.supervisor_id == supervisor.id,
@@ -168,7 +166,7 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
     except SentBefore as sent:
         made_id = sent.made.id
         db.session.rollback()
-        return db.session.get(Absence, made_id)
+        raise SentBefore(db.session.get(Absence, made_id)) from None
     audit.record("absence.create", absence, detail=_describe(absence) + (f" form={key}" if key else ""))
     mark_affected_shifts(absence)
     _leader_line_changed(absence, (absence.start_date, absence.end_date))

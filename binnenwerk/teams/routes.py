@@ -18,7 +18,7 @@ from ..access import can_see_sensitive, require_team, roles_required, team_ids_o
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
-from ..formatting import ascii_digits, decimal_text, full_date, local_today, name_suffixes
+from ..formatting import ascii_digits, date_period, decimal_text, full_date, local_today, name_suffixes
 from ..models import (
     Absence,
     Assignment,
@@ -1260,6 +1260,18 @@ def absence_new():
                 and supervisor.user_id != current_user.id
             absence = absence_ops.create_absence(_absence_input(form), employee=employee, supervisor=supervisor,
                                                  same_as_stored=not hidden, submission=submission)
+        except SentBefore as sent:
+            # This form was sent before (a double click, or Back, other dates and send again): the
+            # first stored it and nothing else is; say which, and where to change it.
+            db.session.rollback()
+            made = sent.made
+            who = made.employee or made.supervisor
+            flash(_("De afwezigheid van %(name)s van %(period)s was al geregistreerd met dit formulier. Er is niets "
+                    "nieuws opgeslagen.", name=who.name, period=date_period(made.start_date, made.end_date)), "info")
+            if _out_of_sight(made):
+                return redirect(url_for("teams.absences"))
+            flash(_("Klopt er iets niet? Pas de afwezigheid dan hier aan."), "info")
+            return redirect(url_for("teams.absence_edit", absence_id=made.id))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)

@@ -501,10 +501,31 @@ def test_the_same_absence_form_sent_at_the_same_moment_stores_one_absence(app_wi
     response = client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True)
 
     assert response.status_code == 200 and [a.status_code for a in answers] == [302]
-    assert "De afwezigheid van Fleur Smit is geregistreerd." in _text(response)
+    assert "De afwezigheid van Fleur Smit van " in _text(response)
+    assert "was al geregistreerd met dit formulier. Er is niets nieuws opgeslagen." in _text(response)
     db.session.expire_all()
     assert len(db.session.scalars(select(Absence).where(Absence.employee_id == fleur.employee.id)).all()) == 1
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "absence.create")) == 1
+
+
+def test_the_absence_form_sent_again_with_other_dates_says_nothing_new_was_stored(client, fleur):
+    """Back, other dates, send: it said "is geregistreerd" again while nothing was stored for the
+    new dates (a QA finding). It says what the form stored and leads to that absence to change it."""
+    from binnenwerk.models import Absence
+
+    page = _text(client.get("/teams/afwezigheid/nieuw"))
+    key = re.search(r'name="submission" value="([^"]+)"', page)[1]
+    form = {"person": f"medewerker-{fleur.employee.id}", "kind": "verlof", "start_date": "2026-12-21",
+            "end_date": "2026-12-22", "whole_day": "y", "note": "", "submission": key}
+    assert client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True).status_code == 200
+    again = client.post("/teams/afwezigheid/nieuw", data={**form, "start_date": "2026-12-28", "end_date": "2026-12-30"})
+    [made] = db.session.scalars(select(Absence).where(Absence.employee_id == fleur.employee.id)).all()
+    assert (made.start_date.isoformat(), made.end_date.isoformat()) == ("2026-12-21", "2026-12-22")
+    assert again.status_code == 302 and again.location.endswith(f"/teams/afwezigheid/{made.id}")
+    said = " ".join(flashes(_text(client.get(again.location))))
+    assert "was al geregistreerd met dit formulier. Er is niets nieuws opgeslagen." in said
+    assert "21 dec" in said and "22 dec" in said and "is geregistreerd." not in said
+    assert "Klopt er iets niet? Pas de afwezigheid dan hier aan." in said
 
 
 def test_the_same_new_team_form_sent_twice_makes_one_team_and_says_so(client, office):
