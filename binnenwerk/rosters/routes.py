@@ -277,6 +277,10 @@ def cell():
         pin = bool(form.pinned.data) and request_id is not None
         if chosen and request_id is None:
             form.request.errors = [_("Kies een dienst uit de lijst.")]
+        elif pin and current is not None and current.request_id == request_id and current.pinned and (
+                refusal := service.pin_refusal(week, team.id, employee, day, request_id)):
+            # Pinned before it stopped fitting: keeping it pinned promises what a re-plan drops.
+            form.request.errors = [refusal]
         elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id, pin):
             said = _("Er was niets veranderd.")  # nor goes anything into the history
             if request_id is None and form.pinned.data:  # "vastzetten" ticked on a day already free

@@ -495,13 +495,10 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
         # by or under way (worked before the hours a day were lowered), pinned or let go; on a day
         # to come only let go, since a pin would promise what the next plan cannot keep (it drops
         # a pin the person can no longer work).
-        starts = db.session.get(DeploymentRequest, request_id).start_minute
-        if day < today() or (day == today() and starts <= minute_now(day)) or not pin:
+        if not pin or _begun(request_id, day):
             options[request_id] = current.request
         else:
-            raise ServiceError(_("Deze dienst past niet meer bij %(name)s. Vastzetten kan dus niet: opnieuw plannen "
-                                 "haalt hem weg. Kies een andere dienst of vrij, of zet het vinkje bij vastzetten "
-                                 "uit.", name=employee.name))
+            raise ServiceError(_no_pin_message(employee))
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
                              name=employee.name, day=long_date(day)))
@@ -550,6 +547,29 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
             raise _NewWeekTaken from None
         raise conflict_error() from None
     return roster
+
+
+def _begun(request_id: int, day: dt.date) -> bool:
+    """Whether a shift of this request on `day` has gone by or is under way."""
+    return day < today() or (day == today() and db.session.get(DeploymentRequest, request_id).start_minute
+                             <= minute_now(day))
+
+
+def _no_pin_message(employee: Employee) -> str:
+    return _("Deze dienst past niet meer bij %(name)s. Vastzetten kan dus niet: opnieuw plannen haalt hem weg. "
+             "Kies een andere dienst of vrij, of zet het vinkje bij vastzetten uit.", name=employee.name)
+
+
+def pin_refusal(week: str, team_id: int, employee: Employee, day: dt.date, request_id: int) -> str | None:
+    """Why the cell's own shift on a day to come cannot be kept pinned (it no longer fits: a re-plan
+    drops it, whoever pinned it before it stopped fitting), else None. As _set_cell refuses a new pin."""
+    if _begun(request_id, day):
+        return None
+    problem, _idmap = planning.build_problem(week, [team_id])
+    problem, _before = _cell_problem(problem, week, team_id, employee.id, day)
+    if request_id in {planning.pk_of(q.id) for q in cell_options(problem, employee.id, day)}:
+        return None
+    return _no_pin_message(employee)
 
 
 def _cell_problem(problem, week: str, team_id: int, employee_id: int, day: dt.date):

@@ -461,3 +461,28 @@ def test_a_stand_in_moved_to_another_regions_pool_is_flagged_where_they_still_le
     assert (f"{leader.name} leidt het team op woensdag 9 december, donderdag 10 december en vrijdag 11 december, "
             "maar zit nu in de pool van regio Utrecht.") in grid
     assert grid.count('<span class="tag tag-warn">let op: ander team</span>') == 3  # Wednesday to Friday
+
+
+def test_a_shift_pinned_before_it_stopped_fitting_cannot_stay_pinned_by_its_cell(client, week):
+    """Pinned while it fitted, then the hours a day were lowered: saving its cell pinned said "Er was
+    niets veranderd", the grid kept "vast", and a re-plan dropped it (a QA finding)."""
+    from binnenwerk.models import Assignment as Shift
+    from binnenwerk.services import rosters as service
+    from tests.app.edit_forms import form_as_shown
+
+    anna = week.people[0]
+    later = sorted(day for (who, day) in shifts(week.team) if who == anna.id and day >= WED)
+    shift = db.session.scalar(select(Shift).where(Shift.employee_id == anna.id, Shift.date == later[0]))
+    service.set_cell(WEEK, week.team.id, anna.id, later[0], shift.request_id, pin=True,
+                     lock_version=roster_of(week.team).lock_version)
+    url = f"/teams/medewerkers/{anna.id}/wijzigen"
+    assert client.post(url, data={**form_as_shown(client, url), "max_hours_per_day": "5"}).status_code == 302
+
+    cell = {"week": WEEK, "team": week.team.id, "employee": anna.id, "date": later[0].isoformat(),
+            "request": str(shift.request_id), "lock_version": roster_of(week.team).lock_version}
+    kept = client.post("/rooster/cel", data={**cell, "pinned": "y"})
+    assert kept.status_code == 422
+    assert "Deze dienst past niet meer bij Anna Test. Vastzetten kan dus niet" in kept.get_data(as_text=True)
+    assert client.post("/rooster/cel", data=cell).status_code == 302  # let go: allowed
+    db.session.expire_all()
+    assert not db.session.get(Shift, shift.id).pinned
