@@ -1083,8 +1083,17 @@ def contract_repairs(employee: Employee, team_ids: set[int] | None = None) -> li
 def contract_repair_texts(employee: Employee) -> list[str]:
     """contract_repairs of every team in the words of the message after a save, without the links: for an
     import's warnings."""
+    return _repair_texts(contract_repairs(employee))
+
+
+def day_limit_repair_texts(employee: Employee) -> list[str]:
+    """day_limit_repairs of every team as contract_repair_texts says its own (never the hours)."""
+    return _repair_texts(day_limit_repairs(employee))
+
+
+def _repair_texts(needs: list[SimpleNamespace]) -> list[str]:
     line = get_template_attribute("teams/_repairs.html", "repair_line")
-    return [line(need, link=False).striptags() for need in contract_repairs(employee)]
+    return [line(need, link=False).striptags() for need in needs]
 
 
 def day_limit_repairs(employee: Employee, team_ids: set[int] | None = None) -> list[SimpleNamespace]:

@@ -283,6 +283,19 @@ def test_lowering_the_hours_a_day_names_the_rosters_with_longer_shifts_and_no_ho
     assert "4,5" not in details and "270" not in details
 
 
+def test_the_import_names_the_rosters_a_lowered_hours_a_day_leaves_to_repair(client, login, world):
+    """The form named them; an import of the same change said only "1 gewijzigd" (a QA finding)."""
+    login(world.planner)
+    page = upload(client, "employees", export_csv(rosa_row(world, max_uren_per_dag=4.5)), "medewerkers.csv")
+    text = page_text(page)
+    assert re.search(r"Let op, na het importeren ?: Week 2026-W50, Team Den Haag 1: 1 dienst is langer dan de uren per "
+                     r"dag van Rosa Koster\.", text)
+    assert "4,5 uur" not in text and "270" not in text
+    done = client.post("/gegevens/employees/bevestigen", data={"upload": token_of(page.get_data(as_text=True))},
+                       follow_redirects=True)
+    assert "Rij 2: Week 2026-W50, Team Den Haag 1: 1 dienst is langer dan de uren per dag" in page_text(done)
+
+
 def test_hours_a_day_that_still_fit_name_no_roster(client, login, world):
     login(world.planner)
     response = edit_rosa(client, world, max_hours_per_day="6")

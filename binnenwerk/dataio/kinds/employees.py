@@ -312,11 +312,14 @@ class EmployeesKind(Kind):
             from ...services.rosters import mark_unworkable_shifts
 
             mark_unworkable_shifts(employee, [AUDIT_NAMES.get(c, c) for c in changes])  # named as the form names them
-            if "contract_end" in changes:
-                # As the form says after a save: each roster with shifts after the last working day.
-                from ...teams.routes import contract_repair_texts  # the form's words
+            # As the form says after a save: each roster with shifts after the last working day,
+            # or longer than a lowered limit on hours a day (the rosters only, never the hours).
+            from ...teams.routes import contract_repair_texts, day_limit_repair_texts  # the form's words
 
+            if "contract_end" in changes:
                 ctx.notes.setdefault(row, []).extend(contract_repair_texts(employee))
+            if "max_minutes_per_day" in changes:
+                ctx.notes.setdefault(row, []).extend(day_limit_repair_texts(employee))
         ctx.claim(employee, row, "voornaam")
         # As the employee form records it: the changed fields by name, never their values (a
         # limit on hours a day may be a doctor's); the team by id.
