@@ -198,8 +198,11 @@ def week():
     today = local_today()
     # Nobody works on a public holiday: nothing to repair from there.
     repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"] if not formatting.holiday(d)]
-    # Repair from the first shift that clashes with an absence: that is what needs it. Else today.
-    clashes = sorted(day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected)
+    # Repair from the first shift that clashes with an absence, or the first day its team leader is
+    # away or in another team now: that is what needs it (days gone by are kept anyway). Else today.
+    clashes = sorted([day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected]
+                     + [row[0] for tw in data["teams"] for row in (*tw.leader_absent, *tw.leader_moved)
+                        if row[0] >= today])
     start = clashes[0].isoformat() if clashes else today.isoformat()
     if start in dict(repair.day.choices):
         repair.day.data = start

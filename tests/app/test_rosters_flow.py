@@ -1015,6 +1015,20 @@ def test_an_absent_team_leader_on_the_roster_is_flagged(client, login, world):
     assert "maandag 7 december, maar is dan afwezig" not in page and "ziek" not in page
 
 
+def test_the_repair_starts_on_the_first_day_the_team_leader_is_away(client, login, world, saturday_before):
+    """With only the leader's absence on Tuesday, "Repareer vanaf" offered the first day of the week
+    (a QA finding), as if there were nothing to repair before Tuesday to keep."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    roster = roster_of(world.team)
+    assert client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster.lock_version}).status_code == 302
+    db.session.add(Absence(supervisor_id=world.team.supervisors[0].id, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+    page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{TUE.isoformat()}">', page)
+
+
 def test_a_team_leaders_absence_while_leading_goes_into_the_rosters_history(client, login, world):
     from binnenwerk.services import absences
 
