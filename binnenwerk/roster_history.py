@@ -68,8 +68,8 @@ MESSAGES = {
     "copy": Counted(_copied, frozenset({"n", "s"})),
     "publish": _l("Versie %(v)d gepubliceerd: %(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen."),
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
-    "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster, "
-                         "zodat er een vervanger komt."),
+    "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster: "
+                         "is er een invaller vrij, dan komt die."),
     "leader_archived": _l("Teamleider %(name)s is gearchiveerd, maar leidt het team op %(day)s. Repareer het "
                           "rooster, zodat er een andere teamleider komt."),
     "unavailable": _l("De vaste werktijden van %(name)s zijn veranderd: de dienst op %(day)s valt erbuiten. "

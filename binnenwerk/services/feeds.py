@@ -703,11 +703,11 @@ class _Texts:
         # A leader absent that day: no phone to call. The employee reads what the week page
         # says; the team's own leader (staff) still sees who it is; the ministry gets no name.
         self.kind = kind
-        self.employee_leader_away = _("Je teamleider is er die dag niet. Er komt iemand anders.")
+        self.employee_leader_away = _("Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders.")
         if kind == FeedKind.EMPLOYEE.value:
             self._employee_texts()
         self.team_leader_away = _("Teamleider: %(name)s (afwezig)")
-        self.location_leader_away = _("Teamleider: afwezig, er komt een vervanger")
+        self.location_leader_away = _("Teamleider: afwezig, Binnenwerk zoekt een vervanger")
         self.cancelled = _("Gaat niet door (%(what)s)")  # "what" holds a colon of its own: "Werk: ..."
         self.team = _("Team: %(team)s")
         self.people = _("Aantal personen: %(n)d")

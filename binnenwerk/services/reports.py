@@ -150,7 +150,7 @@ def leader_contact(leader, day: dt.date, start_minute: int, end_minute: int, awa
         return "", ""
     for first, last, from_minute, to_minute in away.get(leader.id, ()):
         if first <= day <= last and (from_minute is None or (from_minute < end_minute and to_minute > start_minute)):
-            return gettext("afwezig, er komt een vervanger"), ""
+            return gettext("afwezig, Binnenwerk zoekt een vervanger"), ""
     return leader.name, leader.phone
 
 

@@ -21,7 +21,7 @@ from binnenwerk.services import feeds, tokens
 from tests.conftest import compile_english_catalog
 
 OFFICE = "070-1234567"
-AWAY = "Je teamleider is er die dag niet. Er komt iemand anders."
+AWAY = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
 CALL_OFFICE = f"Ben je ziek of heb je een vraag? Bel dan Binnenwerk: {OFFICE}."
 CHANGED = "Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt."
 SECRETS = ("Wajong-GEHEIM", "Rugklachten-GEHEIM")

@@ -429,7 +429,7 @@ def test_feed_says_a_street_once_when_the_place_is_named_after_it(client, make):
 # ministry. The feed never says why (ill, leave), and a feed whose text changed by an absence
 # is never answered 304 with the old text.
 
-AWAY_EMPLOYEE = "Je teamleider is er die dag niet. Er komt iemand anders."
+AWAY_EMPLOYEE = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
 
 
 def events_by_day(body: bytes) -> dict:
@@ -496,7 +496,7 @@ def test_a_cancelled_shift_with_an_absent_leader_names_nobody_and_promises_nobod
     event = events_by_day(get_feed(client, issue(FeedKind.EMPLOYEE, world.anna)).data)[shift.date]
     description = str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "CANCELLED"
-    assert "Tineke" not in description and "Er komt iemand anders" not in description
+    assert "Tineke" not in description and "Binnenwerk zoekt iemand anders" not in description
 
 
 def test_team_feed_shows_its_leader_as_absent_without_a_phone(client, world, make):
@@ -516,7 +516,7 @@ def test_location_feed_names_no_absent_leader_to_the_ministry(client, world, mak
     db.session.commit()
     by_day = events_by_day(get_feed(client, issue(FeedKind.LOCATION, world.location)).data)
     visit = str(by_day[world.today]["DESCRIPTION"])
-    assert "Teamleider: afwezig, er komt een vervanger" in visit
+    assert "Teamleider: afwezig, Binnenwerk zoekt een vervanger" in visit
     assert "Tineke" not in visit and "06-12345678" not in visit
     tomorrow = str(by_day[world.today + dt.timedelta(days=1)]["DESCRIPTION"])
     assert "Teamleider: Tineke, telefoon 06-12345678" in tomorrow

@@ -285,7 +285,7 @@ def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeyp
 # Someone ill must not be called by a whole team, nor expected at work: on a day the leader is
 # away the page names nobody and gives no phone, and never says why (ill, leave).
 
-AWAY_DAY = "Je teamleider is er die dag niet. Er komt iemand anders."
+AWAY_DAY = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
 AWAY_NOW = "Je teamleider Tineke is er nu niet."
 
 

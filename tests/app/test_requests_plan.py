@@ -516,7 +516,7 @@ def test_the_ministry_is_not_given_an_absent_leader_to_call(client, login, make)
     html = client.get(f"/aanvragen/planning?week={_week_of(monday)}").get_data(as_text=True)
     export = client.get(f"/aanvragen/planning.csv?week={_week_of(monday)}").get_data(as_text=True)
     assert html.count("Sanne Leider") == 1 and html.count("tel:06-11112222") == 1  # Tuesday only
-    assert "afwezig, er komt een vervanger" in html and "ziek" not in html.lower()
+    assert "afwezig, Binnenwerk zoekt een vervanger" in html and "ziek" not in html.lower()
     rows = [line for line in export.splitlines() if "Team Noord 1" in line]
     assert [("Sanne Leider;06-11112222" in line, "afwezig" in line) for line in rows] == [(False, True), (True, False)]
 

@@ -25,7 +25,7 @@ WED = dt.date(2026, 12, 9)  # today
 THU = dt.date(2026, 12, 10)  # week 50, to come
 NEXT_MON = dt.date(2026, 12, 14)  # week 51 (a draft)
 
-AWAY_DAY = "Je teamleider is er die dag niet. Er komt iemand anders."
+AWAY_DAY = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
 NAMED = "Je teamleider is Tineke Teamleider."
 PHONE = "06-11112222"
 
@@ -195,7 +195,7 @@ def test_the_feeds_name_no_archived_leader_on_days_to_come_and_their_etag_change
     assert f"Teamleider: Tineke Teamleider, telefoon {PHONE}" in by_day["20261207"]  # gone by: as it was
 
     visits = events(_text(client.get(f"/calendar/{world.location_token}.ics")))
-    assert "Teamleider: afwezig, er komt een vervanger" in visits["20261210"]
+    assert "Teamleider: afwezig, Binnenwerk zoekt een vervanger" in visits["20261210"]
     assert "Tineke" not in visits["20261210"] and PHONE not in visits["20261210"]
 
 
@@ -216,10 +216,10 @@ def test_days_led_after_the_archiving_stay_without_the_leader_once_gone_by(clien
     assert AWAY_DAY in by_day["20261210"] and "Tineke" not in by_day["20261210"]
     assert f"Teamleider: Tineke Teamleider, telefoon {PHONE}" in by_day["20261207"]
     visits = events(_text(client.get(f"/calendar/{world.location_token}.ics")))
-    assert "Teamleider: afwezig, er komt een vervanger" in visits["20261210"]
+    assert "Teamleider: afwezig, Binnenwerk zoekt een vervanger" in visits["20261210"]
     login(world.contact)
     rows = plan_rows(client)
-    assert rows[THU.isoformat()]["Teamleider"] == "afwezig, er komt een vervanger"
+    assert rows[THU.isoformat()]["Teamleider"] == "afwezig, Binnenwerk zoekt een vervanger"
     assert rows[MON.isoformat()]["Teamleider"] == "Tineke Teamleider"
 
     client.post("/auth/logout")
@@ -242,7 +242,7 @@ def test_the_ministrys_plan_csv_gives_no_name_or_phone_of_an_archived_leader(cli
     rows = plan_rows(client)
     thursday = rows[THU.isoformat()]
     assert "Tineke" not in str(thursday) and PHONE not in str(thursday)
-    assert thursday["Teamleider"] == "afwezig, er komt een vervanger" and thursday["Telefoon teamleider"] == ""
+    assert thursday["Teamleider"] == "afwezig, Binnenwerk zoekt een vervanger" and thursday["Telefoon teamleider"] == ""
     # Monday has gone by: it keeps who led it.
     assert rows[MON.isoformat()]["Teamleider"] == "Tineke Teamleider"
     assert rows[MON.isoformat()]["Telefoon teamleider"] == PHONE
