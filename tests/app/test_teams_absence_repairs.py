@@ -116,6 +116,9 @@ def test_the_team_leaders_own_absence_names_the_roster_she_leads(client, make, l
     [warning] = _warnings(html)
     assert f"Week {NEXT_WEEK}, Team A: Wie het team leidt, is afwezig op" in warning
     assert "dienst" not in warning.split(":")[1].split(".")[0]
+    # What people see already (the leader's absence is told at once), not "het oude rooster" (a QA finding).
+    assert "Medewerkers en locaties zien al dat de teamleider er niet is." in warning
+    assert "het oude rooster" not in warning
 
 
 def test_the_start_page_lists_rosters_from_today_on_that_clash_with_an_absence(client, make, login, world):
