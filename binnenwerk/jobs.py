@@ -591,6 +591,9 @@ def _solve_and_store(job: SolveJob) -> None:
                 raise _NotSaved(_("Geen enkel team is opgeslagen: bij elk team is tijdens het plannen iets "
                                   "veranderd. Het rooster is niet veranderd. Plan opnieuw."), {"left_out": left_out})
         result = _result(problem, idmap, solution, teams, left_out)
+        if job.team_id is not None and _same_roster(planning.current_solution(job.week, teams, problem), solution,
+                                                    since=idmap.kept_before):
+            result["unchanged"] = True  # the page says so, not "klaar en opgeslagen ... publiceer"
 
         def claim(result=result) -> None:
             # In the transaction that saves the rosters: the job is done only if no stop was asked
@@ -625,6 +628,20 @@ def _solve_and_store(job: SolveJob) -> None:
             return
         break
     db.session.expire_all()
+
+
+def _same_roster(before, after, since: dt.date | None) -> bool:
+    """Whether a solution holds the same shifts and team leaders as the stored roster, from `since` on
+    (the days before a repair's are kept as they are, outside the solution)."""
+    first = since or dt.date.min
+
+    def shifts(solution):
+        return {(a.employee, a.date, a.request) for a in solution.assignments if a.date >= first}
+
+    def leads(solution):
+        return {(s.supervisor, s.date, s.location, s.team) for s in solution.supervision if s.date >= first}
+
+    return shifts(before) == shifts(after) and leads(before) == leads(after)
 
 
 def _changed_meanwhile(job: SolveJob, problem, idmap, solution, locks: dict[int, int | None], teams: list[int],

@@ -1029,6 +1029,29 @@ def test_the_repair_starts_on_the_first_day_the_team_leader_is_away(client, logi
     assert re.search(rf'<option selected value="{TUE.isoformat()}">', page)
 
 
+def test_a_repair_that_changes_nothing_says_so_and_points_at_the_days_before(client, login, world, saturday_before):
+    """A repair from Wednesday for an absence on Tuesday changed nothing, yet the job page said the
+    roster was ready and had to be published (a QA finding)."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    assert client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster_of(world.team).lock_version}).status_code == 302
+    before = cells(world.team)
+    absent = next(e for (e, d) in before if d == TUE)
+    db.session.add(Absence(employee_id=absent, kind="ziek", start_date=TUE, end_date=TUE))
+    db.session.commit()
+
+    job = repair_via_page(client, world.team, WED)
+
+    assert job.status == "finished" and cells(world.team) == before
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert "Het rooster is niet veranderd: beter dan dit kan het niet." in page
+    assert ("Valt er op een dag vóór woensdag 9 december nog een dienst samen met een afwezigheid? Repareer dan "
+            "vanaf die dag.") in page
+    assert "klaar en opgeslagen" not in page
+    assert not roster_of(world.team).has_unpublished_changes
+
+
 def test_a_team_leaders_absence_while_leading_goes_into_the_rosters_history(client, login, world):
     from binnenwerk.services import absences
 
