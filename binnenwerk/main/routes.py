@@ -50,7 +50,11 @@ def home():
     elif role == Role.TEAM_LEADER.value:
         context["teams"] = current_user.teams
         context["today"] = today()
-        context["short_notice"] = short_notice_changes([t.id for t in current_user.teams])
+        # Per person, in the order of their first change (the list is by date): one call tells all.
+        by_person: dict[int, list] = {}
+        for shift in short_notice_changes([t.id for t in current_user.teams]):
+            by_person.setdefault(shift.employee_id, []).append(shift)
+        context["short_notice"] = list(by_person.values())
         context["waiting"] = not_yet_published(context["next_week"], [t.id for t in current_user.teams])
         context["unseen_now"] = _unseen_this_week(this_week, [t.id for t in current_user.teams])
         context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])

@@ -533,17 +533,24 @@ def _option_label(q) -> str:
 @bp.route("/gebeld/<int:shift_id>", methods=["POST"])
 @roles_required(*PLANNERS)
 def mark_called(shift_id: int):
-    """'Gebeld' on the start page's short-notice list: this change has been told in person."""
+    """'Gebeld' on the start page's short-notice list: the person's changes the list showed (the form's
+    `shift` ids, the person's, this one at least) have been told in one call. A change listed since
+    the page was opened is not among them: it stays, to be told too."""
     shift = _get_or_404(PublishedShift, shift_id)
     require_team(current_user, shift.team_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if shift not in service.short_notice_changes([shift.team_id]):
+    shown = {shift_id} | {int(value) for value in request.form.getlist("shift")[:50]
+                          if ascii_digits(value) and len(value) <= 10}
+    listed = [s for s in service.short_notice_changes([shift.team_id])
+              if s.id in shown and s.employee_id == shift.employee_id]
+    if not listed:
         # Told already, changed again, or never a change to phone about: nothing to note.
         flash(_("%(name)s staat niet (meer) op de lijst om te bellen. Er is niets genoteerd.",
                 name=shift.employee.name), "info")
         return redirect(url_for("main.home"))
-    service.mark_called(shift, user=current_user)
+    for told in listed:
+        service.mark_called(told, user=current_user)
     flash(_("Genoteerd: %(name)s weet het.", name=shift.employee.name), "success")
     return redirect(url_for("main.home"))
 
