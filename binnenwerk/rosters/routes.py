@@ -540,10 +540,17 @@ def mark_called(shift_id: int):
     require_team(current_user, shift.team_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    shown = {shift_id} | {int(value) for value in request.form.getlist("shift")[:50]
-                          if ascii_digits(value) and len(value) <= 10}
+    # Each change as the page showed it, "id:sequence": a change made since (the same day changed
+    # again, its sequence raised) was not told in this call, so it stays listed.
+    shown: dict[int, int | None] = {}
+    for value in request.form.getlist("shift")[:50]:
+        pk, _sep, sequence = value.partition(":")
+        if ascii_digits(pk) and ascii_digits(sequence) and len(pk) <= 10 and len(sequence) <= 10:
+            shown[int(pk)] = int(sequence)
+    if not shown:
+        shown = {shift_id: None}  # a form without them: the button's change, as it is now
     listed = [s for s in service.short_notice_changes([shift.team_id])
-              if s.id in shown and s.employee_id == shift.employee_id]
+              if s.id in shown and shown[s.id] in (None, s.sequence) and s.employee_id == shift.employee_id]
     if not listed:
         # Told already, changed again, or never a change to phone about: nothing to note.
         flash(_("%(name)s staat niet (meer) op de lijst om te bellen. Er is niets genoteerd.",
@@ -881,8 +888,11 @@ def job(job_id: int):
     job = _job_or_404(job_id)
     # Counted like the roster's table and panel, which the summary sends the reader to.
     short = _short_days_of(job) if job.status == JobStatus.FINISHED.value else None
+    # A repair's earlier days that could still be repaired (of its week, from today on): the page
+    # points at them when the repair changed nothing.
+    earlier = job.repair_from is not None and job.repair_from > max(week_days(job.week, 7)[0], local_today())
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
-                           scope=jobs.team_name(job), short=short)
+                           scope=jobs.team_name(job), short=short, earlier_days=earlier)
 
 
 @bp.route("/planning/<int:job_id>.json")

@@ -1052,6 +1052,20 @@ def test_a_repair_that_changes_nothing_says_so_and_points_at_the_days_before(cli
     assert not roster_of(world.team).has_unpublished_changes
 
 
+def test_a_repair_from_the_weeks_first_open_day_that_changes_nothing_points_at_no_earlier_day(
+        client, login, world, saturday_before):
+    """From Monday (nothing before it to repair) the hint named "a day before Monday" (a QA finding)."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    assert client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster_of(world.team).lock_version}).status_code == 302
+
+    job = repair_via_page(client, world.team, MON)
+
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert "Het rooster is niet veranderd" in page and "Valt er op een dag vóór" not in page
+
+
 def test_a_team_leaders_absence_while_leading_goes_into_the_rosters_history(client, login, world):
     from binnenwerk.services import absences
 
