@@ -292,8 +292,15 @@ def _form_page() -> str | None:
     same-origin here): where a login after a form sent too late leads back to."""
     from urllib.parse import urlsplit
 
+    from werkzeug.exceptions import HTTPException
+
     sent_from = urlsplit(request.referrer or "")
     if sent_from.netloc != request.host or not sent_from.path.startswith("/"):
+        return None
+    try:
+        # A page shown for a POST (an import's check) cannot be opened again: the start page then.
+        current_app.url_map.bind_to_environ(request.environ).match(sent_from.path, method="GET")
+    except HTTPException:
         return None
     return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
 

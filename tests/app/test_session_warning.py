@@ -193,3 +193,12 @@ def test_a_form_sent_late_from_another_site_leads_to_the_start_page(app_with, ma
     _idle_for(client, IDLE * 60 + 1)
     sent = client.post("/teams/afwezigheid/nieuw", data={}, headers={"Referer": "https://elders.example/x"})
     assert "next=" not in sent.headers["Location"]
+
+
+def test_a_form_sent_late_from_a_page_that_only_a_post_shows_leads_to_the_start_page(app_with, make):
+    """An import's check (shown for a POST) as the way back gave "Niet toegestaan" after the login."""
+    client, user = _signed_in(app_with, make)
+    _idle_for(client, IDLE * 60 + 1)
+    sent = client.post("/gegevens/employees/bevestigen", data={},
+                       headers={"Referer": "http://localhost/gegevens/employees/voorbeeld"})
+    assert "/auth/login" in sent.headers["Location"] and "next=" not in sent.headers["Location"]
