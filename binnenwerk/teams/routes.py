@@ -1278,6 +1278,9 @@ def absence_new():
             flash(_("De afwezigheid van %(name)s van %(period)s was al geregistreerd met dit formulier. Er is niets "
                     "nieuws opgeslagen.", name=who.name, period=date_period(made.start_date, made.end_date)), "info")
             if _out_of_sight(made):
+                # A fellow team leader's: not this leader's to open; as the first send said.
+                flash(_("Alleen planners zien de afwezigheid van andere teamleiders. Moet er iets veranderen? "
+                        "Vraag het een planner."), "info")
                 return redirect(url_for("teams.absences"))
             flash(_("Klopt er iets niet? Pas de afwezigheid dan hier aan."), "info")
             return redirect(url_for("teams.absence_edit", absence_id=made.id))

@@ -378,6 +378,20 @@ def test_an_absence_reported_for_a_fellow_leader_says_only_planners_see_it(clien
     assert any("Alleen planners zien de afwezigheid van andere teamleiders" in line for line in said)
 
 
+def test_the_form_for_a_fellow_leader_sent_again_says_whom_to_ask(client, leaders):
+    """Sent again, it said only "was al geregistreerd" and led to a list without that absence."""
+    url = f"/teams/afwezigheid/nieuw?teamleider={leaders.fellow.id}"
+    key = re.search(r'name="submission" value="([^"]+)"', _text(client.get(url)))[1]
+    form = {"kind": "verlof", "start_date": (TODAY + dt.timedelta(days=30)).isoformat(),
+            "end_date": (TODAY + dt.timedelta(days=30)).isoformat(), "whole_day": "y", "submission": key}
+    client.post(url, data=form, follow_redirects=True)
+    again = client.post(url, data=form, follow_redirects=True)
+    said = " ".join(flashes(_text(again)))
+    assert "was al geregistreerd met dit formulier" in said
+    assert "Alleen planners zien de afwezigheid van andere teamleiders. Moet er iets veranderen? Vraag het een planner." \
+        in said
+
+
 # --- 7. imports: a team move as the form does it, and a leader's account access -------------------
 
 
