@@ -72,6 +72,16 @@ def need_service(name: str, available: bool, why: str = "") -> None:
     pytest.skip(message)
 
 
+# Tests of the words and markup pages and messages show in either language, and of reading a
+# spreadsheet file: they use a database only to have something to show, the same on either one,
+# and run once, on SQLite (CI's time limit is 15 minutes for both runs).
+SAME_ON_EVERY_DATABASE = frozenset({
+    "test_i18n", "test_i18n_pages", "test_english_qa", "test_english_qa_dates_and_lang", "test_english_calendar",
+    "test_calendar_employee_words", "test_dataio_refusal_words", "test_plan_cli_words", "test_roster_words_qa3",
+    "test_week_statement_plain_words", "test_week_accessibility_statement", "test_import_xlsx_cost",
+})
+
+
 def pytest_collection_modifyitems(config, items):
     """With TEST_DATABASE_URL (CI's PostgreSQL run) only the tests that use the test database run:
     the others (the optimiser, the browser's own SQLite demo, pure functions) answered in the
@@ -80,7 +90,8 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, drop = [], []
     for item in items:
-        (keep if "_schema" in getattr(item, "fixturenames", ()) else drop).append(item)
+        same_anywhere = item.module.__name__.rsplit(".", 1)[-1] in SAME_ON_EVERY_DATABASE
+        (keep if "_schema" in getattr(item, "fixturenames", ()) and not same_anywhere else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
