@@ -340,12 +340,9 @@ def test_a_shift_under_way_is_not_called_too_long_anywhere(client, week, monkeyp
     assert grid.count("let op: langer dan de uren per dag") == len(later)
 
 
-def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomorrow_works(
-        client, make, login, monkeypatch):
-    """Two places under way on Wednesday at 11:30, led by the team's own leader and the region's
-    stand-in; the own leader goes home ill. The stand-in could lead either place, not both: the
-    repair from today cannot keep both places' shifts. The job page said to unpin shifts nobody
-    had pinned (a QA finding); it says why, and that a repair from tomorrow leaves today as it is."""
+def two_places_solved(client, make, login, monkeypatch):
+    """Team A (four people, its leader Tineke) and the region's stand-in Olaf; two places asking two
+    people each from Monday to Friday; the week solved as the planner on the Saturday before."""
     wt = make.work_type("keyboards")
     team = make.team("Den Haag", name="Team A")
     leader = make.supervisor(team, work_types=[wt], name="Tineke")
@@ -354,11 +351,20 @@ def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomo
         make.employee(team, work_types=[wt], first_name=name, last_name="Test", contract_minutes=5 * SHIFT)
     for place in ("Rijnstraat 8", "Turfmarkt 147"):
         make.request(make.location("Den Haag", name=place), wt, headcount=2, start_date=MON, end_date=FRI)
-    planner = make.user("planner")
     db.session.commit()
     monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 5))
-    login(planner)
+    login(make.user("planner"))
     assert solve_via_page(client, team).status == JobStatus.FINISHED.value
+    return team, leader
+
+
+def test_too_few_leaders_for_the_places_under_way_says_so_and_a_repair_from_tomorrow_works(
+        client, make, login, monkeypatch):
+    """Two places under way on Wednesday at 11:30, led by the team's own leader and the region's
+    stand-in; the own leader goes home ill. The stand-in could lead either place, not both: the
+    repair from today cannot keep both places' shifts. The job page said to unpin shifts nobody
+    had pinned (a QA finding); it says why, and that a repair from tomorrow leaves today as it is."""
+    team, leader = two_places_solved(client, make, login, monkeypatch)
     assert client.post("/rooster/publiceren", data={"week": WEEK, "team": team.id,
                                                     "lock_version": roster_of(team).lock_version}).status_code == 302
     places = {a.request.location_id for a in roster_of(team).assignments if a.date == WED}
@@ -385,19 +391,7 @@ def test_too_few_leaders_for_places_pinned_by_hand_says_letting_one_place_go_wor
     """The same shortage on a day to come whose shifts at both places someone pinned: the job page
     said only to find a stand-in, where letting one place's pins go makes the repair work (a QA
     finding)."""
-    wt = make.work_type("keyboards")
-    team = make.team("Den Haag", name="Team A")
-    leader = make.supervisor(team, work_types=[wt], name="Tineke")
-    make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf")
-    for name in ("Anna", "Bram", "Cees", "Dirk"):
-        make.employee(team, work_types=[wt], first_name=name, last_name="Test", contract_minutes=5 * SHIFT)
-    for place in ("Rijnstraat 8", "Turfmarkt 147"):
-        make.request(make.location("Den Haag", name=place), wt, headcount=2, start_date=MON, end_date=FRI)
-    planner = make.user("planner")
-    db.session.commit()
-    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 5))
-    login(planner)
-    assert solve_via_page(client, team).status == JobStatus.FINISHED.value
+    team, leader = two_places_solved(client, make, login, monkeypatch)
     thursday = [a for a in roster_of(team).assignments if a.date == THU]
     assert len({a.request.location_id for a in thursday}) == 2, "the plan sends the team to both places"
     for shift in thursday:
