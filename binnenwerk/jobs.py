@@ -591,8 +591,9 @@ def _solve_and_store(job: SolveJob) -> None:
                 raise _NotSaved(_("Geen enkel team is opgeslagen: bij elk team is tijdens het plannen iets "
                                   "veranderd. Het rooster is niet veranderd. Plan opnieuw."), {"left_out": left_out})
         result = _result(problem, idmap, solution, teams, left_out)
-        if job.team_id is not None and _same_roster(planning.current_solution(job.week, teams, problem), solution,
-                                                    since=idmap.kept_before):
+        # Every team of the job saved (none left out): the solution is theirs alone to compare.
+        if not left_out and _same_roster(planning.current_solution(job.week, teams, problem), solution,
+                                         since=idmap.kept_before):
             result["unchanged"] = True  # the page says so, not "klaar en opgeslagen ... publiceer"
 
         def claim(result=result) -> None:

@@ -1066,6 +1066,20 @@ def test_a_repair_from_the_weeks_first_open_day_that_changes_nothing_points_at_n
     assert "Het rooster is niet veranderd" in page and "Valt er op een dag vóór" not in page
 
 
+def test_a_solve_of_every_team_that_changes_nothing_says_so(client, login, world, make):
+    other = make.team("Den Haag", name="Team B")
+    make.supervisor(other, work_types=[world.req.work_type])
+    make.employee(other, work_types=[world.req.work_type], first_name="Bo", last_name="B")
+    db.session.commit()
+    login(world.planner)
+    for _run in range(2):
+        client.post("/rooster/plannen", data={"week": WEEK, "time_limit": "10"})
+        jobs.wait(db.session.scalar(select(SolveJob.id).order_by(SolveJob.id.desc())), 60)
+    job = db.session.get(SolveJob, db.session.scalar(select(SolveJob.id).order_by(SolveJob.id.desc())))
+    page = " ".join(client.get(f"/rooster/planning/{job.id}").get_data(as_text=True).split())
+    assert job.status == "finished" and "Het rooster is niet veranderd" in page and "klaar en opgeslagen" not in page
+
+
 def test_a_team_leaders_absence_while_leading_goes_into_the_rosters_history(client, login, world):
     from binnenwerk.services import absences
 
