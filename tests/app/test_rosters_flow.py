@@ -823,11 +823,17 @@ def test_a_hand_edit_during_a_solve_is_kept_and_the_solve_stores_nothing(world, 
     assert roster_of(world.team).assignments[0].pinned
 
 
-def test_the_planner_publishes_every_waiting_roster_at_once(client, login, world, make):
+def team_b(world, make):
+    """A second team in the region, with its own leader and one person."""
     other = make.team("Den Haag", name="Team B")
     make.supervisor(other, work_types=[world.req.work_type])
     make.employee(other, work_types=[world.req.work_type], first_name="Bo", last_name="B")
     db.session.commit()
+    return other
+
+
+def test_the_planner_publishes_every_waiting_roster_at_once(client, login, world, make):
+    team_b(world, make)
     login(world.planner)
     client.post("/rooster/plannen", data={"week": WEEK, "time_limit": "10"})
     jobs.wait(db.session.scalar(select(SolveJob.id).order_by(SolveJob.id.desc())), 60)
@@ -1067,10 +1073,7 @@ def test_a_repair_from_the_weeks_first_open_day_that_changes_nothing_points_at_n
 
 
 def test_a_solve_of_every_team_that_changes_nothing_says_so(client, login, world, make):
-    other = make.team("Den Haag", name="Team B")
-    make.supervisor(other, work_types=[world.req.work_type])
-    make.employee(other, work_types=[world.req.work_type], first_name="Bo", last_name="B")
-    db.session.commit()
+    team_b(world, make)
     login(world.planner)
     for _run in range(2):
         client.post("/rooster/plannen", data={"week": WEEK, "time_limit": "10"})

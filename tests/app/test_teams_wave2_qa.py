@@ -37,6 +37,17 @@ def flashes(html: str) -> list[str]:
             for text in re.findall(r'<p class="flash flash-\w+"[^>]*>(.*?)</p>', html, flags=re.S)]
 
 
+def form_key(client, url: str) -> str:
+    """The key a "new" form carries when opened (services.submissions)."""
+    return re.search(r'name="submission" value="([^"]+)"', _text(client.get(url)))[1]
+
+
+def fleur_absence(fleur, key: str, **changes) -> dict:
+    """Fleur's absence as the new-absence form sends it."""
+    return {"person": f"medewerker-{fleur.employee.id}", "kind": "ziek", "start_date": "2026-12-14",
+            "end_date": "2026-12-15", "whole_day": "y", "note": "", "submission": key, **changes}
+
+
 def twin_first(monkeypatch, app_with, user, where, name, post_twin, times: int = 1):
     """The first time this request calls `where.name`, other requests by `user` (other clicks,
     other tabs, each with a connection of its own) run to their end first: they read what this one
@@ -381,7 +392,7 @@ def test_an_absence_reported_for_a_fellow_leader_says_only_planners_see_it(clien
 def test_the_form_for_a_fellow_leader_sent_again_says_whom_to_ask(client, leaders):
     """Sent again, it said only "was al geregistreerd" and led to a list without that absence."""
     url = f"/teams/afwezigheid/nieuw?teamleider={leaders.fellow.id}"
-    key = re.search(r'name="submission" value="([^"]+)"', _text(client.get(url)))[1]
+    key = form_key(client, url)
     form = {"kind": "verlof", "start_date": (TODAY + dt.timedelta(days=30)).isoformat(),
             "end_date": (TODAY + dt.timedelta(days=30)).isoformat(), "whole_day": "y", "submission": key}
     client.post(url, data=form, follow_redirects=True)
@@ -504,10 +515,7 @@ def test_the_same_absence_form_sent_at_the_same_moment_stores_one_absence(app_wi
     from binnenwerk.models import Absence
     from binnenwerk.services import absences
 
-    page = _text(client.get("/teams/afwezigheid/nieuw"))
-    key = re.search(r'name="submission" value="([^"]+)"', page)[1]
-    form = {"person": f"medewerker-{fleur.employee.id}", "kind": "ziek", "start_date": "2026-12-14",
-            "end_date": "2026-12-15", "whole_day": "y", "note": "", "submission": key}
+    form = fleur_absence(fleur, form_key(client, "/teams/afwezigheid/nieuw"))
     answers = []
     twin_first(monkeypatch, app_with, fleur.planner, absences, "_check",
                lambda twin: answers.append(twin.post("/teams/afwezigheid/nieuw", data=form)))
@@ -527,10 +535,8 @@ def test_the_absence_form_sent_again_with_other_dates_says_nothing_new_was_store
     new dates (a QA finding). It says what the form stored and leads to that absence to change it."""
     from binnenwerk.models import Absence
 
-    page = _text(client.get("/teams/afwezigheid/nieuw"))
-    key = re.search(r'name="submission" value="([^"]+)"', page)[1]
-    form = {"person": f"medewerker-{fleur.employee.id}", "kind": "verlof", "start_date": "2026-12-21",
-            "end_date": "2026-12-22", "whole_day": "y", "note": "", "submission": key}
+    form = fleur_absence(fleur, form_key(client, "/teams/afwezigheid/nieuw"), kind="verlof",
+                         start_date="2026-12-21", end_date="2026-12-22")
     assert client.post("/teams/afwezigheid/nieuw", data=form, follow_redirects=True).status_code == 200
     again = client.post("/teams/afwezigheid/nieuw", data={**form, "start_date": "2026-12-28", "end_date": "2026-12-30"})
     [made] = db.session.scalars(select(Absence).where(Absence.employee_id == fleur.employee.id)).all()
@@ -547,7 +553,7 @@ def test_the_same_new_team_form_sent_twice_makes_one_team_and_says_so(client, of
     naam" for the team its first copy made (a QA finding)."""
     from binnenwerk.models import Team
 
-    key = re.search(r'name="submission" value="([^"]+)"', _text(client.get("/teams/nieuw")))[1]
+    key = form_key(client, "/teams/nieuw")
     form = {"name": "Team Dubbel", "region": "Den Haag", "home_location_id": "", "max_size": "15", "submission": key}
     assert client.post("/teams/nieuw", data=form, follow_redirects=True).status_code == 200
     again = client.post("/teams/nieuw", data=form)
