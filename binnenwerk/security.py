@@ -287,7 +287,7 @@ def session_texts() -> dict[str, str]:
     }
 
 
-def _form_page() -> str | None:
+def form_page() -> str | None:
     """The page a form was sent from, when it is this site's (the Referer; Referrer-Policy is
     same-origin here): where a login after a form sent too late leads back to."""
     from urllib.parse import urlsplit
@@ -333,7 +333,7 @@ def _account_gate():
         if request.endpoint == "auth.login":
             return None  # the login page itself, with the page to go back to that it was given
         # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
-        back = request.full_path.removesuffix("?") if request.method == "GET" else _form_page()
+        back = request.full_path.removesuffix("?") if request.method == "GET" else form_page()
         return redirect(url_for("auth.login", next=back))
     if request.endpoint == SESSION_STATE and request.method != "POST":
         return None  # asking how long the login lasts is no activity

@@ -1,15 +1,15 @@
 """The landing page of each role, the language switch and static information pages."""
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import ALL_STAFF, public, roles_required
+from ..access import ALL_STAFF, declared_access, public, roles_required
 from ..auth.routes import is_safe_next
 from ..extensions import db
 from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
-from ..security import LANG_LENT
+from ..security import LANG_LENT, form_page
 from . import bp
 
 
@@ -267,6 +267,17 @@ def _first_line(orig) -> str:
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
+    from flask_babel import gettext as _
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not current_user.is_authenticated and isinstance(declared_access(view), frozenset):
+        # A form of a signed-in page sent after the login was gone (logged out in another tab, the
+        # browser closed, the cookie deleted): the token goes with the session, so CSRF refuses it
+        # before the login check could. As after an idle timeout: say it was not saved, and the
+        # login leads back to the page it was sent from.
+        flash(_("Het formulier is niet opgeslagen: de inlog was al afgelopen. Log opnieuw in en verstuur het "
+                "daarna nog een keer."), "info")
+        return redirect(url_for("auth.login", next=form_page()))
     return _error_page(
         400, N_("Formulier verlopen"),
         N_("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."),

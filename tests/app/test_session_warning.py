@@ -202,3 +202,30 @@ def test_a_form_sent_late_from_a_page_that_only_a_post_shows_leads_to_the_start_
     sent = client.post("/gegevens/employees/bevestigen", data={},
                        headers={"Referer": "http://localhost/gegevens/employees/voorbeeld"})
     assert "/auth/login" in sent.headers["Location"] and "next=" not in sent.headers["Location"]
+
+
+def test_a_form_sent_after_the_session_cookie_went_says_it_was_not_saved_and_leads_back(app_with, make):
+    """Logged out in another tab (or the cookie deleted), then a form sent: CSRF refused it before
+    the login check with "Formulier verlopen" and a link to the start page only (a QA finding)."""
+    from tests.app.test_security_login import csrf_token
+
+    client = app_with(WTF_CSRF_ENABLED=True).test_client()
+    user = make.user(role="planner")
+    db.session.commit()
+    client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD,
+                                     "csrf_token": csrf_token(client, "/auth/login")})
+    token = csrf_token(client, "/teams/afwezigheid/nieuw")
+    client.delete_cookie("session")
+
+    sent = client.post("/teams/afwezigheid/nieuw", data={"note": "griep", "csrf_token": token},
+                       headers={"Referer": "http://localhost/teams/afwezigheid/nieuw?wie=x"})
+
+    assert sent.status_code == 302 and "/auth/login" in sent.headers["Location"]
+    page = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Het formulier is niet opgeslagen: de inlog was al afgelopen." in page
+    back = client.post(sent.headers["Location"], data={"email": user.email, "password": TEST_PASSWORD,
+                                                       "csrf_token": csrf_token(client, sent.headers["Location"])})
+    assert back.headers["Location"].endswith("/teams/afwezigheid/nieuw?wie=x")
+    # Signed in, a form without its token is still refused as before.
+    refused = client.post("/teams/afwezigheid/nieuw", data={"note": "griep"})
+    assert refused.status_code == 400 and "Formulier verlopen" in refused.get_data(as_text=True)
