@@ -187,6 +187,15 @@ def _validated_input(form: RequestForm, existing: DeploymentRequest | None) -> s
     return data if readable and not errors else None
 
 
+def _ask_same_again(form, existing, error):
+    """Not stored: the form again as typed (a new one with its submission key), the request it
+    would repeat, and a box to tick for two alike on purpose."""
+    db.session.rollback()
+    same = db.session.get(DeploymentRequest, error.existing_id)
+    return render_template("requests/form.html", form=form, existing=existing, same=same, refused=True,
+                           **_template_helpers()), 422
+
+
 @bp.route("/nieuw", methods=["GET", "POST"])
 @roles_required(Role.MINISTRY_CONTACT)
 def new():
@@ -208,12 +217,7 @@ def new():
                                              submission=form.submission.data or "",
                                              same_again=bool(form.same_again.data))
         except service.SameRunningRequest as error:
-            db.session.rollback()
-            # Not stored: the form again as typed (with the same submission key), the request it
-            # repeats, and a box to tick for a second one on purpose.
-            same = db.session.get(DeploymentRequest, error.existing_id)
-            return render_template("requests/form.html", form=form, existing=None, same=same, refused=True,
-                                   **_template_helpers()), 422
+            return _ask_same_again(form, None, error)
         except service.DuplicateRequest as error:
             # This very form was sent before (a double click): the first one made the request.
             db.session.rollback()
@@ -239,6 +243,8 @@ def edit(request_id: int):
         return redirect(url_for("requests.detail", request_id=existing.id))
     form = RequestForm(obj=existing)
     _fill_choices(form, existing)
+    form.same_again.label.text = _("Ja, ik wil twee aanvragen met dezelfde gegevens (bijvoorbeeld voor meer dan 15 "
+                                   "mensen per dag)")
     if request.method == "GET":
         form.weekdays.data = list(existing.weekdays)
         form.start_time.set_minutes(existing.start_minute)
@@ -248,7 +254,10 @@ def edit(request_id: int):
     if data is not None:
         try:
             changed = service.update_request(existing, data, actor=_actor(),
-                                             seen_version=form.seen_version.data or "")
+                                             seen_version=form.seen_version.data or "",
+                                             same_again=bool(form.same_again.data))
+        except service.SameRunningRequest as error:
+            return _ask_same_again(form, existing, error)
         except ServiceError as error:
             db.session.rollback()
             if error.field != "conflict":

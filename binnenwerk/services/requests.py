@@ -395,21 +395,28 @@ class SameRunningRequest(ServiceError):
     """Another form that asks exactly what a running request of the ministry asks: a second one
     only when the contact says so (`same_again`)."""
 
-    def __init__(self, existing_id: int):
-        super().__init__(_("U heeft al een aanvraag met dezelfde gegevens: aanvraag %(id)d. Er is nog geen tweede "
-                           "gemaakt.", id=existing_id))
+    def __init__(self, existing_id: int, stored: bool = False):
+        super().__init__(
+            _("Na deze wijziging vraagt deze aanvraag hetzelfde als aanvraag %(id)d. Uw wijziging is nog niet "
+              "opgeslagen.", id=existing_id) if stored else
+            _("U heeft al een aanvraag met dezelfde gegevens: aanvraag %(id)d. Er is nog geen tweede gemaakt.",
+              id=existing_id))
         self.existing_id = existing_id
 
 
-def _same_running_request(data: RequestInput, ministry_id: int) -> int | None:
-    """The id of a running request of the ministry that asks exactly the same (contact details and
-    notes aside), if any."""
-    asked = ("location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute", "end_minute",
-             "break_minutes", "headcount")
+# What a request asks (contact details, notes and priority aside): two running requests of a
+# ministry alike in all of these are asked about (SameRunningRequest).
+ASKED = ("location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute", "end_minute",
+         "break_minutes", "headcount")
+
+
+def _same_running_request(data: RequestInput, ministry_id: int, besides: int | None = None) -> int | None:
+    """The id of another running request of the ministry that asks exactly the same, if any."""
     return db.session.scalar(
         select(DeploymentRequest.id).where(
             DeploymentRequest.ministry_id == ministry_id, DeploymentRequest.status.in_(RUNNING),
-            *(getattr(DeploymentRequest, name) == getattr(data, name) for name in asked),
+            DeploymentRequest.id != (besides or 0),
+            *(getattr(DeploymentRequest, name) == getattr(data, name) for name in ASKED),
         ).order_by(DeploymentRequest.id).limit(1)
     )
 
@@ -424,8 +431,11 @@ def ministry_sets_priority(request: DeploymentRequest) -> bool:
     return request.status == S.SUBMITTED.value
 
 
-def update_request(request: DeploymentRequest, data: RequestInput, *, actor, seen_version: str) -> list[str]:
-    """Store the ministry's change; returns the names of the fields that changed.
+def update_request(request: DeploymentRequest, data: RequestInput, *, actor, seen_version: str,
+                   same_again: bool = False) -> list[str]:
+    """Store the ministry's change; returns the names of the fields that changed. A change that
+    makes the request ask exactly what another running one asks is refused (SameRunningRequest)
+    unless `same_again` says so, as a new request is.
 
     `seen_version` is version_of() as the form showed it: when someone changed the request since,
     the save is refused instead of silently overwriting their change. An empty one is refused too:
@@ -448,6 +458,10 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     changed = _differs(request, data)
     if not changed:
         return []
+    twin = None if same_again or not set(changed) & set(ASKED) else _same_running_request(data, request.ministry_id,
+                                                                                          besides=request.id)
+    if twin is not None:
+        raise SameRunningRequest(twin, stored=True)
     # The version the change was made on, first (a long text may cut the detail short): what
     # changed since a page showed the request is every change made on that version or a later one.
     before = {VERSION_KEY: version_of(request), **{name: _plain(getattr(request, name)) for name in changed}}

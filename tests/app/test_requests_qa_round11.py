@@ -377,3 +377,32 @@ def test_a_request_like_a_running_one_is_asked_about_and_filed_when_ticked(clien
     assert f"Deze aanvraag had u al ingediend: aanvraag {requests[1].id}. Er is geen tweede gemaakt." in flat(again)
     assert re.search(r'class="flash flash-info"[^>]*>Deze aanvraag had u al ingediend', flat(again))
     assert len(db.session.scalars(select(DeploymentRequest)).all()) == 2
+
+
+def test_a_request_changed_into_a_running_one_is_asked_about_and_saved_when_ticked(client, login, world):
+    """Editing request 19 until it asked what request 18 asks was saved without the question the
+    new-request form asks (a QA finding)."""
+    login(world.contact)
+    form = request_form(world.location, world.work_type)
+    client.post("/aanvragen/nieuw", data=form)
+    client.post("/aanvragen/nieuw", data={**form, "end_time": "21:00", "break_minutes": "45"})
+    first, second = db.session.scalars(select(DeploymentRequest).order_by(DeploymentRequest.id)).all()
+    url = f"/aanvragen/{second.id}/wijzigen"
+    assert 'name="same_again"' not in client.get(url).get_data(as_text=True)
+
+    asked = post_request_edit(client, url, {**form, "notes": "Tweede ploeg"})
+    page = flat(asked)
+    assert asked.status_code == 422
+    assert (f"Na deze wijziging vraagt deze aanvraag hetzelfde als aanvraag {first.id}. "
+            "Uw wijziging is nog niet opgeslagen.") in page
+    assert "Ja, ik wil twee aanvragen met dezelfde gegevens" in page and "Tweede ploeg" in page
+    db.session.expire_all()
+    assert stored(second.id).end_minute == 21 * 60 and stored(second.id).notes in ("", None)
+
+    saved = post_request_edit(client, url, {**form, "notes": "Tweede ploeg", "same_again": "y"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert stored(second.id).end_minute == 15 * 60 and stored(second.id).notes == "Tweede ploeg"
+    # Twins already: changing only what is not asked (the notes) asks nothing.
+    again = post_request_edit(client, url, {**form, "notes": "Derde ploeg"})
+    assert again.status_code == 302 and stored(second.id).notes == "Derde ploeg"
