@@ -65,21 +65,23 @@ def _submission() -> str:
     return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
 
 
-def _made_before(list_endpoint: str, message: str):
-    """The same new-item form sent again (a double click on Opslaan): the first copy made it."""
+def _made_before(edit_url: str, message: str):
+    """The same new-item form sent again (a double click on Opslaan, or Back, other values and send
+    again): the first copy made it and nothing else is stored; its edit form for what differs."""
     db.session.rollback()
     flash(message, "success")
-    return redirect(url_for(list_endpoint))
+    flash(_("Stond er iets anders in het formulier? Dat is niet opgeslagen. Pas het dan hier aan."), "info")
+    return redirect(edit_url)
 
 
 def _account_made_before(user: User):
-    return _made_before("admin.users", _("Account van %(name)s was al aangemaakt. Er is geen tweede gemaakt.",
-                                         name=user.name))
+    return _made_before(url_for("admin.user_edit", user_id=user.id),
+                        _("Account van %(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=user.name))
 
 
-def _item_made_before(made, list_endpoint: str):
-    return _made_before(list_endpoint, _("%(what)s was al opgeslagen. Er is geen tweede gemaakt.",
-                                         what=ops.label_of(made)))
+def _item_made_before(made, kind: str):
+    return _made_before(url_for(f"admin.{kind}_edit", **{f"{kind}_id": made.id}),
+                        _("%(what)s was al opgeslagen. Er is geen tweede gemaakt.", what=ops.label_of(made)))
 
 
 def _show_state(form, obj, state) -> None:
@@ -318,7 +320,7 @@ def ministry_edit(ministry_id: int | None):
             ministry = ops.save_ministry(ministry, code=form.code.data, name=form.name.data,
                                          work_type_ids=form.work_type_ids.data or [], submission=submission)
         except SentBefore as sent:
-            return _item_made_before(sent.made, "admin.ministries")
+            return _item_made_before(sent.made, "ministry")
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, ministry, seen_state.ministry_state,
@@ -373,7 +375,7 @@ def location_edit(location_id: int | None):
             _refuse_if_changed(form, location, seen_state.location_state)
             location = ops.save_location(location, data, submission=submission)
         except SentBefore as sent:
-            return _item_made_before(sent.made, "admin.locations")
+            return _item_made_before(sent.made, "location")
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, location, seen_state.location_state, lambda: _catalog_form(
@@ -425,7 +427,7 @@ def work_type_edit(work_type_id: int | None):
             _refuse_if_changed(form, work_type, seen_state.work_type_state)
             work_type = ops.save_work_type(work_type, data, submission=submission)
         except SentBefore as sent:
-            return _item_made_before(sent.made, "admin.work_types")
+            return _item_made_before(sent.made, "work_type")
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, work_type, seen_state.work_type_state,
@@ -457,9 +459,9 @@ def _made_by_this_form(obj, kind: str, submission: str):
     """The answer to a new-item form sent again after its first copy made the item; else None."""
     if obj is not None or request.method != "POST":
         return None
-    model, list_endpoint, _part = CATALOG[kind]
+    model, _list_endpoint, _part = CATALOG[kind]
     made = ops.made_by_form(f"{kind}_created", model, submission)
-    return _item_made_before(made, list_endpoint) if made is not None else None
+    return _item_made_before(made, kind) if made is not None else None
 
 
 def _catalog_form(form, obj, kind: str, *, submission: str = "", **extra):

@@ -184,6 +184,9 @@ def test_the_same_new_item_form_sent_twice_makes_one_and_says_it_went_through(cl
     assert said in _text(second)
     assert "Er is al een" not in _text(second)
     assert _made(model) == before + 1
+    # It opens the item's edit form: what the second copy said otherwise was dropped (a QA finding).
+    assert re.fullmatch(url.replace("nieuw", r"\d+"), second.request.path), second.request.path
+    assert "Stond er iets anders in het formulier? Dat is niet opgeslagen. Pas het dan hier aan." in _text(second)
 
 
 @pytest.mark.parametrize("kind", NEW_FORMS)
