@@ -49,6 +49,9 @@ SECRET_PAGE_CACHE = "private, no-store"
 # The token in a logged path (Flask's "Exception on /week/<token>", the development server's
 # request lines): everything between the prefix and the next '/', '.', '?' or space.
 TOKEN_IN_PATH = re.compile(r"(/(?:calendar|week)/)[^/.?\s]+")
+# A token anywhere else (a link mistyped as /Week/..., /kalender/... or bare /<token>): a run of 20
+# or more token characters with a capital or a digit in it, which no word of a page's address has.
+TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
 
 
 class MaskTokens(logging.Filter):
@@ -56,8 +59,11 @@ class MaskTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/calendar/" in message or "/week/" in message:
-            record.msg, record.args = TOKEN_IN_PATH.sub(r"\1[token]", message), ()
+        masked = TOKEN_IN_PATH.sub(r"\1[token]", message) if "/calendar/" in message or "/week/" in message \
+            else message
+        masked = TOKEN_LIKE.sub("[token]", masked)
+        if masked != message:
+            record.msg, record.args = masked, ()
         return True
 
 

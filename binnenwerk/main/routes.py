@@ -1,5 +1,8 @@
 """The landing page of each role, the language switch and static information pages."""
 
+import re
+from urllib.parse import quote
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -175,8 +178,16 @@ def forbidden(error):
     return _error_page(403, N_("Geen toegang"), N_("Met dit account is deze pagina niet te openen."))
 
 
+# A link's first word capitalised by a phone or typed so (/Week/..., /CALENDAR/...): the page it names.
+CAPITALISED_LINK = re.compile(r"/(week|calendar)(/[^/]+(?:/[^/]*)?)\Z", re.IGNORECASE)
+
+
 @bp.app_errorhandler(404)
 def not_found(error):
+    slip = CAPITALISED_LINK.match(request.path)
+    if slip and not request.path.startswith(f"/{slip.group(1).lower()}/"):
+        query = request.query_string.decode("latin-1")
+        return redirect(f"/{slip.group(1).lower()}{quote(slip.group(2))}" + (f"?{query}" if query else ""), code=301)
     return _error_page(404, N_("Niet gevonden"), N_("Deze pagina bestaat niet (meer)."))
 
 

@@ -180,3 +180,29 @@ def test_the_employee_page_name_leads_to_the_own_week_and_never_to_the_staff_log
     assert 'href="/"' not in week
     gone = client.get(f"/week/{links['revoked']}").get_data(as_text=True)
     assert '<span class="brand">' in gone and 'href="/"' not in gone
+
+
+def test_a_mistyped_link_is_logged_without_its_token_whatever_its_first_word(links):
+    """/Week/<token>, /kalender/<token> and a bare /<token> were logged with the token in full (a QA
+    finding); a page's address of plain words keeps its words."""
+    from binnenwerk.calendar.routes import MASK_TOKENS
+
+    token = links["live"]
+    for path in (f"/Week/{token}", f"/CALENDAR/{token}.ics", f"/kalender/{token}", f"/{token}", f"/x/../{token}.ics"):
+        record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 404 -', (path,), None)
+        MASK_TOKENS.filter(record)
+        assert token not in record.getMessage() and "[token]" in record.getMessage(), record.getMessage()
+    plain = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 200 -',
+                              ("/gegevens/medewerkers/voorbeeld-importeren?week=2026-W50",), None)
+    MASK_TOKENS.filter(plain)
+    assert plain.getMessage() == '"GET /gegevens/medewerkers/voorbeeld-importeren?week=2026-W50 HTTP/1.1" 200 -'
+
+
+def test_a_link_with_a_capital_first_word_opens_the_page(client, links):
+    token = links["live"]
+    week = client.get(f"/Week/{token}")
+    assert week.status_code == 301 and week.headers["Location"] == f"/week/{token}"
+    feed = client.get(f"/CALENDAR/{token}.ics?taal=en")
+    assert feed.status_code == 301 and feed.headers["Location"] == f"/calendar/{token}.ics?taal=en"
+    assert client.get(f"/Week/{token}", follow_redirects=True).status_code == 200
+    assert client.get("/Rooster/x").status_code == 404
