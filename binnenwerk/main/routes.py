@@ -154,6 +154,8 @@ def layout_helpers():
             return []
         items = []
         for endpoint, label in NAV.get(current_user.role, []):
+            if label == "Mijn team" and len(current_user.teams) > 1:
+                label = N_("Mijn teams")  # as the page it opens says
             if endpoint in current_app.view_functions:
                 url = url_for(endpoint)
                 items.append({"url": url, "label": _(label), "current": request.endpoint == endpoint})

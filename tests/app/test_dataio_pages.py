@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask import g
@@ -122,6 +123,8 @@ def test_a_preview_shows_each_rows_problem_and_offers_no_import(planner, client)
     assert "Rij 3, kolom contracturen_per_week: &#39;veertig&#39; is geen getal" in text
     assert "Rij 3, kolom werksoorten: Kies minstens één werksoort." in text
     assert 'href="#rij-3"' in text and 'id="rij-3"' in text
+    # The summary's link puts the focus on the row, not on the page's start (WCAG 2.4.3, a QA finding).
+    assert re.search(r'<tr id="rij-3" class="has-problem" tabindex="-1">', text)
     assert "bevestigen" not in text
     assert employees() == 0
 

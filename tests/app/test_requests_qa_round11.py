@@ -364,6 +364,8 @@ def test_a_request_like_a_running_one_is_asked_about_and_filed_when_ticked(clien
             "Er is nog geen tweede gemaakt.") in page
     assert f'href="/aanvragen/{first.id}"' in page and "flash-warning" in page and "flash-success" not in page
     assert "Ja, ik wil nog een aanvraag met dezelfde gegevens (bijvoorbeeld voor meer dan 15 mensen per dag)" in page
+    # The box is far down the form: the question leads to it (a QA finding).
+    assert '<a href="#same_again">Naar het vakje</a>' in page and 'id="same_again"' in page
     assert 'value="Piet Poort"' in page and f'value="{key}"' in page  # what was typed stays
     assert len(db.session.scalars(select(DeploymentRequest)).all()) == 1
 

@@ -46,6 +46,23 @@ def test_an_archive_list_has_its_own_title_the_same_as_its_heading(client, make,
         assert _title(html) == expected, query
 
 
+def test_a_team_leaders_team_page_is_named_as_the_menu_names_it(client, make, login):
+    """The menu's "Mijn team" opened a page called "Teams" (WCAG 2.4.6, a QA finding)."""
+    first = make.team(name="Team Een")
+    leader = make.user(role="team_leader", teams=[first])
+    login(leader)
+    html = _text(client.get("/teams/"))
+    assert _h1(html) == "Mijn team" and _title(html) == "Mijn team"
+    assert re.search(r'<a[^>]*aria-current="page"[^>]*>Mijn team</a>', html)
+    second = make.team(name="Team Twee")
+    leader.teams.append(second)
+    from binnenwerk.extensions import db
+    db.session.commit()
+    html = _text(client.get("/teams/"))
+    assert _h1(html) == "Mijn teams" and _title(html) == "Mijn teams"
+    assert re.search(r'<a[^>]*>Mijn teams</a>', html) and _h1(_text(client.get("/home"))) == "Mijn teams"
+
+
 def _employee_with_errors(make):
     make.team(name="Team Haaglanden")
     make.work_type()
