@@ -562,6 +562,16 @@ def fingerprint(kind: Kind, outcome: Outcome, ctx: Context) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def _beyond_the_header(cells: list, width: int) -> str:
+    """Why a row with something written right of the last column name cannot be read, or ''."""
+    for position in range(width, len(cells)):
+        if v.display(cells[position]):
+            return _("in kolom %(n)d staat '%(value)s', maar die kolom heeft geen naam. Staat er een puntkomma of "
+                     "komma in een tekst? Zet die tekst dan tussen aanhalingstekens, of gebruik het sjabloon.",
+                     n=position + 1, value=v.display(cells[position])[:80])
+    return ""
+
+
 def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
     """Map each known column to its position; unknown, missing or doubled columns are problems."""
     headers = table.headers
@@ -628,6 +638,11 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             record = kind.parse(reader, ctx)
             for column, message in reader.errors:
                 result.refuse(column, message)
+            extra = _beyond_the_header(cells, len(table.headers))
+            if extra:
+                # A text with a separator in it, not quoted: its end went into a column of no name
+                # and would be lost without a word (a cancel reason cut short at its ";").
+                result.refuse("", extra)
             if reader.errors:
                 for column, message in kind.check_unread(record, reader.unread, ctx):
                     result.refuse(column, message)

@@ -111,6 +111,22 @@ def test_the_problem_reads_as_row_column_and_value_in_dutch(world, app):
     assert db.session.scalar(select(func.count(m.Employee.id))) == 0
 
 
+def test_a_cell_right_of_the_last_column_name_is_refused_not_dropped(world, app):
+    """An unquoted text with a ";" in it: its end went into a column of no name and was dropped
+    without a word (a cancel reason cut short; a QA finding). Empty cells there stay fine."""
+    from binnenwerk.dataio.api import get_kind, import_file
+
+    data = "\ufeffvoornaam;achternaam;team;contracturen_per_week;max_uren_per_dag;werksoorten;di;contract_start\n" \
+           + "Sanne;de Vries;Team Den Haag 1;25,5;6;keyboards;09:00-15:00;2026-01-05;;\n" \
+           + "Piet;Jansen;Team Den Haag 1;20;6;keyboards;09:00-15:00;2026-01-05; we bellen u\n"
+    with app.test_request_context():
+        outcome = import_file(get_kind("employees"), "x.csv", data.encode(), commit=True)
+        assert [str(p) for p in outcome.problems] == [
+            "Rij 3: in kolom 9 staat 'we bellen u', maar die kolom heeft geen naam. Staat er een puntkomma of "
+            "komma in een tekst? Zet die tekst dan tussen aanhalingstekens, of gebruik het sjabloon."]
+    assert db.session.scalar(select(func.count(m.Employee.id))) == 0
+
+
 def test_a_sixteenth_member_through_the_import_is_refused_and_nothing_is_stored(world, make, runner, tmp_path):
     team = world["team"]
     for _ in range(13):
