@@ -675,7 +675,9 @@ def publish():
         flash(_("Er is nog geen rooster om te publiceren. Maak eerst een rooster."), "error")
         return _back(week, team.id)
     try:
-        counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data,
+        # A form without the version (an old page, a field taken out) is checked as one of no version:
+        # only the command line publishes without one.
+        counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data or "",
                                  refuse_unchanged=True)
     except ServiceError as exc:
         flash(exc.message, "success" if exc.field == "done" else "error")

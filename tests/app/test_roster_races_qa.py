@@ -329,6 +329,15 @@ def test_a_refused_publish_names_the_team_and_says_nothing_was_published(client,
     assert "opgeslagen" not in text(response) and roster_of(world.team).version == 0
 
 
+def test_a_publish_without_the_pages_version_is_refused_not_published_unseen(client, login, world):
+    """A publish form without its lock_version (a field taken out, a page from before it) skipped
+    the check and published a change nobody on that page saw (a QA finding)."""
+    put(world, world.people[0], MON)
+    login(world.planner)
+    response = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id}, follow_redirects=True)
+    assert "Er is niets gepubliceerd." in text(response) and roster_of(world.team).version == 0
+
+
 def test_a_refused_publish_all_names_the_teams_that_changed(client, login, world, make):
     anna = world.people[0]
     put(world, anna, MON)
