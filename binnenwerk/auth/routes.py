@@ -65,7 +65,11 @@ def _start_session(user: User, method: str, target: str | None):
     language = session.get("lang") if not session.get(LANG_LENT) else None  # not the last user's
     session.clear()
     if language:
+        # Chosen on the login page, in this browser: the account's language from now on, as a
+        # choice made after the login is (main.set_language), so the next login on another
+        # computer speaks it too.
         session["lang"] = language
+        user.locale = language
     login_user(user)
     session[SESSION_ID] = accounts.complete_login(user, method=method)
     return redirect(target if is_safe_next(target) else url_for("main.home"))

@@ -14,7 +14,7 @@ from flask_babel import force_locale, refresh
 from binnenwerk import formatting
 from binnenwerk.extensions import db
 from binnenwerk.models import FeedKind
-from tests.conftest import compile_english_catalog
+from tests.conftest import TEST_PASSWORD, compile_english_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "binnenwerk" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -117,6 +117,32 @@ def test_a_wrong_password_message_is_english_after_choosing_english(client, make
     english(client)
     html = client.post("/auth/login", data={"email": user.email, "password": "Niet-goed-123"}).get_data(as_text=True)
     assert "This email address and password do not match." in html
+
+
+def test_english_chosen_on_the_login_page_is_the_accounts_language_on_the_next_computer(app_with, make):
+    """English picked before logging in lasted only for that browser: a login elsewhere was Dutch
+    again (a QA finding). A language lent by a logout is no choice and is not stored."""
+    from binnenwerk.models import User
+
+    user = make.user("planner")
+    db.session.commit()
+    first = app_with().test_client()
+    first.post("/taal/en", data={"next": "/auth/login"})
+    assert first.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "en"
+    other = app_with().test_client()
+    other.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert lang_of(other.get("/home").get_data(as_text=True)) == "en"
+
+    # The login page after this user's logout is lent English; the next person's login keeps theirs.
+    colleague = make.user("planner", locale="nl")
+    db.session.commit()
+    first.post("/auth/logout")
+    first.post("/auth/login", data={"email": colleague.email, "password": TEST_PASSWORD})
+    db.session.expire_all()
+    assert db.session.get(User, colleague.id).locale == "nl"
+    assert lang_of(first.get("/home").get_data(as_text=True)) == "nl"
 
 
 HOME_TEXTS = {
