@@ -90,6 +90,15 @@ def _show_state(form, obj, state) -> None:
         form.seen_state.data = state(obj)
 
 
+def _saved_unchanged(form, obj_id: int | None, obj, state) -> bool:
+    """After a save of an existing item that stored nothing new (the form sent as it was shown):
+    says so, as the teams' forms do, instead of "opgeslagen"."""
+    if obj_id is None or state(obj) != form.seen_state.data:
+        return False
+    flash(_("Er was niets veranderd."), "info")
+    return True
+
+
 def _refuse_if_changed(form, obj, state) -> None:
     if obj is not None:
         seen_state.refuse_if_changed(obj, form.seen_state.data, state)
@@ -329,7 +338,8 @@ def ministry_edit(ministry_id: int | None):
                 return stale
             _apply_service_error(form, error)
         else:
-            flash(_said("%(what)s is opgeslagen.", what=_shown_label(ministry)), "success")
+            if not _saved_unchanged(form, ministry_id, ministry, seen_state.ministry_state):
+                flash(_said("%(what)s is opgeslagen.", what=_shown_label(ministry)), "success")
             return redirect(url_for("admin.ministries"))
     # A copy of the same form that met the item its first copy made as "already exists": that copy
     # committed between this one's check above and its validation (seen with three at once under load).
@@ -384,7 +394,8 @@ def location_edit(location_id: int | None):
                 return stale
             _apply_service_error(form, error)
         else:
-            flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+            if not _saved_unchanged(form, location_id, location, seen_state.location_state):
+                flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
             if link_before is not None and location.ministry_id != ministry_before:
                 flash(_said("De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie. "
                             "Wie hem gebruikte, ziet de planning van deze locatie niet meer. %(ministry)s kan zelf "
@@ -436,7 +447,8 @@ def work_type_edit(work_type_id: int | None):
                 return stale
             _apply_service_error(form, error)
         else:
-            flash(_("Werksoort %(name)s is opgeslagen.", name=ops.work_type_name(work_type)), "success")
+            if not _saved_unchanged(form, work_type_id, work_type, seen_state.work_type_state):
+                flash(_("Werksoort %(name)s is opgeslagen.", name=ops.work_type_name(work_type)), "success")
             return redirect(url_for("admin.work_types"))
     return _made_by_this_form(work_type, "work_type", submission) or \
         _catalog_form(form, work_type, "work_type", submission=submission)
@@ -508,6 +520,13 @@ def _shown_label(obj) -> str | Markup:
     return label
 
 
+def _name_marked(message, obj, label):
+    """A service's refusal that names the object, with its name as _shown_label marks it."""
+    if not isinstance(label, Markup):
+        return message
+    return escape(message).replace(escape(ops.label_of(obj)), label, 1)
+
+
 def _said(message: str, **params) -> Markup:
     """A translated message with marked-up values (_shown_label) kept as markup, others escaped."""
     return Markup(escape(_(message))) % params
@@ -521,7 +540,7 @@ def _set_archived(part: str, obj_id: int, archived: bool):
         ops.set_catalog_archived(obj, archived)
     except ServiceError as error:
         db.session.rollback()
-        flash(_with_links(error), "error")
+        flash(_name_marked(_with_links(error), obj, label), "error")
     else:
         # Archived, the edit page it returns to says so itself: one message, not two alike.
         if not archived:
@@ -546,7 +565,7 @@ def delete(part: str, obj_id: int):
             ops.delete_catalog_item(obj)
         except ServiceError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(_name_marked(error.message, obj, label), "error")
             return redirect(url_for("admin.delete", part=part, obj_id=obj_id))
         flash(_said("%(what)s is verwijderd.", what=label), "success")
         return redirect(url_for(CATALOG[kind][1]))

@@ -675,6 +675,8 @@ def test_ministry_with_running_requests_is_not_archived_and_says_until_when(clie
     english = _text(_english_admin(app_with, make).post(f"/beheer/ministeries/{ministry.id}/archiveren",
                                                         follow_redirects=True))
     assert "still has 2 running deployment requests, the last one until" in english
+    # The Dutch name marked as such on the English page (WCAG 3.1.2; a QA finding).
+    assert '<span lang="nl">Ministerie van JenV</span> still has 2 running' in english
     db.session.expire_all()
     assert db.session.get(Ministry, ministry.id).archived is False and _actions() == []
 
@@ -707,3 +709,25 @@ def test_names_that_differ_only_in_accents_are_one_name(client, admin, make):
     # Different letters are different names.
     assert client.post("/beheer/ministeries/nieuw", data={"code": "FIN3", "name": "Ministerie van Financiën 2"}
                        ).status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["ministry", "location", "work_type"])
+def test_a_catalog_form_saved_as_it_was_shown_says_nothing_changed(client, admin, make, kind):
+    """"Locatie Rijnstraat 8 is opgeslagen." was said for a save that stored nothing (and audited
+    nothing), where the teams' forms say "Er was niets veranderd." (a QA finding)."""
+    ministry = make.ministry(code="BZK", name="Ministerie van BZK")
+    db.session.commit()
+    url, form = {
+        "ministry": ("/beheer/ministeries/nieuw", {"code": "FIN", "name": "Financiën"}),
+        "location": ("/beheer/locaties/nieuw", _location_form(ministry)),
+        "work_type": ("/beheer/werksoorten/nieuw", _work_type_form()),
+    }[kind]
+    client.post(url, data=form)
+    model = {"ministry": Ministry, "location": Location, "work_type": WorkType}[kind]
+    made = db.session.scalars(select(model).order_by(model.id.desc())).first()
+    before = _actions()
+
+    again = post_edit(client, url.replace("nieuw", str(made.id)), form, follow_redirects=True)
+
+    assert "Er was niets veranderd." in _text(again) and "is opgeslagen." not in _text(again)
+    assert _actions() == before
