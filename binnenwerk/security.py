@@ -9,7 +9,7 @@ import click
 from flask import Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
@@ -274,10 +274,15 @@ def session_texts() -> dict[str, str]:
                   "opgeslagen, moet u opnieuw invullen.") if formal else
         _("Je was een tijd niet actief. Binnen 2 minuten word je uitgelogd. Wat je dan nog niet hebt opgeslagen, "
           "moet je opnieuw invullen."),
-        "lifetime": _("U bent bijna %(hours)s uur ingelogd. Binnen 2 minuten wordt u uitgelogd. Sla nu op wat u nog "
-                      "niet hebt opgeslagen.", hours=hours) if formal else
-        _("Je bent bijna %(hours)s uur ingelogd. Binnen 2 minuten word je uitgelogd. Sla nu op wat je nog niet hebt "
-          "opgeslagen.", hours=hours),
+        # Dutch says "1 uur" and "12 uur" alike, English does not ("almost 1 hour").
+        "lifetime": ngettext("U bent bijna %(num)d uur ingelogd. Binnen 2 minuten wordt u uitgelogd. Sla nu op wat u "
+                             "nog niet hebt opgeslagen.",
+                             "U bent bijna %(num)d uur ingelogd. Binnen 2 minuten wordt u uitgelogd. Sla nu op wat u "
+                             "nog niet hebt opgeslagen.", hours) if formal else
+        ngettext("Je bent bijna %(num)d uur ingelogd. Binnen 2 minuten word je uitgelogd. Sla nu op wat je nog niet "
+                 "hebt opgeslagen.",
+                 "Je bent bijna %(num)d uur ingelogd. Binnen 2 minuten word je uitgelogd. Sla nu op wat je nog niet "
+                 "hebt opgeslagen.", hours),
         "gone_title": _("Je bent uitgelogd") if not formal else _("U bent uitgelogd"),
         "gone": _("Wat u typte, staat nog op deze pagina. Hebt u het nog nodig? Kopieer het dan eerst. Log daarna "
                   "opnieuw in.") if formal else

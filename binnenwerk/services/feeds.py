@@ -719,8 +719,8 @@ class _Texts:
         # day as a day off, and on a leader's away day a number to call (the office's).
         office = office_phone()
         if office:
-            self.employee_leader_away += " " + _("Ben je ziek of heb je een vraag?") + " " + _(
-                "Bel dan Binnenwerk: %(phone)s.", phone=office)
+            self.employee_leader_away += " " + _("Ben je ziek of heb je een vraag? Bel dan Binnenwerk: %(phone)s.",
+                                                 phone=office)
         self.changed_summary = _("Veranderd: %(work_type)s")
         self.changed = _("Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt.")
         self.changed_leader = _("Let op: dit is veranderd. Je hebt die dag een andere teamleider. "

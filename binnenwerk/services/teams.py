@@ -1,7 +1,7 @@
 """Team membership rules that hold however an employee is added: form, import or seed."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -28,8 +28,9 @@ def ensure_room_in_team(team_id: int, *, moving_employee_id: int | None = None) 
         query = query.where(Employee.id != moving_employee_id)
     members = db.session.scalar(query) or 0
     if members >= team.max_size:
-        raise ServiceError(_("%(name)s is vol: er zijn al %(count)d medewerkers en het maximum is %(max)d.",
-                             name=team_called(team.name), count=members, max=team.max_size), field="team_id")
+        raise ServiceError(ngettext("%(name)s is vol: er is al %(num)d medewerker en het maximum is %(max)d.",
+                                    "%(name)s is vol: er zijn al %(num)d medewerkers en het maximum is %(max)d.",
+                                    members, name=team_called(team.name), max=team.max_size), field="team_id")
     return team
 
 
