@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..formatting import ascii_digits, formally
 from ..models import Role, User
-from ..security import LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left, session_texts
+from ..security import FORMAL_LENT, LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left, session_texts
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -41,9 +41,26 @@ def load_user(user_id: str):
     if expired:
         for key in (SESSION_ID, "_user_id"):
             session.pop(key, None)
-        flash(_("Je bent al %(hours)d uur ingelogd. Log opnieuw in.",
-                hours=int(current_app.config.get("SESSION_MAX_HOURS", 12))), "info")
+        _say_login_lasted(db.session.get(User, int(user_id)))
     return user
+
+
+def _say_login_lasted(ended: User | None) -> None:
+    """The login page after a login's lifetime: in the account's language and form of address, as
+    after a logout (security.end_session lends both to that page)."""
+    if ended is not None and not session.get("lang") and ended.locale:
+        session["lang"] = ended.locale
+        session[LANG_LENT] = True
+        refresh()  # the language of this request may have been read before the login was known
+    hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
+    if ended is not None and ended.role == Role.MINISTRY_CONTACT.value:
+        session[FORMAL_LENT] = True
+        said = ngettext("U bent al %(num)d uur ingelogd. Log opnieuw in.",
+                        "U bent al %(num)d uur ingelogd. Log opnieuw in.", hours)
+    else:
+        said = ngettext("Je bent al %(num)d uur ingelogd. Log opnieuw in.",
+                        "Je bent al %(num)d uur ingelogd. Log opnieuw in.", hours)
+    flash(said, "info")
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -184,3 +184,29 @@ def test_loading_the_signed_in_user_is_one_query(app, make):
     assert counter["n"] == 1
     assert accounts.session_user(leader_id, "made-up") == (None, False)
     assert accounts.session_user(leader_id, None) == (None, False)
+
+
+def test_a_one_hour_login_that_ended_says_one_hour_in_english(app_with, make):
+    """"You have been logged in for 1 hours" (SESSION_MAX_HOURS=1; a QA finding)."""
+    from tests.conftest import compile_english_catalog
+
+    compile_english_catalog()
+    app = app_with(SESSION_MAX_HOURS=1)
+    leader = make.user(role="team_leader", locale="en")
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, leader)
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=1, minutes=1)))
+    db.session.commit()
+    response = browser.get("/auth/account")
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have been logged in for 1 hour. Please log in again." in page and '<html lang="en">' in page
+    # A ministry contact reads "u", as after a logout.
+    contact = make.user(role="ministry_contact", ministry=make.ministry())
+    db.session.commit()
+    other = app.test_client()
+    sign_in(other, contact)
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=1, minutes=1)))
+    db.session.commit()
+    page = other.get(other.get("/auth/account").headers["Location"]).get_data(as_text=True)
+    assert "U bent al 1 uur ingelogd. Log opnieuw in." in page
