@@ -48,7 +48,7 @@ def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bo
         for problem in outcome.problems:
             where = _("rij %(row)d", row=problem.row) if problem.row else _("bestand")
             click.echo("\t".join((where, _("kolom %(column)s", column=problem.column or "-"),
-                                   _("waarde '%(value)s'", value=problem.value), problem.message)), err=True)
+                                   _("waarde '%(value)s'", value=problem.value), problem.sentence)), err=True)
         if not outcome.ok:
             click.echo(ngettext("Niets geïmporteerd: %(num)d probleem in %(file)s.",
                                 "Niets geïmporteerd: %(num)d problemen in %(file)s.",

@@ -26,6 +26,7 @@ INVALID = object()  # a cell that could not be read; its problem is already reco
 # Ends the detail of an audit row written by an import, beside the form's own facts.
 IMPORT_MARK = "source=import"
 ROWS_NAMED = 10  # rows a warning names; more are "…"
+LISTED_ROWS = 200  # rows with problems, and other rows, a refused file's check lists
 WORK_TYPE_COLUMNS = ("werksoorten", "werksoort")  # columns of work type codes
 
 
@@ -63,13 +64,20 @@ class Problem:
             return escape(template)
         return Markup(escape(template)) % {**params, "column": column_markup(self.column)}
 
+    @property
+    def sentence(self) -> str:
+        """The message ending as a sentence: the import's own words are a clause ("'x' is geen
+        getal"), a form's a sentence ("Kies minstens één werksoort."), and a list of both read as
+        if some lines were cut short."""
+        return self.message if self.message.endswith((".", "?", "!", "…")) else self.message + "."
+
     def _template(self) -> tuple[str, dict]:
         if self.row and self.column:
             return _("Rij %(row)d, kolom %(column)s: %(message)s"), dict(
-                row=self.row, column=self.column, message=self.message)
+                row=self.row, column=self.column, message=self.sentence)
         if self.row:
-            return _("Rij %(row)d: %(message)s"), dict(row=self.row, message=self.message)
-        return self.message, {}
+            return _("Rij %(row)d: %(message)s"), dict(row=self.row, message=self.sentence)
+        return self.sentence, {}
 
 
 def column_markup(column: str) -> Markup:
@@ -116,8 +124,33 @@ class Outcome:
     @property
     def listed_rows(self) -> list[RowResult]:
         """The rows the check lists: the ones that change something, say something or are refused;
-        a row that changes nothing is only counted."""
+        a row that changes nothing is only counted. Of a refused file, the first LISTED_ROWS rows
+        with problems and the first LISTED_ROWS others (the rest are counted: unlisted_rows): a file
+        of 10,000 rows for a full team made a page of 5.5 MB of the same line."""
+        rows = self._telling_rows()
+        if self.ok:
+            return rows  # what "Importeren" will do: all of it is shown before it is done
+        refused = [row for row in rows if row.problems][:LISTED_ROWS]
+        others = [row for row in rows if not row.problems][:LISTED_ROWS]
+        return sorted(refused + others, key=lambda row: row.number)
+
+    @property
+    def unlisted_rows(self) -> tuple[int, int]:
+        """(rows with problems, other rows) that the check would list but for its LISTED_ROWS."""
+        if self.ok:
+            return 0, 0
+        refused = sum(1 for row in self.rows if row.problems)
+        others = len(self._telling_rows()) - refused
+        return max(refused - LISTED_ROWS, 0), max(others - LISTED_ROWS, 0)
+
+    @property
+    def quiet_rows(self) -> int:
+        """The rows that change nothing and say nothing: counted, never listed."""
+        return len(self.rows) - len(self._telling_rows())
+
+    def _telling_rows(self) -> list[RowResult]:
         return [row for row in self.rows if not (row.action == "unchanged" and not row.warnings)]
+
     committed: bool = False
     sheet: str = ""  # the worksheet read, named when the workbook has more than one visible sheet
     # What the user should know but that does not stop the import (a region without locations),
@@ -130,6 +163,8 @@ class Outcome:
     fingerprint: str = ""
     # run's `expect` differed: the rows would now do something the check did not show; nothing stored.
     changed_since_check: bool = False
+    # The kind whose file this looks like, when its column names are another kind's (check_headers).
+    other_kind: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -362,6 +397,8 @@ class Kind(ABC):
 
     name = ""
     title: Any = ""
+    # What a file of this kind holds, as "Dit lijkt een bestand met ..." says it (lazy Dutch text).
+    content: Any = ""
     sheet_title = ""
     roles: tuple = ()
     columns: list[Column] = []
@@ -572,35 +609,75 @@ def _beyond_the_header(cells: list, width: int) -> str:
     return ""
 
 
-def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
-    """Map each known column to its position; unknown, missing or doubled columns are problems."""
-    headers = table.headers
+def _column_names(kind: Kind) -> dict[str, str]:
+    """A kind's column names and their aliases, each to the column's name."""
     names = {c.name: c.name for c in kind.columns}
     for column in kind.columns:
         for alias in column.aliases:
             names[alias] = column.name
+    return names
+
+
+def check_headers(kind: Kind, table: Table, outcome: Outcome) -> dict[str, int]:
+    """Map each known column to its position; unknown, missing or doubled columns are problems."""
+    headers = table.headers
+    names = _column_names(kind)
     index: dict[str, int] = {}
+    problems: list[Problem] = []
+    unknown = False
     for position, header in enumerate(headers):
         key = normalise_header(header)
         if not key:
             # A column without a name is only a problem when something is written in it.
             if any(position < len(cells) and v.display(cells[position]) for _n, cells in table.rows):
-                outcome.file_problems.append(Problem(1, "", "", _(
+                problems.append(Problem(1, "", "", _(
                     "kolom %(n)d heeft geen naam; geef hem een naam uit het sjabloon of maak hem leeg",
                     n=position + 1)))
             continue
         name = names.get(key)
         if name is None:
-            outcome.file_problems.append(Problem(1, str(header), str(header), _(
+            unknown = True
+            problems.append(Problem(1, str(header), str(header), _(
                 "deze kolom kennen we niet. Gebruik de kolomnamen uit het sjabloon.")))
         elif name in index:
-            outcome.file_problems.append(Problem(1, str(header), str(header), _("deze kolom staat er twee keer in")))
+            problems.append(Problem(1, str(header), str(header), _("deze kolom staat er twee keer in")))
         else:
             index[name] = position
     for column in kind.columns:
         if column.required and column.name not in index:
-            outcome.file_problems.append(Problem(1, column.name, "", _("deze kolom ontbreekt; hij is verplicht")))
+            problems.append(Problem(1, column.name, "", _("deze kolom ontbreekt; hij is verplicht")))
+    other = _kind_of_headers(kind, headers) if unknown else None
+    if other is not None:
+        # The file of another kind (the employees file on the teams page): one line that says so,
+        # not twenty about its columns.
+        outcome.other_kind = other.name
+        problems = [Problem(0, "", "", _("Dit lijkt een bestand met %(content)s. Upload het bij %(title)s.",
+                                         content=other.content, title=other.title))]
+    outcome.file_problems += problems
     return index
+
+
+def _kind_of_headers(kind: Kind, headers: list[str]) -> Kind | None:
+    """The other kind whose file this is: more than half of its required columns are there, it
+    knows more than half of the column names (two at least: "naam" alone is no kind's file) and
+    more of them than `kind` does (the most of them, of two that would)."""
+    from .kinds import KIND_BY_NAME  # the kinds import this module
+
+    keys = {normalise_header(header) for header in headers} - {""}
+
+    def known(some: Kind) -> set[str]:
+        names = _column_names(some)
+        return {names[key] for key in keys if key in names}
+
+    best, most = None, len(known(kind))
+    for other in KIND_BY_NAME.values():
+        if other.name == kind.name:
+            continue
+        found = known(other)
+        required = {c.name for c in other.columns if c.required}
+        if 2 * len(required & found) > len(required) and 2 * len(found) > len(keys) and len(found) > max(most, 1):
+            best, most = other, len(found)
+    return best
 
 
 def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bool | None = None,

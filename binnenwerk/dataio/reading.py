@@ -12,7 +12,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..formatting import CONTROL_CHARACTERS
+from ..formatting import without_controls
 from .values import MAX_CELL
 
 MAX_ROWS = 10_000
@@ -117,7 +117,7 @@ def _finish(raw_rows) -> Table:
                 raise ReadError(_("Het bestand heeft meer dan %(max)d kolommen. Gebruik het sjabloon.", max=MAX_COLUMNS))
             cells = cells[:MAX_COLUMNS]
         if headers is None:
-            headers = ["" if c is None else str(c).strip() for c in cells]
+            headers = ["" if c is None else without_controls(str(c)).strip() for c in cells]
             header_row = number
             continue
         rows.append((number, cells))
@@ -429,8 +429,19 @@ def _row_values(cells: list[dict], *, refuse_wide: bool = True) -> list:
             continue
         if column > len(values):
             values.extend([None] * (column - len(values)))
-        values[column - 1] = value
+        values[column - 1] = _excel_unescaped(value)
     return values
+
+
+def _excel_unescaped(value):
+    """A text as typed in Excel: Excel writes a character XML cannot hold (a vertical tab pasted
+    into a cell) as _x000B_, and openpyxl leaves that as it is; the cell is then read as a CSV cell
+    with that character (values.display)."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
 
 
 def _sheet_shown(workbook):
@@ -512,8 +523,10 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        # Excel on Windows saves "CSV (gescheiden door lijstscheidingsteken)" in Windows-1252.
-        return data.decode("cp1252")
+        # Excel on Windows saves "CSV (gescheiden door lijstscheidingsteken)" in Windows-1252. A
+        # UTF-8 byte order mark before such text (an editor kept it, the text was saved in
+        # Windows-1252) is no text: read as Windows-1252 it made the first column "ï»¿naam".
+        return data.removeprefix(codecs.BOM_UTF8).decode("cp1252")
     except UnicodeDecodeError:
         raise ReadError(_("De tekens in dit CSV-bestand kunnen we niet lezen. Sla het op als CSV UTF-8.")) from None
 
@@ -529,9 +542,10 @@ def _delimiter(first_line: str) -> str:
 
 
 def _read_csv(data: bytes) -> Table:
+    # A control character in a cell of a text file (a bell or an escape sequence pasted along) is
+    # read as the forms read it (values.display: a space between two words), not as a sign of a
+    # binary file: that is a NUL byte (_decode), which a PNG or a PDF holds.
     content = _decode(data)
-    if CONTROL_CHARACTERS.search(content):  # a binary file, or text no worksheet could store
-        raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     hint = EXCEL_SEPARATOR_LINE.match(content)
     if hint:
         # Excel's own first line "sep=;" names the separator and is not shown as a row there:

@@ -189,7 +189,9 @@ def preview(kind_name: str):
     outcome = import_file(kind, upload.filename, data, commit=False)
     if outcome.file_problems and not outcome.rows:
         form.file.errors = [str(p) for p in outcome.file_problems] + ([outcome.sheet_note] if outcome.sheet else [])
-        return render_template("dataio/kind.html", kind=kind, form=form), 422
+        other = get_kind(outcome.other_kind)
+        return render_template("dataio/kind.html", kind=kind, form=form,
+                               other_kind=other if other is not None and may_use(other, current_user) else None), 422
 
     folder = _upload_dir()
     _clear_old_uploads(folder)

@@ -26,6 +26,9 @@ _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z", re.ASCII)
 # Any number of digits before the decimal sign: a huge number is out of range, not "no number".
 _NUMBER_RE = re.compile(r"^-?\d+([.,]\d{1,6})?\Z", re.ASCII)
+# The years the forms' date field takes (forms_common.DutchDateField): a date outside them stored
+# by an import made the employee's form refuse every later save over a field nobody touched.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class CellError(ValueError):
@@ -165,11 +168,10 @@ def _dutch(value: float) -> str:
 
 
 def date(value, *, required: bool = True) -> dt.date | None:
-    """A date as 2026-12-07, 7-12-2026 (also with / or .) or an Excel date cell."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    """A date as 2026-12-07, 7-12-2026 (also with / or .) or an Excel date cell, in the years the
+    forms take."""
+    if isinstance(value, dt.date):  # an Excel date cell (a datetime is a date too)
+        return _in_years(value.date() if isinstance(value, dt.datetime) else value, display(value))
     raw = display(value)
     if not raw:
         if required:
@@ -183,9 +185,17 @@ def date(value, *, required: bool = True) -> dt.date | None:
     try:
         if parts is None:
             raise ValueError(raw)
-        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        result = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         raise CellError(_("'%(value)s' is geen datum (schrijf 2026-12-07 of 7-12-2026)", value=raw)) from None
+    return _in_years(result, raw)
+
+
+def _in_years(day: dt.date, shown: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CellError(_("'%(value)s' ligt niet tussen %(low)s en %(high)s", value=shown, low=FIRST_YEAR,
+                          high=LAST_YEAR))
+    return day
 
 
 def time_of_day(value, *, required: bool = True) -> int | None:

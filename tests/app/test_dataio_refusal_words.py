@@ -50,7 +50,7 @@ def test_too_few_and_too_many_hours_get_the_same_message(planner, client, column
         found = re.search(rf"Rij 2, kolom {column}: (.*?)</", page)
         assert found, page[-2000:]
         messages.append(found.group(1).replace(f"&#39;{value}&#39;", "'X'"))
-    assert messages == [f"'X' moet meer dan 0 en hoogstens {highest} uur zijn"] * 3, messages
+    assert messages == [f"'X' moet meer dan 0 en hoogstens {highest} uur zijn."] * 3, messages
 
 
 def test_restore_of_an_empty_file_says_it_is_empty(runner, tmp_path):  # noqa: F811

@@ -89,7 +89,7 @@ def test_a_name_an_earlier_row_gives_to_someone_is_that_person_for_a_later_row(a
         [""] + employee_row(voornaam="sanne", achternaam="DE VRIES", contracturen_per_week="20"),
     ])
     assert [str(p) for p in outcome.problems] == [
-        "Rij 3, kolom voornaam: dit gaat over hetzelfde als rij 2; elke rij mag maar één keer voorkomen"]
+        "Rij 3, kolom voornaam: dit gaat over hetzelfde als rij 2; elke rij mag maar één keer voorkomen."]
 
 
 def test_a_name_an_earlier_row_takes_away_is_free_for_a_newcomer(app, make, world):  # noqa: F811
@@ -115,7 +115,7 @@ def test_an_id_an_earlier_row_of_the_file_made_is_that_new_person(app, make, wor
         [str(next_id)] + employee_row(voornaam="Sanne", contracturen_per_week="20"),
     ])
     assert [str(p) for p in outcome.problems] == [
-        "Rij 3, kolom id: dit gaat over hetzelfde als rij 2; elke rij mag maar één keer voorkomen"]
+        "Rij 3, kolom id: dit gaat over hetzelfde als rij 2; elke rij mag maar één keer voorkomen."]
 
 
 def test_a_name_with_letters_beyond_ascii_is_matched_on_every_database(app, make, world):  # noqa: F811

@@ -85,6 +85,7 @@ DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet bes
 class EmployeesKind(Kind):
     name = "employees"
     title = _l("Medewerkers")
+    content = _l("medewerkers")
     sheet_title = "Medewerkers"
     roles = (Role.PLANNER,)
     columns = [

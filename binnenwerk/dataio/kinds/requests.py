@@ -59,6 +59,7 @@ def status(value) -> str | None:
 class RequestsKind(Kind):
     name = "requests"
     title = _l("Inzetaanvragen")
+    content = _l("inzetaanvragen")
     sheet_title = "Inzetaanvragen"
     roles = (Role.PLANNER,)
     columns = [

@@ -30,6 +30,7 @@ DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet bes
 class SupervisorsKind(Kind):
     name = "supervisors"
     title = _l("Teamleiders")
+    content = _l("teamleiders")
     sheet_title = "Teamleiders"
     roles = access.OFFICE
     columns = [

@@ -45,6 +45,7 @@ FIELD_COLUMNS = {"name": "naam", "region": "regio", "max_size": "max_medewerkers
 class TeamsKind(Kind):
     name = "teams"
     title = _l("Teams")
+    content = _l("teams")
     sheet_title = "Teams"
     roles = access.OFFICE
     columns = [
