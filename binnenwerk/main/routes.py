@@ -68,6 +68,7 @@ def home():
             context["waiting"] = [team for team, status in waiting if status != "changed"]
             context["waiting_changed"] = [team for team, status in waiting if status == "changed"]
             context["unseen_now"] = _unseen_this_week(this_week)
+            context["repairs"] = rosters_to_repair()
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(
             select(func.count(Employee.id)).where(Employee.archived.is_(False))

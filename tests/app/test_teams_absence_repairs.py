@@ -141,6 +141,21 @@ def test_the_start_page_lists_rosters_from_today_on_that_clash_with_an_absence(c
     assert "Team B" not in html and "ziek" not in html.lower()
 
 
+def test_the_planners_start_page_lists_every_teams_rosters_to_repair(client, make, login, world):
+    """The team leader's start page said which rosters clash with an absence; the planner's, who
+    covers for a leader away, said nothing (a QA finding at 100 teams)."""
+    other_team = make.team(name="Team B")
+    stranger = make.employee(team=other_team)
+    roster_with(world, days=[NEXT_MONDAY])
+    roster_with(world, team=other_team, employee=stranger, days=[NEXT_MONDAY])
+    make.absence(employee=world.employee, start=NEXT_MONDAY)
+    make.absence(employee=stranger, start=NEXT_MONDAY)
+    login(make.user(role="planner"))
+    lines = _warnings(_text(client.get("/home")).split('id="repairs-title"')[1])
+    assert [line.split(":")[0] for line in lines if line.startswith("Week ")] == [
+        f"Week {NEXT_WEEK}, Team A", f"Week {NEXT_WEEK}, Team B"]
+
+
 def test_the_start_page_says_nothing_when_every_roster_fits(client, make, login, world):
     roster_with(world, days=[NEXT_MONDAY])
     login(make.user(role="team_leader", teams=[world.team]))
