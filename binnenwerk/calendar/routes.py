@@ -427,8 +427,21 @@ def index():
     return render_template(
         "calendar/index.html", teams=found.items, found=found, total=total, search=search, regions=regions,
         region=region, unknown_region=asked if asked and region is None else None,
-        filtered=bool(words) or region is not None, args=args,
+        filtered=bool(words) or region is not None, args=args, without_link=_without_link(found.items),
     )
+
+
+def _without_link(teams) -> dict[int, int]:
+    """Per team on the page, its current employees without a working link: at 100 teams the
+    planner finds who still needs one without opening every team (a QA finding)."""
+    linked = select(CalendarToken.id).where(
+        CalendarToken.employee_id == Employee.id, CalendarToken.kind == FeedKind.EMPLOYEE.value,
+        CalendarToken.revoked_at.is_(None)).exists()
+    return dict(db.session.execute(
+        select(Employee.team_id, func.count(Employee.id))
+        .where(Employee.team_id.in_([t.id for t in teams] or [0]), Employee.archived.is_(False), ~linked)
+        .group_by(Employee.team_id)
+    ).all())
 
 
 def _team_links(team_id: int) -> tuple[Team, list[Employee], dict[int, CalendarToken]]:

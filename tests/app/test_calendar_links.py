@@ -203,6 +203,25 @@ def test_planner_sees_every_team_and_can_make_links(client, login, make, teams):
     assert tokens.active_for(FeedKind.EMPLOYEE, teams["stranger"]) is not None
 
 
+def test_the_teams_list_says_how_many_people_of_each_team_have_no_link_yet(client, login, make, teams):
+    """At 100 teams a planner opened every team to find who still needed a link (a QA finding)."""
+    make.employee(team=teams["ours"], first_name="Bram", last_name="Bos")
+    make.employee(team=teams["ours"], first_name="Oud", last_name="Lid", archived=True)
+    db.session.commit()
+    tokens.issue(FeedKind.EMPLOYEE, teams["anna"])
+    tokens.issue(FeedKind.EMPLOYEE, teams["stranger"])
+    tokens.revoke(tokens.active_for(FeedKind.EMPLOYEE, teams["stranger"]))
+    db.session.commit()
+    login(make.user(role="planner"))
+    html = " ".join(client.get("/kalender").get_data(as_text=True).split())
+    assert "Team Oost <span class=\"muted\">(1 medewerker zonder link)</span>" in html
+    assert "Team West <span class=\"muted\">(1 medewerker zonder link)</span>" in html
+    tokens.issue(FeedKind.EMPLOYEE, teams["stranger"])
+    db.session.commit()
+    html = " ".join(client.get("/kalender").get_data(as_text=True).split())
+    assert "Team West</a>" in html
+
+
 def test_an_archived_employee_gets_no_new_link(client, login, teams):
     anna = teams["anna"]
     anna.archived = True
