@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import Config, checked, from_environment, normalise_database_url
+from .config import Config, checked, from_environment, normalise_database_url, read_config_file
 from .extensions import babel, compress, csrf, db, login_manager, migrate
 from .folding import fold, translate
 
@@ -36,9 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
+    from .cli import Commands
+
+    app.cli = Commands(app.name)  # before any command is added: each is wrapped as it comes in
     app.config.from_object(Config)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        read_config_file(app.config)
         app.config.update(from_environment())
         app.config.update(checked(app.config))
     else:
@@ -131,12 +134,20 @@ def sqlite_file(url: str, instance_path: str | Path) -> Path | None:
 
 
 def create_private_sqlite_file(url: str, instance_path: str | Path) -> None:
+    """Create a new SQLite database file of the URL readable by its owner only (0600). Its folder
+    is not made: a mistyped URL would leave folders behind on every command (init-db says that the
+    folder is missing)."""
+    path = sqlite_file(url, instance_path)
+    if path is not None:
+        create_private_file(path)
+
+
+def create_private_file(path: Path) -> None:
     """Create a new SQLite database file readable by its owner only (0600): it holds health notes,
     and SQLite would make it 0644 (readable by every user of the host). SQLite gives its journal
     and WAL files the database file's mode. A file that is there is left alone (init-db makes it
     private); an empty file is an empty database to SQLite."""
-    path = sqlite_file(url, instance_path)
-    if path is None or path.exists():
+    if path.exists():
         return
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

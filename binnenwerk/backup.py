@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import stat
 import tempfile
 from contextlib import closing
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.engine import make_url
 
+from . import create_private_file
 from . import models  # noqa: F401  (the models fill db.metadata, the schema a backup must have)
 from .extensions import db
 
@@ -37,18 +39,46 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _write_problem(target: Path, error: OSError) -> str:
-    """Why a file could not be written, in words for the person at the command line."""
-    if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return _("Kan %(file)s niet schrijven: geen schrijfrechten in die map.", file=target)
+def write_problem(target: Path, error: OSError) -> str:
+    """Why a file could not be written, in words for the person at the command line (also the
+    export commands')."""
     if isinstance(error, IsADirectoryError):
         return _("Kan %(file)s niet schrijven: dat is een map.", file=target)
-    if isinstance(error, (FileNotFoundError, NotADirectoryError, FileExistsError)):
-        return _("Kan %(file)s niet schrijven: de map %(folder)s bestaat niet en kan niet worden gemaakt.",
-                 file=target, folder=target.parent)
+    if not target.parent.is_dir():
+        return _("Kan %(file)s niet schrijven: de map %(folder)s bestaat niet.", file=target, folder=target.parent)
+    if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("Kan %(file)s niet schrijven: geen schrijfrechten in die map.", file=target)
     if error.errno == errno.ENOSPC:
         return _("Kan %(file)s niet schrijven: de schijf is vol.", file=target)
+    if isinstance(error, FileNotFoundError):  # the folder is there: a system folder such as /proc
+        return _("Kan %(file)s niet schrijven: in de map %(folder)s kunnen geen bestanden worden gemaakt.",
+                 file=target, folder=target.parent)
     return _("Kan %(file)s niet schrijven: %(reason)s.", file=target, reason=error.strerror or error)
+
+
+def _make_folder(target: Path) -> None:
+    """The target's folder, made if it is not there: readable by its owner only, as the copy is."""
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(_("Kan %(file)s niet schrijven: de map %(folder)s bestaat niet en kan niet worden gemaakt.",
+                            file=target, folder=target.parent)) from error
+
+
+def _refuse_special_target(target: Path) -> None:
+    """Only a regular file is replaced. os.replace() puts the copy in place of a link (the off-site
+    copy it pointed to is no longer updated) or of a device file (/dev/full, as root); writing
+    through a link instead lets whoever can make a link in that folder choose the file overwritten."""
+    try:
+        mode = target.lstat().st_mode
+    except OSError:
+        return  # not there, or no rights to look (writing says why)
+    if stat.S_ISLNK(mode):
+        raise BackupError(_("%(file)s is een link. Een back-up vervangt geen link: geef het bestand waar de link naar "
+                            "wijst.", file=target))
+    if not stat.S_ISREG(mode):
+        raise BackupError(_("%(file)s is geen gewoon bestand. Een back-up vervangt alleen een gewoon bestand.",
+                            file=target))
 
 
 def backup(target: Path) -> int:
@@ -63,18 +93,22 @@ def backup(target: Path) -> int:
         raise BackupError(_("De database %(file)s bestaat nog niet; maak hem eerst met init-db.", file=source_path))
     if target.resolve() == source_path.resolve():
         raise BackupError(_("Het back-upbestand kan niet de database zelf zijn."))
+    _refuse_special_target(target)
+    _make_folder(target)
     partial = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
         os.close(fd)
         # Read-write on the live database: SQLite may need to roll back a crashed writer's journal.
         with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)
             tables = copy.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if not tables:  # a copy of nothing would pass for a backup
+            raise BackupError(_("De database %(file)s heeft nog geen tabellen: er is niets om te bewaren. Maak ze "
+                                "eerst met init-db.", file=source_path))
         os.replace(partial, target)
     except OSError as error:
-        raise BackupError(_write_problem(target, error)) from error
+        raise BackupError(write_problem(target, error)) from error
     except sqlite3.Error as error:
         raise BackupError(_("De back-up is niet geschreven: %(error)s.", error=error)) from error
     finally:
@@ -172,7 +206,9 @@ def restore(source: Path) -> str:
     unchanged = _("De database is niet veranderd.")
     staging = None
     try:
-        target_path.parent.mkdir(parents=True, exist_ok=True)
+        target_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Before SQLite makes it: a file SQLite creates is readable by every user (0644).
+        create_private_file(target_path)
         fd, staging = tempfile.mkstemp(dir=target_path.parent, suffix=".restore")
         os.close(fd)
         staging = Path(staging)
@@ -196,7 +232,7 @@ def restore(source: Path) -> str:
         with closing(sqlite3.connect(staging)) as copy, closing(sqlite3.connect(target_path)) as live:
             copy.backup(live)
     except OSError as error:
-        raise BackupError(_write_problem(target_path, error) + " " + unchanged) from error
+        raise BackupError(write_problem(target_path, error) + " " + unchanged) from error
     except sqlite3.Error as error:
         raise BackupError(_("De back-up is niet teruggezet: %(error)s.", error=error) + " " + unchanged) from error
     finally:

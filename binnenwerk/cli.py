@@ -1,14 +1,74 @@
 """Command-line tasks: `flask --app binnenwerk init-db | seed-demo | create-user`."""
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .extensions import db
 from .models import Ministry, Role, Team, User
+
+
+class Commands(AppGroup):
+    """The app's `flask` commands (create_app puts it in app.cli's place). A command that meets a
+    database it cannot use (not reachable, its folder missing, no tables yet) ends with a message
+    instead of SQLAlchemy's traceback; so do the commands of a group (plan, account)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # Once: the commands are module-level, added again to each app create_app() makes.
+        if not getattr(cmd.invoke, "explains_database_errors", False):
+            cmd.invoke = _explaining_database_errors(cmd.invoke)
+        super().add_command(cmd, name)
+
+
+def _explaining_database_errors(invoke):
+    @functools.wraps(invoke)
+    def wrapper(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            problem = database_problem(error, ctx.ensure_object(ScriptInfo).load_app())
+            if problem is None:
+                raise
+            raise click.ClickException(problem) from None
+
+    wrapper.explains_database_errors = True
+    return wrapper
+
+
+# PostgreSQL's codes for a table or column that is not there (psycopg's UndefinedTable/-Column).
+MISSING_SCHEMA_CODES = ("42P01", "42703")
+SQLITE_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
+
+
+def database_problem(error: OperationalError | ProgrammingError, app: Flask) -> str | None:
+    """What went wrong with the database, for the person at the command line; None for an error
+    that is no matter of the setup (a bug: its traceback is wanted). The driver's first line only:
+    PostgreSQL's next lines quote the statement."""
+    from . import sqlite_file
+
+    detail = (str(error.orig).strip().splitlines() or [""])[0]
+    if getattr(error.orig, "sqlstate", None) in MISSING_SCHEMA_CODES or any(
+            words in detail for words in SQLITE_MISSING_SCHEMA):
+        return _("De database heeft de tabellen van deze versie nog niet (%(detail)s). Maak of werk ze bij "
+                 "met: flask --app binnenwerk init-db", detail=detail)
+    if not isinstance(error, OperationalError):
+        return None
+    path = sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
+    if path is None:
+        # An error with a code is the server's answer (a deadlock, a timeout): it was reached.
+        return None if getattr(error.orig, "sqlstate", None) else _(
+            "De database is niet bereikbaar: %(detail)s", detail=detail)
+    if not path.parent.is_dir():
+        return _("De map %(folder)s van de database bestaat niet. Maak de map of pas DATABASE_URL aan.",
+                 folder=path.parent)
+    return _("Het databasebestand %(file)s is niet te gebruiken: %(detail)s", file=path, detail=detail)
 
 
 def init_app(app: Flask) -> None:
@@ -33,11 +93,12 @@ def init_db() -> None:
     upgrade()
     after = _schema_revision()
     if before is None:
-        click.echo(f"Database created (schema {after}).")
+        click.echo(_("De database is gemaakt (schemaversie %(after)s).", after=after))
     elif before != after:
-        click.echo(f"Database upgraded from schema {before} to {after}.")
+        click.echo(_("De database is bijgewerkt van schemaversie %(before)s naar %(after)s.",
+                     before=before, after=after))
     else:
-        click.echo(f"Database is up to date (schema {after}).")
+        click.echo(_("De database heeft al de nieuwste schemaversie (%(after)s).", after=after))
     _make_sqlite_file_private()
 
 
@@ -57,7 +118,7 @@ def _make_sqlite_file_private() -> None:
     for part in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
         if part.exists() and stat.S_IMODE(part.stat().st_mode) & 0o077:
             os.chmod(part, 0o600)
-            click.echo(f"{part} is now readable by its owner only (0600).")
+            click.echo(_("%(file)s is nu alleen leesbaar voor de eigenaar (0600).", file=part))
 
 
 def _schema_revision() -> str | None:
@@ -66,6 +127,12 @@ def _schema_revision() -> str | None:
 
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+# The kinds demo.seed() counts, as the command says them.
+DEMO_KINDS = {"absences": "afwezigheden", "employees": "medewerkers", "locations": "locaties",
+              "ministries": "ministeries", "requests": "aanvragen", "supervisors": "teamleiders", "teams": "teams",
+              "users": "accounts", "work_types": "werksoorten"}
 
 
 @click.command("seed-demo")
@@ -84,7 +151,7 @@ def seed_demo(size: str, if_empty: bool, busy: bool, force: bool) -> None:
     from .planning import seed_demo_rosters
 
     if if_empty and db.session.scalar(select(func.count(User.id))):
-        click.echo("Database already has data; demo not loaded.")
+        click.echo(_("De database heeft al gegevens. De demo is niet geladen."))
         return
     # Demo accounts are all of the reserved domain .example: one of another domain is a real one.
     real = db.session.scalar(select(User.email).where(~User.email.like("%.example")).order_by(User.id).limit(1))
@@ -94,12 +161,12 @@ def seed_demo(size: str, if_empty: bool, busy: bool, force: bool) -> None:
             "wachtwoord dat in de README staat; die horen niet in een echte database. Er is niets veranderd. "
             "(Een testdatabase? Gebruik dan --force.)")
     if busy and size != "large":
-        raise click.UsageError("--busy goes with --size large (the small demo is busy already).")
+        raise click.UsageError(_("--busy hoort bij --size large (de kleine demo is al druk)."))
     added = demo.seed(size, busy=busy)
-    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(added.items())) or "nothing new"
-    click.echo(f"Demo data ({size}): {summary}.")
+    summary = ", ".join(f"{n} {DEMO_KINDS.get(kind, kind)}" for kind, n in sorted(added.items())) or _("niets nieuws")
+    click.echo(_("Demogegevens (%(size)s): %(summary)s.", size=size, summary=summary))
     if busy and "requests" not in added:
-        click.echo("The database had requests already, so --busy added none: start from an empty database.")
+        click.echo(_("De database had al aanvragen. Daarom voegde --busy er geen toe: begin met een lege database."))
     click.echo(seed_demo_rosters(size))
 
 
@@ -113,8 +180,6 @@ def seed_demo(size: str, if_empty: bool, busy: bool, force: bool) -> None:
 @with_appcontext
 def create_user(email: str, name: str, role: str, ministry: str | None, teams: tuple[str, ...], password: str) -> None:
     """Create a user account; the same rules as the admin page (the person sets a new password at first login)."""
-    from flask_babel import gettext as _
-
     from .services import ServiceError
     from .services.admin import UserInput
     from .services.admin import create_user as create
@@ -143,10 +208,12 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
 @click.argument("target", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(target: str) -> None:
-    """Write a consistent copy of the SQLite database to TARGET (safe while the app runs)."""
-    from pathlib import Path
+    """Write a consistent copy of the SQLite database to TARGET (safe while the app runs).
 
-    from flask_babel import gettext as _
+    TARGET is a new file or a regular file, which the copy replaces; a link or a device file is
+    refused (give the file a link points to). A missing folder is made, readable by its owner only.
+    """
+    from pathlib import Path
 
     from .backup import BackupError, backup
 
@@ -164,8 +231,6 @@ def backup_command(target: str) -> None:
 def restore_command(source: str, yes: bool) -> None:
     """Replace the SQLite database with the backup SOURCE, migrated to the newest schema (all or nothing)."""
     from pathlib import Path
-
-    from flask_babel import gettext as _
 
     from .backup import BackupError, check_backup, restore, sqlite_path
 

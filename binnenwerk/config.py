@@ -1,6 +1,7 @@
 """Configuration defaults; instance/config.py and the environment override them."""
 import math
 import os
+import traceback
 
 import click
 
@@ -104,7 +105,41 @@ def checked(config) -> dict:
     value = config.get("MFA_REQUIRED_ROLES")
     if value is not None:
         found["MFA_REQUIRED_ROLES"] = roles("MFA_REQUIRED_ROLES", value if isinstance(value, str) else ",".join(value))
+    found["SECRET_KEY"] = secret_key("SECRET_KEY", config.get("SECRET_KEY"))
     return found
+
+
+def secret_key(setting: str, value) -> str | bytes:
+    """Blank (or None) is not set, as in the environment: create_app then uses the instance's key.
+    SECRET_KEY = "" in instance/config.py passed the start, and every page was a bare 500."""
+    if value is None or isinstance(value, (str, bytes)) and not value.strip():
+        return Config.SECRET_KEY
+    if not isinstance(value, (str, bytes)):
+        raise ConfigError(setting, f"{value!r} is not text: give a long random text in quotes "
+                                   "(python -c 'import secrets; print(secrets.token_hex(32))').")
+    return value
+
+
+def read_config_file(config) -> None:
+    """instance/config.py into `config`. An error in that file (a typo, an import that fails) stops
+    the start with the file, its line and the error in one line, not Python's traceback."""
+    try:
+        config.from_pyfile("config.py", silent=True)
+    except Exception as error:
+        path = os.path.join(config.root_path, "config.py")
+        raise click.ClickException(f"{path}, line {_line_of(error, path)}: {_error_text(error)}") from None
+
+
+def _line_of(error: Exception, path: str) -> int | str:
+    if isinstance(error, SyntaxError) and error.filename == path:
+        return error.lineno
+    lines = [line for frame, line in traceback.walk_tb(error.__traceback__) if frame.f_code.co_filename == path]
+    return lines[-1] if lines else "?"  # the last: where the error was raised in the file
+
+
+def _error_text(error: Exception) -> str:
+    detail = error.msg if isinstance(error, SyntaxError) else str(error)
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
 
 def flag(setting: str, value) -> bool:

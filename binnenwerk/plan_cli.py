@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -83,10 +84,15 @@ def _write(path: str, data: dict) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if path == "-":
         sys.stdout.write(text + "\n")
-    else:
+        return
+    from .backup import write_problem
+
+    try:
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
             os.chmod(path, 0o600)  # also when the file was there before, with wider rights
             fh.write(text + "\n")
+    except OSError as error:  # a folder that is not there, no rights: said, not a traceback
+        raise click.ClickException(write_problem(Path(path), error)) from None
 
 
 @plan.command("solve")

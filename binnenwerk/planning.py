@@ -1221,5 +1221,6 @@ def seed_demo_rosters(size: str = "small", today: dt.date | None = None, time_li
             if publish_it:
                 for roster in rosters:
                     publish(roster)
-            done.append(f"{week} ({'published' if publish_it else 'draft'}, {len(solution.assignments)} shifts)")
-    return "Demo rosters: " + (", ".join(done) if done else "already there") + "."
+            done.append(f"{week} ({'gepubliceerd' if publish_it else 'concept'}, {len(solution.assignments)} diensten)")
+    # Said by seed-demo, in Dutch as its other lines.
+    return "Demoroosters: " + (", ".join(done) if done else "waren er al") + "."

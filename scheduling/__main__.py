@@ -106,9 +106,13 @@ def cmd_generate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import format_table, parse_seeds, run, summary
+    from .bench import format_table, parse_seeds, parse_sizes, run, summary
 
-    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    try:
+        sizes = parse_sizes(args.sizes)
+    except ValueError as error:
+        print(f"--sizes: {error}", file=sys.stderr)
+        return 2
     try:
         seeds = parse_seeds(args.seeds) if args.seeds else [args.seed]
     except ValueError as error:

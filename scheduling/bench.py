@@ -83,6 +83,21 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def parse_sizes(text: str) -> list[str]:
+    """'S,M,L' -> the sizes; ValueError with a message in Dutch for a size generate() does not
+    know, before a child process meets it (each printed a traceback, and the table came out empty)."""
+    from .generate import SIZES
+
+    choice = f"{', '.join(list(SIZES)[:-1])} of {list(SIZES)[-1]} (zo: S,M,L)"
+    sizes = [s.strip().upper() for s in text.split(",") if s.strip()]
+    if not sizes:
+        raise ValueError(f"geef een of meer groottes: {choice}")
+    for size in sizes:
+        if size not in SIZES:
+            raise ValueError(f"'{size}' is geen grootte: kies uit {choice}")
+    return sizes
+
+
 def parse_seeds(text: str) -> list[int]:
     """'1-10', '2,7' or '1-3,7' -> the seeds in that order; ValueError with a message in Dutch
     (the command's language) for anything else."""

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import audit
+from ..backup import write_problem
 from ..extensions import db
 from . import KINDS, writing
 from .api import get_kind, import_file
@@ -82,9 +83,12 @@ def export_command(kind_name: str, target: str) -> None:
         body = writing.export(kind, fmt)
         # Readable by its owner only, as plan export's files: names, phone numbers, and each
         # person's hours a day, which may be a doctor's limit.
-        with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            os.chmod(target, 0o600)  # also when the file was there before, with wider rights
-            fh.write(body)
+        try:
+            with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                os.chmod(target, 0o600)  # also when the file was there before, with wider rights
+                fh.write(body)
+        except OSError as error:  # a folder that is not there, no rights: said, not a traceback
+            raise click.ClickException(write_problem(Path(target), error)) from None
         audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
         db.session.commit()
         click.echo(_("Geschreven: %(file)s.", file=target))

@@ -13,7 +13,7 @@ def _count(model) -> int:
 def test_init_db_on_an_up_to_date_database_changes_nothing(runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "up to date" in result.output
+    assert "De database heeft al de nieuwste schemaversie" in result.output
 
 
 def test_init_db_says_whether_it_created_upgraded_or_left_the_database(tmp_path):
@@ -31,12 +31,12 @@ def test_init_db_says_whether_it_created_upgraded_or_left_the_database(tmp_path)
             app.extensions["migrate"].migrate.get_config()).get_revision(head).down_revision
         created = runner.invoke(args=["init-db"])
         assert created.exit_code == 0, created.output
-        assert created.output.strip() == f"Database created (schema {head})."
+        assert created.output.strip() == f"De database is gemaakt (schemaversie {head})."
         again = runner.invoke(args=["init-db"])
-        assert again.output.strip() == f"Database is up to date (schema {head})."
+        assert again.output.strip() == f"De database heeft al de nieuwste schemaversie ({head})."
         downgrade(revision="-1")
         upgraded = runner.invoke(args=["init-db"])
-        assert upgraded.output.strip() == f"Database upgraded from schema {previous} to {head}."
+        assert upgraded.output.strip() == f"De database is bijgewerkt van schemaversie {previous} naar {head}."
         db.engine.dispose()
 
 
@@ -62,12 +62,12 @@ def test_the_busy_large_demo_asks_every_team_for_its_work(runner, monkeypatch, b
     assert (_teams_asked_at_home() == 100) is busy
     if not busy:  # the large demo is there, without its busy requests: --busy cannot add them now
         again = runner.invoke(args=["seed-demo", "--size", "large", "--busy"])
-        assert again.exit_code == 0 and "--busy added none: start from an empty database." in again.output
+        assert again.exit_code == 0 and "Daarom voegde --busy er geen toe: begin met een lege database." in again.output
 
 
 def test_busy_goes_with_the_large_demo_only(runner):
     result = runner.invoke(args=["seed-demo", "--busy"])
-    assert result.exit_code == 2 and "--busy goes with --size large" in result.output
+    assert result.exit_code == 2 and "--busy hoort bij --size large" in result.output
     assert _count(Team) == 0
 
 
@@ -89,7 +89,7 @@ def test_seed_demo_loads_the_organisation_of_design_md_once(runner, monkeypatch)
     assert _teams_asked_at_home() == 6
 
     second = runner.invoke(args=["seed-demo"])
-    assert second.exit_code == 0 and "nothing new" in second.output
+    assert second.exit_code == 0 and "niets nieuws" in second.output
     assert {m.__name__: _count(m) for m in (Ministry, Team, Employee, User, DeploymentRequest)} == counts
 
 
@@ -118,7 +118,7 @@ def test_seed_demo_if_empty_leaves_a_database_with_users_alone(runner, make):
     make.user(role="admin")
     db.session.commit()
     result = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert result.exit_code == 0 and "not loaded" in result.output
+    assert result.exit_code == 0 and "niet geladen" in result.output
     assert _count(Team) == 0
 
 

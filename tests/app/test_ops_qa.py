@@ -441,7 +441,7 @@ def test_init_db_makes_an_older_sqlite_file_private(bare_environment, tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "owner only" in result.output
+    assert "alleen leesbaar voor de eigenaar" in result.output
     with app.app_context():
         db.engine.dispose()
 
