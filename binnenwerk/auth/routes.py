@@ -50,8 +50,10 @@ def _say_login_lasted(ended: User | None) -> None:
     after a logout (security.end_session lends both to that page)."""
     if ended is not None and not session.get("lang") and ended.locale:
         session["lang"] = ended.locale
-        session[LANG_LENT] = True
         refresh()  # the language of this request may have been read before the login was known
+    if session.get("lang"):
+        # Lent, whoever chose it: the next login in this browser keeps its own account's language.
+        session[LANG_LENT] = True
     hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
     if ended is not None and ended.role == Role.MINISTRY_CONTACT.value:
         session[FORMAL_LENT] = True

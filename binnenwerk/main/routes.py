@@ -292,6 +292,21 @@ def csrf_error(error):
         flash(_("Het formulier is niet opgeslagen: de inlog was al afgelopen. Log opnieuw in en verstuur het "
                 "daarna nog een keer."), "info")
         return redirect(url_for("auth.login", next=form_page()))
+    if request.endpoint == "main.set_language":
+        # The language button of a page whose cookie went (an employee's week page left open): back
+        # to that page, unchanged, where the button works again; never the staff's error page.
+        target = request.form.get("next")
+        return redirect(target if is_safe_next(target) else url_for("main.index"))
+    if request.endpoint in ("auth.login", "auth.mfa_login"):
+        # A login page left open until its cookie went: the login page again, which works (at its
+        # own address, with the page it leads to; a code's page starts the login over).
+        from ..auth.forms import LoginForm
+
+        flash(_("Het inlogformulier was verlopen. Log nog een keer in."), "info")
+        if request.endpoint == "auth.mfa_login":
+            return redirect(url_for("auth.login"))
+        form = LoginForm(formdata=None, email=request.form.get("email", "")[:200])
+        return render_template("auth/login.html", form=form, refused=True), 400
     return _error_page(
         400, N_("Formulier verlopen"),
         N_("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."),

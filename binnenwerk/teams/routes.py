@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..access import can_see_sensitive, require_team, roles_required, team_ids_of
+from ..access import can_manage_team, can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import refused_as_stale
@@ -401,6 +401,10 @@ def employee_new():
         except SentBefore as sent:
             db.session.rollback()
             employee = sent.made
+            if not can_manage_team(current_user, employee.team_id) or employee.archived:
+                # Moved to another team (or archived) since: not this form's to change any more.
+                flash(_("%(name)s was al toegevoegd. Er is geen tweede gemaakt.", name=employee.name), "success")
+                return redirect(url_for("teams.employees"))
             return _made_before(_("%(name)s was al toegevoegd aan %(team)s. Er is geen tweede gemaakt.",
                                   name=employee.name, team=employee.team.name),
                                 url_for("teams.employee_edit", employee_id=employee.id))

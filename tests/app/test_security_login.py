@@ -349,7 +349,9 @@ def test_posts_without_csrf_token_are_refused_when_csrf_is_on(app_with, make):
 
     refused = post_login(client, user.email)
     assert refused.status_code == 400
-    assert "Formulier verlopen" in refused.get_data(as_text=True)
+    # The login page again, with a fresh token, not a dead end (a QA finding).
+    assert "Het inlogformulier was verlopen. Log nog een keer in." in refused.get_data(as_text=True)
+    assert 'name="csrf_token"' in refused.get_data(as_text=True)
 
     token = csrf_token(client, "/auth/login")
     response = client.post("/auth/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})

@@ -210,3 +210,15 @@ def test_a_one_hour_login_that_ended_says_one_hour_in_english(app_with, make):
     db.session.commit()
     page = other.get(other.get("/auth/account").headers["Location"]).get_data(as_text=True)
     assert "U bent al 1 uur ingelogd. Log opnieuw in." in page
+    # A language chosen during a login that ran out is lent to the login page, not given to the next
+    # person who logs in there (a QA finding).
+    browser.post("/auth/login", data={"email": leader.email, "password": TEST_PASSWORD})
+    browser.post("/taal/en", data={"next": "/home"})
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=1, minutes=1)))
+    db.session.commit()
+    browser.get("/home")
+    colleague = make.user(role="planner", locale="nl")
+    db.session.commit()
+    sign_in(browser, colleague)
+    db.session.expire_all()
+    assert db.session.get(User, colleague.id).locale == "nl"

@@ -229,3 +229,17 @@ def test_a_form_sent_after_the_session_cookie_went_says_it_was_not_saved_and_lea
     # Signed in, a form without its token is still refused as before.
     refused = client.post("/teams/afwezigheid/nieuw", data={"note": "griep"})
     assert refused.status_code == 400 and "Formulier verlopen" in refused.get_data(as_text=True)
+
+
+def test_a_language_button_or_a_login_sent_after_the_cookie_went_leads_to_a_page_that_works(app_with):
+    """An employee's week page left open until its cookie went: "English" gave the staff's
+    "Formulier verlopen" page with a link to the staff login; a stale login page refused the right
+    password there too (a QA finding)."""
+    client = app_with(WTF_CSRF_ENABLED=True).test_client()
+    week = client.post("/taal/en", data={"next": "/week/abcdefghijklmnopqrstuvwxyz012345", "csrf_token": "old"})
+    assert week.status_code == 302 and week.headers["Location"] == "/week/abcdefghijklmnopqrstuvwxyz012345"
+    login = client.post("/auth/login?next=/rooster/", data={"email": "a@b.example", "password": "x",
+                                                           "csrf_token": "old"})
+    page = login.get_data(as_text=True)
+    assert login.status_code == 400 and "Het inlogformulier was verlopen. Log nog een keer in." in page
+    assert 'value="a@b.example"' in page and "Formulier verlopen" not in page

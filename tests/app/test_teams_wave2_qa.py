@@ -185,6 +185,28 @@ def test_the_same_new_employee_form_sent_three_times_makes_one_employee(client, 
     assert employees_in(office.team) == 2
 
 
+def test_a_new_employee_form_sent_again_after_a_move_to_another_team_leads_to_a_page_that_opens(
+        client, login, make, office):
+    """A team leader's resend, after a planner moved the person to another team, led to their edit
+    form: "Niet gevonden" under a message naming the other team (a QA finding)."""
+    other = make.team(region="Den Haag", name="Team Elders")
+    leader = make.user(role="team_leader", teams=[office.team])
+    db.session.commit()
+    client.post("/auth/logout")
+    login(leader)
+    form = employee_form(office.team, [office.keyboard], submission=KEY)
+    client.post("/teams/medewerkers/nieuw", data=form, follow_redirects=True)
+    made = db.session.scalars(select(Employee)).one()
+    made.team_id = other.id
+    db.session.commit()
+
+    again = client.post("/teams/medewerkers/nieuw", data=form)
+
+    assert again.status_code == 302 and again.location.endswith("/teams/medewerkers")
+    assert flashes(_text(client.get(again.location))) == ["Sanne de Vries was al toegevoegd. Er is geen tweede gemaakt."]
+    assert employees_in(other) == 1 and employees_in(office.team) == 0
+
+
 def test_the_same_form_sent_at_the_same_moment_makes_one_employee(app_with, client, office, monkeypatch):
     form = employee_form(office.team, [office.keyboard], submission=KEY)
     answers = []
