@@ -132,8 +132,10 @@ def check_credentials(email: str, password: str) -> tuple[str, User | None]:
     if user is None:
         # Same work as for a real account, so timing does not reveal unknown addresses.
         check_password_hash(_fake_hash(), password or "")
-        status = _unknown_failure(email, now)
-        audit.record("login_failed", None, result="refused", detail=unknown_account_detail(email))
+        status, counts = _unknown_failure(email, now)
+        # A try while "locked" is audited as a locked account's is: not counted.
+        audit.record("login_failed", None, result="refused" if counts else "locked",
+                     detail=unknown_account_detail(email))
         db.session.commit()
         return status, None
     if _still_locked(user, now):
@@ -169,6 +171,11 @@ def _still_locked(user: User, now: dt.datetime | None = None) -> bool:
 def register_failure(user: User, reason: str, *, action: str = "login_failed") -> str:
     """Count a failed password or MFA code, at login or on a page that asks for one again (the
     same count, so a session cannot guess on); lock the account at the threshold. Commits."""
+    if _last_failure(user) < utcnow() - _lock_period():
+        # A count runs while each wrong try follows the one before within the lock period, as an
+        # unknown address's does (_unknown_failure): yesterday's four typos did not lock someone out
+        # at today's first, and an address that did would be told from an unknown one.
+        user.failed_logins = 0
     user.failed_logins = (user.failed_logins or 0) + 1
     audit.record(action, user, result="refused", detail=reason, actor=user)
     status = INVALID
@@ -200,15 +207,37 @@ def unknown_account_detail(email: str) -> str:
     return f"unknown account; email={email[:200]}"
 
 
-def _unknown_failure(email: str, now: dt.datetime) -> str:
-    """LOCKED once an unknown address has failed as often as locks a real account, within the lock
-    period: the same answers for both. Counted from the audit log (each such try is audited), so
-    every web process counts the same tries: per process, an unknown address showed the lock
-    later than a real one under gunicorn's several workers."""
-    earlier = db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "login_failed", AuditEvent.at >= now - _lock_period(),
-        AuditEvent.detail == unknown_account_detail(email)))
-    return LOCKED if (earlier or 0) + 1 >= _threshold() else INVALID
+# The audit actions of a wrong password or code (register_failure's `action`).
+FAILURE_ACTIONS = ("login_failed", "password_change", "mfa_disable")
+
+
+def _last_failure(user: User) -> dt.datetime:
+    """When the user last gave a wrong password or code (counted, not while locked); long ago if never."""
+    found = db.session.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.object_type == "User", AuditEvent.object_id == str(user.id),
+        AuditEvent.action.in_(FAILURE_ACTIONS), AuditEvent.result == "refused"))
+    return found or dt.datetime.min
+
+
+def _unknown_failure(email: str, now: dt.datetime) -> tuple[str, bool]:
+    """(LOCKED or INVALID, whether this try counts) for an unknown address, answered as a real
+    account's would be (register_failure, is_locked): a count runs while each wrong try follows the
+    one before within the lock period; the try that reaches the threshold locks for the lock period,
+    and tries then are not counted. From the audit log (each try is audited), so every web process
+    counts the same tries: per process, an unknown address showed the lock later than a real one
+    under gunicorn's several workers."""
+    counted = db.session.scalars(select(AuditEvent.at).where(
+        AuditEvent.action == "login_failed", AuditEvent.detail == unknown_account_detail(email),
+        AuditEvent.result == "refused",
+    ).order_by(AuditEvent.at.desc()).limit(_threshold())).all()
+    run, later = 0, now
+    for at in counted:
+        if later - at > _lock_period():
+            break
+        run, later = run + 1, at
+    if run >= _threshold():
+        return LOCKED, False  # the lock of the try that reached the count has not run out
+    return (LOCKED if run + 1 >= _threshold() else INVALID), True
 
 
 def _fake_hash() -> str:

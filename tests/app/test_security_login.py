@@ -764,6 +764,38 @@ def test_an_unknown_address_is_counted_the_same_by_every_web_process(client):
     assert "geblokkeerd" not in post_login(client, "niemand-hier@example.org", WRONG).get_data(as_text=True)
 
 
+def test_a_real_and_an_unknown_address_answer_alike_after_tries_long_ago(client, make):
+    """Four wrong passwords, a pause longer than the lock period, one more: a real account was
+    locked (its count never ran out), an unknown address was not; that told real addresses from
+    unknown ones, and locked staff out at the first typo of a new day (a QA finding)."""
+    from binnenwerk.models import AuditEvent
+
+    user = make.user("team_leader")
+    db.session.commit()
+    addresses = (user.email, "niemand2@binnenwerk.example")
+
+    def answers():
+        return ["geblokkeerd" in post_login(client, email, WRONG).get_data(as_text=True) for email in addresses]
+
+    for _ in range(4):
+        assert answers() == [False, False]
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")):
+        event.at = event.at - dt.timedelta(minutes=20)
+    db.session.commit()
+    assert answers() == [False, False]
+    # Within the lock period of each other, the fifth try locks both, and both stay locked alike.
+    for _ in range(3):
+        assert answers() == [False, False]
+    assert answers() == [True, True]
+    assert answers() == [True, True]
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("login_failed", "account_locked")))):
+        event.at = event.at - dt.timedelta(minutes=16)
+    fresh_user = db.session.get(User, user.id)
+    fresh_user.locked_until = fresh_user.locked_until - dt.timedelta(minutes=16)
+    db.session.commit()
+    assert answers() == [False, False]
+
+
 def test_the_password_before_a_reset_cannot_be_chosen_again(client, make, login):
     """An admin resets a password that may be known to someone else: choosing it again after the
     temporary one is refused, in the user's own words; any other is taken, and the old one is
