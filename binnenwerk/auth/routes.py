@@ -38,16 +38,18 @@ def load_user(user_id: str):
     # A deactivated account, a logged-out session, or one from before a password or MFA change
     # (they end the user's other sessions) has no live record: it ends here.
     user, expired = accounts.session_user(int(user_id), session.get(SESSION_ID))
-    if expired:
+    if user is None and session.get(SESSION_ID):
+        # Ended by its lifetime, or elsewhere (an admin deactivated the account or reset its
+        # password, a password or two-step change on another computer): the next page said nothing.
         for key in (SESSION_ID, "_user_id"):
             session.pop(key, None)
-        _say_login_lasted(db.session.get(User, int(user_id)))
+        _say_login_ended(db.session.get(User, int(user_id)), expired)
     return user
 
 
-def _say_login_lasted(ended: User | None) -> None:
-    """The login page after a login's lifetime: in the account's language and form of address, as
-    after a logout (security.end_session lends both to that page)."""
+def _say_login_ended(ended: User | None, expired: bool) -> None:
+    """The login page after a login ended without a logout here: in the account's language and
+    form of address, as after a logout (security.end_session lends both to that page)."""
     if ended is not None and not session.get("lang") and ended.locale:
         session["lang"] = ended.locale
         refresh()  # the language of this request may have been read before the login was known
@@ -55,8 +57,12 @@ def _say_login_lasted(ended: User | None) -> None:
         # Lent, whoever chose it: the next login in this browser keeps its own account's language.
         session[LANG_LENT] = True
     hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
-    if ended is not None and ended.role == Role.MINISTRY_CONTACT.value:
+    formal = ended is not None and ended.role == Role.MINISTRY_CONTACT.value
+    if formal:
         session[FORMAL_LENT] = True
+    if not expired:
+        said = _("U bent uitgelogd. Log opnieuw in.") if formal else _("Je bent uitgelogd. Log opnieuw in.")
+    elif formal:
         said = ngettext("U bent al %(num)d uur ingelogd. Log opnieuw in.",
                         "U bent al %(num)d uur ingelogd. Log opnieuw in.", hours)
     else:
@@ -94,13 +100,13 @@ def _start_session(user: User, method: str, target: str | None):
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 
-def _refused(form, status: str, template: str = "auth/login.html"):
+def _refused(form, status: str):
     if status == accounts.LOCKED:
         message = accounts.locked_message()
     else:
         message = _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
     flash(message, "error")
-    return render_template(template, form=form, refused=True), 401
+    return render_template("auth/login.html", form=form, refused=True), 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -153,12 +159,13 @@ def mfa_login():
     if form.validate_on_submit():
         if accounts.is_locked(user):
             session.pop(PENDING_USER, None)
-            return _refused(form, accounts.LOCKED, "auth/mfa_login.html")
+            return _refused(LoginForm(formdata=None), accounts.LOCKED)
         if not accounts.verify_code(user, form.code.data):
             status = accounts.register_failure(user, "wrong MFA code")
             if status == accounts.LOCKED:
+                # The login page with the lock's message: the code's form no longer leads anywhere.
                 session.pop(PENDING_USER, None)
-                return _refused(form, status, "auth/mfa_login.html")
+                return _refused(LoginForm(formdata=None), status)
             form.code.errors.append(accounts.wrong_code_message(user, form.code.data))
             return render_template("auth/mfa_login.html", form=form), 401
         return _start_session(user, "password+totp", session.get(PENDING_NEXT))
@@ -247,7 +254,8 @@ def mfa_setup():
             return redirect(url_for("main.home"))
     qr = segno.make(accounts.provisioning_uri(current_user), error="m")
     qr_title = _("QR-code voor uw app") if formally() else _("QR-code voor je app")
-    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=qr_title)
+    # An image named by its title; the caption under it says the same to the eye only (read once).
+    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=qr_title).replace("<svg ", '<svg role="img" ', 1)
     return render_template(
         "auth/mfa_setup.html",
         form=form,
@@ -270,14 +278,12 @@ def mfa_disable():
         except accounts.AccountLocked:
             return _locked_out("wrong MFA codes")
         except ServiceError as error:
-            flash(error.message, "error")
+            # At the field, as the other code forms say it (WCAG 3.3.1), and not kept in it.
+            form.code.errors = list(form.code.errors) + [error.message]
         else:
             flash(_("Tweestapsverificatie staat uit."), "success")
             return redirect(url_for("auth.account"))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+    form.code.data = ""
     return render_template(
         "auth/account.html",
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
@@ -306,9 +312,11 @@ def reset_password(user_id: int):
         except ServiceError as error:
             getattr(form, error.field or "password").errors.append(error.message)
         else:
-            flash(_("Het tijdelijke wachtwoord voor %(name)s is ingesteld. Geef het persoonlijk door. "
-                    "Bij de volgende keer inloggen moet %(name)s een eigen wachtwoord kiezen.", name=user.name),
-                  "success")
+            said = _("Het tijdelijke wachtwoord voor %(name)s is ingesteld. Geef het persoonlijk door. "
+                     "Bij de volgende keer inloggen moet %(name)s een eigen wachtwoord kiezen.", name=user.name)
+            if form.reset_mfa.data:
+                said += " " + _("Daarna stelt %(name)s ook tweestapsverificatie opnieuw in.", name=user.name)
+            flash(said, "success")
             target = "admin.users" if "admin.users" in current_app.view_functions else "main.home"
             return redirect(url_for(target))
     return render_template("auth/reset_password.html", form=form, user=user), 422 if form.errors else 200

@@ -186,6 +186,9 @@ def test_wrong_mfa_codes_count_towards_the_lockout(client, make):
         client.post("/auth/tweestaps", data={"code": wrong})
     response = client.post("/auth/tweestaps", data={"code": wrong})
     assert "geblokkeerd" in response.get_data(as_text=True)
+    # The login page, not the code's form that leads nowhere now (a QA finding).
+    assert 'name="code"' not in response.get_data(as_text=True) and 'name="email"' in response.get_data(as_text=True)
+    assert 'action="/auth/login"' in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.locked_until is not None
 
@@ -294,6 +297,21 @@ def _all_subclasses(cls) -> set:
     for sub in cls.__subclasses__():
         found |= {sub} | _all_subclasses(sub)
     return found
+
+
+def test_an_admin_reset_with_mfa_says_so_and_the_qr_code_is_one_named_image(client, make, login):
+    """The reset's message spoke of the password only; the QR code's name was read twice (its SVG
+    title and a caption), and the SVG was no image to a screen reader (QA findings)."""
+    admin = make.user(role="admin")
+    leader = make.user(role="team_leader", totp_secret=pyotp.random_base32(), mfa_enabled=True)
+    login(admin)
+    done = client.post(f"/auth/gebruikers/{leader.id}/wachtwoord",
+                       data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD, "reset_mfa": "y"}, follow_redirects=True)
+    assert f"Daarna stelt {leader.name} ook tweestapsverificatie opnieuw in." in done.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(make.user(role="team_leader"))
+    page = client.get("/auth/tweestaps/instellen").get_data(as_text=True)
+    assert '<svg role="img"' in page and '<figcaption aria-hidden="true">QR-code voor je app</figcaption>' in page
 
 
 def test_admin_reset_forces_a_new_password_at_next_login(client, make, login):
@@ -615,6 +633,9 @@ def test_wrong_codes_to_turn_mfa_off_lock_the_account_and_end_the_session(client
     for _ in range(4):
         response = client.post("/auth/tweestaps/uitzetten", data={"code": wrong})
         assert response.status_code == 422 and "Deze code klopt niet" in response.get_data(as_text=True)
+        # At the field, as the other code forms say it, and not left in it (a QA finding).
+        page = response.get_data(as_text=True)
+        assert 'aria-invalid="true"' in page and 'id="code-error"' in page and f'value="{wrong}"' not in page
     response = client.post("/auth/tweestaps/uitzetten", data={"code": wrong})
     assert "/auth/login" in response.headers["Location"]
     assert "geblokkeerd" in client.get(response.headers["Location"]).get_data(as_text=True)

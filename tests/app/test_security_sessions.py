@@ -222,3 +222,18 @@ def test_a_one_hour_login_that_ended_says_one_hour_in_english(app_with, make):
     sign_in(browser, colleague)
     db.session.expire_all()
     assert db.session.get(User, colleague.id).locale == "nl"
+
+
+def test_a_login_ended_on_another_computer_says_so_on_the_next_page(app_with, make):
+    """A password changed on the laptop (or the account deactivated, its MFA reset) ended the
+    phone's login without a word: the next click showed the login page only (a QA finding)."""
+    from binnenwerk.services import accounts
+
+    _app, leader, laptop, phone = leader_on_two_devices(app_with, make)
+    accounts.end_sessions(db.session.get(User, leader.id))
+    db.session.commit()
+    response = phone.get("/auth/account")
+    assert "/auth/login" in response.headers["Location"]
+    assert "Je bent uitgelogd. Log opnieuw in." in phone.get(response.headers["Location"]).get_data(as_text=True)
+    # Said once: the login page after it is quiet again.
+    assert "Je bent uitgelogd" not in phone.get("/auth/login").get_data(as_text=True)
