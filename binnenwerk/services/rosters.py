@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution, SupervisionRef
 from scheduling.checker import check
+from scheduling.domain import LeaderPins
 
 from .. import audit, planning, roster_history
 from ..extensions import db
@@ -718,6 +719,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
     days = {d.isoweekday(): d for d in week_days(week, 7)}
     holidays = [d for d in days.values() if is_public_holiday(d) and d.isoweekday() <= 5]
     sources, from_earlier, no_earlier = [], [], []
+    led: list = []  # (the copied week's supervision row, the day it is copied to)
     for weekday, day in days.items():
         # The latest week before this one in which this weekday was no holiday.
         back = next((b for b in range(1, HOLIDAY_LOOKBACK + 1)
@@ -725,6 +727,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
         source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
         found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
         sources += found
+        led += [(lead, day) for lead in (source.supervision if source else ()) if lead.date.isoweekday() == weekday]
         if back != 1 and day not in holidays and weekday <= 5:  # last week's day was a holiday
             if found:
                 from_earlier.append(day)
@@ -736,6 +739,13 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
     assignments = list(before.assignments)
     supervision = list(before.supervision)
     leads_kept = kept_leads(week, team_id, supervision).rows()  # only empty cells are filled: none is touched
+    # "Zelfde" for who leads too: each place and day's leader of the copied week goes first where
+    # they may still lead it (planning.supervise keeps an entry that fits); this week's own entries
+    # and leader pins win.
+    pins = LeaderPins(problem.pinned_supervision)
+    as_before = [ref for ref in (SupervisionRef(planning.sid(lead.supervisor_id), day, planning.lid(lead.location_id),
+                                                planning.tid(lead.team_id)) for lead, day in led if day not in holidays)
+                 if pins.allows(ref.supervisor, ref.team, ref.location, ref.date)]
     changed: dict[tuple[int, dt.date], int | None] = {}
     skipped = kept = 0
     for a in sorted(sources, key=lambda a: (a.date, a.employee_id)):
@@ -751,7 +761,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
             skipped += 1
             continue
         trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
-        trial_supervision = planning.supervise(problem, trial, supervision, leads_kept)
+        trial_supervision = planning.supervise(problem, trial, as_before + supervision, leads_kept)
         current = Solution("FEASIBLE", assignments, supervision)
         if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
             skipped += 1

@@ -109,3 +109,45 @@ def test_in_english_the_holiday_message_keeps_the_month_s_capital(client, login,
     refresh()  # the tests' requests share one app context, where Flask-Babel keeps the locale
     christmas_week = copy(client, world, "2026-W52")
     assert re.search(rf"Friday 25 December{Y} is a public holiday", christmas_week)
+
+
+def test_copying_a_week_keeps_who_led_which_place(client, make, login):
+    """'Zelfde als vorige week' copied the shifts but chose the leaders afresh: the team's own leader
+    at the first place, the stand-in at the other, where last week it was the other way round (a QA
+    finding: people with a fixed leader got another one)."""
+    from binnenwerk.models import SupervisionAssignment
+
+    wt = make.work_type("cleaning", name_nl="Schoonmaak")
+    first, second = make.location("Den Haag", name="Rijnstraat 8"), make.location("Den Haag", name="Turfmarkt 147")
+    team = make.team("Den Haag", name="Team A")
+    own = make.supervisor(team, work_types=[wt], name="Tineke Teamleider")
+    stand_in = make.supervisor(None, region="Den Haag", work_types=[wt], name="Olaf Kaya")
+    anna = make.employee(team, work_types=[wt], first_name="Anna", last_name="Test")
+    bram = make.employee(team, work_types=[wt], first_name="Bram", last_name="Test")
+    asks = [make.request(place, wt, weekdays="2", headcount=1, start_date=dt.date(2027, 1, 4),
+                         end_date=dt.date(2027, 2, 26)) for place in (first, second)]
+    planner = make.user("planner")
+    db.session.commit()
+    week, tuesday = "2027-W02", dt.date(2027, 1, 12)
+    for person, ask in zip((anna, bram), asks):
+        service.set_cell(week, team.id, person.id, tuesday, ask.id,
+                         lock_version=getattr(service.find_roster(week, team.id), "lock_version", 0))
+    # As a solve may leave it: the stand-in at the first place, the team's own leader at the second.
+    roster = service.find_roster(week, team.id)
+    for row in list(roster.supervision):
+        db.session.delete(row)
+    db.session.flush()
+    for leader, place in ((stand_in, first), (own, second)):
+        db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=leader.id, date=tuesday,
+                                             location_id=place.id, team_id=team.id))
+    db.session.commit()
+
+    def leaders(of_week):
+        db.session.expire_all()
+        return {row.location_id: row.supervisor_id for row in db.session.scalars(
+            select(SupervisionAssignment).join(Roster).where(Roster.week == of_week, Roster.team_id == team.id))}
+
+    assert leaders(week) == {first.id: stand_in.id, second.id: own.id}
+    login(planner)
+    copy(client, type("World", (), dict(team=team)), "2027-W03")
+    assert leaders("2027-W03") == {first.id: stand_in.id, second.id: own.id}
