@@ -130,8 +130,10 @@ def check_backup(path: Path) -> str:
 
     Reads the file only, so a refusal leaves the live database as it was.
     """
-    if not path.is_file():
+    if not path.exists():
         raise BackupError(_("Het bestand %(file)s bestaat niet.", file=path))
+    if not path.is_file():  # a folder, a FIFO, a device: no back-up, and reading one may never end
+        raise BackupError(_("%(file)s is geen gewoon bestand: het is geen back-up.", file=path))
     unchanged = _("De database is niet veranderd.")
     if path.stat().st_size == 0:  # SQLite reads an empty file as an empty database: no tables at all
         raise BackupError(_("Het bestand %(file)s is leeg: het is geen back-up.", file=path) + " " + unchanged)

@@ -9,7 +9,7 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
 from .extensions import db
 from .models import Ministry, Role, Team, User
@@ -32,7 +32,7 @@ def _explaining_database_errors(invoke):
     def wrapper(ctx: click.Context):
         try:
             return invoke(ctx)
-        except (OperationalError, ProgrammingError) as error:
+        except DatabaseError as error:  # OperationalError, ProgrammingError, "file is not a database"
             problem = database_problem(error, ctx.ensure_object(ScriptInfo).load_app())
             if problem is None:
                 raise
@@ -47,7 +47,7 @@ MISSING_SCHEMA_CODES = ("42P01", "42703")
 SQLITE_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
 
 
-def database_problem(error: OperationalError | ProgrammingError, app: Flask) -> str | None:
+def database_problem(error: DatabaseError, app: Flask) -> str | None:
     """What went wrong with the database, for the person at the command line; None for an error
     that is no matter of the setup (a bug: its traceback is wanted). The driver's first line only:
     PostgreSQL's next lines quote the statement."""
@@ -58,7 +58,9 @@ def database_problem(error: OperationalError | ProgrammingError, app: Flask) -> 
             words in detail for words in SQLITE_MISSING_SCHEMA):
         return _("De database heeft de tabellen van deze versie nog niet (%(detail)s). Maak of werk ze bij "
                  "met: flask --app binnenwerk init-db", detail=detail)
-    if not isinstance(error, OperationalError):
+    # A setup's errors: the database not reached or not opened, or a file that is no database (a plain
+    # DatabaseError); an integrity or data error is a bug, whose traceback is wanted.
+    if not isinstance(error, OperationalError) and type(error) is not DatabaseError:
         return None
     path = sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if path is None:

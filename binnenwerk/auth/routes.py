@@ -60,7 +60,9 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
     formal = ended is not None and ended.role == Role.MINISTRY_CONTACT.value
     if formal:
         session[FORMAL_LENT] = True
-    if not expired:
+    if ended is not None and not ended.active:
+        said = _("U bent uitgelogd.") if formal else _("Je bent uitgelogd.")  # no login to go back to
+    elif not expired:
         said = _("U bent uitgelogd. Log opnieuw in.") if formal else _("Je bent uitgelogd. Log opnieuw in.")
     elif formal:
         said = ngettext("U bent al %(num)d uur ingelogd. Log opnieuw in.",
@@ -158,18 +160,25 @@ def mfa_login():
     form = CodeForm()
     if form.validate_on_submit():
         if accounts.is_locked(user):
-            session.pop(PENDING_USER, None)
-            return _refused(LoginForm(formdata=None), accounts.LOCKED)
+            return _locked_at_code()
         if not accounts.verify_code(user, form.code.data):
             status = accounts.register_failure(user, "wrong MFA code")
             if status == accounts.LOCKED:
-                # The login page with the lock's message: the code's form no longer leads anywhere.
-                session.pop(PENDING_USER, None)
-                return _refused(LoginForm(formdata=None), status)
+                return _locked_at_code()
             form.code.errors.append(accounts.wrong_code_message(user, form.code.data))
             return render_template("auth/mfa_login.html", form=form), 401
         return _start_session(user, "password+totp", session.get(PENDING_NEXT))
     return render_template("auth/mfa_login.html", form=form)
+
+
+def _locked_at_code():
+    """Too many wrong codes: the login page with the lock's message (the code's form no longer
+    leads anywhere), at its own address and with the page the login was for."""
+    target = session.get(PENDING_NEXT)
+    for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+        session.pop(key, None)
+    flash(accounts.locked_message(), "error")
+    return redirect(url_for("auth.login", next=target if is_safe_next(target) else None))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -73,10 +73,16 @@ def _session_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
+# How long a session's record outlives the session: the browser that comes back after a weekend is
+# told its login lasted its hours (session_user), not that it was ended elsewhere.
+ENDED_SESSIONS_KEPT = dt.timedelta(days=7)
+
+
 def start_session(user: User) -> str:
-    """Record a new signed-in session and return its random id for the cookie; sessions past
-    their lifetime (of anyone) are removed on the way. The caller commits."""
-    db.session.execute(delete(UserSession).where(UserSession.created_at < utcnow() - session_lifetime()))
+    """Record a new signed-in session and return its random id for the cookie; records of
+    sessions long past their lifetime (of anyone) are removed on the way. The caller commits."""
+    db.session.execute(delete(UserSession).where(
+        UserSession.created_at < utcnow() - session_lifetime() - ENDED_SESSIONS_KEPT))
     session_id = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, token_hash=_session_hash(session_id)))
     return session_id

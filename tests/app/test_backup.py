@@ -69,6 +69,15 @@ def test_restore_refuses_a_missing_file(runner, tmp_path):
     assert result.exit_code != 0 and "bestaat niet" in result.output
 
 
+def test_restore_of_a_fifo_says_it_is_no_regular_file_not_that_it_is_missing(runner, tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.db"
+    os.mkfifo(fifo)
+    result = runner.invoke(args=["restore", "--yes", str(fifo)])
+    assert result.exit_code != 0 and "is geen gewoon bestand" in result.output and "bestaat niet" not in result.output
+
+
 def test_backup_refuses_to_overwrite_the_database_itself(runner):
     from binnenwerk.backup import sqlite_path
 

@@ -171,6 +171,16 @@ def test_an_sqlite_file_in_a_folder_not_there_is_a_message_and_no_folder_is_made
     assert not missing.parent.exists()
 
 
+@pytest.mark.parametrize("command", ["init-db", "export teams"])
+def test_an_sqlite_file_that_is_no_database_is_a_message(tmp_path, monkeypatch, command):
+    """"file is not a database" (a plain DatabaseError) still ended in a traceback (a QA finding)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.db").write_text("hello\n")
+    with _context(_sqlite_app(tmp_path / "x.db")) as runner:
+        _refused(runner.invoke(args=COMMANDS[command]), f"Het databasebestand {tmp_path / 'x.db'} is niet te gebruiken",
+                 "file is not a database")
+
+
 @pytest.mark.parametrize("command", ["seed-demo", "plan export", "export teams", "create-user", "purge-absences"])
 def test_a_database_without_tables_says_to_run_init_db(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)

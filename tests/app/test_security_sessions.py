@@ -95,15 +95,24 @@ def test_a_session_ends_after_twelve_hours_however_busy(app_with, make):
     assert signed_in(browser)
 
 
-def test_a_login_clears_away_sessions_past_their_lifetime(app_with, make):
+def test_a_login_clears_away_sessions_long_past_their_lifetime(app_with, make):
+    """Long past it only: a record just past it was cleared by anyone's login, and the browser that
+    came back was told "uitgelogd" instead of why (a QA finding)."""
     app = app_with()
-    gone, leader = make.user(role="team_leader"), make.user(role="team_leader")
+    gone, just, leader = (make.user(role="team_leader") for _n in range(3))
     db.session.commit()
     sign_in(app.test_client(), gone)
-    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(hours=13)))
+    db.session.execute(update(UserSession).values(created_at=utcnow() - dt.timedelta(days=8, hours=13)))
+    db.session.commit()
+    back = app.test_client()
+    sign_in(back, just)
+    db.session.execute(update(UserSession).where(UserSession.user_id == just.id)
+                       .values(created_at=utcnow() - dt.timedelta(hours=13)))
     db.session.commit()
     sign_in(app.test_client(), leader)
     assert sessions_of(gone) == 0 and sessions_of(leader) == 1
+    response = back.get("/auth/account")
+    assert "Je bent al 12 uur ingelogd." in back.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_reactivating_an_account_does_not_bring_its_old_sessions_back(app_with, make):
@@ -237,3 +246,13 @@ def test_a_login_ended_on_another_computer_says_so_on_the_next_page(app_with, ma
     assert "Je bent uitgelogd. Log opnieuw in." in phone.get(response.headers["Location"]).get_data(as_text=True)
     # Said once: the login page after it is quiet again.
     assert "Je bent uitgelogd" not in phone.get("/auth/login").get_data(as_text=True)
+
+
+def test_a_deactivated_account_is_told_it_was_logged_out_without_being_sent_to_log_in(app_with, make):
+    """"Log opnieuw in" to someone who no longer can (a QA finding)."""
+    _app, leader, laptop, _phone = leader_on_two_devices(app_with, make)
+    gone = db.session.get(User, leader.id)
+    gone.active = False
+    db.session.commit()
+    page = laptop.get(laptop.get("/auth/account").headers["Location"]).get_data(as_text=True)
+    assert "Je bent uitgelogd." in page and "Je bent uitgelogd. Log opnieuw in." not in page
