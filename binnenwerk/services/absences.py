@@ -98,10 +98,10 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
 
 
 def _apart_in_one_day(other: Absence, data: AbsenceInput) -> bool:
-    """Two part-day absences on the same single day at times that do not meet (the doctor at nine,
-    the physiotherapist at three) are no clash."""
+    """Two part-day absences at times that do not meet (the doctor at nine, the physiotherapist at
+    three) are no clash, on one day or over many: a part-day absence is that part of each of its
+    days (physio every morning next week, a dentist one afternoon)."""
     return (data.start_minute is not None and other.start_minute is not None
-            and data.start_date == data.end_date == other.start_date == other.end_date
             and (data.end_minute <= other.start_minute or other.end_minute <= data.start_minute))
 
 

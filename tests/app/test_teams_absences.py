@@ -332,3 +332,25 @@ def test_two_appointments_on_one_day_at_other_times_are_no_clash(client, make, l
     clash = appointment("09:30", "11:00")  # overlaps the first
     assert clash.status_code == 422 and "is in deze periode al afwezig" in _text(clash)
     assert len(_absences()) == 2
+
+
+def test_an_appointment_every_morning_and_one_afternoon_in_that_week_are_no_clash(client, make, login, team, employee):
+    """Physio 08:00-09:00 every day of a week, then a doctor at 14:00 on one of them, was refused as
+    "al afwezig" (a QA finding): a part-day absence is that part of each of its days."""
+    login(make.user(role="team_leader", teams=[team]))
+    first = TODAY + dt.timedelta(days=1)
+
+    def appointment(start_day, end_day, start, end):
+        return client.post("/teams/afwezigheid/nieuw", data=absence_form(
+            employee, kind="afspraak", start_date=start_day.isoformat(), end_date=end_day.isoformat(),
+            whole_day=None, start_time=start, end_time=end))
+
+    assert appointment(first, first + dt.timedelta(days=4), "08:00", "09:00").status_code == 302
+    assert appointment(first + dt.timedelta(days=1), first + dt.timedelta(days=1), "14:00", "15:00").status_code == 302
+    clash = appointment(first + dt.timedelta(days=2), first + dt.timedelta(days=2), "08:30", "10:00")
+    assert clash.status_code == 422 and "is in deze periode al afwezig" in _text(clash)
+    whole = client.post("/teams/afwezigheid/nieuw", data=absence_form(
+        employee, kind="verlof", start_date=(first + dt.timedelta(days=3)).isoformat(),
+        end_date=(first + dt.timedelta(days=3)).isoformat()))
+    assert whole.status_code == 422  # a whole day meets every part of it
+    assert len(_absences()) == 2
