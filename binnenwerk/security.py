@@ -297,17 +297,27 @@ def form_page() -> str | None:
     same-origin here): where a login after a form sent too late leads back to."""
     from urllib.parse import urlsplit
 
-    from werkzeug.exceptions import HTTPException
-
     sent_from = urlsplit(request.referrer or "")
     if sent_from.netloc != request.host or not sent_from.path.startswith("/"):
         return None
-    try:
-        # A page shown for a POST (an import's check) cannot be opened again: the start page then.
-        current_app.url_map.bind_to_environ(request.environ).match(sent_from.path, method="GET")
-    except HTTPException:
+    # A page shown for a POST (an import's check) cannot be opened again: the start page then.
+    if not opens_for_get(sent_from.path):
         return None
     return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+
+
+def opens_for_get(path: str) -> bool:
+    """Whether a GET of this site's path reaches a page (not "Niet toegestaan" or "Niet gevonden")."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+    except RequestRedirect:
+        return True  # the same page with a slash
+    except HTTPException:
+        return False
+    return True
 
 
 def _account_gate():

@@ -62,6 +62,8 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
         session[FORMAL_LENT] = True
     if ended is not None and not ended.active:
         said = _("U bent uitgelogd.") if formal else _("Je bent uitgelogd.")  # no login to go back to
+        flash(said, "info")
+        return
     elif not expired:
         said = _("U bent uitgelogd. Log opnieuw in.") if formal else _("Je bent uitgelogd. Log opnieuw in.")
     elif formal:
@@ -70,7 +72,22 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
     else:
         said = ngettext("Je bent al %(num)d uur ingelogd. Log opnieuw in.",
                         "Je bent al %(num)d uur ingelogd. Log opnieuw in.", hours)
+    if request.method == "POST" and request.endpoint != "auth.session_state":
+        # A form sent then: as after an idle timeout, say it was not saved (the login leads back to
+        # the page it came from: unauthorized below).
+        said += " " + (_("Wat u net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw.") if formal else
+                       _("Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw."))
     flash(said, "info")
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """To the login page, which leads back to the page asked for; for a form sent while logged out,
+    to the page it was sent from (a POST's own address may open for no GET)."""
+    from ..security import form_page
+
+    back = request.full_path.removesuffix("?") if request.method == "GET" else form_page()
+    return redirect(url_for("auth.login", next=back))
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -323,8 +340,12 @@ def reset_password(user_id: int):
         else:
             said = _("Het tijdelijke wachtwoord voor %(name)s is ingesteld. Geef het persoonlijk door. "
                      "Bij de volgende keer inloggen moet %(name)s een eigen wachtwoord kiezen.", name=user.name)
-            if form.reset_mfa.data:
+            if form.reset_mfa.data and mfa_required_for(user):
                 said += " " + _("Daarna stelt %(name)s ook tweestapsverificatie opnieuw in.", name=user.name)
+            elif form.reset_mfa.data:
+                # Not required for this role: it is off now, and theirs to turn on again.
+                said += " " + _("Tweestapsverificatie staat nu uit. %(name)s kan het zelf weer aanzetten.",
+                                name=user.name)
             flash(said, "success")
             target = "admin.users" if "admin.users" in current_app.view_functions else "main.home"
             return redirect(url_for(target))

@@ -1,7 +1,7 @@
 """The landing page of each role, the language switch and static information pages."""
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -12,7 +12,7 @@ from ..auth.routes import is_safe_next
 from ..extensions import db
 from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
-from ..security import LANG_LENT, form_page
+from ..security import LANG_LENT, form_page, opens_for_get
 from . import bp
 
 
@@ -104,7 +104,9 @@ def set_language(code: str):
             current_user.locale = code
             db.session.commit()
     target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("main.index"))
+    # A page shown for a form sent (its errors at a POST-only address) would say "Niet toegestaan".
+    back = is_safe_next(target) and opens_for_get(urlsplit(target).path)
+    return redirect(target if back else url_for("main.index"))
 
 
 @bp.route("/toegankelijkheid")

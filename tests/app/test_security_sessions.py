@@ -256,3 +256,27 @@ def test_a_deactivated_account_is_told_it_was_logged_out_without_being_sent_to_l
     db.session.commit()
     page = laptop.get(laptop.get("/auth/account").headers["Location"]).get_data(as_text=True)
     assert "Je bent uitgelogd." in page and "Je bent uitgelogd. Log opnieuw in." not in page
+
+
+def test_a_form_sent_after_the_login_ended_elsewhere_says_it_was_not_saved_and_leads_back(app_with, make):
+    """Only "Je bent uitgelogd" was said for a form sent then (a QA finding); the login leads back
+    to the page it was sent from, not to the form's POST-only address."""
+    from binnenwerk.services import accounts
+
+    _app, leader, laptop, phone = leader_on_two_devices(app_with, make)
+    accounts.end_sessions(db.session.get(User, leader.id))
+    db.session.commit()
+    sent = phone.post("/rooster/publiceren", data={"week": "2026-W50", "team": "1"},
+                      headers={"Referer": "http://localhost/rooster/?week=2026-W50"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == "/auth/login?next=/rooster/?week%3D2026-W50"
+    page = phone.get(sent.headers["Location"]).get_data(as_text=True)
+    assert ("Je bent uitgelogd. Log opnieuw in. Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen "
+            "opnieuw.") in page
+
+
+def test_the_language_button_on_a_page_shown_for_a_form_goes_to_the_start_page_not_niet_toegestaan(app_with, make):
+    _app, _leader, browser, _phone = leader_on_two_devices(app_with, make)
+    switched = browser.post("/taal/en", data={"next": "/auth/tweestaps/uitzetten"})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"
+    assert browser.post("/taal/nl", data={"next": "/auth/account"}).headers["Location"] == "/auth/account"
