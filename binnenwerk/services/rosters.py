@@ -761,7 +761,8 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
             skipped += 1
             continue
         trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
-        trial_supervision = planning.supervise(problem, trial, as_before + supervision, leads_kept)
+        trial_supervision = planning.supervise(problem, trial, _open_to(as_before, supervision) + supervision,
+                                               leads_kept)
         current = Solution("FEASIBLE", assignments, supervision)
         if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
             skipped += 1
@@ -785,6 +786,14 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
             raise _NewWeekTaken from None
         raise _copied_already(now) or conflict_error() from None
     return Copied(roster, len(changed), skipped, kept, holidays, from_earlier, no_earlier)
+
+
+def _open_to(wanted: list[SupervisionRef], supervision: list[SupervisionRef]) -> list[SupervisionRef]:
+    """The wanted entries whose leader and place are both still free that day: a leader this week
+    already leads elsewhere stays there (planning.supervise keeps the first entry it meets)."""
+    busy = {(s.supervisor, s.date) for s in supervision}
+    led = {(s.team, s.date, s.location) for s in supervision}
+    return [s for s in wanted if (s.supervisor, s.date) not in busy and (s.team, s.date, s.location) not in led]
 
 
 # --- publication ----------------------------------------------------------------------------

@@ -151,3 +151,14 @@ def test_copying_a_week_keeps_who_led_which_place(client, make, login):
     login(planner)
     copy(client, type("World", (), dict(team=team)), "2027-W03")
     assert leaders("2027-W03") == {first.id: stand_in.id, second.id: own.id}
+
+    # A week that has its own leader somewhere already keeps them there: the stand-in leads Bram at
+    # the second place in 2027-W04, so Anna's copied shift at the first gets the team's own leader.
+    next_week, next_tuesday = "2027-W04", tuesday + dt.timedelta(weeks=2)
+    service.set_cell(next_week, team.id, bram.id, next_tuesday, asks[1].id, lock_version=0)
+    roster = service.find_roster(next_week, team.id)
+    [row] = roster.supervision
+    row.supervisor_id = stand_in.id
+    db.session.commit()
+    copy(client, type("World", (), dict(team=team)), next_week)
+    assert leaders(next_week) == {first.id: own.id, second.id: stand_in.id}
