@@ -727,7 +727,8 @@ def shortfalls(problem: Problem, solution: Solution) -> list[sd.Shortfall]:
 
 
 def supervise(problem: Problem, assignments: list[AssignmentRef],
-              supervision: list[SupervisionRef], kept: Iterable[SupervisionRef] = ()) -> list[SupervisionRef]:
+              supervision: list[SupervisionRef], kept: Iterable[SupervisionRef] = (),
+              reserved: frozenset[tuple[str, dt.date]] = frozenset()) -> list[SupervisionRef]:
     """Supervision for these assignments: keep entries that still fit, find a leader for the rest.
 
     Used after a hand edit, where no solver runs: a team's own leader goes first, then the pool.
@@ -735,7 +736,8 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
 
     The `kept` entries stay exactly as they are, whatever the Problem says of them now (who led on
     a day gone by, who leads a shift under way: services.rosters.kept_leads): their place that day
-    is led by them, and they lead nowhere else that day (one entry a day).
+    is led by them, and they lead nowhere else that day (one entry a day). A `reserved` leader (on
+    that day) is kept for the place an entry of `supervision` gives them and found for no other.
     """
     from scheduling.checker import supervisor_can_lead
 
@@ -777,7 +779,7 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
         chosen = pins.by_place.get((team_id, location, day))
         ordered = sorted(supervisors.values(), key=lambda s: (s.id != chosen, s.team != team_id, s.id))
         for s in ordered:
-            if (s.id, day) in pins.by_supervisor and s.id != chosen:
+            if ((s.id, day) in pins.by_supervisor or (s.id, day) in reserved) and s.id != chosen:
                 continue
             if (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds):
                 out.append(SupervisionRef(s.id, day, location, team_id))

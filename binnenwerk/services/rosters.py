@@ -761,8 +761,11 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
             skipped += 1
             continue
         trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
-        trial_supervision = planning.supervise(problem, trial, _open_to(as_before, supervision) + supervision,
-                                               leads_kept)
+        wanted = _open_to(as_before, supervision)
+        # A leader wanted at their own place that day is not taken for another (one whose copied
+        # week's leader is absent): that place's shifts are what cannot be copied then.
+        trial_supervision = planning.supervise(problem, trial, wanted + supervision, leads_kept,
+                                               reserved=frozenset((s.supervisor, s.date) for s in wanted))
         current = Solution("FEASIBLE", assignments, supervision)
         if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
             skipped += 1

@@ -111,10 +111,9 @@ def test_in_english_the_holiday_message_keeps_the_month_s_capital(client, login,
     assert re.search(rf"Friday 25 December{Y} is a public holiday", christmas_week)
 
 
-def test_copying_a_week_keeps_who_led_which_place(client, make, login):
-    """'Zelfde als vorige week' copied the shifts but chose the leaders afresh: the team's own leader
-    at the first place, the stand-in at the other, where last week it was the other way round (a QA
-    finding: people with a fixed leader got another one)."""
+def _two_places_led_crosswise(make):
+    """Team A at two places on Tuesdays; in 2027-W02, as a solve may leave it, the stand-in Olaf
+    leads Anna at the first place and the team's own Tineke leads Bram at the second."""
     from binnenwerk.models import SupervisionAssignment
 
     wt = make.work_type("cleaning", name_nl="Schoonmaak")
@@ -132,7 +131,6 @@ def test_copying_a_week_keeps_who_led_which_place(client, make, login):
     for person, ask in zip((anna, bram), asks):
         service.set_cell(week, team.id, person.id, tuesday, ask.id,
                          lock_version=getattr(service.find_roster(week, team.id), "lock_version", 0))
-    # As a solve may leave it: the stand-in at the first place, the team's own leader at the second.
     roster = service.find_roster(week, team.id)
     for row in list(roster.supervision):
         db.session.delete(row)
@@ -147,18 +145,43 @@ def test_copying_a_week_keeps_who_led_which_place(client, make, login):
         return {row.location_id: row.supervisor_id for row in db.session.scalars(
             select(SupervisionAssignment).join(Roster).where(Roster.week == of_week, Roster.team_id == team.id))}
 
-    assert leaders(week) == {first.id: stand_in.id, second.id: own.id}
-    login(planner)
-    copy(client, type("World", (), dict(team=team)), "2027-W03")
-    assert leaders("2027-W03") == {first.id: stand_in.id, second.id: own.id}
+    return type("World", (), dict(wt=wt, first=first, second=second, team=team, own=own, stand_in=stand_in,
+                                  anna=anna, bram=bram, asks=asks, planner=planner, tuesday=tuesday,
+                                  leaders=staticmethod(leaders)))
+
+
+def test_copying_a_week_keeps_who_led_which_place(client, make, login):
+    """'Zelfde als vorige week' copied the shifts but chose the leaders afresh: the team's own leader
+    at the first place, the stand-in at the other, where last week it was the other way round (a QA
+    finding: people with a fixed leader got another one)."""
+    w = _two_places_led_crosswise(make)
+    assert w.leaders("2027-W02") == {w.first.id: w.stand_in.id, w.second.id: w.own.id}
+    login(w.planner)
+    copy(client, w, "2027-W03")
+    assert w.leaders("2027-W03") == {w.first.id: w.stand_in.id, w.second.id: w.own.id}
 
     # A week that has its own leader somewhere already keeps them there: the stand-in leads Bram at
     # the second place in 2027-W04, so Anna's copied shift at the first gets the team's own leader.
-    next_week, next_tuesday = "2027-W04", tuesday + dt.timedelta(weeks=2)
-    service.set_cell(next_week, team.id, bram.id, next_tuesday, asks[1].id, lock_version=0)
-    roster = service.find_roster(next_week, team.id)
-    [row] = roster.supervision
-    row.supervisor_id = stand_in.id
+    next_week, next_tuesday = "2027-W04", w.tuesday + dt.timedelta(weeks=2)
+    service.set_cell(next_week, w.team.id, w.bram.id, next_tuesday, w.asks[1].id, lock_version=0)
+    [row] = service.find_roster(next_week, w.team.id).supervision
+    row.supervisor_id = w.stand_in.id
     db.session.commit()
-    copy(client, type("World", (), dict(team=team)), next_week)
-    assert leaders(next_week) == {first.id: own.id, second.id: stand_in.id}
+    copy(client, w, next_week)
+    assert w.leaders(next_week) == {w.first.id: w.own.id, w.second.id: w.stand_in.id}
+
+
+@pytest.mark.parametrize("third_free", [True, False])
+def test_a_copied_week_with_one_leader_away_keeps_the_other_at_their_place(client, make, login, third_free):
+    """The stand-in away in 2027-W03: the team's own leader was taken for the stand-in's place, and
+    their own place got another leader or none, so Bram's shift, which could stay as it was, was
+    the one not copied (a QA finding). Now Anna's place gets another stand-in, or her shift is the
+    one that cannot be copied."""
+    w = _two_places_led_crosswise(make)
+    third = make.supervisor(None, region="Den Haag", work_types=[w.wt], name="Derde Invaller") if third_free else None
+    make.absence(supervisor=w.stand_in, start=w.tuesday + dt.timedelta(weeks=1))
+    db.session.commit()
+    login(w.planner)
+    copy(client, w, "2027-W03")
+    assert w.leaders("2027-W03") == ({w.first.id: third.id, w.second.id: w.own.id} if third_free
+                                     else {w.second.id: w.own.id})
