@@ -157,3 +157,36 @@ def test_week_sheets_are_only_for_the_teams_own_leader(client, login, make):
     team, other = make.team(name="Team Eigen"), make.team(name="Team Ander")
     login(make.user("team_leader", teams=[other]))
     assert client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").status_code == 404
+
+
+def test_a_week_sheet_prints_long_access_instructions_once_and_no_today(client, login, make, monkeypatch):
+    """A 2,000-character access text printed on every day at that place took a sheet to three pages,
+    and the sheet printed on Monday said "Maandag (vandaag)" for the rest of the week (QA findings)."""
+    import datetime as dt
+
+    from binnenwerk.models import Roster
+    from binnenwerk.services import feeds
+
+    monday = dt.date(2026, 12, 7)
+    monkeypatch.setattr(feeds, "local_today", lambda: monday)
+    team = make.team(name="Team Papier")
+    anna = make.employee(team, first_name="Anna", last_name="Jansen")
+    place = make.location(name="Rijnstraat 8")
+    ask = make.request(place, start_date=monday, end_date=monday + dt.timedelta(days=30),
+                       access_instructions="Meld je bij de receptie. " * 40)
+    for day in (monday, monday + dt.timedelta(days=2)):
+        make.published_shift(employee=anna, date=day, location=place, request=ask, team_id=team.id)
+    db.session.add(Roster(week="2026-W50", team=team, version=1, published_at=dt.datetime(2026, 12, 1)))
+    db.session.commit()
+    login(make.user("team_leader", teams=[team]))
+
+    sheet = client.get(f"/rooster/weekbriefjes?week=2026-W50&team={team.id}").get_data(as_text=True)
+
+    assert sheet.count("Meld je bij de receptie.") == 40
+    assert "Zo kom je binnen: dat staat bij maandag 7 december." in sheet
+    assert "(vandaag)" not in sheet and "is-today" not in sheet
+    # The week page on screen still says which day is today, and gives the text each day.
+    token = tokens.issue(FeedKind.EMPLOYEE, anna)
+    db.session.commit()
+    week = client.get(f"/week/{token}").get_data(as_text=True)
+    assert "(vandaag)" in week and week.count("Meld je bij de receptie.") == 80
