@@ -329,6 +329,9 @@ def reset_password(user_id: int):
     if user is None:
         abort(404)
     form = ResetPasswordForm()
+    if not mfa_required_for(user):
+        form.reset_mfa.label.text = _("Ook tweestapsverificatie uitzetten (bijvoorbeeld bij een nieuwe telefoon). "
+                                      "%(name)s kan het daarna zelf weer aanzetten.", name=user.name)
     if form.validate_on_submit():
         try:
             accounts.reset_password(

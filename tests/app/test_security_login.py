@@ -306,6 +306,11 @@ def test_an_admin_reset_with_mfa_says_so_and_the_qr_code_is_one_named_image(clie
     admin = make.user(role="admin")
     leader = make.user(role="team_leader", totp_secret=pyotp.random_base32(), mfa_enabled=True)
     login(admin)
+    # The box says what it does for a role that need not use two-step, and is there only when it is on.
+    form = client.get(f"/auth/gebruikers/{leader.id}/wachtwoord").get_data(as_text=True)
+    assert f"Ook tweestapsverificatie uitzetten (bijvoorbeeld bij een nieuwe telefoon). {leader.name} kan" in form
+    without = make.user(role="team_leader")
+    assert 'name="reset_mfa"' not in client.get(f"/auth/gebruikers/{without.id}/wachtwoord").get_data(as_text=True)
     done = client.post(f"/auth/gebruikers/{leader.id}/wachtwoord",
                        data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD, "reset_mfa": "y"}, follow_redirects=True)
     # Two-step is not required of a team leader: it is off now and theirs to turn on (a QA finding: the
