@@ -748,6 +748,24 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
                  if pins.allows(ref.supervisor, ref.team, ref.location, ref.date)]
     changed: dict[tuple[int, dt.date], int | None] = {}
     skipped = kept = 0
+
+    def placed(me: str, day: dt.date, request: str, hold: bool) -> bool:
+        """Copy one shift if the rules let it. `hold`: a leader wanted at their own place that day is
+        not taken for another (whose copied week's leader is away); a shift that stopped is tried
+        again without it once every shift had its turn, for a held place may get none."""
+        nonlocal assignments, supervision
+        trial = assignments + [AssignmentRef(me, day, request)]
+        wanted = _open_to(as_before, supervision)
+        held = frozenset((s.supervisor, s.date) for s in wanted) if hold else frozenset()
+        trial_supervision = planning.supervise(problem, trial, wanted + supervision, leads_kept, reserved=held)
+        current = Solution("FEASIBLE", assignments, supervision)
+        if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
+            return False
+        assignments, supervision = trial, trial_supervision
+        taken.add((me, day))
+        return True
+
+    waiting = []
     for a in sorted(sources, key=lambda a: (a.date, a.employee_id)):
         day = days[a.date.isoweekday()]
         if day in holidays:
@@ -759,20 +777,15 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
         options = {planning.pk_of(q.id): q.id for q in cell_options(problem, a.employee_id, day)}
         if a.request_id not in options:
             skipped += 1
-            continue
-        trial = assignments + [AssignmentRef(me, day, options[a.request_id])]
-        wanted = _open_to(as_before, supervision)
-        # A leader wanted at their own place that day is not taken for another (one whose copied
-        # week's leader is absent): that place's shifts are what cannot be copied then.
-        trial_supervision = planning.supervise(problem, trial, wanted + supervision, leads_kept,
-                                               reserved=frozenset((s.supervisor, s.date) for s in wanted))
-        current = Solution("FEASIBLE", assignments, supervision)
-        if planning.new_violations(problem, current, Solution("FEASIBLE", trial, trial_supervision)):
+        elif placed(me, day, options[a.request_id], hold=True):
+            changed[(a.employee_id, day)] = a.request_id
+        else:
+            waiting.append((a, day, me, options[a.request_id]))
+    for a, day, me, request in waiting:
+        if placed(me, day, request, hold=False):
+            changed[(a.employee_id, day)] = a.request_id
+        else:
             skipped += 1
-            continue
-        assignments, supervision = trial, trial_supervision
-        taken.add((me, day))
-        changed[(a.employee_id, day)] = a.request_id
     made = roster is None
     try:
         with _saving():
