@@ -640,10 +640,10 @@ def copy_previous():
                          "%(num)d diensten van vorige week overgenomen in lege vakjes.", filled)]
         if skipped:
             said.append(ngettext(
-                "%(num)d dienst van vorige week past deze week niet (bijvoorbeeld door afwezigheid of een "
-                "andere aanvraag); dat vakje blijft leeg.",
-                "%(num)d diensten van vorige week passen deze week niet (bijvoorbeeld door afwezigheid of een "
-                "andere aanvraag); die vakjes blijven leeg.", skipped))
+                "%(num)d dienst van vorige week past deze week niet (bijvoorbeeld door afwezigheid, een "
+                "andere aanvraag of geen teamleider vrij); dat vakje blijft leeg.",
+                "%(num)d diensten van vorige week passen deze week niet (bijvoorbeeld door afwezigheid, een "
+                "andere aanvraag of geen teamleider vrij); die vakjes blijven leeg.", skipped))
         if kept:
             said.append(ngettext("%(num)d dienst stond er al en is niet veranderd.",
                                  "%(num)d diensten stonden er al en zijn niet veranderd.", kept))
