@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import click
 from flask import Flask
@@ -9,7 +10,7 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .extensions import db
 from .models import Ministry, Role, Team, User
@@ -71,6 +72,22 @@ def database_problem(error: DatabaseError, app: Flask) -> str | None:
         return _("De map %(folder)s van de database bestaat niet. Maak de map of pas DATABASE_URL aan.",
                  folder=path.parent)
     return _("Het databasebestand %(file)s is niet te gebruiken: %(detail)s", file=path, detail=detail)
+
+
+def write_private_file(path: str, body: bytes) -> None:
+    """Write a command's output file readable by its owner only (names, phone numbers, hours a day
+    that may be a doctor's limit), also over a file that was there with wider rights; a folder
+    that is not there, or no rights, is a message, not a traceback."""
+    from pathlib import Path
+
+    from .backup import write_problem
+
+    try:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            os.chmod(path, 0o600)
+            fh.write(body)
+    except OSError as error:
+        raise click.ClickException(write_problem(Path(path), error)) from None
 
 
 def init_app(app: Flask) -> None:

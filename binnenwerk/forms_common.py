@@ -11,6 +11,7 @@ from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .extensions import db
 from .formatting import dated, minutes_to_hhmm, time_of_day_minutes
 
 
@@ -347,3 +348,12 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.invalid_message) from None
+
+
+def made_before(message: str, edit_url: str):
+    """A new-item form sent again (a double click, or Back, other values and send again): the first
+    copy made the item and nothing else is stored; say so, and open its edit form for what differs."""
+    db.session.rollback()
+    flash(message, "success")
+    flash(_("Stond er iets anders in het formulier? Dat is niet opgeslagen. Pas het dan hier aan."), "info")
+    return redirect(edit_url)

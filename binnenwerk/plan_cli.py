@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sys
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -85,14 +83,9 @@ def _write(path: str, data: dict) -> None:
     if path == "-":
         sys.stdout.write(text + "\n")
         return
-    from .backup import write_problem
+    from .cli import write_private_file
 
-    try:
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
-            os.chmod(path, 0o600)  # also when the file was there before, with wider rights
-            fh.write(text + "\n")
-    except OSError as error:  # a folder that is not there, no rights: said, not a traceback
-        raise click.ClickException(write_problem(Path(path), error)) from None
+    write_private_file(path, (text + "\n").encode("utf-8"))
 
 
 @plan.command("solve")

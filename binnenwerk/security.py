@@ -240,11 +240,29 @@ def end_session(detail: str = "") -> None:
     formal = formatting.formally()
     logout_user()
     session.clear()
+    lend_to_login_page(language, formal)
+
+
+def lend_to_login_page(language: str | None, formal: bool) -> None:
+    """After a login ended: the login page speaks as the pages before it did, language and form of
+    address, lent to that page only (whoever logs in next gets their own account's)."""
     if language:
         session["lang"] = language
         session[LANG_LENT] = True
     if formal:
         session[FORMAL_LENT] = True
+
+
+def not_saved_words(formal: bool) -> str:
+    """Said with the login page when a form was sent after the login ended."""
+    return (_("Wat u net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw.") if formal else
+            _("Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw."))
+
+
+def back_after_login() -> str | None:
+    """Where the login leads back to: the page asked for, or for a form sent, the page it was sent
+    from (a POST's own address may open for no GET). full_path ends in "?" without a query."""
+    return request.full_path.removesuffix("?") if request.method == "GET" else form_page()
 
 
 def session_left() -> tuple[int, bool]:
@@ -338,18 +356,14 @@ def _account_gate():
         if request.method == "POST" and texts is None:
             # A form sent after the login ended (the computer slept through the warning): say it
             # was not saved, and the login leads back to the page it was sent from.
-            said += " " + (_("Wat u net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw.")
-                           if formatting.formally() else
-                           _("Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw."))
+            said += " " + not_saved_words(formatting.formally())
         end_session(detail="idle timeout")
         flash(said, "info")
         if texts is not None:
             return jsonify(left=0, extend=False, texts=texts), 401
         if request.endpoint == "auth.login":
             return None  # the login page itself, with the page to go back to that it was given
-        # full_path ends in "?" when there is no query string: back to "/home", not "/home?".
-        back = request.full_path.removesuffix("?") if request.method == "GET" else form_page()
-        return redirect(url_for("auth.login", next=back))
+        return redirect(url_for("auth.login", next=back_after_login()))
     if request.endpoint == SESSION_STATE and request.method != "POST":
         return None  # asking how long the login lasts is no activity
     # Not every request (fewer cookie writes: at most once a minute, or a tenth of the idle limit

@@ -15,7 +15,7 @@ from ..access import roles_required
 from ..extensions import db
 from ..folding import contains_folded
 from ..formatting import full_date, local_today
-from ..forms_common import refused_as_stale
+from ..forms_common import made_before, refused_as_stale
 from ..models import FeedKind, Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
@@ -65,23 +65,14 @@ def _submission() -> str:
     return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
 
 
-def _made_before(edit_url: str, message: str):
-    """The same new-item form sent again (a double click on Opslaan, or Back, other values and send
-    again): the first copy made it and nothing else is stored; its edit form for what differs."""
-    db.session.rollback()
-    flash(message, "success")
-    flash(_("Stond er iets anders in het formulier? Dat is niet opgeslagen. Pas het dan hier aan."), "info")
-    return redirect(edit_url)
-
-
 def _account_made_before(user: User):
-    return _made_before(url_for("admin.user_edit", user_id=user.id),
-                        _("Account van %(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=user.name))
+    return made_before(_("Account van %(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=user.name),
+                       url_for("admin.user_edit", user_id=user.id))
 
 
 def _item_made_before(made, kind: str):
-    return _made_before(url_for(f"admin.{kind}_edit", **{f"{kind}_id": made.id}),
-                        _("%(what)s was al opgeslagen. Er is geen tweede gemaakt.", what=ops.label_of(made)))
+    return made_before(_("%(what)s was al opgeslagen. Er is geen tweede gemaakt.", what=ops.label_of(made)),
+                       url_for(f"admin.{kind}_edit", **{f"{kind}_id": made.id}))
 
 
 def _show_state(form, obj, state) -> None:

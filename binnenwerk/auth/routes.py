@@ -15,7 +15,8 @@ from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
 from ..formatting import ascii_digits, formally
 from ..models import Role, User
-from ..security import FORMAL_LENT, LANG_LENT, SESSION_ID, end_session, limiter, mfa_required_for, session_left, session_texts
+from ..security import (LANG_LENT, SESSION_ID, back_after_login, end_session, lend_to_login_page, limiter,
+                        mfa_required_for, not_saved_words, session_left, session_texts)
 from ..services import ServiceError
 from ..services import accounts
 from . import bp
@@ -50,21 +51,17 @@ def load_user(user_id: str):
 def _say_login_ended(ended: User | None, expired: bool) -> None:
     """The login page after a login ended without a logout here: in the account's language and
     form of address, as after a logout (security.end_session lends both to that page)."""
-    if ended is not None and not session.get("lang") and ended.locale:
-        session["lang"] = ended.locale
-        refresh()  # the language of this request may have been read before the login was known
-    if session.get("lang"):
-        # Lent, whoever chose it: the next login in this browser keeps its own account's language.
-        session[LANG_LENT] = True
-    hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
+    language = session.get("lang")
     formal = ended is not None and ended.role == Role.MINISTRY_CONTACT.value
-    if formal:
-        session[FORMAL_LENT] = True
+    # Lent, whoever chose it: the next login in this browser keeps its own account's language.
+    lend_to_login_page(language or getattr(ended, "locale", None), formal)
+    if session.get("lang") != language:
+        refresh()  # the language of this request may have been read before the login was known
     if ended is not None and not ended.active:
-        said = _("U bent uitgelogd.") if formal else _("Je bent uitgelogd.")  # no login to go back to
-        flash(said, "info")
+        flash(_("U bent uitgelogd.") if formal else _("Je bent uitgelogd."), "info")  # no login to go back to
         return
-    elif not expired:
+    hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
+    if not expired:
         said = _("U bent uitgelogd. Log opnieuw in.") if formal else _("Je bent uitgelogd. Log opnieuw in.")
     elif formal:
         said = ngettext("U bent al %(num)d uur ingelogd. Log opnieuw in.",
@@ -75,19 +72,14 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
     if request.method == "POST" and request.endpoint != "auth.session_state":
         # A form sent then: as after an idle timeout, say it was not saved (the login leads back to
         # the page it came from: unauthorized below).
-        said += " " + (_("Wat u net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw.") if formal else
-                       _("Wat je net verstuurde, is niet opgeslagen. Doe het na het inloggen opnieuw."))
+        said += " " + not_saved_words(formal)
     flash(said, "info")
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """To the login page, which leads back to the page asked for; for a form sent while logged out,
-    to the page it was sent from (a POST's own address may open for no GET)."""
-    from ..security import form_page
-
-    back = request.full_path.removesuffix("?") if request.method == "GET" else form_page()
-    return redirect(url_for("auth.login", next=back))
+    """To the login page, which leads back to the page asked for (security.back_after_login)."""
+    return redirect(url_for("auth.login", next=back_after_login()))
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -1,7 +1,6 @@
 """`flask --app binnenwerk import KIND FILE [--dry-run]` and `export KIND FILE`."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import audit
-from ..backup import write_problem
+from ..cli import write_private_file
 from ..extensions import db
 from . import KINDS, writing
 from .api import get_kind, import_file
@@ -81,14 +80,7 @@ def export_command(kind_name: str, target: str) -> None:
         if fmt not in ("xlsx", "csv"):
             raise click.ClickException(_("Geef een bestandsnaam die eindigt op .xlsx of .csv."))
         body = writing.export(kind, fmt)
-        # Readable by its owner only, as plan export's files: names, phone numbers, and each
-        # person's hours a day, which may be a doctor's limit.
-        try:
-            with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-                os.chmod(target, 0o600)  # also when the file was there before, with wider rights
-                fh.write(body)
-        except OSError as error:  # a folder that is not there, no rights: said, not a traceback
-            raise click.ClickException(write_problem(Path(target), error)) from None
+        write_private_file(target, body)
         audit.record(f"export_{kind.name}", None, detail=f"format={fmt}")
         db.session.commit()
         click.echo(_("Geschreven: %(file)s.", file=target))

@@ -12,7 +12,7 @@ from ..auth.routes import is_safe_next
 from ..extensions import db
 from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
-from ..security import LANG_LENT, form_page, opens_for_get
+from ..security import LANG_LENT, back_after_login, opens_for_get
 from . import bp
 
 
@@ -103,8 +103,12 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next")
-    # A page shown for a form sent (its errors at a POST-only address) would say "Niet toegestaan".
+    return _back_to_page(request.form.get("next"))
+
+
+def _back_to_page(target: str | None):
+    """The language button's way back: the page it was pressed on, or the start page where that
+    page was shown for a form sent (its errors at a POST-only address would say "Niet toegestaan")."""
     back = is_safe_next(target) and opens_for_get(urlsplit(target).path)
     return redirect(target if back else url_for("main.index"))
 
@@ -293,12 +297,11 @@ def csrf_error(error):
         # login leads back to the page it was sent from.
         flash(_("Het formulier is niet opgeslagen: de inlog was al afgelopen. Log opnieuw in en verstuur het "
                 "daarna nog een keer."), "info")
-        return redirect(url_for("auth.login", next=form_page()))
+        return redirect(url_for("auth.login", next=back_after_login()))
     if request.endpoint == "main.set_language":
         # The language button of a page whose cookie went (an employee's week page left open): back
         # to that page, unchanged, where the button works again; never the staff's error page.
-        target = request.form.get("next")
-        return redirect(target if is_safe_next(target) else url_for("main.index"))
+        return _back_to_page(request.form.get("next"))
     if request.endpoint in ("auth.login", "auth.mfa_login"):
         # A login page left open until its cookie went: the login page again, which works (at its
         # own address, with the page it leads to; a code's page starts the login over).

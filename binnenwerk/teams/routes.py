@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..access import can_manage_team, can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..folding import contains_folded
-from ..forms_common import refused_as_stale
+from ..forms_common import made_before, refused_as_stale
 from ..formatting import ascii_digits, date_period, decimal_text, full_date, local_today, name_suffixes
 from ..models import (
     Absence,
@@ -218,14 +218,14 @@ def team_new():
     submission = _submission()
     if request.method == "POST" and (made := made_by_form("team.create", Team, submission)) is not None:
         # Sent again after its first copy made the team: the form's own check would call the name taken.
-        return _made_before(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=made.name),
-                            url_for("teams.team_edit", team_id=made.id))
+        return made_before(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=made.name),
+                           url_for("teams.team_edit", team_id=made.id))
     if form.validate_on_submit():
         try:
             team = ops.create_team(_team_input(form), submission=submission)
         except SentBefore as sent:
-            return _made_before(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=sent.made.name),
-                                url_for("teams.team_edit", team_id=sent.made.id))
+            return made_before(_("%(name)s was al aangemaakt. Er is geen tweede gemaakt.", name=sent.made.name),
+                               url_for("teams.team_edit", team_id=sent.made.id))
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
@@ -405,9 +405,9 @@ def employee_new():
                 # Moved to another team (or archived) since: not this form's to change any more.
                 flash(_("%(name)s was al toegevoegd. Er is geen tweede gemaakt.", name=employee.name), "success")
                 return redirect(url_for("teams.employees"))
-            return _made_before(_("%(name)s was al toegevoegd aan %(team)s. Er is geen tweede gemaakt.",
-                                  name=employee.name, team=employee.team.name),
-                                url_for("teams.employee_edit", employee_id=employee.id))
+            return made_before(_("%(name)s was al toegevoegd aan %(team)s. Er is geen tweede gemaakt.",
+                                 name=employee.name, team=employee.team.name),
+                               url_for("teams.employee_edit", employee_id=employee.id))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -423,15 +423,6 @@ def _submission() -> str:
     """The key of a form that makes something new: fresh when the form is opened, sent back with it
     (so the same form sent twice makes one; services.submissions.SentBefore)."""
     return request.form.get("submission", "")[:64] if request.method == "POST" else secrets.token_urlsafe(16)
-
-
-def _made_before(message: str, edit_url: str):
-    """A new-item form sent again (a double click, or Back, other values and send again): the first
-    copy made it and nothing else is stored; say so, and open its edit form for what differs."""
-    db.session.rollback()
-    flash(message, "success")
-    flash(_("Stond er iets anders in het formulier? Dat is niet opgeslagen. Pas het dan hier aan."), "info")
-    return redirect(edit_url)
 
 
 @bp.route("/medewerkers/<int:employee_id>")
@@ -811,8 +802,8 @@ def supervisor_new():
         try:
             supervisor = ops.create_supervisor(_supervisor_input(form), submission=submission)
         except SentBefore as sent:
-            return _made_before(_("Teamleider %(name)s was al toegevoegd. Er is geen tweede gemaakt.",
-                                  name=sent.made.name), url_for("teams.supervisor_edit", supervisor_id=sent.made.id))
+            return made_before(_("Teamleider %(name)s was al toegevoegd. Er is geen tweede gemaakt.",
+                                 name=sent.made.name), url_for("teams.supervisor_edit", supervisor_id=sent.made.id))
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
