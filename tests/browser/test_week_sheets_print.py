@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 
 import pytest
+from pypdf import PdfReader
 from werkzeug.serving import make_server
 
 from binnenwerk import create_app
@@ -50,6 +52,21 @@ def worst_week(tmp_path_factory):
                                      work_type=keyboards, supervisor=leader, request=request, start="08:30",
                                      end="16:30", sequence=1, leader_only=True)
         db.session.add(Roster(week=week_of(monday), team=team, version=2, published_at=utcnow()))
+        # A sheet that runs over: two places a week, each with access instructions at their limit.
+        long_team = make.team(name="Team Lange Uitleg")
+        long_leader = make.supervisor(long_team, name="Bea Bos")
+        reader = make.employee(long_team, first_name="Wendelmoet", last_name="Overloop")
+        for n in range(2):
+            where = make.location(name=f"Gebouw {n + 1}", address="Kortenaerkade 1", postcode="2518 AX",
+                                  city="'s-Gravenhage")
+            asked = make.request(where, keyboards, start_date=monday, end_date=monday + dt.timedelta(days=6),
+                                 access_instructions=("Loop om het gebouw naar de achteringang. " * 50)[:2000])
+            for day in ((0, 1), (2, 3, 4))[n]:
+                make.published_shift(employee=reader, date=monday + dt.timedelta(days=day), location=where,
+                                     work_type=keyboards, supervisor=long_leader, request=asked, start="08:30",
+                                     end="16:30", sequence=1, leader_only=True)
+        db.session.add(Roster(week=week_of(monday), team=long_team, version=2, published_at=utcnow()))
+        server_urls = {"long": f"/rooster/weekbriefjes?week={week_of(monday)}&team={long_team.id}"}
         for locale in ("nl", "en"):
             make.user("planner", email=f"planner-{locale}@sheets.example", locale=locale)
         db.session.commit()
@@ -58,13 +75,13 @@ def worst_week(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server, url
+    yield server, url, server_urls["long"]
     server.shutdown()
 
 
 @pytest.mark.parametrize("locale", ["nl", "en"])
 def test_each_week_sheet_prints_on_one_a4_page_for_a_full_week_of_changes(page, worst_week, locale):
-    server, url = worst_week
+    server, url, _ = worst_week
     log_in(page, server, f"planner-{locale}@sheets.example", TEST_PASSWORD)
     page.goto(server.url + url + ("&taal=en" if locale == "en" else ""))
     sheets = page.locator("section.week-sheet")
@@ -82,3 +99,20 @@ def test_each_week_sheet_prints_on_one_a4_page_for_a_full_week_of_changes(page, 
     sizes = page.evaluate("""() => [...document.querySelectorAll('section.week-sheet .day p')]
         .map(p => parseFloat(getComputedStyle(p).fontSize))""")
     assert min(sizes) >= 17.3, min(sizes)
+
+
+def test_a_week_sheet_that_runs_over_says_whose_week_it_is_on_its_second_page(page, worst_week):
+    server, _, url = worst_week
+    log_in(page, server, "planner-nl@sheets.example", TEST_PASSWORD)
+    page.goto(server.url + url)
+    page.emulate_media(media="print")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True, print_background=True)))
+    texts = [sheet.extract_text() for sheet in pdf.pages]
+    assert len(texts) >= 2, "\n=====\n".join(texts)
+    week = page.locator("section.week-sheet .week-number").inner_text()
+    for text in texts:
+        assert "Jouw werk, Wendelmoet Overloop" in text and week in text and "Team Lange Uitleg" in text, text
+    # The head is repeated, the days are not: each page goes on where the one before stopped.
+    whole = "\n".join(texts)
+    for day in ("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag"):
+        assert whole.count(day + " ") == 1, day
