@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from flask import Response, abort, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of
@@ -21,9 +21,8 @@ CAPACITY_WEEKS = 8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.route("/capaciteit", endpoint="capacity")
-@roles_required(*OFFICE)
-def capacity_view():
+def _capacity_week() -> tuple[str, dt.date, bool]:
+    """The week the capacity report starts at, its Monday, and whether a typed week was refused."""
     today = local_today()
     typed = request.args.get("week", "")
     refused = False  # the title starts with "Fout:" (base.html)
@@ -32,7 +31,14 @@ def capacity_view():
     except ValueError as exc:
         chosen, refused = typed_week_refused(typed, exc), True
     year, number = parse_week(chosen)
-    first = dt.date.fromisocalendar(year, number, 1)
+    return chosen, dt.date.fromisocalendar(year, number, 1), refused
+
+
+@bp.route("/capaciteit", endpoint="capacity")
+@roles_required(*OFFICE)
+def capacity_view():
+    today = local_today()
+    chosen, first, refused = _capacity_week()
     rows = capacity(first, CAPACITY_WEEKS)
     return render_template(
         "reports/capacity.html", rows=rows, first=first, week=chosen, weeks=[c.week for c in rows[0].cells] if rows else [],
@@ -41,6 +47,25 @@ def capacity_view():
         past_week=week_of(today) if current_week(today) != week_of(today) else None, this_week=current_week(today),
         refused=refused,
     )
+
+
+@bp.route("/capaciteit.csv")
+@roles_required(*OFFICE)
+def capacity_csv():
+    """The capacity report's cells, a row per region and week, in hours; a week that cannot be read
+    gives this week's (as the page shows it)."""
+    chosen, first, _refused = _capacity_week()
+    levels = {"ok": _("Ruim"), "tight": _("Krap"), "short": _("Tekort")}
+    english = str(get_locale()) != "nl"
+    rows = [[_("Regio"), _("Week"), _("Oordeel"), _("Vraag in procenten van beschikbaar"),
+             _("Aanvragen met status geaccepteerd (uren)"), _("Aanvragen met status ingepland (uren)"),
+             _("Aanvragen met status ingediend (uren)"), _("Beschikbaar (uren)"), _("Te weinig mensen voor")]]
+    for row in capacity(first, CAPACITY_WEEKS):
+        for c in row.cells:
+            short = ", ".join((w.name_en or w.name_nl) if english else w.name_nl for w in c.short_work)
+            rows.append([row.region, c.week, levels[c.level], "" if c.percent is None else c.percent,
+                         c.accepted / 60, c.scheduled / 60, c.submitted / 60, c.available / 60, short])
+    return _csv(rows, f"capaciteit-{chosen}.csv")
 
 
 def _quarter() -> Quarter:

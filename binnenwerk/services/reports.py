@@ -28,6 +28,7 @@ from ..models import (
     Supervisor,
     Team,
     WorkType,
+    employee_work_type,
 )
 from . import feeds, request_history
 
@@ -260,6 +261,15 @@ class CapacityCell:
     accepted: int = 0
     scheduled: int = 0
     available: float = 0.0
+    # Per work type (by id): the minutes asked for it and the minutes of the people who can do it.
+    # Someone who can do several kinds of work counts for each, so these do not add up to the
+    # totals above; a kind asked for more than its people can give is short whatever the totals say.
+    work: dict[int, WorkCapacity] = field(default_factory=dict)
+
+    @property
+    def short_work(self) -> list[WorkCapacity]:
+        """The kinds of work asked for more than the hours of everyone in the region who can do it."""
+        return sorted((w for w in self.work.values() if w.short), key=lambda w: w.name_nl)
 
     @property
     def committed(self) -> int:
@@ -281,12 +291,29 @@ class CapacityCell:
         return None if ratio is None or ratio == float("inf") else round(ratio * 100)
 
     @property
-    def level(self) -> str:
-        """'ok', 'tight' or 'short', judged on all demand including requests not yet accepted."""
+    def hours_level(self) -> str:
+        """'ok', 'tight' or 'short', judged on all hours asked, including requests not yet accepted."""
         ratio = self.ratio
         if ratio is None or ratio <= TIGHT:
             return "ok"
         return "tight" if ratio <= 1.0 else "short"
+
+    @property
+    def level(self) -> str:
+        """The hours' level, or short when one kind of work is asked for more than its people can give."""
+        return "short" if self.short_work else self.hours_level
+
+
+@dataclass
+class WorkCapacity:
+    name_nl: str
+    name_en: str
+    demand: int = 0  # minutes of person-time
+    available: float = 0.0
+
+    @property
+    def short(self) -> bool:
+        return self.demand > self.available
 
 
 @dataclass
@@ -315,11 +342,19 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
             DeploymentRequest.end_date >= first_monday,
         )
     ).all()
+    names = {wid: (nl, en) for wid, nl, en in db.session.execute(select(WorkType.id, WorkType.name_nl, WorkType.name_en))}
+
+    def work(cell: CapacityCell, work_type_id: int) -> WorkCapacity:
+        if work_type_id not in cell.work:
+            cell.work[work_type_id] = WorkCapacity(*names[work_type_id])
+        return cell.work[work_type_id]
+
     for request, region in requests:
         per_day = request.headcount * request.worked_minutes
         row = cells(region)
         for day in request_days(request, first_monday, last):
             cell = row[(day - first_monday).days // 7]
+            work(cell, request.work_type_id).demand += per_day
             if request.status == S.SUBMITTED.value:
                 cell.submitted += per_day
             elif request.status == S.ACCEPTED.value:
@@ -341,6 +376,11 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday).where(AvailabilitySlot.employee_id.is_not(None))
     ):
         workdays[employee_id].add(weekday)
+    skills: dict[int, list[int]] = defaultdict(list)
+    for employee_id, work_type_id in db.session.execute(
+        select(employee_work_type.c.employee_id, employee_work_type.c.work_type_id)
+    ):
+        skills[employee_id].append(work_type_id)
     absent: dict[int, list[Absence]] = defaultdict(list)
     for absence in db.session.scalars(
         select(Absence).where(
@@ -358,9 +398,15 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         days = workdays.get(employee_id) or {1, 2, 3, 4, 5}
         share = contract / len(days)  # the contract spread evenly over the days they work
         row = cells(region)
+
+        def give(cell: CapacityCell, minutes: float) -> None:
+            cell.available += minutes
+            for work_type_id in skills.get(employee_id, ()):
+                work(cell, work_type_id).available += minutes
+
         if employee_id not in absent and start <= first_monday and (end is None or end >= last):
             for cell, open_ in zip(row, open_days):
-                cell.available += share * len(days & open_)
+                give(cell, share * len(days & open_))
             continue
         for day in days_between(max(first_monday, start), min(last, end or last)):
             if day.isoweekday() not in days or is_public_holiday(day):
@@ -372,7 +418,7 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
                         available = 0
                     else:
                         available = max(0.0, available - (absence.end_minute - absence.start_minute))
-            row[(day - first_monday).days // 7].available += available
+            give(row[(day - first_monday).days // 7], available)
     return [CapacityRow(region=r, cells=grid[r]) for r in sorted(grid)]
 
 
@@ -701,9 +747,11 @@ _SEVERITY = {"ok": 0, "tight": 1, "short": 2}
 
 
 def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date,
-                     weeks: int = 8) -> dict[int, tuple[str, list[str], bool]]:
+                     weeks: int = 8) -> dict[int, tuple[str, list[str], bool, bool]]:
     """Per request: the worst capacity level of its region in the weeks it covers, those weeks,
-    and whether no team works in the region at all (why it is short: a new region, or a typo).
+    whether no team works in the region at all (why it is short: a new region, or a typo), and
+    whether its own kind of work is short in one of those weeks (too few people who can do it).
+    Another kind of work being short does not make this request's level short.
 
     Requests wholly outside the window are left out. Uses one capacity() computation for all.
     """
@@ -721,7 +769,13 @@ def capacity_outlook(requests: list[DeploymentRequest], first_monday: dt.date,
         ]
         if not touched:
             continue
-        worst = max((c.level for c in touched), key=_SEVERITY.__getitem__)
-        result[request.id] = (worst, [c.week for c in touched if c.level == worst],
-                               request.location.region not in staffed)
+
+        def level(cell: CapacityCell) -> str:
+            own = cell.work.get(request.work_type_id)
+            return "short" if own is not None and own.short else cell.hours_level
+
+        worst = max((level(c) for c in touched), key=_SEVERITY.__getitem__)
+        work_short = any(c.work.get(request.work_type_id) and c.work[request.work_type_id].short for c in touched)
+        result[request.id] = (worst, [c.week for c in touched if level(c) == worst],
+                               request.location.region not in staffed, work_short)
     return result
