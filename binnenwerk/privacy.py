@@ -6,7 +6,7 @@ import re
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, false, or_, select
+from sqlalchemy import and_, delete, false, or_, select, update
 
 from . import audit, roster_history
 from .extensions import db
@@ -235,16 +235,21 @@ _PURGE_BATCH = 500
 
 def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dry_run: bool = False) -> int:
     """Delete every absence (of employees and team leaders alike) that ended more than keep_days
-    before today, and empty the details of their audit rows (which hold the person and the days).
-    Returns how many; commits unless dry_run. The audit rows keep their action, time and actor,
-    and one row records the purge itself, without names."""
+    before today, and empty the details of their audit rows (which hold the person and the days),
+    and of the audit rows of absences deleted by hand that ended as long ago (see
+    _empty_details_of_deleted_absences). Returns how many absences; commits unless dry_run. The
+    audit rows keep their action, time and actor, and one row records the purge itself, without
+    names."""
     if keep_days < ABSENCE_KEEP_DAYS:
         # A shorter term would delete what the absence lists still show as "Eerdere afwezigheid".
         raise ServiceError(_("Afwezigheden blijven minstens %(days)d dagen bewaard.", days=ABSENCE_KEEP_DAYS))
     ended_before = today - dt.timedelta(days=keep_days)
     ids = list(db.session.scalars(select(Absence.id).where(Absence.end_date < ended_before).order_by(Absence.id)))
-    if dry_run or not ids:
+    if dry_run:
         return len(ids)
+    emptied = _empty_details_of_deleted_absences(ended_before)
+    if not ids and not emptied:
+        return 0
     for start in range(0, len(ids), _PURGE_BATCH):
         batch = ids[start:start + _PURGE_BATCH]
         for event in db.session.scalars(select(AuditEvent).where(
@@ -254,3 +259,48 @@ def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dr
     audit.record("absence.purge", None, detail=f"absences={len(ids)} ended_before={ended_before.isoformat()}")
     db.session.commit()
     return len(ids)
+
+
+# The days an absence's audit detail holds (absences._describe): "employee=14 2026-03-02..2026-03-06".
+_PERIOD = re.compile(r"\b\d{4}-\d{2}-\d{2}\.\.(\d{4}-\d{2}-\d{2})\b")
+
+
+def _last_day_in(detail: str) -> dt.date | None:
+    """The last day of the period an absence's audit detail names, or None when it names none."""
+    found = _PERIOD.search(detail or "")
+    if found is None:
+        return None
+    try:
+        return dt.date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+
+
+def _empty_details_of_deleted_absences(ended_before: dt.date) -> int:
+    """Empty the details of the audit rows of absences no longer stored (deleted by hand, or with
+    their person) whose last day is before `ended_before`, as the purge does for the absences it
+    deletes: the rows name the person and the days (of a sickness, perhaps) and would otherwise
+    keep them for ever. The absence's last day is the one its newest row with a period names
+    (the delete row's: the absence as it was when deleted); where no row names one, the newest
+    row's own day. Returns how many rows were emptied; does not commit.
+
+    Absence ids are never used twice (models.SQLITE_NEVER_REUSED), so an id not stored is a
+    deleted absence's for good."""
+    stored = {str(i) for i in db.session.scalars(select(Absence.id))}
+    newest: dict[str, tuple[dt.date | None, dt.date]] = {}  # id -> (last day named, day of the newest row)
+    rows: dict[str, list[int]] = {}
+    for event_id, object_id, detail, at in db.session.execute(
+            select(AuditEvent.id, AuditEvent.object_id, AuditEvent.detail, AuditEvent.at)
+            .where(AuditEvent.object_type == "Absence", AuditEvent.detail != "")
+            .order_by(AuditEvent.id)):
+        if object_id in stored:
+            continue
+        rows.setdefault(object_id, []).append(event_id)
+        named, _at = newest.get(object_id, (None, None))
+        newest[object_id] = (_last_day_in(detail) or named, at.date())
+    gone = [event_id for object_id, event_ids in rows.items()
+            if (newest[object_id][0] or newest[object_id][1]) < ended_before for event_id in event_ids]
+    for start in range(0, len(gone), _PURGE_BATCH):
+        db.session.execute(update(AuditEvent).where(AuditEvent.id.in_(gone[start:start + _PURGE_BATCH]))
+                           .values(detail=""))
+    return len(gone)

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from .extensions import db
-from .formatting import long_date
+from .formatting import full_date
 from .models import DeploymentRequest, Roster, RosterChange
 
 
@@ -167,7 +167,7 @@ def lines_about(employee_id: int) -> list[RosterChange]:
 def _word(message: str, params: dict) -> str:
     values = dict(params)
     if "day" in values:
-        values["day"] = long_date(dt.date.fromisoformat(values["day"]))
+        values["day"] = full_date(dt.date.fromisoformat(values["day"]))
     if message in _WITH_SHIFTS:
         values["old"], values["new"] = _shift_label(values["old"]), _shift_label(values["new"])
     text = MESSAGES[message]

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..access import public, require_ministry, require_team, roles_required, team_ids_of
@@ -126,7 +126,20 @@ def _subject_gone(row: CalendarToken) -> bool:
     subject = tokens.subject_of(row)
     if subject is None or getattr(subject, "archived", False):
         return True
+    if row.kind == FeedKind.EMPLOYEE.value and _left(subject):
+        return True
     return bool(getattr(subject, "anonymised_at", None))
+
+
+def _left(employee: Employee) -> bool:
+    """The employee's last working day has gone by, archived or not yet (see feeds.contract_over):
+    their links are gone, and no staff page lists them for a link."""
+    return feeds.contract_over(employee.contract_end, feeds.local_today())
+
+
+def _still_employed():
+    """SQL: an employee whose contract has not ended (see _left)."""
+    return or_(Employee.contract_end.is_(None), Employee.contract_end >= feeds.local_today())
 
 
 def feed_url(token: str, language: str | None = None) -> str:
@@ -272,11 +285,17 @@ def feed(token: str):
 
 
 def _stopped_feed(row: CalendarToken, language: str | None = None) -> Response:
-    """A link that worked once: a calendar that drops its shifts and says the link stopped."""
-    response = Response(feeds.build_stopped_feed(row, language=language),
-                        content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
-    return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "private, no-cache"})
+    """A link that worked once: a calendar that drops its shifts and says the link stopped. With
+    an ETag as the live feed's: a phone polling every hour gets 304 while the notice stays."""
+    body, print_ = feeds.stopped_feed(row, feeds.local_today(), language)
+    headers = {**SECRET_PAGE_HEADERS, "Cache-Control": "private, no-cache", "ETag": f'"{print_.etag}"'}
+    if _not_modified(print_):
+        response = Response(status=304)
+    else:
+        response = Response(body, content_type="text/calendar; charset=utf-8")
+        response.headers["Content-Disposition"] = 'inline; filename="binnenwerk.ics"'
+    response.last_modified = print_.last_modified
+    return _with_headers(response, headers)
 
 
 @bp.route("/calendar/<name>")
@@ -439,18 +458,20 @@ def _without_link(teams) -> dict[int, int]:
         CalendarToken.revoked_at.is_(None)).exists()
     return dict(db.session.execute(
         select(Employee.team_id, func.count(Employee.id))
-        .where(Employee.team_id.in_([t.id for t in teams] or [0]), Employee.archived.is_(False), ~linked)
+        .where(Employee.team_id.in_([t.id for t in teams] or [0]), Employee.archived.is_(False),
+               _still_employed(), ~linked)
         .group_by(Employee.team_id)
     ).all())
 
 
 def _team_links(team_id: int) -> tuple[Team, list[Employee], dict[int, CalendarToken]]:
-    """A team this user manages, its current employees and their active links (by employee id)."""
+    """A team this user manages, its current employees (not those whose contract has ended, not
+    yet archived: their links are gone, see _left) and their active links (by employee id)."""
     team = _get_or_404(Team, team_id)
     require_team(current_user, team.id)
     employees = db.session.scalars(
         select(Employee)
-        .where(Employee.team_id == team.id, Employee.archived.is_(False))
+        .where(Employee.team_id == team.id, Employee.archived.is_(False), _still_employed())
         .order_by(Employee.sort_name, Employee.id)
     ).all()
     active = {
@@ -576,7 +597,7 @@ def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def renew(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
-    if getattr(subject, "archived", False):
+    if getattr(subject, "archived", False) or (kind == FeedKind.EMPLOYEE.value and _left(subject)):
         flash(_("Dit is gearchiveerd. U kunt er geen link voor maken.") if formally()
               else _("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))

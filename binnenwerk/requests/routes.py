@@ -241,6 +241,10 @@ def edit(request_id: int):
         flash(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
                 status=service.status_label(existing.status).lower()), "error")
         return redirect(url_for("requests.detail", request_id=existing.id))
+    if service.is_over(existing):
+        # Not a form whose every save is refused for its end date: it is over, nothing is stored.
+        flash(service.over_message(existing), "error")
+        return redirect(url_for("requests.detail", request_id=existing.id))
     form = RequestForm(obj=existing)
     _fill_choices(form, existing)
     form.same_again.label.text = _("Ja, ik wil twee aanvragen met dezelfde gegevens (bijvoorbeeld voor meer dan 15 "
@@ -297,9 +301,13 @@ def cancel(request_id: int):
                 current=service.status_label(found.status).lower(),
                 new=service.status_label(S.CANCELLED.value).lower()), "error")
         return redirect(url_for("requests.detail", request_id=found.id))
+    by_planner = current_user.role == Role.PLANNER.value
+    if not by_planner and service.is_over(found):
+        # Its days were worked (or not): cancelling would only turn them into "geannuleerd".
+        flash(service.over_message(found), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
     # The planner says why (the ministry reads it, as it reads a decline's reason); the ministry
     # contact cancels their own request without one.
-    by_planner = current_user.role == Role.PLANNER.value
     form = CancelForm() if by_planner else ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -336,8 +344,30 @@ def plan():
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id, one=one,
         why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
-        dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note, **_template_helpers(),
+        dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note,
+        nobody_planned=_nobody_planned_words(blocks, first), **_template_helpers(),
     )
+
+
+def _nobody_planned_words(blocks: list[report_service.PlanRequest], first: dt.date):
+    """`words(day, request)`: what the page and its CSV say of a day with nobody planned. Gone by:
+    not planned. Its team called off: no longer planned. In a week every team of the request's
+    region has published: nobody planned (the planning is made, and nobody was put on it; "not
+    yet" would have the ministry wait for a team that is not coming). Otherwise: not planned yet."""
+    today = local_today()
+    published = service.weeks_published({b.request.location.region for b in blocks},
+                                        {week_of(first + dt.timedelta(weeks=n)) for n in range(PLAN_WEEKS)})
+
+    def words(day: report_service.PlanDay, found: DeploymentRequest) -> str:
+        if day.date < today:
+            return _("Niet ingepland")
+        if day.called_off:
+            return _("Niet meer ingepland")
+        if (found.location.region, week_of(day.date)) in published:
+            return _("Niemand ingepland")
+        return _("Nog niet ingepland")
+
+    return words
 
 
 def _ever_planned(found: DeploymentRequest) -> bool:
@@ -365,6 +395,12 @@ def _why_not_planned(found: DeploymentRequest) -> str:
             return _("Deze aanvraag is geannuleerd. Er was niets voor ingepland.")
         if found.status == S.DECLINED.value:
             return _("Deze aanvraag is afgewezen. Er was niets voor ingepland.")
+    # Withdrawn after people were told to come, and called off since: not "nothing in these weeks",
+    # which reads as if a team might still be planned.
+    if found.status == S.CANCELLED.value:
+        return _("Deze aanvraag is geannuleerd. Er komt geen team meer.")
+    if found.status == S.DECLINED.value:
+        return _("Deze aanvraag is afgewezen. Er komt geen team meer.")
     return _("In deze weken staat er niets van deze aanvraag in de planning.")
 
 
@@ -397,6 +433,7 @@ def plan_csv():
     request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
     dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
+    nobody_planned = _nobody_planned_words(blocks, first)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=csv_delimiter())  # ';' in Dutch, ',' in English
     writer.writerow([_("Aanvraag"), _("Locatie"), _("Werksoort"), _("Datum"), _("Begintijd"), _("Eindtijd"),
@@ -415,8 +452,8 @@ def plan_csv():
                     note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
                              location=team.location)
-                elif team is None and day.called_off and day.date >= local_today():
-                    note = _("Niet meer ingepland")
+                elif team is None:
+                    note = nobody_planned(day, block.request)  # as the page's "Gedekt" says it
                 # How many people this team sends, also when they still come for the old request
                 # ("Ingepland" counts them too, as the page does; the note says the change is not
                 # planned yet).
@@ -504,17 +541,20 @@ def _request_filter() -> DeploymentRequest | None:
 @roles_required(Role.MINISTRY_CONTACT, *OFFICE)
 def detail(request_id: int):
     found = _load(request_id)
+    # The ministry's own request whose last day has gone by: no change or cancel, and why not.
+    over = _is_contact() and found.status in service.CHANGEABLE and service.is_over(found)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
+        over_note=service.over_message(found) if over else None,
         refused=bool(g.get("stale_request")),  # a decision refused: "Fout:" in the title
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
-        can_change=_is_contact() and found.status in service.CHANGEABLE,
+        can_change=_is_contact() and found.status in service.CHANGEABLE and not over,
         # Only where the planning page has something of it: for a request not accepted it would be empty.
         shows_plan=_is_contact() and _ever_planned(found),
         can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
-        and service.can_transition(found.status, S.CANCELLED.value),
+        and service.can_transition(found.status, S.CANCELLED.value) and not over,
         is_planner=current_user.role == Role.PLANNER.value, can_transition=service.can_transition,
         **_template_helpers(),
     )

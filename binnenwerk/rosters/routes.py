@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from babel.lists import format_list
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -654,10 +655,16 @@ def copy_previous():
             said.append(_("Vorige week was %(day)s een feestdag (%(name)s), en er is geen eerdere week met een rooster. "
                           "%(weekday)s blijft leeg.", day=full_date(day - dt.timedelta(weeks=1)),
                           name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=formatting.upper_first(full_date(day))))
-        for day in copied.from_earlier:
-            said.append(_("Vorige week was %(day)s een feestdag (%(name)s). Voor %(weekday)s is "
-                          "een eerdere week overgenomen.", day=full_date(day - dt.timedelta(weeks=1)),
-                          name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=full_date(day)))
+        for day, back in copied.from_earlier:
+            skipped_days = [day - dt.timedelta(weeks=b) for b in range(back - 1, 0, -1)]  # oldest first
+            source = day - dt.timedelta(weeks=back)
+            said.append(ngettext(
+                "Vorige week was %(days)s een feestdag. Voor %(weekday)s is %(source)s overgenomen, uit week %(week)s.",
+                "In de weken ervoor waren %(days)s feestdagen. Voor %(weekday)s is %(source)s overgenomen, uit week "
+                "%(week)s.", len(skipped_days),
+                days=format_list([f"{full_date(d)} ({formatting.holiday(d)})" for d in skipped_days],
+                                 locale=str(get_locale() or "nl")),
+                weekday=full_date(day), source=full_date(source), week=source.isocalendar()[1]))
         flash(" ".join(said), "success" if filled or not skipped else "warning")
     return _back(week, team.id)
 

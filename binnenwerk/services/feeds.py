@@ -92,6 +92,14 @@ def office_phone() -> str:
     return (current_app.config.get("OFFICE_PHONE") or "").strip()
 
 
+def contract_over(contract_end: dt.date | None, today: dt.date) -> bool:
+    """The person's last working day has gone by: their feed and week page stop as an archived
+    person's do. people.archive_ended_contracts archives them only as a team page opens, which
+    may be days later, and a link's GET writes nothing; until then the links must not go on
+    giving the calendar, the team leader's name and phone of someone who has left."""
+    return contract_end is not None and contract_end < today
+
+
 def window(today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of the feed: 4 weeks back to 8 weeks ahead."""
     return today - dt.timedelta(weeks=WEEKS_BACK), today + dt.timedelta(weeks=WEEKS_AHEAD)
@@ -462,7 +470,7 @@ def _poll_statement():
     return (
         select(
             ct.c.id, ct.c.nonce, ct.c.created_at, ct.c.revoked_at,
-            emp.c.archived.label("employee_archived"), emp.c.anonymised_at,
+            emp.c.archived.label("employee_archived"), emp.c.anonymised_at, emp.c.contract_end,
             team.c.archived.label("team_archived"), loc.c.archived.label("location_archived"),
             select(func.count(ps.c.id)).where(own).correlate(ct).scalar_subquery().label("shift_count"),
             select(func.max(ps.c.updated_at)).where(own).correlate(ct).scalar_subquery().label("latest"),
@@ -484,7 +492,8 @@ def _poll_statement():
 def poll(token: str, today: dt.date | None = None,
          language: str | None = None) -> tuple[int, Fingerprint] | None:
     """(token id, fingerprint) of a live feed token from one query; None when unknown, revoked,
-    derived with another SECRET_KEY or its subject archived. `language`: see feed_language()."""
+    derived with another SECRET_KEY or its subject archived (or an employee whose contract has
+    ended, see contract_over). `language`: see feed_language()."""
     if not isinstance(token, str) or not tokens.TOKEN_RE.match(token):
         return None
     today = today or local_today()
@@ -497,6 +506,8 @@ def poll(token: str, today: dt.date | None = None,
     if found is None or found.revoked_at is not None:
         return None
     if found.employee_archived or found.anonymised_at or found.team_archived or found.location_archived:
+        return None
+    if contract_over(found.contract_end, today):
         return None
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
@@ -1050,6 +1061,39 @@ def build_stopped_feed(row: CalendarToken, today: dt.date | None = None, languag
         return _build_stopped_feed(row, today)
 
 
+def stopped_feed(row: CalendarToken, today: dt.date | None = None,
+                 language: str | None = None) -> tuple[bytes, Fingerprint]:
+    """build_stopped_feed() and its version: the ETag is the text's own hash (the text is small and
+    changes with its day only), so a phone polling every hour gets 304 until the notice moves."""
+    today = today or local_today()
+    body = build_stopped_feed(row, today, language)
+    return body, Fingerprint(etag=hashlib.sha256(body).hexdigest()[:32],
+                             last_modified=_stopped_stamp(row, today).replace(tzinfo=dt.timezone.utc))
+
+
+def _day_start_utc(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a local day, as a stored moment (naive UTC)."""
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", TZID))
+    start = dt.datetime.combine(day, dt.time(), zone).astimezone(dt.timezone.utc)
+    return start.replace(tzinfo=None)
+
+
+def _stopped_stamp(row: CalendarToken, today: dt.date) -> dt.datetime:
+    """The notice's DTSTAMP: when the link stopped (or was made, for one whose subject went), but
+    no earlier than the start of the notice's day. The notice moves to a new day every day; a
+    stamp that stayed would tell a calendar app the moved event is the one it already has."""
+    return max((row.revoked_at or row.created_at).replace(microsecond=0), _day_start_utc(today))
+
+
+def _stopped_sequence(row: CalendarToken, today: dt.date) -> int:
+    """The notice's SEQUENCE: days since the link was made, so it rises with every day the notice
+    moves (RFC 5545 3.8.7.4: a new date is a new revision). Counted from the making of the link,
+    not from when it stopped: that moment can change afterwards (a link stops the day after a
+    contract's last day but is revoked only when the person is archived, days later; taking them
+    back removes the end), and a SEQUENCE must never go down."""
+    return max(0, (today - row.created_at.date()).days)
+
+
 def _build_stopped_feed(row: CalendarToken, today: dt.date | None) -> bytes:
     today = today or local_today()
     if row.kind == FeedKind.EMPLOYEE.value:
@@ -1065,9 +1109,10 @@ def _build_stopped_feed(row: CalendarToken, today: dt.date | None) -> bytes:
     out += [
         b"BEGIN:VEVENT\r\n",
         fold(f"UID:link-stopped-{row.id}@binnenwerk"),
-        fold(f"DTSTAMP:{_utc_stamp(row.revoked_at or row.created_at)}"),
+        fold(f"DTSTAMP:{_utc_stamp(_stopped_stamp(row, today))}"),
         fold(f"DTSTART;VALUE=DATE:{today:%Y%m%d}"),
         fold(f"DTEND;VALUE=DATE:{today + dt.timedelta(days=1):%Y%m%d}"),
+        fold(f"SEQUENCE:{_stopped_sequence(row, today)}"),
         b"TRANSP:TRANSPARENT\r\n",
         fold(f"SUMMARY:{escape_text(_('Deze agenda-link werkt niet meer'))}"),
         fold(f"DESCRIPTION:{escape_text(advice)}"),

@@ -145,12 +145,15 @@ def leaders_away(leader_ids, start: dt.date, end: dt.date) -> dict[int, list[tup
 
 def leader_contact(leader, day: dt.date, start_minute: int, end_minute: int, away: dict) -> tuple[str, str]:
     """(name, phone) of the leader of a team's shifts, for the ministry. A leader absent during
-    them is not named nor given to call (the location feed's rule): 'afwezig, er komt een
-    vervanger'."""
+    them is not named nor given to call (the location feed's rule): 'afwezig, Binnenwerk zoekt
+    een vervanger'. On a day gone by nobody is looking any more: just 'afwezig' (never why). A
+    stand-in planned for the day is the shifts' own leader, and named as any other."""
     if leader is None:
         return "", ""
     for first, last, from_minute, to_minute in away.get(leader.id, ()):
         if first <= day <= last and (from_minute is None or (from_minute < end_minute and to_minute > start_minute)):
+            if day < feeds.local_today():
+                return gettext("afwezig"), ""
             return gettext("afwezig, Binnenwerk zoekt een vervanger"), ""
     return leader.name, leader.phone
 

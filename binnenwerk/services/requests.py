@@ -24,6 +24,7 @@ from ..models import (
     Ministry,
     PublishedShift,
     RequestStatus,
+    Roster,
     Supervisor,
     Team,
     WorkType,
@@ -442,6 +443,7 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     a save that cannot show which version it saw must not overwrite the current one.
     """
     db.session.refresh(request, with_for_update=True)
+    refuse_if_over(request)
     if seen_version and seen_version != version_of(request) and not _differs(request, _normalised(data)):
         return []  # the same save sent twice (a double click): the first one stored it
     if not seen_version or seen_version != version_of(request):
@@ -629,9 +631,11 @@ def transition(request: DeploymentRequest, new_status: str, *, actor, reason: st
             "Een aanvraag die %(current)s is, kan niet %(new)s worden.",
             current=status_label(seen).lower(), new=status_label(new_status).lower(),
         ))
+    by_ministry = getattr(actor, "role", None) == "ministry_contact"
+    if new_status == S.CANCELLED.value and by_ministry:
+        refuse_if_over(request)
     refuse_if_stale(request, seen_version)
     values: dict = {"status": new_status, "updated_at": utcnow()}
-    by_ministry = getattr(actor, "role", None) == "ministry_contact"
     if new_status == S.DECLINED.value:
         values["decline_reason"] = _reason(reason, _("Geef een reden waarom je de aanvraag afwijst."))
     if new_status == S.CANCELLED.value and not by_ministry:
@@ -708,7 +712,44 @@ def weeks_still_told(request: DeploymentRequest) -> list[str]:
 
 def can_complete(request: DeploymentRequest) -> bool:
     """Completed means its last day has gone by: before that people still go there."""
+    return is_over(request)
+
+
+def is_over(request: DeploymentRequest) -> bool:
+    """Its last day has gone by: what it asked was worked (or not), so the ministry no longer
+    changes or cancels it. A change could only be refused for its end date, and a cancel would
+    turn work done into "geannuleerd" on the planner's intake."""
     return request.end_date < today()
+
+
+def over_message(request: DeploymentRequest) -> str:
+    """Why a ministry contact can no longer change or cancel a request whose last day has gone by."""
+    return _("Deze aanvraag is voorbij: de laatste dag was %(date)s. U kunt hem niet meer wijzigen of annuleren.",
+             date=format_date(request.end_date, "d MMMM yyyy"))
+
+
+def refuse_if_over(request: DeploymentRequest) -> None:
+    """A ministry's change or cancel of a request whose last day has gone by: refused, nothing stored."""
+    if is_over(request):
+        raise ServiceError(over_message(request))
+
+
+def weeks_published(regions: Collection[str], weeks: Collection[str]) -> set[tuple[str, str]]:
+    """The (region, week) pairs in which every active team of the region has published its roster
+    (at least once, as the job report counts a week published). A request's day there with nobody
+    planned was planned without anyone: "nobody planned", not "not planned yet"."""
+    if not regions or not weeks:
+        return set()
+    teams = dict(db.session.execute(
+        select(Team.region, func.count(Team.id))
+        .where(Team.region.in_(set(regions)), Team.archived.is_(False)).group_by(Team.region)).all())
+    published = db.session.execute(
+        select(Team.region, Roster.week, func.count(Roster.id))  # one roster a team and week
+        .join(Team, Team.id == Roster.team_id)
+        .where(Team.region.in_(set(regions)), Team.archived.is_(False), Roster.week.in_(set(weeks)),
+               Roster.version > 0)
+        .group_by(Team.region, Roster.week)).all()
+    return {(region, week) for region, week, count in published if count >= teams.get(region, 0) > 0}
 
 
 def refuse_accepting_if_archived(location: Location, ministry: Ministry) -> None:

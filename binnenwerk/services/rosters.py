@@ -25,7 +25,7 @@ from scheduling.domain import LeaderPins
 
 from .. import audit, planning, roster_history
 from ..extensions import db
-from ..formatting import long_date, week_days, week_of
+from ..formatting import full_date, week_days, week_of
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
@@ -164,7 +164,7 @@ def _cell_employee(week: str, team_id: int, employee_id: int, day: dt.date, requ
     elif held is not None and not here:
         raise ServiceError(_(
             "%(name)s staat op %(day)s nog in het rooster van %(team)s. Haal de dienst daar eerst weg.",
-            name=employee.name, day=long_date(day), team=held.roster.team.name))
+            name=employee.name, day=full_date(day), team=held.roster.team.name))
     return employee
 
 
@@ -173,7 +173,7 @@ def left_error(employee: Employee) -> ServiceError:
     if employee.contract_end is None:
         return ServiceError(_("%(name)s werkt hier niet meer. Er is niets opgeslagen.", name=employee.name))
     return ServiceError(_("%(name)s werkt hier niet meer vanaf %(day)s. Er is niets opgeslagen.", name=employee.name,
-                          day=long_date(employee.contract_end + dt.timedelta(days=1))))
+                          day=full_date(employee.contract_end + dt.timedelta(days=1))))
 
 
 def _check_day(week: str, day: dt.date) -> None:
@@ -297,11 +297,13 @@ def _leader_after(problem, before: Solution, team: str, day: dt.date, place: str
 
 
 def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
-    s = next(x for x in problem.supervisors if x.id == supervisor)
+    """Why the leader cannot lead there, said after their name in the choice's list: so without
+    it ("Tineke Teamleider (leidt op woensdag 16 december al op een andere plek)")."""
     if violation.rule == 7:
-        return _("%(name)s leidt op %(day)s al een team", name=s.name, day=long_date(day))
+        # Rule 7: one place a day. The other place may be their own team's.
+        return _("leidt op %(day)s al op een andere plek", day=full_date(day))
     if violation.rule == 6:
-        return _("%(name)s is op %(day)s niet vrij of kan dit werk niet leiden", name=s.name, day=long_date(day))
+        return _("is op %(day)s niet vrij of kan dit werk niet leiden", day=full_date(day))
     return _("dit breekt een regel van het rooster")
 
 
@@ -336,7 +338,11 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
         audit.record("roster.leader", choice.roster, result="refused",
                      detail=f"week={week} day={day} supervisor={supervisor_id}", actor=user)
         db.session.commit()
-        raise ServiceError(_("Dit kan niet: %(rule)s.", rule=why[supervisor_id]))
+        name = db.session.get(Supervisor, supervisor_id).name
+        reason = why[supervisor_id]
+        raise ServiceError(_("Dit kan niet: %(name)s %(rule)s.", name=name, rule=reason)
+                           if reason != _("dit breekt een regel van het rooster") else
+                           _("Dit kan niet: %(rule)s.", rule=reason))
     after, roster = choice.rosters[supervisor_id], choice.roster
     names = dict(db.session.execute(select(Supervisor.id, Supervisor.name).where(
         Supervisor.id.in_([i for i in (current, supervisor_id) if i is not None]))).all())
@@ -411,7 +417,7 @@ def broken_rule(violation, idmap: planning.IdMap) -> str:
     """A broken hard rule (scheduling.checker.Violation) in the reader's language, with the
     names people know; the checker's own message is Dutch and names ids."""
     name = idmap.names.get(violation.employee or "", "")
-    day = long_date(violation.date) if violation.date else ""
+    day = full_date(violation.date) if violation.date else ""
     if violation.rule == 5 and violation.request:
         q = idmap.requests.get(planning.pk_of(violation.request))
         if q is not None:
@@ -502,7 +508,7 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
             raise ServiceError(_no_pin_message(employee))
     if request_id is not None and request_id not in options:
         raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
-                             name=employee.name, day=long_date(day)))
+                             name=employee.name, day=full_date(day)))
     kept = kept_leads(week, team_id, before.supervision)
     after, broken = _cell_after(problem, before, me, day, options.get(request_id),
                                 _breaks_now(problem, before, kept), kept)
@@ -663,7 +669,9 @@ class Copied:
     skipped: int  # last week's shifts that no longer fit
     kept: int  # cells that had a shift already
     holidays: list[dt.date]  # days of this week that are public holidays: nothing copied there
-    from_earlier: list[dt.date]  # days copied from an earlier week: that weekday was a holiday last week
+    # (day, weeks back) for days copied from an earlier week: that weekday was a holiday in the
+    # weeks between (Friday 8 January 2027 from 18 December: Christmas and New Year's Day).
+    from_earlier: list[tuple[dt.date, int]]
     no_earlier: list[dt.date] = dataclasses.field(default_factory=list)  # ... and no earlier week had a roster
 
 
@@ -730,7 +738,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
         led += [(lead, day) for lead in (source.supervision if source else ()) if lead.date.isoweekday() == weekday]
         if back != 1 and day not in holidays and weekday <= 5:  # last week's day was a holiday
             if found:
-                from_earlier.append(day)
+                from_earlier.append((day, back))
             elif source is None:
                 no_earlier.append(day)
     problem, idmap = planning.build_problem(week, [team_id])

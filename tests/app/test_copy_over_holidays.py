@@ -73,8 +73,10 @@ def test_copying_over_the_holidays_keeps_the_friday(client, login, world):
     # Friday was a holiday in both weeks before: it comes from 2026-W51, and the message says so.
     first_week = copy(client, world, "2027-W01")
     assert days_of(world, "2027-W01") == [dt.date(2027, 1, 4), dt.date(2027, 1, 8)]
-    assert re.search(rf"Vorige week was vrijdag 1 januari{Y} een feestdag \(Nieuwjaarsdag\)\. Voor vrijdag "
-                     rf"8 januari{Y} is een eerdere week overgenomen\.", first_week)
+    # Both holidays it skipped are named, and the day and week it copied from.
+    assert re.search(rf"In de weken ervoor waren vrijdag 25 december{Y} \(Eerste kerstdag\) en vrijdag 1 januari"
+                     rf"{Y} \(Nieuwjaarsdag\) feestdagen\. Voor vrijdag 8 januari{Y} is vrijdag 18 december{Y} "
+                     rf"overgenomen, uit week 51\.", first_week), first_week
 
     # And the week after copies the Friday of 2027-W01 as usual, without a word on holidays.
     second_week = copy(client, world, "2027-W02")
@@ -202,3 +204,23 @@ def test_a_leader_held_for_a_place_that_gets_no_shift_leads_another(client, make
     login(w.planner)
     copy(client, w, "2027-W03")
     assert w.leaders("2027-W03") == {w.second.id: w.stand_in.id}
+
+
+def test_a_day_after_one_holiday_names_it_and_the_week_it_came_from(client, login, make):
+    """2027-W14's Monday comes from 2027-W12, past Easter Monday (29 March 2027)."""
+    wt = make.work_type("cleaning", name_nl="Schoonmaak")
+    team = make.team("Den Haag", name="Team P")
+    make.supervisor(team, work_types=[wt])
+    person = make.employee(team, work_types=[wt], first_name="Pim", last_name="Test")
+    req = make.request(make.location("Den Haag"), wt, weekdays="12345", headcount=1,
+                       start_date=dt.date(2027, 3, 15), end_date=dt.date(2027, 4, 30))
+    planner = make.user("planner")
+    db.session.commit()
+    service.set_cell("2027-W12", team.id, person.id, dt.date(2027, 3, 22), req.id, lock_version=0)
+    service.set_cell("2027-W13", team.id, person.id, dt.date(2027, 3, 30), req.id, lock_version=0)
+    login(planner)
+    world = type("World", (), dict(team=team, anna=person))
+    page = copy(client, world, "2027-W14")
+    assert days_of(world, "2027-W14") == [dt.date(2027, 4, 5), dt.date(2027, 4, 6)]
+    assert re.search(rf"Vorige week was maandag 29 maart{Y} \(Tweede paasdag\) een feestdag\. Voor maandag "
+                     rf"5 april{Y} is maandag 22 maart{Y} overgenomen, uit week 12\.", page), page

@@ -84,14 +84,17 @@ def test_an_account_made_last_year_names_the_year(client, login, make, today):
 
 def test_the_employee_page_names_the_year_of_a_last_working_day_in_another_year(client, make, today):
     employee = make.employee(first_name="Julia", last_name="Huisman", contract_end=NEW_YEARS_EVE)
-    token = tokens.issue(FeedKind.EMPLOYEE, employee)
+    later = make.employee(first_name="Jan", last_name="Huisman", contract_end=dt.date(2027, 1, 2))
+    token, later_token = tokens.issue(FeedKind.EMPLOYEE, employee), tokens.issue(FeedKind.EMPLOYEE, later)
     db.session.commit()
-    today(dt.date(2027, 1, 4))
-    page = get(client, f"/week/{token}")
-    assert "Je laatste werkdag: donderdag 31 december 2026. In week 1 werk je niet meer bij ons." in page
     today(dt.date(2026, 12, 28))
     page = get(client, f"/week/{token}")
     assert "Je laatste werkdag: donderdag 31 december. In week 1 werk je niet meer bij ons." in page
+    page = get(client, f"/week/{later_token}")
+    assert "Je laatste werkdag: zaterdag 2 januari 2027. In week 1 werk je niet meer bij ons." in page
+    # After the last working day the link has stopped, as an archived person's does.
+    today(dt.date(2027, 1, 4))
+    assert client.get(f"/week/{token}").status_code == 404
 
 
 # --- the privacy pages go by Amsterdam's date -------------------------------------------------
