@@ -9,7 +9,8 @@
 // When the time is up (the server answers 401) the dialog says so, and that what was typed is
 // still on the page; it no longer blocks the page, so the text can be copied, and closing it
 // leaves a line with the link to log in again at the top of the page. Its words come with the
-// server's answers (in the reader's language), so they are not on every page.
+// server's answers (in the reader's language), so they are not on every page. Lying over the
+// page's foot, it keeps its height free there, so no field with the focus hides behind it.
 (function () {
   "use strict";
   var dialog = document.getElementById("session-warning");
@@ -51,6 +52,7 @@
       if (before === null) { before = document.activeElement; }
       if (when === "gone") { dialog.show(); } else { dialog.showModal(); }
     }
+    keepFootFree();
     var first = dialog.querySelector("button:not([hidden]), a:not([hidden])");
     if (first) { first.focus(); }
   }
@@ -59,6 +61,7 @@
     var was = state;
     state = null;
     if (dialog.open) { dialog.close(); }
+    keepFootFree();
     if (was === "gone") { goneLine(); }
     if (was === "lifetime") { lifetimeSeen = true; }
     if (before && before.focus) { before.focus(); }
@@ -79,6 +82,35 @@
     line.appendChild(link);
     var main = document.querySelector("main") || document.body;
     main.insertBefore(line, main.firstChild);
+  }
+
+  // The logged-out dialog does not block the page, so people tab on behind it; on a phone it
+  // covers half the screen (WCAG 2.4.11: a field with the focus must not be hidden). While it is
+  // open the page keeps its height free at the foot (app.css: the root's scroll padding, the
+  // body's padding, so the last fields can be scrolled above it).
+  function keepFootFree() {
+    var root = document.documentElement;
+    if (!dialog.open || dialog.matches(":modal")) {
+      root.classList.remove("session-gone-open");
+      root.style.removeProperty("--session-warning-space");
+      return;
+    }
+    var space = window.innerHeight - dialog.getBoundingClientRect().top;
+    root.style.setProperty("--session-warning-space", Math.ceil(Math.max(space, 0)) + "px");
+    root.classList.add("session-gone-open");
+  }
+
+  // A field that gets the focus behind the open dialog is scrolled up, clear of it, as far as
+  // the screen allows: its top stays in sight when it is taller than the room above the dialog.
+  function uncover(event) {
+    var target = event.target;
+    if (!dialog.open || dialog.matches(":modal") || dialog.contains(target) || !target.getBoundingClientRect) { return; }
+    var over = dialog.getBoundingClientRect();
+    var box = target.getBoundingClientRect();
+    var covered = box.bottom > over.top && box.top < over.bottom && box.right > over.left && box.left < over.right;
+    if (!covered) { return; }
+    var MARGIN = 12;  // the focus ring (5 px around the field) clear of the dialog as well
+    window.scrollBy(0, Math.max(0, Math.min(box.bottom - over.top + MARGIN, box.top - MARGIN)));
   }
 
   function later(milliseconds) {
@@ -157,6 +189,10 @@
     close();
     if (was === "idle") { stay(); }
   });
+  document.addEventListener("focusin", uncover);
+  dialog.addEventListener("close", keepFootFree);
+  window.addEventListener("resize", keepFootFree);
+  if (window.ResizeObserver) { new ResizeObserver(keepFootFree).observe(dialog); }
   document.addEventListener("input", function () {
     if (state === null && Date.now() - kept > TYPING_KEEPS) { stay(); }
   });
