@@ -511,7 +511,7 @@ def _solve_and_store(job: SolveJob) -> None:
         if solution.status != "INFEASIBLE" or job.team_id is not None or not solution.conflicting_pins:
             break
         # Pins of some teams cannot hold together: plan the other teams, leave those as they are.
-        conflicting = _conflicting_teams(solution.conflicting_pins, idmap)
+        conflicting = _conflicting_teams(solution.conflicting_pins, idmap, problem)
         if not conflicting:
             break
         left_out.extend(conflicting)
@@ -543,16 +543,20 @@ def _solve_and_store(job: SolveJob) -> None:
         # no stand-in), or places of a day too many for the leaders free (one stand-in for two
         # places under way), which unpinning other shifts would not help. A shift under way that a
         # repair keeps cannot be unpinned at all ("begun"): a leader can be found for it, or the
-        # repair can start a day later.
+        # repair can start a day later. A pinned team leader elsewhere, the person's contract hours
+        # or rest: the pins' own causes (_described_pins).
         unled = set(pins_without_leader(problem, solution.conflicting_pins))
-        short = set(pins_short_of_leaders(problem, solution.conflicting_pins)) - unled
-        found = {"conflicting_pins": [{"name": idmap.names.get(p.employee, p.employee), "date": p.date.isoformat(),
+        described = _described_pins(solution.conflicting_pins, idmap, problem)
+        held = {p for p, row in described.items() if row.get("held")} - unled
+        short = set(pins_short_of_leaders(problem, solution.conflicting_pins)) - unled - held
+        found = {"conflicting_pins": [{**_shown(described.get(p), {"name": idmap.names.get(p.employee, p.employee),
+                                                                  "date": p.date.isoformat()}),
                                        "unled": p in unled, "short": p in short,
                                        "begun": (planning.pk_of(p.employee), p.date) in idmap.begun,
                                        # pinned by someone, not kept because its day has gone by or begun
                                        "loose": (planning.pk_of(p.employee), p.date) not in idmap.begun and (
                                            idmap.kept_before is None or p.date >= idmap.kept_before)}
-                                      for p in _causes_first(solution.conflicting_pins, unled | short)[:5]]}
+                                      for p in _causes_first(solution.conflicting_pins, unled | held | short)[:5]]}
         raise _PinsConflict(pins_message(found), found)
     if solution.status not in ("OPTIMAL", "FEASIBLE"):
         raise planning_error(_(
@@ -717,36 +721,132 @@ def _run_solver(job: SolveJob, problem, cancel: threading.Event, started: float,
     return outcome["solution"]
 
 
-def _conflicting_teams(pins, idmap) -> list[dict]:
-    """The teams whose pins conflict, each with those pins: the person (told apart from a
-    namesake in the team as the roster page does), the date and the place."""
+def _conflicting_teams(pins, idmap, problem=None) -> list[dict]:
+    """The teams whose pins conflict, each with those pins as _described_pins tells them."""
+    described = _described_pins(pins, idmap, problem)
+    by_team: dict[int, list[dict]] = {}
+    for pin in sorted(described, key=lambda p: (p.date, described[p]["sort"])):
+        row = dict(described[pin])
+        by_team.setdefault(row.pop("team_id"), []).append(row)
+        del row["sort"]
+    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(list(by_team)))).all())
+    return [{"team_id": team_id, "team": names.get(team_id, ""), "pins": rows}
+            for team_id, rows in sorted(by_team.items())]
+
+
+def _described_pins(pins, idmap, problem=None) -> dict:
+    """Each pin of the planned teams as the job page names it: the person (told apart from a
+    namesake in the team as the roster page does), the date, the place and hours; with
+    `problem`, what of the pins alone explains why they cannot hold (_pin_causes). Kept as data
+    so the page words it in its reader's language."""
     from .models import Employee
 
-    by_team: dict[int, list] = {}
     employees = {e.id: e for e in db.session.scalars(
         select(Employee).where(Employee.id.in_({planning.pk_of(p.employee) for p in pins})))}
+    causes = _pin_causes(problem, idmap, pins) if problem is not None else {}
+    apart_in: dict[int, dict] = {}
+    out = {}
     for pin in pins:
         person = employees.get(planning.pk_of(pin.employee))
-        if person is not None and person.team_id in idmap.team_ids:
-            by_team.setdefault(person.team_id, []).append((person, pin))
-    out = []
-    for team_id, rows in sorted(by_team.items()):
-        team = db.session.get(Team, team_id)
-        mates = db.session.scalars(select(Employee).where(Employee.team_id == team_id, Employee.archived.is_(False))
-                                   .order_by(Employee.sort_name, Employee.id)).all()
-        # As the roster grid tells namesakes apart (formatting.name_suffixes), kept as data so the
-        # job page words it in its reader's language.
-        apart = telling_apart(mates)
-        described = []
-        for person, pin in sorted(rows, key=lambda r: (r[1].date, r[0].sort_name, r[0].id)):
-            request = idmap.requests.get(planning.pk_of(pin.request))
-            email, nr = apart.get(person.id, ("", None))
-            described.append({"name": person.name, "email": email, "nr": nr, "date": pin.date.isoformat(),
-                              "place": request.location.name if request is not None else "",
-                              "start": request.start_minute if request is not None else None,
-                              "end": request.end_minute if request is not None else None})
-        out.append({"team_id": team_id, "team": team.name if team else "", "pins": described})
+        if person is None or person.team_id not in idmap.team_ids:
+            continue
+        if person.team_id not in apart_in:
+            mates = db.session.scalars(select(Employee).where(Employee.team_id == person.team_id,
+                                                              Employee.archived.is_(False))
+                                       .order_by(Employee.sort_name, Employee.id)).all()
+            # As the roster grid tells namesakes apart (formatting.name_suffixes).
+            apart_in[person.team_id] = telling_apart(mates)
+        request = idmap.requests.get(planning.pk_of(pin.request))
+        email, nr = apart_in[person.team_id].get(person.id, ("", None))
+        out[pin] = {"name": person.name, "email": email, "nr": nr, "date": pin.date.isoformat(),
+                    "place": request.location.name if request is not None else "",
+                    "start": request.start_minute if request is not None else None,
+                    "end": request.end_minute if request is not None else None,
+                    "team_id": person.team_id, "sort": (person.sort_name, person.id), **causes.get(pin, {})}
     return out
+
+
+def _shown(row: dict | None, default: dict) -> dict:
+    """A described pin without what only sorts and groups it."""
+    if row is None:
+        return default
+    return {key: value for key, value in row.items() if key not in ("team_id", "sort")}
+
+
+def _pin_causes(problem, idmap, pins) -> dict:
+    """Per pin, what the pins alone tell of why they cannot all hold: the pinned team leaders
+    that keep everyone who may lead it away ("held": each leader, day, place, the team when it is
+    another, and who is pinned there), more hours than the person's contract of the week
+    ("hours") or too little rest between two of the person's pins ("rest")."""
+    from scheduling.explain import pins_at, pins_held_by_leader_pins, pins_over_contract, pins_without_rest
+
+    team_of = {e.id: e.team for e in problem.employees}
+    causes: dict = {}
+    for pin, leads in pins_held_by_leader_pins(problem, pins).items():
+        causes.setdefault(pin, {})["held"] = [
+            {"name": idmap.names.get(lead.supervisor, lead.supervisor), "date": lead.date.isoformat(),
+             "place": idmap.names.get(lead.location, lead.location),
+             "team": idmap.names.get(lead.team, "") if lead.team != team_of.get(pin.employee) else "",
+             "with": [idmap.names.get(other.employee, other.employee) for other in pins_at(problem, lead)]}
+            for lead in leads]
+    for pin in pins_over_contract(problem, pins):
+        causes.setdefault(pin, {})["hours"] = True
+    for pin in pins_without_rest(problem, pins):
+        causes.setdefault(pin, {})["rest"] = True
+    return causes
+
+
+def _pin_text(pin: dict) -> str:
+    """One pin as part of a sentence: who, the day, the place and hours; a pin of a job stored
+    before places were kept, who and the day."""
+    from .formatting import minutes_to_hhmm
+
+    day = dt.date.fromisoformat(pin["date"])
+    if "place" not in pin:
+        return f"{pin['name']} ({day_and_month(day)})"
+    who = pin["name"]
+    if pin.get("email"):
+        who += f" ({pin['email']})"
+    elif pin.get("nr"):
+        who += " (" + _("nr. %(n)d", n=pin["nr"]) + ")"
+    where = pin.get("place") or ""
+    if pin.get("start") is not None and pin.get("end") is not None:
+        where += f" {minutes_to_hhmm(pin['start'])}–{minutes_to_hhmm(pin['end'])}"
+    return _("%(person)s op %(day)s, %(place)s", person=who, day=full_date(day), place=where.strip())
+
+
+def _pins_text(pins: list[dict]) -> str:
+    return ("; " if all("place" in pin for pin in pins) else ", ").join(_pin_text(pin) for pin in pins)
+
+
+def _why_text(pins: list[dict]) -> str:
+    """What the pins themselves say of why they cannot hold, as sentences ('' when nothing): the
+    pinned team leaders that keep a leader away, a person's contract hours, too little rest."""
+    leads: dict[tuple, dict] = {}
+    for pin in pins:
+        for lead in pin.get("held") or []:
+            leads.setdefault((lead["name"], lead["date"], lead["place"], lead.get("team", "")), lead)
+    said = []
+    if leads:
+        said.append(ngettext("Dat komt door een vastgezette teamleider: %(leads)s",
+                             "Dat komt door vastgezette teamleiders: %(leads)s", len(leads),
+                             leads=" ".join(_lead_text(lead) for lead in leads.values())))
+    for name in dict.fromkeys(pin["name"] for pin in pins if pin.get("hours")):
+        said.append(_("%(name)s heeft deze week niet genoeg contracturen voor al deze diensten.", name=name))
+    for name in dict.fromkeys(pin["name"] for pin in pins if pin.get("rest")):
+        said.append(_("Tussen de diensten van %(name)s zit te weinig rust.", name=name))
+    return " ".join(said)
+
+
+def _lead_text(lead: dict) -> str:
+    """A pinned team leader that keeps a leader away, with the pinned shifts at that place."""
+    place = lead["place"] + (f" ({lead['team']})" if lead.get("team") else "")
+    day = full_date(dt.date.fromisoformat(lead["date"]))
+    if not lead.get("with"):
+        return _("%(leader)s staat op %(day)s vast bij %(place)s.", leader=lead["name"], day=day, place=place)
+    return ngettext("%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaat.",
+                    "%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaan.",
+                    len(lead["with"]), leader=lead["name"], day=day, place=place, pins=", ".join(lead["with"]))
 
 
 def pins_message(result: dict | None) -> str:
@@ -754,9 +854,6 @@ def pins_message(result: dict | None) -> str:
     pins = (result or {}).get("conflicting_pins")
     if pins is None:
         return ""
-
-    def listed(rows) -> str:
-        return ", ".join(f"{pin['name']} ({day_and_month(dt.date.fromisoformat(pin['date']))})" for pin in rows)
 
     def days_of(rows) -> str:
         return ", ".join(full_date(day) for day in sorted({dt.date.fromisoformat(pin["date"]) for pin in rows}))
@@ -766,6 +863,7 @@ def pins_message(result: dict | None) -> str:
     under_way = [_("Diensten die al bezig zijn, kun je niet losmaken. Repareer vanaf morgen als dat genoeg is: "
                    "vandaag blijft dan zoals het is.")] if any(pin.get("begun") for pin in pins) else []
     unled = [pin for pin in pins if pin.get("unled")]
+    held = [pin for pin in pins if pin.get("held") and not pin.get("unled")]
     short = [pin for pin in pins if pin.get("short")]
     if unled:
         said = ngettext(
@@ -775,22 +873,36 @@ def pins_message(result: dict | None) -> str:
             "Geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
             "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
             "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
-            len(unled), pins=listed(unled), days=days_of(unled))
+            len(unled), pins=_pins_text(unled), days=days_of(unled))
+    elif held:
+        # Someone could lead it, but the planner's own leader pins keep them elsewhere: letting
+        # one of those pins (or the pinned shifts there) go helps; no stand-in is missing.
+        said = ngettext(
+            "Geen teamleider kan deze dienst leiden: %(pins)s. %(why)s Maak een of meer hiervan los en "
+            "probeer het opnieuw. Het rooster is niet veranderd.",
+            "Geen teamleider kan deze diensten leiden: %(pins)s. %(why)s Maak een of meer hiervan los en "
+            "probeer het opnieuw. Het rooster is niet veranderd.",
+            len(held), pins=_pins_text(held), why=_why_text(held))
     elif short:
         said = _("Er zijn op %(days)s te weinig teamleiders vrij voor alle plekken van deze diensten: %(pins)s. "
                  "Elke plek heeft een eigen teamleider nodig. Zorg eerst voor een invaller uit de regio en probeer "
-                 "het dan opnieuw. Het rooster is niet veranderd.", pins=listed(short), days=days_of(short))
+                 "het dan opnieuw. Het rooster is niet veranderd.", pins=_pins_text(short), days=days_of(short))
         if any(pin.get("loose") for pin in short):
             # Pinned by someone: letting one place's shifts go frees its leader for the others.
             said += " " + _("Is er geen invaller? Maak dan de vastgezette diensten op een van die plekken los en "
                             "probeer het opnieuw.")
     elif under_way:
         said = _("Deze diensten passen niet samen in een rooster: %(pins)s. Het rooster is niet veranderd.",
-                 pins=listed(pins))
+                 pins=_pins_text(pins))
+    elif why := _why_text(pins):
+        # The pins' own cause (contract hours, rest), as the region's message names it.
+        return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. %(why)s Maak een of meer "
+                 "van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
+                 pins=_pins_text(pins), why=why)
     else:
         return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
                  "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-                 pins=listed(pins) or _("onbekend"))
+                 pins=_pins_text(pins) or _("onbekend"))
     return " ".join([said, *under_way])
 
 
@@ -802,8 +914,6 @@ def _causes_first(pins: list, causes: set) -> list:
 def left_out_messages(result: dict | None) -> list[str]:
     """Per team a multi-team solve left out because its pins conflict, or a solve did not save
     because what it relied on changed meanwhile, what to tell, in the reader's language."""
-    from .formatting import full_date, minutes_to_hhmm
-
     said = []
     for entry in (result or {}).get("left_out") or []:
         if "changes" in entry:
@@ -811,21 +921,18 @@ def left_out_messages(result: dict | None) -> list[str]:
                           "team opnieuw. Het rooster van dit team is niet veranderd.",
                           team=entry["team"], changes="; ".join(_change_text(c) for c in entry["changes"])))
             continue
-        pins = []
-        for pin in entry["pins"]:
-            who = pin["name"]
-            if pin.get("email"):
-                who += f" ({pin['email']})"
-            elif pin.get("nr"):
-                who += " (" + _("nr. %(n)d", n=pin["nr"]) + ")"
-            where = pin.get("place") or ""
-            if pin.get("start") is not None and pin.get("end") is not None:
-                where += f" {minutes_to_hhmm(pin['start'])}–{minutes_to_hhmm(pin['end'])}"
-            pins.append(_("%(person)s op %(day)s, %(place)s", person=who,
-                          day=full_date(dt.date.fromisoformat(pin["date"])), place=where.strip()))
+        pins = "; ".join(_pin_text({"place": "", **pin}) for pin in entry["pins"])
+        why = _why_text(entry["pins"])
+        if why:
+            # The pins' own cause (a pinned team leader elsewhere, contract hours, rest): named, so
+            # the planner knows what to let go.
+            said.append(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. %(why)s Maak een "
+                          "of meer hiervan los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+                          team=entry["team"], pins=pins, why=why))
+            continue
         said.append(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. Maak er een of meer "
                       "los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
-                      team=entry["team"], pins="; ".join(pins)))
+                      team=entry["team"], pins=pins))
     return said
 
 

@@ -96,6 +96,15 @@ class _Context:
         self.busy_supervisors = {(s.supervisor, s.date): s.team for s in supervision}
         # ... and at which place: (supervisor, date) -> location.
         self.led_at = {(s.supervisor, s.date): s.location for s in supervision}
+        self.leader_pins: LeaderPins | None = None  # read when a reason first asks
+        # Who may lead a team at all (rule 6): its own leaders and its region's stand-ins.
+        self.leaders_of: dict[str, list] = defaultdict(list)
+        self.pool_of: dict[str | None, list] = defaultdict(list)
+        for s in problem.supervisors:
+            if s.team is None:
+                self.pool_of[s.region].append(s)
+            else:
+                self.leaders_of[s.team].append(s)
 
 
 def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[Reason]:
@@ -132,6 +141,12 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     free = [e for e in fits if (e.id, date) not in ctx.assigned and e not in unrested]
     hours_used = [e for e in free if e.contract_minutes - ctx.worked[e.id] < minutes]
     free_with_hours = [e for e in free if e.contract_minutes - ctx.worked[e.id] >= minutes]
+    # Whose team nobody may lead here that day (its leader and the stand-ins off, other hours or
+    # work, pinned elsewhere) could not have worked here whatever their hours or rest: the plan
+    # used their hours on other days because this one had no leader, so the leader is the cause.
+    leaderless = _teams_nobody_may_lead(ctx, request, date, region, {e.team for e in fits})
+    unled = [e for e in unrested + hours_used if e.team in leaderless]
+    nobody_may_lead = bool(fits) and all(e.team in leaderless for e in fits)
     team_full = [e for e in free_with_hours
                  if e.team in ctx.teams
                  and len(ctx.roster_members[e.team]) >= ctx.teams[e.team].max_size
@@ -163,13 +178,16 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
         unused_by.append((reason("hours_used", n=len(hours_used)), len(hours_used)))
     if team_full:
         unused_by.append((reason("team_full"), len(team_full)))
-    unused_by.extend((r, len(free_with_hours)) for r in _supervisor_reasons(ctx, request, date, region, free_with_hours))
+    # The leader reasons first among equals: they cover the same people as hours used or rest.
+    leadable = free_with_hours + unled
+    unused_by[:0] = [(r, len(leadable)) for r in _supervisor_reasons(ctx, request, date, region, leadable)]
     unused = [r for r, _n in sorted(unused_by, key=lambda pair: -pair[1])]
 
     if len(fits) < request.headcount:
         too_few = [reason("too_few_fit", n=len(fits), of=request.headcount, day=day)]
-        if unused and missing - (request.headcount - len(fits)) > request.headcount - len(fits):
-            # Most of the shortfall is people who fit but were not planned: that reason first.
+        if unused and (nobody_may_lead or missing - (request.headcount - len(fits)) > request.headcount - len(fits)):
+            # Most of the shortfall is people who fit but were not planned (or nobody could lead
+            # any of them here that day): that reason first.
             return unused + too_few + narrowed
         return too_few + narrowed + unused
     # Enough people fit: those who could not be asked are not why the day is short (a team
@@ -197,14 +215,7 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     teams = sorted({e.team for e in candidates})
     if not teams:
         return []
-    able_for: dict[str, list] = {}
-    pins = LeaderPins(ctx.problem.pinned_supervision)
-    for team in teams:
-        able_for[team] = []
-        for s in ctx.problem.supervisors:
-            # (A pinned team leader: only they lead there, and only there.)
-            if _may_lead(s, team, region, date, request) and pins.allows(s.id, team, request.location, date):
-                able_for[team].append(s)
+    able_for = {team: _able_leaders(ctx, team, region, date, request) for team in teams}
 
     def free_for(s, team: str) -> bool:
         key = (s.id, date)
@@ -229,6 +240,23 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     return [reason("supervisors_busy", day=day)]
 
 
+def _able_leaders(ctx: _Context, team: str, region: str | None, date: dt.date, request: Request) -> list:
+    """The supervisors who may lead the team's people at this shift (rule 6; a pinned team
+    leader: only they lead there, and only there), busy or not."""
+    if ctx.leader_pins is None:
+        ctx.leader_pins = LeaderPins(ctx.problem.pinned_supervision)
+    return [s for s in ctx.leaders_of.get(team, []) + ctx.pool_of.get(region, [])
+            if _may_lead(s, team, region, date, request)
+            and ctx.leader_pins.allows(s.id, team, request.location, date)]
+
+
+def _teams_nobody_may_lead(ctx: _Context, request: Request, date: dt.date, region: str | None,
+                           teams: set[str]) -> set[str]:
+    """Of these teams, the ones whose people nobody may lead at this shift that day, whatever the
+    roster: no plan could have put them here."""
+    return {team for team in teams if not _able_leaders(ctx, team, region, date, request)}
+
+
 def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
                        supervision: list[SupervisionRef],
                        shortfall: Iterable[Shortfall]) -> list[Shortfall]:
@@ -249,22 +277,86 @@ def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
 
 def pins_without_leader(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:
     """Of these pinned shifts, the ones no supervisor of the problem could lead even alone: none
-    may lead the person's team in that work for those hours that day (rule 6; a pinned leader
-    leads only at their place). When pins conflict, such a pin points at the cause: nobody to
-    lead it, not the other pins."""
+    may lead the person's team in that work for those hours that day (rule 6). When pins conflict,
+    such a pin points at the cause: nobody to lead it, not the other pins. A pin that a leader
+    could lead but for the pinned team leaders is pins_held_by_leader_pins': letting a pin go
+    helps there, finding a stand-in is not needed."""
     requests = {r.id: r for r in problem.requests}
     teams = {t.id: t for t in problem.teams}
     team_of = {e.id: e.team for e in problem.employees}
-    leader_pins = LeaderPins(problem.pinned_supervision)
     unled = []
     for pin in pins:
         request, team = requests.get(pin.request), teams.get(team_of.get(pin.employee))
         if request is None or team is None:
             continue
-        if not any(_may_lead(s, team.id, team.region, pin.date, request)
-                   and leader_pins.allows(s.id, team.id, request.location, pin.date) for s in problem.supervisors):
+        if not any(_may_lead(s, team.id, team.region, pin.date, request) for s in problem.supervisors):
             unled.append(pin)
     return unled
+
+
+def pins_held_by_leader_pins(problem: Problem,
+                             pins: Iterable[AssignmentRef]) -> dict[AssignmentRef, list[SupervisionRef]]:
+    """Of these pinned shifts, the ones a supervisor could lead (rule 6) were it not for the
+    pinned team leaders (rule 9): everyone who may lead it is pinned elsewhere that day, or
+    another leader is pinned at its place. Each with those leader pins, so the planner hears
+    which of their own choices keep the leader away (not that nobody is free)."""
+    requests = {r.id: r for r in problem.requests}
+    teams = {t.id: t for t in problem.teams}
+    team_of = {e.id: e.team for e in problem.employees}
+    leader_pins = LeaderPins(problem.pinned_supervision)
+    by_place = {(p.team, p.location, p.date): p for p in problem.pinned_supervision}
+    by_supervisor = {(p.supervisor, p.date): p for p in problem.pinned_supervision}
+    held: dict[AssignmentRef, list[SupervisionRef]] = {}
+    for pin in pins:
+        request, team = requests.get(pin.request), teams.get(team_of.get(pin.employee))
+        if request is None or team is None:
+            continue
+        able = [s for s in problem.supervisors if _may_lead(s, team.id, team.region, pin.date, request)]
+        if not able or any(leader_pins.allows(s.id, team.id, request.location, pin.date) for s in able):
+            continue
+        here = by_place.get((team.id, request.location, pin.date))
+        # Another leader pinned at this very place holds it; else each able one's pin elsewhere.
+        holders = [here] if here is not None else [by_supervisor[(s.id, pin.date)] for s in able]
+        held[pin] = sorted(set(holders), key=lambda p: (p.date, p.supervisor, p.location, p.team))
+    return held
+
+
+def pins_at(problem: Problem, lead: SupervisionRef) -> list[AssignmentRef]:
+    """The problem's pinned shifts of the leader pin's team at its place that day: the shifts the
+    pinned leader is kept there for."""
+    at_place = {r.id for r in problem.requests if r.location == lead.location}
+    team_of = {e.id: e.team for e in problem.employees}
+    return sorted((p for p in problem.pinned if p.date == lead.date and p.request in at_place
+                   and team_of.get(p.employee) == lead.team), key=lambda p: p.employee)
+
+
+def pins_over_contract(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:
+    """Of these pinned shifts, those of a person whose shifts among them add up to more than the
+    person's contract minutes of the week (the Problem's, lowered for absences): together they
+    cannot all hold, whatever else is pinned."""
+    pins = list(pins)
+    requests = {r.id: r for r in problem.requests}
+    contract = {e.id: e.contract_minutes for e in problem.employees}
+    worked: dict[str, int] = defaultdict(int)
+    for pin in pins:
+        if pin.request in requests:
+            worked[pin.employee] += requests[pin.request].worked_minutes
+    return [pin for pin in pins if pin.employee in contract and worked[pin.employee] > contract[pin.employee]]
+
+
+def pins_without_rest(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:
+    """Of these pinned shifts, those of a person two of whose shifts among them, on following
+    dates, leave too little rest between them (rule 10)."""
+    pins = list(pins)
+    requests = {r.id: r for r in problem.requests}
+    on = {(pin.employee, pin.date): pin for pin in pins}
+    unrested = set()
+    for pin in pins:
+        later = on.get((pin.employee, pin.date + dt.timedelta(days=1)))
+        first, second = requests.get(pin.request), requests.get(later.request) if later else None
+        if first is not None and second is not None and rest_too_short(problem, first.end, second.start, pin.date):
+            unrested.update((pin, later))
+    return [pin for pin in pins if pin in unrested]
 
 
 def pins_short_of_leaders(problem: Problem, pins: Iterable[AssignmentRef]) -> list[AssignmentRef]:

@@ -173,7 +173,7 @@ def test_a_pinned_shift_nobody_may_lead_says_so(client, week, make):
 
     assert job.status == JobStatus.FAILED.value
     page = client.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
-    assert "Geen teamleider kan deze dienst leiden: Anna Test (10-12)." in page  # one shift: singular
+    assert "Geen teamleider kan deze dienst leiden: Anna Test op donderdag 10 december, " in page  # one shift: singular
     assert "Er is op donderdag 10 december geen teamleider of invaller vrij voor dit team en dit werk." in page
     assert "Maak een of meer van die diensten los" not in page
     assert shifts(week.team)[(anna.id, THU)] == week.request.id  # nothing changed
