@@ -28,7 +28,7 @@ def index():
 @roles_required(*ALL_STAFF)
 def home():
     from ..services.absences import rosters_to_repair
-    from ..services.rosters import not_yet_published, short_notice_changes, today
+    from ..services.rosters import call_list, not_yet_published, short_notice_changes, today
 
     this_week = week_of(today())
     role = current_user.role
@@ -69,6 +69,9 @@ def home():
             context["waiting_changed"] = [team for team, status in waiting if status == "changed"]
             context["unseen_now"] = _unseen_this_week(this_week)
             context["repairs"] = rosters_to_repair()
+            # Every team's list to phone: with its team leader away, the planner makes the calls.
+            context["call_list"] = call_list(None)
+            context["today"] = today()
         context["team_count"] = db.session.scalar(select(func.count(Team.id)).where(Team.archived.is_(False)))
         context["employee_count"] = db.session.scalar(
             select(func.count(Employee.id)).where(Employee.archived.is_(False))

@@ -699,28 +699,32 @@ def publish():
 
 def _say_short_notice(roster: Roster, week: str) -> None:
     """Who this publication changed at short notice, by name, to phone. Changes of an earlier
-    publication still on the call list are not named as if new: one sentence points to the list."""
+    publication still on the call list are not named as if new: one sentence points to the list.
+    Both point to the publisher's own start page: a team leader's lists their teams, a planner's
+    every team (so the calls are made when the team leader is away)."""
     made, earlier = service.short_notice_made_by([roster], week)
     # Lists of people sort on the surname after its particles ("de Boer" under B), as everywhere.
     keys = {shift.employee.name: formatting.sort_name(shift.employee.first_name, shift.employee.last_name)
             for shift in made}
     named = sorted(keys, key=lambda name: (keys[name], name))
     if named:
-        flash(_("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
-                "De telefoonnummers staan op de startpagina.", names=", ".join(named)), "warning")
+        flash(Markup("{} <a href=\"{}\">{}</a>").format(
+            _("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
+              "De telefoonnummers staan op de startpagina.", names=", ".join(named)),
+            _call_list_url(roster.team_id), _("Bekijk de lijst")), "warning")
     waiting = len({shift.employee_id for shift in earlier} - {shift.employee_id for shift in made})
-    if not waiting:
-        return
-    if current_user.has_role(Role.TEAM_LEADER):  # the call list is on the team leader's start page
+    if waiting:
         flash(Markup("{} <a href=\"{}\">{}</a>").format(
             ngettext("Van een eerdere publicatie staat nog %(num)d medewerker op je lijst om te bellen.",
                      "Van een eerdere publicatie staan nog %(num)d medewerkers op je lijst om te bellen.", waiting),
-            url_for("main.home", _anchor="short-notice-title"), _("Bekijk de lijst")), "info")
-    else:
-        flash(ngettext("Van een eerdere publicatie staat nog %(num)d medewerker op de lijst om te bellen. De "
-                       "teamleider ziet die lijst op de startpagina.",
-                       "Van een eerdere publicatie staan nog %(num)d medewerkers op de lijst om te bellen. De "
-                       "teamleider ziet die lijst op de startpagina.", waiting), "info")
+            _call_list_url(roster.team_id), _("Bekijk de lijst")), "info")
+
+
+def _call_list_url(team_id: int) -> str:
+    """The publisher's call list: the team's part of a planner's start page, the list of a team
+    leader's."""
+    anchor = "short-notice-title" if current_user.has_role(Role.TEAM_LEADER) else f"bellen-team-{team_id}"
+    return url_for("main.home", _anchor=anchor)
 
 
 def _say_held(counts: dict[str, int]) -> None:
@@ -791,13 +795,15 @@ def publish_all():
             soon, _earlier = service.short_notice_made_by([roster for roster, _counts in done], week)
             if soon:
                 teams = sorted({shift.team.name for shift in soon})
-                flash(ngettext(
-                    "Op korte termijn veranderd voor %(people)d medewerker van %(teams)s. De teamleider ziet op "
-                    "de startpagina wie en belt ze even.",
-                    "Op korte termijn veranderd voor %(people)d medewerkers van %(teams)s. De teamleiders zien op "
-                    "hun startpagina wie en bellen ze even.",
+                # The planner's start page lists every team's calls (the team leader may be the one away).
+                flash(Markup("{} <a href=\"{}\">{}</a>").format(ngettext(
+                    "Op korte termijn veranderd voor %(people)d medewerker van %(teams)s. Die staat op je "
+                    "startpagina en op die van de teamleider: bel even.",
+                    "Op korte termijn veranderd voor %(people)d medewerkers van %(teams)s. Ze staan op je "
+                    "startpagina en op die van hun teamleider: bel ze even.",
                     len({shift.employee_id for shift in soon}), people=len({shift.employee_id for shift in soon}),
-                    teams=", ".join(teams)), "warning")
+                    teams=", ".join(teams)), url_for("main.home", _anchor="short-notice-title"), _("Bekijk de lijst")),
+                    "warning")
         else:
             flash(_("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."), "success")
     return _back(week, None)

@@ -50,7 +50,7 @@ class Cell:
     shift of today told so whose told start has come (services.rosters._publish: begun)."""
 
     assignment: Assignment | LightShift  # a line's cells (load_week's teams without a grid): LightShift
-    request: DeploymentRequest
+    request: DeploymentRequest | AsWorked  # on a day gone by, with the times as worked (AsWorked)
     changed: bool = False  # differs from what employees were told (request, place, work or times)
     affected: bool = False  # clashes with an absence
     withdrawn: bool = False  # its request no longer asks for that day: publishing leaves it out
@@ -187,6 +187,36 @@ class LightShift:
     request_id: int
     pinned: bool
     request: DeploymentRequest
+
+
+class AsWorked:
+    """A request as one day gone by was worked: the times and break people were told (the published
+    shift) or, never told so, the times the request asked then (request_history), over the request
+    as it is now, which a ministry may have changed since. The grid renders a request's shift once
+    and reuses it for each cell of that request id, so one with other times has an id of its own."""
+
+    __slots__ = ("_request", "start_minute", "end_minute", "break_minutes", "id")
+
+    def __init__(self, request: DeploymentRequest, start_minute: int, end_minute: int, break_minutes: int):
+        self._request = request
+        self.start_minute, self.end_minute, self.break_minutes = start_minute, end_minute, break_minutes
+        same = (start_minute, end_minute) == (request.start_minute, request.end_minute)
+        self.id = request.id if same else f"{request.id}-{start_minute}-{end_minute}"
+
+    def __getattr__(self, name: str):
+        return getattr(self._request, name)
+
+    @property
+    def worked_minutes(self) -> int:
+        return self.end_minute - self.start_minute - self.break_minutes
+
+
+def as_worked(request: DeploymentRequest, start_minute: int, end_minute: int,
+              break_minutes: int) -> DeploymentRequest | AsWorked:
+    """The request itself where the day was worked as it asks now (most cells: nothing to wrap)."""
+    if (start_minute, end_minute, break_minutes) == (request.start_minute, request.end_minute, request.break_minutes):
+        return request
+    return AsWorked(request, start_minute, end_minute, break_minutes)
 
 
 def load_week(week: str, teams: list[Team], grids: list[Team] | None = None) -> dict:
@@ -353,18 +383,24 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         if history:
             # A day gone by (or a shift of today whose told start has come), told as the roster
             # holds it: worked as told, and publishing keeps it so whatever changed since (the
-            # request, the contract, the person's team or hours).
-            cell = Cell(a, q, affected=key in hit)
+            # request, the contract, the person's team or hours). Its times are the told ones: a
+            # ministry's new times count from their day on, as on the week page and in the feeds.
+            worked_as = as_worked(q, shift.start_minute, shift.end_minute, shift.break_minutes)
+            cell = Cell(a, worked_as, affected=key in hit)
         else:
+            # A day gone by not told so: the times the request asked then.
+            then = asked.get(q.id, {}).get(a.date) if a.date < today else None
+            worked_as = as_worked(q, then.start_minute, then.end_minute, q.break_minutes) if then else q
             # (A line reads no told shifts still to come: whether a cell differs from them is the grid's.)
             cell = Cell(
-                a, q, full and tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today),
+                a, worked_as,
+                full and tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today),
                 key in hit,
                 withdrawn=not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)),
                 ended=not works_then(e, a.date),
-                unavailable=not within_hours(q, windows[(a.employee_id, a.date.isoweekday())]))
+                unavailable=not within_hours(worked_as, windows[(a.employee_id, a.date.isoweekday())]))
             cell.not_started = cell.ended and a.date < e.contract_start
-            cell.too_long = longer_than_day_limit(e, q)
+            cell.too_long = longer_than_day_limit(e, worked_as)
             why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
             cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
         tw.cells[key] = cell
@@ -373,11 +409,11 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         # One worked already (or pinned) keeps its hours, as below.
         away = key in hit and not (a.pinned or a.date < today or history)
         if not (cell.withdrawn or cell.ended or away):
-            worked[a.employee_id] += q.worked_minutes
+            worked[a.employee_id] += worked_as.worked_minutes
             if a.pinned or a.date < today or history:
-                kept[(tw.team.id, a.employee_id)] += q.worked_minutes
+                kept[(tw.team.id, a.employee_id)] += worked_as.worked_minutes
             if a.date < today or history:
-                worked_before[a.employee_id] += q.worked_minutes
+                worked_before[a.employee_id] += worked_as.worked_minutes
             else:
                 tw.to_come.add(a.employee_id)
         tw.unavailable_count += cell.unavailable

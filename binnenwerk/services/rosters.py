@@ -1524,37 +1524,53 @@ def _tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) -
     shift.short_notice = not begun and at_short_notice(shift.date)
 
 
-def short_notice_changes(team_ids: list[int], day: dt.date | None = None, week: str | None = None) -> list[PublishedShift]:
-    """Published shifts of these teams, from today to the next two working days, whose last change
-    was told at short notice (less than two working days ahead): not everyone looks at their
-    calendar, so the team leader tells these people in person. A change stays listed until its
-    day has passed, over weekends and holidays, or until the team leader marks it as told
-    (mark_called). Sorted by date and name; a first publication holds no changes."""
-    if not team_ids:
+def short_notice_changes(team_ids: list[int] | None, day: dt.date | None = None,
+                         week: str | None = None) -> list[PublishedShift]:
+    """Published shifts of these teams (None: of every team, the planner's list), from today to the
+    next two working days, whose last change was told at short notice (less than two working days
+    ahead): not everyone looks at their calendar, so the team leader (or, when the leader is away,
+    the planner) tells these people in person. A change stays listed until its day has passed,
+    over weekends and holidays, or until someone marks it as told (mark_called). Sorted by date
+    and name; a first publication holds no changes."""
+    if team_ids is not None and not team_ids:
         return []
     first, last = short_notice_window(day or today())
     if week is not None:  # what one publication changed: its own week's days only
         days = week_days(week, 7)
         first, last = max(first, days[0]), min(last, days[-1])
-    return sorted(db.session.scalars(
-        # Nobody to call whose contract has been closed (or whose data was anonymised).
-        select(PublishedShift).join(Employee, Employee.id == PublishedShift.employee_id).where(
-            Employee.archived.is_(False),
-            PublishedShift.team_id.in_(team_ids), PublishedShift.date.between(first, last),
-            PublishedShift.sequence > 0, PublishedShift.short_notice.is_(True),
-            or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
-            # Work called off while the person is absent that day: they know already (they are ill,
-            # on leave or at their appointment), so nobody needs to phone them about it.
-            # A part-day absence counts only where it overlaps the shift: an appointment at eight
-            # does not tell anyone that their work from nine is off.
-            or_(PublishedShift.cancelled.is_(False), ~exists().where(
-                Absence.employee_id == PublishedShift.employee_id,
-                Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date,
-                or_(Absence.start_minute.is_(None), and_(Absence.start_minute < PublishedShift.end_minute,
-                                                         Absence.end_minute > PublishedShift.start_minute)))),
-        ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
-                  selectinload(PublishedShift.supervisor))
-    ), key=lambda s: (s.date, s.employee.sort_name, s.id))
+    # Nobody to call whose contract has been closed (or whose data was anonymised).
+    query = select(PublishedShift).join(Employee, Employee.id == PublishedShift.employee_id).where(
+        Employee.archived.is_(False), PublishedShift.date.between(first, last),
+        PublishedShift.sequence > 0, PublishedShift.short_notice.is_(True),
+        or_(PublishedShift.called_sequence.is_(None), PublishedShift.called_sequence < PublishedShift.sequence),
+        # Work called off while the person is absent that day: they know already (they are ill,
+        # on leave or at their appointment), so nobody needs to phone them about it. A part-day
+        # absence counts only where it covers the whole shift: an appointment from one to three
+        # does not tell anyone that their work from ten is off (a repair calls off the whole
+        # shift, and they would come in at ten for work that is gone).
+        or_(PublishedShift.cancelled.is_(False), ~exists().where(
+            Absence.employee_id == PublishedShift.employee_id,
+            Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date,
+            or_(Absence.start_minute.is_(None), and_(Absence.start_minute <= PublishedShift.start_minute,
+                                                     Absence.end_minute >= PublishedShift.end_minute)))),
+    ).options(selectinload(PublishedShift.employee), selectinload(PublishedShift.location),
+              selectinload(PublishedShift.supervisor), selectinload(PublishedShift.team))
+    if team_ids is not None:
+        query = query.where(PublishedShift.team_id.in_(team_ids))
+    return sorted(db.session.scalars(query), key=lambda s: (s.date, s.employee.sort_name, s.id))
+
+
+def call_list(team_ids: list[int] | None) -> list[tuple[Team, list[list[PublishedShift]]]]:
+    """The start page's list to phone (short_notice_changes), per team by name and in it per
+    person, in the order of their first change: one call tells a person all their changes, and a
+    planner with a hundred teams sees only the teams that have someone to call."""
+    by_team: dict[int, dict[int, list[PublishedShift]]] = {}
+    teams: dict[int, Team] = {}
+    for shift in short_notice_changes(team_ids):
+        teams[shift.team_id] = shift.team
+        by_team.setdefault(shift.team_id, {}).setdefault(shift.employee_id, []).append(shift)
+    return [(teams[team_id], list(people.values()))
+            for team_id, people in sorted(by_team.items(), key=lambda item: (teams[item[0]].name, item[0]))]
 
 
 def short_notice_made_by(published: list[Roster], week: str) -> tuple[list[PublishedShift], list[PublishedShift]]:

@@ -320,11 +320,11 @@ def test_publishing_names_only_the_short_notice_changes_it_made(client, login, m
     assert ("Van een eerdere publicatie staat nog 1 medewerker op je lijst om te bellen. "
             '<a href="/home#short-notice-title">Bekijk de lijst</a>') in said
 
-    # The planner, who has no call list: the same, without a link.
+    # The planner, whose start page lists every team's calls: the same, with a link to this team's part.
     client.post("/auth/logout")
     login(planner)
     free(rosa)
     said = flashes(publish_page(client, team))
     assert any(text.startswith("Op korte termijn veranderd voor: Rosa Test.") for text in said)
-    assert ("Van een eerdere publicatie staan nog 2 medewerkers op de lijst om te bellen. De teamleider ziet die "
-            "lijst op de startpagina.") in said
+    assert ('Van een eerdere publicatie staan nog 2 medewerkers op je lijst om te bellen. <a href="/home#bellen-team-%d">'
+            "Bekijk de lijst</a>" % team.id) in said

@@ -283,9 +283,9 @@ def test_publishing_all_teams_tells_the_planner_of_short_notice_changes(leader_p
                      lock_version=db.session.get(Roster, roster.id).lock_version)
     again = publish_all()
     assert "0 nieuw, 0 gewijzigd, 1 vervallen." in again
-    assert ("Op korte termijn veranderd voor 1 medewerker van Team A. De teamleider ziet op de startpagina wie "
-            "en belt ze even.") in again
-    assert "Dirk" not in again.split("Op korte termijn")[1].split("</")[0]  # the planner is not the one to call
+    assert ("Op korte termijn veranderd voor 1 medewerker van Team A. Die staat op je startpagina en op die van "
+            'de teamleider: bel even. <a href="/home#short-notice-title">Bekijk de lijst</a>') in again
+    assert "Dirk" not in again.split("Op korte termijn")[1].split("</")[0]  # a count: the names are on the list
 
 
 def test_start_pages_say_which_teams_have_not_published_next_week(client, make, login, monkeypatch):
