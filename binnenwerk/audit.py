@@ -14,6 +14,18 @@ from .models import AuditEvent
 log = logging.getLogger("binnenwerk.audit")
 
 
+def as_audited(value) -> str:
+    """A value in an audit detail's "field (before -> after)": on one line, without the arrow
+    that separates the two."""
+    return " ".join(str(value).split()).replace("->", "- >")
+
+
+def changes(before: dict, after: dict, names) -> str:
+    """'changed: name (Team A -> Team B), region (Oost -> West)' for the audit page (audit_details)."""
+    return "changed: " + ", ".join(f"{name} ({as_audited(before[name])} -> {as_audited(after[name])})"
+                                   for name in names)
+
+
 def record(action: str, obj=None, *, result: str = "ok", detail: str = "", actor=None) -> AuditEvent:
     """Add an audit row to the current session; it commits with the change it describes."""
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:

@@ -6,11 +6,13 @@ import re
 
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..auth.routes import ROLE_LABELS
 from ..extensions import db
 from ..formatting import ascii_digits, dated
-from ..models import Ministry, Team
+from ..models import AuditEvent, Ministry, Team, WorkType
+from ..services.admin import DELETED_MARK, deleted_label, pictogram_label, work_type_name
 from ..services.requests import BEFORE_MARK, priority_label, status_label
 
 # Whole details of a fixed form (reasons of refusals, sessions ended, account changes).
@@ -135,13 +137,15 @@ def describe(action: str, detail: str) -> str:
     detail = (detail or "").split(BEFORE_MARK)[0].strip()  # the before-values are for the request page
     if not detail:
         return ""
+    if action.endswith("_deleted") and detail.startswith(DELETED_MARK):
+        return deleted_label(detail)  # the kind and names of what was deleted, worded now
     if detail.startswith("changed: "):
         return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _BETWEEN_CHANGES.split(detail[9:]))
     parts = [_sentence(part) for part in detail.split("; ")]
     if all(part is not None for part in parts):
         return "; ".join(parts)
     if action.endswith("_deleted"):
-        return detail  # the name of what was deleted
+        return detail  # an older row: the name of what was deleted, as the deleting admin read it
     # form=<key>: the key a new-employee or new-leader form was sent with, kept so the same form
     # sent twice makes one (services/people.py); nothing for a reader.
     return " ".join(_fact(action, token) for token in detail.split(" ") if not token.startswith("form="))
@@ -202,7 +206,36 @@ def _change(part: str) -> str:
         before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
     elif name in ("ministry_id", "teams"):
         before, after = _names(name, before), _names(name, after)
+    elif name == "work_types":
+        return f"{words} ({_added_and_removed(before, after)})"
+    elif name == "pictogram":
+        before, after = pictogram_label(before), pictogram_label(after)
     return f"{words} ({before} → {after})"
+
+
+def _added_and_removed(before: str, after: str) -> str:
+    """An agreement's work types as stored ('[1, 2]' -> '[2, 3]') as what came in and what went
+    out, by name in the reader's language: 'erbij: Ramen; eraf: Schoonmaak'."""
+    old, new = (set(int(n) for n in re.findall(r"\d+", ids)) for ids in (before, after))
+    parts = []
+    for word, ids in ((_l("erbij"), new - old), (_l("eraf"), old - new)):
+        if ids:
+            parts.append(f"{word}: " + ", ".join(sorted((_work_type_named(i) for i in ids), key=str.casefold)))
+    return "; ".join(parts) or str(_l("geen"))
+
+
+def _work_type_named(number: int) -> str:
+    """A work type's name in the reader's language; one deleted since by the names its deletion's
+    audit row kept; else its number."""
+    found = db.session.get(WorkType, number) if number < 2**31 else None
+    if found is not None:
+        return work_type_name(found)
+    deleted = db.session.scalar(select(AuditEvent.detail).where(
+        AuditEvent.action == "work_type_deleted", AuditEvent.object_id == str(number),
+        AuditEvent.detail.startswith(DELETED_MARK)).order_by(AuditEvent.id.desc()).limit(1))
+    if deleted is not None:
+        return deleted_label(deleted, bare=True) or f"#{number}"
+    return f"#{number}"
 
 
 def _names(field: str, ids: str) -> str:

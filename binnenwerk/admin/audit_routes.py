@@ -4,24 +4,25 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import render_template, request
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, null, or_, select, union_all
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from ..access import roles_required
 from ..extensions import db
-from ..formatting import PLANNING_YEARS
+from ..formatting import PLANNING_YEARS, ascii_digits
 from ..forms_common import MaxLength
-from ..models import AuditEvent, Role
+from ..models import AuditEvent, Employee, Location, Ministry, Role, Supervisor, Team, User, WorkType
 from ..paging import one_page
 from . import bp
 from .audit_details import describe
 
 PER_PAGE = 50
-FILTERS = ("actor", "action", "object_type", "result", "date_from", "date_to")
+FILTERS = ("actor", "actor_id", "action", "object_type", "result", "date_from", "date_to")
 
 
 class AuditFilterForm(FlaskForm):
@@ -201,20 +202,72 @@ def audit():
     query = select(AuditEvent)
     if valid:
         query = _filtered(query, form)
+    person = _person_sought()
+    if person is not None:
+        query = query.where(AuditEvent.actor_id == person.id)
     found = one_page(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), request.args.get("page"), PER_PAGE)
     args = {name: request.args[name][:200] for name in FILTERS if request.args.get(name)}
     return render_template(
         "admin/audit.html", form=form, events=found.items, page=found.number, pages=found.pages, total=found.total,
-        args=args,
+        total_text=format_number(found.total), args=args, person=person, object_names=_object_names(found.items),
         result_words=RESULT_WORDS, action_words=ACTION_WORDS, object_words=OBJECT_WORDS, describe=describe,
     ), 200 if valid else 422
+
+
+def _person_sought() -> User | None:
+    """The account whose actions alone are shown (?actor_id=, the link on a user's page): by id,
+    so the person's actions under an earlier e-mail address are found too."""
+    number = request.args.get("actor_id", type=int)
+    if number is None or not 0 < number < 2**31:
+        return None
+    return db.session.get(User, number)
+
+
+# The name of each kind of object that still exists: its one or two name columns, and how a row
+# of them reads (`first`, `second`).
+NAMED_OBJECTS = {
+    "User": ((User.name,), lambda row: row.first),
+    "Ministry": ((Ministry.name,), lambda row: row.first),
+    "Location": ((Location.name, Location.city), lambda row: f"{row.first}, {row.second}"),
+    "WorkType": ((WorkType.name_nl, WorkType.name_en), lambda row: row.first if _dutch() else row.second),
+    "Team": ((Team.name,), lambda row: row.first),
+    "Supervisor": ((Supervisor.name,), lambda row: row.first),
+    "Employee": ((Employee.first_name, Employee.last_name), lambda row: f"{row.first} {row.second}"),
+}
+
+
+def _object_names(events) -> dict[tuple[str, str], str]:
+    """(object type, object id) -> the object's name now, for the objects of a page that still
+    exist: one statement for the page (a UNION of each kind's ids), never one per row."""
+    if not events:
+        return {}
+    wanted: dict[str, set[int]] = {kind: set() for kind in NAMED_OBJECTS}
+    for event in events:
+        if event.object_type in wanted and ascii_digits(event.object_id or "") and int(event.object_id) < 2**31:
+            wanted[event.object_type].add(int(event.object_id))
+    parts = []
+    for kind, (columns, _words) in NAMED_OBJECTS.items():
+        model = columns[0].class_
+        second = columns[1] if len(columns) > 1 else cast(null(), String)
+        parts.append(select(literal(kind, String).label("kind"), model.id.label("id"), columns[0].label("first"),
+                            second.label("second")).where(model.id.in_(wanted[kind])))
+    return {(row.kind, str(row.id)): NAMED_OBJECTS[row.kind][1](row)
+            for row in db.session.execute(union_all(*parts))}
+
+
+def _dutch() -> bool:
+    return str(get_locale() or "nl") == "nl"
 
 
 def _filtered(query, form: AuditFilterForm):
     if form.actor.data and form.actor.data.strip():
         # Escaped: % and _ are characters of the address sought ("j_jansen@"), not wildcards.
-        query = query.where(func.lower(AuditEvent.actor_email).contains(form.actor.data.strip().lower(),
-                                                                        autoescape=True))
+        sought = form.actor.data.strip().lower()
+        # The address each row kept, or the person's address now: their actions from before a
+        # change of e-mail address are theirs too.
+        now = select(User.id).where(func.lower(User.email).contains(sought, autoescape=True))
+        query = query.where(or_(func.lower(AuditEvent.actor_email).contains(sought, autoescape=True),
+                                AuditEvent.actor_id.in_(now)))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data[:40])
     if form.object_type.data:

@@ -210,6 +210,9 @@ def user_edit(user_id: int):
         keep_team_ids=[t.id for t in user.teams],
     )
     _user_form_choices(form, user)
+    own = user.id == current_user.id
+    if own:
+        _keep_own_role(form, user)
     if request.method == "GET":
         form.team_ids.data = [t.id for t in user.teams]
     _show_state(form, user, seen_state.user_state)
@@ -226,10 +229,11 @@ def user_edit(user_id: int):
         except ServiceError as error:
             db.session.rollback()
             stale = refused_as_stale(error, form, user, seen_state.user_state, lambda: render_template(
-                "admin/user_form.html", form=form, user=user, reset_url=reset_url, lock=lock_text(user)))
+                "admin/user_form.html", form=form, user=user, reset_url=reset_url, lock=lock_text(user),
+                own=own, leader=_leader_of(user)))
             if stale:
                 return stale
-            _apply_service_error(form, error)
+            _apply_service_error(form, _with_leader_link(error))
         else:
             if changed:
                 flash(_("Account van %(name)s is opgeslagen.", name=user.name), "success")
@@ -237,7 +241,32 @@ def user_edit(user_id: int):
                 flash(_("Er was niets veranderd."), "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url,
-                           lock=lock_text(user)), 422 if form.errors else 200
+                           lock=lock_text(user), own=own, leader=_leader_of(user)), 422 if form.errors else 200
+
+
+def _keep_own_role(form: UserForm, user: User) -> None:
+    """On the admin's own page the role is shown but not offered: changing it is always refused
+    (update_user). A browser sends no disabled field: the stored role then stands; another role
+    sent anyway is still refused."""
+    form.role.render_kw = {**(form.role.render_kw or {}), "disabled": True}
+    if request.method == "POST" and "role" not in request.form:
+        form.role.data, form.role.raw_data = user.role, [user.role]
+
+
+def _leader_of(user: User):
+    """The team leader this account belongs to (not archived), or None."""
+    leader = user.supervisor
+    return leader if leader is not None and not leader.archived else None
+
+
+def _with_leader_link(error: ServiceError) -> ServiceError:
+    """A refusal that says to change the team leader's page first, with a link to that page."""
+    leader = getattr(error, "leader", None)
+    if leader is None:
+        return error
+    link = Markup('<a href="%s">%s</a>') % (url_for("teams.supervisor_edit", supervisor_id=leader.id),
+                                             _("Naar de pagina van teamleider %(name)s", name=leader.name))
+    return ServiceError(escape(error.message) + Markup(" ") + link, field=error.field)
 
 
 @bp.route("/gebruikers/<int:user_id>/deactiveren", methods=["POST"])
@@ -395,11 +424,19 @@ def location_edit(location_id: int | None):
             if told:
                 flash(told, "warning")
             if not location.archived and not region_service.has_team(location.region):
-                flash(_("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
-                        "ingepland worden als daar een team is.", region=location.region), "warning")
+                flash(_no_team_warning(location.region), "warning")
             return redirect(url_for("admin.locations"))
     return _made_by_this_form(location, "location", submission) or \
         _catalog_form(form, location, "location", submission=submission, regions=ops.regions())
+
+
+def _no_team_warning(region: str) -> str:
+    """A location saved in a region without a team: said so, with the region a typo most likely
+    meant ("Oosst": "Bedoel je Oost?")."""
+    warning = _("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
+                "ingepland worden als daar een team is.", region=region)
+    meant = ops.closest_region(region)
+    return f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning
 
 
 @bp.route("/werksoorten")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -242,10 +244,11 @@ def deleted_before(kind_model, obj_id: int) -> str | None:
     says so), as it was named then; None when none was. A second click on "Ja, verwijderen" finds
     it gone: it went through."""
     prefix = _action_prefix_of(kind_model)
-    return db.session.scalar(select(AuditEvent.detail).where(
+    detail = db.session.scalar(select(AuditEvent.detail).where(
         AuditEvent.action == f"{prefix}_deleted", AuditEvent.object_id == str(obj_id),
         AuditEvent.result == "ok", AuditEvent.at >= utcnow() - FORM_KEPT,
     ).order_by(AuditEvent.id.desc()).limit(1))
+    return None if detail is None else deleted_label(detail)
 
 
 def _changed(obj, values: dict) -> list[str]:
@@ -352,6 +355,15 @@ def create_user(data: UserInput, *, submission: str = "") -> User:
     return user
 
 
+class LeaderOwnsAccount(ServiceError):
+    """A refusal to change what a team leader's account sees: the page links the leader's page,
+    where it can change."""
+
+    def __init__(self, message: str, leader, field: str | None = None):
+        super().__init__(message, field=field)
+        self.leader = leader
+
+
 def update_user(user: User, data: UserInput, *, actor: User | None = None) -> list[str]:
     email = _check_email(data.email, user)
     name = (data.name or "").strip()
@@ -362,18 +374,20 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     if leader is not None and not leader.archived and leader.team is not None and leader.team not in teams:
         # The account is how the team's own leader sees the team: taking the team (or the role)
         # away here would leave the team leader list and the account out of step.
-        raise ServiceError(_("%(name)s is de teamleider van %(team)s en moet dat team blijven zien. Moet %(name)s een "
-                             "ander team leiden, of geen? Verander dat eerst op de pagina van de teamleider.",
-                             name=leader.name, team=leader.team.name),
-                           field="role" if data.role != Role.TEAM_LEADER.value else "team_ids")
+        raise LeaderOwnsAccount(_("%(name)s is de teamleider van %(team)s en moet dat team blijven zien. Moet %(name)s een "
+                                  "ander team leiden, of geen? Verander dat eerst op de pagina van de teamleider.",
+                                  name=leader.name, team=leader.team.name), leader,
+                                field="role" if data.role != Role.TEAM_LEADER.value else "team_ids")
     demoting = data.role != user.role and user.role == Role.ADMIN.value
     if demoting:
         if actor is not None and actor.id == user.id:
             _refuse("user_changed", user, _("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
                     field="role", reason="own admin role")
         lock_active_admins()
-    # What someone may see hangs on role, ministry and teams: log those with before and after.
-    before = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in user.teams)}
+    # What someone may see hangs on role, ministry and teams, and whose account it is on e-mail
+    # address and name: log those with before and after.
+    before = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
+              "teams": sorted(t.id for t in user.teams)}
     changed = _changed(user, {"email": email, "name": name, "role": data.role,
                               "ministry_id": ministry.id if ministry else None})
     if before["teams"] != sorted(t.id for t in teams):
@@ -386,8 +400,9 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
             _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
                     field="role", reason="last active admin")
     if changed:
-        after = {"role": user.role, "ministry_id": user.ministry_id, "teams": sorted(t.id for t in teams)}
-        detail = ", ".join(f"{key} ({before[key]} -> {after[key]})" if key in before else key for key in changed)
+        after = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
+                 "teams": sorted(t.id for t in teams)}
+        detail = ", ".join(f"{key} ({audit.as_audited(before[key])} -> {audit.as_audited(after[key])})" for key in changed)
         audit.record("user_changed", user, detail="changed: " + detail)
         _commit_unique(taken, "email")
     return changed
@@ -406,7 +421,8 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
         return
     if not active:
         if actor is not None and actor.id == user.id:
-            _refuse("user_deactivated", user, _("Je kunt je eigen account niet deactiveren."), reason="own account")
+            _refuse("user_deactivated", user, _("Je kunt je eigen account niet deactiveren. Vraag dat aan een andere beheerder."),
+                    reason="own account")
         if user.role == Role.ADMIN.value:
             lock_active_admins()
     user.active = active
@@ -516,12 +532,46 @@ def agreement_names(work_types) -> list[str]:
 
 def label_of(obj) -> str:
     return {
-        # Most names already start with "Ministerie van ...": do not say it twice.
-        Ministry: lambda: obj.name if obj.name.lower().startswith("ministerie") else _(
-            "Ministerie %(name)s", name=obj.name),
+        Ministry: lambda: _ministry_label(obj.name),
         Location: lambda: _("Locatie %(name)s", name=obj.name),
         WorkType: lambda: _("Werksoort %(name)s", name=work_type_name(obj)),
     }[type(obj)]()
+
+
+def _ministry_label(name: str) -> str:
+    # Most names already start with "Ministerie van ...": do not say it twice.
+    return name if name.lower().startswith("ministerie") else _("Ministerie %(name)s", name=name)
+
+
+DELETED_MARK = "deleted: "
+
+
+def deleted_detail(obj) -> str:
+    """What a deletion's audit row keeps of the item: its kind and names (a work type's in both
+    languages), as JSON, so every reader gets it worded in their own language (deleted_label)."""
+    names = {"name_nl": obj.name_nl, "name_en": obj.name_en} if isinstance(obj, WorkType) else {"name": obj.name}
+    return DELETED_MARK + json.dumps({"kind": _action_prefix(obj), **names}, ensure_ascii=False)
+
+
+def deleted_label(detail: str, *, bare: bool = False) -> str:
+    """A deletion's audit detail as label_of named the item, in the reader's language (`bare`: a
+    work type's name alone). A row from before deleted_detail held the label in the deleting
+    admin's language: it stays as it was."""
+    if not (detail or "").startswith(DELETED_MARK):
+        return detail or ""
+    try:
+        facts = json.loads(detail[len(DELETED_MARK):])
+        kind = facts["kind"]
+    except (ValueError, KeyError, TypeError):
+        return detail
+    if kind == "work_type":
+        name = facts.get("name_nl" if str(get_locale() or "nl") == "nl" else "name_en", "")
+        return name if bare else _("Werksoort %(name)s", name=name)
+    if kind == "ministry":
+        return _ministry_label(facts.get("name", ""))
+    if kind == "location":
+        return _("Locatie %(name)s", name=facts.get("name", ""))
+    return detail
 
 
 def delete_catalog_item(obj) -> None:
@@ -534,7 +584,7 @@ def delete_catalog_item(obj) -> None:
             what=label_of(obj), uses=", ".join(uses),
         ))
     label = label_of(obj)
-    audit.record(f"{_action_prefix(obj)}_deleted", obj, detail=label)
+    audit.record(f"{_action_prefix(obj)}_deleted", obj, detail=deleted_detail(obj))
     db.session.delete(obj)
     try:
         db.session.commit()
@@ -719,7 +769,7 @@ def save_ministry(ministry: Ministry | None, *, code: str, name: str,
     agreed = {} if work_type_ids is None else {"work_types": _agreed_work_types(
         work_type_ids, keep=ministry.work_types if ministry else ())}
     return _save(ministry, Ministry, "ministry", {"code": code, "name": name},
-                 _("Er is al een ministerie met deze code of naam."), collections=agreed, key=key)
+                 _("Er is al een ministerie met deze code of naam."), collections=agreed, with_values=True, key=key)
 
 
 def _agreed_work_types(ids, keep=()) -> list[WorkType]:
@@ -738,8 +788,9 @@ def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, coll
           with_values: bool = False, key: str | None = None):
     """Create or change a catalog object; `collections` (relationship name -> rows) are set too,
     and count as changed when their ids differ. `with_values`: the audit keeps each changed
-    field's value before and after ("name (Rijnstraat 8 -> Turfmarkt 147)"), for what holds no
-    personal data: what a place was called and where it was stays traceable. `key`: the key of
+    field's value before and after ("name (Rijnstraat 8 -> Turfmarkt 147)"; a collection's ids),
+    for what holds no personal data: what a place, ministry or work was called, where it was and
+    what an agreement held stays traceable. `key`: the key of
     the form that creates it (made_by_form, SentBefore)."""
     collections = collections or {}
     if obj is None:
@@ -749,24 +800,20 @@ def _save(obj, model, prefix: str, values: dict, duplicate_message: str, *, coll
     else:
         before = {name: getattr(obj, name) for name in values}
         changed = _changed(obj, values)
-        described = [f"{name} ({_as_audited(before[name])} -> {_as_audited(values[name])})" for name in changed] \
+        described = [f"{name} ({audit.as_audited(before[name])} -> {audit.as_audited(values[name])})" for name in changed] \
             if with_values else list(changed)
         for name, rows in collections.items():
-            if sorted(r.id for r in getattr(obj, name)) != sorted(r.id for r in rows):
+            ids_before, ids_after = sorted(r.id for r in getattr(obj, name)), sorted(r.id for r in rows)
+            if ids_before != ids_after:
                 setattr(obj, name, rows)
                 changed.append(name)
-                described.append(name)
+                # By id: the audit page names them in its reader's language (audit_details).
+                described.append(f"{name} ({ids_before} -> {ids_after})" if with_values else name)
         if not changed:
             return obj
         audit.record(f"{prefix}_changed", obj, detail="changed: " + ", ".join(described))
     _commit_unique(duplicate_message, "code")
     return obj
-
-
-def _as_audited(value) -> str:
-    """A value in an audit detail's "field (before -> after)": on one line, without the arrow
-    that separates the two."""
-    return " ".join(str(value).split()).replace("->", "- >")
 
 
 # --- locations ------------------------------------------------------------------------------
@@ -956,6 +1003,15 @@ def regions() -> list[str]:
     return sorted(n for n in names if n)
 
 
+def closest_region(region: str) -> str | None:
+    """The region with a team (not archived) spelled most like `region`, which has none: what
+    a typo ("Oosst") was most likely meant to be; None when none is close."""
+    with_teams = set(db.session.scalars(select(Team.region).where(Team.archived.is_(False)).distinct()))
+    by_key = {name.casefold(): name for name in with_teams if name and name != region}
+    found = difflib.get_close_matches(region.casefold(), list(by_key), n=1, cutoff=0.6)
+    return by_key[found[0]] if found else None
+
+
 # --- work types -----------------------------------------------------------------------------
 
 
@@ -994,4 +1050,4 @@ def save_work_type(work_type: WorkType | None, data: WorkTypeInput, *, submissio
         raise ServiceError(problem, field="colour")
     values = {"code": code, "name_nl": name_nl, "name_en": name_en, "pictogram": data.pictogram, "colour": colour}
     return _save(work_type, WorkType, "work_type", values, _("Er is al een werksoort met deze code of naam."),
-                 key=key)
+                 with_values=True, key=key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
@@ -207,6 +207,7 @@ def update_team(team: Team, data: TeamInput) -> list[str]:
     changed = [k for k, v in values.items() if getattr(team, k) != v]
     if not changed:
         return []
+    before = {k: getattr(team, k) for k in changed}
     for key in changed:
         setattr(team, key, values[key])
     if "region" in changed:
@@ -214,7 +215,8 @@ def update_team(team: Team, data: TeamInput) -> list[str]:
         for supervisor in team.supervisors:
             supervisor.region = team.region
     _flush_unique(_("Er is al een team met deze naam."), "name")
-    audit.record("team.update", team, detail="changed=" + ",".join(changed))
+    # What the team was called and where it worked stays traceable (no personal data).
+    audit.record("team.update", team, detail=audit.changes(before, values, changed))
     db.session.commit()
     return changed
 
@@ -609,12 +611,17 @@ class SupervisorInput:
 
 
 def linkable_users(supervisor: Supervisor | None) -> list[User]:
-    """Active team-leader accounts that are not yet linked to another supervisor."""
+    """Active team-leader accounts that are not yet linked to another supervisor, and the
+    supervisor's own account even when deactivated: a form that no longer offered it would send
+    "no account" and quietly unlink it (and take the team off it) on any other change."""
     taken = select(Supervisor.user_id).where(Supervisor.user_id.is_not(None))
+    usable = User.active.is_(True)
     if supervisor is not None:
         taken = taken.where(Supervisor.id != supervisor.id)
+        if supervisor.user_id is not None:
+            usable = or_(usable, User.id == supervisor.user_id)
     return db.session.scalars(
-        select(User).where(User.role == Role.TEAM_LEADER.value, User.active.is_(True), User.id.not_in(taken))
+        select(User).where(User.role == Role.TEAM_LEADER.value, usable, User.id.not_in(taken))
         .order_by(User.name)
     ).all()
 

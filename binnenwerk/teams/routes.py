@@ -127,7 +127,12 @@ def _work_type_choices(keep=()) -> list[tuple[int, str]]:
     keep_ids = {w.id for w in keep}
     rows = db.session.scalars(select(WorkType).order_by(WorkType.name_nl)).all()
     english = str(get_locale()) == "en"
-    return [(w.id, w.name_en if english else w.name_nl) for w in rows if not w.archived or w.id in keep_ids]
+
+    def label(w: WorkType) -> str:
+        name = w.name_en if english else w.name_nl
+        return _("%(name)s (gearchiveerd)", name=name) if w.archived else name  # kept while ticked
+
+    return [(w.id, label(w)) for w in rows if not w.archived or w.id in keep_ids]
 
 
 def _status_code(form) -> int:
@@ -775,8 +780,10 @@ def _supervisor_form_choices(form: SupervisorForm, supervisor: Supervisor | None
         teams.append(supervisor.team)
     form.team_id.choices = [("", _("Geen team: regionale pool"))] + [(t.id, f"{t.name} ({t.region})") for t in teams]
     form.work_type_ids.choices = _work_type_choices(supervisor.work_types if supervisor else ())
+    # The leader's own account stays offered when deactivated (ops.linkable_users), marked so.
     form.user_id.choices = [("", _("Geen account"))] + [
-        (u.id, f"{u.name} ({u.email})") for u in ops.linkable_users(supervisor)
+        (u.id, f"{u.name} ({u.email})" if u.active else _("%(name)s (gedeactiveerd)", name=f"{u.name} ({u.email})"))
+        for u in ops.linkable_users(supervisor)
     ]
 
 

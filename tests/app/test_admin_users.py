@@ -211,7 +211,7 @@ def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     db.session.refresh(user)
     assert user.name == "Els Later" and user.role == "team_leader" and [t.name for t in user.teams] == ["Team Oost"]
     [event] = _audit("user_changed")
-    assert event.detail == f"changed: name, role (planner -> team_leader), teams ([] -> [{team.id}])"
+    assert event.detail == f"changed: name (Els Eerst -> Els Later), role (planner -> team_leader), teams ([] -> [{team.id}])"
 
 
 def test_the_account_of_a_teams_own_leader_keeps_that_team(client, admin, make):

@@ -91,7 +91,8 @@ def test_the_admin_keeps_the_agreement_on_the_ministrys_page(client, login, make
     db.session.expire_all()
     assert [w.name_nl for w in db.session.get(m.Ministry, ministry.id).work_types] == ["Oude werksoort", "Schoonmaak"]
     event = db.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "ministry_changed")).one()
-    assert event.detail == "changed: work_types"
+    was, now = sorted([keyboards.id, retired.id]), sorted([cleaning.id, retired.id])
+    assert event.detail == f"changed: work_types ({was} -> {now})"
 
     # An archived work type not in the agreement cannot be added, nor an unknown one.
     other = make.ministry("EZK", name="Economische Zaken", agreement=[])

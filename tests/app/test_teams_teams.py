@@ -89,7 +89,7 @@ def test_editing_a_team_is_saved_and_audited(client, make, login):
     db.session.expire_all()
     assert (db.session.get(Team, team.id).name, db.session.get(Team, team.id).max_size) == ("Team B", 10)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "team.update")).one()
-    assert "name" in event.detail and "max_size" in event.detail
+    assert "name (Team A -> Team B)" in event.detail and "max_size (" in event.detail  # what it was called stays
 
 
 def test_archive_is_refused_while_the_team_has_active_employees(client, make, login):
