@@ -54,7 +54,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
 
 # Taken as they are (text).
-TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OFFICE_PHONE")
+TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OFFICE_PHONE", "DATAIO_UPLOAD_FOLDER")
 
 
 def from_environment(environ=None) -> dict:

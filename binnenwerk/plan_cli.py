@@ -16,6 +16,7 @@ from sqlalchemy import select
 from .extensions import db
 from .formatting import NoSuchWeek, read_week, week_of
 from .models import JobStatus, Roster, Team
+from .services.teams import team_named
 
 plan = AppGroup("plan", help="Plan a week: export the problem, solve, import a solution, publish.")
 WEEK_HELP = "The week as the web's week box takes it: 2026-W50, 50 (the nearest week 50) or 'week 50 2026'."
@@ -45,7 +46,7 @@ def _week(value: str) -> str:
 def _teams(name: str | None) -> list[int] | None:
     if not name:
         return None
-    team = db.session.scalar(select(Team).where(Team.name == name))
+    team = team_named(name)  # "team den haag 1 " is Team Den Haag 1, as in the forms
     if team is None:
         # Team names mostly begin with "Team" themselves ("Team Den Haag 1"): say the word once.
         bare = re.sub(r"^team\s+", "", name.strip(), flags=re.IGNORECASE) or name

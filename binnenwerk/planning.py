@@ -1166,6 +1166,10 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             db.session.expire(roster, ["assignments", "supervision"])
             if changed or led_after != led_before[roster.id]:
                 touch(roster)  # a solve that changes nothing leaves a published roster as told
+                # A re-plan that puts back what was published (a hand edit undone) is as told too.
+                from .services.rosters import unmark_if_as_told
+
+                unmark_if_as_told(roster)
             if roster.version == 0 or changed:
                 roster_history.record(roster, user, action,
                                       roster_history.PLANNED_BY_ACTION.get(action, "planned"),

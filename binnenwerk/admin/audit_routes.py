@@ -131,6 +131,7 @@ ACTION_WORDS = {
     "roster.unpin": _l("Dienst losgemaakt"),
     "roster.copy_previous": _l("Rooster van vorige week overgenomen"),
     "roster.publish": _l("Rooster gepubliceerd"),
+    "roster.as_told": _l("Rooster weer zoals gepubliceerd (niets te publiceren)"),
     "shift.called": _l("Wijziging van dienst zelf verteld"),
     "calendar_token.issue": _l("Agenda-link gemaakt"),
     "calendar_token.revoke": _l("Agenda-link ingetrokken"),

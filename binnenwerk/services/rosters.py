@@ -364,7 +364,7 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
                 SupervisionAssignment.location_id == location_id).values(pinned=pin))
             audit.record("roster.leader", roster,
                          detail=f"week={week} day={day} supervisor={supervisor_id} pinned={int(pin)}", actor=user)
-            _unmark_if_as_told(roster)
+            unmark_if_as_told(roster)
     except _Lost:
         now = find_roster(week, team_id)
         if now is not None and leader_state(now, day, location_id) == wanted:
@@ -545,7 +545,7 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
                                   old=_shift(old), new=_shift(request_id))
             audit.record("roster.edit", roster,
                          detail=f"week={week} employee={employee_id} day={day} request={request_id}", actor=user)
-            _unmark_if_as_told(roster)
+            unmark_if_as_told(roster)
     except _Lost:
         now = find_roster(week, team_id)
         if now is not None and cell_holds(now, employee_id, day, request_id, pin):
@@ -864,7 +864,7 @@ def _says_nothing(counts: dict[str, int]) -> bool:
     return not any(value for key, value in counts.items() if key != "same")
 
 
-def _unmark_if_as_told(roster: Roster) -> None:
+def unmark_if_as_told(roster: Roster) -> None:
     """After an edit of a published roster: when its publication would now tell, call off and hold
     nothing (the edit put a cell or a leader back as told), it is not marked changed either, so
     the grid, the overview and the start pages do not ask to publish what employees already see."""
@@ -879,6 +879,7 @@ def _as_told(rosters: list[Roster]) -> None:
     (edits undone since): no longer marked, and committed, without a new version."""
     for roster in rosters:
         roster.has_unpublished_changes = False
+        audit.record("roster.as_told", roster, detail=f"week={roster.week} version={roster.version}")
     _commit()
 
 
@@ -1269,8 +1270,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             counts["new" if shift.cancelled and shift.team_id == roster.team_id else "changed"] += 1
             if not apply:
                 continue
-            leader_only = not shift.cancelled and all(
-                getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
+            leader_only = _leader_only_since_first_told(shift, values)
             for k, v in values.items():
                 setattr(shift, k, v)
             shift.cancelled = False
@@ -1513,6 +1513,21 @@ def short_notice_window(day: dt.date) -> tuple[dt.date, dt.date]:
 def at_short_notice(day: dt.date) -> bool:
     """A change told today for this day comes at short notice."""
     return day <= short_notice_window(today())[1]
+
+
+def _leader_only_since_first_told(shift: PublishedShift, values: dict) -> bool:
+    """Whether telling `values` gives the day another team leader and nothing else, compared with
+    what the person was FIRST told that day: the week page, the calendar and the call list then say
+    "your time and place stay the same", and "Dit is veranderd" compares with the first telling too.
+
+    Only the last telling is stored, so this holds when the shift is as first told apart from its
+    leader: never changed (sequence 0), or changed in its leader only each time since (leader_only).
+    A shift moved (Rijnstraat 09:00-15:00 told first, Turfmarkt 09:00-13:00 after) keeps the
+    general words when a later publication changes only its leader: she was first told Rijnstraat.
+    """
+    if shift.cancelled or not (shift.sequence == 0 or shift.leader_only):
+        return False
+    return all(getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
 
 
 def _tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) -> None:

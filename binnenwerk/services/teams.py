@@ -47,6 +47,16 @@ def team_name_taken(name: str, exclude_id: int | None = None) -> bool:
     return any(name_key(other) == key for team_id, other in names if team_id != exclude_id)
 
 
+def team_named(name: str) -> Team | None:
+    """The team with this name as a reader reads it (name_key: case, accents and spacing aside),
+    as typed on the command line; None when there is none. Names are unique by that key."""
+    key = name_key(name)
+    exact = db.session.scalar(select(Team).where(Team.name == name))
+    if exact is not None:
+        return exact
+    return next((team for team in db.session.scalars(select(Team)) if name_key(team.name) == key), None)
+
+
 def team_called(name: str) -> str:
     """A team in a sentence: most are called "Team ..." already ("Team Team Den Haag 1 is vol"
     would say it twice), the others get the word."""

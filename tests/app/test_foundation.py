@@ -20,6 +20,12 @@ def test_factory_reads_database_url_from_environment(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
+def test_the_upload_folder_is_read_from_the_environment(monkeypatch, tmp_path):
+    """Several web machines share one folder for an import's checked file (README, Production)."""
+    monkeypatch.setenv("DATAIO_UPLOAD_FOLDER", str(tmp_path / "shared"))
+    assert create_app().config["DATAIO_UPLOAD_FOLDER"] == str(tmp_path / "shared")
+
+
 def test_factory_without_config_keeps_a_random_secret_in_instance(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = create_app().config["SECRET_KEY"]

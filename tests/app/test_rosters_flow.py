@@ -510,6 +510,40 @@ def test_a_repair_that_changes_nothing_leaves_the_published_roster_as_told(clien
     assert "wijzigingen die medewerkers nog niet zien" not in page
 
 
+def test_a_re_plan_that_puts_back_what_was_published_leaves_the_roster_as_told(client, login, world):
+    """A cell set free by hand, then "Herplan": the solver puts the same shift back. Nothing is
+    left for employees to see, so nothing asks to publish (it did, and publishing then said there
+    was nothing to publish)."""
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    told = cells(world.team)
+    (person, day), _request = next(iter(sorted(told.items())))
+    service.set_cell(WEEK, world.team.id, person, day, None, lock_version=roster_of(world.team).lock_version,
+                     pin=False)
+    assert roster_of(world.team).has_unpublished_changes
+    job = solve_via_page(client, world.team)
+    assert job.status == JobStatus.FINISHED.value, job.error
+    assert cells(world.team) == told
+    assert not roster_of(world.team).has_unpublished_changes
+
+
+def test_publishing_a_roster_back_as_told_leaves_an_audit_row(client, login, world):
+    login(world.tl)
+    solve_via_page(client, world.team)
+    service.publish(roster_of(world.team))
+    roster = roster_of(world.team)
+    roster.has_unpublished_changes = True  # as a mark left by code before the re-plan's check
+    db.session.commit()
+    page = client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                    "lock_version": roster_of(world.team).lock_version},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Er was niets te publiceren" in page
+    assert not roster_of(world.team).has_unpublished_changes
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roster.as_told")).all()
+    assert [r.object_id for r in rows] == [str(roster.id)]
+
+
 def test_a_repair_after_the_ministry_asked_fewer_people_keeps_the_days_before_it(client, login, world):
     """Monday was told to two people; the ministry then asks one a day. A repair from Tuesday keeps
     Monday as told (it was refused as clashing pins before) and plans one from Tuesday on."""
