@@ -18,7 +18,27 @@ PLANNING_YEARS = range(2000, 2101)
 # them (openpyxl refuses the whole file).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Zero-width characters: "Team A" with one of them would be a second team that looks like the first.
+# Also the characters a password may not hold (services.users): a wider set there would refuse the
+# logins of passwords set with one of FORMAT_CHARACTERS, which passwords were allowed to hold.
 INVISIBLE_CHARACTERS = re.compile(r"[\u200b\u2060\ufeff]")
+# Every format character (Unicode category Cf) but the bidirectional controls and the joiners below,
+# as of Unicode 15 (a test compares with the running Python's table): soft hyphen, zero-width space,
+# word joiner, invisible operators, the Mongolian vowel separator, byte order mark, interlinear
+# annotation, Arabic number signs, the language tag. And what draws nothing while no format
+# character: the combining grapheme joiner, the Hangul fillers and Khmer's two inherent vowels.
+# Invisible, or (the Arabic number signs) drawn over the digits after them: never meant in a name,
+# and "Team Utrecht" with one of them would be a second team that looks like the first. Taken out of
+# every text (without_controls).
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0]")
+# The zero-width joiner and non-joiner and the tag characters: invisible too, but a running text
+# may need them (an emoji sequence like a flag, a Persian word), so a text area keeps them; a one-line
+# field, a name, drops them (one_line).
+JOINERS = re.compile("[\u200c\u200d\U000e0020-\U000e007f]")
+# Variation selectors: after a letter they change nothing to see (after an emoji, its look).
+VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 # Spaces other than the plain one (a non-breaking space pasted from a document or a spreadsheet):
 # "Jan de Vries" with one of them is not found by a search for the name, and a second "Team A"
 # would look like the first. Read as a plain space.
@@ -27,6 +47,9 @@ ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # override in a contact name showed the phone number after it backwards. Never typed on purpose here.
 BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+# What name_key leaves out: nothing of it shows in a name.
+_UNSEEN_IN_NAMES = re.compile(
+    f"{FORMAT_CHARACTERS.pattern}|{JOINERS.pattern}|{BIDI_CONTROLS.pattern}|{VARIATION_SELECTORS.pattern}")
 # ANSI escape sequences (ESC [, parameters, a final letter), as text copied from a terminal brings
 # them along: dropped whole, so a name does not keep "[31m" after its escape character is gone.
 # The 8-bit CSI (U+009B) starts the same sequences.
@@ -54,9 +77,10 @@ def _has_control_character(text: str) -> bool:
 
 
 def without_controls(text: str) -> str:
-    """Text as meant without the invisible characters pasted along: zero-width characters and ANSI
-    escape sequences go, direction marks alone go ("Ro\\u202esa" is "Rosa"), and a run holding a
-    control character between two words becomes one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not
+    """Text as meant without the invisible characters pasted along: format characters
+    (FORMAT_CHARACTERS: zero-width ones, soft hyphens and the like) and ANSI escape sequences go,
+    direction marks alone go ("Ro\\u202esa" is "Rosa"), and a run holding a control character
+    between two words becomes one space ("Jan\\x00\\u202eDoe" is "Jan Doe", not
     "JanDoe"); at the start or end of the text or beside a space or line break it goes, so the text's
     own spacing and lines stay as typed. NEL and the Unicode line and paragraph separators are line
     breaks (LF)."""
@@ -67,14 +91,16 @@ def without_controls(text: str) -> str:
         before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
         return " " if before and after and not before.isspace() and not after.isspace() else ""
 
-    text = OTHER_LINE_BREAKS.sub("\n", ANSI_ESCAPES.sub("", INVISIBLE_CHARACTERS.sub("", text)))
+    text = OTHER_LINE_BREAKS.sub("\n", ANSI_ESCAPES.sub("", FORMAT_CHARACTERS.sub("", text)))
     return _CONTROL_RUN.sub(replaced, text)
 
 
 def name_key(text: str | None) -> str:
     """What makes two names the same to a reader: case, accents and spacing aside
-    ("Ministerie van Financiën" and "ministerie van  financien")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    ("Ministerie van Financiën" and "ministerie van  financien"), and whatever does not show
+    (format characters, joiners, direction controls, variation selectors): a name stored with one
+    before the forms took it out is the same as the name without it."""
+    decomposed = unicodedata.normalize("NFKD", _UNSEEN_IN_NAMES.sub("", text or ""))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
 
@@ -97,9 +123,11 @@ def surname_parts(last_name: str) -> tuple[str, str]:
 
 
 def sort_name(first_name: str, last_name: str) -> str:
-    """The key a list of people sorts on: 'de Groot, Bas' between 'Gans' and 'Haas'."""
+    """The key a list of people sorts on: 'de Groot, Bas' between 'Gans' and 'Haas', and
+    'Özdemir' under O as a Dutch list has it (accents aside), not after Z."""
     main, particles = surname_parts(last_name)
-    return f"{main} {first_name} {particles}".casefold().strip()[:250]
+    key = unicodedata.normalize("NFKD", f"{main} {first_name} {particles}")
+    return "".join(ch for ch in key if not unicodedata.combining(ch)).casefold().strip()[:250]
 
 
 def list_name(first_name: str, last_name: str) -> str:
@@ -110,8 +138,9 @@ def list_name(first_name: str, last_name: str) -> str:
 
 def one_line(text: str) -> str:
     """Runs of whitespace (line breaks too) as one space: a page shows "Team  A" as "Team A", so
-    a name stored with two spaces would be a second "Team A" that looks like the first."""
-    return _WHITESPACE_RUN.sub(" ", text)
+    a name stored with two spaces would be a second "Team A" that looks like the first. The
+    joiners go for the same reason (a text area keeps them: JOINERS)."""
+    return _WHITESPACE_RUN.sub(" ", JOINERS.sub("", text))
 
 
 def minutes_to_hhmm(minutes: int | None) -> str:

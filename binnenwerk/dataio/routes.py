@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import audit
 from ..access import OFFICE, roles_required
 from ..extensions import db
+from ..formatting import one_line, without_controls
 from . import KINDS, bp, writing
 from .api import get_kind, import_file, may_use
 from .engine import Kind, Outcome, summary_text
@@ -86,10 +87,13 @@ def _pending(kind: Kind, token: str | None) -> tuple[Path, dict] | None:
 
 
 def _shown_name(filename: str, outcome) -> str:
-    """The file's name, and the worksheet read when the workbook had more than one to choose from."""
+    """The file's name, and the worksheet read when the workbook had more than one to choose from,
+    as one line without direction controls and invisible characters: a right-to-left override in
+    the name showed "data<RLO>gpj.csv" as "datavsc.jpg"."""
+    filename, sheet = (one_line(without_controls(name or "")).strip() for name in (filename, outcome.sheet))
     if not outcome.sheet:
         return filename
-    return _("%(file)s (werkblad '%(sheet)s')", file=filename, sheet=outcome.sheet)
+    return _("%(file)s (werkblad '%(sheet)s')", file=filename, sheet=sheet)
 
 
 def _forget(path: Path | None) -> None:

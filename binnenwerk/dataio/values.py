@@ -18,7 +18,9 @@ WEEKDAY_WORDS = {
     "vr": 5, "vrijdag": 5, "za": 6, "zaterdag": 6, "zo": 7, "zondag": 7,
 }
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-PHONE_RE = re.compile(r"^[0-9+()\- ]{6,40}\Z")
+# An international phone number as an export writes it bare in a phone column: +, a digit, then
+# digits, spaces, hyphens and brackets.
+INTERNATIONAL_PHONE_RE = re.compile(r"^\+[0-9][0-9()\- ]{4,38}\Z")
 PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
 _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z", re.ASCII)
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)
@@ -62,9 +64,12 @@ def display(value) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def guard_formula(value: str) -> str:
-    """Prefix a text that a spreadsheet would take for a formula; phone numbers stay as they are."""
-    if value and value.startswith(FORMULA_STARTS) and not PHONE_RE.match(value):
+def guard_formula(value: str, *, phone: bool = False) -> str:
+    """Prefix a text that a spreadsheet would take for a formula. In a phone column an international
+    number ('+31 6 1234 5678') stays as it is, so the sheet shows the number as stored; only there:
+    elsewhere '-1+1+1' or '+2+2+2' is a sum a spreadsheet works out, a name or note replaced by a
+    number, and a phone number never starts with '-'."""
+    if value and value.startswith(FORMULA_STARTS) and not (phone and INTERNATIONAL_PHONE_RE.match(value)):
         return "'" + value
     return value
 

@@ -18,14 +18,22 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
 
-def csv_cell(value) -> str:
+def csv_cell(value, *, phone: bool = False) -> str:
+    """One cell's text; `phone` for a phone column, where an international number stays bare
+    (values.guard_formula)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return v.display(value)  # Dutch decimal comma: '25,5'
     if isinstance(value, (dt.date, int)):
         return v.display(value)
-    return v.guard_formula(str(value))
+    return v.guard_formula(str(value), phone=phone)
+
+
+def is_phone_column(name: str) -> bool:
+    """Whether a kind's column holds phone numbers ('telefoon', 'jobcoach_telefoon',
+    'contact_telefoon'): read with values.phone, so nothing but a phone number is in it."""
+    return name.endswith("telefoon")
 
 
 def to_csv(kind: Kind, rows: list[list]) -> bytes:
@@ -33,8 +41,9 @@ def to_csv(kind: Kind, rows: list[list]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.name for c in kind.columns])
+    phones = [is_phone_column(c.name) for c in kind.columns]
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value, phone=i < len(phones) and phones[i]) for i, value in enumerate(row)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

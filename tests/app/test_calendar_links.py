@@ -214,12 +214,12 @@ def test_the_teams_list_says_how_many_people_of_each_team_have_no_link_yet(clien
     db.session.commit()
     login(make.user(role="planner"))
     html = " ".join(client.get("/kalender").get_data(as_text=True).split())
-    assert "Team Oost <span class=\"muted\">(1 medewerker zonder link)</span>" in html
-    assert "Team West <span class=\"muted\">(1 medewerker zonder link)</span>" in html
+    assert "<bdi>Team Oost</bdi> <span class=\"muted\">(1 medewerker zonder link)</span>" in html
+    assert "<bdi>Team West</bdi> <span class=\"muted\">(1 medewerker zonder link)</span>" in html
     tokens.issue(FeedKind.EMPLOYEE, teams["stranger"])
     db.session.commit()
     html = " ".join(client.get("/kalender").get_data(as_text=True).split())
-    assert "Team West</a>" in html
+    assert "Team West</bdi></a>" in html
 
 
 def test_an_archived_employee_gets_no_new_link(client, login, teams):

@@ -49,7 +49,8 @@ def planned(world, make):
 def test_ministry_sees_teams_leaders_and_coverage_per_day(client, login, world, planned):
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "Eigen Gebouw" in page and "Team Noorderlicht (2 mensen)" in page and "Team Noorderlicht (3 mensen)" in page
+    assert "Eigen Gebouw" in page and "<bdi>Team Noorderlicht</bdi> (2 mensen)" in page
+    assert "<bdi>Team Noorderlicht</bdi> (3 mensen)" in page
     assert "Sanne Leider" in page and "06-11112222" in page
     assert "Piet Invaller" in page and "06-33334444" in page
     assert "Deels: 2 van 3" in page
@@ -131,7 +132,7 @@ def published_monday(world, make):
 def test_a_published_request_matching_its_shifts_is_covered(client, login, world, published_monday):
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "Team Den Haag 1 (3 mensen)" in page and "✓ Ja" in page
+    assert "<bdi>Team Den Haag 1</bdi> (3 mensen)" in page and "✓ Ja" in page
     assert "Wijziging nog niet ingepland" not in page
     [row] = plan_rows(client, published_monday.request.id)["2027-03-08"]
     assert (row["Ingepland"], row["Opmerking"]) == ("3", "")
@@ -217,12 +218,12 @@ def test_a_change_counts_as_planned_once_the_shifts_are_published_again(client, 
         shift.start_minute, shift.end_minute = 10 * 60, 16 * 60
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "Team Den Haag 1 (2 mensen)" in page and "Wijziging nog niet ingepland" in page
+    assert "<bdi>Team Den Haag 1</bdi> (2 mensen)" in page and "Wijziging nog niet ingepland" in page
 
     published_monday.shifts[2].start_minute, published_monday.shifts[2].end_minute = 10 * 60, 16 * 60
     db.session.commit()
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
-    assert "Team Den Haag 1 (3 mensen)" in page and "✓ Ja" in page
+    assert "<bdi>Team Den Haag 1</bdi> (3 mensen)" in page and "✓ Ja" in page
     assert "Wijziging nog niet ingepland" not in page and "oude aanvraag" not in page
 
 

@@ -51,6 +51,23 @@ def test_the_lists_sort_and_show_people_as_a_dutch_reader_looks_for_them(client,
     assert bas.sort_name == "zwart bas"
 
 
+def _stored_before(first: str, last: str, sort_name: str | None = None) -> None:
+    """A team and one employee, as a migration before this code stored them (plain SQL)."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    db.session.execute(text("INSERT INTO team (name, region, max_size, archived) "
+                            "VALUES ('Team A', 'Utrecht', 15, :no)"), {"no": False})
+    key_column, key = (", sort_name", ", :key") if sort_name is not None else ("", "")
+    db.session.execute(text(
+        f"INSERT INTO employee (first_name, last_name{key_column}, email, phone, team_id, contract_minutes, "
+        "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived) "
+        f"SELECT :first, :last{key}, '', '', id, 1200, 480, :start, '', '', '', :no FROM team"),
+        {"first": first, "last": last, "key": sort_name, "start": dt.date(2026, 1, 5), "no": False})
+    db.session.commit()
+
+
 def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
     """On SQLite, or PostgreSQL in CI: the column is added and filled."""
     import datetime as dt
@@ -62,14 +79,7 @@ def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
 
     with scratch_app(tmp_path):
         upgrade(revision="b3e5d7f9a1c2")
-        db.session.execute(text("INSERT INTO team (name, region, max_size, archived) "
-                                "VALUES ('Team A', 'Utrecht', 15, :no)"), {"no": False})
-        db.session.execute(text(
-            "INSERT INTO employee (first_name, last_name, email, phone, team_id, contract_minutes, "
-            "max_minutes_per_day, contract_start, job_coach_name, job_coach_phone, job_coach_email, archived) "
-            "SELECT 'Bas', 'de Groot', '', '', id, 1200, 480, :start, '', '', '', :no FROM team"),
-            {"start": dt.date(2026, 1, 5), "no": False})
-        db.session.commit()
+        _stored_before("Bas", "de Groot")
         upgrade()
         assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
         db.session.remove()
@@ -85,3 +95,27 @@ def test_the_migration_gives_everyone_stored_before_a_sort_name(tmp_path):
         assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "groot bas de"
         assert db.session.execute(text("SELECT count(*) FROM absence")).scalar() == 1
 
+
+
+def test_a_surname_with_an_accent_sorts_under_its_letter(client, login, make):
+    """Özdemir under O, as a Dutch list has it: it sorted after Zwart."""
+    team = make.team(name="Team Accent")
+    for first, last in (("Zoë", "van der Zwart"), ("Özlem", "Özdemir"), ("Olaf", "Oosterhout"), ("Émile", "Engels")):
+        make.employee(team, first_name=first, last_name=last)
+    login(make.user("team_leader", teams=[team]))
+    listed = client.get(f"/teams/medewerkers?team={team.id}").get_data(as_text=True)
+    assert names_in_order(listed, r'<th scope="row"><a href="/teams/medewerkers/\d+">([^<]+)</a>') == [
+        "Engels, Émile", "Oosterhout, Olaf", "Özdemir, Özlem", "Zwart, Zoë van der"]
+
+
+def test_the_migration_sorts_names_stored_with_accents_anew(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from .test_foundation import scratch_app
+
+    with scratch_app(tmp_path):
+        upgrade(revision="e4b6c8d0f2a3")
+        _stored_before("Özlem", "Özdemir", sort_name="özdemir özlem")
+        upgrade()
+        assert db.session.execute(text("SELECT sort_name FROM employee")).scalar() == "ozdemir ozlem"
