@@ -122,6 +122,23 @@ def unavailable(employee: bool = True) -> Response:
     return _with_headers(page, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store", "Retry-After": "300"})
 
 
+def employee_error(status: int) -> Response:
+    """A 404 or 500 under /week/ or /calendar/ (main's error handlers): an employee's link, so the
+    employee's words and the office's number (OFFICE_PHONE), not the staff page's "Er is niets
+    opgeslagen" and its link to the staff login. Under /calendar/ the words fit anyone (see
+    unavailable). The path holds the token: it is logged masked (MaskTokens), never here."""
+    employee = request.path.startswith("/week/")
+    with _in_language(_link_language()):
+        page = Response(render_template("calendar/week_unavailable.html", employee=employee,
+                                        missing=status == 404), status=status)
+    return _with_headers(page, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
+
+
+def employee_path() -> bool:
+    """The request is for an employee's link (or a feed or QR code): /week/... or /calendar/..."""
+    return request.path.startswith(("/week/", "/calendar/"))
+
+
 def _subject_gone(row: CalendarToken) -> bool:
     subject = tokens.subject_of(row)
     if subject is None or getattr(subject, "archived", False):
@@ -331,14 +348,17 @@ def week(token: str):
     lent = _link_language()
     if lent:
         _lend_language(lent)
+    leader_away = feeds.leader_away_now(leader, now)
     with _in_language(lent):
         language = page_feed_language()
+        weeks = feeds.employee_weeks(employee, today)
         response = Response(render_template(
             "calendar/week.html",
             employee=employee,
-            weeks=feeds.employee_weeks(employee, today),
+            weeks=weeks,
             leader=leader,
-            leader_away=feeds.leader_away_now(leader, now),
+            leader_away=leader_away,
+            contact=feeds.today_contact(weeks, leader, leader_away),
             today=today,
             token=token,
             marker=language,

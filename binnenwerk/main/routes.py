@@ -200,6 +200,10 @@ def not_found(error):
     if slip and not request.path.startswith(f"/{slip.group(1).lower()}/"):
         query = request.query_string.decode("latin-1")
         return redirect(f"/{slip.group(1).lower()}{quote(slip.group(2))}" + (f"?{query}" if query else ""), code=301)
+    from ..calendar.routes import employee_error, employee_path
+
+    if employee_path():  # an employee's link: their words, no way to the staff login
+        return employee_error(404)
     return _error_page(404, N_("Niet gevonden"), N_("Deze pagina bestaat niet (meer)."))
 
 
@@ -222,6 +226,10 @@ def too_large(error):
 @bp.app_errorhandler(500)
 def server_error(error):
     db.session.rollback()
+    from ..calendar.routes import employee_error, employee_path
+
+    if employee_path():  # an employee's link: their words, no way to the staff login
+        return employee_error(500)
     return _error_page(500, N_("Er ging iets mis"), N_(
         "Er ging iets mis aan onze kant. Er is niets opgeslagen. Probeer het later opnieuw."))
 

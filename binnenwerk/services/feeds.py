@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -55,7 +55,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 #    feed's Last-Modified by the newest of those edits (see _latest_edit).
 # 8: and by a rename of the team or person it names, a leader leaving the team whose own leader a
 #    shift naming nobody names, and a change of its leader's absences (see _stamp).
-FORMAT_VERSION = "8"
+# 9: the employee's event tells a leader's short absence as its times, a change with another
+#    leader than their own says so, and a stopped link asks whether they still work here.
+FORMAT_VERSION = "9"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -373,6 +375,47 @@ def leader_away_now(supervisor: Supervisor | None, now: dt.datetime) -> bool:
         Absence.start_date <= now.date(), Absence.end_date >= now.date(),
         or_(Absence.start_minute.is_(None), and_(Absence.start_minute <= minute, Absence.end_minute > minute)),
     ))))
+
+
+def leader_absence_times(leader_ids, first: dt.date, last: dt.date) -> dict[int, list[tuple]]:
+    """Per leader, their absences between these days as (start date, end date, start minute, end
+    minute): when they are away, never why (the kind is not read). One query."""
+    ids = sorted({i for i in leader_ids if i is not None})
+    found: dict[int, list[tuple]] = {}
+    if not ids:
+        return found
+    for row in db.session.execute(
+        select(Absence.supervisor_id, Absence.start_date, Absence.end_date, Absence.start_minute, Absence.end_minute)
+        .where(Absence.supervisor_id.in_(ids), Absence.start_date <= last, Absence.end_date >= first)
+    ):
+        found.setdefault(row[0], []).append(tuple(row[1:]))
+    return found
+
+
+def away_times(absences, day: dt.date, start_minute: int, end_minute: int) -> list[tuple[int, int]]:
+    """The parts of a shift its leader is away, from their absences (leader_absence_times): the
+    times within the shift, joined where they touch. Empty when the leader misses the whole shift
+    (a whole day, absences covering all of it, or an archived leader, who has no absence): then
+    Binnenwerk looks for someone else. A short appointment (14:00-15:00 in a 09:00-15:00 shift)
+    is told as that, not as a day the leader is not there."""
+    parts = []
+    for first, last, start, end in absences or ():
+        if not first <= day <= last:
+            continue
+        if start is None:
+            return []
+        start, end = max(start, start_minute), min(end, end_minute)
+        if start < end:
+            parts.append((start, end))
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(parts):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    if joined == [(start_minute, end_minute)]:
+        return []
+    return joined
 
 
 # --- conditional requests ---------------------------------------------------------------------
@@ -729,16 +772,29 @@ class _Texts:
         # The employee's own words, as the week page says them (B1): a change first, a called-off
         # day as a day off, and on a leader's away day a number to call (the office's).
         office = office_phone()
+        self.office_call = _("Ben je ziek of heb je een vraag? Bel dan Binnenwerk: %(phone)s.",
+                             phone=office) if office else ""
         if office:
-            self.employee_leader_away += " " + _("Ben je ziek of heb je een vraag? Bel dan Binnenwerk: %(phone)s.",
-                                                 phone=office)
+            self.employee_leader_away += " " + self.office_call
+        # Away for part of the shift (an appointment): when, not that someone else is sought.
+        self.employee_leader_away_part = _("Je teamleider is er die dag van %(start)s tot %(end)s niet.")
         self.changed_summary = _("Veranderd: %(work_type)s")
         self.changed = _("Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt.")
         self.changed_leader = _("Let op: dit is veranderd. Je hebt die dag een andere teamleider. "
                                 "Je tijd en je plek blijven hetzelfde.")
+        self.changed_other_leader = _("Je hebt die dag ook een andere teamleider.")
         self.day_off_summary = _("Vrij: je werk gaat niet door (%(work_type)s)")
         self.day_off = _("Je hoeft deze dag niet te werken.")
         self.how_to_get_in = _("Zo kom je binnen: %(how)s")
+
+    def employee_away_line(self, parts: list[tuple[int, int]]) -> str:
+        """The employee's line on a day their leader is away: the times of each part (away_times),
+        or for the whole shift that someone else is sought; the office's number with either."""
+        if not parts:
+            return self.employee_leader_away
+        said = [self.employee_leader_away_part % {"start": minutes_to_hhmm(start), "end": minutes_to_hhmm(end)}
+                for start, end in parts]
+        return " ".join(said + ([self.office_call] if self.office_call else []))
 
     def place(self, shift) -> str:
         if shift.location_id not in self._places:
@@ -858,10 +914,31 @@ def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
     return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
 
 
-def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.date) -> None:
+def _away_leaders_absences(shifts, leaders, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
+    """leader_absence_times() of the leaders away during one of these shifts: none queried when
+    nobody is (the usual feed)."""
+    away = [_leader_of_row(s, leaders) for s in shifts if s.leader_away and not s.cancelled]
+    return leader_absence_times([leader.id for leader in away if leader is not None], start, end)
+
+
+def _employee_leader_line(texts: _Texts, shift, leaders, absences) -> str | None:
+    """The employee's leader line: the leader, or on a day they are away for part of the shift
+    the times they are away (the week page's words), or for all of it that someone else is sought."""
+    leader = _leader_of_row(shift, leaders)
+    if leader is None or not shift.leader_away:
+        return _leader_line(texts, shift, leaders, cancelled=False)
+    parts = away_times(absences.get(leader.id), shift.date, shift.start_minute, shift.end_minute)
+    return texts.employee_away_line(parts)
+
+
+def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.date, *,
+                          own_leader_id: int | None = None, absences=None) -> None:
     """An employee's own shift, in the words of the week page: a called-off one as a day off (no
     time, break or place: nothing to come to), a changed one still to come saying so first (the
-    week page's rule, changed_to_come), and how to get in as the ministry wrote it."""
+    week page's rule, changed_to_come), and how to get in as the ministry wrote it.
+
+    `own_leader_id`: the person's own team leader; a changed day led by another (and not only
+    that: leader_only) says so. `absences`: see _away_leaders_absences."""
     work_type = shift.work_type_name
     common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
                   start_minute=shift.start_minute, end_minute=shift.end_minute, final_summary=True)
@@ -872,6 +949,12 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
     work = texts.work % {"work_type": work_type}
     place = texts.place(shift)
     changed = changed_to_come(shift.sequence, shift.date, today)
+    change_line = None
+    if changed:
+        change_line = texts.changed_leader if shift.leader_only else texts.changed
+        leader = _leader_of_row(shift, leaders)
+        if not shift.leader_only and not shift.leader_away and leader is not None and leader.id != own_leader_id:
+            change_line += " " + texts.changed_other_leader
     instructions = (shift.access_instructions or "").strip()
     # The ministry edits how to get in on its request, not on the shift (whose SEQUENCE stays: it
     # means the shift changed): the stamp says the text is newer. So for a renamed place, work type
@@ -881,13 +964,13 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,
         location=place,
         lines=[
-            (texts.changed_leader if shift.leader_only else texts.changed) if changed else None,
+            change_line,
             work,
             texts.times_line(shift.start_minute, shift.end_minute),
             texts.break_line(shift.break_minutes),
             texts.where % {"place": place},
             texts.how_to_get_in % {"how": instructions} if instructions else None,
-            _leader_line(texts, shift, leaders, cancelled=False),
+            _employee_leader_line(texts, shift, leaders, absences or {}),
         ],
     )
 
@@ -1040,11 +1123,19 @@ def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None)
             _visit_event(out, texts, visit, leaders, edits)
     else:
         shifts = load_shifts(row, start, end, today, language)
-        leaders, edits = _team_leaders_and_edits(s.team_id for s in shifts if s.supervisor_id is None)
+        teams = [s.team_id for s in shifts if s.supervisor_id is None]
         if row.kind == FeedKind.EMPLOYEE.value:
+            # The person's own team's leader (the week page's "vaste teamleider"): a changed day
+            # led by another says so.
+            own_team = row.employee.team_id
+            leaders, edits = _team_leaders_and_edits(teams + [own_team])
+            own = leaders.get(own_team)
+            absences = _away_leaders_absences(shifts, leaders, start, end)
             for shift in shifts:
-                _employee_shift_event(out, texts, shift, leaders, edits, today)
+                _employee_shift_event(out, texts, shift, leaders, edits, today,
+                                      own_leader_id=own.id if own else None, absences=absences)
         else:
+            leaders, edits = _team_leaders_and_edits(teams)
             for shift in shifts:
                 _shift_event(out, texts, shift, leaders, edits, with_name=True)
     out.append(b"END:VCALENDAR\r\n")
@@ -1097,8 +1188,9 @@ def _stopped_sequence(row: CalendarToken, today: dt.date) -> int:
 def _build_stopped_feed(row: CalendarToken, today: dt.date | None) -> bytes:
     today = today or local_today()
     if row.kind == FeedKind.EMPLOYEE.value:
-        advice = _("Deze link werkt niet meer. Vraag je teamleider om een nieuwe link. Dan zie je je werk "
-                   "weer. Deze agenda kun je van je telefoon verwijderen.")
+        # Neutral: the person may have left (a contract ended), and then there is no new link.
+        advice = _("Deze link werkt niet meer. Werk je nog bij Binnenwerk? Vraag je teamleider dan om een "
+                   "nieuwe link. Deze agenda kun je van je telefoon verwijderen.")
     elif row.kind == FeedKind.TEAM.value:  # the team leader's, who is "je" on every staff page
         advice = _("Misschien is er een nieuwe link. Die vind je in de Teamplanner op de pagina "
                    "Agenda-links. Deze agenda kun je verwijderen.")
@@ -1133,6 +1225,11 @@ class Day:
     is_today: bool
     # The leader is absent that day: the page names nobody and gives no phone.
     leader_away: bool = False
+    # When leader_away: the parts of the shift the leader is away (away_times); empty for all of it.
+    away_times: list[tuple[int, int]] = field(default_factory=list)
+    # The leader is not the person's own team leader (the page's "vaste teamleider"): the day says
+    # who leads it, so the page never calls two people "je teamleider" without saying which day.
+    other_leader: bool = False
     # Not what the person was first told (times, place, work or leader), and still to come: the
     # page says so, since a change is what these readers most need to notice.
     changed: bool = False
@@ -1142,6 +1239,11 @@ class Day:
     # No shift, in a week the person's own team has not published (their old team's shifts shown,
     # after a move): not known to be free yet.
     not_ready: bool = False
+    # The contract's last day: the page says it is the last working day at Binnenwerk.
+    last_day: bool = False
+    # After the contract's last day, without work (a shift called off for the end too): not a day
+    # off, they no longer work here (as before_start, the other way round).
+    after_end: bool = False
 
 
 @dataclass
@@ -1201,6 +1303,9 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
         select(ps.c.id).where(ps.c.id.in_([s.id for s in every]), _shift_leader_is_away()),
         {LEADER_TODAY: today},
     )) if every else set()
+    away_leaders = {s.id: leader_of(s, leaders) for s in every if s.id in away}
+    absences = leader_absence_times([x.id for x in away_leaders.values() if x is not None],
+                                    mondays[0], mondays[-1] + dt.timedelta(days=6))
     published = {tuple(row) for row in db.session.execute(
         select(Roster.team_id, Roster.week).where(
             Roster.team_id.in_({e.team_id for e in employees}),
@@ -1212,6 +1317,8 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
     out: dict[int, list[Week]] = {}
     for employee in employees:
         mine = shifts[employee.id]
+        own = leaders.get(employee.team_id)
+        end = employee.contract_end
         weeks = []
         for first in mondays:
             in_week = [s for day, s in mine.items() if first <= day < first + dt.timedelta(weeks=1)]
@@ -1230,10 +1337,16 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 leader = leader_of(shift, leaders) if shift else None
                 # Work that no longer goes ahead is a change too: the week says so at the top.
                 changed = shift is not None and changed_to_come(shift.sequence, day, today)
-                days.append(Day(day, shift, leader, day == today, leader_away=bool(shift) and shift.id in away,
+                leader_away = bool(shift) and shift.id in away
+                parts = away_times(absences.get(leader.id), day, shift.start_minute, shift.end_minute) \
+                    if leader_away and leader is not None else []
+                days.append(Day(day, shift, leader, day == today, leader_away=leader_away, away_times=parts,
+                                other_leader=leader is not None and (own is None or leader.id != own.id),
                                 changed=changed, holiday=public_holiday_name(day, language, in_sentence=True),
                                 before_start=shift is None and day < employee.contract_start,
-                                not_ready=shift is None and not own_team_told))
+                                not_ready=shift is None and not own_team_told,
+                                last_day=day == end,
+                                after_end=end is not None and day > end and (shift is None or shift.cancelled)))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
         out[employee.id] = weeks
     return out
@@ -1241,3 +1354,19 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
 
 def own_team_leader(employee: Employee) -> Supervisor | None:
     return team_leaders([employee.team_id]).get(employee.team_id)
+
+
+def today_contact(weeks: list[Week], own: Supervisor | None, own_away_now: bool) -> Supervisor | None:
+    """Whom the week page tells to call when ill today, once, at its top: the leader of today's
+    work, or else the person's own team leader; None for the office (Binnenwerk), when that leader
+    is away (today's for any part of the shift: the page gives the office then, not their phone),
+    has no phone, or the own leader is away now. A page naming one leader at its top and another
+    on today's block left the reader to guess."""
+    day = next((d for week in weeks for d in week.days if d.is_today), None)
+    if day is not None and day.shift is not None and not day.shift.cancelled and day.leader is not None:
+        if day.leader_away or (own is not None and day.leader.id == own.id and own_away_now):
+            return None
+        return day.leader if day.leader.phone else None
+    if own is None or own_away_now or not own.phone:
+        return None
+    return own

@@ -270,7 +270,7 @@ def test_a_revoked_link_gets_a_calendar_without_its_shifts_that_says_it_stopped(
 
     notice = stopped_notice(response)
     assert notice.decoded("DTSTART") == world.today and notice.decoded("DTEND") == world.today + dt.timedelta(days=1)
-    assert "Vraag je teamleider om een nieuwe link" in str(notice["DESCRIPTION"])
+    assert "Vraag je teamleider dan om een nieuwe link" in str(notice["DESCRIPTION"])
     text = response.get_data(as_text=True)
     for told in ("Anna", "Tineke", "06-12345678", "Rijnstraat", "Toetsenborden", *SECRETS):
         assert told not in text
@@ -485,7 +485,9 @@ def test_a_part_day_absence_outside_the_shift_leaves_the_leader_named(client, wo
     db.session.commit()
     by_day = events_by_day(get_feed(client, issue(FeedKind.EMPLOYEE, world.anna)).data)
     assert "Tineke, telefoon" in str(by_day[tomorrow]["DESCRIPTION"])  # shift 09:00-15:00
-    assert AWAY_EMPLOYEE in str(by_day[world.today]["DESCRIPTION"])
+    # Part of the shift: its times within the shift, nobody else sought (QA round 13).
+    assert "Je teamleider is er die dag van 09:00 tot 09:30 niet." in str(by_day[world.today]["DESCRIPTION"])
+    assert AWAY_EMPLOYEE not in str(by_day[world.today]["DESCRIPTION"])
 
 
 def test_a_cancelled_shift_with_an_absent_leader_names_nobody_and_promises_nobody(client, world, make):
@@ -568,7 +570,11 @@ def test_an_absence_added_changed_or_removed_gives_a_new_etag_and_the_new_text(c
 
     absences.update_absence(absence, absence_input(world.today + dt.timedelta(days=1), times=(14 * 60, 17 * 60)))
     overlapping = get_feed(client, token, **{"If-None-Match": later.headers["ETag"]})
-    assert overlapping.status_code == 200 and unstamped(overlapping.data) == unstamped(moved.data)
+    assert overlapping.status_code == 200 and unstamped(overlapping.data) != unstamped(later.data)
+    if kind == "employee":  # part of the shift: its times (QA round 13); staff and ministry: absent
+        assert "van 14:00 tot 15:00 niet" in unfolded(overlapping.data)
+    else:
+        assert unstamped(overlapping.data) == unstamped(moved.data)
 
     absences.delete_absence(absence)
     removed = get_feed(client, token, **{"If-None-Match": overlapping.headers["ETag"]})

@@ -135,7 +135,7 @@ def test_the_feed_with_the_marker_is_english_and_without_it_exactly_dutch(client
     assert "Work: Keyboard cleaning" in description and "Break: 30 minutes" in description
     assert "Team leader: Tineke, phone 06-12345678" in description
     assert str(events[world.changed.uid]["SUMMARY"]) == "Changed: Keyboard cleaning"
-    assert str(events[world.off.uid]["SUMMARY"]) == "Day off: your work is called off (Keyboard cleaning)"
+    assert str(events[world.off.uid]["SUMMARY"]) == "Day off: your work is cancelled (Keyboard cleaning)"
     assert str(events[world.off.uid]["DESCRIPTION"]) == "You do not have to work this day."
     assert "Toetsenborden" not in body.decode() and "Werk:" not in body.decode()
 
@@ -215,7 +215,8 @@ def test_the_stopped_notice_follows_the_language(client, world):
     (notice,) = cal.walk("VEVENT")
     assert str(cal["X-WR-CALNAME"]) == "Binnenwerk: my work"
     assert str(notice["SUMMARY"]) == "This calendar link no longer works"
-    assert str(notice["DESCRIPTION"]).startswith("This link no longer works. Ask your team leader")
+    assert str(notice["DESCRIPTION"]).startswith(
+        "This link no longer works. If you still work at Binnenwerk, ask your team leader")
     dutch = icalendar.Calendar.from_ical(client.get(f"/calendar/{world.token}.ics").data)
     assert str(dutch.walk("VEVENT")[0]["SUMMARY"]) == "Deze agenda-link werkt niet meer"
     unknown = icalendar.Calendar.from_ical(client.get(f"/calendar/{world.token}.ics?taal=fr").data)

@@ -58,7 +58,7 @@ def test_the_planner_sees_every_teams_call_list_with_phone_numbers(client, login
     assert f'href="/home#bellen-team-{world.team.id}">Bekijk de lijst</a>' in said
 
     listed = section(home(client, login, world.planner))
-    assert f'id="bellen-team-{world.team.id}">Team A' in listed and "Team Stil" not in listed
+    assert f'id="bellen-team-{world.team.id}"><bdi>Team A</bdi>' in listed and "Team Stil" not in listed
     cees = line_of(listed, "Cees Cohen")
     assert "woensdag 17 maart (vandaag):" in cees and "vrijdag 19 maart:" in cees and "gaat niet door." in cees
     assert 'href="tel:0612345678"' in cees and ">Gebeld<" in cees

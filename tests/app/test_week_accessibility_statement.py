@@ -90,7 +90,7 @@ def test_a_dead_link_to_the_statement_is_the_week_pages_404(client, week):
     tokens.revoke(tokens.resolve(token))
     db.session.commit()
     gone = statement(client, token)
-    assert gone.status_code == 404 and "Vraag je teamleider om een nieuwe link." in gone.get_data(as_text=True)
+    assert gone.status_code == 404 and "Vraag je teamleider dan om een nieuwe link." in gone.get_data(as_text=True)
 
 
 def test_the_statement_path_is_logged_without_its_token(week):
