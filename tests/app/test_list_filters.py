@@ -11,7 +11,7 @@ import pytest
 
 TEAM_ROW = re.compile(r'<th scope="row"><a href="/teams/\d+">([^<]*)</a>')
 LEADER_ROW = re.compile(r'<th scope="row"><a href="/teams/teamleiders/\d+">([^<]*)</a>')
-TILE = re.compile(r'<a class="tile" href="/kalender/team/\d+">([^<]*)</a>')
+TILE = re.compile(r'<a class="tile" href="/kalender/team/\d+"><bdi>([^<]*)</bdi>')
 HEADING = re.compile(r'<h2 id="(?:teams|teamleiders)-gevonden">([^<]*)</h2>')
 
 LISTS = {  # the page, how its rows are found

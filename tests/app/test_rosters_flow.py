@@ -441,7 +441,7 @@ def test_the_team_week_shows_what_the_ministry_wrote_for_on_site(client, login, 
     solve_via_page(client, world.team)
     page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     on_site = page.split('id="op-locatie-')[1].split("</dl>")[0]
-    assert "Rijnstraat 8, 09:00–15:00" in on_site
+    assert "<bdi>Rijnstraat 8</bdi>, 09:00–15:00" in on_site
     assert 'Contactpersoon: <bdi>Jan Balie</bdi>, <a href="tel:0701234567">070-123 4567</a>' in on_site
     assert '<div class="pre">Binnenkomen: Melden bij de receptie.\nPasje ophalen bij de beveiliging.</div>' in on_site
 
