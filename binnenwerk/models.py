@@ -496,6 +496,8 @@ class RequestDayAsked(db.Model):
     by keep what was asked then, so reports of them do not change with it; headcount 0 marks a
     day gone by that the request did not ask for then but does now (a weekday added). `status` is
     the request's status then: a cancelled request still counts the days it was committed for.
+    `break_minutes` is the break asked then; None for entries kept before it was: not known, so
+    the request's break of now stands in.
     """
 
     __tablename__ = "request_day_asked"
@@ -508,6 +510,7 @@ class RequestDayAsked(db.Model):
     work_type_id: Mapped[int] = mapped_column(ForeignKey("work_type.id", ondelete="RESTRICT"))
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
+    break_minutes: Mapped[Optional[int]] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("request_id", "date", name="uq_request_day_asked"),

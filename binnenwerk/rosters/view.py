@@ -191,9 +191,10 @@ class LightShift:
 
 class AsWorked:
     """A request as one day gone by was worked: the times and break people were told (the published
-    shift) or, never told so, the times the request asked then (request_history), over the request
-    as it is now, which a ministry may have changed since. The grid renders a request's shift once
-    and reuses it for each cell of that request id, so one with other times has an id of its own."""
+    shift) or, never told so, the times and break the request asked then (request_history), over
+    the request as it is now, which a ministry may have changed since. The grid renders a request's
+    shift once and reuses it for each cell of that request id, so one with other times has an id
+    of its own (the break is not shown: it counts in the hours only)."""
 
     __slots__ = ("_request", "start_minute", "end_minute", "break_minutes", "id")
 
@@ -209,6 +210,12 @@ class AsWorked:
     @property
     def worked_minutes(self) -> int:
         return self.end_minute - self.start_minute - self.break_minutes
+
+
+def break_then(then: request_history.Asked, request: DeploymentRequest) -> int:
+    """The break asked on a day gone by. A day kept before days kept their break (None) does not
+    know it: the request's break of now stands in."""
+    return request.break_minutes if then.break_minutes is None else then.break_minutes
 
 
 def as_worked(request: DeploymentRequest, start_minute: int, end_minute: int,
@@ -388,9 +395,9 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             worked_as = as_worked(q, shift.start_minute, shift.end_minute, shift.break_minutes)
             cell = Cell(a, worked_as, affected=key in hit)
         else:
-            # A day gone by not told so: the times the request asked then.
+            # A day gone by not told so: the times and break the request asked then.
             then = asked.get(q.id, {}).get(a.date) if a.date < today else None
-            worked_as = as_worked(q, then.start_minute, then.end_minute, q.break_minutes) if then else q
+            worked_as = as_worked(q, then.start_minute, then.end_minute, break_then(then, q)) if then else q
             # (A line reads no told shifts still to come: whether a cell differs from them is the grid's.)
             cell = Cell(
                 a, worked_as,

@@ -2,10 +2,10 @@
 
 A ministry may change a running request: more people, other weekdays, other times, a later start.
 The days that had already passed were asked for (and worked, or not) as the request was then, so
-reports of them must not change with it. When a request's days, headcount, place, work type or
-times change, or a committed request is cancelled, every day before today that the old or the
-new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the old
-version asked that day: 0 where it asked nothing. Reports read those entries before the request.
+reports of them must not change with it. When a request's days, headcount, place, work type,
+times or break change, or a committed request is cancelled, every day before today that the old
+or the new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the
+old version asked that day: 0 where it asked nothing. Reports read those entries before the request.
 
 Every change goes through the ORM (the request form, the import) and is caught before the flush;
 a status change by conditional UPDATE (`requests.transition`) calls `freeze` itself.
@@ -24,9 +24,10 @@ from ..models import Assignment, DeploymentRequest, RequestDayAsked, RequestStat
 from ..public_holidays import is_public_holiday
 
 S = RequestStatus
-# The fields that decide which days a request asks for, how many people and what they do.
+# The fields that decide which days a request asks for, how many people and what they do. The
+# break too: a roster counts a day gone by never told so by the hours asked then (rosters.view).
 TRACKED = ("start_date", "end_date", "weekdays", "headcount", "location_id", "work_type_id",
-           "start_minute", "end_minute")
+           "start_minute", "end_minute", "break_minutes")
 # Of those, the ones that change what a planned shift on the request is (its days, times, place,
 # work): a published roster with such shifts is no longer what its people were told.
 TOLD = ("start_date", "end_date", "weekdays", "location_id", "work_type_id", "start_minute", "end_minute",
@@ -45,11 +46,13 @@ class Asked:
     start_minute: int
     end_minute: int
     status: str
+    # None: kept before the break was (RequestDayAsked.break_minutes), so not known.
+    break_minutes: int | None = None
 
     @classmethod
     def of(cls, request: DeploymentRequest) -> Asked:
         return cls(request.headcount, request.location_id, request.work_type_id, request.start_minute,
-                   request.end_minute, request.status)
+                   request.end_minute, request.status, request.break_minutes)
 
 
 def _today() -> dt.date:
@@ -87,7 +90,7 @@ def freeze(session: Session, request_id: int, old: dict, new: dict, today: dt.da
         session.add(RequestDayAsked(
             request_id=request_id, date=day, headcount=old["headcount"] if _asks_on(old, day) else 0,
             status=old["status"], location_id=old["location_id"], work_type_id=old["work_type_id"],
-            start_minute=old["start_minute"], end_minute=old["end_minute"]))
+            start_minute=old["start_minute"], end_minute=old["end_minute"], break_minutes=old["break_minutes"]))
         added += 1
     return added
 
@@ -102,7 +105,7 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
         if not isinstance(obj, DeploymentRequest) or obj.id is None:
             continue
         state = inspect(obj)
-        names = (*TRACKED, "break_minutes", "status")
+        names = (*TRACKED, "status")
         histories = {name: state.attrs[name].history for name in names}
         if not any(h.added for h in histories.values()):
             continue
@@ -154,7 +157,7 @@ def asked_days(requests: list[DeploymentRequest], start: dt.date, end: dt.date) 
                 RequestDayAsked.date.between(start, end))):
             kept[entry.request_id][entry.date] = Asked(
                 entry.headcount, entry.location_id, entry.work_type_id, entry.start_minute, entry.end_minute,
-                entry.status)
+                entry.status, entry.break_minutes)
     result: dict[int, dict[dt.date, Asked]] = {}
     for request in requests:
         days = kept[request.id]

@@ -1235,7 +1235,8 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
         begun = past
         values = dict(team_id=roster.team_id, request_id=q.id, location_id=then.location_id,
                       work_type_id=then.work_type_id, supervisor_id=supervisor_at.get((a.date, then.location_id)),
-                      start_minute=then.start_minute, end_minute=then.end_minute, break_minutes=q.break_minutes)
+                      start_minute=then.start_minute, end_minute=then.end_minute,
+                      break_minutes=q.break_minutes if then.break_minutes is None else then.break_minutes)
         existing.pop(key, None)
         differs = shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())
         why = None if begun else misfit(a.employee, q, roster.team_id, region)

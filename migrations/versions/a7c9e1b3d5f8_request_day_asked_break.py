@@ -1,0 +1,30 @@
+"""request day asked: the break asked then
+
+A day gone by keeps the break the request asked then, as it keeps its times: the roster grid
+counts a shift never told so by the times and break asked that day, not by a break the ministry
+set later. Days kept before have none (NULL: not known); the request's break of now stands in.
+
+Revision ID: a7c9e1b3d5f8
+Revises: f5c7d9e1a3b4
+Create Date: 2026-12-07 07:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a7c9e1b3d5f8'
+down_revision = 'f5c7d9e1a3b4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('request_day_asked', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('break_minutes', sa.Integer(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('request_day_asked', schema=None) as batch_op:
+        batch_op.drop_column('break_minutes')
