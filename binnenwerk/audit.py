@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -14,10 +15,20 @@ from .models import AuditEvent
 log = logging.getLogger("binnenwerk.audit")
 
 
+# What the audit page (admin/audit_details) splits a list of changes on: a name of a place or
+# ministry holds commas and brackets ("Ministerie van Landbouw, Visserij, ... (LVVN)"), and a team
+# named "X), code (A -> B" would read as a second change. In a value each is escaped.
+_SPLIT_ON = re.compile(r"[\\(),]")
+
+
 def as_audited(value) -> str:
-    """A value in an audit detail's "field (before -> after)": on one line, without the arrow
-    that separates the two."""
-    return " ".join(str(value).split()).replace("->", "- >")
+    """A value in an audit detail's "field (before -> after)": on one line, with the characters
+    the audit page splits on escaped by a backslash ("Den Haag 2\\, Centrum \\(Oost\\)", the
+    arrow as "-\\>"), which the page takes out again. A list of ids stays as it is ("[1, 2]"):
+    the page names them."""
+    if isinstance(value, (list, tuple)) and all(isinstance(item, int) for item in value):
+        return str(list(value))
+    return _SPLIT_ON.sub(r"\\\g<0>", " ".join(str(value).split())).replace("->", "-\\>")
 
 
 def changes(before: dict, after: dict, names) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..auth.routes import ROLE_LABELS
 from ..extensions import db
 from ..formatting import ascii_digits, dated
-from ..models import AuditEvent, Ministry, Team, WorkType
+from ..models import AuditEvent, Location, Ministry, Team, WorkType
 from ..services.admin import DELETED_MARK, deleted_label, pictogram_label, work_type_name
 from ..services.requests import BEFORE_MARK, priority_label, status_label
 
@@ -96,7 +96,8 @@ FIELD_WORDS = {
     "email": _l("e-mailadres"), "job_coach_name": _l("naam jobcoach"), "job_coach_phone": _l("telefoon jobcoach"),
     "job_coach_email": _l("e-mailadres jobcoach"), "work_types": _l("werksoorten"),
     "allowed_locations": _l("locaties"), "availability": _l("beschikbaarheid"), "name": _l("naam"),
-    "region": _l("regio"), "home_location_id": _l("vaste locatie"), "max_size": _l("grootte"),
+    "region": _l("regio"), "home_location_id": _l("vaste locatie"), "home_location": _l("vaste locatie"),
+    "max_size": _l("grootte"),
     "user_id": _l("account"), "indication": _l("doelgroepindicatie"), "indication_until": _l("indicatie geldig tot"),
     "health_notes": _l("gezondheid"), "accommodations": _l("aanpassingen op het werk"),
     # absences
@@ -127,9 +128,13 @@ YES_NO = {True: _l("ja"), False: _l("nee")}
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _PERIOD = re.compile(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
 _PAIR = re.compile(r"([a-z_]+)=(\S*)")
-_CHANGE = re.compile(r"([a-z_]+)(?: \((.*?) -> (.*?)\))?$")
-# ", " between changed fields, not inside a field's before and after ("teams ([1, 2] -> [3])").
-_BETWEEN_CHANGES = re.compile(r", (?![^(]*\))")
+# A value in "field (before -> after)": escaped characters (audit.as_audited: "\,", "\(", "\)",
+# "\\", "-\>") and any other; a row from before the escaping may hold bare commas and brackets.
+_VALUE = r"(?:\\.|[^\\])*?"
+_CHANGE = re.compile(rf"([a-z_]+)(?: \(({_VALUE}) -> ({_VALUE})\))?", re.S)
+_ESCAPED = re.compile(r"\\(.)", re.S)
+# What follows the ", " before the next changed field: its name, then its values or the next ", ".
+_NEXT_CHANGE = re.compile(r"([a-z_]+)(?: \(|, |$)")
 
 
 def describe(action: str, detail: str) -> str:
@@ -140,7 +145,7 @@ def describe(action: str, detail: str) -> str:
     if action.endswith("_deleted") and detail.startswith(DELETED_MARK):
         return deleted_label(detail)  # the kind and names of what was deleted, worded now
     if detail.startswith("changed: "):
-        return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _BETWEEN_CHANGES.split(detail[9:]))
+        return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _changes(detail[9:]))
     parts = [_sentence(part) for part in detail.split("; ")]
     if all(part is not None for part in parts):
         return "; ".join(parts)
@@ -194,18 +199,40 @@ def _value(action: str, key: str, value: str) -> str:
     return str(VALUE_WORDS.get(value, value))
 
 
+def _changes(listed: str) -> list[str]:
+    """A list of changed fields ("name (A -> B), teams ([1, 2] -> [3]), code") as its changes.
+    It splits on a ", " that is not escaped (audit.as_audited) and is followed by a field's name:
+    a value stored before the escaping ("Turfmarkt 147, gebouw B (ingang Oost)", a list of ids)
+    keeps its commas as well as can be told."""
+    parts, start, at = [], 0, 0
+    while at < len(listed):
+        if listed[at] == "\\":
+            at += 2  # the escaped character is the value's
+            continue
+        following = _NEXT_CHANGE.match(listed, at + 2) if listed.startswith(", ", at) else None
+        if following and following.group(1) in FIELD_WORDS:
+            parts.append(listed[start:at])
+            start = at = at + 2
+            continue
+        at += 1
+    return [*parts, listed[start:]]
+
+
 def _change(part: str) -> str:
     found = _CHANGE.fullmatch(part)
     if not found:
         return part
-    name, before, after = found.groups()
+    name = found.group(1)
     words = str(FIELD_WORDS.get(name, name))
-    if before is None:
+    if found.group(2) is None:
         return words
+    before, after = (_ESCAPED.sub(r"\1", value) for value in found.group(2, 3))
     if name == "role":
         before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
-    elif name in ("ministry_id", "teams"):
+    elif name in ("ministry_id", "teams", "home_location_id"):
         before, after = _names(name, before), _names(name, after)
+    elif name == "home_location":
+        before, after = (value or str(_l("geen")) for value in (before, after))
     elif name == "work_types":
         return f"{words} ({_added_and_removed(before, after)})"
     elif name == "pictogram":
@@ -239,12 +266,13 @@ def _work_type_named(number: int) -> str:
 
 
 def _names(field: str, ids: str) -> str:
-    """A user's ministry or teams as stored ('6', 'None', '[3, 4]') by name; 'geen' for none.
-    One that was deleted since keeps its number."""
+    """A user's ministry or teams, or a team's place in a row from before the place was logged by
+    name, as stored ('6', 'None', '[3, 4]') by name; 'geen' for none. One that was deleted since
+    keeps its number."""
     numbers = [int(n) for n in re.findall(r"\d+", ids)]
     if not numbers:
         return str(_l("geen")) if ids in ("None", "[]") else ids
-    model = Ministry if field == "ministry_id" else Team
+    model = {"ministry_id": Ministry, "home_location_id": Location}.get(field, Team)
     names = []
     for number in numbers:
         found = db.session.get(model, number) if number < 2**31 else None

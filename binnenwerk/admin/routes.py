@@ -233,7 +233,9 @@ def user_edit(user_id: int):
                 own=own, leader=_leader_of(user)))
             if stale:
                 return stale
-            _apply_service_error(form, _with_leader_link(error))
+            # Plain words: the summary wraps them in a link to the field, and the link to the
+            # leader's page stands beside the role field (user_form.html).
+            _apply_service_error(form, error)
         else:
             if changed:
                 flash(_("Account van %(name)s is opgeslagen.", name=user.name), "success")
@@ -257,16 +259,6 @@ def _leader_of(user: User):
     """The team leader this account belongs to (not archived), or None."""
     leader = user.supervisor
     return leader if leader is not None and not leader.archived else None
-
-
-def _with_leader_link(error: ServiceError) -> ServiceError:
-    """A refusal that says to change the team leader's page first, with a link to that page."""
-    leader = getattr(error, "leader", None)
-    if leader is None:
-        return error
-    link = Markup('<a href="%s">%s</a>') % (url_for("teams.supervisor_edit", supervisor_id=leader.id),
-                                             _("Naar de pagina van teamleider %(name)s", name=leader.name))
-    return ServiceError(escape(error.message) + Markup(" ") + link, field=error.field)
 
 
 @bp.route("/gebruikers/<int:user_id>/deactiveren", methods=["POST"])

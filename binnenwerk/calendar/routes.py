@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from ..access import public, require_ministry, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..folding import contains_folded
-from ..formatting import formally
+from ..formatting import formally, full_date
 from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
 from ..paging import one_page
 from ..security import LANG_LENT
@@ -589,7 +589,8 @@ def locations():
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def show(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
-    row = tokens.active_for(kind, subject)
+    ended = _contract_ended_on(kind, subject)
+    row = tokens.active_for(kind, subject) if ended is None else None  # a left person's link stopped
     token = tokens.link_for(row) if row else None
     # A team's or location's calendar is for the member of staff reading this page: in their
     # language. An employee's is handed to the employee, who reads Dutch: as it was.
@@ -600,8 +601,17 @@ def show(kind_word: str, subject_id: int):
         feed=feed_url(token, language) if token else None,
         webcal=webcal_url(token, language) if token else None,
         week=week_url(token) if token and kind == FeedKind.EMPLOYEE.value else None,
-        back=_back_url(kind, subject),
+        back=_back_url(kind, subject), ended=ended,
     )
+
+
+def _contract_ended_on(kind: str, subject) -> str | None:
+    """An employee's last contract day in words when it has gone by (see _left), else None: their
+    link stopped with it, so the page shows no address or QR code that would not work (an
+    archived row need not be there yet) and says why instead of "gearchiveerd"."""
+    if kind != FeedKind.EMPLOYEE.value or not _left(subject):
+        return None
+    return full_date(subject.contract_end, feeds.local_today())
 
 
 def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
@@ -617,7 +627,12 @@ def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
 @roles_required(Role.PLANNER, Role.TEAM_LEADER, Role.MINISTRY_CONTACT)
 def renew(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
-    if getattr(subject, "archived", False) or (kind == FeedKind.EMPLOYEE.value and _left(subject)):
+    ended = _contract_ended_on(kind, subject)
+    if ended is not None:
+        flash(_("Het contract van %(name)s is geëindigd op %(date)s. Daarom kun je geen nieuwe link maken.",
+                name=subject.name, date=ended), "error")
+        return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
+    if getattr(subject, "archived", False):
         flash(_("Dit is gearchiveerd. U kunt er geen link voor maken.") if formally()
               else _("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))

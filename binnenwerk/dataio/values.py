@@ -19,8 +19,9 @@ WEEKDAY_WORDS = {
 }
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 # An international phone number as an export writes it bare in a phone column: +, a digit, then
-# digits, spaces, hyphens and brackets.
-INTERNATIONAL_PHONE_RE = re.compile(r"^\+[0-9][0-9()\- ]{4,38}\Z")
+# digits and spaces. A hyphen or bracket makes a sum a spreadsheet works out ("+31-6-12345678" is
+# -12345653): such a number gets the quote as any other text that starts like a formula.
+INTERNATIONAL_PHONE_RE = re.compile(r"^\+[0-9][0-9 ]{4,38}\Z")
 PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
 _WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z", re.ASCII)
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)

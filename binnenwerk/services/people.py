@@ -216,9 +216,24 @@ def update_team(team: Team, data: TeamInput) -> list[str]:
             supervisor.region = team.region
     _flush_unique(_("Er is al een team met deze naam."), "name")
     # What the team was called and where it worked stays traceable (no personal data).
-    audit.record("team.update", team, detail=audit.changes(before, values, changed))
+    audit.record("team.update", team, detail=_team_changes(before, values, changed))
     db.session.commit()
     return changed
+
+
+def _team_changes(before: dict, after: dict, changed: list[str]) -> str:
+    """A team's changes for the audit log, its place by name ("home_location (Rijnstraat 8 ->
+    Turfmarkt 147)"): the number of a place says nothing to a reader, and the name it had then
+    stays when it is renamed or deleted later."""
+    if "home_location_id" not in changed:
+        return audit.changes(before, after, changed)
+    names = ["home_location" if key == "home_location_id" else key for key in changed]
+
+    def place(values: dict) -> dict:
+        location = db.session.get(Location, values["home_location_id"]) if values["home_location_id"] else None
+        return {**values, "home_location": location.name if location is not None else ""}
+
+    return audit.changes(place(before), place(after), names)
 
 
 def set_team_archived(team: Team, archived: bool) -> None:

@@ -18,7 +18,7 @@ from ..access import can_manage_team, can_see_sensitive, require_team, roles_req
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import made_before, refused_as_stale
-from ..formatting import ascii_digits, date_period, decimal_text, full_date, local_today, name_suffixes
+from ..formatting import ascii_digits, date_period, decimal_text, full_date, local_today, name_key, name_suffixes
 from ..models import (
     Absence,
     Assignment,
@@ -1186,7 +1186,7 @@ def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
     employees = select(Employee).options(selectinload(Employee.team)).where(
         Employee.archived.is_(False), Employee.anonymised_at.is_(None)
     ).order_by(Employee.sort_name, Employee.id)
-    supervisors = select(Supervisor).where(Supervisor.archived.is_(False)).order_by(Supervisor.name)
+    supervisors = select(Supervisor).where(Supervisor.archived.is_(False))
     if allowed is not None:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
         supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
@@ -1200,7 +1200,10 @@ def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
         suffix = name_suffixes(members)
         choices[members[0].team.name] = [
             (f"medewerker-{e.id}", f"{e.list_name} ({e.team.name}){suffix[e.id]}") for e in members]
-    leaders = [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name)) for s in db.session.scalars(supervisors)]
+    # Sorted here, with accents aside as the employees' sort_name ("Özlem" under O, not after
+    # "Zoë"): a team leader has no stored sort key, and SQL's order puts "Ö" after "Z".
+    leaders = [(f"teamleider-{s.id}", _("%(name)s (teamleider)", name=s.name))
+               for s in sorted(db.session.scalars(supervisors), key=lambda s: (name_key(s.name), s.id))]
     if leaders:
         choices[_("Teamleiders")] = leaders
     return choices
