@@ -96,19 +96,21 @@ def _tidy_link(endpoint: str, token: str, mistyped: bool = False) -> Response:
     if clean[-4:].lower() == ".ics":
         endpoint, clean, mistyped = "calendar.feed", clean[:-4].rstrip(TRAILING_JUNK), True
     if (clean == token and not mistyped) or not tokens.TOKEN_RE.match(clean):
-        return _gone()
+        return _gone(unknown=tokens.find(clean) is None)
     # The language marker stays on the tidied link (see feeds.feed_language and week_url).
     language = feeds.feed_language(request.args.get("taal"))
     response = redirect(url_for(endpoint, token=clean, **({"taal": language} if language else {})), code=301)
     return _with_headers(response, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
 
 
-def _gone() -> Response:
+def _gone(unknown: bool = False) -> Response:
     """A dead token link (unknown, revoked, renewed, of another kind, its subject gone), in words the
     employee can act on (in the language the link asks for): the general 404 page sends them to
-    the staff login."""
+    the staff login. `unknown`: never a link of ours, most often one cut short (a message that broke
+    it, a character missed when typing it over), so the page asks to check the whole link was used;
+    a stopped link was whole, and is not told so."""
     with _in_language(_link_language()):
-        gone = Response(render_template("calendar/week_gone.html"), status=404)
+        gone = Response(render_template("calendar/week_gone.html", unknown=unknown), status=404)
     return _with_headers(gone, SECRET_PAGE_HEADERS)
 
 
@@ -134,9 +136,10 @@ def employee_error(status: int) -> Response:
     return _with_headers(page, {**SECRET_PAGE_HEADERS, "Cache-Control": "no-store"})
 
 
-def employee_path() -> bool:
-    """The request is for an employee's link (or a feed or QR code): /week/... or /calendar/..."""
-    return request.path.startswith(("/week/", "/calendar/"))
+def employee_path(path: str | None = None) -> bool:
+    """The request (or `path`, a page to go back to) is for an employee's link (or a feed or QR
+    code): /week/... or /calendar/..."""
+    return (request.path if path is None else path).startswith(("/week/", "/calendar/"))
 
 
 def _subject_gone(row: CalendarToken) -> bool:
@@ -375,7 +378,7 @@ def week(token: str):
 def week_without_token():
     """The week page link cut off before its code (a message that broke the line): a dead link
     to the employee, not the staff's "not found"."""
-    return _gone()
+    return _gone(unknown=True)
 
 
 @bp.route("/week/<token>/")

@@ -111,8 +111,14 @@ def set_language(code: str):
 
 def _back_to_page(target: str | None):
     """The language button's way back: the page it was pressed on, or the start page where that
-    page was shown for a form sent (its errors at a POST-only address would say "Niet toegestaan")."""
-    back = is_safe_next(target) and opens_for_get(urlsplit(target).path)
+    page was shown for a form sent (its errors at a POST-only address would say "Niet toegestaan").
+    An employee's address that is no page (a mistyped /week/ link) is its own way back too: its
+    page is the employee's "Deze pagina bestaat niet", which the start page, the staff login, is
+    not; the language chosen in the session is the one it then speaks (calendar.routes._link_language)."""
+    from ..calendar.routes import employee_path
+
+    path = urlsplit(target).path if is_safe_next(target) else None
+    back = path is not None and (opens_for_get(path) or employee_path(path))
     return redirect(target if back else url_for("main.index"))
 
 

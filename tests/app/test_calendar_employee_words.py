@@ -298,8 +298,10 @@ def test_a_dead_week_link_says_ask_for_a_new_link(client, world):
     html = response.get_data(as_text=True)
     after_title = html.split("<h1>Deze link werkt niet meer</h1>")[1]
     first = re.search(r"<p[^>]*>(.*?)</p>", after_title, re.S).group(1)
-    # The action first, asked neutrally: the reader may have left Binnenwerk (QA round 13).
-    assert first == "Werk je nog bij Binnenwerk? Vraag je teamleider dan om een nieuwe link."
+    # The action first, asked neutrally: the reader may have left Binnenwerk (QA round 13); a link
+    # never ours (most often cut short) first asks to check the whole link was used.
+    assert first == ("Kijk of je de hele link hebt gebruikt. "
+                     "Werk je nog bij Binnenwerk? Vraag je teamleider dan om een nieuwe link.")
     assert "Misschien" not in html
 
 
