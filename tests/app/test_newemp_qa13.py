@@ -8,7 +8,6 @@ the whole link was used.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +15,7 @@ from flask_babel import refresh
 
 from binnenwerk.extensions import db
 from binnenwerk.models import FeedKind, Roster
-from binnenwerk.services import feeds, tokens
+from binnenwerk.services import tokens
 from tests.conftest import compile_english_catalog
 
 from tests.app.test_employee_words_qa13 import (  # noqa: F401 (the same week and readers)
