@@ -19,8 +19,9 @@ import threading
 import time
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
@@ -774,14 +775,19 @@ def _shown(row: dict | None, default: dict) -> dict:
 
 
 def _pin_causes(problem, idmap, pins) -> dict:
-    """Per pin, what the pins alone tell of why they cannot all hold: the pinned team leaders
-    that keep everyone who may lead it away ("held": each leader, day, place, the team when it is
-    another, and who is pinned there), more hours than the person's contract of the week
-    ("hours") or too little rest between two of the person's pins ("rest")."""
-    from scheduling.explain import pins_at, pins_held_by_leader_pins, pins_over_contract, pins_without_rest
+    """Per pin, what the pins alone tell of why they cannot all hold: nobody may lead it at all
+    ("unled": no team leader or stand-in free for the team and the work that day), the pinned
+    team leaders that keep everyone who may lead it away ("held": each leader, day, place, the
+    team when it is another, and who is pinned there), more hours than the person's contract of
+    the week ("hours") or too little rest between two of the person's pins ("rest")."""
+    from scheduling.explain import (pins_at, pins_held_by_leader_pins, pins_over_contract, pins_without_leader,
+                                    pins_without_rest)
 
     team_of = {e.id: e.team for e in problem.employees}
     causes: dict = {}
+    # A region's solve words these as a one-team solve does (left_out_messages), not as a clash.
+    for pin in pins_without_leader(problem, pins):
+        causes.setdefault(pin, {})["unled"] = True
     for pin, leads in pins_held_by_leader_pins(problem, pins).items():
         causes.setdefault(pin, {})["held"] = [
             {"name": idmap.names.get(lead.supervisor, lead.supervisor), "date": lead.date.isoformat(),
@@ -796,7 +802,39 @@ def _pin_causes(problem, idmap, pins) -> dict:
     return causes
 
 
-def _pin_text(pin: dict) -> str:
+def _marking() -> bool:
+    """Whether the pin messages mark place names lang="nl": on a page in another language (WCAG
+    3.1.2), as the templates' in_dutch does. In Dutch they stay plain text, so the message stored
+    on the job (written in Dutch) and the command line's read as before."""
+    return str(get_locale() or "nl") != "nl"
+
+
+def _place(name: str) -> str | Markup:
+    """A place's (Dutch) name in a pin message, marked lang="nl" when _marking."""
+    return Markup('<span lang="nl">%s</span>') % name if name and _marking() else name
+
+
+def _values(**values) -> dict:
+    """What fills a pin message: when _marking, text escaped (a marked place, or a part built
+    with one, stays markup), since the message becomes markup (_markup). Names are typed by
+    people: never markup of their own."""
+    if not _marking():
+        return values
+    return {key: escape(value) if isinstance(value, str) else value for key, value in values.items()}
+
+
+def _markup(message: str) -> str | Markup:
+    """A translated pin message filled with _values: markup when _marking (the translation
+    trusted, as Jinja's own gettext trusts it), else the plain text."""
+    return Markup(message) if _marking() else message
+
+
+def _joined(separator: str, parts) -> str | Markup:
+    """Parts of a pin message joined: when _marking as markup, with a plain part escaped."""
+    return Markup(separator).join(parts) if _marking() else separator.join(parts)
+
+
+def _pin_text(pin: dict) -> str | Markup:
     """One pin as part of a sentence: who, the day, the place and hours; a pin of a job stored
     before places were kept, who and the day."""
     from .formatting import minutes_to_hhmm
@@ -809,17 +847,23 @@ def _pin_text(pin: dict) -> str:
         who += f" ({pin['email']})"
     elif pin.get("nr"):
         who += " (" + _("nr. %(n)d", n=pin["nr"]) + ")"
-    where = pin.get("place") or ""
+    where = _place(pin.get("place") or "")
     if pin.get("start") is not None and pin.get("end") is not None:
         where += f" {minutes_to_hhmm(pin['start'])}–{minutes_to_hhmm(pin['end'])}"
-    return _("%(person)s op %(day)s, %(place)s", person=who, day=full_date(day), place=where.strip())
+    return _markup(_("%(person)s op %(day)s, %(place)s", **_values(person=who, day=full_date(day),
+                                                                   place=where.strip())))
 
 
-def _pins_text(pins: list[dict]) -> str:
-    return ("; " if all("place" in pin for pin in pins) else ", ").join(_pin_text(pin) for pin in pins)
+def _pins_text(pins: list[dict]) -> str | Markup:
+    return _joined("; " if all("place" in pin for pin in pins) else ", ", (_pin_text(pin) for pin in pins))
 
 
-def _why_text(pins: list[dict]) -> str:
+def _days_text(pins: list[dict]) -> str:
+    """The days of these pins, in order."""
+    return ", ".join(full_date(day) for day in sorted({dt.date.fromisoformat(pin["date"]) for pin in pins}))
+
+
+def _why_text(pins: list[dict]) -> str | Markup:
     """What the pins themselves say of why they cannot hold, as sentences ('' when nothing): the
     pinned team leaders that keep a leader away, a person's contract hours, too little rest."""
     leads: dict[tuple, dict] = {}
@@ -828,35 +872,36 @@ def _why_text(pins: list[dict]) -> str:
             leads.setdefault((lead["name"], lead["date"], lead["place"], lead.get("team", "")), lead)
     said = []
     if leads:
-        said.append(ngettext("Dat komt door een vastgezette teamleider: %(leads)s",
-                             "Dat komt door vastgezette teamleiders: %(leads)s", len(leads),
-                             leads=" ".join(_lead_text(lead) for lead in leads.values())))
+        said.append(_markup(ngettext("Dat komt door een vastgezette teamleider: %(leads)s",
+                                     "Dat komt door vastgezette teamleiders: %(leads)s", len(leads),
+                                     **_values(leads=_joined(" ", (_lead_text(lead) for lead in leads.values()))))))
     for name in dict.fromkeys(pin["name"] for pin in pins if pin.get("hours")):
-        said.append(_("%(name)s heeft deze week niet genoeg contracturen voor al deze diensten.", name=name))
+        said.append(_markup(_("%(name)s heeft deze week niet genoeg contracturen voor al deze diensten.",
+                              **_values(name=name))))
     for name in dict.fromkeys(pin["name"] for pin in pins if pin.get("rest")):
-        said.append(_("Tussen de diensten van %(name)s zit te weinig rust.", name=name))
-    return " ".join(said)
+        said.append(_markup(_("Tussen de diensten van %(name)s zit te weinig rust.", **_values(name=name))))
+    return _joined(" ", said)
 
 
-def _lead_text(lead: dict) -> str:
+def _lead_text(lead: dict) -> str | Markup:
     """A pinned team leader that keeps a leader away, with the pinned shifts at that place."""
-    place = lead["place"] + (f" ({lead['team']})" if lead.get("team") else "")
+    place = _place(lead["place"]) + (f" ({lead['team']})" if lead.get("team") else "")
     day = full_date(dt.date.fromisoformat(lead["date"]))
     if not lead.get("with"):
-        return _("%(leader)s staat op %(day)s vast bij %(place)s.", leader=lead["name"], day=day, place=place)
-    return ngettext("%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaat.",
-                    "%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaan.",
-                    len(lead["with"]), leader=lead["name"], day=day, place=place, pins=", ".join(lead["with"]))
+        return _markup(_("%(leader)s staat op %(day)s vast bij %(place)s.",
+                         **_values(leader=lead["name"], day=day, place=place)))
+    return _markup(ngettext("%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaat.",
+                            "%(leader)s staat op %(day)s vast bij %(place)s, waar ook %(pins)s vaststaan.",
+                            len(lead["with"]), **_values(leader=lead["name"], day=day, place=place,
+                                                         pins=", ".join(lead["with"]))))
 
 
-def pins_message(result: dict | None) -> str:
-    """A one-team solve's conflicting pins, in the reader's language ('' when there were none)."""
+def pins_message(result: dict | None) -> str | Markup:
+    """A one-team solve's conflicting pins, in the reader's language ('' when there were none);
+    on a page not in Dutch, markup with the places marked (_marking)."""
     pins = (result or {}).get("conflicting_pins")
     if pins is None:
         return ""
-
-    def days_of(rows) -> str:
-        return ", ".join(full_date(day) for day in sorted({dt.date.fromisoformat(pin["date"]) for pin in rows}))
 
     # A shift under way is kept by a repair, not pinned by anyone: it cannot be let go, but a
     # repair from tomorrow leaves today as it is.
@@ -866,44 +911,45 @@ def pins_message(result: dict | None) -> str:
     held = [pin for pin in pins if pin.get("held") and not pin.get("unled")]
     short = [pin for pin in pins if pin.get("short")]
     if unled:
-        said = ngettext(
+        said = _markup(ngettext(
             "Geen teamleider kan deze dienst leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
             "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
             "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
             "Geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen teamleider of invaller "
             "vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld een invaller uit de "
             "regio) en probeer het dan opnieuw. Het rooster is niet veranderd.",
-            len(unled), pins=_pins_text(unled), days=days_of(unled))
+            len(unled), **_values(pins=_pins_text(unled), days=_days_text(unled))))
     elif held:
         # Someone could lead it, but the planner's own leader pins keep them elsewhere: letting
         # one of those pins (or the pinned shifts there) go helps; no stand-in is missing.
-        said = ngettext(
+        said = _markup(ngettext(
             "Geen teamleider kan deze dienst leiden: %(pins)s. %(why)s Maak een of meer hiervan los en "
             "probeer het opnieuw. Het rooster is niet veranderd.",
             "Geen teamleider kan deze diensten leiden: %(pins)s. %(why)s Maak een of meer hiervan los en "
             "probeer het opnieuw. Het rooster is niet veranderd.",
-            len(held), pins=_pins_text(held), why=_why_text(held))
+            len(held), **_values(pins=_pins_text(held), why=_why_text(held))))
     elif short:
-        said = _("Er zijn op %(days)s te weinig teamleiders vrij voor alle plekken van deze diensten: %(pins)s. "
-                 "Elke plek heeft een eigen teamleider nodig. Zorg eerst voor een invaller uit de regio en probeer "
-                 "het dan opnieuw. Het rooster is niet veranderd.", pins=_pins_text(short), days=days_of(short))
+        said = _markup(_("Er zijn op %(days)s te weinig teamleiders vrij voor alle plekken van deze diensten: "
+                         "%(pins)s. Elke plek heeft een eigen teamleider nodig. Zorg eerst voor een invaller uit de "
+                         "regio en probeer het dan opnieuw. Het rooster is niet veranderd.",
+                         **_values(pins=_pins_text(short), days=_days_text(short))))
         if any(pin.get("loose") for pin in short):
             # Pinned by someone: letting one place's shifts go frees its leader for the others.
             said += " " + _("Is er geen invaller? Maak dan de vastgezette diensten op een van die plekken los en "
                             "probeer het opnieuw.")
     elif under_way:
-        said = _("Deze diensten passen niet samen in een rooster: %(pins)s. Het rooster is niet veranderd.",
-                 pins=_pins_text(pins))
+        said = _markup(_("Deze diensten passen niet samen in een rooster: %(pins)s. Het rooster is niet veranderd.",
+                         **_values(pins=_pins_text(pins))))
     elif why := _why_text(pins):
         # The pins' own cause (contract hours, rest), as the region's message names it.
-        return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. %(why)s Maak een of meer "
-                 "van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-                 pins=_pins_text(pins), why=why)
+        return _markup(_("De vastgezette diensten passen niet samen in een rooster: %(pins)s. %(why)s Maak een of "
+                         "meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
+                         **_values(pins=_pins_text(pins), why=why)))
     else:
-        return _("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
-                 "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet veranderd.",
-                 pins=_pins_text(pins) or _("onbekend"))
-    return " ".join([said, *under_way])
+        return _markup(_("De vastgezette diensten passen niet samen in een rooster: %(pins)s. "
+                         "Maak een of meer van die diensten los en probeer het opnieuw. Het rooster is niet "
+                         "veranderd.", **_values(pins=_pins_text(pins) or _("onbekend"))))
+    return _joined(" ", [said, *under_way])
 
 
 def _causes_first(pins: list, causes: set) -> list:
@@ -911,29 +957,56 @@ def _causes_first(pins: list, causes: set) -> list:
     return sorted(pins, key=lambda p: p not in causes)
 
 
-def left_out_messages(result: dict | None) -> list[str]:
+def left_out_messages(result: dict | None) -> list[str | Markup]:
     """Per team a multi-team solve left out because its pins conflict, or a solve did not save
-    because what it relied on changed meanwhile, what to tell, in the reader's language."""
+    because what it relied on changed meanwhile, what to tell, in the reader's language; on a
+    page not in Dutch, markup with the places marked (_marking)."""
     said = []
     for entry in (result or {}).get("left_out") or []:
         if "changes" in entry:
-            said.append(_("%(team)s is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. Plan dit "
-                          "team opnieuw. Het rooster van dit team is niet veranderd.",
-                          team=entry["team"], changes="; ".join(_change_text(c) for c in entry["changes"])))
+            said.append(_markup(_("%(team)s is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. "
+                                  "Plan dit team opnieuw. Het rooster van dit team is niet veranderd.",
+                                  **_values(team=entry["team"],
+                                            changes="; ".join(_change_text(c) for c in entry["changes"])))))
             continue
-        pins = "; ".join(_pin_text({"place": "", **pin}) for pin in entry["pins"])
-        why = _why_text(entry["pins"])
-        if why:
-            # The pins' own cause (a pinned team leader elsewhere, contract hours, rest): named, so
-            # the planner knows what to let go.
-            said.append(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. %(why)s Maak een "
-                          "of meer hiervan los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
-                          team=entry["team"], pins=pins, why=why))
-            continue
-        said.append(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. Maak er een of meer "
-                      "los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
-                      team=entry["team"], pins=pins))
+        said.append(_left_out_for_pins(entry["team"], entry["pins"]))
     return said
+
+
+def _left_out_for_pins(team: str, pins: list[dict]) -> str | Markup:
+    """A team a multi-team solve left out because its pins conflict, worded as a one-team solve
+    words the same cause (pins_message): a shift nobody may lead, or one the pinned team leaders
+    keep every leader away from, is not a clash of the pins (and one shift is not "these")."""
+    def listed(rows) -> str | Markup:
+        return _joined("; ", (_pin_text({"place": "", **pin}) for pin in rows))
+
+    unled = [pin for pin in pins if pin.get("unled")]
+    held = [pin for pin in pins if pin.get("held") and not pin.get("unled")]
+    if unled:
+        return _markup(ngettext(
+            "%(team)s is niet gepland: geen teamleider kan deze dienst leiden: %(pins)s. Er is op %(days)s geen "
+            "teamleider of invaller vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld "
+            "een invaller uit de regio) en plan het team dan opnieuw. Het rooster van dit team is niet veranderd.",
+            "%(team)s is niet gepland: geen teamleider kan deze diensten leiden: %(pins)s. Er is op %(days)s geen "
+            "teamleider of invaller vrij voor dit team en dit werk. Zorg eerst voor een teamleider (bijvoorbeeld "
+            "een invaller uit de regio) en plan het team dan opnieuw. Het rooster van dit team is niet veranderd.",
+            len(unled), **_values(team=team, pins=listed(unled), days=_days_text(unled))))
+    if held:
+        # Someone could lead it but for the planner's own leader pins: letting one go helps.
+        return _markup(ngettext(
+            "%(team)s is niet gepland: geen teamleider kan deze dienst leiden: %(pins)s. %(why)s Maak een of meer "
+            "hiervan los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+            "%(team)s is niet gepland: geen teamleider kan deze diensten leiden: %(pins)s. %(why)s Maak een of "
+            "meer hiervan los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+            len(held), **_values(team=team, pins=listed(held), why=_why_text(held))))
+    if why := _why_text(pins):
+        # The pins' own cause (contract hours, rest): named, so the planner knows what to let go.
+        return _markup(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. %(why)s Maak een "
+                         "of meer hiervan los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+                         **_values(team=team, pins=listed(pins), why=why)))
+    return _markup(_("%(team)s is niet gepland: deze vastgezette diensten botsen: %(pins)s. Maak er een of meer "
+                     "los en plan het team opnieuw. Het rooster van dit team is niet veranderd.",
+                     **_values(team=team, pins=listed(pins))))
 
 
 def _change_text(change: dict) -> str:

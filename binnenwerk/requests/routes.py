@@ -7,7 +7,7 @@ import io
 import secrets
 
 from babel.lists import format_list
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -537,6 +537,13 @@ def _request_filter() -> DeploymentRequest | None:
 # --- shared: one request -----------------------------------------------------------------------------
 
 
+def _over_note(found: DeploymentRequest) -> str | None:
+    """Why a request gone by cannot change, for its page; None when the flash above says it
+    already (the redirect from /wijzigen or /annuleren): a screen reader read it twice."""
+    note = service.over_message(found)
+    return None if note in get_flashed_messages() else note
+
+
 @bp.route("/<int:request_id>")
 @roles_required(Role.MINISTRY_CONTACT, *OFFICE)
 def detail(request_id: int):
@@ -545,7 +552,7 @@ def detail(request_id: int):
     over = _is_contact() and found.status in service.CHANGEABLE and service.is_over(found)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
-        over_note=service.over_message(found) if over else None,
+        over_note=_over_note(found) if over else None,
         refused=bool(g.get("stale_request")),  # a decision refused: "Fout:" in the title
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,

@@ -213,7 +213,7 @@ def test_the_capacity_page_names_the_kind_of_work_that_is_short(client, login, m
 def test_the_capacity_page_and_csv_in_english(app_with, make, no_car_washers):
     english = signed_in(app_with, make.user(role="planner", locale="en"))
     page = english.get(f"/rapportages/capaciteit?week={WEEK}").get_data(as_text=True)
-    assert "Too few people for:" in page and "Waterless car wash</span>: 4 h asked, 0 h available" in page
+    assert "Too few people for:" in page and "Waterless car wash</span>: 4 h requested, 0 h available" in page
     rows = csv_rows(english.get(f"/rapportages/capaciteit.csv?week={WEEK}"), delimiter=",")
     assert rows[0][0] == "Region" and rows[1] == ["Noord", WEEK, "Shortage", "88", "22", "4", "8", "38.5",
                                                   "Waterless car wash"]

@@ -260,7 +260,7 @@ def test_left_out_teams_in_english(client, login, make, regions, app_with):
     browser = english_client(app_with, make, role="planner")
     page = browser.get(f"/rooster/planning/{job.id}").get_data(as_text=True)
     assert "Team Zwolle 01 has not been planned: these pinned shifts conflict:" in page
-    assert "Anna Zwolle on Monday 7 December, Kantoor Zwolle" in page
+    assert 'Anna Zwolle on Monday 7 December, <span lang="nl">Kantoor Zwolle</span>' in page
 
 
 # --- the command line -----------------------------------------------------------------------
