@@ -129,8 +129,10 @@ def test_a_day_kept_before_the_break_was_counts_with_the_break_of_now(client, lo
     assert hours(html, world.anna).startswith("7 ")
 
 
-def test_the_migration_keeps_the_days_stored_before_with_no_break(tmp_path):
-    """On SQLite, or PostgreSQL in CI: the column is added, empty, to the rows already there."""
+def test_the_migration_gives_the_days_stored_before_the_break_of_their_request(tmp_path):
+    """On SQLite, or PostgreSQL in CI: the rows already there get the request's break at the
+    upgrade (what the grid and publishing used for them until then), so a break changed after
+    the upgrade leaves them as they are."""
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
@@ -143,14 +145,14 @@ def test_the_migration_keeps_the_days_stored_before_with_no_break(tmp_path):
         upgrade()
         assert db.session.execute(text(
             "SELECT date, start_minute, end_minute, break_minutes FROM request_day_asked")).one() == \
-            (_sql_date(MON), 510, 750, None)
+            (_sql_date(MON), 510, 750, 30)
         db.session.remove()
         downgrade(revision=before)
         assert "break_minutes" not in {c["name"] for c in inspect(db.engine).get_columns("request_day_asked")}
         assert db.session.execute(text("SELECT count(*) FROM request_day_asked")).scalar() == 1
         db.session.remove()
         upgrade()
-        assert db.session.execute(text("SELECT break_minutes FROM request_day_asked")).one() == (None,)
+        assert db.session.execute(text("SELECT break_minutes FROM request_day_asked")).one() == (30,)
 
 
 def _sql_date(day: dt.date):

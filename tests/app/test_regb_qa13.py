@@ -243,6 +243,20 @@ def test_a_leaders_role_change_refusal_has_plain_words_and_the_link_beside_the_f
     assert link in hint and "Dit account hoort bij teamleider Tim Leider." in hint
 
 
+def test_a_leaders_teams_refusal_has_the_link_beside_the_teams_field(client, admin, linked_leader, make):
+    leader, account, _team = linked_leader
+    other = make.team(name="Team West")
+    db.session.commit()
+    response = post_edit(client, f"/beheer/gebruikers/{account.id}", {
+        "email": account.email, "name": account.name, "role": "team_leader", "ministry_id": "",
+        "team_ids": [str(other.id)]})
+    assert response.status_code == 422
+    page = _text(response)
+    assert "Verander dat eerst op de pagina van de teamleider." in page
+    hint = re.search(r'<p class="hint" id="team_ids-hint">(.*?)</p>', page, re.S).group(1)
+    assert f'<a href="/teams/teamleiders/{leader.id}/wijzigen">Naar de pagina van teamleider Tim Leider</a>' in hint
+
+
 def test_the_role_field_of_another_account_has_no_leader_link(client, admin, make):
     user = make.user(role="planner", name="Piet Plan")
     db.session.commit()
