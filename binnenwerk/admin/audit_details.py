@@ -144,6 +144,8 @@ def describe(action: str, detail: str) -> str:
         return ""
     if action.endswith("_deleted") and detail.startswith(DELETED_MARK):
         return deleted_label(detail)  # the kind and names of what was deleted, worded now
+    if action == "region.rename":
+        return _region_renamed(detail)
     if detail.startswith("changed: "):
         return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _changes(detail[9:]))
     parts = [_sentence(part) for part in detail.split("; ")]
@@ -154,6 +156,25 @@ def describe(action: str, detail: str) -> str:
     # form=<key>: the key a new-employee or new-leader form was sent with, kept so the same form
     # sent twice makes one (services/people.py); nothing for a reader.
     return " ".join(_fact(action, token) for token in detail.split(" ") if not token.startswith("form="))
+
+
+def _region_renamed(detail: str) -> str:
+    """A rename of a region ("changed: region (Oost -> West); teams=3 supervisors=5 locations=7")
+    as its change and the rows it renamed: the counts come last, as a name may hold "; "."""
+    change, _sep, counts = detail.rpartition("; ")
+    numbers = dict(_PAIR.findall(counts))
+    if not change.startswith("changed: ") or not all(ascii_digits(numbers.get(key, "")) for key in _RENAMED):
+        return detail
+    renamed = ", ".join(ngettext(one, many, int(numbers[key])) for key, (one, many) in _RENAMED.items())
+    return f"{describe('', change)}; {renamed}"
+
+
+# What a region's rename counts (services.regions.rename), one and more of each.
+_RENAMED = {
+    "teams": ("%(num)d team", "%(num)d teams"),
+    "supervisors": ("%(num)d teamleider", "%(num)d teamleiders"),
+    "locations": ("%(num)d locatie", "%(num)d locaties"),
+}
 
 
 def _sentence(part: str) -> str | None:

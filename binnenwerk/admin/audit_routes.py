@@ -84,6 +84,7 @@ ACTION_WORDS = {
     "location_archived": _l("Locatie gearchiveerd"),
     "location_unarchived": _l("Locatie uit archief gehaald"),
     "location_deleted": _l("Locatie verwijderd"),
+    "region.rename": _l("Regio hernoemd"),
     "work_type_created": _l("Werksoort toegevoegd"),
     "work_type_changed": _l("Werksoort gewijzigd"),
     "work_type_archived": _l("Werksoort gearchiveerd"),

@@ -228,3 +228,12 @@ class UserFilter(StatusFilter):
     q = StringField(_l("Zoek op naam of e-mailadres"), validators=[Optional(), MaxLength(200)],
                     render_kw={"type": "search"})
 
+
+
+class RegionRenameForm(FlaskForm):
+    """Rename a region everywhere at once (services.regions.rename): which region, and its new name."""
+
+    region = SelectField(_l("Regio"), validate_choice=False, validators=[InputRequired(_l("Kies een regio."))])
+    new_name = StringField(_l("Nieuwe naam"), filters=[strip_text], render_kw={"autocomplete": "off"}, validators=[
+        DataRequired(_l("Vul een nieuwe naam in.")), MaxLength(100),
+    ])

@@ -6,6 +6,7 @@ import secrets
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
@@ -23,7 +24,9 @@ from ..services import accounts, seen_state, tokens
 from ..services import regions as region_service
 from ..services.submissions import SentBefore
 from . import bp
-from .forms import LocationForm, MinistryForm, StatusFilter, UserFilter, UserForm, WorkTypeForm
+from .forms import (
+    LocationForm, MinistryForm, RegionRenameForm, StatusFilter, UserFilter, UserForm, WorkTypeForm,
+)
 
 ADMIN = Role.ADMIN
 
@@ -429,6 +432,36 @@ def _no_team_warning(region: str) -> str:
                 "ingepland worden als daar een team is.", region=region)
     meant = ops.closest_region(region)
     return f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning
+
+
+@bp.route("/locaties/regio-hernoemen", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def region_rename():
+    """One region's new name on all its teams, leaders and locations at once: one at a time the
+    rules that keep a team and its locations in one region refuse every step."""
+    form = RegionRenameForm()
+    regions = region_service.all_regions()
+    form.region.choices = [("", _("Kies een regio"))] + [(region, region) for region in regions]
+    if form.validate_on_submit():
+        try:
+            renamed = region_service.rename(form.region.data, form.new_name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_renamed_message(renamed), "success")
+            return redirect(url_for("admin.locations"))
+    return render_template("admin/region_rename.html", form=form), 422 if form.errors else 200
+
+
+def _renamed_message(renamed: region_service.Renamed) -> str:
+    """'Regio Oost heet nu Oost-Nederland: 3 teams, 5 teamleiders en 7 locaties.'"""
+    return _("Regio %(old)s heet nu %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
+             old=renamed.old, new=renamed.new,
+             teams=ngettext("%(num)d team", "%(num)d teams", renamed.teams),
+             supervisors=ngettext("%(num)d teamleider", "%(num)d teamleiders", renamed.supervisors),
+             locations=ngettext("%(num)d locatie", "%(num)d locaties", renamed.locations))
 
 
 @bp.route("/werksoorten")

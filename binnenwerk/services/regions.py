@@ -1,12 +1,21 @@
-"""Regions: teams work only at locations whose region they spell exactly the same way."""
+"""Regions: teams work only at locations whose region they spell exactly the same way; a region is
+renamed everywhere at once."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 
+from .. import audit
 from ..extensions import db
-from ..models import Location, Team
+from ..models import JobStatus, Location, SolveJob, Supervisor, Team
+from . import ServiceError
+
+# The length of the region columns (models: Team, Supervisor, Location).
+REGION_LENGTH = 100
+_ACTIVE_JOBS = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
 def _spellings(*, location_id: int | None = None, team_id: int | None = None) -> Counter:
@@ -35,7 +44,7 @@ def known_region(typed: str, *, keep: str | None = None, location_id: int | None
     counts = _spellings(location_id=location_id, team_id=team_id)
     if text in counts:
         return text
-    same = [spelling for spelling in counts if " ".join(spelling.split()).casefold() == text.casefold()]
+    same = [spelling for spelling in counts if name_key(spelling) == name_key(text)]
     if not same:
         return text
     return max(same, key=lambda spelling: (counts[spelling], spelling))  # the most used spelling
@@ -51,3 +60,66 @@ def has_location(region: str) -> bool:
     """Whether the region has a location (not archived)."""
     return db.session.scalar(
         select(Location.id).where(Location.region == region, Location.archived.is_(False)).limit(1)) is not None
+
+
+def name_key(region: str) -> str:
+    """What two spellings of one region share: "den  haag" and "Den Haag" are one region."""
+    return " ".join((region or "").split()).casefold()
+
+
+def all_regions() -> list[str]:
+    """Every region a team, a team leader or stand-in, or a location has (archived ones too): what
+    a rename can choose from, by name."""
+    names: set[str] = set()
+    for model in (Team, Supervisor, Location):
+        names |= set(db.session.scalars(select(model.region).distinct()))
+    return sorted((name for name in names if name), key=lambda name: (name.casefold(), name))
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """What a rename changed: the names, and how many teams, leaders and locations it renamed."""
+    old: str
+    new: str
+    teams: int
+    supervisors: int
+    locations: int
+
+
+def rename(old: str, typed: str) -> Renamed:
+    """Give region `old` the name `typed` on every team, team leader (stand-ins too) and location
+    at once, archived ones included: one at a time is refused, as a team must share its home
+    location's region and a location's region is held while work runs there. Refuses (at the
+    field "new_name") the name it has now and the name of another region: merging two regions
+    is not a rename. A change of case alone is taken. The caller commits."""
+    new = " ".join((typed or "").split())
+    if old not in all_regions():
+        raise ServiceError(_("Kies een regio uit de lijst."), field="region")
+    if not new:
+        raise ServiceError(_("Vul een nieuwe naam in."), field="new_name")
+    if len(new) > REGION_LENGTH:
+        raise ServiceError(_("Hoogstens %(max)d tekens.", max=REGION_LENGTH), field="new_name")
+    if new == old:
+        raise ServiceError(_("Regio %(region)s heet al zo. Vul een andere naam in.", region=old), field="new_name")
+    # Case alone ("oost" -> "Oost") is a rename too: the way to put a region's capitals right.
+    other = next((region for region in all_regions() if region != old and name_key(region) == name_key(new)), None)
+    if other is not None:
+        raise ServiceError(_(
+            "Er is al een regio %(region)s. Dit formulier voegt geen twee regio's samen: kies een naam die "
+            "nog niet bestaat. Wil je samenvoegen, zet dan elk team en elke locatie apart over naar regio "
+            "%(region)s.", region=other), field="new_name")
+    counts = [_rename_in(model, old, new) for model in (Team, Supervisor, Location)]
+    # A queued or running solve of the region plans its teams by the region's name.
+    db.session.execute(update(SolveJob).where(SolveJob.region == old, SolveJob.status.in_(_ACTIVE_JOBS))
+                       .values(region=new).execution_options(synchronize_session=False))
+    renamed = Renamed(old, new, *counts)
+    audit.record("region.rename", detail=f"{audit.changes({'region': old}, {'region': new}, ['region'])}; "
+                                         f"teams={renamed.teams} supervisors={renamed.supervisors} "
+                                         f"locations={renamed.locations}")
+    return renamed
+
+
+def _rename_in(model, old: str, new: str) -> int:
+    """Rename the region on every row of `model` that has it; how many rows that were."""
+    return db.session.execute(update(model).where(model.region == old).values(region=new)
+                              .execution_options(synchronize_session="fetch")).rowcount
