@@ -436,6 +436,18 @@ def make(app) -> Builders:
     return Builders()
 
 
+@pytest.fixture
+def before_work_on_7_december(monkeypatch):
+    """The app's clock at Monday 7 December 2026, 07:00 in Amsterdam. Tests written around week
+    2026-W50 that take its Monday for a day to come: run on the real clock, its shifts of 09:00 had
+    begun after 09:00 that morning (publishing keeps begun shifts as told) and are past after it."""
+    from zoneinfo import ZoneInfo
+
+    from binnenwerk.services import feeds
+
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 7, 7, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+
+
 def english_client(app_with, make, role: str = "admin"):
     """A client logged in as a new user of `role` who reads English (a fresh app: the page language
     is per request)."""

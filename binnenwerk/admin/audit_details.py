@@ -71,6 +71,7 @@ FIRST_DAY_WORD = _l("vanaf")
 KEY_WORDS = {
     "week": _l("week"), "day": _l("dag"), "employee": _l("medewerker"), "supervisor": _l("teamleider"),
     "request": _l("aanvraag"), "assignment": _l("dienst"), "assignments": _l("diensten"),
+    "teams": _l("teams"), "supervisors": _l("teamleiders"), "locations": _l("locaties"),
     "changed": _l("gewijzigd"), "fields": _l("gewijzigd"), "version": _l("versie"), "new": _l("nieuw"),
     "cancelled": _l("vervallen"), "filled": _l("ingevuld"), "skipped": _l("overgeslagen"),
     "sequence": _l("versie van de dienst"), "team": _l("team"), "region": _l("regio"),

@@ -21,6 +21,9 @@ TUE = dt.date(2026, 12, 8)
 WED = dt.date(2026, 12, 9)
 
 
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 @pytest.fixture(autouse=True)
 def fast_solver(app):
     app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")

@@ -19,6 +19,9 @@ from .test_rosters_flow import MON, TUE, WEEK, cells, repair_via_page, roster_of
 from .test_rosters_leader_choice import choose, form_values, url, world  # noqa: F401 (fixture)
 
 
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 @pytest.fixture(autouse=True)
 def fast_solver(app):
     app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
