@@ -20,6 +20,9 @@ from binnenwerk.models import Assignment, JobStatus, SolveJob, utcnow
 from .test_rosters_flow import WEEK, solve_via_page, world  # noqa: F401  (fixture)
 from .test_rosters_rq import redis_queue  # noqa: F401  (fixture)
 
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -17,6 +17,9 @@ from binnenwerk.services import feeds, reports, tokens
 from binnenwerk.services import requests as request_service
 from binnenwerk.services import rosters as service
 
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 WEEK = "2026-W50"
 MON, TUE, WED, THU, FRI = (dt.date(2026, 12, 7) + dt.timedelta(days=n) for n in range(5))
 DAYS = (MON, TUE, WED, THU, FRI)

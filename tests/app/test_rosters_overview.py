@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 import re
 
 from binnenwerk.extensions import db
 from binnenwerk.models import Absence, Assignment, Roster, SupervisionAssignment
+
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
 
 WEEK = "2026-W50"
 MON = dt.date(2026, 12, 7)
