@@ -417,7 +417,7 @@ def test_a_free_public_holiday_says_which_one(client, week, make, monkeypatch):
     """Christmas: the page says why the day is free, in the reader's language."""
     christmas = dt.date(2026, 12, 25)  # a Friday
     monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 23))
-    make.published_shift(employee=week["employee"], date=dt.date(2026, 12, 22), location=week["location"],
+    make.published_shift(employee=week["employee"], date=dt.date(2026, 12, 24), location=week["location"],
                          work_type=week["worked"].work_type)
     db.session.commit()
     html = page(client, week["token"]).get_data(as_text=True)

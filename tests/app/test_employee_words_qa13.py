@@ -353,6 +353,9 @@ def test_a_stopped_link_asks_whether_they_still_work_here(client, appointment, m
     assert "Dan zie je je werk weer" not in words
     tokens.revoke(tokens.resolve(appointment.token))
     db.session.commit()
+    # The notice stands on today, counted from the day the link was made (the real clock's).
+    made = dt.date.today()
+    set_today(monkeypatch, made + dt.timedelta(days=1))
     first = client.get(f"/calendar/{appointment.token}.ics")
     (notice,) = icalendar.Calendar.from_ical(first.data).walk("VEVENT")
     assert str(notice["DESCRIPTION"]) == (
@@ -361,7 +364,7 @@ def test_a_stopped_link_asks_whether_they_still_work_here(client, appointment, m
     # The notice still moves with its day and answers 304 while it stays.
     again = client.get(f"/calendar/{appointment.token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    set_today(monkeypatch, THU)
+    set_today(monkeypatch, made + dt.timedelta(days=2))
     moved_on = client.get(f"/calendar/{appointment.token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert moved_on.status_code == 200
     (later,) = icalendar.Calendar.from_ical(moved_on.data).walk("VEVENT")

@@ -12,6 +12,8 @@ from binnenwerk.extensions import db
 from binnenwerk.models import Assignment, Roster
 
 WEEK = "2026-W50"
+# Written when 2026-W50 was to come: the app's clock stays before its Monday's work.
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
 MON = dt.date(2026, 12, 7)
 TUE = MON + dt.timedelta(days=1)
 SUN = MON + dt.timedelta(days=6)
