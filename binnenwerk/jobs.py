@@ -26,7 +26,7 @@ from sqlalchemy import false, func, or_, select, update
 
 from . import audit, planning
 from .extensions import db
-from .formatting import day_and_month, full_date, telling_apart
+from .formatting import day_and_month, full_date, marked_dutch, telling_apart
 from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
@@ -811,7 +811,7 @@ def _marking() -> bool:
 
 def _place(name: str) -> str | Markup:
     """A place's (Dutch) name in a pin message, marked lang="nl" when _marking."""
-    return Markup('<span lang="nl">%s</span>') % name if name and _marking() else name
+    return marked_dutch(name) if name else name
 
 
 def _values(**values) -> dict:

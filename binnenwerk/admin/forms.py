@@ -11,6 +11,7 @@ from wtforms.validators import (
 from ..forms_common import MaxLength, MultiCheckboxField, SeenState, int_or_none, strip_text
 from ..models import Role
 from ..services import admin as ops
+from ..services.regions import REGION_LENGTH
 from ..services.users import validate_password
 
 
@@ -235,5 +236,5 @@ class RegionRenameForm(FlaskForm):
 
     region = SelectField(_l("Regio"), validate_choice=False, validators=[InputRequired(_l("Kies een regio."))])
     new_name = StringField(_l("Nieuwe naam"), filters=[strip_text], render_kw={"autocomplete": "off"}, validators=[
-        DataRequired(_l("Vul een nieuwe naam in.")), MaxLength(100),
+        DataRequired(_l("Vul een nieuwe naam in.")), MaxLength(REGION_LENGTH),
     ])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..access import roles_required
 from ..extensions import db
 from ..folding import contains_folded
-from ..formatting import full_date, local_today
+from ..formatting import full_date, local_today, marked_dutch
 from ..forms_common import made_before, refused_as_stale
 from ..models import FeedKind, Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
@@ -568,9 +568,7 @@ def _shown_label(obj) -> str | Markup:
     """ops.label_of for a page or a message: a ministry's (Dutch) name marked lang="nl" on an
     English page (WCAG 3.1.2), as the lists mark it."""
     label = ops.label_of(obj)
-    if isinstance(obj, Ministry) and str(get_locale() or "nl") != "nl":
-        return Markup('<span lang="nl">%s</span>') % label
-    return label
+    return marked_dutch(label) if isinstance(obj, Ministry) else label
 
 
 def _name_marked(message, obj, label):

@@ -26,12 +26,12 @@ from ..models import CalendarToken, Employee, FeedKind, Location, Role, Team
 from ..paging import one_page
 from ..security import LANG_LENT
 from ..services import ServiceError, feeds, tokens
+from ..services.regions import REGION_LENGTH
 from ..teams.forms import MAX_SEARCH
 from . import bp
 
 MAX_ID = 2**31 - 1
 TEAMS_PER_PAGE = 50  # the links overview, a page of teams at a time (about 100 teams)
-MAX_REGION = 100  # Team.region's length: a longer one in a URL is no region
 # URL word -> feed kind; the staff pages speak Dutch in their URLs.
 KIND_WORDS = {"medewerker": FeedKind.EMPLOYEE.value, "team": FeedKind.TEAM.value, "locatie": FeedKind.LOCATION.value}
 MODEL_OF_KIND = {FeedKind.EMPLOYEE.value: Employee, FeedKind.TEAM.value: Team, FeedKind.LOCATION.value: Location}
@@ -456,7 +456,7 @@ def index():
     words = request.args.get("naam", "").strip()[:MAX_SEARCH].replace(",", " ").split()  # as the teams list
     regions = [r for r in db.session.scalars(
         scope.with_only_columns(Team.region).distinct().order_by(Team.region)) if r]
-    asked = " ".join(request.args.get("regio", "").split())[:MAX_REGION]
+    asked = " ".join(request.args.get("regio", "").split())[:REGION_LENGTH]
     region = asked if asked in regions else None
     query = scope.order_by(Team.name, Team.id)
     if region is not None:

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import func, insert, select
@@ -17,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import audit
 from ..extensions import db
+from ..formatting import marked_dutch
 from ..models import AuditEvent, Location, Ministry, Team, WorkType, utcnow
 from ..services.regions import has_location
 from . import values as v
@@ -82,9 +82,7 @@ class Problem:
 
 def column_markup(column: str) -> Markup:
     """A column name of the file (always Dutch) for a page: lang="nl" when the page is not Dutch."""
-    if str(get_locale() or "nl") == "nl":
-        return escape(column)
-    return Markup('<span lang="nl">%s</span>') % column
+    return escape(marked_dutch(column))
 
 
 @dataclass

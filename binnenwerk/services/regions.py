@@ -13,8 +13,9 @@ from ..extensions import db
 from ..models import JobStatus, Location, SolveJob, Supervisor, Team
 from . import ServiceError
 
-# The length of the region columns (models: Team, Supervisor, Location).
-REGION_LENGTH = 100
+# The length of the region columns (Team, Supervisor and Location have the same): a longer one
+# typed or in a URL is no region.
+REGION_LENGTH = Team.__table__.c.region.type.length
 _ACTIVE_JOBS = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
@@ -44,7 +45,7 @@ def known_region(typed: str, *, keep: str | None = None, location_id: int | None
     counts = _spellings(location_id=location_id, team_id=team_id)
     if text in counts:
         return text
-    same = [spelling for spelling in counts if name_key(spelling) == name_key(text)]
+    same = [spelling for spelling in counts if region_key(spelling) == region_key(text)]
     if not same:
         return text
     return max(same, key=lambda spelling: (counts[spelling], spelling))  # the most used spelling
@@ -62,7 +63,7 @@ def has_location(region: str) -> bool:
         select(Location.id).where(Location.region == region, Location.archived.is_(False)).limit(1)) is not None
 
 
-def name_key(region: str) -> str:
+def region_key(region: str) -> str:
     """What two spellings of one region share: "den  haag" and "Den Haag" are one region."""
     return " ".join((region or "").split()).casefold()
 
@@ -102,7 +103,7 @@ def rename(old: str, typed: str) -> Renamed:
     if new == old:
         raise ServiceError(_("Regio %(region)s heet al zo. Vul een andere naam in.", region=old), field="new_name")
     # Case alone ("oost" -> "Oost") is a rename too: the way to put a region's capitals right.
-    other = next((region for region in all_regions() if region != old and name_key(region) == name_key(new)), None)
+    other = next((region for region in all_regions() if region != old and region_key(region) == region_key(new)), None)
     if other is not None:
         raise ServiceError(_(
             "Er is al een regio %(region)s. Dit formulier voegt geen twee regio's samen: kies een naam die "

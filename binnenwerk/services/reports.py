@@ -352,6 +352,12 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
             cell.work[work_type_id] = WorkCapacity(*names[work_type_id])
         return cell.work[work_type_id]
 
+    def give(cell: CapacityCell, minutes: float, can_do) -> None:
+        """Someone's available minutes, to the week and to each kind of work they can do."""
+        cell.available += minutes
+        for work_type_id in can_do:
+            work(cell, work_type_id).available += minutes
+
     for request, region in requests:
         per_day = request.headcount * request.worked_minutes
         row = cells(region)
@@ -401,15 +407,10 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         days = workdays.get(employee_id) or {1, 2, 3, 4, 5}
         share = contract / len(days)  # the contract spread evenly over the days they work
         row = cells(region)
-
-        def give(cell: CapacityCell, minutes: float) -> None:
-            cell.available += minutes
-            for work_type_id in skills.get(employee_id, ()):
-                work(cell, work_type_id).available += minutes
-
+        can_do = skills.get(employee_id, ())
         if employee_id not in absent and start <= first_monday and (end is None or end >= last):
             for cell, open_ in zip(row, open_days):
-                give(cell, share * len(days & open_))
+                give(cell, share * len(days & open_), can_do)
             continue
         for day in days_between(max(first_monday, start), min(last, end or last)):
             if day.isoweekday() not in days or is_public_holiday(day):
@@ -421,7 +422,7 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
                         available = 0
                     else:
                         available = max(0.0, available - (absence.end_minute - absence.start_minute))
-            give(row[(day - first_monday).days // 7], available)
+            give(row[(day - first_monday).days // 7], available, can_do)
     return [CapacityRow(region=r, cells=grid[r]) for r in sorted(grid)]
 
 

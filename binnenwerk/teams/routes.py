@@ -41,6 +41,7 @@ from ..services import people as ops
 from ..services import regions as region_service
 from ..services import seen_state, tokens
 from ..services.admin import work_type_name
+from ..services.regions import REGION_LENGTH
 from ..services.rosters import longer_than_day_limit, minute_now
 from ..services.submissions import SentBefore, made_by_form
 from . import bp
@@ -143,7 +144,6 @@ def _status_code(form) -> int:
 
 
 TEAMS_PER_PAGE = 50  # the teams list and the team leaders list, a page at a time (about 100 of each)
-MAX_REGION = 100  # Team.region's and Supervisor.region's length: a longer one in a URL is no region
 
 
 def _regions_in(scope: Select, column) -> list[str]:
@@ -154,7 +154,7 @@ def _regions_in(scope: Select, column) -> list[str]:
 def _region_asked(regions: list[str]) -> tuple[str | None, str | None]:
     """The region in the URL (?regio=) when the list has it; otherwise None, and what was asked
     (to say it is not in the list, rather than showing an empty list for a renamed region)."""
-    asked = " ".join(request.args.get("regio", "").split())[:MAX_REGION]
+    asked = " ".join(request.args.get("regio", "").split())[:REGION_LENGTH]
     if not asked:
         return None, None
     return (asked, None) if asked in regions else (None, asked)
