@@ -440,7 +440,11 @@ def make(app) -> Builders:
 def before_work_on_7_december(monkeypatch):
     """The app's clock at Monday 7 December 2026, 07:00 in Amsterdam. Tests written around week
     2026-W50 that take its Monday for a day to come: run on the real clock, its shifts of 09:00 had
-    begun after 09:00 that morning (publishing keeps begun shifts as told) and are past after it."""
+    begun after 09:00 that morning (publishing keeps begun shifts as told) and are past after it.
+    Also for tests that change or cancel a request of the builders' default dates (7 to 31 December
+    2026): from 2027 on the real clock that request has gone by and the ministry can no longer
+    change it. Restore a test's own patch with setattr, not monkeypatch.undo(): undo() would put
+    the real clock back too."""
     from zoneinfo import ZoneInfo
 
     from binnenwerk.services import feeds

@@ -12,6 +12,8 @@ from binnenwerk.models import AuditEvent, Supervisor, User
 from .edit_forms import form_as_shown, post_edit
 from .test_admin_catalog import _text, admin  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 
 def _audit(action):
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()

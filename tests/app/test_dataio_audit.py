@@ -22,6 +22,8 @@ from binnenwerk.extensions import db
 
 from .dataio_uploads import token_of, upload, upload_folder  # noqa: F401 (upload_folder: an autouse fixture)
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 EMPLOYEE_HEADER = ["id", "voornaam", "achternaam", "team", "contracturen_per_week", "max_uren_per_dag",
                    "werksoorten", "ma", "contract_start"]
 # Special-category data the employee has: none of it may reach an audit row or a log line.

@@ -23,6 +23,8 @@ from binnenwerk.services.absences import AbsenceInput, create_absence
 from tests.app.test_i18n import PO
 from tests.conftest import TEST_PASSWORD, compile_english_catalog
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 
 @pytest.fixture(autouse=True)
 def english_catalog(app):

@@ -17,6 +17,8 @@ from binnenwerk.services import requests as service
 from .edit_forms import post_request_edit
 from .test_requests_workflow import request_form
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 REFUSAL = "Deze plek ligt in een andere regio dan de ingeplande teams. Dien daar een nieuwe aanvraag voor in."
 
 

@@ -107,6 +107,7 @@ def test_an_archived_location_or_work_type_is_refused(client, login, world, make
     assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_refused_change_keeps_the_stored_request(client, login, world, make):
     req = make.request(location=world.location, work_type=world.work_type, headcount=3)
     login(world.contact)

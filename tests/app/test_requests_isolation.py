@@ -86,6 +86,7 @@ def test_a_posted_location_of_another_ministry_is_a_field_error(client, login, w
     assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_moving_an_own_request_to_a_foreign_location_is_refused(client, login, world, make):
     own = make.request(location=world.location, work_type=world.work_type, status=S.SUBMITTED.value)
     login(world.contact)

@@ -249,8 +249,8 @@ def test_the_export_names_work_types_in_the_readers_language(app_with, make, wor
 
 
 def this_year_or(year: int) -> str:
-    """' 2027' when the page must name that year (it is not this year), else ''."""
-    return "" if dt.date.today().year == year else f" {year}"
+    """' 2027' when the page must name that year (it is not this year on the app's clock), else ''."""
+    return "" if feeds.local_today().year == year else f" {year}"
 
 
 @pytest.fixture
@@ -424,6 +424,7 @@ def test_long_dates_name_the_year_by_the_rule_of_date_period(app):
         assert full_date(dt.datetime(2026, 12, 31, 22, 30), new_year) == "donderdag 31 december 2026"
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_the_english_plan_names_dropped_days_and_years_in_english(app_with, make, world, published_week):
     from flask_babel import force_locale, ngettext, refresh
 

@@ -19,6 +19,8 @@ from .test_dataio_refusals import world as import_world  # noqa: F401
 from .test_intake_stale_qa import file_request, form_on, hidden, small_request
 from .test_requests_workflow import in_request, other_tab, request_form, stored, world  # noqa: F401
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 S = RequestStatus
 REASON = "De locatie gaat in januari dicht voor een verbouwing."
 

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import fields
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -237,6 +238,7 @@ def test_the_same_form_sent_twice_at_the_same_instant_makes_one(client, login, w
     again = client.get("/aanvragen/nieuw").get_data(as_text=True)
     assert key not in again  # each form its own
     form = {**request_form(world.location, world.work_type), "submission": key}
+    real = service._same_running_request
 
     def the_other_copy_commits_meanwhile(data, ministry_id):
         # The other copy of the form was checked a moment before this one, and commits now: this
@@ -254,7 +256,7 @@ def test_the_same_form_sent_twice_at_the_same_instant_makes_one(client, login, w
     assert f"Deze aanvraag had u al ingediend: aanvraag {only.id}. Er is geen tweede gemaakt." in response.get_data(
         as_text=True)
     # A form without its key (or a forged one) files as before.
-    monkeypatch.undo()
+    monkeypatch.setattr(service, "_same_running_request", real)
     client.post("/aanvragen/nieuw", data={**form, "submission": "<script>", "headcount": "5"})
     assert len(db.session.scalars(select(DeploymentRequest)).all()) == 2
 
@@ -278,6 +280,7 @@ def test_the_planner_sets_the_priority_and_the_ministry_sees_it(client, login, w
     assert "Laag" in client.get(f"/aanvragen/{req.id}").get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_the_cancel_page_says_je_to_the_planner_and_u_to_the_ministry(client, login, world, make):
     req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
     db.session.commit()

@@ -185,6 +185,7 @@ def test_a_running_request_keeps_its_start_date_in_the_past(client, login, world
     assert stored(req.id).headcount == 4
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_the_edit_form_shows_the_stored_values(client, login, world, make):
     req = make.request(location=world.location, work_type=world.work_type, start_minute=8 * 60 + 30,
                        end_minute=12 * 60, break_minutes=0, weekdays="24")
@@ -439,6 +440,7 @@ def test_the_cancel_page_of_a_request_that_cannot_be_cancelled_sends_back(client
     assert audit_actions(req.id) == []
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_the_cancel_page_still_asks_for_a_running_request(client, login, world, make):
     req = make.request(location=world.location, work_type=world.work_type, status=S.ACCEPTED.value)
     login(world.contact)

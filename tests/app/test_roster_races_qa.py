@@ -25,6 +25,8 @@ from tests.conftest import TEST_PASSWORD
 
 from .edit_forms import form_as_shown
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 WEEK, NEXT = "2026-W50", "2026-W51"
 MON, TUE, WED = dt.date(2026, 12, 7), dt.date(2026, 12, 8), dt.date(2026, 12, 9)
 NEXT_MON = MON + dt.timedelta(weeks=1)
@@ -118,11 +120,11 @@ def roster_made_by_the_other(monkeypatch, app, user, post):
     """The other request makes the week's roster after this one looked for it and found none, and
     before this one inserts its own (two people start the same new week at once): the insert then
     meets uq_roster_week_team, as get_or_create_roster does in that race."""
-    answers = []
+    answers, real = [], planning.get_or_create_roster
     other = as_other(app, user, post, answers)
 
     def racing(week, team_id):
-        monkeypatch.undo()  # the other request uses the real one
+        monkeypatch.setattr(planning, "get_or_create_roster", real)  # the other request uses the real one
         thread = threading.Thread(target=other)
         thread.start()
         thread.join()

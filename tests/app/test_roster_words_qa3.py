@@ -8,12 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from binnenwerk import planning, roster_history
 from binnenwerk.extensions import db
 from binnenwerk.models import Roster
 from binnenwerk.services import rosters as service
 from scheduling.checker import Violation
 from tests.conftest import english_client
+
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
 
 MON = dt.date(2026, 12, 7)
 ROOT = Path(__file__).resolve().parents[2]

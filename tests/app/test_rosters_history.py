@@ -16,6 +16,8 @@ from binnenwerk.models import Absence, Employee, Roster, RosterChange
 from binnenwerk.services import rosters as service
 from tests.conftest import TEST_PASSWORD, compile_english_catalog
 
+pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
+
 LAST_WEEK, WEEK = "2026-W49", "2026-W50"
 LAST_MON, MON, TUE, WED = dt.date(2026, 11, 30), dt.date(2026, 12, 7), dt.date(2026, 12, 8), dt.date(2026, 12, 9)
 

@@ -97,6 +97,7 @@ def planner_leave(make, login, leave):
     return leave
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_delete_confirmed_on_a_page_opened_before_a_change_is_refused_and_shows_it_now(client, planner_leave):
     leave = planner_leave
     url = f"/teams/afwezigheid/{leave.id}/verwijderen"
