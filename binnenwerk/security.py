@@ -1,6 +1,7 @@
 """Security plumbing: headers and CSP, secure cookies, rate limiting, safe URL ids and the MFA gate."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -129,12 +130,30 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     app.cli.add_command(account_command)
+    _no_rows_in_sql_logs()
 
     app.after_request(_security_headers)
     app.before_request(_strip_nul_bytes)
     app.before_request(_account_gate)
     app.jinja_env.globals["session_left"] = session_left
     app.register_error_handler(429, _too_many_requests)
+
+
+class _NoResultRows(logging.Filter):
+    """Drops the engine's DEBUG records: the rows a query returns and their columns. An operator who
+    turns SQL logging up to debug (SQLALCHEMY_ECHO = "debug", or the sqlalchemy.engine logger at
+    DEBUG) would otherwise log health notes, indications and absence notes as they are read;
+    hide_parameters only hides the values sent. The statements themselves (INFO) still log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+def _no_rows_in_sql_logs() -> None:
+    # Every engine logs through this one logger unless it is given a logging_name (ours are not).
+    engine_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _NoResultRows) for f in engine_log.filters):
+        engine_log.addFilter(_NoResultRows())
 
 
 def _secure_cookies(app: Flask, proxies: int) -> None:
