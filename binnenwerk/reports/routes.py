@@ -5,7 +5,7 @@ import csv
 import datetime as dt
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from ..access import OFFICE, roles_required
@@ -24,7 +24,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _capacity_week() -> tuple[str, dt.date, bool]:
     """The week the capacity report starts at, its Monday, and whether a typed week was refused."""
     today = local_today()
-    typed = request.args.get("week", "")
+    # 'vanaf' too: the page reads "8 weken vanaf ...", so a link may well name the week so.
+    typed = request.args.get("week") or request.args.get("vanaf", "")
     refused = False  # the title starts with "Fout:" (base.html)
     try:  # as people type a week ('53', 'week 53 2026'), as the roster page reads it
         chosen = read_week(typed[:20], today) if typed else current_week(today)
@@ -68,26 +69,43 @@ def capacity_csv():
     return _csv(rows, f"capaciteit-{chosen}.csv")
 
 
-def _quarter() -> Quarter:
+def _quarter() -> Quarter | None:
+    """The quarter asked for, this quarter when none is; None when the text is no quarter."""
     raw = request.args.get("kwartaal")
     if not raw:
         return Quarter.of(local_today())
     try:
         return Quarter.parse(raw)
     except ValueError:
-        abort(404)
+        return None
+
+
+def _quarter_refused() -> Quarter:
+    """A quarter that cannot be read: say so at the top and show this quarter (as a typed week)."""
+    shown = Quarter.of(local_today())
+    flash(_("'%(quarter)s' is geen kwartaal dat we kennen. Je ziet nu dit kwartaal (%(shown)s).",
+            quarter=request.args.get("kwartaal", "")[:20], shown=shown.label), "error")
+    return shown
+
+
+def _download_refused() -> Response:
+    """A download of a text that is no quarter: the report's page instead, which says so."""
+    return redirect(url_for("reports.jobs", kwartaal=request.args.get("kwartaal", "")[:20]))
 
 
 @bp.route("/banenafspraak")
 @roles_required(*OFFICE)
 def jobs():
     quarter = _quarter()
+    refused = quarter is None  # the title starts with "Fout:" (base.html)
+    if refused:
+        quarter = _quarter_refused()
     today = local_today()
     report = job_report(quarter, today)
     return render_template(
         "reports/jobs.html", report=report, quarter=quarter, previous=quarter.shifted(-1), next=quarter.shifted(1),
         job_hours=JOB_HOURS_PER_WEEK, chart=_chart(report), year_rows=jobs_by_quarter(quarter.year),
-        year_paid=paid_jobs_by_quarter(quarter.year), today=today,
+        year_paid=paid_jobs_by_quarter(quarter.year), today=today, refused=refused,
     )
 
 
@@ -165,14 +183,20 @@ def _csv(rows: list[list], filename: str) -> Response:
 @bp.route("/banenafspraak.csv")
 @roles_required(*OFFICE)
 def jobs_csv():
-    report = job_report(_quarter(), local_today())
+    quarter = _quarter()
+    if quarter is None:
+        return _download_refused()
+    report = job_report(quarter, local_today())
     return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter.label}.csv")
 
 
 @bp.route("/banenafspraak-teams.csv")
 @roles_required(*OFFICE)
 def jobs_teams_csv():
-    report = job_report(_quarter(), local_today())
+    quarter = _quarter()
+    if quarter is None:
+        return _download_refused()
+    report = job_report(quarter, local_today())
     return _csv(_team_rows(report), f"benutting-teams-{report.quarter.label}.csv")
 
 
@@ -182,7 +206,10 @@ def jobs_xlsx():
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    report = job_report(_quarter(), local_today())
+    quarter = _quarter()
+    if quarter is None:
+        return _download_refused()
+    report = job_report(quarter, local_today())
     book = Workbook()
     sheets = [
         (book.active, _("Ministeries"), _ministry_rows(report)), (None, _("Teams"), _team_rows(report)),

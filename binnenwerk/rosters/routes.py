@@ -652,9 +652,16 @@ def copy_previous():
             said.append(_("%(day)s is een feestdag (%(name)s): daar is niets overgenomen.",
                           day=formatting.upper_first(full_date(day)), name=formatting.holiday(day)))
         for day in copied.no_earlier:
-            said.append(_("Vorige week was %(day)s een feestdag (%(name)s), en er is geen eerdere week met een rooster. "
-                          "%(weekday)s blijft leeg.", day=full_date(day - dt.timedelta(weeks=1)),
-                          name=formatting.holiday(day - dt.timedelta(weeks=1)), weekday=formatting.upper_first(full_date(day))))
+            holiday = day - dt.timedelta(weeks=1)
+            # A day that has shifts already keeps them: it does not "stay empty".
+            if any(a.date == day for a in copied.roster.assignments):
+                said.append(_("Vorige week was %(day)s een feestdag (%(name)s), en er is geen eerdere week met een "
+                              "rooster. Voor %(weekday)s is niets overgenomen.", day=full_date(holiday),
+                              name=formatting.holiday(holiday), weekday=full_date(day)))
+            else:
+                said.append(_("Vorige week was %(day)s een feestdag (%(name)s), en er is geen eerdere week met een "
+                              "rooster. %(weekday)s blijft leeg.", day=full_date(holiday),
+                              name=formatting.holiday(holiday), weekday=formatting.upper_first(full_date(day))))
         for day, back in copied.from_earlier:
             skipped_days = [day - dt.timedelta(weeks=b) for b in range(back - 1, 0, -1)]  # oldest first
             source = day - dt.timedelta(weeks=back)

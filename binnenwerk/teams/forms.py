@@ -90,6 +90,11 @@ class HoursField(MinutesField):
     invalid_message = _l("Vul een aantal uren in, bijvoorbeeld 25,5.")
     input_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invalid_message is not None:  # an example that fits the field's own range
+            self.invalid_message = invalid_message
+
     def parse(self, text: str) -> int:
         return parse_hours(text)
 
@@ -281,7 +286,8 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     confirm_move = BooleanField(_l("Toch verplaatsen. Ik repareer de roosters van het oude team daarna."))
     contract_hours = HoursField(_l("Contracturen per week"), validators=[Needed(_l("Vul de contracturen in."))])
     max_hours_per_day = HoursField(_l("Maximaal aantal uren per dag"),
-                                   validators=[Needed(_l("Vul het maximaal aantal uren per dag in."))])
+                                   validators=[Needed(_l("Vul het maximaal aantal uren per dag in."))],
+                                   invalid_message=_l("Vul een aantal uren in, bijvoorbeeld 6."))
     contract_start = DutchDateField(_l("Begin contract"), validators=[Needed(_l("Vul de begindatum van het contract in."))])
     contract_end = DutchDateField(_l("Einde contract (niet verplicht)"))
     availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))

@@ -325,11 +325,14 @@ def test_excel_download_opens_with_the_same_numbers(client, login, make, fixture
     assert book["Teams"].cell(row=2, column=6).number_format == "0%"  # Benutting
 
 
-def test_a_bad_quarter_is_404(client, login, make):
+def test_a_bad_quarter_is_said_and_gets_no_file(client, login, make):
     login(make.user(role="planner"))
     for quarter in ["2026-K9", "onzin", "99999-K1", "2026-K2'--"]:
-        for url in ("/rapportages/banenafspraak", "/rapportages/banenafspraak.csv", "/rapportages/banenafspraak.xlsx"):
-            assert client.get(f"{url}?kwartaal={quarter}").status_code == 404, (url, quarter)
+        page = client.get(f"/rapportages/banenafspraak?kwartaal={quarter}")
+        assert page.status_code == 200 and "is geen kwartaal dat we kennen" in page.get_data(as_text=True), quarter
+        for url in ("/rapportages/banenafspraak.csv", "/rapportages/banenafspraak.xlsx"):
+            answer = client.get(f"{url}?kwartaal={quarter}")
+            assert answer.status_code == 302 and "/rapportages/banenafspraak" in answer.location, (url, quarter)
 
 
 def test_an_empty_quarter_still_renders(client, login, make):
