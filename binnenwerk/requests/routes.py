@@ -228,6 +228,7 @@ def new():
             flash(error.message, "error")
         else:
             flash(_("Uw aanvraag is verstuurd. De planner bekijkt hem zo snel mogelijk."), "success")
+            _say_holidays(created)
             return redirect(url_for("requests.detail", request_id=created.id))
     status = 422 if request.method == "POST" else 200
     return render_template("requests/form.html", form=form, existing=None), status
@@ -283,6 +284,8 @@ def edit(request_id: int):
                 flash(_("Uw wijziging is opgeslagen. De planner kijkt er opnieuw naar."), "success")
             else:
                 flash(_("Uw wijziging is opgeslagen."), "success")
+            if changed:
+                _say_holidays(existing)
             return redirect(url_for("requests.detail", request_id=existing.id))
     status = 422 if request.method == "POST" else 200
     return render_template("requests/form.html", form=form, existing=existing, **_template_helpers()), status
@@ -544,6 +547,20 @@ def _over_note(found: DeploymentRequest) -> str | None:
     return None if note in get_flashed_messages() else note
 
 
+def _say_holidays(found: DeploymentRequest) -> None:
+    """After filing or changing: the holidays within the request, on which no team comes (the
+    request's page it leads to then leaves its own note out: _holidays_note)."""
+    note = service.holidays_note(found)
+    if note:
+        flash(note, "info")
+
+
+def _holidays_note(found: DeploymentRequest) -> str | None:
+    """The request's holidays for its page; None when the flash above names them already."""
+    note = service.holidays_note(found)
+    return None if note in get_flashed_messages() else note
+
+
 @bp.route("/<int:request_id>")
 @roles_required(Role.MINISTRY_CONTACT, *OFFICE)
 def detail(request_id: int):
@@ -553,6 +570,7 @@ def detail(request_id: int):
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
         over_note=_over_note(found) if over else None,
+        holidays_note=_holidays_note(found),
         refused=bool(g.get("stale_request")),  # a decision refused: "Fout:" in the title
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,

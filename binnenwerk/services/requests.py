@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..formatting import full_date, holiday, hours as hours_text, week_of
-from ..public_holidays import is_public_holiday
+from ..public_holidays import is_public_holiday, public_holidays
 from ..extensions import db
 from ..models import (
     DeploymentRequest,
@@ -190,8 +190,7 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
             errors["weekdays"] = ngettext(
                 "Op %(days)s is het een feestdag. Dan komt er geen team. Kies een andere periode of andere dagen.",
                 "Op %(days)s zijn het feestdagen. Dan komt er geen team. Kies een andere periode of andere dagen.",
-                len(chosen), days=format_list([f"{full_date(day)} ({holiday(day)})" for day in chosen],
-                                              locale=str(get_locale() or "nl")))
+                len(chosen), days=_named_holidays(chosen))
 
     length = data.end_minute - data.start_minute if read("start_time", "end_time") else None
     # The law counts real hours: a night shift over the night the clocks go back lasts an hour
@@ -286,6 +285,31 @@ def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]
     whether any is not a public holiday (Christmas and New Year fall on the same weekday)."""
     span = min((end - start).days, 20)
     return [day for day in (start + dt.timedelta(days=i) for i in range(span + 1)) if str(day.isoweekday()) in days]
+
+
+def _named_holidays(days: list[dt.date]) -> str:
+    """'vrijdag 26 maart (Goede Vrijdag) en zondag 28 maart (Eerste paasdag)' in the reader's language."""
+    return format_list([f"{full_date(day)} ({holiday(day)})" for day in days], locale=str(get_locale() or "nl"))
+
+
+def holidays_asked(found: DeploymentRequest) -> list[dt.date]:
+    """The public holidays from today to the request's end on its weekdays: days it seems to ask
+    for, on which no team comes (occurs_on leaves them out). Empty for a request that no longer runs."""
+    if found.status not in RUNNING:
+        return []
+    first = max(found.start_date, today())
+    return sorted(day for year in range(first.year, found.end_date.year + 1) for day in public_holidays(year)
+                  if first <= day <= found.end_date and str(day.isoweekday()) in found.weekdays)
+
+
+def holidays_note(found: DeploymentRequest) -> str | None:
+    """The request's holidays still to come by name and date, for its page and the message after
+    filing or changing it; None when it has none."""
+    days = holidays_asked(found)
+    if not days:
+        return None
+    return ngettext("Op deze feestdag komt er geen team: %(days)s.", "Op deze feestdagen komt er geen team: %(days)s.",
+                    len(days), days=_named_holidays(days))
 
 
 def _refuse_if_invalid(data: RequestInput, ministry_id: int, existing: DeploymentRequest | None = None,
