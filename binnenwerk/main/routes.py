@@ -1,6 +1,7 @@
 """The landing page of each role, the language switch and static information pages."""
 
 import re
+import time
 from urllib.parse import quote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -12,7 +13,7 @@ from ..auth.routes import is_safe_next
 from ..extensions import db
 from ..formatting import shift_week, week_of
 from ..models import DeploymentRequest, Employee, RequestStatus, Role, Team
-from ..security import LANG_LENT, back_after_login, opens_for_get
+from ..security import LANG_LENT, back_after_login, form_page, opens_for_get
 from . import bp
 
 
@@ -110,16 +111,45 @@ def set_language(code: str):
 
 
 def _back_to_page(target: str | None):
-    """The language button's way back: the page it was pressed on, or the start page where that
-    page was shown for a form sent (its errors at a POST-only address would say "Niet toegestaan").
+    """The language button's way back: the page it was pressed on (for a page shown for a form
+    sent, the page the form was sent from: language_way_back), or the start page where that page
+    cannot be opened again (a POST-only address would say "Niet toegestaan", one without the
+    query its form sent in the body "Niet gevonden").
     An employee's address that is no page (a mistyped /week/ link) is its own way back too: its
     page is the employee's "Deze pagina bestaat niet", which the start page, the staff login, is
     not; the language chosen in the session is the one it then speaks (calendar.routes._link_language)."""
     from ..calendar.routes import employee_path
 
     path = urlsplit(target).path if is_safe_next(target) else None
-    back = path is not None and (opens_for_get(path) or employee_path(path))
-    return redirect(target if back else url_for("main.index"))
+    if path is not None and employee_path(path):
+        return redirect(target)
+    if path is None or not opens_for_get(path):
+        return redirect(url_for("main.index"))
+    # An address that opens for a GET can still be "Niet gevonden" for what it lacks: a page shown for
+    # a form sent (/rooster/cel) needs the query that form had in its body. Then the start page
+    # instead (not_found), for this way back only.
+    session[LANG_WAY_BACK] = [path, int(time.time())]
+    return redirect(target)
+
+
+# The path the language button just sent a browser back to, and when (_back_to_page).
+LANG_WAY_BACK = "lang_way_back"
+
+
+def _language_way_back_failed() -> bool:
+    """Whether this GET's "Niet gevonden" is that of the language button's way back, just now."""
+    if request.method != "GET" or LANG_WAY_BACK not in session:
+        return False
+    path, at = session.pop(LANG_WAY_BACK)
+    return path == request.path and 0 <= time.time() - at <= 60
+
+
+def language_way_back() -> str:
+    """The language button's `next`: this page's address; for a page shown for a form sent, the page
+    that form was sent from (the same-site Referer), as its own address may open no page, or
+    another one, without the fields the form sent in its body."""
+    here = request.full_path.removesuffix("?")
+    return (form_page() or here) if request.method == "POST" else here
 
 
 @bp.route("/toegankelijkheid")
@@ -177,7 +207,8 @@ def layout_helpers():
                 items.append({"url": url, "label": _(label), "current": request.endpoint == endpoint})
         return items
 
-    return {"nav_items": nav_items, "current_locale": lambda: str(get_locale() or "nl")}
+    return {"nav_items": nav_items, "current_locale": lambda: str(get_locale() or "nl"),
+            "language_way_back": language_way_back}
 
 
 def _error_page(status: int, title: str, message: str):
@@ -210,6 +241,8 @@ def not_found(error):
 
     if employee_path():  # an employee's link: their words, no way to the staff login
         return employee_error(404)
+    if _language_way_back_failed():
+        return redirect(url_for("main.index"))
     return _error_page(404, N_("Niet gevonden"), N_("Deze pagina bestaat niet (meer)."))
 
 
