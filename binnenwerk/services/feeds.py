@@ -57,7 +57,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 #    shift naming nobody names, and a change of its leader's absences (see _stamp).
 # 9: the employee's event tells a leader's short absence as its times, a change with another
 #    leader than their own says so, and a stopped link asks whether they still work here.
-FORMAT_VERSION = "9"
+# 10: a location's visit is one per request of a team's day, not the day's first start to last
+#    end with everyone at once (see load_visits).
+FORMAT_VERSION = "10"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -1000,17 +1002,23 @@ def _shift_event(out, texts: _Texts, shift, leaders, edits, *, with_name: bool) 
 
 def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date | None = None,
                 language: str | None = None) -> list:
-    """A location's team visits, aggregated in the database: one row per day, team and work type.
+    """A location's team visits, aggregated in the database: one row per day, team, work type and
+    request, as the ministry's planning page shows them. No employee column is selected at all.
 
-    The times span the shifts that still go ahead (all shifts when none does); no employee column
-    is selected at all.
+    A team may come twice a day for the same work (two requests: 06:00-10:00 and 17:00-24:00):
+    one event from the first start to the last end would say a team is there all day, with
+    everyone at once. Each request is its own visit with its own number of people. The times span
+    its shifts that still go ahead (all of them when none does): one called off at the times its
+    request had before stays inside its request's visit, not a "Gaat niet door" beside it.
+    `block` numbers a day's visits of one team and work type by request: the first keeps the UID
+    a visit always had (see _visit_uid).
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team = Supervisor.__table__, Team.__table__
     going = ps.c.cancelled.is_(False)
     agg = (
         select(
-            ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id,
+            ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.request_id,
             func.count(ps.c.id).label("shifts"),
             func.sum(case((going, 1), else_=0)).label("people"),
             func.min(case((going, ps.c.start_minute))).label("going_start"),
@@ -1021,7 +1029,7 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             func.min(ps.c.supervisor_id).label("any_supervisor_id"),
         )
         .where(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
-        .group_by(ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id)
+        .group_by(ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.request_id)
         .subquery()
     )
     # A visit's SEQUENCE must never go down, also when a shift leaves it for another place (its
@@ -1042,14 +1050,19 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     supervisor_id = func.coalesce(agg.c.going_supervisor_id, agg.c.any_supervisor_id)
     # The leader named (or else the team's own) is absent during the visit's times.
     going = agg.c.people > 0
+    start_minute = case((going, agg.c.going_start), else_=agg.c.any_start)
+    end_minute = case((going, agg.c.going_end), else_=agg.c.any_end)
     leader_away = _leader_is_away(
-        func.coalesce(supervisor_id, _own_leader_id(agg.c.team_id)), agg.c.date,
-        case((going, agg.c.going_start), else_=agg.c.any_start),
-        case((going, agg.c.going_end), else_=agg.c.any_end),
+        func.coalesce(supervisor_id, _own_leader_id(agg.c.team_id)), agg.c.date, start_minute, end_minute)
+    # By request id: a request added later to a team's day has a higher one (0: its request gone).
+    block = func.row_number().over(
+        partition_by=(agg.c.date, agg.c.team_id, agg.c.location_id, agg.c.work_type_id),
+        order_by=func.coalesce(agg.c.request_id, 0),
     )
     return list(db.session.execute(
         select(
-            agg, supervisor_id.label("supervisor_id"), team_day.c.revision,
+            agg, supervisor_id.label("supervisor_id"), team_day.c.revision, block.label("block"),
+            start_minute.label("start_minute"), end_minute.label("end_minute"),
             team.c.name.label("team_name"), _work_type_name(wt, language).label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
@@ -1068,23 +1081,38 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             .join(loc, loc.c.id == agg.c.location_id)
             .outerjoin(sup, sup.c.id == supervisor_id)
         )
-        .order_by(agg.c.date, agg.c.going_start, agg.c.team_id, agg.c.work_type_id),
+        .order_by(agg.c.date, start_minute, end_minute, agg.c.team_id, agg.c.work_type_id, agg.c.request_id),
         {LEADER_TODAY: today or local_today()},
     ))
 
 
+def _visit_uid(visit) -> str:
+    """A visit's UID: its day, team, place and work type; a second or later request of these (see
+    load_visits) its request too ("-r12").
+
+    The usual day, one request, keeps the UID visits had before they were split by request, so a
+    subscribed calendar sees the same events; so does the day's first request. A request added
+    later adds an event and changes none; one called off stays as a cancelled visit (its shifts
+    stay, cancelled) and new times move an event: each keeps its UID. The request in every UID
+    would have given each subscribed event a new one at once (the old ones gone without a
+    cancellation, left standing by an app that keeps what a feed no longer has); times in it would
+    change with the request's times."""
+    uid = f"visit-{visit.date:%Y%m%d}-t{visit.team_id}-l{visit.location_id}-w{visit.work_type_id}"
+    if visit.block > 1:
+        uid += f"-r{visit.request_id or 0}"
+    return uid + "@binnenwerk"
+
+
 def _visit_event(out, texts: _Texts, visit, leaders, edits) -> None:
     people = int(visit.people or 0)
-    start_minute = visit.going_start if people else visit.any_start
-    end_minute = visit.going_end if people else visit.any_end
     team, work, place = visit.team_name, visit.work_type_name, texts.place(visit)
     updated_at = _stamp(visit, edits, leader_line=bool(people))
     day = visit.date
     _event(
         out, texts,
-        uid=f"visit-{day:%Y%m%d}-t{visit.team_id}-l{visit.location_id}-w{visit.work_type_id}@binnenwerk",
+        uid=_visit_uid(visit),
         sequence=int(visit.revision or 1) - 1,  # never lower: see load_visits
-        cancelled=not people, day=day, start_minute=start_minute, end_minute=end_minute,
+        cancelled=not people, day=day, start_minute=visit.start_minute, end_minute=visit.end_minute,
         updated_at=updated_at,
         # A called-off visit names no number: "(0 personen)" reads as a team coming empty-handed.
         summary=ngettext(
@@ -1096,7 +1124,7 @@ def _visit_event(out, texts: _Texts, visit, leaders, edits) -> None:
             texts.team % {"team": team},
             texts.work % {"work_type": work},
             texts.people % {"n": people} if people else None,
-            texts.times_line(start_minute, end_minute),
+            texts.times_line(visit.start_minute, visit.end_minute),
             texts.where % {"place": place},
             _leader_line(texts, visit, leaders, cancelled=not people),
         ],
