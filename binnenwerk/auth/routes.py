@@ -57,8 +57,14 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
     lend_to_login_page(language or getattr(ended, "locale", None), formal)
     if session.get("lang") != language:
         refresh()  # the language of this request may have been read before the login was known
+    sent = request.method == "POST" and request.endpoint != "auth.session_state"
     if ended is not None and not ended.active:
-        flash(_("U bent uitgelogd.") if formal else _("Je bent uitgelogd."), "info")  # no login to go back to
+        said = _("U bent uitgelogd.") if formal else _("Je bent uitgelogd.")  # no login to go back to
+        if sent:
+            # Not "do it again after logging in": they cannot. Knowing it was lost, they ask a colleague.
+            said += " " + (_("Wat u net verstuurde, is niet opgeslagen.") if formal else
+                           _("Wat je net verstuurde, is niet opgeslagen."))
+        flash(said, "info")
         return
     hours = int(current_app.config.get("SESSION_MAX_HOURS", 12))
     if not expired:
@@ -69,7 +75,7 @@ def _say_login_ended(ended: User | None, expired: bool) -> None:
     else:
         said = ngettext("Je bent al %(num)d uur ingelogd. Log opnieuw in.",
                         "Je bent al %(num)d uur ingelogd. Log opnieuw in.", hours)
-    if request.method == "POST" and request.endpoint != "auth.session_state":
+    if sent:
         # A form sent then: as after an idle timeout, say it was not saved (the login leads back to
         # the page it came from: unauthorized below).
         said += " " + not_saved_words(formal)

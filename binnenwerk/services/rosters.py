@@ -303,8 +303,15 @@ def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
         # Rule 7: one place a day. The other place may be their own team's.
         return _("leidt op %(day)s al op een andere plek", day=full_date(day))
     if violation.rule == 6:
+        if _archived(planning.pk_of(supervisor)):
+            return _("is gearchiveerd en is geen teamleider meer bij Binnenwerk")
         return _("is op %(day)s niet vrij of kan dit werk niet leiden", day=full_date(day))
     return _("dit breekt een regel van het rooster")
+
+
+def _archived(supervisor_id: int) -> bool:
+    leader = db.session.get(Supervisor, supervisor_id)
+    return leader is not None and leader.archived
 
 
 def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervisor_id: int, *,
@@ -329,6 +336,11 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
     if choice.kept:
         raise ServiceError(_("Het werk van die dag is al begonnen of voorbij. Wie het leidt, blijft zo."))
     current = planning.pk_of(choice.current.supervisor) if choice.current else None
+    if _archived(supervisor_id) and not (current == supervisor_id and choice.pinned and not pin):
+        # Archived while the page was open (unpinning is always allowed): not "not free that day".
+        name = db.session.get(Supervisor, supervisor_id).name
+        raise ServiceError(_("Dit kan niet: %(name)s is gearchiveerd en is geen teamleider meer bij Binnenwerk. "
+                             "Kies een andere teamleider.", name=name))
     if current == supervisor_id and choice.pinned == pin:
         return choice.roster
     why = dict(choice.options)
