@@ -617,13 +617,44 @@ def _contract_ended_on(kind: str, subject) -> str | None:
     return full_date(subject.contract_end, feeds.local_today())
 
 
-def _ask_first(action: str, kind: str, kind_word: str, subject) -> Response:
+def _ask_first(action: str, kind: str, kind_word: str, subject, row: CalendarToken) -> Response:
     """The page that asks before a working link stops working: one click must not silently break
-    an employee's phone calendar and week page. The page's button posts to the same URL."""
+    an employee's phone calendar and week page. The page's button posts to the same URL, naming
+    the link it asks about (see _opened_for)."""
     return render_template(
-        "calendar/confirm.html", action=action, kind=kind, subject=subject,
+        "calendar/confirm.html", action=action, kind=kind, subject=subject, row=row,
         back=url_for("calendar.show", kind_word=kind_word, subject_id=subject.id),
     )
+
+
+# What the "Link maken" button names as the link its page was opened for: none yet.
+NO_LINK = "none"
+
+
+def _opened_for() -> int | str | None:
+    """The link the posted page was opened for (the form's `link`): a link's id, NO_LINK, or None
+    when the post names none (a page from before the field, a script): then as before. A page
+    opened earlier must not break a link someone made or renewed since (a QA finding): the action
+    only goes ahead on the link it was shown. A value that is no link's id matches none."""
+    value = request.form.get("link")
+    if value is None or value == NO_LINK:
+        return value
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+        return 0
+    return int(value) if 0 < int(value) <= MAX_ID else 0
+
+
+def _changed_meanwhile(kind: str, subject, made: bool) -> str:
+    """The message for an action on a link that is no longer the subject's working link: what
+    the page now shows instead, and that nothing changed. `made`: the page was opened for no link."""
+    if tokens.active_for(kind, subject) is None:
+        return _("De link is net ingetrokken, door iemand anders of in een ander venster. "
+                 "Er is niets veranderd.")
+    if made:
+        return _("Er is net al een link gemaakt, door iemand anders of in een ander venster. "
+                 "Er is niets veranderd. Hieronder staat de link die nu werkt.")
+    return _("Er is net al een nieuwe link gemaakt, door iemand anders of in een ander venster. "
+             "Er is niets veranderd. Hieronder staat de link die nu werkt.")
 
 
 @bp.route("/kalender/link/<kind_word>/<int:subject_id>/vernieuwen", methods=["GET", "POST"])
@@ -639,22 +670,33 @@ def renew(kind_word: str, subject_id: int):
         flash(_("Dit is gearchiveerd. U kunt er geen link voor maken.") if formally()
               else _("Dit is gearchiveerd. Je kunt er geen link voor maken."), "error")
         return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
-    had_link = tokens.active_for(kind, subject) is not None
+    row = tokens.active_for(kind, subject)
     if request.method == "GET":
-        if not had_link:  # nothing breaks: the page's own button makes the first link
+        if row is None:  # nothing breaks: the page's own button makes the first link
             return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
-        return _ask_first("renew", kind, kind_word, subject)
+        return _ask_first("renew", kind, kind_word, subject, row)
+    opened_for = _opened_for()
+    had_link = row is not None if opened_for is None else opened_for != NO_LINK
     try:
-        tokens.renew(kind, subject)
+        if opened_for == NO_LINK:  # "Link maken": only while there is none, one made since stays
+            token = tokens.issue_first(kind, subject)
+        elif opened_for is not None:  # the ask-first page: only the link it asked about
+            token = tokens.renew_current(kind, subject, opened_for)
+        else:
+            token = tokens.renew(kind, subject)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
-        if had_link:
-            flash(_("Er is een nieuwe link gemaakt. De oude link werkt niet meer."), "success")
+        if token is None:
+            db.session.rollback()  # nothing was written, and no audit row
+            flash(_changed_meanwhile(kind, subject, made=not had_link), "info")
         else:
-            flash(_("De link is gemaakt."), "success")
+            db.session.commit()
+            if had_link:
+                flash(_("Er is een nieuwe link gemaakt. De oude link werkt niet meer."), "success")
+            else:
+                flash(_("De link is gemaakt."), "success")
     return redirect(url_for("calendar.show", kind_word=kind_word, subject_id=subject.id))
 
 
@@ -664,8 +706,16 @@ def revoke(kind_word: str, subject_id: int):
     kind, subject = _subject_for_staff(kind_word, subject_id)
     row = tokens.active_for(kind, subject)
     if request.method == "GET" and row is not None:
-        return _ask_first("revoke", kind, kind_word, subject)
-    if row is None:
+        return _ask_first("revoke", kind, kind_word, subject, row)
+    opened_for = _opened_for() if request.method == "POST" else None
+    if opened_for is not None:  # the ask-first page: only the link it asked about
+        if tokens.revoke_current(kind, subject, 0 if opened_for == NO_LINK else opened_for):
+            db.session.commit()
+            flash(_("De link is ingetrokken. Hij werkt niet meer."), "success")
+        else:
+            db.session.rollback()
+            flash(_changed_meanwhile(kind, subject, made=False), "info")
+    elif row is None:
         flash(_("Er is geen link om in te trekken."), "error")
     else:
         tokens.revoke(row)

@@ -15,7 +15,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit
@@ -198,6 +198,50 @@ def revoke_all(kind: FeedKind | str, subject, *, but: CalendarToken | None = Non
 def renew(kind: FeedKind | str, subject) -> str:
     """Revoke the subject's link (if any) and issue a new one; returns the new token."""
     return issue(kind, subject)
+
+
+def _stop_if_current(kind: str, subject, current_id: int) -> CalendarToken | None:
+    """Stop link `current_id` if it is the subject's working link at this moment: its row, or None
+    (renewed or revoked meanwhile, nothing changed). One UPDATE looks and writes at once: a click
+    at this same moment cannot come between (SQLite: the first write; PostgreSQL: _hold waits)."""
+    _model, column = SUBJECTS[kind]
+    stopped = db.session.execute(
+        update(CalendarToken)
+        .where(CalendarToken.id == current_id, CalendarToken.kind == kind,
+               getattr(CalendarToken, column) == subject.id, CalendarToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not stopped:
+        return None
+    row = db.session.get(CalendarToken, current_id, populate_existing=True)
+    audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}")
+    return row
+
+
+def renew_current(kind: FeedKind | str, subject, current_id: int) -> str | None:
+    """A new link in place of link `current_id`, the one a page was opened for: the new token, or
+    None when that is no longer the subject's working link (renewed or revoked by someone else,
+    at this same moment too): then nothing changes, and the link someone just handed out keeps
+    working. The caller commits."""
+    kind = _kind_value(kind)
+    _check_subject(kind, subject)
+    _hold(SUBJECTS[kind][0], subject)
+    if _stop_if_current(kind, subject, current_id) is None:
+        return None
+    row, token = _add(kind, subject)
+    revoke_all(kind, subject, but=row)  # at most one working link, whatever came before
+    audit.record("calendar_token.issue", row, detail=f"kind={kind} {SUBJECTS[kind][1]}={subject.id}")
+    return token
+
+
+def revoke_current(kind: FeedKind | str, subject, current_id: int) -> bool:
+    """Stop link `current_id`, the one a page was opened for, if it is still the subject's working
+    link; False when it is not (a new link made meanwhile stays working). The caller commits."""
+    kind = _kind_value(kind)
+    _check_subject(kind, subject)
+    _hold(SUBJECTS[kind][0], subject)
+    return _stop_if_current(kind, subject, current_id) is not None
 
 
 def subject_of(row: CalendarToken):
