@@ -159,8 +159,9 @@ def test_a_cell_opened_from_a_regions_page_goes_back_there(client, login, make, 
     region_page = f"/rooster/?week={WEEK}&regio=Groningen"
 
     page = client.get(cell_address(team, anna, regio="Groningen")).get_data(as_text=True)
-    assert hrefs(page, "Terug naar de roosters van regio Groningen") == [region_page]
-    assert hrefs(page, "Annuleren") == [region_page]
+    cell = f"#cel-{anna.id}-{MON.isoformat()}"  # back to the cell, as a save goes
+    assert hrefs(page, "Terug naar de roosters van regio Groningen") == [region_page + cell]
+    assert hrefs(page, "Annuleren") == [region_page + cell]
     assert '<input type="hidden" name="regio" value="Groningen">' in page
 
     saved = save(client, team, anna, regio="Groningen")
@@ -191,7 +192,8 @@ def test_a_saved_shift_goes_back_to_the_regions_page_and_so_does_a_refused_one(c
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Kies een dienst uit de lijst." in page
     assert '<input type="hidden" name="regio" value="Groningen">' in page
-    assert hrefs(page, "Terug naar de roosters van regio Groningen") == [f"/rooster/?week={WEEK}&regio=Groningen"]
+    assert hrefs(page, "Terug naar de roosters van regio Groningen") == [
+        f"/rooster/?week={WEEK}&regio=Groningen#cel-{anna.id}-{TUE.isoformat()}"]
 
 
 def test_a_cell_opened_from_all_teams_goes_back_to_all_teams(client, login, make, two_regions):
@@ -200,7 +202,8 @@ def test_a_cell_opened_from_all_teams_goes_back_to_all_teams(client, login, make
     login(make.user("planner"))
 
     page = client.get(cell_address(team, anna, regio="alle")).get_data(as_text=True)
-    assert hrefs(page, "Terug naar de roosters van alle teams") == [f"/rooster/?week={WEEK}&regio=alle"]
+    assert hrefs(page, "Terug naar de roosters van alle teams") == [
+        f"/rooster/?week={WEEK}&regio=alle#cel-{anna.id}-{MON.isoformat()}"]
     assert save(client, team, anna, regio="alle").headers["Location"] == \
         f"/rooster/?week={WEEK}&regio=alle#cel-{anna.id}-{MON.isoformat()}"
 
@@ -214,7 +217,7 @@ def test_with_few_teams_all_teams_is_the_plain_roster_address(client, login, mak
     assert f"/rooster/cel?week={WEEK}&regio=alle&team={team.id}&employee={anna.id}&date={MON.isoformat()}" \
         in hrefs(html, "Wijzig")
     page = client.get(cell_address(team, anna, regio="alle")).get_data(as_text=True)
-    assert hrefs(page, "Terug naar de roosters van alle teams") == [f"/rooster/?week={WEEK}"]
+    assert hrefs(page, "Terug naar de roosters van alle teams") == [f"/rooster/?week={WEEK}#cel-{anna.id}-{MON.isoformat()}"]
     assert save(client, team, anna, regio="alle").headers["Location"] == \
         f"/rooster/?week={WEEK}#cel-{anna.id}-{MON.isoformat()}"
 
@@ -227,7 +230,7 @@ def test_a_view_that_does_not_show_the_team_falls_back_to_the_teams_page(client,
     team_page = f"/rooster/?week={WEEK}&team={team.id}"
 
     page = client.get(cell_address(team, anna, regio=regio)).get_data(as_text=True)
-    assert hrefs(page, "Terug naar het rooster van Team Groningen 01") == [team_page]
+    assert hrefs(page, "Terug naar het rooster van Team Groningen 01") == [f"{team_page}#cel-{anna.id}-{MON.isoformat()}"]
     assert 'name="regio"' not in page
     assert save(client, team, anna, regio=regio).headers["Location"] == f"{team_page}#cel-{anna.id}-{MON.isoformat()}"
 
