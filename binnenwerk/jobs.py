@@ -27,7 +27,7 @@ from sqlalchemy import false, func, or_, select, update
 from . import audit, planning
 from .extensions import db
 from .formatting import day_and_month, full_date, marked_dutch, telling_apart
-from .models import JobStatus, Roster, SolveJob, Team, User, utcnow
+from .models import AuditEvent, JobStatus, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
 log = logging.getLogger("binnenwerk.jobs")
@@ -489,6 +489,11 @@ class _PinsConflict(_NotSaved):
 
 
 def _solve_and_store(job: SolveJob) -> None:
+    # The plan is made of the data as it is now, however much later it is saved: a request accepted,
+    # changed or given a higher priority from this moment on is not in it (_note_as_of). A read
+    # transaction begun before it could hide a decision made after it: it ends first.
+    db.session.commit()
+    read_at = utcnow()
     team_ids = job_team_ids(job)
     problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from, keep_gone_by=True)
     # Each team's roster as the solve found it (None: none yet): a roster changed, published or
@@ -521,6 +526,8 @@ def _solve_and_store(job: SolveJob) -> None:
         if not rest:
             raise _PinsConflict(_("Geen enkel team kon gepland worden: in elk team botsen vastgezette diensten. "
                                   "Het rooster is niet veranderd."), {"left_out": left_out})
+        db.session.commit()
+        read_at = utcnow()
         problem, idmap = planning.build_problem(job.week, rest, repair_from=job.repair_from, keep_gone_by=True)
         locks = {t: locks.get(t) for t in idmap.team_ids}
         db.session.commit()
@@ -573,6 +580,7 @@ def _solve_and_store(job: SolveJob) -> None:
 
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     action = "repair" if job.repair_from else "solve"
+    job_week = job.week
     about = {"day": job.repair_from} if job.repair_from else {}
     job_id = job.id
     outcome = {"elapsed_seconds": job.elapsed_seconds, "best_objective": job.best_objective,
@@ -596,6 +604,8 @@ def _solve_and_store(job: SolveJob) -> None:
                 raise _NotSaved(_("Geen enkel team is opgeslagen: bij elk team is tijdens het plannen iets "
                                   "veranderd. Het rooster is niet veranderd. Plan opnieuw."), {"left_out": left_out})
         result = _result(problem, idmap, solution, teams, left_out)
+        if decided := _decided_meanwhile(job.week, teams, read_at, idmap.kept_before):
+            result["decided_meanwhile"] = decided  # saved, but without these: the page says plan again
         # Every team of the job saved (none left out): the solution is theirs alone to compare.
         if not left_out and _same_roster(planning.current_solution(job.week, teams, problem), solution,
                                          since=idmap.kept_before):
@@ -605,6 +615,7 @@ def _solve_and_store(job: SolveJob) -> None:
             # In the transaction that saves the rosters: the job is done only if no stop was asked
             # (request_cancel asks only while the job is active), so a stop either wins and nothing
             # is saved, or comes after and hears that the roster was saved.
+            _note_as_of(job_week, teams, action, read_at)
             done = db.session.execute(
                 update(SolveJob).where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE),
                                        SolveJob.cancel_requested.is_(False))
@@ -634,6 +645,50 @@ def _solve_and_store(job: SolveJob) -> None:
             return
         break
     db.session.expire_all()
+
+
+def _note_as_of(week: str, teams: list[int], action: str, read_at: dt.datetime) -> None:
+    """Add to the planning audit lines this save wrote for these teams' rosters (in its transaction)
+    when the solve read its data, as "as_of=<UTC time>": the roster page counts a roster planned
+    from then (rosters.view._planned_days), so a request accepted, changed or given a higher
+    priority while the solver ran says "plan opnieuw" on its short days. The save's own time would
+    make such a decision look older than the plan."""
+    stamp = read_at.replace(tzinfo=dt.timezone.utc).isoformat()
+    rosters = [str(roster_id) for roster_id in db.session.scalars(
+        select(Roster.id).where(Roster.week == week, Roster.team_id.in_(teams)))]
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.action == f"roster.{action}", AuditEvent.object_type == "Roster",
+                                 AuditEvent.object_id.in_(rosters or ["-"]), AuditEvent.at >= read_at,
+                                 AuditEvent.detail.not_like("% as_of=%"))
+        .values(detail=AuditEvent.detail + f" as_of={stamp}")
+        .execution_options(synchronize_session=False))
+
+
+def _decided_meanwhile(week: str, teams: list[int], read_at: dt.datetime, kept_before: dt.date | None) -> list[dict]:
+    """The requests of these teams' regions asking for a day this solve plans that were accepted,
+    changed or given a higher priority after it read its data (rosters.view.last_decisions): its
+    roster is saved without that, and the week needs planning again. Each as {"nr", "name", "how":
+    "accepted", "changed" or "priority"}, for the job page to word in its reader's language."""
+    from .formatting import week_days
+    from .models import DeploymentRequest, Location
+    from .rosters.view import last_decisions
+
+    regions = set(db.session.scalars(select(Team.region).where(Team.id.in_(teams or [-1]))))
+    decided = db.session.scalars(select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "DeploymentRequest", AuditEvent.at > read_at)).all()
+    ids = {int(object_id) for object_id in decided if object_id.isdigit()}
+    if not (regions and ids):
+        return []
+    days = [day for day in week_days(week, 7) if kept_before is None or day >= kept_before]
+    asking = [q for q in db.session.scalars(
+        select(DeploymentRequest).join(Location, Location.id == DeploymentRequest.location_id)
+        .where(DeploymentRequest.id.in_(ids), Location.region.in_(regions),
+               DeploymentRequest.status.in_(planning.PLANNED_STATUSES))
+        .order_by(DeploymentRequest.id)) if any(q.occurs_on(day) for day in days)]
+    last = last_decisions({q.id for q in asking}, after=read_at)
+    how = {"request_changed": "changed", "request_priority": "priority"}
+    return [{"nr": q.id, "name": f"{q.work_type.name_nl} {q.location.name}", "how": how.get(last[q.id][1], "accepted")}
+            for q in asking if q.id in last]
 
 
 def _same_roster(before, after, since: dt.date | None) -> bool:

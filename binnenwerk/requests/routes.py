@@ -52,6 +52,18 @@ def _load(request_id: int) -> DeploymentRequest:
     return found
 
 
+def _moved_to_other_ministry(request_id: int) -> bool:
+    """Whether this contact sends the change form of a request that is not of their ministry, as
+    they saw it (the version the form carries): their account moved to another ministry while the
+    form was open. Anyone else (another request, a number tried) gets "not found", as _load gives."""
+    if request_id > MAX_ID:
+        return False
+    found = db.session.get(DeploymentRequest, request_id)
+    seen = request.form.get("seen_version") or ""
+    return (found is not None and found.ministry_id != current_user.ministry_id and bool(seen)
+            and seen == service.version_of(found))
+
+
 def _actor():
     return current_user._get_current_object()
 
@@ -237,6 +249,11 @@ def new():
 @bp.route("/<int:request_id>/wijzigen", methods=["GET", "POST"])
 @roles_required(Role.MINISTRY_CONTACT)
 def edit(request_id: int):
+    if request.method == "POST" and _moved_to_other_ministry(request_id):
+        # Nothing is stored; the list of the ministry the account now belongs to, with why.
+        flash(_("U kunt deze aanvraag niet meer wijzigen. Hij hoort bij een ander ministerie dan uw account nu. "
+                "Er is niets opgeslagen. Klopt dit niet? Neem dan contact op met Binnenwerk."), "error")
+        return redirect(url_for("requests.index"))
     existing = _load(request_id)
     if existing.status not in service.CHANGEABLE:
         flash(_("Deze aanvraag is %(status)s en kan niet meer veranderen.",
@@ -713,19 +730,33 @@ def accept(request_id: int):
 
 
 def _say_weeks_planned(found: DeploymentRequest) -> None:
-    """After an accept: the weeks of the request whose rosters of its region were made already.
-    They do not take it in until the region is planned again; their short days say so too."""
+    """After an accept: the weeks of the request whose rosters of its region were made already,
+    and those a solve is making right now (it read its data before the accept). They do not take
+    it in until the region is planned again; their short days say so too."""
     from ..services.rosters import weeks_planned_before
 
-    weeks = weeks_planned_before(found)
-    if not weeks:
-        return
-    one_year = len({week[:4] for week in weeks}) == 1
-    names = format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
-    flash(ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag in "
-                   "te plannen.",
-                   "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag in "
-                   "te plannen.", len(weeks), weeks=names, region=found.location.region), "warning")
+    running = service.weeks_being_planned(found)
+    weeks = [week for week in weeks_planned_before(found) if week not in running]
+    if weeks:
+        flash(ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag "
+                       "in te plannen.",
+                       "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag "
+                       "in te plannen.", len(weeks), weeks=_week_names(weeks, weeks + running),
+                       region=found.location.region),
+              "warning")
+    if running:
+        flash(ngettext("Week %(weeks)s van regio %(region)s wordt nu gepland, zonder deze aanvraag. Plan die week "
+                       "opnieuw als het plannen klaar is.",
+                       "Weken %(weeks)s van regio %(region)s worden nu gepland, zonder deze aanvraag. Plan die weken "
+                       "opnieuw als het plannen klaar is.", len(running), weeks=_week_names(running, weeks + running),
+                       region=found.location.region), "warning")
+
+
+def _week_names(weeks: list[str], told: list[str]) -> str:
+    """'50, 51 en 52' in the reader's language; with the year ('2026-W52') when the weeks `told`
+    after the accept span two years."""
+    one_year = len({week[:4] for week in told}) == 1
+    return format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
 
 
 @bp.route("/<int:request_id>/bekeken", methods=["POST"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -722,18 +723,30 @@ def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> 
     rows = [row for row in short if (row.request.location.region, row.date) in since]
     if not rows:
         return {}
+    last = last_decisions({row.request.id for row in rows})
+    return {(row.request.id, row.date): [_late_line(last[row.request.id][1])] for row in rows
+            if row.request.id in last and last[row.request.id][0] > since[(row.request.location.region, row.date)]}
+
+
+def last_decisions(request_ids, after: dt.datetime | None = None) -> dict[int, tuple[dt.datetime, str]]:
+    """Per request (of these), when and how (the DECIDED_ACTIONS action) it was last accepted,
+    changed or given a higher priority, in a way that changes what the optimiser would plan
+    (_decides); with `after`, only decisions after that moment (UTC, as AuditEvent.at). One query."""
+    if not request_ids:
+        return {}
+    query = select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.detail).where(
+        AuditEvent.action.in_(DECIDED_ACTIONS), AuditEvent.object_type == "DeploymentRequest",
+        AuditEvent.object_id.in_(sorted({str(request_id) for request_id in request_ids})))
+    if after is not None:
+        query = query.where(AuditEvent.at > after)
     last: dict[int, tuple[dt.datetime, str]] = {}
-    for object_id, action, at, detail in db.session.execute(
-            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.detail).where(
-                AuditEvent.action.in_(DECIDED_ACTIONS), AuditEvent.object_type == "DeploymentRequest",
-                AuditEvent.object_id.in_(sorted({str(row.request.id) for row in rows})))):
+    for object_id, action, at, detail in db.session.execute(query):
         if not _decides(action, detail or ""):
             continue
         request_id = int(object_id)
         if request_id not in last or at > last[request_id][0]:
             last[request_id] = (at, action)
-    return {(row.request.id, row.date): [_late_line(last[row.request.id][1])] for row in rows
-            if row.request.id in last and last[row.request.id][0] > since[(row.request.location.region, row.date)]}
+    return last
 
 
 # A roster's planning audit line names the first day it planned when the days before it were kept
@@ -745,22 +758,42 @@ _FIRST_DAY = case((AuditEvent.detail.like("week=________ from=%"), func.substr(A
 
 def _planned_days(roster_ids: list[int]) -> dict[int, list[tuple[dt.date | None, dt.datetime]]]:
     """Per roster, when it was last planned from each first day: (first day, moment), None for the
-    whole week (a plan that kept no days, or one logged before the first day was). One query."""
-    out: dict[int, list[tuple[dt.date | None, dt.datetime]]] = defaultdict(list)
-    # Grouped by the subquery's column: PostgreSQL takes the expression written twice, each with
-    # its own bound values, for two different ones.
-    plans = select(AuditEvent.object_id, _FIRST_DAY.label("first_day"), AuditEvent.at).where(
-        AuditEvent.action.in_(PLANNED_ACTIONS), AuditEvent.object_type == "Roster",
-        AuditEvent.object_id.in_([str(roster_id) for roster_id in roster_ids])).subquery()
-    for object_id, first, at in db.session.execute(
-            select(plans.c.object_id, plans.c.first_day, func.max(plans.c.at))
-            .group_by(plans.c.object_id, plans.c.first_day)):
+    whole week (a plan that kept no days, or one logged before the first day was). The moment of a
+    solve is when it read its data (the line's "as_of", jobs._note_as_of), not when it saved the
+    roster: a request accepted while the solver ran is not in the plan. One query."""
+    out: dict[tuple[int, dt.date | None], dt.datetime] = {}
+    for object_id, first, at, detail in db.session.execute(
+            select(AuditEvent.object_id, _FIRST_DAY, AuditEvent.at, AuditEvent.detail).where(
+                AuditEvent.action.in_(PLANNED_ACTIONS), AuditEvent.object_type == "Roster",
+                AuditEvent.object_id.in_([str(roster_id) for roster_id in roster_ids]))):
         try:
             day = dt.date.fromisoformat(first) if first else None
         except ValueError:
             day = None
-        out[int(object_id)].append((day, at))
-    return out
+        moment = planned_as_of(detail or "") or at
+        key = (int(object_id), day)
+        if key not in out or moment > out[key]:
+            out[key] = moment
+    days: dict[int, list[tuple[dt.date | None, dt.datetime]]] = defaultdict(list)
+    for (roster_id, day), moment in out.items():
+        days[roster_id].append((day, moment))
+    return days
+
+
+def planned_as_of(detail: str) -> dt.datetime | None:
+    """The moment a planning audit line says its solve read its data ("as_of=<ISO time>", written
+    with its UTC offset), as naive UTC like AuditEvent.at; None when it does not say (an import, a
+    line written before solves said it, a detail not as written)."""
+    found = re.search(r"(?:^| )as_of=(\S+)", detail)
+    if found is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment
 
 
 def _decides(action: str, detail: str) -> bool:

@@ -144,7 +144,14 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
     keep_location = existing.location_id if existing else None
     if read("location_id") and data.location_id not in {
             loc.id for loc in allowed_locations(ministry_id, keep_location)}:
-        errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
+        place = db.session.get(Location, data.location_id) if isinstance(data.location_id, int) \
+            and 0 < data.location_id < 2**31 else None
+        if place is not None and place.archived and place.ministry_id == ministry_id:
+            # Archived while the form was open: it is the ministry's own, but no longer in use.
+            errors["location_id"] = _("Deze locatie is net gearchiveerd. U kunt er geen aanvraag meer voor "
+                                      "doen. Kies een andere locatie.")
+        else:
+            errors["location_id"] = _("Kies een locatie van uw eigen ministerie.")
     elif keep_region and read("location_id") and leaves_region(existing, data.location_id):
         errors["location_id"] = _("Deze plek ligt in een andere regio dan de ingeplande teams. "
                                   "Dien daar een nieuwe aanvraag voor in.")
@@ -732,6 +739,30 @@ def weeks_still_told(request: DeploymentRequest) -> list[str]:
         PublishedShift.request_id == request.id, PublishedShift.cancelled.is_(False),
         PublishedShift.date >= feeds.local_today()).distinct()).all()
     return sorted({week_of(day) for day in days})
+
+
+def weeks_being_planned(request: DeploymentRequest) -> list[str]:
+    """The weeks with a day of the request from today on whose rosters of its region a solve is
+    making right now (running, and alive): it read its data before this request was accepted or
+    changed, so it plans without it, and the week needs planning again when it is done. A solve
+    still waiting in the queue reads the request as it is now."""
+    from .. import jobs
+    from ..models import JobStatus, SolveJob
+
+    first = max(request.start_date, today())
+    days = [first + dt.timedelta(days=n) for n in range((request.end_date - first).days + 1)]
+    weeks = sorted({week_of(day) for day in days if request.occurs_on(day)})
+    if not weeks:
+        return []
+    region = request.location.region
+    alive = utcnow() - dt.timedelta(seconds=float(jobs.current_config("SOLVE_HEARTBEAT_TIMEOUT",
+                                                                      jobs.HEARTBEAT_TIMEOUT)))
+    in_region = select(Team.id).where(Team.region == region)
+    return sorted(set(db.session.scalars(select(SolveJob.week).where(
+        SolveJob.week.in_(weeks), SolveJob.status == JobStatus.RUNNING.value, SolveJob.cancel_requested.is_(False),
+        func.coalesce(SolveJob.heartbeat_at, SolveJob.created_at) >= alive,
+        SolveJob.team_id.in_(in_region) | (SolveJob.team_id.is_(None)
+                                           & (SolveJob.region.is_(None) | (SolveJob.region == region)))))))
 
 
 def can_complete(request: DeploymentRequest) -> bool:

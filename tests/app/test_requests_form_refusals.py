@@ -102,7 +102,7 @@ def test_an_archived_location_or_work_type_is_refused(client, login, world, make
     archived_type = make.work_type(archived=True)
     login(world.contact)
     page = client.post("/aanvragen/nieuw", data=request_form(world.archived_location, archived_type)).get_data(as_text=True)
-    assert "Kies een locatie van uw eigen ministerie." in page
+    assert "Deze locatie is net gearchiveerd. U kunt er geen aanvraag meer voor doen. Kies een andere locatie." in page
     assert "Binnenwerk biedt dit werk niet meer aan. Kies een andere werksoort." in page
     assert db.session.scalar(select(func.count(DeploymentRequest.id))) == 0
 
