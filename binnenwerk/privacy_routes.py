@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
@@ -43,7 +44,7 @@ def _employee_or_404(employee_id: int) -> Employee:
 def index():
     query_text = (request.args.get("q") or "").strip()[:100]
     ended = db.session.scalars(
-        select(Employee)
+        select(Employee).options(joinedload(Employee.team))  # each line names the team: not a query each
         .where(Employee.anonymised_at.is_(None), Employee.contract_end.is_not(None),
                Employee.contract_end < local_today())
         .order_by(Employee.contract_end, Employee.sort_name)
@@ -53,7 +54,7 @@ def index():
     if query_text:
         # Word by word, as the employees list searches: a full name from a letter ("Ayşe Özdemir")
         # finds the person whose first and last name hold those words.
-        matching = select(Employee)
+        matching = select(Employee).options(joinedload(Employee.team))
         for word in query_text.replace(",", " ").split():
             matching = matching.where(or_(contains_folded(Employee.first_name, word),
                                           contains_folded(Employee.last_name, word)))

@@ -100,3 +100,21 @@ def test_a_ministrys_request_list_costs_the_same_for_three_requests_and_for_nine
     assert many == few, (few, many)
     for request in found:
         assert request.location.name in page and request.work_type.name_nl in page
+
+
+@pytest.mark.parametrize("url", ["/privacy/?q=Mede", "/privacy/"])
+def test_the_privacy_search_and_its_ended_list_cost_the_same_for_three_teams_and_for_nine(client, login, make, url):
+    """Each line names the person's team: loaded with the list, not one statement per team."""
+    login(make.user("planner"))
+
+    def people_in_new_teams(count):
+        return [make.employee(make.team("Utrecht"), first_name="Mede", contract_end=dt.date(2026, 1, 31))
+                for _ in range(count)]
+
+    people_in_new_teams(3)
+    few, _ = _statements(client, url)
+    found = people_in_new_teams(6)
+    many, page = _statements(client, url)
+    assert many == few, (few, many)
+    for person in found:
+        assert person.team.name in page
