@@ -10,6 +10,7 @@ from ..forms_common import (
     DutchDateField, MaxLength, MultiCheckboxField, Needed, NeededText, TimeOfDayField, WholeNumberField, int_or_none,
 )
 from ..models import MINUTES_PER_DAY
+from ..teams.forms import PlaceSelectField
 
 WEEKDAYS = [
     ("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")), ("4", _l("donderdag")),
@@ -38,7 +39,7 @@ class RequestForm(FlaskForm):
     seen_version = HiddenField()
     # Which filled-in form this is (a new request only): sent twice, it still makes one request.
     submission = HiddenField()
-    location_id = SelectField(
+    location_id = PlaceSelectField(
         _l("Locatie"), coerce=int_or_none, validate_choice=False,
         validators=[Needed(_l("Kies een locatie."))],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 from wtforms.utils import unset_value
 
-from ..formatting import ascii_digits, decimal_text, minutes_to_hhmm
+from ..formatting import ascii_digits, decimal_text, marked_dutch, minutes_to_hhmm
 from ..forms_common import (
     DutchDateField,
     MinutesField,
@@ -38,6 +39,27 @@ WEEKDAY_NAMES = (
     _l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"), _l("zaterdag"), _l("zondag"),
 )
 WEEKDAY_SHORT = (_l("ma"), _l("di"), _l("wo"), _l("do"), _l("vr"), _l("za"), _l("zo"))
+
+
+class PlaceSelectField(SelectField):
+    """A choice of places (locations): on a page in another language their Dutch names are marked
+    lang="nl" (WCAG 3.1.2), as the ministry options are; the empty choice ("Geen") is the page's."""
+
+    def iter_choices(self):
+        choices = super().iter_choices()
+        if str(get_locale() or "nl") == "nl":
+            return choices
+        return [c if c.value in ("", None) else c._replace(render_kw={**(c.render_kw or {}), "lang": "nl"})
+                for c in choices]
+
+
+class PlaceCheckboxField(MultiCheckboxField):
+    """Checkboxes of places: each label's Dutch name marked as formatting.marked_dutch does."""
+
+    def iter_choices(self):
+        return [c._replace(label=marked_dutch(c.label)) for c in super().iter_choices()]
+
+
 ABSENCE_KINDS = [
     (AbsenceKind.SICK.value, _l("Ziek")),
     (AbsenceKind.LEAVE.value, _l("Verlof")),
@@ -226,7 +248,7 @@ class TeamForm(SeenState, FlaskForm):
     region = TextField(_l("Regio"), render_kw={"list": "regions", "autocomplete": "off"}, validators=[
         NeededText(_l("Vul een regio in.")), Length(max=100, message=_l("Hoogstens 100 tekens.")),
     ])
-    home_location_id = SelectField(_l("Thuislocatie (niet verplicht)"), coerce=int_or_none, validate_choice=False)
+    home_location_id = PlaceSelectField(_l("Thuislocatie (niet verplicht)"), coerce=int_or_none, validate_choice=False)
     max_size = StringField(_l("Maximaal aantal medewerkers"), default=str(MAX_TEAM_SIZE),
                            render_kw={"inputmode": "numeric", "autocomplete": "off"},
                            validators=[NeededText(_l("Vul een aantal in van 1 tot en met 15."))])
@@ -293,7 +315,7 @@ class EmployeeForm(SeenState, FlaskForm, _ChoiceChecks):
     availability = WeeklyAvailabilityField(_l("Beschikbaarheid per week"))
     work_type_ids = MultiCheckboxField(_l("Werksoorten"), coerce=int_or_none, validate_choice=False,
                                        validators=[AtLeastOneChoice(_l("Kies minstens één werksoort."))])
-    location_ids = MultiCheckboxField(_l("Locaties waar iemand mag werken (niet verplicht)"),
+    location_ids = PlaceCheckboxField(_l("Locaties waar iemand mag werken (niet verplicht)"),
                                       coerce=int_or_none, validate_choice=False)
     phone = TextField(_l("Telefoon (niet verplicht)"), render_kw={"type": "tel", "autocomplete": "off"},
                       validators=[Optional(), Length(max=40, message=_l("Hoogstens 40 tekens."))])
