@@ -125,6 +125,22 @@ def _app_tables() -> set[str]:
     return set(db.metadata.tables)
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _starts_as_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, detail: object) -> str:
+    return _("De back-up %(file)s is beschadigd of onvolledig (%(detail)s). Zet een oudere back-up terug.",
+             file=path, detail=detail)
+
+
 def check_backup(path: Path) -> str:
     """The backup's schema revision, one of this app's migrations; refuses anything else.
 
@@ -141,12 +157,15 @@ def check_backup(path: Path) -> str:
         with closing(_read_only(path)) as conn:
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":
-                raise BackupError(_("De back-up %(file)s is beschadigd (%(detail)s).", file=path, detail=integrity)
-                                  + " " + unchanged)
+                raise BackupError(_damaged(path, integrity) + " " + unchanged)
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             rows = conn.execute("SELECT version_num FROM alembic_version").fetchall() \
                 if "alembic_version" in names else None
     except sqlite3.DatabaseError as error:
+        # A file that starts as SQLite's do but cannot be read (cut off in a copy, a bad disk) is a
+        # damaged backup: the operator should look for an older one, not for another kind of file.
+        if _starts_as_sqlite(path):
+            raise BackupError(_damaged(path, error) + " " + unchanged) from error
         raise BackupError(_("%(file)s is geen SQLite-database.", file=path) + " " + unchanged) from error
     foreign = _("%(file)s is geen back-up van Binnenwerk Teamplanner maar van een andere toepassing.", file=path)
     if rows is None:

@@ -109,6 +109,7 @@ def init_app(app: Flask) -> None:
 def init_db() -> None:
     """Create or upgrade the database schema to the newest migration, and say which it did."""
     before = _schema_revision()
+    _refuse_unknown_revision(before)
     upgrade()
     after = _schema_revision()
     if before is None:
@@ -119,6 +120,20 @@ def init_db() -> None:
     else:
         click.echo(_("De database heeft al de nieuwste schemaversie (%(after)s).", after=after))
     _make_sqlite_file_private()
+
+
+def _refuse_unknown_revision(revision: str | None) -> None:
+    """A database at a migration this version does not have was updated by a newer version (a
+    rollback of the code, not of the data): said in words instead of Alembic's "Can't locate
+    revision", before anything is changed."""
+    from .backup import _migrations
+
+    if revision is None or revision in {script.revision for script in _migrations().walk_revisions()}:
+        return
+    raise click.ClickException(_(
+        "De database is bijgewerkt door een nieuwere versie van Binnenwerk Teamplanner (schemaversie "
+        "%(revision)s). Deze versie kent die schemaversie niet. Zet de nieuwere versie van de app weer terug, "
+        "of zet een back-up van vóór die update terug. De database is niet veranderd.", revision=revision))
 
 
 def _make_sqlite_file_private() -> None:
@@ -195,12 +210,13 @@ def seed_demo(size: str, if_empty: bool, busy: bool, force: bool) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--ministry", help="Ministry code, for a ministry contact (e.g. BZK).")
 @click.option("--team", "teams", multiple=True, help="Team name a team leader leads (repeatable).")
-@click.password_option()
+@click.option("--password", help="Without it, the command asks for the password twice, without showing it.")
 @with_appcontext
-def create_user(email: str, name: str, role: str, ministry: str | None, teams: tuple[str, ...], password: str) -> None:
+def create_user(email: str, name: str, role: str, ministry: str | None, teams: tuple[str, ...],
+                password: str | None) -> None:
     """Create a user account; the same rules as the admin page (the person sets a new password at first login)."""
     from .services import ServiceError
-    from .services.admin import UserInput
+    from .services.admin import UserInput, _check_email, _resolve_user_links
     from .services.admin import create_user as create
 
     ministry_id = None
@@ -215,12 +231,32 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
         if team is None:
             raise click.ClickException(_("Onbekend team: %(name)s", name=team_name))
         team_ids.append(team.id)
+    # Everything but the password is checked before the command asks for it, not after.
+    details = UserInput(email=email, name=name, role=role, ministry_id=ministry_id, team_ids=team_ids)
+    try:
+        _check_email(email, None)
+        if not name.strip():
+            raise ServiceError(_("Vul een naam in."))
+        _resolve_user_links(details, None)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    if password is None:
+        password = _ask_password()
     try:
         user = create(UserInput(email=email, name=name, role=role, ministry_id=ministry_id,
                                 team_ids=team_ids, password=password))
     except ServiceError as error:
         raise click.ClickException(error.message) from error
     click.echo(_("Account %(email)s (%(role)s) aangemaakt.", email=user.email, role=role))
+
+
+def _ask_password() -> str:
+    """The password typed twice, hidden, asked in the app's words (click's own ask in English)."""
+    while True:
+        password = click.prompt(_("Wachtwoord"), hide_input=True)
+        if click.prompt(_("Typ het wachtwoord nog een keer"), hide_input=True) == password:
+            return password
+        click.echo(_("De twee wachtwoorden zijn niet hetzelfde."), err=True)
 
 
 @click.command("backup")
@@ -270,9 +306,13 @@ def restore_command(source: str, yes: bool) -> None:
                  file=source, revision=revision))
 
 
+MAX_KEEP_DAYS = 36500
+
+
 @click.command("purge-absences")
 @click.option("--keep-days", type=click.IntRange(min=1), default=None,
-              help="Keep absences this many days after their last day (at least and by default 365).")
+              help="Keep absences this many days after their last day (at least and by default 365, "
+                   "at most 36500).")
 @click.option("--dry-run", is_flag=True, help="Only say how many absences would go.")
 @with_appcontext
 def purge_absences_command(keep_days: int | None, dry_run: bool) -> None:
@@ -286,6 +326,9 @@ def purge_absences_command(keep_days: int | None, dry_run: bool) -> None:
     from .services.feeds import local_today
 
     days = keep_days or ABSENCE_KEEP_DAYS
+    if days > MAX_KEEP_DAYS:  # a century is plenty; from about 739,000 days back no date exists
+        raise click.UsageError(_("--keep-days is hoogstens %(days)d (100 jaar). Er is niets verwijderd.",
+                                 days=MAX_KEEP_DAYS))
     try:
         count = purge_old_absences(today=local_today(), keep_days=days, dry_run=dry_run)
     except ServiceError as error:
