@@ -415,7 +415,9 @@ def leader():
     if location is None or day not in week_days(week, 7):
         abort(404)
     view = _cell_view(source, team)
-    back = _view_url(week, team, view)
+    # Back at this place's leader entry in the grid, as rosters/_grid.html writes its id: grid.js
+    # brings the focus back to its edit link, as after a cell's page.
+    back = f"{_view_url(week, team, view)}#cel-leider-{team.id}-{day.isoformat()}-{location.id}"
     form = LeaderForm()
     if request.method == "POST" and form.validate_on_submit():
         chosen = _int_arg(form.supervisor.data)

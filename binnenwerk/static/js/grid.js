@@ -1,5 +1,6 @@
-// Roster grid: after a cell was saved the page opens at that cell (#cel-<employee>-<date>). The
-// keyboard focus goes back to the cell's edit link, so nobody tabs through the whole grid again,
+// Roster grid: after a cell was saved the page opens at that cell (#cel-<employee>-<date>); after a
+// day's team leader was chosen, at that place's leader entry in the footer
+// (#cel-leider-<team>-<date>-<place>). The keyboard focus goes back to its edit link, so nobody tabs through the whole grid again,
 // and a screen reader reads the saved message with it (the message was on the page at load,
 // where a live region is not announced). Sighted users see the message too: a copy of it, and of
 // the day headers when those are out of sight, just above the edited row.
@@ -55,14 +56,25 @@
     added.className = className;
     // A copy for the eye: the screen reader hears the message with the focused link already.
     added.setAttribute("aria-hidden", "true");
-    row.parentNode.insertBefore(added, row);
+    insertAbove(row, added);
     return added;
+  }
+
+  // Above a leader entry's footer row: at the end of the body, so the footer keeps its own row only.
+  function insertAbove(row, added) {
+    var section = row.parentNode;
+    var bodies = section.parentNode.tBodies;
+    if (section.tagName === "TFOOT" && bodies.length) {
+      bodies[bodies.length - 1].appendChild(added);
+    } else {
+      section.insertBefore(added, row);
+    }
   }
 
   // The message, just above the edited row; the day headers too when they are out of sight.
   // Returns the element to bring to the top of the window.
   function showNote() {
-    var row = cell.parentNode;
+    var row = cell.closest("tr");  // a leader entry is a part of its footer cell
     var table = cell.closest("table");
     var head = table.tHead && table.tHead.rows[0];
     if (!messages.length || !head) { return null; }
@@ -88,7 +100,7 @@
     var days = head.cloneNode(true);
     days.className = "saved-note-days";
     days.setAttribute("aria-hidden", "true");
-    row.parentNode.insertBefore(days, row);
+    insertAbove(row, days);
     return note;
   }
 
