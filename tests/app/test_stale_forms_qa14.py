@@ -161,3 +161,17 @@ def test_an_archived_stand_in_who_leads_can_still_be_unpinned(client, login, wor
 
     assert response.status_code == 302
     assert not _lead_row().pinned
+
+
+def test_another_message_on_a_deactivated_accounts_page_keeps_the_banner(client, login, make):
+    """Only the deactivation's own message stands in for the banner: after an unlock the account
+    is still deactivated, and the page must say so."""
+    import datetime as dt
+
+    admin = make.user(role="admin")
+    user = make.user(name="Tweede Planner", active=False)
+    user.locked_until = dt.datetime(2099, 1, 1)
+    login(admin)
+    page = client.post(f"/beheer/gebruikers/{user.id}/ontgrendelen", follow_redirects=True).get_data(as_text=True)
+    assert "is ontgrendeld" in page
+    assert "Dit account is gedeactiveerd. Deze persoon kan niet inloggen." in page
