@@ -77,6 +77,20 @@ def _sentence(code: str, p: dict) -> str | None:
         if p.get("teams"):
             return gettext("geen teamleider vrij op %(day)s voor %(teams)s", day=day, teams=p["teams"])
         return gettext("geen teamleider vrij op %(day)s", day=day)
+    if code == "leader_rest":
+        return ngettext("%(num)d teamleider die dit kan leiden heeft dan te weinig rust tussen twee werkdagen",
+                        "%(num)d teamleiders die dit kunnen leiden hebben dan te weinig rust tussen twee werkdagen", n)
+    if code == "leader_day_too_long":
+        return ngettext("de werkdag van %(num)d teamleider die dit kan leiden wordt dan langer dan %(hours)s uur",
+                        "de werkdag van %(num)d teamleiders die dit kunnen leiden wordt dan langer dan %(hours)s uur",
+                        n, hours=p.get("hours", 12))
+    if code == "other_supervisors_busy":
+        if p.get("teams"):
+            return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet (bij %(teams)s)",
+                            "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet "
+                            "(bij %(teams)s)", n, day=day, teams=p["teams"])
+        return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet",
+                        "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet", n, day=day)
     if code == "supervisors_busy":
         if p.get("teams"):
             return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet (bij %(teams)s)",

@@ -1,5 +1,6 @@
-"""Independent checker of a Solution against a Problem: the nine hard rules (and rule 10, the
-rest between dates, when the problem asks for it), metrics, objective.
+"""Independent checker of a Solution against a Problem: the nine hard rules (and, when the
+problem asks for them, the working-time rules: rule 10, an employee's rest between dates; rule
+11, a supervisor's; rule 12, a supervisor's longest day), metrics, objective.
 
 It deliberately shares no code with the CP-SAT model, so it can catch the model's mistakes.
 `objective()` is the one definition of the soft-goal score; the model's objective must equal it.
@@ -28,6 +29,8 @@ from .io import format_time
 
 __all__ = [
     "RULE_REFERENCE",
+    "RULE_SUPERVISOR_REST",
+    "RULE_SUPERVISOR_DAY",
     "Violation",
     "Metrics",
     "CheckReport",
@@ -39,6 +42,12 @@ __all__ = [
 
 # Not one of the rules: a solution row that names something the problem does not have.
 RULE_REFERENCE = 0
+# The working-time rules for supervisors (this package's, with min_rest_minutes and
+# max_supervision_minutes): a supervisor is at the place from the earliest start to the latest
+# end of the team's shifts there (rule 6), and that presence gets the rest (rule 11) and the
+# longest day (rule 12) an employee's shift gets.
+RULE_SUPERVISOR_REST = 11
+RULE_SUPERVISOR_DAY = 12
 
 
 @dataclass(frozen=True)
@@ -360,6 +369,51 @@ def _check_supervision(problem: Problem, valid: list[AssignmentRef],
                                  supervisor=sup))
 
 
+def _check_supervisor_working_time(problem: Problem, valid: list[AssignmentRef],
+                                   supervision: list[SupervisionRef], employees: dict[str, Employee],
+                                   requests: dict[str, Request], out: list[Violation]) -> None:
+    """Rules 11 and 12: each supervisor's presence a date, from the earliest start to the latest
+    end of the shifts of the teams they lead there (rule 6), leaves the rest of min_rest_minutes
+    before the next date's and lasts at most max_supervision_minutes, both in real time (see
+    _instant). An entry where the team does not work holds nobody there."""
+    least, most = problem.min_rest_minutes, problem.max_supervision_minutes
+    if least <= 0 and most <= 0:
+        return
+    spans: dict[tuple[str, dt.date, str], tuple[int, int]] = {}
+    for a in valid:
+        q = requests[a.request]
+        key = (employees[a.employee].team, a.date, q.location)
+        start, end = spans.get(key, (q.start, q.end))
+        spans[key] = (min(start, q.start), max(end, q.end))
+    supervisors = {s.id: s for s in problem.supervisors}
+    duty: dict[tuple[str, dt.date], tuple[int, int, list[SupervisionRef]]] = {}
+    for s in supervision:
+        span = spans.get((s.team, s.date, s.location))
+        if span is None or s.supervisor not in supervisors:
+            continue
+        start, end, rows = duty.get((s.supervisor, s.date), (span[0], span[1], []))
+        duty[(s.supervisor, s.date)] = (min(start, span[0]), max(end, span[1]), rows + [s])
+    minute = dt.timedelta(minutes=1)
+    for (sup, day), (start, end, rows) in sorted(duty.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        who = f"Teamleider {supervisors[sup].name} ({sup})"
+        if most > 0:
+            minutes = (_instant(problem.timezone, day, end) - _instant(problem.timezone, day, start)) // minute
+            if minutes > most:
+                out.append(Violation(RULE_SUPERVISOR_DAY, f"{who} leidt op {_d(day)} van {_span(start, end)}: "
+                                                          f"{minutes} minuten, langer dan de {most} per dag",
+                                     tuple(rows), date=day, team=rows[0].team, location=rows[0].location,
+                                     supervisor=sup, minutes=minutes))
+        later = day + dt.timedelta(days=1)
+        if least > 0 and (sup, later) in duty:
+            next_start, _end, next_rows = duty[(sup, later)]
+            rest = (_instant(problem.timezone, later, next_start) - _instant(problem.timezone, day, end)) // minute
+            if rest < least:
+                out.append(Violation(RULE_SUPERVISOR_REST, f"{who} heeft tussen {_d(day)} en {_d(later)} {rest} "
+                                                           f"minuten rust, minder dan de {least} die nodig zijn",
+                                     tuple(rows + next_rows), date=later, team=next_rows[0].team,
+                                     location=next_rows[0].location, supervisor=sup))
+
+
 def _check_leader_pins(problem: Problem, supervision: Iterable[SupervisionRef], out: list[Violation]) -> None:
     """Rule 9 for the pinned team leaders (pinned_supervision): where a pinned team's place has a
     leader, it is the pinned one; a pinned leader leads nothing else that date."""
@@ -423,6 +477,7 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
                                  request=req, location=q.location))
 
     _check_supervision(problem, valid, solution.supervision, employees, requests, teams, out)
+    _check_supervisor_working_time(problem, valid, solution.supervision, employees, requests, out)
 
     sizes: dict[str, int] = defaultdict(int)
     for e in problem.employees:

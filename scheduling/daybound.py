@@ -236,24 +236,43 @@ class DayBound:
 
     def _add_rest(self, model: cp_model.CpModel,
                   chosen: dict[dt.date, list[tuple[cp_model.IntVar, _Column]]]) -> None:
-        """Rule 10 between the day rosters of consecutive dates: two that together leave
-        someone too little rest are not both chosen. Only shifts that end late or start early
-        can clash, so most pairs need no look."""
-        problem, requests = self.m.problem, self.m.requests
+        """Rules 10 and 11 between the day rosters of consecutive dates: two that together
+        leave someone (an employee, or a supervisor from the end of what they lead to the
+        start of what they lead next) too little rest are not both chosen. Only shifts that end
+        late or start early can clash, so most pairs need no look."""
+        problem = self.m.problem
         if problem.min_rest_minutes <= 0:
             return
         for d, today in chosen.items():
             tomorrow = chosen.get(d + dt.timedelta(days=1), [])
-            ends = [(var, {a.employee: requests[a.request].end for a in column.rows
-                           if rest_too_short(problem, requests[a.request].end, 0, d)})
+            ends = [(var, {who: end for who, (_start, end) in self._on_duty(column).items()
+                           if rest_too_short(problem, end, 0, d)})
                     for var, column in today]
-            starts = [(var, {a.employee: requests[a.request].start for a in column.rows
-                             if rest_too_short(problem, DAY_MINUTES, requests[a.request].start, d)})
+            starts = [(var, {who: start for who, (start, _end) in self._on_duty(column).items()
+                             if rest_too_short(problem, DAY_MINUTES, start, d)})
                       for var, column in tomorrow]
             for var, late in ends:
                 for other, early in starts if late else ():
                     if any(rest_too_short(problem, late[e], start, d) for e, start in early.items() if e in late):
                         model.AddBoolOr([var.Not(), other.Not()])
+
+    def _on_duty(self, column: _Column) -> dict[tuple[str, str], tuple[int, int]]:
+        """Who works in a day roster, from when to when: each employee's shift, and each
+        supervisor at the place they lead from the earliest start to the latest end of that
+        team's shifts there (rule 6), keyed ("employee" or "supervisor", id)."""
+        m = self.m
+        out: dict[tuple[str, str], tuple[int, int]] = {}
+        spans: dict[tuple[str, str], tuple[int, int]] = {}
+        for a in column.rows:
+            q = m.requests[a.request]
+            out[("employee", a.employee)] = (q.start, q.end)
+            place = (m.employees[a.employee].team, q.location)
+            start, end = spans.get(place, (q.start, q.end))
+            spans[place] = (min(start, q.start), max(end, q.end))
+        for lead in column.leads:
+            if (lead.team, lead.location) in spans:
+                out[("supervisor", lead.supervisor)] = spans[(lead.team, lead.location)]
+        return out
 
 
 def day_round_bound(m: RosterModel,

@@ -140,6 +140,12 @@ class Problem:
     # nothing else. Where the team does not work there (the plan moved it), nothing is asked.
     # Rule 9 of the model and the checker, with the pinned assignments.
     pinned_supervision: tuple[SupervisionRef, ...] = ()
+    # Optional (a field this package adds to the format): the longest a supervisor's working
+    # day may last, in real minutes (the Arbeidstijdenwet: 12 hours). A supervisor is at the
+    # place from the earliest start to the latest end of the shifts they lead there (rule 6);
+    # 0 leaves it out. Rule 12 of the model and the checker. (Rule 11, a supervisor's rest
+    # between dates, is min_rest_minutes, as rule 10 is for employees.)
+    max_supervision_minutes: int = 0
 
 
 class LeaderPins:
@@ -194,6 +200,25 @@ def rest_minutes(timezone: str, day: dt.date, end: int, next_start: int) -> int:
     return _changing_rest(timezone, day, end, next_start)
 
 
+def supervision_too_long(problem: Problem, start: int, end: int, day: dt.date) -> bool:
+    """Rule 12: a supervisor at a place from `start` to `end` on `day` works longer than the
+    problem's max_supervision_minutes (none asked: never). Real time, as for the rest: on the
+    night the clocks go back, 01:00-13:00 lasts 13 hours."""
+    most = problem.max_supervision_minutes
+    if most <= 0:
+        return False
+    return span_minutes(problem.timezone, day, start, end) > most
+
+
+def span_minutes(timezone: str, day: dt.date, start: int, end: int) -> int:
+    """The real minutes from `start` to `end` on `day`, both wall-clock times in `timezone`,
+    read as rest_minutes reads them (a skipped time is the moment the clocks jump, a time shown
+    twice its first showing)."""
+    if _steady(timezone, day):
+        return end - start
+    return _changing_span(timezone, day, start, end)
+
+
 @lru_cache(maxsize=64)
 def time_zone(name: str) -> ZoneInfo | None:
     """The IANA time zone `name`, or None when it cannot be loaded (an unknown or malformed
@@ -225,6 +250,13 @@ def _changing_rest(timezone: str, day: dt.date, end: int, next_start: int) -> in
     """rest_minutes across a night the clocks change: cached whole, as the model asks it for
     every pair of shifts of that night (and they have few distinct times)."""
     return _moment(timezone, day + dt.timedelta(days=1), next_start) - _moment(timezone, day, end)
+
+
+@lru_cache(maxsize=16384)
+def _changing_span(timezone: str, day: dt.date, start: int, end: int) -> int:
+    """span_minutes on a date around a change of the clocks: cached, as the model asks it for
+    every pair of a place's requests."""
+    return _moment(timezone, day, end) - _moment(timezone, day, start)
 
 
 @lru_cache(maxsize=4096)

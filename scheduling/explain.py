@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .domain import (AssignmentRef, LeaderPins, Problem, Reason, Request, Shortfall, SupervisionRef,
-                     rest_too_short)
+                     rest_too_short, supervision_too_long)
 from .model import covering_window
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -45,6 +45,12 @@ DUTCH = {
     "team_full": ("team is al vol ingezet",) * 2,
     "no_supervisor": ("geen teamleider vrij op {day}",) * 2,
     "supervisors_busy": ("alle teamleiders die dit kunnen leiden zijn op {day} al elders ingezet",) * 2,
+    "leader_rest": ("1 teamleider die dit kan leiden heeft dan te weinig rust tussen twee werkdagen",
+                    "{n} teamleiders die dit kunnen leiden hebben dan te weinig rust tussen twee werkdagen"),
+    "leader_day_too_long": ("de werkdag van 1 teamleider die dit kan leiden wordt dan langer dan {hours} uur",
+                            "de werkdag van {n} teamleiders die dit kunnen leiden wordt dan langer dan {hours} uur"),
+    "other_supervisors_busy": ("1 andere teamleider die dit kan leiden is op {day} al elders ingezet",
+                               "{n} andere teamleiders die dit kunnen leiden zijn op {day} al elders ingezet"),
     "costs_elsewhere": ("meer inzet zou elders meer kosten (wijzigingen in het rooster, teams opsplitsen)",) * 2,
 }
 
@@ -59,7 +65,7 @@ def dutch(r: Reason) -> str:
     if "day" in params:
         params["day"] = weekday_nl(dt.date.fromisoformat(str(params["day"])))
     singular, plural = DUTCH[r.code]
-    if r.code == "supervisors_busy" and "teams" in params:  # where they are, when the roster says
+    if r.code in ("supervisors_busy", "other_supervisors_busy") and "teams" in params:  # where they are
         singular = plural = singular + " (bij {teams})"
     if r.code == "no_supervisor" and "teams" in params:  # whose people, when other teams' have one
         singular = plural = singular + " voor {teams}"
@@ -92,6 +98,14 @@ class _Context:
                 self.worked[a.employee] += request.worked_minutes
             if a.employee in employees:
                 self.roster_members[employees[a.employee].team].add(a.employee)
+        # From when to when each team works at a place that date: (team, location, date) -> span.
+        self.spans: dict[tuple[str, str, dt.date], tuple[int, int]] = {}
+        for a in assignments:
+            request = self.requests.get(a.request)
+            if request is not None and a.employee in employees:
+                place = (employees[a.employee].team, request.location, a.date)
+                start, end = self.spans.get(place, (request.start, request.end))
+                self.spans[place] = (min(start, request.start), max(end, request.end))
         # Where each supervisor leads a team that day: (supervisor, date) -> team.
         self.busy_supervisors = {(s.supervisor, s.date): s.team for s in supervision}
         # ... and at which place: (supervisor, date) -> location.
@@ -210,7 +224,8 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
 
     Asked per team: a team's own leader leads no other team, so one free leader of Team 2 does
     not let Team 1's free people work. A leader already leading the team at this place that day
-    can take more of its people there."""
+    can take more of its people there, unless the working-time rules (their rest between dates,
+    their longest day) keep them from this shift: that is said apart."""
     day = date.isoformat()
     teams = sorted({e.team for e in candidates})
     if not teams:
@@ -222,7 +237,9 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
         return key not in ctx.busy_supervisors or (
             ctx.busy_supervisors[key] == team and ctx.led_at.get(key) == request.location)
 
-    unled = [team for team in teams if not any(free_for(s, team) for s in able_for[team])]
+    unled = [team for team in teams
+             if not any(free_for(s, team) and _working_time(ctx, s.id, team, request, date) is None
+                        for s in able_for[team])]
     if not unled:
         return []
     if len(unled) < len(teams):
@@ -232,12 +249,56 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     able = {s.id: s for team in teams for s in able_for[team]}
     if not able:
         return [reason("no_supervisor", day=day)]
+    # Those free that day whom the working-time rules keep from leading here (rules 11 and 12),
+    # and the others, busy elsewhere.
+    kept: dict[str, str | None] = {}
+    for team in teams:
+        for s in able_for[team]:
+            if free_for(s, team) and s.id not in kept:
+                kept[s.id] = _working_time(ctx, s.id, team, request, date)
+    out = []
+    rested = sum(1 for why in kept.values() if why == "leader_rest")
+    if rested:
+        out.append(reason("leader_rest", n=rested))
+    long_day = sum(1 for why in kept.values() if why == "leader_day_too_long")
+    if long_day:
+        out.append(reason("leader_day_too_long", n=long_day, hours=_hours(ctx.problem.max_supervision_minutes)))
+    busy = [s_id for s_id in able if s_id not in kept]
+    if not busy:
+        return out
     # Name the teams they lead then: a stand-in held by another team's roster can be asked back.
-    names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s_id, date)] for s_id in able)
+    names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s_id, date)] for s_id in busy)
                     if t in ctx.teams and ctx.teams[t].name})
+    code, counted = ("other_supervisors_busy", {"n": len(busy)}) if out else ("supervisors_busy", {})
     if names:
-        return [reason("supervisors_busy", day=day, teams=", ".join(names))]
-    return [reason("supervisors_busy", day=day)]
+        return out + [reason(code, day=day, teams=", ".join(names), **counted)]
+    return out + [reason(code, day=day, **counted)]
+
+
+def _working_time(ctx: _Context, supervisor: str, team: str, request: Request, date: dt.date) -> str | None:
+    """Why the supervisor, free to lead the team at the request's place that date, may not
+    while the team also works this shift there: their day there, from the earliest start to the
+    latest end of the team's shifts (rule 6), would be too long ("leader_day_too_long", rule
+    12) or leave too little rest from what they lead the date before or after ("leader_rest",
+    rule 11); None when neither."""
+    start, end = ctx.spans.get((team, request.location, date), (request.start, request.end))
+    start, end = min(start, request.start), max(end, request.end)
+    if supervision_too_long(ctx.problem, start, end, date):
+        return "leader_day_too_long"
+    yesterday, tomorrow = date - dt.timedelta(days=1), date + dt.timedelta(days=1)
+    before = ctx.spans.get((ctx.busy_supervisors.get((supervisor, yesterday)),
+                            ctx.led_at.get((supervisor, yesterday)), yesterday))
+    after = ctx.spans.get((ctx.busy_supervisors.get((supervisor, tomorrow)),
+                           ctx.led_at.get((supervisor, tomorrow)), tomorrow))
+    if ((before is not None and rest_too_short(ctx.problem, before[1], start, yesterday))
+            or (after is not None and rest_too_short(ctx.problem, end, after[0], date))):
+        return "leader_rest"
+    return None
+
+
+def _hours(minutes: int) -> int | str:
+    """Minutes as hours the Dutch way: 12, or 11,5."""
+    return minutes // 60 if minutes % 60 == 0 else f"{minutes / 60:.1f}".replace(".", ",")
 
 
 def _able_leaders(ctx: _Context, team: str, region: str | None, date: dt.date, request: Request) -> list:

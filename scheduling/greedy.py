@@ -23,6 +23,7 @@ from .domain import (
     Supervisor,
     SupervisionRef,
     rest_too_short,
+    supervision_too_long,
 )
 
 __all__ = ["greedy"]
@@ -118,15 +119,28 @@ class _Planner:
         if group is not None:
             start, end = min(start, group.start), max(end, group.end)
             work_types |= group.work_types
-            if supervisor_can_lead(group.supervisor, team, day, start, end, work_types):
+            if self.can_lead(group.supervisor, team, day, start, end, work_types):
                 return group.supervisor
         # The team's own leader first: the people we plan for know them.
         for s in self.leaders[team.id] + self.pool[team.region]:
             if self.busy.get((s.id, day), key) != key or not self.leader_pins.allows(s.id, team.id, q.location, day):
                 continue
-            if supervisor_can_lead(s, team, day, start, end, work_types):
+            if self.can_lead(s, team, day, start, end, work_types):
                 return s
         return None
+
+    def can_lead(self, s: Supervisor, team, day: dt.date, start: int, end: int, work_types: set[str]) -> bool:
+        """Rule 6 for s, and the working-time rules: a day of at most max_supervision_minutes
+        (rule 12) and enough rest from what s leads the date before and after (rule 11)."""
+        if not supervisor_can_lead(s, team, day, start, end, work_types):
+            return False
+        if supervision_too_long(self.problem, start, end, day):
+            return False
+        yesterday, tomorrow = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+        before = self.groups.get(self.busy.get((s.id, yesterday)))
+        after = self.groups.get(self.busy.get((s.id, tomorrow)))
+        return not ((before is not None and rest_too_short(self.problem, before.end, start, yesterday))
+                    or (after is not None and rest_too_short(self.problem, end, after.start, day)))
 
     def place(self, e: Employee, q: Request, day: dt.date) -> str | None:
         """Assign e to q on day if every hard rule allows; return the blocker otherwise."""

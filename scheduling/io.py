@@ -63,9 +63,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # in the objective; a number past these limits is refused by the reader, so solve, greedy
 # and check see the same, safe problems.
 #
-# - Minutes within a day (max_minutes_per_day, break_minutes, min_rest_minutes): at most a
-#   day, 24 x 60 = 1440. Minutes within a week (contract_minutes): at most seven such days,
-#   10080; a week has no more dates (`days` are distinct dates of one ISO week).
+# - Minutes within a day (max_minutes_per_day, break_minutes, min_rest_minutes,
+#   max_supervision_minutes): at most a day, 24 x 60 = 1440. Minutes within a week
+#   (contract_minutes): at most seven such days, 10080; a week has no more dates (`days` are
+#   distinct dates of one ISO week).
 # - headcount and shortfall[].missing: a team has at most MAX_TEAM_SIZE (15) employees, but
 #   several teams of a region may work on one request (and the app's database allows 100), so
 #   the limit is that of a hundred or so full teams at one place: 1000.
@@ -720,6 +721,12 @@ def read_problem(data: Any) -> Problem:
                                   why="de minuten van een dag")
         if checked is not None:
             min_rest = checked
+    longest_supervision = 0
+    if data.get("max_supervision_minutes") is not None:
+        checked = r.integer_value(data["max_supervision_minutes"], "max_supervision_minutes",
+                                  maximum=MINUTES_PER_DAY, why="de minuten van een dag")
+        if checked is not None:
+            longest_supervision = checked
 
     if r.errors:
         raise FormatError(r.errors)
@@ -729,7 +736,7 @@ def read_problem(data: Any) -> Problem:
         supervisors=tuple(supervisors), employees=tuple(employees), requests=tuple(requests),
         previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
         weights=weights, min_rest_minutes=min_rest, published_supervision=tuple(published_supervision),
-        pinned_supervision=tuple(pinned_supervision),
+        pinned_supervision=tuple(pinned_supervision), max_supervision_minutes=longest_supervision,
     )
 
 
@@ -799,6 +806,8 @@ def problem_to_dict(problem: Problem) -> dict:
     }
     if problem.min_rest_minutes:
         out["min_rest_minutes"] = problem.min_rest_minutes
+    if problem.max_supervision_minutes:
+        out["max_supervision_minutes"] = problem.max_supervision_minutes
     for key in ("published_supervision", "pinned_supervision"):
         rows = getattr(problem, key)
         if rows:

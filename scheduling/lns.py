@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .domain import AssignmentRef, Problem, Request, SupervisionRef
+from .domain import DAY_MINUTES, AssignmentRef, Problem, Request, SupervisionRef, Window, rest_too_short
 from .model import (
     ProblemIndex,
     RosterModel,
@@ -177,7 +177,8 @@ def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
     """The Problem of the chosen teams with everyone else's rows fixed.
 
     Each request-day becomes a request of its own with the headcount the fixed teams leave;
-    a pool supervisor a fixed team uses on a date is not available to the chosen teams then.
+    a pool supervisor a fixed team uses on a date is not available to the chosen teams then,
+    and the dates before and after only at hours that leave the rest owed to that (rule 11).
     With a `plan`, a request-day stays only where a chosen team's plan for that date has no
     location or has the request's, or where it holds a pin of theirs.
     """
@@ -186,6 +187,7 @@ def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
         if team_of.get(a.employee) not in chosen:
             fixed_fill[(a.request, a.date)] += 1
     pool_taken = {(s.supervisor, s.date) for s in supervision if s.team not in chosen}
+    fixed_duty = _fixed_duty(problem, requests, chosen, team_of, assignments, supervision)
     pinned = {(a.request, a.date) for a in problem.pinned if team_of.get(a.employee) in chosen}
     day_requests: list[Request] = []
     for r in requests:
@@ -200,7 +202,9 @@ def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
     supervisors = []
     for s in problem.supervisors:
         if s.team is None and s.region == region:
-            free = {d: w for d, w in s.availability.items() if (s.id, d) not in pool_taken}
+            free = {d: _rested(problem, d, w, fixed_duty.get((s.id, d - dt.timedelta(days=1))),
+                               fixed_duty.get((s.id, d + dt.timedelta(days=1))))
+                    for d, w in s.availability.items() if (s.id, d) not in pool_taken}
             supervisors.append(dataclasses.replace(s, availability=free))
         elif s.team in chosen:
             supervisors.append(s)
@@ -216,6 +220,56 @@ def neighbourhood(problem: Problem, region: str, requests, chosen: set[str],
         pinned=tuple(_rename(a) for a in problem.pinned if a.employee in ids),
         published=tuple(_rename(a) for a in problem.published if a.employee in ids),
     )
+
+
+def _fixed_duty(problem: Problem, requests, chosen: set[str], team_of: dict[str, str],
+                assignments: list[AssignmentRef], supervision: list[SupervisionRef]
+                ) -> dict[tuple[str, dt.date], tuple[int, int]]:
+    """(supervisor, date) -> from when to when they lead a fixed team then (rule 6's span of
+    its shifts at the place); only when the problem asks for rest."""
+    if problem.min_rest_minutes <= 0:
+        return {}
+    by_id = {r.id: r for r in requests}
+    spans: dict[tuple[str, str, dt.date], tuple[int, int]] = {}
+    for a in assignments:
+        team, q = team_of.get(a.employee), by_id.get(a.request)
+        if team is None or team in chosen or q is None:
+            continue
+        start, end = spans.get((team, q.location, a.date), (q.start, q.end))
+        spans[(team, q.location, a.date)] = (min(start, q.start), max(end, q.end))
+    duty: dict[tuple[str, dt.date], tuple[int, int]] = {}
+    for s in supervision:
+        span = spans.get((s.team, s.location, s.date))
+        if s.team not in chosen and span is not None:
+            start, end = duty.get((s.supervisor, s.date), span)
+            duty[(s.supervisor, s.date)] = (min(start, span[0]), max(end, span[1]))
+    return duty
+
+
+def _rested(problem: Problem, day: dt.date, windows: tuple[Window, ...],
+            before: tuple[int, int] | None, after: tuple[int, int] | None) -> tuple[Window, ...]:
+    """The windows of `day` cut to the hours that leave the rest owed to a duty the date before
+    (from its end) and the date after (to its start): rest only grows with a later start or an
+    earlier end, so the edges are found by halving."""
+    low, high = 0, DAY_MINUTES
+    if before is not None:
+        low = _first(lambda minute: not rest_too_short(problem, before[1], minute, day - dt.timedelta(days=1)))
+    if after is not None:
+        high = _first(lambda minute: rest_too_short(problem, minute, after[0], day)) - 1
+    return tuple((max(a, low), min(b, high)) for a, b in windows if max(a, low) < min(b, high))
+
+
+def _first(holds) -> int:
+    """The first minute of 0..DAY_MINUTES for which `holds` (false up to some minute, true
+    after) is true; DAY_MINUTES + 1 when it holds for none."""
+    low, high = -1, DAY_MINUTES + 1  # not holds(low), holds(high), as if the day went on
+    while high - low > 1:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _rename(a: AssignmentRef) -> AssignmentRef:

@@ -21,6 +21,7 @@ from .domain import (
     Supervisor,
     Window,
     rest_too_short,
+    supervision_too_long,
 )
 
 # (employee id, request id, date): the key of one possible assignment.
@@ -142,6 +143,15 @@ class RosterModel:
     # (team, request, date) -> supervision keys whose supervisor could lead that shift.
     covers: dict[tuple[str, str, dt.date], list[SupervisionKey]] = field(default_factory=dict)
     y: dict[SupervisionKey, cp_model.IntVar] = field(default_factory=dict)
+    # (team, request, date) -> a boolean that is 1 when the team has a shift of the request
+    # that date (each of those assignments at most it), and those assignments: made only where
+    # a supervisor's working time (rules 11 and 12) needs them.
+    works: dict[tuple[str, str, dt.date], tuple[cp_model.IntVar, list[Triple]]] = field(
+        default_factory=dict)
+    # Rule 11's levels: a boolean -> (supervisor, date, "late", end) for "they lead that date where
+    # the team's day ends at `end` or later", or (..., "early", start) for "starts at `start` or
+    # earlier".
+    rest_levels: dict[cp_model.IntVar, tuple[str, dt.date, str, int]] = field(default_factory=dict)
     # Variable index of an assignment -> its employee id.
     owner: dict[int, str] = field(default_factory=dict)
     # Soft goals: named penalty variables with their cost, plus a constant part.
@@ -205,6 +215,8 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
     add_headcount_limits(m)
     add_supervision(m)
     add_one_entry_per_supervisor(m)
+    add_supervisor_day_limit(m)
+    add_supervisor_rest(m)
     add_team_size_limits(m)
     add_pins(m, as_assumptions=(pins == "assume"))
     if objective:
@@ -289,7 +301,7 @@ def _supervision_cover(m: RosterModel, candidates: list[Supervisor], team: str, 
         if pins is None:
             pins = m.leader_pins = LeaderPins(m.problem.pinned_supervision)
         cover = []
-        for s in candidates:
+        for s in candidates if not supervision_too_long(m.problem, r.start, r.end, d) else ():
             if r.work_type not in s.work_types or not pins.allows(s.id, team, r.location, d):
                 continue  # rule 6; rule 9: a pinned team leader leads there alone, and only there
             for i, (a, b) in enumerate(s.availability.get(d, ())):
@@ -546,6 +558,128 @@ def add_one_entry_per_supervisor(m: RosterModel) -> None:
     for variables in per_day.values():
         if len(variables) > 1:
             m.model.AddAtMostOne(variables)
+
+
+def team_works(m: RosterModel, team: str, r_id: str, d: dt.date) -> cp_model.IntVar:
+    """A boolean that each of the team's assignments to request r_id on date d is at most: 1
+    whenever the team has a shift of it then (made once, see RosterModel.works)."""
+    found = m.works.get((team, r_id, d))
+    if found is None:
+        var = m.model.NewBoolVar(f"works[{team},{r_id}@{d.isoformat()}]")
+        triples = []
+        for x in m.by_team_place[(team, m.requests[r_id].location, d)][r_id]:
+            m.model.Add(x <= var)  # linear, so the LP relaxation (lpbound) keeps it
+            triples.append((m.owner[x.Index()], r_id, d))
+        found = m.works[(team, r_id, d)] = (var, triples)
+    return found[0]
+
+
+def add_supervisor_day_limit(m: RosterModel) -> None:
+    """Rule 12 (when the problem asks for it): whoever leads a team at a place is there from
+    the earliest start to the latest end of its shifts there (rule 6), so of two requests that
+    together span more than max_supervision_minutes the team works at most one there that date.
+    A request too long alone has no supervisor at all (_supervision_cover). Places whose
+    requests all fit in one day add nothing."""
+    problem = m.problem
+    if problem.max_supervision_minutes <= 0:
+        return
+    for (team, _location, d), shifts in list(m.by_team_place.items()):
+        ids = sorted(shifts)
+        if len(ids) < 2 or not supervision_too_long(
+                problem, min(m.requests[r].start for r in ids), max(m.requests[r].end for r in ids), d):
+            continue
+        for i, first in enumerate(ids):
+            a = m.requests[first]
+            for second in ids[i + 1:]:
+                b = m.requests[second]
+                if supervision_too_long(problem, min(a.start, b.start), max(a.end, b.end), d):
+                    m.model.Add(team_works(m, team, first, d) + team_works(m, team, second, d) <= 1)
+
+
+def add_supervisor_rest(m: RosterModel) -> None:
+    """Rule 11 (when the problem asks for it): a supervisor's rest from the latest end of the
+    shifts they lead one date to the earliest start of those they lead the next, in real time as
+    for employees (rule 10). Where everything they could lead one date clashes with everything
+    the next, they lead on one of the two. Else, per supervisor and date, a boolean per late end
+    ("they lead where the team's day ends at this time or later", m.rest_levels) and per early
+    start the next date, and of each clashing pair at most one: rows in the number of places
+    and requests, not of pairs of places (a stand-in of a large region may lead at a hundred).
+    Weeks without late ends or early starts add nothing."""
+    problem = m.problem
+    if problem.min_rest_minutes <= 0 or not m.y:
+        return
+    latest: dict[dt.date, int] = {}
+    earliest: dict[dt.date, int] = {}
+    for (_team, _location, d), shifts in m.by_team_place.items():
+        for r_id in shifts:
+            q = m.requests[r_id]
+            latest[d] = max(latest.get(d, 0), q.end)
+            earliest[d] = min(earliest.get(d, DAY_MINUTES), q.start)
+    if not any(rest_too_short(problem, end, earliest[d + dt.timedelta(days=1)], d)
+               for d, end in latest.items() if d + dt.timedelta(days=1) in earliest):
+        return
+    # (supervisor, date) -> (team, location) -> the entries there; and the requests they could lead.
+    led: dict[tuple[str, dt.date], dict[tuple[str, str], list[cp_model.IntVar]]] = defaultdict(
+        lambda: defaultdict(list))
+    for (s_id, _wi, team, location, d), var in m.y.items():
+        led[(s_id, d)][(team, location)].append(var)
+    reach: dict[tuple[str, str, str, dt.date], set[str]] = defaultdict(set)
+    for (team, location, d), shifts in m.by_team_place.items():
+        for r_id in shifts:
+            for key in m.covers[(team, r_id, d)]:
+                reach[(key[0], team, location, d)].add(r_id)
+    for (s_id, d), today in list(led.items()):
+        later = d + dt.timedelta(days=1)
+        tomorrow = led.get((s_id, later))
+        if not tomorrow:
+            continue
+        first = {place: sorted(reach[(s_id, *place, d)]) for place in today}
+        second = {place: sorted(reach[(s_id, *place, later)]) for place in tomorrow}
+        end_of = {r: m.requests[r].end for rs in first.values() for r in rs}
+        start_of = {r: m.requests[r].start for rs in second.values() for r in rs}
+        if not rest_too_short(problem, max(end_of.values()), min(start_of.values()), d):
+            continue
+        if rest_too_short(problem, min(end_of.values()), max(start_of.values()), d):
+            # Whatever they led either date, the night between would be too short.
+            m.model.Add(cp_model.LinearExpr.Sum([v for vs in today.values() for v in vs]
+                                                + [v for vs in tomorrow.values() for v in vs]) <= 1)
+            continue
+        ends = sorted({e for e in end_of.values() if rest_too_short(problem, e, min(start_of.values()), d)})
+        starts = sorted({b for b in start_of.values() if rest_too_short(problem, max(end_of.values()), b, d)})
+        late = {e: m.model.NewBoolVar(f"late[{s_id}@{d.isoformat()}>={e}]") for e in ends}
+        early = {b: m.model.NewBoolVar(f"early[{s_id}@{later.isoformat()}<={b}]") for b in starts}
+        for e, var in late.items():
+            m.rest_levels[var] = (s_id, d, "late", e)
+        for b, var in early.items():
+            m.rest_levels[var] = (s_id, later, "early", b)
+        for lower, higher in zip(ends, ends[1:]):
+            m.model.Add(late[higher] <= late[lower])
+        for lower, higher in zip(starts, starts[1:]):
+            m.model.Add(early[lower] <= early[higher])
+        _link_levels(m, today, first, d, late, lambda r: end_of[r] if end_of[r] in late else None, min)
+        _link_levels(m, tomorrow, second, later, early, lambda r: start_of[r] if start_of[r] in early else None, max)
+        for e in ends:
+            clashing = [b for b in starts if rest_too_short(problem, e, b, d)]
+            if clashing:
+                m.model.Add(late[e] + early[clashing[-1]] <= 1)
+
+
+def _link_levels(m: RosterModel, places: dict[tuple[str, str], list[cp_model.IntVar]],
+                 reach: dict[tuple[str, str], list[str]], d: dt.date, levels: dict[int, cp_model.IntVar],
+                 level_of, weakest) -> None:
+    """A supervisor's entry at one of these places on date d turns on the level of each request
+    the team works there (level_of: its end's or its start's, None for none). The `weakest` of
+    the levels of all they could lead there (min of the ends, max of the starts, which the
+    others imply) needs no more than the entry: they only lead where the team works."""
+    for (team, location), entries in places.items():
+        led_here = cp_model.LinearExpr.Sum(entries)
+        found = {r: level_of(r) for r in reach[(team, location)]}
+        sure = None if None in found.values() else weakest(found.values())
+        if sure is not None:
+            m.model.Add(led_here <= levels[sure])
+        for r, level in found.items():
+            if level is not None and level != sure:
+                m.model.Add(led_here + team_works(m, team, r, d) - levels[level] <= 1)
 
 
 def add_team_size_limits(m: RosterModel) -> None:
@@ -882,6 +1016,18 @@ def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
         hint(var, max(0, sum(y_value[k] for k in keys) - 1))
     for var, keys in m.lead_dropped.values():
         hint(var, not any(y_value[k] for k in keys))
+    for var, keys in m.works.values():
+        hint(var, any(x_value[k] for k in keys))
+    if m.rest_levels:
+        duty: dict[tuple[str, dt.date], tuple[int, int]] = {}
+        for (s_id, _wi, team, loc, d), on in y_value.items():
+            if on:
+                start, end = span[(team, loc, d)]
+                first, last = duty.get((s_id, d), (start, end))
+                duty[(s_id, d)] = (min(first, start), max(last, end))
+        for var, (s_id, d, kind, level) in m.rest_levels.items():
+            first, last = duty.get((s_id, d), (DAY_MINUTES + 1, -1))
+            hint(var, last >= level if kind == "late" else first <= level)
     objective = sum(m.constant.values()) + sum(
         cost * values.get(var.Index(), 0) for items in m.penalties.values() for var, cost in items)
     rows = [AssignmentRef(e, d, r) for (e, r, d) in sorted(chosen)]

@@ -23,6 +23,9 @@ EXAMPLES = {
     "no_supervisor": dict(day=WEDNESDAY),
     "supervisors_busy": dict(day=WEDNESDAY),
     "costs_elsewhere": {},
+    "leader_rest": dict(n=1),
+    "leader_day_too_long": dict(n=2, hours=12),
+    "other_supervisors_busy": dict(n=1, day=WEDNESDAY),
 }
 
 
