@@ -472,6 +472,22 @@ class AbsenceForm(SeenState, FlaskForm):
             raise ValidationError(_l("De eindtijd moet na de begintijd liggen."))
 
 
+class AbsenceTeamForm(FlaskForm):
+    """The absence form's first step for a planner among many people (a GET form): the team, or the
+    team leaders and stand-ins, whose people the person list then holds."""
+
+    class Meta:
+        csrf = False
+
+    team = SelectField(_l("Kies eerst het team"), validate_choice=False)
+
+    def validate_team(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies een team."))
+        if field.data not in {value for value, _label in field.choices if value}:
+            raise ValidationError(_l("Dit team staat niet in de lijst. Kies een team uit de lijst."))
+
+
 class TeamFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -49,6 +49,7 @@ from .forms import (
     ABSENCE_KINDS,
     AbsenceFilterForm,
     AbsenceForm,
+    AbsenceTeamForm,
     ArchiveEmployeeForm,
     ConfirmForm,
     EmployeeFilterForm,
@@ -1178,21 +1179,55 @@ def _absent_person_named(words: list[str]) -> ColumnElement[bool]:
     return or_(Absence.employee_id.in_(employee_match), Absence.supervisor_id.in_(supervisor_match))
 
 
-def _person_choices() -> dict[str | None, list[tuple[str, str]]]:
-    """Everyone the user may report absent, grouped (an <optgroup>) per team, ordered by team name,
-    then the team leaders in a group of their own: at a hundred teams one flat list of 1,500 names
-    is not usable, grouped a keyboard or screen-reader user hears the team before the names."""
+# Above this many people a planner picks the team first (AbsenceTeamForm), then the person from that
+# team's list: the large demo's one list held 1,486 names, with 51 named Vos. The small demo has 86.
+PEOPLE_IN_ONE_LIST = 100
+LEADERS_STEP = "teamleiders"  # the team step's choice for every team leader and stand-in
+
+
+def _reportable() -> tuple[Select, Select]:
+    """The employees and the team leaders the user may report absent."""
     allowed = team_ids_of(current_user)
-    employees = select(Employee).options(selectinload(Employee.team)).where(
-        Employee.archived.is_(False), Employee.anonymised_at.is_(None)
-    ).order_by(Employee.sort_name, Employee.id)
+    employees = select(Employee).where(Employee.archived.is_(False), Employee.anonymised_at.is_(None))
     supervisors = select(Supervisor).where(Supervisor.archived.is_(False))
     if allowed is not None:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
         supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
+    return employees, supervisors
+
+
+def _team_step() -> AbsenceTeamForm | None:
+    """The team step for a planner among more than PEOPLE_IN_ONE_LIST people (None: one list, as for a
+    team leader, who only ever sees their own team), with the team asked in the page's address (?team=)."""
+    if team_ids_of(current_user) is not None:
+        return None
+    employees, supervisors = _reportable()
+    count = sum(db.session.scalar(select(func.count()).select_from(q.subquery())) for q in (employees, supervisors))
+    if count <= PEOPLE_IN_ONE_LIST:
+        return None
+    step = AbsenceTeamForm(formdata=request.args if "team" in request.args else None)
+    # The teams someone may be reported absent in (an archived team's people still count, as in the one list).
+    teams = db.session.scalars(select(Team).where(Team.id.in_(employees.with_only_columns(Employee.team_id)))
+                               .order_by(Team.name, Team.id))
+    step.team.choices = ([("", _("Kies een team"))] + [(str(t.id), t.name) for t in teams]
+                         + [(LEADERS_STEP, _("Teamleiders en invallers"))])
+    return step
+
+
+def _person_choices(team: str | None = None) -> dict[str | None, list[tuple[str, str]]]:
+    """Everyone the user may report absent, grouped (an <optgroup>) per team, ordered by team name,
+    then the team leaders in a group of their own: at a hundred teams one flat list of 1,500 names
+    is not usable, grouped a keyboard or screen-reader user hears the team before the names.
+    `team` (a team's id, or LEADERS_STEP) narrows it to that team's people and leaders, or to the
+    team leaders and stand-ins."""
+    employees, supervisors = _reportable()
+    employees = employees.options(selectinload(Employee.team)).order_by(Employee.sort_name, Employee.id)
+    if team not in (None, LEADERS_STEP):
+        employees = employees.where(Employee.team_id == int(team))
+        supervisors = supervisors.where(Supervisor.team_id == int(team))
     choices: dict[str | None, list[tuple[str, str]]] = {None: [("", _("Kies wie er afwezig is"))]}
     by_team: dict[int, list[Employee]] = {}
-    for e in db.session.scalars(employees):
+    for e in db.session.scalars(employees) if team != LEADERS_STEP else ():
         by_team.setdefault(e.team_id, []).append(e)
     for members in sorted(by_team.values(), key=lambda group: (group[0].team.name, group[0].team_id)):
         # The team stays in each label (not every screen reader reads the group out); only
@@ -1257,13 +1292,24 @@ def _absence_input(form: AbsenceForm) -> absence_ops.AbsenceInput:
 def absence_new():
     form = AbsenceForm()
     asked = _asked_person()
-    fixed = None
+    fixed = step = None
     if asked is not None:
         # Opened from the person's page: that person, fixed (as on the edit form), without the list.
         value, fixed = asked
         form.person.choices = [(value, fixed.name)]
         form.person.data, form.person.raw_data = value, [value]  # whatever the page posts as the person
+    elif (step := _team_step()) is not None and "team" in request.args:
+        if not step.validate():
+            # Not a team of the list (an edited address, or a team archived since): say so, store nothing.
+            return render_template("teams/absence_form.html", form=form, absence=None, person=None,
+                                   step=step, show_form=False), 422
+        form.person.choices = _person_choices(step.team.data)
+    elif step is not None and request.method == "GET":
+        # Many people: the team first, then only its people (the form is sent with the team in its address).
+        return render_template("teams/absence_form.html", form=form, absence=None, person=None,
+                               step=step, show_form=False)
     else:
+        # One list; also a form sent without the team (a page from before the team step).
         form.person.choices = _person_choices()
     if request.method == "GET":
         wanted = request.args.get("wie", "")
@@ -1307,7 +1353,8 @@ def absence_new():
                 return redirect(url_for("teams.absences"))
             return _to_absence_list(absence)
     return render_template("teams/absence_form.html", form=form, absence=None, person=fixed,
-                           person_page=_person_page(fixed), submission=submission), _status_code(form)
+                           person_page=_person_page(fixed), submission=submission, step=step,
+                           show_form=True), _status_code(form)
 
 
 def _person_page(person: Employee | Supervisor | None) -> str | None:
