@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, or_, select, true
+from sqlalchemy import and_, delete, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 import scheduling
@@ -43,6 +43,9 @@ from .services import ServiceError
 TIMEZONE = "Europe/Amsterdam"
 # Arbeidstijdenwet: at least 11 hours of rest between the end of one shift and the next.
 MIN_REST_MINUTES = 11 * 60
+# Arbeidstijdenwet: a team leader's day at one place (the team's first start to last end) lasts
+# at most 12 hours.
+MAX_SUPERVISION_MINUTES = 12 * 60
 PLANNED_STATUSES = (RequestStatus.ACCEPTED.value, RequestStatus.SCHEDULED.value)
 _ID_RE = re.compile(r"\b([ertsl])-(\d+)(?:\.\d+)?\b")
 
@@ -481,12 +484,18 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             tuple(w.code for w in e.work_types), allowed, availability,
         ))
     p_supervisors = []
+    led_around = _leader_rest_around_week(supervisor_ids, first, last)
     for s in supervisors:
         idmap.names[sid(s.id)] = s.name
         availability = availability_for(s.availability, absences_of[("s", s.id)], days)
         for day in list(availability):
             if (s.id, day) in pool_busy or (s.id, day) in leading_begun or (s.archived and day >= today):
                 del availability[day]
+        for day, (start, end) in led_around.get(s.id, {}).items():
+            if day in availability:
+                availability[day] = tuple(_cut(list(availability[day]), start, end))
+                if not availability[day]:
+                    del availability[day]
         p_supervisors.append(sd.Supervisor(
             sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,
             s.region, tuple(w.code for w in s.work_types), availability,
@@ -545,6 +554,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         pinned=tuple(sorted(set(pinned), key=lambda p: (p.employee, p.date))),
         published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
         weights=dict(sd.DEFAULT_WEIGHTS), min_rest_minutes=MIN_REST_MINUTES,
+        max_supervision_minutes=MAX_SUPERVISION_MINUTES,
         published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
         pinned_supervision=pinned_leads,
     )
@@ -684,6 +694,30 @@ def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
     return out
 
 
+def _leader_rest_around_week(supervisor_ids: list[int], first: dt.date, last: dt.date
+                             ) -> dict[int, dict[dt.date, tuple[int, int]]]:
+    """As _rest_around_week, for the team leaders: the rest owed to what they lead just outside
+    the week (any roster), their day there from the team's first start to its last end at the
+    place (the optimiser's rule 11 inside the week). One query."""
+    rows = db.session.execute(
+        select(SupervisionAssignment.supervisor_id, SupervisionAssignment.date,
+               func.min(DeploymentRequest.start_minute), func.max(DeploymentRequest.end_minute))
+        .join(Assignment, and_(Assignment.roster_id == SupervisionAssignment.roster_id,
+                               Assignment.date == SupervisionAssignment.date))
+        .join(DeploymentRequest, and_(Assignment.request_id == DeploymentRequest.id,
+                                      DeploymentRequest.location_id == SupervisionAssignment.location_id))
+        .where(SupervisionAssignment.supervisor_id.in_(supervisor_ids),
+               SupervisionAssignment.date.in_([first - dt.timedelta(days=1), last + dt.timedelta(days=1)]))
+        .group_by(SupervisionAssignment.supervisor_id, SupervisionAssignment.date)
+    ).all() if supervisor_ids else []
+    out: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    for supervisor_id, day, start, end in rows:
+        for other, cut in _rest_cuts(day, start, end):
+            if first <= other <= last:
+                out[supervisor_id][other] = cut
+    return out
+
+
 # --- rows -> Solution -----------------------------------------------------------------------
 
 
@@ -754,19 +788,52 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
     out: list[SupervisionRef] = list(dict.fromkeys(kept))
     busy: set[tuple[str, dt.date]] = {(s.supervisor, s.date) for s in out}
     led = {(s.team, s.date, s.location) for s in out}
+    # Each leader's day at a place, from the team's first start to the last end there (the
+    # checker's rules 11 and 12): who leads one day must have their rest before the next.
+    duty: dict[tuple[str, dt.date], tuple[int, int]] = {}
+
+    def span_of(key) -> tuple[int, int]:
+        return min(q.start for q in groups[key]), max(q.end for q in groups[key])
+
+    def lead(ref: SupervisionRef, start: int, end: int) -> None:
+        out.append(ref)
+        busy.add((ref.supervisor, ref.date))
+        was = duty.get((ref.supervisor, ref.date), (start, end))
+        duty[(ref.supervisor, ref.date)] = (min(was[0], start), max(was[1], end))
+
+    def too_tiring(supervisor: str, day: dt.date, start: int, end: int) -> bool:
+        """Leading from `start` to `end` on `day` breaks a leader's rest (rule 11) or longest day
+        (rule 12) with what they lead already."""
+        was = duty.get((supervisor, day), (start, end))
+        start, end = min(was[0], start), max(was[1], end)
+        if sd.supervision_too_long(problem, start, end, day):
+            return True
+        least = problem.min_rest_minutes
+        if least <= 0:
+            return False
+        yesterday, tomorrow = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+        before, after = duty.get((supervisor, yesterday)), duty.get((supervisor, tomorrow))
+        return ((before is not None and sd.rest_minutes(problem.timezone, yesterday, before[1], start) < least)
+                or (after is not None and sd.rest_minutes(problem.timezone, day, end, after[0]) < least))
+
+    for s in out:
+        if (s.team, s.date, s.location) in groups:
+            start, end = span_of((s.team, s.date, s.location))
+            was = duty.get((s.supervisor, s.date), (start, end))
+            duty[(s.supervisor, s.date)] = (min(was[0], start), max(was[1], end))
     needs = []
     for key in sorted(groups, key=lambda k: (k[1], k[0], k[2])):
         if key in led:
             continue
         team_id, day, location = key
         shifts = groups[key]
-        start, end = min(q.start for q in shifts), max(q.end for q in shifts)
+        start, end = span_of(key)
         kinds = {q.work_type for q in shifts}
         entry = existing.get(key)
         if (entry is not None and entry.supervisor in supervisors and (entry.supervisor, day) not in busy
-                and supervisor_can_lead(supervisors[entry.supervisor], teams[team_id], day, start, end, kinds)):
-            out.append(entry)
-            busy.add((entry.supervisor, day))
+                and supervisor_can_lead(supervisors[entry.supervisor], teams[team_id], day, start, end, kinds)
+                and not too_tiring(entry.supervisor, day, start, end)):
+            lead(entry, start, end)
         else:
             needs.append((key, start, end, kinds))
     # A team leader a person chose (pinned_supervision) goes first at their place and nowhere else
@@ -778,13 +845,15 @@ def supervise(problem: Problem, assignments: list[AssignmentRef],
             continue
         chosen = pins.by_place.get((team_id, location, day))
         ordered = sorted(supervisors.values(), key=lambda s: (s.id != chosen, s.team != team_id, s.id))
-        for s in ordered:
-            if ((s.id, day) in pins.by_supervisor or (s.id, day) in reserved) and s.id != chosen:
-                continue
-            if (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds):
-                out.append(SupervisionRef(s.id, day, location, team_id))
-                busy.add((s.id, day))
-                break
+        able = [s for s in ordered
+                if not (((s.id, day) in pins.by_supervisor or (s.id, day) in reserved) and s.id != chosen)
+                and (s.id, day) not in busy and supervisor_can_lead(s, team, day, start, end, kinds)]
+        # The chosen one leads; else one who keeps their rest and their longest day goes first;
+        # when nobody does, the first able one leads still, and the checker names the break.
+        found = next((s for s in able if s.id == chosen or not too_tiring(s.id, day, start, end)),
+                     able[0] if able else None)
+        if found is not None:
+            lead(SupervisionRef(found.id, day, location, team_id), start, end)
     return out
 
 

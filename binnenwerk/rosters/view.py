@@ -12,6 +12,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from scheduling import domain as sd
+
 from .. import planning
 from ..extensions import db
 from ..reasons import render as render_reasons
@@ -115,6 +117,11 @@ class TeamWeek:
     history: dict[int, int] = field(default_factory=dict)
     # The people with a shift still to come in this team's roster (what this roster can adjust).
     to_come: set[int] = field(default_factory=set)
+
+    # Supervision row id -> "rest" or "long": leading there leaves the leader less than 11 hours of
+    # rest before or after a day they lead, or a day at the place longer than 12 hours
+    # (the Arbeidstijdenwet, the optimiser's rules 11 and 12; in the rosters on the page).
+    leader_tired: dict[int, str] = field(default_factory=dict)
 
     @property
     def moved_leads(self) -> set[tuple[dt.date, str]]:
@@ -469,6 +476,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             # A stand-in of the pool leads in their own region only (moved to another region since).
             tw.leader_moved.append((s.date, s.supervisor.name,
                                     _("de pool van regio %(region)s", region=s.supervisor.region)))
+    for s, why in _tired_leads(supervision, assignments).items():
+        by_team[roster_team[s.roster_id]].leader_tired[s.id] = why
     for tw in by_team.values():
         led = {(s.date, s.location_id) for rows in tw.supervision.values() for s in rows}
         places: dict[tuple[dt.date, int], object] = {}
@@ -479,6 +488,38 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             if (day, location_id) not in led:
                 tw.unled.setdefault(day, []).append(location)
     return by_team, assignments
+
+
+def _tired_leads(supervision, assignments) -> dict:
+    """The supervision rows (of days to come and gone) whose leader's day, from the team's first
+    start to its last end at the place, lasts longer than 12 hours ("long") or leaves less than 11
+    hours of rest before or after their day led the date before or after ("rest")."""
+    spans: dict[tuple[int, dt.date, int], tuple[int, int]] = {}  # (roster, date, place)
+    for a in assignments:
+        key = (a.roster_id, a.date, a.request.location_id)
+        start, end = spans.get(key, (a.request.start_minute, a.request.end_minute))
+        spans[key] = (min(start, a.request.start_minute), max(end, a.request.end_minute))
+    duty: dict[tuple[int, dt.date], tuple[int, int]] = {}  # (leader, date)
+    for s in supervision:
+        span = spans.get((s.roster_id, s.date, s.location_id))
+        if span is not None:
+            start, end = duty.get((s.supervisor_id, s.date), span)
+            duty[(s.supervisor_id, s.date)] = (min(start, span[0]), max(end, span[1]))
+    out = {}
+    for s in supervision:
+        here = duty.get((s.supervisor_id, s.date))
+        if here is None or (s.roster_id, s.date, s.location_id) not in spans:
+            continue
+        day_before, day_after = s.date - dt.timedelta(days=1), s.date + dt.timedelta(days=1)
+        before, after = duty.get((s.supervisor_id, day_before)), duty.get((s.supervisor_id, day_after))
+        if sd.span_minutes(planning.TIMEZONE, s.date, *here) > planning.MAX_SUPERVISION_MINUTES:
+            out[s] = "long"
+        elif ((before is not None
+               and sd.rest_minutes(planning.TIMEZONE, day_before, before[1], here[0]) < planning.MIN_REST_MINUTES)
+              or (after is not None
+                  and sd.rest_minutes(planning.TIMEZONE, s.date, here[1], after[0]) < planning.MIN_REST_MINUTES)):
+            out[s] = "rest"
+    return out
 
 
 def _give_lists(employees: list[Employee]) -> None:

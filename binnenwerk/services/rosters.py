@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution, SupervisionRef
-from scheduling.checker import check
+from scheduling.checker import RULE_SUPERVISOR_DAY, RULE_SUPERVISOR_REST, check
 from scheduling.domain import LeaderPins
 
 from .. import audit, planning, roster_history
@@ -306,6 +306,10 @@ def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
         if _archived(planning.pk_of(supervisor)):
             return _("is gearchiveerd en is geen teamleider meer bij Binnenwerk")
         return _("is op %(day)s niet vrij of kan dit werk niet leiden", day=full_date(day))
+    if violation.rule == RULE_SUPERVISOR_REST:
+        return _("heeft dan geen 11 uur rust tussen twee werkdagen")
+    if violation.rule == RULE_SUPERVISOR_DAY:
+        return _("zou op %(day)s langer dan 12 uur werken", day=full_date(violation.date or day))
     return _("dit breekt een regel van het rooster")
 
 
@@ -429,6 +433,7 @@ def broken_rule(violation, idmap: planning.IdMap) -> str:
     """A broken hard rule (scheduling.checker.Violation) in the reader's language, with the
     names people know; the checker's own message is Dutch and names ids."""
     name = idmap.names.get(violation.employee or "", "")
+    leader = idmap.names.get(violation.supervisor or "", "")
     day = full_date(violation.date) if violation.date else ""
     if violation.rule == 5 and violation.request:
         q = idmap.requests.get(planning.pk_of(violation.request))
@@ -449,6 +454,10 @@ def broken_rule(violation, idmap: planning.IdMap) -> str:
                       "andere teamleider", name=idmap.names.get(violation.supervisor, ""), day=day)
                     if violation.supervisor else _("een vastgezette dienst zou dan verdwijnen")),
         10: lambda: _("%(name)s heeft dan geen 11 uur rust tussen twee diensten (Arbeidstijdenwet)", name=name),
+        RULE_SUPERVISOR_REST: lambda: _("%(name)s heeft dan geen 11 uur rust tussen twee werkdagen (Arbeidstijdenwet)",
+                                        name=leader),
+        RULE_SUPERVISOR_DAY: lambda: _("de werkdag van teamleider %(name)s wordt op %(day)s langer dan 12 uur "
+                                       "(Arbeidstijdenwet)", name=leader, day=day),
     }
     return words.get(violation.rule, lambda: _("dit breekt een regel van het rooster"))()
 
