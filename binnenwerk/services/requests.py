@@ -32,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError, feeds, request_history
+from .access_told import instructions_differ, tell_access_changed
 from .reports import COMMITTED_STATUSES, leader_contact, leaders_away, request_days
 
 S = RequestStatus
@@ -498,11 +499,14 @@ def update_request(request: DeploymentRequest, data: RequestInput, *, actor, see
     # The version the change was made on, first (a long text may cut the detail short): what
     # changed since a page showed the request is every change made on that version or a later one.
     before = {VERSION_KEY: version_of(request), **{name: _plain(getattr(request, name)) for name in changed}}
+    access_changed = instructions_differ(request.access_instructions, data.access_instructions)
     for name in changed:
         setattr(request, name, getattr(data, name))
     if request.status in REVIEWED:
         request.changed_since_review = True
     request.updated_at = utcnow()
+    if access_changed:
+        tell_access_changed(request.id)  # the people told to come hear of the new way in
     audit.record("request_changed", request, actor=actor,
                  detail="fields=" + ",".join(changed) + BEFORE_MARK + json.dumps(before, ensure_ascii=False))
     db.session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...formatting import minutes_to_hhmm
 from ...models import MINUTES_PER_DAY, DeploymentRequest, RequestStatus, Role
-from ...services import ServiceError
+from ...services import ServiceError, access_told
 from ...services import requests as request_service
 from .. import values as v
 from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
@@ -207,12 +207,16 @@ class RequestsKind(Kind):
         before_status = None if created else existing.status
         changed = [] if created else [name for name in COMPARED
                                       if name != "status" and getattr(existing, name) != values[name]]
+        access_before = None if created else existing.access_instructions or ""
         if created:
             existing = DeploymentRequest(created_by_id=getattr(ctx.actor, "id", None))
             db.session.add(existing)
         for name in COMPARED:
             setattr(existing, name, values[name])
         db.session.flush()
+        if access_before is not None and access_told.instructions_differ(access_before,
+                                                                          existing.access_instructions):
+            access_told.tell_access_changed(existing.id)  # as the request's edit form tells it
         if "location_id" in changed:
             # A place in another region: its team's shifts there are flagged, and held at publish.
             from ...services import rosters

@@ -1,0 +1,34 @@
+"""A request's access instructions changed: its published shifts to come tell it as a change."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import PublishedShift, utcnow
+from . import feeds
+from .rosters import _tell_change
+
+
+def instructions_differ(before: str | None, after: str | None) -> bool:
+    """Whether a person would read other instructions: spaces around the text are no change."""
+    return (before or "").strip() != (after or "").strip()
+
+
+def tell_access_changed(request_id: int) -> int:
+    """Mark every published shift of this request still to come (today included) as changed, as a
+    publication that changed it now would: the week page says "Dit is veranderd", the calendar
+    event's SEQUENCE rises with its new text, and a day within two working days goes on the team
+    leader's call list. The week page and the feed read the instructions from the request, so no
+    copy is kept on the shift; without this the new text reached people unmarked and uncalled.
+
+    Days gone by stay as told; work called off stays called off. The caller commits (in the same
+    transaction as the request's change). Returns how many shifts were marked."""
+    shifts = db.session.scalars(select(PublishedShift).where(
+        PublishedShift.request_id == request_id, PublishedShift.cancelled.is_(False),
+        PublishedShift.date >= feeds.local_today())).all()
+    now = utcnow()
+    for shift in shifts:
+        # As _publish tells a change of today and later: at short notice when the day is near,
+        # also for a shift of today that has begun (someone is there and must hear of it).
+        _tell_change(shift, now)
+    return len(shifts)
