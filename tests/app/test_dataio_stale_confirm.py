@@ -122,6 +122,7 @@ def test_a_colleagues_change_to_a_cell_the_file_also_changes_is_not_overwritten_
     assert "06-11112222 was: 06-33334444" in text_of(row_html(page, 2))
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_ministrys_edit_of_a_request_since_the_check_is_not_put_back(planner, make):
     rows = exported(planner, "requests")
     header = rows[0]

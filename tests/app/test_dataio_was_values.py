@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from binnenwerk import models as m
 from binnenwerk.extensions import db
 
@@ -66,6 +68,7 @@ def test_a_changed_cell_says_what_it_was_and_an_unchanged_one_written_otherwise_
     assert "was" not in by_column["di"]
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_status_changed_by_the_file_is_named_with_what_it_was(demo, client, login, make):
     rows = _rows(client, "requests", login, make)
     header = rows[0]
@@ -80,6 +83,7 @@ def test_a_status_changed_by_the_file_is_named_with_what_it_was(demo, client, lo
     assert dict(zip(header, cells[2:]))["status"] == "geaccepteerd was: ingediend"
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_long_text_that_was_is_cut_short(demo, client, login, make):
     rows = _rows(client, "requests", login, make)
     header = rows[0]

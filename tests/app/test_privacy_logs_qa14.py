@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import pytest
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
@@ -13,6 +14,7 @@ from binnenwerk.models import Absence, EmployeeSensitive
 HEALTH, NOTE = "Rugklachten-QA14-geheim", "Ziekenhuisopname-QA14-geheim"
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_debug_sql_logging_keeps_the_statements_but_not_the_rows(app, client, login, make, caplog):
     team = make.team()
     anna = make.employee(team=team, first_name="Anna")

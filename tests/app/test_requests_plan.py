@@ -46,6 +46,7 @@ def planned(world, make):
     return req
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_ministry_sees_teams_leaders_and_coverage_per_day(client, login, world, planned):
     login(world.contact)
     page = client.get(f"/aanvragen/planning?week={WEEK}").get_data(as_text=True)
@@ -138,6 +139,7 @@ def test_a_published_request_matching_its_shifts_is_covered(client, login, world
     assert (row["Ingepland"], row["Opmerking"]) == ("3", "")
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_new_times_are_not_shown_as_planned_while_the_team_has_the_old_ones(client, login, world, published_monday):
     req = published_monday.request
     req.start_minute, req.end_minute = 10 * 60, 16 * 60  # the contact changed the times
@@ -178,6 +180,7 @@ def plan_table(page: str) -> list[list[str]]:
     return rows
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_people_still_coming_the_old_way_count_as_planned_but_the_day_is_not_covered(
         client, login, world, published_monday):
     """The page and the CSV said "Ingepland 0" while 3 people of the team still come at the old times."""
@@ -211,6 +214,7 @@ def test_a_day_gone_by_without_anyone_is_not_planned_and_a_day_to_come_not_yet(
         "✗ Niet ingepland", "✗ Nog niet ingepland", "✗ Nog niet ingepland"]
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_change_counts_as_planned_once_the_shifts_are_published_again(client, login, world, published_monday):
     req = published_monday.request
     req.start_minute, req.end_minute = 10 * 60, 16 * 60
@@ -279,6 +283,7 @@ def published_week(world, make):
     return SimpleNamespace(request=req, republish=republish)
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_dropped_weekday_shows_who_still_comes_until_the_week_is_published_again(
         client, login, world, published_week):
     req = published_week.request
@@ -307,6 +312,7 @@ def test_a_dropped_weekday_shows_who_still_comes_until_the_week_is_published_aga
     assert "2027-03-10" not in plan_rows(client, req.id)
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_the_spreadsheet_gives_the_times_people_still_come_at_under_a_changed_and_cancelled_request(
         client, login, world, published_week):
     """A cancelled request whose times changed first: the rows gave the new times (10:00) while the
@@ -329,6 +335,7 @@ def test_the_spreadsheet_gives_the_times_people_still_come_at_under_a_changed_an
         assert "hoort niet meer bij de aanvraag" not in row["Opmerking"]
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_one_person_left_on_a_dropped_day_is_one_person(client, login, world, published_monday):
     req = published_monday.request
     req.weekdays, req.end_date = "12", MONDAY + dt.timedelta(days=1)
@@ -343,6 +350,7 @@ def plan_rows_for(client, week: str, request_id: int) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_an_end_date_moved_out_of_the_weeks_still_shows_the_shifts_there(client, login, world, make):
     team = make.team(region="Noord", name="Team Laat")
     later = MONDAY + dt.timedelta(weeks=1)
@@ -361,6 +369,7 @@ def test_an_end_date_moved_out_of_the_weeks_still_shows_the_shifts_there(client,
     assert "staat nog 1 persoon van Team Laat ingepland" in row["Opmerking"]
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_shifts_of_a_cancelled_request_are_shown_until_they_are_called_off(
         client, login, world, make, published_monday):
     published_monday.request.status = S.CANCELLED.value
@@ -534,6 +543,7 @@ def test_the_button_back_to_now_says_which_week_it_shows(client, login, world, m
     assert (">Deze week</a>" in buttons) == (label == "Deze week")
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_day_whose_team_was_called_off_says_no_longer_planned(client, login, world, published_monday):
     """A repair took the team away two days ahead: the day is not 'not planned yet' (a team is
     still to be arranged) but no longer planned."""
@@ -547,6 +557,7 @@ def test_a_day_whose_team_was_called_off_says_no_longer_planned(client, login, w
     assert (row["Ingepland"], row["Opmerking"]) == ("0", "Niet meer ingepland")
 
 
+@pytest.mark.usefixtures("before_work_on_7_december")
 def test_a_day_never_planned_still_says_not_planned_yet(client, login, world, make):
     make.request(location=world.location, work_type=world.work_type, start_date=MONDAY, end_date=MONDAY,
                  weekdays="1", headcount=3)
