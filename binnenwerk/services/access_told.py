@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import PublishedShift, utcnow
 from . import feeds
-from .rosters import _tell_change
+from .rosters import tell_change
 
 
 def instructions_differ(before: str | None, after: str | None) -> bool:
@@ -30,5 +30,5 @@ def tell_access_changed(request_id: int) -> int:
     for shift in shifts:
         # As _publish tells a change of today and later: at short notice when the day is near,
         # also for a shift of today that has begun (someone is there and must hear of it).
-        _tell_change(shift, now)
+        tell_change(shift, now)
     return len(shifts)

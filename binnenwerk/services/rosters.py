@@ -1296,7 +1296,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             for k, v in values.items():
                 setattr(shift, k, v)
             shift.cancelled = False
-            _tell_change(shift, now, begun=begun)
+            tell_change(shift, now, begun=begun)
             shift.leader_only = leader_only
             shift.contract_call_off = False
         else:
@@ -1312,7 +1312,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
         counts["cancelled"] += 1
         if apply:
             shift.cancelled = True
-            _tell_change(shift, now, begun=begun)
+            tell_change(shift, now, begun=begun)
     if not apply:
         return counts
     roster.version += 1
@@ -1552,7 +1552,7 @@ def _leader_only_since_first_told(shift: PublishedShift, values: dict) -> bool:
     return all(getattr(shift, k) == v for k, v in values.items() if k != "supervisor_id")
 
 
-def _tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) -> None:
+def tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) -> None:
     """Note a change of a told shift. One that has `begun` (a day gone by, or today from its start:
     a correction of what was worked) goes on no short-notice list: there is nobody to warn."""
     shift.sequence += 1
@@ -1781,11 +1781,11 @@ def _call_off_outside_contract(employee: Employee) -> None:
         inside = works_then(employee, shift.date)
         if not shift.cancelled and not inside:
             shift.cancelled = True
-            _tell_change(shift, now)
+            tell_change(shift, now)
             shift.contract_call_off = True
         elif shift.cancelled and shift.contract_call_off and inside and db.session.scalar(
                 select(Assignment.id).where(Assignment.employee_id == employee.id, Assignment.date == shift.date)):
             shift.cancelled = False
-            _tell_change(shift, now)
+            tell_change(shift, now)
             shift.contract_call_off = False
 

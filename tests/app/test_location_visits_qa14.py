@@ -160,7 +160,7 @@ def test_a_shift_called_off_at_its_requests_old_times_stays_inside_its_visit(cli
 def test_a_called_off_block_is_cancelled_while_the_other_still_comes(client, place, saturday):
     first = get_feed(client, saturday.token)
     before = {str(v["UID"]): int(v["SEQUENCE"]) for v in visits_on(first.data, SATURDAY)}
-    for shift in saturday.evening:  # as a publication calls it off (services.rosters._tell_change)
+    for shift in saturday.evening:  # as a publication calls it off (services.rosters.tell_change)
         shift.cancelled, shift.sequence, shift.updated_at = True, 1, utcnow() + dt.timedelta(seconds=5)
     db.session.commit()
     again = get_feed(client, saturday.token, first.headers["ETag"])

@@ -12,29 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from binnenwerk import create_app
 from binnenwerk.extensions import db
 from binnenwerk.models import Absence, User
 
+from .test_backup import sqlite_app  # noqa: F401 (a fixture: the embedded database, on any suite)
+
 UNCHANGED = "De database is niet veranderd."
-
-
-@pytest.fixture
-def sqlite_app(tmp_path):
-    """Backup, restore and a newer schema on the embedded database, also when the suite runs on
-    PostgreSQL."""
-    from flask_migrate import upgrade
-
-    from binnenwerk import demo
-
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MFA_REQUIRED_ROLES": (),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite'}"})
-    with app.app_context():
-        upgrade()
-        demo.seed("small")
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _digest(path: Path) -> str:
