@@ -490,7 +490,7 @@ class _PinsConflict(_NotSaved):
 
 def _solve_and_store(job: SolveJob) -> None:
     # The plan is made of the data as it is now, however much later it is saved: a request accepted,
-    # changed or given a higher priority from this moment on is not in it (_note_as_of). A read
+    # changed or given a higher priority from this moment on is not in it (apply_solution's as_of). A read
     # transaction begun before it could hide a decision made after it: it ends first.
     db.session.commit()
     read_at = utcnow()
@@ -580,7 +580,6 @@ def _solve_and_store(job: SolveJob) -> None:
 
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     action = "repair" if job.repair_from else "solve"
-    job_week = job.week
     about = {"day": job.repair_from} if job.repair_from else {}
     job_id = job.id
     outcome = {"elapsed_seconds": job.elapsed_seconds, "best_objective": job.best_objective,
@@ -615,7 +614,6 @@ def _solve_and_store(job: SolveJob) -> None:
             # In the transaction that saves the rosters: the job is done only if no stop was asked
             # (request_cancel asks only while the job is active), so a stop either wins and nothing
             # is saved, or comes after and hears that the roster was saved.
-            _note_as_of(job_week, teams, action, read_at)
             done = db.session.execute(
                 update(SolveJob).where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE),
                                        SolveJob.cancel_requested.is_(False))
@@ -629,7 +627,7 @@ def _solve_and_store(job: SolveJob) -> None:
         try:
             planning.apply_solution(job.week, dataclasses.replace(idmap, team_ids=teams), solution, user=user,
                                     action=action, expected_locks={t: locks.get(t) for t in teams},
-                                    before_commit=claim, **about)
+                                    before_commit=claim, as_of=read_at, **about)
         except planning.RosterChanged as exc:
             # Changed between the look above and the save (rolled back): leave those out too.
             if job.team_id is not None:
@@ -645,23 +643,6 @@ def _solve_and_store(job: SolveJob) -> None:
             return
         break
     db.session.expire_all()
-
-
-def _note_as_of(week: str, teams: list[int], action: str, read_at: dt.datetime) -> None:
-    """Add to the planning audit lines this save wrote for these teams' rosters (in its transaction)
-    when the solve read its data, as "as_of=<UTC time>": the roster page counts a roster planned
-    from then (rosters.view._planned_days), so a request accepted, changed or given a higher
-    priority while the solver ran says "plan opnieuw" on its short days. The save's own time would
-    make such a decision look older than the plan."""
-    stamp = read_at.replace(tzinfo=dt.timezone.utc).isoformat()
-    rosters = [str(roster_id) for roster_id in db.session.scalars(
-        select(Roster.id).where(Roster.week == week, Roster.team_id.in_(teams)))]
-    db.session.execute(
-        update(AuditEvent).where(AuditEvent.action == f"roster.{action}", AuditEvent.object_type == "Roster",
-                                 AuditEvent.object_id.in_(rosters or ["-"]), AuditEvent.at >= read_at,
-                                 AuditEvent.detail.not_like("% as_of=%"))
-        .values(detail=AuditEvent.detail + f" as_of={stamp}")
-        .execution_options(synchronize_session=False))
 
 
 def _decided_meanwhile(week: str, teams: list[int], read_at: dt.datetime, kept_before: dt.date | None) -> list[dict]:

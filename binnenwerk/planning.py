@@ -1140,7 +1140,7 @@ def rosters_changed(week: str, expected_locks: dict[int, int | None], team_ids) 
 
 def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, action: str = "solve",
                    reason: str = "", expected_locks: dict[int, int | None] | None = None,
-                   before_commit=None, **about) -> list[Roster]:
+                   before_commit=None, as_of: dt.datetime | None = None, **about) -> list[Roster]:
     """Write a Solution as the rosters of the idmap's teams, in one transaction.
 
     Each changed roster gets a history line for `action` (roster_history.PLANNED_BY_ACTION), with
@@ -1154,6 +1154,11 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
     had none) a roster someone changed, published or made meanwhile is not overwritten.
     `before_commit`, when given, is called in the same transaction just before it commits (a
     solve job marks itself done there, unless it was stopped: then it raises and nothing is saved).
+    `as_of` (naive UTC), when given, is when the solve read its data: each audit line says it as
+    "as_of=<UTC time>", and the roster page counts the roster planned from then
+    (rosters.view.planned_as_of), so a request accepted, changed or given a higher priority while
+    the solver ran says "plan opnieuw" on its short days; the save's own time would make such a
+    decision look older than the plan.
     Commits; on any error everything is rolled back and the error raised.
     """
     try:
@@ -1246,8 +1251,9 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
             # The first day planned, when the days before it were kept: the roster page's short days
             # before it were planned earlier (rosters.view._decided_since_planned reads it).
             first = f" from={kept_before.isoformat()}" if kept_before is not None else ""
+            read = f" as_of={as_of.replace(tzinfo=dt.timezone.utc).isoformat()}" if as_of is not None else ""
             audit.record(f"roster.{action}", roster,
-                         detail=f"week={week}{first} assignments={len(after)} changed={changed}", actor=user)
+                         detail=f"week={week}{first} assignments={len(after)} changed={changed}{read}", actor=user)
         if before_commit is not None:
             before_commit()
         db.session.commit()

@@ -800,8 +800,8 @@ _FIRST_DAY = case((AuditEvent.detail.like("week=________ from=%"), func.substr(A
 def _planned_days(roster_ids: list[int]) -> dict[int, list[tuple[dt.date | None, dt.datetime]]]:
     """Per roster, when it was last planned from each first day: (first day, moment), None for the
     whole week (a plan that kept no days, or one logged before the first day was). The moment of a
-    solve is when it read its data (the line's "as_of", jobs._note_as_of), not when it saved the
-    roster: a request accepted while the solver ran is not in the plan. One query."""
+    solve is when it read its data (the line's "as_of", planning.apply_solution's as_of), not when
+    it saved the roster: a request accepted while the solver ran is not in the plan. One query."""
     out: dict[tuple[int, dt.date | None], dt.datetime] = {}
     for object_id, first, at, detail in db.session.execute(
             select(AuditEvent.object_id, _FIRST_DAY, AuditEvent.at, AuditEvent.detail).where(
