@@ -484,18 +484,19 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             tuple(w.code for w in e.work_types), allowed, availability,
         ))
     p_supervisors = []
-    led_around = _leader_rest_around_week(supervisor_ids, first, last)
+    led_around = _leader_rest_around(supervisor_ids, first, last, scope)
     for s in supervisors:
         idmap.names[sid(s.id)] = s.name
         availability = availability_for(s.availability, absences_of[("s", s.id)], days)
         for day in list(availability):
             if (s.id, day) in pool_busy or (s.id, day) in leading_begun or (s.archived and day >= today):
                 del availability[day]
-        for day, (start, end) in led_around.get(s.id, {}).items():
-            if day in availability:
-                availability[day] = tuple(_cut(list(availability[day]), start, end))
-                if not availability[day]:
-                    del availability[day]
+        for day, cuts in led_around.get(s.id, {}).items():
+            for start, end in cuts:
+                if day in availability:
+                    availability[day] = tuple(_cut(list(availability[day]), start, end))
+                    if not availability[day]:
+                        del availability[day]
         p_supervisors.append(sd.Supervisor(
             sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,
             s.region, tuple(w.code for w in s.work_types), availability,
@@ -694,11 +695,14 @@ def _rest_around_week(employee_ids: list[int], first: dt.date, last: dt.date
     return out
 
 
-def _leader_rest_around_week(supervisor_ids: list[int], first: dt.date, last: dt.date
-                             ) -> dict[int, dict[dt.date, tuple[int, int]]]:
-    """As _rest_around_week, for the team leaders: the rest owed to what they lead just outside
-    the week (any roster), their day there from the team's first start to its last end at the
-    place (the optimiser's rule 11 inside the week). One query."""
+def _leader_rest_around(supervisor_ids: list[int], first: dt.date, last: dt.date, scope: list[int]
+                        ) -> dict[int, dict[dt.date, list[tuple[int, int]]]]:
+    """As _rest_around_week, for the team leaders: the rest owed to what they lead outside this
+    Problem, their day there from the team's first start to its last end at the place: just
+    outside the week in any roster, and inside it in the rosters of teams outside `scope` (that
+    day itself is theirs already: one place a day). The optimiser's rule 11 keeps the rest
+    between the days it plans. Supervisor id -> {day: [(start, end), ...] to cut}. One query."""
+    edges = [first - dt.timedelta(days=1), last + dt.timedelta(days=1)]
     rows = db.session.execute(
         select(SupervisionAssignment.supervisor_id, SupervisionAssignment.date,
                func.min(DeploymentRequest.start_minute), func.max(DeploymentRequest.end_minute))
@@ -707,14 +711,16 @@ def _leader_rest_around_week(supervisor_ids: list[int], first: dt.date, last: dt
         .join(DeploymentRequest, and_(Assignment.request_id == DeploymentRequest.id,
                                       DeploymentRequest.location_id == SupervisionAssignment.location_id))
         .where(SupervisionAssignment.supervisor_id.in_(supervisor_ids),
-               SupervisionAssignment.date.in_([first - dt.timedelta(days=1), last + dt.timedelta(days=1)]))
+               or_(SupervisionAssignment.date.in_(edges),
+                   and_(SupervisionAssignment.date.between(first, last),
+                        SupervisionAssignment.team_id.not_in(scope) if scope else true())))
         .group_by(SupervisionAssignment.supervisor_id, SupervisionAssignment.date)
     ).all() if supervisor_ids else []
-    out: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    out: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for supervisor_id, day, start, end in rows:
         for other, cut in _rest_cuts(day, start, end):
             if first <= other <= last:
-                out[supervisor_id][other] = cut
+                out[supervisor_id][other].append(cut)
     return out
 
 

@@ -152,3 +152,29 @@ def test_the_grid_warns_of_a_leader_without_rest_or_with_a_too_long_day(client, 
     db.session.commit()
     grid = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "let op: langer dan 12 uur" in grid
+
+
+def test_a_stand_in_keeps_rest_around_what_she_leads_for_another_team_this_week(world, make):
+    """Ina, the region's stand-in, leads team Dag until 23:00 on Tuesday and from 06:00 on Thursday
+    (that team's roster, outside this Problem): planning team Nacht, she cannot lead on Tuesday or
+    Thursday at all (one place a day), on Wednesday only from 10:00 to 19:00 (11 hours' rest on
+    either side), on Friday from 01:00; Monday stays whole (Tuesday starts at 15:00)."""
+    tue, wed, thu = MON + dt.timedelta(days=1), MON + dt.timedelta(days=2), MON + dt.timedelta(days=3)
+    wt = world.late.work_type
+    other = make.team("Den Haag", name="Team Dag")
+    worker = make.employee(other, work_types=[wt], weekdays=ALL_WEEK, window=ALL_DAY, first_name="Dirk",
+                           last_name="Test")
+    late = make.request(world.location, wt, weekdays="2", start_minute=15 * 60, end_minute=23 * 60, headcount=1)
+    early = make.request(world.location, wt, weekdays="4", start_minute=6 * 60, end_minute=14 * 60, headcount=1)
+    roster = planning.get_or_create_roster(WEEK, other.id)
+    for day, request in ((tue, late), (thu, early)):
+        db.session.add(Assignment(roster_id=roster.id, employee_id=worker.id, date=day, request_id=request.id))
+        db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=world.ina.id, date=day,
+                                             location_id=world.location.id, team_id=other.id))
+    db.session.commit()
+    problem, _ = planning.build_problem(WEEK, [world.team.id])
+    ina = {s.id: s.availability for s in problem.supervisors}[f"s-{world.ina.id}"]
+    assert tue not in ina and thu not in ina
+    assert ina[wed] == ((10 * 60, 19 * 60),)  # 23:00 + 11 hours; 06:00 - 11 hours
+    assert ina[MON] == ((0, 24 * 60),)
+    assert ina[MON + dt.timedelta(days=4)] == ((60, 24 * 60),)  # Thursday's 14:00 + 11 hours
