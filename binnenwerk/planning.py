@@ -703,6 +703,21 @@ def _leader_rest_around(supervisor_ids: list[int], first: dt.date, last: dt.date
     day itself is theirs already: one place a day). The optimiser's rule 11 keeps the rest
     between the days it plans. Supervisor id -> {day: [(start, end), ...] to cut}. One query."""
     edges = [first - dt.timedelta(days=1), last + dt.timedelta(days=1)]
+    out: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for (supervisor_id, day), (start, end) in leader_days(
+            supervisor_ids, or_(SupervisionAssignment.date.in_(edges),
+                                and_(SupervisionAssignment.date.between(first, last),
+                                     SupervisionAssignment.team_id.not_in(scope) if scope else true()))).items():
+        for other, cut in _rest_cuts(day, start, end):
+            if first <= other <= last:
+                out[supervisor_id][other].append(cut)
+    return out
+
+
+def leader_days(supervisor_ids, where) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """These team leaders' days led where `where` (a condition on SupervisionAssignment) holds:
+    (supervisor id, date) -> (the first start, the last end) of the teams they lead there, their
+    working day for the rest and longest-day rules. One query."""
     rows = db.session.execute(
         select(SupervisionAssignment.supervisor_id, SupervisionAssignment.date,
                func.min(DeploymentRequest.start_minute), func.max(DeploymentRequest.end_minute))
@@ -710,18 +725,10 @@ def _leader_rest_around(supervisor_ids: list[int], first: dt.date, last: dt.date
                                Assignment.date == SupervisionAssignment.date))
         .join(DeploymentRequest, and_(Assignment.request_id == DeploymentRequest.id,
                                       DeploymentRequest.location_id == SupervisionAssignment.location_id))
-        .where(SupervisionAssignment.supervisor_id.in_(supervisor_ids),
-               or_(SupervisionAssignment.date.in_(edges),
-                   and_(SupervisionAssignment.date.between(first, last),
-                        SupervisionAssignment.team_id.not_in(scope) if scope else true())))
+        .where(SupervisionAssignment.supervisor_id.in_(supervisor_ids), where)
         .group_by(SupervisionAssignment.supervisor_id, SupervisionAssignment.date)
     ).all() if supervisor_ids else []
-    out: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for supervisor_id, day, start, end in rows:
-        for other, cut in _rest_cuts(day, start, end):
-            if first <= other <= last:
-                out[supervisor_id][other].append(cut)
-    return out
+    return {(supervisor_id, day): (start, end) for supervisor_id, day, start, end in rows}
 
 
 # --- rows -> Solution -----------------------------------------------------------------------

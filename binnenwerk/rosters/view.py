@@ -476,7 +476,13 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             # A stand-in of the pool leads in their own region only (moved to another region since).
             tw.leader_moved.append((s.date, s.supervisor.name,
                                     _("de pool van regio %(region)s", region=s.supervisor.region)))
-    for s, why in _tired_leads(supervision, assignments).items():
+    # What the same leaders lead in rosters not on this page, the day before to the day after the
+    # week: their rest is owed to that too (a region's stand-in leads several teams).
+    leaders = {s.supervisor_id for s in supervision}
+    elsewhere = planning.leader_days(leaders, and_(
+        SupervisionAssignment.date.between(first - dt.timedelta(days=1), last + dt.timedelta(days=1)),
+        SupervisionAssignment.roster_id.not_in(roster_ids))) if leaders else {}
+    for s, why in _tired_leads(supervision, assignments, elsewhere).items():
         by_team[roster_team[s.roster_id]].leader_tired[s.id] = why
     for tw in by_team.values():
         led = {(s.date, s.location_id) for rows in tw.supervision.values() for s in rows}
@@ -490,10 +496,11 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     return by_team, assignments
 
 
-def _tired_leads(supervision, assignments) -> dict:
+def _tired_leads(supervision, assignments, elsewhere=None) -> dict:
     """The supervision rows (of days to come and gone) whose leader's day, from the team's first
     start to its last end at the place, lasts longer than 12 hours ("long") or leaves less than 11
-    hours of rest before or after their day led the date before or after ("rest")."""
+    hours of rest before or after their day led the date before or after ("rest"), on these
+    rosters or `elsewhere` ((leader, date) -> (start, end) in other rosters, planning.leader_days)."""
     spans: dict[tuple[int, dt.date, int], tuple[int, int]] = {}  # (roster, date, place)
     for a in assignments:
         key = (a.roster_id, a.date, a.request.location_id)
@@ -511,7 +518,8 @@ def _tired_leads(supervision, assignments) -> dict:
         if here is None or (s.roster_id, s.date, s.location_id) not in spans:
             continue
         day_before, day_after = s.date - dt.timedelta(days=1), s.date + dt.timedelta(days=1)
-        before, after = duty.get((s.supervisor_id, day_before)), duty.get((s.supervisor_id, day_after))
+        before, after = (_span(duty.get((s.supervisor_id, other)), (elsewhere or {}).get((s.supervisor_id, other)))
+                         for other in (day_before, day_after))
         if sd.span_minutes(planning.TIMEZONE, s.date, *here) > planning.MAX_SUPERVISION_MINUTES:
             out[s] = "long"
         elif ((before is not None
@@ -520,6 +528,13 @@ def _tired_leads(supervision, assignments) -> dict:
                   and sd.rest_minutes(planning.TIMEZONE, s.date, here[1], after[0]) < planning.MIN_REST_MINUTES)):
             out[s] = "rest"
     return out
+
+
+def _span(one: tuple[int, int] | None, two: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The day from the earlier start to the later end of two (either may be None)."""
+    if one is None or two is None:
+        return one or two
+    return min(one[0], two[0]), max(one[1], two[1])
 
 
 def _give_lists(employees: list[Employee]) -> None:

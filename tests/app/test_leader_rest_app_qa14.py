@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from binnenwerk import planning
 from binnenwerk.extensions import db
@@ -178,3 +178,28 @@ def test_a_stand_in_keeps_rest_around_what_she_leads_for_another_team_this_week(
     assert ina[wed] == ((10 * 60, 19 * 60),)  # 23:00 + 11 hours; 06:00 - 11 hours
     assert ina[MON] == ((0, 24 * 60),)
     assert ina[MON + dt.timedelta(days=4)] == ((60, 24 * 60),)  # Thursday's 14:00 + 11 hours
+
+
+def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(client, login, world, make):
+    """Ina leads team Dag until midnight on Saturday and team Nacht from 01:00 on Sunday: each team's
+    own grid warns, though the other roster is not on its page."""
+    other = make.team("Den Haag", name="Team Dag")
+    worker = make.employee(other, work_types=[world.late.work_type], weekdays=ALL_WEEK, window=ALL_DAY,
+                           first_name="Dirk", last_name="Test")
+    roster = planning.get_or_create_roster(WEEK, other.id)
+    db.session.add(Assignment(roster_id=roster.id, employee_id=worker.id, date=SAT, request_id=world.late.id))
+    db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=world.ina.id, date=SAT,
+                                         location_id=world.location.id, team_id=other.id))
+    db.session.commit()
+    _shift(world, world.bram, SUN, world.night, leader=world.ina)
+    login(world.planner)
+    for team, day in ((world.team, SUN), (other, SAT)):
+        grid = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
+        cell = grid[grid.index(f'id="cel-leider-{team.id}-{day.isoformat()}-{world.location.id}"'):]
+        assert "let op: te weinig rust" in cell[:cell.index("</td>")], team.name
+    # With a night's rest between, neither warns.
+    db.session.execute(update(SupervisionAssignment).where(SupervisionAssignment.date == SUN)
+                       .values(supervisor_id=world.tineke.id))
+    db.session.commit()
+    for team in (world.team, other):
+        assert "let op: te weinig rust" not in client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
