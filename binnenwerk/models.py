@@ -617,6 +617,10 @@ class PublishedShift(db.Model):
     # The last change gave the day another team leader and nothing else (time, place, work stay):
     # the week page and the call list say that, not "look how late and where you work".
     leader_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The last change was a new way in (the request's access instructions) and nothing else since
+    # the person was first told (services.access_told): the week page, the calendar and the call
+    # list say how to get in changed, not "look how late and where you work".
+    access_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Called off because the contract ended before it, not by a publication: taking the contract's
     # end back gives the shift back (the roster still holds it) until a publication writes it.
     contract_call_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

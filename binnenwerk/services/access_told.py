@@ -20,6 +20,7 @@ def tell_access_changed(request_id: int) -> int:
     event's SEQUENCE rises with its new text, and a day within two working days goes on the team
     leader's call list. The week page and the feed read the instructions from the request, so no
     copy is kept on the shift; without this the new text reached people unmarked and uncalled.
+    A shift as first told apart from its way in says only that (access_only).
 
     Days gone by stay as told; work called off stays called off. The caller commits (in the same
     transaction as the request's change). Returns how many shifts were marked."""
@@ -28,7 +29,18 @@ def tell_access_changed(request_id: int) -> int:
         PublishedShift.date >= feeds.local_today())).all()
     now = utcnow()
     for shift in shifts:
+        access_only = _as_first_told_but_the_way_in(shift)
         # As _publish tells a change of today and later: at short notice when the day is near,
         # also for a shift of today that has begun (someone is there and must hear of it).
         tell_change(shift, now)
+        shift.access_only = access_only
     return len(shifts)
+
+
+def _as_first_told_but_the_way_in(shift: PublishedShift) -> bool:
+    """Whether the shift is still as the person was first told it apart from how to get in: never
+    changed (sequence 0), or changed in its way in only each time since (access_only). Then the
+    week page, the calendar and the call list say that the way in changed, not "look how late and
+    where you work". Any other change told before (time, place, team leader: leader_only too)
+    keeps the general words: saying only "another way in" would hide it."""
+    return shift.sequence == 0 or shift.access_only

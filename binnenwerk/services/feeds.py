@@ -569,8 +569,8 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
 
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
     selected for the team feed only; how to get in (the request's access instructions, as the
-    ministry wrote them, as the week page shows them) and whether a change was of the leader only,
-    for the employee feed only. Each row's `stamp`: see _stamp.
+    ministry wrote them, as the week page shows them) and whether a change was of the leader only
+    or of the way in only, for the employee feed only. Each row's `stamp`: see _stamp.
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team, emp = Supervisor.__table__, Team.__table__, Employee.__table__
@@ -598,7 +598,7 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
         named, called_off = named + (emp.c.name_changed_at,), called_off + (emp.c.name_changed_at,)
     elif row.kind == FeedKind.EMPLOYEE.value:
-        columns += [ps.c.leader_only, req.c.access_instructions]
+        columns += [ps.c.leader_only, ps.c.access_only, req.c.access_instructions]
         joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
         named, called_off = named + (req.c.updated_at,), (wt.c.updated_at,)
     columns.append(case((ps.c.cancelled, _Newest(ps.c.updated_at, *called_off)),
@@ -784,6 +784,9 @@ class _Texts:
         self.changed = _("Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt.")
         self.changed_leader = _("Let op: dit is veranderd. Je hebt die dag een andere teamleider. "
                                 "Je tijd en je plek blijven hetzelfde.")
+        # Only the way in changed (access_only): its new text follows on the "Zo kom je binnen" line.
+        self.changed_access = _("Let op: dit is veranderd. Je komt op een andere manier binnen.")
+        self.read_how_below = _("Lees hieronder hoe.")
         self.changed_other_leader = _("Je hebt die dag ook een andere teamleider.")
         self.day_off_summary = _("Vrij: je werk gaat niet door (%(work_type)s)")
         self.day_off = _("Je hoeft deze dag niet te werken.")
@@ -940,7 +943,8 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
     week page's rule, changed_to_come), and how to get in as the ministry wrote it.
 
     `own_leader_id`: the person's own team leader; a changed day led by another (and not only
-    that: leader_only) says so. `absences`: see _away_leaders_absences."""
+    that: leader_only) says so; one whose way in changed and nothing else (access_only) says that.
+    `absences`: see _away_leaders_absences."""
     work_type = shift.work_type_name
     common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
                   start_minute=shift.start_minute, end_minute=shift.end_minute, final_summary=True)
@@ -952,15 +956,19 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
     place = texts.place(shift)
     changed = changed_to_come(shift.sequence, shift.date, today)
     change_line = None
-    if changed:
+    instructions = (shift.access_instructions or "").strip()
+    if changed and shift.access_only:
+        # Time, place and leader as first told: the week page's words, and instructions taken
+        # away leave nothing below to read.
+        change_line = texts.changed_access + (" " + texts.read_how_below if instructions else "")
+    elif changed:
         change_line = texts.changed_leader if shift.leader_only else texts.changed
         leader = _leader_of_row(shift, leaders)
         if not shift.leader_only and not shift.leader_away and leader is not None and leader.id != own_leader_id:
             change_line += " " + texts.changed_other_leader
-    instructions = (shift.access_instructions or "").strip()
-    # The ministry edits how to get in on its request, not on the shift (whose SEQUENCE stays: it
-    # means the shift changed): the stamp says the text is newer. So for a renamed place, work type
-    # or leader (see _stamp).
+    # The ministry edits how to get in on its request, not on the shift: the shifts to come get a
+    # higher SEQUENCE for it (services.access_told), and the stamp says the text is newer, as for a
+    # renamed place, work type or leader (see _stamp).
     _event(
         out, texts, **common, updated_at=_stamp(shift, edits, leader_line=True),
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,

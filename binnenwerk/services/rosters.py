@@ -1557,6 +1557,7 @@ def tell_change(shift: PublishedShift, now: dt.datetime, begun: bool = False) ->
     a correction of what was worked) goes on no short-notice list: there is nobody to warn."""
     shift.sequence += 1
     shift.leader_only = False  # the caller says so when only the team leader changed
+    shift.access_only = False  # likewise when only the way in changed (access_told)
     shift.updated_at = now
     shift.short_notice = not begun and at_short_notice(shift.date)
 
