@@ -318,6 +318,19 @@ def marked_dutch(text: str):
     return Markup('<span lang="nl">%s</span>') % text
 
 
+def marked_dutch_in(message: str, *dutch: str):
+    """A message already worded (a flash, a service's text) that says Dutch names (a place's, a
+    region's): each name marked as marked_dutch marks it; on a Dutch page the message as it is."""
+    from markupsafe import Markup, escape
+
+    names = sorted({str(escape(name)) for name in dutch if name}, key=len, reverse=True)
+    if str(get_locale() or "nl") == "nl" or not names:
+        return message
+    # One pass, the longest name first: "Oost" inside "Oost-Nederland" is not marked twice.
+    found = re.compile("|".join(re.escape(name) for name in names))
+    return Markup(found.sub(lambda m: f'<span lang="nl">{m.group(0)}</span>', str(escape(message))))
+
+
 def long_date(day: dt.date) -> str:
     """'maandag 7 december' in Dutch, 'Monday 7 December' in English."""
     return format_date(day, "EEEE d MMMM")

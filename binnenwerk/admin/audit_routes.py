@@ -8,7 +8,7 @@ from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import String, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import String, cast, false, func, literal, null, or_, select, union_all
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
@@ -263,13 +263,7 @@ def _dutch() -> bool:
 
 def _filtered(query, form: AuditFilterForm):
     if form.actor.data and form.actor.data.strip():
-        # Escaped: % and _ are characters of the address sought ("j_jansen@"), not wildcards.
-        sought = form.actor.data.strip().lower()
-        # The address each row kept, or the person's address now: their actions from before a
-        # change of e-mail address are theirs too.
-        now = select(User.id).where(func.lower(User.email).contains(sought, autoescape=True))
-        query = query.where(or_(func.lower(AuditEvent.actor_email).contains(sought, autoescape=True),
-                                AuditEvent.actor_id.in_(now)))
+        query = query.where(_actor_sought(form.actor.data.strip().lower()))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data[:40])
     if form.object_type.data:
@@ -281,6 +275,34 @@ def _filtered(query, form: AuditFilterForm):
     if form.date_to.data:
         query = query.where(AuditEvent.at < _utc_start(form.date_to.data + dt.timedelta(days=1)))
     return query
+
+
+# Above this many matching addresses (a log full of mistyped login addresses) the rows are matched
+# as before, by lowering each row's address: a list of values that long gains nothing.
+MAX_ADDRESSES_LISTED = 500
+
+
+def _actor_sought(sought: str):
+    """The rows of actors whose address contains `sought` (already lowercased): the address each
+    row kept, or the person's address now (their actions from before a change of e-mail address
+    are theirs too). Escaped: % and _ are characters of the address sought ("j_jansen@"), not
+    wildcards.
+
+    The log holds few different addresses: they are collected first (MATERIALIZED, or SQLite
+    lowers every row's address before it drops the doubles), lowered, and the rows then matched
+    on the address as stored and on the people's ids. Lowering every row's address is a Python
+    function on SQLite (binnenwerk/__init__.py), and the count and the page each did it for every
+    row: 0.85 s at 330,000 events."""
+    kept = func.lower(AuditEvent.actor_email).contains(sought, autoescape=True)
+    people = db.session.scalars(select(User.id).where(func.lower(User.email).contains(sought, autoescape=True))).all()
+    stored = select(AuditEvent.actor_email.label("address")).distinct().cte("addresses").prefix_with("MATERIALIZED")
+    found = db.session.scalars(select(stored.c.address).where(
+        func.lower(stored.c.address).contains(sought, autoescape=True)).limit(MAX_ADDRESSES_LISTED + 1)).all()
+    if len(found) > MAX_ADDRESSES_LISTED:
+        return or_(kept, AuditEvent.actor_id.in_(people))
+    if not found and not people:
+        return false()
+    return or_(AuditEvent.actor_email.in_(found), AuditEvent.actor_id.in_(people))
 
 
 def _utc_start(day: dt.date) -> dt.datetime:

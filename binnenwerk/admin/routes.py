@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..access import roles_required
 from ..extensions import db
 from ..folding import contains_folded
-from ..formatting import full_date, local_today, marked_dutch
+from ..formatting import full_date, local_today, marked_dutch, marked_dutch_in
 from ..forms_common import made_before, refused_as_stale
 from ..models import FeedKind, Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
@@ -74,8 +74,10 @@ def _account_made_before(user: User):
 
 
 def _item_made_before(made, kind: str):
-    return made_before(_("%(what)s was al opgeslagen. Er is geen tweede gemaakt.", what=ops.label_of(made)),
-                       url_for(f"admin.{kind}_edit", **{f"{kind}_id": made.id}))
+    said = _("%(what)s was al opgeslagen. Er is geen tweede gemaakt.", what=ops.label_of(made))
+    if isinstance(made, (Ministry, Location)):
+        said = marked_dutch_in(said, made.name)  # a Dutch name, marked on an English page (WCAG 3.1.2)
+    return made_before(said, url_for(f"admin.{kind}_edit", **{f"{kind}_id": made.id}))
 
 
 def _show_state(form, obj, state) -> None:
@@ -410,14 +412,15 @@ def location_edit(location_id: int | None):
             _apply_service_error(form, error)
         else:
             if not _saved_unchanged(form, location_id, location, seen_state.location_state):
-                flash(_("Locatie %(name)s is opgeslagen.", name=location.name), "success")
+                flash(marked_dutch_in(_("Locatie %(name)s is opgeslagen.", name=location.name), location.name),
+                      "success")
             if link_before is not None and location.ministry_id != ministry_before:
                 flash(_said("De agenda-link van deze locatie werkt niet meer: hij was van het vorige ministerie. "
                             "Wie hem gebruikte, ziet de planning van deze locatie niet meer. %(ministry)s kan zelf "
                             "een nieuwe link maken.", ministry=_shown_label(location.ministry)), "warning")
             told = ops.new_place_warning(location, place)
             if told:
-                flash(told, "warning")
+                flash(marked_dutch_in(told, location.name_and_address), "warning")
             if not location.archived and not region_service.has_team(location.region):
                 flash(_no_team_warning(location.region), "warning")
             return redirect(url_for("admin.locations"))
@@ -425,13 +428,13 @@ def location_edit(location_id: int | None):
         _catalog_form(form, location, "location", submission=submission, regions=ops.regions())
 
 
-def _no_team_warning(region: str) -> str:
+def _no_team_warning(region: str) -> str | Markup:
     """A location saved in a region without a team: said so, with the region a typo most likely
-    meant ("Oosst": "Bedoel je Oost?")."""
+    meant ("Oosst": "Bedoel je Oost?"); the regions marked lang="nl" on an English page."""
     warning = _("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
                 "ingepland worden als daar een team is.", region=region)
     meant = ops.closest_region(region)
-    return f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning
+    return marked_dutch_in(f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning, region, meant)
 
 
 @bp.route("/locaties/regio-hernoemen", methods=["GET", "POST"])
@@ -441,7 +444,9 @@ def region_rename():
     rules that keep a team and its locations in one region refuse every step."""
     form = RegionRenameForm()
     regions = region_service.all_regions()
-    form.region.choices = [("", _("Kies een regio"))] + [(region, region) for region in regions]
+    # Region names are Dutch proper names: marked so on an English page, as the ministry options are.
+    marked = {} if str(get_locale() or "nl") == "nl" else {"lang": "nl"}
+    form.region.choices = [("", _("Kies een regio"))] + [(region, region, marked) for region in regions]
     if form.validate_on_submit():
         try:
             renamed = region_service.rename(form.region.data, form.new_name.data)
@@ -455,13 +460,15 @@ def region_rename():
     return render_template("admin/region_rename.html", form=form), 422 if form.errors else 200
 
 
-def _renamed_message(renamed: region_service.Renamed) -> str:
-    """'Regio Oost heet nu Oost-Nederland: 3 teams, 5 teamleiders en 7 locaties.'"""
-    return _("Regio %(old)s heet nu %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
+def _renamed_message(renamed: region_service.Renamed) -> str | Markup:
+    """'Regio Oost heet nu Oost-Nederland: 3 teams, 5 teamleiders en 7 locaties.' (the region names
+    marked lang="nl" on an English page)."""
+    said = _("Regio %(old)s heet nu %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
              old=renamed.old, new=renamed.new,
              teams=ngettext("%(num)d team", "%(num)d teams", renamed.teams),
              supervisors=ngettext("%(num)d teamleider", "%(num)d teamleiders", renamed.supervisors),
              locations=ngettext("%(num)d locatie", "%(num)d locaties", renamed.locations))
+    return marked_dutch_in(said, renamed.old, renamed.new)
 
 
 @bp.route("/werksoorten")
@@ -565,10 +572,14 @@ def _kind_of(part: str) -> str:
 
 
 def _shown_label(obj) -> str | Markup:
-    """ops.label_of for a page or a message: a ministry's (Dutch) name marked lang="nl" on an
-    English page (WCAG 3.1.2), as the lists mark it."""
-    label = ops.label_of(obj)
-    return marked_dutch(label) if isinstance(obj, Ministry) else label
+    """ops.label_of for a page or a message: a ministry's or a location's (Dutch) name marked
+    lang="nl" on an English page (WCAG 3.1.2), as the lists mark it ("Location <Dutch name>": the
+    same words as label_of, so a refusal naming it is matched by _name_marked)."""
+    if isinstance(obj, Ministry):
+        return marked_dutch(ops.label_of(obj))
+    if isinstance(obj, Location):
+        return marked_dutch_in(ops.label_of(obj), obj.name)
+    return ops.label_of(obj)
 
 
 def _name_marked(message, obj, label):

@@ -16,7 +16,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
 from ..formatting import (
-    NoSuchWeek, ascii_digits, csv_delimiter, date_period, local_today, minutes_to_hhmm, parse_week, read_week, week_of,
+    NoSuchWeek, ascii_digits, csv_delimiter, date_period, local_today, marked_dutch_in, minutes_to_hhmm, parse_week,
+    read_week, week_of,
 )
 from ..models import (
     DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
@@ -737,19 +738,20 @@ def _say_weeks_planned(found: DeploymentRequest) -> None:
 
     running = service.weeks_being_planned(found)
     weeks = [week for week in weeks_planned_before(found) if week not in running]
+    region = found.location.region  # a Dutch name, marked on an English page (WCAG 3.1.2)
     if weeks:
-        flash(ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag "
-                       "in te plannen.",
-                       "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag "
-                       "in te plannen.", len(weeks), weeks=_week_names(weeks, weeks + running),
-                       region=found.location.region),
-              "warning")
+        said = ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag "
+                        "in te plannen.",
+                        "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag "
+                        "in te plannen.", len(weeks), weeks=_week_names(weeks, weeks + running), region=region)
+        flash(marked_dutch_in(said, region), "warning")
     if running:
-        flash(ngettext("Week %(weeks)s van regio %(region)s wordt nu gepland, zonder deze aanvraag. Plan die week "
-                       "opnieuw als het plannen klaar is.",
-                       "Weken %(weeks)s van regio %(region)s worden nu gepland, zonder deze aanvraag. Plan die weken "
-                       "opnieuw als het plannen klaar is.", len(running), weeks=_week_names(running, weeks + running),
-                       region=found.location.region), "warning")
+        said = ngettext("Week %(weeks)s van regio %(region)s wordt nu gepland, zonder deze aanvraag. Plan die week "
+                        "opnieuw als het plannen klaar is.",
+                        "Weken %(weeks)s van regio %(region)s worden nu gepland, zonder deze aanvraag. Plan die weken "
+                        "opnieuw als het plannen klaar is.", len(running), weeks=_week_names(running, weeks + running),
+                        region=region)
+        flash(marked_dutch_in(said, region), "warning")
 
 
 def _week_names(weeks: list[str], told: list[str]) -> str:

@@ -18,7 +18,8 @@ from scheduling.domain import rest_too_short
 from .. import formatting, jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
-from ..formatting import ascii_digits, current_week, full_date, local_today, parse_week, read_week, week_days, week_of
+from ..formatting import (ascii_digits, current_week, full_date, local_today, marked_dutch_in, parse_week, read_week,
+                          week_days, week_of)
 from ..models import (
     Absence, Assignment, Employee, JobStatus, Location, PublishedShift, Role, Roster, RosterChange, SolveJob,
     Supervisor, Team,
@@ -237,8 +238,8 @@ def _region_shown(team: Team | None, all_teams: list[Team]) -> tuple[str | None,
         return regions[0][0], regions
     found = next((name for name in counts if name.casefold() == asked.casefold()), None)
     if found is None:  # a region renamed since the link was kept, or mistyped
-        flash(_("Er is geen regio '%(region)s' met teams. Je ziet regio %(first)s.", region=asked[:60],
-                first=regions[0][0]), "error")
+        flash(marked_dutch_in(_("Er is geen regio '%(region)s' met teams. Je ziet regio %(first)s.",
+                                region=asked[:60], first=regions[0][0]), regions[0][0]), "error")
         return regions[0][0], regions
     return found, regions
 

@@ -18,7 +18,8 @@ from ..access import can_manage_team, can_see_sensitive, require_team, roles_req
 from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import made_before, refused_as_stale
-from ..formatting import ascii_digits, date_period, decimal_text, full_date, local_today, name_key, name_suffixes
+from ..formatting import (ascii_digits, date_period, decimal_text, full_date, local_today, marked_dutch_in, name_key,
+                          name_suffixes)
 from ..models import (
     Absence,
     Assignment,
@@ -292,8 +293,8 @@ def team_edit(team_id: int):
 def _warn_if_no_location(team: Team) -> None:
     """A region typed for the first time may be a typo: a team there has nowhere to work yet."""
     if not team.archived and not region_service.has_location(team.region):
-        flash(_("Er is nog geen locatie in regio %(region)s. Dit team kan pas ingepland worden als daar "
-                "een locatie is.", region=team.region), "warning")
+        flash(marked_dutch_in(_("Er is nog geen locatie in regio %(region)s. Dit team kan pas ingepland worden "
+                                "als daar een locatie is.", region=team.region), team.region), "warning")
 
 
 @bp.route("/<int:team_id>/archiveren", methods=["POST"])

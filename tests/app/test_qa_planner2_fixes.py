@@ -132,8 +132,8 @@ def test_the_weeks_already_planned_read_right_in_english(app, make, amersfoort, 
         with force_locale("en"):
             _say_weeks_planned(amersfoort.first)
             assert get_flashed_messages() == [
-                "Weeks 50 and 51 of region Amersfoort are already planned. Plan that region again to take this "
-                "request in."]
+                'Weeks 50 and 51 of region <span lang="nl">Amersfoort</span> are already planned. Plan that region '
+                "again to take this request in."]  # the region, a Dutch name, marked (WCAG 3.1.2)
 
 
 # --- 6. the call list after publishing sorts on the surname ----------------------------------------

@@ -101,5 +101,5 @@ def test_the_region_page_in_english(client, login, make, two_regions):
     html = client.get(f"/rooster/?week={WEEK}&regio=Zwolle").get_data(as_text=True)
 
     assert "Rosters by region" in html and "11 teams" in html and "1 shortage" in html
-    assert "Where there are too few people, region Zwolle" in html
+    assert 'Where there are too few people, region <span lang="nl">Zwolle</span>' in html
 
