@@ -177,3 +177,10 @@ def test_an_accept_into_weeks_planned_already_names_the_region_marked(app, make,
             said = get_flashed_messages()
     assert said == [f'Week 50 of region <span lang="nl">{REGION}</span> is already planned. Plan that region again '
                     "to take this request in."]
+
+
+def test_the_calendar_links_page_marks_an_unknown_region(app_with, make):
+    both_regions(make)
+    client = signed_in(app_with, make.user("planner", locale="en"))
+    page = client.get("/kalender?regio=Nergensland").get_data(as_text=True)
+    assert '<span lang="nl">Nergensland</span>' in page and unmarked(page, "Nergensland") == []
