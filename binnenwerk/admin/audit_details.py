@@ -145,7 +145,7 @@ def describe(action: str, detail: str) -> str:
         return ""
     if action.endswith("_deleted") and detail.startswith(DELETED_MARK):
         return deleted_label(detail)  # the kind and names of what was deleted, worded now
-    if action == "region.rename":
+    if action in ("region.rename", "region.merge"):
         return _region_renamed(detail)
     if detail.startswith("changed: "):
         return f"{KEY_WORDS['changed']}: " + ", ".join(_change(part) for part in _changes(detail[9:]))

@@ -85,6 +85,7 @@ ACTION_WORDS = {
     "location_unarchived": _l("Locatie uit archief gehaald"),
     "location_deleted": _l("Locatie verwijderd"),
     "region.rename": _l("Regio hernoemd"),
+    "region.merge": _l("Regio's samengevoegd"),
     "work_type_created": _l("Werksoort toegevoegd"),
     "work_type_changed": _l("Werksoort gewijzigd"),
     "work_type_archived": _l("Werksoort gearchiveerd"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired, Email, InputRequired, Optional, Regexp, ValidationError,
 )
@@ -238,3 +238,6 @@ class RegionRenameForm(FlaskForm):
     new_name = StringField(_l("Nieuwe naam"), filters=[strip_text], render_kw={"autocomplete": "off"}, validators=[
         DataRequired(_l("Vul een nieuwe naam in.")), MaxLength(REGION_LENGTH),
     ])
+    # Shown once the new name turned out to be another region's: ticked, the region joins it.
+    merge = BooleanField(_l("Samenvoegen: de teams, teamleiders en locaties van deze regio gaan naar de "
+                            "regio met die naam"))

@@ -449,7 +449,7 @@ def region_rename():
     form.region.choices = [("", _("Kies een regio"))] + [(region, region, marked) for region in regions]
     if form.validate_on_submit():
         try:
-            renamed = region_service.rename(form.region.data, form.new_name.data)
+            renamed = region_service.rename(form.region.data, form.new_name.data, merge=form.merge.data)
         except ServiceError as error:
             db.session.rollback()
             _apply_service_error(form, error)
@@ -457,17 +457,26 @@ def region_rename():
             db.session.commit()
             flash(_renamed_message(renamed), "success")
             return redirect(url_for("admin.locations"))
-    return render_template("admin/region_rename.html", form=form), 422 if form.errors else 200
+    # The merge box only once the name typed is another region's (or was ticked): a rename is the
+    # usual errand, and a box beside it would invite a merge by mistake.
+    offer_merge = form.merge.data or region_service.region_named(form.new_name.data or "", besides=form.region.data)
+    return render_template("admin/region_rename.html", form=form, offer_merge=offer_merge), \
+        422 if form.errors else 200
 
 
 def _renamed_message(renamed: region_service.Renamed) -> str | Markup:
-    """'Regio Oost heet nu Oost-Nederland: 3 teams, 5 teamleiders en 7 locaties.' (the region names
-    marked lang="nl" on an English page)."""
-    said = _("Regio %(old)s heet nu %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
-             old=renamed.old, new=renamed.new,
-             teams=ngettext("%(num)d team", "%(num)d teams", renamed.teams),
-             supervisors=ngettext("%(num)d teamleider", "%(num)d teamleiders", renamed.supervisors),
-             locations=ngettext("%(num)d locatie", "%(num)d locaties", renamed.locations))
+    """'Regio Oost heet nu Oost-Nederland: 3 teams, 5 teamleiders en 7 locaties.', or for a merge
+    'Regio Oost hoort nu bij regio Gelderland: ...' (the region names marked lang="nl" on an English
+    page)."""
+    counts = dict(teams=ngettext("%(num)d team", "%(num)d teams", renamed.teams),
+                  supervisors=ngettext("%(num)d teamleider", "%(num)d teamleiders", renamed.supervisors),
+                  locations=ngettext("%(num)d locatie", "%(num)d locaties", renamed.locations))
+    if renamed.merged:
+        said = _("Regio %(old)s hoort nu bij regio %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
+                 old=renamed.old, new=renamed.new, **counts)
+    else:
+        said = _("Regio %(old)s heet nu %(new)s: %(teams)s, %(supervisors)s en %(locations)s.",
+                 old=renamed.old, new=renamed.new, **counts)
     return marked_dutch_in(said, renamed.old, renamed.new)
 
 

@@ -79,20 +79,24 @@ def all_regions() -> list[str]:
 
 @dataclass(frozen=True)
 class Renamed:
-    """What a rename changed: the names, and how many teams, leaders and locations it renamed."""
+    """What a rename changed: the names, and how many teams, leaders and locations it renamed;
+    `merged`: `new` was another region's name, which they joined."""
     old: str
     new: str
     teams: int
     supervisors: int
     locations: int
+    merged: bool = False
 
 
-def rename(old: str, typed: str) -> Renamed:
+def rename(old: str, typed: str, merge: bool = False) -> Renamed:
     """Give region `old` the name `typed` on every team, team leader (stand-ins too) and location
     at once, archived ones included: one at a time is refused, as a team must share its home
     location's region and a location's region is held while work runs there. Refuses (at the
-    field "new_name") the name it has now and the name of another region: merging two regions
-    is not a rename. A change of case alone is taken. The caller commits."""
+    field "new_name") the name it has now, and the name of another region unless `merge` is asked
+    for: then `old` joins that region (its spelling kept; Renamed.merged), which one at a time the
+    same rules refuse too. A merge waits while either region is being planned: two solves of one
+    region would each plan its teams. A change of case alone is taken. The caller commits."""
     new = " ".join((typed or "").split())
     if old not in all_regions():
         raise ServiceError(_("Kies een regio uit de lijst."), field="region")
@@ -103,21 +107,36 @@ def rename(old: str, typed: str) -> Renamed:
     if new == old:
         raise ServiceError(_("Regio %(region)s heet al zo. Vul een andere naam in.", region=old), field="new_name")
     # Case alone ("oost" -> "Oost") is a rename too: the way to put a region's capitals right.
-    other = next((region for region in all_regions() if region != old and region_key(region) == region_key(new)), None)
-    if other is not None:
+    other = region_named(new, besides=old)
+    if other is not None and not merge:
         raise ServiceError(_(
-            "Er is al een regio %(region)s. Dit formulier voegt geen twee regio's samen: kies een naam die "
-            "nog niet bestaat. Wil je samenvoegen, zet dan elk team en elke locatie apart over naar regio "
-            "%(region)s.", region=other), field="new_name")
+            "Er is al een regio %(region)s. Wil je regio %(old)s bij regio %(region)s voegen? Kies dan "
+            "hieronder \"Samenvoegen\" en klik nog een keer op Hernoemen.", region=other, old=old),
+            field="new_name")
+    if other is not None:
+        new = other
+        busy = db.session.scalar(select(SolveJob.region).where(
+            SolveJob.region.in_([old, other]), SolveJob.status.in_(_ACTIVE_JOBS)).limit(1))
+        if busy is not None:
+            raise ServiceError(_("Regio %(region)s wordt nu gepland. Voeg de regio's samen als dat klaar is.",
+                                 region=busy), field="new_name")
     counts = [_rename_in(model, old, new) for model in (Team, Supervisor, Location)]
     # A queued or running solve of the region plans its teams by the region's name.
     db.session.execute(update(SolveJob).where(SolveJob.region == old, SolveJob.status.in_(_ACTIVE_JOBS))
                        .values(region=new).execution_options(synchronize_session=False))
-    renamed = Renamed(old, new, *counts)
-    audit.record("region.rename", detail=f"{audit.changes({'region': old}, {'region': new}, ['region'])}; "
-                                         f"teams={renamed.teams} supervisors={renamed.supervisors} "
-                                         f"locations={renamed.locations}")
+    renamed = Renamed(old, new, *counts, merged=other is not None)
+    audit.record("region.merge" if renamed.merged else "region.rename",
+                 detail=f"{audit.changes({'region': old}, {'region': new}, ['region'])}; "
+                        f"teams={renamed.teams} supervisors={renamed.supervisors} "
+                        f"locations={renamed.locations}")
     return renamed
+
+
+def region_named(typed: str, besides: str | None = None) -> str | None:
+    """The region (other than `besides`) whose name `typed` is, spaces and case aside."""
+    key = region_key(typed)
+    return next((region for region in all_regions() if region != besides and region_key(region) == key), None) \
+        if key else None
 
 
 def _rename_in(model, old: str, new: str) -> int:

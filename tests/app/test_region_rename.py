@@ -113,7 +113,7 @@ def test_rename_is_audited_with_old_and_new_name_and_the_counts(client, admin, o
     ("x" * 101, "Hoogstens 100 tekens."),
     ("Oost ", "Regio Oost heet al zo. Vul een andere naam in."),
     ("  Oost", "Regio Oost heet al zo. Vul een andere naam in."),
-    ("west", "Er is al een regio West. Dit formulier voegt geen twee regio&#39;s samen"),
+    ("west", "Er is al een regio West. Wil je regio Oost bij regio West voegen?"),
 ])
 def test_rename_refuses_at_the_field_and_stores_nothing(client, admin, oost, typed, message):
     before = _stored()
@@ -187,3 +187,49 @@ def test_planning_after_a_rename_still_has_the_team_its_locations_and_stand_ins(
     assert {loc.id for loc in problem.locations} == {planning.lid(loc.id) for loc in active}
     stand_ins = [s for s in oost["supervisors"] if s.team_id is None]
     assert {planning.sid(s.id) for s in stand_ins} <= {s.id for s in problem.supervisors}
+
+
+def test_another_regions_name_offers_a_merge_and_a_second_send_with_it_ticked_merges(client, admin, oost):
+    """One at a time the region rules refuse every step of a merge (a team shares its home
+    location's region): the rename page does it in one go, once asked twice."""
+    assert 'name="merge"' not in _text(client.get(URL))  # a rename is the usual errand
+    refused = client.post(URL, data={"region": "Oost", "new_name": " west "})
+    assert refused.status_code == 422
+    page = _text(refused)
+    assert 'name="merge"' in page and "Samenvoegen" in page
+    assert _stored()[0][oost["teams"][0].id] == "Oost"
+
+    merged = client.post(URL, data={"region": "Oost", "new_name": " west ", "merge": "y"}, follow_redirects=True)
+
+    assert "Regio Oost hoort nu bij regio West: 3 teams, 5 teamleiders en 7 locaties." in _text(merged)
+    teams, supervisors, locations = _stored()
+    assert set(teams.values()) == set(supervisors.values()) == set(locations.values()) == {"West"}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "region.merge"))
+    assert event.detail.startswith("changed: region (Oost -> West)")
+    log = _text(client.get("/beheer/audit?action=region.merge"))
+    assert "Regio&#39;s samengevoegd" in log and "3 teams, 5 teamleiders, 7 locaties" in log
+
+
+def test_planning_after_a_merge_has_both_regions_teams_and_places(client, admin, oost):
+    client.post(URL, data={"region": "Oost", "new_name": "West", "merge": "y"})
+    west = oost["west"]
+    problem, _ = planning.build_problem(WEEK, [oost["teams"][0].id, west["team"].id])
+    assert {loc.region for loc in problem.locations} == {"West"}
+    assert len(problem.locations) == 7  # Oost's six open places and West's one
+
+
+@pytest.mark.parametrize("region", ["Oost", "West"])
+def test_a_merge_waits_while_either_region_is_being_planned(client, admin, oost, region):
+    db.session.add(SolveJob(week=WEEK, region=region, status=JobStatus.RUNNING.value))
+    db.session.commit()
+    before = _stored()
+    response = client.post(URL, data={"region": "Oost", "new_name": "West", "merge": "y"})
+    assert response.status_code == 422
+    assert f"Regio {region} wordt nu gepland. Voeg de regio&#39;s samen als dat klaar is." in _text(response)
+    assert _stored() == before
+
+
+def test_a_ticked_merge_with_a_new_name_is_a_plain_rename(client, admin, oost):
+    response = client.post(URL, data={"region": "Oost", "new_name": "Gelderland", "merge": "y"}, follow_redirects=True)
+    assert "Regio Oost heet nu Gelderland:" in _text(response)
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action.like("region.%"))) == "region.rename"
