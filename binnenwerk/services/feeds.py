@@ -735,12 +735,19 @@ def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool) -> dt.datet
     SEQUENCE stays, as for an edit of how to get in: it counts publications that changed the
     shift (times, place, leader, called off), says "Veranderd" when above 0 (changed_to_come),
     and a renamed place is no new time or place to come to.
+
+    An absent leader's line changes once its day has gone by (nobody is sought any more): its
+    stamp is then at least the next day's start.
     """
     stamp = row.stamp
     if leader_line and row.supervisor_id is None:
         edited = edits.get(row.team_id)
         if edited is not None and edited > stamp:
-            return edited
+            stamp = edited
+    if leader_line and getattr(row, "leader_away", False) and row.date < local_today():
+        zone = ZoneInfo(current_app.config.get("TIMEZONE", TZID))
+        next_day = dt.datetime.combine(row.date + dt.timedelta(days=1), dt.time(), zone)
+        stamp = max(stamp, next_day.astimezone(dt.timezone.utc).replace(tzinfo=None))
     return stamp
 
 
@@ -764,6 +771,10 @@ class _Texts:
             self._employee_texts()
         self.team_leader_away = _("Teamleider: %(name)s (afwezig)")
         self.location_leader_away = _("Teamleider: afwezig, Binnenwerk zoekt een vervanger")
+        # On a day gone by nobody is sought any more (the ministry's plan says the same).
+        self.location_leader_away_past = _("Teamleider: afwezig")
+        self.employee_leader_away_past = _("Je teamleider was er die dag niet.")
+        self.today = local_today()
         self.cancelled = _("Gaat niet door (%(what)s)")  # "what" holds a colon of its own: "Werk: ..."
         self.team = _("Team: %(team)s")
         self.people = _("Aantal personen: %(n)d")
@@ -792,11 +803,12 @@ class _Texts:
         self.day_off = _("Je hoeft deze dag niet te werken.")
         self.how_to_get_in = _("Zo kom je binnen: %(how)s")
 
-    def employee_away_line(self, parts: list[tuple[int, int]]) -> str:
+    def employee_away_line(self, parts: list[tuple[int, int]], day: dt.date | None = None) -> str:
         """The employee's line on a day their leader is away: the times of each part (away_times),
-        or for the whole shift that someone else is sought; the office's number with either."""
+        or for the whole shift that someone else is sought (on a day gone by, that they were not
+        there); the office's number with either."""
         if not parts:
-            return self.employee_leader_away
+            return self.employee_leader_away_past if self._gone_by(day) else self.employee_leader_away
         said = [self.employee_leader_away_part % {"start": minutes_to_hhmm(start), "end": minutes_to_hhmm(end)}
                 for start, end in parts]
         return " ".join(said + ([self.office_call] if self.office_call else []))
@@ -807,15 +819,18 @@ class _Texts:
                 shift.location_name, shift.address, shift.postcode, shift.city)
         return self._places[shift.location_id]
 
-    def leader_line(self, leader: Leader | None, away: bool = False) -> str | None:
+    def _gone_by(self, day: dt.date | None) -> bool:
+        return day is not None and day < self.today
+
+    def leader_line(self, leader: Leader | None, away: bool = False, day: dt.date | None = None) -> str | None:
         if leader is None:
             return None
         if away:
             if self.kind == FeedKind.EMPLOYEE.value:
-                return self.employee_leader_away
+                return self.employee_leader_away_past if self._gone_by(day) else self.employee_leader_away
             if self.kind == FeedKind.TEAM.value:
                 return self.team_leader_away % {"name": leader.name}
-            return self.location_leader_away
+            return self.location_leader_away_past if self._gone_by(day) else self.location_leader_away
         if leader.id not in self._leaders:
             if leader.phone:
                 self._leaders[leader.id] = self.leader_phone % {"name": leader.name, "phone": leader.phone}
@@ -916,7 +931,7 @@ def _leader_line(texts: _Texts, row, leaders, *, cancelled: bool) -> str | None:
     # its old text of an event whose SEQUENCE did not rise.
     if cancelled:
         return None
-    return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away))
+    return texts.leader_line(_leader_of_row(row, leaders), away=bool(row.leader_away), day=row.date)
 
 
 def _away_leaders_absences(shifts, leaders, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
@@ -933,7 +948,7 @@ def _employee_leader_line(texts: _Texts, shift, leaders, absences) -> str | None
     if leader is None or not shift.leader_away:
         return _leader_line(texts, shift, leaders, cancelled=False)
     parts = away_times(absences.get(leader.id), shift.date, shift.start_minute, shift.end_minute)
-    return texts.employee_away_line(parts)
+    return texts.employee_away_line(parts, shift.date)
 
 
 def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.date, *,
@@ -1270,6 +1285,7 @@ class Day:
     # page says so, since a change is what these readers most need to notice.
     changed: bool = False
     holiday: str | None = None  # a public holiday's name: a free day says why
+    gone_by: bool = False  # before today: an absent leader's day no longer says someone is sought
     # Before the person's contract starts: not a day off, they do not work here yet.
     before_start: bool = False
     # No shift, in a week the person's own team has not published (their old team's shifts shown,
@@ -1377,6 +1393,7 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                 parts = away_times(absences.get(leader.id), day, shift.start_minute, shift.end_minute) \
                     if leader_away and leader is not None else []
                 days.append(Day(day, shift, leader, day == today, leader_away=leader_away, away_times=parts,
+                                gone_by=day < today,
                                 other_leader=leader is not None and (own is None or leader.id != own.id),
                                 changed=changed, holiday=public_holiday_name(day, language, in_sentence=True),
                                 before_start=shift is None and day < employee.contract_start,

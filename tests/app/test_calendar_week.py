@@ -287,6 +287,7 @@ def test_on_a_weekend_the_page_starts_with_next_week(client, week, make, monkeyp
 
 AWAY_DAY = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
 AWAY_NOW = "Je vaste teamleider Tineke is er nu niet."
+AWAY_PAST = "Je teamleider was er die dag niet."  # a day gone by: nobody is sought any more
 
 
 def day_block(html: str, day: dt.date) -> str:
@@ -305,14 +306,14 @@ def test_a_day_the_team_leader_is_away_names_nobody_and_gives_no_phone(client, w
     make.absence(supervisor=leader_of_team(week), start=week["monday"], kind="ziek")
     db.session.commit()
     html = page(client, week["token"]).get_data(as_text=True)
-    monday = day_block(html, week["monday"])
-    assert AWAY_DAY in monday
+    monday = day_block(html, week["monday"])  # gone by: today is Wednesday
+    assert AWAY_PAST in monday and AWAY_DAY not in monday
     assert "Tineke" not in monday and "06-12345678" not in monday and "tel:" not in monday
     assert "Je werkt van 09:00 tot 15:00." in monday  # the work itself is as told
     # Other days, and the top of the page (she is back today), are as before.
     next_tuesday = day_block(html, week["monday"] + dt.timedelta(days=8))
     assert "Je teamleider is Tineke." in next_tuesday and "Bel 06-12345678." in next_tuesday
-    assert AWAY_DAY not in next_tuesday and html.count(AWAY_DAY) == 1
+    assert AWAY_PAST not in next_tuesday and html.count(AWAY_PAST) == 1
     top = leader_block(html)
     assert "Je vaste teamleider is Tineke." in top and 'href="tel:0612345678"' in top and AWAY_NOW not in top
 
@@ -327,8 +328,8 @@ def test_an_absent_stand_in_is_not_named_either_and_the_team_leader_is_not_put_i
     make.absence(supervisor=stand_in, start=tuesday - dt.timedelta(days=1), end=tuesday, kind="verlof")
     db.session.commit()
     html = page(client, week["token"]).get_data(as_text=True)
-    block = day_block(html, tuesday)
-    assert AWAY_DAY in block
+    block = day_block(html, tuesday)  # gone by: today is Wednesday
+    assert AWAY_PAST in block
     for text in ("Pieter", "06-99998888", "0699998888", "Tineke", "06-12345678"):
         assert text not in block
     assert "Pieter" not in html and "0699998888" not in html
@@ -462,3 +463,14 @@ def test_after_a_move_the_days_the_new_team_has_not_planned_are_not_called_free(
     assert "Nog niet bekend." in day_block(html, other) and "Vrij." not in day_block(html, other)
     assert "Vrij." not in following
     assert old_team.id != new_team.id
+
+
+def test_a_day_to_come_without_the_leader_says_someone_is_sought_and_one_gone_by_that_they_were_not_there(
+        client, week, make):
+    thursday = week["monday"] + dt.timedelta(days=3)
+    make.published_shift(employee=week["employee"], date=thursday, location=week["location"])
+    make.absence(supervisor=leader_of_team(week), start=week["monday"], end=thursday, kind="ziek")
+    db.session.commit()
+    html = page(client, week["token"]).get_data(as_text=True)
+    assert AWAY_DAY in day_block(html, thursday) and AWAY_PAST not in day_block(html, thursday)
+    assert AWAY_PAST in day_block(html, week["monday"]) and AWAY_DAY not in day_block(html, week["monday"])

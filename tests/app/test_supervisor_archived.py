@@ -26,6 +26,7 @@ THU = dt.date(2026, 12, 10)  # week 50, to come
 NEXT_MON = dt.date(2026, 12, 14)  # week 51 (a draft)
 
 AWAY_DAY = "Je teamleider is er die dag niet. Binnenwerk zoekt iemand anders."
+AWAY_PAST = "Je teamleider was er die dag niet."  # a day gone by: nobody is sought any more
 NAMED = "Je teamleider is Tineke Teamleider."
 LED = "Die dag is Tineke Teamleider je teamleider."  # archived: not the team's own leader any more
 PHONE = "06-11112222"
@@ -211,13 +212,16 @@ def test_days_led_after_the_archiving_stay_without_the_leader_once_gone_by(clien
     monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 11))
 
     html = _text(client.get(f"/week/{world.employee_token}?week=2026-W50"))
-    assert AWAY_DAY in day_block(html, THU) and "Tineke" not in day_block(html, THU)
+    thursday = day_block(html, THU)
+    assert AWAY_PAST in thursday and "Tineke" not in thursday
+    assert "zoekt" not in thursday and "Bel dan Binnenwerk" not in thursday
     assert LED in day_block(html, MON)
     by_day = events(_text(client.get(f"/calendar/{world.employee_token}.ics")))
-    assert AWAY_DAY in by_day["20261210"] and "Tineke" not in by_day["20261210"]
+    assert AWAY_PAST in by_day["20261210"] and "Tineke" not in by_day["20261210"]
+    assert "zoekt" not in by_day["20261210"]
     assert f"Teamleider: Tineke Teamleider, telefoon {PHONE}" in by_day["20261207"]
     visits = events(_text(client.get(f"/calendar/{world.location_token}.ics")))
-    assert "Teamleider: afwezig, Binnenwerk zoekt een vervanger" in visits["20261210"]
+    assert "Teamleider: afwezig" in visits["20261210"] and "zoekt" not in visits["20261210"]
     login(world.contact)
     rows = plan_rows(client)
     assert rows[THU.isoformat()]["Teamleider"] == "afwezig"  # gone by: no longer "looking for a stand-in"
@@ -308,3 +312,21 @@ def test_taking_the_leader_back_undoes_it_where_the_roster_still_has_her(client,
     client.post("/auth/logout")
     login(world.contact)
     assert plan_rows(client)[THU.isoformat()]["Telefoon teamleider"] == PHONE
+
+
+def test_the_day_gone_by_gets_a_newer_stamp_as_its_leader_line_changes(client, login, world, monkeypatch):
+    """A calendar app may keep an event whose stamps all stayed: the away day's new words ("afwezig",
+    no one sought) come with a LAST-MODIFIED of the next day's start."""
+    login(world.planner)
+    archive(client, world)
+    client.post("/auth/logout")
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 10))
+    to_come = _text(client.get(f"/calendar/{world.location_token}.ics"))
+    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 11))
+    gone_by = _text(client.get(f"/calendar/{world.location_token}.ics"))
+
+    def modified(body: str) -> str:
+        thursday = next(e for e in body.split("BEGIN:VEVENT")[1:] if ":20261210T" in e.split("DTSTART", 1)[1][:40])
+        return re.search(r"LAST-MODIFIED:(\S+)", thursday).group(1)
+
+    assert modified(to_come) < "20261210T230000Z" <= modified(gone_by)
