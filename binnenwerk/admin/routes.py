@@ -431,10 +431,9 @@ def location_edit(location_id: int | None):
 def _no_team_warning(region: str) -> str | Markup:
     """A location saved in a region without a team: said so, with the region a typo most likely
     meant ("Oosst": "Bedoel je Oost?"); the regions marked lang="nl" on an English page."""
-    warning = _("Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas "
-                "ingepland worden als daar een team is.", region=region)
-    meant = ops.closest_region(region)
-    return marked_dutch_in(f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning, region, meant)
+    return region_service.with_region_meant(_(
+        "Er werkt nog geen team in regio %(region)s. Aanvragen voor deze locatie kunnen pas ingepland worden "
+        "als daar een team is.", region=region), region)
 
 
 @bp.route("/locaties/regio-hernoemen", methods=["GET", "POST"])

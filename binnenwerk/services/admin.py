@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -1001,15 +1000,6 @@ def regions() -> list[str]:
     names = set(db.session.scalars(select(Location.region).distinct()))
     names |= set(db.session.scalars(select(Team.region).distinct()))
     return sorted(n for n in names if n)
-
-
-def closest_region(region: str) -> str | None:
-    """The region with a team (not archived) spelled most like `region`, which has none: what
-    a typo ("Oosst") was most likely meant to be; None when none is close."""
-    with_teams = set(db.session.scalars(select(Team.region).where(Team.archived.is_(False)).distinct()))
-    by_key = {name.casefold(): name for name in with_teams if name and name != region}
-    found = difflib.get_close_matches(region.casefold(), list(by_key), n=1, cutoff=0.6)
-    return by_key[found[0]] if found else None
 
 
 # --- work types -----------------------------------------------------------------------------

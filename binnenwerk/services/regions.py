@@ -2,6 +2,7 @@
 renamed everywhere at once."""
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -61,6 +62,26 @@ def has_location(region: str) -> bool:
     """Whether the region has a location (not archived)."""
     return db.session.scalar(
         select(Location.id).where(Location.region == region, Location.archived.is_(False)).limit(1)) is not None
+
+
+def closest_region(region: str, among=Team) -> str | None:
+    """The region with a team (`among` Location: a location), not archived, spelled most like
+    `region`, which has none: what a typo ("Oosst") was most likely meant to be; None when none is
+    close."""
+    known = set(db.session.scalars(select(among.region).where(among.archived.is_(False)).distinct()))
+    by_key = {name.casefold(): name for name in known if name and name != region}
+    found = difflib.get_close_matches(region.casefold(), list(by_key), n=1, cutoff=0.6)
+    return by_key[found[0]] if found else None
+
+
+def with_region_meant(warning: str, region: str, among=Team):
+    """A warning about a region without a team (or location), with "Bedoel je <region>?" when
+    another is spelled much like it; the regions marked lang="nl" on an English page."""
+    from ..formatting import marked_dutch_in
+
+    meant = closest_region(region, among)
+    return marked_dutch_in(f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning,
+                           region, meant)
 
 
 def region_key(region: str) -> str:

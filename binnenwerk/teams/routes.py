@@ -291,10 +291,22 @@ def team_edit(team_id: int):
 
 
 def _warn_if_no_location(team: Team) -> None:
-    """A region typed for the first time may be a typo: a team there has nowhere to work yet."""
+    """A region typed for the first time may be a typo: a team there has nowhere to work yet. The
+    region with a location spelled most like it is suggested, as the location form does."""
     if not team.archived and not region_service.has_location(team.region):
-        flash(marked_dutch_in(_("Er is nog geen locatie in regio %(region)s. Dit team kan pas ingepland worden "
-                                "als daar een locatie is.", region=team.region), team.region), "warning")
+        warning = _("Er is nog geen locatie in regio %(region)s. Dit team kan pas ingepland worden als daar een "
+                    "locatie is.", region=team.region)
+        flash(region_service.with_region_meant(warning, team.region, among=Location), "warning")
+
+
+def _warn_if_no_team(supervisor: Supervisor) -> None:
+    """A stand-in of the pool leads only teams of their region: a region without a team (a typo,
+    most likely) leaves them nobody to lead. The region with a team spelled most like it is
+    suggested."""
+    if supervisor.team is None and not supervisor.archived and not region_service.has_team(supervisor.region):
+        warning = _("Er werkt nog geen team in regio %(region)s. Deze invaller kan pas ingepland worden als daar "
+                    "een team is.", region=supervisor.region)
+        flash(region_service.with_region_meant(warning, supervisor.region), "warning")
 
 
 @bp.route("/<int:team_id>/archiveren", methods=["POST"])
@@ -819,6 +831,7 @@ def supervisor_new():
         else:
             flash(_("Teamleider %(name)s is toegevoegd.", name=supervisor.name), "success")
             _flash_leader_access(supervisor, None, None)
+            _warn_if_no_team(supervisor)
             return redirect(url_for("teams.supervisors"))
     return render_template("teams/supervisor_form.html", form=form, supervisor=None, submission=submission,
                            regions=ops.regions()), _status_code(form)
@@ -863,6 +876,8 @@ def supervisor_edit(supervisor_id: int):
                   else _("Er was niets veranderd."), "success" if changed else "info")
             if {"team_id", "user_id"} & set(changed) and not supervisor.archived:  # an archived one leads none
                 _flash_leader_access(supervisor, old_team, old_user)
+            if {"region", "team_id"} & set(changed):
+                _warn_if_no_team(supervisor)
             if "region" in changed and supervisor.team is None:
                 # A stand-in of the pool leads only in their region: the teams of the old one still
                 # have them on the days to come.

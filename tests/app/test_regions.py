@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from binnenwerk.extensions import db
-from binnenwerk.models import Location, Team
+from binnenwerk.models import Location, Supervisor, Team
 
 from .edit_forms import post_edit
 
@@ -205,3 +205,41 @@ def test_a_pool_stand_in_typed_in_other_case_stands_in_for_that_region(make, in_
 def in_request(app):
     with app.test_request_context():
         yield
+
+
+# --- a typo in a region: the region meant ------------------------------------------------------
+
+
+def test_a_team_in_a_misspelt_region_suggests_the_region_with_places(client, make, login):
+    login(make.user(role="planner"))
+    make.location(region="Den Haag")
+    make.team(region="Denhaag-Oud")  # a team's region without places is not suggested
+    db.session.commit()
+    response = client.post("/teams/nieuw", data=_team_form(region="Den Haaag"), follow_redirects=True)
+    page = _text(response)
+    assert "Er is nog geen locatie in regio Den Haaag." in page and "Bedoel je Den Haag?" in page
+    response = client.post("/teams/nieuw", data=_team_form(name="Team Mars", region="Mars"), follow_redirects=True)
+    assert NO_LOCATION in _text(response) and "Bedoel je" not in _text(response)
+
+
+def test_a_stand_in_in_a_region_without_a_team_is_warned_with_the_region_meant(client, make, login, app_with):
+    from tests.app.test_teams_supervisors import supervisor_form
+
+    login(make.user(role="planner"))
+    make.team(region="Zwolle")
+    cars = make.work_type()
+    db.session.commit()
+    response = client.post("/teams/teamleiders/nieuw", data=supervisor_form([cars], region="Zwole"),
+                           follow_redirects=True)
+    page = _text(response)
+    assert "Teamleider Tessa Leider is toegevoegd." in page
+    assert "Er werkt nog geen team in regio Zwole. Deze invaller kan pas ingepland worden als daar een team is." \
+        in page and "Bedoel je Zwolle?" in page
+    stand_in = db.session.scalar(select(Supervisor).where(Supervisor.region == "Zwole"))
+    response = post_edit(client, f"/teams/teamleiders/{stand_in.id}/wijzigen",
+                         supervisor_form([cars], region="Zwolle"), follow_redirects=True)
+    assert "Er werkt nog geen team" not in _text(response)
+    english = _english(app_with, make, "planner")
+    response = post_edit(english, f"/teams/teamleiders/{stand_in.id}/wijzigen",
+                         supervisor_form([cars], region="Zwole"), follow_redirects=True)
+    assert 'Did you mean <span lang="nl">Zwolle</span>?' in _text(response)
