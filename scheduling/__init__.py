@@ -17,11 +17,13 @@ from .domain import (
     Team,
     WorkType,
 )
-from .solver import Progress, solve
 
-# The format reader, checker, greedy baseline and generator load on first use, so that
-# `import scheduling` stays light.
+# The solver (OR-Tools, HiGHS), the format reader, checker, greedy baseline and generator load on
+# first use, so that `import scheduling` stays light: `python -m scheduling check` or a refused
+# file answers without loading OR-Tools (about 2 s).
 _LAZY = {
+    "Progress": "solver",
+    "solve": "solver",
     "read_problem": "io",
     "problem_to_dict": "io",
     "read_solution": "io",

@@ -57,9 +57,8 @@ def _print_solution(solution) -> None:
 
 
 def cmd_solve(args) -> int:
+    problem = _load_problem(args.problem)  # a refused file is said before OR-Tools loads (2 s)
     from .solver import Progress, solve
-
-    problem = _load_problem(args.problem)
 
     def show(p: Progress) -> None:
         print(f"[{p.elapsed_seconds:6.1f}s {100 * p.fraction:3.0f}%] beste {p.best_objective} "

@@ -149,7 +149,7 @@ def small_problems(draw):
     return b.build()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_problems())
 def test_greedy_output_always_passes_the_checker(problem):
     sol = greedy(problem)
