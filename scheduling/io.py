@@ -709,7 +709,8 @@ def read_problem(data: Any) -> Problem:
             for key, value in raw.items():
                 path = f"weights.{key}"
                 if key not in DEFAULT_WEIGHTS:
-                    r.error(path, key, f"onbekend gewicht {_show(key)}, bekend zijn: {', '.join(DEFAULT_WEIGHTS)}")
+                    # The format's rule for every object: unknown fields are ignored, so a file from a
+                    # writer that knows a weight more (as this package added supervision_change) is read.
                     continue
                 checked = r.integer_value(value, path, maximum=MAX_WEIGHT)
                 if checked is not None:
