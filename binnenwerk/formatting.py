@@ -326,8 +326,9 @@ def marked_dutch_in(message: str, *dutch: str):
     names = sorted({str(escape(name)) for name in dutch if name}, key=len, reverse=True)
     if str(get_locale() or "nl") == "nl" or not names:
         return message
-    # One pass, the longest name first: "Oost" inside "Oost-Nederland" is not marked twice.
-    found = re.compile("|".join(re.escape(name) for name in names))
+    # One pass, the longest name first: "Oost" inside "Oost-Nederland" is not marked twice; whole
+    # words only ("Den Haag" inside a typed "Den Haagg" is not a name said).
+    found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
     return Markup(found.sub(lambda m: f'<span lang="nl">{m.group(0)}</span>', str(escape(message))))
 
 

@@ -714,6 +714,13 @@ def _leader_rest_around(supervisor_ids: list[int], first: dt.date, last: dt.date
     return out
 
 
+def leader_rest_cuts_meet(supervisor_id: int, day: dt.date, scope: list[int], span: tuple[int, int]) -> bool:
+    """Whether the rest a leader owes to what they lead outside these teams' rosters (or outside
+    the week: _leader_rest_around) leaves them short of leading from span[0] to span[1] that day."""
+    cuts = _leader_rest_around([supervisor_id], day, day, scope).get(supervisor_id, {}).get(day, [])
+    return any(start < span[1] and span[0] < end for start, end in cuts)
+
+
 def leader_days(supervisor_ids, where) -> dict[tuple[int, dt.date], tuple[int, int]]:
     """These team leaders' days led where `where` (a condition on SupervisionAssignment) holds:
     (supervisor id, date) -> (the first start, the last end) of the teams they lead there, their

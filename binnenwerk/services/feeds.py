@@ -798,6 +798,7 @@ class _Texts:
         # Only the way in changed (access_only): its new text follows on the "Zo kom je binnen" line.
         self.changed_access = _("Let op: dit is veranderd. Je komt op een andere manier binnen.")
         self.read_how_below = _("Lees hieronder hoe.")
+        self.changed_access_gone = _("Let op: dit is veranderd. Er staat geen uitleg meer bij hoe je binnenkomt.")
         self.changed_other_leader = _("Je hebt die dag ook een andere teamleider.")
         self.day_off_summary = _("Vrij: je werk gaat niet door (%(work_type)s)")
         self.day_off = _("Je hoeft deze dag niet te werken.")
@@ -974,8 +975,8 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
     instructions = (shift.access_instructions or "").strip()
     if changed and shift.access_only:
         # Time, place and leader as first told: the week page's words, and instructions taken
-        # away leave nothing below to read.
-        change_line = texts.changed_access + (" " + texts.read_how_below if instructions else "")
+        # away leave nothing below to read: that is said instead.
+        change_line = f"{texts.changed_access} {texts.read_how_below}" if instructions else texts.changed_access_gone
     elif changed:
         change_line = texts.changed_leader if shift.leader_only else texts.changed
         leader = _leader_of_row(shift, leaders)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from .. import audit
 from ..extensions import db
 from ..models import JobStatus, Location, SolveJob, Supervisor, Team
+from ..formatting import marked_dutch_in
 from . import ServiceError
 
 # The length of the region columns (Team, Supervisor and Location have the same): a longer one
@@ -77,8 +78,6 @@ def closest_region(region: str, among=Team) -> str | None:
 def with_region_meant(warning: str, region: str, among=Team):
     """A warning about a region without a team (or location), with "Bedoel je <region>?" when
     another is spelled much like it; the regions marked lang="nl" on an English page."""
-    from ..formatting import marked_dutch_in
-
     meant = closest_region(region, among)
     return marked_dutch_in(f"{warning} {_('Bedoel je %(region)s?', region=meant)}" if meant else warning,
                            region, meant)
@@ -126,21 +125,22 @@ def rename(old: str, typed: str, merge: bool = False) -> Renamed:
     if len(new) > REGION_LENGTH:
         raise ServiceError(_("Hoogstens %(max)d tekens.", max=REGION_LENGTH), field="new_name")
     if new == old:
-        raise ServiceError(_("Regio %(region)s heet al zo. Vul een andere naam in.", region=old), field="new_name")
+        raise ServiceError(marked_dutch_in(_("Regio %(region)s heet al zo. Vul een andere naam in.", region=old), old),
+                           field="new_name")
     # Case alone ("oost" -> "Oost") is a rename too: the way to put a region's capitals right.
     other = region_named(new, besides=old)
     if other is not None and not merge:
-        raise ServiceError(_(
+        raise ServiceError(marked_dutch_in(_(
             "Er is al een regio %(region)s. Wil je regio %(old)s bij regio %(region)s voegen? Kies dan "
-            "hieronder \"Samenvoegen\" en klik nog een keer op Hernoemen.", region=other, old=old),
+            "hieronder \"Samenvoegen\" en klik nog een keer op Hernoemen.", region=other, old=old), other, old),
             field="new_name")
     if other is not None:
         new = other
         busy = db.session.scalar(select(SolveJob.region).where(
             SolveJob.region.in_([old, other]), SolveJob.status.in_(_ACTIVE_JOBS)).limit(1))
         if busy is not None:
-            raise ServiceError(_("Regio %(region)s wordt nu gepland. Voeg de regio's samen als dat klaar is.",
-                                 region=busy), field="new_name")
+            raise ServiceError(marked_dutch_in(_("Regio %(region)s wordt nu gepland. Voeg de regio's samen als dat "
+                                                 "klaar is.", region=busy), busy), field="new_name")
     counts = [_rename_in(model, old, new) for model in (Team, Supervisor, Location)]
     # A queued or running solve of the region plans its teams by the region's name.
     db.session.execute(update(SolveJob).where(SolveJob.region == old, SolveJob.status.in_(_ACTIVE_JOBS))

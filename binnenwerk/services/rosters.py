@@ -272,7 +272,8 @@ def leader_choice(week: str, team_id: int, day: dt.date, location_id: int) -> Le
         # Who leads now may no longer be able to (absent since, other hours): pinning them is refused.
         unable = next((v for v in found if v.rule == 6 and (v.team, v.date, v.location) == (team, day, place)), None)
         options.append((planning.pk_of(current.supervisor),
-                        _leader_refusal(unable, problem, current.supervisor, day) if unable else None))
+                        _leader_refusal(unable, problem, current.supervisor, day,
+                                        _span_at(problem, before, team, day, place)) if unable else None))
         rosters[planning.pk_of(current.supervisor)] = before
     for s in sorted(problem.supervisors, key=lambda x: (x.team != team, x.name, x.id)):
         if s.team not in (team, None) or (current is not None and s.id == current.supervisor):
@@ -292,19 +293,33 @@ def _leader_after(problem, before: Solution, team: str, day: dt.date, place: str
     after = Solution("FEASIBLE", before.assignments, others + [SupervisionRef(supervisor, day, place, team)])
     new = planning.new_violations(problem, breaks, after)
     if new:
-        return after, _leader_refusal(new[0], problem, supervisor, day)
+        return after, _leader_refusal(new[0], problem, supervisor, day, _span_at(problem, after, team, day, place))
     return after, None
 
 
-def _leader_refusal(violation, problem, supervisor: str, day: dt.date) -> str:
+def _span_at(problem, solution: Solution, team: str, day: dt.date, place: str) -> tuple[int, int] | None:
+    """The team's day at the place, from its first start to its last end: what its leader leads."""
+    requests = {q.id: q for q in problem.requests}
+    team_of = {e.id: e.team for e in problem.employees}
+    worked = [requests[a.request] for a in solution.assignments if a.date == day and a.request in requests
+              and team_of.get(a.employee) == team and requests[a.request].location == place]
+    return (min(q.start for q in worked), max(q.end for q in worked)) if worked else None
+
+
+def _leader_refusal(violation, problem, supervisor: str, day: dt.date, span: tuple[int, int] | None = None) -> str:
     """Why the leader cannot lead there, said after their name in the choice's list: so without
-    it ("Tineke Teamleider (leidt op woensdag 16 december al op een andere plek)")."""
+    it ("Tineke Teamleider (leidt op woensdag 16 december al op een andere plek)"). `span`: the
+    team's day at the place, to tell the rest owed to what they lead in another roster (cut from
+    their availability by planning) from a day they are not free."""
     if violation.rule == 7:
         # Rule 7: one place a day. The other place may be their own team's.
         return _("leidt op %(day)s al op een andere plek", day=full_date(day))
     if violation.rule == 6:
         if _archived(planning.pk_of(supervisor)):
             return _("is gearchiveerd en is geen teamleider meer bij Binnenwerk")
+        if span is not None and planning.leader_rest_cuts_meet(
+                planning.pk_of(supervisor), day, [planning.pk_of(t.id) for t in problem.teams], span):
+            return _("heeft dan geen 11 uur rust tussen twee werkdagen")
         return _("is op %(day)s niet vrij of kan dit werk niet leiden", day=full_date(day))
     if violation.rule == RULE_SUPERVISOR_REST:
         return _("heeft dan geen 11 uur rust tussen twee werkdagen")

@@ -67,6 +67,12 @@ def test_the_printed_week_sheet_says_it_too(client, login, world):
     html = client.get(f"/rooster/weekbriefjes?week=2026-W50&team={world.julia.team_id}").get_data(as_text=True)
     sheet = text_of(html.split(f'id="weekbriefje-{world.julia.id}"')[1].split("</section>")[0])
     assert WAY_IN in sheet and GENERAL not in sheet
+    # Printed on Wednesday: its first day that says the way in changed prints it, not a pointer to
+    # Monday (gone by, unmarked); the later ones point to Wednesday.
+    wednesday = sheet.split("Woensdag 9 december")[1].split("Donderdag")[0]
+    assert f"Zo kom je binnen: {NEW_WAY}" in wednesday
+    assert "dat staat bij maandag" not in sheet.split("Woensdag 9 december")[1]
+    assert "Zo kom je binnen: dat staat bij woensdag 9 december." in sheet.split("Donderdag")[1]
 
 
 def test_a_later_change_of_time_brings_the_general_words_back(client, login, world):
@@ -119,3 +125,16 @@ def test_the_call_list_gives_the_new_way_in_and_says_time_and_place_stay(client,
     login(world.contact)
     page = client.get(f"/aanvragen/{world.req.id}").get_data(as_text=True)
     assert "Julia" not in page and "Huisman" not in page and "06-55556666" not in page
+
+
+def test_instructions_taken_away_are_said_so_not_a_new_way_in_with_nothing_to_read(client, login, world):
+    edit_request(client, login, world.contact, world.req, access_instructions="")
+
+    block = thursday(client, world)
+    assert "Dit is veranderd. Er staat geen uitleg meer bij hoe je binnenkomt." in block
+    assert "andere manier" not in block and GENERAL not in block and "Zo kom je binnen" not in block
+    events, _etag = feed(client, world.julia_token)
+    assert description(events[THU]).split("\n")[0] == \
+        "Let op: dit is veranderd. Er staat geen uitleg meer bij hoe je binnenkomt."
+    julia = text_of(line_of(call_list(client, login, world.leader), "Julia Huisman"))
+    assert "donderdag 10 december: heeft geen uitleg meer over binnenkomen: die is weggehaald." in julia

@@ -184,3 +184,23 @@ def test_the_calendar_links_page_marks_an_unknown_region(app_with, make):
     client = signed_in(app_with, make.user("planner", locale="en"))
     page = client.get("/kalender?regio=Nergensland").get_data(as_text=True)
     assert '<span lang="nl">Nergensland</span>' in page and unmarked(page, "Nergensland") == []
+
+
+def test_the_region_renames_refusals_mark_the_region_names(app_with, make):
+    both_regions(make)
+    client = signed_in(app_with, make.user("admin", locale="en"))
+    refused = client.post("/beheer/locaties/regio-hernoemen", data={"region": REGION, "new_name": OTHER.lower()})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f'There is already a region <span lang="nl">{OTHER}</span>.' in page
+    assert unmarked(page, OTHER) == [] and unmarked(page, REGION) == []
+
+
+def test_a_name_is_marked_as_a_whole_word_only(app):
+    from flask_babel import force_locale
+
+    from binnenwerk.formatting import marked_dutch_in
+
+    with app.test_request_context(), force_locale("en"):
+        said = str(marked_dutch_in("Region Den Haagg is not known; you see Den Haag.", "Den Haag"))
+    assert said == 'Region Den Haagg is not known; you see <span lang="nl">Den Haag</span>.'

@@ -180,9 +180,8 @@ def test_a_stand_in_keeps_rest_around_what_she_leads_for_another_team_this_week(
     assert ina[MON + dt.timedelta(days=4)] == ((60, 24 * 60),)  # Thursday's 14:00 + 11 hours
 
 
-def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(client, login, world, make):
-    """Ina leads team Dag until midnight on Saturday and team Nacht from 01:00 on Sunday: each team's
-    own grid warns, though the other roster is not on its page."""
+def _ina_leads_team_dag_late_on_saturday(world, make):
+    """Team Dag's roster (not team Nacht's): Dirk works Saturday's late shift, Ina leads it."""
     other = make.team("Den Haag", name="Team Dag")
     worker = make.employee(other, work_types=[world.late.work_type], weekdays=ALL_WEEK, window=ALL_DAY,
                            first_name="Dirk", last_name="Test")
@@ -191,6 +190,13 @@ def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(clien
     db.session.add(SupervisionAssignment(roster_id=roster.id, supervisor_id=world.ina.id, date=SAT,
                                          location_id=world.location.id, team_id=other.id))
     db.session.commit()
+    return other
+
+
+def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(client, login, world, make):
+    """Ina leads team Dag until midnight on Saturday and team Nacht from 01:00 on Sunday: each team's
+    own grid warns, though the other roster is not on its page."""
+    other = _ina_leads_team_dag_late_on_saturday(world, make)
     _shift(world, world.bram, SUN, world.night, leader=world.ina)
     login(world.planner)
     for team, day in ((world.team, SUN), (other, SAT)):
@@ -203,3 +209,16 @@ def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(clien
     db.session.commit()
     for team in (world.team, other):
         assert "let op: te weinig rust" not in client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
+
+
+def test_the_leader_choice_says_rest_for_what_a_stand_in_leads_in_another_teams_roster(client, login, world, make):
+    """Ina leads team Dag until midnight on Saturday: for team Nacht's night shift from 01:00 on
+    Sunday she is refused for her rest, not as "not free or cannot lead this work"."""
+    other = _ina_leads_team_dag_late_on_saturday(world, make)
+    _shift(world, world.bram, SUN, world.night, leader=world.tineke)
+    login(world.planner)
+    page = client.get(_leader_url(world, SUN)).get_data(as_text=True)
+    assert "Ina Invaller (invaller) (heeft dan geen 11 uur rust tussen twee werkdagen)" in page
+    response = client.post("/rooster/leider", data={**form_values(page), "supervisor": str(world.ina.id)})
+    assert "Dit kan niet: Ina Invaller heeft dan geen 11 uur rust tussen twee werkdagen." in response.get_data(as_text=True)
+    assert _leader_on(world, SUN) == world.tineke.id
