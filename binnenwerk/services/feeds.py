@@ -791,6 +791,7 @@ class _Texts:
             self.employee_leader_away += " " + self.office_call
         # Away for part of the shift (an appointment): when, not that someone else is sought.
         self.employee_leader_away_part = _("Je teamleider is er die dag van %(start)s tot %(end)s niet.")
+        self.employee_leader_away_part_past = _("Je teamleider was er die dag van %(start)s tot %(end)s niet.")
         self.changed_summary = _("Veranderd: %(work_type)s")
         self.changed = _("Let op: dit is veranderd. Kijk goed hoe laat en waar je werkt.")
         self.changed_leader = _("Let op: dit is veranderd. Je hebt die dag een andere teamleider. "
@@ -808,11 +809,12 @@ class _Texts:
         """The employee's line on a day their leader is away: the times of each part (away_times),
         or for the whole shift that someone else is sought (on a day gone by, that they were not
         there); the office's number with either."""
+        gone_by = self._gone_by(day)
         if not parts:
-            return self.employee_leader_away_past if self._gone_by(day) else self.employee_leader_away
-        said = [self.employee_leader_away_part % {"start": minutes_to_hhmm(start), "end": minutes_to_hhmm(end)}
-                for start, end in parts]
-        return " ".join(said + ([self.office_call] if self.office_call else []))
+            return self.employee_leader_away_past if gone_by else self.employee_leader_away
+        part = self.employee_leader_away_part_past if gone_by else self.employee_leader_away_part
+        said = [part % {"start": minutes_to_hhmm(start), "end": minutes_to_hhmm(end)} for start, end in parts]
+        return " ".join(said + ([self.office_call] if self.office_call and not gone_by else []))
 
     def place(self, shift) -> str:
         if shift.location_id not in self._places:

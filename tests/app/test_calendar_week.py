@@ -352,6 +352,22 @@ def test_a_part_day_absence_counts_only_when_it_meets_the_shift(client, week, ma
     assert AWAY_DAY not in day_block(html, thursday) and "Tineke" not in day_block(html, thursday)
 
 
+def test_a_part_day_absence_on_a_day_gone_by_is_said_in_the_past_tense(app, client, week, make):
+    from icalendar import Calendar
+
+    app.config["OFFICE_PHONE"] = "070-1234567"  # said on a day to come, not on one gone by
+    tuesday = week["monday"] + dt.timedelta(days=1)  # gone by: today is Wednesday
+    make.published_shift(employee=week["employee"], date=tuesday, location=week["location"])  # 09:00-15:00
+    make.absence(supervisor=leader_of_team(week), start=tuesday, times=("14:00", "16:00"), kind="afspraak")
+    db.session.commit()
+    block = day_block(page(client, week["token"]).get_data(as_text=True), tuesday)
+    assert "Je teamleider was er die dag van 14:00 tot 15:00 niet." in block and " is er " not in block
+    feed = Calendar.from_ical(client.get(f"/calendar/{week['token']}.ics").data)
+    events = {e.get("DTSTART").dt.date().isoformat(): str(e.get("DESCRIPTION")) for e in feed.walk("VEVENT")}
+    assert "Je teamleider was er die dag van 14:00 tot 15:00 niet." in events[tuesday.isoformat()]
+    assert "Bel dan Binnenwerk" not in events[tuesday.isoformat()] and "Bel dan Binnenwerk" not in block
+
+
 def test_the_team_leader_away_today_is_named_but_not_offered_to_call(client, week, make):
     wednesday = week["monday"] + dt.timedelta(days=2)  # today, see the fixture
     make.absence(supervisor=leader_of_team(week), start=wednesday - dt.timedelta(days=1),
