@@ -61,6 +61,9 @@ class Cell:
     not_started: bool = False  # ended, as the contract starts later: the grid says which
     unavailable: bool = False  # outside the person's weekly availability (changed since)
     too_long: bool = False  # longer than the person's hours a day (lowered since, or the request's times)
+    # Less than 11 hours' rest from the person's work the day before or after, in any roster (a
+    # ministry's new times, or a hand edit in another week's roster): the solver never plans it.
+    no_rest: bool = False
     # From today on, why it no longer fits (services.rosters.misfit): the person is in another
     # team now, the place lies outside the team's region, or the work or place is no longer theirs.
     moved: bool = False
@@ -89,6 +92,7 @@ class TeamWeek:
     ended_count: int = 0
     unavailable_count: int = 0
     too_long_count: int = 0
+    no_rest_count: int = 0
     moved_count: int = 0
     region_count: int = 0
     unqualified_count: int = 0
@@ -439,6 +443,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.moved_count += cell.moved
         tw.region_count += cell.outside_region
         tw.unqualified_count += cell.unqualified
+    _flag_no_rest(by_team, first, last, today)
     for tw in by_team.values():
         tw.minutes = {e.id: worked[e.id] for e in tw.employees if worked.get(e.id)}
         tw.history = {e.id: worked_before[e.id] for e in tw.employees if worked_before.get(e.id)}
@@ -494,6 +499,36 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             if (day, location_id) not in led:
                 tw.unled.setdefault(day, []).append(location)
     return by_team, assignments
+
+
+def _flag_no_rest(by_team: dict[int, TeamWeek], first: dt.date, last: dt.date, today: dt.date) -> None:
+    """Mark the shifts to come that leave their person less than 11 real hours of rest from their
+    work the day before or after, in any roster (the Sunday before and the Monday after too), and
+    count them per team: of two days in the same grid, the later one. One query."""
+    cells = [(tw, key, cell) for tw in by_team.values() for key, cell in tw.cells.items()
+             if key[1] >= today and not (cell.withdrawn or cell.ended)]
+    if not cells:
+        return
+    days: dict[tuple[int, dt.date], tuple[int, int]] = {}  # (person, date) -> first start, last end
+    for employee_id, day, start, end in db.session.execute(
+        select(Assignment.employee_id, Assignment.date, func.min(DeploymentRequest.start_minute),
+               func.max(DeploymentRequest.end_minute))
+        .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
+        .where(Assignment.employee_id.in_({key[0] for _tw, key, _cell in cells}),
+               Assignment.date.between(first - dt.timedelta(days=1), last + dt.timedelta(days=1)))
+        .group_by(Assignment.employee_id, Assignment.date)
+    ):
+        days[(employee_id, day)] = (start, end)
+    zone, least = planning.TIMEZONE, planning.MIN_REST_MINUTES
+    for tw, (employee_id, day), cell in cells:
+        start, end = cell.request.start_minute, cell.request.end_minute
+        before = days.get((employee_id, day - dt.timedelta(days=1)))
+        # A pair of days is the later shift's to flag where the grid holds both (one per pair).
+        after = days.get((employee_id, day + dt.timedelta(days=1))) \
+            if (employee_id, day + dt.timedelta(days=1)) not in tw.cells else None
+        cell.no_rest = ((before is not None and sd.rest_minutes(zone, day - dt.timedelta(days=1), before[1], start) < least)
+                        or (after is not None and sd.rest_minutes(zone, day, end, after[0]) < least))
+        tw.no_rest_count += cell.no_rest
 
 
 def _tired_leads(supervision, assignments, elsewhere=None) -> dict:

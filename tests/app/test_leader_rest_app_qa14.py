@@ -222,3 +222,40 @@ def test_the_leader_choice_says_rest_for_what_a_stand_in_leads_in_another_teams_
     response = client.post("/rooster/leider", data={**form_values(page), "supervisor": str(world.ina.id)})
     assert "Dit kan niet: Ina Invaller heeft dan geen 11 uur rust tussen twee werkdagen." in response.get_data(as_text=True)
     assert _leader_on(world, SUN) == world.tineke.id
+
+
+def test_the_grid_flags_an_employees_shift_without_rest_after_the_times_changed(client, login, world, make):
+    """Anna's late Saturday ends at 24:00; her Sunday starts at 11:00 (11 hours' rest). The ministry
+    moves Sunday's start to 09:00: the grid marks Sunday's shift, the page says why, and the
+    overview's line counts it (a QA pass found nothing said anywhere)."""
+    make.team("Den Haag", name="Team Dag")  # two teams: the page has an overview line per team
+    world.day.start_minute = 11 * 60
+    _shift(world, world.anna, SAT, world.late, leader=world.tineke)
+    _shift(world, world.anna, SUN, world.day)
+    login(world.planner)
+
+    def grid():
+        page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+        return page, page[page.index(f'id="cel-{world.anna.id}-{SUN.isoformat()}"'):]
+
+    page, sunday = grid()
+    assert "let op: te weinig rust" not in sunday[:sunday.index("</td>")]
+    assert "geen 11 uur rust" not in client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    world.day.start_minute = 9 * 60
+    db.session.commit()
+    page, sunday = grid()
+    assert "let op: te weinig rust" in sunday[:sunday.index("</td>")]
+    team_page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
+    assert "1 dienst geeft de medewerker geen 11 uur rust tussen twee werkdagen" in team_page
+    line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
+    assert "1 dienst met te weinig rust" in line[:line.index("</tr>")]
+
+
+def test_the_overview_names_a_leader_without_rest(client, login, world, make):
+    make.team("Den Haag", name="Team Dag")
+    _shift(world, world.anna, SAT, world.late, leader=world.tineke)
+    _shift(world, world.bram, SUN, world.night, leader=world.tineke)
+    login(world.planner)
+    page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
+    line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
+    assert "teamleider met te weinig rust of een te lange dag" in line[:line.index("</tr>")]
