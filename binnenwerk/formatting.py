@@ -320,16 +320,22 @@ def marked_dutch(text: str):
 
 def marked_dutch_in(message: str, *dutch: str):
     """A message already worded (a flash, a service's text) that says Dutch names (a place's, a
-    region's): each name marked as marked_dutch marks it; on a Dutch page the message as it is."""
+    region's): each name marked as marked_dutch marks it; on a Dutch page the message as it is.
+    The names are found in the text as written and each piece escaped after, so a name such as
+    "34" is never found inside an escaped character ("&#34;")."""
     from markupsafe import Markup, escape
 
-    names = sorted({str(escape(name)) for name in dutch if name}, key=len, reverse=True)
+    names = sorted({str(name) for name in dutch if name}, key=len, reverse=True)
     if str(get_locale() or "nl") == "nl" or not names:
         return message
     # One pass, the longest name first: "Oost" inside "Oost-Nederland" is not marked twice; whole
     # words only ("Den Haag" inside a typed "Den Haagg" is not a name said).
     found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
-    return Markup(found.sub(lambda m: f'<span lang="nl">{m.group(0)}</span>', str(escape(message))))
+    said, at = Markup(""), 0
+    for match in found.finditer(message):
+        said += escape(message[at:match.start()]) + Markup('<span lang="nl">%s</span>') % match.group(0)
+        at = match.end()
+    return said + escape(message[at:])
 
 
 def long_date(day: dt.date) -> str:

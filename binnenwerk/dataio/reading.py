@@ -504,6 +504,11 @@ def _merged_in(table: Table, ranges: list[str]) -> list[str]:
     return touching
 
 
+# An accented letter as UTF-8 writes it (two bytes: é, ë, ü, ç, ...); in Windows-1252 text these
+# pairs read as "Ã©", which nobody types.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+
+
 def _decode(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         raise ReadError(_("Dit is geen CSV-bestand maar waarschijnlijk een Excel-bestand. Geef het de naam .xlsx."))
@@ -520,8 +525,14 @@ def _decode(data: bytes) -> str:
         raise ReadError(_("Dit bestand is geen CSV-bestand (tekst). Kies een .xlsx- of .csv-bestand."))
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_LETTER.search(data):
+            # Mostly UTF-8 with a line of another program's bytes (pasted in): read as Windows-1252
+            # every accented letter elsewhere would be stored garbled ("Zoë" as "ZoÃ«") without a word.
+            line = data[:exc.start].count(b"\n") + 1
+            raise ReadError(_("Regel %(line)d van dit CSV-bestand heeft tekens in een andere codering dan de rest "
+                              "van het bestand. Sla het bestand op als CSV UTF-8 en kijk die regel na.",
+                              line=line)) from None
     try:
         # Excel on Windows saves "CSV (gescheiden door lijstscheidingsteken)" in Windows-1252. A
         # UTF-8 byte order mark before such text (an editor kept it, the text was saved in

@@ -328,6 +328,13 @@ def _leader_refusal(violation, problem, supervisor: str, day: dt.date, span: tup
     return _("dit breekt een regel van het rooster")
 
 
+def _could_have_offered(supervisor_id: int, team_id: int) -> bool:
+    """The team's own leader, or a stand-in of the pool of its region: whom a leader choice lists."""
+    leader, team = db.session.get(Supervisor, supervisor_id), db.session.get(Team, team_id)
+    return leader is not None and team is not None and (
+        leader.team_id == team_id or (leader.team_id is None and leader.region == team.region))
+
+
 def _archived(supervisor_id: int) -> bool:
     leader = db.session.get(Supervisor, supervisor_id)
     return leader is not None and leader.archived
@@ -355,8 +362,10 @@ def set_leader(week: str, team_id: int, day: dt.date, location_id: int, supervis
     if choice.kept:
         raise ServiceError(_("Het werk van die dag is al begonnen of voorbij. Wie het leidt, blijft zo."))
     current = planning.pk_of(choice.current.supervisor) if choice.current else None
-    if _archived(supervisor_id) and not (current == supervisor_id and choice.pinned and not pin):
+    if _archived(supervisor_id) and not (current == supervisor_id and choice.pinned and not pin) \
+            and _could_have_offered(supervisor_id, team_id):
         # Archived while the page was open (unpinning is always allowed): not "not free that day".
+        # Only for a leader the page could have shown: another id is not told by name.
         name = db.session.get(Supervisor, supervisor_id).name
         raise ServiceError(_("Dit kan niet: %(name)s is gearchiveerd en is geen teamleider meer bij Binnenwerk. "
                              "Kies een andere teamleider.", name=name))

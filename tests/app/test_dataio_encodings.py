@@ -79,6 +79,25 @@ def test_a_damaged_utf16_file_says_its_characters_cannot_be_read(app):
     assert stored_teams() == []
 
 
+def test_a_utf8_file_with_one_line_in_another_encoding_is_refused_not_stored_garbled(app):
+    """One line pasted from another program (Windows-1252) into a UTF-8 file: read as Windows-1252
+    the whole file stored "Team Súdwest" as "Team SÃºdwest" (a QA pass); the line is named."""
+    text = TEAMS_TEXT.replace("\t", ";").encode("utf-8") + "Team Café\tDen Haag\t\t\r\n".replace(
+        "\t", ";").encode("cp1252")
+    with app.test_request_context():
+        outcome = import_file(get_kind("teams"), "teams.csv", text, commit=True)
+
+    assert [str(p) for p in outcome.file_problems] == [
+        "Regel 4 van dit CSV-bestand heeft tekens in een andere codering dan de rest van het bestand. "
+        "Sla het bestand op als CSV UTF-8 en kijk die regel na."]
+    assert stored_teams() == []
+
+
+def test_a_windows_1252_file_still_reads(app):
+    text = "naam;regio\r\nTeam Café;Den Haag\r\n".encode("cp1252")
+    assert reading.read("teams.csv", text).rows[0][1][0] == "Team Café"
+
+
 def test_a_binary_file_named_csv_is_still_no_csv(app):
     with app.test_request_context():
         outcome = import_file(get_kind("teams"), "teams.csv", b"naam\x00\x01\x02regio", commit=True)

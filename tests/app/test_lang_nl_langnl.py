@@ -204,3 +204,7 @@ def test_a_name_is_marked_as_a_whole_word_only(app):
     with app.test_request_context(), force_locale("en"):
         said = str(marked_dutch_in("Region Den Haagg is not known; you see Den Haag.", "Den Haag"))
     assert said == 'Region Den Haagg is not known; you see <span lang="nl">Den Haag</span>.'
+    with app.test_request_context(), force_locale("en"):
+        said = str(marked_dutch_in('Region 34 exists. Tick "Merge" & <b>go</b>.', "34"))
+    # Never inside an escaped character ("&#34;"), and everything else escaped.
+    assert said == 'Region <span lang="nl">34</span> exists. Tick &#34;Merge&#34; &amp; &lt;b&gt;go&lt;/b&gt;.'

@@ -175,3 +175,21 @@ def test_another_message_on_a_deactivated_accounts_page_keeps_the_banner(client,
     page = client.post(f"/beheer/gebruikers/{user.id}/ontgrendelen", follow_redirects=True).get_data(as_text=True)
     assert "is ontgrendeld" in page
     assert "Dit account is gedeactiveerd. Deze persoon kan niet inloggen." in page
+
+
+@pytest.mark.usefixtures("before_work_on_7_december")
+def test_an_archived_leader_the_page_could_not_offer_is_not_named(client, login, world, make):
+    """A team leader sending the form with another region's archived stand-in learns no name (nor
+    that the id is archived): the answer is the one for any id not in the list (a QA pass)."""
+    elsewhere = make.supervisor(None, region="Groningen", name="Umut Hendriks")
+    db.session.commit()
+    set_supervisor_archived(elsewhere, True)
+    login(world.planner)
+    solve_via_page(client, world.team)
+    page = form_values(client.get(url(world)).get_data(as_text=True))
+
+    response = client.post("/rooster/leider", data={**page, "supervisor": str(elsewhere.id)})
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies een teamleider uit de lijst." in text
+    assert "Umut" not in text and "gearchiveerd" not in text
