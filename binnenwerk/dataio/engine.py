@@ -12,7 +12,7 @@ from typing import Any, Callable
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .. import audit
 from ..extensions import db
@@ -203,6 +203,11 @@ def summary_text(counts: dict[str, int]) -> str:
         "%(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd",
         created=counts.get("create", 0), updated=counts.get("update", 0), unchanged=counts.get("unchanged", 0),
     )
+
+
+class DatabaseBusy(Exception):
+    """The database did not answer in time (locked by another write, a lost connection): no row's
+    fault, nothing stored. The page says to try again in a moment."""
 
 
 class RowRefused(Exception):
@@ -745,6 +750,11 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             except RowRefused as refusal:
                 for column, message in refusal.problems:
                     result.refuse(column, message)
+            except OperationalError as exc:
+                # Locked by another write for longer than its timeout, or a connection lost: no
+                # fault of this row (said so: a QA pass read "row 19 refused" of a good file).
+                db.session.rollback()
+                raise DatabaseBusy() from exc
             except SQLAlchemyError:
                 # The checks above should make this impossible; if the database still refuses,
                 # the transaction is gone, so stop here and keep nothing.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import time
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..formatting import one_line, without_controls
 from . import KINDS, bp, writing
 from .api import get_kind, import_file, may_use
-from .engine import Kind, Outcome, summary_text
+from .engine import DatabaseBusy, Kind, Outcome, summary_text
 from .forms import MOVE_LABELS, ConfirmForm, UploadForm
 from .reading import suffix_of
 
@@ -103,13 +104,36 @@ def _forget(path: Path | None) -> None:
 
 
 def _claim(path: Path) -> Path | None:
-    """Take the upload for this request alone (a rename is atomic): a second click finds it gone."""
+    """Take the upload for this request alone (a rename is atomic): a second click finds it gone.
+    The claim's time is its file's (_imported reads a claim as dead after STALE_CLAIM)."""
     busy = path.with_name(path.name + ".busy")
     try:
         path.rename(busy)
     except FileNotFoundError:
         return None
+    os.utime(busy)
     return busy
+
+
+# An import holds its claim for seconds (10,000 rows: a few); one this old was cut off (the process
+# killed or the machine restarted during it), and nothing is waited for.
+STALE_CLAIM = 15 * 60
+
+
+def _importing(folder: Path, token: str) -> bool:
+    """Whether an import of this upload holds its claim now (a claim older than STALE_CLAIM is
+    one cut off, not running)."""
+    for claim in folder.glob(f"{token}.*.busy"):
+        try:
+            if time.time() - claim.stat().st_mtime < STALE_CLAIM:
+                return True
+        except FileNotFoundError:  # the import ended just now
+            continue
+    return False
+
+
+def _busy_message() -> str:
+    return _("De database was even bezig. Er is niets opgeslagen. Upload het bestand over een minuut nog eens.")
 
 
 def _record_import(folder: Path, token: str, user_id: int, kind: Kind, counts: dict[str, int]) -> None:
@@ -130,7 +154,7 @@ def _imported(kind: Kind, token: str | None) -> dict[str, int] | str | None:
         return None
     folder = _upload_dir()
     deadline = time.monotonic() + WAIT_FOR_IMPORT
-    while any(folder.glob(f"{token}.*.busy")):
+    while _importing(folder, token):
         if time.monotonic() > deadline:
             return STILL_IMPORTING
         time.sleep(0.2)
@@ -190,7 +214,11 @@ def preview(kind_name: str):
         form.file.errors = [_("Kies een Excel-bestand (.xlsx) of een CSV-bestand (.csv).")]
         return render_template("dataio/kind.html", kind=kind, form=form), 422
     data = upload.read()
-    outcome = import_file(kind, upload.filename, data, commit=False)
+    try:
+        outcome = import_file(kind, upload.filename, data, commit=False)
+    except DatabaseBusy:
+        form.file.errors = [_busy_message()]
+        return render_template("dataio/kind.html", kind=kind, form=form), 503
     if outcome.file_problems and not outcome.rows:
         form.file.errors = [str(p) for p in outcome.file_problems] + ([outcome.sheet_note] if outcome.sheet else [])
         other = get_kind(outcome.other_kind)
@@ -262,7 +290,7 @@ def confirm(kind_name: str):
                   "error")
         return redirect(url_for("dataio.kind_page", kind_name=kind.name))
     stored = pending[1]
-    outcome = None
+    outcome = busy = None
     try:
         # Check everything again: the database may have changed since the preview.
         # "Toch verplaatsen" as on the people forms: without it, a row that moves someone who
@@ -270,11 +298,16 @@ def confirm(kind_name: str):
         outcome = _import_as_checked(kind, stored, claimed.read_bytes(), confirm_moves=bool(form.confirm_move.data))
         if outcome.committed:
             _record_import(claimed.parent, token, current_user.id, kind, outcome.counts)
+    except DatabaseBusy:
+        busy = True
     finally:
         if outcome is not None and outcome.changed_since_check:
             claimed.rename(pending[0])  # kept, for the check again and a next "Importeren"
         else:
             _forget(claimed)
+    if busy:
+        flash(_busy_message(), "error")
+        return redirect(url_for("dataio.kind_page", kind_name=kind.name))
     if outcome.changed_since_check:
         return _check_again(kind, token, *pending, changed_since_check=True)
     if not outcome.committed:

@@ -147,3 +147,53 @@ def test_a_workbook_too_large_for_its_empty_formatted_rows_says_to_delete_them(p
     assert "Verwijder dan de lege rijen onder de gegevens" in text and "sla het werkblad op als CSV" in text
     assert "splits het bestand" in text  # still, for a file that really holds that much
     assert stored_teams() == []
+
+
+# --- the database busy, or an import cut off ---------------------------------------------------
+
+
+def _locked(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+
+def test_a_busy_database_during_import_blames_no_row(planner, client, monkeypatch):
+    from binnenwerk.dataio.kinds import teams as teams_kind
+
+    from .dataio_uploads import token_of
+
+    text = TEAMS_TEXT.replace("\t", ";").encode("utf-8")
+    page = upload(client, "teams", text, "teams.csv").get_data(as_text=True)
+    monkeypatch.setattr(teams_kind.TeamsKind, "apply", _locked)
+    busy = client.post("/gegevens/teams/bevestigen", data={"upload": token_of(page)}, follow_redirects=True)
+    said = busy.get_data(as_text=True)
+    assert "De database was even bezig. Er is niets opgeslagen. Upload het bestand over een minuut nog eens." in said
+    assert "Rij " not in said and stored_teams() == []
+    checked = upload(client, "teams", text, "teams.csv")  # the check runs the rows too
+    assert checked.status_code == 503 and "De database was even bezig" in checked.get_data(as_text=True)
+    monkeypatch.undo()
+    page = upload(client, "teams", text, "teams.csv").get_data(as_text=True)
+    done = client.post("/gegevens/teams/bevestigen", data={"upload": token_of(page)}, follow_redirects=True)
+    assert "Het bestand is geïmporteerd" in done.get_data(as_text=True) and len(stored_teams()) == 2
+
+
+def test_an_import_cut_off_is_not_waited_for_forever(planner, client, monkeypatch):
+    import os
+    import time
+
+    from binnenwerk.dataio import routes
+
+    from .dataio_uploads import token_of
+
+    page = upload(client, "teams", TEAMS_TEXT.replace("\t", ";").encode("utf-8"), "teams.csv").get_data(as_text=True)
+    token = token_of(page)
+    kept = next(routes._upload_dir().glob(f"{token}.*"))
+    claim = kept.with_name(kept.name + ".busy")
+    kept.rename(claim)  # as a process killed while importing leaves it
+    os.utime(claim, (time.time() - routes.STALE_CLAIM - 1,) * 2)
+    monkeypatch.setattr(routes, "WAIT_FOR_IMPORT", 0.5)
+    said = client.post("/gegevens/teams/bevestigen", data={"upload": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "wordt nog geïmporteerd" not in said
+    assert "Er is niets geïmporteerd. Upload het bestand opnieuw." in said
