@@ -23,6 +23,7 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import false, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from . import audit, planning
 from .extensions import db
@@ -750,9 +751,16 @@ def _run_solver(job: SolveJob, problem, cancel: threading.Event, started: float,
     solver_thread.start()
     while solver_thread.is_alive():
         solver_thread.join(PROGRESS_INTERVAL)
-        _write_progress(job, latest.get("p"), time.monotonic() - started)
-        if _cancel_requested(job.id):
-            cancel.set()
+        try:
+            _write_progress(job, latest.get("p"), time.monotonic() - started)
+            if _cancel_requested(job.id):
+                cancel.set()
+        except OperationalError:
+            # The database busy for a moment (SQLite locked by another write, a connection lost):
+            # the next round writes the progress; the solve goes on (a QA pass saw a 7-second lock
+            # end the run). A database gone for longer stops the heartbeat, and the job is reaped.
+            db.session.rollback()
+            log.warning("progress of job %s not written: the database was busy", job.id)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["solution"]

@@ -115,6 +115,32 @@ def test_a_solver_error_leaves_the_roster_unchanged_and_allows_a_retry(app, clie
     assert solve_via_page(client, world.team).status == JobStatus.FINISHED.value
 
 
+def test_a_database_busy_for_a_moment_during_a_solve_does_not_end_it(app, client, login, world, monkeypatch):  # noqa: F811
+    """SQLite locked by another write for a few seconds: the progress is not written then, and the
+    solve goes on and saves (a QA pass saw a 7-second lock fail the job)."""
+    login(world.planner)
+    real_solve, real_write = jobs.solve, jobs._write_progress
+    refused = []
+
+    def slow(problem, **kwargs):
+        time.sleep(0.6)  # a few progress rounds
+        return real_solve(problem, **kwargs)
+
+    def locked(job, p, elapsed):
+        if len(refused) < 3:
+            refused.append(elapsed)
+            raise OperationalError("UPDATE solve_job ...", {}, Exception("database is locked"))
+        real_write(job, p, elapsed)
+
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.1)
+    monkeypatch.setattr(jobs, "solve", slow)
+    monkeypatch.setattr(jobs, "_write_progress", locked)
+    job = solve_via_page(client, world.team)
+    assert len(refused) == 3
+    assert job.status == JobStatus.FINISHED.value, job.error
+    assert db.session.scalars(select(Assignment)).first() is not None
+
+
 def test_a_database_that_is_down_gets_a_clear_page_not_a_stack_trace(app, client, login, world, monkeypatch):  # noqa: F811
     login(world.planner)
 
