@@ -79,7 +79,8 @@ SAME_ON_EVERY_DATABASE = frozenset({
     "test_i18n", "test_i18n_pages", "test_english_qa", "test_english_qa_dates_and_lang", "test_english_calendar",
     "test_calendar_employee_words", "test_dataio_refusal_words", "test_plan_cli_words", "test_roster_words_qa3",
     "test_week_statement_plain_words", "test_week_accessibility_statement", "test_import_xlsx_cost",
-    "test_words_qa_round12",
+    "test_words_qa_round12", "test_lang_nl_qa14", "test_lang_nl_langnl", "test_english_words_qa14",
+    "test_employee_words_qa13",
 })
 
 
