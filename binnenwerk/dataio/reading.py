@@ -504,9 +504,16 @@ def _merged_in(table: Table, ranges: list[str]) -> list[str]:
     return touching
 
 
-# An accented letter as UTF-8 writes it (two bytes: é, ë, ü, ç, ...); in Windows-1252 text these
-# pairs read as "Ã©", which nobody types.
-_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+# A character as UTF-8 writes it beyond ASCII (é as two bytes, – as three, an emoji as four).
+_UTF8_CHARACTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More characters written as UTF-8 writes them than bytes beyond ASCII that are none: a UTF-8
+    file with something else pasted in. Windows-1252 text has such pairs only by chance ("É’")."""
+    valid = _UTF8_CHARACTER.findall(data)
+    beyond_ascii = sum(byte >= 0x80 for byte in data)
+    return len(valid) > beyond_ascii - sum(map(len, valid))
 
 
 def _decode(data: bytes) -> str:
@@ -526,10 +533,10 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if _UTF8_LETTER.search(data):
+        if _mostly_utf8(data):
             # Mostly UTF-8 with a line of another program's bytes (pasted in): read as Windows-1252
             # every accented letter elsewhere would be stored garbled ("Zoë" as "ZoÃ«") without a word.
-            line = data[:exc.start].count(b"\n") + 1
+            line = data[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
             raise ReadError(_("Regel %(line)d van dit CSV-bestand heeft tekens in een andere codering dan de rest "
                               "van het bestand. Sla het bestand op als CSV UTF-8 en kijk die regel na.",
                               line=line)) from None

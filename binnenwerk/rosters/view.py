@@ -506,9 +506,13 @@ def _flag_no_rest(by_team: dict[int, TeamWeek], first: dt.date, last: dt.date, t
     work the day before or after, in any roster (the Sunday before and the Monday after too), and
     count them per team: of two days in the same grid, the later one. One query."""
     cells = [(tw, key, cell) for tw in by_team.values() for key, cell in tw.cells.items()
-             if key[1] >= today and not (cell.withdrawn or cell.ended)]
+             if key[1] >= today and not (cell.withdrawn or cell.ended or cell.affected)]
     if not cells:
         return
+    # A shift on the page that will not be worked (no longer asked, after the contract, the person
+    # away then) leaves the day free: no rest is owed to it.
+    idle = {key for tw in by_team.values() for key, cell in tw.cells.items()
+            if cell.withdrawn or cell.ended or (cell.affected and key[1] >= today)}
     days: dict[tuple[int, dt.date], tuple[int, int]] = {}  # (person, date) -> first start, last end
     for employee_id, day, start, end in db.session.execute(
         select(Assignment.employee_id, Assignment.date, func.min(DeploymentRequest.start_minute),
@@ -518,7 +522,8 @@ def _flag_no_rest(by_team: dict[int, TeamWeek], first: dt.date, last: dt.date, t
                Assignment.date.between(first - dt.timedelta(days=1), last + dt.timedelta(days=1)))
         .group_by(Assignment.employee_id, Assignment.date)
     ):
-        days[(employee_id, day)] = (start, end)
+        if (employee_id, day) not in idle:
+            days[(employee_id, day)] = (start, end)
     zone, least = planning.TIMEZONE, planning.MIN_REST_MINUTES
     for tw, (employee_id, day), cell in cells:
         start, end = cell.request.start_minute, cell.request.end_minute

@@ -249,6 +249,12 @@ def test_the_grid_flags_an_employees_shift_without_rest_after_the_times_changed(
     assert "1 dienst geeft de medewerker geen 11 uur rust tussen twee werkdagen" in team_page
     line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
     assert "1 dienst met te weinig rust" in line[:line.index("</tr>")]
+    # Anna ill on Saturday: that shift will not be worked, so Sunday owes it no rest.
+    make.absence(employee=world.anna, start=SAT, kind="ziek")
+    db.session.commit()
+    page, sunday = grid()
+    assert "let op: te weinig rust" not in sunday[:sunday.index("</td>")]
+    assert "met te weinig rust" not in page
 
 
 def test_the_overview_names_a_leader_without_rest(client, login, world, make):
