@@ -4,6 +4,7 @@ without it, lets planning choose again. A pin that can no longer hold is named, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select, update
@@ -189,7 +190,9 @@ def test_the_pin_box_and_its_messages_are_english_on_request(app_with, make, wor
     shown = english.get(response.headers["Location"]).get_data(as_text=True)
     assert "This is pinned: planning again keeps this team leader here." in shown
     line = english.get(f"/rooster/{roster_of(world.team).id}/geschiedenis").get_data(as_text=True)
-    assert "team leader" in line and "(pinned)" in line
+    # Which leader the solve chose first may differ on a busy machine (its time limit is wall time):
+    # the line says the change to Ina pinned, or Ina pinned where she led already.
+    assert re.search(r"team leader (\S.* becomes )?Ina Invaller( \(pinned\)| pinned)", line), line[-3000:]
 
 
 def test_a_current_leader_away_since_is_marked_and_cannot_be_pinned_but_can_be_unpinned(client, login, world, make):
