@@ -753,6 +753,13 @@ def _say_held(counts: dict[str, int]) -> None:
             "opnieuw of repareer het.",
             "%(num)d diensten vallen buiten de werktijden van de medewerkers en zijn niet gepubliceerd. Plan het "
             "rooster opnieuw of repareer het.", held), "warning")
+    no_rest = counts.get(service.NO_REST, 0)
+    if no_rest:
+        flash(ngettext(
+            "%(num)d nieuwe of gewijzigde dienst geeft de medewerker geen 11 uur rust tussen twee werkdagen en is "
+            "niet gepubliceerd. Plan het rooster opnieuw of repareer het.",
+            "%(num)d nieuwe of gewijzigde diensten geven de medewerkers geen 11 uur rust tussen twee werkdagen en "
+            "zijn niet gepubliceerd. Plan het rooster opnieuw of repareer het.", no_rest), "warning")
     too_long = counts.get(service.TOO_LONG, 0)
     if too_long:
         flash(ngettext(

@@ -265,3 +265,33 @@ def test_the_overview_names_a_leader_without_rest(client, login, world, make):
     page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
     line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
     assert "teamleider met te weinig rust of een te lange dag" in line[:line.index("</tr>")]
+
+
+def test_publishing_holds_a_changed_shift_that_leaves_no_rest(client, login, world):
+    """Told Saturday 16:00-24:00 and Sunday from 11:00 (11 hours' rest); the ministry moves Sunday's
+    start to 09:00: publishing again does not tell it (Anna keeps 11:00) and says why."""
+    from binnenwerk.models import PublishedShift
+
+    world.day.start_minute = 11 * 60
+    _shift(world, world.anna, SAT, world.late, leader=world.tineke)
+    _shift(world, world.anna, SUN, world.day, leader=world.tineke)
+    login(world.planner)
+
+    def publish():
+        roster = db.session.scalar(select(Roster).where(Roster.week == WEEK, Roster.team_id == world.team.id))
+        return client.post("/rooster/publiceren", data={"week": WEEK, "team": world.team.id,
+                                                         "lock_version": roster.lock_version}, follow_redirects=True)
+
+    def told_sunday():
+        db.session.expire_all()
+        return db.session.scalar(select(PublishedShift.start_minute).where(
+            PublishedShift.employee_id == world.anna.id, PublishedShift.date == SUN))
+
+    assert "geen 11 uur rust" not in publish().get_data(as_text=True)
+    assert told_sunday() == 11 * 60
+    world.day.start_minute = 9 * 60
+    db.session.commit()
+    said = publish().get_data(as_text=True)
+    assert ("1 nieuwe of gewijzigde dienst geeft de medewerker geen 11 uur rust tussen twee werkdagen en is niet "
+            "gepubliceerd.") in said
+    assert told_sunday() == 11 * 60
