@@ -714,6 +714,28 @@ def _leader_rest_around(supervisor_ids: list[int], first: dt.date, last: dt.date
     return out
 
 
+def days_worked(employee_ids, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """(employee id, date) -> the first start and last end of their shifts that day, in any roster,
+    from `first` to `last`: what the rest rule reads of the days around a shift. One query."""
+    rows = db.session.execute(
+        select(Assignment.employee_id, Assignment.date, func.min(DeploymentRequest.start_minute),
+               func.max(DeploymentRequest.end_minute))
+        .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
+        .where(Assignment.employee_id.in_(employee_ids), Assignment.date.between(first, last))
+        .group_by(Assignment.employee_id, Assignment.date)) if employee_ids else []
+    return {(employee_id, day): (start, end) for employee_id, day, start, end in rows}
+
+
+def short_of_rest(day: dt.date, start: int, end: int, before: tuple[int, int] | None,
+                  after: tuple[int, int] | None) -> bool:
+    """Whether work from `start` to `end` on `day` leaves less than MIN_REST_MINUTES real rest
+    after the day before's work or before the day after's ((start, end) each, None: none), as the
+    optimiser's rules 10 and 11 count it (sd.rest_minutes)."""
+    yesterday = day - dt.timedelta(days=1)
+    return ((before is not None and sd.rest_minutes(TIMEZONE, yesterday, before[1], start) < MIN_REST_MINUTES)
+            or (after is not None and sd.rest_minutes(TIMEZONE, day, end, after[0]) < MIN_REST_MINUTES))
+
+
 def leader_rest_cuts_meet(supervisor_id: int, day: dt.date, scope: list[int], span: tuple[int, int]) -> bool:
     """Whether the rest a leader owes to what they lead outside these teams' rosters (or outside
     the week: _leader_rest_around) leaves them short of leading from span[0] to span[1] that day."""

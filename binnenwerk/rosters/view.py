@@ -513,26 +513,15 @@ def _flag_no_rest(by_team: dict[int, TeamWeek], first: dt.date, last: dt.date, t
     # away then) leaves the day free: no rest is owed to it.
     idle = {key for tw in by_team.values() for key, cell in tw.cells.items()
             if cell.withdrawn or cell.ended or (cell.affected and key[1] >= today)}
-    days: dict[tuple[int, dt.date], tuple[int, int]] = {}  # (person, date) -> first start, last end
-    for employee_id, day, start, end in db.session.execute(
-        select(Assignment.employee_id, Assignment.date, func.min(DeploymentRequest.start_minute),
-               func.max(DeploymentRequest.end_minute))
-        .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
-        .where(Assignment.employee_id.in_({key[0] for _tw, key, _cell in cells}),
-               Assignment.date.between(first - dt.timedelta(days=1), last + dt.timedelta(days=1)))
-        .group_by(Assignment.employee_id, Assignment.date)
-    ):
-        if (employee_id, day) not in idle:
-            days[(employee_id, day)] = (start, end)
-    zone, least = planning.TIMEZONE, planning.MIN_REST_MINUTES
+    days = {key: span for key, span in planning.days_worked(
+        {key[0] for _tw, key, _cell in cells}, first - dt.timedelta(days=1), last + dt.timedelta(days=1)).items()
+        if key not in idle}
     for tw, (employee_id, day), cell in cells:
-        start, end = cell.request.start_minute, cell.request.end_minute
         before = days.get((employee_id, day - dt.timedelta(days=1)))
         # A pair of days is the later shift's to flag where the grid holds both (one per pair).
         after = days.get((employee_id, day + dt.timedelta(days=1))) \
             if (employee_id, day + dt.timedelta(days=1)) not in tw.cells else None
-        cell.no_rest = ((before is not None and sd.rest_minutes(zone, day - dt.timedelta(days=1), before[1], start) < least)
-                        or (after is not None and sd.rest_minutes(zone, day, end, after[0]) < least))
+        cell.no_rest = planning.short_of_rest(day, cell.request.start_minute, cell.request.end_minute, before, after)
         tw.no_rest_count += cell.no_rest
 
 
@@ -562,10 +551,7 @@ def _tired_leads(supervision, assignments, elsewhere=None) -> dict:
                          for other in (day_before, day_after))
         if sd.span_minutes(planning.TIMEZONE, s.date, *here) > planning.MAX_SUPERVISION_MINUTES:
             out[s] = "long"
-        elif ((before is not None
-               and sd.rest_minutes(planning.TIMEZONE, day_before, before[1], here[0]) < planning.MIN_REST_MINUTES)
-              or (after is not None
-                  and sd.rest_minutes(planning.TIMEZONE, s.date, here[1], after[0]) < planning.MIN_REST_MINUTES)):
+        elif planning.short_of_rest(s.date, *here, before, after):
             out[s] = "rest"
     return out
 

@@ -14,14 +14,13 @@ from contextlib import contextmanager
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution, SupervisionRef
 from scheduling.checker import RULE_SUPERVISOR_DAY, RULE_SUPERVISOR_REST, check
-from scheduling import domain as sd
 from scheduling.domain import LeaderPins
 
 from .. import audit, planning, roster_history
@@ -1166,7 +1165,10 @@ def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
     return _WeekRead(
         shifts=shifts, leaders=_supervisors_at(rosters),
         told=_told_shifts(days, [r.team_id for r in rosters], [a.employee_id for a in every]),
-        absent=absent, asked=asked_then(every, since), worked=_worked_days(every, days, absent),
+        absent=absent, asked=asked_then(every, since),
+        worked={key: span for key, span in planning.days_worked(
+            {a.employee_id for a in every}, days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)).items()
+            if key not in absent},
         regions=dict(db.session.execute(select(Team.id, Team.region).where(
             Team.id.in_({r.team_id for r in rosters}))).all()) if rosters else {},
         since=since, minute=minute_now(since))
@@ -1215,32 +1217,6 @@ def _told_shifts(days: list[dt.date], team_ids: list[int], employee_ids: list[in
             or_(PublishedShift.team_id.in_(sorted(set(team_ids))),
                 PublishedShift.employee_id.in_(sorted(set(employee_ids)))),
         ).order_by(PublishedShift.id))}
-
-
-def _worked_days(assignments: list[Assignment], days: list[dt.date], absent: set[tuple[int, dt.date]]
-                 ) -> dict[tuple[int, dt.date], tuple[int, int]]:
-    """_WeekRead.worked for the people of these shifts, one query."""
-    people = {a.employee_id for a in assignments}
-    if not people:
-        return {}
-    rows = db.session.execute(
-        select(Assignment.employee_id, Assignment.date, func.min(DeploymentRequest.start_minute),
-               func.max(DeploymentRequest.end_minute))
-        .join(DeploymentRequest, DeploymentRequest.id == Assignment.request_id)
-        .where(Assignment.employee_id.in_(people),
-               Assignment.date.between(days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=1)))
-        .group_by(Assignment.employee_id, Assignment.date))
-    return {(employee_id, day): (start, end) for employee_id, day, start, end in rows
-            if (employee_id, day) not in absent}
-
-
-def _without_rest(read: _WeekRead, employee_id: int, day: dt.date, start: int, end: int) -> bool:
-    """Whether work from `start` to `end` that day leaves the person less than 11 real hours of
-    rest from their work the day before or after (the solver's rule 10, kept by hand edits too)."""
-    before, after = (read.worked.get((employee_id, day + dt.timedelta(days=n))) for n in (-1, 1))
-    zone, least = planning.TIMEZONE, planning.MIN_REST_MINUTES
-    return ((before is not None and sd.rest_minutes(zone, day - dt.timedelta(days=1), before[1], start) < least)
-            or (after is not None and sd.rest_minutes(zone, day, end, after[0]) < least))
 
 
 def _absent_cells(assignments: list[Assignment], days: list[dt.date]) -> set[tuple[int, dt.date]]:
@@ -1319,7 +1295,9 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
         why = None if begun else misfit(a.employee, q, roster.team_id, region)
         why = why if why in HELD_AT_PUBLISH else None
         if differs and not begun and key not in read.absent and not why \
-                and _without_rest(read, a.employee_id, a.date, then.start_minute, then.end_minute):
+                and planning.short_of_rest(a.date, then.start_minute, then.end_minute,
+                                           *(read.worked.get((a.employee_id, a.date + dt.timedelta(days=n)))
+                                             for n in (-1, 1))):
             # New or changed work that leaves the person without 11 hours' rest (a ministry moved
             # the request's times): not told; what they were told stands until the roster is
             # planned again or repaired (the grid flags it meanwhile).

@@ -67,6 +67,12 @@ def _leader_on(world, day) -> int | None:
         SupervisionAssignment.team_id == world.team.id, SupervisionAssignment.date == day))
 
 
+def _element(page: str, element_id: str, end: str = "</td>") -> str:
+    """The page from the element with this id to its end tag (a grid cell, an overview line)."""
+    rest = page[page.index(f'id="{element_id}"'):]
+    return rest[:rest.index(end)]
+
+
 def _leader_url(world, day) -> str:
     return f"/rooster/leider?week={WEEK}&team={world.team.id}&date={day.isoformat()}&location={world.location.id}"
 
@@ -145,8 +151,8 @@ def test_the_grid_warns_of_a_leader_without_rest_or_with_a_too_long_day(client, 
     _shift(world, world.bram, SUN, world.night, leader=world.tineke)
     login(world.planner)
     grid = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
-    sunday = grid[grid.index(f'id="cel-leider-{world.team.id}-{SUN.isoformat()}-{world.location.id}"'):]
-    assert "let op: te weinig rust" in sunday[:sunday.index("</td>")]
+    sunday = _element(grid, f"cel-leider-{world.team.id}-{SUN.isoformat()}-{world.location.id}")
+    assert "let op: te weinig rust" in sunday
     roster = planning.get_or_create_roster(WEEK, world.team.id)
     db.session.add(Assignment(roster_id=roster.id, employee_id=world.cees.id, date=SUN, request_id=world.day.id))
     db.session.commit()
@@ -201,8 +207,8 @@ def test_the_grid_counts_what_a_stand_in_leads_in_a_roster_not_on_the_page(clien
     login(world.planner)
     for team, day in ((world.team, SUN), (other, SAT)):
         grid = client.get(f"/rooster/?week={WEEK}&team={team.id}").get_data(as_text=True)
-        cell = grid[grid.index(f'id="cel-leider-{team.id}-{day.isoformat()}-{world.location.id}"'):]
-        assert "let op: te weinig rust" in cell[:cell.index("</td>")], team.name
+        cell = _element(grid, f"cel-leider-{team.id}-{day.isoformat()}-{world.location.id}")
+        assert "let op: te weinig rust" in cell, team.name
     # With a night's rest between, neither warns.
     db.session.execute(update(SupervisionAssignment).where(SupervisionAssignment.date == SUN)
                        .values(supervisor_id=world.tineke.id))
@@ -236,24 +242,23 @@ def test_the_grid_flags_an_employees_shift_without_rest_after_the_times_changed(
 
     def grid():
         page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
-        return page, page[page.index(f'id="cel-{world.anna.id}-{SUN.isoformat()}"'):]
+        return page, _element(page, f"cel-{world.anna.id}-{SUN.isoformat()}")
 
     page, sunday = grid()
-    assert "let op: te weinig rust" not in sunday[:sunday.index("</td>")]
+    assert "let op: te weinig rust" not in sunday
     assert "geen 11 uur rust" not in client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     world.day.start_minute = 9 * 60
     db.session.commit()
     page, sunday = grid()
-    assert "let op: te weinig rust" in sunday[:sunday.index("</td>")]
+    assert "let op: te weinig rust" in sunday
     team_page = client.get(f"/rooster/?week={WEEK}&team={world.team.id}").get_data(as_text=True)
     assert "1 dienst geeft de medewerker geen 11 uur rust tussen twee werkdagen" in team_page
-    line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
-    assert "1 dienst met te weinig rust" in line[:line.index("</tr>")]
+    assert "1 dienst met te weinig rust" in _element(page, f"overzicht-team-{world.team.id}", "</tr>")
     # Anna ill on Saturday: that shift will not be worked, so Sunday owes it no rest.
     make.absence(employee=world.anna, start=SAT, kind="ziek")
     db.session.commit()
     page, sunday = grid()
-    assert "let op: te weinig rust" not in sunday[:sunday.index("</td>")]
+    assert "let op: te weinig rust" not in sunday
     assert "met te weinig rust" not in page
 
 
@@ -263,8 +268,8 @@ def test_the_overview_names_a_leader_without_rest(client, login, world, make):
     _shift(world, world.bram, SUN, world.night, leader=world.tineke)
     login(world.planner)
     page = client.get(f"/rooster/?week={WEEK}").get_data(as_text=True)
-    line = page[page.index(f'id="overzicht-team-{world.team.id}"'):]
-    assert "teamleider met te weinig rust of een te lange dag" in line[:line.index("</tr>")]
+    assert "teamleider met te weinig rust of een te lange dag" in _element(
+        page, f"overzicht-team-{world.team.id}", "</tr>")
 
 
 def test_publishing_holds_a_changed_shift_that_leaves_no_rest(client, login, world):
