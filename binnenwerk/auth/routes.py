@@ -103,7 +103,13 @@ def _login_limit() -> str:
 
 
 def _start_session(user: User, method: str, target: str | None):
-    # A fresh session on login: nothing from before the login (fixation) carries over.
+    """Log the user in, in a fresh session: nothing from before the login (fixation) carries over.
+
+    The login is recorded (complete_login commits its session record) before the user is logged in
+    for this request: a login whose commit fails (a locked or lost database) is no login, and the
+    error page then shows no staff header, name or menu. Logged in first, that page showed them as
+    if the login had worked, while the next click asked to log in (no session record, so
+    load_user knows nobody)."""
     language = session.get("lang") if not session.get(LANG_LENT) else None  # not the last user's
     session.clear()
     if language:
@@ -112,8 +118,9 @@ def _start_session(user: User, method: str, target: str | None):
         # computer speaks it too.
         session["lang"] = language
         user.locale = language
+    session_id = accounts.complete_login(user, method=method)
     login_user(user)
-    session[SESSION_ID] = accounts.complete_login(user, method=method)
+    session[SESSION_ID] = session_id
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 

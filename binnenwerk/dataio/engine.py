@@ -18,7 +18,7 @@ from .. import audit
 from ..extensions import db
 from ..formatting import marked_dutch
 from ..models import AuditEvent, Location, Ministry, Team, WorkType, utcnow
-from ..services.regions import has_location
+from ..services.regions import has_location, with_region_meant
 from . import values as v
 from .reading import Table, normalise_header
 
@@ -562,9 +562,12 @@ def rows_text(rows: list[int]) -> str:
 
 def _region_warnings(kind: Kind, ctx: Context) -> list[str]:
     """The team form's warning, per region the file's new or changed rows work in that has no
-    location (not archived) yet: one query per region, and a file names only a few."""
-    return [kind.no_location_warning(region, rows) for region, rows in sorted(ctx.regions.items())
-            if not has_location(region)]
+    location (not archived) yet: one query per region, and a file names only a few. Such a region
+    is most often a typo, so the warning ends as the form's does: "Bedoel je Den Haag?" with the
+    region with a location spelled most like it (services.regions.with_region_meant, the form's
+    own rule and words)."""
+    return [with_region_meant(kind.no_location_warning(region, rows), region, among=Location)
+            for region, rows in sorted(ctx.regions.items()) if not has_location(region)]
 
 
 def _write_audit(kind: Kind, outcome: Outcome, ctx: Context, actor) -> None:
