@@ -221,7 +221,8 @@ def scope_team_ids(team_ids: list[int] | None) -> list[int]:
 
 
 def build_problem(week: str, team_ids: list[int] | None = None,
-                  repair_from: dt.date | None = None, *, keep_gone_by: bool = False) -> tuple[Problem, IdMap]:
+                  repair_from: dt.date | None = None, *, keep_gone_by: bool = False,
+                  uncut: bool = False) -> tuple[Problem, IdMap]:
     """The week's planning problem for the given teams (None: all active teams).
 
     With `repair_from`, every shift before that day stays as it is, outside the Problem (its hours
@@ -237,6 +238,10 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     A day someone holds in the roster of a team outside these (they moved to one of these teams
     since) is not free: one shift a day, in whichever roster. Its hours count in their week.
     A fixed number of queries, whatever the number of teams.
+
+    With `uncut` (the cell's form only, never to solve or check), what others hold is not taken
+    off: no headcount filled by other teams' rosters, no rest owed to shifts just outside the
+    week. The form lists what that adds, marked, as saving (on the Problem as it is) refuses it.
     """
     parse_week(week)
     days = week_days(week, 7)
@@ -306,7 +311,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     # What other teams of these regions already do this week: it uses up headcount and
     # pool supervisors, and the solver must not plan over it.
-    other_rows = db.session.execute(
+    other_rows = [] if uncut else db.session.execute(
         select(Assignment.request_id, Assignment.date)
         .join(Roster, Assignment.roster_id == Roster.id)
         .where(Roster.week == week, Roster.team_id.not_in(scope) if scope else true(),
@@ -435,7 +440,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             if kept_as_is(a):
                 history_minutes[a.employee_id] += a.request.worked_minutes
 
-    around = _rest_around_week(employee_ids, first, last)
+    around = {} if uncut else _rest_around_week(employee_ids, first, last)
     p_employees = []
     for e in employees:
         idmap.names[eid(e.id)] = e.name

@@ -320,8 +320,11 @@ def cell():
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])
-    options = [] if gone else [idmap.requests[planning.pk_of(q.id)]
-                               for q in service.cell_options(problem, employee.id, day)]
+    # `fits`: what saving may take. The options also list, marked, a request other teams fill that
+    # day and a shift without rest against the week before or after (service.cell_listed); the
+    # cell's own shift that no longer fits keeps its own words below.
+    options, fits = ([], set()) if gone else service.cell_listed(problem, idmap, week, team.id, employee.id, day)
+    options = [q for q in options if q.id in fits or current is None or q.id != current.request_id]
     # Places others already take that day (every team): a full request is marked, not hidden,
     # so the person editing sees why choosing it will be refused.
     taken = dict(db.session.execute(
@@ -367,7 +370,7 @@ def cell():
         rule = refused.get(q.id)
         if rule in (6, 7):
             said.append(_("(geen teamleider vrij)"))
-        elif rule is not None and not said:
+        elif (rule is not None or q.id not in fits) and not said:
             said.append(_("(kan nu niet)"))
         # One pair of brackets: "(vol; meer dan het contract)".
         return " (" + "; ".join(m.strip("()") for m in said) + ")" if said else ""
@@ -387,7 +390,7 @@ def cell():
         # (before, a cell holding a planned, unpinned shift offered it unticked, and a re-plan
         # silently undid the edit).
         form.pinned.data = True
-        if current is not None and str(current.request_id) not in {str(q.id) for q in options} and day >= local_today():
+        if current is not None and current.request_id not in fits and day >= local_today():
             # A shift that no longer fits is not offered pinned: a re-plan drops it (unless it has
             # begun, which _set_cell checks; the box is then the person's to tick).
             form.pinned.data = day == local_today() and current.request.start_minute <= service.minute_now(day)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -143,6 +143,45 @@ def cell_options(problem, employee_id: int, day: dt.date) -> list:
     return [q for q in problem.requests
             if day in q.days and is_qualified(e, q, team_region, location_region.get(q.location))
             and is_available(e, q, day) and fits_hours(e, q)]
+
+
+def cell_listed(problem, idmap, week: str, team_id: int, employee_id: int, day: dt.date
+                ) -> tuple[list[DeploymentRequest], set[int]]:
+    """The requests the cell's form lists, and the ids of those saving may take (cell_options).
+
+    The form also lists, marked, two kinds the team's Problem leaves out, so the person editing
+    sees why choosing one is refused (set_cell refuses any request outside cell_options): a
+    request another team's roster already fills that day (build_problem takes off the headcount
+    others hold, and the day with it) and a shift without 11 hours' rest against the person's
+    shift on the Sunday before or the Monday after (build_problem cuts it from the availability).
+    They come from the same Problem built `uncut` (without those two reductions), so work type,
+    region, place, working times and hours still filter as build_problem and cell_options do,
+    and nothing of that is written twice. That second Problem is built only when the day can
+    have such a request (_cell_cut): most days, the form costs one build."""
+    fits = cell_options(problem, employee_id, day)
+    fitting = {planning.pk_of(q.id) for q in fits}
+    if _cell_cut(week, team_id, employee_id, day):
+        problem, idmap = planning.build_problem(week, [team_id], uncut=True)
+        fits = cell_options(problem, employee_id, day)
+    return [idmap.requests[pk] for pk in dict.fromkeys(planning.pk_of(q.id) for q in fits)], fitting
+
+
+def _cell_cut(week: str, team_id: int, employee_id: int, day: dt.date) -> bool:
+    """Whether build_problem may have left out a request of this day for the person for what
+    others hold (cell_listed): another team's roster fills a request's headcount that day, or
+    the day is the week's first or last and the person works the day before or after."""
+    days = week_days(week, 7)
+    edge = {days[0]: day - dt.timedelta(days=1), days[-1]: day + dt.timedelta(days=1)}.get(day)
+    if edge is not None and db.session.scalar(select(exists().where(
+            Assignment.employee_id == employee_id, Assignment.date == edge))):
+        return True
+    return db.session.scalar(select(
+        select(Assignment.request_id)
+        .join(Roster, Assignment.roster_id == Roster.id)
+        .join(DeploymentRequest, Assignment.request_id == DeploymentRequest.id)
+        .where(Roster.week == week, Roster.team_id != team_id, Assignment.date == day)
+        .group_by(Assignment.request_id, DeploymentRequest.headcount)
+        .having(func.count() >= DeploymentRequest.headcount).exists())) or False
 
 
 def _cell_employee(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None) -> Employee:
