@@ -498,6 +498,10 @@ class RequestDayAsked(db.Model):
     the request's status then: a cancelled request still counts the days it was committed for.
     `break_minutes` is the break asked then; None for entries kept before it was: not known, so
     the request's break of now stands in.
+    `access_instructions` is how to get in as told that day (the week page, the calendar, the
+    printed week sheet), kept when the instructions change so a day gone by still says how its
+    people got in. None: not kept (an entry from before it was, or from a change of something
+    else while the instructions stayed): the request's text stands in, the one told until now.
     """
 
     __tablename__ = "request_day_asked"
@@ -511,6 +515,7 @@ class RequestDayAsked(db.Model):
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
     break_minutes: Mapped[Optional[int]] = mapped_column(Integer)
+    access_instructions: Mapped[Optional[str]] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("request_id", "date", name="uq_request_day_asked"),

@@ -33,10 +33,10 @@ from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
 from ..public_holidays import public_holiday_name
 from ..models import (
-    Absence, CalendarToken, DeploymentRequest, Employee, FeedKind, Location, PublishedShift, Roster, Supervisor,
-    Team, WorkType, name_and_address,
+    Absence, CalendarToken, DeploymentRequest, Employee, FeedKind, Location, PublishedShift, RequestDayAsked, Roster,
+    Supervisor, Team, WorkType, name_and_address,
 )
-from . import tokens
+from . import request_history, tokens
 
 TZID = "Europe/Amsterdam"
 WEEKS_BACK = 4
@@ -569,8 +569,9 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
 
     Plain rows, not ORM objects: a team feed has up to a thousand shifts. Employee names are
     selected for the team feed only; how to get in (the request's access instructions, as the
-    ministry wrote them, as the week page shows them) and whether a change was of the leader only
-    or of the way in only, for the employee feed only. Each row's `stamp`: see _stamp.
+    ministry wrote them, as the week page shows them: on a day gone by as told then, where kept,
+    see request_history) and whether a change was of the leader only or of the way in only, for
+    the employee feed only. Each row's `stamp`: see _stamp.
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team, emp = Supervisor.__table__, Team.__table__, Employee.__table__
@@ -598,8 +599,15 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         joins = joins.join(emp, emp.c.id == ps.c.employee_id)
         named, called_off = named + (emp.c.name_changed_at,), called_off + (emp.c.name_changed_at,)
     elif row.kind == FeedKind.EMPLOYEE.value:
-        columns += [ps.c.leader_only, ps.c.access_only, req.c.access_instructions]
-        joins = joins.outerjoin(req, req.c.id == ps.c.request_id)
+        kept = RequestDayAsked.__table__
+        columns += [ps.c.leader_only, ps.c.access_only,
+                    func.coalesce(kept.c.access_instructions, req.c.access_instructions).label("access_instructions")]
+        # Days to come (today too) read the request; a kept entry is always of a day gone by, the
+        # condition only says so. The ETag needs nothing more: a kept text is written only with an
+        # edit of its request, whose text and edit time it takes in (_shown_texts).
+        joins = joins.outerjoin(req, req.c.id == ps.c.request_id).outerjoin(kept, and_(
+            kept.c.request_id == ps.c.request_id, kept.c.date == ps.c.date,
+            ps.c.date < bindparam(LEADER_TODAY, type_=Date)))
         named, called_off = named + (req.c.updated_at,), (wt.c.updated_at,)
     columns.append(case((ps.c.cancelled, _Newest(ps.c.updated_at, *called_off)),
                         else_=_Newest(ps.c.updated_at, *named)).label("stamp"))
@@ -986,7 +994,8 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
             change_line += " " + texts.changed_other_leader
     # The ministry edits how to get in on its request, not on the shift: the shifts to come get a
     # higher SEQUENCE for it (services.access_told), and the stamp says the text is newer, as for a
-    # renamed place, work type or leader (see _stamp).
+    # renamed place, work type or leader (see _stamp). A day gone by says what was told then
+    # (load_shifts: request_history keeps it).
     _event(
         out, texts, **common, updated_at=_stamp(shift, edits, leader_line=True),
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,
@@ -1299,6 +1308,10 @@ class Day:
     # After the contract's last day, without work (a shift called off for the end too): not a day
     # off, they no longer work here (as before_start, the other way round).
     after_end: bool = False
+    # How to get in: the request's access instructions as the ministry wrote them, on a day gone
+    # by as told then (request_history.told_access), so looking back (or a printed sheet) does
+    # not show a way in written later. Empty without a request or instructions.
+    access_instructions: str = ""
 
 
 @dataclass
@@ -1352,6 +1365,7 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
     ).unique():
         shifts[s.employee_id][s.date] = s
     every = [s for by_day in shifts.values() for s in by_day.values()]
+    told_then = request_history.told_access(every, today)  # how to get in, on days gone by
     leaders = team_leaders([e.team_id for e in employees] + [s.team_id for s in every])
     ps = PublishedShift.__table__
     away = set(db.session.scalars(
@@ -1402,10 +1416,18 @@ def weeks_of(employees: list[Employee], mondays: list[dt.date], today: dt.date |
                                 before_start=shift is None and day < employee.contract_start,
                                 not_ready=shift is None and not own_team_told,
                                 last_day=day == end,
-                                after_end=end is not None and day > end and (shift is None or shift.cancelled)))
+                                after_end=end is not None and day > end and (shift is None or shift.cancelled),
+                                access_instructions=_access_told(shift, told_then)))
             weeks.append(Week(first, (first - this_monday).days // 7, days, is_planned=told))
         out[employee.id] = weeks
     return out
+
+
+def _access_told(shift: PublishedShift | None, told_then: dict[tuple[int, dt.date], str]) -> str:
+    """How to get in on the shift's day: as kept for a day gone by, else as the request says now."""
+    if shift is None or shift.request is None:
+        return ""
+    return told_then.get((shift.request_id, shift.date), shift.request.access_instructions) or ""
 
 
 def own_team_leader(employee: Employee) -> Supervisor | None:

@@ -7,6 +7,14 @@ times or break change, or a committed request is cancelled, every day before tod
 or the new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the
 old version asked that day: 0 where it asked nothing. Reports read those entries before the request.
 
+How to get in (the access instructions) is kept the same way, for the people told it: when a
+committed request's instructions change (spaces around them are no change: access_told), each
+day gone by keeps the text told until now, on its entry (a new one, or one kept before without
+it). What shows a day gone by (the week page and sheet, the calendar feed) reads it there
+(`told_access`); days to come, today included, read the request, as they always did. A new
+entry kept for another change holds the instructions of then too, so a later change of them
+finds them kept. None on an entry: not kept, the request's text stands in.
+
 Every change goes through the ORM (the request form, the import) and is caught before the flush;
 a status change by conditional UPDATE (`requests.transition`) calls `freeze` itself.
 """
@@ -34,6 +42,8 @@ TOLD = ("start_date", "end_date", "weekdays", "location_id", "work_type_id", "st
         "break_minutes")
 WITHDRAWN = (S.CANCELLED.value, S.DECLINED.value)
 COMMITTED = (S.ACCEPTED.value, S.SCHEDULED.value, S.COMPLETED.value)
+# How to get in: kept for days gone by when it changes (see above), not a change of what was asked.
+ACCESS = "access_instructions"
 
 
 @dataclass(frozen=True)
@@ -78,25 +88,59 @@ def _past_days(values: dict, today: dt.date):
 
 def freeze(session: Session, request_id: int, old: dict, new: dict, today: dt.date | None = None) -> int:
     """Keep what `old` (the request's values before a change, with its status) asked on each day
-    before today that `old` or `new` covers and that has no entry yet. Returns the entries added."""
+    before today that `old` or `new` covers and that has no entry yet. Returns the entries added.
+
+    `old`'s access instructions (when given) go on the new entries; when they differ from `new`'s,
+    also on the entries of those days kept before without them: that text is what their people
+    were told until now."""
     today = today or _today()
     days = set(_past_days(old, today)) | set(_past_days(new, today))
     if not days:
         return 0
-    kept = set(session.scalars(select(RequestDayAsked.date).where(
-        RequestDayAsked.request_id == request_id, RequestDayAsked.date.in_(days))))
+    access = old.get(ACCESS)
+    kept = {entry.date: entry for entry in session.scalars(select(RequestDayAsked).where(
+        RequestDayAsked.request_id == request_id, RequestDayAsked.date.in_(days)))}
+    if access is not None and _instructions_differ(access, new.get(ACCESS)):
+        for entry in kept.values():
+            if entry.access_instructions is None:
+                entry.access_instructions = access
     added = 0
-    for day in sorted(days - kept):
+    for day in sorted(days - set(kept)):
         session.add(RequestDayAsked(
             request_id=request_id, date=day, headcount=old["headcount"] if _asks_on(old, day) else 0,
             status=old["status"], location_id=old["location_id"], work_type_id=old["work_type_id"],
-            start_minute=old["start_minute"], end_minute=old["end_minute"], break_minutes=old["break_minutes"]))
+            start_minute=old["start_minute"], end_minute=old["end_minute"], break_minutes=old["break_minutes"],
+            access_instructions=access))
         added += 1
     return added
 
 
+def _instructions_differ(before: str | None, after: str | None) -> bool:
+    # Imported here: access_told imports the roster services, which import this module.
+    from .access_told import instructions_differ
+
+    return instructions_differ(before, after)
+
+
 def values_of(request: DeploymentRequest) -> dict:
-    return {name: getattr(request, name) for name in (*TRACKED, "status")}
+    return {name: getattr(request, name) for name in (*TRACKED, "status", ACCESS)}
+
+
+def told_access(shifts, today: dt.date | None = None) -> dict[tuple[int, dt.date], str]:
+    """How to get in as told on each day gone by of these shifts (anything with `request_id` and
+    `date`) where it was kept, by (request id, date): the text to show instead of the request's.
+    Days to come (today included) are left out: they read the request. One query, none without
+    a day gone by."""
+    today = today or _today()
+    past = {(s.request_id, s.date) for s in shifts if s.request_id is not None and s.date < today}
+    if not past:
+        return {}
+    rows = db.session.execute(select(
+        RequestDayAsked.request_id, RequestDayAsked.date, RequestDayAsked.access_instructions).where(
+        RequestDayAsked.request_id.in_({r for r, _ in past}),
+        RequestDayAsked.date.between(min(d for _, d in past), max(d for _, d in past)),
+        RequestDayAsked.access_instructions.is_not(None)))
+    return {(r, d): text for r, d, text in rows if (r, d) in past}
 
 
 @event.listens_for(Session, "before_flush")
@@ -105,7 +149,7 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
         if not isinstance(obj, DeploymentRequest) or obj.id is None:
             continue
         state = inspect(obj)
-        names = (*TRACKED, "status")
+        names = (*TRACKED, "status", ACCESS)
         histories = {name: state.attrs[name].history for name in names}
         if not any(h.added for h in histories.values()):
             continue
@@ -125,7 +169,9 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
             else:
                 old[name] = getattr(obj, name)
         cancelled = old["status"] in COMMITTED and obj.status == S.CANCELLED.value
-        if changed or cancelled:
+        # Only a committed request's shifts were told to anyone: a draft's way in is kept for none.
+        retold = old["status"] in COMMITTED and _instructions_differ(old[ACCESS], getattr(obj, ACCESS))
+        if changed or cancelled or retold:
             freeze(session, obj.id, old, values_of(obj))
         if any(old[name] != getattr(obj, name) for name in TOLD) or (
                 obj.status in WITHDRAWN and old["status"] not in WITHDRAWN):
