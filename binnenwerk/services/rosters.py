@@ -1294,6 +1294,11 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
     counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0, "absent": 0}
     now = utcnow()
+    # The shifts that reach the rest rule: (assignment, key, told shift, values, begun, differs).
+    pending: list[tuple] = []
+    # Changed work held for another reason (outside the hours, too long, away, no longer fitting):
+    # the times told that day, which stand (None: nothing told). The rest rule reads them.
+    kept: dict[tuple[int, dt.date], tuple[int, int] | None] = {}
     for a in assignments:
         key, q, past = (a.employee_id, a.date), a.request, a.date < since
         shift = existing.get(key)
@@ -1312,11 +1317,13 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             # roster is planned again or repaired; the roster page flags the shift meanwhile.
             existing.pop(key, None)
             counts["held"] += 1
+            kept[key] = _told_times(shift)
             continue
         if longer_than_day_limit(a.employee, q):
             # Longer than the person may work a day now: held the same way (the grid flags it).
             existing.pop(key, None)
             counts[TOO_LONG] = counts.get(TOO_LONG, 0) + 1
+            kept[key] = _told_times(shift)
             continue
         # A day gone by: as asked then. Today is as the request asks now (request_history keeps days
         # before today only), begun or not: stood_then would say the same as request_stands above.
@@ -1333,15 +1340,6 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
         differs = shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())
         why = None if begun else misfit(a.employee, q, roster.team_id, region)
         why = why if why in HELD_AT_PUBLISH else None
-        if differs and not begun and key not in read.absent and not why \
-                and planning.short_of_rest(a.date, then.start_minute, then.end_minute,
-                                           *(read.worked.get((a.employee_id, a.date + dt.timedelta(days=n)))
-                                             for n in (-1, 1))):
-            # New or changed work that leaves the person without 11 hours' rest (a ministry moved
-            # the request's times): not told; what they were told stands until the roster is
-            # planned again or repaired (the grid flags it meanwhile).
-            counts[NO_REST] = counts.get(NO_REST, 0) + 1
-            continue
         if differs and (key in read.absent or why):
             # The person is away then (ill, on leave, an appointment), or the shift no longer fits
             # (they are in another team now, the place lies outside the team's region): new or
@@ -1349,6 +1347,18 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             # repair or a hand edit takes the shift away; the roster page flags it meanwhile.
             reason = "absent" if key in read.absent else why
             counts[reason] = counts.get(reason, 0) + 1
+            kept[key] = _told_times(shift)
+            continue
+        pending.append((a, key, shift, values, begun, differs))
+    # New or changed work that leaves the person without 11 hours' rest (a ministry moved the
+    # request's times): not told; what they were told stands until the roster is planned again or
+    # repaired (the grid flags it meanwhile). Of two such days in a row, the later (_held_for_rest).
+    no_rest = _held_for_rest({key: ((values["start_minute"], values["end_minute"]), _told_times(shift))
+                              for _a, key, shift, values, begun, differs in pending if differs and not begun},
+                             kept, read.worked)
+    for a, key, shift, values, begun, differs in pending:
+        if key in no_rest:
+            counts[NO_REST] = counts.get(NO_REST, 0) + 1
             continue
         if shift is None:
             # A shift added to a week already told is a change for that person (a free day now
@@ -1405,6 +1415,51 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     audit.record("roster.publish", roster, detail=f"week={roster.week} version={roster.version} "
                  + " ".join(f"{k}={v}" for k, v in counts.items()), actor=user)
     return counts
+
+
+def _told_times(shift: PublishedShift | None) -> tuple[int, int] | None:
+    """The start and end a told shift stands at (None: nothing told that day, or called off)."""
+    return None if shift is None or shift.cancelled else (shift.start_minute, shift.end_minute)
+
+
+def _held_for_rest(new: dict[tuple[int, dt.date], tuple[tuple[int, int], tuple[int, int] | None]],
+                   kept: dict[tuple[int, dt.date], tuple[int, int] | None],
+                   worked: dict[tuple[int, dt.date], tuple[int, int]]) -> set[tuple[int, dt.date]]:
+    """Which of a roster's new or changed shifts to come publishing holds for the 11 hours' rest.
+    `new`: (employee id, date) -> (the shift's times, the times told that day or None); `kept`:
+    the roster's other changed days held (for their hours, an absence...) -> the told times, which
+    stand; `worked`: the roster's work in any roster, by day (_WeekRead.worked).
+
+    The rule: a shift is held when it leaves less than 11 hours' rest after the roster's work the
+    day before, or after what the person will have been told for that day (a held day's told
+    times stand). Of two changed days in a row without rest between them, only the later is held,
+    as the grid tags it: the earlier is told if it has its rest against what will stand the day
+    after (that day's told times where it is held, its new times where it is told); else both are
+    held, so nobody is told a pair without rest. Against a day that does not change here (the same
+    as told, another roster's), it is held as before. Decided per person in date order: the day
+    before is decided; the day after is decided as if this one were told."""
+    held: set[tuple[int, dt.date]] = set()
+    one_day = dt.timedelta(days=1)
+
+    def tellable(key: tuple[int, dt.date], before: tuple[int, int] | None) -> bool:
+        (employee_id, day), times = key, new[key][0]
+        previous, following = (employee_id, day - one_day), (employee_id, day + one_day)
+        if any(planning.short_of_rest(day, *times, span, None) for span in (worked.get(previous), before)):
+            return False
+        if following in new:
+            # Told if the day after is then told too (it has its rest against this one), or else
+            # has its rest against what was told for the day after, which stands when it is held.
+            return tellable(following, times) or not planning.short_of_rest(day, *times, None, new[following][1])
+        after = kept[following] if following in kept else worked.get(following)
+        return not planning.short_of_rest(day, *times, None, after)
+
+    for key in sorted(new):
+        previous = (key[0], key[1] - one_day)
+        before = (new[previous][1] if previous in held else new[previous][0]) if previous in new \
+            else kept.get(previous)
+        if not tellable(key, before):
+            held.add(key)
+    return held
 
 
 # --- absences -------------------------------------------------------------------------------
