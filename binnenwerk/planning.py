@@ -241,7 +241,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     With `uncut` (the cell's form only, never to solve or check), what others hold is not taken
     off: no headcount filled by other teams' rosters, no rest owed to shifts just outside the
-    week. The form lists what that adds, marked, as saving (on the Problem as it is) refuses it.
+    week or to a day held in another team's roster (the day itself stays taken). The form lists
+    what that adds, marked, as saving (on the Problem as it is) refuses it.
     """
     parse_week(week)
     days = week_days(week, 7)
@@ -473,6 +474,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             contract = max(pinned_minutes, history_minutes[e.id], contract - held_minutes, 0)
             for day, (start, end, _minutes) in held[e.id].items():
                 availability.pop(day, None)
+                if uncut:
+                    continue  # the rest owed to it is the form's to mark (one shift a day still holds)
                 for other, (cut_start, cut_end) in _rest_cuts(day, start, end):
                     if other in availability:
                         availability[other] = tuple(_cut(list(availability[other]), cut_start, cut_end))

@@ -13,8 +13,6 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from scheduling.domain import rest_too_short
-
 from .. import formatting, jobs, planning, roster_history
 from ..access import can_manage_team, require_team, roles_required, team_ids_of
 from ..extensions import db
@@ -321,52 +319,23 @@ def cell():
     # its own here (set_cell builds and checks one), which halves its queries.
     problem, idmap = planning.build_problem(week, [team.id])
     # `fits`: what saving may take. The options also list, marked, a request other teams fill that
-    # day and a shift without rest against the week before or after (service.cell_listed); the
+    # day and a shift without rest against another roster's shift (service.cell_listed); the
     # cell's own shift that no longer fits keeps its own words below.
     options, fits = ([], set()) if gone else service.cell_listed(problem, idmap, week, team.id, employee.id, day)
     options = [q for q in options if q.id in fits or current is None or q.id != current.request_id]
-    # Places others already take that day (every team): a full request is marked, not hidden,
-    # so the person editing sees why choosing it will be refused.
-    taken = dict(db.session.execute(
-        select(Assignment.request_id, func.count()).where(
-            Assignment.date == day, Assignment.employee_id != employee.id,
-            Assignment.request_id.in_([q.id for q in options]))
-        .group_by(Assignment.request_id)
-    ).all()) if options else {}
-    # Likewise a shift too close to the person's shift the day before or after (11 hours of rest).
-    around = db.session.scalars(select(Assignment).where(
-        Assignment.employee_id == employee.id,
-        Assignment.date.in_([day - dt.timedelta(days=1), day + dt.timedelta(days=1)]))).all()
-
-    def too_little_rest(q) -> bool:
-        return any(rest_too_short(problem, a.request.end_minute, q.start_minute, a.date) if a.date < day
-                   else rest_too_short(problem, q.end_minute, a.request.start_minute, day) for a in around)
-
-    # And a shift that takes the person over the week's contract hours (as the Problem has them:
-    # less for an absence or a holiday) or over their hours a day.
-    me = next((e for e in problem.employees if e.id == planning.eid(employee.id)), None)
-    # The other days' hours as the grid counts them: not a shift whose request no longer stands
-    # that day, nor one after the contract ended (publishing leaves those out).
-    # (Days gone by: what the request asked then, as publishing has them.)
-    others = db.session.scalars(select(Assignment).where(
-        Assignment.employee_id == employee.id, Assignment.date.in_(week_days(week, 7)), Assignment.date != day)).all()
-    since = local_today()
-    asked = service.asked_then(others, since)
-    other_days = sum(a.request.worked_minutes for a in others
-                     if (service.stood_then(asked, a.request_id, a.date) if a.date < since
-                         else service.request_stands(a.request, a.date)) and service.works_then(employee, a.date))
-
-    def over_contract(q) -> bool:
-        return me is not None and (q.worked_minutes > me.max_minutes_per_day
-                                   or other_days + q.worked_minutes > me.contract_minutes)
-
+    # A request others already fill that day (every team), a shift too close to the person's
+    # shift the day before or after (11 hours of rest, in any roster), one over the week's
+    # contract hours or the hours a day: marked, not hidden, so the person editing sees why
+    # choosing it will be refused (set_cell says it in the same words: service.cell_reasons).
+    reasons = service.cell_reasons(problem, week, team.id, employee, day, options)
     # And whatever else saving would refuse now, such as no team leader free to lead the team there.
     refused = service.cell_refusals(problem, week, team.id, employee.id, day)
 
     def marks(q) -> str:
-        said = [_("(vol)")] if taken.get(q.id, 0) >= q.headcount else []
-        said += [_("(te weinig rust)")] if too_little_rest(q) else []
-        said += [_("(meer dan het contract)")] if over_contract(q) else []
+        why = reasons.get(q.id, [])
+        said = [_("(vol)")] if service.CELL_FULL in why else []
+        said += [_("(te weinig rust)")] if service.CELL_REST in why else []
+        said += [_("(meer dan het contract)")] if service.CELL_HOURS in why else []
         rule = refused.get(q.id)
         if rule in (6, 7):
             said.append(_("(geen teamleider vrij)"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling import AssignmentRef, Solution, SupervisionRef
 from scheduling.checker import RULE_SUPERVISOR_DAY, RULE_SUPERVISOR_REST, check
-from scheduling.domain import LeaderPins
+from scheduling.domain import LeaderPins, rest_too_short
 
 from .. import audit, planning, roster_history
 from ..extensions import db
@@ -150,11 +150,13 @@ def cell_listed(problem, idmap, week: str, team_id: int, employee_id: int, day: 
     """The requests the cell's form lists, and the ids of those saving may take (cell_options).
 
     The form also lists, marked, two kinds the team's Problem leaves out, so the person editing
-    sees why choosing one is refused (set_cell refuses any request outside cell_options): a
-    request another team's roster already fills that day (build_problem takes off the headcount
-    others hold, and the day with it) and a shift without 11 hours' rest against the person's
-    shift on the Sunday before or the Monday after (build_problem cuts it from the availability).
-    They come from the same Problem built `uncut` (without those two reductions), so work type,
+    sees why choosing one is refused (set_cell refuses any request outside cell_options, saying
+    why: cell_reasons): a request another team's roster already fills that day (build_problem
+    takes off the headcount others hold, and the day with it) and a shift without 11 hours' rest
+    against the person's shift in another roster: on the Sunday before or the Monday after, or
+    the day before or after in another team's roster of the week (they moved teams mid-week);
+    build_problem cuts those from the availability.
+    They come from the same Problem built `uncut` (without those reductions), so work type,
     region, place, working times and hours still filter as build_problem and cell_options do,
     and nothing of that is written twice. That second Problem is built only when the day can
     have such a request (_cell_cut): most days, the form costs one build."""
@@ -169,11 +171,13 @@ def cell_listed(problem, idmap, week: str, team_id: int, employee_id: int, day: 
 def _cell_cut(week: str, team_id: int, employee_id: int, day: dt.date) -> bool:
     """Whether build_problem may have left out a request of this day for the person for what
     others hold (cell_listed): another team's roster fills a request's headcount that day, or
-    the day is the week's first or last and the person works the day before or after."""
-    days = week_days(week, 7)
-    edge = {days[0]: day - dt.timedelta(days=1), days[-1]: day + dt.timedelta(days=1)}.get(day)
-    if edge is not None and db.session.scalar(select(exists().where(
-            Assignment.employee_id == employee_id, Assignment.date == edge))):
+    the person works the day before or after in a roster other than this one (the week before
+    or after, or another team's they moved from)."""
+    this = select(Roster.id).where(Roster.week == week, Roster.team_id == team_id)
+    if db.session.scalar(select(exists().where(
+            Assignment.employee_id == employee_id,
+            Assignment.date.in_([day - dt.timedelta(days=1), day + dt.timedelta(days=1)]),
+            Assignment.roster_id.not_in(this)))):
         return True
     return db.session.scalar(select(
         select(Assignment.request_id)
@@ -182,6 +186,58 @@ def _cell_cut(week: str, team_id: int, employee_id: int, day: dt.date) -> bool:
         .where(Roster.week == week, Roster.team_id != team_id, Assignment.date == day)
         .group_by(Assignment.request_id, DeploymentRequest.headcount)
         .having(func.count() >= DeploymentRequest.headcount).exists())) or False
+
+
+# Why saving a request the cell's form lists is refused now (cell_reasons): the form marks it
+# "(vol)", "(te weinig rust)", "(meer dan het contract)", and set_cell says it (_not_an_option).
+CELL_FULL, CELL_REST, CELL_HOURS = "full", "rest", "hours"
+
+
+def cell_reasons(problem, week: str, team_id: int, employee: Employee, day: dt.date,
+                 requests: list[DeploymentRequest]) -> dict[int, list[str]]:
+    """Per request of the cell (id; none: nothing against it), what the person's other work or
+    others' work already hold against it: CELL_FULL, others fill its headcount that day (in any
+    team's roster); CELL_REST, less than 11 hours' real rest against the person's shift the day
+    before or after (in any roster); CELL_HOURS, over the week's contract hours as the Problem
+    has them (less for an absence, a holiday, hours held in another team's roster) or over the
+    hours a day. The one rule for the form's marks and set_cell's refusal. Three queries."""
+    if not requests:
+        return {}
+    taken = dict(db.session.execute(
+        select(Assignment.request_id, func.count()).where(
+            Assignment.date == day, Assignment.employee_id != employee.id,
+            Assignment.request_id.in_([q.id for q in requests]))
+        .group_by(Assignment.request_id)
+    ).all())
+    around = db.session.scalars(select(Assignment).where(
+        Assignment.employee_id == employee.id,
+        Assignment.date.in_([day - dt.timedelta(days=1), day + dt.timedelta(days=1)]))
+        .options(selectinload(Assignment.request))).all()
+    me = next((e for e in problem.employees if e.id == planning.eid(employee.id)), None)
+    # The other days' hours of this team's roster as the grid counts them: not a shift whose
+    # request no longer stands that day, nor one after the contract ended (publishing leaves those
+    # out); a day gone by as the request asked then. A shift held in another team's roster is not
+    # counted: build_problem took its hours off the contract already.
+    others = db.session.scalars(select(Assignment).join(Roster, Assignment.roster_id == Roster.id).where(
+        Roster.week == week, Roster.team_id == team_id, Assignment.employee_id == employee.id,
+        Assignment.date != day).options(selectinload(Assignment.request))).all()
+    since = today()
+    asked = asked_then(others, since)
+    other_days = sum(a.request.worked_minutes for a in others
+                     if (stood_then(asked, a.request_id, a.date) if a.date < since
+                         else request_stands(a.request, a.date)) and works_then(employee, a.date))
+    reasons = {}
+    for q in requests:
+        why = [CELL_FULL] if taken.get(q.id, 0) >= q.headcount else []
+        if any(rest_too_short(problem, a.request.end_minute, q.start_minute, a.date) if a.date < day
+               else rest_too_short(problem, q.end_minute, a.request.start_minute, day) for a in around):
+            why.append(CELL_REST)
+        if me is not None and (q.worked_minutes > me.max_minutes_per_day
+                               or other_days + q.worked_minutes > me.contract_minutes):
+            why.append(CELL_HOURS)
+        if why:
+            reasons[q.id] = why
+    return reasons
 
 
 def _cell_employee(week: str, team_id: int, employee_id: int, day: dt.date, request_id: int | None) -> Employee:
@@ -591,8 +647,7 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
         else:
             raise ServiceError(_no_pin_message(employee))
     if request_id is not None and request_id not in options:
-        raise ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
-                             name=employee.name, day=full_date(day)))
+        raise _not_an_option(problem, idmap, week, team_id, employee, day, request_id)
     kept = kept_leads(week, team_id, before.supervision)
     after, broken = _cell_after(problem, before, me, day, options.get(request_id),
                                 _breaks_now(problem, before, kept), kept)
@@ -638,6 +693,24 @@ def _set_cell(week: str, team_id: int, employee_id: int, day: dt.date, request_i
             raise _NewWeekTaken from None
         raise conflict_error() from None
     return roster
+
+
+def _not_an_option(problem, idmap, week: str, team_id: int, employee: Employee, day: dt.date,
+                   request_id: int) -> ServiceError:
+    """The refusal of a request outside cell_options. One the form lists, marked (cell_listed),
+    says why in the words of its mark (cell_reasons); any other only that it does not fit."""
+    listed, _fitting = cell_listed(problem, idmap, week, team_id, employee.id, day)
+    listed = [q for q in listed if q.id == request_id]
+    why = cell_reasons(problem, week, team_id, employee, day, listed).get(request_id, [])
+    name, when = employee.name, full_date(day)
+    if not why:
+        return ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. Kies een van de opties.",
+                              name=name, day=when))
+    words = {CELL_FULL: lambda: _("Deze aanvraag is die dag al vol."),
+             CELL_REST: lambda: _("Dan heeft %(name)s geen 11 uur rust tussen twee diensten.", name=name),
+             CELL_HOURS: lambda: _("Dan werkt %(name)s meer uren dan het contract.", name=name)}
+    return ServiceError(_("%(name)s kan op %(day)s niet op deze aanvraag werken. %(why)s Kies een andere dienst "
+                          "of vrij.", name=name, day=when, why=" ".join(words[w]() for w in why)))
 
 
 def _begun(request_id: int, day: dt.date) -> bool:

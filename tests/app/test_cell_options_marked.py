@@ -79,8 +79,8 @@ def test_a_request_another_team_fills_is_listed_full_and_refused(client, login, 
     assert options[str(world.early.id)].endswith("07:00–13:00 (vol)")  # listed, and it says why
     assert options[str(world.late.id)].endswith("14:00–22:00")
     text = _save(client, world, TUE, world.early)
-    assert "Ilse Rust kan op dinsdag 8 december niet op deze aanvraag werken. Kies een van de opties." in text, \
-        text[:3000]
+    assert ("Ilse Rust kan op dinsdag 8 december niet op deze aanvraag werken. Deze aanvraag is die dag al vol. "
+            "Kies een andere dienst of vrij.") in text, text[:3000]
     assert re.search(r'<option selected value="%d">[^<]*07:00–13:00 \(vol\)</option>' % world.early.id, text)
     assert _shifts(world.person) == []
 
