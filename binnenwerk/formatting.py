@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -444,6 +445,35 @@ def decimal_text(value: float | None, digits: int = 4) -> str:
     return format_decimal(value, format="0." + "#" * digits if digits else "0")
 
 
+def half_up(value: float, digits: int = 0) -> Decimal:
+    """`value` rounded half up to `digits` decimals, as Excel and people round: 0.725 -> 0.73,
+    88.25 -> 88.3. Python's round() and '%.2f' round half to even, and on the float's binary
+    value (0.725 is 0.72499999...), so a page said 72% where the CSV's 0,725 shows 73% in Excel.
+    The float is read as the shortest decimal that is it (its repr)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def rounded_text(value: float, digits: int = 0, trim: bool = False) -> str:
+    """A figure for a page, rounded half up (half_up) to `digits` decimals, with the decimal sign
+    of the user's language and no thousands separator: '88,3' in Dutch, '88.3' in English; `trim`
+    leaves off trailing zeros ('26' for 26.0, as hours() writes hours)."""
+    text = f"{half_up(value, digits):f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if _dutch() else text
+
+
+def whole_percent(fraction: float) -> int:
+    """A fraction as a whole percent, rounded half up: 0.725 -> 73 (as Excel shows the CSV's 0,725).
+    Scaled in decimal: 0.725 * 100 in floating point need not be 72.5."""
+    return int((Decimal(repr(float(fraction))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_text(fraction: float | None) -> str:
+    """A fraction as a whole percent for a page (whole_percent): '73%'; '–' for None."""
+    return "–" if fraction is None else f"{whole_percent(fraction)}%"
+
+
 def csv_delimiter() -> str:
     """The cell separator of a CSV download, as the reader's Excel splits it: ';' in Dutch, where
     the comma is the decimal sign (decimal_text), ',' in English, with '.' decimals. Cells holding
@@ -525,5 +555,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["days_list"] = days_list
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["dated"] = dated
+    app.jinja_env.filters["rounded"] = rounded_text
+    app.jinja_env.filters["percent"] = percent_text
     app.jinja_env.filters["from_iso"] = lambda text: dt.date.fromisoformat(text) if text else None
     app.jinja_env.globals["long_date_period"] = long_date_period

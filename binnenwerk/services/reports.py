@@ -13,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
-from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS, ascii_digits
+from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS, ascii_digits, whole_percent
 from ..public_holidays import is_public_holiday
 from ..models import (
     Absence,
@@ -290,8 +290,20 @@ class CapacityCell:
 
     @property
     def percent(self) -> int | None:
+        """The demand as a whole percent of the available hours, rounded half up, but never onto or
+        across a boundary of the hours' verdict (hours_level): demand past 85% shows at least 86%,
+        past 100% at least 101%. Plain rounding showed 286 h asked of 285.5 available as
+        "Tekort 100%", where the legend says Krap runs up to and including 100%."""
         ratio = self.ratio
-        return None if ratio is None or ratio == float("inf") else round(ratio * 100)
+        if ratio is None or ratio == float("inf"):
+            return None
+        shown = whole_percent(ratio)
+        level = self.hours_level
+        if level == "ok":
+            return min(shown, round(TIGHT * 100))
+        if level == "tight":
+            return max(shown, round(TIGHT * 100) + 1)  # at most 100: ratio <= 1 rounds to 100 or less
+        return max(shown, 101)
 
     @property
     def hours_level(self) -> str:
@@ -326,7 +338,11 @@ class CapacityRow:
 
 
 def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
-    """Requested person-minutes (by status) against available contract minutes, per region and week."""
+    """Requested person-minutes (by status) against available contract minutes, per region and week.
+
+    Everyone whose contract runs on a day of the window gives their hours up to its last day, also
+    who has left since (paid_minutes' rule): a week gone by keeps the hours of who was there then.
+    They count in the region of their team of now (an earlier team is not kept)."""
     last = first_monday + dt.timedelta(days=7 * weeks - 1)
     week_names = [_week_name(first_monday + dt.timedelta(weeks=w)) for w in range(weeks)]
     grid: dict[str, list[CapacityCell]] = {}
@@ -375,9 +391,9 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         select(Employee.id, Employee.contract_minutes, Employee.contract_start, Employee.contract_end, Team.region)
         .join(Team, Team.id == Employee.team_id)
         .where(
-            Employee.archived.is_(False), Team.archived.is_(False),
-            Employee.contract_start <= last,
-            (Employee.contract_end.is_(None)) | (Employee.contract_end >= first_monday),
+            Employee.contract_start <= last, _contract_runs_from(first_monday),
+            # An archived team's people have left (their hours up to their last day) or moved.
+            or_(Team.archived.is_(False), Employee.contract_end.is_not(None)),
         )
     ).all()
     workdays: dict[int, set[int]] = defaultdict(set)
@@ -550,30 +566,44 @@ class JobReport:
 
 def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
     """The last day of the quarter that coverage and utilisation count: the later of today and the
-    Sunday of the latest week of the quarter that every team publishing in it has published, at
-    most the quarter's end.
+    Sunday of the latest week of the quarter that every team has published, at most the quarter's
+    end.
 
     Weeks not published yet would count as asked but not planned, and as contract hours not
     worked: halfway through a quarter that read as 41% coverage where the rostered weeks were at
     94%. And one team publishing a week early must not pull every other team's unpublished week
-    in (coverage of all ministries fell from 47% to 31% when one team published). Days gone by
-    always count, with or without a roster. Before the quarter's start when it counts no day yet.
+    in (coverage of all ministries fell from 47% to 31% when one team published). A team that
+    has published no week of the quarter yet holds the day back as much: one team publishing
+    week 1 made the first quarter count up to 10 January for all (the others at 0%).
+
+    Every team that is to be rostered counts: not archived (an archived team publishes nothing
+    more; its people have left or moved), with someone whose contract runs on a day of the
+    quarter (a team without people has no roster to wait for). A team made during the quarter
+    counts as any other: until it publishes, its contract hours could not be worked. Days gone
+    by always count, with or without a roster. Before the quarter's start when it counts no day
+    yet.
     """
-    # ISO weeks as text ('2026-W50') sort as the weeks do. Per active team its latest published
-    # week of the quarter; the earliest of those is the week all of them have reached.
-    per_team = (
-        select(func.max(Roster.week).label("week"))
-        .join(Team, Team.id == Roster.team_id)
-        .where(Roster.version > 0, Team.archived.is_(False),
-               Roster.week.between(_week_name(quarter.start), _week_name(quarter.end)))
-        .group_by(Roster.team_id)
-        .subquery()
+    first, last = _week_name(quarter.start), _week_name(quarter.end)
+    staffed = (
+        select(Employee.id).where(Employee.team_id == Team.id, Employee.archived.is_(False),
+                                  Employee.contract_start <= quarter.end,
+                                  or_(Employee.contract_end.is_(None), Employee.contract_end >= quarter.start))
+        .exists()
     )
-    latest = db.session.scalar(select(func.min(per_team.c.week)))
-    last = today
-    if latest:
-        last = max(last, dt.date.fromisocalendar(int(latest[:4]), int(latest[6:]), 7))
-    return min(quarter.end, last)
+    # ISO weeks as text ('2026-W50') sort as the weeks do. Per team its latest published week of
+    # the quarter (None: none yet); the earliest of those is the week all of them have reached.
+    per_team = db.session.scalars(
+        select(func.max(Roster.week))
+        .select_from(Team)
+        .outerjoin(Roster, and_(Roster.team_id == Team.id, Roster.version > 0, Roster.week.between(first, last)))
+        .where(Team.archived.is_(False), staffed)
+        .group_by(Team.id)
+    ).all()
+    last_day = today
+    if per_team and None not in per_team:
+        latest = min(per_team)
+        last_day = max(last_day, dt.date.fromisocalendar(int(latest[:4]), int(latest[6:]), 7))
+    return min(quarter.end, last_day)
 
 
 def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
@@ -582,8 +612,12 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     jobs = worked hours in the quarter / (25.5 x weeks in the quarter), weeks = days / 7.
     coverage = planned person-days / wanted person-days of the ministry's accepted, scheduled
     and completed requests; a day counts at most the headcount asked for that day.
-    utilisation = worked hours / contract hours of the team's current employees in the quarter,
-    contract hours being weekly contract hours x employed days / 7.
+    utilisation = worked hours / contract hours of the team's employees in the quarter, contract
+    hours being weekly contract hours x employed days / 7. Who has left counts up to their
+    contract's last day (paid_minutes' rule), as their worked hours count: a leaver's hours worked
+    without their contract hours read as 18% where 17.6% was right. There is no history of team
+    membership (a move only leaves an audit event), so who moved team counts all their contract
+    hours in the team of now, their worked hours in the team of each shift.
     Coverage and the teams' worked and contract hours count the days up to `counted_until` (today:
     Amsterdam's); the ministries' worked hours, jobs and people count the whole quarter.
     """
@@ -665,8 +699,7 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     staffed: set[int] = set()  # listed for having people in the quarter, also when no day counts yet
     for team_id, contract, c_start, c_end in db.session.execute(
         select(Employee.team_id, Employee.contract_minutes, Employee.contract_start, Employee.contract_end).where(
-            Employee.archived.is_(False), Employee.contract_start <= end,
-            (Employee.contract_end.is_(None)) | (Employee.contract_end >= start),
+            Employee.contract_start <= end, _contract_runs_from(start),
         )
     ):
         staffed.add(team_id)
@@ -676,6 +709,13 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     team_rows = [t for t in teams.values() if t.worked_minutes or t.contract_minutes or t.team_id in listed]
     return JobReport(quarter=quarter, ministries=rows, teams=team_rows, total=total, counted_until=until,
                      paid_jobs=paid_minutes([quarter])[0] / per_job)
+
+
+def _contract_runs_from(first: dt.date):
+    """The contract runs on `first` or later: it has a last day from `first` on, or none and the
+    person is still employed. An archived employee without a last day is left out: when they
+    stopped being paid is not known. (Ending a contract in the app sets its last day.)"""
+    return or_(and_(Employee.contract_end.is_(None), Employee.archived.is_(False)), Employee.contract_end >= first)
 
 
 def paid_minutes(quarters: list[Quarter]) -> list[float]:
@@ -691,8 +731,7 @@ def paid_minutes(quarters: list[Quarter]) -> list[float]:
     totals = [0.0] * len(quarters)
     for contract, c_start, c_end in db.session.execute(
         select(Employee.contract_minutes, Employee.contract_start, Employee.contract_end).where(
-            Employee.contract_start <= last,
-            or_(and_(Employee.contract_end.is_(None), Employee.archived.is_(False)), Employee.contract_end >= first),
+            Employee.contract_start <= last, _contract_runs_from(first),
         )
     ):
         for i, q in enumerate(quarters):

@@ -223,8 +223,8 @@ def test_a_quarter_gone_by_counts_all_its_days(app, halfway):
 def test_the_page_and_downloads_say_up_to_which_day_coverage_and_use_count(client, login, make, halfway):
     login(make.user(role="planner"))
     page = client.get("/rapportages/banenafspraak?kwartaal=2026-K4").get_data(as_text=True)
-    assert ("Dekking en benutting tellen tot en met zondag 13 december: daarna is nog geen rooster "
-            "gepubliceerd.") in page
+    assert ("Dekking en benutting tellen tot en met zondag 13 december: van de weken daarna heeft nog niet "
+            "elk team een rooster gepubliceerd.") in page
     assert "100%" in page
     rows = csv_rows(client.get("/rapportages/banenafspraak.csv?kwartaal=2026-K4"))
     line = dict(zip(rows[0], next(r for r in rows if r[0] == "Ministerie Halverwege")))
@@ -238,13 +238,13 @@ def test_the_page_and_downloads_say_up_to_which_day_coverage_and_use_count(clien
     gone_by = client.get("/rapportages/banenafspraak?kwartaal=2026-K3").get_data(as_text=True)
     assert 'id="counted-until"' not in gone_by
     ahead = client.get("/rapportages/banenafspraak?kwartaal=2027-K1").get_data(as_text=True)
-    assert "Dekking en benutting tellen nog geen dag: voor dit kwartaal is nog geen rooster gepubliceerd." in ahead
+    assert "Dekking en benutting tellen nog geen dag: nog niet elk team heeft een rooster van dit kwartaal gepubliceerd." in ahead
 
 
 def test_the_page_says_up_to_which_day_in_english(reader, halfway):
     page = reader("en").get("/rapportages/banenafspraak?kwartaal=2026-K4").get_data(as_text=True)
-    assert ("Coverage and utilisation count up to and including Sunday 13 December: no roster has been "
-            "published for the days after that yet.") in page
+    assert ("Coverage and utilisation count up to and including Sunday 13 December: not every team has "
+            "published a roster of the weeks after that yet.") in page
 
 
 def test_excel_hours_have_no_float_noise(client, login, make, fixture):
