@@ -17,7 +17,7 @@ from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
 from ..formatting import (
     NoSuchWeek, ascii_digits, csv_delimiter, date_period, local_today, marked_dutch_in, minutes_to_hhmm, parse_week,
-    read_week, week_of,
+    read_week, upper_first, week_of,
 )
 from ..models import (
     DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
@@ -357,6 +357,7 @@ def plan():
     one = _request_filter()
     request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
+    begun_old_way = _begun_the_old_way(blocks)
     dropped = {d.request.id: d for d in service.dropped_days(current_user.ministry_id, first, last, request_id)}
     shown = {b.request.id for b in blocks}
     dropped_only = [d for pk, d in dropped.items() if pk not in shown]
@@ -366,8 +367,46 @@ def plan():
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id, one=one,
         why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
         dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note,
-        nobody_planned=_nobody_planned_words(blocks, first), **_template_helpers(),
+        nobody_planned=_nobody_planned_words(blocks, first), began_old_way=lambda team: id(team) in begun_old_way,
+        **_template_helpers(),
     )
+
+
+def _begun_the_old_way(blocks: list[report_service.PlanRequest]) -> set[int]:
+    """The teams (PlanTeam, by id()) told the old way whose shifts had begun (or gone by) before the
+    change: the same rule as publishing's (services.rosters.has_begun), from the told start. Nobody
+    plans such a day any more, so nothing is pending there: they count as they came (their day is
+    covered when enough people came) and get a note in the past tense (_old_way_words, as the
+    page words it), not "Wijziging nog niet ingepland" as if the team could still come otherwise."""
+    from ..services.rosters import has_begun, minute_now
+
+    today = local_today()
+    minute = minute_now(today)
+    begun = set()
+    for block in blocks:
+        for day in block.days:
+            for team in day.teams:
+                if not team.current and has_begun(day.date, team.start_minute, today, minute):
+                    team.current = True  # nothing pending: see above
+                    begun.add(id(team))
+    return begun
+
+
+def _old_way_words(begun: set[int]):
+    """`words(day, team)`: the note of a team that began the old way (_begun_the_old_way), else "".
+    Today: the change holds from the next day. A day gone by: the team came the old way."""
+    today = local_today()
+
+    def words(day: report_service.PlanDay, team: report_service.PlanTeam) -> str:
+        if id(team) not in begun:
+            return ""
+        times = f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}"
+        if day.date == today:
+            return _("al begonnen volgens de oude aanvraag: %(times)s, %(location)s. Uw wijziging geldt vanaf "
+                     "de volgende dag", times=times, location=team.location)
+        return _("gekomen volgens de oude aanvraag: %(times)s, %(location)s", times=times, location=team.location)
+
+    return words
 
 
 def _nobody_planned_words(blocks: list[report_service.PlanRequest], first: dt.date):
@@ -453,6 +492,7 @@ def plan_csv():
     one = _request_filter()
     request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
+    old_way_note = _old_way_words(_begun_the_old_way(blocks))
     dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
     nobody_planned = _nobody_planned_words(blocks, first)
     out = io.StringIO()
@@ -475,6 +515,8 @@ def plan_csv():
                              location=team.location)
                 elif team is None:
                     note = nobody_planned(day, block.request)  # as the page's "Gedekt" says it
+                else:
+                    note = upper_first(old_way_note(day, team))  # a day begun the old way
                 # How many people this team sends, also when they still come for the old request
                 # ("Ingepland" counts them too, as the page does; the note says the change is not
                 # planned yet).

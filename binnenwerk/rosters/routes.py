@@ -668,6 +668,10 @@ def publish():
         # only the command line publishes without one.
         counts = service.publish(roster, user=current_user, lock_version=form.lock_version.data or "",
                                  refuse_unchanged=True)
+    except service.OnlyHeld as exc:
+        # No new version: what was held, and why.
+        flash(exc.message, "warning")
+        _say_held(exc.counts)
     except ServiceError as exc:
         flash(exc.message, "success" if exc.field == "done" else "error")
     else:
@@ -768,13 +772,16 @@ def publish_all():
             seen[int(roster_id)] = int(lock)
     try:
         done = service.publish_week(week, seen, user=current_user)
+    except service.OnlyHeld as exc:
+        flash(exc.message, "warning")
+        _say_held(exc.counts)
     except ServiceError as exc:
         flash(exc.message, "success" if exc.field == service.ALREADY_PUBLISHED else "error")
     else:
         if done:
             totals = {k: sum(counts.get(k, 0) for _r, counts in done)
                       for k in ("new", "changed", "cancelled", "held", "absent", service.MOVED,
-                                service.OUTSIDE_REGION, service.TOO_LONG)}
+                                service.OUTSIDE_REGION, service.TOO_LONG, service.NO_REST)}
             flash(ngettext("%(num)d rooster gepubliceerd. Medewerkers zien het nu.",
                            "%(num)d roosters gepubliceerd. Medewerkers zien ze nu.", len(done)) + " "
                   + _("%(new)d nieuw, %(changed)d gewijzigd, %(cancelled)d vervallen.",

@@ -173,15 +173,24 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
         retold = old["status"] in COMMITTED and _instructions_differ(old[ACCESS], getattr(obj, ACCESS))
         if changed or cancelled or retold:
             freeze(session, obj.id, old, values_of(obj))
-        if any(old[name] != getattr(obj, name) for name in TOLD) or (
-                obj.status in WITHDRAWN and old["status"] not in WITHDRAWN):
-            unsettle_rosters(session, obj.id)
+        withdrawn = obj.status in WITHDRAWN and old["status"] not in WITHDRAWN
+        if withdrawn or any(old[name] != getattr(obj, name) for name in TOLD):
+            unsettle_rosters(session, obj.id, check_at_commit=not withdrawn)
 
 
-def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = None) -> int:
+# session.info: the ids of the rosters a change of a request marked changed, checked at the commit
+# (_settle_rosters_as_told).
+TO_CHECK = "rosters_to_check_as_told"
+
+
+def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = None, *,
+                     check_at_commit: bool = False) -> int:
     """Mark the published rosters with shifts on the request from today on as changed since
     publication: their shifts are no longer what people were told (other times, place or work,
-    or the day is no longer asked for), until the roster is published again. Returns how many."""
+    or the day is no longer asked for), until the roster is published again. Returns how many.
+
+    `check_at_commit` (a change of the request's own values): at the commit, a roster whose
+    publication would then tell nobody anything is not marked after all (_settle_rosters_as_told)."""
     today = today or _today()
     rosters = session.scalars(select(Roster).where(
         Roster.version > 0,
@@ -190,7 +199,36 @@ def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = 
     for roster in rosters:
         roster.has_unpublished_changes = True
         roster.updated_at = utcnow()  # the lock version: an edit begun before this is re-checked
+    if check_at_commit and rosters:
+        session.info.setdefault(TO_CHECK, set()).update(roster.id for roster in rosters)
     return len(rosters)
+
+
+@event.listens_for(Session, "before_commit")
+def _settle_rosters_as_told(session: Session) -> None:
+    """The rosters a request's change marked changed whose shifts are all still what publishing
+    would tell (a time changed and put back, a weekday ticked and unticked, or a change of days
+    their shifts are not on): not marked, so no page asks to publish what employees already see.
+    The test is the one an edit of the roster gets (rosters.unmark_if_as_told). Made at the commit,
+    once the change is flushed: publishing reads the request as it is then, and a change and its
+    undo in one form count once. A withdrawal (also by conditional UPDATE, requests.transition)
+    is not checked: it calls off what was told."""
+    if not has_app_context() or session is not db.session():
+        return
+    if any(isinstance(obj, DeploymentRequest) for obj in session.dirty):
+        session.flush()  # the commit's own flush comes after this: it would mark them too late
+    ids = session.info.pop(TO_CHECK, None)
+    if not ids:
+        return
+    from .rosters import unmark_if_as_told  # the roster services import this module
+
+    for roster in session.scalars(select(Roster).where(Roster.id.in_(ids)).order_by(Roster.id)).all():
+        unmark_if_as_told(roster)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rosters_to_check(session: Session) -> None:
+    session.info.pop(TO_CHECK, None)
 
 
 def asked_days(requests: list[DeploymentRequest], start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Asked]]:

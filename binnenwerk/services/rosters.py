@@ -992,7 +992,8 @@ def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: b
 
     `refuse_unchanged` (the roster page's button): a published roster that publishing would not
     change (waits_for_publication, would_tell) is refused with field ALREADY_PUBLISHED, as
-    publish_week does, instead of becoming a new version that tells nobody anything.
+    publish_week does, instead of becoming a new version that tells nobody anything. One whose
+    every change publishing would hold back is refused with OnlyHeld, for the same reason.
     """
     already = _("Dit rooster is al gepubliceerd. Medewerkers zien het.")
     if lock_version is not None:
@@ -1005,10 +1006,13 @@ def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: b
             raise publish_conflict(roster.week, [roster.team]) from None
     if refuse_unchanged and roster.version > 0:
         counts = _publish(roster, None, apply=False)
+        if _only_holds(counts):
+            raise OnlyHeld(_("Er is niets gepubliceerd: alle wijzigingen zijn tegengehouden. Medewerkers zien nog "
+                             "versie %(v)d.", v=roster.version), counts)
         # Marked changed, but nothing to tell nor to hold (a cell changed and put back): no empty
         # version either.
         quiet = roster.has_unpublished_changes and _says_nothing(counts)
-        if quiet or (not roster.has_unpublished_changes and not any(counts[k] for k in TOLD_COUNTS)):
+        if quiet or (not roster.has_unpublished_changes and _tells_nothing(counts)):
             if quiet:
                 _as_told([roster])
             raise ServiceError(_("Er was niets te publiceren: medewerkers zien dit rooster al zoals het is."),
@@ -1016,9 +1020,34 @@ def publish(roster: Roster, *, user=None, lock_version=None, refuse_unchanged: b
     return _publishing(roster.week, [roster], already, user)[0][1]
 
 
+ONLY_HELD = "held"  # ServiceError.field: publishing would only hold shifts back (OnlyHeld)
+
+
+class OnlyHeld(ServiceError):
+    """Publishing would tell nobody anything: each change of the roster is held back (outside the
+    person's hours, away, without 11 hours' rest...). So no new version, which would read as empty
+    in the history and take the reminders away while those shifts stay untold: the roster stays
+    marked changed. `counts`: _publish's, so the page says how many are held and why."""
+
+    def __init__(self, message: str, counts: dict[str, int]):
+        super().__init__(message, field=ONLY_HELD)
+        self.counts = counts
+
+
 def _says_nothing(counts: dict[str, int]) -> bool:
     """Whether a publication with these counts (_publish's) would tell, call off or hold nothing."""
     return not any(value for key, value in counts.items() if key != "same")
+
+
+def _tells_nothing(counts: dict[str, int]) -> bool:
+    """Whether a publication with these counts (_publish's) would tell or call off nothing: it may
+    hold shifts back."""
+    return not any(counts[k] for k in TOLD_COUNTS)
+
+
+def _only_holds(counts: dict[str, int]) -> bool:
+    """Whether a publication with these counts would only hold shifts back (OnlyHeld)."""
+    return _tells_nothing(counts) and not _says_nothing(counts)
 
 
 def unmark_if_as_told(roster: Roster) -> None:
@@ -1072,13 +1101,24 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
         raise publish_conflict(week, [r.team for r in changed])
     # A published roster marked changed whose publication would tell nobody anything (an edit put
     # back): no empty version of it (one read of the week for all of them).
+    # One whose publication would only hold shifts back: no empty version either; it stays marked
+    # (OnlyHeld when no other roster is published).
     again = [r for r in waiting if r.version > 0]
     if again:
         read = _read_week(week, again)
-        quiet = [r for r in again if _says_nothing(_publish(r, None, read, apply=False))]
+        counts = {r.id: _publish(r, None, read, apply=False) for r in again}
+        quiet = [r for r in again if _says_nothing(counts[r.id])]
+        held = [r for r in again if _only_holds(counts[r.id])]
         if quiet:
             _as_told(quiet)
-            waiting = [r for r in waiting if r not in quiet]
+        waiting = [r for r in waiting if r not in quiet and r not in held]
+        if held and not waiting:
+            totals: dict[str, int] = defaultdict(int)
+            for roster in held:
+                for key, value in counts[roster.id].items():
+                    totals[key] += value
+            raise OnlyHeld(_("Er is niets gepubliceerd: alle wijzigingen zijn tegengehouden. Medewerkers zien nog "
+                             "wat eerder is gepubliceerd."), dict(totals))
     return _publishing(week, waiting, _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
                        user)
 

@@ -167,3 +167,14 @@ def test_the_rule_decides_each_day_knowing_what_the_day_after_will_be():
     # A whole week moved from early to late is told whole.
     week = {(1, MON + dt.timedelta(days=n)): (LATE, EARLY) for n in range(7)}
     assert _held_for_rest(week, {}, {key: times[0] for key, times in week.items()}) == set()
+
+
+def test_publishing_every_team_says_how_many_were_held_for_rest(client, world):
+    """The planner's "publish all" counts the shifts held for rest too (its totals left them out)."""
+    _times(world.tuesday, "14:00", "23:00")
+    _times(world.wednesday, "06:00", "12:00")
+    roster = db.session.scalar(select(Roster).where(Roster.week == WEEK, Roster.team_id == world.team.id))
+    said = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": f"{roster.id}:{roster.lock_version}"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert HELD_ONE in said
+    assert set(_told(world)) == {TUE}
