@@ -473,6 +473,11 @@ class DeploymentRequest(db.Model):
     location: Mapped[Location] = relationship()
     work_type: Mapped[WorkType] = relationship()
     created_by: Mapped[Optional[User]] = relationship()
+    # The single dates of its period it does not ask for after all (the building is closed that
+    # day). Loaded with the request, in one query for all requests a query loads: occurs_on reads
+    # them for every day of every request (planning, reports, rosters).
+    dates_off: Mapped[list[RequestDateOff]] = relationship(
+        lazy="selectin", order_by="RequestDateOff.date", cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def weekday_numbers(self) -> list[int]:
@@ -483,10 +488,29 @@ class DeploymentRequest(db.Model):
         return self.end_minute - self.start_minute - self.break_minutes
 
     def occurs_on(self, day: dt.date) -> bool:
-        """Whether the request asks for people that day: one of its weekdays within its period, and
-        not a public holiday (the ministries' buildings are closed; nobody works then)."""
+        """Whether the request asks for people that day: one of its weekdays within its period, not
+        a public holiday (the ministries' buildings are closed; nobody works then), and not a date
+        the ministry or the planner called off (`dates_off`)."""
         return (self.start_date <= day <= self.end_date and str(day.isoweekday()) in self.weekdays
-                and not is_public_holiday(day))
+                and not is_public_holiday(day) and not any(off.date == day for off in self.dates_off))
+
+
+class RequestDateOff(db.Model):
+    """A date within a request's period, on one of its weekdays, that it does not ask for after
+    all: the building is closed that day (a move, a strike). The rest of the period stands.
+
+    Called off for today or later only, and taken back only while the day is still to come: a day
+    gone by was asked for (and worked) or not, and stays so."""
+
+    __tablename__ = "request_date_off"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("deployment_request.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    # The unique pair's index also serves the look-up by request (DeploymentRequest.dates_off).
+    __table_args__ = (UniqueConstraint("request_id", "date", name="uq_request_date_off"),)
 
 
 class RequestDayAsked(db.Model):

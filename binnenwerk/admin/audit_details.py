@@ -104,6 +104,8 @@ FIELD_WORDS = {
     # absences
     "kind": _l("soort"), "start_date": _l("begindatum"), "end_date": _l("einddatum"),
     "start_minute": _l("begintijd"), "end_minute": _l("eindtijd"), "note": _l("notitie"),
+    # requests: the dates called off (services.requests.call_off_day)
+    "dates_off": _l("afgezegde dagen"),
     # accounts
     "role": _l("rol"), "ministry_id": _l("ministerie"), "teams": _l("teams"),
     # catalog

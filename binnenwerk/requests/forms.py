@@ -1,4 +1,5 @@
-"""Forms of the requests blueprint: a deployment request, a decline or cancel reason, the priority."""
+"""Forms of the requests blueprint: a deployment request, a decline or cancel reason, the priority,
+one date called off."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -109,3 +110,9 @@ class PriorityForm(FlaskForm):
 
     def seen(self) -> int | None:
         return int(self.seen_priority.data) if self.seen_priority.data in ("1", "2", "3") else None
+
+
+class DayOffForm(FlaskForm):
+    """One date of a running request called off (or, sent with a called-off date, taken back)."""
+
+    date = DutchDateField(_l("Datum"), validators=[Needed(_l("Vul een datum in."))])

@@ -16,8 +16,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..access import OFFICE, require_ministry, roles_required
 from ..extensions import db
 from ..formatting import (
-    NoSuchWeek, ascii_digits, csv_delimiter, date_period, local_today, marked_dutch_in, minutes_to_hhmm, parse_week,
-    read_week, upper_first, week_of,
+    NoSuchWeek, ascii_digits, csv_delimiter, date_period, full_date, local_today, marked_dutch_in, minutes_to_hhmm,
+    parse_week, read_week, upper_first, week_of,
 )
 from ..models import (
     DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
@@ -29,7 +29,7 @@ from ..services import requests as service
 from ..services.admin import work_type_name
 from . import bp
 from ..teams.forms import WEEKDAY_SHORT
-from .forms import CancelForm, ConfirmForm, DeclineForm, PriorityForm, RequestForm
+from .forms import CancelForm, ConfirmForm, DayOffForm, DeclineForm, PriorityForm, RequestForm
 
 S = RequestStatus
 MAX_ID = 2**31 - 1
@@ -96,14 +96,16 @@ def _field_label(name: str) -> str:
         "end_minute": _("Eindtijd"), "break_minutes": _("Pauze in minuten"), "headcount": _("Mensen per dag"),
         "priority": _("Prioriteit"), "contact_name": _("Contactpersoon op locatie"),
         "contact_phone": _("Telefoon contactpersoon"), "access_instructions": _("Toegang tot het gebouw"),
-        "notes": _("Opmerkingen"), "status": _("Status"),
+        "notes": _("Opmerkingen"), "status": _("Status"), service.DATES_OFF: _("Afgezegde dagen"),
     }.get(name, name)
 
 
 def _field_value(name: str, value) -> str:
     """A request field's value as the pages show it (dates as dates or ISO text)."""
-    if value in (None, ""):
+    if value in (None, "") or (name == service.DATES_OFF and not value):
         return "–"
+    if name == service.DATES_OFF:
+        return ", ".join(date_period(day, day) for day in map(dt.date.fromisoformat, value))
     if name in ("start_date", "end_date"):
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
         return date_period(day, day)
@@ -624,14 +626,26 @@ def _holidays_note(found: DeploymentRequest) -> str | None:
 @bp.route("/<int:request_id>")
 @roles_required(Role.MINISTRY_CONTACT, *OFFICE)
 def detail(request_id: int):
-    found = _load(request_id)
+    return _detail_page(_load(request_id))
+
+
+def _may_call_off_days(found: DeploymentRequest) -> bool:
+    """Whether this user may call off a date of the request (or take one back): its ministry's
+    contact or the planner, while it is accepted or scheduled and not over."""
+    return (current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
+            and found.status in service.DAY_OFF_STATUSES and not service.is_over(found))
+
+
+def _detail_page(found: DeploymentRequest, day_off_form: DayOffForm | None = None):
     # The ministry's own request whose last day has gone by: no change or cancel, and why not.
     over = _is_contact() and found.status in service.CHANGEABLE and service.is_over(found)
+    may_call_off = _may_call_off_days(found)
     return render_template(
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
         over_note=_over_note(found) if over else None,
         holidays_note=_holidays_note(found),
-        refused=bool(g.get("stale_request")),  # a decision refused: "Fout:" in the title
+        # A decision refused, or a date that cannot be called off: "Fout:" in the title.
+        refused=bool(g.get("stale_request")) or bool(day_off_form and day_off_form.errors),
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
@@ -641,8 +655,69 @@ def detail(request_id: int):
         can_cancel=current_user.role in (Role.MINISTRY_CONTACT.value, Role.PLANNER.value)
         and service.can_transition(found.status, S.CANCELLED.value) and not over,
         is_planner=current_user.role == Role.PLANNER.value, can_transition=service.can_transition,
-        **_template_helpers(),
+        day_off_form=day_off_form or DayOffForm(formdata=None) if may_call_off else None,
+        dates_off=[(off.date, may_call_off and service.may_take_back(found, off.date)) for off in found.dates_off],
+        back_form=ConfirmForm(), **_template_helpers(),
     )
+
+
+@bp.route("/<int:request_id>/dag-afzeggen", methods=["POST"])
+@roles_required(Role.MINISTRY_CONTACT, Role.PLANNER)
+def call_off_day(request_id: int):
+    """"Eén dag afzeggen": one date of the period without people, the rest of it as asked."""
+    found = _load(request_id)
+    form = DayOffForm()
+    try:
+        service.refuse_unless_days_may_change(found)
+        if not form.validate_on_submit():
+            return _detail_page(found, form), 422
+        day = form.date.data
+        service.call_off_day(found, day, actor=_actor())
+    except ServiceError as error:
+        db.session.rollback()
+        return _refused_day_off(found, form, error)
+    flash(_("Op %(date)s komt er geen team: de dag is afgezegd.", date=full_date(day)), "success")
+    if service.told_on(found, day) and _is_contact():
+        flash(_("Er stonden al mensen ingepland. De planner haalt hen uit het rooster en laat hen weten dat ze "
+                "niet komen."), "info")
+    elif service.told_on(found, day):
+        flash(_("Er staan die dag nog mensen ingepland. Publiceer het rooster van week %(week)s opnieuw: dan gaan "
+                "hun diensten niet door.", week=week_of(day)), "warning")
+    return redirect(url_for("requests.detail", request_id=found.id))
+
+
+@bp.route("/<int:request_id>/dag-terug", methods=["POST"])
+@roles_required(Role.MINISTRY_CONTACT, Role.PLANNER)
+def take_back_day_off(request_id: int):
+    """"Toch laten doorgaan": a called-off date asked for again, while it is still to come."""
+    found = _load(request_id)
+    form = DayOffForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een afgezegde dag uit de lijst."), "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
+    day = form.date.data
+    try:
+        service.take_back_day_off(found, day, actor=_actor())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("requests.detail", request_id=found.id))
+    if _is_contact():
+        flash(_("Op %(date)s vraagt u weer mensen. De planner kijkt of er een team kan komen.", date=full_date(day)),
+              "success")
+    else:
+        flash(_("Op %(date)s vraagt de aanvraag weer mensen. Kijk of het rooster van week %(week)s klopt en publiceer "
+                "het opnieuw.", date=full_date(day), week=week_of(day)), "success")
+    return redirect(url_for("requests.detail", request_id=found.id))
+
+
+def _refused_day_off(found: DeploymentRequest, form: DayOffForm, error: ServiceError):
+    """A date refused: its reason on the field, the rest (the request no longer runs) on top."""
+    if error.field == "date":
+        form.date.errors = list(form.date.errors) + [error.message]
+        return _detail_page(found, form), 422
+    flash(error.message, "error")
+    return redirect(url_for("requests.detail", request_id=found.id))
 
 
 # --- the planner -------------------------------------------------------------------------------------

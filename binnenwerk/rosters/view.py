@@ -773,7 +773,7 @@ DECIDED_ACTIONS = (f"request_{RequestStatus.ACCEPTED.value}", "request_created",
 # The fields of a request_changed event (detail "fields=a,b; before=...") that change what is asked;
 # the contact details, access instructions and notes change nothing the optimiser plans.
 ASKED_FIELDS = frozenset(("location_id", "work_type_id", "start_date", "end_date", "weekdays", "start_minute",
-                          "end_minute", "break_minutes", "headcount"))
+                          "end_minute", "break_minutes", "headcount", "dates_off"))
 
 
 def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> dict[tuple[int, dt.date], list[str]]:

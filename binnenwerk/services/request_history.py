@@ -28,7 +28,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Assignment, DeploymentRequest, RequestDayAsked, RequestStatus, Roster, utcnow
+from ..models import Assignment, DeploymentRequest, RequestDateOff, RequestDayAsked, RequestStatus, Roster, utcnow
 from ..public_holidays import is_public_holiday
 
 S = RequestStatus
@@ -104,10 +104,14 @@ def freeze(session: Session, request_id: int, old: dict, new: dict, today: dt.da
         for entry in kept.values():
             if entry.access_instructions is None:
                 entry.access_instructions = access
+    # A date called off (RequestDateOff) was not asked for: kept as 0, as a weekday not asked.
+    off = set(session.scalars(select(RequestDateOff.date).where(
+        RequestDateOff.request_id == request_id, RequestDateOff.date.in_(days))))
     added = 0
     for day in sorted(days - set(kept)):
         session.add(RequestDayAsked(
-            request_id=request_id, date=day, headcount=old["headcount"] if _asks_on(old, day) else 0,
+            request_id=request_id, date=day,
+            headcount=old["headcount"] if _asks_on(old, day) and day not in off else 0,
             status=old["status"], location_id=old["location_id"], work_type_id=old["work_type_id"],
             start_minute=old["start_minute"], end_minute=old["end_minute"], break_minutes=old["break_minutes"],
             access_instructions=access))

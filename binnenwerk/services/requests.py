@@ -23,6 +23,7 @@ from ..models import (
     Location,
     Ministry,
     PublishedShift,
+    RequestDateOff,
     RequestStatus,
     Roster,
     Supervisor,
@@ -537,12 +538,16 @@ class FieldChange:
     after: object
 
 
+# A change's name for the dates the request no longer asks for (call_off_day): in its before-values
+# as a sorted list of ISO dates, beside the form's fields.
+DATES_OFF = "dates_off"
+
 # After these the planner has seen the request as it is: each clears changed_since_review. A move
 # to a status is recorded as transition() writes it, "request_" and the (Dutch) status value.
 REVIEW_ACTIONS = ("request_reviewed", *(f"request_{status}" for status in (S.ACCEPTED.value, S.SCHEDULED.value)))
 STATUS_ACTIONS = tuple(f"request_{status.value}" for status in S)
 # What a page's version covers, and what a change since it can name: the ministry's fields and the status.
-VERSIONED = (*(f.name for f in fields(RequestInput)), "status")
+VERSIONED = (*(f.name for f in fields(RequestInput)), "status", DATES_OFF)
 
 
 def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None:
@@ -621,7 +626,7 @@ def _field_changes(request: DeploymentRequest, first_before: dict) -> list[Field
     for name in VERSIONED:
         if name not in first_before:
             continue
-        now = _plain(getattr(request, name))
+        now = dates_off_of(request) if name == DATES_OFF else _plain(getattr(request, name))
         if first_before[name] != now:
             changes.append(FieldChange(name, first_before[name], now))
     return changes
@@ -909,6 +914,126 @@ def mark_reviewed(request: DeploymentRequest, *, actor, seen_version: str | None
     audit.record("request_reviewed", request, actor=actor)
     db.session.commit()
     return request
+
+
+# --- one date called off ---------------------------------------------------------------------------
+
+# A request the planner took in whose days are planned: one of them may be called off (and taken
+# back). One still waiting is changed with its form; one withdrawn or completed asks for nothing more.
+DAY_OFF_STATUSES = frozenset({S.ACCEPTED.value, S.SCHEDULED.value})
+
+
+def dates_off_of(request: DeploymentRequest) -> list[str]:
+    """The dates the request does not ask for after all, as ISO text in order (a change's values)."""
+    return [off.date.isoformat() for off in request.dates_off]
+
+
+def _started(request: DeploymentRequest, day: dt.date) -> bool:
+    """Whether the request's shift that day is under way or over: the rule publishing keeps told
+    shifts by (rosters.has_begun). A day of today may still be called off before its start."""
+    from .rosters import has_begun, minute_now  # rosters imports this module
+
+    now = today()
+    return has_begun(day, request.start_minute, now, minute_now(now))
+
+
+def refuse_unless_days_may_change(request: DeploymentRequest) -> None:
+    """Refuse calling off a date (or taking one back) of a request not taken in, withdrawn or over."""
+    if request.status == S.SUBMITTED.value:
+        raise ServiceError(_("Deze aanvraag is nog niet geaccepteerd. Een dag afzeggen kan pas als de planner hem "
+                             "heeft geaccepteerd."))
+    if request.status not in DAY_OFF_STATUSES:
+        raise ServiceError(_("Deze aanvraag is %(status)s. Er valt geen dag meer af te zeggen.",
+                             status=status_label(request.status).lower()))
+    if is_over(request):
+        raise ServiceError(_("Deze aanvraag is voorbij. Er valt geen dag meer af te zeggen."))
+
+
+def day_off_refusal(request: DeploymentRequest, day: dt.date) -> str | None:
+    """Why `day` cannot be called off for this request, or None: it must be a day the request asks
+    for (in its period, on one of its weekdays, no public holiday, not called off already) that is
+    still to come (today only before the shift starts)."""
+    if day < today():
+        return _("Deze datum ligt in het verleden. Kies vandaag of later.")
+    if not request.start_date <= day <= request.end_date:
+        return _("Deze datum valt buiten de aanvraag. De aanvraag loopt van %(first)s tot en met %(last)s.",
+                 first=full_date(request.start_date), last=full_date(request.end_date))
+    if str(day.isoweekday()) not in request.weekdays:
+        return _("Op %(date)s vraagt deze aanvraag geen mensen: het is geen van de gekozen dagen.",
+                 date=full_date(day))
+    if is_public_holiday(day):
+        return _("Op %(date)s is het een feestdag (%(holiday)s). Dan komt er al geen team.",
+                 date=full_date(day), holiday=holiday(day))
+    if any(off.date == day for off in request.dates_off):
+        return _("Deze dag is al afgezegd.")
+    if _started(request, day):
+        return _("De dienst van vandaag is al begonnen. Deze dag kan niet meer worden afgezegd.")
+    return None
+
+
+def call_off_day(request: DeploymentRequest, day: dt.date, *, actor) -> None:
+    """Call off one date of a running request: it no longer asks for people that day, the rest of
+    its period stands. A change of the request like the ministry's form makes: a new version, the
+    planner looks again (a ministry contact's), the published rosters with its shifts are no longer
+    what was told (publishing calls that day's shifts off), and the audit keeps the dates before.
+    Refused (ServiceError on "date", nothing stored) for a day it does not ask for or gone by."""
+    db.session.refresh(request, with_for_update=True)
+    refuse_unless_days_may_change(request)
+    message = day_off_refusal(request, day)
+    if message:
+        raise ServiceError(message, field="date")
+    before = _dates_off_before(request)
+    request.dates_off.append(RequestDateOff(date=day, created_by_id=getattr(actor, "id", None)))
+    _store_dates_off_change(request, day, before, actor)
+
+
+def take_back_day_off(request: DeploymentRequest, day: dt.date, *, actor) -> None:
+    """Ask for a called-off date again ("toch laten doorgaan"), while it is still to come: the
+    same kind of change as call_off_day."""
+    db.session.refresh(request, with_for_update=True)
+    refuse_unless_days_may_change(request)
+    found = next((off for off in request.dates_off if off.date == day), None)
+    if found is None:
+        raise ServiceError(_("Deze dag is niet afgezegd."), field="date")
+    if not may_take_back(request, day):
+        raise ServiceError(_("Deze dag is al begonnen of voorbij. Hij blijft afgezegd."), field="date")
+    before = _dates_off_before(request)
+    request.dates_off.remove(found)
+    _store_dates_off_change(request, day, before, actor)
+
+
+def may_take_back(request: DeploymentRequest, day: dt.date) -> bool:
+    """Whether a called-off date is still to come (today: before the shift starts)."""
+    return day >= today() and not _started(request, day)
+
+
+def _dates_off_before(request: DeploymentRequest) -> dict:
+    # The version the change was made on, first, as update_request keeps it (changes_since).
+    return {VERSION_KEY: version_of(request), DATES_OFF: dates_off_of(request)}
+
+
+def _store_dates_off_change(request: DeploymentRequest, day: dt.date, before: dict, actor) -> None:
+    if getattr(actor, "role", None) == "ministry_contact" and request.status in REVIEWED:
+        request.changed_since_review = True  # the planner's own change needs no second look
+    request.updated_at = utcnow()
+    try:
+        # Its shifts that day are no longer what people were told (or, taken back, are again), until
+        # the roster is published again; a roster whose publication would tell nothing stays as it is.
+        request_history.unsettle_rosters(db.session, request.id, check_at_commit=True)
+        audit.record("request_changed", request, actor=actor,
+                     detail=f"fields={DATES_OFF} day={day.isoformat()}" + BEFORE_MARK + json.dumps(before))
+        db.session.commit()
+    except IntegrityError:
+        # The same date called off at the same moment (a double click, another tab): stored once.
+        db.session.rollback()
+        raise ServiceError(_("Deze dag is al afgezegd."), field="date") from None
+
+
+def told_on(request: DeploymentRequest, day: dt.date) -> int:
+    """How many people were told to come on the request that day and still are."""
+    return db.session.scalar(select(func.count(PublishedShift.id)).where(
+        PublishedShift.request_id == request.id, PublishedShift.date == day,
+        PublishedShift.cancelled.is_(False))) or 0
 
 
 # --- shifts standing on days a request no longer asks for --------------------------------------
