@@ -40,9 +40,9 @@ from ..models import (
 from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
-    MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then, leader_clashes, misfit,
-    has_begun, longer_than_day_limit, minute_now, request_stands, roster_status, stood_then, within_hours,
-    works_then,
+    HELD_AT_PUBLISH, MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then,
+    leader_clashes, misfit, has_begun, longer_than_day_limit, minute_now, request_stands, roster_status,
+    stood_then, within_hours, works_then,
 )
 
 
@@ -69,6 +69,26 @@ class Cell:
     moved: bool = False
     outside_region: bool = False
     unqualified: bool = False
+    # The person was told this shift as the roster holds it (whatever the roster's version): what
+    # publishing holds back stands as told, so such a shift still brings its person.
+    told: bool = False
+    # No longer asked, and nothing this team told the person stands that day: publishing called
+    # it off (or never told it). The grid shows the day as called off, not as work.
+    called_off: bool = False
+
+    @property
+    def held(self) -> bool:
+        """Whether publishing leaves this shift untold while it stands as it is: outside the
+        person's hours, longer than their hours a day, without 11 hours' rest, in another team
+        or outside the team's region (services.rosters._publish; HELD_AT_PUBLISH). Unless it was
+        told as the roster holds it (that stands), it brings nobody: it counts neither in the
+        hours nor as planned for the request (held_shifts, the same rule)."""
+        return not self.told and self.holds
+
+    @property
+    def holds(self) -> bool:
+        """Whether it is flagged for a reason publishing holds a shift for (see held)."""
+        return self.unavailable or self.too_long or self.no_rest or self.moved or self.outside_region
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,8 @@ class RequestDay:
     # Days gone by that asked another number of people than the request does now (a ministry
     # changed it since): what was asked then (request_history), as the ministry's pages count.
     earlier: dict[dt.date, int] = field(default_factory=dict)
+    # Shifts publishing holds back, per day (held_shifts): flagged on the grid, told to nobody.
+    held: dict[dt.date, int] = field(default_factory=dict)
 
     def wanted_on(self, day: dt.date) -> int:
         return self.earlier.get(day, self.wanted)
@@ -180,6 +202,7 @@ class ShortDay:
     region_planned: bool = True  # False: a team of the region has no roster, so no reasons yet
     absent: int = 0  # planned people now absent that day (RequestDay.absent)
     ended: int = 0  # planned people out of contract by then
+    held: int = 0  # planned shifts publishing holds back (RequestDay.held)
 
 
 def shown_days(week: str, requests, assignments) -> list[dt.date]:
@@ -393,6 +416,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     # (someone moved since works the shifts that stand in the old team's roster too).
     worked, held_elsewhere = _worked_elsewhere(week, team_ids, [e.id for e in employees])
     worked_before: dict[int, int] = defaultdict(int)  # of `worked`: gone by or under way
+    shifts_read: list[tuple[TeamWeek, Assignment | LightShift, Cell, bool]] = []  # with `history`
     for a in assignments:
         tw = by_team[roster_team[a.roster_id]]
         key, q, e = (a.employee_id, a.date), a.request, by_id[a.employee_id]
@@ -405,36 +429,28 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
             # request, the contract, the person's team or hours). Its times are the told ones: a
             # ministry's new times count from their day on, as on the week page and in the feeds.
             worked_as = as_worked(q, shift.start_minute, shift.end_minute, shift.break_minutes)
-            cell = Cell(a, worked_as, affected=key in hit)
+            cell = Cell(a, worked_as, affected=key in hit, told=True)
         else:
             # A day gone by not told so: the times and break the request asked then.
             then = asked.get(q.id, {}).get(a.date) if a.date < today else None
             worked_as = as_worked(q, then.start_minute, then.end_minute, break_then(then, q)) if then else q
             # (A line reads no told shifts still to come: whether a cell differs from them is the grid's.)
+            told_so = _told_as(shift, tw.team.id, q, a.date >= today)
             cell = Cell(
-                a, worked_as,
-                full and tw.roster.version > 0 and not _told_as(shift, tw.team.id, q, a.date >= today),
-                key in hit,
+                a, worked_as, full and tw.roster.version > 0 and not told_so, key in hit,
                 withdrawn=not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)),
                 ended=not works_then(e, a.date),
-                unavailable=not within_hours(worked_as, windows[(a.employee_id, a.date.isoweekday())]))
+                unavailable=not within_hours(worked_as, windows[(a.employee_id, a.date.isoweekday())]),
+                told=told_so)
             cell.not_started = cell.ended and a.date < e.contract_start
             cell.too_long = longer_than_day_limit(e, worked_as)
             why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
             cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
+            if full and cell.withdrawn and tw.roster.version > 0 and not _team_told(shift, tw.team.id):
+                # Published since the day was dropped (or never told): nothing to change any more.
+                cell.called_off, cell.changed = True, False
         tw.cells[key] = cell
-        # A shift still to come on a day the person is away brings no hours either: their
-        # contract is lowered for that day, so counting it read as "more than the contract".
-        # One worked already (or pinned) keeps its hours, as below.
-        away = key in hit and not (a.pinned or a.date < today or history)
-        if not (cell.withdrawn or cell.ended or away):
-            worked[a.employee_id] += worked_as.worked_minutes
-            if a.pinned or a.date < today or history:
-                kept[(tw.team.id, a.employee_id)] += worked_as.worked_minutes
-            if a.date < today or history:
-                worked_before[a.employee_id] += worked_as.worked_minutes
-            else:
-                tw.to_come.add(a.employee_id)
+        shifts_read.append((tw, a, cell, history))
         tw.unavailable_count += cell.unavailable
         tw.too_long_count += cell.too_long
         tw.affected_count += cell.affected
@@ -444,6 +460,25 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         tw.region_count += cell.outside_region
         tw.unqualified_count += cell.unqualified
     _flag_no_rest(by_team, first, last, today)
+    if not full:
+        _read_told_later([(tw, a, cell) for tw, a, cell, _history in shifts_read if a.date > today and cell.holds])
+    # The hours once every flag is known (the rest rule's last): what publishing holds back
+    # brings none.
+    for tw, a, cell, history in shifts_read:
+        # A shift still to come on a day the person is away brings no hours either: their
+        # contract is lowered for that day, so counting it read as "more than the contract".
+        # One worked already (or pinned) keeps its hours, as below.
+        away = cell.affected and not (a.pinned or a.date < today or history)
+        if cell.withdrawn or cell.ended or away or cell.held:
+            continue
+        minutes = cell.request.worked_minutes
+        worked[a.employee_id] += minutes
+        if a.pinned or a.date < today or history:
+            kept[(tw.team.id, a.employee_id)] += minutes
+        if a.date < today or history:
+            worked_before[a.employee_id] += minutes
+        else:
+            tw.to_come.add(a.employee_id)
     for tw in by_team.values():
         tw.minutes = {e.id: worked[e.id] for e in tw.employees if worked.get(e.id)}
         tw.history = {e.id: worked_before[e.id] for e in tw.employees if worked_before.get(e.id)}
@@ -617,6 +652,34 @@ def _told_as(shift: PublishedShift | None, team_id: int, request: DeploymentRequ
                                                     request.end_minute, request.break_minutes)
 
 
+def _read_told_later(flagged: list[tuple[TeamWeek, LightShift, Cell]]) -> None:
+    """Set Cell.told of these flagged shifts after today of overview lines, which read no told
+    shifts after today: whether publishing's hold leaves the person told the shift as it stands
+    (Cell.held) decides their hours, as in the grid. One query, only when any is flagged."""
+    if not flagged:
+        return
+    told = _told_rows({a.employee_id for _tw, a, _cell in flagged}, min(a.date for _tw, a, _cell in flagged),
+                      max(a.date for _tw, a, _cell in flagged))
+    for tw, a, cell in flagged:
+        cell.told = _told_as(told.get((a.employee_id, a.date)), tw.team.id, a.request, True)
+
+
+def _told_rows(employee_ids, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], object]:
+    """These people's told shifts from `first` to `last` by (employee, date), as the columns
+    _told_as reads (lighter than PublishedShift objects). One query."""
+    return {(p.employee_id, p.date): p for p in db.session.execute(
+        select(PublishedShift.employee_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.request_id,
+               PublishedShift.cancelled, PublishedShift.location_id, PublishedShift.work_type_id,
+               PublishedShift.start_minute, PublishedShift.end_minute, PublishedShift.break_minutes)
+        .where(PublishedShift.employee_id.in_(employee_ids), PublishedShift.date.between(first, last)))}
+
+
+def _team_told(shift: PublishedShift | None, team_id: int) -> bool:
+    """Whether what this team told the person for the day stands (not called off): publishing
+    still has to call off a shift on a day its request dropped."""
+    return shift is not None and not shift.cancelled and shift.team_id == team_id
+
+
 def load_request_days(week: str, regions) -> list[RequestDay]:
     """The accepted requests of these regions this week, with every team's planned people per day.
 
@@ -651,19 +714,134 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
     # until the roster is repaired (the roster marks such shifts too). One out of contract as
     # well counts once, as ended.
     absent: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for shift in _absent_shifts(week, [q.id for q in requests]):
+    away = set(_absent_shifts(week, [q.id for q in requests]))
+    for shift in away:
         if shift in out_of_contract:
             continue
         request_id, day, _employee_id = shift
         planned[request_id][day] -= 1
         absent[request_id][day] += 1
+    # Nor does one publishing holds back (outside the person's hours, too long, without rest, in
+    # another team or region), as the grid flags it and leaves it out of the hours: the ministry
+    # is not told it. Unless the person was told it as the roster holds it: that stands.
+    held: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for shift in held_shifts(week, requests, out_of_contract | away):
+        request_id, day, _employee_id = shift
+        planned[request_id][day] -= 1
+        held[request_id][day] += 1
     # Days gone by count against what was asked then (the ministry may have changed it since).
     today = local_today()
     asked = request_history.asked_days(requests, days7[0], min(days7[-1], today - dt.timedelta(days=1))) \
         if days7[0] < today else {}
     return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
                        {day: then.headcount for day, then in asked.get(q.id, {}).items()
-                        if then.headcount != q.headcount}) for q in requests]
+                        if then.headcount != q.headcount}, dict(held[q.id])) for q in requests]
+
+
+def held_shifts(week: str, requests: list[DeploymentRequest], idle: set[tuple[int, dt.date, int]]
+                ) -> set[tuple[int, dt.date, int]]:
+    """(request, date, employee) of each shift this week on these requests, in any team's roster,
+    that publishing holds back (services.rosters._publish) by the grid's rule (Cell.held): outside
+    the person's working hours, longer than their hours a day, in another team or outside the
+    team's region (from today on), or without 11 hours' rest (from today on; of two days in one
+    roster, the later), unless the person was told it as the roster holds it. `idle`: shifts that
+    will not be worked anyway (out of contract, absent): the table counts them so, never as held,
+    and the rest rule leaves their days free as the grid does (_flag_no_rest).
+
+    Every region's shifts are read as columns, as an overview line reads them (the requests'
+    table counts every region): a fixed number of light queries, and the told shifts only of the
+    few that would be held."""
+    if not requests:
+        return set()
+    days = week_days(week, 7)
+    today = local_today()
+    by_id = {q.id: q for q in requests}
+    rows = db.session.execute(
+        select(Assignment.roster_id, Assignment.employee_id, Assignment.date, Assignment.request_id,
+               Assignment.pinned, Team.id, Team.region)
+        .join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+        .where(Roster.week == week, Assignment.request_id.in_(list(by_id)))).all()
+    if not rows:
+        return set()
+    shifts = [(LightShift(roster_id, employee_id, day, request_id, pinned, by_id[request_id]), team_id, region)
+              for roster_id, employee_id, day, request_id, pinned, team_id, region in rows]
+    people = {a.employee_id for a, _team_id, _region in shifts}
+    employees = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(people)))}
+    _give_lists(list(employees.values()))
+    windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
+    for employee_id, weekday, start, end in db.session.execute(
+            select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute,
+                   AvailabilitySlot.end_minute).where(AvailabilitySlot.employee_id.in_(people))):
+        windows[(employee_id, weekday)].append((start, end))
+    asked = asked_then([a for a, _team_id, _region in shifts], today)
+    flagged: list[tuple[LightShift, int]] = []  # (shift, its team): held unless told as it stands
+    rest_due: list[tuple[LightShift, int]] = []  # the shifts to come the rest rule still looks at
+    free = {(employee_id, day) for _request_id, day, employee_id in idle if day >= today}
+    for a, team_id, region in shifts:
+        q, e = a.request, employees[a.employee_id]
+        if not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)):
+            free.add((a.employee_id, a.date))
+            continue  # not asked: the table does not count that day
+        if (q.id, a.date, a.employee_id) in idle:
+            continue
+        then = asked.get(q.id, {}).get(a.date) if a.date < today else None
+        worked_as = as_worked(q, then.start_minute, then.end_minute, break_then(then, q)) if then else q
+        if (not within_hours(worked_as, windows[(a.employee_id, a.date.isoweekday())])
+                or longer_than_day_limit(e, worked_as)
+                or (a.date >= today and misfit(e, q, team_id, region) in HELD_AT_PUBLISH)):
+            flagged.append((a, team_id))
+        elif a.date >= today:
+            rest_due.append((a, team_id))
+    if rest_due:
+        flagged += _short_of_rest(rest_due, days, free)
+    return _not_told_so(flagged, days, today)
+
+
+def _short_of_rest(shifts: list[tuple[LightShift, int]], days: list[dt.date],
+                   free: set[tuple[int, dt.date]]) -> list[tuple[LightShift, int]]:
+    """Of these shifts to come (with their team), those the grid tags "te weinig rust"
+    (_flag_no_rest): less than 11 hours' rest after the person's work the day before, or before
+    their work the day after unless that day is in the same roster (its own shift is tagged).
+    `free`: days whose work will not be done. Two queries at most."""
+    one_day = dt.timedelta(days=1)
+    spans = {key: span for key, span in planning.days_worked(
+        {a.employee_id for a, _team_id in shifts}, days[0] - one_day, days[-1] + one_day).items()
+        if key not in free}
+    short, maybe = [], []
+    for a, team_id in shifts:
+        q, before, after = a.request, spans.get((a.employee_id, a.date - one_day)), \
+            spans.get((a.employee_id, a.date + one_day))
+        if planning.short_of_rest(a.date, q.start_minute, q.end_minute, before, None):
+            short.append((a, team_id))
+        elif planning.short_of_rest(a.date, q.start_minute, q.end_minute, None, after):
+            maybe.append((a, team_id))
+    if maybe:
+        same_roster = set(db.session.execute(
+            select(Assignment.employee_id, Assignment.date, Assignment.roster_id).where(
+                Assignment.employee_id.in_({a.employee_id for a, _team_id in maybe}),
+                Assignment.date.between(days[0], days[-1]))).all())
+        short += [(a, team_id) for a, team_id in maybe
+                  if (a.employee_id, a.date + one_day, a.roster_id) not in same_roster]
+    return short
+
+
+def _not_told_so(shifts: list[tuple[LightShift, int]], days: list[dt.date], today: dt.date
+                 ) -> set[tuple[int, dt.date, int]]:
+    """(request, date, employee) of these flagged shifts (with their team) that publishing holds
+    back: all but those told as the roster holds them (what was told stands) and those gone by or
+    begun as told (history). One query, of their people's told shifts only."""
+    if not shifts:
+        return set()
+    minute = minute_now(today)
+    told = _told_rows({a.employee_id for a, _team_id in shifts}, days[0], days[-1])
+    held = set()
+    for a, team_id in shifts:
+        shift = told.get((a.employee_id, a.date))
+        begun = (shift is not None and not shift.cancelled and shift.request_id == a.request_id
+                 and has_begun(a.date, shift.start_minute, today, minute))
+        if not (begun or _told_as(shift, team_id, a.request, a.date >= today)):
+            held.add((a.request_id, a.date, a.employee_id))
+    return held
 
 
 def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:
@@ -706,7 +884,7 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
             got, wanted = rd.planned.get(day, 0), rd.wanted_on(day)
             if got < wanted:
                 out.append(ShortDay(rd.request, day, wanted - got, absent=rd.absent.get(day, 0),
-                                    ended=rd.ended.get(day, 0)))
+                                    ended=rd.ended.get(day, 0), held=rd.held.get(day, 0)))
     return out
 
 
@@ -904,7 +1082,8 @@ def _late_line(action: str) -> str:
 
 def _planned_but_gone(row: ShortDay) -> list[str]:
     """The table's own reasons, which the optimiser cannot see in the roster: people planned on the
-    request-day who have since reported absent, or whose contract has ended by then. Counts only;
+    request-day who have since reported absent, or whose contract has ended by then, and shifts
+    publishing holds back (outside the person's hours, say: the grid says which). Counts only;
     who and why is on the grid, for those who may see it."""
     reasons = []
     if row.absent:
@@ -915,6 +1094,12 @@ def _planned_but_gone(row: ShortDay) -> list[str]:
         reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag niet meer in dienst: kies iemand anders",
             "%(num)d ingeplande medewerkers zijn die dag niet meer in dienst: kies iemand anders", row.ended))
+    if row.held:
+        reasons.append(ngettext(
+            "%(num)d ingeplande dienst gaat niet mee bij publiceren (zie de meldingen bij het rooster): "
+            "repareer het rooster",
+            "%(num)d ingeplande diensten gaan niet mee bij publiceren (zie de meldingen bij het rooster): "
+            "repareer het rooster", row.held))
     return reasons
 
 
