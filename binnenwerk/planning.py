@@ -213,6 +213,21 @@ def contract_this_week(contract: int, slots, absences, days, employed=lambda day
 # --- rows -> Problem ------------------------------------------------------------------------
 
 
+# Weeks back to find a weekday that was no public holiday (Christmas, then New Year).
+HOLIDAY_LOOKBACK = 3
+
+
+def weeks_back(day: dt.date) -> int | None:
+    """How many weeks before `day` its weekday was last worked as usual: 1 (last week) unless
+    that date was a public holiday, then the latest earlier week in which it was not (Friday
+    8 January 2027: 3, from 18 December, past Christmas and New Year's Day); None when every
+    week of HOLIDAY_LOOKBACK had a holiday there. "Last week" for continuity, so a holiday does
+    not leave the next week's weekday without a usual place: planning's `previous` and the
+    roster's "Zelfde als vorige week" (services.rosters.copy_previous_week) both ask this."""
+    return next((b for b in range(1, HOLIDAY_LOOKBACK + 1)
+                 if not is_public_holiday(day - dt.timedelta(weeks=b))), None)
+
+
 def scope_team_ids(team_ids: list[int] | None) -> list[int]:
     query = select(Team.id).where(Team.archived.is_(False)).order_by(Team.id)
     if team_ids is not None:
@@ -356,12 +371,17 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         idmap.names[tid(t.id)] = t.name
         p_teams.append(sd.Team(tid(t.id), t.name, t.region, min(t.max_size, sd.MAX_TEAM_SIZE)))
 
+    # "Last week" per weekday: the latest earlier week in which that weekday was no public
+    # holiday (weeks_back), so the week after New Year's Day has its usual Friday too.
+    source_week = {d.isoweekday(): shift_week(week, -back) for d in days if (back := weeks_back(d))}
     rosters = db.session.scalars(
-        select(Roster).where(Roster.week.in_([week, shift_week(week, -1)]), Roster.team_id.in_(scope))
-        .options(selectinload(Roster.assignments).selectinload(Assignment.request))
+        select(Roster).where(Roster.week.in_(sorted({week, *source_week.values()})), Roster.team_id.in_(scope))
+        .options(selectinload(Roster.assignments).selectinload(Assignment.request),
+                 selectinload(Roster.supervision))
     ).all()
     current = [a for r in rosters if r.week == week for a in r.assignments]
-    previous_rows = [a for r in rosters if r.week != week for a in r.assignments]
+    previous_rows = [a for r in rosters if r.week != week for a in r.assignments
+                     if source_week.get(a.date.isoweekday()) == r.week]
     # A repair keeps the days before it as they are, and the shifts of today its people are at
     # work on already (as publishing does: services.rosters._publish).
     idmap.begun = begun_today(current, today) if repair_from is not None and repair_from <= today else set()
@@ -534,6 +554,7 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             seen.add(key)
             previous.append(Previous(eid(a.employee_id), key[1], lid(a.request.location_id),
                                      code_of.get(a.request.work_type_id, "")))
+    previous_leads = _previous_leads(rosters, week, source_week, p_supervisors, p_teams, p_locations)
     published = []
     # Who led which team where, as the people were told: a re-plan keeps it where it can.
     published_leads = set()
@@ -562,12 +583,59 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         employees=tuple(p_employees), requests=tuple(p_requests), previous=tuple(previous),
         pinned=tuple(sorted(set(pinned), key=lambda p: (p.employee, p.date))),
         published=tuple(sorted(set(published), key=lambda p: (p.employee, p.date))),
-        weights=dict(sd.DEFAULT_WEIGHTS), min_rest_minutes=MIN_REST_MINUTES,
+        weights=_weights(p_requests, published), min_rest_minutes=MIN_REST_MINUTES,
         max_supervision_minutes=MAX_SUPERVISION_MINUTES,
         published_supervision=tuple(sorted(published_leads, key=lambda s: (s.date, s.team, s.location))),
         pinned_supervision=pinned_leads,
+        previous_supervision=previous_leads,
     )
     return problem, idmap
+
+
+def _previous_leads(rosters: list[Roster], week: str, source_week: dict[int, str],
+                    supervisors: list[sd.Supervisor], teams: list[sd.Team],
+                    locations: list[sd.Location]) -> tuple[sd.PreviousSupervision, ...]:
+    """Who led which team where on each weekday "last week" (the week weeks_back gives that
+    weekday, as for `previous`), from those rosters' supervision rows: the Problem's
+    previous_supervision, so a plan keeps each place's team leader of last week where nothing
+    asks otherwise. Left out: a leader no longer planned or who may no longer lead that team
+    (moved to another team, a stand-in of another region), a place no longer planned or outside
+    the team's region."""
+    by_id = {s.id: s for s in supervisors}
+    region_of = {t.id: t.region for t in teams}
+    place_region = {loc.id: loc.region for loc in locations}
+    out, places, leaders = [], set(), set()
+    rows = [lead for r in rosters if r.week != week for lead in r.supervision
+            if source_week.get(lead.date.isoweekday()) == r.week]
+    for lead in sorted(rows, key=lambda lead: (lead.date, lead.team_id, lead.location_id, lead.id)):
+        who, team, weekday = by_id.get(sid(lead.supervisor_id)), tid(lead.team_id), lead.date.isoweekday()
+        if (who is None or team not in region_of or place_region.get(lid(lead.location_id)) != region_of[team]
+                or (who.team is not None and who.team != team) or (who.team is None and who.region != region_of[team])
+                or (team, lead.location_id, weekday) in places or (who.id, weekday) in leaders):
+            continue
+        places.add((team, lead.location_id, weekday))
+        leaders.add((who.id, weekday))
+        out.append(sd.PreviousSupervision(who.id, weekday, lid(lead.location_id), team))
+    return tuple(out)
+
+
+def _weights(requests: list[sd.Request], published: list[AssignmentRef]) -> dict[str, int]:
+    """The Problem's weights: the format's defaults, except that a re-plan or repair of a
+    published week (`published` sent) never moves a told shift for contract hours alone.
+
+    A shift moved or dropped costs republish_change once, while contract_gap costs 1 a minute:
+    at the default 200 any shift over 200 minutes outweighs it, so the solver would move told
+    shifts (to a longer request, to someone with hours to spare) for minutes, where the repair
+    form promises "er verandert zo weinig mogelijk". Above the longest shift's worked minutes
+    no such move pays; below shortfall (1000, at the lowest priority) a told shift is still moved
+    to fill a request that would go short. (Continuity, team split and supervision weights stay.)
+    The job page shows only the objective's figures, not the weights, so it stays true."""
+    weights = dict(sd.DEFAULT_WEIGHTS)
+    if published and requests:
+        longest = max(q.worked_minutes for q in requests)
+        weights["republish_change"] = min(max(weights["republish_change"], longest + 1),
+                                          weights["shortfall"] - 1)
+    return weights
 
 
 def _pinned_leads(rosters: list[Roster], supervisors: list[sd.Supervisor], teams: list[sd.Team],

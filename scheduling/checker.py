@@ -82,6 +82,9 @@ class Metrics:
     team_splits: int  # extra locations per team-day, summed
     objective: int
     objective_terms: dict[str, int] = field(default_factory=dict)
+    # Share of the places a team works at (team, location, date) with a leader last week that
+    # weekday (previous_supervision) that keep that leader; 1.0 where none has one.
+    leader_continuity: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ def _previous_map(problem: Problem) -> dict[tuple[str, int], tuple[str, str]]:
 
 def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
                     supervision: Iterable[SupervisionRef] = ()) -> dict[str, int]:
-    """The five weighted soft-goal penalties of a set of assignments, and this package's sixth.
+    """The five weighted soft-goal penalties of a set of assignments, and this package's two
+    about team leaders.
 
     - shortfall: per request-day, max(0, headcount - assigned) * priority * w
     - republish_change: per `published` entry not among the assignments (exact triple) * w
@@ -140,6 +144,9 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
     - team_split: per team per date, max(0, distinct locations - 1) * w
     - supervision_change: per `published_supervision` entry (of a team of the problem, on one
       of its days) not among `supervision` * w
+    - supervision_continuity: per (team, date, location) where the team's employees work and
+      `previous_supervision` names a leader for that ISO weekday, team and location, whom no
+      `supervision` entry there names (someone else leads, or nobody) * w
     Rows naming an unknown employee or request are ignored.
     """
     weights = {**DEFAULT_WEIGHTS, **problem.weights}
@@ -171,6 +178,7 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
     team_ids, days = {t.id for t in problem.teams}, set(problem.days)
     leads_dropped = sum(1 for s in problem.published_supervision
                         if s.team in team_ids and s.date in days and s not in led)
+    leads_moved = len(_leads_moved(problem, _places_at_work(employees, requests, rows), led))
     return {
         "shortfall": missing * weights["shortfall"],
         "republish_change": dropped * weights["republish_change"],
@@ -178,7 +186,35 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
         "contract_gap": gap * weights["contract_gap"],
         "team_split": splits * weights["team_split"],
         "supervision_change": leads_dropped * weights["supervision_change"],
+        "supervision_continuity": leads_moved * weights["supervision_continuity"],
     }
+
+
+def _places_at_work(employees: dict[str, Employee], requests: dict[str, Request],
+                    rows: Iterable[AssignmentRef]) -> set[tuple[str, str, dt.date]]:
+    """(team, location, date) wherever a row puts one of the team's employees to work."""
+    return {(employees[a.employee].team, requests[a.request].location, a.date)
+            for a in rows if a.employee in employees and a.request in requests}
+
+
+def _previous_leaders(problem: Problem) -> dict[tuple[int, str, str], str]:
+    out: dict[tuple[int, str, str], str] = {}
+    for p in problem.previous_supervision:
+        out.setdefault((p.weekday, p.team, p.location), p.supervisor)
+    return out
+
+
+def _leads_moved(problem: Problem, places: set[tuple[str, str, dt.date]],
+                 supervision: Iterable[SupervisionRef]) -> list[tuple[str, str, dt.date]]:
+    """The places at work (team, location, date) whose leader last week that weekday
+    (previous_supervision) leads them no more."""
+    before = _previous_leaders(problem)
+    if not before:
+        return []
+    led = {(s.team, s.location, s.date, s.supervisor) for s in supervision}
+    return [(team, location, day) for team, location, day in sorted(places)
+            if (day.isoweekday(), team, location) in before
+            and (team, location, day, before[(day.isoweekday(), team, location)]) not in led]
 
 
 def objective(problem: Problem, assignments: Iterable[AssignmentRef],
@@ -218,7 +254,12 @@ def _metrics(problem: Problem, assignments: list[AssignmentRef],
         if before is not None:
             with_previous += 1
             matching += before == (q.location, q.work_type)
+    supervision = list(supervision)
     terms = objective_terms(problem, assignments, supervision)
+    leaders_before = _previous_leaders(problem)
+    with_leader = [(team, location, day) for team, location, day in _places_at_work(employees, requests, valid)
+                   if (day.isoweekday(), team, location) in leaders_before]
+    moved = len(_leads_moved(problem, set(with_leader), supervision))
     return Metrics(
         coverage=got / wanted if wanted else 1.0,
         weighted_coverage=got_w / wanted_w if wanted_w else 1.0,
@@ -229,6 +270,7 @@ def _metrics(problem: Problem, assignments: list[AssignmentRef],
         team_splits=sum(max(0, len(p) - 1) for p in team_day_places.values()),
         objective=sum(terms.values()),
         objective_terms=terms,
+        leader_continuity=1 - moved / len(with_leader) if with_leader else 1.0,
     )
 
 

@@ -50,6 +50,7 @@ from .model import (
     add_republish_penalties,
     add_shortfall_penalties,
     add_supervision_change_penalties,
+    add_supervision_continuity_penalties,
     add_team_split_penalties,
     build_model,
     contract_binds,
@@ -364,6 +365,7 @@ def _day_model(m: RosterModel, d: dt.date) -> _Day:
     add_change_penalties(dm)
     add_team_split_penalties(dm)
     add_supervision_change_penalties(dm)
+    add_supervision_continuity_penalties(dm)
     terms = [(v, c) for items in dm.penalties.values() for v, c in items if c]
     shift_of = [(var, e_id, dm.requests[r_id].worked_minutes)
                 for (e_id, r_id, _d), var in dm.x.items()]

@@ -26,6 +26,11 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     # that date) the new roster drops costs this, so a repair or re-plan does not swap team
     # leaders between places for nothing: every swap is news for the people they lead.
     "supervision_change": 50,
+    # Optional (this package's): each place a team works at on a date where last week's leader
+    # there (previous_supervision, that weekday) is not the one leading it now costs this, so
+    # who leads a team where does not change from week to week for nothing. Below `change`: an
+    # employee's own place and work matter more than who leads them.
+    "supervision_continuity": 10,
 }
 
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID")
@@ -103,6 +108,17 @@ class Previous:
 
 
 @dataclass(frozen=True)
+class PreviousSupervision:
+    """Who led `team` at `location` on ISO weekday `weekday` last week (this package's addition
+    to the format, as `previous` is for employees)."""
+
+    supervisor: str
+    weekday: int  # ISO weekday, 1 = Monday
+    location: str
+    team: str
+
+
+@dataclass(frozen=True)
 class AssignmentRef:
     """An employee doing a request on a date: used for pinned, published and solution rows."""
 
@@ -146,6 +162,11 @@ class Problem:
     # 0 leaves it out. Rule 12 of the model and the checker. (Rule 11, a supervisor's rest
     # between dates, is min_rest_minutes, as rule 10 is for employees.)
     max_supervision_minutes: int = 0
+    # Optional (a field this package adds to the format): who led which team where on each ISO
+    # weekday last week. Each place a team works at on a date, where an entry names that
+    # weekday, team and place and the roster's leader there is someone else, costs
+    # supervision_continuity. Problems without it build the model they always did.
+    previous_supervision: tuple[PreviousSupervision, ...] = ()
 
 
 class LeaderPins:

@@ -71,6 +71,10 @@ class _Planner:
         self.busy: dict[tuple[str, dt.date], tuple[str, dt.date, str]] = {}
         self.assignments: list[AssignmentRef] = []
         self.leader_pins = LeaderPins(problem.pinned_supervision)
+        # (ISO weekday, team, location) -> who led the team there last week (the first entry).
+        self.led_before: dict[tuple[int, str, str], str] = {}
+        for p in problem.previous_supervision:
+            self.led_before.setdefault((p.weekday, p.team, p.location), p.supervisor)
 
     def qualified(self, e: Employee, q: Request) -> bool:
         """The static part of rule 3: work type, region, personal location list."""
@@ -121,8 +125,13 @@ class _Planner:
             work_types |= group.work_types
             if self.can_lead(group.supervisor, team, day, start, end, work_types):
                 return group.supervisor
-        # The team's own leader first: the people we plan for know them.
-        for s in self.leaders[team.id] + self.pool[team.region]:
+        # Who led them there last week that weekday first, then the team's own leader: the
+        # people we plan for know them.
+        before = self.led_before.get((day.isoweekday(), team.id, q.location))
+        candidates = self.leaders[team.id] + self.pool[team.region]
+        if before is not None:
+            candidates.sort(key=lambda s: s.id != before)  # stable: the rest keep their order
+        for s in candidates:
             if self.busy.get((s.id, day), key) != key or not self.leader_pins.allows(s.id, team.id, q.location, day):
                 continue
             if self.can_lead(s, team, day, start, end, work_types):

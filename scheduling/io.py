@@ -24,6 +24,7 @@ from .domain import (
     Employee,
     Location,
     Previous,
+    PreviousSupervision,
     Problem,
     Reason,
     Request,
@@ -79,6 +80,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #     change per employee:         weight x 7 dates                        < 2**23
 #     team split per team:         weight x 14 extra places x 7 dates      < 2**27
 #     republish / supervision:     weight per published row                < 2**20
+#     supervision continuity:      weight per previous_supervision row     < 2**20
 #   So every term of the objective is below 2**35, and the sum stays below 2**62 up to 2**27
 #   (some 134 million) employees, requests and published rows: far more than any file that
 #   fits in memory, let alone one week of a few hundred people.
@@ -433,7 +435,14 @@ def _index(reader: _Reader, items: list[tuple[str, dict]], what: str
 
 
 def read_problem(data: Any) -> Problem:
-    """Validate parsed JSON and build a Problem; raise FormatError listing every problem."""
+    """Validate parsed JSON and build a Problem; raise FormatError listing every problem.
+
+    Besides the format's fields it reads this package's optional additions: published_supervision,
+    pinned_supervision (rule 9), min_rest_minutes, max_supervision_minutes, and
+    previous_supervision: [{"supervisor", "weekday" (1-7), "location", "team"}], who led which
+    team where on that ISO weekday last week (one entry a team, place and weekday, one a leader
+    and weekday; a leader who may lead that team, a place of its region), with its weight
+    supervision_continuity."""
     r = _Reader()
     if not isinstance(data, dict):
         r.error("", data, f"een probleem moet een JSON-object zijn, {_instead(data)}")
@@ -669,6 +678,22 @@ def read_problem(data: Any) -> Problem:
     # Optional, this package's: team leaders a person chose (rule 9, see Problem.pinned_supervision).
     pinned_supervision = []
     supervisor_of = {x.id: x for x in supervisors}
+
+    def may_lead_there(path: str, supervisor: str, location: str, team: str) -> bool:
+        """Whether the leader may lead the team (its own, or a stand-in of its region) at a place
+        of its region, as pinned_supervision and previous_supervision entries must; else an error."""
+        who, where, crew = supervisor_of.get(supervisor), locations.get(location), teams.get(team)
+        if who is not None and crew is not None and (
+                who.team not in (None, team) or (who.team is None and who.region != crew.region)):
+            r.error(f"{path}.supervisor", supervisor,
+                    f"teamleider {_show(supervisor)} kan team {_show(team)} niet leiden "
+                    "(een teamleider van een ander team, of een invaller van een andere regio)")
+            return False
+        if where is not None and crew is not None and where.region != crew.region:
+            r.error(f"{path}.location", location,
+                    f"locatie {_show(location)} ligt niet in de regio {_show(crew.region)} van team {_show(team)}")
+            return False
+        return True
     pinned_place: dict[tuple[str, str, dt.date], str] = {}
     pinned_leader: dict[tuple[str, dt.date], str] = {}
     for path, obj, text, row in supervision_rows("pinned_supervision"):
@@ -678,16 +703,7 @@ def read_problem(data: Any) -> Problem:
             continue
         if None in (supervisor, location, team, day):
             continue
-        who, where, crew = supervisor_of.get(supervisor), locations.get(location), teams.get(team)
-        if who is not None and crew is not None and (
-                who.team not in (None, team) or (who.team is None and who.region != crew.region)):
-            r.error(f"{path}.supervisor", supervisor,
-                    f"teamleider {_show(supervisor)} kan team {_show(team)} niet leiden "
-                    "(een teamleider van een ander team, of een invaller van een andere regio)")
-            continue
-        if where is not None and crew is not None and where.region != crew.region:
-            r.error(f"{path}.location", location,
-                    f"locatie {_show(location)} ligt niet in de regio {_show(crew.region)} van team {_show(team)}")
+        if not may_lead_there(path, supervisor, location, team):
             continue
         if (team, location, day) in pinned_place:
             r.error(path, obj, f"team {_show(team)} heeft op {day.isoformat()} op locatie {_show(location)} "
@@ -699,6 +715,31 @@ def read_problem(data: Any) -> Problem:
             continue
         pinned_place[(team, location, day)] = pinned_leader[(supervisor, day)] = path
         pinned_supervision.append(row)
+
+    # Optional, this package's: who led which team where on each weekday last week (see
+    # Problem.previous_supervision), as `previous` is for employees.
+    previous_supervision = []
+    previous_place: dict[tuple[str, str, int], str] = {}
+    previous_leader: dict[tuple[str, int], str] = {}
+    for path, obj in r.objects(data, "previous_supervision", required=False):
+        supervisor = ref(obj, "supervisor", path, sup_index, "teamleider")
+        weekday = r.integer(obj, "weekday", path, minimum=1, maximum=7)
+        location = ref(obj, "location", path, loc_index, "locatie")
+        team = ref(obj, "team", path, team_index, "team")
+        if None in (supervisor, weekday, location, team):
+            continue
+        if not may_lead_there(path, supervisor, location, team):
+            continue
+        if (team, location, weekday) in previous_place:
+            r.error(path, obj, f"team {_show(team)} heeft op weekdag {weekday} op locatie {_show(location)} "
+                               f"al een vorige teamleider (in {previous_place[(team, location, weekday)]})")
+            continue
+        if (supervisor, weekday) in previous_leader:
+            r.error(path, obj, f"teamleider {_show(supervisor)} leidde op weekdag {weekday} al een team "
+                               f"(in {previous_leader[(supervisor, weekday)]})")
+            continue
+        previous_place[(team, location, weekday)] = previous_leader[(supervisor, weekday)] = path
+        previous_supervision.append(PreviousSupervision(supervisor, weekday, location, team))
 
     weights = dict(DEFAULT_WEIGHTS)
     if "weights" in data and data["weights"] is not None:
@@ -738,6 +779,7 @@ def read_problem(data: Any) -> Problem:
         previous=tuple(previous), pinned=tuple(pinned), published=tuple(published),
         weights=weights, min_rest_minutes=min_rest, published_supervision=tuple(published_supervision),
         pinned_supervision=tuple(pinned_supervision), max_supervision_minutes=longest_supervision,
+        previous_supervision=tuple(previous_supervision),
     )
 
 
@@ -773,7 +815,10 @@ def _ref_to_dict(ref: AssignmentRef) -> dict:
 
 
 def problem_to_dict(problem: Problem) -> dict:
-    """The problem in the interchange format, ready for json.dumps; read_problem inverts it."""
+    """The problem in the interchange format, ready for json.dumps; read_problem inverts it.
+    This package's optional fields (published_supervision, pinned_supervision,
+    previous_supervision, min_rest_minutes, max_supervision_minutes) are written only when set,
+    so a Problem without them writes the file it always did."""
     out = {
         "format": FORMAT,
         "week": problem.week,
@@ -814,6 +859,9 @@ def problem_to_dict(problem: Problem) -> dict:
         if rows:
             out[key] = [{"supervisor": s.supervisor, "date": s.date.isoformat(), "location": s.location,
                          "team": s.team} for s in rows]
+    if problem.previous_supervision:
+        out["previous_supervision"] = [{"supervisor": p.supervisor, "weekday": p.weekday, "location": p.location,
+                                        "team": p.team} for p in problem.previous_supervision]
     return out
 
 

@@ -170,6 +170,10 @@ class RosterModel:
     # A published supervision entry dropped: its variable and the keys that would keep it.
     lead_dropped: dict[SupervisionRef, tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
         default_factory=dict)
+    # (team, location, date) with last week's leader there (previous_supervision): a variable
+    # that is 1 when someone else leads the team there, and the keys of those others.
+    lead_moved: dict[tuple[str, str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
+        default_factory=dict)
     pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
     # The rows that tie an employee's week together, by constraint index: rows over worked
     # minutes (contract limit, contract gap), and contract cuts over shift counts by length.
@@ -227,6 +231,7 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
         add_contract_gap_penalties(m)
         add_team_split_penalties(m)
         add_supervision_change_penalties(m)
+        add_supervision_continuity_penalties(m)
         terms = [(v, c) for items in m.penalties.values() for v, c in items if c]
         m.model.Minimize(cp_model.LinearExpr.WeightedSum(
             [v for v, _ in terms], [c for _, c in terms]) + sum(m.constant.values()))
@@ -864,32 +869,90 @@ def add_supervision_change_penalties(m: RosterModel) -> None:
         m.penalties["supervision_change"].append((dropped, w))
 
 
+def previous_leaders(problem: Problem) -> dict[tuple[int, str, str], str]:
+    """(ISO weekday, team, location) -> who led the team there that weekday last week
+    (previous_supervision); the first entry counts."""
+    table: dict[tuple[int, str, str], str] = {}
+    for p in problem.previous_supervision:
+        table.setdefault((p.weekday, p.team, p.location), p.supervisor)
+    return table
+
+
+def add_supervision_continuity_penalties(m: RosterModel) -> None:
+    """This package's goal: each place a team works at on a date where last week's leader there
+    (previous_supervision, same weekday) is not the one leading now costs supervision_continuity,
+    so team leaders do not change places from week to week for nothing (the model has no other
+    reason to prefer one of two equal leaders).
+
+    Rule 6 puts exactly one entry at a place the team works at and none elsewhere, so "someone
+    else leads there" is the sum of the other supervisors' entries: exact, and linear for the
+    LP. A place only last week's leader could lead costs nothing; one they cannot lead now
+    (away) costs whenever the team works there, as the checker counts it. A problem without
+    previous_supervision gets no variable and no row."""
+    w = weight(m.problem, "supervision_continuity")
+    previous = previous_leaders(m.problem) if w else {}
+    if not previous:
+        return
+    by_place: dict[tuple[str, str, dt.date], list[SupervisionKey]] = defaultdict(list)
+    for key in m.y:  # (supervisor, window, team, location, date)
+        by_place[(key[2], key[3], key[4])].append(key)
+    for (team, location, d), keys in by_place.items():
+        before = previous.get((d.isoweekday(), team, location))
+        others = [k for k in keys if k[0] != before] if before is not None else []
+        if not others:
+            continue
+        moved = m.model.NewBoolVar(f"lead_moved[{team},{location}@{d.isoformat()}]")
+        m.model.Add(moved == sum(m.y[k] for k in others))
+        m.lead_moved[(team, location, d)] = (moved, others)
+        m.penalties["supervision_continuity"].append((moved, w))
+
+
 # --------------------------------------------------------------------------------------------
 # Warm start
 # --------------------------------------------------------------------------------------------
 
 
 def add_hints(m: RosterModel) -> None:
-    """Hint the published roster, then last week's place and work for the rest."""
+    """Hint the published roster, then last week's place and work for the rest, and last
+    week's leader at each place so hinted."""
     hinted: set[tuple[str, dt.date]] = set()
+    places: set[tuple[str, str, dt.date]] = set()  # (team, location, date) with hinted work
     for ref in m.problem.published:
         var = m.x.get((ref.employee, ref.request, ref.date))
         if var is not None and (ref.employee, ref.date) not in hinted:
             m.model.AddHint(var, 1)
             hinted.add((ref.employee, ref.date))
+            places.add((m.employees[ref.employee].team, m.requests[ref.request].location, ref.date))
     previous = previous_by_weekday(m.problem)
-    if not previous:
+    if previous:
+        filled: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for (e_id, r_id, d), var in m.x.items():
+            if (e_id, d) in hinted:
+                continue
+            done = previous.get((e_id, d.isoweekday()))
+            r = m.requests[r_id]
+            if done == (r.location, r.work_type) and filled[(r_id, d)] < r.headcount:
+                m.model.AddHint(var, 1)
+                hinted.add((e_id, d))
+                places.add((m.employees[e_id].team, r.location, d))
+                filled[(r_id, d)] += 1
+    add_leader_hints(m, places)
+
+
+def add_leader_hints(m: RosterModel, places: set[tuple[str, str, dt.date]]) -> None:
+    """Hint last week's leader (previous_supervision) at each place with hinted work, one place
+    a leader a date (rule 7), on a window that holds every shift the place offers the team."""
+    leaders = previous_leaders(m.problem) if m.lead_moved else {}
+    if not leaders:
         return
-    filled: dict[tuple[str, dt.date], int] = defaultdict(int)
-    for (e_id, r_id, d), var in m.x.items():
-        if (e_id, d) in hinted:
-            continue
-        done = previous.get((e_id, d.isoweekday()))
-        r = m.requests[r_id]
-        if done == (r.location, r.work_type) and filled[(r_id, d)] < r.headcount:
-            m.model.AddHint(var, 1)
-            hinted.add((e_id, d))
-            filled[(r_id, d)] += 1
+    busy: set[tuple[str, dt.date]] = set()
+    for key in m.y:  # (supervisor, window, team, location, date)
+        s_id, _wi, team, location, d = key
+        if ((team, location, d) in places and (s_id, d) not in busy
+                and leaders.get((d.isoweekday(), team, location)) == s_id
+                and all(key in m.covers[(team, r_id, d)] for r_id in m.by_team_place[(team, location, d)])):
+            m.model.AddHint(m.y[key], 1)
+            busy.add((s_id, d))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1016,6 +1079,8 @@ def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
         hint(var, max(0, sum(y_value[k] for k in keys) - 1))
     for var, keys in m.lead_dropped.values():
         hint(var, not any(y_value[k] for k in keys))
+    for var, keys in m.lead_moved.values():
+        hint(var, any(y_value[k] for k in keys))
     for var, keys in m.works.values():
         hint(var, any(x_value[k] for k in keys))
     if m.rest_levels:

@@ -832,9 +832,6 @@ class Copied:
     no_earlier: list[dt.date] = dataclasses.field(default_factory=list)  # ... and no earlier week had a roster
 
 
-HOLIDAY_LOOKBACK = 3  # weeks back to find a weekday that was no holiday (Christmas, then New Year)
-
-
 def copy_previous_week(week: str, team_id: int, *, lock_version, user=None) -> Copied:
     """Fill empty cells with last week's shift on the same weekday, where that is still allowed.
 
@@ -886,9 +883,9 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
     sources, from_earlier, no_earlier = [], [], []
     led: list = []  # (the copied week's supervision row, the day it is copied to)
     for weekday, day in days.items():
-        # The latest week before this one in which this weekday was no holiday.
-        back = next((b for b in range(1, HOLIDAY_LOOKBACK + 1)
-                     if not is_public_holiday(day - dt.timedelta(weeks=b))), None)
+        # The latest week before this one in which this weekday was no holiday (as planning's
+        # `previous` has it).
+        back = planning.weeks_back(day)
         source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
         found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
         sources += found
@@ -1106,16 +1103,16 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     again = [r for r in waiting if r.version > 0]
     if again:
         read = _read_week(week, again)
-        counts = {r.id: _publish(r, None, read, apply=False) for r in again}
-        quiet = [r for r in again if _says_nothing(counts[r.id])]
-        held = [r for r in again if _only_holds(counts[r.id])]
+        would = {r.id: _publish(r, None, read, apply=False) for r in again}
+        quiet = [r for r in again if _says_nothing(would[r.id])]
+        held = [r for r in again if _only_holds(would[r.id])]
         if quiet:
             _as_told(quiet)
         waiting = [r for r in waiting if r not in quiet and r not in held]
         if held and not waiting:
             totals: dict[str, int] = defaultdict(int)
             for roster in held:
-                for key, value in counts[roster.id].items():
+                for key, value in would[roster.id].items():
                     totals[key] += value
             raise OnlyHeld(_("Er is niets gepubliceerd: alle wijzigingen zijn tegengehouden. Medewerkers zien nog "
                              "wat eerder is gepubliceerd."), dict(totals))

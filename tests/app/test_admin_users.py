@@ -46,7 +46,7 @@ def test_user_list_shows_users_sorted_by_name(client, admin, make):
     make.user(name="Bert Bos")
     db.session.commit()
     page = _text(client.get("/beheer/gebruikers"))
-    assert "<caption>" in page
+    assert "<caption" in page
     assert page.index("Anna Beheer") < page.index("Bert Bos") < page.index("Zeger Zwart")
 
 
