@@ -84,6 +84,8 @@ KEY_WORDS = {
     "absent": _l("niet gepubliceerd (medewerker afwezig)"),
     "source": _l("via"),
     "absences": _l("afwezigheden"), "ended_before": _l("geëindigd vóór"), "pinned": _l("vastgezet"),
+    # a request's date called off, or asked for again (services.requests.call_off_day, take_back_day_off)
+    "off": _l("dag afgezegd"), "back": _l("dag weer gevraagd"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
 }

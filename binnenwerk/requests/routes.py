@@ -370,6 +370,8 @@ def plan():
         why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
         dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note,
         nobody_planned=_nobody_planned_words(blocks, first), began_old_way=lambda team: id(team) in begun_old_way,
+        # The dates called off are left out of the list, as holidays are: said, not silently gone.
+        called_off=service.called_off_between(current_user.ministry_id, first, last, request_id),
         **_template_helpers(),
     )
 
@@ -510,7 +512,7 @@ def plan_csv():
     for block in blocks:
         for day in block.days:
             for team in day.teams or [None]:
-                note = ""
+                note, came = "", None
                 if team is not None and not team.current:
                     note = _("Wijziging nog niet ingepland: dit team komt nog %(times)s, %(location)s",
                              times=f"{minutes_to_hhmm(team.start_minute)}–{minutes_to_hhmm(team.end_minute)}",
@@ -519,12 +521,15 @@ def plan_csv():
                     note = nobody_planned(day, block.request)  # as the page's "Gedekt" says it
                 else:
                     note = upper_first(old_way_note(day, team))  # a day begun the old way
+                    if note:
+                        # The times and place the team came by, as the note and the page say.
+                        came = ((team.start_minute, team.end_minute), team.location)
                 # How many people this team sends, also when they still come for the old request
                 # ("Ingepland" counts them too, as the page does; the note says the change is not
                 # planned yet).
                 rows.setdefault(block.request.id, []).append((day.date, day, [
                     day.wanted, day.planned, team.team if team else "", team.people if team else "",
-                    team.leader_name if team else "", team.leader_phone if team else "", note]))
+                    team.leader_name if team else "", team.leader_phone if team else "", note], came))
     for gone in dropped:
         # Nobody asked, yet these people come: "Ingepland" counts them, all teams of the day.
         coming: dict[dt.date, int] = {}
@@ -539,11 +544,13 @@ def plan_csv():
                    if withdrawn else _dropped_note(day))
             rows.setdefault(gone.request.id, []).append((day.date, day, [
                 0, coming[day.date], day.team, day.people, day.leader_name, day.leader_phone,
-                why + " " + _("De planner past dit aan.")]))
+                why + " " + _("De planner past dit aan.")], None))
     for pk in sorted(rows, key=lambda pk: (requests[pk].start_date, pk)):
         r = requests[pk]
-        for day, asked, rest in sorted(rows[pk], key=lambda row: row[0]):
-            if isinstance(asked, service.DroppedDay):
+        for day, asked, rest, came in sorted(rows[pk], key=lambda row: row[0]):
+            if came:
+                times, place = came
+            elif isinstance(asked, service.DroppedDay):
                 # People still planned on a day no longer asked: the times and place they come at.
                 times, place = (asked.start_minute, asked.end_minute), asked.location
                 asked = None
@@ -656,7 +663,8 @@ def _detail_page(found: DeploymentRequest, day_off_form: DayOffForm | None = Non
         and service.can_transition(found.status, S.CANCELLED.value) and not over,
         is_planner=current_user.role == Role.PLANNER.value, can_transition=service.can_transition,
         day_off_form=day_off_form or DayOffForm(formdata=None) if may_call_off else None,
-        dates_off=[(off.date, may_call_off and service.may_take_back(found, off.date)) for off in found.dates_off],
+        # Only the dates it would otherwise ask for: one left outside a changed period or weekdays is moot.
+        dates_off=[(day, may_call_off and service.may_take_back(found, day)) for day in service.dates_off_asked(found)],
         back_form=ConfirmForm(), **_template_helpers(),
     )
 

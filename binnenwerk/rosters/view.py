@@ -453,7 +453,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         shifts_read.append((tw, a, cell, history))
         tw.unavailable_count += cell.unavailable
         tw.too_long_count += cell.too_long
-        tw.affected_count += cell.affected
+        tw.affected_count += cell.affected and not cell.withdrawn  # a day called off needs no repair
         tw.withdrawn_count += cell.withdrawn
         tw.ended_count += cell.ended
         tw.moved_count += cell.moved

@@ -20,7 +20,7 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError, feeds
-from .rosters import affected_cells, leader_clashes, mark_affected_shifts, today
+from .rosters import affected_cells, leader_clashes, mark_affected_shifts, request_stands, today
 from .submissions import SentBefore, form_key, hold_form, refuse_if_sent_before
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
@@ -226,7 +226,10 @@ def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
     """The rosters (of these teams, or all) with a shift from `since` (today) on that clashes with an
     absence (only this one, when given), by week and team. Three queries however many teams.
 
-    The clash is the roster page's: affected_cells for employees, leader_clashes for who leads.
+    The clash is the roster page's: affected_cells for employees, leader_clashes for who leads. A
+    shift on a day its request no longer asks for (called off, cancelled: request_stands) is no
+    clash: publishing calls it off, nobody comes; nor is leading a team whose shifts there that day
+    are all such.
     """
     since = since or today()
 
@@ -259,7 +262,7 @@ def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
     shifts = {a.id: a for a, _x in shift_rows}
     hit = affected_cells(shifts.values(), [x for _a, x in shift_rows])
     for a in shifts.values():
-        if (a.employee_id, a.date) in hit:
+        if (a.employee_id, a.date) in hit and request_stands(a.request, a.date):
             found.setdefault(a.roster_id, RepairNeeded(a.roster)).shifts += 1
     if lead_rows:
         leads = {s.id: s for s, _x in lead_rows}
@@ -269,8 +272,13 @@ def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
                                      Assignment.date.in_({s.date for s in leads.values()}))
             .options(joinedload(Assignment.request))
         ).all()
-        for s in leader_clashes(leads.values(), team_shifts, [x for _s, x in lead_rows]):
-            found.setdefault(s.roster_id, RepairNeeded(s.roster)).leader_days.add(s.date)
+        standing = [a for a in team_shifts if request_stands(a.request, a.date)]
+        # Where the team's shifts that day all stand no more, nobody is led there.
+        dropped = {(a.roster_id, a.date, a.request.location_id) for a in team_shifts} - {
+            (a.roster_id, a.date, a.request.location_id) for a in standing}
+        for s in leader_clashes(leads.values(), standing, [x for _s, x in lead_rows]):
+            if (s.roster_id, s.date, s.location_id) not in dropped:
+                found.setdefault(s.roster_id, RepairNeeded(s.roster)).leader_days.add(s.date)
     if absence is None:
         # An archived leader is absent from today on (rosters.archived_leading): no absence row.
         for s in db.session.scalars(narrowed(

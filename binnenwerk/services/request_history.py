@@ -182,9 +182,27 @@ def _freeze_changed_requests(session: Session, flush_context, instances) -> None
             unsettle_rosters(session, obj.id, check_at_commit=not withdrawn)
 
 
-# session.info: the ids of the rosters a change of a request marked changed, checked at the commit
-# (_settle_rosters_as_told).
+# session.info: the rosters a change of a request marked changed, checked at the commit
+# (_settle_rosters_as_told): id -> the roster as it was before the first mark of the transaction.
 TO_CHECK = "rosters_to_check_as_told"
+
+
+@dataclass
+class _Unsettled:
+    """A roster as it was before unsettle_rosters first marked it in this transaction (`old`:
+    _row_of), and the stamp it set last: settled as told and touched by nothing else, it gets its
+    lock version back (_restore_lock_version). `old` is None when the roster had changes of its
+    own pending then: it keeps its new lock version."""
+
+    old: tuple | None
+    lock_version: int
+    updated_at: dt.datetime
+    stamp: dt.datetime | None = None
+
+
+def _row_of(roster: Roster) -> tuple:
+    """What of a roster, besides its lock version and its mark, another change would show in."""
+    return roster.version, roster.status, roster.published_at, roster.team_id, roster.week
 
 
 def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = None, *,
@@ -200,11 +218,15 @@ def unsettle_rosters(session: Session, request_id: int, today: dt.date | None = 
         Roster.version > 0,
         Roster.id.in_(select(Assignment.roster_id).where(Assignment.request_id == request_id,
                                                          Assignment.date >= today)))).all()
+    kept = session.info.setdefault(TO_CHECK, {}) if check_at_commit and rosters else {}
     for roster in rosters:
+        if check_at_commit and roster.id not in kept:
+            kept[roster.id] = _Unsettled(None if session.is_modified(roster) else _row_of(roster),
+                                         roster.lock_version, roster.updated_at)
         roster.has_unpublished_changes = True
         roster.updated_at = utcnow()  # the lock version: an edit begun before this is re-checked
-    if check_at_commit and rosters:
-        session.info.setdefault(TO_CHECK, set()).update(roster.id for roster in rosters)
+        if check_at_commit:
+            kept[roster.id].stamp = roster.updated_at
     return len(rosters)
 
 
@@ -221,13 +243,27 @@ def _settle_rosters_as_told(session: Session) -> None:
         return
     if any(isinstance(obj, DeploymentRequest) for obj in session.dirty):
         session.flush()  # the commit's own flush comes after this: it would mark them too late
-    ids = session.info.pop(TO_CHECK, None)
-    if not ids:
+    kept = session.info.pop(TO_CHECK, None)
+    if not kept:
         return
     from .rosters import unmark_if_as_told  # the roster services import this module
 
-    for roster in session.scalars(select(Roster).where(Roster.id.in_(ids)).order_by(Roster.id)).all():
+    for roster in session.scalars(select(Roster).where(Roster.id.in_(list(kept))).order_by(Roster.id)).all():
         unmark_if_as_told(roster)
+        _restore_lock_version(roster, kept[roster.id])
+
+
+def _restore_lock_version(roster: Roster, before: _Unsettled) -> None:
+    """A roster settled as told (not marked changed now) that nothing else changed in this
+    transaction (its stamp is still unsettle_rosters' and the rest of it as it was) is again the
+    roster it was: its lock version and stamp as before, so a solve or an edit begun on it
+    meanwhile still saves. Its mark may have gone (the change undid one made before): publishing
+    it would tell nobody anything, whichever page it is published from."""
+    if (roster.has_unpublished_changes or before.old is None or roster.updated_at != before.stamp
+            or _row_of(roster) != before.old):
+        return
+    roster.lock_version = before.lock_version  # set, it is written as is (not raised) at the flush
+    roster.updated_at = before.updated_at
 
 
 @event.listens_for(Session, "after_rollback")

@@ -25,6 +25,7 @@ from ..models import (
     PublishedShift,
     RequestDateOff,
     RequestStatus,
+    Role,
     Roster,
     Supervisor,
     Team,
@@ -541,6 +542,9 @@ class FieldChange:
 # A change's name for the dates the request no longer asks for (call_off_day): in its before-values
 # as a sorted list of ISO dates, beside the form's fields.
 DATES_OFF = "dates_off"
+# Its detail names the date and which way: "off=<date>" called off, "back=<date>" asked for again.
+CALLED_OFF, TAKEN_BACK = "off", "back"
+_DATES_OFF_DAY = re.compile(rf"\b({CALLED_OFF}|{TAKEN_BACK}|day)=(\d{{4}}-\d\d-\d\d)")
 
 # After these the planner has seen the request as it is: each clears changed_since_review. A move
 # to a status is recorded as transition() writes it, "request_" and the (Dutch) status value.
@@ -558,12 +562,25 @@ def changes_since_review(request: DeploymentRequest) -> list[FieldChange] | None
     if not request.changed_since_review:
         return None
     first_before: dict = {}
+    office_days: set[str] = set()  # the dates off the planner called off or took back since
     for event in _change_events(request, REVIEW_ACTIONS):  # newest first, back to the last review
         if event.action != "request_changed":
             break
+        if _by_office(event):
+            # The planner's own change (a date called off): theirs to know, not the ministry's.
+            office_days.update(_day_of_dates_off_change(event))
+            continue
         first_before.update(_before_values(event))
     first_before.pop(VERSION_KEY, None)
-    return _field_changes(request, first_before) if first_before else None
+    if not first_before:
+        return None
+    changes = _field_changes(request, first_before)
+    if office_days:
+        # A date the planner acted on last is as they left it: only the ministry's dates are its change.
+        changes = [FieldChange(c.name, *(sorted(set(v) - office_days) for v in (c.before, c.after)))
+                   if c.name == DATES_OFF else c for c in changes]
+        changes = [c for c in changes if c.before != c.after]
+    return changes
 
 
 def changes_since(request: DeploymentRequest, version: str) -> list[FieldChange]:
@@ -585,6 +602,18 @@ def changes_since(request: DeploymentRequest, version: str) -> list[FieldChange]
             break
         first_before.update(before)
     return _field_changes(request, first_before)
+
+
+def _by_office(event) -> bool:
+    """Whether a change was made by the office (the planner calls off a date), not the ministry:
+    the form is the ministry's only; a row whose account is gone counts as the ministry's."""
+    return event.actor is not None and event.actor.role != Role.MINISTRY_CONTACT.value
+
+
+def _day_of_dates_off_change(event) -> list[str]:
+    """The date (ISO) a call-off or a take-back was about (its detail's "off=" or "back=")."""
+    found = _DATES_OFF_DAY.search((event.detail or "").split(BEFORE_MARK)[0])
+    return [found.group(2)] if found else []
 
 
 def _change_events(request: DeploymentRequest, also: tuple[str, ...] = ()) -> list:
@@ -984,7 +1013,7 @@ def call_off_day(request: DeploymentRequest, day: dt.date, *, actor) -> None:
         raise ServiceError(message, field="date")
     before = _dates_off_before(request)
     request.dates_off.append(RequestDateOff(date=day, created_by_id=getattr(actor, "id", None)))
-    _store_dates_off_change(request, day, before, actor)
+    _store_dates_off_change(request, CALLED_OFF, day, before, actor)
 
 
 def take_back_day_off(request: DeploymentRequest, day: dt.date, *, actor) -> None:
@@ -995,11 +1024,15 @@ def take_back_day_off(request: DeploymentRequest, day: dt.date, *, actor) -> Non
     found = next((off for off in request.dates_off if off.date == day), None)
     if found is None:
         raise ServiceError(_("Deze dag is niet afgezegd."), field="date")
+    if not would_ask_on(request, day):
+        raise ServiceError(_("Op %(date)s vraagt de aanvraag geen mensen meer: die dag valt buiten de periode of de "
+                             "gekozen dagen, of het is een feestdag. Toch laten doorgaan kan daarom niet.",
+                             date=full_date(day)), field="date")
     if not may_take_back(request, day):
         raise ServiceError(_("Deze dag is al begonnen of voorbij. Hij blijft afgezegd."), field="date")
     before = _dates_off_before(request)
     request.dates_off.remove(found)
-    _store_dates_off_change(request, day, before, actor)
+    _store_dates_off_change(request, TAKEN_BACK, day, before, actor)
 
 
 def may_take_back(request: DeploymentRequest, day: dt.date) -> bool:
@@ -1007,12 +1040,26 @@ def may_take_back(request: DeploymentRequest, day: dt.date) -> bool:
     return day >= today() and not _started(request, day)
 
 
+def would_ask_on(request: DeploymentRequest, day: dt.date) -> bool:
+    """Whether the request would ask for people on `day` but for its being called off: in its
+    period, one of its weekdays, no public holiday. A date called off before the period or the
+    weekdays changed may fall outside them: it is kept (should they take it in again, it is still
+    called off), but neither listed nor to be taken back."""
+    return (request.start_date <= day <= request.end_date and str(day.isoweekday()) in request.weekdays
+            and not is_public_holiday(day))
+
+
+def dates_off_asked(request: DeploymentRequest) -> list[dt.date]:
+    """The called-off dates the request would otherwise ask for (would_ask_on), in order."""
+    return [off.date for off in request.dates_off if would_ask_on(request, off.date)]
+
+
 def _dates_off_before(request: DeploymentRequest) -> dict:
     # The version the change was made on, first, as update_request keeps it (changes_since).
     return {VERSION_KEY: version_of(request), DATES_OFF: dates_off_of(request)}
 
 
-def _store_dates_off_change(request: DeploymentRequest, day: dt.date, before: dict, actor) -> None:
+def _store_dates_off_change(request: DeploymentRequest, way: str, day: dt.date, before: dict, actor) -> None:
     if getattr(actor, "role", None) == "ministry_contact" and request.status in REVIEWED:
         request.changed_since_review = True  # the planner's own change needs no second look
     request.updated_at = utcnow()
@@ -1021,12 +1068,30 @@ def _store_dates_off_change(request: DeploymentRequest, day: dt.date, before: di
         # the roster is published again; a roster whose publication would tell nothing stays as it is.
         request_history.unsettle_rosters(db.session, request.id, check_at_commit=True)
         audit.record("request_changed", request, actor=actor,
-                     detail=f"fields={DATES_OFF} day={day.isoformat()}" + BEFORE_MARK + json.dumps(before))
+                     detail=f"fields={DATES_OFF} {way}={day.isoformat()}" + BEFORE_MARK + json.dumps(before))
         db.session.commit()
     except IntegrityError:
         # The same date called off at the same moment (a double click, another tab): stored once.
         db.session.rollback()
         raise ServiceError(_("Deze dag is al afgezegd."), field="date") from None
+
+
+def called_off_between(ministry_id: int, start: dt.date, end: dt.date,
+                       request_id: int | None = None) -> list[tuple[DeploymentRequest, list[dt.date]]]:
+    """Per running request of the ministry (by its start), the dates of [start, end] it calls
+    off that it would otherwise ask for: the ministry's plan lists no such date, and says why."""
+    found: dict[int, tuple[DeploymentRequest, list[dt.date]]] = {}
+    query = (select(RequestDateOff).join(DeploymentRequest, DeploymentRequest.id == RequestDateOff.request_id)
+             .where(DeploymentRequest.ministry_id == ministry_id, DeploymentRequest.status.in_(DAY_OFF_STATUSES),
+                    RequestDateOff.date.between(start, end))
+             .order_by(DeploymentRequest.start_date, DeploymentRequest.id, RequestDateOff.date))
+    if request_id is not None:
+        query = query.where(DeploymentRequest.id == request_id)
+    for off in db.session.scalars(query):
+        request = db.session.get(DeploymentRequest, off.request_id)
+        if would_ask_on(request, off.date):
+            found.setdefault(request.id, (request, []))[1].append(off.date)
+    return list(found.values())
 
 
 def told_on(request: DeploymentRequest, day: dt.date) -> int:

@@ -1652,7 +1652,9 @@ def mark_affected_shifts(absence: Absence, user=None) -> list[Assignment]:
         select(Assignment).where(Assignment.employee_id == absence.employee_id,
                                  Assignment.date.between(absence.start_date, absence.end_date))
         .options(selectinload(Assignment.request), selectinload(Assignment.roster))
-    ) if absence_overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)]
+    ) if absence_overlaps(absence, a.date, a.request.start_minute, a.request.end_minute)
+        # A day the request no longer asks for (called off, dropped) is no shift to repair.
+        and (a.date < today() or request_stands(a.request, a.date))]
     for a in hits:
         roster_history.record(a.roster, user, "absence", "absence", employee=a.employee_id, name=a.employee.name,
                               day=a.date)
