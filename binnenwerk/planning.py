@@ -550,7 +550,10 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     seen = set()
     for a in sorted(previous_rows, key=lambda a: (a.employee_id, a.date)):
         key = (a.employee_id, a.date.isoweekday())
-        if a.employee_id in employee_set and key not in seen:
+        # A place or work no longer in the Problem (archived since, moved to another region) is
+        # nothing to keep: an entry naming it would be an unknown id to the format's reader.
+        if a.employee_id in employee_set and key not in seen and a.request.location_id in location_ids \
+                and a.request.work_type_id in code_of:
             seen.add(key)
             previous.append(Previous(eid(a.employee_id), key[1], lid(a.request.location_id),
                                      code_of.get(a.request.work_type_id, "")))

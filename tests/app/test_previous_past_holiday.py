@@ -62,3 +62,16 @@ def test_the_week_after_new_year_keeps_the_usual_friday_place(make):
 def test_weeks_back_skips_christmas_and_new_year():
     assert planning.weeks_back(FRI_W01) == 3
     assert planning.weeks_back(dt.date(2027, 1, 4)) == 1  # Monday 28 December was a working day
+
+
+def test_a_place_archived_since_leaves_no_previous_entry_the_reader_refuses(make):
+    """Last week's place archived (or moved to another region) since: the Problem names no place it
+    does not hold, so its file is a valid one (plan export, then scheduling check or solve)."""
+    from scheduling import problem_to_dict, read_problem
+
+    team, e, usual, other, _at = _world(make)
+    usual.archived = True
+    db.session.commit()
+    problem, _ = planning.build_problem("2027-W01", [team.id])
+    assert set(problem.previous) == {Previous(f"e-{e.id}", 1, f"l-{other.id}", "keyboards")}
+    assert read_problem(problem_to_dict(problem)).previous == problem.previous  # no "onbekende locatie"
