@@ -40,9 +40,9 @@ from ..models import (
 from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
-    HELD_AT_PUBLISH, MOVED, OUTSIDE_REGION, UNQUALIFIED, affected_cells, archived_leading, asked_then,
-    leader_clashes, misfit, has_begun, longer_than_day_limit, minute_now, request_stands, roster_status,
-    stood_then, within_hours, works_then,
+    HELD, MOVED, NO_REST, OUTSIDE_REGION, TOO_LONG, UNQUALIFIED, Outcome, _read_week, _WeekRead, affected_cells,
+    archived_leading, asked_then, leader_clashes, misfit, has_begun, longer_than_day_limit, minute_now,
+    publish_outcomes, request_stands, roster_status, stood_then, within_hours, works_then,
 )
 
 
@@ -63,6 +63,8 @@ class Cell:
     too_long: bool = False  # longer than the person's hours a day (lowered since, or the request's times)
     # Less than 11 hours' rest from the person's work the day before or after, in any roster (a
     # ministry's new times, or a hand edit in another week's roster): the solver never plans it.
+    # Set exactly where publishing holds the shift for it (services.rosters._held_for_rest): a
+    # new or changed shift; of a pair, the later unless what stands leaves neither its rest.
     no_rest: bool = False
     # From today on, why it no longer fits (services.rosters.misfit): the person is in another
     # team now, the place lies outside the team's region, or the work or place is no longer theirs.
@@ -75,20 +77,16 @@ class Cell:
     # No longer asked, and nothing this team told the person stands that day: publishing called
     # it off (or never told it). The grid shows the day as called off, not as work.
     called_off: bool = False
+    # What publishing the roster now does with it (services.rosters.publish_outcomes: publishing's
+    # own rule, never a copy of it). A shift it holds (outside the person's hours, too long, without
+    # 11 hours' rest, in another team or region) brings what was told that day (stands: counted
+    # in the hours and on its own request-day), or nothing when nothing was told.
+    outcome: Outcome | None = None
 
     @property
     def held(self) -> bool:
-        """Whether publishing leaves this shift untold while it stands as it is: outside the
-        person's hours, longer than their hours a day, without 11 hours' rest, in another team
-        or outside the team's region (services.rosters._publish; HELD_AT_PUBLISH). Unless it was
-        told as the roster holds it (that stands), it brings nobody: it counts neither in the
-        hours nor as planned for the request (held_shifts, the same rule)."""
-        return not self.told and self.holds
-
-    @property
-    def holds(self) -> bool:
-        """Whether it is flagged for a reason publishing holds a shift for (see held)."""
-        return self.unavailable or self.too_long or self.no_rest or self.moved or self.outside_region
+        """Whether publishing leaves this shift untold (what was told that day stands)."""
+        return self.outcome is not None and self.outcome.kind == HELD
 
 
 @dataclass(frozen=True)
@@ -184,7 +182,8 @@ class RequestDay:
     # Days gone by that asked another number of people than the request does now (a ministry
     # changed it since): what was asked then (request_history), as the ministry's pages count.
     earlier: dict[dt.date, int] = field(default_factory=dict)
-    # Shifts publishing holds back, per day (held_shifts): flagged on the grid, told to nobody.
+    # Shifts publishing holds back, per day (publish_outcomes), less those whose told shift on the
+    # same request stands: flagged on the grid, told to nobody.
     held: dict[dt.date, int] = field(default_factory=dict)
 
     def wanted_on(self, day: dt.date) -> int:
@@ -273,13 +272,14 @@ def load_week(week: str, teams: list[Team], grids: list[Team] | None = None) -> 
     grid_ids = {t.id for t in grids} if grids is not None else {t.id for t in teams}
     by_team: dict[int, TeamWeek] = {}
     shown_shifts: list = []
+    outcomes: dict[int, dict[tuple[int, dt.date], Outcome]] = {}  # per roster: publishing's, for the table too
     shown, lines = [t for t in teams if t.id in grid_ids], [t for t in teams if t.id not in grid_ids]
     for part, full in ((shown, True), (lines, False)):
         if part:
-            weeks, shifts = _team_weeks(week, part, full)
+            weeks, shifts = _team_weeks(week, part, full, outcomes)
             by_team.update(weeks)
             shown_shifts += shifts if full else []
-    request_days = load_request_days(week, {t.region for t in teams})
+    request_days = load_request_days(week, {t.region for t in teams}, outcomes)
     grid_regions = {t.region for t in teams if t.id in grid_ids}
     days = shown_days(week, [rd.request for rd in request_days if rd.request.location.region in grid_regions],
                       shown_shifts)
@@ -309,8 +309,12 @@ def _worked_elsewhere(week: str, team_ids: list[int], employee_ids: list[int]
     return worked, days
 
 
-def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, TeamWeek], list]:
-    """load_week for these teams: every grid's detail (full) or only the overview's counts."""
+def _team_weeks(week: str, teams: list[Team], full: bool,
+                outcomes: dict[int, dict[tuple[int, dt.date], Outcome]] | None = None
+                ) -> tuple[dict[int, TeamWeek], list]:
+    """load_week for these teams: every grid's detail (full) or only the overview's counts. Adds
+    to `outcomes` what publishing would do with each shift of their rosters (publish_outcomes)."""
+    outcomes = {} if outcomes is None else outcomes
     days7 = week_days(week, 7)
     first, last = days7[0], days7[-1]
     today = local_today()
@@ -320,21 +324,28 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         select(Roster).where(Roster.week == week, Roster.team_id.in_(team_ids)))}
     roster_ids = [r.id for r in rosters.values()]
     assignments = (_grid_shifts if full else _light_shifts)(roster_ids)
-    # What was told: for a grid, every shift of the week (changed and removed cells); for a line,
-    # only days gone by and today, where a shift told as the roster holds it that has begun is
-    # history and flags nothing.
+    on_rosters = {a.employee_id for a in assignments}
+    # What was told this week, as publishing reads it (services.rosters._told_shifts): the teams'
+    # shifts and those of the people on their rosters, wherever told. A grid shows them (changed
+    # and removed cells); a line reads them as columns, for publishing's rule only.
+    told_where = and_(PublishedShift.date.between(first, last),
+                      or_(PublishedShift.team_id.in_(team_ids), PublishedShift.employee_id.in_(on_rosters)))
     published = db.session.scalars(
-        select(PublishedShift).where(PublishedShift.team_id.in_(team_ids),
-                                     PublishedShift.date.between(first, last if full else today))
-        .options(*((joinedload(PublishedShift.location), joinedload(PublishedShift.work_type)) if full else ()))
-    ).all()
+        select(PublishedShift).where(told_where)
+        .options(joinedload(PublishedShift.location), joinedload(PublishedShift.work_type))
+    ).all() if full else db.session.execute(
+        select(PublishedShift.employee_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.request_id,
+               PublishedShift.cancelled, PublishedShift.location_id, PublishedShift.work_type_id,
+               PublishedShift.supervisor_id, PublishedShift.start_minute, PublishedShift.end_minute,
+               PublishedShift.break_minutes).where(told_where)).all()
+    team_set = set(team_ids)
+    ours = [p for p in published if p.team_id in team_set]  # these teams' own told shifts
     # Someone who left still has a row while shifts of theirs stand in the week: they are marked.
     # So has someone moved to another team (their row says which), while this team's roster holds
     # shifts of theirs, or told ones it has yet to call off.
     roster_team = {r.id: r.team_id for r in rosters.values()}
-    on_rosters = {a.employee_id for a in assignments}
     held = {(roster_team[a.roster_id], a.employee_id, a.date) for a in assignments}
-    told_only = {p.employee_id for p in published
+    told_only = {p.employee_id for p in ours
                  if not p.cancelled and (p.team_id, p.employee_id, p.date) not in held} if full else set()
     # A line counts shifts only: the people without one add nothing to it.
     whose = or_(and_(Employee.team_id.in_(team_ids), Employee.archived.is_(False)),
@@ -367,10 +378,11 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     told = {(p.employee_id, p.date): p for p in published}
     # Told shifts no roster row holds any more: publishing calls them off ("vervalt"), except on a
     # day gone by of someone who has left the team since (services.rosters._publish).
-    removed = [(key, shift) for key, shift in told.items() if (shift.team_id, *key) not in held
-               and not shift.cancelled and key[0] in by_id
+    removed = [((shift.employee_id, shift.date), shift) for shift in ours
+               if (shift.team_id, shift.employee_id, shift.date) not in held
+               and not shift.cancelled and shift.employee_id in by_id
                and not (has_begun(shift.date, shift.start_minute, today, minute)
-                        and by_id[key[0]].team_id != shift.team_id)] if full else []
+                        and by_id[shift.employee_id].team_id != shift.team_id)] if full else []
     # Each person's rows: in their own team's grid (unless they left with no shift standing), and
     # in the grid of any other team whose roster still holds shifts of theirs.
     for e in employees:
@@ -453,25 +465,41 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
         shifts_read.append((tw, a, cell, history))
         tw.unavailable_count += cell.unavailable
         tw.too_long_count += cell.too_long
-        tw.affected_count += cell.affected and not cell.withdrawn  # a day called off needs no repair
+        # A shift its request no longer asks for is called off, absent or not: counted as withdrawn only.
+        tw.affected_count += cell.affected and not cell.withdrawn
         tw.withdrawn_count += cell.withdrawn
         tw.ended_count += cell.ended
         tw.moved_count += cell.moved
         tw.region_count += cell.outside_region
         tw.unqualified_count += cell.unqualified
-    _flag_no_rest(by_team, first, last, today)
-    if not full:
-        _read_told_later([(tw, a, cell) for tw, a, cell, _history in shifts_read if a.date > today and cell.holds])
-    # The hours once every flag is known (the rest rule's last): what publishing holds back
-    # brings none.
+    # What publishing would do with each shift, by its own rule (the rest rule among them): from
+    # what this page read, in no further query but the days worked around the week.
+    outcomes.update(publish_outcomes(list(rosters.values()), _WeekRead(
+        shifts=_per_roster(rosters.values(), assignments),
+        leaders=_leaders_at(rosters.values(), supervision), told=told, absent=hit, asked=asked,
+        regions={t.id: t.region for t in teams}, since=today, minute=minute,
+        worked={key: span for key, span in planning.days_worked(
+            on_rosters, first - dt.timedelta(days=1), last + dt.timedelta(days=1)).items() if key not in hit}
+        if on_rosters else {},
+        people=by_id, windows=windows)))
+    # The hours: what will stand after publishing (a held shift brings what was told that day).
+    asks = {a.request_id: a.request for a in assignments}
     for tw, a, cell, history in shifts_read:
+        if not history and a.date >= today:
+            cell.outcome = outcomes[a.roster_id].get((a.employee_id, a.date))
+            cell.no_rest = cell.held and cell.outcome.why == NO_REST
+            tw.no_rest_count += cell.no_rest
+        elif not history and (cell.unavailable or cell.too_long) and not cell.told:
+            # A day gone by keeps the grid's count of before: outside the hours or too long as asked
+            # then, and not told so, it brings none (worked while away, it still does).
+            cell.outcome = Outcome(HELD, "held" if cell.unavailable else TOO_LONG)
         # A shift still to come on a day the person is away brings no hours either: their
         # contract is lowered for that day, so counting it read as "more than the contract".
         # One worked already (or pinned) keeps its hours, as below.
         away = cell.affected and not (a.pinned or a.date < today or history)
-        if cell.withdrawn or cell.ended or away or cell.held:
+        if cell.withdrawn or cell.ended or away or (cell.held and not as_asked(cell.outcome, asks)):
             continue
-        minutes = cell.request.worked_minutes
+        minutes = cell.outcome.minutes if cell.held else cell.request.worked_minutes
         worked[a.employee_id] += minutes
         if a.pinned or a.date < today or history:
             kept[(tw.team.id, a.employee_id)] += minutes
@@ -536,28 +564,32 @@ def _team_weeks(week: str, teams: list[Team], full: bool) -> tuple[dict[int, Tea
     return by_team, assignments
 
 
-def _flag_no_rest(by_team: dict[int, TeamWeek], first: dt.date, last: dt.date, today: dt.date) -> None:
-    """Mark the shifts to come that leave their person less than 11 real hours of rest from their
-    work the day before or after, in any roster (the Sunday before and the Monday after too), and
-    count them per team: of two days in the same grid, the later one. One query."""
-    cells = [(tw, key, cell) for tw in by_team.values() for key, cell in tw.cells.items()
-             if key[1] >= today and not (cell.withdrawn or cell.ended or cell.affected)]
-    if not cells:
-        return
-    # A shift on the page that will not be worked (no longer asked, after the contract, the person
-    # away then) leaves the day free: no rest is owed to it.
-    idle = {key for tw in by_team.values() for key, cell in tw.cells.items()
-            if cell.withdrawn or cell.ended or (cell.affected and key[1] >= today)}
-    days = {key: span for key, span in planning.days_worked(
-        {key[0] for _tw, key, _cell in cells}, first - dt.timedelta(days=1), last + dt.timedelta(days=1)).items()
-        if key not in idle}
-    for tw, (employee_id, day), cell in cells:
-        before = days.get((employee_id, day - dt.timedelta(days=1)))
-        # A pair of days is the later shift's to flag where the grid holds both (one per pair).
-        after = days.get((employee_id, day + dt.timedelta(days=1))) \
-            if (employee_id, day + dt.timedelta(days=1)) not in tw.cells else None
-        cell.no_rest = planning.short_of_rest(day, cell.request.start_minute, cell.request.end_minute, before, after)
-        tw.no_rest_count += cell.no_rest
+def as_asked(outcome: Outcome, requests: dict[int, DeploymentRequest]) -> bool:
+    """Whether what stands after publishing is work its request asks as it is now (place, work,
+    times): the ministry counts only that as planned (reports.ministry_plan), so the grid counts
+    only that in the hours and for the request. Work on a request not among `requests` (those
+    read) counts: nothing says it changed."""
+    if outcome.stands is None:
+        return False
+    q = requests.get(outcome.stands[0])
+    return q is None or outcome.stands[1:5] == (q.location_id, q.work_type_id, q.start_minute, q.end_minute)
+
+
+def _per_roster(rosters, assignments) -> dict[int, list]:
+    """Per roster id, the shifts it holds."""
+    found: dict[int, list] = {r.id: [] for r in rosters}
+    for a in assignments:
+        found[a.roster_id].append(a)
+    return found
+
+
+def _leaders_at(rosters, supervision) -> dict[int, dict[tuple[dt.date, int], int]]:
+    """Per roster id, the team leader at each (date, location), as services.rosters._supervisors_at
+    reads them, from the supervision rows read already."""
+    found: dict[int, dict[tuple[dt.date, int], int]] = {r.id: {} for r in rosters}
+    for s in sorted(supervision, key=lambda s: s.id):
+        found[s.roster_id][(s.date, s.location_id)] = s.supervisor_id
+    return found
 
 
 def _tired_leads(supervision, assignments, elsewhere=None) -> dict:
@@ -652,39 +684,20 @@ def _told_as(shift: PublishedShift | None, team_id: int, request: DeploymentRequ
                                                     request.end_minute, request.break_minutes)
 
 
-def _read_told_later(flagged: list[tuple[TeamWeek, LightShift, Cell]]) -> None:
-    """Set Cell.told of these flagged shifts after today of overview lines, which read no told
-    shifts after today: whether publishing's hold leaves the person told the shift as it stands
-    (Cell.held) decides their hours, as in the grid. One query, only when any is flagged."""
-    if not flagged:
-        return
-    told = _told_rows({a.employee_id for _tw, a, _cell in flagged}, min(a.date for _tw, a, _cell in flagged),
-                      max(a.date for _tw, a, _cell in flagged))
-    for tw, a, cell in flagged:
-        cell.told = _told_as(told.get((a.employee_id, a.date)), tw.team.id, a.request, True)
-
-
-def _told_rows(employee_ids, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], object]:
-    """These people's told shifts from `first` to `last` by (employee, date), as the columns
-    _told_as reads (lighter than PublishedShift objects). One query."""
-    return {(p.employee_id, p.date): p for p in db.session.execute(
-        select(PublishedShift.employee_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.request_id,
-               PublishedShift.cancelled, PublishedShift.location_id, PublishedShift.work_type_id,
-               PublishedShift.start_minute, PublishedShift.end_minute, PublishedShift.break_minutes)
-        .where(PublishedShift.employee_id.in_(employee_ids), PublishedShift.date.between(first, last)))}
-
-
 def _team_told(shift: PublishedShift | None, team_id: int) -> bool:
     """Whether what this team told the person for the day stands (not called off): publishing
     still has to call off a shift on a day its request dropped."""
     return shift is not None and not shift.cancelled and shift.team_id == team_id
 
 
-def load_request_days(week: str, regions) -> list[RequestDay]:
+def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt.date], Outcome]] | None = None
+                      ) -> list[RequestDay]:
     """The accepted requests of these regions this week, with every team's planned people per day.
 
     Every team counts, not only the ones shown: a request is short when the ministry gets too few
-    people, whichever teams send them.
+    people, whichever teams send them. `outcomes`: what publishing would do with the shifts of the
+    rosters load_week read (publish_outcomes); the other rosters with shifts on these requests are
+    read for it here, as publishing reads them.
     """
     days7 = week_days(week, 7)
     requests = db.session.scalars(
@@ -695,15 +708,14 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
         .order_by(Location.region, Location.name, DeploymentRequest.id)
     ).all()
     requests = [q for q in requests if any(q.occurs_on(d) for d in days7)]
-    planned_rows = db.session.execute(
-        select(Assignment.request_id, Assignment.date, func.count())
+    shifts = db.session.execute(
+        select(Assignment.roster_id, Assignment.employee_id, Assignment.date, Assignment.request_id)
         .join(Roster, Assignment.roster_id == Roster.id)
         .where(Roster.week == week, Assignment.request_id.in_([q.id for q in requests]))
-        .group_by(Assignment.request_id, Assignment.date)
     ).all() if requests else []
     planned: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for request_id, day, n in planned_rows:
-        planned[request_id][day] = n
+    for _roster_id, _employee_id, day, request_id in shifts:
+        planned[request_id][day] += 1
     # Nor does a shift of someone whose contract has ended by then.
     ended: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     out_of_contract = set(_ended_shifts(week, [q.id for q in requests]))
@@ -723,12 +735,24 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
         absent[request_id][day] += 1
     # Nor does one publishing holds back (outside the person's hours, too long, without rest, in
     # another team or region), as the grid flags it and leaves it out of the hours: the ministry
-    # is not told it. Unless the person was told it as the roster holds it: that stands.
+    # is not told it. What the person was told that day stands: it counts on its own request.
     held: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for shift in held_shifts(week, requests, out_of_contract | away):
-        request_id, day, _employee_id = shift
-        planned[request_id][day] -= 1
-        held[request_id][day] += 1
+    outcomes = dict(outcomes or {})
+    unread = {roster_id for roster_id, *_rest in shifts} - set(outcomes)
+    if unread:
+        others = db.session.scalars(select(Roster).where(Roster.id.in_(unread))).all()
+        outcomes.update(publish_outcomes(others, _read_week(week, others)))
+    idle, by_id = out_of_contract | away, {q.id: q for q in requests}
+    for roster_id, employee_id, day, request_id in shifts:
+        outcome = outcomes[roster_id].get((employee_id, day))
+        if outcome is None or outcome.kind != HELD or (request_id, day, employee_id) in idle:
+            continue  # (those count as ended or absent)
+        stood = outcome.stands[0] if as_asked(outcome, by_id) else None
+        if stood != request_id:
+            planned[request_id][day] -= 1
+            held[request_id][day] += 1
+            if stood is not None:
+                planned[stood][day] += 1
     # Days gone by count against what was asked then (the ministry may have changed it since).
     today = local_today()
     asked = request_history.asked_days(requests, days7[0], min(days7[-1], today - dt.timedelta(days=1))) \
@@ -736,112 +760,6 @@ def load_request_days(week: str, regions) -> list[RequestDay]:
     return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
                        {day: then.headcount for day, then in asked.get(q.id, {}).items()
                         if then.headcount != q.headcount}, dict(held[q.id])) for q in requests]
-
-
-def held_shifts(week: str, requests: list[DeploymentRequest], idle: set[tuple[int, dt.date, int]]
-                ) -> set[tuple[int, dt.date, int]]:
-    """(request, date, employee) of each shift this week on these requests, in any team's roster,
-    that publishing holds back (services.rosters._publish) by the grid's rule (Cell.held): outside
-    the person's working hours, longer than their hours a day, in another team or outside the
-    team's region (from today on), or without 11 hours' rest (from today on; of two days in one
-    roster, the later), unless the person was told it as the roster holds it. `idle`: shifts that
-    will not be worked anyway (out of contract, absent): the table counts them so, never as held,
-    and the rest rule leaves their days free as the grid does (_flag_no_rest).
-
-    Every region's shifts are read as columns, as an overview line reads them (the requests'
-    table counts every region): a fixed number of light queries, and the told shifts only of the
-    few that would be held."""
-    if not requests:
-        return set()
-    days = week_days(week, 7)
-    today = local_today()
-    by_id = {q.id: q for q in requests}
-    rows = db.session.execute(
-        select(Assignment.roster_id, Assignment.employee_id, Assignment.date, Assignment.request_id,
-               Assignment.pinned, Team.id, Team.region)
-        .join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
-        .where(Roster.week == week, Assignment.request_id.in_(list(by_id)))).all()
-    if not rows:
-        return set()
-    shifts = [(LightShift(roster_id, employee_id, day, request_id, pinned, by_id[request_id]), team_id, region)
-              for roster_id, employee_id, day, request_id, pinned, team_id, region in rows]
-    people = {a.employee_id for a, _team_id, _region in shifts}
-    employees = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(people)))}
-    _give_lists(list(employees.values()))
-    windows: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (person, weekday)
-    for employee_id, weekday, start, end in db.session.execute(
-            select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute,
-                   AvailabilitySlot.end_minute).where(AvailabilitySlot.employee_id.in_(people))):
-        windows[(employee_id, weekday)].append((start, end))
-    asked = asked_then([a for a, _team_id, _region in shifts], today)
-    flagged: list[tuple[LightShift, int]] = []  # (shift, its team): held unless told as it stands
-    rest_due: list[tuple[LightShift, int]] = []  # the shifts to come the rest rule still looks at
-    free = {(employee_id, day) for _request_id, day, employee_id in idle if day >= today}
-    for a, team_id, region in shifts:
-        q, e = a.request, employees[a.employee_id]
-        if not (stood_then(asked, q.id, a.date) if a.date < today else request_stands(q, a.date)):
-            free.add((a.employee_id, a.date))
-            continue  # not asked: the table does not count that day
-        if (q.id, a.date, a.employee_id) in idle:
-            continue
-        then = asked.get(q.id, {}).get(a.date) if a.date < today else None
-        worked_as = as_worked(q, then.start_minute, then.end_minute, break_then(then, q)) if then else q
-        if (not within_hours(worked_as, windows[(a.employee_id, a.date.isoweekday())])
-                or longer_than_day_limit(e, worked_as)
-                or (a.date >= today and misfit(e, q, team_id, region) in HELD_AT_PUBLISH)):
-            flagged.append((a, team_id))
-        elif a.date >= today:
-            rest_due.append((a, team_id))
-    if rest_due:
-        flagged += _short_of_rest(rest_due, days, free)
-    return _not_told_so(flagged, days, today)
-
-
-def _short_of_rest(shifts: list[tuple[LightShift, int]], days: list[dt.date],
-                   free: set[tuple[int, dt.date]]) -> list[tuple[LightShift, int]]:
-    """Of these shifts to come (with their team), those the grid tags "te weinig rust"
-    (_flag_no_rest): less than 11 hours' rest after the person's work the day before, or before
-    their work the day after unless that day is in the same roster (its own shift is tagged).
-    `free`: days whose work will not be done. Two queries at most."""
-    one_day = dt.timedelta(days=1)
-    spans = {key: span for key, span in planning.days_worked(
-        {a.employee_id for a, _team_id in shifts}, days[0] - one_day, days[-1] + one_day).items()
-        if key not in free}
-    short, maybe = [], []
-    for a, team_id in shifts:
-        q, before, after = a.request, spans.get((a.employee_id, a.date - one_day)), \
-            spans.get((a.employee_id, a.date + one_day))
-        if planning.short_of_rest(a.date, q.start_minute, q.end_minute, before, None):
-            short.append((a, team_id))
-        elif planning.short_of_rest(a.date, q.start_minute, q.end_minute, None, after):
-            maybe.append((a, team_id))
-    if maybe:
-        same_roster = set(db.session.execute(
-            select(Assignment.employee_id, Assignment.date, Assignment.roster_id).where(
-                Assignment.employee_id.in_({a.employee_id for a, _team_id in maybe}),
-                Assignment.date.between(days[0], days[-1]))).all())
-        short += [(a, team_id) for a, team_id in maybe
-                  if (a.employee_id, a.date + one_day, a.roster_id) not in same_roster]
-    return short
-
-
-def _not_told_so(shifts: list[tuple[LightShift, int]], days: list[dt.date], today: dt.date
-                 ) -> set[tuple[int, dt.date, int]]:
-    """(request, date, employee) of these flagged shifts (with their team) that publishing holds
-    back: all but those told as the roster holds them (what was told stands) and those gone by or
-    begun as told (history). One query, of their people's told shifts only."""
-    if not shifts:
-        return set()
-    minute = minute_now(today)
-    told = _told_rows({a.employee_id for a, _team_id in shifts}, days[0], days[-1])
-    held = set()
-    for a, team_id in shifts:
-        shift = told.get((a.employee_id, a.date))
-        begun = (shift is not None and not shift.cancelled and shift.request_id == a.request_id
-                 and has_begun(a.date, shift.start_minute, today, minute))
-        if not (begun or _told_as(shift, team_id, a.request, a.date >= today)):
-            held.add((a.request_id, a.date, a.employee_id))
-    return held
 
 
 def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:

@@ -1292,6 +1292,14 @@ class _WeekRead:
     # (employee id, date) -> the first start and last end of their work that day, in any roster,
     # the day before the week to the day after (not a day they are away): for the rest rule.
     worked: dict[tuple[int, dt.date], tuple[int, int]] = dataclasses.field(default_factory=dict)
+    # A reader that has the people and their working hours already (the roster page, publish_outcomes)
+    # passes them: employee id -> Employee (work types and places loaded), and (employee id,
+    # weekday) -> [(start, end)]. Publishing itself reads them with its shifts (a.employee).
+    people: dict[int, Employee] | None = None
+    windows: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+    # team id -> the keys of `told` of that team when first asked (_answers_for), kept up to date
+    # with the shifts publishing adds.
+    told_of_team: dict[int, list[tuple[int, dt.date]]] | None = None
 
     def begun(self, day: dt.date, start_minute: int) -> bool:
         """has_begun with this read's today and minute (see _publish)."""
@@ -1378,9 +1386,75 @@ def _absent_cells(assignments: list[Assignment], days: list[dt.date]) -> set[tup
     return affected_cells(assignments, absences)
 
 
-def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool = True) -> dict[str, int]:
+HISTORY, TOLD, HELD, NOT_TOLD = "history", "told", "held", "not_told"  # Outcome.kind
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """What publishing does with one shift of a roster (_publish's `outcomes`), so the roster page
+    counts what will stand after publishing by publishing's own rule: HISTORY (told as the roster
+    holds it, gone by or begun: kept), TOLD (told as the roster holds it: new, changed or the same),
+    HELD (not told, `why`: the counts' key, "held" for outside the working hours, TOO_LONG,
+    "absent", MOVED, OUTSIDE_REGION or NO_REST), NOT_TOLD (its request no longer asks for the day,
+    or outside the contract: what was told is called off). `stands`: what the person will work that
+    day (request id, place, work, start, end, break), None for nothing (a held shift never told)."""
+    kind: str
+    why: str | None = None
+    stands: tuple[int, int, int, int, int, int] | None = None
+
+    @property
+    def minutes(self) -> int:
+        """The minutes of work that stand that day."""
+        return 0 if self.stands is None else self.stands[4] - self.stands[3] - self.stands[5]
+
+
+def _standing(shift, team_id: int) -> tuple[int, int, int, int, int, int] | None:
+    """What a told shift of this team leaves standing (Outcome.stands), None when it is called
+    off, another team's (that roster answers for it) or nothing was told."""
+    if shift is None or shift.cancelled or shift.team_id != team_id:
+        return None
+    return (shift.request_id, shift.location_id, shift.work_type_id, shift.start_minute, shift.end_minute,
+            shift.break_minutes)
+
+
+def publish_outcomes(rosters: list[Roster], read: _WeekRead) -> dict[int, dict[tuple[int, dt.date], Outcome]]:
+    """Per roster id, per (employee id, date) of its shifts, what publishing it now would do
+    (_publish with apply=False, whose rule it is): nothing is written. `read` as _read_week
+    gives it, or as the roster page builds it from what it has read."""
+    out: dict[int, dict[tuple[int, dt.date], Outcome]] = {}
+    for roster in rosters:
+        out[roster.id] = {}
+        _publish(roster, None, read, apply=False, outcomes=out[roster.id])
+    return out
+
+
+def _answers_for(read: _WeekRead, team_id: int, employee_ids: set[int], days: list[dt.date]
+                 ) -> dict[tuple[int, dt.date], PublishedShift]:
+    """The told shifts a roster answers for: its team's, and its people's wherever they were told.
+    Looked up by team and person rather than by going over every told shift for each roster (a
+    hundred rosters read at once, each would go over all 2,400 of the week)."""
+    if read.told_of_team is None:
+        read.told_of_team = defaultdict(list)
+        for key, p in read.told.items():
+            read.told_of_team[p.team_id].append(key)
+    keys = {key for key in read.told_of_team.get(team_id, ()) if read.told[key].team_id == team_id}
+    keys |= {(e, day) for e in employee_ids for day in days if (e, day) in read.told}
+    return {key: read.told[key] for key in sorted(keys)}
+
+
+def _fits_hours(read: _WeekRead, a: Assignment, employee: Employee) -> bool:
+    """_fits_working_hours, from the read's working hours when it has them."""
+    if read.windows is None:
+        return _fits_working_hours(a)
+    return within_hours(a.request, read.windows.get((employee.id, a.date.isoweekday()), ()))
+
+
+def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool = True,
+             outcomes: dict[tuple[int, dt.date], Outcome] | None = None) -> dict[str, int]:
     """publish() without its check and commit. publish_week passes what it read for all rosters
-    at once (_read_week). With apply=False nothing is written: only the counts (would_tell).
+    at once (_read_week). With apply=False nothing is written: only the counts (would_tell), and
+    with `outcomes` (a dict to fill) what it does with each shift (publish_outcomes); then it
+    leaves out the told shifts it would call off (the roster page reads those itself).
 
     Days gone by are history: a shift told as the roster still holds it stays as told, whatever
     changed since (the request's place or times, its cancellation, the contract, the person's
@@ -1401,7 +1475,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     since, region = read.since, read.regions[roster.team_id]
     employee_ids = {a.employee_id for a in assignments}
     # The shifts this roster answers for: its team's, and its people's wherever they were told.
-    existing = {key: p for key, p in told.items() if p.team_id == roster.team_id or key[0] in employee_ids}
+    existing = _answers_for(read, roster.team_id, employee_ids, week_days(roster.week, 7))
     counts = {"new": 0, "changed": 0, "cancelled": 0, "same": 0, "held": 0, "absent": 0}
     now = utcnow()
     # The shifts that reach the rest rule: (assignment, key, told shift, values, begun, differs).
@@ -1409,31 +1483,38 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     # Changed work held for another reason (outside the hours, too long, away, no longer fitting):
     # the times told that day, which stand (None: nothing told). The rest rule reads them.
     kept: dict[tuple[int, dt.date], tuple[int, int] | None] = {}
+    outcome = outcomes.__setitem__ if outcomes is not None else (lambda _key, _outcome: None)
     for a in assignments:
         key, q, past = (a.employee_id, a.date), a.request, a.date < since
+        employee = read.people[a.employee_id] if read.people is not None else a.employee
         shift = existing.get(key)
         is_told = shift is not None and not shift.cancelled
         if is_told and shift.request_id == q.id and read.begun(a.date, shift.start_minute):
             # Told as the roster holds it, and gone by or begun: worked as told.
             existing.pop(key)
             counts["same"] += 1
+            outcome(key, Outcome(HISTORY, stands=(q.id, shift.location_id, shift.work_type_id, shift.start_minute,
+                                                  shift.end_minute, shift.break_minutes)))
             continue
         stands = stood_then(read.asked, q.id, a.date) if past else request_stands(q, a.date)
-        if not (stands and works_then(a.employee, a.date)):
+        if not (stands and works_then(employee, a.date)):
+            outcome(key, Outcome(NOT_TOLD))
             continue  # not told; what this team told that day is called off below
-        if not _fits_working_hours(a):
+        if not _fits_hours(read, a, employee):
             # Outside the person's working hours (their hours changed, or the ministry moved the
             # request's times): nobody is told to come then. What they were told stands until the
             # roster is planned again or repaired; the roster page flags the shift meanwhile.
             existing.pop(key, None)
             counts["held"] += 1
             kept[key] = _told_times(shift)
+            outcome(key, Outcome(HELD, "held", _standing(shift, roster.team_id)))
             continue
-        if longer_than_day_limit(a.employee, q):
+        if longer_than_day_limit(employee, q):
             # Longer than the person may work a day now: held the same way (the grid flags it).
             existing.pop(key, None)
             counts[TOO_LONG] = counts.get(TOO_LONG, 0) + 1
             kept[key] = _told_times(shift)
+            outcome(key, Outcome(HELD, TOO_LONG, _standing(shift, roster.team_id)))
             continue
         # A day gone by: as asked then. Today is as the request asks now (request_history keeps days
         # before today only), begun or not: stood_then would say the same as request_stands above.
@@ -1448,7 +1529,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
                       break_minutes=q.break_minutes if then.break_minutes is None else then.break_minutes)
         existing.pop(key, None)
         differs = shift is None or shift.cancelled or any(getattr(shift, k) != v for k, v in values.items())
-        why = None if begun else misfit(a.employee, q, roster.team_id, region)
+        why = None if begun else misfit(employee, q, roster.team_id, region)
         why = why if why in HELD_AT_PUBLISH else None
         if differs and (key in read.absent or why):
             # The person is away then (ill, on leave, an appointment), or the shift no longer fits
@@ -1458,6 +1539,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             reason = "absent" if key in read.absent else why
             counts[reason] = counts.get(reason, 0) + 1
             kept[key] = _told_times(shift)
+            outcome(key, Outcome(HELD, reason, _standing(shift, roster.team_id)))
             continue
         pending.append((a, key, shift, values, begun, differs))
     # New or changed work that leaves the person without 11 hours' rest (a ministry moved the
@@ -1469,7 +1551,10 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
     for a, key, shift, values, begun, differs in pending:
         if key in no_rest:
             counts[NO_REST] = counts.get(NO_REST, 0) + 1
+            outcome(key, Outcome(HELD, NO_REST, _standing(shift, roster.team_id)))
             continue
+        outcome(key, Outcome(TOLD, stands=tuple(values[k] for k in (
+            "request_id", "location_id", "work_type_id", "start_minute", "end_minute", "break_minutes"))))
         if shift is None:
             # A shift added to a week already told is a change for that person (a free day now
             # has work): sequence 1, like a changed one, so the week page and the team leader's
@@ -1483,6 +1568,8 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
                                    short_notice=was_told and not begun and at_short_notice(a.date), **values)
             db.session.add(shift)
             told[key] = shift  # the next roster of publish_week sees it
+            if read.told_of_team is not None:
+                read.told_of_team[roster.team_id].append(key)
             # Work on a day that had none: "nieuw" (counted above), also in a week told before
             # (the roster page marks it "gewijzigd" there, and the person's week page says it changed).
         elif differs:
@@ -1501,6 +1588,8 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
             shift.contract_call_off = False
         else:
             counts["same"] += 1
+    if outcomes is not None:
+        return counts  # the told shifts to call off are the roster page's own read
     for shift in existing.values():
         if shift.team_id != roster.team_id or shift.cancelled:
             continue

@@ -203,3 +203,134 @@ def test_an_overview_line_counts_the_hours_as_the_grid(app, world):
         line = view.load_week(WEEK, [world.team], grids=[])["teams"][0]
         full = view.load_week(WEEK, [world.team])["teams"][0]
     assert line.minutes == full.minutes == {}
+
+
+# QA 16's regression pass: the grid took publishing's holds from a rule of its own, which
+# disagreed with publishing. It now counts what publishing says will stand (publish_outcomes).
+
+
+def shift_of(world, person, day: dt.date) -> Assignment:
+    return db.session.scalar(db.select(Assignment).filter_by(roster_id=world.roster_id, employee_id=person.id, date=day))
+
+
+def told_then_changed(world, person, told: dict, changed: dict) -> None:
+    """Give the person these shifts (day -> request), publish, then change the roster to `changed`."""
+    for day, request in told.items():
+        db.session.add(Assignment(roster_id=world.roster_id, employee_id=person.id, date=day, request_id=request.id))
+    db.session.commit()
+    service.publish(db.session.get(Roster, world.roster_id))
+    db.session.commit()
+    for day, request in changed.items():
+        shift_of(world, person, day).request_id = request.id
+    db.session.commit()
+
+
+def test_a_changed_pair_without_rest_is_held_on_both_days_as_publishing_holds_it(client, login, world, make):
+    """Gijs was told 09:00-13:00 on Thursday and Friday. Thursday becomes 14:30-23:00 and Friday
+    09:30-13:30: Friday lacks rest after Thursday, and Thursday lacks rest before what stands for
+    Friday (told 09:00): publishing holds both. The grid tags both, counts Thursday's late request
+    short, and counts the told 09:00-13:00 that stands on both days, in the hours too."""
+    login(world.team_leader)
+    wt, home = world.req.work_type, world.req.location
+    gijs = make.employee(world.team, work_types=[wt], first_name="Gijs", last_name="Bakker", window=("06:00", "23:30"),
+                         max_minutes_per_day=9 * 60)
+    early = make.request(home, wt, weekdays="12345", headcount=1, start_date=MON, end_date=FRI,
+                         start_minute=9 * 60, end_minute=13 * 60, break_minutes=0)
+    late = make.request(home, wt, weekdays="4", headcount=1, start_date=MON, end_date=FRI,
+                        start_minute=14 * 60 + 30, end_minute=23 * 60, break_minutes=0)
+    told_then_changed(world, gijs, {THU: early, FRI: early}, {THU: late, FRI: world.req})
+    counts = service._publish(db.session.get(Roster, world.roster_id), None, apply=False)
+    assert counts.get(service.NO_REST) == 2
+    page = grid(client, world)
+    assert "let op: te weinig rust" in cell(page, gijs, THU)
+    assert "let op: te weinig rust" in cell(page, gijs, FRI)
+    assert table_row(page, "14:30–23:00")[3].startswith("0 van 1")
+    assert table_row(page, "09:00–13:00")[3].startswith("1 van 1")
+    assert table_row(page, "09:00–13:00")[4].startswith("1 van 1")
+    assert hours(page, gijs).startswith("8 ")
+
+
+def test_a_changed_day_before_an_unchanged_told_day_is_the_one_held(client, login, world, make):
+    """Umut was told 09:00-13:00 every day; only Wednesday becomes 14:30-23:00. Publishing holds
+    Wednesday (changed, less than 11 hours before his told Thursday) and tells Thursday as it
+    was: the grid tags Wednesday, not Thursday, and counts his told Wednesday, not the late one."""
+    login(world.team_leader)
+    wt, home = world.req.work_type, world.req.location
+    umut = make.employee(world.team, work_types=[wt], first_name="Umut", last_name="Demir", window=("06:00", "23:30"),
+                         max_minutes_per_day=9 * 60)
+    early = make.request(home, wt, weekdays="12345", headcount=1, start_date=MON, end_date=FRI,
+                         start_minute=9 * 60, end_minute=13 * 60, break_minutes=0)
+    late = make.request(home, wt, weekdays="3", headcount=1, start_date=MON, end_date=FRI,
+                        start_minute=14 * 60 + 30, end_minute=23 * 60, break_minutes=0)
+    told_then_changed(world, umut, {day: early for day in DAYS}, {WED: late})
+    assert service._publish(db.session.get(Roster, world.roster_id), None, apply=False).get(service.NO_REST) == 1
+    page = grid(client, world)
+    assert "let op: te weinig rust" in cell(page, umut, WED)
+    assert "te weinig rust" not in cell(page, umut, THU)
+    assert table_row(page, "14:30–23:00")[2].startswith("0 van 1")
+    assert [found[:7] for found in table_row(page, "09:00–13:00")] == ["1 van 1"] * 5
+    assert hours(page, umut).startswith("20 ")
+
+
+def test_a_held_change_leaves_the_told_shift_standing_and_counted(client, login, world, make):
+    """Rosa was told 09:30-13:30 on Friday; her Friday changes to 14:00-18:00, past her working
+    hours: publishing holds it, and what she was told stands, as she and the ministry see it. The
+    grid counts her told Friday: the request is covered, and her hours are the week's 20."""
+    login(world.team_leader)
+    wt, home = world.req.work_type, world.req.location
+    afternoon = make.request(home, wt, weekdays="5", headcount=1, start_date=MON, end_date=FRI,
+                             start_minute=14 * 60, end_minute=18 * 60, break_minutes=0)
+    told_then_changed(world, world.rosa, {}, {FRI: afternoon})
+    page = grid(client, world)
+    assert "let op: niet beschikbaar" in cell(page, world.rosa, FRI)
+    assert table_row(page, "09:30–13:30")[4].startswith("2 van 2")
+    assert table_row(page, "14:00–18:00")[4].startswith("0 van 1")
+    assert hours(page, world.rosa).startswith("20 ")
+    service.publish(db.session.get(Roster, world.roster_id))
+    db.session.commit()
+    plan = {d.date: d for r in reports.ministry_plan(world.req.ministry_id, MON, FRI) for d in r.days
+            if r.request.id == world.req.id}
+    assert plan[FRI].covered
+
+
+def test_the_overview_reads_each_teams_people_once_for_the_lines_the_grids_and_the_table(app, world, make):
+    """The all-teams view (one region's grids, every other team's line) counts the requests'
+    table from what publishing decides for the shifts the grids and lines read already: it reads
+    no region's people, their lists or working hours a second time, and the statements do not
+    grow with the regions."""
+    wt = world.req.work_type
+
+    def region_team(region: str):
+        team = make.team(region, name=f"Team {region}")
+        place = make.location(region, name=f"Plein {region}", ministry=world.req.ministry)
+        person = make.employee(team, work_types=[wt], window=("09:00", "17:00"))
+        asked = make.request(place, wt, weekdays="12345", headcount=1, start_date=MON, end_date=FRI,
+                             start_minute=8 * 60, end_minute=12 * 60, break_minutes=0)  # before their hours
+        roster = Roster(week=WEEK, team=team)
+        db.session.add(roster)
+        db.session.flush()
+        for day in DAYS:
+            db.session.add(Assignment(roster_id=roster.id, employee_id=person.id, date=day, request_id=asked.id))
+        db.session.commit()
+        return team
+
+    def statements(teams) -> list[str]:
+        read: list[str] = []
+        assert all(team.region for team in teams)  # as the page has them (a commit expired them)
+        listen = lambda *args: read.append(args[2])  # noqa: E731
+        db.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            with app.test_request_context():
+                data = view.load_week(WEEK, teams, grids=[world.team])
+        finally:
+            db.event.remove(db.engine, "before_cursor_execute", listen)
+        # Each other region's request: its one shift a day held (before the person's hours).
+        assert [rd.planned for rd in data["request_days"] if rd.request.location.region != "Den Haag"] \
+            == [{day: 0 for day in DAYS}] * (len(teams) - 1)
+        return read
+
+    teams = [world.team, region_team("Apeldoorn")]
+    two = statements(teams)
+    for table in ("employee", "employee_work_type", "employee_location", "availability_slot"):
+        assert sum(bool(re.search(rf"\bFROM {table}\b", found)) for found in two) <= 2, table
+    assert len(statements([*teams, region_team("Zwolle")])) == len(two)
