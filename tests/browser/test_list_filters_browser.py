@@ -40,7 +40,8 @@ def test_a_planner_filters_each_list_by_keyboard_and_goes_back(page, live_server
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"naam="))
     expect(heading).to_have_text(re.compile(r"^\d+ van \d+ team"))
-    expect(page.locator("main").get_by_role("link", name=name, exact=True)).to_be_visible()
+    # The calendar links' list adds "(14 medewerkers zonder link)" until another test made links.
+    expect(page.locator("main").get_by_role("link", name=re.compile(rf"^{re.escape(name)}( \(|$)"))).to_be_visible()
     problems = axe_violations(page) + table_problems(page)
     screenshot(page, f"filtered{re.sub(r'[^a-z]+', '-', path)}")
 
