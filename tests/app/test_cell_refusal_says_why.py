@@ -6,7 +6,6 @@ stored on a refusal."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
@@ -16,57 +15,15 @@ from binnenwerk.models import Assignment
 from binnenwerk.services import ServiceError
 from binnenwerk.services import rosters as service
 
-WEEK = "2026-W50"
+# The world and the form helpers are the marked options' (tests/app/test_cell_options_marked.py).
+from tests.app.test_cell_options_marked import (  # noqa: E402,F401 (world: a fixture)
+    WEEK, _assign, _options, _save, world,
+)
+
 pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
 MON = dt.date(2026, 12, 7)
 TUE, WED, THU = (MON + dt.timedelta(days=n) for n in (1, 2, 3))
 SUN = MON + dt.timedelta(days=6)
-ALL_WEEK = (1, 2, 3, 4, 5, 6, 7)
-
-
-@pytest.fixture
-def world(make):
-    wt = make.work_type("carwash")
-    team = make.team("Den Haag", name="Team Avond")
-    other = make.team("Den Haag", name="Team Ochtend")
-    for t in (team, other):
-        make.supervisor(t, work_types=[wt], weekdays=ALL_WEEK, window=("06:00", "23:30"))
-    person = make.employee(team, work_types=[wt], weekdays=ALL_WEEK, window=("06:00", "23:00"),
-                           max_minutes_per_day=600, first_name="Ilse", last_name="Rust")
-    neighbour = make.employee(other, work_types=[wt], weekdays=ALL_WEEK, window=("06:00", "23:00"),
-                              max_minutes_per_day=600, first_name="Bram", last_name="Buur")
-    location = make.location("Den Haag", name="Garage Rijnstraat")
-    # 7.5 and 6 hours' work.
-    late = make.request(location, wt, weekdays="1234567", start_date=MON - dt.timedelta(days=7),
-                        start_minute=14 * 60, end_minute=22 * 60, headcount=1)
-    early = make.request(location, wt, weekdays="1234567", start_date=MON - dt.timedelta(days=7),
-                         start_minute=7 * 60, end_minute=13 * 60, break_minutes=0, headcount=1)
-    planner = make.user("planner")
-    db.session.commit()
-    return type("World", (), dict(team=team, other=other, person=person, neighbour=neighbour, late=late,
-                                  early=early, planner=planner))
-
-
-def _assign(week: str, team, person, day: dt.date, request) -> None:
-    roster = planning.get_or_create_roster(week, team.id)
-    db.session.add(Assignment(roster_id=roster.id, employee_id=person.id, date=day, request_id=request.id))
-    db.session.commit()
-
-
-def _options(client, world, day: dt.date) -> dict[str, str]:
-    form = client.get(f"/rooster/cel?week={WEEK}&team={world.team.id}&employee={world.person.id}"
-                      f"&date={day.isoformat()}")
-    assert form.status_code == 200
-    return dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', form.get_data(as_text=True)))
-
-
-def _save(client, world, day: dt.date, request) -> str:
-    response = client.post("/rooster/cel", data={
-        "week": WEEK, "team": world.team.id, "employee": world.person.id, "date": day.isoformat(),
-        "request": str(request.id), "lock_version": 0,
-    })
-    assert response.status_code == 422
-    return " ".join(response.get_data(as_text=True).split())
 
 
 def _lock(world) -> int:
