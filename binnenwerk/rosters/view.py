@@ -40,9 +40,9 @@ from ..models import (
 from ..planning import PLANNED_STATUSES
 from ..services import request_history
 from ..services.rosters import (
-    HELD, MOVED, NO_REST, OUTSIDE_REGION, TOO_LONG, UNQUALIFIED, Outcome, _read_week, _WeekRead, affected_cells,
+    HELD, MOVED, NO_REST, OUTSIDE_REGION, TOO_LONG, UNQUALIFIED, Outcome, PublishingRead, affected_cells,
     archived_leading, asked_then, leader_clashes, misfit, has_begun, longer_than_day_limit, minute_now,
-    publish_outcomes, request_stands, roster_status, stood_then, within_hours, works_then,
+    publish_outcomes, read_for_publishing, request_stands, roster_status, stood_then, within_hours, works_then,
 )
 
 
@@ -474,7 +474,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
         tw.unqualified_count += cell.unqualified
     # What publishing would do with each shift, by its own rule (the rest rule among them): from
     # what this page read, in no further query but the days worked around the week.
-    outcomes.update(publish_outcomes(list(rosters.values()), _WeekRead(
+    outcomes.update(publish_outcomes(list(rosters.values()), PublishingRead(
         shifts=_per_roster(rosters.values(), assignments),
         leaders=_leaders_at(rosters.values(), supervision), told=told, absent=hit, asked=asked,
         regions={t.id: t.region for t in teams}, since=today, minute=minute,
@@ -741,7 +741,7 @@ def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt
     unread = {roster_id for roster_id, *_rest in shifts} - set(outcomes)
     if unread:
         others = db.session.scalars(select(Roster).where(Roster.id.in_(unread))).all()
-        outcomes.update(publish_outcomes(others, _read_week(week, others)))
+        outcomes.update(publish_outcomes(others, read_for_publishing(week, others)))
     idle, by_id = out_of_contract | away, {q.id: q for q in requests}
     for roster_id, employee_id, day, request_id in shifts:
         outcome = outcomes[roster_id].get((employee_id, day))

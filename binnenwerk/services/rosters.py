@@ -1102,7 +1102,7 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
     # (OnlyHeld when no other roster is published).
     again = [r for r in waiting if r.version > 0]
     if again:
-        read = _read_week(week, again)
+        read = read_for_publishing(week, again)
         would = {r.id: _publish(r, None, read, apply=False) for r in again}
         quiet = [r for r in again if _says_nothing(would[r.id])]
         held = [r for r in again if _only_holds(would[r.id])]
@@ -1128,7 +1128,7 @@ def _publishing(week: str, rosters: list[Roster], message: str, user) -> list[tu
     """Publish these rosters of the week (_publish) and commit, all or none.
 
     What the rosters hold and what was told is read once for all of them rather than once per
-    roster (_read_week): at a hundred teams that is a few queries instead of some four hundred.
+    roster (read_for_publishing): at a hundred teams that is a few queries instead of some four hundred.
 
     An absence saved while this runs (every team's week takes seconds) must not let a shift be
     told on a day its person was just entered as sick, while the absence's message says the roster
@@ -1145,7 +1145,7 @@ def _publishing(week: str, rosters: list[Roster], message: str, user) -> list[tu
     expected = {roster.id: roster.lock_version for roster in rosters}
     for _round in range(PUBLISH_ROUNDS):
         try:
-            read = _read_week(week, rosters)
+            read = read_for_publishing(week, rosters)
             done = [(roster, _publish(roster, user, read)) for roster in rosters]
             db.session.flush()
             _hold(ids)
@@ -1183,7 +1183,7 @@ def _hold(roster_ids: list[int]) -> list[Roster]:
         .with_for_update().execution_options(populate_existing=True)))
 
 
-def _absent_since(read: _WeekRead, week: str) -> set[tuple[int, dt.date]]:
+def _absent_since(read: PublishingRead, week: str) -> set[tuple[int, dt.date]]:
     """The shifts publishing read (`read`) that clash with an absence saved after it read them."""
     shifts = [a for found in read.shifts.values() for a in found]
     return _absent_cells(shifts, week_days(week, 7)) - read.absent
@@ -1278,7 +1278,7 @@ def _fits_working_hours(a: Assignment) -> bool:
 
 
 @dataclasses.dataclass
-class _WeekRead:
+class PublishingRead:
     """What publishing reads for its rosters, once for all of them (publish_week)."""
 
     shifts: dict[int, list[Assignment]]  # per roster id: every shift it holds
@@ -1313,13 +1313,13 @@ def has_begun(day: dt.date, start_minute: int, today: dt.date, minute: int) -> b
     return day < today or (day == today and start_minute <= minute)
 
 
-def _read_week(week: str, rosters: list[Roster]) -> _WeekRead:
+def read_for_publishing(week: str, rosters: list[Roster]) -> PublishingRead:
     """Read what publishing these rosters of the week needs: a fixed number of queries."""
     days, since = week_days(week, 7), today()
     shifts = _roster_shifts(rosters)
     every = [a for found in shifts.values() for a in found]
     absent = _absent_cells(every, days)
-    return _WeekRead(
+    return PublishingRead(
         shifts=shifts, leaders=_supervisors_at(rosters),
         told=_told_shifts(days, [r.team_id for r in rosters], [a.employee_id for a in every]),
         absent=absent, asked=asked_then(every, since),
@@ -1417,9 +1417,9 @@ def _standing(shift, team_id: int) -> tuple[int, int, int, int, int, int] | None
             shift.break_minutes)
 
 
-def publish_outcomes(rosters: list[Roster], read: _WeekRead) -> dict[int, dict[tuple[int, dt.date], Outcome]]:
+def publish_outcomes(rosters: list[Roster], read: PublishingRead) -> dict[int, dict[tuple[int, dt.date], Outcome]]:
     """Per roster id, per (employee id, date) of its shifts, what publishing it now would do
-    (_publish with apply=False, whose rule it is): nothing is written. `read` as _read_week
+    (_publish with apply=False, whose rule it is): nothing is written. `read` as read_for_publishing
     gives it, or as the roster page builds it from what it has read."""
     out: dict[int, dict[tuple[int, dt.date], Outcome]] = {}
     for roster in rosters:
@@ -1428,7 +1428,7 @@ def publish_outcomes(rosters: list[Roster], read: _WeekRead) -> dict[int, dict[t
     return out
 
 
-def _answers_for(read: _WeekRead, team_id: int, employee_ids: set[int], days: list[dt.date]
+def _answers_for(read: PublishingRead, team_id: int, employee_ids: set[int], days: list[dt.date]
                  ) -> dict[tuple[int, dt.date], PublishedShift]:
     """The told shifts a roster answers for: its team's, and its people's wherever they were told.
     Looked up by team and person rather than by going over every told shift for each roster (a
@@ -1442,17 +1442,17 @@ def _answers_for(read: _WeekRead, team_id: int, employee_ids: set[int], days: li
     return {key: read.told[key] for key in sorted(keys)}
 
 
-def _fits_hours(read: _WeekRead, a: Assignment, employee: Employee) -> bool:
+def _fits_hours(read: PublishingRead, a: Assignment, employee: Employee) -> bool:
     """_fits_working_hours, from the read's working hours when it has them."""
     if read.windows is None:
         return _fits_working_hours(a)
     return within_hours(a.request, read.windows.get((employee.id, a.date.isoweekday()), ()))
 
 
-def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool = True,
+def _publish(roster: Roster, user, read: PublishingRead | None = None, *, apply: bool = True,
              outcomes: dict[tuple[int, dt.date], Outcome] | None = None) -> dict[str, int]:
     """publish() without its check and commit. publish_week passes what it read for all rosters
-    at once (_read_week). With apply=False nothing is written: only the counts (would_tell), and
+    at once (read_for_publishing). With apply=False nothing is written: only the counts (would_tell), and
     with `outcomes` (a dict to fill) what it does with each shift (publish_outcomes); then it
     leaves out the told shifts it would call off (the roster page reads those itself).
 
@@ -1470,7 +1470,7 @@ def _publish(roster: Roster, user, read: _WeekRead | None = None, *, apply: bool
 
     The counts: new, changed, cancelled, same, held (outside the working hours), absent; and,
     only when publishing held shifts for them, moved and region (HELD_AT_PUBLISH)."""
-    read = read or _read_week(roster.week, [roster])
+    read = read or read_for_publishing(roster.week, [roster])
     assignments, supervisor_at, told = read.shifts[roster.id], read.leaders[roster.id], read.told
     since, region = read.since, read.regions[roster.team_id]
     employee_ids = {a.employee_id for a in assignments}
@@ -1627,7 +1627,7 @@ def _held_for_rest(new: dict[tuple[int, dt.date], tuple[tuple[int, int], tuple[i
     """Which of a roster's new or changed shifts to come publishing holds for the 11 hours' rest.
     `new`: (employee id, date) -> (the shift's times, the times told that day or None); `kept`:
     the roster's other changed days held (for their hours, an absence...) -> the told times, which
-    stand; `worked`: the roster's work in any roster, by day (_WeekRead.worked).
+    stand; `worked`: the roster's work in any roster, by day (PublishingRead.worked).
 
     The rule: a shift is held when it leaves less than 11 hours' rest after the roster's work the
     day before, or after what the person will have been told for that day (a held day's told

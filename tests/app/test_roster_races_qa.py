@@ -383,7 +383,7 @@ def test_an_absence_entered_while_publishing_holds_that_shift_or_says_it_was_pub
     roster = roster_of(world.team)
     sick = absence_form(anna, MON)
     answers, hook = the_other_goes_first(
-        monkeypatch, app, world.leader, service, {"read": "_read_week", "written": "_absent_since"}[when],
+        monkeypatch, app, world.leader, service, {"read": "read_for_publishing", "written": "_absent_since"}[when],
         lambda other: other.post("/teams/afwezigheid/nieuw", data=sick, follow_redirects=True), wait=1)
     login(world.planner)
     if how == "one":
