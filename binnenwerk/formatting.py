@@ -309,6 +309,20 @@ def shift_week(week: str, delta: int) -> str:
     return week_of(week_days(week, 1)[0] + dt.timedelta(weeks=delta))
 
 
+def week_names(weeks: list[str], told: list[str] | None = None, today: dt.date | None = None) -> str:
+    """'50, 51 en 52' in the reader's language; with the year ('2026-W53 en 2027-W01') when the
+    weeks `told` in the same message (default: `weeks`) span two years, or, given `today`, lie in
+    another year than today's week: a bare 'week 53 en 1' reads backwards, and 'week 1' in
+    December does not say which January."""
+    from babel.lists import format_list
+
+    years = {week[:4] for week in (told if told is not None else weeks)}
+    if today is not None:
+        years.add(str(today.isocalendar()[0]))
+    one_year = len(years) == 1
+    return format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
+
+
 def marked_dutch(text: str):
     """Dutch text (a place's, a ministry's or a file's column name) on a page in another language:
     marked lang="nl" (WCAG 3.1.2) as the templates' in_dutch does; on a Dutch page as it is."""

@@ -48,7 +48,9 @@ def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bo
         for problem in outcome.problems:
             where = _("rij %(row)d", row=problem.row) if problem.row else _("bestand")
             click.echo("\t".join((where, _("kolom %(column)s", column=problem.column or "-"),
-                                   _("waarde '%(value)s'", value=problem.value), problem.sentence)), err=True)
+                                   _("waarde '%(value)s'", value=problem.value),
+                                   _other_kind_sentence(outcome.other_kind, path.name) or problem.sentence)),
+                       err=True)
         if not outcome.ok:
             click.echo(ngettext("Niets geïmporteerd: %(num)d probleem in %(file)s.",
                                 "Niets geïmporteerd: %(num)d problemen in %(file)s.",
@@ -66,6 +68,15 @@ def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bo
             click.echo(_("Geïmporteerd: %(summary)s.", summary=outcome.summary))
         for warning in outcome.warnings:  # worth knowing, but the import went through
             click.echo(warning, err=True)
+
+
+def _other_kind_sentence(other_kind: str, file: str) -> str:
+    """Another kind's file, said for the command line: the page's "Upload het bij ..." is no help here."""
+    other = get_kind(other_kind) if other_kind else None
+    if other is None:
+        return ""
+    return _("Dit lijkt een bestand met %(content)s. Importeer het zo: flask --app binnenwerk import %(kind)s "
+             "%(file)s", content=other.content, kind=other.name, file=file)
 
 
 @click.command("export")

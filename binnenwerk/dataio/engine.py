@@ -1,6 +1,7 @@
 """The all-or-nothing import: check every row, apply them in one transaction, or change nothing."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ IMPORT_MARK = "source=import"
 ROWS_NAMED = 10  # rows a warning names; more are "…"
 LISTED_ROWS = 200  # rows with problems, and other rows, a refused file's check lists
 WORK_TYPE_COLUMNS = ("werksoorten", "werksoort")  # columns of work type codes
+LOCATION_COLUMNS = ("locatie", "locaties", "thuislocatie")  # columns of location codes
 
 
 @dataclass
@@ -262,6 +264,8 @@ class Context:
         self._work_types: dict[str, WorkType] | None = None
         self._locations: dict[str, Location] | None = None
         self._ministries: dict[str, Ministry] | None = None
+        # Per model: the active objects' codes by name and by code, for "Bedoel je ...?".
+        self._meant: dict[Any, tuple[dict[str, str], dict[str, str]]] = {}
         self.touched: dict[tuple[str, int], int] = {}
         self.actor = None
         # What a kind's prepare() loaded for its rows; held here so the session keeps the objects.
@@ -310,6 +314,35 @@ class Context:
         if self._locations is None:
             self._locations = self._load(Location, "code")
         return self._locations.get(code.casefold())
+
+    def unknown_work_type(self, typed: str) -> str:
+        """Why a work type code is refused, with the code meant when the value is a work type's name
+        or a close typo of its code: the planner may not open the admin pages that list the codes."""
+        return _("onbekende werksoort '%(value)s'", value=typed) + self._code_meant(
+            typed, WorkType, lambda w: (w.name_nl, w.name_en))
+
+    def unknown_location(self, typed: str) -> str:
+        """As unknown_work_type, for a location ("Rijnstraat 8" is dh-rijnstraat)."""
+        return _("onbekende locatie '%(value)s'", value=typed) + self._code_meant(typed, Location, lambda loc: (loc.name,))
+
+    def _code_meant(self, typed: str, model, names: Callable) -> str:
+        if model not in self._meant:
+            by_name: dict[str, str] = {}
+            by_code: dict[str, str] = {}
+            for obj in db.session.scalars(select(model).where(model.archived.is_(False)).order_by(model.id)):
+                by_code[obj.code.casefold()] = obj.code
+                for name in names(obj):
+                    if name:
+                        by_name.setdefault(" ".join(name.split()).casefold(), obj.code)
+            self._meant[model] = by_name, by_code
+        by_name, by_code = self._meant[model]
+        key = " ".join(typed.split()).casefold()
+        if key in by_name:
+            return ". " + _("Vul de code in: %(code)s.", code=by_name[key])
+        close = difflib.get_close_matches(key, list(by_code) + list(by_name), n=1, cutoff=0.6)
+        if close:
+            return ". " + _("Bedoel je %(code)s?", code=by_code.get(close[0]) or by_name[close[0]])
+        return ""
 
     def ministry(self, code: str) -> Ministry | None:
         if self._ministries is None:
@@ -475,6 +508,25 @@ class Kind(ABC):
                 if codes:
                     row[position] = ",".join(codes)
         return row
+
+    def code_lists(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The codes of the active locations and work types, with their names, for a kind whose
+        columns take them: (heading, [(code, name)]). The import page and the template's help
+        list them, as a planner may not open the admin pages that show them."""
+        from ..services.admin import work_type_name
+
+        names = {c.name for c in self.columns}
+        lists = []
+        if names & set(LOCATION_COLUMNS):
+            locations = db.session.scalars(select(Location).where(Location.archived.is_(False))
+                                           .order_by(Location.region, Location.code))
+            lists.append((_("Codes van de locaties"),
+                          [(loc.code, f"{loc.name} ({loc.region})" if loc.region else loc.name) for loc in locations]))
+        if names & set(WORK_TYPE_COLUMNS):
+            work_types = db.session.scalars(select(WorkType).where(WorkType.archived.is_(False))
+                                            .order_by(WorkType.code))
+            lists.append((_("Codes van de werksoorten"), [(w.code, work_type_name(w)) for w in work_types]))
+        return lists
 
     # -- helpers shared by the kinds --
 

@@ -26,6 +26,10 @@ from .forms import MOVE_LABELS, ConfirmForm, UploadForm
 from .reading import suffix_of
 
 SESSION_KEY = "dataio_upload"
+# The tokens of checks a later check replaced (one upload a session), so that "Importeren" on an
+# older tab says so instead of "verlopen of niet gevonden"; the last few only (a session cookie).
+REPLACED_KEY = "dataio_replaced"
+REPLACED_KEPT = 5
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
 UPLOAD_MAX_AGE = 24 * 3600
 FORMATS = ("xlsx", "csv")
@@ -101,6 +105,18 @@ def _forget(path: Path | None) -> None:
     session.pop(SESSION_KEY, None)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def _replace_previous() -> None:
+    """A new check replaces the session's pending upload, of any kind: its file goes, and its
+    token is remembered as replaced (not lost) for the tab that still shows it."""
+    stored = session.get(SESSION_KEY) or {}
+    previous_kind = get_kind(stored.get("kind") or "")
+    previous = _pending(previous_kind, stored.get("token")) if previous_kind is not None else None
+    _forget(previous[0] if previous else None)
+    if previous:
+        replaced = [t for t in session.get(REPLACED_KEY) or [] if t != stored["token"]]
+        session[REPLACED_KEY] = (replaced + [stored["token"]])[-REPLACED_KEPT:]
 
 
 def _claim(path: Path) -> Path | None:
@@ -227,8 +243,7 @@ def preview(kind_name: str):
 
     folder = _upload_dir()
     _clear_old_uploads(folder)
-    previous = _pending(kind, (session.get(SESSION_KEY) or {}).get("token"))
-    _forget(previous[0] if previous else None)
+    _replace_previous()
     confirm = None
     if outcome.ok:
         token = secrets.token_hex(16)
@@ -285,6 +300,9 @@ def confirm(kind_name: str):
                     "dan zie je hoe het is gegaan. Het wordt niet twee keer geïmporteerd."), "info")
         elif counts is not None:
             flash(_("Dit bestand is al geïmporteerd: %(summary)s.", summary=summary_text(counts)), "info")
+        elif token and token in (session.get(REPLACED_KEY) or []):
+            flash(_("Je hebt daarna een ander bestand gecontroleerd. Die controle vervangt deze: er is niets "
+                    "geïmporteerd. Upload dit bestand opnieuw als je het wilt importeren."), "error")
         else:
             flash(_("Deze upload is verlopen of niet gevonden. Er is niets geïmporteerd. Upload het bestand opnieuw."),
                   "error")

@@ -8,7 +8,7 @@ import re
 from flask_babel import gettext as _
 
 from ..formatting import (
-    ODD_SPACES, ascii_digits, hhmm_to_minutes, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
+    ODD_SPACES, ascii_digits, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
 )
 
 MAX_CELL = 2000
@@ -23,7 +23,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 # -12345653): such a number gets the quote as any other text that starts like a formula.
 INTERNATIONAL_PHONE_RE = re.compile(r"^\+[0-9][0-9 ]{4,38}\Z")
 PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
-_WINDOW_RE = re.compile(r"^(\d{1,2}[:.]\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}[:.]\d{2})\Z", re.ASCII)
+_WINDOW_RE = re.compile(r"^([\d:.]+?)\s*[-\u2013\u2014]\s*([\d:.]+)\Z", re.ASCII)
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z", re.ASCII)
@@ -54,6 +54,11 @@ def display(value) -> str:
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta) and value >= dt.timedelta(0):
+        # An Excel cell formatted [h]:mm as Excel shows it ("24:00"), not Python's "1 day, 0:00:00".
+        seconds = round(value.total_seconds())
+        shown = f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+        return shown if not seconds % 60 else f"{shown}:{seconds % 60:02d}"
     if isinstance(value, float):
         if math.isfinite(value) and value == int(value):
             return str(int(value))
@@ -204,25 +209,45 @@ def _in_years(day: dt.date, shown: str) -> dt.date:
     return day
 
 
-def time_of_day(value, *, required: bool = True) -> int | None:
-    """A time '09:30', '9.30' or '9' (or an Excel time cell) as minutes after midnight."""
+# Seconds of :00 after a time, as a spreadsheet saved as CSV writes a time cell ("9:00:00").
+SECONDS_PER_DAY = 24 * 60 * 60
+_ZERO_SECONDS_RE = re.compile(r"^(\d{1,2}[:.]\d{2})[:.]00\Z", re.ASCII)
+
+
+def _clock_minutes(text: str) -> int:
+    """A time as the forms read it (9, 9.30, 9:30, 0930), or with :00 seconds; ValueError else."""
+    text = text.strip()
+    return time_of_day_minutes(_ZERO_SECONDS_RE.sub(r"\1", text))
+
+
+def time_of_day(value, *, required: bool = True, end: bool = False) -> int | None:
+    """A time '09:30', '9.30' or '9' (or an Excel time cell) as minutes after midnight. `end`: the
+    field may end at midnight, so Excel's duration 24:00 (a cell of one day) is read as 24:00."""
     if isinstance(value, dt.time):
         return value.hour * 60 + value.minute
     if isinstance(value, dt.datetime):
         return value.hour * 60 + value.minute
+    if isinstance(value, dt.timedelta):
+        # A cell formatted [h]:mm: Excel's own "9:00" or "24:00", not English text in a Dutch message.
+        seconds = round(value.total_seconds())
+        if seconds < 0 or seconds % 60 or seconds > SECONDS_PER_DAY or (
+                seconds == SECONDS_PER_DAY and not end):
+            raise CellError(_("'%(value)s' is geen tijd. Schrijf de tijd zo: 9:30 of 14:00.", value=display(value)))
+        return seconds // 60
     raw = display(value)
     if not raw:
         if required:
             raise CellError(_("dit veld is verplicht"))
         return None
     try:
-        return time_of_day_minutes(raw)  # as the forms read it: 9, 9.30, 9:30, 0930
+        return _clock_minutes(raw)  # as the forms read it: 9, 9.30, 9:30, 0930 (and 9:00:00)
     except ValueError:
         raise CellError(_("'%(value)s' is geen tijd. Schrijf de tijd zo: 9:30 of 14:00.", value=raw)) from None
 
 
 def windows(value) -> list[tuple[int, int]]:
-    """A day of a weekly pattern: '08:30-16:00', several split by ',' or ';', or empty (free)."""
+    """A day of a weekly pattern: '08:30-16:00', several split by ',' or ';', or empty (free). Its
+    times are spelled as a begintijd may be ('0730-1700', '7.30-17')."""
     raw = display(value)
     if not raw:
         return []
@@ -232,8 +257,8 @@ def windows(value) -> list[tuple[int, int]]:
         try:
             if not match:
                 raise ValueError(part)
-            start = hhmm_to_minutes(match.group(1).replace(".", ":"))
-            end = hhmm_to_minutes(match.group(2).replace(".", ":"))
+            start = _clock_minutes(match.group(1))
+            end = _clock_minutes(match.group(2))
         except ValueError:
             raise CellError(_(
                 "'%(value)s' is geen tijdvak (schrijf bijvoorbeeld 08:30-16:00, of laat leeg)", value=raw,

@@ -83,6 +83,13 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
             cell.font = Font(bold=True)
         for column in kind.columns:
             notes.append([column.name, _("ja") if column.required else _("nee"), str(column.description)])
+        for heading, codes in kind.code_lists():
+            # The codes the columns take, with their names: "Toetsenborden reinigen" is refused.
+            notes.append([])
+            notes.append([heading, "", _("Naam")])
+            notes.cell(row=notes.max_row, column=1).font = Font(bold=True)
+            for code, name in codes:
+                notes.append([code, "", CONTROL_CHARACTERS.sub("", name)])
         notes.column_dimensions["A"].width = 24
         notes.column_dimensions["C"].width = 90
 

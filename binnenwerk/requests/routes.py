@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import secrets
 
-from babel.lists import format_list
 from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
@@ -81,12 +80,9 @@ def _say_weeks_still_told(found: DeploymentRequest) -> None:
     if weeks and current_user.role == Role.MINISTRY_CONTACT.value:
         flash(_("Er staan nog mensen van Binnenwerk ingepland voor deze aanvraag. De planner haalt hen uit het "
                 "rooster en laat hen weten dat ze niet komen. Tot dan ziet u hen op de pagina Planning."), "info")
-    if weeks and current_user.role == Role.PLANNER.value:
-        flash(ngettext(
-            "Er staan nog mensen ingepland op deze aanvraag in week %(weeks)s. Publiceer dat rooster opnieuw: "
-            "dan gaan die diensten niet door.",
-            "Er staan nog mensen ingepland op deze aanvraag in de weken %(weeks)s. Publiceer die roosters opnieuw: "
-            "dan gaan die diensten niet door.", len(weeks), weeks=", ".join(weeks)), "warning")
+    said = service.still_told_message(found) if current_user.role == Role.PLANNER.value else None
+    if said:
+        flash(said, "warning")
 
 
 def _field_label(name: str) -> str:
@@ -856,34 +852,10 @@ def accept(request_id: int):
 
 
 def _say_weeks_planned(found: DeploymentRequest) -> None:
-    """After an accept: the weeks of the request whose rosters of its region were made already,
-    and those a solve is making right now (it read its data before the accept). They do not take
-    it in until the region is planned again; their short days say so too."""
-    from ..services.rosters import weeks_planned_before
-
-    running = service.weeks_being_planned(found)
-    weeks = [week for week in weeks_planned_before(found) if week not in running]
+    """After an accept: the weeks of its region to plan again (the import says the same)."""
     region = found.location.region  # a Dutch name, marked on an English page (WCAG 3.1.2)
-    if weeks:
-        said = ngettext("Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag "
-                        "in te plannen.",
-                        "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag "
-                        "in te plannen.", len(weeks), weeks=_week_names(weeks, weeks + running), region=region)
+    for said in service.weeks_planned_messages(found):
         flash(marked_dutch_in(said, region), "warning")
-    if running:
-        said = ngettext("Week %(weeks)s van regio %(region)s wordt nu gepland, zonder deze aanvraag. Plan die week "
-                        "opnieuw als het plannen klaar is.",
-                        "Weken %(weeks)s van regio %(region)s worden nu gepland, zonder deze aanvraag. Plan die weken "
-                        "opnieuw als het plannen klaar is.", len(running), weeks=_week_names(running, weeks + running),
-                        region=region)
-        flash(marked_dutch_in(said, region), "warning")
-
-
-def _week_names(weeks: list[str], told: list[str]) -> str:
-    """'50, 51 en 52' in the reader's language; with the year ('2026-W52') when the weeks `told`
-    after the accept span two years."""
-    one_year = len({week[:4] for week in told}) == 1
-    return format_list([str(int(week[-2:])) if one_year else week for week in weeks], locale=str(get_locale() or "nl"))
 
 
 @bp.route("/<int:request_id>/bekeken", methods=["POST"])

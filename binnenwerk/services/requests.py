@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..formatting import full_date, holiday, hours as hours_text, week_of
+from ..formatting import full_date, holiday, hours as hours_text, week_names, week_of
 from ..public_holidays import is_public_holiday, public_holidays
 from ..extensions import db
 from ..models import (
@@ -801,6 +801,60 @@ def weeks_being_planned(request: DeploymentRequest) -> list[str]:
         func.coalesce(SolveJob.heartbeat_at, SolveJob.created_at) >= alive,
         SolveJob.team_id.in_(in_region) | (SolveJob.team_id.is_(None)
                                            & (SolveJob.region.is_(None) | (SolveJob.region == region)))))))
+
+
+def still_told_message(request: DeploymentRequest) -> str | None:
+    """The planner's words after a cancel or decline (its form, its import) while people are still
+    told to come: which rosters to publish again, since publishing calls those shifts off."""
+    weeks = weeks_still_told(request)
+    if not weeks:
+        return None
+    return ngettext(
+        "Er staan nog mensen ingepland op deze aanvraag in week %(weeks)s. Publiceer dat rooster opnieuw: "
+        "dan gaan die diensten niet door.",
+        "Er staan nog mensen ingepland op deze aanvraag in de weken %(weeks)s. Publiceer die roosters opnieuw: "
+        "dan gaan die diensten niet door.", len(weeks), weeks=", ".join(weeks))
+
+
+def changed_while_told_message(request: DeploymentRequest) -> str | None:
+    """The planner's words after what a running request asks changed (its times, its people) while
+    people are told to come on it: those rosters still say what was asked before, until they are
+    checked and published again."""
+    weeks = weeks_still_told(request)
+    if not weeks:
+        return None
+    return ngettext(
+        "Er staan mensen ingepland op deze aanvraag in week %(weeks)s. Kijk of dat rooster nog klopt en "
+        "publiceer het opnieuw.",
+        "Er staan mensen ingepland op deze aanvraag in de weken %(weeks)s. Kijk of die roosters nog kloppen en "
+        "publiceer ze opnieuw.", len(weeks), weeks=", ".join(weeks))
+
+
+def weeks_planned_messages(request: DeploymentRequest) -> list[str]:
+    """After an accept (its button, its import): the weeks of the request whose rosters of its
+    region were made already, and those a solve is making right now (it read its data before the
+    accept). They do not take it in until the region is planned again. The region's name is the
+    caller's to mark as Dutch."""
+    from .rosters import weeks_planned_before
+
+    running = weeks_being_planned(request)
+    weeks = [week for week in weeks_planned_before(request) if week not in running]
+    region = request.location.region
+    said = []
+    if weeks:
+        said.append(ngettext(
+            "Week %(weeks)s van regio %(region)s is al gepland. Plan die regio opnieuw om deze aanvraag "
+            "in te plannen.",
+            "Weken %(weeks)s van regio %(region)s zijn al gepland. Plan die regio opnieuw om deze aanvraag "
+            "in te plannen.", len(weeks), weeks=week_names(weeks, weeks + running, today()), region=region))
+    if running:
+        said.append(ngettext(
+            "Week %(weeks)s van regio %(region)s wordt nu gepland, zonder deze aanvraag. Plan die week "
+            "opnieuw als het plannen klaar is.",
+            "Weken %(weeks)s van regio %(region)s worden nu gepland, zonder deze aanvraag. Plan die weken "
+            "opnieuw als het plannen klaar is.", len(running), weeks=week_names(running, weeks + running, today()),
+            region=region))
+    return said
 
 
 def can_complete(request: DeploymentRequest) -> bool:

@@ -879,8 +879,7 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
     if last is None or not last.assignments:
         raise ServiceError(_("Vorige week heeft geen rooster voor dit team. Er is niets overgenomen."))
     days = {d.isoweekday(): d for d in week_days(week, 7)}
-    holidays = [d for d in days.values() if is_public_holiday(d) and d.isoweekday() <= 5]
-    sources, from_earlier, no_earlier = [], [], []
+    holidays, sources, from_earlier, no_earlier = [], [], [], []
     led: list = []  # (the copied week's supervision row, the day it is copied to)
     for weekday, day in days.items():
         # The latest week before this one in which this weekday was no holiday (as planning's
@@ -888,12 +887,17 @@ def _copy_previous_week(week: str, team_id: int, roster: Roster | None, user, ag
         back = planning.weeks_back(day)
         source = last if back == 1 else find_roster(shift_week(week, -back), team_id) if back else None
         found = [a for a in source.assignments if a.date.isoweekday() == weekday] if source else []
+        if is_public_holiday(day) and (weekday <= 5 or found):
+            # A weekend holiday (Saturday 26 December 2026, Tweede kerstdag) counts where there is
+            # work to copy onto it: else the shift is refused as not fitting instead of said as a
+            # holiday. A team without weekend work hears nothing of it.
+            holidays.append(day)
         sources += found
         led += [(lead, day) for lead in (source.supervision if source else ()) if lead.date.isoweekday() == weekday]
-        if back != 1 and day not in holidays and weekday <= 5:  # last week's day was a holiday
-            if found:
+        if back != 1 and day not in holidays:  # last week's day was a holiday
+            if found:  # a weekend day too: the Saturday after Tweede kerstdag comes from the one before
                 from_earlier.append((day, back))
-            elif source is None:
+            elif source is None and weekday <= 5:
                 no_earlier.append(day)
     problem, idmap = planning.build_problem(week, [team_id])
     before = planning.current_solution(week, [team_id], problem)

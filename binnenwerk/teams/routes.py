@@ -19,7 +19,7 @@ from ..extensions import db
 from ..folding import contains_folded
 from ..forms_common import made_before, refused_as_stale
 from ..formatting import (ascii_digits, date_period, decimal_text, full_date, local_today, marked_dutch_in, name_key,
-                          name_suffixes)
+                          name_suffixes, week_names)
 from ..models import (
     Absence,
     Assignment,
@@ -604,9 +604,9 @@ def _shifts_left_message(employee: Employee, left: list[ops.ShiftsInTeam]) -> st
 def _shifts_standing(employee: Employee, left: list[ops.ShiftsInTeam]) -> str:
     """'Sanne staat nog in 3 diensten in week 51 en 52 van Team Oud.'"""
     locale = str(get_locale() or "nl")
+    told = [week for group in left for week in group.weeks]
     parts = [ngettext("week %(weeks)s van %(team)s", "week %(weeks)s van %(team)s", len(group.weeks),
-                      weeks=format_list([str(int(week.split("-W")[1])) for week in group.weeks], locale=locale),
-                      team=group.team.name) for group in left]
+                      weeks=week_names(group.weeks, told, local_today()), team=group.team.name) for group in left]
     return ngettext("%(name)s staat nog in %(num)d dienst in %(weeks)s.",
                     "%(name)s staat nog in %(num)d diensten in %(weeks)s.",
                     sum(len(group.days) for group in left), name=employee.name,
@@ -994,12 +994,12 @@ def _still_leads_message(supervisor: Supervisor, weeks_by_team: dict) -> str:
     and teams where an archived leader still leads from today on, and what to do."""
     locale = str(get_locale() or "nl")
     parts, rosters = [], 0
+    told = [week for weeks in weeks_by_team.values() for week in weeks]
     for team in sorted(weeks_by_team, key=lambda t: (t.name, t.id)):
         weeks = sorted(weeks_by_team[team])
         rosters += len(weeks)
-        numbers = format_list([str(int(week.split("-W")[1])) for week in weeks], locale=locale)
         parts.append(ngettext("week %(weeks)s (%(team)s)", "week %(weeks)s (%(team)s)", len(weeks),
-                              weeks=numbers, team=team.name))
+                              weeks=week_names(weeks, told, local_today()), team=team.name))
     published = db.session.scalar(select(func.count(Roster.id)).where(Roster.version > 0, or_(*(
         and_(Roster.team_id == team.id, Roster.week.in_(sorted(weeks))) for team, weeks in weeks_by_team.items()))))
     if not published:  # drafts nobody has seen yet (told shifts would have a published roster)

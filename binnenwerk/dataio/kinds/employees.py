@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -59,6 +59,9 @@ class _Loaded:
     dirty_keys: set[tuple[int, str, str]] = field(default_factory=set)
     # Every active employee's team by folded name, for a new row named as someone of another team.
     teams_by_name: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # Per team: the members a row of the file moves out of it, until that row is applied. A full
+    # team's size is judged on the file's end state: a swap does not depend on row order.
+    leaving: dict[int, set[int]] = field(default_factory=dict)
 
     def dirty(self, team_id: int, first_name: str, last_name: str) -> None:
         """A name in a team that may now match other employees than it did at loading."""
@@ -147,10 +150,10 @@ class EmployeesKind(Kind):
         record["max_minutes_per_day"] = row.get("max_uren_per_dag", v.hours_as_minutes, high_hours=MAX_DAY_HOURS)
         if row.has("werksoorten"):
             record["work_types"] = self.resolve_codes(
-                row, "werksoorten", ctx.work_type, lambda c: _("onbekende werksoort '%(value)s'", value=c))
+                row, "werksoorten", ctx.work_type, ctx.unknown_work_type)
         if row.has("locaties"):
             record["locations"] = self.resolve_codes(
-                row, "locaties", ctx.location, lambda c: _("onbekende locatie '%(value)s'", value=c))
+                row, "locaties", ctx.location, ctx.unknown_location)
         record["pattern"] = self.read_pattern(row)
         record["contract_start"] = row.get("contract_start", v.date)
         if row.has("contract_eind"):
@@ -198,6 +201,10 @@ class EmployeesKind(Kind):
             query = select(Employee).where(Employee.id.in_(chunk)).options(*RELATED)
             loaded.by_id.update((employee.id, employee) for employee in db.session.scalars(query))
         loaded.looked_up = set(ids)
+        for record in records:
+            employee = loaded.by_id.get(record.get("id"))
+            if employee is not None and not employee.archived and employee.team_id != record["team"].id:
+                loaded.leaving.setdefault(employee.team_id, set()).add(employee.id)
         named = [record for record in records if not record.get("id")]
         if named:
             # Who is called so in another team: a new row with their name may mean them (one query).
@@ -261,7 +268,11 @@ class EmployeesKind(Kind):
             # And as the form: no move away from a team the person is told to come to this week
             # ("Toch verplaatsen" does not change that there either).
             try:
-                ensure_room_in_team(team.id, moving_employee_id=employee.id if employee else None)
+                try:
+                    ensure_room_in_team(team.id, moving_employee_id=employee.id if employee else None)
+                except ServiceError:
+                    if not self._room_after_file(team, employee, loaded):
+                        raise
                 if employee is not None:
                     people.refuse_move_while_told_this_week(employee, team)
             except ServiceError as error:
@@ -290,6 +301,8 @@ class EmployeesKind(Kind):
                     "er staat al iemand met deze naam in %(teams)s. Bedoel je die persoon? Vul dan de kolom id in: "
                     "zonder id komt er een nieuwe medewerker bij.", teams=", ".join(elsewhere)))
         old_team_id = None if created else employee.team_id
+        if loaded is not None and old_team_id is not None:
+            loaded.leaving.get(old_team_id, set()).discard(employee.id)
         renamed = created or bool({"first_name", "last_name", "team"} & set(changes))
         if renamed and loaded is not None and not created:
             loaded.dirty(employee.team_id, employee.first_name, employee.last_name)
@@ -332,6 +345,19 @@ class EmployeesKind(Kind):
                 detail += f" team={old_team_id}->{team.id}"
             ctx.audit("employee.update", employee, detail)
         return "create" if created else "update"
+
+    @staticmethod
+    def _room_after_file(team: Team, employee: Employee | None, loaded: _Loaded | None) -> bool:
+        """Whether a team that is full now has room once the file's later rows have moved their
+        members out of it (the import is all or nothing: a refused later row refuses this one too)."""
+        leaving = (loaded.leaving.get(team.id) or set()) if loaded is not None else set()
+        leaving = leaving - {getattr(employee, "id", None)}
+        if not leaving or team.archived:
+            return False
+        members = db.session.scalar(select(func.count(Employee.id)).where(
+            Employee.team_id == team.id, Employee.archived.is_(False),
+            Employee.id.notin_(leaving | {getattr(employee, "id", None) or 0}))) or 0
+        return members < team.max_size
 
     @staticmethod
     def _service_input(employee: Employee | None, record: dict) -> people.EmployeeInput:

@@ -112,7 +112,7 @@ class RequestsKind(Kind):
         if code is not INVALID:
             location = ctx.location(code)
             if location is None:
-                row.refuse("locatie", _("onbekende locatie '%(value)s'", value=code))
+                row.refuse("locatie", ctx.unknown_location(code))
             elif ministry is not None and location.ministry_id != ministry.id:
                 row.refuse("locatie", _("locatie '%(value)s' hoort niet bij ministerie %(ministry)s",
                                         value=code, ministry=ministry.code))
@@ -122,12 +122,12 @@ class RequestsKind(Kind):
         if code is not INVALID:
             record["work_type"] = ctx.work_type(code)
             if record["work_type"] is None:
-                row.refuse("werksoort", _("onbekende werksoort '%(value)s'", value=code))
+                row.refuse("werksoort", ctx.unknown_work_type(code))
         record["start_date"] = row.get("startdatum", v.date)
         record["end_date"] = row.get("einddatum", v.date)
         record["weekdays"] = row.get("dagen", v.weekdays)
         record["start_minute"] = row.get("begintijd", v.time_of_day)
-        record["end_minute"] = row.get("eindtijd", v.time_of_day)
+        record["end_minute"] = row.get("eindtijd", v.time_of_day, end=True)
         if record["end_minute"] == 0 and type(record["start_minute"]) is int and record["start_minute"] > 0:
             # Until midnight, typed as the form's time field takes it: 00:00 after a start later in
             # the day is the end of that day (an export writes 24:00, which reads as itself).
@@ -233,7 +233,26 @@ class RequestsKind(Kind):
             if before_status != existing.status:
                 ctx.audit(f"request_{existing.status}", existing, f"from={before_status}")
                 ctx.row_changes.setdefault(row, []).append("status")
+        ctx.notes.setdefault(row, []).extend(self._roster_notes(existing, before_status, changed))
         return "create" if created else "update"
+
+    @staticmethod
+    def _roster_notes(found: DeploymentRequest, before_status: str | None, changed: list[str]) -> list[str]:
+        """What the planner's forms say of the rosters a status change or a change of what is asked
+        leaves behind, in their words (services.requests builds them for both)."""
+        ended = (RequestStatus.CANCELLED.value, RequestStatus.DECLINED.value)
+        if found.status != before_status and found.status in ended:
+            said = request_service.still_told_message(found)
+            return [said] if said else []
+        notes = []
+        if found.status != before_status and found.status == RequestStatus.ACCEPTED.value:
+            notes += request_service.weeks_planned_messages(found)
+        if before_status is not None and found.status in request_service.RUNNING and \
+                set(changed) & set(request_service.ASKED):
+            said = request_service.changed_while_told_message(found)
+            if said:
+                notes.append(said)
+        return notes
 
     @classmethod
     def _values(cls, record: dict, existing: DeploymentRequest | None) -> dict:

@@ -89,7 +89,7 @@ class SupervisorsKind(Kind):
             record["phone"] = row.get("telefoon", v.phone)
         if row.has("werksoorten"):
             record["work_types"] = self.resolve_codes(
-                row, "werksoorten", ctx.work_type, lambda c: _("onbekende werksoort '%(value)s'", value=c))
+                row, "werksoorten", ctx.work_type, ctx.unknown_work_type)
         record["pattern"] = self.read_pattern(row)
         return record
 

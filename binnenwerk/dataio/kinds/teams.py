@@ -12,6 +12,7 @@ from ...extensions import db
 from ...formatting import name_key
 from ...models import MAX_TEAM_SIZE, Employee, Team
 from ...services import ServiceError, people
+from ...services.regions import known_region
 from .. import values as v
 from ..engine import INVALID, Column, Context, Kind, Regions, RowReader, RowRefused, rows_text
 
@@ -71,7 +72,7 @@ class TeamsKind(Kind):
             if code not in (INVALID, ""):
                 location = ctx.location(code)
                 if location is None:
-                    row.refuse("thuislocatie", _("onbekende locatie '%(value)s'", value=code))
+                    row.refuse("thuislocatie", ctx.unknown_location(code))
                 record["home_location"] = location
         if row.has("max_medewerkers"):
             size = row.get("max_medewerkers", v.whole_number, low=1, high=MAX_TEAM_SIZE, required=False)
@@ -106,20 +107,11 @@ class TeamsKind(Kind):
             return "unchanged"
         if team is not None:
             ctx.remember(row, self.export_row(team))
-        if location is not None and (team is None or location.id != team.home_location_id
-                                     or team.region != record["region"]):
-            if location.archived:
-                raise RowRefused("thuislocatie", _("locatie '%(value)s' is gearchiveerd", value=location.code))
-            if location.region != record["region"]:
-                raise RowRefused("thuislocatie", _(
-                    "locatie '%(value)s' ligt in regio %(region)s, niet in regio %(team_region)s",
-                    value=location.code, region=location.region, team_region=record["region"]))
-        if team is not None and "max_size" in record:
-            members = db.session.scalar(select(func.count(Employee.id)).where(
-                Employee.team_id == team.id, Employee.archived.is_(False))) or 0
-            if record["max_size"] < members:
-                raise RowRefused("max_medewerkers", _(
-                    "het team heeft al %(count)d medewerkers; het maximum kan niet lager zijn", count=members))
+        problems = self._location_problems(team, location, record["region"])
+        if "max_size" in record:
+            problems += self._size_problems(team, record["max_size"])
+        if problems:
+            raise RowRefused.every(problems)
         # The rules of services.people decide, as for the team form (e.g. no new region with members).
         data = people.TeamInput(name=record["name"], region=record["region"],
                                 home_location_id=getattr(location, "id", None),
@@ -161,6 +153,47 @@ class TeamsKind(Kind):
             ctx.audit("team.update", team, "changed=" + ",".join(changed))
         ctx.note_region(team.region, row)
         return "create" if created else "update"
+
+    @staticmethod
+    def _location_problems(team: Team | None, location, region: str) -> list[tuple[str, str]]:
+        """A home location newly given (or kept by a team changing region) must be in use and in the
+        team's region."""
+        if location is None or (team is not None and location.id == team.home_location_id
+                                and team.region == region):
+            return []
+        if location.archived:
+            return [("thuislocatie", _("locatie '%(value)s' is gearchiveerd", value=location.code))]
+        if location.region != region:
+            return [("thuislocatie", _("locatie '%(value)s' ligt in regio %(region)s, niet in regio %(team_region)s",
+                                       value=location.code, region=location.region, team_region=region))]
+        return []
+
+    @staticmethod
+    def _size_problems(team: Team | None, max_size: int) -> list[tuple[str, str]]:
+        if team is None:
+            return []
+        members = db.session.scalar(select(func.count(Employee.id)).where(
+            Employee.team_id == team.id, Employee.archived.is_(False))) or 0
+        if max_size < members:
+            return [("max_medewerkers", _("het team heeft al %(count)d medewerkers; het maximum kan niet lager zijn",
+                                          count=members))]
+        return []
+
+    def check_unread(self, record: dict, unread: set[str], ctx: Context) -> list[tuple[str, str]]:
+        """What apply would refuse in the cells that could be read ("abc" as the maximum and a home
+        location of another region are said at once); a check that needs an unread cell waits."""
+        team = ctx.team(record["name"]) if record["name"] not in (INVALID, None) else None
+        if team is not None and team.archived:
+            return [("naam", _("team '%(value)s' is gearchiveerd; haal het eerst uit het archief", value=team.name))]
+        problems = []
+        location = record.get("home_location", team.home_location if team else None)
+        if "thuislocatie" not in unread and "regio" not in unread and "naam" not in unread:
+            region = known_region(record["region"], keep=team.region if team else None,
+                                  team_id=team.id if team else None)
+            problems += self._location_problems(team, location, region)
+        if "max_medewerkers" not in unread and "naam" not in unread and "max_size" in record:
+            problems += self._size_problems(team, record["max_size"])
+        return problems
 
     def no_location_warning(self, region: str, rows: list[int]) -> str:
         # As the team form says it (teams/routes.py _warn_if_no_location), for the file's rows.
