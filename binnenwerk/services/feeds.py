@@ -33,7 +33,8 @@ from ..extensions import db
 from ..formatting import minutes_to_hhmm, week_of
 from ..public_holidays import public_holiday_name
 from ..models import (
-    Absence, CalendarToken, DeploymentRequest, Employee, FeedKind, Location, PublishedShift, RequestDayAsked, Roster,
+    Absence, AuditEvent, CalendarToken, DeploymentRequest, Employee, FeedKind, Location, PublishedShift,
+    RequestDayAsked, Roster,
     Supervisor, Team, WorkType, name_and_address,
 )
 from . import request_history, tokens
@@ -59,7 +60,10 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 #    leader than their own says so, and a stopped link asks whether they still work here.
 # 10: a location's visit is one per request of a team's day, not the day's first start to last
 #    end with everyone at once (see load_visits).
-FORMAT_VERSION = "10"
+# 11: a visit's SEQUENCE and DTSTAMP are its whole day's (every team's, see load_visits); a time the
+#    clocks skip is written as the first one after the gap (see _wall_clock); the employee's events
+#    around a contract's end say it as the week page does.
+FORMAT_VERSION = "11"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -435,7 +439,8 @@ def _in_any_order(listed: str | None) -> str:
 
 
 def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
-                 leaders=None, language: str | None = None, shown=None) -> Fingerprint:
+                 leaders=None, language: str | None = None, shown=None,
+                 contract_end: dt.date | None = None) -> Fingerprint:
     # The day is part of it: the window moves daily, and a changed shift's "Veranderd" goes when
     # its day has passed. Leaders' absences are part of it too (see _leader_absences), as are the
     # leaders themselves (_leaders_shown) and the texts the events show (_shown_texts): they
@@ -453,6 +458,8 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
         raw += "|office:" + office
     if language:  # another language is another text; Dutch (None) leaves every ETag as it was
         raw += "|lang:" + language
+    if contract_end is not None:  # the employee's last day and the days after it say so
+        raw += "|end:" + contract_end.isoformat()
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
@@ -478,12 +485,13 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None, language: str 
                _shown_texts(ps, own).correlate(None).scalar_subquery(),
                named).where(own)
     ).one()
+    contract_end = row.employee.contract_end if row.kind == FeedKind.EMPLOYEE.value else None
     return _fingerprint_of(row.id, row.created_at, today, count, latest, absences, leaders, language,
-                           subject_name, texts)
+                           subject_name, texts, contract_end)
 
 
 def _fingerprint_of(token_id: int, created_at, today: dt.date, count: int, latest, absences, leaders,
-                    language: str | None, subject_name, texts) -> Fingerprint:
+                    language: str | None, subject_name, texts, contract_end: dt.date | None = None) -> Fingerprint:
     """_fingerprint of what the query of fingerprint() or poll() found: the newest edit of a
     place, work type, request or leader the events name counts as the feed's latest change (the
     events' stamps take them in)."""
@@ -493,7 +501,7 @@ def _fingerprint_of(token_id: int, created_at, today: dt.date, count: int, lates
         latest = dt.datetime.fromisoformat(latest)
     edits = [moment for moment in (latest, leaders_edited, texts_edited) if moment is not None]
     return _fingerprint(token_id, created_at, today, count, max(edits) if edits else None, absences, leaders,
-                        language, _shown(subject_name, texts))
+                        language, _shown(subject_name, texts), contract_end)
 
 
 @lru_cache(maxsize=1)
@@ -557,7 +565,8 @@ def poll(token: str, today: dt.date | None = None,
     if not hmac.compare_digest(tokens.derive(found.nonce), token):
         return None
     return found.id, _fingerprint_of(found.id, found.created_at, today, found.shift_count, found.latest,
-                                     found.absences, found.leaders, language, found.subject_name, found.texts)
+                                     found.absences, found.leaders, language, found.subject_name, found.texts,
+                                     found.contract_end)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -719,7 +728,40 @@ def fold(line: str) -> bytes:
 
 def _local(day: dt.date, minute: int) -> str:
     # Wall-clock time in Europe/Amsterdam; 24:00 is midnight at the start of the next day.
-    return (dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)).strftime("%Y%m%dT%H%M%S")
+    return _wall_clock(day, minute).strftime("%Y%m%dT%H%M%S")
+
+
+_FEED_ZONE = ZoneInfo(TZID)  # the zone of the VTIMEZONE written: its rules, not the app's setting
+
+
+def _exists(local: dt.datetime) -> bool:
+    """The wall-clock time is shown by a clock that day: not inside the hour skipped when the
+    clocks go forward (zoneinfo gives such a time another time back)."""
+    there = local.replace(tzinfo=_FEED_ZONE)
+    return there.astimezone(dt.timezone.utc).astimezone(_FEED_ZONE).replace(tzinfo=None) == local
+
+
+def _wall_clock(day: dt.date, minute: int) -> dt.datetime:
+    """The event's local time: the stored time, or for one the clocks skip (02:30 on the night
+    they go forward, stored before requests refused it) the first time after the gap (03:00).
+    RFC 5545 (3.3.5) reads a skipped time with the offset before the gap, so a phone would show
+    03:30, an hour after the 02:30 the week page says; no work can start while no clock shows it."""
+    local = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    if _exists(local):
+        return local
+    while not _exists(local):  # a gap is an hour at most: sixty steps, on two nights a year
+        local += dt.timedelta(minutes=1)
+    return local
+
+
+def _skipped_note(texts: "_Texts", day: dt.date, *minutes: int) -> str | None:
+    """A line for an event whose stored times the clocks skip: the times it says (the week
+    page's) and the time the calendar shows instead."""
+    for minute in minutes:
+        shown = _wall_clock(day, minute)
+        if shown != dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute):
+            return texts.clock_forward % {"time": minutes_to_hhmm(minute), "real": shown.strftime("%H:%M")}
+    return None
 
 
 def _utc_stamp(moment: dt.datetime) -> str:
@@ -727,9 +769,10 @@ def _utc_stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool) -> dt.datetime:
+def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool, says_change: bool = False,
+           text_edited: dt.datetime | None = None) -> dt.datetime:
     """An event's DTSTAMP and LAST-MODIFIED: the newest of its own change (the shift's; a visit's
-    team's day's, see load_visits) and the edits of the rows its text names: its work type, place
+    day's, see load_visits) and the edits of the rows its text names: its work type, place
     and leader, and how to get in, the renaming of its team (a visit) or person (the team feed),
     and a change of its leader's absences (the line says whether they are there); the query gives
     that as `stamp` (_Newest). For an event with a leader line whose shift names nobody, the
@@ -745,14 +788,20 @@ def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool) -> dt.datet
     and a renamed place is no new time or place to come to.
 
     An absent leader's line changes once its day has gone by (nobody is sought any more): its
-    stamp is then at least the next day's start.
+    stamp is then at least the next day's start. So does an employee's event that `says_change`
+    ("Veranderd", changed_to_come): the words go once its day has passed.
+
+    `text_edited`: when something else its text says was last changed (the person's contract's
+    end, for their last day and the days after it), if later.
     """
     stamp = row.stamp
+    if text_edited is not None and text_edited > stamp:
+        stamp = text_edited
     if leader_line and row.supervisor_id is None:
         edited = edits.get(row.team_id)
         if edited is not None and edited > stamp:
             stamp = edited
-    if leader_line and getattr(row, "leader_away", False) and row.date < local_today():
+    if (says_change or (leader_line and getattr(row, "leader_away", False))) and row.date < local_today():
         zone = ZoneInfo(current_app.config.get("TIMEZONE", TZID))
         next_day = dt.datetime.combine(row.date + dt.timedelta(days=1), dt.time(), zone)
         stamp = max(stamp, next_day.astimezone(dt.timezone.utc).replace(tzinfo=None))
@@ -784,6 +833,9 @@ class _Texts:
         self.employee_leader_away_past = _("Je teamleider was er die dag niet.")
         self.today = local_today()
         self.cancelled = _("Gaat niet door (%(what)s)")  # "what" holds a colon of its own: "Werk: ..."
+        # Every feed's reader ("je" and "u" alike): no pronoun.
+        self.clock_forward = _("Die nacht gaat de klok een uur vooruit: %(time)s bestaat dan niet. "
+                               "Daarom staat hier %(real)s.")
         self.team = _("Team: %(team)s")
         self.people = _("Aantal personen: %(n)d")
         self._places: dict[int, str] = {}
@@ -811,6 +863,11 @@ class _Texts:
         self.changed_other_leader = _("Je hebt die dag ook een andere teamleider.")
         self.day_off_summary = _("Vrij: je werk gaat niet door (%(work_type)s)")
         self.day_off = _("Je hoeft deze dag niet te werken.")
+        # Around the contract's end, the week page's words: the last day says it is the last, a
+        # day after it without work is no day off, the person no longer works here.
+        self.last_day = _("Dit is je laatste werkdag bij Binnenwerk.")
+        self.after_end_summary = _("Geen werk meer (%(work_type)s)")
+        self.after_end = _("Geen werk meer.") + " " + _("Je werkt dan niet meer bij Binnenwerk.")
         self.how_to_get_in = _("Zo kom je binnen: %(how)s")
 
     def employee_away_line(self, parts: list[tuple[int, int]], day: dt.date | None = None) -> str:
@@ -914,6 +971,9 @@ def _event(out: list[bytes], texts: _Texts, *, uid: str, sequence: int, cancelle
     stamp = _utc_stamp(updated_at)
     if cancelled and not final_summary:
         summary = texts.cancelled % {"what": summary}
+    skipped = _skipped_note(texts, day, start_minute, end_minute)
+    if skipped:
+        lines = [*lines, skipped]
     out += [
         b"BEGIN:VEVENT\r\n",
         fold(f"UID:{escape_text(uid)}"),
@@ -963,20 +1023,34 @@ def _employee_leader_line(texts: _Texts, shift, leaders, absences) -> str | None
 
 
 def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.date, *,
-                          own_leader_id: int | None = None, absences=None) -> None:
+                          own_leader_id: int | None = None, absences=None,
+                          contract_end: dt.date | None = None, end_edited: dt.datetime | None = None) -> None:
     """An employee's own shift, in the words of the week page: a called-off one as a day off (no
     time, break or place: nothing to come to), a changed one still to come saying so first (the
     week page's rule, changed_to_come), and how to get in as the ministry wrote it.
 
     `own_leader_id`: the person's own team leader; a changed day led by another (and not only
     that: leader_only) says so; one whose way in changed and nothing else (access_only) says that.
-    `absences`: see _away_leaders_absences."""
+    `absences`: see _away_leaders_absences. `contract_end`: the person's last working day: the
+    last day and the days after it say so (the week page's Day.last_day and Day.after_end);
+    `end_edited`: when it was last set or changed (_contract_end_edited)."""
     work_type = shift.work_type_name
     common = dict(uid=shift.uid, sequence=shift.sequence, cancelled=shift.cancelled, day=shift.date,
                   start_minute=shift.start_minute, end_minute=shift.end_minute, final_summary=True)
+    last_day = contract_end is not None and shift.date == contract_end
+    after_end = contract_end is not None and shift.date > contract_end
+    # The end is set without touching the last day's shift: its text changes all the same. Every
+    # event takes it: when the end moves, the former last day's text changes too, and which day
+    # that was is not kept.
+    ended = end_edited
+    if shift.cancelled and after_end:  # not a day off: they no longer work here
+        _event(out, texts, **common, updated_at=_stamp(shift, edits, leader_line=False, text_edited=ended),
+               summary=texts.after_end_summary % {"work_type": work_type}, location=None, lines=[texts.after_end])
+        return
     if shift.cancelled:  # names the work type only
-        _event(out, texts, **common, updated_at=_stamp(shift, edits, leader_line=False),
-               summary=texts.day_off_summary % {"work_type": work_type}, location=None, lines=[texts.day_off])
+        _event(out, texts, **common, updated_at=_stamp(shift, edits, leader_line=False, text_edited=ended),
+               summary=texts.day_off_summary % {"work_type": work_type}, location=None,
+               lines=[texts.last_day if last_day else None, texts.day_off])
         return
     work = texts.work % {"work_type": work_type}
     place = texts.place(shift)
@@ -997,11 +1071,13 @@ def _employee_shift_event(out, texts: _Texts, shift, leaders, edits, today: dt.d
     # renamed place, work type or leader (see _stamp). A day gone by says what was told then
     # (load_shifts: request_history keeps it).
     _event(
-        out, texts, **common, updated_at=_stamp(shift, edits, leader_line=True),
+        out, texts, **common,
+        updated_at=_stamp(shift, edits, leader_line=True, says_change=shift.sequence > 0, text_edited=ended),
         summary=texts.changed_summary % {"work_type": work_type} if changed else work,
         location=place,
         lines=[
             change_line,
+            texts.last_day if last_day else None,
             work,
             texts.times_line(shift.start_minute, shift.end_minute),
             texts.break_line(shift.break_minutes),
@@ -1067,19 +1143,21 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
         .group_by(ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.request_id)
         .subquery()
     )
-    # A visit's SEQUENCE must never go down, also when a shift leaves it for another place (its
-    # own sequence then rises, but it no longer counts here): it is taken from all the team's
-    # shifts that day, wherever they are. Each publication raises that sum (a new shift adds
-    # one, a changed or cancelled one raises its sequence); a change elsewhere that day raises
-    # it needlessly, which only makes a calendar look again. Its DTSTAMP is the newest change of
-    # the same shifts: taken from the visit's own, it would go back when the shift changed last
-    # leaves it, while the SEQUENCE goes up.
+    # A visit's SEQUENCE must never go down, also when a shift leaves it for another place or
+    # another team (its person moved: the new team's publication takes the day's row over). The
+    # shift's own sequence then rises, but it no longer counts for the visit, and a shift keeps no
+    # record of the team it had: only the whole day's shifts, every team's, are a set no shift
+    # leaves. Each publication raises that sum (a new shift adds one, a changed or cancelled one
+    # raises its sequence); a change elsewhere that day raises it needlessly, which only makes a
+    # calendar look again. Its DTSTAMP is the newest change of the same shifts: taken from the
+    # visit's own or its team's, it would go back when the shift changed last leaves them, while
+    # the SEQUENCE goes up.
     every = PublishedShift.__table__.alias("every")
-    team_day = (
-        select(every.c.date, every.c.team_id, func.sum(every.c.sequence + 1).label("revision"),
+    whole_day = (
+        select(every.c.date, func.sum(every.c.sequence + 1).label("revision"),
                func.max(every.c.updated_at).label("updated_at"))
         .where(every.c.date >= start, every.c.date <= end)
-        .group_by(every.c.date, every.c.team_id)
+        .group_by(every.c.date)
         .subquery()
     )
     supervisor_id = func.coalesce(agg.c.going_supervisor_id, agg.c.any_supervisor_id)
@@ -1096,22 +1174,22 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     )
     return list(db.session.execute(
         select(
-            agg, supervisor_id.label("supervisor_id"), team_day.c.revision, block.label("block"),
+            agg, supervisor_id.label("supervisor_id"), whole_day.c.revision, block.label("block"),
             start_minute.label("start_minute"), end_minute.label("end_minute"),
             team.c.name.label("team_name"), _work_type_name(wt, language).label("work_type_name"),
             loc.c.name.label("location_name"), loc.c.address, loc.c.postcode, loc.c.city,
             sup.c.name.label("supervisor_name"), sup.c.phone.label("supervisor_phone"),
             leader_away.label("leader_away"),
-            # The team's day's newest change, or a later edit of what the visit names (see _stamp);
+            # The day's newest change, or a later edit of what the visit names (see _stamp);
             # a called-off visit names no leader.
-            case((going, _Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, team.c.name_changed_at,
+            case((going, _Newest(whole_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, team.c.name_changed_at,
                                  sup.c.updated_at, sup.c.absence_changed_at)),
-                 else_=_Newest(team_day.c.updated_at, wt.c.updated_at, loc.c.updated_at,
+                 else_=_Newest(whole_day.c.updated_at, wt.c.updated_at, loc.c.updated_at,
                                team.c.name_changed_at)).label("stamp"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)
-            .join(team_day, (team_day.c.date == agg.c.date) & (team_day.c.team_id == agg.c.team_id))
+            .join(whole_day, whole_day.c.date == agg.c.date)
             .join(wt, wt.c.id == agg.c.work_type_id)
             .join(loc, loc.c.id == agg.c.location_id)
             .outerjoin(sup, sup.c.id == supervisor_id)
@@ -1194,15 +1272,37 @@ def _build_feed(row: CalendarToken, today: dt.date | None, language: str | None)
             leaders, edits = _team_leaders_and_edits(teams + [own_team])
             own = leaders.get(own_team)
             absences = _away_leaders_absences(shifts, leaders, start, end)
+            # Looked up for an end in the window only (a few people at a time): the audit is large.
+            contract_end = row.employee.contract_end
+            ends_here = contract_end is not None and contract_end <= end
+            end_edited = _contract_end_edited(row.employee) if ends_here else None
             for shift in shifts:
                 _employee_shift_event(out, texts, shift, leaders, edits, today,
-                                      own_leader_id=own.id if own else None, absences=absences)
+                                      own_leader_id=own.id if own else None, absences=absences,
+                                      contract_end=contract_end, end_edited=end_edited)
         else:
             leaders, edits = _team_leaders_and_edits(teams)
             for shift in shifts:
                 _shift_event(out, texts, shift, leaders, edits, with_name=True)
     out.append(b"END:VCALENDAR\r\n")
     return b"".join(out)
+
+
+# What the audit says of a change of an employee's contract's end: ending it, an edit of it
+# (people.update_employee lists the fields changed) and taking it back (a restore).
+_CONTRACT_END_ACTIONS = ("employee.contract_end", "employee.update", "employee.restore")
+
+
+def _contract_end_edited(employee: Employee) -> dt.datetime | None:
+    """When the person's contract's end was last set, changed or taken back, from the audit: the
+    employee row keeps no such moment, and the end changes the text of the last day's event (and
+    of days after it called off before) without touching their shifts. Only the moment is read."""
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee.id),
+            AuditEvent.action.in_(_CONTRACT_END_ACTIONS), AuditEvent.detail.contains("contract_end"),
+        )
+    )
 
 
 def build_stopped_feed(row: CalendarToken, today: dt.date | None = None, language: str | None = None) -> bytes:

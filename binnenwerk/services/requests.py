@@ -219,6 +219,14 @@ def validate(data: RequestInput, ministry_id: int, existing: DeploymentRequest |
         errors["end_time"] = _("De eindtijd moet na de begintijd liggen.")
     elif longest > MAX_SHIFT_MINUTES:
         errors["end_time"] = _("Een dienst duurt hoogstens 12 uur.") + (clock_note if length <= MAX_SHIFT_MINUTES else "")
+    elif read("start_date", "end_date", "weekdays") and "start_date" not in errors and "end_date" not in errors:
+        # A time the clocks skip (02:30 the night they go forward) is on no clock: a phone's
+        # calendar would show 03:30, the week page 02:30.
+        skipped = _skipped_by_clock(data.start_date, data.end_date, days, data.start_minute, data.end_minute)
+        if skipped is not None:
+            day, time, name = skipped
+            errors[name] = _("Op %(day)s gaat de klok een uur vooruit: %(time)s bestaat dan niet. Kies een andere "
+                             "tijd of een periode zonder die dag.", day=full_date(day), time=time)
     if not read("break_minutes"):
         pass
     elif data.break_minutes < 0:
@@ -288,6 +296,33 @@ def _longest_real_minutes(start: dt.date, end: dt.date, days: list[str], start_m
             longest, on = real, day
         day += dt.timedelta(weeks=1)
     return longest, on
+
+
+def _skipped_by_clock(start: dt.date, end: dt.date, days: list[str], start_minute: int,
+                     end_minute: int) -> tuple[dt.date, str, str] | None:
+    """The first day of the period, on its chosen days, whose start or end time the clocks skip
+    (they go forward that night), with that time ("02:30") and its field ("start_time" or "end_time"); None
+    when there is none. Only Sundays, as _longest_real_minutes; a public holiday is no request day."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from ..formatting import minutes_to_hhmm
+
+    if "7" not in days:
+        return None
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", feeds.TZID))
+    day = start + dt.timedelta(days=(6 - start.weekday()) % 7)
+    while day <= end:
+        midnight = dt.datetime(day.year, day.month, day.day)
+        for minute, name in ((start_minute, "start_time"), (end_minute, "end_time")):
+            local = midnight + dt.timedelta(minutes=minute)
+            # zoneinfo gives a skipped time another time back.
+            back = local.replace(tzinfo=zone).astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+            if back != local and not is_public_holiday(day):
+                return day, minutes_to_hhmm(minute), name
+        day += dt.timedelta(weeks=1)
+    return None
 
 
 def _chosen_days(start: dt.date, end: dt.date, days: list[str]) -> list[dt.date]:
