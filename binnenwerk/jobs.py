@@ -653,7 +653,7 @@ def _decided_meanwhile(week: str, teams: list[int], read_at: dt.datetime, kept_b
     "accepted", "changed" or "priority"}, for the job page to word in its reader's language."""
     from .formatting import week_days
     from .models import DeploymentRequest, Location
-    from .rosters.view import last_decisions
+    from .rosters.view import date_changed_since, last_decisions
 
     regions = set(db.session.scalars(select(Team.region).where(Team.id.in_(teams or [-1]))))
     decided = db.session.scalars(select(AuditEvent.object_id).where(
@@ -667,7 +667,12 @@ def _decided_meanwhile(week: str, teams: list[int], read_at: dt.datetime, kept_b
         .where(DeploymentRequest.id.in_(ids), Location.region.in_(regions),
                DeploymentRequest.status.in_(planning.PLANNED_STATUSES))
         .order_by(DeploymentRequest.id)) if any(q.occurs_on(day) for day in days)]
-    last = last_decisions({q.id for q in asking}, after=read_at)
+    dates: dict = {}
+    last = last_decisions({q.id for q in asking}, after=read_at, dates=dates)
+    # A day this solve plans, called off or taken back meanwhile (and not both), counts as a change.
+    for (request_id, day), events in dates.items():
+        if day in days and request_id not in last and date_changed_since(events, read_at) is not None:
+            last[request_id] = (events[-1][0], "request_changed")
     how = {"request_changed": "changed", "request_priority": "priority"}
     return [{"nr": q.id, "name": f"{q.work_type.name_nl} {q.location.name}", "how": how.get(last[q.id][1], "accepted")}
             for q in asking if q.id in last]

@@ -525,8 +525,13 @@ def mark_called(shift_id: int):
             shown[int(pk)] = int(sequence)
     if not shown:
         shown = {shift_id: None}  # a form without them: the button's change, as it is now
-    listed = [s for s in service.short_notice_changes([shift.team_id])
-              if s.id in shown and shown[s.id] in (None, s.sequence) and s.employee_id == shift.employee_id]
+    theirs = [s for s in service.short_notice_changes([shift.team_id]) if s.employee_id == shift.employee_id]
+    listed = [s for s in theirs if s.id in shown and shown[s.id] in (None, s.sequence)]
+    if not listed and theirs:
+        # Still on the list, with changes the page did not show: the call told other news.
+        flash(_("Er is sindsdien iets veranderd voor %(name)s. Kijk wat er nu staat en bel opnieuw.",
+                name=shift.employee.name), "warning")
+        return redirect(url_for("main.home"))
     if not listed:
         # Told already, changed again, or never a change to phone about: nothing to note.
         flash(_("%(name)s staat niet (meer) op de lijst om te bellen. Er is niets genoteerd.",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -185,6 +186,9 @@ class RequestDay:
     # Shifts publishing holds back, per day (publish_outcomes), less those whose told shift on the
     # same request stands: flagged on the grid, told to nobody.
     held: dict[dt.date, int] = field(default_factory=dict)
+    # Of `absent`, the shifts gone by or under way (planning.begun_today): a repair keeps them as
+    # told, so only a hand edit (the cell set to free) takes them off.
+    absent_begun: dict[dt.date, int] = field(default_factory=dict)
 
     def wanted_on(self, day: dt.date) -> int:
         return self.earlier.get(day, self.wanted)
@@ -202,6 +206,7 @@ class ShortDay:
     absent: int = 0  # planned people now absent that day (RequestDay.absent)
     ended: int = 0  # planned people out of contract by then
     held: int = 0  # planned shifts publishing holds back (RequestDay.held)
+    absent_begun: int = 0  # of `absent`, those gone by or under way (RequestDay.absent_begun)
 
 
 def shown_days(week: str, requests, assignments) -> list[dt.date]:
@@ -726,13 +731,19 @@ def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt
     # until the roster is repaired (the roster marks such shifts too). One out of contract as
     # well counts once, as ended.
     absent: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    absent_begun: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     away = set(_absent_shifts(week, [q.id for q in requests]))
+    since = local_today()
+    under_way = planning.begun_today([row for row in shifts if (row.request_id, row.date, row.employee_id) in away],
+                                     since) if away else set()
     for shift in away:
         if shift in out_of_contract:
             continue
-        request_id, day, _employee_id = shift
+        request_id, day, employee_id = shift
         planned[request_id][day] -= 1
         absent[request_id][day] += 1
+        if day < since or (employee_id, day) in under_way:
+            absent_begun[request_id][day] += 1
     # Nor does one publishing holds back (outside the person's hours, too long, without rest, in
     # another team or region), as the grid flags it and leaves it out of the hours: the ministry
     # is not told it. What the person was told that day stands: it counts on its own request.
@@ -759,7 +770,8 @@ def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt
         if days7[0] < today else {}
     return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
                        {day: then.headcount for day, then in asked.get(q.id, {}).items()
-                        if then.headcount != q.headcount}, dict(held[q.id])) for q in requests]
+                        if then.headcount != q.headcount}, dict(held[q.id]), dict(absent_begun[q.id]))
+            for q in requests]
 
 
 def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:
@@ -802,7 +814,8 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
             got, wanted = rd.planned.get(day, 0), rd.wanted_on(day)
             if got < wanted:
                 out.append(ShortDay(rd.request, day, wanted - got, absent=rd.absent.get(day, 0),
-                                    ended=rd.ended.get(day, 0), held=rd.held.get(day, 0)))
+                                    ended=rd.ended.get(day, 0), held=rd.held.get(day, 0),
+                                    absent_begun=rd.absent_begun.get(day, 0)))
     return out
 
 
@@ -901,15 +914,28 @@ def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> 
     rows = [row for row in short if (row.request.location.region, row.date) in since]
     if not rows:
         return {}
-    last = last_decisions({row.request.id for row in rows})
-    return {(row.request.id, row.date): [_late_line(last[row.request.id][1])] for row in rows
-            if row.request.id in last and last[row.request.id][0] > since[(row.request.location.region, row.date)]}
+    dates: dict[tuple[int, dt.date], list[tuple[dt.datetime, bool]]] = {}
+    last = last_decisions({row.request.id for row in rows}, dates=dates)
+    out = {}
+    for row in rows:
+        planned = since[(row.request.location.region, row.date)]
+        if row.request.id in last and last[row.request.id][0] > planned:
+            out[(row.request.id, row.date)] = [_late_line(last[row.request.id][1])]
+        elif date_changed_since(dates.get((row.request.id, row.date), []), planned) is not None:
+            out[(row.request.id, row.date)] = [_late_line("request_changed")]
+    return out
 
 
-def last_decisions(request_ids, after: dt.datetime | None = None) -> dict[int, tuple[dt.datetime, str]]:
+def last_decisions(request_ids, after: dt.datetime | None = None,
+                   dates: dict[tuple[int, dt.date], tuple[dt.datetime, str]] | None = None
+                   ) -> dict[int, tuple[dt.datetime, str]]:
     """Per request (of these), when and how (the DECIDED_ACTIONS action) it was last accepted,
     changed or given a higher priority, in a way that changes what the optimiser would plan
-    (_decides); with `after`, only decisions after that moment (UTC, as AuditEvent.at). One query."""
+    (_decides); with `after`, only decisions after that moment (UTC, as AuditEvent.at). One query.
+
+    A date called off or taken back changes that date only (_one_date): those go into `dates`,
+    per (request id, date), as (moment, called off) in order of time, when it is given (see
+    date_changed_since)."""
     if not request_ids:
         return {}
     query = select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.detail).where(
@@ -919,6 +945,11 @@ def last_decisions(request_ids, after: dt.datetime | None = None) -> dict[int, t
         query = query.where(AuditEvent.at > after)
     last: dict[int, tuple[dt.datetime, str]] = {}
     for object_id, action, at, detail in db.session.execute(query):
+        day, off = _one_date(action, detail or "")
+        if day is not None:
+            if dates is not None:
+                insort(dates.setdefault((int(object_id), day), []), (at, off))
+            continue
         if not _decides(action, detail or ""):
             continue
         request_id = int(object_id)
@@ -977,10 +1008,16 @@ def planned_as_of(detail: str) -> dt.datetime | None:
 def _decides(action: str, detail: str) -> bool:
     """Whether a DECIDED_ACTIONS event changes what the optimiser would plan: a change of what is
     asked (ASKED_FIELDS), a priority raised (detail "from=X to=Y"; a lower one would plan no more
-    people for it), an acceptance."""
+    people for it), an acceptance.
+
+    One date called off or taken back is not, though the request's other days share the event:
+    while off, that date asks nobody, so it is no short day; taken back, it asks what it asked
+    before. Counted, it told every other day of the request to plan again, a published week too."""
     if action == "request_changed":
-        named = detail.split(";", 1)[0].split(" ", 1)[0]  # "fields=a,b" (an import's: "fields=a,b source=import")
-        return named.startswith("fields=") and not ASKED_FIELDS.isdisjoint(named[len("fields="):].split(","))
+        words = detail.split(";", 1)[0].split(" ")  # "fields=a,b" (an import's: "fields=a,b source=import")
+        if not words[0].startswith("fields=") or _one_date(action, detail)[0] is not None:
+            return False
+        return not ASKED_FIELDS.isdisjoint(words[0][len("fields="):].split(","))
     if action == "request_priority":
         values = dict(part.split("=", 1) for part in detail.split(";", 1)[0].split() if "=" in part)
         try:
@@ -988,6 +1025,36 @@ def _decides(action: str, detail: str) -> bool:
         except (KeyError, ValueError):
             return True  # a detail not as written (set_priority): as before, it counts
     return True
+
+
+def _one_date(action: str, detail: str) -> tuple[dt.date | None, bool]:
+    """The date a request_changed event called off (True) or took back (False) ("fields=dates_off
+    off=<date>" or "back=<date>", services.requests._store_dates_off_change); (None, False) for any
+    other event. A line written before they said which way ("day=<date>") is none of these: it
+    counts for the whole request, as it did."""
+    from ..services.requests import CALLED_OFF, DATES_OFF, TAKEN_BACK
+
+    words = detail.split(";", 1)[0].split(" ")
+    if action == "request_changed" and words[0] == f"fields={DATES_OFF}":
+        for word in words[1:]:
+            way, _sep, day = word.partition("=")
+            if way in (CALLED_OFF, TAKEN_BACK):
+                try:
+                    return dt.date.fromisoformat(day), way == CALLED_OFF
+                except ValueError:
+                    break
+    return None, False
+
+
+def date_changed_since(events: list[tuple[dt.datetime, bool]], moment: dt.datetime) -> dt.datetime | None:
+    """When a date's call-offs and take-backs (last_decisions' `dates`, in order of time) left it
+    other than it was at `moment`: the last of them then, or None when it is as it was (called off
+    and taken back again) or nothing happened. A date is called off only when it is not off, and
+    taken back only when it is, so the first event after the moment says how it was before it."""
+    after = [(at, off) for at, off in events if at > moment]
+    if not after or after[0][1] != after[-1][1]:
+        return None
+    return after[-1][0]
 
 
 def _late_line(action: str) -> str:
@@ -1004,10 +1071,18 @@ def _planned_but_gone(row: ShortDay) -> list[str]:
     publishing holds back (outside the person's hours, say: the grid says which). Counts only;
     who and why is on the grid, for those who may see it."""
     reasons = []
-    if row.absent:
+    to_come = row.absent - row.absent_begun
+    if to_come:
         reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag afwezig: repareer het rooster",
-            "%(num)d ingeplande medewerkers zijn die dag afwezig: repareer het rooster", row.absent))
+            "%(num)d ingeplande medewerkers zijn die dag afwezig: repareer het rooster", to_come))
+    if row.absent_begun:
+        # A repair keeps a shift gone by or under way as told: "repareer" would never clear it.
+        reasons.append(ngettext(
+            "%(num)d ingeplande medewerker is die dag afwezig, maar de dienst is al begonnen: zet de cel in het "
+            "rooster op Vrij",
+            "%(num)d ingeplande medewerkers zijn die dag afwezig, maar de diensten zijn al begonnen: zet de cellen "
+            "in het rooster op Vrij", row.absent_begun))
     if row.ended:
         reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag niet meer in dienst: kies iemand anders",

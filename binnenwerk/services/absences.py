@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, planning
 from ..extensions import db
 from ..formatting import dated
 from ..models import (
@@ -212,7 +212,10 @@ class RepairNeeded:
     """A roster with shifts from today on that clash with an absence (what the roster page marks)."""
 
     roster: Roster
-    shifts: int = 0  # shifts of employees who are absent then
+    shifts: int = 0  # shifts to come of employees who are absent then: a repair takes them off
+    # Shifts of today under way (planning.begun_today) of employees absent then: a repair keeps
+    # them as told, so only setting the cell to free by hand (and publishing) takes them off.
+    begun: int = 0
     leader_days: set[dt.date] = field(default_factory=set)  # days someone leads the team while absent
 
     @property
@@ -224,12 +227,12 @@ class RepairNeeded:
 def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
                       since: dt.date | None = None) -> list[RepairNeeded]:
     """The rosters (of these teams, or all) with a shift from `since` (today) on that clashes with an
-    absence (only this one, when given), by week and team. Three queries however many teams.
+    absence (only this one, when given), by week and team. Four queries however many teams.
 
     The clash is the roster page's: affected_cells for employees, leader_clashes for who leads. A
     shift on a day its request no longer asks for (called off, cancelled: request_stands) is no
     clash: publishing calls it off, nobody comes; nor is leading a team whose shifts there that day
-    are all such.
+    are all such. A shift of today under way counts apart (RepairNeeded.begun): a repair keeps it.
     """
     since = since or today()
 
@@ -261,9 +264,14 @@ def rosters_to_repair(*, team_ids=None, absence: Absence | None = None,
     found: dict[int, RepairNeeded] = {}
     shifts = {a.id: a for a, _x in shift_rows}
     hit = affected_cells(shifts.values(), [x for _a, x in shift_rows])
+    under_way = planning.begun_today([a for a in shifts.values() if (a.employee_id, a.date) in hit], since)
     for a in shifts.values():
         if (a.employee_id, a.date) in hit and request_stands(a.request, a.date):
-            found.setdefault(a.roster_id, RepairNeeded(a.roster)).shifts += 1
+            need = found.setdefault(a.roster_id, RepairNeeded(a.roster))
+            if (a.employee_id, a.date) in under_way:
+                need.begun += 1
+            else:
+                need.shifts += 1
     if lead_rows:
         leads = {s.id: s for s, _x in lead_rows}
         # Who leads must be there for the team's shifts at that place: those shifts set the times.

@@ -161,10 +161,14 @@ def leader_contact(leader, day: dt.date, start_minute: int, end_minute: int, awa
 def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: int | None = None) -> list[PlanRequest]:
     """Per request and day: which teams come, who leads them, how many people. No employee data.
 
-    Everyone published (not called off) counts as planned. A team whose shifts no longer match the
-    request's place, work type and times is shown as still planned the old way, and its day is not
-    covered until the change is planned.
+    Everyone published (not called off) counts as planned, but for who is absent then: they come
+    for nobody, as the roster's table counts them (rosters.view.load_request_days). The page says
+    fewer people, never who or why (special-category data stays with Binnenwerk). A team whose
+    shifts no longer match the request's place, work type and times is shown as still planned the
+    old way, and its day is not covered until the change is planned.
     """
+    from .rosters import absence_overlaps  # the roster table's rule of what an absence takes
+
     # A request cancelled after it was taken in keeps the days it was committed for, as the
     # job-agreement report counts them.
     requests = list(db.session.scalars(request_history.requests_with_days(
@@ -191,6 +195,18 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         .group_by(PublishedShift.request_id, PublishedShift.date, PublishedShift.team_id, PublishedShift.supervisor_id,
                   *told)
     ).all()
+    # The told shifts whose person is absent then (a part of a day counts when it takes part of
+    # the shift's times), per group of `rows`: subtracted from its people.
+    absent: dict[tuple, set[int]] = defaultdict(set)
+    for shift, absence in db.session.execute(
+            select(PublishedShift, Absence).join(Absence, and_(
+                Absence.employee_id == PublishedShift.employee_id, Absence.start_date <= PublishedShift.date,
+                Absence.end_date >= PublishedShift.date))
+            .where(PublishedShift.request_id.in_(ids), PublishedShift.cancelled.is_(False),
+                   PublishedShift.date.between(start, end))):
+        if absence_overlaps(absence, shift.date, shift.start_minute, shift.end_minute):
+            absent[(shift.request_id, shift.date, shift.team_id, shift.supervisor_id, shift.location_id,
+                    shift.work_type_id, shift.start_minute, shift.end_minute)].add(shift.id)
     called_off = set(db.session.execute(
         select(PublishedShift.request_id, PublishedShift.date).where(
             PublishedShift.request_id.in_(ids), PublishedShift.cancelled.is_(True),
@@ -216,7 +232,13 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
         })
     away = leaders_away(set(supervisors) | {s.id for s in team_leaders.values()}, start, end)
     found: dict[tuple[int, dt.date], list[PlanTeam]] = defaultdict(list)
+    told_days = set()  # (request id, date) with people told to come, absent or not: not called off
     for request_id_, day, team_id, supervisor_id, people, location_id, work_type_id, start_minute, end_minute in rows:
+        told_days.add((request_id_, day))
+        people -= len(absent.get((request_id_, day, team_id, supervisor_id, location_id, work_type_id, start_minute,
+                                  end_minute), ()))
+        if people <= 0:
+            continue  # the whole group is away: this team brings nobody that day
         request = by_id[request_id_]
         leader = supervisors.get(supervisor_id) or team_leaders.get(team_id)
         leader_name, leader_phone = leader_contact(leader, day, start_minute, end_minute, away)
@@ -249,7 +271,8 @@ def ministry_plan(ministry_id: int, start: dt.date, end: dt.date, request_id: in
                                 planned=sum(t.people for t in teams_there), teams=teams_there,
                                 earlier_location=location_names.get(then.location_id) if moved else None,
                                 earlier_work_type=work_types.get(then.work_type_id) if moved else None,
-                                called_off=not teams_there and (request.id, day) in called_off))
+                                called_off=not teams_there and (request.id, day) in called_off
+                                and (request.id, day) not in told_days))
         result.append(PlanRequest(request=request, days=days))
     return result
 
