@@ -450,12 +450,29 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         for a in current:
             if kept_as_is(a) and not outside(a):
                 fixed_days[a.employee_id][a.date] = a
+    # A repair's kept shift (a day before its first, or under way) on a day the person is absent:
+    # the week's contract is lowered for that day already (week_contract_minutes), so its hours
+    # come on top of what is left for the days they are well, as the grid counts a shift to come
+    # on a day of absence as no hours. Counted against the lowered contract too, that day's hours
+    # went twice, and the repair took a day they are well (QA: sick Monday to Wednesday, kept
+    # Monday, lost Thursday). employee -> day -> minutes.
+    kept_absent: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    if repair_from is not None:
+        from .services.rosters import absence_overlaps
+
+        for a in current:
+            q = a.request
+            if kept_as_is(a) and a.employee_id in employee_set and any(
+                    absence_overlaps(x, a.date, q.start_minute, q.end_minute) for x in absences_of[("e", a.employee_id)]):
+                kept_absent[a.employee_id][a.date] = q.worked_minutes
     # What a week's pins and a repair's shifts under way already hold stays within the week's
     # contract however far an absence lowers it (a shift begun before falling ill, a planner's
     # pin); the ones under way stay even over a contract lowered since (history_minutes).
     kept_minutes: dict[int, int] = defaultdict(int)
     history_minutes: dict[int, int] = defaultdict(int)
     for a in current:
+        if a.date in kept_absent.get(a.employee_id, ()) and kept_as_is(a):
+            continue  # on top of the contract (kept_absent)
         if (a.pinned or kept_as_is(a)) and not outside(a):
             kept_minutes[a.employee_id] += a.request.worked_minutes
             if kept_as_is(a):
@@ -486,11 +503,13 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                     # not a shift of the Problem, so the day is held like one in another roster.
                     q = a.request
                     held[e.id][day] = (q.start_minute, q.end_minute, q.worked_minutes)
+        absent_days = kept_absent.get(e.id, {})
         if held[e.id]:
             # The held shifts' hours count in the week; what the Problem pins still fits.
-            held_minutes = sum(minutes for _start, _end, minutes in held[e.id].values())
+            held_minutes = sum(minutes for day, (_start, _end, minutes) in held[e.id].items() if day not in absent_days)
             pinned_minutes = kept_minutes[e.id] - sum(
-                minutes for day, (_start, _end, minutes) in held[e.id].items() if day in fixed_days[e.id])
+                minutes for day, (_start, _end, minutes) in held[e.id].items()
+                if day in fixed_days[e.id] and day not in absent_days)
             contract = max(pinned_minutes, history_minutes[e.id], contract - held_minutes, 0)
             for day, (start, end, _minutes) in held[e.id].items():
                 availability.pop(day, None)
@@ -501,6 +520,9 @@ def build_problem(week: str, team_ids: list[int] | None = None,
                         availability[other] = tuple(_cut(list(availability[other]), cut_start, cut_end))
                         if not availability[other]:
                             del availability[other]
+        # The solver counts the Problem's fixed shifts in the week: those on a day of absence get
+        # their own hours on top (kept_absent); held ones were left off above.
+        contract += sum(minutes for day, minutes in absent_days.items() if day in fixed)
         for day, q in fixed.items():
             # A shift already worked or told stays as it is, even if the person is absent now.
             windows = availability.get(day, ())

@@ -429,6 +429,7 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
     # Shifts worked already or pinned keep their hours within a contract an absence lowered, as a
     # repair's Problem keeps them (planning.build_problem): not "more than the contract".
     kept: dict[tuple[int, int], int] = defaultdict(int)  # (team id, person) -> minutes
+    on_top: dict[tuple[int, int], int] = defaultdict(int)  # (team id, person) -> minutes
     # Each person's hours this week, in whichever roster: a grid shows them on every row of theirs
     # (someone moved since works the shifts that stand in the old team's roster too).
     worked, held_elsewhere = _worked_elsewhere(week, team_ids, [e.id for e in employees])
@@ -506,7 +507,11 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
             continue
         minutes = cell.outcome.minutes if cell.held else cell.request.worked_minutes
         worked[a.employee_id] += minutes
-        if a.pinned or a.date < today or history:
+        if cell.affected and not a.pinned and (a.date < today or history):
+            # Worked on a day the contract is lowered for already: on top of it, as a repair's
+            # Problem has it (planning.build_problem's kept_absent), not taken from the other days.
+            on_top[(tw.team.id, a.employee_id)] += minutes
+        elif a.pinned or a.date < today or history:
             kept[(tw.team.id, a.employee_id)] += minutes
         if a.date < today or history:
             worked_before[a.employee_id] += minutes
@@ -527,6 +532,10 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
         contract = by_team[team_id].contract
         if employee_id in contract:  # lowered this week (only for the team's own people)
             contract[employee_id] = min(by_id[employee_id].contract_minutes, max(contract[employee_id], minutes))
+    for (team_id, employee_id), minutes in on_top.items():
+        contract = by_team[team_id].contract
+        if employee_id in contract:
+            contract[employee_id] += minutes
     for key, shift in removed:
         tw = by_team.get(shift.team_id)
         if tw is not None and tw.roster is not None and tw.roster.version > 0:

@@ -200,7 +200,7 @@ def cell_reasons(problem, week: str, team_id: int, employee: Employee, day: dt.d
     team's roster); CELL_REST, less than 11 hours' real rest against the person's shift the day
     before or after (in any roster); CELL_HOURS, over the week's contract hours as the Problem
     has them (less for an absence, a holiday, hours held in another team's roster) or over the
-    hours a day. The one rule for the form's marks and set_cell's refusal. Three queries."""
+    hours a day. The one rule for the form's marks and set_cell's refusal. Four queries."""
     if not requests:
         return {}
     taken = dict(db.session.execute(
@@ -223,9 +223,16 @@ def cell_reasons(problem, week: str, team_id: int, employee: Employee, day: dt.d
         Assignment.date != day).options(selectinload(Assignment.request))).all()
     since = today()
     asked = asked_then(others, since)
+    # A shift on a day the person is absent brings no hours against the contract, lowered for that
+    # day already: still to come it is not worked (the grid counts it so), kept (gone by, under
+    # way) it comes on top, as a repair's Problem has it (planning.build_problem's kept_absent).
+    away = affected_cells([a for a in others if not a.pinned], db.session.scalars(select(Absence).where(
+        Absence.employee_id == employee.id, Absence.start_date <= max(a.date for a in others),
+        Absence.end_date >= min(a.date for a in others))).all()) if others else set()
     other_days = sum(a.request.worked_minutes for a in others
                      if (stood_then(asked, a.request_id, a.date) if a.date < since
-                         else request_stands(a.request, a.date)) and works_then(employee, a.date))
+                         else request_stands(a.request, a.date)) and works_then(employee, a.date)
+                     and (a.employee_id, a.date) not in away)
     reasons = {}
     for q in requests:
         why = [CELL_FULL] if taken.get(q.id, 0) >= q.headcount else []
