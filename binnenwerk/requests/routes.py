@@ -639,7 +639,7 @@ def _may_call_off_days(found: DeploymentRequest) -> bool:
             and found.status in service.DAY_OFF_STATUSES and not service.is_over(found))
 
 
-def _detail_page(found: DeploymentRequest, day_off_form: DayOffForm | None = None):
+def _detail_page(found: DeploymentRequest, day_off_form: DayOffForm | None = None, refused: bool = False):
     # The ministry's own request whose last day has gone by: no change or cancel, and why not.
     over = _is_contact() and found.status in service.CHANGEABLE and service.is_over(found)
     may_call_off = _may_call_off_days(found)
@@ -647,8 +647,8 @@ def _detail_page(found: DeploymentRequest, day_off_form: DayOffForm | None = Non
         "requests/detail.html", req=found, form=ConfirmForm(), decline_form=DeclineForm(),
         over_note=_over_note(found) if over else None,
         holidays_note=_holidays_note(found),
-        # A decision refused, or a date that cannot be called off: "Fout:" in the title.
-        refused=bool(g.get("stale_request")) or bool(day_off_form and day_off_form.errors),
+        # A decision refused, or a date that cannot be called off or taken back: "Fout:" in the title.
+        refused=refused or bool(g.get("stale_request")) or bool(day_off_form and day_off_form.errors),
         priority_form=PriorityForm(priority=found.priority),
         changes=service.changes_since_review(found) if current_user.role != Role.MINISTRY_CONTACT.value else None,
         can_complete=service.can_complete(found),
@@ -696,16 +696,17 @@ def take_back_day_off(request_id: int):
     """"Toch laten doorgaan": a called-off date asked for again, while it is still to come."""
     found = _load(request_id)
     form = DayOffForm()
+    # Refused, the page answers at once (not a redirect) so its title can begin with "Fout:".
     if not form.validate_on_submit():
         flash(_("Kies een afgezegde dag uit de lijst."), "error")
-        return redirect(url_for("requests.detail", request_id=found.id))
+        return _detail_page(found, refused=True), 422
     day = form.date.data
     try:
         service.take_back_day_off(found, day, actor=_actor())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("requests.detail", request_id=found.id))
+        return _detail_page(found, refused=True), 409
     if _is_contact():
         flash(_("Op %(date)s vraagt u weer mensen. De planner kijkt of er een team kan komen.", date=full_date(day)),
               "success")
@@ -721,7 +722,7 @@ def _refused_day_off(found: DeploymentRequest, form: DayOffForm, error: ServiceE
         form.date.errors = list(form.date.errors) + [error.message]
         return _detail_page(found, form), 422
     flash(error.message, "error")
-    return redirect(url_for("requests.detail", request_id=found.id))
+    return _detail_page(found, refused=True), 409
 
 
 # --- the planner -------------------------------------------------------------------------------------

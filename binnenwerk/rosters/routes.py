@@ -344,7 +344,9 @@ def cell():
         # One pair of brackets: "(vol; meer dan het contract)".
         return " (" + "; ".join(m.strip("()") for m in said) + ")" if said else ""
 
-    form.request.choices = [("", _("Vrij (geen dienst)"))] + [(str(q.id), _option_label(q) + marks(q)) for q in options]
+    marked = {q.id: marks(q) for q in options}
+    form.request.choices = [("", _("Vrij (geen dienst)"))] + [(str(q.id), _option_label(q) + marked[q.id])
+                                                              for q in options]
     if current is not None and str(current.request_id) not in dict(form.request.choices):
         form.request.choices.append((str(current.request_id), _option_label(current.request) + " "
                                      + _no_longer_fits(current, employee)))
@@ -367,6 +369,8 @@ def cell():
                             view=view, back=_view_url(week, team, view),
                             current=current, roster=roster, away=_away(employee, day),
                             nothing_fits=not options and current is None,
+                            # The hint says beforehand what the marks mean (WCAG 3.3.2).
+                            any_marked=any(marked.values()),
                             gone=gone, now_in=employee.team if employee.team_id != team.id else None,
                             elsewhere=elsewhere),
             422 if form.errors else 200)
