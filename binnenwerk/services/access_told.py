@@ -1,4 +1,5 @@
-"""A request's access instructions changed: its published shifts to come tell it as a change."""
+"""A request's access instructions or a location's address changed: its published shifts to come
+tell it as a change."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,6 +15,14 @@ def instructions_differ(before: str | None, after: str | None) -> bool:
     return (before or "").strip() != (after or "").strip()
 
 
+def address_differs(before: tuple[str | None, ...], after: tuple[str | None, ...]) -> bool:
+    """Whether a person would go to another door: (address, postcode, city) read otherwise. Spaces
+    and capitals are no change ("rijnstraat  8" is where "Rijnstraat 8" is)."""
+    def read(parts):
+        return tuple(" ".join((part or "").split()).casefold() for part in parts)
+    return read(before) != read(after)
+
+
 def tell_access_changed(request_id: int) -> int:
     """Mark every published shift of this request still to come (today included) as changed, as a
     publication that changed it now would: the week page says "Dit is veranderd", the calendar
@@ -24,12 +33,27 @@ def tell_access_changed(request_id: int) -> int:
 
     Days gone by stay as told; work called off stays called off. The caller commits (in the same
     transaction as the request's change). Returns how many shifts were marked."""
+    return _tell_changed(PublishedShift.request_id == request_id, way_in_only=True)
+
+
+def tell_place_changed(location_id: int) -> int:
+    """A location's address, postcode or city changed: the people told to come there from today on
+    go to another door, which is a change of place as a publication would tell it ("Kijk goed hoe
+    laat en waar je werkt", a higher SEQUENCE, the call list for days near). The week page and the
+    feed read the address from the location, so, as for a new way in, nothing else would mark it.
+    A new name alone is a rename (feeds._stamp): the caller does not call this for it. The caller
+    commits, with the location's change. Returns how many shifts were marked."""
+    return _tell_changed(PublishedShift.location_id == location_id, way_in_only=False)
+
+
+def _tell_changed(which, *, way_in_only: bool) -> int:
+    """Tell the shifts `which` selects from today on (not called off) as changed; `way_in_only`:
+    the change is of the way in alone (see _as_first_told_but_the_way_in)."""
     shifts = db.session.scalars(select(PublishedShift).where(
-        PublishedShift.request_id == request_id, PublishedShift.cancelled.is_(False),
-        PublishedShift.date >= feeds.local_today())).all()
+        which, PublishedShift.cancelled.is_(False), PublishedShift.date >= feeds.local_today())).all()
     now = utcnow()
     for shift in shifts:
-        access_only = _as_first_told_but_the_way_in(shift)
+        access_only = way_in_only and _as_first_told_but_the_way_in(shift)
         # As _publish tells a change of today and later: at short notice when the day is near,
         # also for a shift of today that has begun (someone is there and must hear of it).
         tell_change(shift, now)

@@ -40,7 +40,9 @@ from ..models import (
 from . import ServiceError, accounts, tokens
 from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, made_by_form, refuse_if_sent_before  # noqa: F401 (made_by_form: the forms call it here)
 from .regions import known_region
+from .access_told import address_differs, tell_place_changed
 from .requests import RUNNING, running_where, today
+from .rosters import at_short_notice
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -869,6 +871,9 @@ def save_location(location: Location | None, data: LocationInput, *, submission:
             tokens.revoke_all(FeedKind.LOCATION, location)
         if values["region"] != location.region:
             _refuse_a_region_its_teams_do_not_share(location, values["region"])
+    if location is not None and address_differs(address_of(location), tuple(values[n] for n in ADDRESS_FIELDS)):
+        # Another door to go to: told as a change of place, committed with the address by _save.
+        tell_place_changed(location.id)
     return _save(location, Location, "location", values, _("Er is al een locatie met code %(code)s.", code=code),
                  with_values=True, key=key)
 
@@ -940,10 +945,17 @@ def _refuse_a_region_its_teams_do_not_share(location: Location, region: str) -> 
 
 # The name and address of a location: what week pages and calendars tell people where to go.
 PLACE_FIELDS = ("name", "address", "postcode", "city")
+# Where the door is: a change of these is a change of place for the people told to come (a new
+# name alone is a rename: their calendars show it, nobody goes elsewhere).
+ADDRESS_FIELDS = ("address", "postcode", "city")
 
 
 def place_of(location: Location) -> tuple[str, ...]:
     return tuple(getattr(location, name) for name in PLACE_FIELDS)
+
+
+def address_of(location: Location) -> tuple[str, ...]:
+    return tuple(getattr(location, name) for name in ADDRESS_FIELDS)
 
 
 @dataclass
@@ -951,6 +963,7 @@ class ToldToCome:
     """Who is told (a published shift, not called off) to come to a location from today on."""
 
     people: int = 0
+    first: dt.date | None = None
     last: dt.date | None = None
     weeks: dict[str, list[str]] = field(default_factory=dict)  # team name -> its ISO weeks there
 
@@ -966,6 +979,7 @@ def told_to_come(location: Location, *conditions) -> ToldToCome:
         .order_by(Team.name, PublishedShift.date)
     ).all()
     told = ToldToCome(people=len({employee_id for _team, _day, employee_id in rows}),
+                      first=min((day for _team, day, _e in rows), default=None),
                       last=max((day for _team, day, _e in rows), default=None))
     for team, day, _employee_id in rows:
         weeks = told.weeks.setdefault(team, [])
@@ -977,12 +991,30 @@ def told_to_come(location: Location, *conditions) -> ToldToCome:
 def new_place_warning(location: Location, before: tuple[str, ...] | None) -> str | None:
     """After a location's name or address changed: how many people are told to come there from
     today on, who now read the new one in their week page and calendar (every day of it, also the
-    days gone by). None when it did not change or nobody is told to come."""
+    days gone by). None when it did not change or nobody is told to come. A new address was told
+    as a change (save_location): the message says what they read and who is called, so the admin
+    need not pass it on by hand."""
     if before is None or place_of(location) == tuple(before):
         return None
     told = told_to_come(location)
     if not told.people:
         return None
+    if address_differs(tuple(before)[1:], address_of(location)):
+        said = ngettext(
+            "Let op: %(num)d medewerker van %(teams)s komt hier volgens het rooster werken, van vandaag "
+            "tot en met %(until)s. In het weekoverzicht en de agenda van die medewerker staat nu: %(place)s. "
+            "Er staat ook bij: \"Dit is veranderd.\"",
+            "Let op: %(num)d medewerkers van %(teams)s komen hier volgens het rooster werken, van vandaag "
+            "tot en met %(until)s. In hun weekoverzicht en agenda staat nu: %(place)s. "
+            "Er staat ook bij: \"Dit is veranderd.\"",
+            told.people, teams=", ".join(told.weeks), until=format_date(told.last, "d MMMM yyyy"),
+            place=location.name_and_address,
+        )
+        if at_short_notice(told.first):
+            # tell_change put these days on the call list: not everyone looks at their calendar.
+            said += " " + _("Wie hier de komende twee werkdagen werkt, staat op de startpagina van de teamleider "
+                            "bij \"Vertel het zelf\". De teamleider belt die medewerkers.")
+        return said
     return ngettext(
         "Let op: %(num)d medewerker van %(teams)s komt hier volgens het rooster werken, van vandaag "
         "tot en met %(until)s. In het weekoverzicht en de agenda van die medewerker staat nu: %(place)s. "

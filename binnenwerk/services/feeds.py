@@ -785,7 +785,8 @@ def _stamp(row, edits: dict[int, dt.datetime], *, leader_line: bool, says_change
     and a calendar app may keep the old text of an event whose stamps and SEQUENCE all stayed.
     SEQUENCE stays, as for an edit of how to get in: it counts publications that changed the
     shift (times, place, leader, called off), says "Veranderd" when above 0 (changed_to_come),
-    and a renamed place is no new time or place to come to.
+    and a renamed place is no new time or place to come to. A new address (street, postcode or
+    city) is: services.access_told.tell_place_changed tells it as a change of place, SEQUENCE and all.
 
     An absent leader's line changes once its day has gone by (nobody is sought any more): its
     stamp is then at least the next day's start. So does an employee's event that `says_change`

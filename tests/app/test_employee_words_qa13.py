@@ -146,7 +146,7 @@ def test_a_leader_change_after_a_move_does_not_say_time_and_place_stay_the_same(
     # The call list reads the same flag: it gives the new time and place.
     login(moved.leader_user)
     home = text_of(client.get("/home").get_data(as_text=True))
-    assert "werkt nu van 09:00 tot 13:00, Turfmarkt 147." in home
+    assert "werkt nu van 09:00 tot 13:00, Turfmarkt 147, Straat" in home
     assert "Tijd en plek blijven hetzelfde" not in home
 
 

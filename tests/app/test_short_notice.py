@@ -68,7 +68,7 @@ def test_changes_for_the_next_days_are_listed_with_a_phone_to_call(leader_page, 
     listed = section(page())
 
     assert "Anna Jansen</strong>:" in listed and "donderdag 10 december:" in line_of(listed, "Anna Jansen")
-    assert "werkt nu van 10:00 tot 14:00, Turfmarkt 147." in listed
+    assert "werkt nu van 10:00 tot 14:00, Turfmarkt 147, Straat" in listed  # name and address
     assert 'href="tel:0611112222"' in listed
     assert "Bram Bos</strong>:" in listed and "woensdag 9 december (vandaag):" in line_of(listed, "Bram Bos")
     assert "gaat niet door." in listed and "Er is geen telefoonnummer bekend." in listed
