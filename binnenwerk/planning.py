@@ -142,6 +142,11 @@ class IdMap:
     # no longer asks for it, its person left the team): (team id, supervisor id, date, location
     # id). Kept as they are, like the shift; their leader is busy that day in the Problem.
     begun_leads: set[tuple[int, int, dt.date, int]] = field(default_factory=set)
+    # What the rest owed to work outside the Problem (just outside the week, a day held in another
+    # team's roster, what a leader leads there) took off availability: problem id of the employee
+    # or supervisor -> date -> windows. The short days' reasons read it (shortfalls): short of
+    # rest, not "not available".
+    rest_kept: dict[str, dict[dt.date, list[tuple[int, int]]]] = field(default_factory=dict)
 
     def humanise(self, text: str) -> str:
         """Replace ids like 'e-12 (e-12)' in a checker message by the names people know."""
@@ -165,6 +170,19 @@ def _cut(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int
         if end < b:
             out.append((end, b))
     return out
+
+
+def _cut_for_rest(availability: dict, day: dt.date, start: int, end: int, kept: dict) -> None:
+    """Cut (start, end) from the availability that day for rest, noting in `kept` what it took."""
+    windows = availability.get(day)
+    if not windows:
+        return
+    taken = [(max(a, start), min(b, end)) for a, b in windows if a < end and start < b]
+    if taken:
+        kept.setdefault(day, []).extend(taken)
+    availability[day] = tuple(_cut(list(windows), start, end))
+    if not availability[day]:
+        del availability[day]
 
 
 def availability_for(slots, absences, days, *, employed=lambda day: True) -> dict[dt.date, tuple]:
@@ -485,16 +503,15 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
         contract = max(history_minutes[e.id], min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
             e.contract_minutes, e.availability, availability))))
+        rest_kept: dict[dt.date, list[tuple[int, int]]] = {}
         for day, (start, end) in around.get(e.id, {}).items():
-            if day in availability:
-                availability[day] = tuple(_cut(list(availability[day]), start, end))
-                if not availability[day]:
-                    del availability[day]
+            _cut_for_rest(availability, day, start, end, rest_kept)
         fixed = {}
         if repair_from is not None:
             for day in days:
                 if day < repair_from and day not in fixed_days[e.id]:
                     availability.pop(day, None)
+                    rest_kept.pop(day, None)  # not free that day, rest or not
             for day, a in fixed_days[e.id].items():
                 if (a.request_id, day) in day_ids:
                     fixed[day] = a.request
@@ -513,13 +530,14 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             contract = max(pinned_minutes, history_minutes[e.id], contract - held_minutes, 0)
             for day, (start, end, _minutes) in held[e.id].items():
                 availability.pop(day, None)
+                rest_kept.pop(day, None)
+            for day, (start, end, _minutes) in held[e.id].items():
                 if uncut:
                     continue  # the rest owed to it is the form's to mark (one shift a day still holds)
                 for other, (cut_start, cut_end) in _rest_cuts(day, start, end):
-                    if other in availability:
-                        availability[other] = tuple(_cut(list(availability[other]), cut_start, cut_end))
-                        if not availability[other]:
-                            del availability[other]
+                    _cut_for_rest(availability, other, cut_start, cut_end, rest_kept)
+        if rest_kept:
+            idmap.rest_kept[eid(e.id)] = rest_kept
         # The solver counts the Problem's fixed shifts in the week: those on a day of absence get
         # their own hours on top (kept_absent); held ones were left off above.
         contract += sum(minutes for day, minutes in absent_days.items() if day in fixed)
@@ -541,12 +559,12 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         for day in list(availability):
             if (s.id, day) in pool_busy or (s.id, day) in leading_begun or (s.archived and day >= today):
                 del availability[day]
+        rest_kept = {}
         for day, cuts in led_around.get(s.id, {}).items():
             for start, end in cuts:
-                if day in availability:
-                    availability[day] = tuple(_cut(list(availability[day]), start, end))
-                    if not availability[day]:
-                        del availability[day]
+                _cut_for_rest(availability, day, start, end, rest_kept)
+        if rest_kept:
+            idmap.rest_kept[sid(s.id)] = rest_kept
         p_supervisors.append(sd.Supervisor(
             sid(s.id), s.name, tid(s.team_id) if s.team_id is not None else None,
             s.region, tuple(w.code for w in s.work_types), availability,
@@ -891,8 +909,9 @@ def solution_from_rows(assignments, supervision,
     )
 
 
-def shortfalls(problem: Problem, solution: Solution) -> list[sd.Shortfall]:
-    """Every short request-day of a roster, with its Dutch reasons."""
+def shortfalls(problem: Problem, solution: Solution, idmap: IdMap | None = None) -> list[sd.Shortfall]:
+    """Every short request-day of a roster, with its Dutch reasons; with the Problem's `idmap`,
+    the rest owed to work outside it reads as too little rest (IdMap.rest_kept)."""
     from scheduling.explain import explain_shortfalls
 
     filled: dict[tuple[str, dt.date], int] = defaultdict(int)
@@ -900,7 +919,8 @@ def shortfalls(problem: Problem, solution: Solution) -> list[sd.Shortfall]:
         filled[(a.request, a.date)] += 1
     rows = [sd.Shortfall(q.id, day, q.headcount - filled[(q.id, day)])
             for q in problem.requests for day in q.days if filled[(q.id, day)] < q.headcount]
-    return explain_shortfalls(problem, list(solution.assignments), list(solution.supervision), rows)
+    return explain_shortfalls(problem, list(solution.assignments), list(solution.supervision), rows,
+                              idmap.rest_kept if idmap is not None else None)
 
 
 def supervise(problem: Problem, assignments: list[AssignmentRef],

@@ -40,6 +40,12 @@ def _sentence(code: str, p: dict) -> str | None:
     day = _day(p["day"]) if "day" in p else ""
     if code == "nobody_skilled":
         return gettext("niemand in de regio heeft werksoort %(work)s", work=_work_name(p))
+    if code == "too_few_fit" and n == 0:
+        if str(p.get("of")) == "1":
+            return gettext("niemand met deze werksoort is op %(day)s op tijd beschikbaar (1 medewerker gevraagd)",
+                           day=day)
+        return gettext("geen van de %(of)s gevraagde medewerkers heeft deze werksoort en is op %(day)s op tijd "
+                       "beschikbaar", of=p.get("of", ""), day=day)
     if code == "too_few_fit":
         return ngettext("maar %(num)d van de %(of)s gevraagde medewerkers heeft deze werksoort en is op %(day)s "
                         "op tijd beschikbaar",
@@ -52,6 +58,10 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "absent":
         return ngettext("%(num)d medewerker met deze werksoort is vrij of afwezig op %(day)s",
                         "%(num)d medewerkers met deze werksoort zijn vrij of afwezig op %(day)s", n, day=day)
+    if code == "outside_window" and p.get("partly"):
+        return ngettext("%(num)d medewerker is op %(day)s niet de hele tijd van %(start)s tot %(end)s beschikbaar",
+                        "%(num)d medewerkers zijn op %(day)s niet de hele tijd van %(start)s tot %(end)s beschikbaar",
+                        n, day=day, start=p.get("start", ""), end=p.get("end", ""))
     if code == "outside_window":
         return ngettext("%(num)d medewerker is op %(day)s niet beschikbaar van %(start)s tot %(end)s",
                         "%(num)d medewerkers zijn op %(day)s niet beschikbaar van %(start)s tot %(end)s", n,
@@ -74,6 +84,11 @@ def _sentence(code: str, p: dict) -> str | None:
     if code == "team_full":
         return gettext("team is al vol ingezet")
     if code == "no_supervisor":
+        if p.get("own_away"):
+            # Only that they are off: never the kind of absence.
+            return ngettext("de eigen teamleider van %(teams)s is op %(day)s vrij of afwezig",
+                            "de eigen teamleiders van %(teams)s zijn op %(day)s vrij of afwezig", n,
+                            teams=p.get("teams", ""), day=day)
         if p.get("teams"):
             return gettext("geen teamleider vrij op %(day)s voor %(teams)s", day=day, teams=p["teams"])
         return gettext("geen teamleider vrij op %(day)s", day=day)
@@ -85,6 +100,17 @@ def _sentence(code: str, p: dict) -> str | None:
                         "de werkdag van %(num)d teamleiders die dit kunnen leiden wordt dan langer dan %(hours)s uur",
                         n, hours=p.get("hours", 12))
     if code == "other_supervisors_busy":
+        # A leader at another place of the short day's own team is named by the place.
+        if p.get("teams") and p.get("places"):
+            return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet "
+                            "(bij %(teams)s en op %(places)s)",
+                            "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet "
+                            "(bij %(teams)s en op %(places)s)", n, day=day, teams=p["teams"], places=p["places"])
+        if p.get("places"):
+            return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet "
+                            "(op %(places)s)",
+                            "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet "
+                            "(op %(places)s)", n, day=day, places=p["places"])
         if p.get("teams"):
             return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet (bij %(teams)s)",
                             "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet "
@@ -92,6 +118,12 @@ def _sentence(code: str, p: dict) -> str | None:
         return ngettext("%(num)d andere teamleider die dit kan leiden is op %(day)s al elders ingezet",
                         "%(num)d andere teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet", n, day=day)
     if code == "supervisors_busy":
+        if p.get("teams") and p.get("places"):
+            return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet "
+                           "(bij %(teams)s en op %(places)s)", day=day, teams=p["teams"], places=p["places"])
+        if p.get("places"):
+            return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet (op %(places)s)",
+                           day=day, places=p["places"])
         if p.get("teams"):
             return gettext("alle teamleiders die dit kunnen leiden zijn op %(day)s al elders ingezet (bij %(teams)s)",
                            day=day, teams=p["teams"])

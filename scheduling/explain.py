@@ -9,6 +9,12 @@ from .domain import (AssignmentRef, LeaderPins, Problem, Reason, Request, Shortf
                      rest_too_short, supervision_too_long)
 from .model import covering_window
 
+# What the rest owed to work outside a Problem (a shift the Sunday before or the Monday after,
+# one in a roster of another team) took off people's availability in it: person id (employee or
+# supervisor) -> date -> windows. The Problem holds the availability without them, so the
+# optimiser keeps that rest; the reasons read them to say "too little rest", not "not available".
+RestKept = dict[str, dict[dt.date, list[tuple[int, int]]]]
+
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
@@ -53,6 +59,16 @@ DUTCH = {
                                "{n} andere teamleiders die dit kunnen leiden zijn op {day} al elders ingezet"),
     "costs_elsewhere": ("meer inzet zou elders meer kosten (wijzigingen in het rooster, teams opsplitsen)",) * 2,
 }
+# Variants of the codes above, told apart by their values (the app words them the same way).
+# outside_window with partly=1: available for some of the shift's hours, not all of them.
+OUTSIDE_PART_OF_WINDOW = ("1 medewerker is op {day} niet de hele tijd van {start} tot {end} beschikbaar",
+                          "{n} medewerkers zijn op {day} niet de hele tijd van {start} tot {end} beschikbaar")
+# too_few_fit with n=0, of one asked or more.
+NOBODY_FITS = "geen van de {of} gevraagde medewerkers heeft deze werksoort en is op {day} op tijd beschikbaar"
+NOBODY_FITS_ONE = "niemand met deze werksoort is op {day} op tijd beschikbaar (1 medewerker gevraagd)"
+# no_supervisor with own_away=1: the teams' own leaders (n of them) are off that day; never why.
+OWN_LEADER_AWAY = ("de eigen teamleider van {teams} is op {day} vrij of afwezig",
+                   "de eigen teamleiders van {teams} zijn op {day} vrij of afwezig")
 
 
 def reason(code: str, **params) -> Reason:
@@ -65,10 +81,19 @@ def dutch(r: Reason) -> str:
     if "day" in params:
         params["day"] = weekday_nl(dt.date.fromisoformat(str(params["day"])))
     singular, plural = DUTCH[r.code]
-    if r.code in ("supervisors_busy", "other_supervisors_busy") and "teams" in params:  # where they are
-        singular = plural = singular + " (bij {teams})"
-    if r.code == "no_supervisor" and "teams" in params:  # whose people, when other teams' have one
+    if r.code in ("supervisors_busy", "other_supervisors_busy"):  # where they are
+        where = " en ".join(part for part in ("bij {teams}" if "teams" in params else "",
+                                              "op {places}" if "places" in params else "") if part)
+        if where:
+            singular, plural = singular + f" ({where})", plural + f" ({where})"
+    if r.code == "no_supervisor" and params.get("own_away"):
+        singular, plural = OWN_LEADER_AWAY
+    elif r.code == "no_supervisor" and "teams" in params:  # whose people, when other teams' have one
         singular = plural = singular + " voor {teams}"
+    if r.code == "outside_window" and params.get("partly"):
+        singular, plural = OUTSIDE_PART_OF_WINDOW
+    if r.code == "too_few_fit" and params.get("n") == 0:
+        singular = plural = NOBODY_FITS_ONE if params.get("of") == 1 else NOBODY_FITS
     return (singular if params.get("n", 0) == 1 else plural).format(**params)
 
 
@@ -76,8 +101,9 @@ class _Context:
     """What the reasons need, computed once per roster."""
 
     def __init__(self, problem: Problem, assignments: list[AssignmentRef],
-                 supervision: list[SupervisionRef]):
+                 supervision: list[SupervisionRef], rest_kept: RestKept | None = None):
         self.problem = problem
+        self.rest_kept = rest_kept or {}
         self.team_region = {t.id: t.region for t in problem.teams}
         self.teams = {t.id: t for t in problem.teams}
         self.location_region = {loc.id: loc.region for loc in problem.locations}
@@ -114,11 +140,29 @@ class _Context:
         # Who may lead a team at all (rule 6): its own leaders and its region's stand-ins.
         self.leaders_of: dict[str, list] = defaultdict(list)
         self.pool_of: dict[str | None, list] = defaultdict(list)
+        self.supervisor_by_id = {s.id: s for s in problem.supervisors}
         for s in problem.supervisors:
             if s.team is None:
                 self.pool_of[s.region].append(s)
             else:
                 self.leaders_of[s.team].append(s)
+
+    def windows(self, person, date: dt.date) -> tuple:
+        """The person's availability that date as it was before the rest owed to work outside the
+        Problem was taken off it: who is short of rest is not "not available"."""
+        windows = person.availability.get(date, ())
+        kept = self.rest_kept.get(person.id, {}).get(date)
+        return _merged(windows + tuple(kept)) if kept else windows
+
+
+def _merged(windows: tuple) -> tuple:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(windows):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return tuple(out)
 
 
 def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing: int) -> list[Reason]:
@@ -137,12 +181,17 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     wrong_place = [e for e in skilled
                    if e.locations is not None and request.location not in e.locations]
     allowed = [e for e in skilled if e.locations is None or request.location in e.locations]
-    absent = [e for e in allowed if not e.availability.get(date)]
-    present = [e for e in allowed if e.availability.get(date)]
+    absent = [e for e in allowed if not ctx.windows(e, date)]
+    present = [e for e in allowed if ctx.windows(e, date)]
     outside_window = [e for e in present if covering_window(
-        e.availability[date], request.start, request.end) is None]
+        ctx.windows(e, date), request.start, request.end) is None]
+    # Available for some of the hours (a late start, an absence of a few hours) is not "not
+    # available then": said apart.
+    partly = [e for e in outside_window
+              if any(start < request.end and request.start < end for start, end in ctx.windows(e, date))]
+    outside_window = [e for e in outside_window if e not in partly]
     available = [e for e in present if covering_window(
-        e.availability[date], request.start, request.end) is not None]
+        ctx.windows(e, date), request.start, request.end) is not None]
     too_long = [e for e in available if minutes > e.max_minutes_per_day]
     fits = [e for e in available if minutes <= e.max_minutes_per_day]
     elsewhere = [e for e in fits if (e.id, date) in ctx.assigned
@@ -151,7 +200,11 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     # still keeps its person busy; it just has no priority to compare.
     higher = [e for e in elsewhere if (other := ctx.requests.get(ctx.assigned[(e.id, date)]))
               is not None and other.priority > request.priority]
-    unrested = [e for e in fits if (e.id, date) not in ctx.assigned and _rest_clash(ctx, e.id, request, date)]
+    # Available but for the rest owed to a shift outside the Problem (the Monday after, say).
+    owed_rest = {e.id for e in fits
+                 if covering_window(e.availability.get(date, ()), request.start, request.end) is None}
+    unrested = [e for e in fits if (e.id, date) not in ctx.assigned
+                and (e.id in owed_rest or _rest_clash(ctx, e.id, request, date))]
     free = [e for e in fits if (e.id, date) not in ctx.assigned and e not in unrested]
     hours_used = [e for e in free if e.contract_minutes - ctx.worked[e.id] < minutes]
     free_with_hours = [e for e in free if e.contract_minutes - ctx.worked[e.id] >= minutes]
@@ -176,6 +229,9 @@ def explain_request_day(ctx: _Context, request: Request, date: dt.date, missing:
     if outside_window:
         narrowed.append(reason("outside_window", n=len(outside_window), day=day,
                                start=hhmm(request.start), end=hhmm(request.end)))
+    if partly:
+        narrowed.append(reason("outside_window", n=len(partly), day=day,
+                               start=hhmm(request.start), end=hhmm(request.end), partly=1))
     if too_long:
         narrowed.append(reason("shift_too_long", n=len(too_long)))
     # ... and why those who could were not planned here, with how many people each reason covers:
@@ -230,7 +286,9 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     teams = sorted({e.team for e in candidates})
     if not teams:
         return []
-    able_for = {team: _able_leaders(ctx, team, region, date, request) for team in teams}
+    # Those short of rest owed to what they lead outside the Problem are able: _working_time
+    # says why they may not.
+    able_for = {team: _able_leaders(ctx, team, region, date, request, rested=True) for team in teams}
 
     def free_for(s, team: str) -> bool:
         key = (s.id, date)
@@ -245,10 +303,10 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     if len(unled) < len(teams):
         names = sorted((ctx.teams[t].name if t in ctx.teams else "") or t for t in unled)
         # Other teams' free people have a leader: name the teams whose people have none.
-        return [reason("no_supervisor", day=day, teams=", ".join(names))]
+        return [reason("no_supervisor", day=day, teams=", ".join(names))] + _own_leaders_away(ctx, unled, date)
     able = {s.id: s for team in teams for s in able_for[team]}
     if not able:
-        return [reason("no_supervisor", day=day)]
+        return [reason("no_supervisor", day=day)] + _own_leaders_away(ctx, teams, date)
     # Those free that day whom the working-time rules keep from leading here (rules 11 and 12),
     # and the others, busy elsewhere.
     kept: dict[str, str | None] = {}
@@ -267,12 +325,36 @@ def _supervisor_reasons(ctx: _Context, request: Request, date: dt.date, region: 
     if not busy:
         return out
     # Name the teams they lead then: a stand-in held by another team's roster can be asked back.
-    names = sorted({ctx.teams[t].name for t in (ctx.busy_supervisors[(s_id, date)] for s_id in busy)
-                    if t in ctx.teams and ctx.teams[t].name})
-    code, counted = ("other_supervisors_busy", {"n": len(busy)}) if out else ("supervisors_busy", {})
+    # A leader busy with one of these very teams is at another of its places: "with Team 1" of
+    # Team 1's short day reads as a contradiction, the place does not.
+    names, places = set(), set()
+    for s_id in busy:
+        t = ctx.busy_supervisors[(s_id, date)]
+        if t in teams and (s_id, date) in ctx.led_at:
+            location = ctx.led_at[(s_id, date)]
+            places.add(ctx.location_name.get(location) or location)
+        elif t in ctx.teams and ctx.teams[t].name:
+            names.add(ctx.teams[t].name)
+    where = {}
     if names:
-        return out + [reason(code, day=day, teams=", ".join(names), **counted)]
-    return out + [reason(code, day=day, **counted)]
+        where["teams"] = ", ".join(sorted(names))
+    if places:
+        where["places"] = "; ".join(sorted(places))
+    code, counted = ("other_supervisors_busy", {"n": len(busy)}) if out else ("supervisors_busy", {})
+    return out + [reason(code, day=day, **where, **counted)] + _own_leaders_away(ctx, teams, date)
+
+
+def _own_leaders_away(ctx: _Context, teams: list[str], date: dt.date) -> list[Reason]:
+    """The teams whose own leaders are all off that day, said beside why nobody else leads them:
+    often the first cause, though a busy stand-in is what the roster shows. Only that they are
+    off: the kind of absence is special-category data, and these reasons are for the planner and
+    the team leader only (the roster pages; a ministry sees none)."""
+    away = [t for t in teams if ctx.leaders_of.get(t) and not any(ctx.windows(s, date) for s in ctx.leaders_of[t])]
+    if not away:
+        return []
+    names = sorted((ctx.teams[t].name if t in ctx.teams else "") or t for t in away)
+    return [reason("no_supervisor", day=date.isoformat(), teams=", ".join(names), own_away=1,
+                   n=sum(len(ctx.leaders_of[t]) for t in away))]
 
 
 def _working_time(ctx: _Context, supervisor: str, team: str, request: Request, date: dt.date) -> str | None:
@@ -281,6 +363,8 @@ def _working_time(ctx: _Context, supervisor: str, team: str, request: Request, d
     latest end of the team's shifts (rule 6), would be too long ("leader_day_too_long", rule
     12) or leave too little rest from what they lead the date before or after ("leader_rest",
     rule 11); None when neither."""
+    if _owes_rest(ctx, ctx.supervisor_by_id[supervisor], date, request):
+        return "leader_rest"
     start, end = ctx.spans.get((team, request.location, date), (request.start, request.end))
     start, end = min(start, request.start), max(end, request.end)
     if supervision_too_long(ctx.problem, start, end, date):
@@ -301,13 +385,21 @@ def _hours(minutes: int) -> int | str:
     return minutes // 60 if minutes % 60 == 0 else f"{minutes / 60:.1f}".replace(".", ",")
 
 
-def _able_leaders(ctx: _Context, team: str, region: str | None, date: dt.date, request: Request) -> list:
+def _owes_rest(ctx: _Context, person, date: dt.date, request: Request) -> bool:
+    """Whether only the rest owed to work outside the Problem keeps the person from these hours."""
+    return (covering_window(person.availability.get(date, ()), request.start, request.end) is None
+            and covering_window(ctx.windows(person, date), request.start, request.end) is not None)
+
+
+def _able_leaders(ctx: _Context, team: str, region: str | None, date: dt.date, request: Request, *,
+                  rested: bool = False) -> list:
     """The supervisors who may lead the team's people at this shift (rule 6; a pinned team
-    leader: only they lead there, and only there), busy or not."""
+    leader: only they lead there, and only there), busy or not; `rested`: also those whom only
+    the rest owed to work outside the Problem keeps from it."""
     if ctx.leader_pins is None:
         ctx.leader_pins = LeaderPins(ctx.problem.pinned_supervision)
     return [s for s in ctx.leaders_of.get(team, []) + ctx.pool_of.get(region, [])
-            if _may_lead(s, team, region, date, request)
+            if _may_lead(s, team, region, date, request, ctx.windows(s, date) if rested else None)
             and ctx.leader_pins.allows(s.id, team, request.location, date)]
 
 
@@ -320,9 +412,9 @@ def _teams_nobody_may_lead(ctx: _Context, request: Request, date: dt.date, regio
 
 def explain_shortfalls(problem: Problem, assignments: list[AssignmentRef],
                        supervision: list[SupervisionRef],
-                       shortfall: Iterable[Shortfall]) -> list[Shortfall]:
-    """The shortfall rows with their reasons filled in."""
-    ctx = _Context(problem, assignments, supervision)
+                       shortfall: Iterable[Shortfall], rest_kept: RestKept | None = None) -> list[Shortfall]:
+    """The shortfall rows with their reasons filled in; `rest_kept`: see RestKept."""
+    ctx = _Context(problem, assignments, supervision, rest_kept)
     result = []
     for row in shortfall:
         request = ctx.requests.get(row.request)
@@ -465,10 +557,12 @@ def _most_places_led(leaders: dict[str, list[str]]) -> int:
     return sum(assign(place, set()) for place in sorted(leaders))
 
 
-def _may_lead(supervisor, team: str, region: str | None, date: dt.date, request: Request) -> bool:
+def _may_lead(supervisor, team: str, region: str | None, date: dt.date, request: Request,
+             windows: tuple | None = None) -> bool:
     """Rule 6 for one supervisor and a shift of the request: the team's own or the region's pool,
-    the work, the hours that day (leader pins aside)."""
+    the work, the hours that day (its availability, or `windows`) (leader pins aside)."""
     own = supervisor.team == team
     pool = supervisor.team is None and supervisor.region == region
+    windows = supervisor.availability.get(date, ()) if windows is None else windows
     return ((own or pool) and request.work_type in supervisor.work_types
-            and covering_window(supervisor.availability.get(date, ()), request.start, request.end) is not None)
+            and covering_window(windows, request.start, request.end) is not None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from bisect import insort
 from collections import defaultdict
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,6 +34,7 @@ from ..models import (
     Roster,
     RosterChange,
     SupervisionAssignment,
+    Supervisor,
     Team,
     WorkType,
     employee_location,
@@ -189,6 +191,9 @@ class RequestDay:
     # Of `absent`, the shifts gone by or under way (planning.begun_today): a repair keeps them as
     # told, so only a hand edit (the cell set to free) takes them off.
     absent_begun: dict[dt.date, int] = field(default_factory=dict)
+    # Of `planned`, the shifts of a day to come whose team leader there is absent that day (or
+    # archived), as the grid marks the leader: without one the work there does not go on.
+    leaderless: dict[dt.date, int] = field(default_factory=dict)
 
     def wanted_on(self, day: dt.date) -> int:
         return self.earlier.get(day, self.wanted)
@@ -207,6 +212,7 @@ class ShortDay:
     ended: int = 0  # planned people out of contract by then
     held: int = 0  # planned shifts publishing holds back (RequestDay.held)
     absent_begun: int = 0  # of `absent`, those gone by or under way (RequestDay.absent_begun)
+    leaderless: int = 0  # planned people whose team leader there is absent that day (RequestDay.leaderless)
 
 
 def shown_days(week: str, requests, assignments) -> list[dt.date]:
@@ -763,24 +769,72 @@ def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt
         others = db.session.scalars(select(Roster).where(Roster.id.in_(unread))).all()
         outcomes.update(publish_outcomes(others, read_for_publishing(week, others)))
     idle, by_id = out_of_contract | away, {q.id: q for q in requests}
+    counted = []  # the shifts that count as planned on their own request
     for roster_id, employee_id, day, request_id in shifts:
         outcome = outcomes[roster_id].get((employee_id, day))
-        if outcome is None or outcome.kind != HELD or (request_id, day, employee_id) in idle:
+        if (request_id, day, employee_id) in idle:
             continue  # (those count as ended or absent)
+        if outcome is None or outcome.kind != HELD:
+            counted.append((roster_id, day, request_id))
+            continue
         stood = outcome.stands[0] if as_asked(outcome, by_id) else None
         if stood != request_id:
             planned[request_id][day] -= 1
             held[request_id][day] += 1
             if stood is not None:
                 planned[stood][day] += 1
+        else:
+            counted.append((roster_id, day, request_id))
+    leaderless: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    unled = _leader_away(shifts, by_id, local_today())
+    for roster_id, day, request_id in counted:
+        if (roster_id, day, by_id[request_id].location_id) in unled:
+            leaderless[request_id][day] += 1
     # Days gone by count against what was asked then (the ministry may have changed it since).
     today = local_today()
     asked = request_history.asked_days(requests, days7[0], min(days7[-1], today - dt.timedelta(days=1))) \
         if days7[0] < today else {}
     return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
                        {day: then.headcount for day, then in asked.get(q.id, {}).items()
-                        if then.headcount != q.headcount}, dict(held[q.id]), dict(absent_begun[q.id]))
+                        if then.headcount != q.headcount}, dict(held[q.id]), dict(absent_begun[q.id]),
+                       dict(leaderless[q.id]))
             for q in requests]
+
+
+def _leader_away(shifts, requests: dict[int, DeploymentRequest], today: dt.date) -> set[tuple[int, dt.date, int]]:
+    """(roster, date, location) of the days to come where each team leader the roster has there is
+    absent while leading (leader_clashes, the grid's rule) or archived (archived_leading). Only
+    whether: never the kind of absence. Two queries, none when there are no shifts to come."""
+    to_come = [row for row in shifts if row.date >= today and row.request_id in requests]
+    if not to_come:
+        return set()
+    leads = db.session.execute(
+        select(SupervisionAssignment.id, SupervisionAssignment.roster_id, SupervisionAssignment.date,
+               SupervisionAssignment.location_id, SupervisionAssignment.supervisor_id, Supervisor.archived)
+        .join(Supervisor, Supervisor.id == SupervisionAssignment.supervisor_id)
+        .where(SupervisionAssignment.roster_id.in_({row.roster_id for row in to_come}),
+               SupervisionAssignment.date >= today)).all()
+    if not leads:
+        return set()
+    days = [row.date for row in to_come]
+    absences = db.session.scalars(select(Absence).where(
+        Absence.supervisor_id.in_({lead.supervisor_id for lead in leads}),
+        Absence.start_date <= max(days), Absence.end_date >= min(days))).all()
+    # leader_clashes reads each shift's place and times through its request.
+    away = {s.id for s in leader_clashes(leads, [_Shift(row.roster_id, row.date, requests[row.request_id])
+                                                 for row in to_come], absences)} if absences else set()
+    places: dict[tuple[int, dt.date, int], bool] = {}
+    for lead in leads:
+        key = (lead.roster_id, lead.date, lead.location_id)
+        places[key] = places.get(key, True) and (lead.id in away or lead.archived)
+    return {key for key, none_there in places.items() if none_there}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shift:
+    roster_id: int
+    date: dt.date
+    request: DeploymentRequest
 
 
 def _ended_shifts(week: str, request_ids: list[int]) -> list[tuple[int, dt.date, int]]:
@@ -824,7 +878,8 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
             if got < wanted:
                 out.append(ShortDay(rd.request, day, wanted - got, absent=rd.absent.get(day, 0),
                                     ended=rd.ended.get(day, 0), held=rd.held.get(day, 0),
-                                    absent_begun=rd.absent_begun.get(day, 0)))
+                                    absent_begun=rd.absent_begun.get(day, 0),
+                                    leaderless=rd.leaderless.get(day, 0)))
     return out
 
 
@@ -848,7 +903,9 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
 
     A request accepted, changed or given another priority after the region's rosters were last
     planned says that instead: the optimiser's reasons explain a plan made without it (that
-    everyone is deployed elsewhere, say), while planning again may well fill it.
+    everyone is deployed elsewhere, say), while planning again may well fill it. So does a short
+    day whose people another request of the region held when planned, cancelled or asking less
+    since (_others_changed_since): the reasons would point at that request's shifts.
     """
     if not short:
         return short
@@ -868,9 +925,10 @@ def explain_short_days(week: str, short: list[ShortDay]) -> list[ShortDay]:
     team_ids = [team_id for team_id, region in teams if region not in unplanned]
     explained = {}
     if team_ids and any(row.region_planned and (row.request.id, row.date) not in late for row in short):
-        problem, _idmap = planning.build_problem(week, team_ids)
+        problem, idmap = planning.build_problem(week, team_ids)
         solution = planning.current_solution(week, team_ids, problem)
-        explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution)}
+        # With the idmap, rest owed to shifts outside the week reads as rest, not "not available".
+        explained = {(planning.pk_of(r.request), r.date): r for r in planning.shortfalls(problem, solution, idmap)}
     for row in short:
         found = explained.get((row.request.id, row.date)) \
             if row.region_planned and (row.request.id, row.date) not in late else None
@@ -932,7 +990,98 @@ def _decided_since_planned(short: list[ShortDay], region_of: dict[int, str]) -> 
             out[(row.request.id, row.date)] = [_late_line(last[row.request.id][1])]
         elif date_changed_since(dates.get((row.request.id, row.date), []), planned) is not None:
             out[(row.request.id, row.date)] = [_late_line("request_changed")]
+    for key in _others_changed_since(rows, since, list(region_of)):
+        out.setdefault(key, []).append(_("Na het plannen is een andere aanvraag in deze regio veranderd of "
+                                         "geannuleerd. Plan opnieuw: dan kan deze dag misschien wel gevuld worden."))
     return out
+
+
+# Another request's events that may free the people (and their leader) it holds: it was cancelled
+# or declined, its priority or what it asks changed (_frees says which of those do).
+FREEING_ACTIONS = (f"request_{RequestStatus.CANCELLED.value}", f"request_{RequestStatus.DECLINED.value}",
+                   "request_changed", "request_priority")
+
+
+def _others_changed_since(rows: list[ShortDay], since: dict[tuple[str, dt.date], dt.datetime],
+                          roster_ids: list[int]) -> set[tuple[int, dt.date]]:
+    """The short days (request id, date) where another request, with people planned that day in
+    the region's rosters, was changed since those rosters planned the day in a way that may free
+    them: cancelled or declined, a lower priority, fewer people, other days, times or place. Its
+    shifts stay in the roster (marked) until it is planned again, and the optimiser's reasons
+    ("al elders ingezet") then point at those very shifts. Only a request holding someone that day
+    can free someone; a date of it called off frees that date alone. One query."""
+    if not rows or not roster_ids:
+        return set()
+    held = (select(Assignment.request_id, Team.region, Assignment.date)
+            .join(Roster, Roster.id == Assignment.roster_id).join(Team, Team.id == Roster.team_id)
+            .where(Assignment.roster_id.in_(roster_ids)).distinct().subquery())
+    events: dict[int, set[tuple[dt.datetime, str, str]]] = defaultdict(set)
+    holds: dict[tuple[str, dt.date], set[int]] = defaultdict(set)  # (region, day) -> requests with shifts then
+    headcount: dict[int, int] = {}
+    for request_id, now, region, day, action, at, detail in db.session.execute(
+            select(held.c.request_id, DeploymentRequest.headcount, held.c.region, held.c.date,
+                   AuditEvent.action, AuditEvent.at, AuditEvent.detail)
+            .join(DeploymentRequest, DeploymentRequest.id == held.c.request_id)
+            .join(AuditEvent, AuditEvent.object_id == cast(held.c.request_id, String))
+            .where(AuditEvent.object_type == "DeploymentRequest", AuditEvent.action.in_(FREEING_ACTIONS),
+                   AuditEvent.at > min(since.values()))):
+        events[request_id].add((at, action, detail or ""))
+        holds[(region, day)].add(request_id)
+        headcount[request_id] = now
+    out = set()
+    for row in rows:
+        region = row.request.location.region
+        planned = since[(region, row.date)]
+        for request_id in holds.get((region, row.date), ()):
+            if request_id != row.request.id and _frees(sorted(events[request_id]), planned, row.date,
+                                                        headcount[request_id]):
+                out.add((row.request.id, row.date))
+                break
+    return out
+
+
+def _frees(events: list[tuple[dt.datetime, str, str]], planned: dt.datetime, day: dt.date, headcount: int) -> bool:
+    """Whether the events of a request (in order of time) since `planned` may free the people it
+    holds on `day`: a cancel or decline, a change of what it asks (ASKED_FIELDS) other than more
+    people, `day` called off (and not taken back: date_changed_since), and a priority or headcount
+    lower now than at the plan (the first event's before-value). Raised and lowered back is no
+    change, nor is more people or a higher priority: those take people rather than free them."""
+    from ..services.requests import BEFORE_MARK
+
+    called: list[tuple[dt.datetime, bool]] = []
+    priority_then = priority_now = headcount_then = None
+    for at, action, detail in events:
+        if at <= planned:
+            continue
+        if action != "request_changed" and action != "request_priority":
+            return True  # cancelled or declined
+        if action == "request_priority":
+            values = dict(part.split("=", 1) for part in detail.split(";", 1)[0].split() if "=" in part)
+            try:
+                priority_then = int(values["from"]) if priority_then is None else priority_then
+                priority_now = int(values["to"])
+            except (KeyError, ValueError):
+                return True  # a detail not as written: as _decides, it counts
+            continue
+        date, off = _one_date(action, detail)
+        if date is not None:
+            if date == day:
+                called.append((at, off))
+            continue
+        if not _decides(action, detail):
+            continue  # contact details, notes, access instructions
+        fields = set(detail.split(";", 1)[0].split(" ")[0][len("fields="):].split(","))
+        if not ASKED_FIELDS.isdisjoint(fields - {"headcount"}):
+            return True
+        if headcount_then is None:
+            try:
+                headcount_then = int(json.loads(detail.split(BEFORE_MARK, 1)[1])["headcount"])
+            except (IndexError, KeyError, TypeError, ValueError):
+                return True  # a detail not as written: it may have asked fewer people
+    if date_changed_since(called, planned) is not None and called[-1][1]:
+        return True  # called off since (taken back, it asks again: that frees nobody)
+    return (priority_then is not None and priority_now < priority_then) or (
+        headcount_then is not None and headcount < headcount_then)
 
 
 def last_decisions(request_ids, after: dt.datetime | None = None,
@@ -1092,6 +1241,13 @@ def _planned_but_gone(row: ShortDay) -> list[str]:
             "rooster op Vrij",
             "%(num)d ingeplande medewerkers zijn die dag afwezig, maar de diensten zijn al begonnen: zet de cellen "
             "in het rooster op Vrij", row.absent_begun))
+    if row.leaderless:
+        # The leader's absence, never its kind: whether someone is ill is health data.
+        reasons.append(ngettext(
+            "%(num)d ingeplande medewerker heeft die dag geen teamleider, want die is afwezig: repareer het "
+            "rooster of kies een andere teamleider",
+            "%(num)d ingeplande medewerkers hebben die dag geen teamleider, want die is afwezig: repareer het "
+            "rooster of kies een andere teamleider", row.leaderless))
     if row.ended:
         reasons.append(ngettext(
             "%(num)d ingeplande medewerker is die dag niet meer in dienst: kies iemand anders",
