@@ -30,6 +30,8 @@ PHRASES = {
     "own admin role": _l("eigen beheerdersrol"),
     "own account": _l("eigen account"),
     "last active admin": _l("laatste actieve beheerder"),
+    "last active planner": _l("laatste actieve planner"),
+    "with its ministry": _l("samen met het ministerie"),
     "temporary password set": _l("tijdelijk wachtwoord gegeven"),
     "change required": _l("moet het wachtwoord veranderen"),
     "MFA reset": _l("tweestapsverificatie uitgezet"),

@@ -226,9 +226,9 @@ def user_edit(user_id: int):
                  if "auth.reset_password" in current_app.view_functions else None)
     if form.validate_on_submit():
         try:
-            if user.role == Role.ADMIN.value and form.role.data != Role.ADMIN.value:
-                # Before the user's own row (seen_state locks it): every lock on admins in one order.
-                ops.lock_active_admins()
+            if user.role in ops.KEPT_ROLES and form.role.data != user.role:
+                # Before the user's own row (seen_state locks it): every lock on a role's rows in one order.
+                ops.lock_active(user.role)
             _refuse_if_changed(form, user, seen_state.user_state)
             changed = ops.update_user(user, _user_input(form), actor=current_user)
         except ServiceError as error:
@@ -607,14 +607,21 @@ def _set_archived(part: str, obj_id: int, archived: bool):
     obj = _catalog_object(kind, obj_id)
     label = _shown_label(obj)
     try:
-        ops.set_catalog_archived(obj, archived)
+        along = ops.set_catalog_archived(obj, archived)
     except ServiceError as error:
         db.session.rollback()
         flash(_name_marked(_with_links(error), obj, label), "error")
     else:
         # Archived, the edit page it returns to says so itself: one message, not two alike.
+        if along:
+            flash(ngettext("De locatie van dit ministerie is ook gearchiveerd: %(names)s.",
+                           "De %(num)d locaties van dit ministerie zijn ook gearchiveerd: %(names)s.",
+                           len(along), names=", ".join(location.name for location in along)), "info")
         if not archived:
             flash(_said("%(what)s is uit het archief gehaald.", what=label), "success")
+            if isinstance(obj, Ministry) and any(location.archived for location in obj.locations):
+                flash(_("De gearchiveerde locaties van dit ministerie blijven in het archief. Haal terug "
+                        "wat weer nodig is."), "info")
     return redirect(url_for(f"admin.{kind}_edit", **{f"{kind}_id": obj_id}))
 
 

@@ -100,12 +100,14 @@ def _get_or_404(model, pk: int):
     return found
 
 
-def _team_or_404(value) -> Team:
+def _team_or_404(value, *, archived_readable: bool = False) -> Team:
+    """The team asked for, if the user may see it. An archived team's rosters stay readable as
+    history (`archived_readable`, read-only pages only); nothing plans or changes them."""
     team_id = _int_arg(value)
     if team_id is None:
         abort(404)
     team = db.session.get(Team, team_id)
-    if team is None or team.archived:
+    if team is None or (team.archived and not archived_readable):
         abort(404)
     require_team(current_user, team.id)
     return team
@@ -173,7 +175,9 @@ ALL_REGIONS = "alle"
 def week():
     week, week_refused = _week_typed(request.args.get("week", ""))
     all_teams = _visible_teams()
-    team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
+    team = _team_or_404(request.args.get("team"), archived_readable=True) if request.args.get("team") else None
+    if team is not None and team.archived:
+        return _archived_week(week, week_refused, team)
     if team is None and len(all_teams) == 1:
         team = all_teams[0]  # a team leader of one team goes straight to it
     teams = [team] if team else all_teams
@@ -216,6 +220,15 @@ def week():
         week_refused=week_refused, refused=week_refused is not None,
         all_regions=ALL_REGIONS, **data,
     )
+
+
+def _archived_week(week: str, week_refused, team: Team):
+    """An archived team's week as the printable grid: the roster as it was, without the week
+    page's plan, publish and edit actions (which refuse an archived team)."""
+    flash(_("%(name)s is gearchiveerd. Je kunt dit rooster alleen bekijken; plannen, publiceren en "
+            "wijzigen kan niet meer.", name=team.name), "info")
+    return render_template("rosters/print.html", week=week, team=team, refused=week_refused is not None,
+                           **load_week(week, [team]))
 
 
 def _region_shown(team: Team | None, all_teams: list[Team]) -> tuple[str | None, list[tuple[str, int]]]:
@@ -968,7 +981,7 @@ def week_sheets():
     from ..services import feeds
 
     week, refused = _week_shown(request.args.get("week", ""))
-    team = _team_or_404(request.args.get("team"))
+    team = _team_or_404(request.args.get("team"), archived_readable=True)
     monday = week_days(week, 1)[0]
     employees = db.session.scalars(
         select(Employee).where(Employee.team_id == team.id, Employee.archived.is_(False))
@@ -988,7 +1001,7 @@ def week_sheets():
 @roles_required(*PLANNERS)
 def print_view():
     week, refused = _week_shown(request.args.get("week", ""))
-    team = _team_or_404(request.args.get("team")) if request.args.get("team") else None
+    team = _team_or_404(request.args.get("team"), archived_readable=True) if request.args.get("team") else None
     teams = [team] if team else _visible_teams()
     # From a region's page: that region's teams (a hundred teams are a hundred sheets).
     region = request.args.get("regio", "").strip().casefold()

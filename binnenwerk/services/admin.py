@@ -274,23 +274,41 @@ class UserInput:
     password: str | None = None  # only when creating
 
 
-def lock_active_admins() -> None:
-    """Lock every active admin's row, in id order (PostgreSQL; SQLite ignores FOR UPDATE), before
-    one stops being an admin: two admins switching each other off at the same moment then take
-    turns, and the second counts after the first committed. Id order, so neither waits for a row
-    the other holds while holding one it wants."""
-    db.session.execute(select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True))
+# Roles that always keep one active account: without an admin nobody can manage accounts, and
+# without a planner requests stall (only a planner accepts or declines them).
+KEPT_ROLES = (Role.ADMIN.value, Role.PLANNER.value)
+
+
+def lock_active(role: str) -> None:
+    """Lock every active row of a kept role, in id order (PostgreSQL; SQLite ignores FOR UPDATE),
+    before one account stops having it: two admins switching off two of them at the same moment
+    then take turns, and the second counts after the first committed. Id order, so neither waits
+    for a row the other holds while holding one it wants; one change locks one role's rows only."""
+    db.session.execute(select(User.id).where(User.role == role, User.active.is_(True))
                        .order_by(User.id).with_for_update()).all()
 
 
-def _no_active_admin_left() -> bool:
-    """Whether no active admin is left, counted after this transaction wrote its change (flushed):
-    on SQLite that write holds the database's write lock until commit, so a change by someone else
-    at the same moment is either in this count or waits for it; on PostgreSQL the rows locked by
-    lock_active_admins do the same."""
+def lock_active_admins() -> None:
+    lock_active(Role.ADMIN.value)
+
+
+def _none_active_left(role: str) -> bool:
+    """Whether no active account of `role` is left, counted after this transaction wrote its
+    change (flushed): on SQLite that write holds the database's write lock until commit, so a
+    change by someone else at the same moment is either in this count or waits for it; on
+    PostgreSQL the rows locked by lock_active do the same."""
     db.session.flush()
     return not db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True)))
+        select(func.count(User.id)).where(User.role == role, User.active.is_(True)))
+
+
+def _no_active_admin_left() -> bool:
+    return _none_active_left(Role.ADMIN.value)
+
+
+def _last_planner_message() -> str:
+    return _("Dit is de laatste actieve planner. Zonder planner kan niemand aanvragen accepteren of afwijzen. "
+             "Maak eerst iemand anders planner.")
 
 
 def _resolve_user_links(data: UserInput, user: User | None) -> tuple[Ministry | None, list[Team]]:
@@ -385,6 +403,10 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
             _refuse("user_changed", user, _("Je kunt je eigen rol niet veranderen. Vraag dat aan een andere beheerder."),
                     field="role", reason="own admin role")
         lock_active_admins()
+    # An inactive planner plans nothing: only an active one leaving the role can stall intake.
+    leaving_planning = data.role != user.role and user.role == Role.PLANNER.value and user.active
+    if leaving_planning:
+        lock_active(Role.PLANNER.value)
     # What someone may see hangs on role, ministry and teams, and whose account it is on e-mail
     # address and name: log those with before and after.
     before = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
@@ -400,6 +422,10 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
         if _no_active_admin_left():
             _refuse("user_changed", user, _("Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder."),
                     field="role", reason="last active admin")
+    if leaving_planning:
+        _commit_unique(taken, "email", flush=True)
+        if _none_active_left(Role.PLANNER.value):
+            _refuse("user_changed", user, _last_planner_message(), field="role", reason="last active planner")
     if changed:
         after = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
                  "teams": sorted(t.id for t in teams)}
@@ -424,12 +450,14 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
         if actor is not None and actor.id == user.id:
             _refuse("user_deactivated", user, _("Je kunt je eigen account niet deactiveren. Vraag dat aan een andere beheerder."),
                     reason="own account")
-        if user.role == Role.ADMIN.value:
-            lock_active_admins()
+        if user.role in KEPT_ROLES:
+            lock_active(user.role)
     user.active = active
     if not active and user.role == Role.ADMIN.value and _no_active_admin_left():
         _refuse("user_deactivated", user, _("Dit is de laatste actieve beheerder. Die kun je niet deactiveren."),
                 reason="last active admin")
+    if not active and user.role == Role.PLANNER.value and _none_active_left(Role.PLANNER.value):
+        _refuse("user_deactivated", user, _last_planner_message(), reason="last active planner")
     # Both ways: a deactivated account's sessions end, and reactivation never brings one back.
     accounts.end_sessions(user)
     audit.record("user_reactivated" if active else "user_deactivated", user)
@@ -596,12 +624,14 @@ def delete_catalog_item(obj) -> None:
                              what=label)) from None
 
 
-def set_catalog_archived(obj, archived: bool) -> None:
+def set_catalog_archived(obj, archived: bool) -> list[Location]:
+    """Archive a catalog item, or take it back. Returns the locations archived along with a
+    ministry (its locations go with it, see _archive_locations_of); else []."""
     if archived:
         # Locked, so a request filed for it right now waits and then finds it archived.
         db.session.refresh(obj, with_for_update=True)
     if obj.archived == archived:
-        return
+        return []
     if archived and isinstance(obj, Location):
         _refuse_archiving_a_location_in_use(obj)
     if archived and isinstance(obj, WorkType):
@@ -615,7 +645,25 @@ def set_catalog_archived(obj, archived: bool) -> None:
         ))
     obj.archived = archived
     audit.record(f"{_action_prefix(obj)}_{'archived' if archived else 'unarchived'}", obj)
+    along = _archive_locations_of(obj) if archived and isinstance(obj, Ministry) else []
     db.session.commit()
+    return along
+
+
+def _archive_locations_of(ministry: Ministry) -> list[Location]:
+    """An archived ministry's locations are archived with it: else the team form and the request
+    forms keep offering places nobody works for any more. They stay for history; taking the
+    ministry back leaves them archived, as which of them are needed again is the admin's call."""
+    locations = db.session.scalars(select(Location).where(
+        Location.ministry_id == ministry.id, Location.archived.is_(False))
+        .order_by(Location.id).with_for_update()).all()
+    for location in locations:
+        # The ministry's running requests were refused above; people still told to come would
+        # lose the location's calendar.
+        _refuse_archiving_a_location_people_come_to(location)
+        location.archived = True
+        audit.record("location_archived", location, detail="with its ministry")
+    return list(locations)
 
 
 # How many running requests a refusal names (the page links them); the others it counts.
@@ -1018,10 +1066,10 @@ def new_place_warning(location: Location, before: tuple[str, ...] | None) -> str
     return ngettext(
         "Let op: %(num)d medewerker van %(teams)s komt hier volgens het rooster werken, van vandaag "
         "tot en met %(until)s. In het weekoverzicht en de agenda van die medewerker staat nu: %(place)s. "
-        "Vertel het de teamleider, zodat niemand naar het oude adres gaat.",
+        "Vertel het de teamleider: de plek heeft een nieuwe naam, het adres blijft hetzelfde.",
         "Let op: %(num)d medewerkers van %(teams)s komen hier volgens het rooster werken, van vandaag "
         "tot en met %(until)s. In hun weekoverzicht en agenda staat nu: %(place)s. "
-        "Vertel het de teamleiders, zodat niemand naar het oude adres gaat.",
+        "Vertel het de teamleiders: de plek heeft een nieuwe naam, het adres blijft hetzelfde.",
         told.people, teams=", ".join(told.weeks), until=format_date(told.last, "d MMMM yyyy"),
         place=location.name_and_address,
     )

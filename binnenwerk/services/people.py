@@ -248,9 +248,31 @@ def set_team_archived(team: Team, archived: bool) -> None:
                 "%(name)s heeft nog %(num)d actieve medewerkers. Zet hen eerst in een ander team "
                 "of beëindig hun contract.", members, name=team.name,
             ))
+        _refuse_archiving_a_team_with_its_leader(team)
     team.archived = archived
     audit.record("team.archive" if archived else "team.restore", team)
     db.session.commit()
+
+
+def active_leaders(team: Team) -> list[Supervisor]:
+    """The team's own leaders who are not archived: those the team's pages and planning name."""
+    return list(db.session.scalars(select(Supervisor).where(
+        Supervisor.team_id == team.id, Supervisor.archived.is_(False)).order_by(Supervisor.name, Supervisor.id)))
+
+
+def _refuse_archiving_a_team_with_its_leader(team: Team) -> None:
+    """An active leader of an archived team is planned nowhere (planning takes the leaders of the
+    teams it plans, and pool leaders without a team) and their account sees a team that is gone:
+    they move to another team or the regional pool first, or are archived themselves."""
+    leaders = active_leaders(team)
+    if leaders:
+        raise ServiceError(ngettext(
+            "%(name)s heeft nog een actieve teamleider: %(leaders)s. Zet de teamleider eerst in een ander "
+            "team of in de regionale pool, of archiveer de teamleider.",
+            "%(name)s heeft nog %(num)d actieve teamleiders: %(leaders)s. Zet hen eerst in een ander "
+            "team of in de regionale pool, of archiveer hen.", len(leaders), name=team.name,
+            leaders=format_list([leader.name for leader in leaders], locale=get_locale()),
+        ))
 
 
 # --- employees ----------------------------------------------------------------------------------

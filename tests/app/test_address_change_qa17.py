@@ -129,3 +129,10 @@ def test_no_call_list_sentence_when_every_day_told_is_further_off(client, login,
     assert 'Er staat ook bij: "Dit is veranderd."' in page and "Vertel het zelf" not in page
     assert call_list(client, login, world.leader) == ""
     assert sequences(world.julia)[NEXT_MON] == 1
+
+
+def test_the_admin_hears_that_a_new_name_leaves_the_address_as_it_is(client, login, make, world):
+    page = edit_location(client, login, make, world.req.location_id, name="Rijnstraat 8 (hoofdingang)")
+
+    assert "Vertel het de teamleider: de plek heeft een nieuwe naam, het adres blijft hetzelfde." in page
+    assert "oude adres" not in page and "Dit is veranderd" not in page

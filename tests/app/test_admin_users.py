@@ -200,6 +200,7 @@ def test_thousands_of_team_ids_are_refused_without_an_error_page(client, admin, 
 def test_admin_edits_name_role_and_teams_with_an_audit_row(client, admin, make):
     team = make.team(name="Team Oost")
     user = make.user(role="planner", name="Els Eerst", email="els.eerst@binnenwerk.example")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     db.session.commit()
     page = _text(client.get(f"/beheer/gebruikers/{user.id}"))
     assert "Els Eerst" in page and 'name="password"' not in page and "Nog nooit" in page
@@ -273,6 +274,7 @@ def test_unknown_user_id_is_404(client, admin, url):
 
 def test_admin_deactivates_and_reactivates_an_account(client, admin, make):
     user = make.user(name="Tijdelijk Weg")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     db.session.commit()
     response = client.post(f"/beheer/gebruikers/{user.id}/deactiveren", follow_redirects=True)
     assert "is gedeactiveerd" in _text(response)
@@ -287,6 +289,7 @@ def test_admin_deactivates_and_reactivates_an_account(client, admin, make):
 
 def test_deactivated_account_cannot_log_in(client, admin, make):
     user = make.user(email="weg@binnenwerk.example")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     db.session.commit()
     client.post(f"/beheer/gebruikers/{user.id}/deactiveren")
     client.post("/auth/logout")
@@ -299,6 +302,7 @@ def test_deactivation_ends_the_sessions_the_person_already_has(app_with, make):
 
     boss = make.user(role="admin", email="baas@binnenwerk.example")
     user = make.user(email="nog.ingelogd@binnenwerk.example")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     db.session.commit()
     live = app_with()  # fresh g per request, so two people can be logged in at once
     admin_browser, their_browser = live.test_client(), live.test_client()

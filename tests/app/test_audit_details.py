@@ -187,6 +187,7 @@ def test_the_audit_page_names_the_ministry_a_user_was_given(client, make, login)
 
     ministry = make.ministry(name="Ministerie van Zenith")
     user = make.user(role="planner", name="Piet Jansen", email="piet.jansen@minbzk.nl")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     login(make.user(role="admin"))
     response = post_edit(client, f"/beheer/gebruikers/{user.id}", {
         "email": user.email, "name": user.name, "role": "ministry_contact", "ministry_id": str(ministry.id)})

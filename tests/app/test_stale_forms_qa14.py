@@ -29,6 +29,7 @@ def _signed_in(app_with, user):
 
 def _deactivate(user, make):
     boss = make.user(role="admin")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     db.session.commit()
     admin_ops.set_user_active(db.session.get(User, user.id), False, actor=boss)
     db.session.commit()
@@ -85,6 +86,7 @@ def test_a_page_opened_after_the_account_was_deactivated_only_says_logged_out(ap
 def test_the_admin_is_told_once_that_the_account_is_deactivated(client, login, make):
     admin = make.user(role="admin")
     user = make.user(name="Tweede Planner")
+    make.user(role="planner", name="Blijvende Planner")  # the last active planner stays (admin.KEPT_ROLES)
     login(admin)
 
     page = client.post(f"/beheer/gebruikers/{user.id}/deactiveren", follow_redirects=True).get_data(as_text=True)
