@@ -359,13 +359,19 @@ def plan():
     dropped = {d.request.id: d for d in service.dropped_days(current_user.ministry_id, first, last, request_id)}
     shown = {b.request.id for b in blocks}
     dropped_only = [d for pk, d in dropped.items() if pk not in shown]
+    kind = _nobody_planned_kind(blocks, first)
+    # Days a later week's planning has yet to fill: counted apart, so "2 of 18 days covered" does
+    # not read as 16 days gone wrong when 13 of them are simply not planned yet.
+    not_yet = {b.request.id: sum(1 for d in b.days if d.planned == 0 and kind(d, b.request) == NOT_PLANNED_YET)
+               for b in blocks}
     return render_template(
         "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen, refused=refused,
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
         next_week=week_of(first + dt.timedelta(weeks=PLAN_WEEKS)), request_id=request_id, one=one,
         why_empty=_why_not_planned(one) if one and not blocks and not dropped_only else None,
         dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note,
-        nobody_planned=_nobody_planned_words(blocks, first), began_old_way=lambda team: id(team) in begun_old_way,
+        not_yet=not_yet, nobody_planned=_nobody_planned_words(blocks, first, kind),
+        began_old_way=lambda team: id(team) in begun_old_way,
         # The dates called off are left out of the list, as holidays are: said, not silently gone.
         called_off=service.called_off_between(current_user.ministry_id, first, last, request_id),
         **_template_helpers(),
@@ -409,25 +415,37 @@ def _old_way_words(begun: set[int]):
     return words
 
 
-def _nobody_planned_words(blocks: list[report_service.PlanRequest], first: dt.date):
-    """`words(day, request)`: what the page and its CSV say of a day with nobody planned. Gone by:
-    not planned. Its team called off: no longer planned. In a week every team of the request's
-    region has published: nobody planned (the planning is made, and nobody was put on it; "not
-    yet" would have the ministry wait for a team that is not coming). Otherwise: not planned yet."""
+NOT_PLANNED_YET = "not_yet"
+
+
+def _nobody_planned_kind(blocks: list[report_service.PlanRequest], first: dt.date):
+    """`kind(day, request)` of a day with nobody planned. Gone by: "gone". Its team called off:
+    "called_off". In a week every team of the request's region has published: "nobody" (the
+    planning is made, and nobody was put on it; "not yet" would have the ministry wait for a team
+    that is not coming). Otherwise NOT_PLANNED_YET."""
     today = local_today()
     published = service.weeks_published({b.request.location.region for b in blocks},
                                         {week_of(first + dt.timedelta(weeks=n)) for n in range(PLAN_WEEKS)})
 
-    def words(day: report_service.PlanDay, found: DeploymentRequest) -> str:
+    def kind(day: report_service.PlanDay, found: DeploymentRequest) -> str:
         if day.date < today:
-            return _("Niet ingepland")
+            return "gone"
         if day.called_off:
-            return _("Niet meer ingepland")
+            return "called_off"
         if (found.location.region, week_of(day.date)) in published:
-            return _("Niemand ingepland")
-        return _("Nog niet ingepland")
+            return "nobody"
+        return NOT_PLANNED_YET
 
-    return words
+    return kind
+
+
+def _nobody_planned_words(blocks: list[report_service.PlanRequest], first: dt.date, kind=None):
+    """`words(day, request)`: what the page and its CSV say of a day with nobody planned
+    (_nobody_planned_kind; pass it when the caller has it, to ask the database once)."""
+    kind = kind or _nobody_planned_kind(blocks, first)
+    words = {"gone": _("Niet ingepland"), "called_off": _("Niet meer ingepland"), "nobody": _("Niemand ingepland"),
+             NOT_PLANNED_YET: _("Nog niet ingepland")}
+    return lambda day, found: words[kind(day, found)]
 
 
 def _ever_planned(found: DeploymentRequest) -> bool:

@@ -570,7 +570,7 @@ def solve():
     team = _team_or_404(request.form.get("team")) if request.form.get("team") else None
     if team is None and not current_user.has_role(Role.PLANNER):
         abort(404)
-    # "Plan deze regio" on a region's page: that region's teams only.
+    # "Plan regio X" on a region's page: that region's teams only.
     region = None if team else (request.form.get("regio") or "").strip()[:100] or None
     form = SolveForm()
     if not form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""Solving one region's teams from its roster page ("Plan deze regio"), and multi-team solves that
+"""Solving one region's teams from its roster page ("Plan regio Zwolle"), and multi-team solves that
 leave out a team whose pins conflict instead of planning nobody."""
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def shifts(team) -> dict:
 def test_a_regions_page_plans_only_that_regions_teams(client, login, regions):
     login(regions.planner)
     page = client.get(f"/rooster/?week={WEEK}&regio=Zwolle").get_data(as_text=True)
-    assert re.search(r'<button[^>]*name="regio" value="Zwolle"[^>]*>Plan deze regio', page)
+    assert re.search(r'<button[^>]*name="regio" value="Zwolle"[^>]*>Plan regio Zwolle', page)
     assert "Plan alle teams" in page  # still there, beside it
 
     job = finished(start(client, regio="zwolle"))  # as typed: the region as the pages spell it
@@ -91,7 +91,7 @@ def test_the_button_in_english(client, login, regions):
     login(regions.planner)
     client.post("/taal/en", data={"next": "/home"})
     page = client.get(f"/rooster/?week={WEEK}&regio=Groningen").get_data(as_text=True)
-    assert re.search(r'name="regio" value="Groningen"[^>]*>Plan this region', page)
+    assert re.search(r'name="regio" value="Groningen"[^>]*>Plan region <span lang="nl">Groningen</span>', page)
 
 
 def test_one_regions_solve_does_not_block_another_regions(client, login, regions):
