@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import threading
 import time
@@ -26,9 +27,10 @@ from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from . import audit, planning
+from .access import can_manage_team
 from .extensions import db
 from .formatting import day_and_month, full_date, marked_dutch, telling_apart
-from .models import AuditEvent, JobStatus, Roster, SolveJob, Team, User, utcnow
+from .models import AuditEvent, JobStatus, Role, Roster, SolveJob, Team, User, utcnow
 from .services import ServiceError
 
 log = logging.getLogger("binnenwerk.jobs")
@@ -259,10 +261,7 @@ def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.dat
     with _start_lock:
         running = overlapping_active_job(week, team_id, region=region)
         if running is not None:
-            raise ServiceError(_(
-                "Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
-                week=week,
-            ))
+            raise ServiceError(_busy_message(running, week, user))
         job = SolveJob(week=week, team_id=team_id, region=region, repair_from=repair_from,
                        status=JobStatus.QUEUED.value, time_limit=limit, created_by_id=getattr(user, "id", None))
         db.session.add(job)
@@ -275,11 +274,28 @@ def create_job(week: str, team_id: int | None, *, user=None, repair_from: dt.dat
         if earlier is not None and earlier.id < job.id:
             _finish(job, JobStatus.FAILED, _("Er liep al een planning voor deze week."))
             db.session.commit()
-            raise ServiceError(_(
-                "Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
-                week=week,
-            ))
+            raise ServiceError(_busy_message(earlier, week, user))
     return job
+
+
+def may_view_job(job: SolveJob, user) -> bool:
+    """Whether `user` may open the job's page (and so stop it): a job of all teams or of a region
+    is the planners', a team's job is for whoever manages the team."""
+    if job.team_id is None:
+        return user is None or user.has_role(Role.PLANNER)
+    return user is None or can_manage_team(user, job.team_id)
+
+
+def _busy_message(running: SolveJob, week: str, user) -> str:
+    """Why a solve cannot start now. Whoever cannot open the running job (a team leader under a
+    planner's all-teams or region solve) is not told to stop it: they cannot."""
+    if may_view_job(running, user):
+        return _("Er wordt al een rooster voor week %(week)s gemaakt. Wacht tot dat klaar is, of stop het eerst.",
+                 week=week)
+    if running.region is not None:
+        return _("De planner maakt nu het rooster van alle teams in regio %(region)s van week %(week)s. Wacht tot "
+                 "dat klaar is.", region=running.region, week=week)
+    return _("De planner maakt nu het rooster van alle teams van week %(week)s. Wacht tot dat klaar is.", week=week)
 
 
 def start_solve(week: str, team_id: int | None, *, user=None, repair_from: dt.date | None = None,
@@ -497,6 +513,7 @@ def _solve_and_store(job: SolveJob) -> None:
     read_at = utcnow()
     team_ids = job_team_ids(job)
     problem, idmap = planning.build_problem(job.week, team_ids, repair_from=job.repair_from, keep_gone_by=True)
+    planned = len(idmap.team_ids)  # the job page's advice for teams left out depends on how many of all
     # Each team's roster as the solve found it (None: none yet): a roster changed, published or
     # made meanwhile is not overwritten (_changed_meanwhile leaves that team out, and
     # planning.apply_solution refuses it).
@@ -526,7 +543,7 @@ def _solve_and_store(job: SolveJob) -> None:
         rest = [t for t in idmap.team_ids if t not in out_ids]
         if not rest:
             raise _PinsConflict(_("Geen enkel team kon gepland worden: in elk team botsen vastgezette diensten. "
-                                  "Het rooster is niet veranderd."), {"left_out": left_out})
+                                  "Het rooster is niet veranderd."), {"left_out": left_out, "planned_teams": planned})
         db.session.commit()
         read_at = utcnow()
         problem, idmap = planning.build_problem(job.week, rest, repair_from=job.repair_from, keep_gone_by=True)
@@ -602,8 +619,11 @@ def _solve_and_store(job: SolveJob) -> None:
             teams = [t for t in teams if t not in changed]
             if not teams:
                 raise _NotSaved(_("Geen enkel team is opgeslagen: bij elk team is tijdens het plannen iets "
-                                  "veranderd. Het rooster is niet veranderd. Plan opnieuw."), {"left_out": left_out})
+                                  "veranderd. Het rooster is niet veranderd. Plan opnieuw."),
+                                {"left_out": left_out, "planned_teams": planned})
         result = _result(problem, idmap, solution, teams, left_out)
+        if left_out:
+            result["planned_teams"] = planned
         if decided := _decided_meanwhile(job.week, teams, read_at, idmap.kept_before):
             result["decided_meanwhile"] = decided  # saved, but without these: the page says plan again
         # Every team of the job saved (none left out): the solution is theirs alone to compare.
@@ -1006,20 +1026,66 @@ def _causes_first(pins: list, causes: set) -> list:
     return sorted(pins, key=lambda p: p not in causes)
 
 
+# A line for teams left out for the same reason names this many of them, then "en N andere teams".
+NAMES_IN_LINE = 3
+
+
 def left_out_messages(result: dict | None) -> list[str | Markup]:
     """Per team a multi-team solve left out because its pins conflict, or a solve did not save
     because what it relied on changed meanwhile, what to tell, in the reader's language; on a
-    page not in Dutch, markup with the places marked (_marking)."""
-    said = []
-    for entry in (result or {}).get("left_out") or []:
+    page not in Dutch, markup with the places marked (_marking). Teams left out because the
+    same thing changed share one line (left_out_lines)."""
+    return [line for line, _teams in left_out_lines(result)]
+
+
+def left_out_lines(result: dict | None) -> list[tuple[str | Markup, list[str]]]:
+    """left_out_messages, each line with the names of all its teams when it names only some of
+    them (the job page lists them all under it), else with [].
+
+    Publishing the week during an all-teams solve leaves out every team it published for the
+    same reason: a hundred identical lines, each saying "plan this team again", helped nobody."""
+    entries = (result or {}).get("left_out") or []
+    total = (result or {}).get("planned_teams")  # how many teams the job planned; absent in older jobs
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
         if "changes" in entry:
-            said.append(_markup(_("%(team)s is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. "
-                                  "Plan dit team opnieuw. Het rooster van dit team is niet veranderd.",
-                                  **_values(team=entry["team"],
-                                            changes="; ".join(_change_text(c) for c in entry["changes"])))))
+            groups.setdefault(json.dumps(entry["changes"], sort_keys=True), []).append(entry)
+    said: list[tuple[str | Markup, list[str]]] = []
+    for entry in entries:
+        if "changes" not in entry:
+            said.append((_left_out_for_pins(entry["team"], entry["pins"]), []))
             continue
-        said.append(_left_out_for_pins(entry["team"], entry["pins"]))
+        group = groups.pop(json.dumps(entry["changes"], sort_keys=True), None)
+        if group is None:  # told already, on its group's line
+            continue
+        changes = "; ".join(_change_text(c) for c in entry["changes"])
+        if len(group) == 1:
+            said.append((_markup(_("%(team)s is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. "
+                                   "Plan dit team opnieuw. Het rooster van dit team is niet veranderd.",
+                                   **_values(team=entry["team"], changes=changes))), []))
+            continue
+        names = [member["team"] for member in group]
+        # All teams, or most of them: one plan of all teams is quicker than planning each again.
+        advice = (_("Plan alle teams opnieuw.") if total and len(group) * 2 >= total
+                  else _("Plan deze teams opnieuw."))
+        said.append((_markup(ngettext(
+            "%(num)d team is niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. Het gaat om "
+            "%(teams)s. %(advice)s Het rooster van dit team is niet veranderd.",
+            "%(num)d teams zijn niet gepland: tijdens het plannen is er iets veranderd: %(changes)s. Het gaat om "
+            "%(teams)s. %(advice)s De roosters van deze teams zijn niet veranderd.",
+            len(group), **_values(changes=changes, teams=_some_names(names), advice=advice))),
+            names if len(names) > NAMES_IN_LINE + 1 else []))
     return said
+
+
+def _some_names(names: list[str]) -> str:
+    """A few team names for a sentence: all of them when there are few, else the first few and
+    how many others."""
+    if len(names) <= NAMES_IN_LINE + 1:
+        return _("%(first)s en %(last)s", first=", ".join(names[:-1]), last=names[-1])
+    rest = len(names) - NAMES_IN_LINE
+    return ngettext("%(first)s en %(num)d ander team", "%(first)s en %(num)d andere teams", rest,
+                    first=", ".join(names[:NAMES_IN_LINE]))
 
 
 def _left_out_for_pins(team: str, pins: list[dict]) -> str | Markup:
@@ -1115,6 +1181,12 @@ def _write_progress(job: SolveJob, p, elapsed: float) -> None:
             values["best_objective"] = float(p.best_objective)
         if p.best_bound is not None:
             values["best_bound"] = float(p.best_bound)
+        regions = getattr(p, "regions", 0)
+        if regions > 1:
+            # Until every region has a roster the objective counts the others as empty, so the page
+            # tells regions done, not a percentage. The row has no column for it: the result holds it
+            # while the job runs, and the run's outcome replaces it.
+            values["result"] = {"regions": {"with_roster": int(p.regions_with_roster), "of": int(regions)}}
     db.session.execute(SolveJob.__table__.update().where(SolveJob.id == job.id).values(**values))
     db.session.commit()
 

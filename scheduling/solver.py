@@ -117,6 +117,11 @@ class Progress:
     best_bound: int | None
     elapsed_seconds: float
     fraction: float  # 0..1 of the time limit
+    # While regions_with_roster < regions, the regions without a roster count in best_objective
+    # as their empty roster and in best_bound as 0: the gap then measures the regions still to
+    # do, not how much better the roster could get.
+    regions: int = 0
+    regions_with_roster: int = 0
 
 
 @dataclass
@@ -225,12 +230,16 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
         watcher = threading.Thread(target=watch_cancel, daemon=True)
         watcher.start()
 
-    def report(objective: int | None, bound: int | None) -> None:
+    with_roster = {"count": 0}
+
+    def report(objective: int | None, bound: int | None, regions_with_roster: int | None = None) -> None:
+        if regions_with_roster is not None:
+            with_roster["count"] = regions_with_roster
         if progress is None:
             return
         elapsed = time.monotonic() - started
         fraction = min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0
-        progress(Progress(objective, bound, elapsed, fraction))
+        progress(Progress(objective, bound, elapsed, fraction, len(order), with_roster["count"]))
 
     empty = {region: empty_roster_objective(index, region) for region in order}
     baseline = _baseline(problem)
@@ -269,8 +278,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                 rest = sum(empty[reg] for reg in order[position + 1:])
 
                 def on_solution(objective: int, bound: int, _base=(done_objective, done_bound),
-                                _rest=rest) -> None:
-                    report(_base[0] + objective + _rest, _base[1] + bound)
+                                _rest=rest, _with=position + 1) -> None:
+                    report(_base[0] + objective + _rest, _base[1] + bound, _with)
 
                 known, spent_on_lp, plan, prices = (0, 0.0, {}, None) if cancelled else \
                     _separate_lp_bound(m, share, deterministic, current)
@@ -297,7 +306,9 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
                 results.append(solved.result)
                 done_objective += solved.result.objective
                 done_bound += solved.result.bound
-                report(done_objective + rest, done_bound)
+                report(done_objective + rest, done_bound, position + 1)
+        # Every region has a roster from here on (the second pass only improves them).
+        with_roster["count"] = len(order)
         if not deterministic:
             _second_pass(index, results, started, budget, workers, cancel, current, report)
     finally:
@@ -311,7 +322,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2,
 def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int],
                     empty: dict[str, int], baseline: Solution | None, started: float,
                     budget: float, threads: int, cancel: threading.Event | None,
-                    current: dict, report: Callable[[int | None, int | None], None]
+                    current: dict, report: Callable[..., None]
                     ) -> list[RegionResult]:
     """Solve regions side by side, one single-worker search per thread, largest first.
 
@@ -324,9 +335,12 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
     state: dict = {"remaining": sum(sizes.values()) or 1, "ends": {}}
     best = {region: (empty[region], 0) for region in order}
     found: dict[str, RegionResult] = {}
+    with_roster: set[str] = set()  # regions whose entry in best is a roster found, not the empty one
 
-    def publish() -> None:
-        report(sum(o for o, _ in best.values()), sum(b for _, b in best.values()))
+    def publish(region_with_roster: str | None = None) -> None:
+        if region_with_roster is not None:
+            with_roster.add(region_with_roster)
+        report(sum(o for o, _ in best.values()), sum(b for _, b in best.values()), len(with_roster))
 
     def work() -> None:
         while True:
@@ -356,7 +370,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
                 with lock:
                     found[region] = _region_fallback(index, region, baseline)
                     best[region] = (found[region].objective, found[region].bound)
-                    publish()
+                    publish(region)
 
     def one(region: str, end: float) -> None:
         m = build_model(index, region)
@@ -368,12 +382,12 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
         def on_solution(objective: int, bound: int, _region=region) -> None:
             with lock:
                 best[_region] = (objective, bound)
-                publish()
+                publish(_region)
 
         def on_lns(objective: int, _region=region) -> None:
             with lock:
                 best[_region] = (objective, best[_region][1])
-                publish()
+                publish(_region)
 
         cancelled = cancel is not None and cancel.is_set()
         known = 0
@@ -458,7 +472,7 @@ def _solve_parallel(index: ProblemIndex, order: list[str], sizes: dict[str, int]
         with lock:
             found[region] = solved.result
             best[region] = (solved.result.objective, solved.result.bound)
-            publish()
+            publish(region)
 
     pool = [threading.Thread(target=work, daemon=True) for _ in range(min(threads, len(order)))]
     for thread in pool:

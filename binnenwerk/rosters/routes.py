@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import formatting, jobs, planning, roster_history
-from ..access import can_manage_team, require_team, roles_required, team_ids_of
+from ..access import require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..formatting import (ascii_digits, current_week, full_date, local_today, marked_dutch_in, parse_week, read_week,
                           week_days, week_of)
@@ -213,7 +213,7 @@ def week():
     this_week = current_week(today)
     return render_template(
         "rosters/week.html", week=week, team=team, all_teams=all_teams, active_job=active,
-        active_job_link=active is not None and _may_view_job(active),
+        active_job_link=active is not None and jobs.may_view_job(active, current_user),
         this_week=this_week, past_week=week_of(today) if this_week != week_of(today) else None, today=today,
         shortfall=shortfall, solve_form=SolveForm(), repair_form=repair, action_form=ActionForm(),
         region=region, regions=regions, grid_teams=grid_teams, short_per_region=short_per_region,
@@ -824,22 +824,19 @@ def publish_all():
                     "warning")
         else:
             flash(_("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."), "success")
+        if done and jobs.overlapping_active_job(week, None, teams=[roster.team_id for roster, _c in done]):
+            # The running solve finds these rosters changed when it saves, and leaves their teams out.
+            flash(_("Er wordt nu ook een rooster van week %(week)s gemaakt. Dat slaat niets op voor de teams die je "
+                    "net hebt gepubliceerd: hun rooster blijft zoals je het publiceerde.", week=week), "warning")
     return _back(week, None)
 
 
 # --- jobs -----------------------------------------------------------------------------------
 
 
-def _may_view_job(job: SolveJob) -> bool:
-    """A job of all teams is the planners'; a team's job is for whoever manages the team."""
-    if job.team_id is None:
-        return current_user.has_role(Role.PLANNER)
-    return can_manage_team(current_user, job.team_id)
-
-
 def _job_or_404(job_id: int) -> SolveJob:
     job = _get_or_404(SolveJob, job_id)
-    if not _may_view_job(job):
+    if not jobs.may_view_job(job, current_user):
         abort(404)  # 404, not 403: do not confirm that another team's job exists
     return job
 
@@ -892,6 +889,13 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     objective, bound = job.best_objective, job.best_bound
     if objective is None:
         return text
+    # A region without a roster yet counts as an empty roster with bound 0: until every region has
+    # one, a percentage would measure the regions left, not how much better the roster can get.
+    regions = (getattr(job, "result", None) or {}).get("regions")
+    if regions and regions.get("with_roster", 0) < regions.get("of", 0):
+        return text + " " + ngettext("%(num)d van %(of)d regio's heeft een rooster; de planner werkt aan de rest.",
+                                     "%(num)d van %(of)d regio's hebben een rooster; de planner werkt aan de rest.",
+                                     regions["with_roster"], of=regions["of"])
     if bound is not None and objective > 0:
         room = max(0.0, (objective - bound) / objective * 100)
         if objective <= bound:  # proven: nothing better exists (the search may still be wrapping up)
@@ -924,8 +928,10 @@ def job(job_id: int):
     # A repair's earlier days that could still be repaired (of its week, from today on): the page
     # points at them when the repair changed nothing.
     earlier = job.repair_from is not None and job.repair_from > max(week_days(job.week, 7)[0], local_today())
+    # The page lists every team of a line that names only a few (jobs.left_out_lines).
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
-                           scope=jobs.team_name(job), short=short, earlier_days=earlier)
+                           scope=jobs.team_name(job), short=short, earlier_days=earlier,
+                           left_out_lines=jobs.left_out_lines(job.result))
 
 
 @bp.route("/planning/<int:job_id>.json")
