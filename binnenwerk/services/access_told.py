@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import PublishedShift, utcnow
 from . import feeds
-from .rosters import tell_change
+from .rosters import minute_now, tell_change
 
 
 def instructions_differ(before: str | None, after: str | None) -> bool:
@@ -31,8 +31,9 @@ def tell_access_changed(request_id: int) -> int:
     copy is kept on the shift; without this the new text reached people unmarked and uncalled.
     A shift as first told apart from its way in says only that (access_only).
 
-    Days gone by stay as told; work called off stays called off. The caller commits (in the same
-    transaction as the request's change). Returns how many shifts were marked."""
+    Days gone by and shifts of today already over stay as told; work called off stays called off.
+    The caller commits (in the same transaction as the request's change). Returns how many shifts
+    were marked."""
     return _tell_changed(PublishedShift.request_id == request_id, way_in_only=True)
 
 
@@ -47,10 +48,14 @@ def tell_place_changed(location_id: int) -> int:
 
 
 def _tell_changed(which, *, way_in_only: bool) -> int:
-    """Tell the shifts `which` selects from today on (not called off) as changed; `way_in_only`:
+    """Tell the shifts `which` selects from today on (not called off, not over) as changed; `way_in_only`:
     the change is of the way in alone (see _as_first_told_but_the_way_in)."""
-    shifts = db.session.scalars(select(PublishedShift).where(
-        which, PublishedShift.cancelled.is_(False), PublishedShift.date >= feeds.local_today())).all()
+    today = feeds.local_today()
+    minute = minute_now(today)
+    shifts = [shift for shift in db.session.scalars(select(PublishedShift).where(
+        which, PublishedShift.cancelled.is_(False), PublishedShift.date >= today))
+        # A shift of today already over was worked at the old door: nobody is told of it or called.
+        if not (shift.date == today and shift.end_minute <= minute)]
     now = utcnow()
     for shift in shifts:
         access_only = way_in_only and _as_first_told_but_the_way_in(shift)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
@@ -42,7 +42,7 @@ from .submissions import FORM_KEPT, SentBefore, form_key, hold_form, made_by_for
 from .regions import known_region
 from .access_told import address_differs, tell_place_changed
 from .requests import RUNNING, running_where, today
-from .rosters import at_short_notice
+from .rosters import at_short_notice, minute_now
 from .users import validate_password
 
 PICTOGRAMS = ("keyboard", "car", "folder", "building", "broom", "laptop")
@@ -1017,13 +1017,17 @@ class ToldToCome:
 
 
 def told_to_come(location: Location, *conditions) -> ToldToCome:
-    """The people told to come to `location` from today on (and their teams' weeks there), of
-    the teams that meet `conditions`."""
+    """The people told to come to `location` from now on (and their teams' weeks there), of
+    the teams that meet `conditions`. A shift of today already over is no longer to come: it
+    does not hold up archiving the place until tomorrow."""
+    day = today()
     rows = db.session.execute(
         select(Team.name, PublishedShift.date, PublishedShift.employee_id)
         .join(Team, Team.id == PublishedShift.team_id)
-        .where(PublishedShift.location_id == location.id, PublishedShift.date >= today(),
-               PublishedShift.cancelled.is_(False), *conditions)
+        .where(PublishedShift.location_id == location.id, PublishedShift.cancelled.is_(False),
+               or_(PublishedShift.date > day, and_(PublishedShift.date == day,
+                                                    PublishedShift.end_minute > minute_now(day))),
+               *conditions)
         .order_by(Team.name, PublishedShift.date)
     ).all()
     told = ToldToCome(people=len({employee_id for _team, _day, employee_id in rows}),

@@ -136,3 +136,42 @@ def test_the_admin_hears_that_a_new_name_leaves_the_address_as_it_is(client, log
 
     assert "Vertel het de teamleider: de plek heeft een nieuwe naam, het adres blijft hetzelfde." in page
     assert "oude adres" not in page and "Dit is veranderd" not in page
+
+
+@pytest.mark.parametrize("what", ["address", "way in"])
+def test_a_shift_of_today_already_over_is_not_told_or_called_about(client, login, make, world, monkeypatch, what):
+    """At 19:47 on Wednesday its 09:00-15:00 shift was worked at the old door: only the days to
+    come are told, and the call list does not ask to phone about today."""
+    from .test_access_told_qa14 import set_clock
+
+    set_clock(monkeypatch, WED, hour=19)
+    if what == "address":
+        edit_location(client, login, make, world.req.location_id, address="Rijnstraat 10")
+    else:
+        edit_request(client, login, world.contact, world.req, access_instructions=NEW_WAY)
+
+    told = sequences(world.julia)
+    assert told[WED] == 0 and told[THU] == 1
+    listed = call_list(client, login, world.leader)
+    assert "(vandaag)" not in listed and "donderdag 10 december" in listed
+
+
+@pytest.mark.parametrize("hour,archived", [(8, False), (19, True)])
+def test_a_place_whose_last_shift_today_is_over_may_be_archived(client, login, make, world, monkeypatch, hour,
+                                                                 archived):
+    """The request cancelled and every later shift called off: at 08:00 Wednesday's shift is still
+    to come and holds the place; at 19:00 it has been worked, and nothing waits for tomorrow."""
+    from binnenwerk.models import DeploymentRequest
+
+    from .test_access_told_qa14 import set_clock
+
+    set_clock(monkeypatch, WED, hour=hour)
+    db.session.get(DeploymentRequest, world.req.id).status = "geannuleerd"
+    for shift in db.session.scalars(select(PublishedShift).where(PublishedShift.date > WED)):
+        shift.cancelled = True
+    db.session.commit()
+    login(make.user("admin"))
+    page = client.post(f"/beheer/locaties/{world.req.location_id}/archiveren", follow_redirects=True)
+    db.session.expire_all()
+    assert db.session.get(Location, world.req.location_id).archived is archived
+    assert ("komt nog 1 medewerker werken" in page.get_data(as_text=True)) is not archived
