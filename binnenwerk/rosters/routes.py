@@ -224,11 +224,15 @@ def week():
 
 def _archived_week(week: str, week_refused, team: Team):
     """An archived team's week as the printable grid: the roster as it was, without the week
-    page's plan, publish and edit actions (which refuse an archived team)."""
+    page's plan, publish and edit actions (which refuse an archived team). The page has no week
+    box to tie a refused week to, so its message goes to the top; the week links and the way back
+    to the team's page are what lead to and from it (the all-teams view lists active teams only)."""
+    if week_refused is not None:
+        flash(week_refused[1], "error")
     flash(_("%(name)s is gearchiveerd. Je kunt dit rooster alleen bekijken; plannen, publiceren en "
             "wijzigen kan niet meer.", name=team.name), "info")
     return render_template("rosters/print.html", week=week, team=team, refused=week_refused is not None,
-                           **load_week(week, [team]))
+                           archived_view=True, **load_week(week, [team]))
 
 
 def _region_shown(team: Team | None, all_teams: list[Team]) -> tuple[str | None, list[tuple[str, int]]]:

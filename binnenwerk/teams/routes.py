@@ -256,9 +256,16 @@ def team(team_id: int):
         select(Supervisor).where(Supervisor.team_id == team.id, Supervisor.archived.is_(False))
         .options(selectinload(Supervisor.work_types)).order_by(Supervisor.name)
     ).all()
+    # No overview lists an archived team's rosters any more: its page leads to them, at its last
+    # roster that holds a shift (a draft emptied before archiving shows nothing), else its last one.
+    roster_week = None
+    if team.archived:
+        with_shift = select(Assignment.id).where(Assignment.roster_id == Roster.id).exists()
+        roster_week = (db.session.scalar(select(func.max(Roster.week)).where(Roster.team_id == team.id, with_shift))
+                       or db.session.scalar(select(func.max(Roster.week)).where(Roster.team_id == team.id)))
     return render_template(
         "teams/team.html", team=team, members=members, supervisors=supervisors,
-        summary=availability_summary, confirm=ConfirmForm(),
+        summary=availability_summary, confirm=ConfirmForm(), roster_week=roster_week,
     )
 
 
