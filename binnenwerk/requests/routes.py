@@ -725,7 +725,11 @@ def take_back_day_off(request_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return _detail_page(found, refused=True), 409
-    if _is_contact():
+    if _is_contact() and service.told_on(found, day):
+        # Taken back before the planner published the call-off: the team was never taken off.
+        flash(_("Op %(date)s vraagt u weer mensen. Het team dat ingepland was, komt zoals gepland.",
+                date=full_date(day)), "success")
+    elif _is_contact():
         flash(_("Op %(date)s vraagt u weer mensen. De planner kijkt of er een team kan komen.", date=full_date(day)),
               "success")
     else:
