@@ -721,8 +721,10 @@ def _say_short_notice(roster: Roster, week: str) -> None:
     named = sorted(keys, key=lambda name: (keys[name], name))
     if named:
         flash(Markup("{} <a href=\"{}\">{}</a>").format(
-            _("Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
-              "De telefoonnummers staan op de startpagina.", names=", ".join(named)),
+            ngettext("Op korte termijn veranderd voor: %(names)s. Bel deze medewerker even: niet iedereen kijkt in "
+                     "de agenda. Het telefoonnummer staat op de startpagina.",
+                     "Op korte termijn veranderd voor: %(names)s. Bel ze even: niet iedereen kijkt in de agenda. "
+                     "De telefoonnummers staan op de startpagina.", len(named), names=", ".join(named)),
             _call_list_url(roster.team_id), _("Bekijk de lijst")), "warning")
     waiting = len({shift.employee_id for shift in earlier} - {shift.employee_id for shift in made})
     if waiting:

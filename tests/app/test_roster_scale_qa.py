@@ -309,13 +309,13 @@ def test_publishing_names_only_the_short_notice_changes_it_made(client, login, m
 
     free(dirk)
     second = flashes(publish_page(client, team))
-    assert any(text.startswith("Op korte termijn veranderd voor: Dirk Test. Bel ze even") for text in second)
+    assert any(text.startswith("Op korte termijn veranderd voor: Dirk Test. Bel deze medewerker even") for text in second)
 
     free(eva)
     third = publish_page(client, team)
     said = flashes(third)
     # Eva is this publication's; Dirk's change, still to call, is pointed at, not named as new.
-    assert any(text.startswith("Op korte termijn veranderd voor: Eva Test. Bel ze even") for text in said)
+    assert any(text.startswith("Op korte termijn veranderd voor: Eva Test. Bel deze medewerker even") for text in said)
     assert not any("Dirk" in text for text in said)
     assert ("Van een eerdere publicatie staat nog 1 medewerker op je lijst om te bellen. "
             '<a href="/home#short-notice-title">Bekijk de lijst</a>') in said

@@ -342,10 +342,12 @@ def test_a_change_before_new_year_stays_listed_until_its_day(leader_page, make, 
     monkeypatch.setattr(rosters, "today", lambda: dt.date(2026, 12, 31))
     gijs = make.employee(team=team, first_name="Gijs", last_name="Dijkstra", phone="06-12121212")
     published = free_a_told_shift_and_publish(client, login, make, page, team, gijs, dt.date(2027, 1, 5))
-    assert "Op korte termijn veranderd voor: Gijs Dijkstra. Bel ze even" in published
+    assert "Op korte termijn veranderd voor: Gijs Dijkstra. Bel deze medewerker even" in published
 
     monkeypatch.setattr(rosters, "today", lambda: dt.date(2027, 1, 4))
-    assert "dinsdag 5 januari:" in line_of(section(page()), "Gijs Dijkstra")
+    listed = section(page())
+    assert "dinsdag 5 januari:" in line_of(listed, "Gijs Dijkstra")
+    assert "Het werk van deze medewerker is de laatste dagen veranderd" in listed  # one person: singular
     monkeypatch.setattr(rosters, "today", lambda: dt.date(2027, 1, 6))
     assert section(page()) == ""
 
