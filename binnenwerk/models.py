@@ -308,6 +308,11 @@ class Employee(db.Model):
     # (services.feeds._stamp). Only the name: no other edit of the person (their personal data
     # least of all) shows in any feed.
     name_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # When an absence of the person in the feeds' weeks was last recorded, moved or removed
+    # (services.absences): a location's visits count the people who come, so their stamps follow
+    # it (services.feeds.load_visits). Only the moment, never the kind; a removed absence leaves
+    # no row. Empty until then.
+    absence_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     __table_args__ = (
         CheckConstraint("contract_minutes >= 0 AND contract_minutes <= 2400", name="contract_range"),

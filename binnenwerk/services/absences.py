@@ -110,21 +110,25 @@ SHOWN = ("start_date", "end_date", "start_minute", "end_minute")
 
 
 def _leader_line_changed(absence: Absence, *periods: tuple[dt.date, dt.date]) -> None:
-    """A leader's absence over these periods (before and after a change) was recorded, moved or
-    removed: the feed events with the leader's line get a newer stamp (services.feeds._stamp), as
-    the line now says whether they are there. Not for a period outside every feed's window: a day
+    """An absence over these periods (before and after a change) was recorded, moved or removed:
+    the feed events it changes get a newer stamp (services.feeds._stamp). A leader's: the events
+    with the leader's line, which says whether they are there. An employee's: a location's visits,
+    which count the people who come (services.feeds.load_visits); their own feed shows no absence
+    (a repair published changes the shift). Not for a period outside every feed's window: a day
     further ahead comes into the feeds with the absence already in its text, one further back is
-    gone from them. An employee's own absence shows in no feed (a repair published changes the
-    shift)."""
-    if absence.supervisor_id is None:
-        return
+    gone from them."""
     first, last = feeds.window(feeds.local_today())
     if not any(start <= last and end >= first for start, end in periods):
         return
-    # Core, so the leader's updated_at (an edit of the leader) stays as it is.
-    table = Supervisor.__table__
-    db.session.execute(table.update().where(table.c.id == absence.supervisor_id)
-                       .values(absence_changed_at=utcnow(), updated_at=table.c.updated_at))
+    if absence.supervisor_id is not None:
+        # Core, so the leader's updated_at (an edit of the leader) stays as it is.
+        table = Supervisor.__table__
+        db.session.execute(table.update().where(table.c.id == absence.supervisor_id)
+                           .values(absence_changed_at=utcnow(), updated_at=table.c.updated_at))
+    else:
+        table = Employee.__table__
+        db.session.execute(table.update().where(table.c.id == absence.employee_id)
+                           .values(absence_changed_at=utcnow()))
 
 
 def create_absence(data: AbsenceInput, *, employee: Employee | None = None,

@@ -63,7 +63,9 @@ PRODID = "-//Binnenwerk//Teamplanner//NL"
 # 11: a visit's SEQUENCE and DTSTAMP are its whole day's (every team's, see load_visits); a time the
 #    clocks skip is written as the first one after the gap (see _wall_clock); the employee's events
 #    around a contract's end say it as the week page does.
-FORMAT_VERSION = "11"
+# 12: a location's visit leaves out its people absent then, as the ministry's planning page does
+#    (see _absent_during); a visit nobody comes to any more is told as not going ahead.
+FORMAT_VERSION = "12"
 # The languages a feed speaks besides Dutch, asked for with ?taal=<code> on its link: the week page
 # puts it on the links it gives when it is shown in that language. Dutch is a link without it.
 FEED_LANGUAGES = ("en",)
@@ -165,6 +167,57 @@ def _leader_is_away(leader_id, day, start_minute, end_minute):
             archived.c.id == leader_id, archived.c.archived.is_(True),
             day >= func.coalesce(archived.c.archived_on, bindparam(LEADER_TODAY, type_=Date)),
         ).correlate_except(archived),
+    )
+
+
+# --- absent people (location feeds) -------------------------------------------------------------
+
+
+def _absent_during(employee_id, day, start_minute, end_minute):
+    """SQL: the person is absent that day, the whole day or part of these times: the rule of
+    services.rosters.absence_overlaps, by which the ministry's planning page (reports.ministry_plan)
+    leaves them out. Only whether, never the kind."""
+    away = Absence.__table__.alias("person_away")
+    return exists().where(
+        away.c.employee_id == employee_id,
+        away.c.start_date <= day, away.c.end_date >= day,
+        or_(away.c.start_minute.is_(None),
+            and_(away.c.start_minute < end_minute, away.c.end_minute > start_minute)),
+    ).correlate_except(away)
+
+
+def _absence_changed(employee_id):
+    """SQL: when an absence of the person in the feeds' weeks was last recorded, moved or removed
+    (Employee.absence_changed_at, services.absences): a visit's count moves with it, so its stamp
+    does. Any of the person's absences: a stamp moved needlessly makes a calendar look again,
+    nothing more. Only the moment, never the kind."""
+    emp = Employee.__table__.alias("counted_person")
+    return select(emp.c.absence_changed_at).where(emp.c.id == employee_id).correlate_except(emp).scalar_subquery()
+
+
+def _people_away(shifts, where, start, end):
+    """SQL: for a location's feed, one text listing the absences, in the window, of the people of
+    its shifts that go ahead (id, person, dates and times; never the kind), led by the newest
+    moment one of them was recorded, changed or removed (see _latest_edit, _absence_changed).
+
+    A person's absence changes a visit's number of people, not a shift, so the ETag takes this in,
+    as it does a leader's (_leader_absences); the moment stamps the visits, so it is the feed's
+    Last-Modified too. `where`: the location's shifts only; other feeds show no count."""
+    away = Absence.__table__.alias("people_away")
+    # On a day the person comes here: one at another place, or on a day off, is no visit's.
+    told = exists().where(where, shifts.c.cancelled.is_(False), shifts.c.employee_id == away.c.employee_id,
+                          shifts.c.date >= away.c.start_date, shifts.c.date <= away.c.end_date
+                          ).correlate_except(shifts)
+    empty, colon = literal_column("''", String), literal_column("':'", String)
+    entry = cast(away.c.id, String)
+    for column in (away.c.employee_id, away.c.start_date, away.c.end_date, away.c.start_minute,
+                   away.c.end_minute):
+        entry = entry + colon + func.coalesce(cast(column, String), empty)
+    # Correlated like `where` (to the token in poll()).
+    changed = (select(func.max(_absence_changed(shifts.c.employee_id)))
+               .where(where, shifts.c.cancelled.is_(False)).correlate_except(shifts).scalar_subquery())
+    return select(_edit_time(changed) + _EDITS_END + func.coalesce(_CommaJoined(entry), empty)).where(
+        told, away.c.employee_id.is_not(None), away.c.end_date >= start, away.c.start_date <= end,
     )
 
 
@@ -440,7 +493,7 @@ def _in_any_order(listed: str | None) -> str:
 
 def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, absences,
                  leaders=None, language: str | None = None, shown=None,
-                 contract_end: dt.date | None = None) -> Fingerprint:
+                 contract_end: dt.date | None = None, people_away: str | None = None) -> Fingerprint:
     # The day is part of it: the window moves daily, and a changed shift's "Veranderd" goes when
     # its day has passed. Leaders' absences are part of it too (see _leader_absences), as are the
     # leaders themselves (_leaders_shown) and the texts the events show (_shown_texts): they
@@ -460,6 +513,8 @@ def _fingerprint(token_id: int, created_at, today: dt.date, count: int, latest, 
         raw += "|lang:" + language
     if contract_end is not None:  # the employee's last day and the days after it say so
         raw += "|end:" + contract_end.isoformat()
+    if people_away:  # a location's visits count people (see _people_away)
+        raw += "|away:" + _in_any_order(people_away)
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return Fingerprint(etag=etag, last_modified=latest.replace(tzinfo=dt.timezone.utc, microsecond=0))
 
@@ -478,30 +533,35 @@ def fingerprint(row: CalendarToken, today: dt.date | None = None, language: str 
     # The name in the calendar's own name: a team's or a location's (none for an employee's).
     named = func.coalesce(select(team.c.name).where(team.c.id == row.team_id).scalar_subquery(),
                           select(loc.c.name).where(loc.c.id == row.location_id).scalar_subquery())
-    count, latest, absences, leaders, texts, subject_name = db.session.execute(
+    # Only a location's visits count people (see _people_away).
+    people_away = (_people_away(ps, own, start, end).correlate(None).scalar_subquery()
+                   if row.kind == FeedKind.LOCATION.value else literal_column("NULL", String))
+    count, latest, absences, leaders, texts, subject_name, away = db.session.execute(
         select(func.count(ps.c.id), func.max(ps.c.updated_at),
                _leader_absences(ps, own, start, end).correlate(None).scalar_subquery(),
                _leaders_shown(ps, own).correlate(None).scalar_subquery(),
                _shown_texts(ps, own).correlate(None).scalar_subquery(),
-               named).where(own)
+               named, people_away).where(own)
     ).one()
     contract_end = row.employee.contract_end if row.kind == FeedKind.EMPLOYEE.value else None
     return _fingerprint_of(row.id, row.created_at, today, count, latest, absences, leaders, language,
-                           subject_name, texts, contract_end)
+                           subject_name, texts, contract_end, away)
 
 
 def _fingerprint_of(token_id: int, created_at, today: dt.date, count: int, latest, absences, leaders,
-                    language: str | None, subject_name, texts, contract_end: dt.date | None = None) -> Fingerprint:
+                    language: str | None, subject_name, texts, contract_end: dt.date | None = None,
+                    people_away: str | None = None) -> Fingerprint:
     """_fingerprint of what the query of fingerprint() or poll() found: the newest edit of a
-    place, work type, request or leader the events name counts as the feed's latest change (the
-    events' stamps take them in)."""
+    place, work type, request or leader the events name, or change of a location's people's
+    absences (_people_away), counts as the feed's latest change (the events' stamps take them in)."""
     leaders_edited, leaders = _latest_edit(leaders)
     texts_edited, texts = _latest_edit(texts)
+    away_changed, people_away = _latest_edit(people_away)
     if isinstance(latest, str):  # an aggregate may come back from SQLite as text
         latest = dt.datetime.fromisoformat(latest)
-    edits = [moment for moment in (latest, leaders_edited, texts_edited) if moment is not None]
+    edits = [moment for moment in (latest, leaders_edited, texts_edited, away_changed) if moment is not None]
     return _fingerprint(token_id, created_at, today, count, max(edits) if edits else None, absences, leaders,
-                        language, _shown(subject_name, texts), contract_end)
+                        language, _shown(subject_name, texts), contract_end, people_away)
 
 
 @lru_cache(maxsize=1)
@@ -515,10 +575,11 @@ def _poll_statement():
     """
     ct, ps = CalendarToken.__table__, PublishedShift.__table__
     emp, team, loc = Employee.__table__, Team.__table__, Location.__table__
+    in_window = (ps.c.date >= bindparam("start", type_=Date), ps.c.date <= bindparam("end", type_=Date))
     own = and_(
         or_(ps.c.employee_id == ct.c.employee_id, ps.c.team_id == ct.c.team_id,
             ps.c.location_id == ct.c.location_id),
-        ps.c.date >= bindparam("start", type_=Date), ps.c.date <= bindparam("end", type_=Date),
+        *in_window,
     )
     return (
         select(
@@ -531,6 +592,10 @@ def _poll_statement():
             .correlate(ct).scalar_subquery().label("absences"),
             _leaders_shown(ps, own).correlate(ct).scalar_subquery().label("leaders"),
             _shown_texts(ps, own).correlate(ct).scalar_subquery().label("texts"),
+            # NULL location for the other kinds: no shift, an empty list (see _people_away).
+            _people_away(ps, and_(ps.c.location_id == ct.c.location_id, *in_window),
+                         bindparam("start", type_=Date), bindparam("end", type_=Date))
+            .correlate(ct).scalar_subquery().label("people_away"),
             func.coalesce(team.c.name, loc.c.name).label("subject_name"),
         )
         .select_from(
@@ -566,7 +631,7 @@ def poll(token: str, today: dt.date | None = None,
         return None
     return found.id, _fingerprint_of(found.id, found.created_at, today, found.shift_count, found.latest,
                                      found.absences, found.leaders, language, found.subject_name, found.texts,
-                                     found.contract_end)
+                                     found.contract_end, found.people_away)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -1124,10 +1189,16 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
     request had before stays inside its request's visit, not a "Gaat niet door" beside it.
     `block` numbers a day's visits of one team and work type by request: the first keeps the UID
     a visit always had (see _visit_uid).
+
+    Its people are those whose shift goes ahead and who are not absent then (_absent_during), as
+    the ministry's planning page counts them: never who is absent, nor why. A visit all of whose
+    people are absent is told as one that does not go ahead, as the page leaves that team out.
+    `absence_changed`: when an absence of one of them last changed (see _absence_changed).
     """
     ps, loc, wt = PublishedShift.__table__, Location.__table__, WorkType.__table__
     sup, team = Supervisor.__table__, Team.__table__
-    going = ps.c.cancelled.is_(False)
+    told = ps.c.cancelled.is_(False)
+    going = and_(told, ~_absent_during(ps.c.employee_id, ps.c.date, ps.c.start_minute, ps.c.end_minute))
     agg = (
         select(
             ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.request_id,
@@ -1139,6 +1210,7 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             func.max(ps.c.end_minute).label("any_end"),
             func.min(case((going, ps.c.supervisor_id))).label("going_supervisor_id"),
             func.min(ps.c.supervisor_id).label("any_supervisor_id"),
+            func.max(case((told, _absence_changed(ps.c.employee_id)))).label("absence_changed"),
         )
         .where(_subject_filter(row), ps.c.date >= start, ps.c.date <= end)
         .group_by(ps.c.date, ps.c.team_id, ps.c.location_id, ps.c.work_type_id, ps.c.request_id)
@@ -1184,9 +1256,9 @@ def load_visits(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
             # The day's newest change, or a later edit of what the visit names (see _stamp);
             # a called-off visit names no leader.
             case((going, _Newest(whole_day.c.updated_at, wt.c.updated_at, loc.c.updated_at, team.c.name_changed_at,
-                                 sup.c.updated_at, sup.c.absence_changed_at)),
+                                 sup.c.updated_at, sup.c.absence_changed_at, agg.c.absence_changed)),
                  else_=_Newest(whole_day.c.updated_at, wt.c.updated_at, loc.c.updated_at,
-                               team.c.name_changed_at)).label("stamp"),
+                               team.c.name_changed_at, agg.c.absence_changed)).label("stamp"),
         )
         .select_from(
             agg.join(team, team.c.id == agg.c.team_id)

@@ -7,6 +7,7 @@ feed at all: the same bytes, the same ETag."""
 import csv
 import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import icalendar
@@ -374,14 +375,26 @@ def test_a_leaders_absence_beyond_every_feeds_window_changes_no_feed(client, pla
     nothing_changed(client, world, before)
 
 
-def test_an_employees_own_absence_changes_no_feed(client, planner, world):
-    """Anna's own absence shows in no feed (a repair published changes her shift); nor is it any
-    leader's: nothing moves."""
+def test_an_employees_own_absence_changes_only_the_count_of_her_place(client, planner, world):
+    """Anna's own absence shows in no feed of hers or her team's (a repair published changes her
+    shift); nor is it any leader's. Only the location she was to come to counts one person fewer
+    that day, as the ministry's planning page does (tests/app/test_feed_visit_absent_qa17.py)."""
     before = all_feeds(client, world)
     response = client.post("/teams/afwezigheid/nieuw",
                            data={"person": f"medewerker-{world.anna.id}", **absence_form(world.shifts["a"].date)})
     assert response.status_code == 302
-    nothing_changed(client, world, before)
+    own = {link: token for link, token in world.links.items() if link in ("employee", "team")}
+    nothing_changed(client, SimpleNamespace(links=own), before)
+    toren = feed(client, world.links["toren"], before["toren"].headers["ETag"])
+    assert toren.status_code == 200 and toren.headers["ETag"] != before["toren"].headers["ETag"]
+    assert "ziek" not in toren.get_data(as_text=True).lower()
+    # Her visits elsewhere may be stamped anew (the moment of a change of her absences is kept,
+    # not its days): the same events, word for word, but for their stamps.
+
+    def unstamped(body: bytes) -> str:
+        return re.sub(r"(?m)^(DTSTAMP|LAST-MODIFIED):.*\r?\n", "", unfolded(body))
+
+    assert unstamped(feed(client, world.links["binnenhof"]).data) == unstamped(before["binnenhof"].data)
 
 
 # --- the conditional request's view of it -----------------------------------------------------------

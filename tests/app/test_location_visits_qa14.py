@@ -198,5 +198,7 @@ def test_the_visits_select_no_employee_column(app, place, saturday):
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert len(visits) == 2 and statements
-    assert all("employee" not in statement for statement in statements)
+    # Only the selected columns: the query reads who is absent (never the kind) and when that
+    # changed, to count the people who come, but selects nothing of the employees.
+    assert all("first_name" not in statement and "last_name" not in statement for statement in statements)
     assert all("first_name" not in key and "employee" not in key for key in visits[0]._mapping)
