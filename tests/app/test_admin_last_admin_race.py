@@ -32,11 +32,10 @@ def admins(make, login):
     return anna, bea
 
 
-@pytest.fixture
-def other_admin_first(app_with):
-    """other_admin_first(other, post): just before this request writes the change of an admin (the
-    first flush of a user who is no longer an active admin), `other` logs in elsewhere and
-    `post(client)` runs to its end. Returns the list that gets that response."""
+def staged_first(app_with, switched_off):
+    """A generator for a fixture: stage(other, post) makes `other` log in elsewhere and
+    `post(client)` run to its end just before this request first flushes a user for whom
+    `switched_off(user)` holds. Returns the list that gets that response. SQLite only."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("staged race for SQLite's whole-database write lock; PostgreSQL runs it for real")
     listeners = []
@@ -47,9 +46,9 @@ def other_admin_first(app_with):
         here, answers = threading.get_ident(), []
 
         def before_flush(session, _context, _instances):
-            switched_off = any(isinstance(o, User) and (o.active is False or o.role != "admin")
-                               for o in session.dirty)
-            if answers or threading.get_ident() != here or not switched_off:
+            if answers or threading.get_ident() != here:
+                return
+            if not any(isinstance(o, User) and switched_off(o) for o in session.dirty):
                 return
             thread = threading.Thread(target=lambda: answers.append(post(twin)))
             thread.start()
@@ -63,6 +62,14 @@ def other_admin_first(app_with):
     yield stage
     for listener in listeners:
         event.remove(Session, "before_flush", listener)
+
+
+@pytest.fixture
+def other_admin_first(app_with):
+    """other_admin_first(other, post): just before this request writes the change of an admin (the
+    first flush of a user who is no longer an active admin), `other` logs in elsewhere and
+    `post(client)` runs to its end. Returns the list that gets that response."""
+    yield from staged_first(app_with, lambda user: user.active is False or user.role != "admin")
 
 
 def _active_admins() -> list[str]:

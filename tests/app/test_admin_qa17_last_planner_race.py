@@ -4,17 +4,14 @@ test_admin_last_admin_race.py does for admins (the other request runs to its end
 one writes its change); PostgreSQL runs it for real (test_admin_qa17_last_planner_pg.py)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from binnenwerk.extensions import db
 from binnenwerk.models import AuditEvent, User
-from tests.conftest import TEST_PASSWORD
 
 from .edit_forms import seen_state
+from .test_admin_last_admin_race import staged_first
 
 LAST = "laatste actieve planner"
 
@@ -33,32 +30,9 @@ def people(make, login):
 
 @pytest.fixture
 def other_admin_first(app_with):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("staged race for SQLite's whole-database write lock; PostgreSQL runs it for real")
-    listeners = []
-
-    def stage(other: User, post):
-        twin = app_with().test_client()
-        assert twin.post("/auth/login", data={"email": other.email, "password": TEST_PASSWORD}).status_code == 302
-        here, answers = threading.get_ident(), []
-
-        def before_flush(session, _context, _instances):
-            switched_off = any(isinstance(o, User) and o.name.endswith("Planner")
-                               and (o.active is False or o.role != "planner") for o in session.dirty)
-            if answers or threading.get_ident() != here or not switched_off:
-                return
-            thread = threading.Thread(target=lambda: answers.append(post(twin)))
-            thread.start()
-            thread.join(30)
-            assert not thread.is_alive(), "the other admin's request hung"
-
-        event.listen(Session, "before_flush", before_flush)
-        listeners.append(before_flush)
-        return answers
-
-    yield stage
-    for listener in listeners:
-        event.remove(Session, "before_flush", listener)
+    """As test_admin_last_admin_race's, for the change of one of the planners."""
+    yield from staged_first(app_with, lambda user: user.name.endswith("Planner")
+                            and (user.active is False or user.role != "planner"))
 
 
 def _active_planners() -> list[str]:

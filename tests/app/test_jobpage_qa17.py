@@ -13,18 +13,13 @@ from sqlalchemy import select
 from binnenwerk import jobs
 from binnenwerk.extensions import db
 from binnenwerk.models import JobStatus, Roster, SolveJob, utcnow
-from binnenwerk.services import feeds
 from binnenwerk.services import rosters as roster_service
 from scheduling import Progress
 
+from .test_solve_integrity_qa import fast_solver  # noqa: F401 (an autouse fixture: a quick, repeatable solver)
+
 WEEK = "2026-W50"
 MON = dt.date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def fast_solver(app, monkeypatch):
-    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
-    monkeypatch.setattr(feeds, "local_today", lambda: dt.date(2026, 12, 1))
 
 
 @pytest.fixture
