@@ -32,6 +32,7 @@ PHRASES = {
     "last active admin": _l("laatste actieve beheerder"),
     "last active planner": _l("laatste actieve planner"),
     "with its ministry": _l("samen met het ministerie"),
+    "with its ministry, by a database upgrade": _l("samen met het ministerie, bij een update van de database"),
     "temporary password set": _l("tijdelijk wachtwoord gegeven"),
     "change required": _l("moet het wachtwoord veranderen"),
     "MFA reset": _l("tweestapsverificatie uitgezet"),
