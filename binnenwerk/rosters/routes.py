@@ -799,7 +799,8 @@ def publish_all():
         if ascii_digits(roster_id) and ascii_digits(lock):
             seen[int(roster_id)] = int(lock)
     try:
-        done = service.publish_week(week, seen, user=current_user)
+        published = service.publish_week(week, seen, user=current_user)
+        done = published.done
     except service.OnlyHeld as exc:
         flash(exc.message, "warning")
         _say_held(exc.counts)
@@ -830,6 +831,8 @@ def publish_all():
                     "warning")
         else:
             flash(_("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."), "success")
+        if published.left_out:
+            flash(service.left_out_of_publishing(published.left_out), "warning")
         if done and jobs.overlapping_active_job(week, None, teams=[roster.team_id for roster, _c in done]):
             # The running solve finds these rosters changed when it saves, and leaves their teams out.
             flash(_("Er wordt nu ook een rooster van week %(week)s gemaakt. Dat slaat niets op voor de teams die je "

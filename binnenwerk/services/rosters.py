@@ -57,20 +57,35 @@ def conflict_error() -> ServiceError:
 TEAMS_NAMED = 5  # a refused publication of all teams names this many, then "en nog 3 andere teams"
 
 
+def _team_names(teams: list[Team]) -> str:
+    """"Team A, Team B en nog 2 andere teams": a few by name, the rest counted."""
+    names = [team.name for team in sorted(teams, key=lambda t: (t.name, t.id))]
+    if len(names) > TEAMS_NAMED:
+        rest = len(names) - TEAMS_NAMED
+        names = names[:TEAMS_NAMED] + [ngettext("nog %(num)d ander team", "nog %(num)d andere teams", rest)]
+    return format_list(names, locale=str(get_locale() or "nl"))
+
+
 def publish_conflict(week: str, teams: list[Team]) -> ServiceError:
     """A publication refused because these teams' rosters changed since the page showed them
     (none known: some roster of the week)."""
     if not teams:
         return ServiceError(_("Een rooster van week %(week)s is net veranderd. Er is niets gepubliceerd. Bekijk de "
                               "roosters en publiceer opnieuw.", week=week))
-    names = [team.name for team in sorted(teams, key=lambda t: (t.name, t.id))]
-    if len(names) > TEAMS_NAMED:
-        rest = len(names) - TEAMS_NAMED
-        names = names[:TEAMS_NAMED] + [ngettext("nog %(num)d ander team", "nog %(num)d andere teams", rest)]
     return ServiceError(ngettext(
         "Het rooster van %(teams)s is net veranderd. Er is niets gepubliceerd. Bekijk het en publiceer opnieuw.",
         "De roosters van %(teams)s zijn net veranderd. Er is niets gepubliceerd. Bekijk ze en publiceer opnieuw.",
-        len(teams), teams=format_list(names, locale=str(get_locale() or "nl"))))
+        len(teams), teams=_team_names(teams)))
+
+
+def left_out_of_publishing(teams: list[Team]) -> str:
+    """Publishing every team's week published the others; these changed since the page showed
+    them, so the planner has not seen what they would publish."""
+    return ngettext(
+        "Het rooster van %(teams)s is net veranderd en is daarom niet gepubliceerd. Bekijk het en publiceer het "
+        "opnieuw.",
+        "De roosters van %(teams)s zijn net veranderd en zijn daarom niet gepubliceerd. Bekijk ze en publiceer ze "
+        "opnieuw.", len(teams), teams=_team_names(teams))
 
 
 def check_version(roster: Roster | None, lock_version) -> None:
@@ -1094,10 +1109,18 @@ def would_tell(roster: Roster) -> bool:
     return any(counts[k] for k in TOLD_COUNTS)
 
 
-def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Roster, dict[str, int]]]:
+@dataclasses.dataclass
+class PublishedWeek:
+    done: list[tuple[Roster, dict[str, int]]]  # each roster published, with its counts
+    left_out: list[Team]  # teams whose roster changed since the page showed it: not published
+
+
+def publish_week(week: str, seen: dict[int, int], *, user=None) -> PublishedWeek:
     """Publish every roster of the week that employees do not see as it is (a draft, or changed
-    since its last publication), all or none. `seen`: roster id -> the lock version on the page
-    the planner published from; a roster made or changed since is a conflict (nothing published).
+    since its last publication), as the planner saw them. `seen`: roster id -> the lock version on
+    the page the planner published from. A roster made or changed since (a team leader's edit, a
+    solve that saved) is left out, for the planner to look at first; the others are published
+    together, all or none. When every roster to publish changed, nothing is (publish_conflict).
     """
     # The teams the all-teams page shows: an archived team's roster is not on it.
     rosters = db.session.scalars(
@@ -1105,7 +1128,8 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
         .where(Roster.week == week, Team.archived.is_(False)).order_by(Roster.team_id)).all()
     waiting = [r for r in rosters if waits_for_publication(r)]
     changed = [r for r in waiting if r.lock_version != seen.get(r.id, -1)]
-    if changed:
+    waiting = [r for r in waiting if r not in changed]
+    if changed and not waiting:
         raise publish_conflict(week, [r.team for r in changed])
     # A published roster marked changed whose publication would tell nobody anything (an edit put
     # back): no empty version of it (one read of the week for all of them).
@@ -1120,6 +1144,8 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
         if quiet:
             _as_told(quiet)
         waiting = [r for r in waiting if r not in quiet and r not in held]
+        if changed and not waiting:  # what the planner saw needs publishing no more
+            raise publish_conflict(week, [r.team for r in changed])
         if held and not waiting:
             totals: dict[str, int] = defaultdict(int)
             for roster in held:
@@ -1127,8 +1153,9 @@ def publish_week(week: str, seen: dict[int, int], *, user=None) -> list[tuple[Ro
                     totals[key] += value
             raise OnlyHeld(_("Er is niets gepubliceerd: alle wijzigingen zijn tegengehouden. Medewerkers zien nog "
                              "wat eerder is gepubliceerd."), dict(totals))
-    return _publishing(week, waiting, _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
+    done = _publishing(week, waiting, _("Er was niets te publiceren: medewerkers zien alle roosters van deze week al."),
                        user)
+    return PublishedWeek(done, [r.team for r in changed])
 
 
 PUBLISH_ROUNDS = 3  # publications started again for absences saved meanwhile, before giving up

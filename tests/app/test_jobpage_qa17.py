@@ -183,7 +183,7 @@ def test_publishing_every_team_during_an_all_teams_solve_gives_one_line_on_its_p
     def publish_during_the_solve(*args, **kwargs):
         solution = original(*args, **kwargs)
         rosters = db.session.scalars(select(Roster).where(Roster.week == WEEK)).all()
-        roster_service.publish_week(WEEK, {r.id: r.lock_version for r in rosters}, user=world.planner)
+        roster_service.publish_week(WEEK, {r.id: r.lock_version for r in rosters}, user=world.planner).done
         return solution
 
     monkeypatch.setattr(jobs, "_run_solver", publish_during_the_solve)

@@ -115,7 +115,7 @@ def _publish(drafts, how: str) -> list[dict[str, int]]:
     db.session.expire_all()
     if how == "all at once":
         seen = {r.id: r.lock_version for r in db.session.scalars(select(Roster))}
-        return [counts for _roster, counts in rosters.publish_week(WEEK, seen)]
+        return [counts for _roster, counts in rosters.publish_week(WEEK, seen).done]
     return [rosters.publish(db.session.get(Roster, r.id)) for r in drafts]
 
 

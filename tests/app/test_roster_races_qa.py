@@ -340,7 +340,7 @@ def test_a_publish_without_the_pages_version_is_refused_not_published_unseen(cli
     assert "Er is niets gepubliceerd." in text(response) and roster_of(world.team).version == 0
 
 
-def test_a_refused_publish_all_names_the_teams_that_changed(client, login, world, make):
+def test_publish_all_leaves_out_the_teams_that_changed_and_publishes_the_rest(client, login, world, make):
     anna = world.people[0]
     put(world, anna, MON)
     other_team = db.session.scalar(select(Team).where(Team.name == "Team B"))
@@ -355,9 +355,22 @@ def test_a_refused_publish_all_names_the_teams_that_changed(client, login, world
     put(world, world.people[1], MON)  # Team A changed after the page was shown
     login(world.planner)
     response = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}, follow_redirects=True)
-    assert ("Het rooster van Team A is net veranderd. Er is niets gepubliceerd. Bekijk het en publiceer opnieuw."
-            in text(response)), text(response)[:600]
-    assert roster_of(world.team).version == 0 and roster_of(other_team).version == 0
+    # Team B's roster is published as the planner saw it; Team A's is named, for them to look at first.
+    assert ("Het rooster van Team A is net veranderd en is daarom niet gepubliceerd. Bekijk het en publiceer het "
+            "opnieuw." in text(response)), text(response)[:600]
+    assert "1 rooster gepubliceerd." in text(response)
+    db.session.expire_all()
+    assert roster_of(world.team).version == 0 and roster_of(other_team).version == 1
+    # Both changed since (the page sent stale versions for both): nothing is published.
+    put(world, world.people[0], TUE)
+    mine, theirs = roster_of(world.team), roster_of(other_team)
+    service.set_cell(WEEK, other_team.id, dirk.id, MON, None, lock_version=theirs.lock_version, user=world.planner)
+    response = client.post("/rooster/publiceren-alle", data={"week": WEEK, "locks": locks}, follow_redirects=True)
+    assert ("De roosters van Team A en Team B zijn net veranderd. Er is niets gepubliceerd. Bekijk ze en publiceer "
+            "opnieuw." in text(response)), text(response)[:600]
+    db.session.expire_all()
+    assert roster_of(world.team).version == 0 and roster_of(other_team).version == 1
+    assert roster_of(other_team).has_unpublished_changes
 
 
 # --- an absence entered while publishing runs -------------------------------------------------
