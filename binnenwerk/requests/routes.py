@@ -364,6 +364,7 @@ def plan():
     # not read as 16 days gone wrong when 13 of them are simply not planned yet.
     not_yet = {b.request.id: sum(1 for d in b.days if d.planned == 0 and kind(d, b.request) == NOT_PLANNED_YET)
                for b in blocks}
+    too_many = _more_than_asked_to_come(blocks)
     return render_template(
         "requests/plan.html", blocks=blocks, first=first, last=last, week=chosen, refused=refused,
         previous_week=week_of(first - dt.timedelta(weeks=PLAN_WEEKS)),
@@ -372,6 +373,8 @@ def plan():
         dropped=dropped, dropped_only=dropped_only, dropped_note=_dropped_note,
         not_yet=not_yet, nobody_planned=_nobody_planned_words(blocks, first, kind),
         began_old_way=lambda team: id(team) in begun_old_way,
+        more_than_asked_pending=lambda day: id(day) in too_many,
+        more_than_asked_days={b.request.id: sum(1 for d in b.days if id(d) in too_many) for b in blocks},
         # The dates called off are left out of the list, as holidays are: said, not silently gone.
         called_off=service.called_off_between(current_user.ministry_id, first, last, request_id),
         **_template_helpers(),
@@ -396,6 +399,19 @@ def _begun_the_old_way(blocks: list[report_service.PlanRequest]) -> set[int]:
                     team.current = True  # nothing pending: see above
                     begun.add(id(team))
     return begun
+
+
+def _more_than_asked_to_come(blocks: list[report_service.PlanRequest]) -> set[int]:
+    """The days (PlanDay, by id()) where more people are still told to come than the contact now
+    asks, and whose shifts have not begun: the lower number is not planned yet (the planner takes
+    people off and publishes again). A day begun or gone by keeps who came."""
+    from ..services.rosters import has_begun, minute_now
+
+    today = local_today()
+    minute = minute_now(today)
+    return {id(day) for block in blocks for day in block.days
+            if day.more_than_asked and not day.outdated
+            and not has_begun(day.date, min(t.start_minute for t in day.teams), today, minute)}
 
 
 def _old_way_words(begun: set[int]):
@@ -511,6 +527,7 @@ def plan_csv():
     request_id = one.id if one else None
     blocks = report_service.ministry_plan(current_user.ministry_id, first, last, request_id)
     old_way_note = _old_way_words(_begun_the_old_way(blocks))
+    too_many = _more_than_asked_to_come(blocks)
     dropped = service.dropped_days(current_user.ministry_id, first, last, request_id)
     nobody_planned = _nobody_planned_words(blocks, first)
     out = io.StringIO()
@@ -533,6 +550,8 @@ def plan_csv():
                              location=team.location)
                 elif team is None:
                     note = nobody_planned(day, block.request)  # as the page's "Gedekt" says it
+                elif id(day) in too_many:
+                    note = _("Wijziging nog niet ingepland: %(num)d meer dan gevraagd", num=day.more_than_asked)
                 else:
                     note = upper_first(old_way_note(day, team))  # a day begun the old way
                     if note:

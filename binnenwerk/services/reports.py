@@ -108,6 +108,12 @@ class PlanDay:
     def covered(self) -> bool:
         return self.planned >= self.wanted and not self.outdated
 
+    @property
+    def more_than_asked(self) -> int:
+        """How many more people come than are asked now (0: not more). Only after the contact
+        lowered the number asked: planning and hand edits never put more people on a request-day."""
+        return max(0, self.planned - self.wanted)
+
 
 @dataclass
 class PlanRequest:
