@@ -442,6 +442,16 @@ class AbsenceForm(SeenState, FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = list(ABSENCE_KINDS)
 
+    def validate(self, extra_validators=None):
+        if self.whole_day.data:
+            # A whole day: the part-of-day times do not count, whatever their boxes still hold (the
+            # page hides them once "Hele dag" is ticked). No error for a time typed before that ("abc"
+            # would point at a hidden box and block the save), and no time to store.
+            for time_field in (self.start_time, self.end_time):
+                time_field.process_errors = []
+                time_field.minutes = None
+        return super().validate(extra_validators)
+
     def validate_person(self, field):
         # A list, or grouped per team (a dict of group -> list): see teams.routes._person_choices.
         groups = field.choices.values() if isinstance(field.choices, dict) else [field.choices]
