@@ -470,6 +470,13 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
             cell.too_long = longer_than_day_limit(e, worked_as)
             why = misfit(e, q, tw.team.id, tw.team.region) if a.date >= today else None
             cell.moved, cell.outside_region, cell.unqualified = why == MOVED, why == OUTSIDE_REGION, why == UNQUALIFIED
+            if cell.withdrawn:
+                # A day its request no longer asks for (cancelled, declined, the date called off,
+                # the weekday dropped): publishing calls the shift off before any rule of the
+                # request's times, place or work (services.rosters._publish), so it is flagged and
+                # counted as not asked only, not also as outside the hours, too long, outside the
+                # region or no longer fitting.
+                cell.unavailable = cell.too_long = cell.outside_region = cell.unqualified = False
             if full and cell.withdrawn and tw.roster.version > 0 and not _team_told(shift, tw.team.id):
                 # Published since the day was dropped (or never told): nothing to change any more.
                 cell.called_off, cell.changed = True, False
