@@ -108,6 +108,8 @@ def select_locale() -> str:
         return chosen
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    if session.get("mfa_locale") in languages:  # the account whose two-step code is asked (auth.routes)
+        return session["mfa_locale"]
     return "nl"
 
 

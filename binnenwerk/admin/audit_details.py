@@ -162,8 +162,12 @@ def describe(action: str, detail: str) -> str:
     if action.endswith("_deleted"):
         return detail  # an older row: the name of what was deleted, as the deleting admin read it
     # form=<key>: the key a new-employee or new-leader form was sent with, kept so the same form
-    # sent twice makes one (services/people.py); nothing for a reader.
-    return " ".join(_fact(action, token) for token in detail.split(" ") if not token.startswith("form="))
+    # sent twice makes one (services/people.py); as_of=<ISO time>: when a solve read its data, for
+    # the roster page's "changed since planning" (rosters.view.planned_as_of). Nothing for a reader.
+    return " ".join(_fact(action, token) for token in detail.split(" ") if not token.startswith(BOOKKEEPING))
+
+
+BOOKKEEPING = ("form=", "as_of=")
 
 
 def _region_renamed(detail: str) -> str:

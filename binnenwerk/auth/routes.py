@@ -23,6 +23,9 @@ from . import bp
 from .forms import ChangePasswordForm, CodeForm, DisableMfaForm, LoginForm, ResetPasswordForm
 
 PENDING_USER, PENDING_SINCE, PENDING_NEXT = "mfa_user_id", "mfa_since", "mfa_next"
+# The account's language while its code is asked: the password proved who it is, so the code page
+# speaks the account's language on a new computer too (binnenwerk.select_locale).
+PENDING_LOCALE = "mfa_locale"
 
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Beheerder"),
@@ -149,6 +152,7 @@ def login():
             session[PENDING_USER] = user.id
             session[PENDING_SINCE] = int(time.time())
             session[PENDING_NEXT] = target if is_safe_next(target) else None
+            session[PENDING_LOCALE] = user.locale
             return redirect(url_for("auth.mfa_login"))
         return _start_session(user, "password", target)
     return render_template("auth/login.html", form=form)
@@ -175,7 +179,7 @@ def mfa_login():
         return redirect(url_for("main.home"))
     user = _pending_user()
     if user is None:
-        for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+        for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT, PENDING_LOCALE):
             session.pop(key, None)
         flash(_("Log opnieuw in. Het inloggen duurde te lang of is niet begonnen."), "info")
         return redirect(url_for("auth.login"))
@@ -197,6 +201,8 @@ def _locked_at_code():
     """Too many wrong codes: the login page with the lock's message (the code's form no longer
     leads anywhere), at its own address and with the page the login was for."""
     target = session.get(PENDING_NEXT)
+    # PENDING_LOCALE stays: the login page says the lock in the account's language (a next login
+    # replaces it, and a completed one clears the session).
     for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
         session.pop(key, None)
     flash(accounts.locked_message(), "error")

@@ -43,6 +43,9 @@ def table_of(page: str) -> str:
      "week: 2026-W52 medewerker: 3 dag: 24-12-2026 aanvraag: –"),
     ("solve.start", "week=2026-W50 team=alle limit=20", "week: 2026-W50 team: alle tijdslimiet: 20 s"),
     ("location_deleted", "Rijnstraat 8", "Rijnstraat 8"),
+    # When the solve read its data: bookkeeping for the roster page, not for a reader (QA round 18).
+    ("roster.plan", "week=2026-W51 assignments=33 changed=6 as_of=2026-12-07T20:33:27.537950+00:00",
+     "week: 2026-W51 diensten: 33 gewijzigd: 6"),
     ("something_new", "a fact we=never heard of", "a fact we=never heard of"),
 ])
 def test_each_kind_of_detail_reads_as_dutch_words(app, action, detail, words):
