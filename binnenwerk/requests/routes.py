@@ -19,7 +19,7 @@ from ..formatting import (
     parse_week, read_week, upper_first, week_of,
 )
 from ..models import (
-    DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
+    AuditEvent, DeploymentRequest, Location, Ministry, PublishedShift, RequestDayAsked, RequestStatus, Role, WorkType,
 )
 from ..paging import one_page
 from ..services import ServiceError
@@ -708,6 +708,7 @@ def call_off_day(request_id: int):
     """"Eén dag afzeggen": one date of the period without people, the rest of it as asked."""
     found = _load(request_id)
     form = DayOffForm()
+    day = None
     try:
         service.refuse_unless_days_may_change(found)
         if not form.validate_on_submit():
@@ -716,7 +717,11 @@ def call_off_day(request_id: int):
         service.call_off_day(found, day, actor=_actor())
     except ServiceError as error:
         db.session.rollback()
-        return _refused_day_off(found, form, error)
+        # The same call-off sent again (a double click, also at the same moment: the service's
+        # lock or the unique date makes the second "already called off"), or after someone else's:
+        # it went through, as the first says; nothing is stored twice.
+        if not (error.field == "date" and day is not None and _called_off_already(found, day)):
+            return _refused_day_off(found, form, error)
     flash(_("Op %(date)s komt er geen team: de dag is afgezegd.", date=full_date(day)), "success")
     if service.told_on(found, day) and _is_contact():
         flash(_("Er stonden al mensen ingepland. De planner haalt hen uit het rooster en laat hen weten dat ze "
@@ -742,8 +747,11 @@ def take_back_day_off(request_id: int):
         service.take_back_day_off(found, day, actor=_actor())
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return _detail_page(found, refused=True), 409
+        # The same take-back sent again (a double click, also at the same moment: the second waits
+        # for the first's lock), or after someone else's: the day goes ahead, as the first says.
+        if not (error.field == "date" and _taken_back_already(found, day)):
+            flash(error.message, "error")
+            return _detail_page(found, refused=True), 409
     if _is_contact() and service.told_on(found, day):
         # Taken back before the planner published the call-off: the team was never taken off.
         flash(_("Op %(date)s vraagt u weer mensen. Het team dat ingepland was, komt zoals gepland.",
@@ -755,6 +763,28 @@ def take_back_day_off(request_id: int):
         flash(_("Op %(date)s vraagt de aanvraag weer mensen. Kijk of het rooster van week %(week)s klopt en publiceer "
                 "het opnieuw.", date=full_date(day), week=week_of(day)), "success")
     return redirect(url_for("requests.detail", request_id=found.id))
+
+
+def _called_off_already(found: DeploymentRequest, day: dt.date) -> bool:
+    """Whether a call-off of `day` the service refused was refused only because the day is called
+    off already (as the request now stands): a day gone by, outside the request, not one of its
+    weekdays or a holiday is refused before that, and stays refused."""
+    return day >= service.today() and day in service.dates_off_asked(found)
+
+
+def _taken_back_already(found: DeploymentRequest, day: dt.date) -> bool:
+    """Whether a take-back of `day` the service refused as "not called off" asks for what is so:
+    the day was called off and taken back since (a take-back is in the request's history), and the
+    request asks for people on it, still to come. A date never called off, or one the request no
+    longer asks for, stays refused."""
+    if day in [off.date for off in found.dates_off] or not (service.would_ask_on(found, day)
+                                                           and service.may_take_back(found, day)):
+        return False
+    said = f"fields={service.DATES_OFF} {service.TAKEN_BACK}={day.isoformat()}"
+    return db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.object_type == "DeploymentRequest",
+                                    AuditEvent.object_id == str(found.id), AuditEvent.action == "request_changed",
+                                    AuditEvent.detail.startswith(said, autoescape=True)).limit(1)) is not None
 
 
 def _refused_day_off(found: DeploymentRequest, form: DayOffForm, error: ServiceError):
