@@ -9,7 +9,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from ..access import OFFICE, roles_required
-from ..formatting import csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of
+from ..formatting import (
+    CONTROL_CHARACTERS, csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of,
+)
 from ..rosters.routes import typed_week_refused
 from ..services.reports import (
     JOB_HOURS_PER_WEEK, TIGHT, JobReport, Quarter, capacity, job_report, jobs_by_quarter, paid_jobs_by_quarter,
@@ -200,6 +202,20 @@ def jobs_teams_csv():
     return _csv(_team_rows(report), f"benutting-teams-{report.quarter.label}.csv")
 
 
+def _write_row(sheet, number: int, row: list) -> None:
+    """Row `number` of the sheet. Text is written as text (data type "s"), as dataio's to_xlsx
+    writes it: Excel never runs it as a formula, so a name starting with '=' reads as typed,
+    without the quote that guards it in a CSV (spreadsheet_safe); control characters, which no
+    worksheet may hold, are dropped."""
+    for column, value in enumerate(row, start=1):
+        cell = sheet.cell(row=number, column=column)
+        if isinstance(value, str):
+            cell.value = CONTROL_CHARACTERS.sub("", value)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        else:
+            cell.value = value
+
+
 @bp.route("/banenafspraak.xlsx")
 @roles_required(*OFFICE)
 def jobs_xlsx():
@@ -218,8 +234,8 @@ def jobs_xlsx():
     for sheet, title, rows in sheets:
         sheet = sheet or book.create_sheet()
         sheet.title = title
-        for row in rows:
-            sheet.append([spreadsheet_safe(v) for v in row])
+        for number, row in enumerate(rows, start=1):
+            _write_row(sheet, number, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         shares = {str(_("Dekking")), str(_("Benutting"))}  # fractions, shown as the page shows them: 29%

@@ -593,10 +593,12 @@ class JobReport:
         return self.counted_until is not None and self.counted_until < self.quarter.start
 
 
-def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
+def counted_until(quarter: Quarter, today: dt.date,
+                  asked: dict[int, dict[dt.date, request_history.Asked]] | None = None) -> dt.date:
     """The last day of the quarter that coverage and utilisation count: the later of today and the
-    Sunday of the latest week of the quarter that every team has published, at most the quarter's
-    end.
+    Sunday of the last week up to which every team has published all its weeks with work, at most
+    the quarter's end. `asked`: request_history.asked_days of the quarter's committed requests
+    (job_report's), read here when not given.
 
     Weeks not published yet would count as asked but not planned, and as contract hours not
     worked: halfway through a quarter that read as 41% coverage where the rostered weeks were at
@@ -604,6 +606,16 @@ def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
     in (coverage of all ministries fell from 47% to 31% when one team published). A team that
     has published no week of the quarter yet holds the day back as much: one team publishing
     week 1 made the first quarter count up to 10 January for all (the others at 0%).
+
+    Each team's published weeks must run on up to the counted day, from the first day not gone
+    by: a later week published does not pull an unpublished one in (week 52 planned and
+    published while week 51 was a draft counted week 51 as asked and not planned: coverage 49%
+    where it was 83%, and the page said "up to 27 December" where week 51 was not published).
+    Published is published once: a roster changed since still is. A week between two a team has
+    published waits for no roster of it when the team has no work in it: nobody of it is
+    employed then, or nothing is asked in its region (the teams of a region plan the requests
+    there, planning.build_problem), as a team without people waits for none. A week after a
+    team's latest published one always waits for it, as it did: it may not be planned yet.
 
     Every team that is to be rostered counts: not archived (an archived team publishes nothing
     more; its people have left or moved), with someone whose contract runs on a day of the
@@ -613,26 +625,79 @@ def counted_until(quarter: Quarter, today: dt.date) -> dt.date:
     yet.
     """
     first, last = _week_name(quarter.start), _week_name(quarter.end)
-    staffed = (
-        select(Employee.id).where(Employee.team_id == Team.id, Employee.archived.is_(False),
-                                  Employee.contract_start <= quarter.end,
-                                  or_(Employee.contract_end.is_(None), Employee.contract_end >= quarter.start))
-        .exists()
-    )
-    # ISO weeks as text ('2026-W50') sort as the weeks do. Per team its latest published week of
-    # the quarter (None: none yet); the earliest of those is the week all of them have reached.
-    per_team = db.session.scalars(
-        select(func.max(Roster.week))
-        .select_from(Team)
-        .outerjoin(Roster, and_(Roster.team_id == Team.id, Roster.version > 0, Roster.week.between(first, last)))
-        .where(Team.archived.is_(False), staffed)
-        .group_by(Team.id)
-    ).all()
+    # The teams that count (someone not archived whose contract runs in the quarter), with when
+    # their people are employed.
+    regions: dict[int, str] = {}
+    employed: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for team_id, region, c_start, c_end in db.session.execute(
+        select(Team.id, Team.region, Employee.contract_start, Employee.contract_end)
+        .join(Employee, Employee.team_id == Team.id)
+        .where(Team.archived.is_(False), Employee.archived.is_(False), Employee.contract_start <= quarter.end,
+               or_(Employee.contract_end.is_(None), Employee.contract_end >= quarter.start))
+    ):
+        regions[team_id] = region
+        employed[team_id].append((c_start, c_end))
+    # ISO weeks as text ('2026-W50') sort as the weeks do. Per team its published weeks of the
+    # quarter (version > 0: published at least once, also when changed since).
+    published: dict[int, set[str]] = {team_id: set() for team_id in regions}
+    for team_id, week in db.session.execute(
+        select(Roster.team_id, Roster.week).join(Team, Team.id == Roster.team_id)
+        .where(Team.archived.is_(False), Roster.version > 0, Roster.week.between(first, last))
+    ):
+        if team_id in published:
+            published[team_id].add(week)
     last_day = today
-    if per_team and None not in per_team:
-        latest = min(per_team)
-        last_day = max(last_day, dt.date.fromisocalendar(int(latest[:4]), int(latest[6:]), 7))
+    if not regions or not all(published.values()):
+        return min(quarter.end, last_day)
+    latest = {team_id: max(weeks) for team_id, weeks in published.items()}
+    if asked is None:
+        requests = list(db.session.scalars(request_history.requests_with_days(
+            COMMITTED_STATUSES, quarter.start, quarter.end, cancelled_too=True)))
+        asked = request_history.asked_days(requests, quarter.start, quarter.end)
+    busy = _asked_weeks(asked)
+
+    def waits_for(team_id: int, week: str, monday: dt.date, sunday: dt.date) -> bool:
+        """Whether the week waits for this team's roster: one after its latest published week always
+        does (it may not be planned yet); one before it when the team has work in it."""
+        if week in published[team_id]:
+            return False
+        if week > latest[team_id]:
+            return True
+        return (regions[team_id], week) in busy and any(
+            c_start <= sunday and (c_end is None or c_end >= monday) for c_start, c_end in employed[team_id])
+
+    day = max(quarter.start, today + dt.timedelta(days=1))  # the first day not gone by
+    monday = day - dt.timedelta(days=day.weekday())
+    while monday <= quarter.end:
+        week, sunday = _week_name(monday), monday + dt.timedelta(days=6)
+        if any(waits_for(team_id, week, monday, sunday) for team_id in regions):
+            break
+        last_day = max(last_day, sunday)
+        monday += dt.timedelta(weeks=1)
     return min(quarter.end, last_day)
+
+
+def _asked_weeks(asked: dict[int, dict[dt.date, request_history.Asked]]) -> set[tuple[str, str]]:
+    """(region, ISO week) of every day asked: the region of the place asked that day."""
+    location_ids = {then.location_id for days in asked.values() for then in days.values()}
+    region_of = dict(db.session.execute(
+        select(Location.id, Location.region).where(Location.id.in_(location_ids))).all()) if location_ids else {}
+    return {(region_of.get(then.location_id), _week_name(day)) for days in asked.values() for day, then in days.items()}
+
+
+def _present():
+    """SQL: the published shift's person is not reported absent during it. The SQL form of
+    rosters.absence_overlaps, the rule ministry_plan leaves absent people out by, so the job
+    report and the ministry's planning page count the same people: an absence of the whole day
+    takes the shift; one of part of the day takes it when it overlaps the shift's times (the
+    whole shift then, as ministry_plan leaves out the person, not part of their hours). Keep the
+    two in step. Only the fact counts, never the kind of absence."""
+    return ~select(Absence.id).where(
+        Absence.employee_id == PublishedShift.employee_id,
+        Absence.start_date <= PublishedShift.date, Absence.end_date >= PublishedShift.date,
+        or_(Absence.start_minute.is_(None),
+            and_(Absence.start_minute < PublishedShift.end_minute, PublishedShift.start_minute < Absence.end_minute)),
+    ).exists()
 
 
 def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
@@ -649,10 +714,16 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
     hours in the team of now, their worked hours in the team of each shift.
     Coverage and the teams' worked and contract hours count the days up to `counted_until` (today:
     Amsterdam's); the ministries' worked hours, jobs and people count the whole quarter.
+    A shift of someone reported absent then counts nowhere: no worked hours, no person placed, no
+    day planned (_present, ministry_plan's rule).
     """
     start, end = quarter.start, quarter.end
-    until = counted_until(quarter, today or feeds.local_today())
-    shifts = and_(PublishedShift.cancelled.is_(False), PublishedShift.date.between(start, end))
+    # Days gone by count what was asked then (a request changed or cancelled since keeps them).
+    requests = list(db.session.scalars(request_history.requests_with_days(
+        COMMITTED_STATUSES, start, end, cancelled_too=True)))
+    asked = request_history.asked_days(requests, start, end)
+    until = counted_until(quarter, today or feeds.local_today(), asked)
+    shifts = and_(PublishedShift.cancelled.is_(False), PublishedShift.date.between(start, end), _present())
     per_job = JOB_HOURS_PER_WEEK * 60 * quarter.weeks
 
     figures: dict[int, MinistryFigures] = {}
@@ -672,10 +743,6 @@ def job_report(quarter: Quarter, today: dt.date | None = None) -> JobReport:
         ministry(ministry_id).worked_minutes = int(minutes or 0)
         ministry(ministry_id).people = int(people or 0)
 
-    # Days gone by count what was asked then (a request changed or cancelled since keeps them).
-    requests = list(db.session.scalars(request_history.requests_with_days(
-        COMMITTED_STATUSES, start, end, cancelled_too=True)))
-    asked = request_history.asked_days(requests, start, end)
     # Joined rather than an IN list of ids: a national quarter has thousands of requests.
     planned = {
         (request_id, day): count
@@ -796,7 +863,8 @@ def jobs_by_quarter(year: int) -> list[YearRow]:
     for ministry_id, number, worked in db.session.execute(
         select(Location.ministry_id, bucket, func.sum(_WORKED))
         .join(Location, Location.id == PublishedShift.location_id)
-        .where(PublishedShift.cancelled.is_(False), PublishedShift.date.between(quarters[0].start, quarters[3].end))
+        .where(PublishedShift.cancelled.is_(False), PublishedShift.date.between(quarters[0].start, quarters[3].end),
+               _present())  # as the quarter's table: who was absent worked no hours (job_report)
         .group_by(Location.ministry_id, bucket)
     ):
         minutes[ministry_id][int(number) - 1] = int(worked or 0)

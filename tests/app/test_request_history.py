@@ -50,8 +50,10 @@ def world(make, today):
         for person in people[:2]:
             make.published_shift(employee=person, date=day, location=location, work_type=work_type, team=team,
                                  start="09:00", end="15:00", break_minutes=30, request_id=request.id)
-    # The quarter's last week is published: the report counts every day of it, the days to come too.
-    db.session.add(Roster(week="2026-W53", team=team, version=1, status="published"))
+    # Every week to the quarter's end is published: the report counts every day of it, the days to
+    # come too (a week the team has not published stops the count before it).
+    for week in ("2026-W50", "2026-W51", "2026-W52", "2026-W53"):
+        db.session.add(Roster(week=week, team=team, version=1, status="published"))
     db.session.flush()
     return SimpleNamespace(ministry=ministry, location=location, work_type=work_type, team=team, request=request,
                            contact=make.user(role="ministry_contact", ministry=ministry),
