@@ -743,8 +743,11 @@ def _result(problem, idmap, solution, teams: list[int], left_out: list[dict]) ->
     saved = set(teams)
     result = solution_to_dict(solution)
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
-    result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat()}
-                              for employee_id, day in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))
+    # Each with why it could not stay (planning.DROPPED_PIN_REASONS); a job stored before that
+    # has none, and its page says the general sentence (dropped_pin_lines).
+    result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat(),
+                               "employee_id": employee_id, "reason": reason}
+                              for employee_id, day, reason in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))
                               if team_of.get(employee_id) in saved]
     result["dropped_leads"] = [{"name": idmap.names.get(planning.sid(supervisor_id), ""), "date": day.isoformat(),
                                 "place": idmap.names.get(planning.lid(location_id), "")}
@@ -1028,6 +1031,22 @@ def _causes_first(pins: list, causes: set) -> list:
 
 # A line for teams left out for the same reason names this many of them, then "en N andere teams".
 NAMES_IN_LINE = 3
+
+
+def dropped_pin_lines(result: dict | None) -> tuple[list[dict], list[dict]]:
+    """The pins a solve could not keep (its result's dropped_pins), for the job page: those of a
+    job stored before the reasons were (no "reason"; the page names them after one general
+    sentence), and the others as lines of one person and one reason each, with all their days
+    ({"name", "reason", "days": [dates]}), in the order of their first day."""
+    old, lines = [], {}
+    for pin in (result or {}).get("dropped_pins") or []:
+        if pin.get("reason") not in planning.DROPPED_PIN_REASONS:
+            old.append(pin)
+            continue
+        key = (pin.get("employee_id") or pin.get("name"), pin["reason"])
+        line = lines.setdefault(key, {"name": pin.get("name", ""), "reason": pin["reason"], "days": []})
+        line["days"].append(dt.date.fromisoformat(pin["date"]))
+    return old, sorted(lines.values(), key=lambda line: (min(line["days"]), line["name"]))
 
 
 def left_out_messages(result: dict | None) -> list[str | Markup]:

@@ -111,6 +111,16 @@ class RequestFacts:
                    q.headcount, tuple(d for d in days if q.occurs_on(d)))
 
 
+# Why a pin could not stay (IdMap.dropped_pins), the first that holds in this order: the request
+# no longer asks for that day (stopped, cancelled, the day called off or a public holiday), other
+# teams' rosters fill what it asks that day, the person is absent (an absence takes the shift's
+# times), does not work that day (not in their weekly hours, outside their contract), works other
+# hours that day, would not get their rest between two shifts (one just outside the week, or in
+# another team's roster), or the shift is longer than their hours a day. (A day held in another
+# team's roster is no pin here: one shift a person a day, in whichever roster.)
+DROPPED_PIN_REASONS = ("request", "full", "absent", "off", "hours", "rest", "too_long")
+
+
 @dataclass
 class IdMap:
     """What the Problem's string ids stand for, and the names to show instead of them."""
@@ -120,9 +130,10 @@ class IdMap:
     work_type_ids: dict[str, int] = field(default_factory=dict)  # code -> WorkType.id
     names: dict[str, str] = field(default_factory=dict)  # problem id -> display name
     requests: dict[int, DeploymentRequest] = field(default_factory=dict)
-    # Pinned shifts left out because the person can no longer work them (absent since, day off):
-    # (employee id, date), for the planner to hear of.
-    dropped_pins: list[tuple[int, dt.date]] = field(default_factory=list)
+    # Pinned shifts left out because the person can no longer work them (absent since, day off)
+    # or the request no longer asks for them: (employee id, date, why), for the planner to hear
+    # of; why is one of DROPPED_PIN_REASONS.
+    dropped_pins: list[tuple[int, dt.date, str]] = field(default_factory=list)
     # Team leaders a person chose who can no longer lead there (absent since, other hours):
     # (supervisor id, date, location id, team id), left out of the Problem's pinned_supervision.
     dropped_leads: list[tuple[int, dt.date, int, int]] = field(default_factory=list)
@@ -498,9 +509,13 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     around = {} if uncut else _rest_around_week(employee_ids, first, last)
     p_employees = []
+    # Per person the days and hours their weekly hours, absences and contract leave (availability_for),
+    # to tell why a pin could not stay (_why_pin_dropped).
+    available_as_such: dict[int, dict[dt.date, tuple]] = {}
     for e in employees:
         idmap.names[eid(e.id)] = e.name
         availability = availability_for(e.availability, absences_of[("e", e.id)], days, employed=e.employed_on)
+        available_as_such[e.id] = dict(availability)  # before rest and other rosters take their part
         contract = max(history_minutes[e.id], min(e.contract_minutes, max(kept_minutes[e.id], week_contract_minutes(
             e.contract_minutes, e.availability, availability))))
         rest_kept: dict[dt.date, list[tuple[int, int]]] = {}
@@ -580,11 +595,19 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             windows = availability_of[eid(a.employee_id)].get(a.date, ())
             # A pin the person can no longer work (absent since, day off, longer than their hours a
             # day now) cannot hold: leave it out.
-            if q.occurs_on(a.date) and any(ws <= q.start_minute and q.end_minute <= we for ws, we in windows) \
-                    and q.worked_minutes <= day_limit[a.employee_id]:
+            if q.occurs_on(a.date) and _fits(q, windows) and q.worked_minutes <= day_limit[a.employee_id]:
                 pinned.append(AssignmentRef(eid(a.employee_id), a.date, day_ids[(a.request_id, a.date)]))
             elif a.pinned:
-                idmap.dropped_pins.append((a.employee_id, a.date))
+                idmap.dropped_pins.append((a.employee_id, a.date, _why_pin_dropped(
+                    a, windows, available_as_such[a.employee_id], absences_of[("e", a.employee_id)],
+                    day_limit[a.employee_id])))
+        elif a.pinned and a.employee_id in employee_set and (a.request_id, a.date) not in day_ids \
+                and not kept_as_is(a) and a.request.location_id in location_ids:
+            # Its request no longer asks for that day (stopped, cancelled, called off), or other
+            # teams' rosters fill all it asks: not a shift of the Problem, so the row goes.
+            q = a.request
+            asked = q.status in PLANNED_STATUSES and q.occurs_on(a.date)
+            idmap.dropped_pins.append((a.employee_id, a.date, "full" if asked else "request"))
     previous = []
     code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
     seen = set()
@@ -633,6 +656,30 @@ def build_problem(week: str, team_ids: list[int] | None = None,
         previous_supervision=previous_leads,
     )
     return problem, idmap
+
+
+def _fits(q: DeploymentRequest, windows) -> bool:
+    """Whether the request's hours lie within one of the windows (of a day's availability)."""
+    return any(start <= q.start_minute and q.end_minute <= end for start, end in windows)
+
+
+def _why_pin_dropped(a: Assignment, windows, available: dict, absences, day_limit: int) -> str:
+    """Why a pin of the Problem's requests cannot stay (DROPPED_PIN_REASONS): `windows` is what the
+    Problem leaves the person that day, `available` their days as availability_for gives them."""
+    from .services.rosters import absence_overlaps
+
+    q = a.request
+    if not q.occurs_on(a.date):
+        return "request"
+    if any(absence_overlaps(x, a.date, q.start_minute, q.end_minute) for x in absences):
+        return "absent"  # never which kind of absence: that is nobody's business here
+    if not _fits(q, windows):
+        if a.date not in available:
+            return "off"
+        if not _fits(q, available[a.date]):
+            return "hours"
+        return "rest"  # what is left: the rest owed to a shift the day before or after
+    return "too_long"
 
 
 def _previous_leads(rosters: list[Roster], week: str, source_week: dict[int, str],

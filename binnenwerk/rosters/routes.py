@@ -937,10 +937,13 @@ def job(job_id: int):
     # A repair's earlier days that could still be repaired (of its week, from today on): the page
     # points at them when the repair changed nothing.
     earlier = job.repair_from is not None and job.repair_from > max(week_days(job.week, 7)[0], local_today())
-    # The page lists every team of a line that names only a few (jobs.left_out_lines).
+    # The page lists every team of a line that names only a few (jobs.left_out_lines), and per
+    # person why their pins could not stay (jobs.dropped_pin_lines).
+    old_dropped, dropped_lines = jobs.dropped_pin_lines(job.result)
     return render_template("rosters/job.html", job=job, state=_job_state(job), form=ActionForm(),
                            scope=jobs.team_name(job), short=short, earlier_days=earlier,
-                           left_out_lines=jobs.left_out_lines(job.result))
+                           left_out_lines=jobs.left_out_lines(job.result),
+                           old_dropped=old_dropped, dropped_lines=dropped_lines)
 
 
 @bp.route("/planning/<int:job_id>.json")
