@@ -110,6 +110,11 @@ def _status_filter(archived_words: tuple[str, str]):
     return form, chosen
 
 
+def _none_yet(model) -> bool:
+    """No row at all, archived or not: a new install's empty list says "nog geen", not "none match"."""
+    return db.session.scalar(select(model.id).limit(1)) is None
+
+
 def _filtered(query, chosen: str, flag):
     if chosen == "actief":
         return query.where(flag.is_(False))
@@ -323,7 +328,7 @@ def ministries():
     query = _filtered(select(Ministry).options(selectinload(Ministry.work_types)).order_by(Ministry.name),
                       chosen, Ministry.archived)
     return render_template("admin/ministries.html", ministries=db.session.scalars(query).all(),
-                           filter_form=filter_form, agreement_names=ops.agreement_names)
+                           filter_form=filter_form, agreement_names=ops.agreement_names, none_yet=_none_yet(Ministry))
 
 
 @bp.route("/ministeries/nieuw", methods=["GET", "POST"], defaults={"ministry_id": None}, endpoint="ministry_new")
@@ -373,7 +378,7 @@ def locations():
         chosen, Location.archived,
     )
     return render_template("admin/locations.html", locations=db.session.scalars(query).all(),
-                           filter_form=filter_form)
+                           filter_form=filter_form, none_yet=_none_yet(Location))
 
 
 @bp.route("/locaties/nieuw", methods=["GET", "POST"], defaults={"location_id": None}, endpoint="location_new")
@@ -485,7 +490,7 @@ def work_types():
     filter_form, chosen = _status_filter((_("Actief"), _("Gearchiveerd")))
     query = _filtered(select(WorkType).order_by(WorkType.name_nl), chosen, WorkType.archived)
     return render_template("admin/work_types.html", work_types=db.session.scalars(query).all(),
-                           filter_form=filter_form, pictogram_label=ops.pictogram_label)
+                           filter_form=filter_form, pictogram_label=ops.pictogram_label, none_yet=_none_yet(WorkType))
 
 
 @bp.route("/werksoorten/nieuw", methods=["GET", "POST"], defaults={"work_type_id": None}, endpoint="work_type_new")

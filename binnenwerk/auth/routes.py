@@ -10,6 +10,7 @@ from flask_babel import gettext as _, ngettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
@@ -155,7 +156,10 @@ def login():
             session[PENDING_LOCALE] = user.locale
             return redirect(url_for("auth.mfa_login"))
         return _start_session(user, "password", target)
-    return render_template("auth/login.html", form=form)
+    # A new install without any account: the login page says how the first admin is made (nobody
+    # could log in to be told otherwise). One cheap query, only while no account exists.
+    no_accounts = db.session.scalar(select(User.id).limit(1)) is None
+    return render_template("auth/login.html", form=form, no_accounts=no_accounts)
 
 
 def _pending_user() -> User | None:

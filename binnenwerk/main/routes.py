@@ -63,6 +63,8 @@ def home():
         context["unseen_now"] = _unseen_this_week(this_week, [t.id for t in current_user.teams])
         context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])
     else:
+        if role == Role.ADMIN.value:
+            context["setup_steps"] = _setup_steps()
         if role == Role.PLANNER.value:
             waiting = not_yet_published(context["next_week"])
             # Never published (or no roster yet), and published but changed since: told apart.
@@ -87,6 +89,31 @@ def home():
             )
         ).one()
     return render_template(f"main/home_{role}.html", **context)
+
+
+def _setup_steps() -> list[tuple[str, str, bool]]:
+    """A new install's first steps for the admin, in the order that works (a ministry's agreement
+    lists work types, a location belongs to a ministry, accounts come last): (label, link, done).
+    Empty once every step has something: the home page then shows no list."""
+    from flask_babel import gettext as _
+
+    from ..models import Location, Ministry, User, WorkType
+
+    def some(model, *where) -> bool:
+        return db.session.scalar(select(model.id).where(*where).limit(1)) is not None
+
+    steps = [
+        (_("Werksoorten maken: het werk dat ministeries kunnen vragen"), url_for("admin.work_type_new"),
+         some(WorkType, WorkType.archived.is_(False))),
+        (_("Ministeries maken, met de werksoorten van hun afspraak"), url_for("admin.ministry_new"),
+         some(Ministry, Ministry.archived.is_(False))),
+        (_("Locaties maken, met hun regio"), url_for("admin.location_new"), some(Location, Location.archived.is_(False))),
+        (_("Een account voor een planner maken"), url_for("admin.user_new"),
+         some(User, User.role == Role.PLANNER.value, User.active.is_(True))),
+        (_("Accounts voor teamleiders en contactpersonen van ministeries maken"), url_for("admin.user_new"),
+         some(User, User.role.in_([Role.TEAM_LEADER.value, Role.MINISTRY_CONTACT.value]))),
+    ]
+    return [] if all(done for _label, _url, done in steps) else steps
 
 
 def _unseen_this_week(week: str, team_ids: list[int] | None = None) -> list:
