@@ -249,9 +249,26 @@ def bad_request(error):
     return _error_page(400, N_("Ongeldig verzoek"), N_("Dit verzoek klopt niet. Ga terug en probeer het opnieuw."))
 
 
+# Who does what a role may not (403): said so the reader knows whom to ask, not only "no".
+WHO_CAN = {
+    Role.TEAM_LEADER.value: N_("Dit is werk van de planner. Heb je dit nodig? Vraag het de planner."),
+    Role.MINISTRY_CONTACT.value: N_("Deze pagina is voor medewerkers van Binnenwerk. Heeft u hier iets nodig? Neem "
+                                    "dan contact op met de planner van Binnenwerk."),
+    Role.PLANNER.value: N_("Dit is werk van de beheerder. Heb je dit nodig? Vraag het de beheerder."),
+    Role.ADMIN.value: N_("Dit is werk van de planner. Heb je dit nodig? Vraag het de planner."),
+}
+
+
 @bp.app_errorhandler(403)
 def forbidden(error):
-    return _error_page(403, N_("Geen toegang"), N_("Met dit account is deze pagina niet te openen."))
+    from flask_babel import gettext as _
+
+    role = current_user.role if current_user.is_authenticated else None
+    if role in (Role.TEAM_LEADER.value, Role.PLANNER.value) and request.blueprint == "admin":
+        role = Role.PLANNER.value  # the admin's pages: the admin's work, whoever asks
+    who = WHO_CAN.get(role)
+    return render_template("error.html", title=_("Geen toegang"), message=_("Met dit account is deze pagina niet te openen."),
+                           next_step=_(who) if who else None), 403
 
 
 # A link's first word capitalised by a phone or typed so (/Week/..., /CALENDAR/...): the page it names.

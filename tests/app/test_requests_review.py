@@ -294,14 +294,18 @@ def test_the_cancel_page_says_je_to_the_planner_and_u_to_the_ministry(client, lo
     assert "Wilt u de aanvraag voor Eigen Gebouw annuleren?" in page and "Wil je" not in page
 
 
-def test_the_no_access_page_speaks_to_no_one_in_particular(client, login, world):
-    """The 403 page is seen by ministry contacts ('u') and staff ('je'): it says neither."""
+def test_the_no_access_page_speaks_to_each_reader_in_their_own_form(client, login, world):
+    """The 403 page is seen by ministry contacts ('u') and staff ('je'): its heading and first line
+    say neither; the line on whom to ask speaks to the reader as their pages do (QA round 18)."""
     login(world.contact)
     page = client.get("/rooster/")
     assert page.status_code == 403
     text = page.get_data(as_text=True)
     assert "Met dit account is deze pagina niet te openen." in text
-    assert not re.search(r"\b(je|jij|jou|u|uw)\b", text.split("<main")[1].split("</main>")[0], re.I)
+    main = text.split("<main")[1].split("</main>")[0]
+    first = main.split('<p class="lead">')[1].split("</p>")[0]
+    assert not re.search(r"\b(je|jij|jou|u|uw)\b", first, re.I)
+    assert re.search(r"\bu\b", main) and not re.search(r"\b(je|jij|jou)\b", main, re.I)
 
 
 def test_a_contact_cancelling_a_request_people_are_told_to_come_for_is_told_the_truth(client, login, world, make):
