@@ -3,15 +3,19 @@
 A ministry may change a running request: more people, other weekdays, other times, a later start.
 The days that had already passed were asked for (and worked, or not) as the request was then, so
 reports of them must not change with it. When a request's days, headcount, place, work type,
-times or break change, or a committed request is cancelled, every day before today that the old
-or the new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the
-old version asked that day: 0 where it asked nothing. Reports read those entries before the request.
+times or break change, or a committed request is cancelled, every day gone by that the old or the
+new version covers and that has no entry yet gets one (`RequestDayAsked`) with what the old version
+asked that day: 0 where it asked nothing. Reports read those entries before the request. Today is
+a day gone by once its shift has begun, by the start time asked then (`begun_today`, the rule of
+rosters.has_begun that keeps a told shift and refuses calling the day off): a change at 21:40
+leaves the 09:00-15:00 shift of today as it was asked; one at 08:00 applies to it.
 
 How to get in (the access instructions) is kept the same way, for the people told it: when a
 committed request's instructions change (spaces around them are no change: access_told), each
 day gone by keeps the text told until now, on its entry (a new one, or one kept before without
-it). What shows a day gone by (the week page and sheet, the calendar feed) reads it there
-(`told_access`); days to come, today included, read the request, as they always did. A new
+it; today's too once its shift has begun, as above). What shows a day before today (the week
+page and sheet, the calendar feed) reads it there (`told_access`); days to come, today included,
+read the request, as they always did. A new
 entry kept for another change holds the instructions of then too, so a later change of them
 finds them kept. None on an entry: not kept, the request's text stands in.
 
@@ -86,15 +90,48 @@ def _past_days(values: dict, today: dt.date):
         day += dt.timedelta(days=1)
 
 
+def _minute_now(today: dt.date) -> int:
+    """rosters.minute_now (-1 when the clock's date is not `today`), also outside the app."""
+    if has_app_context():
+        from .rosters import minute_now  # the roster services import this module
+
+        return minute_now(today)
+    now = dt.datetime.now()
+    return now.hour * 60 + now.minute if now.date() == today else -1
+
+
+def begun_today(old: dict, new: dict, today: dt.date, minute: int | None = None) -> bool:
+    """Whether today's shift has begun, by the request's start time as asked then (`old`): the
+    rule publishing keeps a told shift by (rosters.has_begun). Such a day was asked (and worked) as
+    the request was, as a day gone by was. A day `old` did not ask for had no shift: it goes by
+    `new`'s start, so a shift added for tonight still counts, one added for this morning does not."""
+    values = old if _asks_on(old, today) else new if _asks_on(new, today) else None
+    if values is None:
+        return False
+    from .rosters import has_begun  # the roster services import this module
+
+    return has_begun(today, values["start_minute"], today, _minute_now(today) if minute is None else minute)
+
+
+def days_gone_by(old: dict, new: dict, today: dt.date, minute: int | None = None) -> set[dt.date]:
+    """The days `old` or `new` asks for that a change no longer reaches: before today, and today
+    once its shift has begun (begun_today)."""
+    days = set(_past_days(old, today)) | set(_past_days(new, today))
+    if begun_today(old, new, today, minute):
+        days.add(today)
+    return days
+
+
 def freeze(session: Session, request_id: int, old: dict, new: dict, today: dt.date | None = None) -> int:
     """Keep what `old` (the request's values before a change, with its status) asked on each day
-    before today that `old` or `new` covers and that has no entry yet. Returns the entries added.
+    gone by (days_gone_by: before today, and today once its shift has begun) that `old` or `new`
+    covers and that has no entry yet. Returns the entries added.
 
     `old`'s access instructions (when given) go on the new entries; when they differ from `new`'s,
     also on the entries of those days kept before without them: that text is what their people
     were told until now."""
     today = today or _today()
-    days = set(_past_days(old, today)) | set(_past_days(new, today))
+    days = days_gone_by(old, new, today)
     if not days:
         return 0
     access = old.get(ACCESS)

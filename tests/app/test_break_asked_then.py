@@ -31,7 +31,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 @pytest.fixture
 def world(make, monkeypatch):
     monkeypatch.setattr(feeds, "local_today", lambda: TODAY)
-    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime.combine(TODAY, dt.time(10), AMSTERDAM))
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime.combine(TODAY, dt.time(8), AMSTERDAM))
     ministry = make.ministry(name="Ministerie van Noorderzaken", code="MNZ")
     wt = make.work_type("keyboards", name_nl="Toetsenborden reinigen", name_en="Keyboard cleaning")
     place = make.location("Groningen", ministry=ministry, name="Hereplein 1")

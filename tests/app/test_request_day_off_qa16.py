@@ -218,11 +218,13 @@ def test_the_csv_row_of_a_day_begun_the_old_way_has_the_times_the_team_came_by(c
     from zoneinfo import ZoneInfo
 
     # Monday 11:00: the team came at 09:00 the old way; the ministry then moves the times.
-    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 7, 11, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    # (The change made at 08:00, before the shift began: one made after it leaves the day as asked.)
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 7, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     request = db.session.get(DeploymentRequest, world.req.id)
     old = (request.start_minute, request.end_minute)
     request.start_minute, request.end_minute = old[0] + 60, old[1] + 60
     db.session.commit()
+    monkeypatch.setattr(feeds, "local_now", lambda: dt.datetime(2026, 12, 7, 11, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     login(world.contact)
     body = client.get(f"/aanvragen/planning.csv?week={WEEK}").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))

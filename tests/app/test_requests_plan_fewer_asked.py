@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from binnenwerk.extensions import db
 from binnenwerk.services import feeds, rosters
 
 from .test_requests_plan import MONDAY, WEEK, plan_rows, plan_table, published_monday  # noqa: F401 (fixture)
@@ -33,8 +34,10 @@ def test_fewer_people_asked_than_still_come_is_a_change_not_planned_yet(client, 
 def test_a_day_begun_with_more_people_than_now_asked_keeps_who_came(client, login, world, published_monday,
                                                                     monkeypatch):
     req = published_monday.request
-    req.headcount = 2
     monkeypatch.setattr(feeds, "local_today", lambda: MONDAY)
+    monkeypatch.setattr(rosters, "minute_now", lambda day: 8 * 60)
+    req.headcount = 2  # lowered before the 09:00 shift began: today's change
+    db.session.commit()
     monkeypatch.setattr(rosters, "minute_now", lambda day: 10 * 60)  # the 09:00 shift is under way
     login(world.contact)
 

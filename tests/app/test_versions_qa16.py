@@ -183,8 +183,9 @@ def plan_rows(html: str) -> dict[str, str]:
 
 
 def test_the_plan_says_nothing_pending_for_a_day_begun_before_the_change(client, login, world, monkeypatch):
-    at(monkeypatch, 14, 30)
+    at(monkeypatch, 8, 30)  # changed before the shift began (after it, the day keeps what was asked then)
     set_times(world.req, 10 * 60, 14 * 60)
+    at(monkeypatch, 14, 30)
     login(world.contact)
     html = client.get("/aanvragen/planning").get_data(as_text=True)
     rows = plan_rows(html)
