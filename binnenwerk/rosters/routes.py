@@ -20,13 +20,13 @@ from ..formatting import (ascii_digits, current_week, full_date, local_today, ma
                           week_days, week_of)
 from ..models import (
     Absence, Assignment, Employee, JobStatus, Location, PublishedShift, Role, Roster, RosterChange, SolveJob,
-    Supervisor, Team,
+    SupervisionAssignment, Supervisor, Team,
 )
 from ..services import ServiceError
 from ..services import rosters as service
 from . import bp
 from .forms import ActionForm, CellForm, LeaderForm, RepairForm, SolveForm
-from .view import count_short_days, explain_short_days, load_week, short_days
+from .view import explain_short_days, load_request_days, load_week, short_days, week_asks_anyone
 
 PLANNERS = (Role.PLANNER, Role.TEAM_LEADER)
 
@@ -304,7 +304,7 @@ def cell():
         elif service.cell_unchanged(roster, form.lock_version.data, employee.id, day, request_id, pin):
             said = _("Er was niets veranderd.")  # nor goes anything into the history
             if request_id is None and form.pinned.data:  # "vastzetten" ticked on a day already free
-                said += " " + _free_day_not_pinned(employee)
+                said = " ".join(filter(None, (said, _free_day_not_pinned(employee, day))))
             flash(said, "info")
             return redirect(_view_url(week, team, view, cell=(employee, day)))
         else:
@@ -329,7 +329,7 @@ def cell():
                     said = _("Het rooster van %(name)s op %(day)s is aangepast.", name=employee.name,
                              day=full_date(day))
                 if request_id is None and form.pinned.data:  # "vastzetten" ticked on a free day
-                    said += " " + _free_day_not_pinned(employee)
+                    said = " ".join(filter(None, (said, _free_day_not_pinned(employee, day))))
                 flash(said, "success")
                 return redirect(_view_url(week, team, view, cell=(employee, day)))
     # The options are built only for a page that is shown: a save that succeeds needs no Problem of
@@ -478,7 +478,15 @@ def _away(employee: Employee, day: dt.date) -> str | None:
     return "whole" if any(a.start_minute is None for a in absences) else "part"
 
 
-def _free_day_not_pinned(employee: Employee) -> str:
+def _free_day_not_pinned(employee: Employee, day: dt.date) -> str:
+    """What keeps a day freed by hand free: an absence, not a pin. Nothing when an absence keeps it
+    free already: one that leaves none of the person's working hours that day (the whole day, or
+    all the time they work then), so planning or repairing puts no shift there
+    (planning.availability_for)."""
+    absences = db.session.scalars(select(Absence).where(
+        Absence.employee_id == employee.id, Absence.start_date <= day, Absence.end_date >= day)).all()
+    if absences and day not in planning.availability_for(employee.availability, absences, [day]):
+        return ""
     return _("Een vrije dag staat niet vast: opnieuw plannen of repareren kan er weer een dienst op zetten. "
              "Moet %(name)s die dag vrij zijn? Voer dan een afwezigheid in (verlof of afspraak).", name=employee.name)
 
@@ -585,6 +593,9 @@ def solve():
 
 def _start(week: str, team: Team | None, *, time_limit: float, repair_from: dt.date | None = None,
            region: str | None = None):
+    if (nothing := _nothing_to_plan(week, team, region)) is not None:
+        flash(nothing, "error")
+        return _back(week, team.id if team else None, region=region)
     try:
         job = jobs.start_solve(week, team.id if team else None, user=current_user, time_limit=time_limit,
                                repair_from=repair_from, region=region)
@@ -592,6 +603,38 @@ def _start(week: str, team: Team | None, *, time_limit: float, repair_from: dt.d
         flash(exc.message, "error")
         return _back(week, team.id if team else None, region=region)
     return redirect(url_for("rosters.job", job_id=job.id))
+
+
+def _nothing_to_plan(week: str, team: Team | None, region: str | None) -> str | None:
+    """Why a solve of these teams (a team, a region's, every team's) would have nothing to do, or None.
+
+    No active team: nothing to plan for. No accepted request of their regions asking anyone this
+    week, and no roster of theirs that week with a shift or team leader to take off (a week whose
+    requests were cancelled after it was planned is planned again to clear it): a solve would only
+    leave empty draft rosters, and publishing them would show the employees a week off ("Vrij")
+    rather than a week not planned yet."""
+    if team is not None:
+        team_ids, regions = [team.id], {team.region}
+    elif region is not None:
+        found = jobs.find_region(region)
+        if found is None:
+            return None  # jobs.create_job says there is no such region
+        team_ids, regions = jobs.region_team_ids(found), {found}
+    else:
+        rows = db.session.execute(select(Team.id, Team.region).where(Team.archived.is_(False))).all()
+        if not rows:
+            return _("Er is niets te plannen: er zijn nog geen teams. Maak eerst een team bij Teams.")
+        team_ids, regions = [team_id for team_id, _region in rows], {name for _team_id, name in rows}
+    if week_asks_anyone(week, regions):
+        return None
+    rosters = select(Roster.id).where(Roster.week == week, Roster.team_id.in_(team_ids or [-1]))
+    if db.session.scalar(select(Assignment.id).where(Assignment.roster_id.in_(rosters)).limit(1)) is not None or \
+            db.session.scalar(select(SupervisionAssignment.id)
+                              .where(SupervisionAssignment.roster_id.in_(rosters)).limit(1)) is not None:
+        return None
+    if team is not None:
+        return _("Er is deze week geen geaccepteerde aanvraag voor dit team: er is niets te plannen.")
+    return _("Er is deze week geen geaccepteerde aanvraag voor deze teams: er is niets te plannen.")
 
 
 @bp.route("/repareren", methods=["POST"])
@@ -917,14 +960,19 @@ def _job_detail(job: SolveJob, done: bool) -> str:
     return text + " " + _("Er is een rooster gevonden; de planner zoekt een beter rooster.")
 
 
-def _short_days_of(job: SolveJob) -> int:
+def _short_days_of(job: SolveJob) -> int | None:
     """Short request-days as the roster page the job links to counts them: the team's region,
-    the job's region, or every region."""
-    if job.region is not None and job.team_id is None:
-        from .view import load_request_days
-
-        return len(short_days(job.week, load_request_days(job.week, {job.region})))
-    return count_short_days(job.week, job.team_id)
+    the job's region, or every region. None when no accepted request there asks anyone that week
+    (its table is empty): the job page then says so, not that all requests are filled."""
+    if job.team_id is not None:
+        team = db.session.get(Team, job.team_id)
+        regions = {team.region} if team else set()
+    elif job.region is not None:
+        regions = {job.region}
+    else:
+        regions = set(db.session.scalars(select(Team.region).where(Team.archived.is_(False))))
+    request_days = load_request_days(job.week, regions)
+    return len(short_days(job.week, request_days)) if request_days else None
 
 
 @bp.route("/planning/<int:job_id>")

@@ -108,7 +108,11 @@ class TeamWeek:
     cells: dict[tuple[int, dt.date], Cell] = field(default_factory=dict)
     removed: dict[tuple[int, dt.date], PublishedShift] = field(default_factory=dict)  # published, now gone
     supervision: dict[dt.date, list[SupervisionAssignment]] = field(default_factory=dict)
-    affected_count: int = 0
+    affected_count: int = 0  # of them the shifts a repair or a re-plan can take off
+    # Shifts of today under way (told as the roster holds them, their told start come) whose person
+    # is absent: a repair or a re-plan keeps them as told (planning.begun_today), so only a hand
+    # edit (the cell set to free, and publishing) takes them off. Not in affected_count.
+    absent_begun_count: int = 0
     withdrawn_count: int = 0
     ended_count: int = 0
     unavailable_count: int = 0
@@ -485,7 +489,10 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
         tw.unavailable_count += cell.unavailable
         tw.too_long_count += cell.too_long
         # A shift its request no longer asks for is called off, absent or not: counted as withdrawn only.
-        tw.affected_count += cell.affected and not cell.withdrawn
+        # One of today under way is kept by a repair (planning.begun_today): counted apart.
+        begun_absent = cell.affected and not cell.withdrawn and history and a.date == today
+        tw.affected_count += cell.affected and not cell.withdrawn and not begun_absent
+        tw.absent_begun_count += begun_absent
         tw.withdrawn_count += cell.withdrawn
         tw.ended_count += cell.ended
         tw.moved_count += cell.moved
@@ -888,6 +895,21 @@ def short_days(week: str, request_days: list[RequestDay]) -> list[ShortDay]:
                                     absent_begun=rd.absent_begun.get(day, 0),
                                     leaderless=rd.leaderless.get(day, 0)))
     return out
+
+
+def week_asks_anyone(week: str, regions) -> bool:
+    """Whether an accepted request of these regions asks anyone on a day of this week: a row of the
+    roster page's table (load_request_days). Without one a solve has nothing to fill."""
+    days7 = week_days(week, 7)
+    if not regions:
+        return False
+    requests = db.session.scalars(
+        select(DeploymentRequest).join(DeploymentRequest.location)
+        .where(Location.region.in_(sorted(regions)), DeploymentRequest.status.in_(PLANNED_STATUSES),
+               DeploymentRequest.start_date <= days7[-1], DeploymentRequest.end_date >= days7[0])
+        .options(selectinload(DeploymentRequest.dates_off))
+    ).all()
+    return any(q.occurs_on(d) for q in requests for d in days7)
 
 
 def count_short_days(week: str, team_id: int | None) -> int:
