@@ -5,6 +5,7 @@ import functools
 import json
 import re
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -148,10 +149,12 @@ def import_command(week: str, team: str | None, file: str) -> None:
     from . import planning
 
     week = _week(week)
+    # As a Path: the file itself, also when its name begins as JSON text would ('[w50].json').
+    path = Path(file)
     try:
-        _refuse_another_week(week, load_solution(file))
+        _refuse_another_week(week, load_solution(path))
         full, _ids = planning.build_problem(week, _teams(team))
-        solution = load_solution(file, full)
+        solution = load_solution(path, full)
         employee_team = {e.id: planning.pk_of(e.team) for e in full.employees}
         in_file = sorted({employee_team[a.employee] for a in solution.assignments}
                          | {planning.pk_of(s.team) for s in solution.supervision})
@@ -159,7 +162,7 @@ def import_command(week: str, team: str | None, file: str) -> None:
             raise click.ClickException(_("Het bestand bevat geen diensten; er is niets veranderd."))
         # Check against the problem of just these teams: other teams' shifts use up headcount.
         problem, idmap = planning.build_problem(week, in_file)
-        solution = load_solution(file, problem)
+        solution = load_solution(path, problem)
     except FormatError as exc:
         raise click.ClickException(_("Het bestand is niet geldig; er is niets veranderd:") + "\n"
                                    + "\n".join(f"- {e.message}" for e in exc.errors[:50])) from None

@@ -7,8 +7,10 @@ are; each names the field (as a path) and the offending value.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,7 @@ __all__ = [
     "format_time",
     "parse_time",
     "json_problem",
+    "file_problem",
 ]
 
 _TIME_RE = re.compile(r"^(\d{2}):(\d{2})\Z")
@@ -783,15 +786,41 @@ def read_problem(data: Any) -> Problem:
     )
 
 
+def file_problem(exc: OSError) -> str:
+    """Why a file could not be read, in Dutch: the system's own words (exc.strerror) are English."""
+    if isinstance(exc, FileNotFoundError):
+        return "het bestand bestaat niet"
+    if isinstance(exc, IsADirectoryError):
+        return "dat is een map"
+    if isinstance(exc, NotADirectoryError):
+        return "een deel van het pad is geen map"
+    if isinstance(exc, PermissionError):
+        return "geen leesrechten"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "de naam is te lang"
+    return exc.strerror or exc.__class__.__name__
+
+
+def _is_file_name(text: str) -> bool:
+    """Whether `text` names a file rather than holding JSON: a path that exists is a file (also
+    '[w50].json'), else text that begins as JSON does ('{' or '[') is the JSON itself."""
+    return os.path.exists(text) or not text.lstrip().startswith(("{", "["))
+
+
 def _load_json(path_or_text: str | Path) -> Any:
     """JSON from a file path or from the text itself; unreadable input is a FormatError."""
     text: str
-    if isinstance(path_or_text, Path) or not str(path_or_text).lstrip().startswith(("{", "[")):
+    if isinstance(path_or_text, Path) or _is_file_name(str(path_or_text)):
+        name = _show(str(path_or_text))
         try:
             text = Path(path_or_text).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
             raise FormatError([FieldError("", str(path_or_text),
-                                          f"invoer: bestand {_show(str(path_or_text))} kan niet gelezen worden ({exc.__class__.__name__})")])
+                                          f"invoer: bestand {name} is geen UTF-8-tekst")]) from None
+        except OSError as exc:
+            why = file_problem(exc)
+            raise FormatError([FieldError("", str(path_or_text),
+                                          f"invoer: bestand {name} kan niet gelezen worden ({why})")]) from None
     else:
         text = str(path_or_text)
     try:

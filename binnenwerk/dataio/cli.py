@@ -1,6 +1,8 @@
 """`flask --app binnenwerk import KIND FILE [--dry-run]` and `export KIND FILE`."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import click
@@ -41,9 +43,8 @@ def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bo
     kind = get_kind(kind_name)
     path = Path(source)
     with _dutch_context():
-        if path.stat().st_size > current_app.config["MAX_CONTENT_LENGTH"]:
-            raise click.ClickException(_("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden."))
-        outcome = import_file(kind, path.name, path.read_bytes(), commit=not dry_run, confirm_moves=confirm_moves)
+        body = _read_limited(path, current_app.config["MAX_CONTENT_LENGTH"])
+        outcome = import_file(kind, path.name, body, commit=not dry_run, confirm_moves=confirm_moves)
         # One line per problem, tab-separated, so a script can read it too.
         for problem in outcome.problems:
             where = _("rij %(row)d", row=problem.row) if problem.row else _("bestand")
@@ -68,6 +69,28 @@ def import_command(kind_name: str, source: str, dry_run: bool, confirm_moves: bo
             click.echo(_("Geïmporteerd: %(summary)s.", summary=outcome.summary))
         for warning in outcome.warnings:  # worth knowing, but the import went through
             click.echo(warning, err=True)
+
+
+def _read_limited(path: Path, limit: int) -> bytes:
+    """The file's bytes, at most `limit` of them: a device or a pipe (/dev/zero, /dev/stdin) is
+    refused before it is read, and a file that grows while it is read is stopped at the limit + 1
+    byte, never read into memory whole. Opened without waiting (a pipe with no writer would hang)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except PermissionError:
+        raise click.ClickException(_("Kan %(file)s niet lezen: geen leesrechten.", file=path)) from None
+    except OSError as error:
+        raise click.ClickException(_("Kan %(file)s niet lezen: %(reason)s.", file=path,
+                                     reason=error.strerror or error)) from None
+    with os.fdopen(fd, "rb") as fh:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise click.ClickException(_("%(file)s is geen gewoon bestand. Importeer een .xlsx- of .csv-bestand.",
+                                         file=path))
+        body = b"" if status.st_size > limit else fh.read(limit + 1)
+    if status.st_size > limit or len(body) > limit:
+        raise click.ClickException(_("Het bestand is groter dan 10 MB. Splits het in kleinere bestanden."))
+    return body
 
 
 def _other_kind_sentence(other_kind: str, file: str) -> str:
