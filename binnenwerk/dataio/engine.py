@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -44,6 +45,10 @@ class Column:
     # Words of the help that a file holds as they are, in Dutch in every language ("ma", "laag"):
     # a page in another language marks them lang="nl" (WCAG 3.1.2).
     values: tuple[str, ...] = ()
+    # A column of text (names, codes, phone numbers, time slots): the .xlsx gives it the number
+    # format Text, so that Excel keeps what is typed (0612345678 stays 0612345678). False for a
+    # column of numbers, dates or times, which Excel may hold as such (the import reads them).
+    text: bool = True
 
 
 @dataclass
@@ -607,6 +612,54 @@ def _same_cell(stored, typed: str) -> bool:
     return parts(cell_text(stored)) == parts(typed)
 
 
+def _same_example(example, cell) -> bool:
+    """Whether a file's cell says what the template's example cell does, as a spreadsheet may have
+    rewritten it: 8:30 for 08:30, 25.5 for 25,5, a date or time cell for the text."""
+    typed = v.display(cell)
+    if _same_cell(example, typed):
+        return True
+    if not typed[:1].isdigit():  # no date, time or number (a name, most often: said at once)
+        return False
+    for parser in (v.date, v.time_of_day, _any_number):
+        try:
+            if parser(example) == parser(cell):
+                return True
+        except v.CellError:
+            continue
+    return False
+
+
+def _any_number(value) -> float | None:
+    return v.number(value, low=-math.inf, high=math.inf)
+
+
+def example_matcher(kind: "Kind") -> Callable[[dict], bool]:
+    """Whether a row's cells (by column name, the file's columns only) are the template's example
+    row: every column the example fills is in the file and says the same, and every other column
+    of the file is empty. The example's work types are those of the template as it is downloaded
+    now, or the fixed ones of a template downloaded before there were work types."""
+    candidates = list(zip(kind.example_row(), [c.example for c in kind.columns]))
+
+    def matches(raw: dict) -> bool:
+        for column, values in zip(kind.columns, candidates):
+            filled = [value for value in values if v.display(value)]
+            if not filled:
+                if v.display(raw.get(column.name)):
+                    return False
+            elif column.name not in raw or not any(_same_example(value, raw[column.name]) for value in filled):
+                return False
+        return True
+
+    return matches
+
+
+def example_refusal() -> str:
+    """Why the template's example row is refused: imported, it made "Sanne de Vries" a real
+    employee and "Peter Jansen" a second team leader of Team Den Haag 1 (QA)."""
+    return _("dit is de voorbeeldrij uit het sjabloon, geen echte gegevens. Haal deze rij uit het bestand en "
+             "upload het opnieuw.")
+
+
 def rows_text(rows: list[int]) -> str:
     """'2, 5, 7', or the first ROWS_NAMED and '…'."""
     return ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
@@ -765,10 +818,16 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
     ctx.confirm_moves = confirm_moves
     parsed: list[tuple[RowResult, dict]] = []
     first_seen: dict[tuple[str, Any], int] = {}
+    # The template's example row, left above the user's own rows: refused when it would create or
+    # change something (a stored record that happens to equal it, as in an export, stays unchanged).
+    is_example = example_matcher(kind)
+    examples: set[int] = set()
     try:
         for number, cells in table.rows:
             raw = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
             result = RowResult(number, [v.display(raw.get(name)) for name in outcome.columns], raw)
+            if is_example(raw):
+                examples.add(number)
             reader = RowReader(raw)
             record = kind.parse(reader, ctx)
             for column, message in reader.errors:
@@ -788,6 +847,9 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
                     earlier = first_seen.setdefault((column, key), number)
                     if earlier != number:
                         result.refuse(column, kind.repeated_in_file(column, raw.get(column), earlier))
+            if number in examples and result.problems:
+                # Said as what it is, not as its example team or work type unknown here.
+                _refuse_example(result)
             outcome.rows.append(result)
             parsed.append((result, record))
 
@@ -805,6 +867,8 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             except RowRefused as refusal:
                 for column, message in refusal.problems:
                     result.refuse(column, message)
+                if result.number in examples:
+                    _refuse_example(result)
             except OperationalError as exc:
                 # Locked by another write for longer than its timeout, or a connection lost: no
                 # fault of this row (said so: a QA pass read "row 19 refused" of a good file).
@@ -816,6 +880,8 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
                 db.session.rollback()
                 result.refuse("", _("de database weigerde deze rij; er is niets opgeslagen"))
                 return outcome
+            if result.number in examples and result.action in ("create", "update"):
+                _refuse_example(result)
 
         outcome.asks_move = ctx.asks_move
         if outcome.ok:
@@ -840,3 +906,12 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
         raise
     return outcome
 
+
+def _refuse_example(result: RowResult) -> None:
+    """The template's example row refused with one problem that says so, instead of what else it
+    would do or what else is wrong with it."""
+    result.problems = []
+    result.action = ""
+    result.changes = []
+    result.was = {}
+    result.refuse("", example_refusal())

@@ -101,18 +101,35 @@ def email(value) -> str:
 
 def phone(value) -> str:
     """A phone number as the people forms take it (teams.forms.valid_phone: 10 to 15 digits)."""
+    result = text(value, max_length=40)
+    problem = phone_problem(result)
+    if problem:
+        raise CellError(problem)
+    return result
+
+
+# Nine digits, the first not 0: a Dutch number (06-12345678, 070-1234567) whose leading 0 a
+# spreadsheet dropped when it took the cell for a number.
+_LOST_ZERO_RE = re.compile(r"^[1-9][0-9]{8}\Z", re.ASCII)
+
+
+def phone_problem(result: str) -> str:
+    """Why a phone number (as read by text()) is refused, naming it, or "" when it is right."""
     from ..teams.forms import valid_phone  # the forms' rule; imported late, as the blueprints are
 
-    result = text(value, max_length=40)
     if not result or valid_phone(result):
-        return result
+        return ""
     if not PHONE_CHARACTERS_RE.match(result) or "+" in result[1:]:
-        raise CellError(_("'%(value)s' is geen telefoonnummer (alleen cijfers, spaties, + of -)", value=result))
+        return _("'%(value)s' is geen telefoonnummer (alleen cijfers, spaties, + of -)", value=result)
+    if _LOST_ZERO_RE.match(result):
+        # Excel made 0612345678 the number 612345678 (a column not set to Text, or a CSV opened in it).
+        return _("'%(value)s' is te kort voor een telefoonnummer. Begint het nummer met een 0? Excel haalt die "
+                 "weg: zet de kolom op Tekst en typ de 0 er weer voor.", value=result)
     if sum(c.isdigit() for c in result) < 10:
-        raise CellError(_("'%(value)s' is te kort voor een telefoonnummer. Vul een geldig telefoonnummer in, "
-                          "bijvoorbeeld 06-12345678.", value=result))
-    raise CellError(_("'%(value)s' is te lang voor een telefoonnummer. Vul een geldig telefoonnummer in, "
-                      "bijvoorbeeld 06-12345678.", value=result))
+        return _("'%(value)s' is te kort voor een telefoonnummer. Vul een geldig telefoonnummer in, "
+                 "bijvoorbeeld 06-12345678.", value=result)
+    return _("'%(value)s' is te lang voor een telefoonnummer. Vul een geldig telefoonnummer in, "
+             "bijvoorbeeld 06-12345678.", value=result)
 
 
 def number(value, *, low: float, high: float, required: bool = True) -> float | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
+from flask_babel import get_babel
 from flask_babel import gettext as _
 
 from ..formatting import CONTROL_CHARACTERS
@@ -16,6 +17,13 @@ from .engine import Kind
 FIXED_TIME = dt.datetime(2000, 1, 1)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
+# The number format Text: what is typed in the cell stays text (a phone number keeps its 0).
+TEXT_FORMAT = "@"
+# A kind's file name, in Dutch and in English; the column names stay Dutch (the import reads them).
+FILE_NAMES = {
+    "teams": ("teams", "teams"), "supervisors": ("teamleiders", "team-leaders"),
+    "employees": ("medewerkers", "employees"), "requests": ("inzetaanvragen", "deployment-requests"),
+}
 
 
 def csv_cell(value, *, phone: bool = False) -> str:
@@ -57,11 +65,12 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
     sheet = workbook.active
-    sheet.title = kind.sheet_title
+    sheet.title = str(kind.sheet_title)  # in the user's language; the import reads the sheet shown, by any name
     sheet.append([c.name for c in kind.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    texts = {index for index, column in enumerate(kind.columns, start=1) if column.text}
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=number, column=column)
@@ -73,8 +82,14 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
                 cell.value = value
                 if isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
+            if column in texts:
+                cell.number_format = TEXT_FORMAT
     for index, column in enumerate(kind.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(column.name) + 4))
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = max(10, min(40, len(column.name) + 4))
+        if column.text:
+            # The rows a user adds too: Excel keeps 0612345678 and 0123 as typed, not as a number.
+            dimension.number_format = TEXT_FORMAT
 
     if with_help:
         notes = workbook.create_sheet(_("Uitleg"))
@@ -126,7 +141,23 @@ def template(kind: Kind, fmt: str) -> bytes:
     return to_xlsx(kind, rows) if fmt == "xlsx" else to_csv(kind, rows)
 
 
+def in_dutch() -> bool:
+    """Whether the user reads Dutch (the CLI does): file names follow the user's language.
+
+    Asked of the app's locale selector, not of get_locale(): that keeps its answer in `g` for as long
+    as the app context lives, and a CSV download asks nothing else of it, so it must not fix the
+    language for what comes after it in that context (a test client keeps one for a whole test)."""
+    babel = get_babel()
+    chosen = babel.locale_selector() if babel.locale_selector is not None else None
+    return str(chosen or "nl") == "nl"
+
+
 def filename(kind: Kind, fmt: str, *, template_file: bool = False) -> str:
-    base = {"teams": "teams", "supervisors": "teamleiders", "employees": "medewerkers", "requests": "inzetaanvragen"}
-    name = base.get(kind.name, kind.name)
-    return f"{'sjabloon-' if template_file else ''}{name}.{fmt}"
+    """'medewerkers.xlsx', 'sjabloon-medewerkers.csv'; in English 'employees.xlsx',
+    'template-employees.csv'."""
+    dutch = in_dutch()
+    names = FILE_NAMES.get(kind.name, (kind.name, kind.name))
+    name = names[0] if dutch else names[1]
+    if template_file:
+        name = ("sjabloon-" if dutch else "template-") + name
+    return f"{name}.{fmt}"

@@ -68,7 +68,7 @@ def capacity_csv():
             short = ", ".join((w.name_en or w.name_nl) if english else w.name_nl for w in c.short_work)
             rows.append([row.region, c.week, levels[c.level], "" if c.percent is None else c.percent,
                          c.accepted / 60, c.scheduled / 60, c.submitted / 60, c.available / 60, short])
-    return _csv(rows, f"capaciteit-{chosen}.csv")
+    return _csv(rows, f"{_file_name('capaciteit', 'capacity')}-{chosen}.csv")
 
 
 def _quarter() -> Quarter | None:
@@ -171,6 +171,11 @@ def _year_rows(year: int) -> list[list]:
     return rows
 
 
+def _file_name(dutch: str, english: str) -> str:
+    """A download's name in the user's language: 'capaciteit' in Dutch, 'capacity' in English."""
+    return dutch if str(get_locale() or "nl") == "nl" else english
+
+
 def _csv(rows: list[list], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=csv_delimiter())
@@ -189,7 +194,7 @@ def jobs_csv():
     if quarter is None:
         return _download_refused()
     report = job_report(quarter, local_today())
-    return _csv(_ministry_rows(report), f"banenafspraak-{report.quarter.label}.csv")
+    return _csv(_ministry_rows(report), f"{_file_name('banenafspraak', 'job-agreement')}-{report.quarter.label}.csv")
 
 
 @bp.route("/banenafspraak-teams.csv")
@@ -199,7 +204,7 @@ def jobs_teams_csv():
     if quarter is None:
         return _download_refused()
     report = job_report(quarter, local_today())
-    return _csv(_team_rows(report), f"benutting-teams-{report.quarter.label}.csv")
+    return _csv(_team_rows(report), f"{_file_name('benutting-teams', 'team-use')}-{report.quarter.label}.csv")
 
 
 def _write_row(sheet, number: int, row: list) -> None:
@@ -255,5 +260,6 @@ def jobs_xlsx():
     book.save(out)
     return Response(
         out.getvalue(), mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="banenafspraak-{report.quarter.label}.xlsx"'},
+        headers={"Content-Disposition":
+                 f'attachment; filename="{_file_name("banenafspraak", "job-agreement")}-{report.quarter.label}.xlsx"'},
     )

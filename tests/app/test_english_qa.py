@@ -214,14 +214,14 @@ def test_the_inzage_page_counts_one_shift_as_one(app_with, make):
 
 def test_the_job_csvs_use_commas_and_q_for_an_english_reader(app_with, make):
     english = signed_in(app_with, make.user("planner", locale="en"))
-    for url, name in (("/rapportages/banenafspraak.csv?kwartaal=2026-K2", "banenafspraak-2026-Q2.csv"),
-                      ("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K2", "benutting-teams-2026-Q2.csv")):
+    for url, name in (("/rapportages/banenafspraak.csv?kwartaal=2026-K2", "job-agreement-2026-Q2.csv"),
+                      ("/rapportages/banenafspraak-teams.csv?kwartaal=2026-K2", "team-use-2026-Q2.csv")):
         response = english.get(url)
         assert f'filename="{name}"' in response.headers["Content-Disposition"]
         header = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
         assert "," in header and ";" not in header
     excel = english.get("/rapportages/banenafspraak.xlsx?kwartaal=2026-K2")
-    assert 'filename="banenafspraak-2026-Q2.xlsx"' in excel.headers["Content-Disposition"]
+    assert 'filename="job-agreement-2026-Q2.xlsx"' in excel.headers["Content-Disposition"]
 
 
 def test_the_dutch_job_csvs_stay_as_they_were(app_with, make):

@@ -89,17 +89,20 @@ class EmployeesKind(Kind):
     name = "employees"
     title = _l("Medewerkers")
     content = _l("medewerkers")
-    sheet_title = "Medewerkers"
+    sheet_title = _l("Medewerkers")
     roles = (Role.PLANNER,)
     columns = [
-        Column("id", _l("Het nummer van de medewerker in de planner. Leeg bij een nieuwe medewerker."), False, None),
+        Column("id", _l("Het nummer van de medewerker in de planner. Leeg bij een nieuwe medewerker."), False, None,
+               text=False),
         Column("voornaam", _l("Voornaam."), True, "Sanne"),
         Column("achternaam", _l("Achternaam, met tussenvoegsel."), True, "de Vries"),
         Column("team", _l("De naam van het team. Het team mag niet vol zijn (hoogstens 15)."), True, "Team Den Haag 1"),
         Column("email", _l("E-mailadres (mag leeg)."), False, "", aliases=("e_mail",)),
         Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-12345678"),
-        Column("contracturen_per_week", _l("Uren per week volgens het contract, bijvoorbeeld 25,5."), True, 25.5),
-        Column("max_uren_per_dag", _l("Hoeveel uur iemand hoogstens op een dag werkt, bijvoorbeeld 6."), True, 6),
+        Column("contracturen_per_week", _l("Uren per week volgens het contract, bijvoorbeeld 25,5."), True, 25.5,
+               text=False),
+        Column("max_uren_per_dag", _l("Hoeveel uur iemand hoogstens op een dag werkt, bijvoorbeeld 6."), True, 6,
+               text=False),
         Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma. Minstens één."), False, "keyboards,pdossiers"),
         Column("locaties", _l("Codes van de locaties waar iemand mag werken, gescheiden door een komma. Leeg: alle locaties van de regio."), False, ""),
         Column("ma", DAY_HELP, False, "08:30-14:30"),
@@ -109,9 +112,10 @@ class EmployeesKind(Kind):
         Column("vr", DAY_HELP, False, "08:30-14:30"),
         Column("za", DAY_HELP, False, ""),
         Column("zo", DAY_HELP, False, ""),
-        Column("contract_start", _l("Eerste dag van het contract: 2026-12-07 of 7-12-2026."), True, "2026-01-05"),
+        Column("contract_start", _l("Eerste dag van het contract: 2026-12-07 of 7-12-2026."), True, "2026-01-05",
+               text=False),
         Column("contract_eind", _l("Laatste dag van het contract (leeg: geen einddatum)."), False, "",
-               aliases=("contract_einde",)),
+               aliases=("contract_einde",), text=False),
         Column("jobcoach_naam", _l("Naam van de jobcoach (mag leeg)."), False, ""),
         Column("jobcoach_telefoon", _l("Telefoon van de jobcoach (mag leeg)."), False, ""),
         Column("jobcoach_email", _l("E-mailadres van de jobcoach (mag leeg)."), False, "", aliases=("jobcoach_e_mail",)),

@@ -60,21 +60,22 @@ class RequestsKind(Kind):
     name = "requests"
     title = _l("Inzetaanvragen")
     content = _l("inzetaanvragen")
-    sheet_title = "Inzetaanvragen"
+    sheet_title = _l("Inzetaanvragen")
     roles = (Role.PLANNER,)
     columns = [
-        Column("id", _l("Het nummer van de aanvraag. Leeg bij een nieuwe aanvraag."), False, None),
+        Column("id", _l("Het nummer van de aanvraag. Leeg bij een nieuwe aanvraag."), False, None, text=False),
         Column("ministerie", _l("De code van het ministerie, bijvoorbeeld BZK."), True, "BZK"),
         Column("locatie", _l("De code van de locatie. Die hoort bij het ministerie."), True, "dh-rijnstraat"),
         Column("werksoort", _l("De code van de werksoort."), True, "keyboards"),
-        Column("startdatum", _l("Eerste dag: 2026-12-07 of 7-12-2026."), True, "2027-01-04"),
-        Column("einddatum", _l("Laatste dag (hoogstens een jaar na de eerste)."), True, "2027-03-26"),
+        Column("startdatum", _l("Eerste dag: 2026-12-07 of 7-12-2026."), True, "2027-01-04", text=False),
+        Column("einddatum", _l("Laatste dag (hoogstens een jaar na de eerste)."), True, "2027-03-26", text=False),
         Column("dagen", _l("De dagen, bijvoorbeeld ma,di,wo,do,vr."), True, "ma,wo,vr",
                values=v.WEEKDAY_COLUMNS),
-        Column("begintijd", _l("Begintijd, bijvoorbeeld 09:00."), True, "09:00"),
-        Column("eindtijd", _l("Eindtijd, bijvoorbeeld 15:00."), True, "15:00"),
-        Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30. Meer dan 10 uur: minstens 45."), False, 30),
-        Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3),
+        Column("begintijd", _l("Begintijd, bijvoorbeeld 09:00."), True, "09:00", text=False),
+        Column("eindtijd", _l("Eindtijd, bijvoorbeeld 15:00."), True, "15:00", text=False),
+        Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30. Meer dan 10 uur: minstens 45."), False, 30,
+               text=False),
+        Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3, text=False),
         Column("prioriteit", _l("laag, normaal of hoog (leeg: normaal)."), False, "normaal",
                values=tuple(PRIORITY_WORDS)),
         Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd (leeg: ingediend bij een nieuwe aanvraag, anders ongewijzigd)."),
@@ -308,6 +309,11 @@ class RequestsKind(Kind):
             elif name == "work_type_id":
                 message = _("ministerie %(ministry)s heeft geen afspraak over werksoort '%(value)s'",
                             ministry=record["ministry"].code, value=record["work_type"].code)
+            elif name == "contact_phone":
+                # Said as the other imports say a phone number, naming it (and a leading 0 that
+                # Excel dropped); the service's words name no value.
+                typed = record.get("contact_phone")
+                message = (v.phone_problem(typed) if isinstance(typed, str) else "") or message
             problems.append((FIELD_COLUMNS.get(name, ""), message))
         return problems
 

@@ -31,10 +31,11 @@ class SupervisorsKind(Kind):
     name = "supervisors"
     title = _l("Teamleiders")
     content = _l("teamleiders")
-    sheet_title = "Teamleiders"
+    sheet_title = _l("Teamleiders")
     roles = access.OFFICE
     columns = [
-        Column("id", _l("Het nummer van de teamleider in de planner. Leeg bij een nieuwe teamleider."), False, None),
+        Column("id", _l("Het nummer van de teamleider in de planner. Leeg bij een nieuwe teamleider."), False, None,
+               text=False),
         Column("naam", _l("Voor- en achternaam. Een bestaande teamleider met deze naam wordt bijgewerkt."), True,
                "Peter Jansen"),
         Column("team", _l("De naam van het team dat hij of zij leidt. Leeg: invalpool van de regio."), False,

@@ -47,7 +47,7 @@ class TeamsKind(Kind):
     name = "teams"
     title = _l("Teams")
     content = _l("teams")
-    sheet_title = "Teams"
+    sheet_title = _l("Teams")
     roles = access.OFFICE
     columns = [
         Column("naam", _l("De naam van het team. Een bestaand team met deze naam wordt bijgewerkt."), True,
@@ -55,7 +55,7 @@ class TeamsKind(Kind):
         Column("regio", _l("De regio waarin het team werkt."), True, "Den Haag"),
         Column("thuislocatie", _l("De code van de vaste locatie van het team (mag leeg)."), False, "dh-rijnstraat"),
         Column("max_medewerkers", _l("Hoeveel medewerkers het team hoogstens heeft: 1 tot en met 15 (leeg: 15)."),
-               False, 15),
+               False, 15, text=False),
     ]
 
     change_columns = {"name": ("naam",), "region": ("regio",), "home_location_id": ("thuislocatie",),
