@@ -102,6 +102,9 @@ def init_app(app: Flask) -> None:
 
     init_dataio_commands(app)  # import and export
     app.cli.add_command(plan)
+    from .security import account_command
+
+    account_command.add_command(reset_password_command)  # beside unlock and reset-mfa
 
 
 @click.command("init-db")
@@ -110,6 +113,7 @@ def init_db() -> None:
     """Create or upgrade the database schema to the newest migration, and say which it did."""
     before = _schema_revision()
     _refuse_unknown_revision(before)
+    _drop_leftover_copies()
     upgrade()
     after = _schema_revision()
     if before is None:
@@ -120,6 +124,47 @@ def init_db() -> None:
     else:
         click.echo(_("De database heeft al de nieuwste schemaversie (%(after)s).", after=after))
     _make_sqlite_file_private()
+    with db.engine.connect() as connection:  # not the session: its open transaction would outlast the command
+        accounts = connection.scalar(select(func.count(User.id)))
+    if not accounts:
+        _say_how_to_make_the_first_admin()
+
+
+def _say_how_to_make_the_first_admin() -> None:
+    """The next step on a database without accounts: nobody can log in yet (README, Production)."""
+    click.echo(_("Er is nog geen account. Maak het eerste beheerdersaccount met:"))
+    click.echo(f'  flask --app binnenwerk create-user --email {_("E-MAILADRES")} --name "{_("NAAM")}" --role admin')
+    click.echo(_("De opdracht vraagt het wachtwoord; bij de eerste keer inloggen kies je een eigen wachtwoord. "
+                 "Alleen voor een demo of een test (nooit met echte gegevens): flask --app binnenwerk seed-demo"))
+
+
+# The copy of a table Alembic's batch migration makes on SQLite (copy, drop the table, rename the copy).
+BATCH_COPY_PREFIX = "_alembic_tmp_"
+
+
+def _drop_leftover_copies() -> None:
+    """Drop the half copies of tables that an upgrade by an older version left when it was stopped
+    (Ctrl-C, a killed process): that version's migrations were not all or nothing on SQLite, and
+    the next upgrade failed on "table _alembic_tmp_... already exists" forever. A copy whose table
+    is gone holds the only rows left: refused, the database is not changed."""
+    from sqlalchemy import inspect
+
+    with db.engine.begin() as connection:
+        tables = set(inspect(connection).get_table_names())
+        copies = sorted(name for name in tables if name.startswith(BATCH_COPY_PREFIX))
+        for copy in copies:
+            table = copy[len(BATCH_COPY_PREFIX):]
+            if table not in tables:
+                raise click.ClickException(_(
+                    "De tabel %(table)s ontbreekt, en %(copy)s is een kopie ervan van een update die is "
+                    "onderbroken. Zet een back-up van vóór die update terug. De database is niet veranderd.",
+                    table=table, copy=copy))
+        quote = connection.dialect.identifier_preparer.quote
+        for copy in copies:
+            connection.exec_driver_sql(f"DROP TABLE {quote(copy)}")
+    for copy in copies:
+        click.echo(_("De tabel %(copy)s is verwijderd: een halve kopie van een eerdere update die is onderbroken.",
+                     copy=copy))
 
 
 def _refuse_unknown_revision(revision: str | None) -> None:
@@ -219,6 +264,7 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
     from .services.admin import UserInput, _check_email, _resolve_user_links
     from .services.admin import create_user as create
 
+    _refuse_too_long(email=email, name=name)
     ministry_id = None
     if ministry:
         found = db.session.scalar(select(Ministry).where(Ministry.code == ministry.upper()))
@@ -250,10 +296,23 @@ def create_user(email: str, name: str, role: str, ministry: str | None, teams: t
     click.echo(_("Account %(email)s (%(role)s) aangemaakt.", email=user.email, role=role))
 
 
-def _ask_password() -> str:
+def _refuse_too_long(*, email: str, name: str) -> None:
+    """The admin page's limits (MaxLength(200) on name and e-mail, the columns' length), before the
+    password is asked: PostgreSQL refused a longer value only when storing it (a traceback), SQLite
+    stored it whole."""
+    email_max, name_max = User.__table__.c.email.type.length, User.__table__.c.name.type.length
+    if len(email.strip()) > email_max:
+        raise click.ClickException(_("Het e-mailadres is te lang: %(length)d tekens. Het mag hoogstens %(max)d "
+                                     "tekens hebben.", length=len(email.strip()), max=email_max))
+    if len(name.strip()) > name_max:
+        raise click.ClickException(_("De naam is te lang: %(length)d tekens. Hij mag hoogstens %(max)d tekens "
+                                     "hebben.", length=len(name.strip()), max=name_max))
+
+
+def _ask_password(label: str | None = None) -> str:
     """The password typed twice, hidden, asked in the app's words (click's own ask in English)."""
     while True:
-        password = click.prompt(_("Wachtwoord"), hide_input=True)
+        password = click.prompt(label or _("Wachtwoord"), hide_input=True)
         if click.prompt(_("Typ het wachtwoord nog een keer"), hide_input=True) == password:
             return password
         click.echo(_("De twee wachtwoorden zijn niet hetzelfde."), err=True)
@@ -296,14 +355,85 @@ def restore_command(source: str, yes: bool) -> None:
         check_backup(Path(source))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    if not yes:
-        click.confirm(_("Dit vervangt alle gegevens in de database. Doorgaan?"), abort=True)
+    if not yes and not _confirm(_("Dit vervangt alle gegevens in de database. Doorgaan?")):
+        click.echo(_("De database is niet veranderd."))
+        raise click.exceptions.Exit(1)
     try:
         revision = restore(Path(source))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(_("%(file)s teruggezet (schemaversie %(revision)s) en bijgewerkt naar de nieuwste versie.",
                  file=source, revision=revision))
+    # What was erased after the backup was made comes not back (backup.restore, anonymised.json).
+    from flask_babel import ngettext
+
+    again = getattr(revision, "anonymised_again", 0)
+    if again:
+        click.echo(ngettext("%(num)d medewerker was na deze back-up geanonimiseerd en is opnieuw geanonimiseerd.",
+                            "%(num)d medewerkers waren na deze back-up geanonimiseerd en zijn opnieuw geanonimiseerd.",
+                            again))
+    purged = getattr(revision, "absences_purged", 0)
+    if purged:
+        click.echo(ngettext("%(num)d oude afwezigheid opnieuw verwijderd, zoals purge-absences al had gedaan.",
+                            "%(num)d oude afwezigheden opnieuw verwijderd, zoals purge-absences al had gedaan.",
+                            purged))
+
+
+# Answers to a question of _confirm, in any case: Dutch, and English too (click.confirm's y/yes).
+YES = frozenset({"j", "ja", "y", "yes"})
+NO = frozenset({"n", "nee", "no"})
+
+
+def _confirm(question: str) -> bool:
+    """click.confirm in Dutch: "[j/N]", j/ja or y/yes goes on; n/nee/no or Enter does not. Another
+    answer asks again (click's own refused "j" with "Error: invalid input")."""
+    while True:
+        answer = click.prompt(f"{question} [j/N]", default="", show_default=False).strip().lower()
+        if answer in YES:
+            return True
+        if not answer or answer in NO:
+            return False
+        click.echo(_("Antwoord j (ja) of n (nee)."), err=True)
+
+
+@click.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password_command(email: str) -> None:
+    """Give EMAIL a temporary password, to be changed at next login (e.g. the only admin forgot theirs).
+
+    Asks for it twice, with the rules of create-user; ends the account's sessions, lifts a lock."""
+    from .security import _user_or_fail
+    from .services import ServiceError
+    from .services.accounts import reset_password
+
+    user = _user_or_fail(email)
+    temporary = _ask_password(_("Tijdelijk wachtwoord"))
+    try:
+        # The admin page's reset: the password rules, the earlier passwords kept, must_change_password,
+        # sessions ended, the lock lifted, an audit row; by the command line (origin "cli", no actor).
+        reset_password(user, temporary, temporary, actor=_COMMAND_LINE)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(_("Het tijdelijke wachtwoord van %(email)s is ingesteld, en het account is overal uitgelogd. Geef "
+                 "het wachtwoord persoonlijk door. Bij de volgende keer inloggen moet %(name)s een eigen wachtwoord "
+                 "kiezen.",
+                 email=user.email, name=user.name))
+
+
+class _CommandLineActor:
+    """The actor of a change made at the command line, for services.accounts.reset_password, which
+    wants the admin who resets (and refuses their own account): no account of the app. The audit
+    log takes it as a proxy for no one (audit.record unwraps it to None), which it records as
+    origin "cli" with no actor, as every command's audit row."""
+
+    id = None
+
+    def _get_current_object(self):
+        return None
+
+
+_COMMAND_LINE = _CommandLineActor()
 
 
 MAX_KEEP_DAYS = 36500

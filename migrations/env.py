@@ -93,30 +93,57 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    # All or nothing: the whole run is one transaction, so an upgrade that is stopped (Ctrl-C, a
+    # killed process, a full disk) or fails halfway leaves the database at the revision it had,
+    # without a half-copied table (a batch migration's _alembic_tmp_*) or a column added twice.
+    options = dict(conf_args, target_metadata=get_metadata(), transactional_ddl=True,
+                   transaction_per_migration=False)
 
-    with connectable.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # A batch migration rebuilds a table (copy, drop, rename): with foreign keys enforced,
-            # dropping a table other rows point at fails. Off for the migration (SQLite ignores the
-            # pragma inside a transaction, so before it), checked and on again after.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # the statement began a transaction of SQLAlchemy's own: end it
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
-
+    with get_engine().connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _run_sqlite_migrations(connection, options)
+            return
+        # PostgreSQL has transactional DDL: one transaction around every migration of the run.
+        context.configure(connection=connection, **options)
         with context.begin_transaction():
             context.run_migrations()
-        if sqlite:
+
+
+def _run_sqlite_migrations(connection, options):
+    """SQLite can roll back DDL too, but pysqlite gets in the way: it begins a transaction only
+    before INSERT, UPDATE and DELETE, so the CREATE TABLE of a batch migration's copy was committed
+    at once (Alembic assumes "non-transactional DDL" on SQLite). With pysqlite's own transaction
+    handling off (isolation_level None, SQLAlchemy's recipe for SQLite's transactional DDL) this
+    run says BEGIN itself, and the run's every statement is in that one transaction."""
+    driver = connection.connection.driver_connection
+    isolation_level = driver.isolation_level
+    # A batch migration rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping
+    # a table other rows point at fails. Off for the migration (SQLite ignores the pragma inside a
+    # transaction, so before it), checked in the transaction and on again after.
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()  # the statement began a transaction of SQLAlchemy's own: end it
+    # Only with no transaction open: pysqlite commits an open one when isolation_level becomes None.
+    driver.isolation_level = None
+    try:
+        with connection.begin():  # SQLAlchemy's transaction: commits at the end, rolls back on any error
+            # IMMEDIATE: the write lock now, not at the first change (another writer then could
+            # make the run fail halfway with "database is locked").
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Configured inside the transaction, Alembic leaves it to this function (no commit of its own).
+            context.configure(connection=connection, **options)
+            context.run_migrations()
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:  # rolled back with the rest
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+    finally:
+        # An interrupt during a statement makes SQLAlchemy close the driver's connection (SQLite
+        # then drops the transaction): nothing to put back, and the pool opens a new one.
+        if not connection.invalidated:
+            if connection.in_transaction():
+                connection.rollback()
+            driver.isolation_level = isolation_level
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
-            if broken:
-                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

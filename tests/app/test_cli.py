@@ -31,12 +31,12 @@ def test_init_db_says_whether_it_created_upgraded_or_left_the_database(tmp_path)
             app.extensions["migrate"].migrate.get_config()).get_revision(head).down_revision
         created = runner.invoke(args=["init-db"])
         assert created.exit_code == 0, created.output
-        assert created.output.strip() == f"De database is gemaakt (schemaversie {head})."
+        assert created.output.splitlines()[0] == f"De database is gemaakt (schemaversie {head})."
         again = runner.invoke(args=["init-db"])
-        assert again.output.strip() == f"De database heeft al de nieuwste schemaversie ({head})."
+        assert again.output.splitlines()[0] == f"De database heeft al de nieuwste schemaversie ({head})."
         downgrade(revision="-1")
         upgraded = runner.invoke(args=["init-db"])
-        assert upgraded.output.strip() == f"De database is bijgewerkt van schemaversie {previous} naar {head}."
+        assert upgraded.output.splitlines()[0] == f"De database is bijgewerkt van schemaversie {previous} naar {head}."
         db.engine.dispose()
 
 
