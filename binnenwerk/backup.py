@@ -213,19 +213,60 @@ def _missing_schema(copy: Path) -> list[str]:
     return missing
 
 
-def restore(source: Path) -> str:
-    """Replace the database with a backup, all or nothing. Returns the backup's schema revision.
+class Restored(str):
+    """What restore() returns: the backup's schema revision (a str, as restore always returned),
+    with how many people it anonymised again (`anonymised_again`) and how many absences the
+    absence purge's term deleted (`absences_purged`): see _apply_privacy."""
 
-    The backup is checked, copied beside the live database and migrated there; only a copy that
-    migrated cleanly and has this app's schema goes in, through the backup API into the live
-    database file, which SQLite applies in one transaction. Any refusal or failure before that
-    leaves the live database untouched.
+    anonymised_again: int = 0
+    absences_purged: int = 0
+
+
+def _apply_privacy(copy: Path, record: dict) -> tuple[int, int]:
+    """In the migrated copy, before it goes in: anonymise again whoever was anonymised after the
+    backup was made (the record beside the live database, privacy.record_path: the backup holds
+    them as they were, health data included, and has lost the anonymisation's audit row), and
+    delete the absences the last absence purge's term has passed (privacy.reapply_after_restore).
+    In an app bound to the copy, as _migrate."""
+    from . import create_app, privacy
+    from .formatting import local_today
+
+    if not record:
+        return 0, 0
+    config = dict(current_app.config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{copy}")
+    staging = create_app(config)
+    with staging.app_context():
+        try:
+            return privacy.reapply_after_restore(record, today=local_today())
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def restore(source: Path) -> Restored:
+    """Replace the database with a backup, all or nothing. Returns the backup's schema revision
+    (Restored: with how many people were anonymised again and absences purged).
+
+    The backup is checked, copied beside the live database and migrated there; whoever was
+    anonymised since the backup was made is anonymised again in that copy, and the absences the
+    last purge's term has passed are deleted (_apply_privacy, from the record beside the live
+    database, privacy.record_path). Only a copy that migrated cleanly and has this app's schema goes
+    in, through the backup API into the live database file, which SQLite applies in one
+    transaction. Any refusal or failure before that leaves the live database untouched.
     """
+    from . import privacy
+
     source = Path(source)
     revision = check_backup(source)  # again: the file may have changed since the command asked
     target_path = sqlite_path()
     unchanged = _("De database is niet veranderd.")
+    try:
+        # Read before anything is done: a record that cannot be read would let anonymised people back.
+        record = privacy.read_record(target_path.parent / privacy.RECORD_NAME)
+    except privacy.RecordError as error:
+        raise BackupError(error.message + " " + unchanged) from error
     staging = None
+    again = purged = 0
     try:
         target_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Before SQLite makes it: a file SQLite creates is readable by every user (0644).
@@ -248,6 +289,12 @@ def restore(source: Path) -> str:
                 "%(file)s is geen back-up van Binnenwerk Teamplanner maar van een andere toepassing.", file=source,
             ) + " " + _("Na het bijwerken ontbreken: %(missing)s.", missing=", ".join(missing[:10]))
                 + " " + unchanged)
+        try:
+            again, purged = _apply_privacy(staging, record)
+        except Exception as error:  # the copy would bring anonymised people back: it does not go in
+            raise BackupError(_(
+                "Eerder geanonimiseerde medewerkers konden in de back-up niet opnieuw worden geanonimiseerd: "
+                "%(error)s.", error=getattr(error, "orig", None) or error) + " " + unchanged) from error
         db.session.remove()
         db.engine.dispose()
         with closing(sqlite3.connect(staging)) as copy, closing(sqlite3.connect(target_path)) as live:
@@ -259,4 +306,6 @@ def restore(source: Path) -> str:
     finally:
         if staging and os.path.exists(staging):
             os.unlink(staging)
-    return revision
+    restored = Restored(revision)
+    restored.anonymised_again, restored.absences_purged = again, purged
+    return restored

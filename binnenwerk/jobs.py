@@ -12,6 +12,7 @@ REDIS_URL nothing else is needed: solves run in a thread of the web process.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
@@ -575,7 +576,9 @@ def _solve_and_store(job: SolveJob) -> None:
         described = _described_pins(solution.conflicting_pins, idmap, problem)
         held = {p for p, row in described.items() if row.get("held")} - unled
         short = set(pins_short_of_leaders(problem, solution.conflicting_pins)) - unled - held
-        found = {"conflicting_pins": [{**_shown(described.get(p), {"name": idmap.names.get(p.employee, p.employee),
+        # Each person by id, never by name: the page names them when it is shown (_named), so an
+        # anonymised person reads as anonymised (privacy.anonymise_employee).
+        found = {"conflicting_pins": [{**_shown(described.get(p), {"employee_id": planning.pk_of(p.employee),
                                                                   "date": p.date.isoformat()}),
                                        "unled": p in unled, "short": p in short,
                                        "begun": (planning.pk_of(p.employee), p.date) in idmap.begun,
@@ -611,7 +614,7 @@ def _solve_and_store(job: SolveJob) -> None:
         # is not saved at all).
         changed = _changed_meanwhile(job, problem, idmap, solution, locks, teams, by_hand)
         if changed:
-            told = _left_out_for_changes(changed)
+            told = _left_out_for_changes(changed, problem)
             if job.team_id is not None:
                 raise _NotSaved(_("Tijdens het plannen is er iets veranderd dat dit rooster raakt. Er is niets "
                                   "opgeslagen. Plan opnieuw."), {"left_out": told})
@@ -727,16 +730,32 @@ def _changed_meanwhile(job: SolveJob, problem, idmap, solution, locks: dict[int,
     return changed
 
 
-def _left_out_for_changes(changed: dict[int, list[dict]]) -> list[dict]:
-    """left_out entries (see left_out_messages) for teams not saved because of what changed."""
+# What changed about an employee (planning.describe_changes): the name is theirs.
+EMPLOYEE_CHANGES = ("gone", "absent", "hours", "skills", "contract")
+
+
+def _left_out_for_changes(changed: dict[int, list[dict]], problem=None) -> list[dict]:
+    """left_out entries (see left_out_messages) for teams not saved because of what changed. An
+    employee's change names them by id where the team's people tell who it is (_named names
+    them when shown)."""
     names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(list(changed)))).all())
+    people: dict[tuple[int, str], list[int]] = {}
+    for employee in getattr(problem, "employees", None) or []:
+        people.setdefault((planning.pk_of(employee.team), employee.name), []).append(planning.pk_of(employee.id))
+    for team_id, changes in changed.items():
+        for change in changes:
+            ids = people.get((team_id, change.get("name", ""))) if change.get("what") in EMPLOYEE_CHANGES else None
+            if ids and len(ids) == 1:  # two of one name in a team: the name stays (anonymising finds it by name)
+                del change["name"]
+                change["employee_id"] = ids[0]
     return [{"team_id": team_id, "team": names.get(team_id, ""), "changes": changes}
             for team_id, changes in sorted(changed.items(), key=lambda item: (names.get(item[0], ""), item[0]))]
 
 
 def _result(problem, idmap, solution, teams: list[int], left_out: list[dict]) -> dict:
-    """The job's result: the solution, the names the page shows, the pins that could not stay in
-    the teams saved, and the teams left out."""
+    """The job's result: the solution, the names the page shows (of requests and places), the pins
+    that could not stay in the teams saved, and the teams left out. People by id, never by name:
+    the page names them when shown (_named; an anonymised person reads as anonymised)."""
     from scheduling.io import solution_to_dict
 
     team_of = {planning.pk_of(e.id): planning.pk_of(e.team) for e in problem.employees}
@@ -745,8 +764,7 @@ def _result(problem, idmap, solution, teams: list[int], left_out: list[dict]) ->
     result["names"] = {k: v for k, v in idmap.names.items() if k.startswith(("r-", "l-"))}
     # Each with why it could not stay (planning.DROPPED_PIN_REASONS); a job stored before that
     # has none, and its page says the general sentence (dropped_pin_lines).
-    result["dropped_pins"] = [{"name": idmap.names.get(planning.eid(employee_id), ""), "date": day.isoformat(),
-                               "employee_id": employee_id, "reason": reason}
+    result["dropped_pins"] = [{"date": day.isoformat(), "employee_id": employee_id, "reason": reason}
                               for employee_id, day, reason in sorted(idmap.dropped_pins, key=lambda p: (p[1], p[0]))
                               if team_of.get(employee_id) in saved]
     result["dropped_leads"] = [{"name": idmap.names.get(planning.sid(supervisor_id), ""), "date": day.isoformat(),
@@ -808,30 +826,23 @@ def _conflicting_teams(pins, idmap, problem=None) -> list[dict]:
 
 
 def _described_pins(pins, idmap, problem=None) -> dict:
-    """Each pin of the planned teams as the job page names it: the person (told apart from a
-    namesake in the team as the roster page does), the date, the place and hours; with
-    `problem`, what of the pins alone explains why they cannot hold (_pin_causes). Kept as data
-    so the page words it in its reader's language."""
+    """Each pin of the planned teams as the job page names it: the person (by id: _named names
+    them, told apart from a namesake in the team, when the page is shown), the date, the place
+    and hours; with `problem`, what of the pins alone explains why they cannot hold
+    (_pin_causes). Kept as data so the page words it in its reader's language."""
     from .models import Employee
 
     employees = {e.id: e for e in db.session.scalars(
         select(Employee).where(Employee.id.in_({planning.pk_of(p.employee) for p in pins})))}
     causes = _pin_causes(problem, idmap, pins) if problem is not None else {}
-    apart_in: dict[int, dict] = {}
     out = {}
     for pin in pins:
         person = employees.get(planning.pk_of(pin.employee))
         if person is None or person.team_id not in idmap.team_ids:
             continue
-        if person.team_id not in apart_in:
-            mates = db.session.scalars(select(Employee).where(Employee.team_id == person.team_id,
-                                                              Employee.archived.is_(False))
-                                       .order_by(Employee.sort_name, Employee.id)).all()
-            # As the roster grid tells namesakes apart (formatting.name_suffixes).
-            apart_in[person.team_id] = telling_apart(mates)
         request = idmap.requests.get(planning.pk_of(pin.request))
-        email, nr = apart_in[person.team_id].get(person.id, ("", None))
-        out[pin] = {"name": person.name, "email": email, "nr": nr, "date": pin.date.isoformat(),
+        # By id: the page names the person, told apart from a namesake, when it is shown (_named).
+        out[pin] = {"employee_id": person.id, "date": pin.date.isoformat(),
                     "place": request.location.name if request is not None else "",
                     "start": request.start_minute if request is not None else None,
                     "end": request.end_minute if request is not None else None,
@@ -865,7 +876,8 @@ def _pin_causes(problem, idmap, pins) -> dict:
             {"name": idmap.names.get(lead.supervisor, lead.supervisor), "date": lead.date.isoformat(),
              "place": idmap.names.get(lead.location, lead.location),
              "team": idmap.names.get(lead.team, "") if lead.team != team_of.get(pin.employee) else "",
-             "with": [idmap.names.get(other.employee, other.employee) for other in pins_at(problem, lead)]}
+             # the people pinned there, by id (_named names them)
+             "with_ids": [planning.pk_of(other.employee) for other in pins_at(problem, lead)]}
             for lead in leads]
     for pin in pins_over_contract(problem, pins):
         causes.setdefault(pin, {})["hours"] = True
@@ -968,9 +980,62 @@ def _lead_text(lead: dict) -> str | Markup:
                                                          pins=", ".join(lead["with"]))))
 
 
+def _named(result: dict | None) -> dict | None:
+    """The result with each person it holds by id named as they are now: a job's result holds
+    no names (since QA round 18), so an anonymised person reads as anonymised and a person no
+    longer stored as "onbekend". A pin gets "name" and what tells a namesake in the team apart
+    ("email", else "nr", as the roster grid: formatting.telling_apart), a pinned team leader's
+    "with_ids" become "with", a change and a dropped pin get "name". What holds a name already
+    (a result stored before) keeps it. A copy: the stored result stays as it is."""
+    from .models import Employee
+
+    def people_in(found: dict):
+        pins = [*(found.get("conflicting_pins") or []),
+                *(pin for entry in found.get("left_out") or [] for pin in entry.get("pins") or [])]
+        changes = [change for entry in found.get("left_out") or [] for change in entry.get("changes") or []]
+        return pins, changes, found.get("dropped_pins") or []
+
+    if not result:
+        return result
+    pins, changes, dropped = people_in(result)
+    # (An id may be None: a person a data migration could no longer tell, "onbekend".)
+    wanted = [row["employee_id"] for row in (*pins, *changes, *dropped) if "name" not in row and "employee_id" in row]
+    wanted += [pk for pin in pins for lead in pin.get("held") or [] if "with" not in lead
+               for pk in lead.get("with_ids") or []]
+    if not wanted:
+        return result
+    result = copy.deepcopy(result)
+    pins, changes, dropped = people_in(result)
+    ids = sorted({pk for pk in wanted if isinstance(pk, int)})
+    people = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(ids)))} if ids else {}
+    apart: dict[int, tuple[str, int | None]] = {}
+    for team_id in {people[pin["employee_id"]].team_id for pin in pins if pin.get("employee_id") in people}:
+        mates = db.session.scalars(select(Employee).where(Employee.team_id == team_id, Employee.archived.is_(False))
+                                   .order_by(Employee.sort_name, Employee.id)).all()
+        others = [e for e in people.values() if e.team_id == team_id and e not in mates]
+        apart.update(telling_apart([*mates, *others]))  # as the roster grid tells namesakes apart
+
+    def name(pk) -> str:
+        person = people.get(pk)
+        return person.name if person is not None else _("onbekend")
+
+    for pin in pins:
+        if "name" not in pin and "employee_id" in pin:
+            pin["name"] = name(pin["employee_id"])
+            pin["email"], pin["nr"] = apart.get(pin["employee_id"], ("", None))
+        for lead in pin.get("held") or []:
+            if "with" not in lead and "with_ids" in lead:
+                lead["with"] = [name(pk) for pk in lead["with_ids"]]
+    for row in (*changes, *dropped):
+        if "name" not in row and "employee_id" in row:
+            row["name"] = name(row["employee_id"])
+    return result
+
+
 def pins_message(result: dict | None) -> str | Markup:
     """A one-team solve's conflicting pins, in the reader's language ('' when there were none);
     on a page not in Dutch, markup with the places marked (_marking)."""
+    result = _named(result)
     pins = (result or {}).get("conflicting_pins")
     if pins is None:
         return ""
@@ -1037,7 +1102,9 @@ def dropped_pin_lines(result: dict | None) -> tuple[list[dict], list[dict]]:
     """The pins a solve could not keep (its result's dropped_pins), for the job page: those of a
     job stored before the reasons were (no "reason"; the page names them after one general
     sentence), and the others as lines of one person and one reason each, with all their days
-    ({"name", "reason", "days": [dates]}), in the order of their first day."""
+    ({"name", "reason", "days": [dates]}), in the order of their first day. People are named as
+    they are now (_named)."""
+    result = _named(result)
     old, lines = [], {}
     for pin in (result or {}).get("dropped_pins") or []:
         if pin.get("reason") not in planning.DROPPED_PIN_REASONS:
@@ -1063,6 +1130,7 @@ def left_out_lines(result: dict | None) -> list[tuple[str | Markup, list[str]]]:
 
     Publishing the week during an all-teams solve leaves out every team it published for the
     same reason: a hundred identical lines, each saying "plan this team again", helped nobody."""
+    result = _named(result)
     entries = (result or {}).get("left_out") or []
     total = (result or {}).get("planned_teams")  # how many teams the job planned; absent in older jobs
     groups: dict[str, list[dict]] = {}

@@ -1,25 +1,33 @@
 """AVG operations on an employee: the inzage export and anonymisation after the contract ended."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
+import logging
+import os
 import re
+import tempfile
+from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, false, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, false, or_, select, update
 
 from . import audit, roster_history
 from .extensions import db
 from .formatting import minutes_to_hhmm
 from .models import (
     Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster,
-    RosterChange, utcnow,
+    RosterChange, SolveJob, utcnow,
 )
 from .services import ServiceError
 from .services.absences import ABSENCE_KEEP_DAYS
 from .services.people import MAX_DAY_MINUTES
 
 ANONYMOUS = "Geanonimiseerd"
+
+log = logging.getLogger("binnenwerk.privacy")
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -149,7 +157,9 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
     """Remove what identifies the employee, keep the hours worked for the reports. Commits.
 
     Shifts (Assignment, PublishedShift) stay, linked to the anonymised row, so job-agreement
-    counts over past years do not change.
+    counts over past years do not change. The anonymisation is also noted outside the database
+    (remember_anonymised), so a restore of an older backup anonymises the person again; when
+    that note cannot be written, nothing is anonymised (ServiceError; the caller rolls back).
     """
     if employee.anonymised_at is not None:
         raise ServiceError(_("Deze medewerker is al geanonimiseerd."))
@@ -157,7 +167,15 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
         raise ServiceError(_(
             "Het contract van deze medewerker loopt nog. Je kunt pas anonimiseren als het contract is afgelopen."
         ))
-    old_name = employee.name
+    _anonymise(employee)
+    remember_anonymised(employee, today or dt.date.today())
+    db.session.commit()
+
+
+def _anonymise(employee: Employee, *, again: bool = False) -> None:
+    """anonymise_employee's work, without its checks and without committing; `again`: a restore
+    anonymises someone again whom its backup held from before (reapply_after_restore)."""
+    old_name, old_email = employee.name, employee.email
     employee.first_name = ANONYMOUS
     employee.last_name = f"#{employee.id}"
     employee.email = ""
@@ -187,8 +205,271 @@ def anonymise_employee(employee: Employee, *, today: dt.date | None = None) -> N
     _drop_absence_lines(employee.id, old_name)
     # Roster history names the employee in its lines' values, and older lines in words.
     roster_history.erase_name(employee.id, old_name, employee.name)
-    audit.record("anonymise", employee, detail=f"calendar links revoked: {revoked}")
-    db.session.commit()
+    # Solve jobs' results: the pins that could not stay (and why: "absent"), the pins that clashed.
+    _scrub_job_results(employee.id, old_name, old_email, employee.name)
+    detail = f"calendar links revoked: {revoked}"
+    audit.record("anonymise", employee, detail=f"again after a restore; {detail}" if again else detail)
+
+
+# --- solve jobs' results ---------------------------------------------------------------------------
+
+# What changed about an employee in a job's left_out (jobs.EMPLOYEE_CHANGES); "absent" is a fact of
+# an absence, the others name the person only.
+_EMPLOYEE_CHANGES = ("gone", "absent", "hours", "skills", "contract")
+
+
+def _in_json(text: str) -> set[str]:
+    """How a text may read inside a stored JSON value: as typed, and with json.dumps's escapes."""
+    return {text, json.dumps(text)[1:-1]}
+
+
+def _scrub_job_results(employee_id: int, old_name: str, old_email: str, new_name: str) -> int:
+    """Take the employee out of every solve job's result: their pins that could not stay go with
+    their days and reasons ("absent"), so do the absences a left-out team's changes name; a pin that
+    clashed (a shift, as the shifts that stay) names them by id, so the page shows them as
+    anonymised. Results stored before people were kept by id (QA round 18) name them in words: found
+    by the name they had. A one-team solve's message of clashing pins is written again without the
+    name. Returns how many jobs changed; does not commit."""
+    text = cast(SolveJob.result, Text)
+    found = [text.contains(f'"employee_id": {employee_id}', autoescape=True),
+             text.contains(f'"employee_id":{employee_id}', autoescape=True)]
+    if old_name.strip():
+        found += [text.contains(spelling, autoescape=True) for spelling in _in_json(old_name)]
+        found.append(SolveJob.error.contains(old_name, autoescape=True))
+    changed = 0
+    for job in db.session.scalars(select(SolveJob).where(or_(*found)).order_by(SolveJob.id)):
+        result = _without_employee(job.result, employee_id, old_name, new_name)
+        if result is not None:
+            job.result = result
+        error = job.error or ""
+        if error and result is not None and result.get("conflicting_pins") is not None:
+            from . import jobs
+
+            with force_locale("nl"):  # as the run wrote it (jobs.run)
+                error = str(jobs.pins_message(result))
+        if old_name.strip() and old_name in error:
+            error = error.replace(f"{old_name} ({old_email})" if old_email else old_name, new_name)
+            error = error.replace(old_name, new_name)
+        if result is not None or error != (job.error or ""):
+            job.error = error
+            changed += 1
+    return changed
+
+
+def _without_employee(result, employee_id: int, old_name: str, new_name: str) -> dict | None:
+    """A job's result without the employee (see _scrub_job_results); None when nothing changes."""
+    if not isinstance(result, dict):
+        return None
+    result = copy.deepcopy(result)
+    changed = False
+
+    def theirs(row) -> bool:
+        if not isinstance(row, dict):
+            return False
+        if "employee_id" in row:
+            return row["employee_id"] == employee_id
+        return bool(old_name.strip()) and row.get("name") == old_name
+
+    dropped = result.get("dropped_pins")
+    if isinstance(dropped, list):
+        kept = [pin for pin in dropped if not theirs(pin)]
+        if len(kept) != len(dropped):
+            result["dropped_pins"] = kept
+            changed = True
+    left_out = [entry for entry in result.get("left_out") or [] if isinstance(entry, dict)]
+    pins = [pin for pin in [*(result.get("conflicting_pins") or []),
+                            *(pin for entry in left_out for pin in entry.get("pins") or [])] if isinstance(pin, dict)]
+    for pin in pins:
+        if theirs(pin) and {"name", "email", "nr"} & set(pin):
+            for key in ("name", "email", "nr"):
+                pin.pop(key, None)
+            pin["employee_id"] = employee_id
+            changed = True
+        for lead in pin.get("held") or []:
+            if isinstance(lead, dict) and old_name in (lead.get("with") or []):
+                lead["with"] = [new_name if name == old_name else name for name in lead["with"]]
+                changed = True
+    for entry in left_out:
+        changes = entry.get("changes")
+        if not isinstance(changes, list):
+            continue
+        kept = []
+        for change in changes:
+            if isinstance(change, dict) and change.get("what") in _EMPLOYEE_CHANGES and theirs(change):
+                changed = True
+                if change["what"] == "absent":
+                    continue
+                change = {key: value for key, value in change.items() if key != "name"}
+                change["employee_id"] = employee_id
+            kept.append(change)
+        entry["changes"] = kept or [{"what": "other"}]
+    return result if changed else None
+
+
+def _forget_absences_in_jobs(ended_before: dt.date) -> int:
+    """Take what absences tell out of the results of solve jobs of weeks before `ended_before`'s
+    (as purge_old_absences deletes the absences): the pins and team leaders that could not stay
+    (the reason may be "absent"; with their people and days) and the absences a left-out team's
+    changes name, with a team leader's days off. Returns how many jobs changed; does not commit."""
+    year, week, _weekday = ended_before.isocalendar()
+    before = f"{year}-W{week:02d}"  # "2025-W09" < "2025-W10": week strings sort as weeks do
+    text = cast(SolveJob.result, Text)
+    changed = 0
+    for job in db.session.scalars(select(SolveJob).where(
+            SolveJob.week < before,
+            or_(*(text.contains(f'"{key}"') for key in ("dropped_pins", "dropped_leads", "absent", "leader"))))
+            .order_by(SolveJob.id)):
+        if not isinstance(job.result, dict):
+            continue
+        result = copy.deepcopy(job.result)
+        gone = [result.pop(key, None) for key in ("dropped_pins", "dropped_leads")]
+        edited = any(value is not None for value in gone)
+        for entry in result.get("left_out") or []:
+            changes = entry.get("changes") if isinstance(entry, dict) else None
+            if isinstance(changes, list):
+                kept = [c for c in changes if not (isinstance(c, dict) and c.get("what") in ("absent", "leader"))]
+                if len(kept) != len(changes):
+                    entry["changes"] = kept or [{"what": "other"}]
+                    edited = True
+        if edited:
+            job.result = result
+            changed += 1
+    return changed
+
+
+# --- the record of anonymisations outside the database ----------------------------------------------
+
+RECORD_NAME = "anonymised.json"
+
+
+class RecordError(ServiceError):
+    """The record of anonymisations cannot be read or written."""
+
+
+def record_path() -> Path | None:
+    """Where anonymisations are noted outside the database: beside the SQLite database file
+    (instance/anonymised.json beside instance/binnenwerk.sqlite), where a restore finds them
+    (backup.restore). None on PostgreSQL: its backups are restored with pg_restore (README)."""
+    from .backup import BackupError, sqlite_path
+
+    try:
+        return sqlite_path().parent / RECORD_NAME
+    except BackupError:
+        return None
+
+
+def read_record(path: Path | None) -> dict:
+    """The record at `path` ({} when there is none); RecordError when it cannot be read."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise RecordError(_("Het bestand %(file)s met de geanonimiseerde medewerkers is niet te lezen: %(reason)s.",
+                            file=path, reason=getattr(error, "strerror", None) or error)) from error
+    if not isinstance(data, dict) or not isinstance(data.get("anonymised", []), list):
+        raise RecordError(_("Het bestand %(file)s met de geanonimiseerde medewerkers is beschadigd.", file=path))
+    return data
+
+
+def _update_record(path: Path, change) -> None:
+    """Read, change and write the record, readable by its owner only (0600), under a lock (two
+    processes may write at once), replaced whole (never half written). RecordError on failure."""
+    try:
+        import fcntl
+    except ImportError:  # not on Linux or macOS: no lock
+        fcntl = None
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise RecordError(_("Kan %(file)s niet schrijven: %(reason)s.", file=path,
+                            reason=error.strerror or error)) from error
+    partial = None
+    try:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        data = read_record(path)
+        change(data)
+        data["about"] = ("Binnenwerk: who was anonymised in the database beside this file (ids, no names), and the "
+                         "absence purge's term. flask restore applies them again to a restored backup. Keep this "
+                         "file; do not restore it from a backup.")
+        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".anonymised-", suffix=".partial")  # 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+        partial = None
+    except OSError as error:
+        raise RecordError(_("Kan %(file)s niet schrijven: %(reason)s.", file=path,
+                            reason=error.strerror or error)) from error
+    finally:
+        if partial and os.path.exists(partial):
+            os.unlink(partial)
+        os.close(lock)  # also lets go of the lock
+
+
+def remember_anonymised(employee: Employee, today: dt.date, path: Path | None = None) -> None:
+    """Note the anonymisation outside the database (record_path): the employee's id, their
+    contract's first day (so a database begun anew, whose ids start again, is not taken for this
+    one) and the day, no name. RecordError when it cannot be written; nothing on PostgreSQL."""
+    path = path or record_path()
+    if path is None:
+        return
+
+    def add(data: dict) -> None:
+        listed = [entry for entry in data.get("anonymised", [])
+                  if not (isinstance(entry, dict) and entry.get("employee_id") == employee.id)]
+        listed.append({"employee_id": employee.id, "contract_start": _day(employee.contract_start),
+                       "on": today.isoformat()})
+        data["anonymised"] = listed
+
+    try:
+        _update_record(path, add)
+    except RecordError as error:
+        raise RecordError(error.message + " " + _("Er is niets geanonimiseerd. Vraag de beheerder om dit op te "
+                                                  "lossen.")) from error
+
+
+def _remember_purge(keep_days: int, today: dt.date) -> None:
+    """Note the absence purge's term beside the anonymisations, so a restore applies it too. A
+    purge that cannot note it still purges (logged)."""
+    path = record_path()
+    if path is None:
+        return
+
+    def note(data: dict) -> None:
+        data["absence_purge"] = {"keep_days": keep_days, "on": today.isoformat()}
+
+    try:
+        _update_record(path, note)
+    except RecordError as error:
+        log.warning("absence purge not noted in %s: %s", path, error.message)
+
+
+def reapply_after_restore(record: dict, *, today: dt.date) -> tuple[int, int]:
+    """After a restore (backup.restore, in the restored database): anonymise again everyone the
+    record lists whom the backup holds from before their anonymisation (the same id and the same
+    first day of their contract), and delete the absences the last purge would have deleted by
+    today (its term, when a purge ever ran). Returns (how many people, how many absences);
+    commits."""
+    again = 0
+    for entry in record.get("anonymised") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("employee_id"), int):
+            continue
+        employee = db.session.get(Employee, entry["employee_id"])
+        if employee is None or employee.anonymised_at is not None \
+                or _day(employee.contract_start) != entry.get("contract_start"):
+            continue
+        _anonymise(employee, again=True)
+        db.session.commit()
+        again += 1
+    purged = 0
+    keep_days = (record.get("absence_purge") or {}).get("keep_days")
+    if isinstance(keep_days, int) and not isinstance(keep_days, bool):
+        purged = purge_old_absences(today=today, keep_days=max(keep_days, ABSENCE_KEEP_DAYS), remember=False)
+    return again, purged
 
 
 # The audit details that name an employee by id: "employee=14" (absences, roster edits) and
@@ -233,13 +514,16 @@ def _drop_absence_lines(employee_id: int, old_name: str) -> None:
 _PURGE_BATCH = 500
 
 
-def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dry_run: bool = False) -> int:
+def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dry_run: bool = False,
+                       remember: bool = True) -> int:
     """Delete every absence (of employees and team leaders alike) that ended more than keep_days
     before today, and empty the details of their audit rows (which hold the person and the days),
     and of the audit rows of absences deleted by hand that ended as long ago (see
-    _empty_details_of_deleted_absences). Returns how many absences; commits unless dry_run. The
-    audit rows keep their action, time and actor, and one row records the purge itself, without
-    names."""
+    _empty_details_of_deleted_absences), and take what absences tell out of the results of solve
+    jobs of weeks as long ago (_forget_absences_in_jobs). Returns how many absences; commits unless
+    dry_run. The audit rows keep their action, time and actor, and one row records the purge
+    itself, without names. With `remember`, the term is noted beside the record of
+    anonymisations, so a restore of an older backup purges too (reapply_after_restore)."""
     if keep_days < ABSENCE_KEEP_DAYS:
         # A shorter term would delete what the absence lists still show as "Eerdere afwezigheid".
         raise ServiceError(_("Afwezigheden blijven minstens %(days)d dagen bewaard.", days=ABSENCE_KEEP_DAYS))
@@ -247,8 +531,11 @@ def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dr
     ids = list(db.session.scalars(select(Absence.id).where(Absence.end_date < ended_before).order_by(Absence.id)))
     if dry_run:
         return len(ids)
+    if remember:
+        _remember_purge(keep_days, today)
     emptied = _empty_details_of_deleted_absences(ended_before)
-    if not ids and not emptied:
+    jobs = _forget_absences_in_jobs(ended_before)
+    if not ids and not emptied and not jobs:
         return 0
     for start in range(0, len(ids), _PURGE_BATCH):
         batch = ids[start:start + _PURGE_BATCH]
@@ -256,7 +543,8 @@ def purge_old_absences(*, today: dt.date, keep_days: int = ABSENCE_KEEP_DAYS, dr
                 AuditEvent.object_type == "Absence", AuditEvent.object_id.in_([str(i) for i in batch]))):
             event.detail = ""
         db.session.execute(delete(Absence).where(Absence.id.in_(batch)))
-    audit.record("absence.purge", None, detail=f"absences={len(ids)} ended_before={ended_before.isoformat()}")
+    audit.record("absence.purge", None, detail=f"absences={len(ids)} ended_before={ended_before.isoformat()}"
+                 + (f" solve_jobs={jobs}" if jobs else ""))
     db.session.commit()
     return len(ids)
 

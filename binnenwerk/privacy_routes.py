@@ -18,10 +18,12 @@ from .extensions import db
 from .folding import contains_folded
 from .formatting import local_today
 from .models import Employee, Role
+from .paging import one_page
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
-MAX_LISTED = 100
+MAX_LISTED = 100  # people found by name; more: the page says to type more of the name
+ENDED_PER_PAGE = 50
 
 
 class AnonymiseForm(FlaskForm):
@@ -43,13 +45,13 @@ def _employee_or_404(employee_id: int) -> Employee:
 @roles_required(Role.PLANNER)
 def index():
     query_text = (request.args.get("q") or "").strip()[:100]
-    ended = db.session.scalars(
+    # A page at a time, as the other long lists: all of them can be reached, and the page says how many.
+    ended = one_page(
         select(Employee).options(joinedload(Employee.team))  # each line names the team: not a query each
         .where(Employee.anonymised_at.is_(None), Employee.contract_end.is_not(None),
                Employee.contract_end < local_today())
-        .order_by(Employee.contract_end, Employee.sort_name)
-        .limit(MAX_LISTED)
-    ).all()
+        .order_by(Employee.contract_end, Employee.sort_name, Employee.id),
+        request.args.get("page"), ENDED_PER_PAGE)
     found = []
     if query_text:
         # Word by word, as the employees list searches: a full name from a letter ("Ayşe Özdemir")
@@ -61,9 +63,11 @@ def index():
         found = db.session.scalars(
             matching
             .order_by(Employee.sort_name, Employee.id)
-            .limit(MAX_LISTED)
+            .limit(MAX_LISTED + 1)  # one more: whether there are more than the page lists
         ).all()
-    return render_template("privacy/index.html", ended=ended, found=found, query_text=query_text)
+    more_found = len(found) > MAX_LISTED
+    return render_template("privacy/index.html", ended=ended, found=found[:MAX_LISTED], more_found=more_found,
+                           max_listed=MAX_LISTED, query_text=query_text)
 
 
 @bp.route("/medewerkers/<int:employee_id>")

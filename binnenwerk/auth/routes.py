@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import ALL_STAFF, public, roles_required
 from ..extensions import db, login_manager
@@ -158,7 +159,11 @@ def login():
         return _start_session(user, "password", target)
     # A new install without any account: the login page says how the first admin is made (nobody
     # could log in to be told otherwise). One cheap query, only while no account exists.
-    no_accounts = db.session.scalar(select(User.id).limit(1)) is None
+    try:
+        no_accounts = db.session.scalar(select(User.id).limit(1)) is None
+    except SQLAlchemyError:  # no tables yet: the form still shows; logging in says what is wrong
+        db.session.rollback()
+        no_accounts = False
     return render_template("auth/login.html", form=form, no_accounts=no_accounts)
 
 
