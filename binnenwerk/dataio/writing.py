@@ -55,6 +55,17 @@ def to_csv(kind: Kind, rows: list[list]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def put_value(cell, value) -> None:
+    """A worksheet cell's value: text as text (data type "s"), so Excel never runs it as a formula
+    and a name starting with '=' reads as typed (a CSV guards it with a quote instead); control
+    characters, which would make openpyxl refuse the whole file, are dropped."""
+    if isinstance(value, str):
+        cell.value = CONTROL_CHARACTERS.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -74,14 +85,9 @@ def to_xlsx(kind: Kind, rows: list[list], *, with_help: bool = True) -> bytes:
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=number, column=column)
-            if isinstance(value, str):
-                # A control character would make openpyxl refuse the whole file.
-                cell.value = CONTROL_CHARACTERS.sub("", value)
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            else:
-                cell.value = value
-                if isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
+            put_value(cell, value)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
             if column in texts:
                 cell.number_format = TEXT_FORMAT
     for index, column in enumerate(kind.columns, start=1):

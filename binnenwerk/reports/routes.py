@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext as _
 
 from ..access import OFFICE, roles_required
 from ..formatting import (
-    CONTROL_CHARACTERS, csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of,
+    csv_delimiter, current_week, decimal_text, local_today, parse_week, read_week, week_of,
 )
 from ..rosters.routes import typed_week_refused
 from ..services.reports import (
@@ -208,17 +208,11 @@ def jobs_teams_csv():
 
 
 def _write_row(sheet, number: int, row: list) -> None:
-    """Row `number` of the sheet. Text is written as text (data type "s"), as dataio's to_xlsx
-    writes it: Excel never runs it as a formula, so a name starting with '=' reads as typed,
-    without the quote that guards it in a CSV (spreadsheet_safe); control characters, which no
-    worksheet may hold, are dropped."""
+    """Row `number` of the sheet, each cell as the data exports write theirs (dataio's put_value)."""
+    from ..dataio.writing import put_value
+
     for column, value in enumerate(row, start=1):
-        cell = sheet.cell(row=number, column=column)
-        if isinstance(value, str):
-            cell.value = CONTROL_CHARACTERS.sub("", value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        else:
-            cell.value = value
+        put_value(sheet.cell(row=number, column=column), value)
 
 
 @bp.route("/banenafspraak.xlsx")

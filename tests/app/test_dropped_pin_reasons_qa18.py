@@ -19,6 +19,7 @@ from binnenwerk.extensions import db
 from binnenwerk.models import Assignment, Employee, JobStatus, SolveJob
 
 from .edit_forms import form_as_shown
+from .test_rosters_flow import fast_solver  # noqa: F401 (an autouse fixture: short, deterministic solves)
 
 WEEK = "2026-W51"
 SUN_BEFORE = dt.date(2026, 12, 13)
@@ -30,9 +31,6 @@ WED = dt.date(2026, 12, 16)
 pytestmark = pytest.mark.usefixtures("before_work_on_7_december")
 
 
-@pytest.fixture(autouse=True)
-def fast_solver(app):
-    app.config.update(SOLVE_DETERMINISTIC=True, SOLVE_WORKERS=1, SOLVE_TIME_LIMIT=2.0, REDIS_URL="")
 
 
 @pytest.fixture
