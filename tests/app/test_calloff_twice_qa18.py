@@ -237,6 +237,34 @@ def test_a_take_back_whose_twin_gets_in_first_says_it_went_through(app, client, 
     assert days_off() == [] and audit_lines("back") == 1
 
 
+def test_a_take_back_whose_twin_takes_the_day_back_after_its_look_writes_one_line(app, client, login, world,
+                                                                                  monkeypatch):
+    """SQLite has no row lock: both clicks find the day called off, the other one takes it back
+    and commits, and this one's delete then finds nothing: one history line, and it still says
+    the day goes ahead (it wrote a second line before)."""
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's row lock keeps the twin out until this click commits")
+    other = sender(twin(app, world.contact), world, "dag-terug")
+    login(world.contact)
+    call_off(client, world)
+    real, answers = request_service.may_take_back, []
+
+    def looked(*args, **kwargs):
+        allowed = real(*args, **kwargs)
+        if not answers:  # the other click takes the day back between this click's look and its delete
+            answers.append(None)
+            thread = threading.Thread(target=lambda: answers.__setitem__(0, other()))
+            thread.start()
+            thread.join(60)
+            assert not thread.is_alive(), "the other click hung"
+        return allowed
+
+    monkeypatch.setattr(request_service, "may_take_back", looked)
+    page = page_after(client, take_back(client, world))
+    assert answers[0].status_code == 302 and GOES_AHEAD in page and "niet afgezegd" not in page
+    assert days_off() == [] and audit_lines("back") == 1
+
+
 @pytest.mark.parametrize("round_", range(3))
 def test_on_postgresql_both_clicks_at_once_say_they_went_through(app_with, world, round_):
     """Real concurrent requests, each with a connection of its own: the request's row lock makes
