@@ -70,3 +70,13 @@ def test_a_planner_without_teams_is_pointed_to_making_one(client, login, make):
     assert "Er zijn nog geen teams. Maak eerst een team bij Teams." in text(client.get("/kalender"))
     form = text(client.get("/teams/medewerkers/nieuw"))
     assert "Er zijn nog geen teams. Maak eerst een team ." in form
+
+
+def test_the_roster_page_of_an_install_without_teams_offers_no_plan_button(client, login, make):
+    planner = make.user(role="planner")
+    db.session.commit()
+    login(planner)
+    response = client.get("/rooster/")
+    assert response.status_code == 200
+    assert "Er zijn nog geen teams. Maak eerst een team bij Teams." in text(response)
+    assert "Plan alle teams" not in text(response)
