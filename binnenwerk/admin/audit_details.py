@@ -32,6 +32,7 @@ PHRASES = {
     "last active admin": _l("laatste actieve beheerder"),
     "last active planner": _l("laatste actieve planner"),
     "with its ministry": _l("samen met het ministerie"),
+    "again after a restore": _l("opnieuw, na het terugzetten van een back-up"),
     "with its ministry, by a database upgrade": _l("samen met het ministerie, bij een update van de database"),
     "temporary password set": _l("tijdelijk wachtwoord gegeven"),
     "change required": _l("moet het wachtwoord veranderen"),
@@ -86,7 +87,7 @@ KEY_WORDS = {
     "held": _l("niet gepubliceerd (buiten werktijden)"),
     "absent": _l("niet gepubliceerd (medewerker afwezig)"),
     "source": _l("via"),
-    "absences": _l("afwezigheden"), "ended_before": _l("geëindigd vóór"), "pinned": _l("vastgezet"),
+    "absences": _l("afwezigheden"), "solve_jobs": _l("planningen opgeschoond"), "ended_before": _l("geëindigd vóór"), "pinned": _l("vastgezet"),
     # a request's date called off, or asked for again (services.requests.call_off_day, take_back_day_off)
     "off": _l("dag afgezegd"), "back": _l("dag weer gevraagd"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
