@@ -89,19 +89,27 @@ def _browser(app_with, user):
     return browser
 
 
-def twin_goes_first(monkeypatch, name: str, send) -> list:
+def twin_goes_first(monkeypatch, name: str, send, *, after: bool = False) -> list:
     """While this request is about to call off (or take back), the other click's request does it
-    whole and commits: on PostgreSQL it is the one that got the request's row lock first."""
+    whole and commits: on PostgreSQL it is the one that got the request's row lock first. With
+    `after`, once this request's own call of `name` has looked (SQLite: no row lock keeps the other
+    out between this click's look and its write)."""
     real, answers = getattr(request_service, name), []
 
+    def other_click() -> None:
+        answers.append(None)
+        thread = threading.Thread(target=lambda: answers.__setitem__(0, send()))
+        thread.start()
+        thread.join(60)
+        assert not thread.is_alive(), "the other click hung"
+
     def staged(*args, **kwargs):
-        if not answers:
-            answers.append(None)
-            thread = threading.Thread(target=lambda: answers.__setitem__(0, send()))
-            thread.start()
-            thread.join(60)
-            assert not thread.is_alive(), "the other click hung"
-        return real(*args, **kwargs)
+        if not answers and not after:
+            other_click()
+        found = real(*args, **kwargs)
+        if not answers and after:
+            other_click()
+        return found
 
     monkeypatch.setattr(request_service, name, staged)
     return answers
@@ -207,20 +215,9 @@ def test_a_call_off_whose_twin_stores_the_day_after_its_look_says_it_went_throug
     stops the second (on PostgreSQL the second waits for the first's lock: staged above)."""
     if db.engine.dialect.name == "postgresql":
         pytest.skip("PostgreSQL's row lock keeps the twin out until this click commits")
-    other = sender(twin(app, world.contact), world, "dag-afzeggen")
-    real, answers = request_service.day_off_refusal, []
-
-    def looked(*args, **kwargs):
-        found = real(*args, **kwargs)
-        if not answers:  # the other click stores the day between this click's look and its commit
-            answers.append(None)
-            thread = threading.Thread(target=lambda: answers.__setitem__(0, other()))
-            thread.start()
-            thread.join(60)
-            assert not thread.is_alive(), "the other click hung"
-        return found
-
-    monkeypatch.setattr(request_service, "day_off_refusal", looked)
+    # The other click stores the day between this click's look and its commit.
+    answers = twin_goes_first(monkeypatch, "day_off_refusal", sender(twin(app, world.contact), world, "dag-afzeggen"),
+                              after=True)
     login(world.contact)
     page = page_after(client, call_off(client, world))
     assert answers[0].status_code == 302 and CALLED_OFF in page and "al afgezegd" not in page
@@ -247,19 +244,8 @@ def test_a_take_back_whose_twin_takes_the_day_back_after_its_look_writes_one_lin
     other = sender(twin(app, world.contact), world, "dag-terug")
     login(world.contact)
     call_off(client, world)
-    real, answers = request_service.may_take_back, []
-
-    def looked(*args, **kwargs):
-        allowed = real(*args, **kwargs)
-        if not answers:  # the other click takes the day back between this click's look and its delete
-            answers.append(None)
-            thread = threading.Thread(target=lambda: answers.__setitem__(0, other()))
-            thread.start()
-            thread.join(60)
-            assert not thread.is_alive(), "the other click hung"
-        return allowed
-
-    monkeypatch.setattr(request_service, "may_take_back", looked)
+    # The other click takes the day back between this click's look and its delete.
+    answers = twin_goes_first(monkeypatch, "may_take_back", other, after=True)
     page = page_after(client, take_back(client, world))
     assert answers[0].status_code == 302 and GOES_AHEAD in page and "niet afgezegd" not in page
     assert days_off() == [] and audit_lines("back") == 1
