@@ -804,10 +804,11 @@ def load_request_days(week: str, regions, outcomes: dict[int, dict[tuple[int, dt
     for roster_id, day, request_id in counted:
         if (roster_id, day, by_id[request_id].location_id) in unled:
             leaderless[request_id][day] += 1
-    # Days gone by count against what was asked then (the ministry may have changed it since).
+    # Days gone by count against what was asked then (the ministry may have changed it since), and
+    # so does today once its shift had begun at the change (request_history keeps today then, as
+    # the ministry's pages count it; otherwise today reads the request as it is).
     today = local_today()
-    asked = request_history.asked_days(requests, days7[0], min(days7[-1], today - dt.timedelta(days=1))) \
-        if days7[0] < today else {}
+    asked = request_history.asked_days(requests, days7[0], min(days7[-1], today)) if days7[0] <= today else {}
     return [RequestDay(q, q.headcount, dict(planned[q.id]), dict(absent[q.id]), dict(ended[q.id]),
                        {day: then.headcount for day, then in asked.get(q.id, {}).items()
                         if then.headcount != q.headcount}, dict(held[q.id]), dict(absent_begun[q.id]),
