@@ -116,9 +116,10 @@ class RequestFacts:
 # teams' rosters fill what it asks that day, the person is absent (an absence takes the shift's
 # times), does not work that day (not in their weekly hours, outside their contract), works other
 # hours that day, would not get their rest between two shifts (one just outside the week, or in
-# another team's roster), or the shift is longer than their hours a day. (A day held in another
-# team's roster is no pin here: one shift a person a day, in whichever roster.)
-DROPPED_PIN_REASONS = ("request", "full", "absent", "off", "hours", "rest", "too_long")
+# another team's roster), or the shift is longer than their hours a day; or its place was archived
+# or left the team's region. (A day held in another team's roster is no pin here: one shift a
+# person a day, in whichever roster.)
+DROPPED_PIN_REASONS = ("request", "full", "absent", "off", "hours", "rest", "too_long", "place")
 
 
 @dataclass
@@ -608,6 +609,13 @@ def build_problem(week: str, team_ids: list[int] | None = None,
             q = a.request
             asked = q.status in PLANNED_STATUSES and q.occurs_on(a.date)
             idmap.dropped_pins.append((a.employee_id, a.date, "full" if asked else "request"))
+        elif a.pinned and a.employee_id in employee_set and (a.request_id, a.date) not in day_ids \
+                and not kept_as_is(a):
+            # Its place was archived or is no longer in the team's region: the Problem has no
+            # such place, so the row goes too.
+            q = a.request
+            asked = q.status in PLANNED_STATUSES and q.occurs_on(a.date)
+            idmap.dropped_pins.append((a.employee_id, a.date, "place" if asked else "request"))
     previous = []
     code_of = {pk: code for code, pk in idmap.work_type_ids.items()}
     seen = set()

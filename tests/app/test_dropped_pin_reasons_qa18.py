@@ -284,3 +284,33 @@ def test_a_job_stored_before_the_reasons_still_says_the_general_sentence(client,
     assert dropped_text(client, job) == (
         "2 vaste diensten konden niet blijven: die medewerkers zijn nu afwezig of werken die dag niet. "
         "Esra van den Berg (dinsdag 15 december), Anna Test (woensdag 16 december).")
+
+
+def test_a_pin_at_a_place_moved_to_another_region_says_so(client, login, world, make):
+    """The admin put the place in another region after the pin: the team no longer works there,
+    so the solve removes the row, and now says why (it used to go without a word)."""
+    make.team("Utrecht", name="Team Utrecht 1")  # a region with a team, so the place can move there
+    login(world.planner)
+    pin(client, world, TUE)
+    world.loc.region = "Utrecht"
+    db.session.commit()
+
+    job = plan(client, world.team)
+
+    assert row(world.esra, TUE) is None
+    assert dropped_lines(client, job) == ["Esra van den Berg (dinsdag 15 december): de plek is gearchiveerd of "
+                                          "hoort niet meer bij de regio van het team."]
+
+
+def test_a_pin_at_an_archived_place_of_a_cancelled_request_says_the_request(client, login, world):
+    login(world.planner)
+    pin(client, world, TUE)
+    world.req.status = "geannuleerd"
+    world.loc.archived = True
+    db.session.commit()
+
+    job = plan(client, world.team)
+
+    assert row(world.esra, TUE) is None
+    assert dropped_lines(client, job) == ["Esra van den Berg (dinsdag 15 december): de aanvraag vraagt die dag "
+                                          "niemand meer."]
