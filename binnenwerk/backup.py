@@ -8,6 +8,7 @@ import stat
 import tempfile
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -18,6 +19,9 @@ from sqlalchemy.engine import make_url
 from . import create_private_file
 from . import models  # noqa: F401  (the models fill db.metadata, the schema a backup must have)
 from .extensions import db
+
+if TYPE_CHECKING:
+    from .privacy import Reapplied
 
 
 class BackupError(Exception):
@@ -215,29 +219,44 @@ def _missing_schema(copy: Path) -> list[str]:
 
 class Restored(str):
     """What restore() returns: the backup's schema revision (a str, as restore always returned),
-    with how many people it anonymised again (`anonymised_again`) and how many absences the
-    absence purge's term deleted (`absences_purged`): see _apply_privacy."""
+    with how many people it anonymised again (`anonymised_again`), how many absences the absence
+    purge's term deleted (`absences_purged`) and how many people of the record the backup holds with
+    another first day of their contract (`other_person`, left alone): see _apply_privacy."""
 
     anonymised_again: int = 0
     absences_purged: int = 0
+    other_person: int = 0
 
 
-def _apply_privacy(copy: Path, record: dict) -> tuple[int, int]:
-    """In the migrated copy, before it goes in: anonymise again whoever was anonymised after the
-    backup was made (the record beside the live database, privacy.record_path: the backup holds
-    them as they were, health data included, and has lost the anonymisation's audit row), and
-    delete the absences the last absence purge's term has passed (privacy.reapply_after_restore).
-    In an app bound to the copy, as _migrate."""
-    from . import create_app, privacy
+def apply_record(record: dict) -> Reapplied:
+    """Apply the record of anonymisations (privacy.read_record) to the database of the app in
+    context: anonymise again whoever it lists whom the database holds from before their
+    anonymisation, delete the absences the last absence purge's term has passed
+    (privacy.reapply_after_restore, with its audit rows). What restore does in its copy, and
+    `flask reapply-anonymisations` after a pg_restore. Commits."""
+    from . import privacy
     from .formatting import local_today
 
     if not record:
-        return 0, 0
+        return privacy.Reapplied()
+    return privacy.reapply_after_restore(record, today=local_today())
+
+
+def _apply_privacy(copy: Path, record: dict) -> Reapplied:
+    """In the migrated copy, before it goes in: anonymise again whoever was anonymised after the
+    backup was made (the record beside the live database, privacy.record_path: the backup holds
+    them as they were, health data included, and has lost the anonymisation's audit row), and
+    delete the absences the last absence purge's term has passed (apply_record). In an app bound
+    to the copy, as _migrate."""
+    from . import create_app, privacy
+
+    if not record:
+        return privacy.Reapplied()
     config = dict(current_app.config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{copy}")
     staging = create_app(config)
     with staging.app_context():
         try:
-            return privacy.reapply_after_restore(record, today=local_today())
+            return apply_record(record)
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -266,7 +285,7 @@ def restore(source: Path) -> Restored:
     except privacy.RecordError as error:
         raise BackupError(error.message + " " + unchanged) from error
     staging = None
-    again = purged = 0
+    reapplied = privacy.Reapplied()
     try:
         target_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Before SQLite makes it: a file SQLite creates is readable by every user (0644).
@@ -290,7 +309,7 @@ def restore(source: Path) -> Restored:
             ) + " " + _("Na het bijwerken ontbreken: %(missing)s.", missing=", ".join(missing[:10]))
                 + " " + unchanged)
         try:
-            again, purged = _apply_privacy(staging, record)
+            reapplied = _apply_privacy(staging, record)
         except Exception as error:  # the copy would bring anonymised people back: it does not go in
             raise BackupError(_(
                 "Eerder geanonimiseerde medewerkers konden in de back-up niet opnieuw worden geanonimiseerd: "
@@ -307,5 +326,5 @@ def restore(source: Path) -> Restored:
         if staging and os.path.exists(staging):
             os.unlink(staging)
     restored = Restored(revision)
-    restored.anonymised_again, restored.absences_purged = again, purged
+    restored.anonymised_again, restored.absences_purged, restored.other_person = reapplied
     return restored

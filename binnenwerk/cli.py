@@ -96,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(reapply_anonymisations_command)
     app.cli.add_command(purge_absences_command)
     from .dataio.cli import init_app as init_dataio_commands
     from .plan_cli import plan
@@ -365,18 +366,65 @@ def restore_command(source: str, yes: bool) -> None:
     click.echo(_("%(file)s teruggezet (schemaversie %(revision)s) en bijgewerkt naar de nieuwste versie.",
                  file=source, revision=revision))
     # What was erased after the backup was made comes not back (backup.restore, anonymised.json).
+    from .privacy import RECORD_NAME
+
+    _say_reapplied(getattr(revision, "anonymised_again", 0), getattr(revision, "absences_purged", 0),
+                   getattr(revision, "other_person", 0), sqlite_path().parent / RECORD_NAME)
+
+
+def _say_reapplied(again: int, purged: int, other_person: int, record) -> None:
+    """What applying the record of anonymisations again did (backup.apply_record), after `restore`
+    and after `reapply-anonymisations`."""
     from flask_babel import ngettext
 
-    again = getattr(revision, "anonymised_again", 0)
     if again:
         click.echo(ngettext("%(num)d medewerker was na deze back-up geanonimiseerd en is opnieuw geanonimiseerd.",
                             "%(num)d medewerkers waren na deze back-up geanonimiseerd en zijn opnieuw geanonimiseerd.",
                             again))
-    purged = getattr(revision, "absences_purged", 0)
     if purged:
         click.echo(ngettext("%(num)d oude afwezigheid opnieuw verwijderd, zoals purge-absences al had gedaan.",
                             "%(num)d oude afwezigheden opnieuw verwijderd, zoals purge-absences al had gedaan.",
                             purged))
+    if other_person:
+        # The record's id with another first day of the contract: someone else, in a database begun anew.
+        click.echo(ngettext(
+            "Bij %(num)d medewerker in %(file)s klopt de eerste contractdag niet met deze database. Dat is "
+            "iemand anders, uit een andere database: die is niet geanonimiseerd.",
+            "Bij %(num)d medewerkers in %(file)s klopt de eerste contractdag niet met deze database. Dat zijn "
+            "andere mensen, uit een andere database: zij zijn niet geanonimiseerd.",
+            other_person, file=record))
+
+
+@click.command("reapply-anonymisations")
+@with_appcontext
+def reapply_anonymisations_command() -> None:
+    """Anonymise again whoever the record of anonymisations (instance/anonymised.json) lists, and
+    delete the absences past the last purge's term: run it right after a pg_restore of an older dump.
+
+    Only people with the record's id and first day of the contract are anonymised; running it again
+    changes nothing. On SQLite `restore` does this itself."""
+    from .backup import apply_record
+    from .privacy import RecordError, read_record, record_path
+
+    unchanged = _("De database is niet veranderd.")
+    path = record_path()
+    if path is None:  # an SQLite database in memory: nothing was ever noted
+        click.echo(_("Een database in het geheugen heeft geen lijst van geanonimiseerde medewerkers.") + " "
+                   + unchanged)
+        return
+    if not path.exists():
+        click.echo(_("Het bestand %(file)s bestaat niet: er staat nergens dat iemand is geanonimiseerd.", file=path)
+                   + " " + unchanged)
+        return
+    try:
+        record = read_record(path)
+    except RecordError as error:
+        raise click.ClickException(error.message + " " + unchanged) from error
+    again, purged, other_person = apply_record(record)
+    if not again and not purged:
+        click.echo(_("Alles uit %(file)s was al gedaan: niemand opnieuw geanonimiseerd, geen afwezigheden "
+                     "verwijderd.", file=path))
+    _say_reapplied(again, purged, other_person, path)
 
 
 # Answers to a question of _confirm, in any case: Dutch, and English too (click.confirm's y/yes).

@@ -9,7 +9,9 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Text, and_, cast, delete, false, or_, select, update
@@ -349,9 +351,15 @@ class RecordError(ServiceError):
 def record_path() -> Path | None:
     """Where anonymisations are noted outside the database: beside the SQLite database file
     (instance/anonymised.json beside instance/binnenwerk.sqlite), where a restore finds them
-    (backup.restore). None on PostgreSQL: its backups are restored with pg_restore (README)."""
+    (backup.restore); for PostgreSQL (any database that is no SQLite file) in the app's instance
+    folder, where `flask reapply-anonymisations` finds them after a pg_restore. None for an SQLite
+    database in memory, which no backup brings back."""
+    from sqlalchemy.engine import make_url
+
     from .backup import BackupError, sqlite_path
 
+    if make_url(str(db.engine.url)).get_backend_name() != "sqlite":
+        return Path(current_app.instance_path) / RECORD_NAME
     try:
         return sqlite_path().parent / RECORD_NAME
     except BackupError:
@@ -381,6 +389,8 @@ def _update_record(path: Path, change) -> None:
         fcntl = None
     lock_path = path.with_name(path.name + ".lock")
     try:
+        # The instance folder, on PostgreSQL, may not be there yet (create_app makes it, a deployment may remove it).
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
         raise RecordError(_("Kan %(file)s niet schrijven: %(reason)s.", file=path,
@@ -391,9 +401,10 @@ def _update_record(path: Path, change) -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)
         data = read_record(path)
         change(data)
-        data["about"] = ("Binnenwerk: who was anonymised in the database beside this file (ids, no names), and the "
-                         "absence purge's term. flask restore applies them again to a restored backup. Keep this "
-                         "file; do not restore it from a backup.")
+        data["about"] = ("Binnenwerk: who was anonymised in the app's database (ids, no names), and the absence "
+                         "purge's term. flask restore applies them again to a restored backup (SQLite), flask "
+                         "reapply-anonymisations to a database restored with pg_restore. Keep this file; do not "
+                         "restore it from a backup.")
         fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".anonymised-", suffix=".partial")  # 0600
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=1, sort_keys=True)
@@ -413,7 +424,8 @@ def _update_record(path: Path, change) -> None:
 def remember_anonymised(employee: Employee, today: dt.date, path: Path | None = None) -> None:
     """Note the anonymisation outside the database (record_path): the employee's id, their
     contract's first day (so a database begun anew, whose ids start again, is not taken for this
-    one) and the day, no name. RecordError when it cannot be written; nothing on PostgreSQL."""
+    one) and the day, no name. RecordError when it cannot be written; nothing for an SQLite database
+    in memory."""
     path = path or record_path()
     if path is None:
         return
@@ -448,19 +460,33 @@ def _remember_purge(keep_days: int, today: dt.date) -> None:
         log.warning("absence purge not noted in %s: %s", path, error.message)
 
 
-def reapply_after_restore(record: dict, *, today: dt.date) -> tuple[int, int]:
-    """After a restore (backup.restore, in the restored database): anonymise again everyone the
-    record lists whom the backup holds from before their anonymisation (the same id and the same
-    first day of their contract), and delete the absences the last purge would have deleted by
-    today (its term, when a purge ever ran). Returns (how many people, how many absences);
-    commits."""
-    again = 0
+class Reapplied(NamedTuple):
+    """What reapply_after_restore did: how many people it anonymised again, how many absences the
+    purge's term deleted, and how many of the record's people this database holds with another first
+    day of their contract (another person under the same id: another database, left alone)."""
+
+    anonymised_again: int = 0
+    absences_purged: int = 0
+    other_person: int = 0
+
+
+def reapply_after_restore(record: dict, *, today: dt.date) -> Reapplied:
+    """After a restore (backup.restore, in the restored database; `flask reapply-anonymisations`,
+    after a pg_restore): anonymise again everyone the record lists whom the database holds from
+    before their anonymisation (the same id and the same first day of their contract), and delete
+    the absences the last purge would have deleted by today (its term, when a purge ever ran).
+    Commits. Running it again changes nothing."""
+    again = other = 0
     for entry in record.get("anonymised") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("employee_id"), int):
             continue
         employee = db.session.get(Employee, entry["employee_id"])
-        if employee is None or employee.anonymised_at is not None \
-                or _day(employee.contract_start) != entry.get("contract_start"):
+        if employee is None:
+            continue
+        if _day(employee.contract_start) != entry.get("contract_start"):
+            other += 1
+            continue
+        if employee.anonymised_at is not None:
             continue
         _anonymise(employee, again=True)
         db.session.commit()
@@ -469,7 +495,7 @@ def reapply_after_restore(record: dict, *, today: dt.date) -> tuple[int, int]:
     keep_days = (record.get("absence_purge") or {}).get("keep_days")
     if isinstance(keep_days, int) and not isinstance(keep_days, bool):
         purged = purge_old_absences(today=today, keep_days=max(keep_days, ABSENCE_KEEP_DAYS), remember=False)
-    return again, purged
+    return Reapplied(again, purged, other)
 
 
 # The audit details that name an employee by id: "employee=14" (absences, roster edits) and

@@ -160,14 +160,21 @@ def _schema(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _one_app(_schema):
+def _instance_folder(tmp_path_factory) -> str:
+    """The test apps' instance folder: on PostgreSQL the record of anonymisations is kept there
+    (privacy.record_path), which must not be the checkout's instance/."""
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def _one_app(_schema, _instance_folder):
     """The app every test gets, built once per worker: building one takes 0.1 s (Werkzeug compiles
     its URL rules), a tenth of the suite when done per test. A test that needs other settings at
     build time, or adds routes, uses app_with(). The English catalogue is compiled first: Flask-Babel
     keeps the translations it loads, so an English page before it (a bare `pytest` on a fresh clone,
     without `make test`'s compile) would stay Dutch for the rest of the worker's run."""
     compile_english_catalog()
-    return create_app({
+    app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": _schema,
         "SECRET_KEY": "test-secret",
@@ -176,6 +183,8 @@ def _one_app(_schema):
         "MFA_REQUIRED_ROLES": (),
         "SERVER_NAME": "localhost",
     })
+    app.instance_path = _instance_folder
+    return app
 
 
 @pytest.fixture
@@ -267,6 +276,7 @@ def app_with(app):
         }
         config.update(overrides)
         new = create_app(config)
+        new.instance_path = app.instance_path
         made.append(new)
         return new
 
