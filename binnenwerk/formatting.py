@@ -566,6 +566,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(formally=formally, week_of=week_of, shift_week=shift_week, week_days=week_days,
                                  name_labels=name_labels, date_period=date_period)
     app.jinja_env.filters["full_date"] = full_date
+    # One day, short, with the year when it is not this year's ('vr 1 jan 2027' in December).
+    app.jinja_env.filters["short_day"] = lambda day: date_period(day, day)
+    app.jinja_env.globals["week_names"] = week_names
     app.jinja_env.filters["days_list"] = days_list
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["dated"] = dated
