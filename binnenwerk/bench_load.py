@@ -243,7 +243,7 @@ def start_gunicorn(port: int, workers: int, threads: int, env: dict) -> subproce
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60", "binnenwerk:create_app()"],
+         "--log-level", "warning", "--timeout", "60", "binnenwerk.wsgi:app"],
         env={**env, "BEHIND_PROXY": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
