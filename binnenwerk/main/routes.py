@@ -62,6 +62,15 @@ def home():
         context["waiting"] = not_yet_published(context["next_week"], [t.id for t in current_user.teams])
         context["unseen_now"] = _unseen_this_week(this_week, [t.id for t in current_user.teams])
         context["repairs"] = rosters_to_repair(team_ids=[t.id for t in current_user.teams])
+        # The leader the account is (the supervisor form links them): where they lead this week and
+        # next, their own team or another's; a pool stand-in's only way to learn it. An archived
+        # leader leads nobody any more.
+        leader = current_user.supervisor
+        context["leader"] = leader if leader is not None and not leader.archived else None
+        if context["leader"] is not None:
+            from ..services.leading_days import leading_weeks
+
+            context["leading_weeks"] = leading_weeks(context["leader"], context["today"])
     else:
         if role == Role.ADMIN.value:
             context["setup_steps"] = _setup_steps()
