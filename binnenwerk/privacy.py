@@ -1,4 +1,5 @@
-"""AVG operations on an employee: the inzage export and anonymisation after the contract ended."""
+"""AVG operations on an employee: the inzage export and anonymisation after the contract ended; and
+the anonymisation of a team leader who has left."""
 from __future__ import annotations
 
 import copy
@@ -14,17 +15,19 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Text, and_, cast, delete, false, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, false, func, or_, select, update
 
 from . import audit, roster_history
 from .extensions import db
-from .formatting import minutes_to_hhmm
+from .formatting import full_date, minutes_to_hhmm
 from .models import (
-    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Roster,
-    RosterChange, SolveJob, utcnow,
+    Absence, Assignment, AuditEvent, CalendarToken, Employee, EmployeeSensitive, PublishedShift, Role, Roster,
+    RosterChange, SolveJob, SupervisionAssignment, Supervisor, User, UserSession, utcnow,
 )
 from .services import ServiceError
 from .services.absences import ABSENCE_KEEP_DAYS
+from .services.feeds import WEEKS_BACK
+from .services.feeds import window as feed_window
 from .services.people import MAX_DAY_MINUTES
 
 ANONYMOUS = "Geanonimiseerd"
@@ -375,7 +378,8 @@ def read_record(path: Path | None) -> dict:
     except (OSError, ValueError) as error:
         raise RecordError(_("Het bestand %(file)s met de geanonimiseerde medewerkers is niet te lezen: %(reason)s.",
                             file=path, reason=getattr(error, "strerror", None) or error)) from error
-    if not isinstance(data, dict) or not isinstance(data.get("anonymised", []), list):
+    if not isinstance(data, dict) or not all(isinstance(data.get(key, []), list)
+                                             for key in ("anonymised", "anonymised_supervisors")):
         raise RecordError(_("Het bestand %(file)s met de geanonimiseerde medewerkers is beschadigd.", file=path))
     return data
 
@@ -401,7 +405,8 @@ def _update_record(path: Path, change) -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)
         data = read_record(path)
         change(data)
-        data["about"] = ("Binnenwerk: who was anonymised in the app's database (ids, no names), and the absence "
+        data["about"] = ("Binnenwerk: who was anonymised in the app's database (ids, no names: employees and "
+                         "team leaders), and the absence "
                          "purge's term. flask restore applies them again to a restored backup (SQLite), flask "
                          "reapply-anonymisations to a database restored with pg_restore. Keep this file; do not "
                          "restore it from a backup.")
@@ -473,9 +478,11 @@ class Reapplied(NamedTuple):
 def reapply_after_restore(record: dict, *, today: dt.date) -> Reapplied:
     """After a restore (backup.restore, in the restored database; `flask reapply-anonymisations`,
     after a pg_restore): anonymise again everyone the record lists whom the database holds from
-    before their anonymisation (the same id and the same first day of their contract), and delete
-    the absences the last purge would have deleted by today (its term, when a purge ever ran).
-    Commits. Running it again changes nothing."""
+    before their anonymisation (the same id and the same first day of their contract), and every team
+    leader it lists (anonymised_supervisors, a record from before leaders were anonymised has none)
+    whom it holds by name still (the same id and the same first day led, see _reapply_leaders); and
+    delete the absences the last purge would have deleted by today (its term, when a purge ever ran).
+    Leaders count with the people anonymised again. Commits. Running it again changes nothing."""
     again = other = 0
     for entry in record.get("anonymised") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("employee_id"), int):
@@ -491,6 +498,7 @@ def reapply_after_restore(record: dict, *, today: dt.date) -> Reapplied:
         _anonymise(employee, again=True)
         db.session.commit()
         again += 1
+    again += _reapply_leaders(record)
     purged = 0
     keep_days = (record.get("absence_purge") or {}).get("keep_days")
     if isinstance(keep_days, int) and not isinstance(keep_days, bool):
@@ -618,3 +626,297 @@ def _empty_details_of_deleted_absences(ended_before: dt.date) -> int:
         db.session.execute(update(AuditEvent).where(AuditEvent.id.in_(gone[start:start + _PURGE_BATCH]))
                            .values(detail=""))
     return len(gone)
+
+
+# --- team leaders who have left ---------------------------------------------------------------------
+
+# The roster history's lines that name a team leader (in their values, by name: they hold no id),
+# and the one of them that tells an absence, which goes as an employee's absence lines go.
+_LEADER_LINES = ("leader", "leader_pinned", "leader_pin", "leader_unpin", "leader_absence", "leader_archived")
+_LEADER_ABSENCE_LINE = "leader_absence"
+# The audit details that name a team leader by id: "supervisor=5" (absences, a day's leader).
+_LEADER_NAMED = r"\bsupervisor=%d(?![0-9])"
+
+
+def anonymous_leader_name(supervisor_id: int) -> str:
+    """What an anonymised team leader is called: as an anonymised employee ("Geanonimiseerd #5")."""
+    return f"{ANONYMOUS} #{supervisor_id}"
+
+
+def leader_is_anonymised(supervisor: Supervisor) -> bool:
+    # The model keeps no moment of it: the name says it (nobody else is called so).
+    return supervisor.name == anonymous_leader_name(supervisor.id)
+
+
+def _last_led():
+    """SQL, per team leader: the last day they lead in a roster (draft or published) or in a shift
+    told that names them (not called off), as people.weeks_led_in_team finds where they lead."""
+    in_rosters = (select(func.max(SupervisionAssignment.date))
+                  .where(SupervisionAssignment.supervisor_id == Supervisor.id).scalar_subquery())
+    told = (select(func.max(PublishedShift.date))
+            .where(PublishedShift.supervisor_id == Supervisor.id, PublishedShift.cancelled.is_(False))
+            .scalar_subquery())
+    return in_rosters, told
+
+
+def last_day_led(supervisor: Supervisor) -> dt.date | None:
+    in_rosters, told = _last_led()
+    days = db.session.execute(select(in_rosters, told).where(Supervisor.id == supervisor.id)).one()
+    return max((day for day in days if day is not None), default=None)
+
+
+def _first_day_led(supervisor_id: int) -> dt.date | None:
+    """The first day the leader led, in a roster or a shift told: it does not change afterwards (an
+    archiving does, so does a leader taken back), so the record knows the leader by it."""
+    days = [db.session.scalar(select(func.min(SupervisionAssignment.date))
+                              .where(SupervisionAssignment.supervisor_id == supervisor_id)),
+            db.session.scalar(select(func.min(PublishedShift.date))
+                              .where(PublishedShift.supervisor_id == supervisor_id))]
+    return min((day for day in days if day is not None), default=None)
+
+
+def _feed_window_start(today: dt.date) -> dt.date:
+    return feed_window(today)[0]
+
+
+def leaders_to_anonymise(today: dt.date) -> list[tuple[Supervisor, dt.date | None]]:
+    """The archived team leaders not yet anonymised who lead on no day of the feed window or later
+    (the calendars and week pages still show the leader of those days), with their last day led
+    (None: never led); the leaders who left longest ago first."""
+    in_rosters, told = _last_led()
+    first = _feed_window_start(today)
+    rows = db.session.execute(
+        select(Supervisor, in_rosters, told)
+        .where(Supervisor.archived.is_(True), ~Supervisor.name.startswith(f"{ANONYMOUS} #", autoescape=True),
+               or_(in_rosters.is_(None), in_rosters < first), or_(told.is_(None), told < first))
+        .order_by(Supervisor.archived_on, Supervisor.name, Supervisor.id)).all()
+    found = [(leader, max((day for day in days if day is not None), default=None)) for leader, *days in rows]
+    return [(leader, last) for leader, last in found if not leader_is_anonymised(leader)]
+
+
+def leader_refusal(supervisor: Supervisor, today: dt.date) -> str | None:
+    """Why this team leader cannot be anonymised (yet), or None when they can."""
+    if leader_is_anonymised(supervisor):
+        return _("Deze teamleider is al geanonimiseerd.")
+    if not supervisor.archived:
+        return _("Deze teamleider is niet gearchiveerd. Je kunt alleen een teamleider anonimiseren die weg is: "
+                 "archiveer de teamleider eerst.")
+    last = last_day_led(supervisor)
+    if last is not None and last >= _feed_window_start(today):
+        return _("Deze teamleider staat nog in een rooster op %(day)s. Agenda's en weekpagina's tonen die dag nog. "
+                 "Je kunt anonimiseren als die dag meer dan %(weeks)d weken voorbij is.",
+                 day=full_date(last, today), weeks=WEEKS_BACK)
+    return None
+
+
+def anonymise_leader(supervisor: Supervisor, *, today: dt.date | None = None) -> None:
+    """Remove what identifies a team leader who has left: name, phone, e-mail address, working
+    times, work types, absences and the link to their account (a team leader's account is made
+    anonymous and stopped too). The days they led stay, under the anonymised name. Noted in the
+    record of anonymisations as an employee's anonymisation is (nothing is anonymised when that
+    fails: ServiceError; the caller rolls back). Commits."""
+    today = today or dt.date.today()
+    refusal = leader_refusal(supervisor, today)
+    if refusal:
+        raise ServiceError(refusal)
+    _anonymise_leader(supervisor)
+    remember_anonymised_leader(supervisor, today)
+    db.session.commit()
+
+
+def _anonymise_leader(supervisor: Supervisor, *, again: bool = False) -> None:
+    """anonymise_leader's work, without its checks and without committing; `again` as for _anonymise."""
+    old_name = supervisor.name
+    supervisor.name = anonymous_leader_name(supervisor.id)
+    supervisor.phone = ""
+    supervisor.email = ""
+    supervisor.availability = []
+    supervisor.work_types = []
+    absence_ids = {str(i) for i in db.session.scalars(
+        select(Absence.id).where(Absence.supervisor_id == supervisor.id))}
+    db.session.execute(delete(Absence).where(Absence.supervisor_id == supervisor.id))
+    account = supervisor.user
+    supervisor.user = None
+    what = "no account"
+    if account is not None:
+        what = "account unlinked"
+        if account.role == Role.TEAM_LEADER.value:
+            _anonymise_account(account, supervisor.id)
+            what = "account anonymised"
+    _erase_leader_audit_details(supervisor.id, absence_ids)
+    _erase_leader_lines(old_name, supervisor.name)
+    _scrub_leader_in_jobs(old_name, supervisor.name)
+    audit.record("supervisor.anonymise", supervisor, detail=f"again after a restore; {what}" if again else what)
+
+
+def _anonymise_account(account: User, supervisor_id: int) -> None:
+    """The leader's own login: stopped (its sessions end), its name and e-mail address anonymous,
+    no teams; its audit rows keep what was done and when, by this account, without the address."""
+    account.name = anonymous_leader_name(supervisor_id)
+    account.email = f"geanonimiseerd-{account.id}@binnenwerk.invalid"  # unique, as the column must be
+    account.active = False
+    account.teams = []
+    account.totp_secret = None
+    account.mfa_enabled = False
+    db.session.execute(delete(UserSession).where(UserSession.user_id == account.id))
+    db.session.execute(update(AuditEvent).where(AuditEvent.actor_id == account.id)
+                       .values(actor_email=account.email))
+    # Rows about the account hold its addresses and names before and after a change.
+    db.session.execute(update(AuditEvent).where(AuditEvent.object_type == "User",
+                                                AuditEvent.object_id == str(account.id)).values(detail=""))
+
+
+def _erase_leader_audit_details(supervisor_id: int, absence_ids: set[str]) -> None:
+    """As _erase_audit_details for an employee: rows about the leader and their absences keep their
+    action, time and actor, not their detail; other rows lose "supervisor=<id>"."""
+    named = re.compile(_LEADER_NAMED % supervisor_id)
+    rows = db.session.scalars(select(AuditEvent).where(or_(
+        and_(AuditEvent.object_type == "Supervisor", AuditEvent.object_id == str(supervisor_id)),
+        and_(AuditEvent.object_type == "Absence", AuditEvent.object_id.in_(absence_ids)) if absence_ids else false(),
+        AuditEvent.detail.contains(f"supervisor={supervisor_id}", autoescape=True),
+    )))
+    for event in rows:
+        names_them = bool(named.search(event.detail or ""))
+        if event.object_type == "Supervisor" or (event.object_type == "Absence"
+                                                 and (names_them or event.object_id in absence_ids)):
+            event.detail = ""
+        elif names_them:
+            event.detail = " ".join(named.sub("", event.detail).split())
+
+
+def _erase_leader_lines(old_name: str, new_name: str) -> None:
+    """The roster history's lines that name the leader (by name: their values hold no id) name them
+    anonymised; a line that they were absent on a day goes, as an employee's does; a reason typed
+    that names them goes."""
+    if not old_name.strip():
+        return
+    # A keyed line has its Dutch wording in detail too (roster_history.record): the name is found there.
+    for change in db.session.scalars(select(RosterChange).where(or_(
+            RosterChange.detail.contains(old_name, autoescape=True),
+            RosterChange.reason.contains(old_name, autoescape=True)))):
+        params = change.params if isinstance(change.params, dict) else {}
+        theirs = [key for key in ("name", "old", "new") if params.get(key) == old_name]
+        if change.message in _LEADER_LINES and theirs:
+            if change.message == _LEADER_ABSENCE_LINE:
+                db.session.delete(change)
+                continue
+            change.params = {**params, **{key: new_name for key in theirs}}  # a new dict: the JSON column sees it
+        elif change.message is None and change.detail.startswith(f"Teamleider {old_name} is afwezig op "):
+            db.session.delete(change)
+            continue
+        change.detail = change.detail.replace(old_name, new_name)
+        if old_name in (change.reason or ""):
+            change.reason = ""
+
+
+def _scrub_leader_in_jobs(old_name: str, new_name: str) -> int:
+    """Take the leader out of every solve job's result, as _scrub_job_results takes an employee:
+    results name leaders in words only. The leads that could not stay (their days) and the days a
+    left-out team's changes say the leader could no longer lead (absent, perhaps) go; a pinned lead
+    that kept people away names them anonymised; so does a message of clashing pins. Returns how
+    many jobs changed; does not commit."""
+    if not old_name.strip():
+        return 0
+    text = cast(SolveJob.result, Text)
+    found = [text.contains(spelling, autoescape=True) for spelling in _in_json(old_name)]
+    found.append(SolveJob.error.contains(old_name, autoescape=True))
+    changed = 0
+    for job in db.session.scalars(select(SolveJob).where(or_(*found)).order_by(SolveJob.id)):
+        result = _without_leader(job.result, old_name, new_name)
+        if result is not None:
+            job.result = result
+        error = job.error or ""
+        if error and result is not None and result.get("conflicting_pins") is not None:
+            from . import jobs
+
+            with force_locale("nl"):  # as the run wrote it (jobs.run)
+                error = str(jobs.pins_message(result))
+        error = error.replace(old_name, new_name)
+        if result is not None or error != (job.error or ""):
+            job.error = error
+            changed += 1
+    return changed
+
+
+def _without_leader(result, old_name: str, new_name: str) -> dict | None:
+    """A job's result without the leader's name (see _scrub_leader_in_jobs); None when nothing changes."""
+    if not isinstance(result, dict):
+        return None
+    result = copy.deepcopy(result)
+    changed = False
+    dropped = result.get("dropped_leads")
+    if isinstance(dropped, list):
+        kept = [lead for lead in dropped if not (isinstance(lead, dict) and lead.get("name") == old_name)]
+        if len(kept) != len(dropped):
+            result["dropped_leads"] = kept
+            changed = True
+    left_out = [entry for entry in result.get("left_out") or [] if isinstance(entry, dict)]
+    pins = [pin for pin in [*(result.get("conflicting_pins") or []),
+                            *(pin for entry in left_out for pin in entry.get("pins") or [])] if isinstance(pin, dict)]
+    for pin in pins:
+        for lead in pin.get("held") or []:
+            if isinstance(lead, dict) and lead.get("name") == old_name:
+                lead["name"] = new_name
+                changed = True
+    for entry in left_out:
+        changes = entry.get("changes")
+        if not isinstance(changes, list):
+            continue
+        kept = [c for c in changes if not (isinstance(c, dict) and c.get("what") == "leader"
+                                           and c.get("name") == old_name)]
+        if len(kept) != len(changes):
+            entry["changes"] = kept or [{"what": "other"}]
+            changed = True
+    return result if changed else None
+
+
+def remember_anonymised_leader(supervisor: Supervisor, today: dt.date, path: Path | None = None) -> None:
+    """Note a team leader's anonymisation in the record, beside the employees' (its own list,
+    "anonymised_supervisors"): the id, the first day they led and the day they were archived (so a
+    database begun anew, whose ids start again, is not taken for this one), and the day; no name.
+    RecordError as remember_anonymised."""
+    path = path or record_path()
+    if path is None:
+        return
+
+    def add(data: dict) -> None:
+        listed = [entry for entry in data.get("anonymised_supervisors", [])
+                  if not (isinstance(entry, dict) and entry.get("supervisor_id") == supervisor.id)]
+        listed.append({"supervisor_id": supervisor.id, "first_led": _day(_first_day_led(supervisor.id)),
+                       "archived_on": _day(supervisor.archived_on), "on": today.isoformat()})
+        data["anonymised_supervisors"] = listed
+
+    try:
+        _update_record(path, add)
+    except RecordError as error:
+        raise RecordError(error.message + " " + _("Er is niets geanonimiseerd. Vraag de beheerder om dit op te "
+                                                  "lossen.")) from error
+
+
+def _same_leader(supervisor: Supervisor, entry: dict) -> bool:
+    """Whether the database's leader of the entry's id is the one the record lists: by the first
+    day they led, which a backup from before their archiving holds too; a leader who never led, by
+    the day they were archived."""
+    if entry.get("first_led") is not None:
+        return _day(_first_day_led(supervisor.id)) == entry["first_led"]
+    return _first_day_led(supervisor.id) is None and _day(supervisor.archived_on) == entry.get("archived_on")
+
+
+def _reapply_leaders(record: dict) -> int:
+    """reapply_after_restore for the team leaders of the record; returns how many it anonymised
+    again. A listed id that is another leader (another database) is left alone, and logged."""
+    again = 0
+    for entry in record.get("anonymised_supervisors") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("supervisor_id"), int):
+            continue
+        supervisor = db.session.get(Supervisor, entry["supervisor_id"])
+        if supervisor is None or leader_is_anonymised(supervisor):
+            continue
+        if not _same_leader(supervisor, entry):
+            log.warning("team leader %d of the record of anonymisations is another leader in this database: "
+                        "left alone", supervisor.id)
+            continue
+        _anonymise_leader(supervisor, again=True)
+        db.session.commit()
+        again += 1
+    return again

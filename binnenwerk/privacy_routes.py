@@ -1,4 +1,5 @@
-"""Pages for the AVG: an employee's inzage export and anonymisation (planners only)."""
+"""Pages for the AVG: an employee's inzage export and anonymisation, and the anonymisation of a team
+leader who has left (planners only)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from .access import roles_required
 from .extensions import db
 from .folding import contains_folded
 from .formatting import local_today
-from .models import Employee, Role
+from .models import Employee, Role, Supervisor
 from .paging import one_page
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -29,6 +30,15 @@ ENDED_PER_PAGE = 50
 class AnonymiseForm(FlaskForm):
     confirm = BooleanField(
         _l("Ik weet dat naam, contactgegevens en gezondheidsgegevens definitief worden verwijderd."),
+        validators=[DataRequired(message=_l("Vink aan dat je dit zeker weet."))],
+    )
+    submit = SubmitField(_l("Anonimiseren"))
+
+
+class AnonymiseLeaderForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Ik weet dat naam, contactgegevens, werktijden, afwezigheden en het account definitief worden "
+           "verwijderd."),
         validators=[DataRequired(message=_l("Vink aan dat je dit zeker weet."))],
     )
     submit = SubmitField(_l("Anonimiseren"))
@@ -67,7 +77,8 @@ def index():
         ).all()
     more_found = len(found) > MAX_LISTED
     return render_template("privacy/index.html", ended=ended, found=found[:MAX_LISTED], more_found=more_found,
-                           max_listed=MAX_LISTED, query_text=query_text)
+                           max_listed=MAX_LISTED, query_text=query_text,
+                           leaders=privacy.leaders_to_anonymise(local_today()), weeks_back=privacy.WEEKS_BACK)
 
 
 @bp.route("/medewerkers/<int:employee_id>")
@@ -116,3 +127,36 @@ def anonymise(employee_id: int):
         "privacy/employee.html", employee=employee, data=privacy.export_employee(employee),
         form=form, can_anonymise=can_anonymise,
     ), 422
+
+
+def _leader_page(supervisor: Supervisor, form: AnonymiseLeaderForm):
+    today = local_today()
+    return render_template(
+        "privacy/leader.html", leader=supervisor, form=form, last_led=privacy.last_day_led(supervisor),
+        anonymised=privacy.leader_is_anonymised(supervisor), refusal=privacy.leader_refusal(supervisor, today),
+    )
+
+
+@bp.route("/teamleiders/<int:supervisor_id>")
+@roles_required(Role.PLANNER)
+def leader(supervisor_id: int):
+    supervisor = db.session.get(Supervisor, supervisor_id) or abort(404)
+    return _leader_page(supervisor, AnonymiseLeaderForm())
+
+
+@bp.route("/teamleiders/<int:supervisor_id>/anonimiseren", methods=["POST"])
+@roles_required(Role.PLANNER)
+def anonymise_leader(supervisor_id: int):
+    supervisor = db.session.get(Supervisor, supervisor_id) or abort(404)
+    form = AnonymiseLeaderForm()
+    if form.validate_on_submit():
+        try:
+            privacy.anonymise_leader(supervisor, today=local_today())
+        except privacy.ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("De gegevens van de teamleider zijn geanonimiseerd. De dagen die de teamleider leidde blijven in "
+                    "de roosters, zonder naam."), "success")
+            return redirect(url_for("privacy.leader", supervisor_id=supervisor.id))
+    return _leader_page(supervisor, form), 422

@@ -100,6 +100,7 @@ ACTION_WORDS = {
     "supervisor.update": _l("Teamleider gewijzigd"),
     "supervisor.archive": _l("Teamleider gearchiveerd"),
     "supervisor.restore": _l("Teamleider uit archief gehaald"),
+    "supervisor.anonymise": _l("Teamleider geanonimiseerd"),
     "employee.create": _l("Medewerker toegevoegd"),
     "employee.update": _l("Medewerker gewijzigd"),
     "employee.sensitive_update": _l("Bijzondere gegevens van medewerker gewijzigd"),
