@@ -102,6 +102,9 @@ class RowResult:
     # What the user should know about this row but that does not stop it (a leader who still
     # leads shifts in the team they leave), in the words the form says it after a save.
     warnings: list[str] = field(default_factory=list)
+    # How a cell was read where it could be read otherwise (11/02/2026 as 11 February), one Problem
+    # each for its row and column; said on the check, never a refusal.
+    readings: list[Problem] = field(default_factory=list)
     # For a changed row: the fields it changes, by the names the audit log gives them.
     changes: list[str] = field(default_factory=list)
     # For a changed row: the stored value of each column it changes ("" when empty), by column name.
@@ -154,7 +157,7 @@ class Outcome:
         return len(self.rows) - len(self._telling_rows())
 
     def _telling_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if not (row.action == "unchanged" and not row.warnings)]
+        return [row for row in self.rows if not (row.action == "unchanged" and not row.warnings and not row.readings)]
 
     committed: bool = False
     sheet: str = ""  # the worksheet read, named when the workbook has more than one visible sheet
@@ -238,6 +241,8 @@ class RowReader:
     def __init__(self, cells: dict[str, Any]):
         self.cells = cells
         self.errors: list[tuple[str, str]] = []
+        # (column, message): how a cell was read that could be read otherwise (values.date_note).
+        self.notes: list[tuple[str, str]] = []
 
     def has(self, column: str) -> bool:
         return column in self.cells
@@ -248,6 +253,15 @@ class RowReader:
         except v.CellError as error:
             self.errors.append((column, error.message))
             return INVALID
+
+    def date(self, column: str, *, required: bool = True):
+        """A date cell (values.date), with a note when its day and month could be swapped."""
+        found = self.get(column, v.date, required=required)
+        if found is not INVALID and found is not None:
+            note = v.date_note(self.cells.get(column))
+            if note:
+                self.notes.append((column, note))
+        return found
 
     def refuse(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -832,6 +846,8 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
             record = kind.parse(reader, ctx)
             for column, message in reader.errors:
                 result.refuse(column, message)
+            result.readings = [Problem(number, column, v.display(raw.get(column)), message)
+                               for column, message in reader.notes]
             extra = _beyond_the_header(cells, len(table.headers))
             if extra:
                 # A text with a separator in it, not quoted: its end went into a column of no name
@@ -887,6 +903,7 @@ def run(kind: Kind, table: Table, *, commit: bool, actor=None, confirm_moves: bo
         if outcome.ok:
             by_row = kind.row_warnings(ctx)
             for result in outcome.rows:
+                outcome.warnings += [str(reading) for reading in result.readings]
                 result.warnings = ctx.notes.get(result.number, []) + by_row.get(result.number, [])
                 # Before anything is stored (the check, a dry run), said as what importing will leave.
                 outcome.warnings += [_("Rij %(row)d: %(message)s", row=result.number, message=warning) if commit else

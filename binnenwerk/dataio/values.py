@@ -5,7 +5,9 @@ import datetime as dt
 import math
 import re
 
+from flask_babel import LazyString, format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..formatting import (
     ODD_SPACES, ascii_digits, line_breaks, minutes_to_hhmm, one_line, time_of_day_minutes, without_controls,
@@ -13,10 +15,17 @@ from ..formatting import (
 
 MAX_CELL = 2000
 WEEKDAY_COLUMNS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # ISO weekday 1..7
+# The days a cell may name: the Dutch codes and names an export writes, and the English ones an
+# English-speaking planner types (mon, monday), read whatever their case.
 WEEKDAY_WORDS = {
     "ma": 1, "maandag": 1, "di": 2, "dinsdag": 2, "wo": 3, "woensdag": 3, "do": 4, "donderdag": 4,
     "vr": 5, "vrijdag": 5, "za": 6, "zaterdag": 6, "zo": 7, "zondag": 7,
+    "mon": 1, "monday": 1, "tue": 2, "tues": 2, "tuesday": 2, "wed": 3, "wednesday": 3, "thu": 4, "thur": 4,
+    "thurs": 4, "thursday": 4, "fri": 5, "friday": 5, "sat": 6, "saturday": 6, "sun": 7, "sunday": 7,
 }
+# The days by name in the reader's language, Monday first (ISO weekday 1..7).
+WEEKDAY_NAMES = (_l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"), _l("zaterdag"),
+                 _l("zondag"))
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 # An international phone number as an export writes it bare in a phone column: +, a digit, then
 # digits and spaces. A hyphen or bracket makes a sum a spreadsheet works out ("+31-6-12345678" is
@@ -25,6 +34,9 @@ INTERNATIONAL_PHONE_RE = re.compile(r"^\+[0-9][0-9 ]{4,38}\Z")
 PHONE_CHARACTERS_RE = re.compile(r"^[0-9+()\- ]+\Z")
 _WINDOW_RE = re.compile(r"^([\d:.]+?)\s*[-\u2013\u2014]\s*([\d:.]+)\Z", re.ASCII)
 _DUTCH_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\Z", re.ASCII)
+# A date with slashes, as an English spreadsheet writes month first (11/02/2026 for 2 November):
+# read day first as every Dutch one, with a note on the check when the month could be either.
+_SLASHED_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\Z", re.ASCII)
 # Some spreadsheets write a date as "2026-12-07 00:00:00": the midnight is allowed.
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\Z", re.ASCII)
 # Any number of digits before the decimal sign: a huge number is out of range, not "no number".
@@ -219,6 +231,26 @@ def date(value, *, required: bool = True) -> dt.date | None:
     return _in_years(result, raw)
 
 
+def date_note(value) -> str:
+    """What the check says of a date cell read day first that could as well be month first
+    (11/02/2026: 11 February, or 2 November?), naming the date as read; "" for any other cell."""
+    if not isinstance(value, str):
+        return ""  # an Excel date cell is a date, whatever the sheet shows
+    raw = display(value)
+    match = _SLASHED_DATE_RE.match(raw)
+    if not match:
+        return ""
+    day, month, year = (int(part) for part in match.groups())
+    if day == month or day > 12 or month > 12:
+        return ""
+    try:
+        read, other = dt.date(year, month, day), dt.date(year, day, month)
+    except ValueError:
+        return ""
+    return _("%(value)s gelezen als %(date)s (dag-maand-jaar). Voor %(other)s schrijf je %(iso)s.", value=raw,
+             date=format_date(read, "d MMMM y"), other=format_date(other, "d MMMM y"), iso=other.isoformat())
+
+
 def _in_years(day: dt.date, shown: str) -> dt.date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise CellError(_("'%(value)s' ligt niet tussen %(low)s en %(high)s", value=shown, low=FIRST_YEAR,
@@ -305,8 +337,15 @@ def codes(value) -> list[str]:
     return result
 
 
+def _not_days(raw: str) -> CellError:
+    # The Dutch codes each with its meaning in the reader's language (the English catalogue says
+    # "ma (Monday)"), and that English day names are read too.
+    return CellError(_("'%(value)s' zijn geen dagen. Schrijf de dagen met komma's ertussen, bijvoorbeeld ma,di,wo. "
+                       "De dagen zijn ma, di, wo, do, vr, za en zo", value=raw))
+
+
 def weekdays(value) -> str:
-    """Days as 'ma,di,wo' (or full names, or ISO digits '135') -> '123'."""
+    """Days as 'ma,di,wo' (or full names, English ones, or ISO digits '135') -> '123'."""
     raw = display(value)
     if not raw:
         raise CellError(_("dit veld is verplicht"))
@@ -315,17 +354,29 @@ def weekdays(value) -> str:
     if ascii_digits(compact):
         for ch in compact:
             if ch not in "1234567":
-                raise CellError(_("'%(value)s' zijn geen dagen (schrijf bijvoorbeeld ma,di,wo)", value=raw))
+                raise _not_days(raw)
             found.add(int(ch))
     else:
         for part in re.split(r"[,;\s]+", raw.casefold()):
             if not part:
                 continue
             if part not in WEEKDAY_WORDS:
-                raise CellError(_("'%(value)s' zijn geen dagen (schrijf bijvoorbeeld ma,di,wo)", value=raw))
+                raise _not_days(raw)
             found.add(WEEKDAY_WORDS[part])
     return "".join(str(d) for d in sorted(found))
 
 
 def weekdays_text(digits: str) -> str:
     return ",".join(WEEKDAY_COLUMNS[int(d) - 1] for d in sorted(digits))
+
+
+def _day_help(weekday: int, example: str) -> str:
+    name = str(WEEKDAY_NAMES[weekday - 1])
+    return _("%(day)s: beschikbaar, bijvoorbeeld %(example)s. Leeg: niet beschikbaar. Minstens één dag invullen.",
+             day=name[:1].upper() + name[1:], example=example)
+
+
+def day_help(weekday: int, example: str) -> LazyString:
+    """The help of a weekly pattern's day column, naming its day ("Maandag: beschikbaar, ..."), in
+    the language of the page or the template that shows it."""
+    return LazyString(_day_help, weekday, example)

@@ -82,9 +82,6 @@ def _not_to_update(employee: Employee | None, employee_id: int) -> str:
     return ""
 
 
-DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 08:30-16:00. Leeg: niet beschikbaar. Minstens één dag invullen.")
-
-
 class EmployeesKind(Kind):
     name = "employees"
     title = _l("Medewerkers")
@@ -105,13 +102,13 @@ class EmployeesKind(Kind):
                text=False),
         Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma. Minstens één."), False, "keyboards,pdossiers"),
         Column("locaties", _l("Codes van de locaties waar iemand mag werken, gescheiden door een komma. Leeg: alle locaties van de regio."), False, ""),
-        Column("ma", DAY_HELP, False, "08:30-14:30"),
-        Column("di", DAY_HELP, False, "08:30-14:30"),
-        Column("wo", DAY_HELP, False, ""),
-        Column("do", DAY_HELP, False, "08:30-14:30"),
-        Column("vr", DAY_HELP, False, "08:30-14:30"),
-        Column("za", DAY_HELP, False, ""),
-        Column("zo", DAY_HELP, False, ""),
+        Column("ma", v.day_help(1, "08:30-16:00"), False, "08:30-14:30"),
+        Column("di", v.day_help(2, "08:30-16:00"), False, "08:30-14:30"),
+        Column("wo", v.day_help(3, "08:30-16:00"), False, ""),
+        Column("do", v.day_help(4, "08:30-16:00"), False, "08:30-14:30"),
+        Column("vr", v.day_help(5, "08:30-16:00"), False, "08:30-14:30"),
+        Column("za", v.day_help(6, "08:30-16:00"), False, ""),
+        Column("zo", v.day_help(7, "08:30-16:00"), False, ""),
         Column("contract_start", _l("Eerste dag van het contract: 2026-12-07 of 7-12-2026."), True, "2026-01-05",
                text=False),
         Column("contract_eind", _l("Laatste dag van het contract (leeg: geen einddatum)."), False, "",
@@ -159,9 +156,9 @@ class EmployeesKind(Kind):
             record["locations"] = self.resolve_codes(
                 row, "locaties", ctx.location, ctx.unknown_location)
         record["pattern"] = self.read_pattern(row)
-        record["contract_start"] = row.get("contract_start", v.date)
+        record["contract_start"] = row.date("contract_start")
         if row.has("contract_eind"):
-            end = row.get("contract_eind", v.date, required=False)
+            end = row.date("contract_eind", required=False)
             start = record["contract_start"]
             if end not in (INVALID, None) and start is not INVALID and end < start:
                 row.refuse("contract_eind", _(

@@ -16,7 +16,16 @@ from ..engine import INVALID, Column, Context, Kind, RowReader, RowRefused
 
 PRIORITY_WORDS = {"laag": 1, "normaal": 2, "hoog": 3}
 PRIORITY_NAMES = {n: w for w, n in PRIORITY_WORDS.items()}
+# The English words the English pages give the priorities: read too, as an export writes Dutch.
+ENGLISH_PRIORITIES = {"low": 1, "normal": 2, "high": 3}
 STATUSES = {s.value for s in RequestStatus}
+# The English words the English pages give the statuses (US "canceled" too), each to the stored status.
+ENGLISH_STATUSES = {
+    "submitted": RequestStatus.SUBMITTED.value, "accepted": RequestStatus.ACCEPTED.value,
+    "declined": RequestStatus.DECLINED.value, "scheduled": RequestStatus.SCHEDULED.value,
+    "completed": RequestStatus.COMPLETED.value, "cancelled": RequestStatus.CANCELLED.value,
+    "canceled": RequestStatus.CANCELLED.value,
+}
 # The service's field names and the columns that hold them.
 FIELD_COLUMNS = {
     "location_id": "locatie", "work_type_id": "werksoort", "start_date": "startdatum", "end_date": "einddatum",
@@ -38,21 +47,26 @@ COMPARED = ("ministry_id", "location_id", "work_type_id", "start_date", "end_dat
 
 def priority(value) -> int:
     raw = v.display(value).casefold()
-    if raw in PRIORITY_WORDS:
-        return PRIORITY_WORDS[raw]
+    if raw in PRIORITY_WORDS or raw in ENGLISH_PRIORITIES:
+        return PRIORITY_WORDS.get(raw) or ENGLISH_PRIORITIES[raw]
     if raw in ("1", "2", "3"):
         return int(raw)
-    raise v.CellError(_("'%(value)s' is geen prioriteit (schrijf laag, normaal of hoog)", value=v.display(value)))
+    # The Dutch words with their meaning in the reader's language (the English catalogue says
+    # "laag (low)"), and that the English words are read too.
+    raise v.CellError(_("'%(value)s' is geen prioriteit. Schrijf laag, normaal of hoog", value=v.display(value)))
 
 
 def status(value) -> str | None:
     raw = v.display(value).casefold()
     if not raw:
         return None
+    if raw in ENGLISH_STATUSES:
+        return ENGLISH_STATUSES[raw]
     if raw not in STATUSES:
+        # As priority's: the Dutch words, each with its meaning in the reader's language.
         raise v.CellError(_(
-            "'%(value)s' is geen status (schrijf ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd)",
-            value=v.display(value)))
+            "'%(value)s' is geen status. Schrijf ingediend, geaccepteerd, afgewezen, ingepland, afgerond of "
+            "geannuleerd", value=v.display(value)))
     return raw
 
 
@@ -69,16 +83,18 @@ class RequestsKind(Kind):
         Column("werksoort", _l("De code van de werksoort."), True, "keyboards"),
         Column("startdatum", _l("Eerste dag: 2026-12-07 of 7-12-2026."), True, "2027-01-04", text=False),
         Column("einddatum", _l("Laatste dag (hoogstens een jaar na de eerste)."), True, "2027-03-26", text=False),
-        Column("dagen", _l("De dagen, bijvoorbeeld ma,di,wo,do,vr."), True, "ma,wo,vr",
+        Column("dagen", _l("De dagen met komma's ertussen, bijvoorbeeld ma,di,wo,do,vr. De dagen zijn ma, di, "
+                           "wo, do, vr, za en zo."), True, "ma,wo,vr",
                values=v.WEEKDAY_COLUMNS),
         Column("begintijd", _l("Begintijd, bijvoorbeeld 09:00."), True, "09:00", text=False),
         Column("eindtijd", _l("Eindtijd, bijvoorbeeld 15:00."), True, "15:00", text=False),
         Column("pauze_minuten", _l("Pauze in minuten (0 mag). Meer dan 5,5 uur werk: minstens 30. Meer dan 10 uur: minstens 45."), False, 30,
                text=False),
         Column("aantal_medewerkers", _l("Hoeveel mensen per dag: 1 tot en met 15."), True, 3, text=False),
-        Column("prioriteit", _l("laag, normaal of hoog (leeg: normaal)."), False, "normaal",
+        Column("prioriteit", _l("laag, normaal of hoog. Leeg: normaal."), False, "normaal",
                values=tuple(PRIORITY_WORDS)),
-        Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd (leeg: ingediend bij een nieuwe aanvraag, anders ongewijzigd)."),
+        Column("status", _l("ingediend, geaccepteerd, afgewezen, ingepland, afgerond of geannuleerd. Leeg: "
+                            "ingediend bij een nieuwe aanvraag, anders ongewijzigd."),
                False, "ingediend", values=tuple(sorted(STATUSES))),
         Column("contactpersoon", _l("Contactpersoon op de locatie (mag leeg)."), False, ""),
         Column("contact_telefoon", _l("Telefoon van de contactpersoon (mag leeg)."), False, ""),
@@ -124,8 +140,8 @@ class RequestsKind(Kind):
             record["work_type"] = ctx.work_type(code)
             if record["work_type"] is None:
                 row.refuse("werksoort", ctx.unknown_work_type(code))
-        record["start_date"] = row.get("startdatum", v.date)
-        record["end_date"] = row.get("einddatum", v.date)
+        record["start_date"] = row.date("startdatum")
+        record["end_date"] = row.date("einddatum")
         record["weekdays"] = row.get("dagen", v.weekdays)
         record["start_minute"] = row.get("begintijd", v.time_of_day)
         record["end_minute"] = row.get("eindtijd", v.time_of_day, end=True)

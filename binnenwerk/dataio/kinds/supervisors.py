@@ -24,7 +24,6 @@ from ..engine import (
 # The field names of services.people and the columns that hold them.
 FIELD_COLUMNS = {"name": "naam", "region": "regio", "team_id": "team", "availability": "ma t/m zo",
                  "work_type_ids": "werksoorten"}
-DAY_HELP = _l("Beschikbaar op deze dag, bijvoorbeeld 07:30-17:00. Leeg: niet beschikbaar. Minstens één dag invullen.")
 
 
 class SupervisorsKind(Kind):
@@ -44,13 +43,13 @@ class SupervisorsKind(Kind):
         Column("email", _l("E-mailadres (mag leeg)."), False, "", aliases=("e_mail",)),
         Column("telefoon", _l("Telefoonnummer (mag leeg)."), False, "06-87654321"),
         Column("werksoorten", _l("Codes van de werksoorten, gescheiden door een komma. Minstens één."), False, "keyboards"),
-        Column("ma", DAY_HELP, False, "07:30-17:00"),
-        Column("di", DAY_HELP, False, "07:30-17:00"),
-        Column("wo", DAY_HELP, False, "07:30-17:00"),
-        Column("do", DAY_HELP, False, "07:30-17:00"),
-        Column("vr", DAY_HELP, False, "07:30-17:00"),
-        Column("za", DAY_HELP, False, ""),
-        Column("zo", DAY_HELP, False, ""),
+        Column("ma", v.day_help(1, "07:30-17:00"), False, "07:30-17:00"),
+        Column("di", v.day_help(2, "07:30-17:00"), False, "07:30-17:00"),
+        Column("wo", v.day_help(3, "07:30-17:00"), False, "07:30-17:00"),
+        Column("do", v.day_help(4, "07:30-17:00"), False, "07:30-17:00"),
+        Column("vr", v.day_help(5, "07:30-17:00"), False, "07:30-17:00"),
+        Column("za", v.day_help(6, "07:30-17:00"), False, ""),
+        Column("zo", v.day_help(7, "07:30-17:00"), False, ""),
     ]
 
     change_columns = {
