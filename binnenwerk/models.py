@@ -268,6 +268,11 @@ class Supervisor(db.Model):
     # are stamped no earlier: the line says whether they are there. Kept on the leader, as a
     # removed absence leaves no row. Empty until then; not an edit of the row (updated_at stays).
     absence_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # When the leader came to lead their team (made in it, moved into it, taken back from the
+    # archive); empty in the pool. Of a team's active leaders the one there longest is its own,
+    # the employees' fixed leader (services.feeds.team_leaders): a second leader joining changes
+    # nobody's. Empty for a row from before this was kept: that one counts as there first.
+    team_since: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     team: Mapped[Optional[Team]] = relationship(back_populates="supervisors")
     user: Mapped[Optional[User]] = relationship(back_populates="supervisor")
@@ -856,11 +861,21 @@ def _names_changed(_mapper, _connection, obj) -> None:
         obj.name_changed_at = utcnow()
 
 
+@event.listens_for(Supervisor, "before_insert")
+def _leader_made(_mapper, _connection, supervisor: Supervisor) -> None:
+    """A leader made in a team (a form, an import) leads it from now on (team_since)."""
+    if supervisor.team_id is not None and supervisor.team_since is None:
+        supervisor.team_since = utcnow()
+
+
 @event.listens_for(Supervisor, "before_update")
 def _leader_moved(_mapper, connection, supervisor: Supervisor) -> None:
     """A leader leaving a team: the team's leader_left_at. (The leader's own updated_at moves
-    with the edit, which stamps the events of the team they joined.)"""
+    with the edit, which stamps the events of the team they joined.) A leader coming to a team
+    leads it from now on (team_since), wherever the move was made: a form or an import."""
     history = inspect(supervisor).attrs.team_id.history
+    if history.added and history.added[0] != (history.deleted[0] if history.deleted else None):
+        supervisor.team_since = utcnow() if supervisor.team_id is not None else None
     left = history.deleted[0] if history.added and history.deleted else None
     if left is not None:
         team = Team.__table__

@@ -20,7 +20,7 @@ from ..forms_common import made_before, refused_as_stale
 from ..models import FeedKind, Location, Ministry, Role, Team, User, WorkType
 from ..services import ServiceError
 from ..services import admin as ops
-from ..services import accounts, seen_state, tokens
+from ..services import accounts, people, seen_state, tokens
 from ..services import regions as region_service
 from ..services.submissions import SentBefore
 from . import bp
@@ -230,6 +230,8 @@ def user_edit(user_id: int):
     reset_url = (url_for("auth.reset_password", user_id=user.id)
                  if "auth.reset_password" in current_app.view_functions else None)
     if form.validate_on_submit():
+        teams_before = list(user.teams)
+        linked = tokens.teams_with_link(teams_before)
         try:
             if user.role in ops.KEPT_ROLES and form.role.data != user.role:
                 # Before the user's own row (seen_state locks it): every lock on a role's rows in one order.
@@ -251,6 +253,7 @@ def user_edit(user_id: int):
                 flash(_("Account van %(name)s is opgeslagen.", name=user.name), "success")
             else:
                 flash(_("Er was niets veranderd."), "info")
+            _flash_team_links_stopped(user, [team for team in teams_before if team not in user.teams], linked)
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, reset_url=reset_url,
                            lock=lock_text(user), own=own, leader=_leader_of(user)), 422 if form.errors else 200
@@ -297,6 +300,7 @@ def user_unlock(user_id: int):
 
 def _set_user_active(user_id: int, active: bool):
     user = _get_or_404(User, user_id)
+    linked = tokens.teams_with_link(user.teams)
     try:
         ops.set_user_active(user, active, actor=current_user)
     except ServiceError as error:
@@ -308,7 +312,26 @@ def _set_user_active(user_id: int, active: bool):
         else:
             flash(_("Account van %(name)s is gedeactiveerd. Deze persoon kan niet meer inloggen.", name=user.name),
                   "success")
+            _flash_team_links_stopped(user, user.teams, linked)
+            leader = _leader_of(user)
+            if leader is not None and leader.team is not None:
+                # Nothing automatic: an account switched off for a while (a leave) leaves the leader as planned.
+                flash(escape(_(
+                    "%(name)s staat nog als teamleider van %(team)s in de planning. De medewerkers zien nog de naam "
+                    "en het telefoonnummer van %(name)s. Werkt %(name)s niet meer bij Binnenwerk, archiveer dan ook "
+                    "de teamleider:", name=leader.name, team=leader.team.name)) + Markup(' <a href="%s">%s</a>') % (
+                    url_for("teams.supervisor", supervisor_id=leader.id),
+                    _("naar de pagina van teamleider %(name)s", name=leader.name)), "info")
     return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+def _flash_team_links_stopped(user: User, teams, linked: set[int]) -> None:
+    """After an account lost these teams (taken off it, or deactivated): for each whose link of the
+    whole team's calendar it had before (`linked`) stopped, say so and who makes a new one."""
+    leader = user.supervisor
+    for team in sorted(teams, key=lambda t: (t.name, t.id)):
+        if team.id in linked and team.id not in tokens.teams_with_link([team]):
+            flash(people.team_link_stopped(team, user.name, account=True, leaving=leader), "warning")
 
 
 # --- ministries, locations, work types ----------------------------------------------------

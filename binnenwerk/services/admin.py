@@ -411,6 +411,7 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
     # address and name: log those with before and after.
     before = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
               "teams": sorted(t.id for t in user.teams)}
+    before_teams = list(user.teams)
     changed = _changed(user, {"email": email, "name": name, "role": data.role,
                               "ministry_id": ministry.id if ministry else None})
     if before["teams"] != sorted(t.id for t in teams):
@@ -426,6 +427,8 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> li
         _commit_unique(taken, "email", flush=True)
         if _none_active_left(Role.PLANNER.value):
             _refuse("user_changed", user, _last_planner_message(), field="role", reason="last active planner")
+    if "teams" in changed:
+        _stop_team_links(user, [team for team in before_teams if team not in teams])
     if changed:
         after = {"email": user.email, "name": user.name, "role": user.role, "ministry_id": user.ministry_id,
                  "teams": sorted(t.id for t in teams)}
@@ -461,7 +464,18 @@ def set_user_active(user: User, active: bool, *, actor: User | None = None) -> N
     # Both ways: a deactivated account's sessions end, and reactivation never brings one back.
     accounts.end_sessions(user)
     audit.record("user_reactivated" if active else "user_deactivated", user)
+    if not active:
+        _stop_team_links(user, user.teams)
     db.session.commit()
+
+
+def _stop_team_links(user: User, teams) -> None:
+    """An account that no longer sees these teams (taken off it, or deactivated): each team's
+    link of the whole team's calendar stops, as when a leader leaves the team (services.people.
+    follow_team_access). Whoever used the account may still have that link, with every employee's
+    name, place and times; the team's other leaders make a new one. Does not commit."""
+    for team in sorted(teams, key=lambda t: t.id):
+        tokens.revoke_team_links(team, "account_lost_team")
 
 
 def unlock_user(user: User) -> bool:

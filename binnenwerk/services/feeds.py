@@ -126,11 +126,19 @@ def _subject_filter(row):
 # --- absent leaders ---------------------------------------------------------------------------
 
 
+def own_leader_order(team_since=Supervisor.team_since, pk=Supervisor.id):
+    """ORDER BY terms that put a team's own leader first: of its active leaders, the one who has
+    led it longest (team_since; empty, from before it was kept, counts as first), then the lowest
+    id. NULLS FIRST is said, as PostgreSQL puts them last (SQLite first)."""
+    return team_since.asc().nulls_first(), pk.asc()
+
+
 def _own_leader_id(team_id):
-    """SQL: the team's own leader, the one team_leaders() picks (the first active one)."""
+    """SQL: the team's own leader, the one team_leaders() picks (there longest, active)."""
     own = Supervisor.__table__.alias("own_leader")
     return (
-        select(func.min(own.c.id)).where(own.c.team_id == team_id, own.c.archived.is_(False))
+        select(own.c.id).where(own.c.team_id == team_id, own.c.archived.is_(False))
+        .order_by(*own_leader_order(own.c.team_since, own.c.id)).limit(1)
         .correlate_except(own).scalar_subquery()
     )
 
@@ -695,7 +703,8 @@ def load_shifts(row: CalendarToken, start: dt.date, end: dt.date, today: dt.date
 
 
 def team_leaders(team_ids) -> dict[int, Supervisor]:
-    """Each team's own (first, active) team leader: who to call when a shift names nobody."""
+    """Each team's own team leader: of its active leaders the one there longest (own_leader_order),
+    the employees' fixed leader and who to call when a shift names nobody."""
     ids = sorted(set(team_ids))
     if not ids:
         return {}
@@ -703,7 +712,7 @@ def team_leaders(team_ids) -> dict[int, Supervisor]:
     for supervisor in db.session.scalars(
         select(Supervisor)
         .where(Supervisor.team_id.in_(ids), Supervisor.archived.is_(False))
-        .order_by(Supervisor.id)
+        .order_by(*own_leader_order())
     ):
         leaders.setdefault(supervisor.team_id, supervisor)
     return leaders
@@ -721,7 +730,7 @@ def _team_leaders_and_edits(team_ids) -> tuple[dict[int, Supervisor], dict[int, 
     for team_id, left, supervisor in db.session.execute(
         select(Team.id, Team.leader_left_at, Supervisor)
         .outerjoin(Supervisor, Supervisor.team_id == Team.id)
-        .where(Team.id.in_(ids)).order_by(Supervisor.id)
+        .where(Team.id.in_(ids)).order_by(*own_leader_order())
     ):
         moments = [left]
         if supervisor is not None:

@@ -31,6 +31,7 @@ from ..models import (
     Team,
     User,
     WorkType,
+    utcnow,
 )
 from . import ServiceError, feeds, seen_state, tokens
 from .regions import known_region
@@ -751,7 +752,11 @@ def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: 
     away does, and taking the leader back gives it back as a move into it would. Only a
     team-leader account gains a team (the admin's form gives teams to no other role). Each
     changed account gets an audit row with its teams before and after, as the admin's user form
-    records it. Returns the accounts changed; does not commit."""
+    records it.
+
+    A team that loses the leader (moved, archived) or whose account loses the team stops its
+    link of the whole team's calendar (tokens.revoke_team_links): that person may still have it,
+    with every employee's name, place and times. Returns the accounts changed; does not commit."""
     new_team = None if supervisor.archived else supervisor.team
     new_user = supervisor.user
     before: dict[User, list[int]] = {}
@@ -759,10 +764,14 @@ def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: 
     def note(account: User) -> None:
         before.setdefault(account, sorted(t.id for t in account.teams))
 
+    lost_access = False
     if old_user is not None and old_team is not None and (old_user is not new_user or old_team is not new_team):
         if old_team in old_user.teams:
             note(old_user)
             old_user.teams.remove(old_team)
+            lost_access = True
+    if old_team is not None and (old_team is not new_team or lost_access):
+        tokens.revoke_team_links(old_team, "leader_left" if old_team is not new_team else "account_lost_team")
     if (new_user is not None and new_team is not None and new_team not in new_user.teams
             and new_user.role == Role.TEAM_LEADER.value):
         note(new_user)
@@ -772,6 +781,36 @@ def follow_team_access(supervisor: Supervisor, old_team: Team | None, old_user: 
         audit.record("user_changed", account,
                      detail=f"changed: teams ({was} -> {now})")  # the leader's own edit is audited beside it
     return list(before)
+
+
+def team_link_stopped(team: Team, name: str, *, account: bool, leaving: Supervisor | None = None) -> str:
+    """What to say when the link of the whole team's calendar stopped (follow_team_access,
+    services.admin): why, that there is no new one yet, and who makes it on which page. `name`
+    left the team (or, `account`, their account no longer sees it); `leaving` is not one of the
+    team's other leaders."""
+    others = [leader for leader in active_leaders(team) if leaving is None or leader.id != leaving.id]
+    if account:
+        why = _("De link naar de agenda van het hele team %(team)s werkt niet meer, want het account van "
+                "%(name)s ziet dat team niet meer.", team=team.name, name=name)
+    else:
+        why = _("De link naar de agenda van het hele team %(team)s werkt niet meer, want %(name)s leidt dat "
+                "team niet meer.", team=team.name, name=name)
+    if others:
+        who = ngettext(
+            "Er is nog geen nieuwe link. %(leaders)s maakt die op de pagina Agenda-links van %(team)s en "
+            "zet die in de eigen agenda.",
+            "Er is nog geen nieuwe link. %(leaders)s maken die op de pagina Agenda-links van %(team)s en "
+            "zetten die in hun eigen agenda.", len(others), team=team.name,
+            leaders=format_list([leader.name for leader in others], locale=get_locale()))
+    else:
+        who = _("Er is nog geen nieuwe link. De nieuwe teamleider van %(team)s maakt die op de pagina "
+                "Agenda-links van %(team)s.", team=team.name)
+    return f"{why} {who}"
+
+
+def own_leader(team: Team) -> Supervisor | None:
+    """The team's own, fixed leader: of its active leaders the one there longest (feeds.team_leaders)."""
+    return feeds.team_leaders([team.id]).get(team.id)
 
 
 def team_has_leader(team: Team) -> bool:
@@ -823,12 +862,16 @@ def set_supervisor_archived(supervisor: Supervisor, archived: bool) -> dict:
     gone by (archived_on keeps the day); taking them back undoes
     that where the roster still has them. The linked account stops seeing the team they led (its
     employees' indication and health notes) and sees it again when they are taken back
-    (follow_team_access). Returns, on archiving, the weeks by team where they still lead from
-    today on (rosters.mark_archived_leader), for the message; else {}."""
+    (follow_team_access), and the team's calendar link stops, as on a move away. Taking them back
+    makes them the team's newest leader (team_since). Returns, on archiving, the weeks by team
+    where they still lead from today on (rosters.mark_archived_leader), for the message; else {}."""
     if archived == supervisor.archived:
         return {}
     supervisor.archived = archived
     supervisor.archived_on = feeds.local_today() if archived else None
+    if not archived and supervisor.team_id is not None:
+        # Back in the team from now on: not, after months away, its employees' fixed leader again.
+        supervisor.team_since = utcnow()
     audit.record("supervisor.archive" if archived else "supervisor.restore", supervisor)
     if archived:
         follow_team_access(supervisor, supervisor.team, supervisor.user)

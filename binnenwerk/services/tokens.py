@@ -174,9 +174,9 @@ def find(token: str) -> CalendarToken | None:
     return row
 
 
-def _revoke_row(row: CalendarToken) -> None:
+def _revoke_row(row: CalendarToken, reason: str = "") -> None:
     row.revoked_at = utcnow()
-    audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}")
+    audit.record("calendar_token.revoke", row, detail=f"kind={row.kind}" + (f" reason={reason}" if reason else ""))
 
 
 def revoke(row: CalendarToken) -> None:
@@ -186,13 +186,33 @@ def revoke(row: CalendarToken) -> None:
     _revoke_row(row)
 
 
-def revoke_all(kind: FeedKind | str, subject, *, but: CalendarToken | None = None) -> int:
-    """Stop every link of the subject (an ended contract), `but` one; returns how many. The caller
-    commits."""
+def revoke_all(kind: FeedKind | str, subject, *, but: CalendarToken | None = None, reason: str = "") -> int:
+    """Stop every link of the subject (an ended contract), `but` one; returns how many. `reason`
+    goes in the audit rows. The caller commits."""
     rows = _active_rows(_kind_value(kind), subject, but=but)
     for row in rows:
-        _revoke_row(row)
+        _revoke_row(row, reason)
     return len(rows)
+
+
+def revoke_team_links(team: Team, reason: str) -> int:
+    """Stop the link of the whole team's calendar (every employee's name, place and times) when
+    someone who could make or show it may no longer see the team: a leader left it, or an account
+    lost it. The successor is then not shown the same link that person still has. The team is held
+    as issue() holds it: a link being made at this same moment waits for this. Returns how many
+    links stopped; the caller commits."""
+    _hold(Team, team)
+    return revoke_all(FeedKind.TEAM, team, reason=reason)
+
+
+def teams_with_link(teams) -> set[int]:
+    """The ids of these teams that have a working link of the whole team's calendar."""
+    ids = {team.id for team in teams}
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(CalendarToken.team_id).where(
+        CalendarToken.kind == FeedKind.TEAM.value, CalendarToken.team_id.in_(ids),
+        CalendarToken.revoked_at.is_(None))))
 
 
 def renew(kind: FeedKind | str, subject) -> str:

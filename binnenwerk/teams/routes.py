@@ -838,6 +838,7 @@ def supervisor_new():
         else:
             flash(_("Teamleider %(name)s is toegevoegd.", name=supervisor.name), "success")
             _flash_leader_access(supervisor, None, None)
+            _flash_fixed_leader(supervisor)
             _warn_if_no_team(supervisor)
             return redirect(url_for("teams.supervisors"))
     return render_template("teams/supervisor_form.html", form=form, supervisor=None, submission=submission,
@@ -863,6 +864,7 @@ def supervisor_edit(supervisor_id: int):
         form.seen_state.data = seen_state.supervisor_state(supervisor)
     old_team, old_user = supervisor.team, supervisor.user
     if form.validate_on_submit():
+        linked = tokens.teams_with_link([old_team] if old_team is not None else [])
         try:
             seen_state.refuse_if_changed(supervisor, form.seen_state.data, seen_state.supervisor_state)
             unled = _unconfirmed_leader_move(supervisor, form)
@@ -883,6 +885,9 @@ def supervisor_edit(supervisor_id: int):
                   else _("Er was niets veranderd."), "success" if changed else "info")
             if {"team_id", "user_id"} & set(changed) and not supervisor.archived:  # an archived one leads none
                 _flash_leader_access(supervisor, old_team, old_user)
+                _flash_team_link_stopped(old_team, linked, supervisor, old_user)
+            if "team_id" in changed:
+                _flash_fixed_leader(supervisor)
             if {"region", "team_id"} & set(changed):
                 _warn_if_no_team(supervisor)
             if "region" in changed and supervisor.team is None:
@@ -953,15 +958,50 @@ def _set_supervisor_archived(supervisor_id: int, archived: bool):
         abort(400)
     team, account = supervisor.team, supervisor.user
     saw = account is not None and team is not None and team in account.teams
+    linked = tokens.teams_with_link([team] if team is not None and archived else [])
     still_leads = ops.set_supervisor_archived(supervisor, archived)
     flash(_("Teamleider %(name)s is gearchiveerd.", name=supervisor.name) if archived
           else _("Teamleider %(name)s is weer actief.", name=supervisor.name), "success")
     if account is not None and team is not None and (team in account.teams) != saw:
         # As after a move (follow_team_access): the account no longer sees the team, or again.
         _flash_leader_access(supervisor, team if archived else None, account if archived else None)
+    if archived:
+        _flash_team_link_stopped(team, linked, supervisor, None)
+        if account is not None and account.active:
+            # Nothing automatic: the account may be used again (a leader back after a leave), but say where it goes.
+            flash(_("Het account van %(name)s is nog actief. Werkt %(name)s niet meer bij Binnenwerk, deactiveer dan "
+                    "ook het account op de pagina Gebruikers.", name=account.name)
+                  if current_user.role == Role.ADMIN.value
+                  else _("Het account van %(name)s is nog actief. Werkt %(name)s niet meer bij Binnenwerk, vraag dan "
+                         "een beheerder om ook het account te deactiveren.", name=account.name), "info")
+    else:
+        _flash_fixed_leader(supervisor)
     if still_leads:
         flash(_still_leads_message(supervisor, still_leads), "warning")
     return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
+
+
+def _flash_team_link_stopped(team: Team | None, linked: set[int], supervisor: Supervisor, old_user) -> None:
+    """After a leader left `team` (moved, archived) or its account lost it: the link of the whole
+    team's calendar it had before (`linked`: tokens.teams_with_link) stopped. Say so, and who makes
+    a new one (ops.team_link_stopped)."""
+    if team is None or team.id not in linked or tokens.teams_with_link([team]):
+        return
+    left = supervisor.archived or supervisor.team is not team
+    name = supervisor.name if left or old_user is None else old_user.name
+    flash(ops.team_link_stopped(team, name, account=not left, leaving=supervisor if left else None), "warning")
+
+
+def _flash_fixed_leader(supervisor: Supervisor) -> None:
+    """A leader who came into a team that had one already: its employees keep the one there longest
+    as their fixed team leader (the week page's "vaste teamleider")."""
+    team = supervisor.team
+    if team is None or supervisor.archived:
+        return
+    own = ops.own_leader(team)
+    if own is not None and own.id != supervisor.id:
+        flash(_("%(team)s had al een teamleider. De medewerkers van %(team)s houden %(leader)s als vaste "
+                "teamleider.", team=team.name, leader=own.name), "info")
 
 
 def _flash_leader_access(supervisor: Supervisor, old_team: Team | None, old_user) -> None:
