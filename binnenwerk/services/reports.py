@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 from sqlalchemy import and_, case, func, or_, select
 
+from .. import planning
 from ..extensions import db
 from ..formatting import CONTROL_CHARACTERS, PLANNING_YEARS, ascii_digits, whole_percent
 from ..public_holidays import is_public_holiday
@@ -426,10 +427,13 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
         )
     ).all()
     workdays: dict[int, set[int]] = defaultdict(set)
-    for employee_id, weekday in db.session.execute(
-        select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday).where(AvailabilitySlot.employee_id.is_not(None))
+    slots: dict[int, list] = defaultdict(list)
+    for slot in db.session.execute(
+        select(AvailabilitySlot.employee_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute,
+               AvailabilitySlot.end_minute).where(AvailabilitySlot.employee_id.is_not(None))
     ):
-        workdays[employee_id].add(weekday)
+        workdays[slot.employee_id].add(slot.weekday)
+        slots[slot.employee_id].append(slot)
     skills: dict[int, list[int]] = defaultdict(list)
     for employee_id, work_type_id in db.session.execute(
         select(employee_work_type.c.employee_id, employee_work_type.c.work_type_id)
@@ -457,18 +461,43 @@ def capacity(first_monday: dt.date, weeks: int = 8) -> list[CapacityRow]:
             for cell, open_ in zip(row, open_days):
                 give(cell, share * len(days & open_), can_do)
             continue
-        for day in days_between(max(first_monday, start), min(last, end or last)):
+        absences = absent.get(employee_id, ())
+        span = list(days_between(max(first_monday, start), min(last, end or last)))
+        # What of their working hours each day the absences leave (as the planner cuts them): a
+        # part-day absence takes from the day's share only the minutes it takes of those hours (an
+        # appointment after work nothing), an absence that leaves no hours the whole share.
+        left = planning.availability_for(slots.get(employee_id, ()), absences, span) if absences else {}
+        hours = _minutes_by_weekday(slots.get(employee_id, ()))
+        for day in span:
             if day.isoweekday() not in days or is_public_holiday(day):
                 continue
             available = share
-            for absence in absent.get(employee_id, ()):
-                if absence.start_date <= day <= absence.end_date:
-                    if absence.start_minute is None:
-                        available = 0
-                    else:
-                        available = max(0.0, available - (absence.end_minute - absence.start_minute))
+            total = hours.get(day.isoweekday())
+            if absences and total:
+                kept = sum(b - a for a, b in left.get(day, ()))
+                if not kept:
+                    available = 0
+                elif kept < total:
+                    available = max(0.0, share - (total - kept))
+            elif absences:
+                # No weekly hours given (Monday to Friday assumed): nothing to place a part of a
+                # day in, so a part-day absence takes its own length.
+                for absence in absences:
+                    if absence.start_date <= day <= absence.end_date:
+                        if absence.whole_day:
+                            available = 0
+                        else:
+                            available = max(0.0, available - (absence.end_minute - absence.start_minute))
             give(row[(day - first_monday).days // 7], available, can_do)
     return [CapacityRow(region=r, cells=grid[r]) for r in sorted(grid)]
+
+
+def _minutes_by_weekday(slots) -> dict[int, int]:
+    """ISO weekday -> the minutes of a weekly pattern on it."""
+    minutes: dict[int, int] = defaultdict(int)
+    for slot in slots:
+        minutes[slot.weekday] += slot.end_minute - slot.start_minute
+    return minutes
 
 
 def _week_name(day: dt.date) -> str:

@@ -108,7 +108,10 @@ class SupervisorsKind(Kind):
         """The supervisors (not archived) by folded name, and the regions' spellings, read once for the
         whole file: asked per row, each row read every name again, the file's new ones too."""
         by_name: dict[str, list[Supervisor]] = {}
-        for supervisor in db.session.scalars(select(Supervisor).where(Supervisor.archived.is_(False))):
+        # With what apply compares (work types, weekly pattern): not loaded one supervisor at a time.
+        query = select(Supervisor).where(Supervisor.archived.is_(False)).options(
+            selectinload(Supervisor.work_types), selectinload(Supervisor.availability))
+        for supervisor in db.session.scalars(query):
             by_name.setdefault(fold(supervisor.name), []).append(supervisor)
         ctx.loaded[self.name] = by_name, Regions()
 
