@@ -272,7 +272,8 @@ def build_problem(week: str, team_ids: list[int] | None = None,
 
     With `repair_from`, every shift before that day stays as it is, outside the Problem (its hours
     and rest counted), and nobody can be added on those days; the published roster is passed so
-    the solver changes as little as it can.
+    the solver changes as little as it can. A repair starts today at the earliest: a `repair_from`
+    gone by counts as today (IdMap.kept_before says the day it started from).
     So is a shift of today its person is at work on already (begun_today), as publishing keeps it,
     and where the Problem leaves such a shift out, its leader with it (IdMap.begun_leads).
     With `keep_gone_by` (a solve), a week partly gone by (from Monday's first begun shift on) is
@@ -295,6 +296,10 @@ def build_problem(week: str, team_ids: list[int] | None = None,
     today = local_today()
     if repair_from is None and keep_gone_by and first <= today <= last:
         # (From Monday on: shifts of today that have begun are kept too, see begun_today.)
+        repair_from = today
+    elif repair_from is not None and repair_from < today:
+        # Days gone by were worked as they stand: a repair never plans them again, whatever day it
+        # was asked from (the page offers today on; a job queued yesterday runs today).
         repair_from = today
     teams = db.session.scalars(
         select(Team).where(Team.archived.is_(False)).order_by(Team.id)
@@ -1397,6 +1402,10 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                 raise RosterChanged(changed_rosters)
         rosters = [get_or_create_roster(week, team_id) for team_id in sorted(scope)]
         kept_before = idmap.kept_before
+        if action == "repair" and kept_before is not None and isinstance(about.get("day"), dt.date):
+            # The day the repair started from: today, when it was asked from a day gone by
+            # (build_problem keeps those as they are).
+            about["day"] = max(about["day"], kept_before)
 
         def kept(day: dt.date) -> bool:
             return kept_before is not None and day < kept_before
@@ -1454,6 +1463,10 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                                                      location_id=key[2], team_id=team_id,
                                                      pinned=key in idmap.pinned_leads))
             changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
+            # The places and days another leader leads now (or none, or one where none did). A
+            # roster's first plan has nothing to compare them with: its line says the shifts only.
+            leaders_changed = len({(day, place) for _who, day, place in led_after ^ led_before[roster.id]}) \
+                if before or led_before[roster.id] else 0
             db.session.flush()
             db.session.expire(roster, ["assignments", "supervision"])
             if changed or led_after != led_before[roster.id]:
@@ -1462,10 +1475,11 @@ def apply_solution(week: str, idmap: IdMap, solution: Solution, *, user=None, ac
                 from .services.rosters import unmark_if_as_told
 
                 unmark_if_as_told(roster)
-            if roster.version == 0 or changed:
+            if roster.version == 0 or changed or leaders_changed:
+                about_leaders = {roster_history.LEADERS_CHANGED: leaders_changed} if leaders_changed else {}
                 roster_history.record(roster, user, action,
                                       roster_history.PLANNED_BY_ACTION.get(action, "planned"),
-                                      reason=reason, n=len(after), c=changed, **about)
+                                      reason=reason, n=len(after), c=changed, **about, **about_leaders)
             # The first day planned, when the days before it were kept: the roster page's short days
             # before it were planned earlier (rosters.view._decided_since_planned reads it).
             first = f" from={kept_before.isoformat()}" if kept_before is not None else ""

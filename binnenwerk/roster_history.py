@@ -27,22 +27,45 @@ from .models import DeploymentRequest, Roster, RosterChange
 
 class Counted(NamedTuple):
     """A message with a count in it: `word(values)` words it for that count (ngettext: "1 dienst",
-    "2 diensten"); `shows` are the values it shows."""
+    "2 diensten"); `shows` are the values it shows; `may_show` those it shows only when given."""
     word: Callable[[dict], str]
     shows: frozenset[str]
+    may_show: frozenset[str] = frozenset()
+
+
+# A plan's line: how many shifts, how many changed and, when given ("l"), at how many places and
+# days another team leader leads than before (a repair that only changes leaders has a line too).
+LEADERS_CHANGED = "l"
+
+
+def _leaders(values: dict) -> str:
+    return ngettext("teamleider %(num)d keer veranderd", "teamleider %(num)d keer veranderd",
+                    values[LEADERS_CHANGED])
 
 
 def _planned(values: dict) -> str:
+    if values.get(LEADERS_CHANGED):
+        return ngettext("%(n)d dienst gepland, %(c)d gewijzigd, %(leaders)s.",
+                        "%(n)d diensten gepland, %(c)d gewijzigd, %(leaders)s.", values["n"],
+                        leaders=_leaders(values), **values)
     return ngettext("%(n)d dienst gepland, %(c)d gewijzigd.", "%(n)d diensten gepland, %(c)d gewijzigd.",
                     values["n"], **values)
 
 
 def _repaired(values: dict) -> str:
+    if values.get(LEADERS_CHANGED):
+        return ngettext("Gerepareerd vanaf %(day)s: %(n)d dienst gepland, %(c)d gewijzigd, %(leaders)s.",
+                        "Gerepareerd vanaf %(day)s: %(n)d diensten gepland, %(c)d gewijzigd, %(leaders)s.",
+                        values["n"], leaders=_leaders(values), **values)
     return ngettext("Gerepareerd vanaf %(day)s: %(n)d dienst gepland, %(c)d gewijzigd.",
                     "Gerepareerd vanaf %(day)s: %(n)d diensten gepland, %(c)d gewijzigd.", values["n"], **values)
 
 
 def _imported(values: dict) -> str:
+    if values.get(LEADERS_CHANGED):
+        return ngettext("Geïmporteerd uit %(file)s: %(n)d dienst gepland, %(c)d gewijzigd, %(leaders)s.",
+                        "Geïmporteerd uit %(file)s: %(n)d diensten gepland, %(c)d gewijzigd, %(leaders)s.",
+                        values["n"], leaders=_leaders(values), **values)
     return ngettext("Geïmporteerd uit %(file)s: %(n)d dienst gepland, %(c)d gewijzigd.",
                     "Geïmporteerd uit %(file)s: %(n)d diensten gepland, %(c)d gewijzigd.", values["n"], **values)
 
@@ -54,9 +77,9 @@ def _copied(values: dict) -> str:
 
 
 MESSAGES = {
-    "planned": Counted(_planned, frozenset({"n", "c"})),
-    "repaired": Counted(_repaired, frozenset({"day", "n", "c"})),
-    "imported": Counted(_imported, frozenset({"file", "n", "c"})),
+    "planned": Counted(_planned, frozenset({"n", "c"}), frozenset({LEADERS_CHANGED})),
+    "repaired": Counted(_repaired, frozenset({"day", "n", "c"}), frozenset({LEADERS_CHANGED})),
+    "imported": Counted(_imported, frozenset({"file", "n", "c"}), frozenset({LEADERS_CHANGED})),
     "edit": _l("%(name)s, %(day)s: %(old)s wordt %(new)s"),
     "edit_pinned": _l("%(name)s, %(day)s: %(old)s wordt %(new)s (vastgezet)"),
     "pin": _l("%(name)s, %(day)s vastgezet"),
@@ -109,6 +132,12 @@ def placeholders(message: str) -> set[str]:
     return set(text.shows) if isinstance(text, Counted) else set(_PLACEHOLDER.findall(str(text)))
 
 
+def optional_values(message: str) -> set[str]:
+    """The values a message shows only when it is given them (Counted.may_show)."""
+    text = MESSAGES[message]
+    return set(text.may_show) if isinstance(text, Counted) else set()
+
+
 def shift(request: DeploymentRequest | None) -> dict | None:
     """What a cell held, as a value for 'old'/'new': None is a day off."""
     if request is None:
@@ -120,8 +149,9 @@ def shift(request: DeploymentRequest | None) -> dict | None:
 def record(roster: Roster, user, action: str, message: str, *, reason: str = "", **params) -> RosterChange:
     """Add a history line to the session (the caller commits)."""
     shown = placeholders(message)
-    if not shown <= set(params) <= shown | {EMPLOYEE}:
-        raise ValueError(f"history line {message!r} takes {sorted(shown)} (and {EMPLOYEE!r}), got {sorted(params)}")
+    if not shown <= set(params) <= shown | optional_values(message) | {EMPLOYEE}:
+        raise ValueError(f"history line {message!r} takes {sorted(shown)} (and {EMPLOYEE!r}, "
+                         f"{sorted(optional_values(message))}), got {sorted(params)}")
     params = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
     with force_locale("nl"):
         detail = _word(message, params)

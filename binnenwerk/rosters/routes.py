@@ -200,11 +200,16 @@ def week():
     shortfall = explain_short_days(week, short)
     repair = RepairForm()
     today = local_today()
-    # Nobody works on a public holiday: nothing to repair from there.
-    repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"] if not formatting.holiday(d)]
-    # Repair from the first shift that clashes with an absence, or the first day its team leader is
-    # away or in another team now: that is what needs it (days gone by are kept anyway). Else today.
-    clashes = sorted([day for tw in data["teams"] for (_e, day), cell in tw.cells.items() if cell.affected]
+    # A repair starts today at the earliest: the days gone by were worked as they stand, and a repair
+    # from one of them would plan them again (and publishing would cancel work that was done). Nobody
+    # works on a public holiday: nothing to repair from there either. A week gone by offers no day:
+    # the page has no repair form then.
+    repair.day.choices = [(d.isoformat(), full_date(d, today)) for d in data["days"]
+                          if d >= today and not formatting.holiday(d)]
+    # Repair from the first shift to come that clashes with an absence, or the first day to come its
+    # team leader is away or in another team now: that is what needs it. Else today.
+    clashes = sorted([day for tw in data["teams"] for (_e, day), cell in tw.cells.items()
+                      if cell.affected and day >= today]
                      + [row[0] for tw in data["teams"] for row in (*tw.leader_absent, *tw.leader_moved)
                         if row[0] >= today])
     start = clashes[0].isoformat() if clashes else today.isoformat()
@@ -651,6 +656,16 @@ def repair():
     form.validate_on_submit()  # CSRF is checked for every POST before this; here, which field is wrong
     if day not in week_days(week, 7):
         flash(_("Kies een dag van deze week om vanaf te repareren."), "error")
+        return _back(week, team.id)
+    today = local_today()
+    if day < today:
+        # Days gone by were worked as they stand: a repair from one would plan them again.
+        if week_days(week, 7)[-1] < today:
+            flash(_("Week %(week)s is voorbij: je kunt het rooster niet meer repareren. De dagen blijven "
+                    "zoals ze zijn.", week=week), "error")
+        else:
+            flash(_("Je kunt niet repareren vanaf %(day)s: die dag is voorbij en blijft zoals hij is. Kies "
+                    "vandaag of een dag daarna.", day=full_date(day, today)), "error")
         return _back(week, team.id)
     if formatting.holiday(day):
         flash(_("Op %(day)s werkt niemand: het is een feestdag. Kies een andere dag.", day=full_date(day)), "error")

@@ -108,7 +108,9 @@ class TeamWeek:
     cells: dict[tuple[int, dt.date], Cell] = field(default_factory=dict)
     removed: dict[tuple[int, dt.date], PublishedShift] = field(default_factory=dict)  # published, now gone
     supervision: dict[dt.date, list[SupervisionAssignment]] = field(default_factory=dict)
-    affected_count: int = 0  # of them the shifts a repair or a re-plan can take off
+    # Of them the shifts a repair or a re-plan can take off: from today on (days gone by are history,
+    # a repair starts today at the earliest; the grid still marks them).
+    affected_count: int = 0
     # Shifts of today under way (told as the roster holds them, their told start come) whose person
     # is absent: a repair or a re-plan keeps them as told (planning.begun_today), so only a hand
     # edit (the cell set to free, and publishing) takes them off. Not in affected_count.
@@ -124,8 +126,10 @@ class TeamWeek:
     # People in another team now who still have shifts in this roster, or told shifts of this
     # team still to be called off: their rows come last, each saying which team they are in now.
     left: dict[int, Team] = field(default_factory=dict)
-    # (date, name) where the one leading the team is absent since the roster was made.
+    # (date, name) where the one leading the team is absent since the roster was made (the grid's tag).
     leader_absent: list[tuple[dt.date, str]] = field(default_factory=list)
+    # Of them those from today on: what a repair can still change, so what the warnings name.
+    leader_absent_to_come: list[tuple[dt.date, str]] = field(default_factory=list)
     # (date, name, where now) where the one leading the team has moved since, to another team or to
     # the pool of another region: they may lead only their own team, or their region's as a stand-in.
     leader_moved: list[tuple[dt.date, str, str]] = field(default_factory=list)
@@ -491,7 +495,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
         # A shift its request no longer asks for is called off, absent or not: counted as withdrawn only.
         # One of today under way is kept by a repair (planning.begun_today): counted apart.
         begun_absent = cell.affected and not cell.withdrawn and history and a.date == today
-        tw.affected_count += cell.affected and not cell.withdrawn and not begun_absent
+        # A day gone by was worked (or not) as it went: nothing to repair, the grid marks it still.
+        tw.affected_count += cell.affected and not cell.withdrawn and not begun_absent and a.date >= today
         tw.absent_begun_count += begun_absent
         tw.withdrawn_count += cell.withdrawn
         tw.ended_count += cell.ended
@@ -572,6 +577,8 @@ def _team_weeks(week: str, teams: list[Team], full: bool,
         tw.supervision.setdefault(s.date, []).append(s)
         if s.id in absent_leading:
             tw.leader_absent.append((s.date, s.supervisor.name))
+            if s.date >= today:
+                tw.leader_absent_to_come.append((s.date, s.supervisor.name))
         elif s.date >= today and s.supervisor.team_id not in (None, tw.team.id):
             tw.leader_moved.append((s.date, s.supervisor.name, s.supervisor.team.name))
         elif s.date >= today and s.supervisor.team_id is None and s.supervisor.region != tw.team.region:
