@@ -85,6 +85,9 @@ class Metrics:
     # Share of the places a team works at (team, location, date) with a leader last week that
     # weekday (previous_supervision) that keep that leader; 1.0 where none has one.
     leader_continuity: float = 1.0
+    # Places a team works at (team, location, date) led by a stand-in: someone not of the
+    # team's own leaders (supervision_stand_in).
+    stand_in_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def _previous_map(problem: Problem) -> dict[tuple[str, int], tuple[str, str]]:
 
 def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
                     supervision: Iterable[SupervisionRef] = ()) -> dict[str, int]:
-    """The five weighted soft-goal penalties of a set of assignments, and this package's two
+    """The five weighted soft-goal penalties of a set of assignments, and this package's three
     about team leaders.
 
     - shortfall: per request-day, max(0, headcount - assigned) * priority * w
@@ -147,6 +150,8 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
     - supervision_continuity: per (team, date, location) where the team's employees work and
       `previous_supervision` names a leader for that ISO weekday, team and location, whom no
       `supervision` entry there names (someone else leads, or nobody) * w
+    - supervision_stand_in: per (team, date, location) where the team's employees work and a
+      `supervision` entry there names a supervisor who is not of that team (a pool stand-in) * w
     Rows naming an unknown employee or request are ignored.
     """
     weights = {**DEFAULT_WEIGHTS, **problem.weights}
@@ -178,7 +183,9 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
     team_ids, days = {t.id for t in problem.teams}, set(problem.days)
     leads_dropped = sum(1 for s in problem.published_supervision
                         if s.team in team_ids and s.date in days and s not in led)
-    leads_moved = len(_leads_moved(problem, _places_at_work(employees, requests, rows), led))
+    at_work = _places_at_work(employees, requests, rows)
+    leads_moved = len(_leads_moved(problem, at_work, led))
+    stood_in = len(_led_by_stand_in(problem, at_work, led))
     return {
         "shortfall": missing * weights["shortfall"],
         "republish_change": dropped * weights["republish_change"],
@@ -187,6 +194,7 @@ def objective_terms(problem: Problem, assignments: Iterable[AssignmentRef],
         "team_split": splits * weights["team_split"],
         "supervision_change": leads_dropped * weights["supervision_change"],
         "supervision_continuity": leads_moved * weights["supervision_continuity"],
+        "supervision_stand_in": stood_in * weights["supervision_stand_in"],
     }
 
 
@@ -215,6 +223,17 @@ def _leads_moved(problem: Problem, places: set[tuple[str, str, dt.date]],
     return [(team, location, day) for team, location, day in sorted(places)
             if (day.isoweekday(), team, location) in before
             and (team, location, day, before[(day.isoweekday(), team, location)]) not in led]
+
+
+def _led_by_stand_in(problem: Problem, places: set[tuple[str, str, dt.date]],
+                     supervision: Iterable[SupervisionRef]) -> list[tuple[str, str, dt.date]]:
+    """The places at work (team, location, date) that a supervision entry gives to someone not
+    of the team's own leaders: a pool stand-in. Entries naming an unknown supervisor are rule
+    6's to report, not counted here."""
+    team_of = {s.id: s.team for s in problem.supervisors}
+    return sorted({(s.team, s.location, s.date) for s in supervision
+                   if (s.team, s.location, s.date) in places
+                   and s.supervisor in team_of and team_of[s.supervisor] != s.team})
 
 
 def objective(problem: Problem, assignments: Iterable[AssignmentRef],
@@ -260,6 +279,7 @@ def _metrics(problem: Problem, assignments: list[AssignmentRef],
     with_leader = [(team, location, day) for team, location, day in _places_at_work(employees, requests, valid)
                    if (day.isoweekday(), team, location) in leaders_before]
     moved = len(_leads_moved(problem, set(with_leader), supervision))
+    stood_in = len(_led_by_stand_in(problem, _places_at_work(employees, requests, valid), supervision))
     return Metrics(
         coverage=got / wanted if wanted else 1.0,
         weighted_coverage=got_w / wanted_w if wanted_w else 1.0,
@@ -271,6 +291,7 @@ def _metrics(problem: Problem, assignments: list[AssignmentRef],
         objective=sum(terms.values()),
         objective_terms=terms,
         leader_continuity=1 - moved / len(with_leader) if with_leader else 1.0,
+        stand_in_days=stood_in,
     )
 
 

@@ -49,6 +49,7 @@ from .model import (
     add_change_penalties,
     add_republish_penalties,
     add_shortfall_penalties,
+    add_stand_in_penalties,
     add_supervision_change_penalties,
     add_supervision_continuity_penalties,
     add_team_split_penalties,
@@ -366,6 +367,7 @@ def _day_model(m: RosterModel, d: dt.date) -> _Day:
     add_team_split_penalties(dm)
     add_supervision_change_penalties(dm)
     add_supervision_continuity_penalties(dm)
+    add_stand_in_penalties(dm)
     terms = [(v, c) for items in dm.penalties.values() for v, c in items if c]
     shift_of = [(var, e_id, dm.requests[r_id].worked_minutes)
                 for (e_id, r_id, _d), var in dm.x.items()]

@@ -31,6 +31,12 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     # who leads a team where does not change from week to week for nothing. Below `change`: an
     # employee's own place and work matter more than who leads them.
     "supervision_continuity": 10,
+    # Optional (this package's): each place a team works at on a date that is led by someone
+    # who is not one of the team's own leaders (a pool stand-in) costs this, so the team's own
+    # leader leads whenever free. Above supervision_continuity, so the own leader comes back
+    # after an absence rather than last week's stand-in staying on; far below shortfall, so a
+    # stand-in still leads rather than the work being left undone.
+    "supervision_stand_in": 20,
 }
 
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .checker import objective, supervisor_can_lead
 from .domain import (
+    DEFAULT_WEIGHTS,
     AssignmentRef,
     Employee,
     LeaderPins,
@@ -71,10 +72,15 @@ class _Planner:
         self.busy: dict[tuple[str, dt.date], tuple[str, dt.date, str]] = {}
         self.assignments: list[AssignmentRef] = []
         self.leader_pins = LeaderPins(problem.pinned_supervision)
+        # Whether a stand-in costs anything (supervision_stand_in): then own leaders come first.
+        stand_in = (problem.weights or {}).get("supervision_stand_in")
+        self.own_first = bool(DEFAULT_WEIGHTS["supervision_stand_in"] if stand_in is None else stand_in)
         # (ISO weekday, team, location) -> who led the team there last week (the first entry).
         self.led_before: dict[tuple[int, str, str], str] = {}
         for p in problem.previous_supervision:
             self.led_before.setdefault((p.weekday, p.team, p.location), p.supervisor)
+        # (supervisor, ISO weekday) of each entry that counts above.
+        self.led_weekday = {(s_id, weekday) for (weekday, _team, _location), s_id in self.led_before.items()}
 
     def qualified(self, e: Employee, q: Request) -> bool:
         """The static part of rule 3: work type, region, personal location list."""
@@ -123,13 +129,16 @@ class _Planner:
         if group is not None:
             start, end = min(start, group.start), max(end, group.end)
             work_types |= group.work_types
-            if self.can_lead(group.supervisor, team, day, start, end, work_types):
+            # A stand-in leading the group makes way for an own leader who is free by now (below).
+            if (group.supervisor.team == team.id or not self.own_first) and self.can_lead(
+                    group.supervisor, team, day, start, end, work_types):
                 return group.supervisor
-        # Who led them there last week that weekday first, then the team's own leader: the
-        # people we plan for know them.
+        # Who led them there last week that weekday first: the people we plan for know them.
         before = self.led_before.get((day.isoweekday(), team.id, q.location))
         candidates = self.leaders[team.id] + self.pool[team.region]
-        if before is not None:
+        if self.own_first:
+            candidates.sort(key=lambda s: self.rank(s, team.id, day, before))
+        elif before is not None:
             candidates.sort(key=lambda s: s.id != before)  # stable: the rest keep their order
         for s in candidates:
             if self.busy.get((s.id, day), key) != key or not self.leader_pins.allows(s.id, team.id, q.location, day):
@@ -137,6 +146,21 @@ class _Planner:
             if self.can_lead(s, team, day, start, end, work_types):
                 return s
         return None
+
+    def rank(self, s: Supervisor, team: str, day: dt.date, before: str | None) -> int:
+        """Greedy's order of those who may lead `team` at a place on `day` while a stand-in costs
+        (supervision_stand_in, more than supervision_continuity): last week's leader there if
+        one of the team's own; an own leader who led nowhere that weekday last week; last week's
+        stand-in there (its own leader, if any, led elsewhere then and will be wanted there); an
+        own leader who led elsewhere; the other stand-ins."""
+        own = s.team == team
+        if own and s.id == before:
+            return 0
+        if own and (s.id, day.isoweekday()) not in self.led_weekday:
+            return 1
+        if s.id == before:
+            return 2
+        return 3 if own else 4
 
     def can_lead(self, s: Supervisor, team, day: dt.date, start: int, end: int, work_types: set[str]) -> bool:
         """Rule 6 for s, and the working-time rules: a day of at most max_supervision_minutes

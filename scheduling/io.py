@@ -84,6 +84,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #     team split per team:         weight x 14 extra places x 7 dates      < 2**27
 #     republish / supervision:     weight per published row                < 2**20
 #     supervision continuity:      weight per previous_supervision row     < 2**20
+#     supervision stand-in:        weight x 15 places a team x 7 dates     < 2**27
 #   So every term of the objective is below 2**35, and the sum stays below 2**62 up to 2**27
 #   (some 134 million) employees, requests and published rows: far more than any file that
 #   fits in memory, let alone one week of a few hundred people.
@@ -445,7 +446,8 @@ def read_problem(data: Any) -> Problem:
     previous_supervision: [{"supervisor", "weekday" (1-7), "location", "team"}], who led which
     team where on that ISO weekday last week (one entry a team, place and weekday, one a leader
     and weekday; a leader who may lead that team, a place of its region), with its weight
-    supervision_continuity."""
+    supervision_continuity. Its weights may set supervision_stand_in as well (each place a team
+    works at that a pool stand-in leads, not one of its own leaders)."""
     r = _Reader()
     if not isinstance(data, dict):
         r.error("", data, f"een probleem moet een JSON-object zijn, {_instead(data)}")

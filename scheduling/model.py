@@ -174,6 +174,10 @@ class RosterModel:
     # that is 1 when someone else leads the team there, and the keys of those others.
     lead_moved: dict[tuple[str, str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
         default_factory=dict)
+    # (team, location, date) a stand-in could lead (someone not of the team's own leaders): a
+    # variable that is 1 when one does, and the keys of those stand-ins.
+    stand_in: dict[tuple[str, str, dt.date], tuple[cp_model.IntVar, list[SupervisionKey]]] = field(
+        default_factory=dict)
     pin_literals: dict[cp_model.IntVar, AssignmentRef] = field(default_factory=dict)
     # The rows that tie an employee's week together, by constraint index: rows over worked
     # minutes (contract limit, contract gap), and contract cuts over shift counts by length.
@@ -232,6 +236,7 @@ def build_model(index: ProblemIndex, region: str, *, pins: str = "hard",
         add_team_split_penalties(m)
         add_supervision_change_penalties(m)
         add_supervision_continuity_penalties(m)
+        add_stand_in_penalties(m)
         terms = [(v, c) for items in m.penalties.values() for v, c in items if c]
         m.model.Minimize(cp_model.LinearExpr.WeightedSum(
             [v for v, _ in terms], [c for _, c in terms]) + sum(m.constant.values()))
@@ -907,6 +912,32 @@ def add_supervision_continuity_penalties(m: RosterModel) -> None:
         m.penalties["supervision_continuity"].append((moved, w))
 
 
+def add_stand_in_penalties(m: RosterModel) -> None:
+    """This package's goal: each place a team works at on a date that is led by someone who is
+    not one of the team's own leaders (a pool stand-in) costs supervision_stand_in, so the
+    team's own leader leads whenever free and a stand-in only where needed. Without it a
+    stand-in was as good as the own leader: re-plans flipped between them, and a stand-in who
+    covered one absence became last week's leader there and stayed on (supervision_continuity).
+
+    As for continuity, "a stand-in leads there" is the sum of the stand-ins' entries at the
+    place (rule 6: exactly one entry where the team works, none elsewhere): exact and linear.
+    A place only the team's own leaders could lead gets no variable, so a week without pool
+    supervisors builds the model it always did."""
+    w = weight(m.problem, "supervision_stand_in")
+    if not w:
+        return
+    team_of = {s.id: s.team for s in m.problem.supervisors}
+    by_place: dict[tuple[str, str, dt.date], list[SupervisionKey]] = defaultdict(list)
+    for key in m.y:  # (supervisor, window, team, location, date)
+        if team_of.get(key[0]) != key[2]:
+            by_place[(key[2], key[3], key[4])].append(key)
+    for (team, location, d), keys in by_place.items():
+        stand_in = m.model.NewBoolVar(f"stand_in[{team},{location}@{d.isoformat()}]")
+        m.model.Add(stand_in == sum(m.y[k] for k in keys))
+        m.stand_in[(team, location, d)] = (stand_in, keys)
+        m.penalties["supervision_stand_in"].append((stand_in, w))
+
+
 # --------------------------------------------------------------------------------------------
 # Warm start
 # --------------------------------------------------------------------------------------------
@@ -945,9 +976,19 @@ def add_leader_hints(m: RosterModel, places: set[tuple[str, str, dt.date]]) -> N
     leaders = previous_leaders(m.problem) if m.lead_moved else {}
     if not leaders:
         return
+    # Last week's stand-in is not hinted where one of the team's own leaders could lead now who
+    # led nowhere that weekday last week (after an absence, say): supervision_stand_in outweighs
+    # supervision_continuity, so the own leader is what the model will want there.
+    team_of = {s.id: s.team for s in m.problem.supervisors}
+    led_then = {(s_id, weekday) for (weekday, _team, _location), s_id in leaders.items()}
+    own_may_lead = ({(key[2], key[3], key[4]) for key in m.y
+                     if team_of.get(key[0]) == key[2] and (key[0], key[4].isoweekday()) not in led_then}
+                    if m.stand_in else set())
     busy: set[tuple[str, dt.date]] = set()
     for key in m.y:  # (supervisor, window, team, location, date)
         s_id, _wi, team, location, d = key
+        if team_of.get(s_id) != team and (team, location, d) in own_may_lead:
+            continue
         if ((team, location, d) in places and (s_id, d) not in busy
                 and leaders.get((d.isoweekday(), team, location)) == s_id
                 and all(key in m.covers[(team, r_id, d)] for r_id in m.by_team_place[(team, location, d)])):
@@ -1080,6 +1121,8 @@ def hint_roster(m: RosterModel, assignments: list[AssignmentRef],
     for var, keys in m.lead_dropped.values():
         hint(var, not any(y_value[k] for k in keys))
     for var, keys in m.lead_moved.values():
+        hint(var, any(y_value[k] for k in keys))
+    for var, keys in m.stand_in.values():
         hint(var, any(y_value[k] for k in keys))
     for var, keys in m.works.values():
         hint(var, any(x_value[k] for k in keys))

@@ -295,7 +295,7 @@ def test_metrics_of_a_partial_roster():
     assert m.continuity == 1.0
     assert m.mean_locations_per_employee == 1.0
     assert m.team_splits == 0
-    assert m.objective == objective(problem, sol.assignments)
+    assert m.objective == objective(problem, sol.assignments, sol.supervision)
 
 
 def test_a_violation_prints_as_its_rule_and_dutch_message():

@@ -84,7 +84,7 @@ def test_the_solver_reports_the_rounds_bound(monkeypatch):
         proved.clear()
         solution = solve(p, time_limit=5, workers=workers)
         assert check(p, solution).ok
-        assert solution.objective == objective(p, solution.assignments)
+        assert solution.objective == objective(p, solution.assignments, solution.supervision)
         # Regions are given their round as their time allows: on a loaded machine one may prove
         # nothing in its time (then it is not used), or not get to its round (Zwolle, the
         # largest, did not in one CI run of 2026-12-06 with two workers, where Utrecht and Den

@@ -91,7 +91,7 @@ def test_the_day_bound_proves_what_the_lp_cannot():
     whole = dataclasses.replace(whole, supervision=[
         s for s in whole.supervision if index.team_region[s.team] != "Den Haag"] + leads)
     assert check(p, whole).ok
-    assert objective(p, whole.assignments) < objective(p, greedy(p).assignments)
+    assert objective(p, whole.assignments, whole.supervision) < greedy(p).objective
 
 
 def test_a_cancelled_day_bound_stops_at_once():
@@ -127,9 +127,9 @@ def test_both_paths_of_the_solver_use_the_day_bound(monkeypatch):
         assert "Den Haag" in calls, small
         report = check(p, solution)
         assert report.ok, report.violations
-        assert solution.objective == objective(p, solution.assignments)
+        assert solution.objective == objective(p, solution.assignments, solution.supervision)
         assert solution.best_bound <= solution.objective
-        assert solution.objective < objective(p, greedy(p).assignments)
+        assert solution.objective < greedy(p).objective
 
 
 def test_starting_from_the_lp_prices_the_first_bound_is_at_least_the_lp():

@@ -15,7 +15,7 @@ from scheduling.greedy import REASONS, greedy
 def assert_valid(problem, sol):
     report = check(problem, sol)
     assert report.ok, [v.message for v in report.violations]
-    assert sol.objective == objective(problem, sol.assignments)
+    assert sol.objective == objective(problem, sol.assignments, sol.supervision)
     filled = {}
     for x in sol.assignments:
         filled[(x.request, x.date)] = filled.get((x.request, x.date), 0) + 1

@@ -29,7 +29,7 @@ def test_moves_lower_the_objective_by_exactly_what_they_save():
     assert report.ok, report.violations
     others = sum(hint_roster(_region(p, r), [], [])[0]
                  for r in ProblemIndex.of(p).regions if r != "Den Haag")
-    assert objective(p, rows) == cost + others
+    assert objective(p, rows, leads) == cost + others
 
 
 def test_a_neighbourhood_leaves_the_fixed_teams_their_people_and_their_pool_days():

@@ -107,7 +107,7 @@ def test_the_solver_reports_at_least_the_lp_bound_of_a_large_region(monkeypatch)
     # can be too short for GLOP, and then its bound is simply not used.
     assert proved and proved[0] is not None
     assert check(p, solution).ok
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
     assert sum(v for v in proved if v is not None) <= solution.best_bound <= solution.objective
 
 

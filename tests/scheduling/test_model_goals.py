@@ -25,13 +25,13 @@ NO_GAP = {"shortfall": 1000, "republish_change": 200, "change": 50, "contract_ga
 def run(p):
     solution = solve(p, time_limit=10, workers=1, deterministic=True)
     assert solution.status == "OPTIMAL", solution
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
     assert solution.best_bound == solution.objective
     return solution
 
 
 def terms(p, solution):
-    return objective_terms(p, solution.assignments)
+    return objective_terms(p, solution.assignments, solution.supervision)
 
 
 def roster(solution):

@@ -132,7 +132,7 @@ def test_the_solver_starts_large_regions_from_the_roster_on_the_plan(monkeypatch
     solution = solve(p, time_limit=8, workers=2)
     assert found
     assert check(p, solution).ok
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
 
 
 def test_highs_writes_nothing_to_stdout_where_solve_writes_its_json(capfd):

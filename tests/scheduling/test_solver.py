@@ -85,7 +85,7 @@ def test_two_regions_are_solved_and_summed():
     solution = solve(p, time_limit=5)
     assert solution.status == "OPTIMAL"
     assert len(solution.assignments) == 2
-    assert solution.objective == solution.best_bound == objective(p, solution.assignments)
+    assert solution.objective == solution.best_bound == objective(p, solution.assignments, solution.supervision)
     assert check(p, solution).ok
 
 
@@ -107,7 +107,7 @@ def test_cancel_stops_promptly_with_a_valid_roster():
     assert time.monotonic() - started < 10
     assert solution.status in ("OPTIMAL", "FEASIBLE", "UNKNOWN")
     assert check(p, solution).ok
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
 
 
 def test_progress_reports_fractions_of_the_time_limit():
@@ -126,9 +126,9 @@ def test_solver_beats_or_matches_greedy_on_a_small_generated_week():
     solution = solve(p, time_limit=10)
     baseline = greedy(p)
     assert check(p, solution).ok
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
     assert set(p.pinned) <= set(solution.assignments)
-    assert solution.objective <= objective(p, baseline.assignments)
+    assert solution.objective <= objective(p, baseline.assignments, baseline.supervision)
     assert check(p, solution).metrics.coverage >= check(p, baseline).metrics.coverage - 1e-9
 
 
@@ -199,9 +199,9 @@ def test_regions_side_by_side_give_a_valid_roster_better_than_greedy_in_time(mon
     assert time.monotonic() - started < 8
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
     assert solution.best_bound <= solution.objective
-    assert solution.objective < objective(p, greedy(p).assignments)
+    assert solution.objective < greedy(p).objective
     assert seen and all(s.best_bound is None or s.best_objective is None
                         or s.best_bound <= s.best_objective for s in seen)
 
@@ -218,7 +218,7 @@ def test_a_small_problem_gets_every_worker_region_after_region(monkeypatch):
     solution = solve(p, time_limit=3, workers=2)
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
     assert solution.best_bound <= solution.objective
 
 
@@ -239,7 +239,7 @@ def test_a_small_problem_with_a_region_as_large_as_the_lp_is_for_goes_side_by_si
     assert sides and "Den Haag" in sides[0]
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
 
 
 def test_a_region_that_fails_side_by_side_keeps_its_warm_start_and_the_others_solve(monkeypatch):
@@ -270,7 +270,7 @@ def test_a_region_that_fails_side_by_side_keeps_its_warm_start_and_the_others_so
     assert ({(a.employee, a.date, a.request) for a in solution.assignments if a.employee in utrecht}
             == {(a.employee, a.date, a.request) for a in baseline.assignments
                 if a.employee in utrecht})
-    assert solution.best_bound <= solution.objective < objective(p, baseline.assignments)
+    assert solution.best_bound <= solution.objective < objective(p, baseline.assignments, baseline.supervision)
 
 
 def test_a_single_large_region_gets_team_lns_side_by_side(monkeypatch):
@@ -295,7 +295,7 @@ def test_a_single_large_region_gets_team_lns_side_by_side(monkeypatch):
     assert regions == [p.teams[0].region]
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
 
 
 def test_every_region_above_the_day_rosters_gets_the_lp_bound_and_team_lns():
@@ -337,7 +337,7 @@ def test_a_region_on_the_day_rosters_then_gets_team_lns(monkeypatch):
     assert events.index(("day", "Utrecht")) < events.index(("lns", "Utrecht")), events
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments)
+    assert solution.objective == objective(p, solution.assignments, solution.supervision)
 
 
 def test_busy_team_leaders_are_named_with_the_team_they_lead_that_day():

@@ -39,7 +39,7 @@ def assert_valid_optimum(p):
     solution = optimal(p)
     report = check(p, solution)
     assert report.ok, report.violations
-    assert solution.objective == objective(p, solution.assignments) == report.metrics.objective
+    assert solution.objective == objective(p, solution.assignments, solution.supervision) == report.metrics.objective
     assert solution.best_bound == solution.objective
     short = {(s.request, s.date): s.missing for s in solution.shortfall}
     for r in p.requests:
