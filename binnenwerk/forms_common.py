@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .extensions import db
 from .formatting import dated, minutes_to_hhmm, time_of_day_minutes
+from .models import MINUTES_PER_DAY
 
 
 # A whole number as a person or a form writes it: ASCII digits, maybe a sign. Python's int() reads
@@ -298,6 +299,14 @@ class TimeOfDayField(MinutesField):
 
     def format(self, minutes: int) -> str:
         return minutes_to_hhmm(minutes)
+
+
+def end_minute(start: int | None, end: int | None) -> int | None:
+    """The end of a period within one day, as minutes after midnight. A time input cannot say 24:00,
+    and people write the end of the day as midnight: an end of 00:00 after a start later in the day
+    is the end of that day (1440). A start of 00:00 is the start of the day, and 00:00 to 00:00
+    stays no period at all."""
+    return MINUTES_PER_DAY if end == 0 and start else end
 
 
 class DutchDateField(StringField):

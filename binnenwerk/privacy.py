@@ -538,7 +538,8 @@ def _drop_absence_lines(employee_id: int, old_name: str) -> None:
     """Remove the roster history's lines that say this employee is absent on a day: newer lines
     name them in their values, older ones only in words ("Anna de Vries is afwezig op ...")."""
     for change in db.session.scalars(select(RosterChange).where(or_(
-            and_(RosterChange.message == "absence", RosterChange.params[roster_history.EMPLOYEE].as_integer()
+            and_(RosterChange.message.in_(("absence", "absence_taken_back")),
+                 RosterChange.params[roster_history.EMPLOYEE].as_integer()
                  == employee_id),
             and_(RosterChange.message.is_(None),
                  RosterChange.detail.startswith(old_name + ABSENT_IN_WORDS, autoescape=True))))):

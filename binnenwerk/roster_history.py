@@ -93,6 +93,9 @@ MESSAGES = {
     "absence": _l("%(name)s is afwezig op %(day)s en staat ingeroosterd. Pas het rooster aan."),
     "leader_absence": _l("Teamleider %(name)s is afwezig op %(day)s en leidt dan het team. Repareer het rooster: "
                          "is er een invaller vrij, dan komt die."),
+    # An absence deleted, shortened or moved: the answer to its line above (services.absences._note_clashes).
+    "absence_taken_back": _l("%(name)s is op %(day)s toch niet afwezig. De dienst kan blijven staan."),
+    "leader_absence_taken_back": _l("De teamleider is op %(day)s toch niet afwezig en kan het team leiden."),
     "leader_archived": _l("Teamleider %(name)s is gearchiveerd, maar leidt het team op %(day)s. Repareer het "
                           "rooster, zodat er een andere teamleider komt."),
     "unavailable": _l("De vaste werktijden van %(name)s zijn veranderd: de dienst op %(day)s valt erbuiten. "

@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit, planning
+from .. import audit, planning, roster_history
 from ..extensions import db
 from ..formatting import dated
 from ..models import (
@@ -20,7 +21,9 @@ from ..models import (
     utcnow,
 )
 from . import ServiceError, feeds
-from .rosters import affected_cells, leader_clashes, mark_affected_shifts, request_stands, today
+from .rosters import (
+    _acting_user, absence_overlaps, affected_cells, leader_clashes, mark_affected_shifts, request_stands, today,
+)
 from .submissions import SentBefore, form_key, hold_form, refuse_if_sent_before
 
 MAX_ABSENCE_DAYS = 366  # at most one year, a leap year included
@@ -89,7 +92,7 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
         overlap = overlap.where(Absence.supervisor_id == supervisor.id)
     if absence is not None:
         overlap = overlap.where(Absence.id != absence.id)
-    if any(not _apart_in_one_day(other, data) for other in db.session.scalars(overlap)):
+    if any(not _both_stand(other, data) for other in db.session.scalars(overlap)):
         raise ServiceError(
             _("%(name)s is in deze periode al afwezig. Verander die afwezigheid of kies andere data.",
               name=(employee or supervisor).name),
@@ -97,11 +100,18 @@ def _check(data: AbsenceInput, employee: Employee | None, supervisor: Supervisor
         )
 
 
-def _apart_in_one_day(other: Absence, data: AbsenceInput) -> bool:
-    """Two part-day absences at times that do not meet (the doctor at nine, the physiotherapist at
-    three) are no clash, on one day or over many: a part-day absence is that part of each of its
-    days (physio every morning next week, a dentist one afternoon)."""
-    return (data.start_minute is not None and other.start_minute is not None
+def _both_stand(other: Absence, data: AbsenceInput) -> bool:
+    """Whether two absences of one person are no clash. Two part-day absences at times that do not
+    meet (the doctor at nine, the physiotherapist at three) are none, on one day or over many: a
+    part-day absence is that part of each of its days (physio every morning next week, a dentist one
+    afternoon). Nor are a whole-day and a part-day absence: a day of leave within weeks of sick
+    afternoons (a gradual return to work) takes that whole day, for everything that reads absences
+    takes a day off where any absence takes all of it (planning.availability_for, the roster grid,
+    services.rosters.absence_overlaps, the feeds). Two whole days, or two parts that meet, are the
+    same time registered twice."""
+    if (data.start_minute is None) != (other.start_minute is None):
+        return True
+    return (data.start_minute is not None
             and (data.end_minute <= other.start_minute or other.end_minute <= data.start_minute))
 
 
@@ -189,11 +199,14 @@ def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
     if not changed:
         return absence
     before = (absence.start_date, absence.end_date)
+    # Its kind or note shows nowhere: no history line and no stamp tells it changed.
+    moved = bool(set(SHOWN) & set(changed))
+    clashed = _clash_lines([absence], *before) if moved else {}
     for key in changed:
         setattr(absence, key, values[key])
     audit.record("absence.update", absence, detail=_describe(absence) + " changed=" + ",".join(changed))
-    mark_affected_shifts(absence)
-    if set(SHOWN) & set(changed):  # its kind or note shows nowhere: no stamp tells it changed
+    if moved:
+        _note_clashes(absence, clashed, _clash_lines([absence], absence.start_date, absence.end_date))
         _leader_line_changed(absence, before, (absence.start_date, absence.end_date))
     db.session.commit()
     return absence
@@ -202,10 +215,80 @@ def update_absence(absence: Absence, data: AbsenceInput) -> Absence:
 def delete_absence(absence: Absence) -> Absence:
     """Remove an absence (registered by mistake, or the person is back)."""
     audit.record("absence.delete", absence, detail=_describe(absence))
+    _note_clashes(absence, _clash_lines([absence], absence.start_date, absence.end_date), {})
     _leader_line_changed(absence, (absence.start_date, absence.end_date))
     db.session.delete(absence)
     db.session.commit()
     return absence
+
+
+# --- the roster history ----------------------------------------------------------------------
+
+# The line for a clash an absence no longer makes (deleted, shortened, other times): the answer to
+# the "absence" or "leader_absence" line services.rosters.mark_affected_shifts wrote, so the history
+# does not leave "Pas het rooster aan" standing for nothing. Without the kind of absence, as those.
+# The leader's names nobody: an anonymised leader's lines are found by their keys
+# (privacy._LEADER_LINES), which do not hold this one.
+TAKEN_BACK = {"absence": "absence_taken_back", "leader_absence": "leader_absence_taken_back"}
+
+Clashes = dict[tuple[int, dt.date], tuple[Roster, str, dict]]
+
+
+def _clash_lines(absences: list[Absence], first: dt.date, last: dt.date) -> Clashes:
+    """The history lines mark_affected_shifts writes for these absences of one person, from `first`
+    to `last`, by (roster, day), with the line's message and values: the shifts they hit (a day gone
+    by, or one its request still asks for), or the days the person leads a team while absent."""
+    if not absences:
+        return {}
+    found: Clashes = {}
+    if absences[0].employee_id is not None:
+        for a in db.session.scalars(
+                select(Assignment).where(Assignment.employee_id == absences[0].employee_id,
+                                         Assignment.date.between(first, last))
+                .options(selectinload(Assignment.request), selectinload(Assignment.roster),
+                         selectinload(Assignment.employee))):
+            if any(absence_overlaps(x, a.date, a.request.start_minute, a.request.end_minute) for x in absences) \
+                    and (a.date < today() or request_stands(a.request, a.date)):
+                found[(a.roster_id, a.date)] = (a.roster, "absence",
+                                                dict(employee=a.employee_id, name=a.employee.name, day=a.date))
+        return found
+    supervision = db.session.scalars(select(SupervisionAssignment).where(
+        SupervisionAssignment.supervisor_id == absences[0].supervisor_id,
+        SupervisionAssignment.date.between(first, last))
+        .options(selectinload(SupervisionAssignment.roster), selectinload(SupervisionAssignment.supervisor))).all()
+    if not supervision:
+        return found
+    shifts = db.session.scalars(select(Assignment).where(
+        Assignment.roster_id.in_({s.roster_id for s in supervision}), Assignment.date.between(first, last))
+        .options(selectinload(Assignment.request))).all()
+    for s in leader_clashes(supervision, shifts, absences):
+        found[(s.roster_id, s.date)] = (s.roster, "leader_absence", dict(name=s.supervisor.name, day=s.date))
+    return found
+
+
+def _note_clashes(absence: Absence, before: Clashes, after: Clashes) -> None:
+    """An absence's period or times changed (or it is deleted: nothing `after`): a history line for
+    each clash it makes now and did not make before, and one for each it made and no longer makes,
+    unless another absence of the person still makes it. Nothing for a clash that stays: its line
+    stands (an edit of the note wrote the same line again each time, a QA finding)."""
+    user = _acting_user()
+    for key in sorted(after.keys() - before.keys(), key=lambda k: (k[1], k[0])):
+        roster, message, values = after[key]
+        roster_history.record(roster, user, message, message, **values)
+    gone = before.keys() - after.keys()
+    if not gone:
+        return
+    first, last = min(day for _roster, day in gone), max(day for _roster, day in gone)
+    owner = (Absence.employee_id == absence.employee_id if absence.employee_id is not None
+             else Absence.supervisor_id == absence.supervisor_id)
+    others = list(db.session.scalars(select(Absence).where(
+        owner, Absence.id != absence.id, Absence.start_date <= last, Absence.end_date >= first)))
+    still = _clash_lines(others, first, last)
+    for key in sorted(gone - still.keys(), key=lambda k: (k[1], k[0])):
+        roster, message, values = before[key]
+        if message == "leader_absence":
+            values = {"day": values["day"]}
+        roster_history.record(roster, user, TAKEN_BACK[message], TAKEN_BACK[message], **values)
 
 
 # --- rosters that no longer fit -------------------------------------------------------------
@@ -224,7 +307,8 @@ class RepairNeeded:
 
     @property
     def published(self) -> bool:
-        """Employees and the location were told: they see the old shifts until a repair is published."""
+        """Employees and the location were told: the absent employee sees the shifts told until a repair
+        is published; the location and the ministry count the absent out at once."""
         return self.roster.version > 0
 
 

@@ -2008,7 +2008,8 @@ UNWORKABLE = ("unavailable", "contract_ended", "contract_not_started", "moved_te
               "location_dropped", "over_contract", "over_day_limit")
 # History lines the hooks write about a roster (an absence, a changed person or place): notes,
 # not changes of the roster itself (its lock version stays).
-NOTED_ONLY = frozenset({"absence", "leader_absence", "leader_archived", "outside_region", *UNWORKABLE})
+NOTED_ONLY = frozenset({"absence", "leader_absence", "absence_taken_back", "leader_absence_taken_back",
+                        "leader_archived", "outside_region", *UNWORKABLE})
 # The employee's fields whose change can leave shifts standing that no longer fit them, and the
 # names the employees import gives some of them (dataio.kinds.employees).
 WATCHED = frozenset({"availability", "contract_end", "contract_start", "team_id", "work_types", "allowed_locations",

@@ -29,6 +29,7 @@ from ..forms_common import (
     NeededText,
     SeenState,
     TimeOfDayField,
+    end_minute,
     int_or_none,
     strip_text,
 )
@@ -450,6 +451,10 @@ class AbsenceForm(SeenState, FlaskForm):
             for time_field in (self.start_time, self.end_time):
                 time_field.process_errors = []
                 time_field.minutes = None
+        else:
+            # Until the end of the day, written as midnight (as on the request form): 13:00 to 00:00
+            # is stored as 13:00 to 24:00, which the service and every page read as the day's end.
+            self.end_time.minutes = end_minute(self.start_time.minutes, self.end_time.minutes)
         return super().validate(extra_validators)
 
     def validate_person(self, field):

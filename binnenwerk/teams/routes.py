@@ -11,9 +11,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import privacy
 from ..access import can_manage_team, can_see_sensitive, require_team, roles_required, team_ids_of
 from ..extensions import db
 from ..folding import contains_folded
@@ -849,14 +850,21 @@ def supervisor_new():
 @roles_required(ADMIN, PLANNER, TEAM_LEADER)
 def supervisor(supervisor_id: int):
     supervisor = _supervisor_or_404(supervisor_id)
+    anonymised = privacy.leader_is_anonymised(supervisor)
     return render_template("teams/supervisor.html", supervisor=supervisor, summary=availability_summary,
-                           can_edit=team_ids_of(current_user) is None, confirm=ConfirmForm())
+                           can_edit=team_ids_of(current_user) is None and not anonymised, anonymised=anonymised,
+                           confirm=ConfirmForm())
 
 
 @bp.route("/teamleiders/<int:supervisor_id>/wijzigen", methods=["GET", "POST"])
 @roles_required(ADMIN, PLANNER)
 def supervisor_edit(supervisor_id: int):
     supervisor = _supervisor_or_404(supervisor_id)
+    if privacy.leader_is_anonymised(supervisor):
+        # Erased for good: a new name or phone would tie the history to a person again.
+        flash(_("Deze teamleider is geanonimiseerd: de gegevens zijn gewist en kunnen niet meer worden gewijzigd "
+                "of teruggezet."), "error")
+        return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
     form = SupervisorForm(obj=supervisor)
     _supervisor_form_choices(form, supervisor)
     if request.method == "GET":
@@ -956,6 +964,12 @@ def _set_supervisor_archived(supervisor_id: int, archived: bool):
     supervisor = _supervisor_or_404(supervisor_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not archived and privacy.leader_is_anonymised(supervisor):
+        # Name, phone, working times and account are gone: taken back, nobody would know who leads.
+        flash(_("Deze teamleider is geanonimiseerd. De naam en de gegevens zijn gewist, daarom kun je deze "
+                "teamleider niet terugzetten. Komt de teamleider terug? Maak dan een nieuwe teamleider aan."),
+              "error")
+        return redirect(url_for("teams.supervisor", supervisor_id=supervisor.id))
     team, account = supervisor.team, supervisor.user
     saw = account is not None and team is not None and team in account.teams
     linked = tokens.teams_with_link([team] if team is not None and archived else [])
@@ -1071,10 +1085,10 @@ def _absence_scope(query):
     if allowed is None:
         return query
     ids = allowed or {-1}
+    # Their own, whatever team: a stand-in of the pool (no team) too.
     return query.where(or_(
         Absence.employee_id.in_(select(Employee.id).where(Employee.team_id.in_(ids))),
-        Absence.supervisor_id.in_(select(Supervisor.id).where(
-            Supervisor.team_id.in_(ids), Supervisor.user_id == current_user.id)),
+        Absence.supervisor_id.in_(select(Supervisor.id).where(_own_leader_row())),
     ))
 
 
@@ -1085,7 +1099,8 @@ def _out_of_sight(absence: Absence) -> bool:
 
 def _flash_repairs(absence: Absence) -> None:
     """Say which rosters (the user may open) now clash with the absence just saved, with a link to each:
-    until they are repaired and published, the employee and the location still see the old shifts."""
+    until they are repaired and published, the absent employee still sees the shifts told (the location and
+    the ministry count them out at once)."""
     needs = absence_ops.rosters_to_repair(absence=absence, team_ids=team_ids_of(current_user))
     line = get_template_attribute("teams/_repairs.html", "repair_line")
     for need in needs[:REPAIRS_NAMED]:
@@ -1249,14 +1264,22 @@ LEADERS_STEP = "teamleiders"  # the team step's choice for every team leader and
 
 
 def _reportable() -> tuple[Select, Select]:
-    """The employees and the team leaders the user may report absent."""
+    """The employees and the team leaders the user may report absent: a team leader their teams'
+    people and leaders, and themselves whatever team (a stand-in of the pool has none)."""
     allowed = team_ids_of(current_user)
     employees = select(Employee).where(Employee.archived.is_(False), Employee.anonymised_at.is_(None))
     supervisors = select(Supervisor).where(Supervisor.archived.is_(False))
     if allowed is not None:
         employees = employees.where(Employee.team_id.in_(allowed or {-1}))
-        supervisors = supervisors.where(Supervisor.team_id.in_(allowed or {-1}))
+        supervisors = supervisors.where(or_(Supervisor.team_id.in_(allowed or {-1}), _own_leader_row()))
     return employees, supervisors
+
+
+def _own_leader_row() -> ColumnElement[bool]:
+    """SQL: the team leader row linked to the user's account, for a team leader (false for anyone else)."""
+    if current_user.role != TEAM_LEADER.value:
+        return false()
+    return Supervisor.user_id == current_user.id
 
 
 def _team_step() -> AbsenceTeamForm | None:
@@ -1317,8 +1340,12 @@ def _asked_person() -> tuple[str, Employee | Supervisor] | None:
             continue
         if not ascii_digits(raw) or len(raw) > 9:
             abort(404)
-        person = _employee_or_404(int(raw)) if kind == "medewerker" else _supervisor_or_404(int(raw))
-        if person.archived:  # (the pool's team leaders are 404 for a team leader already)
+        own = current_user.supervisor if current_user.role == TEAM_LEADER.value else None
+        if kind == "teamleider" and own is not None and own.id == int(raw):
+            person = own  # a team leader themselves, whatever team (_reportable)
+        else:
+            person = _employee_or_404(int(raw)) if kind == "medewerker" else _supervisor_or_404(int(raw))
+        if person.archived:  # (another team's or the pool's leaders are 404 for a team leader already)
             abort(404)
         return f"{kind}-{person.id}", person
     return None

@@ -23,7 +23,7 @@ from .test_short_notice import line_of, section
 REPAIR = "vanaf vandaag valt samen met een afwezigheid"
 BEGUN = ("1 dienst die al begonnen is, valt samen met een afwezigheid. Repareren verandert die dienst niet: "
          "zet de cel in het rooster op Vrij en publiceer opnieuw.")
-OLD_ROSTER = "Medewerkers en locaties zien het oude rooster tot het gerepareerd en opnieuw gepubliceerd is."
+OLD_ROSTER = "Wie afwezig is, ziet de dienst nog op de weekpagina en in de agenda, tot het rooster gerepareerd en opnieuw gepubliceerd is."
 
 
 def page(client, login, user, url: str) -> str:

@@ -102,7 +102,7 @@ def test_the_absence_line_still_reads_as_before(client, login, make, world):
         follow_redirects=True)
     page = html.unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
     assert ("Week 2026-W52, Team Den Haag 1: 1 dienst vanaf vandaag valt samen met een afwezigheid. "
-            "Medewerkers en locaties zien het oude rooster tot het gerepareerd en opnieuw gepubliceerd is.") in page
+            "Wie afwezig is, ziet de dienst nog op de weekpagina en in de agenda, tot het rooster gerepareerd en opnieuw gepubliceerd is.") in page
     assert "laatste werkdag" not in page
 
 

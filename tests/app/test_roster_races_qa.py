@@ -417,7 +417,7 @@ def test_an_absence_entered_while_publishing_holds_that_shift_or_says_it_was_pub
     if told is None:  # held: publishing saw the absence, and says so
         assert "1 nieuwe of gewijzigde dienst is niet gepubliceerd: de medewerker is dan afwezig." in text(published)
     else:  # told before the absence was saved: the absence says the roster was published
-        assert "Medewerkers en locaties zien het oude rooster tot het gerepareerd en opnieuw gepubliceerd is." \
+        assert "Wie afwezig is, ziet de dienst nog op de weekpagina en in de agenda, tot het rooster gerepareerd en opnieuw gepubliceerd is." \
             in absence_said, absence_said[:800]
     assert "Het rooster is nog niet gepubliceerd" not in absence_said or told is None
     assert (told is None) == (when == "read")

@@ -73,7 +73,7 @@ def test_saving_an_absence_that_hits_a_published_shift_names_the_roster_to_repai
     assert "De afwezigheid van Pien Smit is geregistreerd." in html
     [warning] = _warnings(html)
     assert warning.startswith(f"Week {NEXT_WEEK}, Team A: 1 dienst vanaf vandaag valt samen met een afwezigheid.")
-    assert "zien het oude rooster tot het gerepareerd en opnieuw gepubliceerd is" in warning
+    assert "ziet de dienst nog op de weekpagina en in de agenda, tot het rooster gerepareerd en opnieuw gepubliceerd is" in warning
     assert f'href="/rooster/?week={NEXT_WEEK}&amp;team={roster.team_id}"' in html
     assert "ziek" not in warning.lower()
 
