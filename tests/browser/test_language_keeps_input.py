@@ -127,6 +127,21 @@ def test_the_sensitive_data_form_is_not_kept_in_the_browser(page, live_server):
     assert switch_and_peek(page) == {}
 
 
+
+def test_a_job_coach_and_an_absence_are_not_kept_in_the_browser(page, live_server):
+    """A job coach comes with the indication, and whether someone is ill is health data: the
+    employee form keeps its other fields but not the job coach's, the absence form nothing."""
+    log_in(page, live_server, "planner@binnenwerk.example")
+    page.goto(f"{live_server.url}/teams/medewerkers/nieuw")
+    page.get_by_label("Voornaam").fill("Sanne")
+    page.locator("input[name=job_coach_name]").fill("Marieke Jobcoach")
+    kept = "".join(switch_and_peek(page).values())
+    assert "Sanne" in kept and "Marieke" not in kept and "job_coach" not in kept
+
+    page.goto(f"{live_server.url}/teams/afwezigheid/nieuw")
+    page.locator("select[name=kind]").select_option("ziek")
+    assert switch_and_peek(page) == {}
+
 def test_nothing_is_put_back_into_a_form_that_is_no_longer_there(page, live_server):
     log_in(page, live_server, CONTACT)
     page.goto(f"{live_server.url}/aanvragen/nieuw")

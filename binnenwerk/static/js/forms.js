@@ -49,8 +49,8 @@
 // input, the values go to this tab's sessionStorage under the page the button leads back to; the
 // page that opens next takes them out at once (whatever page it is) and, when it is that page,
 // puts them back and says so in its own language (main's data-kept-message). Never kept: password
-// and file fields, hidden fields (csrf_token, next, versions), and no form marked data-no-keep
-// (special-category data, passwords, codes). Without JavaScript the button works as before.
+// and file fields, hidden fields (csrf_token, next, versions), and no form or part of one marked
+// data-no-keep (special-category data: the sensitive form, absences, a job coach; passwords, codes). Without JavaScript the button works as before.
 (function () {
   "use strict";
   var PREFIX = "binnenwerk.kept:";
@@ -66,6 +66,7 @@
     return Array.prototype.filter.call(form.elements, function (field) {
       var tag = field.tagName.toLowerCase();
       if (!field.name || field.disabled) { return false; }
+      if (field.closest && field.closest("[data-no-keep]")) { return false; }  // a part marked so (a job coach)
       if (tag === "select" || tag === "textarea") { return true; }
       return tag === "input" && SKIPPED.indexOf(field.type) === -1;
     });
