@@ -790,10 +790,10 @@ def team_link_stopped(team: Team, name: str, *, account: bool, leaving: Supervis
     team's other leaders."""
     others = [leader for leader in active_leaders(team) if leaving is None or leader.id != leaving.id]
     if account:
-        why = _("De link naar de agenda van het hele team %(team)s werkt niet meer, want het account van "
+        why = _("De link naar de agenda van het hele team (%(team)s) werkt niet meer, want het account van "
                 "%(name)s ziet dat team niet meer.", team=team.name, name=name)
     else:
-        why = _("De link naar de agenda van het hele team %(team)s werkt niet meer, want %(name)s leidt dat "
+        why = _("De link naar de agenda van het hele team (%(team)s) werkt niet meer, want %(name)s leidt dat "
                 "team niet meer.", team=team.name, name=name)
     if others:
         who = ngettext(

@@ -21,7 +21,7 @@ from .test_teams_supervisors import supervisor_form
 
 TODAY = dt.date(2026, 12, 9)
 THU = dt.date(2026, 12, 10)
-STOPPED = "De link naar de agenda van het hele team Team Den Haag 1 werkt niet meer"
+STOPPED = "De link naar de agenda van het hele team (Team Den Haag 1) werkt niet meer"
 
 
 def _text(response) -> str:
@@ -125,7 +125,7 @@ def test_taking_a_team_off_an_account_stops_that_teams_link_only(client, login, 
     assert "Account van Tineke Teamleider is opgeslagen." in html
     assert _works(world.link)
     assert not _works(world.other_link)
-    assert ("De link naar de agenda van het hele team Team Den Haag 2 werkt niet meer, want het account van "
+    assert ("De link naar de agenda van het hele team (Team Den Haag 2) werkt niet meer, want het account van "
             "Tineke Teamleider ziet dat team niet meer.") in html
     assert "Karel Bos maakt die op de pagina Agenda-links van Team Den Haag 2" in html
 
