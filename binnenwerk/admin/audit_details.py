@@ -92,6 +92,8 @@ KEY_WORDS = {
     "off": _l("dag afgezegd"), "back": _l("dag weer gevraagd"),
     # the subject of a calendar link (services/tokens.SUBJECTS)
     "employee_id": _l("medewerker"), "team_id": _l("team"), "location_id": _l("locatie"),
+    # why a team's calendar link stopped (services/tokens.revoke_team_links)
+    "reason": _l("reden"),
 }
 
 # Field names in lists of changed fields, over every kind of object.
@@ -130,6 +132,8 @@ VALUE_WORDS = {
     "password": _l("wachtwoord"), "password+totp": _l("wachtwoord en authenticator-app"),
     "employee": _l("medewerker"), "team": _l("team"), "location": _l("locatie"), "pool": _l("regiopool"),
     "alle": _l("alle"), "import": _l("import van een spreadsheet"),
+    "leader_left": _l("de teamleider leidt het team niet meer"),
+    "account_lost_team": _l("het account van de teamleider ziet het team niet meer"),
 }
 
 YES_NO = {True: _l("ja"), False: _l("nee")}

@@ -22,7 +22,7 @@ from ..models import (
 )
 from . import ServiceError, feeds
 from .rosters import (
-    _acting_user, absence_overlaps, affected_cells, leader_clashes, mark_affected_shifts, request_stands, today,
+    _acting_user, absence_overlaps, affected_cells, leader_clashes, request_stands, today,
 )
 from .submissions import SentBefore, form_key, hold_form, refuse_if_sent_before
 
@@ -182,7 +182,7 @@ def create_absence(data: AbsenceInput, *, employee: Employee | None = None,
         db.session.rollback()
         raise SentBefore(db.session.get(Absence, made_id)) from None
     audit.record("absence.create", absence, detail=_describe(absence) + (f" form={key}" if key else ""))
-    mark_affected_shifts(absence)
+    _note_clashes(absence, {}, _clash_lines([absence], absence.start_date, absence.end_date))
     _leader_line_changed(absence, (absence.start_date, absence.end_date))
     db.session.commit()
     return absence
@@ -225,7 +225,7 @@ def delete_absence(absence: Absence) -> Absence:
 # --- the roster history ----------------------------------------------------------------------
 
 # The line for a clash an absence no longer makes (deleted, shortened, other times): the answer to
-# the "absence" or "leader_absence" line services.rosters.mark_affected_shifts wrote, so the history
+# the "absence" or "leader_absence" line an absence writes (create_absence), so the history
 # does not leave "Pas het rooster aan" standing for nothing. Without the kind of absence, as those.
 # The leader's names nobody: an anonymised leader's lines are found by their keys
 # (privacy._LEADER_LINES), which do not hold this one.
@@ -235,7 +235,7 @@ Clashes = dict[tuple[int, dt.date], tuple[Roster, str, dict]]
 
 
 def _clash_lines(absences: list[Absence], first: dt.date, last: dt.date) -> Clashes:
-    """The history lines mark_affected_shifts writes for these absences of one person, from `first`
+    """The history lines an absence writes for these absences of one person, from `first`
     to `last`, by (roster, day), with the line's message and values: the shifts they hit (a day gone
     by, or one its request still asks for), or the days the person leads a team while absent."""
     if not absences:
@@ -267,27 +267,28 @@ def _clash_lines(absences: list[Absence], first: dt.date, last: dt.date) -> Clas
 
 
 def _note_clashes(absence: Absence, before: Clashes, after: Clashes) -> None:
-    """An absence's period or times changed (or it is deleted: nothing `after`): a history line for
-    each clash it makes now and did not make before, and one for each it made and no longer makes,
-    unless another absence of the person still makes it. Nothing for a clash that stays: its line
-    stands (an edit of the note wrote the same line again each time, a QA finding)."""
-    user = _acting_user()
-    for key in sorted(after.keys() - before.keys(), key=lambda k: (k[1], k[0])):
-        roster, message, values = after[key]
-        roster_history.record(roster, user, message, message, **values)
-    gone = before.keys() - after.keys()
-    if not gone:
+    """An absence is new, or its period or times changed, or it is deleted (nothing `after`): a
+    history line for each clash it makes now and did not make before, and one for each it made and
+    no longer makes; none where another absence of the person makes that clash too (a whole day
+    off inside a part-day absence wrote the day's line twice, a QA finding), nor for a clash that
+    stays: its line stands (an edit of the note wrote the same line again each time)."""
+    new, gone = after.keys() - before.keys(), before.keys() - after.keys()
+    if not new and not gone:
         return
-    first, last = min(day for _roster, day in gone), max(day for _roster, day in gone)
+    user = _acting_user()
+    days = [day for _roster, day in new | gone]
     owner = (Absence.employee_id == absence.employee_id if absence.employee_id is not None
              else Absence.supervisor_id == absence.supervisor_id)
     others = list(db.session.scalars(select(Absence).where(
-        owner, Absence.id != absence.id, Absence.start_date <= last, Absence.end_date >= first)))
-    still = _clash_lines(others, first, last)
+        owner, Absence.id != absence.id, Absence.start_date <= max(days), Absence.end_date >= min(days))))
+    still = _clash_lines(others, min(days), max(days))
+    for key in sorted(new - still.keys(), key=lambda k: (k[1], k[0])):
+        roster, message, values = after[key]
+        roster_history.record(roster, user, message, message, **values)
     for key in sorted(gone - still.keys(), key=lambda k: (k[1], k[0])):
         roster, message, values = before[key]
         if message == "leader_absence":
-            values = {"day": values["day"]}
+            values = dict(day=values["day"])
         roster_history.record(roster, user, TAKEN_BACK[message], TAKEN_BACK[message], **values)
 
 

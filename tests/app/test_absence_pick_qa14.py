@@ -68,7 +68,7 @@ def test_choosing_a_team_shows_only_its_people_and_its_leader(client, make, logi
     assert f'value="teamleider-{leaders[2].id}"' in person
     # the team stays chosen in the step, and the form is sent with it
     assert f'<option selected value="{teams[2].id}">Team C</option>' in _select(html, "team")
-    assert f'<form method="post" class="form" novalidate action="/teams/afwezigheid/nieuw?team={teams[2].id}">' in html
+    assert f'<form method="post" class="form" data-no-keep novalidate action="/teams/afwezigheid/nieuw?team={teams[2].id}">' in html
 
 
 def test_the_leaders_choice_shows_every_team_leader_and_stand_in(client, make, login, crowd):

@@ -310,3 +310,17 @@ def test_an_anonymised_team_leader_cannot_be_edited(client, make, login, team):
     assert "kunnen niet meer worden gewijzigd of teruggezet" in _text(response)
     db.session.expire_all()
     assert db.session.get(Supervisor, leader.id).name == privacy.anonymous_leader_name(leader.id)
+
+
+
+def test_a_whole_day_off_inside_a_part_day_absence_writes_the_days_line_once(app, make, team, employee):
+    """QA round 19 (regression): the day's "afwezig" line came twice, once for each absence; it
+    goes (taken back) only when neither absence makes the clash any more."""
+    _week_with_shifts(make, team, employee, [NEXT_MONDAY])
+    part = ops.create_absence(ops.AbsenceInput("ziek", NEXT_MONDAY, NEXT_MONDAY, 13 * 60, 24 * 60), employee=employee)
+    whole = ops.create_absence(ops.AbsenceInput("verlof", NEXT_MONDAY, NEXT_MONDAY), employee=employee)
+    assert len(_lines()) == 1 and "Mo Peters is afwezig op" in _lines()[0]
+    ops.delete_absence(whole)
+    assert len(_lines()) == 1  # the part-day absence still makes the clash
+    ops.delete_absence(part)
+    assert len(_lines()) == 2 and "toch niet afwezig" in _lines()[1]

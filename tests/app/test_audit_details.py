@@ -39,6 +39,7 @@ def table_of(page: str) -> str:
     ("roster.publish", "week=2026-W50 version=2 new=3 changed=1 cancelled=0 same=4",
      "week: 2026-W50 versie: 2 nieuw: 3 gewijzigd: 1 vervallen: 0 ongewijzigd: 4"),
     ("calendar_token.issue", "kind=employee employee_id=1", "soort: medewerker medewerker: 1"),
+    ("calendar_token.revoke", "kind=team reason=leader_left", "soort: team reden: de teamleider leidt het team niet meer"),
     ("roster.edit", "week=2026-W52 employee=3 day=2026-12-24 request=None",
      "week: 2026-W52 medewerker: 3 dag: 24-12-2026 aanvraag: –"),
     ("solve.start", "week=2026-W50 team=alle limit=20", "week: 2026-W50 team: alle tijdslimiet: 20 s"),
