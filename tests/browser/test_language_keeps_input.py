@@ -19,6 +19,22 @@ CONTACT = "contact@bzk.example"
 KEPT = "binnenwerk.kept:"
 
 
+@pytest.fixture(autouse=True)
+def dutch_again(live_server):
+    """The language button keeps its choice on the account: the demo accounts read Dutch again
+    after each test, as the other browser tests expect (a later test's Dutch labels timed out)."""
+    yield
+    from sqlalchemy import update
+
+    from binnenwerk.extensions import db
+    from binnenwerk.models import User
+
+    with live_server.app.app_context():
+        db.session.execute(update(User).where(User.locale != "nl").values(locale="nl"))
+        db.session.commit()
+        db.session.remove()
+
+
 def in_english(live_server, msgid: str) -> str:
     """What the English page says for msgid (the Dutch text while the catalogue lacks it)."""
     with live_server.app.test_request_context(), force_locale("en"):
