@@ -517,20 +517,27 @@ def _erase_audit_details(employee_id: int, absence_ids: set[str]) -> None:
     """Earlier audit rows about this employee keep their action, time and actor, not their detail:
     rows about the employee may quote a name, rows about their absences hold the days (of a
     sickness, perhaps), and other rows name them as "employee=<id>" beside what was done."""
-    named = re.compile(_NAMED % employee_id)
+    _erase_details_of("Employee", employee_id, absence_ids, _NAMED,
+                      (f"employee={employee_id}", f"employee_id={employee_id}"))
+
+
+def _erase_details_of(object_type: str, person_id: int, absence_ids: set[str], named_pattern: str,
+                      keys: tuple[str, ...]) -> None:
+    """The audit rows about a person (an Employee or a Supervisor) and about their absences lose
+    their detail; other rows that name them by one of `keys` lose that name (named_pattern % id),
+    and what was done stays readable (a roster edit's week and day), without whom it was about."""
+    named = re.compile(named_pattern % person_id)
     rows = db.session.scalars(select(AuditEvent).where(or_(
-        and_(AuditEvent.object_type == "Employee", AuditEvent.object_id == str(employee_id)),
+        and_(AuditEvent.object_type == object_type, AuditEvent.object_id == str(person_id)),
         and_(AuditEvent.object_type == "Absence", AuditEvent.object_id.in_(absence_ids)) if absence_ids else false(),
-        AuditEvent.detail.contains(f"employee={employee_id}", autoescape=True),
-        AuditEvent.detail.contains(f"employee_id={employee_id}", autoescape=True),
+        *(AuditEvent.detail.contains(key, autoescape=True) for key in keys),
     )))
     for event in rows:
         names_them = bool(named.search(event.detail or ""))
-        if event.object_type == "Employee" or (event.object_type == "Absence"
-                                               and (names_them or event.object_id in absence_ids)):
+        if event.object_type == object_type or (event.object_type == "Absence"
+                                                and (names_them or event.object_id in absence_ids)):
             event.detail = ""
         elif names_them:
-            # What was done stays readable (a roster edit's week and day), without whom it was about.
             event.detail = " ".join(named.sub("", event.detail).split())
 
 
@@ -770,19 +777,7 @@ def _anonymise_account(account: User, supervisor_id: int) -> None:
 def _erase_leader_audit_details(supervisor_id: int, absence_ids: set[str]) -> None:
     """As _erase_audit_details for an employee: rows about the leader and their absences keep their
     action, time and actor, not their detail; other rows lose "supervisor=<id>"."""
-    named = re.compile(_LEADER_NAMED % supervisor_id)
-    rows = db.session.scalars(select(AuditEvent).where(or_(
-        and_(AuditEvent.object_type == "Supervisor", AuditEvent.object_id == str(supervisor_id)),
-        and_(AuditEvent.object_type == "Absence", AuditEvent.object_id.in_(absence_ids)) if absence_ids else false(),
-        AuditEvent.detail.contains(f"supervisor={supervisor_id}", autoescape=True),
-    )))
-    for event in rows:
-        names_them = bool(named.search(event.detail or ""))
-        if event.object_type == "Supervisor" or (event.object_type == "Absence"
-                                                 and (names_them or event.object_id in absence_ids)):
-            event.detail = ""
-        elif names_them:
-            event.detail = " ".join(named.sub("", event.detail).split())
+    _erase_details_of("Supervisor", supervisor_id, absence_ids, _LEADER_NAMED, (f"supervisor={supervisor_id}",))
 
 
 def _erase_leader_lines(old_name: str, new_name: str) -> None:
