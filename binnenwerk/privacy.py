@@ -241,9 +241,24 @@ def _scrub_job_results(employee_id: int, old_name: str, old_email: str, new_name
     if old_name.strip():
         found += [text.contains(spelling, autoescape=True) for spelling in _in_json(old_name)]
         found.append(SolveJob.error.contains(old_name, autoescape=True))
+
+    def named_anew(error: str) -> str:
+        if old_name.strip() and old_name in error:
+            error = error.replace(f"{old_name} ({old_email})" if old_email else old_name, new_name)
+            error = error.replace(old_name, new_name)
+        return error
+
+    return _scrub_jobs(found, lambda result: _without_employee(result, employee_id, old_name, new_name), named_anew)
+
+
+def _scrub_jobs(found, without, named_anew) -> int:
+    """Rewrite the solve jobs whose result or error `found` matches: the result as `without` gives
+    it (None: unchanged), the error with the person named anew (`named_anew`; a message of clashing
+    pins is written again from the new result, in Dutch as the run wrote it). Returns how many jobs
+    changed; does not commit."""
     changed = 0
     for job in db.session.scalars(select(SolveJob).where(or_(*found)).order_by(SolveJob.id)):
-        result = _without_employee(job.result, employee_id, old_name, new_name)
+        result = without(job.result)
         if result is not None:
             job.result = result
         error = job.error or ""
@@ -252,9 +267,7 @@ def _scrub_job_results(employee_id: int, old_name: str, old_email: str, new_name
 
             with force_locale("nl"):  # as the run wrote it (jobs.run)
                 error = str(jobs.pins_message(result))
-        if old_name.strip() and old_name in error:
-            error = error.replace(f"{old_name} ({old_email})" if old_email else old_name, new_name)
-            error = error.replace(old_name, new_name)
+        error = named_anew(error)
         if result is not None or error != (job.error or ""):
             job.error = error
             changed += 1
@@ -816,22 +829,8 @@ def _scrub_leader_in_jobs(old_name: str, new_name: str) -> int:
     text = cast(SolveJob.result, Text)
     found = [text.contains(spelling, autoescape=True) for spelling in _in_json(old_name)]
     found.append(SolveJob.error.contains(old_name, autoescape=True))
-    changed = 0
-    for job in db.session.scalars(select(SolveJob).where(or_(*found)).order_by(SolveJob.id)):
-        result = _without_leader(job.result, old_name, new_name)
-        if result is not None:
-            job.result = result
-        error = job.error or ""
-        if error and result is not None and result.get("conflicting_pins") is not None:
-            from . import jobs
-
-            with force_locale("nl"):  # as the run wrote it (jobs.run)
-                error = str(jobs.pins_message(result))
-        error = error.replace(old_name, new_name)
-        if result is not None or error != (job.error or ""):
-            job.error = error
-            changed += 1
-    return changed
+    return _scrub_jobs(found, lambda result: _without_leader(result, old_name, new_name),
+                       lambda error: error.replace(old_name, new_name))
 
 
 def _without_leader(result, old_name: str, new_name: str) -> dict | None:
